@@ -1,0 +1,48 @@
+# Deploying Deep Learning: the two commands (see README.md).
+#   make lab   - create .venv if needed, install the course, open JupyterLab on the welcome notebook
+#   make test  - create .venv if needed, install with the test extra, run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NBVAL := --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120 -p no:randomly
+
+.PHONY: lab test test-unit test-notebooks refresh labs lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes; a second run skips straight to the work.
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-lab
+
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+
+test: $(VENV)/.installed-test lint test-unit test-notebooks
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+
+test-unit: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q tests
+
+test-notebooks: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q --nbval $(NBVAL) notebooks solutions
+	$(BIN)/python -m pytest -q --nbval-lax $(NBVAL) labs
+
+# The one command that refreshes committed outputs, then regenerates labs/.
+refresh: $(VENV)/.installed-test
+	$(BIN)/deploydl refresh
+	$(BIN)/deploydl labs build
+
+labs: $(VENV)/.installed-test
+	$(BIN)/deploydl labs build
+
+clean:
+	rm -rf $(VENV) slides/_build test-artifacts

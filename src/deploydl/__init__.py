@@ -1,0 +1,1 @@
+"""Deploying Deep Learning: the shared package behind the course notebooks."""

@@ -1,0 +1,57 @@
+"""One look for every chart in the course: readable from the back of a room, colour-blind safe.
+
+Every chart states its finding in the title, labels its axes with units, and uses the
+Okabe-Ito palette, which stays distinguishable under the common forms of colour blindness.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+#: Okabe-Ito colours: blue, orange, green, vermillion, purple, sky blue, yellow, black.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+#: Colour for "good" outcomes and "bad" ones, used the same way in every module.
+GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
+
+_STYLE = {
+    "font.size": 14, "axes.titlesize": 16, "axes.titleweight": "bold", "axes.labelsize": 14,
+    "xtick.labelsize": 13, "ytick.labelsize": 13, "legend.fontsize": 13,
+    "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
+    "savefig.dpi": 100, "figure.figsize": (9, 4.5),
+}
+
+
+@contextmanager
+def course_style():
+    """Use the course's chart style inside a ``with`` block."""
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+
+    with plt.rc_context({**_STYLE, "axes.prop_cycle": cycler(color=PALETTE)}):
+        yield
+
+
+def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float] = (9, 4.5)):
+    """A figure and axes in the course style, titled with the finding and labelled with units."""
+    import matplotlib.pyplot as plt
+
+    with course_style():
+        fig, ax = plt.subplots(figsize=size, layout="constrained")
+        ax.set_title(title, loc="left")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    return fig, ax
+
+
+def money(amount: float) -> str:
+    """US dollars for people: 1234.5 -> '$1,235'; 2_500_000 -> '$2.5M'."""
+    if abs(amount) >= 1e6:
+        return f"${amount / 1e6:,.1f}M"
+    return f"${amount:,.0f}"
+
+
+def label_bars(ax, *, fmt: str = "{:.0f}%") -> None:
+    """Write each bar's value on top of it, so nobody has to read values off the axis."""
+    for container in ax.containers:
+        ax.bar_label(container, labels=[fmt.format(v) for v in container.datavalues],
+                     fontsize=13)

@@ -1,0 +1,100 @@
+"""The ``deploydl`` command. Names and exit codes are a contract (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from deploydl.doctor import doctor
+
+    ok, table = doctor(Path(args.root).resolve())
+    print(table)
+    return 0 if ok else 1
+
+
+def _labs(args: argparse.Namespace) -> int:
+    from deploydl.curriculum import project_root
+    from deploydl.labs import build_labs, check_labs
+
+    root = project_root(Path(args.root))
+    if args.action == "build":
+        written = build_labs(root)
+        print(f"Wrote {len(written)} lab(s) to {root / 'labs'}.")
+        return 0
+    problems = check_labs(root)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"labs/ is out of sync with solutions/ ({len(problems)} file(s)).")
+        return 1
+    print("labs/ is in sync with solutions/.")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from deploydl.exercises.grading import as_json, as_markdown, as_table, grade_lab
+    from deploydl.runner import NotebookUnreadable
+
+    fmt = "json" if args.json else args.format
+    grades = []
+    for path in args.paths:
+        try:
+            grades.append(grade_lab(Path(path), timeout=args.timeout))
+        except NotebookUnreadable as exc:
+            print(f"deploydl grade: {exc}", file=sys.stderr)
+            return 2
+    print({"json": as_json, "markdown": as_markdown, "table": as_table}[fmt](grades))
+    return 0 if all(g.all_passed for g in grades) else 1
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from deploydl.curriculum import project_root
+    from deploydl.runner import refresh_outputs
+
+    root = project_root(Path.cwd())
+    paths = [Path(p) for p in args.paths] or sorted(
+        [*root.glob("notebooks/*.ipynb"), *root.glob("solutions/*.ipynb")])
+    for path in paths:
+        print(f"executing {path} ...", flush=True)
+        refresh_outputs(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deploydl", description=(
+        "Deploying Deep Learning: the course's command line."))
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    doctor = commands.add_parser("doctor", help="check this machine is ready for the course")
+    doctor.add_argument("--root", default=".", help="the course folder (default: here)")
+    doctor.set_defaults(run=_doctor)
+
+    labs = commands.add_parser("labs", help="generate labs/ from solutions/, or check them")
+    labs.add_argument("action", choices=["build", "check"])
+    labs.add_argument("--root", default=".", help="the course folder (default: here)")
+    labs.set_defaults(run=_labs)
+
+    grade = commands.add_parser("grade", help="run lab notebooks and grade every exercise")
+    grade.add_argument("paths", nargs="+", metavar="PATH", help="lab notebooks to grade")
+    grade.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    grade.add_argument("--json", action="store_true", help="same as --format json")
+    grade.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    grade.set_defaults(run=_grade)
+
+    refresh = commands.add_parser("refresh", help="re-execute notebooks and store their outputs")
+    refresh.add_argument("paths", nargs="*", metavar="PATH",
+                         help="notebooks (default: all of notebooks/ and solutions/)")
+    refresh.set_defaults(run=_refresh)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m deploydl.cli`
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Northbridge Bank's case-study data, generated from a seed (taught from Module 00 on).
+
+Everything here is synthetic and deterministic: the same ``seed`` gives the same rows on
+every machine, so notebook outputs reproduce and nothing is downloaded.
+
+Two data sets:
+
+* **Loan applicants** (:func:`make_applicants`): one row per application, with the features a
+  credit model uses, a protected attribute (``age_band``), personal data for the governance and
+  privacy lessons, and the label ``default`` (1 = the loan was not repaid).
+* **Cheque digits** (:func:`load_digits_split`): scikit-learn's bundled 8x8 handwritten digits.
+
+Plus monthly balance sequences for the recurrent network (:func:`make_balance_sequences`) and
+named drift scenarios for monitoring (:func:`apply_drift`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Features the credit models use. Personal data and the protected attribute are not among them.
+FEATURES: tuple[str, ...] = (
+    "income",
+    "debt_ratio",
+    "credit_history_years",
+    "loan_amount",
+    "employment_years",
+    "late_payments",
+    "home_owner",
+)
+#: Columns that hold personal data (GDPR "personal data", CCPA "personal information").
+PII_COLUMNS: tuple[str, ...] = ("name", "email", "phone", "national_id", "address", "card_number")
+PROTECTED_ATTRIBUTE = "age_band"
+LABEL = "default"
+REGIONS: tuple[str, ...] = ("north", "south", "east", "west")
+AGE_BANDS: tuple[str, ...] = ("under_30", "30_to_50", "over_50")
+
+_FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hugo", "Ines", "Jonas",
+          "Keiko", "Liam", "Maya", "Noah", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tara")
+_LAST = ("Adams", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito",
+         "Jones", "Khan", "Lopez", "Murphy", "Novak", "Okafor", "Patel", "Reyes", "Smith")
+_STREETS = ("High Street", "Mill Lane", "Station Road", "Church Way", "Park Avenue", "Quay Road")
+
+
+def make_applicants(n: int = 5000, *, seed: int = 0, bias: float = 0.0) -> pd.DataFrame:
+    """Generate ``n`` loan applications from Northbridge Bank's history.
+
+    Parameters
+    ----------
+    n : int
+        Number of applications (rows).
+    seed : int
+        Random seed; the same seed always gives the same table.
+    bias : float
+        Historical bias in the recorded labels, from 0 (none) to 1. It is the share of
+        applicants under 30 who repaid but were recorded as defaults anyway (for example
+        because collections flagged late payers in that group more harshly). Module 03
+        measures and mitigates it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per application: ``applicant_id``, personal data (:data:`PII_COLUMNS`),
+        ``age``, ``age_band``, ``region``, ``application_date``, the model features
+        (:data:`FEATURES`; money in US dollars, durations in years), a free-text ``notes``
+        column, and the label ``default`` (1 = not repaid). About 15-20% of loans default.
+    """
+    if n < 1:
+        raise ValueError(f"n must be a positive number of rows; got n={n}. Try n=5000.")
+    if not 0.0 <= bias <= 1.0:
+        raise ValueError(f"bias must be between 0 and 1; got bias={bias}. Use 0 for none.")
+    rng = np.random.default_rng(seed)
+    people = _people(rng, n)
+    finance = _finances(rng, people["age"])
+    table = pd.concat([people, finance], axis=1)
+    table[LABEL] = _default_label(rng, table, bias)
+    return table
+
+
+def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """Identity, contact details and demographics: the personal data of Module 01."""
+    first = rng.choice(_FIRST, n)
+    last = rng.choice(_LAST, n)
+    age = np.clip(rng.normal(41, 13, n), 18, 85).round().astype(int)
+    # Region is a proxy for age: the university town in the north skews young (Module 03).
+    p_north = np.where(age < 30, 0.55, 0.15)
+    north = rng.random(n) < p_north
+    other = rng.choice(REGIONS[1:], n)
+    ids = np.arange(1, n + 1)
+    return pd.DataFrame({
+        "applicant_id": [f"NB-{i:06d}" for i in ids],
+        "name": [f"{f} {s}" for f, s in zip(first, last, strict=True)],
+        "email": [f"{f.lower()}.{s.lower()}{i}@example.com"
+                  for f, s, i in zip(first, last, ids, strict=True)],
+        "phone": [f"+1-555-{a:03d}-{b:04d}"
+                  for a, b in zip(rng.integers(100, 999, n), rng.integers(0, 9999, n),
+                                  strict=True)],
+        "national_id": [f"{a:03d}-{b:02d}-{c:04d}" for a, b, c in
+                        zip(rng.integers(100, 899, n), rng.integers(10, 99, n),
+                            rng.integers(1000, 9999, n), strict=True)],
+        "address": [f"{k} {rng_s}" for k, rng_s in
+                    zip(rng.integers(1, 250, n), rng.choice(_STREETS, n), strict=True)],
+        "card_number": [_luhn_complete(f"4{d:014d}") for d in rng.integers(0, 10**14, n)],
+        "age": age,
+        "age_band": pd.cut(age, [0, 29, 50, 200], labels=list(AGE_BANDS)).astype(str),
+        "region": np.where(north, "north", other),
+        "application_date": pd.Timestamp("2025-01-01")
+        + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
+    })
+
+
+def _finances(rng: np.random.Generator, age: pd.Series) -> pd.DataFrame:
+    """The credit features, in US dollars and years."""
+    n = len(age)
+    years_adult = (age - 18).to_numpy()
+    seniority = 0.8 + 0.01 * np.minimum(years_adult, 30)
+    income = np.round(np.exp(rng.normal(10.9, 0.45, n)) * seniority, -2)
+    employment = np.minimum(rng.exponential(6, n), years_adult).round(1)
+    history = np.minimum(rng.gamma(3, 3, n), years_adult).round(1)
+    debt_ratio = np.clip(rng.beta(2, 5, n) * 1.1, 0, 1.2).round(3)
+    loan = np.round(income * rng.uniform(0.1, 0.6, n), -2)
+    late = rng.poisson(0.3 + 2.0 * debt_ratio)
+    owner = (rng.random(n) < 0.25 + 0.01 * np.minimum(years_adult, 40)).astype(int)
+    notes = np.where(rng.random(n) < 0.1, "Prefers contact by phone", "")
+    return pd.DataFrame({
+        "income": income, "debt_ratio": debt_ratio, "credit_history_years": history,
+        "loan_amount": loan, "employment_years": employment, "late_payments": late,
+        "home_owner": owner, "notes": notes,
+    })
+
+
+def _default_label(rng: np.random.Generator, table: pd.DataFrame, bias: float) -> np.ndarray:
+    """True default risk from the features, then the historical label bias on top."""
+    burden = table["loan_amount"] / table["income"]
+    z = (-2.9 + 3.2 * table["debt_ratio"] + 0.45 * table["late_payments"]
+         - 0.07 * table["credit_history_years"] - 0.05 * table["employment_years"]
+         + 2.0 * burden - 0.4 * table["home_owner"] - 0.35 * np.log(table["income"] / 50_000))
+    truth = rng.random(len(table)) < 1 / (1 + np.exp(-z.to_numpy()))
+    young = (table[PROTECTED_ATTRIBUTE] == "under_30").to_numpy()
+    flagged = young & ~truth & (rng.random(len(table)) < bias)
+    return (truth | flagged).astype(int)
+
+
+def _luhn_complete(digits: str) -> str:
+    """Append the Luhn check digit, so the card number passes the check a real one would."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return digits + str((10 - total % 10) % 10)
+
+
+# --- Drift scenarios (Module 06) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DriftScenario:
+    """A named way the world (or a data pipeline) changes after the model ships."""
+
+    name: str
+    description: str
+    columns: tuple[str, ...]
+
+
+DRIFT_SCENARIOS: dict[str, DriftScenario] = {
+    "inflation": DriftScenario(
+        "inflation", "Inflation lifts nominal incomes and loan sizes together.",
+        ("income", "loan_amount")),
+    "new_region": DriftScenario(
+        "new_region", "A new region opens; its applicants are younger with thinner credit files.",
+        ("region", "credit_history_years", "age")),
+    "pipeline_bug": DriftScenario(
+        "pipeline_bug", "An upstream bug writes zero into credit_history_years for some rows.",
+        ("credit_history_years",)),
+}
+
+
+def apply_drift(table: pd.DataFrame, scenario: str, *, strength: float = 1.0,
+                seed: int = 0) -> pd.DataFrame:
+    """Return a copy of ``table`` changed by a named drift scenario.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Applicants from :func:`make_applicants`.
+    scenario : str
+        One of :data:`DRIFT_SCENARIOS`.
+    strength : float
+        0 leaves the data unchanged; 1 is the scenario's full size: +15% nominal income and loan
+        amounts for ``inflation``, 40% of applicants from the new region for ``new_region``, and
+        50% of rows zeroed for ``pipeline_bug``.
+    seed : int
+        Seed for the rows the scenario picks.
+    """
+    if scenario not in DRIFT_SCENARIOS:
+        raise ValueError(f"Unknown drift scenario {scenario!r}; choose one of "
+                         f"{sorted(DRIFT_SCENARIOS)}.")
+    if strength < 0:
+        raise ValueError(f"strength must be 0 or more; got {strength}.")
+    rng = np.random.default_rng(seed)
+    out = table.copy()
+    if scenario == "inflation":
+        for column in ("income", "loan_amount"):
+            out[column] = (out[column] * (1 + 0.15 * strength)).round(-2)
+    elif scenario == "new_region":
+        moved = rng.random(len(out)) < min(0.4 * strength, 1.0)
+        out.loc[moved, "region"] = "central"
+        history = out.loc[moved, "credit_history_years"]
+        out.loc[moved, "credit_history_years"] = (history * 0.4).round(1)
+        out.loc[moved, "age"] = np.maximum(18, out.loc[moved, "age"] - 12)
+    else:
+        zeroed = rng.random(len(out)) < min(0.5 * strength, 1.0)
+        out.loc[zeroed, "credit_history_years"] = 0.0
+    return out
+
+
+# --- Sequences and images (Module 02) --------------------------------------------------------
+
+def make_balance_sequences(n: int = 2000, *, months: int = 12,
+                           seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly account balances (thousands of dollars) and whether the customer later defaulted.
+
+    Returns ``(balances, defaulted)``: ``balances`` has shape ``(n, months)``; ``defaulted`` is 1
+    where the customer defaulted in the three months after the sequence. Customers heading for
+    default show a steady drain in their balance, which a recurrent network can learn to see.
+    """
+    rng = np.random.default_rng(seed)
+    defaulted = (rng.random(n) < 0.25).astype(int)
+    start = rng.gamma(4, 1.5, n)
+    trend = np.where(defaulted == 1, -rng.uniform(0.05, 0.15, n), rng.normal(0.01, 0.03, n))
+    steps = np.arange(months)
+    noise = rng.normal(0, 0.35, (n, months))
+    balances = start[:, None] * (1 + trend[:, None] * steps[None, :]) + noise
+    return np.clip(balances, 0, None).astype(np.float32), defaulted
+
+
+def load_digits_split(*, test_size: float = 0.25,
+                      seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cheque digits: scikit-learn's bundled 8x8 handwritten digits, ready for a CNN.
+
+    Returns ``(X_train, X_test, y_train, y_test)`` with images of shape ``(N, 1, 8, 8)`` scaled
+    to 0..1 (float32) and labels 0..9. The split is stratified and seeded.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    images = (digits.images / 16.0).astype(np.float32)[:, None, :, :]
+    return train_test_split(images, digits.target, test_size=test_size,
+                            random_state=seed, stratify=digits.target)

@@ -1,0 +1,16 @@
+"""Exercises with instant feedback: ``check(id, answer)`` after each one (all modules)."""
+
+from deploydl.exercises.core import (
+    FAILED,
+    NOT_ATTEMPTED,
+    PASSED,
+    RECORD_MIME,
+    Exercise,
+    Result,
+    check,
+    evaluate,
+)
+from deploydl.exercises.registry import all_exercises, find_exercise, module_exercises
+
+__all__ = ["FAILED", "NOT_ATTEMPTED", "PASSED", "RECORD_MIME", "Exercise", "Result",
+           "all_exercises", "check", "evaluate", "find_exercise", "module_exercises"]

@@ -1,0 +1,131 @@
+"""Run the service inside a notebook or a test: uvicorn in a thread on a loopback port.
+
+``uvicorn.run()`` cannot be called inside Jupyter (an event loop is already running), so
+:class:`LocalServer` runs ``uvicorn.Server`` in a daemon thread on a socket it binds itself.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import uvicorn
+from fastapi import FastAPI
+
+
+class ServerStartError(RuntimeError):
+    """The local server could not start; the message says why and what to do."""
+
+
+class LocalServer:
+    """A real HTTP server for ``app`` on 127.0.0.1, stopped by :meth:`close` or ``with``.
+
+    Parameters
+    ----------
+    app : FastAPI
+        The app to serve (see :func:`deploydl.serving.create_app`).
+    port : int
+        0 (the default) picks a free port; any other number must be free.
+    host : str
+        Loopback by default, so nothing outside this machine can reach the server.
+    start_timeout : float
+        Seconds to wait for the server to be ready before giving up.
+
+    Examples
+    --------
+    >>> with LocalServer(app) as server:          # doctest: +SKIP
+    ...     httpx.get(server.url + "/health")
+    """
+
+    def __init__(self, app: FastAPI, *, port: int = 0, host: str = "127.0.0.1",
+                 start_timeout: float = 10.0) -> None:
+        self.app = app
+        self.host = host
+        self.requested_port = port
+        self.start_timeout = start_timeout
+        self.port: int | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321``; only valid while the server runs."""
+        if not self.running:
+            raise ServerStartError("The server is not running; call start() first.")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> LocalServer:
+        """Start serving and return once the server accepts requests."""
+        if self.running:
+            return self
+        sock = self._bind()
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False,
+                                lifespan="on", timeout_graceful_shutdown=5)
+        self._server = uvicorn.Server(config)
+        self._error = None
+        self._thread = threading.Thread(target=self._run, args=(sock,), daemon=True,
+                                        name=f"deploydl-server-{self.port}")
+        self._thread.start()
+        self._wait_until_started(sock)
+        return self
+
+    def close(self) -> None:
+        """Stop the server and wait for its thread; calling it again does nothing."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._thread = None
+        self._server = None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = f"running at {self.url}" if self.running else "stopped"
+        return f"<LocalServer {state}>"
+
+    def _bind(self) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.bind((self.host, self.requested_port))
+        except OSError as exc:
+            sock.close()
+            raise ServerStartError(
+                f"Port {self.requested_port} on {self.host} is already in use ({exc.strerror}). "
+                "Stop the program using it, or use port=0 to pick a free port.") from None
+        sock.listen(128)
+        return sock
+
+    def _run(self, sock: socket.socket) -> None:
+        try:
+            self._server.run(sockets=[sock])
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller by start()
+            self._error = exc
+        finally:
+            sock.close()
+
+    def _wait_until_started(self, sock: socket.socket) -> None:
+        deadline = time.monotonic() + self.start_timeout
+        while not self._server.started:
+            if not self._thread.is_alive():
+                reason = f": {self._error!r}" if self._error else " (see the log above)"
+                self.close()
+                raise ServerStartError(f"The server stopped during start-up{reason}. "
+                                       "Check the model and settings, then start it again.")
+            if time.monotonic() > deadline:
+                self.close()
+                raise ServerStartError(
+                    f"The server did not become ready within {self.start_timeout:.0f} s. "
+                    "Raise start_timeout, or check that the app's start-up finishes.")
+            time.sleep(0.01)

@@ -1,0 +1,51 @@
+"""Request and response models of the prediction service.
+
+The field limits are wide enough for any real applicant and tight enough that a typo
+(a negative income, a debt ratio of 50) is refused with a 422 that names the field.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Applicant(BaseModel):
+    """One loan application, as the model sees it (money in US dollars, durations in years)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    income: float = Field(..., ge=0, le=10_000_000, description="Annual income, USD.")
+    debt_ratio: float = Field(..., ge=0, le=5, description="Monthly debt / monthly income.")
+    credit_history_years: float = Field(..., ge=0, le=80)
+    loan_amount: float = Field(..., gt=0, le=10_000_000, description="Amount asked for, USD.")
+    employment_years: float = Field(..., ge=0, le=80)
+    late_payments: int = Field(..., ge=0, le=100, description="Late payments on record.")
+    home_owner: int = Field(..., ge=0, le=1, description="1 if the applicant owns a home.")
+
+
+class Batch(BaseModel):
+    """Several applications scored in one request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    applicants: list[Applicant] = Field(..., min_length=1)
+
+
+class Prediction(BaseModel):
+    """The model's answer for one applicant."""
+
+    probability_of_default: float = Field(..., description="0..1; 0.12 = 12 in 100 default.")
+    decision: str = Field(..., description="'approve' or 'refer' at the service's threshold.")
+
+
+class PredictResponse(BaseModel):
+    """Predictions in the order the applicants were sent, with the model that made them."""
+
+    model_name: str
+    model_version: str
+    threshold: float
+    predictions: list[Prediction]
+
+
+class Health(BaseModel):
+    status: str

@@ -1,0 +1,39 @@
+"""One settings object for the whole course, read from ``DEPLOYDL_*`` environment variables.
+
+Nothing is read at import time: call :func:`get_settings` (tests and notebooks may also build a
+:class:`Settings` directly, e.g. ``Settings(api_key="s3cret")``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path.home() / ".cache" / "deploydl"
+
+
+class Settings(BaseSettings):
+    """Settings shared by the service, the command line and the notebooks.
+
+    Every field can be set from the environment, e.g. ``DEPLOYDL_PORT=8080``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="DEPLOYDL_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address the service listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port; 0 picks a free one.")
+    api_key: str | None = Field(None, description="If set, requests must send it as X-API-Key.")
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted.")
+    max_batch: int = Field(1000, gt=0, description="Most applicants in one /predict request.")
+    torch_threads: int = Field(1, gt=0, description="Threads torch uses per request.")
+    home: Path = Field(default_factory=_default_home,
+                       description="Where cached models and logs are kept.")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with keyword ``overrides`` on top."""
+    return Settings(**overrides)

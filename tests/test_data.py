@@ -1,0 +1,75 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from deploydl.data import (
+    DRIFT_SCENARIOS,
+    FEATURES,
+    PII_COLUMNS,
+    apply_drift,
+    load_digits_split,
+    make_applicants,
+    make_balance_sequences,
+)
+
+
+def test_same_seed_same_table_and_other_seed_differs():
+    pd.testing.assert_frame_equal(make_applicants(300, seed=3), make_applicants(300, seed=3))
+    assert not make_applicants(300, seed=3).equals(make_applicants(300, seed=4))
+
+
+def test_columns_types_and_ranges(applicants):
+    for column in (*FEATURES, *PII_COLUMNS, "age_band", "region", "default"):
+        assert column in applicants.columns
+    assert applicants["applicant_id"].is_unique
+    assert set(applicants["default"].unique()) == {0, 1}
+    assert 0.10 < applicants["default"].mean() < 0.30
+    assert (applicants["income"] > 0).all() and (applicants["loan_amount"] > 0).all()
+    assert (applicants["credit_history_years"] <= applicants["age"] - 18).all()
+
+
+def _luhn_ok(number: str) -> bool:
+    digits = [int(d) for d in number][::-1]
+    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2)
+                for i, d in enumerate(digits))
+    return total % 10 == 0
+
+
+def test_card_numbers_pass_luhn(applicants):
+    assert all(_luhn_ok(n) for n in applicants["card_number"].head(200))
+
+
+def test_bias_raises_recorded_defaults_for_under_30_only():
+    fair = make_applicants(4000, seed=0, bias=0.0)
+    biased = make_applicants(4000, seed=0, bias=0.3)
+    young = fair["age_band"] == "under_30"
+    assert biased.loc[young, "default"].mean() > fair.loc[young, "default"].mean() + 0.1
+    assert biased.loc[~young, "default"].mean() == fair.loc[~young, "default"].mean()
+
+
+@pytest.mark.parametrize("bad", [{"n": 0}, {"bias": 1.5}, {"bias": -0.1}])
+def test_bad_arguments_name_the_problem(bad):
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        make_applicants(**{"n": 10, **bad})
+
+
+@pytest.mark.parametrize("scenario", sorted(DRIFT_SCENARIOS))
+def test_drift_scenarios_change_their_columns_only(applicants, scenario):
+    drifted = apply_drift(applicants, scenario, strength=1.0, seed=1)
+    changed = [c for c in applicants.columns if not applicants[c].equals(drifted[c])]
+    assert changed and set(changed) <= set(DRIFT_SCENARIOS[scenario].columns)
+    assert apply_drift(applicants, scenario, strength=0.0).equals(applicants)
+
+
+def test_unknown_drift_scenario_lists_the_choices(applicants):
+    with pytest.raises(ValueError, match="inflation"):
+        apply_drift(applicants, "meteor")
+
+
+def test_balance_sequences_and_digits_shapes():
+    balances, defaulted = make_balance_sequences(100, months=12, seed=0)
+    assert balances.shape == (100, 12) and balances.dtype == np.float32
+    assert set(np.unique(defaulted)) <= {0, 1}
+    x_train, x_test, y_train, y_test = load_digits_split(seed=0)
+    assert x_train.shape[1:] == (1, 8, 8) and x_train.min() >= 0.0 and x_train.max() <= 1.0
+    assert len(x_train) + len(x_test) == 1797 and len(y_train) == len(x_train)

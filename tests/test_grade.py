@@ -1,0 +1,56 @@
+"""`deploydl grade` on the four inputs the foundation promises (runs real kernels)."""
+
+import json
+
+import nbformat
+import pytest
+
+from deploydl.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def _grade(capsys, *args):
+    code = main(["grade", "--json", *map(str, args)])
+    out = capsys.readouterr()
+    return code, (json.loads(out.out) if out.out.strip() else None), out.err
+
+
+def test_unfilled_lab_is_all_not_attempted(root, capsys):
+    code, report, _ = _grade(capsys, root / "labs/00_welcome_lab.ipynb")
+    assert code == 1
+    assert {e["status"] for e in report[0]["exercises"]} == {"not attempted"}
+    assert len(report[0]["exercises"]) == 3
+
+
+def test_solution_is_all_passed(root, capsys):
+    code, report, _ = _grade(capsys, root / "solutions/00_welcome_lab.ipynb")
+    assert code == 0 and report[0]["all_passed"]
+
+
+def test_one_wrong_answer_fails_with_its_hint(root, tmp_path, capsys):
+    nb = nbformat.read(root / "solutions/00_welcome_lab.ipynb", as_version=4)
+    for cell in nb.cells:
+        cell.source = cell.source.replace('choice = "B"', 'choice = "A"')
+    wrong = tmp_path / "00_welcome_lab.ipynb"
+    nbformat.write(nb, wrong)
+    code, report, _ = _grade(capsys, wrong)
+    statuses = {e["id"]: e for e in report[0]["exercises"]}
+    assert code == 1
+    assert statuses["00.3"]["status"] == "failed"
+    assert "similar applicants" in statuses["00.3"]["hint"]
+    assert statuses["00.1"]["status"] == statuses["00.2"]["status"] == "passed"
+
+
+def test_not_a_notebook_is_a_one_line_error(tmp_path, capsys):
+    bogus = tmp_path / "00_notes.ipynb"
+    bogus.write_text("this is not JSON")
+    code, report, err = _grade(capsys, bogus)
+    assert code == 2 and report is None
+    assert len(err.strip().splitlines()) == 1 and "not a Jupyter notebook" in err
+
+
+def test_markdown_summary_has_a_row_per_exercise(root, capsys):
+    assert main(["grade", "--format", "markdown", str(root / "labs/00_welcome_lab.ipynb")]) == 1
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("| 00_")]
+    assert len(rows) == 3 and all("not attempted" in r for r in rows)

@@ -1,0 +1,82 @@
+import socket
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from deploydl.serving import (
+    LocalServer,
+    ServerStartError,
+    ServiceClient,
+    ServiceUnavailable,
+    create_app,
+)
+
+
+def test_predict_one_and_a_batch_in_process(model, one_applicant):
+    client = TestClient(create_app(model))
+    one = client.post("/predict", json=one_applicant).json()
+    batch = client.post("/predict", json={"applicants": [one_applicant] * 3}).json()
+    assert one["model_version"] == model.version and len(one["predictions"]) == 1
+    assert [p["probability_of_default"] for p in batch["predictions"]] == \
+        [one["predictions"][0]["probability_of_default"]] * 3
+
+
+def test_health_and_readiness(model):
+    assert TestClient(create_app(model)).get("/ready").json() == {"status": "ready"}
+    not_ready = TestClient(create_app(None))
+    assert not_ready.get("/health").status_code == 200
+    assert not_ready.get("/ready").status_code == 503
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"income": -5}, "income"), ({"debt_ratio": "high"}, "debt_ratio"),
+    ({"colour": "red"}, "colour"), ({"late_payments": None}, "late_payments"),
+])
+def test_bad_input_is_a_422_naming_the_field(model, one_applicant, change, field):
+    response = TestClient(create_app(model)).post("/predict", json={**one_applicant, **change})
+    assert response.status_code == 422 and field in response.text
+
+
+def test_local_server_serves_real_http_and_stops(model, one_applicant):
+    with LocalServer(create_app(model)) as server:
+        client = ServiceClient(server.url)
+        assert client.health() == {"status": "ok"}
+        assert client.predict(one_applicant)["predictions"]
+        url = server.url
+    assert not server.running
+    with pytest.raises(ServiceUnavailable, match="No server is answering"):
+        ServiceClient(url, timeout=2).health()
+    server.close()  # a second close does nothing
+
+
+def test_busy_port_is_a_clear_error(model):
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        with pytest.raises(ServerStartError, match=f"Port {port} .* already in use"):
+            LocalServer(create_app(model), port=port).start()
+
+
+def test_app_that_fails_start_up_is_a_clear_error():
+    @asynccontextmanager
+    async def broken(app):
+        raise RuntimeError("model file missing")
+        yield
+
+    with pytest.raises(ServerStartError, match="stopped during start-up"):
+        LocalServer(FastAPI(lifespan=broken), start_timeout=5).start()
+
+
+def test_url_of_a_stopped_server_says_what_to_do(model):
+    with pytest.raises(ServerStartError, match="start"):
+        _ = LocalServer(create_app(model)).url
+
+
+def test_client_reports_http_errors_with_the_body(model):
+    with LocalServer(create_app(model)) as server, pytest.raises(httpx.HTTPStatusError,
+                                                                  match="422"):
+        ServiceClient(server.url).predict({"income": 1})
