@@ -27,7 +27,7 @@ lab: $(VENV)/.installed-lab
 test: $(VENV)/.installed-test lint test-unit test-notebooks
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks conftest.py
 
 test-unit: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q tests
