@@ -1,0 +1,124 @@
+"""Self-contained HTML documents (Module 07): the executive brief and its building blocks.
+
+Everything a page needs is inside the file: CSS inline, charts as base64 PNG data URIs, system
+fonts only. It opens from a USB stick with no network, and prints to PDF from Chromium.
+Each headline number is written as ``<span data-figure="KEY">`` so a test can check it
+against the module that computed it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       max-width: 900px; margin: 2em auto; padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
+h1 { font-size: 1.8em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2;
+     padding-bottom: 0.2em; margin-top: 1.4em; }
+.lede { font-size: 1.15em; color: #333; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 0.8em; }
+.figure { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 0.8em; }
+.figure .value { font-size: 1.6em; font-weight: bold; color: #0072B2; display: block; }
+.figure .source { font-size: 0.8em; color: #555; }
+table { border-collapse: collapse; width: 100%; margin: 0.6em 0; }
+th, td { border: 1px solid #ccc; padding: 0.35em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+img { max-width: 100%; }
+.decision { background: #fff4e0; border-left: 6px solid #E69F00; padding: 0.6em 1em; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+               img, table, .figure { break-inside: avoid; } }
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number: what it is, how it reads, and which module computed it."""
+
+    key: str
+    label: str
+    text: str
+    value: float
+    source: str
+
+
+@dataclass
+class Section:
+    """A titled part of a document; ``body`` is HTML built with the helpers below."""
+
+    title: str
+    body: str
+    charts: list[str] = field(default_factory=list)
+
+
+def figure_to_data_uri(fig) -> str:
+    """A matplotlib figure as an ``data:image/png;base64,...`` URI (no file, no network)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def bullet_list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def html_table(rows: list[dict[str, object]]) -> str:
+    """A plain HTML table from a list of dicts with the same keys."""
+    if not rows:
+        return "<p><em>No data yet.</em></p>"
+    head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row.values())
+                   + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def figures_block(figures: list[Figure]) -> str:
+    cards = "".join(
+        f'<div class="figure"><span class="value" data-figure="{html.escape(f.key)}">'
+        f"{html.escape(f.text)}</span>{html.escape(f.label)}"
+        f'<div class="source">Source: {html.escape(f.source)}</div></div>' for f in figures)
+    return f'<div class="figures">{cards}</div>'
+
+
+def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
+    """A complete, self-contained HTML page."""
+    parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="lede">{html.escape(lede)}</p>']
+    for s in sections:
+        parts.append(f"<h2>{html.escape(s.title)}</h2>{s.body}")
+        parts += [f'<img alt="{html.escape(s.title)} chart" src="{uri}">' for uri in s.charts]
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{CSS}</style></head>"
+            f"<body>{''.join(parts)}</body></html>\n")
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium binary on this machine, or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
+    """Print an HTML file to PDF with headless Chromium (no network), and return the PDF path."""
+    browser = find_chromium()
+    if browser is None:
+        raise FileNotFoundError("Chromium is not installed, so no PDF was written. Open the "
+                                f"HTML ({html_path}) in a browser and print it to PDF, or "
+                                "install Chromium (Debian/Ubuntu: apt-get install chromium).")
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-pdf-header-footer",
+               f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri()]
+    subprocess.run(command, check=True, capture_output=True, timeout=timeout)
+    return pdf_path
