@@ -71,3 +71,22 @@ def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY) -> Platform:
     datasets = {"raw_applicants": raw, "clean_applicants": clean, "model_features": features,
                 "marketing_list": marketing, "region_summary": summary}
     return Platform(datasets, lineage)
+
+
+def partner_file(n: int = 200, *, seed: int = 0) -> pd.DataFrame:
+    """A file a broker partner sent in, with unhelpful column names (Module 01's lab).
+
+    ``customer`` holds names, ``contact`` emails, ``memo`` free text that sometimes holds a phone
+    number, ``ref_no`` 16-digit invoice references (not card numbers: they fail the Luhn
+    check), ``segment`` a category and ``balance`` dollars.
+    """
+    from deploydl.data import make_applicants
+
+    people = make_applicants(n, seed=seed)
+    refs = [f"{int(c) + 1:016d}"[-16:] for c in people["card_number"]]  # breaks the check digit
+    memo = ["Call " + p if i % 7 == 0 else "Paperwork complete"
+            for i, p in enumerate(people["phone"])]
+    return pd.DataFrame({
+        "customer": people["name"], "contact": people["email"], "ref_no": refs,
+        "segment": people["region"].map({"north": "A", "south": "B", "east": "C", "west": "D"}),
+        "memo": memo, "balance": people["loan_amount"]})
