@@ -1,0 +1,133 @@
+"""Module 01 (Data governance): find personal data, write a rule, grant access, erase a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deploydl.exercises.core import Exercise
+
+#: The data every Module 01 lab exercise uses (the lab builds the same).
+LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
+RETENTION_DAYS, RETENTION_TODAY = 365, "2026-03-01"
+
+
+def _partner_pii(answer: Any) -> str | None:
+    if not isinstance(answer, list | set | tuple):
+        return f"give the column names as a list, e.g. ['a', 'b']; you gave {answer!r}."
+    wanted = {"customer", "contact", "memo"}
+    extra, missed = set(answer) - wanted, wanted - set(answer)
+    if missed:
+        return f"personal data also sits in {len(missed)} more column(s) you did not list."
+    if extra:
+        return f"{sorted(extra)} hold(s) no personal data."
+    return None
+
+
+def _age_rule(answer: Any) -> str | None:
+    from deploydl.data import inject_defects, make_applicants
+    from deploydl.governance.quality import check_quality
+
+    if not isinstance(answer, dict) or "age" not in answer:
+        return f"give a rule set with an 'age' entry, e.g. {{'age': {{...}}}}; you gave {answer!r}."
+    clean = make_applicants(LAB_ROWS, seed=LAB_SEED)
+    defective, truth = inject_defects(clean, rate=0.02, seed=3, kinds=("out_of_range",))
+    caught = check_quality(defective, answer).rows("age")
+    missed = len(set(truth["row"]) - set(caught))
+    if missed:
+        return f"your rule misses {missed} of the {len(truth)} impossible ages."
+    false_alarms = len(check_quality(clean, answer).rows("age"))
+    if false_alarms:
+        return f"your rule also flags {false_alarms} real ages in the clean table."
+    return None
+
+
+def _fraud_policy(answer: Any) -> str | None:
+    from deploydl.governance.access import parse_policy
+
+    if not isinstance(answer, dict):
+        return f"give a dict of column: action; you gave {answer!r}."
+    columns = parse_policy({"roles": {"fraud_analyst": {"columns": answer}}})[
+        "fraud_analyst"]["columns"]
+    needed = {"income": "allow", "loan_amount": "allow", "region": "allow",
+              "applicant_id": "pseudonymise"}
+    extra = sorted(set(columns) - set(needed))
+    if extra:
+        return f"the team does not need {extra}: minimum access means nothing extra."
+    missing = sorted(set(needed) - set(columns))
+    if missing:
+        return f"the team cannot work without {missing}."
+    wrong = {c: a for c, a in columns.items() if a != needed[c]}
+    return f"check the action for {sorted(wrong)}." if wrong else None
+
+
+def _erasure(answer: Any) -> str | None:
+    from deploydl.data import make_applicants
+    from deploydl.governance.northbridge import DEMO_KEY, MODEL_NAME
+    from deploydl.governance.privacy import ErasureReport, subject_identifiers
+
+    if not (isinstance(answer, tuple) and len(answer) == 2
+            and isinstance(answer[1], ErasureReport)):
+        return "store what erase_subject(...) returns: the pair (cleaned, report)."
+    cleaned, report = answer
+    ids = list(subject_identifiers(make_applicants(LAB_ROWS, seed=LAB_SEED), ERASE_ID,
+                                   key=DEMO_KEY).values())
+    still = [name for name, table in cleaned.items() if table.isin(ids).any(axis=None)]
+    if still:
+        return f"{ERASE_ID} is still in {still}: pass every identifier of the person."
+    if len(cleaned) < 5:
+        return "pass every registered dataset (platform.datasets), not just some."
+    if report.models_to_retrain != [MODEL_NAME]:
+        return "pass the platform's lineage, so the report can list the model to retrain."
+    return None
+
+
+def _retention(answer: Any) -> str | None:
+    from deploydl.data import make_applicants
+    from deploydl.governance.privacy import retention_overdue
+
+    expected = len(retention_overdue(make_applicants(LAB_ROWS, seed=LAB_SEED),
+                                     date_column="application_date",
+                                     retention_days=RETENTION_DAYS, today=RETENTION_TODAY))
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return f"give a whole number of applications; you gave {answer!r}."
+    return None if answer == expected else f"you gave {answer}."
+
+
+EXERCISES = [
+    Exercise(
+        id="01.1", title="Find the personal data in a partner's file",
+        checker=_partner_pii,
+        hints=("Column names can lie. Run scan_pii(partner) and summarise it with "
+               "pii_columns(found, partner).",
+               "Free text counts: a phone number in a memo is personal data. Reference "
+               "numbers that fail the Luhn check are not card numbers."),
+    ),
+    Exercise(
+        id="01.2", title="Write a rule that catches impossible ages",
+        checker=_age_rule,
+        hints=("Applicants are adults: what are the smallest and largest believable ages?",
+               "rule = {'age': {'min': 18, 'max': 100}}"),
+    ),
+    Exercise(
+        id="01.3", title="Grant the fraud team the minimum access",
+        checker=_fraud_policy,
+        hints=("List only the four columns the team needs. Which one links applications of "
+               "the same person without saying who they are?",
+               "{'applicant_id': 'pseudonymise', 'income': 'allow', 'loan_amount': 'allow', "
+               "'region': 'allow'}"),
+    ),
+    Exercise(
+        id="01.4", title="Carry out an erasure request end to end",
+        checker=_erasure,
+        hints=("First collect every identifier with subject_identifiers(applicants, "
+               f"'{ERASE_ID}', key=DEMO_KEY).",
+               "erasure = erase_subject(platform.datasets, ids, lineage=platform.lineage)"),
+    ),
+    Exercise(
+        id="01.5", title="How many applications are past retention?",
+        checker=_retention,
+        hints=("retention_overdue(...) returns the rows past the period; count them with len().",
+               f"len(retention_overdue(applicants, date_column='application_date', "
+               f"retention_days={RETENTION_DAYS}, today='{RETENTION_TODAY}'))"),
+    ),
+]

@@ -1,0 +1,155 @@
+"""The data catalog for Module 01: one dataset card per dataset, stored as a YAML or JSON file.
+
+A card answers the questions a regulator, an auditor or a new engineer asks first: who owns
+this data, why do we hold it, what is in it and how sensitive is each column, how long may we
+keep it, on what lawful basis (GDPR Art. 6), and where did it come from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal, get_args
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Sensitivity = Literal["public", "internal", "confidential", "personal", "special"]
+LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests",
+                      "public_task", "legitimate_interests"]
+#: Sensitivity classes, least to most sensitive. "special" is GDPR Art. 9 special-category data.
+SENSITIVITY: tuple[str, ...] = get_args(Sensitivity)
+#: The six lawful bases for processing personal data under GDPR Art. 6(1).
+LAWFUL_BASES: tuple[str, ...] = get_args(LawfulBasis)
+
+
+class CardError(ValueError):
+    """A dataset card that cannot be read: bad YAML/JSON, a missing or invalid field."""
+
+
+class ColumnCard(BaseModel):
+    """One column: its type, how sensitive it is, and what it means."""
+
+    model_config = ConfigDict(extra="forbid")
+    dtype: str
+    sensitivity: Sensitivity
+    description: str = ""
+
+
+class DatasetCard(BaseModel):
+    """Everything the catalog knows about one dataset.
+
+    ``retention_days`` is how long a row may be kept after it was collected, in days.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    owner: str
+    purpose: str
+    source: str
+    lawful_basis: LawfulBasis
+    retention_days: int = Field(gt=0)
+    columns: dict[str, ColumnCard]
+
+    def columns_with(self, sensitivity: str) -> list[str]:
+        """Names of the columns of one sensitivity class, e.g. ``"personal"``."""
+        return [c for c, spec in self.columns.items() if spec.sensitivity == sensitivity]
+
+    def schema_table(self) -> pd.DataFrame:
+        """The columns as a table: name, type, sensitivity, description."""
+        return pd.DataFrame([{"column": c, **spec.model_dump()}
+                             for c, spec in self.columns.items()])
+
+
+def load_card(path: str | Path) -> DatasetCard:
+    """Read a card from a ``.yaml``/``.yml`` or ``.json`` file.
+
+    Raises :class:`CardError` naming the file, the field and what to fix, never a parser's
+    traceback.
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0]
+        raise CardError(f"Dataset card {path.name} could not be read: {first}. Check the "
+                        f"file's {'JSON' if path.suffix == '.json' else 'YAML'} syntax.") from None
+    if not isinstance(data, dict):
+        raise CardError(f"Dataset card {path.name} must hold a mapping of fields (name, owner, "
+                        f"...); it holds {type(data).__name__}.")
+    try:
+        return DatasetCard.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'card'}: {e['msg']} "
+                             f"(got {e.get('input')!r})" for e in exc.errors()[:3])
+        raise CardError(f"Dataset card {path.name} is malformed: {problems}. Fix these fields "
+                        f"and load it again.") from None
+
+
+class Catalog:
+    """A folder of dataset cards, one file per dataset, listed and searched.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        Where the cards live (created on the first :meth:`add`).
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def add(self, card: DatasetCard) -> Path:
+        """Save ``card`` as ``<name>.yaml`` (replacing an older version) and return the path."""
+        import yaml
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{card.name}.yaml"
+        path.write_text(yaml.safe_dump(card.model_dump(), sort_keys=False), encoding="utf-8")
+        return path
+
+    def cards(self) -> list[DatasetCard]:
+        """Every card in the folder, by name. A malformed file raises :class:`CardError`."""
+        paths = sorted([*self.folder.glob("*.yaml"), *self.folder.glob("*.yml"),
+                        *self.folder.glob("*.json")])
+        return [load_card(p) for p in paths]
+
+    def get(self, name: str) -> DatasetCard:
+        for card in self.cards():
+            if card.name == name:
+                return card
+        raise KeyError(f"No dataset card named {name!r} in {self.folder}; add it with "
+                       f"Catalog.add().")
+
+    def search(self, text: str) -> list[DatasetCard]:
+        """Cards whose name, owner, purpose, source or column names contain ``text``."""
+        needle = text.lower()
+        return [c for c in self.cards()
+                if needle in " ".join([c.name, c.owner, c.purpose, c.source, *c.columns]).lower()]
+
+    def table(self, cards: list[DatasetCard] | None = None) -> pd.DataFrame:
+        """One line per card: the summary an auditor asks for first."""
+        return pd.DataFrame([{
+            "dataset": c.name, "owner": c.owner, "purpose": c.purpose,
+            "lawful_basis": c.lawful_basis, "retention_days": c.retention_days,
+            "columns": len(c.columns), "personal_columns": len(c.columns_with("personal")),
+        } for c in (self.cards() if cards is None else cards)])
+
+
+def card_from_table(table: pd.DataFrame, *, name: str, owner: str, purpose: str, source: str,
+                    lawful_basis: str, retention_days: int,
+                    sensitivity: dict[str, str], default: str = "internal") -> DatasetCard:
+    """Draft a card from a table: types are read from the data, sensitivity from ``sensitivity``
+    (any column not named gets ``default``). Review the draft before adding it."""
+    columns = {c: {"dtype": str(t), "sensitivity": sensitivity.get(c, default)}
+               for c, t in table.dtypes.items()}
+    try:
+        return DatasetCard.model_validate({
+            "name": name, "owner": owner, "purpose": purpose, "source": source,
+            "lawful_basis": lawful_basis, "retention_days": retention_days, "columns": columns})
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        raise CardError(f"Card {name!r} is invalid: {'.'.join(map(str, e['loc']))}: {e['msg']} "
+                        f"(got {e.get('input')!r}).") from None

@@ -1,0 +1,92 @@
+"""Northbridge Bank's data platform in miniature: the datasets, card and lineage of Module 01.
+
+:func:`build_platform` builds a small, real pipeline from the applicant table (clean it,
+pseudonymise it for modelling, extract a marketing list, summarise by region, train a model)
+and records every step in a :class:`~deploydl.governance.lineage.Lineage`. The lesson, the lab
+and the tests all use it, so they talk about the same datasets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from deploydl.data import FEATURES, LABEL, PII_COLUMNS, PROTECTED_ATTRIBUTE
+from deploydl.governance.catalog import DatasetCard, card_from_table
+from deploydl.governance.lineage import Lineage
+from deploydl.governance.privacy import pseudonymise
+
+#: A fixed demo key for pseudonyms. A real key lives in a secrets store, never in code.
+DEMO_KEY = b"northbridge-demo-key-not-a-secret"
+MODEL_NAME = "default_risk_v1"
+
+
+@dataclass
+class Platform:
+    """The registered datasets, by name, and the lineage that links them."""
+
+    datasets: dict[str, pd.DataFrame]
+    lineage: Lineage
+
+
+def applicant_card(table: pd.DataFrame) -> DatasetCard:
+    """The dataset card of the raw applicant table."""
+    sensitivity = {**dict.fromkeys(PII_COLUMNS, "personal"), "applicant_id": "personal",
+                   "notes": "personal", PROTECTED_ATTRIBUTE: "special", "age": "personal",
+                   **dict.fromkeys(FEATURES, "confidential"), LABEL: "confidential"}
+    return card_from_table(
+        table, name="raw_applicants", owner="Credit Risk Data Team",
+        purpose="Assess loan applications and train the default-risk model",
+        source="Loan origination system, nightly export", lawful_basis="contract",
+        retention_days=730, sensitivity=sensitivity)
+
+
+def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY) -> Platform:
+    """Run the pipeline on ``raw`` and record its lineage.
+
+    Datasets: ``raw_applicants`` -> ``clean_applicants`` (duplicates and empty incomes
+    dropped) -> ``model_features`` (pseudonymous ID, features, label), ``marketing_list``
+    (name, email, region) and ``region_summary`` (counts and default rates per region); the model
+    :data:`MODEL_NAME` is trained on ``model_features``.
+    """
+    lineage = Lineage()
+    lineage.register("raw_applicants", raw)
+    clean = raw.drop_duplicates("applicant_id").dropna(subset=["income"])
+    lineage.derive("clean_applicants", clean, inputs=["raw_applicants"], step="clean",
+                   params={"drop_duplicates": "applicant_id", "dropna": ["income"]})
+    features = clean[["applicant_id", *FEATURES, LABEL]].assign(
+        applicant_id=pseudonymise(clean["applicant_id"], key=key))
+    lineage.derive("model_features", features, inputs=["clean_applicants"], step="pseudonymise",
+                   params={"columns": ["applicant_id"], "method": "HMAC-SHA256"})
+    marketing = clean[["applicant_id", "name", "email", "region"]]
+    lineage.derive("marketing_list", marketing, inputs=["clean_applicants"], step="extract",
+                   params={"columns": list(marketing.columns)})
+    summary = (clean.groupby("region")
+               .agg(applicants=(LABEL, "size"), default_rate=(LABEL, "mean")).reset_index())
+    lineage.derive("region_summary", summary, inputs=["clean_applicants"], step="aggregate",
+                   params={"by": "region"})
+    lineage.register_model(MODEL_NAME, version="1.0.0", inputs=["model_features"],
+                           params={"features": list(FEATURES)})
+    datasets = {"raw_applicants": raw, "clean_applicants": clean, "model_features": features,
+                "marketing_list": marketing, "region_summary": summary}
+    return Platform(datasets, lineage)
+
+
+def partner_file(n: int = 200, *, seed: int = 0) -> pd.DataFrame:
+    """A file a broker partner sent in, with unhelpful column names (Module 01's lab).
+
+    ``customer`` holds names, ``contact`` emails, ``memo`` free text that sometimes holds a phone
+    number, ``ref_no`` 16-digit invoice references (not card numbers: they fail the Luhn
+    check), ``segment`` a category and ``balance`` dollars.
+    """
+    from deploydl.data import make_applicants
+
+    people = make_applicants(n, seed=seed)
+    refs = [f"{int(c) + 1:016d}"[-16:] for c in people["card_number"]]  # breaks the check digit
+    memo = ["Call " + p if i % 7 == 0 else "Paperwork complete"
+            for i, p in enumerate(people["phone"])]
+    return pd.DataFrame({
+        "customer": people["name"], "contact": people["email"], "ref_no": refs,
+        "segment": people["region"].map({"north": "A", "south": "B", "east": "C", "west": "D"}),
+        "memo": memo, "balance": people["loan_amount"]})

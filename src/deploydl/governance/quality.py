@@ -1,0 +1,147 @@
+"""Data quality for Module 01: declarative rules, checked in one pass with pandera.
+
+A rule set is plain data (a dict, or YAML), one entry per column::
+
+    {"age": {"dtype": "int64", "min": 18, "max": 100},
+     "region": {"allowed": ["north", "south", "east", "west"]},
+     "applicant_id": {"unique": True}}
+
+Keys: ``dtype`` (a pandas type name), ``min`` / ``max`` (inclusive), ``nullable`` (default
+False: empty cells are violations), ``unique`` (later copies are violations), ``allowed`` (a
+list of categories) and ``pattern`` (a regular expression the whole value must match).
+:func:`check_quality` turns the rules into a pandera schema, validates lazily so every
+violation is found in one pass, and returns a :class:`QualityReport` that counts them and names
+the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from deploydl.data import REGIONS
+
+RULE_KEYS = ("dtype", "min", "max", "nullable", "unique", "allowed", "pattern")
+
+#: Northbridge Bank's rules for the applicant table (Module 01).
+APPLICANT_RULES: dict[str, dict[str, Any]] = {
+    "applicant_id": {"unique": True, "pattern": r"NB-\d{6}"},
+    "email": {"pattern": r"[\w.+-]+@[\w-]+(\.[\w-]+)+"},
+    "phone": {"pattern": r"\+\d{1,3}-\d{3}-\d{3}-\d{4}"},
+    "age": {"dtype": "int64", "min": 18, "max": 100},
+    "income": {"dtype": "float64", "min": 0},
+    "debt_ratio": {"min": 0, "max": 1.5},
+    "region": {"allowed": list(REGIONS)},
+}
+
+
+class QualityRuleError(ValueError):
+    """A rule set that cannot be applied: an unknown key, or a column the table lacks."""
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Every violation found, one line each: ``column``, ``check``, ``row`` and ``value``.
+
+    ``row`` is the index label of the offending row (empty for a check on the whole column,
+    such as a wrong type).
+    """
+
+    violations: pd.DataFrame
+    rows_checked: int
+
+    @property
+    def passed(self) -> bool:
+        return self.violations.empty
+
+    def counts(self) -> pd.DataFrame:
+        """Violations per column and check, with up to five example rows each."""
+        if self.violations.empty:
+            return pd.DataFrame(columns=["column", "check", "violations", "example_rows"])
+        grouped = self.violations.groupby(["column", "check"], sort=True)["row"]
+        return grouped.agg(violations="size", example_rows=lambda r: sorted(r.dropna())[:5]
+                           ).reset_index()
+
+    def rows(self, column: str, check: str | None = None) -> list:
+        """Index labels of rows that broke a rule on ``column`` (optionally one check only)."""
+        v = self.violations[self.violations["column"] == column]
+        if check is not None:
+            v = v[v["check"].str.startswith(check)]
+        return sorted(v["row"].dropna().unique().tolist())
+
+    def summary(self) -> str:
+        if self.passed:
+            return f"All {self.rows_checked:,} rows passed every rule."
+        bad_rows = self.violations["row"].dropna().nunique()
+        return (f"{len(self.violations):,} violations in {bad_rows:,} of "
+                f"{self.rows_checked:,} rows.")
+
+
+def build_schema(rules: Mapping[str, Mapping[str, Any]], *, columns=None):
+    """Turn a rule set into a pandera ``DataFrameSchema``; ``columns`` are the table's columns.
+
+    Raises :class:`QualityRuleError` when a rule uses an unknown key or names a column that is
+    not in ``columns``, before pandera sees it.
+    """
+    import pandera.pandas as pa
+
+    schema_columns = {}
+    for column, rule in rules.items():
+        _validate_rule(column, rule, columns)
+        checks = []
+        if "min" in rule:
+            checks.append(pa.Check.ge(rule["min"]))
+        if "max" in rule:
+            checks.append(pa.Check.le(rule["max"]))
+        if "allowed" in rule:
+            checks.append(pa.Check.isin(list(rule["allowed"])))
+        if "pattern" in rule:
+            checks.append(pa.Check.str_matches(f"(?:{rule['pattern']})$",
+                                               error=f"pattern {rule['pattern']}"))
+        schema_columns[column] = pa.Column(
+            rule.get("dtype"), checks, nullable=rule.get("nullable", False),
+            unique=rule.get("unique", False), report_duplicates="exclude_first")
+    return pa.DataFrameSchema(schema_columns)
+
+
+def _validate_rule(column: str, rule: Any, columns) -> None:
+    if not isinstance(rule, Mapping):
+        raise QualityRuleError(f"The rule for column {column!r} must be a dict such as "
+                               f"{{'min': 0}}; got {rule!r}.")
+    unknown = sorted(set(rule) - set(RULE_KEYS))
+    if unknown:
+        raise QualityRuleError(f"The rule for column {column!r} uses unknown keys {unknown}; "
+                               f"use only {list(RULE_KEYS)}.")
+    if columns is not None and column not in columns:
+        raise QualityRuleError(f"A rule names column {column!r}, which the table does not "
+                               f"have. Its columns are {list(columns)}: fix the rule's "
+                               f"column name.")
+
+
+def check_quality(table: pd.DataFrame,
+                  rules: Mapping[str, Mapping[str, Any]] = APPLICANT_RULES) -> QualityReport:
+    """Check every rule on every row in one pass and report every violation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The data to check (left unchanged).
+    rules : mapping
+        A rule set (see the module docstring); defaults to :data:`APPLICANT_RULES`.
+    """
+    import pandera.pandas as pa
+
+    schema = build_schema(rules, columns=table.columns)
+    try:
+        schema.validate(table, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        violations = pd.DataFrame({
+            "column": cases["column"].astype(str), "check": cases["check"].astype(str),
+            "row": cases["index"], "value": cases["failure_case"]})
+        return QualityReport(violations.reset_index(drop=True), len(table))
+    empty = pd.DataFrame(columns=["column", "check", "row", "value"])
+    return QualityReport(empty, len(table))

@@ -1,0 +1,77 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from deploydl.governance.access import (
+    NORTHBRIDGE_POLICY,
+    AccessController,
+    AccessDenied,
+    PolicyError,
+    role_view,
+)
+
+KEY = b"k" * 32
+
+
+@pytest.fixture
+def controller():
+    return AccessController(NORTHBRIDGE_POLICY, key=KEY,
+                            clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_analyst_sees_masked_personal_data(controller, applicants):
+    seen = controller.read(applicants.head(5), role="analyst", user="ana", dataset="raw")
+    assert "national_id" not in seen.columns and "phone" not in seen.columns
+    assert seen["email"].str.contains(r"^\w\*\*\*@example\.com$").all()
+    assert (seen["income"] == applicants["income"].head(5)).all()
+
+
+def test_data_scientist_sees_pseudonymous_ids_only(controller, applicants):
+    seen = controller.read(applicants.head(5), role="data_scientist", user="dan", dataset="raw")
+    assert seen["applicant_id"].str.startswith("P-").all()
+    assert not {"name", "email", "phone", "national_id", "address"} & set(seen.columns)
+
+
+def test_denied_for_unknown_role_and_ungranted_column(controller, applicants):
+    with pytest.raises(AccessDenied, match="role 'intern' is not in the policy"):
+        controller.read(applicants, role="intern", user="ian", dataset="raw")
+    with pytest.raises(AccessDenied, match=r"role 'analyst' may not read \['national_id'\]"):
+        controller.read(applicants, role="analyst", user="ana", dataset="raw",
+                        columns=["income", "national_id"])
+    with pytest.raises(AccessDenied, match="may not read the access log"):
+        controller.access_log(role="analyst", user="ana")
+
+
+def test_every_read_is_logged_and_only_auditors_read_the_log(controller, applicants):
+    controller.read(applicants, role="analyst", user="ana", dataset="raw", columns=["income"])
+    with pytest.raises(AccessDenied):
+        controller.read(applicants, role="intern", user="ian", dataset="raw")
+    log = controller.access_log(role="auditor", user="aud")
+    assert list(log["user"]) == ["ana", "ian", "aud"]
+    assert list(log["granted"]) == [True, False, True]
+    assert list(log["dataset"]) == ["raw", "raw", "access_log"]
+    assert log.loc[0, "columns"] == "income" and log.loc[0, "when"] == "2026-01-01T00:00:00+00:00"
+    assert "not in the policy" in log.loc[1, "reason"]
+
+
+@pytest.mark.parametrize(("policy", "message"), [
+    ("roles:\n  analyst:\n    columns: {income: allow\n", "not valid YAML near line"),
+    ("users: []", "must have a 'roles:' mapping"),
+    ("roles:\n  analyst: everything", "Role 'analyst' needs a 'columns:' mapping"),
+    ("roles:\n  analyst:\n    columns: {income: read}", r"unknown actions \{'income': 'read'\}"),
+])
+def test_unparsable_policy_is_a_clear_error(policy, message):
+    with pytest.raises(PolicyError, match=message):
+        AccessController(policy, key=KEY)
+
+
+def test_role_widget_shows_what_each_role_may_read(controller, applicants):
+    box = role_view(controller, applicants, dataset="raw")
+    picker, view = box.children
+    assert "<b>analyst</b> may read 8 of 20 columns" in view.value
+    picker.value = "data_scientist"
+    assert "P-" in view.value and "@example.com" not in view.value
+    picker.value = "intern"
+    assert "Access denied" in view.value
+    picker.value = "auditor"
+    assert "The access log" in view.value and "intern" in view.value

@@ -1,0 +1,68 @@
+import json
+
+import pytest
+
+from deploydl.data import PII_COLUMNS
+from deploydl.governance.catalog import CardError, Catalog, card_from_table, load_card
+from deploydl.governance.northbridge import applicant_card
+
+
+@pytest.fixture
+def catalog(tmp_path, applicants):
+    catalog = Catalog(tmp_path / "cards")
+    catalog.add(applicant_card(applicants))
+    catalog.add(card_from_table(
+        applicants[["region", "income"]], name="region_summary", owner="Finance",
+        purpose="Monthly board pack", source="derived from clean_applicants",
+        lawful_basis="legitimate_interests", retention_days=365, sensitivity={}))
+    return catalog
+
+
+def test_cards_round_trip_list_and_search(catalog, applicants):
+    cards = catalog.cards()
+    assert [c.name for c in cards] == ["raw_applicants", "region_summary"]
+    assert catalog.get("raw_applicants") == applicant_card(applicants)
+    assert [c.name for c in catalog.search("board")] == ["region_summary"]
+    assert [c.name for c in catalog.search("NATIONAL_ID")] == ["raw_applicants"]
+    assert catalog.search("nothing like this") == []
+
+
+def test_table_and_schema_render(catalog):
+    table = catalog.table()
+    assert list(table["dataset"]) == ["raw_applicants", "region_summary"]
+    assert table.loc[0, "personal_columns"] >= len(PII_COLUMNS)
+    schema = catalog.get("raw_applicants").schema_table()
+    assert schema.set_index("column").loc["email", "sensitivity"] == "personal"
+    assert schema.set_index("column").loc["age_band", "sensitivity"] == "special"
+
+
+def test_json_cards_are_read_too(catalog, applicants):
+    path = catalog.folder / "copy.json"
+    data = applicant_card(applicants).model_dump() | {"name": "copy_of_raw"}
+    path.write_text(json.dumps(data))
+    assert catalog.get("copy_of_raw").owner == "Credit Risk Data Team"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("name: x\nowner: [unclosed", "could not be read"),
+    ("- just\n- a list", "must hold a mapping of fields"),
+    ("name: raw\nowner: me\npurpose: p\nsource: s\nlawful_basis: because\n"
+     "retention_days: forever\ncolumns: {}", r"lawful_basis: .*'because'.*retention_days"),
+    ("name: raw\nowner: me\npurpose: p\nsource: s\nlawful_basis: contract\n"
+     "retention_days: 30\ncolumns: {email: {dtype: str, sensitivity: secret}}",
+     r"columns.email.sensitivity.*'secret'"),
+])
+def test_malformed_card_is_a_clear_error(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(CardError, match=message) as info:
+        load_card(path)
+    assert "bad.yaml" in str(info.value)
+
+
+def test_missing_field_and_missing_card(tmp_path, catalog):
+    (tmp_path / "c.yaml").write_text("name: raw\nowner: me\n")
+    with pytest.raises(CardError, match=r"purpose: Field required"):
+        load_card(tmp_path / "c.yaml")
+    with pytest.raises(KeyError, match="No dataset card named 'ghost'"):
+        catalog.get("ghost")

@@ -1,0 +1,46 @@
+import pytest
+
+from deploydl.data import make_applicants
+from deploydl.exercises.core import FAILED, PASSED, evaluate
+from deploydl.exercises.m01 import ERASE_ID, LAB_ROWS, LAB_SEED
+from deploydl.exercises.registry import find_exercise
+from deploydl.governance.northbridge import DEMO_KEY, build_platform
+from deploydl.governance.privacy import erase_subject, subject_identifiers
+
+FRAUD = {"applicant_id": "pseudonymise", "income": "allow", "loan_amount": "allow",
+         "region": "allow"}
+
+
+def _status(exercise_id, answer):
+    return evaluate(find_exercise(exercise_id), answer).status
+
+
+@pytest.mark.parametrize(("exercise_id", "right", "wrong"), [
+    ("01.1", ["customer", "contact", "memo"], ["customer", "contact", "ref_no"]),
+    ("01.2", {"age": {"min": 18, "max": 100}}, {"age": {"min": 18}}),
+    ("01.2", {"age": {"min": 1, "max": 150}}, {"age": {"min": 30, "max": 100}}),
+    ("01.3", FRAUD, {**FRAUD, "applicant_id": "allow"}),
+    ("01.3", FRAUD, {**FRAUD, "email": "mask"}),
+])
+def test_right_answers_pass_and_wrong_ones_fail(exercise_id, right, wrong):
+    assert _status(exercise_id, right) == PASSED
+    assert _status(exercise_id, wrong) == FAILED
+
+
+def test_erasure_exercise_needs_every_identifier_and_the_lineage():
+    applicants = make_applicants(LAB_ROWS, seed=LAB_SEED)
+    platform = build_platform(applicants)
+    ids = subject_identifiers(applicants, ERASE_ID, key=DEMO_KEY)
+    assert _status("01.4", erase_subject(platform.datasets, ids,
+                                         lineage=platform.lineage)) == PASSED
+    only_id = {"applicant_id": ERASE_ID}
+    result = evaluate(find_exercise("01.4"),
+                      erase_subject(platform.datasets, only_id, lineage=platform.lineage))
+    assert result.status == FAILED and "model_features" in result.message
+
+
+def test_retention_exercise_counts_rows():
+    from deploydl.exercises.m01 import _retention
+
+    assert _retention(163) is None  # 163 of 1,000 applications are older than 365 days
+    assert _retention(3.5) is not None and _retention(-1) == "you gave -1."

@@ -1,0 +1,66 @@
+import pytest
+
+from deploydl.governance.lineage import Lineage, content_hash
+
+
+def test_hash_changes_when_any_cell_changes(applicants):
+    table = applicants.head(200)
+    before = content_hash(table)
+    for column in ("income", "email", "application_date", "default"):
+        changed = table.copy()
+        changed.loc[changed.index[57], column] = changed[column].iloc[3]
+        assert content_hash(changed) != before, column
+
+
+def test_hash_ignores_row_order_unless_the_data_is_ordered(applicants):
+    table = applicants.head(200)
+    shuffled = table.sample(frac=1.0, random_state=1)
+    assert content_hash(shuffled) == content_hash(table)
+    assert content_hash(shuffled.reset_index(drop=True)) == content_hash(table)
+    assert content_hash(shuffled, ordered=True) != content_hash(table, ordered=True)
+    assert content_hash(table, ordered=True) == content_hash(table.copy(), ordered=True)
+
+
+def test_hash_counts_duplicated_rows(applicants):
+    table = applicants.head(50)
+    assert content_hash(table) != content_hash(table.iloc[[*range(50), 0]])
+
+
+def test_steps_record_hashes_params_and_code_version(applicants):
+    lineage = Lineage(code_version="git:abc123")
+    raw = lineage.register("raw", applicants)
+    small = applicants.head(10)
+    node = lineage.derive("sample", small, inputs=["raw"], step="head", params={"n": 10})
+    step = lineage.steps[0]
+    assert step.inputs == (("raw", raw.version),)
+    assert step.output == ("sample", content_hash(small)) and node.rows == 10
+    assert step.params == {"n": 10} and step.code_version == "git:abc123"
+    assert lineage.table().loc[0, "output"] == f"sample@{node.version[:12]}"
+
+
+def test_descendants_follow_the_graph(applicants):
+    lineage = Lineage()
+    lineage.register("a", applicants.head(5))
+    lineage.derive("b", applicants.head(4), inputs=["a"], step="s")
+    lineage.derive("c", applicants.head(3), inputs=["b"], step="s")
+    lineage.register("x", applicants.head(2))
+    lineage.register_model("m", version="1", inputs=["c", "x"])
+    assert lineage.descendants("a") == ["b", "c", "m"]
+    assert lineage.descendants("x") == ["m"] and lineage.descendants("m") == []
+    assert lineage.kind("m") == "model" and lineage.depth()["m"] == 3
+    with pytest.raises(KeyError, match="'nope' is not in the lineage"):
+        lineage.descendants("nope")
+    with pytest.raises(KeyError, match=r"inputs \['ghost'\] are not registered"):
+        lineage.derive("d", applicants, inputs=["ghost"], step="s")
+
+
+def test_draw_returns_a_figure_with_every_node(applicants):
+    import matplotlib.pyplot as plt
+
+    lineage = Lineage()
+    lineage.register("a", applicants.head(5))
+    lineage.derive("b", applicants.head(4), inputs=["a"], step="s")
+    fig = lineage.draw(title="Two datasets", highlight="a")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("a\n#") for t in texts) and any(t.startswith("b\n") for t in texts)
+    plt.close(fig)

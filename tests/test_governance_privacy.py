@@ -1,0 +1,113 @@
+import pandas as pd
+import pytest
+
+from deploydl.data import PII_COLUMNS
+from deploydl.governance.northbridge import DEMO_KEY, build_platform
+from deploydl.governance.privacy import (
+    erase_subject,
+    find_pii,
+    luhn_valid,
+    mask,
+    pii_columns,
+    pseudonymise,
+    retention_overdue,
+    scan_pii,
+    subject_identifiers,
+)
+
+
+def _precision_recall(table, pii_cells):
+    found = scan_pii(table)
+    hits = set(zip(found["row"], found["column"], strict=True))
+    true_positives = len(hits & pii_cells)
+    return true_positives / len(hits), true_positives / len(pii_cells)
+
+
+def test_scanner_recall_is_total_and_precision_high_on_the_generated_table(applicants):
+    pii_cells = {(r, c) for r in applicants.index for c in PII_COLUMNS}
+    precision, recall = _precision_recall(applicants, pii_cells)
+    assert recall == 1.0
+    assert precision >= 0.95
+
+
+def test_scanner_finds_pii_hidden_in_free_text_and_ignores_decoys(applicants):
+    table = applicants.head(400).copy()
+    pii_cells = {(r, c) for r in table.index for c in PII_COLUMNS}
+    leaks = table.index[::10]
+    table.loc[leaks, "notes"] = "Call back on " + table.loc[leaks, "phone"]
+    pii_cells |= {(r, "notes") for r in leaks}
+    decoys = table.index[5::10]  # 16-digit references that fail Luhn, and plain street names
+    table.loc[decoys, "notes"] = [f"Ref {_break_luhn(n)} at Mill Lane branch"
+                                  for n in table.loc[decoys, "card_number"]]
+    precision, recall = _precision_recall(table, pii_cells)
+    assert recall == 1.0
+    assert precision >= 0.95
+
+
+def _break_luhn(number: str) -> str:
+    return number[:-1] + str((int(number[-1]) + 1) % 10)
+
+
+def test_card_numbers_that_fail_luhn_are_rejected(applicants):
+    card = applicants["card_number"].iloc[0]
+    assert luhn_valid(card) and find_pii(card) == ["card_number"]
+    assert not luhn_valid(_break_luhn(card))
+    assert "card_number" not in find_pii(f"order {_break_luhn(card)}")
+    assert find_pii("4111 1111 1111 1111") == ["card_number"]
+
+
+def test_pii_columns_summarises_by_column(applicants):
+    summary = pii_columns(scan_pii(applicants.head(50)), applicants.head(50))
+    assert sorted(summary["column"]) == sorted(PII_COLUMNS)
+    assert (summary["share"] == 1.0).all()
+    assert set(summary.loc[summary["column"] == "card_number", "kind"]) == {"card_number"}
+
+
+def test_mask_keeps_shape_but_hides_value():
+    masked = mask(pd.Series(["ada.smith1@example.com", "+1-555-123-4567", "Ada Smith",
+                             "12 Mill Lane", 42]))
+    assert masked.tolist() == ["a***@example.com", "+*-***-***-4567", "A. S.", "*** Mill Lane",
+                               42]
+
+
+def test_pseudonyms_are_stable_keyed_and_need_a_real_key():
+    ids = pd.Series(["NB-000001", "NB-000002", "NB-000001"])
+    one = pseudonymise(ids, key=b"k" * 16)
+    assert one[0] == one[2] != one[1] and one[0].startswith("P-")
+    assert (pseudonymise(ids, key=b"j" * 16) != one).all()
+    with pytest.raises(ValueError, match="at least 16 bytes"):
+        pseudonymise(ids, key=b"short")
+
+
+def test_retention_finds_rows_past_the_period(applicants):
+    overdue = retention_overdue(applicants, date_column="application_date",
+                                retention_days=365, today="2026-06-30")
+    age = pd.Timestamp("2026-06-30") - applicants["application_date"]
+    assert list(overdue) == list(applicants.index[age.dt.days > 365])
+    assert 0 < len(overdue) < len(applicants)
+    with pytest.raises(KeyError, match="date_column 'collected'"):
+        retention_overdue(applicants, date_column="collected", retention_days=1, today="2026")
+
+
+def test_erasure_removes_the_person_everywhere_and_lists_what_to_rebuild(applicants):
+    platform = build_platform(applicants)
+    ids = subject_identifiers(applicants, "NB-000042", key=DEMO_KEY)
+    held = [n for n, t in platform.datasets.items() if t.isin(list(ids.values())).any(axis=None)]
+    derived_holding = [n for n in held if n != "raw_applicants"]
+    assert len(derived_holding) == 3  # planted in three derived datasets, one pseudonymous
+    cleaned, report = erase_subject(platform.datasets, ids, lineage=platform.lineage)
+    for name, table in cleaned.items():
+        assert not table.isin(list(ids.values())).any(axis=None), name
+    assert sorted(report.rows_removed) == sorted(held)
+    assert report.datasets_to_rebuild == ["clean_applicants", "marketing_list",
+                                          "model_features", "region_summary"]
+    assert report.models_to_retrain == ["default_risk_v1"]
+    assert "Retrain models: default_risk_v1" in report.summary()
+
+
+def test_erasure_needs_an_identifier(applicants):
+    platform = build_platform(applicants.head(20))
+    with pytest.raises(ValueError, match="identifiers is empty"):
+        erase_subject(platform.datasets, {}, lineage=platform.lineage)
+    with pytest.raises(KeyError, match="No applicant 'X'"):
+        subject_identifiers(applicants, "X", key=DEMO_KEY)
