@@ -116,6 +116,18 @@ def mitigation_effect(study: CaseStudy, *, strength: float = 1.0) -> dict[str, f
     return result
 
 
+def declined_example(study: CaseStudy, *, index: int = 0,
+                     threshold: float = APPROVAL_THRESHOLD) -> tuple[dict, dict[str, float]]:
+    """A declined test applicant (the ``index``-th) and the median approved applicant."""
+    from deploydl.explain import reference_profile
+
+    scores = study.approval_score(study.test)
+    features = list(study.features)
+    applicant = study.test.loc[scores < threshold, features].iloc[index].to_dict()
+    reference = reference_profile(study.test[scores >= threshold], features=study.features)
+    return applicant, reference
+
+
 def proxy_strength(table: pd.DataFrame, *, columns: tuple[str, ...],
                    protected: str = PROTECTED_ATTRIBUTE) -> pd.Series:
     """How much each column alone reveals the protected attribute (0 = nothing, 1 = all of it).
