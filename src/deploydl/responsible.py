@@ -68,15 +68,24 @@ def credit_model(table: pd.DataFrame, *, features: tuple[str, ...] = FEATURES,
                      classify__sample_weight=sample_weight)
 
 
-@lru_cache(maxsize=8)
-def case_study(*, features: tuple[str, ...] = FEATURES, bias: float = BIAS, n: int = 5000,
-               seed: int = 0) -> CaseStudy:
-    """The seeded case study: 5,000 training, 3,000 validation and 3,000 test applicants."""
+@lru_cache(maxsize=4)
+def _tables(bias: float, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     train = make_applicants(n, seed=seed, bias=bias)
     valid = make_applicants(3000, seed=seed + 1, bias=bias)
     test = make_applicants(3000, seed=seed + 2, bias=bias)
     # The same seed with bias=0 draws the same people and their true outcomes.
     test["default_true"] = make_applicants(3000, seed=seed + 2, bias=0.0)[LABEL]
+    return train, valid, test
+
+
+@lru_cache(maxsize=8)
+def case_study(*, features: tuple[str, ...] = FEATURES, bias: float = BIAS, n: int = 5000,
+               seed: int = 0) -> CaseStudy:
+    """The seeded case study: 5,000 training, 3,000 validation and 3,000 test applicants.
+
+    Cached: calls with the same arguments share one (read-only) result.
+    """
+    train, valid, test = _tables(bias, n, seed)
     return CaseStudy(train, valid, test, credit_model(train, features=features), features)
 
 
