@@ -63,6 +63,46 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _slides(args: argparse.Namespace) -> int:
+    from deploydl.curriculum import project_root
+    from deploydl.slides import SlidesError, build_decks
+
+    root = project_root(Path(args.root))
+    try:
+        decks = build_decks(root, tarball=Path(args.reveal_tarball) if args.reveal_tarball
+                            else None)
+    except SlidesError as exc:
+        print(f"deploydl slides: {exc}", file=sys.stderr)
+        return 1
+    for deck in decks:
+        print(f"{deck.path.relative_to(root)}: {deck.slides} slides")
+    print(f"Open {(root / 'slides/_build/index.html').as_uri()} (works offline; S: speaker notes).")
+    return 0
+
+
+def _agenda(args: argparse.Namespace) -> int:
+    from deploydl.agenda import sync_guide
+    from deploydl.curriculum import project_root
+
+    root = project_root(Path(args.root))
+    guide = root / "docs" / "instructors.md"
+    current = sync_guide(guide, root, check=args.check)
+    if args.check and not current:
+        print(f"{guide.relative_to(root)}: the agenda is out of date with the lessons' "
+              "metadata; run `deploydl agenda`.")
+        return 1
+    print(f"{guide.relative_to(root)}: agenda {'up to date' if current else 'updated'}.")
+    return 0
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from deploydl.curriculum import project_root
+    from deploydl.progress import progress, render
+
+    print(render(progress(project_root(Path(args.root)), timeout=args.timeout)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deploydl", description=(
         "Deploying Deep Learning: the course's command line."))
@@ -88,6 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("paths", nargs="*", metavar="PATH",
                          help="notebooks (default: all of notebooks/ and solutions/)")
     refresh.set_defaults(run=_refresh)
+
+    slides = commands.add_parser("slides", help="build every lesson's deck into slides/_build/")
+    slides.add_argument("--root", default=".", help="the course folder (default: here)")
+    slides.add_argument("--reveal-tarball", metavar="FILE",
+                        help="a reveal.js tarball to use when the npm registry is out of reach")
+    slides.set_defaults(run=_slides)
+
+    agenda = commands.add_parser("agenda", help="write the workshop agendas in docs/instructors.md")
+    agenda.add_argument("--check", action="store_true", help="only check they are up to date")
+    agenda.add_argument("--root", default=".", help="the course folder (default: here)")
+    agenda.set_defaults(run=_agenda)
+
+    progress = commands.add_parser("progress", help="your progress through the course")
+    progress.add_argument("--root", default=".", help="the course folder (default: here)")
+    progress.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    progress.set_defaults(run=_progress)
     return parser
 
 

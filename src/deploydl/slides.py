@@ -1,0 +1,207 @@
+"""Slide decks built from the lesson notebooks, for a room without internet (``deploydl slides``).
+
+One source: each lesson notebook is its own deck. Cells whose ``slideshow.slide_type`` is
+"slide" or "subslide" start a slide, "fragment" reveals on the next key press, "notes" become
+speaker notes (press S) and "skip" stays out. Code is hidden on slides unless the cell is
+tagged ``slides-show-code``; figures and tables come from the committed outputs, so building
+runs nothing. The convention is written for authors in ``slides/README.md``.
+
+Offline by construction: reveal.js comes once from the npm registry (a pinned version whose
+sha512 is checked) into a cache, and is copied next to the decks, so a deck opened from the
+file system loads nothing from the network: no CDN, no font files (system fonts only).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import html
+import shutil
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from deploydl.curriculum import MODULES
+
+SHOW_CODE_TAG = "slides-show-code"
+REVEAL_VERSION = "5.2.1"
+REVEAL_INTEGRITY = ("sha512-r7//6mIM5p34hFiDMvYfXgyjXqGRta+/psd9YtytsgRlrpRzFv4RbH76TXd2qD+7"
+                    "ZPZEbpBDhdRhJaFgfQ7zNQ==")
+REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
+#: The files a deck needs from the reveal.js package (paths inside its ``package/`` folder).
+REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
+                "plugin/notes/notes.js")
+_FONT_IMPORT = "@import url(./fonts/source-sans-pro/source-sans-pro.css);"
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class SlidesError(RuntimeError):
+    """The decks could not be built; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Deck:
+    """One built deck: its module number, title, HTML file and number of slides."""
+
+    module: str
+    title: str
+    path: Path
+    slides: int
+
+
+def reveal_tarball(*, cache: Path, source: Path | None = None, timeout: float = 60.0) -> Path:
+    """The pinned reveal.js package, fetched once from the npm registry into ``cache``.
+
+    Parameters
+    ----------
+    cache : Path
+        Folder that keeps the tarball between builds (``~/.cache/deploydl/assets`` by default).
+    source : Path, optional
+        A tarball copied in by hand, for a machine that cannot reach the registry.
+    timeout : float
+        Seconds to wait for the registry.
+    """
+    target = cache / f"reveal.js-{REVEAL_VERSION}.tgz"
+    if target.exists() and _integrity(target.read_bytes()) == REVEAL_INTEGRITY:
+        return target
+    if source and not source.is_file():
+        raise SlidesError(f"{source}: no such file; give the path of reveal.js-{REVEAL_VERSION}"
+                          f".tgz (from `npm pack reveal.js@{REVEAL_VERSION}`).")
+    data = source.read_bytes() if source else _download(REVEAL_URL, timeout=timeout)
+    if _integrity(data) != REVEAL_INTEGRITY:
+        raise SlidesError(f"{source or REVEAL_URL}: not reveal.js {REVEAL_VERSION} (its sha512 "
+                          f"differs from {REVEAL_INTEGRITY}); get reveal.js-{REVEAL_VERSION}.tgz "
+                          f"with `npm pack reveal.js@{REVEAL_VERSION}` and pass it.")
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return target
+
+
+def _integrity(data: bytes) -> str:
+    """The npm ``integrity`` string of ``data`` (sha512, base64)."""
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
+def _download(url: str, *, timeout: float) -> bytes:
+    import httpx
+
+    try:
+        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise SlidesError(f"Could not fetch reveal.js from {url} ({exc}). Build once on a "
+                          "machine with access to the npm registry (the copy is cached), or "
+                          "pass a tarball: deploydl slides --reveal-tarball FILE.") from None
+    return response.content
+
+
+def install_reveal(tarball: Path, dest: Path, *, theme: Path) -> None:
+    """Copy the files a deck needs from ``tarball`` into ``dest``, with the course's theme.
+
+    The white theme's import of its bundled fonts is removed: the course theme
+    (``slides/theme.css``, installed as ``dist/theme/deploydl.css``) uses system fonts.
+    """
+    with tarfile.open(tarball, "r:gz") as archive:
+        for name in REVEAL_FILES:
+            try:
+                member = archive.extractfile(f"package/{name}")
+            except KeyError:
+                member = None
+            if member is None:
+                raise SlidesError(f"{tarball}: has no package/{name}; is it reveal.js?")
+            text = member.read().decode("utf-8").replace(_FONT_IMPORT, "")
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_text(text, encoding="utf-8")
+    shutil.copyfile(theme, dest / "dist/theme/deploydl.css")
+
+
+def slide_count(notebook: nbformat.NotebookNode) -> int:
+    """How many slides and subslides the notebook's cell metadata marks."""
+    return sum(cell.metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide")
+               for cell in notebook.cells)
+
+
+def prepare(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of a lesson ready for the deck: code hidden unless tagged, no live widgets.
+
+    Widgets need a running kernel (or a CDN script) to draw, so their outputs are dropped;
+    a lesson shows the widget's effect with a stored figure or table instead.
+    """
+    deck = copy.deepcopy(notebook)
+    deck.metadata.pop("widgets", None)
+    for cell in deck.cells:
+        if cell.cell_type != "code":
+            continue
+        if SHOW_CODE_TAG not in cell.metadata.get("tags", []):
+            cell.metadata["transient"] = {"remove_source": True}
+        cell.outputs = [o for o in cell.get("outputs", []) if _WIDGET_VIEW not in o.get("data", {})]
+    return deck
+
+
+def _exporter(slides_dir: Path):
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.SlidesExporter.update(
+        reveal_url_prefix="reveal.js", reveal_theme="deploydl", reveal_number="c/t",
+        reveal_transition="none", exclude_input_prompt=True, exclude_output_prompt=True,
+        embed_images=True, template_name="template",
+        extra_template_basedirs=[str(slides_dir)])
+    return SlidesExporter(config=config)
+
+
+def build_decks(root: Path, *, out: Path | None = None, tarball: Path | None = None,
+                cache: Path | None = None) -> list[Deck]:
+    """Build one deck per lesson that exists, plus an ``index.html``, into ``out``.
+
+    Parameters
+    ----------
+    root : Path
+        The course checkout (holds ``notebooks/`` and ``slides/``).
+    out : Path, optional
+        Where the decks go; ``slides/_build`` by default (git-ignored).
+    tarball : Path, optional
+        A reveal.js tarball to use instead of the registry (checked against the pinned sha512).
+    cache : Path, optional
+        Where the fetched tarball is kept; ``Settings.home / "assets"`` by default.
+    """
+    from deploydl.settings import get_settings
+
+    slides_dir = root / "slides"
+    out = out or slides_dir / "_build"
+    cache = cache or get_settings().home / "assets"
+    out.mkdir(parents=True, exist_ok=True)
+    install_reveal(reveal_tarball(cache=cache, source=tarball), out / "reveal.js",
+                   theme=slides_dir / "theme.css")
+    exporter = _exporter(slides_dir)
+    decks = []
+    for m in MODULES:
+        lesson = root / m.lesson
+        if not lesson.exists():
+            continue
+        notebook = nbformat.read(lesson, as_version=4)
+        body, _ = exporter.from_notebook_node(prepare(notebook), resources={
+            "metadata": {"name": f"{m.number} · {m.title}", "path": str(lesson.parent)}})
+        path = out / f"{lesson.stem}.html"
+        path.write_text(body, encoding="utf-8")
+        decks.append(Deck(m.number, m.title, path, slide_count(notebook)))
+    (out / "index.html").write_text(_index_html(decks), encoding="utf-8")
+    return decks
+
+
+def _index_html(decks: list[Deck]) -> str:
+    """A plain page linking every deck (no script, no external file)."""
+    items = "\n".join(f'<li><a href="{d.path.name}">{d.module} · {html.escape(d.title)}</a> '
+                      f"({d.slides} slides)</li>" for d in decks)
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+                 "<title>Deploying Deep Learning: slides</title></head>\n"
+                 '<body style="font-family: system-ui, sans-serif; font-size: 20px">\n'
+                 "<h1>Deploying Deep Learning: slides</h1>\n"
+                 "<p>Press S in a deck for the speaker notes, F for full screen.</p>\n"
+                 f"<ul>\n{items}\n</ul>\n</body></html>\n")

@@ -1,0 +1,113 @@
+"""`deploydl slides`: decks from the lessons, code hidden unless asked for, nothing external."""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from deploydl.cli import main
+from deploydl.slides import (
+    REVEAL_VERSION,
+    SHOW_CODE_TAG,
+    SlidesError,
+    build_decks,
+    install_reveal,
+    prepare,
+    reveal_tarball,
+    slide_count,
+)
+
+
+@pytest.fixture(scope="module")
+def decks(root, reveal_cache, tmp_path_factory):
+    return build_decks(root, out=tmp_path_factory.mktemp("decks"), cache=reveal_cache)
+
+
+def test_code_is_hidden_unless_the_cell_asks_to_show_it():
+    hidden = new_code_cell("x = 1")
+    shown = new_code_cell("y = 2", metadata={"tags": [SHOW_CODE_TAG]})
+    deck = prepare(new_notebook(cells=[new_markdown_cell("# Title"), hidden, shown]))
+    assert deck.cells[1].metadata["transient"] == {"remove_source": True}
+    assert "transient" not in deck.cells[2].metadata
+    assert "transient" not in deck.cells[0].metadata
+
+
+def test_live_widgets_are_dropped_and_the_lesson_is_not_changed():
+    widget = new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "bar"})
+    text = new_output("stream", name="stdout", text="Trained.\n")
+    lesson = new_notebook(cells=[new_code_cell("train()", outputs=[widget, text])],
+                          metadata={"widgets": {"state": {}}})
+    deck = prepare(lesson)
+    assert deck.cells[0].outputs == [text] and "widgets" not in deck.metadata
+    assert len(lesson.cells[0].outputs) == 2 and "widgets" in lesson.metadata
+
+
+@pytest.mark.parametrize("path", sorted(__import__("pathlib").Path(__file__).resolve()
+                                        .parents[1].glob("notebooks/[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.stem)
+def test_every_lesson_marks_at_least_six_slides(path):
+    count = slide_count(nbformat.read(path, as_version=4))
+    assert count >= 6, f"{path.name}: {count} slides marked; see slides/README.md"
+
+
+def test_decks_load_only_local_files(root, decks):
+    assert [d.path.stem for d in decks] == sorted(
+        p.stem for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for deck in decks:
+        page = deck.path.read_text(encoding="utf-8")
+        links = re.findall(r'(?:src|href)="([^"]*)"', page)
+        external = [u for u in links if not u.startswith(("reveal.js/", "data:", "#"))]
+        assert external == [], f"{deck.path.name} links outside the build: {external}"
+        assert "@import" not in page and "fonts.googleapis" not in page
+    reveal = decks[0].path.parent / "reveal.js"
+    assert (reveal / "dist/reveal.js").exists() and (reveal / "plugin/notes/notes.js").exists()
+    assert "source-sans-pro" not in (reveal / "dist/theme/white.css").read_text()
+
+
+def test_welcome_deck_shows_notes_and_only_the_tagged_code(decks):
+    page = decks[0].path.read_text(encoding="utf-8")
+    assert page.count('<aside class="notes">') >= 1
+    assert "LocalServer" in page  # tagged slides-show-code
+    assert "roc_auc_score" not in page  # untagged: only its printed result is shown
+    assert "Trained. On 2,000 applicants" in page
+    assert "data:image/png;base64," in page  # the figure, from the committed output
+
+
+def test_a_tarball_that_is_not_the_pinned_reveal_is_refused(tmp_path):
+    fake = tmp_path / "reveal.tgz"
+    fake.write_bytes(b"not reveal.js")
+    with pytest.raises(SlidesError, match=r"not reveal\.js 5\.2\.1 \(its sha512 differs"):
+        reveal_tarball(cache=tmp_path / "cache", source=fake)
+    assert not (tmp_path / "cache" / f"reveal.js-{REVEAL_VERSION}.tgz").exists()
+
+
+def test_cli_names_a_missing_tarball(root, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DEPLOYDL_HOME", str(tmp_path / "empty-cache"))
+    missing = tmp_path / "reveal.tgz"
+    assert main(["slides", "--root", str(root), "--reveal-tarball", str(missing)]) == 1
+    assert capsys.readouterr().err == (
+        f"deploydl slides: {missing}: no such file; give the path of reveal.js-5.2.1.tgz "
+        "(from `npm pack reveal.js@5.2.1`).\n")
+
+
+def test_a_tarball_without_reveal_files_is_named(tmp_path):
+    archive = tmp_path / "empty.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        info = tarfile.TarInfo("package/LICENSE")
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"MIT"))
+    with pytest.raises(SlidesError, match="has no package/dist/reveal.css; is it reveal.js"):
+        install_reveal(archive, tmp_path / "out", theme=tmp_path / "theme.css")
+
+
+def test_cli_builds_into_slides_build(root, reveal_cache, capsys):
+    assert main(["slides", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "slides/_build/00_welcome.html:" in out and "index.html" in out
+    assert (root / "slides/_build/index.html").exists()

@@ -1,0 +1,85 @@
+"""Every deck in headless Chromium, offline: nothing external loads, and it works as a deck.
+
+Uses Debian's Chromium (``.ci/run`` installs it). Without it these tests skip with the reason,
+except under CI (``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from deploydl.slides import build_decks
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts" / "slides"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = "Chromium is not installed (Debian: apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; under CI the browser tests must run (.ci/run installs it).")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    return {d.path.stem: d for d in build_decks(ROOT, out=tmp_path_factory.mktemp("decks"))}
+
+
+def test_every_lesson_has_a_deck(decks):
+    assert sorted(decks) == LESSONS
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_deck_works_offline_in_chromium(browser, decks, lesson):
+    deck = decks[lesson]
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    blocked, errors = [], []
+
+    def block(route):
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^https?://"), block)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(deck.path.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    total, first = page.evaluate("[Reveal.getTotalSlides(), Reveal.getIndices().h]")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"{lesson}.png"
+    page.screenshot(path=str(shot))
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("Reveal.getIndices().h === 1")
+    page.close()
+    assert blocked == [], f"{lesson}: the deck asked the network for {blocked}"
+    assert errors == [], f"{lesson}: JavaScript errors {errors}"
+    assert total >= 6, f"{lesson}: {total} slides; mark at least 6 (see slides/README.md)"
+    assert first == 0
+    assert _distinct_colours(shot) > 8, f"{lesson}: the first slide looks blank ({shot})"
+
+
+def _distinct_colours(png: Path) -> int:
+    """How many distinct colours a screenshot holds (a blank page has one)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        return len(image.convert("RGB").getcolors(maxcolors=1 << 24))
