@@ -24,11 +24,18 @@ _STYLE = {
 @contextmanager
 def course_style():
     """Use the course's chart style inside a ``with`` block."""
+    import matplotlib
     import matplotlib.pyplot as plt
     from cycler import cycler
 
     with plt.rc_context({**_STYLE, "axes.prop_cycle": cycler(color=PALETTE)}):
-        yield
+        try:
+            yield
+        finally:
+            # Jupyter's inline backend loads with the first figure, inside this block, and turns
+            # on interactive mode; rc_context would undo that on exit and hide every later chart.
+            interactive = matplotlib.is_interactive()
+    matplotlib.interactive(interactive)
 
 
 def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float] = (9, 4.5)):
