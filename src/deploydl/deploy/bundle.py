@@ -58,8 +58,8 @@ class DeploySpec:
         return cpu_threads(self.cpu)
 
 
-def cpu_threads(cpu: str) -> int:
-    """Whole cores in a Kubernetes CPU quantity, at least 1: "2" -> 2, "1500m" -> 1."""
+def cpu_cores(cpu: str) -> float:
+    """Cores in a Kubernetes CPU quantity: "2" -> 2.0, "1500m" -> 1.5."""
     text = str(cpu).strip()
     try:
         cores = float(text[:-1]) / 1000 if text.endswith("m") else float(text)
@@ -68,7 +68,12 @@ def cpu_threads(cpu: str) -> int:
                          f"got {cpu!r}.") from None
     if cores <= 0:
         raise ValueError(f"cpu must be positive; got {cpu!r}.")
-    return max(1, math.floor(cores))
+    return cores
+
+
+def cpu_threads(cpu: str) -> int:
+    """Whole cores in a Kubernetes CPU quantity, at least 1: "2" -> 2, "1500m" -> 1."""
+    return max(1, math.floor(cpu_cores(cpu)))
 
 
 def render_dockerfile(artifact: Artifact, spec: DeploySpec, *, lambda_image: bool = False) -> str:
