@@ -54,3 +54,12 @@ def reveal_cache() -> Path:
             pytest.fail(str(exc))
         pytest.skip(f"reveal.js is not cached and cannot be fetched: {exc}")
     return cache
+
+
+@pytest.fixture(scope="session")
+def artifact_dir(model, applicants, tmp_path_factory) -> Path:
+    """The session's model saved once as a verified artifact folder (Module 04)."""
+    from deploydl.registry import save_model
+
+    return save_model(model, tmp_path_factory.mktemp("artifact") / "loan-default",
+                      training_data=applicants).path
