@@ -69,3 +69,34 @@ def test_report_files_are_written(tmp_path):
     assert "| course | 1 | 16 |" in paths["md"].read_text()
     assert paths["png"].stat().st_size > 1000
     assert "6,000 req/s" in format_table(fake_results())
+
+
+@pytest.mark.slow
+def test_a_benchmark_server_starts_answers_and_stops_with_its_children(tmp_path):
+    import shutil
+
+    import httpx
+    import psutil
+    from safetensors.torch import save_file
+
+    from deploydl.efficiency.bench_servers import READY_PATH
+    from deploydl.efficiency.loadgen import ServerProcess, run_load
+    from deploydl.models import DigitsCNN
+
+    weights = tmp_path / "cnn.safetensors"
+    save_file(DigitsCNN().state_dict(), weights)
+    body = tmp_path / "b.json"
+    body.write_text(json.dumps({"images": [[[0.5] * 8] * 8]}))
+    server = ServerProcess("course", weights=weights, threads=1, ready_path=READY_PATH["course"])
+    try:
+        pid = server.process.pid
+        assert server.cold_start_s > 0 and server.rss_mb() > 50
+        if shutil.which("hey"):
+            assert run_load(server.url + "/predict", concurrency=2, duration_s=0.5,
+                            body=body)["requests"] > 0
+        else:
+            assert httpx.post(server.url + "/predict", content=body.read_bytes(),
+                              headers={"content-type": "application/json"}).status_code == 200
+    finally:
+        server.stop()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

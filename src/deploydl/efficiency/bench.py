@@ -52,16 +52,16 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         progress("training / loading the digits CNN ...")
         net, (x_train, x_test, y_test), weights = _digits_model(cache_dir)
         bodies = {b: _write_body(work / f"batch{b}.json", x_test[:b]) for b in config.batches}
-        runs, starts = [], []
+        runs, starts, ceiling = [], [], {}
         for rep in range(config.reps):
             order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
             for kind in order:
                 progress(f"rep {rep + 1}/{config.reps}: {kind}")
-                found, start = _bench_server(kind, config, weights=weights, bodies=bodies)
+                found, start = _bench_server(kind, config, weights=weights, bodies=bodies,
+                                             ceiling=ceiling)
                 runs += [{"rep": rep, "server": kind, **r} for r in found]
                 starts.append({"rep": rep, "server": kind, **start})
-        progress("load-generator ceiling, applicant overhead, int8 ...")
-        ceiling = _generator_ceiling(config, weights)
+        progress("applicant overhead, int8 ...")
         overhead = _applicant_overhead(config, work)
         int8 = _int8(net, x_test, y_test, calibration=x_train[:512])
     return {"config": asdict(config), "runs": runs, "starts": starts,
@@ -70,11 +70,17 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
             "machine": {"cpus": os.cpu_count(), "torch": torch.__version__}}
 
 
-def _bench_server(kind: str, config: BenchConfig, *, weights: Path,
-                  bodies: dict[int, Path]) -> tuple[list[dict], dict]:
+def _bench_server(kind: str, config: BenchConfig, *, weights: Path, bodies: dict[int, Path],
+                  ceiling: dict) -> tuple[list[dict], dict]:
+    """Start ``kind``, run every load against it, stop it. Fills ``ceiling`` once."""
     server = ServerProcess(kind, weights=weights, threads=config.threads,
                            ready_path=READY_PATH[kind])
     try:
+        if not ceiling:  # what hey reaches on a trivial endpoint: the most any server can show
+            result = run_load(server.url + "/health", concurrency=max(config.concurrencies),
+                              duration_s=config.duration_s)
+            ceiling.update(endpoint=f"{kind} GET /health", rps=result["rps"],
+                           p50_ms=result["p50_ms"])
         url = server.url + "/predict"
         run_load(url, concurrency=max(config.concurrencies), duration_s=config.warmup_s,
                  body=bodies[min(config.batches)])
@@ -155,18 +161,6 @@ def _digits_model(cache_dir: Path):
 def _write_body(path: Path, images: np.ndarray) -> Path:
     path.write_text(json.dumps({"images": np.round(images[:, 0], 4).tolist()}))
     return path
-
-
-def _generator_ceiling(config: BenchConfig, weights: Path) -> dict:
-    """What ``hey`` reaches against a trivial endpoint: the most any server could show."""
-    server = ServerProcess("naive", weights=weights, threads=config.threads,
-                           ready_path=READY_PATH["naive"])
-    try:
-        result = run_load(server.url + "/health", concurrency=max(config.concurrencies),
-                          duration_s=config.duration_s)
-    finally:
-        server.stop()
-    return {"endpoint": "naive GET /health", "rps": result["rps"], "p50_ms": result["p50_ms"]}
 
 
 def _applicant_overhead(config: BenchConfig, work: Path) -> dict:
