@@ -103,6 +103,36 @@ def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    import dataclasses
+    import shlex
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from deploydl.efficiency.bench import QUICK, BenchConfig, run_bench
+    from deploydl.efficiency.bench_report import (
+        add_costs,
+        check_targets,
+        format_table,
+        write_results,
+    )
+    from deploydl.settings import get_settings
+
+    config = QUICK if args.quick else BenchConfig()
+    config = dataclasses.replace(config, price_per_core_hour=args.price_per_core_hour,
+                                 **({"reps": args.reps} if args.reps else {}))
+    results = run_bench(config, cache_dir=get_settings().home / "bench")
+    results["command"] = shlex.join(["deploydl", *sys.argv[1:]])
+    add_costs(results)
+    results["targets"] = check_targets(results)
+    print(format_table(results))
+    name = "serving-quick" if args.quick else "serving"
+    paths = write_results(results, Path(args.out), name=name)
+    print("Wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from deploydl.serving.server import ServeError, serve
 
@@ -156,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--root", default=".", help="the course folder (default: here)")
     progress.add_argument("--timeout", type=int, default=120, help="seconds per cell")
     progress.set_defaults(run=_progress)
+
+    bench = commands.add_parser("bench", help="the serving benchmark (Module 05)")
+    bench.add_argument("--quick", action="store_true", help="one short repetition (<= 60 s)")
+    bench.add_argument("--reps", type=int, default=0, help="repetitions (default 3; quick 1)")
+    bench.add_argument("--price-per-core-hour", type=float, default=0.05,
+                       help="USD per core-hour for cost per million predictions")
+    bench.add_argument("--out", default="benchmarks/results", help="folder for the results")
+    bench.set_defaults(run=_bench)
 
     serve = commands.add_parser("serve", help="serve the model over HTTP until Ctrl-C")
     serve.add_argument("--model", metavar="PATH", help="artifact folder (default: the "

@@ -1,0 +1,128 @@
+"""Reading the serving benchmark (Module 05): the targets, a table, a chart, cost per million.
+
+Every ratio compares servers measured in the same run; absolute numbers depend on the machine
+and on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from deploydl.efficiency.costs import cost_per_million
+
+
+def _row(summary: list[dict], server: str, batch: int, concurrency: int) -> dict:
+    for row in summary:
+        if (row["server"], row["batch"], row["concurrency"]) == (server, batch, concurrency):
+            return row
+    return {}
+
+
+def check_targets(results: dict) -> list[dict]:
+    """Each target of Module 05 with the measured value and whether it is met."""
+    s = results["summary"]
+    course, naive, lit = (_row(s, name, 1, 16) for name in ("course", "naive", "litserve"))
+    fp32, int8 = results["int8"][0], results["int8"][1]
+    targets = [
+        ("HTTP overhead, applicant net, c1 (ms)", results["applicant_overhead"]["overhead_ms"],
+         "<= 1.0", lambda v: v <= 1.0),
+        ("CNN c16 throughput vs naive (x)", _ratio(course, naive, "rps"), ">= 2.0",
+         lambda v: v >= 2.0),
+        ("CNN c16 p99 vs naive (ms, course - naive)", _diff(course, naive, "p99_ms"), "<= 0",
+         lambda v: v <= 0),
+        ("CNN c16 throughput vs LitServe (x)", _ratio(course, lit, "rps"), ">= 1.0",
+         lambda v: v >= 1.0),
+        ("/health p99 under CNN load (ms)", course.get("health_p99_ms"), "<= 50",
+         lambda v: v <= 50),
+        ("int8 weights smaller (x)", int8["weights_smaller_x"], ">= 3.5", lambda v: v >= 3.5),
+        ("int8 file smaller (x)", int8["smaller_x"], ">= 3.5", lambda v: v >= 3.5),
+        ("int8 faster at batch 32 (x)", int8["faster_x_batch32"], ">= 1.5", lambda v: v >= 1.5),
+        ("int8 accuracy drop (points)", round((fp32["accuracy"] - int8["accuracy"]) * 100, 2),
+         "<= 1.0", lambda v: v <= 1.0),
+        ("cold start to ready, course (s)", course.get("cold_start_s"), "<= 3.0",
+         lambda v: v <= 3.0),
+        ("RSS, course (MB)", course.get("rss_mb"), "<= 400", lambda v: v <= 400),
+    ]
+    return [{"target": name, "measured": value, "goal": goal,
+             "met": None if value is None else bool(test(value))}
+            for name, value, goal, test in targets]
+
+
+def _ratio(a: dict, b: dict, key: str) -> float | None:
+    return round(a[key] / b[key], 2) if a.get(key) and b.get(key) else None
+
+
+def _diff(a: dict, b: dict, key: str) -> float | None:
+    return round(a[key] - b[key], 2) if key in a and key in b else None
+
+
+def add_costs(results: dict) -> None:
+    """Add ``cost_per_million_usd`` to each summary row from its measured throughput."""
+    price, cores = results["config"]["price_per_core_hour"], results["config"]["cores"]
+    for row in results["summary"]:
+        pps = row.get("predictions_per_s") or 0
+        row["cost_per_million_usd"] = (round(cost_per_million(
+            pps, price_per_core_hour=price, cores=cores), 4) if pps > 0 else None)
+
+
+def format_table(results: dict) -> str:
+    """The summary and the targets as Markdown tables (for the terminal and the README)."""
+    head = ("| server | batch | clients | p50 ms | p95 ms | p99 ms | req/s | predictions/s | "
+            "errors | /health p99 ms | RSS MB | cold start s | $ per 1M |")
+    lines = [head, "|" + "---|" * 13]
+    for r in results["summary"]:
+        cost = r.get("cost_per_million_usd")
+        lines.append(
+            f"| {r['server']} | {r['batch']} | {r['concurrency']} | {r['p50_ms']:.2f} | "
+            f"{r['p95_ms']:.2f} | {r['p99_ms']:.2f} | {r['rps']:,.0f} | "
+            f"{r['predictions_per_s']:,.0f} | {r['errors']:.0f} | "
+            f"{r.get('health_p99_ms', float('nan')):.1f} | {r['rss_mb']:.0f} | "
+            f"{r['cold_start_s']:.2f} | {'-' if cost is None else f'{cost:.4f}'} |")
+    lines += ["", "| target | measured | goal | met |", "|---|---|---|---|"]
+    for t in results["targets"]:
+        met = {True: "yes", False: "NO", None: "n/a"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['measured']} | {t['goal']} | {met} |")
+    ceiling = results["generator_ceiling"]
+    lines += ["", f"Load generator ceiling (hey, {ceiling['endpoint']}, 16 clients): "
+              f"{ceiling['rps']:,.0f} req/s."]
+    return "\n".join(lines)
+
+
+def plot_results(results: dict):
+    """Latency (p50) against throughput, one colour per server, one point per load."""
+    from deploydl.charts import PALETTE, new_figure
+
+    summary = results["summary"]
+    best = max(summary, key=lambda r: r["predictions_per_s"])
+    fig, ax = new_figure(
+        f"{best['server']} served the most: {best['predictions_per_s']:,.0f} predictions/s "
+        f"(batch {best['batch']}, {best['concurrency']} clients)",
+        xlabel="throughput (predictions per second)", ylabel="p50 latency per request (ms)")
+    markers = {1: "o", 32: "s"}
+    for colour, server in zip(PALETTE, dict.fromkeys(r["server"] for r in summary), strict=False):
+        for batch in sorted({r["batch"] for r in summary}):
+            rows = sorted((r for r in summary if r["server"] == server and r["batch"] == batch),
+                          key=lambda r: r["concurrency"])
+            ax.plot([r["predictions_per_s"] for r in rows], [r["p50_ms"] for r in rows],
+                    marker=markers.get(batch, "^"), color=colour,
+                    linestyle="-" if batch == 1 else "--",
+                    label=f"{server}, batch {batch}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.legend(fontsize=10, ncols=2)
+    return fig
+
+
+def write_results(results: dict, out_dir: Path, *, name: str) -> dict[str, Path]:
+    """Write ``name``.json, ``name``.md and ``name``.png to ``out_dir``; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {ext: out_dir / f"{name}.{ext}" for ext in ("json", "md", "png")}
+    paths["json"].write_text(json.dumps(results, indent=1) + "\n")
+    paths["md"].write_text(format_table(results) + "\n")
+    fig = plot_results(results)
+    fig.savefig(paths["png"])
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return paths

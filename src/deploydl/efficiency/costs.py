@@ -1,0 +1,139 @@
+"""What a prediction costs (Module 05): from measured speed to dollars per month.
+
+The chain is short: a server does T predictions per second per core; a core costs P dollars
+an hour; so a million predictions cost ``P / (T * 3600) * 1e6`` dollars. Traffic decides how
+many cores run all month. :class:`CostPlanner` puts the chain behind four controls.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+HOURS_PER_MONTH = 730
+#: Cloud price of one general-purpose vCPU-hour used in the course (USD, on demand, 2026).
+DEFAULT_PRICE_PER_CORE_HOUR = 0.05
+
+
+def cost_per_million(predictions_per_s: float, *, price_per_core_hour: float,
+                     cores: float = 1.0) -> float:
+    """Dollars per million predictions for a server doing ``predictions_per_s`` on ``cores``."""
+    if predictions_per_s <= 0:
+        raise ValueError(f"predictions_per_s must be above 0; got {predictions_per_s}. "
+                         "Measure the throughput first (deploydl bench).")
+    return price_per_core_hour * cores / (predictions_per_s * 3600) * 1e6
+
+
+@dataclass(frozen=True)
+class ServingPlan:
+    """What it takes to serve a traffic level: cores, monthly bill, latency per request."""
+
+    cores: int
+    monthly_cost: float
+    latency_ms: float
+    predictions_per_s_per_core: float
+    cost_per_million: float
+
+
+def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
+                 predictions_per_month: float, price_per_core_hour: float,
+                 http_ms: float = 0.5, peak_factor: float = 3.0) -> ServingPlan:
+    """Size a service from measured model times.
+
+    Parameters
+    ----------
+    ms_per_batch : dict
+        Milliseconds for one forward pass at each batch size (``measure_batches``).
+    batch_size : int
+        The batch the service groups requests into (one of ``ms_per_batch``'s keys).
+    predictions_per_month : float
+        Traffic; the busiest hour is assumed ``peak_factor`` times the average.
+    price_per_core_hour : float
+        Dollars per core per hour.
+    http_ms : float
+        Cost of HTTP and JSON per request in milliseconds of one core (about 0.3 to 0.5 here).
+    """
+    if batch_size not in ms_per_batch:
+        raise ValueError(f"batch_size {batch_size} was not measured; choose one of "
+                         f"{sorted(ms_per_batch)}.")
+    compute_ms = ms_per_batch[batch_size]
+    per_core = 1000 / (compute_ms / batch_size + http_ms)
+    peak_rate = predictions_per_month / (HOURS_PER_MONTH * 3600) * peak_factor
+    cores = max(1, math.ceil(peak_rate / per_core))
+    return ServingPlan(
+        cores=cores, monthly_cost=round(cores * price_per_core_hour * HOURS_PER_MONTH, 2),
+        latency_ms=round(http_ms + compute_ms, 2),
+        predictions_per_s_per_core=round(per_core, 1),
+        cost_per_million=round(cost_per_million(per_core, price_per_core_hour=price_per_core_hour),
+                               4))
+
+
+def measure_batches(model, images: np.ndarray, *, batches: tuple[int, ...] = (1, 8, 32),
+                    repeats: int = 20) -> dict[int, float]:
+    """Median milliseconds of one forward pass at each batch size in ``batches``."""
+    from deploydl.efficiency.inference import time_forward
+
+    return {b: time_forward(model, images[:b], repeats=repeats)["p50_ms"] for b in batches}
+
+
+class CostPlanner:
+    """A widget: hardware price, traffic, batch size and int8 in; monthly cost and latency out.
+
+    Parameters
+    ----------
+    profiles : dict
+        ``{"fp32": ms_per_batch, "int8": ms_per_batch}`` as returned by :func:`measure_batches`.
+
+    The logic sits in :meth:`plan` and the state in :attr:`result`, so it is testable without a
+    browser: set ``planner.batch.value = 32`` and read ``planner.result``.
+    """
+
+    def __init__(self, profiles: dict[str, dict[int, float]], *,
+                 price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR) -> None:
+        import ipywidgets as w
+
+        missing = {"fp32", "int8"} - set(profiles)
+        if missing:
+            raise ValueError(f"profiles needs timings for fp32 and int8; missing "
+                             f"{sorted(missing)}. Use measure_batches() for each.")
+        self.profiles = profiles
+        style = {"description_width": "190px"}
+        layout = w.Layout(width="520px")
+        self.price = w.FloatSlider(value=price_per_core_hour, min=0.01, max=0.50, step=0.01,
+                                   description="Price per core-hour ($)", style=style,
+                                   layout=layout)
+        self.traffic = w.FloatLogSlider(value=1e8, base=10, min=6, max=11, step=0.25,
+                                        description="Predictions per month", style=style,
+                                        layout=layout, readout_format=".2s")
+        self.batch = w.Dropdown(options=sorted(profiles["fp32"]), value=1,
+                                description="Batch size", style=style)
+        self.quantised = w.Checkbox(value=False, description="int8 quantisation")
+        self.output = w.HTML()
+        self.result: ServingPlan | None = None
+        for control in (self.price, self.traffic, self.batch, self.quantised):
+            control.observe(self._update, names="value")
+        self.widget = w.VBox([self.price, self.traffic, self.batch, self.quantised, self.output])
+        self._update()
+
+    def plan(self) -> ServingPlan:
+        """The plan for the current control values."""
+        profile = self.profiles["int8" if self.quantised.value else "fp32"]
+        return plan_serving(profile, batch_size=self.batch.value,
+                            predictions_per_month=self.traffic.value,
+                            price_per_core_hour=self.price.value)
+
+    def _update(self, _change=None) -> None:
+        self.result = self.plan()
+        r = asdict(self.result)
+        self.output.value = (
+            f"<b>{r['cores']} core(s), ${r['monthly_cost']:,.2f} a month</b>; "
+            f"a request takes about {r['latency_ms']:.1f} ms of compute; "
+            f"${r['cost_per_million']:.3f} per million predictions "
+            f"({r['predictions_per_s_per_core']:,.0f} predictions/s per core).")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

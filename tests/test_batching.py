@@ -1,0 +1,167 @@
+"""The micro-batcher: right results to the right caller, isolated failures, bounded waits."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from deploydl.serving.batching import BatcherClosed, MicroBatcher
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, timeout=30))  # a guard against hangs, not a timing
+
+
+def doubled(items):
+    return [item * 2 for item in items]
+
+
+def test_each_caller_gets_its_own_result_and_calls_are_grouped():
+    async def main():
+        batcher = MicroBatcher(doubled, max_batch_size=8, max_wait_ms=50)
+        results = await asyncio.gather(*(batcher.submit(i) for i in range(20)))
+        await batcher.close()
+        return results, batcher.batch_sizes
+
+    results, sizes = run(main())
+    assert results == [i * 2 for i in range(20)]
+    assert sum(sizes) == 20 and max(sizes) <= 8 and len(sizes) < 20
+
+
+def test_size_counts_images_and_a_full_group_goes_without_waiting():
+    async def main():
+        batcher = MicroBatcher(lambda xs: [len(x) for x in xs], max_batch_size=4,
+                               max_wait_ms=60_000)  # a full group must not wait a minute
+        results = await asyncio.gather(*(batcher.submit([0, 0], size=2) for _ in range(4)))
+        await batcher.close()
+        return results, batcher.batch_sizes
+
+    results, sizes = run(main())
+    assert results == [2, 2, 2, 2] and sizes == [4, 4]
+
+
+def test_a_failing_item_fails_only_its_own_request():
+    def strict(items):
+        if any(i < 0 for i in items):
+            raise ValueError("negative input")
+        return doubled(items)
+
+    async def main():
+        batcher = MicroBatcher(strict, max_batch_size=8, max_wait_ms=50)
+        results = await asyncio.gather(*(batcher.submit(i) for i in (1, -1, 2)),
+                                       return_exceptions=True)
+        await batcher.close()
+        return results
+
+    good, bad, other = run(main())
+    assert (good, other) == (2, 4)
+    assert isinstance(bad, ValueError) and "negative" in str(bad)
+
+
+def test_an_exception_returned_as_a_result_goes_to_its_caller():
+    async def main():
+        batcher = MicroBatcher(lambda xs: [KeyError(x) if x == "bad" else x for x in xs])
+        results = await asyncio.gather(batcher.submit("ok"), batcher.submit("bad"),
+                                       return_exceptions=True)
+        await batcher.close()
+        return results
+
+    ok, bad = run(main())
+    assert ok == "ok" and isinstance(bad, KeyError)
+
+
+def test_a_wrong_number_of_results_is_an_error_that_says_so():
+    async def main():
+        batcher = MicroBatcher(lambda xs: [], max_batch_size=1)
+        try:
+            return await batcher.submit(1)
+        finally:
+            await batcher.close()
+
+    with pytest.raises(ValueError, match="returned 0 results for 1 items"):
+        run(main())
+
+
+def test_a_lone_request_is_scored_after_the_wait_not_held_for_company():
+    async def main():
+        loop = asyncio.get_running_loop()
+        batcher = MicroBatcher(doubled, max_batch_size=100, max_wait_ms=50)
+        start = loop.time()
+        result = await batcher.submit(21)
+        waited = loop.time() - start
+        await batcher.close()
+        return result, waited, batcher.batch_sizes
+
+    result, waited, sizes = run(main())
+    # It waited for company (at least the max wait) but did not hold the request for a full
+    # group of 100 that never comes; 10 s is a generous bound for a 50 ms wait.
+    assert result == 42 and sizes == [1] and 0.045 <= waited < 10
+
+
+def test_max_wait_zero_groups_only_what_is_already_queued():
+    async def main():
+        batcher = MicroBatcher(doubled, max_batch_size=100, max_wait_ms=0)
+        for i in range(3):  # one after another: never anything queued to group with
+            await batcher.submit(i)
+        await batcher.close()
+        return batcher.batch_sizes
+
+    assert run(main()) == [1, 1, 1]
+
+
+def test_cancelled_request_is_skipped_and_others_still_answered():
+    gate = threading.Event()
+    seen = []
+
+    def slow(items):
+        seen.extend(items)
+        gate.wait(10)
+        return doubled(items)
+
+    async def main():
+        batcher = MicroBatcher(slow, max_batch_size=1, max_wait_ms=0)
+        first = asyncio.ensure_future(batcher.submit(1))
+        await asyncio.sleep(0.05)              # item 1 is being scored; 2 and 3 queue
+        second = asyncio.ensure_future(batcher.submit(2))
+        third = asyncio.ensure_future(batcher.submit(3))
+        await asyncio.sleep(0)
+        second.cancel()                        # the client hung up while queued
+        gate.set()
+        results = await asyncio.gather(first, third)
+        await batcher.close()
+        return results, second.cancelled()
+
+    (one, three), cancelled = run(main())
+    assert (one, three) == (2, 6) and cancelled and 2 not in seen
+
+
+def test_close_fails_waiting_requests_and_refuses_new_ones():
+    gate = threading.Event()
+
+    async def main():
+        batcher = MicroBatcher(lambda xs: gate.wait(10) and doubled(xs), max_batch_size=1)
+        running = asyncio.ensure_future(batcher.submit(1))
+        waiting = asyncio.ensure_future(batcher.submit(2))
+        await asyncio.sleep(0.05)
+        closing = asyncio.ensure_future(batcher.close())
+        await asyncio.sleep(0)
+        gate.set()
+        await closing
+        outcomes = await asyncio.gather(running, waiting, return_exceptions=True)
+        with pytest.raises(BatcherClosed, match="closed"):
+            await batcher.submit(3)
+        return outcomes, [t.name for t in threading.enumerate() if t.name.startswith("batcher")]
+
+    outcomes, threads = run(main())
+    assert all(isinstance(o, BatcherClosed) for o in outcomes) and threads == []
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"max_batch_size": 0}, "max_batch_size must be at least 1; got 0"),
+    ({"max_wait_ms": -1}, "max_wait_ms must be 0 or more; got -1"),
+])
+def test_bad_options_are_refused_with_the_value(options, message):
+    with pytest.raises(ValueError, match=message):
+        MicroBatcher(doubled, **options)

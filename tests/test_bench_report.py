@@ -1,0 +1,102 @@
+"""The benchmark's arithmetic and report, on made-up measurements (no servers started)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from deploydl.efficiency.bench import summarise_runs
+from deploydl.efficiency.bench_report import add_costs, check_targets, format_table, write_results
+from deploydl.efficiency.loadgen import hey_command, summarise_csv
+
+CSV = """response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
+0.0010,0,0,0,0,0,200,0.1
+0.0020,0,0,0,0,0,200,0.2
+0.0030,0,0,0,0,0,500,0.3
+0.0040,0,0,0,0,0,200,0.4
+"""
+
+
+def test_summarise_csv_counts_errors_and_percentiles():
+    s = summarise_csv(CSV, duration_s=2)
+    assert (s["requests"], s["errors"], s["rps"]) == (3, 1, 1.5)
+    assert s["p50_ms"] == pytest.approx(2.5)
+
+
+def test_hey_command_is_a_closed_loop_post_with_csv(tmp_path, monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/hey")
+    cmd = hey_command("http://x/predict", concurrency=16, duration_s=2, body=tmp_path / "b")
+    assert cmd[:7] == ["/usr/bin/hey", "-z", "2s", "-c", "16", "-o", "csv"] and "-D" in cmd
+
+
+def fake_results():
+    runs = [{"rep": rep, "server": server, "batch": 1, "concurrency": 16, "p50_ms": 2.0 + rep,
+             "p95_ms": 3.0, "p99_ms": p99, "rps": rps + rep, "predictions_per_s": rps + rep,
+             "errors": 0, "health_p99_ms": 5.0}
+            for rep in range(3)
+            for server, rps, p99 in (("course", 2000, 9.0), ("naive", 800, 20.0),
+                                     ("litserve", 1500, 12.0))]
+    starts = [{"rep": 0, "server": s, "cold_start_s": 2.0, "rss_mb": 300.0}
+              for s in ("course", "naive", "litserve")]
+    int8 = [{"variant": "fp32", "accuracy": 0.98, "smaller_x": 1.0, "weights_smaller_x": 1.0,
+             "faster_x_batch32": 1.0},
+            {"variant": "int8", "accuracy": 0.975, "smaller_x": 3.2, "weights_smaller_x": 3.9,
+             "faster_x_batch32": 1.6}]
+    results = {"config": {"price_per_core_hour": 0.05, "cores": 2}, "runs": runs,
+               "summary": summarise_runs(runs, starts), "int8": int8,
+               "applicant_overhead": {"overhead_ms": 0.8},
+               "generator_ceiling": {"endpoint": "naive GET /health", "rps": 6000.0}}
+    add_costs(results)
+    results["targets"] = check_targets(results)
+    return results
+
+
+def test_medians_ratios_and_targets():
+    results = fake_results()
+    course = results["summary"][0]
+    assert course["server"] == "course" and course["rps"] == 2001 and course["reps"] == 3
+    met = {t["target"]: t["met"] for t in results["targets"]}
+    assert met["CNN c16 throughput vs naive (x)"] and met["int8 weights smaller (x)"]
+    assert not met["int8 file smaller (x)"]
+    assert course["cost_per_million_usd"] == pytest.approx(0.05 * 2 / (2001 * 3600) * 1e6,
+                                                           abs=1e-4)
+
+
+def test_report_files_are_written(tmp_path):
+    paths = write_results(fake_results(), tmp_path, name="t")
+    assert json.loads(paths["json"].read_text())["summary"][0]["server"] == "course"
+    assert "| course | 1 | 16 |" in paths["md"].read_text()
+    assert paths["png"].stat().st_size > 1000
+    assert "6,000 req/s" in format_table(fake_results())
+
+
+@pytest.mark.slow
+def test_a_benchmark_server_starts_answers_and_stops_with_its_children(tmp_path):
+    import shutil
+
+    import httpx
+    import psutil
+    from safetensors.torch import save_file
+
+    from deploydl.efficiency.bench_servers import READY_PATH
+    from deploydl.efficiency.loadgen import ServerProcess, run_load
+    from deploydl.models import DigitsCNN
+
+    weights = tmp_path / "cnn.safetensors"
+    save_file(DigitsCNN().state_dict(), weights)
+    body = tmp_path / "b.json"
+    body.write_text(json.dumps({"images": [[[0.5] * 8] * 8]}))
+    server = ServerProcess("course", weights=weights, threads=1, ready_path=READY_PATH["course"])
+    try:
+        pid = server.process.pid
+        assert server.cold_start_s > 0 and server.rss_mb() > 50
+        if shutil.which("hey"):
+            assert run_load(server.url + "/predict", concurrency=2, duration_s=0.5,
+                            body=body)["requests"] > 0
+        else:
+            assert httpx.post(server.url + "/predict", content=body.read_bytes(),
+                              headers={"content-type": "application/json"}).status_code == 200
+    finally:
+        server.stop()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

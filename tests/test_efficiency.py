@@ -1,0 +1,111 @@
+"""Module 05's package code: inference helpers, compression, costs, the planner, the report."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from deploydl.efficiency.compress import (
+    compare_variants,
+    make_variants,
+    quantize_int8,
+    size_in_memory,
+    size_on_disk,
+)
+from deploydl.efficiency.costs import CostPlanner, cost_per_million, plan_serving
+from deploydl.efficiency.inference import (
+    accuracy,
+    prepare_for_inference,
+    time_forward,
+    torch_threads,
+)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """A small CNN of the digits shape (the real one is trained in the notebooks)."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                        nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, 10))
+    images = np.random.default_rng(0).random((64, 1, 8, 8), dtype=np.float32)
+    labels = net(torch.from_numpy(images)).argmax(1).numpy()  # the net is right by definition
+    return prepare_for_inference(net), images, labels
+
+
+def test_prepare_for_inference_sets_eval_and_freezes(tiny):
+    net, _, _ = tiny
+    assert not net.training and not any(p.requires_grad for p in net.parameters())
+
+
+def test_torch_threads_restores_the_previous_setting():
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="at least 1 thread; got 0"), torch_threads(0):
+        pass
+
+
+def test_time_forward_reports_per_batch_and_per_image(tiny):
+    net, images, _ = tiny
+    timing = time_forward(net, images[:8], repeats=3, warmup=1)
+    assert timing["batch"] == 8 and timing["p50_ms"] > 0
+    assert timing["ms_per_image"] == pytest.approx(timing["p50_ms"] / 8, rel=0.01)
+
+
+@pytest.mark.parametrize("calibrate", [False, True], ids=["dynamic", "static"])
+def test_int8_is_smaller_keeps_accuracy_and_warns_nothing(tiny, calibrate):
+    net, images, labels = tiny
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        small = quantize_int8(net, images if calibrate else None)
+    assert size_in_memory(small) < size_in_memory(net) / 2
+    assert accuracy(small, images, labels) >= 0.8
+
+
+def test_all_variants_agree_and_the_table_has_ratios(tiny):
+    net, images, labels = tiny
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        variants = make_variants(net, images)
+        rows = compare_variants(variants, images, labels, batch=16, repeats=2)
+    assert [r["variant"] for r in rows] == ["fp32", "int8", "TorchScript", "ONNX"]
+    assert rows[0]["smaller_x"] == 1.0 and rows[0]["faster_x_batch16"] == 1.0
+    assert all(r["accuracy"] >= 0.8 for r in rows) and rows[3]["accuracy"] == 1.0
+    assert size_on_disk(variants["ONNX"]) > 0 and size_on_disk(variants["TorchScript"]) > 0
+
+
+def test_cost_per_million_from_throughput():
+    # 1,000 predictions/s on 2 cores at $0.05 per core-hour: $0.10 per 3.6M predictions.
+    assert cost_per_million(1000, price_per_core_hour=0.05, cores=2) == pytest.approx(0.10 / 3.6)
+    with pytest.raises(ValueError, match="must be above 0; got 0"):
+        cost_per_million(0, price_per_core_hour=0.05)
+
+
+def test_plan_serving_sizes_cores_and_refuses_unmeasured_batches():
+    profile = {1: 1.0, 32: 4.0}
+    plan = plan_serving(profile, batch_size=32, predictions_per_month=1e9,
+                        price_per_core_hour=0.05, http_ms=0.5)
+    # 0.125 + 0.5 ms per prediction -> 1,600 per s per core; peak 3 x 380.5/s -> 1 core.
+    assert plan.predictions_per_s_per_core == 1600.0 and plan.cores == 1
+    assert plan.monthly_cost == 36.5 and plan.latency_ms == 4.5
+    with pytest.raises(ValueError, match="batch_size 8 was not measured"):
+        plan_serving(profile, batch_size=8, predictions_per_month=1, price_per_core_hour=1)
+
+
+def test_cost_planner_widget_updates_without_a_browser():
+    planner = CostPlanner({"fp32": {1: 2.0, 32: 8.0}, "int8": {1: 2.0, 32: 4.0}})
+    single = planner.result
+    planner.batch.value = 32
+    batched = planner.result
+    planner.quantised.value = True
+    assert batched.cost_per_million < single.cost_per_million
+    assert planner.result.latency_ms < batched.latency_ms
+    planner.traffic.value = 1e11
+    assert planner.result.cores > 1 and f"{planner.result.cores} core(s)" in planner.output.value
+    with pytest.raises(ValueError, match="missing \\['int8'\\]"):
+        CostPlanner({"fp32": {1: 1.0}})

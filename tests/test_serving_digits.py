@@ -1,0 +1,59 @@
+"""The cheque-digit service, batched and not, over a real loopback server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from deploydl.serving import LocalServer
+from deploydl.serving.digits import create_digits_app
+from deploydl.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def net():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
+
+
+def images(n, seed=0):
+    return np.random.default_rng(seed).random((n, 8, 8)).round(3).tolist()
+
+
+@pytest.mark.parametrize("batching", [True, False])
+def test_predict_matches_the_model_and_keeps_order(net, batching):
+    sent = images(5)
+    expected = net(torch.tensor(sent).unsqueeze(1)).argmax(1).tolist()
+    with LocalServer(create_digits_app(net, batching=batching)) as server:
+        reply = httpx.post(server.url + "/predict", json={"images": sent}).json()
+        assert httpx.get(server.url + "/ready").json() == {"status": "ready"}
+    assert reply["digits"] == expected and len(reply["confidence"]) == 5
+
+
+def test_concurrent_requests_are_batched_and_each_gets_its_own_answer(net):
+    app = create_digits_app(net, max_batch_size=64, max_wait_ms=20)
+    sent = [images(1, seed=s) for s in range(12)]
+    expected = [net(torch.tensor(x).unsqueeze(1)).argmax(1).tolist() for x in sent]
+
+    async def fire(url):
+        async with httpx.AsyncClient(base_url=url) as client:
+            replies = await asyncio.gather(*(client.post("/predict", json={"images": x})
+                                             for x in sent))
+        return [r.json()["digits"] for r in replies]
+
+    with LocalServer(app) as server:
+        got = asyncio.run(fire(server.url))
+    assert got == expected and max(app.state.batcher.batch_sizes) > 1
+
+
+def test_bad_images_get_a_422_that_names_the_field(net):
+    with LocalServer(create_digits_app(net, Settings(max_batch=2))) as server:
+        short = httpx.post(server.url + "/predict", json={"images": [[[0.5] * 8] * 7]})
+        too_many = httpx.post(server.url + "/predict", json={"images": images(3)})
+    assert short.status_code == 422 and "images" in short.text
+    assert too_many.status_code == 422 and "the limit is 2" in too_many.text
