@@ -6,7 +6,7 @@ JupyterLab from this environment in a temporary copy of the course, run every le
 Chromium, and move a slider to prove the round trip browser -> kernel -> browser works.
 
 Set ``DEPLOYDL_LAB_PYTHON`` to another environment's Python to test that environment's
-JupyterLab (how the "front end missing" failure was demonstrated; see docs/jupyterhub.md).
+JupyterLab: with ``pip uninstall jupyterlab_widgets`` there, both tests fail, as they must.
 """
 
 from __future__ import annotations
@@ -188,8 +188,11 @@ def page(browser):
     assert outside == [], f"the page tried to reach the network: {outside}"
 
 
-def run_all_cells(page, url: str, *, timeout_s: float = 180) -> None:
-    """Open a notebook, run every cell from the Run menu, wait for every prompt to be numbered."""
+def run_all_cells(page, url: str, *, name: str, timeout_s: float = 300) -> None:
+    """Open a notebook, run every cell from the Run menu, wait for every prompt to be numbered.
+
+    Fails at once on an error or stderr output (Run All stops at an error, so waiting on).
+    """
     page.goto(url)
     page.locator(".jp-NotebookPanel .jp-Notebook-cell").first.wait_for(timeout=60_000)
     page.get_by_text(re.compile(r"^Python 3 \(ipykernel\) \| Idle$")).wait_for(timeout=60_000)
@@ -201,8 +204,11 @@ def run_all_cells(page, url: str, *, timeout_s: float = 180) -> None:
         texts = prompts.all_inner_texts()
         if texts and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in texts):
             return
+        if page.locator(ERROR_OUTPUT).count():
+            _screenshot(page, f"{name}-error")
+            assert_clean_outputs(page)
         page.wait_for_timeout(500)
-    _screenshot(page, "timeout")
+    _screenshot(page, f"{name}-timeout")
     raise AssertionError(f"cells did not finish within {timeout_s:.0f} s; prompts: {texts}")
 
 
@@ -221,17 +227,18 @@ def _screenshot(locator, name: str) -> None:
 
 @pytest.mark.parametrize("notebook", LESSONS)
 def test_lesson_runs_in_jupyterlab_and_its_widgets_render(lab, page, notebook):
-    run_all_cells(page, lab.format(workspace=Path(notebook).stem, path=notebook))
+    name = Path(notebook).stem
+    run_all_cells(page, lab.format(workspace=name, path=notebook), name=name)
     assert_clean_outputs(page)
     widgets = page.locator(WIDGET)
     assert widgets.count() >= 1, (
         "no widget rendered as a widget (only its text repr?): is the ipywidgets front end "
         "(jupyterlab_widgets) installed in the environment that runs JupyterLab?")
-    _screenshot(widgets.first, Path(notebook).stem)
+    _screenshot(widgets.first, name)
 
 
 def test_slider_moved_in_the_browser_changes_the_output(lab, page):
-    run_all_cells(page, lab.format(workspace="widget_smoke", path=FIXTURE))
+    run_all_cells(page, lab.format(workspace="widget_smoke", path=FIXTURE), name="widget_smoke")
     assert_clean_outputs(page)
     slider = page.locator(".jp-OutputArea-output .widget-slider")
     assert slider.count() == 1, (
