@@ -36,9 +36,16 @@ def _offline_env() -> dict[str, str]:
     return dict(env, PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1")
 
 
+@pytest.fixture
+def kit_dir(tmp_path):
+    """tmp_path, emptied afterwards: pytest would otherwise keep ~2 GB per run."""
+    yield tmp_path
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(tmp_path):
-    course, wheels, venv = tmp_path / "course", tmp_path / "wheelhouse", tmp_path / "venv"
+def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(kit_dir):
+    course, wheels, venv = kit_dir / "course", kit_dir / "wheelhouse", kit_dir / "venv"
     course.mkdir()
     for name in KEEP:
         source = ROOT / name
