@@ -1,20 +1,24 @@
 # Deploying Deep Learning: the two commands (see README.md).
 #   make lab   - create .venv if needed, install the course, open JupyterLab on the welcome notebook
 #   make test  - create .venv if needed, install with the test extra, run every test
+#   make wheelhouse       - the offline room kit: every wheel `make lab` needs, in wheelhouse/
+#   make lab OFFLINE=1    - install from wheelhouse/ only (no index, no network)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+WHEELHOUSE ?= wheelhouse
+PIP_FROM := $(if $(OFFLINE),--no-index --find-links $(WHEELHOUSE))
 NBVAL := --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120 -p no:randomly
 
-.PHONY: lab test test-unit test-notebooks refresh labs lint clean
+.PHONY: lab test test-unit test-notebooks refresh labs lint clean wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PIP_FROM) --upgrade pip
 
 # Reinstall only when pyproject.toml changes; a second run skips straight to the work.
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet $(PIP_FROM) -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -43,6 +47,10 @@ refresh: $(VENV)/.installed-test
 
 labs: $(VENV)/.installed-test
 	$(BIN)/deploydl labs build
+
+# pip, the build tools and every wheel of the course and its dependencies, for this platform.
+wheelhouse: | $(BIN)/python
+	$(BIN)/python -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) pip 'setuptools>=77' wheel .
 
 clean:
 	rm -rf $(VENV) slides/_build test-artifacts

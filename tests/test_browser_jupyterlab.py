@@ -1,0 +1,255 @@
+"""The workshop in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
+
+nbval runs notebooks in a bare kernel; only a browser shows whether the widgets *render* in
+JupyterLab (the classic failure on the day is "Error displaying widget"). These tests start
+JupyterLab from this environment in a temporary copy of the course, run every lesson in
+Chromium, and move a slider to prove the round trip browser -> kernel -> browser works.
+
+Set ``DEPLOYDL_LAB_PYTHON`` to another environment's Python to test that environment's
+JupyterLab: with ``pip uninstall jupyterlab_widgets`` there, both tests fail, as they must.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import psutil
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = "tests/fixtures/widget_smoke.ipynb"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb"))
+COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "wheelhouse", "test-artifacts", "build",
+                                     "dist", "*.egg-info", "__pycache__", ".*_cache", "slides")
+#: JupyterLab user settings: render every cell (no virtual scrolling), fetch no news.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+WIDGET = ".jp-OutputArea-output .jupyter-widgets"
+
+
+def _missing_browser(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must have it (.ci/run installs chromium).")
+    pytest.skip(f"{reason}; install it with `apt-get install chromium` to run browser tests.")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _isolated_env(home: Path) -> dict[str, str]:
+    """Jupyter config, data and IPython dirs under ``home``; the venv's labextensions stay."""
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               IPYTHONDIR=str(home / "ipython"), JUPYTER_PLATFORM_DIRS="1", MPLBACKEND="agg")
+    env.pop("JUPYTER_PATH", None)
+    settings = home / "config" / "lab" / "user-settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    return env
+
+
+def _clear_outputs(path: Path) -> None:
+    """Drop stored outputs, so that every output the test sees was made in the browser."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    notebook.metadata.pop("widgets", None)
+    nbformat.write(notebook, path)
+
+
+def _wait_ready(proc: subprocess.Popen, url: str, token: str, log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/api/status", params={"token": token}, timeout=2).is_success:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"jupyter lab did not answer within 90 s:\n{log.read_text()}")
+
+
+def _ignore_gone():
+    return contextlib.suppress(ProcessLookupError, psutil.NoSuchProcess)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server and every kernel it started (kernels run in their own sessions)."""
+    try:
+        family = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    with _ignore_gone():
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with _ignore_gone():
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    for child in family:
+        with _ignore_gone():
+            child.kill()
+    psutil.wait_procs(family, timeout=5)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[str]:
+    """A JupyterLab server on a free loopback port, rooted in a copy of the course."""
+    base = tmp_path_factory.mktemp("lab")
+    course = base / "course"
+    shutil.copytree(ROOT, course, ignore=COPY_IGNORE)
+    for notebook in [*LESSONS, FIXTURE]:
+        _clear_outputs(course / notebook)
+    port, token = _free_port(), secrets.token_hex(16)
+    python = os.environ.get("DEPLOYDL_LAB_PYTHON", sys.executable)
+    log = base / "jupyter.log"
+    command = [python, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               "--ServerApp.open_browser=False", f"--ServerApp.root_dir={course}",
+               "--LabApp.news_url=None", "--LabApp.extension_manager=readonly", "--allow-root",
+               "--MappingKernelManager.cull_idle_timeout=0"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, env=_isolated_env(base / "home"), cwd=course,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(proc, url, token, log)
+        yield f"{url}/lab/workspaces/{{workspace}}/tree/{{path}}?reset&token={token}"
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _missing_browser(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing_browser("the playwright package is not installed (`pip install -e .[test]`)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that may only talk to the loopback server; any other request is refused."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def only_loopback(route):
+        if urlsplit(route.request.url).hostname in {"127.0.0.1", "localhost"}:
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert outside == [], f"the page tried to reach the network: {outside}"
+
+
+def run_all_cells(page, url: str, *, name: str, timeout_s: float = 300) -> None:
+    """Open a notebook, run every cell from the Run menu, wait for every prompt to be numbered.
+
+    Fails at once on an error or stderr output (Run All stops at an error, so waiting on).
+    """
+    page.goto(url)
+    page.locator(".jp-NotebookPanel .jp-Notebook-cell").first.wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"^Python 3 \(ipykernel\) \| Idle$")).wait_for(timeout=60_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    prompts = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        texts = prompts.all_inner_texts()
+        if texts and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in texts):
+            return
+        if page.locator(ERROR_OUTPUT).count():
+            _screenshot(page, f"{name}-error")
+            assert_clean_outputs(page)
+        page.wait_for_timeout(500)
+    _screenshot(page, f"{name}-timeout")
+    raise AssertionError(f"cells did not finish within {timeout_s:.0f} s; prompts: {texts}")
+
+
+def assert_clean_outputs(page) -> None:
+    errors = page.locator(ERROR_OUTPUT).all_inner_texts()
+    assert errors == [], f"error or stderr output in the browser: {errors}"
+    outputs = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "Error displaying widget" not in outputs
+    assert "Traceback" not in outputs
+
+
+def _screenshot(locator, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+@pytest.mark.parametrize("notebook", LESSONS)
+def test_lesson_runs_in_jupyterlab_and_its_widgets_render(lab, page, notebook):
+    name = Path(notebook).stem
+    run_all_cells(page, lab.format(workspace=name, path=notebook), name=name)
+    assert_clean_outputs(page)
+    widgets = page.locator(WIDGET)
+    assert widgets.count() >= 1, (
+        "no widget rendered as a widget (only its text repr?): is the ipywidgets front end "
+        "(jupyterlab_widgets) installed in the environment that runs JupyterLab?")
+    _screenshot(widgets.first, name)
+
+
+def test_slider_moved_in_the_browser_changes_the_output(lab, page):
+    run_all_cells(page, lab.format(workspace="widget_smoke", path=FIXTURE), name="widget_smoke")
+    assert_clean_outputs(page)
+    slider = page.locator(".jp-OutputArea-output .widget-slider")
+    assert slider.count() == 1, (
+        "the slider did not render as a widget: is the ipywidgets front end (jupyterlab_widgets) "
+        "installed in the environment that runs JupyterLab?")
+    shown = page.locator(".jp-OutputArea-output .widget-output")
+    shown.get_by_text("square of 3 is 9").wait_for(timeout=30_000)
+    _screenshot(page.locator(".jp-OutputArea-output .widget-interact"), "slider_before")
+
+    slider.locator(".noUi-handle").press("ArrowRight")
+
+    shown.get_by_text("square of 4 is 16").wait_for(timeout=30_000)
+    _screenshot(page.locator(".jp-OutputArea-output .widget-interact"), "slider_after")
+    assert_clean_outputs(page)
