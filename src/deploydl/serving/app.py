@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Annotated, Protocol
 
 import numpy as np
-from fastapi import Body, FastAPI, HTTPException
+from fastapi import Body, FastAPI, Header, HTTPException, Response
 
+from deploydl.monitoring.service import add_dashboard, score_and_log
 from deploydl.serving.schemas import (
     Applicant,
     Batch,
@@ -30,7 +31,7 @@ class Scorer(Protocol):
 
 
 def create_app(model: Scorer | None, settings: Settings | None = None, *,
-               threshold: float = 0.5) -> FastAPI:
+               threshold: float = 0.5, prediction_log=None) -> FastAPI:
     """Build the service for ``model``.
 
     Parameters
@@ -43,6 +44,11 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     threshold : float
         Probability of default at or above which the decision is "refer" (to a human
         underwriter) rather than "approve".
+    prediction_log : deploydl.monitoring.PredictionStore, optional
+        Records every prediction and serves the live ``/dashboard`` (Module 06).
+
+    ``model`` may also be a :class:`deploydl.monitoring.TrafficSplit` (an A/B test or a canary
+    release): it routes each request by its ``X-Applicant-ID`` header.
     """
     settings = settings or get_settings()
     app = FastAPI(title="Northbridge Bank loan-default service",
@@ -62,7 +68,10 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
 
     @app.post("/predict", response_model=PredictResponse,
               summary="Score one applicant, or a batch as {'applicants': [...]}.")
-    def predict(body: Annotated[Applicant | Batch, Body()]) -> PredictResponse:
+    def predict(body: Annotated[Applicant | Batch, Body()], response: Response,
+                applicant_id: Annotated[str | None, Header(alias="X-Applicant-ID")] = None,
+                request_id: Annotated[str | None, Header(alias="X-Request-ID")] = None,
+                ) -> PredictResponse:
         current = app.state.model
         if current is None:
             raise HTTPException(status_code=503, detail="model not loaded")
@@ -71,11 +80,16 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
             raise HTTPException(status_code=422, detail=(
                 f"applicants: {len(applicants)} in one request; the limit is "
                 f"{settings.max_batch}. Split the batch."))
-        probabilities = current.predict_proba([a.model_dump() for a in applicants])
+        current, probabilities, request_id = score_and_log(
+            current, [a.model_dump() for a in applicants], threshold=threshold,
+            log=prediction_log, applicant_id=applicant_id, request_id=request_id)
+        response.headers["X-Request-ID"] = request_id
         return PredictResponse(
             model_name=current.name, model_version=current.version, threshold=threshold,
             predictions=[Prediction(probability_of_default=round(float(p), 6),
                                     decision="refer" if p >= threshold else "approve")
                          for p in probabilities])
 
+    if prediction_log is not None:
+        add_dashboard(app, prediction_log)
     return app
