@@ -59,7 +59,7 @@ def test_service_routes_each_applicant_to_the_same_version(model, one_applicant,
     client = TestClient(create_app(split, prediction_log=log))
     seen = {}
     for i in list(range(40)) * 2:
-        reply = client.post("/predict", json=one_applicant, headers={"X-Applicant-ID": f"A{i}"})
+        reply = client.post("/predict", json={**one_applicant, "applicant_id": f"A{i}"})
         seen.setdefault(i, set()).add(reply.json()["model_version"])
     assert all(len(v) == 1 for v in seen.values())
     assert {v.pop() for v in seen.values()} == {"1.0.0", "2.0.0"}

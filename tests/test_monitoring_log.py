@@ -24,8 +24,8 @@ def test_2000_concurrent_requests_make_exactly_2000_rows(model, applicants, tmp_
         def send(i):
             with httpx.Client(base_url=server.url, timeout=30) as http:
                 for k in range(i, 2000, 16):
-                    http.post("/predict", json=rows[k % 50],
-                              headers={"X-Applicant-ID": f"A{k}"}).raise_for_status()
+                    http.post("/predict", json={**rows[k % 50], "applicant_id": f"A{k}"}
+                              ).raise_for_status()
         with ThreadPoolExecutor(16) as pool:
             list(pool.map(send, range(16)))
     frame = log.frame()
@@ -75,3 +75,17 @@ def test_a_failing_model_is_logged_as_errors(model, one_applicant, tmp_path):
     assert response.status_code == 500 and "prediction log" in response.json()["detail"]
     row = log.frame().iloc[0]
     assert row["status"] == "error" and "weights are corrupt" in row["error"]
+
+
+def test_a_batch_logs_one_row_per_applicant_with_its_id(model, applicants, tmp_path):
+    from fastapi.testclient import TestClient
+
+    log = PredictionLog(tmp_path / "log.db")
+    batch = [dict(row, applicant_id=f"B{i}") for i, row in
+             enumerate(applicants[list(FEATURES)].head(3).to_dict("records"))]
+    response = TestClient(create_app(model, prediction_log=log)).post(
+        "/predict", json={"applicants": batch}, headers={"X-Request-ID": "req-7"})
+    frame = log.frame()
+    assert response.headers["X-Request-ID"] == "req-7"
+    assert list(frame["applicant_id"]) == ["B0", "B1", "B2"]
+    assert set(frame["request_id"]) == {"req-7"} and list(frame.columns).count("applicant_id") == 1

@@ -40,7 +40,7 @@ def _run_canary(model, applicants, tmp_path, candidate):
     client = TestClient(create_app(split, prediction_log=log))
     rows = applicants[list(FEATURES)].to_dict("records")
     for i in range(400):
-        client.post("/predict", json=rows[i], headers={"X-Applicant-ID": f"NB-{i}"})
+        client.post("/predict", json={**rows[i], "applicant_id": f"NB-{i}"})
     return canary.check(), split, rollbacks, client, rows
 
 
@@ -53,7 +53,7 @@ def test_a_canary_made_worse_on_purpose_is_rolled_back(model, applicants, tmp_pa
                                                           candidate)
     assert verdict.status == "rolled back" and reason in verdict.reasons[0]
     assert split.share == 0 and rollbacks == [verdict.reasons]
-    versions = {client.post("/predict", json=rows[i], headers={"X-Applicant-ID": f"NB-{i}"}
+    versions = {client.post("/predict", json={**rows[i], "applicant_id": f"NB-{i}"}
                             ).json()["model_version"] for i in range(100)}
     assert versions == {model.version}
 

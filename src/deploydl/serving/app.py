@@ -48,7 +48,7 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
         Records every prediction and serves the live ``/dashboard`` (Module 06).
 
     ``model`` may also be a :class:`deploydl.monitoring.TrafficSplit` (an A/B test or a canary
-    release): it routes each request by its ``X-Applicant-ID`` header.
+    release): it routes each request by its first applicant's ``applicant_id``.
     """
     settings = settings or get_settings()
     app = FastAPI(title="Northbridge Bank loan-default service",
@@ -69,7 +69,6 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     @app.post("/predict", response_model=PredictResponse,
               summary="Score one applicant, or a batch as {'applicants': [...]}.")
     def predict(body: Annotated[Applicant | Batch, Body()], response: Response,
-                applicant_id: Annotated[str | None, Header(alias="X-Applicant-ID")] = None,
                 request_id: Annotated[str | None, Header(alias="X-Request-ID")] = None,
                 ) -> PredictResponse:
         current = app.state.model
@@ -81,8 +80,9 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
                 f"applicants: {len(applicants)} in one request; the limit is "
                 f"{settings.max_batch}. Split the batch."))
         current, probabilities, request_id = score_and_log(
-            current, [a.model_dump() for a in applicants], threshold=threshold,
-            log=prediction_log, applicant_id=applicant_id, request_id=request_id)
+            current, [a.model_dump(exclude={"applicant_id"}) for a in applicants],
+            threshold=threshold, log=prediction_log, request_id=request_id,
+            applicant_ids=[a.applicant_id for a in applicants])
         response.headers["X-Request-ID"] = request_id
         return PredictResponse(
             model_name=current.name, model_version=current.version, threshold=threshold,
