@@ -55,18 +55,29 @@ def test_snapshot_signals_feed_the_rules(model, applicants, tmp_path):
 
 def test_service_health_reads_prometheus_text():
     registry = CollectorRegistry()
-    requests = Counter("http_requests_total", "requests", ["status"], registry=registry)
-    latency = Histogram("http_request_duration_seconds", "latency", registry=registry,
-                        buckets=(0.005, 0.01, 0.05, 0.1))
-    requests.labels("2xx").inc(95)
+    requests = Counter("deploydl_requests_total", "requests", ["path", "status"],
+                       registry=registry)
+    latency = Histogram("deploydl_request_latency_seconds", "latency", ["path"],
+                        registry=registry, buckets=(0.005, 0.01, 0.05, 0.1))
+    requests.labels("/predict", "200").inc(95)
+    requests.labels("/health", "200").inc(1000)
     before = generate_latest(registry).decode()
-    requests.labels("5xx").inc(5)
+    requests.labels("/predict", "500").inc(5)
     for seconds in [0.003] * 80 + [0.04] * 20:
-        latency.observe(seconds)
+        latency.labels("/predict").observe(seconds)
     health = service_health(generate_latest(registry).decode())
     assert health["requests"] == 100 and health["error_rate"] == 0.05
     assert health["latency_p50_ms"] == 5 and health["latency_p95_ms"] == 50
     assert service_health(generate_latest(registry).decode(), before=before)["error_rate"] == 1
+
+
+def test_service_health_reads_the_live_service(model, one_applicant):
+    client = TestClient(create_app(model))
+    for _ in range(3):
+        client.post("/predict", json=one_applicant)
+    health = service_health(client.get("/metrics").text)
+    assert health["requests"] == 3 and health["errors"] == 0
+    assert health["latency_p95_ms"] is not None
 
 
 def test_alarm_explorer_updates_without_a_browser(model, applicants):

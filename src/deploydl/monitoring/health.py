@@ -58,22 +58,25 @@ def parse_metrics(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "labels", "value"])
 
 
-def service_health(text: str, *, latency: str = "http_request_duration_seconds",
-                   requests: str = "http_requests_total", status_label: str = "status",
-                   before: str | None = None) -> dict:
-    """Request count, error rate and latency quantiles from a ``/metrics`` page.
+def service_health(text: str, *, path: str | None = "/predict",
+                   latency: str = "deploydl_request_latency_seconds",
+                   requests: str = "deploydl_requests_total", before: str | None = None) -> dict:
+    """Request count, error rate and latency quantiles from the service's ``/metrics`` page.
 
     Counters only grow, so pass the page scraped earlier as ``before`` to get the numbers
-    for the time in between. Errors are requests whose ``status_label`` starts with 5.
-    Latencies (milliseconds) are read off the ``latency`` histogram's buckets, so they are
-    as coarse as the buckets. Names default to the common FastAPI instrumentation's.
+    for the time in between. Errors are answers with a 5xx ``status``. Latencies
+    (milliseconds) are read off the ``latency`` histogram's buckets, so they are as coarse
+    as the buckets. ``path`` keeps one endpoint (None: all). The metric names are the
+    service's (Module 04, :class:`deploydl.serving.metrics.ServiceMetrics`).
     """
     now = parse_metrics(text)
     if before is not None:
         now = _minus(now, parse_metrics(before))
+    if path is not None:
+        now = now[[labels.get("path", path) == path for labels in now["labels"]]]
     counts = now[now["name"] == requests]
     total = float(counts["value"].sum())
-    errors = float(counts[[str(lab.get(status_label, "")).startswith("5")
+    errors = float(counts[[str(lab.get("status", "")).startswith("5")
                            for lab in counts["labels"]]]["value"].sum())
     buckets = now[now["name"] == f"{latency}_bucket"]
     bounds = buckets.assign(le=[float(lab["le"]) for lab in buckets["labels"]])

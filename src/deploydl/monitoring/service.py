@@ -27,7 +27,7 @@ def score_and_log(model, rows: list[dict], *, threshold: float,
     A traffic split routes the whole request by its first applicant's ID (send one
     applicant per request in an A/B test); ``applicant_ids`` are logged row by row.
 
-    Returns ``(model_used, probabilities, request_id)``. A model that raises is recorded as
+    Returns ``(model_used, probabilities)``. A model that raises is recorded as
     an error row per applicant and answered with a 500 whose detail is :data:`MODEL_ERROR`.
     """
     applicant_ids = applicant_ids or [None] * len(rows)
@@ -41,7 +41,7 @@ def score_and_log(model, rows: list[dict], *, threshold: float,
                 error=f"{type(exc).__name__}: {exc}")
         raise HTTPException(status_code=500, detail=MODEL_ERROR) from None
     _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids)
-    return chosen, probabilities, request_id
+    return chosen, probabilities
 
 
 def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
