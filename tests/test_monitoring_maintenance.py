@@ -14,6 +14,7 @@ from deploydl.monitoring import (
     RetrainingPolicy,
     TrafficSplit,
     drift_report,
+    rollback_in_registry,
 )
 from deploydl.serving import create_app
 
@@ -56,6 +57,28 @@ def test_a_canary_made_worse_on_purpose_is_rolled_back(model, applicants, tmp_pa
     versions = {client.post("/predict", json={**rows[i], "applicant_id": f"NB-{i}"}
                             ).json()["model_version"] for i in range(100)}
     assert versions == {model.version}
+
+
+def test_rollback_goes_through_the_registry(model, applicants, tmp_path):
+    from dataclasses import replace
+
+    from deploydl.registry import ModelRegistry
+
+    registry = ModelRegistry(tmp_path / "models")
+    new = replace(model, version="2.0.0")
+    for version in (model, new):
+        registry.register(version)
+        registry.promote("loan-default", version.version, stage="production")
+    log = PredictionLog(tmp_path / "canary.db")
+    split = TrafficSplit(model, _Candidate(new, version="2.0.0", shift=0.4), share=0.2)
+    canary = CanaryRelease(split, log, min_requests=30,
+                           on_rollback=rollback_in_registry(registry, "loan-default"))
+    client = TestClient(create_app(split, prediction_log=log))
+    for i, row in enumerate(applicants[list(FEATURES)].head(300).to_dict("records")):
+        client.post("/predict", json={**row, "applicant_id": f"NB-{i}"})
+    assert canary.check().status == "rolled back"
+    assert registry.stage("loan-default", "production") == "1.0.0"
+    assert registry.load("loan-default").version == "1.0.0"
 
 
 def test_a_healthy_canary_stays(model, applicants, tmp_path):

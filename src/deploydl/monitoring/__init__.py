@@ -26,7 +26,12 @@ from deploydl.monitoring.log import (
     PredictionStore,
     SimulatedClock,
 )
-from deploydl.monitoring.maintenance import CanaryRelease, MaintenanceWindow, RetrainingPolicy
+from deploydl.monitoring.maintenance import (
+    CanaryRelease,
+    MaintenanceWindow,
+    RetrainingPolicy,
+    rollback_in_registry,
+)
 
 __all__ = [
     "DEFAULT_RULES", "NO_DATA", "ABResult", "Alert", "AlertRule", "CanaryRelease", "DriftReport",
@@ -35,5 +40,5 @@ __all__ = [
     "drift_report", "evaluate_rules", "jensen_shannon", "ks_test", "log_health",
     "parse_metrics", "performance_by_period", "performance_decay", "psi",
     "render_dashboard", "sample_size", "service_health", "snapshot", "wasserstein",
-    "write_weekly_report",
+    "rollback_in_registry", "write_weekly_report",
 ]

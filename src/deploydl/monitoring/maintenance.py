@@ -152,3 +152,16 @@ class CanaryRelease:
 def _error_rate(rows) -> float:
     requests = rows.drop_duplicates("request_id")
     return float((requests["status"] == "error").mean()) if len(requests) else 0.0
+
+
+def rollback_in_registry(registry, name: str, *, stage: str = "production"):
+    """An ``on_rollback`` for :class:`CanaryRelease` that rolls the registry's ``stage`` back.
+
+    ``registry`` is a :class:`deploydl.registry.ModelRegistry` (Module 04) in which the
+    canary's version was promoted to ``stage`` when the release started; after a rollback
+    ``registry.load(name)`` gives the stable version again, so a restart serves it too.
+    """
+    def on_rollback(reasons: list[str]) -> str:
+        return registry.rollback(name, stage=stage)
+
+    return on_rollback
