@@ -26,6 +26,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from fastapi_offline import FastAPIOffline
 
+from deploydl.monitoring.service import add_dashboard, score_and_log
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.middleware import AccessLog, BodyLimit
 from deploydl.serving.schemas import (
@@ -53,7 +54,8 @@ class Scorer(Protocol):
 
 
 def create_app(model: Scorer | None, settings: Settings | None = None, *,
-               threshold: float = 0.5, artifact: Artifact | None = None) -> FastAPI:
+               threshold: float = 0.5, artifact: Artifact | None = None,
+               prediction_log=None) -> FastAPI:
     """Build the service for ``model``.
 
     Parameters
@@ -70,6 +72,11 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     artifact : deploydl.registry.Artifact, optional
         The verified artifact ``model`` was loaded from; ``/model`` then reports its sha256,
         creation time and training-data hash.
+    prediction_log : deploydl.monitoring.PredictionStore, optional
+        Records every prediction and serves the live ``/dashboard`` (Module 06).
+
+    ``model`` may also be a :class:`deploydl.monitoring.TrafficSplit` (an A/B test or a canary
+    release): it routes each request by its first applicant's ``applicant_id``.
     """
     settings = settings or get_settings()
     app = FastAPIOffline(
@@ -77,12 +84,15 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
         description="Scores loan applications with the course's model (Module 04).",
         swagger_ui_parameters={"validatorUrl": None})
     app.state.settings, app.state.threshold, app.state.artifact = settings, threshold, artifact
+    app.state.prediction_log = prediction_log
     app.state.metrics = ServiceMetrics()
     set_model(app, model)
     app.add_exception_handler(RequestValidationError, _validation_failed)
     _add_probes(app)
     _add_predict(app)
     _add_model_info(app)
+    if prediction_log is not None:
+        add_dashboard(app, prediction_log)
     known = frozenset(route.path for route in app.routes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog, metrics=app.state.metrics,
@@ -152,15 +162,19 @@ def _add_probes(app: FastAPI) -> None:
 def _add_predict(app: FastAPI) -> None:
     @app.post("/predict", response_model=PredictResponse,
               summary="Score one applicant, or a batch as {'applicants': [...]}.")
-    def predict(body: Annotated[PredictRequest, Body()], _: ApiKey,
-                model: LoadedModel) -> PredictResponse:
+    def predict(body: Annotated[PredictRequest, Body()], _: ApiKey, model: LoadedModel,
+                request: Request) -> PredictResponse:
         applicants = body.applicants if isinstance(body, Batch) else [body]
         limit = app.state.settings.max_batch
         if len(applicants) > limit:
             raise HTTPException(status_code=422, detail=(
                 f"applicants: {len(applicants)} in one request; the limit is {limit}. "
                 "Split the batch."))
-        probabilities = model.predict_proba([a.model_dump() for a in applicants])
+        model, probabilities = score_and_log(
+            model, [a.model_dump(exclude={"applicant_id"}) for a in applicants],
+            threshold=app.state.threshold, log=app.state.prediction_log,
+            applicant_ids=[a.applicant_id for a in applicants],
+            request_id=getattr(request.state, "request_id", None))
         app.state.metrics.predictions.inc(len(applicants))
         threshold = app.state.threshold
         return PredictResponse(

@@ -23,6 +23,9 @@ class Applicant(BaseModel):
     employment_years: float = Field(..., ge=0, le=80)
     late_payments: int = Field(..., ge=0, le=100, description="Late payments on record.")
     home_owner: int = Field(..., ge=0, le=1, description="1 if the applicant owns a home.")
+    applicant_id: str | None = Field(None, max_length=64, description=(
+        "Optional application ID: joins late outcomes to the prediction log and keeps an "
+        "applicant on one model version in an A/B test (Module 06). Not a model input."))
 
 
 class Batch(BaseModel):
