@@ -1,0 +1,103 @@
+"""Module 03 (Responsible AI): fairness ratio, the proxy, group thresholds, reason codes, rights.
+
+The checks recompute the answers from the seeded case study
+(:func:`deploydl.responsible.case_study`), the first time a check runs, never at import.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from deploydl.exercises.core import Exercise
+
+#: Policy of exercise 03.3: pass the four-fifths rule; expected cost at most 5% above today's.
+MAX_COST_INCREASE = 0.05
+
+
+def _outcome(thresholds: dict[str, float]) -> dict[str, Any]:
+    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+    from deploydl.fairness_widget import policy_outcome
+    from deploydl.responsible import COST_BAD_LOAN, COST_LOST_CUSTOMER, case_study
+
+    test = case_study().test
+    return policy_outcome(1 - test[LABEL].to_numpy(), case_study().approval_score(test),
+                          test[PROTECTED_ATTRIBUTE], thresholds, cost_bad_loan=COST_BAD_LOAN,
+                          cost_lost_customer=COST_LOST_CUSTOMER)
+
+
+def _check_ratio(answer: Any) -> str | None:
+    from deploydl.responsible import APPROVAL_THRESHOLD, case_study
+
+    if not isinstance(answer, dict) or set(answer) != {"ratio", "passes"}:
+        return "give a dict with two keys: {'ratio': ..., 'passes': True or False}."
+    groups = case_study().test["age_band"].unique()
+    expected = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["parity_ratio"]
+    if not math.isclose(float(answer["ratio"]), expected, abs_tol=5e-3):
+        return f"the ratio you gave, {answer['ratio']!r}, is not the lowest rate over the highest."
+    if answer["passes"] is not (expected >= 0.8):
+        return f"the ratio is right; but does {expected:.2f} reach 0.8?"
+    return None
+
+
+def _check_thresholds(answer: Any) -> str | None:
+    groups = {"under_30", "30_to_50", "over_50"}
+    if not isinstance(answer, dict) or set(answer) != groups:
+        return f"give one threshold per age band: a dict with keys {sorted(groups)}."
+    from deploydl.charts import money
+    from deploydl.responsible import APPROVAL_THRESHOLD
+
+    outcome = _outcome({g: float(v) for g, v in answer.items()})
+    limit = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["cost_per_1000"] * (
+        1 + MAX_COST_INCREASE)
+    if not outcome["passes_four_fifths"]:
+        return f"the parity ratio is {outcome['parity_ratio']:.2f}, below 0.8."
+    if outcome["cost_per_1000"] > limit:
+        return (f"fair enough, but the expected cost is {money(outcome['cost_per_1000'])} per "
+                f"1,000 applicants, above the {money(limit)} the policy allows.")
+    return None
+
+
+def _check_reasons(answer: Any) -> str | None:
+    from deploydl.explain import reason_codes
+    from deploydl.responsible import case_study, declined_example
+
+    applicant, reference = declined_example(case_study())
+    top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
+    if not isinstance(answer, list | tuple) or len(answer) != 2:
+        return "give the two feature names as a list, e.g. ['income', 'debt_ratio']."
+    if list(answer) != top[:2]:
+        return f"you gave {list(answer)}; the two largest score gains are elsewhere."
+    return None
+
+
+EXERCISES = [
+    Exercise(
+        id="03.1", title="Disparate-impact ratio and the four-fifths rule",
+        checker=_check_ratio,
+        hints=("Divide the lowest approval rate by the highest; the rule asks for 0.8 or more.",
+               "rates = outcome['approval_rates']; ratio = min(rates.values()) / "
+               "max(rates.values()); passes = ratio >= 0.8"),
+    ),
+    Exercise(
+        id="03.2", title="Find the proxy", expected="region",
+        hints=("Look at the proxy_strength table: which column tells you most about age band?",
+               "It is the column the data generator ties to the university town."),
+    ),
+    Exercise(
+        id="03.3", title="Group thresholds that meet the policy", checker=_check_thresholds,
+        hints=("Start from 0.7 for every group, then lower the under_30 threshold a little "
+               "at a time and watch the ratio and the accuracy.",
+               "Lowering only the under_30 threshold to about 0.62 is enough."),
+    ),
+    Exercise(
+        id="03.4", title="Reason codes for a declined applicant", checker=_check_reasons,
+        hints=("Call reason_codes(...) and read the feature of the first two reasons.",
+               "[r.feature for r in reasons[:2]]"),
+    ),
+    Exercise(
+        id="03.5", title="Where an objection to an automated decision lands", expected="B",
+        hints=("GDPR Article 22 is about the decision being made by a machine alone. Which "
+               "stage makes the decision?",),
+    ),
+]

@@ -1,0 +1,253 @@
+"""Fairness of decisions by group, and two ways to mitigate bias (Module 03).
+
+Vocabulary, used the same way everywhere in the course:
+
+* ``y_true`` is the outcome that deserves selection (1 = the applicant repaid);
+* ``y_pred`` is the decision (1 = selected, e.g. the loan was approved);
+* ``groups`` holds each person's group under a protected attribute (e.g. ``age_band``);
+* ``scores`` are the model's approval scores (higher = more likely to be selected); a person
+  is selected when their score is at or above the threshold.
+
+Rates are shares between 0 and 1 (0.62 = 62% of the group). Summary measures compare the
+best-off and the worst-off group, so they do not depend on which group is called "reference".
+The numbers match fairlearn's (checked in the tests); this module adds the wording, the
+errors and the mitigations the course teaches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: The four-fifths rule (US EEOC guidance): a selection-rate ratio below 0.8 flags adverse impact.
+FOUR_FIFTHS = 0.8
+
+
+def _validate(y_true: Any, y_pred: Any, groups: Any) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Arrays of equal length, binary labels and decisions, and at least two non-empty groups."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    group_series = pd.Series(groups).reset_index(drop=True)
+    lengths = {"y_true": len(y_true), "y_pred": len(y_pred), "groups": len(group_series)}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"y_true, y_pred and groups must have the same length; got {lengths}. "
+                         "Pass one label, one decision and one group per person.")
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if not np.isin(values, (0, 1)).all():
+            raise ValueError(f"{name} must hold only 0 and 1; got values "
+                             f"{sorted(set(np.unique(values).tolist()) - {0, 1})[:5]}. "
+                             "Turn scores into decisions first, e.g. scores >= threshold.")
+    _check_groups(group_series)
+    return y_true.astype(int), y_pred.astype(int), group_series
+
+
+def _check_groups(groups: pd.Series) -> None:
+    """Raise if a declared group has no members or fewer than two groups are present."""
+    if isinstance(groups.dtype, pd.CategoricalDtype):
+        empty = sorted(str(c) for c in groups.cat.categories if not (groups == c).any())
+        if empty:
+            raise ValueError(f"Group(s) {empty} have no members, so their rates are undefined. "
+                             "Drop unused categories (series.cat.remove_unused_categories()) "
+                             "or collect data for them.")
+    present = pd.unique(groups.dropna())
+    if len(present) < 2:
+        raise ValueError(f"Fairness compares groups, but only {len(present)} group is present "
+                         f"({list(present)}). Pass the protected attribute with two or more "
+                         "groups.")
+
+
+def _rate(numerator: np.ndarray, denominator: np.ndarray) -> float:
+    """A share, or NaN when the denominator is empty (the rate is undefined)."""
+    total = int(denominator.sum())
+    return float((numerator & denominator).sum() / total) if total else float("nan")
+
+
+def rates_by_group(y_true: Any, y_pred: Any, groups: Any) -> pd.DataFrame:
+    """Selection rate, true- and false-positive rates, precision and accuracy for each group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (sorted by name) with ``count`` (people), ``selection_rate`` (share
+        selected), ``true_positive_rate`` (share of deserving people selected),
+        ``false_positive_rate`` (share of undeserving people selected), ``precision`` (share of
+        the selected who deserved it; NaN if nobody was selected) and ``accuracy``.
+    """
+    y_true, y_pred, groups = _validate(y_true, y_pred, groups)
+    rows = {}
+    for group in sorted(pd.unique(groups.dropna()), key=str):
+        member = (groups == group).to_numpy()
+        t, p = y_true[member] == 1, y_pred[member] == 1
+        rows[group] = {
+            "count": int(member.sum()), "selection_rate": float(p.mean()),
+            "true_positive_rate": _rate(p, t), "false_positive_rate": _rate(p, ~t),
+            "precision": _rate(t, p), "accuracy": float((t == p).mean()),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("group")
+
+
+def metric_by_group(metric: Callable[..., float], y_true: Any, y_pred: Any,
+                    groups: Any, **kwargs: Any) -> pd.Series:
+    """Any scikit-learn-style ``metric(y_true, y_pred, **kwargs)``, computed within each group."""
+    y_true_a, y_pred_a = np.asarray(y_true), np.asarray(y_pred)
+    group_series = pd.Series(groups).reset_index(drop=True)
+    if not len(y_true_a) == len(y_pred_a) == len(group_series):
+        raise ValueError(f"y_true, y_pred and groups must have the same length; got "
+                         f"{len(y_true_a)}, {len(y_pred_a)} and {len(group_series)}.")
+    _check_groups(group_series)
+    values = {g: metric(y_true_a[(group_series == g).to_numpy()],
+                        y_pred_a[(group_series == g).to_numpy()], **kwargs)
+              for g in sorted(pd.unique(group_series.dropna()), key=str)}
+    return pd.Series(values, name=getattr(metric, "__name__", "metric")).rename_axis("group")
+
+
+def _spread(rates: pd.Series, what: str) -> float:
+    if rates.isna().any():
+        missing = list(rates.index[rates.isna()])
+        raise ValueError(f"The {what} is undefined for group(s) {missing}: they have nobody in "
+                         "the denominator. Collect more data for them or merge small groups.")
+    return float(rates.max() - rates.min())
+
+
+def demographic_parity_difference(y_true: Any, y_pred: Any, groups: Any) -> float:
+    """Largest gap in selection rate between two groups (0 = parity; 0.25 = 25 points)."""
+    return _spread(rates_by_group(y_true, y_pred, groups)["selection_rate"], "selection rate")
+
+
+def demographic_parity_ratio(y_true: Any, y_pred: Any, groups: Any) -> float:
+    """Lowest group selection rate divided by the highest (1 = parity; < 0.8 fails 4/5ths)."""
+    rates = rates_by_group(y_true, y_pred, groups)["selection_rate"]
+    return float(rates.min() / rates.max()) if rates.max() > 0 else float("nan")
+
+
+def equal_opportunity_difference(y_true: Any, y_pred: Any, groups: Any) -> float:
+    """Largest gap between groups in the share of *deserving* people selected (TPR)."""
+    return _spread(rates_by_group(y_true, y_pred, groups)["true_positive_rate"],
+                   "true-positive rate")
+
+
+def equalized_odds_difference(y_true: Any, y_pred: Any, groups: Any) -> float:
+    """The larger of the true-positive-rate gap and the false-positive-rate gap."""
+    table = rates_by_group(y_true, y_pred, groups)
+    return max(_spread(table["true_positive_rate"], "true-positive rate"),
+               _spread(table["false_positive_rate"], "false-positive rate"))
+
+
+def fairness_summary(y_true: Any, y_pred: Any, groups: Any) -> dict[str, Any]:
+    """The summary measures as one JSON-ready dict, with the four-fifths flag.
+
+    ``passes_four_fifths`` is True when the demographic-parity ratio is at least 0.8.
+    """
+    ratio = demographic_parity_ratio(y_true, y_pred, groups)
+    return {
+        "demographic_parity_difference": demographic_parity_difference(y_true, y_pred, groups),
+        "demographic_parity_ratio": ratio,
+        "passes_four_fifths": bool(ratio >= FOUR_FIFTHS),
+        "equal_opportunity_difference": equal_opportunity_difference(y_true, y_pred, groups),
+        "equalized_odds_difference": equalized_odds_difference(y_true, y_pred, groups),
+    }
+
+
+# --- Mitigation ---------------------------------------------------------------------------
+
+def _check_strength(strength: float) -> None:
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"strength must be between 0 (no mitigation) and 1 (full); got "
+                         f"{strength}.")
+
+
+def reweighing_weights(groups: Any, labels: Any, *, strength: float = 1.0) -> np.ndarray:
+    """Kamiran and Calders' reweighing: training weights that make label and group independent.
+
+    Each person in group ``g`` with label ``y`` gets ``P(g) * P(y) / P(g, y)``: combinations
+    that history under-represents (e.g. young applicants who repaid) count more. ``strength``
+    moves from 1 for everyone (0) to the full weights (1): ``1 + strength * (w - 1)``.
+    """
+    _check_strength(strength)
+    labels_a = np.asarray(labels)
+    group_series = pd.Series(groups).reset_index(drop=True)
+    if len(labels_a) != len(group_series):
+        raise ValueError(f"groups and labels must have the same length; got {len(group_series)} "
+                         f"and {len(labels_a)}.")
+    _check_groups(group_series)
+    weights = np.empty(len(labels_a))
+    for group in pd.unique(group_series):
+        in_group = (group_series == group).to_numpy()
+        for label in np.unique(labels_a).tolist():
+            cell = in_group & (labels_a == label)
+            if not cell.any():
+                raise ValueError(f"Group {group!r} has nobody with label {label!r}, so "
+                                 "reweighing cannot balance it. Merge it with another group.")
+            weights[cell] = in_group.mean() * (labels_a == label).mean() / cell.mean()
+    return 1.0 + strength * (weights - 1.0)
+
+
+def parity_thresholds(scores: Any, groups: Any, *, threshold: float,
+                      strength: float = 1.0) -> dict[Any, float]:
+    """Group-specific thresholds that move every group's selection rate to the overall rate.
+
+    At ``strength`` 0 every group keeps the common ``threshold``; at 1 each group's threshold
+    selects the same share of that group as the common threshold selects overall (demographic
+    parity, with about the same number selected in total). In between, each group's threshold
+    moves that fraction of the way. Fit them on validation data, then apply them to new data
+    with :func:`apply_thresholds`.
+    """
+    _check_strength(strength)
+    scores_a = np.asarray(scores, dtype=float)
+    group_series = pd.Series(groups).reset_index(drop=True)
+    if len(scores_a) != len(group_series):
+        raise ValueError(f"scores and groups must have the same length; got {len(scores_a)} "
+                         f"and {len(group_series)}.")
+    _check_groups(group_series)
+    target = float((scores_a >= threshold).mean())
+    thresholds = {}
+    for group in sorted(pd.unique(group_series.dropna()), key=str):
+        group_scores = scores_a[(group_series == group).to_numpy()]
+        parity = float(np.quantile(group_scores, 1.0 - target))
+        thresholds[group] = (1.0 - strength) * threshold + strength * parity
+    return thresholds
+
+
+def apply_thresholds(scores: Any, groups: Any, thresholds: Mapping[Any, float]) -> np.ndarray:
+    """Decisions (1 = selected) using each person's group threshold."""
+    group_series = pd.Series(groups).reset_index(drop=True)
+    unknown = sorted(set(pd.unique(group_series)) - set(thresholds), key=str)
+    if unknown:
+        raise ValueError(f"No threshold for group(s) {unknown}; thresholds cover "
+                         f"{sorted(thresholds, key=str)}. Fit them on data with every group.")
+    cut = group_series.map(thresholds).to_numpy(dtype=float)
+    return (np.asarray(scores, dtype=float) >= cut).astype(int)
+
+
+def tradeoff_curve(y_true: Any, scores: Any, groups: Any, *, threshold: float,
+                   strengths: Iterable[float] = tuple(np.linspace(0, 1, 11)),
+                   fitted_on: tuple[Any, Any] | None = None) -> pd.DataFrame:
+    """Fairness gap and accuracy as the strength of group thresholds goes from 0 to 1.
+
+    Parameters
+    ----------
+    fitted_on : (scores, groups), optional
+        Validation data to fit the thresholds on; by default the data being evaluated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strength: ``demographic_parity_difference``, ``demographic_parity_ratio``,
+        ``accuracy`` (share of correct decisions against ``y_true``) and ``selection_rate``.
+    """
+    fit_scores, fit_groups = fitted_on if fitted_on is not None else (scores, groups)
+    rows = []
+    for strength in strengths:
+        cuts = parity_thresholds(fit_scores, fit_groups, threshold=threshold,
+                                 strength=float(strength))
+        decisions = apply_thresholds(scores, groups, cuts)
+        rows.append({"strength": float(strength),
+                     "demographic_parity_difference":
+                         demographic_parity_difference(y_true, decisions, groups),
+                     "demographic_parity_ratio": demographic_parity_ratio(y_true, decisions,
+                                                                          groups),
+                     "accuracy": float((np.asarray(y_true) == decisions).mean()),
+                     "selection_rate": float(decisions.mean())})
+    return pd.DataFrame(rows)

@@ -1,0 +1,151 @@
+"""Models for the loan applicants (Module 02): a PyTorch network and a logistic baseline.
+
+Both see the numeric features in :data:`deploydl.data.FEATURES`, standardised with the
+training data's mean and standard deviation, and both answer ``predict_proba(rows)`` with one
+probability of default per row, so the serving layer and the evaluation code treat them alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from deploydl.data import FEATURES, LABEL
+from deploydl.models.training import History, fit, seeded
+
+
+class ApplicantNet(nn.Module):
+    """A small feed-forward network: features in, one logit of default risk out."""
+
+    def __init__(self, n_features: int = len(FEATURES), hidden: int = 32) -> None:
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Linear(n_features, hidden), nn.ReLU(),
+            nn.Linear(hidden, hidden), nn.ReLU(),
+            nn.Linear(hidden, 1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layers(x).squeeze(-1)
+
+
+def feature_matrix(rows: pd.DataFrame | list[dict] | dict,
+                   features: tuple[str, ...] = FEATURES) -> np.ndarray:
+    """The model features of ``rows`` as a float32 matrix, naming any missing column."""
+    frame = pd.DataFrame([rows]) if isinstance(rows, dict) else pd.DataFrame(rows)
+    missing = [f for f in features if f not in frame.columns]
+    if missing:
+        raise ValueError(f"Rows are missing the feature columns {missing}; the model needs "
+                         f"all of {list(features)}.")
+    return frame.loc[:, list(features)].to_numpy(dtype=np.float32)
+
+
+@dataclass
+class ApplicantModel:
+    """A trained applicant network together with its preprocessing and identity.
+
+    ``predict_proba`` returns, for each applicant, the estimated probability of default
+    (0..1): 0.12 means about 12 in 100 similar applicants would not repay.
+    """
+
+    net: ApplicantNet
+    mean: np.ndarray
+    std: np.ndarray
+    name: str = "loan-default"
+    version: str = "1.0.0"
+    features: tuple[str, ...] = FEATURES
+    metrics: dict[str, float] = field(default_factory=dict)
+    history: History | None = None
+
+    def predict_proba(self, rows: pd.DataFrame | list[dict] | dict) -> np.ndarray:
+        """Probability of default for each row (a DataFrame, a list of dicts or one dict)."""
+        x = torch.from_numpy(self._standardise(rows))
+        self.net.eval()
+        with torch.inference_mode():
+            return torch.sigmoid(self.net(x)).numpy().astype(float)
+
+    def _standardise(self, rows: pd.DataFrame | list[dict] | dict) -> np.ndarray:
+        values = feature_matrix(rows, self.features)
+        return ((values - self.mean) / self.std).astype(np.float32)
+
+
+def train_applicant_model(table: pd.DataFrame, *, seed: int = 0, epochs: int = 30,
+                          batch_size: int = 128, lr: float = 3e-3, progress: bool = False,
+                          patience: int | None = None,
+                          validation: float = 0.2) -> ApplicantModel:
+    """Train :class:`ApplicantNet` on applicants and return it with its preprocessing.
+
+    Training is seeded: the same ``table`` and ``seed`` give identical weights. With 5,000
+    applicants and the defaults it takes about a second on a 2-core laptop.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Applicants from :func:`deploydl.data.make_applicants` (features and ``default``).
+    epochs : int
+        The most passes over the data.
+    progress : bool
+        Show a progress bar (a widget in notebooks, text in a terminal).
+    patience : int, optional
+        Early stopping: hold out ``validation`` (a fraction) of the rows and stop once the
+        validation loss has not improved for ``patience`` epochs, keeping the best weights.
+        The default, None, trains all ``epochs`` on every row.
+    """
+    features = feature_matrix(table)
+    mean, std = features.mean(axis=0), features.std(axis=0) + 1e-6
+    x = torch.from_numpy((features - mean) / std)
+    y = torch.from_numpy(table[LABEL].to_numpy(dtype=np.float32))
+    with seeded(seed):
+        net = ApplicantNet(len(FEATURES))
+        history = fit(net, x, y, loss_fn=nn.BCEWithLogitsLoss(), seed=seed, epochs=epochs,
+                      batch_size=batch_size, lr=lr, patience=patience, validation=validation,
+                      progress=progress, desc="applicant network")
+    return ApplicantModel(net=net, mean=mean, std=std, history=history)
+
+
+@dataclass
+class BaselineModel:
+    """The classic baseline: scikit-learn's logistic regression on standardised features.
+
+    Same interface as :class:`ApplicantModel`: ``predict_proba(rows)`` is the probability of
+    default per row (0..1). Every team should beat a baseline like this before it ships a
+    neural network, and explain why when it cannot.
+    """
+
+    pipeline: Any
+    name: str = "loan-default-baseline"
+    version: str = "1.0.0"
+    features: tuple[str, ...] = FEATURES
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def predict_proba(self, rows: pd.DataFrame | list[dict] | dict) -> np.ndarray:
+        """Probability of default for each row (a DataFrame, a list of dicts or one dict)."""
+        return self.pipeline.predict_proba(feature_matrix(rows, self.features))[:, 1]
+
+
+def train_baseline_model(table: pd.DataFrame, *, c: float = 1.0) -> BaselineModel:
+    """Fit the logistic-regression baseline on applicants (``c``: inverse regularisation)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=1000))
+    pipeline.fit(feature_matrix(table), table[LABEL].to_numpy())
+    return BaselineModel(pipeline=pipeline)
+
+
+def describe_risk(probability: float, *, threshold: float = 0.5) -> str:
+    """One applicant's score in plain words, for the people who act on it (Module 00)."""
+    if not 0.0 <= probability <= 1.0:
+        raise ValueError(f"probability must be between 0 and 1; got {probability}.")
+    in_100 = round(probability * 100)
+    action = ("refer to an underwriter" if probability >= threshold
+              else "approve")
+    return (f"The model estimates a {probability:.0%} chance that this applicant will not repay: "
+            f"about {in_100} in 100 applicants like this one default. At the bank's "
+            f"{threshold:.0%} threshold the service's decision is: {action}.")

@@ -1,0 +1,177 @@
+"""One seeded training loop for every network in the course (Module 02).
+
+Every model family (the applicant network, the digits CNN, the balance GRU) trains through
+:func:`fit`, so they share the same three habits a team should insist on:
+
+* **Seeded:** the same seed gives the same weights, bit for bit, on the same machine.
+* **Visible:** ``progress=True`` shows a progress bar (a widget in notebooks, text in terminals).
+* **Early stopping:** with ``patience`` set, a validation split is held out and training stops
+  once its loss has not improved for ``patience`` epochs; the best weights are kept.
+
+Training runs on one CPU thread. These networks are so small that a second thread only adds
+synchronisation: on a busy 2-core machine the applicant network took about 60 s with two
+threads and 10 s with one, with identical weights.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+
+@dataclass
+class History:
+    """What happened during training: losses per epoch and where it stopped.
+
+    ``train_loss`` and ``val_loss`` are mean losses per epoch (the loss function's units, e.g.
+    binary cross-entropy in nats); ``val_loss`` is empty without early stopping.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.train_loss)
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """Run torch on one thread inside a ``with`` block, then restore the caller's setting."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Seed torch inside a ``with`` block and restore the caller's random state afterwards."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+def validation_split(n: int, *, fraction: float,
+                     seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Seeded row indices ``(train, validation)``, with ``fraction`` of ``n`` rows held out."""
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"validation must be a fraction between 0 and 1; got {fraction}. "
+                         f"Try 0.2 (hold out 20% of the rows).")
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 1))
+    n_val = max(1, round(n * fraction))
+    return order[n_val:], order[:n_val]
+
+
+def fit(net: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: nn.Module, seed: int,
+        epochs: int, batch_size: int, lr: float, patience: int | None = None,
+        validation: float = 0.2, progress: bool = False, desc: str = "training") -> History:
+    """Train ``net`` in place with Adam on mini-batches and return its :class:`History`.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        The network, already built (build it inside :func:`seeded` for reproducible weights).
+    x, y : torch.Tensor
+        Inputs and targets; the first dimension is the row.
+    loss_fn : torch.nn.Module
+        For example ``nn.BCEWithLogitsLoss()`` or ``nn.CrossEntropyLoss()``.
+    seed : int
+        Seeds the shuffling of rows each epoch and the validation split.
+    epochs : int
+        The most passes over the training rows.
+    patience : int, optional
+        Early stopping: hold out ``validation`` of the rows and stop after ``patience`` epochs
+        without a lower validation loss, restoring the best weights. None trains all epochs.
+    progress : bool
+        Show a progress bar with the current losses.
+    """
+    if epochs < 1:
+        raise ValueError(f"epochs must be 1 or more; got {epochs}.")
+    if patience is not None and patience < 1:
+        raise ValueError(f"patience must be 1 or more epochs, or None; got {patience}.")
+    history = History()
+    x_val = y_val = None
+    if patience is not None:
+        train_idx, val_idx = validation_split(len(x), fraction=validation, seed=seed)
+        x, y, x_val, y_val = x[train_idx], y[train_idx], x[val_idx], y[val_idx]
+    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    with _one_thread():
+        _loop(net, x, y, x_val, y_val, history, loss_fn=loss_fn, optimiser=optimiser,
+              generator=generator, batch_size=batch_size, patience=patience,
+              bar=_epochs(epochs, progress, desc))
+    net.eval()
+    return history
+
+
+def _loop(net, x, y, x_val, y_val, history: History, *, loss_fn, optimiser, generator,
+          batch_size, patience, bar) -> None:
+    """The epochs, with early stopping on the validation loss when ``x_val`` is given."""
+    best_state, best_loss, waited = None, float("inf"), 0
+    for epoch in bar:
+        history.train_loss.append(_one_epoch(net, x, y, loss_fn, optimiser, generator,
+                                             batch_size))
+        if x_val is None:
+            _show_loss(bar, history.train_loss[-1], None)
+            continue
+        val_loss = _loss(net, x_val, y_val, loss_fn)
+        history.val_loss.append(val_loss)
+        _show_loss(bar, history.train_loss[-1], val_loss)
+        if val_loss < best_loss:
+            best_state, best_loss, waited = copy.deepcopy(net.state_dict()), val_loss, 0
+            history.best_epoch = epoch
+        else:
+            waited += 1
+            if waited >= patience:
+                history.stopped_early = True
+                break
+    if best_state is not None:
+        net.load_state_dict(best_state)
+
+
+def _one_epoch(net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module,
+               optimiser: torch.optim.Optimizer, generator: torch.Generator,
+               batch_size: int) -> float:
+    """One pass over shuffled mini-batches; returns the mean training loss."""
+    net.train()
+    total = 0.0
+    for idx in torch.randperm(len(x), generator=generator).split(batch_size):
+        optimiser.zero_grad()
+        loss = loss_fn(net(x[idx]), y[idx])
+        loss.backward()
+        optimiser.step()
+        total += loss.item() * len(idx)
+    return total / len(x)
+
+
+def _loss(net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module) -> float:
+    net.eval()
+    with torch.inference_mode():
+        return loss_fn(net(x), y).item()
+
+
+def _epochs(epochs: int, progress: bool, desc: str):
+    """The epoch counter, shown as a progress bar when ``progress`` is set."""
+    if not progress:
+        return range(epochs)
+    from tqdm.auto import trange
+
+    return trange(epochs, desc=desc, unit="epoch")
+
+
+def _show_loss(bar, train_loss: float, val_loss: float | None) -> None:
+    if hasattr(bar, "set_postfix"):
+        losses = {"loss": f"{train_loss:.3f}"}
+        if val_loss is not None:
+            losses["val_loss"] = f"{val_loss:.3f}"
+        bar.set_postfix(losses)

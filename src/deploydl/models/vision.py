@@ -1,0 +1,75 @@
+"""The cheque digit reader (Module 02; Module 05 makes it fast): a small CNN on 8x8 digits.
+
+A convolutional network (CNN) looks at small patches of an image with shared filters, so it
+learns strokes and corners wherever they appear. That is why CNNs are the default for images,
+scans and documents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from deploydl.models.training import History, fit, seeded
+
+
+class DigitsCNN(nn.Module):
+    """Two convolution blocks and a small classifier: images ``(N, 1, 8, 8)`` in, 10 logits out.
+
+    The input is float32 pixel intensity scaled to 0..1 (as :func:`deploydl.data.load_digits_split`
+    returns it); the output holds one unnormalised score (logit) per digit 0..9.
+    """
+
+    def __init__(self, channels: int = 16, hidden: int = 64) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(channels, 2 * channels, 3, padding=1), nn.ReLU(),
+            nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(2 * channels * 16, hidden), nn.ReLU(), nn.Linear(hidden, 10),
+        )
+        self.history: History | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x))
+
+    def predict(self, images: np.ndarray | torch.Tensor) -> np.ndarray:
+        """The most likely digit (0..9) for each image of shape ``(N, 1, 8, 8)``."""
+        x = torch.as_tensor(_check_images(np.asarray(images)))
+        self.eval()
+        with torch.inference_mode():
+            return self(x).argmax(dim=1).numpy()
+
+
+def train_digits_cnn(x_train: np.ndarray, y_train: np.ndarray, *, seed: int = 0,
+                     epochs: int = 15, batch_size: int = 64, lr: float = 3e-3,
+                     patience: int | None = None, progress: bool = False) -> DigitsCNN:
+    """Train :class:`DigitsCNN` on images ``(N, 1, 8, 8)`` (float32, 0..1) and labels 0..9.
+
+    Seeded: the same data and ``seed`` give identical weights. With the 1,347 training digits of
+    :func:`deploydl.data.load_digits_split` and the defaults it reaches about 97-98% accuracy on
+    the held-out digits in a few seconds on a 2-core laptop. The training losses are kept on the
+    returned network as ``.history``.
+    """
+    images = _check_images(np.asarray(x_train))
+    labels = np.asarray(y_train)
+    if len(labels) != len(images):
+        raise ValueError(f"x_train has {len(images)} images but y_train has {len(labels)} "
+                         f"labels; pass one label per image.")
+    with seeded(seed):
+        net = DigitsCNN()
+        net.history = fit(net, torch.from_numpy(images), torch.as_tensor(labels, dtype=torch.long),
+                          loss_fn=nn.CrossEntropyLoss(), seed=seed, epochs=epochs,
+                          batch_size=batch_size, lr=lr, patience=patience, progress=progress,
+                          desc="digits CNN")
+    return net
+
+
+def _check_images(images: np.ndarray) -> np.ndarray:
+    if images.ndim != 4 or images.shape[1:] != (1, 8, 8):
+        raise ValueError(f"Digit images must have shape (N, 1, 8, 8); got {images.shape}. "
+                         f"Use deploydl.data.load_digits_split(), which returns that shape.")
+    return images.astype(np.float32, copy=False)

@@ -1,0 +1,37 @@
+"""Module 03's exercises: the solutions pass, typical mistakes get a hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from deploydl.exercises.core import FAILED, NOT_ATTEMPTED, PASSED, evaluate
+from deploydl.exercises.registry import find_exercise
+
+SOLUTIONS = {
+    "03.1": {"ratio": 0.7046, "passes": False},
+    "03.2": "region",
+    "03.3": {"under_30": 0.62, "30_to_50": 0.7, "over_50": 0.7},
+    "03.4": ["late_payments", "income"],
+    "03.5": "B",
+}
+WRONG = {
+    "03.1": {"ratio": 0.7046, "passes": True},
+    "03.2": "credit_history_years",
+    "03.3": {"under_30": 0.3, "30_to_50": 0.7, "over_50": 0.7},
+    "03.4": ["income", "late_payments"],
+    "03.5": "A",
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(SOLUTIONS))
+def test_solution_passes_and_mistake_fails(exercise_id):
+    exercise = find_exercise(exercise_id)
+    assert evaluate(exercise, SOLUTIONS[exercise_id]).status == PASSED
+    wrong = evaluate(exercise, WRONG[exercise_id])
+    assert wrong.status == FAILED and wrong.hint
+    assert evaluate(exercise, ...).status == NOT_ATTEMPTED
+
+
+def test_unfair_thresholds_are_named_as_such():
+    result = evaluate(find_exercise("03.3"), {"under_30": 0.7, "30_to_50": 0.7, "over_50": 0.7})
+    assert "parity ratio is 0.70, below 0.8" in result.message
