@@ -33,3 +33,12 @@ def one_applicant(applicants) -> dict:
     from deploydl.data import FEATURES
 
     return applicants.iloc[0][list(FEATURES)].to_dict()
+
+
+@pytest.fixture(scope="session")
+def artifact_dir(model, applicants, tmp_path_factory) -> Path:
+    """The session's model saved once as a verified artifact folder (Module 04)."""
+    from deploydl.registry import save_model
+
+    return save_model(model, tmp_path_factory.mktemp("artifact") / "loan-default",
+                      training_data=applicants).path

@@ -63,6 +63,18 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from deploydl.serving.server import ServeError, serve
+
+    try:
+        serve(args.model, host=args.host, port=args.port, api_key_env=args.api_key_env,
+              workers=args.workers)
+    except ServeError as exc:
+        print(f"deploydl serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deploydl", description=(
         "Deploying Deep Learning: the course's command line."))
@@ -88,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("paths", nargs="*", metavar="PATH",
                          help="notebooks (default: all of notebooks/ and solutions/)")
     refresh.set_defaults(run=_refresh)
+
+    serve = commands.add_parser("serve", help="serve the model over HTTP until Ctrl-C")
+    serve.add_argument("--model", metavar="PATH", help="artifact folder (default: the "
+                       "case-study model, built once and cached)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--api-key-env", metavar="NAME",
+                       help="require the API key held in this environment variable")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.set_defaults(run=_serve)
     return parser
 
 

@@ -3,5 +3,7 @@
 from deploydl.serving.app import create_app
 from deploydl.serving.client import ServiceClient, ServiceUnavailable
 from deploydl.serving.local import LocalServer, ServerStartError
+from deploydl.serving.process import ServiceProcess
 
-__all__ = ["LocalServer", "ServerStartError", "ServiceClient", "ServiceUnavailable", "create_app"]
+__all__ = ["LocalServer", "ServerStartError", "ServiceClient", "ServiceProcess",
+           "ServiceUnavailable", "create_app"]

@@ -6,7 +6,9 @@ The field limits are wide enough for any real applicant and tight enough that a 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 
 class Applicant(BaseModel):
@@ -21,6 +23,9 @@ class Applicant(BaseModel):
     employment_years: float = Field(..., ge=0, le=80)
     late_payments: int = Field(..., ge=0, le=100, description="Late payments on record.")
     home_owner: int = Field(..., ge=0, le=1, description="1 if the applicant owns a home.")
+    applicant_id: str | None = Field(None, max_length=64, description=(
+        "Optional application ID: joins late outcomes to the prediction log and keeps an "
+        "applicant on one model version in an A/B test (Module 06). Not a model input."))
 
 
 class Batch(BaseModel):
@@ -29,6 +34,17 @@ class Batch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     applicants: list[Applicant] = Field(..., min_length=1)
+
+
+def _request_kind(body: Any) -> str:
+    """A body with an ``applicants`` key is a batch; anything else is one applicant."""
+    return "batch" if isinstance(body, dict) and "applicants" in body else "applicant"
+
+
+#: The body of POST /predict: one applicant, or ``{"applicants": [...]}``. Choosing the kind
+#: first means a 422 names only the fields of the kind that was sent.
+PredictRequest = Annotated[Annotated[Applicant, Tag("applicant")] | Annotated[Batch, Tag("batch")],
+                           Discriminator(_request_kind)]
 
 
 class Prediction(BaseModel):
@@ -49,3 +65,33 @@ class PredictResponse(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class ModelInfo(BaseModel):
+    """What is being served: identity, integrity and the numbers measured at training time."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    name: str
+    version: str
+    sha256: str | None = Field(None, description="sha256 of the weights file; None if the "
+                                                 "model was not loaded from an artifact.")
+    created: str | None = None
+    training_data_sha256: str | None = None
+    metrics: dict[str, float] = Field(default_factory=dict)
+    features: list[str]
+    threshold: float
+    torch_threads: int
+
+
+class FieldError(BaseModel):
+    field: str = Field(..., description="Where the problem is, e.g. 'applicants.2.income'.")
+    message: str
+    received: str = Field(..., description="The value sent, shortened to 80 characters.")
+
+
+class ValidationFailed(BaseModel):
+    """The body of every 422: a one-line summary and one entry per field that is wrong."""
+
+    detail: str
+    errors: list[FieldError]

@@ -1,0 +1,126 @@
+"""Alert rules, and the one snapshot of the service that dashboards and alerts read (Module 06).
+
+Each rule watches one signal, has a severity (``info``, ``warning``, ``critical``: who gets
+woken up) and one runbook line (the first thing the person on call does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from deploydl.data import FEATURES
+from deploydl.monitoring.drift import DriftReport, drift_report
+from deploydl.monitoring.health import log_health, performance_decay
+from deploydl.monitoring.log import PredictionStore
+
+SEVERITIES = ("info", "warning", "critical")
+_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """Fire when ``signal`` is at or above ``threshold`` (or at or below, with ``below``)."""
+
+    name: str
+    severity: str
+    signal: str
+    threshold: float
+    runbook: str
+    below: bool = False
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"Rule {self.name!r}: severity must be one of {SEVERITIES}; "
+                             f"got {self.severity!r}.")
+
+    def fires(self, signals: dict) -> bool:
+        value = signals.get(self.signal)
+        if value is None:
+            return False
+        return value <= self.threshold if self.below else value >= self.threshold
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A rule that fired, with the value that made it fire."""
+
+    name: str
+    severity: str
+    value: float
+    runbook: str
+
+
+#: The course's alert rules: each signal, its threshold, who cares and what to do first.
+DEFAULT_RULES: tuple[AlertRule, ...] = (
+    AlertRule("feature drift", "warning", "n_drifted", 1,
+              "Open the drift table; check the upstream pipeline for the drifted feature "
+              "before assuming the world changed."),
+    AlertRule("dataset drift", "critical", "dataset_drift", 1,
+              "Page the model owner; compare recent approvals with the reference data and "
+              "run the retraining policy check."),
+    AlertRule("population shift", "critical", "max_psi", 0.25,
+              "A feature moved a lot (PSI > 0.25): confirm with the data owner and decide "
+              "today whether to pause automated approvals."),
+    AlertRule("performance decay", "critical", "auc_drop", 0.05,
+              "Labels show the model ranks worse than at training: retrain on recent "
+              "labelled data; meanwhile refer more applicants to underwriters."),
+    AlertRule("error rate", "critical", "error_rate", 0.01,
+              "Check /health and the log's error column; roll back the last release if the "
+              "errors started with it."),
+    AlertRule("slow answers", "warning", "latency_p95_ms", 250,
+              "Check load and batch sizes; add a replica (Module 05)."),
+    AlertRule("no traffic", "info", "requests", 0, below=True,
+              runbook="Check that the loan-origination system still calls the service."),
+)
+
+
+def evaluate_rules(signals: dict, rules: tuple[AlertRule, ...] = DEFAULT_RULES) -> list[Alert]:
+    """The alerts that fire on ``signals``, most severe first."""
+    fired = [Alert(r.name, r.severity, float(signals[r.signal]), r.runbook)
+             for r in rules if r.fires(signals)]
+    return sorted(fired, key=lambda a: -SEVERITIES.index(a.severity))
+
+
+@dataclass
+class Snapshot:
+    """What the monitor sees in one window of the prediction log.
+
+    ``window`` holds the window's rows; ``drift`` is None when there is no reference data
+    or fewer than ``min_rows`` predictions; ``signals`` feeds the alert rules.
+    """
+
+    window: pd.DataFrame
+    drift: DriftReport | None
+    health: dict
+    decay: dict
+    signals: dict = field(default_factory=dict)
+    alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.window.empty
+
+
+def snapshot(log: PredictionStore, *, window_days: float = 1.0, baseline_auc: float | None = None,
+             features=FEATURES, min_rows: int = 30,
+             rules: tuple[AlertRule, ...] = DEFAULT_RULES) -> Snapshot:
+    """Read the last ``window_days`` of the log (up to its newest row) and judge it."""
+    everything = log.frame()
+    if everything.empty:
+        return Snapshot(everything, None, log_health(everything), {}, {}, [])
+    window = everything[everything["ts"] > everything["ts"].max() - window_days * _DAY]
+    ok = window[window["status"] == "ok"]
+    reference = log.reference()
+    drift = None
+    if reference is not None and len(ok) >= min_rows:
+        drift = drift_report(reference, ok, features=[f for f in features if f in ok])
+    health = log_health(window)
+    decay = (performance_decay(everything, baseline_auc=baseline_auc)
+             if baseline_auc is not None else {})
+    signals = {**health, "auc_drop": decay.get("drop")}
+    if drift is not None:
+        signals.update(n_drifted=len(drift.drifted), dataset_drift=int(drift.dataset_drift),
+                       max_psi=max(f.psi for f in drift.features))
+    return Snapshot(window, drift, health, decay, signals, evaluate_rules(signals, rules))

@@ -1,0 +1,142 @@
+"""The monitoring dashboard and the weekly report, as self-contained HTML (Module 06).
+
+Both read one :class:`~deploydl.monitoring.alerts.Snapshot` of the prediction log, so they
+never disagree. Neither loads anything from the network: styles are inline and the weekly
+report's charts are PNGs embedded as base64. On an empty log both say "No data yet".
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from deploydl.monitoring.alerts import Snapshot, snapshot
+from deploydl.monitoring.log import PredictionStore
+
+NO_DATA = "No data yet: the service has not logged any predictions."
+_STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#222}
+h1{font-size:1.6rem} h2{font-size:1.2rem;margin-top:1.8rem}
+table{border-collapse:collapse} td,th{padding:.25rem .7rem;border-bottom:1px solid #ddd;
+text-align:left} .num{text-align:right} .bar{background:#0072B2;height:.8rem}
+.drifted .bar{background:#D55E00} .critical{color:#D55E00;font-weight:bold}
+.warning{color:#E69F00;font-weight:bold} .info{color:#0072B2} .empty{font-size:1.2rem}
+"""
+
+
+def render_dashboard(log: PredictionStore, **snapshot_options) -> str:
+    """The live page served at ``/dashboard``: today's traffic, drift per feature, alerts."""
+    snap = snapshot(log, **snapshot_options)
+    body = _sections(snap) if not snap.empty else f'<p class="empty">{NO_DATA}</p>'
+    return _page("Loan-default model: live monitor", body, refresh_s=15)
+
+
+def write_weekly_report(log: PredictionStore, path: str | Path, *,
+                        baseline_auc: float | None = None) -> Path:
+    """Write the weekly review (last 7 days of the log) to ``path``; returns the path.
+
+    The file is one self-contained HTML page: open it offline or attach it to an email.
+    """
+    snap = snapshot(log, window_days=7, baseline_auc=baseline_auc)
+    body = _charts(snap) + _sections(snap) if not snap.empty else f'<p class="empty">{NO_DATA}</p>'
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_page("Loan-default model: weekly review", body), encoding="utf-8")
+    return path
+
+
+def _page(title: str, body: str, *, refresh_s: int | None = None) -> str:
+    refresh = f'<meta http-equiv="refresh" content="{refresh_s}">' if refresh_s else ""
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">{refresh}'
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
+            f"<body><h1>{html.escape(title)}</h1>{body}</body></html>")
+
+
+def _sections(snap: Snapshot) -> str:
+    return _traffic(snap) + _alerts(snap) + _drift(snap)
+
+
+def _traffic(snap: Snapshot) -> str:
+    window, health = snap.window, snap.health
+    start, end = (t.strftime("%Y-%m-%d %H:%M UTC") for t in window["time"].agg(["min", "max"]))
+    versions = window.groupby("model_version").size()
+    refer = (window["decision"] == "refer").mean()
+    facts = [("Window", f"{start} to {end}"),
+             ("Predictions", f"{len(window):,}"),
+             ("Requests", f"{health['requests']:,}"),
+             ("Referred to underwriters", f"{refer:.1%}"),
+             ("Error rate", f"{health['error_rate']:.2%}"),
+             ("Latency p50 / p95", f"{health['latency_p50_ms']:.1f} / "
+                                   f"{health['latency_p95_ms']:.1f} ms"),
+             *((f"Version {v}", f"{n:,} predictions") for v, n in versions.items())]
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in facts)
+    return f"<h2>Traffic</h2><table>{rows}</table>"
+
+
+def _alerts(snap: Snapshot) -> str:
+    if not snap.alerts:
+        return "<h2>Alerts</h2><p>No alert is firing.</p>"
+    items = "".join(f'<li><span class="{a.severity}">{a.severity.upper()}</span> '
+                    f"{html.escape(a.name)} (value {a.value:.3g}). "
+                    f"Runbook: {html.escape(a.runbook)}</li>" for a in snap.alerts)
+    return f"<h2>Alerts</h2><ul>{items}</ul>"
+
+
+def _drift(snap: Snapshot) -> str:
+    if snap.drift is None:
+        return ("<h2>Drift per feature</h2><p>No drift check yet: it needs reference data "
+                "(log.set_reference) and at least 30 predictions in the window.</p>")
+    rows = []
+    for f in snap.drift.features:
+        width = min(f.psi / 0.5, 1.0) * 100
+        p = "" if f.p_adjusted is None else f"{f.p_adjusted:.3g}"
+        rows.append(f'<tr class="{"drifted" if f.drifted else ""}"><td>{f.feature}</td>'
+                    f"<td>{f.test}</td><td class=num>{f.statistic:.3f}</td>"
+                    f"<td class=num>{p}</td><td class=num>{f.psi:.3f}</td>"
+                    f'<td style="width:10rem"><div class="bar" style="width:{width:.0f}%">'
+                    f"</div></td><td>{'DRIFT' if f.drifted else 'stable'}</td></tr>")
+    verdict = "Dataset drift" if snap.drift.dataset_drift else "No dataset drift"
+    return (f"<h2>Drift per feature</h2><p>{verdict}: {snap.drift.share_drifted:.0%} of "
+            f"features drifted ({snap.drift.n_current:,} predictions against "
+            f"{snap.drift.n_reference:,} reference rows).</p><table><tr><th>feature</th>"
+            "<th>test</th><th>statistic</th><th>p (corrected)</th><th>PSI</th><th></th>"
+            f"<th>verdict</th></tr>{''.join(rows)}</table>")
+
+
+def _charts(snap: Snapshot) -> str:
+    from deploydl.charts import BAD, GOOD, new_figure
+
+    daily = snap.window.groupby([snap.window["time"].dt.strftime("%m-%d"),
+                                 "model_version"]).size().unstack(fill_value=0)
+    fig, ax = new_figure(f"{len(snap.window):,} predictions this week, "
+                         f"{daily.sum(axis=1).max():,} on the busiest day",
+                         xlabel="day (UTC)", ylabel="predictions per day")
+    daily.plot.bar(ax=ax, stacked=True, rot=0)
+    images = [_png(fig)]
+    if snap.drift is not None:
+        table = pd.DataFrame([(f.feature, f.psi, f.drifted) for f in snap.drift.features],
+                             columns=["feature", "psi", "drifted"]).sort_values("psi")
+        top = table.iloc[-1]
+        fig, ax = new_figure(f"Largest shift: {top.feature} (PSI {top.psi:.2f})",
+                             xlabel="population stability index (0.25 = significant)",
+                             ylabel="")
+        ax.barh(table["feature"], table["psi"],
+                color=[BAD if d else GOOD for d in table["drifted"]])
+        ax.axvline(0.25, color="#999999", linestyle="--")
+        images.append(_png(fig))
+    return "".join(f'<img alt="chart" style="max-width:100%" src="data:image/png;base64,{b}">'
+                   for b in images)
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")

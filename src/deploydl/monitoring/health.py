@@ -1,0 +1,117 @@
+"""Is the model still good, and is the service healthy? (Module 06)
+
+* **Performance decay.** A loan's true outcome arrives months after the prediction, so
+  accuracy can only be measured on the predictions whose labels have come in.
+  :func:`performance_by_period` says, per period, how many labels are in and how well the
+  model ranks them (ROC AUC); :func:`performance_decay` compares with the AUC at training.
+* **Latency and errors.** :func:`service_health` reads the service's ``/metrics`` page
+  (Prometheus text format) and :func:`log_health` reads the prediction log.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from prometheus_client.parser import text_string_to_metric_families
+from sklearn.metrics import roc_auc_score
+
+
+def performance_by_period(frame: pd.DataFrame, *, freq: str = "D",
+                          min_labels: int = 50) -> pd.DataFrame:
+    """Per period of prediction time: predictions, labels in, and ROC AUC on those labels.
+
+    ``freq`` is a pandas period (``"D"`` day, ``"W"`` week). ``auc`` is NaN where fewer
+    than ``min_labels`` labels (or only one class) have arrived: too few to judge.
+    """
+    ok = frame[frame["status"] == "ok"]
+    rows = []
+    for period, group in ok.groupby(ok["time"].dt.tz_localize(None).dt.to_period(freq)):
+        labelled = group[group["label"].notna()]
+        enough = len(labelled) >= min_labels and labelled["label"].nunique() == 2
+        rows.append({"period": str(period), "predictions": len(group),
+                     "labelled": len(labelled), "coverage": len(labelled) / len(group),
+                     "auc": roc_auc_score(labelled["label"], labelled["probability"])
+                     if enough else np.nan})
+    return pd.DataFrame(rows, columns=["period", "predictions", "labelled", "coverage", "auc"])
+
+
+def performance_decay(frame: pd.DataFrame, *, baseline_auc: float, tolerance: float = 0.05,
+                      min_labels: int = 200) -> dict:
+    """Has the model's ranking got worse than at training time?
+
+    Returns a dict: ``labelled`` (labels in), ``auc`` (on them, None if fewer than
+    ``min_labels``), ``drop`` (baseline minus now, in AUC points 0..1) and ``decayed`` (drop
+    above ``tolerance``).
+    """
+    labelled = frame[(frame["status"] == "ok") & frame["label"].notna()]
+    if len(labelled) < min_labels or labelled["label"].nunique() < 2:
+        return {"labelled": len(labelled), "auc": None, "drop": None, "decayed": False}
+    auc = float(roc_auc_score(labelled["label"], labelled["probability"]))
+    drop = baseline_auc - auc
+    return {"labelled": len(labelled), "auc": auc, "drop": drop, "decayed": drop > tolerance}
+
+
+def parse_metrics(text: str) -> pd.DataFrame:
+    """Prometheus text exposition as a table: one row per sample (name, labels, value)."""
+    rows = [{"name": s.name, "labels": dict(s.labels), "value": float(s.value)}
+            for family in text_string_to_metric_families(text) for s in family.samples]
+    return pd.DataFrame(rows, columns=["name", "labels", "value"])
+
+
+def service_health(text: str, *, path: str | None = "/predict",
+                   latency: str = "deploydl_request_latency_seconds",
+                   requests: str = "deploydl_requests_total", before: str | None = None) -> dict:
+    """Request count, error rate and latency quantiles from the service's ``/metrics`` page.
+
+    Counters only grow, so pass the page scraped earlier as ``before`` to get the numbers
+    for the time in between. Errors are answers with a 5xx ``status``. Latencies
+    (milliseconds) are read off the ``latency`` histogram's buckets, so they are as coarse
+    as the buckets. ``path`` keeps one endpoint (None: all). The metric names are the
+    service's (Module 04, :class:`deploydl.serving.metrics.ServiceMetrics`).
+    """
+    now = parse_metrics(text)
+    if before is not None:
+        now = _minus(now, parse_metrics(before))
+    if path is not None:
+        now = now[[labels.get("path", path) == path for labels in now["labels"]]]
+    counts = now[now["name"] == requests]
+    total = float(counts["value"].sum())
+    errors = float(counts[[str(lab.get("status", "")).startswith("5")
+                           for lab in counts["labels"]]]["value"].sum())
+    buckets = now[now["name"] == f"{latency}_bucket"]
+    bounds = buckets.assign(le=[float(lab["le"]) for lab in buckets["labels"]])
+    cumulative = bounds.groupby("le")["value"].sum().sort_index()
+    return {"requests": total, "errors": errors,
+            "error_rate": errors / total if total else 0.0,
+            "latency_p50_ms": _bucket_quantile(cumulative, 0.5),
+            "latency_p95_ms": _bucket_quantile(cumulative, 0.95)}
+
+
+def log_health(frame: pd.DataFrame) -> dict:
+    """Requests, error rate and latency quantiles (milliseconds) from the prediction log."""
+    per_request = frame.drop_duplicates("request_id")
+    if per_request.empty:
+        return {"requests": 0, "errors": 0, "error_rate": 0.0,
+                "latency_p50_ms": None, "latency_p95_ms": None}
+    errors = int((per_request["status"] == "error").sum())
+    return {"requests": len(per_request), "errors": errors,
+            "error_rate": errors / len(per_request),
+            "latency_p50_ms": float(per_request["latency_ms"].quantile(0.5)),
+            "latency_p95_ms": float(per_request["latency_ms"].quantile(0.95))}
+
+
+def _minus(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    key = [f"{n}{sorted(lab.items())}" for n, lab in zip(before["name"], before["labels"],
+                                                         strict=True)]
+    earlier = dict(zip(key, before["value"], strict=True))
+    return now.assign(value=[v - earlier.get(f"{n}{sorted(lab.items())}", 0.0) for n, lab, v in
+                             zip(now["name"], now["labels"], now["value"], strict=True)])
+
+
+def _bucket_quantile(cumulative: pd.Series, q: float) -> float | None:
+    """The upper bound (ms) of the first bucket holding the ``q`` quantile, or None."""
+    finite = cumulative[np.isfinite(cumulative.index)]
+    if cumulative.empty or cumulative.iloc[-1] == 0:
+        return None
+    reached = finite[finite >= q * cumulative.iloc[-1]]
+    return float(reached.index[0] * 1000) if len(reached) else float("inf")

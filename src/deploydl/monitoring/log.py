@@ -1,0 +1,202 @@
+"""The prediction log: every answer the service gives, kept in a real database (Module 06).
+
+One row per scored applicant: the inputs, the probability and decision, the model version,
+the latency, the request ID and the time. Labels (did the loan default?) arrive months later
+and are joined in with :meth:`PredictionLog.add_labels`.
+
+SQLite (from Python's standard library) is the default: one file, no server, safe for the
+service's many threads (WAL mode, one lock around the connection). Everything the course
+needs goes through the small :class:`PredictionStore` interface, so a server database
+(PostgreSQL, a warehouse) can take SQLite's place without touching the service or the monitor.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS predictions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id TEXT NOT NULL,
+    applicant_id TEXT,
+    ts REAL NOT NULL,
+    model_name TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    probability REAL,
+    decision TEXT,
+    latency_ms REAL NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    label INTEGER,
+    label_ts REAL
+);
+CREATE INDEX IF NOT EXISTS predictions_ts ON predictions (ts);
+CREATE INDEX IF NOT EXISTS predictions_applicant ON predictions (applicant_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+_COLUMNS = ("request_id", "applicant_id", "ts", "model_name", "model_version", "inputs",
+            "probability", "decision", "latency_ms", "status", "error")
+_LABEL_KEYS = ("applicant_id", "request_id")
+
+
+@dataclass(frozen=True)
+class LoggedPrediction:
+    """One scored applicant, as the service records it.
+
+    ``probability`` is the probability of default (0..1); ``latency_ms`` is the whole
+    request's scoring time in milliseconds; ``status`` is ``"ok"`` or ``"error"`` (then
+    ``probability`` and ``decision`` are None and ``error`` says what went wrong).
+    """
+
+    request_id: str
+    model_name: str
+    model_version: str
+    inputs: Mapping[str, float]
+    probability: float | None
+    decision: str | None
+    latency_ms: float
+    applicant_id: str | None = None
+    status: str = "ok"
+    error: str | None = None
+
+
+class PredictionStore(Protocol):
+    """What the service, the monitor and the dashboards need from a prediction log."""
+
+    def record(self, predictions: Sequence[LoggedPrediction]) -> None: ...
+
+    def add_labels(self, labels: Mapping[str, int], *, key: str = "applicant_id") -> int: ...
+
+    def frame(self, *, since: float | None = None, until: float | None = None) -> pd.DataFrame:
+        ...
+
+    def count(self) -> int: ...
+
+    def set_reference(self, table: pd.DataFrame) -> None: ...
+
+    def reference(self) -> pd.DataFrame | None: ...
+
+
+class PredictionLog:
+    """The SQLite prediction log (implements :class:`PredictionStore`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; created with its folder if missing. ``":memory:"`` keeps it in RAM.
+    clock : callable, optional
+        Returns the time in seconds since 1970 (UTC); ``time.time`` by default. Simulations
+        pass a clock they move forward day by day (see :class:`SimulatedClock`).
+    """
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+
+    def record(self, predictions: Sequence[LoggedPrediction]) -> None:
+        """Append predictions, stamped with the log's clock, in one transaction."""
+        now = self.clock()
+        rows = [(p.request_id, p.applicant_id, now, p.model_name, p.model_version,
+                 json.dumps(dict(p.inputs)), p.probability, p.decision, p.latency_ms,
+                 p.status, p.error) for p in predictions]
+        sql = (f"INSERT INTO predictions ({', '.join(_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(_COLUMNS))})")
+        with self._lock, self._db:
+            self._db.executemany(sql, rows)
+
+    def add_labels(self, labels: Mapping[str, int], *, key: str = "applicant_id") -> int:
+        """Join late-arriving outcomes (1 = defaulted) to the predictions; returns rows updated.
+
+        ``key`` says what the mapping's keys are: ``"applicant_id"`` or ``"request_id"``.
+        """
+        if key not in _LABEL_KEYS:
+            raise ValueError(f"key must be one of {_LABEL_KEYS}; got {key!r}. Labels are "
+                             "joined on the applicant's ID or on the request ID.")
+        now = self.clock()
+        rows = [(int(label), now, str(ident)) for ident, label in labels.items()]
+        with self._lock, self._db:
+            before = self._db.total_changes
+            self._db.executemany(
+                f"UPDATE predictions SET label = ?, label_ts = ? WHERE {key} = ?", rows)
+            return self._db.total_changes - before
+
+    def frame(self, *, since: float | None = None, until: float | None = None) -> pd.DataFrame:
+        """The log as a table: one row per prediction, inputs expanded into columns.
+
+        ``since``/``until`` (seconds since 1970) keep rows with ``since <= ts < until``.
+        ``time`` is the same moment as a pandas UTC timestamp.
+        """
+        sql, args = "SELECT * FROM predictions WHERE ts >= ? AND ts < ? ORDER BY id", (
+            -1.0 if since is None else since, float("inf") if until is None else until)
+        with self._lock:
+            table = pd.read_sql_query(sql, self._db, params=args)
+        inputs = pd.json_normalize([json.loads(text) for text in table.pop("inputs")])
+        table = pd.concat([table, inputs.set_index(table.index)], axis=1)
+        table["time"] = pd.to_datetime(table["ts"], unit="s", utc=True)
+        return table
+
+    def count(self) -> int:
+        """Number of predictions in the log."""
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM predictions").fetchone()[0]
+
+    def set_reference(self, table: pd.DataFrame) -> None:
+        """Store the reference data (usually the training set) drift is measured against."""
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('reference', ?)",
+                             (table.to_json(orient="split", index=False),))
+
+    def reference(self) -> pd.DataFrame | None:
+        """The stored reference data, or None if none was set."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key='reference'").fetchone()
+        if row is None:
+            return None
+        columns = json.loads(row[0])
+        return pd.DataFrame(columns["data"], columns=columns["columns"])
+
+    def close(self) -> None:
+        """Close the database; the file stays on disk."""
+        with self._lock:
+            self._db.close()
+
+    def __repr__(self) -> str:
+        return f"<PredictionLog {self.path!r}>"
+
+
+class SimulatedClock:
+    """A clock for simulations: it shows ``start`` (seconds since 1970) until moved.
+
+    Examples
+    --------
+    >>> clock = SimulatedClock(start=0.0)
+    >>> clock.advance(days=1); clock()
+    86400.0
+    """
+
+    def __init__(self, start: float) -> None:
+        self.now = float(start)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, *, days: float = 0.0, seconds: float = 0.0) -> None:
+        self.now += days * 86_400 + seconds

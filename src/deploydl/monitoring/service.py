@@ -1,0 +1,67 @@
+"""What the service does for monitoring: route, time, record, show the dashboard (Module 06).
+
+:func:`deploydl.serving.create_app` calls :func:`score_and_log` for every ``/predict`` request
+and, when it is given a prediction log, mounts :func:`add_dashboard`'s ``GET /dashboard``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import numpy as np
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import HTMLResponse
+
+from deploydl.monitoring.abtest import choose_model
+from deploydl.monitoring.log import LoggedPrediction, PredictionStore
+
+MODEL_ERROR = "the model failed on this request; the error is in the prediction log"
+
+
+def score_and_log(model, rows: list[dict], *, threshold: float,
+                  log: PredictionStore | None, applicant_ids: list[str | None] | None = None,
+                  request_id: str | None = None):
+    """Score ``rows`` with the routed model and record each answer in ``log`` (if any).
+
+    A traffic split routes the whole request by its first applicant's ID (send one
+    applicant per request in an A/B test); ``applicant_ids`` are logged row by row.
+
+    Returns ``(model_used, probabilities)``. A model that raises is recorded as
+    an error row per applicant and answered with a 500 whose detail is :data:`MODEL_ERROR`.
+    """
+    applicant_ids = applicant_ids or [None] * len(rows)
+    chosen = choose_model(model, applicant_ids[0])
+    request_id = request_id or uuid.uuid4().hex
+    started = time.perf_counter()
+    try:
+        probabilities = np.asarray(chosen.predict_proba(rows), dtype=float)
+    except Exception as exc:  # noqa: BLE001 - any model failure is logged, then answered 500
+        _record(log, chosen, rows, None, threshold, started, request_id, applicant_ids,
+                error=f"{type(exc).__name__}: {exc}")
+        raise HTTPException(status_code=500, detail=MODEL_ERROR) from None
+    _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids)
+    return chosen, probabilities
+
+
+def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
+    """Serve the live monitoring page at ``GET /dashboard`` (HTML, nothing from a CDN)."""
+    from deploydl.monitoring.dashboard import render_dashboard
+
+    @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard() -> str:
+        return render_dashboard(log)
+
+
+def _record(log, model, rows, probabilities, threshold, started, request_id, applicant_ids, *,
+            error: str | None = None) -> None:
+    if log is None:
+        return
+    latency_ms = (time.perf_counter() - started) * 1000
+    scores = [None] * len(rows) if probabilities is None else [float(p) for p in probabilities]
+    log.record([LoggedPrediction(
+        request_id=request_id, applicant_id=ident, model_name=model.name,
+        model_version=model.version, inputs=row, probability=p,
+        decision=None if p is None else ("refer" if p >= threshold else "approve"),
+        latency_ms=latency_ms, status="error" if error else "ok", error=error)
+        for row, p, ident in zip(rows, scores, applicant_ids, strict=True)])

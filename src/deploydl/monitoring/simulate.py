@@ -1,0 +1,105 @@
+"""Simulated days of traffic, the daily drift monitor, and the cost of a late alarm (Module 06).
+
+Each simulated day brings ``per_day`` new applicants from the same generator as the training
+data; from ``start_day`` on, a named drift scenario (:data:`deploydl.data.DRIFT_SCENARIOS`)
+changes them. Labels are the applicants' true outcomes: drift changes what the model *sees*,
+not who repays, which is exactly why a drifted model makes costly mistakes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from deploydl.data import FEATURES, LABEL, apply_drift, make_applicants
+from deploydl.monitoring.drift import drift_report
+
+#: Assumed costs (US dollars) of the two mistakes a drifted model makes more of.
+COST_BAD_LOAN = 12_000      # a loan approved that defaults: the money not recovered
+COST_LOST_CUSTOMER = 800    # a good applicant referred, who then goes to a competitor
+
+
+def simulate_traffic(*, days: int = 30, per_day: int = 300, scenario: str | None = None,
+                     start_day: int = 15, strength: float = 1.0, seed: int = 0) -> pd.DataFrame:
+    """``days`` days of applicants (a ``day`` column, 0-based), drifted from ``start_day`` on.
+
+    The same ``seed`` gives the same applicants whatever the scenario, so a drifted run can
+    be compared person by person with the undrifted one (``scenario=None``).
+    """
+    if not 0 <= start_day < days:
+        raise ValueError(f"start_day must be between 0 and days - 1 = {days - 1}; "
+                         f"got start_day={start_day}.")
+    table = make_applicants(days * per_day, seed=seed)
+    table["day"] = np.repeat(np.arange(days), per_day)
+    if scenario is None or strength == 0:
+        return table
+    later = table["day"] >= start_day
+    table.loc[later] = apply_drift(table.loc[later], scenario, strength=strength, seed=seed)
+    return table
+
+
+def daily_monitor(reference: pd.DataFrame, traffic: pd.DataFrame, *, features=FEATURES,
+                  alpha: float = 0.05, share: float = 0.25) -> pd.DataFrame:
+    """Run the drift report on each day's traffic against ``reference``.
+
+    One row per day: ``n_drifted`` features, their names, the largest PSI,
+    ``dataset_drift`` and ``alarm`` (any feature drifted after the Holm correction, the
+    "feature drift" alert).
+    """
+    rows = []
+    for day, group in traffic.groupby("day"):
+        report = drift_report(reference, group, features=list(features), alpha=alpha,
+                              share=share)
+        rows.append({"day": int(day), "n_drifted": len(report.drifted),
+                     "drifted": ", ".join(report.drifted),
+                     "max_psi": max(f.psi for f in report.features),
+                     "dataset_drift": report.dataset_drift, "alarm": bool(report.drifted)})
+    return pd.DataFrame(rows)
+
+
+def first_alarm(daily: pd.DataFrame, *, start_day: int) -> int | None:
+    """The first day on or after ``start_day`` with an alarm, or None if it never fires."""
+    fired = daily[(daily["day"] >= start_day) & daily["alarm"]]
+    return int(fired["day"].iloc[0]) if len(fired) else None
+
+
+def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
+                         until_day: int, threshold: float = 0.3) -> dict:
+    """What the drift cost before the alarm: decisions on drifted data against clean data.
+
+    Compares, applicant by applicant and for days before ``until_day``, the model's
+    decisions on what it saw (``drifted``) with those it would have made on the true values
+    (``clean``). Returns the extra bad loans approved, the extra good applicants referred,
+    and their cost in dollars at :data:`COST_BAD_LOAN` and :data:`COST_LOST_CUSTOMER`.
+    """
+    days = drifted["day"] < until_day
+    seen = model.predict_proba(drifted.loc[days, list(FEATURES)]) >= threshold
+    truth = model.predict_proba(clean.loc[days, list(FEATURES)]) >= threshold
+    bad = clean.loc[days, LABEL].to_numpy() == 1
+    extra_bad = int(np.sum(~seen & truth & bad) - np.sum(seen & ~truth & bad))
+    extra_lost = int(np.sum(seen & ~truth & ~bad) - np.sum(~seen & truth & ~bad))
+    cost = max(extra_bad, 0) * COST_BAD_LOAN + max(extra_lost, 0) * COST_LOST_CUSTOMER
+    return {"extra_bad_loans": extra_bad, "extra_referred": extra_lost, "cost": float(cost)}
+
+
+def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: float,
+                   days: int = 30, start_day: int = 10, per_day: int = 300, seed: int = 0,
+                   alpha: float = 0.05) -> dict:
+    """The widget's answer: when the alarm fires for a scenario, and what each day costs.
+
+    Returns ``alarm_day`` (None if it never fires), ``delay_days`` after the start, the
+    cost up to the alarm (``cost_until_alarm``) and the cost if nobody looked for the rest
+    of the simulation (``cost_if_missed``).
+    """
+    clean = simulate_traffic(days=days, per_day=per_day, start_day=start_day, seed=seed)
+    drifted = simulate_traffic(days=days, per_day=per_day, scenario=scenario,
+                               start_day=start_day, strength=strength, seed=seed)
+    daily = daily_monitor(reference, drifted[drifted["day"] >= start_day], alpha=alpha)
+    alarm = first_alarm(daily, start_day=start_day)
+    until = days if alarm is None else alarm + 1
+    return {"scenario": scenario, "strength": strength, "start_day": start_day,
+            "alarm_day": alarm, "delay_days": None if alarm is None else alarm - start_day,
+            "cost_until_alarm": cost_of_missed_drift(model, drifted, clean,
+                                                     until_day=until)["cost"],
+            "cost_if_missed": cost_of_missed_drift(model, drifted, clean,
+                                                   until_day=days)["cost"]}

@@ -1,0 +1,266 @@
+"""Versioned model artifacts and a small model registry (Module 04).
+
+An **artifact** is one folder that holds everything needed to serve a model, and nothing
+that can run code when it is opened:
+
+* ``weights.safetensors``: the network's tensors (safetensors, never pickle);
+* ``metadata.json``: name, version, creation time, the training data's hash, metrics,
+  feature schema, preprocessing (mean and standard deviation) and architecture;
+* ``manifest.json``: the sha256 of each of the two files above.
+
+:func:`load_model` checks every hash *before* it reads a byte of weights, so a tampered,
+truncated or missing file stops start-up with a message naming the file.
+
+A **registry** (:class:`ModelRegistry`) is a folder of artifacts, ``ROOT/NAME/VERSION/``, plus
+a ``stages.json`` per model that records which version is in staging and production and
+what was there before, so a promotion can be rolled back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from safetensors.torch import load_file, save_file
+
+from deploydl.models import ApplicantModel, ApplicantNet
+
+WEIGHTS, METADATA, MANIFEST = "weights.safetensors", "metadata.json", "manifest.json"
+STAGES = ("staging", "production")
+_FORMAT = 1
+
+
+class ArtifactError(RuntimeError):
+    """An artifact is missing, damaged or not what it claims; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A verified artifact: its folder, metadata and the sha256 of its weights."""
+
+    path: Path
+    metadata: dict[str, Any]
+    sha256: str
+
+    @property
+    def version(self) -> str:
+        return self.metadata["version"]
+
+
+def data_hash(table: pd.DataFrame) -> str:
+    """A sha256 of a table's content (rows, columns and values), for lineage (Module 01)."""
+    digest = hashlib.sha256(",".join(map(str, table.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def save_model(model: ApplicantModel, folder: str | Path, *,
+               training_data: pd.DataFrame | None = None,
+               training_data_hash: str | None = None) -> Artifact:
+    """Write ``model`` as an artifact folder and return it, verified.
+
+    Parameters
+    ----------
+    model : ApplicantModel
+        The trained model; its ``name``, ``version`` and ``metrics`` go into the metadata.
+    folder : path
+        Where to write; created if needed. An existing artifact there is refused, because a
+        published version must never change (make a new version instead).
+    training_data, training_data_hash
+        The training table (hashed here) or its hash from lineage, so anyone can tell which
+        data made this model. Give at most one.
+    """
+    folder = Path(folder)
+    if (folder / MANIFEST).exists():
+        raise ArtifactError(f"{folder} already holds an artifact ({model.name} "
+                            f"{_read_json(folder / METADATA).get('version', '?')}). Published "
+                            "versions never change: bump model.version and save elsewhere.")
+    if training_data is not None and training_data_hash is not None:
+        raise ValueError("Give training_data or training_data_hash, not both.")
+    if training_data is not None:
+        training_data_hash = data_hash(training_data)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().contiguous() for k, v in model.net.state_dict().items()}
+    save_file(state, folder / WEIGHTS)
+    first = model.net.layers[0]
+    metadata = {
+        "format": _FORMAT, "name": model.name, "version": model.version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_data_sha256": training_data_hash,
+        "metrics": {k: float(v) for k, v in model.metrics.items()},
+        "features": list(model.features),
+        "preprocessing": {"mean": [float(v) for v in model.mean],
+                          "std": [float(v) for v in model.std]},
+        "architecture": {"class": "ApplicantNet", "n_features": first.in_features,
+                         "hidden": first.out_features},
+    }
+    (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
+    manifest = {name: _sha256(folder / name) for name in (WEIGHTS, METADATA)}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return verify(folder)
+
+
+def verify(folder: str | Path) -> Artifact:
+    """Check every file of the artifact against its manifest, without loading any weights.
+
+    Raises
+    ------
+    ArtifactError
+        Naming the file that is missing, unreadable or changed, and what to do about it.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ArtifactError(f"No model artifact folder at {folder}. Check the path, or save "
+                            "one with deploydl.registry.save_model(model, folder).")
+    manifest = _read_json(folder / MANIFEST)
+    for name in (WEIGHTS, METADATA):
+        path = folder / name
+        if name not in manifest:
+            raise ArtifactError(f"{folder / MANIFEST} lists no hash for {name}; the manifest "
+                                "is damaged. Restore the artifact from the registry or re-save.")
+        if not path.is_file():
+            raise ArtifactError(f"{path} is missing. Restore the artifact from the registry "
+                                "(or re-save the model); a partial artifact is never served.")
+        actual = _sha256(path)
+        if actual != manifest[name]:
+            raise ArtifactError(
+                f"{path} does not match its manifest (sha256 {actual[:12]}..., expected "
+                f"{manifest[name][:12]}...): the file was changed, truncated or replaced. Do not "
+                "serve it; restore the artifact from the registry and find out who changed it.")
+    return Artifact(path=folder, metadata=_read_json(folder / METADATA),
+                    sha256=manifest[WEIGHTS])
+
+
+def load_model(folder: str | Path) -> ApplicantModel:
+    """Verify the artifact at ``folder``, then load it as an :class:`ApplicantModel`."""
+    return load_artifact(folder)[0]
+
+
+def load_artifact(folder: str | Path) -> tuple[ApplicantModel, Artifact]:
+    """Like :func:`load_model`, also returning the verified :class:`Artifact` (for /model)."""
+    artifact = verify(folder)
+    meta = artifact.metadata
+    arch = meta["architecture"]
+    net = ApplicantNet(arch["n_features"], hidden=arch["hidden"])
+    net.load_state_dict(load_file(artifact.path / WEIGHTS), strict=True)
+    net.eval()
+    pre = meta["preprocessing"]
+    model = ApplicantModel(net=net, mean=np.asarray(pre["mean"], dtype=np.float32),
+                           std=np.asarray(pre["std"], dtype=np.float32), name=meta["name"],
+                           version=meta["version"], features=tuple(meta["features"]),
+                           metrics=dict(meta["metrics"]))
+    return model, artifact
+
+
+class ModelRegistry:
+    """Artifacts under ``root/NAME/VERSION/``, with staging and production pointers.
+
+    Examples
+    --------
+    >>> registry = ModelRegistry("models")                 # doctest: +SKIP
+    >>> registry.register(model, training_data=table)      # doctest: +SKIP
+    >>> registry.promote("loan-default", "1.0.0", stage="production")   # doctest: +SKIP
+    >>> registry.rollback("loan-default", stage="production")           # doctest: +SKIP
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def register(self, model: ApplicantModel, **lineage: Any) -> Artifact:
+        """Save ``model`` as ``root/NAME/VERSION`` (see :func:`save_model` for ``lineage``)."""
+        return save_model(model, self.root / model.name / model.version, **lineage)
+
+    def versions(self, name: str) -> list[str]:
+        """Registered versions of ``name``, oldest first (by semantic version)."""
+        folder = self.root / name
+        found = [p.name for p in folder.iterdir() if (p / MANIFEST).exists()] \
+            if folder.is_dir() else []
+        return sorted(found, key=_version_key)
+
+    def path(self, name: str, version: str) -> Path:
+        """The folder of one registered version; raises if it is not registered."""
+        if version not in self.versions(name):
+            raise ArtifactError(f"{name} has no version {version!r} in {self.root}; registered: "
+                                f"{self.versions(name) or 'none'}. Register it first.")
+        return self.root / name / version
+
+    def promote(self, name: str, version: str, *, stage: str) -> str:
+        """Point ``stage`` ("staging" or "production") at ``version``; returns the version.
+
+        The artifact is verified first: a damaged one is never promoted.
+        """
+        verify(self.path(name, version))
+        history = self._history(name)
+        history[_stage(stage)].append(version)
+        self._save_history(name, history)
+        return version
+
+    def rollback(self, name: str, *, stage: str) -> str:
+        """Put ``stage`` back on the version it had before the last promotion; returns it."""
+        history = self._history(name)
+        past = history[_stage(stage)]
+        if len(past) < 2:
+            raise ArtifactError(f"{name} has no earlier {stage} version to roll back to "
+                                f"(history: {past or 'empty'}). Promote a version instead.")
+        past.pop()
+        self._save_history(name, history)
+        return past[-1]
+
+    def stage(self, name: str, stage: str) -> str | None:
+        """The version currently in ``stage``, or None."""
+        past = self._history(name)[_stage(stage)]
+        return past[-1] if past else None
+
+    def load(self, name: str, *, stage: str = "production") -> ApplicantModel:
+        """Verify and load the version currently in ``stage``."""
+        version = self.stage(name, stage)
+        if version is None:
+            raise ArtifactError(f"No {name} version is in {stage}. Promote one with "
+                                f"registry.promote({name!r}, VERSION, stage={stage!r}).")
+        return load_model(self.path(name, version))
+
+    def _history(self, name: str) -> dict[str, list[str]]:
+        path = self.root / name / "stages.json"
+        return _read_json(path) if path.exists() else {s: [] for s in STAGES}
+
+    def _save_history(self, name: str, history: dict[str, list[str]]) -> None:
+        (self.root / name / "stages.json").write_text(json.dumps(history, indent=2) + "\n")
+
+
+def _stage(stage: str) -> str:
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}; got {stage!r}.")
+    return stage
+
+
+def _version_key(version: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ArtifactError(f"{path} is missing. Restore the artifact from the registry (or "
+                            "re-save the model); a partial artifact is never served.")
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{path} is not valid JSON ({exc}). Restore the artifact from the "
+                            "registry; do not edit artifact files by hand.") from None
+
+
+__all__ = ["Artifact", "ArtifactError", "ModelRegistry", "data_hash", "load_artifact",
+           "load_model", "save_model", "verify"]

@@ -1,0 +1,67 @@
+"""Prometheus metrics for one app (Module 04 teaches reading them, Module 06 alerting on them).
+
+Each app gets its own :class:`~prometheus_client.CollectorRegistry`, never the global one, so
+a notebook or a test can build many apps in one process without "duplicated timeseries" errors.
+With ``--workers N`` each worker process counts its own requests.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+#: Upper bounds of the latency buckets, in seconds (1 ms to 5 s).
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class ServiceMetrics:
+    """Request count, latency histogram, errors, predictions and the model being served.
+
+    Metric names (what a dashboard or alert queries):
+
+    * ``deploydl_requests_total{method, path, status}``: requests answered;
+    * ``deploydl_request_latency_seconds{path}``: time from request to response, seconds;
+    * ``deploydl_request_errors_total{path, kind}``: answers with status 4xx (``client``) or
+      5xx (``server``);
+    * ``deploydl_predictions_total``: applicants scored;
+    * ``deploydl_model_info{name, version, sha256}``: 1 for the model being served.
+    """
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("deploydl_requests_total", "Requests answered.",
+                                ["method", "path", "status"], registry=self.registry)
+        self.latency = Histogram("deploydl_request_latency_seconds",
+                                 "Time to answer a request, in seconds.", ["path"],
+                                 buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.errors = Counter("deploydl_request_errors_total",
+                              "Requests answered with a 4xx (client) or 5xx (server) status.",
+                              ["path", "kind"], registry=self.registry)
+        self.predictions = Counter("deploydl_predictions_total", "Applicants scored.",
+                                   registry=self.registry)
+        self.model_info = Gauge("deploydl_model_info", "1 for the model being served.",
+                                ["name", "version", "sha256"], registry=self.registry)
+
+    def set_model(self, name: str, version: str, sha256: str | None) -> None:
+        """Record which model is served (the only labelled series set to 1)."""
+        self.model_info.clear()
+        self.model_info.labels(name=name, version=version, sha256=sha256 or "unknown").set(1)
+
+    def observe(self, *, method: str, path: str, status: int, seconds: float) -> None:
+        """Count one answered request."""
+        self.requests.labels(method=method, path=path, status=str(status)).inc()
+        self.latency.labels(path=path).observe(seconds)
+        if status >= 400:
+            self.errors.labels(path=path, kind="server" if status >= 500 else "client").inc()
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition of every metric above."""
+        return generate_latest(self.registry)

@@ -1,0 +1,113 @@
+"""Run ``deploydl serve`` as a separate process and stop it cleanly (Module 04).
+
+:class:`LocalServer` runs the service in a thread of the notebook; :class:`ServiceProcess`
+runs it the way production does, as its own operating-system process, which is what the
+lab, the service tests and the load test use. Its output goes to a log file, never to a pipe
+that nobody reads (a full pipe would freeze the server).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from deploydl.serving.local import ServerStartError
+
+_URL = re.compile(r"at (http://\S+)")
+
+
+class ServiceProcess:
+    """``deploydl serve`` in a child process on a free loopback port (``port=0``).
+
+    Parameters
+    ----------
+    model : path, optional
+        Artifact folder to serve; the cached default model when omitted.
+    port, host, api_key_env, workers
+        Passed to ``deploydl serve``.
+    env : dict, optional
+        Extra environment variables for the child (e.g. the API key variable).
+    start_timeout : float
+        Seconds to wait for the "Serving ... at URL" line.
+    """
+
+    def __init__(self, model: str | Path | None = None, *, port: int = 0,
+                 host: str = "127.0.0.1", api_key_env: str | None = None, workers: int = 1,
+                 env: dict[str, str] | None = None, start_timeout: float = 120.0) -> None:
+        self.args = ["--port", str(port), "--host", host, "--workers", str(workers)]
+        if model is not None:
+            self.args += ["--model", str(model)]
+        if api_key_env is not None:
+            self.args += ["--api-key-env", api_key_env]
+        self.env = {**os.environ, **(env or {})}
+        self.start_timeout = start_timeout
+        self.url: str | None = None
+        self.returncode: int | None = None
+        self._process: subprocess.Popen | None = None
+        self._log_path: Path | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def log(self) -> str:
+        """Everything the server printed so far (the URL line, then JSON access logs)."""
+        return self._log_path.read_text() if self._log_path and self._log_path.exists() else ""
+
+    def start(self) -> ServiceProcess:
+        """Start the process and return once it prints its URL."""
+        fd, name = tempfile.mkstemp(prefix="deploydl-serve-", suffix=".log")
+        self._log_path = Path(name)
+        with os.fdopen(fd, "w") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "deploydl.cli", "serve", *self.args], env=self.env,
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + self.start_timeout
+        while (found := _URL.search(self.log)) is None:
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                output = self.log.strip()
+                self.stop()
+                raise ServerStartError(f"`deploydl serve` did not start:\n{output}")
+            time.sleep(0.05)
+        self.url = found.group(1)
+        return self
+
+    def terminate(self) -> None:
+        """Send SIGTERM (on Windows: terminate) without waiting: a graceful stop begins."""
+        if self.running:
+            self._process.terminate()
+
+    def stop(self, *, timeout: float = 40.0) -> int | None:
+        """Stop gracefully, wait up to ``timeout`` seconds, then kill; returns the exit code."""
+        if self._process is not None:
+            self.terminate()
+            try:
+                self.returncode = self._process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self.returncode = self._process.wait()
+            self._process = None
+        return self.returncode
+
+    def close(self) -> None:
+        """Stop the process and delete its log file."""
+        self.stop()
+        if self._log_path is not None:
+            self._log_path.unlink(missing_ok=True)
+            self._log_path = None
+
+    def __enter__(self) -> ServiceProcess:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

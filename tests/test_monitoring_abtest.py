@@ -1,0 +1,71 @@
+"""A/B tests (Module 06): the sticky split, the analysis against statsmodels, sample sizes."""
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from statsmodels.stats.proportion import proportions_ztest
+
+from deploydl.monitoring import PredictionLog, TrafficSplit, ab_test, sample_size
+from deploydl.serving import create_app
+
+
+class _Version:
+    def __init__(self, model, version):
+        self.model, self.name, self.version = model, model.name, version
+
+    def predict_proba(self, rows):
+        return self.model.predict_proba(rows)
+
+
+@pytest.mark.parametrize("counts", [(120, 1000, 95, 1000), (31, 480, 52, 530), (7, 90, 7, 95)])
+def test_p_value_matches_statsmodels(counts):
+    k_a, n_a, k_b, n_b = counts
+    _, expected = proportions_ztest([k_b, k_a], [n_b, n_a])
+    assert abs(ab_test(k_a, n_a, k_b, n_b).p_value - expected) < 1e-9
+
+
+def test_result_reads_sensibly_and_warns_about_peeking():
+    result = ab_test(120, 1000, 95, 1000, planned_n=3841)
+    assert result.difference == pytest.approx(-0.025)
+    assert result.ci_low < result.difference < result.ci_high
+    assert "peeking" in result.warning and "run to the planned size" in result.summary()
+    assert ab_test(120, 4000, 95, 4000, planned_n=3841).warning == ""
+
+
+def test_sample_size_agrees_with_the_textbook_and_statsmodels():
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    ours = sample_size(0.12, -0.02)
+    theirs = NormalIndPower().solve_power(proportion_effectsize(0.10, 0.12), alpha=0.05,
+                                          power=0.8)
+    assert ours == 3841 and abs(ours - theirs) / theirs < 0.01
+    with pytest.raises(ValueError, match="effect != 0"):
+        sample_size(0.12, 0.0)
+
+
+def test_split_of_10000_applicants_is_within_2_points_and_sticky(model):
+    split = TrafficSplit(model, _Version(model, "2.0.0"), share=0.3, salt="exp-1")
+    ids = [f"NB-{i:06d}" for i in range(10_000)]
+    to_b = np.array([split.choose(i) is split.candidate for i in ids])
+    assert abs(to_b.mean() - 0.3) <= 0.02
+    again = [split.choose(i) is split.candidate for i in ids[:500]]
+    assert again == list(to_b[:500])
+
+
+def test_service_routes_each_applicant_to_the_same_version(model, one_applicant, tmp_path):
+    split = TrafficSplit(model, _Version(model, "2.0.0"), share=0.5)
+    log = PredictionLog(tmp_path / "ab.db")
+    client = TestClient(create_app(split, prediction_log=log))
+    seen = {}
+    for i in list(range(40)) * 2:
+        reply = client.post("/predict", json={**one_applicant, "applicant_id": f"A{i}"})
+        seen.setdefault(i, set()).add(reply.json()["model_version"])
+    assert all(len(v) == 1 for v in seen.values())
+    assert {v.pop() for v in seen.values()} == {"1.0.0", "2.0.0"}
+    assert log.count() == 80 and set(log.frame()["applicant_id"]) == {f"A{i}" for i in range(40)}
+
+
+def test_bad_share_is_a_clear_error(model):
+    with pytest.raises(ValueError, match="share must be between 0 and 1; got share=5"):
+        TrafficSplit(model, model, share=5)

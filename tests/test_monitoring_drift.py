@@ -1,0 +1,101 @@
+"""Drift tests (Module 06): scipy cross-checks, false alarms, detection of each scenario."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from deploydl.data import DRIFT_SCENARIOS, FEATURES, make_applicants
+from deploydl.monitoring.drift import (
+    adjust_p_values,
+    chi2_test,
+    contingency_table,
+    drift_report,
+    feature_kind,
+    jensen_shannon,
+    ks_test,
+    psi,
+    wasserstein,
+)
+from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return make_applicants(5000, seed=0)
+
+
+def test_ks_matches_scipy(reference):
+    current = make_applicants(300, seed=5)["income"] * 1.05
+    expected = stats.ks_2samp(reference["income"], current)
+    assert ks_test(reference["income"], current) == pytest.approx(
+        (expected.statistic, expected.pvalue), rel=1e-12)
+
+
+@pytest.mark.parametrize("column", ["region", "home_owner", "late_payments"])
+def test_chi2_matches_scipy_on_the_same_table(reference, column):
+    current = make_applicants(400, seed=9)[column]
+    table = contingency_table(reference[column], current)
+    expected = stats.chi2_contingency(table, correction=False)
+    assert chi2_test(reference[column], current) == pytest.approx(
+        (expected.statistic, expected.pvalue), rel=1e-12)
+
+
+def test_chi2_sees_a_category_the_reference_never_had():
+    statistic, p_value = chi2_test(["north"] * 500 + ["south"] * 500,
+                                   ["north"] * 40 + ["south"] * 40 + ["central"] * 40)
+    assert p_value < 1e-6 and statistic > 50
+
+
+def test_distances_and_psi_are_zero_on_identical_data_and_grow_with_shift(reference):
+    income = reference["income"]
+    assert wasserstein(income, income) == 0 and psi(income, income) == pytest.approx(0)
+    assert jensen_shannon(reference["region"], reference["region"]) == pytest.approx(0)
+    assert wasserstein(income, income * 1.15) > 0.2
+    assert psi(income, income * 1.3) > 0.25
+
+
+@pytest.mark.parametrize("method, theirs", [("holm", "holm"), ("bh", "fdr_bh")])
+def test_corrections_match_statsmodels(method, theirs):
+    p = np.array([0.001, 0.04, 0.03, 0.2, 0.0125, 0.9])
+    np.testing.assert_allclose(adjust_p_values(p, method=method),
+                               multipletests(p, method=theirs)[1], rtol=1e-12)
+
+
+def test_feature_type_rule(reference):
+    kinds = {c: feature_kind(reference[c]) for c in (*FEATURES, "region")}
+    assert kinds["income"] == "numeric" and kinds["region"] == "categorical"
+    assert kinds["home_owner"] == "categorical"
+
+
+def test_large_samples_use_distances_not_p_values(reference):
+    report = drift_report(reference, make_applicants(6000, seed=3), features=FEATURES)
+    assert {f.test for f in report.features} == {"wasserstein", "jensen_shannon"}
+    assert report.drifted == [] and all(f.p_value is None for f in report.features)
+
+
+def test_false_alarms_on_200_no_drift_resamples_stay_under_5_percent(reference):
+    dataset_alarms = feature_alarms = 0
+    for seed in range(200):
+        current = reference.sample(300, replace=True, random_state=seed)
+        report = drift_report(reference, current, features=FEATURES)
+        dataset_alarms += report.dataset_drift
+        feature_alarms += bool(report.drifted)
+    assert dataset_alarms / 200 <= 0.05
+    assert feature_alarms / 200 <= 0.05  # Holm keeps even "any feature" alarms under alpha
+
+
+@pytest.mark.parametrize("scenario", sorted(DRIFT_SCENARIOS))
+def test_each_scenario_is_detected_within_two_days_of_its_start(reference, scenario):
+    traffic = simulate_traffic(days=20, per_day=300, scenario=scenario, start_day=12, seed=4)
+    daily = daily_monitor(reference, traffic)
+    alarm = first_alarm(daily, start_day=12)
+    assert alarm is not None and alarm - 12 <= 2
+
+
+def test_report_explains_bad_input(reference):
+    with pytest.raises(ValueError, match="Nothing to compare: 0 shared feature"):
+        drift_report(reference, pd.DataFrame({"other": [1]}))
+    with pytest.raises(ValueError, match="method must be one of"):
+        adjust_p_values([0.1], method="bonferoni")

@@ -1,0 +1,91 @@
+"""The prediction log (Module 06): nothing lost under concurrency, labels joined later."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from deploydl.data import FEATURES
+from deploydl.monitoring import LoggedPrediction, PredictionLog, SimulatedClock
+from deploydl.serving import LocalServer, create_app
+
+
+def _row(i, **changes):
+    return LoggedPrediction(**{"request_id": f"r{i}", "applicant_id": f"A{i}",
+                               "model_name": "m", "model_version": "1", "inputs": {"x": i},
+                               "probability": 0.1, "decision": "approve", "latency_ms": 1.0,
+                               **changes})
+
+
+def test_2000_concurrent_requests_make_exactly_2000_rows(model, applicants, tmp_path):
+    log = PredictionLog(tmp_path / "log.db")
+    rows = applicants[list(FEATURES)].head(50).to_dict("records")
+    with LocalServer(create_app(model, prediction_log=log)) as server:
+        def send(i):
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                for k in range(i, 2000, 16):
+                    http.post("/predict", json={**rows[k % 50], "applicant_id": f"A{k}"}
+                              ).raise_for_status()
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(send, range(16)))
+    frame = log.frame()
+    assert log.count() == 2000 and frame["request_id"].nunique() == 2000
+    assert frame["applicant_id"].nunique() == 2000
+    assert set(FEATURES) <= set(frame.columns) and (frame["latency_ms"] > 0).all()
+
+
+def test_labels_arriving_later_are_joined(tmp_path):
+    log = PredictionLog(tmp_path / "log.db")
+    log.record([_row(i) for i in range(5)])
+    assert log.add_labels({"A1": 1, "A3": 0, "unknown": 1}) == 2
+    assert log.add_labels({"r4": 1}, key="request_id") == 1
+    labels = log.frame().set_index("applicant_id")["label"]
+    assert labels["A1"] == 1 and labels["A3"] == 0 and labels["A4"] == 1
+    assert labels.isna().sum() == 2
+    with pytest.raises(ValueError, match="key must be one of"):
+        log.add_labels({"A1": 1}, key="name")
+
+
+def test_simulated_clock_stamps_rows_and_reference_round_trips(applicants):
+    clock = SimulatedClock(start=1_700_000_000)
+    log = PredictionLog(":memory:", clock=clock)
+    log.record([_row(0)])
+    clock.advance(days=2)
+    log.record([_row(1)])
+    assert log.frame()["ts"].diff().iloc[1] == 2 * 86_400
+    assert len(log.frame(since=1_700_000_000 + 86_400)) == 1
+    assert log.reference() is None
+    log.set_reference(applicants[list(FEATURES)].head(10))
+    assert log.reference().equals(applicants[list(FEATURES)].head(10).reset_index(drop=True))
+    log.close()
+
+
+def test_a_failing_model_is_logged_as_errors(model, one_applicant, tmp_path):
+    from fastapi.testclient import TestClient
+
+    class Broken:
+        name, version = "loan-default", "9.9.9"
+
+        def predict_proba(self, rows):
+            raise RuntimeError("weights are corrupt")
+
+    log = PredictionLog(tmp_path / "log.db")
+    response = TestClient(create_app(Broken(), prediction_log=log)).post(
+        "/predict", json=one_applicant)
+    assert response.status_code == 500 and "prediction log" in response.json()["detail"]
+    row = log.frame().iloc[0]
+    assert row["status"] == "error" and "weights are corrupt" in row["error"]
+
+
+def test_a_batch_logs_one_row_per_applicant_with_its_id(model, applicants, tmp_path):
+    from fastapi.testclient import TestClient
+
+    log = PredictionLog(tmp_path / "log.db")
+    batch = [dict(row, applicant_id=f"B{i}") for i, row in
+             enumerate(applicants[list(FEATURES)].head(3).to_dict("records"))]
+    response = TestClient(create_app(model, prediction_log=log)).post(
+        "/predict", json={"applicants": batch}, headers={"X-Request-ID": "req-7"})
+    frame = log.frame()
+    assert response.headers["X-Request-ID"] == "req-7"
+    assert list(frame["applicant_id"]) == ["B0", "B1", "B2"]
+    assert set(frame["request_id"]) == {"req-7"} and list(frame.columns).count("applicant_id") == 1

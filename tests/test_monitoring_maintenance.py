@@ -1,0 +1,108 @@
+"""Maintenance (Module 06): canary rollback, retraining triggers, the release window."""
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from deploydl.data import FEATURES
+from deploydl.monitoring import (
+    CanaryRelease,
+    MaintenanceWindow,
+    PredictionLog,
+    RetrainingPolicy,
+    TrafficSplit,
+    drift_report,
+    rollback_in_registry,
+)
+from deploydl.serving import create_app
+
+
+class _Candidate:
+    """A new version that is worse on purpose: it fails on rich applicants, or skews scores."""
+
+    name = "loan-default"
+
+    def __init__(self, model, *, version, fail_above=None, shift=0.0):
+        self.model, self.version, self.fail_above, self.shift = model, version, fail_above, shift
+
+    def predict_proba(self, rows):
+        if self.fail_above is not None and rows[0]["income"] > self.fail_above:
+            raise RuntimeError("candidate crashed")
+        return np.clip(self.model.predict_proba(rows) + self.shift, 0, 1)
+
+
+def _run_canary(model, applicants, tmp_path, candidate):
+    log = PredictionLog(tmp_path / "canary.db")
+    split = TrafficSplit(model, candidate, share=0.2, salt="canary")
+    rollbacks = []
+    canary = CanaryRelease(split, log, min_requests=30, on_rollback=rollbacks.append)
+    client = TestClient(create_app(split, prediction_log=log))
+    rows = applicants[list(FEATURES)].to_dict("records")
+    for i in range(400):
+        client.post("/predict", json={**rows[i], "applicant_id": f"NB-{i}"})
+    return canary.check(), split, rollbacks, client, rows
+
+
+@pytest.mark.parametrize("worse, reason", [
+    ({"fail_above": 60_000}, "error rate"), ({"shift": 0.4}, "scores drifted")])
+def test_a_canary_made_worse_on_purpose_is_rolled_back(model, applicants, tmp_path, worse,
+                                                       reason):
+    candidate = _Candidate(model, version="2.0.0-canary", **worse)
+    verdict, split, rollbacks, client, rows = _run_canary(model, applicants, tmp_path,
+                                                          candidate)
+    assert verdict.status == "rolled back" and reason in verdict.reasons[0]
+    assert split.share == 0 and rollbacks == [verdict.reasons]
+    versions = {client.post("/predict", json={**rows[i], "applicant_id": f"NB-{i}"}
+                            ).json()["model_version"] for i in range(100)}
+    assert versions == {model.version}
+
+
+def test_rollback_goes_through_the_registry(model, applicants, tmp_path):
+    from dataclasses import replace
+
+    from deploydl.registry import ModelRegistry
+
+    registry = ModelRegistry(tmp_path / "models")
+    new = replace(model, version="2.0.0")
+    for version in (model, new):
+        registry.register(version)
+        registry.promote("loan-default", version.version, stage="production")
+    log = PredictionLog(tmp_path / "canary.db")
+    split = TrafficSplit(model, _Candidate(new, version="2.0.0", shift=0.4), share=0.2)
+    canary = CanaryRelease(split, log, min_requests=30,
+                           on_rollback=rollback_in_registry(registry, "loan-default"))
+    client = TestClient(create_app(split, prediction_log=log))
+    for i, row in enumerate(applicants[list(FEATURES)].head(300).to_dict("records")):
+        client.post("/predict", json={**row, "applicant_id": f"NB-{i}"})
+    assert canary.check().status == "rolled back"
+    assert registry.stage("loan-default", "production") == "1.0.0"
+    assert registry.load("loan-default").version == "1.0.0"
+
+
+def test_a_healthy_canary_stays(model, applicants, tmp_path):
+    verdict, split, rollbacks, *_ = _run_canary(model, applicants, tmp_path,
+                                                _Candidate(model, version="2.0.0"))
+    assert verdict.status == "healthy" and split.share == 0.2 and rollbacks == []
+    assert verdict.stats["canary_requests"] >= 30
+
+
+def test_retraining_policy_names_its_reasons(applicants):
+    policy = RetrainingPolicy(max_age_days=90, max_auc_drop=0.05)
+    quiet = policy.decide(model_age_days=10, decay={"drop": 0.01})
+    assert not quiet.retrain and quiet.reasons == ()
+    drifted = drift_report(applicants, applicants.assign(income=applicants["income"] * 2,
+                                                         loan_amount=0),
+                           features=FEATURES)
+    loud = policy.decide(model_age_days=120, drift=drifted, decay={"drop": 0.08})
+    assert loud.retrain and [r.split(":")[0] for r in loud.reasons] == [
+        "schedule", "drift", "decay"]
+
+
+def test_maintenance_window_is_sunday_night_utc():
+    window = MaintenanceWindow()
+    assert window.is_open(datetime(2026, 11, 29, 3, 30, tzinfo=UTC))      # a Sunday
+    assert not window.is_open(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
+    assert not window.is_open(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))   # Monday
+    assert window.is_open(datetime(2026, 11, 29, 2, 0, tzinfo=UTC).timestamp())

@@ -1,0 +1,140 @@
+"""Every endpoint, in-process (TestClient) AND against a real `deploydl serve` process."""
+
+import json
+import re
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from deploydl.serving import ServiceProcess, create_app
+from deploydl.serving.server import app_from_artifact
+from deploydl.settings import Settings
+
+KEY = "s3cret-key"
+
+
+@pytest.fixture(scope="module", params=["in_process", "real_process"])
+def service(request, artifact_dir):
+    """(client, log) for a service with an API key; log() returns the access log lines."""
+    if request.param == "in_process":
+        with TestClient(app_from_artifact(artifact_dir, Settings(api_key=KEY))) as client:
+            yield client, None
+        return
+    with ServiceProcess(artifact_dir, api_key_env="TEST_DEPLOYDL_KEY",
+                        env={"TEST_DEPLOYDL_KEY": KEY}) as server, \
+            httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client, server
+
+
+AUTH = {"X-API-Key": KEY}
+
+
+def test_health_ready_and_model(service, artifact_dir):
+    client, _ = service
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/ready").json() == {"status": "ready"}
+    info = client.get("/model", headers=AUTH).json()
+    manifest = json.loads((artifact_dir / "manifest.json").read_text())
+    assert info["sha256"] == manifest["weights.safetensors"]
+    assert info["version"] == "1.0.0" and info["torch_threads"] == 1
+    assert info["training_data_sha256"] and len(info["features"]) == 7
+
+
+def test_predict_one_and_a_batch_with_the_model_version(service, one_applicant):
+    client, _ = service
+    one = client.post("/predict", json=one_applicant, headers=AUTH).json()
+    batch = client.post("/predict", json={"applicants": [one_applicant] * 4},
+                        headers=AUTH).json()
+    assert one["model_version"] == batch["model_version"] == "1.0.0"
+    assert len(batch["predictions"]) == 4
+    assert batch["predictions"][0] == one["predictions"][0]
+
+
+@pytest.mark.parametrize("headers, status, detail", [
+    ({}, 401, "missing API key: send it in the X-API-Key header"),
+    ({"X-API-Key": "wrong"}, 403, "API key not accepted"),
+])
+def test_api_key_is_required(service, one_applicant, headers, status, detail):
+    client, _ = service
+    for response in (client.post("/predict", json=one_applicant, headers=headers),
+                     client.get("/model", headers=headers)):
+        assert (response.status_code, response.json()["detail"]) == (status, detail)
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"income": -5}, "income", "greater than or equal to 0"),
+    ({"debt_ratio": "high"}, "debt_ratio", "valid number"),
+    ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+])
+def test_schema_error_is_a_422_naming_the_field(service, one_applicant, change, field, message):
+    client, _ = service
+    response = client.post("/predict", json={**one_applicant, **change}, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert response.json()["detail"].startswith(f"{field}: ") and message in response.text
+
+
+def test_batch_errors_name_the_applicant_and_the_field(service, one_applicant):
+    client, _ = service
+    body = {"applicants": [one_applicant, {**one_applicant, "late_payments": None}]}
+    response = client.post("/predict", json=body, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "applicants.1.late_payments"
+
+
+def test_body_over_the_limit_is_a_413_with_or_without_content_length(service):
+    client, _ = service
+    big = b"x" * 1_100_000
+    declared = client.post("/predict", content=big, headers=AUTH)
+    streamed = client.post("/predict", content=iter([big[:500_000], big[500_000:]]),
+                           headers=AUTH)
+    assert "content-length" not in streamed.request.headers  # chunked upload
+    for response in (declared, streamed):
+        assert response.status_code == 413 and "the limit is 1000000" in response.text
+
+
+def test_docs_page_is_served_offline(service):
+    client, _ = service
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assert re.findall(r"(?:https?:)?//[\w.-]+\.\w", html) == []
+        for asset in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert client.get(asset).status_code == 200, asset
+    assert "/predict" in client.get("/openapi.json").json()["paths"]
+
+
+def test_metrics_count_requests_latency_errors_and_the_model(service, one_applicant):
+    client, _ = service
+    client.post("/predict", json=one_applicant, headers=AUTH)
+    client.post("/predict", json={"income": "x"}, headers=AUTH)
+    client.get("/no-such-page")
+    text = client.get("/metrics").text
+    assert re.search(r'deploydl_requests_total\{method="POST",path="/predict",status="200"\} '
+                     r'[1-9]', text)
+    assert 'deploydl_request_latency_seconds_bucket{le="0.1",path="/predict"}' in text
+    assert re.search(r'deploydl_request_errors_total\{kind="client",path="/predict"\} [1-9]',
+                     text)
+    assert 'path="other"' in text and "/no-such-page" not in text
+    assert re.search(r'deploydl_model_info\{name="loan-default",sha256="[0-9a-f]{64}",'
+                     r'version="1.0.0"\} 1.0', text)
+
+
+def test_request_id_is_returned_and_logged_as_json(service):
+    client, server = service
+    given = client.get("/health", headers={"X-Request-ID": "trace-42"})
+    made = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
+    assert given.headers["x-request-id"] == "trace-42"
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    if server is not None:
+        records = [json.loads(line) for line in server.log.splitlines()
+                   if line.startswith("{")]
+        logged = next(r for r in records if r["request_id"] == "trace-42")
+        assert (logged["path"], logged["status"], logged["method"]) == ("/health", 200, "GET")
+
+
+def test_an_app_without_a_model_is_live_but_not_ready():
+    client = TestClient(create_app(None, Settings()))
+    assert client.get("/health").status_code == 200
+    assert client.get("/ready").status_code == 503
+    assert client.get("/model").json() == {"detail": "model not loaded"}
