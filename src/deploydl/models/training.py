@@ -43,7 +43,7 @@ class History:
 
 
 @contextmanager
-def _one_thread() -> Iterator[None]:
+def one_thread() -> Iterator[None]:
     """Run torch on one thread inside a ``with`` block, then restore the caller's setting."""
     before = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -73,8 +73,9 @@ def validation_split(n: int, *, fraction: float,
 
 
 def fit(net: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: nn.Module, seed: int,
-        epochs: int, batch_size: int, lr: float, patience: int | None = None,
-        validation: float = 0.2, progress: bool = False, desc: str = "training") -> History:
+        epochs: int, batch_size: int, lr: float, weight_decay: float = 0.0,
+        patience: int | None = None, validation: float = 0.2, progress: bool = False,
+        desc: str = "training") -> History:
     """Train ``net`` in place with Adam on mini-batches and return its :class:`History`.
 
     Parameters
@@ -89,6 +90,9 @@ def fit(net: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: nn.Module,
         Seeds the shuffling of rows each epoch and the validation split.
     epochs : int
         The most passes over the training rows.
+    weight_decay : float
+        L2 penalty on the weights (Adam's ``weight_decay``): larger values keep the network
+        simpler, which helps on small tables. 0 turns it off.
     patience : int, optional
         Early stopping: hold out ``validation`` of the rows and stop after ``patience`` epochs
         without a lower validation loss, restoring the best weights. None trains all epochs.
@@ -104,9 +108,9 @@ def fit(net: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: nn.Module,
     if patience is not None:
         train_idx, val_idx = validation_split(len(x), fraction=validation, seed=seed)
         x, y, x_val, y_val = x[train_idx], y[train_idx], x[val_idx], y[val_idx]
-    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
+    optimiser = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
     generator = torch.Generator().manual_seed(seed)
-    with _one_thread():
+    with one_thread():
         _loop(net, x, y, x_val, y_val, history, loss_fn=loss_fn, optimiser=optimiser,
               generator=generator, batch_size=batch_size, patience=patience,
               bar=_epochs(epochs, progress, desc))
