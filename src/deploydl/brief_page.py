@@ -128,18 +128,17 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
         plt.close(c)
     sections = [
         Section("The decision asked", '<div class="decision">'
-                + prose(decision_text(inputs), figs) + "</div>" + figures_block(pick)),
+                + prose(decision_text(inputs), figs) + "</div>" + figures_block(pick)
+                + prose("The model ranks a defaulter above a repayer with a chance of {roc_auc}"
+                        " and approves {approval_rate} of applicants at once; the rest go to an "
+                        "underwriter. On {n_test} held-out applicants it approved "
+                        "{bad_loans_approved} loans that defaulted.", figs)),
         Section("Value and cost", prose(
             "Against approving every applicant, the model avoids {errors_avoided_per_year} of "
             "errors a year; running it costs {running_cost_per_year}: net {net_value_per_year}."
             " Assumptions: {applications_per_year} applications a year; a bad loan approved "
             "costs {cost_bad_loan} and a good customer turned away {cost_good_customer}.",
             figs), uris),
-        Section("What the model does, and how well", prose(
-            "It ranks a defaulter above a repayer with a chance of {roc_auc} and approves "
-            "{approval_rate} of applicants at once; the rest go to an underwriter. On "
-            "{n_test} held-out applicants it approved {bad_loans_approved} loans that "
-            "defaulted.", figs)),
         Section("Fairness findings", prose(
             "The cheapest threshold, {cheapest_threshold}, fails the four-fifths rule (ratio "
             "{ratio_at_cheapest}). At {threshold} the ratio is {parity_ratio}; the group "

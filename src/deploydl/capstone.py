@@ -209,7 +209,7 @@ class Capstone:
             if tick:
                 tick()
         self.log.add_labels({f"AB-{i}": int(y) for i, y in fresh[LABEL].items()})
-        counts = _wrong_decisions(self.log.frame(), prefix="AB-")
+        counts = wrong_decisions(self.log.frame(), prefix="AB-")
         a, b = counts[current.version], counts[candidate.version]
         planned = sample_size(a[0] / a[1], -0.05)
         result = ab_test(a[0], a[1], b[0], b[1], planned_n=planned)
@@ -269,6 +269,19 @@ class Capstone:
         self.close()
 
 
+def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
+    """Brief inputs for the model alone: stages 1 to 4, no traffic yet (Module 07's lesson).
+
+    Returns :class:`deploydl.brief.BriefInputs` without a drift event or an A/B test.
+    """
+    from deploydl.brief import collect_brief_inputs
+
+    with Capstone(folder, scenario=scenario) as run:
+        for method in ("data", "train", "gate", "package"):
+            getattr(run, method)()
+        return collect_brief_inputs(run.registry, NAME, run.test)
+
+
 def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool = False,
              echo: Callable[[str], None] = print) -> dict[str, Path]:
     """Run every stage with a progress bar and a one-line result; return the brief's paths.
@@ -292,7 +305,7 @@ def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool =
     return run.paths
 
 
-def _wrong_decisions(frame: pd.DataFrame, *, prefix: str) -> dict[str, tuple[int, int]]:
+def wrong_decisions(frame: pd.DataFrame, *, prefix: str) -> dict[str, tuple[int, int]]:
     """Per model version: (wrong decisions, decisions) among labelled rows of one test."""
     rows = frame[frame["applicant_id"].str.startswith(prefix) & frame["label"].notna()]
     wrong = (rows["decision"] == "refer") != (rows["label"] == 1)

@@ -34,7 +34,10 @@ img { max-width: 100%; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 0.6em; }
 .decision { background: #fff4e0; border-left: 6px solid #E69F00; padding: 0.6em 1em; }
 @media print { body { margin: 0; max-width: none; font-size: 9.5pt; line-height: 1.3; }
-               h1 { font-size: 1.5em; } h2 { margin-top: 0.8em; } h2 { break-after: avoid; }
+               h1 { font-size: 1.5em; } h2 { margin: 0.7em 0 0.3em; } p { margin: 0.3em 0; }
+               .charts img { max-height: 210px; width: auto; } th, td { padding: 0.2em 0.4em; } }
+@page { size: A4; margin: 12mm; }
+@media print { h2 { break-after: avoid; }
                img, table, .figure { break-inside: avoid; } }
 """
 
