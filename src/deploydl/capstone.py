@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +281,18 @@ def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
         for method in ("data", "train", "gate", "package"):
             getattr(run, method)()
         return collect_brief_inputs(run.registry, NAME, run.test)
+
+
+#: The small run Module 07's lesson and lab brief (about 5 s on a 2-core laptop).
+LESSON_SCENARIO = Scenario(n_train=2000, n_test=2000, epochs=6)
+
+
+@lru_cache(maxsize=1)
+def lesson_inputs():
+    """Module 07's brief inputs, computed once per process in a temporary folder."""
+    import tempfile
+
+    return model_only_inputs(tempfile.mkdtemp(prefix="deploydl-m07-"), scenario=LESSON_SCENARIO)
 
 
 def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool = False,
