@@ -32,8 +32,8 @@ def course_style():
         try:
             yield
         finally:
-            # Jupyter's inline backend turns interactive mode on when the first figure loads
-            # it; rc_context would undo that on exit and later figures would not be shown.
+            # Jupyter's inline backend loads with the first figure, inside this block, and turns
+            # on interactive mode; rc_context would undo that on exit and hide every later chart.
             interactive = matplotlib.is_interactive()
     matplotlib.interactive(interactive)
 
