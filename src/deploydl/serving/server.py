@@ -44,11 +44,13 @@ def default_artifact(settings: Settings | None = None) -> Path:
     folder = Path(settings.home) / "models" / DEFAULT_NAME / DEFAULT_VERSION
     if folder.exists():
         return folder
+    import torch
     from sklearn.metrics import roc_auc_score
 
     from deploydl.data import make_applicants
     from deploydl.models import train_applicant_model
 
+    torch.set_num_threads(settings.torch_threads)  # more threads than cores is much slower
     table = make_applicants(5000, seed=0)
     model = train_applicant_model(table, seed=0)
     holdout = make_applicants(2000, seed=1)

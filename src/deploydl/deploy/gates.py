@@ -1,0 +1,115 @@
+"""Quality gates a candidate model must pass before it is deployed (Module 04).
+
+Each gate is a plain function that returns a :class:`GateResult`; the CI/CD workflow runs
+them with ``python -m deploydl.deploy.gates CANDIDATE`` and stops when one fails.
+
+* **Evaluation gate:** the candidate's ROC AUC is at least ``min_auc`` and no more than
+  ``max_drop`` below the model in production (AUC: the chance that the model scores a random
+  defaulter above a random repayer; 0.5 is a coin toss).
+* **Fairness gate:** the demographic parity ratio across age bands is at least ``min_ratio``:
+  the lowest group approval rate divided by the highest (1.0 = every group is approved
+  equally often; 0.8 is the "four-fifths rule" used in US hiring guidance). Module 03 covers
+  fairness in depth; this gate keeps only the one number a deployment needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One gate's decision: its measured ``value``, the ``limit`` and a sentence saying why."""
+
+    gate: str
+    passed: bool
+    value: float
+    limit: float
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{'PASS' if self.passed else 'BLOCK'} {self.gate}: {self.reason}"
+
+
+def evaluation_gate(candidate_auc: float, *, production_auc: float | None = None,
+                    min_auc: float = 0.70, max_drop: float = 0.01) -> GateResult:
+    """Pass when the AUC is at least ``min_auc`` and within ``max_drop`` of production."""
+    floor = min_auc if production_auc is None else max(min_auc, production_auc - max_drop)
+    passed = candidate_auc >= floor
+    versus = "" if production_auc is None else f", production has {production_auc:.3f}"
+    reason = (f"AUC {candidate_auc:.3f} (needs at least {floor:.3f}{versus})")
+    return GateResult("evaluation", passed, round(candidate_auc, 4), round(floor, 4), reason)
+
+
+def demographic_parity_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
+                             ) -> tuple[float, dict[str, float]]:
+    """Lowest group approval rate / highest (0..1), and each group's approval rate (0..1)."""
+    rates = pd.Series(np.asarray(approved, dtype=float)).groupby(np.asarray(groups)).mean()
+    if rates.empty or rates.max() == 0:
+        raise ValueError("No applicant was approved, so approval rates cannot be compared; "
+                         "check the threshold.")
+    return float(rates.min() / rates.max()), {str(k): float(v) for k, v in rates.items()}
+
+
+def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
+                  min_ratio: float = 0.8) -> GateResult:
+    """Pass when the demographic parity ratio of approvals across ``groups`` >= ``min_ratio``."""
+    ratio, rates = demographic_parity_ratio(approved, groups)
+    shown = ", ".join(f"{g} {r:.0%}" for g, r in rates.items())
+    reason = f"parity ratio {ratio:.2f} (needs at least {min_ratio:.2f}; approvals: {shown})"
+    return GateResult("fairness", ratio >= min_ratio, round(ratio, 4), min_ratio, reason)
+
+
+def run_gates(candidate, holdout: pd.DataFrame, *, production=None, threshold: float = 0.5,
+              min_auc: float = 0.70, max_drop: float = 0.01,
+              min_ratio: float = 0.8) -> list[GateResult]:
+    """Run both gates for ``candidate`` (and ``production``, if any) on ``holdout``.
+
+    ``holdout`` holds applicants neither model trained on, with the label and age band.
+    An applicant is approved when the probability of default is below ``threshold``.
+    """
+    scores = candidate.predict_proba(holdout)
+    production_auc = (None if production is None else
+                      float(roc_auc_score(holdout[LABEL], production.predict_proba(holdout))))
+    return [evaluation_gate(float(roc_auc_score(holdout[LABEL], scores)),
+                            production_auc=production_auc, min_auc=min_auc, max_drop=max_drop),
+            fairness_gate(scores < threshold, holdout[PROTECTED_ATTRIBUTE],
+                          min_ratio=min_ratio)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m deploydl.deploy.gates CANDIDATE [--registry DIR]``: 0 passed, 1 blocked."""
+    from deploydl.data import make_applicants
+    from deploydl.registry import ArtifactError, ModelRegistry, load_model
+
+    parser = argparse.ArgumentParser(prog="python -m deploydl.deploy.gates")
+    parser.add_argument("candidate", help="artifact folder of the candidate model")
+    parser.add_argument("--registry", help="registry folder; compares with its production model")
+    parser.add_argument("--min-auc", type=float, default=0.70)
+    parser.add_argument("--max-drop", type=float, default=0.01)
+    parser.add_argument("--min-ratio", type=float, default=0.8)
+    args = parser.parse_args(argv)
+    candidate = load_model(args.candidate)
+    production = None
+    if args.registry:
+        try:
+            production = ModelRegistry(args.registry).load(candidate.name, stage="production")
+        except ArtifactError as exc:
+            print(f"No production model to compare with ({exc})")
+    results = run_gates(candidate, make_applicants(3000, seed=2024), production=production,
+                        min_auc=args.min_auc, max_drop=args.max_drop, min_ratio=args.min_ratio)
+    for result in results:
+        print(result)
+    return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":  # pragma: no cover - the CI/CD workflow's entry point
+    sys.exit(main())

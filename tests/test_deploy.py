@@ -1,0 +1,133 @@
+import json
+import re
+import runpy
+import subprocess
+import sys
+from importlib import metadata
+
+import numpy as np
+import pytest
+import yaml
+
+from deploydl.deploy import DeploySpec, evaluation_gate, fairness_gate, write_bundle
+from deploydl.deploy.bundle import cpu_threads
+from deploydl.deploy.gates import demographic_parity_ratio, main
+
+
+@pytest.fixture(scope="module")
+def bundle(artifact_dir, tmp_path_factory):
+    return write_bundle(artifact_dir, tmp_path_factory.mktemp("bundle"),
+                        DeploySpec(cpu="2500m", memory="768Mi"))
+
+
+def k8s_validate(path):
+    return subprocess.run([sys.executable, "-m", "kubernetes_validate", "--strict", str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_manifests_pass_strict_offline_validation(bundle):
+    result = k8s_validate(bundle["k8s.yaml"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    for kind in ("configmap", "deployment", "service", "horizontalpodautoscaler"):
+        assert f"resource {kind}/loan-default" in result.stdout
+
+
+def test_strict_validation_really_rejects_an_unknown_field(bundle, tmp_path):
+    documents = list(yaml.safe_load_all(bundle["k8s.yaml"].read_text()))
+    documents[1]["spec"]["template"]["spec"]["containers"][0]["cpuLimit"] = "2"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump_all(documents))
+    assert k8s_validate(broken).returncode != 0
+
+
+def test_deployment_has_probes_resources_security_and_threads(bundle):
+    kinds = {d["kind"]: d for d in yaml.safe_load_all(bundle["k8s.yaml"].read_text())}
+    pod = kinds["Deployment"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["startupProbe"]["httpGet"]["path"] == "/ready"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+    assert container["resources"]["limits"] == {"cpu": "2500m", "memory": "768Mi"}
+    assert container["resources"]["requests"] == container["resources"]["limits"]
+    assert {"name": "OMP_NUM_THREADS", "value": "2"} in container["env"]
+    assert kinds["ConfigMap"]["data"]["DEPLOYDL_TORCH_THREADS"] == "2"
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert kinds["HorizontalPodAutoscaler"]["spec"]["maxReplicas"] == 6
+
+
+def test_dockerfile_runs_cpu_torch_as_non_root_with_a_healthcheck(bundle):
+    text = bundle["Dockerfile"].read_text()
+    torch_version = metadata.version("torch").split("+")[0]
+    assert f"--index-url https://download.pytorch.org/whl/cpu torch=={torch_version}" in text
+    users = re.findall(r"^USER (\S+)", text, flags=re.M)
+    assert users and users[-1] not in ("root", "0")
+    assert re.search(r"^HEALTHCHECK .*\n.*127\.0\.0\.1:8000/health", text, flags=re.M)
+    assert "OMP_NUM_THREADS=2 " in text
+    steps = ("RUN pip install --index-url", "COPY requirements-serve.txt", "COPY --chown")
+    order = [text.index(step) for step in steps]
+    assert order == sorted(order)  # the largest, most stable layer first, the model last
+
+
+def test_lambda_entry_point_answers_an_api_gateway_event(bundle, artifact_dir, monkeypatch,
+                                                         one_applicant):
+    monkeypatch.setenv("DEPLOYDL_MODEL", str(artifact_dir))
+    handler = runpy.run_path(str(bundle["lambda_handler.py"]))["handler"]
+
+    def event(method, path, body=None):
+        return {"version": "2.0", "routeKey": "$default", "rawPath": path,
+                "rawQueryString": "", "headers": {"content-type": "application/json",
+                                                  "host": "example.lambda-url"},
+                "requestContext": {"http": {"method": method, "path": path,
+                                            "protocol": "HTTP/1.1", "sourceIp": "10.0.0.1",
+                                            "userAgent": "test"}, "stage": "$default"},
+                "body": json.dumps(body) if body else None, "isBase64Encoded": False}
+
+    assert handler(event("GET", "/health"), None)["statusCode"] == 200
+    reply = handler(event("POST", "/predict", one_applicant), None)
+    assert reply["statusCode"] == 200 and json.loads(reply["body"])["model_version"] == "1.0.0"
+    assert "torch==" in bundle["Dockerfile.lambda"].read_text()
+
+
+def test_workflow_chains_test_gates_build_and_promote(bundle):
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text())
+    jobs = flow["jobs"]
+    assert [jobs[j].get("needs") for j in ("test", "gates", "build", "promote")] == \
+        [None, "test", "gates", "build"]
+    assert "python -m deploydl.deploy.gates" in json.dumps(jobs["gates"])
+    assert jobs["promote"]["environment"] == "production"
+
+
+def test_evaluation_gate_blocks_a_worse_candidate():
+    assert evaluation_gate(0.75).passed
+    blocked = evaluation_gate(0.73, production_auc=0.75, max_drop=0.01)
+    assert not blocked.passed and blocked.limit == 0.74
+    assert str(blocked) == ("BLOCK evaluation: AUC 0.730 (needs at least 0.740, "
+                            "production has 0.750)")
+
+
+def test_fairness_gate_uses_the_four_fifths_rule():
+    groups = np.array(["young"] * 10 + ["old"] * 10)
+    approved = np.array([1] * 6 + [0] * 4 + [1] * 9 + [0] * 1)
+    ratio, rates = demographic_parity_ratio(approved, groups)
+    assert rates == {"old": 0.9, "young": 0.6} and ratio == pytest.approx(2 / 3)
+    assert not fairness_gate(approved, groups).passed
+    assert fairness_gate(approved, groups, min_ratio=0.6).passed
+    with pytest.raises(ValueError, match="No applicant was approved"):
+        demographic_parity_ratio(np.zeros(4), groups[:4])
+
+
+def test_gates_command_passes_or_blocks_with_exit_codes(artifact_dir, capsys):
+    assert main([str(artifact_dir), "--min-auc", "0.5", "--min-ratio", "0.5"]) == 0
+    assert main([str(artifact_dir), "--min-auc", "0.99"]) == 1
+    assert "BLOCK evaluation: AUC" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("cpu, threads", [("2", 2), ("500m", 1), ("2500m", 2), ("4.0", 4)])
+def test_threads_follow_the_cpu_limit(cpu, threads):
+    assert cpu_threads(cpu) == threads
+
+
+def test_bad_cpu_limit_says_what_to_use():
+    with pytest.raises(ValueError, match="cpu must be a Kubernetes CPU quantity.*got 'two'"):
+        cpu_threads("two")

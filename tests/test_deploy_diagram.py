@@ -1,0 +1,10 @@
+def test_path_to_production_diagram_names_every_step():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from deploydl.deploy.diagram import STEPS, path_to_production
+
+    fig = path_to_production()
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {name for name, _ in STEPS} <= texts
+    assert "two automated gates" in fig.axes[0].get_title(loc="left")
