@@ -99,3 +99,11 @@ def test_report_explains_bad_input(reference):
         drift_report(reference, pd.DataFrame({"other": [1]}))
     with pytest.raises(ValueError, match="method must be one of"):
         adjust_p_values([0.1], method="bonferoni")
+
+
+def test_lab_alert_threshold_checker_accepts_a_quiet_alpha_and_refuses_the_default():
+    from deploydl.exercises.m06 import _catches_bug_quietly
+
+    assert _catches_bug_quietly(0.01) is None
+    assert "false alarm" in _catches_bug_quietly(0.05)
+    assert "between 0 and 1" in _catches_bug_quietly("low")

@@ -122,7 +122,8 @@ def _charts(snap: Snapshot) -> str:
         table = pd.DataFrame([(f.feature, f.psi, f.drifted) for f in snap.drift.features],
                              columns=["feature", "psi", "drifted"]).sort_values("psi")
         top = table.iloc[-1]
-        fig, ax = new_figure(f"Largest shift: {top.feature} (PSI {top.psi:.2f})",
+        fig, ax = new_figure(f"{table['drifted'].sum()} of {len(table)} features drifted "
+                             f"(orange); largest shift {top.feature}, PSI {top.psi:.2f}",
                              xlabel="population stability index (0.25 = significant)",
                              ylabel="")
         ax.barh(table["feature"], table["psi"],

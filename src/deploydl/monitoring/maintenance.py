@@ -4,7 +4,8 @@
   a schedule, with the reasons written down.
 * :class:`MaintenanceWindow` is the agreed time a new version may go out.
 * :class:`CanaryRelease` sends a small share of traffic to the new version, watches its
-  error rate and its answers, and rolls it back by itself when either gets worse.
+  error rate and its answers (their distribution against the stable version's), and rolls
+  it back by itself when either gets worse.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from deploydl.monitoring.abtest import TrafficSplit
-from deploydl.monitoring.drift import DriftReport, psi
+from deploydl.monitoring.drift import DriftReport, ks_test
 from deploydl.monitoring.log import PredictionStore
 
 
@@ -96,8 +97,9 @@ class CanaryRelease:
     max_error_increase : float
         Roll back when the canary's error rate exceeds the stable one by this much (0.01 =
         one point).
-    max_output_psi : float
-        Roll back when the canary's scores differ from the stable version's by this PSI.
+    output_alpha : float
+        Roll back when a Kolmogorov-Smirnov test says the canary's scores come from a
+        different distribution than the stable version's (p-value under this).
     min_requests : int
         Canary requests needed before judging.
     on_rollback : callable, optional
@@ -106,11 +108,11 @@ class CanaryRelease:
     """
 
     def __init__(self, split: TrafficSplit, log: PredictionStore, *, since: float = 0.0,
-                 max_error_increase: float = 0.01, max_output_psi: float = 0.25,
+                 max_error_increase: float = 0.01, output_alpha: float = 0.01,
                  min_requests: int = 50,
                  on_rollback: Callable[[list[str]], object] | None = None) -> None:
         self.split, self.log, self.since = split, log, since
-        self.max_error_increase, self.max_output_psi = max_error_increase, max_output_psi
+        self.max_error_increase, self.output_alpha = max_error_increase, output_alpha
         self.min_requests, self.on_rollback = min_requests, on_rollback
         self.rolled_back = False
 
@@ -132,10 +134,10 @@ class CanaryRelease:
                            f"{stats['stable_error_rate']:.1%} for the stable version")
         scored = canary["probability"].dropna()
         if len(scored):
-            stats["output_psi"] = psi(stable["probability"].dropna(), scored)
-            if stats["output_psi"] > self.max_output_psi:
-                reasons.append(f"scores drifted from the stable version's (PSI "
-                               f"{stats['output_psi']:.2f})")
+            _, stats["output_p_value"] = ks_test(stable["probability"].dropna(), scored)
+            if stats["output_p_value"] < self.output_alpha:
+                reasons.append(f"scores drifted from the stable version's (KS p = "
+                               f"{stats['output_p_value']:.2g})")
         if reasons:
             self.rollback(reasons)
             return CanaryVerdict("rolled back", reasons, stats)
