@@ -145,6 +145,26 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from deploydl.capstone import run_demo
+    from deploydl.report import find_chromium
+
+    folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="deploydl-demo-"))
+    if folder.exists() and any(folder.iterdir()):
+        print(f"deploydl demo: {folder} is not empty; give an empty or new folder with --out.",
+              file=sys.stderr)
+        return 1
+    pdf = not args.no_pdf and find_chromium() is not None
+    paths = run_demo(folder, pdf=pdf)
+    print(f"\nThe executive brief: {paths['brief']}")
+    print(f"Technical appendix (model card): {paths['model_card']}")
+    print(f"PDF: {paths['pdf']}" if "pdf" in paths else
+          "PDF: not written (install Chromium, or print the HTML from a browser).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deploydl", description=(
         "Deploying Deep Learning: the course's command line."))
@@ -204,6 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="require the API key held in this environment variable")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")
+    demo.add_argument("--out", metavar="DIR", help="an empty folder for the artifacts "
+                      "(default: a new temporary folder)")
+    demo.add_argument("--no-pdf", action="store_true", help="skip the PDF even if Chromium "
+                      "is installed")
+    demo.set_defaults(run=_demo)
     return parser
 
 

@@ -132,3 +132,23 @@ def draw_stakeholder_map(plan: CommunicationPlan):
         ax.annotate(s.name, (s.interest, s.influence), xytext=(8, 6),
                     textcoords="offset points", fontsize=12)
     return fig
+
+
+def plan_html(plan: CommunicationPlan) -> str:
+    """The plan as one self-contained HTML page: the map, who gets what, and the meetings."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.report import Section, figure_to_data_uri, html_table, paragraph, render_page
+
+    fig = draw_stakeholder_map(plan)
+    chart = figure_to_data_uri(fig)
+    plt.close(fig)
+    people = [{"stakeholder": s.name, "strategy": s.strategy, "cadence": s.cadence,
+               "document": s.document} for s in plan.stakeholders]
+    return render_page(f"Communication plan: {plan.project}",
+                       lede="Who hears what, how often, and in which document.",
+                       sections=[Section("Stakeholder map", paragraph(
+                                     "Influence against interest; the corner says how to "
+                                     "engage."), [chart]),
+                                 Section("Updates and documents", html_table(people)),
+                                 Section("Meetings", html_table(list(plan.meetings)))])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -30,8 +31,13 @@ table { border-collapse: collapse; width: 100%; margin: 0.6em 0; }
 th, td { border: 1px solid #ccc; padding: 0.35em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
 img { max-width: 100%; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 0.6em; }
 .decision { background: #fff4e0; border-left: 6px solid #E69F00; padding: 0.6em 1em; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+@media print { body { margin: 0; max-width: none; font-size: 9.5pt; line-height: 1.3; }
+               h1 { font-size: 1.5em; } h2 { margin: 0.7em 0 0.3em; } p { margin: 0.3em 0; }
+               .charts img { max-height: 210px; width: auto; } th, td { padding: 0.2em 0.4em; } }
+@page { size: A4; margin: 12mm; }
+@media print { h2 { break-after: avoid; }
                img, table, .figure { break-inside: avoid; } }
 """
 
@@ -43,8 +49,13 @@ class Figure:
     key: str
     label: str
     text: str
-    value: float
+    value: float | str
     source: str
+
+    def span(self) -> str:
+        """The number as ``<span data-figure="KEY" data-value="VALUE">TEXT</span>``."""
+        return (f'<span data-figure="{html.escape(self.key)}" '
+                f'data-value="{html.escape(str(self.value))}">{html.escape(self.text)}</span>')
 
 
 @dataclass
@@ -82,11 +93,21 @@ def html_table(rows: list[dict[str, object]]) -> str:
 
 
 def figures_block(figures: list[Figure]) -> str:
+    """Headline numbers as cards: the number, what it is, and where it came from."""
     cards = "".join(
-        f'<div class="figure"><span class="value" data-figure="{html.escape(f.key)}">'
-        f"{html.escape(f.text)}</span>{html.escape(f.label)}"
+        f'<div class="figure"><span class="value">{f.span()}</span>{html.escape(f.label)}'
         f'<div class="source">Source: {html.escape(f.source)}</div></div>' for f in figures)
     return f'<div class="figures">{cards}</div>'
+
+
+def prose(template: str, figures: dict[str, Figure]) -> str:
+    """A paragraph whose ``{key}`` placeholders become the figures' tagged numbers.
+
+    The rest of the text is escaped, so every number in it comes from a :class:`Figure`.
+    """
+    parts = re.split(r"\{(\w+)\}", template)
+    out = [figures[p].span() if i % 2 else html.escape(p) for i, p in enumerate(parts)]
+    return "<p>" + "".join(out) + "</p>"
 
 
 def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
@@ -94,7 +115,10 @@ def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
     parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="lede">{html.escape(lede)}</p>']
     for s in sections:
         parts.append(f"<h2>{html.escape(s.title)}</h2>{s.body}")
-        parts += [f'<img alt="{html.escape(s.title)} chart" src="{uri}">' for uri in s.charts]
+        if s.charts:
+            parts.append('<div class="charts">' + "".join(
+                f'<img alt="{html.escape(s.title)} chart" src="{uri}">' for uri in s.charts)
+                + "</div>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")

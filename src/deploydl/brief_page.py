@@ -1,0 +1,252 @@
+"""The executive brief as a page (Module 07): one to two printed pages, self-contained HTML.
+
+Every number on the page is a :class:`deploydl.report.Figure` built here from
+:class:`deploydl.brief.BriefInputs` (tagged ``data-figure``), so a test can check each one
+against the module that computed it. The model card (Module 03's format) is the technical
+appendix, written next to the brief and linked from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deploydl.brief import BriefInputs, risk_register, rollout_plan
+from deploydl.charts import money
+from deploydl.report import (
+    Figure,
+    Section,
+    figure_to_data_uri,
+    figures_block,
+    html_table,
+    prose,
+    render_page,
+    write_pdf,
+)
+
+BRIEF, CARD, PLAN, PDF = "brief.html", "model_card.html", "communication_plan.html", "brief.pdf"
+
+
+def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
+    """Every number the brief shows, keyed as in its ``data-figure`` attributes."""
+    e, f, m, a = inputs.evaluation, inputs.fairness, inputs.money, inputs.assumptions
+    ev = f"deploydl.evaluation on {e['n_test']:,} held-out applicants"
+    fa = "deploydl.fairness on the same applicants"
+    stated = "stated assumption"
+    figs = [
+        Figure("net_value_per_year", "net value a year", money(m["net_value_per_year"]),
+               m["net_value_per_year"], "errors avoided minus running cost"),
+        Figure("errors_avoided_per_year", "cost of errors avoided a year",
+               money(m["errors_avoided_per_year"]), m["errors_avoided_per_year"], ev),
+        Figure("running_cost_per_year", "running cost a year",
+               money(m["running_cost_per_year"]), m["running_cost_per_year"], stated),
+        Figure("applications_per_year", "applications a year",
+               f"{a.applications_per_year:,}", a.applications_per_year, stated),
+        Figure("cost_bad_loan", "bad loan approved", money(a.costs.bad_loan_approved),
+               a.costs.bad_loan_approved, stated),
+        Figure("cost_good_customer", "good customer turned away",
+               money(a.costs.good_customer_turned_away),
+               a.costs.good_customer_turned_away, stated),
+        Figure("roc_auc", "chance it ranks a defaulter above a repayer (ROC AUC)",
+               f"{e['roc_auc']:.2f}", e["roc_auc"], ev),
+        Figure("approval_rate", "applicants approved at once", f"{e['approval_rate']:.0%}",
+               e["approval_rate"], ev),
+        Figure("threshold", "decision threshold (chance of default)", f"{e['threshold']:.2f}",
+               e["threshold"], "deploydl.brief.choose_threshold"),
+        Figure("cheapest_threshold", "cheapest threshold", f"{e['cheapest_threshold']:.2f}",
+               e["cheapest_threshold"], ev),
+        Figure("bad_loans_approved", "bad loans approved", f"{e['bad_loans_approved']:,}",
+               e["bad_loans_approved"], ev),
+        Figure("n_test", "held-out applicants", f"{e['n_test']:,}", e["n_test"], ev),
+        Figure("parity_ratio", f"approval ratio across {f['attribute'].replace('_', ' ')}s "
+               "(four-fifths rule)", f"{f['demographic_parity_ratio']:.2f}",
+               f["demographic_parity_ratio"], fa),
+        Figure("ratio_at_cheapest", "ratio at the cheapest threshold",
+               f"{f['ratio_at_cheapest']:.2f}", f["ratio_at_cheapest"], fa),
+        Figure("worst_group_approval", f"of {f['worst_group']} approved",
+               f"{f['worst_group_approval']:.0%}", f["worst_group_approval"], fa),
+        Figure("price_of_fairness_per_year", "price of meeting the rule, a year",
+               money(m["price_of_fairness_per_year"]), m["price_of_fairness_per_year"], ev),
+        Figure("n_rules", "alert rules, each with a runbook", str(inputs.monitoring["n_rules"]),
+               inputs.monitoring["n_rules"], "deploydl.monitoring.DEFAULT_RULES"),
+        Figure("model_version", "version in production", inputs.registry["version"],
+               inputs.registry["version"], "deploydl.registry"),
+        Figure("sha256", "sha256 of the weights", inputs.registry["sha256"][:12],
+               inputs.registry["sha256"], "deploydl.registry"),
+    ]
+    figs += _event_figures(inputs)
+    return {fig.key: fig for fig in figs}
+
+
+def _event_figures(inputs: BriefInputs) -> list[Figure]:
+    mon, ab = inputs.monitoring, inputs.ab
+    figs = []
+    if mon.get("alarm_delay_days") is not None:
+        days = mon["alarm_delay_days"]
+        figs.append(Figure("alarm_delay_days", "days from the region opening to the alarm",
+                           "the same day" if days == 0 else f"{days} day(s) later", days,
+                           "deploydl.monitoring drift tests on the prediction log"))
+    if ab:
+        src = "deploydl.monitoring.ab_test on the prediction log"
+        figs += [Figure("ab_version_b", "retrained version", ab["version_b"], ab["version_b"],
+                        "deploydl.registry"),
+                 Figure("ab_rate_a", f"wrong decisions, {ab['version_a']}",
+                        f"{ab['rate_a']:.1%}", ab["rate_a"], src),
+                 Figure("ab_rate_b", f"wrong decisions, {ab['version_b']}",
+                        f"{ab['rate_b']:.1%}", ab["rate_b"], src),
+                 Figure("ab_p_value", "p-value", f"{ab['p_value']:.3f}", ab["p_value"], src),
+                 Figure("ab_n", "applicants in the test", f"{ab['n_a'] + ab['n_b']:,}",
+                        ab["n_a"] + ab["n_b"], src),
+                 Figure("ab_planned_n", "planned applicants per version",
+                        f"{ab['planned_n']:,}", ab["planned_n"],
+                        "deploydl.monitoring.sample_size")]
+    return figs
+
+
+def decision_text(inputs: BriefInputs) -> str:
+    """The decision asked, as a template of figure keys (see :func:`deploydl.report.prose`)."""
+    if inputs.context.decision:
+        return inputs.context.decision
+    text = ("Approve version {model_version} of the loan-default model for every region, the "
+            "new one included, deciding at threshold {threshold}, with the monitoring and "
+            "rollout plans below.")
+    ab = inputs.ab
+    if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
+        text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
+                 "applicants per version before deciding on it.")
+    return text
+
+
+def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
+    """The executive brief as one self-contained HTML page."""
+    import matplotlib.pyplot as plt
+
+    figs = brief_figures(inputs)
+    pick = [figs[k] for k in ("net_value_per_year", "roc_auc", "parity_ratio", "approval_rate")]
+    charts = [cost_chart(inputs), fairness_chart(inputs)]
+    uris = [figure_to_data_uri(c) for c in charts]
+    for c in charts:
+        plt.close(c)
+    sections = [
+        Section("The decision asked", '<div class="decision">'
+                + prose(decision_text(inputs), figs) + "</div>" + figures_block(pick)
+                + prose("The model ranks a defaulter above a repayer with a chance of {roc_auc}"
+                        " and approves {approval_rate} of applicants at once; the rest go to an "
+                        "underwriter. On {n_test} held-out applicants it approved "
+                        "{bad_loans_approved} loans that defaulted.", figs)),
+        Section("Value and cost", prose(
+            "Against approving every applicant, the model avoids {errors_avoided_per_year} of "
+            "errors a year; running it costs {running_cost_per_year}: net {net_value_per_year}."
+            " Assumptions: {applications_per_year} applications a year; a bad loan approved "
+            "costs {cost_bad_loan} and a good customer turned away {cost_good_customer}.",
+            figs), uris),
+        Section("Fairness findings", prose(
+            "The cheapest threshold, {cheapest_threshold}, fails the four-fifths rule (ratio "
+            "{ratio_at_cheapest}). At {threshold} the ratio is {parity_ratio}; the group "
+            "approved least still gets {worst_group_approval}. Meeting the rule costs "
+            "{price_of_fairness_per_year} a year.", figs)),
+        Section("Risks, owners and mitigations", html_table(risk_register(inputs))),
+        Section("Monitoring plan", _monitoring_body(inputs, figs)),
+        Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
+        Section("Technical appendix", prose(
+            "Model version {model_version}, weights sha256 {sha256}, in the model registry. "
+            "Metrics by group, limitations and explanations are in the model card.", figs)
+            + f'<p><a href="{card_href}">Open the model card (technical appendix)</a></p>'),
+    ]
+    return render_page(f"Executive brief: {inputs.context.project}",
+                       lede=f"{inputs.context.purpose} For: {inputs.context.audience}",
+                       sections=sections)
+
+
+def _monitoring_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
+    text = "{n_rules} alert rules watch the service; each names who is paged and what they do."
+    if "alarm_delay_days" in figs:
+        text += " In the trial the new region opened and the drift alarm fired {alarm_delay_days}."
+    rules = inputs.monitoring["rules"]
+    rows = [{"severity": level, "alerts (signal and level)": "; ".join(
+        f"{r['alert']} ({r['signal']} {r['fires at']})" for r in rules if r["severity"] == level)}
+        for level in ("critical", "warning", "info")]
+    return prose(text, figs) + html_table(rows)
+
+
+def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
+    if not inputs.ab:
+        return ""
+    verdict = "a real difference" if inputs.ab["significant"] else "no proven difference yet"
+    return prose("A/B test on {ab_n} applicants: wrong decisions {ab_rate_a} with the "
+                 "current version, {ab_rate_b} with the new one (p = {ab_p_value}): "
+                 f"{verdict}.", figs)
+
+
+def cost_chart(inputs: BriefInputs):
+    from deploydl.charts import BAD, GOOD, NEUTRAL, new_figure
+
+    e, sweep = inputs.evaluation, inputs.sweep
+    per = 1000 / e["n_test"]
+    extra = (e["cost"] - sweep["cost"].min()) * per
+    fig, ax = new_figure(f"Threshold {e['threshold']:.2f} costs {money(extra)} more per\n"
+                         f"1,000 applicants than the cheapest, {e['cheapest_threshold']:.2f}",
+                         xlabel="threshold (chance of default)",
+                         ylabel="cost of errors ($k / 1,000)", size=(6.5, 3.6))
+    ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL)
+    ax.axvline(e["cheapest_threshold"], color=BAD, ls="--", label="cheapest")
+    ax.axvline(e["threshold"], color=GOOD, label="meets the four-fifths rule")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def fairness_chart(inputs: BriefInputs):
+    from deploydl.charts import GOOD, NEUTRAL, label_bars, new_figure
+
+    rates = inputs.by_group["selection_rate"] * 100
+    f = inputs.fairness
+    fig, ax = new_figure(f"Every age band is approved at least\n{f['min_ratio']:.0%} as "
+                         "often as the best-off" if f["demographic_parity_ratio"] >= f["min_ratio"]
+                         else f"{f['worst_group']} falls below the four-fifths rule",
+                         xlabel="age band", ylabel="approved at once (%)", size=(6.5, 3.6))
+    ax.bar([str(g) for g in rates.index], rates.to_numpy(), color=GOOD)
+    ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--")
+    ax.set_ylim(0, 110)
+    label_bars(ax)
+    return fig
+
+
+def model_card(inputs: BriefInputs):
+    """The technical appendix: a :class:`deploydl.modelcard.ModelCard` from the same numbers."""
+    from deploydl.modelcard import ModelCard
+
+    e, f, r = inputs.evaluation, inputs.fairness, inputs.registry
+    return ModelCard(
+        name=r["name"], version=r["version"], intended_use=inputs.context.purpose,
+        data=f"Training data sha256 {r['training_data_sha256'][:12]}... (registry lineage); "
+             f"evaluated on {e['n_test']:,} held-out applicants.",
+        metrics={k: e[k] for k in ("roc_auc", "accuracy", "precision", "recall", "f1",
+                                   "approval_rate")},
+        by_group=inputs.by_group,
+        fairness_findings=(f"Demographic-parity ratio {f['demographic_parity_ratio']:.2f} at "
+                           f"threshold {e['threshold']:.2f} (four-fifths rule "
+                           f"{'met' if f['passes_four_fifths'] else 'not met'}).",
+                           f"Equal-opportunity gap {f['equal_opportunity_difference']:.1%}."),
+        limitations=("Synthetic, seeded data: the numbers teach, they do not describe a real "
+                     "bank.", "Age band is not an input, but credit history is a proxy for it."),
+        explainability="Reason codes per applicant and permutation importance (Module 03).")
+
+
+def write_brief(inputs: BriefInputs, folder: str | Path, *, plan=None,
+                pdf: bool = False) -> dict[str, Path]:
+    """Write the brief, its model card and the communication plan into ``folder``.
+
+    Returns the paths by name (``brief``, ``model_card``, ``plan`` and, with ``pdf=True``,
+    ``pdf``, printed by Chromium; see :func:`deploydl.report.write_pdf`).
+    """
+    from deploydl.communication import load_plan, plan_html
+    from deploydl.modelcard import to_html
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {"brief": folder / BRIEF, "model_card": folder / CARD, "plan": folder / PLAN}
+    paths["brief"].write_text(brief_html(inputs), encoding="utf-8")
+    paths["model_card"].write_text(to_html(model_card(inputs)), encoding="utf-8")
+    paths["plan"].write_text(plan_html(plan or load_plan()), encoding="utf-8")
+    if pdf:
+        paths["pdf"] = write_pdf(paths["brief"], folder / PDF)
+    return paths

@@ -1,0 +1,75 @@
+"""A reusable headless-Chromium helper for browser tests (Debian's Chromium, offline).
+
+``chromium()`` yields a launched Playwright browser, or skips with the reason when Chromium
+is missing (under ``CI=true`` a missing browser fails instead). ``open_offline`` loads a
+page with every http(s) request aborted and returns what was blocked, any page errors and a
+screenshot's path; ``distinct_colours`` tells a real render from a blank one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """A Playwright Chromium browser; skip (or fail under CI) when it is not installed."""
+    if not Path(CHROMIUM).exists():
+        reason = "Chromium is not installed (Debian/Ubuntu: apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; under CI browser tests must run (.ci/run installs it).")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Visit:
+    blocked: list[str]
+    errors: list[str]
+    screenshot: Path
+
+
+def open_offline(browser, url: str, screenshot: Path, *, width: int = 1000) -> Visit:
+    """Load ``url`` with every http(s) request aborted; screenshot the full page."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    visit = Visit([], [], screenshot)
+
+    def block(route):
+        visit.blocked.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^https?://"), block)
+    page.on("pageerror", lambda exc: visit.errors.append(str(exc)))
+    page.goto(url, wait_until="load")
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot), full_page=True)
+    page.close()
+    return visit
+
+
+def distinct_colours(png: Path) -> int:
+    """How many distinct colours a screenshot holds (a blank page has one or two)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        return len(image.convert("RGB").getcolors(maxcolors=1 << 24) or ())
