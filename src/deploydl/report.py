@@ -9,10 +9,13 @@ against the module that computed it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
+import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +145,27 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
                                 "install Chromium (Debian/Ubuntu: apt-get install chromium).")
     command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-pdf-header-footer",
+               "--disable-sync", "--disable-crash-reporter", "--no-pdf-header-footer",
                f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri()]
-    subprocess.run(command, check=True, capture_output=True, timeout=timeout)
+    # Chromium forks helpers (zygote, crash handler) that can outlive it: run it in a session of
+    # its own and end whatever is left of that session, so nothing stays behind the caller.
+    browser_process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, stderr = browser_process.communicate(timeout=timeout)
+    finally:
+        _end_session(browser_process)
+    if browser_process.returncode != 0:
+        raise RuntimeError(f"Chromium could not print {html_path} to PDF "
+                           f"(exit {browser_process.returncode}): {stderr.decode()[-500:]}")
     return pdf_path
+
+
+def _end_session(process: subprocess.Popen) -> None:
+    """Kill every process left in ``process``'s session (POSIX; Windows has no sessions)."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
