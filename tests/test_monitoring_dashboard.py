@@ -86,3 +86,19 @@ def test_alarm_explorer_updates_without_a_browser(model, applicants):
     explorer.scenario.value = "pipeline_bug"
     assert explorer.result["scenario"] == "pipeline_bug"
     assert "zero" in explorer.message.value and "alarm fires" in explorer.message.value
+
+
+def test_missed_drift_is_priced_at_the_course_costs(model):
+    from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
+    from deploydl.monitoring.simulate import cost_of_missed_drift, simulate_traffic
+
+    clean = simulate_traffic(days=4, per_day=200, start_day=1, seed=1)
+    drifted = simulate_traffic(days=4, per_day=200, scenario="inflation", start_day=1, seed=1)
+    result = cost_of_missed_drift(model, drifted, clean, until_day=4)
+    assert result["cost"] == (max(result["extra_bad_loans"], 0) * DEFAULT_COSTS.bad_loan_approved
+                              + max(result["extra_referred"], 0)
+                              * DEFAULT_COSTS.good_customer_turned_away)
+    doubled = cost_of_missed_drift(model, drifted, clean, until_day=4,
+                                   costs=ErrorCosts(2 * DEFAULT_COSTS.bad_loan_approved,
+                                                    2 * DEFAULT_COSTS.good_customer_turned_away))
+    assert doubled["cost"] == 2 * result["cost"]

@@ -5,7 +5,20 @@ from __future__ import annotations
 import pytest
 
 from deploydl.data import FEATURES
-from deploydl.responsible import RIGHTS, feature_set_study, proxy_strength, rights_table
+from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
+from deploydl.responsible import (
+    APPROVAL_THRESHOLD,
+    RIGHTS,
+    break_even_threshold,
+    feature_set_study,
+    proxy_strength,
+    rights_table,
+)
+
+
+def test_approval_threshold_is_the_break_even_of_the_course_costs():
+    assert APPROVAL_THRESHOLD == break_even_threshold(DEFAULT_COSTS) == pytest.approx(0.8)
+    assert break_even_threshold(ErrorCosts(7_000, 3_000)) == pytest.approx(0.7)
 
 
 def test_region_is_a_proxy_for_age_and_notes_are_not(applicants):

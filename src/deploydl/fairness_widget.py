@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.charts import money
+from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
 from deploydl.fairness import (
     FOUR_FIFTHS,
     apply_thresholds,
@@ -23,7 +24,7 @@ from deploydl.fairness import (
 
 
 def policy_outcome(repaid: Any, scores: Any, groups: Any, thresholds: dict[Any, float], *,
-                   cost_bad_loan: float, cost_lost_customer: float) -> dict[str, Any]:
+                   costs: ErrorCosts = DEFAULT_COSTS) -> dict[str, Any]:
     """What a set of group thresholds does: approvals by group, fairness, accuracy and cost.
 
     Returns
@@ -32,15 +33,16 @@ def policy_outcome(repaid: Any, scores: Any, groups: Any, thresholds: dict[Any, 
         ``approval_rates`` (group -> share approved), ``parity_ratio`` (lowest approval rate
         over highest), ``passes_four_fifths``, ``accuracy`` (share of decisions that match
         ``repaid``), and ``cost_per_1000`` (US dollars per 1,000 applicants: approved
-        defaulters times ``cost_bad_loan`` plus declined repayers times
-        ``cost_lost_customer``).
+        defaulters times ``costs.bad_loan_approved`` plus declined repayers times
+        ``costs.good_customer_turned_away``; the course's costs are Module 02's
+        :data:`~deploydl.evaluation.DEFAULT_COSTS`).
     """
     repaid = np.asarray(repaid).astype(int)
     approved = apply_thresholds(scores, groups, thresholds)
     rates = rates_by_group(repaid, approved, groups)["selection_rate"]
     ratio = demographic_parity_ratio(repaid, approved, groups)
-    cost = ((approved == 1) & (repaid == 0)).sum() * cost_bad_loan \
-        + ((approved == 0) & (repaid == 1)).sum() * cost_lost_customer
+    cost = ((approved == 1) & (repaid == 0)).sum() * costs.bad_loan_approved \
+        + ((approved == 0) & (repaid == 1)).sum() * costs.good_customer_turned_away
     return {"approval_rates": rates.to_dict(), "parity_ratio": ratio,
             "passes_four_fifths": bool(ratio >= FOUR_FIFTHS),
             "accuracy": float((approved == repaid).mean()),
@@ -68,6 +70,8 @@ class FairnessExplorer:
     Thresholds are fitted on ``fit_scores``/``fit_groups`` (validation data) and evaluated on
     ``repaid``/``scores``/``groups`` (test data). Set ``strength.value`` or
     ``threshold.value`` and read :attr:`outcome` or ``panel.value``: no browser needed.
+    The threshold starts at ``threshold_value`` or, if None, at the break-even point of
+    ``costs`` (:func:`deploydl.responsible.break_even_threshold`: 0.8 for the course's costs).
     """
 
     repaid: Any
@@ -75,15 +79,18 @@ class FairnessExplorer:
     groups: Any
     fit_scores: Any
     fit_groups: Any
-    threshold_value: float = 0.7
-    cost_bad_loan: float = 7_000.0
-    cost_lost_customer: float = 3_000.0
+    threshold_value: float | None = None
+    costs: ErrorCosts = DEFAULT_COSTS
     outcome: dict[str, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         import ipywidgets as widgets
 
         self.groups = pd.Series(self.groups).reset_index(drop=True)
+        if self.threshold_value is None:
+            from deploydl.responsible import break_even_threshold
+
+            self.threshold_value = break_even_threshold(self.costs)
         style = {"description_width": "16em"}
         layout = widgets.Layout(width="36em")
         self.threshold = widgets.FloatSlider(
@@ -101,8 +108,7 @@ class FairnessExplorer:
         cuts = parity_thresholds(self.fit_scores, self.fit_groups,
                                  threshold=self.threshold.value, strength=self.strength.value)
         self.outcome = policy_outcome(self.repaid, self.scores, self.groups, cuts,
-                                      cost_bad_loan=self.cost_bad_loan,
-                                      cost_lost_customer=self.cost_lost_customer)
+                                      costs=self.costs)
         self.panel.value = outcome_html(self.outcome)
 
     def widget(self):

@@ -3,8 +3,9 @@
 Northbridge Bank's history records some young applicants who repaid as defaults
 (``bias`` in :func:`deploydl.data.make_applicants`). Here the bank trains a scikit-learn
 logistic regression on that history and decides with one rule: **approve when the approval
-score (the estimated probability of repaying) is at least 0.7**, i.e. when the chance of
-default is under 30%. That rule is the break-even point of the cost assumptions below.
+score (the estimated probability of repaying) is at least 0.8**, i.e. when the chance of
+default is under 20%. That rule is the break-even point of the course's cost assumptions
+(:data:`deploydl.evaluation.DEFAULT_COSTS`, Module 02), see :data:`APPROVAL_THRESHOLD`.
 
 Everything returned is seeded, so the lesson, the lab and the lab's checks see the same numbers.
 """
@@ -18,15 +19,28 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, PROTECTED_ATTRIBUTE, make_applicants
+from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
 
 #: Share of young repayers recorded as defaults in the case study's history.
 BIAS = 0.2
-#: Approve when the estimated probability of repaying is at least this (default under 30%).
-APPROVAL_THRESHOLD = 0.7
-#: Assumed average loss on an approved loan that defaults, in US dollars.
-COST_BAD_LOAN = 7_000.0
-#: Assumed lost margin on a declined applicant who would have repaid, in US dollars.
-COST_LOST_CUSTOMER = 3_000.0
+
+
+def break_even_threshold(costs: ErrorCosts = DEFAULT_COSTS) -> float:
+    """The approval score (probability of repaying, 0..1) above which approving is cheaper.
+
+    Approving an applicant costs ``P(default) x costs.bad_loan_approved`` on average and
+    declining them costs ``P(repay) x costs.good_customer_turned_away``; the two are equal at
+    ``P(repay) = bad / (bad + lost)``. With the course's costs (Module 02's
+    :data:`~deploydl.evaluation.DEFAULT_COSTS`) that is 0.8: approve when the chance of
+    default is under 20%.
+    """
+    bad, lost = costs.bad_loan_approved, costs.good_customer_turned_away
+    return bad / (bad + lost)
+
+
+#: Approve when the estimated probability of repaying is at least this: 0.8, the break-even
+#: point of :data:`~deploydl.evaluation.DEFAULT_COSTS` (:func:`break_even_threshold`).
+APPROVAL_THRESHOLD = break_even_threshold()
 
 
 @dataclass(frozen=True)

@@ -11,19 +11,20 @@ from typing import Any
 
 from deploydl.exercises.core import Exercise
 
-#: Policy of exercise 03.3: pass the four-fifths rule; expected cost at most 5% above today's.
-MAX_COST_INCREASE = 0.05
+#: Policy of exercise 03.3: pass the four-fifths rule; expected cost at most 10% above today's.
+#: (At the break-even threshold 0.8 today's parity ratio is 0.53; within 5% no single lowered
+#: under_30 threshold passes the rule, within 10% any from about 0.68 to 0.72 does.)
+MAX_COST_INCREASE = 0.10
 
 
 def _outcome(thresholds: dict[str, float]) -> dict[str, Any]:
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.fairness_widget import policy_outcome
-    from deploydl.responsible import COST_BAD_LOAN, COST_LOST_CUSTOMER, case_study
+    from deploydl.responsible import case_study
 
     test = case_study().test
     return policy_outcome(1 - test[LABEL].to_numpy(), case_study().approval_score(test),
-                          test[PROTECTED_ATTRIBUTE], thresholds, cost_bad_loan=COST_BAD_LOAN,
-                          cost_lost_customer=COST_LOST_CUSTOMER)
+                          test[PROTECTED_ATTRIBUTE], thresholds)
 
 
 def _check_ratio(answer: Any) -> str | None:
@@ -86,9 +87,9 @@ EXERCISES = [
     ),
     Exercise(
         id="03.3", title="Group thresholds that meet the policy", checker=_check_thresholds,
-        hints=("Start from 0.7 for every group, then lower the under_30 threshold a little "
-               "at a time and watch the ratio and the accuracy.",
-               "Lowering only the under_30 threshold to about 0.62 is enough."),
+        hints=("Start from 0.8 for every group, then lower the under_30 threshold a little "
+               "at a time and watch the ratio and the cost.",
+               "Lowering only the under_30 threshold to about 0.70 is enough."),
     ),
     Exercise(
         id="03.4", title="Reason codes for a declined applicant", checker=_check_reasons,

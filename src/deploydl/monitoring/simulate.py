@@ -12,11 +12,8 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, apply_drift, make_applicants
+from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
 from deploydl.monitoring.drift import drift_report
-
-#: Assumed costs (US dollars) of the two mistakes a drifted model makes more of.
-COST_BAD_LOAN = 12_000      # a loan approved that defaults: the money not recovered
-COST_LOST_CUSTOMER = 800    # a good applicant referred, who then goes to a competitor
 
 
 def simulate_traffic(*, days: int = 30, per_day: int = 300, scenario: str | None = None,
@@ -64,13 +61,15 @@ def first_alarm(daily: pd.DataFrame, *, start_day: int) -> int | None:
 
 
 def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
-                         until_day: int, threshold: float = 0.3) -> dict:
+                         until_day: int, threshold: float = 0.3,
+                         costs: ErrorCosts = DEFAULT_COSTS) -> dict:
     """What the drift cost before the alarm: decisions on drifted data against clean data.
 
     Compares, applicant by applicant and for days before ``until_day``, the model's
     decisions on what it saw (``drifted``) with those it would have made on the true values
     (``clean``). Returns the extra bad loans approved, the extra good applicants referred,
-    and their cost in dollars at :data:`COST_BAD_LOAN` and :data:`COST_LOST_CUSTOMER`.
+    and their cost in US dollars at ``costs`` (the course's, from Module 02:
+    :data:`deploydl.evaluation.DEFAULT_COSTS`).
     """
     days = drifted["day"] < until_day
     seen = model.predict_proba(drifted.loc[days, list(FEATURES)]) >= threshold
@@ -78,7 +77,8 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
     bad = clean.loc[days, LABEL].to_numpy() == 1
     extra_bad = int(np.sum(~seen & truth & bad) - np.sum(seen & ~truth & bad))
     extra_lost = int(np.sum(seen & ~truth & ~bad) - np.sum(~seen & truth & ~bad))
-    cost = max(extra_bad, 0) * COST_BAD_LOAN + max(extra_lost, 0) * COST_LOST_CUSTOMER
+    cost = (max(extra_bad, 0) * costs.bad_loan_approved
+            + max(extra_lost, 0) * costs.good_customer_turned_away)
     return {"extra_bad_loans": extra_bad, "extra_referred": extra_lost, "cost": float(cost)}
 
 
