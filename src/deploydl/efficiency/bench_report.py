@@ -96,7 +96,7 @@ def plot_results(results: dict):
     summary = results["summary"]
     best = max(summary, key=lambda r: r["predictions_per_s"])
     fig, ax = new_figure(
-        f"{best['server']} served the most: {best['predictions_per_s']:,.0f} predictions/s "
+        f"{best['server']} served the most: {best['predictions_per_s']:,.0f} predictions/s\n"
         f"(batch {best['batch']}, {best['concurrency']} clients)",
         xlabel="throughput (predictions per second)", ylabel="p50 latency per request (ms)")
     markers = {1: "o", 32: "s"}
