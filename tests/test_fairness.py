@@ -160,3 +160,13 @@ def test_tradeoff_curve_runs_from_none_to_full():
     gaps = curve["demographic_parity_difference"].to_numpy()
     assert list(curve["strength"]) == [0.0, 0.5, 1.0]
     assert gaps[0] > gaps[1] > gaps[2]
+
+
+def test_selection_rates_need_no_labels_and_match_the_full_table():
+    y = np.array([1, 0, 1, 0, 1, 1])
+    p = np.array([1, 1, 0, 0, 1, 0])
+    g = ["a", "a", "a", "b", "b", "b"]
+    rates = fairness.selection_rates(p, g)
+    assert rates.to_dict() == fairness.rates_by_group(y, p, g)["selection_rate"].to_dict()
+    with pytest.raises(ValueError, match="only 1 group"):
+        fairness.selection_rates([1, 0], ["a", "a"])

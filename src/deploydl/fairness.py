@@ -88,6 +88,24 @@ def rates_by_group(y_true: Any, y_pred: Any, groups: Any) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("group")
 
 
+def selection_rates(y_pred: Any, groups: Any) -> pd.Series:
+    """Share of each group selected (0..1), by group name; needs no outcome labels.
+
+    What a release gate can measure before any outcome is known (Module 04's fairness gate).
+    """
+    y_pred = np.asarray(y_pred)
+    group_series = pd.Series(groups).reset_index(drop=True)
+    if len(y_pred) != len(group_series):
+        raise ValueError(f"y_pred and groups must have the same length; got {len(y_pred)} and "
+                         f"{len(group_series)}. Pass one decision and one group per person.")
+    if not np.isin(y_pred, (0, 1)).all():
+        raise ValueError("y_pred must hold only 0 and 1; turn scores into decisions first, "
+                         "e.g. scores >= threshold.")
+    _check_groups(group_series)
+    rates = pd.Series(y_pred.astype(float)).groupby(group_series).mean()
+    return rates.sort_index(key=lambda index: index.map(str)).rename("selection_rate")
+
+
 def metric_by_group(metric: Callable[..., float], y_true: Any, y_pred: Any,
                     groups: Any, **kwargs: Any) -> pd.Series:
     """Any scikit-learn-style ``metric(y_true, y_pred, **kwargs)``, computed within each group."""

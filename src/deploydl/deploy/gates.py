@@ -23,6 +23,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+from deploydl.fairness import selection_rates
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,11 @@ def evaluation_gate(candidate_auc: float, *, production_auc: float | None = None
 def demographic_parity_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
                              ) -> tuple[float, dict[str, float]]:
     """Lowest group approval rate / highest (0..1), and each group's approval rate (0..1)."""
-    rates = pd.Series(np.asarray(approved, dtype=float)).groupby(np.asarray(groups)).mean()
-    if rates.empty or rates.max() == 0:
+    approved = np.asarray(approved, dtype=int)
+    if not approved.any():
         raise ValueError("No applicant was approved, so approval rates cannot be compared; "
                          "check the threshold.")
+    rates = selection_rates(approved, groups)
     return float(rates.min() / rates.max()), {str(k): float(v) for k, v in rates.items()}
 
 
