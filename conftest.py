@@ -1,13 +1,18 @@
-"""Notebook time budgets (a contract in DESIGN.md), enforced on every nbval run.
+"""Project-wide pytest rules: notebook time budgets, and no silent skips under CI.
 
-Each notebook must execute in 30 s or less on a 2-core CPU (a lesson may state another budget
-in its metadata, ``"deploydl": {"time_budget_s": 45}``), and the whole suite in 6 minutes.
-Timings are also written to ``test-artifacts/notebook_timings.json`` for the record.
+**Time budgets** (a contract in DESIGN.md), enforced on every nbval run: each notebook must
+execute in 30 s or less on a 2-core CPU (a lesson may state another budget in its metadata,
+``"deploydl": {"time_budget_s": 45}``), and the whole suite in 6 minutes. Timings are also
+written to ``test-artifacts/notebook_timings.json`` for the record.
+
+**No silent skips:** under ``CI=true`` a skipped test fails, unless its node id starts with an
+entry of ``tests/ci_skip_allowlist.txt``, which says why that skip is expected.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,6 +20,7 @@ import pytest
 
 DEFAULT_BUDGET_S = 30.0
 SUITE_BUDGET_S = 360.0
+ALLOWLIST = Path(__file__).parent / "tests" / "ci_skip_allowlist.txt"
 _durations: dict[str, float] = defaultdict(float)
 
 
@@ -25,6 +31,30 @@ def _budget(notebook: str) -> float:
     return float(meta.get("time_budget_s", DEFAULT_BUDGET_S))
 
 
+def allowed_skips(path: Path = ALLOWLIST) -> dict[str, str]:
+    """Node-id prefixes that may skip under CI, each with its reason (``prefix  # reason``)."""
+    entries = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        prefix, _, reason = line.partition("#")
+        if prefix.strip():
+            entries[prefix.strip()] = reason.strip()
+    return entries
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and os.environ.get("CI") == "true"):
+        return
+    if hasattr(report, "wasxfail") or any(report.nodeid.startswith(p) for p in allowed_skips()):
+        return
+    reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+    report.outcome = "failed"
+    report.longrepr = (f"Skipped under CI=true: {reason}\nUnder CI every test must run. Fix what "
+                       f"made it skip, or add its node id to {ALLOWLIST.name} with the reason.")
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     path = report.nodeid.split("::")[0]
     if path.endswith(".ipynb"):
@@ -32,14 +62,16 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not _durations:
-        return
+    if not _durations or hasattr(session.config, "workerinput"):
+        return  # with pytest-xdist, the controller sees every report and judges the budgets
     over = {nb: s for nb, s in _durations.items() if s > _budget(nb)}
     total = sum(_durations.values())
     out = Path("test-artifacts")
     out.mkdir(exist_ok=True)
     report = {"seconds": dict(sorted(_durations.items())), "total_seconds": round(total, 1)}
-    (out / "notebook_timings.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    name = "notebook_timings_perturbed.json" if os.environ.get("ATEN_CPU_CAPABILITY") else (
+        "notebook_timings.json")
+    (out / name).write_text(json.dumps(report, indent=2), encoding="utf-8")
     terminal = session.config.pluginmanager.get_plugin("terminalreporter")
     for nb, seconds in over.items():
         terminal.write_line(f"TIME BUDGET: {nb} took {seconds:.1f} s; its budget is "

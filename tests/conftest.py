@@ -36,27 +36,6 @@ def one_applicant(applicants) -> dict:
 
 
 @pytest.fixture(scope="session")
-def reveal_cache() -> Path:
-    """The cached reveal.js package the decks need, fetched once from the npm registry.
-
-    Without the registry (and no cached copy) the slide tests skip, except under CI.
-    """
-    import os
-
-    from deploydl.settings import get_settings
-    from deploydl.slides import SlidesError, reveal_tarball
-
-    cache = get_settings().home / "assets"
-    try:
-        reveal_tarball(cache=cache)
-    except SlidesError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(exc))
-        pytest.skip(f"reveal.js is not cached and cannot be fetched: {exc}")
-    return cache
-
-
-@pytest.fixture(scope="session")
 def artifact_dir(model, applicants, tmp_path_factory) -> Path:
     """The session's model saved once as a verified artifact folder (Module 04)."""
     from deploydl.registry import save_model

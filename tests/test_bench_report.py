@@ -91,12 +91,12 @@ def test_a_benchmark_server_starts_answers_and_stops_with_its_children(tmp_path)
     try:
         pid = server.process.pid
         assert server.cold_start_s > 0 and server.rss_mb() > 50
-        if shutil.which("hey"):
-            assert run_load(server.url + "/predict", concurrency=2, duration_s=0.5,
-                            body=body)["requests"] > 0
-        else:
-            assert httpx.post(server.url + "/predict", content=body.read_bytes(),
-                              headers={"content-type": "application/json"}).status_code == 200
+        assert httpx.post(server.url + "/predict", content=body.read_bytes(),
+                          headers={"content-type": "application/json"}).status_code == 200
+        if not shutil.which("hey"):  # under CI=true this skip fails the run (conftest.py)
+            pytest.skip("hey is not installed (Debian/Ubuntu: apt-get install hey)")
+        load = run_load(server.url + "/predict", concurrency=2, duration_s=0.5, body=body)
+        assert load["requests"] > 0 and load["errors"] == 0
     finally:
         server.stop()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

@@ -82,3 +82,54 @@ def test_gan_writes_plausible_rows_that_copy_nobody(applicants):
     assert gan.sample(5, seed=3).equals(gan.sample(5, seed=3))
     with pytest.raises(ValueError, match=r"missing the columns \['default'\]"):
         train_applicant_gan(applicants.drop(columns="default"))
+
+
+def test_the_shipped_gan_is_the_lessons_generator_and_round_trips(tmp_path, train_test):
+    from deploydl.models.gan import REFERENCE_RECIPE, load_gan, reference_applicant_gan, save_gan
+
+    train, _ = train_test
+    gan = reference_applicant_gan()
+    fake = gan.sample(2000, seed=1)
+    assert copied_rows(train, fake) == 0
+    assert compare_synthetic(train, fake)["KS distance"].max() < 0.3  # the broad shape
+    copy = load_gan(save_gan(gan, tmp_path / "gan.safetensors", recipe=REFERENCE_RECIPE))
+    assert copy.sample(50, seed=4).equals(gan.sample(50, seed=4))
+
+
+PORTABLE_SCRIPT = """
+from deploydl.data import make_applicants
+from deploydl.models import train_applicant_model
+model = train_applicant_model(make_applicants(1500, seed=0), seed=0, epochs=8)
+print(" ".join(f"{p:.9f}" for p in model.predict_proba(make_applicants(20, seed=5))))
+"""
+
+
+@pytest.mark.slow
+def test_training_gives_the_same_probabilities_on_cpu_kernels_without_simd():
+    """Float64 training is portable: the stored notebook outputs hold on a learner's CPU."""
+    import os
+    import subprocess
+    import sys
+
+    def run(**env) -> list[float]:
+        done = subprocess.run([sys.executable, "-c", PORTABLE_SCRIPT], capture_output=True,
+                              text=True, timeout=300, env={**os.environ, **env}, check=True)
+        return [float(p) for p in done.stdout.split()]
+
+    here = run()
+    perturbed = run(ATEN_CPU_CAPABILITY="default", MKL_ENABLE_INSTRUCTIONS="SSE4_2",
+                    DNNL_MAX_CPU_ISA="SSE41")
+    assert len(here) == 20
+    assert max(abs(a - b) for a, b in zip(here, perturbed, strict=True)) < 1e-6
+
+
+def test_training_runs_in_float64_and_hands_back_float32(train_test):
+    from deploydl.models.training import fit
+
+    seen = []
+    net = torch.nn.Linear(3, 1)
+    net.register_forward_hook(lambda module, args, out: seen.append(out.dtype))
+    x, y = torch.randn(64, 3), torch.rand(64, 1)
+    fit(net, x, y, loss_fn=torch.nn.MSELoss(), seed=0, epochs=1, batch_size=32, lr=0.01)
+    assert set(seen) == {torch.float64}
+    assert all(p.dtype == torch.float32 for p in net.parameters())

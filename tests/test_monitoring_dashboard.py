@@ -33,7 +33,10 @@ def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
     drifted = apply_drift(applicants.head(200), "pipeline_bug")[list(FEATURES)]
     client.post("/predict", json={"applicants": drifted.to_dict("records")})
     page = client.get("/dashboard").text
-    assert "200" in page and "credit_history_years" in page and "DRIFT" in page
+    assert "<tr><th>Predictions</th><td>200</td></tr>" in page  # one batch of 200 rows
+    assert "<tr><th>Requests</th><td>1</td></tr>" in page
+    assert "<tr><th>Error rate</th><td>0.00%</td></tr>" in page
+    assert "credit_history_years" in page and "DRIFT" in page
     assert "CRITICAL" in page and "Runbook" in page
     assert "http://" not in page and "https://" not in page
     report = write_weekly_report(log, tmp_path / "week.html").read_text()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
-import tarfile
+import socket
 
 import nbformat
 import pytest
@@ -12,20 +11,19 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from deploydl.cli import main
 from deploydl.slides import (
+    REVEAL_DIR,
+    REVEAL_FILES,
     REVEAL_VERSION,
     SHOW_CODE_TAG,
-    SlidesError,
     build_decks,
-    install_reveal,
     prepare,
-    reveal_tarball,
     slide_count,
 )
 
 
 @pytest.fixture(scope="module")
-def decks(root, reveal_cache, tmp_path_factory):
-    return build_decks(root, out=tmp_path_factory.mktemp("decks"), cache=reveal_cache)
+def decks(root, tmp_path_factory):
+    return build_decks(root, out=tmp_path_factory.mktemp("decks"))
 
 
 def test_code_is_hidden_unless_the_cell_asks_to_show_it():
@@ -79,34 +77,25 @@ def test_welcome_deck_shows_notes_and_only_the_tagged_code(decks):
     assert "data:image/png;base64," in page  # the figure, from the committed output
 
 
-def test_a_tarball_that_is_not_the_pinned_reveal_is_refused(tmp_path):
-    fake = tmp_path / "reveal.tgz"
-    fake.write_bytes(b"not reveal.js")
-    with pytest.raises(SlidesError, match=r"not reveal\.js 5\.2\.1 \(its sha512 differs"):
-        reveal_tarball(cache=tmp_path / "cache", source=fake)
-    assert not (tmp_path / "cache" / f"reveal.js-{REVEAL_VERSION}.tgz").exists()
+def test_the_shipped_reveal_is_the_pinned_version_without_web_fonts():
+    assert f"reveal.js {REVEAL_VERSION}" in (REVEAL_DIR / "SOURCE.txt").read_text()
+    assert "reveal.js 5.2." in (REVEAL_DIR / "dist/reveal.js").read_text()[:300]
+    assert all((REVEAL_DIR / name).is_file() for name in REVEAL_FILES)
+    assert "MIT" in (REVEAL_DIR / "LICENSE").read_text()
+    theme = (REVEAL_DIR / "dist/theme/white.css").read_text()
+    assert "@import" not in theme and "source-sans-pro.css" not in theme
 
 
-def test_cli_names_a_missing_tarball(root, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("DEPLOYDL_HOME", str(tmp_path / "empty-cache"))
-    missing = tmp_path / "reveal.tgz"
-    assert main(["slides", "--root", str(root), "--reveal-tarball", str(missing)]) == 1
-    assert capsys.readouterr().err == (
-        f"deploydl slides: {missing}: no such file; give the path of reveal.js-5.2.1.tgz "
-        "(from `npm pack reveal.js@5.2.1`).\n")
+def test_building_needs_no_network(root, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("the network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    decks = build_decks(root, out=tmp_path / "decks")
+    assert decks and (tmp_path / "decks/reveal.js/dist/reveal.js").exists()
 
 
-def test_a_tarball_without_reveal_files_is_named(tmp_path):
-    archive = tmp_path / "empty.tgz"
-    with tarfile.open(archive, "w:gz") as tar:
-        info = tarfile.TarInfo("package/LICENSE")
-        info.size = 3
-        tar.addfile(info, io.BytesIO(b"MIT"))
-    with pytest.raises(SlidesError, match="has no package/dist/reveal.css; is it reveal.js"):
-        install_reveal(archive, tmp_path / "out", theme=tmp_path / "theme.css")
-
-
-def test_cli_builds_into_slides_build(root, reveal_cache, capsys):
+def test_cli_builds_into_slides_build(root, capsys):
     assert main(["slides", "--root", str(root)]) == 0
     out = capsys.readouterr().out
     assert "slides/_build/00_welcome.html:" in out and "index.html" in out

@@ -130,8 +130,8 @@ class Capstone:
         """Register the model (safetensors + manifest) and promote it to production."""
         art = self.registry.register(self.model, training_data=self.train_table)
         self.registry.promote(NAME, art.version, stage="production")
-        return StageResult("package", f"{NAME} {art.version} registered (sha256 "
-                           f"{art.sha256[:12]}), in production", {"sha256": art.sha256})
+        return StageResult("package", f"{NAME} {art.version} registered with the sha256 of its "
+                           "weights in the manifest, in production", {"sha256": art.sha256})
 
     # 5 -------------------------------------------------------------------------------------
     def deploy(self, model=None) -> StageResult:

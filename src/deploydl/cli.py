@@ -69,8 +69,7 @@ def _slides(args: argparse.Namespace) -> int:
 
     root = project_root(Path(args.root))
     try:
-        decks = build_decks(root, tarball=Path(args.reveal_tarball) if args.reveal_tarball
-                            else None)
+        decks = build_decks(root)
     except SlidesError as exc:
         print(f"deploydl slides: {exc}", file=sys.stderr)
         return 1
@@ -193,8 +192,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     slides = commands.add_parser("slides", help="build every lesson's deck into slides/_build/")
     slides.add_argument("--root", default=".", help="the course folder (default: here)")
-    slides.add_argument("--reveal-tarball", metavar="FILE",
-                        help="a reveal.js tarball to use when the npm registry is out of reach")
     slides.set_defaults(run=_slides)
 
     agenda = commands.add_parser("agenda", help="write the workshop agendas in docs/instructors.md")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -38,8 +39,53 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
     return notebook
 
 
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: A memory address in an object's repr, as the nbval sanitizer writes it too.
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}")
+#: A progress bar's timing, "[00:01<00:00, 36.05epoch/s": different on every run.
+_PROGRESS_TIMING = re.compile(r"\[\d+:\d+<[\d:?]+, *[\d.?]+ ?\w+/s")
+
+
 def refresh_outputs(path: Path) -> None:
-    """Re-execute a committed notebook and store its outputs (the only way outputs change)."""
+    """Re-execute a committed notebook and store its outputs (the only way outputs change).
+
+    The stored file is :func:`stable` so that refreshing twice on one machine changes nothing.
+    """
     notebook = read_notebook(path)
     execute(notebook, cwd=path.parent)
-    path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    path.write_text(nbformat.writes(stable(notebook)) + "\n", encoding="utf-8")
+
+
+def stable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what changes on every run although the notebook did not.
+
+    * Live widget state: widget models get new random ids each run, and a stored widget cannot
+      be used without a kernel anyway, so its plain-text form is kept (what strict nbval
+      compares), without a progress bar's timing.
+    * How printed text was split into chunks, which depends on when the kernel flushed.
+    * Memory addresses in an object's plain-text form (``<IFrame at 0x7f...>``).
+    """
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _merged_streams(cell.outputs)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if data.pop(_WIDGET_VIEW, None) is not None and "text/plain" in data:
+                data["text/plain"] = _PROGRESS_TIMING.sub("[elapsed", data["text/plain"])
+            if "text/plain" in data:
+                data["text/plain"] = _ADDRESS.sub("0xADDRESS", data["text/plain"])
+    return notebook
+
+
+def _merged_streams(outputs: list) -> list:
+    """Consecutive stdout (or stderr) chunks as one output."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged

@@ -6,19 +6,17 @@ speaker notes (press S) and "skip" stays out. Code is hidden on slides unless th
 tagged ``slides-show-code``; figures and tables come from the committed outputs, so building
 runs nothing. The convention is written for authors in ``slides/README.md``.
 
-Offline by construction: reveal.js comes once from the npm registry (a pinned version whose
-sha512 is checked) into a cache, and is copied next to the decks, so a deck opened from the
-file system loads nothing from the network: no CDN, no font files (system fonts only).
+Offline by construction: the files of reveal.js that a deck needs ship inside the package
+(``deploydl/assets/reveal.js``, MIT licence, its web-font import removed) and are copied next to
+the decks, so building needs no network and a deck opened from the file system loads nothing
+from it: no CDN, no font files (system fonts only).
 """
 
 from __future__ import annotations
 
-import base64
 import copy
-import hashlib
 import html
 import shutil
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,13 +26,11 @@ from deploydl.curriculum import MODULES
 
 SHOW_CODE_TAG = "slides-show-code"
 REVEAL_VERSION = "5.2.1"
-REVEAL_INTEGRITY = ("sha512-r7//6mIM5p34hFiDMvYfXgyjXqGRta+/psd9YtytsgRlrpRzFv4RbH76TXd2qD+7"
-                    "ZPZEbpBDhdRhJaFgfQ7zNQ==")
-REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
-#: The files a deck needs from the reveal.js package (paths inside its ``package/`` folder).
+#: reveal.js as shipped in ``deploydl/assets/reveal.js`` (from the npm package, same version).
+REVEAL_DIR = Path(__file__).parent / "assets" / "reveal.js"
+#: The files a deck needs from the reveal.js package (paths inside :data:`REVEAL_DIR`).
 REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
                 "plugin/notes/notes.js")
-_FONT_IMPORT = "@import url(./fonts/source-sans-pro/source-sans-pro.css);"
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -52,71 +48,15 @@ class Deck:
     slides: int
 
 
-def reveal_tarball(*, cache: Path, source: Path | None = None, timeout: float = 60.0) -> Path:
-    """The pinned reveal.js package, fetched once from the npm registry into ``cache``.
+def install_reveal(dest: Path, *, theme: Path) -> None:
+    """Copy the shipped reveal.js files a deck needs into ``dest``, with the course's theme.
 
-    Parameters
-    ----------
-    cache : Path
-        Folder that keeps the tarball between builds (``~/.cache/deploydl/assets`` by default).
-    source : Path, optional
-        A tarball copied in by hand, for a machine that cannot reach the registry.
-    timeout : float
-        Seconds to wait for the registry.
+    The course theme (``slides/theme.css``) is installed as ``dist/theme/deploydl.css``; it uses
+    system fonts, so no font file is needed.
     """
-    target = cache / f"reveal.js-{REVEAL_VERSION}.tgz"
-    if target.exists() and _integrity(target.read_bytes()) == REVEAL_INTEGRITY:
-        return target
-    if source and not source.is_file():
-        raise SlidesError(f"{source}: no such file; give the path of reveal.js-{REVEAL_VERSION}"
-                          f".tgz (from `npm pack reveal.js@{REVEAL_VERSION}`).")
-    data = source.read_bytes() if source else _download(REVEAL_URL, timeout=timeout)
-    if _integrity(data) != REVEAL_INTEGRITY:
-        raise SlidesError(f"{source or REVEAL_URL}: not reveal.js {REVEAL_VERSION} (its sha512 "
-                          f"differs from {REVEAL_INTEGRITY}); get reveal.js-{REVEAL_VERSION}.tgz "
-                          f"with `npm pack reveal.js@{REVEAL_VERSION}` and pass it.")
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    partial.write_bytes(data)
-    partial.replace(target)
-    return target
-
-
-def _integrity(data: bytes) -> str:
-    """The npm ``integrity`` string of ``data`` (sha512, base64)."""
-    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
-
-
-def _download(url: str, *, timeout: float) -> bytes:
-    import httpx
-
-    try:
-        response = httpx.get(url, timeout=timeout, follow_redirects=True)
-        response.raise_for_status()
-    except httpx.HTTPError as exc:
-        raise SlidesError(f"Could not fetch reveal.js from {url} ({exc}). Build once on a "
-                          "machine with access to the npm registry (the copy is cached), or "
-                          "pass a tarball: deploydl slides --reveal-tarball FILE.") from None
-    return response.content
-
-
-def install_reveal(tarball: Path, dest: Path, *, theme: Path) -> None:
-    """Copy the files a deck needs from ``tarball`` into ``dest``, with the course's theme.
-
-    The white theme's import of its bundled fonts is removed: the course theme
-    (``slides/theme.css``, installed as ``dist/theme/deploydl.css``) uses system fonts.
-    """
-    with tarfile.open(tarball, "r:gz") as archive:
-        for name in REVEAL_FILES:
-            try:
-                member = archive.extractfile(f"package/{name}")
-            except KeyError:
-                member = None
-            if member is None:
-                raise SlidesError(f"{tarball}: has no package/{name}; is it reveal.js?")
-            text = member.read().decode("utf-8").replace(_FONT_IMPORT, "")
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            (dest / name).write_text(text, encoding="utf-8")
+    for name in REVEAL_FILES:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REVEAL_DIR / name, dest / name)
     shutil.copyfile(theme, dest / "dist/theme/deploydl.css")
 
 
@@ -156,8 +96,7 @@ def _exporter(slides_dir: Path):
     return SlidesExporter(config=config)
 
 
-def build_decks(root: Path, *, out: Path | None = None, tarball: Path | None = None,
-                cache: Path | None = None) -> list[Deck]:
+def build_decks(root: Path, *, out: Path | None = None) -> list[Deck]:
     """Build one deck per lesson that exists, plus an ``index.html``, into ``out``.
 
     Parameters
@@ -166,19 +105,11 @@ def build_decks(root: Path, *, out: Path | None = None, tarball: Path | None = N
         The course checkout (holds ``notebooks/`` and ``slides/``).
     out : Path, optional
         Where the decks go; ``slides/_build`` by default (git-ignored).
-    tarball : Path, optional
-        A reveal.js tarball to use instead of the registry (checked against the pinned sha512).
-    cache : Path, optional
-        Where the fetched tarball is kept; ``Settings.home / "assets"`` by default.
     """
-    from deploydl.settings import get_settings
-
     slides_dir = root / "slides"
     out = out or slides_dir / "_build"
-    cache = cache or get_settings().home / "assets"
     out.mkdir(parents=True, exist_ok=True)
-    install_reveal(reveal_tarball(cache=cache, source=tarball), out / "reveal.js",
-                   theme=slides_dir / "theme.css")
+    install_reveal(out / "reveal.js", theme=slides_dir / "theme.css")
     exporter = _exporter(slides_dir)
     decks = []
     for m in MODULES:

@@ -7,10 +7,12 @@ size can be compared side by side (:func:`compare_variants`).
 from __future__ import annotations
 
 import copy
+import gc
 import io
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -116,7 +118,7 @@ def to_onnx(net: nn.Module, example: np.ndarray, *, threads: int = 1) -> OnnxMod
     level = registration.level
     registration.setLevel(logging.ERROR)  # "torchvision is not installed": not needed here
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), collector_held():
             # torch's own pytree code trips this notice during export; not ours to fix.
             warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)`",
                                     category=FutureWarning)
@@ -126,6 +128,29 @@ def to_onnx(net: nn.Module, example: np.ndarray, *, threads: int = 1) -> OnnxMod
     finally:
         registration.setLevel(level)
     return OnnxModel(program.model_proto.SerializeToString(), threads=threads)
+
+
+@contextmanager
+def collector_held() -> Iterator[None]:
+    """Collect garbage now, then hold Python's garbage collector until the block ends.
+
+    Torch's ONNX exporter parses thousands of functions with ``ast.parse`` (in onnxscript). On
+    CPython 3.11 (3.11.7 here), a garbage collection in the middle of a parse can run a
+    finaliser that fails; the unraisable-exception hook then formats a traceback, which itself
+    calls ``ast.parse``, and the nested parse resets the outer one's recursion counter: the
+    export dies with ``SystemError: AST constructor recursion depth mismatch``. Under pytest the
+    hook always formats tracebacks, and objects that third-party clients leave for the collector
+    (event loops, sockets) supply the failing finalisers. Collecting first and holding the
+    collector during the export keeps every finaliser out of the parse.
+    """
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def size_on_disk(model: nn.Module | OnnxModel) -> int:

@@ -13,6 +13,7 @@ from deploydl.models.gan import (
     ApplicantGAN,
     compare_synthetic,
     copied_rows,
+    reference_applicant_gan,
     train_applicant_gan,
 )
 from deploydl.models.sequence import BalanceGRU, train_balance_gru
@@ -31,6 +32,7 @@ from deploydl.models.vision import DigitsCNN, train_digits_cnn
 __all__ = [
     "GAN_COLUMNS", "ApplicantGAN", "ApplicantModel", "ApplicantNet", "BalanceGRU",
     "BaselineModel", "DigitsCNN", "History", "compare_synthetic", "copied_rows",
-    "describe_risk", "feature_matrix", "fit", "one_thread", "seeded", "train_applicant_gan",
+    "describe_risk", "feature_matrix", "fit", "one_thread", "reference_applicant_gan", "seeded",
+    "train_applicant_gan",
     "train_applicant_model", "train_balance_gru", "train_baseline_model", "train_digits_cnn",
 ]

@@ -7,6 +7,11 @@ Every model family (the applicant network, the digits CNN, the balance GRU) trai
 * **Visible:** ``progress=True`` shows a progress bar (a widget in notebooks, text in terminals).
 * **Early stopping:** with ``patience`` set, a validation split is held out and training stops
   once its loss has not improved for ``patience`` epochs; the best weights are kept.
+* **Portable:** training runs in float64 and hands back float32 weights. Float32 training gives
+  different weights on CPUs with different vector units (AVX2, AVX-512, Apple's NEON), because
+  sums run in another order and training amplifies the last-bit differences; in float64 those
+  differences stay far below the precision the lessons print, so a stored notebook output
+  reproduces on a learner's laptop (Module 02, "Reproducible training").
 
 Training runs on one CPU thread. These networks are so small that a second thread only adds
 synchronisation: on a busy 2-core machine the applicant network took about 60 s with two
@@ -51,6 +56,26 @@ def one_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+@contextmanager
+def in_float64(*nets: nn.Module) -> Iterator[None]:
+    """Hold ``nets`` in float64 inside a ``with`` block, then hand them back in float32.
+
+    Build optimisers inside the block: converting a module replaces its parameters' data.
+    """
+    for net in nets:
+        net.to(torch.float64)
+    try:
+        yield
+    finally:
+        for net in nets:
+            net.to(torch.float32)
+
+
+def as_float64(tensor: torch.Tensor) -> torch.Tensor:
+    """``tensor`` in float64 if it holds floating-point numbers; class labels stay integers."""
+    return tensor.to(torch.float64) if tensor.is_floating_point() else tensor
 
 
 @contextmanager
@@ -108,9 +133,12 @@ def fit(net: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: nn.Module,
     if patience is not None:
         train_idx, val_idx = validation_split(len(x), fraction=validation, seed=seed)
         x, y, x_val, y_val = x[train_idx], y[train_idx], x[val_idx], y[val_idx]
-    optimiser = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
     generator = torch.Generator().manual_seed(seed)
-    with one_thread():
+    with one_thread(), in_float64(net):
+        optimiser = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
+        x, y = as_float64(x), as_float64(y)
+        if x_val is not None:
+            x_val, y_val = as_float64(x_val), as_float64(y_val)
         _loop(net, x, y, x_val, y_val, history, loss_fn=loss_fn, optimiser=optimiser,
               generator=generator, batch_size=batch_size, patience=patience,
               bar=_epochs(epochs, progress, desc))
