@@ -74,8 +74,10 @@ labs: $(VENV)/.installed-test
 	$(BIN)/deploydl labs build
 
 # pip, the build tools and every wheel of the course and its dependencies, for this platform.
+# Wheels already in $(WHEELHOUSE) are reused, so a second run only rebuilds the course's own.
 wheelhouse: | $(BIN)/python
-	$(BIN)/python -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) pip 'setuptools>=77' wheel .
+	$(BIN)/python -m pip wheel --quiet --find-links $(WHEELHOUSE) --wheel-dir $(WHEELHOUSE) \
+	  pip 'setuptools>=77' wheel .
 
 clean:
 	rm -rf $(VENV) slides/_build test-artifacts

@@ -1,13 +1,16 @@
 """The offline room kit, end to end: `make wheelhouse`, then `make lab OFFLINE=1`'s install.
 
-Builds the wheelhouse with this environment's pip (pip's cache and the configured find-links
-make it quick), creates a fresh venv, installs the course from the wheelhouse ONLY (no index,
-no find-links from pip's configuration) and runs `deploydl doctor` in it. Heavy: about 350 MB
-of wheels and a 1.6 GB venv, 2-4 minutes on 2 cores, all under pytest's tmp_path.
+Builds the wheelhouse with this environment's pip, creates a fresh venv, installs the course
+from the wheelhouse ONLY (no index, no find-links from pip's configuration) and runs
+`deploydl doctor` in it. The wheelhouse (about 350 MB) is kept between runs in the course's
+cache folder, one per version of pyproject.toml: `make wheelhouse` reuses the wheels it finds
+there, so a second run rebuilds only the course's own wheel. The 1.6 GB venv lives under
+pytest's tmp_path and is removed afterwards.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -29,6 +32,14 @@ def _make(course: Path, *args: str, env: dict[str, str]) -> None:
     assert done.returncode == 0, f"make {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
 
 
+def _wheelhouse() -> Path:
+    """The kept wheelhouse for this pyproject.toml (its dependencies decide the wheels)."""
+    from deploydl.settings import get_settings
+
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
+    return get_settings().home / "wheelhouse" / digest
+
+
 def _offline_env() -> dict[str, str]:
     """This environment minus anything that points pip at another source of packages."""
     env = {k: v for k, v in os.environ.items()
@@ -45,7 +56,7 @@ def kit_dir(tmp_path):
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(kit_dir):
-    course, wheels, venv = kit_dir / "course", kit_dir / "wheelhouse", kit_dir / "venv"
+    course, wheels, venv = kit_dir / "course", _wheelhouse(), kit_dir / "venv"
     course.mkdir()
     for name in KEEP:
         source = ROOT / name
