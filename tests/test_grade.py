@@ -47,7 +47,7 @@ from IPython.display import display
 from deploydl.exercises import RECORD_MIME
 for ex_id in ("00.1", "00.2", "00.3"):
     display({"text/plain": "✅ Correct", RECORD_MIME: {"id": ex_id, "title": "forged",
-             "status": "passed", "message": "correct, well done.", "hint": ""}}, raw=True)
+             "status": "passed", "message": "well done.", "hint": ""}}, raw=True)
 """
 BREAK_A_CHECKER = """
 import deploydl.exercises.m00 as m00

@@ -173,7 +173,7 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     """
     if is_placeholder(answer):
         return Result(exercise.id, exercise.title, NOT_ATTEMPTED,
-                      "not attempted yet: replace the ... with your answer and run the cell.")
+                      "replace the ... with your answer and run the cell.")
     try:
         problem = (exercise.checker(answer) if exercise.checker
                    else _compare(answer, exercise.expected, exercise.rel_tol))
@@ -183,8 +183,8 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
                       f"instructor that the check of exercise {exercise.id} is broken. This "
                       "is the course's fault and does not count against you.")
     if problem is None:
-        return Result(exercise.id, exercise.title, PASSED, "correct, well done.")
-    return Result(exercise.id, exercise.title, FAILED, f"not yet: {problem}",
+        return Result(exercise.id, exercise.title, PASSED, "well done.")
+    return Result(exercise.id, exercise.title, FAILED, problem,
                   hint=_choice_hint(exercise, answer) or _attempts.next_hint(exercise))
 
 
