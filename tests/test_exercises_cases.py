@@ -393,7 +393,7 @@ CASES = {
     "02.3": lambda: _choice("A", ("B", "C", "D")),
     "02.4": c02_4, "02.5": c02_5,
     "03.1": c03_1,
-    "03.2": lambda: Cases(["region", " Region "], ["credit_history_years", "notes", "age_band"]),
+    "03.2": lambda: Cases(["region", " Region "], ["home_owner", "notes", "age_band"]),
     "03.3": c03_3, "03.4": c03_4,
     "03.5": lambda: _choice("C", ("A", "B", "D")),
     "04.1": c04_1, "04.2": c04_2,

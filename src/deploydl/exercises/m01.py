@@ -8,13 +8,19 @@ from deploydl.exercises.core import Exercise, as_whole
 
 #: The data every Module 01 lab exercise uses (the lab builds the same).
 LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
+#: The partner's file of exercise 01.1: rows and seed.
+PARTNER_ROWS, PARTNER_SEED = 200, 0
 RETENTION_DAYS, RETENTION_TODAY = 365, "2026-03-01"
 
 
 def _partner_pii(answer: Any) -> str | None:
     if not isinstance(answer, list | set | tuple) or not all(isinstance(c, str) for c in answer):
         return f"give the column names as a list of text, e.g. ['a', 'b']; you gave {answer!r}."
-    wanted = {"customer", "contact", "memo"}
+    from deploydl.governance.northbridge import partner_file
+    from deploydl.governance.privacy import pii_columns, scan_pii
+
+    partner = partner_file(PARTNER_ROWS, seed=PARTNER_SEED)
+    wanted = set(pii_columns(scan_pii(partner), partner)["column"])
     extra, missed = set(answer) - wanted, wanted - set(answer)
     if missed:
         return f"personal data also sits in {len(missed)} more column(s) you did not list."

@@ -46,6 +46,23 @@ def _check_ratio(answer: Any) -> str | None:
     return None
 
 
+#: The columns exercise 03.2's table compares (the lab shows the same).
+PROXY_CANDIDATES = ("region", "notes", "home_owner", "loan_amount", "late_payments")
+
+
+def _check_proxy(answer: Any) -> str | None:
+    from deploydl.responsible import case_study, proxy_strength
+
+    strength = proxy_strength(case_study().train, columns=PROXY_CANDIDATES)
+    name = answer.strip().lower() if isinstance(answer, str) else None
+    if name not in strength.index:
+        return f"give one of the table's column names as text: {list(strength.index)}."
+    if name == str(strength.idxmax()):
+        return None
+    return (f"{name!r} tells less about age band than another column: read the "
+            "highest proxy_strength.")
+
+
 def _check_thresholds(answer: Any) -> str | None:
     groups = {"under_30", "30_to_50", "over_50"}
     if not isinstance(answer, dict) or set(answer) != groups:
@@ -89,7 +106,7 @@ EXERCISES = [
                "max(rates.values()); passes = ratio >= 0.8"),
     ),
     Exercise(
-        id="03.2", title="Find the proxy", expected="region",
+        id="03.2", title="Find the proxy", checker=_check_proxy,
         hints=("Look at the proxy_strength table: which column tells you most about age band?",
                "It is the column the data generator ties to the university town."),
     ),
