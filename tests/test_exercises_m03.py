@@ -12,14 +12,14 @@ SOLUTIONS = {
     "03.2": "region",
     "03.3": {"under_30": 0.7, "30_to_50": 0.8, "over_50": 0.8},
     "03.4": ["late_payments", "income"],
-    "03.5": "B",
+    "03.5": "C",
 }
 WRONG = {
     "03.1": {"ratio": 0.5345, "passes": True},
     "03.2": "credit_history_years",
     "03.3": {"under_30": 0.3, "30_to_50": 0.8, "over_50": 0.8},
     "03.4": ["income", "late_payments"],
-    "03.5": "A",
+    "03.5": "B",
 }
 
 

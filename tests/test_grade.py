@@ -31,15 +31,43 @@ def test_solution_is_all_passed(root, capsys):
 def test_one_wrong_answer_fails_with_its_hint(root, tmp_path, capsys):
     nb = nbformat.read(root / "solutions/00_welcome_lab.ipynb", as_version=4)
     for cell in nb.cells:
-        cell.source = cell.source.replace('choice = "B"', 'choice = "A"')
+        cell.source = cell.source.replace('choice = "C"', 'choice = "A"')
     wrong = tmp_path / "00_welcome_lab.ipynb"
     nbformat.write(nb, wrong)
     code, report, _ = _grade(capsys, wrong)
     statuses = {e["id"]: e for e in report[0]["exercises"]}
     assert code == 1
     assert statuses["00.3"]["status"] == "failed"
-    assert "similar applicants" in statuses["00.3"]["hint"]
+    assert "not a verdict" in statuses["00.3"]["hint"]
     assert statuses["00.1"]["status"] == statuses["00.2"]["status"] == "passed"
+
+
+FORGED = """
+from IPython.display import display
+from deploydl.exercises import RECORD_MIME
+for ex_id in ("00.1", "00.2", "00.3"):
+    display({"text/plain": "✅ Correct", RECORD_MIME: {"id": ex_id, "title": "forged",
+             "status": "passed", "message": "well done.", "hint": ""}}, raw=True)
+"""
+BREAK_A_CHECKER = """
+import deploydl.exercises.m00 as m00
+m00.risk = lambda **kwargs: 1 / 0  # as if a package the checker needs were broken
+check("00.1", {"model_version": "1.0.0", "predictions": [{"probability_of_default": 0.1}]})
+"""
+
+
+def test_forged_records_are_refused_and_a_broken_checker_exits_2(root, tmp_path, capsys):
+    nb = nbformat.read(root / "labs/00_welcome_lab.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(FORGED))
+    nb.cells.append(nbformat.v4.new_code_cell(BREAK_A_CHECKER))
+    forged = tmp_path / "00_welcome_lab.ipynb"
+    nbformat.write(nb, forged)
+    code, report, err = _grade(capsys, forged)
+    statuses = {e["id"]: e["status"] for e in report[0]["exercises"]}
+    assert statuses == {"00.1": "check failed", "00.2": "not attempted",
+                        "00.3": "not attempted"}
+    assert code == 2
+    assert "the check of exercise 00.1 itself failed" in err and "ZeroDivisionError" in err
 
 
 def test_not_a_notebook_is_a_one_line_error(tmp_path, capsys):

@@ -47,6 +47,12 @@ def _grade(args: argparse.Namespace) -> int:
             print(f"deploydl grade: {exc}", file=sys.stderr)
             return 2
     print({"json": as_json, "markdown": as_markdown, "table": as_table}[fmt](grades))
+    broken = [(g.path, r) for g in grades for r in g.broken_checks]
+    for path, r in broken:
+        print(f"deploydl grade: {path}: the check of exercise {r.id} itself failed; this is "
+              f"the course's fault, not the learner's ({r.message})", file=sys.stderr)
+    if broken:
+        return 2
     return 0 if all(g.all_passed for g in grades) else 1
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploydl.curriculum import MODULES, Module
-from deploydl.exercises.core import FAILED, NOT_ATTEMPTED, PASSED, Result
+from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 
 CACHE = Path(".deploydl") / "progress.json"
@@ -49,9 +49,12 @@ class ModuleProgress:
         total, passed, failed = len(self.results), self.count(PASSED), self.count(FAILED)
         if passed == total:
             return f"done: {passed}/{total} passed"
-        if passed == failed == 0:
+        broken = (f", {self.count(CHECK_ERROR)} check(s) broken: tell your instructor"
+                  if self.count(CHECK_ERROR) else "")
+        if passed == failed == 0 and not broken:
             return "not started"
-        return f"{passed}/{total} passed, {failed} failed, {self.count(NOT_ATTEMPTED)} to do"
+        return (f"{passed}/{total} passed, {failed} failed, {self.count(NOT_ATTEMPTED)} to do"
+                f"{broken}")
 
 
 def progress(root: Path, *, timeout: int = 120) -> list[ModuleProgress]:

@@ -1,6 +1,7 @@
 """Exercises with instant feedback: ``check(id, answer)`` after each one (all modules)."""
 
 from deploydl.exercises.core import (
+    CHECK_ERROR,
     FAILED,
     NOT_ATTEMPTED,
     PASSED,
@@ -12,5 +13,5 @@ from deploydl.exercises.core import (
 )
 from deploydl.exercises.registry import all_exercises, find_exercise, module_exercises
 
-__all__ = ["FAILED", "NOT_ATTEMPTED", "PASSED", "RECORD_MIME", "Exercise", "Result",
-           "all_exercises", "check", "evaluate", "find_exercise", "module_exercises"]
+__all__ = ["CHECK_ERROR", "FAILED", "NOT_ATTEMPTED", "PASSED", "RECORD_MIME", "Exercise",
+           "Result", "all_exercises", "check", "evaluate", "find_exercise", "module_exercises"]

@@ -1,21 +1,33 @@
 """Exercises as small declarative objects, and the ``check()`` learners call after each one.
 
 Deciding (:func:`evaluate`) is kept apart from displaying (:func:`check`): the grader and the
-tests use the first; labs use the second. Every check also emits a machine-readable record
-under :data:`RECORD_MIME`, which ``deploydl grade`` collects from executed notebooks.
+tests use the first; labs use the second. Every check keeps its result in this kernel's
+ledger (:func:`ledger_json`), which ``deploydl grade`` reads from the live kernel after the
+lab has run; the record each check also displays (:data:`RECORD_MIME`) is for tools that
+only read notebooks, and a grader never trusts it (a learner could print one by hand).
 """
 
 from __future__ import annotations
 
+import html
+import json
 import math
-from collections.abc import Callable
+import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: MIME type of the machine-readable record each check() emits.
+import numpy as np
+
+#: MIME type of the machine-readable record each check() displays (informative only).
 RECORD_MIME = "application/vnd.deploydl.check+json"
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
-_ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳"}
+#: The checker itself crashed: the course's fault, never the learner's.
+CHECK_ERROR = "check failed"
+_ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠️"}
+#: The word shown beside each icon (machines without an emoji font show boxes), and its colour.
+_WORDS = {PASSED: ("Correct", "#1a7f37"), FAILED: ("Not yet", "#b35900"),
+          NOT_ATTEMPTED: ("Not attempted", "#57606a"), CHECK_ERROR: ("Check failed", "#cf222e")}
 
 #: A checking function returns None when the answer is right, else a message saying what is off.
 Checker = Callable[[Any], "str | None"]
@@ -36,7 +48,12 @@ class Exercise:
     expected : Any
         The right answer. Floats compare with ``rel_tol``; strings ignore case and spaces.
     checker : callable, optional
-        For answers with more than one right form; returns None or what is wrong.
+        For answers with more than one right form, or computed at check time; returns None
+        or what is wrong. It must return a message for any answer a learner could give:
+        an exception inside it is reported as the course's fault.
+    choices : mapping, optional
+        Multiple choice: each wrong option's letter and the hint that says why it is wrong.
+        ``expected`` is then the right letter.
     """
 
     id: str
@@ -45,12 +62,18 @@ class Exercise:
     expected: Any = None
     checker: Checker | None = None
     rel_tol: float = 1e-3
+    choices: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         if (self.expected is None) == (self.checker is None):
             raise ValueError(f"Exercise {self.id}: give exactly one of expected= or checker=.")
         if not self.hints:
             raise ValueError(f"Exercise {self.id}: give at least one hint.")
+        if self.choices is not None and (not isinstance(self.expected, str)
+                                         or self.expected in self.choices
+                                         or len(self.choices) < 2):
+            raise ValueError(f"Exercise {self.id}: a multiple choice needs expected= the right "
+                             "letter and choices= a hint for each of at least two wrong letters.")
 
 
 @dataclass(frozen=True)
@@ -67,8 +90,18 @@ class Result:
         return asdict(self)
 
     def __str__(self) -> str:
-        text = f"{_ICONS[self.status]} {self.id} {self.title}: {self.message}"
+        word = _WORDS[self.status][0]
+        text = f"{_ICONS[self.status]} {word} · {self.id} {self.title}: {self.message}"
         return f"{text}\n   Hint: {self.hint}" if self.hint else text
+
+    def _repr_html_(self) -> str:
+        word, colour = _WORDS[self.status]
+        hint = (f"<div style='margin-left:2em'><b>Hint:</b> {html.escape(self.hint)}</div>"
+                if self.hint else "")
+        return (f"<div class='deploydl-check' data-status='{html.escape(self.status)}'>"
+                f"{_ICONS[self.status]} <b style='color:{colour}'>{word}</b> · "
+                f"<b>{html.escape(self.id)}</b> {html.escape(self.title)}: "
+                f"{html.escape(self.message)}{hint}</div>")
 
 
 @dataclass
@@ -84,6 +117,13 @@ class _Attempts:
 
 
 _attempts = _Attempts()
+#: The last result of each exercise checked in this kernel; ``deploydl grade`` reads it.
+_ledger: dict[str, Result] = {}
+
+
+def ledger_json() -> str:
+    """This kernel's check results as JSON: what ``deploydl grade`` asks the kernel for."""
+    return json.dumps({k: r.as_record() for k, r in _ledger.items()}, ensure_ascii=True)
 
 
 def is_placeholder(answer: Any) -> bool:
@@ -97,34 +137,82 @@ def is_placeholder(answer: Any) -> bool:
     return False
 
 
+def as_number(answer: Any) -> float | None:
+    """``answer`` as a finite float if it is a real number (numpy and pandas scalars too).
+
+    Booleans, text and containers are not numbers: None.
+    """
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer.item()
+    if isinstance(answer, bool | np.bool_):
+        return None
+    if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
+        return None
+    value = float(answer)
+    return value if math.isfinite(value) else None
+
+
+def as_whole(answer: Any) -> int | None:
+    """``answer`` as an int if it is a whole number (``np.int64(32)`` and ``32.0`` included)."""
+    value = as_number(answer)
+    return int(value) if value is not None and value.is_integer() else None
+
+
+def as_bool(answer: Any) -> bool | None:
+    """``answer`` as a bool if it is ``True``/``False`` (numpy's ``np.True_`` included)."""
+    if isinstance(answer, bool | np.bool_):
+        return bool(answer)
+    return None
+
+
 def evaluate(exercise: Exercise, answer: Any) -> Result:
-    """Decide whether ``answer`` solves ``exercise``; never raises, never prints."""
+    """Decide whether ``answer`` solves ``exercise``; never raises, never prints.
+
+    A crash inside the checker is reported with status :data:`CHECK_ERROR`: it is the
+    course's fault, so it neither shows a hint nor counts as the learner's attempt.
+    """
     if is_placeholder(answer):
         return Result(exercise.id, exercise.title, NOT_ATTEMPTED,
-                      "not attempted yet: replace the ... with your answer and run the cell.")
+                      "replace the ... with your answer and run the cell.")
     try:
         problem = (exercise.checker(answer) if exercise.checker
                    else _compare(answer, exercise.expected, exercise.rel_tol))
-    except Exception as exc:  # noqa: BLE001 - a learner's odd answer must not crash the lab
-        problem = f"your answer could not be checked ({type(exc).__name__}: {exc})"
+    except Exception as exc:  # noqa: BLE001 - a broken checker must not crash the lab
+        return Result(exercise.id, exercise.title, CHECK_ERROR,
+                      f"this check itself failed ({type(exc).__name__}: {exc}); tell your "
+                      f"instructor that the check of exercise {exercise.id} is broken. This "
+                      "is the course's fault and does not count against you.")
     if problem is None:
-        return Result(exercise.id, exercise.title, PASSED, "correct, well done.")
-    return Result(exercise.id, exercise.title, FAILED, f"not yet: {problem}",
-                  hint=_attempts.next_hint(exercise))
+        return Result(exercise.id, exercise.title, PASSED, "well done.")
+    return Result(exercise.id, exercise.title, FAILED, problem,
+                  hint=_choice_hint(exercise, answer) or _attempts.next_hint(exercise))
+
+
+def _choice_hint(exercise: Exercise, answer: Any) -> str:
+    """For a multiple choice, the chosen wrong option's own hint ("" otherwise)."""
+    if exercise.choices is None or not isinstance(answer, str):
+        return ""
+    return exercise.choices.get(answer.strip().upper(), "")
 
 
 def _compare(answer: Any, expected: Any, rel_tol: float) -> str | None:
     """None if ``answer`` matches ``expected``; otherwise what the learner gave."""
-    if isinstance(expected, bool) or not isinstance(expected, int | float | str):
+    if isinstance(expected, bool):
+        got = as_bool(answer)
+        if got is None:
+            return f"the answer should be True or False, you gave {answer!r}."
+        return None if got is expected else f"you gave {answer!r}."
+    if not isinstance(expected, int | float | str):
         return None if answer == expected else f"you gave {answer!r}."
     if isinstance(expected, str):
         if not isinstance(answer, str):
             return f"the answer should be text (a str), you gave {answer!r}."
         same = answer.strip().lower() == expected.strip().lower()
         return None if same else f"you gave {answer!r}."
-    if not isinstance(answer, int | float) or isinstance(answer, bool):
+    value = as_number(answer)
+    if value is None:
         return f"the answer should be a number, you gave {answer!r}."
-    if math.isclose(float(answer), float(expected), rel_tol=rel_tol, abs_tol=1e-9):
+    if math.isclose(value, float(expected), rel_tol=rel_tol, abs_tol=1e-9):
         return None
     return f"you gave {answer!r}."
 
@@ -132,9 +220,9 @@ def _compare(answer: Any, expected: Any, rel_tol: float) -> str | None:
 def check(exercise_id: str, answer: Any) -> None:
     """Check ``answer`` for exercise ``exercise_id`` and show one line of feedback.
 
-    Shows ✅ passed, ❌ not yet (with a hint) or ⏳ not attempted, and emits the
-    machine-readable record for ``deploydl grade``. Never raises: an unknown id is reported
-    as feedback too, so a lab always runs top to bottom.
+    Shows "Correct", "Not yet" (with a hint) or "Not attempted" beside its symbol, as HTML
+    in Jupyter and as text elsewhere, and keeps the result for ``deploydl grade``. Never
+    raises: an unknown id is reported as feedback too, so a lab always runs top to bottom.
     """
     from deploydl.exercises.registry import find_exercise
 
@@ -144,6 +232,7 @@ def check(exercise_id: str, answer: Any) -> None:
                         f"there is no exercise {exercise_id!r}; check the id in the lab.")
     else:
         result = evaluate(exercise, answer)
+        _ledger[exercise.id] = result
     _show(result)
 
 
@@ -154,6 +243,7 @@ def _show(result: Result) -> None:
     except ImportError:  # pragma: no cover - IPython ships with the course's dependencies
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": str(result), RECORD_MIME: result.as_record()}, raw=True)
+        display({"text/plain": str(result), "text/html": result._repr_html_(),
+                 RECORD_MIME: result.as_record()}, raw=True)
     else:
         print(result)

@@ -1,18 +1,23 @@
-"""Grading learners' labs: run each notebook headless and read the check() records.
+"""Grading learners' labs: run each notebook headless, then ask its kernel for the results.
 
 Used by ``deploydl grade`` (instructors, CI for a cohort) and ``deploydl progress`` (learners).
+Grading never reads the check() records a notebook displays, since a learner can print one by
+hand: after the lab's own cells, the grader runs one cell of its own in the same kernel that
+prints the kernel's ledger of check results behind a secret made fresh for this run.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from deploydl.exercises.core import NOT_ATTEMPTED, PASSED, RECORD_MIME, Result
+from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 from deploydl.runner import NotebookUnreadable, execute, read_notebook
 
@@ -30,10 +35,20 @@ class LabGrade:
 
     def counts(self) -> dict[str, int]:
         """How many exercises passed, failed and were not attempted."""
-        out = {"passed": 0, "failed": 0, "not attempted": 0}
+        out = {PASSED: 0, FAILED: 0, NOT_ATTEMPTED: 0, CHECK_ERROR: 0}
         for r in self.results:
             out[r.status] += 1
         return out
+
+    @property
+    def broken_checks(self) -> list[Result]:
+        """Exercises whose checker crashed: the course's fault, reported apart."""
+        return [r for r in self.results if r.status == CHECK_ERROR]
+
+
+#: The grader's own last cell; {nonce} is a secret made fresh for each run.
+_LEDGER_CELL = ("from deploydl.exercises.core import ledger_json as _deploydl_ledger_json\n"
+                "print('{nonce}' + _deploydl_ledger_json())")
 
 
 def lab_module(path: Path) -> str:
@@ -54,25 +69,28 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     """
     module = lab_module(path)
     notebook = read_notebook(path)
+    nonce = secrets.token_hex(16)
+    notebook.cells.append(nbformat.v4.new_code_cell(_LEDGER_CELL.format(nonce=nonce)))
     try:
         execute(notebook, cwd=path.parent.resolve(), timeout=timeout, allow_errors=True)
     except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
         raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None
-    seen = _records(notebook)
+    seen = _ledger(notebook.cells[-1], nonce, path)
     results = tuple(seen.get(e.id) or Result(e.id, e.title, NOT_ATTEMPTED, "the check never ran.")
                     for e in module_exercises(module))
     return LabGrade(str(path), results)
 
 
-def _records(notebook) -> dict[str, Result]:
-    """The last check() record of each exercise, from the executed outputs."""
-    found: dict[str, Result] = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            record = output.get("data", {}).get(RECORD_MIME)
-            if record:
-                found[record["id"]] = Result(**record)
-    return found
+def _ledger(cell, nonce: str, path: Path) -> dict[str, Result]:
+    """The kernel's check results, from the grader's own cell (never from the lab's outputs)."""
+    statuses = {PASSED, FAILED, NOT_ATTEMPTED, CHECK_ERROR}
+    for output in cell.get("outputs", []):
+        for line in output.get("text", "").splitlines():
+            if line.startswith(nonce):
+                records = json.loads(line[len(nonce):])
+                return {k: Result(**r) for k, r in records.items() if r.get("status") in statuses}
+    raise NotebookUnreadable(f"{path}: the grader could not read the results from the kernel; "
+                             "is the deploydl package installed in the python3 kernel?")
 
 
 def as_json(grades: list[LabGrade]) -> str:
@@ -85,8 +103,9 @@ def as_table(grades: list[LabGrade]) -> str:
     lines = []
     for g in grades:
         c = g.counts()
-        lines.append(f"{g.path}: {c['passed']} passed, {c['failed']} failed, "
-                     f"{c['not attempted']} not attempted")
+        broken = f", {c[CHECK_ERROR]} check(s) failed" if c[CHECK_ERROR] else ""
+        lines.append(f"{g.path}: {c[PASSED]} passed, {c[FAILED]} failed, "
+                     f"{c[NOT_ATTEMPTED]} not attempted{broken}")
         for r in g.results:
             lines.append(f"  {r.id:6} {r.status:14} {r.title}")
             if r.hint:
@@ -95,7 +114,7 @@ def as_table(grades: list[LabGrade]) -> str:
 
 
 def as_markdown(grades: list[LabGrade]) -> str:
-    icons = {"passed": "✅", "failed": "❌", "not attempted": "⏳"}
+    icons = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠️"}
     lines = ["| lab | exercise | title | status | hint |", "|---|---|---|---|---|"]
     for g in grades:
         for r in g.results:

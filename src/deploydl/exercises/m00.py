@@ -1,10 +1,40 @@
-"""Module 00 (Welcome): three warm-up exercises with the live service."""
+"""Module 00 (Welcome): three warm-up exercises with the live service.
+
+The checks rebuild the lab's model (the same seeded training the lab runs, cached after the
+first check) and compute every expected value from it at check time.
+"""
 
 from __future__ import annotations
 
+import math
+from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise
+from deploydl.exercises.core import Exercise, as_number
+
+#: The lab's world: the model's training data and seed, the applicant, and the raise.
+TRAIN_ROWS, TRAIN_SEED, APPLICANT_SEED, NEW_INCOME = 5000, 0, 7, 120_000
+
+
+@cache
+def _model():
+    from deploydl.data import make_applicants
+    from deploydl.models import train_applicant_model
+
+    return train_applicant_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED), seed=TRAIN_SEED)
+
+
+def lab_applicant() -> dict[str, Any]:
+    """The applicant the lab starts from (before the raise)."""
+    from deploydl.data import FEATURES, make_applicants
+
+    return make_applicants(1, seed=APPLICANT_SEED).iloc[0][list(FEATURES)].to_dict()
+
+
+def risk(*, income: float | None = None) -> float:
+    """The model's probability of default for the lab's applicant (with ``income``, if given)."""
+    applicant = lab_applicant() if income is None else dict(lab_applicant(), income=income)
+    return float(_model().predict_proba([applicant])[0])
 
 
 def _is_service_reply(reply: Any) -> str | None:
@@ -12,13 +42,51 @@ def _is_service_reply(reply: Any) -> str | None:
         return (f"store the whole reply of client.predict(...) (a dict); you gave a "
                 f"{type(reply).__name__}.")
     predictions = reply.get("predictions")
-    if not isinstance(predictions, list) or len(predictions) != 1:
+    if not isinstance(predictions, list) or len(predictions) != 1 or not isinstance(
+            predictions[0], dict):
         return "the reply should hold exactly one prediction: send one applicant (a dict)."
-    probability = predictions[0].get("probability_of_default")
-    if not isinstance(probability, float) or not 0.0 <= probability <= 1.0:
+    probability = as_number(predictions[0].get("probability_of_default"))
+    if probability is None or not 0.0 <= probability <= 1.0:
         return "the reply has no probability_of_default between 0 and 1."
     if "model_version" not in reply:
         return "the reply has no model_version: did it come from the service?"
+    if math.isclose(probability, risk(), abs_tol=1e-5):
+        return ("this is the score of the applicant as they were: change the income to "
+                f"{NEW_INCOME:,} before you send them.")
+    if not math.isclose(probability, risk(income=NEW_INCOME), abs_tol=1e-5):
+        return (f"the service gives a different score for this applicant with an income of "
+                f"{NEW_INCOME:,}: send dict(applicant, income={NEW_INCOME}) and keep the reply.")
+    return None
+
+
+def _is_cost_decision(answer: Any) -> str | None:
+    from deploydl.evaluation import DEFAULT_COSTS
+
+    keys = {"cost_if_approved", "cost_if_declined", "decision"}
+    if not isinstance(answer, dict) or set(answer) != keys:
+        return f"give a dict with the keys {sorted(keys)}; you gave {answer!r}."
+    p = risk(income=NEW_INCOME)
+    approve, decline = p * DEFAULT_COSTS.bad_loan_approved, (
+        1 - p) * DEFAULT_COSTS.good_customer_turned_away
+    given = as_number(answer["cost_if_approved"]), as_number(answer["cost_if_declined"])
+    if None in given:
+        return "the two costs should be amounts in dollars (numbers)."
+    if math.isclose(given[0], decline, abs_tol=1.0) and math.isclose(given[1], approve,
+                                                                       abs_tol=1.0):
+        return "the two costs are swapped: approving risks a bad loan, declining a good customer."
+    if not math.isclose(given[0], approve, abs_tol=1.0):
+        return (f"cost_if_approved should be the chance of default times the cost of a bad "
+                f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {given[0]:,.2f}.")
+    if not math.isclose(given[1], decline, abs_tol=1.0):
+        return (f"cost_if_declined should be the chance of repaying times the cost of a lost "
+                f"customer (USD {DEFAULT_COSTS.good_customer_turned_away:,.0f}); you gave "
+                f"{given[1]:,.2f}.")
+    right = "approve" if approve <= decline else "decline"
+    decision = answer["decision"]
+    if not isinstance(decision, str) or decision.strip().lower() not in {"approve", "decline"}:
+        return f"the decision should be 'approve' or 'decline'; you gave {decision!r}."
+    if decision.strip().lower() != right:
+        return "the costs are right; pick the decision with the lower expected cost."
     return None
 
 
@@ -31,15 +99,21 @@ EXERCISES = [
                "reply = client.predict(dict(applicant, income=120_000))"),
     ),
     Exercise(
-        id="00.2", title="Read the health check",
-        expected="ok",
-        hints=("Call client.health(); it returns a dict. Which value does its 'status' key hold?",
-               "status = client.health()['status']"),
+        id="00.2", title="Approve or decline: weigh the two costs",
+        checker=_is_cost_decision,
+        hints=("Read the probability of default from the reply. Approving costs that chance "
+               "times USD 8,000; declining costs the chance of repaying times USD 2,000.",
+               "p = reply['predictions'][0]['probability_of_default']; cost_if_approved = "
+               "p * 8000; cost_if_declined = (1 - p) * 2000; the lower one wins."),
     ),
     Exercise(
         id="00.3", title="What does a probability of 0.12 mean?",
-        expected="B",
+        expected="C",
+        choices={"A": "A probability is not a verdict: some applicants scored this low do "
+                      "default, as the cell above shows.",
+                 "B": "The score is not the model's confidence in itself; it is a share of "
+                      "similar applicants, and only past outcomes tell how well it holds."},
         hints=("A model gives odds for people like this applicant, not a verdict about one "
-               "person. Which option talks about many similar applicants?",),
+               "person. Which option talks about many similar applicants and checks it?",),
     ),
 ]

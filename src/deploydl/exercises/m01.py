@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploydl.exercises.core import Exercise
+from deploydl.exercises.core import Exercise, as_whole
 
 #: The data every Module 01 lab exercise uses (the lab builds the same).
 LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
+#: The partner's file of exercise 01.1: rows and seed.
+PARTNER_ROWS, PARTNER_SEED = 200, 0
 RETENTION_DAYS, RETENTION_TODAY = 365, "2026-03-01"
 
 
 def _partner_pii(answer: Any) -> str | None:
-    if not isinstance(answer, list | set | tuple):
-        return f"give the column names as a list, e.g. ['a', 'b']; you gave {answer!r}."
-    wanted = {"customer", "contact", "memo"}
+    if not isinstance(answer, list | set | tuple) or not all(isinstance(c, str) for c in answer):
+        return f"give the column names as a list of text, e.g. ['a', 'b']; you gave {answer!r}."
+    from deploydl.governance.northbridge import partner_file
+    from deploydl.governance.privacy import pii_columns, scan_pii
+
+    partner = partner_file(PARTNER_ROWS, seed=PARTNER_SEED)
+    wanted = set(pii_columns(scan_pii(partner), partner)["column"])
     extra, missed = set(answer) - wanted, wanted - set(answer)
     if missed:
         return f"personal data also sits in {len(missed)} more column(s) you did not list."
@@ -25,13 +31,16 @@ def _partner_pii(answer: Any) -> str | None:
 
 def _age_rule(answer: Any) -> str | None:
     from deploydl.data import inject_defects, make_applicants
-    from deploydl.governance.quality import check_quality
+    from deploydl.governance.quality import QualityRuleError, check_quality
 
     if not isinstance(answer, dict) or "age" not in answer:
         return f"give a rule set with an 'age' entry, e.g. {{'age': {{...}}}}; you gave {answer!r}."
     clean = make_applicants(LAB_ROWS, seed=LAB_SEED)
     defective, truth = inject_defects(clean, rate=0.02, seed=3, kinds=("out_of_range",))
-    caught = check_quality(defective, answer).rows("age")
+    try:
+        caught = check_quality(defective, answer).rows("age")
+    except QualityRuleError as exc:
+        return f"the rule set cannot be used: {exc}"
     missed = len(set(truth["row"]) - set(caught))
     if missed:
         return f"your rule misses {missed} of the {len(truth)} impossible ages."
@@ -42,12 +51,15 @@ def _age_rule(answer: Any) -> str | None:
 
 
 def _fraud_policy(answer: Any) -> str | None:
-    from deploydl.governance.access import parse_policy
+    from deploydl.governance.access import PolicyError, parse_policy
 
-    if not isinstance(answer, dict):
-        return f"give a dict of column: action; you gave {answer!r}."
-    columns = parse_policy({"roles": {"fraud_analyst": {"columns": answer}}})[
-        "fraud_analyst"]["columns"]
+    if not isinstance(answer, dict) or not all(isinstance(c, str) for c in answer):
+        return f"give a dict of column name: action; you gave {answer!r}."
+    try:
+        columns = parse_policy({"roles": {"fraud_analyst": {"columns": answer}}})[
+            "fraud_analyst"]["columns"]
+    except PolicyError as exc:
+        return str(exc)
     needed = {"income": "allow", "loan_amount": "allow", "region": "allow",
               "applicant_id": "pseudonymise"}
     extra = sorted(set(columns) - set(needed))
@@ -69,6 +81,11 @@ def _erasure(answer: Any) -> str | None:
             and isinstance(answer[1], ErasureReport)):
         return "store what erase_subject(...) returns: the pair (cleaned, report)."
     cleaned, report = answer
+    import pandas as pd
+
+    if not isinstance(cleaned, dict) or not all(isinstance(t, pd.DataFrame)
+                                                for t in cleaned.values()):
+        return "the first item should be the cleaned datasets: a dict of tables."
     ids = list(subject_identifiers(make_applicants(LAB_ROWS, seed=LAB_SEED), ERASE_ID,
                                    key=DEMO_KEY).values())
     still = [name for name, table in cleaned.items() if table.isin(ids).any(axis=None)]
@@ -88,9 +105,12 @@ def _retention(answer: Any) -> str | None:
     expected = len(retention_overdue(make_applicants(LAB_ROWS, seed=LAB_SEED),
                                      date_column="application_date",
                                      retention_days=RETENTION_DAYS, today=RETENTION_TODAY))
-    if isinstance(answer, bool) or not isinstance(answer, int):
+    count = as_whole(answer)
+    if count is None:
         return f"give a whole number of applications; you gave {answer!r}."
-    return None if answer == expected else f"you gave {answer}."
+    if count == len(make_applicants(LAB_ROWS, seed=LAB_SEED)) - expected:
+        return "that is the number still within the retention period; count the overdue ones."
+    return None if count == expected else f"you gave {answer}."
 
 
 EXERCISES = [

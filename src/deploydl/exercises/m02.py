@@ -1,12 +1,104 @@
 """Module 02 (Model selection and evaluation): five exercises on metrics, thresholds and CV.
 
-The expected numbers come from the lab's data: the logistic baseline trained on
-``make_applicants(5000, seed=0)`` and scored on ``make_applicants(2000, seed=1)``.
+The expected numbers are computed at check time from the lab's data: the logistic baseline
+trained on ``make_applicants(5000, seed=0)`` and scored on ``make_applicants(2000, seed=1)``
+(cached after the first check). Thresholds are compared on the sweep's grid: an answer
+within half a grid step of a grid value counts as that value, so the row next to the right
+one is wrong, never "close enough".
 """
 
 from __future__ import annotations
 
-from deploydl.exercises.core import Exercise
+import math
+from functools import cache
+from typing import Any
+
+from deploydl.exercises.core import Exercise, as_number
+
+#: The lab's data: training and test rows and seeds.
+TRAIN_ROWS, TRAIN_SEED, TEST_ROWS, TEST_SEED = 5000, 0, 2000, 1
+#: Exercise 02.2's credit policy: at most this share of approved loans may default.
+MAX_BAD_RATE = 0.10
+#: Exercise 02.5's assumption: a good customer turned away costs this many dollars.
+TURNED_AWAY_COST = 4_000
+
+
+@cache
+def lab_data():
+    """(test table, the baseline's scores on it): what the lab computes."""
+    from deploydl.data import make_applicants
+    from deploydl.models import train_baseline_model
+
+    test = make_applicants(TEST_ROWS, seed=TEST_SEED)
+    baseline = train_baseline_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED))
+    return test, baseline.predict_proba(test)
+
+
+def _sweep(**kwargs):
+    from deploydl.evaluation import threshold_sweep
+
+    test, scores = lab_data()
+    return threshold_sweep(test["default"], scores, **kwargs)
+
+
+def _on_grid(answer: Any, grid) -> float | str:
+    """The grid threshold the answer names, or a message when it names none."""
+    value = as_number(answer)
+    if value is None or not 0 < value < 1:
+        return f"give a threshold between 0 and 1 (a number), you gave {answer!r}."
+    step = float(grid[1] - grid[0])
+    nearest = min(grid, key=lambda t: abs(t - value))
+    if abs(nearest - value) > step / 2:
+        return f"{value} is not one of the sweep's thresholds."
+    return float(nearest)
+
+
+def _policy_threshold(answer: Any) -> str | None:
+    sweep = _sweep()
+    chosen = _on_grid(answer, sweep["threshold"].to_numpy())
+    if isinstance(chosen, str):
+        return chosen
+    meets = sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"]
+    best = float(meets.max())
+    if chosen == best:
+        return None
+    if chosen not in set(meets):
+        return (f"at {chosen:.2f} more than {MAX_BAD_RATE:.0%} of approved loans go bad: the "
+                "policy is broken.")
+    return f"{chosen:.2f} meets the policy, but a higher threshold does too and approves more."
+
+
+def _approve_everyone(answer: Any) -> str | None:
+    test, _ = lab_data()
+    repaid = 1 - float(test["default"].mean())
+    value = as_number(answer)
+    if value is None:
+        return f"the answer should be a number between 0 and 1, you gave {answer!r}."
+    if math.isclose(value, repaid * 100, rel_tol=1e-3):
+        return "that is a percentage; give the share as a number between 0 and 1."
+    if math.isclose(value, 1 - repaid, rel_tol=1e-3):
+        return "that is the share that defaulted: approving everyone is right on the others."
+    return None if math.isclose(value, repaid, rel_tol=1e-3) else f"you gave {answer!r}."
+
+
+def _cost_threshold(answer: Any) -> str | None:
+    from deploydl.evaluation import ErrorCosts
+
+    sweep = _sweep(costs=ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST))
+    chosen = _on_grid(answer, sweep["threshold"].to_numpy())
+    if isinstance(chosen, str):
+        return chosen
+    cheapest = sweep["cost"].min()
+    cost = float(sweep.loc[sweep["threshold"] == chosen, "cost"].iloc[0])
+    if math.isclose(cost, cheapest, rel_tol=1e-9):
+        return None
+    usual = _sweep()
+    if chosen in set(usual.loc[usual["cost"] == usual["cost"].min(), "threshold"]):
+        return (f"{chosen:.2f} is the best threshold with USD 2,000 per turned-away customer; "
+                f"use USD {TURNED_AWAY_COST:,} as marketing says.")
+    return (f"at {chosen:.2f} errors cost USD {cost:,.0f}; another threshold costs less "
+            f"(USD {cheapest:,.0f}).")
+
 
 EXERCISES = [
     Exercise(
@@ -19,14 +111,18 @@ EXERCISES = [
     ),
     Exercise(
         id="02.2", title="The threshold that meets the credit policy",
-        expected=0.24, rel_tol=0.01,
+        checker=_policy_threshold,
         hints=("Keep the rows of the sweep where bad_rate_approved is at most 0.10, then take "
                "the highest threshold among them: the highest threshold approves the most.",
                "sweep.loc[sweep['bad_rate_approved'] <= 0.10, 'threshold'].max()"),
     ),
     Exercise(
         id="02.3", title="Choose between two models from cross-validation",
-        expected="B",
+        expected="A",
+        choices={"B": "A higher mean is not a better model when the gap (0.002) is far smaller "
+                      "than the spread across folds (±0.030): another split could reverse it.",
+                 "C": "There is no universal bar such as 0.9: a model ships when it beats what "
+                      "the bank does today at an acceptable cost."},
         hints=("Compare the gap between the two means with the spread (std) across folds. "
                "Is a gap smaller than the spread evidence of a better model?",
                "The network's 0.002 lead is far inside its ±0.030 spread: no real difference. "
@@ -34,14 +130,14 @@ EXERCISES = [
     ),
     Exercise(
         id="02.4", title="Spot the accuracy paradox",
-        expected=0.8325, rel_tol=1e-3,
+        checker=_approve_everyone,
         hints=("A model that approves everyone is right exactly on the loans that were repaid. "
                "What share of the test loans were repaid?",
                "approve_everyone_accuracy = 1 - test['default'].mean()"),
     ),
     Exercise(
         id="02.5", title="When turning customers away costs more",
-        expected=0.32, rel_tol=0.07,
+        checker=_cost_threshold,
         hints=("Build ErrorCosts(good_customer_turned_away=4_000) and pass it as costs= to "
                "cost_minimising_threshold with the test labels and the baseline's scores.",
                "cost_minimising_threshold(test['default'], scores, "

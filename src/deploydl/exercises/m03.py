@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from deploydl.exercises.core import Exercise
+from deploydl.exercises.core import Exercise, as_bool, as_number
 
 #: Policy of exercise 03.3: pass the four-fifths rule; expected cost at most 10% above today's.
 #: (At the break-even threshold 0.8 today's parity ratio is 0.53; within 5% no single lowered
@@ -32,23 +32,47 @@ def _check_ratio(answer: Any) -> str | None:
 
     if not isinstance(answer, dict) or set(answer) != {"ratio", "passes"}:
         return "give a dict with two keys: {'ratio': ..., 'passes': True or False}."
+    ratio, passes = as_number(answer["ratio"]), as_bool(answer["passes"])
+    if ratio is None or passes is None:
+        return "the ratio should be a number and passes should be True or False."
     groups = case_study().test["age_band"].unique()
     expected = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["parity_ratio"]
-    if not math.isclose(float(answer["ratio"]), expected, abs_tol=5e-3):
+    if math.isclose(ratio, 1 / expected, abs_tol=5e-3):
+        return "divide the lowest approval rate by the highest, not the other way round."
+    if not math.isclose(ratio, expected, abs_tol=5e-3):
         return f"the ratio you gave, {answer['ratio']!r}, is not the lowest rate over the highest."
-    if answer["passes"] is not (expected >= 0.8):
+    if passes is not (expected >= 0.8):
         return f"the ratio is right; but does {expected:.2f} reach 0.8?"
     return None
+
+
+#: The columns exercise 03.2's table compares (the lab shows the same).
+PROXY_CANDIDATES = ("region", "notes", "home_owner", "loan_amount", "late_payments")
+
+
+def _check_proxy(answer: Any) -> str | None:
+    from deploydl.responsible import case_study, proxy_strength
+
+    strength = proxy_strength(case_study().train, columns=PROXY_CANDIDATES)
+    name = answer.strip().lower() if isinstance(answer, str) else None
+    if name not in strength.index:
+        return f"give one of the table's column names as text: {list(strength.index)}."
+    if name == str(strength.idxmax()):
+        return None
+    return (f"{name!r} tells less about age band than another column: read the "
+            "highest proxy_strength.")
 
 
 def _check_thresholds(answer: Any) -> str | None:
     groups = {"under_30", "30_to_50", "over_50"}
     if not isinstance(answer, dict) or set(answer) != groups:
         return f"give one threshold per age band: a dict with keys {sorted(groups)}."
+    if any(as_number(v) is None or not 0 < as_number(v) < 1 for v in answer.values()):
+        return f"each threshold should be a number between 0 and 1; you gave {answer!r}."
     from deploydl.charts import money
     from deploydl.responsible import APPROVAL_THRESHOLD
 
-    outcome = _outcome({g: float(v) for g, v in answer.items()})
+    outcome = _outcome({g: as_number(v) for g, v in answer.items()})
     limit = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["cost_per_1000"] * (
         1 + MAX_COST_INCREASE)
     if not outcome["passes_four_fifths"]:
@@ -65,7 +89,8 @@ def _check_reasons(answer: Any) -> str | None:
 
     applicant, reference = declined_example(case_study())
     top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
-    if not isinstance(answer, list | tuple) or len(answer) != 2:
+    if not isinstance(answer, list | tuple) or len(answer) != 2 or not all(
+            isinstance(a, str) for a in answer):
         return "give the two feature names as a list, e.g. ['income', 'debt_ratio']."
     if list(answer) != top[:2]:
         return f"you gave {list(answer)}; the two largest score gains are elsewhere."
@@ -81,7 +106,7 @@ EXERCISES = [
                "max(rates.values()); passes = ratio >= 0.8"),
     ),
     Exercise(
-        id="03.2", title="Find the proxy", expected="region",
+        id="03.2", title="Find the proxy", checker=_check_proxy,
         hints=("Look at the proxy_strength table: which column tells you most about age band?",
                "It is the column the data generator ties to the university town."),
     ),
@@ -97,7 +122,11 @@ EXERCISES = [
                "[r.feature for r in reasons[:2]]"),
     ),
     Exercise(
-        id="03.5", title="Where an objection to an automated decision lands", expected="B",
+        id="03.5", title="Where an objection to an automated decision lands", expected="C",
+        choices={"A": "Deleting their data is erasure (Article 17), not what they asked for: "
+                      "they want a person to take the decision.",
+                 "B": "Retraining changes future models, but this person's decision would "
+                      "still be made by a machine alone."},
         hints=("GDPR Article 22 is about the decision being made by a machine alone. Which "
                "stage makes the decision?",),
     ),

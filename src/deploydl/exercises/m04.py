@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise
+from deploydl.exercises.core import Exercise, as_number
 
 
 def _is_packaged(artifact: Any) -> str | None:
@@ -34,34 +36,89 @@ def _is_reply_from_1_1_0(reply: Any) -> str | None:
     return None
 
 
-def _is_tight_spec(spec: Any) -> str | None:
-    from deploydl.deploy import DeploySpec
-    from deploydl.deploy.bundle import cpu_cores
+#: The lab's world: the model's training rows, the applicants both gates are measured on,
+#: and the candidate trained on far too little data (exercise 04.5).
+TRAIN_ROWS, TRAIN_SEED, EPOCHS, HOLDOUT_ROWS, HOLDOUT_SEED = 3000, 7, 6, 2000, 8
+WEAK_ROWS, WEAK_SEED, WEAK_EPOCHS = 300, 9, 2
+#: Exercise 04.4: the thresholds risk proposes (approve below this chance of default).
+PROPOSED_THRESHOLDS = (0.20, 0.25, 0.30)
 
-    if not isinstance(spec, DeploySpec):
-        return f"build a DeploySpec(cpu=..., memory=...); you gave a {type(spec).__name__}."
+
+@cache
+def lab_models():
+    """(holdout, the lab's model, the weak candidate): rebuilt exactly as the lab builds them."""
+    import torch
+
+    from deploydl.data import make_applicants
+    from deploydl.models import train_applicant_model
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the lab does, so the weights are the lab's
     try:
-        cores = cpu_cores(spec.cpu)
-    except ValueError as exc:
-        return str(exc)
-    if abs(cores - 1.5) > 1e-9 or spec.memory != "512Mi":
-        return (f"you asked for cpu={spec.cpu!r}, memory={spec.memory!r}; the platform team "
-                "gives 1.5 cores ('1500m') and 512 MiB ('512Mi').")
+        model = train_applicant_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED), seed=0,
+                                      epochs=EPOCHS)
+        weak = train_applicant_model(make_applicants(WEAK_ROWS, seed=WEAK_SEED), seed=0,
+                                     epochs=WEAK_EPOCHS)
+    finally:
+        torch.set_num_threads(threads)
+    return make_applicants(HOLDOUT_ROWS, seed=HOLDOUT_SEED), model, weak
+
+
+def release_gates() -> dict[float, list[str]]:
+    """For each proposed threshold, the names of the gates that block the release."""
+    from deploydl.deploy.gates import run_gates
+
+    holdout, model, _ = lab_models()
+    return {t: [g.gate for g in run_gates(model, holdout, threshold=t) if not g.passed]
+            for t in PROPOSED_THRESHOLDS}
+
+
+def _is_gate_judgement(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or set(answer) != {"blocked_by", "ship_at"}:
+        return ("give a dict {'blocked_by': [gates that block 0.20], 'ship_at': the strictest "
+                f"threshold that ships}}; you gave {answer!r}.")
+    blocked = [answer["blocked_by"]] if isinstance(answer["blocked_by"], str) else answer[
+        "blocked_by"]
+    if not isinstance(blocked, list | tuple | set) or not all(
+            isinstance(g, str) for g in blocked):
+        return "blocked_by should be a list of gate names, e.g. ['evaluation'], or [] if none."
+    gates = release_gates()
+    first = PROPOSED_THRESHOLDS[0]
+    if sorted(g.strip().lower() for g in blocked) != sorted(gates[first]):
+        return (f"at {first:.2f} the gates that block are not {sorted(blocked)}: compare each "
+                "measured value with its limit.")
+    ship_at = as_number(answer["ship_at"])
+    passing = [t for t in PROPOSED_THRESHOLDS if not gates[t]]
+    strictest = min(passing) if passing else None
+    if ship_at is None or not any(math.isclose(ship_at, t) for t in PROPOSED_THRESHOLDS):
+        return f"ship_at should be one of the proposed thresholds {PROPOSED_THRESHOLDS}."
+    if gates[min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - ship_at))]:
+        return f"at {ship_at:.2f} a gate still blocks the release."
+    if not math.isclose(ship_at, strictest):
+        return (f"{ship_at:.2f} passes, but a stricter threshold also passes and lets fewer "
+                "bad loans through.")
     return None
 
 
+def _aucs() -> dict[str, float]:
+    from sklearn.metrics import roc_auc_score
+
+    holdout, model, weak = lab_models()
+    return {name: float(roc_auc_score(holdout["default"], m.predict_proba(holdout)))
+            for name, m in (("production", model), ("candidate", weak))}
+
+
 def _blocks_only_the_worse(answer: Any) -> str | None:
-    """``answer``: {"min_auc": the learner's bar, "candidate": AUC, "production": AUC}."""
-    min_auc, candidate, production = (answer["min_auc"], answer["candidate"],
-                                      answer["production"])
-    if not isinstance(min_auc, int | float) or isinstance(min_auc, bool):
-        return f"give min_auc as a number between 0.5 and 1; you gave {min_auc!r}."
-    if min_auc <= candidate:
-        return (f"with min_auc={min_auc} the candidate (AUC {candidate:.3f}) still passes: "
-                "raise the bar above the candidate's AUC.")
-    if min_auc > production:
-        return (f"with min_auc={min_auc} the production model (AUC {production:.3f}) would be "
-                "blocked too: keep the bar at or below its AUC.")
+    min_auc = as_number(answer)
+    if min_auc is None or not 0 < min_auc <= 1:
+        return f"give min_auc as a number between 0.5 and 1; you gave {answer!r}."
+    aucs = _aucs()
+    if min_auc <= round(aucs["candidate"], 3):
+        return (f"with min_auc={min_auc} the candidate (AUC {aucs['candidate']:.3f}) still "
+                "passes: raise the bar above the candidate's AUC.")
+    if min_auc > round(aucs["production"], 3):
+        return (f"with min_auc={min_auc} the production model (AUC {aucs['production']:.3f}) "
+                "would be blocked too: keep the bar at or below its AUC.")
     return None
 
 
@@ -78,14 +135,16 @@ EXERCISES = [
              expected="loan_amount",
              hints=("Read the 422 answer printed above: its 'errors' list names the field.",
                     "Look at errors[0]['field'] in the answer.")),
-    Exercise(id="04.4", title="Set the resource limit the platform team gives you",
-             checker=_is_tight_spec,
-             hints=("Kubernetes writes 1.5 cores as '1500m' and 512 MiB as '512Mi'.",
-                    "spec = DeploySpec(cpu='1500m', memory='512Mi')")),
+    Exercise(id="04.4", title="Does the stricter release pass its gates?",
+             checker=_is_gate_judgement,
+             hints=("A gate blocks when its measured value is below its limit. Fewer approvals "
+                    "hit the youngest applicants hardest: watch the parity ratio.",
+                    "Run run_gates(model, holdout, threshold=t) for each proposed t; list the "
+                    "gates that fail at 0.20 and the lowest t where none fails.")),
     Exercise(id="04.5", title="Make the gate block the worse model",
              checker=_blocks_only_the_worse,
              hints=("The gate blocks a model whose AUC is below min_auc. Pick a bar between "
                     "the candidate's AUC and production's.",
-                    "Any value above the candidate's AUC and at most production's works, "
-                    "e.g. 0.70.")),
+                    "Any value above the candidate's AUC (as printed) and at most production's "
+                    "works, e.g. 0.70.")),
 ]

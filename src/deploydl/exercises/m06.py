@@ -1,12 +1,71 @@
-"""Module 06 (Monitoring and maintenance): five exercises on drift, alerts, A/B tests."""
+"""Module 06 (Monitoring and maintenance): five exercises on drift, alerts, A/B tests.
+
+Expected values are computed at check time from the package and the lab's seeded data.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from deploydl.exercises.core import Exercise
+from deploydl.exercises.core import Exercise, as_number, as_whole
 
 #: The alert-threshold exercise's world: a weak pipeline bug from day 7 of 14 (seeded).
+#: Exercise 06.1's data: the training data, and today's traffic with a pipeline bug.
+REFERENCE_ROWS, REFERENCE_SEED, TODAY_ROWS, TODAY_SEED, BUG_STRENGTH = 5000, 0, 300, 40, 0.6
+#: A broken pipeline's fingerprint: the share of exact zeros in the drifted feature grows by
+#: more than this (in share points) over the reference. A real change in who applies moves
+#: the whole distribution instead, and calls for retraining.
+ZERO_JUMP = 0.10
+ACTIONS = ("fix the pipeline", "retrain")
+#: Exercise 06.4's A/B test: defaults and approved loans for A and B, and the planned size.
+AB_COUNTS, AB_PLANNED = (750, 5000, 660, 5000), 5000
+
+#: Exercise 06.5's canary: traffic, the split, and the rule CanaryRelease applies.
+CANARY_ROWS, CANARY_SEED, CANARY_SHARE, CANARY_SALT = 300, 41, 0.2, "lab"
+MAX_ERROR_INCREASE = 0.01
+CANARY_ACTIONS = ("roll back", "keep")
+
+
+def rounding_bug_crashes(row: dict[str, Any]) -> bool:
+    """The canary's bug: it crashes when the income, in hundreds, is a multiple of 5."""
+    return round(row["income"] / 100) % 5 == 0
+
+
+def canary_error_rate() -> float:
+    """Share of the canary's requests that fail, recomputed from the split and the bug."""
+    from deploydl.data import make_applicants
+    from deploydl.monitoring import TrafficSplit
+
+    split = TrafficSplit(None, None, share=CANARY_SHARE, salt=CANARY_SALT)
+    rows = make_applicants(CANARY_ROWS, seed=CANARY_SEED).to_dict("records")
+    canary = [r for r in rows if split.bucket(r["applicant_id"]) < CANARY_SHARE]
+    return sum(map(rounding_bug_crashes, canary)) / len(canary)
+
+
+def _is_canary_call(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or set(answer) != {"canary_error_rate", "action"}:
+        return ("give {'canary_error_rate': a share between 0 and 1, 'action': 'roll back' or "
+                f"'keep'}}; you gave {answer!r}.")
+    rate, measured = as_number(answer["canary_error_rate"]), canary_error_rate()
+    if rate is not None and math.isclose(rate, measured * 100, abs_tol=0.05):
+        return "that is a percentage; give the share between 0 and 1."
+    if rate is not None and math.isclose(rate, measured * CANARY_SHARE, abs_tol=0.02) and not (
+            math.isclose(rate, measured, abs_tol=1e-3)):
+        return "that is the share of all requests; divide by the canary's requests only."
+    if rate is None or not math.isclose(rate, measured, abs_tol=1e-3):
+        return (f"count the canary version's failed requests over its requests; you gave "
+                f"{answer['canary_error_rate']!r}.")
+    action = answer["action"]
+    if not isinstance(action, str) or action.strip().lower() not in CANARY_ACTIONS:
+        return f"the action should be one of {list(CANARY_ACTIONS)}; you gave {action!r}."
+    right = CANARY_ACTIONS[0] if measured > MAX_ERROR_INCREASE else CANARY_ACTIONS[1]
+    if action.strip().lower() != right:
+        return (f"the rate is right; the rule rolls back above {MAX_ERROR_INCREASE:.0%} more "
+                "errors than the stable version (which has none).")
+    return None
+
+
 BUG_WORLD = {"days": 14, "per_day": 300, "scenario": "pipeline_bug", "start_day": 7,
              "strength": 0.2, "seed": 6}
 
@@ -22,10 +81,57 @@ def quiet_and_bug_alarms(alpha: float) -> tuple[int, int | None]:
     return quiet, first_alarm(daily, start_day=BUG_WORLD["start_day"])
 
 
-def _catches_bug_quietly(alpha: Any) -> str | None:
-    if not isinstance(alpha, float | int) or not 0 < alpha < 1:
-        return f"alpha should be a number between 0 and 1, e.g. 0.01; you gave {alpha!r}."
-    quiet, first = quiet_and_bug_alarms(float(alpha))
+def diagnose(reference, current) -> dict[str, Any]:
+    """The drifted feature, its share of zeros today and in the reference, and the action."""
+    from deploydl.data import FEATURES
+    from deploydl.monitoring import drift_report
+
+    report = drift_report(reference, current, features=FEATURES)
+    if len(report.drifted) != 1:
+        raise RuntimeError(f"the lab's data should drift on one feature, not {report.drifted}")
+    feature = report.drifted[0]
+    zeros = float((current[feature] == 0).mean())
+    jump = zeros - float((reference[feature] == 0).mean())
+    return {"feature": feature, "zero_share": zeros,
+            "action": ACTIONS[0] if jump > ZERO_JUMP else ACTIONS[1]}
+
+
+def judge_diagnosis(answer: Any, truth: dict[str, Any]) -> str | None:
+    """None when ``answer`` (feature, zero_share, action) matches :func:`diagnose`'s ``truth``."""
+    if not isinstance(answer, dict) or set(answer) != set(truth):
+        return f"give a dict with the keys {sorted(truth)}; you gave {answer!r}."
+    if answer["feature"] != truth["feature"]:
+        return f"{answer['feature']!r} did not drift: read the 'drifted' column of the report."
+    share = as_number(answer["zero_share"])
+    if share is not None and math.isclose(share, truth["zero_share"] * 100, abs_tol=0.05):
+        return "that is a percentage; give the share of zeros between 0 and 1."
+    if share is None or not math.isclose(share, truth["zero_share"], abs_tol=5e-4):
+        return (f"measure the share of rows where {truth['feature']} is exactly 0 today; "
+                f"you gave {answer['zero_share']!r}.")
+    action = answer["action"]
+    if not isinstance(action, str) or action.strip().lower() not in ACTIONS:
+        return f"the action should be one of {list(ACTIONS)}; you gave {action!r}."
+    if action.strip().lower() != truth["action"]:
+        return ("the measurement is right; compare it with the reference's share of zeros: "
+                "a jump of zeros is a broken pipeline, a shift of the whole range is a real "
+                "change.")
+    return None
+
+
+def _is_bug_diagnosis(answer: Any) -> str | None:
+    from deploydl.data import apply_drift, make_applicants
+
+    today = apply_drift(make_applicants(TODAY_ROWS, seed=TODAY_SEED), "pipeline_bug",
+                        strength=BUG_STRENGTH, seed=TODAY_SEED)
+    return judge_diagnosis(answer, diagnose(make_applicants(REFERENCE_ROWS, seed=REFERENCE_SEED),
+                                            today))
+
+
+def _catches_bug_quietly(answer: Any) -> str | None:
+    alpha = as_number(answer)
+    if alpha is None or not 0 < alpha < 1:
+        return f"alpha should be a number between 0 and 1, e.g. 0.01; you gave {answer!r}."
+    quiet, first = quiet_and_bug_alarms(alpha)
     if quiet:
         return f"at alpha={alpha} the quiet days still raise {quiet} false alarm(s): go lower."
     if first is None or first - BUG_WORLD["start_day"] > 2:
@@ -39,19 +145,42 @@ def _sample_size_answer() -> int:
     return sample_size(0.15, -0.02)
 
 
-def _is_sample_size(n: Any) -> str | None:
-    expected = _sample_size_answer()
-    if not isinstance(n, int):
-        return f"give a whole number of applicants per group; you gave {n!r}."
+def _is_sample_size(answer: Any) -> str | None:
+    expected, n = _sample_size_answer(), as_whole(answer)
+    if n is None:
+        return f"give a whole number of applicants per group; you gave {answer!r}."
+    if n == 2 * expected:
+        return "that is both groups together; give the number per group."
     return None if n == expected else (
         f"{n:,} is not it: use sample_size(baseline=0.15, effect=-0.02) (per group).")
 
 
+def _ab_winner(answer: Any) -> str | None:
+    from deploydl.monitoring import ab_test
+
+    options = ("A", "B", "no decision")
+    if not isinstance(answer, str) or answer.strip().lower() not in {o.lower() for o in options}:
+        return f"give one of {list(options)}; you gave {answer!r}."
+    result = ab_test(*AB_COUNTS, planned_n=AB_PLANNED)
+    right = ("no decision" if not result.significant or result.warning
+             else "B" if result.difference < 0 else "A")
+    given = answer.strip()
+    if given.lower() == right.lower():
+        return None
+    if given.lower() == "no decision":
+        return (f"the test reached its planned size and p = {result.p_value:.3f} is under 0.05: "
+                "the difference is real, so decide.")
+    return "lower default rates are better: which version had fewer defaults per loan?"
+
+
 EXERCISES = [
     Exercise(
-        id="06.1", title="Name the drifting feature", expected="credit_history_years",
-        hints=("Look at the 'drifted' column of report.frame(): which row says True?",
-               "report.drifted lists the names; this one has a single entry."),
+        id="06.1", title="Bug or real change? Decide what to do about the drift",
+        checker=_is_bug_diagnosis,
+        hints=("Read the 'drifted' column of the report for the feature, then measure the share "
+               "of rows where it is exactly 0, today and in the reference.",
+               "feature = report.drifted[0]; zero_share = (today[feature] == 0).mean(); "
+               "compare with (reference[feature] == 0).mean()."),
     ),
     Exercise(
         id="06.2", title="An alert threshold that catches the bug without false alarms",
@@ -67,15 +196,18 @@ EXERCISES = [
                "n = sample_size(0.15, -0.02)"),
     ),
     Exercise(
-        id="06.4", title="Does version B win?", expected="B",
+        id="06.4", title="Does version B win?", checker=_ab_winner,
         hints=("Lower default rates are better. Is the p-value under 0.05, and did the test "
                "reach its planned size?",
                "result.significant is True, B's rate is lower and no warning was raised."),
     ),
     Exercise(
-        id="06.5", title="Why did the canary roll back?", expected="error rate",
-        hints=("Read verdict.reasons: it starts with the signal that got worse.",
-               "The canary crashed on some applicants: which of 'error rate' or "
-               "'scores drifted' is it?"),
+        id="06.5", title="Roll the canary back or keep it?",
+        checker=_is_canary_call,
+        hints=("Count the requests the canary version (2.0.0) served and how many of them "
+               "failed; the stable version failed on none.",
+               "requests = log.frame().drop_duplicates('request_id'); canary = "
+               "requests[requests['model_version'] == '2.0.0']; rate = "
+               "(canary['status'] == 'error').mean()"),
     ),
 ]

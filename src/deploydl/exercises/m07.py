@@ -6,33 +6,50 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from deploydl.exercises.core import Exercise
+from deploydl.exercises.core import Exercise, as_number
 
 #: Words a call-centre agent should not have to decode.
 JARGON = ("auc", "roc", "threshold", "precision", "recall", "f1", "selection", "drift",
           "p-value", "inference", "sha256", "model card", "probability", "classifier")
+#: A plain sentence for a caller is a sentence: at least this many words, at most MAX_WORDS.
+MIN_WORDS, MAX_WORDS = 8, 30
 DECISION = "Approve version {model_version} for the Central region only, at threshold {threshold}."
 
 
 def _plain(answer: Any) -> str | None:
-    from deploydl.capstone import lesson_inputs
 
     if not isinstance(answer, str) or not answer.strip():
         return f"write the sentence as a string; you gave {answer!r}."
     found = [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", answer.lower())]
     if found:
         return f"a caller would not understand {found}."
-    rate = f"{lesson_inputs().evaluation['approval_rate']:.0%}".rstrip("%")
-    if rate not in answer:
-        return "keep the one number that matters to a caller: how many get a yes at once."
     words = len(answer.split())
-    return None if words <= 30 else f"{words} words; say it in 30 or fewer."
+    if words < MIN_WORDS:
+        return (f"{words} word(s) is not a sentence a caller can act on; write one of "
+                f"{MIN_WORDS} to {MAX_WORDS} words.")
+    if words > MAX_WORDS:
+        return f"{words} words; say it in {MAX_WORDS} or fewer."
+    if not any(re.search(form, answer.lower()) for form in _rate_forms()):
+        return ("keep the one number that matters to a caller: how many get a yes at once, "
+                "e.g. '86%' or '9 in 10'.")
+    return None
+
+
+def _rate_forms() -> list[str]:
+    """Ways to say the approval rate a caller understands: '86%', '86 in 100', '9 in 10'."""
+    from deploydl.capstone import lesson_inputs
+
+    rate = lesson_inputs().evaluation["approval_rate"]
+    tens = {int(rate * 10), round(rate * 10)}
+    return ([rf"\b{round(rate * 100)}\s?(%|percent|per cent| in 100| out of 100)"]
+            + [rf"\b{t} (in|out of) (10|ten)\b" for t in tens])
 
 
 def _charts(answer: Any) -> str | None:
     from deploydl.audiences import AUDIENCES
 
-    if not isinstance(answer, dict) or set(answer) != set(AUDIENCES):
+    if not isinstance(answer, dict) or set(answer) != set(AUDIENCES) or not all(
+            isinstance(c, str) for c in answer.values()):
         return f"give a dict with one chart per audience: {sorted(AUDIENCES)}."
     wrong = sorted(a for a, c in answer.items() if c != AUDIENCES[a].chart)
     return f"think again about the chart for {wrong}." if wrong else None
@@ -41,8 +58,10 @@ def _charts(answer: Any) -> str | None:
 def _ratio(answer: Any) -> str | None:
     from deploydl.capstone import lesson_inputs
 
-    if not isinstance(answer, int | float) or isinstance(answer, bool):
+    value = as_number(answer)
+    if value is None:
         return f"give the ratio as a number between 0 and 1; you gave {answer!r}."
+    answer = value
     expected = lesson_inputs().fairness["demographic_parity_ratio"]
     if answer > 1:
         return "divide the lowest approval rate by the highest, not the other way round."
@@ -65,8 +84,8 @@ EXERCISES = [
              checker=_plain,
              hints=("Say what happens to the customer, not how the model works. Which one "
                     "number would a caller care about?",
-                    "e.g. 'About 8 in 10 applicants get a yes straight away; the others are "
-                    "checked by a person.' Use the real approval rate.")),
+                    "e.g. 'About 9 in 10 applicants get a yes straight away; a person checks "
+                    "the others.' Use the real approval rate.")),
     Exercise(id="07.2", title="Pick the right chart for each audience",
              checker=_charts,
              hints=("The board asks 'is it worth it?', the regulator 'is it fair?', the "
@@ -80,7 +99,7 @@ EXERCISES = [
                     "rates.min() / rates.max()")),
     Exercise(id="07.4", title="Generate the brief for the CRO's decision",
              checker=_brief,
-             hints=("Build a Context with decision=DECISION and pass it to "
-                    "dataclasses.replace(inputs, context=...).",
+             hints=("Do as the example above does for the audience: a new Context, this "
+                    "time with decision=DECISION, in replace(inputs, context=...).",
                     "brief = brief_html(replace(inputs, context=Context(decision=DECISION)))")),
 ]
