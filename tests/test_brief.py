@@ -33,7 +33,7 @@ def run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(run):
     inputs = collect_brief_inputs(run.registry, NAME, run.test, monitoring=run.monitoring,
-                                  ab=run.ab)
+                                  ab=run.ab, current=run.current_process)
     html = brief_html(inputs)
     tagged = dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', html))
     return inputs, html, tagged
@@ -57,9 +57,20 @@ def _sources(run) -> dict:
     fair = [t for t in sweep["threshold"] if ratio[t] >= 0.8]
     t = min(fair, key=lambda v: (evaluation.outcomes(y, scores, threshold=v).cost, v))
     cost = evaluation.outcomes(y, scores, threshold=t).cost
-    everyone = float(np.sum(y)) * evaluation.DEFAULT_COSTS.bad_loan_approved
     a = Assumptions()
     per_year = a.applications_per_year / len(y)
+    # the value case: today's scorecard at its own gated threshold, referrals cost underwriter time
+    current = run.current_process.predict_proba(run.test)
+    c_ratio = {v: fairness.demographic_parity_ratio(1 - y, (current < v).astype(int), groups)
+               for v in sweep["threshold"] if np.any(current < v)}
+    c_t = min((v for v in c_ratio if c_ratio[v] >= 0.8),
+              key=lambda v: (evaluation.outcomes(y, current, threshold=v).cost, v))
+
+    def process(s, v):
+        bad, referred = np.sum((s < v) & (y == 1)), np.sum(s >= v)
+        return (bad * a.costs.bad_loan_approved + referred * a.referral_cost) * per_year
+
+    saved = process(current, c_t) - process(scores, t)
     approved = (scores < t).astype(int)
     rates = fairness.rates_by_group(1 - y, approved, groups)["selection_rate"]
     s = run.scenario
@@ -75,13 +86,15 @@ def _sources(run) -> dict:
         "bad_loans_approved": evaluation.outcomes(y, scores, threshold=t).bad_approved,
         "parity_ratio": fairness.demographic_parity_ratio(1 - y, approved, groups),
         "ratio_at_cheapest": ratio[cheapest], "worst_group_approval": float(rates.min()),
-        "errors_avoided_per_year": (everyone - cost) * per_year,
+        "saved_per_year": saved, "current_cost_per_year": process(current, c_t),
+        "model_cost_per_year": process(scores, t), "current_threshold": c_t,
+        "cost_referral": a.referral_cost,
+        "cost_good_customer": a.costs.good_customer_turned_away,
         "running_cost_per_year": a.running_cost_per_year,
-        "net_value_per_year": (everyone - cost) * per_year - a.running_cost_per_year,
+        "net_value_per_year": saved - a.running_cost_per_year,
         "price_of_fairness_per_year": (cost - sweep["cost"].min()) * per_year,
         "applications_per_year": a.applications_per_year,
         "cost_bad_loan": a.costs.bad_loan_approved,
-        "cost_good_customer": a.costs.good_customer_turned_away,
         "n_rules": len(DEFAULT_RULES), "model_version": artifact.version,
         "sha256": artifact.sha256, "alarm_delay_days": alarm - s.opens_day,
         "ab_version_b": "1.1.0", "ab_rate_a": ab.rate_a, "ab_rate_b": ab.rate_b,
@@ -115,7 +128,7 @@ def test_brief_is_self_contained_and_has_every_section(page):
     _, html, _ = page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "external resource"
     assert "@import" not in html and "@font-face" not in html
-    for title in ("The decision asked", "Value and cost", "Fairness findings",
+    for title in ("The decision asked", "Value against the current process", "Fairness findings",
                   "Risks, owners and mitigations", "Monitoring plan", "Rollout plan",
                   "Technical appendix"):
         assert f"<h2>{title}</h2>" in html
@@ -165,3 +178,34 @@ def test_choose_threshold_prefers_the_cheapest_fair_threshold():
     assert gate["passed"] and gate["ratio"] >= 0.8
     assert gate["cost"] >= gate["cheapest_cost"]
     assert gate["price_of_fairness"] == pytest.approx(gate["cost"] - gate["cheapest_cost"])
+
+
+def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(page):
+    inputs, html, _ = page
+    m = inputs.money
+    assert m["current_process"].startswith("the current scorecard")
+    assert m["net_value_per_year"] == pytest.approx(m["saved_per_year"]
+                                                    - m["running_cost_per_year"])
+    table = inputs.sensitivity
+    assert list(table.columns) == ["low", "base", "high"] and len(table) == 4
+    assert (table["base"] == m["net_value_per_year"]).all()
+    assert "50% lower" in html and "approving every applicant" not in html
+    verdict = "does NOT pay for itself" if m["net_value_per_year"] <= 0 else "pays for itself"
+    assert verdict in html
+
+
+def test_fairness_claims_follow_the_gate_when_it_fails(run):
+    from deploydl.audiences import audience_view
+
+    strict = Assumptions(min_ratio=1.01)  # a ratio no threshold can reach: the gate fails
+    inputs = collect_brief_inputs(run.registry, NAME, run.test, assumptions=strict,
+                                  current=run.current_process)
+    assert inputs.fairness["gate_passed"] is False
+    html = brief_html(inputs)
+    assert "fairness gate FAILED" in html and "passes the four-fifths screen" not in html
+    board = audience_view(inputs, "board").message_html
+    assert "FAILS the four-fifths fairness screen" in board and "passes" not in board
+    regulator = audience_view(inputs, "regulator").message_html
+    assert "release gate failed" in regulator and "at least 80%" not in regulator
+    risk = next(r for r in risk_register(inputs) if r["risk"].startswith("Unfair"))
+    assert "FAILED" in risk["evidence"]

@@ -99,10 +99,11 @@ class Capstone:
     def train(self) -> StageResult:
         """Train the network and score it on held-out applicants."""
         from deploydl.evaluation import scorecard
-        from deploydl.models import train_applicant_model
+        from deploydl.models import train_applicant_model, train_baseline_model
 
         self.model = train_applicant_model(self.train_table, seed=self.scenario.seed,
                                            epochs=self.scenario.epochs, weight_decay=0.01)
+        self.current_process = train_baseline_model(self.train_table)  # today's scorecard
         self.scores = self.model.predict_proba(self.test)
         self.model.metrics = scorecard(self.test[LABEL], self.scores)
         auc = self.model.metrics["roc_auc"]
@@ -244,7 +245,8 @@ class Capstone:
         from deploydl.brief_page import write_brief
 
         self.inputs = collect_brief_inputs(self.registry, NAME, self.test,
-                                           monitoring=self.monitoring, ab=self.ab)
+                                           monitoring=self.monitoring, ab=self.ab,
+                                           current=self.current_process)
         self.paths = write_brief(self.inputs, self.folder / "brief", pdf=pdf)
         return StageResult("executive brief", f"written to {self.paths['brief']}",
                            {k: str(v) for k, v in self.paths.items()})
@@ -280,7 +282,7 @@ def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
     with Capstone(folder, scenario=scenario) as run:
         for method in ("data", "train", "gate", "package"):
             getattr(run, method)()
-        return collect_brief_inputs(run.registry, NAME, run.test)
+        return collect_brief_inputs(run.registry, NAME, run.test, current=run.current_process)
 
 
 #: The small run Module 07's lesson and lab brief (about 5 s on a 2-core laptop).
