@@ -203,6 +203,7 @@ def test_fairness_claims_follow_the_gate_when_it_fails(run):
     assert inputs.fairness["gate_passed"] is False
     html = brief_html(inputs)
     assert "fairness gate FAILED" in html and "passes the four-fifths screen" not in html
+    assert "Do not release version" in html and "Approve version" not in html
     board = audience_view(inputs, "board").message_html
     assert "FAILS the four-fifths fairness screen" in board and "passes" not in board
     regulator = audience_view(inputs, "regulator").message_html

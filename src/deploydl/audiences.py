@@ -26,6 +26,7 @@ class Audience:
     message: str  # a template of figure keys (see deploydl.report.prose)
     details: tuple[str, ...]  # figure keys shown as the detail table
     message_if_gate_fails: str = ""  # used instead of ``message`` when the fairness gate fails
+    message_if_no_value: str = ""  # used when the model does not beat the current process
 
 
 AUDIENCES: dict[str, Audience] = {a.name: a for a in (
@@ -36,7 +37,10 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
              ("net_value_per_year", "parity_ratio"),
              "Against the current process the model is worth {net_value_per_year} a year "
              "after running costs, but it FAILS the four-fifths fairness screen (ratio "
-             "{parity_ratio}). We do not ask for approval until fairness is fixed."),
+             "{parity_ratio}). We do not ask for approval until fairness is fixed.",
+             "The model does not beat the bank's current scorecard: net {net_value_per_year} "
+             "a year after running costs. We recommend keeping the current process and not "
+             "rolling the model out as it stands."),
     Audience("regulator", "fair treatment, human oversight and evidence", "evidence",
              "fairness", "At threshold {threshold}, each age band is approved at least 80% as "
              "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "
@@ -85,8 +89,11 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
     fig = draw_audience_chart(inputs, audience)
     title, uri = fig.axes[0].get_title(loc="left"), figure_to_data_uri(fig)
     _close(fig)
-    failed = not inputs.fairness["gate_passed"] and spec.message_if_gate_fails
-    message = spec.message_if_gate_fails if failed else spec.message
+    message = spec.message
+    if inputs.money["net_value_per_year"] <= 0 and spec.message_if_no_value:
+        message = spec.message_if_no_value
+    if not inputs.fairness["gate_passed"] and spec.message_if_gate_fails:
+        message = spec.message_if_gate_fails
     return AudienceView(audience, spec.detail, prose(message, figs), title,
                         tuple((figs[k].label, figs[k].text) for k in spec.details), uri)
 

@@ -116,9 +116,18 @@ def decision_text(inputs: BriefInputs) -> str:
     """The decision asked, as a template of figure keys (see :func:`deploydl.report.prose`)."""
     if inputs.context.decision:
         return inputs.context.decision
-    text = ("Approve version {model_version} of the loan-default model for every region, the "
-            "new one included, deciding at threshold {threshold}, with the monitoring and "
-            "rollout plans below.")
+    if not inputs.fairness["gate_passed"]:
+        return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
+                "fairness work and a review with counsel, and keep the current process meanwhile.")
+    if inputs.money["net_value_per_year"] <= 0:
+        text = ("Keep the current process: version {model_version}, deciding at threshold "
+                "{threshold}, does not beat it on the stated assumptions (net "
+                "{net_value_per_year} a year). Decide whether to fund more work on the model "
+                "or stop it.")
+    else:
+        text = ("Approve version {model_version} of the loan-default model for every region, "
+                "the new one included, deciding at threshold {threshold}, with the monitoring "
+                "and rollout plans below.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
         text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "

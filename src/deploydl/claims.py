@@ -44,7 +44,8 @@ CITATION = re.compile(
     r"|\d+ U\.S\.C\. \d+|Civ\. Code \d+\.\d+|Annex [IVX]+(?:, point \d+\([a-z]\))?")
 SOURCES_HEADING = re.compile(r"^#+\s*Sources\b", re.MULTILINE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-_NUMBER = re.compile(r"(?<![\w.#/-])(\d+(?:,\d{3})*\.\d+|\d+(?:\.\d+)?(?=\s?(?:%|x\b|×)))")
+_NUMBER = re.compile(r"(?<![\w.#/&-])(\d+(?:,\d{3})*\.\d+|\d+(?:\.\d+)?"
+                     r"(?=\s?(?:%|x\b|×|[- ]points?\b|[- ]percentage)))")
 
 
 def read_notebook(path: str | Path) -> dict:
