@@ -8,14 +8,16 @@ straight from evaluation, fairness, the registry and monitoring.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from deploydl.brief import Assumptions, choose_threshold, collect_brief_inputs, risk_register
 from deploydl.brief_page import brief_figures, brief_html, decision_text, write_brief
-from deploydl.capstone import NAME, Capstone, Scenario, wrong_decisions
+from deploydl.capstone import NAME, Capstone, Scenario
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 
 SMALL = Scenario(n_train=1500, n_test=1500, epochs=4, days=6, per_day=100, opens_day=3,
@@ -42,7 +44,7 @@ def page(run):
 def _sources(run) -> dict:
     """Each figure recomputed by the module that owns it."""
     from deploydl import evaluation, fairness
-    from deploydl.monitoring import DEFAULT_RULES, ab_test, sample_size
+    from deploydl.monitoring import DEFAULT_RULES
     from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
     from deploydl.registry import load_artifact
 
@@ -77,9 +79,16 @@ def _sources(run) -> dict:
     traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
                                start_day=s.opens_day, seed=s.seed + 2)
     alarm = first_alarm(daily_monitor(run.log.reference(), traffic), start_day=s.opens_day)
-    counts = wrong_decisions(run.log.frame(), prefix="AB-")
-    (wa, na), (wb, nb) = counts["1.0.0"], counts["1.1.0"]
-    ab = ab_test(wa, na, wb, nb)
+    frame = run.log.frame()
+    rows = frame[frame["applicant_id"].str.startswith("AB-")]
+    profit = {"approve": 2000.0, "refer": -150.0}
+    value = [(-8000.0 if label == 1 else 2000.0) if d == "approve" else profit[d]
+             for d, label in zip(rows["decision"], rows["label"], strict=True)]
+    rows = rows.assign(profit=value)
+    pa, pb = (rows.loc[rows["model_version"] == v, "profit"] for v in ("1.0.0", "1.1.0"))
+    approval = rows.groupby("model_version")["decision"].apply(lambda d: (d == "approve").mean())
+    welch = stats.ttest_ind(pb, pa, equal_var=False)
+    planned = math.ceil(2 * ((1.959963984540054 + 0.8416212335729143) * pa.std() / 100) ** 2)
     return {
         "roc_auc": evaluation.roc_auc(y, scores), "threshold": t, "cheapest_threshold": cheapest,
         "approval_rate": float(np.mean(scores < t)), "n_test": len(y),
@@ -97,9 +106,10 @@ def _sources(run) -> dict:
         "cost_bad_loan": a.costs.bad_loan_approved,
         "n_rules": len(DEFAULT_RULES), "model_version": artifact.version,
         "sha256": artifact.sha256, "alarm_delay_days": alarm - s.opens_day,
-        "ab_version_b": "1.1.0", "ab_rate_a": ab.rate_a, "ab_rate_b": ab.rate_b,
-        "ab_p_value": ab.p_value, "ab_n": na + nb,
-        "ab_planned_n": sample_size(wa / na, -0.05),
+        "ab_version_b": "1.1.0", "ab_profit_a": pa.mean(), "ab_profit_b": pb.mean(),
+        "ab_approval_a": approval["1.0.0"], "ab_approval_b": approval["1.1.0"],
+        "ab_outcome_days": 365, "ab_p_value": welch.pvalue, "ab_n": len(pa) + len(pb),
+        "ab_planned_n": planned,
     }
 
 

@@ -274,9 +274,12 @@ def rollout_plan(inputs: BriefInputs) -> list[dict[str, str]]:
         "the planned sample size"
     return [
         {"step": "1. Canary", "traffic": "5% for one week",
-         "gate to continue": f"error rate below {error.threshold:.0%}; no critical alert"},
+         "gate to continue": f"error rate below {error.threshold:.0%}; latency and approval "
+                             "rate within limits; score-shape changes reviewed by a person"},
         {"step": "2. A/B test", "traffic": "50% new version, 50% current",
-         "gate to continue": f"{planned}; fewer wrong decisions, p < 0.05"},
+         "gate to continue": f"{planned}, read once outcomes arrive (months); more profit "
+                             "per applicant, p < 0.05; approval rate within 5 points "
+                             "(guardrail)"},
         {"step": "3. Full roll-out", "traffic": "100%",
          "gate to continue": "monitoring plan live; rollback = one registry promotion"},
     ]

@@ -96,13 +96,19 @@ def _event_figures(inputs: BriefInputs) -> list[Figure]:
                            "the same day" if days == 0 else f"{days} day(s) later", days,
                            "deploydl.monitoring drift tests on the prediction log"))
     if ab:
-        src = "deploydl.monitoring.ab_test on the prediction log"
+        src = "deploydl.monitoring.profit_test on the prediction log"
         figs += [Figure("ab_version_b", "retrained version", ab["version_b"], ab["version_b"],
                         "deploydl.registry"),
-                 Figure("ab_rate_a", f"wrong decisions, {ab['version_a']}",
-                        f"{ab['rate_a']:.1%}", ab["rate_a"], src),
-                 Figure("ab_rate_b", f"wrong decisions, {ab['version_b']}",
-                        f"{ab['rate_b']:.1%}", ab["rate_b"], src),
+                 Figure("ab_profit_a", f"profit per applicant, {ab['version_a']}",
+                        money(ab["profit_a"]), ab["profit_a"], src),
+                 Figure("ab_profit_b", f"profit per applicant, {ab['version_b']}",
+                        money(ab["profit_b"]), ab["profit_b"], src),
+                 Figure("ab_approval_a", f"approved at once, {ab['version_a']}",
+                        f"{ab['approval_a']:.0%}", ab["approval_a"], src),
+                 Figure("ab_approval_b", f"approved at once, {ab['version_b']}",
+                        f"{ab['approval_b']:.0%}", ab["approval_b"], src),
+                 Figure("ab_outcome_days", "days waited for outcomes", str(ab["outcome_days"]),
+                        ab["outcome_days"], "deploydl.monitoring.profit_test.OUTCOME_DAYS"),
                  Figure("ab_p_value", "p-value", f"{ab['p_value']:.3f}", ab["p_value"], src),
                  Figure("ab_n", "applicants in the test", f"{ab['n_a'] + ab['n_b']:,}",
                         ab["n_a"] + ab["n_b"], src),
@@ -220,10 +226,16 @@ def _monitoring_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
 def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
     if not inputs.ab:
         return ""
-    verdict = "a real difference" if inputs.ab["significant"] else "no proven difference yet"
-    return prose("A/B test on {ab_n} applicants: wrong decisions {ab_rate_a} with the "
-                 "current version, {ab_rate_b} with the new one (p = {ab_p_value}): "
-                 f"{verdict}.", figs)
+    ab = inputs.ab
+    verdict = "a real difference" if ab["significant"] else "no proven difference yet"
+    guard = ("the approval-rate guardrail held" if ab["guardrail_ok"]
+             else "the approval-rate guardrail was BROKEN")
+    return prose("A/B test on {ab_n} applicants, read {ab_outcome_days} days later when the "
+                 "approved loans' outcomes were in: profit per applicant {ab_profit_a} with the "
+                 "current version, {ab_profit_b} with the new one (p = {ab_p_value}): "
+                 f"{verdict}; approved at once {{ab_approval_a}} against {{ab_approval_b}}: "
+                 f"{guard}. Referred applicants' outcomes are never observed (censored), so "
+                 "the test compares profit per applicant, not wrong decisions.", figs)
 
 
 def cost_chart(inputs: BriefInputs):

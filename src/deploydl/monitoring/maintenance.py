@@ -186,8 +186,8 @@ class CanaryRelease:
         if stats["output_p_value"] >= self.output_alpha:
             return []
         return [f"score shape differs from the stable version's (KS p = "
-                f"{stats['output_p_value']:.2g}): expected after retraining; a person reviews "
-                "it, it does not roll back"]
+                f"{stats['output_p_value']:.2g}): a person reviews it; a retrained model is "
+                "meant to score differently, so this alone does not roll back"]
 
     def rollback(self, reasons: list[str]) -> None:
         """Send all traffic back to the stable version, then call ``on_rollback``."""
