@@ -72,7 +72,14 @@ def test_dollar_check_catches_two_amounts_and_the_backslash_form():
     assert not dollar_problems("code `f'${x}'` and `${y}` is not prose")
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+#: 04's CI/CD cell (c27) states the gate's AUC floor, 0.70, as a literal; that cell belongs to
+#: issue 19's change. Strict: once it is rendered from the gate's default, this mark must go.
+UNBOUND = {"04_deployment.ipynb": "04 c27 states the AUC floor 0.70 as a literal (issue 19)"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=UNBOUND[p.name]))
+    if p.name in UNBOUND else p for p in LESSONS], ids=lambda p: p.name)
 def test_prose_numbers_come_from_the_lesson(path):
     assert number_problems(read_notebook(path), also=REFERENCES) == []
 

@@ -68,7 +68,7 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
                e["bad_loans_approved"], ev),
         Figure("n_test", "held-out applicants", f"{e['n_test']:,}", e["n_test"], ev),
         Figure("parity_ratio", f"approval ratio across {f['attribute'].replace('_', ' ')}s "
-               "(four-fifths rule)", f"{f['demographic_parity_ratio']:.2f}",
+               "(four-fifths screen)", f"{f['demographic_parity_ratio']:.2f}",
                f["demographic_parity_ratio"], fa),
         Figure("ratio_at_cheapest", "ratio at the cheapest threshold",
                f"{f['ratio_at_cheapest']:.2f}", f["ratio_at_cheapest"], fa),

@@ -6,7 +6,7 @@ terminal with progress bars; the capstone notebook calls them one by one.
 
 1. governed data: quality rules, lineage, pseudonymised IDs (Module 01);
 2. a trained and evaluated model (Module 02);
-3. the fairness gate: the cheapest threshold that meets the four-fifths rule (Module 03);
+3. the fairness gate: the cheapest threshold that passes the four-fifths screen (Module 03);
 4. packaged in the registry and promoted to production (Module 04);
 5. deployed on a real local HTTP server with a prediction log (Modules 04 and 06);
 6. days of traffic over HTTP; the new region opens and the drift alarm fires (Module 06);
