@@ -43,7 +43,7 @@ def page(run):
 
 def _sources(run) -> dict:
     """Each figure recomputed by the module that owns it."""
-    from deploydl import evaluation, fairness
+    from deploydl import calibration, evaluation, fairness
     from deploydl.monitoring import DEFAULT_RULES
     from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
     from deploydl.registry import load_artifact
@@ -91,6 +91,8 @@ def _sources(run) -> dict:
     planned = math.ceil(2 * ((1.959963984540054 + 0.8416212335729143) * pa.std() / 100) ** 2)
     return {
         "roc_auc": evaluation.roc_auc(y, scores), "threshold": t, "cheapest_threshold": cheapest,
+        "break_even": 2000 / (8000 + 2000),
+        "calibration_error": calibration.calibration_error(y, scores),
         "approval_rate": float(np.mean(scores < t)), "n_test": len(y),
         "bad_loans_approved": evaluation.outcomes(y, scores, threshold=t).bad_approved,
         "parity_ratio": fairness.demographic_parity_ratio(1 - y, approved, groups),

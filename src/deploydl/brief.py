@@ -162,6 +162,7 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
 
 def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
                 costs: ErrorCosts) -> tuple[dict[str, Any], pd.DataFrame]:
+    from deploydl.calibration import break_even, calibration_error
     from deploydl.evaluation import accuracy_paradox, outcomes, scorecard, threshold_sweep
 
     y = test[LABEL].to_numpy()
@@ -169,6 +170,7 @@ def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
     everyone = accuracy_paradox(y, scores, threshold=gate["threshold"], costs=costs)
     return ({**scorecard(y, scores, threshold=gate["threshold"]),
              "threshold": gate["threshold"], "cheapest_threshold": gate["cheapest"],
+             "break_even": break_even(costs), "calibration_error": calibration_error(y, scores),
              "n_test": len(y), "approval_rate": float(np.mean(scores < gate["threshold"])),
              "bad_loans_approved": out.bad_approved,
              "good_customers_turned_away": out.good_turned_away,

@@ -64,6 +64,10 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
                e["threshold"], "deploydl.brief.choose_threshold"),
         Figure("cheapest_threshold", "cheapest threshold", f"{e['cheapest_threshold']:.2f}",
                e["cheapest_threshold"], ev),
+        Figure("break_even", "break-even threshold the costs imply", f"{e['break_even']:.2f}",
+               e["break_even"], "deploydl.calibration.break_even"),
+        Figure("calibration_error", "calibration error (0 = scores are true probabilities)",
+               f"{e['calibration_error']:.3f}", e["calibration_error"], ev),
         Figure("bad_loans_approved", "bad loans approved", f"{e['bad_loans_approved']:,}",
                e["bad_loans_approved"], ev),
         Figure("n_test", "held-out applicants", f"{e['n_test']:,}", e["n_test"], ev),
@@ -203,6 +207,11 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
         Section("Monitoring plan", _monitoring_body(inputs, figs)),
         Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
         Section("Technical appendix", prose(
+            "The costs imply a break-even threshold of {break_even}; it is the cheapest only "
+            "for calibrated scores. Calibration error on the held-out applicants is "
+            "{calibration_error}, and the cheapest threshold found on them was "
+            "{cheapest_threshold}, a figure picked in hindsight: calibrate on data set aside "
+            "before trusting either (Module 02). "
             "Model version {model_version}, weights sha256 {sha256}, in the model registry. "
             "Metrics by group, limitations and explanations are in the model card.", figs)
             + f'<p><a href="{card_href}">Open the model card (technical appendix)</a></p>'),
@@ -249,7 +258,8 @@ def cost_chart(inputs: BriefInputs):
                          xlabel="threshold (chance of default)",
                          ylabel="cost of errors ($k / 1,000)", size=(6.5, 3.6))
     ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL)
-    ax.axvline(e["cheapest_threshold"], color=BAD, ls="--", label="cheapest")
+    ax.axvline(e["cheapest_threshold"], color=BAD, ls="--", label="cheapest (hindsight)")
+    ax.axvline(e["break_even"], color=NEUTRAL, ls=":", label="break-even of the costs")
     ax.axvline(e["threshold"], color=GOOD, label="passes the four-fifths screen"
                if inputs.fairness["gate_passed"] else "chosen (fails the screen)")
     ax.legend(loc="upper right")
