@@ -8,14 +8,16 @@ straight from evaluation, fairness, the registry and monitoring.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from deploydl.brief import Assumptions, choose_threshold, collect_brief_inputs, risk_register
 from deploydl.brief_page import brief_figures, brief_html, decision_text, write_brief
-from deploydl.capstone import NAME, Capstone, Scenario, wrong_decisions
+from deploydl.capstone import NAME, Capstone, Scenario
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 
 SMALL = Scenario(n_train=1500, n_test=1500, epochs=4, days=6, per_day=100, opens_day=3,
@@ -33,7 +35,7 @@ def run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(run):
     inputs = collect_brief_inputs(run.registry, NAME, run.test, monitoring=run.monitoring,
-                                  ab=run.ab)
+                                  ab=run.ab, current=run.current_process)
     html = brief_html(inputs)
     tagged = dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', html))
     return inputs, html, tagged
@@ -41,8 +43,8 @@ def page(run):
 
 def _sources(run) -> dict:
     """Each figure recomputed by the module that owns it."""
-    from deploydl import evaluation, fairness
-    from deploydl.monitoring import DEFAULT_RULES, ab_test, sample_size
+    from deploydl import calibration, evaluation, fairness
+    from deploydl.monitoring import DEFAULT_RULES
     from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
     from deploydl.registry import load_artifact
 
@@ -57,36 +59,59 @@ def _sources(run) -> dict:
     fair = [t for t in sweep["threshold"] if ratio[t] >= 0.8]
     t = min(fair, key=lambda v: (evaluation.outcomes(y, scores, threshold=v).cost, v))
     cost = evaluation.outcomes(y, scores, threshold=t).cost
-    everyone = float(np.sum(y)) * evaluation.DEFAULT_COSTS.bad_loan_approved
     a = Assumptions()
     per_year = a.applications_per_year / len(y)
+    # the value case: today's scorecard at its own gated threshold, referrals cost underwriter time
+    current = run.current_process.predict_proba(run.test)
+    c_ratio = {v: fairness.demographic_parity_ratio(1 - y, (current < v).astype(int), groups)
+               for v in sweep["threshold"] if np.any(current < v)}
+    c_t = min((v for v in c_ratio if c_ratio[v] >= 0.8),
+              key=lambda v: (evaluation.outcomes(y, current, threshold=v).cost, v))
+
+    def process(s, v):
+        bad, referred = np.sum((s < v) & (y == 1)), np.sum(s >= v)
+        return (bad * a.costs.bad_loan_approved + referred * a.referral_cost) * per_year
+
+    saved = process(current, c_t) - process(scores, t)
     approved = (scores < t).astype(int)
     rates = fairness.rates_by_group(1 - y, approved, groups)["selection_rate"]
     s = run.scenario
     traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
                                start_day=s.opens_day, seed=s.seed + 2)
     alarm = first_alarm(daily_monitor(run.log.reference(), traffic), start_day=s.opens_day)
-    counts = wrong_decisions(run.log.frame(), prefix="AB-")
-    (wa, na), (wb, nb) = counts["1.0.0"], counts["1.1.0"]
-    ab = ab_test(wa, na, wb, nb)
+    frame = run.log.frame()
+    rows = frame[frame["applicant_id"].str.startswith("AB-")]
+    profit = {"approve": 2000.0, "refer": -150.0}
+    value = [(-8000.0 if label == 1 else 2000.0) if d == "approve" else profit[d]
+             for d, label in zip(rows["decision"], rows["label"], strict=True)]
+    rows = rows.assign(profit=value)
+    pa, pb = (rows.loc[rows["model_version"] == v, "profit"] for v in ("1.0.0", "1.1.0"))
+    approval = rows.groupby("model_version")["decision"].apply(lambda d: (d == "approve").mean())
+    welch = stats.ttest_ind(pb, pa, equal_var=False)
+    planned = math.ceil(2 * ((1.959963984540054 + 0.8416212335729143) * pa.std() / 100) ** 2)
     return {
         "roc_auc": evaluation.roc_auc(y, scores), "threshold": t, "cheapest_threshold": cheapest,
+        "break_even": 2000 / (8000 + 2000),
+        "calibration_error": calibration.calibration_error(y, scores),
         "approval_rate": float(np.mean(scores < t)), "n_test": len(y),
         "bad_loans_approved": evaluation.outcomes(y, scores, threshold=t).bad_approved,
         "parity_ratio": fairness.demographic_parity_ratio(1 - y, approved, groups),
         "ratio_at_cheapest": ratio[cheapest], "worst_group_approval": float(rates.min()),
-        "errors_avoided_per_year": (everyone - cost) * per_year,
+        "saved_per_year": saved, "current_cost_per_year": process(current, c_t),
+        "model_cost_per_year": process(scores, t), "current_threshold": c_t,
+        "cost_referral": a.referral_cost,
+        "cost_good_customer": a.costs.good_customer_turned_away,
         "running_cost_per_year": a.running_cost_per_year,
-        "net_value_per_year": (everyone - cost) * per_year - a.running_cost_per_year,
+        "net_value_per_year": saved - a.running_cost_per_year,
         "price_of_fairness_per_year": (cost - sweep["cost"].min()) * per_year,
         "applications_per_year": a.applications_per_year,
         "cost_bad_loan": a.costs.bad_loan_approved,
-        "cost_good_customer": a.costs.good_customer_turned_away,
         "n_rules": len(DEFAULT_RULES), "model_version": artifact.version,
         "sha256": artifact.sha256, "alarm_delay_days": alarm - s.opens_day,
-        "ab_version_b": "1.1.0", "ab_rate_a": ab.rate_a, "ab_rate_b": ab.rate_b,
-        "ab_p_value": ab.p_value, "ab_n": na + nb,
-        "ab_planned_n": sample_size(wa / na, -0.05),
+        "ab_version_b": "1.1.0", "ab_profit_a": pa.mean(), "ab_profit_b": pb.mean(),
+        "ab_approval_a": approval["1.0.0"], "ab_approval_b": approval["1.1.0"],
+        "ab_outcome_days": 365, "ab_p_value": welch.pvalue, "ab_n": len(pa) + len(pb),
+        "ab_planned_n": planned,
     }
 
 
@@ -115,7 +140,7 @@ def test_brief_is_self_contained_and_has_every_section(page):
     _, html, _ = page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "external resource"
     assert "@import" not in html and "@font-face" not in html
-    for title in ("The decision asked", "Value and cost", "Fairness findings",
+    for title in ("The decision asked", "Value against the current process", "Fairness findings",
                   "Risks, owners and mitigations", "Monitoring plan", "Rollout plan",
                   "Technical appendix"):
         assert f"<h2>{title}</h2>" in html
@@ -165,3 +190,35 @@ def test_choose_threshold_prefers_the_cheapest_fair_threshold():
     assert gate["passed"] and gate["ratio"] >= 0.8
     assert gate["cost"] >= gate["cheapest_cost"]
     assert gate["price_of_fairness"] == pytest.approx(gate["cost"] - gate["cheapest_cost"])
+
+
+def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(page):
+    inputs, html, _ = page
+    m = inputs.money
+    assert m["current_process"].startswith("the current scorecard")
+    assert m["net_value_per_year"] == pytest.approx(m["saved_per_year"]
+                                                    - m["running_cost_per_year"])
+    table = inputs.sensitivity
+    assert list(table.columns) == ["low", "base", "high"] and len(table) == 4
+    assert (table["base"] == m["net_value_per_year"]).all()
+    assert "50% lower" in html and "approving every applicant" not in html
+    verdict = "does NOT pay for itself" if m["net_value_per_year"] <= 0 else "pays for itself"
+    assert verdict in html
+
+
+def test_fairness_claims_follow_the_gate_when_it_fails(run):
+    from deploydl.audiences import audience_view
+
+    strict = Assumptions(min_ratio=1.01)  # a ratio no threshold can reach: the gate fails
+    inputs = collect_brief_inputs(run.registry, NAME, run.test, assumptions=strict,
+                                  current=run.current_process)
+    assert inputs.fairness["gate_passed"] is False
+    html = brief_html(inputs)
+    assert "fairness gate FAILED" in html and "passes the four-fifths screen" not in html
+    assert "Do not release version" in html and "Approve version" not in html
+    board = audience_view(inputs, "board").message_html
+    assert "FAILS the four-fifths fairness screen" in board and "passes" not in board
+    regulator = audience_view(inputs, "regulator").message_html
+    assert "release gate failed" in regulator and "at least 80%" not in regulator
+    risk = next(r for r in risk_register(inputs) if r["risk"].startswith("Unfair"))
+    assert "FAILED" in risk["evidence"]

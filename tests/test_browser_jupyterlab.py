@@ -49,6 +49,9 @@ LAB_SETTINGS = {
 }
 ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 WIDGET = ".jp-OutputArea-output .jupyter-widgets"
+#: Typeset maths inside rendered Markdown (MathJax 3 in JupyterLab 4, or MathJax 2).
+MATHS = ".jp-RenderedMarkdown mjx-container, .jp-RenderedMarkdown .MathJax"
+DOLLARS = "tests/fixtures/dollars.ipynb"
 
 
 def _missing_browser(reason: str) -> None:
@@ -220,6 +223,13 @@ def assert_clean_outputs(page) -> None:
     assert "Traceback" not in outputs
 
 
+def assert_no_typeset_maths(page) -> None:
+    """No Markdown cell or rendered Markdown output shows maths: the course has none to show."""
+    typeset = page.locator(MATHS).all_inner_texts()
+    assert typeset == [], (f"Markdown typeset as maths (two $ in one paragraph?): {typeset[:3]}; "
+                           "write &#36; or USD")
+
+
 def _screenshot(locator, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
@@ -230,6 +240,7 @@ def test_lesson_runs_in_jupyterlab_and_its_widgets_render(lab, page, notebook):
     name = Path(notebook).stem
     run_all_cells(page, lab.format(workspace=name, path=notebook), name=name)
     assert_clean_outputs(page)
+    assert_no_typeset_maths(page)
     widgets = page.locator(WIDGET)
     assert widgets.count() >= 1, (
         "no widget rendered as a widget (only its text repr?): is the ipywidgets front end "
@@ -253,3 +264,15 @@ def test_slider_moved_in_the_browser_changes_the_output(lab, page):
     shown.get_by_text("square of 4 is 16").wait_for(timeout=30_000)
     _screenshot(page.locator(".jp-OutputArea-output .widget-interact"), "slider_after")
     assert_clean_outputs(page)
+
+
+def test_two_dollar_amounts_are_typeset_as_maths_and_the_entity_is_not(lab, page):
+    """The maths check sees what a learner would see: proven on a planted paragraph."""
+    page.goto(lab.format(workspace="dollars", path=DOLLARS))
+    cells = page.locator(".jp-NotebookPanel .jp-MarkdownCell")
+    cells.nth(1).locator(".jp-RenderedMarkdown").wait_for(timeout=60_000)
+    page.locator(MATHS).first.wait_for(timeout=30_000)
+    assert cells.nth(0).locator(MATHS).count() >= 1
+    assert cells.nth(1).locator(MATHS).count() == 0
+    assert "$8,000 and a refusal USD 2,000" in cells.nth(1).inner_text().replace("\n", " ")
+    _screenshot(cells.first, "dollars_typeset")

@@ -123,3 +123,27 @@ def test_accuracy_paradox():
     assert table.loc["approve everyone", "recall"] == 0.0
     assert table.loc["the model", "accuracy"] < 0.96
     assert table.loc["the model", "cost"] < table.loc["approve everyone", "cost"]
+
+
+def test_calibration_finds_and_fixes_miscalibrated_scores(applicants):
+    from deploydl.calibration import break_even, calibrate, calibration_error, reliability_table
+    from deploydl.data import make_applicants
+    from deploydl.models import train_baseline_model
+
+    class Overconfident:  # ranks like the baseline, but every score is pushed up
+        def __init__(self, model):
+            self.model = model
+
+        def predict_proba(self, table):
+            return self.model.predict_proba(table) ** 0.5
+
+    skewed = Overconfident(train_baseline_model(applicants))
+    test = make_applicants(1500, seed=7)
+    before = calibration_error(test["default"], skewed.predict_proba(test))
+    fixed = calibrate(skewed, make_applicants(1500, seed=8))
+    after = calibration_error(test["default"], fixed.predict_proba(test))
+    assert before > 0.1 and after < 0.05
+    assert reliability_table(test["default"], fixed.predict_proba(test))["count"].sum() == 1500
+    assert break_even() == pytest.approx(0.2)
+    with pytest.raises(ValueError, match="bins must be between 2"):
+        reliability_table([0, 1], [0.1, 0.9], bins=5)

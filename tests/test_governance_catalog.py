@@ -33,7 +33,8 @@ def test_table_and_schema_render(catalog):
     assert table.loc[0, "personal_columns"] >= len(PII_COLUMNS)
     schema = catalog.get("raw_applicants").schema_table()
     assert schema.set_index("column").loc["email", "sensitivity"] == "personal"
-    assert schema.set_index("column").loc["age_band", "sensitivity"] == "special"
+    assert schema.set_index("column").loc["age_band", "sensitivity"] == "protected"
+    assert "special" not in set(schema["sensitivity"])  # age is not GDPR Art. 9 data
 
 
 def test_json_cards_are_read_too(catalog, applicants):

@@ -64,3 +64,12 @@ def test_draw_returns_a_figure_with_every_node(applicants):
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any(t.startswith("a\n#") for t in texts) and any(t.startswith("b\n") for t in texts)
     plt.close(fig)
+
+
+def test_registry_and_lineage_give_one_hash_for_one_table():
+    from deploydl.data import make_applicants
+    from deploydl.governance.lineage import content_hash
+    from deploydl.registry import data_hash
+
+    table = make_applicants(50, seed=3)
+    assert data_hash(table) == content_hash(table)

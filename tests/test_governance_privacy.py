@@ -111,3 +111,22 @@ def test_erasure_needs_an_identifier(applicants):
         erase_subject(platform.datasets, {}, lineage=platform.lineage)
     with pytest.raises(KeyError, match="No applicant 'X'"):
         subject_identifiers(applicants, "X", key=DEMO_KEY)
+
+
+def test_erasure_keeps_what_a_legal_hold_names_and_says_why(applicants):
+    from deploydl.governance.northbridge import CREDIT_RECORD_HOLDS
+    from deploydl.governance.privacy import LegalHold
+
+    platform = build_platform(applicants)
+    ids = subject_identifiers(applicants, "NB-000042", key=DEMO_KEY)
+    cleaned, report = erase_subject(platform.datasets, ids, lineage=platform.lineage,
+                                    holds=CREDIT_RECORD_HOLDS)
+    assert report.rows_kept == {"raw_applicants": 1}
+    assert "raw_applicants" not in report.rows_removed
+    assert cleaned["raw_applicants"].isin(list(ids.values())).any(axis=None)
+    assert not cleaned["marketing_list"].isin(list(ids.values())).any(axis=None)
+    assert "Art. 17(3)(b)" in report.kept_because["raw_applicants"]
+    assert "Kept in raw_applicants (1 row, access restricted)" in report.summary()
+    with pytest.raises(ValueError, match=r"unknown dataset\(s\) \['nowhere'\]"):
+        erase_subject(platform.datasets, ids, lineage=platform.lineage,
+                      holds=[LegalHold("nowhere", "a reason", "a ground")])

@@ -37,7 +37,8 @@ def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
     assert "<tr><th>Requests</th><td>1</td></tr>" in page
     assert "<tr><th>Error rate</th><td>0.00%</td></tr>" in page
     assert "credit_history_years" in page and "DRIFT" in page
-    assert "CRITICAL" in page and "Runbook" in page
+    assert "WARNING" in page and "Runbook" in page  # drift alone warns; decay pages
+    assert "CRITICAL" not in page
     assert "http://" not in page and "https://" not in page
     report = write_weekly_report(log, tmp_path / "week.html").read_text()
     assert report.count("data:image/png;base64,") == 2 and "https://" not in report

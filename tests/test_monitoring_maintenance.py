@@ -46,7 +46,7 @@ def _run_canary(model, applicants, tmp_path, candidate):
 
 
 @pytest.mark.parametrize("worse, reason", [
-    ({"fail_above": 60_000}, "error rate"), ({"shift": 0.4}, "scores drifted")])
+    ({"fail_above": 60_000}, "error rate"), ({"shift": 0.4}, "approval rate")])
 def test_a_canary_made_worse_on_purpose_is_rolled_back(model, applicants, tmp_path, worse,
                                                        reason):
     candidate = _Candidate(model, version="2.0.0-canary", **worse)
@@ -57,6 +57,19 @@ def test_a_canary_made_worse_on_purpose_is_rolled_back(model, applicants, tmp_pa
     versions = {client.post("/predict", json={**rows[i], "applicant_id": f"NB-{i}"}
                             ).json()["model_version"] for i in range(100)}
     assert versions == {model.version}
+
+
+def test_a_canary_that_only_scores_differently_stays_with_a_warning(model, applicants,
+                                                                    tmp_path):
+    class _Reshaped(_Candidate):  # a retrained model: other scores, the same decisions
+        def predict_proba(self, rows):
+            p = self.model.predict_proba(rows)
+            return np.where(p < 0.1, p / 3, p)
+
+    verdict, split, rollbacks, *_ = _run_canary(
+        model, applicants, tmp_path, _Reshaped(model, version="2.0.0-retrained"))
+    assert verdict.status == "healthy" and rollbacks == [] and split.share == 0.2
+    assert verdict.warnings and "a person reviews it" in verdict.warnings[0]
 
 
 def test_rollback_goes_through_the_registry(model, applicants, tmp_path):
@@ -96,8 +109,10 @@ def test_retraining_policy_names_its_reasons(applicants):
                                                          loan_amount=0),
                            features=FEATURES)
     loud = policy.decide(model_age_days=120, drift=drifted, decay={"drop": 0.08})
-    assert loud.retrain and [r.split(":")[0] for r in loud.reasons] == [
-        "schedule", "drift", "decay"]
+    assert loud.retrain and [r.split(":")[0] for r in loud.reasons] == ["schedule", "decay"]
+    assert [r.split(":")[0] for r in loud.review] == ["drift"]
+    drift_only = policy.decide(model_age_days=10, drift=drifted, decay={"drop": 0.0})
+    assert not drift_only.retrain and drift_only.review  # data drift is not decay
 
 
 def test_maintenance_window_is_sunday_night_utc():

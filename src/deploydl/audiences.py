@@ -25,19 +25,33 @@ class Audience:
     chart: str  # "value", "fairness", "decisions" or "cost"
     message: str  # a template of figure keys (see deploydl.report.prose)
     details: tuple[str, ...]  # figure keys shown as the detail table
+    message_if_gate_fails: str = ""  # used instead of ``message`` when the fairness gate fails
+    message_if_no_value: str = ""  # used when the model does not beat the current process
 
 
 AUDIENCES: dict[str, Audience] = {a.name: a for a in (
     Audience("board", "value, risk and the decision asked", "headline", "value",
-             "The model is worth {net_value_per_year} a year after running costs, and it "
-             "meets the four-fifths fairness rule. We ask you to approve the roll-out.",
-             ("net_value_per_year", "parity_ratio")),
+             "Against the current process the model is worth {net_value_per_year} a year "
+             "after running costs, and it passes the four-fifths fairness screen. We ask you "
+             "to decide on the roll-out.",
+             ("net_value_per_year", "parity_ratio"),
+             "Against the current process the model is worth {net_value_per_year} a year "
+             "after running costs, but it FAILS the four-fifths fairness screen (ratio "
+             "{parity_ratio}). We do not ask for approval until fairness is fixed.",
+             "The model does not beat the bank's current scorecard: net {net_value_per_year} "
+             "a year after running costs. We recommend keeping the current process and not "
+             "rolling the model out as it stands."),
     Audience("regulator", "fair treatment, human oversight and evidence", "evidence",
              "fairness", "At threshold {threshold}, each age band is approved at least 80% as "
-             "often as the best-off (ratio {parity_ratio}). Every decline goes to a human "
-             "underwriter; the model card documents data, metrics by group and limitations.",
+             "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "
+             "for disparate treatment and impact. Every decline goes to a human underwriter; "
+             "the model card documents data, metrics by group and limitations.",
              ("parity_ratio", "ratio_at_cheapest", "worst_group_approval", "threshold",
-              "n_test", "model_version")),
+              "n_test", "model_version"),
+             "At threshold {threshold}, the approval ratio across age bands is {parity_ratio}, "
+             "below the four-fifths screen: the release gate failed and this version is not "
+             "released. Every decline goes to a human underwriter; the model card documents "
+             "data, metrics by group and limitations."),
     Audience("call-centre", "what changes for customers and what to say", "practical",
              "decisions", "About {approval_rate} of applicants get a yes at once. The others "
              "are not refused: an underwriter looks at their file. If a customer asks why, "
@@ -75,7 +89,12 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
     fig = draw_audience_chart(inputs, audience)
     title, uri = fig.axes[0].get_title(loc="left"), figure_to_data_uri(fig)
     _close(fig)
-    return AudienceView(audience, spec.detail, prose(spec.message, figs), title,
+    message = spec.message
+    if inputs.money["net_value_per_year"] <= 0 and spec.message_if_no_value:
+        message = spec.message_if_no_value
+    if not inputs.fairness["gate_passed"] and spec.message_if_gate_fails:
+        message = spec.message_if_gate_fails
+    return AudienceView(audience, spec.detail, prose(message, figs), title,
                         tuple((figs[k].label, figs[k].text) for k in spec.details), uri)
 
 
@@ -95,12 +114,13 @@ def _value_chart(inputs: BriefInputs):
     from deploydl.charts import BAD, GOOD, money, new_figure
 
     m = inputs.money
-    fig, ax = new_figure(f"Net value {money(m['net_value_per_year'])} a year",
+    fig, ax = new_figure(f"Net value {money(m['net_value_per_year'])} a year vs the current "
+                         "process",
                          xlabel="", ylabel="US dollars a year ($k)", size=(6.5, 3.6))
-    values = [m["errors_avoided_per_year"], -m["running_cost_per_year"],
-              m["net_value_per_year"]]
-    ax.bar(["errors avoided", "running cost", "net value"], [v / 1000 for v in values],
-           color=[GOOD, BAD, GOOD])
+    values = [m["saved_per_year"], -m["running_cost_per_year"], m["net_value_per_year"]]
+    ax.bar(["saved vs current", "running cost", "net value"], [v / 1000 for v in values],
+           color=[GOOD if v >= 0 else BAD for v in values[:1]] + [BAD] +
+           [GOOD if values[2] >= 0 else BAD])
     ax.axhline(0, color="black", lw=1)
     return fig
 
@@ -109,7 +129,7 @@ def _decisions_chart(inputs: BriefInputs):
     from deploydl.charts import NEUTRAL, PALETTE, label_bars, new_figure
 
     rate = inputs.evaluation["approval_rate"] * 100
-    fig, ax = new_figure(f"{rate:.0f} in 100 callers were approved at once",
+    fig, ax = new_figure(f"{rate:.0f} in 100 applicants were approved at once",
                          xlabel="", ylabel="applicants (%)", size=(6.5, 3.6))
     ax.bar(["approved at once", "sent to an underwriter"], [rate, 100 - rate],
            color=[PALETTE[2], NEUTRAL])

@@ -17,23 +17,34 @@ import pandas as pd
 
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
-
-#: The four-fifths rule: each group's approval rate at least 80% of the best-off group's.
-FOUR_FIFTHS = 0.8
+from deploydl.fairness import FOUR_FIFTHS
+from deploydl.value import ValueAssumptions
 
 
 @dataclass(frozen=True)
 class Assumptions:
     """The money assumptions the brief states, in US dollars (change them to your bank's).
 
-    ``applications_per_year`` scales the test set's cost of errors to a year;
+    ``applications_per_year`` scales the test set's costs to a year;
     ``running_cost_per_year`` is the service's cost: hosting, monitoring and about one
-    engineer's time for upkeep (Modules 05 and 06).
+    engineer's time for upkeep (Modules 05 and 06); ``referral_cost`` is the underwriter's
+    time on one referred file (the value case, :mod:`deploydl.value`); ``costs`` are Module
+    02's error costs, which pick the threshold; ``min_ratio`` is the fairness screen the
+    release gate applies (the bank's policy; the four-fifths ratio by default).
     """
 
     applications_per_year: int = 40_000
     running_cost_per_year: float = 250_000.0
     costs: ErrorCosts = DEFAULT_COSTS
+    referral_cost: float = 150.0
+    min_ratio: float = FOUR_FIFTHS
+
+    def value(self) -> ValueAssumptions:
+        """The value case's assumptions (:class:`deploydl.value.ValueAssumptions`)."""
+        return ValueAssumptions(bad_loan=self.costs.bad_loan_approved,
+                                referral=self.referral_cost,
+                                applications_per_year=self.applications_per_year,
+                                running_cost=self.running_cost_per_year)
 
 
 DEFAULT_ASSUMPTIONS = Assumptions()
@@ -64,31 +75,36 @@ class BriefInputs:
     ab: dict[str, Any] | None = None
     sweep: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     by_group: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: the dict groups, without the two tables."""
-        return {k: v for k, v in asdict(self).items() if k not in ("sweep", "by_group")}
+        """JSON-ready: the dict groups, without the tables."""
+        return {k: v for k, v in asdict(self).items()
+                if k not in ("sweep", "by_group", "sensitivity")}
 
 
 def choose_threshold(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,
                      min_ratio: float = FOUR_FIFTHS) -> dict[str, float | bool]:
-    """The fairness gate (Modules 03 and 08): the cheapest threshold that meets the rule.
+    """The cheapest threshold that passes the release fairness gate (Modules 03, 04 and 08).
 
     A loan is referred when its probability of default is at or above the threshold. Returns
     the cost-minimising threshold (``cheapest``) and its parity ratio, the cheapest threshold
-    whose demographic-parity ratio of approvals across ``groups`` is at least ``min_ratio``
-    (``threshold``) with its ratio and cost, and ``price_of_fairness``: the extra cost of
-    errors, in US dollars on these applicants. ``passed`` is False when no threshold meets it.
+    whose approvals pass :func:`deploydl.deploy.gates.fairness_gate` (the one fairness gate)
+    at ``min_ratio`` (``threshold``) with its ratio and cost, and ``price_of_fairness``: the
+    extra cost of errors, in US dollars on these applicants. ``passed`` is False when no
+    threshold passes; ``threshold`` is then the cheapest one, and the brief says it fails.
     """
+    from deploydl.deploy.gates import demographic_parity_ratio, fairness_gate
     from deploydl.evaluation import threshold_sweep
-    from deploydl.fairness import demographic_parity_ratio
 
     sweep = threshold_sweep(y_true, scores, costs=costs)
-    repaid = 1 - np.asarray(y_true)
-    sweep["parity_ratio"] = [demographic_parity_ratio(repaid, (scores < t).astype(int), groups)
-                             for t in sweep["threshold"]]
+    approved = [(scores < t).astype(int) for t in sweep["threshold"]]
+    sweep["parity_ratio"] = [demographic_parity_ratio(a, groups)[0] if a.any() else float("nan")
+                             for a in approved]
+    sweep["passes"] = [bool(a.any()) and fairness_gate(a, groups, min_ratio=min_ratio).passed
+                       for a in approved]
     cheapest = sweep.loc[sweep["cost"].idxmin()]
-    fair = sweep[sweep["parity_ratio"] >= min_ratio]
+    fair = sweep[sweep["passes"]]
     chosen = fair.loc[fair["cost"].idxmin()] if len(fair) else cheapest
     return {"cheapest": float(cheapest["threshold"]),
             "cheapest_ratio": float(cheapest["parity_ratio"]),
@@ -101,7 +117,7 @@ def choose_threshold(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COST
 
 def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
                          monitoring: dict[str, Any] | None = None,
-                         ab: dict[str, Any] | None = None,
+                         ab: dict[str, Any] | None = None, current=None,
                          context: Context = Context(),
                          assumptions: Assumptions = DEFAULT_ASSUMPTIONS) -> BriefInputs:
     """Gather the brief's numbers from the artifacts.
@@ -119,15 +135,20 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
         ``opened_day``, ``alarm_day``, ``drifted`` (feature names), ``predictions``, ``alerts``.
     ab : dict, optional
         The A/B test: ``ABResult`` fields plus ``version_a``, ``version_b``, ``n_a``, ``n_b``.
+    current : model, optional
+        The bank's current process (e.g. the logistic baseline scorecard), with
+        ``predict_proba``; the value case compares against it at its own gated threshold.
+        Without it the comparison is with approving everyone, and the brief says so.
     """
     from deploydl.registry import load_artifact
 
     model, artifact = load_artifact(registry.path(name, registry.stage(name, "production")))
     scores = model.predict_proba(test)
     gate = choose_threshold(test[LABEL].to_numpy(), scores, test[PROTECTED_ATTRIBUTE],
-                            costs=assumptions.costs)
+                            costs=assumptions.costs, min_ratio=assumptions.min_ratio)
     evaluation, sweep = _evaluation(test, scores, gate, assumptions.costs)
     fairness, by_group = _fairness(test, scores, gate)
+    money, sensitivity = _money(test, scores, gate, current, assumptions)
     return BriefInputs(
         context=context, assumptions=assumptions,
         registry={"name": artifact.metadata["name"], "version": artifact.version,
@@ -135,13 +156,13 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
                   "training_data_sha256": artifact.metadata["training_data_sha256"] or "",
                   "metrics": artifact.metadata["metrics"], "path": str(artifact.path)},
         evaluation=evaluation, fairness=fairness,
-        money=_money(evaluation, gate, len(test), assumptions),
-        monitoring=_monitoring_plan(monitoring or {}, evaluation), ab=ab,
-        sweep=sweep, by_group=by_group)
+        money=money, monitoring=_monitoring_plan(monitoring or {}, evaluation), ab=ab,
+        sweep=sweep, by_group=by_group, sensitivity=sensitivity)
 
 
 def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
                 costs: ErrorCosts) -> tuple[dict[str, Any], pd.DataFrame]:
+    from deploydl.calibration import break_even, calibration_error
     from deploydl.evaluation import accuracy_paradox, outcomes, scorecard, threshold_sweep
 
     y = test[LABEL].to_numpy()
@@ -149,6 +170,7 @@ def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
     everyone = accuracy_paradox(y, scores, threshold=gate["threshold"], costs=costs)
     return ({**scorecard(y, scores, threshold=gate["threshold"]),
              "threshold": gate["threshold"], "cheapest_threshold": gate["cheapest"],
+             "break_even": break_even(costs), "calibration_error": calibration_error(y, scores),
              "n_test": len(y), "approval_rate": float(np.mean(scores < gate["threshold"])),
              "bad_loans_approved": out.bad_approved,
              "good_customers_turned_away": out.good_turned_away,
@@ -172,14 +194,28 @@ def _fairness(test: pd.DataFrame, scores: np.ndarray,
              "price_of_fairness": gate["price_of_fairness"]}, rates)
 
 
-def _money(evaluation: dict, gate: dict, n_test: int, assumptions: Assumptions) -> dict:
-    """Test-set costs scaled to a year: US dollars, under ``assumptions``."""
-    per_year = assumptions.applications_per_year / n_test
-    errors_avoided = (evaluation["cost_approve_everyone"] - evaluation["cost"]) * per_year
-    return {"errors_avoided_per_year": errors_avoided,
-            "running_cost_per_year": assumptions.running_cost_per_year,
-            "net_value_per_year": errors_avoided - assumptions.running_cost_per_year,
-            "price_of_fairness_per_year": gate["price_of_fairness"] * per_year}
+def _money(test: pd.DataFrame, scores: np.ndarray, gate: dict, current,
+           assumptions: Assumptions) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The value case against the current process, and its ±50% sensitivity table."""
+    from deploydl.value import sensitivity, value_case
+
+    y = test[LABEL].to_numpy()
+    if current is None:
+        current_scores, current_gate = np.zeros(len(y)), {"threshold": 1.0}
+        name = "approving every applicant (no current process was given)"
+    else:
+        current_scores = current.predict_proba(test)
+        current_gate = choose_threshold(y, current_scores, test[PROTECTED_ATTRIBUTE],
+                                        costs=assumptions.costs,
+                                        min_ratio=assumptions.min_ratio)
+        name = "the current scorecard (a logistic baseline)"
+    options = {"threshold": gate["threshold"], "current_threshold": current_gate["threshold"],
+               "assumptions": assumptions.value()}
+    case = value_case(y, scores, current_scores, **options)
+    table = sensitivity(y, scores, current_scores, **options)
+    per_year = assumptions.applications_per_year / len(y)
+    return ({**case, "current_process": name,
+             "price_of_fairness_per_year": gate["price_of_fairness"] * per_year}, table)
 
 
 def _monitoring_plan(event: dict[str, Any], evaluation: dict) -> dict[str, Any]:
@@ -206,8 +242,9 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
              ("" if delay is None else f"; the drift alarm fired {delay} day(s) after opening"))
     return [
         {"risk": "Unfair outcomes by age band",
-         "evidence": f"approval ratio {f['demographic_parity_ratio']:.2f} (rule: "
-                     f"{f['min_ratio']:.2f}); {f['worst_group']} approved least",
+         "evidence": f"approval ratio {f['demographic_parity_ratio']:.2f} (screen: "
+                     f"{f['min_ratio']:.2f}, {'passed' if f['gate_passed'] else 'FAILED'}); "
+                     f"{f['worst_group']} approved least",
          "owner": "Responsible-AI lead", "mitigation": "Fairness gate before every release; "
          "declines reviewed by an underwriter; quarterly fairness report."},
         {"risk": "Costly errors (bad loans approved)",
@@ -222,8 +259,9 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
          "data; none among the model's inputs", "owner": "Data steward",
          "mitigation": "Pseudonymised IDs, column-level access, retention and erasure."},
         {"risk": "Value does not materialise",
-         "evidence": f"net {money(m['net_value_per_year'])} a year rests on the stated "
-                     "assumptions", "owner": "Executive sponsor",
+         "evidence": f"net {money(m['net_value_per_year'])} a year against "
+                     f"{m['current_process']} rests on the stated assumptions (see the ±50% "
+                     "table)", "owner": "Executive sponsor",
          "mitigation": "Track approvals and losses monthly against this brief."},
     ]
 
@@ -238,9 +276,12 @@ def rollout_plan(inputs: BriefInputs) -> list[dict[str, str]]:
         "the planned sample size"
     return [
         {"step": "1. Canary", "traffic": "5% for one week",
-         "gate to continue": f"error rate below {error.threshold:.0%}; no critical alert"},
+         "gate to continue": f"error rate below {error.threshold:.0%}; latency and approval "
+                             "rate within limits; score-shape changes reviewed by a person"},
         {"step": "2. A/B test", "traffic": "50% new version, 50% current",
-         "gate to continue": f"{planned}; fewer wrong decisions, p < 0.05"},
+         "gate to continue": f"{planned}, read once outcomes arrive (months); more profit "
+                             "per applicant, p < 0.05; approval rate within 5 points "
+                             "(guardrail)"},
         {"step": "3. Full roll-out", "traffic": "100%",
          "gate to continue": "monitoring plan live; rollback = one registry promotion"},
     ]

@@ -33,10 +33,20 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
     fa = "deploydl.fairness on the same applicants"
     stated = "stated assumption"
     figs = [
-        Figure("net_value_per_year", "net value a year", money(m["net_value_per_year"]),
-               m["net_value_per_year"], "errors avoided minus running cost"),
-        Figure("errors_avoided_per_year", "cost of errors avoided a year",
-               money(m["errors_avoided_per_year"]), m["errors_avoided_per_year"], ev),
+        Figure("net_value_per_year", "net value a year against the current process",
+               money(m["net_value_per_year"]), m["net_value_per_year"],
+               "saved against the current process minus running cost"),
+        Figure("saved_per_year", "saved a year against the current process (bad loans and "
+               "underwriter time)", money(m["saved_per_year"]), m["saved_per_year"], ev),
+        Figure("current_cost_per_year", "cost a year of the current process",
+               money(m["current_cost_per_year"]), m["current_cost_per_year"], ev),
+        Figure("model_cost_per_year", "cost a year with the model",
+               money(m["model_cost_per_year"]), m["model_cost_per_year"], ev),
+        Figure("current_threshold", "current process's threshold",
+               f"{m['current_threshold']:.2f}", m["current_threshold"],
+               "deploydl.brief.choose_threshold"),
+        Figure("cost_referral", "underwriter time for one referral", money(a.referral_cost),
+               a.referral_cost, stated),
         Figure("running_cost_per_year", "running cost a year",
                money(m["running_cost_per_year"]), m["running_cost_per_year"], stated),
         Figure("applications_per_year", "applications a year",
@@ -54,11 +64,15 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
                e["threshold"], "deploydl.brief.choose_threshold"),
         Figure("cheapest_threshold", "cheapest threshold", f"{e['cheapest_threshold']:.2f}",
                e["cheapest_threshold"], ev),
+        Figure("break_even", "break-even threshold the costs imply", f"{e['break_even']:.2f}",
+               e["break_even"], "deploydl.calibration.break_even"),
+        Figure("calibration_error", "calibration error (0 = scores are true probabilities)",
+               f"{e['calibration_error']:.3f}", e["calibration_error"], ev),
         Figure("bad_loans_approved", "bad loans approved", f"{e['bad_loans_approved']:,}",
                e["bad_loans_approved"], ev),
         Figure("n_test", "held-out applicants", f"{e['n_test']:,}", e["n_test"], ev),
         Figure("parity_ratio", f"approval ratio across {f['attribute'].replace('_', ' ')}s "
-               "(four-fifths rule)", f"{f['demographic_parity_ratio']:.2f}",
+               "(four-fifths screen)", f"{f['demographic_parity_ratio']:.2f}",
                f["demographic_parity_ratio"], fa),
         Figure("ratio_at_cheapest", "ratio at the cheapest threshold",
                f"{f['ratio_at_cheapest']:.2f}", f["ratio_at_cheapest"], fa),
@@ -86,13 +100,19 @@ def _event_figures(inputs: BriefInputs) -> list[Figure]:
                            "the same day" if days == 0 else f"{days} day(s) later", days,
                            "deploydl.monitoring drift tests on the prediction log"))
     if ab:
-        src = "deploydl.monitoring.ab_test on the prediction log"
+        src = "deploydl.monitoring.profit_test on the prediction log"
         figs += [Figure("ab_version_b", "retrained version", ab["version_b"], ab["version_b"],
                         "deploydl.registry"),
-                 Figure("ab_rate_a", f"wrong decisions, {ab['version_a']}",
-                        f"{ab['rate_a']:.1%}", ab["rate_a"], src),
-                 Figure("ab_rate_b", f"wrong decisions, {ab['version_b']}",
-                        f"{ab['rate_b']:.1%}", ab["rate_b"], src),
+                 Figure("ab_profit_a", f"profit per applicant, {ab['version_a']}",
+                        money(ab["profit_a"]), ab["profit_a"], src),
+                 Figure("ab_profit_b", f"profit per applicant, {ab['version_b']}",
+                        money(ab["profit_b"]), ab["profit_b"], src),
+                 Figure("ab_approval_a", f"approved at once, {ab['version_a']}",
+                        f"{ab['approval_a']:.0%}", ab["approval_a"], src),
+                 Figure("ab_approval_b", f"approved at once, {ab['version_b']}",
+                        f"{ab['approval_b']:.0%}", ab["approval_b"], src),
+                 Figure("ab_outcome_days", "days waited for outcomes", str(ab["outcome_days"]),
+                        ab["outcome_days"], "deploydl.monitoring.profit_test.OUTCOME_DAYS"),
                  Figure("ab_p_value", "p-value", f"{ab['p_value']:.3f}", ab["p_value"], src),
                  Figure("ab_n", "applicants in the test", f"{ab['n_a'] + ab['n_b']:,}",
                         ab["n_a"] + ab["n_b"], src),
@@ -106,14 +126,62 @@ def decision_text(inputs: BriefInputs) -> str:
     """The decision asked, as a template of figure keys (see :func:`deploydl.report.prose`)."""
     if inputs.context.decision:
         return inputs.context.decision
-    text = ("Approve version {model_version} of the loan-default model for every region, the "
-            "new one included, deciding at threshold {threshold}, with the monitoring and "
-            "rollout plans below.")
+    if not inputs.fairness["gate_passed"]:
+        return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
+                "fairness work and a review with counsel, and keep the current process meanwhile.")
+    if inputs.money["net_value_per_year"] <= 0:
+        text = ("Keep the current process: version {model_version}, deciding at threshold "
+                "{threshold}, does not beat it on the stated assumptions (net "
+                "{net_value_per_year} a year). Decide whether to fund more work on the model "
+                "or stop it.")
+    else:
+        text = ("Approve version {model_version} of the loan-default model for every region, "
+                "the new one included, deciding at threshold {threshold}, with the monitoring "
+                "and rollout plans below.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
         text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
                  "applicants per version before deciding on it.")
     return text
+
+
+def fairness_text(inputs: BriefInputs) -> str:
+    """The fairness finding, worded from the gate's measured result (a template of keys)."""
+    f = inputs.fairness
+    if not f["gate_passed"]:
+        return ("No threshold meets the four-fifths screen: at {threshold} the approval ratio "
+                "is {parity_ratio}, below the screen, and the group approved least gets "
+                "{worst_group_approval}. The fairness gate FAILED: do not release this version "
+                "until fairness is fixed and reviewed with counsel.")
+    cheapest = ("The cheapest threshold, {cheapest_threshold}, fails the four-fifths screen "
+                "(ratio {ratio_at_cheapest}). " if f["ratio_at_cheapest"] < f["min_ratio"]
+                else "The cheapest threshold, {cheapest_threshold}, passes the screen too (ratio "
+                "{ratio_at_cheapest}). ")
+    return (cheapest + "At {threshold} the ratio is {parity_ratio}; the group approved least "
+            "gets {worst_group_approval}. Passing the screen costs {price_of_fairness_per_year}"
+            " a year. The screen is a first check, not a legal test: counsel reviews "
+            "disparate treatment and impact.")
+
+
+def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
+    m = inputs.money
+    verdict = ("The model pays for itself against {current}." if m["net_value_per_year"] > 0
+               else "The model does NOT pay for itself against {current}: keep the current "
+               "process, or find where the model adds value before rolling it out.")
+    text = ("Bad loans approved at once and underwriter time cost {current_cost_per_year} a "
+            "year with " + m["current_process"] + " at threshold {current_threshold}, and "
+            "{model_cost_per_year} with the model: it saves {saved_per_year} a year; running it "
+            "costs {running_cost_per_year}: net {net_value_per_year}. "
+            + verdict.replace("{current}", "the current process") +
+            " Assumptions: {applications_per_year} applications a year; a bad loan approved "
+            "at once costs {cost_bad_loan}; a referral costs {cost_referral} of underwriter "
+            "time (the applicant is not lost). Each threshold was set with Module 02's error "
+            "costs (a good customer turned away: {cost_good_customer}) and the fairness gate. "
+            "Net value a year if one assumption is 50% lower or higher, thresholds held:")
+    rows = [{"assumption (±50%)": label, "50% lower": money(row["low"]),
+             "as stated": money(row["base"]), "50% higher": money(row["high"])}
+            for label, row in inputs.sensitivity.iterrows()]
+    return prose(text, figs) + html_table(rows)
 
 
 def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
@@ -133,21 +201,17 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
                         " and approves {approval_rate} of applicants at once; the rest go to an "
                         "underwriter. On {n_test} held-out applicants it approved "
                         "{bad_loans_approved} loans that defaulted.", figs)),
-        Section("Value and cost", prose(
-            "Against approving every applicant, the model avoids {errors_avoided_per_year} of "
-            "errors a year; running it costs {running_cost_per_year}: net {net_value_per_year}."
-            " Assumptions: {applications_per_year} applications a year; a bad loan approved "
-            "costs {cost_bad_loan} and a good customer turned away {cost_good_customer}.",
-            figs), uris),
-        Section("Fairness findings", prose(
-            "The cheapest threshold, {cheapest_threshold}, fails the four-fifths rule (ratio "
-            "{ratio_at_cheapest}). At {threshold} the ratio is {parity_ratio}; the group "
-            "approved least still gets {worst_group_approval}. Meeting the rule costs "
-            "{price_of_fairness_per_year} a year.", figs)),
+        Section("Value against the current process", _value_body(inputs, figs), uris),
+        Section("Fairness findings", prose(fairness_text(inputs), figs)),
         Section("Risks, owners and mitigations", html_table(risk_register(inputs))),
         Section("Monitoring plan", _monitoring_body(inputs, figs)),
         Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
         Section("Technical appendix", prose(
+            "The costs imply a break-even threshold of {break_even}; it is the cheapest only "
+            "for calibrated scores. Calibration error on the held-out applicants is "
+            "{calibration_error}, and the cheapest threshold found on them was "
+            "{cheapest_threshold}, a figure picked in hindsight: calibrate on data set aside "
+            "before trusting either (Module 02). "
             "Model version {model_version}, weights sha256 {sha256}, in the model registry. "
             "Metrics by group, limitations and explanations are in the model card.", figs)
             + f'<p><a href="{card_href}">Open the model card (technical appendix)</a></p>'),
@@ -171,10 +235,16 @@ def _monitoring_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
 def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
     if not inputs.ab:
         return ""
-    verdict = "a real difference" if inputs.ab["significant"] else "no proven difference yet"
-    return prose("A/B test on {ab_n} applicants: wrong decisions {ab_rate_a} with the "
-                 "current version, {ab_rate_b} with the new one (p = {ab_p_value}): "
-                 f"{verdict}.", figs)
+    ab = inputs.ab
+    verdict = "a real difference" if ab["significant"] else "no proven difference yet"
+    guard = ("the approval-rate guardrail held" if ab["guardrail_ok"]
+             else "the approval-rate guardrail was BROKEN")
+    return prose("A/B test on {ab_n} applicants, read {ab_outcome_days} days later when the "
+                 "approved loans' outcomes were in: profit per applicant {ab_profit_a} with the "
+                 "current version, {ab_profit_b} with the new one (p = {ab_p_value}): "
+                 f"{verdict}; approved at once {{ab_approval_a}} against {{ab_approval_b}}: "
+                 f"{guard}. Referred applicants' outcomes are never observed (censored), so "
+                 "the test compares profit per applicant, not wrong decisions.", figs)
 
 
 def cost_chart(inputs: BriefInputs):
@@ -188,8 +258,10 @@ def cost_chart(inputs: BriefInputs):
                          xlabel="threshold (chance of default)",
                          ylabel="cost of errors ($k / 1,000)", size=(6.5, 3.6))
     ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL)
-    ax.axvline(e["cheapest_threshold"], color=BAD, ls="--", label="cheapest")
-    ax.axvline(e["threshold"], color=GOOD, label="meets the four-fifths rule")
+    ax.axvline(e["cheapest_threshold"], color=BAD, ls="--", label="cheapest (hindsight)")
+    ax.axvline(e["break_even"], color=NEUTRAL, ls=":", label="break-even of the costs")
+    ax.axvline(e["threshold"], color=GOOD, label="passes the four-fifths screen"
+               if inputs.fairness["gate_passed"] else "chosen (fails the screen)")
     ax.legend(loc="upper right")
     return fig
 
@@ -200,8 +272,8 @@ def fairness_chart(inputs: BriefInputs):
     rates = inputs.by_group["selection_rate"] * 100
     f = inputs.fairness
     fig, ax = new_figure(f"Every age band is approved at least\n{f['min_ratio']:.0%} as "
-                         "often as the best-off" if f["demographic_parity_ratio"] >= f["min_ratio"]
-                         else f"{f['worst_group']} falls below the four-fifths rule",
+                         "often as the best-off" if f["gate_passed"]
+                         else f"{f['worst_group']} falls below the four-fifths screen",
                          xlabel="age band", ylabel="approved at once (%)", size=(6.5, 3.6))
     ax.bar([str(g) for g in rates.index], rates.to_numpy(), color=GOOD)
     ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--")
@@ -223,8 +295,8 @@ def model_card(inputs: BriefInputs):
                                    "approval_rate")},
         by_group=inputs.by_group,
         fairness_findings=(f"Demographic-parity ratio {f['demographic_parity_ratio']:.2f} at "
-                           f"threshold {e['threshold']:.2f} (four-fifths rule "
-                           f"{'met' if f['passes_four_fifths'] else 'not met'}).",
+                           f"threshold {e['threshold']:.2f} (four-fifths screen "
+                           f"{'passed' if f['gate_passed'] else 'FAILED'}).",
                            f"Equal-opportunity gap {f['equal_opportunity_difference']:.1%}."),
         limitations=("Synthetic, seeded data: the numbers teach, they do not describe a real "
                      "bank.", "Age band is not an input, but credit history is a proxy for it."),

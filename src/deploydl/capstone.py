@@ -6,7 +6,7 @@ terminal with progress bars; the capstone notebook calls them one by one.
 
 1. governed data: quality rules, lineage, pseudonymised IDs (Module 01);
 2. a trained and evaluated model (Module 02);
-3. the fairness gate: the cheapest threshold that meets the four-fifths rule (Module 03);
+3. the fairness gate: the cheapest threshold that passes the four-fifths screen (Module 03);
 4. packaged in the registry and promoted to production (Module 04);
 5. deployed on a real local HTTP server with a prediction log (Modules 04 and 06);
 6. days of traffic over HTTP; the new region opens and the drift alarm fires (Module 06);
@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL
@@ -99,10 +100,11 @@ class Capstone:
     def train(self) -> StageResult:
         """Train the network and score it on held-out applicants."""
         from deploydl.evaluation import scorecard
-        from deploydl.models import train_applicant_model
+        from deploydl.models import train_applicant_model, train_baseline_model
 
         self.model = train_applicant_model(self.train_table, seed=self.scenario.seed,
                                            epochs=self.scenario.epochs, weight_decay=0.01)
+        self.current_process = train_baseline_model(self.train_table)  # today's scorecard
         self.scores = self.model.predict_proba(self.test)
         self.model.metrics = scorecard(self.test[LABEL], self.scores)
         auc = self.model.metrics["roc_auc"]
@@ -190,13 +192,21 @@ class Capstone:
 
     # 7 -------------------------------------------------------------------------------------
     def ab_test(self, *, tick: Callable[[], None] | None = None) -> StageResult:
-        """Retrain on the labelled new-region traffic; A/B-test it against production."""
-        from deploydl.monitoring import TrafficSplit, ab_test, sample_size
+        """Retrain once the new region's outcomes are in; A/B-test on profit per applicant.
+
+        Outcomes take months (:data:`~deploydl.monitoring.profit_test.OUTCOME_DAYS`), so the
+        simulated clock waits for them twice: before retraining on the new region's labels,
+        and before reading the test. Only approved loans get an outcome: referred applicants
+        are censored, which is why the metric is profit per applicant, not wrong decisions.
+        """
+        from deploydl.monitoring import TrafficSplit
+        from deploydl.monitoring.profit_test import OUTCOME_DAYS, profit_sample_size, profit_test
         from deploydl.monitoring.simulate import simulate_traffic
         from deploydl.registry import load_model
 
         s = self.scenario
         current = self.registry.load(NAME)
+        self.clock.advance(days=OUTCOME_DAYS)  # the new region's outcomes have arrived
         table = pd.concat([self.train_table, self.new_region[[*FEATURES, LABEL]]],
                           ignore_index=True)
         candidate = self._retrain(table, version="1.1.0")
@@ -209,22 +219,20 @@ class Capstone:
             self._send(fresh.iloc[[i]], prefix="AB", one_by_one=True)
             if tick:
                 tick()
-        self.log.add_labels({f"AB-{i}": int(y) for i, y in fresh[LABEL].items()})
-        counts = wrong_decisions(self.log.frame(), prefix="AB-")
-        a, b = counts[current.version], counts[candidate.version]
-        planned = sample_size(a[0] / a[1], -0.05)
-        result = ab_test(a[0], a[1], b[0], b[1], planned_n=planned)
+        self.clock.advance(days=OUTCOME_DAYS)  # approved loans have repaid or defaulted
+        groups = ab_outcomes(self.log, fresh[LABEL], prefix="AB")
+        (pa, aa), (pb, ab) = groups[current.version], groups[candidate.version]
+        planned = profit_sample_size(float(pa.std(ddof=1)), 100.0)
+        result = profit_test(pa, pb, aa, ab, planned_n=planned)
         self.ab = {**asdict(result), "version_a": current.version,
-                   "version_b": candidate.version, "n_a": a[1], "n_b": b[1],
-                   "planned_n": planned}
-        if result.significant and result.difference < 0:
+                   "version_b": candidate.version, "n_a": len(pa), "n_b": len(pb),
+                   "planned_n": planned, "outcome_days": OUTCOME_DAYS}
+        if result.significant and result.difference > 0 and result.guardrail_ok:
             self.registry.promote(NAME, candidate.version, stage="production")
         self.deploy()
-        verdict = "a real difference" if result.significant else "no proven difference"
         return StageResult("retrain and A/B test", f"{current.version} vs "
-                           f"{candidate.version} on {a[1] + b[1]} new-region applicants: wrong "
-                           f"decisions {result.rate_a:.1%} vs {result.rate_b:.1%}, p = "
-                           f"{result.p_value:.2f}, {verdict}; in production: "
+                           f"{candidate.version} on {len(pa) + len(pb)} new-region applicants, "
+                           f"read after {OUTCOME_DAYS} days: {result.summary()} In production: "
                            f"{self.registry.stage(NAME, 'production')}", self.ab)
 
     def _retrain(self, table: pd.DataFrame, *, version: str):
@@ -244,7 +252,8 @@ class Capstone:
         from deploydl.brief_page import write_brief
 
         self.inputs = collect_brief_inputs(self.registry, NAME, self.test,
-                                           monitoring=self.monitoring, ab=self.ab)
+                                           monitoring=self.monitoring, ab=self.ab,
+                                           current=self.current_process)
         self.paths = write_brief(self.inputs, self.folder / "brief", pdf=pdf)
         return StageResult("executive brief", f"written to {self.paths['brief']}",
                            {k: str(v) for k, v in self.paths.items()})
@@ -280,7 +289,7 @@ def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
     with Capstone(folder, scenario=scenario) as run:
         for method in ("data", "train", "gate", "package"):
             getattr(run, method)()
-        return collect_brief_inputs(run.registry, NAME, run.test)
+        return collect_brief_inputs(run.registry, NAME, run.test, current=run.current_process)
 
 
 #: The small run Module 07's lesson and lab brief (about 5 s on a 2-core laptop).
@@ -318,8 +327,22 @@ def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool =
     return run.paths
 
 
-def wrong_decisions(frame: pd.DataFrame, *, prefix: str) -> dict[str, tuple[int, int]]:
-    """Per model version: (wrong decisions, decisions) among labelled rows of one test."""
-    rows = frame[frame["applicant_id"].str.startswith(prefix) & frame["label"].notna()]
-    wrong = (rows["decision"] == "refer") != (rows["label"] == 1)
-    return {v: (int(w.sum()), len(w)) for v, w in wrong.groupby(rows["model_version"])}
+def ab_outcomes(log, defaulted: pd.Series, *, prefix: str
+                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per model version: (profit per applicant, approved 1/0) in one A/B test.
+
+    ``defaulted`` holds every test applicant's outcome by index (the simulation knows it); only
+    the approved ones are joined to the log, as in a bank: a referred applicant's outcome is
+    never observed (censored). Profit is :func:`deploydl.monitoring.profit_test.applicant_profit`.
+    """
+    from deploydl.monitoring.profit_test import applicant_profit
+
+    frame = log.frame()
+    rows = frame[frame["applicant_id"].str.startswith(f"{prefix}-")]
+    approved = rows[rows["decision"] == "approve"]["applicant_id"]
+    log.add_labels({a: int(defaulted[int(a.split("-")[1])]) for a in approved})
+    rows = log.frame().set_index("applicant_id").loc[rows["applicant_id"]]
+    profit = applicant_profit(rows["decision"], rows["label"])
+    return {v: (profit[(rows["model_version"] == v).to_numpy()],
+                (rows.loc[rows["model_version"] == v, "decision"] == "approve").to_numpy(int))
+            for v in rows["model_version"].unique()}

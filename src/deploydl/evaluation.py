@@ -307,7 +307,9 @@ def compare_models(models: Mapping[str, object], table: pd.DataFrame, *,
     """One row per model on the same test applicants: the five metrics and the cost.
 
     ``cost`` is in US dollars at ``threshold``; ``best_threshold`` and ``best_cost`` are where
-    that model's cost is lowest.
+    that model's cost is lowest *in hindsight, on these same applicants*: optimistic, and noisy
+    where the cost curve is flat. Do not pick a threshold this way: calibrate the model and use
+    the break-even the costs imply (:mod:`deploydl.calibration`, Module 02).
     """
     rows = {}
     for name, model in models.items():

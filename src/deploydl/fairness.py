@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: The four-fifths rule (US EEOC guidance): a selection-rate ratio below 0.8 flags adverse impact.
+#: The four-fifths ratio, a screening heuristic from US employment-selection guidance (EEOC,
+#: 29 CFR 1607.4(D)): a selection-rate ratio below 0.8 flags possible adverse impact. Fair-lending
+#: law has no 80% test (docs/references.md). The one constant every gate and check uses.
 FOUR_FIFTHS = 0.8
 
 

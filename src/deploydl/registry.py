@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from safetensors.torch import load_file, save_file
 
+from deploydl.governance.lineage import content_hash
 from deploydl.models import ApplicantModel, ApplicantNet
 
 WEIGHTS, METADATA, MANIFEST = "weights.safetensors", "metadata.json", "manifest.json"
@@ -54,10 +55,8 @@ class Artifact:
 
 
 def data_hash(table: pd.DataFrame) -> str:
-    """A sha256 of a table's content (rows, columns and values), for lineage (Module 01)."""
-    digest = hashlib.sha256(",".join(map(str, table.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
-    return digest.hexdigest()
+    """The table's lineage content hash (Module 01), so the registry and lineage agree."""
+    return content_hash(table)
 
 
 def save_model(model: ApplicantModel, folder: str | Path, *,

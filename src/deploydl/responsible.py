@@ -207,23 +207,27 @@ class Right:
     what_the_bank_does: str
 
 
-#: Where GDPR and CCPA rights land in the model's life (not legal advice).
+#: Where GDPR and CCPA rights land in the model's life (not legal advice; sources in
+#: docs/references.md). The CCPA exempts most loan data (GLBA and FCRA data, Cal. Civ. Code
+#: 1798.145(d) and (e)), so its rights reach a bank's loan data only in part.
 RIGHTS: tuple[Right, ...] = (
     Right("Access / right to know", "GDPR Art. 15; CCPA 1798.100-110",
           "raw applications store, feature table, prediction log",
           "Export the person's rows, the features the model saw and every decision with its "
           "model version and reason codes."),
-    Right("Erasure / deletion", "GDPR Art. 17; CCPA 1798.105",
+    Right("Erasure / deletion", "GDPR Art. 17, with the Art. 17(3) exceptions; CCPA 1798.105",
           "raw store, feature table, training snapshots, prediction log, backups",
-          "Delete or pseudonymise the rows; record the erasure in lineage; drop the person "
-          "from the next training snapshot (retraining, not surgery on the weights)."),
+          "Delete the rows the law does not require the bank to keep; keep credit records under "
+          "a legal hold and say why; record the erasure in lineage; drop the person from the "
+          "next training snapshot (retraining, not surgery on the weights)."),
     Right("Not to be subject to a solely automated decision; to contest it",
-          "GDPR Art. 22; CCPA automated-decision rules",
+          "GDPR Art. 22; California: CPPA ADMT regulations (in force 1 Jan 2026, duties "
+          "from 1 Jan 2027), not the CCPA statute",
           "decision service",
           "Route contested or declined applications to a human underwriter; give the reason "
           "codes; log the human's decision next to the model's."),
     Right("Explanation of the decision (adverse action)", "GDPR Art. 13-15 and 22; "
-          "US ECOA / Regulation B", "decision service, prediction log",
+          "US ECOA / Regulation B, 12 CFR 1002.9", "decision service, prediction log",
           "Send the top reasons the score went down, worded for the applicant."),
 )
 

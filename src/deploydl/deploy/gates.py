@@ -8,8 +8,11 @@ them with ``python -m deploydl.deploy.gates CANDIDATE`` and stops when one fails
   defaulter above a random repayer; 0.5 is a coin toss).
 * **Fairness gate:** the demographic parity ratio across age bands is at least ``min_ratio``:
   the lowest group approval rate divided by the highest (1.0 = every group is approved
-  equally often; 0.8 is the "four-fifths rule" used in US hiring guidance). Module 03 covers
-  fairness in depth; this gate keeps only the one number a deployment needs.
+  equally often; 0.8, :data:`deploydl.fairness.FOUR_FIFTHS`, is the four-fifths screen borrowed
+  from US employment guidance, 29 CFR 1607.4(D)). It is the one fairness gate: the brief's
+  threshold choice (:func:`deploydl.brief.choose_threshold`) calls it too. Module 03 covers
+  fairness in depth; this gate keeps only the one number a deployment needs. A gate informs;
+  a named person approves the release.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-from deploydl.fairness import selection_rates
+from deploydl.fairness import FOUR_FIFTHS, selection_rates
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def demographic_parity_ratio(approved: np.ndarray, groups: pd.Series | np.ndarra
 
 
 def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
-                  min_ratio: float = 0.8) -> GateResult:
+                  min_ratio: float = FOUR_FIFTHS) -> GateResult:
     """Pass when the demographic parity ratio of approvals across ``groups`` >= ``min_ratio``."""
     ratio, rates = demographic_parity_ratio(approved, groups)
     shown = ", ".join(f"{g} {r:.0%}" for g, r in rates.items())
@@ -72,7 +75,7 @@ def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
 
 def run_gates(candidate, holdout: pd.DataFrame, *, production=None, threshold: float = 0.5,
               min_auc: float = 0.70, max_drop: float = 0.01,
-              min_ratio: float = 0.8) -> list[GateResult]:
+              min_ratio: float = FOUR_FIFTHS) -> list[GateResult]:
     """Run both gates for ``candidate`` (and ``production``, if any) on ``holdout``.
 
     ``holdout`` holds applicants neither model trained on, with the label and age band.
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registry", help="registry folder; compares with its production model")
     parser.add_argument("--min-auc", type=float, default=0.70)
     parser.add_argument("--max-drop", type=float, default=0.01)
-    parser.add_argument("--min-ratio", type=float, default=0.8)
+    parser.add_argument("--min-ratio", type=float, default=FOUR_FIFTHS)
     args = parser.parse_args(argv)
     candidate = load_model(args.candidate)
     production = None

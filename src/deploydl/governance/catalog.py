@@ -14,11 +14,17 @@ from typing import Literal, get_args
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-Sensitivity = Literal["public", "internal", "confidential", "personal", "special"]
+Sensitivity = Literal["public", "internal", "confidential", "personal", "protected", "special"]
 LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests",
                       "public_task", "legitimate_interests"]
-#: Sensitivity classes, least to most sensitive. "special" is GDPR Art. 9 special-category data.
+#: Sensitivity classes, least to most sensitive. "protected" is personal data that is also a
+#: characteristic anti-discrimination law protects: age under US fair-lending law (ECOA,
+#: 12 CFR 1002.6(b)(2)); it needs outcome monitoring, not only access control. "special" is
+#: GDPR Art. 9 special-category data (health, ethnic origin, religion and the like); age is not
+#: one of them. See docs/references.md.
 SENSITIVITY: tuple[str, ...] = get_args(Sensitivity)
+#: The classes that hold personal data (a protected or special column is personal data too).
+PERSONAL_CLASSES: tuple[str, ...] = ("personal", "protected", "special")
 #: The six lawful bases for processing personal data under GDPR Art. 6(1).
 LAWFUL_BASES: tuple[str, ...] = get_args(LawfulBasis)
 
@@ -134,7 +140,8 @@ class Catalog:
         return pd.DataFrame([{
             "dataset": c.name, "owner": c.owner, "purpose": c.purpose,
             "lawful_basis": c.lawful_basis, "retention_days": c.retention_days,
-            "columns": len(c.columns), "personal_columns": len(c.columns_with("personal")),
+            "columns": len(c.columns),
+            "personal_columns": sum(len(c.columns_with(k)) for k in PERSONAL_CLASSES),
         } for c in (self.cards() if cards is None else cards)])
 
 

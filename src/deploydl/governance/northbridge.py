@@ -15,11 +15,20 @@ import pandas as pd
 from deploydl.data import FEATURES, LABEL, PII_COLUMNS, PROTECTED_ATTRIBUTE
 from deploydl.governance.catalog import DatasetCard, card_from_table
 from deploydl.governance.lineage import Lineage
-from deploydl.governance.privacy import pseudonymise
+from deploydl.governance.privacy import LegalHold, pseudonymise
 
 #: A fixed demo key for pseudonyms. A real key lives in a secrets store, never in code.
 DEMO_KEY = b"northbridge-demo-key-not-a-secret"
 MODEL_NAME = "default_risk_v1"
+#: What Northbridge must keep when an applicant asks for erasure (GDPR Art. 17(3)(b) and (e)):
+#: the application and the decision on it are credit records. US example: Regulation B keeps
+#: applications 25 months after the decision (12 CFR 1002.12(b)); EU example: anti-money-
+#: laundering law keeps customer records 5 years (Directive (EU) 2015/849, Art. 40).
+CREDIT_RECORD_HOLDS: tuple[LegalHold, ...] = (
+    LegalHold("raw_applicants", "the application and its decision are credit records the bank "
+              "must keep for a set period, then delete",
+              "GDPR Art. 17(3)(b) legal obligation; 17(3)(e) legal claims"),
+)
 
 
 @dataclass
@@ -33,7 +42,7 @@ class Platform:
 def applicant_card(table: pd.DataFrame) -> DatasetCard:
     """The dataset card of the raw applicant table."""
     sensitivity = {**dict.fromkeys(PII_COLUMNS, "personal"), "applicant_id": "personal",
-                   "notes": "personal", PROTECTED_ATTRIBUTE: "special", "age": "personal",
+                   "notes": "personal", PROTECTED_ATTRIBUTE: "protected", "age": "protected",
                    **dict.fromkeys(FEATURES, "confidential"), LABEL: "confidential"}
     return card_from_table(
         table, name="raw_applicants", owner="Credit Risk Data Team",

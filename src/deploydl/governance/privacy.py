@@ -7,7 +7,8 @@
   the same pseudonym, so tables still join, but nobody without the key can reverse it.
 * :func:`retention_overdue` lists rows kept longer than the dataset card allows.
 * :func:`erase_subject` carries out a right-to-erasure request (GDPR Art. 17, CCPA "right to
-  delete") across every registered dataset and uses lineage to list what must be rebuilt.
+  delete") across every registered dataset, keeps what a :class:`LegalHold` says the bank must
+  keep (the Art. 17(3) exceptions) and uses lineage to list what must be rebuilt.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -166,21 +167,44 @@ def retention_overdue(table: pd.DataFrame, *, date_column: str, retention_days: 
 
 
 @dataclass(frozen=True)
+class LegalHold:
+    """A duty to keep a dataset's rows about a person although they asked for erasure.
+
+    Erasure is not unconditional: GDPR Art. 17(3) lists exceptions, among them a legal
+    obligation to keep the data (17(3)(b)) and the defence of legal claims (17(3)(e)). The
+    rows are kept with access restricted, and deleted when the duty ends.
+
+    ``dataset`` is the registered dataset's name; ``reason`` says which duty, in plain words;
+    ``exception`` names the legal ground (see docs/references.md).
+    """
+
+    dataset: str
+    reason: str
+    exception: str
+
+
+@dataclass(frozen=True)
 class ErasureReport:
-    """What an erasure request did and what it left to do.
+    """What an erasure request did, what it kept and why, and what it left to do.
 
     ``rows_removed`` maps each dataset that held the person to the number of rows deleted;
-    ``datasets_to_rebuild`` and ``models_to_retrain`` are everything lineage says was derived
-    from those datasets, so the person's data also left their traces there.
+    ``rows_kept`` maps each dataset under a :class:`LegalHold` to the rows kept, and
+    ``kept_because`` to the hold's reason and legal ground; ``datasets_to_rebuild`` and
+    ``models_to_retrain`` are everything lineage says was derived from the datasets rows were
+    deleted from, so the person's data also left their traces there.
     """
 
     rows_removed: dict[str, int]
     datasets_to_rebuild: list[str]
     models_to_retrain: list[str]
+    rows_kept: dict[str, int] = field(default_factory=dict)
+    kept_because: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         held = ", ".join(f"{n} ({k} row{'s' * (k != 1)})" for n, k in self.rows_removed.items())
-        return (f"Deleted from: {held or 'nothing'}.\n"
+        kept = "".join(f"\nKept in {n} ({k} row{'s' * (k != 1)}, access restricted): "
+                       f"{self.kept_because[n]}" for n, k in self.rows_kept.items())
+        return (f"Deleted from: {held or 'nothing'}.{kept}\n"
                 f"Rebuild datasets: {', '.join(self.datasets_to_rebuild) or 'none'}.\n"
                 f"Retrain models: {', '.join(self.models_to_retrain) or 'none'}.")
 
@@ -201,12 +225,14 @@ def subject_identifiers(table: pd.DataFrame, applicant_id: str, *, key: bytes) -
 
 
 def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str, str], *,
-                  lineage) -> tuple[dict[str, pd.DataFrame], ErasureReport]:
-    """Delete every row that holds any of a person's identifiers, in every registered dataset.
+                  lineage, holds: Iterable[LegalHold] = ()
+                  ) -> tuple[dict[str, pd.DataFrame], ErasureReport]:
+    """Delete every row that holds any of a person's identifiers, except where the law says keep.
 
     A row matches if any of its cells equals any identifier value (an ID, an email, a
-    pseudonym), whatever the column is called. Lineage then lists every dataset and model
-    derived from the datasets that held the person: they must be rebuilt or retrained.
+    pseudonym), whatever the column is called. Rows in a dataset under a legal hold are kept
+    and reported with the hold's reason. Lineage then lists every dataset and model derived
+    from the datasets rows were deleted from: they must be rebuilt or retrained.
 
     Parameters
     ----------
@@ -216,22 +242,36 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
         The person's identifiers, e.g. ``{"applicant_id": "NB-000042", "email": ...}``.
     lineage : deploydl.governance.lineage.Lineage
         The lineage graph the datasets were recorded in.
+    holds : iterable of LegalHold, optional
+        Datasets the bank must keep (GDPR Art. 17(3)), e.g.
+        :data:`deploydl.governance.northbridge.CREDIT_RECORD_HOLDS`.
 
     Returns
     -------
     (cleaned, report) : tuple of dict and ErasureReport
-        ``cleaned`` holds every dataset with the person's rows removed.
+        ``cleaned`` holds every dataset with the person's rows removed, except held ones.
     """
     if not identifiers:
         raise ValueError("identifiers is empty: give at least one, e.g. {'applicant_id': ...}.")
+    holds = {h.dataset: h for h in holds}
+    unknown = sorted(set(holds) - set(datasets))
+    if unknown:
+        raise ValueError(f"Legal hold(s) name unknown dataset(s) {unknown}; registered datasets "
+                         f"are {sorted(datasets)}. Fix the hold's dataset name.")
     values = list(identifiers.values())
-    cleaned, removed = {}, {}
+    cleaned, removed, kept = {}, {}, {}
     for name, table in datasets.items():
         hit = table.isin(values).any(axis=1)
+        if name in holds:
+            cleaned[name] = table
+            if hit.any():
+                kept[name] = int(hit.sum())
+            continue
         cleaned[name] = table[~hit]
         if hit.any():
             removed[name] = int(hit.sum())
     derived = sorted({node for name in removed for node in lineage.descendants(name)})
     rebuild = [n for n in derived if lineage.kind(n) == "dataset"]
     models = [n for n in derived if lineage.kind(n) == "model"]
-    return cleaned, ErasureReport(removed, rebuild, models)
+    because = {n: f"{holds[n].reason} ({holds[n].exception})" for n in kept}
+    return cleaned, ErasureReport(removed, rebuild, models, kept, because)

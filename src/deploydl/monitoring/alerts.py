@@ -1,7 +1,10 @@
 """Alert rules, and the one snapshot of the service that dashboards and alerts read (Module 06).
 
 Each rule watches one signal, has a severity (``info``, ``warning``, ``critical``: who gets
-woken up) and one runbook line (the first thing the person on call does).
+woken up) and one runbook line (the first thing the person on call does). Severity follows
+harm: a broken service (errors) or a model that got worse (performance decay, on arrived
+labels) is critical; data drift alone is a warning, because inputs can move while the model
+stays as good (inflation lifts incomes; the applicants are no riskier).
 """
 
 from __future__ import annotations
@@ -57,12 +60,12 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
     AlertRule("feature drift", "warning", "n_drifted", 1,
               "Open the drift table; check the upstream pipeline for the drifted feature "
               "before assuming the world changed."),
-    AlertRule("dataset drift", "critical", "dataset_drift", 1,
-              "Page the model owner; compare recent approvals with the reference data and "
-              "run the retraining policy check."),
-    AlertRule("population shift", "critical", "max_psi", 0.25,
-              "A feature moved a lot (PSI > 0.25): confirm with the data owner and decide "
-              "today whether to pause automated approvals."),
+    AlertRule("dataset drift", "warning", "dataset_drift", 1,
+              "Data drift is not decay: tell the model owner today; find why the inputs moved "
+              "and check early outcomes or a shadow comparison before any retraining."),
+    AlertRule("population shift", "warning", "max_psi", 0.25,
+              "A feature moved a lot (PSI 0.25 or more): confirm with the data owner whether "
+              "the data or the world changed; review approvals by segment."),
     AlertRule("performance decay", "critical", "auc_drop", 0.05,
               "Labels show the model ranks worse than at training: retrain on recent "
               "labelled data; meanwhile refer more applicants to underwriters."),

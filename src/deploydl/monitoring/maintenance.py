@@ -1,11 +1,12 @@
 """Maintenance: when to retrain, when to release, and how to back out safely (Module 06).
 
-* :class:`RetrainingPolicy` turns monitoring into a yes/no: retrain on drift, on decay or on
-  a schedule, with the reasons written down.
+* :class:`RetrainingPolicy` turns monitoring into a yes/no: retrain on decay or on a
+  schedule, with the reasons written down; data drift goes to a person for review.
 * :class:`MaintenanceWindow` is the agreed time a new version may go out.
-* :class:`CanaryRelease` sends a small share of traffic to the new version, watches its
-  error rate and its answers (their distribution against the stable version's), and rolls
-  it back by itself when either gets worse.
+* :class:`CanaryRelease` sends a small share of traffic to the new version and rolls it back
+  by itself on what must not get worse: errors, latency and the business guardrail (the
+  approval rate). A change in the *shape* of its scores is only a warning for a person to
+  review: a correctly retrained model is *meant* to score differently.
 """
 
 from __future__ import annotations
@@ -21,20 +22,29 @@ from deploydl.monitoring.log import PredictionStore
 
 @dataclass(frozen=True)
 class RetrainDecision:
+    """``retrain`` with its ``reasons``; ``review``: signals a person looks at first (drift)."""
+
     retrain: bool
     reasons: tuple[str, ...]
+    review: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class RetrainingPolicy:
-    """Retrain when any trigger holds.
+    """Retrain on performance decay or on a schedule; put data drift up for review.
+
+    **Data drift** (the inputs moved) is not **performance decay** (the model got worse). A
+    shift such as inflation can leave the model as good as before; retraining on it alone
+    spends effort, and retraining a week after a change on labels that take months to arrive
+    trains on too few outcomes. So drift asks a person to look (which feature, why, do early
+    outcomes or a shadow comparison show decay?); decay, measured on arrived labels, retrains.
 
     Parameters
     ----------
     max_age_days : int
         Schedule: retrain a model this many days old even if nothing else fired.
     on_dataset_drift : bool
-        Retrain when the drift report declares dataset drift.
+        Put dataset drift on the review list.
     max_auc_drop : float
         Decay: retrain when AUC on late labels is this far (0..1) below training.
     """
@@ -45,16 +55,18 @@ class RetrainingPolicy:
 
     def decide(self, *, model_age_days: float, drift: DriftReport | None = None,
                decay: dict | None = None) -> RetrainDecision:
-        reasons = []
+        reasons, review = [], []
         if model_age_days >= self.max_age_days:
             reasons.append(f"schedule: the model is {model_age_days:.0f} days old "
                            f"(limit {self.max_age_days})")
         if self.on_dataset_drift and drift is not None and drift.dataset_drift:
-            reasons.append(f"drift: {', '.join(drift.drifted)} moved")
+            review.append(f"drift: {', '.join(drift.drifted)} moved; check whether outcomes "
+                          "moved too before retraining")
         drop = (decay or {}).get("drop")
         if drop is not None and drop > self.max_auc_drop:
             reasons.append(f"decay: AUC fell {drop:.3f} (limit {self.max_auc_drop})")
-        return RetrainDecision(retrain=bool(reasons), reasons=tuple(reasons))
+        return RetrainDecision(retrain=bool(reasons), reasons=tuple(reasons),
+                               review=tuple(review))
 
 
 @dataclass(frozen=True)
@@ -76,15 +88,20 @@ class MaintenanceWindow:
 
 @dataclass
 class CanaryVerdict:
-    """``status`` is ``waiting`` (too little traffic yet), ``healthy`` or ``rolled back``."""
+    """``status`` is ``waiting`` (too little traffic yet), ``healthy`` or ``rolled back``.
+
+    ``reasons`` say why it was rolled back; ``warnings`` are for a person to review (a change
+    in score shape), and never roll back by themselves.
+    """
 
     status: str
     reasons: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 class CanaryRelease:
-    """Watch a canary and roll it back automatically when it does worse than the stable version.
+    """Watch a canary; roll it back on errors, latency or the approval-rate guardrail.
 
     Parameters
     ----------
@@ -97,9 +114,15 @@ class CanaryRelease:
     max_error_increase : float
         Roll back when the canary's error rate exceeds the stable one by this much (0.01 =
         one point).
+    max_latency_ms : float
+        Roll back when the canary's 95th-percentile latency is over this budget (ms) while the
+        stable version's is not (the "slow answers" alert's level).
+    max_approval_shift : float
+        The guardrail: roll back when the canary's approval rate differs from the stable
+        version's by more than this (0.10 = ten percentage points).
     output_alpha : float
-        Roll back when a Kolmogorov-Smirnov test says the canary's scores come from a
-        different distribution than the stable version's (p-value under this).
+        Warn (never roll back) when a Kolmogorov-Smirnov test says the canary's scores come
+        from a different distribution than the stable version's (p-value under this).
     min_requests : int
         Canary requests needed before judging.
     on_rollback : callable, optional
@@ -108,11 +131,13 @@ class CanaryRelease:
     """
 
     def __init__(self, split: TrafficSplit, log: PredictionStore, *, since: float = 0.0,
-                 max_error_increase: float = 0.01, output_alpha: float = 0.01,
+                 max_error_increase: float = 0.01, max_latency_ms: float = 250.0,
+                 max_approval_shift: float = 0.10, output_alpha: float = 0.01,
                  min_requests: int = 50,
                  on_rollback: Callable[[list[str]], object] | None = None) -> None:
         self.split, self.log, self.since = split, log, since
         self.max_error_increase, self.output_alpha = max_error_increase, output_alpha
+        self.max_latency_ms, self.max_approval_shift = max_latency_ms, max_approval_shift
         self.min_requests, self.on_rollback = min_requests, on_rollback
         self.rolled_back = False
 
@@ -123,25 +148,46 @@ class CanaryRelease:
         canary = frame[frame["model_version"] == self.split.candidate.version]
         stats = {"canary_requests": canary["request_id"].nunique(),
                  "canary_error_rate": _error_rate(canary),
-                 "stable_error_rate": _error_rate(stable)}
+                 "stable_error_rate": _error_rate(stable),
+                 "canary_p95_ms": _p95(canary), "stable_p95_ms": _p95(stable),
+                 "canary_approval_rate": _approval_rate(canary),
+                 "stable_approval_rate": _approval_rate(stable)}
         if self.rolled_back:
             return CanaryVerdict("rolled back", ["already rolled back"], stats)
         if stats["canary_requests"] < self.min_requests or stable.empty:
             return CanaryVerdict("waiting", [], stats)
+        reasons = self._reasons(stats)
+        warnings = self._warnings(stable, canary, stats)
+        if reasons:
+            self.rollback(reasons)
+            return CanaryVerdict("rolled back", reasons, stats, warnings)
+        return CanaryVerdict("healthy", [], stats, warnings)
+
+    def _reasons(self, stats: dict) -> list[str]:
         reasons = []
         if stats["canary_error_rate"] - stats["stable_error_rate"] > self.max_error_increase:
             reasons.append(f"error rate {stats['canary_error_rate']:.1%} against "
                            f"{stats['stable_error_rate']:.1%} for the stable version")
+        if stats["canary_p95_ms"] > self.max_latency_ms >= stats["stable_p95_ms"]:
+            reasons.append(f"latency p95 {stats['canary_p95_ms']:.0f} ms, over the "
+                           f"{self.max_latency_ms:.0f} ms budget the stable version meets")
+        shift = stats["canary_approval_rate"] - stats["stable_approval_rate"]
+        if abs(shift) > self.max_approval_shift:
+            reasons.append(f"approval rate {stats['canary_approval_rate']:.0%} against "
+                           f"{stats['stable_approval_rate']:.0%}: outside the guardrail of "
+                           f"{self.max_approval_shift * 100:.0f} points")
+        return reasons
+
+    def _warnings(self, stable, canary, stats: dict) -> list[str]:
         scored = canary["probability"].dropna()
-        if len(scored):
-            _, stats["output_p_value"] = ks_test(stable["probability"].dropna(), scored)
-            if stats["output_p_value"] < self.output_alpha:
-                reasons.append(f"scores drifted from the stable version's (KS p = "
-                               f"{stats['output_p_value']:.2g})")
-        if reasons:
-            self.rollback(reasons)
-            return CanaryVerdict("rolled back", reasons, stats)
-        return CanaryVerdict("healthy", [], stats)
+        if not len(scored):
+            return []
+        _, stats["output_p_value"] = ks_test(stable["probability"].dropna(), scored)
+        if stats["output_p_value"] >= self.output_alpha:
+            return []
+        return [f"score shape differs from the stable version's (KS p = "
+                f"{stats['output_p_value']:.2g}): a person reviews it; a retrained model is "
+                "meant to score differently, so this alone does not roll back"]
 
     def rollback(self, reasons: list[str]) -> None:
         """Send all traffic back to the stable version, then call ``on_rollback``."""
@@ -154,6 +200,16 @@ class CanaryRelease:
 def _error_rate(rows) -> float:
     requests = rows.drop_duplicates("request_id")
     return float((requests["status"] == "error").mean()) if len(requests) else 0.0
+
+
+def _p95(rows) -> float:
+    requests = rows.drop_duplicates("request_id")
+    return float(requests["latency_ms"].quantile(0.95)) if len(requests) else 0.0
+
+
+def _approval_rate(rows) -> float:
+    decided = rows[rows["decision"].notna()]
+    return float((decided["decision"] == "approve").mean()) if len(decided) else 0.0
 
 
 def rollback_in_registry(registry, name: str, *, stage: str = "production"):

@@ -1,0 +1,114 @@
+"""The value case (Modules 07 and 08): the model against the bank's current process, in dollars.
+
+A straw man flatters any model: "against approving everyone" it always looks good. The brief
+instead compares two *processes* on the same held-out applicants, each at its own threshold:
+
+* the **current process**: the bank's existing scorecard (here the logistic baseline);
+* the **model**: the network in production.
+
+Each applicant is either approved at once or **referred** to an underwriter. A loan approved
+at once that defaults costs ``bad_loan`` (US dollars); a referral costs ``referral``: the
+underwriter's time on the file (the referred applicant is not lost: the underwriter decides).
+Scaled to a year, the difference is what the model saves; minus its running cost, the net
+value. :func:`sensitivity` moves each assumption by plus or minus 50% with the thresholds
+held, so a reader sees which assumption the answer hangs on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class ValueAssumptions:
+    """The money assumptions of the value case, in US dollars (change them to your bank's).
+
+    ``bad_loan``: loss on a loan approved at once that defaults (Module 02's USD 8,000);
+    ``referral``: underwriter time for one referred file (about 2 hours at USD 75 an hour);
+    ``applications_per_year``: scales the held-out applicants to a year;
+    ``running_cost``: the model's hosting, monitoring and upkeep a year (Modules 05 and 06).
+    """
+
+    bad_loan: float = 8_000.0
+    referral: float = 150.0
+    applications_per_year: int = 40_000
+    running_cost: float = 250_000.0
+
+
+#: What each sensitivity row moves, and its label in the brief.
+SENSITIVITY_LABELS = {"bad_loan": "loss on a bad loan approved",
+                      "referral": "underwriter cost of a referral",
+                      "applications_per_year": "applications a year",
+                      "running_cost": "model running cost a year"}
+
+
+def process_cost(y_true, scores, *, threshold: float, bad_loan: float,
+                 referral: float) -> dict[str, float]:
+    """Cost of one process on labelled applicants: bad loans approved at once plus referrals.
+
+    ``y_true`` is 1 for a default; ``scores`` are chances of default; an applicant is approved
+    at once when the score is below ``threshold`` and referred otherwise.
+    """
+    y, s = np.asarray(y_true).astype(int), np.asarray(scores, dtype=float)
+    if len(y) != len(s) or not len(y):
+        raise ValueError(f"y_true and scores must be non-empty and of equal length; got "
+                         f"{len(y)} and {len(s)}.")
+    approved = s < threshold
+    bad = int(np.sum(approved & (y == 1)))
+    referred = int(np.sum(~approved))
+    return {"bad_loans_approved": bad, "referred": referred,
+            "cost": bad * bad_loan + referred * referral}
+
+
+def value_case(y_true, scores, current_scores, *, threshold: float, current_threshold: float,
+               assumptions: ValueAssumptions = ValueAssumptions()) -> dict[str, float]:
+    """The model's value a year against the current process, under ``assumptions``.
+
+    Returns plain numbers (US dollars a year unless named otherwise): ``current_cost_per_year``,
+    ``model_cost_per_year``, ``saved_per_year`` (current minus model), ``running_cost_per_year``
+    and ``net_value_per_year`` (saved minus running cost; negative = the model does not pay),
+    with the counts behind them on the held-out applicants.
+    """
+    a = assumptions
+    costs = {"bad_loan": a.bad_loan, "referral": a.referral}
+    model = process_cost(y_true, scores, threshold=threshold, **costs)
+    current = process_cost(y_true, current_scores, threshold=current_threshold, **costs)
+    per_year = a.applications_per_year / len(np.asarray(y_true))
+    saved = (current["cost"] - model["cost"]) * per_year
+    return {"current_cost_per_year": current["cost"] * per_year,
+            "model_cost_per_year": model["cost"] * per_year, "saved_per_year": saved,
+            "running_cost_per_year": a.running_cost,
+            "net_value_per_year": saved - a.running_cost,
+            "current_threshold": current_threshold,
+            "bad_loans_approved_current": current["bad_loans_approved"],
+            "bad_loans_approved_model": model["bad_loans_approved"],
+            "referred_current": current["referred"], "referred_model": model["referred"]}
+
+
+def sensitivity(y_true, scores, current_scores, *, threshold: float, current_threshold: float,
+                assumptions: ValueAssumptions = ValueAssumptions(),
+                swing: float = 0.5) -> pd.DataFrame:
+    """Net value a year with each assumption moved down and up by ``swing`` (0.5 = 50%).
+
+    One row per assumption (:data:`SENSITIVITY_LABELS`), columns ``low``, ``base`` and
+    ``high`` in US dollars a year. The thresholds stay as decided.
+    """
+    if not 0 < swing < 1:
+        raise ValueError(f"swing must be between 0 and 1 (0.5 = 50%); got {swing}.")
+
+    def net(changed: ValueAssumptions) -> float:
+        return value_case(y_true, scores, current_scores, threshold=threshold,
+                          current_threshold=current_threshold,
+                          assumptions=changed)["net_value_per_year"]
+
+    base = net(assumptions)
+    rows = {}
+    for name, label in SENSITIVITY_LABELS.items():
+        value = getattr(assumptions, name)
+        moved = [type(value)(value * f) for f in (1 - swing, 1 + swing)]
+        rows[label] = {"low": net(replace(assumptions, **{name: moved[0]})), "base": base,
+                       "high": net(replace(assumptions, **{name: moved[1]}))}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("assumption (±50%)")
