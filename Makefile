@@ -10,7 +10,7 @@ WHEELHOUSE ?= wheelhouse
 PIP_FROM := $(if $(OFFLINE),--no-index --find-links $(WHEELHOUSE))
 NBVAL := --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120 -p no:randomly
 
-.PHONY: lab test test-unit test-notebooks refresh labs lint clean wheelhouse
+.PHONY: lab doctor progress test test-unit test-notebooks refresh labs lint clean wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,21 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-lab
 
+# The server's root is the repository, so notebooks/, labs/ and solutions/ are all reachable;
+# jupyter-config/ turns the news pop-up off; as root (containers, Codespaces) --allow-root is
+# added; JUPYTER_ARGS passes anything else, e.g. make lab JUPYTER_ARGS="--no-browser --port 8899".
+JUPYTER_ARGS ?=
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_AS_ROOT) $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
+
+# The command line without activating .venv (the terminal running `make lab` is busy).
+doctor: $(VENV)/.installed-lab
+	$(BIN)/deploydl doctor
+
+progress: $(VENV)/.installed-lab
+	$(BIN)/deploydl progress
 
 test: $(VENV)/.installed-test lint test-unit test-notebooks
 
