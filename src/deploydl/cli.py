@@ -107,6 +107,13 @@ def _bench(args: argparse.Namespace) -> int:
     import dataclasses
     import shlex
 
+    from deploydl.efficiency.bench_tools import missing_bench_tools
+
+    missing = missing_bench_tools()
+    if missing:
+        print("deploydl bench: cannot start; it needs:\n" + "\n".join(f"- {m}" for m in missing),
+              file=sys.stderr)
+        return 1
     import matplotlib
 
     matplotlib.use("Agg")
@@ -127,8 +134,8 @@ def _bench(args: argparse.Namespace) -> int:
     add_costs(results)
     results["targets"] = check_targets(results)
     print(format_table(results))
-    name = "serving-quick" if args.quick else "serving"
-    paths = write_results(results, Path(args.out), name=name)
+    out = Path(args.out or ("benchmarks/results/quick" if args.quick else "benchmarks/results"))
+    paths = write_results(results, out, name="serving")
     print("Wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
 
@@ -212,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--reps", type=int, default=0, help="repetitions (default 3; quick 1)")
     bench.add_argument("--price-per-core-hour", type=float, default=0.05,
                        help="USD per core-hour for cost per million predictions")
-    bench.add_argument("--out", default="benchmarks/results", help="folder for the results")
+    bench.add_argument("--out", help="folder for the results (default benchmarks/results; "
+                       "--quick: benchmarks/results/quick, which git ignores)")
     bench.set_defaults(run=_bench)
 
     serve = commands.add_parser("serve", help="serve the model over HTTP until Ctrl-C")
