@@ -34,6 +34,9 @@ REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}
 #: The files a deck needs from the reveal.js package (paths inside its ``package/`` folder).
 REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
                 "plugin/notes/notes.js")
+#: The slide's size in slide pixels (16:10, like most projectors); reveal.js scales it to
+#: the screen, and every slide's content must fit in it (tests/test_slides_browser.py).
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 800
 _FONT_IMPORT = "@import url(./fonts/source-sans-pro/source-sans-pro.css);"
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -150,6 +153,7 @@ def _exporter(slides_dir: Path):
     config = Config()
     config.SlidesExporter.update(
         reveal_url_prefix="reveal.js", reveal_theme="deploydl", reveal_number="c/t",
+        reveal_width=str(SLIDE_WIDTH), reveal_height=str(SLIDE_HEIGHT),
         reveal_transition="none", exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True, template_name="template",
         extra_template_basedirs=[str(slides_dir)])
