@@ -64,6 +64,39 @@ def test_deck_works_offline_in_chromium(browser, decks, lesson):
     assert _distinct_colours(shot) > 8, f"{lesson}: the first slide looks blank ({shot})"
 
 
+#: Every slide's content height against the slide's, in slide pixels (after figures are fitted).
+_HEIGHTS = """() => {
+  const limit = Reveal.getConfig().height, found = [];
+  for (const slide of Reveal.getSlides()) {
+    const at = Reveal.getIndices(slide);
+    Reveal.slide(at.h, at.v);
+    found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit});
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_slide_fits_on_the_slide(browser, decks, lesson):
+    """Content taller than the slide is cut off on the projector: split the slide or skip detail."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.route(re.compile(r"^https?://"), lambda route: route.abort())
+    page.goto(decks[lesson].path.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    heights = page.evaluate(_HEIGHTS)
+    too_tall = [s for s in heights if s["height"] > s["limit"]]
+    for s in too_tall:
+        page.evaluate(f"Reveal.slide({s['h']}, {s['v']})")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{lesson}-too-tall-{s['h'] + 1}.{s['v'] + 1}.png"))
+    page.close()
+    assert len(heights) == decks[lesson].slides
+    assert too_tall == [], (
+        f"{lesson}: slide(s) taller than the slide (numbered from 1 as on screen, h.v): "
+        + ", ".join(f"{s['h'] + 1}.{s['v'] + 1} is {s['height']} px of {s['limit']}"
+                    for s in too_tall) + f"; screenshots in {ARTIFACTS}")
+
+
 def _distinct_colours(png: Path) -> int:
     """How many distinct colours a screenshot holds (a blank page has one)."""
     from PIL import Image
