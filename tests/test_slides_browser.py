@@ -103,3 +103,29 @@ def _distinct_colours(png: Path) -> int:
 
     with Image.open(png) as image:
         return len(image.convert("RGB").getcolors(maxcolors=1 << 24))
+
+
+def test_handouts_print_one_pdf_page_per_slide(root, decks, tmp_path):
+    """`deploydl slides --pdf`: reveal.js print mode through Chromium, one PDF per deck.
+
+    A slide that spilled over, or a deck printed before reveal.js laid it out (one page in
+    all), would change the page count.
+    """
+    import pypdfium2
+
+    from deploydl.report import find_chromium
+    from deploydl.slides import print_handouts
+
+    if find_chromium() is None:
+        with chromium():  # skips (or fails under CI) with the reason
+            pass
+    chosen = [decks[name] for name in LESSONS]
+    pdfs = print_handouts(chosen, out=tmp_path)
+    assert [p.name for p in pdfs] == [f"{name}.pdf" for name in LESSONS]
+    for deck, pdf in zip(chosen, pdfs, strict=True):
+        document = pypdfium2.PdfDocument(str(pdf))
+        pages = len(document)
+        first = document[0].render(scale=0.5).to_pil().convert("RGB")
+        document.close()
+        assert pages == deck.slides, f"{pdf.name}: {pages} pages for {deck.slides} slides"
+        assert len(first.getcolors(maxcolors=1 << 24) or ()) > 8, f"{pdf.name}: blank page 1"

@@ -65,17 +65,20 @@ def _refresh(args: argparse.Namespace) -> int:
 
 def _slides(args: argparse.Namespace) -> int:
     from deploydl.curriculum import project_root
-    from deploydl.slides import SlidesError, build_decks
+    from deploydl.slides import SlidesError, build_decks, print_handouts
 
     root = project_root(Path(args.root))
     try:
         decks = build_decks(root, tarball=Path(args.reveal_tarball) if args.reveal_tarball
                             else None)
+        handouts = print_handouts(decks, out=root / "slides/_build/pdf") if args.pdf else []
     except SlidesError as exc:
         print(f"deploydl slides: {exc}", file=sys.stderr)
         return 1
     for deck in decks:
         print(f"{deck.path.relative_to(root)}: {deck.slides} slides")
+    for pdf in handouts:
+        print(f"{pdf.relative_to(root)}: handout")
     print(f"Open {(root / 'slides/_build/index.html').as_uri()} (works offline; S: speaker notes).")
     return 0
 
@@ -202,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     slides.add_argument("--root", default=".", help="the course folder (default: here)")
     slides.add_argument("--reveal-tarball", metavar="FILE",
                         help="a reveal.js tarball to use when the npm registry is out of reach")
+    slides.add_argument("--pdf", action="store_true", help="also print each deck to "
+                        "slides/_build/pdf/ as a handout, one page per slide (needs Chromium)")
     slides.set_defaults(run=_slides)
 
     agenda = commands.add_parser("agenda", help="write the workshop agendas in docs/instructors.md")

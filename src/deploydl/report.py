@@ -136,8 +136,13 @@ def find_chromium() -> str | None:
     return None
 
 
-def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
-    """Print an HTML file to PDF with headless Chromium (no network), and return the PDF path."""
+def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: str = "",
+              settle_ms: int = 0) -> Path:
+    """Print an HTML file to PDF with headless Chromium (no network), and return the PDF path.
+
+    ``query`` is appended to the file's URL (reveal.js's ``?print-pdf``); ``settle_ms`` gives
+    a page that lays itself out with scripts that much (virtual) time before it is printed.
+    """
     browser = find_chromium()
     if browser is None:
         raise FileNotFoundError("Chromium is not installed, so no PDF was written. Open the "
@@ -146,7 +151,10 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
     command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--disable-crash-reporter", "--no-pdf-header-footer",
-               f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri()]
+               f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri() + query]
+    if settle_ms:
+        command[1:1] = ["--run-all-compositor-stages-before-draw",
+                        f"--virtual-time-budget={settle_ms}"]
     # Chromium forks helpers (zygote, crash handler) that can outlive it: run it in a session of
     # its own and end whatever is left of that session, so nothing stays behind the caller.
     browser_process = subprocess.Popen(command, stdout=subprocess.DEVNULL,

@@ -209,3 +209,35 @@ def _index_html(decks: list[Deck]) -> str:
                  "<h1>Deploying Deep Learning: slides</h1>\n"
                  "<p>Press S in a deck for the speaker notes, F for full screen.</p>\n"
                  f"<ul>\n{items}\n</ul>\n</body></html>\n")
+
+
+def slides_without_notes(notebook: nbformat.NotebookNode) -> list[int]:
+    """The slides (numbered from 1, in deck order) that have no speaker-notes cell."""
+    missing, number, has_notes = [], 0, True
+    for cell in notebook.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if kind in ("slide", "subslide"):
+            if not has_notes:
+                missing.append(number)
+            number, has_notes = number + 1, False
+        elif kind == "notes":
+            has_notes = True
+    return missing + ([number] if number and not has_notes else [])
+
+
+def print_handouts(decks: list[Deck], *, out: Path, timeout: float = 120) -> list[Path]:
+    """Print every deck to ``out/NN_topic.pdf`` with headless Chromium, one page per slide.
+
+    Uses reveal.js's print mode (``?print-pdf``), so a handout shows each slide as it is shown
+    on the projector, with figures fitted the same way. Raises :class:`SlidesError` when
+    Chromium is missing.
+    """
+    from deploydl.report import find_chromium, write_pdf
+
+    if find_chromium() is None:
+        raise SlidesError("Printing handouts needs Chromium, which is not installed "
+                          "(Debian/Ubuntu: apt-get install chromium). Or open a deck with "
+                          "?print-pdf after its name in Chrome and print it to PDF.")
+    out.mkdir(parents=True, exist_ok=True)
+    return [write_pdf(deck.path, out / f"{deck.path.stem}.pdf", query="?print-pdf",
+                      settle_ms=5_000, timeout=timeout) for deck in decks]
