@@ -98,6 +98,25 @@ def _agenda(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kit(args: argparse.Namespace) -> int:
+    from deploydl.curriculum import project_root
+    from deploydl.report import find_chromium
+    from deploydl.roomkit import RoomKitError, build_room_kit
+
+    root = project_root(Path(args.root))
+    pdf = not args.no_pdf and find_chromium() is not None
+    try:
+        written = build_room_kit(root, out=root / "slides/_build/kit", pdf=pdf)
+    except RoomKitError as exc:
+        print(f"deploydl kit: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path.relative_to(root))
+    if not pdf and not args.no_pdf:
+        print("No PDFs: Chromium is not installed (apt-get install chromium); print the HTML.")
+    return 0
+
+
 def _progress(args: argparse.Namespace) -> int:
     from deploydl.curriculum import project_root
     from deploydl.progress import progress, render
@@ -213,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     agenda.add_argument("--check", action="store_true", help="only check they are up to date")
     agenda.add_argument("--root", default=".", help="the course folder (default: here)")
     agenda.set_defaults(run=_agenda)
+
+    kit = commands.add_parser("kit", help="print the room kit into slides/_build/kit/: "
+                              "cheat sheets, the answer key, the feedback form")
+    kit.add_argument("--root", default=".", help="the course folder (default: here)")
+    kit.add_argument("--no-pdf", action="store_true", help="HTML only, even with Chromium")
+    kit.set_defaults(run=_kit)
 
     progress = commands.add_parser("progress", help="your progress through the course")
     progress.add_argument("--root", default=".", help="the course folder (default: here)")
