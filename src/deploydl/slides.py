@@ -6,6 +6,11 @@ speaker notes (press S) and "skip" stays out. Code is hidden on slides unless th
 tagged ``slides-show-code``; figures and tables come from the committed outputs, so building
 runs nothing. The convention is written for authors in ``slides/README.md``.
 
+Every slide fits: slides are 1280x800, figures shrink to fit their slide (the template's
+script; text never shrinks), and a browser test fails on any slide that is still too tall.
+Every slide has a speaker note (:func:`slides_without_notes`). :func:`print_handouts` prints
+each deck to PDF through Chromium in reveal.js's print mode, one page per slide.
+
 Offline by construction: reveal.js comes once from the npm registry (a pinned version whose
 sha512 is checked) into a cache, and is copied next to the decks, so a deck opened from the
 file system loads nothing from the network: no CDN, no font files (system fonts only).
