@@ -37,3 +37,23 @@ def test_make_lab_serves_the_repository_root_and_reads_the_project_config(root):
     assert "jupyter-config" in recipe and "$(LAB_AS_ROOT)" in recipe
     overrides = (root / "jupyter-config" / "labconfig" / "default_setting_overrides.json")
     assert '"fetchNews": "false"' in overrides.read_text()
+
+
+def test_make_lab_command_line(root):
+    """What `make lab` runs: the course root, Jupyter options passed through, and --allow-root
+    exactly when the user is root (as in containers and Codespaces)."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None or not hasattr(os, "geteuid"):
+        pytest.skip("needs make on a POSIX system")
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-o", "/nowhere/.installed-lab", "lab",
+         "VENV=/nowhere", "JUPYTER_ARGS=--no-browser --port 8899"],
+        cwd=root, capture_output=True, text=True, check=True).stdout
+    command = dry_run.replace("\\\n", " ")
+    assert "/nowhere/bin/jupyter lab --ServerApp.root_dir=." in command
+    assert "--no-browser --port 8899 notebooks/00_welcome.ipynb" in command
+    assert f'JUPYTER_CONFIG_PATH="{root}/jupyter-config' in command
+    assert ("--allow-root" in command) == (os.geteuid() == 0)
