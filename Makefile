@@ -10,7 +10,7 @@ WHEELHOUSE ?= wheelhouse
 PIP_FROM := $(if $(OFFLINE),--no-index --find-links $(WHEELHOUSE))
 NBVAL := --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120 -p no:randomly
 
-.PHONY: lab doctor progress test test-unit test-notebooks refresh labs lint clean wheelhouse
+.PHONY: lab test test-unit test-notebooks refresh labs lint clean wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,7 @@ lab: $(VENV)/.installed-lab
 	  $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_AS_ROOT) $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
 
 # The command line without activating .venv (the terminal running `make lab` is busy).
+.PHONY: doctor progress
 doctor: $(VENV)/.installed-lab
 	$(BIN)/deploydl doctor
 
