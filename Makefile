@@ -32,8 +32,22 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-lab
 
+# The server's root is the repository, so notebooks/, labs/ and solutions/ are all reachable;
+# jupyter-config/ turns the news pop-up off; as root (containers, Codespaces) --allow-root is
+# added; JUPYTER_ARGS passes anything else, e.g. make lab JUPYTER_ARGS="--no-browser --port 8899".
+JUPYTER_ARGS ?=
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_AS_ROOT) $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
+
+# The command line without activating .venv (the terminal running `make lab` is busy).
+.PHONY: doctor progress
+doctor: $(VENV)/.installed-lab
+	$(BIN)/deploydl doctor
+
+progress: $(VENV)/.installed-lab
+	$(BIN)/deploydl progress
 
 test: $(VENV)/.installed-test
 	@failed=""; \

@@ -2,8 +2,11 @@
 
 nbval runs notebooks in a bare kernel; only a browser shows whether the widgets *render* in
 JupyterLab (the classic failure on the day is "Error displaying widget"). These tests start
-JupyterLab from this environment in a temporary copy of the course, run every lesson in
-Chromium, and move a slider to prove the round trip browser -> kernel -> browser works.
+JupyterLab the way a learner does, with ``make lab`` (and Jupyter options through
+``JUPYTER_ARGS``), in a temporary copy of the course that uses this environment as its
+``.venv``. They open the welcome lab from ``labs/`` (so the server's root must be the course
+folder), run every lesson in Chromium, check the news pop-up stays away, and move a slider to
+prove the round trip browser -> kernel -> browser works.
 
 Set ``DEPLOYDL_LAB_PYTHON`` to another environment's Python to test that environment's
 JupyterLab: with ``pip uninstall jupyterlab_widgets`` there, both tests fail, as they must.
@@ -41,12 +44,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb"))
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "wheelhouse", "test-artifacts", "build",
                                      "dist", "*.egg-info", "__pycache__", ".*_cache", "slides")
-#: JupyterLab user settings: render every cell (no virtual scrolling), fetch no news.
+WELCOME_LAB = "labs/00_welcome_lab.ipynb"
+#: JupyterLab user settings: render every cell (no virtual scrolling). The news setting is
+#: left alone on purpose: the project's jupyter-config/ must turn the pop-up off by itself.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
 }
+NEWS_POPUP = "official Jupyter news"
 ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 WIDGET = ".jp-OutputArea-output .jupyter-widgets"
 #: Typeset maths inside rendered Markdown (MathJax 3 in JupyterLab 4, or MathJax 2).
@@ -129,6 +133,22 @@ def _stop(proc: subprocess.Popen) -> None:
     psutil.wait_procs(family, timeout=5)
 
 
+def _make_lab(course: Path, jupyter_args: str) -> list[str]:
+    """``make lab`` in ``course``, with this environment standing in for its ``.venv``.
+
+    ``-o`` tells make the install stamp is up to date, so it runs JupyterLab from the
+    environment under test instead of creating a venv and installing into it.
+    """
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("`make` is not installed; `make lab` is what this test starts")
+    python = os.environ.get("DEPLOYDL_LAB_PYTHON", sys.executable)
+    prefix = subprocess.run([python, "-c", "import sys; print(sys.prefix)"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    return [make, "--no-print-directory", "-C", str(course), "-o", f"{prefix}/.installed-lab",
+            "lab", f"VENV={prefix}", f"JUPYTER_ARGS={jupyter_args}"]
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[str]:
     """A JupyterLab server on a free loopback port, rooted in a copy of the course."""
@@ -138,19 +158,21 @@ def lab(tmp_path_factory) -> Iterator[str]:
     for notebook in [*LESSONS, FIXTURE]:
         _clear_outputs(course / notebook)
     port, token = _free_port(), secrets.token_hex(16)
-    python = os.environ.get("DEPLOYDL_LAB_PYTHON", sys.executable)
     log = base / "jupyter.log"
-    command = [python, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-               f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               "--ServerApp.open_browser=False", f"--ServerApp.root_dir={course}",
-               "--LabApp.news_url=None", "--LabApp.extension_manager=readonly", "--allow-root",
-               "--MappingKernelManager.cull_idle_timeout=0"]
+    command = _make_lab(course, f"--no-browser --allow-root --port {port} --ip=127.0.0.1 "
+                        f"--ServerApp.port_retries=0 --IdentityProvider.token={token} "
+                        "--LabApp.extension_manager=readonly "
+                        "--MappingKernelManager.cull_idle_timeout=0")
     with log.open("wb") as out:
         proc = subprocess.Popen(command, env=_isolated_env(base / "home"), cwd=course,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(proc, url, token, log)
+        listing = httpx.get(f"{url}/api/contents/labs", params={"token": token}, timeout=10)
+        assert listing.is_success, (
+            f"`make lab` cannot reach labs/ (GET /api/contents/labs: {listing.status_code}): "
+            "the server's root must be the course folder (--ServerApp.root_dir=.)")
         yield f"{url}/lab/workspaces/{{workspace}}/tree/{{path}}?reset&token={token}"
     finally:
         _stop(proc)
@@ -276,3 +298,15 @@ def test_two_dollar_amounts_are_typeset_as_maths_and_the_entity_is_not(lab, page
     assert cells.nth(1).locator(MATHS).count() == 0
     assert "$8,000 and a refusal USD 2,000" in cells.nth(1).inner_text().replace("\n", " ")
     _screenshot(cells.first, "dollars_typeset")
+
+
+def test_make_lab_opens_the_welcome_lab_from_labs_and_it_runs(lab, page):
+    run_all_cells(page, lab.format(workspace="welcome_lab", path=WELCOME_LAB),
+                  name="welcome_lab", timeout_s=120)
+    assert_clean_outputs(page)
+    outputs = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "not attempted" in outputs, "the unfilled welcome lab should show its checks"
+    page.wait_for_timeout(2000)  # the news question, when asked, comes after the restore
+    assert page.get_by_text(NEWS_POPUP).count() == 0, (
+        "JupyterLab asked about Jupyter news: jupyter-config/ should turn the pop-up off")
+    _screenshot(page, "welcome_lab")

@@ -65,10 +65,31 @@ def test_next_step_names_the_first_failed_exercise_and_its_hint():
 
     done, partial = row("00", PASSED, PASSED), row("01", PASSED, FAILED, NOT_ATTEMPTED)
     assert (done.status, partial.status) == ("done: 2/2 passed", "1/3 passed, 1 failed, 1 to do")
-    assert next_step([done, partial]) == ("Fix exercise 01.2 in labs/01_data_governance_lab.ipynb."
-                                          " Hint: the hint")
+    fix = "Fix exercise 01.2 (t) in labs/01_data_governance_lab.ipynb: m Hint: the hint"
+    assert next_step([done, partial]) == fix
+    # A failing exercise wins over an earlier module not started yet (the reported case:
+    # "Read notebooks/00_welcome.ipynb" while 02.1 was failing).
+    assert next_step([row("00", NOT_ATTEMPTED, NOT_ATTEMPTED), partial]) == fix
     assert next_step([done, row("01", PASSED, NOT_ATTEMPTED)]) == (
         "Finish labs/01_data_governance_lab.ipynb: exercise(s) 01.2 not attempted yet.")
     assert next_step([done, row("01", ready=False)]).startswith(
         "You have done every module available so far; still to come: 01.")
     assert next_step([done]).startswith("You have finished the course.")
+
+
+def test_a_failing_exercise_is_named_with_its_hint_and_no_kernel_warning(course, capfd):
+    """The issue's case: 02.1 wrong, 00 untouched; progress names 02.1 and its hint, quietly."""
+    import json
+
+    lab = course / "labs" / "02_model_evaluation_lab.ipynb"
+    notebook = json.loads(lab.read_text(encoding="utf-8"))
+    cell = next(c for c in notebook["cells"] if 'check("02.1"' in "".join(c["source"]))
+    cell["source"] = "".join(cell["source"]).replace("recall = ...", "recall = 0.4")
+    lab.write_text(json.dumps(notebook), encoding="utf-8")
+    assert main(["progress", "--root", str(course)]) == 0
+    out, err = capfd.readouterr()
+    step = out.split("Next step: ")[1]
+    assert step.startswith("Fix exercise 02.1 (Recall from a confusion matrix) in "
+                           "labs/02_model_evaluation_lab.ipynb: not yet: you gave 0.4. Hint: ")
+    assert "Recall asks" in step
+    assert "WARNING" not in err and "without encryption" not in err, err

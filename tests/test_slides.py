@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -18,6 +19,7 @@ from deploydl.slides import (
     build_decks,
     prepare,
     slide_count,
+    slides_without_notes,
 )
 
 
@@ -100,3 +102,23 @@ def test_cli_builds_into_slides_build(root, capsys):
     out = capsys.readouterr().out
     assert "slides/_build/00_welcome.html:" in out and "index.html" in out
     assert (root / "slides/_build/index.html").exists()
+
+
+LESSONS = sorted(Path(__file__).resolve().parents[1].glob("notebooks/*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_slide_has_speaker_notes(path):
+    missing = slides_without_notes(nbformat.read(path, as_version=4))
+    assert missing == [], (f"{path.name}: slides {missing} (from 1) have no speaker note; add "
+                           "a markdown cell marked `notes` starting 'Instructor note:' "
+                           "(slides/README.md)")
+
+
+def test_slides_without_notes_counts_slides_and_subslides():
+    def cell(kind):
+        return new_markdown_cell("x", metadata={"slideshow": {"slide_type": kind}})
+
+    notebook = new_notebook(cells=[cell("slide"), cell("notes"), cell("subslide"), cell("-"),
+                                   cell("slide"), cell("skip"), cell("notes"), cell("slide")])
+    assert slides_without_notes(notebook) == [2, 4]

@@ -232,6 +232,13 @@ def _monitoring_plan(event: dict[str, Any], evaluation: dict) -> dict[str, Any]:
     return {**plan, **event}
 
 
+def days_after_opening(days: int) -> str:
+    """When the drift alarm fired, in words: "on the day it opened", "1 day after opening"."""
+    if days == 0:
+        return "on the day it opened"
+    return f"{days} day{'' if days == 1 else 's'} after opening"
+
+
 def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
     """The brief's risks, each with the number behind it, an owner and a mitigation."""
     from deploydl.charts import money
@@ -239,7 +246,7 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
     f, m, mon = inputs.fairness, inputs.money, inputs.monitoring
     delay = mon.get("alarm_delay_days")
     drift = ("a new region's applicants look different from the training data" +
-             ("" if delay is None else f"; the drift alarm fired {delay} day(s) after opening"))
+             ("" if delay is None else f"; the drift alarm fired {days_after_opening(delay)}"))
     return [
         {"risk": "Unfair outcomes by age band",
          "evidence": f"approval ratio {f['demographic_parity_ratio']:.2f} (screen: "

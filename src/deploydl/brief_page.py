@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deploydl.brief import BriefInputs, risk_register, rollout_plan
+from deploydl.brief import BriefInputs, days_after_opening, risk_register, rollout_plan
 from deploydl.charts import money
 from deploydl.report import (
     Figure,
@@ -97,7 +97,7 @@ def _event_figures(inputs: BriefInputs) -> list[Figure]:
     if mon.get("alarm_delay_days") is not None:
         days = mon["alarm_delay_days"]
         figs.append(Figure("alarm_delay_days", "days from the region opening to the alarm",
-                           "the same day" if days == 0 else f"{days} day(s) later", days,
+                           days_after_opening(days), days,
                            "deploydl.monitoring drift tests on the prediction log"))
     if ab:
         src = "deploydl.monitoring.profit_test on the prediction log"

@@ -71,16 +71,19 @@ def _refresh(args: argparse.Namespace) -> int:
 
 def _slides(args: argparse.Namespace) -> int:
     from deploydl.curriculum import project_root
-    from deploydl.slides import SlidesError, build_decks
+    from deploydl.slides import SlidesError, build_decks, print_handouts
 
     root = project_root(Path(args.root))
     try:
         decks = build_decks(root)
+        handouts = print_handouts(decks, out=root / "slides/_build/pdf") if args.pdf else []
     except SlidesError as exc:
         print(f"deploydl slides: {exc}", file=sys.stderr)
         return 1
     for deck in decks:
         print(f"{deck.path.relative_to(root)}: {deck.slides} slides")
+    for pdf in handouts:
+        print(f"{pdf.relative_to(root)}: handout")
     print(f"Open {(root / 'slides/_build/index.html').as_uri()} (works offline; S: speaker notes).")
     return 0
 
@@ -100,6 +103,25 @@ def _agenda(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kit(args: argparse.Namespace) -> int:
+    from deploydl.curriculum import project_root
+    from deploydl.report import find_chromium
+    from deploydl.roomkit import RoomKitError, build_room_kit
+
+    root = project_root(Path(args.root))
+    pdf = not args.no_pdf and find_chromium() is not None
+    try:
+        written = build_room_kit(root, out=root / "slides/_build/kit", pdf=pdf)
+    except RoomKitError as exc:
+        print(f"deploydl kit: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path.relative_to(root))
+    if not pdf and not args.no_pdf:
+        print("No PDFs: Chromium is not installed (apt-get install chromium); print the HTML.")
+    return 0
+
+
 def _progress(args: argparse.Namespace) -> int:
     from deploydl.curriculum import project_root
     from deploydl.progress import progress, render
@@ -112,6 +134,13 @@ def _bench(args: argparse.Namespace) -> int:
     import dataclasses
     import shlex
 
+    from deploydl.efficiency.bench_tools import missing_bench_tools
+
+    missing = missing_bench_tools()
+    if missing:
+        print("deploydl bench: cannot start; it needs:\n" + "\n".join(f"- {m}" for m in missing),
+              file=sys.stderr)
+        return 1
     import matplotlib
 
     matplotlib.use("Agg")
@@ -132,8 +161,8 @@ def _bench(args: argparse.Namespace) -> int:
     add_costs(results)
     results["targets"] = check_targets(results)
     print(format_table(results))
-    name = "serving-quick" if args.quick else "serving"
-    paths = write_results(results, Path(args.out), name=name)
+    out = Path(args.out or ("benchmarks/results/quick" if args.quick else "benchmarks/results"))
+    paths = write_results(results, out, name="serving")
     print("Wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
 
@@ -198,12 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     slides = commands.add_parser("slides", help="build every lesson's deck into slides/_build/")
     slides.add_argument("--root", default=".", help="the course folder (default: here)")
+    slides.add_argument("--pdf", action="store_true", help="also print each deck to "
+                        "slides/_build/pdf/ as a handout, one page per slide (needs Chromium)")
     slides.set_defaults(run=_slides)
 
     agenda = commands.add_parser("agenda", help="write the workshop agendas in docs/instructors.md")
     agenda.add_argument("--check", action="store_true", help="only check they are up to date")
     agenda.add_argument("--root", default=".", help="the course folder (default: here)")
     agenda.set_defaults(run=_agenda)
+
+    kit = commands.add_parser("kit", help="print the room kit into slides/_build/kit/: "
+                              "cheat sheets, the answer key, the feedback form")
+    kit.add_argument("--root", default=".", help="the course folder (default: here)")
+    kit.add_argument("--no-pdf", action="store_true", help="HTML only, even with Chromium")
+    kit.set_defaults(run=_kit)
 
     progress = commands.add_parser("progress", help="your progress through the course")
     progress.add_argument("--root", default=".", help="the course folder (default: here)")
@@ -215,7 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--reps", type=int, default=0, help="repetitions (default 3; quick 1)")
     bench.add_argument("--price-per-core-hour", type=float, default=0.05,
                        help="USD per core-hour for cost per million predictions")
-    bench.add_argument("--out", default="benchmarks/results", help="folder for the results")
+    bench.add_argument("--out", help="folder for the results (default benchmarks/results; "
+                       "--quick: benchmarks/results/quick, which git ignores)")
     bench.set_defaults(run=_bench)
 
     serve = commands.add_parser("serve", help="serve the model over HTTP until Ctrl-C")

@@ -3,6 +3,7 @@ agenda, ``deploydl doctor`` and ``deploydl progress``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,3 +88,34 @@ def course_map(root: Path):
         rows.append({"module": m.number, "title": m.title, "what you learn": m.learn,
                      "minutes": sum(minutes) if minutes else "coming soon"})
     return pd.DataFrame(rows).set_index("module")
+
+
+#: Words a lesson puts in bold for stress, not as terms (the glossary leaves them out).
+EMPHASIS = frozenset({"every", "not", "months", "start", "day 15", "accuracy misleads"})
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def bold_terms(root: Path) -> dict[str, str]:
+    """Every term the lessons put in bold, lower-cased, with the first module that does.
+
+    Left out, because they are not terms: labels ("Next:", "Tamper evidence."), amounts
+    ("$8,000"), sentences of five words or more (key takeaways), and :data:`EMPHASIS`.
+    ``docs/glossary.md`` must define every term returned (tests/test_glossary.py).
+    """
+    import nbformat
+
+    terms: dict[str, str] = {}
+    for m in MODULES:
+        path = root / m.lesson
+        if not path.exists():
+            continue
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            for phrase in _BOLD.findall(cell.source):
+                term = " ".join(phrase.split()).lower()
+                if (term.endswith((":", ".")) or term[0] in "$0123456789"
+                        or len(term.split()) >= 5 or term in EMPHASIS):
+                    continue
+                terms.setdefault(term, m.number)
+    return terms

@@ -109,14 +109,23 @@ def _content_key(m: Module, lab: Path) -> str:
 
 
 def next_step(rows: list[ModuleProgress]) -> str:
-    """The one thing to do next: the first module with a lesson whose lab is not done."""
+    """The one thing to do next.
+
+    A failed exercise comes first, wherever it is (the learner is working on it now), named
+    with the hint its check gives for the current answer; then the first module with a
+    lesson whose lab is not done.
+    """
+    failed = next(((row, r) for row in rows for r in row.results or () if r.status == FAILED),
+                  None)
+    if failed:
+        row, result = failed
+        hint = f" Hint: {result.hint}" if result.hint else ""
+        return (f"Fix exercise {result.id} ({result.title}) in labs/{row.module.lab}: "
+                f"{result.message}{hint}")
     for row in rows:
         if not row.lesson_ready or (row.results and row.count(PASSED) == len(row.results)):
             continue
         m, lab = row.module, f"labs/{row.module.lab}"
-        failed = [r for r in row.results or () if r.status == FAILED]
-        if failed:
-            return f"Fix exercise {failed[0].id} in {lab}. Hint: {failed[0].hint}"
         if row.problem:
             return f"Open {lab} and run it top to bottom; it could not be graded: {row.problem}"
         if row.results is None or row.count(PASSED) == 0:

@@ -26,7 +26,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-se
 h1 { font-size: 1.8em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2;
      padding-bottom: 0.2em; margin-top: 1.4em; }
 .lede { font-size: 1.15em; color: #333; }
-.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 0.8em; }
+.figures { display: grid; grid-template-columns: repeat(var(--columns, 3), minmax(0, 1fr));
+           gap: 0.8em; }
 .figure { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 0.8em; }
 .figure .value { font-size: 1.6em; font-weight: bold; color: #0072B2; display: block; }
 .figure .source { font-size: 0.8em; color: #555; }
@@ -38,6 +39,7 @@ img { max-width: 100%; }
 .decision { background: #fff4e0; border-left: 6px solid #E69F00; padding: 0.6em 1em; }
 @media print { body { margin: 0; max-width: none; font-size: 9.5pt; line-height: 1.3; }
                h1 { font-size: 1.5em; } h2 { margin: 0.7em 0 0.3em; } p { margin: 0.3em 0; }
+               .charts { grid-template-columns: 1fr 1fr; }
                .charts img { max-height: 210px; width: auto; } th, td { padding: 0.2em 0.4em; } }
 @page { size: A4; margin: 12mm; }
 @media print { h2 { break-after: avoid; }
@@ -95,12 +97,22 @@ def html_table(rows: list[dict[str, object]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def figure_columns(count: int, *, widest: int = 4) -> int:
+    """Cards per row for ``count`` cards: at most ``widest``, and never one card alone on the
+    last row (4 cards: 4 across, not 3 + 1; 5 cards: 3 + 2)."""
+    if count <= widest:
+        return max(count, 1)
+    candidates = [*range(widest, 1, -1), *range(widest + 1, count)]
+    return next(c for c in candidates if count % c != 1)
+
+
 def figures_block(figures: list[Figure]) -> str:
     """Headline numbers as cards: the number, what it is, and where it came from."""
     cards = "".join(
         f'<div class="figure"><span class="value">{f.span()}</span>{html.escape(f.label)}'
         f'<div class="source">Source: {html.escape(f.source)}</div></div>' for f in figures)
-    return f'<div class="figures">{cards}</div>'
+    return (f'<div class="figures" style="--columns: {figure_columns(len(figures))}">'
+            f"{cards}</div>")
 
 
 def prose(template: str, figures: dict[str, Figure]) -> str:
@@ -136,8 +148,13 @@ def find_chromium() -> str | None:
     return None
 
 
-def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
-    """Print an HTML file to PDF with headless Chromium (no network), and return the PDF path."""
+def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: str = "",
+              settle_ms: int = 0) -> Path:
+    """Print an HTML file to PDF with headless Chromium (no network), and return the PDF path.
+
+    ``query`` is appended to the file's URL (reveal.js's ``?print-pdf``); ``settle_ms`` gives
+    a page that lays itself out with scripts that much (virtual) time before it is printed.
+    """
     browser = find_chromium()
     if browser is None:
         raise FileNotFoundError("Chromium is not installed, so no PDF was written. Open the "
@@ -146,7 +163,10 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
     command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--disable-crash-reporter", "--no-pdf-header-footer",
-               f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri()]
+               f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri() + query]
+    if settle_ms:
+        command[1:1] = ["--run-all-compositor-stages-before-draw",
+                        f"--virtual-time-budget={settle_ms}"]
     # Chromium forks helpers (zygote, crash handler) that can outlive it: run it in a session of
     # its own and end whatever is left of that session, so nothing stays behind the caller.
     browser_process = subprocess.Popen(command, stdout=subprocess.DEVNULL,

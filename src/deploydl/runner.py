@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -34,7 +36,7 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
     """Run every cell in a fresh ``python3`` kernel started in ``cwd``; returns the notebook."""
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             allow_errors=allow_errors, record_timing=False,
-                            resources={"metadata": {"path": str(cwd)}})
+                            resources={"metadata": {"path": str(cwd)}}, **_quiet_kernel())
     client.execute()
     return notebook
 
@@ -44,6 +46,25 @@ _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}")
 #: A progress bar's timing, "[00:01<00:00, 36.05epoch/s": different on every run.
 _PROGRESS_TIMING = re.compile(r"\[\d+:\d+<[\d:?]+, *[\d.?]+ ?\w+/s")
+
+
+def _quiet_kernel() -> dict:
+    """Options that keep ipykernel's "running over TCP without encryption" warning away.
+
+    The kernel talks to us over local sockets only. On macOS and Linux it uses Unix-domain
+    (ipc) sockets, which the warning does not concern; Windows has no ipc transport, so there
+    the kernel keeps loopback TCP and its start-up log is limited to errors.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets.config import Config
+
+    if os.name == "nt":
+        return {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
+    # An absolute socket path: the kernel runs in the notebook's folder, not in ours.
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    sockets = str(runtime / f"deploydl-{uuid.uuid4().hex[:12]}-ipc")
+    return {"config": Config({"KernelManager": {"transport": "ipc", "ip": sockets}})}
 
 
 def refresh_outputs(path: Path) -> None:

@@ -6,6 +6,11 @@ speaker notes (press S) and "skip" stays out. Code is hidden on slides unless th
 tagged ``slides-show-code``; figures and tables come from the committed outputs, so building
 runs nothing. The convention is written for authors in ``slides/README.md``.
 
+Every slide fits: slides are 1280x800, figures shrink to fit their slide (the template's
+script; text never shrinks), and a browser test fails on any slide that is still too tall.
+Every slide has a speaker note (:func:`slides_without_notes`). :func:`print_handouts` prints
+each deck to PDF through Chromium in reveal.js's print mode, one page per slide.
+
 Offline by construction: the files of reveal.js that a deck needs ship inside the package
 (``deploydl/assets/reveal.js``, MIT licence, its web-font import removed) and are copied next to
 the decks, so building needs no network and a deck opened from the file system loads nothing
@@ -31,6 +36,9 @@ REVEAL_DIR = Path(__file__).parent / "assets" / "reveal.js"
 #: The files a deck needs from the reveal.js package (paths inside :data:`REVEAL_DIR`).
 REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
                 "plugin/notes/notes.js")
+#: The slide's size in slide pixels (16:10, like most projectors); reveal.js scales it to
+#: the screen, and every slide's content must fit in it (tests/test_slides_browser.py).
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 800
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -90,6 +98,7 @@ def _exporter(slides_dir: Path):
     config = Config()
     config.SlidesExporter.update(
         reveal_url_prefix="reveal.js", reveal_theme="deploydl", reveal_number="c/t",
+        reveal_width=str(SLIDE_WIDTH), reveal_height=str(SLIDE_HEIGHT),
         reveal_transition="none", exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True, template_name="template",
         extra_template_basedirs=[str(slides_dir)])
@@ -136,3 +145,35 @@ def _index_html(decks: list[Deck]) -> str:
                  "<h1>Deploying Deep Learning: slides</h1>\n"
                  "<p>Press S in a deck for the speaker notes, F for full screen.</p>\n"
                  f"<ul>\n{items}\n</ul>\n</body></html>\n")
+
+
+def slides_without_notes(notebook: nbformat.NotebookNode) -> list[int]:
+    """The slides (numbered from 1, in deck order) that have no speaker-notes cell."""
+    missing, number, has_notes = [], 0, True
+    for cell in notebook.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if kind in ("slide", "subslide"):
+            if not has_notes:
+                missing.append(number)
+            number, has_notes = number + 1, False
+        elif kind == "notes":
+            has_notes = True
+    return missing + ([number] if number and not has_notes else [])
+
+
+def print_handouts(decks: list[Deck], *, out: Path, timeout: float = 120) -> list[Path]:
+    """Print every deck to ``out/NN_topic.pdf`` with headless Chromium, one page per slide.
+
+    Uses reveal.js's print mode (``?print-pdf``), so a handout shows each slide as it is shown
+    on the projector, with figures fitted the same way. Raises :class:`SlidesError` when
+    Chromium is missing.
+    """
+    from deploydl.report import find_chromium, write_pdf
+
+    if find_chromium() is None:
+        raise SlidesError("Printing handouts needs Chromium, which is not installed "
+                          "(Debian/Ubuntu: apt-get install chromium). Or open a deck with "
+                          "?print-pdf after its name in Chrome and print it to PDF.")
+    out.mkdir(parents=True, exist_ok=True)
+    return [write_pdf(deck.path, out / f"{deck.path.stem}.pdf", query="?print-pdf",
+                      settle_ms=5_000, timeout=timeout) for deck in decks]
