@@ -9,8 +9,10 @@ BIN := $(VENV)/bin
 WHEELHOUSE ?= wheelhouse
 PIP_FROM := $(if $(OFFLINE),--no-index --find-links $(WHEELHOUSE))
 NBVAL := --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120 -p no:randomly
-# Two workers on a 2-core machine; loadscope keeps each notebook's cells on one worker.
+# Two workers on a 2-core machine. Notebooks: loadscope keeps each notebook's cells on one
+# worker. Unit tests: spread one by one, so a slow module (the browser lessons) runs on both.
 XDIST := -n 2 --dist loadscope
+XDIST_UNIT := -n 2 --dist load
 # Torch, oneDNN and MKL kernels without AVX2/AVX-512: the sums run in another order, as on a
 # learner's laptop with other vector units. Stored outputs must survive it (DESIGN.md).
 PERTURBED_CPU := ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 DNNL_MAX_CPU_ISA=SSE41
@@ -65,7 +67,7 @@ test-lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks conftest.py
 
 test-unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q $(XDIST) tests
+	$(BIN)/python -m pytest -q $(XDIST_UNIT) tests
 
 # Strict: every stored output of the lessons and solved labs must reproduce.
 test-notebooks: $(VENV)/.installed-test

@@ -2,7 +2,6 @@
 
 import pytest
 
-from deploydl.deploy import DeploySpec
 from deploydl.exercises.core import FAILED, NOT_ATTEMPTED, PASSED, evaluate
 from deploydl.exercises.m04 import EXERCISES
 from deploydl.serving import LocalServer
@@ -40,17 +39,11 @@ def test_packaging_exercise(model, applicants, tmp_path):
     assert evaluate(EXERCISE["04.1"], ...).status == NOT_ATTEMPTED
 
 
+# 04.4 and 04.5 are proven with right and wrong answers in tests/test_exercises_cases.py.
 @pytest.mark.parametrize("exercise, answer, status", [
     ("04.2", {"predictions": [{}], "model_version": "1.1.0"}, PASSED),
     ("04.2", {"predictions": [{}], "model_version": "1.0.0"}, FAILED),
     ("04.3", "loan_amount", PASSED), ("04.3", "income", FAILED),
-    ("04.4", DeploySpec(cpu="1500m", memory="512Mi"), PASSED),
-    ("04.4", DeploySpec(cpu="1.5", memory="512Mi"), PASSED),
-    ("04.4", DeploySpec(cpu="2", memory="512Mi"), FAILED),
-    ("04.5", {"min_auc": 0.7, "production": 0.76, "candidate": 0.58}, PASSED),
-    ("04.5", {"min_auc": 0.5, "production": 0.76, "candidate": 0.58}, FAILED),
-    ("04.5", {"min_auc": 0.9, "production": 0.76, "candidate": 0.58}, FAILED),
-    ("04.5", {"min_auc": ..., "production": 0.76, "candidate": 0.58}, NOT_ATTEMPTED),
 ])
 def test_exercise_outcomes(exercise, answer, status):
     assert evaluate(EXERCISE[exercise], answer).status == status
