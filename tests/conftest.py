@@ -9,6 +9,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running():
+    """After the last test of this process (of each pytest-xdist worker too), nothing the tests
+    started may still be running or listening: no server thread, child process or port."""
+    yield
+    import threading
+
+    import psutil
+
+    threads = [t.name for t in threading.enumerate() if t.name.startswith("deploydl-")]
+    me = psutil.Process()
+    children = [c.cmdline() for c in me.children(recursive=True) if c.is_running()]
+    listening = [c.laddr for c in me.net_connections(kind="inet") if c.status == "LISTEN"]
+    if threads or children or listening:
+        pytest.fail(f"Left running after the tests: threads {threads}, child processes "
+                    f"{children}, listening sockets {listening}. Stop what a test starts.")
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -51,3 +51,16 @@ def test_every_allow_list_entry_says_why():
     for line in entries:
         node, _, reason = line.partition("#")
         assert node.strip().startswith("tests/") and reason.strip(), line
+
+
+def test_a_server_thread_left_running_fails_the_session(pytester):
+    pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makepyfile(test_leak="""
+import threading, time
+
+def test_starts_a_server_and_forgets_it():
+    threading.Thread(target=time.sleep, args=(30,), name="deploydl-server", daemon=True).start()
+""")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*Left running after the tests: threads ['deploydl-server']*"])
