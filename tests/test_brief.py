@@ -166,11 +166,17 @@ def test_risks_have_owners_and_mitigations(page):
 
 
 def test_decision_mentions_the_ab_test_until_it_is_conclusive(page):
+    from dataclasses import replace
+
     inputs, _, _ = page
-    text = decision_text(inputs)
-    assert "{model_version}" in text and "{threshold}" in text
-    if not inputs.ab["significant"]:
-        assert "{ab_planned_n}" in text
+    assert inputs.ab, "the capstone run has an A/B test"
+    released = inputs.registry["version"]
+    running = replace(inputs, ab={**inputs.ab, "significant": False, "version_b": released})
+    decided = replace(inputs, ab={**inputs.ab, "significant": True, "version_b": released})
+    assert "{model_version}" in decision_text(running) and "{ab_planned_n}" in decision_text(
+        running)
+    assert "{ab_planned_n}" not in decision_text(decided)
+    assert "{model_version}" in decision_text(decided)
 
 
 def test_write_brief_writes_brief_card_and_plan(page, tmp_path):
