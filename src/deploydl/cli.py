@@ -97,9 +97,13 @@ def _agenda(args: argparse.Namespace) -> int:
 
 def _progress(args: argparse.Namespace) -> int:
     from deploydl.curriculum import project_root
-    from deploydl.progress import progress, render
+    from deploydl.progress import ProgressCacheError, progress, render
 
-    print(render(progress(project_root(Path(args.root)), timeout=args.timeout)))
+    try:
+        print(render(progress(project_root(Path(args.root)), timeout=args.timeout)))
+    except ProgressCacheError as exc:
+        print(f"deploydl progress: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

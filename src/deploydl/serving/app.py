@@ -133,6 +133,13 @@ async def require_api_key(request: Request,
 ApiKey = Annotated[None, Depends(require_api_key)]
 
 
+def _key_required(app: FastAPI) -> list:
+    """The key dependency for a protected route, only when the service has a key: the
+    OpenAPI page then documents the key exactly when it is needed. The check itself runs
+    earlier, in :class:`deploydl.serving.middleware.ApiKeyGate`, before the body is read."""
+    return [Depends(require_api_key)] if app.state.settings.api_key else []
+
+
 async def _loaded_model(request: Request) -> Scorer:
     model = request.app.state.model
     if model is None:
@@ -161,8 +168,9 @@ def _add_probes(app: FastAPI) -> None:
 
 def _add_predict(app: FastAPI) -> None:
     @app.post("/predict", response_model=PredictResponse, responses=ERROR_RESPONSES,
+              dependencies=_key_required(app),
               summary="Score one applicant, or a batch as {'applicants': [...]}.")
-    def predict(body: Annotated[PredictRequest, Body()], _: ApiKey, model: LoadedModel,
+    def predict(body: Annotated[PredictRequest, Body()], model: LoadedModel,
                 request: Request) -> PredictResponse:
         applicants = body.applicants if isinstance(body, Batch) else [body]
         limit = app.state.settings.max_batch
@@ -199,8 +207,9 @@ def _out_of_range(app: FastAPI, row: dict) -> list[str]:
 
 def _add_model_info(app: FastAPI) -> None:
     @app.get("/model", response_model=ModelInfo, responses=KEY_RESPONSES,
+             dependencies=_key_required(app),
              summary="The model being served: version, sha256, training metrics.")
-    def model_info(_: ApiKey, model: LoadedModel) -> ModelInfo:
+    def model_info(model: LoadedModel) -> ModelInfo:
         meta = app.state.artifact.metadata if app.state.artifact is not None else {}
         return ModelInfo(
             name=model.name, version=model.version,

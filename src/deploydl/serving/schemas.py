@@ -2,22 +2,35 @@
 
 The field limits are wide enough for any real applicant and tight enough that a typo
 (a negative income, a debt ratio of 50) is refused with a 422 that names the field. Types are
-strict: a number sent as a string (``"50000"``), a boolean for a count (``true``) or a
-fraction for a count (``1.0``) is refused too, never silently converted.
+strict: a number sent as a string (``"50000"``), a boolean for a number or a count (``true``)
+or a fraction for a count (``1.5``) is refused, never silently converted. A count may be
+written ``1`` or ``1.0``: JSON Schema, and so the OpenAPI page, defines both as the same
+integer, and the service keeps to its published contract.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+
+
+def _whole(value: Any) -> Any:
+    """1.0 -> 1 (the same JSON integer); anything else is left for strict validation."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A count: a JSON integer. ``true`` and ``"3"`` are refused; ``3.0`` is the integer 3.
+Count = Annotated[int, BeforeValidator(_whole)]
 
 
 class Applicant(BaseModel):
     """One loan application, as the model sees it (money in US dollars, durations in years).
 
     Types are strict: numbers must be JSON numbers and counts JSON integers; strings,
-    booleans and fractions for counts are refused with a 422.
+    booleans and fractions for counts are refused with a 422, never converted.
     """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
@@ -27,10 +40,10 @@ class Applicant(BaseModel):
     credit_history_years: float = Field(..., ge=0, le=80)
     loan_amount: float = Field(..., gt=0, le=10_000_000, description="Amount asked for, USD.")
     employment_years: float = Field(..., ge=0, le=80)
-    late_payments: int = Field(..., ge=0, le=100, description="Late payments on record "
-                                                              "(a JSON integer).")
-    home_owner: int = Field(..., ge=0, le=1, description="1 if the applicant owns a home, "
-                                                         "else 0 (a JSON integer, not true).")
+    late_payments: Count = Field(..., ge=0, le=100, description="Late payments on record "
+                                                                "(a JSON integer).")
+    home_owner: Count = Field(..., ge=0, le=1, description="1 if the applicant owns a home, "
+                                                           "else 0 (a JSON integer, not true).")
     applicant_id: str | None = Field(None, max_length=64, description=(
         "Optional application ID: joins late outcomes to the prediction log and keeps an "
         "applicant on one model version in an A/B test (Module 06). Not a model input."))
