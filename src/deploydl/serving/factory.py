@@ -76,8 +76,7 @@ def add_guards(app: FastAPI, settings: Settings, metrics: ServiceMetrics) -> Non
     known = frozenset(route.path for route in app.routes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        read_timeout=settings.read_timeout_s)
-    app.add_middleware(ApiKeyGate, api_key=settings.api_key, public=is_public,
-                       max_bytes=settings.max_body_bytes, read_timeout=settings.read_timeout_s)
+    app.add_middleware(ApiKeyGate, api_key=settings.api_key, public=is_public)
     app.add_middleware(AccessLog, metrics=metrics,
                        route_of=lambda path: path if path in known else "other")
 

@@ -26,14 +26,15 @@ ACCESS_LOG = logging.getLogger("deploydl.access")
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
-async def send_json(send: Send, status: int, detail: str, *,
+async def send_json(send: Send, status: int, detail: str, *, close: bool = True,
                     headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
-    """Answer ``{"detail": detail}`` with ``status`` and close the connection afterwards."""
+    """Answer ``{"detail": detail}`` with ``status`` (and close the connection after it)."""
     body = json.dumps({"detail": detail}).encode()
+    if close:
+        headers = ((b"connection", b"close"), *headers)
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"), *headers]})
+                            (b"content-length", str(len(body)).encode()), *headers]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -69,19 +70,19 @@ def body_timeout_detail(seconds: float) -> str:
 
 
 class ApiKeyGate:
-    """401 without the API key, 403 with a wrong one, before the body is read or parsed.
+    """401 without the API key, 403 with a wrong one, before a byte of the body is read.
 
     Paths for which ``public(path)`` is true (probes, metrics, API docs) need no key. With
-    ``api_key=None`` every path is open. The comparison takes constant time.
+    ``api_key=None`` every path is open. The comparison takes constant time. The answer goes
+    out at once; the HTTP server then discards the rest of the upload without parsing it, so
+    a flood of large unauthenticated bodies costs almost nothing.
     """
 
-    def __init__(self, app: ASGIApp, *, api_key: str | None, public: Callable[[str], bool],
-                 max_bytes: int, read_timeout: float) -> None:
+    def __init__(self, app: ASGIApp, *, api_key: str | None,
+                 public: Callable[[str], bool]) -> None:
         self.app = app
         self.expected = api_key.encode() if api_key else None
         self.public = public
-        self.max_bytes = max_bytes
-        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.expected is None or self.public(scope["path"]):
@@ -91,12 +92,11 @@ class ApiKeyGate:
         if given and hmac.compare_digest(given, self.expected):
             await self.app(scope, receive, send)
             return
-        await _Deadline(receive, self.read_timeout).drain(self.max_bytes)
         if not given:
             await send_json(send, 401, "missing API key: send it in the X-API-Key header",
-                            headers=((b"www-authenticate", b"ApiKey"),))
+                            close=False, headers=((b"www-authenticate", b"ApiKey"),))
         else:
-            await send_json(send, 403, "API key not accepted")
+            await send_json(send, 403, "API key not accepted", close=False)
 
 
 class BodyLimit:
