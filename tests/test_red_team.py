@@ -359,3 +359,28 @@ def test_schemathesis_finds_no_failure(artifact_dir, with_key):
         done = subprocess.run(command, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "No issues found" in done.stdout
+
+
+# 10. Errors keep their message ----------------------------------------------------------------
+
+def test_doctor_keeps_the_import_error_message(monkeypatch, tmp_path):
+    from deploydl import doctor
+
+    (tmp_path / "broken_for_doctor.py").write_text("raise ImportError('libfoo.so: not found')")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(doctor, "REQUIRED_IMPORTS", ("json", "broken_for_doctor"))
+    with pytest.raises(RuntimeError, match=r"cannot import broken_for_doctor \(ImportError: "
+                                           r"libfoo.so: not found\)"):
+        doctor._imports()
+
+
+def test_a_corrupt_progress_cache_is_a_clear_message(root, tmp_path, capsys):
+    from deploydl.cli import main
+
+    for folder in ("notebooks", "solutions", "labs"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    (tmp_path / ".deploydl").mkdir()
+    (tmp_path / ".deploydl" / "progress.json").write_text('{"00": [1, 2')
+    assert main(["progress", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "progress.json is damaged (" in err and "delete it and run `deploydl progress`" in err
