@@ -21,10 +21,11 @@ from deploydl.monitoring.log import LoggedPrediction, PredictionStore
 ERROR_LOG = logging.getLogger("deploydl.errors")
 
 
-def model_error(request_id: str) -> str:
+def model_error(request_id: str, *, logged: bool = False) -> str:
     """The detail of the 500 a model failure gets: nobody is approved, here is the ID."""
+    where = "the service log and the prediction log" if logged else "the service log"
     return (f"the model gave no valid score for this request, so nobody in it is approved "
-            f"(request ID {request_id}). The error is in the service log under that ID; "
+            f"(request ID {request_id}). The error is in {where} under that ID; "
             "retry later or refer the applicants to an underwriter.")
 
 
@@ -61,7 +62,8 @@ def score_and_log(model, rows: list[dict], *, threshold: float,
                             request_id)
         _record(log, chosen, rows, None, threshold, started, request_id, applicant_ids,
                 error=f"{type(exc).__name__}: {exc}")
-        raise HTTPException(status_code=500, detail=model_error(request_id)) from None
+        raise HTTPException(status_code=500, detail=model_error(
+            request_id, logged=log is not None)) from None
     _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids)
     return chosen, probabilities
 
