@@ -17,8 +17,11 @@ from fastapi.responses import HTMLResponse
 from deploydl.monitoring.abtest import choose_model
 from deploydl.monitoring.log import LoggedPrediction, PredictionStore
 
-#: Logger of every model failure, with its request ID (``deploydl serve`` prints it).
+#: Logger of every model failure, with its request ID and traceback. ``deploydl serve``
+#: prints it; in a notebook it stays quiet (a library never writes to stderr unasked) unless
+#: logging is configured, and the prediction log, if any, keeps the error too.
 ERROR_LOG = logging.getLogger("deploydl.errors")
+ERROR_LOG.addHandler(logging.NullHandler())
 
 
 def model_error(request_id: str, *, logged: bool = False) -> str:

@@ -253,7 +253,7 @@ def _bind(host: str, port: int) -> socket.socket:
 def _log_to_stdout() -> None:
     """Access lines (JSON) and model errors (with request ID and traceback) go to stdout."""
     for logger in (ACCESS_LOG, ERROR_LOG):
-        if not logger.handlers:
+        if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
             handler = logging.StreamHandler(sys.stdout)
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
