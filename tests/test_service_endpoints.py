@@ -142,3 +142,21 @@ def test_an_app_without_a_model_is_live_but_not_ready():
     assert client.get("/health").status_code == 200
     assert client.get("/ready").status_code == 503
     assert client.get("/model").json() == {"detail": "model not loaded"}
+
+
+def test_with_a_key_only_probes_metrics_and_docs_are_public(model, tmp_path):
+    from deploydl.monitoring import PredictionLog
+
+    log = PredictionLog(tmp_path / "log.db")
+    client = TestClient(create_app(model, Settings(api_key=KEY), prediction_log=log))
+    public = ["/health", "/ready", "/metrics", "/docs", "/redoc", "/openapi.json"]
+    assert [client.get(p).status_code for p in public] == [200] * len(public)
+    for path in ("/dashboard", "/model", "/no-such-page"):
+        assert client.get(path).status_code == 401
+        assert client.get(path, headers=AUTH).status_code in (200, 404)
+    assert client.get("/dashboard", headers=AUTH).status_code == 200
+    spec = client.get("/openapi.json").json()["paths"]["/predict"]["post"]
+    assert {"400", "401", "403", "408", "413", "422", "500", "503"} <= set(spec["responses"])
+    assert spec["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ValidationFailed")
+    log.close()
