@@ -347,7 +347,7 @@ def test_a_slow_start_and_a_crash_get_different_messages(artifact_dir, tmp_path)
 # 6. and the whole contract: schemathesis against the real process -----------------------------
 
 @pytest.mark.parametrize("with_key", [False, True], ids=["no-key", "key"])
-def test_schemathesis_finds_no_failure(artifact_dir, with_key):
+def test_schemathesis_finds_no_failure(artifact_dir, with_key, tmp_path):
     env = {"DEPLOYDL_TEST_KEY": KEY} if with_key else {}
     with ServiceProcess(artifact_dir, api_key_env="DEPLOYDL_TEST_KEY" if with_key else None,
                         env=env) as server:
@@ -356,7 +356,8 @@ def test_schemathesis_finds_no_failure(artifact_dir, with_key):
                    "--generation-deterministic", "--no-color"]
         if with_key:
             command += ["-H", f"X-API-Key: {KEY}"]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=240)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=240,
+                              cwd=tmp_path)  # its cache goes there, not into the repository
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "No issues found" in done.stdout
 
