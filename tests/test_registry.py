@@ -100,3 +100,61 @@ def test_registry_lists_promotes_and_rolls_back(model, tmp_path):
         registry.promote("loan-default", "1.0.0", stage="prod")
     with pytest.raises(ArtifactError, match="No loan-default version is in staging"):
         registry.load("loan-default", stage="staging")
+
+
+KEY = "a-release-signing-key-of-32-chars"
+
+
+def test_a_signed_artifact_verifies_with_its_key_only(model, applicants, tmp_path):
+    artifact = save_model(model, tmp_path / "signed", training_data=applicants,
+                          signing_key=KEY)
+    assert artifact.signed and (artifact.path / "signature.json").is_file()
+    assert verify(artifact.path, signing_key=KEY, expect_sha256=artifact.sha256).signed
+    assert not verify(artifact.path).signed  # without a key, only the hashes are checked
+    with pytest.raises(ArtifactError, match="signed with another key"):
+        verify(artifact.path, signing_key=KEY.upper())
+    with pytest.raises(ArtifactError, match="the signing key has 5 bytes; use at least 16"):
+        verify(artifact.path, signing_key="short")
+    with pytest.raises(ArtifactError, match="this is not the model that was released"):
+        verify(artifact.path, expect_sha256="0" * 64)
+
+
+def test_unsigned_or_broken_signature_is_refused_when_a_key_is_given(copy):
+    with pytest.raises(ArtifactError, match="this release is unsigned"):
+        verify(copy, signing_key=KEY)
+    (copy / "signature.json").write_text("[1, 2]")
+    with pytest.raises(ArtifactError, match="is not a signature file"):
+        verify(copy, signing_key=KEY)
+
+
+def test_training_ranges_are_recorded_for_the_service(artifact_dir, applicants):
+    ranges = verify(artifact_dir).metadata["training_range"]
+    assert ranges["debt_ratio"] == [applicants["debt_ratio"].min(),
+                                    applicants["debt_ratio"].max()]
+    assert list(ranges) == list(json.loads((artifact_dir / METADATA).read_text())["features"])
+
+
+@pytest.mark.parametrize("name, ok", [("loan-default", True), ("a", True), ("a-", False),
+                                      ("1abc", False), ("Loan", False), ("a_b", False),
+                                      ("a" * 63, True), ("a" * 64, False)])
+def test_model_names_are_safe_as_folders_images_and_kubernetes_names(name, ok):
+    from deploydl.registry import check_name
+
+    if ok:
+        assert check_name(name) == name
+    else:
+        with pytest.raises(ArtifactError, match=f"model name {name!r} is not allowed"):
+            check_name(name)
+
+
+@pytest.mark.parametrize("version, ok", [("1.0.0", True), ("2024.10-rc_1", True),
+                                         ("1.0.", False), (".1", False), ("../1", False),
+                                         ("1 0", False), ('1"', False), ("1\n", False)])
+def test_versions_are_safe_as_folders_tags_and_labels(version, ok):
+    from deploydl.registry import check_version
+
+    if ok:
+        assert check_version(version) == version
+    else:
+        with pytest.raises(ArtifactError, match="is not allowed"):
+            check_version(version)

@@ -116,21 +116,25 @@ def test_metrics_count_requests_latency_errors_and_the_model(service, one_applic
     assert re.search(r'deploydl_request_errors_total\{kind="client",path="/predict"\} [1-9]',
                      text)
     assert 'path="other"' in text and "/no-such-page" not in text
-    assert re.search(r'deploydl_model_info\{name="loan-default",sha256="[0-9a-f]{64}",'
-                     r'version="1.0.0"\} 1.0', text)
+    assert re.search(r'deploydl_model_info\{name="loan-default",version="1.0.0"\} 1.0', text)
+    assert not re.search(r"[0-9a-f]{64}", text)  # the weights hash is only behind the key
 
 
-def test_request_id_is_returned_and_logged_as_json(service):
+def test_the_server_makes_every_request_id_and_keeps_the_clients_beside_it(service):
     client, server = service
-    given = client.get("/health", headers={"X-Request-ID": "trace-42"})
-    made = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
-    assert given.headers["x-request-id"] == "trace-42"
-    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    given = [client.get("/health", headers={"X-Request-ID": "trace-42"}) for _ in range(2)]
+    bad = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
+    long = client.get("/health", headers={"X-Request-ID": "x" * 65})
+    ids = [r.headers["x-request-id"] for r in (*given, bad, long)]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and len(set(ids)) == 4
+    assert [r.headers.get("x-client-request-id") for r in (*given, bad, long)] == \
+        ["trace-42", "trace-42", None, None]
     if server is not None:
         records = [json.loads(line) for line in server.log.splitlines()
                    if line.startswith("{")]
-        logged = next(r for r in records if r["request_id"] == "trace-42")
+        logged = next(r for r in records if r["request_id"] == ids[0])
         assert (logged["path"], logged["status"], logged["method"]) == ("/health", 200, "GET")
+        assert logged["client_request_id"] == "trace-42"
 
 
 def test_an_app_without_a_model_is_live_but_not_ready():
@@ -138,3 +142,21 @@ def test_an_app_without_a_model_is_live_but_not_ready():
     assert client.get("/health").status_code == 200
     assert client.get("/ready").status_code == 503
     assert client.get("/model").json() == {"detail": "model not loaded"}
+
+
+def test_with_a_key_only_probes_metrics_and_docs_are_public(model, tmp_path):
+    from deploydl.monitoring import PredictionLog
+
+    log = PredictionLog(tmp_path / "log.db")
+    client = TestClient(create_app(model, Settings(api_key=KEY), prediction_log=log))
+    public = ["/health", "/ready", "/metrics", "/docs", "/redoc", "/openapi.json"]
+    assert [client.get(p).status_code for p in public] == [200] * len(public)
+    for path in ("/dashboard", "/model", "/no-such-page"):
+        assert client.get(path).status_code == 401
+        assert client.get(path, headers=AUTH).status_code in (200, 404)
+    assert client.get("/dashboard", headers=AUTH).status_code == 200
+    spec = client.get("/openapi.json").json()["paths"]["/predict"]["post"]
+    assert {"400", "401", "403", "408", "413", "422", "500", "503"} <= set(spec["responses"])
+    assert spec["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ValidationFailed")
+    log.close()

@@ -80,3 +80,22 @@ def test_client_reports_http_errors_with_the_body(model):
     with LocalServer(create_app(model)) as server, pytest.raises(httpx.HTTPStatusError,
                                                                   match="422"):
         ServiceClient(server.url).predict({"income": 1})
+
+
+def test_a_model_exception_is_logged_with_its_request_id_without_a_prediction_log(
+        model, one_applicant, caplog):
+    import logging
+
+    class Broken:
+        name, version = model.name, model.version
+
+        def predict_proba(self, rows):
+            raise RuntimeError("weights on fire")
+
+    client = TestClient(create_app(Broken()))
+    with caplog.at_level(logging.ERROR, logger="deploydl.errors"):
+        reply = client.post("/predict", json=one_applicant)
+    request_id = reply.headers["x-request-id"]
+    assert reply.status_code == 500 and request_id in reply.json()["detail"]
+    record = next(r for r in caplog.records if r.name == "deploydl.errors")
+    assert request_id in record.getMessage() and "weights on fire" in str(record.exc_info[1])

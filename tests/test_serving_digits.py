@@ -57,3 +57,25 @@ def test_bad_images_get_a_422_that_names_the_field(net):
         too_many = httpx.post(server.url + "/predict", json={"images": images(3)})
     assert short.status_code == 422 and "images" in short.text
     assert too_many.status_code == 422 and "the limit is 2" in too_many.text
+
+
+def test_digits_service_is_built_from_the_same_pieces_as_the_loan_service(net, caplog):
+    import logging
+    import re
+
+    from fastapi.testclient import TestClient
+
+    app = create_digits_app(net, Settings(max_body_bytes=5_000, api_key="k" * 20))
+    cold = TestClient(app)  # no start-up has run: the model is not warmed up
+    assert cold.get("/ready").status_code == 503
+    with TestClient(app) as client, caplog.at_level(logging.INFO, logger="deploydl.access"):
+        assert client.get("/ready").json() == {"status": "ready"}
+        html = client.get("/docs").text
+        assert re.findall(r"(?:https?:)?//[\w.-]+\.\w", html) == []
+        assert client.post("/predict", json={"images": images(1)}).status_code == 401
+        big = client.post("/predict", content=b"x" * 6_000, headers={"X-API-Key": "k" * 20})
+        assert big.status_code == 413
+        text = client.get("/metrics").text
+    assert 'deploydl_model_info{name="cheque-digits",version="1.0.0"} 1.0' in text
+    lines = [r.getMessage() for r in caplog.records if r.name == "deploydl.access"]
+    assert any('"path": "/predict", "status": 413' in line for line in lines)

@@ -124,9 +124,13 @@ def _kit(args: argparse.Namespace) -> int:
 
 def _progress(args: argparse.Namespace) -> int:
     from deploydl.curriculum import project_root
-    from deploydl.progress import progress, render
+    from deploydl.progress import ProgressCacheError, progress, render
 
-    print(render(progress(project_root(Path(args.root)), timeout=args.timeout)))
+    try:
+        print(render(progress(project_root(Path(args.root)), timeout=args.timeout)))
+    except ProgressCacheError as exc:
+        print(f"deploydl progress: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -168,11 +172,14 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from deploydl.serving.server import ServeError, serve
+    from deploydl.serving.server import ServeError, Trust, read_secret, serve
 
     try:
+        key = read_secret(env=args.signing_key_env, file=args.signing_key_file,
+                          option="--signing-key")
         serve(args.model, host=args.host, port=args.port, api_key_env=args.api_key_env,
-              workers=args.workers)
+              api_key_file=args.api_key_file, workers=args.workers, log_path=args.log,
+              trust=Trust(signing_key=key, expect_sha256=args.expect_sha256))
     except ServeError as exc:
         print(f"deploydl serve: {exc}", file=sys.stderr)
         return 1
@@ -197,6 +204,13 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"PDF: {paths['pdf']}" if "pdf" in paths else
           "PDF: not written (install Chromium, or print the HTML from a browser).")
     return 0
+
+
+def _sha256_arg(text: str) -> str:
+    if len(text) != 64 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise argparse.ArgumentTypeError(f"{text[:80]!r} is not a sha256: give the 64 "
+                                         "hexadecimal characters the release recorded")
+    return text.lower()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -261,8 +275,20 @@ def build_parser() -> argparse.ArgumentParser:
                        "case-study model, built once and cached)")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
-    serve.add_argument("--api-key-env", metavar="NAME",
-                       help="require the API key held in this environment variable")
+    key = serve.add_mutually_exclusive_group()
+    key.add_argument("--api-key-env", metavar="NAME",
+                     help="require the API key held in this environment variable")
+    key.add_argument("--api-key-file", metavar="PATH",
+                     help="require the API key held in this file (a mounted secret)")
+    signing = serve.add_mutually_exclusive_group()
+    signing.add_argument("--signing-key-env", metavar="NAME", help="serve only an artifact "
+                         "signed with the key held in this environment variable")
+    signing.add_argument("--signing-key-file", metavar="PATH", help="serve only an artifact "
+                         "signed with the key held in this file (a mounted secret)")
+    serve.add_argument("--expect-sha256", metavar="HASH", type=_sha256_arg,
+                       help="serve only weights with exactly this sha256 (the released one)")
+    serve.add_argument("--log", metavar="PATH",
+                       help="keep every prediction in this SQLite prediction log (Module 06)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.set_defaults(run=_serve)
 

@@ -36,7 +36,7 @@ def _imports() -> str:
         try:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001 - any import failure is the finding
-            missing.append(f"{name} ({type(exc).__name__})")
+            missing.append(f"{name} ({type(exc).__name__}: {str(exc)[:200]})")
     if missing:
         raise RuntimeError(f"cannot import {', '.join(missing)}; run `make lab` again.")
     return f"{len(REQUIRED_IMPORTS)} packages import"

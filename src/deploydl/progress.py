@@ -62,7 +62,7 @@ def progress(root: Path, *, timeout: int = 120) -> list[ModuleProgress]:
     from deploydl.labs import expected_labs
 
     cache_path = root / CACHE
-    cache = json.loads(cache_path.read_text(encoding="utf-8")) if cache_path.exists() else {}
+    cache = _read_cache(cache_path)
     pristine = expected_labs(root)
     rows = []
     for m in MODULES:
@@ -76,6 +76,26 @@ def progress(root: Path, *, timeout: int = 120) -> list[ModuleProgress]:
     cache_path.parent.mkdir(exist_ok=True)
     cache_path.write_text(json.dumps(cache, indent=1, ensure_ascii=False), encoding="utf-8")
     return rows
+
+
+class ProgressCacheError(RuntimeError):
+    """The progress cache cannot be read; the message says how to recover."""
+
+
+def _read_cache(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        cache = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProgressCacheError(
+            f"{path} is damaged ({exc}). It only caches lab results: delete it and run "
+            "`deploydl progress` again; your labs are not affected.") from None
+    if not isinstance(cache, dict):
+        raise ProgressCacheError(f"{path} holds a JSON {type(cache).__name__}, not the "
+                                 "cache's object. Delete it and run `deploydl progress` again; "
+                                 "your labs are not affected.")
+    return cache
 
 
 def _untouched(m: Module) -> tuple[Result, ...]:

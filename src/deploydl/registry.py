@@ -6,10 +6,18 @@ that can run code when it is opened:
 * ``weights.safetensors``: the network's tensors (safetensors, never pickle);
 * ``metadata.json``: name, version, creation time, the training data's hash, metrics,
   feature schema, preprocessing (mean and standard deviation) and architecture;
-* ``manifest.json``: the sha256 of each of the two files above.
+* ``manifest.json``: the sha256 of each of the two files above;
+* ``signature.json`` (optional): an HMAC-SHA256 of the manifest made with a key kept outside
+  the artifact (:mod:`deploydl.signing`).
 
 :func:`load_model` checks every hash *before* it reads a byte of weights, so a tampered,
-truncated or missing file stops start-up with a message naming the file.
+truncated or missing file stops start-up with a message naming the file. A hash only shows
+that the files still match the manifest: someone who can rewrite the weights can rewrite the
+manifest too. The signature closes that gap: without the key nobody can make a valid one.
+
+Names and versions must match :data:`NAME_PATTERN` and :data:`VERSION_PATTERN` wherever an
+artifact is created or loaded, because they become folder names, image tags and parts of
+generated files.
 
 A **registry** (:class:`ModelRegistry`) is a folder of artifacts, ``ROOT/NAME/VERSION/``, plus
 a ``stages.json`` per model that records which version is in staging and production and
@@ -18,7 +26,6 @@ what was there before, so a promotion can be rolled back.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,15 +37,23 @@ import pandas as pd
 from safetensors.torch import load_file, save_file
 
 from deploydl.governance.lineage import content_hash
+from deploydl.integrity import (
+    NAME_PATTERN,
+    VERSION_PATTERN,
+    ArtifactError,
+    check_file,
+    check_metadata,
+    check_name,
+    check_signature,
+    check_version,
+    file_sha256,
+    sign_artifact,
+)
 from deploydl.models import ApplicantModel, ApplicantNet
 
 WEIGHTS, METADATA, MANIFEST = "weights.safetensors", "metadata.json", "manifest.json"
 STAGES = ("staging", "production")
 _FORMAT = 1
-
-
-class ArtifactError(RuntimeError):
-    """An artifact is missing, damaged or not what it claims; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,7 @@ class Artifact:
     path: Path
     metadata: dict[str, Any]
     sha256: str
+    signed: bool = False
 
     @property
     def version(self) -> str:
@@ -59,9 +75,15 @@ def data_hash(table: pd.DataFrame) -> str:
     return content_hash(table)
 
 
+def training_ranges(table: pd.DataFrame, features) -> dict[str, list[float]]:
+    """Smallest and largest value of each feature in ``table`` (what the model has seen)."""
+    return {f: [float(table[f].min()), float(table[f].max())] for f in features}
+
+
 def save_model(model: ApplicantModel, folder: str | Path, *,
                training_data: pd.DataFrame | None = None,
-               training_data_hash: str | None = None) -> Artifact:
+               training_data_hash: str | None = None,
+               signing_key: str | bytes | None = None) -> Artifact:
     """Write ``model`` as an artifact folder and return it, verified.
 
     Parameters
@@ -73,8 +95,14 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
         published version must never change (make a new version instead).
     training_data, training_data_hash
         The training table (hashed here) or its hash from lineage, so anyone can tell which
-        data made this model. Give at most one.
+        data made this model. Give at most one. With ``training_data`` the metadata also
+        records each feature's range, so the service can flag inputs outside it.
+    signing_key : str or bytes, optional
+        Sign the manifest with this key (HMAC-SHA256, :mod:`deploydl.signing`). Keep the key
+        outside the artifact, for example in a secret store.
     """
+    check_name(model.name)
+    check_version(model.version)
     folder = Path(folder)
     if (folder / MANIFEST).exists():
         raise ArtifactError(f"{folder} already holds an artifact ({model.name} "
@@ -99,14 +127,27 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
         "architecture": {"class": "ApplicantNet", "n_features": first.in_features,
                          "hidden": first.out_features},
     }
+    if training_data is not None:
+        metadata["training_range"] = training_ranges(training_data, model.features)
     (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
-    manifest = {name: _sha256(folder / name) for name in (WEIGHTS, METADATA)}
+    manifest = {name: file_sha256(folder / name) for name in (WEIGHTS, METADATA)}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    return verify(folder)
+    if signing_key is not None:
+        sign_artifact(folder, key=signing_key)
+    return verify(folder, signing_key=signing_key)
 
 
-def verify(folder: str | Path) -> Artifact:
+def verify(folder: str | Path, *, signing_key: str | bytes | None = None,
+           expect_sha256: str | None = None) -> Artifact:
     """Check every file of the artifact against its manifest, without loading any weights.
+
+    Parameters
+    ----------
+    signing_key : str or bytes, optional
+        Also require a valid signature made with this key: it refuses a swap that rewrote
+        the manifest to match new weights, which the hashes alone cannot see.
+    expect_sha256 : str, optional
+        Also require the weights to have exactly this sha256 (the one a release recorded).
 
     Raises
     ------
@@ -119,21 +160,18 @@ def verify(folder: str | Path) -> Artifact:
                             "one with deploydl.registry.save_model(model, folder).")
     manifest = _read_json(folder / MANIFEST)
     for name in (WEIGHTS, METADATA):
-        path = folder / name
-        if name not in manifest:
-            raise ArtifactError(f"{folder / MANIFEST} lists no hash for {name}; the manifest "
-                                "is damaged. Restore the artifact from the registry or re-save.")
-        if not path.is_file():
-            raise ArtifactError(f"{path} is missing. Restore the artifact from the registry "
-                                "(or re-save the model); a partial artifact is never served.")
-        actual = _sha256(path)
-        if actual != manifest[name]:
-            raise ArtifactError(
-                f"{path} does not match its manifest (sha256 {actual[:12]}..., expected "
-                f"{manifest[name][:12]}...): the file was changed, truncated or replaced. Do not "
-                "serve it; restore the artifact from the registry and find out who changed it.")
-    return Artifact(path=folder, metadata=_read_json(folder / METADATA),
-                    sha256=manifest[WEIGHTS])
+        check_file(folder, manifest, name, manifest_name=MANIFEST)
+    if expect_sha256 is not None and manifest[WEIGHTS] != expect_sha256.lower():
+        raise ArtifactError(
+            f"{folder / WEIGHTS} has sha256 {manifest[WEIGHTS][:12]}..., but this release "
+            f"expects {expect_sha256[:12]}...: this is not the model that was released. Serve "
+            "the released artifact, or pass the hash the release recorded.")
+    if signing_key is not None:
+        check_signature(folder, key=signing_key)
+    metadata = _read_json(folder / METADATA)
+    check_metadata(metadata, source=folder / METADATA)
+    return Artifact(path=folder, metadata=metadata, sha256=manifest[WEIGHTS],
+                    signed=signing_key is not None)
 
 
 def load_model(folder: str | Path) -> ApplicantModel:
@@ -141,13 +179,23 @@ def load_model(folder: str | Path) -> ApplicantModel:
     return load_artifact(folder)[0]
 
 
-def load_artifact(folder: str | Path) -> tuple[ApplicantModel, Artifact]:
-    """Like :func:`load_model`, also returning the verified :class:`Artifact` (for /model)."""
-    artifact = verify(folder)
+def load_artifact(folder: str | Path, *, signing_key: str | bytes | None = None,
+                  expect_sha256: str | None = None) -> tuple[ApplicantModel, Artifact]:
+    """Like :func:`load_model`, also returning the verified :class:`Artifact` (for /model).
+
+    ``signing_key`` and ``expect_sha256`` are passed to :func:`verify`.
+    """
+    artifact = verify(folder, signing_key=signing_key, expect_sha256=expect_sha256)
     meta = artifact.metadata
     arch = meta["architecture"]
     net = ApplicantNet(arch["n_features"], hidden=arch["hidden"])
-    net.load_state_dict(load_file(artifact.path / WEIGHTS), strict=True)
+    try:
+        net.load_state_dict(load_file(artifact.path / WEIGHTS), strict=True)
+    except Exception as exc:  # noqa: BLE001 - safetensors and torch raise several types
+        raise ArtifactError(f"{artifact.path / WEIGHTS} cannot be loaded into the network "
+                            f"its metadata describes ({type(exc).__name__}: {str(exc)[:200]}). "
+                            "Re-save the model with save_model; do not edit artifact files."
+                            ) from None
     net.eval()
     pre = meta["preprocessing"]
     model = ApplicantModel(net=net, mean=np.asarray(pre["mean"], dtype=np.float32),
@@ -173,21 +221,33 @@ class ModelRegistry:
 
     def register(self, model: ApplicantModel, **lineage: Any) -> Artifact:
         """Save ``model`` as ``root/NAME/VERSION`` (see :func:`save_model` for ``lineage``)."""
-        return save_model(model, self.root / model.name / model.version, **lineage)
+        return save_model(model, self._inside(model.name, check_version(model.version)),
+                          **lineage)
 
     def versions(self, name: str) -> list[str]:
         """Registered versions of ``name``, oldest first (by semantic version)."""
-        folder = self.root / name
-        found = [p.name for p in folder.iterdir() if (p / MANIFEST).exists()] \
+        folder = self._inside(name)
+        found = [p.name for p in folder.iterdir()
+                 if VERSION_PATTERN.fullmatch(p.name) and (p / MANIFEST).exists()] \
             if folder.is_dir() else []
         return sorted(found, key=_version_key)
 
     def path(self, name: str, version: str) -> Path:
         """The folder of one registered version; raises if it is not registered."""
+        folder = self._inside(name, check_version(version))
         if version not in self.versions(name):
             raise ArtifactError(f"{name} has no version {version!r} in {self.root}; registered: "
                                 f"{self.versions(name) or 'none'}. Register it first.")
-        return self.root / name / version
+        return folder
+
+    def _inside(self, name: str, *parts: str) -> Path:
+        """``root/name/parts...``, refused unless the name is valid and it stays in root."""
+        folder = self.root.joinpath(check_name(name), *parts)
+        root = self.root.resolve()
+        if not folder.resolve().is_relative_to(root):
+            raise ArtifactError(f"{folder} leads outside the registry {root} (a symbolic link?)"
+                                "; the registry only writes inside its own folder.")
+        return folder
 
     def promote(self, name: str, version: str, *, stage: str) -> str:
         """Point ``stage`` ("staging" or "production") at ``version``; returns the version.
@@ -225,11 +285,11 @@ class ModelRegistry:
         return load_model(self.path(name, version))
 
     def _history(self, name: str) -> dict[str, list[str]]:
-        path = self.root / name / "stages.json"
+        path = self._inside(name, "stages.json")
         return _read_json(path) if path.exists() else {s: [] for s in STAGES}
 
     def _save_history(self, name: str, history: dict[str, list[str]]) -> None:
-        (self.root / name / "stages.json").write_text(json.dumps(history, indent=2) + "\n")
+        self._inside(name, "stages.json").write_text(json.dumps(history, indent=2) + "\n")
 
 
 def _stage(stage: str) -> str:
@@ -242,24 +302,22 @@ def _version_key(version: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ArtifactError(f"{path} is missing. Restore the artifact from the registry (or "
                             "re-save the model); a partial artifact is never served.")
     try:
-        return json.loads(path.read_text())
+        value = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ArtifactError(f"{path} is not valid JSON ({exc}). Restore the artifact from the "
                             "registry; do not edit artifact files by hand.") from None
+    if not isinstance(value, dict):
+        raise ArtifactError(f"{path} holds a JSON {type(value).__name__}, not an object. "
+                            "Restore the artifact from the registry; do not edit artifact "
+                            "files by hand.")
+    return value
 
 
-__all__ = ["Artifact", "ArtifactError", "ModelRegistry", "data_hash", "load_artifact",
-           "load_model", "save_model", "verify"]
+__all__ = ["NAME_PATTERN", "VERSION_PATTERN", "Artifact", "ArtifactError", "ModelRegistry",
+           "check_metadata", "check_name", "check_version", "data_hash", "load_artifact",
+           "load_model", "save_model", "training_ranges", "verify"]

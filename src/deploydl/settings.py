@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted.")
     max_batch: int = Field(1000, gt=0, description="Most applicants in one /predict request.")
     torch_threads: int = Field(1, gt=0, description="Threads torch uses per request.")
+    read_timeout_s: float = Field(10.0, gt=0, description=(
+        "Seconds a client may take to send its request headers, and again its body; a "
+        "slower client gets a 408 and the connection is closed."))
     home: Path = Field(default_factory=_default_home,
                        description="Where cached models and logs are kept.")
 

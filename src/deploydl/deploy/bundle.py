@@ -3,11 +3,19 @@
 Everything is derived from two inputs: the verified artifact (name, version, sha256) and a
 :class:`DeploySpec` (image, CPU and memory, replicas). Change the spec, re-render, and the
 Dockerfile, the Kubernetes manifests and the workflow stay consistent with each other.
+
+Nothing is pasted into generated code unchecked: the artifact's name and version were
+validated when it was verified (:data:`deploydl.registry.NAME_PATTERN`), the spec's image,
+namespace and digest are validated here, and each value is quoted for the language it lands
+in (a Python literal, a Dockerfile JSON string, a YAML scalar; shell lines read them from
+environment variables, never from pasted text).
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import shutil
 from dataclasses import dataclass
 from importlib import metadata
@@ -16,6 +24,7 @@ from string import Template
 
 import yaml
 
+from deploydl.integrity import SHA256_PATTERN, ArtifactError, check_name, check_version
 from deploydl.registry import Artifact, verify
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -42,6 +51,14 @@ class DeploySpec:
         Replicas at start, and the most the autoscaler may add at 70% CPU.
     port : int
         Port the container listens on.
+    namespace : str
+        Kubernetes namespace of every object (never ``default``).
+    image_digest : str, optional
+        ``sha256:...`` of the built image. The manifests then pin the image by digest; the
+        workflow renders them again with the digest its build step reports.
+    base_image, lambda_base_image : str
+        ``FROM`` images; pin them by digest (``python:3.11-slim@sha256:...``) where your
+        registry policy asks for it.
     """
 
     image: str = "ghcr.io/northbridge-bank/loan-default"
@@ -51,11 +68,41 @@ class DeploySpec:
     max_replicas: int = 6
     port: int = 8000
     uid: int = 10001
+    namespace: str = "northbridge-credit"
+    image_digest: str | None = None
+    base_image: str = "python:3.11-slim"
+    lambda_base_image: str = "public.ecr.aws/lambda/python:3.11"
+
+    def __post_init__(self) -> None:
+        for field, pattern in (("image", _IMAGE), ("base_image", _IMAGE),
+                               ("lambda_base_image", _IMAGE), ("namespace", _NAMESPACE)):
+            value = getattr(self, field)
+            if not isinstance(value, str) or not pattern.fullmatch(value):
+                raise ValueError(f"DeploySpec {field}={value!r} is not allowed: {_HINTS[field]}")
+        if self.image_digest is not None and not _DIGEST.fullmatch(str(self.image_digest)):
+            raise ValueError(f"DeploySpec image_digest={self.image_digest!r} is not a digest: "
+                             "give 'sha256:' and 64 hexadecimal characters.")
+        cpu_cores(self.cpu)
+        for field in ("replicas", "max_replicas", "port", "uid"):
+            if not isinstance(getattr(self, field), int) or getattr(self, field) < 1:
+                raise ValueError(f"DeploySpec {field} must be a positive integer; got "
+                                 f"{getattr(self, field)!r}.")
 
     @property
     def threads(self) -> int:
         """Whole cores in the CPU limit: what OMP_NUM_THREADS and torch use."""
         return cpu_threads(self.cpu)
+
+
+_IMAGE = re.compile(r"[a-z0-9][a-z0-9._/:-]{0,200}(@sha256:[0-9a-f]{64})?")
+_NAMESPACE = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_HINTS = {"image": "use a registry path such as 'ghcr.io/org/name' (lower case, no spaces).",
+          "base_image": "use an image reference such as 'python:3.11-slim' or one pinned "
+                        "with '@sha256:...'.",
+          "lambda_base_image": "use an image reference such as "
+                               "'public.ecr.aws/lambda/python:3.11'.",
+          "namespace": "use lower-case letters, digits and dashes, starting with a letter."}
 
 
 def cpu_cores(cpu: str) -> float:
@@ -147,9 +194,18 @@ def write_bundle(artifact_dir: str | Path, out_dir: str | Path,
 
 
 def _values(artifact: Artifact, spec: DeploySpec) -> dict[str, object]:
-    return {"name": artifact.metadata["name"], "version": artifact.version,
-            "sha12": artifact.sha256[:12], "cpu": spec.cpu, "threads": spec.threads,
-            "port": spec.port, "uid": spec.uid,
+    """Template values: the name and version are checked again (a hand-made Artifact never
+    reaches a template unchecked) and quoted where they land in code."""
+    name, version = check_name(artifact.metadata["name"]), check_version(artifact.version)
+    if not SHA256_PATTERN.fullmatch(artifact.sha256):
+        raise ArtifactError(f"the artifact's sha256 {artifact.sha256[:80]!r} is not 64 "
+                            "hexadecimal characters; verify the artifact with registry.verify.")
+    return {"name": name, "version": version, "sha12": artifact.sha256[:12],
+            "sha256": artifact.sha256, "py_name": repr(name), "py_version": repr(version),
+            "py_sha256": repr(artifact.sha256), "label_name": json.dumps(name),
+            "label_version": json.dumps(version), "cpu": spec.cpu, "threads": spec.threads,
+            "port": spec.port, "uid": spec.uid, "base_image": spec.base_image,
+            "lambda_base_image": spec.lambda_base_image,
             "torch_version": metadata.version("torch").split("+")[0],
             "mangum_version": _version_or("mangum", "0.17.0")}
 

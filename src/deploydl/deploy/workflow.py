@@ -6,7 +6,11 @@ it passed, and promotion waits for a person's approval (a GitHub "environment").
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 from deploydl.deploy.bundle import DeploySpec
+from deploydl.integrity import check_name, check_version
 from deploydl.registry import Artifact
 
 _CPU_TORCH = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
@@ -19,15 +23,43 @@ def _setup() -> list[dict]:
              "run": f"{_CPU_TORCH}\npip install -e '.[test]'"}]
 
 
+def _python(program: str) -> str:
+    """A ``python -c`` shell line; ``program`` reads every value from the environment."""
+    return f"python -c '{program}'"
+
+
+def _sign() -> dict:
+    return {"name": "Sign the release (the key lives in the CI secret store, never in git)",
+            "env": {"DEPLOYDL_SIGNING_KEY": "${{ secrets.DEPLOYDL_SIGNING_KEY }}"},
+            "run": _python("import os; from deploydl.integrity import sign_artifact; "
+                           "sign_artifact(os.environ[\"CANDIDATE\"], "
+                           "key=os.environ[\"DEPLOYDL_SIGNING_KEY\"])")}
+
+
+def _render(*, with_digest: bool) -> dict:
+    digest = ", image_digest=os.environ[\"IMAGE_DIGEST\"]" if with_digest else ""
+    return {"name": "Render the build folder" + (" (image pinned by digest)" if digest else ""),
+            "run": _python("import json, os; from deploydl.deploy import DeploySpec, "
+                           "write_bundle; write_bundle(os.environ[\"CANDIDATE\"], \"build\", "
+                           f"DeploySpec(**json.loads(os.environ[\"DEPLOY_SPEC\"]){digest}))")}
+
+
 def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
-    """The workflow as a dict (write it with ``yaml.safe_dump``)."""
-    name, version = artifact.metadata["name"], artifact.version
-    candidate = f"models/{name}/{version}"
+    """The workflow as a dict (write it with ``yaml.safe_dump``).
+
+    The model's name, version and spec reach the jobs only as environment variables (YAML
+    strings); no value is pasted into a shell line or a Python program. Only the build job
+    may write packages; the others read the repository.
+    """
+    name, version = check_name(artifact.metadata["name"]), check_version(artifact.version)
+    fields = {k: v for k, v in dataclasses.asdict(spec).items() if k != "image_digest"}
     return {
         "name": f"Deploy {name}",
         "on": {"push": {"branches": ["main"]}, "workflow_dispatch": {}},
-        "permissions": {"contents": "read", "packages": "write"},
-        "env": {"IMAGE": spec.image, "MODEL_VERSION": version},
+        "permissions": {"contents": "read"},
+        "env": {"IMAGE": spec.image, "MODEL_NAME": name, "MODEL_VERSION": version,
+                "CANDIDATE": f"models/{name}/{version}",
+                "DEPLOY_SPEC": json.dumps(fields, sort_keys=True)},
         "jobs": {
             "test": {"runs-on": "ubuntu-latest", "steps": [
                 *_setup(), {"name": "Unit and service tests", "run": "python -m pytest -q tests"},
@@ -35,28 +67,29 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
             "gates": {"needs": "test", "runs-on": "ubuntu-latest", "steps": [
                 *_setup(),
                 {"name": "Evaluation and fairness gates (a failed gate stops the deployment)",
-                 "run": f"python -m deploydl.deploy.gates {candidate} --registry models"},
+                 "run": 'python -m deploydl.deploy.gates "$CANDIDATE" --registry models'},
             ]},
-            "build": {"needs": "gates", "runs-on": "ubuntu-latest", "steps": [
-                *_setup(),
-                {"name": "Render the build folder",
-                 "run": f"python -c \"from deploydl.deploy import write_bundle; "
-                        f"write_bundle('{candidate}', 'build')\"\n"
-                        "pip wheel --no-deps -w build/wheels ."},
+            "build": {"needs": "gates", "runs-on": "ubuntu-latest",
+                      "permissions": {"contents": "read", "packages": "write"},
+                      "outputs": {"digest": "${{ steps.push.outputs.digest }}"}, "steps": [
+                *_setup(), _sign(), _render(with_digest=False),
+                {"name": "Build the wheel", "run": "pip wheel --no-deps -w build/wheels ."},
                 {"uses": "docker/login-action@v3", "with": {
                     "registry": "ghcr.io", "username": "${{ github.actor }}",
                     "password": "${{ secrets.GITHUB_TOKEN }}"}},
-                {"uses": "docker/build-push-action@v6", "with": {
+                {"id": "push", "uses": "docker/build-push-action@v6", "with": {
                     "context": "build", "push": True,
                     "tags": "${{ env.IMAGE }}:${{ env.MODEL_VERSION }}"}},
             ]},
             "promote": {"needs": "build", "runs-on": "ubuntu-latest",
-                        "environment": "production", "steps": [
-                *_setup(),
+                        "environment": "production",
+                        "env": {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}"}, "steps": [
+                *_setup(), _sign(),
                 {"name": "Promote the model in the registry (rollback: registry.rollback)",
-                 "run": f"python -c \"from deploydl.registry import ModelRegistry; "
-                        f"ModelRegistry('models').promote('{name}', '{version}', "
-                        f"stage='production')\""},
+                 "run": _python("import os; from deploydl.registry import ModelRegistry; "
+                                "ModelRegistry(\"models\").promote(os.environ[\"MODEL_NAME\"], "
+                                "os.environ[\"MODEL_VERSION\"], stage=\"production\")")},
+                _render(with_digest=True),
                 {"name": "Roll out", "run": "kubectl apply -f build/k8s.yaml"},
             ]},
         },

@@ -6,6 +6,7 @@ and, when it is given a prediction log, mounts :func:`add_dashboard`'s ``GET /da
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
@@ -16,7 +17,23 @@ from fastapi.responses import HTMLResponse
 from deploydl.monitoring.abtest import choose_model
 from deploydl.monitoring.log import LoggedPrediction, PredictionStore
 
-MODEL_ERROR = "the model failed on this request; the error is in the prediction log"
+#: Logger of every model failure, with its request ID and traceback. ``deploydl serve``
+#: prints it; in a notebook it stays quiet (a library never writes to stderr unasked) unless
+#: logging is configured, and the prediction log, if any, keeps the error too.
+ERROR_LOG = logging.getLogger("deploydl.errors")
+ERROR_LOG.addHandler(logging.NullHandler())
+
+
+def model_error(request_id: str, *, logged: bool = False) -> str:
+    """The detail of the 500 a model failure gets: nobody is approved, here is the ID."""
+    where = "the service log and the prediction log" if logged else "the service log"
+    return (f"the model gave no valid score for this request, so nobody in it is approved "
+            f"(request ID {request_id}). The error is in {where} under that ID; "
+            "retry later or refer the applicants to an underwriter.")
+
+
+class NonFiniteScore(ValueError):
+    """The model returned NaN or infinity: never a basis for a decision."""
 
 
 def score_and_log(model, rows: list[dict], *, threshold: float,
@@ -27,19 +44,29 @@ def score_and_log(model, rows: list[dict], *, threshold: float,
     A traffic split routes the whole request by its first applicant's ID (send one
     applicant per request in an A/B test); ``applicant_ids`` are logged row by row.
 
-    Returns ``(model_used, probabilities)``. A model that raises is recorded as
-    an error row per applicant and answered with a 500 whose detail is :data:`MODEL_ERROR`.
+    Returns ``(model_used, probabilities)``. A model that raises, or returns a score that is
+    not a finite number, is logged (logger ``deploydl.errors``, with the request ID), recorded
+    as an error row per applicant, and answered with a 500 (:func:`model_error`): a
+    non-finite score never approves anyone.
     """
     applicant_ids = applicant_ids or [None] * len(rows)
     chosen = choose_model(model, applicant_ids[0])
     request_id = request_id or uuid.uuid4().hex
     started = time.perf_counter()
     try:
-        probabilities = np.asarray(chosen.predict_proba(rows), dtype=float)
+        probabilities = np.asarray(chosen.predict_proba(rows), dtype=float).reshape(-1)
+        bad = np.flatnonzero(~np.isfinite(probabilities))
+        if len(probabilities) != len(rows) or len(bad):
+            raise NonFiniteScore(f"{len(bad)} of {len(rows)} scores are not finite numbers "
+                                 f"(first: row {bad[0] if len(bad) else '?'}); "
+                                 f"{len(probabilities)} scores for {len(rows)} rows")
     except Exception as exc:  # noqa: BLE001 - any model failure is logged, then answered 500
+        ERROR_LOG.exception("model %s %s failed on request %s", chosen.name, chosen.version,
+                            request_id)
         _record(log, chosen, rows, None, threshold, started, request_id, applicant_ids,
                 error=f"{type(exc).__name__}: {exc}")
-        raise HTTPException(status_code=500, detail=MODEL_ERROR) from None
+        raise HTTPException(status_code=500, detail=model_error(
+            request_id, logged=log is not None)) from None
     _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids)
     return chosen, probabilities
 

@@ -6,9 +6,13 @@ What a production service needs is switched on here, in one readable place:
 * ``POST /predict`` (one applicant or a batch), ``GET /model``, ``GET /health``, ``GET /ready``,
   ``GET /metrics`` (Prometheus text) and the API docs at ``/docs`` and ``/redoc``, served
   from files inside the ``fastapi-offline`` package (no CDN);
-* a 422 that names the field, a 413 above ``settings.max_body_bytes`` (counted on the bytes
-  received), 401/403 when ``settings.api_key`` is set;
-* one JSON access-log line per request (logger ``deploydl.access``) with a request ID;
+* a 400 for a body that is not JSON (with line and column), a 422 that names the field, a 413
+  above ``settings.max_body_bytes`` (counted on the bytes received), a 408 for a body slower
+  than ``settings.read_timeout_s``, and 401/403 when ``settings.api_key`` is set, checked
+  before the body is read (:mod:`deploydl.serving.factory` says which paths stay public);
+* one JSON access-log line per request (logger ``deploydl.access``) with a server-made request
+  ID, and every model failure logged with that ID (logger ``deploydl.errors``);
+* inputs outside the training range flagged in the answer and counted in ``/metrics``;
 * torch's thread count from ``settings.torch_threads``, set when the server starts.
 """
 
@@ -22,13 +26,11 @@ import numpy as np
 import torch
 from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
-from fastapi_offline import FastAPIOffline
 
 from deploydl.monitoring.service import add_dashboard, score_and_log
+from deploydl.serving.factory import ERROR_RESPONSES, KEY_RESPONSES, add_guards, new_app
 from deploydl.serving.metrics import ServiceMetrics
-from deploydl.serving.middleware import AccessLog, BodyLimit
 from deploydl.serving.schemas import (
     Batch,
     Health,
@@ -36,7 +38,6 @@ from deploydl.serving.schemas import (
     Prediction,
     PredictRequest,
     PredictResponse,
-    ValidationFailed,
 )
 from deploydl.settings import Settings, get_settings
 
@@ -79,24 +80,19 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     release): it routes each request by its first applicant's ``applicant_id``.
     """
     settings = settings or get_settings()
-    app = FastAPIOffline(
-        title="Northbridge Bank loan-default service", lifespan=_lifespan,
-        description="Scores loan applications with the course's model (Module 04).",
-        swagger_ui_parameters={"validatorUrl": None})
+    app = new_app(title="Northbridge Bank loan-default service", lifespan=_lifespan,
+                  description="Scores loan applications with the course's model (Module 04).")
     app.state.settings, app.state.threshold, app.state.artifact = settings, threshold, artifact
     app.state.prediction_log = prediction_log
     app.state.metrics = ServiceMetrics()
+    app.state.ranges = dict(artifact.metadata.get("training_range") or {}) if artifact else {}
     set_model(app, model)
-    app.add_exception_handler(RequestValidationError, _validation_failed)
     _add_probes(app)
     _add_predict(app)
     _add_model_info(app)
     if prediction_log is not None:
         add_dashboard(app, prediction_log)
-    known = frozenset(route.path for route in app.routes)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(AccessLog, metrics=app.state.metrics,
-                       route_of=lambda path: path if path in known else "other")
+    add_guards(app, settings, app.state.metrics)
     return app
 
 
@@ -104,8 +100,7 @@ def set_model(app: FastAPI, model: Scorer | None) -> None:
     """Serve ``model`` from now on (``None``: not ready) and record it in the metrics."""
     app.state.model = model
     if model is not None:
-        sha = app.state.artifact.sha256 if app.state.artifact is not None else None
-        app.state.metrics.set_model(model.name, model.version, sha)
+        app.state.metrics.set_model(model.name, model.version)
 
 
 @asynccontextmanager
@@ -138,6 +133,13 @@ async def require_api_key(request: Request,
 ApiKey = Annotated[None, Depends(require_api_key)]
 
 
+def _key_required(app: FastAPI) -> list:
+    """The key dependency for a protected route, only when the service has a key: the
+    OpenAPI page then documents the key exactly when it is needed. The check itself runs
+    earlier, in :class:`deploydl.serving.middleware.ApiKeyGate`, before the body is read."""
+    return [Depends(require_api_key)] if app.state.settings.api_key else []
+
+
 async def _loaded_model(request: Request) -> Scorer:
     model = request.app.state.model
     if model is None:
@@ -153,7 +155,8 @@ def _add_probes(app: FastAPI) -> None:
     def health() -> Health:
         return Health(status="ok")
 
-    @app.get("/ready", response_model=Health, summary="Readiness: a model is loaded.")
+    @app.get("/ready", response_model=Health, summary="Readiness: a model is loaded.",
+             responses={503: ERROR_RESPONSES[503]})
     def ready(_: LoadedModel) -> Health:
         return Health(status="ready")
 
@@ -164,19 +167,21 @@ def _add_probes(app: FastAPI) -> None:
 
 
 def _add_predict(app: FastAPI) -> None:
-    @app.post("/predict", response_model=PredictResponse,
+    @app.post("/predict", response_model=PredictResponse, responses=ERROR_RESPONSES,
+              dependencies=_key_required(app),
               summary="Score one applicant, or a batch as {'applicants': [...]}.")
-    def predict(body: Annotated[PredictRequest, Body()], _: ApiKey, model: LoadedModel,
+    def predict(body: Annotated[PredictRequest, Body()], model: LoadedModel,
                 request: Request) -> PredictResponse:
         applicants = body.applicants if isinstance(body, Batch) else [body]
         limit = app.state.settings.max_batch
         if len(applicants) > limit:
-            raise HTTPException(status_code=422, detail=(
-                f"applicants: {len(applicants)} in one request; the limit is {limit}. "
-                "Split the batch."))
+            raise RequestValidationError([{
+                "loc": ("body", "applicants"), "input": f"{len(applicants)} applicants",
+                "msg": f"{len(applicants)} in one request; the limit is {limit}. "
+                       "Split the batch."}])
+        rows = [a.model_dump(exclude={"applicant_id"}) for a in applicants]
         model, probabilities = score_and_log(
-            model, [a.model_dump(exclude={"applicant_id"}) for a in applicants],
-            threshold=app.state.threshold, log=app.state.prediction_log,
+            model, rows, threshold=app.state.threshold, log=app.state.prediction_log,
             applicant_ids=[a.applicant_id for a in applicants],
             request_id=getattr(request.state, "request_id", None))
         app.state.metrics.predictions.inc(len(applicants))
@@ -184,14 +189,27 @@ def _add_predict(app: FastAPI) -> None:
         return PredictResponse(
             model_name=model.name, model_version=model.version, threshold=threshold,
             predictions=[Prediction(probability_of_default=round(float(p), 6),
-                                    decision="refer" if p >= threshold else "approve")
-                         for p in probabilities])
+                                    decision="refer" if p >= threshold else "approve",
+                                    out_of_range=_out_of_range(app, row))
+                         for p, row in zip(probabilities, rows, strict=True)])
+
+
+def _out_of_range(app: FastAPI, row: dict) -> list[str]:
+    """The inputs of ``row`` outside the training range, counted in ``/metrics``."""
+    flags = []
+    for feature, (low, high) in app.state.ranges.items():
+        value = row.get(feature)
+        if value is not None and not low <= value <= high:
+            app.state.metrics.out_of_range.labels(feature=feature).inc()
+            flags.append(f"{feature} {value:g} (training {low:g}..{high:g})")
+    return flags
 
 
 def _add_model_info(app: FastAPI) -> None:
-    @app.get("/model", response_model=ModelInfo,
+    @app.get("/model", response_model=ModelInfo, responses=KEY_RESPONSES,
+             dependencies=_key_required(app),
              summary="The model being served: version, sha256, training metrics.")
-    def model_info(_: ApiKey, model: LoadedModel) -> ModelInfo:
+    def model_info(model: LoadedModel) -> ModelInfo:
         meta = app.state.artifact.metadata if app.state.artifact is not None else {}
         return ModelInfo(
             name=model.name, version=model.version,
@@ -200,20 +218,3 @@ def _add_model_info(app: FastAPI) -> None:
             metrics=dict(getattr(model, "metrics", {})),
             features=list(getattr(model, "features", ())), threshold=app.state.threshold,
             torch_threads=torch.get_num_threads())
-
-
-_TAGS = {"applicant", "batch"}
-
-
-async def _validation_failed(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """A 422 that names each wrong field, with a short, always-printable copy of the value."""
-    errors = []
-    for error in exc.errors():
-        path = [str(p) for p in error.get("loc", ())[1:] if p not in _TAGS]
-        received = repr(error.get("input"))
-        errors.append({"field": ".".join(path) or "body", "message": error.get("msg", ""),
-                       "received": received[:77] + "..." if len(received) > 80 else received})
-    first = errors[0] if errors else {"field": "body", "message": "invalid"}
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    body = ValidationFailed(detail=f"{first['field']}: {first['message']}{more}", errors=errors)
-    return JSONResponse(body.model_dump(), status_code=422)

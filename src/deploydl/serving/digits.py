@@ -4,6 +4,11 @@
 0..1 to 10 logits. With ``batching=True`` (the default) concurrent requests are grouped by a
 :class:`~deploydl.serving.batching.MicroBatcher` and scored in a worker thread; with
 ``batching=False`` each request is scored alone in FastAPI's thread pool.
+
+It is built from the same pieces as the loan service (:mod:`deploydl.serving.factory`): API
+docs served offline, the body limit and read deadline, the API key gate, one JSON access-log
+line per request, ``/metrics``, and a ``/ready`` that answers 200 only after a warm-up
+forward pass has succeeded (and 503 again once shutdown begins).
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from typing import Annotated
 
 import numpy as np
 import torch
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
 from deploydl.serving.batching import MicroBatcher
+from deploydl.serving.factory import ERROR_RESPONSES, add_guards, new_app
+from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.schemas import Health
 from deploydl.settings import Settings, get_settings
 
@@ -28,7 +36,7 @@ Image = Annotated[list[Row], Field(min_length=8, max_length=8)]
 class DigitImages(BaseModel):
     """One or more 8x8 grey-scale cheque digits, pixels scaled 0 (white) to 1 (black)."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
     images: list[Image] = Field(..., min_length=1, description="8 rows of 8 pixels each.")
 
@@ -76,27 +84,43 @@ def create_digits_app(net: torch.nn.Module, settings: Settings | None = None, *,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        torch.set_num_threads(settings.torch_threads)
+        score_images(net, np.zeros((1, 1, 8, 8), dtype=np.float32))  # fails start-up if broken
+        app.state.ready = True
         yield
+        app.state.ready = False
         if batcher is not None:
             await batcher.close()
 
-    app = FastAPI(title="Northbridge Bank cheque-digit service", lifespan=lifespan,
+    app = new_app(title="Northbridge Bank cheque-digit service", lifespan=lifespan,
                   description="Reads handwritten cheque digits with the course's CNN.")
-    app.state.batcher = batcher
+    app.state.batcher, app.state.ready = batcher, False
+    app.state.metrics = metrics = ServiceMetrics()
+    metrics.set_model(name, version)
 
     @app.get("/health", response_model=Health, summary="Liveness: the process answers.")
     async def health() -> Health:
         return Health(status="ok")
 
-    @app.get("/ready", response_model=Health, summary="Readiness: the model is loaded.")
+    @app.get("/ready", response_model=Health, responses={503: ERROR_RESPONSES[503]},
+             summary="Readiness: a warm-up forward pass succeeded.")
     async def ready() -> Health:
+        if not app.state.ready:
+            raise HTTPException(status_code=503, detail="model not loaded")
         return Health(status="ready")
+
+    @app.get("/metrics", summary="Prometheus metrics: requests, latency, errors, model.",
+             response_class=Response)
+    async def metrics_page() -> Response:
+        return Response(metrics.render(), media_type=metrics.content_type)
 
     def checked(body: DigitImages) -> np.ndarray:
         if len(body.images) > settings.max_batch:
-            raise HTTPException(status_code=422, detail=(
-                f"images: {len(body.images)} in one request; the limit is "
-                f"{settings.max_batch}. Split the batch."))
+            raise RequestValidationError([{
+                "loc": ("body", "images"), "input": f"{len(body.images)} images",
+                "msg": f"{len(body.images)} in one request; the limit is {settings.max_batch}. "
+                       "Split the batch."}])
+        metrics.predictions.inc(len(body.images))
         return np.asarray(body.images, dtype=np.float32)[:, None, :, :]
 
     def reply(digits: np.ndarray, confidence: np.ndarray) -> DigitsResponse:
@@ -105,15 +129,18 @@ def create_digits_app(net: torch.nn.Module, settings: Settings | None = None, *,
                               confidence=np.round(confidence.astype(float), 6).tolist())
 
     if batcher is not None:
-        @app.post("/predict", response_model=DigitsResponse, summary="Read digits (batched).")
+        @app.post("/predict", response_model=DigitsResponse, responses=ERROR_RESPONSES,
+                  summary="Read digits (batched).")
         async def predict(body: DigitImages) -> DigitsResponse:
             images = checked(body)
             return reply(*await batcher.submit(images, size=len(images)))
     else:
-        @app.post("/predict", response_model=DigitsResponse, summary="Read digits.")
+        @app.post("/predict", response_model=DigitsResponse, responses=ERROR_RESPONSES,
+                  summary="Read digits.")
         def predict(body: DigitImages) -> DigitsResponse:
             return reply(*score_images(net, checked(body)))
 
+    add_guards(app, settings, metrics)
     return app
 
 

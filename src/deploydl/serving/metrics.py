@@ -30,7 +30,11 @@ class ServiceMetrics:
     * ``deploydl_request_errors_total{path, kind}``: answers with status 4xx (``client``) or
       5xx (``server``);
     * ``deploydl_predictions_total``: applicants scored;
-    * ``deploydl_model_info{name, version, sha256}``: 1 for the model being served.
+    * ``deploydl_inputs_out_of_range_total{feature}``: inputs outside the training range (the
+      model was extrapolating: watch it, Module 06);
+    * ``deploydl_model_info{name, version}``: 1 for the model being served. The weights hash
+      is not here: ``/metrics`` is public, and the hash is shown only by ``/model``, behind
+      the API key.
     """
 
     content_type = CONTENT_TYPE_LATEST
@@ -47,13 +51,16 @@ class ServiceMetrics:
                               ["path", "kind"], registry=self.registry)
         self.predictions = Counter("deploydl_predictions_total", "Applicants scored.",
                                    registry=self.registry)
+        self.out_of_range = Counter("deploydl_inputs_out_of_range_total",
+                                    "Inputs outside the range seen in training.", ["feature"],
+                                    registry=self.registry)
         self.model_info = Gauge("deploydl_model_info", "1 for the model being served.",
-                                ["name", "version", "sha256"], registry=self.registry)
+                                ["name", "version"], registry=self.registry)
 
-    def set_model(self, name: str, version: str, sha256: str | None) -> None:
+    def set_model(self, name: str, version: str) -> None:
         """Record which model is served (the only labelled series set to 1)."""
         self.model_info.clear()
-        self.model_info.labels(name=name, version=version, sha256=sha256 or "unknown").set(1)
+        self.model_info.labels(name=name, version=version).set(1)
 
     def observe(self, *, method: str, path: str, status: int, seconds: float) -> None:
         """Count one answered request."""

@@ -1,11 +1,15 @@
-"""Plain ASGI middleware for the service: body limit, request IDs, access logs, metrics.
+"""Plain ASGI middleware for the service: API key, body limit and deadline, request IDs, logs.
 
 They are written against ASGI itself (not ``BaseHTTPMiddleware``) so they see every byte the
-client streams and cost little per request.
+client streams and cost little per request. The order, outermost first, is
+:class:`AccessLog` (every answer is counted and logged), :class:`ApiKeyGate` (a request
+without the key is refused before a byte of its body is parsed), then :class:`BodyLimit`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import json
 import logging
 import re
@@ -18,59 +22,123 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from deploydl.serving.metrics import ServiceMetrics
 
 ACCESS_LOG = logging.getLogger("deploydl.access")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+#: A client's own request ID is kept (beside the server's) only if it matches this.
+CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+async def send_json(send: Send, status: int, detail: str, *, close: bool = True,
+                    headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+    """Answer ``{"detail": detail}`` with ``status`` (and close the connection after it)."""
+    body = json.dumps({"detail": detail}).encode()
+    if close:
+        headers = ((b"connection", b"close"), *headers)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _Deadline:
+    """Receive the request body within ``seconds`` of the first read, or time out."""
+
+    def __init__(self, receive: Receive, seconds: float) -> None:
+        self.receive = receive
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+
+    async def __call__(self) -> Message:
+        async with asyncio.timeout(max(0.0, self.ends - time.monotonic())):
+            return await self.receive()
+
+    async def drain(self, cap: int) -> None:
+        """Read and drop up to ``cap`` more bytes, so the client can read the answer
+        instead of a "connection reset"; give up at the deadline."""
+        drained = 0
+        try:
+            while drained <= cap:
+                message = await self()
+                drained += len(message.get("body", b""))
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    return
+        except TimeoutError:
+            return
+
+
+def body_timeout_detail(seconds: float) -> str:
+    return (f"request body: not received within {seconds:g} s; the connection is closed. "
+            "Send the whole body promptly (slow uploads are cut off to protect the service).")
+
+
+class ApiKeyGate:
+    """401 without the API key, 403 with a wrong one, before a byte of the body is read.
+
+    Paths for which ``public(path)`` is true (probes, metrics, API docs) need no key. With
+    ``api_key=None`` every path is open. The comparison takes constant time. The answer goes
+    out at once; the HTTP server then discards the rest of the upload without parsing it, so
+    a flood of large unauthenticated bodies costs almost nothing.
+    """
+
+    def __init__(self, app: ASGIApp, *, api_key: str | None,
+                 public: Callable[[str], bool]) -> None:
+        self.app = app
+        self.expected = api_key.encode() if api_key else None
+        self.public = public
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.expected is None or self.public(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-api-key", b"")
+        if given and hmac.compare_digest(given, self.expected):
+            await self.app(scope, receive, send)
+            return
+        if not given:
+            await send_json(send, 401, "missing API key: send it in the X-API-Key header",
+                            close=False, headers=((b"www-authenticate", b"ApiKey"),))
+        else:
+            await send_json(send, 403, "API key not accepted", close=False)
 
 
 class BodyLimit:
-    """Answer 413 to a request body over ``max_bytes``, counting the bytes actually received.
+    """413 for a body over ``max_bytes``, 408 for one not received within ``read_timeout`` s.
 
     A client can omit Content-Length (chunked upload) or lie about it, so the limit is
     enforced on the streamed bytes; the body is buffered (at most ``max_bytes``) and replayed.
+    The deadline stops a slow client from holding a connection (and a graceful shutdown).
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, read_timeout: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
+        timed = _Deadline(receive, self.read_timeout)
         chunks, size, more = [], 0, True
         if declared.isdigit() and int(declared) > self.max_bytes:
             size = int(declared)  # refused without buffering anything
-        while more and size <= self.max_bytes:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away before sending its body
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            more = message.get("more_body", False)
+        try:
+            while more and size <= self.max_bytes:
+                message = await timed()
+                if message["type"] != "http.request":
+                    return  # the client went away before sending its body
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                more = message.get("more_body", False)
+        except TimeoutError:
+            await send_json(send, 408, body_timeout_detail(self.read_timeout))
+            return
         if size <= self.max_bytes:
             await self.app(scope, _replay(b"".join(chunks), receive), send)
             return
         if more:
-            await self._drain(receive)
-        await self._refuse(send, size)
-
-    async def _drain(self, receive: Receive) -> None:
-        """Read and drop the rest of the upload (up to a cap), so the client is not cut off
-        mid-upload and can read the 413 instead of a "connection reset"."""
-        drained = 0
-        while drained < 16 * self.max_bytes:
-            message = await receive()
-            drained += len(message.get("body", b""))
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                return
-
-    async def _refuse(self, send: Send, size: int) -> None:
-        body = json.dumps({"detail": f"request body: at least {size} bytes; the limit is "
-                                     f"{self.max_bytes}. Send fewer applicants per request."})
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body.encode()})
+            await timed.drain(16 * self.max_bytes)
+        await send_json(send, 413, f"request body: at least {size} bytes; the limit is "
+                                   f"{self.max_bytes}. Send fewer applicants per request.")
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -89,10 +157,12 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 class AccessLog:
     """Give each request an ID, time it, count it and log one JSON line about it.
 
-    The ID comes from the client's ``X-Request-ID`` header when it is well formed (so one
-    request can be traced across systems), else a new one; it is sent back in the answer.
-    ``route_of`` maps a raw path to a metric label ("/predict", or "other" for unknown paths,
-    so a scanner probing random URLs cannot blow up the number of time series).
+    The server always makes the ID (a client cannot choose the ID a prediction is logged
+    under); a well-formed ``X-Request-ID`` from the client is kept beside it as
+    ``client_request_id`` (in the log line and the ``X-Client-Request-ID`` answer header), so
+    one request can still be traced across systems. ``route_of`` maps a raw path to a metric
+    label ("/predict", or "other" for unknown paths, so a scanner probing random URLs cannot
+    blow up the number of time series).
     """
 
     def __init__(self, app: ASGIApp, *, metrics: ServiceMetrics,
@@ -106,16 +176,20 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        client_id = given if CLIENT_REQUEST_ID.fullmatch(given) else None
+        request_id = uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"], state["client_request_id"] = request_id, client_id
+        extra = [(b"x-request-id", request_id.encode())]
+        if client_id:
+            extra.append((b"x-client-request-id", client_id.encode()))
         started, status = time.perf_counter(), 500
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (b"x-request-id", request_id.encode())]}
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         try:
@@ -125,7 +199,16 @@ class AccessLog:
             path = self.route_of(scope["path"])
             self.metrics.observe(method=scope["method"], path=path, status=status,
                                  seconds=seconds)
-            ACCESS_LOG.info(json.dumps({
-                "event": "request", "request_id": request_id, "method": scope["method"],
-                "path": path, "status": status, "duration_ms": round(seconds * 1000, 2),
-                "client": (scope.get("client") or ("-",))[0]}))
+            log_request(request_id=request_id, method=scope["method"], path=path,
+                        status=status, seconds=seconds,
+                        client=(scope.get("client") or ("-",))[0], client_request_id=client_id)
+
+
+def log_request(*, request_id: str, method: str, path: str, status: int, seconds: float,
+                client: str, client_request_id: str | None = None, **extra: object) -> None:
+    """Write one JSON access-log line (logger ``deploydl.access``)."""
+    line = {"event": "request", "request_id": request_id, "method": method, "path": path,
+            "status": status, "duration_ms": round(seconds * 1000, 2), "client": client}
+    if client_request_id:
+        line["client_request_id"] = client_request_id
+    ACCESS_LOG.info(json.dumps({**line, **extra}))

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from deploydl.serving.local import ServerStartError
@@ -30,6 +31,8 @@ class ServiceProcess:
         Artifact folder to serve; the cached default model when omitted.
     port, host, api_key_env, workers
         Passed to ``deploydl serve``.
+    args : sequence of str
+        More ``deploydl serve`` options, e.g. ``["--expect-sha256", sha, "--log", path]``.
     env : dict, optional
         Extra environment variables for the child (e.g. the API key variable).
     start_timeout : float
@@ -38,8 +41,9 @@ class ServiceProcess:
 
     def __init__(self, model: str | Path | None = None, *, port: int = 0,
                  host: str = "127.0.0.1", api_key_env: str | None = None, workers: int = 1,
-                 env: dict[str, str] | None = None, start_timeout: float = 120.0) -> None:
-        self.args = ["--port", str(port), "--host", host, "--workers", str(workers)]
+                 args: Sequence[str] = (), env: dict[str, str] | None = None,
+                 start_timeout: float = 120.0) -> None:
+        self.args = ["--port", str(port), "--host", host, "--workers", str(workers), *args]
         if model is not None:
             self.args += ["--model", str(model)]
         if api_key_env is not None:
@@ -74,10 +78,18 @@ class ServiceProcess:
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + self.start_timeout
         while (found := _URL.search(self.log)) is None:
-            if self._process.poll() is not None or time.monotonic() > deadline:
+            if self._process.poll() is not None:
+                code, output = self._process.returncode, self.log.strip()
+                self.stop()
+                raise ServerStartError(f"`deploydl serve` exited with code {code} before it "
+                                       f"was ready; its output:\n{output}")
+            if time.monotonic() > deadline:
                 output = self.log.strip()
                 self.stop()
-                raise ServerStartError(f"`deploydl serve` did not start:\n{output}")
+                raise ServerStartError(
+                    f"`deploydl serve` was still starting after {self.start_timeout:g} s and "
+                    "was stopped (a slow first start builds the default model; raise "
+                    f"start_timeout if this machine is slow). Its output so far:\n{output}")
             time.sleep(0.05)
         self.url = found.group(1)
         return self

@@ -1,28 +1,49 @@
 """Request and response models of the prediction service.
 
 The field limits are wide enough for any real applicant and tight enough that a typo
-(a negative income, a debt ratio of 50) is refused with a 422 that names the field.
+(a negative income, a debt ratio of 50) is refused with a 422 that names the field. Types are
+strict: a number sent as a string (``"50000"``), a boolean for a number or a count (``true``)
+or a fraction for a count (``1.5``) is refused, never silently converted. A count may be
+written ``1`` or ``1.0``: JSON Schema, and so the OpenAPI page, defines both as the same
+integer, and the service keeps to its published contract.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+
+
+def _whole(value: Any) -> Any:
+    """1.0 -> 1 (the same JSON integer); anything else is left for strict validation."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A count: a JSON integer. ``true`` and ``"3"`` are refused; ``3.0`` is the integer 3.
+Count = Annotated[int, BeforeValidator(_whole)]
 
 
 class Applicant(BaseModel):
-    """One loan application, as the model sees it (money in US dollars, durations in years)."""
+    """One loan application, as the model sees it (money in US dollars, durations in years).
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    Types are strict: numbers must be JSON numbers and counts JSON integers; strings,
+    booleans and fractions for counts are refused with a 422, never converted.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
     income: float = Field(..., ge=0, le=10_000_000, description="Annual income, USD.")
     debt_ratio: float = Field(..., ge=0, le=5, description="Monthly debt / monthly income.")
     credit_history_years: float = Field(..., ge=0, le=80)
     loan_amount: float = Field(..., gt=0, le=10_000_000, description="Amount asked for, USD.")
     employment_years: float = Field(..., ge=0, le=80)
-    late_payments: int = Field(..., ge=0, le=100, description="Late payments on record.")
-    home_owner: int = Field(..., ge=0, le=1, description="1 if the applicant owns a home.")
+    late_payments: Count = Field(..., ge=0, le=100, description="Late payments on record "
+                                                                "(a JSON integer).")
+    home_owner: Count = Field(..., ge=0, le=1, description="1 if the applicant owns a home, "
+                                                           "else 0 (a JSON integer, not true).")
     applicant_id: str | None = Field(None, max_length=64, description=(
         "Optional application ID: joins late outcomes to the prediction log and keeps an "
         "applicant on one model version in an A/B test (Module 06). Not a model input."))
@@ -31,7 +52,7 @@ class Applicant(BaseModel):
 class Batch(BaseModel):
     """Several applications scored in one request."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     applicants: list[Applicant] = Field(..., min_length=1)
 
@@ -51,7 +72,11 @@ class Prediction(BaseModel):
     """The model's answer for one applicant."""
 
     probability_of_default: float = Field(..., description="0..1; 0.12 = 12 in 100 default.")
-    decision: str = Field(..., description="'approve' or 'refer' at the service's threshold.")
+    decision: Literal["approve", "refer"] = Field(
+        ..., description="'approve' or 'refer' at the service's threshold.")
+    out_of_range: list[str] = Field(default_factory=list, description=(
+        "Inputs outside the range seen in training, e.g. 'debt_ratio 2.5 (training "
+        "0.0..1.9)'. The model is extrapolating there: a person should check the answer."))
 
 
 class PredictResponse(BaseModel):
@@ -82,6 +107,12 @@ class ModelInfo(BaseModel):
     features: list[str]
     threshold: float
     torch_threads: int
+
+
+class ErrorDetail(BaseModel):
+    """The body of every error except a 422: one sentence saying what was wrong and what to do."""
+
+    detail: str
 
 
 class FieldError(BaseModel):

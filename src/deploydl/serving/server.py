@@ -2,7 +2,9 @@
 
 With no model path it builds the course's default model once, saves it as an artifact under
 ``Settings.home`` and serves that; later runs reuse the cached artifact. Every artifact is
-verified (sha256) before it is loaded, so a tampered file stops start-up with a message.
+verified (sha256) before it is loaded, so a tampered file stops start-up with a message; with
+a signing key (:class:`Trust`) it must also carry a valid signature, and with an expected
+sha256 it must be exactly the released weights.
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
-from deploydl.registry import ArtifactError, load_artifact, save_model, verify
+from deploydl.monitoring.service import ERROR_LOG
+from deploydl.registry import ArtifactError, load_artifact, save_model
+from deploydl.serving import guard
 from deploydl.serving.app import create_app
 from deploydl.serving.middleware import ACCESS_LOG
 from deploydl.settings import Settings, get_settings
@@ -27,7 +34,10 @@ from deploydl.settings import Settings, get_settings
 DEFAULT_NAME, DEFAULT_VERSION = "loan-default", "1.0.0"
 #: Seconds uvicorn waits for in-flight requests after SIGTERM or Ctrl-C before it closes them.
 GRACEFUL_SECONDS = 30
-_MODEL_ENV = "DEPLOYDL_SERVE_MODEL"
+_MODEL_ENV, _SIGNING_ENV = "DEPLOYDL_SERVE_MODEL", "DEPLOYDL_SERVE_SIGNING_KEY"
+_EXPECT_ENV, _LOG_ENV = "DEPLOYDL_SERVE_EXPECT_SHA256", "DEPLOYDL_SERVE_LOG"
+#: uvicorn's HTTP protocol with a header deadline and logged parser refusals.
+_PROTOCOL = "deploydl.serving.guard:GuardedHTTP"
 
 
 class ServeError(RuntimeError):
@@ -66,77 +76,163 @@ def default_artifact(settings: Settings | None = None) -> Path:
     return folder
 
 
+@dataclass(frozen=True)
+class Trust:
+    """What an artifact must prove before it is served (Module 04).
+
+    Parameters
+    ----------
+    signing_key : str, optional
+        Require a valid signature made with this key (:mod:`deploydl.integrity`).
+    expect_sha256 : str, optional
+        Require exactly these weights (the hash the release recorded).
+    """
+
+    signing_key: str | None = None
+    expect_sha256: str | None = None
+
+
 def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
-                      threshold: float = 0.5) -> FastAPI:
-    """Verify and load the artifact at ``path`` and build the service for it."""
-    model, artifact = load_artifact(path)
-    return create_app(model, settings, threshold=threshold, artifact=artifact)
+                      threshold: float = 0.5, trust: Trust | None = None,
+                      prediction_log=None) -> FastAPI:
+    """Verify and load the artifact at ``path`` and build the service for it.
+
+    Raises :class:`deploydl.registry.ArtifactError` when the artifact fails a check.
+    """
+    trust = trust or Trust()
+    model, artifact = load_artifact(path, signing_key=trust.signing_key,
+                                    expect_sha256=trust.expect_sha256)
+    return create_app(model, settings, threshold=threshold, artifact=artifact,
+                      prediction_log=prediction_log)
 
 
 def serve(model_path: str | Path | None = None, *, host: str | None = None,
-          port: int | None = None, api_key_env: str | None = None, workers: int = 1) -> None:
-    """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests first).
+          port: int | None = None, api_key_env: str | None = None,
+          api_key_file: str | Path | None = None, workers: int = 1,
+          trust: Trust | None = None, log_path: str | Path | None = None) -> None:
+    """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
+
+    The model is verified and loaded before anything is printed or served. With
+    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06).
 
     Raises
     ------
     ServeError
-        The artifact is missing or damaged, the API key variable is unset, or the port is busy.
+        The artifact is missing, damaged, unsigned or not the expected one, the API key is
+        not set, or the port is busy.
     """
-    settings = get_settings(**_api_key(api_key_env))
+    settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
+    trust = trust or Trust()
+    _log_to_stdout()
     try:
         path = Path(model_path) if model_path else default_artifact(settings)
-        artifact = verify(path)
+        app = app_from_artifact(path, settings, trust=trust,
+                                prediction_log=_prediction_log(log_path))
     except ArtifactError as exc:
         raise ServeError(f"Refusing to start: {exc}") from None
+    artifact = app.state.artifact
     sock = _bind(host, port)
-    _log_access_to_stdout()
     url = f"http://{host}:{sock.getsockname()[1]}"
-    print(f"Serving {artifact.metadata['name']} {artifact.version} (weights sha256 "
+    signed = "signed, " if artifact.signed else ""
+    print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights sha256 "
           f"{artifact.sha256[:12]}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
           flush=True)
     common = {"log_level": "warning", "access_log": False, "lifespan": "on",
-              "timeout_graceful_shutdown": GRACEFUL_SECONDS}
+              "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
+    previous = _quiet_sigterm()
     try:
         if workers == 1:
-            app = app_from_artifact(path, settings)
+            guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
             uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
         else:
-            _serve_workers(path, settings, sock, workers, common)
+            _serve_workers(path, settings, sock, workers, common, trust, log_path)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once in-flight requests are done
         pass
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         sock.close()
     print("Stopped.", flush=True)
 
 
+def _quiet_sigterm():
+    """Make SIGTERM a clean stop: uvicorn drains, then re-raises the signal it caught; with
+    this handler in place that re-raise returns, so serve() prints "Stopped." and exits 0."""
+    if threading.current_thread() is not threading.main_thread():
+        return None  # signals belong to the main thread; uvicorn skips them here too
+    return signal.signal(signal.SIGTERM, lambda signum, frame: None)
+
+
+def _prediction_log(log_path: str | Path | None):
+    if log_path is None:
+        return None
+    from deploydl.monitoring import PredictionLog
+
+    try:
+        return PredictionLog(log_path)
+    except Exception as exc:  # noqa: BLE001 - sqlite3 and the filesystem raise several types
+        raise ServeError(f"--log {log_path}: cannot open the prediction log there "
+                         f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
+
+
 def worker_app() -> FastAPI:
     """The app each ``--workers`` process builds (uvicorn imports this by name)."""
-    _log_access_to_stdout()
-    return app_from_artifact(os.environ[_MODEL_ENV])
+    _log_to_stdout()
+    trust = Trust(signing_key=os.environ.get(_SIGNING_ENV) or None,
+                  expect_sha256=os.environ.get(_EXPECT_ENV) or None)
+    settings = get_settings()
+    app = app_from_artifact(os.environ[_MODEL_ENV], settings, trust=trust,
+                            prediction_log=_prediction_log(os.environ.get(_LOG_ENV) or None))
+    guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
+    return app
 
 
 def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers: int,
-                   common: dict) -> None:
+                   common: dict, trust: Trust, log_path: str | Path | None) -> None:
     from uvicorn.supervisors import Multiprocess
 
     os.environ[_MODEL_ENV] = str(path.resolve())
-    if settings.api_key:
-        os.environ["DEPLOYDL_API_KEY"] = settings.api_key
+    for name, value in ((_SIGNING_ENV, trust.signing_key), (_EXPECT_ENV, trust.expect_sha256),
+                        (_LOG_ENV, log_path and str(Path(log_path).resolve())),
+                        ("DEPLOYDL_API_KEY", settings.api_key)):
+        if value:
+            os.environ[name] = value
     config = uvicorn.Config("deploydl.serving.server:worker_app", factory=True,
                             workers=workers, **common)
     Multiprocess(config, sockets=[sock]).run()
 
 
-def _api_key(env_name: str | None) -> dict[str, str]:
-    if env_name is None:
-        return {}
-    value = os.environ.get(env_name)
-    if not value:
-        raise ServeError(f"--api-key-env {env_name}: that environment variable is not set "
-                         f"or empty. Set it (e.g. export {env_name}=...) and start again.")
-    return {"api_key": value}
+def read_secret(*, env: str | None = None, file: str | Path | None = None,
+                option: str) -> str | None:
+    """A secret from an environment variable or a file (a mounted Kubernetes Secret).
+
+    Returns None when neither is given; raises :class:`ServeError` when the one given is
+    unset, unreadable or empty (fail closed: never start without a secret that was asked for).
+    """
+    if env is not None:
+        value = os.environ.get(env, "")
+        if not value:
+            raise ServeError(f"{option}-env {env}: that environment variable is not set "
+                             f"or empty. Set it (e.g. export {env}=...) and start again.")
+        return value
+    if file is not None:
+        try:
+            value = Path(file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ServeError(f"{option}-file {file}: cannot read it ({exc.strerror}). Check "
+                             "the path and that the secret is mounted.") from None
+        if not value:
+            raise ServeError(f"{option}-file {file}: the file is empty. Put the secret in "
+                             "it, or mount the right Secret.")
+        return value
+    return None
+
+
+def _api_key(env_name: str | None, file: str | Path | None) -> dict[str, str]:
+    value = read_secret(env=env_name, file=file, option="--api-key")
+    return {} if value is None else {"api_key": value}
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -154,10 +250,12 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _log_access_to_stdout() -> None:
-    if not ACCESS_LOG.handlers:
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        ACCESS_LOG.addHandler(handler)
-    ACCESS_LOG.setLevel(logging.INFO)
-    ACCESS_LOG.propagate = False
+def _log_to_stdout() -> None:
+    """Access lines (JSON) and model errors (with request ID and traceback) go to stdout."""
+    for logger in (ACCESS_LOG, ERROR_LOG):
+        if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stdout)
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False

@@ -1,0 +1,177 @@
+"""Integrity checks for model artifacts: names, metadata, hashes and signatures (Module 04).
+
+A sha256 in the manifest shows that a file is the one the manifest describes: it catches a
+flipped bit, a truncated copy or a file replaced by mistake. It does **not** stop someone who
+can write to the artifact, because they can recompute the manifest for their own weights.
+A **signature** does: :func:`sign_artifact` writes an HMAC-SHA256 of the manifest made with a
+secret key kept outside the artifact (a secret store, a Kubernetes Secret), and
+:func:`check_signature` refuses any manifest that the key did not sign. HMAC uses one shared
+key for signing and checking; a public-key signature (Ed25519) would let the server hold only
+a key that can check, not sign.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+SIGNATURE = "signature.json"
+SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
+#: Shortest signing key accepted, in bytes (HMAC-SHA256 keys should hold at least 128 bits).
+MIN_KEY_BYTES = 16
+
+
+class ArtifactError(RuntimeError):
+    """An artifact is missing, damaged or not what it claims; the message says what to do."""
+
+
+#: A model name: lower-case letters, digits and dashes, starting with a letter (it becomes a
+#: folder, a container image name and a Kubernetes object name, so nothing else is allowed).
+NAME_PATTERN = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
+#: A version: letters, digits, dots, dashes and underscores, starting and ending with a letter
+#: or digit, at most 63 characters (a folder, an image tag and a Kubernetes label value).
+VERSION_PATTERN = re.compile(r"[0-9A-Za-z]([0-9A-Za-z._-]{0,61}[0-9A-Za-z])?")
+
+def check_name(name: object, *, what: str = "model name") -> str:
+    """Return ``name`` if it matches :data:`NAME_PATTERN`, else raise :class:`ArtifactError`."""
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        raise ArtifactError(f"{what} {name!r} is not allowed: use 1 to 63 lower-case letters, "
+                            "digits and dashes, starting with a letter (e.g. 'loan-default').")
+    return name
+
+
+def check_version(version: object) -> str:
+    """Return ``version`` if it matches :data:`VERSION_PATTERN`, else raise ArtifactError."""
+    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
+        raise ArtifactError(f"version {version!r} is not allowed: use 1 to 63 letters, digits, "
+                            "dots, dashes or underscores, starting and ending with a letter or "
+                            "digit (e.g. '1.1.0').")
+    return version
+
+
+def check_metadata(meta: dict[str, Any], *, source: Path | str = "metadata.json") -> None:
+    """Refuse metadata that :func:`load_artifact` could not turn into a working model.
+
+    Raises
+    ------
+    ArtifactError
+        Naming the missing or wrong entry, the value found and how to fix it.
+    """
+    def bad(what: str, got: object) -> ArtifactError:
+        return ArtifactError(f"{source}: {what} (found {str(got)[:80]!r}). The artifact was "
+                             "not written by deploydl.registry.save_model or was edited by "
+                             "hand: re-save the model with save_model.")
+
+    for key in ("name", "version", "features", "preprocessing", "architecture", "metrics"):
+        if key not in meta:
+            raise bad(f"'{key}' is missing", sorted(meta))
+    check_name(meta["name"])
+    check_version(meta["version"])
+    features, arch = meta["features"], meta["architecture"]
+    if not isinstance(features, list) or not features or \
+            not all(isinstance(f, str) for f in features):
+        raise bad("'features' must be a non-empty list of names", features)
+    if not isinstance(arch, dict) or arch.get("class") != "ApplicantNet" or \
+            arch.get("n_features") != len(features) or \
+            not (isinstance(arch.get("hidden"), int) and arch["hidden"] > 0):
+        raise bad(f"'architecture' must be {{'class': 'ApplicantNet', 'n_features': "
+                  f"{len(features)}, 'hidden': a positive integer}}", arch)
+    pre = meta["preprocessing"]
+    for key in ("mean", "std"):
+        values = pre.get(key) if isinstance(pre, dict) else None
+        if not isinstance(values, list) or len(values) != len(features) or not all(
+                isinstance(v, int | float) and math.isfinite(v) for v in values):
+            raise bad(f"preprocessing '{key}' must hold {len(features)} finite numbers", values)
+    zero = [f for f, s in zip(features, pre["std"], strict=True) if s <= 0]
+    if zero:
+        raise bad(f"preprocessing 'std' must be above 0 (it divides every input); it is "
+                  f"{pre['std'][features.index(zero[0])]} for {zero[0]}", pre["std"])
+    if not isinstance(meta["metrics"], dict):
+        raise bad("'metrics' must be an object of numbers", meta["metrics"])
+
+
+def check_file(folder: Path, manifest: dict, name: str, *, manifest_name: str) -> None:
+    """Refuse ``folder/name`` unless it is a real file whose sha256 the manifest lists."""
+    path = folder / name
+    if not isinstance(manifest.get(name), str) or not SHA256_PATTERN.fullmatch(manifest[name]):
+        raise ArtifactError(f"{folder / manifest_name} lists no valid sha256 for {name} (got "
+                            f"{str(manifest.get(name))[:80]!r}); the manifest is damaged. "
+                            "Restore the artifact from the registry or re-save it.")
+    if path.is_symlink():
+        raise ArtifactError(f"{path} is a symbolic link (to {path.resolve()}); an artifact "
+                            "holds real files only. Copy the artifact with its files "
+                            "(shutil.copytree(..., symlinks=False)) or restore it.")
+    if not path.is_file():
+        raise ArtifactError(f"{path} is missing. Restore the artifact from the registry "
+                            "(or re-save the model); a partial artifact is never served.")
+    actual = file_sha256(path)
+    if actual != manifest[name]:
+        raise ArtifactError(
+            f"{path} does not match its manifest (sha256 {actual[:12]}..., expected "
+            f"{manifest[name][:12]}...): the file was changed, truncated or replaced. Do not "
+            "serve it; restore the artifact from the registry and find out who changed it.")
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, as 64 hexadecimal characters."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _key_bytes(key: str | bytes) -> bytes:
+    raw = key.encode() if isinstance(key, str) else bytes(key)
+    if len(raw) < MIN_KEY_BYTES:
+        raise ArtifactError(f"the signing key has {len(raw)} bytes; use at least "
+                            f"{MIN_KEY_BYTES} random bytes (e.g. python -c \"import secrets; "
+                            "print(secrets.token_hex(32))\") and keep it outside the artifact.")
+    return raw
+
+
+def _mac(folder: Path, key: str | bytes) -> str:
+    return hmac.new(_key_bytes(key), (folder / "manifest.json").read_bytes(),
+                    hashlib.sha256).hexdigest()
+
+
+def sign_artifact(folder: str | Path, *, key: str | bytes) -> Path:
+    """Write ``folder/signature.json``: an HMAC-SHA256 of ``manifest.json`` under ``key``."""
+    folder = Path(folder)
+    path = folder / SIGNATURE
+    path.write_text(json.dumps({"algorithm": "hmac-sha256", "signed": "manifest.json",
+                                "signature": _mac(folder, key)}, indent=2) + "\n")
+    return path
+
+
+def check_signature(folder: str | Path, *, key: str | bytes) -> None:
+    """Refuse the artifact unless ``signature.json`` is a valid HMAC of its manifest.
+
+    Raises
+    ------
+    ArtifactError
+        The signature is missing, malformed, or made with another key or for another manifest.
+    """
+    folder = Path(folder)
+    path = folder / SIGNATURE
+    if not path.is_file() or path.is_symlink():
+        raise ArtifactError(f"{path} is missing, but a signing key was given: this release "
+                            "is unsigned. Serve only signed releases; sign it where the key "
+                            "is kept with deploydl.integrity.sign_artifact(folder, key=...).")
+    try:
+        given = json.loads(path.read_text()).get("signature", "")
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        given = None
+    if not isinstance(given, str):
+        raise ArtifactError(f"{path} is not a signature file (expected JSON with a "
+                            "'signature' string). Restore the artifact from the registry.")
+    if not hmac.compare_digest(given, _mac(folder, key)):
+        raise ArtifactError(f"{path} does not match {folder / 'manifest.json'} under the "
+                            "signing key: the manifest was rewritten after signing, or it was "
+                            "signed with another key. Do not serve it; restore the signed "
+                            "release and find out who changed it.")

@@ -1,0 +1,109 @@
+"""Guards below the app, in uvicorn's HTTP protocol: a header deadline and parser refusals.
+
+Two things happen before a request reaches any ASGI middleware, so the app cannot see them:
+
+* a client sends part of its request headers and then nothing: without a deadline the
+  connection stays open (one slow client per connection slot). :class:`GuardedHTTP` answers
+  408 and closes the connection when the headers are not complete within the deadline;
+* the HTTP parser refuses a malformed request with a 400.
+
+Both are logged as JSON access lines (with a server-made request ID) and counted in the
+app's metrics through :func:`configure`, which ``deploydl serve`` calls in every process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from deploydl.serving.metrics import ServiceMetrics
+from deploydl.serving.middleware import log_request
+
+try:  # httptools is the faster parser that uvicorn[standard] brings; h11 is always there
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Base
+except ImportError:  # pragma: no cover - depends on the installed extras
+    _Base = H11Protocol
+
+
+@dataclass
+class _Settings:
+    header_timeout: float = 10.0
+    metrics: ServiceMetrics | None = None
+
+
+_SETTINGS = _Settings()
+
+
+def configure(*, header_timeout: float, metrics: ServiceMetrics | None) -> None:
+    """Set the header deadline (seconds) and the metrics that count refused requests."""
+    _SETTINGS.header_timeout = header_timeout
+    _SETTINGS.metrics = metrics
+
+
+def _record(status: int, reason: str, client: tuple | None) -> None:
+    if _SETTINGS.metrics is not None:
+        _SETTINGS.metrics.observe(method="-", path="unparsed", status=status, seconds=0.0)
+    log_request(request_id=uuid.uuid4().hex, method="-", path="unparsed", status=status,
+                seconds=0.0, client=(client or ("-",))[0], reason=reason)
+
+
+class GuardedHTTP(_Base):
+    """uvicorn's HTTP protocol with a deadline for request headers and logged refusals."""
+
+    _deadline: asyncio.TimerHandle | None = None
+    _partial = False  # bytes arrived since the deadline was armed
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()  # the next request on this connection gets its own deadline
+
+    def data_received(self, data: bytes) -> None:
+        self._partial = True
+        super().data_received(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        _record(400, msg, self.client)
+        super().send_400_response(msg)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._partial = False
+        self._deadline = self.loop.call_later(_SETTINGS.header_timeout, self._headers_late)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _headers_late(self) -> None:
+        self._deadline = None
+        in_request = self.cycle is not None and not self.cycle.response_complete
+        if self.transport.is_closing() or in_request:
+            return  # a request is being served; its body has its own deadline (BodyLimit)
+        if not self._partial:  # an idle connection: close it quietly, as keep-alive does
+            self.transport.close()
+            return
+        detail = (f"request headers: not complete within {_SETTINGS.header_timeout:g} s; "
+                  "the connection is closed. Send the whole request promptly.")
+        body = json.dumps({"detail": detail}).encode()
+        self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json"
+                             b"\r\nconnection: close\r\ncontent-length: "
+                             + str(len(body)).encode() + b"\r\n\r\n" + body)
+        self.transport.close()
+        _record(408, detail, self.client)
+
+
+__all__ = ["GuardedHTTP", "configure"]
