@@ -99,6 +99,14 @@ def test_progress_shows_both_scores_and_the_gain(tmp_path):
     assert "not an assessment file" in progress_line(tmp_path)
 
 
+def test_outside_a_course_folder_the_score_is_shown_but_not_saved(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shown = record("after", RIGHT)
+    assert shown.status == "Scored, not saved" and "12/12 after the course" in shown.message
+    assert "No course checkout found" in shown.message and ".)" not in shown.message
+    assert not (tmp_path / STORE).exists()
+
+
 def test_save_refuses_an_unknown_moment(tmp_path):
     with pytest.raises(ValueError, match=r"when='during'"):
         save(tmp_path, "during", {})

@@ -178,16 +178,17 @@ def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
         save(folder, when, parsed)
         stored = load(folder)
     except (OSError, ValueError) as exc:
-        stored, note = {when: parsed}, f" (not saved: {exc})"
+        stored, status = {when: parsed}, "Scored, not saved"
+        note = f" ({str(exc).rstrip('.')})"
     else:
-        note = "; `deploydl progress` shows it"
+        status, note = "Recorded", "; `deploydl progress` shows it"
     result = summarize(stored)
     mine = score(parsed)
     if when == "before":
-        return Recorded("Recorded", f"{mine} before the course{note}. The answers are "
+        return Recorded(status, f"{mine} before the course{note}. The answers are "
                         "explained after the capstone, in Module 08.")
     gain = "" if result.gain is None else f", against {result.before} before ({result.gain:+d})"
-    return Recorded("Recorded", f"{mine} after the course{gain}{note}.", _explain(parsed))
+    return Recorded(status, f"{mine} after the course{gain}{note}.", _explain(parsed))
 
 
 def _explain(answers: dict[str, str]) -> tuple[str, ...]:
