@@ -35,6 +35,8 @@ def _labs(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    if args.assessment:
+        return _grade_assessment(args)
     from deploydl.exercises.grading import as_json, as_markdown, as_table, grade_lab
     from deploydl.runner import NotebookUnreadable
 
@@ -54,6 +56,19 @@ def _grade(args: argparse.Namespace) -> int:
     if broken:
         return 2
     return 0 if all(g.all_passed for g in grades) else 1
+
+
+def _grade_assessment(args: argparse.Namespace) -> int:
+    """A cohort's assessment scores: 0 all took both, 1 some did not, 2 a path unreadable."""
+    from deploydl.assessment import cohort
+
+    try:
+        rows = cohort.collect([Path(p) for p in args.paths])
+    except ValueError as exc:
+        print(f"deploydl grade --assessment: {exc}", file=sys.stderr)
+        return 2
+    print(cohort.as_json(rows) if args.json or args.format == "json" else cohort.as_table(rows))
+    return 0 if cohort.complete(rows) else 1
 
 
 def _refresh(args: argparse.Namespace) -> int:
@@ -123,11 +138,13 @@ def _kit(args: argparse.Namespace) -> int:
 
 
 def _progress(args: argparse.Namespace) -> int:
+    from deploydl.assessment.scoring import progress_line
     from deploydl.curriculum import project_root
     from deploydl.progress import ProgressCacheError, progress, render
 
+    root = project_root(Path(args.root))
     try:
-        print(render(progress(project_root(Path(args.root)), timeout=args.timeout)))
+        print(render(progress(root, timeout=args.timeout), assessment=progress_line(root)))
     except ProgressCacheError as exc:
         print(f"deploydl progress: {exc}", file=sys.stderr)
         return 1
@@ -228,7 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     labs.set_defaults(run=_labs)
 
     grade = commands.add_parser("grade", help="run lab notebooks and grade every exercise")
-    grade.add_argument("paths", nargs="+", metavar="PATH", help="lab notebooks to grade")
+    grade.add_argument("paths", nargs="+", metavar="PATH", help="lab notebooks to grade "
+                       "(with --assessment: learners' course folders or assessment files)")
+    grade.add_argument("--assessment", action="store_true", help="collect the before/after "
+                       "assessment scores (Modules 00 and 08) instead of grading labs")
     grade.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     grade.add_argument("--json", action="store_true", help="same as --format json")
     grade.add_argument("--timeout", type=int, default=120, help="seconds per cell")

@@ -160,12 +160,12 @@ def next_step(rows: list[ModuleProgress]) -> str:
     return "You have finished the course. Well done: try the capstone on your own data."
 
 
-def render(rows: list[ModuleProgress]) -> str:
-    """The progress screen as plain text."""
+def render(rows: list[ModuleProgress], *, assessment: str = "") -> str:
+    """The progress screen as plain text; ``assessment`` is its line on the assessment."""
     lines = [f"{'module':<42} {'lesson':<12} lab", f"{'-' * 42} {'-' * 12} {'-' * 24}"]
     for row in rows:
         name = f"{row.module.number} {row.module.title}"
         lesson = "ready" if row.lesson_ready else "coming soon"
         lines.append(f"{name:<42} {lesson:<12} {row.status if row.lesson_ready else ''}".rstrip())
-    lines += ["", f"Next step: {next_step(rows)}"]
+    lines += ["", *([assessment] if assessment else []), f"Next step: {next_step(rows)}"]
     return "\n".join(lines)

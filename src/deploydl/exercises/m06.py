@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from deploydl.exercises.core import Exercise, as_number, as_whole
+from deploydl.monitoring.faulty import rounding_bug_crashes
 
 #: The alert-threshold exercise's world: a weak pipeline bug from day 7 of 14 (seeded).
 #: Exercise 06.1's data: the training data, and today's traffic with a pipeline bug.
@@ -25,11 +26,6 @@ AB_COUNTS, AB_PLANNED = (750, 5000, 660, 5000), 5000
 CANARY_ROWS, CANARY_SEED, CANARY_SHARE, CANARY_SALT = 300, 41, 0.2, "lab"
 MAX_ERROR_INCREASE = 0.01
 CANARY_ACTIONS = ("roll back", "keep")
-
-
-def rounding_bug_crashes(row: dict[str, Any]) -> bool:
-    """The canary's bug: it crashes when the income, in hundreds, is a multiple of 5."""
-    return round(row["income"] / 100) % 5 == 0
 
 
 def canary_error_rate() -> float:

@@ -55,17 +55,11 @@ def default_artifact(settings: Settings | None = None) -> Path:
     if folder.exists():
         return folder
     import torch
-    from sklearn.metrics import roc_auc_score
 
-    from deploydl.data import make_applicants
-    from deploydl.models import train_applicant_model
+    from deploydl.serving.packaging import train_measured
 
     torch.set_num_threads(settings.torch_threads)  # more threads than cores is much slower
-    table = make_applicants(5000, seed=0)
-    model = train_applicant_model(table, seed=0)
-    holdout = make_applicants(2000, seed=1)
-    model.metrics = {"auc": round(float(roc_auc_score(holdout["default"],
-                                                      model.predict_proba(holdout))), 4)}
+    model, table, _ = train_measured()
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
     try:

@@ -1,0 +1,205 @@
+"""Answering, scoring and storing the assessment (Modules 00 and 08).
+
+A learner answers in a notebook with one string of letters ("b c d a ..."), one per question,
+"?" for "I don't know". :func:`record` scores it, keeps it in ``.deploydl/assessment.json``
+in the course folder, and shows the score. ``deploydl progress`` shows both scores and the
+gain; ``deploydl grade --assessment`` collects them for a cohort. An answer still ``...`` is
+"not attempted": nothing is stored and nothing raises, so a notebook runs top to bottom.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deploydl.assessment.questions import LETTERS, QUESTIONS, SKILLS, Question
+
+#: Where the answers live, relative to the course folder (not a cache: keep it).
+STORE = Path(".deploydl") / "assessment.json"
+#: The two moments the course asks the questions.
+WHEN = ("before", "after")
+DONT_KNOW = "?"
+
+
+@dataclass(frozen=True)
+class Score:
+    """How many questions were right, in total and per skill area."""
+
+    correct: int
+    total: int
+    by_skill: dict[str, tuple[int, int]]
+
+    def __str__(self) -> str:
+        return f"{self.correct}/{self.total}"
+
+
+def parse_answers(text: Any, *, questions: tuple[Question, ...] = QUESTIONS) -> dict[str, str]:
+    """Turn "b c d ?" (spaces and commas optional) into ``{"q01": "b", ...}``.
+
+    Raises ValueError saying what was wrong, the value received and what to do.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"give your answers as text in quotes, e.g. \"bcda...\"; you gave "
+                         f"{text!r}.")
+    letters = [ch for ch in text.lower() if ch not in " ,;\n\t"]
+    wrong = sorted({ch for ch in letters if ch not in LETTERS + DONT_KNOW})
+    if wrong:
+        raise ValueError(f"use only the letters a to d, or ? for 'I don't know'; found "
+                         f"{', '.join(map(repr, wrong))} in {text!r}.")
+    if len(letters) != len(questions):
+        raise ValueError(f"give one letter for each of the {len(questions)} questions (? if "
+                         f"you don't know); you gave {len(letters)} in {text!r}.")
+    return {q.id: ch for q, ch in zip(questions, letters, strict=True)}
+
+
+def score(answers: dict[str, str], *, questions: tuple[Question, ...] = QUESTIONS) -> Score:
+    """Score stored answers; a question without an answer counts as wrong."""
+    per_skill = {s: [0, 0] for s in SKILLS}
+    for q in questions:
+        per_skill[q.skill][1] += 1
+        per_skill[q.skill][0] += answers.get(q.id) == q.correct
+    by_skill = {s: (c, t) for s, (c, t) in per_skill.items() if t}
+    return Score(sum(c for c, _ in by_skill.values()), len(questions), by_skill)
+
+
+def load(root: Path) -> dict[str, dict[str, str]]:
+    """The answers stored in the course folder ``root`` ({} when none)."""
+    return read_store(root / STORE)
+
+
+def read_store(path: Path) -> dict[str, dict[str, str]]:
+    """The answers in one store file ({} when it does not exist).
+
+    Raises ValueError when the file is not an assessment store, naming the file.
+    """
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable assessment file ({exc}); it should be "
+                         f"the learner's {STORE.as_posix()}.") from None
+    if not isinstance(data, dict) or not all(
+            isinstance(data.get(w, {}), dict) for w in WHEN):
+        raise ValueError(f"{path}: not an assessment file; it should be the learner's "
+                         f"{STORE.as_posix()}.")
+    return {w: data[w] for w in WHEN if w in data}
+
+
+def save(root: Path, when: str, answers: dict[str, str]) -> Path:
+    """Store ``answers`` for ``when`` ("before" or "after") in the course folder ``root``."""
+    if when not in WHEN:
+        raise ValueError(f"when={when!r}: use 'before' (Module 00) or 'after' (Module 08).")
+    path = root / STORE
+    data = load(root)
+    data[when] = answers
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Both scores of one learner; either is None until taken."""
+
+    before: Score | None
+    after: Score | None
+
+    @property
+    def gain(self) -> int | None:
+        """Questions gained from before to after (None until both are taken)."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after.correct - self.before.correct
+
+    def line(self) -> str:
+        """One line for ``deploydl progress``."""
+        if self.before is None and self.after is None:
+            return ("Assessment: not taken yet; answer the questions in "
+                    "notebooks/00_welcome.ipynb before you start.")
+        parts = [f"before {self.before}" if self.before else "before: not taken (00)",
+                 f"after {self.after}" if self.after else "after: not taken yet (08)"]
+        if self.gain is not None:
+            parts.append(f"gain {self.gain:+d} question(s)")
+        return "Assessment: " + " · ".join(parts)
+
+    def as_record(self) -> dict[str, Any]:
+        def one(s: Score | None) -> dict[str, Any] | None:
+            return None if s is None else {
+                "correct": s.correct, "total": s.total,
+                "by_skill": {k: list(v) for k, v in s.by_skill.items()}}
+        return {"before": one(self.before), "after": one(self.after), "gain": self.gain}
+
+
+def summarize(stored: dict[str, dict[str, str]]) -> Summary:
+    """Score whatever is stored; a moment not taken stays None."""
+    return Summary(*(score(stored[w]) if w in stored else None for w in WHEN))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What :func:`record` shows in the notebook: a status and a message."""
+
+    status: str
+    message: str
+    details: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return "\n".join([f"{self.status}: {self.message}", *self.details])
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
+        return (f"<div class='deploydl-assessment'><b>{html.escape(self.status)}</b>: "
+                f"{html.escape(self.message)}{f'<ul>{items}</ul>' if items else ''}</div>")
+
+    __repr__ = __str__
+
+
+def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
+    """Score and store a learner's answers; never raises for what a learner types.
+
+    ``when`` is "before" (Module 00) or "after" (Module 08). ``answers`` still ``...`` is
+    not attempted. Before the course the right answers stay hidden, so the second try
+    measures what the course taught; after it, each missed question is explained.
+    """
+    if answers is Ellipsis:
+        return Recorded("Not attempted", "replace the ... with your letters and run the cell.")
+    try:
+        parsed = parse_answers(answers)
+    except ValueError as exc:
+        return Recorded("Not recorded", str(exc))
+    from deploydl.curriculum import project_root
+
+    try:
+        folder = root or project_root()
+        save(folder, when, parsed)
+        stored = load(folder)
+    except (OSError, ValueError) as exc:
+        stored, status = {when: parsed}, "Scored, not saved"
+        note = f" ({str(exc).rstrip('.')})"
+    else:
+        status, note = "Recorded", "; `deploydl progress` shows it"
+    result = summarize(stored)
+    mine = score(parsed)
+    if when == "before":
+        return Recorded(status, f"{mine} before the course{note}. The answers are "
+                        "explained after the capstone, in Module 08.")
+    gain = "" if result.gain is None else f", against {result.before} before ({result.gain:+d})"
+    return Recorded(status, f"{mine} after the course{gain}{note}.", _explain(parsed))
+
+
+def _explain(answers: dict[str, str]) -> tuple[str, ...]:
+    """For each question missed, the right answer and why."""
+    return tuple(f"{q.id} ({q.skill}): {q.correct}) {q.answer} {q.explanation}"
+                 for q in QUESTIONS if answers.get(q.id) != q.correct)
+
+
+def progress_line(root: Path) -> str:
+    """The assessment's line on ``deploydl progress`` for the course folder ``root``."""
+    try:
+        return summarize(load(root)).line()
+    except ValueError as exc:
+        return f"Assessment: {exc} Delete it and answer again in notebooks/00_welcome.ipynb."

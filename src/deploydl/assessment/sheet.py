@@ -1,0 +1,39 @@
+"""The question sheet a notebook shows (Modules 00 and 08), as HTML and as plain text."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from deploydl.assessment.questions import LETTERS, QUESTIONS, Question
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The questions, numbered, each option with its letter; no answers shown."""
+
+    questions: tuple[Question, ...] = QUESTIONS
+
+    def __str__(self) -> str:
+        lines = []
+        for n, q in enumerate(self.questions, start=1):
+            lines.append(f"{n}. {q.text}")
+            lines += [f"   {letter}) {option}"
+                      for letter, option in zip(LETTERS, q.options, strict=False)]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        items = []
+        for q in self.questions:
+            options = "".join(f"<li><b>{letter})</b> {html.escape(option)}</li>"
+                              for letter, option in zip(LETTERS, q.options, strict=False))
+            items.append(f"<li>{html.escape(q.text)}<ul style='list-style:none'>"
+                         f"{options}</ul></li>")
+        return f"<ol class='deploydl-assessment'>{''.join(items)}</ol>"
+
+
+def show_questions() -> Sheet:
+    """The sheet of questions, to display as a cell's last expression."""
+    return Sheet()

@@ -1,0 +1,125 @@
+"""A tiny character-level language model, to measure what batching does to generation (05).
+
+A large language model writes one token at a time, and each token needs a pass through the
+whole network. Serving many conversations at once steps them all together: one pass per token
+for the whole batch. This model is the same idea at toy scale: a "token" is one character, it
+trains in seconds on the Zen of Python (which ships with Python, so nothing is downloaded), and
+it generates for a batch of conversations at once, so :func:`tokens_per_second` can show
+throughput against batch size.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import importlib.util
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+from torch import nn
+
+from deploydl.models.training import History, fit, seeded
+
+
+def zen_text() -> str:
+    """The Zen of Python, read from the ``this`` module's file (importing it would print it)."""
+    spec = importlib.util.find_spec("this")
+    source = Path(spec.origin).read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "s":
+            return codecs.decode(ast.literal_eval(node.value), "rot13")
+    raise RuntimeError(f"{spec.origin} has no Zen of Python text; this Python is unusual.")
+
+
+class CharModel(nn.Module):
+    """Characters in, the next character's scores out: an embedding, a GRU and a linear head."""
+
+    def __init__(self, alphabet: str, *, hidden: int = 64) -> None:
+        super().__init__()
+        self.alphabet = alphabet
+        self.embed = nn.Embedding(len(alphabet), 16)
+        self.gru = nn.GRU(16, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, len(alphabet))
+        self.history: History | None = None
+
+    def forward(self, codes: torch.Tensor) -> torch.Tensor:
+        """Scores for the character after each window of ``codes`` ``(N, T)``: ``(N, V)``."""
+        out, _ = self.gru(self.embed(codes))
+        return self.head(out[:, -1])
+
+    def encode(self, text: str) -> torch.Tensor:
+        unknown = sorted(set(text) - set(self.alphabet))
+        if unknown:
+            raise ValueError(f"characters {unknown} are not in the model's alphabet; use only "
+                             "characters from the training text.")
+        return torch.tensor([self.alphabet.index(ch) for ch in text], dtype=torch.long)
+
+    @torch.inference_mode()
+    def generate(self, prompts: list[str], *, tokens: int) -> list[str]:
+        """Continue every prompt by ``tokens`` characters at once (greedy), as one batch.
+
+        Prompts must have the same length. Each step runs the network once for the whole
+        batch, carrying each conversation's memory (the GRU's state) forward.
+        """
+        if len({len(p) for p in prompts}) != 1:
+            raise ValueError("give prompts of the same length, so they can run as one batch; "
+                             f"got lengths {sorted({len(p) for p in prompts})}.")
+        self.eval()
+        codes = torch.stack([self.encode(p) for p in prompts])
+        out, state = self.gru(self.embed(codes))
+        step = self.head(out[:, -1]).argmax(-1)
+        made = [step]
+        for _ in range(tokens - 1):
+            out, state = self.gru(self.embed(step[:, None]), state)
+            step = self.head(out[:, -1]).argmax(-1)
+            made.append(step)
+        grid = torch.stack(made, dim=1).tolist()
+        return [p + "".join(self.alphabet[i] for i in row) for p, row in zip(prompts, grid,
+                                                                             strict=True)]
+
+
+def train_char_model(text: str | None = None, *, window: int = 16, hidden: int = 64,
+                     epochs: int = 10, seed: int = 0) -> CharModel:
+    """Train :class:`CharModel` to predict each character of ``text`` (default: the Zen of
+    Python) from the ``window`` before it. Seeded and trained in float64, so it is portable;
+    a few seconds on a laptop."""
+    text = text or zen_text()
+    if len(text) <= window:
+        raise ValueError(f"text has {len(text)} characters; give more than window={window}.")
+    with seeded(seed):
+        net = CharModel("".join(sorted(set(text))), hidden=hidden)
+    codes = net.encode(text)
+    starts = torch.arange(len(text) - window)
+    x = torch.stack([codes[s:s + window] for s in starts.tolist()])
+    y = codes[window:]
+    net.history = fit(net, x, y, loss_fn=nn.CrossEntropyLoss(), seed=seed, epochs=epochs,
+                      batch_size=32, lr=1e-2, desc="character model")
+    return net
+
+
+def tokens_per_second(model: CharModel, *, batch_sizes=(1, 4, 16, 64), tokens: int = 50,
+                      prompt: str = "Beautiful is", repeats: int = 3,
+                      price_per_core_hour: float = 0.05) -> pd.DataFrame:
+    """Generation throughput against batch size: the best of ``repeats`` timings each.
+
+    One row per batch size (conversations generated at once): ``tokens_per_second`` (all
+    conversations together), ``ms_per_token`` (the wait between one conversation's tokens)
+    and ``usd_per_1000_tokens`` on one core rented at ``price_per_core_hour``.
+    """
+    from deploydl.efficiency.costs import cost_per_million
+
+    rows = []
+    for batch in batch_sizes:
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model.generate([prompt] * batch, tokens=tokens)
+            best = min(best, time.perf_counter() - start)
+        speed = batch * tokens / best
+        rows.append({"batch": batch, "tokens_per_second": speed,
+                     "ms_per_token": 1000 * best / tokens,
+                     "usd_per_1000_tokens": cost_per_million(
+                         speed, price_per_core_hour=price_per_core_hour) / 1000})
+    return pd.DataFrame(rows).set_index("batch")

@@ -1,0 +1,128 @@
+"""Faulty releases for the canary lessons, and the traffic that exposes them (Module 06).
+
+Two classic bugs, each wrapping a working model so it answers to a new version number:
+:class:`RoundingBug` crashes on some applicants (the lab's canary), and
+:class:`ForgotPreprocessing` feeds the model unscaled inputs, so its scores drift (the
+lesson's canary). :func:`start_canary` and :func:`release_canary` put one in front of real
+HTTP traffic next to the stable version, so the lesson shows a few lines, not the plumbing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+
+from deploydl.data import FEATURES
+from deploydl.monitoring.abtest import TrafficSplit
+from deploydl.monitoring.log import PredictionLog
+from deploydl.monitoring.maintenance import CanaryRelease, CanaryVerdict
+
+
+def rounding_bug_crashes(row: dict[str, Any]) -> bool:
+    """The canary's bug: it crashes when the income, in hundreds, is a multiple of 5."""
+    return round(row["income"] / 100) % 5 == 0
+
+
+class RoundingBug:
+    """``model`` with a bug in new feature code: it raises on the applicants it rounds badly."""
+
+    def __init__(self, model, *, version: str) -> None:
+        self.model, self.name, self.version = model, model.name, version
+
+    def predict_proba(self, rows):
+        if any(rounding_bug_crashes(row) for row in rows):
+            raise RuntimeError("rounding bug in the new feature code")
+        return self.model.predict_proba(rows)
+
+
+class ForgotPreprocessing:
+    """``model`` in a build that forgot the preprocessing: every input arrives 1,000x too big
+    for what it learned, so it scores without crashing, but differently."""
+
+    def __init__(self, model, *, scale: float = 1000.0) -> None:
+        self.model, self.name, self.version, self.scale = model, model.name, model.version, scale
+
+    def predict_proba(self, rows):
+        return self.model.predict_proba([{k: v / self.scale for k, v in row.items()}
+                                         for row in rows])
+
+
+def send_applicants(client, applicants: pd.DataFrame) -> int:
+    """Send each applicant as one request, as the loan system would; return how many failed.
+
+    A failed request (an HTTP error status) is counted, not raised: the loan system would
+    retry or queue it, and the prediction log records it for the canary check.
+    """
+    failed = 0
+    for row in applicants[[*FEATURES, "applicant_id"]].to_dict("records"):
+        try:
+            client.predict(row)
+        except httpx.HTTPStatusError:
+            failed += 1
+    return failed
+
+
+@dataclass
+class Canary:
+    """A service on this machine that routes a share of applicants to a candidate version."""
+
+    server: Any
+    split: TrafficSplit
+    log: PredictionLog
+    client: Any
+
+    def send(self, applicants: pd.DataFrame) -> int:
+        """Send ``applicants`` through the service; the number of failed requests."""
+        return send_applicants(self.client, applicants)
+
+    def requests(self) -> pd.DataFrame:
+        """One row per request from the prediction log, with its version and status."""
+        return self.log.frame().drop_duplicates("request_id")
+
+    def close(self) -> None:
+        self.client.close()
+        self.server.close()
+        self.log.close()
+
+
+def start_canary(stable, candidate, *, share: float, salt: str,
+                 log_path: str | Path | None = None) -> Canary:
+    """Serve ``stable`` and send ``share`` of applicants to ``candidate``, logging both.
+
+    The log goes to ``log_path`` (default: a new temporary folder). Close the result (or its
+    ``server`` and ``log``) at the end.
+    """
+    from deploydl.serving import LocalServer, ServiceClient, create_app
+
+    path = Path(log_path) if log_path else Path(tempfile.mkdtemp()) / "canary.db"
+    log = PredictionLog(path)
+    split = TrafficSplit(stable, candidate, share=share, salt=salt)
+    server = LocalServer(create_app(split, prediction_log=log)).start()
+    return Canary(server, split, log, ServiceClient(server.url))
+
+
+def release_canary(app, stable, candidate, *, client, log, applicants: pd.DataFrame,
+                   share: float, salt: str, clock=None, min_requests: int = 20,
+                   on_rollback=None) -> CanaryVerdict:
+    """A day of a canary release on a running service, and the canary check's verdict.
+
+    Routes ``share`` of applicants to ``candidate`` on ``app``, moves ``clock`` (a
+    :class:`~deploydl.monitoring.SimulatedClock`, if given) on by a day, sends
+    ``applicants`` through ``client``, then runs :class:`CanaryRelease`, which rolls the
+    candidate back (calling ``on_rollback``) when it errs more or scores differently.
+    """
+    from deploydl.serving.app import set_model
+
+    split = TrafficSplit(stable, candidate, share=share, salt=salt)
+    set_model(app, split)
+    canary = CanaryRelease(split, log, since=clock() if clock else 0.0,
+                           min_requests=min_requests, on_rollback=on_rollback)
+    if clock is not None:
+        clock.advance(days=1)
+    send_applicants(client, applicants)
+    return canary.check()

@@ -1,0 +1,98 @@
+"""Faulty releases for the canary lessons (Module 06): the bugs, the traffic, the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import httpx
+import numpy as np
+import pytest
+
+from deploydl.data import make_applicants
+from deploydl.monitoring import SimulatedClock
+from deploydl.monitoring.faulty import (
+    ForgotPreprocessing,
+    RoundingBug,
+    release_canary,
+    rounding_bug_crashes,
+    send_applicants,
+    start_canary,
+)
+
+
+class Echo:
+    """A stand-in model that returns each row's income as its score."""
+
+    name, version = "echo", "1.0.0"
+
+    def predict_proba(self, rows):
+        return np.array([row["income"] for row in rows], dtype=float)
+
+
+def test_the_rounding_bug_crashes_only_where_income_rounds_to_a_multiple_of_five():
+    assert rounding_bug_crashes({"income": 50_020}) and not rounding_bug_crashes({"income": 50_120})
+    bug = RoundingBug(Echo(), version="2.0.0")
+    assert (bug.name, bug.version) == ("echo", "2.0.0")
+    assert bug.predict_proba([{"income": 50_120}]).tolist() == [50_120.0]
+    with pytest.raises(RuntimeError, match="rounding bug"):
+        bug.predict_proba([{"income": 50_120}, {"income": 50_020}])
+
+
+def test_forgot_preprocessing_scores_the_inputs_a_thousand_times_too_small():
+    broken = ForgotPreprocessing(Echo())
+    assert broken.version == "1.0.0"
+    assert broken.predict_proba([{"income": 50_000}]).tolist() == [50.0]
+
+
+class FlakyClient:
+    def __init__(self):
+        self.seen = []
+
+    def predict(self, row):
+        self.seen.append(row["applicant_id"])
+        if len(self.seen) % 3 == 0:
+            request = httpx.Request("POST", "http://test/predict")
+            raise httpx.HTTPStatusError("500", request=request,
+                                        response=httpx.Response(500, request=request))
+
+
+def test_send_applicants_counts_failures_instead_of_raising():
+    applicants, client = make_applicants(10, seed=0), FlakyClient()
+    assert send_applicants(client, applicants) == 3
+    assert client.seen == applicants["applicant_id"].tolist()
+
+
+def test_a_canary_with_the_rounding_bug_fails_about_a_fifth_of_its_requests(model, tmp_path):
+    release = start_canary(model, RoundingBug(model, version="2.0.0"), share=0.5, salt="t",
+                           log_path=tmp_path / "log.db")
+    try:
+        applicants = make_applicants(60, seed=41)
+        failed = release.send(applicants)
+        requests = release.requests()
+    finally:
+        release.close()
+    assert not release.server.running
+    errors = requests.groupby("model_version")["status"].apply(lambda s: (s == "error").sum())
+    assert failed == errors["2.0.0"] > 0 and errors.get(model.version, 0) == 0
+    assert len(requests) == 60
+
+
+def test_release_canary_rolls_a_drifting_build_back(model, tmp_path):
+    from deploydl.monitoring import PredictionLog
+    from deploydl.serving import LocalServer, ServiceClient, create_app
+
+    clock = SimulatedClock(start=1_000_000.0)
+    log = PredictionLog(tmp_path / "log.db", clock=clock)
+    rolled_back = []
+    with LocalServer(create_app(model, prediction_log=log)) as server:
+        client = ServiceClient(server.url)
+        build = ForgotPreprocessing(replace(model, version="1.1.0"))
+        verdict = release_canary(server.app, model, build, client=client,
+                                 log=log, clock=clock, share=0.5, salt="t",
+                                 applicants=make_applicants(80, seed=30),
+                                 on_rollback=rolled_back.append)
+        client.close()
+    log.close()
+    assert clock() == 1_000_000.0 + 86_400
+    assert verdict.status == "rolled back" and "scores drifted" in verdict.reasons[0]
+    assert rolled_back == [verdict.reasons]

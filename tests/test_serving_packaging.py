@@ -1,0 +1,53 @@
+"""One recipe for the case-study model (Module 04): trained, measured, registered, described."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from deploydl.registry import verify
+from deploydl.serving.packaging import (
+    HOLDOUT_ROWS,
+    describe_artifact,
+    register_in_production,
+    train_measured,
+)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return train_measured(epochs=2, holdout_rows=500, holdout_seed=3)
+
+
+def test_train_measured_keeps_its_holdout_auc_in_the_metrics(trained):
+    model, table, holdout = trained
+    assert (len(table), len(holdout)) == (5000, 500)
+    auc = model.metrics["auc"]
+    assert 0.55 < auc < 1 and auc == round(auc, 4)
+    assert not holdout["income"].isin(table["income"]).all()  # other applicants (seed 3)
+
+
+def test_register_in_production_promotes_a_verified_artifact(trained, tmp_path):
+    model, table, _ = trained
+    registry, artifact = register_in_production(model, table, tmp_path / "registry")
+    assert registry.stage(model.name, "production") == model.version == artifact.version
+    verify(artifact.path)
+    lines = describe_artifact(artifact).splitlines()
+    assert lines[0] == (f"Packaged {model.name} {model.version} "
+                        f"(AUC {model.metrics['auc']:.2f}) as:")
+    assert [line.split()[0] for line in lines[1:]] == sorted(
+        p.name for p in artifact.path.iterdir())
+    assert all(line.endswith(" bytes") for line in lines[1:])
+
+
+@pytest.mark.slow
+def test_the_default_artifact_is_the_same_recipe(tmp_path):
+    from deploydl.serving.server import default_artifact
+    from deploydl.settings import Settings
+
+    folder = default_artifact(Settings(home=tmp_path))
+    stored = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    model, _, holdout = train_measured()
+    assert len(holdout) == HOLDOUT_ROWS
+    assert stored["metrics"]["auc"] == pytest.approx(model.metrics["auc"], abs=1e-4)
