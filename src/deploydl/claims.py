@@ -36,6 +36,12 @@ NAMED_SOURCES: dict[str, str] = {
     r"Kamiran": "kamiran-calders", r"CTGAN": "ctgan",
     r"\bPSI\b|population stability": "psi-rule-of-thumb",
     r"\bLambda\b": "aws-lambda-billing", r"TorchScript|torch\.export": "torchscript-deprecated",
+    r"Netflix": "case-netflix-prize", r"childcare benefits": "case-dutch-childcare",
+    r"Flu Trends": "case-google-flu", r"\bAmazon\b": "case-amazon-recruiting",
+    r"Knight Capital": "case-knight-capital", r"Tensor Processing Unit": "case-google-tpu",
+    r"Zillow": "case-zillow-offers", r"Ofqual|A-level": "case-uk-alevels-2020",
+    r"Apple Card": "case-apple-card", r"four characters": "llm-tokens", r"\bOrca\b": "orca",
+    r"\bvLLM\b": "vllm",
 }
 #: Pinpoint citations that must appear, as written, in docs/references.md.
 CITATION = re.compile(
