@@ -28,6 +28,11 @@ from sklearn.metrics import roc_auc_score
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.fairness import FOUR_FIFTHS, selection_rates
 
+#: The evaluation gate's floor: a candidate's ROC AUC on the holdout must be at least this.
+MIN_AUC = 0.70
+#: ... and at most this far below production's ROC AUC (0.01 = one point of AUC).
+MAX_AUC_DROP = 0.01
+
 
 @dataclass(frozen=True)
 class GateResult:
@@ -44,7 +49,7 @@ class GateResult:
 
 
 def evaluation_gate(candidate_auc: float, *, production_auc: float | None = None,
-                    min_auc: float = 0.70, max_drop: float = 0.01) -> GateResult:
+                    min_auc: float = MIN_AUC, max_drop: float = MAX_AUC_DROP) -> GateResult:
     """Pass when the AUC is at least ``min_auc`` and within ``max_drop`` of production."""
     floor = min_auc if production_auc is None else max(min_auc, production_auc - max_drop)
     passed = candidate_auc >= floor
@@ -74,7 +79,7 @@ def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
 
 
 def run_gates(candidate, holdout: pd.DataFrame, *, production=None, threshold: float = 0.5,
-              min_auc: float = 0.70, max_drop: float = 0.01,
+              min_auc: float = MIN_AUC, max_drop: float = MAX_AUC_DROP,
               min_ratio: float = FOUR_FIFTHS) -> list[GateResult]:
     """Run both gates for ``candidate`` (and ``production``, if any) on ``holdout``.
 
@@ -98,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploydl.deploy.gates")
     parser.add_argument("candidate", help="artifact folder of the candidate model")
     parser.add_argument("--registry", help="registry folder; compares with its production model")
-    parser.add_argument("--min-auc", type=float, default=0.70)
-    parser.add_argument("--max-drop", type=float, default=0.01)
+    parser.add_argument("--min-auc", type=float, default=MIN_AUC)
+    parser.add_argument("--max-drop", type=float, default=MAX_AUC_DROP)
     parser.add_argument("--min-ratio", type=float, default=FOUR_FIFTHS)
     args = parser.parse_args(argv)
     candidate = load_model(args.candidate)
