@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -33,11 +34,16 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
             allow_errors: bool = False) -> nbformat.NotebookNode:
-    """Run every cell in a fresh ``python3`` kernel started in ``cwd``; returns the notebook."""
+    """Run every cell in a fresh ``python3`` kernel started in ``cwd``; returns the notebook.
+
+    The client runs in an event loop of its own that is closed afterwards. (nbclient's
+    synchronous ``execute`` keeps a loop per context in jupyter_core and leaves it, with its
+    sockets, to the garbage collector, whose warnings then land on whatever runs next.)
+    """
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             allow_errors=allow_errors, record_timing=False,
                             resources={"metadata": {"path": str(cwd)}}, **_quiet_kernel())
-    client.execute()
+    asyncio.run(client.async_execute())
     return notebook
 
 
