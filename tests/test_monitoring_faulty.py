@@ -77,7 +77,7 @@ def test_a_canary_with_the_rounding_bug_fails_about_a_fifth_of_its_requests(mode
     assert len(requests) == 60
 
 
-def test_release_canary_rolls_a_drifting_build_back(model, tmp_path):
+def _release(model, build, tmp_path):
     from deploydl.monitoring import PredictionLog
     from deploydl.serving import LocalServer, ServiceClient, create_app
 
@@ -86,7 +86,6 @@ def test_release_canary_rolls_a_drifting_build_back(model, tmp_path):
     rolled_back = []
     with LocalServer(create_app(model, prediction_log=log)) as server:
         client = ServiceClient(server.url)
-        build = ForgotPreprocessing(replace(model, version="1.1.0"))
         verdict = release_canary(server.app, model, build, client=client,
                                  log=log, clock=clock, share=0.5, salt="t",
                                  applicants=make_applicants(80, seed=30),
@@ -94,5 +93,18 @@ def test_release_canary_rolls_a_drifting_build_back(model, tmp_path):
         client.close()
     log.close()
     assert clock() == 1_000_000.0 + 86_400
-    assert verdict.status == "rolled back" and "scores drifted" in verdict.reasons[0]
+    return verdict, rolled_back
+
+
+def test_release_canary_sends_a_score_shape_change_to_a_person_not_to_rollback(model, tmp_path):
+    """A retrained model is meant to score differently: drift in scores alone only warns."""
+    build = ForgotPreprocessing(replace(model, version="1.1.0"))
+    verdict, rolled_back = _release(model, build, tmp_path)
+    assert verdict.status == "healthy" and rolled_back == []
+    assert "score shape differs" in verdict.warnings[0]
+
+
+def test_release_canary_rolls_an_erroring_build_back(model, tmp_path):
+    verdict, rolled_back = _release(model, RoundingBug(model, version="1.1.0"), tmp_path)
+    assert verdict.status == "rolled back" and "error" in verdict.reasons[0]
     assert rolled_back == [verdict.reasons]
