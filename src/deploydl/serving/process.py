@@ -53,6 +53,7 @@ class ServiceProcess:
         self.url: str | None = None
         self.returncode: int | None = None
         self._process: subprocess.Popen | None = None
+        self._terminated = False
         self._log_path: Path | None = None
 
     @property
@@ -72,6 +73,7 @@ class ServiceProcess:
         """Start the process and return once it prints its URL."""
         fd, name = tempfile.mkstemp(prefix="deploydl-serve-", suffix=".log")
         self._log_path = Path(name)
+        self._terminated = False
         with os.fdopen(fd, "w") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "deploydl.cli", "serve", *self.args], env=self.env,
@@ -95,8 +97,13 @@ class ServiceProcess:
         return self
 
     def terminate(self) -> None:
-        """Send SIGTERM (on Windows: terminate) without waiting: a graceful stop begins."""
-        if self.running:
+        """Send SIGTERM (on Windows: terminate) without waiting: a graceful stop begins.
+
+        Sent once: a second SIGTERM that lands after the server has put back the default
+        handler, on its way out, would kill it mid-shutdown (exit -15 instead of 0).
+        """
+        if self.running and not self._terminated:
+            self._terminated = True
             self._process.terminate()
 
     def stop(self, *, timeout: float = 40.0) -> int | None:
