@@ -102,6 +102,8 @@ def bold_terms(root: Path) -> dict[str, str]:
     ("$8,000"), sentences of five words or more (key takeaways), and :data:`EMPHASIS`.
     ``docs/glossary.md`` must define every term returned (tests/test_glossary.py).
     """
+    import html
+
     import nbformat
 
     terms: dict[str, str] = {}
@@ -113,7 +115,7 @@ def bold_terms(root: Path) -> dict[str, str]:
             if cell.cell_type != "markdown":
                 continue
             for phrase in _BOLD.findall(cell.source):
-                term = " ".join(phrase.split()).lower()
+                term = " ".join(html.unescape(phrase).split()).lower()  # &#36;8,000 is money
                 if (term.endswith((":", ".")) or term[0] in "$0123456789"
                         or len(term.split()) >= 5 or term in EMPHASIS):
                     continue
