@@ -51,7 +51,7 @@ def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float
 
 
 def money(amount: float) -> str:
-    """US dollars for people: 1234.5 -> '$1,235'; 2_500_000 -> '$2.5M'; -3.1e6 -> '-$3.1M'."""
+    """US dollars for people: 1234.6 -> '$1,235'; 2_500_000 -> '$2.5M'; -3.1e6 -> '-$3.1M'."""
     sign, amount = ("-" if amount < 0 else ""), abs(amount)
     if amount >= 1e6:
         return f"{sign}${amount / 1e6:,.1f}M"
