@@ -34,6 +34,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-lab
 
+# checkov (the deployment files' audit) pins old versions of common libraries, so it gets a
+# venv of its own inside .venv; the unit tests find it through DEPLOYDL_CHECKOV.
+CHECKOV := $(VENV)/checkov/bin/checkov
+$(CHECKOV): pyproject.toml | $(BIN)/python
+	$(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/python -m pip install --quiet 'checkov>=3.3,<4'
+	touch $@
+
 # The server's root is the repository, so notebooks/, labs/ and solutions/ are all reachable;
 # jupyter-config/ turns the news pop-up off; as root (containers, Codespaces) --allow-root is
 # added; JUPYTER_ARGS passes anything else, e.g. make lab JUPYTER_ARGS="--no-browser --port 8899".
@@ -66,8 +74,8 @@ lint: test-lint
 test-lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks conftest.py
 
-test-unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q $(XDIST_UNIT) tests
+test-unit: $(VENV)/.installed-test $(CHECKOV)
+	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) tests
 
 # Strict: every stored output of the lessons and solved labs must reproduce.
 test-notebooks: $(VENV)/.installed-test
