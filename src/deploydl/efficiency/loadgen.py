@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import psutil
+
+from deploydl.serving.process import free_port
 
 
 class LoadGeneratorMissing(RuntimeError):
@@ -69,13 +70,6 @@ def run_load(url: str, *, concurrency: int, duration_s: float,
                                       body=body),
                           capture_output=True, text=True, timeout=duration_s + 60, check=True)
     return summarise_csv(done.stdout, duration_s=duration_s)
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ServerProcess:

@@ -109,7 +109,7 @@ def _drift(snap: Snapshot) -> str:
 
 
 def _charts(snap: Snapshot) -> str:
-    from deploydl.charts import BAD, GOOD, new_figure
+    from deploydl.present.charts import BAD, GOOD, new_figure
 
     daily = snap.window.groupby([snap.window["time"].dt.strftime("%m-%d"),
                                  "model_version"]).size().unstack(fill_value=0)

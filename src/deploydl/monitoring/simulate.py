@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, apply_drift, make_applicants
-from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.monitoring.drift import drift_report
 
 
@@ -69,7 +69,7 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
     decisions on what it saw (``drifted``) with those it would have made on the true values
     (``clean``). Returns the extra bad loans approved, the extra good applicants referred,
     and their cost in US dollars at ``costs`` (the course's, from Module 02:
-    :data:`deploydl.evaluation.DEFAULT_COSTS`).
+    :data:`deploydl.evaluation.metrics.DEFAULT_COSTS`).
     """
     days = drifted["day"] < until_day
     seen = model.predict_proba(drifted.loc[days, list(FEATURES)]) >= threshold

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,17 @@ from pathlib import Path
 from deploydl.serving.local import ServerStartError
 
 _URL = re.compile(r"at (http://\S+)")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on right now (the one free-port helper).
+
+    The operating system picks it (bind to port 0); another process could take it before the
+    caller binds, so use it at once. ``deploydl serve --port 0`` avoids even that race.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
 
 
 class ServiceProcess:

@@ -1,0 +1,51 @@
+"""The self-contained HTML building blocks and the PDF writer (Module 07)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deploydl.present import report
+from deploydl.present.report import Figure, Section, figures_block, html_table, prose, render_page
+
+
+def test_numbers_are_tagged_with_key_and_value():
+    fig = Figure("auc", "ROC AUC", "0.76", 0.7612, "deploydl.evaluation.metrics")
+    block = figures_block([fig])
+    assert '<span data-figure="auc" data-value="0.7612">0.76</span>' in block
+    assert "Source: deploydl.evaluation.metrics" in block
+
+
+def test_prose_escapes_text_and_tags_placeholders():
+    figs = {"n": Figure("n", "count", "1,000", 1000, "here")}
+    html = prose("<b>{n}</b> & more", figs)
+    assert html == ('<p>&lt;b&gt;<span data-figure="n" data-value="1000">1,000</span>'
+                    "&lt;/b&gt; &amp; more</p>")
+    with pytest.raises(KeyError):
+        prose("{missing}", figs)
+
+
+def test_tables_and_pages_are_escaped_and_self_contained():
+    assert html_table([]) == "<p><em>No data yet.</em></p>"
+    assert "<td>&lt;x&gt;</td>" in html_table([{"a": "<x>"}])
+    page = render_page("T & co", lede="hi", sections=[Section("S", "<p>b</p>", ["data:x"])])
+    assert page.startswith("<!DOCTYPE html>") and "<title>T &amp; co</title>" in page
+    assert '<div class="charts"><img alt="S chart" src="data:x"></div>' in page
+    assert "http" not in page
+
+
+def test_write_pdf_without_chromium_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setattr(report, "find_chromium", lambda: None)
+    with pytest.raises(FileNotFoundError, match="Chromium is not installed, so no PDF"):
+        report.write_pdf(tmp_path / "a.html", tmp_path / "a.pdf")
+
+
+@pytest.mark.slow
+def test_write_pdf_prints_with_chromium(tmp_path):
+    if report.find_chromium() is None:
+        pytest.skip("Chromium is not installed (Debian/Ubuntu: apt-get install chromium)")
+    page = tmp_path / "p.html"
+    page.write_text(render_page("PDF", lede="x", sections=[]), encoding="utf-8")
+    pdf = report.write_pdf(page, tmp_path / "p.pdf")
+    assert Path(pdf).read_bytes().startswith(b"%PDF")
