@@ -152,3 +152,20 @@ def test_calibration_finds_and_fixes_miscalibrated_scores(applicants):
     assert break_even() == pytest.approx(0.2)
     with pytest.raises(ValueError, match="bins must be between 2"):
         reliability_table([0, 1], [0.1, 0.9], bins=5)
+
+
+def test_one_cost_of_errors_formula_prices_outcomes_and_the_fairness_explorer():
+    """ErrorCosts.cost is the formula; Outcomes and the fairness explorer give the same dollars."""
+    from deploydl.responsible.fairness_widget import policy_outcome
+
+    costs = ev.ErrorCosts(bad_loan_approved=10.0, good_customer_turned_away=3.0)
+    assert costs.cost(bad_approved=2, good_turned_away=5) == 35.0
+    repaid = np.array([1, 1, 0, 0, 1, 0])
+    scores = np.array([0.9, 0.2, 0.8, 0.1, 0.7, 0.3])
+    groups = np.array(["a", "b", "a", "b", "a", "b"])
+    # approve when the approval score reaches 0.5: approved = [1, 0, 1, 0, 1, 0]
+    out = policy_outcome(repaid, scores, groups, {"a": 0.5, "b": 0.5}, costs=costs)
+    assert out["cost_per_1000"] == pytest.approx(costs.cost(bad_approved=1, good_turned_away=1)
+                                                 / 6 * 1000)
+    o = ev.outcomes(1 - repaid, 1 - scores, threshold=0.5, costs=costs)
+    assert o.cost == costs.cost(bad_approved=o.bad_approved, good_turned_away=o.good_turned_away)

@@ -37,6 +37,16 @@ class ErrorCosts:
     bad_loan_approved: float = 8_000.0
     good_customer_turned_away: float = 2_000.0
 
+    def cost(self, *, bad_approved: float, good_turned_away: float) -> float:
+        """What the errors cost in US dollars: the course's one cost-of-errors formula.
+
+        Every place that prices errors calls this (the threshold sweep through
+        :attr:`Outcomes.cost`, the fairness explorer, the drift simulation), so a change of
+        the cost model lands everywhere at once.
+        """
+        return float(bad_approved * self.bad_loan_approved
+                     + good_turned_away * self.good_customer_turned_away)
+
 
 #: The course's stated money assumptions (see :class:`ErrorCosts`).
 DEFAULT_COSTS = ErrorCosts()
@@ -178,8 +188,8 @@ class Outcomes:
     @property
     def cost(self) -> float:
         """Expected cost of the errors in US dollars, under :attr:`costs`."""
-        return (self.bad_approved * self.costs.bad_loan_approved
-                + self.good_turned_away * self.costs.good_customer_turned_away)
+        return self.costs.cost(bad_approved=self.bad_approved,
+                               good_turned_away=self.good_turned_away)
 
     @property
     def precision(self) -> float:

@@ -77,8 +77,7 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
     bad = clean.loc[days, LABEL].to_numpy() == 1
     extra_bad = int(np.sum(~seen & truth & bad) - np.sum(seen & ~truth & bad))
     extra_lost = int(np.sum(seen & ~truth & ~bad) - np.sum(~seen & truth & ~bad))
-    cost = (max(extra_bad, 0) * costs.bad_loan_approved
-            + max(extra_lost, 0) * costs.good_customer_turned_away)
+    cost = costs.cost(bad_approved=max(extra_bad, 0), good_turned_away=max(extra_lost, 0))
     return {"extra_bad_loans": extra_bad, "extra_referred": extra_lost, "cost": float(cost)}
 
 

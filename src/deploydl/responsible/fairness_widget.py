@@ -41,8 +41,8 @@ def policy_outcome(repaid: Any, scores: Any, groups: Any, thresholds: dict[Any, 
     approved = apply_thresholds(scores, groups, thresholds)
     rates = rates_by_group(repaid, approved, groups)["selection_rate"]
     ratio = demographic_parity_ratio(repaid, approved, groups)
-    cost = ((approved == 1) & (repaid == 0)).sum() * costs.bad_loan_approved \
-        + ((approved == 0) & (repaid == 1)).sum() * costs.good_customer_turned_away
+    cost = costs.cost(bad_approved=int(((approved == 1) & (repaid == 0)).sum()),
+                      good_turned_away=int(((approved == 0) & (repaid == 1)).sum()))
     return {"approval_rates": rates.to_dict(), "parity_ratio": ratio,
             "passes_four_fifths": bool(ratio >= FOUR_FIFTHS),
             "accuracy": float((approved == repaid).mean()),
