@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import httpx
 import psutil
 import pytest
+from browser import chromium
 
 from deploydl.serving.process import free_port
 
@@ -39,9 +40,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = "tests/fixtures/widget_smoke.ipynb"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb"))
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "wheelhouse", "test-artifacts", "build",
                                      "dist", "*.egg-info", "__pycache__", ".*_cache", "slides")
@@ -57,12 +55,6 @@ WIDGET = ".jp-OutputArea-output .jupyter-widgets"
 #: Typeset maths inside rendered Markdown (MathJax 3 in JupyterLab 4, or MathJax 2).
 MATHS = ".jp-RenderedMarkdown mjx-container, .jp-RenderedMarkdown .MathJax"
 DOLLARS = "tests/fixtures/dollars.ipynb"
-
-
-def _missing_browser(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI must have it (.ci/run installs chromium).")
-    pytest.skip(f"{reason}; install it with `apt-get install chromium` to run browser tests.")
 
 
 def _isolated_env(home: Path) -> dict[str, str]:
@@ -175,18 +167,8 @@ def lab(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        _missing_browser(f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing_browser("the playwright package is not installed (`pip install -e .[test]`)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -49,3 +49,17 @@ def test_write_pdf_prints_with_chromium(tmp_path):
     page.write_text(render_page("PDF", lede="x", sections=[]), encoding="utf-8")
     pdf = report.write_pdf(page, tmp_path / "p.pdf")
     assert Path(pdf).read_bytes().startswith(b"%PDF")
+
+
+def test_find_chromium_is_the_one_lookup_and_follows_path(tmp_path, monkeypatch):
+    """The package and the browser tests find Chromium the same way: the first name on PATH."""
+    import browser
+
+    fake = tmp_path / "chromium-browser"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert report.find_chromium() == str(fake)
+    monkeypatch.setenv("PATH", str(tmp_path / "none"))
+    assert report.find_chromium() is None
+    assert browser.find_chromium is report.find_chromium
