@@ -100,3 +100,44 @@ def test_free_port_is_bindable_now_and_busy_while_held():
         held.bind(("127.0.0.1", port))
         held.listen()
         assert free_port() != port
+
+
+def test_workers_get_the_parents_settings_object_not_environment_writes(artifact_dir,
+                                                                       one_applicant):
+    """The API key reaches every worker with the settings object: no key, 401; the key, 200."""
+    with ServiceProcess(artifact_dir, workers=2, api_key_env="DEPLOYDL_TEST_WORKER_KEY",
+                        env={"DEPLOYDL_TEST_WORKER_KEY": "worker-key"}) as server:
+        refused = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30)
+                   for _ in range(4)]
+        served = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30,
+                             headers={"X-API-Key": "worker-key"}) for _ in range(4)]
+    assert {r.status_code for r in refused} == {401}
+    assert {r.status_code for r in served} == {200}
+
+
+def test_the_worker_factory_pickles_with_its_settings(artifact_dir, monkeypatch):
+    """uvicorn spawns workers by pickling the config: the factory and settings must survive."""
+    import os
+    import pickle
+
+    from deploydl.serving import server as server_module
+    from deploydl.settings import get_settings
+
+    seen = {}
+
+    class Capture:
+        def __init__(self, config, sockets):
+            seen["config"] = config
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr("uvicorn.supervisors.Multiprocess", Capture)
+    before = dict(os.environ)
+    settings = get_settings(api_key="k")
+    server_module._serve_workers(artifact_dir, settings, None, 2, {}, server_module.Trust(),
+                                 None)
+    assert dict(os.environ) == before
+    factory = pickle.loads(pickle.dumps(seen["config"].app))
+    assert factory.keywords["settings"] == settings
+    assert factory.keywords["model_path"] == str(artifact_dir.resolve())
