@@ -63,3 +63,30 @@ def test_find_chromium_is_the_one_lookup_and_follows_path(tmp_path, monkeypatch)
     monkeypatch.setenv("PATH", str(tmp_path / "none"))
     assert report.find_chromium() is None
     assert browser.find_chromium is report.find_chromium
+
+
+def test_one_figure_encoder_png_bytes_then_data_uri():
+    """figure_png closes the figure unless told not to; the data URI decodes to the same PNG."""
+    import base64
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    uri = report.figure_to_data_uri(fig)
+    assert plt.fignum_exists(fig.number), "figure_to_data_uri leaves the figure open by default"
+    png = report.figure_png(fig)
+    assert not plt.fignum_exists(fig.number)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert uri == report.png_data_uri(png)
+    assert base64.b64decode(uri.split(",", 1)[1]) == png
+
+
+def test_one_page_shell_serves_the_monitor_too():
+    """The monitoring pages are the shell plus their own classes and, live, a refresh tag."""
+    from deploydl.monitoring import dashboard
+
+    live = dashboard._page("Live", "<p>x</p>", refresh_s=15)
+    assert live == report.page("Live", "<h1>Live</h1><p>x</p>", extra_css=dashboard._STYLE,
+                               head='<meta http-equiv="refresh" content="15">')
+    assert report.CSS in live and ".critical" in live

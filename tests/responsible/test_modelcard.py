@@ -35,3 +35,12 @@ def test_html_loads_nothing_from_the_network(card):
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
     assert "//" not in text
     assert "@import" not in page and "url(" not in page
+
+
+def test_the_card_uses_the_course_page_shell_like_the_brief(card):
+    """One page shell: the model card carries the brief's CSS, so the two read as one family."""
+    from deploydl.present.report import CSS
+
+    html = to_html(card)
+    assert html.startswith("<!DOCTYPE html>") and f"<style>{CSS}</style>" in html
+    assert html.count("<html") == 1 and html.rstrip().endswith("</html>")

@@ -72,11 +72,28 @@ class Section:
     charts: list[str] = field(default_factory=list)
 
 
-def figure_to_data_uri(fig) -> str:
-    """A matplotlib figure as an ``data:image/png;base64,...`` URI (no file, no network)."""
+def figure_png(fig, *, close: bool = True) -> bytes:
+    """A matplotlib figure as PNG bytes: the course's one figure encoder (100 dpi, tight).
+
+    ``close`` (the default) closes the figure, so a notebook does not show it a second time.
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """PNG bytes as a ``data:image/png;base64,...`` URI (no file, no network)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def figure_to_data_uri(fig, *, close: bool = False) -> str:
+    """A matplotlib figure as a PNG data URI (:func:`figure_png`, then :func:`png_data_uri`)."""
+    return png_data_uri(figure_png(fig, close=close))
 
 
 def paragraph(text: str) -> str:
@@ -134,9 +151,19 @@ def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
             parts.append('<div class="charts">' + "".join(
                 f'<img alt="{html.escape(s.title)} chart" src="{uri}">' for uri in s.charts)
                 + "</div>")
+    return page(title, "".join(parts))
+
+
+def page(title: str, body: str, *, extra_css: str = "", head: str = "") -> str:
+    """The course's one HTML page shell: :data:`CSS` inline, ``body`` as given, no network.
+
+    The brief, its model card, the plan, the room kit and the monitoring pages all use it, so
+    they read as one family. ``extra_css`` adds a page's own classes; ``head`` adds tags to
+    ``<head>`` (the live dashboard's refresh).
+    """
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{CSS}</style></head>"
-            f"<body>{''.join(parts)}</body></html>\n")
+            f"{head}<title>{html.escape(title)}</title><style>{CSS}{extra_css}</style></head>"
+            f"<body>{body}</body></html>\n")
 
 
 def find_chromium() -> str | None:

@@ -7,12 +7,12 @@ same on a laptop in a plane as on the bank's intranet.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from deploydl.present.report import figure_png, page, png_data_uri
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,6 @@ class ModelCard:
     limitations: tuple[str, ...]
     explainability: str
     charts: dict[str, bytes] = field(default_factory=dict)
-
-
-def figure_png(fig) -> bytes:
-    """A matplotlib figure as PNG bytes (then closed, so notebooks do not show it twice)."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 def _number(value: float) -> str:
@@ -81,17 +71,9 @@ def to_markdown(card: ModelCard) -> str:
     return "\n".join(lines)
 
 
-_CSS = ("body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;color:#222}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
-        "img{max-width:100%}h1{color:#0072B2}")
-
-
 def to_html(card: ModelCard) -> str:
     """The card as one self-contained HTML page: inline CSS, charts as base64 PNG data URIs."""
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>Model card: {html.escape(card.name)}</title><style>{_CSS}</style>"
-             f"</head><body><h1>Model card: {html.escape(card.name)} "
-             f"{html.escape(card.version)}</h1>"]
+    parts = [f"<h1>Model card: {html.escape(card.name)} {html.escape(card.version)}</h1>"]
     for title, body in _sections(card):
         parts.append(f"<h2>{html.escape(title)}</h2>")
         if isinstance(body, list):
@@ -101,12 +83,10 @@ def to_html(card: ModelCard) -> str:
         if title == "Metrics overall":
             parts.append("<h2>Metrics by group</h2>" + _group_table(card).to_html(border=0))
     for caption, png in card.charts.items():
-        data = base64.b64encode(png).decode("ascii")
         parts.append(f"<figure><img alt='{html.escape(caption)}' "
-                     f"src='data:image/png;base64,{data}'><figcaption>"
+                     f"src='{png_data_uri(png)}'><figcaption>"
                      f"{html.escape(caption)}</figcaption></figure>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return page(f"Model card: {card.name}", "\n".join(parts))
 
 
 def case_study_card(*, strength: float = 1.0) -> ModelCard:
