@@ -58,9 +58,9 @@ class Visit:
     screenshot: Path
 
 
-def open_offline(browser, url: str, screenshot: Path, *, width: int = 1000) -> Visit:
-    """Load ``url`` with every http(s) request aborted; screenshot the full page."""
-    page = browser.new_page(viewport={"width": width, "height": 800})
+def offline_page(browser, screenshot: Path, *, width: int = 1000, height: int = 800):
+    """A new page whose http(s) requests are aborted and recorded, and its :class:`Visit`."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     visit = Visit([], [], screenshot)
 
     def block(route):
@@ -69,6 +69,12 @@ def open_offline(browser, url: str, screenshot: Path, *, width: int = 1000) -> V
 
     page.route(re.compile(r"^https?://"), block)
     page.on("pageerror", lambda exc: visit.errors.append(str(exc)))
+    return page, visit
+
+
+def open_offline(browser, url: str, screenshot: Path, *, width: int = 1000) -> Visit:
+    """Load ``url`` with every http(s) request aborted; screenshot the full page."""
+    page, visit = offline_page(browser, screenshot, width=width)
     page.goto(url, wait_until="load")
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(screenshot), full_page=True)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import chromium
+from browser import chromium, distinct_colours, offline_page
 
 from deploydl.course.slides import build_decks
 
@@ -39,20 +39,13 @@ def test_every_lesson_has_a_deck(decks):
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_deck_works_offline_in_chromium(browser, decks, lesson):
     deck = decks[lesson]
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    blocked, errors = [], []
-
-    def block(route):
-        blocked.append(route.request.url)
-        route.abort()
-
-    page.route(re.compile(r"^https?://"), block)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    shot = ARTIFACTS / f"{lesson}.png"
+    page, visit = offline_page(browser, shot, width=1280, height=800)
+    blocked, errors = visit.blocked, visit.errors
     page.goto(deck.path.as_uri())
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     total, first = page.evaluate("[Reveal.getTotalSlides(), Reveal.getIndices().h]")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / f"{lesson}.png"
     page.screenshot(path=str(shot))
     page.keyboard.press("ArrowRight")
     page.wait_for_function("Reveal.getIndices().h === 1")
@@ -61,7 +54,7 @@ def test_deck_works_offline_in_chromium(browser, decks, lesson):
     assert errors == [], f"{lesson}: JavaScript errors {errors}"
     assert total >= 6, f"{lesson}: {total} slides; mark at least 6 (see slides/README.md)"
     assert first == 0
-    assert _distinct_colours(shot) > 8, f"{lesson}: the first slide looks blank ({shot})"
+    assert distinct_colours(shot) > 8, f"{lesson}: the first slide looks blank ({shot})"
 
 
 #: Every slide's content height against the slide's, in slide pixels (after figures are fitted).
@@ -95,14 +88,6 @@ def test_every_slide_fits_on_the_slide(browser, decks, lesson):
         f"{lesson}: slide(s) taller than the slide (numbered from 1 as on screen, h.v): "
         + ", ".join(f"{s['h'] + 1}.{s['v'] + 1} is {s['height']} px of {s['limit']}"
                     for s in too_tall) + f"; screenshots in {ARTIFACTS}")
-
-
-def _distinct_colours(png: Path) -> int:
-    """How many distinct colours a screenshot holds (a blank page has one)."""
-    from PIL import Image
-
-    with Image.open(png) as image:
-        return len(image.convert("RGB").getcolors(maxcolors=1 << 24))
 
 
 def test_handouts_print_one_pdf_page_per_slide(root, decks, tmp_path):
