@@ -14,13 +14,11 @@ JupyterLab: with ``pip uninstall jupyterlab_widgets`` there, both tests fail, as
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -29,11 +27,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import psutil
 import pytest
 from browser import chromium
 
-from deploydl.serving.process import free_port
+from deploydl.serving.process import free_port, stop_process_family
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -96,30 +93,6 @@ def _wait_ready(proc: subprocess.Popen, url: str, token: str, log: Path) -> None
     raise RuntimeError(f"jupyter lab did not answer within 90 s:\n{log.read_text()}")
 
 
-def _ignore_gone():
-    return contextlib.suppress(ProcessLookupError, psutil.NoSuchProcess)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server and every kernel it started (kernels run in their own sessions)."""
-    try:
-        family = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        family = []
-    with _ignore_gone():
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with _ignore_gone():
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-    for child in family:
-        with _ignore_gone():
-            child.kill()
-    psutil.wait_procs(family, timeout=5)
-
-
 def _make_lab(course: Path, jupyter_args: str) -> list[str]:
     """``make lab`` in ``course``, with this environment standing in for its ``.venv``.
 
@@ -162,7 +135,7 @@ def lab(tmp_path_factory) -> Iterator[str]:
             "the server's root must be the course folder (--ServerApp.root_dir=.)")
         yield f"{url}/lab/workspaces/{{workspace}}/tree/{{path}}?reset&token={token}"
     finally:
-        _stop(proc)
+        stop_process_family(proc, grace_s=15)
 
 
 @pytest.fixture(scope="module")

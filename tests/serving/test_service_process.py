@@ -141,3 +141,28 @@ def test_the_worker_factory_pickles_with_its_settings(artifact_dir, monkeypatch)
     factory = pickle.loads(pickle.dumps(seen["config"].app))
     assert factory.keywords["settings"] == settings
     assert factory.keywords["model_path"] == str(artifact_dir.resolve())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sessions are POSIX")
+@pytest.mark.parametrize("own_session", [False, True])
+def test_stop_process_family_ends_the_process_and_its_children(own_session):
+    """The one way to end a server tree: the parent and the child it started are both gone."""
+    import subprocess
+
+    import psutil
+
+    from deploydl.serving.process import stop_process_family
+
+    code = ("import subprocess, sys, time\n"
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+            "print('ready', flush=True)\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                              start_new_session=own_session)
+    assert parent.stdout.readline().strip() == b"ready"
+    children = psutil.Process(parent.pid).children(recursive=True)
+    assert len(children) == 1
+    stop_process_family(parent, grace_s=5)
+    parent.stdout.close()
+    assert parent.poll() is not None
+    psutil.wait_procs(children, timeout=5)
+    assert not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children)

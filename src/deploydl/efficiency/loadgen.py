@@ -8,7 +8,6 @@ servers do, and a saturated client makes every server look alike.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import httpx
 import numpy as np
 import psutil
 
-from deploydl.serving.process import free_port
+from deploydl.serving.process import free_port, stop_process_family
 
 
 class LoadGeneratorMissing(RuntimeError):
@@ -109,19 +108,7 @@ class ServerProcess:
 
     def stop(self) -> None:
         """Terminate the server and every process it started; wait for them."""
-        try:
-            family = [psutil.Process(self.process.pid)]
-            family += family[0].children(recursive=True)
-        except psutil.NoSuchProcess:
-            family = []
-        for proc in family:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc.terminate()
-        _, alive = psutil.wait_procs(family, timeout=5)
-        for proc in alive:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc.kill()
-        self.process.wait(timeout=5)
+        stop_process_family(self.process, grace_s=5)
         self._log.close()
 
     def log_tail(self) -> str:
