@@ -72,7 +72,7 @@ test: $(VENV)/.installed-test
 
 lint: test-lint
 test-lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks conftest.py
+	$(BIN)/ruff check src tests benchmarks conftest.py notebooks solutions labs
 
 test-unit: $(VENV)/.installed-test $(CHECKOV)
 	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) tests

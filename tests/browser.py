@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,21 +17,31 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from deploydl.present.report import find_chromium
+
+#: The one way to find Chromium: the package's (PDF printing uses it too); None if missing.
+CHROMIUM = find_chromium()
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
+def missing_browser(reason: str) -> None:
+    """Skip with ``reason``; under ``CI=true`` fail instead, because CI must run browser tests."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; under CI browser tests must run (.ci/run installs it).")
+    pytest.skip(reason)
+
+
 @contextmanager
 def chromium() -> Iterator:
     """A Playwright Chromium browser; skip (or fail under CI) when it is not installed."""
-    if not Path(CHROMIUM).exists():
-        reason = "Chromium is not installed (Debian/Ubuntu: apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; under CI browser tests must run (.ci/run installs it).")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    if CHROMIUM is None:
+        missing_browser("Chromium is not installed (Debian/Ubuntu: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_browser("the playwright package is not installed (`pip install -e .[test]`)")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -49,9 +58,9 @@ class Visit:
     screenshot: Path
 
 
-def open_offline(browser, url: str, screenshot: Path, *, width: int = 1000) -> Visit:
-    """Load ``url`` with every http(s) request aborted; screenshot the full page."""
-    page = browser.new_page(viewport={"width": width, "height": 800})
+def offline_page(browser, screenshot: Path, *, width: int = 1000, height: int = 800):
+    """A new page whose http(s) requests are aborted and recorded, and its :class:`Visit`."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     visit = Visit([], [], screenshot)
 
     def block(route):
@@ -60,6 +69,12 @@ def open_offline(browser, url: str, screenshot: Path, *, width: int = 1000) -> V
 
     page.route(re.compile(r"^https?://"), block)
     page.on("pageerror", lambda exc: visit.errors.append(str(exc)))
+    return page, visit
+
+
+def open_offline(browser, url: str, screenshot: Path, *, width: int = 1000) -> Visit:
+    """Load ``url`` with every http(s) request aborted; screenshot the full page."""
+    page, visit = offline_page(browser, screenshot, width=width)
     page.goto(url, wait_until="load")
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(screenshot), full_page=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from deploydl.doctor import doctor
+    from deploydl.course.doctor import doctor
 
     ok, table = doctor(Path(args.root).resolve())
     print(table)
@@ -16,8 +16,8 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _labs(args: argparse.Namespace) -> int:
-    from deploydl.curriculum import project_root
-    from deploydl.labs import build_labs, check_labs
+    from deploydl.course.curriculum import project_root
+    from deploydl.course.labs import build_labs, check_labs
 
     root = project_root(Path(args.root))
     if args.action == "build":
@@ -37,8 +37,8 @@ def _labs(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     if args.assessment:
         return _grade_assessment(args)
+    from deploydl.course.runner import NotebookUnreadable
     from deploydl.exercises.grading import as_json, as_markdown, as_table, grade_lab
-    from deploydl.runner import NotebookUnreadable
 
     fmt = "json" if args.json else args.format
     grades = []
@@ -72,8 +72,8 @@ def _grade_assessment(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from deploydl.curriculum import project_root
-    from deploydl.runner import refresh_outputs
+    from deploydl.course.curriculum import project_root
+    from deploydl.course.runner import refresh_outputs
 
     root = project_root(Path.cwd())
     paths = [Path(p) for p in args.paths] or sorted(
@@ -85,8 +85,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _slides(args: argparse.Namespace) -> int:
-    from deploydl.curriculum import project_root
-    from deploydl.slides import SlidesError, build_decks, print_handouts
+    from deploydl.course.curriculum import project_root
+    from deploydl.course.slides import SlidesError, build_decks, print_handouts
 
     root = project_root(Path(args.root))
     try:
@@ -104,8 +104,8 @@ def _slides(args: argparse.Namespace) -> int:
 
 
 def _agenda(args: argparse.Namespace) -> int:
-    from deploydl.agenda import sync_guide
-    from deploydl.curriculum import project_root
+    from deploydl.course.agenda import sync_guide
+    from deploydl.course.curriculum import project_root
 
     root = project_root(Path(args.root))
     guide = root / "docs" / "instructors.md"
@@ -119,9 +119,9 @@ def _agenda(args: argparse.Namespace) -> int:
 
 
 def _kit(args: argparse.Namespace) -> int:
-    from deploydl.curriculum import project_root
-    from deploydl.report import find_chromium
-    from deploydl.roomkit import RoomKitError, build_room_kit
+    from deploydl.course.curriculum import project_root
+    from deploydl.course.roomkit import RoomKitError, build_room_kit
+    from deploydl.present.report import find_chromium
 
     root = project_root(Path(args.root))
     pdf = not args.no_pdf and find_chromium() is not None
@@ -139,8 +139,8 @@ def _kit(args: argparse.Namespace) -> int:
 
 def _progress(args: argparse.Namespace) -> int:
     from deploydl.assessment.scoring import progress_line
-    from deploydl.curriculum import project_root
-    from deploydl.progress import ProgressCacheError, progress, render
+    from deploydl.course.curriculum import project_root
+    from deploydl.course.progress import ProgressCacheError, progress, render
 
     root = project_root(Path(args.root))
     try:
@@ -206,8 +206,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     import tempfile
 
-    from deploydl.capstone import run_demo
-    from deploydl.report import find_chromium
+    from deploydl.capstone.project import run_demo
+    from deploydl.present.report import find_chromium
 
     folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="deploydl-demo-"))
     if folder.exists() and any(folder.iterdir()):

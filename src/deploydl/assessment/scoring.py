@@ -171,7 +171,7 @@ def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
         parsed = parse_answers(answers)
     except ValueError as exc:
         return Recorded("Not recorded", str(exc))
-    from deploydl.curriculum import project_root
+    from deploydl.course.curriculum import project_root
 
     try:
         folder = root or project_root()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deploydl.charts import BAD, GOOD, NEUTRAL, new_figure
+from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
 
 #: The steps, in order, with what each adds (one line each, shown under the box).
 STEPS = (("Notebook", "trained model"), ("Artifact", "weights + metadata\n+ sha256"),

@@ -8,9 +8,11 @@ them with ``python -m deploydl.deploy.gates CANDIDATE`` and stops when one fails
   defaulter above a random repayer; 0.5 is a coin toss).
 * **Fairness gate:** the demographic parity ratio across age bands is at least ``min_ratio``:
   the lowest group approval rate divided by the highest (1.0 = every group is approved
-  equally often; 0.8, :data:`deploydl.fairness.FOUR_FIFTHS`, is the four-fifths screen borrowed
+  equally often; 0.8, :data:`deploydl.responsible.fairness.FOUR_FIFTHS`, is the four-fifths screen
+  borrowed
   from US employment guidance, 29 CFR 1607.4(D)). It is the one fairness gate: the brief's
-  threshold choice (:func:`deploydl.brief.choose_threshold`) calls it too. Module 03 covers
+  threshold choice (:func:`deploydl.communication.brief.choose_threshold`) calls it too. Module 03
+  covers
   fairness in depth; this gate keeps only the one number a deployment needs. A gate informs;
   a named person approves the release.
 """
@@ -26,7 +28,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-from deploydl.fairness import FOUR_FIFTHS, selection_rates
+from deploydl.responsible.fairness import FOUR_FIFTHS, selection_rates
 
 #: The evaluation gate's floor: a candidate's ROC AUC on the holdout must be at least this.
 MIN_AUC = 0.70

@@ -91,7 +91,7 @@ def format_table(results: dict) -> str:
 
 def plot_results(results: dict):
     """Latency (p50) against throughput, one colour per server, one point per load."""
-    from deploydl.charts import PALETTE, new_figure
+    from deploydl.present.charts import PALETTE, new_figure
 
     summary = results["summary"]
     best = max(summary, key=lambda r: r["predictions_per_s"])

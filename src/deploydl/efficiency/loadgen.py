@@ -8,10 +8,8 @@ servers do, and a saturated client makes every server look alike.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +19,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import psutil
+
+from deploydl.serving.process import free_port, stop_process_family
 
 
 class LoadGeneratorMissing(RuntimeError):
@@ -71,13 +71,6 @@ def run_load(url: str, *, concurrency: int, duration_s: float,
     return summarise_csv(done.stdout, duration_s=duration_s)
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class ServerProcess:
     """One benchmark server in its own process; :meth:`stop` ends it and all its children.
 
@@ -115,19 +108,7 @@ class ServerProcess:
 
     def stop(self) -> None:
         """Terminate the server and every process it started; wait for them."""
-        try:
-            family = [psutil.Process(self.process.pid)]
-            family += family[0].children(recursive=True)
-        except psutil.NoSuchProcess:
-            family = []
-        for proc in family:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc.terminate()
-        _, alive = psutil.wait_procs(family, timeout=5)
-        for proc in alive:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc.kill()
-        self.process.wait(timeout=5)
+        stop_process_family(self.process, grace_s=5)
         self._log.close()
 
     def log_tail(self) -> str:

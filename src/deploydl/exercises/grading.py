@@ -17,9 +17,9 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from deploydl.course.runner import NotebookUnreadable, execute, read_notebook
 from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
-from deploydl.runner import NotebookUnreadable, execute, read_notebook
 
 
 @dataclass(frozen=True)

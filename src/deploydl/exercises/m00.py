@@ -60,7 +60,7 @@ def _is_service_reply(reply: Any) -> str | None:
 
 
 def _is_cost_decision(answer: Any) -> str | None:
-    from deploydl.evaluation import DEFAULT_COSTS
+    from deploydl.evaluation.metrics import DEFAULT_COSTS
 
     keys = {"cost_if_approved", "cost_if_declined", "decision"}
     if not isinstance(answer, dict) or set(answer) != keys:

@@ -35,7 +35,7 @@ def lab_data():
 
 
 def _sweep(**kwargs):
-    from deploydl.evaluation import threshold_sweep
+    from deploydl.evaluation.metrics import threshold_sweep
 
     test, scores = lab_data()
     return threshold_sweep(test["default"], scores, **kwargs)
@@ -82,7 +82,7 @@ def _approve_everyone(answer: Any) -> str | None:
 
 
 def _cost_threshold(answer: Any) -> str | None:
-    from deploydl.evaluation import ErrorCosts
+    from deploydl.evaluation.metrics import ErrorCosts
 
     sweep = _sweep(costs=ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST))
     chosen = _on_grid(answer, sweep["threshold"].to_numpy())

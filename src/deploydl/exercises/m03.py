@@ -1,7 +1,7 @@
 """Module 03 (Responsible AI): fairness ratio, the proxy, group thresholds, reason codes, rights.
 
 The checks recompute the answers from the seeded case study
-(:func:`deploydl.responsible.case_study`), the first time a check runs, never at import.
+(:func:`deploydl.responsible.mitigation.case_study`), the first time a check runs, never at import.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ MAX_COST_INCREASE = 0.10
 
 def _outcome(thresholds: dict[str, float]) -> dict[str, Any]:
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-    from deploydl.fairness_widget import policy_outcome
-    from deploydl.responsible import case_study
+    from deploydl.responsible.fairness_widget import policy_outcome
+    from deploydl.responsible.mitigation import case_study
 
     test = case_study().test
     return policy_outcome(1 - test[LABEL].to_numpy(), case_study().approval_score(test),
@@ -28,7 +28,7 @@ def _outcome(thresholds: dict[str, float]) -> dict[str, Any]:
 
 
 def _check_ratio(answer: Any) -> str | None:
-    from deploydl.responsible import APPROVAL_THRESHOLD, case_study
+    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD, case_study
 
     if not isinstance(answer, dict) or set(answer) != {"ratio", "passes"}:
         return "give a dict with two keys: {'ratio': ..., 'passes': True or False}."
@@ -51,7 +51,7 @@ PROXY_CANDIDATES = ("region", "notes", "home_owner", "loan_amount", "late_paymen
 
 
 def _check_proxy(answer: Any) -> str | None:
-    from deploydl.responsible import case_study, proxy_strength
+    from deploydl.responsible.mitigation import case_study, proxy_strength
 
     strength = proxy_strength(case_study().train, columns=PROXY_CANDIDATES)
     name = answer.strip().lower() if isinstance(answer, str) else None
@@ -69,8 +69,8 @@ def _check_thresholds(answer: Any) -> str | None:
         return f"give one threshold per age band: a dict with keys {sorted(groups)}."
     if any(as_number(v) is None or not 0 < as_number(v) < 1 for v in answer.values()):
         return f"each threshold should be a number between 0 and 1; you gave {answer!r}."
-    from deploydl.charts import money
-    from deploydl.responsible import APPROVAL_THRESHOLD
+    from deploydl.present.charts import money
+    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
 
     outcome = _outcome({g: as_number(v) for g, v in answer.items()})
     limit = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["cost_per_1000"] * (
@@ -84,8 +84,8 @@ def _check_thresholds(answer: Any) -> str | None:
 
 
 def _check_reasons(answer: Any) -> str | None:
-    from deploydl.explain import reason_codes
-    from deploydl.responsible import case_study, declined_example
+    from deploydl.responsible.explain import reason_codes
+    from deploydl.responsible.mitigation import case_study, declined_example
 
     applicant, reference = declined_example(case_study())
     top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]

@@ -37,7 +37,7 @@ def _plain(answer: Any) -> str | None:
 
 def _rate_forms() -> list[str]:
     """Ways to say the approval rate a caller understands: '86%', '86 in 100', '9 in 10'."""
-    from deploydl.capstone import lesson_inputs
+    from deploydl.capstone.project import lesson_inputs
 
     rate = lesson_inputs().evaluation["approval_rate"]
     tens = {int(rate * 10), round(rate * 10)}
@@ -46,7 +46,7 @@ def _rate_forms() -> list[str]:
 
 
 def _charts(answer: Any) -> str | None:
-    from deploydl.audiences import AUDIENCES
+    from deploydl.communication.audiences import AUDIENCES
 
     if not isinstance(answer, dict) or set(answer) != set(AUDIENCES) or not all(
             isinstance(c, str) for c in answer.values()):
@@ -56,7 +56,7 @@ def _charts(answer: Any) -> str | None:
 
 
 def _ratio(answer: Any) -> str | None:
-    from deploydl.capstone import lesson_inputs
+    from deploydl.capstone.project import lesson_inputs
 
     value = as_number(answer)
     if value is None:

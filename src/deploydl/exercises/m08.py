@@ -58,7 +58,7 @@ def _is_promotion(answer: Any) -> str | None:
 
 
 def _fairness_owner(answer: Any) -> str | None:
-    from deploydl.careers import roles_table
+    from deploydl.capstone.careers import roles_table
 
     table = roles_table()
     owners = list(table.index[table["capstone stages"].str.contains("fairness gate")])

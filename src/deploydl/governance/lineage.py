@@ -159,7 +159,7 @@ class Lineage:
         ``highlight`` colours one node and everything derived from it in red, e.g. to show what
         an erasure request touches. Returns the matplotlib figure.
         """
-        from deploydl.charts import BAD, PALETTE, new_figure
+        from deploydl.present.charts import BAD, PALETTE, new_figure
 
         depth = self.depth()
         touched = {highlight, *self.descendants(highlight)} if highlight else set()
@@ -196,7 +196,7 @@ class Lineage:
 def _legend(ax, *, touched: bool) -> None:
     from matplotlib.patches import Patch
 
-    from deploydl.charts import BAD, PALETTE
+    from deploydl.present.charts import BAD, PALETTE
 
     handles = [Patch(color=PALETTE[0], label="dataset (#content hash)"),
                Patch(color=PALETTE[1], label="model (version)")]

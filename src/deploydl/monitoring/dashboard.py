@@ -7,22 +7,19 @@ report's charts are PNGs embedded as base64. On an empty log both say "No data y
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from deploydl.monitoring.alerts import Snapshot, snapshot
 from deploydl.monitoring.log import PredictionStore
+from deploydl.present.report import figure_to_data_uri, page
 
 NO_DATA = "No data yet: the service has not logged any predictions."
+#: The monitor's own classes; the rest of the look is the course's page shell (present.report).
 _STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#222}
-h1{font-size:1.6rem} h2{font-size:1.2rem;margin-top:1.8rem}
-table{border-collapse:collapse} td,th{padding:.25rem .7rem;border-bottom:1px solid #ddd;
-text-align:left} .num{text-align:right} .bar{background:#0072B2;height:.8rem}
+.num{text-align:right} .bar{background:#0072B2;height:.8rem}
 .drifted .bar{background:#D55E00} .critical{color:#D55E00;font-weight:bold}
 .warning{color:#E69F00;font-weight:bold} .info{color:#0072B2} .empty{font-size:1.2rem}
 """
@@ -51,9 +48,7 @@ def write_weekly_report(log: PredictionStore, path: str | Path, *,
 
 def _page(title: str, body: str, *, refresh_s: int | None = None) -> str:
     refresh = f'<meta http-equiv="refresh" content="{refresh_s}">' if refresh_s else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">{refresh}'
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-            f"<body><h1>{html.escape(title)}</h1>{body}</body></html>")
+    return page(title, f"<h1>{html.escape(title)}</h1>{body}", extra_css=_STYLE, head=refresh)
 
 
 def _sections(snap: Snapshot) -> str:
@@ -109,7 +104,7 @@ def _drift(snap: Snapshot) -> str:
 
 
 def _charts(snap: Snapshot) -> str:
-    from deploydl.charts import BAD, GOOD, new_figure
+    from deploydl.present.charts import BAD, GOOD, new_figure
 
     daily = snap.window.groupby([snap.window["time"].dt.strftime("%m-%d"),
                                  "model_version"]).size().unstack(fill_value=0)
@@ -117,7 +112,7 @@ def _charts(snap: Snapshot) -> str:
                          f"{daily.sum(axis=1).max():,} on the busiest day",
                          xlabel="day (UTC)", ylabel="predictions per day")
     daily.plot.bar(ax=ax, stacked=True, rot=0)
-    images = [_png(fig)]
+    images = [figure_to_data_uri(fig, close=True)]
     if snap.drift is not None:
         table = pd.DataFrame([(f.feature, f.psi, f.drifted) for f in snap.drift.features],
                              columns=["feature", "psi", "drifted"]).sort_values("psi")
@@ -129,15 +124,8 @@ def _charts(snap: Snapshot) -> str:
         ax.barh(table["feature"], table["psi"],
                 color=[BAD if d else GOOD for d in table["drifted"]])
         ax.axvline(0.25, color="#999999", linestyle="--")
-        images.append(_png(fig))
-    return "".join(f'<img alt="chart" style="max-width:100%" src="data:image/png;base64,{b}">'
+        images.append(figure_to_data_uri(fig, close=True))
+    return "".join(f'<img alt="chart" style="max-width:100%" src="{b}">'
                    for b in images)
 
 
-def _png(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -7,9 +7,9 @@ to ipywidgets. Tests drive it without a browser: set ``.scenario.value`` or
 
 from __future__ import annotations
 
-from deploydl.charts import money
 from deploydl.data import DRIFT_SCENARIOS
 from deploydl.monitoring.simulate import alarm_and_cost
+from deploydl.present.charts import money
 
 
 class DriftAlarmExplorer:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, apply_drift, make_applicants
-from deploydl.evaluation import DEFAULT_COSTS, ErrorCosts
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.monitoring.drift import drift_report
 
 
@@ -69,7 +69,7 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
     decisions on what it saw (``drifted``) with those it would have made on the true values
     (``clean``). Returns the extra bad loans approved, the extra good applicants referred,
     and their cost in US dollars at ``costs`` (the course's, from Module 02:
-    :data:`deploydl.evaluation.DEFAULT_COSTS`).
+    :data:`deploydl.evaluation.metrics.DEFAULT_COSTS`).
     """
     days = drifted["day"] < until_day
     seen = model.predict_proba(drifted.loc[days, list(FEATURES)]) >= threshold
@@ -77,8 +77,7 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
     bad = clean.loc[days, LABEL].to_numpy() == 1
     extra_bad = int(np.sum(~seen & truth & bad) - np.sum(seen & ~truth & bad))
     extra_lost = int(np.sum(seen & ~truth & ~bad) - np.sum(~seen & truth & ~bad))
-    cost = (max(extra_bad, 0) * costs.bad_loan_approved
-            + max(extra_lost, 0) * costs.good_customer_turned_away)
+    cost = costs.cost(bad_approved=max(extra_bad, 0), good_turned_away=max(extra_lost, 0))
     return {"extra_bad_loans": extra_bad, "extra_referred": extra_lost, "cost": float(cost)}
 
 

@@ -8,8 +8,11 @@ that nobody reads (a full pipe would freeze the server).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +23,61 @@ from pathlib import Path
 from deploydl.serving.local import ServerStartError
 
 _URL = re.compile(r"at (http://\S+)")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on right now (the one free-port helper).
+
+    The operating system picks it (bind to port 0); another process could take it before the
+    caller binds, so use it at once. ``deploydl serve --port 0`` avoids even that race.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0) -> int | None:
+    """Stop ``process`` and every process it started; the one way the course ends a server tree.
+
+    SIGTERM (``terminate`` on Windows) goes to the process, to its session when it leads one
+    (``start_new_session=True``: JupyterLab and its kernels), and to each descendant found
+    before; whatever is still alive after ``grace_s`` seconds is killed. Returns the exit code.
+    """
+    import psutil
+
+    gone = (ProcessLookupError, PermissionError, psutil.NoSuchProcess)
+    try:
+        family = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    leads_session = hasattr(os, "killpg") and process.poll() is None and _leads_session(process)
+
+    def signal_all(kill: bool) -> None:
+        if leads_session:
+            with contextlib.suppress(*gone):
+                os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+        for proc in [process, *family]:
+            with contextlib.suppress(*gone):
+                proc.kill() if kill else proc.terminate()
+
+    signal_all(kill=False)
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        signal_all(kill=True)
+        process.wait(timeout=5)
+    _, alive = psutil.wait_procs(family, timeout=grace_s)
+    for proc in alive:
+        with contextlib.suppress(*gone):
+            proc.kill()
+    return process.returncode
+
+
+def _leads_session(process: subprocess.Popen) -> bool:
+    try:
+        return os.getsid(process.pid) == process.pid
+    except (ProcessLookupError, PermissionError):
+        return False
 
 
 class ServiceProcess:

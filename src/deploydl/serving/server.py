@@ -9,6 +9,7 @@ sha256 it must be exactly the released weights.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -34,8 +35,6 @@ from deploydl.settings import Settings, get_settings
 DEFAULT_NAME, DEFAULT_VERSION = "loan-default", "1.0.0"
 #: Seconds uvicorn waits for in-flight requests after SIGTERM or Ctrl-C before it closes them.
 GRACEFUL_SECONDS = 30
-_MODEL_ENV, _SIGNING_ENV = "DEPLOYDL_SERVE_MODEL", "DEPLOYDL_SERVE_SIGNING_KEY"
-_EXPECT_ENV, _LOG_ENV = "DEPLOYDL_SERVE_EXPECT_SHA256", "DEPLOYDL_SERVE_LOG"
 #: uvicorn's HTTP protocol with a header deadline and logged parser refusals.
 _PROTOCOL = "deploydl.serving.guard:GuardedHTTP"
 
@@ -171,14 +170,17 @@ def _prediction_log(log_path: str | Path | None):
                          f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
 
 
-def worker_app() -> FastAPI:
-    """The app each ``--workers`` process builds (uvicorn imports this by name)."""
+def worker_app(*, model_path: str, settings: Settings, trust: Trust,
+               log_path: str | None) -> FastAPI:
+    """The app each ``--workers`` process builds, from the parent's settings object.
+
+    uvicorn pickles its config, this factory and its arguments included, into each worker
+    process, so the workers get the very :class:`~deploydl.settings.Settings`, trust and log
+    path the parent resolved; nothing travels through ``os.environ``.
+    """
     _log_to_stdout()
-    trust = Trust(signing_key=os.environ.get(_SIGNING_ENV) or None,
-                  expect_sha256=os.environ.get(_EXPECT_ENV) or None)
-    settings = get_settings()
-    app = app_from_artifact(os.environ[_MODEL_ENV], settings, trust=trust,
-                            prediction_log=_prediction_log(os.environ.get(_LOG_ENV) or None))
+    app = app_from_artifact(model_path, settings, trust=trust,
+                            prediction_log=_prediction_log(log_path))
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
     return app
 
@@ -187,14 +189,10 @@ def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers:
                    common: dict, trust: Trust, log_path: str | Path | None) -> None:
     from uvicorn.supervisors import Multiprocess
 
-    os.environ[_MODEL_ENV] = str(path.resolve())
-    for name, value in ((_SIGNING_ENV, trust.signing_key), (_EXPECT_ENV, trust.expect_sha256),
-                        (_LOG_ENV, log_path and str(Path(log_path).resolve())),
-                        ("DEPLOYDL_API_KEY", settings.api_key)):
-        if value:
-            os.environ[name] = value
-    config = uvicorn.Config("deploydl.serving.server:worker_app", factory=True,
-                            workers=workers, **common)
+    factory = functools.partial(worker_app, model_path=str(path.resolve()), settings=settings,
+                                trust=trust,
+                                log_path=str(Path(log_path).resolve()) if log_path else None)
+    config = uvicorn.Config(factory, factory=True, workers=workers, **common)
     Multiprocess(config, sockets=[sock]).run()
 
 

@@ -1,0 +1,350 @@
+"""The capstone (Module 08): Northbridge Bank opens a new region, through the whole life cycle.
+
+:class:`Capstone` holds one run's state and has one method per stage; each returns a
+:class:`StageResult` with a one-line summary. ``deploydl demo`` runs every stage in the
+terminal with progress bars; the capstone notebook calls them one by one.
+
+1. governed data: quality rules, lineage, pseudonymised IDs (Module 01);
+2. a trained and evaluated model (Module 02);
+3. the fairness gate: the cheapest threshold that passes the four-fifths screen (Module 03);
+4. packaged in the registry and promoted to production (Module 04);
+5. deployed on a real local HTTP server with a prediction log (Modules 04 and 06);
+6. days of traffic over HTTP; the new region opens and the drift alarm fires (Module 06);
+7. a retrained version, A/B-tested against the current one over HTTP (Module 06);
+8. the executive brief, built from those artifacts (Module 07).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from deploydl.data import FEATURES, LABEL
+
+NAME = "loan-default"
+_DAY0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the simulated launch day
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The capstone's sizes and seeds; the defaults run in about 15 s on a 2-core laptop."""
+
+    seed: int = 0
+    n_train: int = 3000
+    n_test: int = 2000
+    epochs: int = 10
+    days: int = 14
+    per_day: int = 150
+    opens_day: int = 7
+    ab_requests: int = 400
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """One stage's outcome: its name, a one-line summary and the numbers behind it."""
+
+    stage: str
+    summary: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.stage}: {self.summary}"
+
+
+class Capstone:
+    """One run of the capstone, writing its artifacts under ``folder``.
+
+    Stop the server with :meth:`close` (or use ``with``); a notebook does so in its last cell.
+    """
+
+    #: (method name, stage title) in order; ``deploydl demo`` runs them all.
+    STAGES = (("data", "governed data"), ("train", "train and evaluate"),
+              ("gate", "fairness gate"), ("package", "package"), ("deploy", "deploy"),
+              ("traffic", "traffic and drift"), ("ab_test", "retrain and A/B test"),
+              ("brief", "executive brief"))
+
+    def __init__(self, folder: str | Path, *, scenario: Scenario = Scenario()) -> None:
+        from deploydl.registry import ModelRegistry
+
+        self.folder, self.scenario = Path(folder), scenario
+        self.registry = ModelRegistry(self.folder / "registry")
+        self.server = self.log = self.ab = None
+        self.monitoring: dict[str, Any] = {}
+
+    # 1 -------------------------------------------------------------------------------------
+    def data(self) -> StageResult:
+        """Applicants, checked against the quality rules and recorded in the lineage."""
+        from deploydl.data import make_applicants
+        from deploydl.governance.northbridge import build_platform
+        from deploydl.governance.quality import APPLICANT_RULES, check_quality
+
+        s = self.scenario
+        raw = make_applicants(s.n_train, seed=s.seed)
+        quality = check_quality(raw, APPLICANT_RULES)
+        platform = build_platform(raw)
+        self.train_table = platform.datasets["model_features"]
+        self.test = make_applicants(s.n_test, seed=s.seed + 1)
+        lineage = platform.lineage.nodes["model_features"].version[:12]
+        return StageResult("governed data", f"{len(raw):,} applicants, "
+                           f"{len(quality.violations)} quality violations, IDs pseudonymised, "
+                           f"lineage {lineage}", {"rows": len(raw), "lineage": lineage,
+                                                  "violations": len(quality.violations)})
+
+    # 2 -------------------------------------------------------------------------------------
+    def train(self) -> StageResult:
+        """Train the network and score it on held-out applicants."""
+        from deploydl.evaluation.metrics import scorecard
+        from deploydl.models import train_applicant_model, train_baseline_model
+
+        self.model = train_applicant_model(self.train_table, seed=self.scenario.seed,
+                                           epochs=self.scenario.epochs, weight_decay=0.01)
+        self.current_process = train_baseline_model(self.train_table)  # today's scorecard
+        self.scores = self.model.predict_proba(self.test)
+        self.model.metrics = scorecard(self.test[LABEL], self.scores)
+        auc = self.model.metrics["roc_auc"]
+        return StageResult("train and evaluate", f"ROC AUC {auc:.2f} on {len(self.test):,} "
+                           "held-out applicants", {"roc_auc": auc})
+
+    # 3 -------------------------------------------------------------------------------------
+    def gate(self) -> StageResult:
+        """The fairness gate: pick the threshold (see
+        :func:`deploydl.communication.brief.choose_threshold`).
+        """
+        from deploydl.communication.brief import choose_threshold
+        from deploydl.data import PROTECTED_ATTRIBUTE
+        from deploydl.present.charts import money
+
+        g = choose_threshold(self.test[LABEL].to_numpy(), self.scores,
+                             self.test[PROTECTED_ATTRIBUTE])
+        self.threshold = g["threshold"]
+        verdict = "passed" if g["passed"] else "FAILED"
+        return StageResult("fairness gate", f"{verdict}: threshold {g['threshold']:.2f} "
+                           f"(ratio {g['ratio']:.2f}) instead of {g['cheapest']:.2f} (ratio "
+                           f"{g['cheapest_ratio']:.2f}), {money(g['price_of_fairness'])} "
+                           f"more on {len(self.test):,} applicants", g)
+
+    # 4 -------------------------------------------------------------------------------------
+    def package(self) -> StageResult:
+        """Register the model (safetensors + manifest) and promote it to production."""
+        art = self.registry.register(self.model, training_data=self.train_table)
+        self.registry.promote(NAME, art.version, stage="production")
+        return StageResult("package", f"{NAME} {art.version} registered with the sha256 of its "
+                           "weights in the manifest, in production", {"sha256": art.sha256})
+
+    # 5 -------------------------------------------------------------------------------------
+    def deploy(self, model=None) -> StageResult:
+        """Serve the production model (or ``model``) on a free loopback port, and call it."""
+        from deploydl.monitoring import PredictionLog, SimulatedClock
+        from deploydl.registry import load_artifact
+        from deploydl.serving import LocalServer, ServiceClient, create_app
+
+        if self.log is None:
+            self.clock = SimulatedClock(_DAY0)
+            self.log = PredictionLog(self.folder / "predictions.sqlite", clock=self.clock)
+            self.log.set_reference(self.train_table[list(FEATURES)])
+        served, artifact = load_artifact(self.registry.path(
+            NAME, self.registry.stage(NAME, "production")))
+        self.close_server()
+        app = create_app(model or served, threshold=self.threshold, artifact=artifact,
+                         prediction_log=self.log)
+        self.server = LocalServer(app).start()
+        self.client = ServiceClient(self.server.url)
+        health = self.client.health()
+        return StageResult("deploy", f"{served.name} {served.version} serving on a local "
+                           f"port; /health says {health['status']}", {"health": health})
+
+    # 6 -------------------------------------------------------------------------------------
+    def traffic(self, *, tick: Callable[[], None] | None = None) -> StageResult:
+        """Send each day's applicants over HTTP; the new region opens on ``opens_day``."""
+        from deploydl.monitoring import snapshot
+        from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
+
+        s = self.scenario
+        traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
+                                   start_day=s.opens_day, seed=s.seed + 2)
+        for day, rows in traffic.groupby("day"):
+            self._send(rows, prefix=f"D{day}")
+            self.clock.advance(days=1)
+            if tick:
+                tick()
+        self.new_region = traffic[traffic["day"] >= s.opens_day]
+        daily = daily_monitor(self.log.reference(), traffic)
+        alarm = first_alarm(daily, start_day=s.opens_day)
+        drifted = daily.loc[daily["day"] == alarm, "drifted"].iloc[0] if alarm is not None else ""
+        alerts = [a.name for a in snapshot(self.log, window_days=1).alerts]
+        self.monitoring = {"opened_day": s.opens_day, "alarm_day": alarm, "drifted": drifted,
+                           "predictions": self.log.count(), "alerts": alerts}
+        when = "never" if alarm is None else f"on day {alarm}"
+        return StageResult("traffic and drift", f"{self.log.count():,} predictions over HTTP "
+                           f"in {s.days} days; region opened day {s.opens_day}, drift alarm "
+                           f"{when} ({drifted or 'no feature'}); alerts: "
+                           f"{', '.join(alerts) or 'none'}", self.monitoring)
+
+    def _send(self, rows: pd.DataFrame, *, prefix: str, one_by_one: bool = False) -> None:
+        payload = [{**{f: r[f] for f in FEATURES}, "applicant_id": f"{prefix}-{i}"}
+                   for i, r in zip(rows.index, rows.to_dict("records"), strict=True)]
+        for part in ([[p] for p in payload] if one_by_one else [payload]):
+            self.client.predict(part)
+
+    # 7 -------------------------------------------------------------------------------------
+    def ab_test(self, *, tick: Callable[[], None] | None = None) -> StageResult:
+        """Retrain once the new region's outcomes are in; A/B-test on profit per applicant.
+
+        Outcomes take months (:data:`~deploydl.monitoring.profit_test.OUTCOME_DAYS`), so the
+        simulated clock waits for them twice: before retraining on the new region's labels,
+        and before reading the test. Only approved loans get an outcome: referred applicants
+        are censored, which is why the metric is profit per applicant, not wrong decisions.
+        """
+        from deploydl.monitoring import TrafficSplit
+        from deploydl.monitoring.profit_test import OUTCOME_DAYS, profit_sample_size, profit_test
+        from deploydl.monitoring.simulate import simulate_traffic
+        from deploydl.registry import load_model
+
+        s = self.scenario
+        current = self.registry.load(NAME)
+        self.clock.advance(days=OUTCOME_DAYS)  # the new region's outcomes have arrived
+        table = pd.concat([self.train_table, self.new_region[[*FEATURES, LABEL]]],
+                          ignore_index=True)
+        candidate = self._retrain(table, version="1.1.0")
+        art = self.registry.register(candidate, training_data=table)
+        split = TrafficSplit(current, load_model(art.path), share=0.5, salt="capstone")
+        self.deploy(model=split)
+        fresh = simulate_traffic(days=1, per_day=s.ab_requests, scenario="new_region",
+                                 start_day=0, strength=2.5, seed=s.seed + 3)  # all new region
+        for i in range(len(fresh)):
+            self._send(fresh.iloc[[i]], prefix="AB", one_by_one=True)
+            if tick:
+                tick()
+        self.clock.advance(days=OUTCOME_DAYS)  # approved loans have repaid or defaulted
+        groups = ab_outcomes(self.log, fresh[LABEL], prefix="AB")
+        (pa, aa), (pb, ab) = groups[current.version], groups[candidate.version]
+        planned = profit_sample_size(float(pa.std(ddof=1)), 100.0)
+        result = profit_test(pa, pb, aa, ab, planned_n=planned)
+        self.ab = {**asdict(result), "version_a": current.version,
+                   "version_b": candidate.version, "n_a": len(pa), "n_b": len(pb),
+                   "planned_n": planned, "outcome_days": OUTCOME_DAYS}
+        if result.significant and result.difference > 0 and result.guardrail_ok:
+            self.registry.promote(NAME, candidate.version, stage="production")
+        self.deploy()
+        return StageResult("retrain and A/B test", f"{current.version} vs "
+                           f"{candidate.version} on {len(pa) + len(pb)} new-region applicants, "
+                           f"read after {OUTCOME_DAYS} days: {result.summary()} In production: "
+                           f"{self.registry.stage(NAME, 'production')}", self.ab)
+
+    def _retrain(self, table: pd.DataFrame, *, version: str):
+        from deploydl.evaluation.metrics import scorecard
+        from deploydl.models import train_applicant_model
+
+        model = train_applicant_model(table, seed=self.scenario.seed,
+                                      epochs=self.scenario.epochs, weight_decay=0.01)
+        model.version = version
+        model.metrics = scorecard(self.test[LABEL], model.predict_proba(self.test))
+        return model
+
+    # 8 -------------------------------------------------------------------------------------
+    def brief(self, *, pdf: bool = False) -> StageResult:
+        """Gather the numbers from the artifacts and write the brief, card and plan."""
+        from deploydl.communication.brief import collect_brief_inputs
+        from deploydl.communication.brief_page import write_brief
+
+        self.inputs = collect_brief_inputs(self.registry, NAME, self.test,
+                                           monitoring=self.monitoring, ab=self.ab,
+                                           current=self.current_process)
+        self.paths = write_brief(self.inputs, self.folder / "brief", pdf=pdf)
+        return StageResult("executive brief", f"written to {self.paths['brief']}",
+                           {k: str(v) for k, v in self.paths.items()})
+
+    # --------------------------------------------------------------------------------------
+    def close_server(self) -> None:
+        """Stop the HTTP server, if one runs."""
+        if self.server is not None:
+            self.client.close()
+            self.server.close()
+            self.server = None
+
+    def close(self) -> None:
+        """Stop the server and close the prediction log (the files stay)."""
+        self.close_server()
+        if self.log is not None:
+            self.log.close()
+
+    def __enter__(self) -> Capstone:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
+    """Brief inputs for the model alone: stages 1 to 4, no traffic yet (Module 07's lesson).
+
+    Returns :class:`deploydl.communication.brief.BriefInputs` without a drift event or an A/B test.
+    """
+    from deploydl.communication.brief import collect_brief_inputs
+
+    with Capstone(folder, scenario=scenario) as run:
+        for method in ("data", "train", "gate", "package"):
+            getattr(run, method)()
+        return collect_brief_inputs(run.registry, NAME, run.test, current=run.current_process)
+
+
+#: The small run Module 07's lesson and lab brief (about 5 s on a 2-core laptop).
+LESSON_SCENARIO = Scenario(n_train=2000, n_test=2000, epochs=6)
+
+
+@lru_cache(maxsize=1)
+def lesson_inputs():
+    """Module 07's brief inputs, computed once per process in a temporary folder."""
+    import tempfile
+
+    return model_only_inputs(tempfile.mkdtemp(prefix="deploydl-m07-"), scenario=LESSON_SCENARIO)
+
+
+def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool = False,
+             echo: Callable[[str], None] = print) -> dict[str, Path]:
+    """Run every stage with a progress bar and a one-line result; return the brief's paths.
+
+    This is ``deploydl demo``. The server is stopped and the log closed even on failure.
+    """
+    from tqdm import tqdm
+
+    totals = {"traffic": scenario.days, "ab_test": scenario.ab_requests}
+    with Capstone(folder, scenario=scenario) as run:
+        for number, (method, title) in enumerate(Capstone.STAGES, start=1):
+            with tqdm(total=totals.get(method, 1), desc=f"{number}/8 {title}", leave=False,
+                      ncols=80) as bar:
+                step = getattr(run, method)
+                if method in totals:
+                    result = step(tick=bar.update)
+                else:
+                    result = step(pdf=pdf) if method == "brief" else step()
+                    bar.update()
+            echo(f"✓ {number}/8 {result}")
+    return run.paths
+
+
+def ab_outcomes(log, defaulted: pd.Series, *, prefix: str
+                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per model version: (profit per applicant, approved 1/0) in one A/B test.
+
+    ``defaulted`` holds every test applicant's outcome by index (the simulation knows it); only
+    the approved ones are joined to the log, as in a bank: a referred applicant's outcome is
+    never observed (censored). Profit is :func:`deploydl.monitoring.profit_test.applicant_profit`.
+    """
+    from deploydl.monitoring.profit_test import applicant_profit
+
+    frame = log.frame()
+    rows = frame[frame["applicant_id"].str.startswith(f"{prefix}-")]
+    approved = rows[rows["decision"] == "approve"]["applicant_id"]
+    log.add_labels({a: int(defaulted[int(a.split("-")[1])]) for a in approved})
+    rows = log.frame().set_index("applicant_id").loc[rows["applicant_id"]]
+    profit = applicant_profit(rows["decision"], rows["label"])
+    return {v: (profit[(rows["model_version"] == v).to_numpy()],
+                (rows.loc[rows["model_version"] == v, "decision"] == "approve").to_numpy(int))
+            for v in rows["model_version"].unique()}

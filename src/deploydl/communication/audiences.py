@@ -1,0 +1,179 @@
+"""One result, four audiences (Module 07): the message, the chart and the detail change.
+
+The board hears value and the decision; a regulator hears fairness, oversight and evidence;
+the call-centre team hears what changes for customers and what to say; engineers hear
+versions, metrics and alerts. :func:`audience_view` builds each view from the same
+:class:`deploydl.communication.brief.BriefInputs`, so the numbers never disagree between audiences;
+:class:`AudienceExplorer` switches between them in a notebook.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from deploydl.communication.brief import BriefInputs
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What one audience cares about, how much detail it wants, and which chart answers it."""
+
+    name: str
+    cares_about: str
+    detail: str  # "headline", "evidence", "practical" or "technical"
+    chart: str  # "value", "fairness", "decisions" or "cost"
+    message: str  # a template of figure keys (see deploydl.present.report.prose)
+    details: tuple[str, ...]  # figure keys shown as the detail table
+    message_if_gate_fails: str = ""  # used instead of ``message`` when the fairness gate fails
+    message_if_no_value: str = ""  # used when the model does not beat the current process
+
+
+AUDIENCES: dict[str, Audience] = {a.name: a for a in (
+    Audience("board", "value, risk and the decision asked", "headline", "value",
+             "Against the current process the model is worth {net_value_per_year} a year "
+             "after running costs, and it passes the four-fifths fairness screen. We ask you "
+             "to decide on the roll-out.",
+             ("net_value_per_year", "parity_ratio"),
+             "Against the current process the model is worth {net_value_per_year} a year "
+             "after running costs, but it FAILS the four-fifths fairness screen (ratio "
+             "{parity_ratio}). We do not ask for approval until fairness is fixed.",
+             "The model does not beat the bank's current scorecard: net {net_value_per_year} "
+             "a year after running costs. We recommend keeping the current process and not "
+             "rolling the model out as it stands."),
+    Audience("regulator", "fair treatment, human oversight and evidence", "evidence",
+             "fairness", "At threshold {threshold}, each age band is approved at least 80% as "
+             "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "
+             "for disparate treatment and impact. Every decline goes to a human underwriter; "
+             "the model card documents data, metrics by group and limitations.",
+             ("parity_ratio", "ratio_at_cheapest", "worst_group_approval", "threshold",
+              "n_test", "model_version"),
+             "At threshold {threshold}, the approval ratio across age bands is {parity_ratio}, "
+             "below the four-fifths screen: the release gate failed and this version is not "
+             "released. Every decline goes to a human underwriter; the model card documents "
+             "data, metrics by group and limitations."),
+    Audience("call-centre", "what changes for customers and what to say", "practical",
+             "decisions", "About {approval_rate} of applicants get a yes at once. The others "
+             "are not refused: an underwriter looks at their file. If a customer asks why, "
+             "read them the reasons on the screen; never guess.",
+             ("approval_rate",)),
+    Audience("engineers", "versions, metrics, thresholds and alerts", "technical", "cost",
+             "Version {model_version} (sha256 {sha256}) decides at {threshold}: ROC AUC "
+             "{roc_auc}, {bad_loans_approved} bad loans approved on {n_test} held-out "
+             "applicants. {n_rules} alert rules are live.",
+             ("model_version", "sha256", "roc_auc", "threshold", "cheapest_threshold",
+              "approval_rate", "bad_loans_approved", "n_rules")),
+)}
+
+
+@dataclass(frozen=True)
+class AudienceView:
+    """What one audience sees: the message (HTML), the chart (title and PNG), the details."""
+
+    audience: str
+    detail: str
+    message_html: str
+    chart_title: str
+    details: tuple[tuple[str, str], ...]
+    chart_uri: str = ""
+
+
+def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
+    """The view for ``audience`` (one of :data:`AUDIENCES`), built from ``inputs``."""
+    from deploydl.communication.brief_page import brief_figures
+    from deploydl.present.report import figure_to_data_uri, prose
+
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience {audience!r}; choose one of {list(AUDIENCES)}.")
+    spec, figs = AUDIENCES[audience], brief_figures(inputs)
+    fig = draw_audience_chart(inputs, audience)
+    title, uri = fig.axes[0].get_title(loc="left"), figure_to_data_uri(fig)
+    _close(fig)
+    message = spec.message
+    if inputs.money["net_value_per_year"] <= 0 and spec.message_if_no_value:
+        message = spec.message_if_no_value
+    if not inputs.fairness["gate_passed"] and spec.message_if_gate_fails:
+        message = spec.message_if_gate_fails
+    return AudienceView(audience, spec.detail, prose(message, figs), title,
+                        tuple((figs[k].label, figs[k].text) for k in spec.details), uri)
+
+
+def draw_audience_chart(inputs: BriefInputs, audience: str):
+    """The chart that answers this audience's question (a matplotlib figure)."""
+    from deploydl.communication.brief_page import cost_chart, fairness_chart
+
+    kind = AUDIENCES[audience].chart
+    if kind == "fairness":
+        return fairness_chart(inputs)
+    if kind == "cost":
+        return cost_chart(inputs)
+    return _value_chart(inputs) if kind == "value" else _decisions_chart(inputs)
+
+
+def _value_chart(inputs: BriefInputs):
+    from deploydl.present.charts import BAD, GOOD, money, new_figure
+
+    m = inputs.money
+    fig, ax = new_figure(f"Net value {money(m['net_value_per_year'])} a year vs the current "
+                         "process",
+                         xlabel="", ylabel="US dollars a year ($k)", size=(6.5, 3.6))
+    values = [m["saved_per_year"], -m["running_cost_per_year"], m["net_value_per_year"]]
+    ax.bar(["saved vs current", "running cost", "net value"], [v / 1000 for v in values],
+           color=[GOOD if v >= 0 else BAD for v in values[:1]] + [BAD] +
+           [GOOD if values[2] >= 0 else BAD])
+    ax.axhline(0, color="black", lw=1)
+    return fig
+
+
+def _decisions_chart(inputs: BriefInputs):
+    from deploydl.present.charts import NEUTRAL, PALETTE, label_bars, new_figure
+
+    rate = inputs.evaluation["approval_rate"] * 100
+    fig, ax = new_figure(f"{rate:.0f} in 100 applicants were approved at once",
+                         xlabel="", ylabel="applicants (%)", size=(6.5, 3.6))
+    ax.bar(["approved at once", "sent to an underwriter"], [rate, 100 - rate],
+           color=[PALETTE[2], NEUTRAL])
+    ax.set_ylim(0, 110)
+    label_bars(ax)
+    return fig
+
+
+def _close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def render_view(view: AudienceView) -> str:
+    """The view as HTML: message, chart and the detail table."""
+    rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                   f"<td>{html.escape(v)}</td></tr>" for k, v in view.details)
+    img = f"<img style='max-width:100%' src='{view.chart_uri}'>" if view.chart_uri else ""
+    return (f"<h3>For the {html.escape(view.audience)} ({html.escape(view.detail)} detail)</h3>"
+            f"{view.message_html}{img}<table>{rows}</table>")
+
+
+class AudienceExplorer:
+    """Toggle buttons that switch the audience; ``output.value`` is the HTML shown.
+
+    Tests set ``buttons.value`` and read ``view`` and ``output.value``: no browser needed.
+    """
+
+    def __init__(self, inputs: BriefInputs, *, audience: str = "board") -> None:
+        import ipywidgets as widgets
+
+        self.inputs = inputs
+        self.buttons = widgets.ToggleButtons(options=list(AUDIENCES), value=audience,
+                                             description="audience")
+        self.output = widgets.HTML()
+        self.widget = widgets.VBox([self.buttons, self.output])
+        self.view: AudienceView | None = None
+        self.buttons.observe(self._update, names="value")
+        self._update()
+
+    def _update(self, change=None) -> None:
+        self.view = audience_view(self.inputs, self.buttons.value)
+        self.output.value = render_view(self.view)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

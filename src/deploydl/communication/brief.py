@@ -1,0 +1,296 @@
+"""Gather the numbers for the executive brief (Module 07), each from the module that owns it.
+
+:func:`collect_brief_inputs` is the one place the brief, ``deploydl demo`` and the capstone
+(Module 08) get their numbers from: evaluation (:mod:`deploydl.evaluation.metrics`), fairness
+(:mod:`deploydl.responsible.fairness`), the registry's metadata (:mod:`deploydl.registry`) and the
+monitoring plan (:mod:`deploydl.monitoring`). It returns plain dicts in a small dataclass, so
+a number has one source; :mod:`deploydl.communication.brief_page` turns them into the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from deploydl.communication.value import ValueAssumptions
+from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+from deploydl.responsible.fairness import FOUR_FIFTHS
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The money assumptions the brief states, in US dollars (change them to your bank's).
+
+    ``applications_per_year`` scales the test set's costs to a year;
+    ``running_cost_per_year`` is the service's cost: hosting, monitoring and about one
+    engineer's time for upkeep (Modules 05 and 06); ``referral_cost`` is the underwriter's
+    time on one referred file (the value case, :mod:`deploydl.communication.value`); ``costs`` are
+    Module
+    02's error costs, which pick the threshold; ``min_ratio`` is the fairness screen the
+    release gate applies (the bank's policy; the four-fifths ratio by default).
+    """
+
+    applications_per_year: int = 40_000
+    running_cost_per_year: float = 250_000.0
+    costs: ErrorCosts = DEFAULT_COSTS
+    referral_cost: float = 150.0
+    min_ratio: float = FOUR_FIFTHS
+
+    def value(self) -> ValueAssumptions:
+        """The value case's assumptions (:class:`deploydl.communication.value.ValueAssumptions`)."""
+        return ValueAssumptions(bad_loan=self.costs.bad_loan_approved,
+                                referral=self.referral_cost,
+                                applications_per_year=self.applications_per_year,
+                                running_cost=self.running_cost_per_year)
+
+
+DEFAULT_ASSUMPTIONS = Assumptions()
+
+
+@dataclass(frozen=True)
+class Context:
+    """The words around the numbers: project, what the model does, for whom, the decision."""
+
+    project: str = "Northbridge Bank: loan-default model"
+    purpose: str = ("Estimates each loan applicant's chance of default, so loan officers "
+                    "approve the safe majority at once and send the rest to an underwriter.")
+    audience: str = "Loan officers and applicants in every region, the new Central region too."
+    decision: str = ""
+
+
+@dataclass(frozen=True)
+class BriefInputs:
+    """Every number the brief shows, grouped by the module that computed it (plain dicts)."""
+
+    context: Context
+    assumptions: Assumptions
+    registry: dict[str, Any]
+    evaluation: dict[str, Any]
+    fairness: dict[str, Any]
+    money: dict[str, float]
+    monitoring: dict[str, Any]
+    ab: dict[str, Any] | None = None
+    sweep: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    by_group: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the dict groups, without the tables."""
+        return {k: v for k, v in asdict(self).items()
+                if k not in ("sweep", "by_group", "sensitivity")}
+
+
+def choose_threshold(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,
+                     min_ratio: float = FOUR_FIFTHS) -> dict[str, float | bool]:
+    """The cheapest threshold that passes the release fairness gate (Modules 03, 04 and 08).
+
+    A loan is referred when its probability of default is at or above the threshold. Returns
+    the cost-minimising threshold (``cheapest``) and its parity ratio, the cheapest threshold
+    whose approvals pass :func:`deploydl.deploy.gates.fairness_gate` (the one fairness gate)
+    at ``min_ratio`` (``threshold``) with its ratio and cost, and ``price_of_fairness``: the
+    extra cost of errors, in US dollars on these applicants. ``passed`` is False when no
+    threshold passes; ``threshold`` is then the cheapest one, and the brief says it fails.
+    """
+    from deploydl.deploy.gates import demographic_parity_ratio, fairness_gate
+    from deploydl.evaluation.metrics import threshold_sweep
+
+    sweep = threshold_sweep(y_true, scores, costs=costs)
+    approved = [(scores < t).astype(int) for t in sweep["threshold"]]
+    sweep["parity_ratio"] = [demographic_parity_ratio(a, groups)[0] if a.any() else float("nan")
+                             for a in approved]
+    sweep["passes"] = [bool(a.any()) and fairness_gate(a, groups, min_ratio=min_ratio).passed
+                       for a in approved]
+    cheapest = sweep.loc[sweep["cost"].idxmin()]
+    fair = sweep[sweep["passes"]]
+    chosen = fair.loc[fair["cost"].idxmin()] if len(fair) else cheapest
+    return {"cheapest": float(cheapest["threshold"]),
+            "cheapest_ratio": float(cheapest["parity_ratio"]),
+            "cheapest_cost": float(cheapest["cost"]),
+            "threshold": float(chosen["threshold"]), "ratio": float(chosen["parity_ratio"]),
+            "cost": float(chosen["cost"]),
+            "price_of_fairness": float(chosen["cost"] - cheapest["cost"]),
+            "passed": bool(len(fair)), "min_ratio": min_ratio}
+
+
+def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
+                         monitoring: dict[str, Any] | None = None,
+                         ab: dict[str, Any] | None = None, current=None,
+                         context: Context = Context(),
+                         assumptions: Assumptions = DEFAULT_ASSUMPTIONS) -> BriefInputs:
+    """Gather the brief's numbers from the artifacts.
+
+    Parameters
+    ----------
+    registry : deploydl.registry.ModelRegistry
+        The model in ``production`` is the one briefed; it is verified (sha256) and loaded.
+    name : str
+        The model's name in the registry, e.g. ``"loan-default"``.
+    test : pandas.DataFrame
+        Held-out applicants with the ``default`` label, for evaluation and fairness.
+    monitoring : dict, optional
+        The drift event seen in traffic, e.g. from
+        :meth:`deploydl.capstone.project.Capstone.traffic`:
+        ``opened_day``, ``alarm_day``, ``drifted`` (feature names), ``predictions``, ``alerts``.
+    ab : dict, optional
+        The A/B test: ``ABResult`` fields plus ``version_a``, ``version_b``, ``n_a``, ``n_b``.
+    current : model, optional
+        The bank's current process (e.g. the logistic baseline scorecard), with
+        ``predict_proba``; the value case compares against it at its own gated threshold.
+        Without it the comparison is with approving everyone, and the brief says so.
+    """
+    from deploydl.registry import load_artifact
+
+    model, artifact = load_artifact(registry.path(name, registry.stage(name, "production")))
+    scores = model.predict_proba(test)
+    gate = choose_threshold(test[LABEL].to_numpy(), scores, test[PROTECTED_ATTRIBUTE],
+                            costs=assumptions.costs, min_ratio=assumptions.min_ratio)
+    evaluation, sweep = _evaluation(test, scores, gate, assumptions.costs)
+    fairness, by_group = _fairness(test, scores, gate)
+    money, sensitivity = _money(test, scores, gate, current, assumptions)
+    return BriefInputs(
+        context=context, assumptions=assumptions,
+        registry={"name": artifact.metadata["name"], "version": artifact.version,
+                  "sha256": artifact.sha256, "created": artifact.metadata["created"],
+                  "training_data_sha256": artifact.metadata["training_data_sha256"] or "",
+                  "metrics": artifact.metadata["metrics"], "path": str(artifact.path)},
+        evaluation=evaluation, fairness=fairness,
+        money=money, monitoring=_monitoring_plan(monitoring or {}, evaluation), ab=ab,
+        sweep=sweep, by_group=by_group, sensitivity=sensitivity)
+
+
+def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
+                costs: ErrorCosts) -> tuple[dict[str, Any], pd.DataFrame]:
+    from deploydl.evaluation.calibration import break_even, calibration_error
+    from deploydl.evaluation.metrics import accuracy_paradox, outcomes, scorecard, threshold_sweep
+
+    y = test[LABEL].to_numpy()
+    out = outcomes(y, scores, threshold=gate["threshold"], costs=costs)
+    everyone = accuracy_paradox(y, scores, threshold=gate["threshold"], costs=costs)
+    return ({**scorecard(y, scores, threshold=gate["threshold"]),
+             "threshold": gate["threshold"], "cheapest_threshold": gate["cheapest"],
+             "break_even": break_even(costs), "calibration_error": calibration_error(y, scores),
+             "n_test": len(y), "approval_rate": float(np.mean(scores < gate["threshold"])),
+             "bad_loans_approved": out.bad_approved,
+             "good_customers_turned_away": out.good_turned_away,
+             "cost": out.cost, "cost_approve_everyone": float(everyone.loc[
+                 "approve everyone", "cost"])},
+            threshold_sweep(y, scores, costs=costs))
+
+
+def _fairness(test: pd.DataFrame, scores: np.ndarray,
+              gate: dict) -> tuple[dict[str, Any], pd.DataFrame]:
+    from deploydl.responsible.fairness import fairness_summary, rates_by_group
+
+    repaid, groups = 1 - test[LABEL].to_numpy(), test[PROTECTED_ATTRIBUTE]
+    approved = (scores < gate["threshold"]).astype(int)
+    rates = rates_by_group(repaid, approved, groups)
+    worst = str(rates["selection_rate"].idxmin())
+    return ({**fairness_summary(repaid, approved, groups), "attribute": PROTECTED_ATTRIBUTE,
+             "ratio_at_cheapest": gate["cheapest_ratio"], "gate_passed": gate["passed"],
+             "min_ratio": gate["min_ratio"], "worst_group": worst,
+             "worst_group_approval": float(rates.loc[worst, "selection_rate"]),
+             "price_of_fairness": gate["price_of_fairness"]}, rates)
+
+
+def _money(test: pd.DataFrame, scores: np.ndarray, gate: dict, current,
+           assumptions: Assumptions) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The value case against the current process, and its ±50% sensitivity table."""
+    from deploydl.communication.value import sensitivity, value_case
+
+    y = test[LABEL].to_numpy()
+    if current is None:
+        current_scores, current_gate = np.zeros(len(y)), {"threshold": 1.0}
+        name = "approving every applicant (no current process was given)"
+    else:
+        current_scores = current.predict_proba(test)
+        current_gate = choose_threshold(y, current_scores, test[PROTECTED_ATTRIBUTE],
+                                        costs=assumptions.costs,
+                                        min_ratio=assumptions.min_ratio)
+        name = "the current scorecard (a logistic baseline)"
+    options = {"threshold": gate["threshold"], "current_threshold": current_gate["threshold"],
+               "assumptions": assumptions.value()}
+    case = value_case(y, scores, current_scores, **options)
+    table = sensitivity(y, scores, current_scores, **options)
+    per_year = assumptions.applications_per_year / len(y)
+    return ({**case, "current_process": name,
+             "price_of_fairness_per_year": gate["price_of_fairness"] * per_year}, table)
+
+
+def _monitoring_plan(event: dict[str, Any], evaluation: dict) -> dict[str, Any]:
+    from deploydl.monitoring import DEFAULT_RULES
+
+    rules = [{"alert": r.name, "severity": r.severity, "signal": r.signal,
+              "fires at": f"{'<=' if r.below else '>='} {r.threshold:g}",
+              "first action": r.runbook} for r in DEFAULT_RULES]
+    plan = {"rules": rules, "n_rules": len(rules),
+            "n_critical": sum(r.severity == "critical" for r in DEFAULT_RULES)}
+    if "alarm_day" in event:
+        plan["alarm_delay_days"] = (None if event["alarm_day"] is None
+                                    else event["alarm_day"] - event["opened_day"])
+    return {**plan, **event}
+
+
+def days_after_opening(days: int) -> str:
+    """When the drift alarm fired, in words: "on the day it opened", "1 day after opening"."""
+    if days == 0:
+        return "on the day it opened"
+    return f"{days} day{'' if days == 1 else 's'} after opening"
+
+
+def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
+    """The brief's risks, each with the number behind it, an owner and a mitigation."""
+    from deploydl.present.charts import money
+
+    f, m, mon = inputs.fairness, inputs.money, inputs.monitoring
+    delay = mon.get("alarm_delay_days")
+    drift = ("a new region's applicants look different from the training data" +
+             ("" if delay is None else f"; the drift alarm fired {days_after_opening(delay)}"))
+    return [
+        {"risk": "Unfair outcomes by age band",
+         "evidence": f"approval ratio {f['demographic_parity_ratio']:.2f} (screen: "
+                     f"{f['min_ratio']:.2f}, {'passed' if f['gate_passed'] else 'FAILED'}); "
+                     f"{f['worst_group']} approved least",
+         "owner": "Responsible-AI lead", "mitigation": "Fairness gate before every release; "
+         "declines reviewed by an underwriter; quarterly fairness report."},
+        {"risk": "Costly errors (bad loans approved)",
+         "evidence": f"{inputs.evaluation['bad_loans_approved']:,} of "
+                     f"{inputs.evaluation['n_test']:,} test applicants",
+         "owner": "AI product manager", "mitigation": "Threshold reviewed with credit risk "
+         f"each quarter; errors cost {money(inputs.evaluation['cost'])} on the test set."},
+        {"risk": "Drift: the world changes after launch", "evidence": drift,
+         "owner": "MLOps / platform engineer", "mitigation": f"{mon['n_rules']} alert rules "
+         "with runbooks; retraining policy; A/B test before any new version."},
+        {"risk": "Personal data misused", "evidence": "names, emails and IDs in the source "
+         "data; none among the model's inputs", "owner": "Data steward",
+         "mitigation": "Pseudonymised IDs, column-level access, retention and erasure."},
+        {"risk": "Value does not materialise",
+         "evidence": f"net {money(m['net_value_per_year'])} a year against "
+                     f"{m['current_process']} rests on the stated assumptions (see the ±50% "
+                     "table)", "owner": "Executive sponsor",
+         "mitigation": "Track approvals and losses monthly against this brief."},
+    ]
+
+
+def rollout_plan(inputs: BriefInputs) -> list[dict[str, str]]:
+    """Canary, A/B, full roll-out: each step with the gate that lets it continue."""
+    from deploydl.monitoring import DEFAULT_RULES
+
+    error = next(r for r in DEFAULT_RULES if r.signal == "error_rate")
+    ab = inputs.ab or {}
+    planned = f"{ab['planned_n']:,} applicants per version" if ab.get("planned_n") else \
+        "the planned sample size"
+    return [
+        {"step": "1. Canary", "traffic": "5% for one week",
+         "gate to continue": f"error rate below {error.threshold:.0%}; latency and approval "
+                             "rate within limits; score-shape changes reviewed by a person"},
+        {"step": "2. A/B test", "traffic": "50% new version, 50% current",
+         "gate to continue": f"{planned}, read once outcomes arrive (months); more profit "
+                             "per applicant, p < 0.05; approval rate within 5 points "
+                             "(guardrail)"},
+        {"step": "3. Full roll-out", "traffic": "100%",
+         "gate to continue": "monitoring plan live; rollback = one registry promotion"},
+    ]

@@ -1,0 +1,334 @@
+"""The executive brief as a page (Module 07): one to two printed pages, self-contained HTML.
+
+Every number on the page is a :class:`deploydl.present.report.Figure` built here from
+:class:`deploydl.communication.brief.BriefInputs` (tagged ``data-figure``), so a test can check
+each one
+against the module that computed it. The model card (Module 03's format) is the technical
+appendix, written next to the brief and linked from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deploydl.communication.brief import (
+    BriefInputs,
+    days_after_opening,
+    risk_register,
+    rollout_plan,
+)
+from deploydl.present.charts import money
+from deploydl.present.report import (
+    Figure,
+    Section,
+    figure_to_data_uri,
+    figures_block,
+    html_table,
+    prose,
+    render_page,
+    write_pdf,
+)
+
+BRIEF, CARD, PLAN, PDF = "brief.html", "model_card.html", "communication_plan.html", "brief.pdf"
+
+
+def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
+    """Every number the brief shows, keyed as in its ``data-figure`` attributes."""
+    e, f, m, a = inputs.evaluation, inputs.fairness, inputs.money, inputs.assumptions
+    ev = f"deploydl.evaluation.metrics on {e['n_test']:,} held-out applicants"
+    fa = "deploydl.responsible.fairness on the same applicants"
+    stated = "stated assumption"
+    figs = [
+        Figure("net_value_per_year", "net value a year against the current process",
+               money(m["net_value_per_year"]), m["net_value_per_year"],
+               "saved against the current process minus running cost"),
+        Figure("saved_per_year", "saved a year against the current process (bad loans and "
+               "underwriter time)", money(m["saved_per_year"]), m["saved_per_year"], ev),
+        Figure("current_cost_per_year", "cost a year of the current process",
+               money(m["current_cost_per_year"]), m["current_cost_per_year"], ev),
+        Figure("model_cost_per_year", "cost a year with the model",
+               money(m["model_cost_per_year"]), m["model_cost_per_year"], ev),
+        Figure("current_threshold", "current process's threshold",
+               f"{m['current_threshold']:.2f}", m["current_threshold"],
+               "deploydl.communication.brief.choose_threshold"),
+        Figure("cost_referral", "underwriter time for one referral", money(a.referral_cost),
+               a.referral_cost, stated),
+        Figure("running_cost_per_year", "running cost a year",
+               money(m["running_cost_per_year"]), m["running_cost_per_year"], stated),
+        Figure("applications_per_year", "applications a year",
+               f"{a.applications_per_year:,}", a.applications_per_year, stated),
+        Figure("cost_bad_loan", "bad loan approved", money(a.costs.bad_loan_approved),
+               a.costs.bad_loan_approved, stated),
+        Figure("cost_good_customer", "good customer turned away",
+               money(a.costs.good_customer_turned_away),
+               a.costs.good_customer_turned_away, stated),
+        Figure("roc_auc", "chance it ranks a defaulter above a repayer (ROC AUC)",
+               f"{e['roc_auc']:.2f}", e["roc_auc"], ev),
+        Figure("approval_rate", "applicants approved at once", f"{e['approval_rate']:.0%}",
+               e["approval_rate"], ev),
+        Figure("threshold", "decision threshold (chance of default)", f"{e['threshold']:.2f}",
+               e["threshold"], "deploydl.communication.brief.choose_threshold"),
+        Figure("cheapest_threshold", "cheapest threshold", f"{e['cheapest_threshold']:.2f}",
+               e["cheapest_threshold"], ev),
+        Figure("break_even", "break-even threshold the costs imply", f"{e['break_even']:.2f}",
+               e["break_even"], "deploydl.evaluation.calibration.break_even"),
+        Figure("calibration_error", "calibration error (0 = scores are true probabilities)",
+               f"{e['calibration_error']:.3f}", e["calibration_error"], ev),
+        Figure("bad_loans_approved", "bad loans approved", f"{e['bad_loans_approved']:,}",
+               e["bad_loans_approved"], ev),
+        Figure("n_test", "held-out applicants", f"{e['n_test']:,}", e["n_test"], ev),
+        Figure("parity_ratio", f"approval ratio across {f['attribute'].replace('_', ' ')}s "
+               "(four-fifths screen)", f"{f['demographic_parity_ratio']:.2f}",
+               f["demographic_parity_ratio"], fa),
+        Figure("ratio_at_cheapest", "ratio at the cheapest threshold",
+               f"{f['ratio_at_cheapest']:.2f}", f["ratio_at_cheapest"], fa),
+        Figure("worst_group_approval", f"of {f['worst_group']} approved",
+               f"{f['worst_group_approval']:.0%}", f["worst_group_approval"], fa),
+        Figure("price_of_fairness_per_year", "price of meeting the rule, a year",
+               money(m["price_of_fairness_per_year"]), m["price_of_fairness_per_year"], ev),
+        Figure("n_rules", "alert rules, each with a runbook", str(inputs.monitoring["n_rules"]),
+               inputs.monitoring["n_rules"], "deploydl.monitoring.DEFAULT_RULES"),
+        Figure("model_version", "version in production", inputs.registry["version"],
+               inputs.registry["version"], "deploydl.registry"),
+        Figure("sha256", "sha256 of the weights", inputs.registry["sha256"][:12],
+               inputs.registry["sha256"], "deploydl.registry"),
+    ]
+    figs += _event_figures(inputs)
+    return {fig.key: fig for fig in figs}
+
+
+def _event_figures(inputs: BriefInputs) -> list[Figure]:
+    mon, ab = inputs.monitoring, inputs.ab
+    figs = []
+    if mon.get("alarm_delay_days") is not None:
+        days = mon["alarm_delay_days"]
+        figs.append(Figure("alarm_delay_days", "days from the region opening to the alarm",
+                           days_after_opening(days), days,
+                           "deploydl.monitoring drift tests on the prediction log"))
+    if ab:
+        src = "deploydl.monitoring.profit_test on the prediction log"
+        figs += [Figure("ab_version_b", "retrained version", ab["version_b"], ab["version_b"],
+                        "deploydl.registry"),
+                 Figure("ab_profit_a", f"profit per applicant, {ab['version_a']}",
+                        money(ab["profit_a"]), ab["profit_a"], src),
+                 Figure("ab_profit_b", f"profit per applicant, {ab['version_b']}",
+                        money(ab["profit_b"]), ab["profit_b"], src),
+                 Figure("ab_approval_a", f"approved at once, {ab['version_a']}",
+                        f"{ab['approval_a']:.0%}", ab["approval_a"], src),
+                 Figure("ab_approval_b", f"approved at once, {ab['version_b']}",
+                        f"{ab['approval_b']:.0%}", ab["approval_b"], src),
+                 Figure("ab_outcome_days", "days waited for outcomes", str(ab["outcome_days"]),
+                        ab["outcome_days"], "deploydl.monitoring.profit_test.OUTCOME_DAYS"),
+                 Figure("ab_p_value", "p-value", f"{ab['p_value']:.3f}", ab["p_value"], src),
+                 Figure("ab_n", "applicants in the test", f"{ab['n_a'] + ab['n_b']:,}",
+                        ab["n_a"] + ab["n_b"], src),
+                 Figure("ab_planned_n", "planned applicants per version",
+                        f"{ab['planned_n']:,}", ab["planned_n"],
+                        "deploydl.monitoring.sample_size")]
+    return figs
+
+
+def decision_text(inputs: BriefInputs) -> str:
+    """The decision asked, as a template of figure keys (see
+    :func:`deploydl.present.report.prose`).
+    """
+    if inputs.context.decision:
+        return inputs.context.decision
+    if not inputs.fairness["gate_passed"]:
+        return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
+                "fairness work and a review with counsel, and keep the current process meanwhile.")
+    if inputs.money["net_value_per_year"] <= 0:
+        text = ("Keep the current process: version {model_version}, deciding at threshold "
+                "{threshold}, does not beat it on the stated assumptions (net "
+                "{net_value_per_year} a year). Decide whether to fund more work on the model "
+                "or stop it.")
+    else:
+        text = ("Approve version {model_version} of the loan-default model for every region, "
+                "the new one included, deciding at threshold {threshold}, with the monitoring "
+                "and rollout plans below.")
+    ab = inputs.ab
+    if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
+        text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
+                 "applicants per version before deciding on it.")
+    return text
+
+
+def fairness_text(inputs: BriefInputs) -> str:
+    """The fairness finding, worded from the gate's measured result (a template of keys)."""
+    f = inputs.fairness
+    if not f["gate_passed"]:
+        return ("No threshold meets the four-fifths screen: at {threshold} the approval ratio "
+                "is {parity_ratio}, below the screen, and the group approved least gets "
+                "{worst_group_approval}. The fairness gate FAILED: do not release this version "
+                "until fairness is fixed and reviewed with counsel.")
+    cheapest = ("The cheapest threshold, {cheapest_threshold}, fails the four-fifths screen "
+                "(ratio {ratio_at_cheapest}). " if f["ratio_at_cheapest"] < f["min_ratio"]
+                else "The cheapest threshold, {cheapest_threshold}, passes the screen too (ratio "
+                "{ratio_at_cheapest}). ")
+    return (cheapest + "At {threshold} the ratio is {parity_ratio}; the group approved least "
+            "gets {worst_group_approval}. Passing the screen costs {price_of_fairness_per_year}"
+            " a year. The screen is a first check, not a legal test: counsel reviews "
+            "disparate treatment and impact.")
+
+
+def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
+    m = inputs.money
+    verdict = ("The model pays for itself against {current}." if m["net_value_per_year"] > 0
+               else "The model does NOT pay for itself against {current}: keep the current "
+               "process, or find where the model adds value before rolling it out.")
+    text = ("Bad loans approved at once and underwriter time cost {current_cost_per_year} a "
+            "year with " + m["current_process"] + " at threshold {current_threshold}, and "
+            "{model_cost_per_year} with the model: it saves {saved_per_year} a year; running it "
+            "costs {running_cost_per_year}: net {net_value_per_year}. "
+            + verdict.replace("{current}", "the current process") +
+            " Assumptions: {applications_per_year} applications a year; a bad loan approved "
+            "at once costs {cost_bad_loan}; a referral costs {cost_referral} of underwriter "
+            "time (the applicant is not lost). Each threshold was set with Module 02's error "
+            "costs (a good customer turned away: {cost_good_customer}) and the fairness gate. "
+            "Net value a year if one assumption is 50% lower or higher, thresholds held:")
+    rows = [{"assumption (±50%)": label, "50% lower": money(row["low"]),
+             "as stated": money(row["base"]), "50% higher": money(row["high"])}
+            for label, row in inputs.sensitivity.iterrows()]
+    return prose(text, figs) + html_table(rows)
+
+
+def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
+    """The executive brief as one self-contained HTML page."""
+    import matplotlib.pyplot as plt
+
+    figs = brief_figures(inputs)
+    pick = [figs[k] for k in ("net_value_per_year", "roc_auc", "parity_ratio", "approval_rate")]
+    charts = [cost_chart(inputs), fairness_chart(inputs)]
+    uris = [figure_to_data_uri(c) for c in charts]
+    for c in charts:
+        plt.close(c)
+    sections = [
+        Section("The decision asked", '<div class="decision">'
+                + prose(decision_text(inputs), figs) + "</div>" + figures_block(pick)
+                + prose("The model ranks a defaulter above a repayer with a chance of {roc_auc}"
+                        " and approves {approval_rate} of applicants at once; the rest go to an "
+                        "underwriter. On {n_test} held-out applicants it approved "
+                        "{bad_loans_approved} loans that defaulted.", figs)),
+        Section("Value against the current process", _value_body(inputs, figs), uris),
+        Section("Fairness findings", prose(fairness_text(inputs), figs)),
+        Section("Risks, owners and mitigations", html_table(risk_register(inputs))),
+        Section("Monitoring plan", _monitoring_body(inputs, figs)),
+        Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
+        Section("Technical appendix", prose(
+            "The costs imply a break-even threshold of {break_even}; it is the cheapest only "
+            "for calibrated scores. Calibration error on the held-out applicants is "
+            "{calibration_error}, and the cheapest threshold found on them was "
+            "{cheapest_threshold}, a figure picked in hindsight: calibrate on data set aside "
+            "before trusting either (Module 02). "
+            "Model version {model_version}, weights sha256 {sha256}, in the model registry. "
+            "Metrics by group, limitations and explanations are in the model card.", figs)
+            + f'<p><a href="{card_href}">Open the model card (technical appendix)</a></p>'),
+    ]
+    return render_page(f"Executive brief: {inputs.context.project}",
+                       lede=f"{inputs.context.purpose} For: {inputs.context.audience}",
+                       sections=sections)
+
+
+def _monitoring_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
+    text = "{n_rules} alert rules watch the service; each names who is paged and what they do."
+    if "alarm_delay_days" in figs:
+        text += " In the trial the new region opened and the drift alarm fired {alarm_delay_days}."
+    rules = inputs.monitoring["rules"]
+    rows = [{"severity": level, "alerts (signal and level)": "; ".join(
+        f"{r['alert']} ({r['signal']} {r['fires at']})" for r in rules if r["severity"] == level)}
+        for level in ("critical", "warning", "info")]
+    return prose(text, figs) + html_table(rows)
+
+
+def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
+    if not inputs.ab:
+        return ""
+    ab = inputs.ab
+    verdict = "a real difference" if ab["significant"] else "no proven difference yet"
+    guard = ("the approval-rate guardrail held" if ab["guardrail_ok"]
+             else "the approval-rate guardrail was BROKEN")
+    return prose("A/B test on {ab_n} applicants, read {ab_outcome_days} days later when the "
+                 "approved loans' outcomes were in: profit per applicant {ab_profit_a} with the "
+                 "current version, {ab_profit_b} with the new one (p = {ab_p_value}): "
+                 f"{verdict}; approved at once {{ab_approval_a}} against {{ab_approval_b}}: "
+                 f"{guard}. Referred applicants' outcomes are never observed (censored), so "
+                 "the test compares profit per applicant, not wrong decisions.", figs)
+
+
+def cost_chart(inputs: BriefInputs):
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
+
+    e, sweep = inputs.evaluation, inputs.sweep
+    per = 1000 / e["n_test"]
+    extra = (e["cost"] - sweep["cost"].min()) * per
+    fig, ax = new_figure(f"Threshold {e['threshold']:.2f} costs {money(extra)} more per\n"
+                         f"1,000 applicants than the cheapest, {e['cheapest_threshold']:.2f}",
+                         xlabel="threshold (chance of default)",
+                         ylabel="cost of errors ($k / 1,000)", size=(6.5, 3.6))
+    ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL)
+    ax.axvline(e["cheapest_threshold"], color=BAD, ls="--", label="cheapest (hindsight)")
+    ax.axvline(e["break_even"], color=NEUTRAL, ls=":", label="break-even of the costs")
+    ax.axvline(e["threshold"], color=GOOD, label="passes the four-fifths screen"
+               if inputs.fairness["gate_passed"] else "chosen (fails the screen)")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def fairness_chart(inputs: BriefInputs):
+    from deploydl.present.charts import GOOD, NEUTRAL, label_bars, new_figure
+
+    rates = inputs.by_group["selection_rate"] * 100
+    f = inputs.fairness
+    fig, ax = new_figure(f"Every age band is approved at least\n{f['min_ratio']:.0%} as "
+                         "often as the best-off" if f["gate_passed"]
+                         else f"{f['worst_group']} falls below the four-fifths screen",
+                         xlabel="age band", ylabel="approved at once (%)", size=(6.5, 3.6))
+    ax.bar([str(g) for g in rates.index], rates.to_numpy(), color=GOOD)
+    ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--")
+    ax.set_ylim(0, 110)
+    label_bars(ax)
+    return fig
+
+
+def model_card(inputs: BriefInputs):
+    """The technical appendix: a :class:`deploydl.responsible.modelcard.ModelCard` from the same
+    numbers.
+    """
+    from deploydl.responsible.modelcard import ModelCard
+
+    e, f, r = inputs.evaluation, inputs.fairness, inputs.registry
+    return ModelCard(
+        name=r["name"], version=r["version"], intended_use=inputs.context.purpose,
+        data=f"Training data sha256 {r['training_data_sha256'][:12]}... (registry lineage); "
+             f"evaluated on {e['n_test']:,} held-out applicants.",
+        metrics={k: e[k] for k in ("roc_auc", "accuracy", "precision", "recall", "f1",
+                                   "approval_rate")},
+        by_group=inputs.by_group,
+        fairness_findings=(f"Demographic-parity ratio {f['demographic_parity_ratio']:.2f} at "
+                           f"threshold {e['threshold']:.2f} (four-fifths screen "
+                           f"{'passed' if f['gate_passed'] else 'FAILED'}).",
+                           f"Equal-opportunity gap {f['equal_opportunity_difference']:.1%}."),
+        limitations=("Synthetic, seeded data: the numbers teach, they do not describe a real "
+                     "bank.", "Age band is not an input, but credit history is a proxy for it."),
+        explainability="Reason codes per applicant and permutation importance (Module 03).")
+
+
+def write_brief(inputs: BriefInputs, folder: str | Path, *, plan=None,
+                pdf: bool = False) -> dict[str, Path]:
+    """Write the brief, its model card and the communication plan into ``folder``.
+
+    Returns the paths by name (``brief``, ``model_card``, ``plan`` and, with ``pdf=True``,
+    ``pdf``, printed by Chromium; see :func:`deploydl.present.report.write_pdf`).
+    """
+    from deploydl.communication.plan import load_plan, plan_html
+    from deploydl.responsible.modelcard import to_html
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {"brief": folder / BRIEF, "model_card": folder / CARD, "plan": folder / PLAN}
+    paths["brief"].write_text(brief_html(inputs), encoding="utf-8")
+    paths["model_card"].write_text(to_html(model_card(inputs)), encoding="utf-8")
+    paths["plan"].write_text(plan_html(plan or load_plan()), encoding="utf-8")
+    if pdf:
+        paths["pdf"] = write_pdf(paths["brief"], folder / PDF)
+    return paths

@@ -1,0 +1,160 @@
+"""The communication plan (Module 07): who hears what, how often, in which document.
+
+A plan is made from a small config (a dict, or a YAML file): the stakeholders with their
+influence and interest (each 1 to 5), the update cadence for each, the meetings and the
+documents each audience gets. It is drawn as a stakeholder map: influence against interest,
+split into the four classic strategies (manage closely, keep satisfied, keep informed, monitor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: The strategy for each quadrant of the map, keyed by (high influence, high interest).
+STRATEGIES = {
+    (True, True): "manage closely",
+    (True, False): "keep satisfied",
+    (False, True): "keep informed",
+    (False, False): "monitor",
+}
+
+DEFAULT_PLAN: dict[str, Any] = {
+    "project": "Loan-default model at Northbridge Bank",
+    "stakeholders": [
+        {"name": "Board risk committee", "influence": 5, "interest": 3, "cadence": "quarterly",
+         "document": "executive brief"},
+        {"name": "Chief risk officer", "influence": 5, "interest": 5, "cadence": "monthly",
+         "document": "executive brief + model card"},
+        {"name": "Regulator (fair lending)", "influence": 4, "interest": 4,
+         "cadence": "on request", "document": "model card + fairness report"},
+        {"name": "Loan officers", "influence": 2, "interest": 5, "cadence": "weekly",
+         "document": "reason-code guide"},
+        {"name": "Call-centre team", "influence": 1, "interest": 4, "cadence": "monthly",
+         "document": "customer FAQ"},
+        {"name": "ML engineering", "influence": 3, "interest": 5, "cadence": "weekly",
+         "document": "monitoring report"},
+        {"name": "Marketing", "influence": 2, "interest": 2, "cadence": "quarterly",
+         "document": "newsletter note"},
+    ],
+    "meetings": [
+        {"name": "Model risk review", "cadence": "monthly", "attendees": "CRO, ML engineering"},
+        {"name": "Weekly monitoring stand-up", "cadence": "weekly",
+         "attendees": "ML engineering, loan operations"},
+        {"name": "Board update", "cadence": "quarterly", "attendees": "Board risk committee"},
+    ],
+}
+
+
+class PlanError(ValueError):
+    """The plan config is malformed; the message names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Stakeholder:
+    """One audience: influence and interest run from 1 (low) to 5 (high)."""
+
+    name: str
+    influence: int
+    interest: int
+    cadence: str
+    document: str
+
+    @property
+    def strategy(self) -> str:
+        return STRATEGIES[(self.influence >= 3, self.interest >= 3)]
+
+
+@dataclass(frozen=True)
+class CommunicationPlan:
+    project: str
+    stakeholders: tuple[Stakeholder, ...]
+    meetings: tuple[dict[str, str], ...]
+
+    def table(self):
+        """The plan as a table: who, strategy, how often, which document."""
+        import pandas as pd
+
+        return pd.DataFrame([{"stakeholder": s.name, "strategy": s.strategy,
+                              "cadence": s.cadence, "document": s.document}
+                             for s in self.stakeholders]).set_index("stakeholder")
+
+
+def load_plan(config: dict[str, Any] | str | Path | None = None) -> CommunicationPlan:
+    """Build a plan from a dict or a YAML file; ``None`` gives Northbridge Bank's default plan."""
+    if isinstance(config, str | Path):
+        import yaml
+
+        config = yaml.safe_load(Path(config).read_text(encoding="utf-8"))
+    config = DEFAULT_PLAN if config is None else config
+    if not isinstance(config, dict) or not config.get("stakeholders"):
+        raise PlanError("The plan needs a 'stakeholders' list; see DEFAULT_PLAN for the shape.")
+    people = tuple(_stakeholder(i, entry) for i, entry in enumerate(config["stakeholders"]))
+    return CommunicationPlan(str(config.get("project", "")), people,
+                             tuple(config.get("meetings", ())))
+
+
+def _stakeholder(index: int, entry: dict[str, Any]) -> Stakeholder:
+    where = f"stakeholders[{index}]"
+    missing = [f for f in ("name", "influence", "interest", "cadence", "document")
+               if f not in entry]
+    if missing:
+        raise PlanError(f"{where} is missing {missing}; every stakeholder needs name, "
+                        "influence, interest, cadence and document.")
+    for field in ("influence", "interest"):
+        value = entry[field]
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            raise PlanError(f"{where} ({entry['name']}): {field} must be a whole number from "
+                            f"1 to 5; got {value!r}.")
+    return Stakeholder(str(entry["name"]), entry["influence"], entry["interest"],
+                       str(entry["cadence"]), str(entry["document"]))
+
+
+def draw_stakeholder_map(plan: CommunicationPlan):
+    """The stakeholder map: influence (up) against interest (right), one dot per audience."""
+    from deploydl.present.charts import NEUTRAL, PALETTE, new_figure
+
+    close = sum(s.strategy == "manage closely" for s in plan.stakeholders)
+    fig, ax = new_figure(f"{close} of {len(plan.stakeholders)} audiences need close management",
+                         xlabel="interest in the model (1-5)", ylabel="influence (1-5)",
+                         size=(9, 6.5))
+    ax.set(xlim=(0.5, 6.6), ylim=(0.5, 5.5), xticks=range(1, 6))
+    ax.axhline(2.5, color=NEUTRAL, lw=1)
+    ax.axvline(2.5, color=NEUTRAL, lw=1)
+    for (hi_influence, hi_interest), label in STRATEGIES.items():
+        ax.text(6.5 if hi_interest else 0.6, 5.4 if hi_influence else 0.6, label.upper(),
+                ha="right" if hi_interest else "left", va="top" if hi_influence else "bottom",
+                color=NEUTRAL, fontsize=12, fontweight="bold")
+    colours = [c for c in PALETTE if c != "#F0E442"]  # yellow is too faint for dots on white
+    for i, s in enumerate(plan.stakeholders):
+        ax.scatter(s.interest, s.influence, s=160, color=colours[i % len(colours)], zorder=3)
+        ax.annotate(s.name, (s.interest, s.influence), xytext=(8, 6),
+                    textcoords="offset points", fontsize=12)
+    return fig
+
+
+def plan_html(plan: CommunicationPlan) -> str:
+    """The plan as one self-contained HTML page: the map, who gets what, and the meetings."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.present.report import (
+        Section,
+        figure_to_data_uri,
+        html_table,
+        paragraph,
+        render_page,
+    )
+
+    fig = draw_stakeholder_map(plan)
+    chart = figure_to_data_uri(fig)
+    plt.close(fig)
+    people = [{"stakeholder": s.name, "strategy": s.strategy, "cadence": s.cadence,
+               "document": s.document} for s in plan.stakeholders]
+    return render_page(f"Communication plan: {plan.project}",
+                       lede="Who hears what, how often, and in which document.",
+                       sections=[Section("Stakeholder map", paragraph(
+                                     "Influence against interest; the corner says how to "
+                                     "engage."), [chart]),
+                                 Section("Updates and documents", html_table(people)),
+                                 Section("Meetings", html_table(list(plan.meetings)))])

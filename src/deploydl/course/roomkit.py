@@ -1,0 +1,126 @@
+"""The printed room kit, generated from the course so it cannot drift (``deploydl kit``).
+
+- one cheat sheet per module (HTML and a one-page PDF): the three numbers and the decision
+  from the lesson's ``deploydl.cheatsheet`` metadata, the questions to ask and the key
+  takeaways copied from the lesson's own cells;
+- the answer key: every exercise's answer, read from ``solutions/`` between the solution
+  markers, with the check that follows it;
+- the feedback form, from ``docs/feedback-form.md``.
+
+Pages use the course's one page shell (:func:`deploydl.present.report.render_page`) and print with
+Chromium (:func:`deploydl.present.report.write_pdf`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+
+from deploydl.course.curriculum import MODULES, Module
+from deploydl.exercises.registry import module_exercises
+from deploydl.present.report import Section, render_page, write_pdf
+
+QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
+_SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION\n?(.*)", re.S)
+_CHECK = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
+
+
+#: Room to write under each open question of the printed feedback form.
+_WRITING_SPACE = "<style>ol li { margin-bottom: 4.5em; }</style>"
+
+
+class RoomKitError(ValueError):
+    """A lesson lacks what its cheat sheet needs; the message names the lesson and the fix."""
+
+
+def _markdown(text: str) -> str:
+    import mistune
+
+    return mistune.create_markdown(plugins=["table"])(text)
+
+
+def _lesson_cell(notebook: nbformat.NotebookNode, heading: str, path: Path) -> str:
+    """The body of the lesson's markdown cell that starts with ``heading``."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith(heading):
+            return cell.source[len(heading):].strip()
+    raise RoomKitError(f"{path}: no markdown cell starts with {heading!r}; every lesson ends "
+                       "with one (see CURRICULUM.md), and the cheat sheet copies it.")
+
+
+def cheat_sheet_html(root: Path, m: Module) -> str:
+    """One module's cheat sheet: the three numbers, the questions, the decision, the takeaways."""
+    path = root / m.lesson
+    notebook = nbformat.read(path, as_version=4)
+    sheet = notebook.metadata.get("deploydl", {}).get("cheatsheet")
+    if not sheet or len(sheet.get("numbers", [])) != 3 or not sheet.get("decision"):
+        raise RoomKitError(f"{path}: metadata deploydl.cheatsheet needs 'numbers' (three "
+                           f"[name, meaning] pairs) and 'decision'; found {sheet!r}.")
+    rows = "".join(f"<tr><th>{html.escape(name)}</th><td>{html.escape(meaning)}</td></tr>"
+                   for name, meaning in sheet["numbers"])
+    sections = [
+        Section("The three numbers to ask for", f"<table><tbody>{rows}</tbody></table>"),
+        Section("Questions to ask your team", _markdown(_lesson_cell(notebook, QUESTIONS, path))),
+        Section("The decision that is yours",
+                f'<p class="decision">{html.escape(sheet["decision"])}</p>'),
+        Section("Key takeaways", _markdown(_lesson_cell(notebook, TAKEAWAYS, path))),
+    ]
+    return render_page(f"{m.number} · {m.title}: cheat sheet", lede=m.learn, sections=sections)
+
+
+def answers(solution: Path) -> list[tuple[str, str]]:
+    """(exercise id, answer code) for every solution block in a solved lab, in order."""
+    found = []
+    for cell in nbformat.read(solution, as_version=4).cells:
+        match = _SOLUTION.search(cell.source) if cell.cell_type == "code" else None
+        if match:
+            check = _CHECK.search(match.group(2))
+            found.append((check.group(1) if check else "?", match.group(1).rstrip()))
+    return found
+
+
+def answer_key_html(root: Path) -> str:
+    """Every exercise's answer, module by module, from ``solutions/``."""
+    sections = []
+    for m in MODULES:
+        solution = root / "solutions" / m.lab
+        if not solution.exists():
+            continue
+        titles = {e.id: e.title for e in module_exercises(m.number)}
+        items = "".join(f"<h3>{html.escape(ident)} {html.escape(titles.get(ident, ''))}</h3>"
+                        f"<pre>{html.escape(code)}</pre>" for ident, code in answers(solution))
+        sections.append(Section(f"{m.number} · {m.title}", items))
+    return render_page("Deploying Deep Learning: answer key", sections=sections, lede=(
+        "The answer to every lab exercise, taken from solutions/. For the instructor; the "
+        "hints that teach are in the labs themselves."))
+
+
+def feedback_form_html(root: Path) -> str:
+    """The feedback form, from ``docs/feedback-form.md`` (one section per ``##`` heading)."""
+    text = (root / "docs" / "feedback-form.md").read_text(encoding="utf-8")
+    title, *parts = re.split(r"^## ", text, flags=re.M)
+    heading, _, lede = title.strip().partition("\n")
+    sections = [Section(part.partition("\n")[0].strip(), _markdown(part.partition("\n")[2]))
+                for part in parts]
+    sections[-1].body = _WRITING_SPACE + sections[-1].body
+    return render_page(heading.lstrip("# ").strip(), lede=lede.strip(), sections=sections)
+
+
+def build_room_kit(root: Path, *, out: Path, pdf: bool = True) -> list[Path]:
+    """Write every cheat sheet, the answer key and the feedback form (HTML, and PDF if asked)."""
+    out.mkdir(parents=True, exist_ok=True)
+    pages = {f"cheatsheet-{m.number}_{m.slug}": cheat_sheet_html(root, m)
+             for m in MODULES if (root / m.lesson).exists()}
+    pages["answer-key"] = answer_key_html(root)
+    pages["feedback-form"] = feedback_form_html(root)
+    written = []
+    for name, page in pages.items():
+        path = out / f"{name}.html"
+        path.write_text(page, encoding="utf-8")
+        written.append(path)
+        if pdf:
+            written.append(write_pdf(path, path.with_suffix(".pdf")))
+    return written

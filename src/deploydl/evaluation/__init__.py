@@ -1,0 +1,16 @@
+"""Judging a model in business terms (Module 02): metrics, calibration, the metric to choose and
+the threshold explorer.
+
+Each part is its own module:
+
+* :mod:`~deploydl.evaluation.metrics`: AUC, bootstrap intervals, cross-validation, the cost of
+  errors and the threshold sweep.
+* :mod:`~deploydl.evaluation.calibration`: does a score of 20% mean a 20% chance of default;
+  calibrating and break-even.
+* :mod:`~deploydl.evaluation.metric_choice`: F1 or money: the threshold each one picks, side by
+  side.
+* :mod:`~deploydl.evaluation.threshold_widget`: the threshold explorer (ipywidgets), its logic
+  testable without a browser.
+
+Import from the submodules; nothing is loaded until you do.
+"""

@@ -1,0 +1,39 @@
+"""F1 or money (Module 02): the threshold each one picks, side by side.
+
+F1, the harmonic mean of precision and recall, counts a missed default and a wrongly declined
+customer as equally bad and ignores the good customers approved, so the threshold it picks
+never moves when the price of an error does. The cost of errors moves with the prices; this
+table shows the two side by side for a few sets of prices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from deploydl.evaluation.metrics import ErrorCosts, threshold_sweep
+
+
+def f1_against_money(y_true, y_score, *, costs: Mapping[str, ErrorCosts]) -> pd.DataFrame:
+    """The threshold with the best F1, then the cheapest threshold under each set of ``costs``.
+
+    Columns: ``threshold``, ``precision``, ``recall``, ``f1`` (0..1), then for each named set
+    of costs ``"cost: NAME"`` (US dollars of errors at that row's threshold). Ties go to the
+    lowest threshold.
+    """
+    if not costs:
+        raise ValueError("costs is empty; give at least one, e.g. {'our costs': DEFAULT_COSTS}.")
+    sweeps = {name: threshold_sweep(y_true, y_score, costs=c) for name, c in costs.items()}
+    table = next(iter(sweeps.values()))[["threshold", "precision", "recall"]].copy()
+    both = table["precision"] + table["recall"]
+    table["f1"] = np.where(both > 0, 2 * table["precision"] * table["recall"]
+                           / both.where(both > 0, 1.0), 0.0)
+    for name, sweep in sweeps.items():
+        table[f"cost: {name}"] = sweep["cost"]
+    rows = [table["f1"].idxmax(), *(table[f"cost: {n}"].idxmin() for n in costs)]
+    picks = table.loc[rows]
+    picks.index = pd.Index(["best F1", *(f"lowest cost: {n}" for n in costs)],
+                           name="threshold chosen by")
+    return picks

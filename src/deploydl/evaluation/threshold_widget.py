@@ -1,0 +1,74 @@
+"""Interactive widgets for the lessons; each one's logic is testable without a browser.
+
+A widget here is a small class holding ipywidgets controls and an output widget. Tests set a
+control's ``.value`` and read the output's ``.value``: no browser needed.
+"""
+
+from __future__ import annotations
+
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts, Outcomes, check_inputs, outcomes
+from deploydl.present.charts import money
+
+
+class ThresholdExplorer:
+    """A threshold slider for the loan model (Module 02).
+
+    Moving the slider updates the confusion matrix in business words, precision, recall and
+    the expected cost of errors (US dollars, under ``costs``) for the applicants given.
+
+    Attributes
+    ----------
+    slider : ipywidgets.FloatSlider
+        The threshold (0..1): a loan is declined when its probability of default is at or above.
+    summary : ipywidgets.HTML
+        The numbers, re-rendered on every move; ``summary.value`` is the HTML shown.
+    widget : ipywidgets.VBox
+        Slider and summary together; displaying the explorer displays this.
+    """
+
+    def __init__(self, y_true, y_score, *, threshold: float = 0.5,
+                 costs: ErrorCosts = DEFAULT_COSTS) -> None:
+        import ipywidgets as widgets
+
+        self._y, self._s = check_inputs(y_true, y_score)
+        self.costs = costs
+        self.slider = widgets.FloatSlider(value=threshold, min=0.01, max=0.99, step=0.01,
+                                          description="threshold", readout_format=".2f",
+                                          continuous_update=True)
+        self.summary = widgets.HTML()
+        self.widget = widgets.VBox([self.slider, self.summary])
+        self.slider.observe(self._update, names="value")
+        self._update()
+
+    @property
+    def outcomes(self) -> Outcomes:
+        """The outcomes at the slider's current threshold."""
+        return outcomes(self._y, self._s, threshold=self.slider.value, costs=self.costs)
+
+    def _update(self, change=None) -> None:
+        self.summary.value = render_outcomes(self.outcomes)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def render_outcomes(out: Outcomes) -> str:
+    """Outcomes as a small HTML table and three headline numbers."""
+    t = out.table()
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{row}</th>"
+        + "".join(f"<td style='text-align:right'>{v:,}</td>" for v in t.loc[row]) + "</tr>"
+        for row in t.index)
+    return (
+        f"<table><tr><th>threshold {out.threshold:.2f}</th><th>approved</th><th>declined</th>"
+        f"</tr>{cells}</table>"
+        f"<p><b>bad loans approved:</b> {out.bad_approved:,} · "
+        f"<b>good customers turned away:</b> {out.good_turned_away:,}<br>"
+        f"<b>precision:</b> {out.precision:.1%} · <b>recall:</b> {out.recall:.1%} · "
+        f"<b>expected cost of errors:</b> {money(out.cost)}</p>")
+
+
+def threshold_explorer(y_true, y_score, *, threshold: float = 0.5,
+                       costs: ErrorCosts = DEFAULT_COSTS) -> ThresholdExplorer:
+    """A :class:`ThresholdExplorer` for labels and scores; display it in a notebook cell."""
+    return ThresholdExplorer(y_true, y_score, threshold=threshold, costs=costs)

@@ -1,0 +1,218 @@
+"""Self-contained HTML documents (Module 07): the executive brief and its building blocks.
+
+Everything a page needs is inside the file: CSS inline, charts as base64 PNG data URIs, system
+fonts only. It opens from a USB stick with no network, and prints to PDF from Chromium.
+Each headline number is written as ``<span data-figure="KEY">`` so a test can check it
+against the module that computed it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       max-width: 900px; margin: 2em auto; padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
+h1 { font-size: 1.8em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2;
+     padding-bottom: 0.2em; margin-top: 1.4em; }
+.lede { font-size: 1.15em; color: #333; }
+.figures { display: grid; grid-template-columns: repeat(var(--columns, 3), minmax(0, 1fr));
+           gap: 0.8em; }
+.figure { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 0.8em; }
+.figure .value { font-size: 1.6em; font-weight: bold; color: #0072B2; display: block; }
+.figure .source { font-size: 0.8em; color: #555; }
+table { border-collapse: collapse; width: 100%; margin: 0.6em 0; }
+th, td { border: 1px solid #ccc; padding: 0.35em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+img { max-width: 100%; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 0.6em; }
+.decision { background: #fff4e0; border-left: 6px solid #E69F00; padding: 0.6em 1em; }
+@media print { body { margin: 0; max-width: none; font-size: 9.5pt; line-height: 1.3; }
+               h1 { font-size: 1.5em; } h2 { margin: 0.7em 0 0.3em; } p { margin: 0.3em 0; }
+               .charts { grid-template-columns: 1fr 1fr; }
+               .charts img { max-height: 210px; width: auto; } th, td { padding: 0.2em 0.4em; } }
+@page { size: A4; margin: 12mm; }
+@media print { h2 { break-after: avoid; }
+               img, table, .figure { break-inside: avoid; } }
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number: what it is, how it reads, and which module computed it."""
+
+    key: str
+    label: str
+    text: str
+    value: float | str
+    source: str
+
+    def span(self) -> str:
+        """The number as ``<span data-figure="KEY" data-value="VALUE">TEXT</span>``."""
+        return (f'<span data-figure="{html.escape(self.key)}" '
+                f'data-value="{html.escape(str(self.value))}">{html.escape(self.text)}</span>')
+
+
+@dataclass
+class Section:
+    """A titled part of a document; ``body`` is HTML built with the helpers below."""
+
+    title: str
+    body: str
+    charts: list[str] = field(default_factory=list)
+
+
+def figure_png(fig, *, close: bool = True) -> bytes:
+    """A matplotlib figure as PNG bytes: the course's one figure encoder (100 dpi, tight).
+
+    ``close`` (the default) closes the figure, so a notebook does not show it a second time.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """PNG bytes as a ``data:image/png;base64,...`` URI (no file, no network)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def figure_to_data_uri(fig, *, close: bool = False) -> str:
+    """A matplotlib figure as a PNG data URI (:func:`figure_png`, then :func:`png_data_uri`)."""
+    return png_data_uri(figure_png(fig, close=close))
+
+
+def paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def bullet_list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def html_table(rows: list[dict[str, object]]) -> str:
+    """A plain HTML table from a list of dicts with the same keys."""
+    if not rows:
+        return "<p><em>No data yet.</em></p>"
+    head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row.values())
+                   + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def figure_columns(count: int, *, widest: int = 4) -> int:
+    """Cards per row for ``count`` cards: at most ``widest``, and never one card alone on the
+    last row (4 cards: 4 across, not 3 + 1; 5 cards: 3 + 2)."""
+    if count <= widest:
+        return max(count, 1)
+    candidates = [*range(widest, 1, -1), *range(widest + 1, count)]
+    return next(c for c in candidates if count % c != 1)
+
+
+def figures_block(figures: list[Figure]) -> str:
+    """Headline numbers as cards: the number, what it is, and where it came from."""
+    cards = "".join(
+        f'<div class="figure"><span class="value">{f.span()}</span>{html.escape(f.label)}'
+        f'<div class="source">Source: {html.escape(f.source)}</div></div>' for f in figures)
+    return (f'<div class="figures" style="--columns: {figure_columns(len(figures))}">'
+            f"{cards}</div>")
+
+
+def prose(template: str, figures: dict[str, Figure]) -> str:
+    """A paragraph whose ``{key}`` placeholders become the figures' tagged numbers.
+
+    The rest of the text is escaped, so every number in it comes from a :class:`Figure`.
+    """
+    parts = re.split(r"\{(\w+)\}", template)
+    out = [figures[p].span() if i % 2 else html.escape(p) for i, p in enumerate(parts)]
+    return "<p>" + "".join(out) + "</p>"
+
+
+def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
+    """A complete, self-contained HTML page."""
+    parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="lede">{html.escape(lede)}</p>']
+    for s in sections:
+        parts.append(f"<h2>{html.escape(s.title)}</h2>{s.body}")
+        if s.charts:
+            parts.append('<div class="charts">' + "".join(
+                f'<img alt="{html.escape(s.title)} chart" src="{uri}">' for uri in s.charts)
+                + "</div>")
+    return page(title, "".join(parts))
+
+
+def page(title: str, body: str, *, extra_css: str = "", head: str = "") -> str:
+    """The course's one HTML page shell: :data:`CSS` inline, ``body`` as given, no network.
+
+    The brief, its model card, the plan, the room kit and the monitoring pages all use it, so
+    they read as one family. ``extra_css`` adds a page's own classes; ``head`` adds tags to
+    ``<head>`` (the live dashboard's refresh).
+    """
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"{head}<title>{html.escape(title)}</title><style>{CSS}{extra_css}</style></head>"
+            f"<body>{body}</body></html>\n")
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium binary on this machine, or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: str = "",
+              settle_ms: int = 0) -> Path:
+    """Print an HTML file to PDF with headless Chromium (no network), and return the PDF path.
+
+    ``query`` is appended to the file's URL (reveal.js's ``?print-pdf``); ``settle_ms`` gives
+    a page that lays itself out with scripts that much (virtual) time before it is printed.
+    """
+    browser = find_chromium()
+    if browser is None:
+        raise FileNotFoundError("Chromium is not installed, so no PDF was written. Open the "
+                                f"HTML ({html_path}) in a browser and print it to PDF, or "
+                                "install Chromium (Debian/Ubuntu: apt-get install chromium).")
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--disable-crash-reporter", "--no-pdf-header-footer",
+               f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri() + query]
+    if settle_ms:
+        command[1:1] = ["--run-all-compositor-stages-before-draw",
+                        f"--virtual-time-budget={settle_ms}"]
+    # Chromium forks helpers (zygote, crash handler) that can outlive it: run it in a session of
+    # its own and end whatever is left of that session, so nothing stays behind the caller.
+    browser_process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, stderr = browser_process.communicate(timeout=timeout)
+    finally:
+        _end_session(browser_process)
+    if browser_process.returncode != 0:
+        raise RuntimeError(f"Chromium could not print {html_path} to PDF "
+                           f"(exit {browser_process.returncode}): {stderr.decode()[-500:]}")
+    return pdf_path
+
+
+def _end_session(process: subprocess.Popen) -> None:
+    """Kill every process left in ``process``'s session (POSIX; Windows has no sessions)."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+    if process.poll() is None:
+        process.kill()
+        process.wait()

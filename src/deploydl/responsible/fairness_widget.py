@@ -1,0 +1,119 @@
+"""The Module 03 widget: move the mitigation strength and watch fairness, accuracy and cost.
+
+:func:`policy_outcome` computes everything the widget shows, so it is tested without a
+browser; :class:`FairnessExplorer` only wires two sliders to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+from deploydl.present.charts import money
+from deploydl.responsible.fairness import (
+    FOUR_FIFTHS,
+    apply_thresholds,
+    demographic_parity_ratio,
+    parity_thresholds,
+    rates_by_group,
+)
+
+
+def policy_outcome(repaid: Any, scores: Any, groups: Any, thresholds: dict[Any, float], *,
+                   costs: ErrorCosts = DEFAULT_COSTS) -> dict[str, Any]:
+    """What a set of group thresholds does: approvals by group, fairness, accuracy and cost.
+
+    Returns
+    -------
+    dict
+        ``approval_rates`` (group -> share approved), ``parity_ratio`` (lowest approval rate
+        over highest), ``passes_four_fifths``, ``accuracy`` (share of decisions that match
+        ``repaid``), and ``cost_per_1000`` (US dollars per 1,000 applicants: approved
+        defaulters times ``costs.bad_loan_approved`` plus declined repayers times
+        ``costs.good_customer_turned_away``; the course's costs are Module 02's
+        :data:`~deploydl.evaluation.metrics.DEFAULT_COSTS`).
+    """
+    repaid = np.asarray(repaid).astype(int)
+    approved = apply_thresholds(scores, groups, thresholds)
+    rates = rates_by_group(repaid, approved, groups)["selection_rate"]
+    ratio = demographic_parity_ratio(repaid, approved, groups)
+    cost = costs.cost(bad_approved=int(((approved == 1) & (repaid == 0)).sum()),
+                      good_turned_away=int(((approved == 0) & (repaid == 1)).sum()))
+    return {"approval_rates": rates.to_dict(), "parity_ratio": ratio,
+            "passes_four_fifths": bool(ratio >= FOUR_FIFTHS),
+            "accuracy": float((approved == repaid).mean()),
+            "cost_per_1000": float(cost / len(repaid) * 1000)}
+
+
+def outcome_html(outcome: dict[str, Any]) -> str:
+    """The outcome as a small HTML panel: one bar per group, then the three headline numbers."""
+    bars = "".join(
+        f"<div style='margin:2px 0'><span style='display:inline-block;width:9em'>{g}</span>"
+        f"<span style='display:inline-block;height:1em;width:{rate * 20:.1f}em;"
+        f"background:#0072B2'></span> {rate:.0%}</div>"
+        for g, rate in outcome["approval_rates"].items())
+    verdict = "passes" if outcome["passes_four_fifths"] else "FAILS"
+    return (f"<div style='font-size:15px'><b>Approval rate by group</b>{bars}"
+            f"<p>Parity ratio <b>{outcome['parity_ratio']:.2f}</b> ({verdict} the "
+            f"four-fifths rule) · accuracy <b>{outcome['accuracy']:.1%}</b> · expected cost "
+            f"<b>{money(outcome['cost_per_1000'])}</b> per 1,000 applicants</p></div>")
+
+
+@dataclass
+class FairnessExplorer:
+    """Sliders for the approval threshold and the mitigation strength, and their outcome.
+
+    Thresholds are fitted on ``fit_scores``/``fit_groups`` (validation data) and evaluated on
+    ``repaid``/``scores``/``groups`` (test data). Set ``strength.value`` or
+    ``threshold.value`` and read :attr:`outcome` or ``panel.value``: no browser needed.
+    The threshold starts at ``threshold_value`` or, if None, at the break-even point of
+    ``costs`` (:func:`deploydl.responsible.mitigation.break_even_threshold`: 0.8 for the course's
+    costs).
+    """
+
+    repaid: Any
+    scores: Any
+    groups: Any
+    fit_scores: Any
+    fit_groups: Any
+    threshold_value: float | None = None
+    costs: ErrorCosts = DEFAULT_COSTS
+    outcome: dict[str, Any] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        import ipywidgets as widgets
+
+        self.groups = pd.Series(self.groups).reset_index(drop=True)
+        if self.threshold_value is None:
+            from deploydl.responsible.mitigation import break_even_threshold
+
+            self.threshold_value = break_even_threshold(self.costs)
+        style = {"description_width": "16em"}
+        layout = widgets.Layout(width="36em")
+        self.threshold = widgets.FloatSlider(
+            value=self.threshold_value, min=0.5, max=0.9, step=0.01, style=style, layout=layout,
+            description="Approve if P(repay) at least")
+        self.strength = widgets.FloatSlider(
+            value=0.0, min=0.0, max=1.0, step=0.05, style=style, layout=layout,
+            description="Mitigation strength (0 = none)")
+        self.panel = widgets.HTML()
+        for slider in (self.threshold, self.strength):
+            slider.observe(self._update, names="value")
+        self._update()
+
+    def _update(self, _change: object = None) -> None:
+        cuts = parity_thresholds(self.fit_scores, self.fit_groups,
+                                 threshold=self.threshold.value, strength=self.strength.value)
+        self.outcome = policy_outcome(self.repaid, self.scores, self.groups, cuts,
+                                      costs=self.costs)
+        self.panel.value = outcome_html(self.outcome)
+
+    def widget(self):
+        """The sliders above the outcome panel, ready to display."""
+        import ipywidgets as widgets
+
+        return widgets.VBox([self.threshold, self.strength, self.panel])

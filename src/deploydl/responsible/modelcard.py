@@ -1,0 +1,161 @@
+"""Model cards (Module 03; Module 07 presents them): what a model is for and how it behaves,
+generated from the real numbers, as Markdown and as one self-contained HTML file.
+
+The HTML embeds its charts as base64 PNG and loads nothing from the network: it opens the
+same on a laptop in a plane as on the bank's intranet.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from deploydl.present.report import figure_png, page, png_data_uri
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """The sections of a model card (after Mitchell et al., 2019).
+
+    ``metrics`` holds overall numbers (name -> value, shares as 0..1); ``by_group`` holds one
+    row per group of the protected attribute; ``charts`` maps a caption to PNG bytes.
+    """
+
+    name: str
+    version: str
+    intended_use: str
+    data: str
+    metrics: dict[str, float]
+    by_group: pd.DataFrame
+    fairness_findings: tuple[str, ...]
+    limitations: tuple[str, ...]
+    explainability: str
+    charts: dict[str, bytes] = field(default_factory=dict)
+
+
+def _number(value: float) -> str:
+    return f"{value:.1%}" if 0 <= value <= 1 else f"{value:,.2f}"
+
+
+def _sections(card: ModelCard) -> list[tuple[str, list[str] | str]]:
+    metrics = [f"{k.replace('_', ' ')}: {_number(v)}" for k, v in card.metrics.items()]
+    return [("Intended use", card.intended_use), ("Data", card.data),
+            ("Metrics overall", metrics), ("Fairness findings", list(card.fairness_findings)),
+            ("Limitations", list(card.limitations)),
+            ("Explainability", card.explainability)]
+
+
+def _group_table(card: ModelCard) -> pd.DataFrame:
+    return card.by_group.map(lambda v: _number(v) if isinstance(v, float) else v)
+
+
+def _markdown_table(table: pd.DataFrame) -> list[str]:
+    header = [table.index.name or "", *map(str, table.columns)]
+    rows = [[str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy(), strict=True)]
+    return ["| " + " | ".join(cells) + " |" for cells in (header, ["---"] * len(header), *rows)]
+
+
+def to_markdown(card: ModelCard) -> str:
+    """The card as Markdown (charts are listed by caption; the HTML embeds them)."""
+    lines = [f"# Model card: {card.name} {card.version}", ""]
+    for title, body in _sections(card):
+        lines += [f"## {title}", ""]
+        lines += [f"- {item}" for item in body] if isinstance(body, list) else [body]
+        lines.append("")
+        if title == "Metrics overall":
+            lines += ["## Metrics by group", "", *_markdown_table(_group_table(card)), ""]
+    if card.charts:
+        lines += ["## Charts", "", *[f"- {caption}" for caption in card.charts], ""]
+    return "\n".join(lines)
+
+
+def to_html(card: ModelCard) -> str:
+    """The card as one self-contained HTML page: inline CSS, charts as base64 PNG data URIs."""
+    parts = [f"<h1>Model card: {html.escape(card.name)} {html.escape(card.version)}</h1>"]
+    for title, body in _sections(card):
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        if isinstance(body, list):
+            parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in body) + "</ul>")
+        else:
+            parts.append(f"<p>{html.escape(body)}</p>")
+        if title == "Metrics overall":
+            parts.append("<h2>Metrics by group</h2>" + _group_table(card).to_html(border=0))
+    for caption, png in card.charts.items():
+        parts.append(f"<figure><img alt='{html.escape(caption)}' "
+                     f"src='{png_data_uri(png)}'><figcaption>"
+                     f"{html.escape(caption)}</figcaption></figure>")
+    return page(f"Model card: {card.name}", "\n".join(parts))
+
+
+def case_study_card(*, strength: float = 1.0) -> ModelCard:
+    """The model card of Module 03's credit model, with group thresholds at ``strength``."""
+    from sklearn.metrics import roc_auc_score
+
+    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+    from deploydl.present.charts import BAD, GOOD, new_figure
+    from deploydl.responsible.explain import permutation_importance
+    from deploydl.responsible.fairness import fairness_summary, rates_by_group
+    from deploydl.responsible.mitigation import BIAS, case_study, decisions, mitigation_effect
+
+    study = case_study()
+    test, groups = study.test, study.test[PROTECTED_ATTRIBUTE]
+    repaid = 1 - test[LABEL].to_numpy()
+    approved, cuts = decisions(study, strength=strength)
+    effect = mitigation_effect(study, strength=strength)
+    rates = rates_by_group(repaid, approved, groups)
+    before = rates_by_group(repaid, decisions(study)[0], groups)["selection_rate"]
+    summary = fairness_summary(repaid, approved, groups)
+    importance = permutation_importance(study.approval_score, test, repaid,
+                                        features=study.features, metric=roc_auc_score)
+    low = before.idxmin()
+    fig, ax = new_figure(f"Group thresholds lift {low} approvals from {before[low]:.0%} to "
+                         f"{rates.loc[low, 'selection_rate']:.0%}",
+                         xlabel="age band", ylabel="applicants approved (%)")
+    x = range(len(rates))
+    ax.bar([i - 0.2 for i in x], before * 100, width=0.4, color=BAD, label="one threshold")
+    ax.bar([i + 0.2 for i in x], rates["selection_rate"] * 100, width=0.4, color=GOOD,
+           label="group thresholds")
+    ax.set_xticks(list(x), list(rates.index))
+    ax.set_ylim(0, 115)
+    ax.legend(loc="upper center", ncol=2)
+    by_group = rates[["count", "selection_rate", "true_positive_rate", "false_positive_rate",
+                      "precision"]].assign(threshold=[cuts[g] for g in rates.index])
+    return ModelCard(
+        name="Northbridge loan approval (logistic regression)", version="1.0.0",
+        intended_use="Rank consumer-loan applications by the chance of repaying, to approve "
+                     "the safe majority quickly. Declines go to an underwriter; the model "
+                     "never declines on its own. Not for pricing, marketing or collections.",
+        data=f"{len(study.train):,} past applications (synthetic, seeded), with recorded "
+             f"outcomes in which {BIAS:.0%} of young repayers were logged as defaults. "
+             f"Features: {', '.join(study.features)}. Age band and region are not inputs.",
+        metrics={"ranks a repayer above a defaulter (ROC AUC)":
+                 roc_auc_score(repaid, study.approval_score(test)),
+                 "accuracy (recorded outcomes)": effect["accuracy_after"],
+                 "accuracy before mitigation": effect["accuracy_before"],
+                 "approval rate": float(approved.mean())},
+        by_group=by_group,
+        fairness_findings=(
+            f"With one threshold the approval gap between age bands is "
+            f"{effect['parity_difference_before'] * 100:.1f} points (four-fifths ratio "
+            f"{before.min() / before.max():.2f}).",
+            f"Group thresholds at strength {strength:g} cut it to "
+            f"{effect['parity_difference_after'] * 100:.1f} points (ratio "
+            f"{summary['demographic_parity_ratio']:.2f}) for "
+            f"{(effect['accuracy_before'] - effect['accuracy_after']) * 100:.1f} points of "
+            "accuracy on recorded outcomes.",
+            f"Equal-opportunity gap after mitigation: "
+            f"{summary['equal_opportunity_difference'] * 100:.1f} points (share of repayers "
+            "approved, best-off minus worst-off age band)."),
+        limitations=(
+            "Recorded outcomes carry historical bias against applicants under 30; accuracy "
+            "measured on them understates the cost of that bias.",
+            "Group thresholds use age at decision time: review them with legal counsel "
+            "(disparate treatment rules, e.g. US ECOA) before use.",
+            "Credit history length is both predictive and a proxy for age."),
+        explainability="Global: permutation importance (drop in ROC AUC when a feature is "
+                       f"shuffled; top: {', '.join(importance.index[:3])}). Per applicant: "
+                       "reason codes, each feature set to the median approved applicant's "
+                       "value; the largest rises in approval score are the stated reasons.",
+        charts={"Approval rate by age band, before and after mitigation": figure_png(fig)})

@@ -1,0 +1,238 @@
+"""The executive brief: every tagged number equals the owning module's own computation.
+
+One small capstone run (module-scoped) makes the artifacts: the registry, the prediction log,
+the held-out applicants. The brief is then regenerated from them with
+:func:`deploydl.communication.brief.collect_brief_inputs`, and each ``data-figure`` is recomputed
+here
+straight from evaluation, fairness, the registry and monitoring.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from deploydl.capstone.project import NAME, Capstone, Scenario
+from deploydl.communication.brief import (
+    Assumptions,
+    choose_threshold,
+    collect_brief_inputs,
+    risk_register,
+)
+from deploydl.communication.brief_page import brief_figures, brief_html, decision_text, write_brief
+from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+
+SMALL = Scenario(n_train=1500, n_test=1500, epochs=4, days=6, per_day=100, opens_day=3,
+                 ab_requests=120)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    with Capstone(tmp_path_factory.mktemp("capstone"), scenario=SMALL) as capstone:
+        for method, _ in Capstone.STAGES:
+            getattr(capstone, method)()
+        yield capstone
+
+
+@pytest.fixture(scope="module")
+def page(run):
+    inputs = collect_brief_inputs(run.registry, NAME, run.test, monitoring=run.monitoring,
+                                  ab=run.ab, current=run.current_process)
+    html = brief_html(inputs)
+    tagged = dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', html))
+    return inputs, html, tagged
+
+
+def _sources(run) -> dict:
+    """Each figure recomputed by the module that owns it."""
+    from deploydl.evaluation import calibration
+    from deploydl.evaluation import metrics as evaluation
+    from deploydl.monitoring import DEFAULT_RULES
+    from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
+    from deploydl.registry import load_artifact
+    from deploydl.responsible import fairness
+
+    model, artifact = load_artifact(run.registry.path(NAME, run.registry.stage(NAME,
+                                                                               "production")))
+    y, groups = run.test[LABEL].to_numpy(), run.test[PROTECTED_ATTRIBUTE]
+    scores = model.predict_proba(run.test)
+    sweep = evaluation.threshold_sweep(y, scores)
+    cheapest = evaluation.cost_minimising_threshold(y, scores)
+    ratio = {t: fairness.demographic_parity_ratio(1 - y, (scores < t).astype(int), groups)
+             for t in sweep["threshold"]}
+    fair = [t for t in sweep["threshold"] if ratio[t] >= 0.8]
+    t = min(fair, key=lambda v: (evaluation.outcomes(y, scores, threshold=v).cost, v))
+    cost = evaluation.outcomes(y, scores, threshold=t).cost
+    a = Assumptions()
+    per_year = a.applications_per_year / len(y)
+    # the value case: today's scorecard at its own gated threshold, referrals cost underwriter time
+    current = run.current_process.predict_proba(run.test)
+    c_ratio = {v: fairness.demographic_parity_ratio(1 - y, (current < v).astype(int), groups)
+               for v in sweep["threshold"] if np.any(current < v)}
+    c_t = min((v for v in c_ratio if c_ratio[v] >= 0.8),
+              key=lambda v: (evaluation.outcomes(y, current, threshold=v).cost, v))
+
+    def process(s, v):
+        bad, referred = np.sum((s < v) & (y == 1)), np.sum(s >= v)
+        return (bad * a.costs.bad_loan_approved + referred * a.referral_cost) * per_year
+
+    saved = process(current, c_t) - process(scores, t)
+    approved = (scores < t).astype(int)
+    rates = fairness.rates_by_group(1 - y, approved, groups)["selection_rate"]
+    s = run.scenario
+    traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
+                               start_day=s.opens_day, seed=s.seed + 2)
+    alarm = first_alarm(daily_monitor(run.log.reference(), traffic), start_day=s.opens_day)
+    frame = run.log.frame()
+    rows = frame[frame["applicant_id"].str.startswith("AB-")]
+    profit = {"approve": 2000.0, "refer": -150.0}
+    value = [(-8000.0 if label == 1 else 2000.0) if d == "approve" else profit[d]
+             for d, label in zip(rows["decision"], rows["label"], strict=True)]
+    rows = rows.assign(profit=value)
+    pa, pb = (rows.loc[rows["model_version"] == v, "profit"] for v in ("1.0.0", "1.1.0"))
+    approval = rows.groupby("model_version")["decision"].apply(lambda d: (d == "approve").mean())
+    welch = stats.ttest_ind(pb, pa, equal_var=False)
+    planned = math.ceil(2 * ((1.959963984540054 + 0.8416212335729143) * pa.std() / 100) ** 2)
+    return {
+        "roc_auc": evaluation.roc_auc(y, scores), "threshold": t, "cheapest_threshold": cheapest,
+        "break_even": 2000 / (8000 + 2000),
+        "calibration_error": calibration.calibration_error(y, scores),
+        "approval_rate": float(np.mean(scores < t)), "n_test": len(y),
+        "bad_loans_approved": evaluation.outcomes(y, scores, threshold=t).bad_approved,
+        "parity_ratio": fairness.demographic_parity_ratio(1 - y, approved, groups),
+        "ratio_at_cheapest": ratio[cheapest], "worst_group_approval": float(rates.min()),
+        "saved_per_year": saved, "current_cost_per_year": process(current, c_t),
+        "model_cost_per_year": process(scores, t), "current_threshold": c_t,
+        "cost_referral": a.referral_cost,
+        "cost_good_customer": a.costs.good_customer_turned_away,
+        "running_cost_per_year": a.running_cost_per_year,
+        "net_value_per_year": saved - a.running_cost_per_year,
+        "price_of_fairness_per_year": (cost - sweep["cost"].min()) * per_year,
+        "applications_per_year": a.applications_per_year,
+        "cost_bad_loan": a.costs.bad_loan_approved,
+        "n_rules": len(DEFAULT_RULES), "model_version": artifact.version,
+        "sha256": artifact.sha256, "alarm_delay_days": alarm - s.opens_day,
+        "ab_version_b": "1.1.0", "ab_profit_a": pa.mean(), "ab_profit_b": pb.mean(),
+        "ab_approval_a": approval["1.0.0"], "ab_approval_b": approval["1.1.0"],
+        "ab_outcome_days": 365, "ab_p_value": welch.pvalue, "ab_n": len(pa) + len(pb),
+        "ab_planned_n": planned,
+    }
+
+
+def test_every_tagged_number_matches_its_source(run, page):
+    _, _, tagged = page
+    sources = _sources(run)
+    assert sorted(tagged) == sorted(sources), "a figure in the brief has no source check"
+    for key, shown in tagged.items():
+        expected = sources[key]
+        if isinstance(expected, str):
+            assert shown == expected, key
+        else:
+            assert float(shown) == pytest.approx(float(expected), rel=1e-9, abs=1e-9), key
+
+
+def test_figure_text_is_the_value_formatted(page):
+    inputs, html, _ = page
+    figs = brief_figures(inputs)
+    assert figs["roc_auc"].text == f"{inputs.evaluation['roc_auc']:.2f}"
+    assert figs["parity_ratio"].text == f"{inputs.fairness['demographic_parity_ratio']:.2f}"
+    for fig in figs.values():
+        assert f">{fig.text}</span>" in html.replace("&#x27;", "'"), fig.key
+
+
+def test_brief_is_self_contained_and_has_every_section(page):
+    _, html, _ = page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "external resource"
+    assert "@import" not in html and "@font-face" not in html
+    for title in ("The decision asked", "Value against the current process", "Fairness findings",
+                  "Risks, owners and mitigations", "Monitoring plan", "Rollout plan",
+                  "Technical appendix"):
+        assert f"<h2>{title}</h2>" in html
+    assert html.count("data:image/png;base64,") == 2
+    assert 'href="model_card.html"' in html
+
+
+def test_registry_numbers_come_from_the_artifact(run, page):
+    from deploydl.registry import verify
+
+    inputs, _, _ = page
+    artifact = verify(run.registry.path(NAME, inputs.registry["version"]))
+    assert inputs.registry["sha256"] == artifact.sha256
+    assert inputs.registry["metrics"]["roc_auc"] == pytest.approx(
+        inputs.evaluation["roc_auc"])
+
+
+def test_risks_have_owners_and_mitigations(page):
+    inputs, _, _ = page
+    risks = risk_register(inputs)
+    assert len(risks) >= 4
+    assert all(r["owner"] and r["mitigation"] and r["evidence"] for r in risks)
+
+
+def test_decision_mentions_the_ab_test_until_it_is_conclusive(page):
+    from dataclasses import replace
+
+    inputs, _, _ = page
+    assert inputs.ab, "the capstone run has an A/B test"
+    released = inputs.registry["version"]
+    running = replace(inputs, ab={**inputs.ab, "significant": False, "version_b": released})
+    decided = replace(inputs, ab={**inputs.ab, "significant": True, "version_b": released})
+    assert "{model_version}" in decision_text(running) and "{ab_planned_n}" in decision_text(
+        running)
+    assert "{ab_planned_n}" not in decision_text(decided)
+    assert "{model_version}" in decision_text(decided)
+
+
+def test_write_brief_writes_brief_card_and_plan(page, tmp_path):
+    inputs, _, _ = page
+    paths = write_brief(inputs, tmp_path)
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "brief.html", "model_card.html", "communication_plan.html"}
+    assert inputs.registry["version"] in paths["model_card"].read_text(encoding="utf-8")
+
+
+def test_choose_threshold_prefers_the_cheapest_fair_threshold():
+    rng = np.random.default_rng(0)
+    groups = np.repeat(["a", "b"], 500)
+    y = rng.random(1000) < np.where(groups == "a", 0.1, 0.3)
+    scores = np.clip(y * 0.3 + rng.random(1000) * 0.6 + (groups == "b") * 0.1, 0, 1)
+    gate = choose_threshold(y.astype(int), scores, groups)
+    assert gate["passed"] and gate["ratio"] >= 0.8
+    assert gate["cost"] >= gate["cheapest_cost"]
+    assert gate["price_of_fairness"] == pytest.approx(gate["cost"] - gate["cheapest_cost"])
+
+
+def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(page):
+    inputs, html, _ = page
+    m = inputs.money
+    assert m["current_process"].startswith("the current scorecard")
+    assert m["net_value_per_year"] == pytest.approx(m["saved_per_year"]
+                                                    - m["running_cost_per_year"])
+    table = inputs.sensitivity
+    assert list(table.columns) == ["low", "base", "high"] and len(table) == 4
+    assert (table["base"] == m["net_value_per_year"]).all()
+    assert "50% lower" in html and "approving every applicant" not in html
+    verdict = "does NOT pay for itself" if m["net_value_per_year"] <= 0 else "pays for itself"
+    assert verdict in html
+
+
+def test_fairness_claims_follow_the_gate_when_it_fails(run):
+    from deploydl.communication.audiences import audience_view
+
+    strict = Assumptions(min_ratio=1.01)  # a ratio no threshold can reach: the gate fails
+    inputs = collect_brief_inputs(run.registry, NAME, run.test, assumptions=strict,
+                                  current=run.current_process)
+    assert inputs.fairness["gate_passed"] is False
+    html = brief_html(inputs)
+    assert "fairness gate FAILED" in html and "passes the four-fifths screen" not in html
+    assert "Do not release version" in html and "Approve version" not in html
+    board = audience_view(inputs, "board").message_html
+    assert "FAILS the four-fifths fairness screen" in board and "passes" not in board
+    regulator = audience_view(inputs, "regulator").message_html
+    assert "release gate failed" in regulator and "at least 80%" not in regulator
+    risk = next(r for r in risk_register(inputs) if r["risk"].startswith("Unfair"))
+    assert "FAILED" in risk["evidence"]

@@ -1,0 +1,102 @@
+"""Module 07's communication tools: the plan, the stakeholder map, the four audiences."""
+
+from __future__ import annotations
+
+import pytest
+
+from deploydl.communication.audiences import AUDIENCES, AudienceExplorer, audience_view
+from deploydl.communication.plan import (
+    DEFAULT_PLAN,
+    PlanError,
+    draw_stakeholder_map,
+    load_plan,
+    plan_html,
+)
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    from deploydl.capstone.project import Scenario, model_only_inputs
+
+    return model_only_inputs(tmp_path_factory.mktemp("run"),
+                             scenario=Scenario(n_train=1000, n_test=1000, epochs=3))
+
+
+def test_default_plan_strategies_follow_the_quadrants():
+    plan = load_plan()
+    table = plan.table()
+    assert len(table) == len(DEFAULT_PLAN["stakeholders"])
+    assert table.loc["Chief risk officer", "strategy"] == "manage closely"
+    assert table.loc["Board risk committee", "strategy"] == "manage closely"
+    assert table.loc["Call-centre team", "strategy"] == "keep informed"
+    assert table.loc["Marketing", "strategy"] == "monitor"
+    assert len(plan.meetings) == 3
+
+
+def test_plan_loads_from_yaml(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("project: Demo\nstakeholders:\n  - {name: CFO, influence: 5, interest: 1, "
+                    "cadence: quarterly, document: brief}\n", encoding="utf-8")
+    plan = load_plan(path)
+    assert plan.project == "Demo"
+    assert plan.stakeholders[0].strategy == "keep satisfied"
+
+
+@pytest.mark.parametrize(("config", "match"), [
+    ({}, "needs a 'stakeholders' list"),
+    ({"stakeholders": [{"name": "X"}]}, r"stakeholders\[0\] is missing"),
+    ({"stakeholders": [{"name": "X", "influence": 7, "interest": 1, "cadence": "weekly",
+                        "document": "d"}]}, r"influence must be a whole number from 1 to 5; "
+                                            "got 7"),
+])
+def test_bad_plans_say_what_to_fix(config, match):
+    with pytest.raises(PlanError, match=match):
+        load_plan(config)
+
+
+def test_stakeholder_map_title_states_the_finding():
+    import matplotlib.pyplot as plt
+
+    fig = draw_stakeholder_map(load_plan())
+    assert fig.axes[0].get_title(loc="left") == "4 of 7 audiences need close management"
+    plt.close(fig)
+
+
+def test_plan_page_is_self_contained():
+    page = plan_html(load_plan())
+    assert page.count("data:image/png;base64,") == 1
+    assert "http" not in page.replace("http-equiv", "")
+    assert "Weekly monitoring stand-up" in page
+
+
+@pytest.mark.parametrize("audience", list(AUDIENCES))
+def test_each_audience_gets_its_own_message_chart_and_detail(inputs, audience):
+    view = audience_view(inputs, audience)
+    assert view.audience == audience and view.detail == AUDIENCES[audience].detail
+    assert 'data-figure="' in view.message_html
+    assert view.chart_uri.startswith("data:image/png;base64,")
+    assert len(view.details) == len(AUDIENCES[audience].details)
+
+
+def test_audiences_differ_in_chart_and_detail(inputs):
+    views = {a: audience_view(inputs, a) for a in AUDIENCES}
+    assert len({v.chart_title for v in views.values()}) == len(AUDIENCES)
+    assert len(views["engineers"].details) > len(views["regulator"].details) > len(
+        views["board"].details) > len(views["call-centre"].details)
+    assert "sha256" not in views["board"].message_html
+    assert "sha256" in views["engineers"].message_html
+
+
+def test_unknown_audience_is_refused(inputs):
+    with pytest.raises(ValueError, match="Unknown audience 'press'; choose one of"):
+        audience_view(inputs, "press")
+
+
+def test_explorer_switches_the_audience(inputs):
+    explorer = AudienceExplorer(inputs)
+    assert explorer.view.audience == "board"
+    assert "For the board" in explorer.output.value
+    explorer.buttons.value = "regulator"
+    assert explorer.view.audience == "regulator"
+    assert "For the regulator (evidence detail)" in explorer.output.value
+    assert "underwriter" in explorer.output.value

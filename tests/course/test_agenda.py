@@ -1,0 +1,106 @@
+"""The workshop agendas: generated from the lessons' minutes, so they cannot drift."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from deploydl.cli import main
+from deploydl.course.agenda import (
+    BEGIN,
+    END,
+    FORMATS,
+    LESSON_ONLY,
+    SKILL_AREAS,
+    agenda_markdown,
+    plan_day,
+    sync_guide,
+)
+from deploydl.course.curriculum import MODULES, lesson_minutes, module
+
+
+def _minutes(root, numbers):
+    found = [(lesson_minutes(root, module(n[:2])), n.endswith(LESSON_ONLY)) for n in numbers]
+    return (sum(m[0] for m, _ in found if m),
+            sum(m[1] for m, lesson_only in found if m and not lesson_only))
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_totals_equal_the_sum_of_the_lessons_metadata(root, name):
+    text = agenda_markdown(root)
+    for index, numbers in enumerate(FORMATS[name], start=1):
+        day = plan_day(root, numbers, last=index == len(FORMATS[name]))
+        teach, exercise = _minutes(root, numbers)
+        assert (day.teach, day.exercise) == (teach, exercise)
+        module_rows = [r for r in day.rows if r[1][:2].isdigit() and r[3] != "–"]
+        assert sum(int(r[3]) for r in module_rows) == teach + exercise
+        assert (f"Teaching and labs: **{teach + exercise} min** (lessons {teach} + labs "
+                f"{exercise})") in text
+
+
+def test_committed_guide_is_in_sync_with_the_lessons(root, capsys):
+    assert main(["agenda", "--check", "--root", str(root)]) == 0, capsys.readouterr().out
+
+
+def test_modules_without_a_lesson_are_listed_as_not_available(root, tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(root / "notebooks/00_welcome.ipynb", tmp_path / "notebooks")
+    day = plan_day(tmp_path, FORMATS["1-day"][0])
+    assert day.missing == ["01", "02", "03", "04", "05", "06", "07"]
+    assert ("–", "02 Model selection and evaluation", "not yet available", "–") in day.rows
+    assert ("Not yet available: modules 01, 02, 03, 04, 05, 06, 07."
+            in agenda_markdown(tmp_path))
+
+
+def test_breaks_and_lunch_fall_between_modules(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    for m in MODULES:
+        nb = nbformat.v4.new_notebook(metadata={"deploydl": {
+            "module": m.number, "teach_minutes": 45, "exercise_minutes": 30}})
+        nbformat.write(nb, tmp_path / m.lesson)
+    day = plan_day(tmp_path, FORMATS["2-day"][0], last=False)
+    assert [(r[0], r[1][:5]) for r in day.rows] == [
+        ("09:00", "00 We"), ("10:15", "01 Da"), ("11:30", "Break"), ("11:45", "02 Mo"),
+        ("13:00", "Lunch"), ("14:00", "03 Re"), ("15:15", "04 De"), ("16:30", "Recap"),
+        ("16:45", "End o")]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format_covers_every_skill_area_and_ends_with_a_wrap_up(root, name):
+    """The reported gap: a 1-day agenda that dropped governance (01) and monitoring (06)."""
+    days = FORMATS[name]
+    covered = {entry[:2] for day in days for entry in day}
+    assert set(SKILL_AREAS) <= covered, f"{name} leaves out {set(SKILL_AREAS) - covered}"
+    plans = [plan_day(root, d, last=i == len(days)) for i, d in enumerate(days, start=1)]
+    assert plans[-1].rows[-2][1].startswith("Wrap-up") and plans[-1].rows[-1][1] == "End of day"
+    assert all(p.rows[-2][1] == "Recap and questions" for p in plans[:-1])
+    assert int(plans[-1].rows[-1][0][:2]) < 18, "a workshop day should end before 18:00"
+
+
+def test_a_lesson_only_module_leaves_its_lab_as_homework(root):
+    day = plan_day(root, ("00", "01" + LESSON_ONLY))
+    teach, _ = lesson_minutes(root, module("01"))
+    assert day.homework == ["01_data_governance_lab.ipynb"]
+    assert day.rows[1][2:] == (f"lesson {teach} (lab as homework)", str(teach))
+
+
+def test_the_agenda_is_written_between_the_markers_only(root, tmp_path):
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"# Guide\n{BEGIN}\nold\n{END}\nafter\n", encoding="utf-8")
+    assert sync_guide(guide, root, check=True) is False
+    assert "old" in guide.read_text()
+    assert sync_guide(guide, root) is False
+    text = guide.read_text()
+    assert text.startswith("# Guide\n") and text.endswith(f"{END}\nafter\n")
+    assert re.search(r"\| 09:00 \| 00 Welcome and setup \|", text)
+    assert sync_guide(guide, root, check=True) is True
+
+
+def test_a_guide_without_markers_says_what_to_do(root, tmp_path):
+    guide = tmp_path / "guide.md"
+    guide.write_text("# Guide\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="needs exactly one line '<!-- BEGIN AGENDA"):
+        sync_guide(guide, root)

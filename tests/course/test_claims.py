@@ -1,0 +1,102 @@
+"""Claims stay true: sources listed, dollars not typeset as maths, prose numbers from outputs.
+
+The checks live in :mod:`deploydl.course.claims`; each also runs here on a planted error, to show it
+can fail.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from deploydl.course.claims import (
+    NAMED_SOURCES,
+    cells_of,
+    dollar_problems,
+    number_problems,
+    read_notebook,
+    reference_ids,
+    source_problems,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCES = (ROOT / "docs" / "references.md").read_text(encoding="utf-8")
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+ALL_NOTEBOOKS = LESSONS + sorted((ROOT / "solutions").glob("*.ipynb")) + sorted(
+    (ROOT / "labs").glob("*.ipynb"))
+
+
+def _markdown(text: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": [text]}
+
+
+def _code(source: str, output: str) -> dict:
+    return {"cell_type": "code", "metadata": {}, "source": [source], "execution_count": 1,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": [output]}]}
+
+
+def test_every_named_source_has_a_reference_entry():
+    missing = sorted(set(NAMED_SOURCES.values()) - reference_ids(REFERENCES))
+    assert not missing, f"docs/references.md lacks entries {missing}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_claims_have_sources(path):
+    assert source_problems(read_notebook(path), REFERENCES) == []
+
+
+def test_source_check_fails_on_an_unlisted_law_or_citation():
+    lesson = {"cells": [_markdown("The CFPB says so, under GDPR Art. 99."),
+                        _markdown("## Sources\n`gdpr`")]}
+    problems = source_problems(lesson, REFERENCES)
+    assert any("'cfpb-complex-models'" in p and "Sources list" in p for p in problems)
+    assert any("'Art. 99'" in p for p in problems)
+    fixed = {"cells": [_markdown("Under GDPR Art. 17(3)(b)."), _markdown("## Sources\n`gdpr`")]}
+    assert source_problems(fixed, REFERENCES) == []
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_markdown_paragraph_is_typeset_as_maths(path):
+    bad = {i: dollar_problems(s) for i, s in cells_of(read_notebook(path), "markdown")}
+    assert not {i: p for i, p in bad.items() if p}, (
+        "two $ in one paragraph render as maths in JupyterLab; write &#36; or USD")
+
+
+def test_dollar_check_catches_two_amounts_and_the_backslash_form():
+    assert dollar_problems("loses $8,000, and a refusal $2,000.")
+    assert dollar_problems("from about \\$1.02M to \\$1.11M")
+    assert not dollar_problems("loses &#36;8,000, and a refusal USD 2,000.")
+    assert not dollar_problems("one $8,000 here.\n\nanother $2,000 there.")
+    assert not dollar_problems("code `f'${x}'` and `${y}` is not prose")
+
+
+#: 04's CI/CD cell (c27) states the gate's AUC floor, 0.70, as a literal; that cell belongs to
+#: issue 19's change. Strict: once it is rendered from the gate's default, this mark must go.
+UNBOUND: dict[str, str] = {}  # lesson file -> why its prose cannot be bound yet
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=UNBOUND[p.name]))
+    if p.name in UNBOUND else p for p in LESSONS], ids=lambda p: p.name)
+def test_prose_numbers_come_from_the_lesson(path):
+    assert number_problems(read_notebook(path), also=REFERENCES) == []
+
+
+def test_prose_number_check_fails_on_a_planted_wrong_number():
+    lesson = read_notebook(ROOT / "notebooks" / "03_responsible_ai.ipynb")
+    assert number_problems(lesson, also=REFERENCES) == []
+    planted = copy.deepcopy(lesson)
+    planted["cells"].append(_markdown("Reweighing lifts the ratio to 0.4321, a 12.34% gain."))
+    problems = number_problems(planted, also=REFERENCES)
+    assert len(problems) == 2 and "'0.4321'" in problems[0] and "'12.34'" in problems[1]
+
+
+def test_prose_numbers_match_outputs_within_rounding():
+    shown = _code("print(ratio)", "ratio 0.686, gap 0.3204\n")
+    assert number_problems({"cells": [shown, _markdown("a ratio of 0.69, a 32% gap")]}) == []
+    assert number_problems({"cells": [shown, _markdown("a ratio of 0.53")]})
+    assert number_problems({"cells": [shown, _markdown("a 32.0-point gap, 3.2x")]}) == [
+        "cell 1: '3.2' is in the prose but in no output or code of the lesson; render the "
+        "sentence from the computed value"]

@@ -1,0 +1,95 @@
+"""`deploydl progress` for a learner alone: a fresh checkout, then one lab filled."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from deploydl.cli import main
+from deploydl.course.curriculum import module
+from deploydl.course.progress import ModuleProgress, next_step
+from deploydl.exercises.core import FAILED, NOT_ATTEMPTED, PASSED, Result
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def course(root, tmp_path):
+    """A fresh copy of the course as a learner gets it."""
+    for folder in ("notebooks", "solutions", "labs"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    return tmp_path
+
+
+def _progress(course, capsys) -> str:
+    assert main(["progress", "--root", str(course)]) == 0
+    return capsys.readouterr().out
+
+
+def test_fresh_checkout_shows_nothing_done_and_where_to_start(course, capsys):
+    out = _progress(course, capsys)
+    line = next(x for x in out.splitlines() if x.startswith("00 Welcome and setup"))
+    assert "ready" in line and "not started" in line
+    assert "Next step: Read notebooks/00_welcome.ipynb" in out
+
+
+def test_a_module_whose_lesson_is_missing_is_coming_soon(course, capsys):
+    for path in course.glob("*/07_*.ipynb"):
+        path.unlink()
+    lines = _progress(course, capsys).splitlines()
+    assert next(x for x in lines if x.startswith("07")).endswith("coming soon")
+    assert not next(x for x in lines if x.startswith("08")).endswith("coming soon")
+
+
+def test_a_filled_lab_is_done_and_its_grade_is_cached(course, capsys, monkeypatch):
+    shutil.copy(course / "solutions/00_welcome_lab.ipynb", course / "labs")
+    out = _progress(course, capsys)
+    assert "done: 3/3 passed" in out
+    next_step = out.split("Next step: ")[1]
+    assert "00_welcome" not in next_step
+    assert (course / ".deploydl/progress.json").exists()
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("an unchanged lab was graded again")
+
+    monkeypatch.setattr("deploydl.exercises.grading.grade_lab", must_not_run)
+    assert _progress(course, capsys) == out
+
+
+def test_next_step_names_the_first_failed_exercise_and_its_hint():
+    def row(number, *statuses, ready=True):
+        results = tuple(Result(f"{number}.{i}", "t", s, "m", "the hint" if s == FAILED else "")
+                        for i, s in enumerate(statuses, start=1))
+        return ModuleProgress(module(number), ready, results if statuses else None)
+
+    done, partial = row("00", PASSED, PASSED), row("01", PASSED, FAILED, NOT_ATTEMPTED)
+    assert (done.status, partial.status) == ("done: 2/2 passed", "1/3 passed, 1 failed, 1 to do")
+    fix = "Fix exercise 01.2 (t) in labs/01_data_governance_lab.ipynb: m Hint: the hint"
+    assert next_step([done, partial]) == fix
+    # A failing exercise wins over an earlier module not started yet (the reported case:
+    # "Read notebooks/00_welcome.ipynb" while 02.1 was failing).
+    assert next_step([row("00", NOT_ATTEMPTED, NOT_ATTEMPTED), partial]) == fix
+    assert next_step([done, row("01", PASSED, NOT_ATTEMPTED)]) == (
+        "Finish labs/01_data_governance_lab.ipynb: exercise(s) 01.2 not attempted yet.")
+    assert next_step([done, row("01", ready=False)]).startswith(
+        "You have done every module available so far; still to come: 01.")
+    assert next_step([done]).startswith("You have finished the course.")
+
+
+def test_a_failing_exercise_is_named_with_its_hint_and_no_kernel_warning(course, capfd):
+    """The issue's case: 02.1 wrong, 00 untouched; progress names 02.1 and its hint, quietly."""
+    import json
+
+    lab = course / "labs" / "02_model_evaluation_lab.ipynb"
+    notebook = json.loads(lab.read_text(encoding="utf-8"))
+    cell = next(c for c in notebook["cells"] if 'check("02.1"' in "".join(c["source"]))
+    cell["source"] = "".join(cell["source"]).replace("recall = ...", "recall = 0.4")
+    lab.write_text(json.dumps(notebook), encoding="utf-8")
+    assert main(["progress", "--root", str(course)]) == 0
+    out, err = capfd.readouterr()
+    step = out.split("Next step: ")[1]
+    assert step.startswith("Fix exercise 02.1 (Recall from a confusion matrix) in "
+                           "labs/02_model_evaluation_lab.ipynb: you gave 0.4. Hint: ")
+    assert "Recall asks" in step
+    assert "WARNING" not in err and "without encryption" not in err, err

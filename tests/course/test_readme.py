@@ -1,0 +1,38 @@
+"""The README's course map states each module's minutes; they must match the lessons' metadata."""
+
+import re
+
+from deploydl.course.curriculum import MODULES, course_map
+
+
+def test_readme_course_map_minutes_match_the_lessons(root):
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    stated = {m: int(t) for m, t in re.findall(r"^\| (\d\d) [^|]+\|[^|]+\| (\d+) min \|$",
+                                               readme, flags=re.MULTILINE)}
+    assert set(stated) == {m.number for m in MODULES}
+    assert stated == course_map(root)["minutes"].to_dict()
+
+
+def _package_map(readme: str) -> str:
+    return readme.split("(the package map)\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_readme_package_map_lists_every_folder_and_nothing_else(root):
+    """One line per folder of src/deploydl; a folder added, renamed or removed fails here."""
+    listed = re.findall(r"^- `(\w+)/` – ", _package_map((root / "README.md").read_text(
+        encoding="utf-8")), flags=re.MULTILINE)
+    package = root / "src" / "deploydl"
+    folders = {p.name for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert len(listed) == len(set(listed)), f"a folder is listed twice: {sorted(listed)}"
+    assert set(listed) == folders, (
+        f"README package map lists {sorted(set(listed) - folders)} that do not exist and misses "
+        f"{sorted(folders - set(listed))}; update 'the package map' in README.md")
+
+
+def test_readme_package_map_names_every_top_level_module(root):
+    top = _package_map((root / "README.md").read_text(encoding="utf-8")).split("- top level", 1)[1]
+    named = set(re.findall(r"`(\w+)\.py`", top))
+    modules = {p.stem for p in (root / "src" / "deploydl").glob("*.py")} - {"__init__"}
+    assert named == modules, (
+        f"README package map's top level names {sorted(named - modules)} that do not exist and "
+        f"misses {sorted(modules - named)}")

@@ -1,0 +1,86 @@
+"""The room kit is generated from the course, so it cannot drift: cheat sheets, answer key,
+feedback form, and the instructor's lab debriefs."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nbformat
+import pytest
+from browser import chromium
+
+from deploydl.course.curriculum import MODULES
+from deploydl.course.roomkit import (
+    QUESTIONS,
+    RoomKitError,
+    answer_key_html,
+    answers,
+    build_room_kit,
+    cheat_sheet_html,
+    feedback_form_html,
+)
+from deploydl.exercises.registry import module_exercises
+
+
+@pytest.mark.parametrize("m", MODULES, ids=lambda m: m.number)
+def test_cheat_sheet_carries_the_lessons_questions_numbers_and_decision(root, m):
+    notebook = nbformat.read(root / m.lesson, as_version=4)
+    page = cheat_sheet_html(root, m)
+    questions = next(c.source for c in notebook.cells if c.source.startswith(QUESTIONS))
+    for line in re.findall(r"^- (.+)$", questions, re.M):
+        words = re.sub(r"\*\*|`", "", line).split()[:6]
+        assert " ".join(words) in html.unescape(re.sub(r"<[^>]+>", "", page)), line
+    sheet = notebook.metadata["deploydl"]["cheatsheet"]
+    assert all(name in page for name, _ in sheet["numbers"]) and len(sheet["numbers"]) == 3
+    assert "The decision that is yours" in page
+
+
+def test_a_lesson_without_cheat_sheet_metadata_is_named(root, tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    m = MODULES[0]
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / m.lesson)
+    with pytest.raises(RoomKitError, match=r"00_welcome.ipynb: metadata deploydl.cheatsheet"):
+        cheat_sheet_html(tmp_path, m)
+
+
+@pytest.mark.parametrize("m", MODULES, ids=lambda m: m.number)
+def test_the_answer_key_has_one_answer_per_exercise(root, m):
+    found = [ident for ident, code in answers(root / "solutions" / m.lab) if code.strip()]
+    assert found == [e.id for e in module_exercises(m.number)]
+
+
+def test_the_answer_key_shows_the_solution_code(root):
+    page = answer_key_html(root)
+    assert "recall = 120 / (120 + 80)" in page and "02.1 Recall from a confusion matrix" in page
+
+
+def test_the_feedback_form_lists_every_module(root):
+    page = feedback_form_html(root)
+    for m in MODULES:
+        assert f"{m.number} {m.title}" in page
+
+
+@pytest.mark.parametrize("m", MODULES, ids=lambda m: m.number)
+def test_instructor_guide_debriefs_every_exercise_of_every_lab(root, m):
+    guide = (root / "docs" / "instructors.md").read_text(encoding="utf-8")
+    match = re.search(rf"^### Debrief: {m.number} {re.escape(m.title)}\n(.*?)(?=^##)", guide,
+                      re.M | re.S)
+    assert match, f"docs/instructors.md has no '### Debrief: {m.number} {m.title}'"
+    missing = [e.id for e in module_exercises(m.number) if f"**{e.id}**" not in match.group(1)]
+    assert missing == [], f"the {m.number} debrief does not mention {missing}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_printed_cheat_sheets_are_one_page_each(root, tmp_path):
+    import pypdfium2
+
+    with chromium():  # skips without Chromium (fails under CI)
+        pass
+    written = build_room_kit(root, out=tmp_path)
+    pages = {p.stem: len(pypdfium2.PdfDocument(str(p))) for p in written if p.suffix == ".pdf"}
+    sheets = {name: n for name, n in pages.items() if name.startswith("cheatsheet-")}
+    assert len(sheets) == len(MODULES)
+    assert set(sheets.values()) == {1}, f"a cheat sheet runs over one page: {sheets}"
+    assert pages["feedback-form"] == 1 and pages["answer-key"] >= 2

@@ -1,0 +1,124 @@
+"""`deploydl slides`: decks from the lessons, code hidden unless asked for, nothing external."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from deploydl.cli import main
+from deploydl.course.slides import (
+    REVEAL_DIR,
+    REVEAL_FILES,
+    REVEAL_VERSION,
+    SHOW_CODE_TAG,
+    build_decks,
+    prepare,
+    slide_count,
+    slides_without_notes,
+)
+
+
+@pytest.fixture(scope="module")
+def decks(root, tmp_path_factory):
+    return build_decks(root, out=tmp_path_factory.mktemp("decks"))
+
+
+def test_code_is_hidden_unless_the_cell_asks_to_show_it():
+    hidden = new_code_cell("x = 1")
+    shown = new_code_cell("y = 2", metadata={"tags": [SHOW_CODE_TAG]})
+    deck = prepare(new_notebook(cells=[new_markdown_cell("# Title"), hidden, shown]))
+    assert deck.cells[1].metadata["transient"] == {"remove_source": True}
+    assert "transient" not in deck.cells[2].metadata
+    assert "transient" not in deck.cells[0].metadata
+
+
+def test_live_widgets_are_dropped_and_the_lesson_is_not_changed():
+    widget = new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "bar"})
+    text = new_output("stream", name="stdout", text="Trained.\n")
+    lesson = new_notebook(cells=[new_code_cell("train()", outputs=[widget, text])],
+                          metadata={"widgets": {"state": {}}})
+    deck = prepare(lesson)
+    assert deck.cells[0].outputs == [text] and "widgets" not in deck.metadata
+    assert len(lesson.cells[0].outputs) == 2 and "widgets" in lesson.metadata
+
+
+@pytest.mark.parametrize("path", sorted(__import__("pathlib").Path(__file__).resolve()
+                                        .parents[2].glob("notebooks/[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.stem)
+def test_every_lesson_marks_at_least_six_slides(path):
+    count = slide_count(nbformat.read(path, as_version=4))
+    assert count >= 6, f"{path.name}: {count} slides marked; see slides/README.md"
+
+
+def test_decks_load_only_local_files(root, decks):
+    assert [d.path.stem for d in decks] == sorted(
+        p.stem for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for deck in decks:
+        page = deck.path.read_text(encoding="utf-8")
+        links = re.findall(r'(?:src|href)="([^"]*)"', page)
+        external = [u for u in links if not u.startswith(("reveal.js/", "data:", "#"))]
+        assert external == [], f"{deck.path.name} links outside the build: {external}"
+        assert "@import" not in page and "fonts.googleapis" not in page
+    reveal = decks[0].path.parent / "reveal.js"
+    assert (reveal / "dist/reveal.js").exists() and (reveal / "plugin/notes/notes.js").exists()
+    assert "source-sans-pro" not in (reveal / "dist/theme/white.css").read_text()
+
+
+def test_welcome_deck_shows_notes_and_only_the_tagged_code(decks):
+    page = decks[0].path.read_text(encoding="utf-8")
+    assert page.count('<aside class="notes">') >= 1
+    assert "LocalServer" in page  # tagged slides-show-code
+    assert "roc_auc_score" not in page  # untagged: only its printed result is shown
+    assert "Trained. On 2,000 applicants" in page
+    assert "data:image/png;base64," in page  # the figure, from the committed output
+
+
+def test_the_shipped_reveal_is_the_pinned_version_without_web_fonts():
+    assert f"reveal.js {REVEAL_VERSION}" in (REVEAL_DIR / "SOURCE.txt").read_text()
+    assert "reveal.js 5.2." in (REVEAL_DIR / "dist/reveal.js").read_text()[:300]
+    assert all((REVEAL_DIR / name).is_file() for name in REVEAL_FILES)
+    assert "MIT" in (REVEAL_DIR / "LICENSE").read_text()
+    theme = (REVEAL_DIR / "dist/theme/white.css").read_text()
+    assert "@import" not in theme and "source-sans-pro.css" not in theme
+
+
+def test_building_needs_no_network(root, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("the network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    decks = build_decks(root, out=tmp_path / "decks")
+    assert decks and (tmp_path / "decks/reveal.js/dist/reveal.js").exists()
+
+
+def test_cli_builds_into_slides_build(root, capsys):
+    assert main(["slides", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "slides/_build/00_welcome.html:" in out and "index.html" in out
+    assert (root / "slides/_build/index.html").exists()
+
+
+LESSONS = sorted(Path(__file__).resolve().parents[2].glob("notebooks/*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_slide_has_speaker_notes(path):
+    missing = slides_without_notes(nbformat.read(path, as_version=4))
+    assert missing == [], (f"{path.name}: slides {missing} (from 1) have no speaker note; add "
+                           "a markdown cell marked `notes` starting 'Instructor note:' "
+                           "(slides/README.md)")
+
+
+def test_slides_without_notes_counts_slides_and_subslides():
+    def cell(kind):
+        return new_markdown_cell("x", metadata={"slideshow": {"slide_type": kind}})
+
+    notebook = new_notebook(cells=[cell("slide"), cell("notes"), cell("subslide"), cell("-"),
+                                   cell("slide"), cell("skip"), cell("notes"), cell("slide")])
+    assert slides_without_notes(notebook) == [2, 4]

@@ -1,0 +1,527 @@
+"""Every exercise of the registry, proven: right answers pass, plausible wrong ones fail.
+
+``CASES`` holds, for each exercise id, a function that builds its right answers (numpy and
+pandas scalars included) and its wrong answers (an off-by-one row, precision for recall, a
+percentage for a fraction, an unchanged input, another option...). The registry is
+enumerated, so an exercise added without its cases fails this suite.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pytest
+
+from deploydl.exercises import all_exercises, evaluate
+from deploydl.exercises.core import CHECK_ERROR, FAILED, PASSED
+
+
+@dataclass
+class Cases:
+    right: list
+    wrong: list
+
+
+def _np(value):
+    """The numpy scalar of the same value: what pandas hands back."""
+    return np.bool_(value) if isinstance(value, bool) else (
+        np.int64(value) if isinstance(value, int) else np.float64(value))
+
+
+def _choice(right: str, wrong: tuple[str, ...]) -> Cases:
+    return Cases([right, f" {right.lower()} "], list(wrong))
+
+
+# --- Module 00 ---------------------------------------------------------------------------------
+def c00_1():
+    from deploydl.exercises.m00 import NEW_INCOME, risk
+
+    def reply(p):
+        return {"model_name": "loan-default", "model_version": "1.0.0", "threshold": 0.5,
+                "predictions": [{"probability_of_default": p, "decision": "approve"}]}
+
+    right = risk(income=NEW_INCOME)
+    return Cases([reply(round(right, 6)), reply(_np(right))],
+                 [reply(round(risk(), 6)), reply(0.5), reply(round(risk(income=12_000), 6)),
+                  "reply", {"predictions": [{"probability_of_default": right}]}])
+
+
+def c00_2():
+    from deploydl.exercises.m00 import NEW_INCOME, risk
+
+    def answer(p, decision=None):
+        approve, decline = p * 8000, (1 - p) * 2000
+        return {"cost_if_approved": approve, "cost_if_declined": decline,
+                "decision": decision or ("approve" if approve <= decline else "decline")}
+
+    p = risk(income=NEW_INCOME)
+    right = answer(p)
+    other = "decline" if right["decision"] == "approve" else "approve"
+    return Cases([right, {k: _np(v) if k != "decision" else v.upper() for k, v in right.items()}],
+                 ["ok", answer(p, other), answer(risk()) if not math.isclose(p, risk()) else {},
+                  {**right, "cost_if_approved": right["cost_if_declined"],
+                   "cost_if_declined": right["cost_if_approved"]},
+                  {**right, "decision": "yes"}])
+
+
+# --- Module 01 ---------------------------------------------------------------------------------
+FRAUD = {"applicant_id": "pseudonymise", "income": "allow", "loan_amount": "allow",
+         "region": "allow"}
+
+
+def c01_4():
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m01 import ERASE_ID, LAB_ROWS, LAB_SEED
+    from deploydl.governance.northbridge import DEMO_KEY, build_platform
+    from deploydl.governance.privacy import erase_subject, subject_identifiers
+
+    applicants = make_applicants(LAB_ROWS, seed=LAB_SEED)
+    platform = build_platform(applicants)
+    ids = subject_identifiers(applicants, ERASE_ID, key=DEMO_KEY)
+    right = erase_subject(platform.datasets, ids, lineage=platform.lineage)
+    return Cases([right],
+                 [erase_subject(platform.datasets, {"applicant_id": ERASE_ID},
+                                lineage=platform.lineage),
+                  (platform.datasets, right[1]),
+                  erase_subject(dict(list(platform.datasets.items())[:2]), ids,
+                                lineage=platform.lineage)])
+
+
+def c01_5():
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m01 import LAB_ROWS, LAB_SEED, RETENTION_DAYS, RETENTION_TODAY
+    from deploydl.governance.privacy import retention_overdue
+
+    n = len(retention_overdue(make_applicants(LAB_ROWS, seed=LAB_SEED),
+                              date_column="application_date", retention_days=RETENTION_DAYS,
+                              today=RETENTION_TODAY))
+    return Cases([n, _np(n)], [n + 1, LAB_ROWS - n, n / LAB_ROWS, str(n)])
+
+
+# --- Module 02 ---------------------------------------------------------------------------------
+def _sweep(**kwargs):
+    from deploydl.evaluation.metrics import threshold_sweep
+    from deploydl.exercises.m02 import lab_data
+
+    test, scores = lab_data()
+    return threshold_sweep(test["default"], scores, **kwargs)
+
+
+def c02_2():
+    sweep = _sweep()
+    best = sweep.loc[sweep["bad_rate_approved"] <= 0.10, "threshold"].max()
+    return Cases([best, float(best), round(float(best), 2) + 1e-12],
+                 [best + 0.01, best - 0.01, best * 100, 0.10])
+
+
+def c02_4():
+    from deploydl.exercises.m02 import lab_data
+
+    test, _ = lab_data()
+    repaid = 1 - test["default"].mean()
+    return Cases([repaid, float(repaid)], [1 - repaid, repaid * 100, 0.5, str(repaid)])
+
+
+def c02_5():
+    from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold
+    from deploydl.exercises.m02 import lab_data
+
+    test, scores = lab_data()
+    best = cost_minimising_threshold(test["default"], scores,
+                                     costs=ErrorCosts(good_customer_turned_away=4_000))
+    sweep = _sweep(costs=ErrorCosts(good_customer_turned_away=4_000))
+    ties = sweep.loc[sweep["cost"] == sweep["cost"].min(), "threshold"].tolist()
+    usual = cost_minimising_threshold(test["default"], scores)
+    off = [t for t in (best - 0.01, best + 0.01) if round(t, 2) not in ties]
+    return Cases([best, _np(best), *ties], [*off, usual, best * 100])
+
+
+# --- Module 03 ---------------------------------------------------------------------------------
+def c03_1():
+    from deploydl.exercises.m03 import _outcome
+    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
+
+    groups = ("under_30", "30_to_50", "over_50")
+    ratio = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["parity_ratio"]
+    passes = ratio >= 0.8
+    return Cases([{"ratio": ratio, "passes": passes},
+                  {"ratio": _np(ratio), "passes": _np(passes)}],
+                 [{"ratio": ratio, "passes": not passes}, {"ratio": 1 / ratio, "passes": passes},
+                  {"ratio": ratio * 100, "passes": passes}, {"ratio": ratio}])
+
+
+def c03_3():
+    fair = {"under_30": 0.70, "30_to_50": 0.80, "over_50": 0.80}
+    return Cases([fair, {k: _np(v) for k, v in fair.items()}],
+                 [{**fair, "under_30": 0.80}, {**fair, "under_30": 0.60},
+                  {**fair, "under_30": 0.30}, {"under_30": 0.7}])
+
+
+def c03_4():
+    from deploydl.responsible.explain import reason_codes
+    from deploydl.responsible.mitigation import case_study, declined_example
+
+    applicant, reference = declined_example(case_study())
+    top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
+    return Cases([top[:2], tuple(top[:2])], [top[:2][::-1], top[:1], [top[0], top[2]]])
+
+
+# --- Module 04 ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny_model():
+    from deploydl.data import make_applicants
+    from deploydl.models import train_applicant_model
+
+    table = make_applicants(300, seed=0)
+    return train_applicant_model(table, seed=0, epochs=1), table
+
+
+def c04_1(tmp_path_factory, tiny_model):
+    from deploydl.registry import save_model
+
+    model, table = tiny_model
+    folder = tmp_path_factory.mktemp("artifacts")
+    old = save_model(model, folder / "loan-default-1.0.0", training_data=table)
+    model.version = "1.1.0"
+    try:
+        right = save_model(model, folder / "loan-default-1.1.0", training_data=table)
+        bare = save_model(model, folder / "bare-1.1.0")
+    finally:
+        model.version = "1.0.0"
+    return Cases([right], [old, bare, str(right.path), model])
+
+
+def c04_2():
+    reply = {"model_name": "loan-default", "model_version": "1.1.0", "threshold": 0.5,
+             "predictions": [{"probability_of_default": 0.1, "decision": "approve"}]}
+    numpy_reply = {**reply, "predictions": [{"probability_of_default": np.float64(0.1)}]}
+    return Cases([reply, numpy_reply], [{**reply, "model_version": "1.0.0"},
+                                        {**reply, "predictions": []},
+                           [reply], "1.1.0"])
+
+
+def c04_4():
+    from deploydl.exercises.m04 import PROPOSED_THRESHOLDS, release_gates
+
+    gates = release_gates()
+    first = PROPOSED_THRESHOLDS[0]
+    ship = min(t for t in PROPOSED_THRESHOLDS if not gates[t])
+    other = [g for g in ("evaluation", "fairness") if g not in gates[first]]
+    right = {"blocked_by": gates[first], "ship_at": ship}
+    looser = [t for t in PROPOSED_THRESHOLDS if t > ship]
+    return Cases([right, {"blocked_by": tuple(gates[first]), "ship_at": _np(ship)}],
+                 [{"blocked_by": [], "ship_at": first}, {**right, "blocked_by": other},
+                  *({**right, "ship_at": t} for t in looser),
+                  *({**right, "ship_at": t} for t in PROPOSED_THRESHOLDS if gates[t]),
+                  {**right, "ship_at": ship * 100}])
+
+
+def c04_5():
+    from deploydl.exercises.m04 import _aucs
+
+    aucs = _aucs()
+    middle = round((aucs["candidate"] + aucs["production"]) / 2, 2)
+    return Cases([middle, _np(middle), round(aucs["production"], 3)],
+                 [0.5, round(aucs["candidate"], 3), round(aucs["production"], 3) + 0.01, "0.7"])
+
+
+# --- Module 05 ---------------------------------------------------------------------------------
+def c05_2():
+    from deploydl.efficiency.costs import cost_per_million
+
+    cost = cost_per_million(1200, price_per_core_hour=0.05, cores=2)
+    return Cases([cost, _np(cost)], [cost / 2, cost / 1e6, cost * 100, cost * 2])
+
+
+@pytest.fixture(scope="module")
+def digit_nets():
+    import torch
+
+    from deploydl.data import load_digits_split
+    from deploydl.efficiency.compress import quantize_int8
+    from deploydl.efficiency.inference import prepare_for_inference
+    from deploydl.models import train_digits_cnn
+
+    x_train, _, y_train, _ = load_digits_split()
+    net = prepare_for_inference(train_digits_cnn(x_train[:200], y_train[:200], seed=0,
+                                                 epochs=1))
+    return net, quantize_int8(net, x_train[:64]), torch.fx.symbolic_trace(net)
+
+
+def c05_3(digit_nets):
+    net, int8, traced = digit_nets
+    return Cases([int8], [net, traced, {"model": int8}, None])
+
+
+def c05_4():
+    from deploydl.exercises.m05 import measured_drop
+
+    drop, image = measured_drop()
+    wrong_size = drop - 15 if drop > -10 else drop + 15
+    return Cases([(drop, drop <= 1.0), (_np(drop), _np(drop <= 1.0)), [drop, drop <= 1.0]],
+                 [(drop, not drop <= 1.0), (wrong_size, True), (drop + 2 * image, True),
+                  (0.0 if abs(drop) > image / 2 else 0.5, True), (drop / 100 + 1, True)])
+
+
+def c05_5():
+    from deploydl.efficiency.costs import plan_serving
+    from deploydl.exercises.m05 import MS_PER_BATCH, serving_choice
+
+    best, bill = serving_choice()
+
+    def plan(b):
+        return plan_serving(MS_PER_BATCH, batch_size=b, predictions_per_month=1e9,
+                            price_per_core_hour=0.05)
+
+    return Cases([{"batch_size": best, "monthly_cost": bill},
+                  {"batch_size": _np(best), "monthly_cost": _np(bill)}],
+                 [{"batch_size": b, "monthly_cost": plan(b).monthly_cost}
+                  for b in MS_PER_BATCH if b != best]
+                 + [{"batch_size": best, "monthly_cost": bill * 12}])
+
+
+# --- Module 06 ---------------------------------------------------------------------------------
+def _diagnosis_cases(truth):
+    other = "retrain" if truth["action"] == "fix the pipeline" else "fix the pipeline"
+    return Cases([truth, {**truth, "zero_share": _np(truth["zero_share"])}],
+                 [{**truth, "action": other}, {**truth, "zero_share": truth["zero_share"] * 100},
+                  {**truth, "feature": "income"}, {**truth, "zero_share": 0.0}])
+
+
+def c06_1():
+    from deploydl.data import apply_drift, make_applicants
+    from deploydl.exercises.m06 import diagnose
+
+    today = apply_drift(make_applicants(300, seed=40), "pipeline_bug", strength=0.6, seed=40)
+    return _diagnosis_cases(diagnose(make_applicants(5000, seed=0), today))
+
+
+def c06_3():
+    from deploydl.monitoring import sample_size
+
+    n = sample_size(0.15, -0.02)
+    return Cases([n, _np(n), float(n)], [2 * n, n + 1, n / 2, str(n)])
+
+
+def c06_5():
+    from deploydl.exercises.m06 import canary_error_rate
+
+    rate = canary_error_rate()
+    right = {"canary_error_rate": rate, "action": "roll back" if rate > 0.01 else "keep"}
+    other = "keep" if right["action"] == "roll back" else "roll back"
+    return Cases([right, {**right, "canary_error_rate": _np(rate)}],
+                 [{**right, "action": other}, {**right, "canary_error_rate": rate * 100},
+                  {**right, "canary_error_rate": rate * 0.2}, {**right, "action": "wait"}])
+
+
+# --- Modules 07 and 08 -------------------------------------------------------------------------
+def c07_1():
+    from deploydl.capstone.project import lesson_inputs
+
+    rate = lesson_inputs().evaluation["approval_rate"]
+    return Cases([f"About {rate:.0%} of applicants get a yes straight away; a person checks "
+                  "the others.",
+                  f"Roughly {round(rate * 10)} in 10 callers are approved at once, and a person "
+                  "looks at the rest."],
+                 [f"{rate * 100:.0f}", f"The classifier approves {rate:.0%} at threshold 0.3.",
+                  "Most applicants get a yes straight away and a person checks the rest.",
+                  " ".join([f"About {rate:.0%} get a yes at once."] + ["really"] * 30)])
+
+
+def _brief(decision):
+    from deploydl.capstone.project import lesson_inputs
+    from deploydl.communication.brief import Context
+    from deploydl.communication.brief_page import brief_html
+
+    return brief_html(replace(lesson_inputs(), context=Context(decision=decision)))
+
+
+def c07_3():
+    from deploydl.capstone.project import lesson_inputs
+
+    inputs = lesson_inputs()
+    rates = inputs.by_group["selection_rate"]
+    ratio = rates.min() / rates.max()
+    return Cases([ratio, float(ratio)], [1 / ratio, rates.max() - rates.min(), rates.min(),
+                                         str(ratio)])
+
+
+def c07_4():
+    from deploydl.exercises.m07 import DECISION
+
+    return Cases([_brief(DECISION)],
+                 [_brief(""), DECISION, _brief(DECISION.format(model_version="1.0.0",
+                                                               threshold="0.30"))])
+
+
+def c08_1():
+    from deploydl.exercises.m08 import new_region
+    from deploydl.governance.quality import APPLICANT_RULES, check_quality
+
+    n = len(check_quality(new_region(), APPLICANT_RULES).violations)
+    return Cases([n, _np(n)], [n + 1, n - 1, str(n)])
+
+
+def c08_2():
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m06 import diagnose
+    from deploydl.exercises.m08 import new_region
+
+    return _diagnosis_cases(diagnose(make_applicants(5000, seed=0), new_region()))
+
+
+CASES = {
+    "00.1": c00_1, "00.2": c00_2,
+    "00.3": lambda: _choice("C", ("A", "B", "D")),
+    "01.1": lambda: Cases([["customer", "contact", "memo"], {"memo", "contact", "customer"}],
+                          [["customer", "contact", "ref_no"], ["customer", "contact"],
+                           ["customer", "contact", "memo", "ref_no"]]),
+    "01.2": lambda: Cases([{"age": {"min": 18, "max": 100}}, {"age": {"min": 1, "max": 150}},
+                           {"age": {"min": _np(18), "max": _np(100)}}],
+                          [{"age": {"min": 18}}, {"age": {"min": 30, "max": 100}},
+                           {"age": {"max": 100}}, {"age": {"minimum": 18}}]),
+    "01.3": lambda: Cases([FRAUD, dict(reversed(FRAUD.items()))],
+                          [{**FRAUD, "applicant_id": "allow"}, {**FRAUD, "email": "mask"},
+                           {k: v for k, v in FRAUD.items() if k != "region"},
+                           {**FRAUD, "income": "mask"}]),
+    "01.4": c01_4, "01.5": c01_5,
+    "02.1": lambda: Cases([0.6, np.float64(0.6), 120 / 200],
+                          [120 / 220, 60, 0.4, 0.82]),
+    "02.2": c02_2,
+    "02.3": lambda: _choice("A", ("B", "C", "D")),
+    "02.4": c02_4, "02.5": c02_5,
+    "03.1": c03_1,
+    "03.2": lambda: Cases(["region", " Region "], ["home_owner", "notes", "age_band"]),
+    "03.3": c03_3, "03.4": c03_4,
+    "03.5": lambda: _choice("C", ("A", "B", "D")),
+    "04.1": c04_1, "04.2": c04_2,
+    "04.3": lambda: Cases(["loan_amount", "loan_amount "], ["income", "422", "detail"]),
+    "04.4": c04_4, "04.5": c04_5,
+    "05.1": lambda: Cases([32, np.int64(32), 32.0], [128, 8, 6.5, "32"]),
+    "05.2": c05_2, "05.3": c05_3, "05.4": c05_4, "05.5": c05_5,
+    "05.6": lambda: _choice("B", ("A", "C", "D")),
+    "06.1": c06_1,
+    "06.2": lambda: Cases([0.01, np.float64(0.01), 0.001], [0.05, 5, "0.01", 0.2]),
+    "06.3": c06_3,
+    "06.4": lambda: Cases(["B", " b "], ["A", "no decision", "version B"]),
+    "06.5": c06_5,
+    "07.1": c07_1,
+    "07.2": lambda: Cases([{"board": "value", "regulator": "fairness", "call-centre": "decisions",
+                            "engineers": "cost"}],
+                          [{"board": "cost", "regulator": "fairness", "call-centre": "decisions",
+                            "engineers": "value"},
+                           {"board": "value", "regulator": "decisions", "call-centre": "fairness",
+                            "engineers": "cost"},
+                           {"board": "value", "regulator": "fairness"}]),
+    "07.3": c07_3, "07.4": c07_4,
+    "08.1": c08_1, "08.2": c08_2,
+    "08.3": lambda: Cases([False, np.False_], [True, np.True_, "no", 0]),
+    "08.4": lambda: Cases(["Responsible-AI lead", " responsible-ai lead"],
+                          ["ML engineer", "Data steward", "fairness gate"]),
+}
+IDS = sorted(all_exercises())
+
+
+def _cases(exercise_id, request) -> Cases:
+    build = CASES[exercise_id]
+    fixtures = [request.getfixturevalue(n) for n in build.__code__.co_varnames[
+        :build.__code__.co_argcount]]
+    return build(*fixtures)
+
+
+def _numbers(answer):
+    """Plain ints and floats inside ``answer`` (not bools)."""
+    if isinstance(answer, dict):
+        return [n for v in answer.values() for n in _numbers(v)]
+    if isinstance(answer, list | tuple):
+        return [n for v in answer for n in _numbers(v)]
+    return [answer] if isinstance(answer, int | float) and not isinstance(answer, bool) else []
+
+
+def _has_numpy(answer) -> bool:
+    if isinstance(answer, dict):
+        return any(_has_numpy(v) for v in answer.values())
+    if isinstance(answer, list | tuple):
+        return any(_has_numpy(v) for v in answer)
+    return isinstance(answer, np.generic)
+
+
+def test_every_registered_exercise_has_cases():
+    assert sorted(CASES) == IDS, "each exercise needs right and wrong answers in CASES"
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_exercise_is_proven(exercise_id, request):
+    exercise = all_exercises()[exercise_id]
+    cases = _cases(exercise_id, request)
+    assert cases.right and len(cases.wrong) >= 3, "at least one right, three wrong answers"
+    if any(_numbers(a) for a in cases.right):
+        assert any(_has_numpy(a) for a in cases.right), "a numeric answer needs a numpy form"
+    for answer in cases.right:
+        result = evaluate(exercise, answer)
+        assert result.status == PASSED, (exercise_id, answer, result.message)
+    for answer in cases.wrong:
+        result = evaluate(exercise, answer)
+        assert result.status == FAILED, (exercise_id, answer, result.message)
+        assert result.hint and result.message
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_odd_answers_are_the_learners_never_a_crash(exercise_id):
+    exercise = all_exercises()[exercise_id]
+    for answer in (None, "text", [1, 2], object(), float("nan"), True, {}, {"a": [1]}):
+        result = evaluate(exercise, answer)
+        assert result.status == FAILED, (exercise_id, answer, result.status, result.message)
+    assert CHECK_ERROR not in {evaluate(exercise, 0).status}
+
+
+@pytest.mark.parametrize("exercise_id", [e.id for e in all_exercises().values() if e.choices])
+def test_each_wrong_option_has_its_own_hint(exercise_id):
+    exercise = all_exercises()[exercise_id]
+    hints = {letter: evaluate(exercise, letter).hint for letter in exercise.choices}
+    assert hints == dict(exercise.choices) and len(set(hints.values())) == len(hints)
+
+
+def test_multiple_choice_answers_sit_at_varied_positions():
+    letters = [e.expected for e in all_exercises().values() if e.choices]
+    assert len(letters) >= 4 and len(set(letters)) >= 3
+
+
+def test_labs_keep_four_to_six_exercises():
+    modules = {ex_id.split(".")[0] for ex_id in IDS}
+    for module in modules:
+        count = sum(ex_id.startswith(module + ".") for ex_id in IDS)
+        assert (module == "00" and count == 3) or 4 <= count <= 6, (module, count)
+
+
+def _status(exercise_id, answer):
+    return evaluate(all_exercises()[exercise_id], answer).status
+
+
+def test_the_reviews_wrong_answers_now_fail(digit_nets):
+    import torch
+
+    from deploydl.capstone.project import lesson_inputs
+    from deploydl.exercises.m05 import measured_drop
+
+    drop, image = measured_drop()
+    for guess in ((0.0, True), (-15.0, True)):
+        if abs(guess[0] - drop) > image / 2:
+            assert _status("05.4", guess) == FAILED, guess
+    assert _status("05.3", torch.fx.symbolic_trace(digit_nets[0])) == FAILED
+    assert _status("00.2", "ok") == FAILED
+    rate = lesson_inputs().evaluation["approval_rate"]
+    assert _status("07.1", f"{rate * 100:.0f}") == FAILED
+    ties = set(c02_5().right[2:])
+    for t in (0.30, 0.31, 0.32, 0.33, 0.34):
+        assert _status("02.5", t) == (PASSED if t in ties else FAILED), t
+
+
+def test_the_reviews_right_answers_now_pass():
+    assert _status("05.1", np.int64(32)) == PASSED
+    assert _status("06.3", np.int64(c06_3().right[0])) == PASSED
+    assert _status("08.1", np.int64(c08_1().right[0])) == PASSED
+    right = c03_1().right[0]
+    assert _status("03.1", {"ratio": right["ratio"], "passes": np.bool_(right["passes"])}) == PASSED

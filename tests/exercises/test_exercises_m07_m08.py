@@ -1,0 +1,62 @@
+"""Modules 07 and 08's exercises: the solutions pass, typical mistakes get a hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from deploydl.exercises.core import FAILED, PASSED, evaluate
+from deploydl.exercises.registry import find_exercise
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    from deploydl.capstone.project import lesson_inputs
+
+    return lesson_inputs()
+
+
+def _brief(inputs, decision):
+    from dataclasses import replace
+
+    from deploydl.communication.brief import Context
+    from deploydl.communication.brief_page import brief_html
+
+    return brief_html(replace(inputs, context=Context(decision=decision)))
+
+
+def test_module_07(inputs):
+    from deploydl.exercises.m07 import DECISION
+
+    rate = f"{inputs.evaluation['approval_rate']:.0%}"
+    cases = {
+        "07.1": (f"About {rate} of applicants get a yes at once; a person checks the rest.",
+                 f"The classifier approves {rate} at threshold 0.3."),
+        "07.2": ({"board": "value", "regulator": "fairness", "call-centre": "decisions",
+                  "engineers": "cost"},
+                 {"board": "cost", "regulator": "fairness", "call-centre": "decisions",
+                  "engineers": "value"}),
+        "07.3": (inputs.fairness["demographic_parity_ratio"],
+                 1 / inputs.fairness["demographic_parity_ratio"]),
+        "07.4": (_brief(inputs, DECISION), _brief(inputs, "")),
+    }
+    for exercise_id, (right, wrong) in cases.items():
+        exercise = find_exercise(exercise_id)
+        assert evaluate(exercise, right).status == PASSED, exercise_id
+        assert evaluate(exercise, wrong).status == FAILED, exercise_id
+
+
+def test_module_08_scenario_teaches_what_its_exercises_say():
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m06 import diagnose
+    from deploydl.exercises.m08 import (
+        LAB_AB_REQUESTS,
+        new_region,
+        smallest_planned_size,
+    )
+    from deploydl.governance.quality import APPLICANT_RULES, check_quality
+
+    assert len(check_quality(new_region(), APPLICANT_RULES).violations) > 0, (
+        "the new region should break Module 01's region rule")
+    assert diagnose(make_applicants(5000, seed=0), new_region())["action"] == "retrain", (
+        "the new region is a real change, the contrast to Module 06's pipeline bug")
+    assert smallest_planned_size() > LAB_AB_REQUESTS, "the lab's A/B test must be too small"

@@ -1,0 +1,108 @@
+"""Dashboards, alerts and service health (Module 06)."""
+
+from fastapi.testclient import TestClient
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+from deploydl.data import FEATURES, apply_drift
+from deploydl.monitoring import (
+    NO_DATA,
+    AlertRule,
+    PredictionLog,
+    SimulatedClock,
+    evaluate_rules,
+    service_health,
+    snapshot,
+    write_weekly_report,
+)
+from deploydl.monitoring.explorer import DriftAlarmExplorer
+from deploydl.serving import create_app
+
+
+def test_both_dashboards_say_no_data_yet_on_an_empty_database(model, tmp_path):
+    log = PredictionLog(tmp_path / "empty.db")
+    page = TestClient(create_app(model, prediction_log=log)).get("/dashboard")
+    assert page.status_code == 200 and NO_DATA in page.text
+    report = write_weekly_report(log, tmp_path / "report.html").read_text()
+    assert NO_DATA in report and "http" not in report
+
+
+def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
+    log = PredictionLog(tmp_path / "live.db", clock=SimulatedClock(1_700_000_000))
+    log.set_reference(applicants[list(FEATURES)])
+    client = TestClient(create_app(model, prediction_log=log))
+    drifted = apply_drift(applicants.head(200), "pipeline_bug")[list(FEATURES)]
+    client.post("/predict", json={"applicants": drifted.to_dict("records")})
+    page = client.get("/dashboard").text
+    assert "<tr><th>Predictions</th><td>200</td></tr>" in page  # one batch of 200 rows
+    assert "<tr><th>Requests</th><td>1</td></tr>" in page
+    assert "<tr><th>Error rate</th><td>0.00%</td></tr>" in page
+    assert "credit_history_years" in page and "DRIFT" in page
+    assert "WARNING" in page and "Runbook" in page  # drift alone warns; decay pages
+    assert "CRITICAL" not in page
+    assert "http://" not in page and "https://" not in page
+    report = write_weekly_report(log, tmp_path / "week.html").read_text()
+    assert report.count("data:image/png;base64,") == 2 and "https://" not in report
+
+
+def test_snapshot_signals_feed_the_rules(model, applicants, tmp_path):
+    log = PredictionLog(tmp_path / "s.db")
+    log.set_reference(applicants[list(FEATURES)])
+    client = TestClient(create_app(model, prediction_log=log))
+    client.post("/predict", json={"applicants": applicants[list(FEATURES)].head(100)
+                                  .to_dict("records")})
+    snap = snapshot(log)
+    assert snap.signals["requests"] == 1 and snap.signals["n_drifted"] == 0
+    assert [a.name for a in snap.alerts] == []
+    rule = AlertRule("busy", "info", "requests", 1, runbook="Say hello.")
+    assert [a.name for a in evaluate_rules(snap.signals, (rule,))] == ["busy"]
+
+
+def test_service_health_reads_prometheus_text():
+    registry = CollectorRegistry()
+    requests = Counter("deploydl_requests_total", "requests", ["path", "status"],
+                       registry=registry)
+    latency = Histogram("deploydl_request_latency_seconds", "latency", ["path"],
+                        registry=registry, buckets=(0.005, 0.01, 0.05, 0.1))
+    requests.labels("/predict", "200").inc(95)
+    requests.labels("/health", "200").inc(1000)
+    before = generate_latest(registry).decode()
+    requests.labels("/predict", "500").inc(5)
+    for seconds in [0.003] * 80 + [0.04] * 20:
+        latency.labels("/predict").observe(seconds)
+    health = service_health(generate_latest(registry).decode())
+    assert health["requests"] == 100 and health["error_rate"] == 0.05
+    assert health["latency_p50_ms"] == 5 and health["latency_p95_ms"] == 50
+    assert service_health(generate_latest(registry).decode(), before=before)["error_rate"] == 1
+
+
+def test_service_health_reads_the_live_service(model, one_applicant):
+    client = TestClient(create_app(model))
+    for _ in range(3):
+        client.post("/predict", json=one_applicant)
+    health = service_health(client.get("/metrics").text)
+    assert health["requests"] == 3 and health["errors"] == 0
+    assert health["latency_p95_ms"] is not None
+
+
+def test_alarm_explorer_updates_without_a_browser(model, applicants):
+    explorer = DriftAlarmExplorer(model, applicants, days=14, start_day=7, per_day=200)
+    assert explorer.result["scenario"] == "inflation" and explorer.result["delay_days"] <= 2
+    explorer.scenario.value = "pipeline_bug"
+    assert explorer.result["scenario"] == "pipeline_bug"
+    assert "zero" in explorer.message.value and "alarm fires" in explorer.message.value
+
+
+def test_missed_drift_is_priced_at_the_course_costs(model):
+    from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+    from deploydl.monitoring.simulate import cost_of_missed_drift, simulate_traffic
+
+    clean = simulate_traffic(days=4, per_day=200, start_day=1, seed=1)
+    drifted = simulate_traffic(days=4, per_day=200, scenario="inflation", start_day=1, seed=1)
+    result = cost_of_missed_drift(model, drifted, clean, until_day=4)
+    assert result["cost"] == (max(result["extra_bad_loans"], 0) * DEFAULT_COSTS.bad_loan_approved
+                              + max(result["extra_referred"], 0)
+                              * DEFAULT_COSTS.good_customer_turned_away)
+    doubled = cost_of_missed_drift(model, drifted, clean, until_day=4,
+                                   costs=ErrorCosts(2 * DEFAULT_COSTS.bad_loan_approved,
+                                                    2 * DEFAULT_COSTS.good_customer_turned_away))
+    assert doubled["cost"] == 2 * result["cost"]

@@ -1,0 +1,23 @@
+import matplotlib
+
+
+def test_course_style_keeps_interactive_mode_switched_on_inside_it():
+    """Jupyter's inline backend switches interactive mode on while the first figure is made;
+    leaving the style block must not switch it off, or later figures are never shown."""
+    from deploydl.present.charts import course_style
+
+    before = matplotlib.is_interactive()
+    try:
+        matplotlib.interactive(False)
+        with course_style():
+            matplotlib.interactive(True)
+        assert matplotlib.is_interactive()
+    finally:
+        matplotlib.interactive(before)
+
+
+def test_money_puts_the_sign_before_the_dollar():
+    from deploydl.charts import money
+
+    assert [money(x) for x in (1234.6, 2_500_000, -3_110_000, -150)] == [
+        "$1,235", "$2.5M", "-$3.1M", "-$150"]

@@ -1,0 +1,117 @@
+"""Permutation importance, reason codes (directional and stable) and saliency maps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch import nn
+
+from deploydl.responsible.explain import (
+    REASON_TEXT,
+    permutation_importance,
+    reason_codes,
+    reference_profile,
+    saliency_map,
+)
+
+
+def test_permutation_importance_is_zero_for_an_ignored_feature():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"used": rng.random(400), "ignored": rng.random(400)})
+    y = (table["used"] + 0.2 * rng.random(400) > 0.6).astype(int)
+    result = permutation_importance(lambda t: t["used"].to_numpy(), table, y,
+                                    features=("used", "ignored"), metric=roc_auc_score)
+    assert list(result.index) == ["used", "ignored"]
+    assert result.loc["used", "importance"] > 0.3
+    assert result.loc["ignored", "importance"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def declined():
+    """The case study's scorer, the approved applicants' medians and a declined applicant."""
+    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD, case_study
+
+    study = case_study()
+    scores = study.approval_score(study.test)
+    reference = reference_profile(study.test[scores >= APPROVAL_THRESHOLD],
+                                  features=study.features)
+    applicant = study.test.loc[scores < APPROVAL_THRESHOLD, list(study.features)].iloc[0]
+    return study.approval_score, reference, applicant.to_dict()
+
+
+def test_moving_each_named_feature_the_stated_way_raises_the_approval_score(declined):
+    score, reference, applicant = declined
+    reasons = reason_codes(score, applicant, reference)
+    assert 1 <= len(reasons) <= 4
+    base = score(pd.DataFrame([applicant]))[0]
+    for reason in reasons:
+        assert reason.text == REASON_TEXT[(reason.feature, reason.direction)]
+        step = reason.reference - reason.value
+        assert (step > 0) == (reason.direction == "increase")
+        for share in (0.5, 1.0):
+            moved = dict(applicant, **{reason.feature: reason.value + share * step})
+            assert score(pd.DataFrame([moved]))[0] > base, reason
+
+
+def test_reason_codes_are_stable(declined):
+    score, reference, applicant = declined
+    first = reason_codes(score, applicant, reference)
+    shuffled = dict(reversed(list(reference.items())))
+    assert reason_codes(score, dict(applicant), shuffled) == first
+    assert [r.feature for r in first] == [r.feature for r in sorted(
+        first, key=lambda r: -r.score_gain)]
+
+
+def test_reason_codes_work_for_the_torch_model(model, applicants):
+    from deploydl.data import FEATURES
+
+    def score(t):
+        return 1 - model.predict_proba(t)
+
+    reference = reference_profile(applicants, features=FEATURES)
+    worst = applicants.loc[np.argmin(score(applicants)), list(FEATURES)].to_dict()
+    reasons = reason_codes(score, worst, reference, top=2)
+    assert len(reasons) == 2 and reasons[0].score_gain >= reasons[1].score_gain > 0
+
+
+def test_reason_codes_reject_bad_input():
+    with pytest.raises(ValueError, match="top must be at least 1; got 0"):
+        reason_codes(lambda t: np.zeros(len(t)), {"a": 1}, {"a": 2}, top=0)
+    with pytest.raises(ValueError, match=r"lacks features \['b'\]"):
+        reason_codes(lambda t: np.zeros(len(t)), {"a": 1}, {"b": 2})
+
+
+class _LeftHalfOnly(nn.Module):
+    """Zeroes the right half of the image, so the right half cannot matter."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        mask = torch.ones_like(x)
+        mask[..., x.shape[-1] // 2:] = 0
+        return x * mask
+
+
+def _tiny_cnn() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(_LeftHalfOnly(), nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(),
+                         nn.Flatten(), nn.Linear(4 * 8 * 8, 10))
+
+
+def test_saliency_map_marks_only_pixels_the_model_sees():
+    model, image = _tiny_cnn(), np.random.default_rng(0).random((1, 8, 8))
+    saliency = saliency_map(model, image)
+    assert saliency.shape == (8, 8)
+    assert saliency.max() == pytest.approx(1.0) and saliency.min() >= 0
+    assert np.all(saliency[:, 4:] == 0) and saliency[:, :4].sum() > 0
+    np.testing.assert_array_equal(saliency, saliency_map(model, image))
+
+
+def test_saliency_map_rejects_bad_input():
+    model = _tiny_cnn()
+    with pytest.raises(ValueError, match=r"shape \(channels, height, width\); got \(8, 8\)"):
+        saliency_map(model, np.zeros((8, 8)))
+    with pytest.raises(ValueError, match="class index below 10; got 12"):
+        saliency_map(model, np.zeros((1, 8, 8)), target=12)

@@ -1,0 +1,46 @@
+"""The Module 03 widget, driven without a browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+from deploydl.responsible.fairness_widget import FairnessExplorer, policy_outcome
+
+
+def test_policy_outcome_counts_cost_and_accuracy():
+    repaid = np.array([1, 1, 0, 0])
+    outcome = policy_outcome(repaid, [0.9, 0.1, 0.9, 0.1], ["a", "a", "b", "b"],
+                             {"a": 0.5, "b": 0.5}, costs=ErrorCosts(7000, 3000))
+    assert outcome["approval_rates"] == {"a": 0.5, "b": 0.5}
+    assert outcome["accuracy"] == 0.5
+    assert outcome["cost_per_1000"] == pytest.approx((7000 + 3000) / 4 * 1000)
+    default = policy_outcome(repaid, [0.9, 0.1, 0.9, 0.1], ["a", "a", "b", "b"],
+                             {"a": 0.5, "b": 0.5})
+    assert default["cost_per_1000"] == pytest.approx(
+        (DEFAULT_COSTS.bad_loan_approved + DEFAULT_COSTS.good_customer_turned_away) / 4 * 1000)
+    assert outcome["passes_four_fifths"] is True
+
+
+def test_moving_the_strength_slider_moves_everything_together():
+    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+    from deploydl.responsible.mitigation import case_study
+
+    study = case_study()
+    test, valid = study.test, study.valid
+    explorer = FairnessExplorer(1 - test[LABEL].to_numpy(), study.approval_score(test),
+                                test[PROTECTED_ATTRIBUTE], study.approval_score(valid),
+                                valid[PROTECTED_ATTRIBUTE])
+    before = explorer.outcome
+    assert explorer.threshold.value == pytest.approx(0.8)  # break-even of the course's costs
+    assert "FAILS the four-fifths rule" in explorer.panel.value
+    explorer.strength.value = 1.0
+    after = explorer.outcome
+    assert after["parity_ratio"] > 0.9 > before["parity_ratio"]
+    assert after["accuracy"] < before["accuracy"]
+    assert after["approval_rates"]["under_30"] > before["approval_rates"]["under_30"]
+    assert "passes the four-fifths rule" in explorer.panel.value
+    explorer.threshold.value = 0.85
+    assert explorer.outcome["approval_rates"]["under_30"] < after["approval_rates"]["under_30"]
+    assert len(explorer.widget().children) == 3

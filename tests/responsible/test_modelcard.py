@@ -1,0 +1,46 @@
+"""The model card: real numbers in Markdown and in self-contained HTML."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from deploydl.responsible.modelcard import case_study_card, to_html, to_markdown
+
+
+@pytest.fixture(scope="module")
+def card():
+    return case_study_card()
+
+
+def test_markdown_has_every_section_and_the_real_numbers(card):
+    from deploydl.responsible.mitigation import case_study, mitigation_effect
+
+    text = to_markdown(card)
+    for section in ("Intended use", "Data", "Metrics overall", "Metrics by group",
+                    "Fairness findings", "Limitations", "Explainability"):
+        assert f"## {section}" in text
+    effect = mitigation_effect(case_study())
+    assert f"{effect['parity_difference_before'] * 100:.1f} points" in text
+    assert "| under_30 |" in text
+
+
+def test_html_loads_nothing_from_the_network(card):
+    page = to_html(card)
+    links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", page, flags=re.I)
+    assert links, "the card should embed its chart"
+    external = [u for u in links if not u.startswith("data:")]
+    assert external == []
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    assert "//" not in text
+    assert "@import" not in page and "url(" not in page
+
+
+def test_the_card_uses_the_course_page_shell_like_the_brief(card):
+    """One page shell: the model card carries the brief's CSS, so the two read as one family."""
+    from deploydl.present.report import CSS
+
+    html = to_html(card)
+    assert html.startswith("<!DOCTYPE html>") and f"<style>{CSS}</style>" in html
+    assert html.count("<html") == 1 and html.rstrip().endswith("</html>")

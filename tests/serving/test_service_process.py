@@ -1,0 +1,168 @@
+"""`deploydl serve` as a real process: graceful SIGTERM, refused start-ups, workers, load."""
+
+import json
+import shutil
+import socket
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from deploydl.serving import ServerStartError, ServiceProcess
+from deploydl.serving.loadgen import load_test
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is a POSIX signal")
+def test_sigterm_lets_every_request_in_flight_complete(artifact_dir, one_applicant):
+    n = 8
+    body = json.dumps(one_applicant).encode()
+    all_sending = threading.Barrier(n + 1, timeout=60)
+
+    def slow_upload():
+        yield body[:10]          # headers and a first chunk are on the wire...
+        all_sending.wait()
+        time.sleep(1.0)          # ...SIGTERM arrives while the rest is still coming
+        yield body[10:]
+
+    with ServiceProcess(artifact_dir) as server, ThreadPoolExecutor(n) as pool:
+        futures = [pool.submit(httpx.post, server.url + "/predict", content=slow_upload(),
+                               headers={"content-type": "application/json"}, timeout=60)
+                   for _ in range(n)]
+        all_sending.wait()
+        time.sleep(0.3)
+        server.terminate()
+        statuses = [future.result().status_code for future in futures]
+        code = server.stop()
+        log = server.log
+    assert statuses == [200] * n
+    assert code == 0 and log.rstrip().endswith("Stopped.")  # a stop that was asked for
+
+
+def test_tampered_artifact_stops_start_up_with_a_clear_message(artifact_dir, tmp_path):
+    copy = shutil.copytree(artifact_dir, tmp_path / "tampered")
+    data = bytearray((copy / "weights.safetensors").read_bytes())
+    data[200] ^= 0x01
+    (copy / "weights.safetensors").write_bytes(bytes(data))
+    server = ServiceProcess(copy)
+    with pytest.raises(ServerStartError, match=r"Refusing to start: .*weights.safetensors does "
+                                               r"not match its manifest"):
+        server.start()
+    assert server.returncode == 1 and not server.running
+    server.close()
+
+
+def test_busy_port_and_unset_key_variable_are_clear_errors(artifact_dir):
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        with pytest.raises(ServerStartError, match=f"Port {port} on 127.0.0.1 is not available"):
+            ServiceProcess(artifact_dir, port=port).start()
+    with pytest.raises(ServerStartError, match="--api-key-env NO_SUCH_VAR_X: that environment"):
+        ServiceProcess(artifact_dir, api_key_env="NO_SUCH_VAR_X").start()
+
+
+def test_no_arguments_serves_the_cached_default_model(artifact_dir, tmp_path):
+    shutil.copytree(artifact_dir, tmp_path / "models" / "loan-default" / "1.0.0")
+    with ServiceProcess(env={"DEPLOYDL_HOME": str(tmp_path)}) as server:
+        info = httpx.get(server.url + "/model").json()
+        assert "Press Ctrl-C to stop." in server.log
+    manifest = json.loads((artifact_dir / "manifest.json").read_text())
+    assert info["sha256"] == manifest["weights.safetensors"]
+
+
+def test_two_workers_serve_the_same_model(artifact_dir, one_applicant):
+    with ServiceProcess(artifact_dir, workers=2) as server:
+        replies = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30)
+                   for _ in range(4)]
+    assert {r.status_code for r in replies} == {200}
+
+
+def test_load_2000_requests_at_concurrency_16_without_errors(artifact_dir, one_applicant):
+    with ServiceProcess(artifact_dir) as server:
+        result = load_test(server.url, one_applicant, requests=2000, concurrency=16)
+    print(result)
+    assert (result["ok"], result["errors"]) == (2000, 0)
+
+
+def test_free_port_is_bindable_now_and_busy_while_held():
+    """The one free-port helper: the port it names can be bound, and a bound port is not named."""
+    from deploydl.serving.process import free_port
+
+    port = free_port()
+    assert 1024 <= port <= 65535
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", port))
+        held.listen()
+        assert free_port() != port
+
+
+def test_workers_get_the_parents_settings_object_not_environment_writes(artifact_dir,
+                                                                       one_applicant):
+    """The API key reaches every worker with the settings object: no key, 401; the key, 200."""
+    with ServiceProcess(artifact_dir, workers=2, api_key_env="DEPLOYDL_TEST_WORKER_KEY",
+                        env={"DEPLOYDL_TEST_WORKER_KEY": "worker-key"}) as server:
+        refused = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30)
+                   for _ in range(4)]
+        served = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30,
+                             headers={"X-API-Key": "worker-key"}) for _ in range(4)]
+    assert {r.status_code for r in refused} == {401}
+    assert {r.status_code for r in served} == {200}
+
+
+def test_the_worker_factory_pickles_with_its_settings(artifact_dir, monkeypatch):
+    """uvicorn spawns workers by pickling the config: the factory and settings must survive."""
+    import os
+    import pickle
+
+    from deploydl.serving import server as server_module
+    from deploydl.settings import get_settings
+
+    seen = {}
+
+    class Capture:
+        def __init__(self, config, sockets):
+            seen["config"] = config
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr("uvicorn.supervisors.Multiprocess", Capture)
+    before = dict(os.environ)
+    settings = get_settings(api_key="k")
+    server_module._serve_workers(artifact_dir, settings, None, 2, {}, server_module.Trust(),
+                                 None)
+    assert dict(os.environ) == before
+    factory = pickle.loads(pickle.dumps(seen["config"].app))
+    assert factory.keywords["settings"] == settings
+    assert factory.keywords["model_path"] == str(artifact_dir.resolve())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sessions are POSIX")
+@pytest.mark.parametrize("own_session", [False, True])
+def test_stop_process_family_ends_the_process_and_its_children(own_session):
+    """The one way to end a server tree: the parent and the child it started are both gone."""
+    import subprocess
+
+    import psutil
+
+    from deploydl.serving.process import stop_process_family
+
+    code = ("import subprocess, sys, time\n"
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+            "print('ready', flush=True)\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                              start_new_session=own_session)
+    assert parent.stdout.readline().strip() == b"ready"
+    children = psutil.Process(parent.pid).children(recursive=True)
+    assert len(children) == 1
+    stop_process_family(parent, grace_s=5)
+    parent.stdout.close()
+    assert parent.poll() is not None
+    psutil.wait_procs(children, timeout=5)
+    assert not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children)
