@@ -80,7 +80,7 @@ def _refresh(args: argparse.Namespace) -> int:
         [*root.glob("notebooks/*.ipynb"), *root.glob("solutions/*.ipynb")])
     for path in paths:
         print(f"executing {path} ...", flush=True)
-        refresh_outputs(path)
+        refresh_outputs(path, remeasure=args.remeasure)
     return 0
 
 
@@ -257,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser("refresh", help="re-execute notebooks and store their outputs")
     refresh.add_argument("paths", nargs="*", metavar="PATH",
                          help="notebooks (default: all of notebooks/ and solutions/)")
+    refresh.add_argument("--remeasure", action="store_true",
+                         help="also re-record the timing cells (run it on a quiet machine)")
     refresh.set_defaults(run=_refresh)
 
     slides = commands.add_parser("slides", help="build every lesson's deck into slides/_build/")

@@ -38,10 +38,14 @@ def test_refreshing_twice_writes_the_same_bytes(tmp_path):
                       "time.sleep(0.01)"),
         new_code_cell("from tqdm.auto import trange\nfor _ in trange(3, desc='steps'): pass"),
         new_code_cell("class Thing: pass\nThing()"),
+        new_code_cell("import time\nprint(f'measured {time.perf_counter_ns()} ns')",
+                      metadata={"tags": ["nbval-ignore-output"]}),
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                 "language": "python"}}), path)
     refresh_outputs(path)
     first = path.read_bytes()
     refresh_outputs(path)
-    assert path.read_bytes() == first
+    assert path.read_bytes() == first  # the measurement cell kept what it measured
     assert b"0xADDRESS" in first and b"widget-view" not in first
+    refresh_outputs(path, remeasure=True)
+    assert path.read_bytes() != first and b"measured " in path.read_bytes()

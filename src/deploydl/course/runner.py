@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import os
 import re
@@ -73,14 +74,33 @@ def _quiet_kernel() -> dict:
     return {"config": Config({"KernelManager": {"transport": "ipc", "ip": sockets}})}
 
 
-def refresh_outputs(path: Path) -> None:
+#: The tag of cells whose output is a measurement (timings, throughput) that nbval skips.
+MEASUREMENT_TAG = "nbval-ignore-output"
+
+
+def refresh_outputs(path: Path, *, remeasure: bool = False) -> None:
     """Re-execute a committed notebook and store its outputs (the only way outputs change).
 
-    The stored file is :func:`stable` so that refreshing twice on one machine changes nothing.
+    The stored file is :func:`stable`, and a cell tagged :data:`MEASUREMENT_TAG` whose code is
+    unchanged keeps the measurement it stored (unless ``remeasure``): a timing differs on every
+    run, so refreshing twice in a row changes nothing. Re-record measurements deliberately, on
+    a quiet machine, with ``remeasure=True`` (``deploydl refresh --remeasure``).
     """
-    notebook = read_notebook(path)
-    execute(notebook, cwd=path.parent)
+    stored = read_notebook(path)
+    notebook = execute(copy.deepcopy(stored), cwd=path.parent)
+    if not remeasure:
+        _keep_measurements(notebook, stored)
     path.write_text(nbformat.writes(stable(notebook)) + "\n", encoding="utf-8")
+
+
+def _keep_measurements(notebook: nbformat.NotebookNode, stored: nbformat.NotebookNode) -> None:
+    """Put back the stored outputs of measurement cells whose source did not change."""
+    before = {cell.get("id"): cell for cell in stored.cells if cell.cell_type == "code"}
+    for cell in notebook.cells:
+        old = before.get(cell.get("id"))
+        if (cell.cell_type == "code" and MEASUREMENT_TAG in cell.metadata.get("tags", [])
+                and old is not None and old.source == cell.source and old.outputs):
+            cell.outputs = old.outputs
 
 
 def stable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
