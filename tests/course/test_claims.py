@@ -59,15 +59,20 @@ def test_source_check_fails_on_an_unlisted_law_or_citation():
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_markdown_paragraph_is_typeset_as_maths(path):
-    bad = {i: dollar_problems(s) for i, s in cells_of(read_notebook(path), "markdown")}
-    assert not {i: p for i, p in bad.items() if p}, (
-        "two $ in one paragraph render as maths in JupyterLab; write &#36; or USD")
+    notebook = read_notebook(path)
+    bad = {i: dollar_problems(s) for i, s in cells_of(notebook, "markdown")}
+    rendered = {i: dollar_problems("".join(o.get("data", {}).get("text/markdown", "")))
+                for i, cell in enumerate(notebook["cells"]) for o in cell.get("outputs", [])}
+    assert not {i: p for i, p in {**bad, **rendered}.items() if p}, (
+        "two dollar signs ($ or &#36;) in one paragraph render as maths in JupyterLab; "
+        "write USD")
 
 
 def test_dollar_check_catches_two_amounts_and_the_backslash_form():
     assert dollar_problems("loses $8,000, and a refusal $2,000.")
     assert dollar_problems("from about \\$1.02M to \\$1.11M")
     assert not dollar_problems("loses &#36;8,000, and a refusal USD 2,000.")
+    assert dollar_problems("loses &#36;8,000, and a refusal &#36;2,000.")  # decoded, then paired
     assert not dollar_problems("one $8,000 here.\n\nanother $2,000 there.")
     assert not dollar_problems("code `f'${x}'` and `${y}` is not prose")
 

@@ -17,7 +17,7 @@ def test_course_style_keeps_interactive_mode_switched_on_inside_it():
 
 
 def test_money_puts_the_sign_before_the_dollar():
-    from deploydl.charts import money
+    from deploydl.present.charts import money
 
     assert [money(x) for x in (1234.6, 2_500_000, -3_110_000, -150)] == [
         "$1,235", "$2.5M", "-$3.1M", "-$150"]

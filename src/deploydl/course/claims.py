@@ -9,7 +9,9 @@ lesson:
   pinpoint citation (an article, a CFR section, a Civil Code section, an annex) must be
   written in ``docs/references.md`` too.
 * :func:`dollar_problems`: a Markdown paragraph with two dollar signs is typeset as maths in
-  JupyterLab (and a backslash does not reliably stop it): write ``&#36;`` or "USD".
+  JupyterLab (and a backslash does not reliably stop it). The entity ``&#36;`` is no way out
+  either: the browser decodes it before MathJax scans the text, so two of them pair up too (the
+  JupyterLab browser test saw it). Write "USD", or at most one dollar sign a paragraph.
 * :func:`number_problems`: a number in a lesson's prose (a decimal, a percentage, a ratio such
   as "3.2x") must be one the lesson's code states or one its outputs show, within rounding.
   Sentences built from computed values in a hidden code cell pass by construction.
@@ -97,9 +99,10 @@ def source_problems(notebook: dict, references: str) -> list[str]:
 
 
 def dollar_problems(text: str) -> list[str]:
-    """Paragraphs (outside code) with two or more dollar signs: JupyterLab reads them as maths."""
+    """Paragraphs (outside code) with two or more dollar signs, written as ``$`` or ``&#36;``:
+    JupyterLab reads them as maths."""
     paragraphs = re.split(r"\n\s*\n", _CODE.sub("", text))
-    return [p.strip()[:80] for p in paragraphs if p.count("$") >= 2]
+    return [p.strip()[:80] for p in paragraphs if p.count("$") + p.count("&#36;") >= 2]
 
 
 def _numbers(text: str) -> list[str]:
