@@ -75,7 +75,7 @@ test-lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks conftest.py notebooks solutions labs
 
 test-unit: $(VENV)/.installed-test $(CHECKOV)
-	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) tests
+	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) --durations=15 tests
 
 # Strict: every stored output of the lessons and solved labs must reproduce.
 test-notebooks: $(VENV)/.installed-test
