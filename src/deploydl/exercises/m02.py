@@ -82,22 +82,29 @@ def _approve_everyone(answer: Any) -> str | None:
 
 
 def _cost_threshold(answer: Any) -> str | None:
-    from deploydl.evaluation.metrics import ErrorCosts
+    from deploydl.evaluation.decision import GRID, decision_threshold
+    from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold
 
-    sweep = _sweep(costs=ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST))
-    chosen = _on_grid(answer, sweep["threshold"].to_numpy())
+    costs = ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST)
+    chosen = _on_grid(answer, GRID)
     if isinstance(chosen, str):
         return chosen
-    cheapest = sweep["cost"].min()
-    cost = float(sweep.loc[sweep["threshold"] == chosen, "cost"].iloc[0])
-    if math.isclose(cost, cheapest, rel_tol=1e-9):
+    rule = decision_threshold(costs=costs).threshold
+    if chosen == rule:
         return None
-    usual = _sweep()
-    if chosen in set(usual.loc[usual["cost"] == usual["cost"].min(), "threshold"]):
-        return (f"{chosen:.2f} is the best threshold with USD 2,000 per turned-away customer; "
+    if chosen == decision_threshold().threshold:
+        return (f"{chosen:.2f} is the break-even with USD 2,000 per turned-away customer; "
                 f"use USD {TURNED_AWAY_COST:,} as marketing says.")
-    return (f"at {chosen:.2f} errors cost USD {cost:,.0f}; another threshold costs less "
-            f"(USD {cheapest:,.0f}).")
+    swapped = costs.bad_loan_approved / (costs.bad_loan_approved + TURNED_AWAY_COST)
+    if math.isclose(chosen, round(swapped, 2)):
+        return ("the two costs are swapped: the break-even is the cost of a turned-away "
+                "customer over the sum of both costs.")
+    test, scores = lab_data()
+    if chosen == cost_minimising_threshold(test["default"], scores, costs=costs):
+        return ("that is the cheapest threshold on the test applicants, found in hindsight; "
+                "the rule sets the threshold from the costs, before looking at the test.")
+    return (f"{chosen:.2f} is not the break-even of these costs: compute "
+            "good / (bad + good) with the new cost of a turned-away customer.")
 
 
 EXERCISES = [
@@ -138,9 +145,11 @@ EXERCISES = [
     Exercise(
         id="02.5", title="When turning customers away costs more",
         checker=_cost_threshold,
-        hints=("Build ErrorCosts(good_customer_turned_away=4_000) and pass it as costs= to "
-               "cost_minimising_threshold with the test labels and the baseline's scores.",
-               "cost_minimising_threshold(test['default'], scores, "
-               "costs=ErrorCosts(good_customer_turned_away=4_000))"),
+        hints=("The costs set the threshold: the break-even is the cost of a turned-away good "
+               "customer divided by the sum of both costs. Build "
+               "ErrorCosts(good_customer_turned_away=4_000) and pass it as costs= to "
+               "decision_threshold.",
+               "decision_threshold(costs=ErrorCosts(good_customer_turned_away=4_000))"
+               ".threshold"),
     ),
 ]
