@@ -156,7 +156,9 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
     return {**report, "break_even": choice.break_even, "reason": choice.reason,
             "n_validation": choice.n_validation, "validation_passed": choice.passed,
             "validation_ratio": choice.ratio, "min_ratio": assumptions.min_ratio,
-            "passed": bool(approved.any()) and fairness_gate(
+            # the gate passes only where it passed when the threshold was chosen (if it was
+            # checked there) and again on the held-out applicants
+            "passed": choice.passed is not False and bool(approved.any()) and fairness_gate(
                 approved.astype(int), groups, min_ratio=assumptions.min_ratio).passed,
             "ratio_at_break_even": demographic_parity_ratio(
                 (scores < choice.break_even).astype(int), groups)[0]
