@@ -62,10 +62,17 @@ def test_register_in_production_promotes_a_verified_artifact(trained, tmp_path):
 
 @pytest.mark.slow
 def test_the_default_artifact_is_the_same_recipe(tmp_path):
+    from deploydl.data import make_applicants
+    from deploydl.models import train_applicant_model
+    from deploydl.registry import save_model
     from deploydl.serving.server import default_artifact
     from deploydl.settings import Settings
 
+    # an older deploydl's cache: uncalibrated, no threshold; it must be rebuilt, not served
+    cached = tmp_path / "models" / "loan-default" / "1.0.0"
+    save_model(train_applicant_model(make_applicants(200, seed=5), epochs=1), cached)
     folder = default_artifact(Settings(home=tmp_path))
+    assert folder == cached
     stored = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     model, _, holdout = train_measured()
     assert len(holdout) == HOLDOUT_ROWS

@@ -52,7 +52,7 @@ def default_artifact(settings: Settings | None = None) -> Path:
     """
     settings = settings or get_settings()
     folder = Path(settings.home) / "models" / DEFAULT_NAME / DEFAULT_VERSION
-    if folder.exists():
+    if folder.exists() and not _uncalibrated(folder):
         return folder
     import torch
 
@@ -64,10 +64,25 @@ def default_artifact(settings: Settings | None = None) -> Path:
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
     try:
         save_model(model, staging / "artifact", training_data=table)
+        if folder.exists():  # an older deploydl's cache: set it aside, then replace it
+            os.replace(folder, staging / "stale")
         os.replace(staging / "artifact", folder)  # atomic: never a half-written cache
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def _uncalibrated(folder: Path) -> bool:
+    """True for a cached default artifact built before the model was calibrated and carried
+    its threshold (an older deploydl): it is rebuilt. A damaged one is left for verification
+    to report."""
+    import json
+
+    try:
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(metadata, dict) and "threshold" not in metadata
 
 
 @dataclass(frozen=True)
