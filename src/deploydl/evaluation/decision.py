@@ -25,10 +25,16 @@ from typing import Any
 
 import numpy as np
 
-from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts, check_inputs, threshold_sweep
+from deploydl.evaluation.metrics import (
+    DEFAULT_COSTS,
+    THRESHOLDS,
+    ErrorCosts,
+    check_inputs,
+    threshold_sweep,
+)
 
-#: The thresholds the rule may choose: 0.01, 0.02, ..., 0.99 (the threshold sweep's grid).
-GRID = np.round(np.arange(0.01, 1.0, 0.01), 2)
+#: The thresholds the rule may choose: the threshold sweep's grid, 0.01, 0.02, ..., 0.99.
+GRID = THRESHOLDS
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from deploydl.data import LABEL
 
 #: The metric names that :func:`score`, :func:`bootstrap_ci` and :func:`cross_validate` accept.
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
+#: The thresholds a sweep tries and the threshold rule may choose: 0.01, 0.02, ..., 0.99.
+THRESHOLDS = np.round(np.arange(0.01, 1.0, 0.01), 2)
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def threshold_sweep(y_true, y_score, *, thresholds=None,
     that default); ``precision``; ``recall``; ``cost`` (US dollars, under ``costs``).
     """
     y, s = check_inputs(y_true, y_score)
-    grid = np.round(np.arange(0.01, 1.0, 0.01), 2) if thresholds is None else thresholds
+    grid = THRESHOLDS if thresholds is None else thresholds
     rows = []
     for t in grid:
         tn, fp, fn, tp = _counts(y, (s >= t).astype(int))
