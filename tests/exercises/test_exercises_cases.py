@@ -110,10 +110,17 @@ def _sweep(**kwargs):
 
 
 def c02_2():
-    sweep = _sweep()
+    from deploydl.evaluation.metrics import threshold_sweep
+    from deploydl.exercises.m02 import lab_aside
+
+    aside, scores = lab_aside()  # chosen on the set-aside applicants, not the test set
+    sweep = threshold_sweep(aside["default"], scores)
     best = sweep.loc[sweep["bad_rate_approved"] <= 0.10, "threshold"].max()
+    on_test = _sweep()
+    read_off_test = on_test.loc[on_test["bad_rate_approved"] <= 0.10, "threshold"].max()
+    wrong = [best + 0.01, best - 0.01, best * 100, 0.10]
     return Cases([best, float(best), round(float(best), 2) + 1e-12],
-                 [best + 0.01, best - 0.01, best * 100, 0.10])
+                 wrong + ([read_off_test] if read_off_test not in wrong + [best] else []))
 
 
 def c02_4():
