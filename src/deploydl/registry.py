@@ -5,7 +5,10 @@ that can run code when it is opened:
 
 * ``weights.safetensors``: the network's tensors (safetensors, never pickle);
 * ``metadata.json``: name, version, creation time, the training data's hash, metrics,
-  feature schema, preprocessing (mean and standard deviation) and architecture;
+  feature schema, preprocessing (mean and standard deviation) and architecture; for a
+  calibrated model also the calibration (Platt scaling, already folded into the weights, and
+  the calibration set's size and hash) and the decision threshold chosen for it, which the
+  service uses unless told otherwise;
 * ``manifest.json``: the sha256 of each of the two files above;
 * ``signature.json`` (optional): an HMAC-SHA256 of the manifest made with a key kept outside
   the artifact (:mod:`deploydl.signing`).
@@ -127,6 +130,10 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
         "architecture": {"class": "ApplicantNet", "n_features": first.in_features,
                          "hidden": first.out_features},
     }
+    if model.calibration:
+        metadata["calibration"] = dict(model.calibration)
+    if model.threshold is not None:
+        metadata["threshold"] = float(model.threshold)
     if training_data is not None:
         metadata["training_range"] = training_ranges(training_data, model.features)
     (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
@@ -201,7 +208,9 @@ def load_artifact(folder: str | Path, *, signing_key: str | bytes | None = None,
     model = ApplicantModel(net=net, mean=np.asarray(pre["mean"], dtype=np.float32),
                            std=np.asarray(pre["std"], dtype=np.float32), name=meta["name"],
                            version=meta["version"], features=tuple(meta["features"]),
-                           metrics=dict(meta["metrics"]))
+                           metrics=dict(meta["metrics"]),
+                           calibration=dict(meta.get("calibration", {})),
+                           threshold=meta.get("threshold"))
     return model, artifact
 
 

@@ -7,7 +7,9 @@ above the threshold and **approved** otherwise, as in :func:`deploydl.models.des
 The metrics match scikit-learn's (tests check to 1e-12), but every function here validates its
 input once and says what to fix. The threshold and the cost of each kind of error are business
 choices: :class:`ErrorCosts` states the money assumptions, :func:`threshold_sweep` shows the
-trade-off, and :func:`cost_minimising_threshold` picks the cheapest point.
+trade-off, and :func:`cost_minimising_threshold` finds the cheapest point on given applicants
+(in hindsight, when they are the test set). The decision threshold itself is picked by one rule,
+:func:`deploydl.evaluation.decision.decision_threshold`, without the test set.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from deploydl.data import LABEL
 
 #: The metric names that :func:`score`, :func:`bootstrap_ci` and :func:`cross_validate` accept.
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
+#: The thresholds a sweep tries and the threshold rule may choose: 0.01, 0.02, ..., 0.99.
+THRESHOLDS = np.round(np.arange(0.01, 1.0, 0.01), 2)
 
 
 @dataclass(frozen=True)
@@ -225,7 +229,7 @@ def threshold_sweep(y_true, y_score, *, thresholds=None,
     that default); ``precision``; ``recall``; ``cost`` (US dollars, under ``costs``).
     """
     y, s = check_inputs(y_true, y_score)
-    grid = np.round(np.arange(0.01, 1.0, 0.01), 2) if thresholds is None else thresholds
+    grid = THRESHOLDS if thresholds is None else thresholds
     rows = []
     for t in grid:
         tn, fp, fn, tp = _counts(y, (s >= t).astype(int))
@@ -316,10 +320,11 @@ def compare_models(models: Mapping[str, object], table: pd.DataFrame, *,
                    threshold: float = 0.5, costs: ErrorCosts = DEFAULT_COSTS) -> pd.DataFrame:
     """One row per model on the same test applicants: the five metrics and the cost.
 
-    ``cost`` is in US dollars at ``threshold``; ``best_threshold`` and ``best_cost`` are where
-    that model's cost is lowest *in hindsight, on these same applicants*: optimistic, and noisy
-    where the cost curve is flat. Do not pick a threshold this way: calibrate the model and use
-    the break-even the costs imply (:mod:`deploydl.evaluation.calibration`, Module 02).
+    ``cost`` is in US dollars at ``threshold``; ``hindsight_threshold`` and ``hindsight_cost``
+    are where that model's cost is lowest *in hindsight, on these same applicants*: optimistic,
+    and noisy where the cost curve is flat. They report; they never pick. The threshold is
+    picked by :func:`deploydl.evaluation.decision.decision_threshold`: the break-even the costs
+    imply, on a calibrated model (:mod:`deploydl.evaluation.calibration`, Module 02).
     """
     rows = {}
     for name, model in models.items():
@@ -327,8 +332,8 @@ def compare_models(models: Mapping[str, object], table: pd.DataFrame, *,
         best = cost_minimising_threshold(y, s, costs=costs)
         rows[name] = {**scorecard(y, s, threshold=threshold),
                       "cost": outcomes(y, s, threshold=threshold, costs=costs).cost,
-                      "best_threshold": best,
-                      "best_cost": outcomes(y, s, threshold=best, costs=costs).cost}
+                      "hindsight_threshold": best,
+                      "hindsight_cost": outcomes(y, s, threshold=best, costs=costs).cost}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -1,7 +1,9 @@
 """Module 00 (Welcome): three warm-up exercises with the live service.
 
-The checks rebuild the lab's model (the same seeded training the lab runs, cached after the
-first check) and compute every expected value from it at check time.
+The checks rebuild the lab's model (the course's calibrated model, the same seeded training
+the lab runs, cached after the first check) and compute every expected value from it at check
+time. The model is calibrated on applicants set aside for it, so its probability can be read
+as a chance (exercises 00.2 and 00.3 rely on that).
 """
 
 from __future__ import annotations
@@ -12,16 +14,16 @@ from typing import Any
 
 from deploydl.exercises.core import Exercise, as_number
 
-#: The lab's world: the model's training data and seed, the applicant, and the raise.
-TRAIN_ROWS, TRAIN_SEED, APPLICANT_SEED, NEW_INCOME = 5000, 0, 7, 120_000
+#: The lab's world: the applicant and the raise (the model is the course's calibrated one,
+#: :func:`deploydl.serving.packaging.train_measured`).
+APPLICANT_SEED, NEW_INCOME = 7, 120_000
 
 
 @cache
 def _model():
-    from deploydl.data import make_applicants
-    from deploydl.models import train_applicant_model
+    from deploydl.serving.packaging import train_measured
 
-    return train_applicant_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED), seed=TRAIN_SEED)
+    return train_measured().model
 
 
 def lab_applicant() -> dict[str, Any]:

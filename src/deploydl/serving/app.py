@@ -55,7 +55,7 @@ class Scorer(Protocol):
 
 
 def create_app(model: Scorer | None, settings: Settings | None = None, *,
-               threshold: float = 0.5, artifact: Artifact | None = None,
+               threshold: float | None = None, artifact: Artifact | None = None,
                prediction_log=None) -> FastAPI:
     """Build the service for ``model``.
 
@@ -67,9 +67,10 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     settings : Settings, optional
         Service settings (API key, body limit, batch limit, torch threads); read from the
         environment when omitted.
-    threshold : float
+    threshold : float, optional
         Probability of default at or above which the decision is "refer" (to a human
-        underwriter) rather than "approve".
+        underwriter) rather than "approve". By default the one chosen for the model and
+        recorded with it (``model.threshold``, Module 02's rule on calibrated scores), else 0.5.
     artifact : deploydl.registry.Artifact, optional
         The verified artifact ``model`` was loaded from; ``/model`` then reports its sha256,
         creation time and training-data hash.
@@ -80,6 +81,8 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     release): it routes each request by its first applicant's ``applicant_id``.
     """
     settings = settings or get_settings()
+    if threshold is None:
+        threshold = getattr(model, "threshold", None) or 0.5
     app = new_app(title="Northbridge Bank loan-default service", lifespan=_lifespan,
                   description="Scores loan applications with the course's model (Module 04).")
     app.state.settings, app.state.threshold, app.state.artifact = settings, threshold, artifact
