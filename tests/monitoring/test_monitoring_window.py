@@ -130,3 +130,36 @@ def test_release_tradeoff_prices_waiting_against_a_broken_release(model):
     assert same["cost_per_day_broken"] == 0 and same["break_even_hours"] == float("inf")
     assert release_tradeoff(model, model, wait=timedelta(0), days=2,
                             per_day=200)["cost_of_waiting"] == 0
+
+
+def _promote_program(artifact) -> str:
+    """The Python program of the CI/CD workflow's promote step (Module 04's workflow)."""
+    from deploydl.deploy.bundle import DeploySpec
+    from deploydl.deploy.workflow import render_workflow
+
+    flow = render_workflow(artifact, DeploySpec())
+    assert "emergency_reason" in flow["on"]["workflow_dispatch"]["inputs"]
+    assert flow["jobs"]["promote"]["env"]["EMERGENCY_REASON"] == "${{ inputs.emergency_reason }}"
+    step = next(s for s in flow["jobs"]["promote"]["steps"] if "Promote" in s.get("name", ""))
+    prefix = "python -c '"
+    assert step["run"].startswith(prefix) and step["run"].endswith("'")
+    return step["run"][len(prefix):-1]
+
+
+def test_the_workflow_promote_step_honours_the_window_and_records_an_emergency(
+        model, tmp_path, monkeypatch):
+    later = datetime.now(UTC) + timedelta(hours=12)  # a one-hour window that is closed now
+    closed = f"{later:%a} {later.hour:02d}:00-{(later.hour + 1) % 24:02d}:00"
+    registry = ModelRegistry(tmp_path / "models")
+    program = _promote_program(registry.register(model))
+    monkeypatch.chdir(tmp_path)
+    for name, value in {"MODEL_NAME": model.name, "MODEL_VERSION": model.version,
+                        "DEPLOYDL_RELEASE_WINDOW": closed, "EMERGENCY_REASON": ""}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(OutsideMaintenanceWindow, match="to production was refused"):
+        exec(program, {})  # noqa: S102 - the workflow's own step, run as CI would run it
+    assert registry.stage(model.name, "production") is None
+    monkeypatch.setenv("EMERGENCY_REASON", REASON)
+    exec(program, {})  # noqa: S102
+    assert registry.stage(model.name, "production") == model.version
+    assert registry.releases(model.name)[-1]["emergency"] == REASON
