@@ -51,6 +51,9 @@ def test_check_refuses_outside_the_window_saying_when_it_opens_and_how_to_declar
                               "14:00 UTC, outside the maintenance window (Sun 02:00-06:00 UTC)")
     assert "next window opens Sun 2026-03-08 02:00 UTC, in 3 days, 12 hours" in message
     assert "emergency=" in message
+    with pytest.raises(OutsideMaintenanceWindow, match=r"opens Sun 2026-03-08 02:00 UTC, in 1 "
+                                                       r"day, 9 hours, 30 minutes\."):
+        MaintenanceWindow().check(datetime(2026, 3, 6, 16, 30, tzinfo=UTC))
 
 
 def test_an_emergency_needs_a_real_reason_and_is_logged(caplog):

@@ -172,7 +172,9 @@ def _utc(when: datetime | float) -> datetime:
 
 
 def _duration(gap: timedelta) -> str:
-    hours = round(gap.total_seconds() / 3600)
+    """``gap`` in words to the minute: "2 days, 9 hours, 30 minutes"."""
+    hours, minutes = divmod(round(gap.total_seconds() / 60), 60)
     days, hours = divmod(hours, 24)
-    parts = [f"{days} day{'s' * (days != 1)}"] if days else []
-    return ", ".join([*parts, f"{hours} hour{'s' * (hours != 1)}"])
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'s' * (n != 1)}" for n, unit in parts if n]
+    return ", ".join(words) or "0 minutes"
