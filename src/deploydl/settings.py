@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +35,20 @@ class Settings(BaseSettings):
         "slower client gets a 408 and the connection is closed."))
     home: Path = Field(default_factory=_default_home,
                        description="Where cached models and logs are kept.")
+    release_window: str | None = Field(None, description=(
+        "The weekly maintenance window in UTC, e.g. 'Sun 02:00-06:00': outside it the "
+        "registry and the service refuse a release unless an emergency is declared with a "
+        "reason (Module 06). Empty: every hour is open, as in a sandbox."))
+
+    @field_validator("release_window")
+    @classmethod
+    def _window_reads(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from deploydl.monitoring.window import MaintenanceWindow
+
+        MaintenanceWindow.parse(value)
+        return value
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -142,6 +142,22 @@ def c02_5():
     return Cases([0.33, _np(0.33), 4_000 / 12_000], wrong)
 
 
+def c02_6():
+    from deploydl.evaluation.metric_choice import f1_against_money
+    from deploydl.evaluation.metrics import ErrorCosts
+    from deploydl.exercises.m02 import lab_data
+
+    test, scores = lab_data()
+    picks = f1_against_money(test["default"], scores,
+                             costs={"big": ErrorCosts(bad_loan_approved=20_000)})
+    at_f1 = picks.loc["best F1", "cost: big"]
+    extra = at_f1 - picks.loc["lowest cost: big", "cost: big"]
+    bank = f1_against_money(test["default"], scores, costs={"bank": ErrorCosts()})["cost: bank"]
+    return Cases([extra, float(extra), int(extra)],
+                 [-extra, at_f1, float(bank.iloc[0] - bank.iloc[1]), extra / 1e6,
+                  str(extra)])
+
+
 # --- Module 03 ---------------------------------------------------------------------------------
 def c03_1():
     from deploydl.exercises.m03 import _outcome
@@ -320,6 +336,18 @@ def c06_5():
                   {**right, "canary_error_rate": rate * 0.2}, {**right, "action": "wait"}])
 
 
+def c06_6():
+    from datetime import datetime
+
+    hours = (datetime(2026, 4, 5, 2) - datetime(2026, 4, 2, 16, 30)).total_seconds() / 3600
+    assert hours / 24 * 6_000 < 6 / 24 * 120_000  # the worst case of releasing now is dearer
+    right = {"hours_to_window": hours, "decision": "wait"}
+    return Cases([right, {"decision": " Wait ", "hours_to_window": _np(hours)}],
+                 [{**right, "decision": "emergency"}, {**right, "hours_to_window": hours / 24},
+                  {**right, "hours_to_window": hours + 4}, {**right, "hours_to_window": 58},
+                  {**right, "decision": "release"}, {"hours_to_window": hours}])
+
+
 # --- Modules 07 and 08 -------------------------------------------------------------------------
 def c07_1():
     from deploydl.capstone.project import lesson_inputs
@@ -395,7 +423,7 @@ CASES = {
                           [120 / 220, 60, 0.4, 0.82]),
     "02.2": c02_2,
     "02.3": lambda: _choice("A", ("B", "C", "D")),
-    "02.4": c02_4, "02.5": c02_5,
+    "02.4": c02_4, "02.5": c02_5, "02.6": c02_6,
     "03.1": c03_1,
     "03.2": lambda: Cases(["region", " Region "], ["home_owner", "notes", "age_band"]),
     "03.3": c03_3, "03.4": c03_4,
@@ -410,7 +438,7 @@ CASES = {
     "06.2": lambda: Cases([0.01, np.float64(0.01), 0.001], [0.05, 5, "0.01", 0.2]),
     "06.3": c06_3,
     "06.4": lambda: Cases(["B", " b "], ["A", "no decision", "version B"]),
-    "06.5": c06_5,
+    "06.5": c06_5, "06.6": c06_6,
     "07.1": c07_1,
     "07.2": lambda: Cases([{"board": "value", "regulator": "fairness", "call-centre": "decisions",
                             "engineers": "cost"}],

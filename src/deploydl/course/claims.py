@@ -44,6 +44,10 @@ NAMED_SOURCES: dict[str, str] = {
     r"Zillow": "case-zillow-offers", r"Ofqual|A-level": "case-uk-alevels-2020",
     r"Apple Card": "case-apple-card", r"four characters": "llm-tokens", r"\bOrca\b": "orca",
     r"\bvLLM\b": "vllm",
+    r"TorchServe|ExecuTorch|PyTorch Foundation": "framework-pytorch",
+    r"TensorFlow Serving|LiteRT|TensorFlow Lite|SavedModel": "framework-tensorflow",
+    r"Keras 3": "framework-keras", r"\bJAX\b": "framework-jax",
+    r"Stack Overflow": "so-survey",
 }
 #: Pinpoint citations that must appear, as written, in docs/references.md.
 CITATION = re.compile(

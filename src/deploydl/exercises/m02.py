@@ -1,4 +1,5 @@
-"""Module 02 (Model selection and evaluation): five exercises on metrics, thresholds and CV.
+"""Module 02 (Model selection and evaluation): six exercises on metrics, thresholds, CV
+and what optimising F1 costs.
 
 The expected numbers are computed at check time from the lab's data: the logistic baseline
 trained on ``make_applicants(5000, seed=0)`` and scored on ``make_applicants(2000, seed=1)``,
@@ -24,6 +25,8 @@ ASIDE_ROWS, ASIDE_SEED = 2000, 2
 MAX_BAD_RATE = 0.10
 #: Exercise 02.5's assumption: a good customer turned away costs this many dollars.
 TURNED_AWAY_COST = 4_000
+#: Exercise 02.6's assumption: with bigger loans, a bad loan approved costs this many dollars.
+BIG_LOAN_COST = 20_000
 
 
 @cache
@@ -132,6 +135,35 @@ def _cost_threshold(answer: Any) -> str | None:
             "good / (bad + good) with the new cost of a turned-away customer.")
 
 
+@cache
+def f1_prices() -> tuple[float, float]:
+    """Exercise 02.6: (cost of errors at F1's threshold, at the cheapest), in US dollars, when a
+    bad loan approved costs :data:`BIG_LOAN_COST`."""
+    from deploydl.evaluation.metric_choice import f1_against_money
+    from deploydl.evaluation.metrics import ErrorCosts
+
+    test, scores = lab_data()
+    picks = f1_against_money(test["default"], scores,
+                             costs={"big": ErrorCosts(bad_loan_approved=BIG_LOAN_COST)})
+    return float(picks["cost: big"].iloc[0]), float(picks["cost: big"].iloc[1])
+
+
+def _f1_extra_cost(answer: Any) -> str | None:
+    value = as_number(answer)
+    if value is None:
+        return f"give the extra cost in US dollars, a number; you gave {answer!r}."
+    at_f1, cheapest = f1_prices()
+    extra = at_f1 - cheapest
+    if math.isclose(value, extra, abs_tol=0.5):
+        return None
+    if math.isclose(value, -extra, abs_tol=0.5):
+        return "the sign is reversed: F1's threshold costs more than the cheapest, not less."
+    if math.isclose(value, at_f1, abs_tol=0.5):
+        return "that is the whole cost at F1's threshold; subtract the cheapest threshold's cost."
+    return (f"you gave {value:,.0f}; read the cost column on the 'best F1' row and on the "
+            "'lowest cost' row, and subtract.")
+
+
 EXERCISES = [
     Exercise(
         id="02.1", title="Recall from a confusion matrix",
@@ -177,5 +209,13 @@ EXERCISES = [
                "decision_threshold.",
                "decision_threshold(costs=ErrorCosts(good_customer_turned_away=4_000))"
                ".threshold"),
+    ),
+    Exercise(
+        id="02.6", title="What optimising F1 costs when bad loans cost more",
+        checker=_f1_extra_cost,
+        hints=("f1_against_money gives one row for the best F1 and one for the cheapest "
+               "threshold, with the cost of errors at each; price a bad loan at 20,000.",
+               "picks.loc['best F1', 'cost: bigger loans'] - "
+               "picks.loc['lowest cost: bigger loans', 'cost: bigger loans']"),
     ),
 ]
