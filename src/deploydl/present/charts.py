@@ -86,4 +86,4 @@ def label_bars(ax, *, fmt: str = "{:.0f}%") -> None:
     """Write each bar's value on top of it, so nobody has to read values off the axis."""
     for container in ax.containers:
         ax.bar_label(container, labels=[fmt.format(v) for v in container.datavalues],
-                     fontsize=13)
+                     fontsize=13, padding=2)
