@@ -131,3 +131,27 @@ def test_drift_days_chart_names_alarm_warning_and_the_start_in_its_legend():
     quiet = drift_days_chart(daily.assign(dataset_drift=False), drift_day=2)
     assert quiet.axes[0].get_title(loc="left").endswith("the dataset-drift alarm never fires")
     plt.close("all")
+
+
+def test_report_in_words_names_what_moved_its_size_and_the_verdict():
+    from deploydl.monitoring.drift import DriftReport, FeatureDrift, shift_size
+
+    def feature(name, psi, drifted):
+        return FeatureDrift(name, "numeric", "ks", 0.1, 0.01, 0.02, psi, drifted)
+
+    report = DriftReport((feature("income", 0.094, True), feature("loan_amount", 0.3, True),
+                          feature("debt_ratio", 0.02, False)), share_drifted=2 / 3,
+                         dataset_drift=True, n_reference=100, n_current=100)
+    assert report.in_words() == (
+        "2 of 3 inputs moved: income (a small shift, PSI 0.09) and loan amount (a large shift, "
+        "PSI 0.30). The other input looks like the data the model learned from. That is enough to "
+        "raise the data-set alarm.")
+    one = DriftReport((feature("debt_ratio", 0.12, True), feature("income", 0.0, False)),
+                      share_drifted=0.5, dataset_drift=False, n_reference=9, n_current=9)
+    assert one.in_words().startswith("1 of 2 inputs moved: debt ratio (a moderate shift, PSI")
+    assert one.in_words().endswith("a warning, not enough for the data-set alarm.")
+    calm = DriftReport((feature("income", 0.01, False),), share_drifted=0.0,
+                       dataset_drift=False, n_reference=9, n_current=9)
+    assert calm.in_words().startswith("No input moved: all 1 look like")
+    assert [shift_size(v) for v in (0.0999, 0.1, 0.2499, 0.25)] == [
+        "small", "moderate", "moderate", "large"]
