@@ -185,6 +185,19 @@ def test_risks_have_owners_and_mitigations(page):
     assert all(r["owner"] and r["mitigation"] and r["evidence"] for r in risks)
 
 
+def test_brief_names_age_bands_in_plain_words(page):
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.brief_page import fairness_chart
+
+    inputs, html, _ = page
+    ax = fairness_chart(inputs).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["under 30", "30–50", "over 50"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["80% of the best rate"]
+    plt.close("all")
+    assert not re.search(r"under_30|30_to_50|over_50", re.sub(r"<[^>]*>", " ", html))
+
+
 def test_decision_mentions_the_ab_test_until_it_is_conclusive(page):
     from dataclasses import replace
 

@@ -7,7 +7,13 @@ import json
 import pytest
 
 from deploydl.efficiency.bench import summarise_runs
-from deploydl.efficiency.bench_report import add_costs, check_targets, format_table, write_results
+from deploydl.efficiency.bench_report import (
+    add_costs,
+    check_targets,
+    format_table,
+    plot_results,
+    write_results,
+)
 from deploydl.efficiency.loadgen import hey_command, summarise_csv
 
 CSV = """response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
@@ -69,6 +75,32 @@ def test_report_files_are_written(tmp_path):
     assert "| course | 1 | 16 |" in paths["md"].read_text()
     assert paths["png"].stat().st_size > 1000
     assert "6,000 req/s" in format_table(fake_results())
+
+
+def test_the_chart_reads_on_a_linear_axis_and_names_the_price_of_the_winner():
+    import matplotlib.pyplot as plt
+
+    results = fake_results()
+    fig = plot_results(results)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == ax.get_yscale() == "linear" and ax.get_xlim()[0] == 0
+    assert ax.get_title(loc="left") == ("Course service serves the most: 2,001 predictions/s,\n"
+                                        "and the shortest p99 at that load (9 ms)")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "course service", "naive FastAPI", "LitServe"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "1 image per request,\n16 clients at once"]
+    labels = {t.get_text() for t in ax.texts}
+    assert {"2,001/s, p99 9 ms", "801/s, p99 20 ms", "1,501/s, p99 12 ms"} <= labels
+    plt.close(fig)
+    for row in results["summary"]:  # LitServe now serves the most, but waits longest
+        if row["server"] == "litserve":
+            row["predictions_per_s"] = 2500
+    fig = plot_results(results)
+    assert fig.axes[0].get_title(loc="left") == (
+        "LitServe serves the most: 2,500 predictions/s,\n"
+        "but its p99 is 12 ms (course service: 9 ms at that load)")
+    plt.close(fig)
 
 
 @pytest.mark.slow

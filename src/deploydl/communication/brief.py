@@ -19,6 +19,7 @@ from deploydl.communication.value import ValueAssumptions
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation.decision import threshold_for
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+from deploydl.present.charts import human_label
 from deploydl.responsible.fairness import FOUR_FIFTHS
 
 
@@ -264,7 +265,7 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
         {"risk": "Unfair outcomes by age band",
          "evidence": f"approval ratio {f['demographic_parity_ratio']:.2f} (screen: "
                      f"{f['min_ratio']:.2f}, {'passed' if f['gate_passed'] else 'FAILED'}); "
-                     f"{f['worst_group']} approved least",
+                     f"applicants aged {human_label(f['worst_group'])} approved least",
          "owner": "Responsible-AI lead", "mitigation": "Fairness gate before every release; "
          "declines reviewed by an underwriter; quarterly fairness report."},
         {"risk": "Costly errors (bad loans approved)",

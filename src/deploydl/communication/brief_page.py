@@ -17,7 +17,7 @@ from deploydl.communication.brief import (
     risk_register,
     rollout_plan,
 )
-from deploydl.present.charts import money
+from deploydl.present.charts import human_label, human_labels, money
 from deploydl.present.report import (
     Figure,
     Section,
@@ -90,7 +90,8 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
                f["demographic_parity_ratio"], fa),
         Figure("ratio_at_break_even", "ratio at the break-even threshold",
                f"{f['ratio_at_break_even']:.2f}", f["ratio_at_break_even"], fa),
-        Figure("worst_group_approval", f"of {f['worst_group']} approved",
+        Figure("worst_group_approval",
+               f"of applicants aged {human_label(f['worst_group'])} approved",
                f"{f['worst_group_approval']:.0%}", f["worst_group_approval"], fa),
         Figure("price_of_fairness_per_year", "price of meeting the rule, a year",
                money(m["price_of_fairness_per_year"]), m["price_of_fairness_per_year"], ev),
@@ -309,16 +310,20 @@ def cost_chart(inputs: BriefInputs):
 
 def fairness_chart(inputs: BriefInputs):
     from deploydl.present.charts import GOOD, NEUTRAL, label_bars, new_figure
+    from deploydl.responsible.charts import in_band_order
 
-    rates = inputs.by_group["selection_rate"] * 100
+    rates = in_band_order(inputs.by_group["selection_rate"]) * 100
     f = inputs.fairness
     fig, ax = new_figure(f"Every age band is approved at least\n{f['min_ratio']:.0%} as "
                          "often as the best-off" if f["gate_passed"]
-                         else f"{f['worst_group']} falls below the four-fifths screen",
+                         else f"Applicants aged {human_label(f['worst_group'])} fall\nbelow "
+                         "the four-fifths screen",
                          xlabel="age band", ylabel="approved at once (%)", size=(6.5, 3.6))
-    ax.bar([str(g) for g in rates.index], rates.to_numpy(), color=GOOD)
-    ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--")
+    ax.bar(human_labels(rates.index), rates.to_numpy(), color=GOOD)
+    ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--",
+               label=f"{f['min_ratio']:.0%} of the best rate")
     ax.set_ylim(0, 110)
+    ax.legend(loc="upper center", ncols=1, frameon=False)
     label_bars(ax)
     return fig
 

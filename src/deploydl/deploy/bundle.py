@@ -215,3 +215,34 @@ def _version_or(package: str, fallback: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return fallback
+
+
+#: What an executive needs from a Dockerfile: (what, pattern, how it reads, why it matters).
+_DOCKERFILE_FACTS = (
+    ("Starts from", r"^FROM (\S+)", "{0}",
+     "the base every build starts from: the smaller, the fewer patches to chase"),
+    ("Machine learning library", r"whl/cpu torch==(\S+)", "PyTorch {0}, CPU-only, pinned",
+     "the default build carries GPU libraries of several GB"),
+    ("Runs as", r"^USER (\d+)", "an unprivileged user ({0}), never root",
+     "a break-in gets as little as possible"),
+    ("Health check", r"HEALTHCHECK --interval=(\d+)s", "asks /health every {0} s",
+     "a stuck copy shows as unhealthy, so it can be replaced"),
+    ("Threads", r"OMP_NUM_THREADS=(\d+)", "{0}, the container's CPU limit",
+     "no copy fights itself for the cores"),
+    ("Serves only", r"--expect-sha256", "the model weights it was built for (checked by sha256)",
+     "a swapped model file stops the start"),
+)
+
+
+def dockerfile_in_words(dockerfile: str) -> str:
+    """The Dockerfile's decisions as a short Markdown table, each read from the file itself.
+
+    A decision the file does not contain reads "missing", so the table cannot claim what the
+    image does not do (Module 04).
+    """
+    rows = ["| The image | What it does | Why it matters |", "|---|---|---|"]
+    for what, pattern, reads, why in _DOCKERFILE_FACTS:
+        found = re.search(pattern, dockerfile, flags=re.MULTILINE)
+        text = reads.format(*found.groups()) if found else "**missing**"
+        rows.append(f"| {what} | {text} | {why} |")
+    return "\n".join(rows)

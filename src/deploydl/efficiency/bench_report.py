@@ -89,28 +89,58 @@ def format_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+#: How the chart names each server of the benchmark.
+SERVER_NAMES = {"course": "course service", "naive": "naive FastAPI", "litserve": "LitServe"}
+
+
+def _server(name: str) -> str:
+    return SERVER_NAMES.get(name, name)
+
+
+def _title(summary: list[dict]) -> str:
+    """The finding: who serves the most, and what its slowest customers wait at that load."""
+    most = max(summary, key=lambda r: r["predictions_per_s"])
+    peers = [r for r in summary
+             if (r["batch"], r["concurrency"]) == (most["batch"], most["concurrency"])]
+    calm = min(peers, key=lambda r: r["p99_ms"])
+    name = _server(most["server"])
+    head = (f"{name[:1].upper() + name[1:]} serves the most: "
+            f"{most['predictions_per_s']:,.0f} predictions/s")
+    if calm is most:
+        return f"{head},\nand the shortest p99 at that load ({most['p99_ms']:.0f} ms)"
+    return (f"{head},\nbut its p99 is {most['p99_ms']:.0f} ms "
+            f"({_server(calm['server'])}: {calm['p99_ms']:.0f} ms at that load)")
+
+
 def plot_results(results: dict):
-    """Latency (p50) against throughput, one colour per server, one point per load."""
+    """Predictions per second for each server and load, each bar labelled with its p99.
+
+    One group of bars per load (images per request, clients at once), one colour per server,
+    a linear axis from zero. The title names the server that serves the most and what its
+    slowest 1 in 100 requests wait, next to the shortest such wait at that load.
+    """
     from deploydl.present.charts import PALETTE, new_figure
 
     summary = results["summary"]
-    best = max(summary, key=lambda r: r["predictions_per_s"])
-    fig, ax = new_figure(
-        f"{best['server']} served the most: {best['predictions_per_s']:,.0f} predictions/s\n"
-        f"(batch {best['batch']}, {best['concurrency']} clients)",
-        xlabel="throughput (predictions per second)", ylabel="p50 latency per request (ms)")
-    markers = {1: "o", 32: "s"}
-    for colour, server in zip(PALETTE, dict.fromkeys(r["server"] for r in summary), strict=False):
-        for batch in sorted({r["batch"] for r in summary}):
-            rows = sorted((r for r in summary if r["server"] == server and r["batch"] == batch),
-                          key=lambda r: r["concurrency"])
-            ax.plot([r["predictions_per_s"] for r in rows], [r["p50_ms"] for r in rows],
-                    marker=markers.get(batch, "^"), color=colour,
-                    linestyle="-" if batch == 1 else "--",
-                    label=f"{server}, batch {batch}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.legend(fontsize=10, ncols=2)
+    servers = list(dict.fromkeys(r["server"] for r in summary))
+    loads = sorted({(r["batch"], r["concurrency"]) for r in summary})
+    fig, ax = new_figure(_title(summary), xlabel="predictions per second (more is better)",
+                         ylabel="", size=(10, 1.2 * len(loads) + 2.2))
+    height = 0.8 / len(servers)
+    for i, server in enumerate(servers):
+        rows = {(r["batch"], r["concurrency"]): r for r in summary if r["server"] == server}
+        ys = [g + (len(servers) - 1 - 2 * i) * height / 2 for g in range(len(loads))][::-1]
+        values = [rows[load]["predictions_per_s"] if load in rows else 0 for load in loads]
+        bars = ax.barh(ys, values, height=height * 0.9, color=PALETTE[i % len(PALETTE)],
+                       label=_server(server))
+        ax.bar_label(bars, padding=3, fontsize=11, labels=[
+            f"{rows[load]['predictions_per_s']:,.0f}/s, p99 {rows[load]['p99_ms']:.0f} ms"
+            if load in rows else "" for load in loads])
+    ax.set_yticks(range(len(loads)), [
+        f"{b} image{'s' * (b != 1)} per request,\n{c} client{'s' * (c != 1)} at once"
+        for b, c in loads][::-1])
+    ax.set_xlim(0, max(r["predictions_per_s"] for r in summary) * 1.45)
+    ax.legend(loc="upper right", title="server")
     return fig
 
 

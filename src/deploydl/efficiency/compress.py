@@ -218,3 +218,30 @@ def compare_variants(variants: dict[str, Callable[[Any], Any]], images: np.ndarr
         row[f"faster_x_batch{batch}"] = round(
             base[f"p50_ms_batch{batch}"] / row[f"p50_ms_batch{batch}"], 2)
     return rows
+
+
+def variants_chart(rows: list[dict], *, batch: int = 32):
+    """Time per batch for each variant of :func:`compare_variants`, fastest on top.
+
+    A bar per variant on a linear axis from zero, each labelled with its size on disk and its
+    accuracy, so the three numbers of the trade-off sit side by side. Returns the figure.
+    """
+    from deploydl.present.charts import PALETTE, new_figure
+
+    key = f"p50_ms_batch{batch}"
+    ordered = sorted(rows, key=lambda r: r[key], reverse=True)
+    fastest, smallest = ordered[-1], min(rows, key=lambda r: r["size_bytes"])
+    accuracies = [r["accuracy"] for r in rows]
+    fig, ax = new_figure(
+        f"{fastest['variant']} is {fastest[f'faster_x_batch{batch}']:.1f}x faster than "
+        f"{rows[0]['variant']}, {smallest['variant']} {smallest['smaller_x']:.1f}x smaller;\n"
+        f"accuracy stays between {min(accuracies):.1%} and {max(accuracies):.1%}",
+        xlabel=f"milliseconds per {batch} images (less is better)", ylabel="")
+    colours = {r["variant"]: PALETTE[i % len(PALETTE)] for i, r in enumerate(rows)}
+    bars = ax.barh([r["variant"] for r in ordered], [r[key] for r in ordered],
+                   color=[colours[r["variant"]] for r in ordered])
+    ax.bar_label(bars, padding=3, fontsize=12, labels=[
+        f"{r[key]:.2f} ms, {r['size_bytes'] / 1000:.0f} KB, {r['accuracy']:.1%} accurate"
+        for r in ordered])
+    ax.set_xlim(0, max(r[key] for r in rows) * 1.7)
+    return fig

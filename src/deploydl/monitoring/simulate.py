@@ -145,3 +145,35 @@ def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflati
     return {"wait_days": wait_days, "cost_per_day_waiting": waiting, "cost_of_waiting": total,
             "cost_per_day_broken": broken_cost,
             "break_even_hours": 24 * total / broken_cost if broken_cost > 0 else float("inf")}
+
+
+def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift starts"):
+    """Features drifting each day, as :func:`daily_monitor` returns them; returns the figure.
+
+    Days when the whole data set drifted are coloured as alarms, days with single-feature
+    warnings in grey, and a dashed line marks ``drift_day``, labelled ``event``. The legend
+    says which colour is which.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from deploydl.present.charts import BAD, NEUTRAL, new_figure
+
+    drifted = daily.loc[daily["dataset_drift"], "day"]
+    first = int(drifted.min()) if len(drifted) else None
+    fig, ax = new_figure(
+        f"{event.capitalize()} on day {drift_day}; "
+        + (f"the dataset-drift alarm fires on day {first}" if first is not None
+           else "the dataset-drift alarm never fires"),
+        xlabel="day of the month", ylabel="features drifting")
+    ax.bar(daily["day"], daily["n_drifted"],
+           color=[BAD if d else NEUTRAL for d in daily["dataset_drift"]])
+    ax.axvline(drift_day - 0.5, color="#000000", linestyle="--")
+    top = max(int(daily["n_drifted"].max()), 1)
+    ax.set_ylim(0, top + 0.4)
+    ax.set_yticks(range(top + 1))
+    ax.legend(handles=[Patch(color=BAD, label="data set drifted: alarm"),
+                       Patch(color=NEUTRAL, label="one feature drifted: warning"),
+                       Line2D([], [], color="#000000", linestyle="--", label=event)],
+              loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, frameon=False)
+    return fig
