@@ -26,6 +26,11 @@ def cost_per_million(predictions_per_s: float, *, price_per_core_hour: float,
     return price_per_core_hour * cores / (predictions_per_s * 3600) * 1e6
 
 
+def monthly_cost(cores: float, *, price_per_core_hour: float) -> float:
+    """Dollars a month for ``cores`` running all month (:data:`HOURS_PER_MONTH` hours)."""
+    return round(cores * price_per_core_hour * HOURS_PER_MONTH, 2)
+
+
 @dataclass(frozen=True)
 class ServingPlan:
     """What it takes to serve a traffic level: cores, monthly bill, latency per request."""
@@ -63,7 +68,7 @@ def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
     peak_rate = predictions_per_month / (HOURS_PER_MONTH * 3600) * peak_factor
     cores = max(1, math.ceil(peak_rate / per_core))
     return ServingPlan(
-        cores=cores, monthly_cost=round(cores * price_per_core_hour * HOURS_PER_MONTH, 2),
+        cores=cores, monthly_cost=monthly_cost(cores, price_per_core_hour=price_per_core_hour),
         latency_ms=round(http_ms + compute_ms, 2),
         predictions_per_s_per_core=round(per_core, 1),
         cost_per_million=round(cost_per_million(per_core, price_per_core_hour=price_per_core_hour),
