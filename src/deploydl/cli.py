@@ -246,7 +246,7 @@ def _serve(args: argparse.Namespace) -> int:
                           option="--signing-key")
         serve(args.model, host=args.host, port=args.port, api_key_env=args.api_key_env,
               api_key_file=args.api_key_file, workers=args.workers, log_path=args.log,
-              trust=Trust(signing_key=key, expect_sha256=args.expect_sha256))
+              runtime=args.runtime, trust=Trust(signing_key=key, expect_sha256=args.expect_sha256))
     except ServeError as exc:
         print(f"deploydl serve: {exc}", file=sys.stderr)
         return 1
@@ -380,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log", metavar="PATH",
                        help="keep every prediction in this SQLite prediction log (Module 06)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--runtime", choices=["torch", "onnx"], default="torch",
+                       help="what scores requests: torch (default) or ONNX Runtime, exported "
+                       "and checked against torch at start-up (needs the 'export' extra)")
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")
