@@ -109,3 +109,16 @@ def test_cost_planner_widget_updates_without_a_browser():
     assert planner.result.cores > 1 and f"{planner.result.cores} core(s)" in planner.output.value
     with pytest.raises(ValueError, match="missing \\['int8'\\]"):
         CostPlanner({"fp32": {1: 1.0}})
+
+
+def test_cost_planner_shows_the_replicas_deploydl_capacity_plans():
+    from deploydl.efficiency.capacity import ReplicaModel, plan_replicas
+
+    replica = ReplicaModel(servers=2, rate_per_server=500.0)
+    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, replica=replica, p99_ms=40)
+    planner.traffic.value = 1e10  # 3,805 requests/s on average, 3x that at the busiest hour
+    peak = 1e10 / (730 * 3600) * 3
+    expected = plan_replicas(replica, peak_rps=peak, p99_ms=40)
+    assert planner.capacity == expected and expected.replicas > 2
+    assert f"<b>{expected.replicas} replicas</b>" in planner.output.value
+    assert "replicas" not in CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}).output.value
