@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from deploydl.efficiency.compress import OnnxModel, to_onnx
+from deploydl.efficiency.compress import OnnxModel, lean, to_onnx
 
 #: The tolerance an export must meet on every output: |onnx - torch| <= ATOL + RTOL * |torch|.
 #: float32 kernels that add in another order differ by about 1e-7 relative; 1e-4 leaves room
@@ -85,26 +85,11 @@ def export_checked(net: nn.Module, example: np.ndarray, *, check_inputs: np.ndar
     if cache is not None and cache.is_file():
         model = OnnxModel(cache.read_bytes(), threads=threads)
     else:
-        exported = to_onnx(net, np.ascontiguousarray(example, dtype=np.float32), threads=1)
-        model = OnnxModel(lean(exported.model_bytes), threads=threads)
+        model = to_onnx(net, np.ascontiguousarray(example, dtype=np.float32), threads=threads)
         if cache is not None:
             _write_atomic(cache, model.model_bytes)
     check_against_torch(net, model, check_inputs)
     return model
-
-
-def lean(model_bytes: bytes) -> bytes:
-    """The ONNX model without what only debugging needs: the exporter's per-node notes
-    (source locations), doc strings and intermediate shape annotations. On the course's small
-    CNN they are about a tenth of the file; ONNX Runtime infers the shapes itself."""
-    import onnx
-
-    proto = onnx.load_from_string(model_bytes)
-    for node in proto.graph.node:
-        del node.metadata_props[:]
-        node.doc_string = ""
-    del proto.graph.value_info[:]
-    return proto.SerializeToString()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
