@@ -229,12 +229,14 @@ def _capacity(args: argparse.Namespace) -> int:
         except ArtifactError as exc:
             print(f"deploydl capacity: {exc}", file=sys.stderr)
             return 1
-        spec = autoscaled_spec(plan, DeploySpec(cpu=f"{cores:g}"))
+        spec = autoscaled_spec(plan, base=DeploySpec(cpu=f"{cores:g}"))
         out = Path(args.k8s_out) / "k8s.yaml"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(to_yaml(render_manifests(artifact, spec)))
         print(f"Wrote {out} (Deployment, HorizontalPodAutoscaler {spec.replicas}-"
-              f"{spec.max_replicas} replicas at {spec.cpu_target_percent}% CPU, ...).")
+              f"{spec.max_replicas} replicas at {spec.cpu_target_percent}% CPU, ...) for "
+              f"{artifact.metadata['name']} {artifact.version}. The curve is the benchmark "
+              "service's; plan another model from its own measured curve (docs/capacity.md).")
     return 0
 
 

@@ -73,6 +73,8 @@ def test_closed_loop_p99_matches_little_and_a_sample():
     assert closed_p99_ms(model, 16) == pytest.approx(1000 * np.percentile(sample, 99), rel=0.02)
     # one client: only its own service time
     assert closed_p99_ms(model, 1) == pytest.approx(1000 * math.log(100) / 1000)
+    # 2,000 clients: no overflow; the mean is 2,000 / 2,000 per s (Little), the tail narrow
+    assert 1000 < closed_p99_ms(model, 2000) < 1100
 
 
 CURVE = [{"concurrency": 1, "rps": 1000.0, "p50_ms": 1.0, "p99_ms": 2.0},

@@ -108,8 +108,12 @@ def closed_exceeds(seconds: float, model: ReplicaModel, clients: int) -> float:
     if c == 1:  # ahead + 1 stages, all at rate mu: an Erlang distribution
         return float(gammaincc(ahead + 1, mu * seconds))
     fast = c * mu  # Erlang(ahead, c mu) plus Exponential(mu), c mu > mu
-    return float(gammaincc(ahead, fast * seconds) + math.exp(-mu * seconds)
-                 * (fast / (fast - mu)) ** ahead * gammainc(ahead, (fast - mu) * seconds))
+    # P(Erlang > t) + (fast / (fast - mu)) ** ahead * exp(-mu t) * P(Gamma(ahead, fast - mu)
+    # <= t); the second term (at most 1) is summed in logs, so many clients cannot overflow
+    below = float(gammainc(ahead, (fast - mu) * seconds))
+    second = 0.0 if below == 0 else math.exp(
+        ahead * math.log(fast / (fast - mu)) - mu * seconds + math.log(below))
+    return float(gammaincc(ahead, fast * seconds)) + second
 
 
 def _quantile(exceeds, quantile: float) -> float:
@@ -250,14 +254,14 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
         model=model)
 
 
-def autoscaled_spec(plan: CapacityPlan, spec=None):
-    """``spec`` (a :class:`deploydl.deploy.DeploySpec`) with the plan's autoscaler numbers:
-    ``min_replicas`` at start, at most ``replicas``, and the plan's CPU target."""
+def autoscaled_spec(plan: CapacityPlan, *, base=None):
+    """``base`` (a :class:`deploydl.deploy.DeploySpec`, default the course's) with the plan's
+    autoscaler numbers: ``min_replicas`` at start, at most ``replicas``, the plan's CPU target."""
     import dataclasses
 
     from deploydl.deploy.bundle import DeploySpec
 
-    return dataclasses.replace(spec or DeploySpec(), replicas=plan.min_replicas,
+    return dataclasses.replace(base or DeploySpec(), replicas=plan.min_replicas,
                                max_replicas=max(plan.replicas, plan.min_replicas),
                                cpu_target_percent=plan.hpa_cpu_percent)
 
