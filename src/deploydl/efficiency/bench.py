@@ -206,7 +206,6 @@ def _int8(net, x_test, y_test, *, calibration) -> list[dict]:
     return compare_variants(variants, x_test, y_test, batch=32, repeats=100)
 
 
-
 def _capacity_check(curve: list[dict]) -> dict | None:
     """The queueing model's p99 at 16 clients, predicted from fewer clients, against the
     measurement (``None`` when the curve does not reach 16 clients)."""

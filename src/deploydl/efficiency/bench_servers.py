@@ -12,7 +12,7 @@ serves the same digits CNN, with the same torch threads, as:
   extra); it loads the export the benchmark made before it started and checks it against torch
   (:mod:`deploydl.efficiency.runtime`).
 
-All three validate the request with the same schema and answer with the same JSON.
+All four validate the request with the same schema and answer with the same JSON.
 """
 
 from __future__ import annotations

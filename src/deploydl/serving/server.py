@@ -217,7 +217,7 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
 
 def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers: int,
                    common: dict, trust: Trust, log_path: str | Path | None,
-                   runtime: str) -> None:
+                   runtime: str = "torch") -> None:
     from uvicorn.supervisors import Multiprocess
 
     factory = functools.partial(worker_app, model_path=str(path.resolve()), settings=settings,
