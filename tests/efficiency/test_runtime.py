@@ -132,3 +132,17 @@ def test_onnx_int8_is_smaller_and_keeps_accuracy():
     assert size_on_disk(int8) < size_on_disk(fp32) / 2.5
     assert (int8(images).argmax(1) == labels).mean() >= 0.9
     assert not any(n.metadata_props for n in onnx.load_from_string(fp32.model_bytes).graph.node)
+
+
+def test_serve_without_onnxruntime_names_the_extra_to_install(artifact_dir, model, tmp_path,
+                                                              monkeypatch):
+    from deploydl.registry import verify
+
+    first = model.net.layers[0]
+    cache = tmp_path / "onnx" / f"{model.name}-{verify(artifact_dir).sha256}.onnx"
+    cache.parent.mkdir()
+    cache.write_bytes(linear_onnx(np.ones((1, first.in_features)), np.zeros(1), squeeze=True))
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if it were not installed
+    with pytest.raises(ServeError, match=r"--runtime onnx needs the 'export' extra "
+                       r"\(onnxruntime is missing\): pip install -e '.\[export\]'"):
+        app_from_artifact(artifact_dir, get_settings(home=tmp_path), runtime="onnx")
