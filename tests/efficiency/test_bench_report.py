@@ -132,3 +132,49 @@ def test_a_benchmark_server_starts_answers_and_stops_with_its_children(tmp_path)
     finally:
         server.stop()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_onnx_int8_targets_and_the_capacity_check_are_reported():
+    results = fake_results()
+    results["onnx"] = {"export_s": 6.0, "max_abs_diff": 2e-7, "atol": 1e-5, "rtol": 1e-4,
+                       "check_inputs": 256, "file_bytes": 1000,
+                       "int8": [{"variant": "ONNX fp32", "accuracy": 0.95, "smaller_x": 1.0,
+                                 "faster_x_batch32": 1.0},
+                                {"variant": "ONNX int8", "accuracy": 0.945, "smaller_x": 3.6,
+                                 "faster_x_batch32": 1.2}]}
+    results["capacity_check"] = {"clients": 16, "fitted_on": [1, 2, 4, 8],
+                                 "predicted_p99_ms": 11.0, "measured_p99_ms": 10.0,
+                                 "error_pct": 10.0}
+    met = {t["target"]: t["met"] for t in check_targets(results)}
+    assert met["ONNX int8 file smaller (x)"] is True
+    assert met["ONNX int8 faster at batch 32 (x)"] is False
+    assert met["ONNX int8 accuracy drop (points)"] is True
+    results["targets"] = check_targets(results)
+    table = format_table(results)
+    assert "largest difference from torch 2e-07 over 256 check inputs" in table
+    assert "predicted 11.0 ms from the curve at 1, 2, 4, 8 clients; measured 10.0 ms; " \
+           "error +10.0%" in table
+    assert "ONNX int8" not in str(check_targets(fake_results()))  # older results still read
+
+
+@pytest.mark.slow
+def test_the_onnx_benchmark_server_serves_the_checked_export(tmp_path):
+    import httpx
+    from safetensors.torch import save_file
+
+    from deploydl.efficiency.bench_extras import prepare_onnx
+    from deploydl.efficiency.bench_servers import INPUT_SHAPE, READY_PATH
+    from deploydl.efficiency.loadgen import ServerProcess
+    from deploydl.models import DigitsCNN
+
+    net = DigitsCNN().eval()
+    weights = tmp_path / "cnn.safetensors"
+    save_file(net.state_dict(), weights)
+    onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE)
+    assert onnx["max_abs_diff"] < 1e-4 and onnx["export_s"] > 0
+    server = ServerProcess("onnx", weights=weights, threads=1, ready_path=READY_PATH["onnx"])
+    try:
+        answer = httpx.post(server.url + "/predict", json={"images": [[[0.5] * 8] * 8]})
+        assert answer.status_code == 200 and len(answer.json()["digits"]) == 1
+    finally:
+        server.stop()

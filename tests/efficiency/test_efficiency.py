@@ -129,3 +129,16 @@ def test_variants_chart_puts_speed_size_and_accuracy_side_by_side():
     assert ax.get_xlim()[0] == 0 and ax.get_xscale() == "linear"
     assert "0.43 ms, 49 KB, 97.1% accurate" in [t.get_text() for t in ax.texts]
     plt.close("all")
+
+
+def test_cost_planner_shows_the_replicas_deploydl_capacity_plans():
+    from deploydl.efficiency.capacity import ReplicaModel, plan_replicas
+
+    replica = ReplicaModel(servers=2, rate_per_server=500.0)
+    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, replica=replica, p99_ms=40)
+    planner.traffic.value = 1e10  # 3,805 requests/s on average, 3x that at the busiest hour
+    peak = 1e10 / (730 * 3600) * 3
+    expected = plan_replicas(replica, peak_rps=peak, p99_ms=40)
+    assert planner.capacity == expected and expected.replicas > 2
+    assert f"<b>{expected.replicas} replicas</b>" in planner.output.value
+    assert "replicas" not in CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}).output.value

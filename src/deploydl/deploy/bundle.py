@@ -48,7 +48,10 @@ class DeploySpec:
     memory : str
         Memory limit per replica, e.g. "1Gi".
     replicas, max_replicas : int
-        Replicas at start, and the most the autoscaler may add at 70% CPU.
+        Replicas at start (the autoscaler's minimum), and the most the autoscaler may run.
+    cpu_target_percent : int
+        Average CPU use (percent of the request) the autoscaler keeps the replicas at;
+        :func:`deploydl.efficiency.capacity.autoscaled_spec` sets it from a capacity plan.
     port : int
         Port the container listens on.
     namespace : str
@@ -66,6 +69,7 @@ class DeploySpec:
     memory: str = "1Gi"
     replicas: int = 2
     max_replicas: int = 6
+    cpu_target_percent: int = 70
     port: int = 8000
     uid: int = 10001
     namespace: str = "northbridge-credit"
@@ -87,6 +91,12 @@ class DeploySpec:
             if not isinstance(getattr(self, field), int) or getattr(self, field) < 1:
                 raise ValueError(f"DeploySpec {field} must be a positive integer; got "
                                  f"{getattr(self, field)!r}.")
+        if self.max_replicas < self.replicas:
+            raise ValueError(f"DeploySpec max_replicas ({self.max_replicas}) is below replicas "
+                             f"({self.replicas}); the autoscaler needs max >= min.")
+        if not isinstance(self.cpu_target_percent, int) or not 1 <= self.cpu_target_percent <= 100:
+            raise ValueError(f"DeploySpec cpu_target_percent must be a whole percent from 1 to "
+                             f"100; got {self.cpu_target_percent!r}.")
 
     @property
     def threads(self) -> int:

@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from deploydl.efficiency.bench_servers import READY_PATH
+from deploydl.efficiency.bench_extras import measure_curve, onnx_int8_rows, prepare_onnx
+from deploydl.efficiency.bench_servers import INPUT_SHAPE, READY_PATH
 from deploydl.efficiency.loadgen import ServerProcess, hey_command, run_load, summarise_csv
 
-SERVERS = ("course", "naive", "litserve")
+SERVERS = ("course", "naive", "litserve", "onnx")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class BenchConfig:
     price_per_core_hour: float = 0.05
     cores: int = 2
     health_qps: float = 50.0
+    curve_concurrencies: tuple[int, ...] = (1, 2, 4, 8, 16)
 
 
 QUICK = BenchConfig(reps=1, duration_s=1.5, warmup_s=0.5)
@@ -52,6 +54,7 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         progress("training / loading the digits CNN ...")
         net, (x_train, x_test, y_test), weights = _digits_model(cache_dir)
         bodies = {b: _write_body(work / f"batch{b}.json", x_test[:b]) for b in config.batches}
+        onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE) if "onnx" in config.servers else {}
         runs, starts, ceiling = [], [], {}
         for rep in range(config.reps):
             order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
@@ -64,9 +67,19 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         progress("applicant overhead, int8 ...")
         overhead = _applicant_overhead(config, work)
         int8 = _int8(net, x_test, y_test, calibration=x_train[:512])
+        if onnx:
+            onnx["int8"] = onnx_int8_rows(weights, x_test, y_test, calibration=x_train[:512],
+                                          threads=config.threads)
+        curve = measure_curve(
+            lambda: ServerProcess("course", weights=weights, threads=config.threads,
+                                  ready_path=READY_PATH["course"]),
+            bodies[min(config.batches)], concurrencies=config.curve_concurrencies,
+            reps=config.reps, duration_s=config.duration_s, warmup_s=config.warmup_s,
+            progress=progress)
     return {"config": asdict(config), "runs": runs, "starts": starts,
             "summary": summarise_runs(runs, starts), "generator_ceiling": ceiling,
-            "applicant_overhead": overhead, "int8": int8,
+            "applicant_overhead": overhead, "int8": int8, "onnx": onnx,
+            "capacity_curve": curve, "capacity_check": _capacity_check(curve),
             "machine": {"cpus": os.cpu_count(), "torch": torch.__version__}}
 
 
@@ -192,3 +205,13 @@ def _int8(net, x_test, y_test, *, calibration) -> list[dict]:
                 "int8 dynamic": quantize_int8(net)}
     return compare_variants(variants, x_test, y_test, batch=32, repeats=100)
 
+
+def _capacity_check(curve: list[dict]) -> dict | None:
+    """The queueing model's p99 at 16 clients, predicted from fewer clients, against the
+    measurement (``None`` when the curve does not reach 16 clients)."""
+    from deploydl.efficiency.capacity import check_prediction
+
+    if not any(p["concurrency"] == 16 for p in curve) or sum(
+            p["concurrency"] < 16 for p in curve) < 2:
+        return None
+    return check_prediction(curve, clients=16)

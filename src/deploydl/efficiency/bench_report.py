@@ -44,9 +44,23 @@ def check_targets(results: dict) -> list[dict]:
          lambda v: v <= 3.0),
         ("RSS, course (MB)", course.get("rss_mb"), "<= 400", lambda v: v <= 400),
     ]
+    targets += _onnx_targets(results.get("onnx") or {})
     return [{"target": name, "measured": value, "goal": goal,
              "met": None if value is None else bool(test(value))}
             for name, value, goal, test in targets]
+
+
+def _onnx_targets(onnx: dict) -> list[tuple]:
+    """ONNX Runtime's int8 against its own float32 export (same format, same engine)."""
+    if not onnx.get("int8"):
+        return []
+    fp32, int8 = onnx["int8"][0], onnx["int8"][1]
+    return [
+        ("ONNX int8 file smaller (x)", int8["smaller_x"], ">= 3.5", lambda v: v >= 3.5),
+        ("ONNX int8 faster at batch 32 (x)", int8["faster_x_batch32"], ">= 1.5",
+         lambda v: v >= 1.5),
+        ("ONNX int8 accuracy drop (points)",
+         round((fp32["accuracy"] - int8["accuracy"]) * 100, 2), "<= 1.0", lambda v: v <= 1.0)]
 
 
 def _ratio(a: dict, b: dict, key: str) -> float | None:
@@ -86,7 +100,27 @@ def format_table(results: dict) -> str:
     ceiling = results["generator_ceiling"]
     lines += ["", f"Load generator ceiling (hey, {ceiling['endpoint']}, 16 clients): "
               f"{ceiling['rps']:,.0f} req/s."]
-    return "\n".join(lines)
+    return "\n".join(lines + _extra_lines(results))
+
+
+def _extra_lines(results: dict) -> list[str]:
+    """The ONNX export check and the capacity model's check, when the run measured them."""
+    lines = []
+    onnx = results.get("onnx") or {}
+    if onnx:
+        export = "reused" if onnx["export_s"] is None else f"took {onnx['export_s']:.1f} s"
+        lines.append(f"ONNX Runtime export: largest difference from torch "
+                     f"{onnx['max_abs_diff']:.2g} over {onnx['check_inputs']} check inputs "
+                     f"(tolerance {onnx['atol']:g} + {onnx['rtol']:g} x |torch|); the export "
+                     f"{export}.")
+    check = results.get("capacity_check")
+    if check:
+        lines.append(
+            f"Capacity model (M/M/c, docs/capacity.md): p99 at {check['clients']} clients "
+            f"predicted {check['predicted_p99_ms']} ms from the curve at "
+            f"{', '.join(map(str, check['fitted_on']))} clients; measured "
+            f"{check['measured_p99_ms']} ms; error {check['error_pct']:+.1f}%.")
+    return [""] + lines if lines else []
 
 
 #: How the chart names each server of the benchmark.

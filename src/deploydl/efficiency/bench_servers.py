@@ -7,9 +7,12 @@ serves the same digits CNN, with the same torch threads, as:
   (micro-batching, torch in a worker thread);
 - ``naive``: a FastAPI endpoint as most first attempts look: ``async def``, torch called in
   the handler, no batching;
-- ``litserve``: LitServe, a FastAPI-based model server with batching (the ``bench`` extra).
+- ``litserve``: LitServe, a FastAPI-based model server with batching (the ``bench`` extra);
+- ``onnx``: the course's service with ONNX Runtime scoring instead of torch (the ``export``
+  extra); it loads the export the benchmark made before it started and checks it against torch
+  (:mod:`deploydl.efficiency.runtime`).
 
-All three validate the request with the same schema and answer with the same JSON.
+All four validate the request with the same schema and answer with the same JSON.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from fastapi import FastAPI
 from deploydl.serving.digits import DigitImages, DigitsResponse
 
 #: Path each server answers 200 on once it can serve predictions.
-READY_PATH = {"course": "/ready", "naive": "/health", "litserve": "/health"}
+READY_PATH = {"course": "/ready", "naive": "/health", "litserve": "/health", "onnx": "/ready"}
+#: Shape of one input image of the benchmark's network (channels, height, width).
+INPUT_SHAPE = (1, 8, 8)
 #: Requests (course: images) grouped into one model call by the servers that batch.
 MAX_BATCH = 32
 MAX_WAIT_MS = 0.0  # group what queued while the model was busy; waiting costs more here
@@ -61,6 +66,18 @@ def naive_app(net: torch.nn.Module):
     return app
 
 
+def onnx_net(net: torch.nn.Module, weights: str, *, threads: int) -> torch.nn.Module:
+    """``net`` scored by ONNX Runtime, from the benchmark's export, checked against torch."""
+    from pathlib import Path
+
+    from deploydl.efficiency.bench_extras import check_inputs, onnx_cache
+    from deploydl.efficiency.runtime import OnnxModule, export_checked
+
+    checks = check_inputs(INPUT_SHAPE)
+    return OnnxModule(export_checked(net, checks[:2], check_inputs=checks,
+                                     cache=onnx_cache(Path(weights)), threads=threads))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=sorted(READY_PATH))
@@ -81,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     from deploydl.serving.digits import create_digits_app
 
     net = load_cnn(args.weights, threads=args.threads)
-    app = (create_digits_app(net, max_batch_size=MAX_BATCH, max_wait_ms=MAX_WAIT_MS)
-           if args.kind == "course" else naive_app(net))
+    if args.kind == "onnx":
+        net = onnx_net(net, args.weights, threads=args.threads)
+    app = (naive_app(net) if args.kind == "naive" else
+           create_digits_app(net, max_batch_size=MAX_BATCH, max_wait_ms=MAX_WAIT_MS))
     uvicorn.run(app, host=host, port=args.port, log_level="warning", access_log=False)
     return 0
 

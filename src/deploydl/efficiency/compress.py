@@ -127,7 +127,21 @@ def to_onnx(net: nn.Module, example: np.ndarray, *, threads: int = 1) -> OnnxMod
                 dynamic_shapes=({0: torch.export.Dim("batch")},))
     finally:
         registration.setLevel(level)
-    return OnnxModel(program.model_proto.SerializeToString(), threads=threads)
+    return OnnxModel(lean(program.model_proto.SerializeToString()), threads=threads)
+
+
+def lean(model_bytes: bytes) -> bytes:
+    """The ONNX model without what only debugging needs: the exporter's per-node notes
+    (source locations), doc strings and intermediate shape annotations: a few kilobytes that
+    weigh on a small model's file. ONNX Runtime infers the shapes itself."""
+    import onnx
+
+    proto = onnx.load_from_string(model_bytes)
+    for node in proto.graph.node:
+        del node.metadata_props[:]
+        node.doc_string = ""
+    del proto.graph.value_info[:]
+    return proto.SerializeToString()
 
 
 @contextmanager

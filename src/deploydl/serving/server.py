@@ -35,6 +35,8 @@ from deploydl.settings import Settings, get_settings
 DEFAULT_NAME, DEFAULT_VERSION = "loan-default", "1.0.0"
 #: Seconds uvicorn waits for in-flight requests after SIGTERM or Ctrl-C before it closes them.
 GRACEFUL_SECONDS = 30
+#: What scores the requests: torch (default) or ONNX Runtime (``--runtime onnx``, Module 05).
+RUNTIMES = ("torch", "onnx")
 #: uvicorn's HTTP protocol with a header deadline and logged parser refusals.
 _PROTOCOL = "deploydl.serving.guard:GuardedHTTP"
 
@@ -103,15 +105,25 @@ class Trust:
 
 def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
                       threshold: float | None = None, trust: Trust | None = None,
-                      prediction_log=None) -> FastAPI:
+                      prediction_log=None, runtime: str = "torch") -> FastAPI:
     """Verify and load the artifact at ``path`` and build the service for it.
 
     ``threshold`` defaults to the one recorded in the artifact (see :func:`create_app`).
-    Raises :class:`deploydl.registry.ArtifactError` when the artifact fails a check.
+    With ``runtime="onnx"`` the network is exported to ONNX (cached under ``Settings.home``
+    by weights sha256) and checked against torch's outputs before it serves
+    (:mod:`deploydl.efficiency.runtime`); onnxruntime is imported only then.
+
+    Raises :class:`deploydl.registry.ArtifactError` when the artifact fails a check, and
+    :class:`ServeError` when the ONNX export is unavailable or disagrees with torch.
     """
     trust = trust or Trust()
+    settings = settings or get_settings()
     model, artifact = load_artifact(path, signing_key=trust.signing_key,
                                     expect_sha256=trust.expect_sha256)
+    if runtime == "onnx":
+        model = _onnx_model(model, artifact.sha256, settings)
+    elif runtime != "torch":
+        raise ServeError(f"--runtime {runtime!r} is not known; choose one of {list(RUNTIMES)}.")
     return create_app(model, settings, threshold=threshold, artifact=artifact,
                       prediction_log=prediction_log)
 
@@ -119,11 +131,13 @@ def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
 def serve(model_path: str | Path | None = None, *, host: str | None = None,
           port: int | None = None, api_key_env: str | None = None,
           api_key_file: str | Path | None = None, workers: int = 1,
-          trust: Trust | None = None, log_path: str | Path | None = None) -> None:
+          trust: Trust | None = None, log_path: str | Path | None = None,
+          runtime: str = "torch") -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
     The model is verified and loaded before anything is printed or served. With
-    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06).
+    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06). With
+    ``runtime="onnx"`` ONNX Runtime scores the requests, after its export has matched torch.
 
     Raises
     ------
@@ -139,15 +153,16 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     try:
         path = Path(model_path) if model_path else default_artifact(settings)
         app = app_from_artifact(path, settings, trust=trust,
-                                prediction_log=_prediction_log(log_path))
+                                prediction_log=_prediction_log(log_path), runtime=runtime)
     except ArtifactError as exc:
         raise ServeError(f"Refusing to start: {exc}") from None
     artifact = app.state.artifact
     sock = _bind(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
     signed = "signed, " if artifact.signed else ""
+    onnx = ", ONNX Runtime" if runtime == "onnx" else ""
     print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights sha256 "
-          f"{artifact.sha256[:12]}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
+          f"{artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
           flush=True)
     common = {"log_level": "warning", "access_log": False, "lifespan": "on",
               "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
@@ -157,7 +172,7 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
             guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
             uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
         else:
-            _serve_workers(path, settings, sock, workers, common, trust, log_path)
+            _serve_workers(path, settings, sock, workers, common, trust, log_path, runtime)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once in-flight requests are done
         pass
     finally:
@@ -165,6 +180,21 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
             signal.signal(signal.SIGTERM, previous)
         sock.close()
     print("Stopped.", flush=True)
+
+
+def _onnx_model(model, sha256: str, settings: Settings):
+    cache = Path(settings.home) / "onnx" / f"{model.name}-{sha256}.onnx"
+    try:
+        from deploydl.efficiency.runtime import OnnxMismatch, onnx_applicant_model
+
+        try:
+            return onnx_applicant_model(model, cache=cache, threads=settings.torch_threads)
+        except OnnxMismatch as exc:
+            raise ServeError(f"Refusing to start with --runtime onnx: {exc} (cached export: "
+                             f"{cache})") from None
+    except ImportError as exc:
+        raise ServeError(f"--runtime onnx needs the 'export' extra ({exc.name} is missing): "
+                         "pip install -e '.[export]', or serve with --runtime torch.") from None
 
 
 def _quiet_sigterm():
@@ -188,7 +218,7 @@ def _prediction_log(log_path: str | Path | None):
 
 
 def worker_app(*, model_path: str, settings: Settings, trust: Trust,
-               log_path: str | None) -> FastAPI:
+               log_path: str | None, runtime: str = "torch") -> FastAPI:
     """The app each ``--workers`` process builds, from the parent's settings object.
 
     uvicorn pickles its config, this factory and its arguments included, into each worker
@@ -197,17 +227,18 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
     """
     _log_to_stdout()
     app = app_from_artifact(model_path, settings, trust=trust,
-                            prediction_log=_prediction_log(log_path))
+                            prediction_log=_prediction_log(log_path), runtime=runtime)
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
     return app
 
 
 def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers: int,
-                   common: dict, trust: Trust, log_path: str | Path | None) -> None:
+                   common: dict, trust: Trust, log_path: str | Path | None,
+                   runtime: str = "torch") -> None:
     from uvicorn.supervisors import Multiprocess
 
     factory = functools.partial(worker_app, model_path=str(path.resolve()), settings=settings,
-                                trust=trust,
+                                trust=trust, runtime=runtime,
                                 log_path=str(Path(log_path).resolve()) if log_path else None)
     config = uvicorn.Config(factory, factory=True, workers=workers, **common)
     Multiprocess(config, sockets=[sock]).run()
