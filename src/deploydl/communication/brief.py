@@ -71,7 +71,7 @@ class BriefInputs:
     registry: dict[str, Any]
     evaluation: dict[str, Any]
     fairness: dict[str, Any]
-    money: dict[str, float]
+    money: dict[str, Any]
     monitoring: dict[str, Any]
     ab: dict[str, Any] | None = None
     sweep: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -104,9 +104,9 @@ def choose_threshold(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COST
                              for a in approved]
     sweep["passes"] = [bool(a.any()) and fairness_gate(a, groups, min_ratio=min_ratio).passed
                        for a in approved]
-    cheapest = sweep.loc[sweep["cost"].idxmin()]
+    cheapest = sweep.iloc[sweep["cost"].argmin()]
     fair = sweep[sweep["passes"]]
-    chosen = fair.loc[fair["cost"].idxmin()] if len(fair) else cheapest
+    chosen = fair.iloc[fair["cost"].argmin()] if len(fair) else cheapest
     return {"cheapest": float(cheapest["threshold"]),
             "cheapest_ratio": float(cheapest["parity_ratio"]),
             "cheapest_cost": float(cheapest["cost"]),
@@ -176,8 +176,8 @@ def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
              "n_test": len(y), "approval_rate": float(np.mean(scores < gate["threshold"])),
              "bad_loans_approved": out.bad_approved,
              "good_customers_turned_away": out.good_turned_away,
-             "cost": out.cost, "cost_approve_everyone": float(everyone.loc[
-                 "approve everyone", "cost"])},
+             "cost": out.cost, "cost_approve_everyone": float(everyone["cost"].loc[
+                 "approve everyone"])},
             threshold_sweep(y, scores, costs=costs))
 
 
@@ -192,7 +192,7 @@ def _fairness(test: pd.DataFrame, scores: np.ndarray,
     return ({**fairness_summary(repaid, approved, groups), "attribute": PROTECTED_ATTRIBUTE,
              "ratio_at_cheapest": gate["cheapest_ratio"], "gate_passed": gate["passed"],
              "min_ratio": gate["min_ratio"], "worst_group": worst,
-             "worst_group_approval": float(rates.loc[worst, "selection_rate"]),
+             "worst_group_approval": float(rates["selection_rate"].loc[worst]),
              "price_of_fairness": gate["price_of_fairness"]}, rates)
 
 

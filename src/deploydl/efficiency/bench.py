@@ -52,7 +52,8 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         progress("training / loading the digits CNN ...")
         net, (x_train, x_test, y_test), weights = _digits_model(cache_dir)
         bodies = {b: _write_body(work / f"batch{b}.json", x_test[:b]) for b in config.batches}
-        runs, starts, ceiling = [], [], {}
+        runs, starts = [], []
+        ceiling: dict[str, object] = {}  # filled by the first server run
         for rep in range(config.reps):
             order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
             for kind in order:

@@ -52,7 +52,7 @@ def _group_table(card: ModelCard) -> pd.DataFrame:
 
 
 def _markdown_table(table: pd.DataFrame) -> list[str]:
-    header = [table.index.name or "", *map(str, table.columns)]
+    header = [str(table.index.name or ""), *map(str, table.columns)]
     rows = [[str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy(), strict=True)]
     return ["| " + " | ".join(cells) + " |" for cells in (header, ["---"] * len(header), *rows)]
 
@@ -109,9 +109,9 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     summary = fairness_summary(repaid, approved, groups)
     importance = permutation_importance(study.approval_score, test, repaid,
                                         features=study.features, metric=roc_auc_score)
-    low = before.idxmin()
+    low = str(before.idxmin())
     fig, ax = new_figure(f"Group thresholds lift {low} approvals from {before[low]:.0%} to "
-                         f"{rates.loc[low, 'selection_rate']:.0%}",
+                         f"{rates['selection_rate'].loc[low]:.0%}",
                          xlabel="age band", ylabel="applicants approved (%)")
     x = range(len(rates))
     ax.bar([i - 0.2 for i in x], before * 100, width=0.4, color=BAD, label="one threshold")
