@@ -18,7 +18,7 @@ XDIST_UNIT := -n 2 --dist load
 # learner's laptop with other vector units. Stored outputs must survive it (DESIGN.md).
 PERTURBED_CPU := ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 DNNL_MAX_CPU_ISA=SSE41
 # Every stage runs even when an earlier one fails; `make test` then names the failures.
-STAGES := lint unit notebooks labs portability
+STAGES := lint types unit notebooks labs portability
 
 .PHONY: lab test $(addprefix test-,$(STAGES)) refresh labs lint clean wheelhouse kit-check
 
@@ -81,6 +81,10 @@ lint: test-lint
 test-lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks conftest.py notebooks solutions labs
 
+# mypy over src/deploydl; its settings are in pyproject.toml ([tool.mypy]).
+test-types: $(VENV)/.installed-test
+	$(BIN)/mypy
+
 test-unit: $(VENV)/.installed-test $(CHECKOV)
 	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) --durations=15 tests
 
@@ -120,4 +124,4 @@ kit-check: | $(BIN)/python
 	@echo "kit-check: $(WHEELHOUSE) holds every wheel this course needs on this platform"
 
 clean:
-	rm -rf $(VENV) slides/_build test-artifacts
+	rm -rf $(VENV) slides/_build test-artifacts .mypy_cache

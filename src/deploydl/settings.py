@@ -7,6 +7,7 @@ Nothing is read at import time: call :func:`get_settings` (tests and notebooks m
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,10 @@ class Settings(BaseSettings):
         return value
 
 
-def get_settings(**overrides: object) -> Settings:
-    """Build the settings from the environment, with keyword ``overrides`` on top."""
+def get_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment, with keyword ``overrides`` on top.
+
+    pydantic validates and converts each override as it would the environment's text
+    (``port="8080"`` is accepted), so the values are typed ``Any`` here.
+    """
     return Settings(**overrides)

@@ -21,12 +21,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL
+
+if TYPE_CHECKING:
+    from deploydl.monitoring import PredictionLog
+    from deploydl.serving import LocalServer
 
 NAME = "loan-default"
 _DAY0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the simulated launch day
@@ -76,7 +80,9 @@ class Capstone:
 
         self.folder, self.scenario = Path(folder), scenario
         self.registry = ModelRegistry(self.folder / "registry")
-        self.server = self.log = self.ab = None
+        self.server: LocalServer | None = None
+        self.log: PredictionLog | None = None
+        self.ab: dict[str, Any] | None = None
         self.monitoring: dict[str, Any] = {}
 
     # 1 -------------------------------------------------------------------------------------
@@ -172,8 +178,10 @@ class Capstone:
             self.clock = SimulatedClock(_DAY0)
             self.log = PredictionLog(self.folder / "predictions.sqlite", clock=self.clock)
             self.log.set_reference(self.train_table[list(FEATURES)])
-        served, artifact = load_artifact(self.registry.path(
-            NAME, self.registry.stage(NAME, "production")))
+        version = self.registry.stage(NAME, "production")
+        if version is None:
+            raise RuntimeError("No model is in production yet: run package() before deploy().")
+        served, artifact = load_artifact(self.registry.path(NAME, version))
         self.close_server()
         threshold = self.threshold if model is not None or served.threshold is None \
             else served.threshold  # a promoted version decides at its own threshold
@@ -191,7 +199,7 @@ class Capstone:
         from deploydl.monitoring import snapshot
         from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
 
-        s = self.scenario
+        s, log = self.scenario, self._deployed_log()
         traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
                                    start_day=s.opens_day, seed=s.seed + 2)
         for day, rows in traffic.groupby("day"):
@@ -200,17 +208,25 @@ class Capstone:
             if tick:
                 tick()
         self.new_region = traffic[traffic["day"] >= s.opens_day]
-        daily = daily_monitor(self.log.reference(), traffic)
+        reference = log.reference()
+        if reference is None:  # deploy() sets it when it opens the log
+            raise RuntimeError("The prediction log has no reference data; run deploy() first.")
+        daily = daily_monitor(reference, traffic)
         alarm = first_alarm(daily, start_day=s.opens_day)
         drifted = daily.loc[daily["day"] == alarm, "drifted"].iloc[0] if alarm is not None else ""
-        alerts = [a.name for a in snapshot(self.log, window_days=1).alerts]
+        alerts = [a.name for a in snapshot(log, window_days=1).alerts]
         self.monitoring = {"opened_day": s.opens_day, "alarm_day": alarm, "drifted": drifted,
-                           "predictions": self.log.count(), "alerts": alerts}
+                           "predictions": log.count(), "alerts": alerts}
         when = "never" if alarm is None else f"on day {alarm}"
-        return StageResult("traffic and drift", f"{self.log.count():,} predictions over HTTP "
+        return StageResult("traffic and drift", f"{log.count():,} predictions over HTTP "
                            f"in {s.days} days; region opened day {s.opens_day}, drift alarm "
                            f"{when} ({drifted or 'no feature'}); alerts: "
                            f"{', '.join(alerts) or 'none'}", self.monitoring)
+
+    def _deployed_log(self) -> PredictionLog:
+        if self.log is None:
+            raise RuntimeError("No prediction log yet: run deploy() before traffic().")
+        return self.log
 
     def _send(self, rows: pd.DataFrame, *, prefix: str, one_by_one: bool = False) -> None:
         payload = [{**{f: r[f] for f in FEATURES}, "applicant_id": f"{prefix}-{i}"}

@@ -73,7 +73,7 @@ class BriefInputs:
     registry: dict[str, Any]
     evaluation: dict[str, Any]
     fairness: dict[str, Any]
-    money: dict[str, float]
+    money: dict[str, Any]
     monitoring: dict[str, Any]
     ab: dict[str, Any] | None = None
     sweep: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -185,8 +185,8 @@ def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
              "n_test": len(y), "approval_rate": float(np.mean(scores < gate["threshold"])),
              "bad_loans_approved": out.bad_approved,
              "good_customers_turned_away": out.good_turned_away,
-             "cost": out.cost, "cost_approve_everyone": float(everyone.loc[
-                 "approve everyone", "cost"])},
+             "cost": out.cost, "cost_approve_everyone": float(everyone["cost"].loc[
+                 "approve everyone"])},
             threshold_sweep(y, scores, costs=costs))
 
 
@@ -204,7 +204,7 @@ def _fairness(test: pd.DataFrame, scores: np.ndarray,
              "validation_ratio": gate["validation_ratio"],
              "threshold_reason": gate["reason"], "min_ratio": gate["min_ratio"],
              "worst_group": worst,
-             "worst_group_approval": float(rates.loc[worst, "selection_rate"]),
+             "worst_group_approval": float(rates["selection_rate"].loc[worst]),
              "price_of_fairness": gate["price_of_fairness"]}, rates)
 
 

@@ -55,7 +55,8 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         net, (x_train, x_test, y_test), weights = _digits_model(cache_dir)
         bodies = {b: _write_body(work / f"batch{b}.json", x_test[:b]) for b in config.batches}
         onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE) if "onnx" in config.servers else {}
-        runs, starts, ceiling = [], [], {}
+        runs, starts = [], []
+        ceiling: dict[str, object] = {}  # filled by the first server run
         for rep in range(config.reps):
             order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
             for kind in order:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from deploydl.efficiency.capacity import CapacityPlan
 
 HOURS_PER_MONTH = 730
 #: Cloud price of one general-purpose vCPU-hour used in the course (USD, on demand, 2026).
@@ -127,7 +131,7 @@ class CostPlanner:
         self.output = w.HTML()
         self.result: ServingPlan | None = None
         self.replica, self.p99_ms, self.cores_per_replica = replica, p99_ms, cores_per_replica
-        self.capacity = None
+        self.capacity: CapacityPlan | None = None
         for control in (self.price, self.traffic, self.batch, self.quantised):
             control.observe(self._update, names="value")
         self.widget = w.VBox([self.price, self.traffic, self.batch, self.quantised, self.output])

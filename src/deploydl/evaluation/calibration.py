@@ -27,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import LABEL
-from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts, check_inputs
+from deploydl.evaluation.metrics import (
+    DEFAULT_COSTS,
+    ErrorCosts,
+    ProbabilityModel,
+    check_inputs,
+)
 
 
 def break_even(costs: ErrorCosts = DEFAULT_COSTS) -> float:
@@ -66,7 +71,7 @@ def calibration_error(y_true, y_score, *, bins: int = 10) -> float:
 class CalibratedModel:
     """A model whose scores pass through Platt scaling: ``sigmoid(slope x logit(p) + shift)``."""
 
-    model: object
+    model: ProbabilityModel
     slope: float
     shift: float
 

@@ -171,7 +171,7 @@ def report_on_test(y_test, scores_test, *, threshold: float,
 
     y, s = check_inputs(y_test, scores_test, score_name="scores_test")
     sweep = threshold_sweep(y, s, thresholds=GRID, costs=costs)
-    best = sweep.loc[sweep["cost"].idxmin()]
+    best = sweep.iloc[int(sweep["cost"].to_numpy().argmin())]  # the first of any ties
     cost = outcomes(y, s, threshold=threshold, costs=costs).cost
     gap = cost - float(best["cost"])
     return {"threshold": float(threshold), "cost": cost,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,13 @@ class ErrorCosts:
 
 #: The course's stated money assumptions (see :class:`ErrorCosts`).
 DEFAULT_COSTS = ErrorCosts()
+
+
+class ProbabilityModel(Protocol):
+    """Any model with ``predict_proba(rows)``: the course's networks, a calibrated model, or a
+    scikit-learn estimator (whose array has a column per class)."""
+
+    def predict_proba(self, rows: Any, /) -> np.ndarray: ...
 
 
 def check_inputs(y_true, y_score, *, score_name: str = "y_score") -> tuple[np.ndarray, np.ndarray]:
@@ -245,7 +253,7 @@ def cost_minimising_threshold(y_true, y_score, *, thresholds=None,
                               costs: ErrorCosts = DEFAULT_COSTS) -> float:
     """The threshold of :func:`threshold_sweep` with the lowest cost (the lowest such one)."""
     sweep = threshold_sweep(y_true, y_score, thresholds=thresholds, costs=costs)
-    return float(sweep.loc[sweep["cost"].idxmin(), "threshold"])
+    return float(sweep["threshold"].iloc[sweep["cost"].argmin()])
 
 
 @dataclass(frozen=True)
@@ -296,8 +304,9 @@ class CVResult:
         return f"{self.metric} {self.mean:.3f} ± {self.std:.3f} over {len(self.folds)} folds"
 
 
-def cross_validate(train: Callable[[pd.DataFrame], object], table: pd.DataFrame, *, k: int = 5,
-                   seed: int = 0, metric: str = "roc_auc", threshold: float = 0.5) -> CVResult:
+def cross_validate(train: Callable[[pd.DataFrame], ProbabilityModel], table: pd.DataFrame, *,
+                   k: int = 5, seed: int = 0, metric: str = "roc_auc",
+                   threshold: float = 0.5) -> CVResult:
     """Stratified k-fold cross-validation of a training function on applicants.
 
     ``train(table)`` must return a model with ``predict_proba(rows)``. Each of the ``k`` folds
@@ -316,7 +325,7 @@ def cross_validate(train: Callable[[pd.DataFrame], object], table: pd.DataFrame,
     return CVResult(metric, tuple(scores), float(np.mean(scores)), float(np.std(scores)))
 
 
-def compare_models(models: Mapping[str, object], table: pd.DataFrame, *,
+def compare_models(models: Mapping[str, ProbabilityModel], table: pd.DataFrame, *,
                    threshold: float = 0.5, costs: ErrorCosts = DEFAULT_COSTS) -> pd.DataFrame:
     """One row per model on the same test applicants: the five metrics and the cost.
 

@@ -30,7 +30,8 @@ def lab_applicant() -> dict[str, Any]:
     """The applicant the lab starts from (before the raise)."""
     from deploydl.data import FEATURES, make_applicants
 
-    return make_applicants(1, seed=APPLICANT_SEED).iloc[0][list(FEATURES)].to_dict()
+    row = make_applicants(1, seed=APPLICANT_SEED).iloc[0][list(FEATURES)]
+    return {str(name): value for name, value in row.to_dict().items()}
 
 
 def risk(*, income: float | None = None) -> float:
@@ -70,19 +71,20 @@ def _is_cost_decision(answer: Any) -> str | None:
     p = risk(income=NEW_INCOME)
     approve, decline = p * DEFAULT_COSTS.bad_loan_approved, (
         1 - p) * DEFAULT_COSTS.good_customer_turned_away
-    given = as_number(answer["cost_if_approved"]), as_number(answer["cost_if_declined"])
-    if None in given:
+    if_approved, if_declined = (as_number(answer["cost_if_approved"]),
+                                as_number(answer["cost_if_declined"]))
+    if if_approved is None or if_declined is None:
         return "the two costs should be amounts in dollars (numbers)."
-    if math.isclose(given[0], decline, abs_tol=1.0) and math.isclose(given[1], approve,
-                                                                       abs_tol=1.0):
+    if math.isclose(if_approved, decline, abs_tol=1.0) and math.isclose(if_declined, approve,
+                                                                          abs_tol=1.0):
         return "the two costs are swapped: approving risks a bad loan, declining a good customer."
-    if not math.isclose(given[0], approve, abs_tol=1.0):
+    if not math.isclose(if_approved, approve, abs_tol=1.0):
         return (f"cost_if_approved should be the chance of default times the cost of a bad "
-                f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {given[0]:,.2f}.")
-    if not math.isclose(given[1], decline, abs_tol=1.0):
+                f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {if_approved:,.2f}.")
+    if not math.isclose(if_declined, decline, abs_tol=1.0):
         return (f"cost_if_declined should be the chance of repaying times the cost of a lost "
                 f"customer (USD {DEFAULT_COSTS.good_customer_turned_away:,.0f}); you gave "
-                f"{given[1]:,.2f}.")
+                f"{if_declined:,.2f}.")
     right = "approve" if approve <= decline else "decline"
     decision = answer["decision"]
     if not isinstance(decision, str) or decision.strip().lower() not in {"approve", "decline"}:

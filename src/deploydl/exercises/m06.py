@@ -7,7 +7,7 @@ Expected values are computed at check time from the package and the lab's seeded
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from deploydl.exercises.core import Exercise, as_number, as_whole
 from deploydl.monitoring.faulty import rounding_bug_crashes
@@ -43,8 +43,8 @@ def release_call() -> dict[str, Any]:
 
     from deploydl.monitoring import MaintenanceWindow
 
-    hours = MaintenanceWindow.parse(WINDOW).wait(datetime(*READY_AT, tzinfo=UTC))
-    hours = hours.total_seconds() / 3600
+    wait = MaintenanceWindow.parse(WINDOW).wait(datetime(*READY_AT, tzinfo=UTC))
+    hours = wait.total_seconds() / 3600
     worst = HOURS_TO_ROLL_BACK / 24 * BROKEN_COST_PER_DAY
     waiting = hours / 24 * WAIT_COST_PER_DAY
     return {"hours_to_window": hours,
@@ -96,7 +96,9 @@ def canary_error_rate() -> float:
     from deploydl.monitoring import TrafficSplit
 
     split = TrafficSplit(None, None, share=CANARY_SHARE, salt=CANARY_SALT)
-    rows = make_applicants(CANARY_ROWS, seed=CANARY_SEED).to_dict("records")
+    # pandas' stubs key records by any Hashable; the applicants' columns are all str.
+    rows = cast(list[dict[str, Any]],
+                make_applicants(CANARY_ROWS, seed=CANARY_SEED).to_dict("records"))
     canary = [r for r in rows if split.bucket(r["applicant_id"]) < CANARY_SHARE]
     return sum(map(rounding_bug_crashes, canary)) / len(canary)
 
@@ -118,8 +120,19 @@ def _is_canary_call(answer: Any) -> str | None:
                      "more errors than the stable version (which has none).")
 
 
-BUG_WORLD = {"days": 14, "per_day": 300, "scenario": "pipeline_bug", "start_day": 7,
-             "strength": 0.2, "seed": 6}
+class World(TypedDict):
+    """The keyword arguments of :func:`deploydl.monitoring.simulate.simulate_traffic`."""
+
+    days: int
+    per_day: int
+    scenario: str
+    start_day: int
+    strength: float
+    seed: int
+
+
+BUG_WORLD: World = {"days": 14, "per_day": 300, "scenario": "pipeline_bug", "start_day": 7,
+                    "strength": 0.2, "seed": 6}
 
 
 def quiet_and_bug_alarms(alpha: float) -> tuple[int, int | None]:

@@ -100,6 +100,7 @@ class ApplicantModel:
                              "it holds labelled applicants like the training data.")
         net = copy.deepcopy(self.net)
         last = net.layers[-1]
+        assert isinstance(last, nn.Linear)  # the logit layer: calibration scales it
         with torch.no_grad():
             last.weight.mul_(slope)
             last.bias.mul_(slope).add_(shift)

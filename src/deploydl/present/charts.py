@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: Okabe-Ito colours: blue, orange, green, vermillion, purple, sky blue, yellow, black.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 #: Colour for "good" outcomes and "bad" ones, used the same way in every module.
 GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
 
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.size": 14, "axes.titlesize": 16, "axes.titleweight": "bold", "axes.labelsize": 14,
     "xtick.labelsize": 13, "ytick.labelsize": 13, "legend.fontsize": 13,
     "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,

@@ -32,7 +32,7 @@ def approval_rates_chart(rates: pd.Series, *, ratio: float):
     from deploydl.present.charts import BAD, GOOD, NEUTRAL, human_label, label_bars, new_figure
 
     pct = in_band_order(rates) * 100
-    low = pct.idxmin()
+    low = str(pct.idxmin())
     verdict = "below" if ratio < FOUR_FIFTHS else "above"
     fig, ax = new_figure(f"Applicants aged {human_label(low)} are approved {pct[low]:.0f}% of the "
                          f"time,\nratio {ratio:.2f}: {verdict} the four-fifths screen",
@@ -108,9 +108,9 @@ def importance_chart(importance: pd.DataFrame):
     """Permutation importance (drop in ROC AUC when a feature is shuffled), largest on top."""
     from deploydl.present.charts import GOOD, human_label, new_figure
 
-    first = importance.index[0]
+    first = str(importance.index[0])
     fig, ax = new_figure(f"Shuffling {human_label(first)} costs the most: "
-                         f"AUC drops {importance.iloc[0, 0]:.2f}",
+                         f"AUC drops {float(importance['importance'].iloc[0]):.2f}",
                          xlabel="drop in ROC AUC when shuffled", ylabel="")
     ax.barh([human_label(f) for f in importance.index[::-1]],
             importance["importance"].to_numpy()[::-1], color=GOOD)

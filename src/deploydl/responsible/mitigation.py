@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, PROTECTED_ATTRIBUTE, make_applicants
-from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts, ProbabilityModel
 
 #: Share of young repayers recorded as defaults in the case study's history.
 BIAS = 0.2
@@ -57,7 +57,7 @@ class CaseStudy:
     train: pd.DataFrame
     valid: pd.DataFrame
     test: pd.DataFrame
-    model: object
+    model: ProbabilityModel
     features: tuple[str, ...]
 
     def approval_score(self, table: pd.DataFrame) -> np.ndarray:

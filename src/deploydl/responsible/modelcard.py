@@ -52,7 +52,7 @@ def _group_table(card: ModelCard) -> pd.DataFrame:
 
 
 def _markdown_table(table: pd.DataFrame) -> list[str]:
-    header = [table.index.name or "", *map(str, table.columns)]
+    header = [str(table.index.name or ""), *map(str, table.columns)]
     rows = [[str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy(), strict=True)]
     return ["| " + " | ".join(cells) + " |" for cells in (header, ["---"] * len(header), *rows)]
 
@@ -110,9 +110,9 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     summary = fairness_summary(repaid, approved, groups)
     importance = permutation_importance(study.approval_score, test, repaid,
                                         features=study.features, metric=roc_auc_score)
-    low = before.idxmin()
+    low = str(before.idxmin())
     fig, ax = new_figure(f"Group thresholds lift approvals of applicants aged {human_label(low)}\n"
-                         f"from {before[low]:.0%} to {rates.loc[low, 'selection_rate']:.0%}",
+                         f"from {before[low]:.0%} to {rates['selection_rate'].loc[low]:.0%}",
                          xlabel="age band", ylabel="applicants approved (%)")
     after = in_band_order(rates["selection_rate"])
     x = range(len(after))

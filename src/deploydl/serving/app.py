@@ -50,8 +50,11 @@ if TYPE_CHECKING:
 class Scorer(Protocol):
     """What the service needs from a model: a name, a version and ``predict_proba``."""
 
-    name: str
-    version: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
 
     def predict_proba(self, rows: list[dict]) -> np.ndarray: ...
 

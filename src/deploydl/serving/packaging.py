@@ -7,11 +7,14 @@ default_artifact`), and Module 04 packages the same model in a registry in one c
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
 from deploydl.registry import Artifact, ModelRegistry
+
+if TYPE_CHECKING:
+    from deploydl.models.tabular import ApplicantModel
 
 #: The default model's recipe: trained on these applicants, measured on others.
 TRAINING_ROWS, TRAINING_SEED, HOLDOUT_ROWS, HOLDOUT_SEED = 5000, 0, 2000, 1
@@ -24,7 +27,7 @@ class Trained(NamedTuple):
     both (the calibration set is :data:`CALIBRATION_ROWS` applicants, seed
     :data:`CALIBRATION_SEED`)."""
 
-    model: object
+    model: ApplicantModel
     table: pd.DataFrame
     holdout: pd.DataFrame
 

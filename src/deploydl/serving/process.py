@@ -56,7 +56,8 @@ def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0) -> i
         if leads_session:
             with contextlib.suppress(*gone):
                 os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
-        for proc in [process, *family]:
+        procs: list[subprocess.Popen | psutil.Process] = [process, *family]
+        for proc in procs:
             with contextlib.suppress(*gone):
                 proc.kill() if kill else proc.terminate()
 
@@ -160,7 +161,7 @@ class ServiceProcess:
         Sent once: a second SIGTERM that lands after the server has put back the default
         handler, on its way out, would kill it mid-shutdown (exit -15 instead of 0).
         """
-        if self.running and not self._terminated:
+        if self._process is not None and self.running and not self._terminated:
             self._terminated = True
             self._process.terminate()
 

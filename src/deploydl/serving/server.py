@@ -20,6 +20,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, TypedDict
 
 import uvicorn
 from fastapi import FastAPI
@@ -39,6 +40,16 @@ GRACEFUL_SECONDS = 30
 RUNTIMES = ("torch", "onnx")
 #: uvicorn's HTTP protocol with a header deadline and logged parser refusals.
 _PROTOCOL = "deploydl.serving.guard:GuardedHTTP"
+
+
+class _UvicornOptions(TypedDict):
+    """The uvicorn.Config options one process and ``--workers`` processes share."""
+
+    log_level: str
+    access_log: bool
+    lifespan: Literal["on"]
+    timeout_graceful_shutdown: int
+    http: str
 
 
 class ServeError(RuntimeError):
@@ -164,8 +175,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights sha256 "
           f"{artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
           flush=True)
-    common = {"log_level": "warning", "access_log": False, "lifespan": "on",
-              "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
+    common: _UvicornOptions = {"log_level": "warning", "access_log": False, "lifespan": "on",
+                               "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
     previous = _quiet_sigterm()
     try:
         if workers == 1:
@@ -233,7 +244,7 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
 
 
 def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers: int,
-                   common: dict, trust: Trust, log_path: str | Path | None,
+                   common: _UvicornOptions, trust: Trust, log_path: str | Path | None,
                    runtime: str = "torch") -> None:
     from uvicorn.supervisors import Multiprocess
 
