@@ -81,9 +81,16 @@ def test_no_arguments_serves_the_cached_default_model(model, applicants, tmp_pat
     assert info["sha256"] == cached.sha256 and info["threshold"] == 0.2
 
 
+#: Seconds a request may wait: the server is ready when one worker answers, and a request that
+#: the kernel hands to a worker still importing torch waits for it (tens of seconds when the
+#: machine is loaded).
+WORKER_START_S = 120
+
+
 def test_two_workers_serve_the_same_model(artifact_dir, one_applicant):
     with ServiceProcess(artifact_dir, workers=2) as server:
-        replies = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30)
+        replies = [httpx.post(server.url + "/predict", json=one_applicant,
+                              timeout=WORKER_START_S)
                    for _ in range(4)]
     assert {r.status_code for r in replies} == {200}
 
@@ -112,10 +119,11 @@ def test_workers_get_the_parents_settings_object_not_environment_writes(artifact
     """The API key reaches every worker with the settings object: no key, 401; the key, 200."""
     with ServiceProcess(artifact_dir, workers=2, api_key_env="DEPLOYDL_TEST_WORKER_KEY",
                         env={"DEPLOYDL_TEST_WORKER_KEY": "worker-key"}) as server:
-        refused = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30)
-                   for _ in range(4)]
-        served = [httpx.post(server.url + "/predict", json=one_applicant, timeout=30,
-                             headers={"X-API-Key": "worker-key"}) for _ in range(4)]
+        refused = [httpx.post(server.url + "/predict", json=one_applicant,
+                              timeout=WORKER_START_S) for _ in range(4)]
+        served = [httpx.post(server.url + "/predict", json=one_applicant,
+                             timeout=WORKER_START_S, headers={"X-API-Key": "worker-key"})
+                  for _ in range(4)]
     assert {r.status_code for r in refused} == {401}
     assert {r.status_code for r in served} == {200}
 

@@ -4,8 +4,11 @@ A model reaches production only through this chain; each job runs only if the on
 it passed, and promotion waits for a person's approval (a GitHub "environment"). The
 promote job honours the maintenance window (Module 06): with the repository variable
 ``DEPLOYDL_RELEASE_WINDOW`` set (e.g. ``Sun 02:00-06:00``), a run outside it fails at the
-promotion step unless it was started by hand with an ``emergency_reason``, which the registry
-records with the release.
+promotion step unless the repository variable ``DEPLOYDL_EMERGENCY_REASON`` says what breaks
+if the release waits; the registry records that reason with the release. Set it, start the
+workflow by hand, and clear it afterwards (GitHub's audit log records who set it). It is a
+variable, not a ``workflow_dispatch`` input, so that nothing typed into a run can change what is
+built (checkov's CKV_GHA_7).
 """
 
 from __future__ import annotations
@@ -68,11 +71,7 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
     fields = {k: v for k, v in dataclasses.asdict(spec).items() if k != "image_digest"}
     return {
         "name": f"Deploy {name}",
-        "on": {"push": {"branches": ["main"]}, "workflow_dispatch": {"inputs": {
-            "emergency_reason": {
-                "description": "Only to release outside the maintenance window: what breaks "
-                               "if this waits (recorded with the release)",
-                "required": False, "type": "string", "default": ""}}}},
+        "on": {"push": {"branches": ["main"]}, "workflow_dispatch": {}},
         "permissions": {"contents": "read"},
         "env": {"IMAGE": spec.image, "MODEL_NAME": name, "MODEL_VERSION": version,
                 "CANDIDATE": f"models/{name}/{version}",
@@ -102,7 +101,7 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
                         "environment": "production",
                         "env": {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}",
                                 "DEPLOYDL_RELEASE_WINDOW": "${{ vars.DEPLOYDL_RELEASE_WINDOW }}",
-                                "EMERGENCY_REASON": "${{ inputs.emergency_reason }}"}, "steps": [
+                                "EMERGENCY_REASON": "${{ vars.DEPLOYDL_EMERGENCY_REASON }}"}, "steps": [
                 *_setup(), _sign(),
                 {"name": "Promote the model in the registry, inside the maintenance window or "
                          "as a declared emergency (rollback: registry.rollback)",
