@@ -13,6 +13,7 @@ forward pass has succeeded (and 503 again once shutdown begins).
 
 from __future__ import annotations
 
+import sys
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -28,6 +29,12 @@ from deploydl.serving.factory import ERROR_RESPONSES, add_guards, new_app
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.schemas import Health
 from deploydl.settings import Settings, get_settings
+
+#: Seconds a thread may hold the GIL while another waits for it (Python's default is 0.005).
+#: The event loop and the batcher's model thread share the GIL: torch hands it back between
+#: layers, and under load the model thread would wait up to the default 5 ms for it after
+#: each layer while the loop parses requests. Set while a batching service runs.
+SWITCH_INTERVAL_S = 0.0005
 
 Pixel = Annotated[float, Field(ge=0, le=1)]
 Row = Annotated[list[Pixel], Field(min_length=8, max_length=8)]
@@ -87,11 +94,15 @@ def create_digits_app(net: torch.nn.Module, settings: Settings | None = None, *,
     async def lifespan(app: FastAPI):
         torch.set_num_threads(settings.torch_threads)
         score_images(net, np.zeros((1, 1, 8, 8), dtype=np.float32))  # fails start-up if broken
+        switch = sys.getswitchinterval()
+        if batcher is not None:
+            sys.setswitchinterval(min(switch, SWITCH_INTERVAL_S))
         app.state.ready = True
         yield
         app.state.ready = False
         if batcher is not None:
             await batcher.close()
+            sys.setswitchinterval(switch)
 
     app = new_app(title="Northbridge Bank cheque-digit service", lifespan=lifespan,
                   description="Reads handwritten cheque digits with the course's CNN.")
