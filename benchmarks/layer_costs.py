@@ -22,9 +22,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    for row in layer_costs(calls=args.calls, repeats=args.repeats):
+    rows = layer_costs(calls=args.calls, repeats=args.repeats)
+    width = max(len(row["layer"]) for row in rows)
+    for row in rows:
         added = f"  (+{row['added_us']} us)" if "added_us" in row else ""
-        print(f"{row['layer']:<40} {row['us']:>8.1f} us{added}")
+        print(f"{row['layer']:<{width}} {row['us']:>8.1f} us{added}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import pytest
 
 from deploydl.efficiency.bench import summarise_runs
 from deploydl.efficiency.bench_report import add_costs, check_targets, format_table, write_results
+from deploydl.efficiency.layers import HARDENED
 from deploydl.efficiency.loadgen import hey_command, summarise_hey_csv
 
 CSV = """response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
@@ -51,7 +52,7 @@ def fake_results():
              "faster_x_batch32": 1.6}]
     results = {"config": {"price_per_core_hour": 0.05, "cores": 2}, "runs": runs,
                "summary": summarise_runs(runs, starts), "int8": int8,
-               "layers": [{"layer": "course service, all layers", "us": 500, "added_us": 40}],
+               "layers": [{"layer": HARDENED, "us": 500, "added_us": 40}],
                "generator_ceiling": {"endpoint": "naive GET /health", "rps": 6000.0}}
     add_costs(results)
     results["targets"] = check_targets(results)

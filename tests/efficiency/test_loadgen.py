@@ -53,3 +53,4 @@ def test_python_engine_sends_exactly_the_requests_asked_for_and_counts_refusals(
                                                                             "python")
     assert good["p50_ms"] <= good["p95_ms"] <= good["p99_ms"] and good["rps"] > 0
     assert (refused["ok"], refused["errors"]) == (0, 6)
+
