@@ -52,7 +52,7 @@ class WideDigitsCNN(nn.Module):
 
     Images ``(N, 1, 8, 8)`` in (as for :class:`DigitsCNN`, so clients send the same JSON),
     enlarged to 32x32 inside the network, two convolution blocks, then a wide classifier:
-    about 6.3 million weights (25 MB in float32), against 34 thousand for :class:`DigitsCNN`.
+    about 6.3 million weights (25 MB in float32), against 38 thousand for :class:`DigitsCNN`.
 
     At batch 1 a CPU spends most of its time reading those weights from memory; a batch of
     32 reads them once for all 32 images, so batching pays here, as it does for most real
