@@ -216,3 +216,16 @@ def test_the_batch_size_comes_from_the_measured_curve():
     assert batch_from_curve({1: 1.0, 32: 32.0}) == 1  # batching saves nothing: do not wait
     with pytest.raises(ValueError, match="positive batch sizes and times"):
         batch_from_curve({0: 1.0})
+
+
+def test_only_the_latest_group_sizes_are_kept(monkeypatch):
+    monkeypatch.setattr("deploydl.serving.batching.KEEP_SIZES", 3)
+
+    async def main():
+        batcher = MicroBatcher(doubled, max_batch_size=1)
+        for i in range(5):
+            await batcher.submit(i)
+        await batcher.close()
+        return batcher.batch_sizes
+
+    assert run(main()) == [1, 1, 1]  # a long-running server does not keep one per request

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+#: How many group sizes :attr:`MicroBatcher.batch_sizes` keeps (the latest ones).
+KEEP_SIZES = 10_000
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -71,12 +75,20 @@ class MicroBatcher(Generic[Item, Result]):
         self.score_batch = score_batch
         self.max_batch_size = max_batch_size
         self.max_wait_ms = max_wait_ms
-        #: Sizes of the groups scored so far (items per model call), for tests and dashboards.
-        self.batch_sizes: list[int] = []
+        self._sizes: deque[int] = deque(maxlen=KEEP_SIZES)
         self._queue: asyncio.Queue[_Pending] | None = None
         self._worker: asyncio.Task | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
+
+    @property
+    def batch_sizes(self) -> list[int]:
+        """Sizes of the latest groups scored (items per model call), oldest first.
+
+        Only the last :data:`KEEP_SIZES` are kept, so a server that runs for months does not
+        grow a list with every request.
+        """
+        return list(self._sizes)
 
     async def submit(self, item: Item, *, size: int = 1) -> Result:
         """Queue ``item`` and wait for its result (or its own exception)."""
@@ -91,7 +103,7 @@ class MicroBatcher(Generic[Item, Result]):
 
     async def _pass_through(self, item: Item, size: int) -> Result:
         """Score a full batch alone, in the same worker thread (calls never overlap)."""
-        self.batch_sizes.append(size)
+        self._sizes.append(size)
         try:
             result = await asyncio.get_running_loop().run_in_executor(
                 self._executor, self._call_one, item)
@@ -160,7 +172,7 @@ class MicroBatcher(Generic[Item, Result]):
     async def _score(self, group: list[_Pending]) -> None:
         loop = asyncio.get_running_loop()
         items = [p.item for p in group]
-        self.batch_sizes.append(sum(p.size for p in group))
+        self._sizes.append(sum(p.size for p in group))
         try:
             results = await loop.run_in_executor(self._executor, self._call, items)
         except Exception:  # noqa: BLE001 - find the bad item: score each one alone
