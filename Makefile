@@ -3,6 +3,7 @@
 #   make test  - create .venv if needed, install with the test extra, run every test stage
 #   make wheelhouse       - the offline room kit: every wheel `make lab` needs, in wheelhouse/
 #   make lab OFFLINE=1    - install from wheelhouse/ only (no index, no network)
+#   make kit-check        - seconds: does wheelhouse/ hold every wheel? (pip resolves, installs nothing)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,9 +18,9 @@ XDIST_UNIT := -n 2 --dist load
 # learner's laptop with other vector units. Stored outputs must survive it (DESIGN.md).
 PERTURBED_CPU := ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 DNNL_MAX_CPU_ISA=SSE41
 # Every stage runs even when an earlier one fails; `make test` then names the failures.
-STAGES := lint unit notebooks labs portability
+STAGES := lint types unit notebooks labs portability
 
-.PHONY: lab test $(addprefix test-,$(STAGES)) refresh labs lint clean wheelhouse
+.PHONY: lab test $(addprefix test-,$(STAGES)) refresh labs lint clean wheelhouse kit-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +31,10 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(PIP_FROM) -e .
 	touch $@
 
+# --no-compile: pip would byte-compile every file of every package (a third of torch's install
+# time); Python compiles what is imported, once, on first use.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
 	touch $@ $(VENV)/.installed-lab
 
 # checkov (the deployment files' audit) pins old versions of common libraries, so it gets a
@@ -39,7 +42,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 CHECKOV := $(VENV)/checkov/bin/checkov
 $(CHECKOV): pyproject.toml | $(BIN)/python
 	$(PYTHON) -m venv $(VENV)/checkov
-	$(VENV)/checkov/bin/python -m pip install --quiet 'checkov>=3.3,<4'
+	$(VENV)/checkov/bin/python -m pip install --quiet --no-compile 'checkov>=3.3,<4'
 	touch $@
 
 # The server's root is the repository, so notebooks/, labs/ and solutions/ are all reachable;
@@ -59,12 +62,16 @@ doctor: $(VENV)/.installed-lab
 progress: $(VENV)/.installed-lab
 	$(BIN)/deploydl progress
 
-test: $(VENV)/.installed-test
-	@failed=""; \
+# The two installs run side by side (pip mostly waits on disk); each stage says how long it took.
+test: | $(BIN)/python
+	@$(MAKE) --no-print-directory -j2 $(VENV)/.installed-test $(CHECKOV)
+	@failed=""; times=""; \
 	for stage in $(STAGES); do \
-	  echo "==== make test: $$stage ===="; \
+	  echo "==== make test: $$stage ===="; start=$$(date +%s); \
 	  $(MAKE) --no-print-directory test-$$stage || failed="$$failed $$stage"; \
+	  times="$$times $$stage $$(( $$(date +%s) - start ))s"; \
 	done; \
+	echo "==== make test: seconds per stage:$$times ===="; \
 	if [ -n "$$failed" ]; then \
 	  echo "==== make test: FAILED:$$failed (of: $(STAGES)) ===="; exit 1; \
 	fi; \
@@ -73,6 +80,10 @@ test: $(VENV)/.installed-test
 lint: test-lint
 test-lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks conftest.py notebooks solutions labs
+
+# mypy over src/deploydl; its settings are in pyproject.toml ([tool.mypy]).
+test-types: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 test-unit: $(VENV)/.installed-test $(CHECKOV)
 	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) --durations=15 tests
@@ -103,5 +114,14 @@ wheelhouse: | $(BIN)/python
 	$(BIN)/python -m pip wheel --quiet --find-links $(WHEELHOUSE) --wheel-dir $(WHEELHOUSE) \
 	  pip 'setuptools>=77' wheel .
 
+# Before travelling to a room: every wheel `make lab OFFLINE=1` needs is in $(WHEELHOUSE),
+# for this platform, the build backend included. pip resolves from it alone and installs nothing.
+kit-check: | $(BIN)/python
+	@$(BIN)/python -m pip install --dry-run --quiet --no-index --find-links $(WHEELHOUSE) \
+	  --ignore-installed -e . || { echo "kit-check: $(WHEELHOUSE) lacks a wheel named above:" \
+	  "run make wheelhouse WHEELHOUSE=$(WHEELHOUSE) on a connected machine of this platform"; \
+	  exit 1; }
+	@echo "kit-check: $(WHEELHOUSE) holds every wheel this course needs on this platform"
+
 clean:
-	rm -rf $(VENV) slides/_build test-artifacts
+	rm -rf $(VENV) slides/_build test-artifacts .mypy_cache

@@ -188,6 +188,58 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _capacity(args: argparse.Namespace) -> int:
+    import json
+
+    from deploydl.efficiency.capacity import (
+        autoscaled_spec,
+        check_prediction,
+        curve_from_results,
+        describe_plan,
+        fit_replica,
+        plan_replicas,
+    )
+
+    try:
+        results = json.loads(Path(args.results).read_text())
+        curve = curve_from_results(results)
+        plan = plan_replicas(fit_replica(curve), peak_rps=args.peak_rps, p99_ms=args.p99_ms,
+                             min_replicas=args.min_replicas)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"deploydl capacity: {args.results}: {exc}", file=sys.stderr)
+        return 1
+    cores = results.get("config", {}).get("cores", 2)
+    print(f"From {args.results} (course server, batch 1, "
+          f"{', '.join(str(p['concurrency']) for p in curve)} clients):")
+    print(describe_plan(plan, cores_per_replica=cores,
+                        price_per_core_hour=args.price_per_core_hour))
+    if any(p["concurrency"] == 16 for p in curve) and len(curve) > 2:
+        c = check_prediction(curve, clients=16)
+        print(f"Model check: p99 at 16 clients predicted {c['predicted_p99_ms']} ms from "
+              f"{c['fitted_on']} clients, measured {c['measured_p99_ms']} ms "
+              f"({c['error_pct']:+.1f}%).")
+    if args.k8s_out:
+        from deploydl.deploy.bundle import DeploySpec, to_yaml
+        from deploydl.deploy.kubernetes import render_manifests
+        from deploydl.registry import ArtifactError, verify
+        from deploydl.serving.server import default_artifact
+
+        try:
+            artifact = verify(args.model or default_artifact())
+        except ArtifactError as exc:
+            print(f"deploydl capacity: {exc}", file=sys.stderr)
+            return 1
+        spec = autoscaled_spec(plan, base=DeploySpec(cpu=f"{cores:g}"))
+        out = Path(args.k8s_out) / "k8s.yaml"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(to_yaml(render_manifests(artifact, spec)))
+        print(f"Wrote {out} (Deployment, HorizontalPodAutoscaler {spec.replicas}-"
+              f"{spec.max_replicas} replicas at {spec.cpu_target_percent}% CPU, ...) for "
+              f"{artifact.metadata['name']} {artifact.version}. The curve is the benchmark "
+              "service's; plan another model from its own measured curve (docs/capacity.md).")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from deploydl.serving.server import ServeError, Trust, read_secret, serve
 
@@ -196,7 +248,7 @@ def _serve(args: argparse.Namespace) -> int:
                           option="--signing-key")
         serve(args.model, host=args.host, port=args.port, api_key_env=args.api_key_env,
               api_key_file=args.api_key_file, workers=args.workers, log_path=args.log,
-              trust=Trust(signing_key=key, expect_sha256=args.expect_sha256))
+              runtime=args.runtime, trust=Trust(signing_key=key, expect_sha256=args.expect_sha256))
     except ServeError as exc:
         print(f"deploydl serve: {exc}", file=sys.stderr)
         return 1
@@ -292,6 +344,24 @@ def build_parser() -> argparse.ArgumentParser:
                        "--quick: benchmarks/results/quick, which git ignores)")
     bench.set_defaults(run=_bench)
 
+    capacity = commands.add_parser("capacity", help="replicas for a peak traffic and a p99 "
+                                   "target, from the benchmark's curve (Module 05)")
+    capacity.add_argument("--peak-rps", type=float, required=True,
+                          help="requests per second at the busiest moment")
+    capacity.add_argument("--p99-ms", type=float, required=True,
+                          help="the p99 latency target in milliseconds")
+    capacity.add_argument("--results", default="benchmarks/results/serving.json",
+                          help="`deploydl bench` results holding the single-replica curve")
+    capacity.add_argument("--min-replicas", type=int, default=2,
+                          help="replicas kept at quiet times (default 2: one may fail)")
+    capacity.add_argument("--price-per-core-hour", type=float, default=0.05,
+                          help="USD per core-hour for the monthly cost")
+    capacity.add_argument("--k8s-out", metavar="DIR", help="write k8s.yaml there: the "
+                          "Deployment with the planned HorizontalPodAutoscaler beside it")
+    capacity.add_argument("--model", metavar="PATH", help="artifact for --k8s-out (default: "
+                          "the case-study model)")
+    capacity.set_defaults(run=_capacity)
+
     serve = commands.add_parser("serve", help="serve the model over HTTP until Ctrl-C")
     serve.add_argument("--model", metavar="PATH", help="artifact folder (default: the "
                        "case-study model, built once and cached)")
@@ -312,6 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log", metavar="PATH",
                        help="keep every prediction in this SQLite prediction log (Module 06)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--runtime", choices=["torch", "onnx"], default="torch",
+                       help="what scores requests: torch (default) or ONNX Runtime, exported "
+                       "and checked against torch at start-up (needs the 'export' extra)")
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")

@@ -93,6 +93,13 @@ def check_metadata(meta: dict[str, Any], *, source: Path | str = "metadata.json"
                   f"{pre['std'][features.index(zero[0])]} for {zero[0]}", pre["std"])
     if not isinstance(meta["metrics"], dict):
         raise bad("'metrics' must be an object of numbers", meta["metrics"])
+    threshold = meta.get("threshold")
+    if threshold is not None and not (isinstance(threshold, int | float) and
+                                      0.0 < threshold < 1.0):
+        raise bad("'threshold' must be a chance of default between 0 and 1", threshold)
+    if not isinstance(meta.get("calibration", {}), dict):
+        raise bad("'calibration' must be an object (the Platt scaling folded into the "
+                  "weights)", meta["calibration"])
 
 
 def check_file(folder: Path, manifest: dict, name: str, *, manifest_name: str) -> None:

@@ -5,7 +5,10 @@ that can run code when it is opened:
 
 * ``weights.safetensors``: the network's tensors (safetensors, never pickle);
 * ``metadata.json``: name, version, creation time, the training data's hash, metrics,
-  feature schema, preprocessing (mean and standard deviation) and architecture;
+  feature schema, preprocessing (mean and standard deviation) and architecture; for a
+  calibrated model also the calibration (Platt scaling, already folded into the weights, and
+  the calibration set's size and hash) and the decision threshold chosen for it, which the
+  service uses unless told otherwise;
 * ``manifest.json``: the sha256 of each of the two files above;
 * ``signature.json`` (optional): an HMAC-SHA256 of the manifest made with a key kept outside
   the artifact (:mod:`deploydl.signing`).
@@ -21,16 +24,20 @@ generated files.
 
 A **registry** (:class:`ModelRegistry`) is a folder of artifacts, ``ROOT/NAME/VERSION/``, plus
 a ``stages.json`` per model that records which version is in staging and production and
-what was there before, so a promotion can be rolled back.
+what was there before, so a promotion can be rolled back. Given a maintenance window
+(Module 06), it refuses a promotion to production outside it unless an emergency is declared,
+and records every production change with its time and reason in ``releases.jsonl``.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -50,6 +57,9 @@ from deploydl.integrity import (
     sign_artifact,
 )
 from deploydl.models import ApplicantModel, ApplicantNet
+
+if TYPE_CHECKING:
+    from deploydl.monitoring.window import MaintenanceWindow
 
 WEIGHTS, METADATA, MANIFEST = "weights.safetensors", "metadata.json", "manifest.json"
 STAGES = ("staging", "production")
@@ -127,6 +137,10 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
         "architecture": {"class": "ApplicantNet", "n_features": first.in_features,
                          "hidden": first.out_features},
     }
+    if model.calibration:
+        metadata["calibration"] = dict(model.calibration)
+    if model.threshold is not None:
+        metadata["threshold"] = float(model.threshold)
     if training_data is not None:
         metadata["training_range"] = training_ranges(training_data, model.features)
     (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
@@ -201,7 +215,9 @@ def load_artifact(folder: str | Path, *, signing_key: str | bytes | None = None,
     model = ApplicantModel(net=net, mean=np.asarray(pre["mean"], dtype=np.float32),
                            std=np.asarray(pre["std"], dtype=np.float32), name=meta["name"],
                            version=meta["version"], features=tuple(meta["features"]),
-                           metrics=dict(meta["metrics"]))
+                           metrics=dict(meta["metrics"]),
+                           calibration=dict(meta.get("calibration", {})),
+                           threshold=meta.get("threshold"))
     return model, artifact
 
 
@@ -214,10 +230,23 @@ class ModelRegistry:
     >>> registry.register(model, training_data=table)      # doctest: +SKIP
     >>> registry.promote("loan-default", "1.0.0", stage="production")   # doctest: +SKIP
     >>> registry.rollback("loan-default", stage="production")           # doctest: +SKIP
+
+    Parameters
+    ----------
+    root : path
+        The registry's folder.
+    window : deploydl.monitoring.MaintenanceWindow, optional
+        Refuse promotions to production outside this window unless an emergency is declared
+        (Module 06); build it from the settings with
+        :func:`deploydl.monitoring.window_from_settings`. None: any time.
+    clock : callable, optional
+        Seconds since 1970 now (default ``time.time``; a simulated clock in a lesson).
     """
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, *, window: MaintenanceWindow | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self.root = Path(root)
+        self.window, self.clock = window, clock or time.time
 
     def register(self, model: ApplicantModel, **lineage: Any) -> Artifact:
         """Save ``model`` as ``root/NAME/VERSION`` (see :func:`save_model` for ``lineage``)."""
@@ -249,15 +278,24 @@ class ModelRegistry:
                                 "; the registry only writes inside its own folder.")
         return folder
 
-    def promote(self, name: str, version: str, *, stage: str) -> str:
+    def promote(self, name: str, version: str, *, stage: str,
+                emergency: str | None = None) -> str:
         """Point ``stage`` ("staging" or "production") at ``version``; returns the version.
 
-        The artifact is verified first: a damaged one is never promoted.
+        The artifact is verified first: a damaged one is never promoted. With a ``window``,
+        a promotion to production outside it raises
+        :class:`deploydl.monitoring.OutsideMaintenanceWindow` unless ``emergency`` gives the
+        reason it cannot wait; the reason is recorded in :meth:`releases`.
         """
         verify(self.path(name, version))
+        if _stage(stage) == "production":
+            permit = self._permit(self.window, emergency=emergency,
+                                  what=f"Promoting {name} {version} to production")
         history = self._history(name)
-        history[_stage(stage)].append(version)
+        history[stage].append(version)
         self._save_history(name, history)
+        if stage == "production":
+            self._record(name, "promote", version, permit)
         return version
 
     def rollback(self, name: str, *, stage: str) -> str:
@@ -269,7 +307,30 @@ class ModelRegistry:
                                 f"(history: {past or 'empty'}). Promote a version instead.")
         past.pop()
         self._save_history(name, history)
+        if stage == "production":
+            self._record(name, "rollback", past[-1], self._permit(None))
         return past[-1]
+
+    def releases(self, name: str) -> list[dict]:
+        """Every change to production, oldest first: ``action`` (promote or rollback),
+        ``version``, ``time`` (UTC), ``in_window`` (None without a window) and ``emergency``
+        (the declared reason, or None)."""
+        path = self._inside(name, "releases.jsonl")
+        return ([json.loads(line) for line in path.read_text().splitlines() if line]
+                if path.exists() else [])
+
+    def _permit(self, window, **release):
+        """The window's permit now (a rollback passes no window: it is never refused, being
+        the way back at any hour)."""
+        from deploydl.monitoring.window import release_permit  # monitoring imports charts
+
+        return release_permit(window, self.clock(), **release)
+
+    def _record(self, name: str, action: str, version: str, permit) -> None:
+        """Append one production change, with its permit, to ``releases.jsonl``."""
+        with self._inside(name, "releases.jsonl").open("a") as out:
+            out.write(json.dumps({"action": action, "version": version, **permit.record()})
+                      + "\n")
 
     def stage(self, name: str, stage: str) -> str | None:
         """The version currently in ``stage``, or None."""

@@ -7,8 +7,9 @@ Nothing is read at import time: call :func:`get_settings` (tests and notebooks m
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,8 +36,26 @@ class Settings(BaseSettings):
         "slower client gets a 408 and the connection is closed."))
     home: Path = Field(default_factory=_default_home,
                        description="Where cached models and logs are kept.")
+    release_window: str | None = Field(None, description=(
+        "The weekly maintenance window in UTC, e.g. 'Sun 02:00-06:00': outside it the "
+        "registry and the service refuse a release unless an emergency is declared with a "
+        "reason (Module 06). Empty: every hour is open, as in a sandbox."))
+
+    @field_validator("release_window")
+    @classmethod
+    def _window_reads(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from deploydl.monitoring.window import MaintenanceWindow
+
+        MaintenanceWindow.parse(value)
+        return value
 
 
-def get_settings(**overrides: object) -> Settings:
-    """Build the settings from the environment, with keyword ``overrides`` on top."""
+def get_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment, with keyword ``overrides`` on top.
+
+    pydantic validates and converts each override as it would the environment's text
+    (``port="8080"`` is accepted), so the values are typed ``Any`` here.
+    """
     return Settings(**overrides)

@@ -17,12 +17,7 @@ import pytest
 from scipy import stats
 
 from deploydl.capstone.project import NAME, Capstone, Scenario
-from deploydl.communication.brief import (
-    Assumptions,
-    choose_threshold,
-    collect_brief_inputs,
-    risk_register,
-)
+from deploydl.communication.brief import Assumptions, collect_brief_inputs, risk_register
 from deploydl.communication.brief_page import brief_figures, brief_html, decision_text, write_brief
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 
@@ -40,11 +35,26 @@ def run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(run):
-    inputs = collect_brief_inputs(run.registry, NAME, run.test, monitoring=run.monitoring,
-                                  ab=run.ab, current=run.current_process)
+    inputs = collect_brief_inputs(run.registry, NAME, run.test, validation=run.calibration,
+                                  monitoring=run.monitoring, ab=run.ab,
+                                  current=run.current_process)
     html = brief_html(inputs)
     tagged = dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', html))
     return inputs, html, tagged
+
+
+def _rule(y, scores, groups) -> float:
+    """The course's threshold rule, written out again: the break-even 0.20, or else the
+    cheapest threshold on these (validation) applicants whose approvals pass the screen."""
+    from deploydl.evaluation import metrics as evaluation
+    from deploydl.responsible import fairness
+
+    grid = np.round(np.arange(0.01, 1.0, 0.01), 2)
+    fair = [t for t in grid if np.any(scores < t) and fairness.demographic_parity_ratio(
+        1 - y, (scores < t).astype(int), groups) >= 0.8]
+    if 0.2 in fair or not fair:
+        return 0.2
+    return min(fair, key=lambda v: (evaluation.outcomes(y, scores, threshold=v).cost, v))
 
 
 def _sources(run) -> dict:
@@ -59,22 +69,20 @@ def _sources(run) -> dict:
     model, artifact = load_artifact(run.registry.path(NAME, run.registry.stage(NAME,
                                                                                "production")))
     y, groups = run.test[LABEL].to_numpy(), run.test[PROTECTED_ATTRIBUTE]
+    aside = run.calibration  # the threshold is chosen here, never on the test set
+    v_y, v_groups = aside[LABEL].to_numpy(), aside[PROTECTED_ATTRIBUTE]
     scores = model.predict_proba(run.test)
-    sweep = evaluation.threshold_sweep(y, scores)
-    cheapest = evaluation.cost_minimising_threshold(y, scores)
-    ratio = {t: fairness.demographic_parity_ratio(1 - y, (scores < t).astype(int), groups)
-             for t in sweep["threshold"]}
-    fair = [t for t in sweep["threshold"] if ratio[t] >= 0.8]
-    t = min(fair, key=lambda v: (evaluation.outcomes(y, scores, threshold=v).cost, v))
+    cheapest = evaluation.cost_minimising_threshold(y, scores)  # hindsight, reported only
+    t = _rule(v_y, model.predict_proba(aside), v_groups)
+    assert t == model.threshold, "the service's threshold is the rule's"
     cost = evaluation.outcomes(y, scores, threshold=t).cost
+    best = evaluation.outcomes(y, scores, threshold=cheapest).cost
     a = Assumptions()
     per_year = a.applications_per_year / len(y)
-    # the value case: today's scorecard at its own gated threshold, referrals cost underwriter time
+    # the value case: today's scorecard at its own threshold by the same rule, referrals cost
+    # underwriter time
     current = run.current_process.predict_proba(run.test)
-    c_ratio = {v: fairness.demographic_parity_ratio(1 - y, (current < v).astype(int), groups)
-               for v in sweep["threshold"] if np.any(current < v)}
-    c_t = min((v for v in c_ratio if c_ratio[v] >= 0.8),
-              key=lambda v: (evaluation.outcomes(y, current, threshold=v).cost, v))
+    c_t = _rule(v_y, run.current_process.predict_proba(aside), v_groups)
 
     def process(s, v):
         bad, referred = np.sum((s < v) & (y == 1)), np.sum(s >= v)
@@ -98,20 +106,24 @@ def _sources(run) -> dict:
     welch = stats.ttest_ind(pb, pa, equal_var=False)
     planned = math.ceil(2 * ((1.959963984540054 + 0.8416212335729143) * pa.std() / 100) ** 2)
     return {
-        "roc_auc": evaluation.roc_auc(y, scores), "threshold": t, "cheapest_threshold": cheapest,
-        "break_even": 2000 / (8000 + 2000),
+        "roc_auc": evaluation.roc_auc(y, scores), "threshold": t, "n_validation": len(aside),
+        "cost": cost, "hindsight_threshold": cheapest, "hindsight_gap": cost - best,
+        "hindsight_gap_share": (cost - best) / best, "break_even": 2000 / (8000 + 2000),
         "calibration_error": calibration.calibration_error(y, scores),
         "approval_rate": float(np.mean(scores < t)), "n_test": len(y),
         "bad_loans_approved": evaluation.outcomes(y, scores, threshold=t).bad_approved,
         "parity_ratio": fairness.demographic_parity_ratio(1 - y, approved, groups),
-        "ratio_at_cheapest": ratio[cheapest], "worst_group_approval": float(rates.min()),
+        "ratio_at_break_even": fairness.demographic_parity_ratio(
+            1 - y, (scores < 0.2).astype(int), groups),
+        "worst_group_approval": float(rates.min()),
         "saved_per_year": saved, "current_cost_per_year": process(current, c_t),
         "model_cost_per_year": process(scores, t), "current_threshold": c_t,
         "cost_referral": a.referral_cost,
         "cost_good_customer": a.costs.good_customer_turned_away,
         "running_cost_per_year": a.running_cost_per_year,
         "net_value_per_year": saved - a.running_cost_per_year,
-        "price_of_fairness_per_year": (cost - sweep["cost"].min()) * per_year,
+        "price_of_fairness_per_year": (cost - evaluation.outcomes(
+            y, scores, threshold=0.2).cost) * per_year,
         "applications_per_year": a.applications_per_year,
         "cost_bad_loan": a.costs.bad_loan_approved,
         "n_rules": len(DEFAULT_RULES), "model_version": artifact.version,
@@ -173,6 +185,19 @@ def test_risks_have_owners_and_mitigations(page):
     assert all(r["owner"] and r["mitigation"] and r["evidence"] for r in risks)
 
 
+def test_brief_names_age_bands_in_plain_words(page):
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.brief_page import fairness_chart
+
+    inputs, html, _ = page
+    ax = fairness_chart(inputs).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["under 30", "30–50", "over 50"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["80% of the best rate"]
+    plt.close("all")
+    assert not re.search(r"under_30|30_to_50|over_50", re.sub(r"<[^>]*>", " ", html))
+
+
 def test_decision_mentions_the_ab_test_until_it_is_conclusive(page):
     from dataclasses import replace
 
@@ -195,15 +220,18 @@ def test_write_brief_writes_brief_card_and_plan(page, tmp_path):
     assert inputs.registry["version"] in paths["model_card"].read_text(encoding="utf-8")
 
 
-def test_choose_threshold_prefers_the_cheapest_fair_threshold():
-    rng = np.random.default_rng(0)
-    groups = np.repeat(["a", "b"], 500)
-    y = rng.random(1000) < np.where(groups == "a", 0.1, 0.3)
-    scores = np.clip(y * 0.3 + rng.random(1000) * 0.6 + (groups == "b") * 0.1, 0, 1)
-    gate = choose_threshold(y.astype(int), scores, groups)
-    assert gate["passed"] and gate["ratio"] >= 0.8
-    assert gate["cost"] >= gate["cheapest_cost"]
-    assert gate["price_of_fairness"] == pytest.approx(gate["cost"] - gate["cheapest_cost"])
+def test_the_served_model_is_calibrated_and_decides_at_its_recorded_threshold(run, page):
+    from deploydl.registry import load_artifact
+
+    inputs, html, _ = page
+    model, artifact = load_artifact(run.registry.path(NAME, inputs.registry["version"]))
+    assert artifact.metadata["calibration"]["rows"] == len(run.calibration)
+    assert artifact.metadata["threshold"] == inputs.evaluation["threshold"] == model.threshold
+    from deploydl.data import FEATURES
+
+    row = run.test.iloc[0][list(FEATURES)].to_dict()
+    assert run.client.predict(row)["threshold"] == model.threshold
+    assert inputs.evaluation["calibrated"] and "hindsight" in html
 
 
 def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(page):
@@ -224,9 +252,10 @@ def test_fairness_claims_follow_the_gate_when_it_fails(run):
     from deploydl.communication.audiences import audience_view
 
     strict = Assumptions(min_ratio=1.01)  # a ratio no threshold can reach: the gate fails
-    inputs = collect_brief_inputs(run.registry, NAME, run.test, assumptions=strict,
-                                  current=run.current_process)
+    inputs = collect_brief_inputs(run.registry, NAME, run.test, validation=run.calibration,
+                                  assumptions=strict, current=run.current_process)
     assert inputs.fairness["gate_passed"] is False
+    assert inputs.fairness["validation_passed"] is False
     html = brief_html(inputs)
     assert "fairness gate FAILED" in html and "passes the four-fifths screen" not in html
     assert "Do not release version" in html and "Approve version" not in html

@@ -1,11 +1,10 @@
-"""The offline room kit, end to end: `make wheelhouse`, then `make lab OFFLINE=1`'s install.
+"""The offline room kit: `make wheelhouse`, `make kit-check`, and `make lab OFFLINE=1`'s install.
 
-Builds the wheelhouse with this environment's pip, creates a fresh venv, installs the course
-from the wheelhouse ONLY (no index, no find-links from pip's configuration) and runs
-`deploydl doctor` in it. The wheelhouse (about 350 MB) is kept between runs in the course's
-cache folder, one per version of pyproject.toml: `make wheelhouse` reuses the wheels it finds
-there, so a second run rebuilds only the course's own wheel. The 1.6 GB venv lives under
-pytest's tmp_path and is removed afterwards.
+Builds the wheelhouse with this environment's pip (kept between runs in the course's cache
+folder, one per set of dependencies, so a second run rebuilds only the course's own wheel).
+`make kit-check` must resolve the course, its build backend and every dependency from it alone,
+with no index, and name a wheel that is missing. Then the full install: a fresh venv from the
+wheelhouse only (no index, no find-links from pip's configuration), and `deploydl doctor` in it.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -26,17 +26,23 @@ KEEP = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "src", "notebooks"
         "labs")
 
 
-def _make(course: Path, *args: str, env: dict[str, str]) -> None:
-    done = subprocess.run(["make", "-C", str(course), *args], env=env, capture_output=True,
+def _make(course: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "-C", str(course), *args], env=env, capture_output=True,
                           text=True, timeout=900)
+
+
+def _made(course: Path, *args: str, env: dict[str, str]) -> None:
+    done = _make(course, *args, env=env)
     assert done.returncode == 0, f"make {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
 
 
 def _wheelhouse() -> Path:
-    """The kept wheelhouse for this pyproject.toml (its dependencies decide the wheels)."""
+    """The kept wheelhouse for this course's dependency lists (they alone decide the wheels)."""
     from deploydl.settings import get_settings
 
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = [*project["build-system"]["requires"], *project["project"]["dependencies"]]
+    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()[:12]
     return get_settings().home / "wheelhouse" / digest
 
 
@@ -47,16 +53,12 @@ def _offline_env() -> dict[str, str]:
     return dict(env, PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1")
 
 
-@pytest.fixture
-def kit_dir(tmp_path):
-    """tmp_path, emptied afterwards: pytest would otherwise keep ~2 GB per run."""
-    yield tmp_path
-    shutil.rmtree(tmp_path, ignore_errors=True)
-
-
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(kit_dir):
-    course, wheels, venv = kit_dir / "course", _wheelhouse(), kit_dir / "venv"
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A copy of the course, as an instructor would put it on a USB stick."""
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    course = tmp_path_factory.mktemp("kit") / "course"
     course.mkdir()
     for name in KEEP:
         source = ROOT / name
@@ -65,16 +67,51 @@ def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(kit_dir)
                 "__pycache__", "*.egg-info"))
         else:
             shutil.copy2(source, course / name)
+    return course
 
-    _make(course, "wheelhouse", f"VENV={sys.prefix}", f"WHEELHOUSE={wheels}",
+
+@pytest.fixture(scope="module")
+def wheels(course) -> Path:
+    """`make wheelhouse`, into the kept wheelhouse."""
+    wheels = _wheelhouse()
+    _made(course, "wheelhouse", f"VENV={sys.prefix}", f"WHEELHOUSE={wheels}",
           env=dict(os.environ))
     assert any(wheels.glob("torch-*.whl")) and any(wheels.glob("deploydl-*.whl"))
+    return wheels
 
-    offline = _offline_env()
-    _make(course, f"{venv}/.installed-lab", f"VENV={venv}", "OFFLINE=1",
-          f"WHEELHOUSE={wheels}", f"PYTHON={sys.executable}", env=offline)
 
-    doctor = subprocess.run([str(venv / "bin" / "deploydl"), "doctor", "--root", str(course)],
-                            env=offline, capture_output=True, text=True, timeout=300)
+def test_kit_check_resolves_every_dependency_from_the_wheelhouse_alone(course, wheels):
+    _made(course, "kit-check", f"VENV={sys.prefix}", f"WHEELHOUSE={wheels}",
+          env=_offline_env())
+
+
+def test_kit_check_names_the_wheel_a_kit_is_missing(course, wheels, tmp_path):
+    partial = tmp_path / "wheelhouse"
+    partial.mkdir()
+    for wheel in wheels.iterdir():
+        if not wheel.name.lower().startswith("fastapi-"):
+            (partial / wheel.name).symlink_to(wheel)
+
+    done = _make(course, "kit-check", f"VENV={sys.prefix}", f"WHEELHOUSE={partial}",
+                 env=_offline_env())
+
+    said = done.stdout + done.stderr
+    assert done.returncode != 0, said
+    assert "fastapi" in said and "make wheelhouse" in said, said
+
+
+def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(course, wheels,
+                                                                        tmp_path):
+    venv = tmp_path / "venv"
+    # Byte-compiling every installed file (a third of pip's time) proves nothing about the kit.
+    offline = dict(_offline_env(), PIP_NO_COMPILE="1")
+    try:
+        _made(course, f"{venv}/.installed-lab", f"VENV={venv}", "OFFLINE=1",
+              f"WHEELHOUSE={wheels}", f"PYTHON={sys.executable}", env=offline)
+        doctor = subprocess.run([str(venv / "bin" / "deploydl"), "doctor", "--root",
+                                 str(course)], env=offline, capture_output=True, text=True,
+                                timeout=300)
+    finally:
+        shutil.rmtree(venv, ignore_errors=True)  # pytest would otherwise keep ~2 GB per run
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert "All checks passed" in doctor.stdout

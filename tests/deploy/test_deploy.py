@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from deploydl.deploy import DeploySpec, evaluation_gate, fairness_gate, write_bundle
-from deploydl.deploy.bundle import cpu_threads
+from deploydl.deploy.bundle import cpu_threads, dockerfile_in_words
 from deploydl.deploy.gates import demographic_parity_ratio, main
 
 
@@ -67,6 +67,21 @@ def test_dockerfile_runs_cpu_torch_as_non_root_with_a_healthcheck(bundle):
     steps = ("RUN pip install --index-url", "COPY requirements-serve.txt", "COPY --chown")
     order = [text.index(step) for step in steps]
     assert order == sorted(order)  # the largest, most stable layer first, the model last
+
+
+def test_dockerfile_in_words_reads_each_decision_from_the_file(bundle):
+    dockerfile = bundle["Dockerfile"].read_text()
+    words = dockerfile_in_words(dockerfile)
+    rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|", words, flags=re.MULTILINE))
+    assert rows["Runs as"] == "an unprivileged user (10001), never root"
+    assert rows["Health check"] == "asks /health every 30 s"
+    assert rows["Threads"].startswith("2,") and "CPU-only, pinned" in rows[
+        "Machine learning library"]
+    assert "missing" not in words
+    root = dockerfile.replace("USER 10001", "").replace("--expect-sha256", "")
+    gaps = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|", dockerfile_in_words(root),
+                           flags=re.MULTILINE))
+    assert gaps["Runs as"] == gaps["Serves only"] == "**missing**"
 
 
 def test_lambda_entry_point_answers_an_api_gateway_event(bundle, artifact_dir, monkeypatch,

@@ -7,7 +7,13 @@ import json
 import pytest
 
 from deploydl.efficiency.bench import summarise_runs
-from deploydl.efficiency.bench_report import add_costs, check_targets, format_table, write_results
+from deploydl.efficiency.bench_report import (
+    add_costs,
+    check_targets,
+    format_table,
+    plot_results,
+    write_results,
+)
 from deploydl.efficiency.layers import HARDENED
 from deploydl.efficiency.loadgen import hey_command, summarise_hey_csv
 
@@ -83,6 +89,33 @@ def test_report_files_are_written(tmp_path):
     assert "6,000 req/s" in format_table(fake_results())
 
 
+def test_the_chart_reads_on_a_linear_axis_and_names_the_price_of_the_winner():
+    import matplotlib.pyplot as plt
+
+    results = fake_results()
+    fig = plot_results(results)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == ax.get_yscale() == "linear" and ax.get_xlim()[0] == 0
+    assert ax.get_title(loc="left") == ("Course service serves the most: 64,032 predictions/s,\n"
+                                        "and the shortest p99 at that load (9 ms)")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "course service", "naive FastAPI", "LitServe"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "32 images per request,\n16 clients at once", "32 images per request,\n1 client at once",
+        "1 image per request,\n16 clients at once", "1 image per request,\n1 client at once"]
+    labels = {t.get_text() for t in ax.texts}
+    assert {"2,001/s, p99 9 ms", "801/s, p99 20 ms", "701/s, p99 12 ms"} <= labels
+    plt.close(fig)
+    for row in results["summary"]:  # LitServe now serves the most, but waits longest
+        if row["server"] == "litserve":
+            row["predictions_per_s"] = 70000
+    fig = plot_results(results)
+    assert fig.axes[0].get_title(loc="left") == (
+        "LitServe serves the most: 70,000 predictions/s,\n"
+        "but its p99 is 12 ms (course service: 9 ms at that load)")
+    plt.close(fig)
+
+
 @pytest.mark.slow
 def test_a_benchmark_server_starts_answers_and_stops_with_its_children(tmp_path):
     import shutil
@@ -117,3 +150,53 @@ def test_a_benchmark_server_starts_answers_and_stops_with_its_children(tmp_path)
     finally:
         server.close()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_onnx_int8_targets_and_the_capacity_check_are_reported():
+    results = fake_results()
+    results["onnx"] = {"export_s": 6.0, "max_abs_diff": 2e-7, "atol": 1e-5, "rtol": 1e-4,
+                       "check_inputs": 256, "file_bytes": 1000,
+                       "int8": [{"variant": "ONNX fp32", "accuracy": 0.95, "smaller_x": 1.0,
+                                 "faster_x_batch32": 1.0},
+                                {"variant": "ONNX int8", "accuracy": 0.945, "smaller_x": 3.6,
+                                 "faster_x_batch32": 1.2}]}
+    results["capacity_check"] = {"clients": 16, "fitted_on": [1, 2, 4, 8],
+                                 "predicted_p99_ms": 11.0, "measured_p99_ms": 10.0,
+                                 "error_pct": 10.0}
+    met = {t["target"]: t["met"] for t in check_targets(results)}
+    assert met["ONNX int8 file smaller (x)"] is True
+    assert met["ONNX int8 faster at batch 32 (x)"] is False
+    assert met["ONNX int8 accuracy drop (points)"] is True
+    results["targets"] = check_targets(results)
+    table = format_table(results)
+    assert "largest difference from torch 2e-07 over 256 check inputs" in table
+    assert "predicted 11.0 ms from the curve at 1, 2, 4, 8 clients; measured 10.0 ms; " \
+           "error +10.0%" in table
+    assert "ONNX int8" not in str(check_targets(fake_results()))  # older results still read
+
+
+@pytest.mark.slow
+def test_the_onnx_benchmark_server_serves_the_checked_export(tmp_path):
+    import httpx
+    from safetensors.torch import save_file
+
+    from deploydl.efficiency.bench_extras import prepare_onnx
+    from deploydl.efficiency.bench_servers import (
+        BENCH_API_KEY,
+        INPUT_SHAPE,
+        VARIANTS,
+        server_command,
+    )
+    from deploydl.models import DigitsCNN
+    from deploydl.serving.process import ServiceProcess
+
+    net = DigitsCNN().eval()
+    weights = tmp_path / "cnn.safetensors"
+    save_file(net.state_dict(), weights)
+    onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE)
+    assert onnx["max_abs_diff"] < 1e-4 and onnx["export_s"] > 0
+    command = server_command("onnx", weights=weights, threads=1, model="small")
+    with ServiceProcess(command=command, ready_path=VARIANTS["onnx"].ready_path) as server:
+        answer = httpx.post(server.url + "/predict", json={"images": [[[0.5] * 8] * 8]},
+                            headers={"X-API-Key": BENCH_API_KEY})
+        assert answer.status_code == 200 and len(answer.json()["digits"]) == 1

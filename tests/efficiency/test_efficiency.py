@@ -109,3 +109,36 @@ def test_cost_planner_widget_updates_without_a_browser():
     assert planner.result.cores > 1 and f"{planner.result.cores} core(s)" in planner.output.value
     with pytest.raises(ValueError, match="missing \\['int8'\\]"):
         CostPlanner({"fp32": {1: 1.0}})
+
+
+def test_variants_chart_puts_speed_size_and_accuracy_side_by_side():
+    import matplotlib.pyplot as plt
+
+    from deploydl.efficiency.compress import variants_chart
+
+    rows = [{"variant": "fp32", "accuracy": 0.969, "size_bytes": 156_000, "p50_ms_batch32": 0.64,
+             "faster_x_batch32": 1.0, "smaller_x": 1.0},
+            {"variant": "int8", "accuracy": 0.971, "size_bytes": 49_000, "p50_ms_batch32": 0.43,
+             "faster_x_batch32": 1.49, "smaller_x": 3.18},
+            {"variant": "ONNX", "accuracy": 0.969, "size_bytes": 167_000, "p50_ms_batch32": 0.23,
+             "faster_x_batch32": 2.78, "smaller_x": 0.93}]
+    ax = variants_chart(rows).axes[0]
+    assert ax.get_title(loc="left") == ("ONNX is 2.8x faster than fp32, int8 3.2x smaller;\n"
+                                        "accuracy stays between 96.9% and 97.1%")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["fp32", "int8", "ONNX"]
+    assert ax.get_xlim()[0] == 0 and ax.get_xscale() == "linear"
+    assert "0.43 ms, 49 KB, 97.1% accurate" in [t.get_text() for t in ax.texts]
+    plt.close("all")
+
+
+def test_cost_planner_shows_the_replicas_deploydl_capacity_plans():
+    from deploydl.efficiency.capacity import ReplicaModel, plan_replicas
+
+    replica = ReplicaModel(servers=2, rate_per_server=500.0)
+    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, replica=replica, p99_ms=40)
+    planner.traffic.value = 1e10  # 3,805 requests/s on average, 3x that at the busiest hour
+    peak = 1e10 / (730 * 3600) * 3
+    expected = plan_replicas(replica, peak_rps=peak, p99_ms=40)
+    assert planner.capacity == expected and expected.replicas > 2
+    assert f"<b>{expected.replicas} replicas</b>" in planner.output.value
+    assert "replicas" not in CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}).output.value

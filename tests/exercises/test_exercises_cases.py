@@ -110,10 +110,17 @@ def _sweep(**kwargs):
 
 
 def c02_2():
-    sweep = _sweep()
+    from deploydl.evaluation.metrics import threshold_sweep
+    from deploydl.exercises.m02 import lab_aside
+
+    aside, scores = lab_aside()  # chosen on the set-aside applicants, not the test set
+    sweep = threshold_sweep(aside["default"], scores)
     best = sweep.loc[sweep["bad_rate_approved"] <= 0.10, "threshold"].max()
+    on_test = _sweep()
+    read_off_test = on_test.loc[on_test["bad_rate_approved"] <= 0.10, "threshold"].max()
+    wrong = [best + 0.01, best - 0.01, best * 100, 0.10]
     return Cases([best, float(best), round(float(best), 2) + 1e-12],
-                 [best + 0.01, best - 0.01, best * 100, 0.10])
+                 wrong + ([read_off_test] if read_off_test not in wrong + [best] else []))
 
 
 def c02_4():
@@ -129,13 +136,26 @@ def c02_5():
     from deploydl.exercises.m02 import lab_data
 
     test, scores = lab_data()
-    best = cost_minimising_threshold(test["default"], scores,
-                                     costs=ErrorCosts(good_customer_turned_away=4_000))
-    sweep = _sweep(costs=ErrorCosts(good_customer_turned_away=4_000))
-    ties = sweep.loc[sweep["cost"] == sweep["cost"].min(), "threshold"].tolist()
-    usual = cost_minimising_threshold(test["default"], scores)
-    off = [t for t in (best - 0.01, best + 0.01) if round(t, 2) not in ties]
-    return Cases([best, _np(best), *ties], [*off, usual, best * 100])
+    costs = ErrorCosts(good_customer_turned_away=4_000)
+    hindsight = cost_minimising_threshold(test["default"], scores, costs=costs)
+    wrong = [0.2, 0.67, 33, *([hindsight] if hindsight != 0.33 else [0.34])]
+    return Cases([0.33, _np(0.33), 4_000 / 12_000], wrong)
+
+
+def c02_6():
+    from deploydl.evaluation.metric_choice import f1_against_money
+    from deploydl.evaluation.metrics import ErrorCosts
+    from deploydl.exercises.m02 import lab_data
+
+    test, scores = lab_data()
+    picks = f1_against_money(test["default"], scores,
+                             costs={"big": ErrorCosts(bad_loan_approved=20_000)})
+    at_f1 = picks.loc["best F1", "cost: big"]
+    extra = at_f1 - picks.loc["lowest cost: big", "cost: big"]
+    bank = f1_against_money(test["default"], scores, costs={"bank": ErrorCosts()})["cost: bank"]
+    return Cases([extra, float(extra), int(extra)],
+                 [-extra, at_f1, float(bank.iloc[0] - bank.iloc[1]), extra / 1e6,
+                  str(extra)])
 
 
 # --- Module 03 ---------------------------------------------------------------------------------
@@ -316,6 +336,18 @@ def c06_5():
                   {**right, "canary_error_rate": rate * 0.2}, {**right, "action": "wait"}])
 
 
+def c06_6():
+    from datetime import datetime
+
+    hours = (datetime(2026, 4, 5, 2) - datetime(2026, 4, 2, 16, 30)).total_seconds() / 3600
+    assert hours / 24 * 6_000 < 6 / 24 * 120_000  # the worst case of releasing now is dearer
+    right = {"hours_to_window": hours, "decision": "wait"}
+    return Cases([right, {"decision": " Wait ", "hours_to_window": _np(hours)}],
+                 [{**right, "decision": "emergency"}, {**right, "hours_to_window": hours / 24},
+                  {**right, "hours_to_window": hours + 4}, {**right, "hours_to_window": 58},
+                  {**right, "decision": "release"}, {"hours_to_window": hours}])
+
+
 # --- Modules 07 and 08 -------------------------------------------------------------------------
 def c07_1():
     from deploydl.capstone.project import lesson_inputs
@@ -391,7 +423,7 @@ CASES = {
                           [120 / 220, 60, 0.4, 0.82]),
     "02.2": c02_2,
     "02.3": lambda: _choice("A", ("B", "C", "D")),
-    "02.4": c02_4, "02.5": c02_5,
+    "02.4": c02_4, "02.5": c02_5, "02.6": c02_6,
     "03.1": c03_1,
     "03.2": lambda: Cases(["region", " Region "], ["home_owner", "notes", "age_band"]),
     "03.3": c03_3, "03.4": c03_4,
@@ -406,7 +438,7 @@ CASES = {
     "06.2": lambda: Cases([0.01, np.float64(0.01), 0.001], [0.05, 5, "0.01", 0.2]),
     "06.3": c06_3,
     "06.4": lambda: Cases(["B", " b "], ["A", "no decision", "version B"]),
-    "06.5": c06_5,
+    "06.5": c06_5, "06.6": c06_6,
     "07.1": c07_1,
     "07.2": lambda: Cases([{"board": "value", "regulator": "fairness", "call-centre": "decisions",
                             "engineers": "cost"}],
@@ -514,9 +546,8 @@ def test_the_reviews_wrong_answers_now_fail(digit_nets):
     assert _status("00.2", "ok") == FAILED
     rate = lesson_inputs().evaluation["approval_rate"]
     assert _status("07.1", f"{rate * 100:.0f}") == FAILED
-    ties = set(c02_5().right[2:])
-    for t in (0.30, 0.31, 0.32, 0.33, 0.34):
-        assert _status("02.5", t) == (PASSED if t in ties else FAILED), t
+    for t in (0.30, 0.31, 0.32, 0.33, 0.34):  # only the rule's break-even passes
+        assert _status("02.5", t) == (PASSED if t == 0.33 else FAILED), t
 
 
 def test_the_reviews_right_answers_now_pass():

@@ -1,3 +1,4 @@
+import matplotlib.colors
 import pytest
 
 from deploydl.governance.lineage import Lineage, content_hash
@@ -73,3 +74,29 @@ def test_registry_and_lineage_give_one_hash_for_one_table():
 
     table = make_applicants(50, seed=3)
     assert data_hash(table) == content_hash(table)
+
+
+def test_draw_colours_each_box_by_what_the_erasure_did(applicants):
+    import matplotlib.pyplot as plt
+
+    from deploydl.governance.lineage import ERASURE_FATES
+    from deploydl.governance.privacy import ErasureReport
+
+    lineage = Lineage()
+    lineage.register("raw_rows", applicants.head(5))
+    lineage.derive("clean_rows", applicants.head(4), inputs=["raw_rows"], step="s")
+    lineage.derive("features", applicants.head(3), inputs=["clean_rows"], step="s")
+    lineage.derive("other", applicants.head(2), inputs=["raw_rows"], step="s")
+    erasure = ErasureReport(rows_removed={"clean_rows": 1}, datasets_to_rebuild=["features"],
+                            models_to_retrain=[], rows_kept={"raw_rows": 1})
+    fig = lineage.draw(title="One erasure", erasure=erasure)
+    ax = fig.axes[0]
+    fills = {t.get_text(): matplotlib.colors.to_hex(t.get_bbox_patch().get_facecolor())
+             for t in ax.texts if t.get_text()}
+    assert fills == {"raw rows\nkept by law": ERASURE_FATES["kept"][0].lower(),
+                     "clean rows\nrow deleted": ERASURE_FATES["deleted"][0].lower(),
+                     "features\nrebuild": ERASURE_FATES["rebuild"][0].lower(),
+                     "other\nuntouched": ERASURE_FATES["untouched"][0].lower()}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "kept by law", "row deleted", "to rebuild", "untouched"]
+    plt.close(fig)

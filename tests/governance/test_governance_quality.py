@@ -66,3 +66,15 @@ def test_bad_rule_shapes_are_clear_errors():
 
 def test_default_rules_cover_the_columns_defects_land_in():
     assert set(DEFECT_KINDS.values()) <= set(APPLICANT_RULES)
+
+
+def test_caught_counts_planted_defects_found_and_missed(applicants):
+    defective, truth = inject_defects(applicants.head(500), rate=0.02, seed=1)
+    rows = truth[truth["kind"] != "mislabelled_column"]
+    report = check_quality(defective)
+    caught = report.caught(rows)
+    assert caught["planted"].sum() == len(rows) and (caught["missed"] == 0).all()
+    lenient = check_quality(defective, rules={"age": {"min": 18}})
+    partial = lenient.caught(rows)
+    assert partial.loc["age", "caught"] < partial.loc["age", "planted"]
+    assert partial.loc["income", "caught"] == 0 and partial.loc["income", "missed"] > 0

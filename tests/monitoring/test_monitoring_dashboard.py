@@ -106,3 +106,21 @@ def test_missed_drift_is_priced_at_the_course_costs(model):
                                    costs=ErrorCosts(2 * DEFAULT_COSTS.bad_loan_approved,
                                                     2 * DEFAULT_COSTS.good_customer_turned_away))
     assert doubled["cost"] == 2 * result["cost"]
+
+
+def test_drift_chart_names_features_plainly_and_explains_its_colours():
+    import matplotlib.pyplot as plt
+
+    from deploydl.monitoring.dashboard import drift_chart
+    from deploydl.monitoring.drift import DriftReport, FeatureDrift
+
+    features = (FeatureDrift("credit_history_years", "numeric", "ks", 0.2, 0.0, 0.0, 0.31, True),
+                FeatureDrift("income", "numeric", "ks", 0.01, 0.9, 1.0, 0.01, False))
+    fig = drift_chart(DriftReport(features, share_drifted=0.5, dataset_drift=True,
+                                  n_reference=10, n_current=10))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["income", "credit history (years)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["drifted", "stable"]
+    assert ax.get_title(loc="left") == ("1 of 2 features drifted;\nlargest shift: credit "
+                                        "history (years), PSI 0.31")
+    plt.close(fig)

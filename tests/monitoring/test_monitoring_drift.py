@@ -1,5 +1,6 @@
 """Drift tests (Module 06): scipy cross-checks, false alarms, detection of each scenario."""
 
+import matplotlib.colors
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,3 +108,50 @@ def test_lab_alert_threshold_checker_accepts_a_quiet_alpha_and_refuses_the_defau
     assert _catches_bug_quietly(0.01) is None
     assert "false alarm" in _catches_bug_quietly(0.05)
     assert "between 0 and 1" in _catches_bug_quietly("low")
+
+
+def test_drift_days_chart_names_alarm_warning_and_the_start_in_its_legend():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from deploydl.monitoring.simulate import drift_days_chart
+    from deploydl.present.charts import BAD, NEUTRAL
+
+    daily = pd.DataFrame({"day": [0, 1, 2, 3], "n_drifted": [0, 1, 3, 2],
+                          "dataset_drift": [False, False, True, True]})
+    fig = drift_days_chart(daily, drift_day=2, event="inflation starts")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == ("Inflation starts on day 2; the dataset-drift alarm "
+                                        "fires on day 2")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "data set drifted: alarm", "one feature drifted: warning", "inflation starts"]
+    colours = [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches]
+    assert colours == [NEUTRAL.lower(), NEUTRAL.lower(), BAD.lower(), BAD.lower()]
+    assert ax.get_ylim()[1] > 3 and list(ax.get_yticks()) == [0, 1, 2, 3]
+    quiet = drift_days_chart(daily.assign(dataset_drift=False), drift_day=2)
+    assert quiet.axes[0].get_title(loc="left").endswith("the dataset-drift alarm never fires")
+    plt.close("all")
+
+
+def test_report_in_words_names_what_moved_its_size_and_the_verdict():
+    from deploydl.monitoring.drift import DriftReport, FeatureDrift, shift_size
+
+    def feature(name, psi, drifted):
+        return FeatureDrift(name, "numeric", "ks", 0.1, 0.01, 0.02, psi, drifted)
+
+    report = DriftReport((feature("income", 0.094, True), feature("loan_amount", 0.3, True),
+                          feature("debt_ratio", 0.02, False)), share_drifted=2 / 3,
+                         dataset_drift=True, n_reference=100, n_current=100)
+    assert report.in_words() == (
+        "2 of 3 inputs moved: income (a small shift, PSI 0.09) and loan amount (a large shift, "
+        "PSI 0.30). The other input looks like the data the model learned from. That is enough to "
+        "raise the data-set alarm.")
+    one = DriftReport((feature("debt_ratio", 0.12, True), feature("income", 0.0, False)),
+                      share_drifted=0.5, dataset_drift=False, n_reference=9, n_current=9)
+    assert one.in_words().startswith("1 of 2 inputs moved: debt ratio (a moderate shift, PSI")
+    assert one.in_words().endswith("a warning, not enough for the data-set alarm.")
+    calm = DriftReport((feature("income", 0.01, False),), share_drifted=0.0,
+                       dataset_drift=False, n_reference=9, n_current=9)
+    assert calm.in_words().startswith("No input moved: all 1 look like")
+    assert [shift_size(v) for v in (0.0999, 0.1, 0.2499, 0.25)] == [
+        "small", "moderate", "moderate", "large"]

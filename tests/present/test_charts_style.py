@@ -21,3 +21,14 @@ def test_money_puts_the_sign_before_the_dollar():
 
     assert [money(x) for x in (1234.6, 2_500_000, -3_110_000, -150)] == [
         "$1,235", "$2.5M", "-$3.1M", "-$150"]
+
+
+def test_human_label_writes_codes_as_people_do():
+    from deploydl.present.charts import human_label, human_labels
+
+    assert human_labels(["30_to_50", "under_30", "over_50"]) == ["30–50", "under 30", "over 50"]
+    assert human_label("credit_history_years") == "credit history (years)"
+    assert human_label("applicant_id") == "applicant ID"
+    assert human_label("p99_ms") == "p99 (ms)"
+    assert human_label("already plain") == "already plain"
+    assert human_label(3) == "3"

@@ -1,5 +1,6 @@
 """`deploydl serve` as a real process: graceful SIGTERM, refused start-ups, workers, load."""
 
+import dataclasses
 import json
 import shutil
 import socket
@@ -67,13 +68,17 @@ def test_busy_port_and_unset_key_variable_are_clear_errors(artifact_dir):
         ServiceProcess(artifact_dir, api_key_env="NO_SUCH_VAR_X").start()
 
 
-def test_no_arguments_serves_the_cached_default_model(artifact_dir, tmp_path):
-    shutil.copytree(artifact_dir, tmp_path / "models" / "loan-default" / "1.0.0")
+def test_no_arguments_serves_the_cached_default_model(model, applicants, tmp_path):
+    """A cached default that carries its threshold is served as it is (an older, uncalibrated
+    one is rebuilt: tests/serving/test_serving_packaging.py)."""
+    from deploydl.registry import save_model
+
+    cached = save_model(dataclasses.replace(model, threshold=0.2),
+                        tmp_path / "models" / "loan-default" / "1.0.0", training_data=applicants)
     with ServiceProcess(env={"DEPLOYDL_HOME": str(tmp_path)}) as server:
         info = httpx.get(server.url + "/model").json()
         assert "Press Ctrl-C to stop." in server.log
-    manifest = json.loads((artifact_dir / "manifest.json").read_text())
-    assert info["sha256"] == manifest["weights.safetensors"]
+    assert info["sha256"] == cached.sha256 and info["threshold"] == 0.2
 
 
 def test_two_workers_serve_the_same_model(artifact_dir, one_applicant):

@@ -8,6 +8,8 @@ import pytest
 
 from deploydl.registry import verify
 from deploydl.serving.packaging import (
+    CALIBRATION_ROWS,
+    CALIBRATION_SEED,
     HOLDOUT_ROWS,
     describe_artifact,
     register_in_production,
@@ -25,7 +27,23 @@ def test_train_measured_keeps_its_holdout_auc_in_the_metrics(trained):
     assert (len(table), len(holdout)) == (5000, 500)
     auc = model.metrics["auc"]
     assert 0.55 < auc < 1 and auc == round(auc, 4)
+    assert 0 <= model.metrics["calibration_error"] < 0.2
     assert not holdout["income"].isin(table["income"]).all()  # other applicants (seed 3)
+
+
+def test_train_measured_calibrates_on_a_set_aside_and_records_the_rules_threshold(trained):
+    from deploydl.data import make_applicants
+    from deploydl.evaluation.decision import threshold_for
+    from deploydl.governance.lineage import content_hash
+
+    model, _, _ = trained
+    aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
+    assert model.calibration["data_sha256"] == content_hash(aside)  # not the holdout
+    recorded, model.threshold = model.threshold, None
+    try:
+        assert recorded == threshold_for(model, aside)[0]
+    finally:
+        model.threshold = recorded
 
 
 def test_register_in_production_promotes_a_verified_artifact(trained, tmp_path):
@@ -35,7 +53,8 @@ def test_register_in_production_promotes_a_verified_artifact(trained, tmp_path):
     verify(artifact.path)
     lines = describe_artifact(artifact).splitlines()
     assert lines[0] == (f"Packaged {model.name} {model.version} "
-                        f"(AUC {model.metrics['auc']:.2f}) as:")
+                        f"(AUC {model.metrics['auc']:.2f}, calibrated on 2,000 set-aside "
+                        f"applicants, threshold {model.threshold:.2f}) as:")
     assert [line.split()[0] for line in lines[1:]] == sorted(
         p.name for p in artifact.path.iterdir())
     assert all(line.endswith(" bytes") for line in lines[1:])
@@ -43,11 +62,19 @@ def test_register_in_production_promotes_a_verified_artifact(trained, tmp_path):
 
 @pytest.mark.slow
 def test_the_default_artifact_is_the_same_recipe(tmp_path):
+    from deploydl.data import make_applicants
+    from deploydl.models import train_applicant_model
+    from deploydl.registry import save_model
     from deploydl.serving.server import default_artifact
     from deploydl.settings import Settings
 
+    # an older deploydl's cache: uncalibrated, no threshold; it must be rebuilt, not served
+    cached = tmp_path / "models" / "loan-default" / "1.0.0"
+    save_model(train_applicant_model(make_applicants(200, seed=5), epochs=1), cached)
     folder = default_artifact(Settings(home=tmp_path))
+    assert folder == cached
     stored = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     model, _, holdout = train_measured()
     assert len(holdout) == HOLDOUT_ROWS
     assert stored["metrics"]["auc"] == pytest.approx(model.metrics["auc"], abs=1e-4)
+    assert stored["threshold"] == model.threshold and stored["calibration"]["rows"] == 2000

@@ -5,8 +5,9 @@
 terminal with progress bars; the capstone notebook calls them one by one.
 
 1. governed data: quality rules, lineage, pseudonymised IDs (Module 01);
-2. a trained and evaluated model (Module 02);
-3. the fairness gate: the cheapest threshold that passes the four-fifths screen (Module 03);
+2. a trained model, calibrated on applicants set aside for it, evaluated on others (Module 02);
+3. the decision threshold, chosen without the test set: the break-even of the costs, moved only
+   if the four-fifths screen fails on the set-aside applicants (Modules 02 and 03);
 4. packaged in the registry and promoted to production (Module 04);
 5. deployed on a real local HTTP server with a prediction log (Modules 04 and 06);
 6. days of traffic over HTTP; the new region opens and the drift alarm fires (Module 06);
@@ -20,12 +21,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL
+
+if TYPE_CHECKING:
+    from deploydl.monitoring import PredictionLog
+    from deploydl.serving import LocalServer
 
 NAME = "loan-default"
 _DAY0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the simulated launch day
@@ -37,6 +42,7 @@ class Scenario:
 
     seed: int = 0
     n_train: int = 3000
+    n_calibration: int = 2000
     n_test: int = 2000
     epochs: int = 10
     days: int = 14
@@ -74,7 +80,9 @@ class Capstone:
 
         self.folder, self.scenario = Path(folder), scenario
         self.registry = ModelRegistry(self.folder / "registry")
-        self.server = self.log = self.ab = None
+        self.server: LocalServer | None = None
+        self.log: PredictionLog | None = None
+        self.ab: dict[str, Any] | None = None
         self.monitoring: dict[str, Any] = {}
 
     # 1 -------------------------------------------------------------------------------------
@@ -90,6 +98,8 @@ class Capstone:
         platform = build_platform(raw)
         self.train_table = platform.datasets["model_features"]
         self.test = make_applicants(s.n_test, seed=s.seed + 1)
+        # set aside to calibrate the models and choose the threshold: never the test set
+        self.calibration = make_applicants(s.n_calibration, seed=s.seed + 4)
         lineage = platform.lineage.nodes["model_features"].version[:12]
         return StageResult("governed data", f"{len(raw):,} applicants, "
                            f"{len(quality.violations)} quality violations, IDs pseudonymised, "
@@ -98,36 +108,56 @@ class Capstone:
 
     # 2 -------------------------------------------------------------------------------------
     def train(self) -> StageResult:
-        """Train the network and score it on held-out applicants."""
-        from deploydl.evaluation.metrics import scorecard
+        """Train the network, calibrate it on the set-aside applicants, score it on the test."""
+        from deploydl.evaluation.calibration import calibrate, calibration_error
+        from deploydl.evaluation.metrics import roc_auc
         from deploydl.models import train_applicant_model, train_baseline_model
 
-        self.model = train_applicant_model(self.train_table, seed=self.scenario.seed,
-                                           epochs=self.scenario.epochs, weight_decay=0.01)
-        self.current_process = train_baseline_model(self.train_table)  # today's scorecard
+        trained = train_applicant_model(self.train_table, seed=self.scenario.seed,
+                                        epochs=self.scenario.epochs, weight_decay=0.01)
+        self.model = calibrate(trained, self.calibration)
+        # today's scorecard, calibrated the same way so both decide by the same rule
+        self.current_process = calibrate(train_baseline_model(self.train_table),
+                                         self.calibration)
+        y = self.test[LABEL]
         self.scores = self.model.predict_proba(self.test)
-        self.model.metrics = scorecard(self.test[LABEL], self.scores)
-        auc = self.model.metrics["roc_auc"]
+        before = calibration_error(y, trained.predict_proba(self.test))
+        after = calibration_error(y, self.scores)
+        auc = roc_auc(y, self.scores)
         return StageResult("train and evaluate", f"ROC AUC {auc:.2f} on {len(self.test):,} "
-                           "held-out applicants", {"roc_auc": auc})
+                           f"held-out applicants; calibration error {before:.3f} as trained, "
+                           f"{after:.3f} after calibrating on {len(self.calibration):,} "
+                           "set-aside applicants",
+                           {"roc_auc": auc, "calibration_error_before": before,
+                            "calibration_error_after": after})
 
     # 3 -------------------------------------------------------------------------------------
     def gate(self) -> StageResult:
-        """The fairness gate: pick the threshold (see
-        :func:`deploydl.communication.brief.choose_threshold`).
+        """Choose the decision threshold on the set-aside applicants; the test only reports.
+
+        The rule is :func:`deploydl.evaluation.decision.decision_threshold`; the threshold
+        goes into the model (and its artifact), so the service decides at it.
         """
-        from deploydl.communication.brief import choose_threshold
         from deploydl.data import PROTECTED_ATTRIBUTE
+        from deploydl.deploy.gates import fairness_gate
+        from deploydl.evaluation.decision import report_on_test, threshold_for
+        from deploydl.evaluation.metrics import scorecard
         from deploydl.present.charts import money
 
-        g = choose_threshold(self.test[LABEL].to_numpy(), self.scores,
-                             self.test[PROTECTED_ATTRIBUTE])
-        self.threshold = g["threshold"]
-        verdict = "passed" if g["passed"] else "FAILED"
-        return StageResult("fairness gate", f"{verdict}: threshold {g['threshold']:.2f} "
-                           f"(ratio {g['ratio']:.2f}) instead of {g['cheapest']:.2f} (ratio "
-                           f"{g['cheapest_ratio']:.2f}), {money(g['price_of_fairness'])} "
-                           f"more on {len(self.test):,} applicants", g)
+        self.threshold, choice = threshold_for(self.model, self.calibration)
+        self.model.threshold = self.threshold
+        y = self.test[LABEL]
+        report = report_on_test(y, self.scores, threshold=self.threshold)
+        self.model.metrics = scorecard(y, self.scores, threshold=self.threshold)
+        approved = (self.scores < self.threshold).astype(int)
+        on_test = fairness_gate(approved, self.test[PROTECTED_ATTRIBUTE])
+        verdict = "passed" if choice.passed and on_test.passed else "FAILED"
+        return StageResult("fairness gate", f"{verdict}: {choice}; on {len(self.test):,} "
+                           f"test applicants errors cost {money(report['cost'])}, "
+                           f"{money(report['hindsight_gap'])} above the hindsight optimum "
+                           f"({report['hindsight_threshold']:.2f}); {on_test.reason}",
+                           {**choice.as_dict(), **report, "passed_on_test": on_test.passed,
+                            "ratio_on_test": on_test.value})
 
     # 4 -------------------------------------------------------------------------------------
     def package(self) -> StageResult:
@@ -148,10 +178,14 @@ class Capstone:
             self.clock = SimulatedClock(_DAY0)
             self.log = PredictionLog(self.folder / "predictions.sqlite", clock=self.clock)
             self.log.set_reference(self.train_table[list(FEATURES)])
-        served, artifact = load_artifact(self.registry.path(
-            NAME, self.registry.stage(NAME, "production")))
+        version = self.registry.stage(NAME, "production")
+        if version is None:
+            raise RuntimeError("No model is in production yet: run package() before deploy().")
+        served, artifact = load_artifact(self.registry.path(NAME, version))
         self.close_server()
-        app = create_app(model or served, threshold=self.threshold, artifact=artifact,
+        threshold = self.threshold if model is not None or served.threshold is None \
+            else served.threshold  # a promoted version decides at its own threshold
+        app = create_app(model or served, threshold=threshold, artifact=artifact,
                          prediction_log=self.log)
         self.server = LocalServer(app).start()
         self.client = ServiceClient(self.server.url)
@@ -165,7 +199,7 @@ class Capstone:
         from deploydl.monitoring import snapshot
         from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
 
-        s = self.scenario
+        s, log = self.scenario, self._deployed_log()
         traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
                                    start_day=s.opens_day, seed=s.seed + 2)
         for day, rows in traffic.groupby("day"):
@@ -174,17 +208,25 @@ class Capstone:
             if tick:
                 tick()
         self.new_region = traffic[traffic["day"] >= s.opens_day]
-        daily = daily_monitor(self.log.reference(), traffic)
+        reference = log.reference()
+        if reference is None:  # deploy() sets it when it opens the log
+            raise RuntimeError("The prediction log has no reference data; run deploy() first.")
+        daily = daily_monitor(reference, traffic)
         alarm = first_alarm(daily, start_day=s.opens_day)
         drifted = daily.loc[daily["day"] == alarm, "drifted"].iloc[0] if alarm is not None else ""
-        alerts = [a.name for a in snapshot(self.log, window_days=1).alerts]
+        alerts = [a.name for a in snapshot(log, window_days=1).alerts]
         self.monitoring = {"opened_day": s.opens_day, "alarm_day": alarm, "drifted": drifted,
-                           "predictions": self.log.count(), "alerts": alerts}
+                           "predictions": log.count(), "alerts": alerts}
         when = "never" if alarm is None else f"on day {alarm}"
-        return StageResult("traffic and drift", f"{self.log.count():,} predictions over HTTP "
+        return StageResult("traffic and drift", f"{log.count():,} predictions over HTTP "
                            f"in {s.days} days; region opened day {s.opens_day}, drift alarm "
                            f"{when} ({drifted or 'no feature'}); alerts: "
                            f"{', '.join(alerts) or 'none'}", self.monitoring)
+
+    def _deployed_log(self) -> PredictionLog:
+        if self.log is None:
+            raise RuntimeError("No prediction log yet: run deploy() before traffic().")
+        return self.log
 
     def _send(self, rows: pd.DataFrame, *, prefix: str, one_by_one: bool = False) -> None:
         payload = [{**{f: r[f] for f in FEATURES}, "applicant_id": f"{prefix}-{i}"}
@@ -238,13 +280,19 @@ class Capstone:
                            f"{self.registry.stage(NAME, 'production')}", self.ab)
 
     def _retrain(self, table: pd.DataFrame, *, version: str):
+        """A new version, calibrated and given a threshold by the same rule as the first."""
+        from deploydl.evaluation.calibration import calibrate
+        from deploydl.evaluation.decision import threshold_for
         from deploydl.evaluation.metrics import scorecard
         from deploydl.models import train_applicant_model
 
-        model = train_applicant_model(table, seed=self.scenario.seed,
-                                      epochs=self.scenario.epochs, weight_decay=0.01)
+        model = calibrate(train_applicant_model(table, seed=self.scenario.seed,
+                                                epochs=self.scenario.epochs,
+                                                weight_decay=0.01), self.calibration)
         model.version = version
-        model.metrics = scorecard(self.test[LABEL], model.predict_proba(self.test))
+        model.threshold = threshold_for(model, self.calibration)[0]
+        model.metrics = scorecard(self.test[LABEL], model.predict_proba(self.test),
+                                  threshold=model.threshold)
         return model
 
     # 8 -------------------------------------------------------------------------------------
@@ -254,6 +302,7 @@ class Capstone:
         from deploydl.communication.brief_page import write_brief
 
         self.inputs = collect_brief_inputs(self.registry, NAME, self.test,
+                                           validation=self.calibration,
                                            monitoring=self.monitoring, ab=self.ab,
                                            current=self.current_process)
         self.paths = write_brief(self.inputs, self.folder / "brief", pdf=pdf)
@@ -291,7 +340,8 @@ def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
     with Capstone(folder, scenario=scenario) as run:
         for method in ("data", "train", "gate", "package"):
             getattr(run, method)()
-        return collect_brief_inputs(run.registry, NAME, run.test, current=run.current_process)
+        return collect_brief_inputs(run.registry, NAME, run.test, validation=run.calibration,
+                                    current=run.current_process)
 
 
 #: The small run Module 07's lesson and lab brief (about 5 s on a 2-core laptop).

@@ -46,7 +46,7 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
              "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "
              "for disparate treatment and impact. Every decline goes to a human underwriter; "
              "the model card documents data, metrics by group and limitations.",
-             ("parity_ratio", "ratio_at_cheapest", "worst_group_approval", "threshold",
+             ("parity_ratio", "ratio_at_break_even", "worst_group_approval", "threshold",
               "n_test", "model_version"),
              "At threshold {threshold}, the approval ratio across age bands is {parity_ratio}, "
              "below the four-fifths screen: the release gate failed and this version is not "
@@ -61,7 +61,7 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
              "Version {model_version} (sha256 {sha256}) decides at {threshold}: ROC AUC "
              "{roc_auc}, {bad_loans_approved} bad loans approved on {n_test} held-out "
              "applicants. {n_rules} alert rules are live.",
-             ("model_version", "sha256", "roc_auc", "threshold", "cheapest_threshold",
+             ("model_version", "sha256", "roc_auc", "threshold", "hindsight_threshold",
               "approval_rate", "bad_loans_approved", "n_rules")),
 )}
 

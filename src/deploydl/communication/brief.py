@@ -17,7 +17,9 @@ import pandas as pd
 
 from deploydl.communication.value import ValueAssumptions
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+from deploydl.evaluation.decision import threshold_for
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+from deploydl.present.charts import human_label
 from deploydl.responsible.fairness import FOUR_FIFTHS
 
 
@@ -28,10 +30,10 @@ class Assumptions:
     ``applications_per_year`` scales the test set's costs to a year;
     ``running_cost_per_year`` is the service's cost: hosting, monitoring and about one
     engineer's time for upkeep (Modules 05 and 06); ``referral_cost`` is the underwriter's
-    time on one referred file (the value case, :mod:`deploydl.communication.value`); ``costs`` are
-    Module
-    02's error costs, which pick the threshold; ``min_ratio`` is the fairness screen the
-    release gate applies (the bank's policy; the four-fifths ratio by default).
+    time on one referred file (the value case, :mod:`deploydl.communication.value`); ``costs``
+    are Module 02's error costs, which set the threshold (the break-even); ``min_ratio`` is the
+    fairness screen the release gate applies (the bank's policy; the four-fifths ratio by
+    default).
     """
 
     applications_per_year: int = 40_000
@@ -71,7 +73,7 @@ class BriefInputs:
     registry: dict[str, Any]
     evaluation: dict[str, Any]
     fairness: dict[str, Any]
-    money: dict[str, float]
+    money: dict[str, Any]
     monitoring: dict[str, Any]
     ab: dict[str, Any] | None = None
     sweep: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -84,39 +86,8 @@ class BriefInputs:
                 if k not in ("sweep", "by_group", "sensitivity")}
 
 
-def choose_threshold(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,
-                     min_ratio: float = FOUR_FIFTHS) -> dict[str, float | bool]:
-    """The cheapest threshold that passes the release fairness gate (Modules 03, 04 and 08).
-
-    A loan is referred when its probability of default is at or above the threshold. Returns
-    the cost-minimising threshold (``cheapest``) and its parity ratio, the cheapest threshold
-    whose approvals pass :func:`deploydl.deploy.gates.fairness_gate` (the one fairness gate)
-    at ``min_ratio`` (``threshold``) with its ratio and cost, and ``price_of_fairness``: the
-    extra cost of errors, in US dollars on these applicants. ``passed`` is False when no
-    threshold passes; ``threshold`` is then the cheapest one, and the brief says it fails.
-    """
-    from deploydl.deploy.gates import demographic_parity_ratio, fairness_gate
-    from deploydl.evaluation.metrics import threshold_sweep
-
-    sweep = threshold_sweep(y_true, scores, costs=costs)
-    approved = [(scores < t).astype(int) for t in sweep["threshold"]]
-    sweep["parity_ratio"] = [demographic_parity_ratio(a, groups)[0] if a.any() else float("nan")
-                             for a in approved]
-    sweep["passes"] = [bool(a.any()) and fairness_gate(a, groups, min_ratio=min_ratio).passed
-                       for a in approved]
-    cheapest = sweep.loc[sweep["cost"].idxmin()]
-    fair = sweep[sweep["passes"]]
-    chosen = fair.loc[fair["cost"].idxmin()] if len(fair) else cheapest
-    return {"cheapest": float(cheapest["threshold"]),
-            "cheapest_ratio": float(cheapest["parity_ratio"]),
-            "cheapest_cost": float(cheapest["cost"]),
-            "threshold": float(chosen["threshold"]), "ratio": float(chosen["parity_ratio"]),
-            "cost": float(chosen["cost"]),
-            "price_of_fairness": float(chosen["cost"] - cheapest["cost"]),
-            "passed": bool(len(fair)), "min_ratio": min_ratio}
-
-
 def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
+                         validation: pd.DataFrame | None = None,
                          monitoring: dict[str, Any] | None = None,
                          ab: dict[str, Any] | None = None, current=None,
                          context: Context = Context(),
@@ -130,7 +101,13 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
     name : str
         The model's name in the registry, e.g. ``"loan-default"``.
     test : pandas.DataFrame
-        Held-out applicants with the ``default`` label, for evaluation and fairness.
+        Held-out applicants with the ``default`` label. They only *report*: the cost and the
+        fairness ratio at the threshold chosen without them, and the hindsight gap.
+    validation : pandas.DataFrame, optional
+        The applicants set aside for calibration, on which each threshold is chosen
+        (:func:`deploydl.evaluation.decision.threshold_for`). Without it the current process
+        decides at the break-even and the model at the threshold recorded with it (else the
+        break-even).
     monitoring : dict, optional
         The drift event seen in traffic, e.g. from
         :meth:`deploydl.capstone.project.Capstone.traffic`:
@@ -138,19 +115,22 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
     ab : dict, optional
         The A/B test: ``ABResult`` fields plus ``version_a``, ``version_b``, ``n_a``, ``n_b``.
     current : model, optional
-        The bank's current process (e.g. the logistic baseline scorecard), with
-        ``predict_proba``; the value case compares against it at its own gated threshold.
+        The bank's current process (e.g. the logistic baseline scorecard, calibrated on
+        ``validation``), with ``predict_proba``; the value case compares against it at its own
+        threshold, chosen by the same rule.
         Without it the comparison is with approving everyone, and the brief says so.
     """
     from deploydl.registry import load_artifact
 
     model, artifact = load_artifact(registry.path(name, registry.stage(name, "production")))
+    threshold, choice = threshold_for(model, validation, costs=assumptions.costs,
+                                      min_ratio=assumptions.min_ratio)
     scores = model.predict_proba(test)
-    gate = choose_threshold(test[LABEL].to_numpy(), scores, test[PROTECTED_ATTRIBUTE],
-                            costs=assumptions.costs, min_ratio=assumptions.min_ratio)
+    gate = _gate(test, scores, threshold, choice, assumptions)
     evaluation, sweep = _evaluation(test, scores, gate, assumptions.costs)
+    evaluation["calibrated"] = bool(artifact.metadata.get("calibration"))
     fairness, by_group = _fairness(test, scores, gate)
-    money, sensitivity = _money(test, scores, gate, current, assumptions)
+    money, sensitivity = _money(test, scores, gate, current, validation, assumptions)
     return BriefInputs(
         context=context, assumptions=assumptions,
         registry={"name": artifact.metadata["name"], "version": artifact.version,
@@ -162,22 +142,51 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
         sweep=sweep, by_group=by_group, sensitivity=sensitivity)
 
 
+def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
+          assumptions: Assumptions) -> dict[str, Any]:
+    """The chosen threshold, reported on the test set: its cost, the hindsight gap and the
+    fairness screen there (the test set chose nothing)."""
+    from deploydl.deploy.gates import demographic_parity_ratio, fairness_gate
+    from deploydl.evaluation.decision import report_on_test
+    from deploydl.evaluation.metrics import outcomes
+
+    y, groups = test[LABEL].to_numpy(), test[PROTECTED_ATTRIBUTE]
+    report = report_on_test(y, scores, threshold=threshold, costs=assumptions.costs)
+    at_break_even = outcomes(y, scores, threshold=choice.break_even, costs=assumptions.costs)
+    approved = scores < threshold
+    return {**report, "break_even": choice.break_even, "reason": choice.reason,
+            "n_validation": choice.n_validation, "validation_passed": choice.passed,
+            "validation_ratio": choice.ratio, "min_ratio": assumptions.min_ratio,
+            # the gate passes only where it passed when the threshold was chosen (if it was
+            # checked there) and again on the held-out applicants
+            "passed": choice.passed is not False and bool(approved.any()) and fairness_gate(
+                approved.astype(int), groups, min_ratio=assumptions.min_ratio).passed,
+            "ratio_at_break_even": demographic_parity_ratio(
+                (scores < choice.break_even).astype(int), groups)[0]
+            if (scores < choice.break_even).any() else float("nan"),
+            "price_of_fairness": report["cost"] - at_break_even.cost}
+
+
 def _evaluation(test: pd.DataFrame, scores: np.ndarray, gate: dict,
                 costs: ErrorCosts) -> tuple[dict[str, Any], pd.DataFrame]:
-    from deploydl.evaluation.calibration import break_even, calibration_error
+    from deploydl.evaluation.calibration import calibration_error
     from deploydl.evaluation.metrics import accuracy_paradox, outcomes, scorecard, threshold_sweep
 
     y = test[LABEL].to_numpy()
     out = outcomes(y, scores, threshold=gate["threshold"], costs=costs)
     everyone = accuracy_paradox(y, scores, threshold=gate["threshold"], costs=costs)
     return ({**scorecard(y, scores, threshold=gate["threshold"]),
-             "threshold": gate["threshold"], "cheapest_threshold": gate["cheapest"],
-             "break_even": break_even(costs), "calibration_error": calibration_error(y, scores),
+             "threshold": gate["threshold"], "threshold_reason": gate["reason"],
+             "n_validation": gate["n_validation"],
+             "hindsight_threshold": gate["hindsight_threshold"],
+             "hindsight_cost": gate["hindsight_cost"], "hindsight_gap": gate["hindsight_gap"],
+             "hindsight_gap_share": gate["hindsight_gap_share"],
+             "break_even": gate["break_even"], "calibration_error": calibration_error(y, scores),
              "n_test": len(y), "approval_rate": float(np.mean(scores < gate["threshold"])),
              "bad_loans_approved": out.bad_approved,
              "good_customers_turned_away": out.good_turned_away,
-             "cost": out.cost, "cost_approve_everyone": float(everyone.loc[
-                 "approve everyone", "cost"])},
+             "cost": out.cost, "cost_approve_everyone": float(everyone["cost"].loc[
+                 "approve everyone"])},
             threshold_sweep(y, scores, costs=costs))
 
 
@@ -190,13 +199,17 @@ def _fairness(test: pd.DataFrame, scores: np.ndarray,
     rates = rates_by_group(repaid, approved, groups)
     worst = str(rates["selection_rate"].idxmin())
     return ({**fairness_summary(repaid, approved, groups), "attribute": PROTECTED_ATTRIBUTE,
-             "ratio_at_cheapest": gate["cheapest_ratio"], "gate_passed": gate["passed"],
-             "min_ratio": gate["min_ratio"], "worst_group": worst,
-             "worst_group_approval": float(rates.loc[worst, "selection_rate"]),
+             "ratio_at_break_even": gate["ratio_at_break_even"], "gate_passed": gate["passed"],
+             "validation_passed": gate["validation_passed"],
+             "validation_ratio": gate["validation_ratio"],
+             "threshold_reason": gate["reason"], "min_ratio": gate["min_ratio"],
+             "worst_group": worst,
+             "worst_group_approval": float(rates["selection_rate"].loc[worst]),
              "price_of_fairness": gate["price_of_fairness"]}, rates)
 
 
 def _money(test: pd.DataFrame, scores: np.ndarray, gate: dict, current,
+           validation: pd.DataFrame | None,
            assumptions: Assumptions) -> tuple[dict[str, Any], pd.DataFrame]:
     """The value case against the current process, and its ±50% sensitivity table."""
     from deploydl.communication.value import sensitivity, value_case
@@ -207,9 +220,8 @@ def _money(test: pd.DataFrame, scores: np.ndarray, gate: dict, current,
         name = "approving every applicant (no current process was given)"
     else:
         current_scores = current.predict_proba(test)
-        current_gate = choose_threshold(y, current_scores, test[PROTECTED_ATTRIBUTE],
-                                        costs=assumptions.costs,
-                                        min_ratio=assumptions.min_ratio)
+        current_gate = {"threshold": threshold_for(current, validation, costs=assumptions.costs,
+                                                   min_ratio=assumptions.min_ratio)[0]}
         name = "the current scorecard (a logistic baseline)"
     options = {"threshold": gate["threshold"], "current_threshold": current_gate["threshold"],
                "assumptions": assumptions.value()}
@@ -253,7 +265,7 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
         {"risk": "Unfair outcomes by age band",
          "evidence": f"approval ratio {f['demographic_parity_ratio']:.2f} (screen: "
                      f"{f['min_ratio']:.2f}, {'passed' if f['gate_passed'] else 'FAILED'}); "
-                     f"{f['worst_group']} approved least",
+                     f"applicants aged {human_label(f['worst_group'])} approved least",
          "owner": "Responsible-AI lead", "mitigation": "Fairness gate before every release; "
          "declines reviewed by an underwriter; quarterly fairness report."},
         {"risk": "Costly errors (bad loans approved)",

@@ -17,7 +17,7 @@ from deploydl.communication.brief import (
     risk_register,
     rollout_plan,
 )
-from deploydl.present.charts import money
+from deploydl.present.charts import human_label, human_labels, money
 from deploydl.present.report import (
     Figure,
     Section,
@@ -38,6 +38,7 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
     ev = f"deploydl.evaluation.metrics on {e['n_test']:,} held-out applicants"
     fa = "deploydl.responsible.fairness on the same applicants"
     stated = "stated assumption"
+    rule = "deploydl.evaluation.decision.decision_threshold (chosen without the test set)"
     figs = [
         Figure("net_value_per_year", "net value a year against the current process",
                money(m["net_value_per_year"]), m["net_value_per_year"],
@@ -49,8 +50,7 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("model_cost_per_year", "cost a year with the model",
                money(m["model_cost_per_year"]), m["model_cost_per_year"], ev),
         Figure("current_threshold", "current process's threshold",
-               f"{m['current_threshold']:.2f}", m["current_threshold"],
-               "deploydl.communication.brief.choose_threshold"),
+               f"{m['current_threshold']:.2f}", m["current_threshold"], rule),
         Figure("cost_referral", "underwriter time for one referral", money(a.referral_cost),
                a.referral_cost, stated),
         Figure("running_cost_per_year", "running cost a year",
@@ -67,9 +67,17 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("approval_rate", "applicants approved at once", f"{e['approval_rate']:.0%}",
                e["approval_rate"], ev),
         Figure("threshold", "decision threshold (chance of default)", f"{e['threshold']:.2f}",
-               e["threshold"], "deploydl.communication.brief.choose_threshold"),
-        Figure("cheapest_threshold", "cheapest threshold", f"{e['cheapest_threshold']:.2f}",
-               e["cheapest_threshold"], ev),
+               e["threshold"], rule),
+        Figure("n_validation", "applicants set aside to calibrate and choose the threshold",
+               f"{e['n_validation']:,}", e["n_validation"], rule),
+        Figure("cost", "cost of errors at the threshold, held-out applicants",
+               money(e["cost"]), e["cost"], ev),
+        Figure("hindsight_threshold", "cheapest threshold in hindsight (test set)",
+               f"{e['hindsight_threshold']:.2f}", e["hindsight_threshold"], ev),
+        Figure("hindsight_gap", "cost above the hindsight optimum, held-out applicants",
+               money(e["hindsight_gap"]), e["hindsight_gap"], ev),
+        Figure("hindsight_gap_share", "cost above the hindsight optimum (share)",
+               f"{e['hindsight_gap_share']:.1%}", e["hindsight_gap_share"], ev),
         Figure("break_even", "break-even threshold the costs imply", f"{e['break_even']:.2f}",
                e["break_even"], "deploydl.evaluation.calibration.break_even"),
         Figure("calibration_error", "calibration error (0 = scores are true probabilities)",
@@ -80,9 +88,10 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("parity_ratio", f"approval ratio across {f['attribute'].replace('_', ' ')}s "
                "(four-fifths screen)", f"{f['demographic_parity_ratio']:.2f}",
                f["demographic_parity_ratio"], fa),
-        Figure("ratio_at_cheapest", "ratio at the cheapest threshold",
-               f"{f['ratio_at_cheapest']:.2f}", f["ratio_at_cheapest"], fa),
-        Figure("worst_group_approval", f"of {f['worst_group']} approved",
+        Figure("ratio_at_break_even", "ratio at the break-even threshold",
+               f"{f['ratio_at_break_even']:.2f}", f["ratio_at_break_even"], fa),
+        Figure("worst_group_approval",
+               f"of applicants aged {human_label(f['worst_group'])} approved",
                f"{f['worst_group_approval']:.0%}", f["worst_group_approval"], fa),
         Figure("price_of_fairness_per_year", "price of meeting the rule, a year",
                money(m["price_of_fairness_per_year"]), m["price_of_fairness_per_year"], ev),
@@ -156,19 +165,38 @@ def decision_text(inputs: BriefInputs) -> str:
 def fairness_text(inputs: BriefInputs) -> str:
     """The fairness finding, worded from the gate's measured result (a template of keys)."""
     f = inputs.fairness
+    screen = (" The screen is a first check, not a legal test: counsel reviews disparate "
+              "treatment and impact.")
+    if f["validation_passed"] is False:
+        return ("No threshold meets the four-fifths screen on the applicants set aside to "
+                "choose it. On the held-out applicants, at {threshold}, the approval ratio is "
+                "{parity_ratio} and the group approved least gets {worst_group_approval}. The "
+                "fairness gate FAILED: do not release this version until fairness is fixed "
+                "and reviewed with counsel.")
+    if f["threshold_reason"] == "fairness":
+        chosen = ("At the break-even {break_even} the screen fails on the applicants set aside "
+                  "to choose the threshold, so the threshold moved to {threshold}, the cheapest "
+                  "there that passes; on the held-out applicants the ratio at the break-even "
+                  "is {ratio_at_break_even}. ")
+    elif f["validation_passed"] is None:
+        chosen = "The threshold {threshold} was fixed without the held-out applicants. "
+    else:
+        chosen = ("The break-even threshold passes the screen on the applicants set aside to "
+                  "choose it, so it stands. ")
     if not f["gate_passed"]:
-        return ("No threshold meets the four-fifths screen: at {threshold} the approval ratio "
-                "is {parity_ratio}, below the screen, and the group approved least gets "
+        return (chosen + "On the held-out applicants, though, the ratio at {threshold} is "
+                "{parity_ratio}, below the screen, and the group approved least gets "
                 "{worst_group_approval}. The fairness gate FAILED: do not release this version "
                 "until fairness is fixed and reviewed with counsel.")
-    cheapest = ("The cheapest threshold, {cheapest_threshold}, fails the four-fifths screen "
-                "(ratio {ratio_at_cheapest}). " if f["ratio_at_cheapest"] < f["min_ratio"]
-                else "The cheapest threshold, {cheapest_threshold}, passes the screen too (ratio "
-                "{ratio_at_cheapest}). ")
-    return (cheapest + "At {threshold} the ratio is {parity_ratio}; the group approved least "
-            "gets {worst_group_approval}. Passing the screen costs {price_of_fairness_per_year}"
-            " a year. The screen is a first check, not a legal test: counsel reviews "
-            "disparate treatment and impact.")
+    text = chosen + ("On the held-out applicants, at {threshold}, the ratio is {parity_ratio}; "
+                     "the group approved least gets {worst_group_approval}.")
+    if f["threshold_reason"] == "fairness" and inputs.money["price_of_fairness_per_year"] >= 0:
+        text += " Passing the screen costs {price_of_fairness_per_year} a year."
+    elif f["threshold_reason"] == "fairness":
+        text += (" On the held-out applicants the moved threshold happens to cost less than "
+                 "the break-even ({price_of_fairness_per_year} a year): the break-even is the "
+                 "cheapest on average for calibrated scores, not on every sample.")
+    return text + screen
 
 
 def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
@@ -184,7 +212,9 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
             " Assumptions: {applications_per_year} applications a year; a bad loan approved "
             "at once costs {cost_bad_loan}; a referral costs {cost_referral} of underwriter "
             "time (the applicant is not lost). Each threshold was set with Module 02's error "
-            "costs (a good customer turned away: {cost_good_customer}) and the fairness gate. "
+            "costs (a good customer turned away: {cost_good_customer}), by one rule and "
+            "without the held-out applicants: the break-even on calibrated scores, checked "
+            "against the fairness screen. "
             "Net value a year if one assumption is 50% lower or higher, thresholds held:")
     rows = [{"assumption (±50%)": label, "50% lower": money(row["low"]),
              "as stated": money(row["base"]), "50% higher": money(row["high"])}
@@ -216,10 +246,13 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
         Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
         Section("Technical appendix", prose(
             "The costs imply a break-even threshold of {break_even}; it is the cheapest only "
-            "for calibrated scores. Calibration error on the held-out applicants is "
-            "{calibration_error}, and the cheapest threshold found on them was "
-            "{cheapest_threshold}, a figure picked in hindsight: calibrate on data set aside "
-            "before trusting either (Module 02). "
+            "for calibrated scores, so the model was calibrated (Platt scaling) on "
+            "{n_validation} applicants set aside for it, and the threshold {threshold} was "
+            "fixed on them before the test. Calibration error on the held-out applicants is "
+            "{calibration_error}. There the errors cost {cost}; the cheapest threshold in "
+            "hindsight, {hindsight_threshold}, would have cost {hindsight_gap} "
+            "({hindsight_gap_share}) less, a figure no one could have chosen in advance "
+            "(Module 02). "
             "Model version {model_version}, weights sha256 {sha256}, in the model registry. "
             "Metrics by group, limitations and explanations are in the model card.", figs)
             + f'<p><a href="{card_href}">Open the model card (technical appendix)</a></p>'),
@@ -260,15 +293,16 @@ def cost_chart(inputs: BriefInputs):
 
     e, sweep = inputs.evaluation, inputs.sweep
     per = 1000 / e["n_test"]
-    extra = (e["cost"] - sweep["cost"].min()) * per
-    fig, ax = new_figure(f"Threshold {e['threshold']:.2f} costs {money(extra)} more per\n"
-                         f"1,000 applicants than the cheapest, {e['cheapest_threshold']:.2f}",
+    extra = e["hindsight_gap"] * per
+    fig, ax = new_figure(f"Threshold {e['threshold']:.2f}, fixed before the test, costs "
+                         f"{money(extra)} more per\n1,000 applicants than the hindsight "
+                         f"optimum, {e['hindsight_threshold']:.2f}",
                          xlabel="threshold (chance of default)",
                          ylabel="cost of errors ($k / 1,000)", size=(6.5, 3.6))
     ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL)
-    ax.axvline(e["cheapest_threshold"], color=BAD, ls="--", label="cheapest (hindsight)")
+    ax.axvline(e["hindsight_threshold"], color=BAD, ls="--", label="cheapest (hindsight)")
     ax.axvline(e["break_even"], color=NEUTRAL, ls=":", label="break-even of the costs")
-    ax.axvline(e["threshold"], color=GOOD, label="passes the four-fifths screen"
+    ax.axvline(e["threshold"], color=GOOD, label="chosen, passes the four-fifths screen"
                if inputs.fairness["gate_passed"] else "chosen (fails the screen)")
     ax.legend(loc="upper right")
     return fig
@@ -276,16 +310,20 @@ def cost_chart(inputs: BriefInputs):
 
 def fairness_chart(inputs: BriefInputs):
     from deploydl.present.charts import GOOD, NEUTRAL, label_bars, new_figure
+    from deploydl.responsible.charts import in_band_order
 
-    rates = inputs.by_group["selection_rate"] * 100
+    rates = in_band_order(inputs.by_group["selection_rate"]) * 100
     f = inputs.fairness
     fig, ax = new_figure(f"Every age band is approved at least\n{f['min_ratio']:.0%} as "
                          "often as the best-off" if f["gate_passed"]
-                         else f"{f['worst_group']} falls below the four-fifths screen",
+                         else f"Applicants aged {human_label(f['worst_group'])} fall\nbelow "
+                         "the four-fifths screen",
                          xlabel="age band", ylabel="approved at once (%)", size=(6.5, 3.6))
-    ax.bar([str(g) for g in rates.index], rates.to_numpy(), color=GOOD)
-    ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--")
+    ax.bar(human_labels(rates.index), rates.to_numpy(), color=GOOD)
+    ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--",
+               label=f"{f['min_ratio']:.0%} of the best rate")
     ax.set_ylim(0, 110)
+    ax.legend(loc="upper center", ncols=1, frameon=False)
     label_bars(ax)
     return fig
 

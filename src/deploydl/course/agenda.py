@@ -76,9 +76,9 @@ def plan_day(root: Path, numbers: tuple[str, ...], *, last: bool = True) -> Day:
             clock, since_pause = clock + BREAK_MINUTES, 0
     if day.rows and day.rows[-1][1] in ("Break", "Lunch"):
         clock -= int(day.rows.pop()[3])
-    closing, minutes = WRAP_UP if last else RECAP
-    day.rows.append((_clock(clock), closing, "", str(minutes)))
-    day.rows.append((_clock(clock + minutes), "End of day", "", ""))
+    closing, closing_minutes = WRAP_UP if last else RECAP
+    day.rows.append((_clock(clock), closing, "", str(closing_minutes)))
+    day.rows.append((_clock(clock + closing_minutes), "End of day", "", ""))
     return day
 
 

@@ -43,7 +43,11 @@ NAMED_SOURCES: dict[str, str] = {
     r"Knight Capital": "case-knight-capital", r"Tensor Processing Unit": "case-google-tpu",
     r"Zillow": "case-zillow-offers", r"Ofqual|A-level": "case-uk-alevels-2020",
     r"Apple Card": "case-apple-card", r"four characters": "llm-tokens", r"\bOrca\b": "orca",
-    r"\bvLLM\b": "vllm",
+    r"\bvLLM\b": "vllm", r"\bErlang\b": "erlang-c",
+    r"TorchServe|ExecuTorch|PyTorch Foundation": "framework-pytorch",
+    r"TensorFlow Serving|LiteRT|TensorFlow Lite|SavedModel": "framework-tensorflow",
+    r"Keras 3": "framework-keras", r"\bJAX\b": "framework-jax",
+    r"Stack Overflow": "so-survey",
 }
 #: Pinpoint citations that must appear, as written, in docs/references.md.
 CITATION = re.compile(

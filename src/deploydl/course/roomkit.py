@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import cast
 
 import nbformat
 
@@ -39,7 +40,8 @@ class RoomKitError(ValueError):
 def _markdown(text: str) -> str:
     import mistune
 
-    return mistune.create_markdown(plugins=["table"])(text)
+    # The default (HTML) renderer returns text; only renderer="ast" returns a list of tokens.
+    return cast(str, mistune.create_markdown(plugins=["table"])(text))
 
 
 def _lesson_cell(notebook: nbformat.NotebookNode, heading: str, path: Path) -> str:

@@ -48,7 +48,10 @@ class DeploySpec:
     memory : str
         Memory limit per replica, e.g. "1Gi".
     replicas, max_replicas : int
-        Replicas at start, and the most the autoscaler may add at 70% CPU.
+        Replicas at start (the autoscaler's minimum), and the most the autoscaler may run.
+    cpu_target_percent : int
+        Average CPU use (percent of the request) the autoscaler keeps the replicas at;
+        :func:`deploydl.efficiency.capacity.autoscaled_spec` sets it from a capacity plan.
     port : int
         Port the container listens on.
     namespace : str
@@ -66,6 +69,7 @@ class DeploySpec:
     memory: str = "1Gi"
     replicas: int = 2
     max_replicas: int = 6
+    cpu_target_percent: int = 70
     port: int = 8000
     uid: int = 10001
     namespace: str = "northbridge-credit"
@@ -87,6 +91,12 @@ class DeploySpec:
             if not isinstance(getattr(self, field), int) or getattr(self, field) < 1:
                 raise ValueError(f"DeploySpec {field} must be a positive integer; got "
                                  f"{getattr(self, field)!r}.")
+        if self.max_replicas < self.replicas:
+            raise ValueError(f"DeploySpec max_replicas ({self.max_replicas}) is below replicas "
+                             f"({self.replicas}); the autoscaler needs max >= min.")
+        if not isinstance(self.cpu_target_percent, int) or not 1 <= self.cpu_target_percent <= 100:
+            raise ValueError(f"DeploySpec cpu_target_percent must be a whole percent from 1 to "
+                             f"100; got {self.cpu_target_percent!r}.")
 
     @property
     def threads(self) -> int:
@@ -215,3 +225,34 @@ def _version_or(package: str, fallback: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return fallback
+
+
+#: What an executive needs from a Dockerfile: (what, pattern, how it reads, why it matters).
+_DOCKERFILE_FACTS = (
+    ("Starts from", r"^FROM (\S+)", "{0}",
+     "the base every build starts from: the smaller, the fewer patches to chase"),
+    ("Machine learning library", r"whl/cpu torch==(\S+)", "PyTorch {0}, CPU-only, pinned",
+     "the default build carries GPU libraries of several GB"),
+    ("Runs as", r"^USER (\d+)", "an unprivileged user ({0}), never root",
+     "a break-in gets as little as possible"),
+    ("Health check", r"HEALTHCHECK --interval=(\d+)s", "asks /health every {0} s",
+     "a stuck copy shows as unhealthy, so it can be replaced"),
+    ("Threads", r"OMP_NUM_THREADS=(\d+)", "{0}, the container's CPU limit",
+     "no copy fights itself for the cores"),
+    ("Serves only", r"--expect-sha256", "the model weights it was built for (checked by sha256)",
+     "a swapped model file stops the start"),
+)
+
+
+def dockerfile_in_words(dockerfile: str) -> str:
+    """The Dockerfile's decisions as a short Markdown table, each read from the file itself.
+
+    A decision the file does not contain reads "missing", so the table cannot claim what the
+    image does not do (Module 04).
+    """
+    rows = ["| The image | What it does | Why it matters |", "|---|---|---|"]
+    for what, pattern, reads, why in _DOCKERFILE_FACTS:
+        found = re.search(pattern, dockerfile, flags=re.MULTILINE)
+        text = reads.format(*found.groups()) if found else "**missing**"
+        rows.append(f"| {what} | {text} | {why} |")
+    return "\n".join(rows)

@@ -10,8 +10,8 @@ them with ``python -m deploydl.deploy.gates CANDIDATE`` and stops when one fails
   the lowest group approval rate divided by the highest (1.0 = every group is approved
   equally often; 0.8, :data:`deploydl.responsible.fairness.FOUR_FIFTHS`, is the four-fifths screen
   borrowed
-  from US employment guidance, 29 CFR 1607.4(D)). It is the one fairness gate: the brief's
-  threshold choice (:func:`deploydl.communication.brief.choose_threshold`) calls it too. Module 03
+  from US employment guidance, 29 CFR 1607.4(D)). It is the one fairness gate: the course's
+  threshold rule (:func:`deploydl.evaluation.decision.decision_threshold`) calls it too. Module 03
   covers
   fairness in depth; this gate keeps only the one number a deployment needs. A gate informs;
   a named person approves the release.
@@ -80,14 +80,22 @@ def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
     return GateResult("fairness", ratio >= min_ratio, round(ratio, 4), min_ratio, reason)
 
 
-def run_gates(candidate, holdout: pd.DataFrame, *, production=None, threshold: float = 0.5,
+def run_gates(candidate, holdout: pd.DataFrame, *, production=None,
+              threshold: float | None = None,
               min_auc: float = MIN_AUC, max_drop: float = MAX_AUC_DROP,
               min_ratio: float = FOUR_FIFTHS) -> list[GateResult]:
     """Run both gates for ``candidate`` (and ``production``, if any) on ``holdout``.
 
     ``holdout`` holds applicants neither model trained on, with the label and age band.
-    An applicant is approved when the probability of default is below ``threshold``.
+    An applicant is approved when the probability of default is below ``threshold``: by
+    default the one chosen for the candidate and recorded with it (``candidate.threshold``),
+    else the break-even of the course's costs (:func:`deploydl.evaluation.decision.
+    decision_threshold`, which assumes calibrated scores).
     """
+    if threshold is None:
+        from deploydl.evaluation.decision import threshold_for
+
+        threshold = threshold_for(candidate)[0]
     scores = candidate.predict_proba(holdout)
     production_auc = (None if production is None else
                       float(roc_auc_score(holdout[LABEL], production.predict_proba(holdout))))

@@ -146,5 +146,6 @@ def _autoscaler(name: str, labels: dict, spec: DeploySpec) -> dict:
                                         "name": name},
                      "minReplicas": spec.replicas, "maxReplicas": spec.max_replicas,
                      "metrics": [{"type": "Resource", "resource": {
-                         "name": "cpu", "target": {"type": "Utilization",
-                                                   "averageUtilization": 70}}}]}}
+                         "name": "cpu", "target": {
+                             "type": "Utilization",
+                             "averageUtilization": spec.cpu_target_percent}}}]}}

@@ -1,7 +1,11 @@
 """The CI/CD workflow (GitHub Actions): test, gate, build, promote (Module 04).
 
 A model reaches production only through this chain; each job runs only if the one before
-it passed, and promotion waits for a person's approval (a GitHub "environment").
+it passed, and promotion waits for a person's approval (a GitHub "environment"). The
+promote job honours the maintenance window (Module 06): with the repository variable
+``DEPLOYDL_RELEASE_WINDOW`` set (e.g. ``Sun 02:00-06:00``), a run outside it fails at the
+promotion step unless it was started by hand with an ``emergency_reason``, which the registry
+records with the release.
 """
 
 from __future__ import annotations
@@ -14,6 +18,15 @@ from deploydl.integrity import check_name, check_version
 from deploydl.registry import Artifact
 
 _CPU_TORCH = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+
+
+#: The promote step: the window comes from DEPLOYDL_RELEASE_WINDOW through the settings.
+_PROMOTE = ("import os; from deploydl.monitoring import window_from_settings; "
+            "from deploydl.registry import ModelRegistry; "
+            "from deploydl.settings import get_settings; "
+            "ModelRegistry(\"models\", window=window_from_settings(get_settings())).promote("
+            "os.environ[\"MODEL_NAME\"], os.environ[\"MODEL_VERSION\"], stage=\"production\", "
+            "emergency=os.environ.get(\"EMERGENCY_REASON\") or None)")
 
 
 def _setup() -> list[dict]:
@@ -55,7 +68,11 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
     fields = {k: v for k, v in dataclasses.asdict(spec).items() if k != "image_digest"}
     return {
         "name": f"Deploy {name}",
-        "on": {"push": {"branches": ["main"]}, "workflow_dispatch": {}},
+        "on": {"push": {"branches": ["main"]}, "workflow_dispatch": {"inputs": {
+            "emergency_reason": {
+                "description": "Only to release outside the maintenance window: what breaks "
+                               "if this waits (recorded with the release)",
+                "required": False, "type": "string", "default": ""}}}},
         "permissions": {"contents": "read"},
         "env": {"IMAGE": spec.image, "MODEL_NAME": name, "MODEL_VERSION": version,
                 "CANDIDATE": f"models/{name}/{version}",
@@ -83,12 +100,13 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
             ]},
             "promote": {"needs": "build", "runs-on": "ubuntu-latest",
                         "environment": "production",
-                        "env": {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}"}, "steps": [
+                        "env": {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}",
+                                "DEPLOYDL_RELEASE_WINDOW": "${{ vars.DEPLOYDL_RELEASE_WINDOW }}",
+                                "EMERGENCY_REASON": "${{ inputs.emergency_reason }}"}, "steps": [
                 *_setup(), _sign(),
-                {"name": "Promote the model in the registry (rollback: registry.rollback)",
-                 "run": _python("import os; from deploydl.registry import ModelRegistry; "
-                                "ModelRegistry(\"models\").promote(os.environ[\"MODEL_NAME\"], "
-                                "os.environ[\"MODEL_VERSION\"], stage=\"production\")")},
+                {"name": "Promote the model in the registry, inside the maintenance window or "
+                         "as a declared emergency (rollback: registry.rollback)",
+                 "run": _python(_PROMOTE)},
                 _render(with_digest=True),
                 {"name": "Roll out", "run": "kubectl apply -f build/k8s.yaml"},
             ]},

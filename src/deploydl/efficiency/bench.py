@@ -4,7 +4,10 @@ Same model, same torch threads, same load generator for every server; servers ta
 (A B C, then C B A, ...) and each figure is the median of the repetitions. The model is
 :class:`~deploydl.models.vision.WideDigitsCNN`, untrained: a forward pass costs the same
 whatever the weights hold, and its cost, not HTTP's, dominates, as for most real models.
-Report and chart are in :mod:`deploydl.efficiency.bench_report`.
+Before the servers start, the network is exported to ONNX and checked against torch (for the
+``onnx`` server); after them, the course's server alone at 1 to 16 clients gives the capacity
+curve (:mod:`deploydl.efficiency.bench_extras`). Report and chart are in
+:mod:`deploydl.efficiency.bench_report`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ import numpy as np
 import orjson
 import torch
 
-from deploydl.efficiency.bench_servers import BENCH_API_KEY, VARIANTS, server_command
+from deploydl.efficiency.bench_extras import measure_curve, onnx_int8_rows, prepare_onnx
+from deploydl.efficiency.bench_servers import (
+    BENCH_API_KEY,
+    INPUT_SHAPE,
+    VARIANTS,
+    server_command,
+)
 from deploydl.efficiency.loadgen import run_load
 from deploydl.serving.process import ServiceProcess
 
@@ -45,6 +54,7 @@ class BenchConfig:
     cores: int = 2
     health_qps: float = 50.0
     layer_calls: int = 2000
+    curve_concurrencies: tuple[int, ...] = (1, 2, 4, 8, 16)
 
 
 QUICK = BenchConfig(reps=1, duration_s=1.5, warmup_s=0.5, layer_calls=500)
@@ -77,13 +87,21 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
     progress(f"{machine['cpu_model']}, {machine['cpus']} CPUs, load "
              f"{machine['load_average_1_5_15']}")
     net, weights = _bench_model(config.model, cache_dir)
-    images = np.random.default_rng(0).random((max(config.curve), 1, 8, 8), dtype=np.float32)
+    images = np.random.default_rng(0).random((max(config.curve), *INPUT_SHAPE),
+                                              dtype=np.float32)
     curve = measure_batches(net, images, batches=config.curve, repeats=20)
     max_batch = batch_from_curve(curve)
     progress(f"forward pass, ms per call: {curve}; batcher groups up to {max_batch} images")
     bodies = {b: orjson.dumps({"images": np.round(images[:b, 0], 4).tolist()})
               for b in config.batches}
-    runs, starts, ceiling = [], [], {}
+    if "onnx" in config.servers:  # export and check once, before any server starts
+        progress("exporting the network to ONNX and checking it against torch ...")
+        onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE)
+    else:
+        onnx = {}
+    runs: list[dict] = []
+    starts: list[dict] = []
+    ceiling: dict[str, object] = {}  # filled by the first server run
     for rep in range(config.reps):
         order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
         for kind in order:
@@ -92,15 +110,25 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
                                          max_batch=max_batch, ceiling=ceiling)
             runs += [{"rep": rep, "server": kind, **r} for r in found]
             starts.append({"rep": rep, "server": kind, **start})
+    capacity_curve = measure_curve(
+        server_command("course", weights=str(weights), threads=config.threads,
+                       model=config.model, max_batch=max_batch),
+        ready_path=VARIANTS["course"].ready_path, body=bodies[min(config.batches)],
+        headers={"X-API-Key": BENCH_API_KEY}, concurrencies=config.curve_concurrencies,
+        reps=config.reps, duration_s=config.duration_s, warmup_s=config.warmup_s,
+        progress=progress)
     progress("cost of each layer of the service ...")
     layers = layer_costs(calls=config.layer_calls)
     progress("int8 ...")
     int8 = _int8(cache_dir)
+    if onnx:
+        onnx["int8"] = _onnx_int8(cache_dir, threads=config.threads)
     machine["load_average_after"] = machine_info()["load_average_1_5_15"]
     return {"config": asdict(config), "machine": machine, "forward_ms_per_batch": curve,
             "max_batch": max_batch, "runs": runs, "starts": starts,
             "summary": summarise_runs(runs, starts), "generator_ceiling": ceiling,
-            "layers": layers, "int8": int8}
+            "layers": layers, "int8": int8, "onnx": onnx, "capacity_curve": capacity_curve,
+            "capacity_check": _capacity_check(capacity_curve)}
 
 
 def _bench_server(kind: str, config: BenchConfig, *, weights: Path, bodies: dict[int, bytes],
@@ -199,7 +227,8 @@ def _bench_model(model: str, cache_dir: Path) -> tuple[torch.nn.Module, Path]:
 
 
 def _trained_small_cnn(cache_dir: Path):
-    """The small digits CNN trained once (seed 0) and cached, with the data it needs."""
+    """The small digits CNN trained once (seed 0) and cached: the network, the data it
+    needs (train images, test images, test labels) and its safetensors file."""
     from safetensors.torch import load_file, save_file
 
     from deploydl.data import load_digits_split
@@ -214,14 +243,33 @@ def _trained_small_cnn(cache_dir: Path):
         net = train_digits_cnn(x_train, y_train, seed=0)
         weights.parent.mkdir(parents=True, exist_ok=True)
         save_file({k: v.contiguous() for k, v in net.state_dict().items()}, weights)
-    return net.eval(), (x_train, x_test, y_test)
+    return net.eval(), (x_train, x_test, y_test), weights
 
 
 def _int8(cache_dir: Path) -> list[dict]:
     """fp32 against int8 for the trained small CNN (accuracy needs trained weights)."""
     from deploydl.efficiency.compress import compare_variants, quantize_int8
 
-    net, (x_train, x_test, y_test) = _trained_small_cnn(cache_dir)
+    net, (x_train, x_test, y_test), _ = _trained_small_cnn(cache_dir)
     variants = {"fp32": net, "int8": quantize_int8(net, x_train[:512]),
                 "int8 dynamic": quantize_int8(net)}
     return compare_variants(variants, x_test, y_test, batch=32, repeats=100)
+
+
+def _onnx_int8(cache_dir: Path, *, threads: int) -> list[dict]:
+    """ONNX Runtime's int8 against its own float32 export, for the same trained small CNN
+    as :func:`_int8` (its export checked against torch first, like the served one)."""
+    net, (x_train, x_test, y_test), weights = _trained_small_cnn(cache_dir)
+    prepare_onnx(net, weights, shape=INPUT_SHAPE)
+    return onnx_int8_rows(weights, x_test, y_test, calibration=x_train[:512], threads=threads)
+
+
+def _capacity_check(curve: list[dict]) -> dict | None:
+    """The queueing model's p99 at 16 clients, predicted from fewer clients, against the
+    measurement (``None`` when the curve does not reach 16 clients)."""
+    from deploydl.efficiency.capacity import check_prediction
+
+    if not any(p["concurrency"] == 16 for p in curve) or sum(
+            p["concurrency"] < 16 for p in curve) < 2:
+        return None
+    return check_prediction(curve, clients=16)

@@ -8,7 +8,10 @@ benchmark's CNN, with the same torch threads, as one of :data:`VARIANTS`:
   limit and deadlines, request IDs, one JSON access-log line per request, ``/metrics``;
 - ``naive``: a FastAPI endpoint as most first attempts look: ``async def``, torch called in
   the handler, no batching, no hardening;
-- ``litserve``: LitServe, a FastAPI-based model server with batching (the ``bench`` extra).
+- ``litserve``: LitServe, a FastAPI-based model server with batching (the ``bench`` extra);
+- ``onnx``: the course's service, hardening and all, with ONNX Runtime scoring instead of
+  torch (the ``export`` extra); it loads the export the benchmark made before the servers
+  started and checks it against torch (:mod:`deploydl.efficiency.runtime`).
 
 All of them validate the request with the same schema and answer with the same JSON, and
 print ``Serving KIND at http://127.0.0.1:PORT`` once they listen (what
@@ -23,6 +26,7 @@ import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -30,6 +34,9 @@ from fastapi import FastAPI
 
 from deploydl.serving.digits import DigitImages, DigitsResponse
 
+#: Shape of one input image of the benchmark's networks (channels, height, width): both take
+#: the 8x8 digits, so the ONNX export and its check inputs have this shape.
+INPUT_SHAPE = (1, 8, 8)
 #: Most requests (course: images) grouped into one model call, unless --max-batch says.
 MAX_BATCH = 32
 MAX_WAIT_MS = 0.0  # group what queued while the model was busy; waiting costs more here
@@ -73,7 +80,20 @@ def naive_app(net: torch.nn.Module) -> FastAPI:
     return app
 
 
+def onnx_net(net: torch.nn.Module, weights: str, *, threads: int) -> torch.nn.Module:
+    """``net`` scored by ONNX Runtime, from the benchmark's export, checked against torch."""
+    from pathlib import Path
+
+    from deploydl.efficiency.bench_extras import check_inputs, onnx_cache
+    from deploydl.efficiency.runtime import OnnxModule, export_checked
+
+    checks = check_inputs(INPUT_SHAPE)
+    return OnnxModule(export_checked(net, checks[:2], check_inputs=checks,
+                                     cache=onnx_cache(Path(weights)), threads=threads))
+
+
 def _serve_course(args: argparse.Namespace) -> None:
+    """The course's service (``course``), or the same service on ONNX Runtime (``onnx``)."""
     from deploydl.serving import guard
     from deploydl.serving.digits import create_digits_app
     from deploydl.serving.middleware import ACCESS_LOG, log_to
@@ -81,8 +101,11 @@ def _serve_course(args: argparse.Namespace) -> None:
 
     settings = get_settings(api_key=BENCH_API_KEY, torch_threads=args.threads)
     log_to(ACCESS_LOG, sys.stdout)  # one JSON line per request, as `deploydl serve` writes
-    app = create_digits_app(load_cnn(args.weights, threads=args.threads, model=args.model),
-                            settings, max_batch_size=args.max_batch, max_wait_ms=MAX_WAIT_MS)
+    net = load_cnn(args.weights, threads=args.threads, model=args.model)
+    if args.kind == "onnx":
+        net = onnx_net(net, args.weights, threads=args.threads)
+    app = create_digits_app(net, settings, max_batch_size=args.max_batch,
+                            max_wait_ms=MAX_WAIT_MS)
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
     _run_uvicorn(app, args.kind, http="deploydl.serving.guard:GuardedHTTP")
 
@@ -104,7 +127,7 @@ def _serve_litserve(args: argparse.Namespace) -> None:
                num_api_servers=1)
 
 
-def _run_uvicorn(app: FastAPI, kind: str, **options: object) -> None:
+def _run_uvicorn(app: FastAPI, kind: str, **options: Any) -> None:
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -132,6 +155,8 @@ VARIANTS: dict[str, Variant] = {
     "naive": Variant("/health", "FastAPI, async def, torch in the handler, no batching",
                      _serve_naive),
     "litserve": Variant("/health", "LitServe with batching, one worker", _serve_litserve),
+    "onnx": Variant("/ready", "the course's service, scored by ONNX Runtime (export checked "
+                    "against torch)", _serve_course),
 }
 
 

@@ -11,7 +11,7 @@ import gc
 import io
 import logging
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -102,6 +102,11 @@ class OnnxModel:
         return self.session.run(None, {self._input: np.ascontiguousarray(array)})[0]
 
 
+#: What :func:`make_variants` returns and :func:`compare_variants` measures: a torch network
+#: (fp32, int8, TorchScript) or an ONNX Runtime session, each called like the network.
+Variant = nn.Module | OnnxModel
+
+
 def to_onnx(net: nn.Module, example: np.ndarray, *, threads: int = 1) -> OnnxModel:
     """Export ``net`` to ONNX (batch size left free) and load it in ONNX Runtime.
 
@@ -127,7 +132,24 @@ def to_onnx(net: nn.Module, example: np.ndarray, *, threads: int = 1) -> OnnxMod
                 dynamic_shapes=({0: torch.export.Dim("batch")},))
     finally:
         registration.setLevel(level)
-    return OnnxModel(program.model_proto.SerializeToString(), threads=threads)
+    if program is None:  # only torch's legacy exporter (dynamo=False) returns None
+        raise RuntimeError("torch.onnx.export returned no ONNX program: this needs its dynamo "
+                           f"exporter (torch 2.5 or later); torch here is {torch.__version__}.")
+    return OnnxModel(lean(program.model_proto.SerializeToString()), threads=threads)
+
+
+def lean(model_bytes: bytes) -> bytes:
+    """The ONNX model without what only debugging needs: the exporter's per-node notes
+    (source locations), doc strings and intermediate shape annotations: a few kilobytes that
+    weigh on a small model's file. ONNX Runtime infers the shapes itself."""
+    import onnx
+
+    proto = onnx.load_from_string(model_bytes)
+    for node in proto.graph.node:
+        del node.metadata_props[:]
+        node.doc_string = ""
+    del proto.graph.value_info[:]
+    return proto.SerializeToString()
 
 
 @contextmanager
@@ -184,10 +206,10 @@ def _tensor_bytes(value: Any) -> int:
 
 
 def make_variants(net: nn.Module, calibration: np.ndarray, *,
-                  include_onnx: bool = True) -> dict[str, Callable[[Any], Any]]:
+                  include_onnx: bool = True) -> dict[str, Variant]:
     """The network as fp32, int8 (static), TorchScript and ONNX Runtime, by name."""
     example = calibration[:2]
-    variants: dict[str, Callable[[Any], Any]] = {
+    variants: dict[str, Variant] = {
         "fp32": net.eval(), "int8": quantize_int8(net, calibration),
         "TorchScript": to_torchscript(net, example)}
     if include_onnx:
@@ -195,7 +217,7 @@ def make_variants(net: nn.Module, calibration: np.ndarray, *,
     return variants
 
 
-def compare_variants(variants: dict[str, Callable[[Any], Any]], images: np.ndarray,
+def compare_variants(variants: Mapping[str, Variant], images: np.ndarray,
                      labels: np.ndarray, *, batch: int = 32,
                      repeats: int = 30) -> list[dict[str, float | str]]:
     """Accuracy (0..1), size (bytes) and latency (ms at batch 1 and ``batch``) of each variant.
@@ -204,17 +226,46 @@ def compare_variants(variants: dict[str, Callable[[Any], Any]], images: np.ndarr
     ``smaller_x`` compares saved files (a fixed ~10 KB of file format included),
     ``weights_smaller_x`` the weights held in memory.
     """
-    rows = []
+    rows: list[dict[str, float | str]] = []
+    measured: list[tuple[int, int, float]] = []  # size, memory, p50 at ``batch``: the ratios
     for name, model in variants.items():
         one = time_forward(model, images[:1], repeats=repeats)
         many = time_forward(model, images[:batch], repeats=repeats)
+        size, memory = size_on_disk(model), size_in_memory(model)
         rows.append({"variant": name, "accuracy": round(accuracy(model, images, labels), 4),
-                     "size_bytes": size_on_disk(model), "memory_bytes": size_in_memory(model),
+                     "size_bytes": size, "memory_bytes": memory,
                      "p50_ms_batch1": one["p50_ms"], f"p50_ms_batch{batch}": many["p50_ms"]})
-    base = rows[0]
-    for row in rows:
-        row["smaller_x"] = round(base["size_bytes"] / row["size_bytes"], 2)
-        row["weights_smaller_x"] = round(base["memory_bytes"] / max(row["memory_bytes"], 1), 2)
-        row[f"faster_x_batch{batch}"] = round(
-            base[f"p50_ms_batch{batch}"] / row[f"p50_ms_batch{batch}"], 2)
+        measured.append((size, memory, many["p50_ms"]))
+    base_size, base_memory, base_ms = measured[0]
+    for row, (size, memory, ms) in zip(rows, measured, strict=True):
+        row["smaller_x"] = round(base_size / size, 2)
+        row["weights_smaller_x"] = round(base_memory / max(memory, 1), 2)
+        row[f"faster_x_batch{batch}"] = round(base_ms / ms, 2)
     return rows
+
+
+def variants_chart(rows: list[dict], *, batch: int = 32):
+    """Time per batch for each variant of :func:`compare_variants`, fastest on top.
+
+    A bar per variant on a linear axis from zero, each labelled with its size on disk and its
+    accuracy, so the three numbers of the trade-off sit side by side. Returns the figure.
+    """
+    from deploydl.present.charts import PALETTE, new_figure
+
+    key = f"p50_ms_batch{batch}"
+    ordered = sorted(rows, key=lambda r: r[key], reverse=True)
+    fastest, smallest = ordered[-1], min(rows, key=lambda r: r["size_bytes"])
+    accuracies = [r["accuracy"] for r in rows]
+    fig, ax = new_figure(
+        f"{fastest['variant']} is {fastest[f'faster_x_batch{batch}']:.1f}x faster than "
+        f"{rows[0]['variant']}, {smallest['variant']} {smallest['smaller_x']:.1f}x smaller;\n"
+        f"accuracy stays between {min(accuracies):.1%} and {max(accuracies):.1%}",
+        xlabel=f"milliseconds per {batch} images (less is better)", ylabel="")
+    colours = {r["variant"]: PALETTE[i % len(PALETTE)] for i, r in enumerate(rows)}
+    bars = ax.barh([r["variant"] for r in ordered], [r[key] for r in ordered],
+                   color=[colours[r["variant"]] for r in ordered])
+    ax.bar_label(bars, padding=3, fontsize=12, labels=[
+        f"{r[key]:.2f} ms, {r['size_bytes'] / 1000:.0f} KB, {r['accuracy']:.1%} accurate"
+        for r in ordered])
+    ax.set_xlim(0, max(r[key] for r in rows) * 1.7)
+    return fig

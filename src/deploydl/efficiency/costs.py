@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from deploydl.efficiency.capacity import CapacityPlan
 
 HOURS_PER_MONTH = 730
 #: Cloud price of one general-purpose vCPU-hour used in the course (USD, on demand, 2026).
 DEFAULT_PRICE_PER_CORE_HOUR = 0.05
+#: The busiest hour's traffic as a multiple of the month's average (the planner's assumption).
+PEAK_FACTOR = 3.0
 
 
 def cost_per_million(predictions_per_s: float, *, price_per_core_hour: float,
@@ -24,6 +30,11 @@ def cost_per_million(predictions_per_s: float, *, price_per_core_hour: float,
         raise ValueError(f"predictions_per_s must be above 0; got {predictions_per_s}. "
                          "Measure the throughput first (deploydl bench).")
     return price_per_core_hour * cores / (predictions_per_s * 3600) * 1e6
+
+
+def monthly_cost(cores: float, *, price_per_core_hour: float) -> float:
+    """Dollars a month for ``cores`` running all month (:data:`HOURS_PER_MONTH` hours)."""
+    return round(cores * price_per_core_hour * HOURS_PER_MONTH, 2)
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,7 @@ class ServingPlan:
 
 def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
                  predictions_per_month: float, price_per_core_hour: float,
-                 http_ms: float = 0.5, peak_factor: float = 3.0) -> ServingPlan:
+                 http_ms: float = 0.5, peak_factor: float = PEAK_FACTOR) -> ServingPlan:
     """Size a service from measured model times.
 
     Parameters
@@ -63,7 +74,7 @@ def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
     peak_rate = predictions_per_month / (HOURS_PER_MONTH * 3600) * peak_factor
     cores = max(1, math.ceil(peak_rate / per_core))
     return ServingPlan(
-        cores=cores, monthly_cost=round(cores * price_per_core_hour * HOURS_PER_MONTH, 2),
+        cores=cores, monthly_cost=monthly_cost(cores, price_per_core_hour=price_per_core_hour),
         latency_ms=round(http_ms + compute_ms, 2),
         predictions_per_s_per_core=round(per_core, 1),
         cost_per_million=round(cost_per_million(per_core, price_per_core_hour=price_per_core_hour),
@@ -85,13 +96,20 @@ class CostPlanner:
     ----------
     profiles : dict
         ``{"fp32": ms_per_batch, "int8": ms_per_batch}`` as returned by :func:`measure_batches`.
+    replica : deploydl.efficiency.capacity.ReplicaModel, optional
+        The benchmark's single-replica model (``fit_replica``). With it the planner also shows
+        the Kubernetes replicas that meet ``p99_ms`` at the busiest hour, and their monthly
+        cost: the numbers ``deploydl capacity`` prints (:attr:`capacity`).
+    p99_ms, cores_per_replica : float
+        The p99 target for that plan, and the cores each replica is given.
 
     The logic sits in :meth:`plan` and the state in :attr:`result`, so it is testable without a
     browser: set ``planner.batch.value = 32`` and read ``planner.result``.
     """
 
     def __init__(self, profiles: dict[str, dict[int, float]], *,
-                 price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR) -> None:
+                 price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR,
+                 replica=None, p99_ms: float = 50.0, cores_per_replica: float = 2.0) -> None:
         import ipywidgets as w
 
         missing = {"fp32", "int8"} - set(profiles)
@@ -112,6 +130,8 @@ class CostPlanner:
         self.quantised = w.Checkbox(value=False, description="int8 quantisation")
         self.output = w.HTML()
         self.result: ServingPlan | None = None
+        self.replica, self.p99_ms, self.cores_per_replica = replica, p99_ms, cores_per_replica
+        self.capacity: CapacityPlan | None = None
         for control in (self.price, self.traffic, self.batch, self.quantised):
             control.observe(self._update, names="value")
         self.widget = w.VBox([self.price, self.traffic, self.batch, self.quantised, self.output])
@@ -131,7 +151,23 @@ class CostPlanner:
             f"<b>{r['cores']} core(s), ${r['monthly_cost']:,.2f} a month</b>; "
             f"a request takes about {r['latency_ms']:.1f} ms of compute; "
             f"${r['cost_per_million']:.3f} per million predictions "
-            f"({r['predictions_per_s_per_core']:,.0f} predictions/s per core).")
+            f"({r['predictions_per_s_per_core']:,.0f} predictions/s per core)."
+            + self._replicas_line())
+
+    def _replicas_line(self) -> str:
+        """The Kubernetes plan for the busiest hour, from the benchmark's replica model."""
+        if self.replica is None:
+            return ""
+        from deploydl.efficiency.capacity import plan_replicas
+
+        peak = self.traffic.value / (HOURS_PER_MONTH * 3600) * PEAK_FACTOR
+        self.capacity = plan = plan_replicas(self.replica, peak_rps=peak, p99_ms=self.p99_ms)
+        cost = monthly_cost(plan.replicas * self.cores_per_replica,
+                            price_per_core_hour=self.price.value)
+        return (f"<br>Busiest hour, {peak:,.0f} requests/s: <b>{plan.replicas} replicas</b> of "
+                f"{self.cores_per_replica:g} cores keep p99 under {self.p99_ms:g} ms "
+                f"(measured service, M/M/c plan: <code>deploydl capacity</code>); "
+                f"about &#36;{cost:,.2f} a month at that size.")
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

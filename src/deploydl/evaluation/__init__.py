@@ -7,6 +7,9 @@ Each part is its own module:
   errors and the threshold sweep.
 * :mod:`~deploydl.evaluation.calibration`: does a score of 20% mean a 20% chance of default;
   calibrating and break-even.
+* :mod:`~deploydl.evaluation.decision`: the one rule that picks the decision threshold (the
+  break-even on calibrated scores, checked against the fairness screen on the set-aside
+  applicants) and the test set's report on it (cost and hindsight gap).
 * :mod:`~deploydl.evaluation.metric_choice`: F1 or money: the threshold each one picks, side by
   side.
 * :mod:`~deploydl.evaluation.threshold_widget`: the threshold explorer (ipywidgets), its logic

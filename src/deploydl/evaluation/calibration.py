@@ -11,6 +11,12 @@ AUC) can still be miscalibrated, and then its cheapest threshold sits elsewhere.
 * :func:`reliability_table` and :func:`calibration_error` measure calibration;
 * :func:`calibrate` fixes it with Platt scaling, fitted on applicants the model did not train
   on and that are not the test set, so the threshold is chosen before the test, not on it.
+  For the applicant network the correction is folded into its output layer, so the
+  calibrated model is saved, registered and served like any other (every runtime that runs
+  the weights returns calibrated chances) and its metadata records the correction.
+
+The threshold itself is picked in one place, :func:`deploydl.evaluation.decision.
+decision_threshold`, from the break-even and calibrated scores.
 """
 
 from __future__ import annotations
@@ -21,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import LABEL
-from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts, check_inputs
+from deploydl.evaluation.metrics import (
+    DEFAULT_COSTS,
+    ErrorCosts,
+    ProbabilityModel,
+    check_inputs,
+)
 
 
 def break_even(costs: ErrorCosts = DEFAULT_COSTS) -> float:
@@ -60,7 +71,7 @@ def calibration_error(y_true, y_score, *, bins: int = 10) -> float:
 class CalibratedModel:
     """A model whose scores pass through Platt scaling: ``sigmoid(slope x logit(p) + shift)``."""
 
-    model: object
+    model: ProbabilityModel
     slope: float
     shift: float
 
@@ -79,14 +90,25 @@ def _platt(p: np.ndarray, slope: float, shift: float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(slope * _logit(p) + shift)))
 
 
-def calibrate(model, table: pd.DataFrame) -> CalibratedModel:
+def calibrate(model, table: pd.DataFrame):
     """Fit Platt scaling for ``model`` on ``table``: labelled applicants it did not train on.
 
     Use a calibration set that is neither the training data nor the test set; the test set
     then measures the calibrated model honestly.
+
+    Returns a model whose ``predict_proba`` gives calibrated chances of default. For an
+    :class:`deploydl.models.ApplicantModel` it is a copy of the network with the correction
+    folded into its output layer (:meth:`~deploydl.models.ApplicantModel.with_platt`), which
+    the registry saves with a record of the fit; for any other model, a
+    :class:`CalibratedModel` wrapper.
     """
     from sklearn.linear_model import LogisticRegression
 
+    from deploydl.governance.lineage import content_hash
+
     y, s = check_inputs(table[LABEL], model.predict_proba(table))
     fit = LogisticRegression(C=1e6, max_iter=1000).fit(_logit(s)[:, None], y)
-    return CalibratedModel(model, float(fit.coef_[0, 0]), float(fit.intercept_[0]))
+    slope, shift = float(fit.coef_[0, 0]), float(fit.intercept_[0])
+    if hasattr(model, "with_platt"):
+        return model.with_platt(slope, shift, rows=len(table), data_sha256=content_hash(table))
+    return CalibratedModel(model, slope, shift)

@@ -7,13 +7,16 @@ above the threshold and **approved** otherwise, as in :func:`deploydl.models.des
 The metrics match scikit-learn's (tests check to 1e-12), but every function here validates its
 input once and says what to fix. The threshold and the cost of each kind of error are business
 choices: :class:`ErrorCosts` states the money assumptions, :func:`threshold_sweep` shows the
-trade-off, and :func:`cost_minimising_threshold` picks the cheapest point.
+trade-off, and :func:`cost_minimising_threshold` finds the cheapest point on given applicants
+(in hindsight, when they are the test set). The decision threshold itself is picked by one rule,
+:func:`deploydl.evaluation.decision.decision_threshold`, without the test set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,8 @@ from deploydl.data import LABEL
 
 #: The metric names that :func:`score`, :func:`bootstrap_ci` and :func:`cross_validate` accept.
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
+#: The thresholds a sweep tries and the threshold rule may choose: 0.01, 0.02, ..., 0.99.
+THRESHOLDS = np.round(np.arange(0.01, 1.0, 0.01), 2)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,13 @@ class ErrorCosts:
 
 #: The course's stated money assumptions (see :class:`ErrorCosts`).
 DEFAULT_COSTS = ErrorCosts()
+
+
+class ProbabilityModel(Protocol):
+    """Any model with ``predict_proba(rows)``: the course's networks, a calibrated model, or a
+    scikit-learn estimator (whose array has a column per class)."""
+
+    def predict_proba(self, rows: Any, /) -> np.ndarray: ...
 
 
 def check_inputs(y_true, y_score, *, score_name: str = "y_score") -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +237,7 @@ def threshold_sweep(y_true, y_score, *, thresholds=None,
     that default); ``precision``; ``recall``; ``cost`` (US dollars, under ``costs``).
     """
     y, s = check_inputs(y_true, y_score)
-    grid = np.round(np.arange(0.01, 1.0, 0.01), 2) if thresholds is None else thresholds
+    grid = THRESHOLDS if thresholds is None else thresholds
     rows = []
     for t in grid:
         tn, fp, fn, tp = _counts(y, (s >= t).astype(int))
@@ -241,7 +253,7 @@ def cost_minimising_threshold(y_true, y_score, *, thresholds=None,
                               costs: ErrorCosts = DEFAULT_COSTS) -> float:
     """The threshold of :func:`threshold_sweep` with the lowest cost (the lowest such one)."""
     sweep = threshold_sweep(y_true, y_score, thresholds=thresholds, costs=costs)
-    return float(sweep.loc[sweep["cost"].idxmin(), "threshold"])
+    return float(sweep["threshold"].iloc[sweep["cost"].argmin()])
 
 
 @dataclass(frozen=True)
@@ -292,8 +304,9 @@ class CVResult:
         return f"{self.metric} {self.mean:.3f} ± {self.std:.3f} over {len(self.folds)} folds"
 
 
-def cross_validate(train: Callable[[pd.DataFrame], object], table: pd.DataFrame, *, k: int = 5,
-                   seed: int = 0, metric: str = "roc_auc", threshold: float = 0.5) -> CVResult:
+def cross_validate(train: Callable[[pd.DataFrame], ProbabilityModel], table: pd.DataFrame, *,
+                   k: int = 5, seed: int = 0, metric: str = "roc_auc",
+                   threshold: float = 0.5) -> CVResult:
     """Stratified k-fold cross-validation of a training function on applicants.
 
     ``train(table)`` must return a model with ``predict_proba(rows)``. Each of the ``k`` folds
@@ -312,14 +325,15 @@ def cross_validate(train: Callable[[pd.DataFrame], object], table: pd.DataFrame,
     return CVResult(metric, tuple(scores), float(np.mean(scores)), float(np.std(scores)))
 
 
-def compare_models(models: Mapping[str, object], table: pd.DataFrame, *,
+def compare_models(models: Mapping[str, ProbabilityModel], table: pd.DataFrame, *,
                    threshold: float = 0.5, costs: ErrorCosts = DEFAULT_COSTS) -> pd.DataFrame:
     """One row per model on the same test applicants: the five metrics and the cost.
 
-    ``cost`` is in US dollars at ``threshold``; ``best_threshold`` and ``best_cost`` are where
-    that model's cost is lowest *in hindsight, on these same applicants*: optimistic, and noisy
-    where the cost curve is flat. Do not pick a threshold this way: calibrate the model and use
-    the break-even the costs imply (:mod:`deploydl.evaluation.calibration`, Module 02).
+    ``cost`` is in US dollars at ``threshold``; ``hindsight_threshold`` and ``hindsight_cost``
+    are where that model's cost is lowest *in hindsight, on these same applicants*: optimistic,
+    and noisy where the cost curve is flat. They report; they never pick. The threshold is
+    picked by :func:`deploydl.evaluation.decision.decision_threshold`: the break-even the costs
+    imply, on a calibrated model (:mod:`deploydl.evaluation.calibration`, Module 02).
     """
     rows = {}
     for name, model in models.items():
@@ -327,8 +341,8 @@ def compare_models(models: Mapping[str, object], table: pd.DataFrame, *,
         best = cost_minimising_threshold(y, s, costs=costs)
         rows[name] = {**scorecard(y, s, threshold=threshold),
                       "cost": outcomes(y, s, threshold=threshold, costs=costs).cost,
-                      "best_threshold": best,
-                      "best_cost": outcomes(y, s, threshold=best, costs=costs).cost}
+                      "hindsight_threshold": best,
+                      "hindsight_cost": outcomes(y, s, threshold=best, costs=costs).cost}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -1,7 +1,9 @@
 """Module 00 (Welcome): three warm-up exercises with the live service.
 
-The checks rebuild the lab's model (the same seeded training the lab runs, cached after the
-first check) and compute every expected value from it at check time.
+The checks rebuild the lab's model (the course's calibrated model, the same seeded training
+the lab runs, cached after the first check) and compute every expected value from it at check
+time. The model is calibrated on applicants set aside for it, so its probability can be read
+as a chance (exercises 00.2 and 00.3 rely on that).
 """
 
 from __future__ import annotations
@@ -12,23 +14,24 @@ from typing import Any
 
 from deploydl.exercises.core import Exercise, as_number
 
-#: The lab's world: the model's training data and seed, the applicant, and the raise.
-TRAIN_ROWS, TRAIN_SEED, APPLICANT_SEED, NEW_INCOME = 5000, 0, 7, 120_000
+#: The lab's world: the applicant and the raise (the model is the course's calibrated one,
+#: :func:`deploydl.serving.packaging.train_measured`).
+APPLICANT_SEED, NEW_INCOME = 7, 120_000
 
 
 @cache
 def _model():
-    from deploydl.data import make_applicants
-    from deploydl.models import train_applicant_model
+    from deploydl.serving.packaging import train_measured
 
-    return train_applicant_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED), seed=TRAIN_SEED)
+    return train_measured().model
 
 
 def lab_applicant() -> dict[str, Any]:
     """The applicant the lab starts from (before the raise)."""
     from deploydl.data import FEATURES, make_applicants
 
-    return make_applicants(1, seed=APPLICANT_SEED).iloc[0][list(FEATURES)].to_dict()
+    row = make_applicants(1, seed=APPLICANT_SEED).iloc[0][list(FEATURES)]
+    return {str(name): value for name, value in row.to_dict().items()}
 
 
 def risk(*, income: float | None = None) -> float:
@@ -68,19 +71,20 @@ def _is_cost_decision(answer: Any) -> str | None:
     p = risk(income=NEW_INCOME)
     approve, decline = p * DEFAULT_COSTS.bad_loan_approved, (
         1 - p) * DEFAULT_COSTS.good_customer_turned_away
-    given = as_number(answer["cost_if_approved"]), as_number(answer["cost_if_declined"])
-    if None in given:
+    if_approved, if_declined = (as_number(answer["cost_if_approved"]),
+                                as_number(answer["cost_if_declined"]))
+    if if_approved is None or if_declined is None:
         return "the two costs should be amounts in dollars (numbers)."
-    if math.isclose(given[0], decline, abs_tol=1.0) and math.isclose(given[1], approve,
-                                                                       abs_tol=1.0):
+    if math.isclose(if_approved, decline, abs_tol=1.0) and math.isclose(if_declined, approve,
+                                                                          abs_tol=1.0):
         return "the two costs are swapped: approving risks a bad loan, declining a good customer."
-    if not math.isclose(given[0], approve, abs_tol=1.0):
+    if not math.isclose(if_approved, approve, abs_tol=1.0):
         return (f"cost_if_approved should be the chance of default times the cost of a bad "
-                f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {given[0]:,.2f}.")
-    if not math.isclose(given[1], decline, abs_tol=1.0):
+                f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {if_approved:,.2f}.")
+    if not math.isclose(if_declined, decline, abs_tol=1.0):
         return (f"cost_if_declined should be the chance of repaying times the cost of a lost "
                 f"customer (USD {DEFAULT_COSTS.good_customer_turned_away:,.0f}); you gave "
-                f"{given[1]:,.2f}.")
+                f"{if_declined:,.2f}.")
     right = "approve" if approve <= decline else "decline"
     decision = answer["decision"]
     if not isinstance(decision, str) or decision.strip().lower() not in {"approve", "decline"}:

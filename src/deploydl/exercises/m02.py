@@ -1,8 +1,10 @@
-"""Module 02 (Model selection and evaluation): five exercises on metrics, thresholds and CV.
+"""Module 02 (Model selection and evaluation): six exercises on metrics, thresholds, CV
+and what optimising F1 costs.
 
 The expected numbers are computed at check time from the lab's data: the logistic baseline
-trained on ``make_applicants(5000, seed=0)`` and scored on ``make_applicants(2000, seed=1)``
-(cached after the first check). Thresholds are compared on the sweep's grid: an answer
+trained on ``make_applicants(5000, seed=0)`` and scored on ``make_applicants(2000, seed=1)``,
+the test set, and on ``make_applicants(2000, seed=2)``, the applicants set aside for choosing
+thresholds (cached after the first check). Thresholds are compared on the sweep's grid: an answer
 within half a grid step of a grid value counts as that value, so the row next to the right
 one is wrong, never "close enough".
 """
@@ -17,28 +19,49 @@ from deploydl.exercises.core import Exercise, as_number
 
 #: The lab's data: training and test rows and seeds.
 TRAIN_ROWS, TRAIN_SEED, TEST_ROWS, TEST_SEED = 5000, 0, 2000, 1
+#: ... and the applicants set aside to choose a threshold on, never the test set (lesson 02's).
+ASIDE_ROWS, ASIDE_SEED = 2000, 2
 #: Exercise 02.2's credit policy: at most this share of approved loans may default.
 MAX_BAD_RATE = 0.10
 #: Exercise 02.5's assumption: a good customer turned away costs this many dollars.
 TURNED_AWAY_COST = 4_000
+#: Exercise 02.6's assumption: with bigger loans, a bad loan approved costs this many dollars.
+BIG_LOAN_COST = 20_000
+
+
+@cache
+def _baseline():
+    from deploydl.data import make_applicants
+    from deploydl.models import train_baseline_model
+
+    return train_baseline_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED))
 
 
 @cache
 def lab_data():
     """(test table, the baseline's scores on it): what the lab computes."""
     from deploydl.data import make_applicants
-    from deploydl.models import train_baseline_model
 
     test = make_applicants(TEST_ROWS, seed=TEST_SEED)
-    baseline = train_baseline_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED))
-    return test, baseline.predict_proba(test)
+    return test, _baseline().predict_proba(test)
 
 
-def _sweep(**kwargs):
+@cache
+def lab_aside():
+    """(set-aside table, the baseline's scores on it): where exercise 02.2's threshold is
+    chosen."""
+    from deploydl.data import make_applicants
+
+    aside = make_applicants(ASIDE_ROWS, seed=ASIDE_SEED)
+    return aside, _baseline().predict_proba(aside)
+
+
+def _policy_pick(table, scores) -> float:
+    """The highest threshold whose approved loans default at most :data:`MAX_BAD_RATE`."""
     from deploydl.evaluation.metrics import threshold_sweep
 
-    test, scores = lab_data()
-    return threshold_sweep(test["default"], scores, **kwargs)
+    sweep = threshold_sweep(table["default"], scores)
+    return float(sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"].max())
 
 
 def _on_grid(answer: Any, grid) -> float | str:
@@ -54,15 +77,20 @@ def _on_grid(answer: Any, grid) -> float | str:
 
 
 def _policy_threshold(answer: Any) -> str | None:
-    sweep = _sweep()
-    chosen = _on_grid(answer, sweep["threshold"].to_numpy())
+    from deploydl.evaluation.metrics import THRESHOLDS, threshold_sweep
+
+    chosen = _on_grid(answer, THRESHOLDS)
     if isinstance(chosen, str):
         return chosen
-    meets = sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"]
-    best = float(meets.max())
+    aside, scores = lab_aside()
+    best = _policy_pick(aside, scores)
     if chosen == best:
         return None
-    if chosen not in set(meets):
+    if chosen == _policy_pick(*lab_data()):
+        return ("that threshold is read off the test applicants; choose it on the set-aside "
+                "applicants' sweep, and let the test only report.")
+    sweep = threshold_sweep(aside["default"], scores)
+    if chosen not in set(sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"]):
         return (f"at {chosen:.2f} more than {MAX_BAD_RATE:.0%} of approved loans go bad: the "
                 "policy is broken.")
     return f"{chosen:.2f} meets the policy, but a higher threshold does too and approves more."
@@ -82,22 +110,58 @@ def _approve_everyone(answer: Any) -> str | None:
 
 
 def _cost_threshold(answer: Any) -> str | None:
-    from deploydl.evaluation.metrics import ErrorCosts
+    from deploydl.evaluation.decision import GRID, decision_threshold
+    from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold
 
-    sweep = _sweep(costs=ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST))
-    chosen = _on_grid(answer, sweep["threshold"].to_numpy())
+    costs = ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST)
+    chosen = _on_grid(answer, GRID)
     if isinstance(chosen, str):
         return chosen
-    cheapest = sweep["cost"].min()
-    cost = float(sweep.loc[sweep["threshold"] == chosen, "cost"].iloc[0])
-    if math.isclose(cost, cheapest, rel_tol=1e-9):
+    rule = decision_threshold(costs=costs).threshold
+    if chosen == rule:
         return None
-    usual = _sweep()
-    if chosen in set(usual.loc[usual["cost"] == usual["cost"].min(), "threshold"]):
-        return (f"{chosen:.2f} is the best threshold with USD 2,000 per turned-away customer; "
+    if chosen == decision_threshold().threshold:
+        return (f"{chosen:.2f} is the break-even with USD 2,000 per turned-away customer; "
                 f"use USD {TURNED_AWAY_COST:,} as marketing says.")
-    return (f"at {chosen:.2f} errors cost USD {cost:,.0f}; another threshold costs less "
-            f"(USD {cheapest:,.0f}).")
+    swapped = costs.bad_loan_approved / (costs.bad_loan_approved + TURNED_AWAY_COST)
+    if math.isclose(chosen, round(swapped, 2)):
+        return ("the two costs are swapped: the break-even is the cost of a turned-away "
+                "customer over the sum of both costs.")
+    test, scores = lab_data()
+    if chosen == cost_minimising_threshold(test["default"], scores, costs=costs):
+        return ("that is the cheapest threshold on the test applicants, found in hindsight; "
+                "the rule sets the threshold from the costs, before looking at the test.")
+    return (f"{chosen:.2f} is not the break-even of these costs: compute "
+            "good / (bad + good) with the new cost of a turned-away customer.")
+
+
+@cache
+def f1_prices() -> tuple[float, float]:
+    """Exercise 02.6: (cost of errors at F1's threshold, at the cheapest), in US dollars, when a
+    bad loan approved costs :data:`BIG_LOAN_COST`."""
+    from deploydl.evaluation.metric_choice import f1_against_money
+    from deploydl.evaluation.metrics import ErrorCosts
+
+    test, scores = lab_data()
+    picks = f1_against_money(test["default"], scores,
+                             costs={"big": ErrorCosts(bad_loan_approved=BIG_LOAN_COST)})
+    return float(picks["cost: big"].iloc[0]), float(picks["cost: big"].iloc[1])
+
+
+def _f1_extra_cost(answer: Any) -> str | None:
+    value = as_number(answer)
+    if value is None:
+        return f"give the extra cost in US dollars, a number; you gave {answer!r}."
+    at_f1, cheapest = f1_prices()
+    extra = at_f1 - cheapest
+    if math.isclose(value, extra, abs_tol=0.5):
+        return None
+    if math.isclose(value, -extra, abs_tol=0.5):
+        return "the sign is reversed: F1's threshold costs more than the cheapest, not less."
+    if math.isclose(value, at_f1, abs_tol=0.5):
+        return "that is the whole cost at F1's threshold; subtract the cheapest threshold's cost."
+    return (f"you gave {value:,.0f}; read the cost column on the 'best F1' row and on the "
+            "'lowest cost' row, and subtract.")
 
 
 EXERCISES = [
@@ -112,8 +176,9 @@ EXERCISES = [
     Exercise(
         id="02.2", title="The threshold that meets the credit policy",
         checker=_policy_threshold,
-        hints=("Keep the rows of the sweep where bad_rate_approved is at most 0.10, then take "
-               "the highest threshold among them: the highest threshold approves the most.",
+        hints=("Keep the rows of the set-aside applicants' sweep where bad_rate_approved is at "
+               "most 0.10, then take the highest threshold among them: the highest threshold "
+               "approves the most.",
                "sweep.loc[sweep['bad_rate_approved'] <= 0.10, 'threshold'].max()"),
     ),
     Exercise(
@@ -138,9 +203,19 @@ EXERCISES = [
     Exercise(
         id="02.5", title="When turning customers away costs more",
         checker=_cost_threshold,
-        hints=("Build ErrorCosts(good_customer_turned_away=4_000) and pass it as costs= to "
-               "cost_minimising_threshold with the test labels and the baseline's scores.",
-               "cost_minimising_threshold(test['default'], scores, "
-               "costs=ErrorCosts(good_customer_turned_away=4_000))"),
+        hints=("The costs set the threshold: the break-even is the cost of a turned-away good "
+               "customer divided by the sum of both costs. Build "
+               "ErrorCosts(good_customer_turned_away=4_000) and pass it as costs= to "
+               "decision_threshold.",
+               "decision_threshold(costs=ErrorCosts(good_customer_turned_away=4_000))"
+               ".threshold"),
+    ),
+    Exercise(
+        id="02.6", title="What optimising F1 costs when bad loans cost more",
+        checker=_f1_extra_cost,
+        hints=("f1_against_money gives one row for the best F1 and one for the cheapest "
+               "threshold, with the cost of errors at each; price a bad loan at 20,000.",
+               "picks.loc['best F1', 'cost: bigger loans'] - "
+               "picks.loc['lowest cost: bigger loans', 'cost: bigger loans']"),
     ),
 ]

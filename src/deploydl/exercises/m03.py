@@ -67,12 +67,14 @@ def _check_thresholds(answer: Any) -> str | None:
     groups = {"under_30", "30_to_50", "over_50"}
     if not isinstance(answer, dict) or set(answer) != groups:
         return f"give one threshold per age band: a dict with keys {sorted(groups)}."
-    if any(as_number(v) is None or not 0 < as_number(v) < 1 for v in answer.values()):
+    given = {g: as_number(v) for g, v in answer.items()}
+    thresholds = {g: v for g, v in given.items() if v is not None and 0 < v < 1}
+    if len(thresholds) != len(given):
         return f"each threshold should be a number between 0 and 1; you gave {answer!r}."
     from deploydl.present.charts import money
     from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
 
-    outcome = _outcome({g: as_number(v) for g, v in answer.items()})
+    outcome = _outcome(thresholds)
     limit = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["cost_per_1000"] * (
         1 + MAX_COST_INCREASE)
     if not outcome["passes_four_fifths"]:

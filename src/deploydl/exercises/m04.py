@@ -88,12 +88,11 @@ def _is_gate_judgement(answer: Any) -> str | None:
         return (f"at {first:.2f} the gates that block are not {sorted(blocked)}: compare each "
                 "measured value with its limit.")
     ship_at = as_number(answer["ship_at"])
-    passing = [t for t in PROPOSED_THRESHOLDS if not gates[t]]
-    strictest = min(passing) if passing else None
     if ship_at is None or not any(math.isclose(ship_at, t) for t in PROPOSED_THRESHOLDS):
         return f"ship_at should be one of the proposed thresholds {PROPOSED_THRESHOLDS}."
     if gates[min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - ship_at))]:
         return f"at {ship_at:.2f} a gate still blocks the release."
+    strictest = min(t for t in PROPOSED_THRESHOLDS if not gates[t])  # ship_at's one passes
     if not math.isclose(ship_at, strictest):
         return (f"{ship_at:.2f} passes, but a stricter threshold also passes and lets fewer "
                 "bad loans through.")

@@ -1,4 +1,5 @@
-"""Module 06 (Monitoring and maintenance): five exercises on drift, alerts, A/B tests.
+"""Module 06 (Monitoring and maintenance): six exercises on drift, alerts, A/B tests, the
+canary and the maintenance window.
 
 Expected values are computed at check time from the package and the lab's seeded data.
 """
@@ -6,7 +7,7 @@ Expected values are computed at check time from the package and the lab's seeded
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from deploydl.exercises.core import Exercise, as_number, as_whole
 from deploydl.monitoring.faulty import rounding_bug_crashes
@@ -27,6 +28,67 @@ CANARY_ROWS, CANARY_SEED, CANARY_SHARE, CANARY_SALT = 300, 41, 0.2, "lab"
 MAX_ERROR_INCREASE = 0.01
 CANARY_ACTIONS = ("roll back", "keep")
 
+#: Exercise 06.6's release: the bank's window, the moment the new model is ready, what each
+#: day of waiting costs, what a broken release costs a day, and how fast it is rolled back.
+WINDOW, READY_AT = "Sun 02:00-06:00", (2026, 4, 2, 16, 30)
+WAIT_COST_PER_DAY, BROKEN_COST_PER_DAY, HOURS_TO_ROLL_BACK = 6_000, 120_000, 6
+RELEASE_DECISIONS = ("wait", "emergency")
+
+
+def release_call() -> dict[str, Any]:
+    """Exercise 06.6: hours until the window opens, and the decision the bank's rule gives
+    (an emergency only if even a broken release, rolled back in time, costs less than
+    waiting)."""
+    from datetime import UTC, datetime
+
+    from deploydl.monitoring import MaintenanceWindow
+
+    wait = MaintenanceWindow.parse(WINDOW).wait(datetime(*READY_AT, tzinfo=UTC))
+    hours = wait.total_seconds() / 3600
+    worst = HOURS_TO_ROLL_BACK / 24 * BROKEN_COST_PER_DAY
+    waiting = hours / 24 * WAIT_COST_PER_DAY
+    return {"hours_to_window": hours,
+            "decision": RELEASE_DECISIONS[1] if worst < waiting else RELEASE_DECISIONS[0]}
+
+
+def _is_release_call(answer: Any) -> str | None:
+    truth = release_call()
+    if not isinstance(answer, dict) or set(answer) != set(truth):
+        return ("give {'hours_to_window': a number of hours, 'decision': 'wait' or "
+                f"'emergency'}}; you gave {answer!r}.")
+    right = truth["hours_to_window"]
+    wrong = _measure(answer["hours_to_window"], right, tol=0.01, slips=(
+        (right / 24, 0.01, "that is in days; give the hours."),
+        (right + 4, 0.01, "that is when the window closes; give the hours until it opens.")),
+        miss=("count the hours from Thursday 16:30 to Sunday 02:00 UTC (minutes too); you "
+              f"gave {answer['hours_to_window']!r}."))
+    return wrong or _pick(answer["decision"], RELEASE_DECISIONS, truth["decision"], name="decision",
+                 why="the hours are right; compare what waiting costs (hours / 24 x the cost "
+                     "of a day) with the worst case of releasing now (6 hours of a broken "
+                     "release).")
+
+
+def _measure(given: Any, right: float, *, tol: float,
+             slips: tuple[tuple[float, float, str], ...], miss: str) -> str | None:
+    """None when the number ``given`` is ``right`` (within ``tol``); else the message of the
+    first known slip ``(value, tolerance, message)`` it matches, or ``miss``."""
+    value = as_number(given)
+    if value is not None and math.isclose(value, right, abs_tol=tol):
+        return None
+    for slip, slip_tol, message in slips:
+        if value is not None and math.isclose(value, slip, abs_tol=slip_tol):
+            return message
+    return miss
+
+
+def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
+          why: str) -> str | None:
+    """None when ``given`` is the ``right`` one of ``options`` (case and spaces ignored); else
+    what is wrong: not an option, or ``why`` the right measurement leads elsewhere."""
+    if not isinstance(given, str) or given.strip().lower() not in options:
+        return f"the {name} should be one of {list(options)}; you gave {given!r}."
+    return None if given.strip().lower() == right else why
+
 
 def canary_error_rate() -> float:
     """Share of the canary's requests that fail, recomputed from the split and the bug."""
@@ -34,7 +96,9 @@ def canary_error_rate() -> float:
     from deploydl.monitoring import TrafficSplit
 
     split = TrafficSplit(None, None, share=CANARY_SHARE, salt=CANARY_SALT)
-    rows = make_applicants(CANARY_ROWS, seed=CANARY_SEED).to_dict("records")
+    # pandas' stubs key records by any Hashable; the applicants' columns are all str.
+    rows = cast(list[dict[str, Any]],
+                make_applicants(CANARY_ROWS, seed=CANARY_SEED).to_dict("records"))
     canary = [r for r in rows if split.bucket(r["applicant_id"]) < CANARY_SHARE]
     return sum(map(rounding_bug_crashes, canary)) / len(canary)
 
@@ -43,27 +107,32 @@ def _is_canary_call(answer: Any) -> str | None:
     if not isinstance(answer, dict) or set(answer) != {"canary_error_rate", "action"}:
         return ("give {'canary_error_rate': a share between 0 and 1, 'action': 'roll back' or "
                 f"'keep'}}; you gave {answer!r}.")
-    rate, measured = as_number(answer["canary_error_rate"]), canary_error_rate()
-    if rate is not None and math.isclose(rate, measured * 100, abs_tol=0.05):
-        return "that is a percentage; give the share between 0 and 1."
-    if rate is not None and math.isclose(rate, measured * CANARY_SHARE, abs_tol=0.02) and not (
-            math.isclose(rate, measured, abs_tol=1e-3)):
-        return "that is the share of all requests; divide by the canary's requests only."
-    if rate is None or not math.isclose(rate, measured, abs_tol=1e-3):
-        return (f"count the canary version's failed requests over its requests; you gave "
-                f"{answer['canary_error_rate']!r}.")
-    action = answer["action"]
-    if not isinstance(action, str) or action.strip().lower() not in CANARY_ACTIONS:
-        return f"the action should be one of {list(CANARY_ACTIONS)}; you gave {action!r}."
+    measured = canary_error_rate()
+    wrong = _measure(answer["canary_error_rate"], measured, tol=1e-3, slips=(
+        (measured * 100, 0.05, "that is a percentage; give the share between 0 and 1."),
+        (measured * CANARY_SHARE, 0.02,
+         "that is the share of all requests; divide by the canary's requests only.")),
+        miss=("count the canary version's failed requests over its requests; you gave "
+              f"{answer['canary_error_rate']!r}."))
     right = CANARY_ACTIONS[0] if measured > MAX_ERROR_INCREASE else CANARY_ACTIONS[1]
-    if action.strip().lower() != right:
-        return (f"the rate is right; the rule rolls back above {MAX_ERROR_INCREASE:.0%} more "
-                "errors than the stable version (which has none).")
-    return None
+    return wrong or _pick(answer["action"], CANARY_ACTIONS, right, name="action",
+                 why=f"the rate is right; the rule rolls back above {MAX_ERROR_INCREASE:.0%} "
+                     "more errors than the stable version (which has none).")
 
 
-BUG_WORLD = {"days": 14, "per_day": 300, "scenario": "pipeline_bug", "start_day": 7,
-             "strength": 0.2, "seed": 6}
+class World(TypedDict):
+    """The keyword arguments of :func:`deploydl.monitoring.simulate.simulate_traffic`."""
+
+    days: int
+    per_day: int
+    scenario: str
+    start_day: int
+    strength: float
+    seed: int
+
+
+BUG_WORLD: World = {"days": 14, "per_day": 300, "scenario": "pipeline_bug", "start_day": 7,
+                    "strength": 0.2, "seed": 6}
 
 
 def quiet_and_bug_alarms(alpha: float) -> tuple[int, int | None]:
@@ -98,20 +167,15 @@ def judge_diagnosis(answer: Any, truth: dict[str, Any]) -> str | None:
         return f"give a dict with the keys {sorted(truth)}; you gave {answer!r}."
     if answer["feature"] != truth["feature"]:
         return f"{answer['feature']!r} did not drift: read the 'drifted' column of the report."
-    share = as_number(answer["zero_share"])
-    if share is not None and math.isclose(share, truth["zero_share"] * 100, abs_tol=0.05):
-        return "that is a percentage; give the share of zeros between 0 and 1."
-    if share is None or not math.isclose(share, truth["zero_share"], abs_tol=5e-4):
-        return (f"measure the share of rows where {truth['feature']} is exactly 0 today; "
-                f"you gave {answer['zero_share']!r}.")
-    action = answer["action"]
-    if not isinstance(action, str) or action.strip().lower() not in ACTIONS:
-        return f"the action should be one of {list(ACTIONS)}; you gave {action!r}."
-    if action.strip().lower() != truth["action"]:
-        return ("the measurement is right; compare it with the reference's share of zeros: "
-                "a jump of zeros is a broken pipeline, a shift of the whole range is a real "
-                "change.")
-    return None
+    wrong = _measure(answer["zero_share"], truth["zero_share"], tol=5e-4, slips=(
+        (truth["zero_share"] * 100, 0.05,
+         "that is a percentage; give the share of zeros between 0 and 1."),),
+        miss=(f"measure the share of rows where {truth['feature']} is exactly 0 today; "
+              f"you gave {answer['zero_share']!r}."))
+    return wrong or _pick(answer["action"], ACTIONS, truth["action"], name="action",
+                 why="the measurement is right; compare it with the reference's share of "
+                     "zeros: a jump of zeros is a broken pipeline, a shift of the whole range "
+                     "is a real change.")
 
 
 def _is_bug_diagnosis(answer: Any) -> str | None:
@@ -205,5 +269,13 @@ EXERCISES = [
                "requests = log.frame().drop_duplicates('request_id'); canary = "
                "requests[requests['model_version'] == '2.0.0']; rate = "
                "(canary['status'] == 'error').mean()"),
+    ),
+    Exercise(
+        id="06.6", title="Wait for the window, or declare an emergency?",
+        checker=_is_release_call,
+        hints=("window.wait(now) is how long until the window opens; .total_seconds() / 3600 "
+               "gives hours. Then price both sides: waiting, and 6 hours of a broken release.",
+               "hours = window.wait(now).total_seconds() / 3600; waiting = hours / 24 * 6_000; "
+               "worst = 6 / 24 * 120_000; emergency only if worst < waiting."),
     ),
 ]

@@ -150,7 +150,7 @@ def card_from_table(table: pd.DataFrame, *, name: str, owner: str, purpose: str,
                     sensitivity: dict[str, str], default: str = "internal") -> DatasetCard:
     """Draft a card from a table: types are read from the data, sensitivity from ``sensitivity``
     (any column not named gets ``default``). Review the draft before adding it."""
-    columns = {c: {"dtype": str(t), "sensitivity": sensitivity.get(c, default)}
+    columns = {str(c): {"dtype": str(t), "sensitivity": sensitivity.get(str(c), default)}
                for c, t in table.dtypes.items()}
     try:
         return DatasetCard.model_validate({

@@ -153,53 +153,109 @@ class Lineage:
                                          *(depth[n] + 1 for n, _ in s.inputs))
         return depth
 
-    def draw(self, *, title: str, highlight: str | None = None):
+    def draw(self, *, title: str, highlight: str | None = None, erasure=None):
         """Draw the graph left to right: datasets as blue boxes, models as orange ones.
 
         ``highlight`` colours one node and everything derived from it in red, e.g. to show what
-        an erasure request touches. Returns the matplotlib figure.
+        a change touches. ``erasure`` (a :class:`deploydl.governance.privacy.ErasureReport`)
+        colours each box by what the erasure did to it instead: kept by law, row deleted, to
+        rebuild, to retrain, untouched, each with its own colour in the legend. Returns the
+        matplotlib figure.
         """
-        from deploydl.present.charts import BAD, PALETTE, new_figure
+        from deploydl.present.charts import human_label, new_figure
 
-        depth = self.depth()
-        touched = {highlight, *self.descendants(highlight)} if highlight else set()
-        columns: dict[int, list[str]] = {}
-        for name in self.nodes:
-            columns.setdefault(depth[name], []).append(name)
-        place = {name: (d, -i + (len(names) - 1) / 2)
-                 for d, names in columns.items() for i, name in enumerate(names)}
-        size = (3.0 * (max(columns) + 1) + 1, 1.4 * max(map(len, columns.values())) + 1.5)
-        fig, ax = new_figure(title, xlabel="", ylabel="", size=size)
+        place = self._layout()
+        columns = max(x for x, _ in place.values()) + 1
+        rows = max(sum(1 for x, _ in place.values() if x == c) for c in range(columns))
+        fig, ax = new_figure(title, xlabel="", ylabel="",
+                             size=(3.0 * columns + 1, 1.4 * rows + 1.5))
+        looks = _erasure_looks(self, erasure) if erasure else _plain_looks(self, highlight)
         boxes = {}
         for name, (x, y) in place.items():
-            node = self.nodes[name]
-            colour = BAD if name in touched else PALETTE[0 if node.kind == "dataset" else 1]
-            tag = f"#{node.version[:8]}" if node.kind == "dataset" else f"v{node.version}"
-            label = f"{name}\n{tag}"
-            boxes[name] = ax.text(x, y, label, ha="center", va="center", color="white",
-                                  fontsize=12, bbox={"boxstyle": "round,pad=0.5",
-                                                     "facecolor": colour, "edgecolor": "none"})
+            fill, line2, _ = looks[name]
+            boxes[name] = ax.text(x, y, f"{human_label(name)}\n{line2}", ha="center", va="center",
+                                  color=_ink(fill), fontsize=12,
+                                  bbox={"boxstyle": "round,pad=0.5", "facecolor": fill,
+                                        "edgecolor": "none"})
         for s in self.steps:
             for n, _ in s.inputs:
                 ax.annotate("", xy=place[s.output[0]], xytext=place[n], arrowprops={
                     "arrowstyle": "-|>", "color": "#555555", "lw": 1.5, "mutation_scale": 18,
                     "patchA": boxes[n].get_bbox_patch(),
                     "patchB": boxes[s.output[0]].get_bbox_patch()})
-        _legend(ax, touched=bool(touched))
-        ax.set_xlim(-0.6, max(columns) + 0.6)
+        _legend(ax, looks)
+        ax.set_xlim(-0.6, columns - 0.4)
         heights = [y for _, y in place.values()]
         ax.set_ylim(min(heights) - 0.7, max(heights) + 0.7)
         ax.axis("off")
         return fig
 
+    def _layout(self) -> dict[str, tuple[int, float]]:
+        depth = self.depth()
+        columns: dict[int, list[str]] = {}
+        for name in self.nodes:
+            columns.setdefault(depth[name], []).append(name)
+        return {name: (d, -i + (len(names) - 1) / 2)
+                for d, names in columns.items() for i, name in enumerate(names)}
 
-def _legend(ax, *, touched: bool) -> None:
-    from matplotlib.patches import Patch
 
+def _tag(node: Node) -> str:
+    return f"#{node.version[:8]}" if node.kind == "dataset" else f"v{node.version}"
+
+
+def _plain_looks(lineage: Lineage, highlight: str | None) -> dict[str, tuple[str, str, str]]:
+    """Each node's (fill colour, second line, legend entry) without an erasure."""
     from deploydl.present.charts import BAD, PALETTE
 
-    handles = [Patch(color=PALETTE[0], label="dataset (#content hash)"),
-               Patch(color=PALETTE[1], label="model (version)")]
-    if touched:
-        handles.append(Patch(color=BAD, label="affected"))
+    touched = {highlight, *lineage.descendants(highlight)} if highlight else set()
+    looks = {}
+    for name, node in lineage.nodes.items():
+        entry = ("dataset (#content hash)" if node.kind == "dataset" else "model (version)")
+        fill = PALETTE[0] if node.kind == "dataset" else PALETTE[1]
+        looks[name] = (BAD, _tag(node), "affected") if name in touched else (
+            fill, _tag(node), entry)
+    return looks
+
+
+#: What an erasure did to a box, its colour and its legend entry, in the legend's order.
+ERASURE_FATES = {
+    "kept": ("#0072B2", "kept by law"), "deleted": ("#D55E00", "row deleted"),
+    "rebuild": ("#E69F00", "to rebuild"), "retrain": ("#CC79A7", "model to retrain"),
+    "untouched": ("#999999", "untouched"),
+}
+
+
+def _erasure_looks(lineage: Lineage, erasure) -> dict[str, tuple[str, str, str]]:
+    """Each node's (fill colour, second line, legend entry) after ``erasure``."""
+    looks = {}
+    for name in lineage.nodes:
+        if name in erasure.rows_kept:
+            fate, text = "kept", "kept by law"
+        elif name in erasure.models_to_retrain:
+            fate, text = "retrain", "retrain"
+        elif name in erasure.datasets_to_rebuild:
+            fate = "rebuild"
+            text = "row deleted, rebuild" if name in erasure.rows_removed else "rebuild"
+        elif name in erasure.rows_removed:
+            fate, text = "deleted", "row deleted"
+        else:
+            fate, text = "untouched", "untouched"
+        fill, entry = ERASURE_FATES[fate]
+        looks[name] = (fill, text, entry)
+    return looks
+
+
+def _ink(fill: str) -> str:
+    """Black text on light fills, white on dark ones, so every label stays readable."""
+    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#FFFFFF"
+
+
+def _legend(ax, looks: dict[str, tuple[str, str, str]]) -> None:
+    from matplotlib.patches import Patch
+
+    order = [entry for _, entry in ERASURE_FATES.values()]
+    entries = sorted(dict.fromkeys((fill, entry) for fill, _, entry in looks.values()),
+                     key=lambda e: order.index(e[1]) if e[1] in order else len(order))
+    handles = [Patch(color=fill, label=entry) for fill, entry in entries]
     ax.legend(handles=handles, loc="lower left", frameon=False, ncols=len(handles))

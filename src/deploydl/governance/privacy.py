@@ -253,8 +253,8 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
     """
     if not identifiers:
         raise ValueError("identifiers is empty: give at least one, e.g. {'applicant_id': ...}.")
-    holds = {h.dataset: h for h in holds}
-    unknown = sorted(set(holds) - set(datasets))
+    held = {h.dataset: h for h in holds}
+    unknown = sorted(set(held) - set(datasets))
     if unknown:
         raise ValueError(f"Legal hold(s) name unknown dataset(s) {unknown}; registered datasets "
                          f"are {sorted(datasets)}. Fix the hold's dataset name.")
@@ -262,7 +262,7 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
     cleaned, removed, kept = {}, {}, {}
     for name, table in datasets.items():
         hit = table.isin(values).any(axis=1)
-        if name in holds:
+        if name in held:
             cleaned[name] = table
             if hit.any():
                 kept[name] = int(hit.sum())
@@ -273,5 +273,5 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
     derived = sorted({node for name in removed for node in lineage.descendants(name)})
     rebuild = [n for n in derived if lineage.kind(n) == "dataset"]
     models = [n for n in derived if lineage.kind(n) == "model"]
-    because = {n: f"{holds[n].reason} ({holds[n].exception})" for n in kept}
+    because = {n: f"{held[n].reason} ({held[n].exception})" for n in kept}
     return cleaned, ErasureReport(removed, rebuild, models, kept, because)

@@ -72,6 +72,18 @@ class QualityReport:
             v = v[v["check"].str.startswith(check)]
         return sorted(v["row"].dropna().unique().tolist())
 
+    def caught(self, planted: pd.DataFrame) -> pd.DataFrame:
+        """How many planted defects the rules found, per column (Module 01's answer key).
+
+        ``planted`` has one row per defect with its ``column`` and ``row`` (index label), as
+        :func:`deploydl.data.inject_defects` returns. The result has ``planted``, ``caught``
+        and ``missed`` per column.
+        """
+        found = planted.apply(lambda d: d["row"] in set(self.rows(d["column"])), axis=1)
+        table = planted.assign(caught=found.astype(bool)).groupby("column")["caught"].agg(
+            planted="size", caught="sum")
+        return table.assign(missed=table["planted"] - table["caught"])
+
     def summary(self) -> str:
         if self.passed:
             return f"All {self.rows_checked:,} rows passed every rule."

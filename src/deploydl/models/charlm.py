@@ -26,11 +26,15 @@ from deploydl.models.training import History, fit, seeded
 def zen_text() -> str:
     """The Zen of Python, read from the ``this`` module's file (importing it would print it)."""
     spec = importlib.util.find_spec("this")
-    source = Path(spec.origin).read_text(encoding="utf-8")
+    origin = None if spec is None else spec.origin
+    if origin is None:
+        raise RuntimeError("This Python has no file for the `this` module, so no Zen of Python "
+                           "text; use a standard CPython installation.")
+    source = Path(origin).read_text(encoding="utf-8")
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "s":
             return codecs.decode(ast.literal_eval(node.value), "rot13")
-    raise RuntimeError(f"{spec.origin} has no Zen of Python text; this Python is unusual.")
+    raise RuntimeError(f"{origin} has no Zen of Python text; this Python is unusual.")
 
 
 class CharModel(nn.Module):

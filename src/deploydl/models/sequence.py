@@ -21,6 +21,8 @@ class BalanceGRU(nn.Module):
     them, so the network sees numbers near 1 whatever the currency unit.
     """
 
+    scale: torch.Tensor  # a buffer: saved with the weights, moved with the module
+
     def __init__(self, hidden: int = 16, scale: float = 1.0) -> None:
         super().__init__()
         self.gru = nn.GRU(input_size=1, hidden_size=hidden, batch_first=True)

@@ -61,7 +61,13 @@ class ApplicantModel:
     """A trained applicant network together with its preprocessing and identity.
 
     ``predict_proba`` returns, for each applicant, the estimated probability of default
-    (0..1): 0.12 means about 12 in 100 similar applicants would not repay.
+    (0..1): 0.12 means about 12 in 100 similar applicants would not repay, once the model is
+    calibrated (:func:`deploydl.evaluation.calibration.calibrate`).
+
+    ``calibration`` records the Platt correction folded into the output layer (empty when the
+    network is as trained); ``threshold`` is the decision threshold chosen for it
+    (:func:`deploydl.evaluation.decision.decision_threshold`), or None when none was chosen.
+    Both travel with the model into its artifact's metadata.
     """
 
     net: ApplicantNet
@@ -72,6 +78,39 @@ class ApplicantModel:
     features: tuple[str, ...] = FEATURES
     metrics: dict[str, float] = field(default_factory=dict)
     history: History | None = None
+    calibration: dict[str, Any] = field(default_factory=dict)
+    threshold: float | None = None
+
+    def with_platt(self, slope: float, shift: float, *, rows: int,
+                   data_sha256: str) -> ApplicantModel:
+        """A copy whose scores are ``sigmoid(slope x logit + shift)``: Platt scaling, folded in.
+
+        The network's last layer computes the logit, so scaling its weights by ``slope`` and
+        moving its bias gives the calibrated chance from the weights alone: PyTorch, ONNX and
+        int8 copies all serve it. A positive ``slope`` keeps the ranking (and the ROC AUC).
+        ``rows`` and ``data_sha256`` name the calibration set; they go into
+        :attr:`calibration` with the two numbers (composed with any earlier correction).
+        """
+        import copy
+
+        if not (np.isfinite(slope) and np.isfinite(shift) and slope > 0):
+            raise ValueError(f"Platt scaling needs a finite positive slope and a finite shift; "
+                             f"got slope {slope} and shift {shift}. A slope at or below 0 means "
+                             "the scores do not rank risk on the calibration set: check that "
+                             "it holds labelled applicants like the training data.")
+        net = copy.deepcopy(self.net)
+        last = net.layers[-1]
+        assert isinstance(last, nn.Linear)  # the logit layer: calibration scales it
+        with torch.no_grad():
+            last.weight.mul_(slope)
+            last.bias.mul_(slope).add_(shift)
+        before = self.calibration or {"slope": 1.0, "shift": 0.0}
+        record = {"slope": slope * before["slope"],
+                  "shift": slope * before["shift"] + shift, "rows": rows}
+        calibrated = copy.copy(self)
+        calibrated.net, calibrated.metrics = net, dict(self.metrics)
+        calibrated.calibration = {"method": "platt", **record, "data_sha256": data_sha256}
+        return calibrated
 
     def predict_proba(self, rows: pd.DataFrame | list[dict] | dict) -> np.ndarray:
         """Probability of default for each row (a DataFrame, a list of dicts or one dict)."""

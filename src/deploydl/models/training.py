@@ -137,7 +137,7 @@ def fit(net: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: nn.Module,
     with one_thread(), in_float64(net):
         optimiser = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
         x, y = as_float64(x), as_float64(y)
-        if x_val is not None:
+        if x_val is not None and y_val is not None:
             x_val, y_val = as_float64(x_val), as_float64(y_val)
         _loop(net, x, y, x_val, y_val, history, loss_fn=loss_fn, optimiser=optimiser,
               generator=generator, batch_size=batch_size, patience=patience,

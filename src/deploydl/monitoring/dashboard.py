@@ -103,8 +103,29 @@ def _drift(snap: Snapshot) -> str:
             f"<th>verdict</th></tr>{''.join(rows)}</table>")
 
 
+def drift_chart(drift):
+    """PSI per feature from a :class:`deploydl.monitoring.drift.DriftReport`, drifted ones
+    coloured, with plain feature names and a legend; returns the figure."""
+    from matplotlib.patches import Patch
+
+    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, new_figure
+
+    table = pd.DataFrame([(f.feature, f.psi, f.drifted) for f in drift.features],
+                         columns=["feature", "psi", "drifted"]).sort_values("psi")
+    top = table.iloc[-1]
+    fig, ax = new_figure(f"{table['drifted'].sum()} of {len(table)} features drifted;\n"
+                         f"largest shift: {human_label(top.feature)}, PSI {top.psi:.2f}",
+                         xlabel="population stability index (0.25 = significant)", ylabel="")
+    ax.barh(human_labels(table["feature"]), table["psi"],
+            color=[BAD if d else GOOD for d in table["drifted"]])
+    ax.axvline(0.25, color="#999999", linestyle="--")
+    ax.legend(handles=[Patch(color=BAD, label="drifted"), Patch(color=GOOD, label="stable")],
+              loc="lower right")
+    return fig
+
+
 def _charts(snap: Snapshot) -> str:
-    from deploydl.present.charts import BAD, GOOD, new_figure
+    from deploydl.present.charts import new_figure
 
     daily = snap.window.groupby([snap.window["time"].dt.strftime("%m-%d"),
                                  "model_version"]).size().unstack(fill_value=0)
@@ -112,19 +133,10 @@ def _charts(snap: Snapshot) -> str:
                          f"{daily.sum(axis=1).max():,} on the busiest day",
                          xlabel="day (UTC)", ylabel="predictions per day")
     daily.plot.bar(ax=ax, stacked=True, rot=0)
+    ax.legend(title="model version")
     images = [figure_to_data_uri(fig, close=True)]
     if snap.drift is not None:
-        table = pd.DataFrame([(f.feature, f.psi, f.drifted) for f in snap.drift.features],
-                             columns=["feature", "psi", "drifted"]).sort_values("psi")
-        top = table.iloc[-1]
-        fig, ax = new_figure(f"{table['drifted'].sum()} of {len(table)} features drifted "
-                             f"(orange); largest shift {top.feature}, PSI {top.psi:.2f}",
-                             xlabel="population stability index (0.25 = significant)",
-                             ylabel="")
-        ax.barh(table["feature"], table["psi"],
-                color=[BAD if d else GOOD for d in table["drifted"]])
-        ax.axvline(0.25, color="#999999", linestyle="--")
-        images.append(figure_to_data_uri(fig, close=True))
+        images.append(figure_to_data_uri(drift_chart(snap.drift), close=True))
     return "".join(f'<img alt="chart" style="max-width:100%" src="{b}">'
                    for b in images)
 

@@ -69,6 +69,33 @@ class DriftReport:
         """One row per feature, for display."""
         return pd.DataFrame([asdict(f) for f in self.features]).set_index("feature")
 
+    def in_words(self) -> str:
+        """The report for a reader who does not read test statistics (Module 06).
+
+        Names the inputs that moved, sizes each shift by its PSI (under 0.1 small, under
+        0.25 moderate, else large) and says whether the data-set alarm fires.
+        """
+        from deploydl.present.charts import human_label
+
+        moved = [f for f in self.features if f.drifted]
+        if not moved:
+            return (f"No input moved: all {len(self.features)} look like the data the model "
+                    "learned from, so no alarm.")
+        named = [f"{human_label(f.feature)} (a {shift_size(f.psi)} shift, PSI {f.psi:.2f})"
+                 for f in moved]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        rest = len(self.features) - len(moved)
+        others = ("The other input looks" if rest == 1 else f"The other {rest} look")
+        alarm = ("enough to raise the data-set alarm" if self.dataset_drift
+                 else "a warning, not enough for the data-set alarm")
+        return (f"{len(moved)} of {len(self.features)} inputs moved: {listed}. {others} like "
+                f"the data the model learned from. That is {alarm}.")
+
+
+def shift_size(value: float) -> str:
+    """A PSI in words: "small" under 0.1, "moderate" under 0.25, "large" from 0.25."""
+    return "small" if value < PSI_MODERATE else "moderate" if value < PSI_SIGNIFICANT else "large"
+
 
 def psi(reference, current, *, bins: int = 10, categorical: bool = False) -> float:
     """Population stability index between two samples of one column (0 = identical).

@@ -108,18 +108,20 @@ def start_canary(stable, candidate, *, share: float, salt: str,
 
 def release_canary(app, stable, candidate, *, client, log, applicants: pd.DataFrame,
                    share: float, salt: str, clock=None, min_requests: int = 20,
-                   on_rollback=None) -> CanaryVerdict:
+                   on_rollback=None, emergency: str | None = None) -> CanaryVerdict:
     """A day of a canary release on a running service, and the canary check's verdict.
 
-    Routes ``share`` of applicants to ``candidate`` on ``app``, moves ``clock`` (a
+    Routes ``share`` of applicants to ``candidate`` on ``app`` (a release: inside the
+    service's maintenance window, or as an ``emergency`` with its reason, see
+    :func:`deploydl.serving.app.release_model`), moves ``clock`` (a
     :class:`~deploydl.monitoring.SimulatedClock`, if given) on by a day, sends
     ``applicants`` through ``client``, then runs :class:`CanaryRelease`, which rolls the
     candidate back (calling ``on_rollback``) when it errs more or scores differently.
     """
-    from deploydl.serving.app import set_model
+    from deploydl.serving.app import release_model
 
     split = TrafficSplit(stable, candidate, share=share, salt=salt)
-    set_model(app, split)
+    release_model(app, split, emergency=emergency, when=clock() if clock else None)
     canary = CanaryRelease(split, log, since=clock() if clock else 0.0,
                            min_requests=min_requests, on_rollback=on_rollback)
     if clock is not None:

@@ -2,7 +2,7 @@
 
 * :class:`RetrainingPolicy` turns monitoring into a yes/no: retrain on decay or on a
   schedule, with the reasons written down; data drift goes to a person for review.
-* :class:`MaintenanceWindow` is the agreed time a new version may go out.
+* The agreed time a new version may go out is :mod:`deploydl.monitoring.window`.
 * :class:`CanaryRelease` sends a small share of traffic to the new version and rolls it back
   by itself on what must not get worse: errors, latency and the business guardrail (the
   approval rate). A change in the *shape* of its scores is only a warning for a person to
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from deploydl.monitoring.abtest import TrafficSplit
 from deploydl.monitoring.drift import DriftReport, ks_test
@@ -67,23 +66,6 @@ class RetrainingPolicy:
             reasons.append(f"decay: AUC fell {drop:.3f} (limit {self.max_auc_drop})")
         return RetrainDecision(retrain=bool(reasons), reasons=tuple(reasons),
                                review=tuple(review))
-
-
-@dataclass(frozen=True)
-class MaintenanceWindow:
-    """A weekly release slot, in UTC: by default Sunday 02:00 to 06:00."""
-
-    weekday: int = 6
-    start_hour: int = 2
-    hours: int = 4
-
-    def is_open(self, when: datetime | float) -> bool:
-        """True when ``when`` (a datetime, or seconds since 1970) falls in the window."""
-        moment = (datetime.fromtimestamp(when, UTC) if isinstance(when, int | float)
-                  else when.astimezone(UTC))
-        week_hour = moment.weekday() * 24 + moment.hour
-        start = self.weekday * 24 + self.start_hour
-        return (week_hour - start) % (7 * 24) < self.hours
 
 
 @dataclass

@@ -8,6 +8,8 @@ not who repays, which is exactly why a drifted model makes costly mistakes.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pandas as pd
 
@@ -47,7 +49,8 @@ def daily_monitor(reference: pd.DataFrame, traffic: pd.DataFrame, *, features=FE
     for day, group in traffic.groupby("day"):
         report = drift_report(reference, group, features=list(features), alpha=alpha,
                               share=share)
-        rows.append({"day": int(day), "n_drifted": len(report.drifted),
+        rows.append({"day": int(day),  # type: ignore[arg-type]  # stubs: a key may be any scalar
+                     "n_drifted": len(report.drifted),
                      "drifted": ", ".join(report.drifted),
                      "max_psi": max(f.psi for f in report.features),
                      "dataset_drift": report.dataset_drift, "alarm": bool(report.drifted)})
@@ -102,3 +105,76 @@ def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: f
                                                      until_day=until)["cost"],
             "cost_if_missed": cost_of_missed_drift(model, drifted, clean,
                                                    until_day=days)["cost"]}
+
+
+def decision_cost(model, applicants: pd.DataFrame, *, threshold: float = 0.3,
+                  costs: ErrorCosts = DEFAULT_COSTS) -> float:
+    """What ``model``'s decisions on ``applicants`` cost in US dollars at ``costs``: bad
+    loans approved and good applicants referred (refer at probability >= ``threshold``)."""
+    rows = applicants[list(FEATURES)].to_dict("records")
+    refer = np.asarray(model.predict_proba(rows), dtype=float) >= threshold
+    bad = applicants[LABEL].to_numpy() == 1
+    return costs.cost(bad_approved=int(np.sum(~refer & bad)),
+                      good_turned_away=int(np.sum(refer & ~bad)))
+
+
+def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflation",
+                     strength: float = 1.0, days: int = 7, per_day: int = 300, seed: int = 0,
+                     threshold: float = 0.3, costs: ErrorCosts = DEFAULT_COSTS) -> dict:
+    """Wait for the maintenance window, or release now as an emergency? (Module 06)
+
+    Measured on ``days`` simulated days of applicants under a drift ``scenario``:
+
+    * ``cost_per_day_waiting``: what the drift costs each day ``model`` keeps serving (its
+      decisions on what it sees against those on the true values, as in the drift
+      simulation), i.e. what a fix would save each day, if it removes the drift's cost;
+    * ``cost_of_waiting``: that, times ``wait`` (the time until the window opens);
+    * ``cost_per_day_broken``: what a release that goes wrong costs each day it serves all
+      traffic (``broken``'s decisions against ``model``'s on the same applicants);
+    * ``break_even_hours``: how long a broken release may serve before it has cost more than
+      the whole wait (infinite when the broken build costs nothing extra).
+    """
+    clean = simulate_traffic(days=days, per_day=per_day, start_day=0, seed=seed)
+    drifted = simulate_traffic(days=days, per_day=per_day, scenario=scenario, start_day=0,
+                               strength=strength, seed=seed)
+    waiting = cost_of_missed_drift(model, drifted, clean, until_day=days, threshold=threshold,
+                                   costs=costs)["cost"] / days
+    broken_cost = (decision_cost(broken, drifted, threshold=threshold, costs=costs)
+                   - decision_cost(model, drifted, threshold=threshold, costs=costs)) / days
+    wait_days = wait.total_seconds() / 86_400
+    total = waiting * wait_days
+    return {"wait_days": wait_days, "cost_per_day_waiting": waiting, "cost_of_waiting": total,
+            "cost_per_day_broken": broken_cost,
+            "break_even_hours": 24 * total / broken_cost if broken_cost > 0 else float("inf")}
+
+
+def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift starts"):
+    """Features drifting each day, as :func:`daily_monitor` returns them; returns the figure.
+
+    Days when the whole data set drifted are coloured as alarms, days with single-feature
+    warnings in grey, and a dashed line marks ``drift_day``, labelled ``event``. The legend
+    says which colour is which.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from deploydl.present.charts import BAD, NEUTRAL, new_figure
+
+    drifted = daily.loc[daily["dataset_drift"], "day"]
+    first = int(drifted.min()) if len(drifted) else None
+    fig, ax = new_figure(
+        f"{event.capitalize()} on day {drift_day}; "
+        + (f"the dataset-drift alarm fires on day {first}" if first is not None
+           else "the dataset-drift alarm never fires"),
+        xlabel="day of the month", ylabel="features drifting")
+    ax.bar(daily["day"], daily["n_drifted"],
+           color=[BAD if d else NEUTRAL for d in daily["dataset_drift"]])
+    ax.axvline(drift_day - 0.5, color="#000000", linestyle="--")
+    top = max(int(daily["n_drifted"].max()), 1)
+    ax.set_ylim(0, top + 0.4)
+    ax.set_yticks(range(top + 1))
+    ax.legend(handles=[Patch(color=BAD, label="data set drifted: alarm"),
+                       Patch(color=NEUTRAL, label="one feature drifted: warning"),
+                       Line2D([], [], color="#000000", linestyle="--", label=event)],
+              loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, frameon=False)
+    return fig

@@ -6,14 +6,19 @@ Okabe-Ito palette, which stays distinguishable under the common forms of colour 
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: Okabe-Ito colours: blue, orange, green, vermillion, purple, sky blue, yellow, black.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 #: Colour for "good" outcomes and "bad" ones, used the same way in every module.
 GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
 
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.size": 14, "axes.titlesize": 16, "axes.titleweight": "bold", "axes.labelsize": 14,
     "xtick.labelsize": 13, "ytick.labelsize": 13, "legend.fontsize": 13,
     "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
@@ -58,8 +63,31 @@ def money(amount: float) -> str:
     return f"{sign}${amount:,.0f}"
 
 
+#: Units that a column name ends with, and how a chart writes them.
+_UNITS = {"years": "years", "ms": "ms", "pct": "%", "usd": "USD"}
+
+
+def human_label(name: object) -> str:
+    """A column or category name as a person writes it, for axes, ticks and legends.
+
+    ``"30_to_50"`` -> ``"30–50"``; ``"under_30"`` -> ``"under 30"``;
+    ``"credit_history_years"`` -> ``"credit history (years)"``; ``"p99_ms"`` -> ``"p99 (ms)"``.
+    Text that is already plain comes back unchanged.
+    """
+    text = re.sub(r"(\d+)_to_(\d+)", "\\1\u2013\\2", str(name))
+    head, _, unit = text.rpartition("_")
+    if head and unit in _UNITS:
+        text = f"{head} ({_UNITS[unit]})"
+    return re.sub(r"\bid\b", "ID", text.replace("_", " "))
+
+
+def human_labels(names) -> list[str]:
+    """:func:`human_label` for each name, in order (an index, a list, dict keys)."""
+    return [human_label(n) for n in names]
+
+
 def label_bars(ax, *, fmt: str = "{:.0f}%") -> None:
     """Write each bar's value on top of it, so nobody has to read values off the axis."""
     for container in ax.containers:
         ax.bar_label(container, labels=[fmt.format(v) for v in container.datavalues],
-                     fontsize=13)
+                     fontsize=13, padding=2)

@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import subprocess
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def bullet_list(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
 
 
-def html_table(rows: list[dict[str, object]]) -> str:
+def html_table(rows: Sequence[Mapping[str, object]]) -> str:
     """A plain HTML table from a list of dicts with the same keys."""
     if not rows:
         return "<p><em>No data yet.</em></p>"

@@ -41,7 +41,7 @@ def permutation_importance(score_fn: ScoreFn, table: pd.DataFrame, y_true: np.nd
     rng = np.random.default_rng(seed)
     x = table.loc[:, list(features)].reset_index(drop=True)
     baseline = metric(y_true, score_fn(x))
-    drops = {}
+    drops: dict[str, list[float]] = {}
     for feature in features:
         shuffled = x.copy()
         drops[feature] = []
@@ -132,6 +132,9 @@ def saliency_map(model, image, *, target: int | None = None) -> np.ndarray:
     if not 0 <= chosen < scores.shape[1]:
         raise ValueError(f"target must be a class index below {scores.shape[1]}; got {target}.")
     scores[0, chosen].backward()
+    if x.grad is None:  # the scores were computed without tracking the image
+        raise ValueError("the model's scores do not depend on the image through autograd; "
+                         "pass a float torch network (not quantized, traced or detached).")
     saliency = x.grad.detach().abs()[0].amax(dim=0).numpy()
     top = saliency.max()
     return saliency / top if top > 0 else saliency

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, PROTECTED_ATTRIBUTE, make_applicants
-from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts, ProbabilityModel
 
 #: Share of young repayers recorded as defaults in the case study's history.
 BIAS = 0.2
@@ -32,10 +32,13 @@ def break_even_threshold(costs: ErrorCosts = DEFAULT_COSTS) -> float:
     declining them costs ``P(repay) x costs.good_customer_turned_away``; the two are equal at
     ``P(repay) = bad / (bad + lost)``. With the course's costs (Module 02's
     :data:`~deploydl.evaluation.metrics.DEFAULT_COSTS`) that is 0.8: approve when the chance of
-    default is under 20%.
+    default is under 20%. It is the repaying side of the one break-even,
+    :func:`deploydl.evaluation.calibration.break_even` (the course's threshold rule,
+    :func:`deploydl.evaluation.decision.decision_threshold`, starts there).
     """
-    bad, lost = costs.bad_loan_approved, costs.good_customer_turned_away
-    return bad / (bad + lost)
+    from deploydl.evaluation.calibration import break_even
+
+    return 1.0 - break_even(costs)
 
 
 #: Approve when the estimated probability of repaying is at least this: 0.8, the break-even
@@ -54,7 +57,7 @@ class CaseStudy:
     train: pd.DataFrame
     valid: pd.DataFrame
     test: pd.DataFrame
-    model: object
+    model: ProbabilityModel
     features: tuple[str, ...]
 
     def approval_score(self, table: pd.DataFrame) -> np.ndarray:

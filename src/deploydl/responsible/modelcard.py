@@ -52,7 +52,7 @@ def _group_table(card: ModelCard) -> pd.DataFrame:
 
 
 def _markdown_table(table: pd.DataFrame) -> list[str]:
-    header = [table.index.name or "", *map(str, table.columns)]
+    header = [str(table.index.name or ""), *map(str, table.columns)]
     rows = [[str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy(), strict=True)]
     return ["| " + " | ".join(cells) + " |" for cells in (header, ["---"] * len(header), *rows)]
 
@@ -94,7 +94,8 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     from sklearn.metrics import roc_auc_score
 
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-    from deploydl.present.charts import BAD, GOOD, new_figure
+    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, new_figure
+    from deploydl.responsible.charts import in_band_order
     from deploydl.responsible.explain import permutation_importance
     from deploydl.responsible.fairness import fairness_summary, rates_by_group
     from deploydl.responsible.mitigation import BIAS, case_study, decisions, mitigation_effect
@@ -109,15 +110,16 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     summary = fairness_summary(repaid, approved, groups)
     importance = permutation_importance(study.approval_score, test, repaid,
                                         features=study.features, metric=roc_auc_score)
-    low = before.idxmin()
-    fig, ax = new_figure(f"Group thresholds lift {low} approvals from {before[low]:.0%} to "
-                         f"{rates.loc[low, 'selection_rate']:.0%}",
+    low = str(before.idxmin())
+    fig, ax = new_figure(f"Group thresholds lift approvals of applicants aged {human_label(low)}\n"
+                         f"from {before[low]:.0%} to {rates['selection_rate'].loc[low]:.0%}",
                          xlabel="age band", ylabel="applicants approved (%)")
-    x = range(len(rates))
-    ax.bar([i - 0.2 for i in x], before * 100, width=0.4, color=BAD, label="one threshold")
-    ax.bar([i + 0.2 for i in x], rates["selection_rate"] * 100, width=0.4, color=GOOD,
-           label="group thresholds")
-    ax.set_xticks(list(x), list(rates.index))
+    after = in_band_order(rates["selection_rate"])
+    x = range(len(after))
+    ax.bar([i - 0.2 for i in x], before.reindex(after.index) * 100, width=0.4, color=BAD,
+           label="one threshold")
+    ax.bar([i + 0.2 for i in x], after * 100, width=0.4, color=GOOD, label="group thresholds")
+    ax.set_xticks(list(x), human_labels(after.index))
     ax.set_ylim(0, 115)
     ax.legend(loc="upper center", ncol=2)
     by_group = rates[["count", "selection_rate", "true_positive_rate", "false_positive_rate",

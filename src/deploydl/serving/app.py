@@ -19,6 +19,7 @@ What a production service needs is switched on here, in one readable place:
 from __future__ import annotations
 
 import hmac
+import time
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Protocol
 
@@ -29,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
 from deploydl.monitoring.service import add_dashboard, score_and_log
+from deploydl.monitoring.window import release_permit, window_from_settings
 from deploydl.serving.factory import ERROR_RESPONSES, KEY_RESPONSES, add_guards, new_app
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.schemas import (
@@ -48,14 +50,17 @@ if TYPE_CHECKING:
 class Scorer(Protocol):
     """What the service needs from a model: a name, a version and ``predict_proba``."""
 
-    name: str
-    version: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
 
     def predict_proba(self, rows: list[dict]) -> np.ndarray: ...
 
 
 def create_app(model: Scorer | None, settings: Settings | None = None, *,
-               threshold: float = 0.5, artifact: Artifact | None = None,
+               threshold: float | None = None, artifact: Artifact | None = None,
                prediction_log=None) -> FastAPI:
     """Build the service for ``model``.
 
@@ -67,9 +72,10 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     settings : Settings, optional
         Service settings (API key, body limit, batch limit, torch threads); read from the
         environment when omitted.
-    threshold : float
+    threshold : float, optional
         Probability of default at or above which the decision is "refer" (to a human
-        underwriter) rather than "approve".
+        underwriter) rather than "approve". By default the one chosen for the model and
+        recorded with it (``model.threshold``, Module 02's rule on calibrated scores), else 0.5.
     artifact : deploydl.registry.Artifact, optional
         The verified artifact ``model`` was loaded from; ``/model`` then reports its sha256,
         creation time and training-data hash.
@@ -80,11 +86,13 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     release): it routes each request by its first applicant's ``applicant_id``.
     """
     settings = settings or get_settings()
+    if threshold is None:
+        threshold = getattr(model, "threshold", None) or 0.5
     app = new_app(title="Northbridge Bank loan-default service", lifespan=_lifespan,
                   description="Scores loan applications with the course's model (Module 04).")
     app.state.settings, app.state.threshold, app.state.artifact = settings, threshold, artifact
     app.state.prediction_log = prediction_log
-    app.state.metrics = ServiceMetrics()
+    app.state.metrics, app.state.releases = ServiceMetrics(), []
     app.state.ranges = dict(artifact.metadata.get("training_range") or {}) if artifact else {}
     set_model(app, model)
     _add_probes(app)
@@ -97,10 +105,35 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
 
 
 def set_model(app: FastAPI, model: Scorer | None) -> None:
-    """Serve ``model`` from now on (``None``: not ready) and record it in the metrics."""
+    """Serve ``model`` from now on (``None``: not ready) and record it in the metrics.
+
+    This swaps without asking; a release on a running service goes through
+    :func:`release_model`, which honours the maintenance window.
+    """
     app.state.model = model
     if model is not None:
         app.state.metrics.set_model(model.name, model.version)
+
+
+def release_model(app: FastAPI, model: Scorer, *, emergency: str | None = None,
+                  when: float | None = None) -> dict:
+    """Swap the running service to ``model``, inside the maintenance window (Module 06).
+
+    With ``release_window`` in the service's settings, a release at ``when`` (seconds since
+    1970; default now) outside the window raises
+    :class:`deploydl.monitoring.OutsideMaintenanceWindow`, and the old model keeps serving,
+    unless ``emergency`` says why it cannot wait. Every release is appended to
+    ``app.state.releases`` (version, time, in window, emergency reason) and returned.
+    """
+    when = time.time() if when is None else when
+    new = getattr(model, "candidate", model)  # a canary or A/B split releases its candidate
+    version = f"{new.name} {new.version}"
+    permit = release_permit(window_from_settings(app.state.settings), when,
+                            emergency=emergency, what=f"Releasing {version} to the service")
+    set_model(app, model)
+    record = {"version": version, **permit.record()}
+    app.state.releases.append(record)
+    return record
 
 
 @asynccontextmanager

@@ -76,7 +76,8 @@ class MicroBatcher(Generic[Item, Result]):
         self.max_batch_size = max_batch_size
         self.max_wait_ms = max_wait_ms
         self._sizes: deque[int] = deque(maxlen=KEEP_SIZES)
-        self._queue: asyncio.Queue[_Pending] | None = None
+        # Bound to the event loop on first use (Python 3.10+), so it can be made here.
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._worker: asyncio.Task | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
@@ -124,7 +125,7 @@ class MicroBatcher(Generic[Item, Result]):
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
-        while self._queue is not None and not self._queue.empty():
+        while not self._queue.empty():
             _fail_all([self._queue.get_nowait()])
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
@@ -132,7 +133,6 @@ class MicroBatcher(Generic[Item, Result]):
 
     def _start(self) -> None:
         if self._worker is None:
-            self._queue = asyncio.Queue()
             # One thread: torch calls never overlap, so each uses the threads it was given.
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batcher")
             self._worker = asyncio.get_running_loop().create_task(self._run())
@@ -173,6 +173,7 @@ class MicroBatcher(Generic[Item, Result]):
         loop = asyncio.get_running_loop()
         items = [p.item for p in group]
         self._sizes.append(sum(p.size for p in group))
+        results: Sequence[Result | Exception]
         try:
             results = await loop.run_in_executor(self._executor, self._call, items)
         except Exception:  # noqa: BLE001 - find the bad item: score each one alone

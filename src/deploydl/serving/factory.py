@@ -14,17 +14,18 @@ never its hash or any applicant data) and the API docs. Everything else needs th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
+from starlette.routing import Mount, Route
 
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.middleware import AccessLog, ApiKeyGate, BodyLimit
-from deploydl.serving.schemas import ErrorDetail, ValidationFailed
+from deploydl.serving.schemas import ErrorDetail, FieldError, ValidationFailed
 from deploydl.settings import Settings
 
 #: Paths that answer without the API key (see the module docstring for why).
@@ -57,14 +58,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
                 "request ID is in the detail and the error in the service log."),
 }
 #: The error statuses of a GET that needs the key.
-KEY_RESPONSES = {status: ERROR_RESPONSES[status] for status in (401, 403, 503)}
+KEY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: ERROR_RESPONSES[status] for status in (401, 403, 503)}
 
 
 def new_app(*, title: str, description: str, lifespan: Callable) -> FastAPI:
     """A FastAPI app with offline API docs and the course's error contract."""
     app = FastAPIOffline(title=title, description=description, lifespan=lifespan,
                          swagger_ui_parameters={"validatorUrl": None})
-    app.add_exception_handler(RequestValidationError, validation_failed)
+    app.exception_handler(RequestValidationError)(validation_failed)
     return app
 
 
@@ -73,7 +75,7 @@ def add_guards(app: FastAPI, settings: Settings, metrics: ServiceMetrics) -> Non
 
     Call it last, once every route is in place (unknown paths are counted as "other").
     """
-    known = frozenset(route.path for route in app.routes)
+    known = frozenset(route.path for route in app.routes if isinstance(route, Route | Mount))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        read_timeout=settings.read_timeout_s)
     app.add_middleware(ApiKeyGate, api_key=settings.api_key, public=is_public)
@@ -84,17 +86,18 @@ def add_guards(app: FastAPI, settings: Settings, metrics: ServiceMetrics) -> Non
 _TAGS = {"applicant", "batch"}
 
 
-def field_errors(errors: list[dict]) -> ValidationFailed:
+def field_errors(errors: Sequence[dict]) -> ValidationFailed:
     """The 422 body: one entry per wrong field, with a short printable copy of the value."""
     rows = []
     for error in errors:
         path = [str(p) for p in error.get("loc", ())[1:] if p not in _TAGS]
         received = repr(error.get("input"))
-        rows.append({"field": ".".join(path) or "body", "message": error.get("msg", ""),
-                     "received": received[:77] + "..." if len(received) > 80 else received})
-    first = rows[0] if rows else {"field": "body", "message": "invalid"}
+        rows.append(FieldError(field=".".join(path) or "body", message=error.get("msg", ""),
+                               received=received[:77] + "..." if len(received) > 80
+                               else received))
+    summary = f"{rows[0].field}: {rows[0].message}" if rows else "body: invalid"
     more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
-    return ValidationFailed(detail=f"{first['field']}: {first['message']}{more}", errors=rows)
+    return ValidationFailed(detail=summary + more, errors=rows)
 
 
 async def validation_failed(request: Request, exc: RequestValidationError) -> JSONResponse:

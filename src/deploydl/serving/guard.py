@@ -26,7 +26,8 @@ from deploydl.serving.middleware import log_request
 try:  # httptools is the faster parser that uvicorn[standard] brings; h11 is always there
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Base
 except ImportError:  # pragma: no cover - depends on the installed extras
-    _Base = H11Protocol
+    # Either base has the protocol methods GuardedHTTP overrides; mypy checks against one.
+    _Base = H11Protocol  # type: ignore[assignment,misc]
 
 
 @dataclass
@@ -57,7 +58,7 @@ class GuardedHTTP(_Base):
     _deadline: asyncio.TimerHandle | None = None
     _partial = False  # bytes arrived since the deadline was armed
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._arm()
 

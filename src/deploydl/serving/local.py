@@ -68,12 +68,12 @@ class LocalServer:
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
                                 lifespan="on", timeout_graceful_shutdown=5)
-        self._server = uvicorn.Server(config)
+        server = self._server = uvicorn.Server(config)
         self._error = None
-        self._thread = threading.Thread(target=self._run, args=(sock,), daemon=True,
-                                        name=f"deploydl-server-{self.port}")
-        self._thread.start()
-        self._wait_until_started(sock)
+        thread = self._thread = threading.Thread(target=self._run, args=(server, sock),
+                                                 daemon=True, name=f"deploydl-server-{self.port}")
+        thread.start()
+        self._wait_until_started(server, thread)
         return self
 
     def close(self) -> None:
@@ -107,18 +107,18 @@ class LocalServer:
         sock.listen(128)
         return sock
 
-    def _run(self, sock: socket.socket) -> None:
+    def _run(self, server: uvicorn.Server, sock: socket.socket) -> None:
         try:
-            self._server.run(sockets=[sock])
+            server.run(sockets=[sock])
         except BaseException as exc:  # noqa: BLE001 - reported to the caller by start()
             self._error = exc
         finally:
             sock.close()
 
-    def _wait_until_started(self, sock: socket.socket) -> None:
+    def _wait_until_started(self, server: uvicorn.Server, thread: threading.Thread) -> None:
         deadline = time.monotonic() + self.start_timeout
-        while not self._server.started:
-            if not self._thread.is_alive():
+        while not server.started:
+            if not thread.is_alive():
                 reason = f": {self._error!r}" if self._error else " (see the log above)"
                 self.close()
                 raise ServerStartError(f"The server stopped during start-up{reason}. "

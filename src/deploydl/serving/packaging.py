@@ -7,42 +7,60 @@ default_artifact`), and Module 04 packages the same model in a registry in one c
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
 from deploydl.registry import Artifact, ModelRegistry
 
+if TYPE_CHECKING:
+    from deploydl.models.tabular import ApplicantModel
+
 #: The default model's recipe: trained on these applicants, measured on others.
 TRAINING_ROWS, TRAINING_SEED, HOLDOUT_ROWS, HOLDOUT_SEED = 5000, 0, 2000, 1
+#: ... and calibrated, and its threshold chosen, on applicants set aside for it (Module 02's).
+CALIBRATION_ROWS, CALIBRATION_SEED = 2000, 2
 
 
 class Trained(NamedTuple):
-    """A trained model with its ROC AUC in ``model.metrics``, and the data behind both."""
+    """A trained, calibrated model with its ROC AUC in ``model.metrics``, and the data behind
+    both (the calibration set is :data:`CALIBRATION_ROWS` applicants, seed
+    :data:`CALIBRATION_SEED`)."""
 
-    model: object
+    model: ApplicantModel
     table: pd.DataFrame
     holdout: pd.DataFrame
 
 
 def train_measured(*, epochs: int = 30, holdout_rows: int = HOLDOUT_ROWS,
-                   holdout_seed: int = HOLDOUT_SEED) -> Trained:
-    """Train the case-study model (seed 0) and store its ROC AUC on held-out applicants.
+                   holdout_seed: int = HOLDOUT_SEED, progress: bool = False) -> Trained:
+    """Train the case-study model (seed 0), calibrate it, choose its threshold, measure it.
 
-    The AUC (0.5 = coin toss, 1 = perfect ranking) is measured on ``holdout_rows`` applicants
-    the model never saw and kept in ``model.metrics["auc"]``, rounded to 4 places, so the
-    artifact's metadata carries it (Module 04).
+    Calibration (Platt scaling, folded into the weights) and the decision threshold (the
+    course's one rule, :func:`deploydl.evaluation.decision.threshold_for`) both use
+    applicants set aside for them, never the holdout; both travel into the artifact, so the
+    service's probabilities are calibrated and it decides at that threshold. The ROC AUC
+    (0.5 = coin toss, 1 = perfect ranking) is measured on ``holdout_rows`` applicants the
+    model never saw and kept in ``model.metrics["auc"]``, rounded to 4 places, with the
+    calibration error there (``"calibration_error"``), so the metadata carries both.
+    ``progress`` shows a progress bar while the network trains.
     """
     from sklearn.metrics import roc_auc_score
 
     from deploydl.data import make_applicants
+    from deploydl.evaluation.calibration import calibrate, calibration_error
+    from deploydl.evaluation.decision import threshold_for
     from deploydl.models import train_applicant_model
 
     table = make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)
-    model = train_applicant_model(table, seed=0, epochs=epochs)
+    aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
+    model = calibrate(train_applicant_model(table, seed=0, epochs=epochs, progress=progress), aside)
+    model.threshold = threshold_for(model, aside)[0]
     holdout = make_applicants(holdout_rows, seed=holdout_seed)
-    auc = roc_auc_score(holdout["default"], model.predict_proba(holdout))
-    model.metrics = {"auc": round(float(auc), 4)}
+    scores = model.predict_proba(holdout)
+    model.metrics = {"auc": round(float(roc_auc_score(holdout["default"], scores)), 4),
+                     "calibration_error": round(calibration_error(holdout["default"], scores),
+                                                4)}
     return Trained(model, table, holdout)
 
 
@@ -57,9 +75,14 @@ def register_in_production(model, table: pd.DataFrame,
 
 
 def describe_artifact(artifact: Artifact) -> str:
-    """A few lines for a lesson: the model, its AUC, and each file with its size."""
+    """A few lines for a lesson: the model, its AUC, calibration and threshold, and each file
+    with its size."""
     meta = artifact.metadata
-    lines = [f"Packaged {meta['name']} {artifact.version} (AUC {meta['metrics']['auc']:.2f}) as:"]
+    calibrated = (f", calibrated on {meta['calibration']['rows']:,} set-aside applicants"
+                  if meta.get("calibration") else "")
+    decides = f", threshold {meta['threshold']:.2f}" if "threshold" in meta else ""
+    lines = [f"Packaged {meta['name']} {artifact.version} (AUC {meta['metrics']['auc']:.2f}"
+             f"{calibrated}{decides}) as:"]
     lines += [f"  {p.name:22s} {p.stat().st_size:>7,} bytes"
               for p in sorted(artifact.path.iterdir())]
     return "\n".join(lines)

@@ -63,7 +63,9 @@ def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0,
         if leads_session and (kill or not terminated):
             with contextlib.suppress(*gone):
                 os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
-        for proc in [process, *family] if kill or not terminated else family:
+        procs: list[subprocess.Popen | psutil.Process] = (
+            [process, *family] if kill or not terminated else list(family))
+        for proc in procs:
             with contextlib.suppress(*gone):
                 proc.kill() if kill else proc.terminate()
 
@@ -140,13 +142,21 @@ class ServiceProcess:
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.start_timeout = start_timeout
         self.ready_path = ready_path
-        self.url: str | None = None
+        self._url: str | None = None
         self.cold_start_s: float | None = None
         self.returncode: int | None = None
         self._process: subprocess.Popen | None = None
         self._terminated = False
         self._family: list = []
         self._log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's address, e.g. ``http://127.0.0.1:8123``, once :meth:`start` returned."""
+        if self._url is None:
+            raise RuntimeError(f"{self.name} has no address yet: call start() first, or use "
+                               "the ServiceProcess in a with block.")
+        return self._url
 
     @property
     def pid(self) -> int | None:
@@ -170,23 +180,24 @@ class ServiceProcess:
         self._terminated = False
         started = time.perf_counter()
         with os.fdopen(fd, "w") as log:
-            self._process = subprocess.Popen(self.command, env=self.env, stdout=log,
-                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(self.command, env=self.env, stdout=log,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._process = process
         deadline = time.monotonic() + self.start_timeout
         while (found := _URL.search(self.log)) is None:
-            self._check_alive(deadline)
+            self._check_alive(process, deadline)
             time.sleep(0.02)
-        self.url = found.group(1)
-        while self.ready_path is not None and not _answers_200(self.url + self.ready_path):
-            self._check_alive(deadline)
+        self._url = url = found.group(1)
+        while self.ready_path is not None and not _answers_200(url + self.ready_path):
+            self._check_alive(process, deadline)
             time.sleep(0.02)
         self.cold_start_s = round(time.perf_counter() - started, 3)
         return self
 
-    def _check_alive(self, deadline: float) -> None:
+    def _check_alive(self, process: subprocess.Popen, deadline: float) -> None:
         """Raise :class:`ServerStartError` (with the output) if the server died or is late."""
-        if self._process.poll() is not None:
-            code, output = self._process.returncode, self.log.strip()
+        if process.poll() is not None:
+            code, output = process.returncode, self.log.strip()
             self.stop()
             raise ServerStartError(f"{self.name} exited with code {code} before it was "
                                    f"ready; its output:\n{output}")
@@ -202,11 +213,13 @@ class ServiceProcess:
         """Resident memory of the server and its child processes, in MB (needs psutil)."""
         import psutil
 
+        if self._process is None:
+            return float("nan")
         try:
             processes = [psutil.Process(self._process.pid)]
             processes += processes[0].children(recursive=True)
             return round(sum(p.memory_info().rss for p in processes) / 1e6, 1)
-        except (psutil.NoSuchProcess, AttributeError):
+        except psutil.NoSuchProcess:
             return float("nan")
 
     def terminate(self) -> None:
@@ -215,7 +228,7 @@ class ServiceProcess:
         Sent once: a second SIGTERM that lands after the server has put back the default
         handler, on its way out, would kill it mid-shutdown (exit -15 instead of 0).
         """
-        if self.running and not self._terminated:
+        if self._process is not None and self.running and not self._terminated:
             self._family = _descendants(self._process)  # before the parent can exit
             self._terminated = True
             self._process.terminate()

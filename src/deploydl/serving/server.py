@@ -19,6 +19,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, TypedDict
 
 import uvicorn
 from fastapi import FastAPI
@@ -34,8 +35,20 @@ from deploydl.settings import Settings, get_settings
 DEFAULT_NAME, DEFAULT_VERSION = "loan-default", "1.0.0"
 #: Seconds uvicorn waits for in-flight requests after SIGTERM or Ctrl-C before it closes them.
 GRACEFUL_SECONDS = 30
+#: What scores the requests: torch (default) or ONNX Runtime (``--runtime onnx``, Module 05).
+RUNTIMES = ("torch", "onnx")
 #: uvicorn's HTTP protocol with a header deadline and logged parser refusals.
 _PROTOCOL = "deploydl.serving.guard:GuardedHTTP"
+
+
+class _UvicornOptions(TypedDict):
+    """The uvicorn.Config options one process and ``--workers`` processes share."""
+
+    log_level: str
+    access_log: bool
+    lifespan: Literal["on"]
+    timeout_graceful_shutdown: int
+    http: str
 
 
 class ServeError(RuntimeError):
@@ -45,12 +58,13 @@ class ServeError(RuntimeError):
 def default_artifact(settings: Settings | None = None) -> Path:
     """The default model's artifact folder, trained and saved on first use (a few seconds).
 
-    It is trained on 5,000 generated applicants (seed 0) and its ROC AUC is measured on
-    2,000 others (seed 1) and stored in the metadata.
+    It is trained on 5,000 generated applicants (seed 0), calibrated and given its decision
+    threshold on 2,000 set aside (seed 2), and its ROC AUC is measured on 2,000 others
+    (seed 1) and stored in the metadata (:func:`deploydl.serving.packaging.train_measured`).
     """
     settings = settings or get_settings()
     folder = Path(settings.home) / "models" / DEFAULT_NAME / DEFAULT_VERSION
-    if folder.exists():
+    if folder.exists() and not _uncalibrated(folder):
         return folder
     import torch
 
@@ -62,10 +76,25 @@ def default_artifact(settings: Settings | None = None) -> Path:
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
     try:
         save_model(model, staging / "artifact", training_data=table)
+        if folder.exists():  # an older deploydl's cache: set it aside, then replace it
+            os.replace(folder, staging / "stale")
         os.replace(staging / "artifact", folder)  # atomic: never a half-written cache
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def _uncalibrated(folder: Path) -> bool:
+    """True for a cached default artifact built before the model was calibrated and carried
+    its threshold (an older deploydl): it is rebuilt. A damaged one is left for verification
+    to report."""
+    import json
+
+    try:
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(metadata, dict) and "threshold" not in metadata
 
 
 @dataclass(frozen=True)
@@ -85,15 +114,26 @@ class Trust:
 
 
 def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
-                      threshold: float = 0.5, trust: Trust | None = None,
-                      prediction_log=None) -> FastAPI:
+                      threshold: float | None = None, trust: Trust | None = None,
+                      prediction_log=None, runtime: str = "torch") -> FastAPI:
     """Verify and load the artifact at ``path`` and build the service for it.
 
-    Raises :class:`deploydl.registry.ArtifactError` when the artifact fails a check.
+    ``threshold`` defaults to the one recorded in the artifact (see :func:`create_app`).
+    With ``runtime="onnx"`` the network is exported to ONNX (cached under ``Settings.home``
+    by weights sha256) and checked against torch's outputs before it serves
+    (:mod:`deploydl.efficiency.runtime`); onnxruntime is imported only then.
+
+    Raises :class:`deploydl.registry.ArtifactError` when the artifact fails a check, and
+    :class:`ServeError` when the ONNX export is unavailable or disagrees with torch.
     """
     trust = trust or Trust()
+    settings = settings or get_settings()
     model, artifact = load_artifact(path, signing_key=trust.signing_key,
                                     expect_sha256=trust.expect_sha256)
+    if runtime == "onnx":
+        model = _onnx_model(model, artifact.sha256, settings)
+    elif runtime != "torch":
+        raise ServeError(f"--runtime {runtime!r} is not known; choose one of {list(RUNTIMES)}.")
     return create_app(model, settings, threshold=threshold, artifact=artifact,
                       prediction_log=prediction_log)
 
@@ -101,11 +141,13 @@ def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
 def serve(model_path: str | Path | None = None, *, host: str | None = None,
           port: int | None = None, api_key_env: str | None = None,
           api_key_file: str | Path | None = None, workers: int = 1,
-          trust: Trust | None = None, log_path: str | Path | None = None) -> None:
+          trust: Trust | None = None, log_path: str | Path | None = None,
+          runtime: str = "torch") -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
     The model is verified and loaded before anything is printed or served. With
-    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06).
+    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06). With
+    ``runtime="onnx"`` ONNX Runtime scores the requests, after its export has matched torch.
 
     Raises
     ------
@@ -121,25 +163,26 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     try:
         path = Path(model_path) if model_path else default_artifact(settings)
         app = app_from_artifact(path, settings, trust=trust,
-                                prediction_log=_prediction_log(log_path))
+                                prediction_log=_prediction_log(log_path), runtime=runtime)
     except ArtifactError as exc:
         raise ServeError(f"Refusing to start: {exc}") from None
     artifact = app.state.artifact
     sock = _bind(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
     signed = "signed, " if artifact.signed else ""
+    onnx = ", ONNX Runtime" if runtime == "onnx" else ""
     print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights sha256 "
-          f"{artifact.sha256[:12]}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
+          f"{artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
           flush=True)
-    common = {"log_level": "warning", "access_log": False, "lifespan": "on",
-              "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
+    common: _UvicornOptions = {"log_level": "warning", "access_log": False, "lifespan": "on",
+                               "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
     previous = _quiet_sigterm()
     try:
         if workers == 1:
             guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
             uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
         else:
-            _serve_workers(path, settings, sock, workers, common, trust, log_path)
+            _serve_workers(path, settings, sock, workers, common, trust, log_path, runtime)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once in-flight requests are done
         pass
     finally:
@@ -147,6 +190,21 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
             signal.signal(signal.SIGTERM, previous)
         sock.close()
     print("Stopped.", flush=True)
+
+
+def _onnx_model(model, sha256: str, settings: Settings):
+    cache = Path(settings.home) / "onnx" / f"{model.name}-{sha256}.onnx"
+    try:
+        from deploydl.efficiency.runtime import OnnxMismatch, onnx_applicant_model
+
+        try:
+            return onnx_applicant_model(model, cache=cache, threads=settings.torch_threads)
+        except OnnxMismatch as exc:
+            raise ServeError(f"Refusing to start with --runtime onnx: {exc} (cached export: "
+                             f"{cache})") from None
+    except ImportError as exc:
+        raise ServeError(f"--runtime onnx needs the 'export' extra ({exc.name} is missing): "
+                         "pip install -e '.[export]', or serve with --runtime torch.") from None
 
 
 def _quiet_sigterm():
@@ -170,7 +228,7 @@ def _prediction_log(log_path: str | Path | None):
 
 
 def worker_app(*, model_path: str, settings: Settings, trust: Trust,
-               log_path: str | None) -> FastAPI:
+               log_path: str | None, runtime: str = "torch") -> FastAPI:
     """The app each ``--workers`` process builds, from the parent's settings object.
 
     uvicorn pickles its config, this factory and its arguments included, into each worker
@@ -179,17 +237,18 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
     """
     _log_to_stdout()
     app = app_from_artifact(model_path, settings, trust=trust,
-                            prediction_log=_prediction_log(log_path))
+                            prediction_log=_prediction_log(log_path), runtime=runtime)
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
     return app
 
 
 def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers: int,
-                   common: dict, trust: Trust, log_path: str | Path | None) -> None:
+                   common: _UvicornOptions, trust: Trust, log_path: str | Path | None,
+                   runtime: str = "torch") -> None:
     from uvicorn.supervisors import Multiprocess
 
     factory = functools.partial(worker_app, model_path=str(path.resolve()), settings=settings,
-                                trust=trust,
+                                trust=trust, runtime=runtime,
                                 log_path=str(Path(log_path).resolve()) if log_path else None)
     config = uvicorn.Config(factory, factory=True, workers=workers, **common)
     Multiprocess(config, sockets=[sock]).run()

@@ -1,0 +1,289 @@
+"""Capacity planning (Module 05): how many replicas meet a peak traffic and a p99 target.
+
+The queueing model, its formulas, assumptions and sources are in ``docs/capacity.md``. In short:
+one replica is ``servers`` parallel servers, each finishing requests at ``rate_per_server``
+(exponential service times); both are fitted from the benchmark's single-replica curve
+(throughput against concurrency). Production traffic is Poisson and Kubernetes spreads it
+evenly over the replicas, so each replica is an M/M/c queue and the Erlang C formula gives
+its waiting time. The benchmark's closed loop (N clients, no pause) is the same servers with N
+requests always present; :func:`check_prediction` uses it to test the model against a
+measurement. Everything here is pure arithmetic: no torch, no network.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy.optimize import brentq
+from scipy.special import gammainc, gammaincc
+
+#: The percentile that the latency targets use (p99).
+QUANTILE = 0.99
+#: Highest CPU target the autoscaler gets: it needs headroom while new pods start.
+MAX_HPA_CPU_PERCENT = 80
+
+
+@dataclass(frozen=True)
+class ReplicaModel:
+    """One replica as a queueing system: ``servers`` parallel servers of ``rate_per_server``.
+
+    Parameters
+    ----------
+    servers : int
+        Requests one replica works on at once (c in M/M/c).
+    rate_per_server : float
+        Requests per second one server finishes (mu); ``1 / rate_per_server`` is the mean
+        service time in seconds.
+    """
+
+    servers: int
+    rate_per_server: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.servers, int) or self.servers < 1:
+            raise ValueError(f"servers must be a positive integer; got {self.servers!r}.")
+        if not self.rate_per_server > 0:
+            raise ValueError(f"rate_per_server must be above 0 requests/s; got "
+                             f"{self.rate_per_server!r}. Fit it from a measured curve.")
+
+    @property
+    def capacity_rps(self) -> float:
+        """Requests per second one replica finishes when every server is busy."""
+        return self.servers * self.rate_per_server
+
+
+def erlang_c(servers: int, offered: float) -> float:
+    """Probability that a request has to wait (Erlang C) in an M/M/c queue.
+
+    Parameters
+    ----------
+    servers : int
+        Servers c (at least 1).
+    offered : float
+        Offered load a = arrival rate / service rate per server, in Erlangs; below ``servers``.
+
+    Computed through the Erlang B recursion, which stays exact for large c:
+    B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1)), and C = B / (1 - (a / c) (1 - B)).
+    """
+    if not isinstance(servers, int) or servers < 1:
+        raise ValueError(f"servers must be a positive integer; got {servers!r}.")
+    if not 0 <= offered < servers:
+        raise ValueError(f"offered load must be at least 0 and below the {servers} servers "
+                         f"(else the queue grows without end); got {offered!r} Erlangs.")
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered * blocking / (k + offered * blocking)
+    return blocking / (1 - offered / servers * (1 - blocking))
+
+
+def open_exceeds(seconds: float, model: ReplicaModel, arrival_rps: float) -> float:
+    """P(response time > ``seconds``) for one replica receiving Poisson ``arrival_rps``.
+
+    Response time = wait + service. The wait is 0 with probability 1 - C and otherwise
+    exponential with rate c mu - lambda; the service is exponential with rate mu.
+    """
+    mu, c = model.rate_per_server, model.servers
+    wait_prob = erlang_c(c, arrival_rps / mu)
+    theta = c * mu - arrival_rps
+    no_wait = math.exp(-mu * seconds)
+    if math.isclose(theta, mu):
+        both = (1 + mu * seconds) * math.exp(-mu * seconds)
+    else:
+        both = (theta * math.exp(-mu * seconds) - mu * math.exp(-theta * seconds)) / (theta - mu)
+    return (1 - wait_prob) * no_wait + wait_prob * both
+
+
+def closed_exceeds(seconds: float, model: ReplicaModel, clients: int) -> float:
+    """P(response time > ``seconds``) with ``clients`` requests always in the replica.
+
+    The benchmark's closed loop: each client sends its next request as soon as the last one
+    is answered. A request finds ``clients - 1`` others; once all c servers are busy it waits
+    for ``clients - c`` departures (each at rate c mu), then takes its own service (rate mu).
+    """
+    mu, c = model.rate_per_server, model.servers
+    ahead = clients - c
+    if ahead <= 0:
+        return math.exp(-mu * seconds)
+    if c == 1:  # ahead + 1 stages, all at rate mu: an Erlang distribution
+        return float(gammaincc(ahead + 1, mu * seconds))
+    fast = c * mu  # Erlang(ahead, c mu) plus Exponential(mu), c mu > mu
+    # P(Erlang > t) + (fast / (fast - mu)) ** ahead * exp(-mu t) * P(Gamma(ahead, fast - mu)
+    # <= t); the second term (at most 1) is summed in logs, so many clients cannot overflow
+    below = float(gammainc(ahead, (fast - mu) * seconds))
+    second = 0.0 if below == 0 else math.exp(
+        ahead * math.log(fast / (fast - mu)) - mu * seconds + math.log(below))
+    return float(gammaincc(ahead, fast * seconds)) + second
+
+
+def _quantile(exceeds, quantile: float) -> float:
+    """The time t with exceeds(t) = 1 - quantile, in seconds."""
+    tail = 1 - quantile
+    high = 1e-3
+    while exceeds(high) > tail:
+        high *= 2
+    return brentq(lambda t: exceeds(t) - tail, 0.0, high, xtol=1e-9)
+
+
+def open_p99_ms(model: ReplicaModel, arrival_rps: float, *, quantile: float = QUANTILE) -> float:
+    """The p99 response time (ms) of one replica at Poisson ``arrival_rps`` (M/M/c)."""
+    return 1000 * _quantile(lambda t: open_exceeds(t, model, arrival_rps), quantile)
+
+
+def closed_p99_ms(model: ReplicaModel, clients: int, *, quantile: float = QUANTILE) -> float:
+    """The p99 response time (ms) of one replica driven by ``clients`` closed-loop clients."""
+    if not isinstance(clients, int) or clients < 1:
+        raise ValueError(f"clients must be a positive integer; got {clients!r}.")
+    return 1000 * _quantile(lambda t: closed_exceeds(t, model, clients), quantile)
+
+
+def fit_replica(curve: list[dict], *, below: int | None = None) -> ReplicaModel:
+    """Fit a :class:`ReplicaModel` to a measured single-replica curve.
+
+    Parameters
+    ----------
+    curve : list of dict
+        One point per load: ``concurrency`` (closed-loop clients) and ``rps`` (requests per
+        second answered), as :func:`curve_from_results` returns.
+    below : int, optional
+        Use only points with fewer clients than this (to predict the others).
+
+    With one client, one server is busy, so its throughput is the rate of one server; the
+    busiest point's throughput divided by it, rounded, is the number of servers. The rate is
+    then set so the servers together give exactly the busiest throughput measured.
+    """
+    points = [p for p in curve if below is None or p["concurrency"] < below]
+    one = [p["rps"] for p in points if p["concurrency"] == 1]
+    if not one or len(points) < 2:
+        raise ValueError(f"the curve needs a point at 1 client and at least one more load "
+                         f"{'below ' + str(below) + ' clients ' if below else ''}to fit; got "
+                         f"concurrencies {sorted(p['concurrency'] for p in points)}. Run "
+                         "`deploydl bench`, which measures the curve.")
+    best = max(p["rps"] for p in points)
+    servers = max(1, round(best / one[0]))
+    return ReplicaModel(servers=servers, rate_per_server=best / servers)
+
+
+def curve_from_results(results: dict) -> list[dict]:
+    """The course server's single-replica curve (batch 1) from ``deploydl bench`` results.
+
+    Uses ``capacity_curve`` (1 to 16 clients) when the run measured it, else the summary rows.
+    """
+    rows = results.get("capacity_curve") or [
+        r for r in results.get("summary", []) if r["server"] == "course" and r["batch"] == 1]
+    if not rows:
+        raise ValueError("these benchmark results hold no curve for the course server at "
+                         "batch 1; run `deploydl bench` again.")
+    return sorted(({k: r[k] for k in ("concurrency", "rps", "p50_ms", "p99_ms")} for r in rows),
+                  key=lambda p: p["concurrency"])
+
+
+def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:
+    """Predict the p99 at ``clients`` from the points at fewer clients; compare with it.
+
+    Returns ``predicted_p99_ms``, ``measured_p99_ms`` and ``error_pct`` (predicted minus
+    measured, in percent of measured: positive means the model is pessimistic).
+    """
+    measured = [p for p in curve if p["concurrency"] == clients]
+    if not measured:
+        raise ValueError(f"the curve has no point at {clients} clients to check against; it "
+                         f"has {sorted(p['concurrency'] for p in curve)}.")
+    model = fit_replica(curve, below=clients)
+    predicted = closed_p99_ms(model, clients)
+    actual = measured[0]["p99_ms"]
+    return {"clients": clients, "fitted_on": sorted(p["concurrency"] for p in curve
+                                                   if p["concurrency"] < clients),
+            "servers": model.servers, "rate_per_server": round(model.rate_per_server, 1),
+            "predicted_p99_ms": round(predicted, 2), "measured_p99_ms": actual,
+            "error_pct": round(100 * (predicted - actual) / actual, 1)}
+
+
+@dataclass(frozen=True)
+class CapacityPlan:
+    """Replicas for a peak, and the autoscaler settings that keep the p99 target.
+
+    ``max_rps_per_replica`` is the most one replica may receive with its p99 within target;
+    ``utilisation`` is each replica's busy share at the peak (0..1); ``hpa_cpu_percent`` is
+    the CPU target for the HorizontalPodAutoscaler.
+    """
+
+    replicas: int
+    min_replicas: int
+    peak_rps: float
+    p99_target_ms: float
+    predicted_p99_ms: float
+    max_rps_per_replica: float
+    utilisation: float
+    hpa_cpu_percent: int
+    model: ReplicaModel
+
+
+def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
+                  min_replicas: int = 2) -> CapacityPlan:
+    """The fewest replicas that serve ``peak_rps`` with a p99 within ``p99_ms`` (M/M/c each).
+
+    Raises
+    ------
+    ValueError
+        The target is below the p99 of an idle replica (no number of replicas reaches it),
+        or an input is out of range.
+    """
+    if not peak_rps > 0:
+        raise ValueError(f"peak_rps must be above 0 requests/s; got {peak_rps!r}.")
+    if not isinstance(min_replicas, int) or min_replicas < 1:
+        raise ValueError(f"min_replicas must be a positive integer; got {min_replicas!r}.")
+    floor_ms = open_p99_ms(model, 0.0)
+    if not p99_ms > floor_ms:
+        raise ValueError(
+            f"a p99 of {p99_ms} ms cannot be met: even an idle replica's p99 is "
+            f"{floor_ms:.1f} ms under this model (mean service {1000 / model.rate_per_server:.2f}"
+            " ms). More replicas do not help; relax the target, or make each request faster "
+            "(a smaller model, int8, a faster CPU).")
+    top = model.capacity_rps * (1 - 1e-9)
+    max_rps = brentq(lambda rate: open_p99_ms(model, rate) - p99_ms, 0.0, top, xtol=1e-6) \
+        if open_p99_ms(model, top) > p99_ms else top
+    replicas = max(min_replicas, math.ceil(peak_rps / max_rps))
+    per_replica = peak_rps / replicas
+    return CapacityPlan(
+        replicas=replicas, min_replicas=min_replicas, peak_rps=peak_rps, p99_target_ms=p99_ms,
+        predicted_p99_ms=round(open_p99_ms(model, per_replica), 2),
+        max_rps_per_replica=round(max_rps, 1),
+        utilisation=round(per_replica / model.capacity_rps, 3),
+        hpa_cpu_percent=max(10, min(MAX_HPA_CPU_PERCENT,
+                                    math.floor(100 * max_rps / model.capacity_rps))),
+        model=model)
+
+
+def autoscaled_spec(plan: CapacityPlan, *, base=None):
+    """``base`` (a :class:`deploydl.deploy.DeploySpec`, default the course's) with the plan's
+    autoscaler numbers: ``min_replicas`` at start, at most ``replicas``, the plan's CPU target."""
+    import dataclasses
+
+    from deploydl.deploy.bundle import DeploySpec
+
+    return dataclasses.replace(base or DeploySpec(), replicas=plan.min_replicas,
+                               max_replicas=max(plan.replicas, plan.min_replicas),
+                               cpu_target_percent=plan.hpa_cpu_percent)
+
+
+def describe_plan(plan: CapacityPlan, *, cores_per_replica: float,
+                  price_per_core_hour: float) -> str:
+    """The plan in a few plain lines, with its monthly cost at the peak and at the minimum."""
+    from deploydl.efficiency.costs import monthly_cost
+
+    m = plan.model
+    peak_cost = monthly_cost(plan.replicas * cores_per_replica,
+                             price_per_core_hour=price_per_core_hour)
+    low_cost = monthly_cost(plan.min_replicas * cores_per_replica,
+                            price_per_core_hour=price_per_core_hour)
+    return "\n".join([
+        f"One replica ({cores_per_replica:g} cores): {m.servers} request(s) at a time, "
+        f"{1000 / m.rate_per_server:.2f} ms each on average, at most {m.capacity_rps:,.0f} req/s.",
+        f"Within a p99 of {plan.p99_target_ms:g} ms one replica takes up to "
+        f"{plan.max_rps_per_replica:,.0f} req/s (M/M/c, Erlang C; docs/capacity.md).",
+        f"Peak {plan.peak_rps:,.0f} req/s: {plan.replicas} replicas, each {plan.utilisation:.0%} "
+        f"busy, predicted p99 {plan.predicted_p99_ms:.1f} ms.",
+        f"Autoscaler: {plan.min_replicas} to {plan.replicas} replicas at "
+        f"{plan.hpa_cpu_percent}% CPU.",
+        f"Cost: USD {peak_cost:,.2f} a month if the peak lasted all month; USD {low_cost:,.2f} "
+        f"at the minimum (USD {price_per_core_hour:g} per core-hour)."])

@@ -1,0 +1,180 @@
+"""The decision threshold (Modules 02, 03, 04, 07 and 08): one rule, and an honest test report.
+
+**The rule** (:func:`decision_threshold`, the only place the course picks a threshold):
+
+1. The costs set the threshold: refer an applicant when the calibrated chance of default is at
+   or above the **break-even**, ``good / (bad + good)`` (0.20 with USD 8,000 for a bad loan
+   approved and USD 2,000 for a good customer turned away;
+   :func:`deploydl.evaluation.calibration.break_even`). This needs calibrated scores:
+   calibrate on data set aside first (:func:`deploydl.evaluation.calibration.calibrate`).
+2. If the bank's fairness screen fails there on the **validation set** (the applicants set
+   aside for calibration), take the cheapest threshold *on the validation set* that passes it
+   (:func:`deploydl.deploy.gates.fairness_gate`, the one fairness gate). If none passes, keep
+   the break-even and say so: the release gate then blocks.
+
+The test set plays no part. It only **reports** (:func:`report_on_test`): the cost at the chosen
+threshold and, for honesty, how far that is from the cheapest threshold found on the test set
+in hindsight, a figure no one could have chosen in advance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from deploydl.evaluation.metrics import (
+    DEFAULT_COSTS,
+    THRESHOLDS,
+    ErrorCosts,
+    check_inputs,
+    threshold_sweep,
+)
+
+#: The thresholds the rule may choose: the threshold sweep's grid, 0.01, 0.02, ..., 0.99.
+GRID = THRESHOLDS
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    """The decision threshold the rule chose, and why (every figure from the validation set).
+
+    ``threshold``: refer at or above this chance of default; ``break_even``: what the costs
+    imply; ``reason``: ``"break-even"``, ``"fairness"`` (moved to pass the screen) or
+    ``"no threshold passes the fairness screen"``; ``passed``: the screen on the validation
+    set at ``threshold`` (None without groups); ``ratio`` and ``ratio_at_break_even``: the
+    approval ratio across groups there (NaN without groups); ``min_ratio``: the screen;
+    ``n_validation``: applicants it was chosen on (0: the break-even alone).
+    """
+
+    threshold: float
+    break_even: float
+    reason: str
+    passed: bool | None
+    ratio: float
+    ratio_at_break_even: float
+    min_ratio: float
+    n_validation: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        why = {"break-even": "the break-even of the costs",
+               "fairness": f"moved from the break-even {self.break_even:.2f} to pass the "
+                           f"fairness screen on {self.n_validation:,} validation applicants",
+               }.get(self.reason, f"the break-even; {self.reason}")
+        return f"threshold {self.threshold:.2f} ({why})"
+
+
+def decision_threshold(y_validation=None, scores_validation=None, groups_validation=None, *,
+                       costs: ErrorCosts = DEFAULT_COSTS,
+                       min_ratio: float | None = None) -> ThresholdChoice:
+    """Choose the decision threshold by the course's one rule, without the test set.
+
+    Parameters
+    ----------
+    y_validation, scores_validation, groups_validation
+        Labels (1 = defaulted), **calibrated** scores and protected groups of the validation
+        set: applicants set aside for calibration, neither training data nor the test set.
+        Without groups the answer is the break-even; with them the fairness screen is checked
+        on these applicants.
+    costs : ErrorCosts
+        What each kind of error costs; they set the break-even.
+    min_ratio : float, optional
+        The fairness screen (lowest group approval rate / highest); the four-fifths ratio,
+        :data:`deploydl.responsible.fairness.FOUR_FIFTHS`, by default.
+    """
+    from deploydl.evaluation.calibration import break_even
+    from deploydl.responsible.fairness import FOUR_FIFTHS
+
+    min_ratio = FOUR_FIFTHS if min_ratio is None else min_ratio
+    start = float(GRID[np.argmin(np.abs(GRID - break_even(costs)))])
+    if groups_validation is None:
+        return ThresholdChoice(start, break_even(costs), "break-even", None, math.nan,
+                               math.nan, min_ratio, 0)
+    if y_validation is None or scores_validation is None:
+        raise ValueError("Checking the fairness screen needs the validation set's labels and "
+                         "scores as well as its groups; pass all three, or none for the "
+                         "break-even alone.")
+    y, s = check_inputs(y_validation, scores_validation, score_name="scores_validation")
+    groups = np.asarray(groups_validation)
+    if len(groups) != len(y):
+        raise ValueError(f"groups_validation has {len(groups)} values for {len(y)} applicants; "
+                         "pass one group per applicant, in the same order.")
+    sweep = fairness_sweep(y, s, groups, costs=costs, min_ratio=min_ratio)
+    at_start = sweep.loc[sweep["threshold"] == start].iloc[0]
+    fair = sweep[sweep["passes"]]
+    if bool(at_start["passes"]):
+        chosen, reason = at_start, "break-even"
+    elif len(fair):
+        chosen, reason = fair.loc[fair["cost"].idxmin()], "fairness"
+    else:
+        chosen, reason = at_start, "no threshold passes the fairness screen"
+    return ThresholdChoice(float(chosen["threshold"]), break_even(costs), reason,
+                           bool(chosen["passes"]), float(chosen["parity_ratio"]),
+                           float(at_start["parity_ratio"]), min_ratio, len(y))
+
+
+def threshold_for(model, validation=None, *, costs: ErrorCosts = DEFAULT_COSTS,
+                  min_ratio: float | None = None) -> tuple[float, ThresholdChoice]:
+    """A model's decision threshold by :func:`decision_threshold`, from a validation table.
+
+    ``validation`` holds the applicants set aside for calibration (with the label and the
+    protected attribute); without it the answer is the break-even. A model that already
+    carries a threshold (``model.threshold``, recorded in its registered artifact) keeps it:
+    that is the one the service decides at. Returns ``(threshold, choice)``.
+    """
+    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+
+    if validation is None:
+        choice = decision_threshold(costs=costs, min_ratio=min_ratio)
+    else:
+        choice = decision_threshold(validation[LABEL].to_numpy(),
+                                    model.predict_proba(validation),
+                                    validation[PROTECTED_ATTRIBUTE], costs=costs,
+                                    min_ratio=min_ratio)
+    recorded = getattr(model, "threshold", None)
+    return (choice.threshold if recorded is None else float(recorded)), choice
+
+
+def fairness_sweep(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,
+                   min_ratio: float) -> Any:
+    """:func:`~deploydl.evaluation.metrics.threshold_sweep` on :data:`GRID`, with the
+    approval ratio across ``groups`` (``parity_ratio``, to 4 places) and whether the fairness
+    gate passes (``passes``) at each threshold."""
+    from deploydl.deploy.gates import fairness_gate
+
+    sweep = threshold_sweep(y_true, scores, thresholds=GRID, costs=costs)
+    approved = [(np.asarray(scores) < t).astype(int) for t in sweep["threshold"]]
+    gates = [fairness_gate(a, groups, min_ratio=min_ratio) if a.any() else None
+             for a in approved]
+    sweep["parity_ratio"] = [math.nan if g is None else g.value for g in gates]
+    sweep["passes"] = [g is not None and g.passed for g in gates]
+    return sweep
+
+
+def report_on_test(y_test, scores_test, *, threshold: float,
+                costs: ErrorCosts = DEFAULT_COSTS) -> dict[str, float]:
+    """What the test set says about a threshold chosen without it (US dollars on these
+    applicants).
+
+    ``cost`` at ``threshold``; ``hindsight_threshold`` and ``hindsight_cost``: the cheapest
+    threshold on these very applicants (the lowest if several tie), which nobody could have
+    chosen in advance; ``hindsight_gap``: ``cost - hindsight_cost`` (0 or more) and
+    ``hindsight_gap_share``: that gap as a share of ``hindsight_cost``.
+    """
+    from deploydl.evaluation.metrics import outcomes
+
+    y, s = check_inputs(y_test, scores_test, score_name="scores_test")
+    sweep = threshold_sweep(y, s, thresholds=GRID, costs=costs)
+    best = sweep.iloc[int(sweep["cost"].to_numpy().argmin())]  # the first of any ties
+    cost = outcomes(y, s, threshold=threshold, costs=costs).cost
+    gap = cost - float(best["cost"])
+    return {"threshold": float(threshold), "cost": cost,
+            "hindsight_threshold": float(best["threshold"]),
+            "hindsight_cost": float(best["cost"]), "hindsight_gap": gap,
+            "hindsight_gap_share": gap / float(best["cost"]) if best["cost"] else 0.0}

@@ -1,0 +1,117 @@
+"""Charts of Module 03: approval rates by group, the price of closing the gap, proxies, and
+what the model relies on.
+
+Every chart states its finding in the title, labels groups and features in plain words
+(``30_to_50`` reads "30–50"), starts its value axis at zero, and has a legend where more than
+one series is drawn (see :mod:`deploydl.present.charts`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from deploydl.data import AGE_BANDS
+from deploydl.responsible.fairness import FOUR_FIFTHS
+
+
+def in_band_order(values: pd.Series) -> pd.Series:
+    """``values`` indexed by age band, youngest first (other groups keep their order)."""
+    known = [b for b in AGE_BANDS if b in values.index]
+    return values.reindex(known + [g for g in values.index if g not in known])
+
+
+def approval_rates_chart(rates: pd.Series, *, ratio: float):
+    """Share approved per group (``rates`` from 0 to 1), with the four-fifths screen drawn.
+
+    ``ratio`` is the lowest group's rate over the highest's, as
+    :func:`deploydl.responsible.fairness.fairness_summary` reports it. Returns the figure.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, human_label, label_bars, new_figure
+
+    pct = in_band_order(rates) * 100
+    low = str(pct.idxmin())
+    verdict = "below" if ratio < FOUR_FIFTHS else "above"
+    fig, ax = new_figure(f"Applicants aged {human_label(low)} are approved {pct[low]:.0f}% of the "
+                         f"time,\nratio {ratio:.2f}: {verdict} the four-fifths screen",
+                         xlabel="age band", ylabel="applicants approved (%)")
+    screen = FOUR_FIFTHS * pct.max()
+    ax.bar([human_label(g) for g in pct.index], pct.to_numpy(),
+           color=[BAD if r < screen else GOOD for r in pct])
+    ax.axhline(screen, color=NEUTRAL, linestyle="--")
+    ax.set_ylim(0, 100)
+    ax.legend(handles=[Patch(color=BAD, label="below the screen"),
+                       Patch(color=GOOD, label="at or above it"),
+                       Line2D([], [], color=NEUTRAL, linestyle="--",
+                              label="four-fifths of the best rate")],
+              loc="upper left", ncols=3, frameon=False)
+    label_bars(ax)
+    return fig
+
+
+def tradeoff_chart(curve: pd.DataFrame):
+    """What each strength of group thresholds buys and costs, both in percentage points.
+
+    ``curve`` is :func:`deploydl.responsible.fairness.tradeoff_curve`'s table. Two lines on
+    one axis from zero: the approval gap between age bands, and the accuracy given up against
+    strength 0. Returns the figure.
+    """
+    from deploydl.present.charts import BAD, GOOD, new_figure
+
+    gap = curve["demographic_parity_difference"] * 100
+    lost = (curve["accuracy"].iloc[0] - curve["accuracy"]) * 100
+    fig, ax = new_figure(f"Closing the approval gap from {gap.iloc[0]:.0f} to {gap.iloc[-1]:.0f} "
+                         f"points\ncosts {lost.iloc[-1]:.1f} points of accuracy",
+                         xlabel="strength of the group thresholds (0 = one threshold for all)",
+                         ylabel="percentage points")
+    ax.plot(curve["strength"], gap, marker="o", color=BAD,
+            label="approval gap between age bands")
+    ax.plot(curve["strength"], lost, marker="s", color=GOOD, label="accuracy given up")
+    for series in (gap, lost):
+        ax.annotate(f"{series.iloc[-1]:.1f}", (curve["strength"].iloc[-1], series.iloc[-1]),
+                    textcoords="offset points", xytext=(8, -4), fontsize=13)
+    ax.set_ylim(0, max(gap.max(), lost.max()) * 1.1)
+    ax.set_xlim(-0.03, 1.12)
+    ax.legend(loc="upper right")
+    return fig
+
+
+def proxy_chart(proxies: pd.Series, *, flag: float = 0.04):
+    """How much each column reveals about age band, in percent of full information.
+
+    ``proxies`` is :func:`deploydl.responsible.mitigation.proxy_strength`'s result
+    (normalised mutual information, 0 to 1); columns above ``flag`` are drawn as proxies.
+    Returns the figure.
+    """
+    from matplotlib.patches import Patch
+
+    from deploydl.present.charts import BAD, NEUTRAL, human_label, label_bars, new_figure
+
+    pct = proxies.sort_values() * 100
+    names = [human_label(c).split(" (")[0] for c in proxies.sort_values(ascending=False).index]
+    fig, ax = new_figure(f"{names[0].capitalize()} and {names[1]} are the strongest proxies\n"
+                         "for age band; no column alone gives it away",
+                         xlabel="share of age band the column reveals (%; 100 = all of it)",
+                         ylabel="")
+    ax.barh([human_label(c) for c in pct.index], pct.to_numpy(),
+            color=[BAD if v > flag * 100 else NEUTRAL for v in pct])
+    label_bars(ax, fmt="{:.1f}%")
+    ax.set_xlim(0, pct.max() * 1.2)
+    ax.legend(handles=[Patch(color=BAD, label="a proxy for age band"),
+                       Patch(color=NEUTRAL, label="reveals little")], loc="lower right")
+    return fig
+
+
+def importance_chart(importance: pd.DataFrame):
+    """Permutation importance (drop in ROC AUC when a feature is shuffled), largest on top."""
+    from deploydl.present.charts import GOOD, human_label, new_figure
+
+    first = str(importance.index[0])
+    fig, ax = new_figure(f"Shuffling {human_label(first)} costs the most: "
+                         f"AUC drops {float(importance['importance'].iloc[0]):.2f}",
+                         xlabel="drop in ROC AUC when shuffled", ylabel="")
+    ax.barh([human_label(f) for f in importance.index[::-1]],
+            importance["importance"].to_numpy()[::-1], color=GOOD)
+    return fig

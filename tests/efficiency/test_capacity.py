@@ -1,0 +1,132 @@
+"""The capacity planner's queueing maths (Module 05): pure, fast, checked against known values."""
+
+import math
+
+import numpy as np
+import pytest
+
+from deploydl.efficiency.capacity import (
+    ReplicaModel,
+    check_prediction,
+    closed_p99_ms,
+    curve_from_results,
+    erlang_c,
+    fit_replica,
+    open_exceeds,
+    open_p99_ms,
+    plan_replicas,
+)
+
+
+def direct_erlang_c(c, a):
+    """The textbook formula, term by term (only fine for small c)."""
+    top = a ** c / math.factorial(c) * c / (c - a)
+    return top / (sum(a ** k / math.factorial(k) for k in range(c)) + top)
+
+
+@pytest.mark.parametrize(("servers", "offered", "expected"), [
+    (1, 0.7, 0.7),          # M/M/1: P(wait) is the utilisation
+    (2, 1.0, 1 / 3),        # exact: (1/2 * 2) / (1 + 1 + 1)
+    (3, 2.0, 4 / 9),        # exact: (8/6 * 3) / (1 + 2 + 2 + 4)
+    (12, 10.0, direct_erlang_c(12, 10.0)),
+    # textbook call centre: 120 customers an hour, 3 minutes each (6 Erlangs), 10 assistants;
+    # the Erlang C curve gives a probability of waiting of about 0.10
+    (10, 6.0, pytest.approx(0.10, abs=0.005)),
+    (5, 0.0, 0.0),
+])
+def test_erlang_c_matches_known_values(servers, offered, expected):
+    if not hasattr(expected, "expected"):  # an exact value
+        expected = pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert erlang_c(servers, offered) == expected
+
+
+def test_erlang_c_refuses_an_overloaded_queue():
+    with pytest.raises(ValueError, match=r"below the 2 servers .* got 2.5 Erlangs"):
+        erlang_c(2, 2.5)
+
+
+def test_mm1_p99_is_the_closed_form():
+    # M/M/1: the response time is exponential with rate mu - lambda.
+    model = ReplicaModel(servers=1, rate_per_server=100.0)
+    assert open_p99_ms(model, 60.0) == pytest.approx(1000 * math.log(100) / 40, rel=1e-6)
+
+
+def test_mm2_tail_matches_a_simulation():
+    rng = np.random.default_rng(0)
+    model, rate, n = ReplicaModel(servers=2, rate_per_server=1.0), 1.5, 60_000
+    arrivals = np.cumsum(rng.exponential(1 / rate, n))
+    service = rng.exponential(1.0, n)
+    free, response = [0.0, 0.0], np.empty(n)
+    for i in range(n):  # first come, first served on the server that frees first
+        k = 0 if free[0] <= free[1] else 1
+        start = max(arrivals[i], free[k])
+        free[k] = start + service[i]
+        response[i] = free[k] - arrivals[i]
+    for t in (1.0, 3.0, 6.0):
+        assert open_exceeds(t, model, rate) == pytest.approx((response > t).mean(), abs=0.01)
+
+
+def test_closed_loop_p99_matches_little_and_a_sample():
+    model = ReplicaModel(servers=2, rate_per_server=1000.0)
+    sample = (np.random.default_rng(1).gamma(14, 1 / 2000, 200_000)
+              + np.random.default_rng(2).exponential(1 / 1000, 200_000))
+    assert closed_p99_ms(model, 16) == pytest.approx(1000 * np.percentile(sample, 99), rel=0.02)
+    # one client: only its own service time
+    assert closed_p99_ms(model, 1) == pytest.approx(1000 * math.log(100) / 1000)
+    # 2,000 clients: no overflow; the mean is 2,000 / 2,000 per s (Little), the tail narrow
+    assert 1000 < closed_p99_ms(model, 2000) < 1100
+
+
+CURVE = [{"concurrency": 1, "rps": 1000.0, "p50_ms": 1.0, "p99_ms": 2.0},
+         {"concurrency": 4, "rps": 1900.0, "p50_ms": 2.0, "p99_ms": 5.0},
+         {"concurrency": 8, "rps": 2100.0, "p50_ms": 3.8, "p99_ms": 7.0},
+         {"concurrency": 16, "rps": 2150.0, "p50_ms": 7.4, "p99_ms": 12.0}]
+
+
+def test_fit_counts_parallel_servers_and_keeps_the_busiest_throughput():
+    model = fit_replica(CURVE, below=16)
+    assert model.servers == 2
+    assert model.capacity_rps == pytest.approx(2100.0)
+
+
+def test_fit_needs_one_client_and_another_load():
+    with pytest.raises(ValueError, match=r"a point at 1 client .* got concurrencies \[4\]"):
+        fit_replica(CURVE[1:2])
+
+
+def test_check_prediction_reports_signed_error_against_the_measurement():
+    check = check_prediction(CURVE, clients=16)
+    assert check["fitted_on"] == [1, 4, 8]
+    expected = closed_p99_ms(fit_replica(CURVE, below=16), 16)
+    assert check["predicted_p99_ms"] == pytest.approx(expected, abs=0.01)
+    assert check["error_pct"] == pytest.approx(100 * (expected - 12.0) / 12.0, abs=0.1)
+
+
+def test_plan_uses_the_fewest_replicas_that_meet_the_target():
+    model = ReplicaModel(servers=2, rate_per_server=1000.0)
+    plan = plan_replicas(model, peak_rps=10_000, p99_ms=10.0, min_replicas=1)
+    assert plan.predicted_p99_ms <= 10.0
+    fewer = plan.peak_rps / (plan.replicas - 1)
+    assert fewer > 2 * 1000 or open_p99_ms(model, fewer) > 10.0
+    assert open_p99_ms(model, plan.max_rps_per_replica) == pytest.approx(10.0, abs=0.01)
+    assert 10 <= plan.hpa_cpu_percent <= 80
+
+
+def test_plan_keeps_the_minimum_for_small_traffic():
+    plan = plan_replicas(ReplicaModel(2, 1000.0), peak_rps=5, p99_ms=50, min_replicas=2)
+    assert plan.replicas == 2
+
+
+def test_plan_refuses_a_target_below_an_idle_replica():
+    with pytest.raises(ValueError, match=r"a p99 of 1 ms cannot be met: .* 4.6 ms"):
+        plan_replicas(ReplicaModel(2, 1000.0), peak_rps=100, p99_ms=1)
+
+
+def test_curve_prefers_the_measured_curve_and_falls_back_to_the_summary():
+    summary = [{"server": "course", "batch": 1, "concurrency": 16, "rps": 9.0, "p50_ms": 1,
+                "p99_ms": 2}, {"server": "naive", "batch": 1, "concurrency": 1, "rps": 1.0,
+                               "p50_ms": 1, "p99_ms": 2}]
+    assert [p["concurrency"] for p in curve_from_results({"summary": summary})] == [16]
+    assert curve_from_results({"summary": summary, "capacity_curve": CURVE})[0]["rps"] == 1000
+    with pytest.raises(ValueError, match="no curve for the course server"):
+        curve_from_results({"summary": summary[1:]})

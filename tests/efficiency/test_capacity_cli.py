@@ -1,0 +1,61 @@
+"""`deploydl capacity`: a plan from benchmark results, and its autoscaler (Module 05)."""
+
+from __future__ import annotations
+
+import json
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from deploydl.cli import main
+from deploydl.efficiency.capacity import fit_replica, plan_replicas
+
+CURVE = [{"concurrency": c, "rps": rps, "p50_ms": 1.0, "p99_ms": p99}
+         for c, rps, p99 in ((1, 1000.0, 2.0), (4, 1900.0, 5.0), (8, 2100.0, 7.0),
+                             (16, 2150.0, 12.0))]
+
+
+def write_results(tmp_path, **extra):
+    path = tmp_path / "serving.json"
+    path.write_text(json.dumps({"config": {"cores": 2}, "summary": [],
+                                "capacity_curve": CURVE, **extra}))
+    return path
+
+
+def test_capacity_renders_a_valid_autoscaler_with_the_planned_numbers(tmp_path, artifact_dir,
+                                                                      capsys):
+    results = write_results(tmp_path)
+    code = main(["capacity", "--peak-rps", "12000", "--p99-ms", "20", "--results",
+                 str(results), "--k8s-out", str(tmp_path / "k8s"), "--model", str(artifact_dir)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    plan = plan_replicas(fit_replica(CURVE), peak_rps=12000, p99_ms=20)
+    assert f"{plan.replicas} replicas" in out and "Model check: p99 at 16 clients" in out
+    manifest = tmp_path / "k8s" / "k8s.yaml"
+    kinds = {d["kind"]: d for d in yaml.safe_load_all(manifest.read_text())}
+    hpa = kinds["HorizontalPodAutoscaler"]["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, plan.replicas)
+    assert hpa["metrics"][0]["resource"]["target"]["averageUtilization"] == plan.hpa_cpu_percent
+    assert hpa["scaleTargetRef"]["name"] == kinds["Deployment"]["metadata"]["name"]
+    assert kinds["Deployment"]["spec"]["replicas"] == 2
+    # the same strict offline schema check as the Deployment's (tests/deploy), in-process
+    version = kubernetes_validate.latest_version()
+    for document in kinds.values():
+        kubernetes_validate.validate(document, version, strict=True)  # raises if invalid
+    hpa["behavior"] = {"scaleUp": {"window": 60}}  # not in the schema: must be refused
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(kinds["HorizontalPodAutoscaler"], version, strict=True)
+
+
+def test_capacity_says_why_a_target_cannot_be_met(tmp_path, capsys):
+    code = main(["capacity", "--peak-rps", "100", "--p99-ms", "0.5", "--results",
+                 str(write_results(tmp_path))])
+    assert code == 1
+    assert "a p99 of 0.5 ms cannot be met" in capsys.readouterr().err
+
+
+def test_capacity_names_a_missing_results_file(tmp_path, capsys):
+    assert main(["capacity", "--peak-rps", "100", "--p99-ms", "20", "--results",
+                 str(tmp_path / "nope.json")]) == 1
+    assert "nope.json" in capsys.readouterr().err

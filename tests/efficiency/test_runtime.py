@@ -1,0 +1,148 @@
+"""ONNX Runtime as a serving backend (Module 05): checked against torch, refused when it differs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from fastapi.testclient import TestClient
+from onnx import TensorProto, helper, numpy_helper
+from torch import nn
+
+from deploydl.efficiency.compress import OnnxModel, size_on_disk
+from deploydl.efficiency.runtime import (
+    OnnxMismatch,
+    OnnxModule,
+    check_against_torch,
+    export_checked,
+    quantize_onnx,
+)
+from deploydl.serving.server import ServeError, app_from_artifact
+from deploydl.settings import get_settings
+
+
+def linear_onnx(weight: np.ndarray, bias: np.ndarray, *, squeeze: bool = False) -> bytes:
+    """A hand-built ONNX model of ``x @ weight.T + bias`` (no torch export: fast)."""
+    out = weight.shape[0]
+    nodes = [helper.make_node("Gemm", ["x", "w", "b"], ["y" if not squeeze else "g"], transB=1)]
+    inits = [numpy_helper.from_array(weight.astype(np.float32), "w"),
+             numpy_helper.from_array(bias.astype(np.float32), "b")]
+    if squeeze:
+        nodes.append(helper.make_node("Squeeze", ["g", "axes"], ["y"]))
+        inits.append(numpy_helper.from_array(np.array([1], dtype=np.int64), "axes"))
+    shape = ["n"] if squeeze else ["n", out]
+    graph = helper.make_graph(
+        nodes, "linear", [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                                        ["n", weight.shape[1]])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    model.ir_version = 9
+    return model.SerializeToString()
+
+
+@pytest.fixture
+def linear():
+    torch.manual_seed(0)
+    net = nn.Linear(6, 3).eval()
+    weight, bias = net.weight.detach().numpy(), net.bias.detach().numpy()
+    inputs = np.random.default_rng(0).standard_normal((50, 6)).astype(np.float32)
+    return net, weight, bias, inputs
+
+
+def test_a_faithful_onnx_model_passes_the_check(linear):
+    net, weight, bias, inputs = linear
+    worst = check_against_torch(net, OnnxModel(linear_onnx(weight, bias)), inputs)
+    assert worst < 1e-5
+
+
+def test_a_model_that_differs_from_torch_is_refused_with_the_numbers(linear):
+    net, weight, bias, inputs = linear
+    nudged = weight.copy()
+    nudged[0, 0] += 0.01  # one weight changed: small, but well beyond float32 rounding
+    with pytest.raises(OnnxMismatch, match=r"differs from torch on \d+ of 150 outputs "
+                       r"\(largest difference .*; tolerance 1e-05 \+ 0.0001 x \|torch\|\) "
+                       r"over 50 check inputs"):
+        check_against_torch(net, OnnxModel(linear_onnx(nudged, bias)), inputs)
+    with pytest.raises(OnnxMismatch, match=r"answers with shape \(50,\), torch with \(50, 3\)"):
+        check_against_torch(net, OnnxModel(linear_onnx(weight[:1], bias[:1], squeeze=True)),
+                            inputs)
+
+
+def test_a_cached_export_is_reused_and_checked(linear, tmp_path):
+    net, weight, bias, inputs = linear
+    cache = tmp_path / "net.onnx"
+    cache.write_bytes(linear_onnx(weight, bias))
+    model = export_checked(net, inputs[:2], check_inputs=inputs, cache=cache)
+    module = OnnxModule(model)
+    assert torch.allclose(module(torch.from_numpy(inputs)), net(torch.from_numpy(inputs)),
+                          atol=1e-5)
+    cache.write_bytes(linear_onnx(weight * 1.1, bias))  # stale or tampered
+    with pytest.raises(OnnxMismatch):
+        export_checked(net, inputs[:2], check_inputs=inputs, cache=cache)
+
+
+def test_serve_refuses_an_onnx_export_that_differs_from_torch(artifact_dir, model, tmp_path):
+    from deploydl.registry import verify
+
+    settings = get_settings(home=tmp_path)
+    sha = verify(artifact_dir).sha256
+    first = model.net.layers[0]
+    wrong = linear_onnx(np.ones((1, first.in_features)), np.zeros(1), squeeze=True)
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / f"{model.name}-{sha}.onnx").write_bytes(wrong)
+    with pytest.raises(ServeError, match=r"Refusing to start with --runtime onnx: ONNX Runtime "
+                       r"differs from torch .* serve with --runtime torch"):
+        app_from_artifact(artifact_dir, settings, runtime="onnx")
+    with pytest.raises(ServeError, match=r"--runtime 'tensorrt' is not known"):
+        app_from_artifact(artifact_dir, settings, runtime="tensorrt")
+
+
+def test_serve_with_onnx_exports_checks_and_answers_like_torch(artifact_dir, one_applicant,
+                                                              tmp_path):
+    settings = get_settings(home=tmp_path)
+    answers = {}
+    for runtime in ("torch", "onnx"):
+        with TestClient(app_from_artifact(artifact_dir, settings, runtime=runtime)) as client:
+            response = client.post("/predict", json=one_applicant)
+            assert response.status_code == 200, response.text
+            answers[runtime] = response.json()["predictions"][0]["probability_of_default"]
+    assert answers["onnx"] == pytest.approx(answers["torch"], abs=1e-5)
+    assert len(list((tmp_path / "onnx").glob("*.onnx"))) == 1  # the export is cached
+
+
+@pytest.mark.slow
+def test_the_torch_runtime_never_imports_onnxruntime():
+    code = ("import sys; from deploydl.cli import main; import deploydl.serving.server; "
+            "sys.exit('onnxruntime' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
+
+
+def test_onnx_int8_is_smaller_and_keeps_accuracy():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                        nn.Linear(512, 64), nn.ReLU(), nn.Linear(64, 10)).eval()
+    images = np.random.default_rng(0).random((128, 1, 8, 8), dtype=np.float32)
+    labels = net(torch.from_numpy(images)).argmax(1).numpy()
+    fp32 = export_checked(net, images[:2], check_inputs=images)
+    int8 = quantize_onnx(fp32, images)
+    assert size_on_disk(int8) < size_on_disk(fp32) / 2.5
+    assert (int8(images).argmax(1) == labels).mean() >= 0.9
+    assert not any(n.metadata_props for n in onnx.load_from_string(fp32.model_bytes).graph.node)
+
+
+def test_serve_without_onnxruntime_names_the_extra_to_install(artifact_dir, model, tmp_path,
+                                                              monkeypatch):
+    from deploydl.registry import verify
+
+    first = model.net.layers[0]
+    cache = tmp_path / "onnx" / f"{model.name}-{verify(artifact_dir).sha256}.onnx"
+    cache.parent.mkdir()
+    cache.write_bytes(linear_onnx(np.ones((1, first.in_features)), np.zeros(1), squeeze=True))
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if it were not installed
+    with pytest.raises(ServeError, match=r"--runtime onnx needs the 'export' extra "
+                       r"\(onnxruntime is missing\): pip install -e '.\[export\]'"):
+        app_from_artifact(artifact_dir, get_settings(home=tmp_path), runtime="onnx")

@@ -1,0 +1,131 @@
+"""The one threshold rule (Module 02): break-even on calibrated scores, fairness on the
+validation set, the test set only reports; calibration travels with the network."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deploydl.data import make_applicants
+from deploydl.evaluation.calibration import CalibratedModel, calibrate
+from deploydl.evaluation.decision import (
+    ThresholdChoice,
+    decision_threshold,
+    report_on_test,
+    threshold_for,
+)
+from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold, outcomes
+
+
+def _world(seed: int, *, shift: float):
+    """Two groups; group b scores ``shift`` higher, so the screen can fail at the break-even."""
+    rng = np.random.default_rng(seed)
+    groups = np.repeat(["a", "b"], 1000)
+    risk = np.clip(rng.beta(2, 8, 2000) + (groups == "b") * shift, 0, 1)
+    y = (rng.random(2000) < risk).astype(int)
+    return y, risk, groups
+
+
+def test_without_a_validation_set_the_rule_is_the_break_even_of_the_costs():
+    assert decision_threshold().threshold == 0.2
+    assert decision_threshold(costs=ErrorCosts(7_000, 3_000)).threshold == 0.3
+    choice = decision_threshold()
+    assert choice.reason == "break-even" and choice.passed is None and choice.n_validation == 0
+
+
+def test_the_break_even_stands_when_the_screen_passes_on_the_validation_set():
+    y, s, groups = _world(0, shift=0.0)
+    choice = decision_threshold(y, s, groups)
+    assert (choice.threshold, choice.reason, choice.passed) == (0.2, "break-even", True)
+    assert choice.ratio == choice.ratio_at_break_even >= 0.8
+
+
+def test_the_threshold_moves_to_the_cheapest_passing_one_on_the_validation_set():
+    y, s, groups = _world(1, shift=0.12)
+    choice = decision_threshold(y, s, groups)
+    assert choice.reason == "fairness" and choice.passed and choice.ratio >= 0.8
+    assert choice.ratio_at_break_even < 0.8 < choice.threshold * 4
+    grid = np.round(np.arange(0.01, 1.0, 0.01), 2)
+    rate = {t: [np.mean(s[groups == g] < t) for g in ("a", "b")] for t in grid}
+    fair = [t for t in grid if max(rate[t]) > 0 and min(rate[t]) / max(rate[t]) >= 0.8]
+    expected = min(fair, key=lambda t: (outcomes(y, s, threshold=t).cost, t))
+    assert choice.threshold == expected
+    assert "moved from the break-even 0.20" in str(choice)
+
+
+def test_when_no_threshold_passes_the_break_even_stays_and_the_choice_says_so():
+    y, s, groups = _world(2, shift=0.12)
+    choice = decision_threshold(y, s, groups, min_ratio=1.01)
+    assert choice.threshold == 0.2 and choice.passed is False
+    assert choice.reason == "no threshold passes the fairness screen"
+
+
+def test_the_validation_set_must_come_whole():
+    y, s, groups = _world(3, shift=0.0)
+    with pytest.raises(ValueError, match="labels and scores as well as its groups"):
+        decision_threshold(None, s, groups)
+    with pytest.raises(ValueError, match="groups_validation has 10 values for 2000"):
+        decision_threshold(y, s, groups[:10])
+
+
+def test_the_test_set_only_reports_the_cost_and_the_hindsight_gap():
+    y, s, _ = _world(4, shift=0.0)
+    report = report_on_test(y, s, threshold=0.2)
+    hindsight = cost_minimising_threshold(y, s)
+    assert report["hindsight_threshold"] == hindsight
+    assert report["cost"] == outcomes(y, s, threshold=0.2).cost
+    assert report["hindsight_gap"] == report["cost"] - outcomes(y, s, threshold=hindsight).cost
+    assert report["hindsight_gap"] >= 0
+    assert report["hindsight_gap_share"] == pytest.approx(
+        report["hindsight_gap"] / report["hindsight_cost"])
+
+
+@pytest.fixture(scope="module")
+def network():
+    from deploydl.models import train_applicant_model
+
+    return train_applicant_model(make_applicants(1500, seed=0), seed=0, epochs=3)
+
+
+def test_calibrating_the_network_folds_platt_scaling_into_its_weights(network):
+    aside, test = make_applicants(1000, seed=2), make_applicants(1000, seed=1)
+    calibrated = calibrate(network, aside)
+    wrapper = CalibratedModel(network, calibrated.calibration["slope"],
+                              calibrated.calibration["shift"])
+    np.testing.assert_allclose(calibrated.predict_proba(test), wrapper.predict_proba(test),
+                               atol=1e-5)
+    raw, fixed = network.predict_proba(test), calibrated.predict_proba(test)
+    assert not np.allclose(raw, fixed)  # it changed what the scores say ...
+    assert (np.argsort(raw, kind="stable") == np.argsort(fixed, kind="stable")).mean() > 0.99
+    assert calibrated.calibration["rows"] == 1000 and calibrated.threshold is None
+    assert network.calibration == {}  # the trained model is left as it was
+    with pytest.raises(ValueError, match="positive slope"):
+        network.with_platt(-1.0, 0.0, rows=1, data_sha256="x")
+
+
+def test_calibration_and_threshold_travel_with_the_artifact(network, tmp_path):
+    from deploydl.integrity import ArtifactError, check_metadata
+    from deploydl.registry import load_artifact, save_model
+    from deploydl.serving import create_app
+
+    aside = make_applicants(1000, seed=2)
+    model = calibrate(network, aside)
+    model.threshold, choice = threshold_for(model, aside)
+    assert isinstance(choice, ThresholdChoice)
+    artifact = save_model(model, tmp_path / "a", training_data=make_applicants(1500, seed=0))
+    loaded, _ = load_artifact(artifact.path)
+    assert loaded.threshold == model.threshold and loaded.calibration == model.calibration
+    np.testing.assert_allclose(loaded.predict_proba(aside), model.predict_proba(aside),
+                               atol=1e-7)
+    assert create_app(loaded).state.threshold == model.threshold  # the service decides there
+    assert create_app(loaded, threshold=0.4).state.threshold == 0.4
+    with pytest.raises(ArtifactError, match="'threshold' must be a chance of default"):
+        check_metadata({**artifact.metadata, "threshold": 1.5})
+
+
+def test_threshold_for_keeps_a_recorded_threshold(network):
+    aside = make_applicants(500, seed=5)
+    model = calibrate(network, aside)
+    assert threshold_for(model)[0] == 0.2  # no validation set: the break-even
+    model.threshold = 0.37  # recorded with the model: the service decides there
+    assert threshold_for(model, aside)[0] == 0.37

@@ -1,0 +1,74 @@
+"""Module 03's charts: plain labels, honest axes, a legend where colours mean something."""
+
+import matplotlib.colors
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from deploydl.present.charts import BAD, GOOD, NEUTRAL
+from deploydl.responsible.charts import (
+    approval_rates_chart,
+    importance_chart,
+    proxy_chart,
+    tradeoff_chart,
+)
+
+
+def _texts(items):
+    return [t.get_text() for t in items]
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_approval_rates_read_youngest_first_in_plain_words_with_the_screen():
+    rates = pd.Series({"30_to_50": 0.63, "over_50": 0.69, "under_30": 0.37})
+    ax = approval_rates_chart(rates, ratio=0.53).axes[0]
+    assert _texts(ax.get_xticklabels()) == ["under 30", "30–50", "over 50"]
+    assert ax.get_title(loc="left").startswith("Applicants aged under 30 are approved 37%")
+    assert "below the four-fifths screen" in ax.get_title(loc="left")
+    assert [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches] == [
+        BAD.lower(), GOOD.lower(), GOOD.lower()]
+    assert _texts(ax.get_legend().get_texts()) == [
+        "below the screen", "at or above it", "four-fifths of the best rate"]
+    assert ax.get_ylim() == (0, 100)
+
+
+def test_tradeoff_is_in_percentage_points_from_zero_against_strength():
+    curve = pd.DataFrame({"strength": [0.0, 0.5, 1.0],
+                          "demographic_parity_difference": [0.32, 0.15, 0.054],
+                          "demographic_parity_ratio": [0.53, 0.77, 0.91],
+                          "accuracy": [0.674, 0.666, 0.647], "selection_rate": [0.6] * 3})
+    ax = tradeoff_chart(curve).axes[0]
+    assert ax.get_ylabel() == "percentage points" and ax.get_ylim()[0] == 0
+    assert not ax.xaxis_inverted() and ax.get_xlim()[0] < 0 < 1 < ax.get_xlim()[1]
+    gap, lost = ax.get_lines()
+    assert list(gap.get_ydata()) == pytest.approx([32, 15, 5.4])
+    assert list(lost.get_ydata()) == pytest.approx([0, 0.8, 2.7])
+    assert _texts(ax.get_legend().get_texts()) == ["approval gap between age bands",
+                                                   "accuracy given up"]
+    assert ax.get_title(loc="left") == ("Closing the approval gap from 32 to 5 points\n"
+                                        "costs 2.7 points of accuracy")
+
+
+def test_proxies_are_in_percent_with_plain_names_and_a_legend():
+    proxies = pd.Series({"credit_history_years": 0.06, "region": 0.049, "income": 0.01})
+    ax = proxy_chart(proxies).axes[0]
+    assert _texts(ax.get_yticklabels()) == ["income", "region", "credit history (years)"]
+    assert ax.get_xlim()[1] == pytest.approx(6 * 1.2)
+    assert "%" in ax.get_xlabel() and "0 to 1" not in ax.get_xlabel()
+    assert ax.get_title(loc="left").startswith("Credit history and region are the strongest")
+    assert _texts(ax.get_legend().get_texts()) == ["a proxy for age band", "reveals little"]
+    assert [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches] == [
+        NEUTRAL.lower(), BAD.lower(), BAD.lower()]
+
+
+def test_importance_uses_plain_feature_names():
+    importance = pd.DataFrame({"importance": [0.06, 0.02]},
+                              index=pd.Index(["debt_ratio", "employment_years"], name="feature"))
+    ax = importance_chart(importance).axes[0]
+    assert _texts(ax.get_yticklabels()) == ["employment (years)", "debt ratio"]
+    assert ax.get_title(loc="left") == "Shuffling debt ratio costs the most: AUC drops 0.06"
