@@ -3,8 +3,9 @@
     python benchmarks/load_test.py [--requests 2000] [--concurrency 16] [--json out.json]
 
 It trains a small model, packages it, starts `deploydl serve` on a free loopback port, sends
-the requests, stops the server and prints one line of results. The Python client shares the
-machine's cores with the server, so read `per_second` as a floor, not the service's capacity.
+the requests with the course's load generator (`hey` when installed, else its Python engine),
+stops the server and prints one line of results. The client shares the machine's cores with
+the server, so read `rps` as a floor, not the service's capacity.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import tempfile
 from pathlib import Path
 
 from deploydl.data import FEATURES, make_applicants
+from deploydl.efficiency.loadgen import run_load
 from deploydl.models import train_applicant_model
 from deploydl.registry import save_model
 from deploydl.serving import ServiceProcess
-from deploydl.serving.loadgen import load_test
 
 
 def main() -> None:
@@ -33,8 +34,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         artifact = save_model(model, Path(tmp) / "model", training_data=table)
         with ServiceProcess(artifact.path) as server:
-            result = load_test(server.url, applicant, requests=args.requests,
-                               concurrency=args.concurrency)
+            result = run_load(server.url + "/predict", body=applicant,
+                              requests=args.requests, concurrency=args.concurrency)
     print(json.dumps(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

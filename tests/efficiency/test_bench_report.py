@@ -14,7 +14,8 @@ from deploydl.efficiency.bench_report import (
     plot_results,
     write_results,
 )
-from deploydl.efficiency.loadgen import hey_command, summarise_csv
+from deploydl.efficiency.layers import HARDENED
+from deploydl.efficiency.loadgen import hey_command, summarise_hey_csv
 
 CSV = """response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
 0.0010,0,0,0,0,0,200,0.1
@@ -24,25 +25,31 @@ CSV = """response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read
 """
 
 
-def test_summarise_csv_counts_errors_and_percentiles():
-    s = summarise_csv(CSV, duration_s=2)
-    assert (s["requests"], s["errors"], s["rps"]) == (3, 1, 1.5)
-    assert s["p50_ms"] == pytest.approx(2.5)
+def test_hey_csv_counts_sent_ok_and_errors_with_nearest_rank_percentiles():
+    s = summarise_hey_csv(CSV, concurrency=2, duration_s=2, requests=None)
+    assert (s["requests"], s["ok"], s["errors"], s["rps"]) == (4, 3, 1, 1.5)
+    assert (s["p50_ms"], s["p99_ms"]) == (2.0, 4.0)  # of the 200s only: 1, 2, 4 ms
+    counted = summarise_hey_csv(CSV, concurrency=2, duration_s=None, requests=6)
+    assert (counted["requests"], counted["errors"]) == (6, 3)  # 2 got no answer at all
+    assert counted["seconds"] == pytest.approx(0.404)
 
 
-def test_hey_command_is_a_closed_loop_post_with_csv(tmp_path, monkeypatch):
+def test_hey_command_is_a_closed_loop_post_with_csv_and_headers(tmp_path, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/hey")
-    cmd = hey_command("http://x/predict", concurrency=16, duration_s=2, body=tmp_path / "b")
+    cmd = hey_command("http://x/predict", concurrency=16, duration_s=2, body=tmp_path / "b",
+                      headers={"X-API-Key": "k"})
     assert cmd[:7] == ["/usr/bin/hey", "-z", "2s", "-c", "16", "-o", "csv"] and "-D" in cmd
+    assert cmd[cmd.index("-H") + 1] == "X-API-Key: k"
+    assert hey_command("http://x/", concurrency=1, requests=5)[1:3] == ["-n", "5"]
 
 
 def fake_results():
-    runs = [{"rep": rep, "server": server, "batch": 1, "concurrency": 16, "p50_ms": 2.0 + rep,
-             "p95_ms": 3.0, "p99_ms": p99, "rps": rps + rep, "predictions_per_s": rps + rep,
-             "errors": 0, "health_p99_ms": 5.0}
-            for rep in range(3)
-            for server, rps, p99 in (("course", 2000, 9.0), ("naive", 800, 20.0),
-                                     ("litserve", 1500, 12.0))]
+    loads = (("course", 2000, 9.0, 1.0), ("naive", 800, 20.0, 1.05), ("litserve", 700, 12.0, 3.0))
+    runs = [{"rep": rep, "server": server, "batch": batch, "concurrency": clients,
+             "p50_ms": p50 + rep, "p95_ms": 3.0, "p99_ms": p99, "rps": rps + rep,
+             "predictions_per_s": (rps + rep) * batch, "errors": 0, "health_p99_ms": 5.0}
+            for rep in range(3) for batch in (1, 32) for clients in (1, 16)
+            for server, rps, p99, p50 in loads]
     starts = [{"rep": 0, "server": s, "cold_start_s": 2.0, "rss_mb": 300.0}
               for s in ("course", "naive", "litserve")]
     int8 = [{"variant": "fp32", "accuracy": 0.98, "smaller_x": 1.0, "weights_smaller_x": 1.0,
@@ -51,7 +58,7 @@ def fake_results():
              "faster_x_batch32": 1.6}]
     results = {"config": {"price_per_core_hour": 0.05, "cores": 2}, "runs": runs,
                "summary": summarise_runs(runs, starts), "int8": int8,
-               "applicant_overhead": {"overhead_ms": 0.8},
+               "layers": [{"layer": HARDENED, "us": 500, "added_us": 40}],
                "generator_ceiling": {"endpoint": "naive GET /health", "rps": 6000.0}}
     add_costs(results)
     results["targets"] = check_targets(results)
@@ -62,9 +69,14 @@ def test_medians_ratios_and_targets():
     results = fake_results()
     course = results["summary"][0]
     assert course["server"] == "course" and course["rps"] == 2001 and course["reps"] == 3
+    assert (course["rps_min"], course["rps_max"]) == (2000, 2002)
     met = {t["target"]: t["met"] for t in results["targets"]}
-    assert met["CNN c16 throughput vs naive (x)"] and met["int8 weights smaller (x)"]
+    assert met["c16 throughput vs naive (x)"] and met["int8 weights smaller (x)"]
+    assert met["c16 throughput vs LitServe (x)"] and met["hardening cost in process, no "
+                                                         "network (us per request)"]
     assert not met["int8 file smaller (x)"]
+    measured = {t["target"]: t["measured"] for t in results["targets"]}
+    assert measured["c1 p50 vs naive, all hardening on (ms, course - naive)"] == -0.05
     assert course["cost_per_million_usd"] == pytest.approx(0.05 * 2 / (2001 * 3600) * 1e6,
                                                            abs=1e-4)
 
@@ -84,21 +96,22 @@ def test_the_chart_reads_on_a_linear_axis_and_names_the_price_of_the_winner():
     fig = plot_results(results)
     ax = fig.axes[0]
     assert ax.get_xscale() == ax.get_yscale() == "linear" and ax.get_xlim()[0] == 0
-    assert ax.get_title(loc="left") == ("Course service serves the most: 2,001 predictions/s,\n"
+    assert ax.get_title(loc="left") == ("Course service serves the most: 64,032 predictions/s,\n"
                                         "and the shortest p99 at that load (9 ms)")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "course service", "naive FastAPI", "LitServe"]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "1 image per request,\n16 clients at once"]
+        "32 images per request,\n16 clients at once", "32 images per request,\n1 client at once",
+        "1 image per request,\n16 clients at once", "1 image per request,\n1 client at once"]
     labels = {t.get_text() for t in ax.texts}
-    assert {"2,001/s, p99 9 ms", "801/s, p99 20 ms", "1,501/s, p99 12 ms"} <= labels
+    assert {"2,001/s, p99 9 ms", "801/s, p99 20 ms", "701/s, p99 12 ms"} <= labels
     plt.close(fig)
     for row in results["summary"]:  # LitServe now serves the most, but waits longest
         if row["server"] == "litserve":
-            row["predictions_per_s"] = 2500
+            row["predictions_per_s"] = 70000
     fig = plot_results(results)
     assert fig.axes[0].get_title(loc="left") == (
-        "LitServe serves the most: 2,500 predictions/s,\n"
+        "LitServe serves the most: 70,000 predictions/s,\n"
         "but its p99 is 12 ms (course service: 9 ms at that load)")
     plt.close(fig)
 
@@ -111,26 +124,31 @@ def test_a_benchmark_server_starts_answers_and_stops_with_its_children(tmp_path)
     import psutil
     from safetensors.torch import save_file
 
-    from deploydl.efficiency.bench_servers import READY_PATH
-    from deploydl.efficiency.loadgen import ServerProcess, run_load
+    from deploydl.efficiency.bench_servers import BENCH_API_KEY, VARIANTS, server_command
+    from deploydl.efficiency.loadgen import run_load
     from deploydl.models import DigitsCNN
+    from deploydl.serving.process import ServiceProcess
 
     weights = tmp_path / "cnn.safetensors"
     save_file(DigitsCNN().state_dict(), weights)
-    body = tmp_path / "b.json"
-    body.write_text(json.dumps({"images": [[[0.5] * 8] * 8]}))
-    server = ServerProcess("course", weights=weights, threads=1, ready_path=READY_PATH["course"])
+    body = {"images": [[[0.5] * 8] * 8]}
+    key = {"X-API-Key": BENCH_API_KEY}
+    server = ServiceProcess(command=server_command("course", weights=weights, threads=1,
+                                                   model="small"),
+                            ready_path=VARIANTS["course"].ready_path).start()
     try:
-        pid = server.process.pid
+        pid = server.pid
         assert server.cold_start_s > 0 and server.rss_mb() > 50
-        assert httpx.post(server.url + "/predict", content=body.read_bytes(),
-                          headers={"content-type": "application/json"}).status_code == 200
+        assert httpx.post(server.url + "/predict", json=body).status_code == 401
+        assert httpx.post(server.url + "/predict", json=body, headers=key).status_code == 200
         if not shutil.which("hey"):  # under CI=true this skip fails the run (conftest.py)
             pytest.skip("hey is not installed (Debian/Ubuntu: apt-get install hey)")
-        load = run_load(server.url + "/predict", concurrency=2, duration_s=0.5, body=body)
-        assert load["requests"] > 0 and load["errors"] == 0
+        load = run_load(server.url + "/predict", body=body, concurrency=2, duration_s=0.5,
+                        headers=key, engine="hey")
+        assert load["ok"] > 0 and load["errors"] == 0
+        assert '"path":"/predict","status":200' in server.log  # the access log is on
     finally:
-        server.stop()
+        server.close()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
@@ -163,18 +181,22 @@ def test_the_onnx_benchmark_server_serves_the_checked_export(tmp_path):
     from safetensors.torch import save_file
 
     from deploydl.efficiency.bench_extras import prepare_onnx
-    from deploydl.efficiency.bench_servers import INPUT_SHAPE, READY_PATH
-    from deploydl.efficiency.loadgen import ServerProcess
+    from deploydl.efficiency.bench_servers import (
+        BENCH_API_KEY,
+        INPUT_SHAPE,
+        VARIANTS,
+        server_command,
+    )
     from deploydl.models import DigitsCNN
+    from deploydl.serving.process import ServiceProcess
 
     net = DigitsCNN().eval()
     weights = tmp_path / "cnn.safetensors"
     save_file(net.state_dict(), weights)
     onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE)
     assert onnx["max_abs_diff"] < 1e-4 and onnx["export_s"] > 0
-    server = ServerProcess("onnx", weights=weights, threads=1, ready_path=READY_PATH["onnx"])
-    try:
-        answer = httpx.post(server.url + "/predict", json={"images": [[[0.5] * 8] * 8]})
+    command = server_command("onnx", weights=weights, threads=1, model="small")
+    with ServiceProcess(command=command, ready_path=VARIANTS["onnx"].ready_path) as server:
+        answer = httpx.post(server.url + "/predict", json={"images": [[[0.5] * 8] * 8]},
+                            headers={"X-API-Key": BENCH_API_KEY})
         assert answer.status_code == 200 and len(answer.json()["digits"]) == 1
-    finally:
-        server.stop()

@@ -41,3 +41,20 @@ def test_cnn_names_bad_shapes():
         train_digits_cnn(np.zeros((3, 64)), np.zeros(3))
     with pytest.raises(ValueError, match="3 images but y_train has 2 labels"):
         train_digits_cnn(np.zeros((3, 1, 8, 8)), np.zeros(2))
+
+
+def test_the_wide_cnn_reads_the_same_8x8_images_and_is_seeded():
+    import torch
+
+    from deploydl.models import DigitsCNN, WideDigitsCNN, wide_digits_cnn
+
+    net = wide_digits_cnn(seed=0)
+    assert isinstance(net, WideDigitsCNN) and not net.training
+    weights = sum(p.numel() for p in net.parameters())
+    small = sum(p.numel() for p in DigitsCNN().parameters())
+    assert weights > 100 * small and 5e6 < weights < 8e6  # about 6.3 million, 25 MB
+    with torch.inference_mode():
+        out = net(torch.zeros(3, 1, 8, 8))
+    assert out.shape == (3, 10)
+    same = wide_digits_cnn(seed=0).state_dict()
+    assert all(torch.equal(v, same[k]) for k, v in net.state_dict().items())

@@ -128,6 +128,7 @@ def test_cancelled_request_is_skipped_and_others_still_answered():
         third = asyncio.ensure_future(batcher.submit(3))
         await asyncio.sleep(0)
         second.cancel()                        # the client hung up while queued
+        await asyncio.sleep(0)                 # (the loop passes the cancellation on)
         gate.set()
         results = await asyncio.gather(first, third)
         await batcher.close()
@@ -165,3 +166,66 @@ def test_close_fails_waiting_requests_and_refuses_new_ones():
 def test_bad_options_are_refused_with_the_value(options, message):
     with pytest.raises(ValueError, match=message):
         MicroBatcher(doubled, **options)
+
+
+def test_a_request_that_is_already_a_full_batch_passes_straight_through():
+    gate = threading.Event()
+    calls = []
+
+    def score(items):
+        calls.append([len(x) for x in items])
+        gate.wait(10)
+        return [len(x) for x in items]
+
+    async def main():
+        batcher = MicroBatcher(score, max_batch_size=4, max_wait_ms=60_000)
+        full = asyncio.ensure_future(batcher.submit([0] * 4, size=4))  # no minute-long wait
+        await asyncio.sleep(0.05)
+        gate.set()
+        result = await full
+        await batcher.close()
+        return result, batcher.batch_sizes
+
+    result, sizes = run(main())
+    assert result == 4 and sizes == [4] and calls == [[4]]  # scored alone, never regrouped
+
+
+def test_a_full_batch_that_fails_raises_for_its_caller_only():
+    def score(items):
+        if any(x == "bad" for x in items):
+            raise ValueError("bad batch")
+        return items
+
+    async def main():
+        batcher = MicroBatcher(score, max_batch_size=1)
+        results = await asyncio.gather(batcher.submit("bad"), batcher.submit("ok"),
+                                       return_exceptions=True)
+        await batcher.close()
+        return results
+
+    bad, ok = run(main())
+    assert isinstance(bad, ValueError) and ok == "ok"
+
+
+def test_the_batch_size_comes_from_the_measured_curve():
+    from deploydl.serving.batching import batch_from_curve
+
+    curve = {1: 2.0, 8: 4.0, 16: 6.0, 32: 11.0, 64: 22.0}  # ms per call: per item 0.34 at 32
+    assert batch_from_curve(curve) == 16       # 0.375 ms per item is within 10% of 0.34
+    assert batch_from_curve(curve, within=0.0) == 32
+    assert batch_from_curve({1: 1.0, 32: 32.0}) == 1  # batching saves nothing: do not wait
+    with pytest.raises(ValueError, match="positive batch sizes and times"):
+        batch_from_curve({0: 1.0})
+
+
+def test_only_the_latest_group_sizes_are_kept(monkeypatch):
+    monkeypatch.setattr("deploydl.serving.batching.KEEP_SIZES", 3)
+
+    async def main():
+        batcher = MicroBatcher(doubled, max_batch_size=1)
+        for i in range(5):
+            await batcher.submit(i)
+        await batcher.close()
+        return batcher.batch_sizes
+
+    assert run(main()) == [1, 1, 1]  # a long-running server does not keep one per request

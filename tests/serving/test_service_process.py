@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from deploydl.efficiency.loadgen import run_load
 from deploydl.serving import ServerStartError, ServiceProcess
-from deploydl.serving.loadgen import load_test
 
 pytestmark = pytest.mark.slow
 
@@ -97,9 +97,10 @@ def test_two_workers_serve_the_same_model(artifact_dir, one_applicant):
 
 def test_load_2000_requests_at_concurrency_16_without_errors(artifact_dir, one_applicant):
     with ServiceProcess(artifact_dir) as server:
-        result = load_test(server.url, one_applicant, requests=2000, concurrency=16)
+        result = run_load(server.url + "/predict", body=one_applicant, requests=2000,
+                          concurrency=16)
     print(result)
-    assert (result["ok"], result["errors"]) == (2000, 0)
+    assert (result["requests"], result["ok"], result["errors"]) == (2000, 2000, 0)
 
 
 def test_free_port_is_bindable_now_and_busy_while_held():

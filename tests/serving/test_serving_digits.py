@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import numpy as np
@@ -77,5 +78,20 @@ def test_digits_service_is_built_from_the_same_pieces_as_the_loan_service(net, c
         assert big.status_code == 413
         text = client.get("/metrics").text
     assert 'deploydl_model_info{name="cheque-digits",version="1.0.0"} 1.0' in text
-    lines = [r.getMessage() for r in caplog.records if r.name == "deploydl.access"]
-    assert any('"path": "/predict", "status": 413' in line for line in lines)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "deploydl.access"]
+    assert any((line["path"], line["status"]) == ("/predict", 413) for line in lines)
+
+
+def test_a_batching_service_shortens_the_gil_switch_interval_only_while_it_runs(net):
+    import sys
+
+    from fastapi.testclient import TestClient
+
+    from deploydl.serving.digits import SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    with TestClient(create_digits_app(net)):
+        assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL_S)
+    assert sys.getswitchinterval() == before
+    with TestClient(create_digits_app(net, batching=False)):  # one thread: nothing to hand over
+        assert sys.getswitchinterval() == before

@@ -1,28 +1,40 @@
 """The serving benchmark behind ``deploydl bench`` (Module 05).
 
 Same model, same torch threads, same load generator for every server; servers take turns
-(A B C, then C B A, ...) and each figure is the median of the repetitions. Report and chart
-are in :mod:`deploydl.efficiency.bench_report`.
+(A B C, then C B A, ...) and each figure is the median of the repetitions. The model is
+:class:`~deploydl.models.vision.WideDigitsCNN`, untrained: a forward pass costs the same
+whatever the weights hold, and its cost, not HTTP's, dominates, as for most real models.
+Before the servers start, the network is exported to ONNX and checked against torch (for the
+``onnx`` server); after them, the course's server alone at 1 to 16 clients gives the capacity
+curve (:mod:`deploydl.efficiency.bench_extras`). Report and chart are in
+:mod:`deploydl.efficiency.bench_report`.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import platform
 import statistics
-import subprocess
-import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import orjson
 import torch
 
 from deploydl.efficiency.bench_extras import measure_curve, onnx_int8_rows, prepare_onnx
-from deploydl.efficiency.bench_servers import INPUT_SHAPE, READY_PATH
-from deploydl.efficiency.loadgen import ServerProcess, hey_command, run_load, summarise_csv
+from deploydl.efficiency.bench_servers import (
+    BENCH_API_KEY,
+    INPUT_SHAPE,
+    VARIANTS,
+    server_command,
+)
+from deploydl.efficiency.loadgen import run_load
+from deploydl.serving.process import ServiceProcess
 
-SERVERS = ("course", "naive", "litserve", "onnx")
+#: Every figure a load reports that the summary takes the median of.
+FIGURES = ("p50_ms", "p95_ms", "p99_ms", "rps", "predictions_per_s", "errors", "health_p99_ms")
 
 
 @dataclass(frozen=True)
@@ -34,134 +46,196 @@ class BenchConfig:
     warmup_s: float = 1.0
     concurrencies: tuple[int, ...] = (1, 16)
     batches: tuple[int, ...] = (1, 32)
-    servers: tuple[str, ...] = SERVERS
+    servers: tuple[str, ...] = tuple(VARIANTS)
+    model: str = "wide"
     threads: int = 1
+    curve: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
     price_per_core_hour: float = 0.05
     cores: int = 2
     health_qps: float = 50.0
+    layer_calls: int = 2000
     curve_concurrencies: tuple[int, ...] = (1, 2, 4, 8, 16)
 
 
-QUICK = BenchConfig(reps=1, duration_s=1.5, warmup_s=0.5)
+QUICK = BenchConfig(reps=1, duration_s=1.5, warmup_s=0.5, layer_calls=500)
+
+
+def machine_info() -> dict:
+    """The CPU, its cores, the load on it now, and the kernels torch picks on it."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                 if line.startswith("model name")]
+        model = names[0] if names else model
+    load = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    return {"cpu_model": model, "cpus": os.cpu_count(), "load_average_1_5_15": load,
+            "torch": torch.__version__, "torch_cpu_capability": torch.backends.cpu.
+            get_cpu_capability(), "mkldnn": torch.backends.mkldnn.is_available(),
+            "python": platform.python_version()}
 
 
 def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
               progress=print) -> dict:
     """Run every measurement in ``config`` and return the results as a JSON-ready dict."""
+    from deploydl.efficiency.costs import measure_batches
+    from deploydl.efficiency.layers import layer_costs
+    from deploydl.serving.batching import batch_from_curve
+
     torch.set_num_threads(config.threads)
-    with tempfile.TemporaryDirectory(prefix="deploydl-bench-") as tmp:
-        work = Path(tmp)
-        progress("training / loading the digits CNN ...")
-        net, (x_train, x_test, y_test), weights = _digits_model(cache_dir)
-        bodies = {b: _write_body(work / f"batch{b}.json", x_test[:b]) for b in config.batches}
-        onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE) if "onnx" in config.servers else {}
-        runs, starts = [], []
-        ceiling: dict[str, object] = {}  # filled by the first server run
-        for rep in range(config.reps):
-            order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
-            for kind in order:
-                progress(f"rep {rep + 1}/{config.reps}: {kind}")
-                found, start = _bench_server(kind, config, weights=weights, bodies=bodies,
-                                             ceiling=ceiling)
-                runs += [{"rep": rep, "server": kind, **r} for r in found]
-                starts.append({"rep": rep, "server": kind, **start})
-        progress("applicant overhead, int8 ...")
-        overhead = _applicant_overhead(config, work)
-        int8 = _int8(net, x_test, y_test, calibration=x_train[:512])
-        if onnx:
-            onnx["int8"] = onnx_int8_rows(weights, x_test, y_test, calibration=x_train[:512],
-                                          threads=config.threads)
-        curve = measure_curve(
-            lambda: ServerProcess("course", weights=weights, threads=config.threads,
-                                  ready_path=READY_PATH["course"]),
-            bodies[min(config.batches)], concurrencies=config.curve_concurrencies,
-            reps=config.reps, duration_s=config.duration_s, warmup_s=config.warmup_s,
-            progress=progress)
-    return {"config": asdict(config), "runs": runs, "starts": starts,
+    machine = machine_info()
+    progress(f"{machine['cpu_model']}, {machine['cpus']} CPUs, load "
+             f"{machine['load_average_1_5_15']}")
+    net, weights = _bench_model(config.model, cache_dir)
+    images = np.random.default_rng(0).random((max(config.curve), *INPUT_SHAPE),
+                                              dtype=np.float32)
+    curve = measure_batches(net, images, batches=config.curve, repeats=20)
+    max_batch = batch_from_curve(curve)
+    progress(f"forward pass, ms per call: {curve}; batcher groups up to {max_batch} images")
+    bodies = {b: orjson.dumps({"images": np.round(images[:b, 0], 4).tolist()})
+              for b in config.batches}
+    if "onnx" in config.servers:  # export and check once, before any server starts
+        progress("exporting the network to ONNX and checking it against torch ...")
+        onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE)
+    else:
+        onnx = {}
+    runs: list[dict] = []
+    starts: list[dict] = []
+    ceiling: dict[str, object] = {}  # filled by the first server run
+    for rep in range(config.reps):
+        order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
+        for kind in order:
+            progress(f"rep {rep + 1}/{config.reps}: {kind}")
+            found, start = _bench_server(kind, config, weights=weights, bodies=bodies,
+                                         max_batch=max_batch, ceiling=ceiling)
+            runs += [{"rep": rep, "server": kind, **r} for r in found]
+            starts.append({"rep": rep, "server": kind, **start})
+    capacity_curve = measure_curve(
+        server_command("course", weights=str(weights), threads=config.threads,
+                       model=config.model, max_batch=max_batch),
+        ready_path=VARIANTS["course"].ready_path, body=bodies[min(config.batches)],
+        headers={"X-API-Key": BENCH_API_KEY}, concurrencies=config.curve_concurrencies,
+        reps=config.reps, duration_s=config.duration_s, warmup_s=config.warmup_s,
+        progress=progress)
+    progress("cost of each layer of the service ...")
+    layers = layer_costs(calls=config.layer_calls)
+    progress("int8 ...")
+    int8 = _int8(cache_dir)
+    if onnx:
+        onnx["int8"] = _onnx_int8(cache_dir, threads=config.threads)
+    machine["load_average_after"] = machine_info()["load_average_1_5_15"]
+    return {"config": asdict(config), "machine": machine, "forward_ms_per_batch": curve,
+            "max_batch": max_batch, "runs": runs, "starts": starts,
             "summary": summarise_runs(runs, starts), "generator_ceiling": ceiling,
-            "applicant_overhead": overhead, "int8": int8, "onnx": onnx,
-            "capacity_curve": curve, "capacity_check": _capacity_check(curve),
-            "machine": {"cpus": os.cpu_count(), "torch": torch.__version__}}
+            "layers": layers, "int8": int8, "onnx": onnx, "capacity_curve": capacity_curve,
+            "capacity_check": _capacity_check(capacity_curve)}
 
 
-def _bench_server(kind: str, config: BenchConfig, *, weights: Path, bodies: dict[int, Path],
-                  ceiling: dict) -> tuple[list[dict], dict]:
+def _bench_server(kind: str, config: BenchConfig, *, weights: Path, bodies: dict[int, bytes],
+                  max_batch: int, ceiling: dict) -> tuple[list[dict], dict]:
     """Start ``kind``, run every load against it, stop it. Fills ``ceiling`` once."""
-    server = ServerProcess(kind, weights=weights, threads=config.threads,
-                           ready_path=READY_PATH[kind])
-    try:
+    command = server_command(kind, weights=str(weights), threads=config.threads,
+                             model=config.model, max_batch=max_batch)
+    key = {"X-API-Key": BENCH_API_KEY}
+    with ServiceProcess(command=command, ready_path=VARIANTS[kind].ready_path,
+                        start_timeout=60) as server:
         if not ceiling:  # what hey reaches on a trivial endpoint: the most any server can show
             result = run_load(server.url + "/health", concurrency=max(config.concurrencies),
-                              duration_s=config.duration_s)
+                              duration_s=config.duration_s, engine="hey")
             ceiling.update(endpoint=f"{kind} GET /health", rps=result["rps"],
                            p50_ms=result["p50_ms"])
         url = server.url + "/predict"
-        run_load(url, concurrency=max(config.concurrencies), duration_s=config.warmup_s,
-                 body=bodies[min(config.batches)])
+        run_load(url, body=bodies[min(config.batches)], concurrency=max(config.concurrencies),
+                 duration_s=config.warmup_s, headers=key, engine="hey")
         found, rss = [], [server.rss_mb()]
         for batch in config.batches:
             for concurrency in config.concurrencies:
-                probe = None
-                if batch == min(config.batches) and concurrency == max(config.concurrencies):
-                    probe = subprocess.Popen(
-                        hey_command(server.url + "/health", concurrency=1,
-                                    duration_s=config.duration_s, qps=config.health_qps),
-                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-                try:
-                    result = run_load(url, concurrency=concurrency,
-                                      duration_s=config.duration_s, body=bodies[batch])
-                finally:
-                    health = _finish_probe(probe, config.duration_s)
+                probe = (batch == min(config.batches)
+                         and concurrency == max(config.concurrencies))
+                result, health = _load_with_probe(
+                    url, server.url + "/health" if probe else None, config,
+                    body=bodies[batch], concurrency=concurrency, headers=key)
                 result["predictions_per_s"] = round(result["rps"] * batch, 1)
-                found.append({"batch": batch, "concurrency": concurrency, **result,
+                found.append({"batch": batch, **result,
                               **({"health_p99_ms": health["p99_ms"]} if health else {})})
                 rss.append(server.rss_mb())
         return found, {"cold_start_s": server.cold_start_s, "rss_mb": max(rss)}
-    finally:
-        server.stop()
 
 
-def _finish_probe(probe: subprocess.Popen | None, duration_s: float) -> dict | None:
-    if probe is None:
-        return None
+def _load_with_probe(url: str, health_url: str | None, config: BenchConfig, *, body: bytes,
+                     concurrency: int, headers: dict) -> tuple[dict, dict | None]:
+    """The load on ``url``, and at the same time a light probe of ``health_url`` (if any)."""
+    probe: dict = {}
+    thread = None
+    if health_url is not None:
+        def run_probe() -> None:
+            probe.update(run_load(health_url, concurrency=1, duration_s=config.duration_s,
+                                  qps=config.health_qps, engine="hey"))
+        thread = threading.Thread(target=run_probe, name="health-probe")
+        thread.start()
     try:
-        out, _ = probe.communicate(timeout=duration_s + 30)
+        result = run_load(url, body=body, concurrency=concurrency,
+                          duration_s=config.duration_s, headers=headers, engine="hey")
     finally:
-        if probe.poll() is None:
-            probe.kill()
-            probe.wait()
-    return summarise_csv(out, duration_s=duration_s)
+        if thread is not None:
+            thread.join()
+    return result, (probe or None)
 
 
 def summarise_runs(runs: list[dict], starts: list[dict]) -> list[dict]:
-    """Median of each figure over repetitions, one row per server, batch and concurrency."""
+    """Median of each figure over repetitions, one row per server, batch and concurrency.
+
+    ``rps_min`` and ``rps_max`` give the spread of the repetitions.
+    """
+    order = list(VARIANTS)
     keys = sorted({(r["server"], r["batch"], r["concurrency"]) for r in runs},
-                  key=lambda k: (SERVERS.index(k[0]) if k[0] in SERVERS else 9, k[1], k[2]))
+                  key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k))
     rows = []
     for server, batch, concurrency in keys:
         same = [r for r in runs if (r["server"], r["batch"], r["concurrency"]) == (
             server, batch, concurrency)]
         mine = [s for s in starts if s["server"] == server]
         row = {"server": server, "batch": batch, "concurrency": concurrency, "reps": len(same)}
-        for figure in ("p50_ms", "p95_ms", "p99_ms", "rps", "predictions_per_s", "errors",
-                       "health_p99_ms"):
+        for figure in FIGURES:
             values = [r[figure] for r in same if figure in r]
             if values:
                 row[figure] = round(statistics.median(values), 3)
+        row["rps_min"] = min(r["rps"] for r in same)
+        row["rps_max"] = max(r["rps"] for r in same)
         row["cold_start_s"] = round(statistics.median(s["cold_start_s"] for s in mine), 3)
         row["rss_mb"] = round(statistics.median(s["rss_mb"] for s in mine), 1)
         rows.append(row)
     return rows
 
 
-def _digits_model(cache_dir: Path):
+def _bench_model(model: str, cache_dir: Path) -> tuple[torch.nn.Module, Path]:
+    """The benchmark's network (seeded, untrained for ``wide``) and its safetensors file."""
+    from safetensors.torch import save_file
+
+    from deploydl.models import wide_digits_cnn
+
+    if model == "wide":
+        net = wide_digits_cnn(seed=0)
+    elif model == "small":
+        net = _trained_small_cnn(cache_dir)[0]
+    else:
+        raise ValueError(f"model must be 'wide' or 'small'; got {model!r}.")
+    weights = cache_dir / f"bench-{model}-digits-cnn-seed0.safetensors"
+    weights.parent.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in net.state_dict().items()}, weights)
+    return net.eval(), weights
+
+
+def _trained_small_cnn(cache_dir: Path):
+    """The small digits CNN trained once (seed 0) and cached: the network, the data it
+    needs (train images, test images, test labels) and its safetensors file."""
     from safetensors.torch import load_file, save_file
 
     from deploydl.data import load_digits_split
     from deploydl.models import DigitsCNN, train_digits_cnn
 
     x_train, x_test, y_train, y_test = load_digits_split()
-    weights = cache_dir / "bench-digits-cnn-seed0.safetensors"
+    weights = cache_dir / "bench-digits-cnn-seed0-trained.safetensors"
     if weights.exists():
         net = DigitsCNN()
         net.load_state_dict(load_file(weights))
@@ -172,39 +246,22 @@ def _digits_model(cache_dir: Path):
     return net.eval(), (x_train, x_test, y_test), weights
 
 
-def _write_body(path: Path, images: np.ndarray) -> Path:
-    path.write_text(json.dumps({"images": np.round(images[:, 0], 4).tolist()}))
-    return path
-
-
-def _applicant_overhead(config: BenchConfig, work: Path) -> dict:
-    """Service p50 at concurrency 1 minus the bare forward pass p50, for the applicant net."""
-    from deploydl.data import FEATURES, make_applicants
-    from deploydl.efficiency.inference import time_forward
-    from deploydl.models import train_applicant_model
-    from deploydl.serving import LocalServer, create_app
-
-    table = make_applicants(2000, seed=0)
-    model = train_applicant_model(table, seed=0, epochs=5)
-    row = table.iloc[0][list(FEATURES)].to_dict()
-    forward = time_forward(model.net, model._standardise([row]), repeats=200)
-    body = work / "applicant.json"
-    body.write_text(json.dumps(row))
-    with LocalServer(create_app(model)) as server:
-        run_load(server.url + "/predict", concurrency=1, duration_s=config.warmup_s, body=body)
-        service = run_load(server.url + "/predict", concurrency=1,
-                           duration_s=config.duration_s, body=body)
-    return {"forward_p50_ms": forward["p50_ms"], "service_p50_ms": service["p50_ms"],
-            "overhead_ms": round(service["p50_ms"] - forward["p50_ms"], 3),
-            "service_errors": service["errors"], "server": "in-process uvicorn thread"}
-
-
-def _int8(net, x_test, y_test, *, calibration) -> list[dict]:
+def _int8(cache_dir: Path) -> list[dict]:
+    """fp32 against int8 for the trained small CNN (accuracy needs trained weights)."""
     from deploydl.efficiency.compress import compare_variants, quantize_int8
 
-    variants = {"fp32": net, "int8": quantize_int8(net, calibration),
+    net, (x_train, x_test, y_test), _ = _trained_small_cnn(cache_dir)
+    variants = {"fp32": net, "int8": quantize_int8(net, x_train[:512]),
                 "int8 dynamic": quantize_int8(net)}
     return compare_variants(variants, x_test, y_test, batch=32, repeats=100)
+
+
+def _onnx_int8(cache_dir: Path, *, threads: int) -> list[dict]:
+    """ONNX Runtime's int8 against its own float32 export, for the same trained small CNN
+    as :func:`_int8` (its export checked against torch first, like the served one)."""
+    net, (x_train, x_test, y_test), weights = _trained_small_cnn(cache_dir)
+    prepare_onnx(net, weights, shape=INPUT_SHAPE)
+    return onnx_int8_rows(weights, x_test, y_test, calibration=x_train[:512], threads=threads)
 
 
 def _capacity_check(curve: list[dict]) -> dict | None:

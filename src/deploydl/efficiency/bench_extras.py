@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -58,28 +59,32 @@ def onnx_int8_rows(weights: Path, images: np.ndarray, labels: np.ndarray, *,
     return compare_variants(variants, images, labels, batch=32, repeats=100)
 
 
-def measure_curve(start_server, body: Path, *, concurrencies: tuple[int, ...], reps: int,
-                  duration_s: float, warmup_s: float, progress=print) -> list[dict]:
+def measure_curve(command: list[str], *, ready_path: str, body: bytes,
+                  headers: dict[str, str] | None = None, concurrencies: tuple[int, ...],
+                  reps: int, duration_s: float, warmup_s: float,
+                  progress: Callable[[str], object] = print) -> list[dict]:
     """Throughput and latency of one server at each concurrency: medians of ``reps`` runs.
 
-    ``start_server()`` returns a started :class:`~deploydl.efficiency.loadgen.ServerProcess`
-    (a fresh one per repetition); ``body`` is the request to send (batch 1).
+    ``command`` starts the server (:func:`~deploydl.efficiency.bench_servers.server_command`),
+    a fresh :class:`~deploydl.serving.process.ServiceProcess` per repetition, ready once
+    ``ready_path`` answers; ``body`` is the request to send (batch 1), with ``headers``.
     """
     from deploydl.efficiency.loadgen import run_load
+    from deploydl.serving.process import ServiceProcess
 
     runs: dict[int, list[dict]] = {c: [] for c in concurrencies}
     for rep in range(reps):
         progress(f"capacity curve {rep + 1}/{reps}: {', '.join(map(str, concurrencies))} "
                  "clients")
-        server = start_server()
-        try:
+        with ServiceProcess(command=command, ready_path=ready_path,
+                            start_timeout=60) as server:
             url = server.url + "/predict"
-            run_load(url, concurrency=max(concurrencies), duration_s=warmup_s, body=body)
+            run_load(url, body=body, concurrency=max(concurrencies), duration_s=warmup_s,
+                     headers=headers, engine="hey")
             for concurrency in concurrencies:
-                runs[concurrency].append(run_load(url, concurrency=concurrency,
-                                                  duration_s=duration_s, body=body))
-        finally:
-            server.stop()
+                runs[concurrency].append(run_load(url, body=body, concurrency=concurrency,
+                                                  duration_s=duration_s, headers=headers,
+                                                  engine="hey"))
     return [{"concurrency": c, "reps": len(found),
              **{key: round(statistics.median(r[key] for r in found), 3)
                 for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors")}}

@@ -9,20 +9,22 @@ from __future__ import annotations
 import litserve as ls
 import numpy as np
 
-from deploydl.efficiency.bench_servers import MAX_BATCH, MAX_WAIT_MS, load_cnn
+from deploydl.efficiency.bench_servers import MAX_WAIT_MS, load_cnn
 from deploydl.serving.digits import DigitImages, DigitsResponse, score_images
 
 
 class DigitsAPI(ls.LitAPI):
-    """Same schema, model and threads as the other servers; batches up to MAX_BATCH requests."""
+    """Same schema, model and threads as the other servers; batches up to ``max_batch``
+    requests."""
 
-    def __init__(self, weights: str, *, threads: int) -> None:
-        super().__init__(max_batch_size=MAX_BATCH, batch_timeout=MAX_WAIT_MS / 1000)
+    def __init__(self, weights: str, *, threads: int, model: str, max_batch: int) -> None:
+        super().__init__(max_batch_size=max_batch, batch_timeout=MAX_WAIT_MS / 1000)
         self.weights = weights
         self.threads = threads
+        self.model = model
 
     def setup(self, device) -> None:
-        self.net = load_cnn(self.weights, threads=self.threads)
+        self.net = load_cnn(self.weights, threads=self.threads, model=self.model)
 
     def decode_request(self, request):
         images = DigitImages.model_validate(request).images
@@ -49,7 +51,9 @@ class DigitsAPI(ls.LitAPI):
                               ).model_dump()
 
 
-def litserve_server(weights: str, *, threads: int) -> ls.LitServer:
+def litserve_server(weights: str, *, threads: int, model: str = "wide",
+                    max_batch: int = 32) -> ls.LitServer:
     """A LitServer for the CNN at ``weights`` (bind it to 127.0.0.1 in ``run``)."""
-    return ls.LitServer(DigitsAPI(weights, threads=threads), accelerator="cpu",
+    return ls.LitServer(DigitsAPI(weights, threads=threads, model=model, max_batch=max_batch),
+                        accelerator="cpu",
                         workers_per_device=1, timeout=30)

@@ -1,38 +1,28 @@
 """Northbridge Bank's models (Module 02), one file per family.
 
 * :mod:`~deploydl.models.tabular`: the applicant network and the logistic-regression baseline;
-* :mod:`~deploydl.models.vision`: the cheque digit reader, a small CNN;
+* :mod:`~deploydl.models.vision`: the cheque digit reader, a small CNN, and a wide one that
+  Module 05 uses to show when batching pays;
 * :mod:`~deploydl.models.sequence`: a GRU on monthly balance sequences;
 * :mod:`~deploydl.models.gan`: a GAN that writes synthetic applicant rows;
 * :mod:`~deploydl.models.training`: the seeded training loop they share (progress bar,
   early stopping).
+
+The names below are imported on first use (:mod:`deploydl.lazy`): a server that loads one
+network does not import pandas and the other families.
 """
 
-from deploydl.models.gan import (
-    GAN_COLUMNS,
-    ApplicantGAN,
-    compare_synthetic,
-    copied_rows,
-    reference_applicant_gan,
-    train_applicant_gan,
-)
-from deploydl.models.sequence import BalanceGRU, train_balance_gru
-from deploydl.models.tabular import (
-    ApplicantModel,
-    ApplicantNet,
-    BaselineModel,
-    describe_risk,
-    feature_matrix,
-    train_applicant_model,
-    train_baseline_model,
-)
-from deploydl.models.training import History, fit, one_thread, seeded
-from deploydl.models.vision import DigitsCNN, train_digits_cnn
+from deploydl.lazy import lazy_exports
 
-__all__ = [
-    "GAN_COLUMNS", "ApplicantGAN", "ApplicantModel", "ApplicantNet", "BalanceGRU",
-    "BaselineModel", "DigitsCNN", "History", "compare_synthetic", "copied_rows",
-    "describe_risk", "feature_matrix", "fit", "one_thread", "reference_applicant_gan", "seeded",
-    "train_applicant_gan",
-    "train_applicant_model", "train_balance_gru", "train_baseline_model", "train_digits_cnn",
-]
+_FAMILIES = {
+    ".gan": ("GAN_COLUMNS", "ApplicantGAN", "compare_synthetic", "copied_rows",
+             "reference_applicant_gan", "train_applicant_gan"),
+    ".sequence": ("BalanceGRU", "train_balance_gru"),
+    ".tabular": ("ApplicantModel", "ApplicantNet", "BaselineModel", "describe_risk",
+                 "feature_matrix", "train_applicant_model", "train_baseline_model"),
+    ".training": ("History", "fit", "one_thread", "seeded"),
+    ".vision": ("DigitsCNN", "WideDigitsCNN", "train_digits_cnn", "wide_digits_cnn"),
+}
+_WHERE = {name: module for module, names in _FAMILIES.items() for name in names}
+__all__ = sorted(_WHERE)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -1,9 +1,12 @@
-"""Serving a model over HTTP (Modules 00 and 04): the app factory, a local server, a client."""
+"""Serving a model over HTTP (Modules 00 and 04): the app factory, a local server, a client.
 
-from deploydl.serving.app import create_app
-from deploydl.serving.client import ServiceClient, ServiceUnavailable
-from deploydl.serving.local import LocalServer, ServerStartError
-from deploydl.serving.process import ServiceProcess
+The names below are imported on first use (:mod:`deploydl.lazy`): a process that serves only
+the digits CNN does not load the loan service's monitoring and data libraries.
+"""
 
-__all__ = ["LocalServer", "ServerStartError", "ServiceClient", "ServiceProcess",
-           "ServiceUnavailable", "create_app"]
+from deploydl.lazy import lazy_exports
+
+_WHERE = {"create_app": ".app", "ServiceClient": ".client", "ServiceUnavailable": ".client",
+          "LocalServer": ".local", "ServerStartError": ".local", "ServiceProcess": ".process"}
+__all__ = sorted(_WHERE)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

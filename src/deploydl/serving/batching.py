@@ -4,16 +4,26 @@ A model scores 32 images in one call far faster than in 32 calls. A web service 
 requests one at a time, so :class:`MicroBatcher` holds each request for at most ``max_wait_ms``
 while others arrive, up to ``max_batch_size`` items, then runs the model once for the group
 in a worker thread, so the event loop (and ``/health``) keeps answering while torch computes.
+
+With the default ``max_wait_ms=0`` the batch adapts to the load by itself: a request that
+finds the model idle is scored at once (no added latency at one client), and the requests
+that arrive while the model is busy form the next group. A request that is already a full
+batch passes straight through: no queue, no copying into a group. The largest group worth
+forming comes from a measured curve of the model's speed (:func:`batch_from_curve`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+#: How many group sizes :attr:`MicroBatcher.batch_sizes` keeps (the latest ones).
+KEEP_SIZES = 10_000
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -65,22 +75,48 @@ class MicroBatcher(Generic[Item, Result]):
         self.score_batch = score_batch
         self.max_batch_size = max_batch_size
         self.max_wait_ms = max_wait_ms
-        #: Sizes of the groups scored so far (items per model call), for tests and dashboards.
-        self.batch_sizes: list[int] = []
+        self._sizes: deque[int] = deque(maxlen=KEEP_SIZES)
         # Bound to the event loop on first use (Python 3.10+), so it can be made here.
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._worker: asyncio.Task | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
 
+    @property
+    def batch_sizes(self) -> list[int]:
+        """Sizes of the latest groups scored (items per model call), oldest first.
+
+        Only the last :data:`KEEP_SIZES` are kept, so a server that runs for months does not
+        grow a list with every request.
+        """
+        return list(self._sizes)
+
     async def submit(self, item: Item, *, size: int = 1) -> Result:
         """Queue ``item`` and wait for its result (or its own exception)."""
         if self._closed:
             raise BatcherClosed("The batcher is closed; build a new one to score again.")
         self._start()
+        if size >= self.max_batch_size:  # already a full batch: straight to the model
+            return await self._pass_through(item, size)
         future = asyncio.get_running_loop().create_future()
         await self._queue.put(_Pending(item, size, future))
         return await future
+
+    async def _pass_through(self, item: Item, size: int) -> Result:
+        """Score a full batch alone, in the same worker thread (calls never overlap)."""
+        self._sizes.append(size)
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(
+                self._executor, self._call_one, item)
+        except asyncio.CancelledError:
+            if self._closed:  # close() dropped it before it ran
+                raise _closed_error() from None
+            raise
+        if self._closed:
+            raise _closed_error()
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
     async def close(self) -> None:
         """Stop the worker; requests still waiting fail with :class:`BatcherClosed`."""
@@ -92,7 +128,7 @@ class MicroBatcher(Generic[Item, Result]):
         while not self._queue.empty():
             _fail_all([self._queue.get_nowait()])
         if self._executor is not None:
-            self._executor.shutdown(wait=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
         self._worker = self._executor = None
 
     def _start(self) -> None:
@@ -136,7 +172,7 @@ class MicroBatcher(Generic[Item, Result]):
     async def _score(self, group: list[_Pending]) -> None:
         loop = asyncio.get_running_loop()
         items = [p.item for p in group]
-        self.batch_sizes.append(sum(p.size for p in group))
+        self._sizes.append(sum(p.size for p in group))
         results: Sequence[Result | Exception]
         try:
             results = await loop.run_in_executor(self._executor, self._call, items)
@@ -165,8 +201,26 @@ class MicroBatcher(Generic[Item, Result]):
             return exc
 
 
+def batch_from_curve(ms_per_batch: dict[int, float], *, within: float = 0.1) -> int:
+    """The smallest batch whose cost per item is within ``within`` of the best measured one.
+
+    ``ms_per_batch`` maps a batch size to the milliseconds of one forward pass (Module 05's
+    ``measure_batches``). Past that size a bigger group saves almost nothing per item and
+    only makes each request wait longer, so it is the batcher's ``max_batch_size``.
+    """
+    if not ms_per_batch or any(b < 1 or ms <= 0 for b, ms in ms_per_batch.items()):
+        raise ValueError(f"ms_per_batch needs positive batch sizes and times; got "
+                         f"{ms_per_batch!r}. Measure them with measure_batches().")
+    per_item = {b: ms / b for b, ms in ms_per_batch.items()}
+    best = min(per_item.values())
+    return min(b for b, cost in per_item.items() if cost <= best * (1 + within))
+
+
+def _closed_error() -> BatcherClosed:
+    return BatcherClosed("The batcher closed before scoring this request; send it again.")
+
+
 def _fail_all(group: list[_Pending]) -> None:
     for pending in group:
         if not pending.future.done():
-            pending.future.set_exception(BatcherClosed("The batcher closed before scoring this "
-                                                       "request; send it again."))
+            pending.future.set_exception(_closed_error())

@@ -54,6 +54,7 @@ class ServiceMetrics:
         self.out_of_range = Counter("deploydl_inputs_out_of_range_total",
                                     "Inputs outside the range seen in training.", ["feature"],
                                     registry=self.registry)
+        self._series: dict[tuple[str, str, int], tuple] = {}
         self.model_info = Gauge("deploydl_model_info", "1 for the model being served.",
                                 ["name", "version"], registry=self.registry)
 
@@ -63,11 +64,24 @@ class ServiceMetrics:
         self.model_info.labels(name=name, version=version).set(1)
 
     def observe(self, *, method: str, path: str, status: int, seconds: float) -> None:
-        """Count one answered request."""
-        self.requests.labels(method=method, path=path, status=str(status)).inc()
-        self.latency.labels(path=path).observe(seconds)
-        if status >= 400:
-            self.errors.labels(path=path, kind="server" if status >= 500 else "client").inc()
+        """Count one answered request.
+
+        The labelled series are looked up once per (method, path, status) and kept: a
+        ``labels()`` call takes a lock and builds a key, on every request otherwise.
+        """
+        key = (method, path, status)
+        series = self._series.get(key)
+        if series is None:
+            errors = (self.errors.labels(path=path, kind="server" if status >= 500 else "client")
+                      if status >= 400 else None)
+            series = self._series[key] = (
+                self.requests.labels(method=method, path=path, status=str(status)),
+                self.latency.labels(path=path), errors)
+        requests, latency, errors = series
+        requests.inc()
+        latency.observe(seconds)
+        if errors is not None:
+            errors.inc()
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric above."""

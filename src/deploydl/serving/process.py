@@ -1,9 +1,11 @@
-"""Run ``deploydl serve`` as a separate process and stop it cleanly (Module 04).
+"""Run a server as a separate process, wait until it is ready, stop it cleanly (Modules 04, 05).
 
 :class:`LocalServer` runs the service in a thread of the notebook; :class:`ServiceProcess`
-runs it the way production does, as its own operating-system process, which is what the
-lab, the service tests and the load test use. Its output goes to a log file, never to a pipe
-that nobody reads (a full pipe would freeze the server).
+runs it the way production does, as its own operating-system process: ``deploydl serve`` for
+the lab, the service tests and the load test, or any server command that prints the URL it
+listens on, for the benchmark (:mod:`deploydl.efficiency.bench_servers`). It is the one way
+the course starts, waits for and stops a server process. Output goes to a log file, never to
+a pipe that nobody reads (a full pipe would freeze the server).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,27 +40,31 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0) -> int | None:
+def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0,
+                        family: Sequence | None = None, terminated: bool = False) -> int | None:
     """Stop ``process`` and every process it started; the one way the course ends a server tree.
 
     SIGTERM (``terminate`` on Windows) goes to the process, to its session when it leads one
     (``start_new_session=True``: JupyterLab and its kernels), and to each descendant found
     before; whatever is still alive after ``grace_s`` seconds is killed. Returns the exit code.
+
+    ``family`` is the list of descendants (``psutil.Process``) taken earlier, for a process
+    that may already have exited; ``terminated=True`` says the process itself already got its
+    SIGTERM: it is not sent twice (a second one can cut a graceful shutdown short).
     """
     import psutil
 
     gone = (ProcessLookupError, PermissionError, psutil.NoSuchProcess)
-    try:
-        family = psutil.Process(process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        family = []
+    if family is None:
+        family = _descendants(process)
     leads_session = hasattr(os, "killpg") and process.poll() is None and _leads_session(process)
 
     def signal_all(kill: bool) -> None:
-        if leads_session:
+        if leads_session and (kill or not terminated):
             with contextlib.suppress(*gone):
                 os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
-        procs: list[subprocess.Popen | psutil.Process] = [process, *family]
+        procs: list[subprocess.Popen | psutil.Process] = (
+            [process, *family] if kill or not terminated else list(family))
         for proc in procs:
             with contextlib.suppress(*gone):
                 proc.kill() if kill else proc.terminate()
@@ -74,6 +82,15 @@ def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0) -> i
     return process.returncode
 
 
+def _descendants(process: subprocess.Popen) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
 def _leads_session(process: subprocess.Popen) -> bool:
     try:
         return os.getsid(process.pid) == process.pid
@@ -82,38 +99,64 @@ def _leads_session(process: subprocess.Popen) -> bool:
 
 
 class ServiceProcess:
-    """``deploydl serve`` in a child process on a free loopback port (``port=0``).
+    """A server in a child process on a free loopback port; by default ``deploydl serve``.
 
     Parameters
     ----------
     model : path, optional
         Artifact folder to serve; the cached default model when omitted.
     port, host, api_key_env, workers
-        Passed to ``deploydl serve``.
+        Passed to ``deploydl serve`` (``port=0``: the server binds a free port itself).
     args : sequence of str
         More ``deploydl serve`` options, e.g. ``["--expect-sha256", sha, "--log", path]``.
     env : dict, optional
         Extra environment variables for the child (e.g. the API key variable).
     start_timeout : float
-        Seconds to wait for the "Serving ... at URL" line.
+        Seconds to wait until the server is ready.
+    command : sequence of str, optional
+        Another server to run instead of ``deploydl serve`` (the benchmark's servers). Like
+        ``deploydl serve`` it must print a line with ``at http://HOST:PORT`` once it listens.
+    ready_path : str, optional
+        After the URL line, wait until ``GET`` on this path answers 200 (a server whose model
+        loads after it starts listening). ``cold_start_s`` is the time from launch to ready.
+
+    Stopping sends SIGTERM once (the server finishes the requests in flight), waits, then
+    kills whatever is left of the process and its children (:func:`stop_process_family`).
     """
 
     def __init__(self, model: str | Path | None = None, *, port: int = 0,
                  host: str = "127.0.0.1", api_key_env: str | None = None, workers: int = 1,
                  args: Sequence[str] = (), env: dict[str, str] | None = None,
-                 start_timeout: float = 120.0) -> None:
-        self.args = ["--port", str(port), "--host", host, "--workers", str(workers), *args]
-        if model is not None:
-            self.args += ["--model", str(model)]
-        if api_key_env is not None:
-            self.args += ["--api-key-env", api_key_env]
-        self.env = {**os.environ, **(env or {})}
+                 start_timeout: float = 120.0, command: Sequence[str] | None = None,
+                 ready_path: str | None = None) -> None:
+        if command is None:
+            command = [sys.executable, "-m", "deploydl.cli", "serve", "--port", str(port),
+                       "--host", host, "--workers", str(workers), *args]
+            if model is not None:
+                command += ["--model", str(model)]
+            if api_key_env is not None:
+                command += ["--api-key-env", api_key_env]
+        self.command = list(command)
+        self.name = "`deploydl serve`" if self.command[3:4] == ["serve"] else (
+            f"`{' '.join(self.command[1:4])}`")
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.start_timeout = start_timeout
-        self.url: str | None = None
+        self.ready_path = ready_path
+        self._url: str | None = None
+        self.cold_start_s: float | None = None
         self.returncode: int | None = None
         self._process: subprocess.Popen | None = None
         self._terminated = False
+        self._family: list = []
         self._log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's address, e.g. ``http://127.0.0.1:8123``, once :meth:`start` returned."""
+        if self._url is None:
+            raise RuntimeError(f"{self.name} has no address yet: call start() first, or use "
+                               "the ServiceProcess in a with block.")
+        return self._url
 
     @property
     def pid(self) -> int | None:
@@ -126,34 +169,58 @@ class ServiceProcess:
     @property
     def log(self) -> str:
         """Everything the server printed so far (the URL line, then JSON access logs)."""
-        return self._log_path.read_text() if self._log_path and self._log_path.exists() else ""
+        if self._log_path is None or not self._log_path.exists():
+            return ""
+        return self._log_path.read_text(errors="replace")
 
     def start(self) -> ServiceProcess:
-        """Start the process and return once it prints its URL."""
+        """Start the process and return once it prints its URL (and its ready path answers)."""
         fd, name = tempfile.mkstemp(prefix="deploydl-serve-", suffix=".log")
         self._log_path = Path(name)
         self._terminated = False
+        started = time.perf_counter()
         with os.fdopen(fd, "w") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "deploydl.cli", "serve", *self.args], env=self.env,
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(self.command, env=self.env, stdout=log,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._process = process
         deadline = time.monotonic() + self.start_timeout
         while (found := _URL.search(self.log)) is None:
-            if self._process.poll() is not None:
-                code, output = self._process.returncode, self.log.strip()
-                self.stop()
-                raise ServerStartError(f"`deploydl serve` exited with code {code} before it "
-                                       f"was ready; its output:\n{output}")
-            if time.monotonic() > deadline:
-                output = self.log.strip()
-                self.stop()
-                raise ServerStartError(
-                    f"`deploydl serve` was still starting after {self.start_timeout:g} s and "
-                    "was stopped (a slow first start builds the default model; raise "
-                    f"start_timeout if this machine is slow). Its output so far:\n{output}")
-            time.sleep(0.05)
-        self.url = found.group(1)
+            self._check_alive(process, deadline)
+            time.sleep(0.02)
+        self._url = url = found.group(1)
+        while self.ready_path is not None and not _answers_200(url + self.ready_path):
+            self._check_alive(process, deadline)
+            time.sleep(0.02)
+        self.cold_start_s = round(time.perf_counter() - started, 3)
         return self
+
+    def _check_alive(self, process: subprocess.Popen, deadline: float) -> None:
+        """Raise :class:`ServerStartError` (with the output) if the server died or is late."""
+        if process.poll() is not None:
+            code, output = process.returncode, self.log.strip()
+            self.stop()
+            raise ServerStartError(f"{self.name} exited with code {code} before it was "
+                                   f"ready; its output:\n{output}")
+        if time.monotonic() > deadline:
+            output = self.log.strip()
+            self.stop()
+            raise ServerStartError(
+                f"{self.name} was still starting after {self.start_timeout:g} s and was "
+                "stopped (a slow first start builds the default model; raise start_timeout "
+                f"if this machine is slow). Its output so far:\n{output}")
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its child processes, in MB (needs psutil)."""
+        import psutil
+
+        if self._process is None:
+            return float("nan")
+        try:
+            processes = [psutil.Process(self._process.pid)]
+            processes += processes[0].children(recursive=True)
+            return round(sum(p.memory_info().rss for p in processes) / 1e6, 1)
+        except psutil.NoSuchProcess:
+            return float("nan")
 
     def terminate(self) -> None:
         """Send SIGTERM (on Windows: terminate) without waiting: a graceful stop begins.
@@ -162,18 +229,17 @@ class ServiceProcess:
         handler, on its way out, would kill it mid-shutdown (exit -15 instead of 0).
         """
         if self._process is not None and self.running and not self._terminated:
+            self._family = _descendants(self._process)  # before the parent can exit
             self._terminated = True
             self._process.terminate()
 
     def stop(self, *, timeout: float = 40.0) -> int | None:
-        """Stop gracefully, wait up to ``timeout`` seconds, then kill; returns the exit code."""
+        """Stop gracefully, wait up to ``timeout`` seconds, then kill the process and its
+        children; returns the exit code."""
         if self._process is not None:
             self.terminate()
-            try:
-                self.returncode = self._process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self.returncode = self._process.wait()
+            self.returncode = stop_process_family(self._process, grace_s=timeout,
+                                                  family=self._family, terminated=True)
             self._process = None
         return self.returncode
 
@@ -189,3 +255,11 @@ class ServiceProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _answers_200(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310 - our loopback URL
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False

@@ -10,7 +10,6 @@ sha256 it must be exactly the released weights.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import shutil
 import signal
@@ -29,7 +28,7 @@ from deploydl.monitoring.service import ERROR_LOG
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
 from deploydl.serving.app import create_app
-from deploydl.serving.middleware import ACCESS_LOG
+from deploydl.serving.middleware import ACCESS_LOG, log_to
 from deploydl.settings import Settings, get_settings
 
 #: Name and version of the default case-study model that ``deploydl serve`` builds.
@@ -304,9 +303,4 @@ def _bind(host: str, port: int) -> socket.socket:
 def _log_to_stdout() -> None:
     """Access lines (JSON) and model errors (with request ID and traceback) go to stdout."""
     for logger in (ACCESS_LOG, ERROR_LOG):
-        if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
-            handler = logging.StreamHandler(sys.stdout)
-            handler.setFormatter(logging.Formatter("%(message)s"))
-            logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
+        log_to(logger, sys.stdout)
