@@ -11,7 +11,8 @@ import shutil
 
 #: Python packages of the ``bench`` extra: (import name, why the benchmark needs it).
 BENCH_PACKAGES = {"litserve": "the LitServe server it compares against",
-                  "psutil": "each server's memory (RSS)"}
+                  "psutil": "each server's memory (RSS)",
+                  "onnxruntime": "the ONNX Runtime server and its int8 rows"}
 INSTALL_EXTRA = ('python -m pip install -e ".[bench]"   (inside the course folder, with .venv '
                  "active or as .venv/bin/python -m pip ...)")
 INSTALL_HEY = ("Debian/Ubuntu: sudo apt-get install hey; macOS: brew install hey; Windows or "
