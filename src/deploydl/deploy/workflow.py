@@ -101,7 +101,8 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
                         "environment": "production",
                         "env": {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}",
                                 "DEPLOYDL_RELEASE_WINDOW": "${{ vars.DEPLOYDL_RELEASE_WINDOW }}",
-                                "EMERGENCY_REASON": "${{ vars.DEPLOYDL_EMERGENCY_REASON }}"}, "steps": [
+                                "EMERGENCY_REASON": "${{ vars.DEPLOYDL_EMERGENCY_REASON }}"},
+                        "steps": [
                 *_setup(), _sign(),
                 {"name": "Promote the model in the registry, inside the maintenance window or "
                          "as a declared emergency (rollback: registry.rollback)",
