@@ -30,7 +30,7 @@ import httpx
 import pytest
 from browser import chromium
 
-from deploydl.serving.process import free_port, stop_process_family
+from deploydl.serving.process import ServiceProcess, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,12 +54,20 @@ MATHS = ".jp-RenderedMarkdown mjx-container, .jp-RenderedMarkdown .MathJax"
 DOLLARS = "tests/fixtures/dollars.ipynb"
 
 
+def _lab_prefix() -> str:
+    """The environment whose JupyterLab is under test (``DEPLOYDL_LAB_PYTHON``, or this one)."""
+    python = os.environ.get("DEPLOYDL_LAB_PYTHON", sys.executable)
+    return subprocess.run([python, "-c", "import sys; print(sys.prefix)"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
 def _isolated_env(home: Path) -> dict[str, str]:
-    """Jupyter config, data and IPython dirs under ``home``; the venv's labextensions stay."""
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               IPYTHONDIR=str(home / "ipython"), JUPYTER_PLATFORM_DIRS="1", MPLBACKEND="agg")
-    env.pop("JUPYTER_PATH", None)
+    """Jupyter config, data and IPython dirs under ``home``; the lab environment's
+    labextensions stay (JUPYTER_PATH names only its own, whatever the caller's says)."""
+    env = dict(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
+               JUPYTER_PLATFORM_DIRS="1", MPLBACKEND="agg",
+               JUPYTER_PATH=str(Path(_lab_prefix()) / "share" / "jupyter"))
     settings = home / "config" / "lab" / "user-settings"
     for name, values in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
@@ -79,20 +87,6 @@ def _clear_outputs(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
-def _wait_ready(proc: subprocess.Popen, url: str, token: str, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/api/status", params={"token": token}, timeout=2).is_success:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"jupyter lab did not answer within 90 s:\n{log.read_text()}")
-
-
 def _make_lab(course: Path, jupyter_args: str) -> list[str]:
     """``make lab`` in ``course``, with this environment standing in for its ``.venv``.
 
@@ -102,9 +96,7 @@ def _make_lab(course: Path, jupyter_args: str) -> list[str]:
     make = shutil.which("make")
     if make is None:
         pytest.skip("`make` is not installed; `make lab` is what this test starts")
-    python = os.environ.get("DEPLOYDL_LAB_PYTHON", sys.executable)
-    prefix = subprocess.run([python, "-c", "import sys; print(sys.prefix)"], check=True,
-                            capture_output=True, text=True).stdout.strip()
+    prefix = _lab_prefix()
     return [make, "--no-print-directory", "-C", str(course), "-o", f"{prefix}/.installed-lab",
             "lab", f"VENV={prefix}", f"JUPYTER_ARGS={jupyter_args}"]
 
@@ -118,24 +110,18 @@ def lab(tmp_path_factory) -> Iterator[str]:
     for notebook in [*LESSONS, FIXTURE]:
         _clear_outputs(course / notebook)
     port, token = free_port(), secrets.token_hex(16)
-    log = base / "jupyter.log"
     command = _make_lab(course, f"--no-browser --allow-root --port {port} --ip=127.0.0.1 "
                         f"--ServerApp.port_retries=0 --IdentityProvider.token={token} "
                         "--LabApp.extension_manager=readonly "
                         "--MappingKernelManager.cull_idle_timeout=0")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, env=_isolated_env(base / "home"), cwd=course,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(proc, url, token, log)
+    with ServiceProcess(command=command, url=url, ready_path=f"/api/status?token={token}",
+                        env=_isolated_env(base / "home"), start_timeout=90):
         listing = httpx.get(f"{url}/api/contents/labs", params={"token": token}, timeout=10)
         assert listing.is_success, (
             f"`make lab` cannot reach labs/ (GET /api/contents/labs: {listing.status_code}): "
             "the server's root must be the course folder (--ServerApp.root_dir=.)")
         yield f"{url}/lab/workspaces/{{workspace}}/tree/{{path}}?reset&token={token}"
-    finally:
-        stop_process_family(proc, grace_s=15)
 
 
 @pytest.fixture(scope="module")

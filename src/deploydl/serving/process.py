@@ -114,8 +114,12 @@ class ServiceProcess:
     start_timeout : float
         Seconds to wait until the server is ready.
     command : sequence of str, optional
-        Another server to run instead of ``deploydl serve`` (the benchmark's servers). Like
-        ``deploydl serve`` it must print a line with ``at http://HOST:PORT`` once it listens.
+        Another server to run instead of ``deploydl serve`` (the benchmark's servers,
+        JupyterLab in the browser tests). Like ``deploydl serve`` it must print a line with
+        ``at http://HOST:PORT`` once it listens, unless ``url`` is given.
+    url : str, optional
+        The server's address when ``command`` fixes it (a port from :func:`free_port`);
+        then only ``ready_path`` is waited for.
     ready_path : str, optional
         After the URL line, wait until ``GET`` on this path answers 200 (a server whose model
         loads after it starts listening). ``cold_start_s`` is the time from launch to ready.
@@ -128,7 +132,7 @@ class ServiceProcess:
                  host: str = "127.0.0.1", api_key_env: str | None = None, workers: int = 1,
                  args: Sequence[str] = (), env: dict[str, str] | None = None,
                  start_timeout: float = 120.0, command: Sequence[str] | None = None,
-                 ready_path: str | None = None) -> None:
+                 ready_path: str | None = None, url: str | None = None) -> None:
         if command is None:
             command = [sys.executable, "-m", "deploydl.cli", "serve", "--port", str(port),
                        "--host", host, "--workers", str(workers), *args]
@@ -137,11 +141,13 @@ class ServiceProcess:
             if api_key_env is not None:
                 command += ["--api-key-env", api_key_env]
         self.command = list(command)
+        program = Path(self.command[0]).name
         self.name = "`deploydl serve`" if self.command[3:4] == ["serve"] else (
-            f"`{' '.join(self.command[1:4])}`")
+            f"`{' '.join(self.command[1:4] if program.startswith('python') else [program])}`")
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.start_timeout = start_timeout
         self.ready_path = ready_path
+        self._fixed_url: str | None = url
         self._url: str | None = None
         self.cold_start_s: float | None = None
         self.returncode: int | None = None
@@ -184,10 +190,14 @@ class ServiceProcess:
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self._process = process
         deadline = time.monotonic() + self.start_timeout
-        while (found := _URL.search(self.log)) is None:
-            self._check_alive(process, deadline)
-            time.sleep(0.02)
-        self._url = url = found.group(1)
+        url: str | None = self._fixed_url
+        while url is None:
+            if (found := _URL.search(self.log)) is not None:
+                url = found.group(1)
+            else:
+                self._check_alive(process, deadline)
+                time.sleep(0.02)
+        self._url = url
         while self.ready_path is not None and not _answers_200(url + self.ready_path):
             self._check_alive(process, deadline)
             time.sleep(0.02)
