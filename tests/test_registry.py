@@ -14,6 +14,7 @@ from deploydl.registry import (
     load_model,
     save_model,
     verify,
+    write_manifest,
 )
 
 
@@ -158,3 +159,20 @@ def test_versions_are_safe_as_folders_tags_and_labels(version, ok):
     else:
         with pytest.raises(ArtifactError, match="is not allowed"):
             check_version(version)
+
+
+def test_a_rewritten_manifest_fools_the_fingerprints_but_not_the_signature(artifact_dir, copy):
+    from deploydl.integrity import sign_artifact
+
+    sign_artifact(copy, key="release-key-of-the-bank")
+    weights = bytearray((copy / WEIGHTS).read_bytes())
+    weights[-1] ^= 1
+    (copy / WEIGHTS).write_bytes(bytes(weights))
+    with pytest.raises(ArtifactError, match="does not match its manifest"):
+        verify(copy)
+    assert write_manifest(copy) == copy / MANIFEST
+    assert json.loads((copy / MANIFEST).read_text()) != json.loads(
+        (artifact_dir / MANIFEST).read_text())
+    verify(copy)  # every fingerprint matches again
+    with pytest.raises(ArtifactError, match="signature"):
+        verify(copy, signing_key="release-key-of-the-bank")

@@ -144,11 +144,31 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
     if training_data is not None:
         metadata["training_range"] = training_ranges(training_data, model.features)
     (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
-    manifest = {name: file_sha256(folder / name) for name in (WEIGHTS, METADATA)}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    write_manifest(folder)
     if signing_key is not None:
         sign_artifact(folder, key=signing_key)
     return verify(folder, signing_key=signing_key)
+
+
+def write_manifest(folder: str | Path) -> Path:
+    """Write ``folder/manifest.json``: the sha256 of the weights and the metadata.
+
+    Parameters
+    ----------
+    folder : str or Path
+        An artifact folder holding ``weights.safetensors`` and ``metadata.json``.
+
+    Returns
+    -------
+    Path
+        The manifest written. Whoever can write to the folder can call this after changing
+        the weights, and every fingerprint matches again: only a signature
+        (:func:`deploydl.integrity.sign_artifact`) tells such a swap from the release.
+    """
+    folder = Path(folder)
+    manifest = {name: file_sha256(folder / name) for name in (WEIGHTS, METADATA)}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return folder / MANIFEST
 
 
 def verify(folder: str | Path, *, signing_key: str | bytes | None = None,

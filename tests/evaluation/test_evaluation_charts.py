@@ -1,9 +1,10 @@
-"""The cross-validation chart says which colour trains and which tests."""
+"""Module 02's charts: cross-validation's folds, and the cost of errors by threshold."""
 
 import matplotlib.pyplot as plt
+import numpy as np
 
-from deploydl.evaluation.charts import cross_validation_chart
-from deploydl.evaluation.metrics import CVResult
+from deploydl.evaluation.charts import cross_validation_chart, threshold_cost_chart
+from deploydl.evaluation.metrics import CVResult, ErrorCosts
 
 
 def test_cross_validation_chart_has_a_legend_and_one_test_cell_per_round():
@@ -16,4 +17,18 @@ def test_cross_validation_chart_has_a_legend_and_one_test_cell_per_round():
                                                 "test\nAUC 0.740"]
     assert ax.get_title(loc="left") == "Each fold is tested once: baseline ROC AUC 0.720 ± 0.016"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["fold 1", "fold 2", "fold 3"]
+    plt.close(fig)
+
+
+def test_threshold_cost_chart_prices_the_rule_against_a_half():
+    y = np.array([1, 0, 0, 0])
+    scores = np.array([0.3, 0.25, 0.1, 0.05])
+    costs = ErrorCosts(bad_loan_approved=8_000, good_customer_turned_away=2_000)
+    # at 0.5 the bad loan is approved (8,000); at 0.28 it is declined and nobody good is
+    fig = threshold_cost_chart(y, scores, rule=0.28, hindsight=0.26, costs=costs)
+    ax = fig.axes[0]
+    assert "break-even 0.28 instead of 0.5 cuts the cost of errors by" in ax.get_title(loc="left")
+    assert "8,000" in ax.get_title(loc="left")
+    assert [line.get_xdata()[0] for line in ax.lines[1:]] == [0.28, 0.26]
+    assert ax.texts[0].get_text() == "cheapest in hindsight: 0.26"
     plt.close(fig)

@@ -16,6 +16,7 @@ from deploydl.monitoring import (
     drift_report,
     rollback_in_registry,
 )
+from deploydl.monitoring.maintenance import promote_in_turn, retrain_on_changed_data
 from deploydl.serving import create_app
 
 
@@ -79,9 +80,8 @@ def test_rollback_goes_through_the_registry(model, applicants, tmp_path):
 
     registry = ModelRegistry(tmp_path / "models")
     new = replace(model, version="2.0.0")
-    for version in (model, new):
-        registry.register(version)
-        registry.promote("loan-default", version.version, stage="production")
+    assert promote_in_turn(registry, model, new) == ["1.0.0", "2.0.0"]
+    assert registry.stage("loan-default", "production") == "2.0.0"
     log = PredictionLog(tmp_path / "canary.db")
     split = TrafficSplit(model, _Candidate(new, version="2.0.0", shift=0.4), share=0.2)
     canary = CanaryRelease(split, log, min_requests=30,
@@ -121,3 +121,22 @@ def test_maintenance_window_is_sunday_night_utc():
     assert not window.is_open(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
     assert not window.is_open(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))   # Monday
     assert window.is_open(datetime(2026, 11, 29, 2, 0, tzinfo=UTC).timestamp())
+
+
+def test_promote_in_turn_refuses_versions_of_different_models(model, tmp_path):
+    from dataclasses import replace
+
+    from deploydl.registry import ModelRegistry
+
+    other = replace(model, name="fraud", version="2.0.0")
+    with pytest.raises(ValueError, match="one model; got names \\['fraud', 'loan-default'\\]"):
+        promote_in_turn(ModelRegistry(tmp_path / "models"), model, other)
+
+
+def test_retraining_learns_the_changed_data_under_a_new_version(model, applicants):
+    retrained = retrain_on_changed_data("inflation", version="1.1.0", applicants=300, epochs=1)
+    assert (retrained.name, retrained.version) == (model.name, "1.1.0")
+    rows = applicants[list(FEATURES)].head(50).to_dict("records")
+    scores = np.asarray(retrained.predict_proba(rows))
+    assert ((scores >= 0) & (scores <= 1)).all()
+    assert not np.allclose(scores, model.predict_proba(rows))  # a new model, not a copy

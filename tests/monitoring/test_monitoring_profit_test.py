@@ -1,12 +1,15 @@
 """The profit A/B test (Module 06): metric, guardrail, censoring and delayed outcomes."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from deploydl.monitoring.profit_test import (
     applicant_profit,
     profit_sample_size,
     profit_test,
+    read_profit_test,
+    record_outcomes,
 )
 
 
@@ -33,3 +36,47 @@ def test_a_real_profit_gain_is_found_and_the_size_is_planned():
     result = profit_test(a, b, np.ones(6000), np.ones(6000), planned_n=3600)
     assert result.significant and result.ci_low > 0 and result.warning == ""
     assert profit_sample_size(3000, 200) == pytest.approx(3532, abs=2)
+
+
+class _Log:
+    """The two methods of a prediction log that :func:`record_outcomes` uses."""
+
+    def __init__(self, frame):
+        self.rows, self.labels = frame, {}
+
+    def frame(self, *, since=None, until=None):
+        return self.rows[self.rows["ts"] >= since]
+
+    def add_labels(self, labels, *, key="applicant_id"):
+        self.labels.update(labels)
+        return len(labels)
+
+
+def test_only_the_loans_made_get_an_outcome():
+    log = _Log(pd.DataFrame({"ts": [0, 10, 10, 10], "applicant_id": ["old", "a", "b", "c"],
+                             "decision": ["approve", "approve", "refer", "approve"]}))
+    sent = pd.DataFrame({"applicant_id": ["a", "b", "c"], "default": [1, 0, 0]})
+    assert record_outcomes(log, sent, since=10) == 2
+    assert log.labels == {"a": 1, "c": 0}  # "b" was referred: censored; "old" is before
+    with pytest.raises(ValueError, match="1 approved applicant\\(s\\) in the log are not"):
+        record_outcomes(log, sent.iloc[:1], since=10)
+    with pytest.raises(ValueError, match="a 'default' column"):
+        record_outcomes(log, sent[["applicant_id"]], since=10)
+
+
+def test_the_reading_tallies_each_version_and_tests_b_against_a():
+    logged = pd.DataFrame({
+        "model_version": ["1.0"] * 4 + ["1.1"] * 4,
+        "decision": ["approve", "approve", "refer", "approve",
+                     "approve", "refer", "refer", "approve"],
+        "label": [0, 1, np.nan, 0, 0, np.nan, np.nan, 0]})
+    reading = read_profit_test(logged, current="1.0", candidate="1.1", effect=500.0)
+    # A: 2000 - 8000 - 150 + 2000 = -4150 over 4; B: 2000 - 150 - 150 + 2000 = 3700 over 4
+    assert reading.table.loc["1.0"].tolist() == [4, 0.75, -1037.5]
+    assert reading.table.loc["1.1"].tolist() == [4, 0.5, 925.0]
+    assert reading.result.difference == pytest.approx(925.0 + 1037.5)
+    assert not reading.result.guardrail_ok  # B approves 25 points fewer
+    std = applicant_profit(["approve", "approve", "refer", "approve"], [0, 1, 0, 0]).std(ddof=1)
+    assert reading.planned == profit_sample_size(std, 500.0)
+    with pytest.raises(ValueError, match="version\\(s\\) \\['2.0'\\]"):
+        read_profit_test(logged, current="1.0", candidate="2.0")

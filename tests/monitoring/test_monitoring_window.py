@@ -13,6 +13,7 @@ from deploydl.monitoring import (
     SimulatedClock,
     window_from_settings,
 )
+from deploydl.monitoring.window import refusal
 from deploydl.registry import ModelRegistry
 from deploydl.settings import Settings
 
@@ -167,3 +168,12 @@ def test_the_workflow_promote_step_honours_the_window_and_records_an_emergency(
     exec(program, {})  # noqa: S102
     assert registry.stage(model.name, "production") == model.version
     assert registry.releases(model.name)[-1]["emergency"] == REASON
+
+
+def test_refusal_says_why_a_shut_window_refused_and_nothing_when_it_is_open():
+    window = MaintenanceWindow()
+    message = refusal(window.check, WEDNESDAY, what="Version 1.1.0")
+    assert message is not None and message.startswith("Version 1.1.0") and "Sun" in message
+    assert refusal(window.check, SUNDAY_3AM) is None
+    with pytest.raises(ValueError, match="reason"):  # other errors are not swallowed
+        refusal(window.check, WEDNESDAY, emergency="urgent")

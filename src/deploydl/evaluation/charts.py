@@ -1,4 +1,4 @@
-"""Charts of Module 02's evaluation: how cross-validation uses the data.
+"""Charts of Module 02's evaluation: how cross-validation uses the data, what each threshold costs.
 
 Each chart states its finding in the title, has a legend where colours carry meaning, and
 labels ticks in plain words (see :mod:`deploydl.present.charts`).
@@ -6,7 +6,7 @@ labels ticks in plain words (see :mod:`deploydl.present.charts`).
 
 from __future__ import annotations
 
-from deploydl.evaluation.metrics import CVResult
+from deploydl.evaluation.metrics import DEFAULT_COSTS, CVResult, ErrorCosts
 
 
 def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
@@ -34,4 +34,47 @@ def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
     ax.legend(handles=[Patch(color=GOOD, label="the model trains on it"),
                        Patch(color=BAD, label="held out: the model is tested on it")],
               loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2, frameon=False)
+    return fig
+
+
+def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
+                         costs: ErrorCosts = DEFAULT_COSTS):
+    """The cost of errors at every threshold, with the rule's threshold and hindsight's marked.
+
+    Parameters
+    ----------
+    y_true : array-like of int
+        What happened: 1 if the loan defaulted, 0 if it was repaid.
+    y_score : array-like of float
+        The model's probability of default for each applicant (0..1).
+    rule : float
+        The threshold fixed before the test (the break-even the costs imply); the title says
+        how much it saves, in US dollars, against deciding at 0.5.
+    hindsight : float
+        The threshold that would have been cheapest on these outcomes: reported, never picked.
+    costs : ErrorCosts
+        The price of each kind of error.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart: cost of errors (US$ millions) against the threshold.
+    """
+    from deploydl.evaluation.metrics import outcomes, threshold_sweep
+    from deploydl.present.charts import BAD, GOOD, money, new_figure
+
+    sweep = threshold_sweep(y_true, y_score, costs=costs)
+    at_half = outcomes(y_true, y_score, threshold=0.5, costs=costs)
+    at_rule = outcomes(y_true, y_score, threshold=rule, costs=costs)
+    at_hindsight = outcomes(y_true, y_score, threshold=hindsight, costs=costs)
+    fig, ax = new_figure(
+        f"Deciding at the break-even {rule:.2f} instead of 0.5 cuts the cost of errors by "
+        f"{money(at_half.cost - at_rule.cost)}",
+        xlabel="threshold (decline at this probability of default or above)",
+        ylabel="cost of errors (US$ millions)")
+    ax.plot(sweep["threshold"], sweep["cost"] / 1e6, color=GOOD, linewidth=3)
+    ax.axvline(rule, color="grey", linestyle=":")  # the break-even (see Calibration)
+    ax.axvline(hindsight, color=BAD, linestyle="--")
+    ax.annotate(f"cheapest in hindsight: {hindsight:.2f}", (hindsight, at_hindsight.cost / 1e6),
+                xytext=(hindsight + 0.08, at_hindsight.cost / 1e6), fontsize=14, color=BAD)
     return fig

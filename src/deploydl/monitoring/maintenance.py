@@ -205,3 +205,67 @@ def rollback_in_registry(registry, name: str, *, stage: str = "production"):
         return registry.rollback(name, stage=stage)
 
     return on_rollback
+
+
+def retrain_on_changed_data(scenario: str, *, version: str, applicants: int = 5_000,
+                            seed: int = 2, epochs: int = 30):
+    """Train a new version on labelled applicants from after a change in the data.
+
+    Parameters
+    ----------
+    scenario : str
+        The change the new applicants come from (a scenario of
+        :func:`deploydl.data.apply_drift`, e.g. ``"inflation"``).
+    version : str
+        Version number the retrained model carries, e.g. ``"1.1.0"``.
+    applicants : int
+        How many labelled applicants it learns from. In a bank these labels exist only months
+        after the change (a loan shows whether it defaults over a year or more).
+    seed : int
+        Seed of the simulated applicants; training itself uses seed 0, like the course's first
+        model, so the difference comes from the data.
+    epochs : int
+        Training passes over the applicants.
+
+    Returns
+    -------
+    ApplicantModel
+        The retrained model, with its own preprocessing fitted on the new data.
+    """
+    from dataclasses import replace
+
+    from deploydl.data import apply_drift, make_applicants
+    from deploydl.models import train_applicant_model
+
+    recent = apply_drift(make_applicants(applicants, seed=seed), scenario, seed=seed)
+    return replace(train_applicant_model(recent, seed=0, epochs=epochs), version=version)
+
+
+def promote_in_turn(registry, *models, stage: str = "production") -> list[str]:
+    """Register ``models`` and promote each to ``stage`` in turn, oldest first.
+
+    The registry then serves the last one and keeps the earlier ones in its history, so a
+    rollback (:func:`rollback_in_registry`) returns to the one before.
+
+    Parameters
+    ----------
+    registry : deploydl.registry.ModelRegistry
+        Where the versions are stored.
+    *models : ApplicantModel
+        The versions, oldest first; all with the same ``name``.
+    stage : str
+        The stage they are promoted to.
+
+    Returns
+    -------
+    list of str
+        The versions promoted, in order.
+    """
+    names = {model.name for model in models}
+    if len(names) != 1:
+        raise ValueError(f"promote_in_turn needs versions of one model; got names "
+                         f"{sorted(names) or 'none'}. Promote each model separately.")
+    for model in models:
+        registry.register(model)
+        registry.promote(model.name, model.version, stage=stage)
+    return [model.version for model in models]

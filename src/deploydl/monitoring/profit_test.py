@@ -22,9 +22,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+
+if TYPE_CHECKING:
+    from deploydl.monitoring.log import PredictionStore
 
 #: Days from decision to a usable outcome in the course's simulation (a real bank waits 12
 #: months or more for most defaults to show).
@@ -118,3 +123,96 @@ def profit_sample_size(std: float, effect: float, *, alpha: float = 0.05,
         raise ValueError(f"Need std > 0 and effect != 0; got std={std}, effect={effect}.")
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
     return math.ceil(2 * (z * std / effect) ** 2)
+
+
+def record_outcomes(log: PredictionStore, applicants: pd.DataFrame, *, since: float) -> int:
+    """Join the outcomes a bank can see: defaults of the loans it made, and nothing else.
+
+    Parameters
+    ----------
+    log : PredictionStore
+        The service's prediction log; its rows from ``since`` on are the A/B test's.
+    applicants : pandas.DataFrame
+        The applicants sent during the test, with ``applicant_id`` and ``default`` (1 if the
+        loan would default, 0 if it would be repaid: known to the simulation only).
+    since : float
+        Start of the test, in seconds since 1970 (the log's clock).
+
+    Returns
+    -------
+    int
+        Number of predictions labelled: one per approved applicant. Referred applicants get
+        no loan, so their outcome stays censored (empty), as in a real bank.
+    """
+    for column in ("applicant_id", "default"):
+        if column not in applicants:
+            raise ValueError(f"applicants must have a {column!r} column; got columns "
+                             f"{list(applicants.columns)}. Pass the simulated applicants sent "
+                             "during the test.")
+    logged = log.frame(since=since)
+    made = logged.loc[logged["decision"] == "approve", "applicant_id"]
+    truth = dict(zip(applicants["applicant_id"], applicants["default"], strict=True))
+    unknown = sorted(set(made) - set(truth))
+    if unknown:
+        raise ValueError(f"{len(unknown)} approved applicant(s) in the log are not in "
+                         f"applicants (e.g. {unknown[:3]}); pass the applicants sent since "
+                         f"{since}.")
+    return log.add_labels({applicant: truth[applicant] for applicant in made})
+
+
+@dataclass(frozen=True)
+class ProfitReading:
+    """An A/B test read from the prediction log.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per model version: ``applicants`` (how many it scored), ``approved`` (share
+        approved at once, 0..1) and ``profit_per_applicant`` (mean USD per applicant).
+    result : ProfitResult
+        The test of B (candidate) against A (current), with the approval-rate guardrail.
+    planned : int
+        Applicants needed **per version** to detect ``effect`` USD per applicant with 80%
+        power at the 5% level, from the spread of A's profits.
+    """
+
+    table: pd.DataFrame
+    result: ProfitResult
+    planned: int
+
+
+def read_profit_test(logged: pd.DataFrame, *, current: str, candidate: str,
+                     effect: float = 100.0) -> ProfitReading:
+    """Read a profit A/B test from the logged predictions of its period.
+
+    Parameters
+    ----------
+    logged : pandas.DataFrame
+        The prediction log's rows for the test (``PredictionLog.frame(since=...)``), with
+        ``model_version``, ``decision`` and ``label`` (filled for approved loans, see
+        :func:`record_outcomes`).
+    current, candidate : str
+        Model versions A (the one serving before the test) and B (the one tested).
+    effect : float
+        Smallest gain in profit per applicant, in USD, worth detecting; it sizes ``planned``.
+
+    Returns
+    -------
+    ProfitReading
+        The per-version table, the test result and the planned sample size.
+    """
+    versions = set(logged["model_version"])
+    missing = [v for v in (current, candidate) if v not in versions]
+    if missing:
+        raise ValueError(f"No logged predictions for version(s) {missing}; the log holds "
+                         f"{sorted(versions)}. Check the versions and the test's start time.")
+    frame = logged.assign(profit=applicant_profit(logged["decision"], logged["label"]),
+                          approved=(logged["decision"] == "approve").astype(int))
+    a, b = (frame[frame["model_version"] == v] for v in (current, candidate))
+    planned = profit_sample_size(float(a["profit"].std()), effect)
+    result = profit_test(a["profit"], b["profit"], a["approved"], b["approved"],
+                         planned_n=planned)
+    table = frame.groupby("model_version").agg(applicants=("profit", "size"),
+                                               approved=("approved", "mean"),
+                                               profit_per_applicant=("profit", "mean"))
+    return ProfitReading(table.round(2), result, planned)

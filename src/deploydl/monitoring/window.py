@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 #: Logger of every release; emergencies outside the window are logged as warnings.
 RELEASE_LOG = logging.getLogger("deploydl.releases")
@@ -143,6 +145,30 @@ def release_permit(window: MaintenanceWindow | None, when: datetime | float, *,
     if window is None:
         return ReleasePermit(_utc(when), None, _reason(emergency))
     return window.check(when, emergency=emergency, what=what)
+
+
+def refusal(release: Callable[..., object], /, *args: Any, **kwargs: Any) -> str | None:
+    """Try a release; say why the maintenance window refused it, or None if it went through.
+
+    Parameters
+    ----------
+    release : callable
+        Anything that releases and raises :class:`OutsideMaintenanceWindow` when the window
+        is shut, e.g. ``registry.promote`` or :func:`deploydl.serving.app.release_model`.
+    *args, **kwargs
+        Passed on to ``release``.
+
+    Returns
+    -------
+    str or None
+        The refusal's message (when the window opens, how to declare an emergency), or None
+        when the release happened. Any other error is raised as it is.
+    """
+    try:
+        release(*args, **kwargs)
+    except OutsideMaintenanceWindow as refused:
+        return str(refused)
+    return None
 
 
 def window_from_settings(settings) -> MaintenanceWindow | None:
