@@ -24,7 +24,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from deploydl.integrity import file_sha256, sign_artifact
-from deploydl.registry import ArtifactError, ModelRegistry, save_model
+from deploydl.registry import ArtifactError, ModelRegistry, save_model, write_manifest
 from deploydl.serving import ServerStartError, ServiceProcess
 
 pytestmark = pytest.mark.slow
@@ -32,12 +32,6 @@ pytestmark = pytest.mark.slow
 KEY = "red-team-api-key-0123456789"
 SIGNING_KEY = "release-signing-key-0123456789abcdef"
 READ_TIMEOUT = 1.5
-
-
-def rewrite_manifest(folder: Path) -> None:
-    """What an attacker with write access does after changing a file: make it consistent."""
-    manifest = {n: file_sha256(folder / n) for n in ("weights.safetensors", "metadata.json")}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
 def refused(folder: Path, *args: str, env: dict | None = None) -> str:
@@ -71,7 +65,7 @@ def test_an_injected_version_is_refused_when_saved_served_or_rendered(model, cop
     assert not (tmp_path / "new").exists()
     meta = json.loads((copy / "metadata.json").read_text())
     (copy / "metadata.json").write_text(json.dumps({**meta, "version": INJECTED_VERSION}))
-    rewrite_manifest(copy)
+    write_manifest(copy)  # what an attacker with write access does
     assert "version '1.0.1\"\"\"\\nimport os" in refused(copy)
     with pytest.raises(ArtifactError, match="is not allowed"):
         write_bundle(copy, tmp_path / "bundle")
@@ -114,7 +108,7 @@ def swapped(copy) -> tuple[Path, str]:
     released = file_sha256(copy / "weights.safetensors")
     tensors = {k: torch.zeros_like(v) for k, v in load_file(copy / "weights.safetensors").items()}
     save_file(tensors, copy / "weights.safetensors")
-    rewrite_manifest(copy)
+    write_manifest(copy)  # what an attacker with write access does
     return copy, released
 
 
@@ -156,7 +150,7 @@ def test_damaged_metadata_stops_start_up_with_the_fix_named(copy, damage, expect
     meta = json.loads((copy / "metadata.json").read_text())
     damage(meta)
     (copy / "metadata.json").write_text(json.dumps(meta))
-    rewrite_manifest(copy)
+    write_manifest(copy)  # what an attacker with write access does
     message = refused(copy)
     assert expected in message and "re-save the model with save_model" in message
 
@@ -303,7 +297,7 @@ def test_a_non_finite_score_approves_nobody_and_the_error_is_logged(copy, one_ap
     tensors["layers.2.weight"].fill_(1.0)
     tensors["layers.4.weight"][0, ::2] = -1.0  # inf - inf = NaN, whatever the input
     save_file(tensors, copy / "weights.safetensors")
-    rewrite_manifest(copy)
+    write_manifest(copy)  # what an attacker with write access does
     with ServiceProcess(copy) as server:
         reply = httpx.post(server.url + "/predict", json=one_applicant)
         log = server.log
