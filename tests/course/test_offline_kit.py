@@ -103,9 +103,7 @@ def test_kit_check_names_the_wheel_a_kit_is_missing(course, wheels, tmp_path):
 def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(course, wheels,
                                                                         tmp_path):
     venv = tmp_path / "venv"
-    # Byte-compiling every installed file (a third of pip's time) proves nothing about the kit,
-    # and this venv runs one command (doctor) before it is deleted.
-    offline = dict(_offline_env(), PIP_NO_COMPILE="1")
+    offline = _offline_env()
     try:
         _made(course, f"{venv}/.installed-lab", f"VENV={venv}", "OFFLINE=1",
               f"WHEELHOUSE={wheels}", f"PYTHON={sys.executable}", env=offline)

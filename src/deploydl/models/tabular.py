@@ -105,8 +105,10 @@ class ApplicantModel:
             last.weight.mul_(slope)
             last.bias.mul_(slope).add_(shift)
         before = self.calibration or {"slope": 1.0, "shift": 0.0}
-        record = {"slope": slope * before["slope"],
-                  "shift": slope * before["shift"] + shift, "rows": rows}
+        # The record says what was done; the exact transform is in the weights. Six decimals:
+        # the digits beyond differ between CPUs' kernels and would make the metadata differ too.
+        record = {"slope": round(slope * before["slope"], 6),
+                  "shift": round(slope * before["shift"] + shift, 6), "rows": rows}
         calibrated = copy.copy(self)
         calibrated.net, calibrated.metrics = net, dict(self.metrics)
         calibrated.calibration = {"method": "platt", **record, "data_sha256": data_sha256}
