@@ -101,10 +101,6 @@ def paragraph(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
-def bullet_list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
-
-
 def html_table(rows: Sequence[Mapping[str, object]]) -> str:
     """A plain HTML table from a list of dicts with the same keys."""
     if not rows:
