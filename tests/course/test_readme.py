@@ -36,3 +36,13 @@ def test_readme_package_map_names_every_top_level_module(root):
     assert named == modules, (
         f"README package map's top level names {sorted(named - modules)} that do not exist and "
         f"misses {sorted(modules - named)}")
+
+
+def test_readme_quotes_the_committed_benchmark_as_the_run_wrote_it(root):
+    """The README's serving tables are benchmarks/results/serving.md, not a hand-edited copy:
+    a new run that is not pasted in (or a figure touched by hand) fails here."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    written = (root / "benchmarks" / "results" / "serving.md").read_text(encoding="utf-8")
+    assert written.strip() in readme, (
+        "README.md does not quote benchmarks/results/serving.md as it stands: paste the file "
+        "into the 'Serving benchmark' section again after `deploydl bench`")

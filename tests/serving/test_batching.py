@@ -42,21 +42,23 @@ def test_size_counts_images_and_a_full_group_goes_without_waiting():
     assert results == [2, 2, 2, 2] and sizes == [4, 4]
 
 
-def test_a_failing_item_fails_only_its_own_request():
+@pytest.mark.parametrize("in_thread", [True, False])
+def test_a_failing_item_fails_only_its_own_request(in_thread):
     def strict(items):
         if any(i < 0 for i in items):
             raise ValueError("negative input")
         return doubled(items)
 
     async def main():
-        batcher = MicroBatcher(strict, max_batch_size=8, max_wait_ms=50)
+        batcher = MicroBatcher(strict, max_batch_size=8, max_wait_ms=50, in_thread=in_thread)
         results = await asyncio.gather(*(batcher.submit(i) for i in (1, -1, 2)),
                                        return_exceptions=True)
+        full = await batcher.submit(3, size=8)  # a full batch passes straight through
         await batcher.close()
-        return results
+        return results, full
 
-    good, bad, other = run(main())
-    assert (good, other) == (2, 4)
+    (good, bad, other), full = run(main())
+    assert (good, other, full) == (2, 4, 6)
     assert isinstance(bad, ValueError) and "negative" in str(bad)
 
 
@@ -229,3 +231,30 @@ def test_only_the_latest_group_sizes_are_kept(monkeypatch):
         return batcher.batch_sizes
 
     assert run(main()) == [1, 1, 1]  # a long-running server does not keep one per request
+
+
+def test_on_the_event_loop_requests_read_in_one_round_form_one_group_and_no_thread_starts():
+    """The in-loop mode: no worker thread, the model runs on the loop's own thread, and
+    requests that reach the queue a pass or two apart (as parsing takes) still group."""
+    callers: set[str] = set()
+
+    def score(items):
+        callers.add(threading.current_thread().name)
+        return doubled(items)
+
+    async def arrive_later(batcher, item, passes):
+        for _ in range(passes):  # middleware and parsing: a few passes of the loop
+            await asyncio.sleep(0)
+        return await batcher.submit(item)
+
+    async def main():
+        batcher = MicroBatcher(score, max_batch_size=100, max_wait_ms=0, in_thread=False)
+        results = await asyncio.gather(*(arrive_later(batcher, i, i % 3) for i in range(12)))
+        threads = [t.name for t in threading.enumerate() if t.name.startswith("batcher")]
+        await batcher.close()
+        return results, batcher.batch_sizes, threads
+
+    results, sizes, threads = run(main())
+    assert results == [i * 2 for i in range(12)]
+    assert sizes == [12] and threads == [] and callers == {threading.current_thread().name}
+

@@ -82,16 +82,38 @@ def test_digits_service_is_built_from_the_same_pieces_as_the_loan_service(net, c
     assert any((line["path"], line["status"]) == ("/predict", 413) for line in lines)
 
 
-def test_a_batching_service_shortens_the_gil_switch_interval_only_while_it_runs(net):
+class _Slow(nn.Module):
+    """A model whose every call takes longer than the event loop's budget."""
+
+    def __init__(self, net, seconds):
+        super().__init__()
+        self.net, self.seconds = net, seconds
+
+    def forward(self, x):
+        import time
+
+        time.sleep(self.seconds)
+        return self.net(x)
+
+
+def test_start_up_scores_fast_models_on_the_event_loop_and_slow_ones_in_a_thread(net):
+    """And only a service with a model thread shortens the GIL's switch interval, while it runs."""
     import sys
 
     from fastapi.testclient import TestClient
 
-    from deploydl.serving.digits import SWITCH_INTERVAL_S
+    from deploydl.serving.digits import LOOP_BUDGET_MS, SWITCH_INTERVAL_S
 
     before = sys.getswitchinterval()
-    with TestClient(create_digits_app(net)):
-        assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL_S)
+    apps = {"fast": create_digits_app(net),
+            "slow": create_digits_app(_Slow(net, 2 * LOOP_BUDGET_MS / 1000)),
+            "unbatched": create_digits_app(net, batching=False)}
+    seen = {}
+    for name, app in apps.items():
+        with TestClient(app) as client:
+            assert client.post("/predict", json={"images": images(2)}).status_code == 200
+            batcher = app.state.batcher
+            seen[name] = (batcher and batcher.in_thread, sys.getswitchinterval())
+    assert seen == {"fast": (False, before), "slow": (True, min(before, SWITCH_INTERVAL_S)),
+                    "unbatched": (None, before)}
     assert sys.getswitchinterval() == before
-    with TestClient(create_digits_app(net, batching=False)):  # one thread: nothing to hand over
-        assert sys.getswitchinterval() == before

@@ -2,8 +2,19 @@
 
 A model scores 32 images in one call far faster than in 32 calls. A web service receives
 requests one at a time, so :class:`MicroBatcher` holds each request for at most ``max_wait_ms``
-while others arrive, up to ``max_batch_size`` items, then runs the model once for the group
-in a worker thread, so the event loop (and ``/health``) keeps answering while torch computes.
+while others arrive, up to ``max_batch_size`` items, then runs the model once for the group.
+
+Where the model runs is a choice with a measured trade-off:
+
+- ``in_thread=True``: in a worker thread, so the event loop (and ``/health``) keeps answering
+  however long a call takes. Each group is handed to the thread and back, and the thread and
+  the event loop share Python's GIL, which torch takes back after every layer: under load the
+  model waits for the event loop between layers.
+- ``in_thread=False``: on the event loop itself, between rounds of reading requests: the loop
+  reads every request that has arrived, scores them in one call, answers, and reads again. No
+  hand-over and no sharing of the GIL; ``/health`` waits for at most one call. Right for a
+  model whose largest group takes a few milliseconds (the cheque-digit service measures this
+  at start-up and decides, :data:`deploydl.serving.digits.LOOP_BUDGET_MS`).
 
 With the default ``max_wait_ms=0`` the batch adapts to the load by itself: a request that
 finds the model idle is scored at once (no added latency at one client), and the requests
@@ -24,6 +35,10 @@ from typing import Any, Generic, TypeVar
 
 #: How many group sizes :attr:`MicroBatcher.batch_sizes` keeps (the latest ones).
 KEEP_SIZES = 10_000
+#: On the event loop, passes of the loop with no new request before a group closes. A request
+#: the server has read takes a pass or two (middleware, parsing) to reach the queue; two empty
+#: passes let those join the group at the cost of microseconds, never of a wait for traffic.
+SETTLE_PASSES = 2
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -47,9 +62,9 @@ class MicroBatcher(Generic[Item, Result]):
     ----------
     score_batch : callable
         ``score_batch(items) -> results``: one result per item, in order. It runs in a worker
-        thread (never on the event loop). A result that is an exception fails only its item.
-        If the whole call raises, each item is scored alone, so one bad item fails only its
-        own request.
+        thread or on the event loop (``in_thread``). A result that is an exception fails only
+        its item. If the whole call raises, each item is scored alone, so one bad item fails
+        only its own request.
     max_batch_size : int
         Most items in one call (counted by the ``size`` given to :meth:`submit`, for example
         images, so a request of 32 images counts 32).
@@ -57,6 +72,9 @@ class MicroBatcher(Generic[Item, Result]):
         Longest time, in milliseconds, the first item of a group waits for company. 0 sends
         whatever is queued at once. Higher values make bigger groups under load and add up to
         this much latency when traffic is light.
+    in_thread : bool
+        Run ``score_batch`` in a worker thread (``True``) or on the event loop (``False``);
+        see the module's description for the trade-off.
 
     Examples
     --------
@@ -66,7 +84,8 @@ class MicroBatcher(Generic[Item, Result]):
     """
 
     def __init__(self, score_batch: Callable[[list[Item]], Sequence[Result]], *,
-                 max_batch_size: int = 32, max_wait_ms: float = 2.0) -> None:
+                 max_batch_size: int = 32, max_wait_ms: float = 2.0,
+                 in_thread: bool = True) -> None:
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be at least 1; got {max_batch_size}. "
                              "Use 1 to switch batching off.")
@@ -75,6 +94,7 @@ class MicroBatcher(Generic[Item, Result]):
         self.score_batch = score_batch
         self.max_batch_size = max_batch_size
         self.max_wait_ms = max_wait_ms
+        self.in_thread = in_thread
         self._sizes: deque[int] = deque(maxlen=KEEP_SIZES)
         # Bound to the event loop on first use (Python 3.10+), so it can be made here.
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
@@ -103,11 +123,10 @@ class MicroBatcher(Generic[Item, Result]):
         return await future
 
     async def _pass_through(self, item: Item, size: int) -> Result:
-        """Score a full batch alone, in the same worker thread (calls never overlap)."""
+        """Score a full batch alone, where groups are scored (calls never overlap)."""
         self._sizes.append(size)
         try:
-            result = await asyncio.get_running_loop().run_in_executor(
-                self._executor, self._call_one, item)
+            result = await self._run_model(self._call_one, item)
         except asyncio.CancelledError:
             if self._closed:  # close() dropped it before it ran
                 raise _closed_error() from None
@@ -133,8 +152,9 @@ class MicroBatcher(Generic[Item, Result]):
 
     def _start(self) -> None:
         if self._worker is None:
-            # One thread: torch calls never overlap, so each uses the threads it was given.
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batcher")
+            if self.in_thread:
+                # One thread: torch calls never overlap, so each uses the threads it was given.
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batcher")
             self._worker = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
@@ -160,7 +180,9 @@ class MicroBatcher(Generic[Item, Result]):
             if not self._queue.empty():
                 pending = self._queue.get_nowait()
             elif remaining <= 0:
-                break
+                if self.in_thread or await self._settled():
+                    break
+                continue
             else:
                 try:
                     pending = await asyncio.wait_for(self._queue.get(), remaining)
@@ -169,16 +191,29 @@ class MicroBatcher(Generic[Item, Result]):
             group.append(pending)
             total += pending.size
 
+    async def _settled(self) -> bool:
+        """On the event loop: ``False`` once a request joined the queue within
+        :data:`SETTLE_PASSES` passes of the loop (the group may grow), ``True`` if none did."""
+        for _ in range(SETTLE_PASSES):
+            await asyncio.sleep(0)
+            if not self._queue.empty():
+                return False
+        return True
+
+    async def _run_model(self, call: Callable[[Any], Any], argument: Any) -> Any:
+        """``call(argument)`` in the worker thread, or right here on the event loop."""
+        if not self.in_thread:
+            return call(argument)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call, argument)
+
     async def _score(self, group: list[_Pending]) -> None:
-        loop = asyncio.get_running_loop()
         items = [p.item for p in group]
         self._sizes.append(sum(p.size for p in group))
         results: Sequence[Result | Exception]
         try:
-            results = await loop.run_in_executor(self._executor, self._call, items)
+            results = await self._run_model(self._call, items)
         except Exception:  # noqa: BLE001 - find the bad item: score each one alone
-            results = [await loop.run_in_executor(self._executor, self._call_one, item)
-                       for item in items]
+            results = [await self._run_model(self._call_one, item) for item in items]
         for pending, result in zip(group, results, strict=True):
             if pending.future.done():  # the caller gave up (cancelled) while we computed
                 continue
