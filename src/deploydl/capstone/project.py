@@ -350,10 +350,10 @@ LESSON_SCENARIO = Scenario(n_train=2000, n_test=2000, epochs=6)
 
 @lru_cache(maxsize=1)
 def lesson_inputs():
-    """Module 07's brief inputs, computed once per process in a temporary folder."""
-    import tempfile
+    """Module 07's brief inputs, computed once per process in a scratch folder."""
+    from deploydl.course.scratch import scratch_folder
 
-    return model_only_inputs(tempfile.mkdtemp(prefix="deploydl-m07-"), scenario=LESSON_SCENARIO)
+    return model_only_inputs(scratch_folder("deploydl-m07-"), scenario=LESSON_SCENARIO)
 
 
 def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool = False,

@@ -13,6 +13,7 @@ Each part is its own module:
   internet.
 * :mod:`~deploydl.course.roomkit`: the printed room kit.
 * :mod:`~deploydl.course.claims`: checks that keep the lessons' claims true.
+* :mod:`~deploydl.course.scratch`: scratch folders that are removed when the kernel exits.
 
 Import from the submodules; nothing is loaded until you do.
 """

@@ -9,7 +9,6 @@ HTTP traffic next to the stable version, so the lesson shows a few lines, not th
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
+from deploydl.course.scratch import scratch_folder
 from deploydl.data import FEATURES
 from deploydl.monitoring.abtest import TrafficSplit
 from deploydl.monitoring.log import PredictionLog
@@ -94,12 +94,12 @@ def start_canary(stable, candidate, *, share: float, salt: str,
                  log_path: str | Path | None = None) -> Canary:
     """Serve ``stable`` and send ``share`` of applicants to ``candidate``, logging both.
 
-    The log goes to ``log_path`` (default: a new temporary folder). Close the result (or its
-    ``server`` and ``log``) at the end.
+    The log goes to ``log_path`` (default: a scratch folder removed when Python exits). Close
+    the result (or its ``server`` and ``log``) at the end.
     """
     from deploydl.serving import LocalServer, ServiceClient, create_app
 
-    path = Path(log_path) if log_path else Path(tempfile.mkdtemp()) / "canary.db"
+    path = Path(log_path) if log_path else scratch_folder("deploydl-canary-") / "canary.db"
     log = PredictionLog(path)
     split = TrafficSplit(stable, candidate, share=share, salt=salt)
     server = LocalServer(create_app(split, prediction_log=log)).start()
