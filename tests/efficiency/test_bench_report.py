@@ -200,3 +200,25 @@ def test_the_onnx_benchmark_server_serves_the_checked_export(tmp_path):
         answer = httpx.post(server.url + "/predict", json={"images": [[[0.5] * 8] * 8]},
                             headers={"X-API-Key": BENCH_API_KEY})
         assert answer.status_code == 200 and len(answer.json()["digits"]) == 1
+
+
+def test_int8_on_the_wide_model_is_reported_and_older_results_still_read():
+    results = fake_results()
+    results["int8_wide"] = [
+        {"variant": "fp32", "size_bytes": 25_200_000, "p50_ms_batch32": 10.0, "smaller_x": 1.0,
+         "faster_x_batch32": 1.0},
+        {"variant": "int8", "size_bytes": 6_300_000, "p50_ms_batch32": 8.0, "smaller_x": 4.0,
+         "faster_x_batch32": 1.25},
+        {"variant": "int8 dynamic", "size_bytes": 6_340_000, "p50_ms_batch32": 6.0,
+         "smaller_x": 3.97, "faster_x_batch32": 1.67}]
+    results["targets"] = check_targets(results)
+    found = {t["target"]: (t["measured"], t["met"]) for t in results["targets"]}
+    assert found["int8 file smaller, wide model (x)"] == (4.0, True)
+    assert found["int8 faster at batch 32, wide model (x)"] == (1.25, False)  # static's row
+    assert found["int8 file smaller (x)"] == (3.2, False)  # the small model's rows stay
+    table = format_table(results)
+    assert "| int8 faster at batch 32, wide model (x) | 1.25 | >= 1.5 | NO |" in table
+    assert ("(fp32 25.2 MB, 10.00 ms; int8 6.3 MB, 8.00 ms; int8 dynamic 6.3 MB, 6.00 ms): "
+            "untrained, so no accuracy") in table
+    older = fake_results()  # a results file written before the wide model's int8 rows
+    assert "wide model" not in str(older["targets"]) and "wide model" not in format_table(older)

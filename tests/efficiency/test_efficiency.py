@@ -12,6 +12,7 @@ from torch import nn
 from deploydl.efficiency.compress import (
     compare_variants,
     make_variants,
+    measure_variants,
     quantize_int8,
     size_in_memory,
     size_on_disk,
@@ -77,6 +78,19 @@ def test_all_variants_agree_and_the_table_has_ratios(tiny):
     assert rows[0]["smaller_x"] == 1.0 and rows[0]["faster_x_batch16"] == 1.0
     assert all(r["accuracy"] >= 0.8 for r in rows) and rows[3]["accuracy"] == 1.0
     assert size_on_disk(variants["ONNX"]) > 0 and size_on_disk(variants["TorchScript"]) > 0
+
+
+def test_measure_variants_needs_no_labels_and_gives_what_compare_adds_accuracy_to(tiny):
+    net, images, labels = tiny
+    variants = {"fp32": net, "int8": quantize_int8(net)}
+    with torch_threads(1):  # int8 kernels on contended threads: seconds instead of ms
+        rows = measure_variants(variants, images, batch=8, repeats=2)
+        compared = compare_variants(variants, images, labels, batch=8, repeats=2)
+    assert [r["variant"] for r in rows] == ["fp32", "int8"] and "accuracy" not in rows[1]
+    assert rows[0]["smaller_x"] == 1.0 and rows[1]["smaller_x"] > 2
+    assert rows[1]["size_bytes"] == size_on_disk(variants["int8"])
+    assert [list(r) for r in compared] == [["variant", "accuracy", *list(r)[1:]] for r in rows]
+    assert compared[0]["accuracy"] == 1.0  # the labels are the net's own answers
 
 
 def test_cost_per_million_from_throughput():

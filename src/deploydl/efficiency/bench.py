@@ -6,7 +6,9 @@ Same model, same torch threads, same load generator for every server; servers ta
 whatever the weights hold, and its cost, not HTTP's, dominates, as for most real models.
 Before the servers start, the network is exported to ONNX and checked against torch (for the
 ``onnx`` server); after them, the course's server alone at 1 to 16 clients gives the capacity
-curve (:mod:`deploydl.efficiency.bench_extras`). Report and chart are in
+curve (:mod:`deploydl.efficiency.bench_extras`). Last, int8 against float32 on both models:
+file size and speed on the wide one, and accuracy too on the small trained CNN (the wide one
+is untrained, so its answers mean nothing). Report and chart are in
 :mod:`deploydl.efficiency.bench_report`.
 """
 
@@ -121,14 +123,15 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
     layers = layer_costs(calls=config.layer_calls)
     progress("int8 ...")
     int8 = _int8(cache_dir)
+    int8_wide = _int8_wide()
     if onnx:
         onnx["int8"] = _onnx_int8(cache_dir, threads=config.threads)
     machine["load_average_after"] = machine_info()["load_average_1_5_15"]
     return {"config": asdict(config), "machine": machine, "forward_ms_per_batch": curve,
             "max_batch": max_batch, "runs": runs, "starts": starts,
             "summary": summarise_runs(runs, starts), "generator_ceiling": ceiling,
-            "layers": layers, "int8": int8, "onnx": onnx, "capacity_curve": capacity_curve,
-            "capacity_check": _capacity_check(capacity_curve)}
+            "layers": layers, "int8": int8, "int8_wide": int8_wide, "onnx": onnx,
+            "capacity_curve": capacity_curve, "capacity_check": _capacity_check(capacity_curve)}
 
 
 def _bench_server(kind: str, config: BenchConfig, *, weights: Path, bodies: dict[int, bytes],
@@ -248,12 +251,37 @@ def _trained_small_cnn(cache_dir: Path):
 
 def _int8(cache_dir: Path) -> list[dict]:
     """fp32 against int8 for the trained small CNN (accuracy needs trained weights)."""
-    from deploydl.efficiency.compress import compare_variants, quantize_int8
+    from deploydl.efficiency.compress import compare_variants
 
     net, (x_train, x_test, y_test), _ = _trained_small_cnn(cache_dir)
-    variants = {"fp32": net, "int8": quantize_int8(net, x_train[:512]),
-                "int8 dynamic": quantize_int8(net)}
-    return compare_variants(variants, x_test, y_test, batch=32, repeats=100)
+    return compare_variants(_int8_variants(net, x_train[:512]), x_test, y_test, batch=32,
+                            repeats=100)
+
+
+def _int8_wide() -> list[dict]:
+    """fp32 against int8 for the benchmark's wide CNN: saved file size and speed, no accuracy.
+
+    The network is the untrained :func:`~deploydl.models.wide_digits_cnn` (seed 0): its
+    answers mean nothing, so accuracy is measured on the small trained CNN only
+    (:func:`_int8`). Size and speed do not depend on the weights' values: the file holds as
+    many numbers and a forward pass does the same multiplications. Static int8 is calibrated
+    on the seeded random images it is timed on; calibration sets each layer's scale, not how
+    much work the layer does.
+    """
+    from deploydl.efficiency.compress import measure_variants
+    from deploydl.models import wide_digits_cnn
+
+    images = np.random.default_rng(0).random((256, *INPUT_SHAPE), dtype=np.float32)
+    variants = _int8_variants(wide_digits_cnn(seed=0), images)
+    return measure_variants(variants, images, batch=32, repeats=100)
+
+
+def _int8_variants(net: torch.nn.Module, calibration: np.ndarray) -> dict:
+    """``net`` as fp32, int8 (static, calibrated on ``calibration``) and int8 dynamic."""
+    from deploydl.efficiency.compress import quantize_int8
+
+    return {"fp32": net, "int8": quantize_int8(net, calibration),
+            "int8 dynamic": quantize_int8(net)}
 
 
 def _onnx_int8(cache_dir: Path, *, threads: int) -> list[dict]:

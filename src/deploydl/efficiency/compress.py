@@ -217,14 +217,14 @@ def make_variants(net: nn.Module, calibration: np.ndarray, *,
     return variants
 
 
-def compare_variants(variants: Mapping[str, Variant], images: np.ndarray,
-                     labels: np.ndarray, *, batch: int = 32,
-                     repeats: int = 30) -> list[dict[str, float | str]]:
-    """Accuracy (0..1), size (bytes) and latency (ms at batch 1 and ``batch``) of each variant.
+def measure_variants(variants: Mapping[str, Variant], images: np.ndarray, *,
+                     batch: int = 32, repeats: int = 30) -> list[dict[str, float | str]]:
+    """Size (bytes) and latency (ms at batch 1 and ``batch``) of each variant, no accuracy.
 
-    Speed-ups and size ratios are relative to the first variant (normally ``fp32``):
-    ``smaller_x`` compares saved files (a fixed ~10 KB of file format included),
-    ``weights_smaller_x`` the weights held in memory.
+    What :func:`compare_variants` measures besides accuracy, for networks whose answers mean
+    nothing (an untrained copy timed for its cost). Speed-ups and size ratios are relative to
+    the first variant (normally ``fp32``): ``smaller_x`` compares saved files (a fixed ~10 KB
+    of file format included), ``weights_smaller_x`` the weights held in memory.
     """
     rows: list[dict[str, float | str]] = []
     measured: list[tuple[int, int, float]] = []  # size, memory, p50 at ``batch``: the ratios
@@ -232,8 +232,7 @@ def compare_variants(variants: Mapping[str, Variant], images: np.ndarray,
         one = time_forward(model, images[:1], repeats=repeats)
         many = time_forward(model, images[:batch], repeats=repeats)
         size, memory = size_on_disk(model), size_in_memory(model)
-        rows.append({"variant": name, "accuracy": round(accuracy(model, images, labels), 4),
-                     "size_bytes": size, "memory_bytes": memory,
+        rows.append({"variant": name, "size_bytes": size, "memory_bytes": memory,
                      "p50_ms_batch1": one["p50_ms"], f"p50_ms_batch{batch}": many["p50_ms"]})
         measured.append((size, memory, many["p50_ms"]))
     base_size, base_memory, base_ms = measured[0]
@@ -242,6 +241,20 @@ def compare_variants(variants: Mapping[str, Variant], images: np.ndarray,
         row["weights_smaller_x"] = round(base_memory / max(memory, 1), 2)
         row[f"faster_x_batch{batch}"] = round(base_ms / ms, 2)
     return rows
+
+
+def compare_variants(variants: Mapping[str, Variant], images: np.ndarray,
+                     labels: np.ndarray, *, batch: int = 32,
+                     repeats: int = 30) -> list[dict[str, float | str]]:
+    """Accuracy (0..1), size (bytes) and latency (ms at batch 1 and ``batch``) of each variant.
+
+    Speed-ups and size ratios are relative to the first variant (normally ``fp32``):
+    ``smaller_x`` compares saved files (a fixed ~10 KB of file format included),
+    ``weights_smaller_x`` the weights held in memory (:func:`measure_variants`).
+    """
+    rows = measure_variants(variants, images, batch=batch, repeats=repeats)
+    return [{"variant": row["variant"], "accuracy": round(accuracy(model, images, labels), 4),
+             **row} for row, model in zip(rows, variants.values(), strict=True)]
 
 
 def variants_chart(rows: list[dict], *, batch: int = 32):
