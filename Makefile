@@ -4,6 +4,8 @@
 #   make wheelhouse       - the offline room kit: every wheel `make lab` needs, in wheelhouse/
 #   make lab OFFLINE=1    - install from wheelhouse/ only (no index, no network)
 #   make kit-check        - seconds: does wheelhouse/ hold every wheel? (pip resolves, installs nothing)
+#   make test-kit         - minutes: install the course from wheelhouse/ alone, run the doctor
+#   make test-room        - minutes: every lesson runs in JupyterLab in Chromium, widgets render
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,7 +22,11 @@ PERTURBED_CPU := ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 DNNL
 # Every stage runs even when an earlier one fails; `make test` then names the failures.
 STAGES := lint types unit notebooks labs portability
 
-.PHONY: lab test $(addprefix test-,$(STAGES)) refresh labs lint clean wheelhouse kit-check
+# Room checks, before a workshop (README's testing section): `make test` leaves them out.
+ROOM_CHECKS := -m "not kit and not room"
+
+.PHONY: lab test $(addprefix test-,$(STAGES)) refresh labs lint clean wheelhouse kit-check \
+	test-room test-kit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,7 +94,20 @@ test-types: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 test-unit: $(VENV)/.installed-test $(CHECKOV)
-	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) --durations=15 tests
+	DEPLOYDL_CHECKOV=$(CHECKOV) $(BIN)/python -m pytest -q $(XDIST_UNIT) --durations=15 \
+	  $(ROOM_CHECKS) tests
+
+# Before a workshop: the nine lessons run in JupyterLab in Chromium and every widget renders
+# (make test renders the widget gallery instead: every lesson widget, on small data).
+test-room: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q $(XDIST_UNIT) --durations=10 -m room \
+	  tests/course/test_browser_jupyterlab.py
+
+# Before a workshop, after `make wheelhouse`: the course installs from $(WHEELHOUSE) alone (a
+# fresh venv, no index) and `deploydl doctor` passes in it; kit-check's tests run on it too.
+test-kit: $(VENV)/.installed-test
+	DEPLOYDL_KIT_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/python -m pytest -q --durations=5 \
+	  tests/course/test_offline_kit.py
 
 # Strict: every stored output of the lessons and solved labs must reproduce.
 test-notebooks: $(VENV)/.installed-test

@@ -5,8 +5,13 @@ JupyterLab (the classic failure on the day is "Error displaying widget"). These 
 JupyterLab the way a learner does, with ``make lab`` (and Jupyter options through
 ``JUPYTER_ARGS``), in a temporary copy of the course that uses this environment as its
 ``.venv``. They open the welcome lab from ``labs/`` (so the server's root must be the course
-folder), run every lesson in Chromium, check the news pop-up stays away, and move a slider to
-prove the round trip browser -> kernel -> browser works.
+folder), run the widget gallery (every widget the lessons show, built by the same package
+functions on small data) and check each widget renders, check the news pop-up stays away, and
+move a slider to prove the round trip browser -> kernel -> browser works.
+
+Running the nine lessons themselves in Chromium takes minutes: those tests are marked ``room``
+and run in ``make test-room`` (before a workshop), not in ``make test``. The gallery stands in
+for them in ``make test``; ``test_widget_gallery.py`` keeps it covering every widget module.
 
 Set ``DEPLOYDL_LAB_PYTHON`` to another environment's Python to test that environment's
 JupyterLab: with ``pip uninstall jupyterlab_widgets`` there, both tests fail, as they must.
@@ -36,6 +41,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = "tests/fixtures/widget_smoke.ipynb"
+GALLERY = "tests/fixtures/widget_gallery.ipynb"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb"))
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "wheelhouse", "test-artifacts", "build",
@@ -107,7 +113,7 @@ def lab(tmp_path_factory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("lab")
     course = base / "course"
     shutil.copytree(ROOT, course, ignore=COPY_IGNORE)
-    for notebook in [*LESSONS, FIXTURE]:
+    for notebook in [*LESSONS, FIXTURE, GALLERY]:
         _clear_outputs(course / notebook)
     port, token = free_port(), secrets.token_hex(16)
     command = _make_lab(course, f"--no-browser --allow-root --port {port} --ip=127.0.0.1 "
@@ -193,6 +199,7 @@ def _screenshot(locator, name: str) -> None:
     locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+@pytest.mark.room
 @pytest.mark.parametrize("notebook", LESSONS)
 def test_lesson_runs_in_jupyterlab_and_its_widgets_render(lab, page, notebook):
     name = Path(notebook).stem
@@ -204,6 +211,40 @@ def test_lesson_runs_in_jupyterlab_and_its_widgets_render(lab, page, notebook):
         "no widget rendered as a widget (only its text repr?): is the ipywidgets front end "
         "(jupyterlab_widgets) installed in the environment that runs JupyterLab?")
     _screenshot(widgets.first, name)
+
+
+def _widget_cells(notebook: str) -> list[int]:
+    """Positions, among its code cells, of the cells of ``notebook`` tagged ``widget``."""
+    import nbformat
+
+    cells = [c for c in nbformat.read(ROOT / notebook, as_version=4).cells
+             if c.cell_type == "code"]
+    return [i for i, c in enumerate(cells) if "widget" in c.metadata.get("tags", [])]
+
+
+def test_every_widget_of_the_lessons_renders_in_jupyterlab(lab, page):
+    """The gallery builds each lesson's widget; each tagged cell must show it as a widget."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tagged = _widget_cells(GALLERY)
+    assert len(tagged) >= 8, f"the gallery should tag a cell per widget; tagged: {tagged}"
+    run_all_cells(page, lab.format(workspace="widget_gallery", path=GALLERY),
+                  name="widget_gallery", timeout_s=120)
+    assert_clean_outputs(page)
+    cells = page.locator(".jp-NotebookPanel .jp-CodeCell")
+    missing = []
+    for i in tagged:
+        try:
+            cells.nth(i).locator(WIDGET).first.wait_for(timeout=15_000)
+        except PlaywrightTimeout:
+            missing.append(cells.nth(i).locator(".jp-InputArea-editor").inner_text()[:200])
+    assert missing == [], (
+        f"these gallery cells show no widget (only a text repr?): {missing}. Is the ipywidgets "
+        "front end (jupyterlab_widgets) installed in the environment that runs JupyterLab?")
+    assert page.locator(WIDGET).count() >= len(tagged)
+    assert_clean_outputs(page)
+    for i in tagged:
+        _screenshot(cells.nth(i).locator(".jp-OutputArea"), f"widget_gallery-{i:02d}")
 
 
 def test_slider_moved_in_the_browser_changes_the_output(lab, page):

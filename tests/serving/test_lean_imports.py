@@ -20,6 +20,8 @@ HEAVY = {"pandas", "sklearn", "matplotlib", "scipy", "pandera", "IPython", "ipyw
 #: What a benchmark or digits server process imports to serve the CNN.
 SERVING = ("deploydl.efficiency.bench_servers", "deploydl.serving.digits",
            "deploydl.serving.guard", "deploydl.models.vision")
+#: What `deploydl serve` imports to serve the loan model.
+LOAN_SERVING = ("deploydl.serving.server", "deploydl.cli")
 
 
 def _source(module: str) -> Path | None:
@@ -72,6 +74,16 @@ def test_the_serving_path_imports_no_heavy_library():
     reached = imported_by(SERVING)
     heavy = {name: by for name, by in reached.items() if name.split(".")[0] in HEAVY}
     assert not heavy, f"imported at start-up of a server (module: imported by): {heavy}"
+
+
+def test_the_loan_service_imports_no_statistics_or_plotting_library():
+    """`deploydl serve` needs pandas (the applicant features, the prediction log), not the
+    drift tests' SciPy or the health checks' scikit-learn (measured: about 0.9 s of start-up,
+    paid by every test that starts the service)."""
+    reached = imported_by(LOAN_SERVING)
+    heavy = {name: by for name, by in reached.items()
+             if name.split(".")[0] in HEAVY - {"pandas"}}
+    assert not heavy, f"imported at start-up of `deploydl serve` (module: imported by): {heavy}"
 
 
 def test_the_check_sees_a_heavy_import_through_a_package():

@@ -13,8 +13,6 @@ import math
 import uuid
 from dataclasses import dataclass
 
-from scipy import stats
-
 
 class TrafficSplit:
     """Send a stated share of applicants to ``candidate``, the rest to ``current``.
@@ -109,6 +107,8 @@ def ab_test(successes_a: int, n_a: int, successes_b: int, n_b: int, *, alpha: fl
     looking at the test every day and stopping at the first p < 0.05 finds "winners" that
     are not there far more often than 5% of the time.
     """
+    from scipy import stats  # here, not at the top: the service imports this module
+
     for label, k, n in (("A", successes_a, n_a), ("B", successes_b, n_b)):
         if n <= 0 or not 0 <= k <= n:
             raise ValueError(f"Group {label}: need 0 <= successes <= n and n > 0; got "
@@ -139,6 +139,8 @@ def sample_size(baseline: float, effect: float, *, alpha: float = 0.05,
     ``effect`` the smallest change worth knowing about, in the same units (e.g. -0.02 for two
     points fewer defaults). ``power`` is the chance of detecting it if it is real.
     """
+    from scipy import stats
+
     target = baseline + effect
     if not (0 < baseline < 1 and 0 < target < 1 and effect != 0):
         raise ValueError(f"Need 0 < baseline < 1, 0 < baseline + effect < 1 and effect != 0; "
