@@ -65,20 +65,37 @@ async def _nothing(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": b"{}"})
 
 
-async def _time_us(app, *, calls: int, repeats: int) -> float:
-    """Median over ``repeats`` of the mean microseconds per call, after a warm-up."""
-    for _ in range(min(calls, 200)):
-        status = await _call(app)
-    if status != 200:
-        raise RuntimeError(f"the app answered {status} instead of 200; the measurement "
-                           "would time an error path. Check the body and the API key.")
-    means = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        for _ in range(calls):
-            await _call(app)
-        means.append((time.perf_counter() - started) / calls * 1e6)
-    return statistics.median(means)
+async def _mean_us(app, *, calls: int) -> float:
+    """Mean microseconds per call over ``calls`` calls in a row."""
+    started = time.perf_counter()
+    for _ in range(calls):
+        await _call(app)
+    return (time.perf_counter() - started) / calls * 1e6
+
+
+async def _time_all(apps: dict[str, object], *, calls: int, repeats: int) -> dict[str, float]:
+    """Median over ``repeats`` rounds of each app's mean microseconds per call.
+
+    Every app is started (its lifespan, as a server runs it) and warmed up first; then each
+    round times the apps one after the other, so a machine that speeds up or slows down
+    during the measurement touches every app alike instead of the ones measured last.
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        for app in apps.values():
+            lifespan = getattr(getattr(app, "router", None), "lifespan_context", None)
+            if lifespan is not None:
+                await stack.enter_async_context(lifespan(app))
+        for name, app in apps.items():
+            for _ in range(min(calls, 200)):
+                status = await _call(app)
+            if status != 200:
+                raise RuntimeError(f"{name} answered {status} instead of 200; the measurement "
+                                   "would time an error path. Check the body and the API key.")
+        means: dict[str, list[float]] = {name: [] for name in apps}
+        for _ in range(repeats):
+            for name, app in apps.items():
+                means[name].append(await _mean_us(app, calls=calls))
+    return {name: statistics.median(values) for name, values in means.items()}
 
 
 @contextlib.contextmanager
@@ -134,7 +151,7 @@ def _layers() -> dict[str, Callable[[], object]]:
     }
 
 
-def layer_costs(*, calls: int = 2000, repeats: int = 5) -> list[dict]:
+def layer_costs(*, calls: int = 1000, repeats: int = 9) -> list[dict]:
     """Microseconds per request of each layer (rows of ``layer``, ``us``, ``added_us``).
 
     ``added_us`` is the cost on top of the bare ASGI call for a middleware alone, and on top
@@ -145,12 +162,10 @@ def layer_costs(*, calls: int = 2000, repeats: int = 5) -> list[dict]:
     """
     from deploydl.efficiency.inference import torch_threads
 
-    rows: list[dict] = []
     with _access_log_to_devnull(), torch_threads(1):
-        for name, build in _layers().items():
-            app = build()
-            rows.append({"layer": name, "us": round(asyncio.run(_measure(app, calls=calls,
-                                                                          repeats=repeats)), 1)})
+        apps = {name: build() for name, build in _layers().items()}
+        measured = asyncio.run(_time_all(apps, calls=calls, repeats=repeats))
+    rows: list[dict] = [{"layer": name, "us": round(us, 1)} for name, us in measured.items()]
     floor = rows[0]["us"]
     naive = next(row["us"] for row in rows if row["layer"] == NAIVE)
     for row in rows[1:]:
@@ -158,12 +173,3 @@ def layer_costs(*, calls: int = 2000, repeats: int = 5) -> list[dict]:
             row["added_us"] = round(row["us"] - (naive if row["layer"] in (HARDENED, COURSE)
                                                  else floor), 1)
     return rows
-
-
-async def _measure(app, *, calls: int, repeats: int) -> float:
-    """Time ``app`` inside its start-up and shut-down (FastAPI apps), as a server runs it."""
-    lifespan = getattr(getattr(app, "router", None), "lifespan_context", None)
-    async with lifespan(app) if lifespan is not None else contextlib.nullcontext():
-        return await _time_us(app, calls=calls, repeats=repeats)
-
-
