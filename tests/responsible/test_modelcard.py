@@ -23,7 +23,7 @@ def test_markdown_has_every_section_and_the_real_numbers(card):
         assert f"## {section}" in text
     effect = mitigation_effect(case_study())
     assert f"{effect['parity_difference_before'] * 100:.1f} points" in text
-    assert "| under_30 |" in text
+    assert "| under 30 |" in text and "under_30" not in text
 
 
 def test_html_loads_nothing_from_the_network(card):

@@ -8,14 +8,19 @@ one series is drawn (see :mod:`deploydl.present.charts`).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pandas as pd
 
 from deploydl.data import AGE_BANDS
 from deploydl.responsible.fairness import FOUR_FIFTHS
 
+Frame = TypeVar("Frame", pd.Series, pd.DataFrame)
 
-def in_band_order(values: pd.Series) -> pd.Series:
-    """``values`` indexed by age band, youngest first (other groups keep their order)."""
+
+def in_band_order(values: Frame) -> Frame:
+    """``values`` (a series or a table) indexed by age band, youngest first (other groups keep
+    their order)."""
     known = [b for b in AGE_BANDS if b in values.index]
     return values.reindex(known + [g for g in values.index if g not in known])
 

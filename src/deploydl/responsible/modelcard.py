@@ -122,8 +122,10 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     ax.set_xticks(list(x), human_labels(after.index))
     ax.set_ylim(0, 115)
     ax.legend(loc="upper center", ncol=2)
-    by_group = rates[["count", "selection_rate", "true_positive_rate", "false_positive_rate",
-                      "precision"]].assign(threshold=[cuts[g] for g in rates.index])
+    by_group = in_band_order(rates[["count", "selection_rate", "true_positive_rate",
+                                    "false_positive_rate", "precision"]].assign(
+        threshold=[cuts[g] for g in rates.index]))
+    by_group.index = pd.Index(human_labels(by_group.index), name="age band")
     return ModelCard(
         name="Northbridge loan approval (logistic regression)", version="1.0.0",
         intended_use="Rank consumer-loan applications by the chance of repaying, to approve "
