@@ -52,6 +52,17 @@ def test_concurrent_requests_are_batched_and_each_gets_its_own_answer(net):
     assert got == expected and max(app.state.batcher.batch_sizes) > 1
 
 
+def test_a_group_of_one_request_gets_what_it_would_get_in_a_larger_group(net):
+    from deploydl.serving.digits import _group_scorer
+
+    score_group = _group_scorer(net.eval())
+    first, second = (np.asarray(images(n, seed=n), dtype=np.float32)[:, None] for n in (3, 2))
+    alone, grouped = score_group([first])[0], score_group([first, second])
+    assert [len(d) for d, _ in grouped] == [3, 2]
+    np.testing.assert_array_equal(alone[0], grouped[0][0])
+    np.testing.assert_allclose(alone[1], grouped[0][1], rtol=1e-6)
+
+
 def test_bad_images_get_a_422_that_names_the_field(net):
     with LocalServer(create_digits_app(net, Settings(max_batch=2))) as server:
         short = httpx.post(server.url + "/predict", json={"images": [[[0.5] * 8] * 7]})
