@@ -294,3 +294,35 @@ def test_every_int8_target_names_its_engine_and_its_model():
         "ONNX int8 accuracy drop, small model (points)", "ONNX int8 file smaller, wide model (x)",
         "ONNX int8 faster at batch 32, wide model (x)"]
     assert [t.optional for t in TARGETS if "int8" in t.name] == [False] * 4 + [True] * 7
+
+
+@pytest.mark.parametrize("servers", [("course", "onnx"), ("course",)])
+def test_run_bench_measures_onnx_int8_on_the_wide_model_only_with_the_onnx_server(
+        servers, tmp_path, monkeypatch):
+    """The plumbing of :func:`~deploydl.efficiency.bench.run_bench`, every measurement faked."""
+    import torch
+
+    from deploydl.efficiency import bench
+
+    def fake(name):
+        return lambda *args, **kwargs: [{"variant": name}]
+
+    monkeypatch.setattr(bench, "_bench_model", lambda model, cache: (
+        torch.nn.Identity(), tmp_path / "w.safetensors"))
+    monkeypatch.setattr("deploydl.efficiency.costs.measure_batches",
+                        lambda *a, batches, **k: {b: float(b) for b in batches})
+    monkeypatch.setattr(bench, "prepare_onnx", lambda *a, **k: {"export_s": None})
+    monkeypatch.setattr(bench, "_bench_server", lambda kind, *a, **k: ([], {}))
+    monkeypatch.setattr(bench, "measure_curve", lambda *a, **k: [])
+    monkeypatch.setattr("deploydl.efficiency.layers.layer_costs", lambda **k: [])
+    for name in ("_int8", "_int8_wide", "_onnx_int8", "_onnx_int8_wide"):
+        monkeypatch.setattr(bench, name, fake(name))
+    monkeypatch.setattr(bench, "summarise_runs", lambda runs, starts: [])
+    config = bench.BenchConfig(reps=1, servers=servers, curve=(1, 2))
+    results = bench.run_bench(config, cache_dir=tmp_path, progress=lambda message: None)
+    assert results["int8_wide"] == [{"variant": "_int8_wide"}]
+    if "onnx" in servers:
+        assert results["onnx"]["int8"] == [{"variant": "_onnx_int8"}]
+        assert results["onnx"]["int8_wide"] == [{"variant": "_onnx_int8_wide"}]
+    else:
+        assert results["onnx"] == {}
