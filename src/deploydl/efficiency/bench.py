@@ -310,7 +310,8 @@ def _onnx_int8_wide(cache_dir: Path, *, threads: int) -> list[dict]:
     size and speed, no accuracy.
 
     The network is the one :func:`_int8_wide` quantises with torch (untrained, seed 0), and
-    its float32 model is the checked export the ``onnx`` server loads. Without trained
+    its float32 model is its checked export (the one the ``onnx`` server loads when the
+    benchmark serves the wide model, as it does by default). Without trained
     weights there is no accuracy to measure, but size and speed do not depend on the weights'
     values: the file holds as many numbers and a pass does the same multiplications. Static
     int8 is calibrated on the same seeded random images as torch's (:func:`_wide_images`), and
