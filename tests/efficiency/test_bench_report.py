@@ -8,6 +8,7 @@ import pytest
 
 from deploydl.efficiency.bench import summarise_runs
 from deploydl.efficiency.bench_report import (
+    TARGETS,
     add_costs,
     check_targets,
     format_table,
@@ -71,10 +72,10 @@ def test_medians_ratios_and_targets():
     assert course["server"] == "course" and course["rps"] == 2001 and course["reps"] == 3
     assert (course["rps_min"], course["rps_max"]) == (2000, 2002)
     met = {t["target"]: t["met"] for t in results["targets"]}
-    assert met["c16 throughput vs naive (x)"] and met["int8 weights smaller (x)"]
+    assert met["c16 throughput vs naive (x)"] and met["int8 weights smaller, small model (x)"]
     assert met["c16 throughput vs LitServe (x)"] and met["hardening cost in process, no "
                                                          "network (us per request)"]
-    assert not met["int8 file smaller (x)"]
+    assert not met["int8 file smaller, small model (x)"]
     measured = {t["target"]: t["measured"] for t in results["targets"]}
     assert measured["c1 p50 vs naive, all hardening on (ms, course - naive)"] == -0.05
     assert course["cost_per_million_usd"] == pytest.approx(0.05 * 2 / (2001 * 3600) * 1e6,
@@ -164,9 +165,10 @@ def test_onnx_int8_targets_and_the_capacity_check_are_reported():
                                  "predicted_p99_ms": 11.0, "measured_p99_ms": 10.0,
                                  "error_pct": 10.0}
     met = {t["target"]: t["met"] for t in check_targets(results)}
-    assert met["ONNX int8 file smaller (x)"] is True
-    assert met["ONNX int8 faster at batch 32 (x)"] is False
-    assert met["ONNX int8 accuracy drop (points)"] is True
+    assert met["ONNX int8 file smaller, small model (x)"] is True
+    assert met["ONNX int8 faster at batch 32, small model (x)"] is False
+    assert met["ONNX int8 accuracy drop, small model (points)"] is True
+    assert "ONNX int8 file smaller, wide model (x)" not in met  # no wide ONNX rows in this run
     results["targets"] = check_targets(results)
     table = format_table(results)
     assert "largest difference from torch 2e-07 over 256 check inputs" in table
@@ -202,23 +204,125 @@ def test_the_onnx_benchmark_server_serves_the_checked_export(tmp_path):
         assert answer.status_code == 200 and len(answer.json()["digits"]) == 1
 
 
-def test_int8_on_the_wide_model_is_reported_and_older_results_still_read():
-    results = fake_results()
-    results["int8_wide"] = [
+def _wide_rows() -> list[dict]:
+    """Made-up rows of torch's int8 copies against float32 on the wide CNN."""
+    return [
         {"variant": "fp32", "size_bytes": 25_200_000, "p50_ms_batch32": 10.0, "smaller_x": 1.0,
          "faster_x_batch32": 1.0},
         {"variant": "int8", "size_bytes": 6_300_000, "p50_ms_batch32": 8.0, "smaller_x": 4.0,
          "faster_x_batch32": 1.25},
         {"variant": "int8 dynamic", "size_bytes": 6_340_000, "p50_ms_batch32": 6.0,
          "smaller_x": 3.97, "faster_x_batch32": 1.67}]
+
+
+def test_int8_on_the_wide_model_is_reported_and_older_results_still_read():
+    results = fake_results()
+    results["int8_wide"] = _wide_rows()
     results["targets"] = check_targets(results)
     found = {t["target"]: (t["measured"], t["met"]) for t in results["targets"]}
     assert found["int8 file smaller, wide model (x)"] == (4.0, True)
     assert found["int8 faster at batch 32, wide model (x)"] == (1.25, False)  # static's row
-    assert found["int8 file smaller (x)"] == (3.2, False)  # the small model's rows stay
+    assert found["int8 file smaller, small model (x)"] == (3.2, False)  # the small rows stay
     table = format_table(results)
     assert "| int8 faster at batch 32, wide model (x) | 1.25 | >= 1.5 | NO |" in table
     assert ("(fp32 25.2 MB, 10.00 ms; int8 6.3 MB, 8.00 ms; int8 dynamic 6.3 MB, 6.00 ms): "
             "untrained, so no accuracy") in table
     older = fake_results()  # a results file written before the wide model's int8 rows
     assert "wide model" not in str(older["targets"]) and "wide model" not in format_table(older)
+
+
+def _onnx_wide_rows(*, smaller_x: float, faster_x: float) -> list[dict]:
+    """Made-up rows of ONNX Runtime's int8 against its float32 export of the wide CNN."""
+    return [{"variant": "ONNX fp32", "size_bytes": 25_000_000, "p50_ms_batch32": 12.0,
+             "smaller_x": 1.0, "faster_x_batch32": 1.0},
+            {"variant": "ONNX int8", "size_bytes": round(25_000_000 / smaller_x),
+             "p50_ms_batch32": round(12.0 / faster_x, 2), "smaller_x": smaller_x,
+             "faster_x_batch32": faster_x}]
+
+
+@pytest.mark.parametrize(("smaller_x", "faster_x", "met"), [
+    (3.96, 2.84, (True, True)), (3.4, 1.49, (False, False)), (3.5, 1.5, (True, True))])
+def test_onnx_int8_on_the_wide_model_has_its_own_targets(smaller_x, faster_x, met):
+    results = fake_results()
+    results["onnx"] = {"export_s": None, "max_abs_diff": 1e-6, "atol": 1e-5, "rtol": 1e-4,
+                       "check_inputs": 256, "file_bytes": 25_000_000,
+                       "int8_wide": _onnx_wide_rows(smaller_x=smaller_x, faster_x=faster_x)}
+    targets = check_targets(results)
+    found = {t["target"]: (t["measured"], t["met"]) for t in targets}
+    assert found["ONNX int8 file smaller, wide model (x)"] == (smaller_x, met[0])
+    assert found["ONNX int8 faster at batch 32, wide model (x)"] == (faster_x, met[1])
+    assert "ONNX int8 file smaller, small model (x)" not in found  # no small ONNX rows here
+    names = [t["target"] for t in targets]  # right after the ONNX rows of the small model
+    assert names[-2:] == ["ONNX int8 file smaller, wide model (x)",
+                          "ONNX int8 faster at batch 32, wide model (x)"]
+
+
+def test_the_wide_models_line_gives_both_engines_and_older_results_skip_the_onnx_rows():
+    results = fake_results()
+    results["int8_wide"] = _wide_rows()
+    results["onnx"] = {"export_s": 6.0, "max_abs_diff": 2e-7, "atol": 1e-5, "rtol": 1e-4,
+                       "check_inputs": 256, "file_bytes": 25_000_000,
+                       "int8_wide": _onnx_wide_rows(smaller_x=4.0, faster_x=3.0)}
+    results["targets"] = check_targets(results)
+    table = format_table(results)
+    lines = [line for line in table.splitlines() if line.startswith("int8 on the wide model")]
+    assert lines == ["int8 on the wide model, file size and time per batch of 32 (fp32 25.2 "
+                     "MB, 10.00 ms; int8 6.3 MB, 8.00 ms; int8 dynamic 6.3 MB, 6.00 ms; ONNX "
+                     "fp32 25.0 MB, 12.00 ms; ONNX int8 6.2 MB, 4.00 ms): untrained, so no "
+                     "accuracy; the small trained CNN's rows measure that."]
+    assert "| ONNX int8 faster at batch 32, wide model (x) | 3.0 | >= 1.5 | yes |" in table
+    older = fake_results()  # an older run: ONNX Runtime's int8 on the small model only
+    older["onnx"] = {key: results["onnx"][key] for key in results["onnx"] if key != "int8_wide"}
+    older["onnx"]["int8"] = [{"variant": "ONNX fp32", "accuracy": 0.95, "smaller_x": 1.0,
+                              "faster_x_batch32": 1.0},
+                             {"variant": "ONNX int8", "accuracy": 0.95, "smaller_x": 3.3,
+                              "faster_x_batch32": 1.1}]
+    older["targets"] = check_targets(older)
+    names = [t["target"] for t in older["targets"]]
+    assert names[-3:] == ["ONNX int8 file smaller, small model (x)",
+                          "ONNX int8 faster at batch 32, small model (x)",
+                          "ONNX int8 accuracy drop, small model (points)"]
+    assert "wide model" not in format_table(older)
+
+
+def test_every_int8_target_names_its_engine_and_its_model():
+    assert [t.name for t in TARGETS if "int8" in t.name] == [
+        "int8 weights smaller, small model (x)", "int8 file smaller, small model (x)",
+        "int8 faster at batch 32, small model (x)", "int8 accuracy drop, small model (points)",
+        "int8 file smaller, wide model (x)", "int8 faster at batch 32, wide model (x)",
+        "ONNX int8 file smaller, small model (x)", "ONNX int8 faster at batch 32, small model (x)",
+        "ONNX int8 accuracy drop, small model (points)", "ONNX int8 file smaller, wide model (x)",
+        "ONNX int8 faster at batch 32, wide model (x)"]
+    assert [t.optional for t in TARGETS if "int8" in t.name] == [False] * 4 + [True] * 7
+
+
+@pytest.mark.parametrize("servers", [("course", "onnx"), ("course",)])
+def test_run_bench_measures_onnx_int8_on_the_wide_model_only_with_the_onnx_server(
+        servers, tmp_path, monkeypatch):
+    """The plumbing of :func:`~deploydl.efficiency.bench.run_bench`, every measurement faked."""
+    import torch
+
+    from deploydl.efficiency import bench
+
+    def fake(name):
+        return lambda *args, **kwargs: [{"variant": name}]
+
+    monkeypatch.setattr(bench, "_bench_model", lambda model, cache: (
+        torch.nn.Identity(), tmp_path / "w.safetensors"))
+    monkeypatch.setattr("deploydl.efficiency.costs.measure_batches",
+                        lambda *a, batches, **k: {b: float(b) for b in batches})
+    monkeypatch.setattr(bench, "prepare_onnx", lambda *a, **k: {"export_s": None})
+    monkeypatch.setattr(bench, "_bench_server", lambda kind, *a, **k: ([], {}))
+    monkeypatch.setattr(bench, "measure_curve", lambda *a, **k: [])
+    monkeypatch.setattr("deploydl.efficiency.layers.layer_costs", lambda **k: [])
+    for name in ("_int8", "_int8_wide", "_onnx_int8", "_onnx_int8_wide"):
+        monkeypatch.setattr(bench, name, fake(name))
+    monkeypatch.setattr(bench, "summarise_runs", lambda runs, starts: [])
+    config = bench.BenchConfig(reps=1, servers=servers, curve=(1, 2))
+    results = bench.run_bench(config, cache_dir=tmp_path, progress=lambda message: None)
+    assert results["int8_wide"] == [{"variant": "_int8_wide"}]
+    if "onnx" in servers:
+        assert results["onnx"]["int8"] == [{"variant": "_onnx_int8"}]
+        assert results["onnx"]["int8_wide"] == [{"variant": "_onnx_int8_wide"}]
+    else:
+        assert results["onnx"] == {}

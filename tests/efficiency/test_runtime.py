@@ -146,3 +146,21 @@ def test_serve_without_onnxruntime_names_the_extra_to_install(artifact_dir, mode
     with pytest.raises(ServeError, match=r"--runtime onnx needs the 'export' extra "
                        r"\(onnxruntime is missing\): pip install -e '.\[export\]'"):
         app_from_artifact(artifact_dir, get_settings(home=tmp_path), runtime="onnx")
+
+
+def test_the_benchmarks_onnx_int8_rows_give_accuracy_only_with_labels(tmp_path):
+    from deploydl.efficiency.bench_extras import onnx_cache, onnx_int8_rows
+
+    rng = np.random.default_rng(0)
+    weight, bias = rng.standard_normal((10, 256)), rng.standard_normal(10)
+    inputs = rng.random((64, 256), dtype=np.float32)
+    weights = tmp_path / "net.safetensors"
+    weights.write_bytes(b"stand-in weights")  # only its digest names the export's file
+    onnx_cache(weights).write_bytes(linear_onnx(weight, bias))
+    sized = onnx_int8_rows(weights, inputs, calibration=inputs, threads=1)  # untrained: no labels
+    assert [r["variant"] for r in sized] == ["ONNX fp32", "ONNX int8"]
+    assert "accuracy" not in sized[1] and sized[1]["smaller_x"] > 2
+    assert sized[1]["smaller_x"] == round(sized[0]["size_bytes"] / sized[1]["size_bytes"], 2)
+    labels = (inputs @ weight.T + bias).argmax(1)
+    scored = onnx_int8_rows(weights, inputs, labels, calibration=inputs, threads=1)
+    assert scored[0]["accuracy"] == 1.0 and scored[1]["accuracy"] >= 0.8

@@ -6,9 +6,10 @@ Same model, same torch threads, same load generator for every server; servers ta
 whatever the weights hold, and its cost, not HTTP's, dominates, as for most real models.
 Before the servers start, the network is exported to ONNX and checked against torch (for the
 ``onnx`` server); after them, the course's server alone at 1 to 16 clients gives the capacity
-curve (:mod:`deploydl.efficiency.bench_extras`). Last, int8 against float32 on both models:
-file size and speed on the wide one, and accuracy too on the small trained CNN (the wide one
-is untrained, so its answers mean nothing). Report and chart are in
+curve (:mod:`deploydl.efficiency.bench_extras`). Last, int8 against float32 on both models,
+torch's and (with the ``onnx`` server) ONNX Runtime's: file size and speed on the wide one,
+and accuracy too on the small trained CNN (the wide one is untrained, so its answers mean
+nothing). Report and chart are in
 :mod:`deploydl.efficiency.bench_report`.
 """
 
@@ -25,7 +26,12 @@ import numpy as np
 import orjson
 import torch
 
-from deploydl.efficiency.bench_extras import measure_curve, onnx_int8_rows, prepare_onnx
+from deploydl.efficiency.bench_extras import (
+    check_inputs,
+    measure_curve,
+    onnx_int8_rows,
+    prepare_onnx,
+)
 from deploydl.efficiency.bench_servers import (
     BENCH_API_KEY,
     INPUT_SHAPE,
@@ -126,6 +132,7 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
     int8_wide = _int8_wide()
     if onnx:
         onnx["int8"] = _onnx_int8(cache_dir, threads=config.threads)
+        onnx["int8_wide"] = _onnx_int8_wide(cache_dir, threads=config.threads)
     machine["load_average_after"] = machine_info()["load_average_1_5_15"]
     return {"config": asdict(config), "machine": machine, "forward_ms_per_batch": curve,
             "max_batch": max_batch, "runs": runs, "starts": starts,
@@ -265,15 +272,21 @@ def _int8_wide() -> list[dict]:
     answers mean nothing, so accuracy is measured on the small trained CNN only
     (:func:`_int8`). Size and speed do not depend on the weights' values: the file holds as
     many numbers and a forward pass does the same multiplications. Static int8 is calibrated
-    on the seeded random images it is timed on; calibration sets each layer's scale, not how
-    much work the layer does.
+    on the seeded random images it is timed on (:func:`_wide_images`); calibration sets each
+    layer's scale, not how much work the layer does.
     """
     from deploydl.efficiency.compress import measure_variants
     from deploydl.models import wide_digits_cnn
 
-    images = np.random.default_rng(0).random((256, *INPUT_SHAPE), dtype=np.float32)
+    images = _wide_images()
     variants = _int8_variants(wide_digits_cnn(seed=0), images)
     return measure_variants(variants, images, batch=32, repeats=100)
+
+
+def _wide_images() -> np.ndarray:
+    """The 256 seeded random images (pixels uniform in 0..1) that both engines' int8 copies of
+    the wide CNN are calibrated and timed on: the ONNX check's inputs."""
+    return check_inputs(INPUT_SHAPE)
 
 
 def _int8_variants(net: torch.nn.Module, calibration: np.ndarray) -> dict:
@@ -290,6 +303,25 @@ def _onnx_int8(cache_dir: Path, *, threads: int) -> list[dict]:
     net, (x_train, x_test, y_test), weights = _trained_small_cnn(cache_dir)
     prepare_onnx(net, weights, shape=INPUT_SHAPE)
     return onnx_int8_rows(weights, x_test, y_test, calibration=x_train[:512], threads=threads)
+
+
+def _onnx_int8_wide(cache_dir: Path, *, threads: int) -> list[dict]:
+    """ONNX Runtime's int8 against its own float32 export of the benchmark's wide CNN: file
+    size and speed, no accuracy.
+
+    The network is the one :func:`_int8_wide` quantises with torch (untrained, seed 0), and
+    its float32 model is its checked export (the one the ``onnx`` server loads when the
+    benchmark serves the wide model, as it does by default). Without trained
+    weights there is no accuracy to measure, but size and speed do not depend on the weights'
+    values: the file holds as many numbers and a pass does the same multiplications. Static
+    int8 is calibrated on the same seeded random images as torch's (:func:`_wide_images`), and
+    timed on them: calibration sets each layer's scale, not how much work the layer does, and
+    both engines see the same inputs.
+    """
+    net, weights = _bench_model("wide", cache_dir)
+    prepare_onnx(net, weights, shape=INPUT_SHAPE)  # reuses the served export when it exists
+    images = _wide_images()
+    return onnx_int8_rows(weights, images, calibration=images, threads=threads)
 
 
 def _capacity_check(curve: list[dict]) -> dict | None:

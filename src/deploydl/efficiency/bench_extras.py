@@ -4,7 +4,7 @@
   the cache file the ``onnx`` server loads (:func:`onnx_cache`), and records the export time
   and the largest difference from torch on the check inputs.
 - :func:`onnx_int8_rows` compares ONNX Runtime's int8 copy with its float32 export: file size,
-  speed at batch 32, accuracy.
+  speed at batch 32, and accuracy where the network is trained.
 - :func:`measure_curve` drives the course's server at 1 to 16 clients, the single-replica
   curve that the capacity planner (:mod:`deploydl.efficiency.capacity`) is fitted to.
 """
@@ -47,15 +47,22 @@ def prepare_onnx(net: nn.Module, weights: Path, *, shape: tuple[int, ...]) -> di
             "rtol": RTOL, "check_inputs": len(checks), "file_bytes": len(model.model_bytes)}
 
 
-def onnx_int8_rows(weights: Path, images: np.ndarray, labels: np.ndarray, *,
+def onnx_int8_rows(weights: Path, images: np.ndarray, labels: np.ndarray | None = None, *,
                    calibration: np.ndarray, threads: int) -> list[dict]:
-    """ONNX float32 against ONNX Runtime int8 (static, per channel): the ratios are int8's."""
-    from deploydl.efficiency.compress import OnnxModel, compare_variants
+    """ONNX float32 against ONNX Runtime int8 (static, per channel): the ratios are int8's.
+
+    The float32 model is the export of ``weights`` that :func:`prepare_onnx` made; the int8
+    copy is calibrated on ``calibration``. Both are timed on ``images``; with ``labels`` the
+    rows also give accuracy, without (an untrained network) only size and speed.
+    """
+    from deploydl.efficiency.compress import OnnxModel, compare_variants, measure_variants
     from deploydl.efficiency.runtime import quantize_onnx
 
     fp32 = OnnxModel(onnx_cache(weights).read_bytes(), threads=threads)
     variants = {"ONNX fp32": fp32, "ONNX int8": quantize_onnx(fp32, calibration,
                                                               threads=threads)}
+    if labels is None:
+        return measure_variants(variants, images, batch=32, repeats=100)
     return compare_variants(variants, images, labels, batch=32, repeats=100)
 
 
