@@ -12,6 +12,7 @@ from deploydl.efficiency.bench_report import (
     add_costs,
     check_targets,
     format_table,
+    model_ceiling,
     plot_results,
     write_results,
 )
@@ -326,3 +327,15 @@ def test_run_bench_measures_onnx_int8_on_the_wide_model_only_with_the_onnx_serve
         assert results["onnx"]["int8_wide"] == [{"variant": "_onnx_int8_wide"}]
     else:
         assert results["onnx"] == {}
+
+
+def test_the_model_ceiling_bounds_what_any_server_can_reach_against_litserve():
+    results = fake_results()  # LitServe: 701 requests/s at 16 clients (median of 700..702)
+    assert model_ceiling(results) is None  # no forward-pass curve in this run
+    results["forward_ms_per_batch"] = {"1": 1.0, "16": 8.0}  # as read back from JSON
+    ceiling = model_ceiling(results)
+    assert ceiling["rps"] == 2000 and ceiling["vs_litserve"] == round(2000 / 701, 2)
+    results.update(forward_ms_per_batch={1: 1.0, 16: 16.0}, max_batch=16)  # still in memory
+    assert model_ceiling(results)["rps"] == 1000
+    assert "caps a server that runs one forward pass at a time" in format_table(results)
+    assert "1,000 requests/s, 1.43x LitServe's measured 701" in format_table(results)

@@ -195,6 +195,27 @@ def format_table(results: dict) -> str:
     return "\n".join(lines + _extra_lines(results))
 
 
+def model_ceiling(results: dict, *, clients: int = 16) -> dict | None:
+    """The most requests/s the model itself allows at ``clients`` clients of one image each.
+
+    A closed loop of ``clients`` clients never has more than ``clients`` requests waiting, so
+    a group holds at most that many images, and a server that runs one forward pass at a time
+    answers at most ``clients`` requests per forward pass of that size, however little its
+    HTTP costs. ``vs_litserve`` is that ceiling over LitServe's measured throughput: the
+    largest "x LitServe" any such server could reach in this run. ``None`` when the run did
+    not time a forward pass of ``clients`` images or did not measure LitServe there.
+    """
+    # JSON keeps the batch sizes as strings; a run still in memory has them as numbers.
+    curve = {int(b): ms for b, ms in (results.get("forward_ms_per_batch") or {}).items()}
+    forward_ms = curve.get(clients)
+    litserve = _at(results, "litserve", 1, clients).get("rps")
+    if not forward_ms or not litserve:
+        return None
+    rps = clients / forward_ms * 1000
+    return {"clients": clients, "forward_ms": forward_ms, "rps": round(rps),
+            "litserve_rps": litserve, "vs_litserve": round(rps / litserve, 2)}
+
+
 def _extra_lines(results: dict) -> list[str]:
     """The ONNX export check, int8 on the wide model (torch's and ONNX Runtime's copies) and
     the capacity model's check, when the run measured them."""
@@ -212,6 +233,14 @@ def _extra_lines(results: dict) -> list[str]:
                      f"{onnx['max_abs_diff']:.2g} over {onnx['check_inputs']} check inputs "
                      f"(tolerance {onnx['atol']:g} + {onnx['rtol']:g} x |torch|); the export "
                      f"{export}.")
+    ceiling = model_ceiling(results)
+    if ceiling:
+        lines.append(
+            f"At {ceiling['clients']} clients a group holds at most {ceiling['clients']} images: "
+            f"the forward pass alone ({ceiling['forward_ms']:.2f} ms for them) caps a server "
+            f"that runs one forward pass at a time (the course's service, LitServe with one "
+            f"worker) at {ceiling['rps']:,.0f} requests/s, {ceiling['vs_litserve']:.2f}x "
+            f"LitServe's measured {ceiling['litserve_rps']:,.0f}.")
     check = results.get("capacity_check")
     if check:
         lines.append(

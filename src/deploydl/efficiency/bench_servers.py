@@ -96,6 +96,7 @@ def _serve_course(args: argparse.Namespace) -> None:
     """The course's service (``course``), or the same service on ONNX Runtime (``onnx``)."""
     from deploydl.serving import guard
     from deploydl.serving.digits import create_digits_app
+    from deploydl.serving.heap import freeze_start_up_objects
     from deploydl.serving.middleware import ACCESS_LOG, log_to
     from deploydl.settings import get_settings
 
@@ -107,6 +108,7 @@ def _serve_course(args: argparse.Namespace) -> None:
     app = create_digits_app(net, settings, max_batch_size=args.max_batch,
                             max_wait_ms=MAX_WAIT_MS)
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
+    freeze_start_up_objects()  # as `deploydl serve` does
     _run_uvicorn(app, args.kind, http="deploydl.serving.guard:GuardedHTTP")
 
 

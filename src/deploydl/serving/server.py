@@ -28,6 +28,7 @@ from deploydl.monitoring.service import ERROR_LOG
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
 from deploydl.serving.app import create_app
+from deploydl.serving.heap import freeze_start_up_objects
 from deploydl.serving.middleware import ACCESS_LOG, log_to
 from deploydl.settings import Settings, get_settings
 
@@ -180,6 +181,7 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     try:
         if workers == 1:
             guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
+            freeze_start_up_objects()
             uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
         else:
             _serve_workers(path, settings, sock, workers, common, trust, log_path, runtime)
@@ -239,6 +241,7 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
     app = app_from_artifact(model_path, settings, trust=trust,
                             prediction_log=_prediction_log(log_path), runtime=runtime)
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
+    freeze_start_up_objects()
     return app
 
 
