@@ -128,3 +128,34 @@ def test_start_up_scores_fast_models_on_the_event_loop_and_slow_ones_in_a_thread
     assert seen == {"fast": (False, before), "slow": (True, min(before, SWITCH_INTERVAL_S)),
                     "unbatched": (None, before)}
     assert sys.getswitchinterval() == before
+
+
+class _PerImage(nn.Module):
+    """A model that takes ``seconds`` per image: its time grows with the group."""
+
+    def __init__(self, net, seconds):
+        super().__init__()
+        self.net, self.seconds = net, seconds
+
+    def forward(self, x):
+        import time
+
+        time.sleep(self.seconds * len(x))
+        return self.net(x)
+
+
+def test_start_up_shrinks_the_group_to_fit_the_event_loops_budget(net):
+    """1 ms an image: 64 and 32 take too long for the 25 ms budget, 16 fits; the loop scores
+    groups of at most 16 instead of handing every group to a thread."""
+    from fastapi.testclient import TestClient
+
+    from deploydl.serving.digits import LOOP_BUDGET_MS, loop_group
+
+    slow = _PerImage(net, 0.001)
+    assert loop_group(slow, 64) == 16 and loop_group(net, 64) == 64
+    assert loop_group(_Slow(net, 2 * LOOP_BUDGET_MS / 1000), 64) is None
+    app = create_digits_app(slow, max_batch_size=64)
+    with TestClient(app) as client:
+        assert client.post("/predict", json={"images": images(2)}).status_code == 200
+        assert (app.state.batcher.in_thread, app.state.batcher.max_batch_size) == (False, 16)
+
