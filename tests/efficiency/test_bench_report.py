@@ -313,7 +313,8 @@ def test_run_bench_measures_onnx_int8_on_the_wide_model_only_with_the_onnx_serve
     monkeypatch.setattr("deploydl.efficiency.costs.measure_batches",
                         lambda *a, batches, **k: {b: float(b) for b in batches})
     monkeypatch.setattr(bench, "prepare_onnx", lambda *a, **k: {"export_s": None})
-    monkeypatch.setattr(bench, "_bench_server", lambda kind, *a, **k: ([], {}))
+    monkeypatch.setattr(bench, "_cold_starts", lambda *a, **k: [])
+    monkeypatch.setattr(bench, "_bench_servers", lambda *a, **k: ([], {}, {}))
     monkeypatch.setattr(bench, "measure_curve", lambda *a, **k: [])
     monkeypatch.setattr("deploydl.efficiency.layers.layer_costs", lambda **k: [])
     for name in ("_int8", "_int8_wide", "_onnx_int8", "_onnx_int8_wide"):
@@ -339,3 +340,49 @@ def test_the_model_ceiling_bounds_what_any_server_can_reach_against_litserve():
     assert model_ceiling(results)["rps"] == 1000
     assert "caps a server that runs one forward pass at a time" in format_table(results)
     assert "1,000 requests/s, 1.43x LitServe's measured 701" in format_table(results)
+
+
+def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):
+    """Each server starts once for the loads; at every load each repetition measures every
+    server, A B then B A, so a comparison's servers are measured seconds apart."""
+    from deploydl.efficiency import bench
+
+    started, loads = [], []
+
+    class FakeServer:
+        def __init__(self, *, command, ready_path, start_timeout):
+            self.url, self.cold_start_s = f"http://{command[0]}", 1.0
+            started.append(command[0])
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def rss_mb(self):
+            return 100.0 + len(loads)
+
+    def fake_load(url, *, concurrency, duration_s, body=None, headers=None, engine, qps=None):
+        loads.append((url.split("/")[2], url.rsplit("/", 1)[1], concurrency))
+        return {"rps": 10.0, "p50_ms": 1.0, "p99_ms": 2.0, "concurrency": concurrency}
+
+    monkeypatch.setattr(bench, "ServiceProcess", FakeServer)
+    monkeypatch.setattr(bench, "run_load", fake_load)
+    config = bench.BenchConfig(reps=2, concurrencies=(1, 16), batches=(1,))
+    commands = {"course": ["a"], "naive": ["b"]}
+    runs, ceiling, rss = bench._bench_servers(commands, config, bodies={1: b"{}"},
+                                              progress=lambda message: None)
+    assert started == ["a", "b"] and ceiling["endpoint"] == "course GET /health"
+    measured = [(host, clients) for host, path, clients in loads if path == "predict"]
+    assert measured == [("a", 16), ("b", 16),  # the warm-ups, then the loads
+                        ("a", 1), ("b", 1), ("b", 1), ("a", 1),
+                        ("a", 16), ("b", 16), ("b", 16), ("a", 16)]
+    assert [(r["server"], r["rep"]) for r in runs][:4] == [
+        ("course", 0), ("naive", 0), ("naive", 1), ("course", 1)]
+    assert all("health_p99_ms" in r for r in runs if r["concurrency"] == 16)
+    assert set(rss) == {"course", "naive"} and rss["course"] > 100
+    starts = bench._cold_starts(commands, reps=2, progress=lambda message: None)
+    assert [(s["server"], s["rep"]) for s in starts] == [
+        ("course", 0), ("naive", 0), ("naive", 1), ("course", 1)]
+

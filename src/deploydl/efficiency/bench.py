@@ -1,7 +1,9 @@
 """The serving benchmark behind ``deploydl bench`` (Module 05).
 
-Same model, same torch threads, same load generator for every server; servers take turns
-(A B C, then C B A, ...) and each figure is the median of the repetitions. The model is
+Same model, same torch threads, same load generator for every server. The servers run side
+by side and take turns at each load (A B C, then C B A, ...), so the servers of a comparison
+are measured seconds apart; each figure is the median of the repetitions, and each server is
+also started once per repetition for its cold start. The model is
 :class:`~deploydl.models.vision.WideDigitsCNN`, untrained: a forward pass costs the same
 whatever the weights hold, and its cost, not HTTP's, dominates, as for most real models.
 Before the servers start, the network is exported to ONNX and checked against torch (for the
@@ -15,6 +17,7 @@ nothing). Report and chart are in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import statistics
@@ -107,17 +110,13 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         onnx = prepare_onnx(net, weights, shape=INPUT_SHAPE)
     else:
         onnx = {}
-    runs: list[dict] = []
-    starts: list[dict] = []
-    ceiling: dict[str, object] = {}  # filled by the first server run
-    for rep in range(config.reps):
-        order = config.servers if rep % 2 == 0 else tuple(reversed(config.servers))
-        for kind in order:
-            progress(f"rep {rep + 1}/{config.reps}: {kind}")
-            found, start = _bench_server(kind, config, weights=weights, bodies=bodies,
-                                         max_batch=max_batch, ceiling=ceiling)
-            runs += [{"rep": rep, "server": kind, **r} for r in found]
-            starts.append({"rep": rep, "server": kind, **start})
+    commands = {kind: server_command(kind, weights=str(weights), threads=config.threads,
+                                     model=config.model, max_batch=max_batch)
+                for kind in config.servers}
+    starts = _cold_starts(commands, reps=config.reps, progress=progress)
+    runs, ceiling, rss = _bench_servers(commands, config, bodies=bodies, progress=progress)
+    for start in starts:
+        start["rss_mb"] = rss[start["server"]]
     capacity_curve = measure_curve(
         server_command("course", weights=str(weights), threads=config.threads,
                        model=config.model, max_batch=max_batch),
@@ -141,35 +140,64 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
             "capacity_curve": capacity_curve, "capacity_check": _capacity_check(capacity_curve)}
 
 
-def _bench_server(kind: str, config: BenchConfig, *, weights: Path, bodies: dict[int, bytes],
-                  max_batch: int, ceiling: dict) -> tuple[list[dict], dict]:
-    """Start ``kind``, run every load against it, stop it. Fills ``ceiling`` once."""
-    command = server_command(kind, weights=str(weights), threads=config.threads,
-                             model=config.model, max_batch=max_batch)
+def _turns(servers: tuple[str, ...] | list[str], rep: int) -> list[str]:
+    """The order of repetition ``rep``: A B C, then C B A, and so on."""
+    return list(servers) if rep % 2 == 0 else list(reversed(servers))
+
+
+def _cold_starts(commands: dict[str, list[str]], *, reps: int, progress) -> list[dict]:
+    """Start and stop each server ``reps`` times, taking turns: launch to ready, in seconds."""
+    starts = []
+    for rep in range(reps):
+        for kind in _turns(list(commands), rep):
+            progress(f"cold start {rep + 1}/{reps}: {kind}")
+            with ServiceProcess(command=commands[kind], ready_path=VARIANTS[kind].ready_path,
+                                start_timeout=60) as server:
+                starts.append({"rep": rep, "server": kind, "cold_start_s": server.cold_start_s})
+    return starts
+
+
+def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
+                   bodies: dict[int, bytes], progress) -> tuple[list[dict], dict, dict]:
+    """Every load on every server: the runs, the generator's ceiling, each server's RSS.
+
+    All the servers run at once (idle ones cost memory, not CPU) and take turns at each
+    load, ``config.reps`` times (A B C, then C B A): the servers of one comparison are
+    measured seconds apart, so a machine whose speed drifts from minute to minute touches
+    them alike. RSS is each server's largest after any load, in MB.
+    """
     key = {"X-API-Key": BENCH_API_KEY}
-    with ServiceProcess(command=command, ready_path=VARIANTS[kind].ready_path,
-                        start_timeout=60) as server:
-        if not ceiling:  # what hey reaches on a trivial endpoint: the most any server can show
-            result = run_load(server.url + "/health", concurrency=max(config.concurrencies),
-                              duration_s=config.duration_s, engine="hey")
-            ceiling.update(endpoint=f"{kind} GET /health", rps=result["rps"],
-                           p50_ms=result["p50_ms"])
-        url = server.url + "/predict"
-        run_load(url, body=bodies[min(config.batches)], concurrency=max(config.concurrencies),
-                 duration_s=config.warmup_s, headers=key, engine="hey")
-        found, rss = [], [server.rss_mb()]
+    with contextlib.ExitStack() as stack:
+        servers = {kind: stack.enter_context(ServiceProcess(
+            command=command, ready_path=VARIANTS[kind].ready_path, start_timeout=60))
+            for kind, command in commands.items()}
+        first = next(iter(servers))  # what hey reaches on a trivial endpoint: the most any
+        result = run_load(servers[first].url + "/health",  # server can show
+                          concurrency=max(config.concurrencies), duration_s=config.duration_s,
+                          engine="hey")
+        ceiling = {"endpoint": f"{first} GET /health", "rps": result["rps"],
+                   "p50_ms": result["p50_ms"]}
+        for server in servers.values():
+            run_load(server.url + "/predict", body=bodies[min(config.batches)],
+                     concurrency=max(config.concurrencies), duration_s=config.warmup_s,
+                     headers=key, engine="hey")
+        rss = {kind: [server.rss_mb()] for kind, server in servers.items()}
+        runs = []
         for batch in config.batches:
             for concurrency in config.concurrencies:
-                probe = (batch == min(config.batches)
-                         and concurrency == max(config.concurrencies))
-                result, health = _load_with_probe(
-                    url, server.url + "/health" if probe else None, config,
-                    body=bodies[batch], concurrency=concurrency, headers=key)
-                result["predictions_per_s"] = round(result["rps"] * batch, 1)
-                found.append({"batch": batch, **result,
-                              **({"health_p99_ms": health["p99_ms"]} if health else {})})
-                rss.append(server.rss_mb())
-        return found, {"cold_start_s": server.cold_start_s, "rss_mb": max(rss)}
+                probe = batch == min(config.batches) and concurrency == max(config.concurrencies)
+                progress(f"{batch} image(s) per request, {concurrency} client(s)")
+                for rep in range(config.reps):
+                    for kind in _turns(list(servers), rep):
+                        url = servers[kind].url
+                        result, health = _load_with_probe(
+                            url + "/predict", url + "/health" if probe else None, config,
+                            body=bodies[batch], concurrency=concurrency, headers=key)
+                        result["predictions_per_s"] = round(result["rps"] * batch, 1)
+                        runs.append({"rep": rep, "server": kind, "batch": batch, **result,
+                                     **({"health_p99_ms": health["p99_ms"]} if health else {})})
+                        rss[kind].append(servers[kind].rss_mb())
+    return runs, ceiling, {kind: max(values) for kind, values in rss.items()}
 
 
 def _load_with_probe(url: str, health_url: str | None, config: BenchConfig, *, body: bytes,
