@@ -345,6 +345,8 @@ def test_the_model_ceiling_bounds_what_any_server_can_reach_against_litserve():
 def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):
     """Each server starts once for the loads; at every load each repetition measures every
     server, A B then B A, so a comparison's servers are measured seconds apart."""
+    import contextlib
+
     from deploydl.efficiency import bench
 
     started, loads = [], []
@@ -363,6 +365,14 @@ def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):
         def rss_mb(self):
             return 100.0 + len(loads)
 
+        def pause(self):
+            loads.append((self.url.split("/")[2], "paused", 0))
+
+        @contextlib.contextmanager
+        def turn(self):
+            loads.append((self.url.split("/")[2], "turn", 0))
+            yield self
+
     def fake_load(url, *, concurrency, duration_s, body=None, headers=None, engine, qps=None):
         loads.append((url.split("/")[2], url.rsplit("/", 1)[1], concurrency))
         return {"rps": 10.0, "p50_ms": 1.0, "p99_ms": 2.0, "concurrency": concurrency}
@@ -374,6 +384,11 @@ def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):
     runs, ceiling, rss = bench._bench_servers(commands, config, bodies={1: b"{}"},
                                               progress=lambda message: None)
     assert started == ["a", "b"] and ceiling["endpoint"] == "course GET /health"
+    assert loads[:2] == [("a", "paused", 0), ("b", "paused", 0)]  # paused once started
+    for i, (host, path, _) in enumerate(loads):
+        if path == "predict":  # every load runs in its server's turn
+            assert ("turn" in {p for h, p, _ in loads[:i] if h == host})
+            assert [p for h, p, _ in loads[:i] if p in ("turn", "predict")][-1] == "turn"
     measured = [(host, clients) for host, path, clients in loads if path == "predict"]
     assert measured == [("a", 16), ("b", 16),  # the warm-ups, then the loads
                         ("a", 1), ("b", 1), ("b", 1), ("a", 1),

@@ -43,3 +43,39 @@ def test_a_command_that_dies_during_start_up_is_reported_with_its_output():
         server.start()
     assert not server.running
     server.close()
+
+
+def test_a_paused_server_and_its_children_take_no_cpu_and_still_stop_gracefully():
+    """What the benchmark relies on to run servers side by side: a paused server (and the
+    busy child it started) uses no CPU; resumed, it answers; paused, it still stops."""
+    import time
+    import urllib.request
+
+    import psutil
+
+    busy_child = ("import subprocess, sys\n"
+                  "subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n")
+    with ServiceProcess(command=[sys.executable, "-c", busy_child + SERVER],
+                        ready_path="/ready", start_timeout=30) as server:
+        family = [psutil.Process(server.pid), *psutil.Process(server.pid).children()]
+        assert len(family) == 2
+        def stopped() -> bool:  # SIGSTOP takes effect a moment after it is sent
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                if {p.status() for p in family} == {psutil.STATUS_STOPPED}:
+                    return True
+                time.sleep(0.05)
+            return False
+
+        server.pause()
+        assert stopped()
+        before = sum(sum(p.cpu_times()[:2]) for p in family)
+        time.sleep(0.5)
+        assert sum(sum(p.cpu_times()[:2]) for p in family) - before < 0.05
+        with server.turn():
+            assert urllib.request.urlopen(server.url + "/ready", timeout=5).status == 200
+        assert stopped()
+        asked = time.monotonic()
+        server.stop(timeout=20)  # a stopped process acts on SIGTERM only once resumed
+        assert time.monotonic() - asked < 10
+    assert not server.running and not any(p.is_running() for p in family)

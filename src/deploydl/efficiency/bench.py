@@ -161,26 +161,32 @@ def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
                    bodies: dict[int, bytes], progress) -> tuple[list[dict], dict, dict]:
     """Every load on every server: the runs, the generator's ceiling, each server's RSS.
 
-    All the servers run at once (idle ones cost memory, not CPU) and take turns at each
-    load, ``config.reps`` times (A B C, then C B A): the servers of one comparison are
-    measured seconds apart, so a machine whose speed drifts from minute to minute touches
-    them alike. RSS is each server's largest after any load, in MB.
+    All the servers are started once and take turns at each load, ``config.reps`` times
+    (A B C, then C B A): the servers of one comparison are measured seconds apart, so a
+    machine whose speed drifts from minute to minute touches them alike. Only the server
+    being measured runs; the others are paused (:meth:`ServiceProcess.pause`), because an
+    idle server can still use CPU (LitServe's workers poll their queues: about 0.7 of a core
+    here). RSS is each server's largest after any load, in MB.
     """
     key = {"X-API-Key": BENCH_API_KEY}
     with contextlib.ExitStack() as stack:
-        servers = {kind: stack.enter_context(ServiceProcess(
-            command=command, ready_path=VARIANTS[kind].ready_path, start_timeout=60))
-            for kind, command in commands.items()}
+        servers = {}
+        for kind, command in commands.items():
+            servers[kind] = stack.enter_context(ServiceProcess(
+                command=command, ready_path=VARIANTS[kind].ready_path, start_timeout=60))
+            servers[kind].pause()
         first = next(iter(servers))  # what hey reaches on a trivial endpoint: the most any
-        result = run_load(servers[first].url + "/health",  # server can show
-                          concurrency=max(config.concurrencies), duration_s=config.duration_s,
-                          engine="hey")
+        with servers[first].turn():  # server can show
+            result = run_load(servers[first].url + "/health", engine="hey",
+                              concurrency=max(config.concurrencies),
+                              duration_s=config.duration_s)
         ceiling = {"endpoint": f"{first} GET /health", "rps": result["rps"],
                    "p50_ms": result["p50_ms"]}
         for server in servers.values():
-            run_load(server.url + "/predict", body=bodies[min(config.batches)],
-                     concurrency=max(config.concurrencies), duration_s=config.warmup_s,
-                     headers=key, engine="hey")
+            with server.turn():
+                run_load(server.url + "/predict", body=bodies[min(config.batches)],
+                         concurrency=max(config.concurrencies), duration_s=config.warmup_s,
+                         headers=key, engine="hey")
         rss = {kind: [server.rss_mb()] for kind, server in servers.items()}
         runs = []
         for batch in config.batches:
@@ -190,9 +196,10 @@ def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
                 for rep in range(config.reps):
                     for kind in _turns(list(servers), rep):
                         url = servers[kind].url
-                        result, health = _load_with_probe(
-                            url + "/predict", url + "/health" if probe else None, config,
-                            body=bodies[batch], concurrency=concurrency, headers=key)
+                        with servers[kind].turn():
+                            result, health = _load_with_probe(
+                                url + "/predict", url + "/health" if probe else None, config,
+                                body=bodies[batch], concurrency=concurrency, headers=key)
                         result["predictions_per_s"] = round(result["rps"] * batch, 1)
                         runs.append({"rep": rep, "server": kind, "batch": batch, **result,
                                      **({"health_p99_ms": health["p99_ms"]} if health else {})})

@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from deploydl.serving.local import ServerStartError
@@ -153,6 +153,7 @@ class ServiceProcess:
         self.returncode: int | None = None
         self._process: subprocess.Popen | None = None
         self._terminated = False
+        self._paused = False
         self._family: list = []
         self._log_path: Path | None = None
 
@@ -232,6 +233,41 @@ class ServiceProcess:
         except psutil.NoSuchProcess:
             return float("nan")
 
+    def pause(self) -> None:
+        """Stop the server and its child processes from running (SIGSTOP: psutil's
+        ``suspend``) until :meth:`resume`; :meth:`stop` resumes a paused server first, so it
+        can still stop gracefully.
+
+        For measuring servers side by side: an idle server can still use CPU (LitServe's
+        workers poll their queues), so the ones not being measured are paused.
+        """
+        self._signal_family("suspend")
+
+    def resume(self) -> None:
+        """Let a paused server run again."""
+        self._signal_family("resume")
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[ServiceProcess]:
+        """The server runs inside the block and is paused after it."""
+        self.resume()
+        try:
+            yield self
+        finally:
+            self.pause()
+
+    def _signal_family(self, action: str) -> None:
+        import psutil
+
+        if self._process is None:
+            return
+        with contextlib.suppress(psutil.NoSuchProcess):
+            root = psutil.Process(self._process.pid)
+            for proc in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    getattr(proc, action)()
+        self._paused = action == "suspend"
+
     def terminate(self) -> None:
         """Send SIGTERM (on Windows: terminate) without waiting: a graceful stop begins.
 
@@ -239,6 +275,8 @@ class ServiceProcess:
         handler, on its way out, would kill it mid-shutdown (exit -15 instead of 0).
         """
         if self._process is not None and self.running and not self._terminated:
+            if self._paused:  # a stopped process would not act on SIGTERM
+                self._signal_family("resume")
             self._family = _descendants(self._process)  # before the parent can exit
             self._terminated = True
             self._process.terminate()
