@@ -78,12 +78,13 @@ def _int8_targets(model: str, *, accuracy: bool = False,
     lost. Each name says the engine ("ONNX int8" or torch's "int8") and the model."""
     engine = "ONNX int8" if model.startswith("onnx") else "int8"
     size = "wide" if model.endswith("wide") else "small"
-    found = (Target(f"{engine} file smaller, {size} model (x)",
-                    _int8_figure("smaller_x", model=model), ">= 3.5", lambda v: v >= 3.5,
-                    optional=optional),
-             Target(f"{engine} faster at batch 32, {size} model (x)",
-                    _int8_figure("faster_x_batch32", model=model), ">= 1.5",
-                    lambda v: v >= 1.5, optional=optional))
+    found: tuple[Target, ...] = (
+        Target(f"{engine} file smaller, {size} model (x)",
+               _int8_figure("smaller_x", model=model), ">= 3.5", lambda v: v >= 3.5,
+               optional=optional),
+        Target(f"{engine} faster at batch 32, {size} model (x)",
+               _int8_figure("faster_x_batch32", model=model), ">= 1.5", lambda v: v >= 1.5,
+               optional=optional))
     if accuracy:
         found += (Target(f"{engine} accuracy drop, {size} model (points)",
                          _int8_figure("accuracy_drop", model=model), "<= 1.0",
