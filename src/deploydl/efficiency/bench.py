@@ -1,9 +1,10 @@
 """The serving benchmark behind ``deploydl bench`` (Module 05).
 
-Same model, same torch threads, same load generator for every server. The servers run side
-by side and take turns at each load (A B C, then C B A, ...), so the servers of a comparison
-are measured seconds apart; each figure is the median of the repetitions, and each server is
-also started once per repetition for its cold start. The model is
+Same model, same torch threads, same load generator for every server. The servers are
+started together and take turns at each load (A B C, then C B A, ...), the ones not being
+measured paused, so the servers of a comparison are measured seconds apart; each figure is the
+median of the repetitions, and each server is also started once per repetition for its cold
+start. The model is
 :class:`~deploydl.models.vision.WideDigitsCNN`, untrained: a forward pass costs the same
 whatever the weights hold, and its cost, not HTTP's, dominates, as for most real models.
 Before the servers start, the network is exported to ONNX and checked against torch (for the
