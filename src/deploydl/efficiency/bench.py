@@ -141,9 +141,9 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
             "capacity_curve": capacity_curve, "capacity_check": _capacity_check(capacity_curve)}
 
 
-def _turns(servers: tuple[str, ...] | list[str], rep: int) -> list[str]:
+def _turns(servers: list[str], rep: int) -> list[str]:
     """The order of repetition ``rep``: A B C, then C B A, and so on."""
-    return list(servers) if rep % 2 == 0 else list(reversed(servers))
+    return servers if rep % 2 == 0 else servers[::-1]
 
 
 def _cold_starts(commands: dict[str, list[str]], *, reps: int, progress) -> list[dict]:

@@ -224,14 +224,24 @@ class ServiceProcess:
         """Resident memory of the server and its child processes, in MB (needs psutil)."""
         import psutil
 
-        if self._process is None:
+        processes = self._processes()
+        if not processes:
             return float("nan")
         try:
-            processes = [psutil.Process(self._process.pid)]
-            processes += processes[0].children(recursive=True)
             return round(sum(p.memory_info().rss for p in processes) / 1e6, 1)
         except psutil.NoSuchProcess:
             return float("nan")
+
+    def _processes(self) -> list:
+        """The server's process and every process it started (psutil), or ``[]``."""
+        import psutil
+
+        if self._process is None:
+            return []
+        try:
+            return [psutil.Process(self._process.pid), *_descendants(self._process)]
+        except psutil.NoSuchProcess:
+            return []
 
     def pause(self) -> None:
         """Stop the server and its child processes from running (SIGSTOP: psutil's
@@ -259,13 +269,9 @@ class ServiceProcess:
     def _signal_family(self, action: str) -> None:
         import psutil
 
-        if self._process is None:
-            return
-        with contextlib.suppress(psutil.NoSuchProcess):
-            root = psutil.Process(self._process.pid)
-            for proc in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    getattr(proc, action)()
+        for proc in self._processes():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                getattr(proc, action)()
         self._paused = action == "suspend"
 
     def terminate(self) -> None:
