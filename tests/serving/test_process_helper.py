@@ -79,3 +79,21 @@ def test_a_paused_server_and_its_children_take_no_cpu_and_still_stop_gracefully(
         server.stop(timeout=20)  # a stopped process acts on SIGTERM only once resumed
         assert time.monotonic() - asked < 10
     assert not server.running and not any(p.is_running() for p in family)
+
+
+def test_cpu_seconds_count_the_server_and_its_busy_child():
+    """``cpu_s`` is what the CPU-use benchmark divides by the seconds of load: a server whose
+    child spins keeps about one core busy; a stopped server has no figure."""
+    import math
+    import time
+
+    busy_child = ("import subprocess, sys\n"
+                  "subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n")
+    with ServiceProcess(command=[sys.executable, "-c", busy_child + SERVER],
+                        ready_path="/ready", start_timeout=30) as server:
+        before, started = server.cpu_s(), time.monotonic()
+        time.sleep(1.0)
+        cores = (server.cpu_s() - before) / (time.monotonic() - started)
+        assert 0.5 < cores < 1.5, cores  # the spinning child: one core (a shared VM: less)
+        assert server.rss_mb() > 1
+    assert math.isnan(server.cpu_s()) and math.isnan(server.rss_mb())

@@ -45,6 +45,8 @@ from deploydl.efficiency.bench_servers import (
 from deploydl.efficiency.loadgen import run_load
 from deploydl.serving.process import ServiceProcess
 
+#: The header every load sends: the course's server requires the key, the others ignore it.
+API_KEY = {"X-API-Key": BENCH_API_KEY}
 #: Every figure a load reports that the summary takes the median of.
 FIGURES = ("p50_ms", "p95_ms", "p99_ms", "rps", "predictions_per_s", "errors", "health_p99_ms")
 
@@ -122,7 +124,7 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         server_command("course", weights=str(weights), threads=config.threads,
                        model=config.model, max_batch=max_batch),
         ready_path=VARIANTS["course"].ready_path, body=bodies[min(config.batches)],
-        headers={"X-API-Key": BENCH_API_KEY}, concurrencies=config.curve_concurrencies,
+        headers=API_KEY, concurrencies=config.curve_concurrencies,
         reps=config.reps, duration_s=config.duration_s, warmup_s=config.warmup_s,
         progress=progress)
     progress("cost of each layer of the service ...")
@@ -169,13 +171,8 @@ def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
     idle server can still use CPU (LitServe's workers poll their queues: about 0.7 of a core
     here). RSS is each server's largest after any load, in MB.
     """
-    key = {"X-API-Key": BENCH_API_KEY}
     with contextlib.ExitStack() as stack:
-        servers = {}
-        for kind, command in commands.items():
-            servers[kind] = stack.enter_context(ServiceProcess(
-                command=command, ready_path=VARIANTS[kind].ready_path, start_timeout=60))
-            servers[kind].pause()
+        servers = start_paused(stack, commands)
         first = next(iter(servers))  # what hey reaches on a trivial endpoint: the most any
         with servers[first].turn():  # server can show
             result = run_load(servers[first].url + "/health", engine="hey",
@@ -183,11 +180,8 @@ def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
                               duration_s=config.duration_s)
         ceiling = {"endpoint": f"{first} GET /health", "rps": result["rps"],
                    "p50_ms": result["p50_ms"]}
-        for server in servers.values():
-            with server.turn():
-                run_load(server.url + "/predict", body=bodies[min(config.batches)],
-                         concurrency=max(config.concurrencies), duration_s=config.warmup_s,
-                         headers=key, engine="hey")
+        warm_up(servers, body=bodies[min(config.batches)],
+                concurrency=max(config.concurrencies), seconds=config.warmup_s)
         rss = {kind: [server.rss_mb()] for kind, server in servers.items()}
         runs = []
         for batch in config.batches:
@@ -200,12 +194,33 @@ def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
                         with servers[kind].turn():
                             result, health = _load_with_probe(
                                 url + "/predict", url + "/health" if probe else None, config,
-                                body=bodies[batch], concurrency=concurrency, headers=key)
+                                body=bodies[batch], concurrency=concurrency, headers=API_KEY)
                         result["predictions_per_s"] = round(result["rps"] * batch, 1)
                         runs.append({"rep": rep, "server": kind, "batch": batch, **result,
                                      **({"health_p99_ms": health["p99_ms"]} if health else {})})
                         rss[kind].append(servers[kind].rss_mb())
     return runs, ceiling, {kind: max(values) for kind, values in rss.items()}
+
+
+def start_paused(stack: contextlib.ExitStack,
+                 commands: dict[str, list[str]]) -> dict[str, ServiceProcess]:
+    """Start every server (stopped when ``stack`` closes), each paused until its turn."""
+    servers = {}
+    for kind, command in commands.items():
+        servers[kind] = stack.enter_context(ServiceProcess(
+            command=command, ready_path=VARIANTS[kind].ready_path, start_timeout=60))
+        servers[kind].pause()
+    return servers
+
+
+def warm_up(servers: dict[str, ServiceProcess], *, body: bytes, concurrency: int,
+            seconds: float) -> None:
+    """A first load on each server in turn, not measured: imports, first allocations and
+    the batcher's first groups happen here."""
+    for server in servers.values():
+        with server.turn():
+            run_load(server.url + "/predict", body=body, concurrency=concurrency,
+                     duration_s=seconds, headers=API_KEY, engine="hey")
 
 
 def _load_with_probe(url: str, health_url: str | None, config: BenchConfig, *, body: bytes,

@@ -21,8 +21,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from deploydl.serving.local import ServerStartError
 
@@ -222,13 +223,24 @@ class ServiceProcess:
 
     def rss_mb(self) -> float:
         """Resident memory of the server and its child processes, in MB (needs psutil)."""
+        return round(self._family_total(lambda p: p.memory_info().rss) / 1e6, 1)
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user and system) the server and its child processes have used since
+        they started (needs psutil). Over a load, the difference divided by the seconds of
+        load is the number of cores the server kept busy: 1.0 is one core, all the time."""
+        return self._family_total(lambda p: sum(p.cpu_times()[:2]))
+
+    def _family_total(self, measure: Callable[[Any], float]) -> float:
+        """``measure(process)`` summed over the server and its children; ``nan`` when the
+        server is not running (or a process of it ended while being measured)."""
         import psutil
 
         processes = self._processes()
         if not processes:
             return float("nan")
         try:
-            return round(sum(p.memory_info().rss for p in processes) / 1e6, 1)
+            return float(sum(measure(p) for p in processes))
         except psutil.NoSuchProcess:
             return float("nan")
 

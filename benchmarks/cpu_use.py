@@ -1,0 +1,74 @@
+"""How many cores each benchmark server keeps busy at 16 clients, and its CPU per request.
+
+    python benchmarks/cpu_use.py [--reps 3] [--duration 4] [--out benchmarks/results]
+
+The same servers, model, torch threads, batch size and request as `deploydl bench` (it needs
+the `bench` extra and `hey` too); the servers take turns and the idle ones are paused. It
+explains the benchmark's throughput: a server that keeps one core busy cannot answer more
+than one core allows, however little it spends per request. Writes `cpu_use.json` (every
+load, with the command) and `cpu_use.md` (the medians) to `--out`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import numpy as np
+import orjson
+import torch
+
+from deploydl.efficiency.bench import BenchConfig, _bench_model, machine_info
+from deploydl.efficiency.bench_cpu import cpu_use_table, measure_cpu_use, summarise_cpu_use
+from deploydl.efficiency.bench_extras import prepare_onnx
+from deploydl.efficiency.bench_servers import INPUT_SHAPE, server_command
+from deploydl.efficiency.bench_tools import missing_bench_tools
+from deploydl.efficiency.costs import measure_batches
+from deploydl.serving.batching import batch_from_curve
+from deploydl.settings import get_settings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=4.0, help="seconds per load")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    args = parser.parse_args()
+    missing = missing_bench_tools()
+    if missing:
+        print("cpu_use.py: cannot start; it needs:\n" + "\n".join(f"- {m}" for m in missing),
+              file=sys.stderr)
+        return 1
+    config = BenchConfig()
+    torch.set_num_threads(config.threads)
+    net, weights = _bench_model(config.model, get_settings().home / "bench")
+    images = np.random.default_rng(0).random((max(config.curve), *INPUT_SHAPE),
+                                              dtype=np.float32)
+    max_batch = batch_from_curve(measure_batches(net, images, batches=config.curve,
+                                                 repeats=20))
+    prepare_onnx(net, weights, shape=INPUT_SHAPE)  # the onnx server loads the checked export
+    commands = {kind: server_command(kind, weights=str(weights), threads=config.threads,
+                                     model=config.model, max_batch=max_batch)
+                for kind in config.servers}
+    body = orjson.dumps({"images": np.round(images[:1, 0], 4).tolist()})
+    rows = measure_cpu_use(commands, body=body, reps=args.reps, duration_s=args.duration)
+    summary = summarise_cpu_use(rows)
+    table = cpu_use_table(summary)
+    print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    command = shlex.join(["python", *sys.argv])
+    (args.out / "cpu_use.json").write_text(json.dumps(
+        {"command": command, "machine": machine_info(), "max_batch": max_batch,
+         "rows": rows, "summary": summary}, indent=1) + "\n", encoding="utf-8")
+    (args.out / "cpu_use.md").write_text(f"{table}\n\n`{command}`, one image per request, "
+                                         f"medians of {args.reps} repetitions.\n",
+                                         encoding="utf-8")
+    print(f"Wrote {args.out / 'cpu_use.json'}, {args.out / 'cpu_use.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
