@@ -17,17 +17,11 @@ import shlex
 import sys
 from pathlib import Path
 
-import numpy as np
-import orjson
 import torch
 
-from deploydl.efficiency.bench import BenchConfig, _bench_model, machine_info
+from deploydl.efficiency.bench import BenchConfig, machine_info, prepare_servers
 from deploydl.efficiency.bench_cpu import cpu_use_table, measure_cpu_use, summarise_cpu_use
-from deploydl.efficiency.bench_extras import prepare_onnx
-from deploydl.efficiency.bench_servers import INPUT_SHAPE, server_command
 from deploydl.efficiency.bench_tools import missing_bench_tools
-from deploydl.efficiency.costs import measure_batches
-from deploydl.serving.batching import batch_from_curve
 from deploydl.settings import get_settings
 
 
@@ -44,24 +38,16 @@ def main() -> int:
         return 1
     config = BenchConfig()
     torch.set_num_threads(config.threads)
-    net, weights = _bench_model(config.model, get_settings().home / "bench")
-    images = np.random.default_rng(0).random((max(config.curve), *INPUT_SHAPE),
-                                              dtype=np.float32)
-    max_batch = batch_from_curve(measure_batches(net, images, batches=config.curve,
-                                                 repeats=20))
-    prepare_onnx(net, weights, shape=INPUT_SHAPE)  # the onnx server loads the checked export
-    commands = {kind: server_command(kind, weights=str(weights), threads=config.threads,
-                                     model=config.model, max_batch=max_batch)
-                for kind in config.servers}
-    body = orjson.dumps({"images": np.round(images[:1, 0], 4).tolist()})
-    rows = measure_cpu_use(commands, body=body, reps=args.reps, duration_s=args.duration)
+    setup = prepare_servers(config, cache_dir=get_settings().home / "bench")
+    body = setup.bodies[1]  # one image per request
+    rows = measure_cpu_use(setup.commands, body=body, reps=args.reps, duration_s=args.duration)
     summary = summarise_cpu_use(rows)
     table = cpu_use_table(summary)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     command = shlex.join(["python", *sys.argv])
     (args.out / "cpu_use.json").write_text(json.dumps(
-        {"command": command, "machine": machine_info(), "max_batch": max_batch,
+        {"command": command, "machine": machine_info(), "max_batch": setup.max_batch,
          "rows": rows, "summary": summary}, indent=1) + "\n", encoding="utf-8")
     (args.out / "cpu_use.md").write_text(f"{table}\n\n`{command}`, one image per request, "
                                          f"medians of {args.reps} repetitions.\n",

@@ -89,17 +89,24 @@ def machine_info() -> dict:
             "python": platform.python_version()}
 
 
-def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
-              progress=print) -> dict:
-    """Run every measurement in ``config`` and return the results as a JSON-ready dict."""
+@dataclass(frozen=True)
+class ServerSetup:
+    """What every server of a run shares, made once before any server starts."""
+
+    weights: Path  #: the CNN's safetensors file every server loads
+    curve: dict[int, float]  #: ms per forward pass by batch size, measured here
+    max_batch: int  #: the batching servers' largest group, from the curve
+    bodies: dict[int, bytes]  #: the request body for each batch size of the run
+    onnx: dict  #: the ONNX export and its check against torch ({} without the onnx server)
+    commands: dict[str, list[str]]  #: the command line of each server
+
+
+def prepare_servers(config: BenchConfig, *, cache_dir: Path, progress=print) -> ServerSetup:
+    """The model, its forward-pass curve, the request bodies and the server commands of a run
+    with ``config`` (the ONNX export is made and checked here, once)."""
     from deploydl.efficiency.costs import measure_batches
-    from deploydl.efficiency.layers import layer_costs
     from deploydl.serving.batching import batch_from_curve
 
-    torch.set_num_threads(config.threads)
-    machine = machine_info()
-    progress(f"{machine['cpu_model']}, {machine['cpus']} CPUs, load "
-             f"{machine['load_average_1_5_15']}")
     net, weights = _bench_model(config.model, cache_dir)
     images = np.random.default_rng(0).random((max(config.curve), *INPUT_SHAPE),
                                               dtype=np.float32)
@@ -116,14 +123,29 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
     commands = {kind: server_command(kind, weights=str(weights), threads=config.threads,
                                      model=config.model, max_batch=max_batch)
                 for kind in config.servers}
-    starts = _cold_starts(commands, reps=config.reps, progress=progress)
-    runs, ceiling, rss = _bench_servers(commands, config, bodies=bodies, progress=progress)
+    return ServerSetup(weights, curve, max_batch, bodies, onnx, commands)
+
+
+def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
+              progress=print) -> dict:
+    """Run every measurement in ``config`` and return the results as a JSON-ready dict."""
+    from deploydl.efficiency.layers import layer_costs
+
+    torch.set_num_threads(config.threads)
+    machine = machine_info()
+    progress(f"{machine['cpu_model']}, {machine['cpus']} CPUs, load "
+             f"{machine['load_average_1_5_15']}")
+    setup = prepare_servers(config, cache_dir=cache_dir, progress=progress)
+    onnx = dict(setup.onnx)
+    starts = _cold_starts(setup.commands, reps=config.reps, progress=progress)
+    runs, ceiling, rss = _bench_servers(setup.commands, config, bodies=setup.bodies,
+                                        progress=progress)
     for start in starts:
         start["rss_mb"] = rss[start["server"]]
     capacity_curve = measure_curve(
-        server_command("course", weights=str(weights), threads=config.threads,
-                       model=config.model, max_batch=max_batch),
-        ready_path=VARIANTS["course"].ready_path, body=bodies[min(config.batches)],
+        server_command("course", weights=str(setup.weights), threads=config.threads,
+                       model=config.model, max_batch=setup.max_batch),
+        ready_path=VARIANTS["course"].ready_path, body=setup.bodies[min(config.batches)],
         headers=API_KEY, concurrencies=config.curve_concurrencies,
         reps=config.reps, duration_s=config.duration_s, warmup_s=config.warmup_s,
         progress=progress)
@@ -136,8 +158,8 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
         onnx["int8"] = _onnx_int8(cache_dir, threads=config.threads)
         onnx["int8_wide"] = _onnx_int8_wide(cache_dir, threads=config.threads)
     machine["load_average_after"] = machine_info()["load_average_1_5_15"]
-    return {"config": asdict(config), "machine": machine, "forward_ms_per_batch": curve,
-            "max_batch": max_batch, "runs": runs, "starts": starts,
+    return {"config": asdict(config), "machine": machine, "forward_ms_per_batch": setup.curve,
+            "max_batch": setup.max_batch, "runs": runs, "starts": starts,
             "summary": summarise_runs(runs, starts), "generator_ceiling": ceiling,
             "layers": layers, "int8": int8, "int8_wide": int8_wide, "onnx": onnx,
             "capacity_curve": capacity_curve, "capacity_check": _capacity_check(capacity_curve)}
