@@ -58,3 +58,19 @@ def test_the_wide_cnn_reads_the_same_8x8_images_and_is_seeded():
     assert out.shape == (3, 10)
     same = wide_digits_cnn(seed=0).state_dict()
     assert all(torch.equal(v, same[k]) for k, v in net.state_dict().items())
+
+
+def test_the_wide_cnn_keeps_channels_last_weights_and_the_same_answers():
+    import torch
+
+    from deploydl.models import wide_digits_cnn
+
+    net = wide_digits_cnn(seed=0)
+    convs = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert convs and all(c.weight.is_contiguous(memory_format=torch.channels_last)
+                         for c in convs)
+    plain = wide_digits_cnn(seed=0).to(memory_format=torch.contiguous_format)
+    assert not convs[1].weight.is_contiguous()  # the 16-channel layer's order really differs
+    x = torch.rand(4, 1, 8, 8, generator=torch.Generator().manual_seed(1))
+    with torch.inference_mode():
+        torch.testing.assert_close(net(x), plain(x), rtol=1e-4, atol=1e-5)

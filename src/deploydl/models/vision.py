@@ -75,6 +75,10 @@ class WideDigitsCNN(nn.Module):
             layers += [nn.Linear(width, out), nn.ReLU()]
             width = out
         self.classifier = nn.Sequential(*layers, nn.Linear(width, 10))
+        # Convolution weights in channels-last order: oneDNN's convolutions on CPU are faster
+        # in it (Module 05 measured a 16-image pass 24% quicker). The answers are the same up to
+        # rounding, and the flattened features keep their order.
+        self.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # not in stubs
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))
