@@ -85,12 +85,14 @@ def reason_codes(score_fn: ScoreFn, applicant: Mapping[str, float],
     missing = [f for f in reference if f not in applicant]
     if missing:
         raise ValueError(f"The applicant lacks features {missing} that the reference has.")
+    # One variant per feature, in name order whatever order ``reference`` has: a model scores
+    # a row a last bit differently at another position in the batch on some CPUs.
+    changes = sorted(reference.items())
     base = pd.DataFrame([dict(applicant)])
-    variants = pd.concat([base.assign(**{f: v}) for f, v in reference.items()],
-                         ignore_index=True)
+    variants = pd.concat([base.assign(**{f: v}) for f, v in changes], ignore_index=True)
     gains = score_fn(variants) - score_fn(base)[0]
     reasons = []
-    for (feature, ref), gain in zip(reference.items(), gains, strict=True):
+    for (feature, ref), gain in zip(changes, gains, strict=True):
         value = float(applicant[feature])
         if gain <= 0 or ref == value:
             continue
