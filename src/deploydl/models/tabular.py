@@ -105,8 +105,9 @@ class ApplicantModel:
             last.weight.mul_(slope)
             last.bias.mul_(slope).add_(shift)
         before = self.calibration or {"slope": 1.0, "shift": 0.0}
-        # The record says what was done; the exact transform is in the weights. Six decimals:
-        # the digits beyond differ between CPUs' kernels and would make the metadata differ too.
+        # The record says what was done; the exact transform is in the weights. Six decimals,
+        # enough to rebuild the transform within 1e-5; the sixth itself can differ between
+        # CPUs' kernels (0.068504 on one, 0.068505 on another), so lessons show four.
         record = {"slope": round(slope * before["slope"], 6),
                   "shift": round(slope * before["shift"] + shift, 6), "rows": rows}
         calibrated = copy.copy(self)
