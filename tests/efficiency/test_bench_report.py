@@ -52,7 +52,7 @@ def fake_results():
              "predictions_per_s": (rps + rep) * batch, "errors": 0, "health_p99_ms": 5.0}
             for rep in range(3) for batch in (1, 32) for clients in (1, 16)
             for server, rps, p99, p50 in loads]
-    starts = [{"rep": 0, "server": s, "cold_start_s": 2.0, "rss_mb": 300.0}
+    starts = [{"rep": 0, "server": s, "cold_start_s": 2.0, "rss_mb": 300.0, "uss_mb": 120.0}
               for s in ("course", "naive", "litserve")]
     int8 = [{"variant": "fp32", "accuracy": 0.98, "smaller_x": 1.0, "weights_smaller_x": 1.0,
              "faster_x_batch32": 1.0},
@@ -89,6 +89,8 @@ def test_report_files_are_written(tmp_path):
     assert "| course | 1 | 16 |" in paths["md"].read_text()
     assert paths["png"].stat().st_size > 1000
     assert "6,000 req/s" in format_table(fake_results())
+    header, _, course = format_table(fake_results()).splitlines()[:3]
+    assert "| RSS MB | USS MB |" in header and "| 300 | 120 |" in course
 
 
 def test_the_chart_reads_on_a_linear_axis_and_names_the_price_of_the_winner():
@@ -365,6 +367,9 @@ def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):
         def rss_mb(self):
             return 100.0 + len(loads)
 
+        def uss_mb(self):
+            return 50.0 + len(loads)
+
         def pause(self):
             loads.append((self.url.split("/")[2], "paused", 0))
 
@@ -381,8 +386,8 @@ def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):
     monkeypatch.setattr(bench, "run_load", fake_load)
     config = bench.BenchConfig(reps=2, concurrencies=(1, 16), batches=(1,))
     commands = {"course": ["a"], "naive": ["b"]}
-    runs, ceiling, rss = bench._bench_servers(commands, config, bodies={1: b"{}"},
-                                              progress=lambda message: None)
+    runs, ceiling, memory = bench._bench_servers(commands, config, bodies={1: b"{}"},
+                                                 progress=lambda message: None)
     assert started == ["a", "b"] and ceiling["endpoint"] == "course GET /health"
     assert loads[:2] == [("a", "paused", 0), ("b", "paused", 0)]  # paused once started
     for i, (host, path, _) in enumerate(loads):
@@ -396,7 +401,9 @@ def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):
     assert [(r["server"], r["rep"]) for r in runs][:4] == [
         ("course", 0), ("naive", 0), ("naive", 1), ("course", 1)]
     assert all("health_p99_ms" in r for r in runs if r["concurrency"] == 16)
-    assert set(rss) == {"course", "naive"} and rss["course"] > 100
+    assert set(memory) == {"course", "naive"}
+    assert memory["course"]["rss_mb"] > 100  # the largest after any load, for both figures
+    assert memory["course"]["uss_mb"] == memory["course"]["rss_mb"] - 50
     starts = bench._cold_starts(commands, reps=2, progress=lambda message: None)
     assert [(s["server"], s["rep"]) for s in starts] == [
         ("course", 0), ("naive", 0), ("naive", 1), ("course", 1)]

@@ -96,4 +96,6 @@ def test_cpu_seconds_count_the_server_and_its_busy_child():
         cores = (server.cpu_s() - before) / (time.monotonic() - started)
         assert 0.5 < cores < 1.5, cores  # the spinning child: one core (a shared VM: less)
         assert server.rss_mb() > 1
+        assert 0 < server.uss_mb() < server.rss_mb()  # without the shared libraries
     assert math.isnan(server.cpu_s()) and math.isnan(server.rss_mb())
+    assert math.isnan(server.uss_mb())

@@ -138,10 +138,10 @@ def run_bench(config: BenchConfig = BenchConfig(), *, cache_dir: Path,
     setup = prepare_servers(config, cache_dir=cache_dir, progress=progress)
     onnx = dict(setup.onnx)
     starts = _cold_starts(setup.commands, reps=config.reps, progress=progress)
-    runs, ceiling, rss = _bench_servers(setup.commands, config, bodies=setup.bodies,
-                                        progress=progress)
+    runs, ceiling, memory = _bench_servers(setup.commands, config, bodies=setup.bodies,
+                                           progress=progress)
     for start in starts:
-        start["rss_mb"] = rss[start["server"]]
+        start.update(memory[start["server"]])
     capacity_curve = measure_curve(
         server_command("course", weights=str(setup.weights), threads=config.threads,
                        model=config.model, max_batch=setup.max_batch),
@@ -184,14 +184,15 @@ def _cold_starts(commands: dict[str, list[str]], *, reps: int, progress) -> list
 
 def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
                    bodies: dict[int, bytes], progress) -> tuple[list[dict], dict, dict]:
-    """Every load on every server: the runs, the generator's ceiling, each server's RSS.
+    """Every load on every server: the runs, the generator's ceiling, each server's memory.
 
     All the servers are started once and take turns at each load, ``config.reps`` times
     (A B C, then C B A): the servers of one comparison are measured seconds apart, so a
     machine whose speed drifts from minute to minute touches them alike. Only the server
     being measured runs; the others are paused (:meth:`ServiceProcess.pause`), because an
     idle server can still use CPU (LitServe's workers poll their queues: about 0.7 of a core
-    here). RSS is each server's largest after any load, in MB.
+    here). Memory is each server's largest RSS and USS after any load, in MB
+    (``{"rss_mb": ..., "uss_mb": ...}`` per server).
     """
     with contextlib.ExitStack() as stack:
         servers = start_paused(stack, commands)
@@ -204,7 +205,7 @@ def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
                    "p50_ms": result["p50_ms"]}
         warm_up(servers, body=bodies[min(config.batches)],
                 concurrency=max(config.concurrencies), seconds=config.warmup_s)
-        rss = {kind: [server.rss_mb()] for kind, server in servers.items()}
+        memory = {kind: [_memory(server)] for kind, server in servers.items()}
         runs = []
         for batch in config.batches:
             for concurrency in config.concurrencies:
@@ -220,8 +221,13 @@ def _bench_servers(commands: dict[str, list[str]], config: BenchConfig, *,
                         result["predictions_per_s"] = round(result["rps"] * batch, 1)
                         runs.append({"rep": rep, "server": kind, "batch": batch, **result,
                                      **({"health_p99_ms": health["p99_ms"]} if health else {})})
-                        rss[kind].append(servers[kind].rss_mb())
-    return runs, ceiling, {kind: max(values) for kind, values in rss.items()}
+                        memory[kind].append(_memory(servers[kind]))
+    return runs, ceiling, {kind: {figure: max(m[figure] for m in values) for figure in values[0]}
+                           for kind, values in memory.items()}
+
+
+def _memory(server: ServiceProcess) -> dict[str, float]:
+    return {"rss_mb": server.rss_mb(), "uss_mb": server.uss_mb()}
 
 
 def start_paused(stack: contextlib.ExitStack,
@@ -286,7 +292,9 @@ def summarise_runs(runs: list[dict], starts: list[dict]) -> list[dict]:
         row["rps_min"] = min(r["rps"] for r in same)
         row["rps_max"] = max(r["rps"] for r in same)
         row["cold_start_s"] = round(statistics.median(s["cold_start_s"] for s in mine), 3)
-        row["rss_mb"] = round(statistics.median(s["rss_mb"] for s in mine), 1)
+        for figure in ("rss_mb", "uss_mb"):
+            if all(figure in s for s in mine):
+                row[figure] = round(statistics.median(s[figure] for s in mine), 1)
         rows.append(row)
     return rows
 

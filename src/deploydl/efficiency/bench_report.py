@@ -162,8 +162,8 @@ def add_costs(results: dict) -> None:
 def format_table(results: dict) -> str:
     """The summary and the targets as Markdown tables (for the terminal and the README)."""
     head = ("| server | batch | clients | p50 ms | p95 ms | p99 ms | req/s | predictions/s | "
-            "errors | /health p99 ms | RSS MB | cold start s | $ per 1M |")
-    lines = [head, "|" + "---|" * 13]
+            "errors | /health p99 ms | RSS MB | USS MB | cold start s | $ per 1M |")
+    lines = [head, "|" + "---|" * 14]
     for r in results["summary"]:
         cost = r.get("cost_per_million_usd")
         lines.append(
@@ -171,6 +171,7 @@ def format_table(results: dict) -> str:
             f"{r['p95_ms']:.2f} | {r['p99_ms']:.2f} | {r['rps']:,.0f} | "
             f"{r['predictions_per_s']:,.0f} | {r['errors']:.0f} | "
             f"{r.get('health_p99_ms', float('nan')):.1f} | {r['rss_mb']:.0f} | "
+            f"{r.get('uss_mb', float('nan')):.0f} | "
             f"{r['cold_start_s']:.2f} | {'-' if cost is None else f'{cost:.4f}'} |")
     lines += ["", "| target | measured | goal | met |", "|---|---|---|---|"]
     for t in results["targets"]:

@@ -222,8 +222,19 @@ class ServiceProcess:
                 f"if this machine is slow). Its output so far:\n{output}")
 
     def rss_mb(self) -> float:
-        """Resident memory of the server and its child processes, in MB (needs psutil)."""
+        """Resident memory of the server and its child processes, in MB (needs psutil).
+
+        Pages that several of them share (the libraries every process loads) count once per
+        process, so a server made of several processes shows more than it holds: see
+        :meth:`uss_mb`."""
         return round(self._family_total(lambda p: p.memory_info().rss) / 1e6, 1)
+
+    def uss_mb(self) -> float:
+        """Memory only the server and its child processes hold, in MB (needs psutil): their
+        unique set size, what the machine gets back when they stop. Shared libraries are not
+        in it, for one process or several, so servers of one process and of several compare
+        fairly."""
+        return round(self._family_total(lambda p: p.memory_full_info().uss) / 1e6, 1)
 
     def cpu_s(self) -> float:
         """CPU seconds (user and system) the server and its child processes have used since
