@@ -293,8 +293,7 @@ def summarise_runs(runs: list[dict], starts: list[dict]) -> list[dict]:
         row["rps_max"] = max(r["rps"] for r in same)
         row["cold_start_s"] = round(statistics.median(s["cold_start_s"] for s in mine), 3)
         for figure in ("rss_mb", "uss_mb"):
-            if all(figure in s for s in mine):
-                row[figure] = round(statistics.median(s[figure] for s in mine), 1)
+            row[figure] = round(statistics.median(s[figure] for s in mine), 1)
         rows.append(row)
     return rows
 

@@ -171,7 +171,7 @@ def format_table(results: dict) -> str:
             f"{r['p95_ms']:.2f} | {r['p99_ms']:.2f} | {r['rps']:,.0f} | "
             f"{r['predictions_per_s']:,.0f} | {r['errors']:.0f} | "
             f"{r.get('health_p99_ms', float('nan')):.1f} | {r['rss_mb']:.0f} | "
-            f"{r.get('uss_mb', float('nan')):.0f} | "
+            f"{r['uss_mb']:.0f} | "
             f"{r['cold_start_s']:.2f} | {'-' if cost is None else f'{cost:.4f}'} |")
     lines += ["", "| target | measured | goal | met |", "|---|---|---|---|"]
     for t in results["targets"]:

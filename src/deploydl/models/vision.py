@@ -76,8 +76,8 @@ class WideDigitsCNN(nn.Module):
             width = out
         self.classifier = nn.Sequential(*layers, nn.Linear(width, 10))
         # Convolution weights in channels-last order: oneDNN's convolutions on CPU are faster
-        # in it (Module 05 measured a 16-image pass 24% quicker). The answers are the same up to
-        # rounding, and the flattened features keep their order.
+        # in it (a 16-image pass 6.7 ms instead of 8.3 ms, measured for Module 05). The answers
+        # are the same up to rounding, and the flattened features keep their order.
         self.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # not in stubs
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
