@@ -46,3 +46,18 @@ def test_readme_quotes_the_committed_benchmark_as_the_run_wrote_it(root):
     assert written.strip() in readme, (
         "README.md does not quote benchmarks/results/serving.md as it stands: paste the file "
         "into the 'Serving benchmark' section again after `deploydl bench`")
+
+
+def test_readme_states_the_planners_measured_cost_outside_the_model(root):
+    """The figure README gives for HTTP, JSON and protections per request is the one Module
+    05's planner computes from the committed CPU run: a new run that is not quoted fails here."""
+    import json
+
+    from deploydl.efficiency.costs import http_ms_from_cpu_use
+
+    results = json.loads((root / "benchmarks" / "results" / "cpu_use_small.json").read_text(
+        encoding="utf-8"))
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    stated = f"{http_ms_from_cpu_use(results):.2f} ms of one core"
+    assert stated in readme, (f"README.md should say '{stated}' (benchmarks/results/"
+                              "cpu_use_small.json through http_ms_from_cpu_use)")

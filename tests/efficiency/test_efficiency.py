@@ -112,7 +112,7 @@ def test_plan_serving_sizes_cores_and_refuses_unmeasured_batches():
 
 
 def test_cost_planner_widget_updates_without_a_browser():
-    planner = CostPlanner({"fp32": {1: 2.0, 32: 8.0}, "int8": {1: 2.0, 32: 4.0}})
+    planner = CostPlanner({"fp32": {1: 2.0, 32: 8.0}, "int8": {1: 2.0, 32: 4.0}}, http_ms=0.5)
     single = planner.result
     planner.batch.value = 32
     batched = planner.result
@@ -122,7 +122,31 @@ def test_cost_planner_widget_updates_without_a_browser():
     planner.traffic.value = 1e11
     assert planner.result.cores > 1 and f"{planner.result.cores} core(s)" in planner.output.value
     with pytest.raises(ValueError, match="missing \\['int8'\\]"):
-        CostPlanner({"fp32": {1: 1.0}})
+        CostPlanner({"fp32": {1: 1.0}}, http_ms=0.5)
+
+
+def test_the_planner_adds_the_measured_cost_outside_the_model_to_each_request():
+    profiles = {"fp32": {1: 1.0, 32: 4.0}, "int8": {1: 1.0, 32: 2.0}}
+    planner = CostPlanner(profiles, http_ms=0.2)
+    planner.batch.value = 32
+    # 4.0 / 32 + 0.2 ms per prediction -> 3,076.9 per s per core; latency 0.2 + 4.0 ms.
+    assert planner.result.predictions_per_s_per_core == 3076.9
+    assert planner.result.latency_ms == 4.2
+    planner = CostPlanner(profiles, http_ms=0.5)
+    planner.batch.value = 32
+    assert planner.result.predictions_per_s_per_core == 1600.0
+
+
+def test_http_ms_is_the_servers_cpu_per_request_less_the_models_share_of_a_group():
+    from deploydl.efficiency.costs import http_ms_from_cpu_use
+
+    results = {"concurrency": 16, "forward_ms_per_batch": {"1": 0.07, "16": 0.24},
+               "summary": [{"server": "course", "cpu_us_per_request": 214}]}
+    assert http_ms_from_cpu_use(results) == 0.199  # 0.214 - 0.24 / 16
+    results["forward_ms_per_batch"] = {16: 0.24}  # as measured, before JSON made keys strings
+    assert http_ms_from_cpu_use(results) == 0.199
+    with pytest.raises(ValueError, match="no 'naive' row.*--servers naive"):
+        http_ms_from_cpu_use(results, server="naive")
 
 
 def test_variants_chart_puts_speed_size_and_accuracy_side_by_side():
@@ -149,10 +173,12 @@ def test_cost_planner_shows_the_replicas_deploydl_capacity_plans():
     from deploydl.efficiency.capacity import ReplicaModel, plan_replicas
 
     replica = ReplicaModel(servers=2, rate_per_server=500.0)
-    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, replica=replica, p99_ms=40)
+    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, http_ms=0.5, replica=replica,
+                          p99_ms=40)
     planner.traffic.value = 1e10  # 3,805 requests/s on average, 3x that at the busiest hour
     peak = 1e10 / (730 * 3600) * 3
     expected = plan_replicas(replica, peak_rps=peak, p99_ms=40)
     assert planner.capacity == expected and expected.replicas > 2
     assert f"<b>{expected.replicas} replicas</b>" in planner.output.value
-    assert "replicas" not in CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}).output.value
+    assert "replicas" not in CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}},
+                                         http_ms=0.5).output.value

@@ -64,7 +64,9 @@ def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
     price_per_core_hour : float
         Dollars per core per hour.
     http_ms : float
-        Cost of HTTP and JSON per request in milliseconds of one core (about 0.3 to 0.5 here).
+        Cost of HTTP and JSON per request in milliseconds of one core. The default, 0.5, is a
+        round figure for exercises; size a real service with the measured one
+        (:func:`http_ms_from_cpu_use`).
     """
     if batch_size not in ms_per_batch:
         raise ValueError(f"batch_size {batch_size} was not measured; choose one of "
@@ -79,6 +81,26 @@ def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
         predictions_per_s_per_core=round(per_core, 1),
         cost_per_million=round(cost_per_million(per_core, price_per_core_hour=price_per_core_hour),
                                4))
+
+
+def http_ms_from_cpu_use(results: dict, *, server: str = "course") -> float:
+    """Milliseconds of one core that ``server`` spends on a request outside its model.
+
+    ``results`` is what ``benchmarks/cpu_use.py`` wrote (``cpu_use_small.json`` for the small
+    CNN): the server's CPU per request at ``results["concurrency"]`` clients, less the model's
+    share of one group of that many requests (its forward pass at that batch size, divided by
+    the batch). What is left is HTTP, JSON, the middleware and the batcher: the cost batching
+    does not touch. Measure it on the small CNN, where the model's share is a few percent of
+    the request, so an error in that share barely moves the answer.
+    """
+    row = next((r for r in results["summary"] if r["server"] == server), None)
+    if row is None:
+        raise ValueError(f"no {server!r} row in the CPU results; run benchmarks/cpu_use.py "
+                         f"with --servers {server}.")
+    group = results["concurrency"]
+    curve = {int(size): ms for size, ms in results["forward_ms_per_batch"].items()}  # JSON: str
+    model_ms = curve[group] / group
+    return round(row["cpu_us_per_request"] / 1000 - model_ms, 3)
 
 
 def measure_batches(model, images: np.ndarray, *, batches: tuple[int, ...] = (1, 8, 32),
@@ -96,6 +118,9 @@ class CostPlanner:
     ----------
     profiles : dict
         ``{"fp32": ms_per_batch, "int8": ms_per_batch}`` as returned by :func:`measure_batches`.
+    http_ms : float
+        Milliseconds of one core each request costs outside the model, measured
+        (:func:`http_ms_from_cpu_use`).
     replica : deploydl.efficiency.capacity.ReplicaModel, optional
         The benchmark's single-replica model (``fit_replica``). With it the planner also shows
         the Kubernetes replicas that meet ``p99_ms`` at the busiest hour, and their monthly
@@ -107,7 +132,7 @@ class CostPlanner:
     browser: set ``planner.batch.value = 32`` and read ``planner.result``.
     """
 
-    def __init__(self, profiles: dict[str, dict[int, float]], *,
+    def __init__(self, profiles: dict[str, dict[int, float]], *, http_ms: float,
                  price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR,
                  replica=None, p99_ms: float = 50.0, cores_per_replica: float = 2.0) -> None:
         import ipywidgets as w
@@ -116,7 +141,7 @@ class CostPlanner:
         if missing:
             raise ValueError(f"profiles needs timings for fp32 and int8; missing "
                              f"{sorted(missing)}. Use measure_batches() for each.")
-        self.profiles = profiles
+        self.profiles, self.http_ms = profiles, http_ms
         style = {"description_width": "190px"}
         layout = w.Layout(width="520px")
         self.price = w.FloatSlider(value=price_per_core_hour, min=0.01, max=0.50, step=0.01,
@@ -142,7 +167,7 @@ class CostPlanner:
         profile = self.profiles["int8" if self.quantised.value else "fp32"]
         return plan_serving(profile, batch_size=self.batch.value,
                             predictions_per_month=self.traffic.value,
-                            price_per_core_hour=self.price.value)
+                            price_per_core_hour=self.price.value, http_ms=self.http_ms)
 
     def _update(self, _change=None) -> None:
         self.result = self.plan()
