@@ -12,8 +12,10 @@ BIN := $(VENV)/bin
 WHEELHOUSE ?= wheelhouse
 PIP_FROM := $(if $(OFFLINE),--no-index --find-links $(WHEELHOUSE))
 NBVAL := --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120 -p no:randomly
-# Two workers on a 2-core machine. Notebooks: loadscope keeps each notebook's cells on one
-# worker. Unit tests: spread one by one, so a slow module (the browser lessons) runs on both.
+# Two workers on a 2-core machine. Labs: loadscope keeps each notebook's cells on one worker.
+# Unit tests: spread one by one, so a slow module (the browser lessons) runs on both. The strict
+# notebooks run one at a time, as a learner runs them: their time budgets (DESIGN.md) are for
+# one notebook on a 2-core CPU, and two side by side would each get one core.
 XDIST := -n 2 --dist loadscope
 XDIST_UNIT := -n 2 --dist load
 # Torch, oneDNN and MKL kernels without AVX2/AVX-512: the sums run in another order, as on a
@@ -111,7 +113,7 @@ test-kit: $(VENV)/.installed-test
 
 # Strict: every stored output of the lessons and solved labs must reproduce.
 test-notebooks: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q $(XDIST) --nbval $(NBVAL) notebooks solutions
+	$(BIN)/python -m pytest -q -p no:xdist --nbval $(NBVAL) notebooks solutions
 
 # Labs run unfilled, top to bottom, without an error.
 test-labs: $(VENV)/.installed-test

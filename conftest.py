@@ -1,9 +1,14 @@
 """Project-wide pytest rules: notebook time budgets, and no silent skips under CI.
 
-**Time budgets** (a contract in DESIGN.md), enforced on every nbval run: each notebook must
-execute in 30 s or less on a 2-core CPU (a lesson may state another budget in its metadata,
-``"deploydl": {"time_budget_s": 45}``), and the whole suite in 6 minutes. Timings are also
-written to ``test-artifacts/notebook_timings.json`` for the record.
+**Time budgets** (a contract in DESIGN.md), enforced on every nbval run on the machine's own
+CPU kernels: each notebook must execute in 30 s or less on a 2-core CPU (a lesson may state
+another budget in its metadata, ``"deploydl": {"time_budget_s": 45}``), and the whole suite in
+6 minutes. Timings are also written to ``test-artifacts/notebook_timings.json`` for the record.
+
+Under perturbed kernels (``ATEN_CPU_CAPABILITY`` set: the portability pass, which emulates a
+CPU without AVX2 or AVX-512, slower than any machine the contract means) the timings go to
+``notebook_timings_perturbed.json`` and over-budget notebooks are reported, not failed: that
+pass proves the stored outputs, the native pass proves the budgets.
 
 **No silent skips:** under ``CI=true`` a skipped test fails, unless its node id starts with an
 entry of ``tests/ci_skip_allowlist.txt``, which says why that skip is expected.
@@ -66,19 +71,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return  # with pytest-xdist, the controller sees every report and judges the budgets
     over = {nb: s for nb, s in _durations.items() if s > _budget(nb)}
     total = sum(_durations.values())
+    perturbed = bool(os.environ.get("ATEN_CPU_CAPABILITY"))
     out = Path("test-artifacts")
     out.mkdir(exist_ok=True)
     report = {"seconds": dict(sorted(_durations.items())), "total_seconds": round(total, 1)}
-    name = "notebook_timings_perturbed.json" if os.environ.get("ATEN_CPU_CAPABILITY") else (
-        "notebook_timings.json")
+    name = "notebook_timings_perturbed.json" if perturbed else "notebook_timings.json"
     (out / name).write_text(json.dumps(report, indent=2), encoding="utf-8")
     terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+    lead = "Perturbed kernels, for the record only" if perturbed else "TIME BUDGET"
     for nb, seconds in over.items():
-        terminal.write_line(f"TIME BUDGET: {nb} took {seconds:.1f} s; its budget is "
+        terminal.write_line(f"{lead}: {nb} took {seconds:.1f} s; its budget is "
                             f"{_budget(nb):.0f} s. Make it faster (smaller data, fewer epochs).",
-                            red=True)
+                            red=not perturbed)
     if total > SUITE_BUDGET_S:
-        terminal.write_line(f"TIME BUDGET: the notebooks took {total:.0f} s together; the "
-                            f"suite's budget is {SUITE_BUDGET_S:.0f} s.", red=True)
-    if (over or total > SUITE_BUDGET_S) and session.exitstatus == 0:
+        terminal.write_line(f"{lead}: the notebooks took {total:.0f} s together; the "
+                            f"suite's budget is {SUITE_BUDGET_S:.0f} s.", red=not perturbed)
+    if (over or total > SUITE_BUDGET_S) and not perturbed and session.exitstatus == 0:
         session.exitstatus = 1
