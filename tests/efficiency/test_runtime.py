@@ -164,3 +164,17 @@ def test_the_benchmarks_onnx_int8_rows_give_accuracy_only_with_labels(tmp_path):
     labels = (inputs @ weight.T + bias).argmax(1)
     scored = onnx_int8_rows(weights, inputs, labels, calibration=inputs, threads=1)
     assert scored[0]["accuracy"] == 1.0 and scored[1]["accuracy"] >= 0.8
+
+
+def test_the_shipped_digits_export_reads_the_cheques_as_torch_does():
+    from deploydl.data import load_digits_split
+    from deploydl.efficiency.runtime import REFERENCE_ONNX, reference_digits_onnx
+    from deploydl.models import reference_digits_cnn
+
+    assert REFERENCE_ONNX.is_file()  # shipped: loading it must not export (or write) anything
+    before = REFERENCE_ONNX.read_bytes()
+    _, x_test, _, _ = load_digits_split()
+    onnx_model = reference_digits_onnx()
+    assert REFERENCE_ONNX.read_bytes() == before
+    read = np.asarray(onnx_model(x_test)).argmax(axis=1)
+    assert (read == reference_digits_cnn().predict(x_test)).all()

@@ -74,3 +74,23 @@ def test_the_wide_cnn_keeps_channels_last_weights_and_the_same_answers():
     x = torch.rand(4, 1, 8, 8, generator=torch.Generator().manual_seed(1))
     with torch.inference_mode():
         torch.testing.assert_close(net(x), plain(x), rtol=1e-4, atol=1e-5)
+
+
+def test_the_shipped_cnn_is_what_its_recipe_trains(digits):
+    from safetensors import safe_open
+
+    from deploydl.models import reference_digits_cnn
+    from deploydl.models.vision import (
+        REFERENCE_CNN,
+        REFERENCE_RECIPE,
+        train_reference_digits_cnn,
+    )
+
+    shipped, retrained = reference_digits_cnn(), train_reference_digits_cnn()
+    assert not shipped.training
+    for name, weights in retrained.state_dict().items():
+        torch.testing.assert_close(shipped.state_dict()[name], weights, rtol=0, atol=1e-6)
+    with safe_open(str(REFERENCE_CNN), framework="pt") as artifact:
+        assert artifact.metadata() == {"recipe": REFERENCE_RECIPE}
+    _, x_test, _, y_test = digits
+    assert (shipped.predict(x_test) == y_test).mean() >= 0.95

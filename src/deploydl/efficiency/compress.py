@@ -206,15 +206,17 @@ def _tensor_bytes(value: Any) -> int:
 
 
 def make_variants(net: nn.Module, calibration: np.ndarray, *,
-                  include_onnx: bool = True) -> dict[str, Variant]:
-    """The network as fp32, int8 (static), TorchScript and ONNX Runtime, by name."""
+                  onnx: OnnxModel | None = None) -> dict[str, Variant]:
+    """The network as fp32, int8 (static), TorchScript and ONNX Runtime, by name.
+
+    ``onnx`` is an export of ``net`` already made and checked (for the lessons' small CNN,
+    :func:`deploydl.efficiency.runtime.reference_digits_onnx`); without it, ``net`` is
+    exported here, which takes a few seconds.
+    """
     example = calibration[:2]
-    variants: dict[str, Variant] = {
-        "fp32": net.eval(), "int8": quantize_int8(net, calibration),
-        "TorchScript": to_torchscript(net, example)}
-    if include_onnx:
-        variants["ONNX"] = to_onnx(net, example, threads=torch.get_num_threads())
-    return variants
+    return {"fp32": net.eval(), "int8": quantize_int8(net, calibration),
+            "TorchScript": to_torchscript(net, example),
+            "ONNX": onnx or to_onnx(net, example, threads=torch.get_num_threads())}
 
 
 def measure_variants(variants: Mapping[str, Variant], images: np.ndarray, *,

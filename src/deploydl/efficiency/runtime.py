@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from deploydl.efficiency.compress import OnnxModel, lean, to_onnx
+from deploydl.models.vision import REFERENCE_CNN
 
 #: The tolerance an export must meet on every output: |onnx - torch| <= ATOL + RTOL * |torch|.
 #: float32 kernels that add in another order differ by about 1e-7 relative; 1e-4 leaves room
@@ -29,6 +30,8 @@ from deploydl.efficiency.compress import OnnxModel, lean, to_onnx
 ATOL, RTOL = 1e-5, 1e-4
 #: Check inputs drawn per export (seeded, so the check is the same on every start).
 CHECK_ROWS = 256
+#: The export of the lessons' small CNN that ships beside its weights (:data:`REFERENCE_CNN`).
+REFERENCE_ONNX = REFERENCE_CNN.with_suffix(".onnx")
 
 
 class OnnxMismatch(ValueError):
@@ -128,6 +131,22 @@ def onnx_applicant_model(model, *, cache: Path | None = None, threads: int = 1):
     onnx_model = export_checked(model.net, checks[:2], check_inputs=checks, cache=cache,
                                 threads=threads)
     return dataclasses.replace(model, net=OnnxModule(onnx_model))
+
+
+def reference_digits_onnx(*, threads: int = 1) -> OnnxModel:
+    """The lessons' small CNN (:func:`deploydl.models.reference_digits_cnn`) in ONNX Runtime.
+
+    Read from :data:`REFERENCE_ONNX`, the export the course ships beside the weights (exporting
+    takes seconds), and checked against torch on the 450 held-out cheque digits like a fresh
+    export: a stale file is refused (:class:`OnnxMismatch`). A maintainer rebuilds it by
+    deleting the file and calling this function once.
+    """
+    from deploydl.data import load_digits_split
+    from deploydl.models import reference_digits_cnn
+
+    _, x_test, _, _ = load_digits_split()
+    return export_checked(reference_digits_cnn(), x_test[:2], check_inputs=x_test,
+                          cache=REFERENCE_ONNX, threads=threads)
 
 
 def quantize_onnx(onnx_model: OnnxModel, calibration: np.ndarray, *,

@@ -21,7 +21,8 @@ _FAMILIES = {
     ".tabular": ("ApplicantModel", "ApplicantNet", "BaselineModel", "describe_risk",
                  "feature_matrix", "train_applicant_model", "train_baseline_model"),
     ".training": ("History", "fit", "one_thread", "seeded"),
-    ".vision": ("DigitsCNN", "WideDigitsCNN", "train_digits_cnn", "wide_digits_cnn"),
+    ".vision": ("DigitsCNN", "WideDigitsCNN", "reference_digits_cnn", "train_digits_cnn",
+                "wide_digits_cnn"),
 }
 _WHERE = {name: module for module, names in _FAMILIES.items() for name in names}
 __all__ = sorted(_WHERE)
