@@ -3,7 +3,9 @@
 **Time budgets** (a contract in DESIGN.md), enforced on every nbval run on the machine's own
 CPU kernels: each notebook must execute in 30 s or less on a 2-core CPU (a lesson may state
 another budget in its metadata, ``"deploydl": {"time_budget_s": 45}``), and the whole suite in
-6 minutes. Timings are also written to ``test-artifacts/notebook_timings.json`` for the record.
+6 minutes. Timings are also written to ``test-artifacts/notebook_timings.json`` for the record
+(``lab_timings.json`` for a run of ``labs/`` alone, so the two stages do not overwrite each
+other).
 
 Under perturbed kernels (``ATEN_CPU_CAPABILITY`` set: the portability pass, which emulates a
 CPU without AVX2 or AVX-512, slower than any machine the contract means) the timings go to
@@ -75,7 +77,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     out = Path("test-artifacts")
     out.mkdir(exist_ok=True)
     report = {"seconds": dict(sorted(_durations.items())), "total_seconds": round(total, 1)}
-    name = "notebook_timings_perturbed.json" if perturbed else "notebook_timings.json"
+    kind = "lab" if all(nb.startswith("labs/") for nb in _durations) else "notebook"
+    name = f"{kind}_timings{'_perturbed' if perturbed else ''}.json"
     (out / name).write_text(json.dumps(report, indent=2), encoding="utf-8")
     terminal = session.config.pluginmanager.get_plugin("terminalreporter")
     lead = "Perturbed kernels, for the record only" if perturbed else "TIME BUDGET"
