@@ -64,11 +64,13 @@ def test_servers_take_turns_paused_when_idle_and_each_load_is_measured(monkeypat
             return self.used
 
     servers = {}
+    now = [0.0]  # the clock the loads are timed with: a load takes exactly its duration
 
     def fake_load(url, *, body, concurrency, duration_s, headers, engine):
         name = url.split("/")[2]
         events.append((name, "load"))
         servers[name].used += 0.9 if name == "a" else 1.6  # a: one core; b: both
+        now[0] += duration_s
         return {"ok": 1000}
 
     def tracked(**kwargs):
@@ -79,6 +81,7 @@ def test_servers_take_turns_paused_when_idle_and_each_load_is_measured(monkeypat
     monkeypatch.setattr(bench, "ServiceProcess", tracked)
     monkeypatch.setattr(bench, "run_load", fake_load)
     monkeypatch.setattr(bench_cpu, "run_load", fake_load)
+    monkeypatch.setattr(bench_cpu.time, "perf_counter", lambda: now[0])
     rows = bench_cpu.measure_cpu_use({"course": ["a"], "litserve": ["b"]}, body=b"{}", reps=2,
                                      duration_s=1.0, progress=lambda message: None)
     assert events[:2] == [("a", "paused"), ("b", "paused")]
@@ -88,6 +91,6 @@ def test_servers_take_turns_paused_when_idle_and_each_load_is_measured(monkeypat
         ("course", 0), ("litserve", 0), ("litserve", 1), ("course", 1)]
     course, litserve = rows[0], rows[1]
     assert course["cpu_us_per_request"] == 900 and litserve["cpu_us_per_request"] == 1600
-    assert course["server_cores"] > 0 and litserve["server_cores"] > course["server_cores"]
+    assert course["server_cores"] == 0.9 and litserve["server_cores"] == 1.6
     assert events[-2:] == [("b", "stopped"), ("a", "stopped")]
 
