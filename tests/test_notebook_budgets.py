@@ -1,0 +1,78 @@
+"""The notebook time budgets in the root conftest.py (a contract in DESIGN.md).
+
+A real notebook that sleeps past a budget stated in its metadata, run by nbval in a fresh
+pytest: the native pass fails and says which notebook, the perturbed-kernel pass records
+the same overrun without failing, and each kind of run writes its own timings file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytest_plugins = ["pytester"]
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _notebook(path: Path, *, sleep_s: float, budget_s: float) -> None:
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(f"import time\ntime.sleep({sleep_s})")],
+        metadata={"deploydl": {"time_budget_s": budget_s},
+                  "kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture
+def project(pytester):
+    pytester.makeconftest((ROOT / "conftest.py").read_text(encoding="utf-8"))
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "ci_skip_allowlist.txt").write_text("# none\n")
+    return pytester
+
+
+def _run(project, *paths: str):
+    return project.runpytest_subprocess("--nbval-lax", "-p", "no:randomly", "-p", "no:xdist",
+                                        *paths)
+
+
+def _timings(project, name: str) -> dict:
+    return json.loads((project.path / "test-artifacts" / name).read_text(encoding="utf-8"))
+
+
+def test_a_notebook_over_its_budget_fails_the_native_run_and_names_itself(project, monkeypatch):
+    monkeypatch.delenv("ATEN_CPU_CAPABILITY", raising=False)
+    _notebook(project.path / "slow.ipynb", sleep_s=1.5, budget_s=1)
+    _notebook(project.path / "quick.ipynb", sleep_s=0.0, budget_s=60)
+    result = _run(project, "slow.ipynb", "quick.ipynb")
+    result.assert_outcomes(passed=2)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*TIME BUDGET: slow.ipynb took *s; its budget is 1 s*"])
+    result.stdout.no_fnmatch_line("*quick.ipynb took*")
+    seconds = _timings(project, "notebook_timings.json")["seconds"]
+    assert seconds["slow.ipynb"] >= 1.5 and set(seconds) == {"slow.ipynb", "quick.ipynb"}
+
+
+def test_under_perturbed_kernels_the_overrun_is_recorded_not_failed(project, monkeypatch):
+    monkeypatch.setenv("ATEN_CPU_CAPABILITY", "default")
+    _notebook(project.path / "slow.ipynb", sleep_s=1.5, budget_s=1)
+    result = _run(project, "slow.ipynb")
+    result.assert_outcomes(passed=1)
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*Perturbed kernels, for the record only: slow.ipynb took*"])
+    assert _timings(project, "notebook_timings_perturbed.json")["seconds"]["slow.ipynb"] >= 1.5
+    assert not (project.path / "test-artifacts" / "notebook_timings.json").exists()
+
+
+def test_a_labs_run_writes_its_own_timings_file(project, monkeypatch):
+    monkeypatch.delenv("ATEN_CPU_CAPABILITY", raising=False)
+    _notebook(project.path / "labs" / "lab.ipynb", sleep_s=0.0, budget_s=60)
+    result = _run(project, "labs")
+    assert result.ret == 0
+    assert set(_timings(project, "lab_timings.json")["seconds"]) == {"labs/lab.ipynb"}
+    assert not (project.path / "test-artifacts" / "notebook_timings.json").exists()
