@@ -27,9 +27,11 @@ from deploydl.models.training import History, fit, seeded
 
 #: The trained small CNN the lessons share: :data:`REFERENCE_RECIPE`, trained once and shipped.
 REFERENCE_CNN = Path(__file__).with_name("digits_cnn.safetensors")
+#: The seed and epochs of :data:`REFERENCE_CNN` (Module 02 trains it live with the same).
+REFERENCE_SEED, REFERENCE_EPOCHS = 0, 6
 #: How :data:`REFERENCE_CNN` was made (stored in the file's metadata too).
-REFERENCE_RECIPE = ("train_digits_cnn(x_train, y_train, seed=0, epochs=6) on the training "
-                    "digits of load_digits_split()")
+REFERENCE_RECIPE = (f"train_digits_cnn(x_train, y_train, seed={REFERENCE_SEED}, "
+                    f"epochs={REFERENCE_EPOCHS}) on the training digits of load_digits_split()")
 
 
 class DigitsCNN(nn.Module):
@@ -139,7 +141,7 @@ def train_reference_digits_cnn() -> DigitsCNN:
     from deploydl.data import load_digits_split
 
     x_train, _, y_train, _ = load_digits_split()
-    return train_digits_cnn(x_train, y_train, seed=0, epochs=6)
+    return train_digits_cnn(x_train, y_train, seed=REFERENCE_SEED, epochs=REFERENCE_EPOCHS)
 
 
 def reference_digits_cnn() -> DigitsCNN:
