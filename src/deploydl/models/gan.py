@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 from deploydl.data import FEATURES, LABEL
-from deploydl.models.training import as_float64, in_float64, one_thread, seeded
+from deploydl.models.training import Adam, as_float64, in_float64, one_thread, seeded
 
 #: The columns the GAN learns: the model features and the label.
 GAN_COLUMNS: tuple[str, ...] = (*FEATURES, LABEL)
@@ -135,8 +135,8 @@ def _adversarial_loop(gen: nn.Module, disc: nn.Module, x: torch.Tensor, *, steps
                       batch_size: int, lr: float, progress: bool) -> None:
     """Alternate one discriminator step and one generator step, ``steps`` times."""
     loss_fn = nn.BCEWithLogitsLoss()
-    opt_g = torch.optim.Adam(gen.parameters(), lr=lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.999))
+    opt_g = Adam(gen.parameters(), lr=lr, betas=(0.5, 0.999))
+    opt_d = Adam(disc.parameters(), lr=lr, betas=(0.5, 0.999))
     ones = torch.ones(batch_size, dtype=x.dtype)
     zeros = torch.zeros(batch_size, dtype=x.dtype)
     for _ in _steps(steps, progress):
