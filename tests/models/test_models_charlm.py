@@ -59,3 +59,22 @@ def test_throughput_rows_carry_the_cost_per_thousand_tokens(model):
 def test_char_model_shapes():
     net = CharModel("ab", hidden=4)
     assert net(torch.zeros(3, 5, dtype=torch.long)).shape == (3, 2)
+
+
+def test_the_shipped_model_is_what_its_recipe_trains():
+    from safetensors import safe_open
+
+    from deploydl.models.charlm import (
+        REFERENCE_CHAR_MODEL,
+        REFERENCE_RECIPE,
+        REFERENCE_SEED,
+        reference_char_model,
+    )
+
+    shipped, retrained = reference_char_model(), train_char_model(seed=REFERENCE_SEED)
+    assert not shipped.training and shipped.alphabet == retrained.alphabet
+    for name, weights in retrained.state_dict().items():
+        torch.testing.assert_close(shipped.state_dict()[name], weights, rtol=0, atol=1e-6)
+    with safe_open(str(REFERENCE_CHAR_MODEL), framework="pt") as artifact:
+        assert artifact.metadata() == {"recipe": REFERENCE_RECIPE}
+    assert shipped.generate(["Beautiful is"], tokens=18) == ["Beautiful is better than ugly."]

@@ -6,6 +6,12 @@ for the whole batch. This model is the same idea at toy scale: a "token" is one 
 trains in seconds on the Zen of Python (which ships with Python, so nothing is downloaded), and
 it generates for a batch of conversations at once, so :func:`tokens_per_second` can show
 throughput against batch size.
+
+The trained model ships with the course (:func:`reference_char_model`), so Module 05 loads it
+instead of spending seconds of its time budget training it. Training runs in float64, so the
+recipe gives the same weights on any CPU; a unit test retrains it and compares. A maintainer
+rebuilds the file with ``safetensors.torch.save_model(train_char_model(seed=REFERENCE_SEED),
+str(REFERENCE_CHAR_MODEL), metadata={"recipe": REFERENCE_RECIPE})`` and commits it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,13 @@ import torch
 from torch import nn
 
 from deploydl.models.training import History, fit, seeded
+
+#: The trained model Module 05 uses: :data:`REFERENCE_RECIPE`, trained once and shipped.
+REFERENCE_CHAR_MODEL = Path(__file__).with_name("char_model.safetensors")
+#: The seed of :data:`REFERENCE_CHAR_MODEL`; everything else is :func:`train_char_model`'s
+#: default (the Zen of Python, a 16-character window, 64 hidden units, 10 epochs).
+REFERENCE_SEED = 0
+REFERENCE_RECIPE = f"train_char_model(seed={REFERENCE_SEED})"
 
 
 def zen_text() -> str:
@@ -101,6 +114,20 @@ def train_char_model(text: str | None = None, *, window: int = 16, hidden: int =
     net.history = fit(net, x, y, loss_fn=nn.CrossEntropyLoss(), seed=seed, epochs=epochs,
                       batch_size=32, lr=1e-2, desc="character model")
     return net
+
+
+def reference_char_model() -> CharModel:
+    """The model :data:`REFERENCE_RECIPE` trains, read from :data:`REFERENCE_CHAR_MODEL`.
+
+    The same weights as ``train_char_model(seed=REFERENCE_SEED)``, without the seconds of
+    training; in eval mode, ready to :meth:`~CharModel.generate`.
+    """
+    from safetensors.torch import load_model
+
+    text = zen_text()
+    net = CharModel("".join(sorted(set(text))))
+    load_model(net, str(REFERENCE_CHAR_MODEL))
+    return net.eval()
 
 
 def tokens_per_second(model: CharModel, *, batch_sizes=(1, 4, 16, 64), tokens: int = 50,
