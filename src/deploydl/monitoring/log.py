@@ -148,8 +148,9 @@ class PredictionLog:
             -1.0 if since is None else since, float("inf") if until is None else until)
         with self._lock:
             table = pd.read_sql_query(sql, self._db, params=args)
-        inputs = pd.json_normalize([json.loads(text) for text in table.pop("inputs")])
-        table = pd.concat([table, inputs.set_index(table.index)], axis=1)
+        inputs = pd.DataFrame([json.loads(text) for text in table.pop("inputs")],
+                              index=table.index)
+        table = pd.concat([table, inputs], axis=1)
         table["time"] = pd.to_datetime(table["ts"], unit="s", utc=True)
         return table
 
