@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import httpx
 import numpy as np
 import pytest
 
@@ -18,6 +17,7 @@ from deploydl.monitoring.faulty import (
     send_applicants,
     start_canary,
 )
+from deploydl.serving.client import ServiceError
 
 
 class Echo:
@@ -51,9 +51,7 @@ class FlakyClient:
     def predict(self, row):
         self.seen.append(row["applicant_id"])
         if len(self.seen) % 3 == 0:
-            request = httpx.Request("POST", "http://test/predict")
-            raise httpx.HTTPStatusError("500", request=request,
-                                        response=httpx.Response(500, request=request))
+            raise ServiceError("POST /predict answered 500", status_code=500, body="{}")
 
 
 def test_send_applicants_counts_failures_instead_of_raising():

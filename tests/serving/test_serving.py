@@ -1,7 +1,6 @@
 import socket
 from contextlib import asynccontextmanager
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -10,6 +9,7 @@ from deploydl.serving import (
     LocalServer,
     ServerStartError,
     ServiceClient,
+    ServiceError,
     ServiceUnavailable,
     create_app,
 )
@@ -77,9 +77,10 @@ def test_url_of_a_stopped_server_says_what_to_do(model):
 
 
 def test_client_reports_http_errors_with_the_body(model):
-    with LocalServer(create_app(model)) as server, pytest.raises(httpx.HTTPStatusError,
-                                                                  match="422"):
+    with LocalServer(create_app(model)) as server, pytest.raises(ServiceError,
+                                                                  match="422") as error:
         ServiceClient(server.url).predict({"income": 1})
+    assert error.value.status_code == 422 and "debt_ratio" in error.value.body
 
 
 def test_a_model_exception_is_logged_with_its_request_id_without_a_prediction_log(
@@ -99,3 +100,32 @@ def test_a_model_exception_is_logged_with_its_request_id_without_a_prediction_lo
     assert reply.status_code == 500 and request_id in reply.json()["detail"]
     record = next(r for r in caplog.records if r.name == "deploydl.errors")
     assert request_id in record.getMessage() and "weights on fire" in str(record.exc_info[1])
+
+
+def test_the_client_replaces_a_kept_alive_connection_the_server_closed():
+    """Uvicorn closes idle connections after 5 s: the pause between two notebook cells."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class AnswersThenHangsUp(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Length", "15")
+            self.end_headers()
+            self.wfile.write(b'{"status":"ok"}')
+            self.close_connection = True  # no "Connection: close": the client finds out later
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), AnswersThenHangsUp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = ServiceClient(f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        assert [client.health() for _ in range(3)] == [{"status": "ok"}] * 3
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()

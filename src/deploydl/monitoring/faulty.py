@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pandas as pd
 
 from deploydl.course.scratch import scratch_folder
@@ -21,6 +20,7 @@ from deploydl.data import FEATURES
 from deploydl.monitoring.abtest import TrafficSplit
 from deploydl.monitoring.log import PredictionLog
 from deploydl.monitoring.maintenance import CanaryRelease, CanaryVerdict
+from deploydl.serving.client import ServiceError
 
 
 def rounding_bug_crashes(row: dict[str, Any]) -> bool:
@@ -62,7 +62,7 @@ def send_applicants(client, applicants: pd.DataFrame) -> int:
     for row in applicants[[*FEATURES, "applicant_id"]].to_dict("records"):
         try:
             client.predict(row)
-        except httpx.HTTPStatusError:
+        except ServiceError:
             failed += 1
     return failed
 

@@ -7,6 +7,7 @@ the digits CNN does not load the loan service's monitoring and data libraries.
 from deploydl.lazy import lazy_exports
 
 _WHERE = {"create_app": ".app", "ServiceClient": ".client", "ServiceUnavailable": ".client",
+          "ServiceError": ".client",
           "LocalServer": ".local", "ServerStartError": ".local", "ServiceProcess": ".process"}
 __all__ = sorted(_WHERE)
 __getattr__, __dir__ = lazy_exports(__name__, _WHERE)
