@@ -72,12 +72,16 @@ doctor: $(VENV)/.installed-lab
 progress: $(VENV)/.installed-lab
 	$(BIN)/deploydl progress
 
-# The two installs run side by side (pip mostly waits on disk); each stage says how long it took.
+# The two installs run side by side (pip mostly waits on disk); each stage says how long it took,
+# and, before it starts, the load average and any process that has used 10% of a core or more
+# since it started (the notebook budgets are timed: a CI log then shows what else was running).
 test: | $(BIN)/python
 	@$(MAKE) --no-print-directory -j2 $(VENV)/.installed-test $(CHECKOV)
 	@failed=""; times=""; \
 	for stage in $(STAGES); do \
-	  echo "==== make test: $$stage ===="; start=$$(date +%s); \
+	  echo "==== make test: $$stage (load average $$(cut -d' ' -f1-3 /proc/loadavg)) ===="; \
+	  ps -eo pcpu=,etime=,args= --sort=-pcpu | awk '$$1 >= 10 {print "  busy before it:", substr($$0, 1, 120)}'; \
+	  start=$$(date +%s); \
 	  $(MAKE) --no-print-directory test-$$stage || failed="$$failed $$stage"; \
 	  times="$$times $$stage $$(( $$(date +%s) - start ))s"; \
 	done; \
