@@ -50,6 +50,11 @@ def zen_text() -> str:
     raise RuntimeError(f"{origin} has no Zen of Python text; this Python is unusual.")
 
 
+def alphabet_of(text: str) -> str:
+    """The characters a model of ``text`` knows, in a fixed order (its output classes)."""
+    return "".join(sorted(set(text)))
+
+
 class CharModel(nn.Module):
     """Characters in, the next character's scores out: an embedding, a GRU and a linear head."""
 
@@ -106,7 +111,7 @@ def train_char_model(text: str | None = None, *, window: int = 16, hidden: int =
     if len(text) <= window:
         raise ValueError(f"text has {len(text)} characters; give more than window={window}.")
     with seeded(seed):
-        net = CharModel("".join(sorted(set(text))), hidden=hidden)
+        net = CharModel(alphabet_of(text), hidden=hidden)
     codes = net.encode(text)
     starts = torch.arange(len(text) - window)
     x = torch.stack([codes[s:s + window] for s in starts.tolist()])
@@ -124,8 +129,7 @@ def reference_char_model() -> CharModel:
     """
     from safetensors.torch import load_model
 
-    text = zen_text()
-    net = CharModel("".join(sorted(set(text))))
+    net = CharModel(alphabet_of(zen_text()))
     load_model(net, str(REFERENCE_CHAR_MODEL))
     return net.eval()
 

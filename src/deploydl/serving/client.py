@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import urllib3
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError
 
 
 class ServiceUnavailable(ConnectionError):
@@ -71,7 +71,7 @@ class ServiceClient:
         try:
             response = self._http.request(method, self._prefix + path, body=payload,
                                           headers=self._headers)
-        except NewConnectionError:
+        except ConnectTimeoutError:  # refused (NewConnectionError) or no answer to connect
             raise ServiceUnavailable(
                 f"No server is answering at {self.url}. Start it (LocalServer(...).start() or "
                 "`deploydl serve`) and check the URL.") from None
