@@ -6,9 +6,10 @@ folder, one per set of dependencies, so a second run rebuilds only the course's 
 with no index, and name a wheel that is missing. Then the full install: a fresh venv from the
 wheelhouse only (no index, no find-links from pip's configuration), and `deploydl doctor` in it.
 
-The full install takes about two minutes, so it is marked ``kit`` and runs in ``make test-kit``
-(a room check after `make wheelhouse`, before a workshop), not in ``make test``. There,
-``DEPLOYDL_KIT_WHEELHOUSE`` names the instructor's own wheelhouse, which is tested as it is.
+``make test`` runs all three against the kept wheelhouse; the full install (marker ``kit``)
+is its slowest test, about two to three minutes here. ``make test-kit``, a room check after
+`make wheelhouse`, before a workshop, runs them with ``DEPLOYDL_KIT_WHEELHOUSE`` naming the
+instructor's own wheelhouse, which is tested as it is.
 """
 
 from __future__ import annotations
