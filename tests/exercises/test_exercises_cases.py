@@ -74,19 +74,21 @@ FRAUD = {"applicant_id": "pseudonymise", "income": "allow", "loan_amount": "allo
 def c01_4():
     from deploydl.data import make_applicants
     from deploydl.exercises.m01 import ERASE_ID, LAB_ROWS, LAB_SEED
-    from deploydl.governance.northbridge import DEMO_KEY, build_platform
+    from deploydl.governance.northbridge import CREDIT_RECORD_HOLDS, DEMO_KEY, build_platform
     from deploydl.governance.privacy import erase_subject, subject_identifiers
 
     applicants = make_applicants(LAB_ROWS, seed=LAB_SEED)
     platform = build_platform(applicants)
     ids = subject_identifiers(applicants, ERASE_ID, key=DEMO_KEY)
-    right = erase_subject(platform.datasets, ids, lineage=platform.lineage)
+    right = erase_subject(platform.datasets, ids, lineage=platform.lineage,
+                          holds=CREDIT_RECORD_HOLDS)
     return Cases([right],
-                 [erase_subject(platform.datasets, {"applicant_id": ERASE_ID},
-                                lineage=platform.lineage),
+                 [erase_subject(platform.datasets, ids, lineage=platform.lineage),
+                  erase_subject(platform.datasets, {"applicant_id": ERASE_ID},
+                                lineage=platform.lineage, holds=CREDIT_RECORD_HOLDS),
                   (platform.datasets, right[1]),
                   erase_subject(dict(list(platform.datasets.items())[:2]), ids,
-                                lineage=platform.lineage)])
+                                lineage=platform.lineage, holds=CREDIT_RECORD_HOLDS)])
 
 
 def c01_5():

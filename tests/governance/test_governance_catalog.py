@@ -37,6 +37,16 @@ def test_table_and_schema_render(catalog):
     assert "special" not in set(schema["sensitivity"])  # age is not GDPR Art. 9 data
 
 
+def test_the_applicant_card_keeps_rows_as_long_as_the_law_makes_the_bank_keep_them(applicants):
+    from deploydl.governance.privacy import retention_overdue
+
+    card = applicant_card(applicants)
+    assert card.retention_days >= 5 * 365 + 1  # AMLD's 5 years, longer than Reg B's 25 months
+    five_years_on = retention_overdue(applicants, date_column="application_date",
+                                      retention_days=card.retention_days, today="2029-12-31")
+    assert len(five_years_on) == 0  # no application from 2025 is flagged before 2030
+
+
 def test_json_cards_are_read_too(catalog, applicants):
     path = catalog.folder / "copy.json"
     data = applicant_card(applicants).model_dump() | {"name": "copy_of_raw"}

@@ -4,7 +4,7 @@ from deploydl.data import make_applicants
 from deploydl.exercises.core import FAILED, PASSED, evaluate
 from deploydl.exercises.m01 import ERASE_ID, LAB_ROWS, LAB_SEED
 from deploydl.exercises.registry import find_exercise
-from deploydl.governance.northbridge import DEMO_KEY, build_platform
+from deploydl.governance.northbridge import CREDIT_RECORD_HOLDS, DEMO_KEY, build_platform
 from deploydl.governance.privacy import erase_subject, subject_identifiers
 
 FRAUD = {"applicant_id": "pseudonymise", "income": "allow", "loan_amount": "allow",
@@ -27,16 +27,31 @@ def test_right_answers_pass_and_wrong_ones_fail(exercise_id, right, wrong):
     assert _status(exercise_id, wrong) == FAILED
 
 
-def test_erasure_exercise_needs_every_identifier_and_the_lineage():
+def test_erasure_exercise_needs_every_identifier_the_lineage_and_the_legal_hold():
     applicants = make_applicants(LAB_ROWS, seed=LAB_SEED)
     platform = build_platform(applicants)
     ids = subject_identifiers(applicants, ERASE_ID, key=DEMO_KEY)
-    assert _status("01.4", erase_subject(platform.datasets, ids,
-                                         lineage=platform.lineage)) == PASSED
+    right = erase_subject(platform.datasets, ids, lineage=platform.lineage,
+                          holds=CREDIT_RECORD_HOLDS)
+    assert _status("01.4", right) == PASSED
+    assert right[1].rows_kept == {"raw_applicants": 1}
     only_id = {"applicant_id": ERASE_ID}
     result = evaluate(find_exercise("01.4"),
-                      erase_subject(platform.datasets, only_id, lineage=platform.lineage))
+                      erase_subject(platform.datasets, only_id, lineage=platform.lineage,
+                                    holds=CREDIT_RECORD_HOLDS))
     assert result.status == FAILED and "model_features" in result.message
+    no_hold = evaluate(find_exercise("01.4"),
+                       erase_subject(platform.datasets, ids, lineage=platform.lineage))
+    assert no_hold.status == FAILED
+    assert "raw_applicants" in no_hold.message and "holds=CREDIT_RECORD_HOLDS" in no_hold.message
+
+
+def test_erasure_hints_escalate_to_the_lawful_call():
+    hints = find_exercise("01.4").hints
+    assert "subject_identifiers" in hints[0]
+    assert "holds=CREDIT_RECORD_HOLDS" in hints[1]
+    assert hints[-1] == ("erasure = erase_subject(platform.datasets, ids, "
+                         "lineage=platform.lineage, holds=CREDIT_RECORD_HOLDS)")
 
 
 def test_retention_exercise_counts_rows():

@@ -74,7 +74,7 @@ def _fraud_policy(answer: Any) -> str | None:
 
 def _erasure(answer: Any) -> str | None:
     from deploydl.data import make_applicants
-    from deploydl.governance.northbridge import DEMO_KEY, MODEL_NAME
+    from deploydl.governance.northbridge import CREDIT_RECORD_HOLDS, DEMO_KEY, MODEL_NAME
     from deploydl.governance.privacy import ErasureReport, subject_identifiers
 
     if not (isinstance(answer, tuple) and len(answer) == 2
@@ -88,11 +88,18 @@ def _erasure(answer: Any) -> str | None:
         return "the first item should be the cleaned datasets: a dict of tables."
     ids = list(subject_identifiers(make_applicants(LAB_ROWS, seed=LAB_SEED), ERASE_ID,
                                    key=DEMO_KEY).values())
+    held = [h.dataset for h in CREDIT_RECORD_HOLDS]
     still = [name for name, table in cleaned.items() if table.isin(ids).any(axis=None)]
-    if still:
-        return f"{ERASE_ID} is still in {still}: pass every identifier of the person."
+    if set(still) - set(held):
+        return (f"{ERASE_ID} is still in {sorted(set(still) - set(held))}: pass every "
+                "identifier of the person.")
     if len(cleaned) < 5:
         return "pass every registered dataset (platform.datasets), not just some."
+    deleted = [name for name in held if name not in still]
+    if deleted or any(report.rows_kept.get(name, 0) < 1 for name in held):
+        return (f"the credit record is gone from {', '.join(deleted or held)}, but the law "
+                "makes the bank keep it for a set period (GDPR Art. 17(3)(b)): pass "
+                "holds=CREDIT_RECORD_HOLDS, as the lesson does.")
     if report.models_to_retrain != [MODEL_NAME]:
         return "pass the platform's lineage, so the report can list the model to retrain."
     return None
@@ -109,7 +116,8 @@ def _retention(answer: Any) -> str | None:
     if count is None:
         return f"give a whole number of applications; you gave {answer!r}."
     if count == len(make_applicants(LAB_ROWS, seed=LAB_SEED)) - expected:
-        return "that is the number still within the retention period; count the overdue ones."
+        return (f"that is the number who applied within the last {RETENTION_DAYS} days and may "
+                "stay on the list; count the ones who must leave it.")
     return None if count == expected else f"you gave {answer}."
 
 
@@ -141,10 +149,13 @@ EXERCISES = [
         checker=_erasure,
         hints=("First collect every identifier with subject_identifiers(applicants, "
                f"'{ERASE_ID}', key=DEMO_KEY).",
-               "erasure = erase_subject(platform.datasets, ids, lineage=platform.lineage)"),
+               "The bank must keep the credit record: erase_subject(...) takes "
+               "holds=CREDIT_RECORD_HOLDS, the legal hold on raw_applicants from the lesson.",
+               "erasure = erase_subject(platform.datasets, ids, lineage=platform.lineage, "
+               "holds=CREDIT_RECORD_HOLDS)"),
     ),
     Exercise(
-        id="01.5", title="How many applications are past retention?",
+        id="01.5", title="Who must leave the marketing list?",
         checker=_retention,
         hints=("retention_overdue(...) returns the rows past the period; count them with len().",
                f"len(retention_overdue(applicants, date_column='application_date', "

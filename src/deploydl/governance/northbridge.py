@@ -29,6 +29,9 @@ CREDIT_RECORD_HOLDS: tuple[LegalHold, ...] = (
               "must keep for a set period, then delete",
               "GDPR Art. 17(3)(b) legal obligation; 17(3)(e) legal claims"),
 )
+#: How long the raw applicant table keeps a row, in days: five years (with one leap day), the
+#: longer of the two duties above.
+CREDIT_RECORD_DAYS = 1826
 
 
 @dataclass
@@ -40,7 +43,12 @@ class Platform:
 
 
 def applicant_card(table: pd.DataFrame) -> DatasetCard:
-    """The dataset card of the raw applicant table."""
+    """The dataset card of the raw applicant table.
+
+    Rows are kept :data:`CREDIT_RECORD_DAYS` (five years): the longer of the two record-keeping
+    duties cited above (Regulation B's 25 months, anti-money-laundering law's 5 years), so
+    storage limitation and the duty to keep credit records agree (Module 01).
+    """
     sensitivity = {**dict.fromkeys(PII_COLUMNS, "personal"), "applicant_id": "personal",
                    "notes": "personal", PROTECTED_ATTRIBUTE: "protected", "age": "protected",
                    **dict.fromkeys(FEATURES, "confidential"), LABEL: "confidential"}
@@ -48,7 +56,7 @@ def applicant_card(table: pd.DataFrame) -> DatasetCard:
         table, name="raw_applicants", owner="Credit Risk Data Team",
         purpose="Assess loan applications and train the default-risk model",
         source="Loan origination system, nightly export", lawful_basis="contract",
-        retention_days=730, sensitivity=sensitivity)
+        retention_days=CREDIT_RECORD_DAYS, sensitivity=sensitivity)
 
 
 def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY) -> Platform:
