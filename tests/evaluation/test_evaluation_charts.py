@@ -20,7 +20,7 @@ def test_cross_validation_chart_has_a_legend_and_one_test_cell_per_round():
     plt.close(fig)
 
 
-def test_threshold_cost_chart_prices_the_rule_against_a_half():
+def test_threshold_cost_chart_prices_the_rule_against_a_half_and_labels_each_mark():
     y = np.array([1, 0, 0, 0])
     scores = np.array([0.3, 0.25, 0.1, 0.05])
     costs = ErrorCosts(bad_loan_approved=8_000, good_customer_turned_away=2_000)
@@ -29,6 +29,8 @@ def test_threshold_cost_chart_prices_the_rule_against_a_half():
     ax = fig.axes[0]
     assert "break-even 0.28 instead of 0.5 cuts the cost of errors by" in ax.get_title(loc="left")
     assert "8,000" in ax.get_title(loc="left")
-    assert [line.get_xdata()[0] for line in ax.lines[1:]] == [0.28, 0.26]
-    assert ax.texts[0].get_text() == "cheapest in hindsight: 0.26"
+    assert [line.get_xdata()[0] for line in ax.lines[1:]] == [0.28, 0.26, 0.5]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "break-even 0.28: the rule ($0)", "cheapest in hindsight: 0.26 ($0)",
+        "the textbook 0.5 ($8,000)"]
     plt.close(fig)

@@ -39,7 +39,7 @@ def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
 
 def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
                          costs: ErrorCosts = DEFAULT_COSTS):
-    """The cost of errors at every threshold, with the rule's threshold and hindsight's marked.
+    """The cost of errors at every threshold, with the rule's threshold, hindsight's and 0.5 marked.
 
     Parameters
     ----------
@@ -73,8 +73,11 @@ def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
         xlabel="threshold (decline at this probability of default or above)",
         ylabel="cost of errors (US$ millions)")
     ax.plot(sweep["threshold"], sweep["cost"] / 1e6, color=GOOD, linewidth=3)
-    ax.axvline(rule, color="grey", linestyle=":")  # the break-even (see Calibration)
-    ax.axvline(hindsight, color=BAD, linestyle="--")
-    ax.annotate(f"cheapest in hindsight: {hindsight:.2f}", (hindsight, at_hindsight.cost / 1e6),
-                xytext=(hindsight + 0.08, at_hindsight.cost / 1e6), fontsize=14, color=BAD)
+    ax.axvline(rule, color="black", linestyle=":", linewidth=2,
+               label=f"break-even {rule:.2f}: the rule ({money(at_rule.cost)})")
+    ax.axvline(hindsight, color=BAD, linestyle="--",
+               label=f"cheapest in hindsight: {hindsight:.2f} ({money(at_hindsight.cost)})")
+    ax.plot([0.5], [at_half.cost / 1e6], marker="o", markersize=10, color="black",
+            linestyle="none", label=f"the textbook 0.5 ({money(at_half.cost)})")
+    ax.legend(loc="upper right", fontsize=13)
     return fig
