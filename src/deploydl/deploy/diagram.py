@@ -6,7 +6,7 @@ from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
 
 #: The steps, in order, with what each adds (one line each, shown under the box).
 STEPS = (("Notebook", "trained model"), ("Artifact", "weights + metadata\n+ sha256"),
-         ("Gates", "accuracy and\nfairness checks"), ("Image", "Docker: code,\ntorch, model"),
+         ("Gates", "two checks:\nAUC, fairness"), ("Image", "Docker: code,\ntorch, model"),
          ("Staging", "same image,\ntest traffic"), ("Production", "Kubernetes or\nserverless"))
 
 
@@ -14,9 +14,9 @@ def path_to_production():
     """A left-to-right diagram of :data:`STEPS`, the gates in orange, a rollback arrow back."""
     fig, ax = new_figure("Six steps from a notebook to production; "
                          "two automated gates can stop a bad model", xlabel="", ylabel="",
-                         size=(12, 3.0))
+                         size=(12, 2.5))
     ax.set_xlim(-0.6, len(STEPS) - 0.4)
-    ax.set_ylim(-0.75, 0.95)
+    ax.set_ylim(-0.4, 0.95)
     ax.axis("off")
     for i, (name, detail) in enumerate(STEPS):
         colour = BAD if name == "Gates" else GOOD

@@ -104,8 +104,8 @@ EXERCISES = [
         id="03.1", title="Disparate-impact ratio and the four-fifths rule",
         checker=_check_ratio,
         hints=("Divide the lowest approval rate by the highest; the rule asks for 0.8 or more.",
-               "rates = outcome['approval_rates']; ratio = min(rates.values()) / "
-               "max(rates.values()); passes = ratio >= 0.8"),
+               "ratio = min(rates.values()) / max(rates.values()); "
+               "answer_31 = {'ratio': ratio, 'passes': ratio >= 0.8}"),
     ),
     Exercise(
         id="03.2", title="Find the proxy", checker=_check_proxy,

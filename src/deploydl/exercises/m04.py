@@ -132,8 +132,9 @@ EXERCISES = [
                     "reply = client.predict(applicant)")),
     Exercise(id="04.3", title="Find the field a rejected request got wrong",
              expected="loan_amount",
-             hints=("Read the 422 answer printed above: its 'errors' list names the field.",
-                    "Look at errors[0]['field'] in the answer.")),
+             hints=("Read the 422 answer printed above: its detail starts with the field's name.",
+                    "The printed line is the status (422), the field's name, a colon, then "
+                    "what is wrong. Store that name as text: field = \"...\"")),
     Exercise(id="04.4", title="Does the stricter release pass its gates?",
              checker=_is_gate_judgement,
              hints=("A gate blocks when its measured value is below its limit. Fewer approvals "
