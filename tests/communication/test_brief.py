@@ -212,6 +212,18 @@ def test_decision_mentions_the_ab_test_until_it_is_conclusive(page):
     assert "{model_version}" in decision_text(decided)
 
 
+def test_an_approval_says_its_evidence_predates_the_new_region(page):
+    from dataclasses import replace
+
+    inputs, _, _ = page
+    approvable = replace(inputs, fairness={**inputs.fairness, "gate_passed": True},
+                         money={**inputs.money, "net_value_per_year": 1.0})
+    text = decision_text(approvable)
+    assert text.startswith("Approve version {model_version}")
+    assert "before the new region opened" in text
+    assert "check fairness on the new region's own applicants" in text
+
+
 def test_write_brief_writes_brief_card_and_plan(page, tmp_path):
     inputs, _, _ = page
     paths = write_brief(inputs, tmp_path)

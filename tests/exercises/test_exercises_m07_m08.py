@@ -45,6 +45,37 @@ def test_module_07(inputs):
         assert evaluate(exercise, wrong).status == FAILED, exercise_id
 
 
+def test_07_1_accepts_the_rate_in_any_plain_form_and_rejects_wrong_numbers(inputs):
+    rate = inputs.evaluation["approval_rate"]
+    tens = round(rate * 10)
+    fifths = round(rate * 5)
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+             "ten"]
+    tail = " of applicants get a yes straight away; a person checks the others."
+    right = [f"About {rate:.0%}{tail}", f"About {rate:.1%}{tail}",
+             f"About {rate * 100:.1f} per cent{tail}", f"About {tens} in 10{tail}",
+             f"About {words[tens]} in ten{tail}", f"About {words[fifths]} in five{tail}",
+             f"About {round(rate * 100)} out of 100{tail}"]
+    wrong = [f"About {tens + 1} in 10{tail}", f"About {tens - 1} in 10{tail}",
+             f"About {rate * 100 + 2:.0f}%{tail}", f"About {words[tens + 1]} in ten{tail}",
+             f"About {rate * 100 - 1.5:.1f}%{tail}", f"Most{tail}"]
+    exercise = find_exercise("07.1")
+    for answer in right:
+        assert evaluate(exercise, answer).status == PASSED, answer
+    for answer in wrong:
+        result = evaluate(exercise, answer)
+        assert result.status == FAILED, answer
+        assert f"'{rate:.0%}' or '{tens} in 10'" in result.message, result.message
+
+
+def test_07_4_decision_follows_the_evidence(inputs):
+    from deploydl.exercises.m07 import DECISION
+
+    assert not inputs.fairness["gate_passed"], "the lesson's model fails the fairness gate"
+    assert inputs.money["net_value_per_year"] < 0, "and costs more than the current process"
+    assert not DECISION.lower().startswith("approve"), "so the CRO's decision approves nothing"
+
+
 def test_module_08_scenario_teaches_what_its_exercises_say():
     from deploydl.data import make_applicants
     from deploydl.exercises.m06 import diagnose

@@ -110,7 +110,7 @@ def test_lab_alert_threshold_checker_accepts_a_quiet_alpha_and_refuses_the_defau
     assert "between 0 and 1" in _catches_bug_quietly("low")
 
 
-def test_drift_days_chart_names_alarm_warning_and_the_start_in_its_legend():
+def test_drift_days_chart_names_both_alarms_the_start_and_day_zero():
     import matplotlib.pyplot as plt
     import pandas as pd
 
@@ -121,15 +121,18 @@ def test_drift_days_chart_names_alarm_warning_and_the_start_in_its_legend():
                           "dataset_drift": [False, False, True, True]})
     fig = drift_days_chart(daily, drift_day=2, event="inflation starts")
     ax = fig.axes[0]
-    assert ax.get_title(loc="left") == ("Inflation starts on day 2; the dataset-drift alarm "
+    assert ax.get_title(loc="left") == ("Inflation starts on day 2; the data-set alarm "
                                         "fires on day 2")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "data set drifted: alarm", "one feature drifted: warning", "inflation starts"]
+        "data set drifted: data-set alarm", "one feature drifted: feature alarm",
+        "inflation starts"]
+    assert ax.get_xlabel() == "day of the simulation"
     colours = [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches]
     assert colours == [NEUTRAL.lower(), NEUTRAL.lower(), BAD.lower(), BAD.lower()]
     assert ax.get_ylim()[1] > 3 and list(ax.get_yticks()) == [0, 1, 2, 3]
-    quiet = drift_days_chart(daily.assign(dataset_drift=False), drift_day=2)
-    assert quiet.axes[0].get_title(loc="left").endswith("the dataset-drift alarm never fires")
+    quiet = drift_days_chart(daily.assign(dataset_drift=False), drift_day=2, first_day="1 March")
+    assert quiet.axes[0].get_title(loc="left").endswith("the data-set alarm never fires")
+    assert quiet.axes[0].get_xlabel() == "day of the simulation (day 0 = 1 March)"
     plt.close("all")
 
 

@@ -296,7 +296,7 @@ def rollout_plan(inputs: BriefInputs) -> list[dict[str, str]]:
     planned = f"{ab['planned_n']:,} applicants per version" if ab.get("planned_n") else \
         "the planned sample size"
     return [
-        {"step": "1. Canary", "traffic": "5% for one week",
+        {"step": "1. Canary", "traffic": "10% for one week",
          "gate to continue": f"error rate below {error.threshold:.0%}; latency and approval "
                              "rate within limits; score-shape changes reviewed by a person"},
         {"step": "2. A/B test", "traffic": "50% new version, 50% current",

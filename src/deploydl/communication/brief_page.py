@@ -154,7 +154,9 @@ def decision_text(inputs: BriefInputs) -> str:
     else:
         text = ("Approve version {model_version} of the loan-default model for every region, "
                 "the new one included, deciding at threshold {threshold}, with the monitoring "
-                "and rollout plans below.")
+                "and rollout plans below. Its accuracy, fairness and value were measured on "
+                "applicants from before the new region opened, so check fairness on the new "
+                "region's own applicants at the first quarterly review.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
         text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "

@@ -230,7 +230,8 @@ def _ab_winner(answer: Any) -> str | None:
     if given.lower() == "no decision":
         return (f"the test reached its planned size and p = {result.p_value:.3f} is under 0.05: "
                 "the difference is real, so decide.")
-    return "lower default rates are better: which version had fewer defaults per loan?"
+    return ("both versions approved the same number of loans, so fewer defaults per approved "
+            "loan means more profit: which version had fewer?")
 
 
 EXERCISES = [
@@ -257,8 +258,8 @@ EXERCISES = [
     ),
     Exercise(
         id="06.4", title="Does version B win?", checker=_ab_winner,
-        hints=("Lower default rates are better. Is the p-value under 0.05, and did the test "
-               "reach its planned size?",
+        hints=("With approvals equal, a lower default rate is better. Is the p-value under "
+               "0.05, and did the test reach its planned size?",
                "result.significant is True, B's rate is lower and no warning was raised."),
     ),
     Exercise(

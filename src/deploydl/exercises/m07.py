@@ -13,11 +13,24 @@ JARGON = ("auc", "roc", "threshold", "precision", "recall", "f1", "selection", "
           "p-value", "inference", "sha256", "model card", "probability", "classifier")
 #: A plain sentence for a caller is a sentence: at least this many words, at most MAX_WORDS.
 MIN_WORDS, MAX_WORDS = 8, 30
-DECISION = "Approve version {model_version} for the Central region only, at threshold {threshold}."
+#: The decision the CRO asks for in exercise 07.4. It follows the evidence: the lesson's model
+#: fails the fairness gate and costs more than the current process, so nothing is released.
+DECISION = ("Keep the current process in every region. Fund the fairness fix for version "
+            "{model_version}, which fails the fairness gate at threshold {threshold}, and bring "
+            "it back with a new value case.")
+#: Small numbers a caller might write in words ("four in five").
+WORD_NUMBERS = {w: n for n, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"))} | {"hundred": 100}
+#: "N in M" is near the rate when it is the closest N for that M and within this share.
+NEAR = 0.05
+_NUMBER = r"(\d+|" + "|".join(WORD_NUMBERS) + ")"
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)")
+_FRACTION = re.compile(rf"\b{_NUMBER}\s+(?:in|out of)\s+(?:a\s+)?{_NUMBER}\b")
 
 
 def _plain(answer: Any) -> str | None:
-
     if not isinstance(answer, str) or not answer.strip():
         return f"write the sentence as a string; you gave {answer!r}."
     found = [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", answer.lower())]
@@ -29,20 +42,34 @@ def _plain(answer: Any) -> str | None:
                 f"{MIN_WORDS} to {MAX_WORDS} words.")
     if words > MAX_WORDS:
         return f"{words} words; say it in {MAX_WORDS} or fewer."
-    if not any(re.search(form, answer.lower()) for form in _rate_forms()):
+    rate = _approval_rate()
+    if not says_rate(answer, rate):
         return ("keep the one number that matters to a caller: how many get a yes at once, "
-                "e.g. '86%' or '9 in 10'.")
+                f"e.g. '{rate:.0%}' or '{round(rate * 10)} in 10'.")
     return None
 
 
-def _rate_forms() -> list[str]:
-    """Ways to say the approval rate a caller understands: '86%', '86 in 100', '9 in 10'."""
+def _approval_rate() -> float:
     from deploydl.capstone.project import lesson_inputs
 
-    rate = lesson_inputs().evaluation["approval_rate"]
-    tens = {int(rate * 10), round(rate * 10)}
-    return ([rf"\b{round(rate * 100)}\s?(%|percent|per cent| in 100| out of 100)"]
-            + [rf"\b{t} (in|out of) (10|ten)\b" for t in tens])
+    return float(lesson_inputs().evaluation["approval_rate"])
+
+
+def says_rate(text: str, rate: float) -> bool:
+    """True when ``text`` states ``rate`` (a share) in a form a caller understands.
+
+    A percentage within half a point ("83%", "83.3 per cent"), or "N in M" / "N out of M"
+    in digits or words ("8 in 10", "four in five", "83 out of 100") where N is the closest
+    whole number for that M and within :data:`NEAR` of the rate.
+    """
+    text = text.lower()
+    if any(abs(float(p) - 100 * rate) <= 0.5 for p in _PERCENT.findall(text)):
+        return True
+    for part, whole in _FRACTION.findall(text):
+        n, m = (int(x) if x.isdigit() else WORD_NUMBERS[x] for x in (part, whole))
+        if m >= 2 and n == round(rate * m) and abs(n / m - rate) <= NEAR:
+            return True
+    return False
 
 
 def _charts(answer: Any) -> str | None:
@@ -72,7 +99,7 @@ def _brief(answer: Any) -> str | None:
     if not isinstance(answer, str) or "<html" not in answer:
         return "store the brief's HTML text (brief_html(...)) in `brief`."
     block = answer.split('<div class="decision">', 1)[-1].split("</div>", 1)[0]
-    if "Central region only" not in block:
+    if DECISION.split("{", 1)[0].strip() not in block:
         return "the decision box does not ask the CRO's question; pass it as Context(decision=...)."
     if 'data-figure="threshold"' not in block or 'data-figure="model_version"' not in block:
         return "keep {model_version} and {threshold} as placeholders so the numbers are tagged."
@@ -84,8 +111,9 @@ EXERCISES = [
              checker=_plain,
              hints=("Say what happens to the customer, not how the model works. Which one "
                     "number would a caller care about?",
-                    "e.g. 'About 9 in 10 applicants get a yes straight away; a person checks "
-                    "the others.' Use the real approval rate.")),
+                    "e.g. 'About N in 10 applicants get a yes straight away; a person checks "
+                    "the others.', with N from the approval rate printed above (or write it "
+                    "as a percentage).")),
     Exercise(id="07.2", title="Pick the right chart for each audience",
              checker=_charts,
              hints=("The board asks 'is it worth it?', the regulator 'is it fair?', the "

@@ -148,12 +148,14 @@ def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflati
             "break_even_hours": 24 * total / broken_cost if broken_cost > 0 else float("inf")}
 
 
-def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift starts"):
+def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift starts",
+                     first_day: str | None = None):
     """Features drifting each day, as :func:`daily_monitor` returns them; returns the figure.
 
-    Days when the whole data set drifted are coloured as alarms, days with single-feature
-    warnings in grey, and a dashed line marks ``drift_day``, labelled ``event``. The legend
-    says which colour is which.
+    Days when the whole data set drifted (the data-set alarm) are coloured, days with one
+    feature alarm in grey, and a dashed line marks ``drift_day``, labelled ``event``. The
+    legend says which colour is which. Days count from 0; ``first_day`` (e.g. ``"1 March"``)
+    names day 0 on the axis.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -164,17 +166,18 @@ def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift
     first = int(drifted.min()) if len(drifted) else None
     fig, ax = new_figure(
         f"{event.capitalize()} on day {drift_day}; "
-        + (f"the dataset-drift alarm fires on day {first}" if first is not None
-           else "the dataset-drift alarm never fires"),
-        xlabel="day of the month", ylabel="features drifting")
+        + (f"the data-set alarm fires on day {first}" if first is not None
+           else "the data-set alarm never fires"),
+        xlabel="day of the simulation" + (f" (day 0 = {first_day})" if first_day else ""),
+        ylabel="features drifting")
     ax.bar(daily["day"], daily["n_drifted"],
            color=[BAD if d else NEUTRAL for d in daily["dataset_drift"]])
     ax.axvline(drift_day - 0.5, color="#000000", linestyle="--")
     top = max(int(daily["n_drifted"].max()), 1)
     ax.set_ylim(0, top + 0.4)
     ax.set_yticks(range(top + 1))
-    ax.legend(handles=[Patch(color=BAD, label="data set drifted: alarm"),
-                       Patch(color=NEUTRAL, label="one feature drifted: warning"),
+    ax.legend(handles=[Patch(color=BAD, label="data set drifted: data-set alarm"),
+                       Patch(color=NEUTRAL, label="one feature drifted: feature alarm"),
                        Line2D([], [], color="#000000", linestyle="--", label=event)],
               loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, frameon=False)
     return fig
