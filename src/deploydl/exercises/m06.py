@@ -250,7 +250,7 @@ EXERCISES = [
                "Any alpha from 0.0001 to about 0.01 works here; 0.05 raises a false alarm."),
     ),
     Exercise(
-        id="06.3", title="How many applicants does the A/B test need?",
+        id="06.3", title="How many approved loans does the A/B test need?",
         checker=_is_sample_size,
         hints=("Call sample_size(baseline, effect) with the current default rate and the "
                "change worth detecting, both as shares (0.15, -0.02).",
