@@ -7,6 +7,7 @@ import pytest
 
 from deploydl.efficiency.capacity import (
     ReplicaModel,
+    check_in_words,
     check_prediction,
     closed_p99_ms,
     curve_from_results,
@@ -100,6 +101,15 @@ def test_check_prediction_reports_signed_error_against_the_measurement():
     expected = closed_p99_ms(fit_replica(CURVE, below=16), 16)
     assert check["predicted_p99_ms"] == pytest.approx(expected, abs=0.01)
     assert check["error_pct"] == pytest.approx(100 * (expected - 12.0) / 12.0, abs=0.1)
+
+
+def test_check_in_words_says_which_way_the_model_errs():
+    assert check_in_words({"error_pct": 68.6}) == (
+        "Here the model predicted a p99 69% above the one measured: it over-predicts the wait, "
+        "so its replica counts err on the safe side (more machines than strictly needed).")
+    assert check_in_words({"error_pct": -12.4}) == (
+        "Here the model predicted a p99 12% below the one measured: it under-predicts the "
+        "wait, so plan more replicas than it says.")
 
 
 def test_plan_uses_the_fewest_replicas_that_meet_the_target():

@@ -198,6 +198,22 @@ def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:
             "error_pct": round(100 * (predicted - actual) / actual, 1)}
 
 
+def check_in_words(check: dict) -> str:
+    """Which way :func:`check_prediction`'s model errs, and what that means for the plan.
+
+    A positive ``error_pct`` (the predicted p99 above the measured one) over-predicts the
+    wait, so the replica counts err on the safe side; a negative one under-predicts it
+    (Module 05).
+    """
+    error = check["error_pct"]
+    if error >= 0:
+        return (f"Here the model predicted a p99 {error:.0f}% above the one measured: it "
+                "over-predicts the wait, so its replica counts err on the safe side (more "
+                "machines than strictly needed).")
+    return (f"Here the model predicted a p99 {-error:.0f}% below the one measured: it "
+            "under-predicts the wait, so plan more replicas than it says.")
+
+
 @dataclass(frozen=True)
 class CapacityPlan:
     """Replicas for a peak, and the autoscaler settings that keep the p99 target.
