@@ -10,6 +10,7 @@ from deploydl.efficiency.bench import summarise_runs
 from deploydl.efficiency.bench_report import (
     TARGETS,
     add_costs,
+    batching_in_words,
     check_targets,
     format_table,
     model_ceiling,
@@ -342,6 +343,25 @@ def test_the_model_ceiling_bounds_what_any_server_can_reach_against_litserve():
     assert model_ceiling(results)["rps"] == 1000
     assert "caps a server that runs one forward pass at a time" in format_table(results)
     assert "1,000 requests/s, 1.43x LitServe's measured 701" in format_table(results)
+
+
+def test_batching_in_words_follows_each_load_and_its_spread():
+    def row(server, batch, clients, rps, low, high):
+        return {"server": server, "batch": batch, "concurrency": clients, "rps": rps,
+                "rps_min": low, "rps_max": high, "predictions_per_s": rps * batch}
+
+    summary = [row("course", 1, 1, 340, 315, 358), row("naive", 1, 1, 346, 312, 381),
+               row("course", 1, 16, 1453, 1325, 1469), row("naive", 1, 16, 397, 319, 408),
+               row("course", 32, 16, 80, 78, 82), row("naive", 32, 16, 100, 95, 101)]
+    lines = batching_in_words({"summary": summary}).splitlines()
+    assert len(lines) == 3 and "**one client**" in lines[0]
+    assert "340 predictions a second, the naive endpoint 346: no clear difference (0.98x" \
+        in lines[0]  # the repetitions overlap: within the run's noise
+    assert "2,560 predictions a second, the naive endpoint 3,200: batching cost 20%." \
+        in lines[1]  # full batches, and the course's service measurably slower
+    assert lines[2].endswith("1,453 predictions a second, the naive endpoint 397: batching "
+                             "gained 3.7x.")
+    assert batching_in_words({"summary": summary[:2]}).count("\n") == 0  # unmeasured loads
 
 
 def test_servers_run_side_by_side_and_take_turns_at_each_load(monkeypatch):

@@ -218,6 +218,47 @@ def model_ceiling(results: dict, *, clients: int = 16) -> dict | None:
             "litserve_rps": litserve, "vs_litserve": round(rps / litserve, 2)}
 
 
+#: The three loads that show when the course's micro-batcher pays against the naive endpoint
+#: (images per request, clients), each with why batching could or could not help there.
+BATCHING_CASES = (
+    (1, 1, "With **one client**, no two requests overlap, so there is nothing to group"),
+    (32, 16, "When each request **already carries 32 images**, it is a full batch and "
+             "passes straight through"),
+    (1, 16, "With **16 clients sending one image each**, requests overlap and the batcher "
+            "scores them together"),
+)
+
+
+def batching_in_words(results: dict) -> str:
+    """What the micro-batcher gained over the naive endpoint at each load of
+    :data:`BATCHING_CASES`, in predictions per second measured in the same run (Module 05).
+
+    Where the two servers' repetitions overlap (``rps_min`` to ``rps_max``), the difference
+    is within the run's own noise and reads as no clear difference. Loads the run did not
+    measure are left out.
+    """
+    lines = []
+    for batch, clients, why in BATCHING_CASES:
+        course, naive = (_at(results, s, batch, clients) for s in ("course", "naive"))
+        ratio = _ratio(course, naive, "predictions_per_s")
+        if ratio is None:
+            continue
+        verdict = (f"no clear difference ({ratio:.2f}x, within the spread of the repetitions)"
+                   if _overlap(course, naive) else f"batching gained {ratio:.1f}x" if ratio > 1
+                   else f"batching cost {1 - ratio:.0%}")
+        lines.append(f"- {why}. The course's service answers "
+                     f"{course['predictions_per_s']:,.0f} predictions a second, the naive "
+                     f"endpoint {naive['predictions_per_s']:,.0f}: {verdict}.")
+    return "\n".join(lines)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Whether two rows' repetitions overlap in requests per second."""
+    low = [row.get("rps_min", row["rps"]) for row in (a, b)]
+    high = [row.get("rps_max", row["rps"]) for row in (a, b)]
+    return max(low) <= min(high)
+
+
 def _extra_lines(results: dict) -> list[str]:
     """The ONNX export check, int8 on the wide model (torch's and ONNX Runtime's copies) and
     the capacity model's check, when the run measured them."""
