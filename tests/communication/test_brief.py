@@ -17,7 +17,12 @@ import pytest
 from scipy import stats
 
 from deploydl.capstone.project import NAME, Capstone, Scenario
-from deploydl.communication.brief import Assumptions, collect_brief_inputs, risk_register
+from deploydl.communication.brief import (
+    Assumptions,
+    Context,
+    collect_brief_inputs,
+    risk_register,
+)
 from deploydl.communication.brief_page import brief_figures, brief_html, decision_text, write_brief
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 
@@ -222,6 +227,22 @@ def test_an_approval_says_its_evidence_predates_the_new_region(page):
     assert text.startswith("Approve version {model_version}")
     assert "before the new region opened" in text
     assert "check fairness on the new region's own applicants" in text
+
+
+def test_a_written_decision_cannot_release_a_version_that_failed_fairness(page):
+    from dataclasses import replace
+
+    inputs, _, _ = page
+    failed = replace(inputs, fairness={**inputs.fairness, "gate_passed": False})
+    for asked in ("Approve version {model_version} for every region.",
+                  "  release 1.1.0 now", "Roll out version {model_version} to Central."):
+        with pytest.raises(ValueError, match="fairness gate FAILED.*Nothing was written"):
+            brief_html(replace(failed, context=Context(decision=asked)))
+    held = "Do not release version {model_version}; fund the fairness work."
+    assert decision_text(replace(failed, context=Context(decision=held))) == held
+    passed = replace(inputs, fairness={**inputs.fairness, "gate_passed": True},
+                     context=Context(decision="Approve version {model_version}."))
+    assert decision_text(passed) == "Approve version {model_version}."
 
 
 def test_write_brief_writes_brief_card_and_plan(page, tmp_path):

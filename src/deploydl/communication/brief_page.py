@@ -9,6 +9,7 @@ appendix, written next to the brief and linked from it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from deploydl.communication.brief import (
@@ -30,6 +31,8 @@ from deploydl.present.report import (
 )
 
 BRIEF, CARD, PLAN, PDF = "brief.html", "model_card.html", "communication_plan.html", "brief.pdf"
+#: A decision that opens with one of these words asks to put the model in front of applicants.
+_RELEASE = re.compile(r"\s*(approve|release|launch|deploy|roll out|go live)\b", re.IGNORECASE)
 
 
 def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
@@ -142,6 +145,7 @@ def decision_text(inputs: BriefInputs) -> str:
     :func:`deploydl.present.report.prose`).
     """
     if inputs.context.decision:
+        _refuse_release_without_fairness(inputs)
         return inputs.context.decision
     if not inputs.fairness["gate_passed"]:
         return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
@@ -162,6 +166,18 @@ def decision_text(inputs: BriefInputs) -> str:
         text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
                  "applicants per version before deciding on it.")
     return text
+
+
+def _refuse_release_without_fairness(inputs: BriefInputs) -> None:
+    """A brief may not ask to release a version whose fairness gate failed: its own fairness
+    section would say FAILED under a decision box that says approve."""
+    if inputs.fairness["gate_passed"] or not _RELEASE.match(inputs.context.decision):
+        return
+    raise ValueError(
+        "The decision asks to release the model, but its fairness gate FAILED on the held-out "
+        "applicants, so the brief cannot ask for that. Write a decision the evidence supports "
+        "(for example: do not release; fund the fairness work and a review with counsel), or "
+        "fix fairness and pass the gate first. Nothing was written.")
 
 
 def fairness_text(inputs: BriefInputs) -> str:
