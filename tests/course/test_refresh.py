@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from deploydl.course.runner import refresh_outputs, stable
+from deploydl.course.runner import WIDGET_TEXT, refresh_outputs, stable
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
@@ -27,7 +27,9 @@ def test_stable_drops_widget_models_progress_timing_split_streams_and_addresses(
     stream, bar, frame = out.cells[0].outputs
     assert stream.text == "governed data\ntrain\n"
     assert bar.data == {"text/plain": "training: 100%|##| 30/30 [elapsed, loss=0.407]"}
+    assert bar.metadata[WIDGET_TEXT] is True  # the slides leave this text out
     assert frame.data["text/plain"] == "<IFrame at 0xADDRESS>"
+    assert WIDGET_TEXT not in frame.get("metadata", {})
 
 
 @pytest.mark.slow

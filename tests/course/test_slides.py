@@ -11,6 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from deploydl.cli import main
+from deploydl.course.runner import WIDGET_TEXT
 from deploydl.course.slides import (
     REVEAL_DIR,
     REVEAL_FILES,
@@ -46,6 +47,19 @@ def test_live_widgets_are_dropped_and_the_lesson_is_not_changed():
     deck = prepare(lesson)
     assert deck.cells[0].outputs == [text] and "widgets" not in deck.metadata
     assert len(lesson.cells[0].outputs) == 2 and "widgets" in lesson.metadata
+
+
+def test_a_refreshed_widget_s_text_stays_off_the_slide_and_other_text_stays_on():
+    """A refreshed lesson keeps only a widget's text (``VBox(children=(...``), marked: noise
+    on a slide. Unmarked text that looks alike stays."""
+    saved = new_output("execute_result", data={"text/plain": "VBox(children=(FloatSlider("
+                                               "value=0.5, description='threshold'),))"},
+                       metadata={WIDGET_TEXT: True})
+    figure = new_output("execute_result", data={"text/plain": "<Figure size 800x500>"})
+    alike = new_output("execute_result", data={"text/plain": "VBox(children=())"})
+    deck = prepare(new_notebook(cells=[new_code_cell("explorer",
+                                                     outputs=[saved, figure, alike])]))
+    assert deck.cells[0].outputs == [figure, alike]
 
 
 @pytest.mark.parametrize("path", sorted(__import__("pathlib").Path(__file__).resolve()

@@ -76,6 +76,9 @@ def _quiet_kernel() -> dict:
 
 #: The tag of cells whose output is a measurement (timings, throughput) that nbval skips.
 MEASUREMENT_TAG = "nbval-ignore-output"
+#: Output metadata that marks the plain text left of a widget once its view is dropped, so
+#: the slides can leave it out (``VBox(children=(...``, a progress bar stopped at 0%).
+WIDGET_TEXT = "deploydl_widget_text"
 
 
 def refresh_outputs(path: Path, *, remeasure: bool = False) -> None:
@@ -108,7 +111,7 @@ def stable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
     * Live widget state: widget models get new random ids each run, and a stored widget cannot
       be used without a kernel anyway, so its plain-text form is kept (what strict nbval
-      compares), without a progress bar's timing.
+      compares), without a progress bar's timing, and marked :data:`WIDGET_TEXT`.
     * How printed text was split into chunks, which depends on when the kernel flushed.
     * Memory addresses in an object's plain-text form (``<IFrame at 0x7f...>``).
     """
@@ -120,6 +123,7 @@ def stable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             data = output.get("data", {})
             if data.pop(_WIDGET_VIEW, None) is not None and "text/plain" in data:
                 data["text/plain"] = _PROGRESS_TIMING.sub("[elapsed", data["text/plain"])
+                output.setdefault("metadata", {})[WIDGET_TEXT] = True
             if "text/plain" in data:
                 data["text/plain"] = _ADDRESS.sub("0xADDRESS", data["text/plain"])
     return notebook

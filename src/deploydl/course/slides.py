@@ -28,6 +28,7 @@ from pathlib import Path
 import nbformat
 
 from deploydl.course.curriculum import MODULES
+from deploydl.course.runner import WIDGET_TEXT
 
 SHOW_CODE_TAG = "slides-show-code"
 REVEAL_VERSION = "5.2.1"
@@ -77,8 +78,10 @@ def slide_count(notebook: nbformat.NotebookNode) -> int:
 def prepare(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of a lesson ready for the deck: code hidden unless tagged, no live widgets.
 
-    Widgets need a running kernel (or a CDN script) to draw, so their outputs are dropped;
-    a lesson shows the widget's effect with a stored figure or table instead.
+    Widgets need a running kernel (or a CDN script) to draw, so their outputs are dropped,
+    and so is the plain text a refreshed lesson keeps in their place (``VBox(children=(...``,
+    a progress bar stopped at 0%); a lesson shows the widget's effect with a stored figure or
+    table instead.
     """
     deck = copy.deepcopy(notebook)
     deck.metadata.pop("widgets", None)
@@ -87,8 +90,15 @@ def prepare(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         if SHOW_CODE_TAG not in cell.metadata.get("tags", []):
             cell.metadata["transient"] = {"remove_source": True}
-        cell.outputs = [o for o in cell.get("outputs", []) if _WIDGET_VIEW not in o.get("data", {})]
+        cell.outputs = [o for o in cell.get("outputs", []) if not _is_widget(o)]
     return deck
+
+
+def _is_widget(output: nbformat.NotebookNode) -> bool:
+    """A widget's output: its live view, or the plain text a refreshed lesson keeps in its
+    place (marked :data:`deploydl.course.runner.WIDGET_TEXT`)."""
+    return (_WIDGET_VIEW in output.get("data", {})
+            or bool(output.get("metadata", {}).get(WIDGET_TEXT)))
 
 
 def _exporter(slides_dir: Path):
