@@ -1,0 +1,74 @@
+"""Lambda against replicas always on (Module 04): the bills, where they cross, the widget."""
+
+from __future__ import annotations
+
+import pytest
+
+from deploydl.deploy.serverless import (
+    LAMBDA_PER_GB_SECOND,
+    ONE_VCPU_GB,
+    HostingChooser,
+    compare_hosting,
+    hosting_chart,
+    in_words,
+    lambda_cost_per_request,
+)
+
+
+def test_lambda_bills_the_request_and_its_memory_seconds():
+    one = lambda_cost_per_request(5.0)
+    assert one == pytest.approx(0.20 / 1e6 + 0.005 * ONE_VCPU_GB * LAMBDA_PER_GB_SECOND)
+    assert lambda_cost_per_request(10.0) - one == pytest.approx(
+        0.005 * ONE_VCPU_GB * LAMBDA_PER_GB_SECOND)  # twice the time: twice the run time billed
+    with pytest.raises(ValueError, match="Measure a request's time"):
+        lambda_cost_per_request(0.0)
+
+
+def test_the_bills_cross_where_lambda_costs_what_the_replicas_cost():
+    low = compare_hosting(3_000, ms_per_request=5.0, replicas=2, cores_per_replica=2.0,
+                          price_per_core_hour=0.05)
+    assert low.always_on_usd == 146.0  # 4 cores x USD 0.05 x 730 hours, busy or idle
+    assert low.cheaper == "Lambda" and low.lambda_usd < 0.01
+    at = compare_hosting(low.break_even_requests, ms_per_request=5.0)
+    assert at.lambda_usd == pytest.approx(at.always_on_usd)
+    high = compare_hosting(2 * low.break_even_requests, ms_per_request=5.0)
+    assert high.cheaper == "always on" and high.lambda_usd == pytest.approx(292.0)
+    slower = compare_hosting(3_000, ms_per_request=50.0)
+    # Ten times the run time: the bills cross about 4.8 times sooner (the request fee stays).
+    assert low.break_even_requests / slower.break_even_requests == pytest.approx(4.77, abs=0.01)
+    with pytest.raises(ValueError, match="replicas at least 1"):
+        compare_hosting(3_000, ms_per_request=5.0, replicas=0)
+
+
+def test_in_words_names_both_bills_the_cheaper_and_the_crossing():
+    low = compare_hosting(3_000, ms_per_request=5.0)
+    text = in_words(low, replicas=2)
+    assert text.startswith("At 3,000 requests a month: Lambda less than $0.01, 2 replicas "
+                           "always on $146.00. Lambda costs less here")
+    assert f"about {low.break_even_requests / 1e6:,.0f} million requests a month" in text
+    high = in_words(compare_hosting(1e9, ms_per_request=5.0), replicas=2)
+    assert "Always on costs less here" in high
+
+
+def test_the_chooser_updates_its_answer_as_the_controls_move():
+    chooser = HostingChooser(ms_per_request=5.0, requests_per_month=3_000)
+    assert chooser.result.cheaper == "Lambda"
+    chooser.traffic.value = 1e9
+    assert chooser.result.cheaper == "always on" and "1,000,000,000" in chooser.output.value
+    chooser.replicas.value = 6
+    assert chooser.result.always_on_usd == 438.0 and chooser.result.cheaper == "Lambda"
+
+
+def test_the_chart_marks_the_crossing_and_names_both_bills():
+    import matplotlib.pyplot as plt
+
+    fig = hosting_chart(compare_hosting(3_000, ms_per_request=5.0), replicas=2,
+                        traffic_label="the bank's traffic")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith("Lambda: less than $0.01 a month at 3,000")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Lambda (pay per request)", "2 replicas always on", "the bills cross",
+        "the bank's traffic"]
+    fig.canvas.draw()
+    assert "1M" in [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)
