@@ -57,6 +57,8 @@ def test_the_chooser_updates_its_answer_as_the_controls_move():
     assert chooser.result.cheaper == "always on" and "1,000,000,000" in chooser.output.value
     chooser.replicas.value = 6
     assert chooser.result.always_on_usd == 438.0 and chooser.result.cheaper == "Lambda"
+    fast = HostingChooser(ms_per_request=0.4, requests_per_month=3_000)  # a fast machine
+    assert fast.ms.value == pytest.approx(0.4)  # measured, not clamped to the slider's floor
 
 
 def test_the_chart_marks_the_crossing_and_names_both_bills():

@@ -119,7 +119,7 @@ class HostingChooser:
         self.replicas = w.IntSlider(value=replicas, min=1, max=10,
                                     description="Replicas always on", style=style,
                                     layout=layout)
-        self.ms = w.FloatLogSlider(value=ms_per_request, base=10, min=0, max=3, step=0.1,
+        self.ms = w.FloatLogSlider(value=ms_per_request, base=10, min=-1, max=3, step=0.1,
                                    description="ms per request", style=style, layout=layout,
                                    readout_format=".3g")
         self.cores_per_replica, self.price = cores_per_replica, price_per_core_hour
