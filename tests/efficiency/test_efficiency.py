@@ -22,6 +22,8 @@ from deploydl.efficiency.inference import (
     accuracy,
     prepare_for_inference,
     time_forward,
+    token_wait_in_words,
+    tokens_chart,
     torch_threads,
 )
 
@@ -182,3 +184,29 @@ def test_cost_planner_shows_the_replicas_deploydl_capacity_plans():
     assert f"<b>{expected.replicas} replicas</b>" in planner.output.value
     assert "replicas" not in CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}},
                                          http_ms=0.5).output.value
+
+
+def _speed(waits):
+    import pandas as pd
+
+    return pd.DataFrame({"batch": [1, 4, 64], "tokens_per_second": [5000.0, 18000.0, 160000.0],
+                         "ms_per_token": waits}).set_index("batch")
+
+
+def test_token_wait_in_words_gives_the_gain_and_both_waits():
+    text = token_wait_in_words(_speed([0.2, 0.22, 0.5]))
+    assert text == ("Tokens per second for all conversations: up to 32x one conversation's. The "
+                    "wait between one conversation's tokens: 0.200 ms alone, 0.500 ms with 64 "
+                    "together (2.5x).")
+
+
+def test_tokens_chart_labels_each_bar_and_separates_thousands():
+    import matplotlib.pyplot as plt
+
+    fig = tokens_chart(_speed([0.2, 0.22, 0.5]))
+    ax = fig.axes[0]
+    assert "up to 32x" in ax.get_title(loc="left")
+    assert [t.get_text() for t in ax.texts] == ["5,000", "18,000", "160,000"]
+    fig.canvas.draw()
+    assert "100,000" in [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(fig)

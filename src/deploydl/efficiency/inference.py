@@ -84,3 +84,34 @@ def time_forward(model: Callable[[Any], Any], images: np.ndarray, *, repeats: in
     return {"batch": batch, "p50_ms": round(p50, 4),
             "p95_ms": round(float(np.percentile(times, 95)), 4),
             "ms_per_image": round(p50 / batch, 4), "images_per_s": round(1000 * batch / p50, 1)}
+
+
+def token_wait_in_words(speed) -> str:
+    """What batching did to generation, from :func:`deploydl.models.charlm.tokens_per_second`:
+    the gain in tokens per second for all conversations, and the wait between one
+    conversation's tokens alone and at the largest batch."""
+    alone, most = speed.index.min(), speed.index.max()
+    gain = speed["tokens_per_second"].max() / speed.loc[alone, "tokens_per_second"]
+    wait = speed["ms_per_token"]
+    return (f"Tokens per second for all conversations: up to {gain:.0f}x one conversation's. "
+            f"The wait between one conversation's tokens: {wait[alone]:.3f} ms alone, "
+            f"{wait[most]:.3f} ms with {most} together ({wait[most] / wait[alone]:.1f}x).")
+
+
+def tokens_chart(speed):
+    """Tokens per second for all conversations at each batch size, each bar labelled, the gain
+    over one conversation in the title (from ``tokens_per_second``)."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    from deploydl.present.charts import GOOD, label_bars, new_figure
+
+    gain = speed["tokens_per_second"].max() / speed.loc[speed.index.min(), "tokens_per_second"]
+    fig, ax = new_figure(f"Writing for many conversations at once gives\nup to {gain:.0f}x the "
+                         "tokens per second",
+                         xlabel="conversations generated together (batch size)",
+                         ylabel="tokens per second,\nall conversations", size=(9, 4.8))
+    ax.bar(speed.index.astype(str), speed["tokens_per_second"], color=GOOD)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    label_bars(ax, fmt="{:,.0f}")
+    ax.margins(y=0.15)
+    return fig
