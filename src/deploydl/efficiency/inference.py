@@ -91,9 +91,9 @@ def token_wait_in_words(speed) -> str:
     the gain in tokens per second for all conversations, and the wait between one
     conversation's tokens alone and at the largest batch."""
     alone, most = speed.index.min(), speed.index.max()
-    gain = speed["tokens_per_second"].max() / speed.loc[alone, "tokens_per_second"]
     wait = speed["ms_per_token"]
-    return (f"Tokens per second for all conversations: up to {gain:.0f}x one conversation's. "
+    return (f"Tokens per second for all conversations: up to {_token_gain(speed):.0f}x one "
+            "conversation's. "
             f"The wait between one conversation's tokens: {wait[alone]:.3f} ms alone, "
             f"{wait[most]:.3f} ms with {most} together ({wait[most] / wait[alone]:.1f}x).")
 
@@ -105,8 +105,8 @@ def tokens_chart(speed):
 
     from deploydl.present.charts import GOOD, label_bars, new_figure
 
-    gain = speed["tokens_per_second"].max() / speed.loc[speed.index.min(), "tokens_per_second"]
-    fig, ax = new_figure(f"Writing for many conversations at once gives\nup to {gain:.0f}x the "
+    fig, ax = new_figure(f"Writing for many conversations at once gives\nup to "
+                         f"{_token_gain(speed):.0f}x the "
                          "tokens per second",
                          xlabel="conversations generated together (batch size)",
                          ylabel="tokens per second,\nall conversations", size=(9, 4.8))
@@ -115,3 +115,8 @@ def tokens_chart(speed):
     label_bars(ax, fmt="{:,.0f}")
     ax.margins(y=0.15)
     return fig
+
+
+def _token_gain(speed) -> float:
+    """The most tokens per second for all conversations over one conversation's alone."""
+    return speed["tokens_per_second"].max() / speed.loc[speed.index.min(), "tokens_per_second"]
