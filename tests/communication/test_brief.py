@@ -235,11 +235,15 @@ def test_a_written_decision_cannot_release_a_version_that_failed_fairness(page):
     inputs, _, _ = page
     failed = replace(inputs, fairness={**inputs.fairness, "gate_passed": False})
     for asked in ("Approve version {model_version} for every region.",
-                  "  release 1.1.0 now", "Roll out version {model_version} to Central."):
+                  "  release 1.1.0 now", "Roll out version {model_version} to Central.",
+                  "We recommend approving version {model_version}.",
+                  "The release gate failed; deploy it to Central anyway."):
         with pytest.raises(ValueError, match="fairness gate FAILED.*Nothing was written"):
             brief_html(replace(failed, context=Context(decision=asked)))
-    held = "Do not release version {model_version}; fund the fairness work."
-    assert decision_text(replace(failed, context=Context(decision=held))) == held
+    for held in ("Do not release version {model_version}; fund the fairness work.",
+                 "We advise against launching version {model_version} until counsel agrees.",
+                 "Approve the budget for the fairness work and hold the rollout."):
+        assert decision_text(replace(failed, context=Context(decision=held))) == held
     passed = replace(inputs, fairness={**inputs.fairness, "gate_passed": True},
                      context=Context(decision="Approve version {model_version}."))
     assert decision_text(passed) == "Approve version {model_version}."

@@ -2,8 +2,7 @@
 
 Every number on the page is a :class:`deploydl.present.report.Figure` built here from
 :class:`deploydl.communication.brief.BriefInputs` (tagged ``data-figure``), so a test can check
-each one
-against the module that computed it. The model card (Module 03's format) is the technical
+each one against the module that computed it. The model card (Module 03's format) is the technical
 appendix, written next to the brief and linked from it.
 """
 
@@ -31,8 +30,16 @@ from deploydl.present.report import (
 )
 
 BRIEF, CARD, PLAN, PDF = "brief.html", "model_card.html", "communication_plan.html", "brief.pdf"
-#: A decision that opens with one of these words asks to put the model in front of applicants.
-_RELEASE = re.compile(r"\s*(approve|release|launch|deploy|roll out|go live)\b", re.IGNORECASE)
+#: Words that ask to put the model in front of applicants ("approve" only with the model as
+#: its object, so that "approve the budget for the fairness work" is not a release).
+_RELEASE = re.compile(
+    r"\b(?:releas\w*\b(?! gate)|launch\w*|deploy\w*|ship\w*|roll\w* (?:it )?out"
+    r"|go\w* live|put\w* live|approv\w*(?: \w+){0,3}? "
+    r"(?:version|model|release|launch|deployment|rollout|it\b|\{|v?\d+\.\d))",
+    re.IGNORECASE)
+#: Words that, earlier in the same sentence, turn a release word into a refusal of it.
+_HOLD = re.compile(r"\b(?:not|no|never|\w+n't|hold\w*|withhold\w*|against|reject\w*|declin\w*"
+                   r"|postpon\w*|delay\w*|paus\w*|stop\w*|halt\w*|block\w*)\b", re.IGNORECASE)
 
 
 def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
@@ -168,10 +175,21 @@ def decision_text(inputs: BriefInputs) -> str:
     return text
 
 
+def asks_to_release(decision: str) -> bool:
+    """Whether a written decision asks to release the model: some sentence has a release word
+    ("approve version 1.2", "we recommend deploying it") with no refusal before it in that
+    sentence ("do not release", "we advise against launching", "hold the rollout")."""
+    for sentence in re.split(r"[.;:!?](?!\S)|\bbut\b|\bhowever\b", decision, flags=re.IGNORECASE):
+        asked = _RELEASE.search(sentence)
+        if asked and not _HOLD.search(sentence[:asked.start()]):
+            return True
+    return False
+
+
 def _refuse_release_without_fairness(inputs: BriefInputs) -> None:
     """A brief may not ask to release a version whose fairness gate failed: its own fairness
     section would say FAILED under a decision box that says approve."""
-    if inputs.fairness["gate_passed"] or not _RELEASE.match(inputs.context.decision):
+    if inputs.fairness["gate_passed"] or not asks_to_release(inputs.context.decision):
         return
     raise ValueError(
         "The decision asks to release the model, but its fairness gate FAILED on the held-out "
