@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from deploydl.responsible.modelcard import case_study_card, to_html, to_markdown
+from deploydl.responsible.modelcard import (
+    case_study_card,
+    to_html,
+    to_markdown,
+    to_markdown_halves,
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +29,14 @@ def test_markdown_has_every_section_and_the_real_numbers(card):
     effect = mitigation_effect(case_study())
     assert f"{effect['parity_difference_before'] * 100:.1f} points" in text
     assert "| under 30 |" in text and "under_30" not in text
+
+
+def test_the_halves_are_the_whole_card_split_before_the_findings(card):
+    performance, findings = to_markdown_halves(card)
+    assert f"{performance}\n\n{findings}" == to_markdown(card)
+    assert performance.startswith("# Model card:") and "## Metrics by group" in performance
+    assert findings.startswith("## Fairness findings") and "## Limitations" in findings
+    assert "Fairness findings" not in performance
 
 
 def test_html_loads_nothing_from_the_network(card):

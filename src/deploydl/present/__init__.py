@@ -5,6 +5,7 @@ Each part is its own module:
 * :mod:`~deploydl.present.charts`: one look for every chart, readable from the back of a room,
   colour-blind safe.
 * :mod:`~deploydl.present.report`: self-contained HTML pages and their PDF print.
+* :mod:`~deploydl.present.tables`: tables shown whole in notebooks and on slides.
 
 Import from the submodules; nothing is loaded until you do.
 """

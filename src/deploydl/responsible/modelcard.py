@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from deploydl.present.report import figure_png, page, png_data_uri
+from deploydl.present.tables import markdown_table
+
+#: Where :func:`to_markdown_halves` breaks the card: before this section.
+HALF_WAY = "Fairness findings"
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,6 @@ def _group_table(card: ModelCard) -> pd.DataFrame:
     return card.by_group.map(lambda v: _number(v) if isinstance(v, float) else v)
 
 
-def _markdown_table(table: pd.DataFrame) -> list[str]:
-    header = [str(table.index.name or ""), *map(str, table.columns)]
-    rows = [[str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy(), strict=True)]
-    return ["| " + " | ".join(cells) + " |" for cells in (header, ["---"] * len(header), *rows)]
-
-
 def to_markdown(card: ModelCard) -> str:
     """The card as Markdown (charts are listed by caption; the HTML embeds them)."""
     lines = [f"# Model card: {card.name} {card.version}", ""]
@@ -65,10 +63,18 @@ def to_markdown(card: ModelCard) -> str:
         lines += [f"- {item}" for item in body] if isinstance(body, list) else [body]
         lines.append("")
         if title == "Metrics overall":
-            lines += ["## Metrics by group", "", *_markdown_table(_group_table(card)), ""]
+            lines += ["## Metrics by group", "", markdown_table(_group_table(card)), ""]
     if card.charts:
         lines += ["## Charts", "", *[f"- {caption}" for caption in card.charts], ""]
     return "\n".join(lines)
+
+
+def to_markdown_halves(card: ModelCard) -> tuple[str, str]:
+    """The Markdown card in two halves, each short enough for a slide: what the model is and
+    how it performs; then what it found (fairness, limits, explanations). Joined by a blank
+    line, they are :func:`to_markdown`."""
+    first, second = to_markdown(card).split(f"\n\n## {HALF_WAY}\n", 1)
+    return first, f"## {HALF_WAY}\n{second}"
 
 
 def to_html(card: ModelCard) -> str:

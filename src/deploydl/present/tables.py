@@ -1,0 +1,38 @@
+"""Tables shown whole, in a notebook and on its slides.
+
+A DataFrame's own view cuts every cell at 50 characters ("the model: training, evaluation,
+the threshold..."), which hides the very sentence an executive came to read. These helpers
+write the table as Markdown instead: every cell in full, wrapped to the page, headers in plain
+words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deploydl.present.charts import human_label
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from IPython.display import Markdown
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """``table`` as a Markdown table: its index as the first column, headers in plain words
+    (``"lands_in"`` -> ``"lands in"``), every cell in full."""
+    header = [human_label(table.index.name or ""), *map(human_label, table.columns)]
+    rows = [[str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy(), strict=True)]
+    return "\n".join("| " + " | ".join(_cell(c) for c in cells) + " |"
+                     for cells in (header, ["---"] * len(header), *rows))
+
+
+def show_table(table: pd.DataFrame) -> Markdown:
+    """``table`` for a notebook cell to show, every cell in full (:func:`markdown_table`)."""
+    from IPython.display import Markdown
+
+    return Markdown(markdown_table(table))
+
+
+def _cell(text: str) -> str:
+    """A cell's text that cannot break the table: a ``|`` would start a new column."""
+    return text.replace("|", "\\|").replace("\n", " ")

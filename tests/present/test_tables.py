@@ -1,0 +1,31 @@
+"""Tables shown whole: every cell in full, headers in plain words, nothing breaks a row."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from deploydl.present.tables import markdown_table, show_table
+
+LONG = "the model: training, evaluation, the threshold and the retraining schedule"
+
+
+def test_every_cell_is_shown_in_full_with_plain_headers():
+    table = pd.DataFrame({"owns": [LONG], "lands_in": ["feature table"]},
+                         index=pd.Index(["ML engineer"], name="role"))
+    assert markdown_table(table).splitlines() == [
+        "| role | owns | lands in |",
+        "| --- | --- | --- |",
+        f"| ML engineer | {LONG} | feature table |",
+    ]
+
+
+def test_a_bar_or_a_line_break_in_a_cell_cannot_start_a_new_column_or_row():
+    table = pd.DataFrame({"law": ["GDPR | CCPA\nsee counsel"]}, index=["erasure"])
+    rows = markdown_table(table).splitlines()
+    assert len(rows) == 3
+    assert rows[2] == "| erasure | GDPR \\| CCPA see counsel |"
+
+
+def test_show_table_gives_the_notebook_markdown():
+    table = pd.DataFrame({"minutes": [30]}, index=pd.Index(["00"], name="module"))
+    assert show_table(table)._repr_markdown_() == markdown_table(table)
