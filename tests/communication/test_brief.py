@@ -23,7 +23,13 @@ from deploydl.communication.brief import (
     collect_brief_inputs,
     risk_register,
 )
-from deploydl.communication.brief_page import brief_figures, brief_html, decision_text, write_brief
+from deploydl.communication.brief_page import (
+    brief_figures,
+    brief_html,
+    decision_in_words,
+    decision_text,
+    write_brief,
+)
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 
 SMALL = Scenario(n_train=1500, n_test=1500, epochs=4, days=6, per_day=100, opens_day=3,
@@ -247,6 +253,18 @@ def test_a_written_decision_cannot_release_a_version_that_failed_fairness(page):
     passed = replace(inputs, fairness={**inputs.fairness, "gate_passed": True},
                      context=Context(decision="Approve version {model_version}."))
     assert decision_text(passed) == "Approve version {model_version}."
+
+
+def test_the_decision_in_words_fills_in_the_numbers_the_page_tags(page):
+    inputs, html, _ = page
+    figures = brief_figures(inputs)
+    words = decision_in_words(inputs)
+    assert "{" not in words
+    assert figures["model_version"].text in words
+    template = decision_text(inputs)
+    assert words.startswith(template.split("{", 1)[0])
+    for key in re.findall(r"\{(\w+)\}", template):
+        assert figures[key].span() in html
 
 
 def test_write_brief_writes_brief_card_and_plan(page, tmp_path):

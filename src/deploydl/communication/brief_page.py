@@ -175,6 +175,13 @@ def decision_text(inputs: BriefInputs) -> str:
     return text
 
 
+def decision_in_words(inputs: BriefInputs) -> str:
+    """The decision the brief asks, as plain text with its numbers filled in (the page tags
+    each number; a slide or a chat message cannot)."""
+    figures = brief_figures(inputs)
+    return re.sub(r"\{(\w+)\}", lambda m: figures[m.group(1)].text, decision_text(inputs))
+
+
 def asks_to_release(decision: str) -> bool:
     """Whether a written decision asks to release the model: some sentence has a release word
     ("approve version 1.2", "we recommend deploying it") with no refusal before it in that
