@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deploydl.efficiency.costs import DEFAULT_PRICE_PER_CORE_HOUR, HOURS_PER_MONTH, monthly_cost
+from deploydl.present.charts import money
 
 #: US dollars per request on Lambda (AWS: USD 0.20 per million requests).
 LAMBDA_PER_REQUEST = 0.20 / 1e6
@@ -97,7 +98,10 @@ def in_words(cost: HostingCost, *, replicas: int) -> str:
 
 
 def _dollars(amount: float) -> str:
-    return "less than $0.01" if amount < 0.005 else f"${amount:,.2f}"
+    """A monthly bill as people write it: 'less than $0.01', '$0.37', '$146', '$2.5M'."""
+    if amount < 0.005:
+        return "less than $0.01"
+    return f"${amount:,.2f}" if amount < 100 else money(amount)
 
 
 class HostingChooser:
