@@ -26,6 +26,14 @@ def test_a_bar_or_a_line_break_in_a_cell_cannot_start_a_new_column_or_row():
     assert rows[2] == "| erasure | GDPR \\| CCPA see counsel |"
 
 
+def test_a_plain_row_count_is_left_out_and_a_named_or_labelled_index_kept():
+    plain = pd.DataFrame({"step": ["clean", "train"]})
+    assert markdown_table(plain).splitlines() == ["| step |", "| --- |", "| clean |", "| train |"]
+    assert markdown_table(plain.set_index("step")).splitlines()[0] == "| step |"
+    sliced = plain.iloc[1:]  # rows 1.. of a longer table: the numbers mean something
+    assert markdown_table(sliced).splitlines()[2] == "| 1 | train |"
+
+
 def test_show_table_gives_the_notebook_markdown():
     table = pd.DataFrame({"minutes": [30]}, index=pd.Index(["00"], name="module"))
     assert show_table(table)._repr_markdown_() == markdown_table(table)

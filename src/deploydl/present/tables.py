@@ -18,10 +18,18 @@ if TYPE_CHECKING:
 
 
 def markdown_table(table: pd.DataFrame) -> str:
-    """``table`` as a Markdown table: its index as the first column, headers in plain words
-    (``"lands_in"`` -> ``"lands in"``), every cell in full."""
-    header = [human_label(table.index.name or ""), *map(human_label, table.columns)]
-    rows = [[str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy(), strict=True)]
+    """``table`` as a Markdown table: its index as the first column (unless it is the
+    unnamed row count 0, 1, 2, ...), headers in plain words (``"lands_in"`` -> ``"lands
+    in"``), every cell in full."""
+    import pandas as pd
+
+    if table.index.name is None and table.index.equals(pd.RangeIndex(len(table))):
+        header = list(map(human_label, table.columns))
+        rows = [list(map(str, row)) for row in table.to_numpy()]
+    else:
+        header = [human_label(table.index.name or ""), *map(human_label, table.columns)]
+        rows = [[str(i), *map(str, row)]
+                for i, row in zip(table.index, table.to_numpy(), strict=True)]
     return "\n".join("| " + " | ".join(_cell(c) for c in cells) + " |"
                      for cells in (header, ["---"] * len(header), *rows))
 
