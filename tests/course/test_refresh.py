@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from deploydl.course.runner import WIDGET_TEXT, refresh_outputs, stable
+from deploydl.course.runner import MEASURED_CODE, WIDGET_TEXT, refresh_outputs, stable
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
@@ -51,3 +51,27 @@ def test_refreshing_twice_writes_the_same_bytes(tmp_path):
     assert b"0xADDRESS" in first and b"widget-view" not in first
     refresh_outputs(path, remeasure=True)
     assert path.read_bytes() != first and b"measured " in path.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_measurement_whose_code_changed_is_measured_again(tmp_path):
+    """An edited measurement cell must not keep the output its old code measured."""
+    path = tmp_path / "nb.ipynb"
+    tag = {"tags": ["nbval-ignore-output"]}
+    nbformat.write(new_notebook(cells=[
+        new_code_cell("import time\nprint(f'old {time.perf_counter_ns()}')", metadata=tag),
+        new_code_cell("import time\nprint(f'kept {time.perf_counter_ns()}')", metadata=tag),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                "language": "python"}}), path)
+    refresh_outputs(path)
+    first = nbformat.read(path, as_version=4)
+    assert all(MEASURED_CODE in cell.metadata for cell in first.cells)
+
+    edited = nbformat.read(path, as_version=4)
+    edited.cells[0].source = "import time\nprint(f'new {time.perf_counter_ns()}')"
+    nbformat.write(edited, path)
+    refresh_outputs(path)
+    second = nbformat.read(path, as_version=4)
+    assert second.cells[0].outputs[0].text.startswith("new ")
+    assert second.cells[0].metadata[MEASURED_CODE] != first.cells[0].metadata[MEASURED_CODE]
+    assert second.cells[1].outputs == first.cells[1].outputs  # unchanged code, kept

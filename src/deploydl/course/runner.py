@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
 import json
 import os
 import re
@@ -76,6 +77,8 @@ def _quiet_kernel() -> dict:
 
 #: The tag of cells whose output is a measurement (timings, throughput) that nbval skips.
 MEASUREMENT_TAG = "nbval-ignore-output"
+#: Cell metadata of a measurement cell: a fingerprint of the code its stored output came from.
+MEASURED_CODE = "deploydl_measured_code"
 #: Output metadata that marks the plain text left of a widget once its view is dropped, so
 #: the slides can leave it out (``VBox(children=(...``, a progress bar stopped at 0%).
 WIDGET_TEXT = "deploydl_widget_text"
@@ -84,26 +87,45 @@ WIDGET_TEXT = "deploydl_widget_text"
 def refresh_outputs(path: Path, *, remeasure: bool = False) -> None:
     """Re-execute a committed notebook and store its outputs (the only way outputs change).
 
-    The stored file is :func:`stable`, and a cell tagged :data:`MEASUREMENT_TAG` whose code is
-    unchanged keeps the measurement it stored (unless ``remeasure``): a timing differs on every
-    run, so refreshing twice in a row changes nothing. Re-record measurements deliberately, on
+    The stored file is :func:`stable`, and a cell tagged :data:`MEASUREMENT_TAG` keeps the
+    measurement it stored while its code is the code that measured it (unless ``remeasure``):
+    a timing differs on every run, so refreshing twice in a row changes nothing. Edit such a
+    cell and the next refresh measures it again. Re-record every measurement deliberately, on
     a quiet machine, with ``remeasure=True`` (``deploydl refresh --remeasure``).
     """
     stored = read_notebook(path)
     notebook = execute(copy.deepcopy(stored), cwd=path.parent)
-    if not remeasure:
-        _keep_measurements(notebook, stored)
+    _keep_measurements(notebook, {} if remeasure else _measurements(stored))
     path.write_text(nbformat.writes(stable(notebook)) + "\n", encoding="utf-8")
 
 
-def _keep_measurements(notebook: nbformat.NotebookNode, stored: nbformat.NotebookNode) -> None:
-    """Put back the stored outputs of measurement cells whose source did not change."""
-    before = {cell.get("id"): cell for cell in stored.cells if cell.cell_type == "code"}
+def _measurements(notebook: nbformat.NotebookNode) -> dict[str, tuple[str, list]]:
+    """Each stored measurement cell's id: the fingerprint of the code that measured it and its
+    outputs. A cell stored before fingerprints were kept is taken to match its code."""
+    return {cell.get("id"): (cell.metadata.get(MEASURED_CODE, _fingerprint(cell.source)),
+                             cell.outputs)
+            for cell in notebook.cells
+            if cell.cell_type == "code" and MEASUREMENT_TAG in cell.metadata.get("tags", [])
+            and cell.outputs}
+
+
+def _keep_measurements(notebook: nbformat.NotebookNode,
+                       stored: dict[str, tuple[str, list]]) -> None:
+    """Put back the stored outputs of measurement cells whose code is the code that measured
+    them; stamp every measurement cell with the fingerprint of the code behind its output."""
     for cell in notebook.cells:
-        old = before.get(cell.get("id"))
-        if (cell.cell_type == "code" and MEASUREMENT_TAG in cell.metadata.get("tags", [])
-                and old is not None and old.source == cell.source and old.outputs):
-            cell.outputs = old.outputs
+        if cell.cell_type != "code" or MEASUREMENT_TAG not in cell.metadata.get("tags", []):
+            continue
+        code = _fingerprint(cell.source)
+        measured, outputs = stored.get(cell.get("id"), (None, None))
+        if measured == code:
+            cell.outputs = outputs
+        cell.metadata[MEASURED_CODE] = code
+
+
+def _fingerprint(source: str) -> str:
+    """A short fingerprint of a cell's code (16 hex digits of its SHA-256)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
 def stable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
