@@ -31,6 +31,7 @@ from deploydl.communication.brief_page import (
     write_brief,
 )
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+from deploydl.present.charts import money
 
 SMALL = Scenario(n_train=1500, n_test=1500, epochs=4, days=6, per_day=100, opens_day=3,
                  ab_requests=120)
@@ -301,6 +302,19 @@ def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(
     assert "50% lower" in html and "approving every applicant" not in html
     verdict = "does NOT pay for itself" if m["net_value_per_year"] <= 0 else "pays for itself"
     assert verdict in html
+
+
+@pytest.mark.parametrize("saved", [-389_000.0, 2_111_000.0])
+def test_the_saving_reads_as_a_saving_or_a_loss_never_a_negative_saving(page, saved):
+    from dataclasses import replace
+
+    inputs, _, _ = page
+    html = brief_html(replace(inputs, money={**inputs.money, "saved_per_year": saved}))
+    span = re.search(r'it (saves|costs) <span data-figure="saved_per_year" '
+                     r'data-value="([^"]+)">([^<]+)</span> a year( more)?', html)
+    assert span and float(span[2]) == saved
+    assert span[3] == money(abs(saved)) and not span[3].startswith("-")
+    assert (span[1], span[4]) == (("saves", None) if saved >= 0 else ("costs", " more"))
 
 
 def test_fairness_claims_follow_the_gate_when_it_fails(run):

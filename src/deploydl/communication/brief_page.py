@@ -53,8 +53,9 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("net_value_per_year", "net value a year against the current process",
                money(m["net_value_per_year"]), m["net_value_per_year"],
                "saved against the current process minus running cost"),
-        Figure("saved_per_year", "saved a year against the current process (bad loans and "
-               "underwriter time)", money(m["saved_per_year"]), m["saved_per_year"], ev),
+        Figure("saved_per_year", ("saved" if m["saved_per_year"] >= 0 else "lost") + " a year "
+               "against the current process (bad loans and underwriter time)",
+               money(abs(m["saved_per_year"])), m["saved_per_year"], ev),
         Figure("current_cost_per_year", "cost a year of the current process",
                money(m["current_cost_per_year"]), m["current_cost_per_year"], ev),
         Figure("model_cost_per_year", "cost a year with the model",
@@ -249,8 +250,10 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                "process, or find where the model adds value before rolling it out.")
     text = ("Bad loans approved at once and underwriter time cost {current_cost_per_year} a "
             "year with " + m["current_process"] + " at threshold {current_threshold}, and "
-            "{model_cost_per_year} with the model: it saves {saved_per_year} a year; running it "
-            "costs {running_cost_per_year}: net {net_value_per_year}. "
+            "{model_cost_per_year} with the model: it "
+            + ("saves {saved_per_year} a year" if m["saved_per_year"] >= 0
+               else "costs {saved_per_year} a year more") +
+            "; running it costs {running_cost_per_year}: net {net_value_per_year}. "
             + verdict.replace("{current}", "the current process") +
             " Assumptions: {applications_per_year} applications a year; a bad loan approved "
             "at once costs {cost_bad_loan}; a referral costs {cost_referral} of underwriter "
