@@ -106,8 +106,7 @@ def tokens_chart(speed):
     from deploydl.present.charts import GOOD, label_bars, new_figure
 
     fig, ax = new_figure(f"Writing for many conversations at once gives\nup to "
-                         f"{_token_gain(speed):.0f}x the "
-                         "tokens per second",
+                         f"{_token_gain(speed):.0f}x the tokens per second",
                          xlabel="conversations generated together (batch size)",
                          ylabel="tokens per second,\nall conversations", size=(9, 4.8))
     ax.bar(speed.index.astype(str), speed["tokens_per_second"], color=GOOD)
