@@ -35,8 +35,11 @@ def _luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def test_card_numbers_pass_luhn(applicants):
-    assert all(_luhn_ok(n) for n in applicants["card_number"].head(200))
+def test_card_numbers_are_16_digit_visa_numbers_that_pass_luhn(applicants):
+    cards = applicants["card_number"]
+    assert cards.str.fullmatch(r"4\d{15}").all()
+    assert all(_luhn_ok(n) for n in cards)
+    assert not any(_luhn_ok(n[:-1] + str((int(n[-1]) + 1) % 10)) for n in cards.head(50))
 
 
 def test_bias_raises_recorded_defaults_for_under_30_only():

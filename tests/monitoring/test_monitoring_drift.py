@@ -19,7 +19,13 @@ from deploydl.monitoring.drift import (
     psi,
     wasserstein,
 )
-from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
+from deploydl.monitoring.simulate import (
+    daily_monitor,
+    first_alarm,
+    first_alarm_report,
+    simulate_clean_and_drifted,
+    simulate_traffic,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +99,30 @@ def test_each_scenario_is_detected_within_two_days_of_its_start(reference, scena
     daily = daily_monitor(reference, traffic)
     alarm = first_alarm(daily, start_day=12)
     assert alarm is not None and alarm - 12 <= 2
+
+
+@pytest.mark.parametrize(("scenario", "strength"), [("pipeline_bug", 0.3), ("inflation", 0.05)])
+def test_first_alarm_report_stops_on_the_day_the_full_monitor_finds(reference, scenario,
+                                                                    strength):
+    traffic = simulate_traffic(days=14, per_day=300, scenario=scenario, start_day=8,
+                               strength=strength, seed=5)
+    daily = daily_monitor(reference, traffic)
+    found = first_alarm_report(reference, traffic, start_day=8)
+    alarm = first_alarm(daily, start_day=8)
+    assert (found is None) == (alarm is None)
+    if found is not None:
+        day, report = found
+        assert day == alarm
+        assert ", ".join(report.drifted) == daily.loc[daily["day"] == day, "drifted"].item()
+
+
+def test_clean_and_drifted_are_two_simulations_made_once():
+    kwargs = {"days": 6, "per_day": 50, "start_day": 3, "seed": 2}
+    clean, drifted = simulate_clean_and_drifted(scenario="inflation", strength=0.5, **kwargs)
+    pd.testing.assert_frame_equal(clean, simulate_traffic(**kwargs))
+    pd.testing.assert_frame_equal(drifted, simulate_traffic(scenario="inflation", strength=0.5,
+                                                            **kwargs))
+    assert not clean.equals(drifted)
 
 
 def test_report_explains_bad_input(reference):

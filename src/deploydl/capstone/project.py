@@ -197,7 +197,7 @@ class Capstone:
     def traffic(self, *, tick: Callable[[], None] | None = None) -> StageResult:
         """Send each day's applicants over HTTP; the new region opens on ``opens_day``."""
         from deploydl.monitoring import snapshot
-        from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
+        from deploydl.monitoring.simulate import first_alarm_report, simulate_traffic
 
         s, log = self.scenario, self._deployed_log()
         traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
@@ -211,9 +211,8 @@ class Capstone:
         reference = log.reference()
         if reference is None:  # deploy() sets it when it opens the log
             raise RuntimeError("The prediction log has no reference data; run deploy() first.")
-        daily = daily_monitor(reference, traffic)
-        alarm = first_alarm(daily, start_day=s.opens_day)
-        drifted = daily.loc[daily["day"] == alarm, "drifted"].iloc[0] if alarm is not None else ""
+        found = first_alarm_report(reference, traffic, start_day=s.opens_day)
+        alarm, drifted = (None, "") if found is None else (found[0], ", ".join(found[1].drifted))
         alerts = [a.name for a in snapshot(log, window_days=1).alerts]
         self.monitoring = {"opened_day": s.opens_day, "alarm_day": alarm, "drifted": drifted,
                            "predictions": log.count(), "alerts": alerts}

@@ -148,7 +148,8 @@ class PredictionLog:
             -1.0 if since is None else since, float("inf") if until is None else until)
         with self._lock:
             table = pd.read_sql_query(sql, self._db, params=args)
-        inputs = pd.DataFrame([json.loads(text) for text in table.pop("inputs")],
+        # One JSON array for all rows parses in about half the time of one call per row.
+        inputs = pd.DataFrame(json.loads(f"[{','.join(table.pop('inputs'))}]"),
                               index=table.index)
         table = pd.concat([table, inputs], axis=1)
         table["time"] = pd.to_datetime(table["ts"], unit="s", utc=True)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, apply_drift, make_applicants
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
-from deploydl.monitoring.drift import drift_report
+from deploydl.monitoring.drift import DriftReport, drift_report
 
 
 def simulate_traffic(*, days: int = 30, per_day: int = 300, scenario: str | None = None,
@@ -25,11 +25,32 @@ def simulate_traffic(*, days: int = 30, per_day: int = 300, scenario: str | None
     The same ``seed`` gives the same applicants whatever the scenario, so a drifted run can
     be compared person by person with the undrifted one (``scenario=None``).
     """
+    clean = _applicants_by_day(days=days, per_day=per_day, start_day=start_day, seed=seed)
+    return _drift_from(clean, scenario, start_day=start_day, strength=strength, seed=seed)
+
+
+def simulate_clean_and_drifted(*, days: int = 30, per_day: int = 300, scenario: str,
+                               start_day: int = 15, strength: float = 1.0,
+                               seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same applicants twice: as they are, and as ``scenario`` changes them from
+    ``start_day`` on. Equal to two :func:`simulate_traffic` calls, at the cost of one."""
+    clean = _applicants_by_day(days=days, per_day=per_day, start_day=start_day, seed=seed)
+    return clean, _drift_from(clean.copy(), scenario, start_day=start_day, strength=strength,
+                              seed=seed)
+
+
+def _applicants_by_day(*, days: int, per_day: int, start_day: int, seed: int) -> pd.DataFrame:
     if not 0 <= start_day < days:
         raise ValueError(f"start_day must be between 0 and days - 1 = {days - 1}; "
                          f"got start_day={start_day}.")
     table = make_applicants(days * per_day, seed=seed)
     table["day"] = np.repeat(np.arange(days), per_day)
+    return table
+
+
+def _drift_from(table: pd.DataFrame, scenario: str | None, *, start_day: int, strength: float,
+                seed: int) -> pd.DataFrame:
+    """``table`` with ``scenario`` applied, in place, to the days from ``start_day`` on."""
     if scenario is None or strength == 0:
         return table
     later = table["day"] >= start_day
@@ -63,6 +84,21 @@ def first_alarm(daily: pd.DataFrame, *, start_day: int) -> int | None:
     return int(fired["day"].iloc[0]) if len(fired) else None
 
 
+def first_alarm_report(reference: pd.DataFrame, traffic: pd.DataFrame, *, start_day: int,
+                       features=FEATURES, alpha: float = 0.05) -> tuple[int, DriftReport] | None:
+    """Run the daily drift report from ``start_day`` on and stop at the first alarm.
+
+    Returns that day and its report (``report.drifted`` names the features that raised it),
+    or None if no day alarms. The day is :func:`first_alarm` of :func:`daily_monitor`'s
+    table; the days after it are not tested, which keeps a widget quick to answer.
+    """
+    for day, group in traffic[traffic["day"] >= start_day].groupby("day"):
+        report = drift_report(reference, group, features=list(features), alpha=alpha)
+        if report.drifted:
+            return int(day), report  # type: ignore[arg-type]  # stubs: a key may be any scalar
+    return None
+
+
 def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
                          until_day: int, threshold: float = 0.3,
                          costs: ErrorCosts = DEFAULT_COSTS) -> dict:
@@ -93,11 +129,11 @@ def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: f
     cost up to the alarm (``cost_until_alarm``) and the cost if nobody looked for the rest
     of the simulation (``cost_if_missed``).
     """
-    clean = simulate_traffic(days=days, per_day=per_day, start_day=start_day, seed=seed)
-    drifted = simulate_traffic(days=days, per_day=per_day, scenario=scenario,
-                               start_day=start_day, strength=strength, seed=seed)
-    daily = daily_monitor(reference, drifted[drifted["day"] >= start_day], alpha=alpha)
-    alarm = first_alarm(daily, start_day=start_day)
+    clean, drifted = simulate_clean_and_drifted(days=days, per_day=per_day, scenario=scenario,
+                                                start_day=start_day, strength=strength,
+                                                seed=seed)
+    found = first_alarm_report(reference, drifted, start_day=start_day, alpha=alpha)
+    alarm = None if found is None else found[0]
     until = days if alarm is None else alarm + 1
     return {"scenario": scenario, "strength": strength, "start_day": start_day,
             "alarm_day": alarm, "delay_days": None if alarm is None else alarm - start_day,
@@ -134,9 +170,8 @@ def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflati
     * ``break_even_hours``: how long a broken release may serve before it has cost more than
       the whole wait (infinite when the broken build costs nothing extra).
     """
-    clean = simulate_traffic(days=days, per_day=per_day, start_day=0, seed=seed)
-    drifted = simulate_traffic(days=days, per_day=per_day, scenario=scenario, start_day=0,
-                               strength=strength, seed=seed)
+    clean, drifted = simulate_clean_and_drifted(days=days, per_day=per_day, scenario=scenario,
+                                                start_day=0, strength=strength, seed=seed)
     waiting = cost_of_missed_drift(model, drifted, clean, until_day=days, threshold=threshold,
                                    costs=costs)["cost"] / days
     broken_cost = (decision_cost(broken, drifted, threshold=threshold, costs=costs)
