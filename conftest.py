@@ -29,6 +29,7 @@ DEFAULT_BUDGET_S = 30.0
 SUITE_BUDGET_S = 360.0
 ALLOWLIST = Path(__file__).parent / "tests" / "ci_skip_allowlist.txt"
 _durations: dict[str, float] = defaultdict(float)
+_cell_durations: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
 
 
 def _budget(notebook: str) -> float:
@@ -66,6 +67,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     path = report.nodeid.split("::")[0]
     if path.endswith(".ipynb"):
         _durations[path] += report.duration
+        _cell_durations[path][report.nodeid.partition("::")[2]] += report.duration
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -84,10 +86,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     lead = "Perturbed kernels, for the record only" if perturbed else "TIME BUDGET"
     for nb, seconds in over.items():
         terminal.write_line(f"{lead}: {nb} took {seconds:.1f} s; its budget is "
-                            f"{_budget(nb):.0f} s. Make it faster (smaller data, fewer epochs).",
+                            f"{_budget(nb):.0f} s. Make it faster (smaller data, fewer epochs). "
+                            f"Slowest: {_slowest_cells(nb)} (Cell 0 includes starting the kernel).",
                             red=not perturbed)
     if total > SUITE_BUDGET_S:
         terminal.write_line(f"{lead}: the notebooks took {total:.0f} s together; the "
                             f"suite's budget is {SUITE_BUDGET_S:.0f} s.", red=not perturbed)
     if (over or total > SUITE_BUDGET_S) and not perturbed and session.exitstatus == 0:
         session.exitstatus = 1
+
+
+def _slowest_cells(notebook: str, count: int = 4) -> str:
+    """The notebook's slowest cells with their seconds, to tell one stalled cell (a wait on
+    something) from a machine that was slow throughout (every cell slower than usual)."""
+    cells = sorted(_cell_durations[notebook].items(), key=lambda item: -item[1])[:count]
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cells)
