@@ -77,3 +77,17 @@ def test_a_labs_run_writes_its_own_timings_file(project, monkeypatch):
     assert result.ret == 0
     assert set(_timings(project, "lab_timings.json")["seconds"]) == {"labs/lab.ipynb"}
     assert not (project.path / "test-artifacts" / "notebook_timings.json").exists()
+
+
+def test_a_lesson_may_tighten_its_budget_but_not_loosen_the_contracts(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)
+    for budget_s, expected in [(20, 20.0), (45, 30.0)]:
+        _notebook(tmp_path / f"{budget_s}.ipynb", sleep_s=0.0, budget_s=budget_s)
+        assert conftest._budget(str(tmp_path / f"{budget_s}.ipynb")) == expected
+    (tmp_path / "none.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    assert conftest._budget(str(tmp_path / "none.ipynb")) == 30.0
