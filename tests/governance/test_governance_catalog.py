@@ -37,6 +37,21 @@ def test_table_and_schema_render(catalog):
     assert "special" not in set(schema["sensitivity"])  # age is not GDPR Art. 9 data
 
 
+def test_the_applicant_card_says_what_every_column_means(catalog, applicants):
+    schema = catalog.get("raw_applicants").schema_table().set_index("column")
+    assert list(schema.index) == list(applicants.columns)
+    assert (schema["description"].str.len() > 0).all()
+    assert "USD" in schema.loc["income", "description"]
+    assert catalog.get("region_summary").schema_table()["description"].eq("").all()
+
+
+def test_a_description_of_a_column_the_table_lacks_is_refused(applicants):
+    with pytest.raises(CardError, match=r"descriptions name \['incme'\].*Check the spelling"):
+        card_from_table(applicants[["income"]], name="x", owner="o", purpose="p", source="s",
+                        lawful_basis="contract", retention_days=1, sensitivity={},
+                        descriptions={"incme": "Annual income"})
+
+
 def test_the_applicant_card_keeps_rows_as_long_as_the_law_makes_the_bank_keep_them(applicants):
     from deploydl.governance.privacy import retention_overdue
 

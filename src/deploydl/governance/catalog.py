@@ -63,7 +63,8 @@ class DatasetCard(BaseModel):
 
     def schema_table(self) -> pd.DataFrame:
         """The columns as a table: name, type, sensitivity, description."""
-        return pd.DataFrame([{"column": c, **spec.model_dump()}
+        return pd.DataFrame([{"column": c, "type": spec.dtype, "sensitivity": spec.sensitivity,
+                              "description": spec.description}
                              for c, spec in self.columns.items()])
 
 
@@ -147,10 +148,18 @@ class Catalog:
 
 def card_from_table(table: pd.DataFrame, *, name: str, owner: str, purpose: str, source: str,
                     lawful_basis: str, retention_days: int,
-                    sensitivity: dict[str, str], default: str = "internal") -> DatasetCard:
+                    sensitivity: dict[str, str], default: str = "internal",
+                    descriptions: dict[str, str] | None = None) -> DatasetCard:
     """Draft a card from a table: types are read from the data, sensitivity from ``sensitivity``
-    (any column not named gets ``default``). Review the draft before adding it."""
-    columns = {str(c): {"dtype": str(t), "sensitivity": sensitivity.get(str(c), default)}
+    (any column not named gets ``default``), what each column means from ``descriptions``.
+    Review the draft before adding it."""
+    descriptions = descriptions or {}
+    unknown = sorted(set(descriptions) - {str(c) for c in table.columns})
+    if unknown:
+        raise CardError(f"Card {name!r}: descriptions name {unknown}, which the table does not "
+                        "have. Check the spelling, or drop them.")
+    columns = {str(c): {"dtype": str(t), "sensitivity": sensitivity.get(str(c), default),
+                        "description": descriptions.get(str(c), "")}
                for c, t in table.dtypes.items()}
     try:
         return DatasetCard.model_validate({

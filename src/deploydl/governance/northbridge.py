@@ -32,6 +32,29 @@ CREDIT_RECORD_HOLDS: tuple[LegalHold, ...] = (
 #: How long the raw applicant table keeps a row, in days: five years (with one leap day), the
 #: longer of the two duties above.
 CREDIT_RECORD_DAYS = 1826
+#: What each column of the applicant table means, as its dataset card says (money in US dollars).
+APPLICANT_COLUMNS: dict[str, str] = {
+    "applicant_id": "Application number: NB- and six digits",
+    "name": "Full name",
+    "email": "Email address",
+    "phone": "Phone number",
+    "national_id": "National identity number (in the US Social Security number format)",
+    "address": "Street address",
+    "card_number": "Payment card number",
+    "age": "Age in years",
+    "age_band": "Age group: under_30, 30_to_50 or over_50",
+    "region": "Region the application came from: north, south, east or west",
+    "application_date": "Day the application was made",
+    "income": "Annual income, USD",
+    "debt_ratio": "Monthly debt payments as a share of monthly income",
+    "credit_history_years": "Years of credit history",
+    "loan_amount": "Amount asked for, USD",
+    "employment_years": "Years in employment",
+    "late_payments": "Late payments on record",
+    "home_owner": "1 if the applicant owns a home, else 0",
+    "notes": "Free text typed by the loan officer; may hold personal data",
+    LABEL: "Outcome: 1 if the loan was not repaid, else 0",
+}
 
 
 @dataclass
@@ -56,7 +79,8 @@ def applicant_card(table: pd.DataFrame) -> DatasetCard:
         table, name="raw_applicants", owner="Credit Risk Data Team",
         purpose="Assess loan applications and train the default-risk model",
         source="Loan origination system, nightly export", lawful_basis="contract",
-        retention_days=CREDIT_RECORD_DAYS, sensitivity=sensitivity)
+        retention_days=CREDIT_RECORD_DAYS, sensitivity=sensitivity,
+        descriptions={c: d for c, d in APPLICANT_COLUMNS.items() if c in table.columns})
 
 
 def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY) -> Platform:
