@@ -26,6 +26,22 @@ def test_a_bar_or_a_line_break_in_a_cell_cannot_start_a_new_column_or_row():
     assert rows[2] == "| erasure | GDPR \\| CCPA see counsel |"
 
 
+def test_markup_characters_in_a_cell_show_as_written_once_rendered():
+    import html
+    import re
+
+    import mistune  # what nbconvert renders a notebook's Markdown with, for the slides
+
+    cells = [r"pattern [\w.+-]+@[\w-]+\.[\w.-]+", "r***@example.com", "************5871",
+             "`code`", "<b>not bold</b>", "_leading and trailing_", "raw_applicants",
+             "C:\\data\\file"]
+    rendered = mistune.create_markdown(plugins=["table"])(
+        markdown_table(pd.DataFrame({"text": cells})))
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", cell))
+             for cell in re.findall(r"<td>(.*?)</td>", rendered)]
+    assert shown == cells
+
+
 def test_a_plain_row_count_is_left_out_and_a_named_or_labelled_index_kept():
     plain = pd.DataFrame({"step": ["clean", "train"]})
     assert markdown_table(plain).splitlines() == ["| step |", "| --- |", "| clean |", "| train |"]

@@ -8,6 +8,7 @@ words.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from deploydl.present.charts import human_label
@@ -42,5 +43,8 @@ def show_table(table: pd.DataFrame) -> Markdown:
 
 
 def _cell(text: str) -> str:
-    """A cell's text that cannot break the table: a ``|`` would start a new column."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A cell's text, shown as written: a ``|`` would start a new column, and Markdown would
+    read a backslash, ``*``, a backquote, ``<`` or a ``_`` at the edge of a word as markup (a
+    masked ``r***@example.com``, a pattern ``\\d{4}``)."""
+    text = re.sub(r"([\\*`<|])", r"\\\1", text)
+    return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text).replace("\n", " ")
