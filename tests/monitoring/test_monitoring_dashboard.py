@@ -124,3 +124,18 @@ def test_drift_chart_names_features_plainly_and_explains_its_colours():
     assert ax.get_title(loc="left") == ("1 of 2 features drifted;\nlargest shift: credit "
                                         "history (years), PSI 0.31")
     plt.close(fig)
+
+
+def test_performance_for_people_reads_coverage_as_percent_and_names_too_few_labels():
+    import numpy as np
+    import pandas as pd
+
+    from deploydl.monitoring import performance_for_people
+
+    weekly = pd.DataFrame({"period": ["w1", "w2"], "predictions": [300, 2100],
+                           "labelled": [300, 0], "coverage": [1.0, 0.0],
+                           "auc": [0.79312, np.nan]})
+    shown = performance_for_people(weekly)
+    assert list(shown.columns) == ["period", "predictions", "labelled", "coverage", "AUC"]
+    assert list(shown["coverage"]) == ["100%", "0%"]
+    assert list(shown["AUC"]) == ["0.793", "too few labels"]

@@ -21,6 +21,7 @@ def test_money_puts_the_sign_before_the_dollar():
 
     assert [money(x) for x in (1234.6, 2_500_000, -3_110_000, -150)] == [
         "$1,235", "$2.5M", "-$3.1M", "-$150"]
+    assert money(-3_110_000, unit="USD ") == "-USD 3.1M"
 
 
 def test_human_label_writes_codes_as_people_do():

@@ -16,7 +16,7 @@ _MODULES = {
     ".drift": ("DriftReport", "chi2_test", "drift_report", "jensen_shannon", "ks_test", "psi",
                "wasserstein"),
     ".health": ("log_health", "parse_metrics", "performance_by_period", "performance_decay",
-                "service_health"),
+                "performance_for_people", "service_health"),
     ".log": ("LoggedPrediction", "PredictionLog", "PredictionStore", "SimulatedClock"),
     ".maintenance": ("CanaryRelease", "RetrainingPolicy", "rollback_in_registry"),
     ".window": ("MaintenanceWindow", "OutsideMaintenanceWindow", "ReleasePermit",

@@ -35,6 +35,15 @@ def performance_by_period(frame: pd.DataFrame, *, freq: str = "D",
     return pd.DataFrame(rows, columns=["period", "predictions", "labelled", "coverage", "auc"])
 
 
+def performance_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`performance_by_period` as a person reads it: coverage as a percentage, the AUC
+    to 3 places, or "too few labels" where there were too few to judge."""
+    return table.assign(
+        coverage=table["coverage"].map("{:.0%}".format),
+        auc=table["auc"].map(lambda auc: "too few labels" if pd.isna(auc) else f"{auc:.3f}"),
+    ).rename(columns={"auc": "AUC"})
+
+
 def performance_decay(frame: pd.DataFrame, *, baseline_auc: float, tolerance: float = 0.05,
                       min_labels: int = 200) -> dict:
     """Has the model's ranking got worse than at training time?

@@ -55,12 +55,15 @@ def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float
     return fig, ax
 
 
-def money(amount: float) -> str:
-    """US dollars for people: 1234.6 -> '$1,235'; 2_500_000 -> '$2.5M'; -3.1e6 -> '-$3.1M'."""
+def money(amount: float, *, unit: str = "$") -> str:
+    """US dollars for people: 1234.6 -> '$1,235'; 2_500_000 -> '$2.5M'; -3.1e6 -> '-$3.1M'.
+
+    ``unit="USD "`` writes 'USD 2.5M', for Markdown, where two '$' would be typeset as maths.
+    """
     sign, amount = ("-" if amount < 0 else ""), abs(amount)
     if amount >= 1e6:
-        return f"{sign}${amount / 1e6:,.1f}M"
-    return f"{sign}${amount:,.0f}"
+        return f"{sign}{unit}{amount / 1e6:,.1f}M"
+    return f"{sign}{unit}{amount:,.0f}"
 
 
 #: Units that a column name ends with, and how a chart writes them.
