@@ -10,6 +10,7 @@ from deploydl.data import make_applicants
 from deploydl.evaluation.calibration import CalibratedModel, calibrate
 from deploydl.evaluation.decision import (
     ThresholdChoice,
+    decides_at,
     decision_threshold,
     report_on_test,
     threshold_for,
@@ -104,6 +105,8 @@ def test_calibrating_the_network_folds_platt_scaling_into_its_weights(network):
 
 
 def test_calibration_and_threshold_travel_with_the_artifact(network, tmp_path):
+    from fastapi.testclient import TestClient
+
     from deploydl.integrity import ArtifactError, check_metadata
     from deploydl.registry import load_artifact, save_model
     from deploydl.serving import create_app
@@ -117,8 +120,8 @@ def test_calibration_and_threshold_travel_with_the_artifact(network, tmp_path):
     assert loaded.threshold == model.threshold and loaded.calibration == model.calibration
     np.testing.assert_allclose(loaded.predict_proba(aside), model.predict_proba(aside),
                                atol=1e-7)
-    assert create_app(loaded).state.threshold == model.threshold  # the service decides there
-    assert create_app(loaded, threshold=0.4).state.threshold == 0.4
+    assert TestClient(create_app(loaded)).get("/model").json()["threshold"] == model.threshold
+    assert TestClient(create_app(loaded, threshold=0.4)).get("/model").json()["threshold"] == 0.4
     with pytest.raises(ArtifactError, match="'threshold' must be a chance of default"):
         check_metadata({**artifact.metadata, "threshold": 1.5})
 
@@ -129,3 +132,15 @@ def test_threshold_for_keeps_a_recorded_threshold(network):
     assert threshold_for(model)[0] == 0.2  # no validation set: the break-even
     model.threshold = 0.37  # recorded with the model: the service decides there
     assert threshold_for(model, aside)[0] == 0.37
+
+
+def test_a_model_decides_at_the_fixed_threshold_else_its_own_else_one_half():
+    class Scorer:
+        threshold = None
+
+    scorer = Scorer()
+    assert decides_at(scorer) == 0.5 and decides_at(object()) == 0.5
+    scorer.threshold = 0.0  # a recorded threshold counts even when it is zero
+    assert decides_at(scorer) == 0.0
+    scorer.threshold = 0.27
+    assert decides_at(scorer) == 0.27 and decides_at(scorer, 0.4) == 0.4

@@ -7,6 +7,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from deploydl.monitoring import PredictionLog, TrafficSplit, ab_test, sample_size
 from deploydl.serving import create_app
+from deploydl.serving.app import set_model
 
 
 class _Version:
@@ -64,6 +65,34 @@ def test_service_routes_each_applicant_to_the_same_version(model, one_applicant,
     assert all(len(v) == 1 for v in seen.values())
     assert {v.pop() for v in seen.values()} == {"1.0.0", "2.0.0"}
     assert log.count() == 80 and set(log.frame()["applicant_id"]) == {f"A{i}" for i in range(40)}
+
+
+def test_each_version_decides_at_its_own_threshold(model, one_applicant, tmp_path):
+    """Same score, two thresholds: the current version refers, the candidate approves, in the
+    answer and in the log; a threshold given to the service decides for both."""
+    score = float(model.predict_proba([one_applicant])[0])
+    current, candidate = _Version(model, "1.0.0"), _Version(model, "2.0.0")
+    current.threshold, candidate.threshold = score - 0.01, score + 0.01
+    split = TrafficSplit(current, candidate, share=0.5, salt="thresholds")
+    log = PredictionLog(tmp_path / "ab.db")
+    client = TestClient(create_app(split, prediction_log=log))
+    answers = set()
+    for i in range(40):
+        reply = client.post("/predict", json={**one_applicant, "applicant_id": f"A{i}"}).json()
+        answers.add((reply["model_version"], reply["threshold"],
+                     reply["predictions"][0]["decision"]))
+    assert answers == {("1.0.0", current.threshold, "refer"),
+                       ("2.0.0", candidate.threshold, "approve")}
+    logged = log.frame()
+    assert set(zip(logged["model_version"], logged["decision"], strict=True)) == {
+        ("1.0.0", "refer"), ("2.0.0", "approve")}
+    assert client.get("/model").json()["threshold"] == current.threshold
+    set_model(client.app, candidate)  # a release brings its own threshold
+    assert client.get("/model").json()["threshold"] == candidate.threshold
+    fixed = TestClient(create_app(split, threshold=score + 0.02))
+    decisions = {fixed.post("/predict", json={**one_applicant, "applicant_id": f"A{i}"})
+                 .json()["predictions"][0]["decision"] for i in range(40)}
+    assert decisions == {"approve"}
 
 
 def test_bad_share_is_a_clear_error(model):

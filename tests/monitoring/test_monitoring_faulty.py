@@ -44,6 +44,14 @@ def test_forgot_preprocessing_scores_the_inputs_a_thousand_times_too_small():
     assert broken.predict_proba([{"income": 50_000}]).tolist() == [50.0]
 
 
+def test_a_faulty_build_keeps_the_threshold_recorded_with_its_model():
+    model = Echo()
+    assert ForgotPreprocessing(model).threshold is None  # none chosen: the service's default
+    model.threshold = 0.27
+    assert ForgotPreprocessing(model).threshold == 0.27
+    assert RoundingBug(model, version="2.0.0").threshold == 0.27
+
+
 class FlakyClient:
     def __init__(self):
         self.seen = []

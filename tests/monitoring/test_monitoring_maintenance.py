@@ -1,12 +1,14 @@
 """Maintenance (Module 06): canary rollback, retraining triggers, the release window."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from deploydl.data import FEATURES
+from deploydl.data import FEATURES, apply_drift, make_applicants
+from deploydl.evaluation.decision import threshold_for
 from deploydl.monitoring import (
     CanaryRelease,
     MaintenanceWindow,
@@ -140,3 +142,6 @@ def test_retraining_learns_the_changed_data_under_a_new_version(model, applicant
     scores = np.asarray(retrained.predict_proba(rows))
     assert ((scores >= 0) & (scores <= 1)).all()
     assert not np.allclose(scores, model.predict_proba(rows))  # a new model, not a copy
+    aside = apply_drift(make_applicants(2000, seed=3), "inflation", seed=3)  # seed 2 + 1
+    assert retrained.calibration["rows"] == 2000
+    assert retrained.threshold == threshold_for(replace(retrained, threshold=None), aside)[0]

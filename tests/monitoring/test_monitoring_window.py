@@ -136,6 +136,18 @@ def test_release_tradeoff_prices_waiting_against_a_broken_release(model):
                             per_day=200)["cost_of_waiting"] == 0
 
 
+def test_each_model_is_priced_at_its_own_threshold(model, applicants):
+    from dataclasses import replace
+
+    from deploydl.monitoring.simulate import decision_cost, release_tradeoff
+
+    cautious = replace(model, threshold=0.05)  # refers almost everyone
+    assert decision_cost(cautious, applicants) == decision_cost(model, applicants, threshold=0.05)
+    assert decision_cost(cautious, applicants) != decision_cost(model, applicants)
+    trade = release_tradeoff(model, cautious, wait=timedelta(days=1), days=2, per_day=200)
+    assert trade["cost_per_day_broken"] > 0  # same scores, a different threshold: it costs
+
+
 def _promote_program(artifact) -> str:
     """The Python program of the CI/CD workflow's promote step (Module 04's workflow)."""
     from deploydl.deploy.bundle import DeploySpec

@@ -141,6 +141,17 @@ def threshold_for(model, validation=None, *, costs: ErrorCosts = DEFAULT_COSTS,
     return (choice.threshold if recorded is None else float(recorded)), choice
 
 
+def decides_at(model, threshold: float | None = None) -> float:
+    """The chance of default at or above which ``model`` refers an applicant: ``threshold``
+    when one is fixed for it (a service's own), else the one chosen for the model and
+    recorded with it (``model.threshold``, by :func:`threshold_for`), else 0.5, the
+    textbook default of a model nobody chose a threshold for."""
+    if threshold is not None:
+        return threshold
+    recorded = getattr(model, "threshold", None)
+    return 0.5 if recorded is None else float(recorded)
+
+
 def fairness_sweep(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,
                    min_ratio: float) -> Any:
     """:func:`~deploydl.evaluation.metrics.threshold_sweep` on :data:`GRID`, with the

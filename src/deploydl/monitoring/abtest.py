@@ -18,8 +18,8 @@ class TrafficSplit:
     """Send a stated share of applicants to ``candidate``, the rest to ``current``.
 
     Pass it to :func:`deploydl.serving.create_app` in place of a model. It answers to the
-    same ``name`` and ``version`` as ``current``; :meth:`choose` picks the model for one
-    applicant.
+    same ``name``, ``version`` and ``threshold`` as ``current``; :meth:`choose` picks the
+    model for one applicant, and that model's threshold decides.
 
     Parameters
     ----------
@@ -46,6 +46,12 @@ class TrafficSplit:
     @property
     def version(self) -> str:
         return self.current.version
+
+    @property
+    def threshold(self) -> float | None:
+        """The current version's threshold; each request is decided at the threshold of the
+        version that scores it (:func:`deploydl.evaluation.decision.decides_at`)."""
+        return getattr(self.current, "threshold", None)
 
     def bucket(self, applicant_id: str) -> float:
         """Where the applicant falls on 0..1, from a SHA-256 hash of salt and ID."""

@@ -28,11 +28,16 @@ def rounding_bug_crashes(row: dict[str, Any]) -> bool:
     return round(row["income"] / 100) % 5 == 0
 
 
-class RoundingBug:
-    """``model`` with a bug in new feature code: it raises on the applicants it rounds badly."""
+class _Build:
+    """A new build of ``model``: its name, its recorded threshold and the given version."""
 
     def __init__(self, model, *, version: str) -> None:
         self.model, self.name, self.version = model, model.name, version
+        self.threshold = getattr(model, "threshold", None)
+
+
+class RoundingBug(_Build):
+    """``model`` with a bug in new feature code: it raises on the applicants it rounds badly."""
 
     def predict_proba(self, rows):
         if any(rounding_bug_crashes(row) for row in rows):
@@ -40,12 +45,13 @@ class RoundingBug:
         return self.model.predict_proba(rows)
 
 
-class ForgotPreprocessing:
+class ForgotPreprocessing(_Build):
     """``model`` in a build that forgot the preprocessing: every input arrives 1,000x too big
     for what it learned, so it scores without crashing, but differently."""
 
     def __init__(self, model, *, scale: float = 1000.0) -> None:
-        self.model, self.name, self.version, self.scale = model, model.name, model.version, scale
+        super().__init__(model, version=model.version)
+        self.scale = scale
 
     def predict_proba(self, rows):
         return self.model.predict_proba([{k: v / self.scale for k, v in row.items()}

@@ -209,7 +209,8 @@ def rollback_in_registry(registry, name: str, *, stage: str = "production"):
 
 def retrain_on_changed_data(scenario: str, *, version: str, applicants: int = 5_000,
                             seed: int = 2, epochs: int = 30):
-    """Train a new version on labelled applicants from after a change in the data.
+    """Train a new version on labelled applicants from after a change in the data, and
+    calibrate it and choose its threshold as the first version's were (Module 02's rule).
 
     Parameters
     ----------
@@ -223,22 +224,30 @@ def retrain_on_changed_data(scenario: str, *, version: str, applicants: int = 5_
         after the change (a loan shows whether it defaults over a year or more).
     seed : int
         Seed of the simulated applicants; training itself uses seed 0, like the course's first
-        model, so the difference comes from the data.
+        model, so the difference comes from the data. Calibration and the threshold use
+        :data:`~deploydl.serving.packaging.CALIBRATION_ROWS` other applicants from after the
+        change (seed ``seed + 1``), set aside for them.
     epochs : int
         Training passes over the applicants.
 
     Returns
     -------
     ApplicantModel
-        The retrained model, with its own preprocessing fitted on the new data.
+        The retrained model, with its own preprocessing fitted on the new data, calibrated,
+        and with its own ``threshold``.
     """
     from dataclasses import replace
 
     from deploydl.data import apply_drift, make_applicants
+    from deploydl.evaluation.calibration import calibrate
+    from deploydl.evaluation.decision import threshold_for
     from deploydl.models import train_applicant_model
+    from deploydl.serving.packaging import CALIBRATION_ROWS
 
-    recent = apply_drift(make_applicants(applicants, seed=seed), scenario, seed=seed)
-    return replace(train_applicant_model(recent, seed=0, epochs=epochs), version=version)
+    recent, aside = (apply_drift(make_applicants(n, seed=s), scenario, seed=s)
+                     for n, s in ((applicants, seed), (CALIBRATION_ROWS, seed + 1)))
+    model = calibrate(train_applicant_model(recent, seed=0, epochs=epochs), aside)
+    return replace(model, version=version, threshold=threshold_for(model, aside)[0])
 
 
 def promote_in_turn(registry, *models, stage: str = "production") -> list[str]:

@@ -14,6 +14,7 @@ import numpy as np
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse
 
+from deploydl.evaluation.decision import decides_at
 from deploydl.monitoring.abtest import choose_model
 from deploydl.monitoring.log import LoggedPrediction, PredictionStore
 
@@ -36,13 +37,15 @@ class NonFiniteScore(ValueError):
     """The model returned NaN or infinity: never a basis for a decision."""
 
 
-def score_and_log(model, rows: list[dict], *, threshold: float,
+def score_and_log(model, rows: list[dict], *, threshold: float | None,
                   log: PredictionStore | None, applicant_ids: list[str | None] | None = None,
                   request_id: str | None = None):
     """Score ``rows`` with the routed model and record each answer in ``log`` (if any).
 
     A traffic split routes the whole request by its first applicant's ID (send one
-    applicant per request in an A/B test); ``applicant_ids`` are logged row by row.
+    applicant per request in an A/B test); ``applicant_ids`` are logged row by row. Each
+    decision is logged at :func:`decides_at` for the model that scored, so in an A/B test
+    each version decides at its own threshold unless the service fixed one (``threshold``).
 
     Returns ``(model_used, probabilities)``. A model that raises, or returns a score that is
     not a finite number, is logged (logger ``deploydl.errors``, with the request ID), recorded
@@ -51,6 +54,7 @@ def score_and_log(model, rows: list[dict], *, threshold: float,
     """
     applicant_ids = applicant_ids or [None] * len(rows)
     chosen = choose_model(model, applicant_ids[0])
+    threshold = decides_at(chosen, threshold)
     request_id = request_id or uuid.uuid4().hex
     started = time.perf_counter()
     try:

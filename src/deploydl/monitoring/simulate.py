@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, apply_drift, make_applicants
+from deploydl.evaluation.decision import decides_at
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.monitoring.drift import DriftReport, drift_report
 
@@ -100,16 +101,18 @@ def first_alarm_report(reference: pd.DataFrame, traffic: pd.DataFrame, *, start_
 
 
 def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
-                         until_day: int, threshold: float = 0.3,
+                         until_day: int, threshold: float | None = None,
                          costs: ErrorCosts = DEFAULT_COSTS) -> dict:
     """What the drift cost before the alarm: decisions on drifted data against clean data.
 
     Compares, applicant by applicant and for days before ``until_day``, the model's
     decisions on what it saw (``drifted``) with those it would have made on the true values
-    (``clean``). Returns the extra bad loans approved, the extra good applicants referred,
-    and their cost in US dollars at ``costs`` (the course's, from Module 02:
-    :data:`deploydl.evaluation.metrics.DEFAULT_COSTS`).
+    (``clean``), both at ``threshold`` (by default the model's own, as the service decides:
+    :func:`deploydl.evaluation.decision.decides_at`). Returns the extra bad loans approved,
+    the extra good applicants referred, and their cost in US dollars at ``costs`` (the
+    course's, from Module 02: :data:`deploydl.evaluation.metrics.DEFAULT_COSTS`).
     """
+    threshold = decides_at(model, threshold)
     days = drifted["day"] < until_day
     seen = model.predict_proba(drifted.loc[days, list(FEATURES)]) >= threshold
     truth = model.predict_proba(clean.loc[days, list(FEATURES)]) >= threshold
@@ -127,7 +130,7 @@ def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: f
 
     Returns ``alarm_day`` (None if it never fires), ``delay_days`` after the start, the
     cost up to the alarm (``cost_until_alarm``) and the cost if nobody looked for the rest
-    of the simulation (``cost_if_missed``).
+    of the simulation (``cost_if_missed``), with ``model`` deciding at its own threshold.
     """
     clean, drifted = simulate_clean_and_drifted(days=days, per_day=per_day, scenario=scenario,
                                                 start_day=start_day, strength=strength,
@@ -143,12 +146,13 @@ def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: f
                                                    until_day=days)["cost"]}
 
 
-def decision_cost(model, applicants: pd.DataFrame, *, threshold: float = 0.3,
+def decision_cost(model, applicants: pd.DataFrame, *, threshold: float | None = None,
                   costs: ErrorCosts = DEFAULT_COSTS) -> float:
     """What ``model``'s decisions on ``applicants`` cost in US dollars at ``costs``: bad
-    loans approved and good applicants referred (refer at probability >= ``threshold``)."""
+    loans approved and good applicants referred (refer at probability >= ``threshold``, by
+    default the model's own: :func:`deploydl.evaluation.decision.decides_at`)."""
     rows = applicants[list(FEATURES)].to_dict("records")
-    refer = np.asarray(model.predict_proba(rows), dtype=float) >= threshold
+    refer = np.asarray(model.predict_proba(rows), dtype=float) >= decides_at(model, threshold)
     bad = applicants[LABEL].to_numpy() == 1
     return costs.cost(bad_approved=int(np.sum(~refer & bad)),
                       good_turned_away=int(np.sum(refer & ~bad)))
@@ -156,7 +160,7 @@ def decision_cost(model, applicants: pd.DataFrame, *, threshold: float = 0.3,
 
 def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflation",
                      strength: float = 1.0, days: int = 7, per_day: int = 300, seed: int = 0,
-                     threshold: float = 0.3, costs: ErrorCosts = DEFAULT_COSTS) -> dict:
+                     costs: ErrorCosts = DEFAULT_COSTS) -> dict:
     """Wait for the maintenance window, or release now as an emergency? (Module 06)
 
     Measured on ``days`` simulated days of applicants under a drift ``scenario``:
@@ -166,16 +170,17 @@ def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflati
       simulation), i.e. what a fix would save each day, if it removes the drift's cost;
     * ``cost_of_waiting``: that, times ``wait`` (the time until the window opens);
     * ``cost_per_day_broken``: what a release that goes wrong costs each day it serves all
-      traffic (``broken``'s decisions against ``model``'s on the same applicants);
+      traffic (``broken``'s decisions against ``model``'s on the same applicants, each at its
+      own threshold, as the service decides);
     * ``break_even_hours``: how long a broken release may serve before it has cost more than
       the whole wait (infinite when the broken build costs nothing extra).
     """
     clean, drifted = simulate_clean_and_drifted(days=days, per_day=per_day, scenario=scenario,
                                                 start_day=0, strength=strength, seed=seed)
-    waiting = cost_of_missed_drift(model, drifted, clean, until_day=days, threshold=threshold,
+    waiting = cost_of_missed_drift(model, drifted, clean, until_day=days,
                                    costs=costs)["cost"] / days
-    broken_cost = (decision_cost(broken, drifted, threshold=threshold, costs=costs)
-                   - decision_cost(model, drifted, threshold=threshold, costs=costs)) / days
+    broken_cost = (decision_cost(broken, drifted, costs=costs)
+                   - decision_cost(model, drifted, costs=costs)) / days
     wait_days = wait.total_seconds() / 86_400
     total = waiting * wait_days
     return {"wait_days": wait_days, "cost_per_day_waiting": waiting, "cost_of_waiting": total,

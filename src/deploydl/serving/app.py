@@ -29,6 +29,7 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response, Se
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
+from deploydl.evaluation.decision import decides_at
 from deploydl.monitoring.service import add_dashboard, score_and_log
 from deploydl.monitoring.window import release_permit, window_from_settings
 from deploydl.serving.factory import ERROR_RESPONSES, KEY_RESPONSES, add_guards, new_app
@@ -74,8 +75,10 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
         environment when omitted.
     threshold : float, optional
         Probability of default at or above which the decision is "refer" (to a human
-        underwriter) rather than "approve". By default the one chosen for the model and
-        recorded with it (``model.threshold``, Module 02's rule on calibrated scores), else 0.5.
+        underwriter) rather than "approve", for every model this service serves. By default
+        each model decides at the one chosen for it and recorded with it (``model.threshold``,
+        Module 02's rule on calibrated scores), else 0.5: a release brings its own, and in an
+        A/B test each version decides at its own (:func:`deploydl.evaluation.decision.decides_at`).
     artifact : deploydl.registry.Artifact, optional
         The verified artifact ``model`` was loaded from; ``/model`` then reports its sha256,
         creation time and training-data hash.
@@ -86,8 +89,6 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     release): it routes each request by its first applicant's ``applicant_id``.
     """
     settings = settings or get_settings()
-    if threshold is None:
-        threshold = getattr(model, "threshold", None) or 0.5
     app = new_app(title="Northbridge Bank loan-default service", lifespan=_lifespan,
                   description="Scores loan applications with the course's model (Module 04).")
     app.state.settings, app.state.threshold, app.state.artifact = settings, threshold, artifact
@@ -218,7 +219,7 @@ def _add_predict(app: FastAPI) -> None:
             applicant_ids=[a.applicant_id for a in applicants],
             request_id=getattr(request.state, "request_id", None))
         app.state.metrics.predictions.inc(len(applicants))
-        threshold = app.state.threshold
+        threshold = decides_at(model, app.state.threshold)
         return PredictResponse(
             model_name=model.name, model_version=model.version, threshold=threshold,
             predictions=[Prediction(probability_of_default=round(float(p), 6),
@@ -249,5 +250,6 @@ def _add_model_info(app: FastAPI) -> None:
             sha256=app.state.artifact.sha256 if app.state.artifact is not None else None,
             created=meta.get("created"), training_data_sha256=meta.get("training_data_sha256"),
             metrics=dict(getattr(model, "metrics", {})),
-            features=list(getattr(model, "features", ())), threshold=app.state.threshold,
+            features=list(getattr(model, "features", ())),
+            threshold=decides_at(model, app.state.threshold),
             torch_threads=torch.get_num_threads())
