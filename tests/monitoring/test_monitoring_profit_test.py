@@ -74,6 +74,7 @@ def test_the_reading_tallies_each_version_and_tests_b_against_a():
     # A: 2000 - 8000 - 150 + 2000 = -4150 over 4; B: 2000 - 150 - 150 + 2000 = 3700 over 4
     assert reading.table.loc["1.0"].tolist() == [4, 0.75, -1037.5]
     assert reading.table.loc["1.1"].tolist() == [4, 0.5, 925.0]
+    assert reading.table_for_people().loc["1.0"].tolist() == [4, "75%", "USD -1,037.50"]
     assert reading.result.difference == pytest.approx(925.0 + 1037.5)
     assert not reading.result.guardrail_ok  # B approves 25 points fewer
     std = applicant_profit(["approve", "approve", "refer", "approve"], [0, 1, 0, 0]).std(ddof=1)

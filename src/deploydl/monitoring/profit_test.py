@@ -180,6 +180,13 @@ class ProfitReading:
     result: ProfitResult
     planned: int
 
+    def table_for_people(self) -> pd.DataFrame:
+        """:attr:`table` as a person reads it: the share approved as a percentage, the profit
+        per applicant in US dollars to the cent (``USD``, not ``$``, so Markdown shows it)."""
+        return self.table.assign(
+            approved=self.table["approved"].map("{:.0%}".format),
+            profit_per_applicant=self.table["profit_per_applicant"].map("USD {:,.2f}".format))
+
 
 def read_profit_test(logged: pd.DataFrame, *, current: str, candidate: str,
                      effect: float = 100.0) -> ProfitReading:
