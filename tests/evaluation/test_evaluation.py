@@ -113,6 +113,14 @@ def test_cross_validation_and_comparison_table(applicants):
     table = ev.compare_models({"baseline": train_baseline_model(applicants)}, applicants)
     assert list(table.columns) == [*ev.METRICS, "cost", "hindsight_threshold", "hindsight_cost"]
     assert table.loc["baseline", "hindsight_cost"] <= table.loc["baseline", "cost"]
+    shown = ev.comparison_for_people(table.assign(cost=2_440_000.0, roc_auc=0.76449))
+    assert shown.index.name == "model" and list(shown.columns) == [
+        "accuracy", "precision", "recall", "F1", "ROC AUC", "cost at 0.5", "hindsight_threshold",
+        "hindsight_cost"]
+    assert shown.loc["baseline", ["ROC AUC", "cost at 0.5"]].tolist() == ["0.764", "USD 2.4M"]
+    assert shown.loc["baseline", "recall"] == f"{table.round(3).loc['baseline', 'recall']:.3f}"
+    assert ev.comparison_for_people(table.assign(accuracy=0.8385))["accuracy"].tolist() == [
+        "0.838"]  # as the lesson's other tables round it
 
 
 def test_accuracy_paradox():

@@ -346,6 +346,22 @@ def compare_models(models: Mapping[str, ProbabilityModel], table: pd.DataFrame, 
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def comparison_for_people(table: pd.DataFrame, *, threshold: float = 0.5) -> pd.DataFrame:
+    """:func:`compare_models` as a person reads it: the models in a "model" column, metric
+    names as people write them (F1, ROC AUC), the metrics to 3 places (rounded as
+    ``DataFrame.round`` rounds them elsewhere in the lesson), the thresholds to 2, and costs
+    in US dollars ("USD 2.4M", not "$", so Markdown shows them), the first headed with the
+    ``threshold`` it was counted at."""
+    from deploydl.present.charts import money
+
+    shown = table.assign(**{m: table[m].round(3).map("{:.3f}".format) for m in METRICS},
+                         hindsight_threshold=table["hindsight_threshold"].map("{:.2f}".format),
+                         **{c: table[c].map(lambda usd: money(usd, unit="USD "))
+                            for c in ("cost", "hindsight_cost")})
+    return shown.rename_axis("model").rename(
+        columns={"f1": "F1", "roc_auc": "ROC AUC", "cost": f"cost at {threshold:g}"})
+
+
 def accuracy_paradox(y_true, y_score, *, threshold: float = 0.5,
                      costs: ErrorCosts = DEFAULT_COSTS) -> pd.DataFrame:
     """"Approve everyone" against the model: high accuracy can hide a useless model.
