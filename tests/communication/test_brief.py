@@ -334,3 +334,17 @@ def test_fairness_claims_follow_the_gate_when_it_fails(run):
     assert "release gate failed" in regulator and "at least 80%" not in regulator
     risk = next(r for r in risk_register(inputs) if r["risk"].startswith("Unfair"))
     assert "FAILED" in risk["evidence"]
+
+
+def test_each_version_in_the_ab_test_decides_at_its_own_threshold(run):
+    from deploydl.registry import load_artifact
+
+    logged = run.log.frame()
+    ab = logged[logged["applicant_id"].fillna("").str.startswith("AB")
+                & (logged["status"] == "ok")]
+    thresholds = {}
+    for version, rows in ab.groupby("model_version"):
+        thresholds[version] = load_artifact(run.registry.path(NAME, version))[0].threshold
+        refer = rows["probability"] >= thresholds[version]
+        assert (rows["decision"] == refer.map({True: "refer", False: "approve"})).all()
+    assert len(set(thresholds.values())) == 2, thresholds  # else this would prove nothing

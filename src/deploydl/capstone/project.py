@@ -183,10 +183,8 @@ class Capstone:
             raise RuntimeError("No model is in production yet: run package() before deploy().")
         served, artifact = load_artifact(self.registry.path(NAME, version))
         self.close_server()
-        threshold = self.threshold if model is not None or served.threshold is None \
-            else served.threshold  # a promoted version decides at its own threshold
-        app = create_app(model or served, threshold=threshold, artifact=artifact,
-                         prediction_log=self.log)
+        # each version decides at the threshold recorded with it, in an A/B split too
+        app = create_app(model or served, artifact=artifact, prediction_log=self.log)
         self.server = LocalServer(app).start()
         self.client = ServiceClient(self.server.url)
         health = self.client.health()
