@@ -278,16 +278,14 @@ class Capstone:
 
     def _retrain(self, table: pd.DataFrame, *, version: str):
         """A new version, calibrated and given a threshold by the same rule as the first."""
-        from deploydl.evaluation.calibration import calibrate
-        from deploydl.evaluation.decision import threshold_for
+        from deploydl.evaluation.decision import calibrate_and_decide
         from deploydl.evaluation.metrics import scorecard
         from deploydl.models import train_applicant_model
 
-        model = calibrate(train_applicant_model(table, seed=self.scenario.seed,
-                                                epochs=self.scenario.epochs,
-                                                weight_decay=0.01), self.calibration)
+        model = calibrate_and_decide(train_applicant_model(table, seed=self.scenario.seed,
+                                                           epochs=self.scenario.epochs,
+                                                           weight_decay=0.01), self.calibration)
         model.version = version
-        model.threshold = threshold_for(model, self.calibration)[0]
         model.metrics = scorecard(self.test[LABEL], model.predict_proba(self.test),
                                   threshold=model.threshold)
         return model

@@ -141,6 +141,17 @@ def threshold_for(model, validation=None, *, costs: ErrorCosts = DEFAULT_COSTS,
     return (choice.threshold if recorded is None else float(recorded)), choice
 
 
+def calibrate_and_decide(model, aside):
+    """``model`` calibrated on ``aside`` (applicants set aside for it, with the label and the
+    protected attribute) and given the threshold the rule chooses there (:func:`threshold_for`),
+    so a service decides at it: the course's recipe for every model it serves."""
+    from deploydl.evaluation.calibration import calibrate
+
+    calibrated = calibrate(model, aside)
+    calibrated.threshold = threshold_for(calibrated, aside)[0]
+    return calibrated
+
+
 def decides_at(model, threshold: float | None = None) -> float:
     """The chance of default at or above which ``model`` refers an applicant: ``threshold``
     when one is fixed for it (a service's own), else the one chosen for the model and

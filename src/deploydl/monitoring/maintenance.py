@@ -239,15 +239,14 @@ def retrain_on_changed_data(scenario: str, *, version: str, applicants: int = 5_
     from dataclasses import replace
 
     from deploydl.data import apply_drift, make_applicants
-    from deploydl.evaluation.calibration import calibrate
-    from deploydl.evaluation.decision import threshold_for
+    from deploydl.evaluation.decision import calibrate_and_decide
     from deploydl.models import train_applicant_model
     from deploydl.serving.packaging import CALIBRATION_ROWS
 
     recent, aside = (apply_drift(make_applicants(n, seed=s), scenario, seed=s)
                      for n, s in ((applicants, seed), (CALIBRATION_ROWS, seed + 1)))
-    model = calibrate(train_applicant_model(recent, seed=0, epochs=epochs), aside)
-    return replace(model, version=version, threshold=threshold_for(model, aside)[0])
+    return replace(calibrate_and_decide(train_applicant_model(recent, seed=0, epochs=epochs),
+                                        aside), version=version)
 
 
 def promote_in_turn(registry, *models, stage: str = "production") -> list[str]:

@@ -48,14 +48,14 @@ def train_measured(*, epochs: int = 30, holdout_rows: int = HOLDOUT_ROWS,
     from sklearn.metrics import roc_auc_score
 
     from deploydl.data import make_applicants
-    from deploydl.evaluation.calibration import calibrate, calibration_error
-    from deploydl.evaluation.decision import threshold_for
+    from deploydl.evaluation.calibration import calibration_error
+    from deploydl.evaluation.decision import calibrate_and_decide
     from deploydl.models import train_applicant_model
 
     table = make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)
     aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
-    model = calibrate(train_applicant_model(table, seed=0, epochs=epochs, progress=progress), aside)
-    model.threshold = threshold_for(model, aside)[0]
+    model = calibrate_and_decide(
+        train_applicant_model(table, seed=0, epochs=epochs, progress=progress), aside)
     holdout = make_applicants(holdout_rows, seed=holdout_seed)
     scores = model.predict_proba(holdout)
     model.metrics = {"auc": round(float(roc_auc_score(holdout["default"], scores)), 4),
