@@ -120,11 +120,26 @@ def test_the_client_replaces_a_kept_alive_connection_the_server_closed():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), AnswersThenHangsUp)
+    class SaysWhenItHungUp(ThreadingHTTPServer):
+        hung_up = threading.Event()
+
+        def shutdown_request(self, request):
+            super().shutdown_request(request)
+            self.hung_up.set()
+
+    def health_after_the_hang_up():
+        # Wait as a notebook does between cells: the server has closed by the next call.
+        # Without the wait, the next request can race the close, which no client can win.
+        answer = client.health()
+        assert server.hung_up.wait(timeout=5)
+        server.hung_up.clear()
+        return answer
+
+    server = SaysWhenItHungUp(("127.0.0.1", 0), AnswersThenHangsUp)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     client = ServiceClient(f"http://127.0.0.1:{server.server_address[1]}")
     try:
-        assert [client.health() for _ in range(3)] == [{"status": "ok"}] * 3
+        assert [health_after_the_hang_up() for _ in range(3)] == [{"status": "ok"}] * 3
     finally:
         client.close()
         server.shutdown()
