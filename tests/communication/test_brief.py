@@ -347,4 +347,5 @@ def test_each_version_in_the_ab_test_decides_at_its_own_threshold(run):
         thresholds[version] = load_artifact(run.registry.path(NAME, version))[0].threshold
         refer = rows["probability"] >= thresholds[version]
         assert (rows["decision"] == refer.map({True: "refer", False: "approve"})).all()
+        assert (rows["threshold"] == thresholds[version]).all()
     assert len(set(thresholds.values())) == 2, thresholds  # else this would prove nothing

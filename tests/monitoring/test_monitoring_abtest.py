@@ -84,15 +84,18 @@ def test_each_version_decides_at_its_own_threshold(model, one_applicant, tmp_pat
     assert answers == {("1.0.0", current.threshold, "refer"),
                        ("2.0.0", candidate.threshold, "approve")}
     logged = log.frame()
-    assert set(zip(logged["model_version"], logged["decision"], strict=True)) == {
-        ("1.0.0", "refer"), ("2.0.0", "approve")}
+    assert set(zip(logged["model_version"], logged["threshold"], logged["decision"],
+                   strict=True)) == {("1.0.0", current.threshold, "refer"),
+                                     ("2.0.0", candidate.threshold, "approve")}
     assert client.get("/model").json()["threshold"] == current.threshold
     set_model(client.app, candidate)  # a release brings its own threshold
     assert client.get("/model").json()["threshold"] == candidate.threshold
-    fixed = TestClient(create_app(split, threshold=score + 0.02))
+    fixed_log = PredictionLog(tmp_path / "fixed.db")
+    fixed = TestClient(create_app(split, threshold=score + 0.02, prediction_log=fixed_log))
     decisions = {fixed.post("/predict", json={**one_applicant, "applicant_id": f"A{i}"})
                  .json()["predictions"][0]["decision"] for i in range(40)}
     assert decisions == {"approve"}
+    assert set(fixed_log.frame()["threshold"]) == {score + 0.02}
 
 
 def test_bad_share_is_a_clear_error(model):

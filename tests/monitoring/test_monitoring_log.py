@@ -46,6 +46,30 @@ def test_labels_arriving_later_are_joined(tmp_path):
         log.add_labels({"A1": 1}, key="name")
 
 
+def test_a_log_from_before_the_threshold_column_opens_and_records_it(tmp_path):
+    """`deploydl serve` keeps its log between runs: an older file gains the column."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        CREATE TABLE predictions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, applicant_id TEXT,
+            ts REAL NOT NULL, model_name TEXT NOT NULL, model_version TEXT NOT NULL,
+            inputs TEXT NOT NULL, probability REAL, decision TEXT, latency_ms REAL NOT NULL,
+            status TEXT NOT NULL, error TEXT, label INTEGER, label_ts REAL);
+        INSERT INTO predictions (request_id, applicant_id, ts, model_name, model_version,
+            inputs, probability, decision, latency_ms, status)
+        VALUES ('r0', 'A0', 1.0, 'm', '1', '{"x": 0}', 0.1, 'approve', 1.0, 'ok');""")
+    old.close()
+    log = PredictionLog(path)
+    log.record([_row(1, threshold=0.27)])
+    thresholds = log.frame().set_index("applicant_id")["threshold"]
+    assert log.count() == 2 and thresholds.isna()["A0"] and thresholds["A1"] == 0.27
+    log.close()
+    assert PredictionLog(path).count() == 2  # opening it again changes nothing
+
+
 def test_simulated_clock_stamps_rows_and_reference_round_trips(applicants):
     clock = SimulatedClock(start=1_700_000_000)
     log = PredictionLog(":memory:", clock=clock)

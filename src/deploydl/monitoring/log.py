@@ -1,8 +1,8 @@
 """The prediction log: every answer the service gives, kept in a real database (Module 06).
 
-One row per scored applicant: the inputs, the probability and decision, the model version,
-the latency, the request ID and the time. Labels (did the loan default?) arrive months later
-and are joined in with :meth:`PredictionLog.add_labels`.
+One row per scored applicant: the inputs, the probability, the threshold and the decision,
+the model version, the latency, the request ID and the time. Labels (did the loan default?)
+arrive months later and are joined in with :meth:`PredictionLog.add_labels`.
 
 SQLite (from Python's standard library) is the default: one file, no server, safe for the
 service's many threads (WAL mode, one lock around the connection). Everything the course
@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS predictions (
     model_version TEXT NOT NULL,
     inputs TEXT NOT NULL,
     probability REAL,
+    threshold REAL,
     decision TEXT,
     latency_ms REAL NOT NULL,
     status TEXT NOT NULL,
@@ -45,7 +46,7 @@ CREATE INDEX IF NOT EXISTS predictions_applicant ON predictions (applicant_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _COLUMNS = ("request_id", "applicant_id", "ts", "model_name", "model_version", "inputs",
-            "probability", "decision", "latency_ms", "status", "error")
+            "probability", "threshold", "decision", "latency_ms", "status", "error")
 _LABEL_KEYS = ("applicant_id", "request_id")
 
 
@@ -53,9 +54,13 @@ _LABEL_KEYS = ("applicant_id", "request_id")
 class LoggedPrediction:
     """One scored applicant, as the service records it.
 
-    ``probability`` is the probability of default (0..1); ``latency_ms`` is the whole
-    request's scoring time in milliseconds; ``status`` is ``"ok"`` or ``"error"`` (then
-    ``probability`` and ``decision`` are None and ``error`` says what went wrong).
+    ``probability`` is the probability of default (0..1); ``threshold`` is the probability
+    at or above which the service refers an applicant to this model (the decision follows
+    from it and ``probability``, so an auditor can replay it; None in logs written before
+    the threshold was recorded);
+    ``latency_ms`` is the whole request's scoring time in milliseconds; ``status`` is ``"ok"``
+    or ``"error"`` (then ``probability`` and ``decision`` are None and ``error`` says what went
+    wrong).
     """
 
     request_id: str
@@ -68,6 +73,7 @@ class LoggedPrediction:
     applicant_id: str | None = None
     status: str = "ok"
     error: str | None = None
+    threshold: float | None = None
 
 
 class PredictionStore(Protocol):
@@ -110,13 +116,14 @@ class PredictionLog:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            _add_missing_columns(self._db)
 
     def record(self, predictions: Sequence[LoggedPrediction]) -> None:
         """Append predictions, stamped with the log's clock, in one transaction."""
         now = self.clock()
         rows = [(p.request_id, p.applicant_id, now, p.model_name, p.model_version,
-                 json.dumps(dict(p.inputs)), p.probability, p.decision, p.latency_ms,
-                 p.status, p.error) for p in predictions]
+                 json.dumps(dict(p.inputs)), p.probability, p.threshold, p.decision,
+                 p.latency_ms, p.status, p.error) for p in predictions]
         sql = (f"INSERT INTO predictions ({', '.join(_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(_COLUMNS))})")
         with self._lock, self._db:
@@ -182,6 +189,14 @@ class PredictionLog:
 
     def __repr__(self) -> str:
         return f"<PredictionLog {self.path!r}>"
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring a log written by an older version up to the schema (its old rows keep NULL)."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(predictions)")}
+    with db:
+        if "threshold" not in present:
+            db.execute("ALTER TABLE predictions ADD COLUMN threshold REAL")
 
 
 class SimulatedClock:

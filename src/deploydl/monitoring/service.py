@@ -47,10 +47,11 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
     decision is logged at :func:`decides_at` for the model that scored, so in an A/B test
     each version decides at its own threshold unless the service fixed one (``threshold``).
 
-    Returns ``(model_used, probabilities)``. A model that raises, or returns a score that is
-    not a finite number, is logged (logger ``deploydl.errors``, with the request ID), recorded
-    as an error row per applicant, and answered with a 500 (:func:`model_error`): a
-    non-finite score never approves anyone.
+    Returns ``(model_used, probabilities, threshold)``: the threshold is the one its
+    decisions were logged at, for the answer to use too. A model that raises, or returns a
+    score that is not a finite number, is logged (logger ``deploydl.errors``, with the request
+    ID), recorded as an error row per applicant, and answered with a 500
+    (:func:`model_error`): a non-finite score never approves anyone.
     """
     applicant_ids = applicant_ids or [None] * len(rows)
     chosen = choose_model(model, applicant_ids[0])
@@ -72,7 +73,7 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
         raise HTTPException(status_code=500, detail=model_error(
             request_id, logged=log is not None)) from None
     _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids)
-    return chosen, probabilities
+    return chosen, probabilities, threshold
 
 
 def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
@@ -92,7 +93,7 @@ def _record(log, model, rows, probabilities, threshold, started, request_id, app
     scores = [None] * len(rows) if probabilities is None else [float(p) for p in probabilities]
     log.record([LoggedPrediction(
         request_id=request_id, applicant_id=ident, model_name=model.name,
-        model_version=model.version, inputs=row, probability=p,
+        model_version=model.version, inputs=row, probability=p, threshold=threshold,
         decision=None if p is None else ("refer" if p >= threshold else "approve"),
         latency_ms=latency_ms, status="error" if error else "ok", error=error)
         for row, p, ident in zip(rows, scores, applicant_ids, strict=True)])

@@ -214,12 +214,11 @@ def _add_predict(app: FastAPI) -> None:
                 "msg": f"{len(applicants)} in one request; the limit is {limit}. "
                        "Split the batch."}])
         rows = [a.model_dump(exclude={"applicant_id"}) for a in applicants]
-        model, probabilities = score_and_log(
+        model, probabilities, threshold = score_and_log(
             model, rows, threshold=app.state.threshold, log=app.state.prediction_log,
             applicant_ids=[a.applicant_id for a in applicants],
             request_id=getattr(request.state, "request_id", None))
         app.state.metrics.predictions.inc(len(applicants))
-        threshold = decides_at(model, app.state.threshold)
         return PredictResponse(
             model_name=model.name, model_version=model.version, threshold=threshold,
             predictions=[Prediction(probability_of_default=round(float(p), 6),
