@@ -1,5 +1,7 @@
 """The prediction log (Module 06): nothing lost under concurrency, labels joined later."""
 
+import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -46,12 +48,10 @@ def test_labels_arriving_later_are_joined(tmp_path):
         log.add_labels({"A1": 1}, key="name")
 
 
-def test_a_log_from_before_the_threshold_column_opens_and_records_it(tmp_path):
-    """`deploydl serve` keeps its log between runs: an older file gains the column."""
-    import sqlite3
-
-    path = tmp_path / "old.db"
+def _old_log(path):
+    """A log file as a version before the threshold column wrote it (WAL, one row)."""
     old = sqlite3.connect(path)
+    old.execute("PRAGMA journal_mode=WAL")
     old.executescript("""
         CREATE TABLE predictions (
             id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, applicant_id TEXT,
@@ -62,12 +62,67 @@ def test_a_log_from_before_the_threshold_column_opens_and_records_it(tmp_path):
             inputs, probability, decision, latency_ms, status)
         VALUES ('r0', 'A0', 1.0, 'm', '1', '{"x": 0}', 0.1, 'approve', 1.0, 'ok');""")
     old.close()
+
+
+def test_a_log_from_before_the_threshold_column_opens_and_records_it(tmp_path):
+    """`deploydl serve` keeps its log between runs: an older file gains the column."""
+    path = tmp_path / "old.db"
+    _old_log(path)
     log = PredictionLog(path)
     log.record([_row(1, threshold=0.27)])
     thresholds = log.frame().set_index("applicant_id")["threshold"]
     assert log.count() == 2 and thresholds.isna()["A0"] and thresholds["A1"] == 0.27
     log.close()
     assert PredictionLog(path).count() == 2  # opening it again changes nothing
+
+
+class _AnotherWorkerTriesToAddTheColumnAfterTheLook:
+    """Wraps one worker's connection: right after it looks at the columns, a second worker
+    (another connection) tries to add the missing one, waiting at most half a second."""
+
+    def __init__(self, db, path):
+        self.db, self.path, self.second_worker_waited = db, path, False
+
+    def __enter__(self):
+        return self.db.__enter__()
+
+    def __exit__(self, *exc):
+        return self.db.__exit__(*exc)
+
+    def execute(self, sql, *args):
+        result = self.db.execute(sql, *args)
+        if not sql.startswith("PRAGMA table_info"):
+            return result
+        rows = result.fetchall()
+        second = threading.Thread(target=self._second_worker_adds_the_column)
+        second.start()
+        second.join()
+        return rows
+
+    def _second_worker_adds_the_column(self):
+        other = sqlite3.connect(self.path, timeout=0.5)
+        try:
+            with other:
+                other.execute("ALTER TABLE predictions ADD COLUMN threshold REAL")
+        except sqlite3.OperationalError:  # "database is locked": the first worker holds it
+            self.second_worker_waited = True
+        finally:
+            other.close()
+
+
+def test_two_workers_opening_an_old_log_at_once_add_the_column_once(tmp_path):
+    """`deploydl serve --workers 2` on an old log: the look and the change happen under the
+    write lock, so the second worker waits instead of failing on a duplicate column."""
+    from deploydl.monitoring.log import _add_missing_columns
+
+    path = tmp_path / "old.db"
+    _old_log(path)
+    db = sqlite3.connect(path)
+    worker = _AnotherWorkerTriesToAddTheColumnAfterTheLook(db, path)
+    _add_missing_columns(worker)
+    assert worker.second_worker_waited
+    assert "threshold" in {row[1] for row in db.execute("PRAGMA table_info(predictions)")}
+    db.close()
 
 
 def test_simulated_clock_stamps_rows_and_reference_round_trips(applicants):

@@ -55,12 +55,11 @@ class LoggedPrediction:
     """One scored applicant, as the service records it.
 
     ``probability`` is the probability of default (0..1); ``threshold`` is the probability
-    at or above which the service refers an applicant to this model (the decision follows
-    from it and ``probability``, so an auditor can replay it; None in logs written before
-    the threshold was recorded);
-    ``latency_ms`` is the whole request's scoring time in milliseconds; ``status`` is ``"ok"``
-    or ``"error"`` (then ``probability`` and ``decision`` are None and ``error`` says what went
-    wrong).
+    of default at or above which the decision is "refer", as the service applied it (the
+    scoring model's own, or one set for the whole service), so an auditor can replay the
+    decision (None in logs written before thresholds were recorded); ``latency_ms`` is the
+    whole request's scoring time in milliseconds; ``status`` is ``"ok"`` or ``"error"`` (then
+    ``probability`` and ``decision`` are None and ``error`` says what went wrong).
     """
 
     request_id: str
@@ -192,9 +191,14 @@ class PredictionLog:
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
-    """Bring a log written by an older version up to the schema (its old rows keep NULL)."""
-    present = {row[1] for row in db.execute("PRAGMA table_info(predictions)")}
+    """Bring a log written by an older version up to the schema (its old rows keep NULL).
+
+    Looked at and changed under the database's write lock: ``deploydl serve --workers``
+    processes that open one old log at once add the column once, and none of them fails.
+    """
     with db:
+        db.execute("BEGIN IMMEDIATE")
+        present = {row[1] for row in db.execute("PRAGMA table_info(predictions)")}
         if "threshold" not in present:
             db.execute("ALTER TABLE predictions ADD COLUMN threshold REAL")
 
