@@ -1,5 +1,8 @@
 import socket
-from contextlib import asynccontextmanager
+import threading
+import time
+from contextlib import asynccontextmanager, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi import FastAPI
@@ -102,45 +105,80 @@ def test_a_model_exception_is_logged_with_its_request_id_without_a_prediction_lo
     assert request_id in record.getMessage() and "weights on fire" in str(record.exc_info[1])
 
 
-def test_the_client_replaces_a_kept_alive_connection_the_server_closed():
-    """Uvicorn closes idle connections after 5 s: the pause between two notebook cells."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class _SaysWhenItHungUp(ThreadingHTTPServer):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.hung_up = threading.Event()
 
-    class AnswersThenHangsUp(BaseHTTPRequestHandler):
+    def shutdown_request(self, request):
+        super().shutdown_request(request)
+        self.hung_up.set()
+
+    def handle_error(self, request, client_address):
+        pass  # a late answer to a client that gave up: what the timeout test intends
+
+
+@contextmanager
+def _bare_server(answer_get, *, timeout=5.0):
+    """A plain HTTP/1.1 server whose GET handler is ``answer_get(handler)``, and a client."""
+
+    class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):  # noqa: N802 - the name http.server calls
-            self.send_response(200)
-            self.send_header("Content-Length", "15")
-            self.end_headers()
-            self.wfile.write(b'{"status":"ok"}')
-            self.close_connection = True  # no "Connection: close": the client finds out later
+            answer_get(self)
 
         def log_message(self, *args):
             pass
 
-    class SaysWhenItHungUp(ThreadingHTTPServer):
-        hung_up = threading.Event()
-
-        def shutdown_request(self, request):
-            super().shutdown_request(request)
-            self.hung_up.set()
-
-    def health_after_the_hang_up():
-        # Wait as a notebook does between cells: the server has closed by the next call.
-        # Without the wait, the next request can race the close, which no client can win.
-        answer = client.health()
-        assert server.hung_up.wait(timeout=5)
-        server.hung_up.clear()
-        return answer
-
-    server = SaysWhenItHungUp(("127.0.0.1", 0), AnswersThenHangsUp)
+    server = _SaysWhenItHungUp(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    client = ServiceClient(f"http://127.0.0.1:{server.server_address[1]}")
+    client = ServiceClient(f"http://127.0.0.1:{server.server_address[1]}", timeout=timeout)
     try:
-        assert [health_after_the_hang_up() for _ in range(3)] == [{"status": "ok"}] * 3
+        yield server, client
     finally:
         client.close()
         server.shutdown()
         server.server_close()
+
+
+def _ok_then_hang_up(handler):
+    handler.send_response(200)
+    handler.send_header("Content-Length", "15")
+    handler.end_headers()
+    handler.wfile.write(b'{"status":"ok"}')
+    handler.close_connection = True  # no "Connection: close": the client finds out later
+
+
+def test_the_client_replaces_a_kept_alive_connection_the_server_closed():
+    """Uvicorn closes idle connections after 5 s: the pause between two notebook cells."""
+    with _bare_server(_ok_then_hang_up) as (server, client):
+        def health_after_the_hang_up():
+            # Wait as a notebook does between cells: the server has closed by the next call.
+            # Without the wait, the next request can race the close, which no client can win.
+            answer = client.health()
+            assert server.hung_up.wait(timeout=5)
+            server.hung_up.clear()
+            return answer
+
+        assert [health_after_the_hang_up() for _ in range(3)] == [{"status": "ok"}] * 3
+
+
+def test_a_server_that_hangs_up_without_answering_is_a_clear_error():
+    def hang_up(handler):
+        handler.close_connection = True
+
+    with _bare_server(hang_up) as (_, client), pytest.raises(
+            ServiceUnavailable, match="closed the connection without a complete answer.*"
+                                      "Check that it is running"):
+        client.health()
+
+
+def test_a_server_that_answers_too_late_is_a_clear_error():
+    def answer_late(handler):
+        time.sleep(1.5)
+        _ok_then_hang_up(handler)
+
+    with _bare_server(answer_late, timeout=0.5) as (_, client), pytest.raises(
+            ServiceUnavailable, match=r"no answer from .* within 0.5 s.*longer timeout"):
+        client.health()

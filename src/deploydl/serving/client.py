@@ -13,11 +13,11 @@ import json
 from typing import Any
 
 import urllib3
-from urllib3.exceptions import ConnectTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ReadTimeoutError
 
 
 class ServiceUnavailable(ConnectionError):
-    """No server answered at the URL."""
+    """No server answered at the URL, or it stopped answering in the middle of a request."""
 
 
 class ServiceError(RuntimeError):
@@ -35,9 +35,10 @@ class ServiceError(RuntimeError):
 class ServiceClient:
     """Call the service at ``url`` (for example ``server.url`` of a LocalServer).
 
-    Each method returns the decoded JSON body. A server that is not running raises
-    :class:`ServiceUnavailable` quickly instead of hanging; an error status raises
-    :class:`ServiceError` with the answer's text. ``timeout`` (seconds) bounds each request.
+    Each method returns the decoded JSON body. A server that is not running, does not answer
+    within ``timeout`` seconds, or hangs up before its answer is complete raises
+    :class:`ServiceUnavailable`, which says what to check; an error status raises
+    :class:`ServiceError` with the answer's text.
     """
 
     def __init__(self, url: str, *, api_key: str | None = None, timeout: float = 5.0) -> None:
@@ -46,6 +47,7 @@ class ServiceClient:
         self._headers = {"Content-Type": "application/json"}
         if api_key:
             self._headers["X-API-Key"] = api_key
+        self._timeout = timeout
         # retries=False: a prediction is logged when it is made, so a request is never sent
         # twice behind the caller's back. A kept-alive connection the server has closed is
         # noticed before reuse and replaced.
@@ -75,6 +77,17 @@ class ServiceClient:
             raise ServiceUnavailable(
                 f"No server is answering at {self.url}. Start it (LocalServer(...).start() or "
                 "`deploydl serve`) and check the URL.") from None
+        except ReadTimeoutError:
+            raise ServiceUnavailable(
+                f"{method} {path}: no answer from {self.url} within {self._timeout:g} s. The "
+                "service may be overloaded or stuck, and it may still have scored the request. "
+                f"Check {self.url}/health before sending it again, or give ServiceClient a "
+                "longer timeout.") from None
+        except ProtocolError:
+            raise ServiceUnavailable(
+                f"{method} {path}: the server at {self.url} closed the connection without a "
+                "complete answer: it may have stopped or restarted. Check that it is running "
+                f"({self.url}/health) before sending the request again.") from None
         text = response.data.decode()
         if response.status >= 400:
             raise ServiceError(f"{method} {path} answered {response.status}: {text}",
