@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -161,6 +161,13 @@ def decides_at(model, threshold: float | None = None) -> float:
         return threshold
     recorded = getattr(model, "threshold", None)
     return 0.5 if recorded is None else float(recorded)
+
+
+def refer_or_approve(probability: float, threshold: float) -> Literal["refer", "approve"]:
+    """The decision on one applicant: "refer" (to an underwriter) when the chance of default
+    is at or above ``threshold``, else "approve". The service's answer and its prediction log
+    both decide with it, so they cannot disagree."""
+    return "refer" if probability >= threshold else "approve"
 
 
 def fairness_sweep(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,

@@ -14,7 +14,7 @@ import numpy as np
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse
 
-from deploydl.evaluation.decision import decides_at
+from deploydl.evaluation.decision import decides_at, refer_or_approve
 from deploydl.monitoring.abtest import choose_model
 from deploydl.monitoring.log import LoggedPrediction, PredictionStore
 
@@ -94,6 +94,6 @@ def _record(log, model, rows, probabilities, threshold, started, request_id, app
     log.record([LoggedPrediction(
         request_id=request_id, applicant_id=ident, model_name=model.name,
         model_version=model.version, inputs=row, probability=p, threshold=threshold,
-        decision=None if p is None else ("refer" if p >= threshold else "approve"),
+        decision=None if p is None else refer_or_approve(p, threshold),
         latency_ms=latency_ms, status="error" if error else "ok", error=error)
         for row, p, ident in zip(rows, scores, applicant_ids, strict=True)])

@@ -29,7 +29,7 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response, Se
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
-from deploydl.evaluation.decision import decides_at
+from deploydl.evaluation.decision import decides_at, refer_or_approve
 from deploydl.monitoring.service import add_dashboard, score_and_log
 from deploydl.monitoring.window import release_permit, window_from_settings
 from deploydl.serving.factory import ERROR_RESPONSES, KEY_RESPONSES, add_guards, new_app
@@ -222,7 +222,7 @@ def _add_predict(app: FastAPI) -> None:
         return PredictResponse(
             model_name=model.name, model_version=model.version, threshold=threshold,
             predictions=[Prediction(probability_of_default=round(float(p), 6),
-                                    decision="refer" if p >= threshold else "approve",
+                                    decision=refer_or_approve(p, threshold),
                                     out_of_range=_out_of_range(app, row))
                          for p, row in zip(probabilities, rows, strict=True)])
 
