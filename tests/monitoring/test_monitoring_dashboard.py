@@ -1,5 +1,6 @@
 """Dashboards, alerts and service health (Module 06)."""
 
+import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
@@ -134,8 +135,56 @@ def test_performance_for_people_reads_coverage_as_percent_and_names_too_few_labe
 
     weekly = pd.DataFrame({"period": ["w1", "w2"], "predictions": [300, 2100],
                            "labelled": [300, 0], "coverage": [1.0, 0.0],
-                           "auc": [0.79312, np.nan]})
+                           "auc": [0.79312, np.nan], "auc_low": [0.7412, np.nan],
+                           "auc_high": [0.8451, np.nan]})
     shown = performance_for_people(weekly)
-    assert list(shown.columns) == ["period", "predictions", "labelled", "coverage", "AUC"]
+    assert list(shown.columns) == ["period", "predictions", "labelled", "coverage", "AUC",
+                                   "AUC, 95% range"]
     assert list(shown["coverage"]) == ["100%", "0%"]
     assert list(shown["AUC"]) == ["0.793", "too few labels"]
+    assert list(shown["AUC, 95% range"]) == ["0.74 to 0.85", ""]
+
+
+def test_auc_interval_matches_the_spread_of_the_auc_over_resamples():
+    import numpy as np
+    import pandas as pd
+    from sklearn.metrics import roc_auc_score
+
+    from deploydl.monitoring import auc_interval
+
+    rng = np.random.default_rng(0)
+    labels = pd.Series(rng.random(600) < 0.2).astype(int)
+    scores = rng.normal(labels * 0.9, 1.0)
+    auc = roc_auc_score(labels, scores)
+    low, high = auc_interval(labels, scores)
+    resampled = []
+    for _ in range(400):
+        pick = rng.integers(0, len(labels), len(labels))
+        resampled.append(roc_auc_score(labels.iloc[pick], scores[pick]))
+    spread = 1.96 * np.std(resampled)
+    assert (low + high) / 2 == pytest.approx(auc)
+    tied = scores.round(1)                     # ties count half, as in the AUC itself
+    assert sum(auc_interval(labels, tied)) / 2 == pytest.approx(roc_auc_score(labels, tied))
+    assert (high - low) / 2 == pytest.approx(spread, rel=0.1)
+    more_low, more_high = auc_interval(pd.concat([labels] * 4), np.tile(scores, 4))
+    assert more_high - more_low == pytest.approx((high - low) / 2, rel=0.05)  # 4x labels
+
+
+def test_performance_by_period_gives_each_judged_period_a_range_and_none_to_the_rest():
+    import numpy as np
+    import pandas as pd
+
+    from deploydl.monitoring import performance_by_period
+
+    rng = np.random.default_rng(1)
+    label = (rng.random(400) < 0.3).astype(float)
+    label[300:] = np.nan                       # the second week's outcomes are not in yet
+    frame = pd.DataFrame({
+        "status": "ok", "label": label, "probability": rng.random(400) * 0.5 + label * 0.3,
+        "time": pd.to_datetime(np.where(np.arange(400) < 300, "2026-03-02", "2026-03-10"),
+                               utc=True)})
+    weekly = performance_by_period(frame, freq="W", min_labels=200)
+    first, second = weekly.iloc[0], weekly.iloc[1]
+    assert first["auc_low"] < first["auc"] < first["auc_high"]
+    assert (second["labelled"], np.isnan(second["auc"]), np.isnan(second["auc_low"])) == (
+        0, True, True)

@@ -22,26 +22,61 @@ def performance_by_period(frame: pd.DataFrame, *, freq: str = "D",
 
     ``freq`` is a pandas period (``"D"`` day, ``"W"`` week). ``auc`` is NaN where fewer
     than ``min_labels`` labels (or only one class) have arrived: too few to judge.
+    ``auc_low`` and ``auc_high`` bound the range where the period's true AUC lies with 95%
+    confidence (:func:`auc_interval`): two periods whose ranges overlap may differ by chance.
     """
     ok = frame[frame["status"] == "ok"]
     rows = []
     for period, group in ok.groupby(ok["time"].dt.tz_localize(None).dt.to_period(freq)):
         labelled = group[group["label"].notna()]
         enough = len(labelled) >= min_labels and labelled["label"].nunique() == 2
+        auc = roc_auc_score(labelled["label"], labelled["probability"]) if enough else np.nan
+        low, high = (auc_interval(labelled["label"], labelled["probability"]) if enough
+                     else (np.nan, np.nan))
         rows.append({"period": str(period), "predictions": len(group),
                      "labelled": len(labelled), "coverage": len(labelled) / len(group),
-                     "auc": roc_auc_score(labelled["label"], labelled["probability"])
-                     if enough else np.nan})
-    return pd.DataFrame(rows, columns=["period", "predictions", "labelled", "coverage", "auc"])
+                     "auc": auc, "auc_low": low, "auc_high": high})
+    return pd.DataFrame(rows, columns=["period", "predictions", "labelled", "coverage", "auc",
+                                       "auc_low", "auc_high"])
+
+
+def auc_interval(labels: pd.Series, scores: pd.Series, *,
+                 z: float = 1.96) -> tuple[float, float]:
+    """The range, the ROC AUC of ``scores`` plus or minus ``z`` standard errors (95% for 1.96),
+    where the true AUC of the population behind these labels (1 = defaulted) likely lies,
+    clipped to 0..1.
+
+    The standard error is DeLong's (Biometrics, 1988): how much the AUC would move if the
+    same number of defaulters and repayers were drawn again. A few hundred labels leave a
+    range several points wide.
+    """
+    y = np.asarray(labels) == 1
+    s = np.asarray(scores, dtype=float)
+    positive, negative = np.sort(s[y]), np.sort(s[~y])
+    # Each defaulter's share of repayers scored below it, and each repayer's share of
+    # defaulters scored above it (ties count half); their means are the AUC.
+    above = (np.searchsorted(negative, positive, "left")
+             + np.searchsorted(negative, positive, "right")) / (2 * len(negative))
+    below = 1 - (np.searchsorted(positive, negative, "left")
+                 + np.searchsorted(positive, negative, "right")) / (2 * len(positive))
+    auc = float(above.mean())
+    half = z * float(np.sqrt(above.var(ddof=1) / len(positive)
+                             + below.var(ddof=1) / len(negative)))
+    return max(0.0, auc - half), min(1.0, auc + half)
 
 
 def performance_for_people(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`performance_by_period` as a person reads it: coverage as a percentage, the AUC
-    to 3 places, or "too few labels" where there were too few to judge."""
+    to 3 places with its 95% range, or "too few labels" where there were too few to judge."""
+    too_few = table["auc"].isna()
     return table.assign(
         coverage=table["coverage"].map("{:.0%}".format),
         auc=table["auc"].map(lambda auc: "too few labels" if pd.isna(auc) else f"{auc:.3f}"),
-    ).rename(columns={"auc": "AUC"})
+        auc_range=[("" if gap else f"{low:.2f} to {high:.2f}")
+                   for gap, low, high in zip(too_few, table["auc_low"], table["auc_high"],
+                                             strict=True)],
+    ).drop(columns=["auc_low", "auc_high"]).rename(
+        columns={"auc": "AUC", "auc_range": "AUC, 95% range"})
 
 
 def performance_decay(frame: pd.DataFrame, *, baseline_auc: float, tolerance: float = 0.05,
