@@ -36,6 +36,8 @@ PII_COLUMNS: tuple[str, ...] = ("name", "email", "phone", "national_id", "addres
 PROTECTED_ATTRIBUTE = "age_band"
 LABEL = "default"
 REGIONS: tuple[str, ...] = ("north", "south", "east", "west")
+#: The region the ``new_region`` drift scenario opens (Module 06, the capstone).
+NEW_REGION = "central"
 AGE_BANDS: tuple[str, ...] = ("under_30", "30_to_50", "over_50")
 
 _FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hugo", "Ines", "Jonas",
@@ -207,7 +209,7 @@ def apply_drift(table: pd.DataFrame, scenario: str, *, strength: float = 1.0,
             out[column] = (out[column] * (1 + 0.15 * strength)).round(-2)
     elif scenario == "new_region":
         moved = rng.random(len(out)) < min(0.4 * strength, 1.0)
-        out.loc[moved, "region"] = "central"
+        out.loc[moved, "region"] = NEW_REGION
         history = out.loc[moved, "credit_history_years"]
         out.loc[moved, "credit_history_years"] = (history * 0.4).round(1)
         out.loc[moved, "age"] = np.maximum(18, out.loc[moved, "age"] - 12)

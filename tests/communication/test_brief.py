@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -28,6 +29,7 @@ from deploydl.communication.brief_page import (
     brief_html,
     decision_in_words,
     decision_text,
+    fairness_text,
     write_brief,
 )
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
@@ -108,6 +110,12 @@ def _sources(run) -> dict:
                                start_day=s.opens_day, seed=s.seed + 2)
     alarm = first_alarm(daily_monitor(run.log.reference(), traffic), start_day=s.opens_day)
     frame = run.log.frame()
+    central = traffic[(traffic["day"] >= s.opens_day) & (traffic["region"] == "central")]
+    logged = frame.set_index("applicant_id")["decision"]
+    region_approved = np.array([logged[f"D{day}-{i}"] == "approve"
+                                for day, i in zip(central["day"], central.index, strict=True)],
+                               dtype=int)
+    region_groups = central[PROTECTED_ATTRIBUTE]
     rows = frame[frame["applicant_id"].str.startswith("AB-")]
     profit = {"approve": 2000.0, "refer": -150.0}
     value = [(-8000.0 if label == 1 else 2000.0) if d == "approve" else profit[d]
@@ -144,6 +152,9 @@ def _sources(run) -> dict:
         "ab_approval_a": approval["1.0.0"], "ab_approval_b": approval["1.1.0"],
         "ab_outcome_days": 365, "ab_p_value": welch.pvalue, "ab_n": len(pa) + len(pb),
         "ab_planned_n": planned,
+        "region_parity_ratio": fairness.demographic_parity_ratio(
+            region_approved, region_approved, region_groups),
+        "region_n": len(central), "region_smallest_n": region_groups.value_counts().min(),
     }
 
 
@@ -233,7 +244,8 @@ def test_an_approval_says_its_evidence_predates_the_new_region(page):
     text = decision_text(approvable)
     assert text.startswith("Approve version {model_version}")
     assert "before the new region opened" in text
-    assert "check fairness on the new region's own applicants" in text
+    assert ("check fairness there again" in text) == (
+        inputs.monitoring["region_parity_ratio"] >= 0.8)
 
 
 def test_a_written_decision_cannot_release_a_version_that_failed_fairness(page):
@@ -349,3 +361,33 @@ def test_each_version_in_the_ab_test_decides_at_its_own_threshold(run):
         assert (rows["decision"] == refer.map({True: "refer", False: "approve"})).all()
         assert (rows["threshold"] == thresholds[version]).all()
     assert len(set(thresholds.values())) == 2, thresholds  # else this would prove nothing
+
+
+def test_only_the_capstone_brief_is_for_the_new_region(run):
+    """Module 07's brief comes before the Central region opens (Module 08): its audience does
+    not name the region; the capstone's brief, written after the region opened, does."""
+    assert "Central region" in run.inputs.context.audience
+    assert "Central" not in Context().audience
+    assert "Central" not in brief_html(replace(run.inputs, context=Context()))
+
+
+def test_the_decision_follows_the_new_regions_own_fairness_screen(page):
+    """The brief asks to approve the new region only where its logged approvals pass the
+    four-fifths screen; without traffic from it (Module 07) the decision does not name it."""
+    inputs, _, _ = page
+    approvable = replace(inputs, fairness={**inputs.fairness, "gate_passed": True},
+                         money={**inputs.money, "net_value_per_year": 1.0})
+
+    def decision(ratio):
+        monitoring = {k: v for k, v in inputs.monitoring.items() if not k.startswith("region_")}
+        if ratio is not None:
+            monitoring["region_parity_ratio"] = ratio
+        return decision_text(replace(approvable, monitoring=monitoring))
+
+    assert "the new one included" in decision(0.85)
+    assert "for the existing regions" in decision(0.75)
+    assert "send the new region's applicants to an underwriter" in decision(0.75)
+    assert "region" not in decision(None)
+    for ratio, verdict in ((0.85, "the screen passes there"), (0.75, "the screen FAILS there")):
+        assert verdict in fairness_text(replace(
+            approvable, monitoring={**inputs.monitoring, "region_parity_ratio": ratio}))

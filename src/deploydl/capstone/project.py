@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from deploydl.data import FEATURES, LABEL
+from deploydl.data import FEATURES, LABEL, NEW_REGION
 
 if TYPE_CHECKING:
     from deploydl.monitoring import PredictionLog
@@ -213,7 +213,8 @@ class Capstone:
         alarm, drifted = (None, "") if found is None else (found[0], ", ".join(found[1].drifted))
         alerts = [a.name for a in snapshot(log, window_days=1).alerts]
         self.monitoring = {"opened_day": s.opens_day, "alarm_day": alarm, "drifted": drifted,
-                           "predictions": log.count(), "alerts": alerts}
+                           "predictions": log.count(), "alerts": alerts,
+                           **self._region_screen()}
         when = "never" if alarm is None else f"on day {alarm}"
         return StageResult("traffic and drift", f"{log.count():,} predictions over HTTP "
                            f"in {s.days} days; region opened day {s.opens_day}, drift alarm "
@@ -225,8 +226,22 @@ class Capstone:
             raise RuntimeError("No prediction log yet: run deploy() before traffic().")
         return self.log
 
+    def _region_screen(self) -> dict[str, Any]:
+        """The four-fifths screen on the new region's own applicants, from the decisions the
+        service logged since it opened: no outcomes needed, so it can be read at once."""
+        from deploydl.data import PROTECTED_ATTRIBUTE
+        from deploydl.responsible.fairness import demographic_parity_ratio
+
+        rows = self.new_region[self.new_region["region"] == NEW_REGION]
+        ids = [_logged_id(f"D{day}", i) for day, i in zip(rows["day"], rows.index, strict=True)]
+        decisions = self._deployed_log().frame().set_index("applicant_id").loc[ids, "decision"]
+        approved = (decisions == "approve").astype(int).to_numpy()
+        groups = rows[PROTECTED_ATTRIBUTE]
+        return {"region_parity_ratio": demographic_parity_ratio(approved, approved, groups),
+                "region_n": len(rows), "region_smallest_n": int(groups.value_counts().min())}
+
     def _send(self, rows: pd.DataFrame, *, prefix: str, one_by_one: bool = False) -> None:
-        payload = [{**{f: r[f] for f in FEATURES}, "applicant_id": f"{prefix}-{i}"}
+        payload = [{**{f: r[f] for f in FEATURES}, "applicant_id": _logged_id(prefix, i)}
                    for i, r in zip(rows.index, rows.to_dict("records"), strict=True)]
         for part in ([[p] for p in payload] if one_by_one else [payload]):
             self.client.predict(part)
@@ -293,13 +308,15 @@ class Capstone:
     # 8 -------------------------------------------------------------------------------------
     def brief(self, *, pdf: bool = False) -> StageResult:
         """Gather the numbers from the artifacts and write the brief, card and plan."""
-        from deploydl.communication.brief import collect_brief_inputs
+        from deploydl.communication.brief import Context, collect_brief_inputs
         from deploydl.communication.brief_page import write_brief
 
+        context = Context(audience="Loan officers and applicants in every region, the new "
+                                   "Central region too.")
         self.inputs = collect_brief_inputs(self.registry, NAME, self.test,
                                            validation=self.calibration,
                                            monitoring=self.monitoring, ab=self.ab,
-                                           current=self.current_process)
+                                           current=self.current_process, context=context)
         self.paths = write_brief(self.inputs, self.folder / "brief", pdf=pdf)
         return StageResult("executive brief", f"written to {self.paths['brief']}",
                            {k: str(v) for k, v in self.paths.items()})
@@ -323,6 +340,11 @@ class Capstone:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _logged_id(prefix: str, index: int) -> str:
+    """The applicant ID the capstone sends with a row, as the prediction log keeps it."""
+    return f"{prefix}-{index}"
 
 
 def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):

@@ -60,7 +60,7 @@ class Context:
     project: str = "Northbridge Bank: loan-default model"
     purpose: str = ("Estimates each loan applicant's chance of default, so loan officers "
                     "approve the safe majority at once and send the rest to an underwriter.")
-    audience: str = "Loan officers and applicants in every region, the new Central region too."
+    audience: str = "Loan officers and applicants in every region."
     decision: str = ""
 
 

@@ -125,6 +125,14 @@ def _event_figures(inputs: BriefInputs) -> list[Figure]:
         figs.append(Figure("alarm_delay_days", "days from the region opening to the alarm",
                            days_after_opening(days), days,
                            "deploydl.monitoring drift tests on the prediction log"))
+    if "region_parity_ratio" in mon:
+        src = "deploydl.responsible.fairness on the prediction log"
+        figs += [Figure("region_parity_ratio", "approval ratio across age bands, new region",
+                        f"{mon['region_parity_ratio']:.2f}", mon["region_parity_ratio"], src),
+                 Figure("region_n", "new-region applicants since it opened",
+                        f"{mon['region_n']:,}", mon["region_n"], src),
+                 Figure("region_smallest_n", "new-region applicants in the smallest age band",
+                        f"{mon['region_smallest_n']:,}", mon["region_smallest_n"], src)]
     if ab:
         src = "deploydl.monitoring.profit_test on the prediction log"
         figs += [Figure("ab_version_b", "retrained version", ab["version_b"], ab["version_b"],
@@ -163,12 +171,24 @@ def decision_text(inputs: BriefInputs) -> str:
                 "{threshold}, does not beat it on the stated assumptions (net "
                 "{net_value_per_year} a year). Decide whether to fund more work on the model "
                 "or stop it.")
-    else:
+    elif "region_parity_ratio" not in inputs.monitoring:
+        text = ("Approve version {model_version} of the loan-default model, deciding at "
+                "threshold {threshold}, with the monitoring and rollout plans below.")
+    elif _region_passes(inputs):
         text = ("Approve version {model_version} of the loan-default model for every region, "
                 "the new one included, deciding at threshold {threshold}, with the monitoring "
-                "and rollout plans below. Its accuracy, fairness and value were measured on "
-                "applicants from before the new region opened, so check fairness on the new "
-                "region's own applicants at the first quarterly review.")
+                "and rollout plans below. Its accuracy and value were measured on applicants "
+                "from before the new region opened. In the new region, its approvals pass the "
+                "fairness screen so far ({region_parity_ratio} on {region_n} applicants, only "
+                "{region_smallest_n} in the smallest age band), so check fairness there again "
+                "at the first quarterly review.")
+    else:
+        text = ("Approve version {model_version} of the loan-default model for the existing "
+                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
+                "plans below. Its accuracy and value were measured on applicants from before "
+                "the new region opened. In the new region its approvals fail the fairness screen "
+                "({region_parity_ratio} on {region_n} applicants): send the new region's "
+                "applicants to an underwriter until a fix is reviewed with counsel.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
         text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
@@ -207,7 +227,30 @@ def _refuse_release_without_fairness(inputs: BriefInputs) -> None:
 
 
 def fairness_text(inputs: BriefInputs) -> str:
-    """The fairness finding, worded from the gate's measured result (a template of keys)."""
+    """The fairness finding, worded from the measured results (a template of keys): the
+    gate's on the held-out applicants, then the new region's from the prediction log."""
+    return _gate_finding(inputs) + _region_finding(inputs)
+
+
+def _region_passes(inputs: BriefInputs) -> bool:
+    """Do the new region's logged approvals pass the four-fifths screen?"""
+    from deploydl.responsible.fairness import FOUR_FIFTHS
+
+    return bool(inputs.monitoring["region_parity_ratio"] >= FOUR_FIFTHS)
+
+
+def _region_finding(inputs: BriefInputs) -> str:
+    if "region_parity_ratio" not in inputs.monitoring:
+        return ""
+    verdict = "passes" if _region_passes(inputs) else "FAILS"
+    return (" Since the new region opened, the decisions in the prediction log give its "
+            "{region_n} applicants an approval ratio across age bands of "
+            f"{{region_parity_ratio}}: the screen {verdict} there. Only {{region_smallest_n}} "
+            "are in the smallest age band, so the figure is rough: check it again as "
+            "applicants arrive.")
+
+
+def _gate_finding(inputs: BriefInputs) -> str:
     f = inputs.fairness
     screen = (" The screen is a first check, not a legal test: counsel reviews disparate "
               "treatment and impact.")
