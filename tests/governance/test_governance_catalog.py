@@ -53,13 +53,29 @@ def test_a_description_of_a_column_the_table_lacks_is_refused(applicants):
 
 
 def test_the_applicant_card_keeps_rows_as_long_as_the_law_makes_the_bank_keep_them(applicants):
-    from deploydl.governance.privacy import retention_overdue
-
     card = applicant_card(applicants)
     assert card.retention_days >= 5 * 365 + 1  # AMLD's 5 years, longer than Reg B's 25 months
-    five_years_on = retention_overdue(applicants, date_column="application_date",
-                                      retention_days=card.retention_days, today="2029-12-31")
-    assert len(five_years_on) == 0  # no application from 2025 is flagged before 2030
+    # ... counted from the end of the relationship (Art. 40(1)), not from the application
+    assert card.retention_starts == "end of the customer relationship"
+    assert list(Catalog(".").table([card])["retention_starts"]) == [card.retention_starts]
+
+
+def test_assessing_and_training_are_separate_purposes_with_their_own_lawful_basis(applicants):
+    from deploydl.governance.northbridge import training_card
+
+    assessing, training = applicant_card(applicants), training_card(applicants)
+    assert (assessing.lawful_basis, training.lawful_basis) == ("contract", "legitimate_interests")
+    assert "train" not in assessing.purpose.lower() and "train" in training.purpose.lower()
+    assert training.name == "model_features"
+    assert training.columns_with("personal") == ["applicant_id"]  # the pseudonym only
+    assert training.retention_starts == assessing.retention_starts
+
+
+def test_a_card_without_a_retention_event_counts_from_collection(applicants):
+    card = card_from_table(applicants[["income"]], name="x", owner="o", purpose="p",
+                           source="s", lawful_basis="consent", retention_days=1,
+                           sensitivity={})
+    assert card.retention_starts == "collection"
 
 
 def test_json_cards_are_read_too(catalog, applicants):

@@ -89,6 +89,15 @@ def test_retention_finds_rows_past_the_period(applicants):
         retention_overdue(applicants, date_column="collected", retention_days=1, today="2026")
 
 
+def test_a_row_whose_clock_has_not_started_is_never_overdue(applicants):
+    """A loan still running has no end date: the clock that counts from it has not started."""
+    ended = applicants["application_date"].where(applicants.index % 2 == 0)  # odd rows: NaT
+    overdue = retention_overdue(applicants.assign(relationship_ended=ended),
+                                date_column="relationship_ended", retention_days=1,
+                                today="2040-01-01")
+    assert list(overdue) == list(applicants.index[applicants.index % 2 == 0])
+
+
 def test_erasure_removes_the_person_everywhere_and_lists_what_to_rebuild(applicants):
     platform = build_platform(applicants)
     ids = subject_identifiers(applicants, "NB-000042", key=DEMO_KEY)

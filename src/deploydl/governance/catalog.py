@@ -45,7 +45,11 @@ class ColumnCard(BaseModel):
 class DatasetCard(BaseModel):
     """Everything the catalog knows about one dataset.
 
-    ``retention_days`` is how long a row may be kept after it was collected, in days.
+    ``retention_days`` is how long a row may be kept, in days, counted from the event named
+    by ``retention_starts``: ``"collection"`` (the default) or, where a law sets the clock, that
+    event (anti-money-laundering law counts from the end of the customer relationship, for
+    example). A retention check must count from that event, not from whichever date the table
+    happens to hold (Module 01).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -55,6 +59,7 @@ class DatasetCard(BaseModel):
     source: str
     lawful_basis: LawfulBasis
     retention_days: int = Field(gt=0)
+    retention_starts: str = "collection"
     columns: dict[str, ColumnCard]
 
     def columns_with(self, sensitivity: str) -> list[str]:
@@ -141,7 +146,7 @@ class Catalog:
         return pd.DataFrame([{
             "dataset": c.name, "owner": c.owner, "purpose": c.purpose,
             "lawful_basis": c.lawful_basis, "retention_days": c.retention_days,
-            "columns": len(c.columns),
+            "retention_starts": c.retention_starts, "columns": len(c.columns),
             "personal_columns": sum(len(c.columns_with(k)) for k in PERSONAL_CLASSES),
         } for c in (self.cards() if cards is None else cards)])
 
@@ -149,9 +154,11 @@ class Catalog:
 def card_from_table(table: pd.DataFrame, *, name: str, owner: str, purpose: str, source: str,
                     lawful_basis: str, retention_days: int,
                     sensitivity: dict[str, str], default: str = "internal",
-                    descriptions: dict[str, str] | None = None) -> DatasetCard:
+                    descriptions: dict[str, str] | None = None,
+                    retention_starts: str = "collection") -> DatasetCard:
     """Draft a card from a table: types are read from the data, sensitivity from ``sensitivity``
-    (any column not named gets ``default``), what each column means from ``descriptions``.
+    (any column not named gets ``default``), what each column means from ``descriptions``,
+    and the event the retention clock starts at from ``retention_starts``.
     Review the draft before adding it."""
     descriptions = descriptions or {}
     unknown = sorted(set(descriptions) - {str(c) for c in table.columns})
@@ -164,7 +171,8 @@ def card_from_table(table: pd.DataFrame, *, name: str, owner: str, purpose: str,
     try:
         return DatasetCard.model_validate({
             "name": name, "owner": owner, "purpose": purpose, "source": source,
-            "lawful_basis": lawful_basis, "retention_days": retention_days, "columns": columns})
+            "lawful_basis": lawful_basis, "retention_days": retention_days,
+            "retention_starts": retention_starts, "columns": columns})
     except ValidationError as exc:
         e = exc.errors()[0]
         raise CardError(f"Card {name!r} is invalid: {'.'.join(map(str, e['loc']))}: {e['msg']} "

@@ -22,16 +22,21 @@ DEMO_KEY = b"northbridge-demo-key-not-a-secret"
 MODEL_NAME = "default_risk_v1"
 #: What Northbridge must keep when an applicant asks for erasure (GDPR Art. 17(3)(b) and (e)):
 #: the application and the decision on it are credit records. US example: Regulation B keeps
-#: applications 25 months after the decision (12 CFR 1002.12(b)); EU example: anti-money-
-#: laundering law keeps customer records 5 years (Directive (EU) 2015/849, Art. 40).
+#: applications 25 months after the applicant is told the decision (12 CFR 1002.12(b)); EU
+#: example: anti-money-laundering law keeps customer due-diligence records 5 years after the
+#: business relationship ends (Directive (EU) 2015/849, Art. 40(1)).
 CREDIT_RECORD_HOLDS: tuple[LegalHold, ...] = (
     LegalHold("raw_applicants", "the application and its decision are credit records the bank "
               "must keep for a set period, then delete",
               "GDPR Art. 17(3)(b) legal obligation; 17(3)(e) legal claims"),
 )
 #: How long the raw applicant table keeps a row, in days: five years (with one leap day), the
-#: longer of the two duties above.
+#: longer of the two duties above, counted from :data:`CREDIT_RECORD_CLOCK`.
 CREDIT_RECORD_DAYS = 1826
+#: The event the credit-record clock starts at: the end of the customer relationship (when the
+#: loan is repaid or written off), not the application date. (An application that was declined
+#: starts no relationship; its clock would start at the decision, Regulation B's event.)
+CREDIT_RECORD_CLOCK = "end of the customer relationship"
 #: What each column of the applicant table means, as its dataset card says (money in US dollars).
 APPLICANT_COLUMNS: dict[str, str] = {
     "applicant_id": "Application number: NB- and six digits",
@@ -68,19 +73,43 @@ class Platform:
 def applicant_card(table: pd.DataFrame) -> DatasetCard:
     """The dataset card of the raw applicant table.
 
-    Rows are kept :data:`CREDIT_RECORD_DAYS` (five years): the longer of the two record-keeping
-    duties cited above (Regulation B's 25 months, anti-money-laundering law's 5 years), so
-    storage limitation and the duty to keep credit records agree (Module 01).
+    Its purpose is assessing the application, on the contract basis (GDPR Art. 6(1)(b): steps
+    the applicant asked for before a contract). Training the model is another purpose with
+    another basis: see :func:`training_card`. Rows are kept :data:`CREDIT_RECORD_DAYS` (five
+    years) after :data:`CREDIT_RECORD_CLOCK`: the longer of the two record-keeping duties cited
+    above, so storage limitation and the duty to keep credit records agree (Module 01).
     """
     sensitivity = {**dict.fromkeys(PII_COLUMNS, "personal"), "applicant_id": "personal",
                    "notes": "personal", PROTECTED_ATTRIBUTE: "protected", "age": "protected",
                    **dict.fromkeys(FEATURES, "confidential"), LABEL: "confidential"}
     return card_from_table(
         table, name="raw_applicants", owner="Credit Risk Data Team",
-        purpose="Assess loan applications and train the default-risk model",
+        purpose="Assess loan applications",
         source="Loan origination system, nightly export", lawful_basis="contract",
-        retention_days=CREDIT_RECORD_DAYS, sensitivity=sensitivity,
+        retention_days=CREDIT_RECORD_DAYS, retention_starts=CREDIT_RECORD_CLOCK,
+        sensitivity=sensitivity,
         descriptions={c: d for c, d in APPLICANT_COLUMNS.items() if c in table.columns})
+
+
+def training_card(table: pd.DataFrame) -> DatasetCard:
+    """The dataset card of ``model_features``, the pseudonymised table the model learns from.
+
+    Training a model is not necessary to perform a loan contract, so the usual basis is the bank's
+    legitimate interests (GDPR Art. 6(1)(f)), which needs a written balancing test (EDPB
+    Guidelines 2/2019 and Opinion 28/2024; Module 01). ``table`` is the applicant table; the
+    card describes its pseudonymous ID, the features and the outcome. A row is kept no longer
+    than its source row in ``raw_applicants``.
+    """
+    columns = ["applicant_id", *FEATURES, LABEL]
+    return card_from_table(
+        table[columns], name="model_features", owner="Credit Risk Data Team",
+        purpose="Train and test the default-risk model",
+        source="derived from clean_applicants, pseudonymised", lawful_basis="legitimate_interests",
+        retention_days=CREDIT_RECORD_DAYS, retention_starts=CREDIT_RECORD_CLOCK,
+        sensitivity={"applicant_id": "personal", **dict.fromkeys(FEATURES, "confidential"),
+                     LABEL: "confidential"},
+        descriptions={"applicant_id": "Pseudonym of the application number (HMAC-SHA256)",
+                      **{c: APPLICANT_COLUMNS[c] for c in columns[1:]}})
 
 
 def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY) -> Platform:

@@ -157,7 +157,12 @@ def retention_overdue(table: pd.DataFrame, *, date_column: str, retention_days: 
     """Index labels of rows kept longer than ``retention_days`` days after ``date_column``.
 
     GDPR's storage-limitation principle: keep personal data no longer than the purpose needs;
-    the dataset card states the period. ``today`` is passed in so the answer is reproducible.
+    the dataset card states the period and the event it counts from (``retention_starts``).
+    ``date_column`` must hold the date of that event: counting from an earlier date (the
+    application, when the law counts from the end of the customer relationship) deletes rows
+    the law still makes the bank keep. A row with no date there (the event has not happened
+    yet, e.g. a loan still running) is never overdue. ``today`` is passed in so the answer is
+    reproducible (Module 01).
     """
     if date_column not in table.columns:
         raise KeyError(f"date_column {date_column!r} is not in the table; its columns are "
