@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from deploydl.deploy.serverless import (
+    KEEP_WARM_MINUTES,
     LAMBDA_PER_GB_SECOND,
     ONE_VCPU_GB,
     HostingChooser,
+    cold_start_share,
     compare_hosting,
     hosting_chart,
     in_words,
@@ -22,6 +26,33 @@ def test_lambda_bills_the_request_and_its_memory_seconds():
         0.005 * ONE_VCPU_GB * LAMBDA_PER_GB_SECOND)  # twice the time: twice the run time billed
     with pytest.raises(ValueError, match="Measure a request's time"):
         lambda_cost_per_request(0.0)
+
+
+def test_the_share_of_cold_starts_falls_as_traffic_rises():
+    minutes = 730 * 60  # a month
+    # One request every 10 minutes on average, copies kept 10 minutes: exp(-1) meet a cold start.
+    assert cold_start_share(minutes / 10) == pytest.approx(math.exp(-1))
+    assert cold_start_share(0) == 1.0 and cold_start_share(1e7) < 1e-9
+    assert cold_start_share(minutes / 10, keep_warm_minutes=20) < cold_start_share(minutes / 10)
+    assert KEEP_WARM_MINUTES == 10.0
+    with pytest.raises(ValueError, match="keep_warm_minutes above 0"):
+        cold_start_share(1_000, keep_warm_minutes=0)
+
+
+def test_lambda_bills_the_start_up_of_each_cold_start():
+    warm = compare_hosting(3_000, ms_per_request=5.0)
+    cold = compare_hosting(3_000, ms_per_request=5.0, cold_start_s=3.5)
+    assert warm.start_up_usd == 0.0 and warm.cold_share == pytest.approx(cold.cold_share)
+    expected = 3_000 * cold.cold_share * 3.5 * ONE_VCPU_GB * LAMBDA_PER_GB_SECOND
+    assert cold.start_up_usd == pytest.approx(expected)
+    assert cold.lambda_usd == pytest.approx(warm.lambda_usd + expected)
+    assert cold.lambda_usd > 100 * warm.lambda_usd  # at low traffic, start-ups dominate the bill
+    # Where the bills cross, cold starts are rare: the crossing barely moves.
+    assert cold.break_even_requests == pytest.approx(warm.break_even_requests, rel=1e-6)
+    at = compare_hosting(cold.break_even_requests, ms_per_request=5.0, cold_start_s=3.5)
+    assert at.lambda_usd == pytest.approx(at.always_on_usd)
+    with pytest.raises(ValueError, match="cold_start_s must be 0 or more"):
+        compare_hosting(3_000, ms_per_request=5.0, cold_start_s=-1.0)
 
 
 def test_the_bills_cross_where_lambda_costs_what_the_replicas_cost():
@@ -48,6 +79,9 @@ def test_in_words_names_both_bills_the_cheaper_and_the_crossing():
     assert f"about {low.break_even_requests / 1e6:,.0f} million requests a month" in text
     high = in_words(compare_hosting(1e9, ms_per_request=5.0), replicas=2)
     assert "Lambda $344, 2 replicas always on $146. Always on costs less here" in high
+    cold = in_words(compare_hosting(3_000, ms_per_request=5.0, cold_start_s=3.5), replicas=2)
+    assert cold.startswith("At 3,000 requests a month: Lambda $0.15 (start-ups billed: about "
+                           "50% of requests meet one), 2 replicas always on $146.")
 
 
 def test_the_chooser_updates_its_answer_as_the_controls_move():
@@ -59,6 +93,10 @@ def test_the_chooser_updates_its_answer_as_the_controls_move():
     assert chooser.result.always_on_usd == 438.0 and chooser.result.cheaper == "Lambda"
     fast = HostingChooser(ms_per_request=0.4, requests_per_month=3_000)  # a fast machine
     assert fast.ms.value == pytest.approx(0.4)  # measured, not clamped to the slider's floor
+    cold = HostingChooser(ms_per_request=5.0, requests_per_month=3_000, cold_start_s=3.5)
+    billed = cold.result.lambda_usd
+    cold.cold.value = 0.0
+    assert cold.result.lambda_usd < billed / 100 and "start-ups" not in cold.output.value
 
 
 def test_the_chart_marks_the_crossing_and_names_both_bills():
@@ -73,4 +111,10 @@ def test_the_chart_marks_the_crossing_and_names_both_bills():
         "the bank's traffic"]
     fig.canvas.draw()
     assert "1M" in [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)
+    fig = hosting_chart(compare_hosting(3_000, ms_per_request=5.0, cold_start_s=3.5), replicas=2)
+    ax = fig.axes[0]
+    assert "start-ups billed (about 50% of requests meet a cold start)" in ax.get_title(loc="left")
+    assert ax.get_legend().get_texts()[0].get_text() == (
+        "Lambda (pay per request, start-ups included)")
     plt.close(fig)

@@ -3,15 +3,19 @@
 AWS Lambda bills every request and its run time (memory times seconds) and nothing while idle;
 a Kubernetes Deployment bills its replicas every hour, busy or idle. So Lambda costs less at
 low traffic and the replicas cost less at high traffic; :func:`compare_hosting` says where
-they cross. Lambda's prices are AWS's published x86 prices for US East (N. Virginia), before
-the free tier (an account shares it across all its functions): reference
-``aws-lambda-billing``. The replicas use the course's price per core-hour
+they cross. Lambda's run time includes the start-up (INIT) phase of every cold start: billed
+for container images all along, and for every function since 1 August 2025. How many requests
+meet a cold start is an assumption, derived from the traffic by :func:`cold_start_share`.
+Lambda's prices are AWS's published x86 prices for US East (N. Virginia), before the free tier
+(an account shares it across all its functions): reference ``aws-lambda-billing``. The
+replicas use the course's price per core-hour
 (:data:`deploydl.efficiency.costs.DEFAULT_PRICE_PER_CORE_HOUR`, an assumption). Neither side
 includes an API gateway, a load balancer, memory for the replicas or data transfer.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from deploydl.efficiency.costs import DEFAULT_PRICE_PER_CORE_HOUR, HOURS_PER_MONTH, monthly_cost
@@ -24,30 +28,86 @@ LAMBDA_PER_GB_SECOND = 0.0000166667
 #: Memory in GB at which a Lambda function gets the equivalent of one vCPU (1,769 MB), so a
 #: request takes about as long as on one core of a replica.
 ONE_VCPU_GB = 1769 / 1024
+#: Minutes Lambda keeps an idle copy of a function before it reclaims it, so that the next
+#: request meets a cold start. AWS does not publish it; about 10 minutes was measured in 2019
+#: (reference ``aws-lambda-billing``). An assumption: change it with ``keep_warm_minutes``.
+KEEP_WARM_MINUTES = 10.0
+
+
+def cold_start_share(requests_per_month: float, *,
+                     keep_warm_minutes: float = KEEP_WARM_MINUTES) -> float:
+    """The share of requests (0..1) that meet a cold start, under a stated assumption.
+
+    Requests arrive at random, spread evenly over the month, and Lambda reclaims the copy
+    after ``keep_warm_minutes`` without a request; a request then meets a cold start when the
+    gap since the one before is longer than that: ``exp(-requests per minute x minutes)``.
+    Traffic bunched in office hours meets fewer; a burst that needs extra copies at once meets
+    more (each new copy starts cold).
+    """
+    if requests_per_month < 0 or keep_warm_minutes <= 0:
+        raise ValueError(f"requests_per_month must be 0 or more and keep_warm_minutes above 0; "
+                         f"got {requests_per_month} and {keep_warm_minutes}.")
+    per_minute = requests_per_month / (HOURS_PER_MONTH * 60)
+    return math.exp(-per_minute * keep_warm_minutes)
 
 
 @dataclass(frozen=True)
 class HostingCost:
     """Monthly US dollars at one traffic level on Lambda and on replicas that are always on.
 
-    ``lambda_per_request_usd`` is what Lambda bills for one request; ``always_on_usd`` is the
-    replicas' monthly bill, the same at any traffic they can carry.
+    Lambda bills each request, its run time (``ms_per_request``) and, on the requests that meet
+    a cold start (:attr:`cold_share`), the start-up time (``cold_start_s``) too;
+    ``always_on_usd`` is the replicas' monthly bill, the same at any traffic they can carry.
     """
 
     requests_per_month: float
-    lambda_per_request_usd: float
     always_on_usd: float
+    ms_per_request: float
+    cold_start_s: float = 0.0
+    keep_warm_minutes: float = KEEP_WARM_MINUTES
+    memory_gb: float = ONE_VCPU_GB
+
+    def lambda_usd_at(self, requests_per_month: float) -> float:
+        """Lambda's monthly bill at ``requests_per_month``, start-ups included."""
+        warm = lambda_cost_per_request(self.ms_per_request, memory_gb=self.memory_gb)
+        start_up = self.cold_start_s * self.memory_gb * LAMBDA_PER_GB_SECOND
+        share = cold_start_share(requests_per_month, keep_warm_minutes=self.keep_warm_minutes)
+        return requests_per_month * (warm + share * start_up)
 
     @property
     def lambda_usd(self) -> float:
-        """Lambda's monthly bill at this traffic."""
-        return self.requests_per_month * self.lambda_per_request_usd
+        """Lambda's monthly bill at this traffic, start-ups included."""
+        return self.lambda_usd_at(self.requests_per_month)
+
+    @property
+    def cold_share(self) -> float:
+        """The share of this traffic's requests that meet a cold start
+        (:func:`cold_start_share`)."""
+        return cold_start_share(self.requests_per_month, keep_warm_minutes=self.keep_warm_minutes)
+
+    @property
+    def start_up_usd(self) -> float:
+        """The part of :attr:`lambda_usd` that pays for start-up time."""
+        return (self.requests_per_month * self.cold_share * self.cold_start_s * self.memory_gb
+                * LAMBDA_PER_GB_SECOND)
 
     @property
     def break_even_requests(self) -> float:
         """The monthly traffic at which both bills are equal: below it Lambda costs less,
-        above it the replicas do."""
-        return self.always_on_usd / self.lambda_per_request_usd
+        above it the replicas do. Cold starts are rare there, so it is found by bisection
+        between the traffic where warm requests alone would match the replicas' bill and the
+        traffic where even every possible start-up could not."""
+        warm = lambda_cost_per_request(self.ms_per_request, memory_gb=self.memory_gb)
+        high = self.always_on_usd / warm
+        # Start-ups a month are at most (minutes a month / keep-warm minutes) / e.
+        most = (HOURS_PER_MONTH * 60 / self.keep_warm_minutes / math.e * self.cold_start_s
+                * self.memory_gb * LAMBDA_PER_GB_SECOND)
+        low = max(high * 1e-12, (self.always_on_usd - most) / warm)
+        for _ in range(100):
+            middle = math.sqrt(low * high)
+            low, high = ((middle, high) if self.lambda_usd_at(middle) < self.always_on_usd
+                         else (low, middle))
+        return high
 
     @property
     def cheaper(self) -> str:
@@ -56,7 +116,7 @@ class HostingCost:
 
 
 def lambda_cost_per_request(ms_per_request: float, *, memory_gb: float = ONE_VCPU_GB) -> float:
-    """US dollars Lambda bills for one request that runs ``ms_per_request`` milliseconds."""
+    """US dollars Lambda bills for one warm request that runs ``ms_per_request`` milliseconds."""
     if ms_per_request <= 0 or memory_gb <= 0:
         raise ValueError(f"ms_per_request and memory_gb must be above 0; got {ms_per_request} "
                          f"ms and {memory_gb} GB. Measure a request's time on the service "
@@ -64,22 +124,30 @@ def lambda_cost_per_request(ms_per_request: float, *, memory_gb: float = ONE_VCP
     return LAMBDA_PER_REQUEST + ms_per_request / 1000 * memory_gb * LAMBDA_PER_GB_SECOND
 
 
-def compare_hosting(requests_per_month: float, *, ms_per_request: float, replicas: int = 2,
-                    cores_per_replica: float = 2.0, memory_gb: float = ONE_VCPU_GB,
+def compare_hosting(requests_per_month: float, *, ms_per_request: float,
+                    cold_start_s: float = 0.0, keep_warm_minutes: float = KEEP_WARM_MINUTES,
+                    replicas: int = 2, cores_per_replica: float = 2.0,
+                    memory_gb: float = ONE_VCPU_GB,
                     price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR) -> HostingCost:
     """Lambda against ``replicas`` replicas of ``cores_per_replica`` cores, at one traffic.
 
-    The replicas' bill assumes they carry the traffic: check it with Module 05's capacity
-    plan.
+    ``cold_start_s`` is the start-up time Lambda bills on each cold start (measure it: 0
+    leaves start-ups out); ``keep_warm_minutes`` sets how many requests meet one
+    (:func:`cold_start_share`). The replicas' bill assumes they carry the traffic: check it
+    with Module 05's capacity plan.
     """
-    if requests_per_month < 0 or replicas < 1:
-        raise ValueError(f"requests_per_month must be 0 or more and replicas at least 1; got "
-                         f"{requests_per_month} and {replicas}.")
+    if requests_per_month < 0 or replicas < 1 or cold_start_s < 0:
+        raise ValueError(f"requests_per_month and cold_start_s must be 0 or more and replicas "
+                         f"at least 1; got {requests_per_month}, {cold_start_s} and "
+                         f"{replicas}.")
+    lambda_cost_per_request(ms_per_request, memory_gb=memory_gb)  # validates both
+    cold_start_share(requests_per_month, keep_warm_minutes=keep_warm_minutes)  # validates
     return HostingCost(
         requests_per_month=requests_per_month,
-        lambda_per_request_usd=lambda_cost_per_request(ms_per_request, memory_gb=memory_gb),
         always_on_usd=monthly_cost(replicas * cores_per_replica,
-                                   price_per_core_hour=price_per_core_hour))
+                                   price_per_core_hour=price_per_core_hour),
+        ms_per_request=ms_per_request, cold_start_s=cold_start_s,
+        keep_warm_minutes=keep_warm_minutes, memory_gb=memory_gb)
 
 
 def requests_per_second(requests_per_month: float) -> float:
@@ -90,11 +158,18 @@ def requests_per_second(requests_per_month: float) -> float:
 def in_words(cost: HostingCost, *, replicas: int) -> str:
     """One line an executive can repeat: both bills, which is cheaper, and where they cross."""
     return (f"At {cost.requests_per_month:,.0f} requests a month: Lambda "
-            f"{_dollars(cost.lambda_usd)}, {replicas} replicas always on "
+            f"{_dollars(cost.lambda_usd)}{_start_ups(cost)}, {replicas} replicas always on "
             f"{_dollars(cost.always_on_usd)}. {cost.cheaper.capitalize()} costs less here; the "
             f"two cost the same at about {cost.break_even_requests / 1e6:,.0f} million requests "
             f"a month ({requests_per_second(cost.break_even_requests):,.0f} a second on "
             "average).")
+
+
+def _start_ups(cost: HostingCost) -> str:
+    """' (start-ups billed: about 47% of requests meet one)', or '' when none are billed."""
+    if cost.cold_start_s == 0:
+        return ""
+    return f" (start-ups billed: about {cost.cold_share:.0%} of requests meet one)"
 
 
 def _dollars(amount: float) -> str:
@@ -105,14 +180,16 @@ def _dollars(amount: float) -> str:
 
 
 class HostingChooser:
-    """A widget: monthly traffic, replicas and time per request in; both monthly bills out.
+    """A widget: monthly traffic, replicas, time per request and cold start in; both monthly
+    bills out.
 
     The logic is :func:`compare_hosting`; the state is :attr:`result`, so it is testable
     without a browser: set ``chooser.traffic.value = 1e9`` and read ``chooser.result``.
     """
 
-    def __init__(self, *, ms_per_request: float, requests_per_month: float, replicas: int = 2,
-                 cores_per_replica: float = 2.0,
+    def __init__(self, *, ms_per_request: float, requests_per_month: float,
+                 cold_start_s: float = 0.0, keep_warm_minutes: float = KEEP_WARM_MINUTES,
+                 replicas: int = 2, cores_per_replica: float = 2.0,
                  price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR) -> None:
         import ipywidgets as w
 
@@ -126,16 +203,22 @@ class HostingChooser:
         self.ms = w.FloatLogSlider(value=ms_per_request, base=10, min=-1, max=3, step=0.1,
                                    description="ms per request", style=style, layout=layout,
                                    readout_format=".3g")
+        self.cold = w.FloatSlider(value=cold_start_s, min=0, max=max(10.0, cold_start_s),
+                                  step=0.1, description="Cold start (s, billed)", style=style,
+                                  layout=layout, readout_format=".1f")
         self.cores_per_replica, self.price = cores_per_replica, price_per_core_hour
+        self.keep_warm_minutes = keep_warm_minutes
         self.output = w.HTML()
         self.result: HostingCost | None = None
-        for control in (self.traffic, self.replicas, self.ms):
+        for control in (self.traffic, self.replicas, self.ms, self.cold):
             control.observe(self._update, names="value")
-        self.widget = w.VBox([self.traffic, self.replicas, self.ms, self.output])
+        self.widget = w.VBox([self.traffic, self.replicas, self.ms, self.cold, self.output])
         self._update()
 
     def _update(self, _change=None) -> None:
         self.result = compare_hosting(self.traffic.value, ms_per_request=self.ms.value,
+                                      cold_start_s=self.cold.value,
+                                      keep_warm_minutes=self.keep_warm_minutes,
                                       replicas=self.replicas.value,
                                       cores_per_replica=self.cores_per_replica,
                                       price_per_core_hour=self.price)
@@ -149,21 +232,28 @@ class HostingChooser:
 
 def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "your traffic"):
     """Both monthly bills against traffic (log scales), with the crossing and ``cost``'s
-    traffic (``traffic_label``) marked; the title gives both bills there."""
+    traffic (``traffic_label``) marked; the title gives both bills there. Lambda's line
+    includes billed start-ups, so it bulges where traffic is low enough for many cold starts
+    and gaps long enough between them."""
     import numpy as np
     from matplotlib.ticker import FuncFormatter
 
     from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
 
     traffic = np.logspace(3, 10, 200)
+    start_ups = (f",\nstart-ups billed (about {cost.cold_share:.0%} of requests meet a cold "
+                 "start)" if cost.cold_start_s else "")
     fig, ax = new_figure(f"Lambda: {_dollars(cost.lambda_usd)} a month at "
-                         f"{cost.requests_per_month:,.0f} requests;\n{replicas} replicas always "
+                         f"{cost.requests_per_month:,.0f} requests{start_ups};"
+                         f"\n{replicas} replicas always "
                          f"on: {_dollars(cost.always_on_usd)}, busy or idle;\nthe bills cross "
                          f"at about {cost.break_even_requests / 1e6:,.0f} million a month",
                          xlabel="requests per month", ylabel="US dollars a month",
                          size=(8, 5))
-    ax.loglog(traffic, traffic * cost.lambda_per_request_usd, color=GOOD,
-              label="Lambda (pay per request)")
+    lambda_usd = [cost.lambda_usd_at(t) for t in traffic]
+    ax.loglog(traffic, lambda_usd, color=GOOD,
+              label="Lambda (pay per request" + (", start-ups included)" if cost.cold_start_s
+                                                 else ")"))
     ax.loglog(traffic, np.full_like(traffic, cost.always_on_usd), color=BAD,
               label=f"{replicas} replicas always on")
     ax.axvline(cost.break_even_requests, color=NEUTRAL, ls=":", label="the bills cross")
