@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from deploydl.exercises import all_exercises, evaluate
@@ -191,37 +192,45 @@ def c03_4():
 
 
 # --- Module 04 ---------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def tiny_model():
+def c04_1(tmp_path_factory):
     from deploydl.data import make_applicants
-    from deploydl.models import train_applicant_model
-
-    table = make_applicants(300, seed=0)
-    return train_applicant_model(table, seed=0, epochs=1), table
-
-
-def c04_1(tmp_path_factory, tiny_model):
+    from deploydl.exercises.m04 import TRAIN_ROWS, TRAIN_SEED, lab_models
     from deploydl.registry import save_model
 
-    model, table = tiny_model
+    holdout, model, weak = lab_models()  # the lab's model, and the weak candidate of 04.5
+    table = make_applicants(TRAIN_ROWS, seed=TRAIN_SEED)
     folder = tmp_path_factory.mktemp("artifacts")
-    old = save_model(model, folder / "loan-default-1.0.0", training_data=table)
-    model.version = "1.1.0"
-    try:
-        right = save_model(model, folder / "loan-default-1.1.0", training_data=table)
-        bare = save_model(model, folder / "bare-1.1.0")
-    finally:
-        model.version = "1.0.0"
-    return Cases([right], [old, bare, str(right.path), model])
+    new = replace(model, version="1.1.0")
+    right = save_model(new, folder / "loan-default-1.1.0", training_data=table)
+    return Cases([right],
+                 [save_model(model, folder / "loan-default-1.0.0", training_data=table),
+                  save_model(new, folder / "bare-1.1.0"), str(right.path), model,
+                  # the review's: the holdout recorded as training data; the wrong model
+                  save_model(new, folder / "holdout-1.1.0", training_data=holdout),
+                  save_model(replace(weak, version="1.1.0"), folder / "weak-1.1.0",
+                             training_data=table)])
+
+
+def _reply(model, rows):
+    return {"model_name": "loan-default", "model_version": "1.1.0", "threshold": 0.5,
+            "predictions": [{"probability_of_default": round(float(p), 6), "decision": "approve"}
+                            for p in model.predict_proba(rows)]}
 
 
 def c04_2():
-    reply = {"model_name": "loan-default", "model_version": "1.1.0", "threshold": 0.5,
-             "predictions": [{"probability_of_default": 0.1, "decision": "approve"}]}
-    numpy_reply = {**reply, "predictions": [{"probability_of_default": np.float64(0.1)}]}
-    return Cases([reply, numpy_reply], [{**reply, "model_version": "1.0.0"},
-                                        {**reply, "predictions": []},
-                           [reply], "1.1.0"])
+    from deploydl.exercises.m04 import lab_models
+
+    holdout, model, weak = lab_models()
+    reply = _reply(model, holdout.iloc[[0]])  # the lab's `applicant` is the first holdout row
+    p = reply["predictions"][0]["probability_of_default"]
+    numpy_reply = {**reply, "predictions": [{"probability_of_default": np.float64(p)}]}
+    return Cases([reply, numpy_reply],
+                 [{**reply, "model_version": "1.0.0"}, {**reply, "predictions": []},
+                  [reply], "1.1.0",
+                  # the review's: another applicant, a batch, another model's answer
+                  _reply(model, holdout.iloc[[1]]), _reply(model, holdout.iloc[:3]),
+                  _reply(weak, holdout.iloc[[0]]), {**reply, "predictions": [{}]},
+                  {**reply, "model_version": pd.Series(["1.1.0"])}])
 
 
 def c04_4():
@@ -246,7 +255,9 @@ def c04_5():
     aucs = _aucs()
     middle = round((aucs["candidate"] + aucs["production"]) / 2, 2)
     return Cases([middle, _np(middle), round(aucs["production"], 3)],
-                 [0.5, round(aucs["candidate"], 3), round(aucs["production"], 3) + 0.01, "0.7"])
+                 [0.5, round(aucs["candidate"], 3), round(aucs["production"], 3) + 0.01, "0.7"]
+                 + ([aucs["production"]] if aucs["production"] > round(aucs["production"], 3)
+                    else []))
 
 
 # --- Module 05 ---------------------------------------------------------------------------------
@@ -254,7 +265,9 @@ def c05_2():
     from deploydl.efficiency.costs import cost_per_million
 
     cost = cost_per_million(1200, price_per_core_hour=0.05, cores=2)
-    return Cases([cost, _np(cost)], [cost / 2, cost / 1e6, cost * 100, cost * 2])
+    # By hand, three significant digits pass; fewer, or a slip in the third, do not.
+    return Cases([cost, _np(cost), 0.0231, round(cost, 5)],
+                 [cost / 2, cost / 1e6, cost * 100, cost * 2, 0.023, 0.02, 0.0235, 0.0228])
 
 
 @pytest.fixture(scope="module")
@@ -272,9 +285,25 @@ def digit_nets():
     return net, quantize_int8(net, x_train[:64]), torch.fx.symbolic_trace(net)
 
 
-def c05_3(digit_nets):
+@pytest.fixture(scope="module")
+def lab_int8():
+    """The lab's digit reader quantised as exercise 05.3 asks, and two common slips."""
+    from deploydl.data import load_digits_split
+    from deploydl.efficiency.compress import quantize_int8
+    from deploydl.efficiency.inference import prepare_for_inference
+    from deploydl.models import reference_digits_cnn
+
+    x_train, *_ = load_digits_split()
+    net = prepare_for_inference(reference_digits_cnn())
+    return {"right": quantize_int8(net, x_train[:512]), "dynamic": quantize_int8(net),
+            "few": quantize_int8(net, x_train[:16])}
+
+
+def c05_3(digit_nets, lab_int8):
     net, int8, traced = digit_nets
-    return Cases([int8], [net, traced, {"model": int8}, None])
+    # int8 is another network's; "dynamic" has no calibration; "few" calibrates on 16 images
+    return Cases([lab_int8["right"]], [net, traced, {"model": int8}, None, int8,
+                                       lab_int8["dynamic"], lab_int8["few"]])
 
 
 def c05_4():
@@ -307,9 +336,17 @@ def c05_5():
 # --- Module 06 ---------------------------------------------------------------------------------
 def _diagnosis_cases(truth):
     other = "retrain" if truth["action"] == "fix the pipeline" else "fix the pipeline"
-    return Cases([truth, {**truth, "zero_share": _np(truth["zero_share"])}],
+    import pandas as pd
+
+    feature = truth["feature"]
+    return Cases([truth, {**truth, "zero_share": _np(truth["zero_share"]),
+                          "feature": f" {feature}"}],
                  [{**truth, "action": other}, {**truth, "zero_share": truth["zero_share"] * 100},
-                  {**truth, "feature": "income"}, {**truth, "zero_share": 0.0}])
+                  {**truth, "feature": "income"}, {**truth, "zero_share": 0.0},
+                  # the review's: the feature as a column of data, or a container of its name
+                  {**truth, "feature": pd.Series([feature, feature])},
+                  {**truth, "feature": np.array([feature])}, {**truth, "feature": [feature]},
+                  {**truth, "feature": pd.Index([feature])}])
 
 
 def c06_1():
@@ -358,10 +395,23 @@ def c07_1():
     return Cases([f"About {rate:.0%} of applicants get a yes straight away; a person checks "
                   "the others.",
                   f"Roughly {round(rate * 10)} in 10 callers are approved at once, and a person "
-                  "looks at the rest."],
+                  "looks at the rest.",
+                  f"About {rate:.0%} get a yes at once and the rest are not turned down: a "
+                  "person checks them.",
+                  f"We approve about {rate:.0%} of applicants straight away, while a person "
+                  "reviews the others, who may be declined.",
+                  f"About {rate:.0%} of applicants are not refused: they get a yes at once."],
                  [f"{rate * 100:.0f}", f"The classifier approves {rate:.0%} at threshold 0.3.",
                   "Most applicants get a yes straight away and a person checks the rest.",
-                  " ".join([f"About {rate:.0%} get a yes at once."] + ["really"] * 30)])
+                  " ".join([f"About {rate:.0%} get a yes at once."] + ["really"] * 30),
+                  # the review's: the right number, said of the applicants turned down
+                  f"About {rate:.0%} of applicants are turned down straight away; a person "
+                  "checks the others before we decide.",
+                  f"We turn down about {rate:.0%} of applicants; a person checks the others.",
+                  f"About {round(rate * 10)} in 10 applicants are rejected at once; a person "
+                  "checks the rest.",
+                  f"About {rate:.0%} of applicants aren't approved at once; a person checks "
+                  "them."])
 
 
 def _brief(decision):
@@ -379,7 +429,7 @@ def c07_3():
     rates = inputs.by_group["selection_rate"]
     ratio = rates.min() / rates.max()
     return Cases([ratio, float(ratio)], [1 / ratio, rates.max() - rates.min(), rates.min(),
-                                         str(ratio)])
+                                         str(ratio), ratio * 100])
 
 
 def c07_4():
@@ -409,17 +459,29 @@ def c08_2():
 CASES = {
     "00.1": c00_1, "00.2": c00_2,
     "00.3": lambda: _choice("C", ("A", "B", "D")),
-    "01.1": lambda: Cases([["customer", "contact", "memo"], {"memo", "contact", "customer"}],
+    "01.1": lambda: Cases([["customer", "contact", "memo"], {"memo", "contact", "customer"},
+                           pd.Series(["customer", "contact", "memo"], name="column"),
+                           np.array(["customer", "contact", "memo"])],
                           [["customer", "contact", "ref_no"], ["customer", "contact"],
                            ["customer", "contact", "memo", "ref_no"]]),
-    "01.2": lambda: Cases([{"age": {"min": 18, "max": 100}}, {"age": {"min": 1, "max": 150}},
-                           {"age": {"min": _np(18), "max": _np(100)}}],
+    "01.2": lambda: Cases([{"age": {"min": 18, "max": 100}}, {"age": {"min": 18, "max": 120}},
+                           {"age": {"min": _np(18), "max": _np(100)}},
+                           {"age": {"dtype": "int64", "min": 18.0, "max": 99}},
+                           {"age": {"allowed": list(range(18, 101))}}],
                           [{"age": {"min": 18}}, {"age": {"min": 30, "max": 100}},
-                           {"age": {"max": 100}}, {"age": {"minimum": 18}}]),
+                           {"age": {"max": 100}}, {"age": {"minimum": 18}},
+                           # the review's: bounds that catch only this table's 0 and 199
+                           {"age": {"min": 1, "max": 198}}, {"age": {"min": 1, "max": 150}},
+                           {"age": {"min": 17, "max": 99}}, {"age": {"min": 18, "max": 150}},
+                           {"age": {"min": 18, "max": 80}},
+                           # ... and malformed ones
+                           {"age": {"min": 18, "max": None}}, {"age": {"allowed": 18}},
+                           {"age": {"dtype": "18"}}, {"age": {"min": "18", "max": "100"}},
+                           {"age": {"min": 18, "max": 100, "dtype": pd.Series([1])}}]),
     "01.3": lambda: Cases([FRAUD, dict(reversed(FRAUD.items()))],
                           [{**FRAUD, "applicant_id": "allow"}, {**FRAUD, "email": "mask"},
                            {k: v for k, v in FRAUD.items() if k != "region"},
-                           {**FRAUD, "income": "mask"}]),
+                           {**FRAUD, "income": "mask"}, {**FRAUD, "income": pd.Series(["allow"])}]),
     "01.4": c01_4, "01.5": c01_5,
     "02.1": lambda: Cases([0.6, np.float64(0.6), 120 / 200],
                           [120 / 220, 60, 0.4, 0.82]),
@@ -443,7 +505,9 @@ CASES = {
     "06.5": c06_5, "06.6": c06_6,
     "07.1": c07_1,
     "07.2": lambda: Cases([{"board": "value", "regulator": "fairness", "call-centre": "decisions",
-                            "engineers": "cost"}],
+                            "engineers": "cost"},
+                           {"board": "Value", "regulator": "fairness ", "call-centre": " Decisions",
+                            "engineers": "COST"}],
                           [{"board": "cost", "regulator": "fairness", "call-centre": "decisions",
                             "engineers": "value"},
                            {"board": "value", "regulator": "decisions", "call-centre": "fairness",
@@ -558,3 +622,62 @@ def test_the_reviews_right_answers_now_pass():
     assert _status("08.1", np.int64(c08_1().right[0])) == PASSED
     right = c03_1().right[0]
     assert _status("03.1", {"ratio": right["ratio"], "passes": np.bool_(right["passes"])}) == PASSED
+
+
+def _message(exercise_id, answer):
+    result = evaluate(all_exercises()[exercise_id], answer)
+    assert result.status == FAILED, (exercise_id, answer, result.status, result.message)
+    return result.message
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "says"), [
+    ("01.2", {"age": {"min": 18, "max": None}}, "'max' should be a number"),
+    ("01.2", {"age": {"allowed": 18}}, "'allowed' should list every permitted age"),
+    ("01.2", {"age": {"dtype": "18"}}, "'dtype' should name a whole-number type"),
+    ("01.2", {"age": {"min": "18", "max": "100"}}, "'min' should be a number"),
+    ("01.2", {"age": {"min": 1, "max": 198}}, "let an age of 17 through: applicants are adults"),
+    ("01.2", {"age": {"min": 18, "max": 150}}, "let an age of 130 through"),
+    ("01.2", {"age": {"min": 18, "max": 80}}, "flag a real applicant aged 90"),
+    ("02.1", 60, "that is a percentage"),
+    ("02.1", 120 / 220, "that is precision"),
+    ("05.2", 0.023, "at least three significant digits"),
+    ("07.3", 79.39, "that is a percentage"),
+])
+def test_the_second_reviews_wrong_answers_get_a_message_that_teaches(exercise_id, answer, says):
+    if exercise_id == "07.3":
+        from deploydl.capstone.project import lesson_inputs
+
+        answer = 100 * lesson_inputs().fairness["demographic_parity_ratio"]
+    assert says in _message(exercise_id, answer)
+
+
+def test_the_second_reviews_messages_name_the_real_slip(lab_int8, tmp_path):
+    from dataclasses import replace as copy_with
+
+    from deploydl.capstone.project import lesson_inputs
+    from deploydl.exercises.m04 import _aucs, lab_models
+    from deploydl.registry import save_model
+
+    assert "wrong order" in _message("03.4", c03_4().right[0][::-1])
+    assert "without calibration images" in _message("05.3", lab_int8["dynamic"])
+    assert "other images than the exercise names" in _message("05.3", lab_int8["few"])
+    production = _aucs()["production"]
+    if production > round(production, 3):
+        assert "rounded to 3 places" in _message("04.5", production)
+    holdout, model, weak = lab_models()
+    new = copy_with(model, version="1.1.0")
+    assert "other training data" in _message(
+        "04.1", save_model(new, tmp_path / "a", training_data=holdout))
+    from deploydl.data import make_applicants
+
+    assert "another model" in _message(
+        "04.1", save_model(copy_with(weak, version="1.1.0"), tmp_path / "b",
+                           training_data=make_applicants(3000, seed=7)))
+    assert "send only `applicant`" in _message("04.2", _reply(model, holdout.iloc[:2]))
+    assert "another applicant" in _message("04.2", _reply(model, holdout.iloc[[5]]))
+    truth = c06_1().right[0]
+    assert "as text" in _message("06.1", {**truth, "feature": pd.Series([truth["feature"]] * 3)})
+    rate = lesson_inputs().evaluation["approval_rate"]
+    assert "turned down" in _message(
+        "07.1", f"About {rate:.0%} of applicants are turned down straight away; a person "
+                "checks the others before we decide.")

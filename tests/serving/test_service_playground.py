@@ -27,21 +27,46 @@ def test_choosing_a_request_sends_it_and_shows_the_answer(artifact_dir, one_appl
 EXERCISE = {e.id: e for e in EXERCISES}
 
 
-def test_packaging_exercise(model, applicants, tmp_path):
+def test_packaging_exercise(tmp_path):
     from dataclasses import replace
 
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m04 import TRAIN_ROWS, TRAIN_SEED, lab_models
     from deploydl.registry import save_model
 
-    good = save_model(replace(model, version="1.1.0"), tmp_path / "a", training_data=applicants)
-    unversioned = save_model(model, tmp_path / "b", training_data=applicants)
+    _, model, _ = lab_models()  # the lab's model: the check compares its predictions
+    table = make_applicants(TRAIN_ROWS, seed=TRAIN_SEED)
+    good = save_model(replace(model, version="1.1.0"), tmp_path / "a", training_data=table)
+    unversioned = save_model(model, tmp_path / "b", training_data=table)
     assert evaluate(EXERCISE["04.1"], good).status == PASSED
     assert "set model.version" in evaluate(EXERCISE["04.1"], unversioned).message
     assert evaluate(EXERCISE["04.1"], ...).status == NOT_ATTEMPTED
 
 
+def test_the_real_service_reply_for_the_labs_applicant_passes(tmp_path):
+    """As in the lab: package the model, serve it, send the first holdout applicant."""
+    from dataclasses import replace
+
+    from deploydl.data import FEATURES, make_applicants
+    from deploydl.exercises.m04 import TRAIN_ROWS, TRAIN_SEED, lab_models
+    from deploydl.registry import save_model
+    from deploydl.serving import ServiceClient
+
+    holdout, model, _ = lab_models()
+    folder = save_model(replace(model, version="1.1.0"), tmp_path / "a",
+                        training_data=make_applicants(TRAIN_ROWS, seed=TRAIN_SEED)).path
+    app = app_from_artifact(folder, Settings(api_key="k"))
+    with LocalServer(app) as server:
+        client = ServiceClient(server.url, api_key="k")
+        rows = [holdout.iloc[i][list(FEATURES)].to_dict() for i in (0, 1)]
+        assert evaluate(EXERCISE["04.2"], client.predict(rows[0])).status == PASSED
+        other = evaluate(EXERCISE["04.2"], client.predict(rows[1]))
+        assert other.status == FAILED and "another applicant" in other.message
+
+
 # 04.4 and 04.5 are proven with right and wrong answers in tests/exercises/test_exercises_cases.py.
 @pytest.mark.parametrize("exercise, answer, status", [
-    ("04.2", {"predictions": [{}], "model_version": "1.1.0"}, PASSED),
+    ("04.2", {"predictions": [{}], "model_version": "1.1.0"}, FAILED),
     ("04.2", {"predictions": [{}], "model_version": "1.0.0"}, FAILED),
     ("04.3", "loan_amount", PASSED), ("04.3", "income", FAILED),
 ])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_whole
+from deploydl.exercises.core import Exercise, as_bool, as_number, as_whole
 
 #: The data every Module 01 lab exercise uses (the lab builds the same).
 LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
@@ -14,6 +14,15 @@ RETENTION_DAYS, RETENTION_TODAY = 365, "2026-03-01"
 
 
 def _partner_pii(answer: Any) -> str | None:
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(answer, pd.DataFrame):
+        return ("that is the whole table; give only its column names, e.g. "
+                "list(table['column']).")
+    if isinstance(answer, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray
+                  ) and answer.ndim == 1:
+        answer = list(answer)  # pii_columns(...)["column"] without list() is fine too
     if not isinstance(answer, list | set | tuple) or not all(isinstance(c, str) for c in answer):
         return f"give the column names as a list of text, e.g. ['a', 'b']; you gave {answer!r}."
     from deploydl.governance.northbridge import partner_file
@@ -29,24 +38,90 @@ def _partner_pii(answer: Any) -> str | None:
     return None
 
 
+#: Exercise 01.2: ages a rule must flag (a child, a 17-year-old, nobody lives that long) and
+#: ages it must let through (the youngest adult, an old but real applicant). Applicants are
+#: adults, so the lower bound is 18; any upper bound from 90 to 129 is believable.
+IMPOSSIBLE_AGES, POSSIBLE_AGES = (0, 5, 17, 130, 150, 199), (18, 90)
+#: The form a learner's age rule should take (shown in messages).
+AGE_RULE_EXAMPLE = "{'age': {'min': ..., 'max': ...}}"
+
+
+def _age_rule_form(rule: Any) -> str | None:
+    """What is wrong with the form of the 'age' entry (None when it can be used)."""
+    import pandas as pd
+
+    from deploydl.governance.quality import RULE_KEYS
+
+    if not isinstance(rule, dict):
+        return (f"the 'age' entry should itself be a dict of checks, e.g. {AGE_RULE_EXAMPLE} "
+                f"with two numbers; you gave {rule!r}.")
+    unknown = sorted(str(k) for k in set(rule) - set(RULE_KEYS))
+    if unknown:
+        return f"a rule knows only the keys {list(RULE_KEYS)}; {unknown} is not one of them."
+    for key in ("min", "max"):
+        if key in rule and as_number(rule[key]) is None:
+            return (f"'{key}' should be a number of years (not text or None), as in "
+                    f"{AGE_RULE_EXAMPLE}; you gave {rule[key]!r}.")
+    allowed = rule.get("allowed", [])
+    if isinstance(allowed, str) or not isinstance(allowed, list | tuple | set | range) or any(
+            as_number(a) is None for a in allowed):
+        return ("'allowed' should list every permitted age as numbers, e.g. "
+                f"list(range(18, 101)); a 'min' and a 'max' are simpler. You gave {allowed!r}.")
+    if "dtype" in rule:
+        try:
+            integer = isinstance(rule["dtype"], str | type) and pd.api.types.is_integer_dtype(
+                pd.api.types.pandas_dtype(rule["dtype"]))
+        except (TypeError, ValueError):  # not a type name pandas knows
+            integer = False
+        if not integer:
+            return ("'dtype' should name a whole-number type, as ages are stored: 'int64' "
+                    f"(or leave it out); you gave {rule['dtype']!r}.")
+    for key in ("nullable", "unique"):
+        if key in rule and as_bool(rule[key]) is None:
+            return f"'{key}' should be True or False (or leave it out); you gave {rule[key]!r}."
+    if "pattern" in rule:
+        return "a 'pattern' is for text; ages are numbers: use 'min' and 'max'."
+    return None
+
+
 def _age_rule(answer: Any) -> str | None:
     from deploydl.data import inject_defects, make_applicants
     from deploydl.governance.quality import QualityRuleError, check_quality
 
     if not isinstance(answer, dict) or "age" not in answer:
-        return f"give a rule set with an 'age' entry, e.g. {{'age': {{...}}}}; you gave {answer!r}."
+        return f"give a rule set with an 'age' entry, e.g. {AGE_RULE_EXAMPLE}; you gave {answer!r}."
+    form = _age_rule_form(answer["age"])
+    if form:
+        return form
+    rule = {"age": answer["age"]}  # only the age rule is marked
     clean = make_applicants(LAB_ROWS, seed=LAB_SEED)
     defective, truth = inject_defects(clean, rate=0.02, seed=3, kinds=("out_of_range",))
     try:
-        caught = check_quality(defective, answer).rows("age")
+        caught = check_quality(defective, rule).rows("age")
     except QualityRuleError as exc:
         return f"the rule set cannot be used: {exc}"
     missed = len(set(truth["row"]) - set(caught))
     if missed:
         return f"your rule misses {missed} of the {len(truth)} impossible ages."
-    false_alarms = len(check_quality(clean, answer).rows("age"))
+    false_alarms = len(check_quality(clean, rule).rows("age"))
     if false_alarms:
         return f"your rule also flags {false_alarms} real ages in the clean table."
+    ages = (*IMPOSSIBLE_AGES, *POSSIBLE_AGES)
+    probe = clean.head(len(ages)).assign(age=ages).reset_index(drop=True)
+    flagged = {ages[row] for row in check_quality(probe, rule).rows("age")}
+    let_through = [a for a in IMPOSSIBLE_AGES if a not in flagged]
+    if any(a < min(POSSIBLE_AGES) for a in let_through):
+        young = max(a for a in let_through if a < min(POSSIBLE_AGES))
+        return (f"your rule catches this table's errors but would let an age of {young} "
+                "through: applicants are adults, so what is the youngest believable age?")
+    if let_through:
+        return (f"your rule catches this table's errors but would let an age of "
+                f"{min(let_through)} through: nobody that old applies for a loan; choose the "
+                "largest believable age.")
+    wrongly = sorted(a for a in POSSIBLE_AGES if a in flagged)
+    if wrongly:
+        return (f"your rule would flag a real applicant aged {wrongly[0]}: adults of "
+                f"{min(POSSIBLE_AGES)} and people of {max(POSSIBLE_AGES)} do apply for loans.")
     return None
 
 
@@ -55,6 +130,10 @@ def _fraud_policy(answer: Any) -> str | None:
 
     if not isinstance(answer, dict) or not all(isinstance(c, str) for c in answer):
         return f"give a dict of column name: action; you gave {answer!r}."
+    odd = sorted(c for c, a in answer.items() if not isinstance(a, str))
+    if odd:
+        return (f"each action is text, 'allow', 'mask' or 'pseudonymise'; check {odd}, e.g. "
+                "{'income': 'allow'}.")
     try:
         columns = parse_policy({"roles": {"fraud_analyst": {"columns": answer}}})[
             "fraud_analyst"]["columns"]

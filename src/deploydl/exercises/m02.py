@@ -96,6 +96,28 @@ def _policy_threshold(answer: Any) -> str | None:
     return f"{chosen:.2f} meets the policy, but a higher threshold does too and approves more."
 
 
+#: Exercise 02.1's confusion matrix: (repaid, defaulted) x (approved, declined).
+RECALL_MATRIX = {"repaid": (700, 100), "defaulted": (80, 120)}
+
+
+def _recall(answer: Any) -> str | None:
+    (_, good_declined), (bad_approved, bad_declined) = RECALL_MATRIX.values()
+    recall = bad_declined / (bad_declined + bad_approved)
+    value = as_number(answer)
+    if value is None:
+        return f"the answer should be a number between 0 and 1, you gave {answer!r}."
+    for wrong, why in (
+            (recall * 100, "that is a percentage; give the share as a number between 0 and 1."),
+            (bad_declined / (bad_declined + good_declined),
+             "that is precision (of the loans declined, the share that defaulted); recall "
+             "looks only at the loans that defaulted."),
+            (1 - recall, "that is the share of bad loans it approved; recall is the share it "
+                         "declined.")):
+        if math.isclose(value, wrong, rel_tol=1e-3):
+            return why
+    return None if math.isclose(value, recall, rel_tol=1e-3) else f"you gave {answer!r}."
+
+
 def _approve_everyone(answer: Any) -> str | None:
     test, _ = lab_data()
     repaid = 1 - float(test["default"].mean())
@@ -167,7 +189,7 @@ def _f1_extra_cost(answer: Any) -> str | None:
 EXERCISES = [
     Exercise(
         id="02.1", title="Recall from a confusion matrix",
-        expected=0.6,
+        checker=_recall,
         hints=("Recall asks: of the loans that really defaulted, what share did the model "
                "catch (decline)? Only the 'defaulted' row of the matrix matters.",
                "recall = bad loans declined / (bad loans declined + bad loans approved) "

@@ -94,9 +94,15 @@ def _check_reasons(answer: Any) -> str | None:
     if not isinstance(answer, list | tuple) or len(answer) != 2 or not all(
             isinstance(a, str) for a in answer):
         return "give the two feature names as a list, e.g. ['income', 'debt_ratio']."
-    if list(answer) != top[:2]:
-        return f"you gave {list(answer)}; the two largest score gains are elsewhere."
-    return None
+    if list(answer) == top[:2]:
+        return None
+    if list(answer) == top[:2][::-1]:
+        return ("the right two features, in the wrong order: list the one with the largest "
+                "score gain first (reasons come sorted, largest first).")
+    if set(answer) & set(top[:2]):
+        return (f"you gave {list(answer)}; only one of them is among the two largest score "
+                "gains: take the features of the first two reasons, in order.")
+    return f"you gave {list(answer)}; the two largest score gains are elsewhere."
 
 
 EXERCISES = [

@@ -10,7 +10,8 @@ from deploydl.exercises.core import Exercise, as_number
 
 
 def _is_packaged(artifact: Any) -> str | None:
-    from deploydl.registry import Artifact, ArtifactError, verify
+    from deploydl.data import make_applicants
+    from deploydl.registry import Artifact, ArtifactError, data_hash, load_model, verify
 
     if not isinstance(artifact, Artifact):
         return (f"store what save_model(...) returns (an Artifact); you gave a "
@@ -22,17 +23,38 @@ def _is_packaged(artifact: Any) -> str | None:
     if artifact.version != "1.1.0":
         return (f"the artifact is version {artifact.version}; set model.version = '1.1.0' "
                 "before saving, so it does not clash with the model in production.")
-    if not artifact.metadata.get("training_data_sha256"):
+    recorded = artifact.metadata.get("training_data_sha256")
+    if not recorded:
         return "pass training_data=table, so the artifact records which data made it."
+    if recorded != data_hash(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED)):
+        return ("the artifact records other training data than the model's: pass "
+                "training_data=table, the table the model was trained on (not the holdout).")
+    holdout, model, _ = lab_models()
+    saved = load_model(artifact.path).predict_proba(holdout)
+    if float(abs(saved - model.predict_proba(holdout)).max()) > PREDICTION_TOL:
+        return ("the artifact holds another model than the lab's `model`: package the model "
+                "the first cell trained on `table`.")
     return None
 
 
 def _is_reply_from_1_1_0(reply: Any) -> str | None:
-    if not isinstance(reply, dict) or not reply.get("predictions"):
+    if not isinstance(reply, dict) or not isinstance(reply.get("predictions"), list) or not (
+            reply["predictions"]):
         return "store the whole reply of client.predict(applicant) (a dict with predictions)."
-    if reply.get("model_version") != "1.1.0":
+    if not isinstance(reply.get("model_version"), str) or reply["model_version"] != "1.1.0":
         return (f"the reply came from model version {reply.get('model_version')}; serve the "
                 "artifact you packaged in exercise 04.1.")
+    if len(reply["predictions"]) != 1:
+        return (f"the reply scores {len(reply['predictions'])} applicants; send only "
+                "`applicant`, the one the exercise gives: client.predict(applicant).")
+    first = reply["predictions"][0]
+    given = as_number(first.get("probability_of_default")) if isinstance(first, dict) else None
+    if given is None:
+        return "store the reply exactly as client.predict(applicant) returns it."
+    holdout, model, _ = lab_models()
+    if abs(given - float(model.predict_proba(holdout.iloc[[0]])[0])) > PREDICTION_TOL:
+        return ("this reply scores another applicant: send `applicant` (the first holdout "
+                "row) as it is: client.predict(applicant).")
     return None
 
 
@@ -40,6 +62,9 @@ def _is_reply_from_1_1_0(reply: Any) -> str | None:
 #: and the candidate trained on far too little data (exercise 04.5).
 TRAIN_ROWS, TRAIN_SEED, EPOCHS, HOLDOUT_ROWS, HOLDOUT_SEED = 3000, 7, 6, 2000, 8
 WEAK_ROWS, WEAK_SEED, WEAK_EPOCHS = 300, 9, 2
+#: The lab's model scores the same applicant the same, give or take float rounding (the
+#: service rounds to 6 places); another model or another applicant differs far more.
+PREDICTION_TOL = 1e-3
 #: Exercise 04.4: the thresholds risk proposes (approve below this chance of default).
 PROPOSED_THRESHOLDS = (0.20, 0.25, 0.30)
 
@@ -115,8 +140,13 @@ def _blocks_only_the_worse(answer: Any) -> str | None:
     if min_auc <= round(aucs["candidate"], 3):
         return (f"with min_auc={min_auc} the candidate (AUC {aucs['candidate']:.3f}) still "
                 "passes: raise the bar above the candidate's AUC.")
-    if min_auc > round(aucs["production"], 3):
-        return (f"with min_auc={min_auc} the production model (AUC {aucs['production']:.3f}) "
+    shown = round(aucs["production"], 3)
+    if shown < min_auc <= aucs["production"]:
+        return (f"min_auc={min_auc} is not above production's exact AUC, but the lab's gate "
+                f"compares the AUCs as printed, rounded to 3 places: keep the bar at or below "
+                f"{shown:.3f}, production's printed AUC.")
+    if min_auc > shown:
+        return (f"with min_auc={min_auc} the production model (AUC {shown:.3f}) "
                 "would be blocked too: keep the bar at or below its AUC.")
     return None
 

@@ -19,6 +19,8 @@ MS_PER_BATCH = {1: 0.9, 8: 2.1, 32: 6.5, 128: 24.0}
 LATENCY_BUDGET_MS = 10.0
 #: Exercise 05.2's benchmark: predictions per second, cores, dollars per core-hour.
 BENCH_RATE, BENCH_CORES, PRICE_PER_CORE_HOUR = 1200, 2, 0.05
+#: Exercise 05.2 may be done by hand: three significant digits are enough (0.2% off at worst).
+COST_TOL = 3e-3
 #: Exercise 05.4: the accuracy the bank gives up at most, in percentage points.
 MAX_DROP_POINTS = 1.0
 #: Exercise 05.5: cheque digits a month once the new scanners are in.
@@ -49,33 +51,119 @@ def _cost_per_million(answer: Any) -> str | None:
     for wrong, why in ((expected / BENCH_CORES, "count both cores: the server has 2."),
                        (expected / 1e6, "that is per prediction; give it per million."),
                        (expected * 100, "that is in cents; give it in dollars.")):
-        if math.isclose(value, wrong, rel_tol=1e-3):
+        if math.isclose(value, wrong, rel_tol=COST_TOL):
             return why
-    return None if math.isclose(value, expected, rel_tol=1e-3) else f"you gave {answer!r}."
+    if math.isclose(value, expected, rel_tol=COST_TOL):
+        return None
+    if any(value == round(expected, d) for d in range(1, 8)):
+        return ("the right number, rounded too far: give at least three significant digits "
+                "(or the unrounded result).")
+    return f"you gave {answer!r}."
+
+
+#: Exercise 05.3: the calibration images the lab names.
+CALIBRATION_IMAGES = 512
+#: Quantisation scales agree this closely when the same images calibrate the same network
+#: (other CPUs differ by about 1e-7); other calibration images move them by 0.1% or more.
+SCALE_TOL = 1e-3
+
+
+@cache
+def _reference_int8():
+    """The digit reader quantised as the lab asks: calibrated on x_train[:512]."""
+    from deploydl.data import load_digits_split
+    from deploydl.efficiency.compress import quantize_int8
+    from deploydl.efficiency.inference import prepare_for_inference
+    from deploydl.models import reference_digits_cnn
+
+    x_train, *_ = load_digits_split()
+    net = prepare_for_inference(reference_digits_cnn())
+    return net, quantize_int8(net, x_train[:CALIBRATION_IMAGES])
+
+
+def quantisation_params(model: Any) -> dict[str, float]:
+    """Each static int8 layer's output scale and zero point, and those of the inputs it
+    quantises, by name: what calibration sets."""
+    import torch
+
+    found: dict[str, float] = {}
+    for name, value in model.named_buffers():
+        if ("_scale_" in name or "_zero_point_" in name) and value.numel() == 1:
+            found[name] = float(value)
+    for name, module in model.named_modules():
+        if "quantized" not in type(module).__module__ or ".dynamic" in type(module).__module__:
+            continue
+        for attr in ("scale", "zero_point"):
+            value = getattr(module, attr, None)
+            if isinstance(value, float | int) or (isinstance(value, torch.Tensor)
+                                                  and value.numel() == 1):
+                found[f"{name}.{attr}"] = float(value)
+    return found
 
 
 def _is_int8_model(model: Any) -> str | None:
+    import torch
+
     modules = getattr(model, "modules", None)
     names = [type(m).__module__ for m in modules()] if callable(modules) else []
-    if not names:
+    if not names or not isinstance(model, torch.nn.Module):
         return f"store the quantised network (a torch module); you gave a {type(model).__name__}."
     if not any(".quantized" in n for n in names):
         return ("this network has no int8 layers; build it with "
-                "quantize_int8(net, x_train[:512]).")
+                f"quantize_int8(net, x_train[:{CALIBRATION_IMAGES}]).")
+    given = quantisation_params(model)
+    if not given:
+        return ("only the linear layers are int8 here, converted on the fly: without "
+                "calibration images quantize_int8 leaves the convolutions in float32. Pass "
+                f"the images too: quantize_int8(net, x_train[:{CALIBRATION_IMAGES}]).")
+    _, reference = _reference_int8()
+    if not _same_weights(model, reference):
+        return ("this is not the lab's digit reader in int8: quantise `net`, the network the "
+                "first cell loaded.")
+    wanted = quantisation_params(reference)
+    if set(given) != set(wanted) or any(
+            abs(given[k] - wanted[k]) > (1 if "zero_point" in k else SCALE_TOL * abs(wanted[k]))
+            for k in wanted):
+        return ("int8 is calibrated, but on other images than the exercise names: the "
+                "ranges each layer's int8 values cover come from the calibration images, so "
+                f"they change the model. Calibrate on x_train[:{CALIBRATION_IMAGES}].")
     return None
+
+
+def _weights(model: Any) -> dict[str, Any] | None:
+    """Each int8 layer's weights as float, by layer name (None if they cannot be read)."""
+    import torch
+
+    out = {}
+    for name, module in model.named_modules():
+        weight = getattr(module, "weight", None)
+        if callable(weight) and "quantized" in type(module).__module__:
+            try:
+                value = weight()
+            except Exception:  # noqa: BLE001 - a learner's odd module is not a crash
+                return None
+            if isinstance(value, torch.Tensor):
+                out[name] = value.dequantize() if value.is_quantized else value
+    return out
+
+
+def _same_weights(model: Any, reference: Any) -> bool:
+    import torch
+
+    given, wanted = _weights(model), _weights(reference)
+    return given is not None and wanted is not None and set(given) == set(wanted) and all(
+        given[k].shape == wanted[k].shape and torch.allclose(given[k], wanted[k], atol=1e-6)
+        for k in wanted)
 
 
 @cache
 def measured_drop() -> tuple[float, float]:
     """(fp32 minus int8 accuracy in points, one test image in points), measured as the lab does."""
     from deploydl.data import load_digits_split
-    from deploydl.efficiency.compress import quantize_int8
-    from deploydl.efficiency.inference import accuracy, prepare_for_inference
-    from deploydl.models import reference_digits_cnn
+    from deploydl.efficiency.inference import accuracy
 
-    x_train, x_test, _, y_test = load_digits_split()
-    net = prepare_for_inference(reference_digits_cnn())
-    int8 = quantize_int8(net, x_train[:512])
+    _, x_test, _, y_test = load_digits_split()
+    net, int8 = _reference_int8()
     drop = (accuracy(net, x_test, y_test) - accuracy(int8, x_test, y_test)) * 100
     return drop, 100 / len(x_test)
 

@@ -165,8 +165,13 @@ def judge_diagnosis(answer: Any, truth: dict[str, Any]) -> str | None:
     """None when ``answer`` (feature, zero_share, action) matches :func:`diagnose`'s ``truth``."""
     if not isinstance(answer, dict) or set(answer) != set(truth):
         return f"give a dict with the keys {sorted(truth)}; you gave {answer!r}."
-    if answer["feature"] != truth["feature"]:
-        return f"{answer['feature']!r} did not drift: read the 'drifted' column of the report."
+    feature = answer["feature"]
+    if not isinstance(feature, str):
+        return ("give the feature's name as text, e.g. 'income' (one name such as "
+                f"report.drifted[0], not a list or a column of data); you gave a "
+                f"{type(feature).__name__}.")
+    if feature.strip() != truth["feature"]:
+        return f"{feature!r} did not drift: read the 'drifted' column of the report."
     wrong = _measure(answer["zero_share"], truth["zero_share"], tol=5e-4, slips=(
         (truth["zero_share"] * 100, 0.05,
          "that is a percentage; give the share of zeros between 0 and 1."),),

@@ -46,6 +46,9 @@ def _plain(answer: Any) -> str | None:
     if not says_rate(answer, rate):
         return ("keep the one number that matters to a caller: how many get a yes at once, "
                 f"e.g. '{rate:.0%}' or '{round(rate * 10)} in 10'.")
+    if says_declined(answer, rate):
+        return ("the number is right, but your sentence says they are turned down: "
+                f"{rate:.0%} are the applicants who get a yes at once.")
     return None
 
 
@@ -72,13 +75,42 @@ def says_rate(text: str, rate: float) -> bool:
     return False
 
 
+#: Words that say an applicant is refused; next to the approval rate they invert its meaning.
+_DECLINE = re.compile(
+    r"\b(?:turn(?:s|ed)?\s+(?:\w+\s+)?(?:down|away)|declin\w*|reject\w*|refus\w*|"
+    r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|say\s+no|(?:get|hear|a)\s+(?:a\s+)?no\b)"
+    r"|(?:\bnot|n't|\bnever)\s+(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|"
+    r"granted|a\s+yes|yes|given|successful|get|lent)\b")
+_NEGATION = re.compile(r"\b(?:not|never|nobody|no one|none)\b|n't")
+#: Where one clause ends and the next begins: punctuation, or a joining word.
+_CLAUSE = re.compile(r"[;:,.!?()\u2013\u2014]|\s-\s|\b(?:and|but|while|whereas|then|"
+                     r"others|rest|remainder|everyone else)\b")
+
+
+def says_declined(text: str, rate: float) -> bool:
+    """True when a clause of ``text`` that states ``rate`` also says people are refused
+    ("83% are turned down"): the number then describes the wrong group."""
+    text = text.lower()
+    bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
+    clauses = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return any(says_rate(c, rate) and any(_refuses(c, m) for m in _DECLINE.finditer(c))
+               for c in clauses)
+
+
+def _refuses(clause: str, match: re.Match) -> bool:
+    """A refusal word that is itself negated ("not turned down") refuses nobody."""
+    if match.group().startswith(("not", "n't", "never")):
+        return True  # "not approved": a negated approval is a refusal
+    return not _NEGATION.search(clause[max(0, match.start() - 20):match.start()])
+
+
 def _charts(answer: Any) -> str | None:
     from deploydl.communication.audiences import AUDIENCES
 
     if not isinstance(answer, dict) or set(answer) != set(AUDIENCES) or not all(
             isinstance(c, str) for c in answer.values()):
         return f"give a dict with one chart per audience: {sorted(AUDIENCES)}."
-    wrong = sorted(a for a, c in answer.items() if c != AUDIENCES[a].chart)
+    wrong = sorted(a for a, c in answer.items() if c.strip().lower() != AUDIENCES[a].chart)
     return f"think again about the chart for {wrong}." if wrong else None
 
 
@@ -90,7 +122,9 @@ def _ratio(answer: Any) -> str | None:
         return f"give the ratio as a number between 0 and 1; you gave {answer!r}."
     answer = value
     expected = lesson_inputs().fairness["demographic_parity_ratio"]
-    if answer > 1:
+    if abs(answer - 100 * expected) < 0.5:
+        return "that is a percentage; give the ratio as a number between 0 and 1."
+    if abs(answer - 1 / expected) < 5e-3 or answer > 1:
         return "divide the lowest approval rate by the highest, not the other way round."
     return None if abs(answer - expected) < 5e-3 else f"you gave {answer:.3f}."
 
