@@ -569,7 +569,7 @@ def test_exercise_is_proven(exercise_id, request):
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_odd_answers_are_the_learners_never_a_crash(exercise_id):
     exercise = all_exercises()[exercise_id]
-    for answer in (None, "text", [1, 2], object(), float("nan"), True, {}, {"a": [1]}):
+    for answer in (None, "text", [1, 2], object(), float("nan"), True, {}, {"a": [1]}, 10**400):
         result = evaluate(exercise, answer)
         assert result.status == FAILED, (exercise_id, answer, result.status, result.message)
     assert CHECK_ERROR not in {evaluate(exercise, 0).status}

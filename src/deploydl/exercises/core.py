@@ -140,7 +140,8 @@ def is_placeholder(answer: Any) -> bool:
 def as_number(answer: Any) -> float | None:
     """``answer`` as a finite float if it is a real number (numpy and pandas scalars too).
 
-    Booleans, text and containers are not numbers: None.
+    Booleans, text and containers are not numbers, nor is an integer too large for a float
+    (``10**400``): None.
     """
     if isinstance(answer, np.ndarray) and answer.ndim == 0:
         answer = answer.item()
@@ -148,7 +149,10 @@ def as_number(answer: Any) -> float | None:
         return None
     if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
         return None
-    value = float(answer)
+    try:
+        value = float(answer)
+    except OverflowError:
+        return None
     return value if math.isfinite(value) else None
 
 
