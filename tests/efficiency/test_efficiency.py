@@ -122,9 +122,18 @@ def test_cost_planner_widget_updates_without_a_browser():
     assert batched.cost_per_million < single.cost_per_million
     assert planner.result.latency_ms < batched.latency_ms
     planner.traffic.value = 1e11
-    assert planner.result.cores > 1 and f"{planner.result.cores} core(s)" in planner.output.value
+    assert planner.result.cores > 1
+    assert f"Compute only: {planner.result.cores} cores" in planner.output.value
     with pytest.raises(ValueError, match="missing \\['int8'\\]"):
         CostPlanner({"fp32": {1: 1.0}}, http_ms=0.5)
+    with pytest.raises(ValueError, match="share no batch size: fp32 has \\[1\\], int8 \\[8\\]"):
+        CostPlanner({"fp32": {1: 1.0}, "int8": {8: 1.0}}, http_ms=0.5)
+
+
+def test_the_planner_offers_only_batch_sizes_timed_for_both_precisions():
+    planner = CostPlanner({"fp32": {1: 2.0, 8: 4.0, 32: 8.0}, "int8": {1: 1.0, 32: 3.0}},
+                          http_ms=0.5)
+    assert planner.batch.options == (1, 32) and planner.batch.value == 1
 
 
 def test_the_planner_adds_the_measured_cost_outside_the_model_to_each_request():
@@ -181,9 +190,62 @@ def test_cost_planner_shows_the_replicas_deploydl_capacity_plans():
     peak = 1e10 / (730 * 3600) * 3
     expected = plan_replicas(replica, peak_rps=peak, p99_ms=40)
     assert planner.capacity == expected and expected.replicas > 2
-    assert f"<b>{expected.replicas} replicas</b>" in planner.output.value
-    assert "replicas" not in CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}},
-                                         http_ms=0.5).output.value
+    assert planner.peak_rps == pytest.approx(peak)
+    assert (f"<b>Replicas that keep the p99 under 40 ms: {expected.replicas} of 2 cores, USD "
+            f"{expected.replicas * 2 * 0.05 * 730:,.2f} a month.</b>") in planner.output.value
+    alone = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, http_ms=0.5)
+    assert "Replicas" not in alone.output.value and alone.explain() == ""
+
+
+def _wide_planner(**options):
+    from deploydl.efficiency.capacity import ReplicaModel
+
+    return CostPlanner({"fp32": {1: 1.3, 32: 8.56}, "int8": {1: 0.24, 32: 1.67}}, http_ms=0.2,
+                       replica=ReplicaModel(servers=4, rate_per_server=409.0), p99_ms=50,
+                       model="The wide CNN <as benchmarked>", **options)
+
+
+def test_the_planner_names_its_model_and_batch_and_int8_change_only_the_compute_line():
+    planner = _wide_planner()
+    assert planner.lines()[0].startswith("<b>The wide CNN &lt;as benchmarked&gt;.</b> Busiest "
+                                         "hour: 114 requests/s (3x the month's average)")
+    assert all(line in planner.output.value for line in planner.lines())
+    planner.traffic.value = 1e10
+    replicas, compute = planner.lines()[2], planner.result
+    planner.batch.value, planner.quantised.value = 32, True
+    assert planner.lines()[2] == replicas  # the measured service: batch and int8 do not move it
+    assert planner.result.cores < compute.cores
+    assert "int8, in batches of 32" in planner.lines()[1]
+    planner.price.value = 0.10  # price and traffic move both lines
+    assert planner.lines()[2] != replicas
+
+
+def test_the_planner_says_why_its_two_lines_differ():
+    planner = _wide_planner()  # 114 requests/s at the peak: two replicas, almost idle
+    assert planner.capacity.replicas == planner.capacity.min_replicas == 2
+    assert planner.result.monthly_cost == 36.5 and planner.replicas_cost() == 146.0
+    assert "at its minimum of 2 replicas, each 4% busy at the peak: you pay for a spare" in (
+        planner.explain())
+    planner.traffic.value = 1e10  # 11,416 requests/s
+    planner.batch.value = 32
+    assert planner.replicas_cost() > planner.result.monthly_cost
+    assert "keeps each replica 87% busy at the peak" in planner.explain()
+    planner.batch.value = 1  # one at a time, fp32: more core time than the batching service
+    assert planner.replicas_cost() < planner.result.monthly_cost
+    assert planner.explain().startswith("Here the compute-only line costs more")
+    assert planner.explain() in planner.output.value
+
+
+def test_profiles_from_results_reads_the_wide_cnns_fp32_and_int8_times():
+    from deploydl.efficiency.costs import profiles_from_results
+
+    results = {"int8_wide": [
+        {"variant": "fp32", "size_bytes": 9, "p50_ms_batch1": 1.3, "p50_ms_batch32": 8.5},
+        {"variant": "int8", "size_bytes": 3, "p50_ms_batch1": 0.2, "p50_ms_batch32": 1.6}]}
+    assert profiles_from_results(results) == {"fp32": {1: 1.3, 32: 8.5},
+                                              "int8": {1: 0.2, 32: 1.6}}
+    with pytest.raises(ValueError, match="no int8_wide row for \\['int8'\\]; run `deploydl"):
+        profiles_from_results({"int8_wide": results["int8_wide"][:1]})
 
 
 def _speed(waits):

@@ -7,8 +7,9 @@ many cores run all month. :class:`CostPlanner` puts the chain behind four contro
 
 from __future__ import annotations
 
+import html
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -111,37 +112,76 @@ def measure_batches(model, images: np.ndarray, *, batches: tuple[int, ...] = (1,
     return {b: time_forward(model, images[:b], repeats=repeats)["p50_ms"] for b in batches}
 
 
+def profiles_from_results(results: dict) -> dict[str, dict[int, float]]:
+    """The wide CNN's forward-pass times, fp32 and int8, from ``deploydl bench`` results.
+
+    ``results["int8_wide"]`` times PyTorch's fp32 and int8 copies of the benchmark's wide CNN
+    in one comparison (median milliseconds per call at batch 1 and 32), in the run and on the
+    machine whose single-replica curve :func:`~deploydl.efficiency.capacity.curve_from_results`
+    reads. Priced from these, :class:`CostPlanner`'s two lines are of one model, measured on
+    one machine in one run (Module 05).
+    """
+    rows = {row["variant"]: row for row in results.get("int8_wide") or []}
+    missing = sorted({"fp32", "int8"} - set(rows))
+    if missing:
+        raise ValueError(f"these benchmark results have no int8_wide row for {missing}; run "
+                         "`deploydl bench`, which times both copies of the wide CNN.")
+    return {name: {int(key.removeprefix("p50_ms_batch")): ms for key, ms in rows[name].items()
+                   if key.startswith("p50_ms_batch")} for name in ("fp32", "int8")}
+
+
 class CostPlanner:
-    """A widget: hardware price, traffic, batch size and int8 in; monthly cost and latency out.
+    """A widget: hardware price, traffic, batch size and int8 in; monthly cost out, twice.
+
+    It answers "what will serving cost per month?" in two labelled lines, both for the busiest
+    hour (:data:`PEAK_FACTOR` times the month's average) and billed all month:
+
+    * **compute only** (:meth:`plan`): the cores that the model's time at the chosen batch size
+      and precision, plus ``http_ms`` per request, need with every core busy and nothing
+      spare. The batch-size and int8 controls change this line only.
+    * **replicas** (:attr:`capacity`, with ``replica``): the copies of the service *as the
+      benchmark measured it* that keep the p99 within ``p99_ms`` under random arrivals, at
+      least two: the plan ``deploydl capacity`` prints. Price and traffic change it; the batch
+      size and int8 do not, because the service was not measured with them.
+
+    :meth:`explain` says why the two differ at the current settings.
 
     Parameters
     ----------
     profiles : dict
-        ``{"fp32": ms_per_batch, "int8": ms_per_batch}`` as returned by :func:`measure_batches`.
+        ``{"fp32": ms_per_batch, "int8": ms_per_batch}`` (:func:`measure_batches`, or
+        :func:`profiles_from_results` for the benchmark's wide CNN). The batch sizes offered
+        are those timed for both.
     http_ms : float
         Milliseconds of one core each request costs outside the model, measured
         (:func:`http_ms_from_cpu_use`).
     replica : deploydl.efficiency.capacity.ReplicaModel, optional
-        The benchmark's single-replica model (``fit_replica``). With it the planner also shows
-        the Kubernetes replicas that meet ``p99_ms`` at the busiest hour, and their monthly
-        cost: the numbers ``deploydl capacity`` prints (:attr:`capacity`).
+        The benchmark's single-replica model (``fit_replica``); without it, only the compute
+        line is shown.
     p99_ms, cores_per_replica : float
-        The p99 target for that plan, and the cores each replica is given.
+        The p99 target for the replica plan, and the cores each replica is given.
+    model : str
+        Which model, and whose measurements, the answer is about: its first line.
 
-    The logic sits in :meth:`plan` and the state in :attr:`result`, so it is testable without a
-    browser: set ``planner.batch.value = 32`` and read ``planner.result``.
+    The logic sits in :meth:`plan` and the state in :attr:`result` and :attr:`capacity`, so it
+    is testable without a browser: set ``planner.batch.value = 32`` and read them.
     """
 
     def __init__(self, profiles: dict[str, dict[int, float]], *, http_ms: float,
                  price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR,
-                 replica=None, p99_ms: float = 50.0, cores_per_replica: float = 2.0) -> None:
+                 replica=None, p99_ms: float = 50.0, cores_per_replica: float = 2.0,
+                 model: str = "The model") -> None:
         import ipywidgets as w
 
         missing = {"fp32", "int8"} - set(profiles)
         if missing:
             raise ValueError(f"profiles needs timings for fp32 and int8; missing "
                              f"{sorted(missing)}. Use measure_batches() for each.")
-        self.profiles, self.http_ms = profiles, http_ms
+        batches = sorted(set(profiles["fp32"]) & set(profiles["int8"]))
+        if not batches:
+            raise ValueError(f"profiles share no batch size: fp32 has {sorted(profiles['fp32'])}"
+                             f", int8 {sorted(profiles['int8'])}. Time both at the same sizes.")
+        self.profiles, self.http_ms, self.model = profiles, http_ms, model
         style = {"description_width": "190px"}
         layout = w.Layout(width="520px")
         self.price = w.FloatSlider(value=price_per_core_hour, min=0.01, max=0.50, step=0.01,
@@ -150,9 +190,9 @@ class CostPlanner:
         self.traffic = w.FloatLogSlider(value=1e8, base=10, min=6, max=11, step=0.25,
                                         description="Predictions per month", style=style,
                                         layout=layout, readout_format=".2s")
-        self.batch = w.Dropdown(options=sorted(profiles["fp32"]), value=1,
-                                description="Batch size", style=style)
-        self.quantised = w.Checkbox(value=False, description="int8 quantisation")
+        self.batch = w.Dropdown(options=batches, value=batches[0],
+                                description="Batch size (compute only)", style=style)
+        self.quantised = w.Checkbox(value=False, description="int8 (compute only)")
         self.output = w.HTML()
         self.result: ServingPlan | None = None
         self.replica, self.p99_ms, self.cores_per_replica = replica, p99_ms, cores_per_replica
@@ -162,37 +202,81 @@ class CostPlanner:
         self.widget = w.VBox([self.price, self.traffic, self.batch, self.quantised, self.output])
         self._update()
 
+    @property
+    def peak_rps(self) -> float:
+        """Requests per second in the busiest hour: :data:`PEAK_FACTOR` times the average."""
+        return self.traffic.value / (HOURS_PER_MONTH * 3600) * PEAK_FACTOR
+
     def plan(self) -> ServingPlan:
-        """The plan for the current control values."""
+        """The compute-only plan for the current control values."""
         profile = self.profiles["int8" if self.quantised.value else "fp32"]
         return plan_serving(profile, batch_size=self.batch.value,
                             predictions_per_month=self.traffic.value,
                             price_per_core_hour=self.price.value, http_ms=self.http_ms)
 
-    def _update(self, _change=None) -> None:
-        self.result = self.plan()
-        r = asdict(self.result)
-        self.output.value = (
-            f"<b>{r['cores']} core(s), ${r['monthly_cost']:,.2f} a month</b>; "
-            f"a request takes about {r['latency_ms']:.1f} ms of compute; "
-            f"${r['cost_per_million']:.3f} per million predictions "
-            f"({r['predictions_per_s_per_core']:,.0f} predictions/s per core)."
-            + self._replicas_line())
+    def replicas_cost(self) -> float | None:
+        """Dollars a month for the replica plan's replicas (None without a replica model)."""
+        if self.capacity is None:
+            return None
+        return monthly_cost(self.capacity.replicas * self.cores_per_replica,
+                            price_per_core_hour=self.price.value)
 
-    def _replicas_line(self) -> str:
-        """The Kubernetes plan for the busiest hour, from the benchmark's replica model."""
-        if self.replica is None:
+    def explain(self) -> str:
+        """Why the replica plan and the compute-only line differ, at the current settings."""
+        plan, cost = self.capacity, self.replicas_cost()
+        if plan is None or cost is None or self.result is None:
             return ""
+        if cost < self.result.monthly_cost:
+            return ("Here the compute-only line costs more: at this batch size and precision "
+                    "each request takes more core time than the benchmarked service spent on "
+                    "one, because its micro-batcher grouped the requests that arrived "
+                    "together. Budget for the replica plan: it is what was measured.")
+        if plan.replicas == plan.min_replicas:
+            why = (f"at this traffic the replica plan is at its minimum of {plan.min_replicas} "
+                   f"replicas, each {plan.utilisation:.0%} busy at the peak: you pay for a "
+                   "spare that can take over if one fails, not for load")
+        else:
+            why = (f"the replica plan keeps each replica {plan.utilisation:.0%} busy at the "
+                   "peak, so that requests arriving at random seldom queue, and pays for whole "
+                   f"replicas of {self.cores_per_replica:g} cores, as benchmarked")
+        return ("Budget for the replica plan. The compute-only line buys just enough cores "
+                f"for the busiest hour, nothing spare; {why}. Batching and int8 lower the "
+                "compute line; count them in the budget once the service is benchmarked with "
+                "them.")
+
+    def lines(self) -> list[str]:
+        """What the box shows, one line each (HTML): the model, both plans, and why."""
+        r = self.result or self.plan()
+        how = "one request at a time" if self.batch.value == 1 else \
+            f"in batches of {self.batch.value}"
+        lines = [
+            f"<b>{html.escape(self.model)}.</b> Busiest hour: {self.peak_rps:,.0f} requests/s "
+            f"({PEAK_FACTOR:g}x the month's average); both answers keep that size all month.",
+            f"<b>Compute only: {r.cores} core{'' if r.cores == 1 else 's'}, "
+            f"USD {r.monthly_cost:,.2f} a month.</b> "
+            f"{'int8' if self.quantised.value else 'fp32'}, {how}: about {r.latency_ms:.1f} ms "
+            f"of compute before each answer, {r.predictions_per_s_per_core:,.0f} "
+            f"predictions/s per core, USD {r.cost_per_million:.3f} per million."]
+        plan, cost = self.capacity, self.replicas_cost()
+        if plan is not None and cost is not None:
+            lines.append(
+                f"<b>Replicas that keep the p99 under {self.p99_ms:g} ms: {plan.replicas} of "
+                f"{self.cores_per_replica:g} cores, USD {cost:,.2f} a month.</b> The service as "
+                "benchmarked (fp32, one image per request, grouped by its micro-batcher), "
+                f"requests arriving at random, at least {plan.min_replicas} replicas (M/M/c "
+                "plan, as <code>deploydl capacity</code> prints). The batch size and int8 do "
+                "not change it.")
+            lines.append(self.explain())
+        return lines
+
+    def _update(self, _change=None) -> None:
         from deploydl.efficiency.capacity import plan_replicas
 
-        peak = self.traffic.value / (HOURS_PER_MONTH * 3600) * PEAK_FACTOR
-        self.capacity = plan = plan_replicas(self.replica, peak_rps=peak, p99_ms=self.p99_ms)
-        cost = monthly_cost(plan.replicas * self.cores_per_replica,
-                            price_per_core_hour=self.price.value)
-        return (f"<br>Busiest hour, {peak:,.0f} requests/s: <b>{plan.replicas} replicas</b> of "
-                f"{self.cores_per_replica:g} cores keep p99 under {self.p99_ms:g} ms "
-                f"(measured service, M/M/c plan: <code>deploydl capacity</code>); "
-                f"about &#36;{cost:,.2f} a month at that size.")
+        self.result = self.plan()
+        self.capacity = None if self.replica is None else plan_replicas(
+            self.replica, peak_rps=self.peak_rps, p99_ms=self.p99_ms)
+        self.output.value = "".join(f'<p style="margin: 0 0 6px">{line}</p>'
+                                    for line in self.lines())
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
