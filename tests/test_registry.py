@@ -176,3 +176,24 @@ def test_a_rewritten_manifest_fools_the_fingerprints_but_not_the_signature(artif
     verify(copy)  # every fingerprint matches again
     with pytest.raises(ArtifactError, match="signature"):
         verify(copy, signing_key="release-key-of-the-bank")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["metrics"].update(auc="high"), "metric 'auc' must be a finite number"),
+    (lambda m: m.update(created=5), "'created' must be text"),
+    (lambda m: m["training_range"].update(income=[1]), "training_range of 'income' must be"),
+    (lambda m: m.update(training_range="x"), "'training_range' must be an object"),
+    (lambda m: m["training_range"].update(zzz=[0, 1]), "names 'zzz', which is not one of"),
+    (lambda m: m.update(features=[f"{f}_x" for f in m["features"]]),
+     "'features' must be distinct applicant fields"),
+])
+def test_metadata_rewritten_with_its_manifest_is_refused_if_the_service_cannot_use_it(
+        copy, edit, message):
+    """Without a signing key a rewritten manifest matches again; what the service would fail
+    on later (a 500 on /model or on every /predict) is refused at load, with what to do."""
+    meta = json.loads((copy / METADATA).read_text())
+    edit(meta)
+    (copy / METADATA).write_text(json.dumps(meta))
+    write_manifest(copy)
+    with pytest.raises(ArtifactError, match=f"{message}.*re-save the model with save_model"):
+        load_model(copy)

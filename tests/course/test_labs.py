@@ -62,3 +62,94 @@ def test_labs_have_no_solutions_or_outputs(root):
             assert "BEGIN SOLUTION" not in cell.source
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
+
+
+def _fill_first_exercise(lab):
+    text = lab.read_text()
+    assert "= ...  # your answer here" in text
+    lab.write_text(text.replace("= ...  # your answer here", "= 0.5", 1))
+    return lab.read_text()
+
+
+def test_build_replaces_a_filled_lab_but_keeps_the_learners_version_and_says_so(course_copy,
+                                                                                capsys):
+    lab = course_copy / "labs" / "02_model_evaluation_lab.ipynb"
+    mine = _fill_first_exercise(lab)
+    assert main(["labs", "check", "--root", str(course_copy)]) == 1
+    assert "holds your work (exercise(s) 02.1 filled in)" in capsys.readouterr().out
+    assert main(["labs", "build", "--root", str(course_copy)]) == 0  # the contract: exit 0
+    out = capsys.readouterr().out
+    assert f"labs/{lab.name}: held your work (exercise(s) 02.1 filled in): replaced" in out
+    copies = list((course_copy / ".deploydl" / "labs-backup").glob(f"*/{lab.name}"))
+    assert [c.read_text() for c in copies] == [mine]
+    assert main(["labs", "check", "--root", str(course_copy)]) == 0
+
+
+def test_a_lab_that_was_run_counts_as_work_and_is_kept(course_copy, capsys):
+    import nbformat
+
+    lab = course_copy / "labs" / "01_data_governance_lab.ipynb"
+    nb = nbformat.read(lab, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code")
+    cell.execution_count = 1
+    cell.outputs = [nbformat.v4.new_output("stream", text="hello\n")]
+    nbformat.write(nb, lab)
+    mine = lab.read_text()
+    assert main(["labs", "build", "--root", str(course_copy)]) == 0
+    assert "held your work (it was run: it holds outputs)" in capsys.readouterr().out
+    copies = list((course_copy / ".deploydl" / "labs-backup").glob(f"*/{lab.name}"))
+    assert [c.read_text() for c in copies] == [mine]
+
+
+def test_a_folder_where_a_lab_belongs_stops_the_build_before_anything_is_written(course_copy,
+                                                                                capsys):
+    lab = course_copy / "labs" / "02_model_evaluation_lab.ipynb"
+    lab.unlink()
+    lab.mkdir()
+    other = course_copy / "labs" / "03_responsible_ai_lab.ipynb"
+    before = _fill_first_exercise(other)
+    assert main(["labs", "build", "--root", str(course_copy)]) == 2
+    assert "a folder where a lab belongs" in capsys.readouterr().err
+    assert other.read_text() == before
+
+
+def test_build_keeps_a_learners_copy_and_removes_only_an_untouched_stale_lab(course_copy,
+                                                                             capsys):
+    labs = course_copy / "labs"
+    copy = labs / "02_model_evaluation_lab-Copy1.ipynb"
+    shutil.copy(labs / "02_model_evaluation_lab.ipynb", copy)
+    stale = labs / "99_renamed_lab.ipynb"
+    shutil.copy(labs / "02_model_evaluation_lab.ipynb", stale)
+    worked = labs / "98_old_lab.ipynb"
+    shutil.copy(labs / "02_model_evaluation_lab.ipynb", worked)
+    _fill_first_exercise(worked)
+    assert main(["labs", "build", "--root", str(course_copy)]) == 0
+    out = capsys.readouterr().out
+    assert copy.exists() and worked.exists() and not stale.exists()
+    assert f"labs/{copy.name}: left as it is" in out and "labs/99_renamed_lab.ipynb: moved" in out
+    assert list((course_copy / ".deploydl/labs-backup").glob("*/99_renamed_lab.ipynb"))
+
+
+def test_a_lab_replaced_without_detectable_work_is_still_kept(course_copy, capsys):
+    lab = course_copy / "labs" / "03_responsible_ai_lab.ipynb"
+    notes = lab.read_text().replace("Exercise", "My note: ask about fairness. Exercise", 1)
+    lab.write_text(notes)
+    assert main(["labs", "build", "--root", str(course_copy)]) == 0
+    assert f"labs/{lab.name}: replaced; the version it had is kept" in capsys.readouterr().out
+    copies = list((course_copy / ".deploydl/labs-backup").glob(f"*/{lab.name}"))
+    assert [c.read_text() for c in copies] == [notes]
+
+
+def test_an_unreadable_solution_is_named_with_exit_2_not_out_of_sync(course_copy, capsys):
+    (course_copy / "solutions" / "02_model_evaluation_lab.ipynb").write_text("{not json")
+    for action in ("check", "build"):
+        assert main(["labs", action, "--root", str(course_copy)]) == 2
+        err = capsys.readouterr().err
+        assert "solutions/02_model_evaluation_lab.ipynb: not a readable Jupyter notebook" in err
+
+
+@pytest.mark.parametrize("command", [["labs", "check"], ["progress"], ["agenda", "--check"],
+                                     ["kit", "--no-pdf"], ["slides"]])
+def test_outside_a_course_checkout_is_a_clear_message_with_exit_2(tmp_path, capsys, command):
+    assert main([*command, "--root", str(tmp_path)]) == 2
+    assert "No course checkout found" in capsys.readouterr().err

@@ -94,3 +94,52 @@ def test_a_failing_exercise_is_named_with_its_hint_and_no_kernel_warning(course,
                            "it approved")
     assert "Hint: " in step and "Recall asks" in step
     assert "WARNING" not in err and "without encryption" not in err, err
+
+
+def test_a_cache_folder_that_is_a_file_still_shows_the_screen(course, capsys):
+    (course / ".deploydl").write_text("not a folder")
+    assert main(["progress", "--root", str(course)]) == 0
+    out = capsys.readouterr()
+    assert "Next step:" in out.out and "results not cached" in out.err
+    assert (course / ".deploydl").read_text() == "not a folder"
+
+
+def test_a_cache_that_is_a_folder_says_to_delete_it(course, capsys):
+    (course / ".deploydl/progress.json").mkdir(parents=True)
+    assert main(["progress", "--root", str(course)]) == 1
+    assert "progress.json cannot be read" in capsys.readouterr().err
+
+
+def test_a_lab_that_is_a_folder_or_not_utf8_is_a_problem_not_a_traceback(course, capsys):
+    welcome = course / "labs/00_welcome_lab.ipynb"
+    welcome.unlink()
+    welcome.mkdir()
+    (course / "labs/01_data_governance_lab.ipynb").write_bytes(b"\xff\xfe{}")
+    out = _progress(course, capsys)
+    assert "labs/00_welcome_lab.ipynb is a folder, not a notebook" in out
+    line = next(x for x in out.splitlines() if x.startswith("01"))
+    assert "could not run" in line and "not a Jupyter notebook" in line
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_graded_again(course, capsys, monkeypatch):
+    import json
+
+    from deploydl.exercises.grading import LabGrade
+
+    lab = course / "labs/00_welcome_lab.ipynb"
+    lab.write_text(lab.read_text().replace("Exercise", "Exercice", 1))
+    (course / ".deploydl").mkdir()
+    from deploydl.course.progress import _content_key
+
+    key = _content_key(module("00"), lab)
+    for entry in (5, "x", {"key": key, "results": 3}, {"key": key, "results": [{"bogus": 1}]}):
+        (course / ".deploydl/progress.json").write_text(json.dumps({lab.name: entry}))
+        ran: list = []
+
+        def fake_grade(path, timeout, ran=ran):
+            ran.append(path)
+            return LabGrade(str(path), ())
+
+        monkeypatch.setattr("deploydl.exercises.grading.grade_lab", fake_grade)
+        _progress(course, capsys)
+        assert ran == [lab]

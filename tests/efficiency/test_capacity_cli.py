@@ -59,3 +59,61 @@ def test_capacity_names_a_missing_results_file(tmp_path, capsys):
     assert main(["capacity", "--peak-rps", "100", "--p99-ms", "20", "--results",
                  str(tmp_path / "nope.json")]) == 1
     assert "nope.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--peak-rps", "inf"], "--peak-rps: 'inf' is not a number of requests per second"),
+    (["--p99-ms", "-1"], "--p99-ms: '-1' is not a latency target"),
+    (["--min-replicas", "0"], "--min-replicas: '0' is not a number of replicas"),
+    (["--price-per-core-hour", "-1"], "--price-per-core-hour: '-1' is not a price"),
+])
+def test_capacity_blames_a_wrong_argument_on_the_argument(tmp_path, capsys, args, message):
+    base = {"--peak-rps": "100", "--p99-ms": "20", "--results": str(write_results(tmp_path))}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    with pytest.raises(SystemExit) as exit_:
+        main(["capacity", *[x for pair in base.items() for x in pair]])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and message in err and "serving.json" not in err
+
+
+@pytest.mark.parametrize("content, message", [
+    ([1, 2], "the file must hold a JSON object"),
+    ({"capacity_curve": [5]}, "each point must be an object"),
+    ({"capacity_curve": [{"concurrency": 1, "rps": "fast"}]}, "each point must have"),
+])
+def test_capacity_says_a_file_is_not_benchmark_results(tmp_path, capsys, content, message):
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(content))
+    assert main(["capacity", "--peak-rps", "100", "--p99-ms", "20", "--results", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: not `deploydl bench` results: {message}" in err
+    assert "run `deploydl bench`" in err
+
+
+def test_capacity_without_results_says_to_run_bench_with_the_absolute_path(tmp_path, capsys,
+                                                                           monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["capacity", "--peak-rps", "100", "--p99-ms", "20"]) == 1
+    err = capsys.readouterr().err
+    assert f"no benchmark results at {tmp_path / 'benchmarks/results/serving.json'}" in err
+    assert "run `deploydl bench`" in err and "--results" in err
+
+
+def test_capacity_refuses_a_k8s_out_that_is_a_file_before_planning(tmp_path, capsys):
+    (tmp_path / "taken").write_text("mine")
+    assert main(["capacity", "--peak-rps", "100", "--p99-ms", "20", "--results",
+                 str(write_results(tmp_path)), "--k8s-out", str(tmp_path / "taken")]) == 1
+    assert "--k8s-out" in capsys.readouterr().err and (tmp_path / "taken").read_text() == "mine"
+
+
+def test_plan_and_description_refuse_impossible_numbers():
+    from deploydl.efficiency.capacity import describe_plan
+
+    model = fit_replica(CURVE)
+    with pytest.raises(ValueError, match="peak_rps must be a finite number"):
+        plan_replicas(model, peak_rps=float("inf"), p99_ms=20)
+    with pytest.raises(ValueError, match="p99_ms must be a finite number above 0"):
+        plan_replicas(model, peak_rps=100, p99_ms=-1)
+    with pytest.raises(ValueError, match="price_per_core_hour must be"):
+        describe_plan(plan_replicas(model, peak_rps=100, p99_ms=20), cores_per_replica=2,
+                      price_per_core_hour=-1)

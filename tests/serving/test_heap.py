@@ -27,6 +27,9 @@ def test_serve_and_each_worker_freeze_once_the_app_is_built(artifact_dir, monkey
         def __init__(self, config):
             pass
 
+        async def main_loop(self):
+            pass
+
         def run(self, sockets):
             frozen.append("served")
 

@@ -75,6 +75,31 @@ def test_schema_error_is_a_422_naming_the_field(service, one_applicant, change, 
     assert response.json()["detail"].startswith(f"{field}: ") and message in response.text
 
 
+@pytest.mark.parametrize("headers, content", [
+    ({"Content-Type": "text/plain"}, None), ({}, None),
+    ({"Content-Type": "application/x-www-form-urlencoded"}, b"income=1&age=2")])
+def test_a_body_not_sent_as_json_is_told_the_content_type_to_send(service, one_applicant,
+                                                                   headers, content):
+    client, _ = service
+    body = content if content is not None else json.dumps(one_applicant).encode()
+    response = client.post("/predict", content=body, headers={**AUTH, **headers})
+    assert response.status_code == 422
+    assert response.json()["detail"] == ("body: Send the body as JSON, with the header "
+                                         "Content-Type: application/json.")
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b'{"income": "\xff"}', "it is not UTF-8 text (the byte at line 1, column 13"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply to read")])
+def test_a_body_that_cannot_be_read_is_a_400_saying_why(service, content, reason):
+    client, _ = service
+    response = client.post("/predict", content=content,
+                           headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("request body is not valid JSON: ") and reason in detail
+
+
 def test_batch_errors_name_the_applicant_and_the_field(service, one_applicant):
     client, _ = service
     body = {"applicants": [one_applicant, {**one_applicant, "late_payments": None}]}

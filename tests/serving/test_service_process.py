@@ -44,6 +44,34 @@ def test_sigterm_lets_every_request_in_flight_complete(artifact_dir, one_applica
     assert code == 0 and log.rstrip().endswith("Stopped.")  # a stop that was asked for
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is a POSIX signal")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_right_after_start_up_stops_the_server(artifact_dir, workers):
+    """Kubernetes may stop a pod that has just started: a SIGTERM sent the moment the server
+    says where it serves, before uvicorn has its own handler, still stops it cleanly."""
+    import os
+    import signal
+    import subprocess
+
+    for _ in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "deploydl.cli", "serve", "--model", str(artifact_dir),
+             "--port", "0", "--workers", str(workers)], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            while line and not line.startswith("Serving"):
+                line = process.stdout.readline()
+            process.send_signal(signal.SIGTERM)
+            code = process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert code == 0 and process.stdout.read().rstrip().endswith("Stopped.")
+
+
 def test_tampered_artifact_stops_start_up_with_a_clear_message(artifact_dir, tmp_path):
     copy = shutil.copytree(artifact_dir, tmp_path / "tampered")
     data = bytearray((copy / "weights.safetensors").read_bytes())
@@ -79,6 +107,22 @@ def test_no_arguments_serves_the_cached_default_model(model, applicants, tmp_pat
         info = httpx.get(server.url + "/model").json()
         assert "Press Ctrl-C to stop." in server.log
     assert info["sha256"] == cached.sha256 and info["threshold"] == 0.2
+
+
+def test_a_damaged_cached_default_model_says_to_delete_the_cache(model, applicants, tmp_path):
+    from deploydl.registry import save_model
+
+    cached = save_model(dataclasses.replace(model, threshold=0.2),
+                        tmp_path / "models" / "loan-default" / "1.0.0", training_data=applicants)
+    data = bytearray((cached.path / "weights.safetensors").read_bytes())
+    data[-1] ^= 0x01
+    (cached.path / "weights.safetensors").write_bytes(bytes(data))
+    server = ServiceProcess(env={"DEPLOYDL_HOME": str(tmp_path)})
+    with pytest.raises(ServerStartError, match=r"the cached default model is damaged .*It is "
+                                               r"only a cache: delete the folder") as error:
+        server.start()
+    assert str(cached.path) in str(error.value) and "registry" not in str(error.value)
+    server.close()
 
 
 #: Seconds a request may wait: the server is ready when one worker answers, and a request that

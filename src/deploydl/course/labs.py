@@ -4,16 +4,26 @@
 ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a placeholder (``answer = ...`` for each
 name the block assigns), outputs and execution counts are cleared, and the notebook is
 written in a fixed format so the result is byte-for-byte reproducible.
+
+Learners fill their labs in ``labs/``, so ``build_labs`` never destroys their work: every lab
+it replaces is first copied to ``.deploydl/labs-backup/``, and it says which held work
+(outputs, or an exercise filled in); a notebook in ``labs/`` without a solution is moved there
+only when it is an untouched generated lab, and otherwise left where it is.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
+import shutil
 import textwrap
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat.reader import NotJSONError
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PLACEHOLDER_NOTE = "  # your answer here"
@@ -22,7 +32,18 @@ _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape
 
 
 class LabSourceError(ValueError):
-    """A solution notebook's markers are unbalanced or its solution block does not parse."""
+    """A solution notebook cannot be read, its markers are unbalanced or a block does not parse."""
+
+
+class LabPathError(OSError):
+    """A lab's path is taken by something ``build_labs`` cannot replace (a folder)."""
+
+
+#: Where ``build_labs`` keeps a copy of each lab it replaces, under the course root.
+BACKUP = Path(".deploydl") / "labs-backup"
+#: A generated lab's file name (a Jupyter copy, "02_..._lab-Copy1.ipynb", is not one).
+_LAB_NAME = re.compile(r"\d\d_[a-z0-9_]+_lab\.ipynb")
+_CHECK_ID = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
 
 
 def strip_solutions(source: str, *, where: str = "cell") -> str:
@@ -70,23 +91,111 @@ def render(notebook: nbformat.NotebookNode) -> str:
 
 
 def expected_labs(root: Path) -> dict[Path, str]:
-    """What ``labs/`` should hold: each lab's path and exact text."""
+    """What ``labs/`` should hold: each lab's path and exact text.
+
+    Raises :class:`LabSourceError` naming a solution notebook that cannot be read.
+    """
     labs: dict[Path, str] = {}
     for path in sorted((root / "solutions").glob("*_lab.ipynb")):
-        solution = nbformat.read(path, as_version=4)
+        try:
+            solution = nbformat.read(path, as_version=4)
+        except (OSError, ValueError, NotJSONError, AttributeError, KeyError, TypeError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise LabSourceError(f"{path}: not a readable Jupyter notebook ({reason}); fix "
+                                 "or restore the solution, then run the command again.") from None
         labs[root / "labs" / path.name] = render(build_lab(solution, name=path.name))
     return labs
 
 
-def build_labs(root: Path) -> list[Path]:
-    """Write ``labs/`` from ``solutions/``, removing labs that have no solution. Returns written."""
+def _placeholders(source: str) -> int:
+    return source.count(PLACEHOLDER_NOTE.strip()) + source.count("# your code here")
+
+
+def _exercise_cells(cells: list) -> dict[tuple[str, ...], int]:
+    """Placeholders left in each exercise cell, keyed by the ids its ``check(...)`` calls name."""
+    sources = ["".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code"]
+    return {tuple(ids): _placeholders(s) for s in sources if (ids := _CHECK_ID.findall(s))}
+
+
+def learner_work(path: Path, expected: str | None = None) -> str:
+    """Why the lab at ``path`` holds a learner's work ("" when it looks as generated).
+
+    Work is a code cell that was run (outputs or an execution count) or an exercise whose
+    placeholder was replaced: a cell with a ``check(...)`` call that has fewer placeholders
+    than the same exercise in ``expected`` (the lab build would write), or none at all. A
+    file that is not a readable notebook counts as work too: it is not build's to replace.
+    """
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        ran = any(c.get("outputs") or c.get("execution_count") is not None
+                  for c in cells if c.get("cell_type") == "code")
+        exercises = _exercise_cells(cells)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return f"not a readable notebook ({type(exc).__name__})"
+    if ran:
+        return "it was run: it holds outputs"
+    generated = _exercise_cells(json.loads(expected)["cells"]) if expected else {}
+    filled = [i for ids, left in exercises.items() if left < generated.get(ids, 1) for i in ids]
+    return f"exercise(s) {', '.join(filled)} filled in" if filled else ""
+
+
+@dataclass
+class BuildResult:
+    """What ``build_labs`` did: labs written, stale labs moved to the backup, files left in
+    place, the copy kept of each lab replaced or moved (``backups``: lab -> copy), and why
+    each replaced lab held a learner's work (``work``: lab -> reason, :func:`learner_work`)."""
+
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    left: list[Path] = field(default_factory=list)
+    backups: dict[Path, Path] = field(default_factory=dict)
+    work: dict[Path, str] = field(default_factory=dict)
+
+
+def build_labs(root: Path) -> BuildResult:
+    """Write ``labs/`` from ``solutions/`` without destroying a learner's work.
+
+    Every lab build replaces is first copied to ``root/.deploydl/labs-backup/<time>/``, work
+    or not (a learner's notes in Markdown are not work :func:`learner_work` can see, so
+    nothing is replaced without a copy). A notebook in ``labs/`` with no solution is moved
+    there only if it is named like a generated lab and holds no work; any other (a learner's
+    own copy) is left where it is. A folder where a lab belongs raises :class:`LabPathError`
+    before anything is written.
+    """
     expected = expected_labs(root)
+    folders = [str(p.relative_to(root)) for p in expected if p.is_dir()]
+    if folders:
+        raise LabPathError(f"{', '.join(folders)}: a folder where a lab belongs; move it out "
+                           "of labs/ and run the command again.")
     (root / "labs").mkdir(exist_ok=True)
-    for stale in set((root / "labs").glob("*.ipynb")) - set(expected):
-        stale.unlink()
+    present = set((root / "labs").glob("*.ipynb"))
+    result = BuildResult()
+    folder = root / BACKUP / time.strftime("%Y%m%d-%H%M%S")
+    for path in sorted(present & set(expected)):  # every lab replaced is kept, work or not
+        if _text(path) != expected[path]:
+            folder.mkdir(parents=True, exist_ok=True)
+            result.backups[path] = Path(shutil.copy2(path, folder / path.name))
+            if why := learner_work(path, expected[path]):
+                result.work[path] = why
+    for other in sorted(present - set(expected)):
+        if _LAB_NAME.fullmatch(other.name) and not learner_work(other):
+            folder.mkdir(parents=True, exist_ok=True)
+            result.backups[other] = Path(shutil.move(other, folder / other.name))
+            result.removed.append(other)
+        else:
+            result.left.append(other)
     for path, text in expected.items():
-        path.write_text(text, encoding="utf-8")
-    return list(expected)
+        if _text(path) != text:
+            path.write_text(text, encoding="utf-8")
+        result.written.append(path)
+    return result
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def check_labs(root: Path) -> list[str]:
@@ -95,10 +204,17 @@ def check_labs(root: Path) -> list[str]:
     present = set((root / "labs").glob("*.ipynb"))
     problems = [f"{p.relative_to(root)}: missing; run `deploydl labs build`"
                 for p in sorted(set(expected) - present)]
-    problems += [f"{p.relative_to(root)}: has no solution in solutions/; remove it or add one"
+    problems += [f"{p.relative_to(root)}: has no solution in solutions/; if it is your own "
+                 "copy, move it out of labs/, otherwise delete it or add its solution"
                  for p in sorted(present - set(expected))]
-    problems += [f"{p.relative_to(root)}: differs from solutions/{p.name} (edited by hand, or "
-                 "stale); edit the solution and run `deploydl labs build`"
-                 for p, text in expected.items()
-                 if p in present and p.read_text(encoding="utf-8") != text]
+    for p, text in expected.items():
+        if p not in present or _text(p) == text:
+            continue
+        why = learner_work(p, text)
+        problems.append(
+            f"{p.relative_to(root)}: differs from solutions/{p.name} and holds your work ({why});"
+            " `deploydl labs build` would replace it, keeping a copy in .deploydl/labs-backup/:"
+            " copy it out of labs/ first if you want it where it is" if why
+            else f"{p.relative_to(root)}: differs from solutions/{p.name} (edited by hand, or "
+            "stale); edit the solution and run `deploydl labs build`")
     return problems

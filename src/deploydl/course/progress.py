@@ -57,8 +57,12 @@ class ModuleProgress:
                 f"{broken}")
 
 
-def progress(root: Path, *, timeout: int = 120) -> list[ModuleProgress]:
-    """Every module of the course with the learner's lab results from ``root/labs``."""
+def progress(root: Path, *, timeout: int = 120,
+             notes: list[str] | None = None) -> list[ModuleProgress]:
+    """Every module of the course with the learner's lab results from ``root/labs``.
+
+    A cache that cannot be written does not stop the screen: why goes into ``notes``.
+    """
     from deploydl.course.labs import expected_labs
 
     cache_path = root / CACHE
@@ -69,12 +73,22 @@ def progress(root: Path, *, timeout: int = 120) -> list[ModuleProgress]:
         lab, ready = root / "labs" / m.lab, (root / m.lesson).exists()
         if not ready or not lab.exists():
             rows.append(ModuleProgress(m, ready))
-        elif lab.read_text(encoding="utf-8") == pristine.get(lab):
+        elif not lab.is_file():
+            rows.append(ModuleProgress(m, True, problem=f"labs/{m.lab} is a folder, not a "
+                                       "notebook; move it out of labs/ and run `deploydl labs "
+                                       "build`"))
+        elif lab.read_bytes() == pristine.get(lab, "").encode("utf-8"):
             rows.append(ModuleProgress(m, True, _untouched(m)))
         else:
             rows.append(_graded(m, lab, cache, timeout=timeout))
-    cache_path.parent.mkdir(exist_ok=True)
-    cache_path.write_text(json.dumps(cache, indent=1, ensure_ascii=False), encoding="utf-8")
+    try:
+        cache_path.parent.mkdir(exist_ok=True)
+        cache_path.write_text(json.dumps(cache, indent=1, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        if notes is not None:
+            notes.append(f"results not cached: cannot write {cache_path} ({exc.strerror or exc})"
+                         f"; {cache_path.parent} must be a folder you can write to (delete or "
+                         "move whatever is there). Your labs are not affected.")
     return rows
 
 
@@ -87,6 +101,11 @@ def _read_cache(path: Path) -> dict:
         return {}
     try:
         cache = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProgressCacheError(
+            f"{path} cannot be read ({exc.strerror or exc}). It only caches lab results: "
+            "delete it and run `deploydl progress` again; your labs are not affected."
+            ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProgressCacheError(
             f"{path} is damaged ({exc}). It only caches lab results: delete it and run "
@@ -109,14 +128,27 @@ def _graded(m: Module, lab: Path, cache: dict, *, timeout: int) -> ModuleProgres
     from deploydl.exercises.grading import grade_lab
 
     key = _content_key(m, lab)
-    entry = cache.get(m.lab)
-    if not entry or entry["key"] != key:
-        try:
-            grade = grade_lab(lab, timeout=timeout)
-        except NotebookUnreadable as exc:
-            return ModuleProgress(m, True, problem=str(exc))
-        entry = cache[m.lab] = {"key": key, "results": [r.as_record() for r in grade.results]}
-    return ModuleProgress(m, True, tuple(Result(**r) for r in entry["results"]))
+    cached = _cached_results(cache.get(m.lab), key)
+    if cached is not None:
+        return ModuleProgress(m, True, cached)
+    try:
+        grade = grade_lab(lab, timeout=timeout)
+    except NotebookUnreadable as exc:
+        return ModuleProgress(m, True, problem=str(exc))
+    records = [r.as_record() for r in grade.results]
+    cache[m.lab] = {"key": key, "results": records}
+    return ModuleProgress(m, True, tuple(Result(**r) for r in records))
+
+
+def _cached_results(entry: object, key: str) -> tuple[Result, ...] | None:
+    """The cached results for this lab content, or None (not cached, or an entry that is not
+    the cache's shape: the lab is then graded again and the entry replaced)."""
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    try:
+        return tuple(Result(**r) for r in entry["results"])
+    except (KeyError, TypeError):
+        return None
 
 
 def _content_key(m: Module, lab: Path) -> str:

@@ -27,6 +27,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         nbformat.validate(notebook)
     except FileNotFoundError:
         raise NotebookUnreadable(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise NotebookUnreadable(f"{path}: is a folder, not a notebook.") from None
+    except OSError as exc:
+        raise NotebookUnreadable(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     except (json.JSONDecodeError, NotJSONError, UnicodeDecodeError, nbformat.ValidationError,
             AttributeError, KeyError, TypeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -169,13 +169,27 @@ def curve_from_results(results: dict) -> list[dict]:
 
     Uses ``capacity_curve`` (1 to 16 clients) when the run measured it, else the summary rows.
     """
-    rows = results.get("capacity_curve") or [
-        r for r in results.get("summary", []) if r["server"] == "course" and r["batch"] == 1]
+    def wrong(what: str, got: object) -> ValueError:
+        return ValueError(f"not `deploydl bench` results: {what} (found {str(got)[:80]!r}); "
+                          "run `deploydl bench` again, or pass the file it wrote.")
+
+    if not isinstance(results, dict):
+        raise wrong("the file must hold a JSON object", type(results).__name__)
+    curve, summary = results.get("capacity_curve"), results.get("summary", [])
+    if not isinstance(curve, list | type(None)) or not isinstance(summary, list):
+        raise wrong("'capacity_curve' and 'summary' must be lists of points", curve or summary)
+    if not all(isinstance(r, dict) for r in [*(curve or []), *summary]):
+        raise wrong("each point must be an object", curve or summary)
+    rows = curve or [r for r in summary if r.get("server") == "course" and r.get("batch") == 1]
     if not rows:
         raise ValueError("these benchmark results hold no curve for the course server at "
                          "batch 1; run `deploydl bench` again.")
-    return sorted(({k: r[k] for k in ("concurrency", "rps", "p50_ms", "p99_ms")} for r in rows),
-                  key=lambda p: p["concurrency"])
+    keys = ("concurrency", "rps", "p50_ms", "p99_ms")
+    for r in rows:
+        if not all(isinstance(r.get(k), int | float) and not isinstance(r.get(k), bool) and
+                   math.isfinite(r[k]) and r[k] > 0 for k in keys):
+            raise wrong(f"each point must have {', '.join(keys)} as numbers above 0", r)
+    return sorted(({k: r[k] for k in keys} for r in rows), key=lambda p: p["concurrency"])
 
 
 def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:
@@ -244,8 +258,11 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
         The target is below the p99 of an idle replica (no number of replicas reaches it),
         or an input is out of range.
     """
-    if not peak_rps > 0:
-        raise ValueError(f"peak_rps must be above 0 requests/s; got {peak_rps!r}.")
+    if not (peak_rps > 0 and math.isfinite(peak_rps)):
+        raise ValueError(f"peak_rps must be a finite number above 0 requests/s; got "
+                         f"{peak_rps!r}.")
+    if not (p99_ms > 0 and math.isfinite(p99_ms)):
+        raise ValueError(f"p99_ms must be a finite number above 0 ms; got {p99_ms!r}.")
     if not isinstance(min_replicas, int) or min_replicas < 1:
         raise ValueError(f"min_replicas must be a positive integer; got {min_replicas!r}.")
     floor_ms = open_p99_ms(model, 0.0)
@@ -287,6 +304,9 @@ def describe_plan(plan: CapacityPlan, *, cores_per_replica: float,
     """The plan in a few plain lines, with its monthly cost at the peak and at the minimum."""
     from deploydl.efficiency.costs import monthly_cost
 
+    if not (price_per_core_hour >= 0 and math.isfinite(price_per_core_hour)):
+        raise ValueError(f"price_per_core_hour must be a finite number of USD, 0 or more; got "
+                         f"{price_per_core_hour!r}.")
     m = plan.model
     peak_cost = monthly_cost(plan.replicas * cores_per_replica,
                              price_per_core_hour=price_per_core_hour)

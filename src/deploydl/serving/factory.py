@@ -22,11 +22,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 
 from deploydl.serving.metrics import ServiceMetrics
@@ -73,6 +75,7 @@ def new_app(*, title: str, description: str, lifespan: Callable) -> FastAPI:
     app = FastAPIOffline(title=title, description=description, lifespan=lifespan,
                          swagger_ui_parameters={"validatorUrl": None})
     app.exception_handler(RequestValidationError)(validation_failed)
+    app.exception_handler(HTTPException)(body_unreadable)
     return app
 
 
@@ -139,9 +142,7 @@ def _parse_body(model: type[BaseModel], raw: bytes, content_type: str | None) ->
         errors = [{"type": "missing", "loc": ("body",), "msg": "Field required",
                    "input": None}]
     elif not _is_json(content_type):
-        errors = [{"type": "content_type", "loc": ("body",), "input": content_type,
-                   "msg": "Send the body as JSON, with the header "
-                          "Content-Type: application/json."}]
+        errors = _not_json_errors(content_type)
     else:
         try:
             return model.model_validate_json(raw)
@@ -149,6 +150,11 @@ def _parse_body(model: type[BaseModel], raw: bytes, content_type: str | None) ->
             errors = [{**error, "loc": ("body", *error["loc"])}
                       for error in exc.errors(include_url=False)]
     raise RequestValidationError(errors, body=raw)
+
+
+def _not_json_errors(content_type: str | None) -> list[dict[str, Any]]:
+    return [{"type": "content_type", "loc": ("body",), "input": content_type,
+             "msg": "Send the body as JSON, with the header Content-Type: application/json."}]
 
 
 def _is_json(content_type: str | None) -> bool:
@@ -180,7 +186,32 @@ async def validation_failed(request: Request, exc: RequestValidationError) -> JS
     broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if broken is not None:
         return JSONResponse({"detail": _json_message(broken, exc.body)}, status_code=400)
+    content_type = request.headers.get("content-type")
+    if exc.body not in (None, b"") and not _is_json(content_type):
+        # FastAPI did not read a body sent as text or a form as JSON: say what to send
+        errors = _not_json_errors(content_type)
     return JSONResponse(field_errors(errors).model_dump(), status_code=422)
+
+
+async def body_unreadable(request: Request, exc: Exception) -> Response:
+    """FastAPI's bare 400 "There was an error parsing the body", said plainly: a body that is
+    not UTF-8 (with line and column) or nested too deeply to read. Other HTTP errors as usual."""
+    cause = exc.__cause__
+    if isinstance(exc, HTTPException) and exc.status_code == 400 and isinstance(
+            cause, UnicodeDecodeError | RecursionError):
+        if isinstance(cause, UnicodeDecodeError):
+            data = cause.object if isinstance(cause.object, bytes) else b""
+            line = data.count(b"\n", 0, cause.start) + 1
+            column = cause.start - (data.rfind(b"\n", 0, cause.start) + 1) + 1
+            reason = (f"it is not UTF-8 text (the byte at line {line}, column {column} cannot "
+                      "be decoded)")
+        else:
+            reason = "its arrays or objects are nested too deeply to read"
+        return JSONResponse({"detail": f"request body is not valid JSON: {reason}. Send one "
+                             "JSON object, encoded as UTF-8 and shaped as the API docs (/docs) "
+                             "show for this endpoint."}, status_code=400)
+    assert isinstance(exc, HTTPException)  # the only exception this handler is registered for
+    return await http_exception_handler(request, exc)
 
 
 def _json_message(error: dict, document: object) -> str:

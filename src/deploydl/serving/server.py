@@ -9,8 +9,10 @@ sha256 it must be exactly the released weights.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import re
 import shutil
 import signal
 import socket
@@ -64,7 +66,7 @@ def default_artifact(settings: Settings | None = None) -> Path:
     (seed 1) and stored in the metadata (:func:`deploydl.serving.packaging.train_measured`).
     """
     settings = settings or get_settings()
-    folder = Path(settings.home) / "models" / DEFAULT_NAME / DEFAULT_VERSION
+    folder = default_artifact_folder(settings)
     if folder.exists() and not _uncalibrated(folder):
         return folder
     import torch
@@ -73,7 +75,12 @@ def default_artifact(settings: Settings | None = None) -> Path:
 
     torch.set_num_threads(settings.torch_threads)  # more threads than cores is much slower
     model, table, _ = train_measured()
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ServeError(f"Cannot cache the default model in {folder.parent} "
+                         f"({exc.strerror or exc}): make it a folder you can write to, or point "
+                         "DEPLOYDL_HOME at one.") from None
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
     try:
         save_model(model, staging / "artifact", training_data=table)
@@ -83,6 +90,21 @@ def default_artifact(settings: Settings | None = None) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def default_artifact_folder(settings: Settings) -> Path:
+    """Where :func:`default_artifact` caches the default model (it may not exist yet)."""
+    return home_folder(settings) / "models" / DEFAULT_NAME / DEFAULT_VERSION
+
+
+def home_folder(settings: Settings) -> Path:
+    """``settings.home``, refused with a :class:`ServeError` when it is not a folder."""
+    home = Path(settings.home)
+    if home.exists() and not home.is_dir():
+        raise ServeError(f"DEPLOYDL_HOME is {home}, which is a file; it must be a folder (the "
+                         "course caches models and benchmark data there). Point DEPLOYDL_HOME "
+                         "at a folder, or unset it to use ~/.cache/deploydl.")
+    return home
 
 
 def _uncalibrated(folder: Path) -> bool:
@@ -156,6 +178,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
         The artifact is missing, damaged, unsigned or not the expected one, the API key is
         not set, or the port is busy.
     """
+    if workers < 1:
+        raise ServeError(f"--workers {workers}: give 1 or more worker processes.")
     settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
@@ -166,10 +190,18 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
         app = app_from_artifact(path, settings, trust=trust,
                                 prediction_log=_prediction_log(log_path), runtime=runtime)
     except ArtifactError as exc:
+        if model_path is None and trust == Trust():  # deploydl's own cache: rebuild it
+            folder = default_artifact_folder(settings)
+            reason = re.split(r"\.\s", str(exc), maxsplit=1)[0]
+            raise ServeError(f"Refusing to start: the cached default model is damaged ({reason})."
+                             f" It is only a cache: delete the folder {folder} and run "
+                             "`deploydl serve` again; it is rebuilt in a few seconds.") from None
         raise ServeError(f"Refusing to start: {exc}") from None
     artifact = app.state.artifact
     sock = _bind(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
+    early = threading.Event()  # from here on a SIGTERM is a clean stop, however early
+    previous = _quiet_sigterm(early)
     signed = "signed, " if artifact.signed else ""
     onnx = ", ONNX Runtime" if runtime == "onnx" else ""
     print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights sha256 "
@@ -177,14 +209,17 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
           flush=True)
     common: _UvicornOptions = {"log_level": "warning", "access_log": False, "lifespan": "on",
                                "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
-    previous = _quiet_sigterm()
     try:
         if workers == 1:
             guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
             freeze_start_up_objects()
-            uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
+            if not early.is_set():
+                server = uvicorn.Server(uvicorn.Config(app, **common))
+                _stop_if_asked_early(server, early)
+                server.run(sockets=[sock])
         else:
-            _serve_workers(path, settings, sock, workers, common, trust, log_path, runtime)
+            _serve_workers(path, settings, sock, workers, common, trust, log_path, runtime,
+                           early=early)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once in-flight requests are done
         pass
     finally:
@@ -209,24 +244,79 @@ def _onnx_model(model, sha256: str, settings: Settings):
                          "pip install -e '.[export]', or serve with --runtime torch.") from None
 
 
-def _quiet_sigterm():
+def _quiet_sigterm(early: threading.Event):
     """Make SIGTERM a clean stop: uvicorn drains, then re-raises the signal it caught; with
-    this handler in place that re-raise returns, so serve() prints "Stopped." and exits 0."""
+    this handler in place that re-raise returns, so serve() prints "Stopped." and exits 0.
+
+    A SIGTERM that arrives before uvicorn has put its own handler in place (Kubernetes
+    stopping a pod that has just started) sets ``early``; the server then stops as soon as
+    it is up (:class:`_Server`), or never starts serving."""
     if threading.current_thread() is not threading.main_thread():
         return None  # signals belong to the main thread; uvicorn skips them here too
-    return signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    return signal.signal(signal.SIGTERM, lambda signum, frame: early.set())
+
+
+def _stop_if_asked_early(server: uvicorn.Server, early: threading.Event) -> None:
+    """Make ``server`` honour a SIGTERM that came before uvicorn installed its own handler.
+
+    uvicorn's main loop starts after its handler is in place and the app has started: a
+    SIGTERM caught before then (``early``) makes it stop at once, by uvicorn's own graceful
+    shutdown, exactly as if the signal had come a moment later."""
+    main_loop = server.main_loop
+
+    async def main_loop_unless_asked_to_stop() -> None:
+        if early.is_set():
+            server.should_exit = True
+        await main_loop()
+
+    server.main_loop = main_loop_unless_asked_to_stop  # type: ignore[method-assign]
 
 
 def _prediction_log(log_path: str | Path | None):
     if log_path is None:
         return None
+    import sqlite3
+
     from deploydl.monitoring import PredictionLog
 
+    foreign = _not_a_prediction_log(Path(log_path))
+    if foreign:
+        raise ServeError(f"--log {log_path}: that file is not a prediction log ({foreign}); it "
+                         "is left untouched. Give a new file path (it is created) or an "
+                         "existing prediction log.")
     try:
         return PredictionLog(log_path)
+    except sqlite3.DatabaseError as exc:
+        raise ServeError(f"--log {log_path}: that file is not a prediction log "
+                         f"({type(exc).__name__}: {exc}). Give a new file path (it is created) "
+                         "or an existing prediction log.") from None
     except Exception as exc:  # noqa: BLE001 - sqlite3 and the filesystem raise several types
         raise ServeError(f"--log {log_path}: cannot open the prediction log there "
                          f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
+
+
+def _not_a_prediction_log(path: Path) -> str:
+    """Why an existing, non-empty file is not a prediction log ("" if it may be one or is new):
+    a log is only ever opened on a file it made, never on another program's database."""
+    import sqlite3
+
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return ""
+        with path.open("rb") as file:
+            if file.read(16) != b"SQLite format 3\x00":
+                return "not an SQLite database"
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error):
+        return ""  # opening it says what is wrong
+    if tables and "predictions" not in tables:
+        return f"an SQLite database with other tables: {', '.join(sorted(tables)[:5])}"
+    return ""
 
 
 def worker_app(*, model_path: str, settings: Settings, trust: Trust,
@@ -247,14 +337,17 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
 
 def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers: int,
                    common: _UvicornOptions, trust: Trust, log_path: str | Path | None,
-                   runtime: str = "torch") -> None:
+                   runtime: str = "torch", *, early: threading.Event | None = None) -> None:
     from uvicorn.supervisors import Multiprocess
 
     factory = functools.partial(worker_app, model_path=str(path.resolve()), settings=settings,
                                 trust=trust, runtime=runtime,
                                 log_path=str(Path(log_path).resolve()) if log_path else None)
     config = uvicorn.Config(factory, factory=True, workers=workers, **common)
-    Multiprocess(config, sockets=[sock]).run()
+    supervisor = Multiprocess(config, sockets=[sock])  # its own signal handlers from here on
+    if early is not None and early.is_set():
+        return  # SIGTERM came before the supervisor could catch it: start no workers
+    supervisor.run()
 
 
 def read_secret(*, env: str | None = None, file: str | Path | None = None,
@@ -288,14 +381,28 @@ def _api_key(env_name: str | None, file: str | Path | None) -> dict[str, str]:
     return {} if value is None else {"api_key": value}
 
 
+_HOST_HINT = ("Pass --host an IPv4 address this machine has: 127.0.0.1 (this machine only) or "
+              "0.0.0.0 (every network interface, e.g. in a container).")
+
+
 def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if sys.platform != "win32":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+    except (socket.gaierror, OverflowError) as exc:
+        sock.close()
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        what = (f"--port {port}: not a port ({reason}); give one from 0 to 65535 (0 picks a "
+                "free one)." if isinstance(exc, OverflowError) else f"--host {host}: not an "
+                f"address of this machine ({reason}). {_HOST_HINT}")
+        raise ServeError(what) from None
     except OSError as exc:
         sock.close()
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise ServeError(f"--host {host}: not an address of this machine ({exc.strerror})."
+                             f" {_HOST_HINT}") from None
         raise ServeError(f"Port {port} on {host} is not available ({exc.strerror}). Stop the "
                          "program using it, or pick another with --port (0 picks a free one)."
                          ) from None
