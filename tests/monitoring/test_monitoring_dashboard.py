@@ -166,6 +166,7 @@ def test_auc_interval_matches_the_spread_of_the_auc_over_resamples():
     tied = scores.round(1)                     # ties count half, as in the AUC itself
     assert sum(auc_interval(labels, tied)) / 2 == pytest.approx(roc_auc_score(labels, tied))
     assert (high - low) / 2 == pytest.approx(spread, rel=0.1)
+    assert auc_interval(pd.Series([1, 0, 0, 0]), [0.9, 0.1, 0.2, 0.3]) == (0.0, 1.0)  # 1 case
     more_low, more_high = auc_interval(pd.concat([labels] * 4), np.tile(scores, 4))
     assert more_high - more_low == pytest.approx((high - low) / 2, rel=0.05)  # 4x labels
 

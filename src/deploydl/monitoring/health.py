@@ -48,11 +48,14 @@ def auc_interval(labels: pd.Series, scores: pd.Series, *,
 
     The standard error is DeLong's (Biometrics, 1988): how much the AUC would move if the
     same number of defaulters and repayers were drawn again. A few hundred labels leave a
-    range several points wide.
+    range several points wide. With fewer than two of either class the AUC could be anything:
+    the range is 0 to 1.
     """
     y = np.asarray(labels) == 1
     s = np.asarray(scores, dtype=float)
     positive, negative = np.sort(s[y]), np.sort(s[~y])
+    if min(len(positive), len(negative)) < 2:
+        return 0.0, 1.0
     # Each defaulter's share of repayers scored below it, and each repayer's share of
     # defaulters scored above it (ties count half); their means are the AUC.
     above = (np.searchsorted(negative, positive, "left")
