@@ -101,3 +101,8 @@ def test_each_version_decides_at_its_own_threshold(model, one_applicant, tmp_pat
 def test_bad_share_is_a_clear_error(model):
     with pytest.raises(ValueError, match="share must be between 0 and 1; got share=5"):
         TrafficSplit(model, model, share=5)
+
+
+def test_the_summary_gives_both_rates_and_the_difference_in_percentage_points():
+    text = ab_test(750, 5000, 660, 5000).summary()
+    assert text.startswith("15.0% with A, 13.2% with B: B - A = -1.80 percentage points (95% CI")

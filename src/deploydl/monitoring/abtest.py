@@ -98,8 +98,11 @@ class ABResult:
 
     def summary(self) -> str:
         verdict = "a real difference" if self.significant else "no proven difference"
-        text = (f"B - A = {self.difference:+.2%} (95% CI {self.ci_low:+.2%} to "
-                f"{self.ci_high:+.2%}), p = {self.p_value:.3f}: {verdict}.")
+        # A difference of two rates is in percentage points: "-1.80%" reads as a relative cut.
+        text = (f"{self.rate_a:.1%} with A, {self.rate_b:.1%} with B: B - A = "
+                f"{self.difference * 100:+.2f} percentage points (95% CI "
+                f"{self.ci_low * 100:+.2f} to {self.ci_high * 100:+.2f}), p = {self.p_value:.3f}: "
+                f"{verdict}.")
         return f"{text} {self.warning}".strip()
 
 
