@@ -17,6 +17,7 @@ import hmac
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,17 @@ def check_version(version: object) -> str:
     return version
 
 
+def _finite_number(value: object) -> bool:
+    """A JSON number that is finite (true and false are not numbers here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and \
+        math.isfinite(value)
+
+
 def check_metadata(meta: dict[str, Any], *, source: Path | str = "metadata.json") -> None:
-    """Refuse metadata that :func:`load_artifact` could not turn into a working model.
+    """Refuse metadata that :func:`load_artifact` could not turn into a working model, or
+    that the service would fail on later (a 500 on /model or on every /predict): features the
+    request schema does not have, metrics that are not numbers, a creation time or data hash
+    that is not text, training ranges that are not [low, high] of a feature.
 
     Raises
     ------
@@ -100,6 +110,37 @@ def check_metadata(meta: dict[str, Any], *, source: Path | str = "metadata.json"
     if not isinstance(meta.get("calibration", {}), dict):
         raise bad("'calibration' must be an object (the Platt scaling folded into the "
                   "weights)", meta["calibration"])
+    _check_served_entries(meta, bad)
+
+
+def _check_served_entries(meta: dict[str, Any], bad: Callable[[str, object], ArtifactError]
+                          ) -> None:
+    from deploydl.data import FEATURES
+
+    features = meta["features"]
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown or len(set(features)) != len(features):
+        raise bad(f"'features' must be distinct applicant fields, from {list(FEATURES)}",
+                  unknown or features)
+    for key, value in meta["metrics"].items():
+        if not _finite_number(value):
+            raise bad(f"metric {key!r} must be a finite number", value)
+    for key in ("created", "training_data_sha256"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise bad(f"'{key}' must be text", meta[key])
+    ranges = meta.get("training_range")
+    if ranges is None:
+        return
+    if not isinstance(ranges, dict):
+        raise bad("'training_range' must be an object of feature: [low, high]", ranges)
+    for feature, pair in ranges.items():
+        if feature not in features:
+            raise bad(f"'training_range' names {feature!r}, which is not one of the features",
+                      sorted(ranges))
+        if not (isinstance(pair, list) and len(pair) == 2 and all(map(_finite_number, pair))
+                and pair[0] <= pair[1]):
+            raise bad(f"training_range of {feature!r} must be [low, high], two finite numbers",
+                      pair)
 
 
 def check_file(folder: Path, manifest: dict, name: str, *, manifest_name: str) -> None:

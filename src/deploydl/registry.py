@@ -32,7 +32,6 @@ and records every production change with its time and reason in ``releases.jsonl
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,48 +204,8 @@ def verify(folder: str | Path, *, signing_key: str | bytes | None = None,
         check_signature(folder, key=signing_key)
     metadata = _read_json(folder / METADATA)
     check_metadata(metadata, source=folder / METADATA)
-    _check_served_entries(metadata, source=folder / METADATA)
     return Artifact(path=folder, metadata=metadata, sha256=manifest[WEIGHTS],
                     signed=signing_key is not None)
-
-
-def _check_served_entries(meta: dict[str, Any], *, source: Path) -> None:
-    """Refuse metadata the service would fail on later (a 500 on /model or on every /predict):
-    features the request schema does not have, metrics that are not numbers, a creation time
-    or data hash that is not text, training ranges that are not [low, high] of a feature."""
-    from deploydl.data import FEATURES
-
-    def bad(what: str, got: object) -> ArtifactError:
-        return ArtifactError(f"{source}: {what} (found {str(got)[:80]!r}). The artifact was "
-                             "not written by deploydl.registry.save_model or was edited by "
-                             "hand: re-save the model with save_model.")
-
-    features = meta["features"]
-    unknown = [f for f in features if f not in FEATURES]
-    if unknown or len(set(features)) != len(features):
-        raise bad(f"'features' must be distinct applicant fields, from {list(FEATURES)}",
-                  unknown or features)
-    for key, value in meta["metrics"].items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or \
-                not math.isfinite(value):
-            raise bad(f"metric {key!r} must be a finite number", value)
-    for key in ("created", "training_data_sha256"):
-        if meta.get(key) is not None and not isinstance(meta[key], str):
-            raise bad(f"'{key}' must be text", meta[key])
-    ranges = meta.get("training_range")
-    if ranges is None:
-        return
-    if not isinstance(ranges, dict):
-        raise bad("'training_range' must be an object of feature: [low, high]", ranges)
-    for feature, pair in ranges.items():
-        if feature not in features:
-            raise bad(f"'training_range' names {feature!r}, which is not one of the features",
-                      sorted(ranges))
-        if not (isinstance(pair, list) and len(pair) == 2 and all(
-                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-                for v in pair) and pair[0] <= pair[1]):
-            raise bad(f"training_range of {feature!r} must be [low, high], two finite numbers",
-                      pair)
 
 
 def load_model(folder: str | Path) -> ApplicantModel:

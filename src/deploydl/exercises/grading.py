@@ -67,8 +67,8 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     deleted) counts as not attempted. Raises :class:`NotebookUnreadable` when the file
     cannot be read or its kernel dies.
     """
+    notebook = read_notebook(path)  # first: a missing file is "no such file", whatever its name
     module = lab_module(path)
-    notebook = read_notebook(path)
     nonce = secrets.token_hex(16)
     notebook.cells.append(nbformat.v4.new_code_cell(_LEDGER_CELL.format(nonce=nonce)))
     try:
