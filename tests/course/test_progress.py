@@ -96,6 +96,36 @@ def test_a_failing_exercise_is_named_with_its_hint_and_no_kernel_warning(course,
     assert "WARNING" not in err and "without encryption" not in err, err
 
 
+def test_an_answer_cell_that_raised_is_named_with_its_error_not_as_to_do(course, capsys):
+    lab = course / "labs/00_welcome_lab.ipynb"
+    solved = (course / "solutions/00_welcome_lab.ipynb").read_text(encoding="utf-8")
+    lab.write_text(solved.replace('choice = \\"C\\"', 'choise = \\"C\\"'), encoding="utf-8")
+    out = _progress(course, capsys)
+    assert next(x for x in out.splitlines() if x.startswith("00")).endswith(
+        "2/3 passed, 1 failed, 0 to do")
+    assert out.split("Next step: ")[1].startswith(
+        "Fix exercise 00.3 (What does a probability of 0.12 mean?) in labs/00_welcome_lab.ipynb: "
+        "your cell raised NameError: name 'choice' is not defined; fix it and run the cell "
+        "again (the check never ran). Hint: Read the error")
+
+
+def test_the_cache_key_changes_with_the_code_that_checks_and_grades(course, monkeypatch,
+                                                                    tmp_path):
+    import importlib.util
+
+    from deploydl.course.progress import _content_key
+
+    lab = course / "labs/00_welcome_lab.ipynb"
+    before = _content_key(module("00"), lab)
+    find_spec = importlib.util.find_spec
+    stand_in = tmp_path / "grading.py"
+    stand_in.write_text("# the grader, with other feedback")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: find_spec(name) if name !=
+                        "deploydl.exercises.grading" else importlib.util.spec_from_file_location(
+                            name, stand_in))
+    assert _content_key(module("00"), lab) != before
+
+
 def test_a_cache_folder_that_is_a_file_still_shows_the_screen(course, capsys):
     (course / ".deploydl").write_text("not a folder")
     assert main(["progress", "--root", str(course)]) == 0

@@ -1,3 +1,5 @@
+import numpy as np
+import pandas as pd
 import pytest
 
 from deploydl.exercises import (
@@ -24,9 +26,105 @@ def test_three_states():
     assert wrong.status == FAILED and "0.3" in wrong.message and wrong.hint
 
 
-def test_hints_escalate_then_stay_on_the_last():
+def test_hints_escalate_on_new_wrong_answers_then_stay_on_the_last():
     ex = Exercise(id="99.2", title="t", expected=1, hints=("first", "second"))
-    assert [evaluate(ex, 2).hint for _ in range(3)] == ["first", "second", "second"]
+    assert [evaluate(ex, a).hint for a in (2, 3, 4)] == ["first", "second", "second"]
+
+
+def test_the_same_wrong_answer_run_again_does_not_reveal_the_next_hint():
+    """Running a cell twice (or Run All) is not a new attempt: the last hint is often the
+    solution, so it must take a different wrong answer to get there."""
+    ex = Exercise(id="99.10", title="t", checker=lambda a: "wrong", hints=("first", "second"))
+    rule = {"age": {"min": 0, "max": 120}}
+    assert [evaluate(ex, dict(rule)).hint for _ in range(3)] == ["first"] * 3
+    assert evaluate(ex, np.float64(7.0)).hint == "second"
+    assert evaluate(ex, 7).hint == "second", "7 and np.float64(7.0) are the same attempt"
+
+
+def test_an_answer_of_the_wrong_form_uses_up_no_hint():
+    from deploydl.exercises.core import form
+
+    ex = Exercise(id="99.11", title="t", checker=lambda a: form("give a number") if isinstance(
+        a, str) else "wrong", hints=("first", "second"))
+    assert evaluate(ex, "32").hint == evaluate(ex, "thirty").hint == "first"
+    assert evaluate(ex, "32").message == "give a number"
+    assert [evaluate(ex, a).hint for a in (1, 2)] == ["first", "second"]
+    batch = find_exercise("05.1")
+    assert evaluate(batch, "32").message == (
+        "give a batch size (a whole number), you gave '32'.")
+    assert evaluate(batch, 8).hint == batch.hints[0], "the text '32' used up a hint"
+
+
+@pytest.mark.parametrize("answer", ["C", " c ", "C.", "c)", "(C)", "Option C", "option c.",
+                                    "Answer: C", "[C]"])
+def test_a_choice_letter_may_carry_punctuation_and_option(answer):
+    assert evaluate(find_exercise("03.5"), answer).status == PASSED
+    assert evaluate(find_exercise("05.6"), answer.replace("C", "B").replace("c", "b")
+                    ).status == PASSED
+
+
+def test_a_choice_that_is_not_one_letter_asks_for_the_letter_and_uses_no_hint():
+    ex = Exercise(id="99.12", title="t", expected="C", choices={"A": "not A", "B": "not B"},
+                  hints=("first", "second"))
+    for answer in ("C or B", "Option", "D", 3):
+        result = evaluate(ex, answer)
+        assert result.status == FAILED and result.hint == "first"
+        assert result.message.startswith(
+            "give just the letter of your choice as text, one of 'A', 'B', 'C'; you gave ")
+    assert evaluate(ex, "B)").hint == "not B", "the wrong option's own hint"
+
+
+def test_brief_describes_a_learners_value_in_a_few_words():
+    from deploydl.exercises.core import BRIEF_CHARS, brief
+
+    table = pd.DataFrame({"column": range(404), **{c: 0 for c in "abc"}})
+    assert brief(table) == "a table of 404 rows x 4 columns"
+    assert brief(pd.Index([f"NB-{i:06d}" for i in range(163)])) == "an Index of 163 values"
+    assert brief(np.zeros((1, 3))) == "an array of 1 row x 3 columns"
+    assert (brief(np.float64(0.04)), brief(np.int64(32)), brief(np.True_)) == (
+        "0.04", "32", "True")
+    assert brief("32") == "'32'" and brief(["a", "b"]) == "['a', 'b']"
+    assert brief(dict.fromkeys(range(50))) == "a dict of 50 values"
+    long = brief("x" * 500)
+    assert len(long) == BRIEF_CHARS and long.endswith("…") and "\n" not in brief("a\nb")
+
+
+def test_feedback_never_pastes_a_whole_table():
+    from deploydl.exercises.m08 import new_region
+    from deploydl.governance.quality import APPLICANT_RULES, check_quality
+
+    violations = check_quality(new_region(), APPLICANT_RULES).violations
+    assert evaluate(find_exercise("08.1"), violations).message == (
+        f"give a whole number of violations; you gave a table of {len(violations)} rows x "
+        f"{violations.shape[1]} columns.")
+    ids = pd.Index([f"NB-{i:06d}" for i in range(163)])
+    assert evaluate(find_exercise("01.5"), ids).message == (
+        "give a whole number of applications; you gave an Index of 163 values.")
+
+
+def test_a_ratio_given_as_a_percentage_is_named_so_everywhere():
+    from deploydl.exercises.m03 import _outcome
+    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
+
+    ratio = _outcome(dict.fromkeys(("under_30", "30_to_50", "over_50"), APPROVAL_THRESHOLD))[
+        "parity_ratio"]
+    result = evaluate(find_exercise("03.1"), {"ratio": ratio * 100, "passes": False})
+    assert result.message == "that is a percentage; give the ratio as a number between 0 and 1."
+    other = evaluate(find_exercise("03.1"), {"ratio": np.float64(0.612345), "passes": False})
+    assert other.message == "the ratio you gave, 0.612, is not the lowest rate over the highest."
+
+
+def test_a_share_rounded_too_far_is_told_to_keep_three_digits():
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m06 import diagnose
+    from deploydl.exercises.m08 import REFERENCE_ROWS, REFERENCE_SEED, new_region
+
+    truth = diagnose(make_applicants(REFERENCE_ROWS, seed=REFERENCE_SEED), new_region())
+    rounded = round(truth["zero_share"], 2)
+    assert rounded != truth["zero_share"]
+    result = evaluate(find_exercise("08.2"), {**truth, "zero_share": rounded})
+    assert result.message == ("the right number, rounded too far: give at least three "
+                              "significant digits (or the unrounded result).")
 
 
 def test_placeholder_inside_a_container_is_not_attempted():
@@ -51,8 +149,6 @@ def test_a_crashing_checker_is_the_courses_fault_and_no_attempt():
 
 def test_numpy_and_pandas_scalars_are_numbers():
     import numpy as np
-    import pandas as pd
-
     whole = Exercise(id="99.8", title="t", expected=32, hints=("h",))
     for answer in (np.int64(32), np.float64(32.0), pd.Series([32]).iloc[0], np.array(32)):
         assert evaluate(whole, answer).status == PASSED, answer
@@ -86,6 +182,9 @@ def test_check_prints_one_line_with_its_word_outside_jupyter_and_never_raises(ca
     check("no-such-id", 1)
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("⏳ Not attempted · 00.3")
+    assert out[0].endswith(": the answer is still the placeholder ...: assign your answer to "
+                           "the name the check(...) line uses (check its spelling), run the "
+                           "cells above this one, then this cell.")
     assert out[1].startswith("❌ Not yet · no-such-id")
 
 

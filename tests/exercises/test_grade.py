@@ -28,13 +28,18 @@ def test_solution_is_all_passed(root, capsys):
     assert code == 0 and report[0]["all_passed"]
 
 
-def test_one_wrong_answer_fails_with_its_hint(root, tmp_path, capsys):
+def _welcome_solved_but(root, tmp_path, line: str):
+    """The solved welcome lab with its 00.3 answer line replaced by ``line``."""
     nb = nbformat.read(root / "solutions/00_welcome_lab.ipynb", as_version=4)
     for cell in nb.cells:
-        cell.source = cell.source.replace('choice = "C"', 'choice = "A"')
-    wrong = tmp_path / "00_welcome_lab.ipynb"
-    nbformat.write(nb, wrong)
-    code, report, _ = _grade(capsys, wrong)
+        cell.source = cell.source.replace('choice = "C"', line)
+    lab = tmp_path / "00_welcome_lab.ipynb"
+    nbformat.write(nb, lab)
+    return lab
+
+
+def test_one_wrong_answer_fails_with_its_hint(root, tmp_path, capsys):
+    code, report, _ = _grade(capsys, _welcome_solved_but(root, tmp_path, 'choice = "A"'))
     statuses = {e["id"]: e for e in report[0]["exercises"]}
     assert code == 1
     assert statuses["00.3"]["status"] == "failed"
@@ -79,6 +84,17 @@ def test_not_a_notebook_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_markdown_summary_has_a_row_per_exercise(root, capsys):
-    assert main(["grade", "--format", "markdown", str(root / "labs/00_welcome_lab.ipynb")]) == 1
-    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("| 00_")]
+    lab = root / "labs/00_welcome_lab.ipynb"
+    assert main(["grade", "--format", "markdown", str(lab)]) == 1
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith(f"| {lab} |")]
     assert len(rows) == 3 and all("not attempted" in r for r in rows)
+
+
+def test_a_cell_that_raised_is_reported_with_its_error_not_as_not_attempted(root, tmp_path,
+                                                                             capsys):
+    code, report, _ = _grade(capsys, _welcome_solved_but(root, tmp_path, 'choise = "C"'))
+    result = {e["id"]: e for e in report[0]["exercises"]}["00.3"]
+    assert code == 1 and result["status"] == "failed"
+    assert result["message"] == ("your cell raised NameError: name 'choice' is not defined; fix "
+                                 "it and run the cell again (the check never ran).")
+    assert "check its spelling" in result["hint"]

@@ -43,7 +43,8 @@ class LabPathError(OSError):
 BACKUP = Path(".deploydl") / "labs-backup"
 #: A generated lab's file name (a Jupyter copy, "02_..._lab-Copy1.ipynb", is not one).
 _LAB_NAME = re.compile(r"\d\d_[a-z0-9_]+_lab\.ipynb")
-_CHECK_ID = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
+#: A ``check("MM.N", ...)`` call in a cell's source; the group is the exercise id.
+CHECK_ID = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
 
 
 def strip_solutions(source: str, *, where: str = "cell") -> str:
@@ -114,7 +115,7 @@ def _placeholders(source: str) -> int:
 def _exercise_cells(cells: list) -> dict[tuple[str, ...], int]:
     """Placeholders left in each exercise cell, keyed by the ids its ``check(...)`` calls name."""
     sources = ["".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code"]
-    return {tuple(ids): _placeholders(s) for s in sources if (ids := _CHECK_ID.findall(s))}
+    return {tuple(ids): _placeholders(s) for s in sources if (ids := CHECK_ID.findall(s))}
 
 
 def learner_work(path: Path, expected: str | None = None) -> str:

@@ -152,11 +152,13 @@ def _cached_results(entry: object, key: str) -> tuple[Result, ...] | None:
 
 
 def _content_key(m: Module, lab: Path) -> str:
-    """sha256 of the lab's bytes and of the module's exercise definitions (answers may change)."""
+    """sha256 of the lab's bytes, of the module's exercise definitions (answers may change) and
+    of the code that checks and grades (its feedback may change)."""
     digest = hashlib.sha256(lab.read_bytes())
-    spec = importlib.util.find_spec(f"deploydl.exercises.m{m.number}")
-    if spec and spec.origin:
-        digest.update(Path(spec.origin).read_bytes())
+    for name in (f"m{m.number}", "core", "grading"):
+        spec = importlib.util.find_spec(f"deploydl.exercises.{name}")
+        if spec and spec.origin:
+            digest.update(Path(spec.origin).read_bytes())
     return digest.hexdigest()
 
 

@@ -13,6 +13,7 @@ import html
 import json
 import math
 import numbers
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -29,8 +30,22 @@ _ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠�
 _WORDS = {PASSED: ("Correct", "#1a7f37"), FAILED: ("Not yet", "#b35900"),
           NOT_ATTEMPTED: ("Not attempted", "#57606a"), CHECK_ERROR: ("Check failed", "#cf222e")}
 
-#: A checking function returns None when the answer is right, else a message saying what is off.
+#: A checking function returns None when the answer is right, else a message saying what is off
+#: (a :class:`FormProblem` when the answer's type or form is wrong, not its content).
 Checker = Callable[[Any], "str | None"]
+
+
+class FormProblem(str):
+    """A checker's message about an answer's form (text for a number, a list for one name...).
+
+    Such an answer is not weighed, so it does not count as a wrong attempt: the hints do not
+    move on. Build one with :func:`form`.
+    """
+
+
+def form(message: str) -> FormProblem:
+    """Mark a checker's message as being about the answer's form or type, not its content."""
+    return FormProblem(message)
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,9 @@ class Exercise:
     title : str
         A few words shown in feedback and grade tables.
     hints : tuple of str
-        Hints that escalate: the first wrong attempt shows the first, the next the second...
+        Hints that escalate: the first wrong answer shows the first, the next different
+        wrong answer the second... (the same answer run again, or one of the wrong form,
+        does not move on).
     expected : Any
         The right answer. Floats compare with ``rel_tol``; strings ignore case and spaces.
     checker : callable, optional
@@ -106,14 +123,33 @@ class Result:
 
 @dataclass
 class _Attempts:
-    """Wrong attempts per exercise in this kernel, so hints escalate."""
+    """Wrong attempts per exercise in this kernel, so hints escalate.
+
+    Only a new wrong answer moves on to the next hint: running a cell again with the same
+    answer (or "Run All") shows the same hint, and an answer rejected for its form
+    (``counts=False``) shows the current hint without using one up.
+    """
 
     counts: dict[str, int] = field(default_factory=dict)
+    last: dict[str, str] = field(default_factory=dict)
 
-    def next_hint(self, exercise: Exercise) -> str:
-        n = self.counts.get(exercise.id, 0)
-        self.counts[exercise.id] = n + 1
-        return exercise.hints[min(n, len(exercise.hints) - 1)]
+    def next_hint(self, exercise: Exercise, answer: Any, *, counts: bool = True) -> str:
+        n, key = self.counts.get(exercise.id, 0), _answer_key(answer)
+        if counts and key != self.last.get(exercise.id):
+            n, self.last[exercise.id] = n + 1, key
+            self.counts[exercise.id] = n
+        return exercise.hints[min(max(n - 1, 0), len(exercise.hints) - 1)]
+
+
+def _answer_key(answer: Any) -> str:
+    """A stable text for ``answer``, to tell a new attempt from the same one run again."""
+    value = as_number(answer)
+    if value is not None:
+        return repr(value)  # np.float64(0.5) and 0.5 are the same attempt
+    try:
+        return f"{type(answer).__qualname__}:{answer!r}"
+    except Exception:  # noqa: BLE001 - a learner's object whose repr breaks is a new attempt
+        return f"{type(answer).__qualname__}@{id(answer)}"
 
 
 _attempts = _Attempts()
@@ -135,6 +171,52 @@ def is_placeholder(answer: Any) -> bool:
     if isinstance(answer, list | tuple | set):
         return any(is_placeholder(v) for v in answer)
     return False
+
+
+#: Feedback shows at most this many characters of a learner's value.
+BRIEF_CHARS = 80
+
+
+def brief(answer: Any) -> str:
+    """A learner's value in a few words, for feedback that echoes it.
+
+    Tables and long collections are described ("a table of 404 rows x 4 columns", "an Index
+    of 163 values"), numbers are written plainly (``0.04``, not ``np.float64(0.04)``) and any
+    other value is its repr on one line, cut to about :data:`BRIEF_CHARS` characters.
+    """
+    shape = getattr(answer, "shape", None)
+    kind = "array" if isinstance(answer, np.ndarray) else type(answer).__name__
+    if isinstance(shape, tuple) and len(shape) == 1 and isinstance(shape[0], int):
+        return f"{_article(kind)} {kind} of {_count(shape[0], 'value')}"
+    if isinstance(shape, tuple) and len(shape) == 2 and all(isinstance(n, int) for n in shape):
+        noun = "a table" if hasattr(answer, "columns") else f"{_article(kind)} {kind}"
+        return f"{noun} of {_count(shape[0], 'row')} x {_count(shape[1], 'column')}"
+    if as_bool(answer) is not None:
+        return repr(as_bool(answer))
+    value = as_number(answer)
+    if value is not None:
+        return repr(as_whole(answer)) if isinstance(answer, numbers.Integral) else repr(value)
+    try:
+        text = " ".join(repr(answer).split())
+    except Exception:  # noqa: BLE001 - a learner's object whose repr breaks
+        text = f"<{kind}>"
+    if len(text) <= BRIEF_CHARS:
+        return text
+    try:
+        size = len(answer)
+    except Exception:  # noqa: BLE001 - no length: cut the repr
+        size = None
+    if size is not None and not isinstance(answer, str | bytes):
+        return f"{_article(kind)} {kind} of {_count(size, 'value')}"
+    return text[:BRIEF_CHARS - 1] + "…"
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def as_number(answer: Any) -> float | None:
@@ -169,6 +251,28 @@ def as_bool(answer: Any) -> bool | None:
     return None
 
 
+def is_percentage(value: float, share: float, *, tol: float = 0.5) -> bool:
+    """True when ``value`` is ``share`` written as a percentage (``share`` x 100, within ``tol``
+    points): the learner multiplied by 100, or copied a printed "53.4%"."""
+    return abs(share) > 1e-12 and math.isclose(value, 100 * share, abs_tol=tol)
+
+
+def percentage_slip(value: float, share: float, *, what: str, tol: float = 0.5) -> str | None:
+    """The message for ``value`` given as a percentage of ``share`` (None when it is not one)."""
+    if not is_percentage(value, share, tol=tol):
+        return None
+    return f"that is a percentage; give {what} as a number between 0 and 1."
+
+
+def rounding_slip(value: float, right: float) -> str | None:
+    """The message for ``value`` that is ``right`` rounded to one or more decimals, too far to
+    pass (None otherwise, and for a rounding to 0, which says nothing of the number)."""
+    if value == 0 or not any(value == round(right, d) for d in range(1, 8)):
+        return None
+    return ("the right number, rounded too far: give at least three significant digits "
+            "(or the unrounded result).")
+
+
 def evaluate(exercise: Exercise, answer: Any) -> Result:
     """Decide whether ``answer`` solves ``exercise``; never raises, never prints.
 
@@ -176,8 +280,16 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     course's fault, so it neither shows a hint nor counts as the learner's attempt.
     """
     if is_placeholder(answer):
-        return Result(exercise.id, exercise.title, NOT_ATTEMPTED,
-                      "replace the ... with your answer and run the cell.")
+        return Result(exercise.id, exercise.title, NOT_ATTEMPTED, NOT_REPLACED)
+    if exercise.choices is not None:
+        letter = choice_letter(answer)
+        letters = sorted({*exercise.choices, exercise.expected})
+        if letter not in letters:
+            return Result(exercise.id, exercise.title, FAILED, form(
+                f"give just the letter of your choice as text, one of "
+                f"{', '.join(map(repr, letters))}; you gave {brief(answer)}."),
+                hint=_attempts.next_hint(exercise, answer, counts=False))
+        answer = letter
     try:
         problem = (exercise.checker(answer) if exercise.checker
                    else _compare(answer, exercise.expected, exercise.rel_tol))
@@ -188,15 +300,31 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
                       "is the course's fault and does not count against you.")
     if problem is None:
         return Result(exercise.id, exercise.title, PASSED, "well done.")
-    return Result(exercise.id, exercise.title, FAILED, problem,
-                  hint=_choice_hint(exercise, answer) or _attempts.next_hint(exercise))
+    return Result(exercise.id, exercise.title, FAILED, str(problem),
+                  hint=_choice_hint(exercise, answer) or _attempts.next_hint(
+                      exercise, answer, counts=not isinstance(problem, FormProblem)))
+
+
+#: What a check says while the answer is still the lab's ``...``: also what a learner sees who
+#: assigned the answer to a misspelt name, or skipped the cell that computes it.
+NOT_REPLACED = ("the answer is still the placeholder ...: assign your answer to the name the "
+                "check(...) line uses (check its spelling), run the cells above this one, "
+                "then this cell.")
+_LETTER = re.compile(r"(?:option|answer|choice)?\W*([a-z])\W*", re.IGNORECASE)
+
+
+def choice_letter(answer: Any) -> str | None:
+    """The option letter in a multiple-choice answer ("C", " c ", "C.", "(C)", "B)", "Option
+    C"), upper case; None when the answer is not one letter."""
+    match = _LETTER.fullmatch(answer.strip()) if isinstance(answer, str) else None
+    return match.group(1).upper() if match else None
 
 
 def _choice_hint(exercise: Exercise, answer: Any) -> str:
     """For a multiple choice, the chosen wrong option's own hint ("" otherwise)."""
     if exercise.choices is None or not isinstance(answer, str):
         return ""
-    return exercise.choices.get(answer.strip().upper(), "")
+    return exercise.choices.get(answer, "")
 
 
 def _compare(answer: Any, expected: Any, rel_tol: float) -> str | None:
@@ -204,21 +332,21 @@ def _compare(answer: Any, expected: Any, rel_tol: float) -> str | None:
     if isinstance(expected, bool):
         got = as_bool(answer)
         if got is None:
-            return f"the answer should be True or False, you gave {answer!r}."
-        return None if got is expected else f"you gave {answer!r}."
+            return form(f"the answer should be True or False, you gave {brief(answer)}.")
+        return None if got is expected else f"you gave {brief(answer)}."
     if not isinstance(expected, int | float | str):
-        return None if answer == expected else f"you gave {answer!r}."
+        return None if answer == expected else f"you gave {brief(answer)}."
     if isinstance(expected, str):
         if not isinstance(answer, str):
-            return f"the answer should be text (a str), you gave {answer!r}."
+            return form(f"the answer should be text (a str), you gave {brief(answer)}.")
         same = answer.strip().lower() == expected.strip().lower()
-        return None if same else f"you gave {answer!r}."
+        return None if same else f"you gave {brief(answer)}."
     value = as_number(answer)
     if value is None:
-        return f"the answer should be a number, you gave {answer!r}."
+        return form(f"the answer should be a number, you gave {brief(answer)}.")
     if math.isclose(value, float(expected), rel_tol=rel_tol, abs_tol=1e-9):
         return None
-    return f"you gave {answer!r}."
+    return f"you gave {brief(answer)}."
 
 
 def check(exercise_id: str, answer: Any) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from deploydl.course.labs import CHECK_ID
 from deploydl.course.runner import NotebookUnreadable, execute, read_notebook
 from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
@@ -63,9 +64,10 @@ def lab_module(path: Path) -> str:
 def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     """Run the lab at ``path`` and grade every exercise of its module.
 
-    An exercise whose check never ran (a cell errored before it, or the check call was
-    deleted) counts as not attempted. Raises :class:`NotebookUnreadable` when the file
-    cannot be read or its kernel dies.
+    An exercise whose check never ran because the cell that calls it raised (a misspelt
+    name, a wrong type) fails with that error as its message; one whose check never ran for
+    any other reason (the call was deleted) counts as not attempted. Raises
+    :class:`NotebookUnreadable` when the file cannot be read or its kernel dies.
     """
     notebook = read_notebook(path)  # first: a missing file is "no such file", whatever its name
     module = lab_module(path)
@@ -76,9 +78,41 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
         raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None
     seen = _ledger(notebook.cells[-1], nonce, path)
-    results = tuple(seen.get(e.id) or Result(e.id, e.title, NOT_ATTEMPTED, "the check never ran.")
-                    for e in module_exercises(module))
-    return LabGrade(str(path), results)
+    raised = _raised(notebook.cells[:-1])
+    results = []
+    for e in module_exercises(module):
+        if e.id in seen:
+            results.append(seen[e.id])
+        elif e.id in raised:
+            results.append(Result(e.id, e.title, FAILED, raised[e.id], hint=_RAISED_HINT))
+        else:
+            results.append(Result(e.id, e.title, NOT_ATTEMPTED, "the check never ran."))
+    return LabGrade(str(path), tuple(results))
+
+
+#: The longest error text quoted from a learner's cell.
+_ERROR_CHARS = 160
+_RAISED_HINT = ("Read the error at the bottom of the cell's output. A NameError means a name "
+                "is not defined: check its spelling, and run the cells above this one first.")
+
+
+def _raised(cells) -> dict[str, str]:
+    """Why each exercise's check never ran, for a check(...) in a cell that raised: "your
+    cell raised NameError: name 'x' is not defined", by exercise id."""
+    found: dict[str, str] = {}
+    for cell in cells:
+        error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"),
+                     None)
+        if cell.get("cell_type") != "code" or error is None:
+            continue
+        text = " ".join(str(error.get("evalue", "")).split())
+        if len(text) > _ERROR_CHARS:
+            text = text[:_ERROR_CHARS - 1] + "…"
+        why = (f"your cell raised {error.get('ename', 'an error')}: {text}; fix it and run "
+               "the cell again (the check never ran).")
+        for ex_id in CHECK_ID.findall(cell.get("source", "")):
+            found.setdefault(ex_id, why)
+    return found
 
 
 def _ledger(cell, nonce: str, path: Path) -> dict[str, Result]:
@@ -108,17 +142,29 @@ def as_table(grades: list[LabGrade]) -> str:
                      f"{c[NOT_ATTEMPTED]} not attempted{broken}")
         for r in g.results:
             lines.append(f"  {r.id:6} {r.status:14} {r.title}")
-            if r.hint:
-                lines.append(f"  {'':6} {'':14} hint: {r.hint}")
+            lines += [f"  {'':6} {'':14} {line}" for line in _feedback(r)]
     return "\n".join(lines)
+
+
+def _feedback(result: Result) -> list[str]:
+    """What the check said, then its hint (nothing for a passed exercise)."""
+    if result.status == PASSED:
+        return []
+    return [result.message, *([f"hint: {result.hint}"] if result.hint else [])]
 
 
 def as_markdown(grades: list[LabGrade]) -> str:
+    """One row per exercise; the lab column is the path as given, so two learners' copies of
+    the same lab (``alice/02_..._lab.ipynb``, ``bob/02_..._lab.ipynb``) stay apart."""
     icons = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠️"}
-    lines = ["| lab | exercise | title | status | hint |", "|---|---|---|---|---|"]
+    lines = ["| lab | exercise | title | status | feedback |", "|---|---|---|---|---|"]
     for g in grades:
         for r in g.results:
-            hint = r.hint.replace("|", "\\|")
-            lines.append(f"| {Path(g.path).name} | {r.id} | {r.title} | "
-                         f"{icons[r.status]} {r.status} | {hint} |")
+            lines.append(f"| {_cell(g.path)} | {r.id} | {_cell(r.title)} | "
+                         f"{icons[r.status]} {r.status} | {_cell(' '.join(_feedback(r)))} |")
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """``text`` fit for one Markdown table cell: one line, its pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")

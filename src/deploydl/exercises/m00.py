@@ -12,7 +12,7 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number
+from deploydl.exercises.core import Exercise, as_number, brief, form
 
 #: The lab's world: the applicant and the raise (the model is the course's calibrated one,
 #: :func:`deploydl.serving.packaging.train_measured`).
@@ -67,14 +67,14 @@ def _is_cost_decision(answer: Any) -> str | None:
 
     keys = {"cost_if_approved", "cost_if_declined", "decision"}
     if not isinstance(answer, dict) or set(answer) != keys:
-        return f"give a dict with the keys {sorted(keys)}; you gave {answer!r}."
+        return form(f"give a dict with the keys {sorted(keys)}; you gave {brief(answer)}.")
     p = risk(income=NEW_INCOME)
     approve, decline = p * DEFAULT_COSTS.bad_loan_approved, (
         1 - p) * DEFAULT_COSTS.good_customer_turned_away
     if_approved, if_declined = (as_number(answer["cost_if_approved"]),
                                 as_number(answer["cost_if_declined"]))
     if if_approved is None or if_declined is None:
-        return "the two costs should be amounts in dollars (numbers)."
+        return form("the two costs should be amounts in dollars (numbers).")
     if math.isclose(if_approved, decline, abs_tol=1.0) and math.isclose(if_declined, approve,
                                                                           abs_tol=1.0):
         return "the two costs are swapped: approving risks a bad loan, declining a good customer."
@@ -88,7 +88,7 @@ def _is_cost_decision(answer: Any) -> str | None:
     right = "approve" if approve <= decline else "decline"
     decision = answer["decision"]
     if not isinstance(decision, str) or decision.strip().lower() not in {"approve", "decline"}:
-        return f"the decision should be 'approve' or 'decline'; you gave {decision!r}."
+        return form(f"the decision should be 'approve' or 'decline'; you gave {brief(decision)}.")
     if decision.strip().lower() != right:
         return "the costs are right; pick the decision with the lower expected cost."
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_bool, as_number, as_whole
+from deploydl.exercises.core import Exercise, as_bool, as_number, as_whole, brief, form
 
 #: The data every Module 01 lab exercise uses (the lab builds the same).
 LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
@@ -18,13 +18,14 @@ def _partner_pii(answer: Any) -> str | None:
     import pandas as pd
 
     if isinstance(answer, pd.DataFrame):
-        return ("that is the whole table; give only its column names, e.g. "
-                "list(table['column']).")
+        return form("that is the whole table; give only its column names, e.g. "
+                    "list(table['column']).")
     if isinstance(answer, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray
                   ) and answer.ndim == 1:
         answer = list(answer)  # pii_columns(...)["column"] without list() is fine too
     if not isinstance(answer, list | set | tuple) or not all(isinstance(c, str) for c in answer):
-        return f"give the column names as a list of text, e.g. ['a', 'b']; you gave {answer!r}."
+        return form("give the column names as a list of text, e.g. ['a', 'b']; you gave "
+                    f"{brief(answer)}.")
     from deploydl.governance.northbridge import partner_file
     from deploydl.governance.privacy import pii_columns, scan_pii
 
@@ -54,19 +55,20 @@ def _age_rule_form(rule: Any) -> str | None:
 
     if not isinstance(rule, dict):
         return (f"the 'age' entry should itself be a dict of checks, e.g. {AGE_RULE_EXAMPLE} "
-                f"with two numbers; you gave {rule!r}.")
+                f"with two numbers; you gave {brief(rule)}.")
     unknown = sorted(str(k) for k in set(rule) - set(RULE_KEYS))
     if unknown:
         return f"a rule knows only the keys {list(RULE_KEYS)}; {unknown} is not one of them."
     for key in ("min", "max"):
         if key in rule and as_number(rule[key]) is None:
             return (f"'{key}' should be a number of years (not text or None), as in "
-                    f"{AGE_RULE_EXAMPLE}; you gave {rule[key]!r}.")
+                    f"{AGE_RULE_EXAMPLE}; you gave {brief(rule[key])}.")
     allowed = rule.get("allowed", [])
     if isinstance(allowed, str) or not isinstance(allowed, list | tuple | set | range) or any(
             as_number(a) is None for a in allowed):
         return ("'allowed' should list every permitted age as numbers, e.g. "
-                f"list(range(18, 101)); a 'min' and a 'max' are simpler. You gave {allowed!r}.")
+                f"list(range(18, 101)); a 'min' and a 'max' are simpler. You gave "
+                f"{brief(allowed)}.")
     if "dtype" in rule:
         try:
             integer = isinstance(rule["dtype"], str | type) and pd.api.types.is_integer_dtype(
@@ -75,10 +77,11 @@ def _age_rule_form(rule: Any) -> str | None:
             integer = False
         if not integer:
             return ("'dtype' should name a whole-number type, as ages are stored: 'int64' "
-                    f"(or leave it out); you gave {rule['dtype']!r}.")
+                    f"(or leave it out); you gave {brief(rule['dtype'])}.")
     for key in ("nullable", "unique"):
         if key in rule and as_bool(rule[key]) is None:
-            return f"'{key}' should be True or False (or leave it out); you gave {rule[key]!r}."
+            return (f"'{key}' should be True or False (or leave it out); you gave "
+                    f"{brief(rule[key])}.")
     if "pattern" in rule:
         return "a 'pattern' is for text; ages are numbers: use 'min' and 'max'."
     return None
@@ -89,10 +92,11 @@ def _age_rule(answer: Any) -> str | None:
     from deploydl.governance.quality import QualityRuleError, check_quality
 
     if not isinstance(answer, dict) or "age" not in answer:
-        return f"give a rule set with an 'age' entry, e.g. {AGE_RULE_EXAMPLE}; you gave {answer!r}."
-    form = _age_rule_form(answer["age"])
-    if form:
-        return form
+        return form(f"give a rule set with an 'age' entry, e.g. {AGE_RULE_EXAMPLE}; you "
+                    f"gave {brief(answer)}.")
+    problem = _age_rule_form(answer["age"])
+    if problem:
+        return form(problem)
     rule = {"age": answer["age"]}  # only the age rule is marked
     clean = make_applicants(LAB_ROWS, seed=LAB_SEED)
     defective, truth = inject_defects(clean, rate=0.02, seed=3, kinds=("out_of_range",))
@@ -129,11 +133,11 @@ def _fraud_policy(answer: Any) -> str | None:
     from deploydl.governance.access import PolicyError, parse_policy
 
     if not isinstance(answer, dict) or not all(isinstance(c, str) for c in answer):
-        return f"give a dict of column name: action; you gave {answer!r}."
+        return form(f"give a dict of column name: action; you gave {brief(answer)}.")
     odd = sorted(c for c, a in answer.items() if not isinstance(a, str))
     if odd:
-        return (f"each action is text, 'allow', 'mask' or 'pseudonymise'; check {odd}, e.g. "
-                "{'income': 'allow'}.")
+        return form(f"each action is text, 'allow', 'mask' or 'pseudonymise'; check {odd}, "
+                    "e.g. {'income': 'allow'}.")
     try:
         columns = parse_policy({"roles": {"fraud_analyst": {"columns": answer}}})[
             "fraud_analyst"]["columns"]
@@ -158,13 +162,13 @@ def _erasure(answer: Any) -> str | None:
 
     if not (isinstance(answer, tuple) and len(answer) == 2
             and isinstance(answer[1], ErasureReport)):
-        return "store what erase_subject(...) returns: the pair (cleaned, report)."
+        return form("store what erase_subject(...) returns: the pair (cleaned, report).")
     cleaned, report = answer
     import pandas as pd
 
     if not isinstance(cleaned, dict) or not all(isinstance(t, pd.DataFrame)
                                                 for t in cleaned.values()):
-        return "the first item should be the cleaned datasets: a dict of tables."
+        return form("the first item should be the cleaned datasets: a dict of tables.")
     ids = list(subject_identifiers(make_applicants(LAB_ROWS, seed=LAB_SEED), ERASE_ID,
                                    key=DEMO_KEY).values())
     held = [h.dataset for h in CREDIT_RECORD_HOLDS]
@@ -193,7 +197,7 @@ def _retention(answer: Any) -> str | None:
                                      retention_days=RETENTION_DAYS, today=RETENTION_TODAY))
     count = as_whole(answer)
     if count is None:
-        return f"give a whole number of applications; you gave {answer!r}."
+        return form(f"give a whole number of applications; you gave {brief(answer)}.")
     if count == len(make_applicants(LAB_ROWS, seed=LAB_SEED)) - expected:
         return (f"that is the number who applied within the last {RETENTION_DAYS} days and may "
                 "stay on the list; count the ones who must leave it.")

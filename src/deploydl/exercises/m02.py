@@ -15,7 +15,7 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number
+from deploydl.exercises.core import Exercise, as_number, brief, form, percentage_slip
 
 #: The lab's data: training and test rows and seeds.
 TRAIN_ROWS, TRAIN_SEED, TEST_ROWS, TEST_SEED = 5000, 0, 2000, 1
@@ -68,7 +68,7 @@ def _on_grid(answer: Any, grid) -> float | str:
     """The grid threshold the answer names, or a message when it names none."""
     value = as_number(answer)
     if value is None or not 0 < value < 1:
-        return f"give a threshold between 0 and 1 (a number), you gave {answer!r}."
+        return form(f"give a threshold between 0 and 1 (a number), you gave {brief(answer)}.")
     step = float(grid[1] - grid[0])
     nearest = min(grid, key=lambda t: abs(t - value))
     if abs(nearest - value) > step / 2:
@@ -105,9 +105,11 @@ def _recall(answer: Any) -> str | None:
     recall = bad_declined / (bad_declined + bad_approved)
     value = as_number(answer)
     if value is None:
-        return f"the answer should be a number between 0 and 1, you gave {answer!r}."
+        return form(f"the answer should be a number between 0 and 1, you gave {brief(answer)}.")
+    percentage = percentage_slip(value, recall, what="the share")
+    if percentage:
+        return percentage
     for wrong, why in (
-            (recall * 100, "that is a percentage; give the share as a number between 0 and 1."),
             (bad_declined / (bad_declined + good_declined),
              "that is precision (of the loans declined, the share that defaulted); recall "
              "looks only at the loans that defaulted."),
@@ -115,7 +117,7 @@ def _recall(answer: Any) -> str | None:
                          "declined.")):
         if math.isclose(value, wrong, rel_tol=1e-3):
             return why
-    return None if math.isclose(value, recall, rel_tol=1e-3) else f"you gave {answer!r}."
+    return None if math.isclose(value, recall, rel_tol=1e-3) else f"you gave {brief(answer)}."
 
 
 def _approve_everyone(answer: Any) -> str | None:
@@ -123,12 +125,13 @@ def _approve_everyone(answer: Any) -> str | None:
     repaid = 1 - float(test["default"].mean())
     value = as_number(answer)
     if value is None:
-        return f"the answer should be a number between 0 and 1, you gave {answer!r}."
-    if math.isclose(value, repaid * 100, rel_tol=1e-3):
-        return "that is a percentage; give the share as a number between 0 and 1."
+        return form(f"the answer should be a number between 0 and 1, you gave {brief(answer)}.")
+    percentage = percentage_slip(value, repaid, what="the share")
+    if percentage:
+        return percentage
     if math.isclose(value, 1 - repaid, rel_tol=1e-3):
         return "that is the share that defaulted: approving everyone is right on the others."
-    return None if math.isclose(value, repaid, rel_tol=1e-3) else f"you gave {answer!r}."
+    return None if math.isclose(value, repaid, rel_tol=1e-3) else f"you gave {brief(answer)}."
 
 
 def _cost_threshold(answer: Any) -> str | None:
@@ -173,7 +176,7 @@ def f1_prices() -> tuple[float, float]:
 def _f1_extra_cost(answer: Any) -> str | None:
     value = as_number(answer)
     if value is None:
-        return f"give the extra cost in US dollars, a number; you gave {answer!r}."
+        return form(f"give the extra cost in US dollars, a number; you gave {brief(answer)}.")
     at_f1, cheapest = f1_prices()
     extra = at_f1 - cheapest
     if math.isclose(value, extra, abs_tol=0.5):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_bool, as_number
+from deploydl.exercises.core import Exercise, as_bool, as_number, brief, form, percentage_slip
 
 #: Policy of exercise 03.3: pass the four-fifths rule; expected cost at most 10% above today's.
 #: (At the break-even threshold 0.8 today's parity ratio is 0.53; within 5% no single lowered
@@ -31,16 +31,21 @@ def _check_ratio(answer: Any) -> str | None:
     from deploydl.responsible.mitigation import APPROVAL_THRESHOLD, case_study
 
     if not isinstance(answer, dict) or set(answer) != {"ratio", "passes"}:
-        return "give a dict with two keys: {'ratio': ..., 'passes': True or False}."
+        return form("give a dict with two keys: {'ratio': ..., 'passes': True or False}; you "
+                    f"gave {brief(answer)}.")
     ratio, passes = as_number(answer["ratio"]), as_bool(answer["passes"])
     if ratio is None or passes is None:
-        return "the ratio should be a number and passes should be True or False."
+        return form("the ratio should be a number and passes should be True or False; you "
+                    f"gave {brief(answer)}.")
     groups = case_study().test["age_band"].unique()
     expected = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["parity_ratio"]
+    percentage = percentage_slip(ratio, expected, what="the ratio")
+    if percentage:
+        return percentage
     if math.isclose(ratio, 1 / expected, abs_tol=5e-3):
         return "divide the lowest approval rate by the highest, not the other way round."
     if not math.isclose(ratio, expected, abs_tol=5e-3):
-        return f"the ratio you gave, {answer['ratio']!r}, is not the lowest rate over the highest."
+        return f"the ratio you gave, {ratio:.3f}, is not the lowest rate over the highest."
     if passes is not (expected >= 0.8):
         return f"the ratio is right; but does {expected:.2f} reach 0.8?"
     return None
@@ -56,21 +61,24 @@ def _check_proxy(answer: Any) -> str | None:
     strength = proxy_strength(case_study().train, columns=PROXY_CANDIDATES)
     name = answer.strip().lower() if isinstance(answer, str) else None
     if name not in strength.index:
-        return f"give one of the table's column names as text: {list(strength.index)}."
+        return form(f"give one of the table's column names as text: {list(strength.index)}; "
+                    f"you gave {brief(answer)}.")
     if name == str(strength.idxmax()):
         return None
-    return (f"{name!r} tells less about age band than another column: read the "
+    return (f"{brief(name)} tells less about age band than another column: read the "
             "highest proxy_strength.")
 
 
 def _check_thresholds(answer: Any) -> str | None:
     groups = {"under_30", "30_to_50", "over_50"}
     if not isinstance(answer, dict) or set(answer) != groups:
-        return f"give one threshold per age band: a dict with keys {sorted(groups)}."
+        return form(f"give one threshold per age band: a dict with keys {sorted(groups)}; "
+                    f"you gave {brief(answer)}.")
     given = {g: as_number(v) for g, v in answer.items()}
     thresholds = {g: v for g, v in given.items() if v is not None and 0 < v < 1}
     if len(thresholds) != len(given):
-        return f"each threshold should be a number between 0 and 1; you gave {answer!r}."
+        return form(f"each threshold should be a number between 0 and 1; you gave "
+                    f"{brief(answer)}.")
     from deploydl.present.charts import money
     from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
 
@@ -93,7 +101,8 @@ def _check_reasons(answer: Any) -> str | None:
     top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
     if not isinstance(answer, list | tuple) or len(answer) != 2 or not all(
             isinstance(a, str) for a in answer):
-        return "give the two feature names as a list, e.g. ['income', 'debt_ratio']."
+        return form("give the two feature names as a list, e.g. ['income', 'debt_ratio']; "
+                    f"you gave {brief(answer)}.")
     if list(answer) == top[:2]:
         return None
     if list(answer) == top[:2][::-1]:

@@ -6,7 +6,7 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number
+from deploydl.exercises.core import Exercise, as_number, brief, form
 
 
 def _is_packaged(artifact: Any) -> str | None:
@@ -100,13 +100,14 @@ def release_gates() -> dict[float, list[str]]:
 
 def _is_gate_judgement(answer: Any) -> str | None:
     if not isinstance(answer, dict) or set(answer) != {"blocked_by", "ship_at"}:
-        return ("give a dict {'blocked_by': [gates that block 0.20], 'ship_at': the strictest "
-                f"threshold that ships}}; you gave {answer!r}.")
+        return form("give a dict {'blocked_by': [gates that block 0.20], 'ship_at': the "
+                    f"strictest threshold that ships}}; you gave {brief(answer)}.")
     blocked = [answer["blocked_by"]] if isinstance(answer["blocked_by"], str) else answer[
         "blocked_by"]
     if not isinstance(blocked, list | tuple | set) or not all(
             isinstance(g, str) for g in blocked):
-        return "blocked_by should be a list of gate names, e.g. ['evaluation'], or [] if none."
+        return form("blocked_by should be a list of gate names, e.g. ['evaluation'], or [] if "
+                    "none.")
     gates = release_gates()
     first = PROPOSED_THRESHOLDS[0]
     if sorted(g.strip().lower() for g in blocked) != sorted(gates[first]):
@@ -114,7 +115,8 @@ def _is_gate_judgement(answer: Any) -> str | None:
                 "measured value with its limit.")
     ship_at = as_number(answer["ship_at"])
     if ship_at is None or not any(math.isclose(ship_at, t) for t in PROPOSED_THRESHOLDS):
-        return f"ship_at should be one of the proposed thresholds {PROPOSED_THRESHOLDS}."
+        return form(f"ship_at should be one of the proposed thresholds {PROPOSED_THRESHOLDS}; "
+                    f"you gave {brief(answer['ship_at'])}.")
     if gates[min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - ship_at))]:
         return f"at {ship_at:.2f} a gate still blocks the release."
     strictest = min(t for t in PROPOSED_THRESHOLDS if not gates[t])  # ship_at's one passes
@@ -135,7 +137,7 @@ def _aucs() -> dict[str, float]:
 def _blocks_only_the_worse(answer: Any) -> str | None:
     min_auc = as_number(answer)
     if min_auc is None or not 0 < min_auc <= 1:
-        return f"give min_auc as a number between 0.5 and 1; you gave {answer!r}."
+        return form(f"give min_auc as a number between 0.5 and 1; you gave {brief(answer)}.")
     aucs = _aucs()
     if min_auc <= round(aucs["candidate"], 3):
         return (f"with min_auc={min_auc} the candidate (AUC {aucs['candidate']:.3f}) still "

@@ -10,7 +10,16 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_bool, as_number, as_whole
+from deploydl.exercises.core import (
+    Exercise,
+    as_bool,
+    as_number,
+    as_whole,
+    brief,
+    form,
+    is_percentage,
+    rounding_slip,
+)
 
 #: Milliseconds for one model call at each batch size: round figures fixed for the lab, so
 #: every answer can be checked (not a measurement; the lesson measures the model live).
@@ -31,7 +40,7 @@ def _largest_batch(answer: Any) -> str | None:
     fits = [b for b, ms in MS_PER_BATCH.items() if ms <= LATENCY_BUDGET_MS]
     size = as_whole(answer)
     if size is None:
-        return f"give a batch size (a whole number), you gave {answer!r}."
+        return form(f"give a batch size (a whole number), you gave {brief(answer)}.")
     if size not in MS_PER_BATCH:
         return f"{size} was not measured: choose one of {sorted(MS_PER_BATCH)}."
     if MS_PER_BATCH[size] > LATENCY_BUDGET_MS:
@@ -47,7 +56,7 @@ def _cost_per_million(answer: Any) -> str | None:
                                 cores=BENCH_CORES)
     value = as_number(answer)
     if value is None:
-        return f"give the cost in dollars (a number), you gave {answer!r}."
+        return form(f"give the cost in dollars (a number), you gave {brief(answer)}.")
     for wrong, why in ((expected / BENCH_CORES, "count both cores: the server has 2."),
                        (expected / 1e6, "that is per prediction; give it per million."),
                        (expected * 100, "that is in cents; give it in dollars.")):
@@ -55,10 +64,7 @@ def _cost_per_million(answer: Any) -> str | None:
             return why
     if math.isclose(value, expected, rel_tol=COST_TOL):
         return None
-    if any(value == round(expected, d) for d in range(1, 8)):
-        return ("the right number, rounded too far: give at least three significant digits "
-                "(or the unrounded result).")
-    return f"you gave {answer!r}."
+    return rounding_slip(value, expected) or f"you gave {brief(answer)}."
 
 
 #: Exercise 05.3: the calibration images the lab names.
@@ -78,7 +84,7 @@ def _reference_int8():
 
     x_train, *_ = load_digits_split()
     net = prepare_for_inference(reference_digits_cnn())
-    return net, quantize_int8(net, x_train[:CALIBRATION_IMAGES])
+    return net, quantize_int8(net, calibration=x_train[:CALIBRATION_IMAGES])
 
 
 def quantisation_params(model: Any) -> dict[str, float]:
@@ -107,15 +113,16 @@ def _is_int8_model(model: Any) -> str | None:
     modules = getattr(model, "modules", None)
     names = [type(m).__module__ for m in modules()] if callable(modules) else []
     if not names or not isinstance(model, torch.nn.Module):
-        return f"store the quantised network (a torch module); you gave a {type(model).__name__}."
+        return form("store the quantised network (a torch module); you gave a "
+                    f"{type(model).__name__}.")
     if not any(".quantized" in n for n in names):
         return ("this network has no int8 layers; build it with "
-                f"quantize_int8(net, x_train[:{CALIBRATION_IMAGES}]).")
+                f"quantize_int8(net, calibration=x_train[:{CALIBRATION_IMAGES}]).")
     given = quantisation_params(model)
     if not given:
         return ("only the linear layers are int8 here, converted on the fly: without "
                 "calibration images quantize_int8 leaves the convolutions in float32. Pass "
-                f"the images too: quantize_int8(net, x_train[:{CALIBRATION_IMAGES}]).")
+                f"the images too: quantize_int8(net, calibration=x_train[:{CALIBRATION_IMAGES}]).")
     _, reference = _reference_int8()
     if not _same_weights(model, reference):
         return ("this is not the lab's digit reader in int8: quantise `net`, the network the "
@@ -170,12 +177,14 @@ def measured_drop() -> tuple[float, float]:
 
 def _is_judgement(answer: Any) -> str | None:
     if not (isinstance(answer, tuple | list) and len(answer) == 2):
-        return "give a pair: (drop_in_points, acceptable), e.g. (0.4, True)."
+        return form("give a pair: (drop_in_points, acceptable), e.g. (0.4, True); you gave "
+                    f"{brief(answer)}.")
     drop, acceptable = as_number(answer[0]), as_bool(answer[1])
     if drop is None or acceptable is None:
-        return f"the drop should be a number and acceptable True or False; you gave {answer!r}."
+        return form("the drop should be a number and acceptable True or False; you gave "
+                    f"{brief(answer)}.")
     measured, one_image = measured_drop()
-    if abs(measured) > one_image and math.isclose(drop, measured / 100, abs_tol=1e-9):
+    if abs(measured) > one_image and is_percentage(measured, drop, tol=1e-7):
         return "that is a fraction; give the drop in percentage points (times 100)."
     if math.isclose(drop, -measured, abs_tol=one_image / 2) and abs(measured) > one_image / 2:
         return "subtract the other way round: fp32 accuracy minus int8 accuracy."
@@ -206,10 +215,11 @@ def _is_batch_choice(answer: Any) -> str | None:
     from deploydl.efficiency.costs import plan_serving
 
     if not isinstance(answer, dict) or set(answer) != {"batch_size", "monthly_cost"}:
-        return f"give {{'batch_size': ..., 'monthly_cost': ...}}; you gave {answer!r}."
+        return form(f"give {{'batch_size': ..., 'monthly_cost': ...}}; you gave {brief(answer)}.")
     size, bill = as_whole(answer["batch_size"]), as_number(answer["monthly_cost"])
     if size not in MS_PER_BATCH or bill is None:
-        return f"batch_size should be one of {sorted(MS_PER_BATCH)} and monthly_cost a number."
+        return form(f"batch_size should be one of {sorted(MS_PER_BATCH)} and monthly_cost a "
+                    f"number; you gave {brief(answer)}.")
     plan = plan_serving(MS_PER_BATCH, batch_size=size, predictions_per_month=MONTHLY_PREDICTIONS,
                         price_per_core_hour=PRICE_PER_CORE_HOUR)
     best, best_bill = serving_choice()

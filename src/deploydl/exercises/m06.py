@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any, TypedDict, cast
 
-from deploydl.exercises.core import Exercise, as_number, as_whole
+from deploydl.exercises.core import (
+    Exercise,
+    as_number,
+    as_whole,
+    brief,
+    form,
+    percentage_slip,
+    rounding_slip,
+)
 from deploydl.monitoring.faulty import rounding_bug_crashes
 
 #: The alert-threshold exercise's world: a weak pipeline bug from day 7 of 14 (seeded).
@@ -54,14 +62,14 @@ def release_call() -> dict[str, Any]:
 def _is_release_call(answer: Any) -> str | None:
     truth = release_call()
     if not isinstance(answer, dict) or set(answer) != set(truth):
-        return ("give {'hours_to_window': a number of hours, 'decision': 'wait' or "
-                f"'emergency'}}; you gave {answer!r}.")
+        return form("give {'hours_to_window': a number of hours, 'decision': 'wait' or "
+                    f"'emergency'}}; you gave {brief(answer)}.")
     right = truth["hours_to_window"]
     wrong = _measure(answer["hours_to_window"], right, tol=0.01, slips=(
         (right / 24, 0.01, "that is in days; give the hours."),
         (right + 4, 0.01, "that is when the window closes; give the hours until it opens.")),
         miss=("count the hours from Thursday 16:30 to Sunday 02:00 UTC (minutes too); you "
-              f"gave {answer['hours_to_window']!r}."))
+              f"gave {brief(answer['hours_to_window'])}."))
     return wrong or _pick(answer["decision"], RELEASE_DECISIONS, truth["decision"], name="decision",
                  why="the hours are right; compare what waiting costs (hours / 24 x the cost "
                      "of a day) with the worst case of releasing now (6 hours of a broken "
@@ -69,16 +77,23 @@ def _is_release_call(answer: Any) -> str | None:
 
 
 def _measure(given: Any, right: float, *, tol: float,
-             slips: tuple[tuple[float, float, str], ...], miss: str) -> str | None:
+             slips: tuple[tuple[float, float, str], ...], miss: str,
+             share: str = "") -> str | None:
     """None when the number ``given`` is ``right`` (within ``tol``); else the message of the
-    first known slip ``(value, tolerance, message)`` it matches, or ``miss``."""
+    first known slip it matches: ``right`` as a percentage (when it is a ``share``, named so),
+    one of ``slips`` ``(value, tolerance, message)``, or ``right`` rounded too far; else
+    ``miss``."""
     value = as_number(given)
-    if value is not None and math.isclose(value, right, abs_tol=tol):
+    if value is None:
+        return form(miss)
+    if math.isclose(value, right, abs_tol=tol):
         return None
+    if share and (percentage := percentage_slip(value, right, what=share, tol=0.05)):
+        return percentage
     for slip, slip_tol, message in slips:
-        if value is not None and math.isclose(value, slip, abs_tol=slip_tol):
+        if math.isclose(value, slip, abs_tol=slip_tol):
             return message
-    return miss
+    return rounding_slip(value, right) or miss
 
 
 def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
@@ -86,7 +101,7 @@ def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
     """None when ``given`` is the ``right`` one of ``options`` (case and spaces ignored); else
     what is wrong: not an option, or ``why`` the right measurement leads elsewhere."""
     if not isinstance(given, str) or given.strip().lower() not in options:
-        return f"the {name} should be one of {list(options)}; you gave {given!r}."
+        return form(f"the {name} should be one of {list(options)}; you gave {brief(given)}.")
     return None if given.strip().lower() == right else why
 
 
@@ -105,15 +120,14 @@ def canary_error_rate() -> float:
 
 def _is_canary_call(answer: Any) -> str | None:
     if not isinstance(answer, dict) or set(answer) != {"canary_error_rate", "action"}:
-        return ("give {'canary_error_rate': a share between 0 and 1, 'action': 'roll back' or "
-                f"'keep'}}; you gave {answer!r}.")
+        return form("give {'canary_error_rate': a share between 0 and 1, 'action': 'roll back' "
+                    f"or 'keep'}}; you gave {brief(answer)}.")
     measured = canary_error_rate()
-    wrong = _measure(answer["canary_error_rate"], measured, tol=1e-3, slips=(
-        (measured * 100, 0.05, "that is a percentage; give the share between 0 and 1."),
+    wrong = _measure(answer["canary_error_rate"], measured, tol=1e-3, share="the share", slips=(
         (measured * CANARY_SHARE, 0.02,
-         "that is the share of all requests; divide by the canary's requests only.")),
+         "that is the share of all requests; divide by the canary's requests only."),),
         miss=("count the canary version's failed requests over its requests; you gave "
-              f"{answer['canary_error_rate']!r}."))
+              f"{brief(answer['canary_error_rate'])}."))
     right = CANARY_ACTIONS[0] if measured > MAX_ERROR_INCREASE else CANARY_ACTIONS[1]
     return wrong or _pick(answer["action"], CANARY_ACTIONS, right, name="action",
                  why=f"the rate is right; the rule rolls back above {MAX_ERROR_INCREASE:.0%} "
@@ -164,19 +178,18 @@ def diagnose(reference, current) -> dict[str, Any]:
 def judge_diagnosis(answer: Any, truth: dict[str, Any]) -> str | None:
     """None when ``answer`` (feature, zero_share, action) matches :func:`diagnose`'s ``truth``."""
     if not isinstance(answer, dict) or set(answer) != set(truth):
-        return f"give a dict with the keys {sorted(truth)}; you gave {answer!r}."
+        return form(f"give a dict with the keys {sorted(truth)}; you gave {brief(answer)}.")
     feature = answer["feature"]
     if not isinstance(feature, str):
-        return ("give the feature's name as text, e.g. 'income' (one name such as "
-                f"report.drifted[0], not a list or a column of data); you gave a "
-                f"{type(feature).__name__}.")
+        return form("give the feature's name as text, e.g. 'income' (one name such as "
+                    f"report.drifted[0], not a list or a column of data); you gave a "
+                    f"{type(feature).__name__}.")
     if feature.strip() != truth["feature"]:
-        return f"{feature!r} did not drift: read the 'drifted' column of the report."
-    wrong = _measure(answer["zero_share"], truth["zero_share"], tol=5e-4, slips=(
-        (truth["zero_share"] * 100, 0.05,
-         "that is a percentage; give the share of zeros between 0 and 1."),),
-        miss=(f"measure the share of rows where {truth['feature']} is exactly 0 today; "
-              f"you gave {answer['zero_share']!r}."))
+        return f"{brief(feature)} did not drift: read the 'drifted' column of the report."
+    wrong = _measure(answer["zero_share"], truth["zero_share"], tol=5e-4,
+                     share="the share of zeros", slips=(),
+                     miss=(f"measure the share of rows where {truth['feature']} is exactly 0 "
+                           f"today; you gave {brief(answer['zero_share'])}."))
     return wrong or _pick(answer["action"], ACTIONS, truth["action"], name="action",
                  why="the measurement is right; compare it with the reference's share of "
                      "zeros: a jump of zeros is a broken pipeline, a shift of the whole range "
@@ -195,7 +208,8 @@ def _is_bug_diagnosis(answer: Any) -> str | None:
 def _catches_bug_quietly(answer: Any) -> str | None:
     alpha = as_number(answer)
     if alpha is None or not 0 < alpha < 1:
-        return f"alpha should be a number between 0 and 1, e.g. 0.01; you gave {answer!r}."
+        return form(f"alpha should be a number between 0 and 1, e.g. 0.01; you gave "
+                    f"{brief(answer)}.")
     quiet, first = quiet_and_bug_alarms(alpha)
     if quiet:
         return f"at alpha={alpha} the quiet days still raise {quiet} false alarm(s): go lower."
@@ -213,7 +227,7 @@ def _sample_size_answer() -> int:
 def _is_sample_size(answer: Any) -> str | None:
     expected, n = _sample_size_answer(), as_whole(answer)
     if n is None:
-        return f"give a whole number of applicants per group; you gave {answer!r}."
+        return form(f"give a whole number of applicants per group; you gave {brief(answer)}.")
     if n == 2 * expected:
         return "that is both groups together; give the number per group."
     return None if n == expected else (
@@ -225,7 +239,7 @@ def _ab_winner(answer: Any) -> str | None:
 
     options = ("A", "B", "no decision")
     if not isinstance(answer, str) or answer.strip().lower() not in {o.lower() for o in options}:
-        return f"give one of {list(options)}; you gave {answer!r}."
+        return form(f"give one of {list(options)}; you gave {brief(answer)}.")
     result = ab_test(*AB_COUNTS, planned_n=AB_PLANNED)
     right = ("no decision" if not result.significant or result.warning
              else "B" if result.difference < 0 else "A")

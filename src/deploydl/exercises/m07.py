@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number
+from deploydl.exercises.core import Exercise, as_number, brief, form, percentage_slip
 
 #: Words a call-centre agent should not have to decode.
 JARGON = ("auc", "roc", "threshold", "precision", "recall", "f1", "selection", "drift",
@@ -32,7 +32,7 @@ _FRACTION = re.compile(rf"\b{_NUMBER}\s+(?:in|out of)\s+(?:a\s+)?{_NUMBER}\b")
 
 def _plain(answer: Any) -> str | None:
     if not isinstance(answer, str) or not answer.strip():
-        return f"write the sentence as a string; you gave {answer!r}."
+        return form(f"write the sentence as a string; you gave {brief(answer)}.")
     found = [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", answer.lower())]
     if found:
         return f"a caller would not understand {found}."
@@ -109,7 +109,8 @@ def _charts(answer: Any) -> str | None:
 
     if not isinstance(answer, dict) or set(answer) != set(AUDIENCES) or not all(
             isinstance(c, str) for c in answer.values()):
-        return f"give a dict with one chart per audience: {sorted(AUDIENCES)}."
+        return form(f"give a dict with one chart per audience: {sorted(AUDIENCES)}; you gave "
+                    f"{brief(answer)}.")
     wrong = sorted(a for a, c in answer.items() if c.strip().lower() != AUDIENCES[a].chart)
     return f"think again about the chart for {wrong}." if wrong else None
 
@@ -119,11 +120,12 @@ def _ratio(answer: Any) -> str | None:
 
     value = as_number(answer)
     if value is None:
-        return f"give the ratio as a number between 0 and 1; you gave {answer!r}."
+        return form(f"give the ratio as a number between 0 and 1; you gave {brief(answer)}.")
     answer = value
     expected = lesson_inputs().fairness["demographic_parity_ratio"]
-    if abs(answer - 100 * expected) < 0.5:
-        return "that is a percentage; give the ratio as a number between 0 and 1."
+    percentage = percentage_slip(answer, expected, what="the ratio")
+    if percentage:
+        return percentage
     if abs(answer - 1 / expected) < 5e-3 or answer > 1:
         return "divide the lowest approval rate by the highest, not the other way round."
     return None if abs(answer - expected) < 5e-3 else f"you gave {answer:.3f}."
@@ -131,7 +133,7 @@ def _ratio(answer: Any) -> str | None:
 
 def _brief(answer: Any) -> str | None:
     if not isinstance(answer, str) or "<html" not in answer:
-        return "store the brief's HTML text (brief_html(...)) in `brief`."
+        return form("store the brief's HTML text (brief_html(...)) in `brief`.")
     block = answer.split('<div class="decision">', 1)[-1].split("</div>", 1)[0]
     if DECISION.split("{", 1)[0].strip() not in block:
         return "the decision box does not ask the CRO's question; pass it as Context(decision=...)."

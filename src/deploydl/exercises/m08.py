@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_bool, as_whole
+from deploydl.exercises.core import Exercise, as_bool, as_whole, brief, form
 
 #: The capstone lab's run and data (the lab builds the same).
 NEW_REGION_ROWS, NEW_REGION_SEED = 1000, 5
@@ -27,7 +27,7 @@ def _violations(answer: Any) -> str | None:
 
     expected, count = len(check_quality(new_region(), APPLICANT_RULES).violations), as_whole(answer)
     if count is None:
-        return f"give a whole number of violations; you gave {answer!r}."
+        return form(f"give a whole number of violations; you gave {brief(answer)}.")
     return None if count == expected else f"you gave {answer}."
 
 
@@ -49,7 +49,8 @@ def smallest_planned_size() -> int:
 def _is_promotion(answer: Any) -> str | None:
     promote = as_bool(answer)
     if promote is None:
-        return f"give True (promote now) or False (keep testing); you gave {answer!r}."
+        return form(f"give True (promote now) or False (keep testing); you gave "
+                    f"{brief(answer)}.")
     can_promote = smallest_planned_size() <= LAB_AB_REQUESTS
     if promote and not can_promote:
         return ("the test cannot have reached its planned size: compare n_a and n_b with "
@@ -63,12 +64,12 @@ def _fairness_owner(answer: Any) -> str | None:
     table = roles_table()
     owners = list(table.index[table["capstone stages"].str.contains("fairness gate")])
     if not isinstance(answer, str):
-        return f"give the role's name as text; you gave {answer!r}."
+        return form(f"give the role's name as text; you gave {brief(answer)}.")
     if answer.strip().lower() in {o.lower() for o in owners}:
         return None
     if answer.strip() in set(table.index):
         return f"the {answer.strip()} owns other stages: look for 'fairness gate'."
-    return f"{answer!r} is not a role in the table: copy the name as written."
+    return f"{brief(answer)} is not a role in the table: copy the name as written."
 
 
 EXERCISES = [
