@@ -14,10 +14,17 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     MPLBACKEND=agg \
-    PATH=/home/learner/.local/bin:$PATH
+    PATH=/home/learner/.local/bin:$PATH \
+    JUPYTER_CONFIG_PATH=/srv/course/jupyter-config \
+    ORT_DISABLE_TELEMETRY=1
 
 RUN useradd --create-home --uid "${NB_UID}" --shell /bin/bash learner
 
+# jupyter-config/ (read through JUPYTER_CONFIG_PATH, also by jupyterhub-singleuser): no news
+# pop-up; closing a notebook shuts its kernel down, and a kernel with no open tab is culled
+# after 20 idle minutes, so kernels left behind do not add up to the pod's memory limit.
+# ORT_DISABLE_TELEMETRY: ONNX Runtime (Module 05) otherwise writes a device ID under ~/.cache and
+# tries to send usage telemetry to Microsoft (README, "What the course writes on a laptop").
 # The course lives outside $HOME: on JupyterHub a persistent volume is mounted over $HOME and
 # copies the course into it at first start (docs/jupyterhub/values.yaml).
 WORKDIR /srv/course

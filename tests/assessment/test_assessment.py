@@ -78,6 +78,7 @@ def test_an_unanswered_assessment_is_not_attempted_and_stores_nothing(tmp_path):
 def test_before_hides_the_answers_after_explains_the_misses_and_the_gain(tmp_path):
     before = record("before", "a" * 12, root=tmp_path)
     assert before.status == "Recorded" and "3/12 before" in str(before)
+    assert "in the last section of notebooks/08_capstone.ipynb" in before.message
     assert not before.details
     wrong_last = RIGHT[:-1] + ("a" if RIGHT[-1] != "a" else "b")
     after = record("after", wrong_last, root=tmp_path)
@@ -90,7 +91,9 @@ def test_before_hides_the_answers_after_explains_the_misses_and_the_gain(tmp_pat
 def test_progress_shows_both_scores_and_the_gain(tmp_path):
     assert "not taken yet" in progress_line(tmp_path)
     save(tmp_path, "before", parse_answers("a" * 12))
-    assert progress_line(tmp_path) == ("Assessment: before 3/12 · after: not taken yet (08)")
+    assert progress_line(tmp_path) == (
+        "Assessment: before 3/12 · after: not taken yet (at the end of the course, in the last "
+        "section of notebooks/08_capstone.ipynb)")
     save(tmp_path, "after", parse_answers(RIGHT))
     line = progress_line(tmp_path)
     assert line == "Assessment: before 3/12 · after 12/12 · gain +9 question(s)"

@@ -21,6 +21,9 @@ from deploydl.assessment.questions import LETTERS, QUESTIONS, SKILLS, Question
 STORE = Path(".deploydl") / "assessment.json"
 #: The two moments the course asks the questions.
 WHEN = ("before", "after")
+#: Where the "after" half is taken, in both workshop formats: the 2-day format teaches Module
+#: 08; the 1-day format asks the questions in its wrap-up, from the same notebook section.
+AFTER_WHERE = "at the end of the course, in the last section of notebooks/08_capstone.ipynb"
 DONT_KNOW = "?"
 
 
@@ -121,7 +124,7 @@ class Summary:
             return ("Assessment: not taken yet; answer the questions in "
                     "notebooks/00_welcome.ipynb before you start.")
         parts = [f"before {self.before}" if self.before else "before: not taken (00)",
-                 f"after {self.after}" if self.after else "after: not taken yet (08)"]
+                 f"after {self.after}" if self.after else f"after: not taken yet ({AFTER_WHERE})"]
         if self.gain is not None:
             parts.append(f"gain {self.gain:+d} question(s)")
         return "Assessment: " + " · ".join(parts)
@@ -185,8 +188,8 @@ def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
     result = summarize(stored)
     mine = score(parsed)
     if when == "before":
-        return Recorded(status, f"{mine} before the course{note}. The answers are "
-                        "explained after the capstone, in Module 08.")
+        return Recorded(status, f"{mine} before the course{note}. The answers are explained "
+                        f"when you answer again {AFTER_WHERE}.")
     gain = "" if result.gain is None else f", against {result.before} before ({result.gain:+d})"
     return Recorded(status, f"{mine} after the course{gain}{note}.", _explain(parsed))
 
