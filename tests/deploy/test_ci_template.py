@@ -47,5 +47,6 @@ def test_grade_step_gives_exit_code_and_summary(root, tmp_path, source, exit_cod
     done = subprocess.run(["bash", "-e", "-c", _grade_step()], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == exit_code, done.stderr
-    rows = [r for r in summary.read_text(encoding="utf-8").splitlines() if r.startswith("| 01_")]
+    rows = [r for r in summary.read_text(encoding="utf-8").splitlines()
+            if r.startswith(f"| labs/{LAB} |")]
     assert len(rows) == len(module_exercises("01")) and all(icon in r for r in rows), rows

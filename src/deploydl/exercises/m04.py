@@ -127,10 +127,10 @@ def _is_gate_judgement(answer: Any) -> str | None:
 
 
 def _aucs() -> dict[str, float]:
-    from sklearn.metrics import roc_auc_score
+    from deploydl.evaluation.metrics import roc_auc
 
     holdout, model, weak = lab_models()
-    return {name: float(roc_auc_score(holdout["default"], m.predict_proba(holdout)))
+    return {name: roc_auc(holdout["default"], m.predict_proba(holdout))
             for name, m in (("production", model), ("candidate", weak))}
 
 

@@ -254,7 +254,7 @@ EXERCISES = [
         id="05.3", title="Quantise the digit reader to int8",
         checker=_is_int8_model,
         hints=("quantize_int8 takes the network and some typical images to calibrate on.",
-               "int8_net = quantize_int8(net, x_train[:512])"),
+               "int8_net = quantize_int8(net, calibration=x_train[:512])"),
     ),
     Exercise(
         id="05.4", title="Is the accuracy loss acceptable?",
