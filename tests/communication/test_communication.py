@@ -99,4 +99,6 @@ def test_explorer_switches_the_audience(inputs):
     explorer.buttons.value = "regulator"
     assert explorer.view.audience == "regulator"
     assert "For the regulator (evidence detail)" in explorer.output.value
+    assert ("They care about fair treatment, human oversight and evidence."
+            in explorer.output.value)
     assert "underwriter" in explorer.output.value

@@ -11,7 +11,8 @@ import yaml
 
 from deploydl.deploy import DeploySpec, evaluation_gate, fairness_gate, write_bundle
 from deploydl.deploy.bundle import cpu_threads, dockerfile_in_words
-from deploydl.deploy.gates import demographic_parity_ratio, main
+from deploydl.deploy.gates import _approval_ratio, main, run_gates
+from deploydl.responsible.fairness import selection_ratio
 
 
 @pytest.fixture(scope="module")
@@ -124,12 +125,50 @@ def test_evaluation_gate_blocks_a_worse_candidate():
 def test_fairness_gate_uses_the_four_fifths_rule():
     groups = np.array(["young"] * 10 + ["old"] * 10)
     approved = np.array([1] * 6 + [0] * 4 + [1] * 9 + [0] * 1)
-    ratio, rates = demographic_parity_ratio(approved, groups)
+    ratio, rates = _approval_ratio(approved, groups)
     assert rates == {"old": 0.9, "young": 0.6} and ratio == pytest.approx(2 / 3)
+    assert ratio == selection_ratio(approved, groups)  # the one formula (responsible.fairness)
     assert not fairness_gate(approved, groups).passed
     assert fairness_gate(approved, groups, min_ratio=0.6).passed
     with pytest.raises(ValueError, match="No applicant was approved"):
-        demographic_parity_ratio(np.zeros(4), groups[:4])
+        _approval_ratio(np.zeros(4), groups[:4])
+
+
+class _FixedScores:
+    """A candidate that scores every applicant by a given list, deciding at 0.5."""
+
+    threshold = 0.5
+
+    def __init__(self, scores):
+        self.scores = np.asarray(scores)
+
+    def predict_proba(self, rows):
+        return self.scores[:len(rows)]
+
+
+def test_evaluation_gate_blocks_and_says_why_when_the_holdout_has_one_class(recwarn):
+    import pandas as pd
+
+    holdout = pd.DataFrame({"default": [0] * 8, "age_band": ["18-29", "30-44"] * 4})
+    evaluation, fairness = run_gates(_FixedScores(np.linspace(0.1, 0.4, 8)), holdout,
+                                     production=_FixedScores(np.linspace(0.2, 0.3, 8)))
+    assert not evaluation.passed and np.isnan(evaluation.value)
+    assert str(evaluation).startswith("BLOCK evaluation: AUC not measured on this holdout, so "
+                                      "the gate blocks: y_true holds a single class (0)")
+    assert "Evaluate on a larger or stratified sample" in evaluation.reason
+    assert fairness.passed and not [w for w in recwarn if "roc" in str(w.message).lower()]
+
+
+def test_the_fairness_gate_compares_approvals_not_referrals():
+    """Young: 9 of 10 approved (1 referred); old: 8 of 10 approved (2 referred). Approvals
+    give a ratio of 8/9 = 0.89, which passes; referrals would give 1/2 and fail."""
+    import pandas as pd
+
+    holdout = pd.DataFrame({"default": [0, 1] * 10, "age_band": ["young"] * 10 + ["old"] * 10})
+    scores = [0.1] * 9 + [0.9] + [0.1] * 8 + [0.9] * 2  # approved below the 0.5 threshold
+    _, fairness = run_gates(_FixedScores(scores), holdout)
+    assert fairness.passed and fairness.value == pytest.approx(8 / 9, abs=1e-4)
+    assert "approvals: old 80%, young 90%" in fairness.reason
 
 
 def test_gates_command_passes_or_blocks_with_exit_codes(artifact_dir, capsys):

@@ -7,6 +7,7 @@ import pytest
 
 from deploydl.efficiency.capacity import (
     ReplicaModel,
+    benchmark_cores,
     check_in_words,
     check_prediction,
     closed_p99_ms,
@@ -16,6 +17,7 @@ from deploydl.efficiency.capacity import (
     open_exceeds,
     open_p99_ms,
     plan_replicas,
+    prediction_check,
 )
 
 
@@ -103,6 +105,31 @@ def test_check_prediction_reports_signed_error_against_the_measurement():
     assert check["error_pct"] == pytest.approx(100 * (expected - 12.0) / 12.0, abs=0.1)
 
 
+@pytest.mark.parametrize("clients", [(1, 4, 8), (1, 4), (4, 8, 16), (1, 16, 32), (1, 4, 8, 32)])
+def test_prediction_check_runs_only_where_the_curve_allows_it(clients):
+    curve = [{"concurrency": c, "rps": 100.0 * min(c, 2), "p50_ms": 1.0, "p99_ms": 2.0 * c}
+             for c in clients]
+    fits = 16 in clients and 1 in clients and sum(c < 16 for c in clients) >= 2
+    check = prediction_check(curve, clients=16)
+    assert (check is not None) == fits
+    if fits:
+        assert check == check_prediction(curve, clients=16)
+
+
+@pytest.mark.parametrize(("results", "cores"), [
+    ({"config": {"cores": 4}}, 4), ({"config": {"cores": 0.5}}, 0.5), ({"config": {}}, 2),
+    ({}, 2)])
+def test_benchmark_cores_reads_the_machine_with_a_default_of_two(results, cores):
+    assert benchmark_cores(results) == cores
+
+
+@pytest.mark.parametrize("cores", [True, "2", 0, -1, float("nan"), 1e9])
+def test_benchmark_cores_refuses_what_is_not_a_number_of_cores(cores):
+    with pytest.raises(ValueError, match=r"config\.cores must be a number of cores; found .*"
+                                         r"Run `deploydl bench` again"):
+        benchmark_cores({"config": {"cores": cores}})
+
+
 def test_check_in_words_says_which_way_the_model_errs():
     assert check_in_words({"error_pct": 68.6}) == (
         "Here the model predicted a p99 69% above the one measured: it over-predicts the wait, "
@@ -120,6 +147,19 @@ def test_plan_uses_the_fewest_replicas_that_meet_the_target():
     assert fewer > 2 * 1000 or open_p99_ms(model, fewer) > 10.0
     assert open_p99_ms(model, plan.max_rps_per_replica) == pytest.approx(10.0, abs=0.01)
     assert 10 <= plan.hpa_cpu_percent <= 80
+
+
+def test_plan_numbers_match_a_hand_computed_m_m_2_queue():
+    """Worked by hand, independently of the module: M/M/2 with mu = 1,000/s waits with
+    probability 2 rho^2 / (1 + rho), rho = lambda / 2,000 (Erlang C for c = 2), then for an
+    exponential wait at rate 2,000 - lambda, plus the service. Solving p99 = 10 ms (the tail
+    integrated numerically) gives lambda = 1,515.95 req/s per replica: 7 replicas for 10,000
+    req/s, 1,428.57 each, p99 8.62 ms there; the autoscaler aims at 1,515.95 / 2,000 = 75% CPU
+    (at the busiest a replica may be, not the 71% it runs at the peak)."""
+    plan = plan_replicas(ReplicaModel(2, 1000.0), peak_rps=10_000, p99_ms=10.0)
+    assert (plan.replicas, plan.max_rps_per_replica, plan.utilisation) == (7, 1516.0, 0.714)
+    assert plan.hpa_cpu_percent == 75
+    assert plan.predicted_p99_ms == 8.62
 
 
 def test_plan_keeps_the_minimum_for_small_traffic():

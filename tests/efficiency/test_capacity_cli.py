@@ -48,6 +48,26 @@ def test_capacity_renders_a_valid_autoscaler_with_the_planned_numbers(tmp_path, 
         kubernetes_validate.validate(kinds["HorizontalPodAutoscaler"], version, strict=True)
 
 
+def test_capacity_plans_without_a_model_check_when_too_few_loads_lie_below_16(tmp_path,
+                                                                              capsys):
+    # 1, 16 and 32 clients: only one point below 16, so nothing to fit the check from
+    path = tmp_path / "serving.json"
+    path.write_text(json.dumps({"config": {"cores": 2}, "summary": [], "capacity_curve": [
+        {**CURVE[0]}, {**CURVE[3]}, {**CURVE[3], "concurrency": 32}]}))
+    code = main(["capacity", "--peak-rps", "1000", "--p99-ms", "20", "--results", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "replicas" in out and "Model check" not in out and err == ""
+
+
+def test_capacity_refuses_cores_that_are_not_a_number(tmp_path, capsys):
+    path = write_results(tmp_path, config={"cores": "two"})
+    assert main(["capacity", "--peak-rps", "100", "--p99-ms", "20", "--results",
+                 str(path)]) == 1
+    assert (f"{path}: config.cores must be a number of cores; found 'two'. Run `deploydl "
+            "bench` again." in capsys.readouterr().err)
+
+
 def test_capacity_says_why_a_target_cannot_be_met(tmp_path, capsys):
     code = main(["capacity", "--peak-rps", "100", "--p99-ms", "0.5", "--results",
                  str(write_results(tmp_path))])

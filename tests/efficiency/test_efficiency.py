@@ -65,7 +65,7 @@ def test_int8_is_smaller_keeps_accuracy_and_warns_nothing(tiny, calibrate):
     net, images, labels = tiny
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        small = quantize_int8(net, images if calibrate else None)
+        small = quantize_int8(net, calibration=images if calibrate else None)
     assert size_in_memory(small) < size_in_memory(net) / 2
     assert accuracy(small, images, labels) >= 0.8
 
@@ -93,6 +93,20 @@ def test_measure_variants_needs_no_labels_and_gives_what_compare_adds_accuracy_t
     assert rows[1]["size_bytes"] == size_on_disk(variants["int8"])
     assert [list(r) for r in compared] == [["variant", "accuracy", *list(r)[1:]] for r in rows]
     assert compared[0]["accuracy"] == 1.0  # the labels are the net's own answers
+
+
+def test_speed_ups_are_the_first_variants_time_over_each_variants_time(tiny, monkeypatch):
+    net, images, labels = tiny
+    variants = {"fp32": net, "int8": quantize_int8(net)}
+    times = {id(net): 8.0, id(variants["int8"]): 2.0}  # ms per batch, whatever the batch
+
+    def timed(model, batch, *, repeats):
+        return {"p50_ms": times[id(model)]}
+
+    monkeypatch.setattr("deploydl.efficiency.compress.time_forward", timed)
+    rows = compare_variants(variants, images, labels, batch=8, repeats=2)
+    assert [r["faster_x_batch8"] for r in rows] == [1.0, 4.0]  # 8 ms / 2 ms: 4x faster
+    assert [r["p50_ms_batch8"] for r in rows] == [8.0, 2.0]
 
 
 def test_cost_per_million_from_throughput():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -178,3 +179,20 @@ def test_the_shipped_digits_export_reads_the_cheques_as_torch_does():
     assert REFERENCE_ONNX.read_bytes() == before
     read = np.asarray(onnx_model(x_test)).argmax(axis=1)
     assert (read == reference_digits_cnn().predict(x_test)).all()
+
+
+def test_onnx_runtime_is_loaded_with_its_telemetry_off(tmp_path):
+    """Left on, ONNX Runtime writes a device ID under ~/.cache/Microsoft (README, privacy)."""
+    model = linear_onnx(np.eye(2, dtype=np.float32), np.zeros(2, dtype=np.float32))
+    (tmp_path / "model.onnx").write_bytes(model)
+    code = ("import os, sys; from pathlib import Path; "
+            "from deploydl.efficiency.compress import OnnxModel; "
+            "OnnxModel(Path(sys.argv[1]).read_bytes()); "
+            "print(os.environ['ORT_DISABLE_TELEMETRY'])")
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "model.onnx")],
+                          env={**env, "HOME": str(tmp_path)}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+    assert not (tmp_path / ".cache" / "Microsoft").exists()

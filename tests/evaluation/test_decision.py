@@ -63,8 +63,13 @@ def test_when_no_threshold_passes_the_break_even_stays_and_the_choice_says_so():
 
 def test_the_validation_set_must_come_whole():
     y, s, groups = _world(3, shift=0.0)
-    with pytest.raises(ValueError, match="labels and scores as well as its groups"):
+    with pytest.raises(ValueError, match="got only scores_validation and groups_validation: "
+                                         "checking the fairness screen needs"):
         decision_threshold(None, s, groups)
+    # labels and scores without groups used to give the break-even, dropping them unread
+    with pytest.raises(ValueError, match=r"got only y_validation and scores_validation: .* "
+                                         "Pass all three, or none for the break-even alone"):
+        decision_threshold(y, s)
     with pytest.raises(ValueError, match="groups_validation has 10 values for 2000"):
         decision_threshold(y, s, groups[:10])
 
@@ -102,6 +107,18 @@ def test_calibrating_the_network_folds_platt_scaling_into_its_weights(network):
     assert network.calibration == {}  # the trained model is left as it was
     with pytest.raises(ValueError, match="positive slope"):
         network.with_platt(-1.0, 0.0, rows=1, data_sha256="x")
+
+
+def test_platt_scaling_refuses_a_network_without_a_linear_logit_layer(network):
+    import copy
+
+    from torch import nn
+
+    odd = copy.deepcopy(network)
+    odd.net.layers = nn.Sequential(*odd.net.layers, nn.Sigmoid())
+    with pytest.raises(TypeError, match=r"must be a linear layer .* ends in a Sigmoid\. Give it "
+                                        "a final nn.Linear"):
+        odd.with_platt(1.0, 0.0, rows=1, data_sha256="x")
 
 
 def test_calibration_and_threshold_travel_with_the_artifact(network, tmp_path):
@@ -144,3 +161,12 @@ def test_a_model_decides_at_the_fixed_threshold_else_its_own_else_one_half():
     assert decides_at(scorer) == 0.0
     scorer.threshold = 0.27
     assert decides_at(scorer) == 0.27 and decides_at(scorer, 0.4) == 0.4
+
+
+def test_a_chance_of_default_at_the_threshold_is_referred():
+    from deploydl.evaluation.decision import refer_or_approve
+
+    assert refer_or_approve(0.30, 0.30) == "refer"  # at the threshold: an underwriter looks
+    assert refer_or_approve(0.31, 0.30) == "refer"
+    assert refer_or_approve(np.nextafter(0.30, 0.0), 0.30) == "approve"
+    assert refer_or_approve(0.0, 0.0) == "refer" and refer_or_approve(1.0, 1.0) == "refer"

@@ -170,3 +170,12 @@ def test_selection_rates_need_no_labels_and_match_the_full_table():
     assert rates.to_dict() == fairness.rates_by_group(y, p, g)["selection_rate"].to_dict()
     with pytest.raises(ValueError, match="only 1 group"):
         fairness.selection_rates([1, 0], ["a", "a"])
+
+
+def test_selection_ratio_is_the_one_approval_ratio_and_needs_no_labels():
+    y = np.array([1, 0, 1, 0, 1, 1])
+    p = np.array([1, 1, 0, 0, 1, 0])
+    g = ["a", "a", "a", "b", "b", "b"]
+    assert fairness.selection_ratio(p, g) == pytest.approx(0.5)
+    assert fairness.selection_ratio(p, g) == fairness.demographic_parity_ratio(y, p, g)
+    assert np.isnan(fairness.selection_ratio(np.zeros(6, dtype=int), g))  # nobody selected

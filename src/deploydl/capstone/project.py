@@ -17,11 +17,12 @@ terminal with progress bars; the capstone notebook calls them one by one.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,9 @@ class Capstone:
     """One run of the capstone, writing its artifacts under ``folder``.
 
     Stop the server with :meth:`close` (or use ``with``); a notebook does so in its last cell.
+    One run serves at a time in a process: :meth:`deploy` first stops the server an earlier
+    run left running (a notebook cell run twice makes a new run; the old one's server would
+    otherwise keep its thread and port until the kernel stops).
     """
 
     #: (method name, stage title) in order; ``deploydl demo`` runs them all.
@@ -74,6 +78,8 @@ class Capstone:
               ("gate", "fairness gate"), ("package", "package"), ("deploy", "deploy"),
               ("traffic", "traffic and drift"), ("ab_test", "retrain and A/B test"),
               ("brief", "executive brief"))
+    #: The runs whose server is running now (at most one; weak, so a run can be collected).
+    _serving: ClassVar[weakref.WeakSet[Capstone]] = weakref.WeakSet()
 
     def __init__(self, folder: str | Path, *, scenario: Scenario = Scenario()) -> None:
         from deploydl.registry import ModelRegistry
@@ -168,7 +174,7 @@ class Capstone:
                            "weights in the manifest, in production", {"sha256": art.sha256})
 
     # 5 -------------------------------------------------------------------------------------
-    def deploy(self, model=None) -> StageResult:
+    def deploy(self, *, model=None) -> StageResult:
         """Serve the production model (or ``model``) on a free loopback port, and call it."""
         from deploydl.monitoring import PredictionLog, SimulatedClock
         from deploydl.registry import load_artifact
@@ -182,10 +188,12 @@ class Capstone:
         if version is None:
             raise RuntimeError("No model is in production yet: run package() before deploy().")
         served, artifact = load_artifact(self.registry.path(NAME, version))
-        self.close_server()
+        for run in list(Capstone._serving):  # this run's own, or one an earlier run left on
+            run.close_server()
         # each version decides at the threshold recorded with it, in an A/B split too
         app = create_app(model or served, artifact=artifact, prediction_log=self.log)
         self.server = LocalServer(app).start()
+        Capstone._serving.add(self)
         self.client = ServiceClient(self.server.url)
         health = self.client.health()
         return StageResult("deploy", f"{served.name} {served.version} serving on a local "
@@ -230,14 +238,14 @@ class Capstone:
         """The four-fifths screen on the new region's own applicants, from the decisions the
         service logged since it opened: no outcomes needed, so it can be read at once."""
         from deploydl.data import PROTECTED_ATTRIBUTE
-        from deploydl.responsible.fairness import demographic_parity_ratio
+        from deploydl.responsible.fairness import selection_ratio
 
         rows = self.new_region[self.new_region["region"] == NEW_REGION]
         ids = [_logged_id(f"D{day}", i) for day, i in zip(rows["day"], rows.index, strict=True)]
         decisions = self._deployed_log().frame().set_index("applicant_id").loc[ids, "decision"]
         approved = (decisions == "approve").astype(int).to_numpy()
         groups = rows[PROTECTED_ATTRIBUTE]
-        return {"region_parity_ratio": demographic_parity_ratio(approved, approved, groups),
+        return {"region_parity_ratio": selection_ratio(approved, groups),
                 "region_n": len(rows), "region_smallest_n": int(groups.value_counts().min())}
 
     def _send(self, rows: pd.DataFrame, *, prefix: str, one_by_one: bool = False) -> None:
@@ -328,6 +336,7 @@ class Capstone:
             self.client.close()
             self.server.close()
             self.server = None
+        Capstone._serving.discard(self)
 
     def close(self) -> None:
         """Stop the server and close the prediction log (the files stay)."""

@@ -68,7 +68,8 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
 
 @dataclass(frozen=True)
 class AudienceView:
-    """What one audience sees: the message (HTML), the chart (title and PNG), the details."""
+    """What one audience sees: what it cares about, the message (HTML), the chart (title and
+    PNG) and the details."""
 
     audience: str
     detail: str
@@ -76,6 +77,7 @@ class AudienceView:
     chart_title: str
     details: tuple[tuple[str, str], ...]
     chart_uri: str = ""
+    cares_about: str = ""
 
 
 def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
@@ -95,7 +97,8 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
     if not inputs.fairness["gate_passed"] and spec.message_if_gate_fails:
         message = spec.message_if_gate_fails
     return AudienceView(audience, spec.detail, prose(message, figs), title,
-                        tuple((figs[k].label, figs[k].text) for k in spec.details), uri)
+                        tuple((figs[k].label, figs[k].text) for k in spec.details), uri,
+                        cares_about=spec.cares_about)
 
 
 def draw_audience_chart(inputs: BriefInputs, audience: str):
@@ -145,12 +148,14 @@ def _close(fig) -> None:
 
 
 def render_view(view: AudienceView) -> str:
-    """The view as HTML: message, chart and the detail table."""
+    """The view as HTML: what the audience cares about, message, chart and the detail table."""
     rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
                    f"<td>{html.escape(v)}</td></tr>" for k, v in view.details)
     img = f"<img style='max-width:100%' src='{view.chart_uri}'>" if view.chart_uri else ""
+    cares = (f"<p><i>They care about {html.escape(view.cares_about)}.</i></p>"
+             if view.cares_about else "")
     return (f"<h3>For the {html.escape(view.audience)} ({html.escape(view.detail)} detail)</h3>"
-            f"{view.message_html}{img}<table>{rows}</table>")
+            f"{cares}{view.message_html}{img}<table>{rows}</table>")
 
 
 class AudienceExplorer:

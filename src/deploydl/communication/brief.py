@@ -146,9 +146,10 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
           assumptions: Assumptions) -> dict[str, Any]:
     """The chosen threshold, reported on the test set: its cost, the hindsight gap and the
     fairness screen there (the test set chose nothing)."""
-    from deploydl.deploy.gates import demographic_parity_ratio, fairness_gate
+    from deploydl.deploy.gates import fairness_gate
     from deploydl.evaluation.decision import report_on_test
     from deploydl.evaluation.metrics import outcomes
+    from deploydl.responsible.fairness import selection_ratio
 
     y, groups = test[LABEL].to_numpy(), test[PROTECTED_ATTRIBUTE]
     report = report_on_test(y, scores, threshold=threshold, costs=assumptions.costs)
@@ -161,9 +162,8 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
             # checked there) and again on the held-out applicants
             "passed": choice.passed is not False and bool(approved.any()) and fairness_gate(
                 approved.astype(int), groups, min_ratio=assumptions.min_ratio).passed,
-            "ratio_at_break_even": demographic_parity_ratio(
-                (scores < choice.break_even).astype(int), groups)[0]
-            if (scores < choice.break_even).any() else float("nan"),
+            "ratio_at_break_even": selection_ratio((scores < choice.break_even).astype(int),
+                                                   groups),
             "price_of_fairness": report["cost"] - at_break_even.cost}
 
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-from deploydl.responsible.fairness import FOUR_FIFTHS, selection_rates
+from deploydl.evaluation.metrics import roc_auc
+from deploydl.responsible.fairness import FOUR_FIFTHS, selection_rates, selection_ratio
 
 #: The evaluation gate's floor: a candidate's ROC AUC on the holdout must be at least this.
 MIN_AUC = 0.70
@@ -60,21 +60,22 @@ def evaluation_gate(candidate_auc: float, *, production_auc: float | None = None
     return GateResult("evaluation", passed, round(candidate_auc, 4), round(floor, 4), reason)
 
 
-def demographic_parity_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
-                             ) -> tuple[float, dict[str, float]]:
-    """Lowest group approval rate / highest (0..1), and each group's approval rate (0..1)."""
+def _approval_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
+                    ) -> tuple[float, dict[str, float]]:
+    """:func:`~deploydl.responsible.fairness.selection_ratio` of the approvals (0..1), and each
+    group's approval rate (0..1); raises when nobody was approved (a gate cannot judge)."""
     approved = np.asarray(approved, dtype=int)
     if not approved.any():
         raise ValueError("No applicant was approved, so approval rates cannot be compared; "
                          "check the threshold.")
     rates = selection_rates(approved, groups)
-    return float(rates.min() / rates.max()), {str(k): float(v) for k, v in rates.items()}
+    return selection_ratio(approved, groups), {str(k): float(v) for k, v in rates.items()}
 
 
 def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
                   min_ratio: float = FOUR_FIFTHS) -> GateResult:
     """Pass when the demographic parity ratio of approvals across ``groups`` >= ``min_ratio``."""
-    ratio, rates = demographic_parity_ratio(approved, groups)
+    ratio, rates = _approval_ratio(approved, groups)
     shown = ", ".join(f"{g} {r:.0%}" for g, r in rates.items())
     reason = f"parity ratio {ratio:.2f} (needs at least {min_ratio:.2f}; approvals: {shown})"
     return GateResult("fairness", ratio >= min_ratio, round(ratio, 4), min_ratio, reason)
@@ -97,12 +98,17 @@ def run_gates(candidate, holdout: pd.DataFrame, *, production=None,
 
         threshold = threshold_for(candidate)[0]
     scores = candidate.predict_proba(holdout)
-    production_auc = (None if production is None else
-                      float(roc_auc_score(holdout[LABEL], production.predict_proba(holdout))))
-    return [evaluation_gate(float(roc_auc_score(holdout[LABEL], scores)),
-                            production_auc=production_auc, min_auc=min_auc, max_drop=max_drop),
-            fairness_gate(scores < threshold, holdout[PROTECTED_ATTRIBUTE],
-                          min_ratio=min_ratio)]
+    try:
+        production_auc = (None if production is None else
+                          roc_auc(holdout[LABEL], production.predict_proba(holdout)))
+        evaluation = evaluation_gate(roc_auc(holdout[LABEL], scores),
+                                     production_auc=production_auc, min_auc=min_auc,
+                                     max_drop=max_drop)
+    except ValueError as exc:  # the AUC cannot be measured here: fail closed, and say why
+        evaluation = GateResult("evaluation", False, float("nan"), min_auc,
+                                f"AUC not measured on this holdout, so the gate blocks: {exc}")
+    return [evaluation, fairness_gate(scores < threshold, holdout[PROTECTED_ATTRIBUTE],
+                                      min_ratio=min_ratio)]
 
 
 def main(argv: list[str] | None = None) -> int:

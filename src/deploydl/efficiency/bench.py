@@ -373,7 +373,7 @@ def _int8_variants(net: torch.nn.Module, calibration: np.ndarray) -> dict:
     """``net`` as fp32, int8 (static, calibrated on ``calibration``) and int8 dynamic."""
     from deploydl.efficiency.compress import quantize_int8
 
-    return {"fp32": net, "int8": quantize_int8(net, calibration),
+    return {"fp32": net, "int8": quantize_int8(net, calibration=calibration),
             "int8 dynamic": quantize_int8(net)}
 
 
@@ -406,10 +406,8 @@ def _onnx_int8_wide(cache_dir: Path, *, threads: int) -> list[dict]:
 
 def _capacity_check(curve: list[dict]) -> dict | None:
     """The queueing model's p99 at 16 clients, predicted from fewer clients, against the
-    measurement (``None`` when the curve does not reach 16 clients)."""
-    from deploydl.efficiency.capacity import check_prediction
+    measurement (``None`` when the curve cannot check it: :func:`~deploydl.efficiency.capacity.
+    prediction_check`)."""
+    from deploydl.efficiency.capacity import prediction_check
 
-    if not any(p["concurrency"] == 16 for p in curve) or sum(
-            p["concurrency"] < 16 for p in curve) < 2:
-        return None
-    return check_prediction(curve, clients=16)
+    return prediction_check(curve, clients=16)

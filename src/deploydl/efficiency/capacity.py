@@ -154,7 +154,7 @@ def fit_replica(curve: list[dict], *, below: int | None = None) -> ReplicaModel:
     """
     points = [p for p in curve if below is None or p["concurrency"] < below]
     one = [p["rps"] for p in points if p["concurrency"] == 1]
-    if not one or len(points) < 2:
+    if not _can_fit(points):
         raise ValueError(f"the curve needs a point at 1 client and at least one more load "
                          f"{'below ' + str(below) + ' clients ' if below else ''}to fit; got "
                          f"concurrencies {sorted(p['concurrency'] for p in points)}. Run "
@@ -162,6 +162,11 @@ def fit_replica(curve: list[dict], *, below: int | None = None) -> ReplicaModel:
     best = max(p["rps"] for p in points)
     servers = max(1, round(best / one[0]))
     return ReplicaModel(servers=servers, rate_per_server=best / servers)
+
+
+def _can_fit(points: list[dict]) -> bool:
+    """:func:`fit_replica`'s rule: a point at 1 client and at least one more load."""
+    return any(p["concurrency"] == 1 for p in points) and len(points) >= 2
 
 
 def curve_from_results(results: dict) -> list[dict]:
@@ -190,6 +195,30 @@ def curve_from_results(results: dict) -> list[dict]:
                    math.isfinite(r[k]) and r[k] > 0 for k in keys):
             raise wrong(f"each point must have {', '.join(keys)} as numbers above 0", r)
     return sorted(({k: r[k] for k in keys} for r in rows), key=lambda p: p["concurrency"])
+
+
+def benchmark_cores(results: dict) -> float:
+    """The cores the benchmark's machine had (``config.cores``; 2 when a results file does not
+    say): what each replica is billed for. Raises ``ValueError`` when it is not a number of
+    cores, saying to run the benchmark again."""
+    config = results.get("config") if isinstance(results, dict) else None
+    cores = config.get("cores", 2) if isinstance(config, dict) else 2
+    if isinstance(cores, bool) or not isinstance(cores, int | float) or not 0 < cores < 1e6:
+        raise ValueError(f"config.cores must be a number of cores; found {str(cores)[:40]!r}. "
+                         "Run `deploydl bench` again.")
+    return cores
+
+
+def prediction_check(curve: list[dict], *, clients: int = 16) -> dict | None:
+    """:func:`check_prediction` when the curve allows it, else ``None``: it needs a point at
+    ``clients`` to check and, below it, a point at 1 client and one more to fit from.
+
+    ``deploydl bench`` and ``deploydl capacity`` both decide with it."""
+    if not any(p["concurrency"] == clients for p in curve):
+        return None
+    if not _can_fit([p for p in curve if p["concurrency"] < clients]):
+        return None
+    return check_prediction(curve, clients=clients)
 
 
 def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:

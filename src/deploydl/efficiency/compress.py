@@ -10,6 +10,7 @@ import copy
 import gc
 import io
 import logging
+import os
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from torch import nn
 from deploydl.efficiency.inference import accuracy, time_forward
 
 
-def quantize_int8(net: nn.Module, calibration: np.ndarray | None = None) -> nn.Module:
+def quantize_int8(net: nn.Module, *, calibration: np.ndarray | None = None) -> nn.Module:
     """A copy of ``net`` that stores its weights as int8 (1 byte each instead of 4).
 
     Parameters
@@ -86,8 +87,7 @@ class OnnxModel:
     """
 
     def __init__(self, model_bytes: bytes, *, threads: int = 1) -> None:
-        import onnxruntime
-
+        onnxruntime = _onnxruntime()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -100,6 +100,18 @@ class OnnxModel:
     def __call__(self, images: torch.Tensor | np.ndarray) -> np.ndarray:
         array = images.numpy() if isinstance(images, torch.Tensor) else images
         return self.session.run(None, {self._input: np.ascontiguousarray(array)})[0]
+
+
+def _onnxruntime() -> Any:
+    """ONNX Runtime, loaded with its usage telemetry off unless the caller chose otherwise.
+
+    Left on, ONNX Runtime writes a device ID under ``~/.cache/Microsoft/DeveloperTools/`` and
+    tries to send usage events to Microsoft (README, "What the course writes on a laptop").
+    """
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    import onnxruntime
+
+    return onnxruntime
 
 
 #: What :func:`make_variants` returns and :func:`compare_variants` measures: a torch network
@@ -214,7 +226,7 @@ def make_variants(net: nn.Module, calibration: np.ndarray, *,
     exported here, which takes a few seconds.
     """
     example = calibration[:2]
-    return {"fp32": net.eval(), "int8": quantize_int8(net, calibration),
+    return {"fp32": net.eval(), "int8": quantize_int8(net, calibration=calibration),
             "TorchScript": to_torchscript(net, example),
             "ONNX": onnx or to_onnx(net, example, threads=torch.get_num_threads())}
 

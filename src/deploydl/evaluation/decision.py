@@ -80,8 +80,8 @@ def decision_threshold(y_validation=None, scores_validation=None, groups_validat
     y_validation, scores_validation, groups_validation
         Labels (1 = defaulted), **calibrated** scores and protected groups of the validation
         set: applicants set aside for calibration, neither training data nor the test set.
-        Without groups the answer is the break-even; with them the fairness screen is checked
-        on these applicants.
+        Give all three, and the fairness screen is checked on these applicants; give none,
+        and the answer is the break-even alone.
     costs : ErrorCosts
         What each kind of error costs; they set the break-even.
     min_ratio : float, optional
@@ -93,13 +93,17 @@ def decision_threshold(y_validation=None, scores_validation=None, groups_validat
 
     min_ratio = FOUR_FIFTHS if min_ratio is None else min_ratio
     start = float(GRID[np.argmin(np.abs(GRID - break_even(costs)))])
-    if groups_validation is None:
+    given = [name for name, value in (("y_validation", y_validation),
+                                      ("scores_validation", scores_validation),
+                                      ("groups_validation", groups_validation))
+             if value is not None]
+    if not given:
         return ThresholdChoice(start, break_even(costs), "break-even", None, math.nan,
                                math.nan, min_ratio, 0)
-    if y_validation is None or scores_validation is None:
-        raise ValueError("Checking the fairness screen needs the validation set's labels and "
-                         "scores as well as its groups; pass all three, or none for the "
-                         "break-even alone.")
+    if len(given) < 3:
+        raise ValueError(f"decision_threshold got only {' and '.join(given)}: checking the "
+                         "fairness screen needs the validation set's labels, scores and "
+                         "groups. Pass all three, or none for the break-even alone.")
     y, s = check_inputs(y_validation, scores_validation, score_name="scores_validation")
     groups = np.asarray(groups_validation)
     if len(groups) != len(y):

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-Sensitivity = Literal["public", "internal", "confidential", "personal", "protected", "special"]
-LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests",
-                      "public_task", "legitimate_interests"]
 #: Sensitivity classes, least to most sensitive. "protected" is personal data that is also a
 #: characteristic anti-discrimination law protects: age under US fair-lending law (ECOA,
 #: 12 CFR 1002.6(b)(2)); it needs outcome monitoring, not only access control. "special" is
 #: GDPR Art. 9 special-category data (health, ethnic origin, religion and the like); age is not
 #: one of them. See docs/references.md.
-SENSITIVITY: tuple[str, ...] = get_args(Sensitivity)
+Sensitivity = Literal["public", "internal", "confidential", "personal", "protected", "special"]
+#: The six lawful bases for processing personal data under GDPR Art. 6(1).
+LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests",
+                      "public_task", "legitimate_interests"]
 #: The classes that hold personal data (a protected or special column is personal data too).
 PERSONAL_CLASSES: tuple[str, ...] = ("personal", "protected", "special")
-#: The six lawful bases for processing personal data under GDPR Art. 6(1).
-LAWFUL_BASES: tuple[str, ...] = get_args(LawfulBasis)
 
 
 class CardError(ValueError):

@@ -12,7 +12,38 @@ The names below are imported on first use (:mod:`deploydl.lazy`): a server that 
 network does not import pandas and the other families.
 """
 
+from typing import TYPE_CHECKING
+
 from deploydl.lazy import lazy_exports
+
+if TYPE_CHECKING:  # the same names, imported at once, for the type checker only (a test
+    # checks they match _WHERE; pyproject.toml tells ruff they are the package's exports)
+    from deploydl.models.gan import (
+        GAN_COLUMNS,
+        ApplicantGAN,
+        compare_synthetic,
+        copied_rows,
+        reference_applicant_gan,
+        train_applicant_gan,
+    )
+    from deploydl.models.sequence import BalanceGRU, train_balance_gru
+    from deploydl.models.tabular import (
+        ApplicantModel,
+        ApplicantNet,
+        BaselineModel,
+        describe_risk,
+        feature_matrix,
+        train_applicant_model,
+        train_baseline_model,
+    )
+    from deploydl.models.training import History, fit, one_thread, seeded
+    from deploydl.models.vision import (
+        DigitsCNN,
+        WideDigitsCNN,
+        reference_digits_cnn,
+        train_digits_cnn,
+        wide_digits_cnn,
+    )
 
 _FAMILIES = {
     ".gan": ("GAN_COLUMNS", "ApplicantGAN", "compare_synthetic", "copied_rows",

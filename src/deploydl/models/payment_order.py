@@ -54,14 +54,13 @@ def compare_order(*, train_rows: int = 2000, test_rows: int = 1000,
     """ROC AUC on new customers of a GRU reading the months in order, and of a logistic
     regression on the order-free totals (0.5 = coin toss, 1 = perfect ranking)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
 
+    from deploydl.evaluation.metrics import roc_auc
     from deploydl.models.sequence import train_balance_gru
 
     x, y = make_payment_histories(train_rows, seed=seed)
     x_new, y_new = make_payment_histories(test_rows, seed=seed + 1)
     gru = train_balance_gru(x, y, seed=seed)
     totals = LogisticRegression(max_iter=1000).fit(order_free_totals(x), y)
-    return {"gru_auc": float(roc_auc_score(y_new, gru.predict_proba(x_new))),
-            "totals_auc": float(roc_auc_score(
-                y_new, totals.predict_proba(order_free_totals(x_new))[:, 1]))}
+    return {"gru_auc": roc_auc(y_new, gru.predict_proba(x_new)),
+            "totals_auc": roc_auc(y_new, totals.predict_proba(order_free_totals(x_new))[:, 1])}

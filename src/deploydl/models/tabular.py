@@ -99,8 +99,12 @@ class ApplicantModel:
                              "the scores do not rank risk on the calibration set: check that "
                              "it holds labelled applicants like the training data.")
         net = copy.deepcopy(self.net)
-        last = net.layers[-1]
-        assert isinstance(last, nn.Linear)  # the logit layer: calibration scales it
+        last = net.layers[-1]  # the logit layer: calibration scales it
+        if not isinstance(last, nn.Linear):
+            raise TypeError(f"Platt scaling folds into the network's last layer, which must be "
+                            f"a linear layer computing the logit; this network ends in a "
+                            f"{type(last).__name__}. Give it a final nn.Linear with one output, "
+                            "as ApplicantNet has.")
         with torch.no_grad():
             last.weight.mul_(slope)
             last.bias.mul_(slope).add_(shift)

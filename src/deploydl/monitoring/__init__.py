@@ -7,7 +7,50 @@ need not pay for SciPy's statistics and scikit-learn's metrics (the drift tests,
 checks), which the package would otherwise import with them.
 """
 
+from typing import TYPE_CHECKING
+
 from deploydl.lazy import lazy_exports
+
+if TYPE_CHECKING:  # the same names, imported at once, for the type checker only (a test
+    # checks they match _WHERE; pyproject.toml tells ruff they are the package's exports)
+    from deploydl.monitoring.abtest import ABResult, TrafficSplit, ab_test, sample_size
+    from deploydl.monitoring.alerts import DEFAULT_RULES, Alert, AlertRule, evaluate_rules, snapshot
+    from deploydl.monitoring.dashboard import NO_DATA, render_dashboard, write_weekly_report
+    from deploydl.monitoring.drift import (
+        DriftReport,
+        chi2_test,
+        drift_report,
+        jensen_shannon,
+        ks_test,
+        psi,
+        wasserstein,
+    )
+    from deploydl.monitoring.health import (
+        auc_interval,
+        log_health,
+        parse_metrics,
+        performance_by_period,
+        performance_decay,
+        performance_for_people,
+        service_health,
+    )
+    from deploydl.monitoring.log import (
+        LoggedPrediction,
+        PredictionLog,
+        PredictionStore,
+        SimulatedClock,
+    )
+    from deploydl.monitoring.maintenance import (
+        CanaryRelease,
+        RetrainingPolicy,
+        rollback_in_registry,
+    )
+    from deploydl.monitoring.window import (
+        MaintenanceWindow,
+        OutsideMaintenanceWindow,
+        ReleasePermit,
+        window_from_settings,
+    )
 
 _MODULES = {
     ".abtest": ("ABResult", "TrafficSplit", "ab_test", "sample_size"),

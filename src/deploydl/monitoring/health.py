@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from prometheus_client.parser import text_string_to_metric_families
-from sklearn.metrics import roc_auc_score
+
+from deploydl.evaluation.metrics import roc_auc
 
 
 def performance_by_period(frame: pd.DataFrame, *, freq: str = "D",
@@ -30,7 +31,7 @@ def performance_by_period(frame: pd.DataFrame, *, freq: str = "D",
     for period, group in ok.groupby(ok["time"].dt.tz_localize(None).dt.to_period(freq)):
         labelled = group[group["label"].notna()]
         enough = len(labelled) >= min_labels and labelled["label"].nunique() == 2
-        auc = roc_auc_score(labelled["label"], labelled["probability"]) if enough else np.nan
+        auc = roc_auc(labelled["label"], labelled["probability"]) if enough else np.nan
         low, high = (auc_interval(labelled["label"], labelled["probability"]) if enough
                      else (np.nan, np.nan))
         rows.append({"period": str(period), "predictions": len(group),
@@ -93,7 +94,7 @@ def performance_decay(frame: pd.DataFrame, *, baseline_auc: float, tolerance: fl
     labelled = frame[(frame["status"] == "ok") & frame["label"].notna()]
     if len(labelled) < min_labels or labelled["label"].nunique() < 2:
         return {"labelled": len(labelled), "auc": None, "drop": None, "decayed": False}
-    auc = float(roc_auc_score(labelled["label"], labelled["probability"]))
+    auc = roc_auc(labelled["label"], labelled["probability"])
     drop = baseline_auc - auc
     return {"labelled": len(labelled), "auc": auc, "drop": drop, "decayed": drop > tolerance}
 

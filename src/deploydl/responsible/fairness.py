@@ -108,6 +108,20 @@ def selection_rates(y_pred: Any, groups: Any) -> pd.Series:
     return rates.sort_index(key=lambda index: index.map(str)).rename("selection_rate")
 
 
+def selection_ratio(y_pred: Any, groups: Any) -> float:
+    """Lowest group selection rate divided by the highest (0..1; 1 = parity, below 0.8 fails
+    the four-fifths screen); NaN when nobody was selected. Needs no outcome labels.
+
+    The one formula behind every approval ratio in the course: Module 03's
+    :func:`demographic_parity_ratio`, Module 04's fairness gate and the capstone's screen.
+    """
+    return _min_over_max(selection_rates(y_pred, groups))
+
+
+def _min_over_max(rates: pd.Series) -> float:
+    return float(rates.min() / rates.max()) if rates.max() > 0 else float("nan")
+
+
 def metric_by_group(metric: Callable[..., float], y_true: Any, y_pred: Any,
                     groups: Any, **kwargs: Any) -> pd.Series:
     """Any scikit-learn-style ``metric(y_true, y_pred, **kwargs)``, computed within each group."""
@@ -137,19 +151,23 @@ def demographic_parity_difference(y_true: Any, y_pred: Any, groups: Any) -> floa
 
 
 def demographic_parity_ratio(y_true: Any, y_pred: Any, groups: Any) -> float:
-    """Lowest group selection rate divided by the highest (1 = parity; < 0.8 fails 4/5ths)."""
-    rates = rates_by_group(y_true, y_pred, groups)["selection_rate"]
-    return float(rates.min() / rates.max()) if rates.max() > 0 else float("nan")
+    """Lowest group selection rate divided by the highest (1 = parity; < 0.8 fails 4/5ths).
+
+    :func:`selection_ratio` with fairlearn's signature: ``y_true`` is checked, not used.
+    """
+    return _min_over_max(rates_by_group(y_true, y_pred, groups)["selection_rate"])
 
 
 def equal_opportunity_difference(y_true: Any, y_pred: Any, groups: Any) -> float:
-    """Largest gap between groups in the share of *deserving* people selected (TPR)."""
+    """Largest gap between groups in the share of *deserving* people selected (TPR), 0..1
+    (0 = every group's deserving people are selected equally often; 0.25 = 25 points)."""
     return _spread(rates_by_group(y_true, y_pred, groups)["true_positive_rate"],
                    "true-positive rate")
 
 
 def equalized_odds_difference(y_true: Any, y_pred: Any, groups: Any) -> float:
-    """The larger of the true-positive-rate gap and the false-positive-rate gap."""
+    """The larger of the true-positive-rate gap and the false-positive-rate gap, 0..1 (0 =
+    equal error rates in every group; 0.25 = 25 points)."""
     table = rates_by_group(y_true, y_pred, groups)
     return max(_spread(table["true_positive_rate"], "true-positive rate"),
                _spread(table["false_positive_rate"], "false-positive rate"))

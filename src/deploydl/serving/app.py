@@ -164,8 +164,6 @@ async def require_api_key(request: Request,
         raise HTTPException(status_code=403, detail="API key not accepted")
 
 
-ApiKey = Annotated[None, Depends(require_api_key)]
-
 
 def _key_required(app: FastAPI) -> list:
     """The key dependency for a protected route, only when the service has a key: the

@@ -45,11 +45,10 @@ def train_measured(*, epochs: int = 30, holdout_rows: int = HOLDOUT_ROWS,
     calibration error there (``"calibration_error"``), so the metadata carries both.
     ``progress`` shows a progress bar while the network trains.
     """
-    from sklearn.metrics import roc_auc_score
-
     from deploydl.data import make_applicants
     from deploydl.evaluation.calibration import calibration_error
     from deploydl.evaluation.decision import calibrate_and_decide
+    from deploydl.evaluation.metrics import roc_auc
     from deploydl.models import train_applicant_model
 
     table = make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)
@@ -58,7 +57,7 @@ def train_measured(*, epochs: int = 30, holdout_rows: int = HOLDOUT_ROWS,
         train_applicant_model(table, seed=0, epochs=epochs, progress=progress), aside)
     holdout = make_applicants(holdout_rows, seed=holdout_seed)
     scores = model.predict_proba(holdout)
-    model.metrics = {"auc": round(float(roc_auc_score(holdout["default"], scores)), 4),
+    model.metrics = {"auc": round(roc_auc(holdout["default"], scores), 4),
                      "calibration_error": round(calibration_error(holdout["default"], scores),
                                                 4)}
     return Trained(model, table, holdout)
