@@ -17,12 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from deploydl.present.report import find_chromium
+from deploydl.present.report import find_chromium, headless_chromium
 
 #: The one way to find Chromium: the package's (PDF printing uses it too); None if missing.
 CHROMIUM = find_chromium()
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
@@ -43,8 +41,10 @@ def chromium() -> Iterator:
     except ImportError:
         missing_browser("the playwright package is not installed (`pip install -e .[test]`)")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    # The package's flags (offline but loopback, nothing in the home folder); Playwright makes
+    # and removes the profile itself.
+    with headless_chromium(profile=False) as (args, env), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, env=env)
         try:
             yield browser
         finally:

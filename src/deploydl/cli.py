@@ -241,11 +241,12 @@ def _capacity(args: argparse.Namespace) -> int:
 
     from deploydl.efficiency.capacity import (
         autoscaled_spec,
-        check_prediction,
+        benchmark_cores,
         curve_from_results,
         describe_plan,
         fit_replica,
         plan_replicas,
+        prediction_check,
     )
 
     source = Path(args.results or DEFAULT_RESULTS).absolute()
@@ -272,18 +273,17 @@ def _capacity(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"deploydl capacity: {exc}", file=sys.stderr)
         return 1
-    config = results.get("config")
-    cores = config.get("cores", 2) if isinstance(config, dict) else 2
-    if isinstance(cores, bool) or not isinstance(cores, int | float) or not 0 < cores < 1e6:
-        print(f"deploydl capacity: {source}: config.cores must be a number of cores; found "
-              f"{str(cores)[:40]!r}. Run `deploydl bench` again.", file=sys.stderr)
+    try:
+        cores = benchmark_cores(results)
+    except ValueError as exc:
+        print(f"deploydl capacity: {source}: {exc}", file=sys.stderr)
         return 1
     print(f"From {args.results or DEFAULT_RESULTS} (course server, batch 1, "
           f"{', '.join(str(p['concurrency']) for p in curve)} clients):")
     print(describe_plan(plan, cores_per_replica=cores,
                         price_per_core_hour=args.price_per_core_hour))
-    if any(p["concurrency"] == 16 for p in curve) and len(curve) > 2:
-        c = check_prediction(curve, clients=16)
+    c = prediction_check(curve, clients=16)
+    if c is not None:
         print(f"Model check: p99 at 16 clients predicted {c['predicted_p99_ms']} ms from "
               f"{c['fitted_on']} clients, measured {c['measured_p99_ms']} ms "
               f"({c['error_pct']:+.1f}%).")
@@ -322,7 +322,8 @@ def _serve(args: argparse.Namespace) -> int:
                           option="--signing-key")
         serve(args.model, host=args.host, port=args.port, api_key_env=args.api_key_env,
               api_key_file=args.api_key_file, workers=args.workers, log_path=args.log,
-              runtime=args.runtime, trust=Trust(signing_key=key, expect_sha256=args.expect_sha256))
+              runtime=args.runtime, trust=Trust(signing_key=key, expect_sha256=args.expect_sha256),
+              stop_when_stdin_closes=args.stop_when_stdin_closes)
     except ServeError as exc:
         print(f"deploydl serve: {exc}", file=sys.stderr)
         return 1
@@ -495,6 +496,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--runtime", choices=["torch", "onnx"], default="torch",
                        help="what scores requests: torch (default) or ONNX Runtime, exported "
                        "and checked against torch at start-up (needs the 'export' extra)")
+    serve.add_argument("--stop-when-stdin-closes", action="store_true",
+                       help="also stop when standard input closes: how a program that starts "
+                       "the server (ServiceProcess) makes sure it never outlives it")
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")

@@ -84,6 +84,19 @@ def test_decks_load_only_local_files(root, decks):
     assert "source-sans-pro" not in (reveal / "dist/theme/white.css").read_text()
 
 
+def test_the_index_is_the_course_page_shell_linking_every_deck(decks):
+    """index.html is report.page() (the course's one page shell), offline, one link a deck."""
+    from deploydl.present.report import CSS, page
+
+    index = (decks[0].path.parent / "index.html").read_text(encoding="utf-8")
+    head = page("Deploying Deep Learning: slides", "")
+    assert index.startswith(head.split("</style>")[0]) and CSS in index
+    links = re.findall(r'<a href="([^"]*)">', index)
+    assert links == [d.path.name for d in decks]
+    assert all(f"({d.slides} slides)" in index for d in decks)
+    assert "http" not in index and "<script" not in index
+
+
 def test_welcome_deck_shows_notes_and_only_the_tagged_code(decks):
     page = decks[0].path.read_text(encoding="utf-8")
     assert page.count('<aside class="notes">') >= 1

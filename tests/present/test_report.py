@@ -90,3 +90,100 @@ def test_one_page_shell_serves_the_monitor_too():
     assert live == report.page("Live", "<h1>Live</h1><p>x</p>", extra_css=dashboard._STYLE,
                                head='<meta http-equiv="refresh" content="15">')
     assert report.CSS in live and ".critical" in live
+
+
+#: A stand-in for Chromium: records its command line and environment, writes a PDF, and
+#: leaves a file in its profile (which must be removed afterwards).
+FAKE_CHROMIUM = """#!{python}
+import json, os, sys
+from pathlib import Path
+args = sys.argv[1:]
+value = lambda name: next(a.split("=", 1)[1] for a in args if a.startswith(name + "="))
+Path(value("--user-data-dir"), "Local State").parent.mkdir(parents=True)
+Path(value("--user-data-dir"), "Local State").write_text("{{}}")
+Path(value("--print-to-pdf")).write_bytes(b"%PDF-1.4 stand-in")
+Path({record!r}).write_text(json.dumps({{"args": args, "env": dict(os.environ)}}))
+"""
+
+
+def test_every_chromium_run_is_offline_and_leaves_no_profile(tmp_path, monkeypatch):
+    """write_pdf's Chromium gets the one set of flags: no host resolves but loopback, and a
+    profile, config and cache folder of its own that are gone afterwards (not ~/.config)."""
+    import json
+    import sys
+
+    import browser
+
+    record = tmp_path / "seen.json"
+    fake = tmp_path / "bin" / "chromium"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_CHROMIUM.format(python=sys.executable, record=str(record)))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    page = tmp_path / "p.html"
+    page.write_text(report.page("P", "<p>x</p>"), encoding="utf-8")
+    report.write_pdf(page, tmp_path / "p.pdf", settle_ms=100)
+    seen = json.loads(record.read_text())
+    args, env = seen["args"], seen["env"]
+    assert "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1" in args
+    assert {"--headless", "--disable-background-networking", "--virtual-time-budget=100",
+            "--no-pdf-header-footer"} <= set(args)
+    folders = [Path(a.split("=", 1)[1]) for a in args if a.startswith("--user-data-dir=")]
+    folders += [Path(env["XDG_CONFIG_HOME"]), Path(env["XDG_CACHE_HOME"])]
+    assert len({f.parent for f in folders}) == 1, "one temporary folder holds them all"
+    assert not folders[0].parent.exists(), "the temporary profile was left behind"
+    with report.headless_chromium(profile=False) as (flags, _):  # Playwright's own profile
+        assert not any(f.startswith("--user-data-dir") for f in flags)
+    assert browser.headless_chromium is report.headless_chromium  # the browser tests' too
+
+
+def _outside_connections(trace: str) -> list[str]:
+    """The connect() calls in an ``strace -f -e trace=socket,connect`` log that reach past
+    loopback: any to port 53 (a DNS query) and any other but a UDP one (connecting a UDP
+    socket sends nothing: Chromium's IPv6 reachability probe asks only for a route)."""
+    import re
+
+    kinds: dict[tuple[str, str], str] = {}
+    outside = []
+    for line in trace.splitlines():
+        if found := re.match(r"(\d+)\s+socket\((\w+), (\w+).*= (\d+)$", line):
+            pid, _, kind, fd = found.groups()
+            kinds[pid, fd] = kind
+        elif (found := re.match(r"(\d+)\s+connect\((\d+), \{sa_family=AF_INET6?, (.*)", line)):
+            pid, fd, rest = found.groups()
+            port = re.search(r"htons\((\d+)\)", rest)
+            loopback = re.search(r'"(127\.\d+\.\d+\.\d+|::1|::ffff:127\.[\d.]+)"', rest)
+            dns = port is not None and port.group(1) == "53"
+            if dns or not (loopback or "SOCK_DGRAM" in kinds.get((pid, fd), "")):
+                outside.append(line)
+    return outside
+
+
+@pytest.mark.slow
+def test_printing_a_pdf_looks_up_nothing_and_writes_nothing_at_home(tmp_path):
+    """Real Chromium under strace: no DNS query, no connection beyond loopback, and nothing in
+    the home folder (no ~/.config/chromium crash reports, no ~/.cache)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if report.find_chromium() is None or shutil.which("strace") is None:
+        pytest.skip("needs Chromium and strace (Debian/Ubuntu: apt-get install chromium strace)")
+    page, home, trace = tmp_path / "p.html", tmp_path / "home", tmp_path / "trace.txt"
+    page.write_text(report.page("P", "<p>x</p>"), encoding="utf-8")
+    home.mkdir()
+    code = ("from pathlib import Path\nfrom deploydl.present.report import write_pdf\n"
+            f"write_pdf(Path({str(page)!r}), Path({str(tmp_path / 'p.pdf')!r}), settle_ms=500)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    run = subprocess.run(["strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", str(trace),
+                          sys.executable, "-c", code], env={**env, "HOME": str(home)},
+                         capture_output=True, text=True, timeout=120)
+    if run.returncode != 0 and "ptrace" in run.stderr:
+        pytest.skip(f"strace cannot trace here: {run.stderr.strip()[-200:]}")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    log = trace.read_text()
+    assert "connect(" in log  # the trace saw Chromium's own (local) sockets
+    assert _outside_connections(log) == []
+    assert list(home.rglob("*")) == []

@@ -109,3 +109,62 @@ def test_cpu_seconds_count_the_server_and_its_busy_child():
         assert 0 < server.uss_mb() < server.rss_mb()  # without the shared libraries
     assert math.isnan(server.cpu_s()) and math.isnan(server.rss_mb())
     assert math.isnan(server.uss_mb())
+
+
+def _logs() -> set:
+    """The server logs this process has on disk (its scratch folders; older: /tmp files)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from deploydl.course.scratch import PARENT
+
+    return ({*PARENT.glob(f"deploydl-serve-pid{os.getpid()}-*")}
+            | {*Path(tempfile.gettempdir()).glob("deploydl-serve-*.log")})
+
+
+@pytest.mark.parametrize("how", ["crash", "timeout", "interrupt"])
+def test_a_start_that_fails_stops_the_process_and_deletes_its_log(how):
+    """Without close(): a crash, a start that takes too long and Ctrl-C while waiting leave no
+    process and no log behind (a crash's output is still in the message)."""
+    import _thread
+    import threading
+
+    import psutil
+
+    code = {"crash": "import sys; print('model file missing'); sys.exit(3)",
+            "timeout": "import time; print('loading', flush=True); time.sleep(60)",
+            "interrupt": "import time; time.sleep(60)"}[how]
+    before = _logs()
+    server = ServiceProcess(command=[sys.executable, "-c", code],
+                            start_timeout=1.5 if how == "timeout" else 30)
+    timer = threading.Timer(1.0, _thread.interrupt_main)
+    if how == "interrupt":
+        timer.start()
+    expected = KeyboardInterrupt if how == "interrupt" else ServerStartError
+    children = psutil.Process().children()
+    with pytest.raises(expected) as error:
+        server.start()
+    timer.cancel()
+    started = [p for p in psutil.Process().children() if p not in children]
+    assert not server.running and not started
+    assert _logs() == before
+    if how != "interrupt":
+        assert ("model file missing" if how == "crash" else "loading") in str(error.value)
+
+
+def test_a_server_nobody_holds_is_stopped_and_its_log_deleted():
+    """A ServiceProcess that is dropped (a notebook cell run again rebinds its name) does not
+    leave its server running: it is stopped when the object goes."""
+    import gc
+
+    import psutil
+
+    before = _logs()
+    server = ServiceProcess(command=[sys.executable, "-c", SERVER], start_timeout=30).start()
+    process = psutil.Process(server.pid)
+    assert _logs() != before
+    del server
+    gc.collect()
+    assert not process.is_running()  # stopped (and reaped) before the object went
+    assert _logs() == before

@@ -72,6 +72,43 @@ def test_sigterm_right_after_start_up_stops_the_server(artifact_dir, workers):
         assert code == 0 and process.stdout.read().rstrip().endswith("Stopped.")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_stop_when_stdin_closes_is_a_graceful_stop(artifact_dir, workers):
+    """``deploydl serve --stop-when-stdin-closes``: what ServiceProcess relies on to never
+    leave a server behind. The end of its standard input stops it like SIGTERM: requests
+    in flight finish, "Stopped.", exit code 0, no worker left."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+
+    import psutil
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deploydl.cli", "serve", "--model", str(artifact_dir),
+         "--port", "0", "--workers", str(workers), "--stop-when-stdin-closes"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    family: list = []
+    try:
+        line = process.stdout.readline()
+        while line and not line.startswith("Serving"):
+            line = process.stdout.readline()
+        url = line.split(" at ")[1].split()[0]
+        assert httpx.get(url + "/health", timeout=WORKER_START_S).status_code == 200
+        family = psutil.Process(process.pid).children(recursive=True)
+        process.stdin.close()  # what the system does when the parent ends, however it ends
+        code = process.wait(timeout=60)
+        assert code == 0 and process.stdout.read().rstrip().endswith("Stopped.")
+        psutil.wait_procs(family, timeout=10)
+        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family)
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # its workers too, if it failed
+        process.wait()
+        process.stdout.close()
+
+
 def test_tampered_artifact_stops_start_up_with_a_clear_message(artifact_dir, tmp_path):
     copy = shutil.copytree(artifact_dir, tmp_path / "tampered")
     data = bytearray((copy / "weights.safetensors").read_bytes())

@@ -50,8 +50,10 @@ def test_local_server_serves_real_http_and_stops(model, one_applicant):
         assert client.predict(one_applicant)["predictions"]
         url = server.url
     assert not server.running
-    with pytest.raises(ServiceUnavailable, match="No server is answering"):
+    with pytest.raises(ServiceUnavailable, match="No server is answering") as error:
         ServiceClient(url, timeout=2).health()
+    assert "the service has stopped" in str(error.value)  # the kernel restarted, or close()
+    assert "Run the cell or command that starts it again" in str(error.value)
     server.close()  # a second close does nothing
 
 
@@ -60,8 +62,25 @@ def test_busy_port_is_a_clear_error(model):
         blocker.bind(("127.0.0.1", 0))
         blocker.listen()
         port = blocker.getsockname()[1]
-        with pytest.raises(ServerStartError, match=f"Port {port} .* already in use"):
+        with pytest.raises(ServerStartError, match=f"Port {port} .* already in use") as error:
             LocalServer(create_app(model), port=port).start()
+    assert "pick another port (port=0 picks a free one)" in str(error.value)
+
+
+@pytest.mark.parametrize("host, port, message", [
+    ("192.0.2.1", 0, r"host='192.0.2.1': not an address of this machine \(Cannot assign"),
+    ("no-such-host.invalid", 0, r"host='no-such-host.invalid': not an address of this machine"),
+    ("127.0.0.1", 70000, r"port=70000: not a port; give a whole number from 0 to 65535"),
+    ("127.0.0.1", "8000", r"port='8000': not a port"),
+])
+def test_an_address_that_cannot_be_bound_names_the_setting_to_change(host, port, message):
+    """The one bind helper (deploydl serve uses it too, with --host and --port): the setting,
+    its value and what to do; never a busy port for a host that is not this machine's."""
+    with pytest.raises(ServerStartError, match=message) as error:
+        LocalServer(FastAPI(), host=host, port=port).start()
+    if "host=" in message:
+        assert "Set host to an IPv4 address this machine has: 127.0.0.1" in str(error.value)
+        assert "Port" not in str(error.value) and "in use" not in str(error.value)
 
 
 def test_app_that_fails_start_up_is_a_clear_error():
@@ -182,3 +201,46 @@ def test_a_server_that_answers_too_late_is_a_clear_error():
     with _bare_server(answer_late, timeout=0.5) as (_, client), pytest.raises(
             ServiceUnavailable, match=r"no answer from .* within 0.5 s.*longer timeout"):
         client.health()
+
+
+def test_request_time_is_seconds_in_the_histogram_and_milliseconds_in_the_access_log(model):
+    import json
+    import logging
+    import re
+
+    from deploydl.serving.middleware import ACCESS_LOG
+
+    lines = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(record.getMessage()))
+
+    keep, level = Keep(logging.INFO), ACCESS_LOG.level
+    ACCESS_LOG.addHandler(keep)
+    ACCESS_LOG.setLevel(logging.INFO)
+    try:
+        with TestClient(create_app(model)) as client:
+            started = time.perf_counter()
+            for _ in range(5):
+                assert client.get("/health").status_code == 200
+            wall = time.perf_counter() - started
+            text = client.get("/metrics").text
+    finally:
+        ACCESS_LOG.removeHandler(keep)
+        ACCESS_LOG.setLevel(level)
+
+    def sample(series):
+        return float(re.search(rf"^deploydl_request_latency_seconds_{series} (\S+)$", text,
+                               re.MULTILINE)[1])
+
+    count, total = sample('count{path="/health"}'), sample('sum{path="/health"}')
+    fast = sample('bucket{le="0.1",path="/health"}')
+    durations = [line["duration_ms"] for line in lines if line["path"] == "/health"]
+    assert count == len(durations) == 5
+    # Seconds: five answers cannot take longer than the test's own clock around them.
+    assert 0 < total < wall
+    # Milliseconds: each line is the same time as the histogram's, times 1000 (to 0.01 ms).
+    assert all(0 < d < 1000 for d in durations), durations
+    assert sum(durations) == pytest.approx(total * 1000, abs=0.005 * 5 + 1e-9)
+    assert fast == sum(d <= 100 for d in durations) >= 1  # in-process /health: a few ms

@@ -146,15 +146,16 @@ def build_decks(root: Path, *, out: Path | None = None) -> list[Deck]:
 
 
 def _index_html(decks: list[Deck]) -> str:
-    """A plain page linking every deck (no script, no external file)."""
-    items = "\n".join(f'<li><a href="{d.path.name}">{d.module} · {html.escape(d.title)}</a> '
-                      f"({d.slides} slides)</li>" for d in decks)
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-                 "<title>Deploying Deep Learning: slides</title></head>\n"
-                 '<body style="font-family: system-ui, sans-serif; font-size: 20px">\n'
-                 "<h1>Deploying Deep Learning: slides</h1>\n"
-                 "<p>Press S in a deck for the speaker notes, F for full screen.</p>\n"
-                 f"<ul>\n{items}\n</ul>\n</body></html>\n")
+    """A plain page linking every deck (no script, no external file), in the course's one
+    page shell (:func:`deploydl.present.report.page`), in larger type for the projector."""
+    from deploydl.present.report import page
+
+    title = "Deploying Deep Learning: slides"
+    items = "\n".join(f'<li><a href="{html.escape(d.path.name)}">{d.module} · '
+                      f"{html.escape(d.title)}</a> ({d.slides} slides)</li>" for d in decks)
+    return page(title, f"\n<h1>{html.escape(title)}</h1>\n"
+                       "<p>Press S in a deck for the speaker notes, F for full screen.</p>\n"
+                       f"<ul>\n{items}\n</ul>\n", extra_css="body { font-size: 20px; }")
 
 
 def slides_without_notes(notebook: nbformat.NotebookNode) -> list[int]:

@@ -17,7 +17,8 @@ import re
 import shutil
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,7 @@ img { max-width: 100%; }
 @media print { body { margin: 0; max-width: none; font-size: 9.5pt; line-height: 1.3; }
                h1 { font-size: 1.5em; } h2 { margin: 0.7em 0 0.3em; } p { margin: 0.3em 0; }
                .charts { grid-template-columns: 1fr 1fr; }
-               .charts img { max-height: 210px; width: auto; } th, td { padding: 0.2em 0.4em; } }
+               .charts img { width: 100%; } th, td { padding: 0.2em 0.4em; } }
 @page { size: A4; margin: 12mm; }
 @media print { h2 { break-after: avoid; }
                img, table, .figure { break-inside: avoid; } }
@@ -172,6 +173,37 @@ def find_chromium() -> str | None:
     return None
 
 
+#: Every host name and address Chromium would look up or connect to fails at once, except
+#: loopback (a local server under test). Without it headless Chromium still looks up
+#: www.google.com, accounts.google.com and clients2.google.com, --disable-background-networking
+#: notwithstanding.
+CHROMIUM_OFFLINE_RULES = "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
+
+
+@contextlib.contextmanager
+def headless_chromium(*, profile: bool = True) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """The flags and environment of every headless Chromium the course starts (one place).
+
+    Yields ``(flags, env)``: no sandbox (containers run as root), no GPU, no first-run screens,
+    no background services and no network but loopback (:data:`CHROMIUM_OFFLINE_RULES`);
+    nothing written to the user's home folder: a temporary profile (``--user-data-dir``) and
+    temporary ``XDG_CONFIG_HOME`` and ``XDG_CACHE_HOME`` folders (Chromium keeps its crash
+    reports in the first whatever the profile, GTK a settings cache in the second), all
+    removed when the block ends. ``profile=False`` leaves out ``--user-data-dir`` for
+    Playwright, which makes and removes a profile of its own.
+    """
+    with tempfile.TemporaryDirectory(prefix="deploydl-chromium-",
+                                     ignore_cleanup_errors=True) as folder:
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-crash-reporter",
+                 f"--host-resolver-rules={CHROMIUM_OFFLINE_RULES}"]
+        if profile:
+            flags.append(f"--user-data-dir={Path(folder) / 'profile'}")
+        yield flags, {**os.environ, "XDG_CONFIG_HOME": str(Path(folder) / "config"),
+                      "XDG_CACHE_HOME": str(Path(folder) / "cache")}
+
+
 def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: str = "",
               settle_ms: int = 0) -> Path:
     """Print an HTML file to PDF with headless Chromium (no network), and return the PDF path.
@@ -184,21 +216,20 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: st
         raise FileNotFoundError("Chromium is not installed, so no PDF was written. Open the "
                                 f"HTML ({html_path}) in a browser and print it to PDF, or "
                                 "install Chromium (Debian/Ubuntu: apt-get install chromium).")
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--disable-crash-reporter", "--no-pdf-header-footer",
-               f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri() + query]
-    if settle_ms:
-        command[1:1] = ["--run-all-compositor-stages-before-draw",
-                        f"--virtual-time-budget={settle_ms}"]
-    # Chromium forks helpers (zygote, crash handler) that can outlive it: run it in a session of
-    # its own and end whatever is left of that session, so nothing stays behind the caller.
-    browser_process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        _, stderr = browser_process.communicate(timeout=timeout)
-    finally:
-        _end_session(browser_process)
+    settle = (["--run-all-compositor-stages-before-draw", f"--virtual-time-budget={settle_ms}"]
+              if settle_ms else [])
+    with headless_chromium() as (flags, env):
+        command = [browser, *flags, *settle, "--no-pdf-header-footer",
+                   f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri() + query]
+        # Chromium forks helpers (zygote, crash handler) that can outlive it: run it in a
+        # session of its own and end whatever is left of that session, so nothing stays
+        # behind the caller (nor writes in its profile while the profile is removed).
+        browser_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env,
+                                           stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            _, stderr = browser_process.communicate(timeout=timeout)
+        finally:
+            _end_session(browser_process)
     if browser_process.returncode != 0:
         raise RuntimeError(f"Chromium could not print {html_path} to PDF "
                            f"(exit {browser_process.returncode}): {stderr.decode()[-500:]}")

@@ -75,8 +75,10 @@ class ServiceClient:
                                           headers=self._headers)
         except ConnectTimeoutError:  # refused (NewConnectionError) or no answer to connect
             raise ServiceUnavailable(
-                f"No server is answering at {self.url}. Start it (LocalServer(...).start() or "
-                "`deploydl serve`) and check the URL.") from None
+                f"No server is answering at {self.url}: the service has stopped, or was "
+                "never started there (a service stops when it is closed and when the "
+                "notebook's kernel restarts). Run the cell or command that starts it again "
+                "(e.g. `deploydl serve`), and check the URL.") from None
         except ReadTimeoutError:
             raise ServiceUnavailable(
                 f"{method} {path}: no answer from {self.url} within {self._timeout:g} s. The "

@@ -96,16 +96,9 @@ class LocalServer:
         return f"<LocalServer {state}>"
 
     def _bind(self) -> socket.socket:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            sock.bind((self.host, self.requested_port))
-        except OSError as exc:
-            sock.close()
-            raise ServerStartError(
-                f"Port {self.requested_port} on {self.host} is already in use ({exc.strerror}). "
-                "Stop the program using it, or use port=0 to pick a free port.") from None
-        sock.listen(128)
-        return sock
+        from deploydl.serving.process import bind_socket  # it imports this module
+
+        return bind_socket(self.host, self.requested_port)  # BindError is a ServerStartError
 
     def _run(self, server: uvicorn.Server, sock: socket.socket) -> None:
         try:

@@ -4,23 +4,33 @@
 runs it the way production does, as its own operating-system process: ``deploydl serve`` for
 the lab, the service tests and the load test, or any server command that prints the URL it
 listens on, for the benchmark (:mod:`deploydl.efficiency.bench_servers`). It is the one way
-the course starts, waits for and stops a server process. Output goes to a log file, never to
-a pipe that nobody reads (a full pipe would freeze the server).
+the course starts, waits for and stops a server process. Output goes to a log file in a scratch
+folder (:mod:`deploydl.course.scratch`), never to a pipe that nobody reads (a full pipe would
+freeze the server).
+
+A ``deploydl serve`` it starts lives exactly as long as the Python that started it: it runs in
+a session of its own, so the Ctrl-C that Jupyter's Stop button sends to the kernel's process
+group does not reach it, and it stops itself when its standard input, a pipe from this
+process, closes: the system closes that pipe however this process ends, even killed
+(``deploydl serve --stop-when-stdin-closes``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import operator
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +49,63 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
+
+
+class BindError(ServerStartError):
+    """A server's address cannot be bound; the message names the setting, its value and what
+    to do."""
+
+
+def bind_socket(host: str, port: int, *, names: tuple[str, str] = ("host", "port"),
+                backlog: int = 128, reuse_address: bool = False) -> socket.socket:
+    """A TCP socket listening on ``host``:``port``: the one way the course binds a server.
+
+    ``names`` are the settings that chose the host and the port, for the messages:
+    ``("host", "port")`` for :class:`~deploydl.serving.local.LocalServer`'s parameters,
+    ``("--host", "--port")`` for ``deploydl serve``. Raises :class:`BindError` with the one
+    that is wrong, its value and what to do: a port out of range, a host that is not an
+    address of this machine, a port that is taken or needs administrator rights.
+    """
+    host_name, port_name = names
+    option = host_name.startswith("-")  # a command-line option, else a Python parameter
+
+    def setting(name: str, value: object) -> str:
+        return f"{name} {value}" if option else f"{name}={value!r}"
+
+    pick = (f"pick another with {port_name} (0 picks a free one)" if option else
+            f"pick another {port_name} ({port_name}=0 picks a free one)")
+    not_here = (f"{setting(host_name, host)}: not an address of this machine ({{}}). "
+                + (f"Pass {host_name}" if option else f"Set {host_name} to")
+                + " an IPv4 address this machine has: 127.0.0.1 (this machine only) or 0.0.0.0 "
+                "(every network interface, e.g. in a container).")
+    try:
+        number = None if isinstance(port, bool) else operator.index(port)
+    except TypeError:
+        number = None
+    if number is None or not 0 <= number <= 65535:
+        raise BindError(f"{setting(port_name, port)}: not a port; give a whole number from 0 "
+                        "to 65535 (0 picks a free one).")
+    if not isinstance(host, str):
+        raise BindError(not_here.format(f"{type(host).__name__}, not text"))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if reuse_address and sys.platform != "win32":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, number))
+    except (socket.gaierror, UnicodeError) as exc:  # a name that does not resolve
+        sock.close()
+        raise BindError(not_here.format(getattr(exc, "strerror", None) or exc)) from None
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise BindError(not_here.format(exc.strerror)) from None
+        if exc.errno == errno.EACCES:
+            raise BindError(f"Port {port} on {host} is not available ({exc.strerror}): ports "
+                            f"below 1024 need administrator rights; {pick}.") from None
+        raise BindError(f"Port {port} on {host} is not available ({exc.strerror}). Stop the "
+                        f"program using it, or {pick}.") from None
+    sock.listen(backlog)
+    return sock
 
 
 def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0,
@@ -127,6 +194,12 @@ class ServiceProcess:
 
     Stopping sends SIGTERM once (the server finishes the requests in flight), waits, then
     kills whatever is left of the process and its children (:func:`stop_process_family`).
+    :meth:`close` also deletes the log. A ServiceProcess that nobody holds any more, or that
+    is still running when Python exits, is stopped and its log deleted then.
+
+    ``deploydl serve`` (no ``command``) runs in a session of its own and stops itself when
+    this Python ends however it ends (see the module's description); another ``command``
+    runs in this process's group, as before, and stops with this Python unless it is killed.
     """
 
     def __init__(self, model: str | Path | None = None, *, port: int = 0,
@@ -134,9 +207,12 @@ class ServiceProcess:
                  args: Sequence[str] = (), env: dict[str, str] | None = None,
                  start_timeout: float = 120.0, command: Sequence[str] | None = None,
                  ready_path: str | None = None, url: str | None = None) -> None:
+        #: True for ``deploydl serve``, which watches its standard input for this process's end.
+        self.watched = command is None
         if command is None:
             command = [sys.executable, "-m", "deploydl.cli", "serve", "--port", str(port),
-                       "--host", host, "--workers", str(workers), *args]
+                       "--host", host, "--workers", str(workers), "--stop-when-stdin-closes",
+                       *args]
             if model is not None:
                 command += ["--model", str(model)]
             if api_key_env is not None:
@@ -157,6 +233,7 @@ class ServiceProcess:
         self._paused = False
         self._family: list = []
         self._log_path: Path | None = None
+        self._finalizer: weakref.finalize | None = None
 
     @property
     def url(self) -> str:
@@ -182,15 +259,38 @@ class ServiceProcess:
         return self._log_path.read_text(errors="replace")
 
     def start(self) -> ServiceProcess:
-        """Start the process and return once it prints its URL (and its ready path answers)."""
-        fd, name = tempfile.mkstemp(prefix="deploydl-serve-", suffix=".log")
-        self._log_path = Path(name)
+        """Start the process and return once it prints its URL (and its ready path answers).
+
+        Does nothing if it is already running. If the server cannot start (or the wait is
+        interrupted), it is stopped and its log deleted; :class:`ServerStartError` carries
+        what it printed.
+        """
+        if self.running:
+            return self
+        from deploydl.course.scratch import scratch_folder
+
+        self.close()  # the log of an earlier run, if any
+        self._url = None
+        folder = scratch_folder("deploydl-serve-")
+        self._log_path = folder / "server.log"
         self._terminated = False
         started = time.perf_counter()
-        with os.fdopen(fd, "w") as log:
-            process = subprocess.Popen(self.command, env=self.env, stdout=log,
-                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        with self._log_path.open("w") as log:
+            process = subprocess.Popen(
+                self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.PIPE if self.watched else subprocess.DEVNULL,
+                start_new_session=self.watched)  # no Ctrl-C from the kernel's group
         self._process = process
+        self._finalizer = weakref.finalize(self, _end_left_behind, process, folder,
+                                           self.watched)
+        try:
+            self._wait_until_ready(process, started)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _wait_until_ready(self, process: subprocess.Popen, started: float) -> None:
         deadline = time.monotonic() + self.start_timeout
         url: str | None = self._fixed_url
         while url is None:
@@ -204,18 +304,15 @@ class ServiceProcess:
             self._check_alive(process, deadline)
             time.sleep(0.02)
         self.cold_start_s = round(time.perf_counter() - started, 3)
-        return self
 
     def _check_alive(self, process: subprocess.Popen, deadline: float) -> None:
-        """Raise :class:`ServerStartError` (with the output) if the server died or is late."""
+        """Raise :class:`ServerStartError` (with the output) if the server died or is late;
+        :meth:`start` then stops it and deletes its log."""
         if process.poll() is not None:
-            code, output = process.returncode, self.log.strip()
-            self.stop()
-            raise ServerStartError(f"{self.name} exited with code {code} before it was "
-                                   f"ready; its output:\n{output}")
+            raise ServerStartError(f"{self.name} exited with code {process.returncode} before "
+                                   f"it was ready; its output:\n{self.log.strip()}")
         if time.monotonic() > deadline:
             output = self.log.strip()
-            self.stop()
             raise ServerStartError(
                 f"{self.name} was still starting after {self.start_timeout:g} s and was "
                 "stopped (a slow first start builds the default model; raise start_timeout "
@@ -317,21 +414,39 @@ class ServiceProcess:
             self.terminate()
             self.returncode = stop_process_family(self._process, grace_s=timeout,
                                                   family=self._family, terminated=True)
+            if self._process.stdin is not None:  # closed only now: EOF would stop it too
+                with contextlib.suppress(OSError):
+                    self._process.stdin.close()
             self._process = None
         return self.returncode
 
     def close(self) -> None:
         """Stop the process and delete its log file."""
         self.stop()
-        if self._log_path is not None:
-            self._log_path.unlink(missing_ok=True)
-            self._log_path = None
+        if self._finalizer is not None:
+            self._finalizer()  # deletes the log's scratch folder, once
+            self._finalizer = None
+        self._log_path = None
 
     def __enter__(self) -> ServiceProcess:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _end_left_behind(process: subprocess.Popen, folder: Path, watched: bool) -> None:
+    """Stop a server whose ServiceProcess is gone (or Python is exiting), delete its log.
+
+    A watched ``deploydl serve`` is told by closing its standard input, so it stops
+    gracefully by itself; another command gets SIGTERM. Either is killed after a short wait.
+    """
+    if process.poll() is None:
+        if watched and process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+        stop_process_family(process, grace_s=10, terminated=watched)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _answers_200(url: str) -> bool:

@@ -9,7 +9,7 @@ sha256 it must be exactly the released weights.
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import functools
 import os
 import re
@@ -19,6 +19,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -32,6 +33,7 @@ from deploydl.serving import guard
 from deploydl.serving.app import create_app
 from deploydl.serving.heap import freeze_start_up_objects
 from deploydl.serving.middleware import ACCESS_LOG, log_to
+from deploydl.serving.process import BindError, bind_socket
 from deploydl.settings import Settings, get_settings
 
 #: Name and version of the default case-study model that ``deploydl serve`` builds.
@@ -165,12 +167,14 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
           port: int | None = None, api_key_env: str | None = None,
           api_key_file: str | Path | None = None, workers: int = 1,
           trust: Trust | None = None, log_path: str | Path | None = None,
-          runtime: str = "torch") -> None:
+          runtime: str = "torch", stop_when_stdin_closes: bool = False) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
     The model is verified and loaded before anything is printed or served. With
     ``log_path`` every prediction is kept in that SQLite prediction log (Module 06). With
     ``runtime="onnx"`` ONNX Runtime scores the requests, after its export has matched torch.
+    With ``stop_when_stdin_closes`` the server also stops when its standard input closes
+    (:func:`watch_stdin`): how the program that started it makes sure it never outlives it.
 
     Raises
     ------
@@ -178,6 +182,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
         The artifact is missing, damaged, unsigned or not the expected one, the API key is
         not set, or the port is busy.
     """
+    if stop_when_stdin_closes:
+        watch_stdin()
     if workers < 1:
         raise ServeError(f"--workers {workers}: give 1 or more worker processes.")
     settings = get_settings(**_api_key(api_key_env, api_key_file))
@@ -242,6 +248,31 @@ def _onnx_model(model, sha256: str, settings: Settings):
     except ImportError as exc:
         raise ServeError(f"--runtime onnx needs the 'export' extra ({exc.name} is missing): "
                          "pip install -e '.[export]', or serve with --runtime torch.") from None
+
+
+def watch_stdin() -> threading.Thread:
+    """Stop this server when its standard input closes (``--stop-when-stdin-closes``).
+
+    :class:`~deploydl.serving.process.ServiceProcess` starts ``deploydl serve`` with a pipe
+    from itself as standard input and never writes to it. When that Python ends, however it
+    ends (a kernel restarted, or killed), the system closes the pipe, the read here returns
+    end-of-file and the server stops itself the graceful way (SIGTERM to itself, as
+    Kubernetes stops a pod). A server still running :data:`GRACEFUL_SECONDS` + 10 s later is
+    killed, with its worker processes when it leads its own process group.
+    """
+    def watch() -> None:
+        with contextlib.suppress(OSError):  # no standard input at all: nobody to wait for
+            while os.read(0, 4096):
+                pass
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(GRACEFUL_SECONDS + 10)
+        if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
+            os.killpg(0, signal.SIGKILL)
+        os._exit(1)
+
+    thread = threading.Thread(target=watch, daemon=True, name="deploydl-stdin-watch")
+    thread.start()
+    return thread
 
 
 def _quiet_sigterm(early: threading.Event):
@@ -381,33 +412,12 @@ def _api_key(env_name: str | None, file: str | Path | None) -> dict[str, str]:
     return {} if value is None else {"api_key": value}
 
 
-_HOST_HINT = ("Pass --host an IPv4 address this machine has: 127.0.0.1 (this machine only) or "
-              "0.0.0.0 (every network interface, e.g. in a container).")
-
-
 def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if sys.platform != "win32":
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
-    except (socket.gaierror, OverflowError) as exc:
-        sock.close()
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        what = (f"--port {port}: not a port ({reason}); give one from 0 to 65535 (0 picks a "
-                "free one)." if isinstance(exc, OverflowError) else f"--host {host}: not an "
-                f"address of this machine ({reason}). {_HOST_HINT}")
-        raise ServeError(what) from None
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRNOTAVAIL:
-            raise ServeError(f"--host {host}: not an address of this machine ({exc.strerror})."
-                             f" {_HOST_HINT}") from None
-        raise ServeError(f"Port {port} on {host} is not available ({exc.strerror}). Stop the "
-                         "program using it, or pick another with --port (0 picks a free one)."
-                         ) from None
-    sock.listen(2048)
-    return sock
+        return bind_socket(host, port, names=("--host", "--port"), backlog=2048,
+                           reuse_address=True)
+    except BindError as exc:
+        raise ServeError(str(exc)) from None
 
 
 def _log_to_stdout() -> None:
