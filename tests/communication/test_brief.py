@@ -221,6 +221,49 @@ def test_brief_names_age_bands_in_plain_words(page):
     assert not re.search(r"under_30|30_to_50|over_50", re.sub(r"<[^>]*>", " ", html))
 
 
+def test_the_brief_charts_print_readably_with_the_cost_axis_from_zero(page):
+    """Two across an A4 page each chart shrinks to about 0.7: its legend is drawn at 13 pt, its
+    title fits over the plot, and the cost axis starts at zero, so a gap of a few percent
+    does not fill the chart."""
+    import matplotlib.pyplot as plt
+    from chart_checks import assert_legend_readable
+
+    from deploydl.communication.brief_page import BRIEF_CHART_SIZE, cost_chart, fairness_chart
+
+    inputs, _, _ = page
+    for chart in (cost_chart, fairness_chart):
+        fig = chart(inputs)
+        assert_legend_readable(fig)
+        assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        title = ax.get_tightbbox().union([ax.get_window_extent()])  # plot, ticks and title
+        assert title.width <= fig.bbox.width, f"{chart.__name__}: the title is wider than it"
+        assert ax.get_ylim()[0] == 0
+        plt.close(fig)
+    fig = cost_chart(inputs)
+    caption = fig.get_supxlabel()
+    assert money(inputs.evaluation["hindsight_gap"] * 1000 / inputs.evaluation["n_test"]) in (
+        caption.replace("\n", " "))
+    plt.close(fig)
+
+
+def test_the_model_card_reads_like_module_03s(page):
+    from deploydl.communication.brief_page import model_card
+    from deploydl.responsible.modelcard import to_html, to_markdown
+
+    inputs, _, _ = page
+    card = model_card(inputs)
+    text = to_markdown(card)
+    assert f"(ROC AUC): {inputs.evaluation['roc_auc']:.2f}" in text
+    assert list(card.by_group.index) == ["under 30", "30–50", "over 50"]
+    assert card.by_group.index.name == "age band"
+    html = to_html(card)
+    table = html[html.index("<h2>Metrics by group</h2>"):]
+    table = table[:table.index("</table>")]
+    assert "_" not in table and table.count("<tr") == 1 + len(card.by_group)
+
+
 def test_decision_mentions_the_ab_test_until_it_is_conclusive(page):
     from dataclasses import replace
 
@@ -391,3 +434,50 @@ def test_the_decision_follows_the_new_regions_own_fairness_screen(page):
     for ratio, verdict in ((0.85, "the screen passes there"), (0.75, "the screen FAILS there")):
         assert verdict in fairness_text(replace(
             approvable, monitoring={**inputs.monitoring, "region_parity_ratio": ratio}))
+
+
+def test_a_threshold_that_failed_the_screen_where_it_was_chosen_fails_the_gate(run, page,
+                                                                              monkeypatch):
+    """The gate passes only where the screen also passed on the applicants the threshold was
+    chosen on: held-out approvals that pass do not rescue it."""
+    from deploydl.communication import brief
+    from deploydl.communication.brief_page import model_card
+
+    inputs, _, _ = page
+    assert inputs.fairness["gate_passed"] is True  # the held-out approvals pass here
+    chosen = brief.threshold_for
+
+    def failed_where_chosen(*args, **kwargs):
+        threshold, choice = chosen(*args, **kwargs)
+        return threshold, replace(choice, passed=False)
+
+    monkeypatch.setattr(brief, "threshold_for", failed_where_chosen)
+    failed = collect_brief_inputs(run.registry, NAME, run.test, validation=run.calibration,
+                                  current=run.current_process)
+    assert failed.evaluation["threshold"] == inputs.evaluation["threshold"]
+    assert (failed.fairness["demographic_parity_ratio"]
+            == inputs.fairness["demographic_parity_ratio"])  # the same held-out approvals
+    assert failed.fairness["gate_passed"] is False
+    assert "four-fifths screen FAILED" in model_card(failed).fairness_findings[0]
+    risk = next(r for r in risk_register(failed) if r["risk"].startswith("Unfair"))
+    assert "FAILED" in risk["evidence"]
+    html = brief_html(failed)
+    assert "fairness gate FAILED" in html and "Approve version" not in html
+
+
+def test_the_equal_opportunity_gap_compares_approvals_of_applicants_who_repaid(run, page):
+    """The model card's gap, recomputed by hand: among applicants who repaid (default 0), each
+    age band's share approved; the gap is the highest share minus the lowest."""
+    from deploydl.communication.brief_page import model_card
+    from deploydl.registry import load_artifact
+
+    inputs, _, _ = page
+    model, _ = load_artifact(run.registry.path(NAME, run.registry.stage(NAME, "production")))
+    approved = model.predict_proba(run.test) < inputs.evaluation["threshold"]
+    repaid = run.test[LABEL].to_numpy() == 0
+    groups = run.test[PROTECTED_ATTRIBUTE].to_numpy()
+    shares = [approved[repaid & (groups == g)].mean() for g in np.unique(groups)]
+    gap = max(shares) - min(shares)
+    assert inputs.fairness["equal_opportunity_difference"] == pytest.approx(gap, abs=1e-12)
+    assert any(finding.startswith(f"Equal-opportunity gap {gap * 100:.1f} points ")
+               for finding in model_card(inputs).fairness_findings)

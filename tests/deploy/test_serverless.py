@@ -99,22 +99,27 @@ def test_the_chooser_updates_its_answer_as_the_controls_move():
     assert cold.result.lambda_usd < billed / 100 and "start-ups" not in cold.output.value
 
 
-def test_the_chart_marks_the_crossing_and_names_both_bills():
+def test_the_chart_states_the_decision_says_log_scale_and_keeps_its_legend_off_the_lines():
     import matplotlib.pyplot as plt
 
     fig = hosting_chart(compare_hosting(3_000, ms_per_request=5.0), replicas=2,
                         traffic_label="the bank's traffic")
     ax = fig.axes[0]
-    assert ax.get_title(loc="left").startswith("Lambda: less than $0.01 a month at 3,000")
+    title = ax.get_title(loc="left")
+    assert title.startswith("Lambda is cheaper at 3,000 requests a month:\n")
+    assert "less than \\$0.01 on Lambda" in title and "for 2 replicas" in title
+    assert "(log scale)" in ax.get_xlabel() and "(log scale)" in ax.get_ylabel()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "Lambda (pay per request)", "2 replicas always on", "the bills cross",
+        "Lambda, pay per request", "2 replicas always on", "the bills cross",
         "the bank's traffic"]
     fig.canvas.draw()
     assert "1M" in [t.get_text() for t in ax.get_xticklabels()]
+    box = ax.get_legend().get_window_extent()
+    assert box.y1 < ax.get_window_extent().y0, "the legend sits under the plot"
     plt.close(fig)
     fig = hosting_chart(compare_hosting(3_000, ms_per_request=5.0, cold_start_s=3.5), replicas=2)
     ax = fig.axes[0]
-    assert "start-ups billed (about 50% of requests meet a cold start)" in ax.get_title(loc="left")
     assert ax.get_legend().get_texts()[0].get_text() == (
-        "Lambda (pay per request, start-ups included)")
+        "Lambda, pay per request (start-ups billed: 50% of\nrequests meet a cold start at "
+        "3,000 a month)")
     plt.close(fig)

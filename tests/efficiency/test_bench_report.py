@@ -110,6 +110,7 @@ def test_the_chart_reads_on_a_linear_axis_and_names_the_price_of_the_winner():
         "1 image per request,\n16 clients at once", "1 image per request,\n1 client at once"]
     labels = {t.get_text() for t in ax.texts}
     assert {"2,001/s, p99 9 ms", "801/s, p99 20 ms", "701/s, p99 12 ms"} <= labels
+    assert min(t.get_fontsize() for t in ax.texts) >= 13, "bar labels readable on a slide"
     plt.close(fig)
     for row in results["summary"]:  # LitServe now serves the most, but waits longest
         if row["server"] == "litserve":
@@ -445,3 +446,32 @@ def test_module_05_takeaway_follows_the_committed_benchmark(root):
     takeaways = " ".join(next(c for c in lesson.cells if c.get("id") == "c20").source.split())
     assert ("In the benchmark it gained nothing clear with one client, or with requests that "
             "were already full batches.") in takeaways
+
+
+def test_each_target_is_met_up_to_its_stated_goal_and_not_beyond():
+    """Every target's ``met`` agrees with the goal the report prints: met at the limit and just
+    inside it, not met just outside it."""
+    stated = {t.name: t.goal for t in TARGETS}
+    assert stated["cold start to ready, course (s)"] == "<= 2.5"
+    assert stated["c16 throughput vs LitServe (x)"] == ">= 2.5"
+    assert stated["RSS, course (MB)"] == "<= 400"
+    for target in TARGETS:
+        sign, limit = target.goal.split()
+        assert sign in (">=", "<="), target.name
+        limit = float(limit)
+        step = max(abs(limit) * 0.01, 0.01)  # 1% of the limit (0.01 for a limit of 0)
+        towards = step if sign == ">=" else -step  # the side where the goal is met
+        assert target.met(limit) and target.met(limit + towards), (target.name, target.goal)
+        assert not target.met(limit - towards), (target.name, target.goal)
+
+
+def test_the_int8_accuracy_drop_is_float32_minus_int8_in_points():
+    results = fake_results()
+    results["int8"][0]["accuracy"], results["int8"][1]["accuracy"] = 0.95, 0.93
+    results["onnx"] = {"int8": [
+        {"variant": "ONNX fp32", "accuracy": 0.95, "smaller_x": 1.0, "faster_x_batch32": 1.0},
+        {"variant": "ONNX int8", "accuracy": 0.93, "smaller_x": 3.6, "faster_x_batch32": 1.6}]}
+    found = {t["target"]: t for t in check_targets(results)}
+    for engine in ("int8", "ONNX int8"):
+        drop = found[f"{engine} accuracy drop, small model (points)"]
+        assert (drop["measured"], drop["met"]) == (2.0, False), drop  # 2 points lost

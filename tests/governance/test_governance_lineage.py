@@ -100,3 +100,23 @@ def test_draw_colours_each_box_by_what_the_erasure_did(applicants):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "kept by law", "row deleted", "to rebuild", "untouched"]
     plt.close(fig)
+
+
+def test_a_highlighted_change_is_coloured_apart_from_what_it_affects(applicants):
+    import matplotlib.pyplot as plt
+
+    from deploydl.governance.lineage import AFFECTED, CHANGED
+
+    lineage = Lineage()
+    lineage.register("a", applicants.head(5))
+    lineage.derive("b", applicants.head(4), inputs=["a"], step="s")
+    lineage.derive("c", applicants.head(3), inputs=["b"], step="s")
+    fig = lineage.draw(title="A change to b reaches 1 downstream item", highlight="b")
+    ax = fig.axes[0]
+    fills = {t.get_text().split("\n")[0]: matplotlib.colors.to_hex(t.get_bbox_patch()
+                                                                   .get_facecolor())
+             for t in ax.texts if t.get_text()}
+    assert len(set(fills.values())) == 3, "source, changed and affected each have a colour"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "dataset (#content hash)", CHANGED, AFFECTED]
+    plt.close(fig)

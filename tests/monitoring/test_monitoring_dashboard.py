@@ -58,6 +58,23 @@ def test_snapshot_signals_feed_the_rules(model, applicants, tmp_path):
     assert [a.name for a in evaluate_rules(snap.signals, (rule,))] == ["busy"]
 
 
+def test_the_window_holds_only_the_last_days_before_the_newest_row(tmp_path):
+    from deploydl.monitoring import LoggedPrediction
+
+    clock = SimulatedClock(1_700_000_000)
+    log = PredictionLog(":memory:", clock=clock)
+    for day, wait in ((0.0, 0.0), (5.0, 5.0), (6.5, 1.5), (7.0, 0.5)):  # four requests
+        clock.advance(days=wait)
+        log.record([LoggedPrediction(f"r{day}", "m", "1", {"income": 1.0}, 0.1, "approve",
+                                     latency_ms=1.0)])
+    # A day back from day 7: days 6.5 and 7. A week back: day 0 is exactly 7 days old, out.
+    assert snapshot(log, window_days=1).signals["requests"] == 2
+    assert snapshot(log, window_days=7).signals["requests"] == 3
+    assert snapshot(log, window_days=0.25).signals["requests"] == 1
+    report = write_weekly_report(log, tmp_path / "week.html").read_text()
+    assert "<tr><th>Predictions</th><td>3</td></tr>" in report
+
+
 def test_service_health_reads_prometheus_text():
     registry = CollectorRegistry()
     requests = Counter("deploydl_requests_total", "requests", ["path", "status"],

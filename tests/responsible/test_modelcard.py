@@ -57,3 +57,22 @@ def test_the_card_uses_the_course_page_shell_like_the_brief(card):
     html = to_html(card)
     assert html.startswith("<!DOCTYPE html>") and f"<style>{CSS}</style>" in html
     assert html.count("<html") == 1 and html.rstrip().endswith("</html>")
+
+
+def test_an_auc_and_thresholds_read_as_numbers_and_shares_as_percentages():
+    from deploydl.responsible.modelcard import _number
+
+    assert _number(0.7169, "roc_auc") == "0.72"
+    assert _number(0.75, "ranks a repayer above a defaulter (ROC AUC)") == "0.75"
+    assert _number(0.366, "F1 score") == "0.37" and _number(0.7, "threshold") == "0.70"
+    assert _number(0.584, "approval rate") == "58.4%" and _number(12.5) == "12.50"
+
+
+def test_the_group_table_has_plain_headers_and_no_empty_header_row(card):
+    html = to_html(card)
+    table = html[html.index("<h2>Metrics by group</h2>"):]
+    table = table[:table.index("</table>")]
+    headers = re.findall(r"<th>([^<]*)</th>", table)
+    assert headers[:3] == ["age band", "count", "selection rate"] and "threshold" in headers
+    assert "_" not in "".join(headers) and table.count("<tr") == 1 + len(card.by_group)
+    assert "| 0.7" in to_markdown(card) or "| 0.8" in to_markdown(card)  # thresholds as numbers

@@ -72,3 +72,24 @@ def test_importance_uses_plain_feature_names():
     ax = importance_chart(importance).axes[0]
     assert _texts(ax.get_yticklabels()) == ["employment (years)", "debt ratio"]
     assert ax.get_title(loc="left") == "Shuffling debt ratio costs the most: AUC drops 0.06"
+
+
+def test_the_saliency_chart_has_a_colour_key_and_gives_its_verdict():
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from deploydl.responsible.charts import saliency_chart
+
+    images = [np.eye(8)[None], np.ones((1, 8, 8))]
+    maps = [np.eye(8), np.full((8, 8), 0.5)]
+    fig = saliency_chart(images, maps, [1, 7], ink_ratio=1.2, border_ratio=0.6)
+    title = fig.get_suptitle()
+    assert title.startswith("The reader leans more on the strokes than on the margin")
+    assert "ink gets 1.2x its share" in title and "border ring 0.6x" in title
+    keys = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(keys) == 1 and "strongest pixel" in keys[0].get_ylabel()
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["reads 1", "reads 7"]
+    plt.close(fig)
+    fig = saliency_chart(images, maps, [1, 7], ink_ratio=0.9, border_ratio=1.1)
+    assert "check it" in fig.get_suptitle()
+    plt.close(fig)

@@ -9,6 +9,7 @@ appendix, written next to the brief and linked from it.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from deploydl.communication.brief import (
@@ -377,28 +378,46 @@ def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                  "the test compares profit per applicant, not wrong decisions.", figs)
 
 
+#: The brief's charts are drawn at this size (inches): printed two across an A4 page, they
+#: shrink to about 0.7, so 13 pt text still prints at about 9 pt, the size of the body text.
+BRIEF_CHART_SIZE = (5.0, 3.6)
+
+
 def cost_chart(inputs: BriefInputs):
-    from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
+    """The cost of errors per 1,000 applicants at every threshold, on an axis from zero, with
+    the break-even, the cheapest threshold in hindsight and the chosen one marked on the curve;
+    a caption under the chart gives the gap in money."""
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, legend, new_figure
 
     e, sweep = inputs.evaluation, inputs.sweep
     per = 1000 / e["n_test"]
-    extra = e["hindsight_gap"] * per
-    fig, ax = new_figure(f"Threshold {e['threshold']:.2f}, fixed before the test, costs "
-                         f"{money(extra)} more per\n1,000 applicants than the hindsight "
-                         f"optimum, {e['hindsight_threshold']:.2f}",
+    fig, ax = new_figure(f"Threshold {e['threshold']:.2f} costs {e['hindsight_gap_share']:.1%} "
+                         f"more\nthan the cheapest in hindsight",
                          xlabel="threshold (chance of default)",
-                         ylabel="cost of errors ($k / 1,000)", size=(6.5, 3.6))
-    ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL)
-    ax.axvline(e["hindsight_threshold"], color=BAD, ls="--", label="cheapest (hindsight)")
-    ax.axvline(e["break_even"], color=NEUTRAL, ls=":", label="break-even of the costs")
-    ax.axvline(e["threshold"], color=GOOD, label="chosen, passes the four-fifths screen"
-               if inputs.fairness["gate_passed"] else "chosen (fails the screen)")
-    ax.legend(loc="upper right")
+                         ylabel="cost of errors\n($k per 1,000 applicants)",
+                         size=BRIEF_CHART_SIZE)
+    ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL, linewidth=2)
+    for threshold, label, color, marker in (
+            (e["break_even"], "break-even", "#000000", "s"),
+            (e["hindsight_threshold"], "hindsight's best", BAD, "D"),
+            (e["threshold"], "chosen", GOOD, "o")):
+        at = sweep.loc[(sweep["threshold"] - threshold).abs().idxmin(), "cost"]
+        ax.plot([threshold], [at * per / 1000], marker=marker, markersize=10, color=color,
+                linestyle="none", label=f"{label} {threshold:.2f}")
+    ax.set_ylim(0, float(sweep["cost"].max()) * per / 1000 * 1.1)
+    ax.set_xlim(0, 1)
+    legend(ax, loc="lower right", frameon=False, labelspacing=0.3, borderaxespad=0.2)
+    screen = "passes" if inputs.fairness["gate_passed"] else "fails"
+    fig.supxlabel(textwrap.fill(
+        f"Chosen before the test ({screen} the fairness screen), it costs "
+        f"{money(e['hindsight_gap'] * per)} more per 1,000 applicants than a threshold only "
+        "hindsight could have picked.", 52), x=0.0, ha="left", fontsize=12, color="#333333")
     return fig
 
 
 def fairness_chart(inputs: BriefInputs):
-    from deploydl.present.charts import GOOD, NEUTRAL, label_bars, new_figure
+    """The share approved at once per age band, with the four-fifths line of the screen."""
+    from deploydl.present.charts import GOOD, NEUTRAL, label_bars, legend, new_figure
     from deploydl.responsible.charts import in_band_order
 
     rates = in_band_order(inputs.by_group["selection_rate"]) * 100
@@ -407,34 +426,49 @@ def fairness_chart(inputs: BriefInputs):
                          "often as the best-off" if f["gate_passed"]
                          else f"Applicants aged {human_label(f['worst_group'])} fall\nbelow "
                          "the four-fifths screen",
-                         xlabel="age band", ylabel="approved at once (%)", size=(6.5, 3.6))
+                         xlabel="age band", ylabel="approved at once (%)", size=BRIEF_CHART_SIZE)
     ax.bar(human_labels(rates.index), rates.to_numpy(), color=GOOD)
     ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--",
                label=f"{f['min_ratio']:.0%} of the best rate")
-    ax.set_ylim(0, 110)
-    ax.legend(loc="upper center", ncols=1, frameon=False)
+    ax.set_ylim(0, 125)
+    ax.set_yticks(range(0, 101, 20))
+    legend(ax, loc="upper center", ncols=1, frameon=False)
     label_bars(ax)
     return fig
+
+
+#: The model card's overall metrics, in plain words (as Module 03's card words them).
+METRIC_LABELS = {
+    "roc_auc": "ranks a defaulter above a repayer (ROC AUC)", "accuracy": "accuracy",
+    "precision": "precision (share of referred applicants who defaulted)",
+    "recall": "recall (share of defaulters referred)", "f1": "F1 score",
+    "approval_rate": "approval rate"}
 
 
 def model_card(inputs: BriefInputs):
     """The technical appendix: a :class:`deploydl.responsible.modelcard.ModelCard` from the same
     numbers.
     """
+    import pandas as pd
+
+    from deploydl.responsible.charts import in_band_order
     from deploydl.responsible.modelcard import ModelCard
 
     e, f, r = inputs.evaluation, inputs.fairness, inputs.registry
+    by_group = in_band_order(inputs.by_group)
+    by_group.index = pd.Index(human_labels(by_group.index), name="age band")
     return ModelCard(
         name=r["name"], version=r["version"], intended_use=inputs.context.purpose,
         data=f"Training data sha256 {r['training_data_sha256'][:12]}... (registry lineage); "
              f"evaluated on {e['n_test']:,} held-out applicants.",
-        metrics={k: e[k] for k in ("roc_auc", "accuracy", "precision", "recall", "f1",
-                                   "approval_rate")},
-        by_group=inputs.by_group,
+        metrics={label: e[k] for k, label in METRIC_LABELS.items()},
+        by_group=by_group,
         fairness_findings=(f"Demographic-parity ratio {f['demographic_parity_ratio']:.2f} at "
                            f"threshold {e['threshold']:.2f} (four-fifths screen "
                            f"{'passed' if f['gate_passed'] else 'FAILED'}).",
-                           f"Equal-opportunity gap {f['equal_opportunity_difference']:.1%}."),
+                           f"Equal-opportunity gap {f['equal_opportunity_difference'] * 100:.1f} "
+                           "points (share of repayers approved, best-off minus worst-off age "
+                           "band)."),
         limitations=("Synthetic, seeded data: the numbers teach, they do not describe a real "
                      "bank.", "Age band is not an input, but credit history is a proxy for it."),
         explainability="Reason codes per applicant and permutation importance (Module 03).")

@@ -231,37 +231,44 @@ class HostingChooser:
 
 
 def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "your traffic"):
-    """Both monthly bills against traffic (log scales), with the crossing and ``cost``'s
-    traffic (``traffic_label``) marked; the title gives both bills there. Lambda's line
-    includes billed start-ups, so it bulges where traffic is low enough for many cold starts
-    and gaps long enough between them."""
+    """Both monthly bills against traffic, on log scales (the axis labels say so), with the
+    crossing and ``cost``'s traffic (``traffic_label``) marked and both bills written there.
+
+    The title states the decision at that traffic: which costs less, both bills, and where
+    they cross. Lambda's line includes billed start-ups, so it bulges where traffic is low
+    enough for many cold starts and gaps long enough between them; its legend entry gives the
+    share of requests that meet one. The legend sits under the plot, clear of every line.
+    """
     import numpy as np
     from matplotlib.ticker import FuncFormatter
 
-    from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, legend, new_figure
 
     traffic = np.logspace(3, 10, 200)
-    start_ups = (f",\nstart-ups billed (about {cost.cold_share:.0%} of requests meet a cold "
-                 "start)" if cost.cold_start_s else "")
-    fig, ax = new_figure(f"Lambda: {_dollars(cost.lambda_usd)} a month at "
-                         f"{cost.requests_per_month:,.0f} requests{start_ups};"
-                         f"\n{replicas} replicas always "
-                         f"on: {_dollars(cost.always_on_usd)}, busy or idle;\nthe bills cross "
-                         f"at about {cost.break_even_requests / 1e6:,.0f} million a month",
-                         xlabel="requests per month", ylabel="US dollars a month",
-                         size=(8, 5))
+    cheaper = "Lambda" if cost.lambda_usd < cost.always_on_usd else f"{replicas} replicas"
+    always_on = f"{replicas} replicas always on"
+    title = (f"{cheaper} is cheaper at {cost.requests_per_month:,.0f} requests a month:\n"
+             f"{_dollars(cost.lambda_usd)} on Lambda, {_dollars(cost.always_on_usd)} for "
+             f"{replicas} replicas; the bills cross at {cost.break_even_requests / 1e6:,.0f}M")
+    fig, ax = new_figure(title.replace("$", r"\$"),  # a plain dollar sign, not mathematics
+                         xlabel="requests per month (log scale)",
+                         ylabel="US dollars a month (log scale)", size=(9, 5.6))
     lambda_usd = [cost.lambda_usd_at(t) for t in traffic]
     ax.loglog(traffic, lambda_usd, color=GOOD,
-              label="Lambda (pay per request" + (", start-ups included)" if cost.cold_start_s
-                                                 else ")"))
-    ax.loglog(traffic, np.full_like(traffic, cost.always_on_usd), color=BAD,
-              label=f"{replicas} replicas always on")
+              label="Lambda, pay per request" + (
+                  f" (start-ups billed: {cost.cold_share:.0%} of\nrequests meet a cold start at "
+                  f"{cost.requests_per_month:,.0f} a month)" if cost.cold_start_s else ""))
+    ax.loglog(traffic, np.full_like(traffic, cost.always_on_usd), color=BAD, label=always_on)
     ax.axvline(cost.break_even_requests, color=NEUTRAL, ls=":", label="the bills cross")
     ax.axvline(cost.requests_per_month, color=NEUTRAL, ls="--", label=traffic_label)
+    for usd, color in ((cost.lambda_usd, GOOD), (cost.always_on_usd, BAD)):
+        ax.plot([cost.requests_per_month], [usd], marker="o", markersize=9, color=color)
+        ax.annotate(_dollars(usd), (cost.requests_per_month, usd), textcoords="offset points",
+                    xytext=(8, 6), fontsize=13, color=color, fontweight="bold")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _count(v)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:,.3g}" if v < 1000
                                                else f"${_count(v)}"))
-    ax.legend(loc="lower right", frameon=False)
+    legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
     return fig
 
 

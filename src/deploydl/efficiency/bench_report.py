@@ -152,7 +152,9 @@ def _diff(a: dict, b: dict, key: str) -> float | None:
 
 def add_costs(results: dict) -> None:
     """Add ``cost_per_million_usd`` to each summary row from its measured throughput."""
-    price, cores = results["config"]["price_per_core_hour"], results["config"]["cores"]
+    from deploydl.efficiency.capacity import benchmark_cores
+
+    price, cores = results["config"]["price_per_core_hour"], benchmark_cores(results)
     for row in results["summary"]:
         pps = row.get("predictions_per_s") or 0
         row["cost_per_million_usd"] = (round(cost_per_million(
@@ -325,13 +327,15 @@ def plot_results(results: dict):
     a linear axis from zero. The title names the server that serves the most and what its
     slowest 1 in 100 requests wait, next to the shortest such wait at that load.
     """
-    from deploydl.present.charts import PALETTE, new_figure
+    from matplotlib.ticker import FuncFormatter
+
+    from deploydl.present.charts import PALETTE, legend, new_figure
 
     summary = results["summary"]
     servers = list(dict.fromkeys(r["server"] for r in summary))
     loads = sorted({(r["batch"], r["concurrency"]) for r in summary})
     fig, ax = new_figure(_title(summary), xlabel="predictions per second (more is better)",
-                         ylabel="", size=(10, 1.2 * len(loads) + 2.2))
+                         ylabel="", size=(10, 1.1 * len(loads) + 1.9))
     height = 0.8 / len(servers)
     for i, server in enumerate(servers):
         rows = {(r["batch"], r["concurrency"]): r for r in summary if r["server"] == server}
@@ -339,14 +343,15 @@ def plot_results(results: dict):
         values = [rows[load]["predictions_per_s"] if load in rows else 0 for load in loads]
         bars = ax.barh(ys, values, height=height * 0.9, color=PALETTE[i % len(PALETTE)],
                        label=_server(server))
-        ax.bar_label(bars, padding=3, fontsize=11, labels=[
+        ax.bar_label(bars, padding=3, fontsize=13, labels=[
             f"{rows[load]['predictions_per_s']:,.0f}/s, p99 {rows[load]['p99_ms']:.0f} ms"
             if load in rows else "" for load in loads])
     ax.set_yticks(range(len(loads)), [
         f"{b} image{'s' * (b != 1)} per request,\n{c} client{'s' * (c != 1)} at once"
         for b, c in loads][::-1])
-    ax.set_xlim(0, max(r["predictions_per_s"] for r in summary) * 1.45)
-    ax.legend(loc="upper right", title="server")
+    ax.set_xlim(0, max(r["predictions_per_s"] for r in summary) * 1.5)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    legend(ax, loc="upper right", title="server")
     return fig
 
 

@@ -18,7 +18,7 @@ def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, GOOD, new_figure
+    from deploydl.present.charts import BAD, GOOD, legend, new_figure
 
     k = len(cv.folds)
     name = cv.metric.replace("roc_auc", "ROC AUC")
@@ -31,9 +31,9 @@ def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
     for i, value in enumerate(cv.folds):
         ax.text(i, i, f"test\n{short} {value:.3f}", ha="center", va="center", color="white",
                 fontsize=13)
-    ax.legend(handles=[Patch(color=GOOD, label="the model trains on it"),
-                       Patch(color=BAD, label="held out: the model is tested on it")],
-              loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2, frameon=False)
+    legend(ax, handles=[Patch(color=GOOD, label="the model trains on it"),
+                        Patch(color=BAD, label="held out: the model is tested on it")],
+           loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2, frameon=False)
     return fig
 
 
@@ -58,26 +58,27 @@ def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
     Returns
     -------
     matplotlib.figure.Figure
-        The chart: cost of errors (US$ millions) against the threshold.
+        The chart: cost of errors (US$ millions, axis from zero) against the threshold.
     """
     from deploydl.evaluation.metrics import outcomes, threshold_sweep
-    from deploydl.present.charts import BAD, GOOD, money, new_figure
+    from deploydl.present.charts import BAD, GOOD, legend, money, new_figure
 
     sweep = threshold_sweep(y_true, y_score, costs=costs)
     at_half = outcomes(y_true, y_score, threshold=0.5, costs=costs)
     at_rule = outcomes(y_true, y_score, threshold=rule, costs=costs)
     at_hindsight = outcomes(y_true, y_score, threshold=hindsight, costs=costs)
     fig, ax = new_figure(
-        f"Deciding at the break-even {rule:.2f} instead of 0.5 cuts the cost of errors by "
+        f"Deciding at the break-even {rule:.2f} instead of 0.5\ncuts the cost of errors by "
         f"{money(at_half.cost - at_rule.cost)}",
-        xlabel="threshold (decline at this probability of default or above)",
+        xlabel="threshold (refer to an underwriter at this chance of default or above)",
         ylabel="cost of errors (US$ millions)")
     ax.plot(sweep["threshold"], sweep["cost"] / 1e6, color=GOOD, linewidth=3)
+    ax.set_ylim(0, float(sweep["cost"].max()) / 1e6 * 1.45)  # from zero: room for the legend
     ax.axvline(rule, color="black", linestyle=":", linewidth=2,
                label=f"break-even {rule:.2f}: the rule ({money(at_rule.cost)})")
     ax.axvline(hindsight, color=BAD, linestyle="--",
                label=f"cheapest in hindsight: {hindsight:.2f} ({money(at_hindsight.cost)})")
     ax.plot([0.5], [at_half.cost / 1e6], marker="o", markersize=10, color="black",
             linestyle="none", label=f"the textbook 0.5 ({money(at_half.cost)})")
-    ax.legend(loc="upper right", fontsize=13)
+    legend(ax, loc="upper right")
     return fig

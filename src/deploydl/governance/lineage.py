@@ -156,11 +156,11 @@ class Lineage:
     def draw(self, *, title: str, highlight: str | None = None, erasure=None):
         """Draw the graph left to right: datasets as blue boxes, models as orange ones.
 
-        ``highlight`` colours one node and everything derived from it in red, e.g. to show what
-        a change touches. ``erasure`` (a :class:`deploydl.governance.privacy.ErasureReport`)
-        colours each box by what the erasure did to it instead: kept by law, row deleted, to
-        rebuild, to retrain, untouched, each with its own colour in the legend. Returns the
-        matplotlib figure.
+        ``highlight`` colours one node (purple, "changed") and everything derived from it
+        (red, "affected downstream"), e.g. to show what a change touches. ``erasure`` (a
+        :class:`deploydl.governance.privacy.ErasureReport`) colours each box by what the
+        erasure did to it instead: kept by law, row deleted, to rebuild, to retrain,
+        untouched, each with its own colour in the legend. Returns the matplotlib figure.
         """
         from deploydl.present.charts import human_label, new_figure
 
@@ -207,14 +207,19 @@ def _plain_looks(lineage: Lineage, highlight: str | None) -> dict[str, tuple[str
     """Each node's (fill colour, second line, legend entry) without an erasure."""
     from deploydl.present.charts import BAD, PALETTE
 
-    touched = {highlight, *lineage.descendants(highlight)} if highlight else set()
+    touched = set(lineage.descendants(highlight)) if highlight else set()
     looks = {}
     for name, node in lineage.nodes.items():
         entry = ("dataset (#content hash)" if node.kind == "dataset" else "model (version)")
         fill = PALETTE[0] if node.kind == "dataset" else PALETTE[1]
-        looks[name] = (BAD, _tag(node), "affected") if name in touched else (
-            fill, _tag(node), entry)
+        looks[name] = ((PALETTE[4], _tag(node), CHANGED) if name == highlight
+                       else (BAD, _tag(node), AFFECTED) if name in touched
+                       else (fill, _tag(node), entry))
     return looks
+
+
+#: Legend entries of a highlighted change: the changed item itself, and what derives from it.
+CHANGED, AFFECTED = "changed", "affected downstream"
 
 
 #: What an erasure did to a box, its colour and its legend entry, in the legend's order.
@@ -254,8 +259,11 @@ def _ink(fill: str) -> str:
 def _legend(ax, looks: dict[str, tuple[str, str, str]]) -> None:
     from matplotlib.patches import Patch
 
-    order = [entry for _, entry in ERASURE_FATES.values()]
+    from deploydl.present.charts import legend
+
+    order = ["dataset (#content hash)", "model (version)", CHANGED, AFFECTED,
+             *(entry for _, entry in ERASURE_FATES.values())]
     entries = sorted(dict.fromkeys((fill, entry) for fill, _, entry in looks.values()),
                      key=lambda e: order.index(e[1]) if e[1] in order else len(order))
     handles = [Patch(color=fill, label=entry) for fill, entry in entries]
-    ax.legend(handles=handles, loc="lower left", frameon=False, ncols=len(handles))
+    legend(ax, handles=handles, loc="lower left", frameon=False, ncols=len(handles))

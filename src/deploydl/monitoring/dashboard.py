@@ -108,7 +108,7 @@ def drift_chart(drift):
     coloured, with plain feature names and a legend; returns the figure."""
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, new_figure
+    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, legend, new_figure
 
     table = pd.DataFrame([(f.feature, f.psi, f.drifted) for f in drift.features],
                          columns=["feature", "psi", "drifted"]).sort_values("psi")
@@ -119,13 +119,13 @@ def drift_chart(drift):
     ax.barh(human_labels(table["feature"]), table["psi"],
             color=[BAD if d else GOOD for d in table["drifted"]])
     ax.axvline(0.25, color="#999999", linestyle="--")
-    ax.legend(handles=[Patch(color=BAD, label="drifted"), Patch(color=GOOD, label="stable")],
-              loc="lower right")
+    legend(ax, handles=[Patch(color=BAD, label="drifted"), Patch(color=GOOD, label="stable")],
+           loc="lower right")
     return fig
 
 
 def _charts(snap: Snapshot) -> str:
-    from deploydl.present.charts import new_figure
+    from deploydl.present.charts import legend, new_figure
 
     daily = snap.window.groupby([snap.window["time"].dt.strftime("%m-%d"),
                                  "model_version"]).size().unstack(fill_value=0)
@@ -133,7 +133,7 @@ def _charts(snap: Snapshot) -> str:
                          f"{daily.sum(axis=1).max():,} on the busiest day",
                          xlabel="day (UTC)", ylabel="predictions per day")
     daily.plot.bar(ax=ax, stacked=True, rot=0)
-    ax.legend(title="model version")
+    legend(ax, title="model version")
     images = [figure_to_data_uri(fig, close=True)]
     if snap.drift is not None:
         images.append(figure_to_data_uri(drift_chart(snap.drift), close=True))

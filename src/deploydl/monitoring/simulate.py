@@ -200,7 +200,7 @@ def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, NEUTRAL, new_figure
+    from deploydl.present.charts import BAD, NEUTRAL, legend, new_figure
 
     drifted = daily.loc[daily["dataset_drift"], "day"]
     first = int(drifted.min()) if len(drifted) else None
@@ -216,8 +216,8 @@ def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift
     top = max(int(daily["n_drifted"].max()), 1)
     ax.set_ylim(0, top + 0.4)
     ax.set_yticks(range(top + 1))
-    ax.legend(handles=[Patch(color=BAD, label="data set drifted: data-set alarm"),
-                       Patch(color=NEUTRAL, label="one feature drifted: feature alarm"),
-                       Line2D([], [], color="#000000", linestyle="--", label=event)],
-              loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, frameon=False)
+    legend(ax, handles=[Patch(color=BAD, label="data set drifted: data-set alarm"),
+                        Patch(color=NEUTRAL, label="one feature drifted: feature alarm"),
+                        Line2D([], [], color="#000000", linestyle="--", label=event)],
+           loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
     return fig

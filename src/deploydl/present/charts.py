@@ -55,6 +55,18 @@ def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float
     return fig, ax
 
 
+def legend(ax, **kwargs):
+    """``ax.legend(**kwargs)`` with the course's text sizes: 13 pt entries and title.
+
+    :func:`new_figure` applies the course style only while it makes the figure, so a legend
+    added afterwards would fall back to matplotlib's 10 pt; every chart draws its legend here.
+    """
+    size = _STYLE["legend.fontsize"]
+    kwargs.setdefault("fontsize", size)
+    kwargs.setdefault("title_fontsize", size)
+    return ax.legend(**kwargs)
+
+
 def money(amount: float, *, unit: str = "$") -> str:
     """US dollars for people: 1234.6 -> '$1,235'; 2_500_000 -> '$2.5M'; -3.1e6 -> '-$3.1M'.
 

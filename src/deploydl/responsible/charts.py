@@ -34,7 +34,15 @@ def approval_rates_chart(rates: pd.Series, *, ratio: float):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, GOOD, NEUTRAL, human_label, label_bars, new_figure
+    from deploydl.present.charts import (
+        BAD,
+        GOOD,
+        NEUTRAL,
+        human_label,
+        label_bars,
+        legend,
+        new_figure,
+    )
 
     pct = in_band_order(rates) * 100
     low = str(pct.idxmin())
@@ -47,11 +55,11 @@ def approval_rates_chart(rates: pd.Series, *, ratio: float):
            color=[BAD if r < screen else GOOD for r in pct])
     ax.axhline(screen, color=NEUTRAL, linestyle="--")
     ax.set_ylim(0, 100)
-    ax.legend(handles=[Patch(color=BAD, label="below the screen"),
-                       Patch(color=GOOD, label="at or above it"),
-                       Line2D([], [], color=NEUTRAL, linestyle="--",
-                              label="four-fifths of the best rate")],
-              loc="upper left", ncols=3, frameon=False)
+    legend(ax, handles=[Patch(color=BAD, label="below the screen"),
+                        Patch(color=GOOD, label="at or above it"),
+                        Line2D([], [], color=NEUTRAL, linestyle="--",
+                               label="four-fifths of the best rate")],
+           loc="upper left", ncols=3, frameon=False)
     label_bars(ax)
     return fig
 
@@ -63,7 +71,7 @@ def tradeoff_chart(curve: pd.DataFrame):
     one axis from zero: the approval gap between age bands, and the accuracy given up against
     strength 0. Returns the figure.
     """
-    from deploydl.present.charts import BAD, GOOD, new_figure
+    from deploydl.present.charts import BAD, GOOD, legend, new_figure
 
     gap = curve["demographic_parity_difference"] * 100
     lost = (curve["accuracy"].iloc[0] - curve["accuracy"]) * 100
@@ -79,7 +87,7 @@ def tradeoff_chart(curve: pd.DataFrame):
                     textcoords="offset points", xytext=(8, -4), fontsize=13)
     ax.set_ylim(0, max(gap.max(), lost.max()) * 1.1)
     ax.set_xlim(-0.03, 1.12)
-    ax.legend(loc="upper right")
+    legend(ax, loc="upper right")
     return fig
 
 
@@ -92,7 +100,7 @@ def proxy_chart(proxies: pd.Series, *, flag: float = 0.04):
     """
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, NEUTRAL, human_label, label_bars, new_figure
+    from deploydl.present.charts import BAD, NEUTRAL, human_label, label_bars, legend, new_figure
 
     pct = proxies.sort_values() * 100
     names = [human_label(c).split(" (")[0] for c in proxies.sort_values(ascending=False).index]
@@ -104,8 +112,8 @@ def proxy_chart(proxies: pd.Series, *, flag: float = 0.04):
             color=[BAD if v > flag * 100 else NEUTRAL for v in pct])
     label_bars(ax, fmt="{:.1f}%")
     ax.set_xlim(0, pct.max() * 1.2)
-    ax.legend(handles=[Patch(color=BAD, label="a proxy for age band"),
-                       Patch(color=NEUTRAL, label="reveals little")], loc="lower right")
+    legend(ax, handles=[Patch(color=BAD, label="a proxy for age band"),
+                        Patch(color=NEUTRAL, label="reveals little")], loc="lower right")
     return fig
 
 
@@ -119,4 +127,44 @@ def importance_chart(importance: pd.DataFrame):
                          xlabel="drop in ROC AUC when shuffled", ylabel="")
     ax.barh([human_label(f) for f in importance.index[::-1]],
             importance["importance"].to_numpy()[::-1], color=GOOD)
+    return fig
+
+
+def saliency_chart(images, maps, predictions, *, ink_ratio: float, border_ratio: float):
+    """Digits over their saliency maps, one column each, with a colour key and the verdict.
+
+    ``images`` are the digits (each ``(1, H, W)`` or ``(H, W)``), ``maps`` their
+    :func:`deploydl.responsible.explain.saliency_map` (0 to 1, 1 = the pixel that moves the
+    answer most), ``predictions`` the digit the model read. ``ink_ratio`` and ``border_ratio``
+    are the shares of saliency on inked pixels and on the border ring, each over that region's
+    share of the pixels (1 = no more than its size). The title gives the verdict, which of the
+    two the model leans on more per pixel, and both ratios; a colour key reads the maps.
+    Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from deploydl.present.charts import course_style
+
+    verdict = ("The reader leans more on the strokes than on the margin"
+               if ink_ratio > border_ratio
+               else "The reader leans on the margin as much as the strokes: check it")
+    with course_style():
+        fig, axes = plt.subplots(2, len(images), figsize=(9, 5.2), layout="constrained",
+                                 squeeze=False)
+        fig.suptitle(f"{verdict}:\nper pixel, ink gets {ink_ratio:.1f}x its share of the "
+                     f"saliency, the border ring {border_ratio:.1f}x",
+                     x=0.02, ha="left", fontsize=16, fontweight="bold")
+        for column, (image, saliency, read) in enumerate(
+                zip(images, maps, predictions, strict=True)):
+            axes[0, column].imshow(np.asarray(image).reshape(np.shape(saliency)), cmap="gray_r")
+            axes[0, column].set_title(f"reads {read}")
+            shown = axes[1, column].imshow(saliency, cmap="viridis", vmin=0, vmax=1)
+        for ax in axes.flat:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[0, 0].set_ylabel("cheque digit")
+        axes[1, 0].set_ylabel("saliency")
+        key = fig.colorbar(shown, ax=axes[1, :].tolist(), shrink=0.9, ticks=[0, 0.5, 1])
+        key.set_label("pull on the answer\n(1 = strongest pixel)")
     return fig

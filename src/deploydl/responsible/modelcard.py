@@ -39,12 +39,17 @@ class ModelCard:
     charts: dict[str, bytes] = field(default_factory=dict)
 
 
-def _number(value: float) -> str:
+def _number(value: float, name: str = "") -> str:
+    """A metric as people read it: shares (0..1) as percentages, ``0.716`` -> ``'71.6%'``;
+    an AUC, an F1 score or a threshold (by its ``name``) with two decimals (``0.72``), as the
+    course quotes them: none of them is a share of anything."""
+    if any(word in name.lower() for word in ("auc", "f1", "threshold")):
+        return f"{value:.2f}"
     return f"{value:.1%}" if 0 <= value <= 1 else f"{value:,.2f}"
 
 
 def _sections(card: ModelCard) -> list[tuple[str, list[str] | str]]:
-    metrics = [f"{k.replace('_', ' ')}: {_number(v)}" for k, v in card.metrics.items()]
+    metrics = [f"{k.replace('_', ' ')}: {_number(v, k)}" for k, v in card.metrics.items()]
     return [("Intended use", card.intended_use), ("Data", card.data),
             ("Metrics overall", metrics), ("Fairness findings", list(card.fairness_findings)),
             ("Limitations", list(card.limitations)),
@@ -52,7 +57,13 @@ def _sections(card: ModelCard) -> list[tuple[str, list[str] | str]]:
 
 
 def _group_table(card: ModelCard) -> pd.DataFrame:
-    return card.by_group.map(lambda v: _number(v) if isinstance(v, float) else v)
+    """The metrics by group as text, headers in plain words, the groups as the first column."""
+    from deploydl.present.charts import human_label
+
+    table = card.by_group.apply(lambda column: column.map(
+        lambda v: _number(v, str(column.name)) if isinstance(v, float) else v))
+    table.index.name = human_label(table.index.name or "group")
+    return table.rename(columns=human_label)
 
 
 def to_markdown(card: ModelCard) -> str:
@@ -87,7 +98,8 @@ def to_html(card: ModelCard) -> str:
         else:
             parts.append(f"<p>{html.escape(body)}</p>")
         if title == "Metrics overall":
-            parts.append("<h2>Metrics by group</h2>" + _group_table(card).to_html(border=0))
+            parts.append("<h2>Metrics by group</h2>"
+                         + _group_table(card).reset_index().to_html(border=0, index=False))
     for caption, png in card.charts.items():
         parts.append(f"<figure><img alt='{html.escape(caption)}' "
                      f"src='{png_data_uri(png)}'><figcaption>"
@@ -97,13 +109,12 @@ def to_html(card: ModelCard) -> str:
 
 def case_study_card(*, strength: float = 1.0) -> ModelCard:
     """The model card of Module 03's credit model, with group thresholds at ``strength``."""
-    from sklearn.metrics import roc_auc_score
-
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, new_figure
+    from deploydl.evaluation.metrics import roc_auc
+    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, legend, new_figure
     from deploydl.responsible.charts import in_band_order
     from deploydl.responsible.explain import permutation_importance
-    from deploydl.responsible.fairness import fairness_summary, rates_by_group
+    from deploydl.responsible.fairness import fairness_summary, rates_by_group, selection_ratio
     from deploydl.responsible.mitigation import BIAS, case_study, decisions, mitigation_effect
 
     study = case_study()
@@ -115,7 +126,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     before = rates_by_group(repaid, decisions(study)[0], groups)["selection_rate"]
     summary = fairness_summary(repaid, approved, groups)
     importance = permutation_importance(study.approval_score, test, repaid,
-                                        features=study.features, metric=roc_auc_score)
+                                        features=study.features, metric=roc_auc)
     low = str(before.idxmin())
     fig, ax = new_figure(f"Group thresholds lift approvals of applicants aged {human_label(low)}\n"
                          f"from {before[low]:.0%} to {rates['selection_rate'].loc[low]:.0%}",
@@ -127,7 +138,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     ax.bar([i + 0.2 for i in x], after * 100, width=0.4, color=GOOD, label="group thresholds")
     ax.set_xticks(list(x), human_labels(after.index))
     ax.set_ylim(0, 115)
-    ax.legend(loc="upper center", ncol=2)
+    legend(ax, loc="upper center", ncol=2)
     by_group = in_band_order(rates[["count", "selection_rate", "true_positive_rate",
                                     "false_positive_rate", "precision"]].assign(
         threshold=[cuts[g] for g in rates.index]))
@@ -141,7 +152,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
              f"outcomes in which {BIAS:.0%} of young repayers were logged as defaults. "
              f"Features: {', '.join(study.features)}. Age band and region are not inputs.",
         metrics={"ranks a repayer above a defaulter (ROC AUC)":
-                 roc_auc_score(repaid, study.approval_score(test)),
+                 roc_auc(repaid, study.approval_score(test)),
                  "accuracy (recorded outcomes)": effect["accuracy_after"],
                  "accuracy before mitigation": effect["accuracy_before"],
                  "approval rate": float(approved.mean())},
@@ -149,7 +160,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
         fairness_findings=(
             f"With one threshold the approval gap between age bands is "
             f"{effect['parity_difference_before'] * 100:.1f} points (four-fifths ratio "
-            f"{before.min() / before.max():.2f}).",
+            f"{selection_ratio(decisions(study)[0], groups):.2f}).",
             f"Group thresholds at strength {strength:g} cut it to "
             f"{effect['parity_difference_after'] * 100:.1f} points (ratio "
             f"{summary['demographic_parity_ratio']:.2f}) for "
