@@ -103,6 +103,19 @@ def test_registry_lists_promotes_and_rolls_back(model, tmp_path):
         registry.load("loan-default", stage="staging")
 
 
+@pytest.mark.parametrize("stage", ["staging", "production"])
+def test_a_version_whose_weights_changed_is_never_promoted(model, tmp_path, stage):
+    registry = ModelRegistry(tmp_path)
+    registry.register(model)
+    weights = registry.path(model.name, model.version) / WEIGHTS
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0x01  # one byte
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="weights.safetensors does not match its manifest"):
+        registry.promote(model.name, model.version, stage=stage)
+    assert registry.stage(model.name, stage) is None
+
+
 KEY = "a-release-signing-key-of-32-chars"
 
 

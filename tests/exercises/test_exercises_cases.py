@@ -167,12 +167,18 @@ def c03_1():
     from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
 
     groups = ("under_30", "30_to_50", "over_50")
-    ratio = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["parity_ratio"]
+    today = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))
+    ratio, rates = today["parity_ratio"], today["approval_rates"]
     passes = ratio >= 0.8
+    # The classic slip: the lowest rate over a reference group's (30_to_50, about 0.580)
+    # instead of over the highest (over_50: about 0.534); both fail the screen.
+    to_reference = min(rates.values()) / rates["30_to_50"]
+    assert rates["over_50"] == max(rates.values()) and to_reference - ratio > 0.04
     return Cases([{"ratio": ratio, "passes": passes},
                   {"ratio": _np(ratio), "passes": _np(passes)}],
                  [{"ratio": ratio, "passes": not passes}, {"ratio": 1 / ratio, "passes": passes},
-                  {"ratio": ratio * 100, "passes": passes}, {"ratio": ratio}])
+                  {"ratio": ratio * 100, "passes": passes}, {"ratio": ratio},
+                  {"ratio": to_reference, "passes": to_reference >= 0.8}])
 
 
 def c03_3():
@@ -282,7 +288,7 @@ def digit_nets():
     x_train, _, y_train, _ = load_digits_split()
     net = prepare_for_inference(train_digits_cnn(x_train[:200], y_train[:200], seed=0,
                                                  epochs=1))
-    return net, quantize_int8(net, x_train[:64]), torch.fx.symbolic_trace(net)
+    return net, quantize_int8(net, calibration=x_train[:64]), torch.fx.symbolic_trace(net)
 
 
 @pytest.fixture(scope="module")
@@ -295,8 +301,8 @@ def lab_int8():
 
     x_train, *_ = load_digits_split()
     net = prepare_for_inference(reference_digits_cnn())
-    return {"right": quantize_int8(net, x_train[:512]), "dynamic": quantize_int8(net),
-            "few": quantize_int8(net, x_train[:16])}
+    return {"right": quantize_int8(net, calibration=x_train[:512]),
+            "dynamic": quantize_int8(net), "few": quantize_int8(net, calibration=x_train[:16])}
 
 
 def c05_3(digit_nets, lab_int8):

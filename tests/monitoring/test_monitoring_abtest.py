@@ -33,6 +33,28 @@ def test_result_reads_sensibly_and_warns_about_peeking():
     assert ab_test(120, 4000, 95, 4000, planned_n=3841).warning == ""
 
 
+@pytest.mark.parametrize("counts", [(31, 480, 52, 530), (120, 3000, 95, 1200),
+                                    (95, 1200, 120, 3000)])
+@pytest.mark.parametrize("alpha", [0.05, 0.10])
+def test_interval_matches_statsmodels_wald_with_unequal_groups(counts, alpha):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    k_a, n_a, k_b, n_b = counts
+    low, high = confint_proportions_2indep(k_b, n_b, k_a, n_a, method="wald", compare="diff",
+                                           alpha=alpha)  # B - A
+    result = ab_test(k_a, n_a, k_b, n_b, alpha=alpha)
+    assert (result.ci_low, result.ci_high) == (pytest.approx(low, abs=1e-12),
+                                               pytest.approx(high, abs=1e-12))
+
+
+def test_the_early_stop_warning_follows_the_smaller_group():
+    planned = 4000
+    short = ab_test(300, 6000, 150, 3000, planned_n=planned)  # B has 3,000 of 4,000
+    assert short.warning.startswith("Warning: only 3,000 of the planned 4,000 per group.")
+    assert ab_test(150, 3999, 300, 6000, planned_n=planned).warning != ""  # A one short
+    assert ab_test(200, 4000, 300, 6000, planned_n=planned).warning == ""  # both reached it
+
+
 def test_sample_size_agrees_with_the_textbook_and_statsmodels():
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize

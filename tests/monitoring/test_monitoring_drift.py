@@ -1,5 +1,7 @@
 """Drift tests (Module 06): scipy cross-checks, false alarms, detection of each scenario."""
 
+import math
+
 import matplotlib.colors
 import numpy as np
 import pandas as pd
@@ -61,6 +63,38 @@ def test_distances_and_psi_are_zero_on_identical_data_and_grow_with_shift(refere
     assert jensen_shannon(reference["region"], reference["region"]) == pytest.approx(0)
     assert wasserstein(income, income * 1.15) > 0.2
     assert psi(income, income * 1.3) > 0.25
+
+
+def test_psi_matches_a_hand_computed_example():
+    """0..99 cut at its quartiles (24.75, 49.5, 74.25): 25% in each bin. The current sample
+    puts 10%, 20%, 30% and 40% there, so PSI = sum (cur - ref) ln(cur / ref)."""
+    reference = np.arange(100)
+    current = np.repeat([0, 30, 60, 90], [10, 20, 30, 40])
+    by_hand = ((0.10 - 0.25) * math.log(0.10 / 0.25) + (0.20 - 0.25) * math.log(0.20 / 0.25)
+               + (0.30 - 0.25) * math.log(0.30 / 0.25) + (0.40 - 0.25) * math.log(0.40 / 0.25))
+    assert by_hand == pytest.approx(0.2282, abs=1e-4)
+    assert psi(reference, current, bins=4) == pytest.approx(by_hand, rel=1e-12)
+    # Deciles by default: ten values in each tenth of 0..99, then all of them in the top one.
+    tenths = 9 * (0.0001 - 0.1) * math.log(0.0001 / 0.1) + (1 - 0.1) * math.log(1 / 0.1)
+    assert psi(reference, np.full(50, 99)) == pytest.approx(tenths, rel=1e-12)
+
+
+def test_the_data_set_drifts_from_a_quarter_of_the_features_drifting():
+    """With four features, one that drifts is a quarter: the data-set alarm (at least 25%)
+    sounds; with eight, one is not enough and two are."""
+    rng = np.random.default_rng(0)
+    reference = pd.DataFrame(rng.normal(size=(1000, 8)), columns=[f"f{i}" for i in range(8)])
+
+    def report(columns, moved):
+        current = reference[columns].copy()  # unmoved columns are the reference itself
+        current[moved] += 3.0  # three standard deviations: drift no test can miss
+        return drift_report(reference[columns], current)
+
+    four = report(["f0", "f1", "f2", "f3"], ["f0"])
+    assert (four.drifted, four.share_drifted, four.dataset_drift) == (["f0"], 0.25, True)
+    eight = list(reference.columns)
+    assert not report(eight, ["f0"]).dataset_drift
+    assert report(eight, ["f0", "f1"]).dataset_drift
 
 
 @pytest.mark.parametrize("method, theirs", [("holm", "holm"), ("bh", "fdr_bh")])
