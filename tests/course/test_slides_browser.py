@@ -57,37 +57,56 @@ def test_deck_works_offline_in_chromium(browser, decks, lesson):
     assert distinct_colours(shot) > 8, f"{lesson}: the first slide looks blank ({shot})"
 
 
-#: Every slide's content height against the slide's, in slide pixels (after figures are fitted).
+#: Every slide's content height against the slide's, in slide pixels (after figures are fitted),
+#: and the boxes on it whose content is wider than the box (a table or printout cut at the right).
 _HEIGHTS = """() => {
   const limit = Reveal.getConfig().height, found = [];
+  const boxes = "table, pre, img, .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-Cell";
   for (const slide of Reveal.getSlides()) {
     const at = Reveal.getIndices(slide);
     Reveal.slide(at.h, at.v);
-    found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit});
+    const wide = Array.from(slide.querySelectorAll(boxes))
+      .filter(el => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+      .map(el => `${el.tagName.toLowerCase()}.${el.classList[0] || ""} `
+                 + `${el.scrollWidth} px in ${el.clientWidth}`);
+    if (slide.scrollWidth > Reveal.getConfig().width)
+      wide.push(`the slide ${slide.scrollWidth} px in ${Reveal.getConfig().width}`);
+    found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit, wide,
+                name: (slide.querySelector("h1, h2, h3, h4") || {}).textContent || ""});
   }
   return found;
 }"""
 
 
+def _slide(s: dict) -> str:
+    """A slide as on screen (h.v, from 1) and its heading, for a failure message."""
+    name = s["name"].strip().rstrip("\u00b6").strip()
+    return f"{s['h'] + 1}.{s['v'] + 1}" + (f" ({name[:60]!r})" if name else "")
+
+
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_slide_fits_on_the_slide(browser, decks, lesson):
-    """Content taller than the slide is cut off on the projector: split the slide or skip detail."""
+    """Content taller or wider than its box is cut off on the projector: split the slide, show
+    fewer columns, or skip detail (slides/README.md)."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.route(re.compile(r"^https?://"), lambda route: route.abort())
     page.goto(decks[lesson].path.as_uri())
     page.wait_for_function("window.Reveal && Reveal.isReady()")
-    heights = page.evaluate(_HEIGHTS)
-    too_tall = [s for s in heights if s["height"] > s["limit"]]
-    for s in too_tall:
+    slides = page.evaluate(_HEIGHTS)
+    too_tall = [s for s in slides if s["height"] > s["limit"]]
+    too_wide = [s for s in slides if s["wide"]]
+    for s in too_tall + too_wide:
         page.evaluate(f"Reveal.slide({s['h']}, {s['v']})")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{lesson}-too-tall-{s['h'] + 1}.{s['v'] + 1}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{lesson}-too-big-{s['h'] + 1}.{s['v'] + 1}.png"))
     page.close()
-    assert len(heights) == decks[lesson].slides
-    assert too_tall == [], (
-        f"{lesson}: slide(s) taller than the slide (numbered from 1 as on screen, h.v): "
-        + ", ".join(f"{s['h'] + 1}.{s['v'] + 1} is {s['height']} px of {s['limit']}"
-                    for s in too_tall) + f"; screenshots in {ARTIFACTS}")
+    assert len(slides) == decks[lesson].slides
+    problems = [f"{_slide(s)} is {s['height']} px tall, of {s['limit']}" for s in too_tall] + [
+        f"{_slide(s)} is cut off at the right: {'; '.join(s['wide'])}" for s in too_wide]
+    assert problems == [], (
+        f"{lesson}: slide(s) that do not fit (h.v, numbered from 1 as on screen): "
+        + ", ".join(problems) + ". Split the slide, show fewer columns or skip detail "
+        f"(slides/README.md); screenshots in {ARTIFACTS}")
 
 
 def test_handouts_print_one_pdf_page_per_slide(root, decks, tmp_path):

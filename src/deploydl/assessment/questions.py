@@ -70,7 +70,7 @@ QUESTIONS: tuple[Question, ...] = (
          "None once a model has been trained, because the model no longer needs the data."),
         "b",
         "Retention and erasure follow the data, not the system: every copy anyone can reach "
-        "counts, which is why Module 01 keeps a catalogue of where each copy lives."),
+        "counts, which is why Module 01 keeps a catalog of where each copy lives."),
     Question(
         "q02", "data governance",
         "Why record lineage: which data, which version and which code trained each model?",

@@ -27,7 +27,7 @@ ROLES: tuple[Role, ...] = (
          ("train and evaluate", "retrain and A/B test"), ("02", "03", "05")),
     Role("MLOps / platform engineer", "the path to production: registry, service, "
          "monitoring, rollback", ("package", "deploy", "traffic and drift"), ("04", "05", "06")),
-    Role("Data steward", "the data: catalogue, quality rules, lineage, privacy duties",
+    Role("Data steward", "the data: catalog, quality rules, lineage, privacy duties",
          ("governed data",), ("01",)),
     Role("AI product manager", "the value: the decision asked, the rollout, the users",
          ("retrain and A/B test", "executive brief"), ("02", "06", "07")),

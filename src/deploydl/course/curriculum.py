@@ -30,7 +30,7 @@ MODULES: tuple[Module, ...] = (
     Module("00", "welcome", "Welcome and setup",
            "How the course works; a real model trained, served and called in five minutes"),
     Module("01", "data_governance", "Data management and governance",
-           "Catalogues, lineage, quality rules, access control and GDPR/CCPA duties"),
+           "Catalogs, lineage, quality rules, access control and GDPR/CCPA duties"),
     Module("02", "model_evaluation", "Model selection and evaluation",
            "Model families, metrics in money, the threshold as a business decision"),
     Module("03", "responsible_ai", "Responsible AI",
