@@ -498,7 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "and checked against torch at start-up (needs the 'export' extra)")
     serve.add_argument("--stop-when-stdin-closes", action="store_true",
                        help="also stop when standard input closes: how a program that starts "
-                       "the server (ServiceProcess) makes sure it never outlives it")
+                       "the server with a pipe on its standard input (ServiceProcess) makes sure "
+                       "it never outlives it; refused when standard input is not a pipe")
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")

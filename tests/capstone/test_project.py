@@ -1,6 +1,8 @@
 """The capstone run's own rules: one server at a time in a process, keyword-only options."""
 
+import gc
 import inspect
+import threading
 
 import httpx
 import pytest
@@ -18,20 +20,21 @@ def _deployed(folder) -> Capstone:
 
 
 def test_a_new_run_stops_the_server_an_earlier_run_left_running(tmp_path):
-    first = _deployed(tmp_path / "first")  # a lab cell run once ...
-    url = first.server.url
+    run = _deployed(tmp_path / "first")  # a lab cell run once ...
+    url = run.server.url
     assert httpx.get(f"{url}/health").status_code == 200
-    second = _deployed(tmp_path / "second")  # ... and again: `run` now names the new one
+    run = _deployed(tmp_path / "second")  # ... and again: `run` now names only the new one
+    gc.collect()
     try:
-        assert first.server is None
         with pytest.raises(httpx.TransportError):
             httpx.get(f"{url}/health", timeout=2)
-        assert second.client.health()["status"] == "ok"
-        assert set(Capstone._serving) == {second}
+        assert run.client.health()["status"] == "ok"
+        assert Capstone._serving == {run}
+        assert not [t for t in threading.enumerate() if t.name.startswith("deploydl-server")
+                    and run.server.url.rsplit(":", 1)[1] not in t.name]
     finally:
-        first.close()
-        second.close()
-    assert not set(Capstone._serving)
+        run.close()
+    assert not Capstone._serving
 
 
 def test_options_are_keyword_only():

@@ -34,11 +34,20 @@ def test_hints_escalate_on_new_wrong_answers_then_stay_on_the_last():
 def test_the_same_wrong_answer_run_again_does_not_reveal_the_next_hint():
     """Running a cell twice (or Run All) is not a new attempt: the last hint is often the
     solution, so it must take a different wrong answer to get there."""
-    ex = Exercise(id="99.10", title="t", checker=lambda a: "wrong", hints=("first", "second"))
+    ex = Exercise(id="99.10", title="t", checker=lambda a: "wrong",
+                  hints=("first", "second", "third"))
     rule = {"age": {"min": 0, "max": 120}}
     assert [evaluate(ex, dict(rule)).hint for _ in range(3)] == ["first"] * 3
     assert evaluate(ex, np.float64(7.0)).hint == "second"
     assert evaluate(ex, 7).hint == "second", "7 and np.float64(7.0) are the same attempt"
+    assert evaluate(ex, 8).hint == "third"
+
+
+def test_feedback_names_the_shape_of_an_array_of_any_rank():
+    from deploydl.exercises.core import brief
+
+    assert brief(np.zeros((3, 4, 5))) == "an array of shape 3 x 4 x 5"
+    assert brief(np.array(5)) == "5"
 
 
 def test_an_answer_of_the_wrong_form_uses_up_no_hint():

@@ -15,7 +15,7 @@ from deploydl.monitoring import (
     snapshot,
     write_weekly_report,
 )
-from deploydl.monitoring.explorer import DriftAlarmExplorer
+from deploydl.monitoring.explorer import DriftAlarmExplorer, describe_alarm
 from deploydl.serving import create_app
 
 
@@ -206,3 +206,14 @@ def test_performance_by_period_gives_each_judged_period_a_range_and_none_to_the_
     assert first["auc_low"] < first["auc"] < first["auc_high"]
     assert (second["labelled"], np.isnan(second["auc"]), np.isnan(second["auc_low"])) == (
         0, True, True)
+
+
+def test_the_alarm_sentence_writes_money_in_the_unit_asked_for():
+    fired = {"scenario": "pipeline_bug", "strength": 0.3, "alarm_day": 10, "delay_days": 0,
+             "cost_until_alarm": 8000.0, "cost_if_missed": 142000.0}
+    assert describe_alarm(fired).endswith(
+        "the drift cost $8,000 by then, against $142,000 if nobody looked until the end of the "
+        "month.")
+    never = {**fired, "alarm_day": None}
+    assert describe_alarm(never, unit="USD ").endswith(
+        "the alarm never fires; the drift costs USD 142,000 by the end of the month.")

@@ -137,7 +137,7 @@ def test_a_start_that_fails_stops_the_process_and_deletes_its_log(how):
             "interrupt": "import time; time.sleep(60)"}[how]
     before = _logs()
     server = ServiceProcess(command=[sys.executable, "-c", code],
-                            start_timeout=1.5 if how == "timeout" else 30)
+                            start_timeout=5 if how == "timeout" else 30)
     timer = threading.Timer(1.0, _thread.interrupt_main)
     if how == "interrupt":
         timer.start()

@@ -167,7 +167,11 @@ def test_a_jupyter_kernel_interrupted_keeps_its_server_and_restarted_ends_it(art
     try:
         family.append(int(run(start)))
         msg_id = client.execute("import time; time.sleep(60)")
-        time.sleep(1.0)
+        busy = client.get_iopub_msg(timeout=30)  # interrupt only once the cell runs
+        while not (busy["msg_type"] == "execute_input"
+                   and busy["parent_header"].get("msg_id") == msg_id):
+            busy = client.get_iopub_msg(timeout=30)
+        time.sleep(0.5)  # into time.sleep itself
         manager.interrupt_kernel()  # the Stop button
         reply = client.get_shell_msg(timeout=30)
         assert reply["parent_header"]["msg_id"] == msg_id

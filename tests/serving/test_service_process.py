@@ -109,6 +109,20 @@ def test_stop_when_stdin_closes_is_a_graceful_stop(artifact_dir, workers):
         process.stdout.close()
 
 
+def test_stop_when_stdin_closes_refuses_a_stdin_that_is_not_a_pipe(artifact_dir):
+    """Under nohup or systemd standard input is /dev/null: it would read as closed at once and
+    stop the server, so the option is refused with a message instead."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "deploydl.cli", "serve", "--model", str(artifact_dir),
+         "--port", "0", "--stop-when-stdin-closes"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "--stop-when-stdin-closes needs a pipe on standard input" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_tampered_artifact_stops_start_up_with_a_clear_message(artifact_dir, tmp_path):
     copy = shutil.copytree(artifact_dir, tmp_path / "tampered")
     data = bytearray((copy / "weights.safetensors").read_bytes())

@@ -17,7 +17,6 @@ terminal with progress bars; the capstone notebook calls them one by one.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -78,8 +77,9 @@ class Capstone:
               ("gate", "fairness gate"), ("package", "package"), ("deploy", "deploy"),
               ("traffic", "traffic and drift"), ("ab_test", "retrain and A/B test"),
               ("brief", "executive brief"))
-    #: The runs whose server is running now (at most one; weak, so a run can be collected).
-    _serving: ClassVar[weakref.WeakSet[Capstone]] = weakref.WeakSet()
+    #: The runs whose server is running now (at most one). Held strongly: a lab cell run again
+    #: rebinds its name to a new run, and the old run's server must still be found and stopped.
+    _serving: ClassVar[set[Capstone]] = set()
 
     def __init__(self, folder: str | Path, *, scenario: Scenario = Scenario()) -> None:
         from deploydl.registry import ModelRegistry

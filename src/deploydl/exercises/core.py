@@ -185,12 +185,17 @@ def brief(answer: Any) -> str:
     other value is its repr on one line, cut to about :data:`BRIEF_CHARS` characters.
     """
     shape = getattr(answer, "shape", None)
+    shape = shape if isinstance(shape, tuple) else ()  # numpy, pandas and torch (torch.Size)
     kind = "array" if isinstance(answer, np.ndarray) else type(answer).__name__
-    if isinstance(shape, tuple) and len(shape) == 1 and isinstance(shape[0], int):
-        return f"{_article(kind)} {kind} of {_count(shape[0], 'value')}"
-    if isinstance(shape, tuple) and len(shape) == 2 and all(isinstance(n, int) for n in shape):
-        noun = "a table" if hasattr(answer, "columns") else f"{_article(kind)} {kind}"
-        return f"{noun} of {_count(shape[0], 'row')} x {_count(shape[1], 'column')}"
+    if shape and all(isinstance(n, int) for n in shape):
+        if len(shape) == 1:
+            return f"{_article(kind)} {kind} of {_count(shape[0], 'value')}"
+        if len(shape) == 2:
+            noun = "a table" if hasattr(answer, "columns") else f"{_article(kind)} {kind}"
+            return f"{noun} of {_count(shape[0], 'row')} x {_count(shape[1], 'column')}"
+        return f"{_article(kind)} {kind} of shape {' x '.join(map(str, shape))}"
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer.item()  # np.array(5) reads as 5
     if as_bool(answer) is not None:
         return repr(as_bool(answer))
     value = as_number(answer)

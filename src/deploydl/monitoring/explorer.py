@@ -53,15 +53,20 @@ class DriftAlarmExplorer:
         display(self.widget)
 
 
-def describe_alarm(result: dict) -> str:
-    """One sentence for people: when the alarm fired and what waiting costs."""
+def describe_alarm(result: dict, *, unit: str = "$") -> str:
+    """One sentence for people: when the alarm fired and what waiting costs.
+
+    ``unit`` writes the money (:func:`~deploydl.present.charts.money`): ``"USD "`` where the
+    sentence sits beside a lesson's own figures in USD.
+    """
     scenario = DRIFT_SCENARIOS[result["scenario"]].description
+    missed = money(result["cost_if_missed"], unit=unit)
     if result["alarm_day"] is None:
         return (f"{scenario} At strength {result['strength']:.1f} the alarm never fires; "
-                f"the drift costs {money(result['cost_if_missed'])} by the end of the month.")
+                f"the drift costs {missed} by the end of the month.")
     delay = result["delay_days"]
     when = "on the day it starts" if delay == 0 else f"{delay} day(s) after it starts"
     return (f"{scenario} At strength {result['strength']:.1f} the alarm fires {when} "
-            f"(day {result['alarm_day']}); the drift cost {money(result['cost_until_alarm'])} "
-            f"by then, against {money(result['cost_if_missed'])} if nobody looked until "
-            "the end of the month.")
+            f"(day {result['alarm_day']}); the drift cost "
+            f"{money(result['cost_until_alarm'], unit=unit)} by then, against {missed} if nobody "
+            "looked until the end of the month.")

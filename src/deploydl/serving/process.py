@@ -32,6 +32,7 @@ import urllib.error
 import urllib.request
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,46 +67,73 @@ def bind_socket(host: str, port: int, *, names: tuple[str, str] = ("host", "port
     that is wrong, its value and what to do: a port out of range, a host that is not an
     address of this machine, a port that is taken or needs administrator rights.
     """
-    host_name, port_name = names
-    option = host_name.startswith("-")  # a command-line option, else a Python parameter
-
-    def setting(name: str, value: object) -> str:
-        return f"{name} {value}" if option else f"{name}={value!r}"
-
-    pick = (f"pick another with {port_name} (0 picks a free one)" if option else
-            f"pick another {port_name} ({port_name}=0 picks a free one)")
-    not_here = (f"{setting(host_name, host)}: not an address of this machine ({{}}). "
-                + (f"Pass {host_name}" if option else f"Set {host_name} to")
-                + " an IPv4 address this machine has: 127.0.0.1 (this machine only) or 0.0.0.0 "
-                "(every network interface, e.g. in a container).")
-    try:
-        number = None if isinstance(port, bool) else operator.index(port)
-    except TypeError:
-        number = None
-    if number is None or not 0 <= number <= 65535:
-        raise BindError(f"{setting(port_name, port)}: not a port; give a whole number from 0 "
-                        "to 65535 (0 picks a free one).")
+    wording = _Wording(*names)
+    number = _port_number(port, wording)
     if not isinstance(host, str):
-        raise BindError(not_here.format(f"{type(host).__name__}, not text"))
+        raise BindError(wording.not_here(host, f"{type(host).__name__}, not text"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if reuse_address and sys.platform != "win32":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, number))
-    except (socket.gaierror, UnicodeError) as exc:  # a name that does not resolve
+    except (OSError, UnicodeError) as exc:
         sock.close()
-        raise BindError(not_here.format(getattr(exc, "strerror", None) or exc)) from None
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRNOTAVAIL:
-            raise BindError(not_here.format(exc.strerror)) from None
-        if exc.errno == errno.EACCES:
-            raise BindError(f"Port {port} on {host} is not available ({exc.strerror}): ports "
-                            f"below 1024 need administrator rights; {pick}.") from None
-        raise BindError(f"Port {port} on {host} is not available ({exc.strerror}). Stop the "
-                        f"program using it, or {pick}.") from None
+        raise _bind_error(exc, host, port, wording) from None
     sock.listen(backlog)
     return sock
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """How a bind error names the settings: Python parameters or command-line options."""
+
+    host_name: str
+    port_name: str
+
+    @property
+    def option(self) -> bool:
+        return self.host_name.startswith("-")
+
+    def setting(self, name: str, value: object) -> str:
+        return f"{name} {value}" if self.option else f"{name}={value!r}"
+
+    def pick(self) -> str:
+        if self.option:
+            return f"pick another with {self.port_name} (0 picks a free one)"
+        return f"pick another {self.port_name} ({self.port_name}=0 picks a free one)"
+
+    def not_here(self, host: object, why: object) -> str:
+        do = f"Pass {self.host_name}" if self.option else f"Set {self.host_name} to"
+        return (f"{self.setting(self.host_name, host)}: not an address of this machine ({why}). "
+                f"{do} an IPv4 address this machine has: 127.0.0.1 (this machine only) or "
+                "0.0.0.0 (every network interface, e.g. in a container).")
+
+
+def _port_number(port: Any, wording: _Wording) -> int:
+    """``port`` (whatever a caller passed) as a whole number from 0 to 65535, else
+    :class:`BindError`."""
+    try:
+        number = None if isinstance(port, bool) else operator.index(port)
+    except TypeError:  # text, a float, None...
+        number = None
+    if number is None or not 0 <= number <= 65535:
+        raise BindError(f"{wording.setting(wording.port_name, port)}: not a port; give a whole "
+                        "number from 0 to 65535 (0 picks a free one).")
+    return number
+
+
+def _bind_error(exc: OSError | UnicodeError, host: str, port: int,
+                wording: _Wording) -> BindError:
+    """What to tell the user when binding ``host``:``port`` raised ``exc``."""
+    if isinstance(exc, socket.gaierror | UnicodeError):  # a name that does not resolve
+        return BindError(wording.not_here(host, getattr(exc, "strerror", None) or exc))
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return BindError(wording.not_here(host, exc.strerror))
+    if exc.errno == errno.EACCES:
+        return BindError(f"Port {port} on {host} is not available ({exc.strerror}): ports "
+                         f"below 1024 need administrator rights; {wording.pick()}.")
+    return BindError(f"Port {port} on {host} is not available ({exc.strerror}). Stop the "
+                     f"program using it, or {wording.pick()}.")
 
 
 def stop_process_family(process: subprocess.Popen, *, grace_s: float = 5.0,

@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -180,7 +181,7 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     ------
     ServeError
         The artifact is missing, damaged, unsigned or not the expected one, the API key is
-        not set, or the port is busy.
+        not set, the port is busy, or ``stop_when_stdin_closes`` without a pipe on stdin.
     """
     if stop_when_stdin_closes:
         watch_stdin()
@@ -259,9 +260,22 @@ def watch_stdin() -> threading.Thread:
     end-of-file and the server stops itself the graceful way (SIGTERM to itself, as
     Kubernetes stops a pod). A server still running :data:`GRACEFUL_SECONDS` + 10 s later is
     killed, with its worker processes when it leads its own process group.
+
+    Raises :class:`ServeError` when standard input is not a pipe (a terminal, ``/dev/null``
+    under nohup or systemd): it would read as closed at once and stop the server.
     """
+    try:
+        piped = stat.S_ISFIFO(os.fstat(0).st_mode)
+    except OSError:  # no standard input at all
+        piped = False
+    if not piped:
+        raise ServeError("--stop-when-stdin-closes needs a pipe on standard input, held open by "
+                         "the program that started the server (ServiceProcess gives one); here "
+                         "standard input is not a pipe, so the server would stop at once. Start "
+                         "it without that option.")
+
     def watch() -> None:
-        with contextlib.suppress(OSError):  # no standard input at all: nobody to wait for
+        with contextlib.suppress(OSError):  # a pipe that breaks has closed too
             while os.read(0, 4096):
                 pass
         os.kill(os.getpid(), signal.SIGTERM)
