@@ -28,10 +28,9 @@ from deploydl.communication.brief_page import (
     brief_figures,
     brief_html,
     decision_in_words,
-    decision_text,
-    fairness_text,
     write_brief,
 )
+from deploydl.communication.brief_text import decision_text, fairness_text
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.present.charts import money
 

@@ -2,8 +2,9 @@
 
 Every number on the page is a :class:`deploydl.present.report.Figure` built here from
 :class:`deploydl.communication.brief.BriefInputs` (tagged ``data-figure``), so a test can check
-each one against the module that computed it. The model card (Module 03's format) is the technical
-appendix, written next to the brief and linked from it.
+each one against the module that computed it. Its words (the decision asked, the fairness
+finding) are templates from :mod:`deploydl.communication.brief_text`. The model card (Module 03's
+format) is the technical appendix, written next to the brief and linked from it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from deploydl.communication.brief import (
     risk_register,
     rollout_plan,
 )
+from deploydl.communication.brief_text import decision_text, fairness_text
 from deploydl.present.charts import human_label, human_labels, money
 from deploydl.present.report import (
     Figure,
@@ -31,16 +33,6 @@ from deploydl.present.report import (
 )
 
 BRIEF, CARD, PLAN, PDF = "brief.html", "model_card.html", "communication_plan.html", "brief.pdf"
-#: Words that ask to put the model in front of applicants ("approve" only with the model as
-#: its object, so that "approve the budget for the fairness work" is not a release).
-_RELEASE = re.compile(
-    r"\b(?:releas\w*\b(?! gate)|launch\w*|deploy\w*|ship\w*|roll\w* (?:it )?out"
-    r"|go\w* live|put\w* live|approv\w*(?: \w+){0,3}? "
-    r"(?:version|model|release|launch|deployment|rollout|it\b|\{|v?\d+\.\d))",
-    re.IGNORECASE)
-#: Words that, earlier in the same sentence, turn a release word into a refusal of it.
-_HOLD = re.compile(r"\b(?:not|no|never|\w+n't|hold\w*|withhold\w*|against|reject\w*|declin\w*"
-                   r"|postpon\w*|delay\w*|paus\w*|stop\w*|halt\w*|block\w*)\b", re.IGNORECASE)
 
 
 def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
@@ -157,134 +149,11 @@ def _event_figures(inputs: BriefInputs) -> list[Figure]:
     return figs
 
 
-def decision_text(inputs: BriefInputs) -> str:
-    """The decision asked, as a template of figure keys (see
-    :func:`deploydl.present.report.prose`).
-    """
-    if inputs.context.decision:
-        _refuse_release_without_fairness(inputs)
-        return inputs.context.decision
-    if not inputs.fairness["gate_passed"]:
-        return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
-                "fairness work and a review with counsel, and keep the current process meanwhile.")
-    if inputs.money["net_value_per_year"] <= 0:
-        text = ("Keep the current process: version {model_version}, deciding at threshold "
-                "{threshold}, does not beat it on the stated assumptions (net "
-                "{net_value_per_year} a year). Decide whether to fund more work on the model "
-                "or stop it.")
-    elif "region_parity_ratio" not in inputs.monitoring:
-        text = ("Approve version {model_version} of the loan-default model, deciding at "
-                "threshold {threshold}, with the monitoring and rollout plans below.")
-    elif _region_passes(inputs):
-        text = ("Approve version {model_version} of the loan-default model for every region, "
-                "the new one included, deciding at threshold {threshold}, with the monitoring "
-                "and rollout plans below. Its accuracy and value were measured on applicants "
-                "from before the new region opened. In the new region, its approvals pass the "
-                "fairness screen so far ({region_parity_ratio} on {region_n} applicants, only "
-                "{region_smallest_n} in the smallest age band), so check fairness there again "
-                "at the first quarterly review.")
-    else:
-        text = ("Approve version {model_version} of the loan-default model for the existing "
-                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
-                "plans below. Its accuracy and value were measured on applicants from before "
-                "the new region opened. In the new region its approvals fail the fairness screen "
-                "({region_parity_ratio} on {region_n} applicants): send the new region's "
-                "applicants to an underwriter until a fix is reviewed with counsel.")
-    ab = inputs.ab
-    if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
-        text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
-                 "applicants per version before deciding on it.")
-    return text
-
-
 def decision_in_words(inputs: BriefInputs) -> str:
     """The decision the brief asks, as plain text with its numbers filled in (the page tags
     each number; a slide or a chat message cannot)."""
     figures = brief_figures(inputs)
     return re.sub(r"\{(\w+)\}", lambda m: figures[m.group(1)].text, decision_text(inputs))
-
-
-def asks_to_release(decision: str) -> bool:
-    """Whether a written decision asks to release the model: some sentence has a release word
-    ("approve version 1.2", "we recommend deploying it") with no refusal before it in that
-    sentence ("do not release", "we advise against launching", "hold the rollout")."""
-    for sentence in re.split(r"[.;:!?](?!\S)|\bbut\b|\bhowever\b", decision, flags=re.IGNORECASE):
-        asked = _RELEASE.search(sentence)
-        if asked and not _HOLD.search(sentence[:asked.start()]):
-            return True
-    return False
-
-
-def _refuse_release_without_fairness(inputs: BriefInputs) -> None:
-    """A brief may not ask to release a version whose fairness gate failed: its own fairness
-    section would say FAILED under a decision box that says approve."""
-    if inputs.fairness["gate_passed"] or not asks_to_release(inputs.context.decision):
-        return
-    raise ValueError(
-        "The decision asks to release the model, but its fairness gate FAILED on the held-out "
-        "applicants, so the brief cannot ask for that. Write a decision the evidence supports "
-        "(for example: do not release; fund the fairness work and a review with counsel), or "
-        "fix fairness and pass the gate first. Nothing was written.")
-
-
-def fairness_text(inputs: BriefInputs) -> str:
-    """The fairness finding, worded from the measured results (a template of keys): the
-    gate's on the held-out applicants, then the new region's from the prediction log."""
-    return _gate_finding(inputs) + _region_finding(inputs)
-
-
-def _region_passes(inputs: BriefInputs) -> bool:
-    """Do the new region's logged approvals pass the four-fifths screen?"""
-    from deploydl.responsible.fairness import FOUR_FIFTHS
-
-    return bool(inputs.monitoring["region_parity_ratio"] >= FOUR_FIFTHS)
-
-
-def _region_finding(inputs: BriefInputs) -> str:
-    if "region_parity_ratio" not in inputs.monitoring:
-        return ""
-    verdict = "passes" if _region_passes(inputs) else "FAILS"
-    return (" Since the new region opened, the decisions in the prediction log give its "
-            "{region_n} applicants an approval ratio across age bands of "
-            f"{{region_parity_ratio}}: the screen {verdict} there. Only {{region_smallest_n}} "
-            "are in the smallest age band, so the figure is rough: check it again as "
-            "applicants arrive.")
-
-
-def _gate_finding(inputs: BriefInputs) -> str:
-    f = inputs.fairness
-    screen = (" The screen is a first check, not a legal test: counsel reviews disparate "
-              "treatment and impact.")
-    if f["validation_passed"] is False:
-        return ("No threshold meets the four-fifths screen on the applicants set aside to "
-                "choose it. On the held-out applicants, at {threshold}, the approval ratio is "
-                "{parity_ratio} and the group approved least gets {worst_group_approval}. The "
-                "fairness gate FAILED: do not release this version until fairness is fixed "
-                "and reviewed with counsel.")
-    if f["threshold_reason"] == "fairness":
-        chosen = ("At the break-even {break_even} the screen fails on the applicants set aside "
-                  "to choose the threshold, so the threshold moved to {threshold}, the cheapest "
-                  "there that passes; on the held-out applicants the ratio at the break-even "
-                  "is {ratio_at_break_even}. ")
-    elif f["validation_passed"] is None:
-        chosen = "The threshold {threshold} was fixed without the held-out applicants. "
-    else:
-        chosen = ("The break-even threshold passes the screen on the applicants set aside to "
-                  "choose it, so it stands. ")
-    if not f["gate_passed"]:
-        return (chosen + "On the held-out applicants, though, the ratio at {threshold} is "
-                "{parity_ratio}, below the screen, and the group approved least gets "
-                "{worst_group_approval}. The fairness gate FAILED: do not release this version "
-                "until fairness is fixed and reviewed with counsel.")
-    text = chosen + ("On the held-out applicants, at {threshold}, the ratio is {parity_ratio}; "
-                     "the group approved least gets {worst_group_approval}.")
-    if f["threshold_reason"] == "fairness" and inputs.money["price_of_fairness_per_year"] >= 0:
-        text += " Passing the screen costs {price_of_fairness_per_year} a year."
-    elif f["threshold_reason"] == "fairness":
-        text += (" On the held-out applicants the moved threshold happens to cost less than "
-                 "the break-even ({price_of_fairness_per_year} a year): the break-even is the "
-                 "cheapest on average for calibrated scores, not on every sample.")
-    return text + screen
 
 
 def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:

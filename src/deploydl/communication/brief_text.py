@@ -1,0 +1,148 @@
+"""The executive brief's words (Module 07): the decision it asks for and its fairness finding.
+
+Each is a template of figure keys (``{threshold}``), filled in by
+:func:`deploydl.present.report.prose` on the page, so every number stays tagged with its source.
+The wording follows the measured results: a failed fairness gate, a model that does not pay, or
+a new region that fails the screen each change what the brief asks. A decision written by hand
+(``Context(decision=...)``) may not ask to release a version whose fairness gate failed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deploydl.communication.brief import BriefInputs
+
+#: Words that ask to put the model in front of applicants ("approve" only with the model as
+#: its object, so that "approve the budget for the fairness work" is not a release).
+_RELEASE = re.compile(
+    r"\b(?:releas\w*\b(?! gate)|launch\w*|deploy\w*|ship\w*|roll\w* (?:it )?out"
+    r"|go\w* live|put\w* live|approv\w*(?: \w+){0,3}? "
+    r"(?:version|model|release|launch|deployment|rollout|it\b|\{|v?\d+\.\d))",
+    re.IGNORECASE)
+#: Words that, earlier in the same sentence, turn a release word into a refusal of it.
+_HOLD = re.compile(r"\b(?:not|no|never|\w+n't|hold\w*|withhold\w*|against|reject\w*|declin\w*"
+                   r"|postpon\w*|delay\w*|paus\w*|stop\w*|halt\w*|block\w*)\b", re.IGNORECASE)
+
+
+def decision_text(inputs: BriefInputs) -> str:
+    """The decision asked, as a template of figure keys (see
+    :func:`deploydl.present.report.prose`).
+    """
+    if inputs.context.decision:
+        _refuse_release_without_fairness(inputs)
+        return inputs.context.decision
+    if not inputs.fairness["gate_passed"]:
+        return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
+                "fairness work and a review with counsel, and keep the current process meanwhile.")
+    if inputs.money["net_value_per_year"] <= 0:
+        text = ("Keep the current process: version {model_version}, deciding at threshold "
+                "{threshold}, does not beat it on the stated assumptions (net "
+                "{net_value_per_year} a year). Decide whether to fund more work on the model "
+                "or stop it.")
+    elif "region_parity_ratio" not in inputs.monitoring:
+        text = ("Approve version {model_version} of the loan-default model, deciding at "
+                "threshold {threshold}, with the monitoring and rollout plans below.")
+    elif _region_passes(inputs):
+        text = ("Approve version {model_version} of the loan-default model for every region, "
+                "the new one included, deciding at threshold {threshold}, with the monitoring "
+                "and rollout plans below. Its accuracy and value were measured on applicants "
+                "from before the new region opened. In the new region, its approvals pass the "
+                "fairness screen so far ({region_parity_ratio} on {region_n} applicants, only "
+                "{region_smallest_n} in the smallest age band), so check fairness there again "
+                "at the first quarterly review.")
+    else:
+        text = ("Approve version {model_version} of the loan-default model for the existing "
+                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
+                "plans below. Its accuracy and value were measured on applicants from before "
+                "the new region opened. In the new region its approvals fail the fairness screen "
+                "({region_parity_ratio} on {region_n} applicants): send the new region's "
+                "applicants to an underwriter until a fix is reviewed with counsel.")
+    ab = inputs.ab
+    if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
+        text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
+                 "applicants per version before deciding on it.")
+    return text
+
+
+def asks_to_release(decision: str) -> bool:
+    """Whether a written decision asks to release the model: some sentence has a release word
+    ("approve version 1.2", "we recommend deploying it") with no refusal before it in that
+    sentence ("do not release", "we advise against launching", "hold the rollout")."""
+    for sentence in re.split(r"[.;:!?](?!\S)|\bbut\b|\bhowever\b", decision, flags=re.IGNORECASE):
+        asked = _RELEASE.search(sentence)
+        if asked and not _HOLD.search(sentence[:asked.start()]):
+            return True
+    return False
+
+
+def _refuse_release_without_fairness(inputs: BriefInputs) -> None:
+    """A brief may not ask to release a version whose fairness gate failed: its own fairness
+    section would say FAILED under a decision box that says approve."""
+    if inputs.fairness["gate_passed"] or not asks_to_release(inputs.context.decision):
+        return
+    raise ValueError(
+        "The decision asks to release the model, but its fairness gate FAILED on the held-out "
+        "applicants, so the brief cannot ask for that. Write a decision the evidence supports "
+        "(for example: do not release; fund the fairness work and a review with counsel), or "
+        "fix fairness and pass the gate first. Nothing was written.")
+
+
+def fairness_text(inputs: BriefInputs) -> str:
+    """The fairness finding, worded from the measured results (a template of keys): the
+    gate's on the held-out applicants, then the new region's from the prediction log."""
+    return _gate_finding(inputs) + _region_finding(inputs)
+
+
+def _region_passes(inputs: BriefInputs) -> bool:
+    """Do the new region's logged approvals pass the four-fifths screen?"""
+    from deploydl.responsible.fairness import FOUR_FIFTHS
+
+    return bool(inputs.monitoring["region_parity_ratio"] >= FOUR_FIFTHS)
+
+
+def _region_finding(inputs: BriefInputs) -> str:
+    if "region_parity_ratio" not in inputs.monitoring:
+        return ""
+    verdict = "passes" if _region_passes(inputs) else "FAILS"
+    return (" Since the new region opened, the decisions in the prediction log give its "
+            "{region_n} applicants an approval ratio across age bands of "
+            f"{{region_parity_ratio}}: the screen {verdict} there. Only {{region_smallest_n}} "
+            "are in the smallest age band, so the figure is rough: check it again as "
+            "applicants arrive.")
+
+
+def _gate_finding(inputs: BriefInputs) -> str:
+    f = inputs.fairness
+    screen = (" The screen is a first check, not a legal test: counsel reviews disparate "
+              "treatment and impact.")
+    if f["validation_passed"] is False:
+        return ("No threshold meets the four-fifths screen on the applicants set aside to "
+                "choose it. On the held-out applicants, at {threshold}, the approval ratio is "
+                "{parity_ratio} and the group approved least gets {worst_group_approval}. The "
+                "fairness gate FAILED: do not release this version until fairness is fixed "
+                "and reviewed with counsel.")
+    if f["threshold_reason"] == "fairness":
+        chosen = ("At the break-even {break_even} the screen fails on the applicants set aside "
+                  "to choose the threshold, so the threshold moved to {threshold}, the cheapest "
+                  "there that passes; on the held-out applicants the ratio at the break-even "
+                  "is {ratio_at_break_even}. ")
+    elif f["validation_passed"] is None:
+        chosen = "The threshold {threshold} was fixed without the held-out applicants. "
+    else:
+        chosen = ("The break-even threshold passes the screen on the applicants set aside to "
+                  "choose it, so it stands. ")
+    if not f["gate_passed"]:
+        return (chosen + "On the held-out applicants, though, the ratio at {threshold} is "
+                "{parity_ratio}, below the screen, and the group approved least gets "
+                "{worst_group_approval}. The fairness gate FAILED: do not release this version "
+                "until fairness is fixed and reviewed with counsel.")
+    text = chosen + ("On the held-out applicants, at {threshold}, the ratio is {parity_ratio}; "
+                     "the group approved least gets {worst_group_approval}.")
+    if f["threshold_reason"] == "fairness" and inputs.money["price_of_fairness_per_year"] >= 0:
+        text += " Passing the screen costs {price_of_fairness_per_year} a year."
+    elif f["threshold_reason"] == "fairness":
+        text += (" On the held-out applicants the moved threshold happens to cost less than "
+                 "the break-even ({price_of_fairness_per_year} a year): the break-even is the "
+                 "cheapest on average for calibrated scores, not on every sample.")
+    return text + screen
