@@ -33,3 +33,9 @@ def test_human_label_writes_codes_as_people_do():
     assert human_label("p99_ms") == "p99 (ms)"
     assert human_label("already plain") == "already plain"
     assert human_label(3) == "3"
+
+
+def test_usd_is_money_as_a_lessons_own_text_writes_it():
+    from deploydl.present.charts import usd
+
+    assert [usd(x) for x in (8000, 2_400_000)] == ["USD 8,000", "USD 2.4M"]

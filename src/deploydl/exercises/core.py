@@ -269,6 +269,16 @@ def percentage_slip(value: float, share: float, *, what: str, tol: float = 0.5) 
     return f"that is a percentage; give {what} as a number between 0 and 1."
 
 
+def as_share(answer: Any, share: float, *, what: str = "the share") -> float | str:
+    """``answer``, meant to be ``share`` (0..1), as a float when it is a number in that form;
+    else the message saying what is off: not a number (a :class:`FormProblem`), or ``share``
+    written as a percentage."""
+    value = as_number(answer)
+    if value is None:
+        return form(f"the answer should be a number between 0 and 1, you gave {brief(answer)}.")
+    return percentage_slip(value, share, what=what) or value
+
+
 def rounding_slip(value: float, right: float) -> str | None:
     """The message for ``value`` that is ``right`` rounded to one or more decimals, too far to
     pass (None otherwise, and for a rounding to 0, which says nothing of the number)."""

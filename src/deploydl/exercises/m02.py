@@ -15,7 +15,7 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number, brief, form, percentage_slip
+from deploydl.exercises.core import Exercise, as_number, as_share, brief, form
 
 #: The lab's data: training and test rows and seeds.
 TRAIN_ROWS, TRAIN_SEED, TEST_ROWS, TEST_SEED = 5000, 0, 2000, 1
@@ -103,12 +103,9 @@ RECALL_MATRIX = {"repaid": (700, 100), "defaulted": (80, 120)}
 def _recall(answer: Any) -> str | None:
     (_, good_declined), (bad_approved, bad_declined) = RECALL_MATRIX.values()
     recall = bad_declined / (bad_declined + bad_approved)
-    value = as_number(answer)
-    if value is None:
-        return form(f"the answer should be a number between 0 and 1, you gave {brief(answer)}.")
-    percentage = percentage_slip(value, recall, what="the share")
-    if percentage:
-        return percentage
+    value = as_share(answer, recall)
+    if isinstance(value, str):
+        return value
     for wrong, why in (
             (bad_declined / (bad_declined + good_declined),
              "that is precision (of the loans declined, the share that defaulted); recall "
@@ -123,12 +120,9 @@ def _recall(answer: Any) -> str | None:
 def _approve_everyone(answer: Any) -> str | None:
     test, _ = lab_data()
     repaid = 1 - float(test["default"].mean())
-    value = as_number(answer)
-    if value is None:
-        return form(f"the answer should be a number between 0 and 1, you gave {brief(answer)}.")
-    percentage = percentage_slip(value, repaid, what="the share")
-    if percentage:
-        return percentage
+    value = as_share(answer, repaid)
+    if isinstance(value, str):
+        return value
     if math.isclose(value, 1 - repaid, rel_tol=1e-3):
         return "that is the share that defaulted: approving everyone is right on the others."
     return None if math.isclose(value, repaid, rel_tol=1e-3) else f"you gave {brief(answer)}."

@@ -78,6 +78,12 @@ def money(amount: float, *, unit: str = "$") -> str:
     return f"{sign}{unit}{amount:,.0f}"
 
 
+def usd(amount: float) -> str:
+    """:func:`money` as a lesson's own text, tables and printouts write it: 'USD 2.5M',
+    'USD 8,000' (the course's money rule, slides/README.md; charts keep '$')."""
+    return money(amount, unit="USD ")
+
+
 #: Units that a column name ends with, and how a chart writes them.
 _UNITS = {"years": "years", "ms": "ms", "pct": "%", "usd": "USD"}
 
