@@ -13,7 +13,6 @@ ARG NB_UID=1000
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    MPLBACKEND=agg \
     PATH=/home/learner/.local/bin:$PATH \
     JUPYTER_CONFIG_PATH=/srv/course/jupyter-config \
     ORT_DISABLE_TELEMETRY=1

@@ -45,7 +45,7 @@ def _wheelhouse() -> Path:
     """The kept wheelhouse for this course's dependency lists (they alone decide the wheels)."""
     from deploydl.settings import get_settings
 
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     wanted = [*project["build-system"]["requires"], *project["project"]["dependencies"]]
     digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()[:12]
     return get_settings().home / "wheelhouse" / digest

@@ -32,11 +32,12 @@ def test_makefile_has_the_setup_check_and_progress_targets(root):
 
 
 def test_make_lab_serves_the_repository_root_and_reads_the_project_config(root):
-    recipe = re.search(r"^lab: .*\n((?:\t.*\n)+)", (root / "Makefile").read_text(), re.M).group(1)
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^lab: .*\n((?:\t.*\n)+)", makefile, re.M).group(1)
     assert "--ServerApp.root_dir=." in recipe and "$(JUPYTER_ARGS)" in recipe
     assert "jupyter-config" in recipe and "$(LAB_AS_ROOT)" in recipe
     overrides = (root / "jupyter-config" / "labconfig" / "default_setting_overrides.json")
-    assert '"fetchNews": "false"' in overrides.read_text()
+    assert '"fetchNews": "false"' in overrides.read_text(encoding="utf-8")
 
 
 def test_make_lab_command_line(root):

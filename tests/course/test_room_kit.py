@@ -22,7 +22,7 @@ DOCKER_INSTRUCTIONS = {"FROM", "ARG", "ENV", "RUN", "COPY", "ADD", "WORKDIR", "U
 
 @pytest.fixture(scope="module")
 def project() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
 def _normalised(requirements) -> set[str]:
@@ -38,7 +38,7 @@ def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
 
 
 def test_binder_environment_lists_exactly_the_projects_dependencies(project):
-    env = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    env = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text(encoding="utf-8"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     requirements = [line for line in pip if not line.startswith("-")]
     assert _normalised(requirements) == _normalised(project["dependencies"]), (
@@ -52,11 +52,11 @@ def test_binder_environment_lists_exactly_the_projects_dependencies(project):
 def test_binder_post_build_installs_the_package_without_its_dependencies():
     post_build = ROOT / "binder" / "postBuild"
     assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
-    assert "pip install --no-cache-dir --no-deps -e ." in post_build.read_text()
+    assert "pip install --no-cache-dir --no-deps -e ." in post_build.read_text(encoding="utf-8")
 
 
 def test_dockerfile_is_well_formed_non_root_and_installs_cpu_torch_from_pyproject(project):
-    steps = dockerfile_instructions((ROOT / "Dockerfile").read_text())
+    steps = dockerfile_instructions((ROOT / "Dockerfile").read_text(encoding="utf-8"))
     unknown = [name for name, _ in steps if name not in DOCKER_INSTRUCTIONS]
     assert unknown == [] and steps[0][0] in {"FROM", "ARG"}
     base = next(args for name, args in steps if name == "FROM")
@@ -69,13 +69,20 @@ def test_dockerfile_is_well_formed_non_root_and_installs_cpu_torch_from_pyprojec
     assert ("ARG", f"TORCH_INDEX={CPU_INDEX}") in steps
 
 
+def test_the_image_leaves_matplotlib_to_the_kernel():
+    """ipykernel switches to the inline backend only when MPLBACKEND is empty: an image that
+    sets it (say to agg) shows no chart in any lesson, and stores no alt text."""
+    steps = dockerfile_instructions((ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    assert not [args for name, args in steps if name == "ENV" and "MPLBACKEND" in args]
+
+
 def test_dockerignore_keeps_local_environments_out_of_the_image():
-    ignored = (ROOT / ".dockerignore").read_text().split()
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".venv", "wheelhouse", ".git"} <= set(ignored)
 
 
 def test_devcontainer_builds_the_workshop_image_and_installs_cpu_torch():
-    config = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())
+    config = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text(encoding="utf-8"))
     dockerfile = (ROOT / ".devcontainer" / config["build"]["dockerfile"]).resolve()
     assert dockerfile == ROOT / "Dockerfile"
     assert config["remoteUser"] == "learner" and 8888 in config["forwardPorts"]
@@ -83,10 +90,11 @@ def test_devcontainer_builds_the_workshop_image_and_installs_cpu_torch():
 
 
 def test_hub_values_size_users_from_the_measured_figures():
-    values = yaml.safe_load((ROOT / "docs" / "jupyterhub" / "values.yaml").read_text())
+    values = yaml.safe_load((ROOT / "docs" / "jupyterhub" / "values.yaml")
+                            .read_text(encoding="utf-8"))
     user = values["singleuser"]
     measured = json.loads((ROOT / "benchmarks" / "results" / "notebook_resources.json")
-                          .read_text())["results"]
+                          .read_text(encoding="utf-8"))["results"]
     kernels = max(r["peak_rss_mib"] for r in measured if r["name"].endswith(".ipynb"))
     server = next(r["peak_rss_mib"] for r in measured if r["name"].startswith("jupyterlab"))
     guarantee = _mebibytes(user["memory"]["guarantee"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 import time
@@ -10,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Import name of every package the notebooks use.
-REQUIRED_IMPORTS = ("jupyterlab", "ipywidgets", "ipykernel", "nbclient", "torch", "sklearn",
-                    "numpy", "pandas", "scipy", "matplotlib", "fastapi", "uvicorn", "httpx",
-                    "pydantic", "pydantic_settings", "safetensors", "prometheus_client", "tqdm",
-                    "pandera", "yaml")
+#: Import name of every package the notebooks use, directly or through the course's modules
+#: (tests/course/test_notebook_imports.py keeps it complete): ONNX Runtime in Module 05, with
+#: the onnx its int8 quantiser imports, and kubernetes_validate in Module 04 among them.
+REQUIRED_IMPORTS = ("jupyterlab", "ipywidgets", "ipykernel", "nbclient", "nbformat", "torch",
+                    "sklearn", "numpy", "pandas", "scipy", "matplotlib", "fastapi",
+                    "fastapi_offline", "uvicorn", "httpx", "urllib3", "orjson", "pydantic",
+                    "pydantic_settings", "safetensors", "prometheus_client", "tqdm", "pandera",
+                    "yaml", "onnx", "onnxruntime", "kubernetes_validate")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ def _python() -> str:
 
 
 def _imports() -> str:
+    # As the course loads ONNX Runtime (efficiency/compress.py): with its usage telemetry off.
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     missing = []
     for name in REQUIRED_IMPORTS:
         try:

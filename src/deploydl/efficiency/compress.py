@@ -122,14 +122,15 @@ Variant = nn.Module | OnnxModel
 def to_onnx(net: nn.Module, example: np.ndarray, *, threads: int = 1) -> OnnxModel:
     """Export ``net`` to ONNX (batch size left free) and load it in ONNX Runtime.
 
-    Needs the ``export`` extra (``pip install 'deploydl[export]'``: onnx, onnxscript and
-    onnxruntime).
+    Needs torch's dynamo exporter (torch 2.5 or later; asked for with ``dynamo=True``, the
+    default only from torch 2.9) and the ``export`` extra (``pip install 'deploydl[export]'``:
+    onnxscript; onnx and onnxruntime come with the course).
     """
     try:
         import onnxscript  # noqa: F401 - torch's exporter needs it; fail early with advice
     except ImportError:
         raise ImportError("ONNX export needs the 'export' extra: pip install "
-                          "'deploydl[export]' (onnx, onnxscript, onnxruntime).") from None
+                          "'deploydl[export]' (onnxscript, for torch's exporter).") from None
     net.eval()
     registration = logging.getLogger("torch.onnx._internal.exporter._registration")
     level = registration.level
@@ -140,13 +141,13 @@ def to_onnx(net: nn.Module, example: np.ndarray, *, threads: int = 1) -> OnnxMod
             warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)`",
                                     category=FutureWarning)
             program = torch.onnx.export(
-                net, (torch.from_numpy(example),), verbose=False,
+                net, (torch.from_numpy(example),), verbose=False, dynamo=True,
                 dynamic_shapes=({0: torch.export.Dim("batch")},))
     finally:
         registration.setLevel(level)
-    if program is None:  # only torch's legacy exporter (dynamo=False) returns None
-        raise RuntimeError("torch.onnx.export returned no ONNX program: this needs its dynamo "
-                           f"exporter (torch 2.5 or later); torch here is {torch.__version__}.")
+    if program is None:  # only the legacy exporter returns None, which dynamo=True rules out
+        raise RuntimeError("torch.onnx.export(dynamo=True) returned no ONNX program: the course "
+                           f"needs torch 2.5 or later, and torch here is {torch.__version__}.")
     return OnnxModel(lean(program.model_proto.SerializeToString()), threads=threads)
 
 
