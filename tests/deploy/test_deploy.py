@@ -34,7 +34,7 @@ def test_manifests_pass_strict_offline_validation(bundle):
 
 
 def test_strict_validation_really_rejects_an_unknown_field(bundle, tmp_path):
-    documents = list(yaml.safe_load_all(bundle["k8s.yaml"].read_text()))
+    documents = list(yaml.safe_load_all(bundle["k8s.yaml"].read_text(encoding="utf-8")))
     documents[1]["spec"]["template"]["spec"]["containers"][0]["cpuLimit"] = "2"
     broken = tmp_path / "broken.yaml"
     broken.write_text(yaml.safe_dump_all(documents))
@@ -42,7 +42,7 @@ def test_strict_validation_really_rejects_an_unknown_field(bundle, tmp_path):
 
 
 def test_deployment_has_probes_resources_security_and_threads(bundle):
-    kinds = {d["kind"]: d for d in yaml.safe_load_all(bundle["k8s.yaml"].read_text())}
+    kinds = _kinds(bundle)
     pod = kinds["Deployment"]["spec"]["template"]["spec"]
     container = pod["containers"][0]
     assert container["startupProbe"]["httpGet"]["path"] == "/ready"
@@ -58,20 +58,39 @@ def test_deployment_has_probes_resources_security_and_threads(bundle):
 
 
 def test_dockerfile_runs_cpu_torch_as_non_root_with_a_healthcheck(bundle):
-    text = bundle["Dockerfile"].read_text()
+    text = bundle["Dockerfile"].read_text(encoding="utf-8")
     torch_version = metadata.version("torch").split("+")[0]
     assert f"--index-url https://download.pytorch.org/whl/cpu torch=={torch_version}" in text
     users = re.findall(r"^USER (\S+)", text, flags=re.M)
     assert users and users[-1] not in ("root", "0")
     assert re.search(r"^HEALTHCHECK .*\n.*127\.0\.0\.1:8000/health", text, flags=re.M)
     assert "OMP_NUM_THREADS=2 " in text
-    steps = ("RUN pip install --index-url", "COPY requirements-serve.txt", "COPY --chown")
+    steps = ("RUN pip install --index-url", "COPY requirements-serve.txt", "COPY model/")
     order = [text.index(step) for step in steps]
     assert order == sorted(order)  # the largest, most stable layer first, the model last
+    assert "--chown" not in text  # the model stays root's: the service cannot change it
+
+
+def test_the_image_command_refuses_to_serve_without_a_key(bundle, artifact_dir):
+    """`docker run -p 8000:8000 IMAGE` with no key: the image's own command refuses to start,
+    and the Dockerfile says how to give the key."""
+    import os
+
+    text = bundle["Dockerfile"].read_text(encoding="utf-8")
+    assert "docker run -p 8000:8000 -e DEPLOYDL_API_KEY IMAGE" in text
+    entrypoint = json.loads(re.search(r"^ENTRYPOINT (.*)$", text, flags=re.M).group(1))
+    cmd = json.loads(re.search(r"^CMD (\[\"--.*)$", text, flags=re.M).group(1))
+    args = [str(artifact_dir) if a == "/srv/model" else "0" if a == "8000" else a
+            for a in [*entrypoint[1:], *cmd]]
+    env = {k: v for k, v in os.environ.items() if k != "DEPLOYDL_API_KEY"}
+    done = subprocess.run([sys.executable, "-m", "deploydl.cli", *args], capture_output=True,
+                          text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1 and "Serving" not in done.stdout
+    assert "Refusing to serve on --host 0.0.0.0 without an API key" in done.stderr
 
 
 def test_dockerfile_in_words_reads_each_decision_from_the_file(bundle):
-    dockerfile = bundle["Dockerfile"].read_text()
+    dockerfile = bundle["Dockerfile"].read_text(encoding="utf-8")
     words = dockerfile_in_words(dockerfile)
     rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|", words, flags=re.MULTILINE))
     assert rows["Runs as"] == "an unprivileged user (10001), never root"
@@ -88,12 +107,14 @@ def test_dockerfile_in_words_reads_each_decision_from_the_file(bundle):
 def test_lambda_entry_point_answers_an_api_gateway_event(bundle, artifact_dir, monkeypatch,
                                                          one_applicant):
     monkeypatch.setenv("DEPLOYDL_MODEL", str(artifact_dir))
+    monkeypatch.setenv("DEPLOYDL_API_KEY", "lambda-key-0123456789")
     handler = runpy.run_path(str(bundle["lambda_handler.py"]))["handler"]
 
-    def event(method, path, body=None):
+    def event(method, path, body=None, key="lambda-key-0123456789"):
         return {"version": "2.0", "routeKey": "$default", "rawPath": path,
                 "rawQueryString": "", "headers": {"content-type": "application/json",
-                                                  "host": "example.lambda-url"},
+                                                  "host": "example.lambda-url",
+                                                  **({"x-api-key": key} if key else {})},
                 "requestContext": {"http": {"method": method, "path": path,
                                             "protocol": "HTTP/1.1", "sourceIp": "10.0.0.1",
                                             "userAgent": "test"}, "stage": "$default"},
@@ -102,11 +123,22 @@ def test_lambda_entry_point_answers_an_api_gateway_event(bundle, artifact_dir, m
     assert handler(event("GET", "/health"), None)["statusCode"] == 200
     reply = handler(event("POST", "/predict", one_applicant), None)
     assert reply["statusCode"] == 200 and json.loads(reply["body"])["model_version"] == "1.0.0"
-    assert "torch==" in bundle["Dockerfile.lambda"].read_text()
+    assert handler(event("POST", "/predict", one_applicant, key=None), None)["statusCode"] == 401
+    assert handler(event("POST", "/predict", one_applicant, key="guess"), None)[
+        "statusCode"] == 403
+    assert "torch==" in bundle["Dockerfile.lambda"].read_text(encoding="utf-8")
+
+
+def test_lambda_entry_point_fails_its_cold_start_without_a_key(bundle, artifact_dir,
+                                                              monkeypatch):
+    monkeypatch.setenv("DEPLOYDL_MODEL", str(artifact_dir))
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="DEPLOYDL_API_KEY is not set: this function refuses"):
+        runpy.run_path(str(bundle["lambda_handler.py"]))
 
 
 def test_workflow_chains_test_gates_build_and_promote(bundle):
-    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text())
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
     jobs = flow["jobs"]
     assert [jobs[j].get("needs") for j in ("test", "gates", "build", "promote")] == \
         [None, "test", "gates", "build"]
@@ -188,7 +220,8 @@ def test_bad_cpu_limit_says_what_to_use():
 
 
 def _kinds(bundle):
-    return {d["kind"]: d for d in yaml.safe_load_all(bundle["k8s.yaml"].read_text())}
+    manifests = bundle["k8s.yaml"].read_text(encoding="utf-8")
+    return {d["kind"]: d for d in yaml.safe_load_all(manifests)}
 
 
 def test_pod_fails_closed_without_its_secret_and_serves_only_the_recorded_hash(bundle,
@@ -200,12 +233,14 @@ def test_pod_fails_closed_without_its_secret_and_serves_only_the_recorded_hash(b
     assert not any("secretKeyRef" in json.dumps(e) for e in container.get("env", []))
     secret = next(v["secret"] for v in pod["volumes"] if "secret" in v)
     assert secret["secretName"] == "loan-default-secrets"
-    sha = json.loads((artifact_dir / "manifest.json").read_text())["weights.safetensors"]
+    manifest = json.loads((artifact_dir / "manifest.json").read_text(encoding="utf-8"))
+    sha = manifest["weights.safetensors"]
     assert container["args"] == ["--api-key-file", "/var/run/secrets/deploydl/api-key",
                                  "--expect-sha256", sha]
     assert {d["metadata"]["namespace"] for d in kinds.values()} == {"northbridge-credit"}
     assert container["imagePullPolicy"] == "Always"
-    assert 'CMD ["--expect-sha256", "' + sha + '"]' in bundle["Dockerfile"].read_text()
+    dockerfile = bundle["Dockerfile"].read_text(encoding="utf-8")
+    assert 'CMD ["--expect-sha256", "' + sha + '"]' in dockerfile
 
 
 def test_a_signed_release_and_a_known_digest_are_passed_to_the_pod(artifact_dir, tmp_path):
@@ -226,7 +261,7 @@ def test_a_signed_release_and_a_known_digest_are_passed_to_the_pod(artifact_dir,
 
 
 def test_workflow_passes_values_through_the_environment_with_least_privilege(bundle):
-    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text())
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
     assert flow["permissions"] == {"contents": "read"}
     assert flow["jobs"]["build"]["permissions"] == {"contents": "read", "packages": "write"}
     runs = [s["run"] for job in flow["jobs"].values() for s in job["steps"] if "run" in s]
@@ -234,6 +269,16 @@ def test_workflow_passes_values_through_the_environment_with_least_privilege(bun
     assert flow["env"]["CANDIDATE"] == "models/loan-default/1.0.0"
     promote = flow["jobs"]["promote"]
     assert promote["env"]["IMAGE_DIGEST"] == "${{ needs.build.outputs.digest }}"
+
+
+def test_workflow_pins_every_action_by_commit_and_says_what_its_signing_proves(bundle):
+    text = bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8")
+    uses = re.findall(r"uses: (\S+)@(\S+)(.*)$", text, flags=re.M)
+    assert len(uses) == 4 * 2 + 2  # checkout and setup-python in 4 jobs, login, build-push
+    assert all(re.fullmatch(r"[0-9a-f]{40}", ref) and re.fullmatch(r"  # v\d+\.\d+\.\d+", tag)
+               for _, ref, tag in uses), uses
+    assert "demonstrate the mechanism; they are not a control" in text.split("\nname:")[0]
+    assert "a key CI never holds" in text.split("\nname:")[0]
 
 
 @pytest.mark.parametrize("field, value", [

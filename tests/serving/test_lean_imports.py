@@ -35,7 +35,7 @@ def _source(module: str) -> Path | None:
 
 def _top_level_imports(module: str) -> set[str]:
     path = _source(module)
-    tree = ast.parse(path.read_text())
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     found = set()
     for node in tree.body:  # module level only; `if TYPE_CHECKING:` blocks never run

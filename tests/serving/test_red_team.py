@@ -63,7 +63,7 @@ def test_an_injected_version_is_refused_when_saved_served_or_rendered(model, cop
     with pytest.raises(ArtifactError, match="version .* is not allowed"):
         save_model(model_copy, tmp_path / "new")
     assert not (tmp_path / "new").exists()
-    meta = json.loads((copy / "metadata.json").read_text())
+    meta = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
     (copy / "metadata.json").write_text(json.dumps({**meta, "version": INJECTED_VERSION}))
     write_manifest(copy)  # what an attacker with write access does
     assert "version '1.0.1\"\"\"\\nimport os" in refused(copy)
@@ -147,7 +147,7 @@ def test_a_signed_release_is_served_and_says_so(copy):
     (lambda m: m.__setitem__("features", "income"), "'features' must be a non-empty list"),
 ])
 def test_damaged_metadata_stops_start_up_with_the_fix_named(copy, damage, expected):
-    meta = json.loads((copy / "metadata.json").read_text())
+    meta = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
     damage(meta)
     (copy / "metadata.json").write_text(json.dumps(meta))
     write_manifest(copy)  # what an attacker with write access does
@@ -205,6 +205,42 @@ def test_a_big_body_without_a_key_is_refused_before_it_is_sent(keyed):
     broken = httpx.post(server.url + "/predict", content=b'{"income": ', timeout=10,
                         headers={"content-type": "application/json"})
     assert broken.status_code == 401  # malformed JSON without a key: the key comes first
+
+
+# 12. No key on an address other machines can reach (second review) ---------------------------
+
+def test_a_network_address_without_a_key_is_refused(artifact_dir, monkeypatch):
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    server = ServiceProcess(artifact_dir, host="0.0.0.0")
+    with pytest.raises(ServerStartError) as caught:
+        server.start()
+    server.close()
+    message = str(caught.value)
+    assert "exited with code 1" in message and "Serving" not in message
+    assert "Refusing to serve on --host 0.0.0.0 without an API key" in message
+    assert "Traceback" not in message
+
+
+def test_the_image_command_takes_its_key_from_deploydl_api_key(artifact_dir, one_applicant):
+    """What the rendered Dockerfile documents: `docker run -e DEPLOYDL_API_KEY IMAGE`."""
+    with ServiceProcess(artifact_dir, host="0.0.0.0", env={"DEPLOYDL_API_KEY": KEY}) as server:
+        url = server.url.replace("0.0.0.0", "127.0.0.1")
+        assert httpx.get(url + "/health").status_code == 200
+        assert httpx.post(url + "/predict", json=one_applicant).status_code == 401
+        assert httpx.get(url + "/model").status_code == 401
+        assert httpx.post(url + "/predict", json=one_applicant,
+                          headers={"X-API-Key": KEY}).status_code == 200
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_prediction_log_is_readable_by_its_owner_only(keyed, one_applicant):
+    server, log = keyed
+    reply = httpx.post(server.url + "/predict", json=one_applicant, headers={"X-API-Key": KEY})
+    assert reply.status_code == 200
+    files = [path for path in log.parent.iterdir() if path.name.startswith(log.name)]
+    assert {path.name for path in files} >= {log.name, log.name + "-wal"}
+    assert {path.name: oct(path.stat().st_mode & 0o777) for path in files} == {
+        path.name: "0o600" for path in files}
 
 
 # 5. and 6. Request IDs and the error contract -------------------------------------------------

@@ -35,7 +35,7 @@ def test_health_ready_and_model(service, artifact_dir):
     assert client.get("/health").json() == {"status": "ok"}
     assert client.get("/ready").json() == {"status": "ready"}
     info = client.get("/model", headers=AUTH).json()
-    manifest = json.loads((artifact_dir / "manifest.json").read_text())
+    manifest = json.loads((artifact_dir / "manifest.json").read_text(encoding="utf-8"))
     assert info["sha256"] == manifest["weights.safetensors"]
     assert info["version"] == "1.0.0" and info["torch_threads"] == 1
     assert info["training_data_sha256"] and len(info["features"]) == 7
@@ -160,6 +160,35 @@ def test_the_server_makes_every_request_id_and_keeps_the_clients_beside_it(servi
         logged = next(r for r in records if r["request_id"] == ids[0])
         assert (logged["path"], logged["status"], logged["method"]) == ("/health", 200, "GET")
         assert logged["client_request_id"] == "trace-42"
+
+
+def test_answers_carry_security_headers(service, one_applicant):
+    """nosniff on every answer; no-store where applicants' data or the weights hash goes out."""
+    client, _ = service
+    predict = client.post("/predict", json=one_applicant, headers=AUTH)
+    refused = client.post("/predict", json=one_applicant)
+    for answer in (predict, refused, client.get("/model", headers=AUTH)):
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    assert refused.status_code == 401
+    for path in ("/health", "/metrics", "/docs", "/openapi.json"):
+        answer = client.get(path)
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "cache-control" not in answer.headers and "content-security-policy" not in \
+            answer.headers
+
+
+def test_the_dashboard_cannot_be_framed_or_cached(model, tmp_path):
+    from deploydl.monitoring import PredictionLog
+
+    log = PredictionLog(tmp_path / "log.db")
+    client = TestClient(create_app(model, Settings(api_key=KEY), prediction_log=log))
+    page = client.get("/dashboard", headers=AUTH)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    log.close()
 
 
 def test_an_app_without_a_model_is_live_but_not_ready():

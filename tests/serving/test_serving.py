@@ -57,6 +57,17 @@ def test_local_server_serves_real_http_and_stops(model, one_applicant):
     server.close()  # a second close does nothing
 
 
+def test_a_key_exported_in_the_shell_reaches_the_service_and_the_client(
+        model, one_applicant, monkeypatch):
+    # A technical lead who exported the key for `deploydl serve` and then started Jupyter
+    # from the same shell: the lessons' in-notebook services read it, so their clients must.
+    monkeypatch.setenv("DEPLOYDL_API_KEY", "from-the-shell")
+    with LocalServer(create_app(model)) as server:
+        assert ServiceClient(server.url).predict(one_applicant)["predictions"]
+        with pytest.raises(ServiceError, match="403"):
+            ServiceClient(server.url, api_key="another").predict(one_applicant)
+
+
 def test_busy_port_is_a_clear_error(model):
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", 0))
@@ -81,6 +92,47 @@ def test_an_address_that_cannot_be_bound_names_the_setting_to_change(host, port,
     if "host=" in message:
         assert "Set host to an IPv4 address this machine has: 127.0.0.1" in str(error.value)
         assert "Port" not in str(error.value) and "in use" not in str(error.value)
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True),
+    ("0.0.0.0", False), ("10.1.2.3", False), ("my-laptop", False), ("", False)])
+def test_only_a_loopback_address_counts_as_this_machine_only(host, loopback):
+    from deploydl.serving.server import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_serve_refuses_a_network_address_without_a_key_before_loading_a_model(
+        monkeypatch, capsys):
+    """Fail closed: the key is optional on 127.0.0.1 only (finding of the security review)."""
+    from deploydl.cli import main
+    from deploydl.serving import server
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the refusal must come before the model is loaded")
+
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    monkeypatch.setattr(server, "default_artifact", no_model)
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "Refusing to serve on --host 0.0.0.0 without an API key" in err
+    assert "set DEPLOYDL_API_KEY" in err and "pass --no-api-key" in err
+    monkeypatch.setenv("DEPLOYDL_API_KEY", "k" * 20)  # a key and --no-api-key contradict
+    assert main(["serve", "--host", "0.0.0.0", "--no-api-key"]) == 1
+    assert "--no-api-key, yet an API key is set" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # argparse: one way to give the key, or none
+        main(["serve", "--no-api-key", "--api-key-env", "X"])
+
+
+def test_no_api_key_serves_on_a_network_address_on_purpose_with_a_warning(capsys):
+    from deploydl.serving.server import _check_key_for_host
+
+    _check_key_for_host("0.0.0.0", has_key=False, no_api_key=True)
+    assert "Warning: serving on --host 0.0.0.0 without an API key" in capsys.readouterr().err
+    _check_key_for_host("127.0.0.1", has_key=False, no_api_key=False)  # loopback: optional
+    _check_key_for_host("0.0.0.0", has_key=True, no_api_key=False)
+    assert capsys.readouterr().err == ""
 
 
 def test_app_that_fails_start_up_is_a_clear_error():

@@ -179,7 +179,7 @@ def write_bundle(artifact_dir: str | Path, out_dir: str | Path,
         (the workflow does: ``pip wheel --no-deps -w wheels .``).
     """
     from deploydl.deploy.kubernetes import render_manifests
-    from deploydl.deploy.workflow import render_workflow
+    from deploydl.deploy.workflow import workflow_yaml
 
     spec = spec or DeploySpec()
     artifact = verify(artifact_dir)
@@ -190,7 +190,7 @@ def write_bundle(artifact_dir: str | Path, out_dir: str | Path,
         "lambda_handler.py": render_lambda_handler(artifact, spec),
         "requirements-serve.txt": render_requirements(),
         "k8s.yaml": to_yaml(render_manifests(artifact, spec)),
-        ".github/workflows/deploy.yml": to_yaml([render_workflow(artifact, spec)]),
+        ".github/workflows/deploy.yml": workflow_yaml(artifact, spec),
     }
     written = {}
     for name, text in files.items():

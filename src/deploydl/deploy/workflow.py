@@ -9,18 +9,50 @@ if the release waits; the registry records that reason with the release. Set it,
 workflow by hand, and clear it afterwards (GitHub's audit log records who set it). It is a
 variable, not a ``workflow_dispatch`` input, so that nothing typed into a run can change what is
 built (checkov's CKV_GHA_7).
+
+Its signing steps demonstrate the mechanism; they are not a control. CI signs whatever is in
+git, so a swap committed to git is signed too. A bank signs at the human approval step, with a
+key CI never holds, and checks the signature before the gates run and where the model runs
+(``deploydl serve --signing-key-file``, which the rendered pod passes for a signed release).
+Every action is pinned by its full commit SHA (:data:`ACTIONS`), since a tag can be moved.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
-from deploydl.deploy.bundle import DeploySpec
+from deploydl.deploy.bundle import DeploySpec, to_yaml
 from deploydl.integrity import check_name, check_version
 from deploydl.registry import Artifact
 
 _CPU_TORCH = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+
+#: Each action the workflow uses, pinned by full commit SHA (a tag can be moved to other code;
+#: a commit cannot), with the release tag it was on, written beside it as a comment. Looked up
+#: on GitHub in December 2026; update them on purpose (Dependabot proposes new SHAs).
+ACTIONS = {
+    "actions/checkout": ("11d5960a326750d5838078e36cf38b85af677262", "v4.4.0"),
+    "actions/setup-python": ("a26af69be951a213d495a4c3e4e4022e16d87065", "v5.6.0"),
+    "docker/login-action": ("c94ce9fb468520275223c153574b00df6fe4bcc9", "v3.7.0"),
+    "docker/build-push-action": ("10e90e3645eae34f1e60eeb005ba3a3d33f178e8", "v6.19.2"),
+}
+
+#: The comment at the top of the rendered workflow: what its signing proves, and what not.
+HEADER = """\
+# Rendered by deploydl.deploy (Module 04): test -> gates -> build -> promote, the last after a
+# person approves the "production" environment.
+# The signing steps demonstrate the mechanism; they are not a control. CI signs whatever is
+# in git, so a swap committed to git would be signed too. A bank signs at the human approval
+# step, with a key CI never holds, and checks the signature before the gates run and where the
+# model runs (the pod's deploydl serve --signing-key-file).
+# Actions are pinned by full commit SHA (the tag is in the comment): a tag can be moved.
+"""
+
+
+def _uses(action: str) -> str:
+    return f"{action}@{ACTIONS[action][0]}"
 
 
 #: The promote step: the window comes from DEPLOYDL_RELEASE_WINDOW through the settings.
@@ -33,8 +65,8 @@ _PROMOTE = ("import os; from deploydl.monitoring import window_from_settings; "
 
 
 def _setup() -> list[dict]:
-    return [{"uses": "actions/checkout@v4"},
-            {"uses": "actions/setup-python@v5", "with": {"python-version": "3.11"}},
+    return [{"uses": _uses("actions/checkout")},
+            {"uses": _uses("actions/setup-python"), "with": {"python-version": "3.11"}},
             {"name": "Install (CPU torch first)",
              "run": f"{_CPU_TORCH}\npip install -e '.[test]'"}]
 
@@ -45,7 +77,7 @@ def _python(program: str) -> str:
 
 
 def _sign() -> dict:
-    return {"name": "Sign the release (the key lives in the CI secret store, never in git)",
+    return {"name": "Sign the release (a demonstration, see the note at the top of this file)",
             "env": {"DEPLOYDL_SIGNING_KEY": "${{ secrets.DEPLOYDL_SIGNING_KEY }}"},
             "run": _python("import os; from deploydl.integrity import sign_artifact; "
                            "sign_artifact(os.environ[\"CANDIDATE\"], "
@@ -90,10 +122,10 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
                       "outputs": {"digest": "${{ steps.push.outputs.digest }}"}, "steps": [
                 *_setup(), _sign(), _render(with_digest=False),
                 {"name": "Build the wheel", "run": "pip wheel --no-deps -w build/wheels ."},
-                {"uses": "docker/login-action@v3", "with": {
+                {"uses": _uses("docker/login-action"), "with": {
                     "registry": "ghcr.io", "username": "${{ github.actor }}",
                     "password": "${{ secrets.GITHUB_TOKEN }}"}},
-                {"id": "push", "uses": "docker/build-push-action@v6", "with": {
+                {"id": "push", "uses": _uses("docker/build-push-action"), "with": {
                     "context": "build", "push": True,
                     "tags": "${{ env.IMAGE }}:${{ env.MODEL_VERSION }}"}},
             ]},
@@ -112,3 +144,13 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
             ]},
         },
     }
+
+
+def workflow_yaml(artifact: Artifact, spec: DeploySpec) -> str:
+    """The workflow file's text: :data:`HEADER`, then the YAML, each pinned action followed
+    by its release tag as a comment (``uses: actions/checkout@<sha>  # v4.4.0``)."""
+    text = to_yaml([render_workflow(artifact, spec)])
+    tags = {sha: tag for sha, tag in ACTIONS.values()}
+    text = re.sub(r"^(\s*(?:- )?uses: \S+@([0-9a-f]{40}))$",
+                  lambda m: f"{m.group(1)}  # {tags[m.group(2)]}", text, flags=re.MULTILINE)
+    return HEADER + text

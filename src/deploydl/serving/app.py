@@ -12,6 +12,8 @@ What a production service needs is switched on here, in one readable place:
   before the body is read (:mod:`deploydl.serving.factory` says which paths stay public);
 * one JSON access-log line per request (logger ``deploydl.access``) with a server-made request
   ID, and every model failure logged with that ID (logger ``deploydl.errors``);
+* ``X-Content-Type-Options: nosniff`` on every answer, ``Cache-Control: no-store`` on
+  ``/predict``, ``/model`` and ``/dashboard``, and ``frame-ancestors 'none'`` on the dashboard;
 * inputs outside the training range flagged in the answer and counted in ``/metrics``;
 * torch's thread count from ``settings.torch_threads``, set when the server starts.
 """
@@ -46,6 +48,15 @@ from deploydl.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from deploydl.registry import Artifact
+
+
+_NO_STORE = (b"cache-control", b"no-store")
+#: On every answer: browsers must not guess a content type other than the one sent.
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"),)
+#: Answers that carry applicants' data or the weights hash are never cached, and the HTML
+#: dashboard cannot be shown inside another site's frame (clickjacking).
+PATH_HEADERS = {"/predict": (_NO_STORE,), "/model": (_NO_STORE,),
+                "/dashboard": (_NO_STORE, (b"content-security-policy", b"frame-ancestors 'none'"))}
 
 
 class Scorer(Protocol):
@@ -101,7 +112,8 @@ def create_app(model: Scorer | None, settings: Settings | None = None, *,
     _add_model_info(app)
     if prediction_log is not None:
         add_dashboard(app, prediction_log)
-    add_guards(app, settings, app.state.metrics)
+    add_guards(app, settings, app.state.metrics, headers=SECURITY_HEADERS,
+               path_headers=PATH_HEADERS)
     return app
 
 

@@ -10,6 +10,7 @@ would.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import urllib3
@@ -39,12 +40,18 @@ class ServiceClient:
     within ``timeout`` seconds, or hangs up before its answer is complete raises
     :class:`ServiceUnavailable`, which says what to check; an error status raises
     :class:`ServiceError` with the answer's text.
+
+    Without ``api_key`` the client sends the key in ``DEPLOYDL_API_KEY``, if set: a service
+    built without explicit settings reads the same variable, so a key exported in the shell
+    that started Jupyter reaches both ends.
     """
 
     def __init__(self, url: str, *, api_key: str | None = None, timeout: float = 5.0) -> None:
         self.url = url.rstrip("/")
         self._prefix = urllib3.util.parse_url(self.url).path or ""
         self._headers = {"Content-Type": "application/json"}
+        if api_key is None:
+            api_key = os.environ.get("DEPLOYDL_API_KEY")
         if api_key:
             self._headers["X-API-Key"] = api_key
         self._timeout = timeout

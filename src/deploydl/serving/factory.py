@@ -17,7 +17,7 @@ never its hash or any applicant data) and the API docs. Everything else needs th
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -79,17 +79,23 @@ def new_app(*, title: str, description: str, lifespan: Callable) -> FastAPI:
     return app
 
 
-def add_guards(app: FastAPI, settings: Settings, metrics: ServiceMetrics) -> None:
+def add_guards(app: FastAPI, settings: Settings, metrics: ServiceMetrics, *,
+               headers: Sequence[tuple[bytes, bytes]] = (),
+               path_headers: Mapping[str, Sequence[tuple[bytes, bytes]]] | None = None,
+               ) -> None:
     """Add, innermost first: body limit and deadline, API key gate, access log and metrics.
 
     Call it last, once every route is in place (unknown paths are counted as "other").
+    ``headers`` go on every answer, ``path_headers[path]`` on that path's answers (added by
+    the access log, in the pass that adds the request ID: no extra layer).
     """
     known = frozenset(route.path for route in app.routes if isinstance(route, Route | Mount))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        read_timeout=settings.read_timeout_s)
     app.add_middleware(ApiKeyGate, api_key=settings.api_key, public=is_public)
     app.add_middleware(AccessLog, metrics=metrics,
-                       route_of=lambda path: path if path in known else "other")
+                       route_of=lambda path: path if path in known else "other",
+                       headers=headers, path_headers=path_headers)
 
 
 class JsonBodyRoute(APIRoute):

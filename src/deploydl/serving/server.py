@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import ipaddress
 import os
 import re
 import shutil
@@ -168,7 +169,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
           port: int | None = None, api_key_env: str | None = None,
           api_key_file: str | Path | None = None, workers: int = 1,
           trust: Trust | None = None, log_path: str | Path | None = None,
-          runtime: str = "torch", stop_when_stdin_closes: bool = False) -> None:
+          runtime: str = "torch", stop_when_stdin_closes: bool = False,
+          no_api_key: bool = False) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
     The model is verified and loaded before anything is printed or served. With
@@ -177,11 +179,17 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     With ``stop_when_stdin_closes`` the server also stops when its standard input closes
     (:func:`watch_stdin`): how the program that started it makes sure it never outlives it.
 
+    The API key comes from ``api_key_env``, ``api_key_file`` or else ``DEPLOYDL_API_KEY``. It
+    is optional on a loopback address (127.0.0.1, this machine only). On any other address
+    the service fails closed: it refuses to start without a key unless ``no_api_key`` says
+    that serving without one is a conscious choice (something in front of it checks callers).
+
     Raises
     ------
     ServeError
         The artifact is missing, damaged, unsigned or not the expected one, the API key is
-        not set, the port is busy, or ``stop_when_stdin_closes`` without a pipe on stdin.
+        not set, or missing on an address other machines can reach, the port is busy, or
+        ``stop_when_stdin_closes`` without a pipe on stdin.
     """
     if stop_when_stdin_closes:
         watch_stdin()
@@ -190,6 +198,7 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
+    _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key)
     trust = trust or Trust()
     _log_to_stdout()
     try:
@@ -329,6 +338,7 @@ def _prediction_log(log_path: str | Path | None):
         raise ServeError(f"--log {log_path}: that file is not a prediction log ({foreign}); it "
                          "is left untouched. Give a new file path (it is created) or an "
                          "existing prediction log.")
+    _create_private(Path(log_path))
     try:
         return PredictionLog(log_path)
     except sqlite3.DatabaseError as exc:
@@ -338,6 +348,18 @@ def _prediction_log(log_path: str | Path | None):
     except Exception as exc:  # noqa: BLE001 - sqlite3 and the filesystem raise several types
         raise ServeError(f"--log {log_path}: cannot open the prediction log there "
                          f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
+
+
+def _create_private(path: Path) -> None:
+    """Create the prediction log empty, readable and writable by this user only (0600 on
+    POSIX), unless it exists: it holds applicants' inputs. SQLite gives its ``-wal`` and
+    ``-shm`` files the permissions of the database file. A path that cannot be created is
+    left for :class:`~deploydl.monitoring.PredictionLog` to report."""
+    if str(path) == ":memory:":
+        return
+    with contextlib.suppress(OSError):  # FileExistsError included: an existing log is kept
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _not_a_prediction_log(path: Path) -> str:
@@ -424,6 +446,40 @@ def read_secret(*, env: str | None = None, file: str | Path | None = None,
 def _api_key(env_name: str | None, file: str | Path | None) -> dict[str, str]:
     value = read_secret(env=env_name, file=file, option="--api-key")
     return {} if value is None else {"api_key": value}
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach: ``localhost`` or a loopback IP.
+
+    Any other name counts as reachable from the network (fail closed): a name is not resolved
+    here, since what it resolves to can change.
+    """
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_key_for_host(host: str, *, has_key: bool, no_api_key: bool) -> None:
+    """Refuse to serve without an API key on an address other machines can reach, unless
+    ``--no-api-key`` says so on purpose (then warn on stderr); a key and ``--no-api-key``
+    together are a contradiction, refused too."""
+    if no_api_key and has_key:
+        raise ServeError("--no-api-key, yet an API key is set (DEPLOYDL_API_KEY, --api-key-env "
+                         "or --api-key-file): drop the key, or drop --no-api-key to require it.")
+    if has_key or is_loopback(host):
+        return
+    if not no_api_key:
+        raise ServeError(
+            f"Refusing to serve on --host {host} without an API key: anyone who can reach "
+            "that address could score applicants and read /model. Give a key (set "
+            "DEPLOYDL_API_KEY, or pass --api-key-env NAME or --api-key-file PATH), or serve "
+            "on 127.0.0.1 (this machine only). If a gateway in front of the service already "
+            "checks every caller, pass --no-api-key to serve without one on purpose.")
+    print(f"Warning: serving on --host {host} without an API key (--no-api-key): anyone who "
+          "can reach that address can score applicants.", file=sys.stderr, flush=True)
 
 
 def _bind(host: str, port: int) -> socket.socket:
