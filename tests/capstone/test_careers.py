@@ -52,3 +52,12 @@ def test_self_assessment_widget_updates_its_advice():
     widget.sliders[statement].value = 1
     assert "Revisit 06" in widget.output.value
     assert widget.answers[statement] == 1
+
+
+def test_each_slider_is_named_by_the_statement_it_rates():
+    """A screen reader names a slider by its description: the statement, not "Module 03"."""
+    widget = SelfAssessment()
+    for statement, slider in widget.sliders.items():
+        assert slider.description == f"{statement} (Module {STATEMENTS[statement]})"
+        assert slider.style.description_width == "initial"  # shown whole, never cut off
+    assert list(widget.widget.children[:-1]) == list(widget.sliders.values())

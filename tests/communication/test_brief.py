@@ -190,6 +190,26 @@ def test_brief_is_self_contained_and_has_every_section(page):
     assert 'href="model_card.html"' in html
 
 
+def test_each_chart_sits_in_its_section_with_its_own_titles_as_alt_text(page):
+    import html as html_lib
+
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.brief_page import cost_chart, fairness_chart
+    from deploydl.present.charts import figure_alt
+
+    inputs, html, _ = page
+    sections = dict(re.findall(r"<h2>([^<]+)</h2>(.*?)(?=<h2>|$)", html, flags=re.S))
+    for title, draw in (("Value against the current process", cost_chart),
+                        ("Fairness findings", fairness_chart)):
+        fig = draw(inputs)
+        alts = re.findall(r'<img alt="([^"]*)"', sections[title])
+        assert [html_lib.unescape(a) for a in alts] == [figure_alt(fig)], title
+        plt.close(fig)
+    assert "threshold" in figure_alt(cost_chart(inputs)).lower()
+    plt.close("all")
+
+
 def test_registry_numbers_come_from_the_artifact(run, page):
     from deploydl.registry import verify
 

@@ -48,7 +48,7 @@ def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, documents, t
             pass
     pdf = write_pdf(documents["brief"], tmp_path / "brief.pdf")
     document = pypdfium2.PdfDocument(str(pdf))
-    # The charts print two across at a readable size; the brief still fits two A4 pages.
+    # Each chart prints beside its section's text; the brief still fits two A4 pages.
     assert len(document) <= 2, f"the brief prints on {len(document)} pages, not 2"
     page = document[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

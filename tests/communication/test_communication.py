@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
-from deploydl.communication.audiences import AUDIENCES, AudienceExplorer, audience_view
+from deploydl.communication.audiences import (
+    AUDIENCES,
+    AudienceExplorer,
+    audience_view,
+    render_view,
+)
 from deploydl.communication.plan import (
     DEFAULT_PLAN,
     PlanError,
@@ -65,6 +72,7 @@ def test_stakeholder_map_title_states_the_finding():
 def test_plan_page_is_self_contained():
     page = plan_html(load_plan())
     assert page.count("data:image/png;base64,") == 1
+    assert '<img alt="4 of 7 audiences need close management"' in page
     assert "http" not in page.replace("http-equiv", "")
     assert "Weekly monitoring stand-up" in page
 
@@ -76,6 +84,8 @@ def test_each_audience_gets_its_own_message_chart_and_detail(inputs, audience):
     assert 'data-figure="' in view.message_html
     assert view.chart_uri.startswith("data:image/png;base64,")
     assert len(view.details) == len(AUDIENCES[audience].details)
+    assert view.chart_title.split()[0] in view.chart_alt and "\n" not in view.chart_alt
+    assert f"alt='{html.escape(view.chart_alt)}'" in render_view(view)
 
 
 def test_audiences_differ_in_chart_and_detail(inputs):

@@ -81,7 +81,7 @@ def test_decks_load_only_local_files(root, decks):
         assert "@import" not in page and "fonts.googleapis" not in page
     reveal = decks[0].path.parent / "reveal.js"
     assert (reveal / "dist/reveal.js").exists() and (reveal / "plugin/notes/notes.js").exists()
-    assert "source-sans-pro" not in (reveal / "dist/theme/white.css").read_text()
+    assert "source-sans-pro" not in (reveal / "dist/theme/white.css").read_text(encoding="utf-8")
 
 
 def test_the_index_is_the_course_page_shell_linking_every_deck(decks):
@@ -106,12 +106,42 @@ def test_welcome_deck_shows_notes_and_only_the_tagged_code(decks):
     assert "data:image/png;base64," in page  # the figure, from the committed output
 
 
+def test_a_figure_s_alt_text_is_the_one_its_output_stored(root):
+    """The template writes each output's ``metadata["image/png"]["alt"]`` into ``<img alt>``
+    (escaped), and never nbconvert's "No description has been provided for this image"."""
+    from html.parser import HTMLParser
+
+    from deploydl.course.slides import _exporter
+
+    class Images(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.alts: list[str | None] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.alts.append(dict(attrs).get("alt"))
+
+    png = "iVBORw0KGgo="
+    described = new_output("display_data", data={"image/png": png},
+                           metadata={"image/png": {"alt": 'Costs fall by "half" <here>'}})
+    bare = new_output("display_data", data={"image/png": png})
+    notebook = new_notebook(cells=[new_markdown_cell("# Title"),
+                                   new_code_cell("x", outputs=[described, bare])])
+    body, _ = _exporter(root / "slides").from_notebook_node(prepare(notebook))
+    images = Images()
+    images.feed(body)
+    assert images.alts == ['Costs fall by "half" <here>',
+                           "Chart (no description was stored with it)"]
+    assert "No description has been provided" not in body
+
+
 def test_the_shipped_reveal_is_the_pinned_version_without_web_fonts():
-    assert f"reveal.js {REVEAL_VERSION}" in (REVEAL_DIR / "SOURCE.txt").read_text()
-    assert "reveal.js 5.2." in (REVEAL_DIR / "dist/reveal.js").read_text()[:300]
+    assert f"reveal.js {REVEAL_VERSION}" in (REVEAL_DIR / "SOURCE.txt").read_text(encoding="utf-8")
+    assert "reveal.js 5.2." in (REVEAL_DIR / "dist/reveal.js").read_text(encoding="utf-8")[:300]
     assert all((REVEAL_DIR / name).is_file() for name in REVEAL_FILES)
-    assert "MIT" in (REVEAL_DIR / "LICENSE").read_text()
-    theme = (REVEAL_DIR / "dist/theme/white.css").read_text()
+    assert "MIT" in (REVEAL_DIR / "LICENSE").read_text(encoding="utf-8")
+    theme = (REVEAL_DIR / "dist/theme/white.css").read_text(encoding="utf-8")
     assert "@import" not in theme and "source-sans-pro.css" not in theme
 
 

@@ -58,7 +58,9 @@ def test_deck_works_offline_in_chromium(browser, decks, lesson):
 
 
 #: Every slide's content height against the slide's, in slide pixels (after figures are fitted),
-#: and the boxes on it whose content is wider than the box (a table or printout cut at the right).
+#: the boxes on it whose content is wider than the box (a table or printout cut at the right),
+#: and the share of its height a figure would have to shrink to (the template's fitFigures
+#: stops at 0.8: below that its text is too small to read), if it would.
 _HEIGHTS = """() => {
   const limit = Reveal.getConfig().height, found = [];
   const boxes = "table, pre, img, .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-Cell";
@@ -71,7 +73,8 @@ _HEIGHTS = """() => {
                  + `${el.scrollWidth} px in ${el.clientWidth}`);
     if (slide.scrollWidth > Reveal.getConfig().width)
       wide.push(`the slide ${slide.scrollWidth} px in ${Reveal.getConfig().width}`);
-    found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit, wide,
+    const shrink = slide.dataset.figureShrink ? Number(slide.dataset.figureShrink) : null;
+    found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit, wide, shrink,
                 name: (slide.querySelector("h1, h2, h3, h4") || {}).textContent || ""});
   }
   return found;
@@ -95,18 +98,38 @@ def test_every_slide_fits_on_the_slide(browser, decks, lesson):
     slides = page.evaluate(_HEIGHTS)
     too_tall = [s for s in slides if s["height"] > s["limit"]]
     too_wide = [s for s in slides if s["wide"]]
-    for s in too_tall + too_wide:
+    too_small = [s for s in slides if s["shrink"] is not None]
+    for s in too_tall + too_wide + too_small:
         page.evaluate(f"Reveal.slide({s['h']}, {s['v']})")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{lesson}-too-big-{s['h'] + 1}.{s['v'] + 1}.png"))
     page.close()
     assert len(slides) == decks[lesson].slides
     problems = [f"{_slide(s)} is {s['height']} px tall, of {s['limit']}" for s in too_tall] + [
-        f"{_slide(s)} is cut off at the right: {'; '.join(s['wide'])}" for s in too_wide]
+        f"{_slide(s)} is cut off at the right: {'; '.join(s['wide'])}" for s in too_wide] + [
+        f"{_slide(s)} would shrink a figure to {s['shrink']:.2f} of its height (0.8 at least: "
+        "move the text after it to a subslide)" for s in too_small]
     assert problems == [], (
         f"{lesson}: slide(s) that do not fit (h.v, numbered from 1 as on screen): "
         + ", ".join(problems) + ". Split the slide, show fewer columns or skip detail "
         f"(slides/README.md); screenshots in {ARTIFACTS}")
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_figure_has_alt_text(browser, decks, lesson):
+    """Each figure's alt text is the one its notebook output stored (its title, see
+    deploydl.present.charts.figure_alt): not nbconvert's "No description has been provided for
+    this image", nor the template's fallback for an output stored without one (refresh the
+    notebook: `deploydl refresh`)."""
+    page = browser.new_page()
+    page.route(re.compile(r"^https?://"), lambda route: route.abort())
+    page.goto(decks[lesson].path.as_uri())
+    alts = page.evaluate("Array.from(document.images).map(img => img.getAttribute('alt'))")
+    page.close()
+    missing = [i + 1 for i, alt in enumerate(alts)
+               if not (alt or "").strip() or "no description" in alt.lower()]
+    assert missing == [], (f"{lesson}: figure(s) {missing} of {len(alts)} have no alt text; "
+                           "refresh the notebook (deploydl refresh) so its outputs store it")
 
 
 def test_handouts_print_one_pdf_page_per_slide(root, decks, tmp_path):

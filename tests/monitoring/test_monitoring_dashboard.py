@@ -23,7 +23,7 @@ def test_both_dashboards_say_no_data_yet_on_an_empty_database(model, tmp_path):
     log = PredictionLog(tmp_path / "empty.db")
     page = TestClient(create_app(model, prediction_log=log)).get("/dashboard")
     assert page.status_code == 200 and NO_DATA in page.text
-    report = write_weekly_report(log, tmp_path / "report.html").read_text()
+    report = write_weekly_report(log, tmp_path / "report.html").read_text(encoding="utf-8")
     assert NO_DATA in report and "http" not in report
 
 
@@ -41,8 +41,22 @@ def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
     assert "WARNING" in page and "Runbook" in page  # drift alone warns; decay pages
     assert "CRITICAL" not in page
     assert "http://" not in page and "https://" not in page
-    report = write_weekly_report(log, tmp_path / "week.html").read_text()
+    report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
     assert report.count("data:image/png;base64,") == 2 and "https://" not in report
+    assert 'alt="chart"' not in report
+    assert '<img alt="200 predictions this week, 200 on the busiest day"' in report
+    assert "features drifted; largest shift:" in report
+
+
+def test_the_live_dashboard_reloads_only_when_asked(model, tmp_path):
+    """A reload sends a screen reader back to the top: the page offers it, never imposes it."""
+    log = PredictionLog(tmp_path / "live.db")
+    client = TestClient(create_app(model, prediction_log=log))
+    plain = client.get("/dashboard").text
+    assert 'http-equiv="refresh"' not in plain and 'href="dashboard?refresh=15"' in plain
+    live = client.get("/dashboard?refresh=15").text
+    assert '<meta http-equiv="refresh" content="15">' in live and 'href="dashboard"' in live
+    assert client.get("/dashboard?refresh=0").status_code == 422
 
 
 def test_snapshot_signals_feed_the_rules(model, applicants, tmp_path):
@@ -71,7 +85,7 @@ def test_the_window_holds_only_the_last_days_before_the_newest_row(tmp_path):
     assert snapshot(log, window_days=1).signals["requests"] == 2
     assert snapshot(log, window_days=7).signals["requests"] == 3
     assert snapshot(log, window_days=0.25).signals["requests"] == 1
-    report = write_weekly_report(log, tmp_path / "week.html").read_text()
+    report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
     assert "<tr><th>Predictions</th><td>3</td></tr>" in report
 
 

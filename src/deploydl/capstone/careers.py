@@ -97,18 +97,22 @@ def advice(answers: dict[str, int]) -> str:
 
 
 class SelfAssessment:
-    """One slider per statement; ``output.value`` says what to revisit (tests set sliders)."""
+    """One slider per statement; ``output.value`` says what to revisit (tests set sliders).
+
+    Each slider's description is its statement, so a screen reader names the slider by what
+    it rates; the description keeps its full width and the slider takes the rest of the row.
+    """
 
     def __init__(self, *, start: int = 3) -> None:
         import ipywidgets as widgets
 
         self.sliders = {s: widgets.IntSlider(value=start, min=SCALE[0], max=SCALE[1],
-                                             description=f"Module {m}",
-                                             style={"description_width": "initial"})
+                                             description=f"{s} (Module {m})",
+                                             style={"description_width": "initial"},
+                                             layout=widgets.Layout(width="100%"))
                         for s, m in STATEMENTS.items()}
-        rows = [widgets.VBox([widgets.Label(s), w]) for s, w in self.sliders.items()]
         self.output = widgets.HTML()
-        self.widget = widgets.VBox([*rows, self.output])
+        self.widget = widgets.VBox([*self.sliders.values(), self.output])
         for w in self.sliders.values():
             w.observe(self._update, names="value")
         self._update()

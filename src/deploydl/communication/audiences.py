@@ -68,8 +68,8 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
 
 @dataclass(frozen=True)
 class AudienceView:
-    """What one audience sees: what it cares about, the message (HTML), the chart (title and
-    PNG) and the details."""
+    """What one audience sees: what it cares about, the message (HTML), the chart (title, PNG
+    and alt text: its titles and caption) and the details."""
 
     audience: str
     detail: str
@@ -78,19 +78,20 @@ class AudienceView:
     details: tuple[tuple[str, str], ...]
     chart_uri: str = ""
     cares_about: str = ""
+    chart_alt: str = ""
 
 
 def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
     """The view for ``audience`` (one of :data:`AUDIENCES`), built from ``inputs``."""
     from deploydl.communication.brief_page import brief_figures
-    from deploydl.present.report import figure_to_data_uri, prose
+    from deploydl.present.report import chart, prose
 
     if audience not in AUDIENCES:
         raise ValueError(f"Unknown audience {audience!r}; choose one of {list(AUDIENCES)}.")
     spec, figs = AUDIENCES[audience], brief_figures(inputs)
     fig = draw_audience_chart(inputs, audience)
-    title, uri = fig.axes[0].get_title(loc="left"), figure_to_data_uri(fig)
-    _close(fig)
+    title = fig.axes[0].get_title(loc="left")
+    uri, alt = chart(fig)
     message = spec.message
     if inputs.money["net_value_per_year"] <= 0 and spec.message_if_no_value:
         message = spec.message_if_no_value
@@ -98,7 +99,7 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
         message = spec.message_if_gate_fails
     return AudienceView(audience, spec.detail, prose(message, figs), title,
                         tuple((figs[k].label, figs[k].text) for k in spec.details), uri,
-                        cares_about=spec.cares_about)
+                        cares_about=spec.cares_about, chart_alt=alt)
 
 
 def draw_audience_chart(inputs: BriefInputs, audience: str):
@@ -141,17 +142,12 @@ def _decisions_chart(inputs: BriefInputs):
     return fig
 
 
-def _close(fig) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-
-
 def render_view(view: AudienceView) -> str:
     """The view as HTML: what the audience cares about, message, chart and the detail table."""
     rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
                    f"<td>{html.escape(v)}</td></tr>" for k, v in view.details)
-    img = f"<img style='max-width:100%' src='{view.chart_uri}'>" if view.chart_uri else ""
+    img = (f"<img style='max-width:100%' alt='{html.escape(view.chart_alt or view.chart_title)}' "
+           f"src='{html.escape(view.chart_uri)}'>" if view.chart_uri else "")
     cares = (f"<p><i>They care about {html.escape(view.cares_about)}.</i></p>"
              if view.cares_about else "")
     return (f"<h3>For the {html.escape(view.audience)} ({html.escape(view.detail)} detail)</h3>"

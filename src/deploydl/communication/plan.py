@@ -113,7 +113,7 @@ def _stakeholder(index: int, entry: dict[str, Any]) -> Stakeholder:
 
 def draw_stakeholder_map(plan: CommunicationPlan):
     """The stakeholder map: influence (up) against interest (right), one dot per audience."""
-    from deploydl.present.charts import NEUTRAL, PALETTE, new_figure
+    from deploydl.present.charts import NEUTRAL, PALETTE, TEXT_MUTED, new_figure
 
     close = sum(s.strategy == "manage closely" for s in plan.stakeholders)
     fig, ax = new_figure(f"{close} of {len(plan.stakeholders)} audiences need close management",
@@ -125,7 +125,7 @@ def draw_stakeholder_map(plan: CommunicationPlan):
     for (hi_influence, hi_interest), label in STRATEGIES.items():
         ax.text(6.5 if hi_interest else 0.6, 5.4 if hi_influence else 0.6, label.upper(),
                 ha="right" if hi_interest else "left", va="top" if hi_influence else "bottom",
-                color=NEUTRAL, fontsize=12, fontweight="bold")
+                color=TEXT_MUTED, fontsize=12, fontweight="bold")
     colours = [c for c in PALETTE if c != "#F0E442"]  # yellow is too faint for dots on white
     for i, s in enumerate(plan.stakeholders):
         ax.scatter(s.interest, s.influence, s=160, color=colours[i % len(colours)], zorder=3)
@@ -136,25 +136,14 @@ def draw_stakeholder_map(plan: CommunicationPlan):
 
 def plan_html(plan: CommunicationPlan) -> str:
     """The plan as one self-contained HTML page: the map, who gets what, and the meetings."""
-    import matplotlib.pyplot as plt
+    from deploydl.present.report import Section, chart, html_table, paragraph, render_page
 
-    from deploydl.present.report import (
-        Section,
-        figure_to_data_uri,
-        html_table,
-        paragraph,
-        render_page,
-    )
-
-    fig = draw_stakeholder_map(plan)
-    chart = figure_to_data_uri(fig)
-    plt.close(fig)
     people = [{"stakeholder": s.name, "strategy": s.strategy, "cadence": s.cadence,
                "document": s.document} for s in plan.stakeholders]
     return render_page(f"Communication plan: {plan.project}",
                        lede="Who hears what, how often, and in which document.",
                        sections=[Section("Stakeholder map", paragraph(
                                      "Influence against interest; the corner says how to "
-                                     "engage."), [chart]),
+                                     "engage."), [chart(draw_stakeholder_map(plan))]),
                                  Section("Updates and documents", html_table(people)),
                                  Section("Meetings", html_table(list(plan.meetings)))])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
+from deploydl.present.charts import BAD, GOOD, NEUTRAL, TEXT_MUTED, ink, new_figure
 
 #: The steps, in order, with what each adds (one line each, shown under the box).
 STEPS = (("Notebook", "trained model"), ("Artifact", "weights + metadata\n+ sha256"),
@@ -20,14 +20,14 @@ def path_to_production():
     ax.axis("off")
     for i, (name, detail) in enumerate(STEPS):
         colour = BAD if name == "Gates" else GOOD
-        ax.text(i, 0.35, name, ha="center", va="center", fontsize=15, color="white",
+        ax.text(i, 0.35, name, ha="center", va="center", fontsize=15, color=ink(colour),
                 fontweight="bold", bbox={"boxstyle": "round,pad=0.5", "fc": colour, "ec": colour})
         ax.text(i, 0.05, detail, ha="center", va="top", fontsize=12)
         if i:
             ax.annotate("", xy=(i - 0.42, 0.35), xytext=(i - 0.58, 0.35),
                         arrowprops={"arrowstyle": "-|>", "color": NEUTRAL, "lw": 2})
     ax.annotate("rollback: the registry keeps the previous version", xy=(1, 0.75),
-                xytext=(5, 0.75), ha="right", va="center", fontsize=12, color=NEUTRAL,
+                xytext=(5, 0.75), ha="right", va="center", fontsize=12, color=TEXT_MUTED,
                 arrowprops={"arrowstyle": "-|>", "color": NEUTRAL, "ls": "--", "lw": 1.5,
                             "connectionstyle": "arc3,rad=0"})
     return fig

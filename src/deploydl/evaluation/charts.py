@@ -18,7 +18,7 @@ def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, GOOD, legend, new_figure
+    from deploydl.present.charts import BAD, GOOD, ink, legend, new_figure
 
     k = len(cv.folds)
     name = cv.metric.replace("roc_auc", "ROC AUC")
@@ -29,7 +29,7 @@ def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
     ax.set_yticks(range(k), [f"round {i + 1}" for i in range(k)])
     short = name.split()[-1]
     for i, value in enumerate(cv.folds):
-        ax.text(i, i, f"test\n{short} {value:.3f}", ha="center", va="center", color="white",
+        ax.text(i, i, f"test\n{short} {value:.3f}", ha="center", va="center", color=ink(BAD),
                 fontsize=13)
     legend(ax, handles=[Patch(color=GOOD, label="the model trains on it"),
                         Patch(color=BAD, label="held out: the model is tested on it")],

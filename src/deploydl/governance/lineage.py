@@ -162,7 +162,7 @@ class Lineage:
         erasure did to it instead: kept by law, row deleted, to rebuild, to retrain,
         untouched, each with its own colour in the legend. Returns the matplotlib figure.
         """
-        from deploydl.present.charts import human_label, new_figure
+        from deploydl.present.charts import human_label, ink, new_figure
 
         place = self._layout()
         columns = max(x for x, _ in place.values()) + 1
@@ -174,7 +174,7 @@ class Lineage:
         for name, (x, y) in place.items():
             fill, line2, _ = looks[name]
             boxes[name] = ax.text(x, y, f"{human_label(name)}\n{line2}", ha="center", va="center",
-                                  color=_ink(fill), fontsize=12,
+                                  color=ink(fill), fontsize=12,
                                   bbox={"boxstyle": "round,pad=0.5", "facecolor": fill,
                                         "edgecolor": "none"})
         for s in self.steps:
@@ -248,12 +248,6 @@ def _erasure_looks(lineage: Lineage, erasure) -> dict[str, tuple[str, str, str]]
         fill, entry = ERASURE_FATES[fate]
         looks[name] = (fill, text, entry)
     return looks
-
-
-def _ink(fill: str) -> str:
-    """Black text on light fills, white on dark ones, so every label stays readable."""
-    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#FFFFFF"
 
 
 def _legend(ax, looks: dict[str, tuple[str, str, str]]) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import Annotated
 
 import numpy as np
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
 from deploydl.evaluation.decision import decides_at, refer_or_approve
@@ -77,12 +78,15 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
 
 
 def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
-    """Serve the live monitoring page at ``GET /dashboard`` (HTML, nothing from a CDN)."""
+    """Serve the live monitoring page at ``GET /dashboard`` (HTML, nothing from a CDN).
+
+    ``/dashboard?refresh=15`` reloads it every 15 s; plain ``/dashboard`` does not reload.
+    """
     from deploydl.monitoring.dashboard import render_dashboard
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
-    def dashboard() -> str:
-        return render_dashboard(log)
+    def dashboard(refresh: Annotated[int | None, Query(ge=5, le=3600)] = None) -> str:
+        return render_dashboard(log, refresh_s=refresh)
 
 
 def _record(log, model, rows, probabilities, threshold, started, request_id, applicant_ids, *,

@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 
 #: Okabe-Ito colours: blue, orange, green, vermillion, purple, sky blue, yellow, black.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-#: Colour for "good" outcomes and "bad" ones, used the same way in every module.
+#: Colour for "good" outcomes and "bad" ones, used the same way in every module. NEUTRAL is
+#: for lines, bars and fills only: as text on white it is too faint (2.8:1).
 GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
+#: Grey for secondary text (a caption, a quadrant's name): 5.3:1 on white, above WCAG AA's 4.5.
+TEXT_MUTED = "#6B6B6B"
 
 _STYLE: dict[RcKeyType, Any] = {
     "font.size": 14, "axes.titlesize": 16, "axes.titleweight": "bold", "axes.labelsize": 14,
@@ -44,7 +47,10 @@ def course_style():
 
 
 def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float] = (9, 4.5)):
-    """A figure and axes in the course style, titled with the finding and labelled with units."""
+    """A figure and axes in the course style, titled with the finding and labelled with units.
+
+    In a notebook, the figure is shown with its title as alt text (:func:`figure_alt`).
+    """
     import matplotlib.pyplot as plt
 
     with course_style():
@@ -52,7 +58,90 @@ def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float
         ax.set_title(title, loc="left")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
+    show_with_alt_text()
     return fig, ax
+
+
+def figure_alt(fig) -> str:
+    """A figure's alt text: its titles (which state the finding) and caption, on one line.
+
+    The suptitle, each axes' titles and a ``supxlabel`` caption, joined with "; ", with a
+    dollar sign escaped from mathtext (``\\$``) written plainly. A figure with no title gets
+    "Chart of Y against X" from its first axes' labels.
+    """
+    texts = [fig.get_suptitle()]
+    texts += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")]
+    texts.append(fig.get_supxlabel())
+    alt = "; ".join(" ".join(t.replace("\\$", "$").split()) for t in texts if t.strip())
+    if alt or not fig.axes:
+        return alt or "Chart"
+    ax = fig.axes[0]
+    labels = [" ".join(x.split()) for x in (ax.get_ylabel(), ax.get_xlabel())]
+    return "Chart of " + " against ".join(x for x in labels if x) if any(labels) else "Chart"
+
+
+def show_with_alt_text() -> None:
+    """Make IPython show every matplotlib figure with :func:`figure_alt` as its PNG's alt text.
+
+    Wraps the PNG formatter that the inline backend registered (same image, same size and
+    dpi) so each output also stores ``metadata["image/png"]["alt"]``, which the slides write
+    into ``<img alt>``. Outside IPython, or with no PNG formatter for figures, does nothing;
+    calling it again does not wrap twice.
+    """
+    import sys
+
+    if "IPython" not in sys.modules:
+        return
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        shown = formatter.lookup_by_type(Figure)
+    except KeyError:
+        return
+    if getattr(shown, "adds_alt_text", False):
+        return
+
+    def with_alt(fig):
+        data = shown(fig)
+        data, metadata = data if isinstance(data, tuple) else (data, {})
+        if data is None:
+            return None
+        return data, {**(metadata or {}), "alt": figure_alt(fig)}
+
+    with_alt.adds_alt_text = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, with_alt)
+
+
+def _luminance(colour) -> float:
+    """WCAG relative luminance of a colour (0 black .. 1 white)."""
+    from matplotlib.colors import to_rgb
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(text, background="#FFFFFF") -> float:
+    """WCAG contrast ratio of two colours, 1 to 21; AA asks 4.5 for text, 3 for large text."""
+    high, low = sorted((_luminance(text), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink(fill) -> str:
+    """Black or white text for a ``fill`` colour: whichever has the higher contrast ratio.
+
+    White on the course's blue (5.2:1), black on its vermillion (5.4:1, white only 3.9:1),
+    orange, purple and grey.
+    """
+    black, white = "#000000", "#FFFFFF"
+    return black if contrast_ratio(black, fill) >= contrast_ratio(white, fill) else white
 
 
 def legend(ax, **kwargs):
