@@ -81,7 +81,7 @@ def test_demo_out_that_is_a_file_is_refused_and_kept(tmp_path, capsys):
     mine.write_text("mine")
     assert main(["demo", "--out", str(mine), "--no-pdf"]) == 1
     assert "is a file; give an empty or new folder" in capsys.readouterr().err
-    assert mine.read_text() == "mine"
+    assert mine.read_text(encoding="utf-8") == "mine"
 
 
 def test_a_home_that_is_a_file_is_named_with_what_to_do(tmp_path):
@@ -118,3 +118,112 @@ def test_a_log_file_of_another_program_is_refused_and_left_untouched(tmp_path):
     connection.close()
     with pytest.raises(ServeError, match="that file is not a prediction log .*no such column"):
         _prediction_log(clash)
+
+
+def test_grade_expands_a_wildcard_the_shell_passed_on_as_it_is(tmp_path, capsys, monkeypatch):
+    """Windows' cmd and PowerShell do not expand ``labs/*.ipynb``: the command does, sorted;
+    a pattern that matches nothing is refused (exit 2), not taken for a missing file."""
+    from deploydl.course.runner import NotebookUnreadable
+
+    tmp_path = tmp_path / "Course [2026]"  # brackets in a folder are its name, not a pattern
+    tmp_path.mkdir()
+    for name in ("02_b_lab.ipynb", "01_a_lab.ipynb", "notes.txt"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+
+    def fake_grade(path, timeout):
+        raise NotebookUnreadable(f"{path.name}: seen")
+
+    monkeypatch.setattr("deploydl.exercises.grading.grade_lab", fake_grade)
+    assert main(["grade", str(tmp_path / "*.ipynb")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "deploydl grade: 01_a_lab.ipynb: seen", "deploydl grade: 02_b_lab.ipynb: seen"]
+    assert main(["grade", str(tmp_path / "*_nothing.ipynb")]) == 2
+    assert "*_nothing.ipynb: no file matches this pattern" in capsys.readouterr().err
+
+
+def test_grade_of_a_file_that_is_not_a_notebook_does_not_echo_its_content(tmp_path, capsys):
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:hunter2\n", encoding="utf-8")
+    assert main(["grade", str(secret)]) == 2
+    err = capsys.readouterr().err
+    assert "not a Jupyter notebook (its content is not JSON)" in err and "hunter2" not in err
+
+
+@pytest.fixture
+def empty_course(tmp_path, monkeypatch):
+    for folder in ("notebooks", "solutions"):
+        (tmp_path / "course" / folder).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "course")
+    return tmp_path / "course"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("../passwd", "not a notebook (.ipynb file)"),
+    ("../outside.ipynb", "not a notebook of the course"),
+    ("notebooks/broken.ipynb", "not a Jupyter notebook (its content is not JSON)"),
+    ("notebooks/*_nothing.ipynb", "no file matches this pattern"),
+])
+def test_refresh_refuses_what_is_not_a_notebook_of_the_course_with_exit_2(empty_course, capsys,
+                                                                          name, message):
+    for path in ("../passwd", "../outside.ipynb", "notebooks/broken.ipynb"):
+        (empty_course / path).write_text("root:x:0:0:hunter2\n", encoding="utf-8")
+    assert main(["refresh", name]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and "hunter2" not in err
+
+
+def test_doctor_finds_the_course_folder_from_a_subfolder(root, monkeypatch):
+    """As `progress` and `labs` do: doctor run in notebooks/ checks the course above it."""
+    seen = []
+    monkeypatch.setattr("deploydl.course.doctor.doctor",
+                        lambda folder: seen.append(folder) or (True, "ok"))
+    monkeypatch.chdir(root / "notebooks")
+    assert main(["doctor"]) == 0
+    assert main(["doctor", "--root", str(root / "solutions")]) == 0
+    assert seen == [root, root]
+
+
+def test_output_a_windows_code_page_cannot_encode_becomes_utf8_or_replaced(monkeypatch):
+    """cp1252 (Windows' pipes and files) cannot encode ✓: a file gets UTF-8, a terminal '?'."""
+    import io
+
+    from deploydl.cli import _setup_output
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self):
+            return True
+
+    piped, terminal = io.BytesIO(), io.BytesIO()
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(piped, encoding="cp1252"))
+    monkeypatch.setattr("sys.stderr", Terminal(terminal, encoding="cp1252"))
+    _setup_output()
+    import sys
+
+    print("\u2713 done", flush=True)
+    print("\u2713 done", file=sys.stderr, flush=True)
+    assert piped.getvalue() == "\u2713 done\n".encode()
+    assert terminal.getvalue() == b"? done\n"
+
+
+@pytest.mark.slow
+def test_a_markdown_grade_report_survives_a_cp1252_pipe(tmp_path):
+    """`deploydl grade --format markdown > report.md` on Windows: the ✅/❌/⏳ marks arrive in
+    UTF-8, and the exit code is the grade's (1: an exercise failed), not a crash's."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from deploydl.exercises import grading\n"
+        "from deploydl.exercises.core import FAILED, NOT_ATTEMPTED, PASSED, Result\n"
+        "grading.grade_lab = lambda path, timeout: grading.LabGrade(str(path), (\n"
+        "    Result('00.1', 'a', PASSED, 'ok'), Result('00.2', 'b', FAILED, 'no'),\n"
+        "    Result('00.3', 'c', NOT_ATTEMPTED, 'todo')))\n"
+        "from deploydl.cli import main\n"
+        "sys.exit(main(['grade', '--format', 'markdown', 'lab.ipynb']))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONIOENCODING": "cp1252"}, timeout=120)
+    assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
+    report = done.stdout.decode("utf-8")
+    assert "\u2705 passed" in report and "\u274c failed" in report and "\u23f3" in report

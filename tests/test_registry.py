@@ -59,7 +59,7 @@ def test_truncated_weights_are_refused(copy):
 
 
 def test_edited_metadata_is_refused(copy):
-    meta = json.loads((copy / METADATA).read_text())
+    meta = json.loads((copy / METADATA).read_text(encoding="utf-8"))
     meta["metrics"] = {"auc": 0.99}
     (copy / METADATA).write_text(json.dumps(meta))
     with pytest.raises(ArtifactError, match="metadata.json does not match"):
@@ -145,7 +145,8 @@ def test_training_ranges_are_recorded_for_the_service(artifact_dir, applicants):
     ranges = verify(artifact_dir).metadata["training_range"]
     assert ranges["debt_ratio"] == [applicants["debt_ratio"].min(),
                                     applicants["debt_ratio"].max()]
-    assert list(ranges) == list(json.loads((artifact_dir / METADATA).read_text())["features"])
+    metadata = json.loads((artifact_dir / METADATA).read_text(encoding="utf-8"))
+    assert list(ranges) == list(metadata["features"])
 
 
 @pytest.mark.parametrize("name, ok", [("loan-default", True), ("a", True), ("a-", False),
@@ -184,8 +185,8 @@ def test_a_rewritten_manifest_fools_the_fingerprints_but_not_the_signature(artif
     with pytest.raises(ArtifactError, match="does not match its manifest"):
         verify(copy)
     assert write_manifest(copy) == copy / MANIFEST
-    assert json.loads((copy / MANIFEST).read_text()) != json.loads(
-        (artifact_dir / MANIFEST).read_text())
+    assert json.loads((copy / MANIFEST).read_text(encoding="utf-8")) != json.loads(
+        (artifact_dir / MANIFEST).read_text(encoding="utf-8"))
     verify(copy)  # every fingerprint matches again
     with pytest.raises(ArtifactError, match="signature"):
         verify(copy, signing_key="release-key-of-the-bank")
@@ -204,7 +205,7 @@ def test_metadata_rewritten_with_its_manifest_is_refused_if_the_service_cannot_u
         copy, edit, message):
     """Without a signing key a rewritten manifest matches again; what the service would fail
     on later (a 500 on /model or on every /predict) is refused at load, with what to do."""
-    meta = json.loads((copy / METADATA).read_text())
+    meta = json.loads((copy / METADATA).read_text(encoding="utf-8"))
     edit(meta)
     (copy / METADATA).write_text(json.dumps(meta))
     write_manifest(copy)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from pathlib import Path
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    from deploydl.course.curriculum import project_root
     from deploydl.course.doctor import doctor
 
-    ok, table = doctor(Path(args.root).resolve())
+    try:  # the course checkout at or above --root, as `progress` and `labs` find it
+        root = project_root(Path(args.root))
+    except FileNotFoundError:  # outside one: the "course folders" check says so
+        root = Path(args.root).resolve()
+    ok, table = doctor(root)
     print(table)
     return 0 if ok else 1
 
@@ -74,7 +80,7 @@ def _grade(args: argparse.Namespace) -> int:
 
     fmt = "json" if args.json else args.format
     grades, unreadable = [], []
-    for path in map(Path, args.paths):  # every lab that can be graded is, whatever the others
+    for path in _expand(args.paths):  # every lab that can be, whatever the others
         try:
             grades.append(grade_lab(path, timeout=args.timeout))
         except NotebookUnreadable as exc:
@@ -92,12 +98,36 @@ def _grade(args: argparse.Namespace) -> int:
     return 0 if all(g.all_passed for g in grades) else 1
 
 
+def _expand(patterns: list[str]) -> list[Path]:
+    """The paths, with wildcards expanded as a POSIX shell would: Windows' shells (cmd,
+    PowerShell) pass ``labs/*.ipynb`` on as it is. A pattern matching nothing is refused.
+
+    Only the file name is a pattern when its folder exists as typed, so a folder named like
+    ``Course [2026]`` (which Windows' shells give no way to escape) is read as its name.
+    """
+    import glob
+
+    paths: list[Path] = []
+    for pattern in patterns:
+        if Path(pattern).exists() or not glob.has_magic(pattern):
+            paths.append(Path(pattern))
+            continue
+        folder, name = os.path.split(pattern)
+        if folder and Path(folder).is_dir():
+            pattern = os.path.join(glob.escape(folder), name)
+        matches = sorted(glob.glob(pattern))
+        if not matches:
+            raise _Refused(f"{pattern}: no file matches this pattern.")
+        paths += map(Path, matches)
+    return paths
+
+
 def _grade_assessment(args: argparse.Namespace) -> int:
     """A cohort's assessment scores: 0 all took both, 1 some did not, 2 a path unreadable."""
     from deploydl.assessment import cohort
 
     try:
-        rows = cohort.collect([Path(p) for p in args.paths])
+        rows = cohort.collect(_expand(args.paths))
     except ValueError as exc:
         print(f"deploydl grade --assessment: {exc}", file=sys.stderr)
         return 2
@@ -106,14 +136,24 @@ def _grade_assessment(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from deploydl.course.runner import refresh_outputs
+    from deploydl.course.runner import NotebookUnreadable, refresh_outputs
 
     root = _course_root(".")
-    paths = [Path(p) for p in args.paths] or sorted(
+    paths = _expand(args.paths) or sorted(
         [*root.glob("notebooks/*.ipynb"), *root.glob("solutions/*.ipynb")])
+    for path in paths:  # all checked first: a wrong path stops the command before any work
+        if path.suffix != ".ipynb":
+            raise _Refused(f"{path}: not a notebook (.ipynb file); give notebooks of the "
+                           "course, or no path for all of notebooks/ and solutions/.")
+        if not path.resolve().is_relative_to(root):
+            raise _Refused(f"{path}: not a notebook of the course in {root}; refresh "
+                           "stores the outputs of the course's own notebooks only.")
     for path in paths:
         print(f"executing {path} ...", flush=True)
-        refresh_outputs(path, remeasure=args.remeasure)
+        try:
+            refresh_outputs(path, remeasure=args.remeasure)
+        except NotebookUnreadable as exc:
+            raise _Refused(str(exc)) from None
     return 0
 
 
@@ -151,7 +191,7 @@ def _agenda(args: argparse.Namespace) -> int:
 
 def _kit(args: argparse.Namespace) -> int:
     from deploydl.course.roomkit import RoomKitError, build_room_kit
-    from deploydl.present.report import find_chromium
+    from deploydl.present.report import chromium_advice, find_chromium
 
     root = _course_root(args.root)
     pdf = not args.no_pdf and find_chromium() is not None
@@ -163,7 +203,7 @@ def _kit(args: argparse.Namespace) -> int:
     for path in written:
         print(path.relative_to(root))
     if not pdf and not args.no_pdf:
-        print("No PDFs: Chromium is not installed (apt-get install chromium); print the HTML.")
+        print(f"No PDFs: Chromium is not installed ({chromium_advice()}); print the HTML.")
     return 0
 
 
@@ -323,7 +363,7 @@ def _serve(args: argparse.Namespace) -> int:
         serve(args.model, host=args.host, port=args.port, api_key_env=args.api_key_env,
               api_key_file=args.api_key_file, workers=args.workers, log_path=args.log,
               runtime=args.runtime, trust=Trust(signing_key=key, expect_sha256=args.expect_sha256),
-              stop_when_stdin_closes=args.stop_when_stdin_closes)
+              stop_when_stdin_closes=args.stop_when_stdin_closes, no_api_key=args.no_api_key)
     except ServeError as exc:
         print(f"deploydl serve: {exc}", file=sys.stderr)
         return 1
@@ -334,7 +374,7 @@ def _demo(args: argparse.Namespace) -> int:
     import tempfile
 
     from deploydl.capstone.project import run_demo
-    from deploydl.present.report import find_chromium
+    from deploydl.present.report import chromium_advice, find_chromium
 
     folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="deploydl-demo-"))
     if folder.exists() and not folder.is_dir():
@@ -349,8 +389,9 @@ def _demo(args: argparse.Namespace) -> int:
     paths = run_demo(folder, pdf=pdf)
     print(f"\nThe executive brief: {paths['brief']}")
     print(f"Technical appendix (model card): {paths['model_card']}")
-    print(f"PDF: {paths['pdf']}" if "pdf" in paths else
-          "PDF: not written (install Chromium, or print the HTML from a browser).")
+    print(f"PDF: {paths['pdf']}" if "pdf" in paths else "PDF: not written" + (
+          " (--no-pdf)." if args.no_pdf else f": Chromium is not installed ({chromium_advice()}"
+          "), or print the HTML from a browser."))
     return 0
 
 
@@ -479,9 +520,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "free one)"), help="port (default 8000; 0 picks a free one)")
     key = serve.add_mutually_exclusive_group()
     key.add_argument("--api-key-env", metavar="NAME",
-                     help="require the API key held in this environment variable")
+                     help="require the API key held in this environment variable (default: "
+                     "DEPLOYDL_API_KEY, when it is set)")
     key.add_argument("--api-key-file", metavar="PATH",
                      help="require the API key held in this file (a mounted secret)")
+    key.add_argument("--no-api-key", action="store_true",
+                     help="serve without an API key on an address other machines can reach "
+                     "(refused otherwise): only when a gateway in front already checks callers")
     signing = serve.add_mutually_exclusive_group()
     signing.add_argument("--signing-key-env", metavar="NAME", help="serve only an artifact "
                          "signed with the key held in this environment variable")
@@ -511,7 +556,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_output() -> None:
+    """Make printing never fail on the characters the course prints (✓ ✅ ❌ ⏳).
+
+    Where stdout or stderr cannot encode them (Windows writes to a file or a pipe in its
+    ANSI code page, cp1252), a file or a pipe gets UTF-8: ``deploydl grade --format markdown
+    > report.md`` then holds the real marks, which every editor and Git host shows; a
+    terminal that cannot show them gets ``?`` in their place (``errors="replace"``), not a
+    UnicodeEncodeError halfway through a command.
+    """
+    import contextlib
+    import io
+
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue  # replaced by a caller (a test, a notebook): not ours to change
+        try:
+            "\u2713\u2705\u274c\u23f3".encode(stream.encoding)
+            continue
+        except (UnicodeEncodeError, LookupError):
+            pass
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _setup_output()
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

@@ -129,9 +129,9 @@ def test_the_agenda_is_written_between_the_markers_only(root, tmp_path):
     guide = tmp_path / "guide.md"
     guide.write_text(f"# Guide\n{BEGIN}\nold\n{END}\nafter\n", encoding="utf-8")
     assert sync_guide(guide, root, check=True) is False
-    assert "old" in guide.read_text()
+    assert "old" in guide.read_text(encoding="utf-8")
     assert sync_guide(guide, root) is False
-    text = guide.read_text()
+    text = guide.read_text(encoding="utf-8")
     assert text.startswith("# Guide\n") and text.endswith(f"{END}\nafter\n")
     assert re.search(r"\| 09:00 \| 00 Welcome and setup \|", text)
     assert sync_guide(guide, root, check=True) is True

@@ -38,7 +38,8 @@ def course_copy(tmp_path, root):
 
 def test_hand_edited_lab_fails_check_naming_the_file(course_copy, capsys):
     lab = next((course_copy / "labs").glob("*.ipynb"))
-    lab.write_text(lab.read_text().replace("Exercise", "Exercice", 1))
+    lab.write_text(lab.read_text(encoding="utf-8").replace("Exercise", "Exercice", 1),
+                   encoding="utf-8")
     assert main(["labs", "check", "--root", str(course_copy)]) == 1
     assert f"labs/{lab.name}" in capsys.readouterr().out
     assert main(["labs", "build", "--root", str(course_copy)]) == 0
@@ -65,10 +66,10 @@ def test_labs_have_no_solutions_or_outputs(root):
 
 
 def _fill_first_exercise(lab):
-    text = lab.read_text()
+    text = lab.read_text(encoding="utf-8")
     assert "= ...  # your answer here" in text
-    lab.write_text(text.replace("= ...  # your answer here", "= 0.5", 1))
-    return lab.read_text()
+    lab.write_text(text.replace("= ...  # your answer here", "= 0.5", 1), encoding="utf-8")
+    return lab.read_text(encoding="utf-8")
 
 
 def test_build_replaces_a_filled_lab_but_keeps_the_learners_version_and_says_so(course_copy,
@@ -81,7 +82,7 @@ def test_build_replaces_a_filled_lab_but_keeps_the_learners_version_and_says_so(
     out = capsys.readouterr().out
     assert f"labs/{lab.name}: held your work (exercise(s) 02.1 filled in): replaced" in out
     copies = list((course_copy / ".deploydl" / "labs-backup").glob(f"*/{lab.name}"))
-    assert [c.read_text() for c in copies] == [mine]
+    assert [c.read_text(encoding="utf-8") for c in copies] == [mine]
     assert main(["labs", "check", "--root", str(course_copy)]) == 0
 
 
@@ -94,11 +95,11 @@ def test_a_lab_that_was_run_counts_as_work_and_is_kept(course_copy, capsys):
     cell.execution_count = 1
     cell.outputs = [nbformat.v4.new_output("stream", text="hello\n")]
     nbformat.write(nb, lab)
-    mine = lab.read_text()
+    mine = lab.read_text(encoding="utf-8")
     assert main(["labs", "build", "--root", str(course_copy)]) == 0
     assert "held your work (it was run: it holds outputs)" in capsys.readouterr().out
     copies = list((course_copy / ".deploydl" / "labs-backup").glob(f"*/{lab.name}"))
-    assert [c.read_text() for c in copies] == [mine]
+    assert [c.read_text(encoding="utf-8") for c in copies] == [mine]
 
 
 def test_a_folder_where_a_lab_belongs_stops_the_build_before_anything_is_written(course_copy,
@@ -110,7 +111,7 @@ def test_a_folder_where_a_lab_belongs_stops_the_build_before_anything_is_written
     before = _fill_first_exercise(other)
     assert main(["labs", "build", "--root", str(course_copy)]) == 2
     assert "a folder where a lab belongs" in capsys.readouterr().err
-    assert other.read_text() == before
+    assert other.read_text(encoding="utf-8") == before
 
 
 def test_build_keeps_a_learners_copy_and_removes_only_an_untouched_stale_lab(course_copy,
@@ -132,12 +133,13 @@ def test_build_keeps_a_learners_copy_and_removes_only_an_untouched_stale_lab(cou
 
 def test_a_lab_replaced_without_detectable_work_is_still_kept(course_copy, capsys):
     lab = course_copy / "labs" / "03_responsible_ai_lab.ipynb"
-    notes = lab.read_text().replace("Exercise", "My note: ask about fairness. Exercise", 1)
-    lab.write_text(notes)
+    notes = lab.read_text(encoding="utf-8").replace(
+        "Exercise", "My note: ask about fairness. Exercise", 1)
+    lab.write_text(notes, encoding="utf-8")
     assert main(["labs", "build", "--root", str(course_copy)]) == 0
     assert f"labs/{lab.name}: replaced; the version it had is kept" in capsys.readouterr().out
     copies = list((course_copy / ".deploydl/labs-backup").glob(f"*/{lab.name}"))
-    assert [c.read_text() for c in copies] == [notes]
+    assert [c.read_text(encoding="utf-8") for c in copies] == [notes]
 
 
 def test_an_unreadable_solution_is_named_with_exit_2_not_out_of_sync(course_copy, capsys):
@@ -153,3 +155,39 @@ def test_an_unreadable_solution_is_named_with_exit_2_not_out_of_sync(course_copy
 def test_outside_a_course_checkout_is_a_clear_message_with_exit_2(tmp_path, capsys, command):
     assert main([*command, "--root", str(tmp_path)]) == 2
     assert "No course checkout found" in capsys.readouterr().err
+
+
+def test_backups_are_named_in_utc_and_never_overwrite_each_other(course_copy, capsys,
+                                                                 monkeypatch):
+    """On the day clocks go back, local time repeats an hour: two builds an hour apart must
+    not write the same backup folder. The folder is UTC time with a Z; a name already taken
+    (two builds in one second) gets a suffix, so every copy is kept."""
+    from datetime import UTC, datetime
+
+    from deploydl.course import labs as labs_module
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 11, 1, 6, 30, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(labs_module, "datetime", Frozen)
+    lab = course_copy / "labs" / "02_model_evaluation_lab.ipynb"
+    first = _fill_first_exercise(lab)
+    assert main(["labs", "build", "--root", str(course_copy)]) == 0
+    lab.write_text(first.replace("= 0.5", "= 0.25", 1), encoding="utf-8")
+    assert main(["labs", "build", "--root", str(course_copy)]) == 0
+    backup = course_copy / ".deploydl" / "labs-backup"
+    assert sorted(p.name for p in backup.iterdir()) == ["20261101-063000Z", "20261101-063000Z-2"]
+    assert (backup / "20261101-063000Z" / lab.name).read_text(encoding="utf-8") == first
+    assert "= 0.25" in (backup / "20261101-063000Z-2" / lab.name).read_text(encoding="utf-8")
+
+
+def test_a_lab_with_crlf_line_endings_is_in_sync_and_kept_as_it_is(course_copy, capsys):
+    """git for Windows may check labs out with CRLF: same text, so no build replaces them."""
+    lab = course_copy / "labs" / "02_model_evaluation_lab.ipynb"
+    crlf = lab.read_bytes().replace(b"\n", b"\r\n")
+    lab.write_bytes(crlf)
+    assert check_labs(course_copy) == []
+    assert main(["labs", "build", "--root", str(course_copy)]) == 0
+    assert lab.read_bytes() == crlf and not (course_copy / ".deploydl").exists()

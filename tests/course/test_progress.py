@@ -42,6 +42,20 @@ def test_a_module_whose_lesson_is_missing_is_coming_soon(course, capsys):
     assert not next(x for x in lines if x.startswith("08")).endswith("coming soon")
 
 
+def test_a_lab_checked_out_with_crlf_line_endings_is_untouched(course, capsys, monkeypatch):
+    """git for Windows (without .gitattributes) or an editor may turn LF into CRLF: the lab is
+    still as generated, so it is "not started" without being run."""
+    for lab in (course / "labs").glob("*.ipynb"):
+        lab.write_bytes(lab.read_bytes().replace(b"\n", b"\r\n"))
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("an untouched lab was graded")
+
+    monkeypatch.setattr("deploydl.exercises.grading.grade_lab", must_not_run)
+    line = next(x for x in _progress(course, capsys).splitlines() if x.startswith("00 Welcome"))
+    assert "not started" in line
+
+
 def test_a_filled_lab_is_done_and_its_grade_is_cached(course, capsys, monkeypatch):
     shutil.copy(course / "solutions/00_welcome_lab.ipynb", course / "labs")
     out = _progress(course, capsys)
@@ -131,7 +145,7 @@ def test_a_cache_folder_that_is_a_file_still_shows_the_screen(course, capsys):
     assert main(["progress", "--root", str(course)]) == 0
     out = capsys.readouterr()
     assert "Next step:" in out.out and "results not cached" in out.err
-    assert (course / ".deploydl").read_text() == "not a folder"
+    assert (course / ".deploydl").read_text(encoding="utf-8") == "not a folder"
 
 
 def test_a_cache_that_is_a_folder_says_to_delete_it(course, capsys):
@@ -157,7 +171,8 @@ def test_a_cache_entry_of_the_wrong_shape_is_graded_again(course, capsys, monkey
     from deploydl.exercises.grading import LabGrade
 
     lab = course / "labs/00_welcome_lab.ipynb"
-    lab.write_text(lab.read_text().replace("Exercise", "Exercice", 1))
+    lab.write_text(lab.read_text(encoding="utf-8").replace("Exercise", "Exercice", 1),
+                   encoding="utf-8")
     (course / ".deploydl").mkdir()
     from deploydl.course.progress import _content_key
 

@@ -86,8 +86,8 @@ def test_medians_ratios_and_targets():
 
 def test_report_files_are_written(tmp_path):
     paths = write_results(fake_results(), tmp_path, name="t")
-    assert json.loads(paths["json"].read_text())["summary"][0]["server"] == "course"
-    assert "| course | 1 | 16 |" in paths["md"].read_text()
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["summary"][0]["server"] == "course"
+    assert "| course | 1 | 16 |" in paths["md"].read_text(encoding="utf-8")
     assert paths["png"].stat().st_size > 1000
     assert "6,000 req/s" in format_table(fake_results())
     header, _, course = format_table(fake_results()).splitlines()[:3]

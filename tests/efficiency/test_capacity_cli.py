@@ -33,7 +33,7 @@ def test_capacity_renders_a_valid_autoscaler_with_the_planned_numbers(tmp_path, 
     plan = plan_replicas(fit_replica(CURVE), peak_rps=12000, p99_ms=20)
     assert f"{plan.replicas} replicas" in out and "Model check: p99 at 16 clients" in out
     manifest = tmp_path / "k8s" / "k8s.yaml"
-    kinds = {d["kind"]: d for d in yaml.safe_load_all(manifest.read_text())}
+    kinds = {d["kind"]: d for d in yaml.safe_load_all(manifest.read_text(encoding="utf-8"))}
     hpa = kinds["HorizontalPodAutoscaler"]["spec"]
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, plan.replicas)
     assert hpa["metrics"][0]["resource"]["target"]["averageUtilization"] == plan.hpa_cpu_percent
@@ -123,7 +123,8 @@ def test_capacity_refuses_a_k8s_out_that_is_a_file_before_planning(tmp_path, cap
     (tmp_path / "taken").write_text("mine")
     assert main(["capacity", "--peak-rps", "100", "--p99-ms", "20", "--results",
                  str(write_results(tmp_path)), "--k8s-out", str(tmp_path / "taken")]) == 1
-    assert "--k8s-out" in capsys.readouterr().err and (tmp_path / "taken").read_text() == "mine"
+    assert "--k8s-out" in capsys.readouterr().err
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"
 
 
 def test_plan_and_description_refuse_impossible_numbers():

@@ -29,9 +29,15 @@ def test_prose_escapes_text_and_tags_placeholders():
 def test_tables_and_pages_are_escaped_and_self_contained():
     assert html_table([]) == "<p><em>No data yet.</em></p>"
     assert "<td>&lt;x&gt;</td>" in html_table([{"a": "<x>"}])
-    page = render_page("T & co", lede="hi", sections=[Section("S", "<p>b</p>", ["data:x"])])
+    page = render_page("T & co", lede="hi", sections=[
+        Section("S", "<p>b</p>", [("data:x", 'Costs "fall" <by half>')]),
+        Section("Two", "<p>c</p>", [("data:y", "one"), ("data:z", "two")])])
     assert page.startswith("<!DOCTYPE html>") and "<title>T &amp; co</title>" in page
-    assert '<div class="charts"><img alt="S chart" src="data:x"></div>' in page
+    # One chart opens its section (printed beside the text); several follow it, side by side.
+    assert ('<h2>S</h2><div class="chart-aside"><img alt="Costs &quot;fall&quot; &lt;by '
+            'half&gt;" src="data:x"></div><p>b</p>') in page
+    assert ('<p>c</p><div class="charts"><img alt="one" src="data:y"><img alt="two" '
+            'src="data:z"></div>') in page
     assert "http" not in page
 
 
@@ -58,11 +64,68 @@ def test_find_chromium_is_the_one_lookup_and_follows_path(tmp_path, monkeypatch)
     fake = tmp_path / "chromium-browser"
     fake.write_text("#!/bin/sh\n")
     fake.chmod(0o755)
+    monkeypatch.delenv("DEPLOYDL_CHROMIUM", raising=False)
+    monkeypatch.setattr(report, "chromium_locations", lambda: [])
     monkeypatch.setenv("PATH", str(tmp_path))
     assert report.find_chromium() == str(fake)
     monkeypatch.setenv("PATH", str(tmp_path / "none"))
     assert report.find_chromium() is None
     assert browser.find_chromium is report.find_chromium
+
+
+def _executable(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_find_chromium_takes_deploydl_chromium_first_then_edge_then_install_folders(
+        tmp_path, monkeypatch):
+    """DEPLOYDL_CHROMIUM wins (and a wrong one is not passed over); Edge on PATH counts; off
+    PATH, the folders browsers install into on macOS and Windows are looked in."""
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    installed = _executable(tmp_path / "Applications/Chrome")
+    monkeypatch.setattr(report, "chromium_locations", lambda: [tmp_path / "nothing", installed])
+    monkeypatch.delenv("DEPLOYDL_CHROMIUM", raising=False)
+    assert report.find_chromium() == str(installed)
+    edge = _executable(tmp_path / "bin/msedge")
+    assert report.find_chromium() == str(edge)
+    chosen = _executable(tmp_path / "my browser/chrome")
+    monkeypatch.setenv("DEPLOYDL_CHROMIUM", str(chosen))
+    assert report.find_chromium() == str(chosen)
+    monkeypatch.setenv("DEPLOYDL_CHROMIUM", str(tmp_path / "gone"))
+    assert report.find_chromium() is None
+    assert "DEPLOYDL_CHROMIUM=" in report.chromium_advice() and "gone" in report.chromium_advice()
+
+
+def test_chromium_install_folders_and_advice_per_operating_system(monkeypatch):
+    mac = report.chromium_locations("darwin", {})
+    assert Path("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome") in mac
+    windows = report.chromium_locations("win32", {"PROGRAMFILES": "C:/Program Files",
+                                                  "LOCALAPPDATA": "C:/Users/a/AppData/Local"})
+    assert Path("C:/Program Files/Google/Chrome/Application/chrome.exe") in windows
+    assert Path("C:/Program Files/Microsoft/Edge/Application/msedge.exe") in windows
+    assert Path("C:/Users/a/AppData/Local/Google/Chrome/Application/chrome.exe") in windows
+    assert report.chromium_locations("linux", {}) == []
+    monkeypatch.delenv("DEPLOYDL_CHROMIUM", raising=False)
+    advice = {p: report.chromium_advice(p) for p in ("darwin", "win32", "linux")}
+    assert "apt-get" not in advice["darwin"] + advice["win32"]
+    assert "Chrome" in advice["darwin"] and "Edge" in advice["win32"]
+    assert "apt-get install chromium" in advice["linux"]
+    assert all("DEPLOYDL_CHROMIUM" in a for a in advice.values())
+
+
+@pytest.mark.parametrize("root", [True, False])
+def test_no_sandbox_only_as_root(monkeypatch, root):
+    """Chromium will not start as root with its sandbox (containers); on a laptop it keeps it,
+    since endpoint security flags a browser started without one. The other flags stay."""
+    monkeypatch.setattr(report, "_as_root", lambda: root)
+    with report.headless_chromium() as (flags, _):
+        assert ("--no-sandbox" in flags) is root
+        assert {"--headless", "--disable-background-networking",
+                f"--host-resolver-rules={report.CHROMIUM_OFFLINE_RULES}"} <= set(flags)
+        assert any(f.startswith("--user-data-dir=") for f in flags)
 
 
 def test_one_figure_encoder_png_bytes_then_data_uri():
@@ -123,7 +186,7 @@ def test_every_chromium_run_is_offline_and_leaves_no_profile(tmp_path, monkeypat
     page = tmp_path / "p.html"
     page.write_text(report.page("P", "<p>x</p>"), encoding="utf-8")
     report.write_pdf(page, tmp_path / "p.pdf", settle_ms=100)
-    seen = json.loads(record.read_text())
+    seen = json.loads(record.read_text(encoding="utf-8"))
     args, env = seen["args"], seen["env"]
     assert "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1" in args
     assert {"--headless", "--disable-background-networking", "--virtual-time-budget=100",
@@ -183,7 +246,18 @@ def test_printing_a_pdf_looks_up_nothing_and_writes_nothing_at_home(tmp_path):
         pytest.skip(f"strace cannot trace here: {run.stderr.strip()[-200:]}")
     assert run.returncode == 0, run.stderr[-2000:]
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
-    log = trace.read_text()
+    log = trace.read_text(encoding="utf-8")
     assert "connect(" in log  # the trace saw Chromium's own (local) sockets
     assert _outside_connections(log) == []
     assert list(home.rglob("*")) == []
+
+
+def test_a_chart_is_its_png_and_its_titles_as_alt_text():
+    import matplotlib.pyplot as plt
+
+    from deploydl.present.charts import new_figure
+
+    fig, _ = new_figure("Costs fall\nby half", xlabel="x", ylabel="y")
+    uri, alt = report.chart(fig)
+    assert uri.startswith("data:image/png;base64,") and alt == "Costs fall by half"
+    assert not plt.fignum_exists(fig.number)  # closed: a notebook does not show it again

@@ -152,6 +152,6 @@ def sync_guide(guide: Path, root: Path, *, check: bool = False) -> bool:
     tail = rest.split(END)[1]
     updated = f"{head}{BEGIN}\n{agenda_markdown(root)}\n{END}{tail}"
     if updated != text and not check:
-        guide.write_text(updated, encoding="utf-8")
+        guide.write_text(updated, encoding="utf-8", newline="\n")  # LF on Windows too
     return updated == text
 

@@ -18,8 +18,8 @@ import json
 import re
 import shutil
 import textwrap
-import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -156,7 +156,8 @@ class BuildResult:
 def build_labs(root: Path) -> BuildResult:
     """Write ``labs/`` from ``solutions/`` without destroying a learner's work.
 
-    Every lab build replaces is first copied to ``root/.deploydl/labs-backup/<time>/``, work
+    Every lab build replaces is first copied to a new folder ``root/.deploydl/labs-backup/
+    <UTC time>/`` (:func:`_backup_folder`: never one an earlier build wrote), work
     or not (a learner's notes in Markdown are not work :func:`learner_work` can see, so
     nothing is replaced without a copy). A notebook in ``labs/`` with no solution is moved
     there only if it is named like a generated lab and holds no work; any other (a learner's
@@ -171,7 +172,7 @@ def build_labs(root: Path) -> BuildResult:
     (root / "labs").mkdir(exist_ok=True)
     present = set((root / "labs").glob("*.ipynb"))
     result = BuildResult()
-    folder = root / BACKUP / time.strftime("%Y%m%d-%H%M%S")
+    folder = _backup_folder(root / BACKUP)
     for path in sorted(present & set(expected)):  # every lab replaced is kept, work or not
         if _text(path) != expected[path]:
             folder.mkdir(parents=True, exist_ok=True)
@@ -187,9 +188,24 @@ def build_labs(root: Path) -> BuildResult:
             result.left.append(other)
     for path, text in expected.items():
         if _text(path) != text:
-            path.write_text(text, encoding="utf-8")
+            path.write_text(text, encoding="utf-8", newline="\n")  # LF on Windows too
         result.written.append(path)
     return result
+
+
+def _backup_folder(parent: Path, now: datetime | None = None) -> Path:
+    """A folder under ``parent`` named by the UTC time to the second, that no build used yet.
+
+    UTC, because local time repeats an hour when clocks go back; and a suffix (``-2``, ...)
+    when the name is taken all the same (two builds in one second), so no copy is ever
+    overwritten. The folder is not created here: only a build that keeps a copy makes it.
+    """
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%SZ")
+    folder, n = parent / stamp, 1
+    while folder.exists():
+        n += 1
+        folder = parent / f"{stamp}-{n}"
+    return folder
 
 
 def _text(path: Path) -> str | None:

@@ -33,7 +33,9 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise NotebookUnreadable(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     except (json.JSONDecodeError, NotJSONError, UnicodeDecodeError, nbformat.ValidationError,
             AttributeError, KeyError, TypeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        # nbformat's NotJSONError quotes the file's first bytes: never echo a file's content.
+        reason = ("its content is not JSON" if isinstance(exc, NotJSONError | json.JSONDecodeError)
+                  else str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise NotebookUnreadable(f"{path}: not a Jupyter notebook ({reason}).") from None
     return notebook
 
@@ -100,7 +102,7 @@ def refresh_outputs(path: Path, *, remeasure: bool = False) -> None:
     stored = read_notebook(path)
     notebook = execute(copy.deepcopy(stored), cwd=path.parent)
     _keep_measurements(notebook, {} if remeasure else _measurements(stored))
-    path.write_text(nbformat.writes(stable(notebook)) + "\n", encoding="utf-8")
+    path.write_text(nbformat.writes(stable(notebook)) + "\n", encoding="utf-8", newline="\n")
 
 
 def _measurements(notebook: nbformat.NotebookNode) -> dict[str, tuple[str, list]]:

@@ -179,12 +179,12 @@ def print_handouts(decks: list[Deck], *, out: Path, timeout: float = 120) -> lis
     on the projector, with figures fitted the same way. Raises :class:`SlidesError` when
     Chromium is missing.
     """
-    from deploydl.present.report import find_chromium, write_pdf
+    from deploydl.present.report import chromium_advice, find_chromium, write_pdf
 
     if find_chromium() is None:
-        raise SlidesError("Printing handouts needs Chromium, which is not installed "
-                          "(Debian/Ubuntu: apt-get install chromium). Or open a deck with "
-                          "?print-pdf after its name in Chrome and print it to PDF.")
+        raise SlidesError(f"Printing handouts needs Chromium, Chrome or Edge, and none was found: "
+                          f"{chromium_advice()}. Or open a deck with ?print-pdf after its name "
+                          "in Chrome and print it to PDF.")
     out.mkdir(parents=True, exist_ok=True)
     return [write_pdf(deck.path, out / f"{deck.path.stem}.pdf", query="?print-pdf",
                       settle_ms=5_000, timeout=timeout) for deck in decks]

@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,10 @@ img { max-width: 100%; }
 @page { size: A4; margin: 12mm; }
 @media print { h2 { break-after: avoid; }
                img, table, .figure { break-inside: avoid; } }
+.chart-aside { margin: 0.4em 0; } .chart-aside img { display: block; }
+@media print { h2 { clear: both; } .chart-aside ~ table { clear: both; }
+               .chart-aside { float: right; width: 40%; margin: 0 0 0.4em 1em; }
+               .chart-aside img { width: 100%; } }
 """
 
 
@@ -67,11 +72,28 @@ class Figure:
 
 @dataclass
 class Section:
-    """A titled part of a document; ``body`` is HTML built with the helpers below."""
+    """A titled part of a document; ``body`` is HTML built with the helpers below.
+
+    ``charts`` are ``(data URI, alt text)`` pairs: :func:`chart` makes one from a figure, with
+    its title as the alt text. One chart opens the section (printed, it sits beside the text,
+    so a section with a chart costs little more paper than one without); several follow the
+    body, side by side.
+    """
 
     title: str
     body: str
-    charts: list[str] = field(default_factory=list)
+    charts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def chart(fig, *, close: bool = True) -> tuple[str, str]:
+    """A figure as a :class:`Section` chart: ``(PNG data URI, alt text from its titles)``.
+
+    ``close`` (the default) closes the figure, so a notebook does not show it a second time.
+    """
+    from deploydl.present.charts import figure_alt
+
+    alt = figure_alt(fig)
+    return figure_to_data_uri(fig, close=close), alt
 
 
 def figure_png(fig, *, close: bool = True) -> bytes:
@@ -144,11 +166,15 @@ def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
     """A complete, self-contained HTML page."""
     parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="lede">{html.escape(lede)}</p>']
     for s in sections:
+        images = "".join(f'<img alt="{html.escape(alt)}" src="{html.escape(uri)}">'
+                         for uri, alt in s.charts)
+        if len(s.charts) == 1:
+            parts.append(f'<h2>{html.escape(s.title)}</h2><div class="chart-aside">{images}'
+                         f"</div>{s.body}")
+            continue
         parts.append(f"<h2>{html.escape(s.title)}</h2>{s.body}")
         if s.charts:
-            parts.append('<div class="charts">' + "".join(
-                f'<img alt="{html.escape(s.title)} chart" src="{uri}">' for uri in s.charts)
-                + "</div>")
+            parts.append(f'<div class="charts">{images}</div>')
     return page(title, "".join(parts))
 
 
@@ -164,13 +190,59 @@ def page(title: str, body: str, *, extra_css: str = "", head: str = "") -> str:
             f"<body>{body}</body></html>\n")
 
 
+#: Names of browsers that print like Chromium (Chrome, Edge are Chromium), looked up on PATH.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+                  "chrome", "msedge", "microsoft-edge")
+
+
+def chromium_locations(platform: str | None = None,
+                       env: Mapping[str, str] | None = None) -> list[Path]:
+    """Where Chromium, Chrome and Edge install themselves off PATH: macOS apps, Windows'
+    program folders (machine-wide, or per user in LOCALAPPDATA); Linux puts them on PATH."""
+    platform, env = platform or sys.platform, os.environ if env is None else env
+    if platform == "darwin":
+        return [Path(f"/Applications/{app}.app/Contents/MacOS/{app}")
+                for app in ("Google Chrome", "Chromium", "Microsoft Edge")]
+    if platform == "win32":
+        folders = [env[v] for v in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+                   if env.get(v)]
+        return [Path(folder, *exe.split("/")) for folder in folders
+                for exe in ("Google/Chrome/Application/chrome.exe", "Chromium/Application/"
+                            "chrome.exe", "Microsoft/Edge/Application/msedge.exe")]
+    return []
+
+
 def find_chromium() -> str | None:
-    """Path of a Chromium binary on this machine, or None."""
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+    """Path of a Chromium (or Chrome, or Edge) binary on this machine, or None.
+
+    The file ``DEPLOYDL_CHROMIUM`` names, if set (and nothing else: a wrong setting is not
+    silently passed over); else the first of :data:`CHROMIUM_NAMES` on PATH; else the first
+    of :func:`chromium_locations` that exists.
+    """
+    chosen = os.environ.get("DEPLOYDL_CHROMIUM")
+    if chosen:
+        return str(Path(chosen)) if Path(chosen).is_file() else shutil.which(chosen)
+    for name in CHROMIUM_NAMES:
         path = shutil.which(name)
         if path:
             return path
-    return None
+    return next((str(p) for p in chromium_locations() if p.is_file()), None)
+
+
+def chromium_advice(platform: str | None = None) -> str:
+    """How to get a browser :func:`find_chromium` finds, for this operating system."""
+    platform = platform or sys.platform
+    chosen = os.environ.get("DEPLOYDL_CHROMIUM")
+    if chosen:
+        return (f"DEPLOYDL_CHROMIUM={chosen} is not a browser found on this machine: set it to "
+                "the full path of Chromium, Chrome or Edge, or unset it")
+    if platform == "darwin":
+        how = "install Google Chrome (into /Applications) or `brew install --cask chromium`"
+    elif platform == "win32":
+        how = "install Google Chrome or Microsoft Edge (Windows includes Edge)"
+    else:
+        how = "install Chromium (Debian/Ubuntu: apt-get install chromium)"
+    return f"{how}; or set DEPLOYDL_CHROMIUM to the browser's full path"
 
 
 #: Every host name and address Chromium would look up or connect to fails at once, except
@@ -184,7 +256,9 @@ CHROMIUM_OFFLINE_RULES = "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
 def headless_chromium(*, profile: bool = True) -> Iterator[tuple[list[str], dict[str, str]]]:
     """The flags and environment of every headless Chromium the course starts (one place).
 
-    Yields ``(flags, env)``: no sandbox (containers run as root), no GPU, no first-run screens,
+    Yields ``(flags, env)``: no sandbox only when running as root (Chromium refuses to start
+    as root with it, as in a container; on a laptop, endpoint security flags a browser started
+    without its sandbox, so it keeps it), no GPU, no first-run screens,
     no background services and no network but loopback (:data:`CHROMIUM_OFFLINE_RULES`);
     nothing written to the user's home folder: a temporary profile (``--user-data-dir``) and
     temporary ``XDG_CONFIG_HOME`` and ``XDG_CACHE_HOME`` folders (Chromium keeps its crash
@@ -194,14 +268,19 @@ def headless_chromium(*, profile: bool = True) -> Iterator[tuple[list[str], dict
     """
     with tempfile.TemporaryDirectory(prefix="deploydl-chromium-",
                                      ignore_cleanup_errors=True) as folder:
-        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-crash-reporter",
+        flags = ["--headless", *(["--no-sandbox"] if _as_root() else []), "--disable-gpu",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-crash-reporter",
                  f"--host-resolver-rules={CHROMIUM_OFFLINE_RULES}"]
         if profile:
             flags.append(f"--user-data-dir={Path(folder) / 'profile'}")
         yield flags, {**os.environ, "XDG_CONFIG_HOME": str(Path(folder) / "config"),
                       "XDG_CACHE_HOME": str(Path(folder) / "cache")}
+
+
+def _as_root() -> bool:
+    """Whether this process runs as root (POSIX; Windows has no root, and needs no flag)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: str = "",
@@ -215,7 +294,7 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: st
     if browser is None:
         raise FileNotFoundError("Chromium is not installed, so no PDF was written. Open the "
                                 f"HTML ({html_path}) in a browser and print it to PDF, or "
-                                "install Chromium (Debian/Ubuntu: apt-get install chromium).")
+                                f"{chromium_advice()}.")
     settle = (["--run-all-compositor-stages-before-draw", f"--virtual-time-budget={settle_ms}"]
               if settle_ms else [])
     with headless_chromium() as (flags, env):
