@@ -35,11 +35,29 @@ def _luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def test_card_numbers_are_16_digit_visa_numbers_that_pass_luhn(applicants):
+def test_card_numbers_are_16_digit_test_range_numbers_that_pass_luhn(applicants):
     cards = applicants["card_number"]
-    assert cards.str.fullmatch(r"4\d{15}").all()
+    assert cards.str.fullmatch(r"400000\d{10}").all()  # the "4000 00" test range, never issued
     assert all(_luhn_ok(n) for n in cards)
     assert not any(_luhn_ok(n[:-1] + str((int(n[-1]) + 1) % 10)) for n in cards.head(50))
+
+
+def test_national_ids_are_never_issued_numbers(applicants):
+    ids = applicants["national_id"].str.extract(r"^(\d{3})-(\d{2})-(\d{4})$").astype(int)
+    area, group, serial = ids[0], ids[1], ids[2]
+    assert area.between(900, 999).all()  # the SSA never issues area 900-999
+    itin_or_atin = group.between(50, 65) | group.between(70, 88) | group.between(90, 99)
+    irsn = group.between(1, 10) | group.between(17, 19) | group.between(28, 29) | group.between(
+        37, 39)
+    assert not (itin_or_atin | irsn).any() and (serial > 0).all()
+
+
+def test_never_issued_numbers_leave_every_other_column_as_drawn():
+    """The ID and card columns map the same random draws, so the rest of the table is fixed."""
+    first = make_applicants(5000, seed=0).iloc[0]  # Module 00's first loan, as it always was
+    assert (first["income"], first["address"], first["phone"]) == (
+        44300.0, "126 Quay Road", "+1-555-994-7815")
+    assert str(first["application_date"].date()) == "2025-10-06"
 
 
 def test_bias_raises_recorded_defaults_for_under_30_only():

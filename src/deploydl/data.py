@@ -7,7 +7,8 @@ Two data sets:
 
 * **Loan applicants** (:func:`make_applicants`): one row per application, with the features a
   credit model uses, a protected attribute (``age_band``), personal data for the governance and
-  privacy lessons, and the label ``default`` (1 = the loan was not repaid).
+  privacy lessons, and the label ``default`` (1 = the loan was not repaid). The ID and card
+  numbers look real but are never issued: ID areas 900-999 and test-range card numbers.
 * **Cheque digits** (:func:`load_digits_split`): scikit-learn's bundled 8x8 handwritten digits.
 
 Plus monthly balance sequences for the recurrent network (:func:`make_balance_sequences`) and
@@ -100,9 +101,8 @@ def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
         "phone": [f"+1-555-{a:03d}-{b:04d}"
                   for a, b in zip(rng.integers(100, 999, n), rng.integers(0, 9999, n),
                                   strict=True)],
-        "national_id": [f"{a:03d}-{b:02d}-{c:04d}" for a, b, c in
-                        zip(rng.integers(100, 899, n), rng.integers(10, 99, n),
-                            rng.integers(1000, 9999, n), strict=True)],
+        "national_id": _national_ids(rng.integers(100, 899, n), rng.integers(10, 99, n),
+                                     rng.integers(1000, 9999, n)),
         "address": [f"{k} {rng_s}" for k, rng_s in
                     zip(rng.integers(1, 250, n), rng.choice(_STREETS, n), strict=True)],
         "card_number": _card_numbers(rng.integers(0, 10**14, n)),
@@ -146,14 +146,44 @@ def _default_label(rng: np.random.Generator, table: pd.DataFrame, bias: float) -
     return (truth | flagged).astype(int)
 
 
+#: Middle digits (the "group") of a 9xx number that no US agency uses: outside the IRS's ITIN
+#: (50-65, 70-88, 90-92, 94-99), ATIN (93) and IRSN (01-10, 17-19, 28-29, 37-39) ranges.
+_UNUSED_GROUPS = np.array([*range(11, 17), *range(20, 28), *range(30, 37), *range(40, 50),
+                           *range(66, 70), 89])
+
+
+def _national_ids(areas: np.ndarray, groups: np.ndarray, serials: np.ndarray) -> list[str]:
+    """ID numbers in the US Social Security number format that are never issued to anyone.
+
+    The area (first three digits) is 900-999, which the Social Security Administration never
+    assigns (https://www.ssa.gov/employer/randomizationfaqs.html), and the group is one of
+    :data:`_UNUSED_GROUPS`, so the number is no IRS taxpayer number either. The three draws
+    (area 100-898, group 10-98, serial 1000-9998) are mapped, not redrawn, so every other
+    column keeps its values: they are combined into one number and spread over the 100 areas,
+    36 groups and serials 0001-9999.
+    """
+    combined = ((areas - 100) * 89 + (groups - 10)) * 8999 + (serials - 1000)
+    combined = combined % (100 * len(_UNUSED_GROUPS) * 9999)
+    serial, rest = 1 + combined % 9999, combined // 9999
+    area, group = 900 + rest % 100, _UNUSED_GROUPS[rest // 100]
+    return [f"{a:03d}-{g:02d}-{c:04d}" for a, g, c in zip(area, group, serial, strict=True)]
+
+
+#: Card numbers start here: the "4000 00" test range that payment providers' published test
+#: cards use (for example Stripe's 4000 0000 0000 0002, https://docs.stripe.com/testing).
+TEST_CARD_PREFIX = "400000"
+
+
 def _card_numbers(bodies: np.ndarray) -> list[str]:
-    """Visa-style card numbers: "4", the 14 digits of each body, then the Luhn check digit,
-    so each passes the check a real one would."""
-    digits = (bodies[:, None] // 10 ** np.arange(14)) % 10  # the body's digits, last first
+    """Visa-style test card numbers: "400000", the last 9 digits of each body, then the Luhn
+    check digit, so each passes the check the course's PII scanner applies to card numbers."""
+    bodies = bodies % 10**9
+    digits = (bodies[:, None] // 10 ** np.arange(9)) % 10  # the body's digits, last first
     doubled = digits[:, 0::2] * 2  # Luhn doubles every second digit from the check digit
     total = np.where(doubled > 9, doubled - 9, doubled).sum(axis=1) + digits[:, 1::2].sum(axis=1)
-    check = (10 - (total + 8) % 10) % 10  # + 8: the leading 4, doubled
-    return [f"4{body:014d}{digit}" for body, digit in zip(bodies, check, strict=True)]
+    check = (10 - (total + 8) % 10) % 10  # + 8: the leading 4, doubled (the zeros add nothing)
+    return [f"{TEST_CARD_PREFIX}{body:09d}{digit}"
+            for body, digit in zip(bodies, check, strict=True)]
 
 
 # --- Drift scenarios (Module 06) -------------------------------------------------------------
