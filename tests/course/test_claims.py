@@ -105,3 +105,25 @@ def test_prose_numbers_match_outputs_within_rounding():
     assert number_problems({"cells": [shown, _markdown("a 32.0-point gap, 3.2x")]}) == [
         "cell 1: '3.2' is in the prose but in no output or code of the lesson; render the "
         "sentence from the computed value"]
+
+
+def _stored_markdown(notebook: str, cell_id: str) -> str:
+    import nbformat
+
+    cells = nbformat.read(ROOT / "notebooks" / notebook, as_version=4).cells
+    cell = next(c for c in cells if c.get("id") == cell_id)
+    return "".join(o["data"]["text/markdown"] for o in cell.outputs if "data" in o)
+
+
+def test_modules_07_and_08_value_cases_have_the_signs_each_says_of_the_other():
+    """07 says Module 08's run "comes out the other way", and 08 that 07's "came out negative":
+    each notebook's nbval run checks only its own number, so this checks the pair."""
+    import re
+
+    seven = _stored_markdown("07_stakeholder_communication.ipynb", "c08w")
+    eight = _stored_markdown("08_capstone.ipynb", "c22v")
+    sign = {name: re.search(r"net (-?)USD [\d.,]+", text)[1] == "-"
+            for name, text in (("07", seven), ("08", eight))}
+    assert "Module 08's run of the same pipeline comes out the other way" in seven
+    assert "Module 07's run of the same pipeline came out negative" in eight
+    assert sign["07"] and not sign["08"], sign

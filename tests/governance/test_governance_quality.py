@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from deploydl.data import DEFECT_KINDS, inject_defects, make_applicants
@@ -6,6 +7,8 @@ from deploydl.governance.quality import (
     QualityRuleError,
     build_schema,
     check_quality,
+    failed_check_in_words,
+    rules_in_words,
 )
 
 # Which rule on which column catches each planted defect.
@@ -78,3 +81,44 @@ def test_caught_counts_planted_defects_found_and_missed(applicants):
     partial = lenient.caught(rows)
     assert partial.loc["age", "caught"] < partial.loc["age", "planted"]
     assert partial.loc["income", "caught"] == 0 and partial.loc["income", "missed"] > 0
+
+
+def test_rules_in_words_reads_each_rule_as_a_sentence(applicants):
+    words = rules_in_words(APPLICANT_RULES, examples=applicants).set_index("column")["rule"]
+    assert list(words.index) == list(APPLICANT_RULES)
+    assert words["age"] == "a whole number; between 18 and 100; never empty"
+    assert words["region"] == "one of north, south, east or west; never empty"
+    assert words["applicant_id"] == ("written like NB-000001; no two rows share it; "
+                                     "never empty")
+    assert "\\d" not in " ".join(words)  # no regular expression left for the reader
+    plain = rules_in_words({"code": {"pattern": r"\d{3}", "nullable": True}})
+    assert plain["rule"].tolist() == [r"matching the pattern \d{3}; may be empty"]
+    with pytest.raises(QualityRuleError, match="unknown keys"):
+        rules_in_words({"age": {"minimum": 18}})
+
+
+@pytest.mark.parametrize(("check", "words"), [
+    ("greater_than_or_equal_to(18)", "at least 18"),
+    ("less_than_or_equal_to(100)", "at most 100"),
+    ("field_uniqueness", "no two rows share it"),
+    ("not_nullable", "never empty"),
+    ("isin(['north', 'south', 'east', 'west'])", "one of north, south, east or west"),
+    (r"pattern \+\d{1,3}-\d{3}", "in the expected format"),
+    ("dtype('int64')", "a whole number"),
+    ("isin([np.int64(0), np.int64(2)])", "one of 0 or 2"),
+    ("isin([])", "no value allowed"),
+    ("str_length(1, 5)", "str_length(1, 5)"),  # unknown: shown as pandera names it
+])
+def test_failed_check_in_words_translates_pandera_check_names(check, words):
+    assert failed_check_in_words(check) == words
+
+
+def test_a_rule_list_from_a_columns_unique_values_reads_in_words():
+    # A learner's rule built from series.unique() holds numpy scalars, which pandera prints
+    # as np.int64(0): the words must still come out, not a crash.
+    table = pd.DataFrame({"late": [0, 1, 2, 7]})
+    rules = {"late": {"allowed": list(table["late"].iloc[:3].unique())}}
+    failed = check_quality(table, rules).counts()["check"].map(failed_check_in_words)
+    assert list(failed) == ["one of 0, 1 or 2"]
+    assert rules_in_words({"late": {"dtype": int, "allowed": []}})["rule"][0] == (
+        "a whole number; no value allowed; never empty")

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from deploydl.efficiency.capacity import CapacityPlan
 
 HOURS_PER_MONTH = 730
-#: Cloud price of one general-purpose vCPU-hour used in the course (USD, on demand, 2026).
+#: Price of one general-purpose vCPU-hour, in USD: an assumption, a round figure the course
+#: chose, not a quoted cloud price. Put in your own; every cost scales with it.
 DEFAULT_PRICE_PER_CORE_HOUR = 0.05
 #: The busiest hour's traffic as a multiple of the month's average (the planner's assumption).
 PEAK_FACTOR = 3.0

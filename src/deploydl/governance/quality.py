@@ -16,6 +16,7 @@ the rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +91,83 @@ class QualityReport:
         bad_rows = self.violations["row"].dropna().nunique()
         return (f"{len(self.violations):,} violations in {bad_rows:,} of "
                 f"{self.rows_checked:,} rows.")
+
+
+_TYPES = {"int64": "a whole number", "int": "a whole number", "float64": "a number",
+          "float": "a number", "str": "text", "object": "text"}
+
+
+def _type_in_words(dtype: object) -> str:
+    """A column type (``"int64"``, ``int``, pandas' ``dtype('int64')``) in plain words."""
+    name = getattr(dtype, "__name__", None) or str(dtype)
+    name = re.sub(r"^dtype\('(\w+)'\)$", r"\1", name)
+    return _TYPES.get(name, f"of type {name}")
+
+
+def _one_of(values: list[str]) -> str:
+    """Allowed values in words: "exactly A", "one of A, B or C", "no value allowed"."""
+    if not values:
+        return "no value allowed"
+    *rest, last = values
+    return f"one of {', '.join(rest)} or {last}" if rest else f"exactly {last}"
+
+
+def rules_in_words(rules: Mapping[str, Mapping[str, Any]], *,
+                   examples: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A rule set as a table a risk officer can read: one row per column, the rule in words.
+
+    ``examples`` (a table that passes the rules) turns a pattern into "written like" one of its
+    values, instead of the regular expression. Module 01 shows it instead of the raw rules.
+    """
+    lines = []
+    for column, rule in rules.items():
+        _validate_rule(column, rule, None)
+        example = None
+        if examples is not None and column in examples and len(examples):
+            example = examples[column].iloc[0]
+        lines.append({"column": column, "rule": _rule_in_words(rule, example)})
+    return pd.DataFrame(lines, columns=["column", "rule"])
+
+
+def _rule_in_words(rule: Mapping[str, Any], example: object) -> str:
+    words = [_type_in_words(rule["dtype"])] if "dtype" in rule else []
+    if "min" in rule and "max" in rule:
+        words.append(f"between {rule['min']} and {rule['max']}")
+    elif "min" in rule or "max" in rule:
+        words.append(f"at least {rule['min']}" if "min" in rule else f"at most {rule['max']}")
+    if "allowed" in rule:
+        words.append(_one_of([str(a) for a in rule["allowed"]]))
+    if "pattern" in rule:
+        words.append(f"written like {example}" if example is not None
+                     else f"matching the pattern {rule['pattern']}")
+    if rule.get("unique"):
+        words.append("no two rows share it")
+    words.append("may be empty" if rule.get("nullable") else "never empty")
+    return "; ".join(words)
+
+
+def failed_check_in_words(check: str) -> str:
+    """One failed check's name from a :class:`QualityReport` (pandera's wording) in plain words.
+
+    A name it does not know comes back unchanged, so nothing a check reports is hidden.
+    """
+    fixed = {"field_uniqueness": "no two rows share it", "not_nullable": "never empty"}
+    if check in fixed:
+        return fixed[check]
+    if check.startswith("pattern "):
+        return "in the expected format"
+    if check.startswith("dtype("):
+        return _type_in_words(check)
+    bound = re.fullmatch(r"(greater|less)_than_or_equal_to\((.+)\)", check)
+    if bound:
+        return f"{'at least' if bound[1] == 'greater' else 'at most'} {bound[2]}"
+    allowed = re.fullmatch(r"isin\(\[(.*)\]\)", check)
+    if allowed:
+        # Values as pandera prints them: 'A', 3, or numpy's np.int64(3) when the rule's list
+        # came from a column's unique values.
+        values = re.findall(r"'([^']*)'|\"([^\"]*)\"|(?:np\.\w+\()?([^,()\s]+)\)?", allowed[1])
+        return _one_of([next(v for v in value if v) for value in values])
+    return check
 
 
 def build_schema(rules: Mapping[str, Mapping[str, Any]], *, columns=None):
