@@ -15,6 +15,7 @@ from deploydl.efficiency.bench_report import (
     format_table,
     model_ceiling,
     plot_results,
+    served_in_words,
     write_results,
 )
 from deploydl.efficiency.layers import HARDENED
@@ -475,3 +476,19 @@ def test_the_int8_accuracy_drop_is_float32_minus_int8_in_points():
     for engine in ("int8", "ONNX int8"):
         drop = found[f"{engine} accuracy drop, small model (points)"]
         assert (drop["measured"], drop["met"]) == (2.0, False), drop  # 2 points lost
+
+
+@pytest.mark.parametrize(("on_rps", "decision"), [
+    ((900, 300), "batching let the same machine serve more customers at once, for both models"),
+    ((900, 100), "serve more for the small only (here the clients share the cores"),
+    ((400, 100), "batching did not let the same machine serve more in this run"),
+])
+def test_served_in_words_follows_which_models_batching_helped(on_rps, decision):
+    served = {}
+    for name, off, on in (("small", 500, on_rps[0]), ("wide", 200, on_rps[1])):
+        served[name, 1] = {"rps": off, "p99_ms": 40.0}
+        served[name, 32] = {"rps": on, "p99_ms": 20.0 if on > off else 60.0}
+    words = served_in_words(served, ("small", "wide"))
+    assert decision in words
+    p99 = "cut (40 to 20 ms)" if on_rps[0] > 500 else "raised (40 to 60 ms)"
+    assert f"In the run stored here: small: 500 to {on_rps[0]} predictions/s, p99 {p99}" in words

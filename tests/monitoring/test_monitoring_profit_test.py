@@ -6,6 +6,7 @@ import pytest
 
 from deploydl.monitoring.profit_test import (
     applicant_profit,
+    interval_in_words,
     profit_sample_size,
     profit_test,
     read_profit_test,
@@ -81,3 +82,9 @@ def test_the_reading_tallies_each_version_and_tests_b_against_a():
     assert reading.planned == profit_sample_size(std, 500.0)
     with pytest.raises(ValueError, match="version\\(s\\) \\['2.0'\\]"):
         read_profit_test(logged, current="1.0", candidate="2.0")
+
+
+def test_interval_in_words_signs_the_bounds_and_glosses_the_p_value():
+    assert interval_in_words(-12.4, 30.6, 0.4271) == (
+        "probably lies between -12 and +31 USD per applicant. p = 0.427 is the chance of a gap "
+        "this big if nothing had changed.")

@@ -35,8 +35,10 @@ def test_moving_the_strength_slider_moves_everything_together():
     before = explorer.outcome
     assert explorer.threshold.value == pytest.approx(0.8)  # break-even of the course's costs
     assert "FAILS the four-fifths rule" in explorer.panel.value
+    assert explorer.thresholds["over_50"] == pytest.approx(0.8)  # no mitigation: one bar
     explorer.strength.value = 1.0
     after = explorer.outcome
+    assert explorer.thresholds["over_50"] > 0.8  # the bar the outcome was computed with
     assert after["parity_ratio"] > 0.9 > before["parity_ratio"]
     assert after["accuracy"] < before["accuracy"]
     assert after["approval_rates"]["under_30"] > before["approval_rates"]["under_30"]

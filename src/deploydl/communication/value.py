@@ -88,6 +88,20 @@ def value_case(y_true, scores, current_scores, *, threshold: float, current_thre
             "referred_current": current["referred"], "referred_model": model["referred"]}
 
 
+#: Why one run's value case is not the model's (Modules 07 and 08): the network and the
+#: scorecard rank risk about equally well, so the sign of the difference is fragile.
+RUN_TO_RUN = ("Module 02 found that the network and the scorecard rank risk about equally "
+              "well, so a fresh training run can flip the sign")
+NOT_A_CASE = "A value case that flips between runs is not a value case"
+
+
+def sensitivity_sign(table: pd.DataFrame) -> int:
+    """-1 when every net value in a :func:`sensitivity` table is negative (the model loses
+    money whichever assumption moves), +1 when every one is positive, 0 when they differ."""
+    values = table.to_numpy()
+    return -1 if (values < 0).all() else 1 if (values > 0).all() else 0
+
+
 def sensitivity(y_true, scores, current_scores, *, threshold: float, current_threshold: float,
                 assumptions: ValueAssumptions = ValueAssumptions(),
                 swing: float = 0.5) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
 import time
@@ -34,8 +33,9 @@ def _python() -> str:
 
 
 def _imports() -> str:
-    # As the course loads ONNX Runtime (efficiency/compress.py): with its usage telemetry off.
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    from deploydl.efficiency import quiet_onnxruntime
+
+    quiet_onnxruntime()  # as the course loads ONNX Runtime: with its usage telemetry off
     missing = []
     for name in REQUIRED_IMPORTS:
         try:

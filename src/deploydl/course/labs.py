@@ -174,7 +174,7 @@ def build_labs(root: Path) -> BuildResult:
     result = BuildResult()
     folder = _backup_folder(root / BACKUP)
     for path in sorted(present & set(expected)):  # every lab replaced is kept, work or not
-        if _text(path) != expected[path]:
+        if lab_text(path) != expected[path]:
             folder.mkdir(parents=True, exist_ok=True)
             result.backups[path] = Path(shutil.copy2(path, folder / path.name))
             if why := learner_work(path, expected[path]):
@@ -187,7 +187,7 @@ def build_labs(root: Path) -> BuildResult:
         else:
             result.left.append(other)
     for path, text in expected.items():
-        if _text(path) != text:
+        if lab_text(path) != text:
             path.write_text(text, encoding="utf-8", newline="\n")  # LF on Windows too
         result.written.append(path)
     return result
@@ -208,7 +208,8 @@ def _backup_folder(parent: Path, now: datetime | None = None) -> Path:
     return folder
 
 
-def _text(path: Path) -> str | None:
+def lab_text(path: Path) -> str | None:
+    """A notebook's text as UTF-8 (CRLF read as LF), or None when it cannot be read."""
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -225,7 +226,7 @@ def check_labs(root: Path) -> list[str]:
                  "copy, move it out of labs/, otherwise delete it or add its solution"
                  for p in sorted(present - set(expected))]
     for p, text in expected.items():
-        if p not in present or _text(p) == text:
+        if p not in present or lab_text(p) == text:
             continue
         why = learner_work(p, text)
         problems.append(

@@ -63,7 +63,7 @@ def progress(root: Path, *, timeout: int = 120,
 
     A cache that cannot be written does not stop the screen: why goes into ``notes``.
     """
-    from deploydl.course.labs import expected_labs
+    from deploydl.course.labs import expected_labs, lab_text
 
     cache_path = root / CACHE
     cache = _read_cache(cache_path)
@@ -77,7 +77,9 @@ def progress(root: Path, *, timeout: int = 120,
             rows.append(ModuleProgress(m, True, problem=f"labs/{m.lab} is a folder, not a "
                                        "notebook; move it out of labs/ and run `deploydl labs "
                                        "build`"))
-        elif _untouched_text(lab, pristine.get(lab)):
+        # Read with universal newlines: a lab git for Windows checked out with CRLF, or an
+        # editor saved so, unchanged, is still untouched.
+        elif lab in pristine and lab_text(lab) == pristine[lab]:
             rows.append(ModuleProgress(m, True, _untouched(m)))
         else:
             rows.append(_graded(m, lab, cache, timeout=timeout))
@@ -115,17 +117,6 @@ def _read_cache(path: Path) -> dict:
                                  "cache's object. Delete it and run `deploydl progress` again; "
                                  "your labs are not affected.")
     return cache
-
-
-def _untouched_text(lab: Path, pristine: str | None) -> bool:
-    """Whether ``lab`` holds exactly the generated text, whatever its line endings: git for
-    Windows may check a lab out with CRLF, and an editor may save it so, unchanged."""
-    if pristine is None:
-        return False
-    try:
-        return lab.read_text(encoding="utf-8") == pristine  # universal newlines: CRLF is LF
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def _untouched(m: Module) -> tuple[Result, ...]:

@@ -39,8 +39,13 @@ def scratch_folder(prefix: str) -> Path:
     when this process exits; folders left by processes that have ended go first."""
     parent = _private_parent()
     remove_orphans()
-    folder = Path(tempfile.mkdtemp(prefix=f"{prefix.rstrip('-')}-pid{os.getpid()}-",
-                                   dir=parent))
+    return _pid_folder(prefix.rstrip("-"), parent)
+
+
+def _pid_folder(prefix: str, parent: Path) -> Path:
+    """A new folder ``<prefix>-pid<this process>-...`` in ``parent``, removed at exit; the pid
+    in its name lets :func:`remove_orphans` remove it if this process is killed instead."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}-pid{os.getpid()}-", dir=parent))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 
@@ -63,10 +68,7 @@ def _private_parent() -> Path:
         what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else (
             "not a folder" if not stat.S_ISDIR(info.st_mode)
             else f"owned by another user (uid {info.st_uid})")
-        # The pid in its name lets a later process remove it if this one is killed.
-        _fallback = Path(tempfile.mkdtemp(prefix=f"{PARENT.name}-pid{os.getpid()}-",
-                                          dir=PARENT.parent))
-        atexit.register(shutil.rmtree, _fallback, ignore_errors=True)
+        _fallback = _pid_folder(PARENT.name, PARENT.parent)
         warnings.warn(f"{PARENT} is {what}, so scratch folders go to {_fallback} instead. "
                       "Ask whoever made it to remove it (or point TMPDIR at a folder of your "
                       "own).", stacklevel=3)

@@ -10,11 +10,9 @@ workflow by hand, and clear it afterwards (GitHub's audit log records who set it
 variable, not a ``workflow_dispatch`` input, so that nothing typed into a run can change what is
 built (checkov's CKV_GHA_7).
 
-Its signing steps demonstrate the mechanism; they are not a control. CI signs whatever is in
-git, so a swap committed to git is signed too. A bank signs at the human approval step, with a
-key CI never holds, and checks the signature before the gates run and where the model runs
-(``deploydl serve --signing-key-file``, which the rendered pod passes for a signed release).
-Every action is pinned by its full commit SHA (:data:`ACTIONS`), since a tag can be moved.
+Its signing steps demonstrate the mechanism; they are not a control (:data:`HEADER`, the
+rendered workflow's first lines, says why and what a bank does instead). Every action is pinned
+by its full commit SHA (:data:`ACTIONS`), since a tag can be moved.
 """
 
 from __future__ import annotations
@@ -150,7 +148,7 @@ def workflow_yaml(artifact: Artifact, spec: DeploySpec) -> str:
     """The workflow file's text: :data:`HEADER`, then the YAML, each pinned action followed
     by its release tag as a comment (``uses: actions/checkout@<sha>  # v4.4.0``)."""
     text = to_yaml([render_workflow(artifact, spec)])
-    tags = {sha: tag for sha, tag in ACTIONS.values()}
+    tags = dict(ACTIONS.values())
     text = re.sub(r"^(\s*(?:- )?uses: \S+@([0-9a-f]{40}))$",
                   lambda m: f"{m.group(1)}  # {tags[m.group(2)]}", text, flags=re.MULTILINE)
     return HEADER + text

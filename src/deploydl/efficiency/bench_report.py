@@ -254,6 +254,38 @@ def batching_in_words(results: dict) -> str:
     return "\n".join(lines)
 
 
+def served_in_words(served: dict, models: tuple[str, ...]) -> str:
+    """Module 05's live batching demo in words: the decision it supports, then each model's
+    figures.
+
+    ``served[model, 1]`` and ``served[model, 32]`` are the 16-client loads (``rps``, predictions
+    a second, and ``p99_ms``) with batching off and on. A p99 that moves by less than a fifth
+    either way reads as about the same: a live run on a busy laptop is noisy.
+    """
+    lines, gained = [], []
+    for name in models:
+        off, on = served[name, 1], served[name, 32]
+        p99 = ("cut" if on["p99_ms"] < 0.8 * off["p99_ms"] else "raised"
+               if on["p99_ms"] > 1.25 * off["p99_ms"] else "about the same")
+        lines.append(f"{name}: {off['rps']:,.0f} to {on['rps']:,.0f} predictions/s, p99 {p99} "
+                     f"({off['p99_ms']:.0f} to {on['p99_ms']:.0f} ms)")
+        if on["rps"] > off["rps"]:
+            gained.append(name)
+    if len(gained) == len(models):
+        decision = ("batching let the same machine serve more customers at once, for both "
+                    "models. If many customers call at the same moment, ask for batching before "
+                    "buying more machines")
+    elif gained:
+        decision = (f"in this run batching let the same machine serve more for the {gained[0]} "
+                    "only (here the clients share the cores with the server; the benchmark "
+                    "below measures it properly). If many customers call at the same moment, ask "
+                    "for batching to be measured at your traffic before buying more machines")
+    else:
+        decision = ("batching did not let the same machine serve more in this run. Ask for a "
+                    "measurement at your own traffic before counting on it")
+    return f"{decision}. In the run stored here: {'; '.join(lines)}."
+
+
 def _overlap(a: dict, b: dict) -> bool:
     """Whether two rows' repetitions overlap in requests per second."""
     low = [row.get("rps_min", row["rps"]) for row in (a, b)]

@@ -10,7 +10,6 @@ import copy
 import gc
 import io
 import logging
-import os
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -103,12 +102,10 @@ class OnnxModel:
 
 
 def _onnxruntime() -> Any:
-    """ONNX Runtime, loaded with its usage telemetry off unless the caller chose otherwise.
+    """ONNX Runtime, loaded with its usage telemetry off (:func:`quiet_onnxruntime`)."""
+    from deploydl.efficiency import quiet_onnxruntime
 
-    Left on, ONNX Runtime writes a device ID under ``~/.cache/Microsoft/DeveloperTools/`` and
-    tries to send usage events to Microsoft (README, "What the course writes on a laptop").
-    """
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    quiet_onnxruntime()
     import onnxruntime
 
     return onnxruntime

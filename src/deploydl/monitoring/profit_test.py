@@ -85,6 +85,16 @@ class ProfitResult:
         return f"{text} {self.warning}".strip()
 
 
+def interval_in_words(ci_low: float, ci_high: float, p_value: float) -> str:
+    """A profit test's 95% interval and p-value for a reader who has met neither.
+
+    ``ci_low`` and ``ci_high`` bound the difference B minus A in US dollars per applicant;
+    ``p_value`` is the chance of a gap at least this big if the versions did not differ.
+    """
+    return (f"probably lies between {ci_low:+,.0f} and {ci_high:+,.0f} USD per applicant. "
+            f"p = {p_value:.3f} is the chance of a gap this big if nothing had changed.")
+
+
 def profit_test(profit_a, profit_b, approved_a, approved_b, *, alpha: float = 0.05,
                 max_approval_drop: float = 0.05, planned_n: int | None = None) -> ProfitResult:
     """Compare mean profit per applicant (Welch's t-test), with the approval-rate guardrail.

@@ -85,15 +85,15 @@ class Section:
     charts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def chart(fig, *, close: bool = True) -> tuple[str, str]:
+def chart(fig) -> tuple[str, str]:
     """A figure as a :class:`Section` chart: ``(PNG data URI, alt text from its titles)``.
 
-    ``close`` (the default) closes the figure, so a notebook does not show it a second time.
+    The figure is closed, so a notebook does not show it a second time.
     """
     from deploydl.present.charts import figure_alt
 
     alt = figure_alt(fig)
-    return figure_to_data_uri(fig, close=close), alt
+    return figure_to_data_uri(fig, close=True), alt
 
 
 def figure_png(fig, *, close: bool = True) -> bytes:

@@ -69,7 +69,8 @@ class FairnessExplorer:
 
     Thresholds are fitted on ``fit_scores``/``fit_groups`` (validation data) and evaluated on
     ``repaid``/``scores``/``groups`` (test data). Set ``strength.value`` or
-    ``threshold.value`` and read :attr:`outcome` or ``panel.value``: no browser needed.
+    ``threshold.value`` and read :attr:`outcome`, :attr:`thresholds` (each group's approval
+    bar, a chance of repaying) or ``panel.value``: no browser needed.
     The threshold starts at ``threshold_value`` or, if None, at the break-even point of
     ``costs`` (:func:`deploydl.responsible.mitigation.break_even_threshold`: 0.8 for the course's
     costs).
@@ -106,9 +107,10 @@ class FairnessExplorer:
         self._update()
 
     def _update(self, _change: object = None) -> None:
-        cuts = parity_thresholds(self.fit_scores, self.fit_groups,
-                                 threshold=self.threshold.value, strength=self.strength.value)
-        self.outcome = policy_outcome(self.repaid, self.scores, self.groups, cuts,
+        self.thresholds = parity_thresholds(self.fit_scores, self.fit_groups,
+                                            threshold=self.threshold.value,
+                                            strength=self.strength.value)
+        self.outcome = policy_outcome(self.repaid, self.scores, self.groups, self.thresholds,
                                       costs=self.costs)
         self.panel.value = outcome_html(self.outcome)
 
