@@ -1,6 +1,8 @@
 """The prediction log (Module 06): nothing lost under concurrency, labels joined later."""
 
 import sqlite3
+import stat
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -62,6 +64,20 @@ def _old_log(path):
             inputs, probability, decision, latency_ms, status)
         VALUES ('r0', 'A0', 1.0, 'm', '1', '{"x": 0}', 0.1, 'approve', 1.0, 'ok');""")
     old.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_a_new_log_and_its_journal_are_private_and_an_existing_log_keeps_its_mode(tmp_path):
+    log = PredictionLog(tmp_path / "new" / "log.db")
+    log.record([_row(1)])
+    files = sorted(tmp_path.joinpath("new").iterdir())
+    assert {path.name for path in files} >= {"log.db", "log.db-wal"}
+    assert {stat.S_IMODE(path.stat().st_mode) for path in files} == {0o600}
+    shared = tmp_path / "shared.db"
+    PredictionLog(shared).record([_row(2)])
+    shared.chmod(0o640)
+    assert PredictionLog(shared).count() == 1
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
 
 
 def test_a_log_from_before_the_threshold_column_opens_and_records_it(tmp_path):

@@ -12,7 +12,9 @@ needs goes through the small :class:`PredictionStore` interface, so a server dat
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -98,7 +100,9 @@ class PredictionLog:
     Parameters
     ----------
     path : str or Path
-        The database file; created with its folder if missing. ``":memory:"`` keeps it in RAM.
+        The database file; created with its folder if missing, readable and writable by this
+        user only (0600 on POSIX), since it holds applicants' inputs. ``":memory:"`` keeps it
+        in RAM.
     clock : callable, optional
         Returns the time in seconds since 1970 (UTC); ``time.time`` by default. Simulations
         pass a clock they move forward day by day (see :class:`SimulatedClock`).
@@ -107,7 +111,7 @@ class PredictionLog:
     def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(self.path))
         self.clock = clock
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
@@ -221,3 +225,12 @@ class SimulatedClock:
 
     def advance(self, *, days: float = 0.0, seconds: float = 0.0) -> None:
         self.now += days * 86_400 + seconds
+
+
+def _create_private(path: Path) -> None:
+    """Create the log file empty with mode 0600, and its folder, unless the file exists (an
+    existing log is kept as it is). SQLite gives its ``-wal`` and ``-shm`` files the
+    permissions of the database file, so they are private too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -338,7 +338,6 @@ def _prediction_log(log_path: str | Path | None):
         raise ServeError(f"--log {log_path}: that file is not a prediction log ({foreign}); it "
                          "is left untouched. Give a new file path (it is created) or an "
                          "existing prediction log.")
-    _create_private(Path(log_path))
     try:
         return PredictionLog(log_path)
     except sqlite3.DatabaseError as exc:
@@ -348,18 +347,6 @@ def _prediction_log(log_path: str | Path | None):
     except Exception as exc:  # noqa: BLE001 - sqlite3 and the filesystem raise several types
         raise ServeError(f"--log {log_path}: cannot open the prediction log there "
                          f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
-
-
-def _create_private(path: Path) -> None:
-    """Create the prediction log empty, readable and writable by this user only (0600 on
-    POSIX), unless it exists: it holds applicants' inputs. SQLite gives its ``-wal`` and
-    ``-shm`` files the permissions of the database file. A path that cannot be created is
-    left for :class:`~deploydl.monitoring.PredictionLog` to report."""
-    if str(path) == ":memory:":
-        return
-    with contextlib.suppress(OSError):  # FileExistsError included: an existing log is kept
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _not_a_prediction_log(path: Path) -> str:
