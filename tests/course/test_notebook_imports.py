@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import json
 import sys
 import tomllib
 from functools import cache
@@ -21,11 +20,10 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from import_graph import ROOT, cell_code, code_cells, imported, module_imports, reached
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[2]
-SRC = ROOT / "src"
 NOTEBOOKS = sorted(p for folder in ("notebooks", "labs", "solutions")
                    for p in (ROOT / folder).glob("[0-9]*.ipynb"))
 #: Course modules whose imports are not followed, and why no notebook needs what they import.
@@ -66,94 +64,12 @@ def owners() -> dict[str, list[str]]:
     return metadata.packages_distributions()
 
 
-def cell_code(source: str) -> str:
-    """A code cell as plain Python (IPython's own transform: magics become function calls)."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    return TransformerManager().transform_cell(source)
-
-
-def _guarded(node: ast.Try) -> bool:
-    """A ``try`` whose handlers catch ImportError: an optional import with its own fallback."""
-    names = set()
-    for handler in node.handlers:
-        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        names |= {k.id for k in kinds if isinstance(k, ast.Name)}
-    return bool(names & {"ImportError", "ModuleNotFoundError"})
-
-
-def imported(tree: ast.AST, package: str = "") -> set[str]:
-    """Dotted names of the modules ``tree`` imports, skipping imports under ``TYPE_CHECKING``
-    and in a ``try`` that catches ImportError (relative imports resolved against ``package``).
-    For ``from a import b`` both ``a`` and ``a.b`` are listed (``b`` may be a module)."""
-    names: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.orelse:
-                visit(child)
-            return
-        if isinstance(node, ast.Try) and _guarded(node):
-            for child in [*node.handlers, *node.orelse, *node.finalbody]:
-                visit(child)
-            return
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parts, *([base] if base else [])])
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(tree)
-    return names
-
-
-def module_file(name: str) -> Path | None:
-    path = SRC.joinpath(*name.split("."))
-    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def reached(names: set[str]) -> set[str]:
-    """``names`` plus every module the ``deploydl`` modules among them import, recursively
-    (a module's parent packages run too); names outside ``deploydl`` are kept, not followed."""
-    seen: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in seen or name in NOT_FOLLOWED:
-            continue
-        seen.add(name)
-        if name.split(".")[0] != "deploydl":
-            continue
-        parts = name.split(".")
-        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
-        todo += module_imports(name)
-    return seen
-
-
 @cache
-def module_imports(name: str) -> frozenset[str]:
-    """What the course module ``name`` imports (nothing if ``name`` is not a module file)."""
-    path = module_file(name)
-    if path is None:
-        return frozenset()
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    return frozenset(imported(ast.parse(path.read_text(encoding="utf-8")), package))
-
-
-@cache
-def notebook_imports(path: Path) -> frozenset[str]:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    code = "\n".join(cell_code("".join(c["source"])) for c in cells if c["cell_type"] == "code")
-    return frozenset(imported(ast.parse(code)))
+def needed(path: Path) -> frozenset[str]:
+    """Every module the notebook at ``path`` imports, and every module the ``deploydl``
+    modules among them import, recursively (the parent packages too)."""
+    imports = {name for _, tree in code_cells(path) for name in imported(tree)}
+    return frozenset(reached(imports, not_followed=NOT_FOLLOWED))
 
 
 def missing_from(requirements: tuple[str, ...], path: Path) -> dict[str, str]:
@@ -161,7 +77,7 @@ def missing_from(requirements: tuple[str, ...], path: Path) -> dict[str, str]:
     ``requirements`` do not install, each with the distribution that provides it here."""
     provided = installed_by(requirements)
     missing = {}
-    for top in sorted({n.split(".")[0] for n in reached(set(notebook_imports(path)))}):
+    for top in sorted({n.split(".")[0] for n in needed(path)}):
         if top in sys.stdlib_module_names or top in {"deploydl", "__future__"}:
             continue
         dists = {canonicalize_name(d) for d in owners().get(top, [])}
@@ -207,8 +123,7 @@ def test_doctor_imports_every_direct_dependency_a_notebook_needs():
     from deploydl.course.doctor import REQUIRED_IMPORTS
 
     direct = {canonicalize_name(Requirement(r).name) for r in base_requirements()}
-    needed = {top for path in NOTEBOOKS for top in {n.split(".")[0] for n in
-                                                     reached(set(notebook_imports(path)))}
-              if {canonicalize_name(d) for d in owners().get(top, [])} & direct}
-    assert needed - set(REQUIRED_IMPORTS) == set(), "add these to doctor's REQUIRED_IMPORTS"
-    assert {"onnxruntime", "kubernetes_validate"} <= needed
+    tops = {top for path in NOTEBOOKS for top in {n.split(".")[0] for n in needed(path)}
+            if {canonicalize_name(d) for d in owners().get(top, [])} & direct}
+    assert tops - set(REQUIRED_IMPORTS) == set(), "add these to doctor's REQUIRED_IMPORTS"
+    assert {"onnxruntime", "kubernetes_validate"} <= tops

@@ -13,31 +13,17 @@ from __future__ import annotations
 import ast
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from import_graph import ROOT, SRC, code_cells, imported
 
-ROOT = Path(__file__).resolve().parents[2]
-SRC = ROOT / "src"
 GALLERY = ROOT / "tests" / "fixtures" / "widget_gallery.ipynb"
 WIDGET_TAG = "widget"
 
 
-def _imports(tree: ast.AST) -> set[str]:
-    """Every module an AST imports, and for ``from a import b`` also ``a.b`` (b may be one)."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
-
-
 def _imports_ipywidgets(tree: ast.AST) -> bool:
-    return any(name.split(".")[0] == "ipywidgets" for name in _imports(tree))
+    return any(name.split(".")[0] == "ipywidgets" for name in imported(tree))
 
 
 def widget_modules(src: Path = SRC) -> set[str]:
@@ -49,22 +35,12 @@ def widget_modules(src: Path = SRC) -> set[str]:
     return found
 
 
-def code_cells(notebook: Path) -> Iterator[tuple[dict, ast.AST]]:
-    """Each code cell and its parsed source (IPython magics and shell lines left out)."""
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] == "code":
-            lines = "".join(cell["source"]).splitlines()
-            python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                               for line in lines)
-            yield cell, ast.parse(python, filename=f"{notebook.name} cell {cell.get('id')}")
-
-
 def missing_from_gallery(gallery: Path = GALLERY, src: Path = SRC) -> set[str]:
     """Widget modules that no ``widget``-tagged cell of ``gallery`` imports."""
     used: set[str] = set()
     for cell, tree in code_cells(gallery):
         if WIDGET_TAG in cell.get("metadata", {}).get("tags", []):
-            used |= _imports(tree)
+            used |= imported(tree)
     return widget_modules(src) - used
 
 
