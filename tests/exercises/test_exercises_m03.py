@@ -34,7 +34,7 @@ def test_solution_passes_and_mistake_fails(exercise_id):
 
 def test_unfair_thresholds_are_named_as_such():
     result = evaluate(find_exercise("03.3"), {"under_30": 0.8, "30_to_50": 0.8, "over_50": 0.8})
-    assert "parity ratio is 0.53, below 0.8" in result.message
+    assert "approval ratio is 0.53, below the four-fifths screen's 0.8" in result.message
 
 
 def test_fair_but_costly_thresholds_are_named_as_such():

@@ -34,8 +34,8 @@ def test_proxy_strength_names_missing_columns(applicants):
 
 def test_a_model_without_age_still_treats_age_bands_differently_through_region():
     study = feature_set_study({"features": FEATURES, "features + region": (*FEATURES, "region")})
-    assert study.loc["features + region", "parity_ratio"] < study.loc["features",
-                                                                      "parity_ratio"] < 0.8
+    assert study.loc["features + region", "approval_ratio"] < study.loc["features",
+                                                                        "approval_ratio"] < 0.8
 
 
 def test_every_right_lands_somewhere():

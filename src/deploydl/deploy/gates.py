@@ -74,10 +74,11 @@ def _approval_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
 
 def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
                   min_ratio: float = FOUR_FIFTHS) -> GateResult:
-    """Pass when the demographic parity ratio of approvals across ``groups`` >= ``min_ratio``."""
+    """Pass when the approval ratio across ``groups`` (the lowest group's approval rate over the
+    highest's, also called the demographic parity ratio) is at least ``min_ratio``."""
     ratio, rates = _approval_ratio(approved, groups)
     shown = ", ".join(f"{g} {r:.0%}" for g, r in rates.items())
-    reason = f"parity ratio {ratio:.2f} (needs at least {min_ratio:.2f}; approvals: {shown})"
+    reason = f"approval ratio {ratio:.2f} (needs at least {min_ratio:.2f}; approvals: {shown})"
     return GateResult("fairness", ratio >= min_ratio, round(ratio, 4), min_ratio, reason)
 
 

@@ -86,7 +86,8 @@ def _check_thresholds(answer: Any) -> str | None:
     limit = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["cost_per_1000"] * (
         1 + MAX_COST_INCREASE)
     if not outcome["passes_four_fifths"]:
-        return f"the parity ratio is {outcome['parity_ratio']:.2f}, below 0.8."
+        return (f"the approval ratio is {outcome['parity_ratio']:.2f}, below the four-fifths "
+                "screen's 0.8.")
     if outcome["cost_per_1000"] > limit:
         return (f"fair enough, but the expected cost is {money(outcome['cost_per_1000'])} per "
                 f"1,000 applicants, above the {money(limit)} the policy allows.")

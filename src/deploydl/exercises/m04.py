@@ -170,7 +170,7 @@ EXERCISES = [
     Exercise(id="04.4", title="Does the stricter release pass its gates?",
              checker=_is_gate_judgement,
              hints=("A gate blocks when its measured value is below its limit. Fewer approvals "
-                    "hit the youngest applicants hardest: watch the parity ratio.",
+                    "hit the youngest applicants hardest: watch the approval ratio.",
                     "Run run_gates(model, holdout, threshold=t) for each proposed t; list the "
                     "gates that fail at 0.20 and the lowest t where none fails.")),
     Exercise(id="04.5", title="Make the gate block the worse model",

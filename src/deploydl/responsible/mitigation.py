@@ -180,7 +180,7 @@ def proxy_strength(table: pd.DataFrame, *, columns: tuple[str, ...],
 
 def feature_set_study(feature_sets: dict[str, tuple[str, ...]], *, bias: float = BIAS,
                       threshold: float = APPROVAL_THRESHOLD) -> pd.DataFrame:
-    """Train one model per feature set and compare accuracy, approval gap and four-fifths ratio.
+    """Train one model per feature set and compare accuracy, approval rates and approval ratio.
 
     Data minimisation in numbers: what does dropping the protected attribute (and its proxies)
     cost in accuracy, and what does it change in outcomes by group? Accuracy is against the
@@ -198,7 +198,7 @@ def feature_set_study(feature_sets: dict[str, tuple[str, ...]], *, bias: float =
         summary = fairness_summary(repaid, approved, test[PROTECTED_ATTRIBUTE])
         rows[name] = {"accuracy": float((approved == repaid).mean()),
                       **{f"approved_{g}": r for g, r in rates.items()},
-                      "parity_ratio": summary["demographic_parity_ratio"]}
+                      "approval_ratio": summary["demographic_parity_ratio"]}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
