@@ -37,6 +37,21 @@ def test_f1_stays_put_while_the_cheapest_threshold_moves_with_the_prices():
         cheapest["lowest cost: equal"])
 
 
+def test_thresholds_chosen_on_one_set_are_reported_on_another():
+    rng = np.random.default_rng(1)
+    y, y_test = ((rng.random((2, 2000)) < 0.2).astype(int))
+    scores = np.clip(0.2 + 0.3 * y + rng.normal(0, 0.2, 2000), 0, 1)
+    s_test = np.clip(0.2 + 0.3 * y_test + rng.normal(0, 0.2, 2000), 0, 1)
+    prices = {"bank": ErrorCosts(8_000, 2_000)}
+    chosen = f1_against_money(y, scores, costs=prices)
+    reported = f1_against_money(y, scores, costs=prices, report_on=(y_test, s_test))
+    assert list(reported["threshold"]) == list(chosen["threshold"])
+    for name, row in reported.iterrows():
+        at = outcomes(y_test, s_test, threshold=row["threshold"], costs=prices["bank"])
+        assert row["cost: bank"] == at.cost, name
+        assert row["f1"] == pytest.approx(f1(y_test, s_test >= row["threshold"]))
+
+
 def test_f1_against_money_needs_a_price():
     with pytest.raises(ValueError, match="costs is empty"):
         f1_against_money([0, 1], [0.2, 0.8], costs={})

@@ -15,7 +15,14 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number, as_share, brief, form
+from deploydl.exercises.core import (
+    Exercise,
+    as_number,
+    as_share,
+    brief,
+    form,
+    rounding_slip,
+)
 
 #: The lab's data: training and test rows and seeds.
 TRAIN_ROWS, TRAIN_SEED, TEST_ROWS, TEST_SEED = 5000, 0, 2000, 1
@@ -125,7 +132,9 @@ def _approve_everyone(answer: Any) -> str | None:
         return value
     if math.isclose(value, 1 - repaid, rel_tol=1e-3):
         return "that is the share that defaulted: approving everyone is right on the others."
-    return None if math.isclose(value, repaid, rel_tol=1e-3) else f"you gave {brief(answer)}."
+    if math.isclose(value, repaid, rel_tol=1e-3):
+        return None
+    return rounding_slip(value, repaid) or f"you gave {brief(answer)}."
 
 
 def _cost_threshold(answer: Any) -> str | None:
@@ -203,14 +212,18 @@ EXERCISES = [
     Exercise(
         id="02.3", title="Choose between two models from cross-validation",
         expected="A",
-        choices={"B": "A higher mean is not a better model when the gap (0.002) is far smaller "
-                      "than the spread across folds (±0.030): another split could reverse it.",
+        choices={"B": "A higher mean is not a better model: fold by fold the network wins three "
+                      "folds and loses two, and a mean lead of 0.002 could reverse on another "
+                      "split.",
                  "C": "There is no universal bar such as 0.9: a model ships when it beats what "
                       "the bank does today at an acceptable cost."},
-        hints=("Compare the gap between the two means with the spread (std) across folds. "
-               "Is a gap smaller than the spread evidence of a better model?",
-               "The network's 0.002 lead is far inside its ±0.030 spread: no real difference. "
-               "With equal performance, prefer the simpler, steadier model."),
+        hints=("Read the row of differences, fold by fold: does the network beat the baseline "
+               "on every fold, or only on some? Both models share the spread from fold to "
+               "fold, so compare them fold by fold, not against the spread.",
+               "The network wins three folds and loses two: its 0.002 lead is no evidence of a "
+               "better model (the lesson's corrected fold-by-fold test gives p of about 0.6), "
+               "and 0.002 of ROC AUC is not worth much money. With no real difference, prefer "
+               "the simpler model."),
     ),
     Exercise(
         id="02.4", title="Spot the accuracy paradox",
