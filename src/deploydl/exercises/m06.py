@@ -107,6 +107,12 @@ def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
 
 def canary_error_rate() -> float:
     """Share of the canary's requests that fail, recomputed from the split and the bug."""
+    canary = _canary_requests()
+    return sum(map(rounding_bug_crashes, canary)) / len(canary)
+
+
+def _canary_requests() -> list[dict[str, Any]]:
+    """The applicants the canary version serves (one request each)."""
     from deploydl.data import make_applicants
     from deploydl.monitoring import TrafficSplit
 
@@ -114,8 +120,7 @@ def canary_error_rate() -> float:
     # pandas' stubs key records by any Hashable; the applicants' columns are all str.
     rows = cast(list[dict[str, Any]],
                 make_applicants(CANARY_ROWS, seed=CANARY_SEED).to_dict("records"))
-    canary = [r for r in rows if split.bucket(r["applicant_id"]) < CANARY_SHARE]
-    return sum(map(rounding_bug_crashes, canary)) / len(canary)
+    return [r for r in rows if split.bucket(r["applicant_id"]) < CANARY_SHARE]
 
 
 def _is_canary_call(answer: Any) -> str | None:
@@ -123,11 +128,15 @@ def _is_canary_call(answer: Any) -> str | None:
         return form("give {'canary_error_rate': a share between 0 and 1, 'action': 'roll back' "
                     f"or 'keep'}}; you gave {brief(answer)}.")
     measured = canary_error_rate()
-    wrong = _measure(answer["canary_error_rate"], measured, tol=1e-3, share="the share", slips=(
-        (measured * CANARY_SHARE, 0.02,
-         "that is the share of all requests; divide by the canary's requests only."),),
-        miss=("count the canary version's failed requests over its requests; you gave "
-              f"{brief(answer['canary_error_rate'])}."))
+    # Half a request either way: a share that rounds to the right count of failed requests
+    # passes (13/63 = 0.2063 given as 0.21); one failed request more or fewer does not.
+    half_request = 0.5 / len(_canary_requests())
+    slip = (measured * CANARY_SHARE, 0.02,
+            "that is the share of all requests; divide by the canary's requests only.")
+    wrong = _measure(answer["canary_error_rate"], measured, tol=half_request, share="the share",
+                     slips=(slip,),
+                     miss=("count the canary version's failed requests over its requests; you "
+                           f"gave {brief(answer['canary_error_rate'])}."))
     right = CANARY_ACTIONS[0] if measured > MAX_ERROR_INCREASE else CANARY_ACTIONS[1]
     return wrong or _pick(answer["action"], CANARY_ACTIONS, right, name="action",
                  why=f"the rate is right; the rule rolls back above {MAX_ERROR_INCREASE:.0%} "

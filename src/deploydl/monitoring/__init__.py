@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # the same names, imported at once, for the type checker only
         wasserstein,
     )
     from deploydl.monitoring.health import (
+        DecayBaseline,
+        approved_baseline,
         auc_interval,
         log_health,
         parse_metrics,
@@ -58,8 +60,9 @@ _MODULES = {
     ".dashboard": ("NO_DATA", "render_dashboard", "write_weekly_report"),
     ".drift": ("DriftReport", "chi2_test", "drift_report", "jensen_shannon", "ks_test", "psi",
                "wasserstein"),
-    ".health": ("auc_interval", "log_health", "parse_metrics", "performance_by_period",
-                "performance_decay", "performance_for_people", "service_health"),
+    ".health": ("DecayBaseline", "approved_baseline", "auc_interval", "log_health",
+                "parse_metrics", "performance_by_period", "performance_decay",
+                "performance_for_people", "service_health"),
     ".log": ("LoggedPrediction", "PredictionLog", "PredictionStore", "SimulatedClock"),
     ".maintenance": ("CanaryRelease", "RetrainingPolicy", "rollback_in_registry"),
     ".window": ("MaintenanceWindow", "OutsideMaintenanceWindow", "ReleasePermit",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from deploydl.data import FEATURES
 from deploydl.monitoring.drift import DriftReport, drift_report
-from deploydl.monitoring.health import log_health, performance_decay
+from deploydl.monitoring.health import DecayBaseline, log_health, performance_decay
 from deploydl.monitoring.log import PredictionStore
 
 SEVERITIES = ("info", "warning", "critical")
@@ -67,8 +67,9 @@ DEFAULT_RULES: tuple[AlertRule, ...] = (
               "A feature moved a lot (PSI 0.25 or more): confirm with the data owner whether "
               "the data or the world changed; review approvals by segment."),
     AlertRule("performance decay", "critical", "auc_drop", 0.05,
-              "Labels show the model ranks worse than at training: retrain on recent "
-              "labelled data; meanwhile refer more applicants to underwriters."),
+              "Outcomes of the loans made show the model ranks them worse than it ranked "
+              "approved applicants at training: retrain on recent labelled data; meanwhile "
+              "refer more applicants to underwriters."),
     AlertRule("error rate", "critical", "error_rate", 0.01,
               "Check /health and the log's error column; roll back the last release if the "
               "errors started with it."),
@@ -106,10 +107,15 @@ class Snapshot:
         return self.window.empty
 
 
-def snapshot(log: PredictionStore, *, window_days: float = 1.0, baseline_auc: float | None = None,
-             features=FEATURES, min_rows: int = 30,
+def snapshot(log: PredictionStore, *, window_days: float = 1.0,
+             baseline: DecayBaseline | None = None, features=FEATURES, min_rows: int = 30,
              rules: tuple[AlertRule, ...] = DEFAULT_RULES) -> Snapshot:
-    """Read the last ``window_days`` of the log (up to its newest row) and judge it."""
+    """Read the last ``window_days`` of the log (up to its newest row) and judge it.
+
+    With a ``baseline`` (:func:`deploydl.monitoring.health.approved_baseline`, measured on the
+    applicants the service approves) the decay rule reads every labelled prediction in the
+    log; without one it stays silent.
+    """
     everything = log.frame()
     if everything.empty:
         return Snapshot(everything, None, log_health(everything), {}, {}, [])
@@ -120,8 +126,7 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0, baseline_auc: fl
     if reference is not None and len(ok) >= min_rows:
         drift = drift_report(reference, ok, features=[f for f in features if f in ok])
     health = log_health(window)
-    decay = (performance_decay(everything, baseline_auc=baseline_auc)
-             if baseline_auc is not None else {})
+    decay = performance_decay(everything, baseline=baseline) if baseline is not None else {}
     signals = {**health, "auc_drop": decay.get("drop")}
     if drift is not None:
         signals.update(n_drifted=len(drift.drifted), dataset_drift=int(drift.dataset_drift),

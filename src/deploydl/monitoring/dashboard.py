@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from deploydl.monitoring.alerts import Snapshot, snapshot
+from deploydl.monitoring.health import DecayBaseline
 from deploydl.monitoring.log import PredictionStore
 from deploydl.present.report import chart, page
 
@@ -53,12 +54,15 @@ def _refresh_link(refresh_s: int | None) -> str:
 
 
 def write_weekly_report(log: PredictionStore, path: str | Path, *,
-                        baseline_auc: float | None = None) -> Path:
+                        baseline: DecayBaseline | None = None) -> Path:
     """Write the weekly review (last 7 days of the log) to ``path``; returns the path.
+
+    ``baseline`` switches the decay alert on: make it with
+    :func:`deploydl.monitoring.health.approved_baseline` at the service's threshold.
 
     The file is one self-contained HTML page: open it offline or attach it to an email.
     """
-    snap = snapshot(log, window_days=7, baseline_auc=baseline_auc)
+    snap = snapshot(log, window_days=7, baseline=baseline)
     body = _charts(snap) + _sections(snap) if not snap.empty else f'<p class="empty">{NO_DATA}</p>'
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

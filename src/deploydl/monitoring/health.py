@@ -3,12 +3,16 @@
 * **Performance decay.** A loan's true outcome arrives months after the prediction, so
   accuracy can only be measured on the predictions whose labels have come in.
   :func:`performance_by_period` says, per period, how many labels are in and how well the
-  model ranks them (ROC AUC); :func:`performance_decay` compares with the AUC at training.
+  model ranks them (ROC AUC); :func:`performance_decay` compares with the AUC at training,
+  measured by :func:`approved_baseline` on the same kind of applicants: those the service
+  approves, the only ones whose outcomes ever arrive.
 * **Latency and errors.** :func:`service_health` reads the service's ``/metrics`` page
   (Prometheus text format) and :func:`log_health` reads the prediction log.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -83,20 +87,75 @@ def performance_for_people(table: pd.DataFrame) -> pd.DataFrame:
         columns={"auc": "AUC", "auc_range": "AUC, 95% range"})
 
 
-def performance_decay(frame: pd.DataFrame, *, baseline_auc: float, tolerance: float = 0.05,
+@dataclass(frozen=True)
+class DecayBaseline:
+    """The AUC the decay alert compares with: the model's ranking, at training time, of the
+    applicants a service deciding at ``threshold`` approves (``approved`` of them), the only
+    ones whose outcomes a bank ever sees. Make it with :func:`approved_baseline`."""
+
+    auc: float
+    threshold: float
+    approved: int
+
+
+def approved_baseline(labels, scores, *, threshold: float,
+                      min_labels: int = 200) -> DecayBaseline:
+    """The baseline for :func:`performance_decay`, measured like for like.
+
+    ``labels`` (1 = defaulted) and ``scores`` (probability of default) are a validation or
+    test set the model never trained on; ``threshold`` is the service's (it refers at or
+    above it). Only the applicants scored below it are kept: those whose loans are made and
+    whose outcomes arrive. Their AUC is lower than everyone's, because the riskiest, easiest
+    to rank, are referred; comparing arrived labels with the AUC on everyone would show a
+    drop that is not there. Raises ValueError with fewer than ``min_labels`` approved
+    applicants or only one outcome among them.
+    """
+    y, s = np.asarray(labels), np.asarray(scores, dtype=float)
+    approved = s < threshold
+    if approved.sum() < min_labels or len(np.unique(y[approved])) < 2:
+        raise ValueError(f"Only {int(approved.sum())} applicants are scored below the threshold "
+                         f"{threshold:g} (with both outcomes); measure the baseline on at least "
+                         f"{min_labels}: use a larger validation set.")
+    return DecayBaseline(auc=roc_auc(y[approved], s[approved]), threshold=float(threshold),
+                         approved=int(approved.sum()))
+
+
+def performance_decay(frame: pd.DataFrame, *, baseline: DecayBaseline, tolerance: float = 0.05,
                       min_labels: int = 200) -> dict:
     """Has the model's ranking got worse than at training time?
 
-    Returns a dict: ``labelled`` (labels in), ``auc`` (on them, None if fewer than
-    ``min_labels``), ``drop`` (baseline minus now, in AUC points 0..1) and ``decayed`` (drop
-    above ``tolerance``).
+    Outcomes arrive only for the loans made, and the approved applicants are harder to rank
+    than everyone (the riskiest were referred). So both sides are measured on approved
+    applicants alone: ``baseline`` comes from :func:`approved_baseline` at the service's
+    threshold (a bare AUC measured on everyone is refused, because it would page someone the
+    first week labels arrive, with no decay at all), and only labelled predictions scored
+    below ``baseline.threshold`` count here, even if the log holds outcomes for referred
+    applicants too (a simulation knows them all).
+
+    Returns a dict: ``labelled`` (approved labels in), ``auc`` (on them, None if fewer than
+    ``min_labels``), ``baseline`` (its AUC), ``drop`` (baseline minus now, in AUC points
+    0..1) and ``decayed`` (drop above ``tolerance``). Raises ValueError when the log's
+    predictions were decided at another threshold than the baseline's.
     """
+    if not isinstance(baseline, DecayBaseline):
+        raise TypeError("baseline must be approved_baseline(labels, scores, threshold=...), "
+                        f"measured on the applicants the service approves; got {baseline!r}. "
+                        "An AUC on everyone is higher than on the approved loans whose labels "
+                        "arrive, so it would show a drop that is not there.")
     labelled = frame[(frame["status"] == "ok") & frame["label"].notna()]
+    decided_at = set(labelled["threshold"].dropna().round(6)) if "threshold" in labelled else set()
+    if decided_at - {round(baseline.threshold, 6)}:
+        raise ValueError(f"The baseline was measured at the threshold {baseline.threshold:g}, "
+                         f"but these predictions were decided at {sorted(decided_at)}: measure "
+                         "it at the service's threshold.")
+    labelled = labelled[labelled["probability"] < baseline.threshold]
+    result = {"labelled": len(labelled), "auc": None, "baseline": baseline.auc, "drop": None,
+              "decayed": False}
     if len(labelled) < min_labels or labelled["label"].nunique() < 2:
-        return {"labelled": len(labelled), "auc": None, "drop": None, "decayed": False}
+        return result
     auc = roc_auc(labelled["label"], labelled["probability"])
-    drop = baseline_auc - auc
-    return {"labelled": len(labelled), "auc": auc, "drop": drop, "decayed": drop > tolerance}
+    drop = baseline.auc - auc
+    return {**result, "auc": auc, "drop": drop, "decayed": drop > tolerance}
 
 
 def parse_metrics(text: str) -> pd.DataFrame:

@@ -1,0 +1,85 @@
+"""The decay check compares like with like: labels arrive only for approved loans (Module 06)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from deploydl.evaluation.metrics import roc_auc
+from deploydl.monitoring import (
+    LoggedPrediction,
+    PredictionLog,
+    approved_baseline,
+    performance_decay,
+    snapshot,
+)
+
+THRESHOLD = 0.25  # refer at a 25% chance of default or more
+
+
+def _world(rows: int, seed: int, *, noise: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Outcomes and calibrated scores of a perfect model; ``noise`` blurs the scores (decay)."""
+    rng = np.random.default_rng(seed)
+    risk = rng.normal(-2.0, 1.2, rows)
+    labels = (rng.random(rows) < 1 / (1 + np.exp(-risk))).astype(int)
+    scores = 1 / (1 + np.exp(-(risk + rng.normal(0.0, noise, rows))))
+    return labels, scores
+
+
+def _arrived(labels, scores, *, all_labels: bool = False) -> pd.DataFrame:
+    """A production log: outcomes arrive for approved loans only (``all_labels``: for all,
+    as in a simulation)."""
+    approved = scores < THRESHOLD
+    return pd.DataFrame({"status": "ok", "probability": scores, "threshold": THRESHOLD,
+                         "decision": np.where(approved, "approve", "refer"),
+                         "label": labels if all_labels else np.where(approved, labels, np.nan)})
+
+
+def test_undecayed_model_does_not_page_but_the_old_baseline_would():
+    test_labels, test_scores = _world(20_000, seed=0)
+    labels, scores = _world(20_000, seed=1)  # the same world, after launch: no decay
+    production = _arrived(labels, scores)
+    # The old comparison: everyone's AUC against the approved loans' AUC.
+    approved = scores < THRESHOLD
+    old_drop = roc_auc(test_labels, test_scores) - roc_auc(labels[approved], scores[approved])
+    assert old_drop > 0.05  # it would have paged someone with no decay at all
+    baseline = approved_baseline(test_labels, test_scores, threshold=THRESHOLD)
+    assert baseline.auc < roc_auc(test_labels, test_scores) - 0.05
+    decay = performance_decay(production, baseline=baseline)
+    assert decay["labelled"] == approved.sum() and not decay["decayed"]
+    assert abs(decay["drop"]) < 0.02
+    # A simulation that joins every outcome is judged on the approved ones alone.
+    assert performance_decay(_arrived(labels, scores, all_labels=True),
+                             baseline=baseline) == decay
+
+
+def test_real_decay_still_pages():
+    baseline = approved_baseline(*_world(20_000, seed=0), threshold=THRESHOLD)
+    decay = performance_decay(_arrived(*_world(20_000, seed=2, noise=1.5)), baseline=baseline)
+    assert decay["decayed"] and decay["drop"] > 0.07
+
+
+def test_a_baseline_measured_on_everyone_or_elsewhere_is_refused():
+    labels, scores = _world(2_000, seed=0)
+    with pytest.raises(TypeError, match="approved_baseline"):
+        performance_decay(_arrived(labels, scores), baseline=roc_auc(labels, scores))
+    other = approved_baseline(labels, scores, threshold=0.20)
+    with pytest.raises(ValueError, match="service's threshold"):
+        performance_decay(_arrived(labels, scores), baseline=other)
+    with pytest.raises(ValueError, match="larger validation set"):
+        approved_baseline(labels[:100], scores[:100], threshold=THRESHOLD)
+
+
+def test_the_snapshot_pages_on_decay_only_with_a_baseline(tmp_path):
+    baseline = approved_baseline(*_world(20_000, seed=0), threshold=THRESHOLD)
+    labels, scores = _world(3_000, seed=2, noise=1.5)
+    log = PredictionLog(tmp_path / "decay.db")
+    log.record([LoggedPrediction(f"r{i}", "m", "1", {"income": 1.0}, float(p),
+                                 "approve" if p < THRESHOLD else "refer", latency_ms=1.0,
+                                 applicant_id=f"a{i}", threshold=THRESHOLD)
+                for i, p in enumerate(scores)])
+    log.add_labels({f"a{i}": int(y) for i, (y, p) in enumerate(zip(labels, scores, strict=True))
+                    if p < THRESHOLD})
+    assert "performance decay" not in [a.name for a in snapshot(log).alerts]
+    paged = snapshot(log, baseline=baseline)
+    assert paged.decay["decayed"]
+    assert [a.name for a in paged.alerts if a.severity == "critical"] == ["performance decay"]
