@@ -166,6 +166,25 @@ def test_fairness_gate_uses_the_four_fifths_rule():
         _approval_ratio(np.zeros(4), groups[:4])
 
 
+def test_fairness_gate_reports_its_95_percent_range_and_says_when_it_is_too_close():
+    groups = np.repeat(["young", "old"], [300, 900])
+    # young 70% approved, old 86%: a ratio of 0.81, just above the 0.8 limit
+    approved = np.concatenate([np.arange(300) < 210, np.arange(900) < 774]).astype(int)
+    close = fairness_gate(approved, groups)
+    assert close.passed and close.value == pytest.approx(0.7/0.86, abs=1e-4)  # the policy
+    assert close.low < close.value < close.high and close.smallest_group == 300
+    assert close.too_close_to_call and close.reason.startswith(
+        f"approval ratio 0.81, 95% range {close.low:.3f}-{close.high:.3f} (needs at least 0.80")
+    assert close.reason.endswith("smallest group 300 applicants); too close to call: send to "
+                                 "fairness review")
+    assert close == fairness_gate(approved, groups)  # same range every run
+    clear = fairness_gate(approved, groups, min_ratio=0.6)
+    assert clear.passed and not clear.too_close_to_call and "too close" not in clear.reason
+    blocked = fairness_gate(approved, groups, min_ratio=0.95)
+    assert not blocked.passed and not blocked.too_close_to_call
+    assert not evaluation_gate(0.75).too_close_to_call  # other gates have no range
+
+
 class _FixedScores:
     """A candidate that scores every applicant by a given list, deciding at 0.5."""
 

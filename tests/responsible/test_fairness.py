@@ -179,3 +179,44 @@ def test_selection_ratio_is_the_one_approval_ratio_and_needs_no_labels():
     assert fairness.selection_ratio(p, g) == pytest.approx(0.5)
     assert fairness.selection_ratio(p, g) == fairness.demographic_parity_ratio(y, p, g)
     assert np.isnan(fairness.selection_ratio(np.zeros(6, dtype=int), g))  # nobody selected
+
+
+def _applicants(rng, sizes=(346, 1000), rates=(0.68, 0.84)):
+    groups = np.repeat(["under_30", "over_30"], sizes)
+    chance = np.repeat(rates, sizes)
+    return (rng.random(len(groups)) < chance).astype(int), groups
+
+
+def test_selection_ratio_range_brackets_the_ratio_and_is_the_same_every_run():
+    approved, groups = _applicants(np.random.default_rng(0))
+    low, high = fairness.selection_ratio_range(approved, groups)
+    assert low < fairness.selection_ratio(approved, groups) < high
+    assert (low, high) == fairness.selection_ratio_range(approved, groups)  # fixed seed
+    assert 0.05 < high - low < 0.2  # ~350 young applicants: several points either way
+    bigger = fairness.selection_ratio_range(np.tile(approved, 10), np.tile(groups, 10))
+    assert bigger[1] - bigger[0] < (high - low) / 2  # ten times the applicants: narrower
+    assert np.isnan(fairness.selection_ratio_range(np.zeros(4, dtype=int), ["a", "b"] * 2)).all()
+    with pytest.raises(ValueError, match="confidence"):
+        fairness.selection_ratio_range(approved, groups, confidence=95)
+
+
+def test_selection_ratio_range_matches_resampling_the_applicants():
+    """Drawing each group's approvals as binomial counts is resampling people within groups."""
+    rng = np.random.default_rng(1)
+    approved, groups = _applicants(rng)
+    ratios = []
+    for _ in range(2000):
+        picks = np.concatenate([rng.choice(np.flatnonzero(groups == g), (groups == g).sum())
+                                for g in ("under_30", "over_30")])
+        ratios.append(fairness.selection_ratio(approved[picks], groups[picks]))
+    by_people = np.percentile(ratios, [2.5, 97.5])
+    assert fairness.selection_ratio_range(approved, groups) == pytest.approx(by_people, abs=0.01)
+
+
+def test_selection_ratio_range_contains_the_true_ratio_about_95_times_in_100():
+    rng = np.random.default_rng(2)
+    true_ratio = 0.68 / 0.84
+    hits = [low <= true_ratio <= high for low, high in
+            (fairness.selection_ratio_range(*_applicants(rng), resamples=1000)
+             for _ in range(200))]
+    assert 0.9 <= np.mean(hits) <= 0.99

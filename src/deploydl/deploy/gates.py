@@ -14,21 +14,25 @@ them with ``python -m deploydl.deploy.gates CANDIDATE`` and stops when one fails
   threshold rule (:func:`deploydl.evaluation.decision.decision_threshold`) calls it too. Module 03
   covers
   fairness in depth; this gate keeps only the one number a deployment needs. A gate informs;
-  a named person approves the release.
+  a named person approves the release. The gate also reports the ratio's 95% range
+  (:func:`deploydl.responsible.fairness.selection_ratio_range`) and the smallest group's size:
+  the guidance itself warns that differences based on small numbers may not be meaningful.
+  When the range straddles the limit the verdict stands (point estimate against the limit),
+  but its reason says it is too close to call and sends it to fairness review.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation.metrics import roc_auc
-from deploydl.responsible.fairness import FOUR_FIFTHS, selection_rates, selection_ratio
+from deploydl.responsible.fairness import FOUR_FIFTHS, selection_rates, selection_ratio_range
 
 #: The evaluation gate's floor: a candidate's ROC AUC on the holdout must be at least this.
 MIN_AUC = 0.70
@@ -38,13 +42,26 @@ MAX_AUC_DROP = 0.01
 
 @dataclass(frozen=True)
 class GateResult:
-    """One gate's decision: its measured ``value``, the ``limit`` and a sentence saying why."""
+    """One gate's decision: its measured ``value``, the ``limit`` and a sentence saying why.
+
+    The fairness gate adds ``low`` and ``high`` (the value's 95% range) and ``smallest_group``
+    (the number of applicants in the smallest group); other gates leave them ``None``.
+    """
 
     gate: str
     passed: bool
     value: float
     limit: float
     reason: str
+    low: float | None = None
+    high: float | None = None
+    smallest_group: int | None = None
+
+    @property
+    def too_close_to_call(self) -> bool:
+        """True when the 95% range straddles the limit: another sample could flip the verdict."""
+        return (self.low is not None and self.high is not None
+                and self.low < self.limit <= self.high)
 
     def __str__(self) -> str:
         return f"{'PASS' if self.passed else 'BLOCK'} {self.gate}: {self.reason}"
@@ -69,17 +86,30 @@ def _approval_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
         raise ValueError("No applicant was approved, so approval rates cannot be compared; "
                          "check the threshold.")
     rates = selection_rates(approved, groups)
-    return selection_ratio(approved, groups), {str(k): float(v) for k, v in rates.items()}
+    ratio = float(rates.min() / rates.max())  # selection_ratio's formula, rates computed once
+    return ratio, {str(k): float(v) for k, v in rates.items()}
 
 
 def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
                   min_ratio: float = FOUR_FIFTHS) -> GateResult:
     """Pass when the approval ratio across ``groups`` (the lowest group's approval rate over the
-    highest's, also called the demographic parity ratio) is at least ``min_ratio``."""
+    highest's, also called the demographic parity ratio) is at least ``min_ratio``.
+
+    The reason also gives the ratio's 95% range (a bootstrap over the applicants, with a fixed
+    seed) and the size of the smallest group. When the range straddles ``min_ratio`` the
+    verdict still follows the ratio itself, but the reason says it is too close to call.
+    """
     ratio, rates = _approval_ratio(approved, groups)
+    low, high = selection_ratio_range(np.asarray(approved, dtype=int), groups)
+    smallest = int(pd.Series(groups).value_counts().loc[lambda n: n > 0].min())
     shown = ", ".join(f"{g} {r:.0%}" for g, r in rates.items())
-    reason = f"approval ratio {ratio:.2f} (needs at least {min_ratio:.2f}; approvals: {shown})"
-    return GateResult("fairness", ratio >= min_ratio, round(ratio, 4), min_ratio, reason)
+    reason = (f"approval ratio {ratio:.2f}, 95% range {low:.3f}-{high:.3f} (needs at least "
+              f"{min_ratio:.2f}; approvals: {shown}; smallest group {smallest:,} applicants)")
+    result = GateResult("fairness", ratio >= min_ratio, round(ratio, 4), min_ratio, reason,
+                        round(low, 4), round(high, 4), smallest)
+    if result.too_close_to_call:
+        result = replace(result, reason=f"{reason}; too close to call: send to fairness review")
+    return result
 
 
 def run_gates(candidate, holdout: pd.DataFrame, *, production=None,

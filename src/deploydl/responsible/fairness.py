@@ -122,6 +122,45 @@ def _min_over_max(rates: pd.Series) -> float:
     return float(rates.min() / rates.max()) if rates.max() > 0 else float("nan")
 
 
+#: How many resamples :func:`selection_ratio_range` draws, and its fixed seed (same range on
+#: every machine, every run).
+RANGE_RESAMPLES, RANGE_SEED = 2000, 20240
+
+
+def selection_ratio_range(y_pred: Any, groups: Any, *, confidence: float = 0.95,
+                          resamples: int = RANGE_RESAMPLES,
+                          seed: int = RANGE_SEED) -> tuple[float, float]:
+    """A 95% range for :func:`selection_ratio`: how far it could move on another sample.
+
+    A bootstrap: the people in each group are drawn again, with replacement and as many as
+    the group has, ``resamples`` times, and the ratio is computed on each draw; the range
+    holds the middle ``confidence`` share of those ratios. A range built this way contains
+    the true ratio (the one over all applicants like these) about 95 times in 100. When it
+    straddles 0.8, another sample of the same kind of applicants could give the other
+    verdict on the four-fifths screen: the ratio alone cannot settle it.
+
+    Only a group's number of selected people changes from draw to draw, and it follows a
+    binomial distribution, so it is drawn as such: the same resampling, cheap enough to run
+    on every gate. The seed is fixed, so the range is the same on any machine. Returns
+    ``(nan, nan)`` when nobody was selected.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95; got {confidence}.")
+    rates = selection_rates(y_pred, groups)
+    counts = pd.Series(groups).reset_index(drop=True).value_counts().reindex(rates.index)
+    if not rates.max() > 0:
+        return float("nan"), float("nan")
+    sizes = counts.to_numpy(dtype=np.int64)
+    selected = np.random.default_rng(seed).binomial(sizes, rates.to_numpy(dtype=float),
+                                                    size=(resamples, len(sizes)))
+    drawn = selected / sizes
+    top = drawn.max(axis=1)
+    ratios = np.divide(drawn.min(axis=1), top, out=np.full(resamples, np.nan), where=top > 0)
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.nanpercentile(ratios, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 def metric_by_group(metric: Callable[..., float], y_true: Any, y_pred: Any,
                     groups: Any, **kwargs: Any) -> pd.Series:
     """Any scikit-learn-style ``metric(y_true, y_pred, **kwargs)``, computed within each group."""
