@@ -72,6 +72,7 @@ def _rule(y, scores, groups) -> float:
 
 def _sources(run) -> dict:
     """Each figure recomputed by the module that owns it."""
+    from deploydl.communication.value import value_interval
     from deploydl.evaluation import calibration
     from deploydl.evaluation import metrics as evaluation
     from deploydl.monitoring import DEFAULT_RULES
@@ -102,8 +103,14 @@ def _sources(run) -> dict:
         return (bad * a.costs.bad_loan_approved + referred * a.referral_cost) * per_year
 
     saved = process(current, c_t) - process(scores, t)
+    # its 95% range: the held-out applicants drawn again (paired), model and assumptions fixed
+    interval = value_interval(y, scores, current, threshold=t, current_threshold=c_t,
+                              assumptions=a.value())
     approved = (scores < t).astype(int)
     rates = fairness.rates_by_group(1 - y, approved, groups)["selection_rate"]
+    # the ratio's 95% range, tagged only when it straddles the screen (too close to call)
+    low, high = fairness.selection_ratio_range(approved, groups)
+    close = {"ratio_low": round(low, 4), "ratio_high": round(high, 4)} if low < 0.8 <= high else {}
     s = run.scenario
     traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
                                start_day=s.opens_day, seed=s.seed + 2)
@@ -134,13 +141,14 @@ def _sources(run) -> dict:
         "parity_ratio": fairness.demographic_parity_ratio(1 - y, approved, groups),
         "ratio_at_break_even": fairness.demographic_parity_ratio(
             1 - y, (scores < 0.2).astype(int), groups),
-        "worst_group_approval": float(rates.min()),
+        "worst_group_approval": float(rates.min()), **close,
         "saved_per_year": saved, "current_cost_per_year": process(current, c_t),
         "model_cost_per_year": process(scores, t), "current_threshold": c_t,
         "cost_referral": a.referral_cost,
         "cost_good_customer": a.costs.good_customer_turned_away,
         "running_cost_per_year": a.running_cost_per_year,
         "net_value_per_year": saved - a.running_cost_per_year,
+        "net_value_low": interval["low"], "net_value_high": interval["high"],
         "price_of_fairness_per_year": (cost - evaluation.outcomes(
             y, scores, threshold=0.2).cost) * per_year,
         "applications_per_year": a.applications_per_year,
@@ -376,6 +384,25 @@ def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(
     assert "50% lower" in html and "approving every applicant" not in html
     verdict = "does NOT pay for itself" if m["net_value_per_year"] <= 0 else "pays for itself"
     assert verdict in html
+    assert m["net_value_low"] <= m["net_value_per_year"] <= m["net_value_high"]
+
+
+@pytest.mark.parametrize(("low", "high", "said"), [
+    (-900_000.0, 400_000.0, "so even the sign is not established"),
+    (100_000.0, 900_000.0, "pays for itself across the 95% range above"),
+    (-900_000.0, -100_000.0, "does NOT pay for itself across the 95% range above")])
+def test_the_value_is_read_with_its_95_percent_range(page, low, high, said):
+    """The headline card and the value section give the range; when it spans zero the words
+    say that even the sign is not established, whichever sign this sample gave."""
+    inputs, _, _ = page
+    net = (low + high) / 2
+    html = brief_html(replace(inputs, money={**inputs.money, "net_value_per_year": net,
+                                             "net_value_low": low, "net_value_high": high}))
+    assert said in html
+    card = html[html.index('<div class="figures"'):html.index("Source:")]
+    assert f'data-figure="net_value_low" data-value="{low}">{money(low)}</span>' in card
+    assert f'data-figure="net_value_high" data-value="{high}">{money(high)}</span>' in card
+    assert ("not established" in html) == (low <= 0 <= high)
 
 
 @pytest.mark.parametrize("saved", [-389_000.0, 2_111_000.0])
@@ -408,6 +435,20 @@ def test_fairness_claims_follow_the_gate_when_it_fails(run):
     assert "release gate failed" in regulator and "at least 80%" not in regulator
     risk = next(r for r in risk_register(inputs) if r["risk"].startswith("Unfair"))
     assert "FAILED" in risk["evidence"]
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_a_gate_verdict_too_close_to_call_says_so_with_its_range(page, passed):
+    inputs, _, _ = page
+    figures = brief_figures(inputs)
+    for close in (True, False):
+        text = fairness_text(replace(inputs, fairness={
+            **inputs.fairness, "gate_passed": passed, "validation_passed": True,
+            "too_close_to_call": close, "ratio_low": 0.75, "ratio_high": 0.85}))
+        said = "Its 95% range, {ratio_low} to {ratio_high}, straddles 0.8" in text
+        assert said is close
+        assert ("fairness gate FAILED" in text) is not passed
+    assert {"ratio_low", "ratio_high"} <= set(figures) or inputs.fairness["ratio_low"] is None
 
 
 def test_each_version_in_the_ab_test_decides_at_its_own_threshold(run):

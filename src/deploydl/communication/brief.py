@@ -155,13 +155,19 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
     report = report_on_test(y, scores, threshold=threshold, costs=assumptions.costs)
     at_break_even = outcomes(y, scores, threshold=choice.break_even, costs=assumptions.costs)
     approved = scores < threshold
+    on_test = (fairness_gate(approved.astype(int), groups, min_ratio=assumptions.min_ratio)
+               if approved.any() else None)
     return {**report, "break_even": choice.break_even, "reason": choice.reason,
             "n_validation": choice.n_validation, "validation_passed": choice.passed,
             "validation_ratio": choice.ratio, "min_ratio": assumptions.min_ratio,
             # the gate passes only where it passed when the threshold was chosen (if it was
             # checked there) and again on the held-out applicants
-            "passed": choice.passed is not False and bool(approved.any()) and fairness_gate(
-                approved.astype(int), groups, min_ratio=assumptions.min_ratio).passed,
+            "passed": choice.passed is not False and on_test is not None and on_test.passed,
+            # the gate's own words on the held-out applicants, with the ratio's 95% range
+            "gate_reason": "nobody was approved" if on_test is None else on_test.reason,
+            "ratio_low": None if on_test is None else on_test.low,
+            "ratio_high": None if on_test is None else on_test.high,
+            "too_close_to_call": on_test is not None and on_test.too_close_to_call,
             "ratio_at_break_even": selection_ratio((scores < choice.break_even).astype(int),
                                                    groups),
             "price_of_fairness": report["cost"] - at_break_even.cost}
@@ -203,6 +209,8 @@ def _fairness(test: pd.DataFrame, scores: np.ndarray,
              "validation_passed": gate["validation_passed"],
              "validation_ratio": gate["validation_ratio"],
              "threshold_reason": gate["reason"], "min_ratio": gate["min_ratio"],
+             "gate_reason": gate["gate_reason"], "ratio_low": gate["ratio_low"],
+             "ratio_high": gate["ratio_high"], "too_close_to_call": gate["too_close_to_call"],
              "worst_group": worst,
              "worst_group_approval": float(rates["selection_rate"].loc[worst]),
              "price_of_fairness": gate["price_of_fairness"]}, rates)
@@ -211,8 +219,9 @@ def _fairness(test: pd.DataFrame, scores: np.ndarray,
 def _money(test: pd.DataFrame, scores: np.ndarray, gate: dict, current,
            validation: pd.DataFrame | None,
            assumptions: Assumptions) -> tuple[dict[str, Any], pd.DataFrame]:
-    """The value case against the current process, and its ±50% sensitivity table."""
-    from deploydl.communication.value import sensitivity, value_case
+    """The value case against the current process, its 95% range from the sampling of the
+    held-out applicants, and its ±50% sensitivity table."""
+    from deploydl.communication.value import sensitivity, value_case, value_interval
 
     y = test[LABEL].to_numpy()
     if current is None:
@@ -226,9 +235,12 @@ def _money(test: pd.DataFrame, scores: np.ndarray, gate: dict, current,
     options = {"threshold": gate["threshold"], "current_threshold": current_gate["threshold"],
                "assumptions": assumptions.value()}
     case = value_case(y, scores, current_scores, **options)
+    interval = value_interval(y, scores, current_scores, **options)
     table = sensitivity(y, scores, current_scores, **options)
     per_year = assumptions.applications_per_year / len(y)
-    return ({**case, "current_process": name,
+    return ({**case, "net_value_low": interval["low"], "net_value_high": interval["high"],
+             "net_value_share_positive": interval["share_positive"],
+             "net_value_level": interval["level"], "current_process": name,
              "price_of_fairness_per_year": gate["price_of_fairness"] * per_year}, table)
 
 
@@ -281,8 +293,9 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
          "mitigation": "Pseudonymised IDs, column-level access, retention and erasure."},
         {"risk": "Value does not materialise",
          "evidence": f"net {money(m['net_value_per_year'])} a year against "
-                     f"{m['current_process']} rests on the stated assumptions (see the ±50% "
-                     "table)", "owner": "Executive sponsor",
+                     f"{m['current_process']} (95% range {money(m['net_value_low'])} to "
+                     f"{money(m['net_value_high'])}) rests on the stated assumptions (see the "
+                     "±50% table)", "owner": "Executive sponsor",
          "mitigation": "Track approvals and losses monthly against this brief."},
     ]
 

@@ -9,6 +9,7 @@ format) is the technical appendix, written next to the brief and linked from it.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from pathlib import Path
@@ -41,11 +42,17 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
     ev = f"deploydl.evaluation.metrics on {e['n_test']:,} held-out applicants"
     fa = "deploydl.responsible.fairness on the same applicants"
     stated = "stated assumption"
+    sampled = ("deploydl.communication.value.value_interval: the held-out applicants drawn "
+               "again, model and assumptions fixed")
     rule = "deploydl.evaluation.decision.decision_threshold (chosen without the test set)"
     figs = [
-        Figure("net_value_per_year", "net value a year against the current process",
+        Figure("net_value_per_year", "net value a year vs the current process",
                money(m["net_value_per_year"]), m["net_value_per_year"],
-               "saved against the current process minus running cost"),
+               "saved minus running cost"),
+        Figure("net_value_low", f"low end of the {m['net_value_level']:.0%} range of the net "
+               "value a year", money(m["net_value_low"]), m["net_value_low"], sampled),
+        Figure("net_value_high", f"high end of the {m['net_value_level']:.0%} range of the net "
+               "value a year", money(m["net_value_high"]), m["net_value_high"], sampled),
         Figure("saved_per_year", ("saved" if m["saved_per_year"] >= 0 else "lost") + " a year "
                "against the current process (bad loans and underwriter time)",
                money(abs(m["saved_per_year"])), m["saved_per_year"], ev),
@@ -92,6 +99,11 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("parity_ratio", f"approval ratio across {f['attribute'].replace('_', ' ')}s "
                "(four-fifths screen)", f"{f['demographic_parity_ratio']:.2f}",
                f["demographic_parity_ratio"], fa),
+        *([Figure("ratio_low", "approval ratio, low end of its 95% range",
+                  f"{f['ratio_low']:.3f}", f["ratio_low"], fa),
+           Figure("ratio_high", "approval ratio, high end of its 95% range",
+                  f"{f['ratio_high']:.3f}", f["ratio_high"], fa)]
+          if f.get("ratio_low") is not None else []),
         Figure("ratio_at_break_even", "ratio at the break-even threshold",
                f"{f['ratio_at_break_even']:.2f}", f["ratio_at_break_even"], fa),
         Figure("worst_group_approval",
@@ -158,36 +170,55 @@ def decision_in_words(inputs: BriefInputs) -> str:
 
 def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
     m = inputs.money
-    verdict = ("The model pays for itself against {current}." if m["net_value_per_year"] > 0
-               else "The model does NOT pay for itself against {current}: keep the current "
-               "process, or find where the model adds value before rolling it out.")
+    pays = ("the model pays for itself" if m["net_value_per_year"] > 0
+            else "the model does NOT pay for itself")
+    drawn = "the applicants drawn again; model and assumptions fixed"
+    if _sign_unsettled(inputs):
+        verdict = (f"On these applicants {pays}, but the 95% range above ({drawn}) spans zero, "
+                   "so even the sign is not established.")
+    else:
+        verdict = f"{pays[0].upper()}{pays[1:]} across the 95% range above ({drawn})."
+    if m["net_value_per_year"] <= 0:
+        verdict += (" Keep the current process, or find where the model adds value before "
+                    "rolling it out.")
     text = ("Bad loans approved at once and underwriter time cost {current_cost_per_year} a "
             "year with " + m["current_process"] + " at threshold {current_threshold}, and "
             "{model_cost_per_year} with the model: it "
             + ("saves {saved_per_year} a year" if m["saved_per_year"] >= 0
                else "costs {saved_per_year} a year more") +
-            "; running it costs {running_cost_per_year}: net {net_value_per_year}. "
-            + verdict.replace("{current}", "the current process") +
+            "; running it costs {running_cost_per_year}: net {net_value_per_year}. " + verdict +
             " Assumptions: {applications_per_year} applications a year; a bad loan approved "
             "at once costs {cost_bad_loan}; a referral costs {cost_referral} of underwriter "
-            "time (the applicant is not lost). Each threshold was set with Module 02's error "
-            "costs (a good customer turned away: {cost_good_customer}), by one rule and "
-            "without the held-out applicants: the break-even on calibrated scores, checked "
-            "against the fairness screen. "
-            "Net value a year if one assumption is 50% lower or higher, thresholds held:")
+            "time (the applicant is not lost). Thresholds: Module 02's error costs (a good "
+            "customer turned away: {cost_good_customer}) and the fairness screen, without the "
+            "held-out applicants. Net value a year, one assumption 50% lower or higher:")
     rows = [{"assumption (±50%)": label, "50% lower": money(row["low"]),
              "as stated": money(row["base"]), "50% higher": money(row["high"])}
             for label, row in inputs.sensitivity.iterrows()]
     return prose(text, figs) + html_table(rows)
 
 
+def _headline_cards(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
+    """The four headline cards; the net value's card also gives its 95% range."""
+    pick = [figs[k] for k in ("net_value_per_year", "roc_auc", "parity_ratio", "approval_rate")]
+    label = html.escape(pick[0].label)
+    shown = (f'<div>95% range: {figs["net_value_low"].span()} to '
+             f'{figs["net_value_high"].span()}</div>')
+    return figures_block(pick).replace(label + '<div class="source">',
+                                       label + shown + '<div class="source">', 1)
+
+
+def _sign_unsettled(inputs: BriefInputs) -> bool:
+    """Does the value case's 95% range span zero (so its sign is not established)?"""
+    return inputs.money["net_value_low"] <= 0 <= inputs.money["net_value_high"]
+
+
 def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
     """The executive brief as one self-contained HTML page."""
     figs = brief_figures(inputs)
-    pick = [figs[k] for k in ("net_value_per_year", "roc_auc", "parity_ratio", "approval_rate")]
     sections = [
         Section("The decision asked", '<div class="decision">'
-                + prose(decision_text(inputs), figs) + "</div>" + figures_block(pick)
+                + prose(decision_text(inputs), figs) + "</div>" + _headline_cards(inputs, figs)
                 + prose("The model ranks a defaulter above a repayer with a chance of {roc_auc}"
                         " and approves {approval_rate} of applicants at once; the rest go to an "
                         "underwriter. On {n_test} held-out applicants it approved "

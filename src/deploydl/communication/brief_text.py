@@ -135,10 +135,10 @@ def _gate_finding(inputs: BriefInputs) -> str:
     if not f["gate_passed"]:
         return (chosen + "On the held-out applicants, though, the ratio at {threshold} is "
                 "{parity_ratio}, below the screen, and the group approved least gets "
-                "{worst_group_approval}. The fairness gate FAILED: do not release this version "
-                "until fairness is fixed and reviewed with counsel.")
+                "{worst_group_approval}." + _too_close(f) + " The fairness gate FAILED: do not "
+                "release this version until fairness is fixed and reviewed with counsel.")
     text = chosen + ("On the held-out applicants, at {threshold}, the ratio is {parity_ratio}; "
-                     "the group approved least gets {worst_group_approval}.")
+                     "the group approved least gets {worst_group_approval}." + _too_close(f))
     if f["threshold_reason"] == "fairness" and inputs.money["price_of_fairness_per_year"] >= 0:
         text += " Passing the screen costs {price_of_fairness_per_year} a year."
     elif f["threshold_reason"] == "fairness":
@@ -146,3 +146,13 @@ def _gate_finding(inputs: BriefInputs) -> str:
                  "the break-even ({price_of_fairness_per_year} a year): the break-even is the "
                  "cheapest on average for calibrated scores, not on every sample.")
     return text + screen
+
+
+def _too_close(fairness: dict) -> str:
+    """A sentence when the ratio's 95% range on the held-out applicants straddles the screen
+    (the gate's ``too_close_to_call``): the verdict could go the other way on another sample."""
+    if not fairness.get("too_close_to_call"):
+        return ""
+    return (" Its 95% range, {ratio_low} to {ratio_high}, straddles 0.8: on another sample of "
+            "applicants the verdict could go the other way, so a fairness review decides, not "
+            "this figure alone.")
