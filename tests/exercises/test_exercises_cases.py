@@ -60,11 +60,13 @@ def c00_2():
     p = risk(income=NEW_INCOME)
     right = answer(p)
     other = "decline" if right["decision"] == "approve" else "approve"
-    return Cases([right, {k: _np(v) if k != "decision" else v.upper() for k, v in right.items()}],
+    # The probability read to three decimals (0.056 for 0.0562) passes; read 0.0015 off, not.
+    return Cases([right, {k: _np(v) if k != "decision" else v.upper() for k, v in right.items()},
+                  answer(round(p, 3))],
                  ["ok", answer(p, other), answer(risk()) if not math.isclose(p, risk()) else {},
                   {**right, "cost_if_approved": right["cost_if_declined"],
                    "cost_if_declined": right["cost_if_approved"]},
-                  {**right, "decision": "yes"}])
+                  {**right, "decision": "yes"}, answer(p + 0.0015), answer(round(p, 2))])
 
 
 # --- Module 01 ---------------------------------------------------------------------------------
@@ -131,7 +133,8 @@ def c02_4():
 
     test, _ = lab_data()
     repaid = 1 - test["default"].mean()
-    return Cases([repaid, float(repaid)], [1 - repaid, repaid * 100, 0.5, str(repaid)])
+    return Cases([repaid, float(repaid)],
+                 [1 - repaid, repaid * 100, 0.5, str(repaid), round(repaid, 2)])
 
 
 def c02_5():
@@ -194,7 +197,10 @@ def c03_4():
 
     applicant, reference = declined_example(case_study())
     top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
-    return Cases([top[:2], tuple(top[:2])], [top[:2][::-1], top[:1], [top[0], top[2]]])
+    return Cases([top[:2], tuple(top[:2]), pd.Series(top[:2]), np.array(top[:2]),
+                  pd.Index(top[:2])],
+                 [top[:2][::-1], top[:1], [top[0], top[2]], pd.Series(top[:2][::-1]),
+                  np.array([top[0], top[2]])])
 
 
 # --- Module 04 ---------------------------------------------------------------------------------
@@ -260,10 +266,12 @@ def c04_5():
 
     aucs = _aucs()
     middle = round((aucs["candidate"] + aucs["production"]) / 2, 2)
-    return Cases([middle, _np(middle), round(aucs["production"], 3)],
-                 [0.5, round(aucs["candidate"], 3), round(aucs["production"], 3) + 0.01, "0.7"]
-                 + ([aucs["production"]] if aucs["production"] > round(aucs["production"], 3)
-                    else []))
+    # The lab's gate compares the exact AUCs (it prints them rounded to 3 places).
+    shown = round(aucs["production"], 3)
+    return Cases([middle, _np(middle), aucs["production"]]
+                 + ([shown] if shown <= aucs["production"] else []),
+                 [0.5, round(aucs["candidate"], 3), aucs["candidate"], shown + 0.01, "0.7",
+                  aucs["production"] + 1e-6])
 
 
 # --- Module 05 ---------------------------------------------------------------------------------
@@ -371,14 +379,20 @@ def c06_3():
 
 
 def c06_5():
-    from deploydl.exercises.m06 import canary_error_rate
+    from deploydl.exercises.m06 import _canary_requests, canary_error_rate
 
-    rate = canary_error_rate()
+    rate, served = canary_error_rate(), len(_canary_requests())
     right = {"canary_error_rate": rate, "action": "roll back" if rate > 0.01 else "keep"}
     other = "keep" if right["action"] == "roll back" else "roll back"
-    return Cases([right, {**right, "canary_error_rate": _np(rate)}],
+    # Rounded to two places (13/63 = 0.2063 as 0.21) passes; one failed request more or fewer
+    # does not.
+    failed = round(rate * served)
+    return Cases([right, {**right, "canary_error_rate": _np(rate)},
+                  {**right, "canary_error_rate": round(rate, 2)}],
                  [{**right, "action": other}, {**right, "canary_error_rate": rate * 100},
-                  {**right, "canary_error_rate": rate * 0.2}, {**right, "action": "wait"}])
+                  {**right, "canary_error_rate": rate * 0.2}, {**right, "action": "wait"},
+                  {**right, "canary_error_rate": (failed - 1) / served},
+                  {**right, "canary_error_rate": (failed + 1) / served}])
 
 
 def c06_6():
@@ -469,11 +483,17 @@ CASES = {
                            pd.Series(["customer", "contact", "memo"], name="column"),
                            np.array(["customer", "contact", "memo"])],
                           [["customer", "contact", "ref_no"], ["customer", "contact"],
-                           ["customer", "contact", "memo", "ref_no"]]),
+                           ["customer", "contact", "memo", "ref_no"],
+                           ["CONTACT", "customer", "memo"], ["customer ", "contact", "memo"]]),
     "01.2": lambda: Cases([{"age": {"min": 18, "max": 100}}, {"age": {"min": 18, "max": 120}},
                            {"age": {"min": _np(18), "max": _np(100)}},
                            {"age": {"dtype": "int64", "min": 18.0, "max": 99}},
-                           {"age": {"allowed": list(range(18, 101))}}],
+                           {"age": {"allowed": list(range(18, 101))}},
+                           # numpy and pandas forms of the same rule
+                           {"age": {"dtype": np.dtype("int64"), "min": 18, "max": 100}},
+                           {"age": {"dtype": pd.Int64Dtype(), "min": 18, "max": 100}},
+                           {"age": {"allowed": np.arange(18, 101)}},
+                           {"age": {"allowed": pd.Series(range(18, 101))}}],
                           [{"age": {"min": 18}}, {"age": {"min": 30, "max": 100}},
                            {"age": {"max": 100}}, {"age": {"minimum": 18}},
                            # the review's: bounds that catch only this table's 0 and 199
@@ -483,9 +503,15 @@ CASES = {
                            # ... and malformed ones
                            {"age": {"min": 18, "max": None}}, {"age": {"allowed": 18}},
                            {"age": {"dtype": "18"}}, {"age": {"min": "18", "max": "100"}},
-                           {"age": {"min": 18, "max": 100, "dtype": pd.Series([1])}}]),
-    "01.3": lambda: Cases([FRAUD, dict(reversed(FRAUD.items()))],
+                           {"age": {"min": 18, "max": 100, "dtype": pd.Series([1])}},
+                           {"age": {"min": 18, "max": 100, "dtype": np.dtype("float64")}},
+                           {"age": {"allowed": np.arange(17, 101)}},
+                           {"age": {"allowed": np.arange(18, 101).reshape(1, -1)}}]),
+    "01.3": lambda: Cases([FRAUD, dict(reversed(FRAUD.items())),
+                           {"applicant_id": "Pseudonymize", "income": "Allow",
+                            "loan_amount": " allow", "region": "ALLOW"}],
                           [{**FRAUD, "applicant_id": "allow"}, {**FRAUD, "email": "mask"},
+                           {**FRAUD, "applicant_id": "Allow"}, {**FRAUD, "applicant_id": "hash"},
                            {k: v for k, v in FRAUD.items() if k != "region"},
                            {**FRAUD, "income": "mask"}, {**FRAUD, "income": pd.Series(["allow"])}]),
     "01.4": c01_4, "01.5": c01_5,
@@ -499,7 +525,9 @@ CASES = {
     "03.3": c03_3, "03.4": c03_4,
     "03.5": lambda: _choice("C", ("A", "B", "D")),
     "04.1": c04_1, "04.2": c04_2,
-    "04.3": lambda: Cases(["loan_amount", "loan_amount "], ["income", "422", "detail"]),
+    "04.3": lambda: Cases(["loan_amount", "loan_amount ", "loan_amount:", " 'loan_amount': ",
+                           "Loan_Amount"], ["income", "422", "detail", "loan_amount: Input",
+                                            "loan", "income:"]),
     "04.4": c04_4, "04.5": c04_5,
     "05.1": lambda: Cases([32, np.int64(32), 32.0], [128, 8, 6.5, "32"]),
     "05.2": c05_2, "05.3": c05_3, "05.4": c05_4, "05.5": c05_5,
@@ -637,6 +665,8 @@ def _message(exercise_id, answer):
 
 
 @pytest.mark.parametrize(("exercise_id", "answer", "says"), [
+    ("01.1", ["CONTACT", "customer", "memo"],
+     "'CONTACT' is not a column of the file (names are case-sensitive)"),
     ("01.2", {"age": {"min": 18, "max": None}}, "'max' should be a number"),
     ("01.2", {"age": {"allowed": 18}}, "'allowed' should list every permitted age"),
     ("01.2", {"age": {"dtype": "18"}}, "'dtype' should name a whole-number type"),
@@ -668,8 +698,7 @@ def test_the_second_reviews_messages_name_the_real_slip(lab_int8, tmp_path):
     assert "without calibration images" in _message("05.3", lab_int8["dynamic"])
     assert "other images than the exercise names" in _message("05.3", lab_int8["few"])
     production = _aucs()["production"]
-    if production > round(production, 3):
-        assert "rounded to 3 places" in _message("04.5", production)
+    assert "aucs['production']" in _message("04.5", production + 1e-6)  # the exact value
     holdout, model, weak = lab_models()
     new = copy_with(model, version="1.1.0")
     assert "other training data" in _message(

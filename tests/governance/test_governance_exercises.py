@@ -22,6 +22,8 @@ def _status(exercise_id, answer):
     ("01.2", {"age": {"min": 18, "max": 100}}, {"age": {"min": 1, "max": 150}}),
     ("01.3", FRAUD, {**FRAUD, "applicant_id": "allow"}),
     ("01.3", FRAUD, {**FRAUD, "email": "mask"}),
+    ("01.3", {**FRAUD, "applicant_id": "pseudonymize", "income": "Allow"},
+     {**FRAUD, "applicant_id": "Allow"}),
 ])
 def test_right_answers_pass_and_wrong_ones_fail(exercise_id, right, wrong):
     assert _status(exercise_id, right) == PASSED
@@ -60,3 +62,17 @@ def test_retention_exercise_counts_rows():
 
     assert _retention(163) is None  # 163 of 1,000 applications are older than 365 days
     assert _retention(3.5) is not None and _retention(-1) == "you gave -1."
+
+
+def test_an_unknown_action_is_a_form_problem_that_keeps_the_first_hint():
+    # Each different wrong answer moves the hints on; the second one is the full solution.
+    # An action the policy does not know is a slip of form: it must not use a hint up.
+    from deploydl.exercises.core import _attempts
+
+    exercise = find_exercise("01.3")
+    _attempts.counts.pop("01.3", None), _attempts.last.pop("01.3", None)
+    for action in ("hash", "encrypt", "Hide"):
+        result = evaluate(exercise, {**FRAUD, "income": action})
+        assert result.status == FAILED and "must be one of" in result.message
+        assert result.hint == exercise.hints[0]
+    assert _status("01.3", {**FRAUD, "applicant_id": " Pseudonymise "}) == PASSED

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -65,6 +66,46 @@ def test_bad_rule_shapes_are_clear_errors():
         build_schema({"income": {"minimum": 0}})
     with pytest.raises(QualityRuleError, match="must be a dict"):
         build_schema({"income": 0})
+
+
+@pytest.mark.parametrize(("rule", "key", "says"), [
+    ({"min": "18", "max": "100"}, "min", "'min' should be a number"),
+    ({"min": 18, "max": None}, "max", "'max' should be a number"),
+    ({"min": True}, "min", "'min' should be a number"),
+    ({"allowed": 18}, "allowed", "'allowed' should list the permitted values"),
+    ({"allowed": "north"}, "allowed", "'allowed' should list the permitted values"),
+    ({"allowed": np.arange(18, 101).reshape(1, -1)}, "allowed", "'allowed' should list"),
+    ({"dtype": "18"}, "dtype", "'dtype' should name a column type pandas knows"),
+    ({"dtype": pd.Series([1])}, "dtype", "'dtype' should name a column type"),
+    ({"nullable": "yes"}, "nullable", "'nullable' should be True or False"),
+    ({"pattern": 18}, "pattern", "'pattern' should be a regular expression written as text"),
+    ({"pattern": "NB-[0-9"}, "pattern", "'pattern' is not a valid regular expression"),
+])
+def test_rule_values_of_the_wrong_form_are_errors_that_say_what_to_write(applicants, rule,
+                                                                          key, says):
+    # Before, these counted nonsense violations or raised pandas' bare TypeError.
+    with pytest.raises(QualityRuleError, match=says) as error:
+        check_quality(applicants, {"age": rule})
+    assert error.value.key == key and "In the rule for column 'age'" in str(error.value)
+
+
+@pytest.mark.parametrize("rule", [
+    {"dtype": np.dtype("int64"), "min": 18, "max": 100},
+    {"dtype": pd.Int64Dtype()},
+    {"dtype": int, "min": np.int64(18), "max": 100.0},
+    {"allowed": np.arange(18, 101)},
+    {"allowed": pd.Series(range(18, 101))},
+    {"allowed": pd.Index(range(18, 101)), "nullable": np.False_, "unique": False},
+])
+def test_numpy_and_pandas_forms_of_a_rule_are_accepted(applicants, rule):
+    assert not check_quality(applicants, {"age": rule}).rows("age")
+    assert check_quality(applicants.assign(age=17), {"age": {**rule, "min": 18}}).rows("age")
+
+
+def test_a_date_bound_is_accepted():
+    table = pd.DataFrame({"day": pd.to_datetime(["2026-01-01", "2025-06-01"])})
+    report = check_quality(table, {"day": {"min": pd.Timestamp("2026-01-01")}})
+    assert report.rows("day") == [1]
 
 
 def test_default_rules_cover_the_columns_defects_land_in():

@@ -256,6 +256,18 @@ def as_bool(answer: Any) -> bool | None:
     return None
 
 
+def as_list(answer: Any) -> Any:
+    """A 1-D numpy array, pandas Series or Index as a list of plain values (``np.str_('a')``
+    becomes ``'a'``), so a column such as ``table['column']`` counts as the list it holds;
+    any other ``answer`` comes back unchanged."""
+    import pandas as pd
+
+    if isinstance(answer, np.ndarray | pd.Series | pd.Index | pd.api.extensions.ExtensionArray
+                  ) and answer.ndim == 1:
+        return [v.item() if isinstance(v, np.generic) else v for v in answer]
+    return answer
+
+
 def is_percentage(value: float, share: float, *, tol: float = 0.5) -> bool:
     """True when ``value`` is ``share`` written as a percentage (``share`` x 100, within ``tol``
     points): the learner multiplied by 100, or copied a printed "53.4%"."""

@@ -17,6 +17,9 @@ from deploydl.exercises.core import Exercise, as_number, brief, form
 #: The lab's world: the applicant and the raise (the model is the course's calibrated one,
 #: :func:`deploydl.serving.packaging.train_measured`).
 APPLICANT_SEED, NEW_INCOME = 7, 120_000
+#: How far a probability read from the reply may be off (read to three decimals, 0.056 for
+#: 0.0562): exercise 00.2 accepts each cost off by this times its unit cost.
+READ_TOLERANCE = 5e-4
 
 
 @cache
@@ -75,13 +78,17 @@ def _is_cost_decision(answer: Any) -> str | None:
                                 as_number(answer["cost_if_declined"]))
     if if_approved is None or if_declined is None:
         return form("the two costs should be amounts in dollars (numbers).")
-    if math.isclose(if_approved, decline, abs_tol=1.0) and math.isclose(if_declined, approve,
-                                                                          abs_tol=1.0):
+    # A probability read from the reply to three decimals is off by up to 5e-4: each cost
+    # may be off by that much of its unit cost (and by a dollar at least, for rounding).
+    tol_approved = max(1.0, READ_TOLERANCE * DEFAULT_COSTS.bad_loan_approved)
+    tol_declined = max(1.0, READ_TOLERANCE * DEFAULT_COSTS.good_customer_turned_away)
+    if math.isclose(if_approved, decline, abs_tol=tol_declined) and math.isclose(
+            if_declined, approve, abs_tol=tol_approved):
         return "the two costs are swapped: approving risks a bad loan, declining a good customer."
-    if not math.isclose(if_approved, approve, abs_tol=1.0):
+    if not math.isclose(if_approved, approve, abs_tol=tol_approved):
         return (f"cost_if_approved should be the chance of default times the cost of a bad "
                 f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {if_approved:,.2f}.")
-    if not math.isclose(if_declined, decline, abs_tol=1.0):
+    if not math.isclose(if_declined, decline, abs_tol=tol_declined):
         return (f"cost_if_declined should be the chance of repaying times the cost of a lost "
                 f"customer (USD {DEFAULT_COSTS.good_customer_turned_away:,.0f}); you gave "
                 f"{if_declined:,.2f}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_bool, as_number, as_whole, brief, form
+from deploydl.exercises.core import Exercise, as_list, as_number, as_whole, brief, form
 
 #: The data every Module 01 lab exercise uses (the lab builds the same).
 LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
@@ -14,15 +14,12 @@ RETENTION_DAYS, RETENTION_TODAY = 365, "2026-03-01"
 
 
 def _partner_pii(answer: Any) -> str | None:
-    import numpy as np
     import pandas as pd
 
     if isinstance(answer, pd.DataFrame):
         return form("that is the whole table; give only its column names, e.g. "
                     "list(table['column']).")
-    if isinstance(answer, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray
-                  ) and answer.ndim == 1:
-        answer = list(answer)  # pii_columns(...)["column"] without list() is fine too
+    answer = as_list(answer)  # pii_columns(...)["column"] without list() is fine too
     if not isinstance(answer, list | set | tuple) or not all(isinstance(c, str) for c in answer):
         return form("give the column names as a list of text, e.g. ['a', 'b']; you gave "
                     f"{brief(answer)}.")
@@ -30,6 +27,11 @@ def _partner_pii(answer: Any) -> str | None:
     from deploydl.governance.privacy import pii_columns, scan_pii
 
     partner = partner_file(PARTNER_ROWS, seed=PARTNER_SEED)
+    unknown = [c for c in dict.fromkeys(answer) if c not in partner.columns]
+    if unknown:
+        names = " and ".join(repr(c) for c in unknown)
+        return (f"{names} {'is not a column' if len(unknown) == 1 else 'are not columns'} of "
+                f"the file (names are case-sensitive); its columns are {list(partner.columns)}.")
     wanted = set(pii_columns(scan_pii(partner), partner)["column"])
     extra, missed = set(answer) - wanted, wanted - set(answer)
     if missed:
@@ -48,10 +50,21 @@ AGE_RULE_EXAMPLE = "{'age': {'min': ..., 'max': ...}}"
 
 
 def _age_rule_form(rule: Any) -> str | None:
-    """What is wrong with the form of the 'age' entry (None when it can be used)."""
+    """What is wrong with the form of the 'age' entry (None when it can be used).
+
+    :func:`deploydl.governance.quality.validate_rule` decides whether the rule can be applied
+    at all (the same check :func:`~deploydl.governance.quality.check_quality` makes); this
+    says it in terms of ages and adds what an age rule needs: numbers, a whole-number type.
+    """
     import pandas as pd
 
-    from deploydl.governance.quality import RULE_KEYS
+    from deploydl.governance.quality import (
+        RULE_KEYS,
+        QualityRuleError,
+        rule_dtype,
+        rule_values,
+        validate_rule,
+    )
 
     if not isinstance(rule, dict):
         return (f"the 'age' entry should itself be a dict of checks, e.g. {AGE_RULE_EXAMPLE} "
@@ -59,31 +72,31 @@ def _age_rule_form(rule: Any) -> str | None:
     unknown = sorted(str(k) for k in set(rule) - set(RULE_KEYS))
     if unknown:
         return f"a rule knows only the keys {list(RULE_KEYS)}; {unknown} is not one of them."
-    for key in ("min", "max"):
-        if key in rule and as_number(rule[key]) is None:
-            return (f"'{key}' should be a number of years (not text or None), as in "
-                    f"{AGE_RULE_EXAMPLE}; you gave {brief(rule[key])}.")
-    allowed = rule.get("allowed", [])
-    if isinstance(allowed, str) or not isinstance(allowed, list | tuple | set | range) or any(
-            as_number(a) is None for a in allowed):
-        return ("'allowed' should list every permitted age as numbers, e.g. "
-                f"list(range(18, 101)); a 'min' and a 'max' are simpler. You gave "
-                f"{brief(allowed)}.")
-    if "dtype" in rule:
-        try:
-            integer = isinstance(rule["dtype"], str | type) and pd.api.types.is_integer_dtype(
-                pd.api.types.pandas_dtype(rule["dtype"]))
-        except (TypeError, ValueError):  # not a type name pandas knows
-            integer = False
-        if not integer:
-            return ("'dtype' should name a whole-number type, as ages are stored: 'int64' "
-                    f"(or leave it out); you gave {brief(rule['dtype'])}.")
-    for key in ("nullable", "unique"):
-        if key in rule and as_bool(rule[key]) is None:
-            return (f"'{key}' should be True or False (or leave it out); you gave "
-                    f"{brief(rule[key])}.")
+    in_years = {
+        "min": "'min' should be a number of years (not text or None), as in "
+               f"{AGE_RULE_EXAMPLE}",
+        "max": "'max' should be a number of years (not text or None), as in "
+               f"{AGE_RULE_EXAMPLE}",
+        "allowed": "'allowed' should list every permitted age as numbers, e.g. "
+                   "list(range(18, 101)); a 'min' and a 'max' are simpler",
+        "dtype": "'dtype' should name a whole-number type, as ages are stored: 'int64' (or "
+                 "leave it out)",
+        "nullable": "'nullable' should be True or False (or leave it out)",
+        "unique": "'unique' should be True or False (or leave it out)",
+        "pattern": "a 'pattern' is for text; ages are numbers: use 'min' and 'max'",
+    }
+    try:
+        validate_rule("age", rule)
+    except QualityRuleError as exc:
+        if exc.key not in in_years:
+            return str(exc)
+        return f"{in_years[exc.key]}; you gave {brief(rule[exc.key])}."
+    if any(as_number(a) is None for a in rule_values(rule.get("allowed", [])) or []):
+        return f"{in_years['allowed']}; you gave {brief(rule['allowed'])}."
+    if "dtype" in rule and not pd.api.types.is_integer_dtype(rule_dtype(rule["dtype"])):
+        return f"{in_years['dtype']}; you gave {brief(rule['dtype'])}."
     if "pattern" in rule:
-        return "a 'pattern' is for text; ages are numbers: use 'min' and 'max'."
+        return f"{in_years['pattern']}."
     return None
 
 
@@ -138,11 +151,14 @@ def _fraud_policy(answer: Any) -> str | None:
     if odd:
         return form(f"each action is text, 'allow', 'mask' or 'pseudonymise'; check {odd}, "
                     "e.g. {'income': 'allow'}.")
+    # 'Allow', ' mask ' and the US spelling 'pseudonymize' mean what the policy means.
+    spelling = {"pseudonymize": "pseudonymise"}
+    actions = {c: spelling.get(a.strip().lower(), a.strip().lower()) for c, a in answer.items()}
     try:
-        columns = parse_policy({"roles": {"fraud_analyst": {"columns": answer}}})[
+        columns = parse_policy({"roles": {"fraud_analyst": {"columns": actions}}})[
             "fraud_analyst"]["columns"]
-    except PolicyError as exc:
-        return str(exc)
+    except PolicyError as exc:  # an action the policy does not know: the answer's form
+        return form(str(exc))
     needed = {"income": "allow", "loan_amount": "allow", "region": "allow",
               "applicant_id": "pseudonymise"}
     extra = sorted(set(columns) - set(needed))

@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_bool, as_number, brief, form, percentage_slip
+from deploydl.exercises.core import (
+    Exercise,
+    as_bool,
+    as_list,
+    as_number,
+    brief,
+    form,
+    percentage_slip,
+)
 
 #: Policy of exercise 03.3: pass the four-fifths rule; expected cost at most 10% above today's.
 #: (At the break-even threshold 0.8 today's parity ratio is 0.53; within 5% no single lowered
@@ -100,6 +108,7 @@ def _check_reasons(answer: Any) -> str | None:
 
     applicant, reference = declined_example(case_study())
     top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
+    answer = as_list(answer)  # a Series or array of the two names is the list it holds
     if not isinstance(answer, list | tuple) or len(answer) != 2 or not all(
             isinstance(a, str) for a in answer):
         return form("give the two feature names as a list, e.g. ['income', 'debt_ratio']; "
