@@ -541,14 +541,3 @@ def test_the_equal_opportunity_gap_compares_approvals_of_applicants_who_repaid(r
     assert inputs.fairness["equal_opportunity_difference"] == pytest.approx(gap, abs=1e-12)
     assert any(finding.startswith(f"Equal-opportunity gap {gap * 100:.1f} points ")
                for finding in model_card(inputs).fairness_findings)
-
-
-def test_sensitivity_sign_is_the_sign_every_row_shares_or_zero():
-    import pandas as pd
-
-    from deploydl.communication.value import sensitivity_sign
-
-    table = pd.DataFrame({"low": [-5.0, -1.0], "base": [-3.0, -2.0], "high": [-1.0, -4.0]})
-    assert sensitivity_sign(table) == -1
-    assert sensitivity_sign(-table) == 1
-    assert sensitivity_sign(table.assign(high=[-1.0, 4.0])) == 0

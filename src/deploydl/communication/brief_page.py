@@ -21,6 +21,7 @@ from deploydl.communication.brief import (
     rollout_plan,
 )
 from deploydl.communication.brief_text import decision_text, fairness_text
+from deploydl.communication.value import spans_zero
 from deploydl.present.charts import human_label, human_labels, money
 from deploydl.present.report import (
     Figure,
@@ -173,7 +174,7 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
     pays = ("the model pays for itself" if m["net_value_per_year"] > 0
             else "the model does NOT pay for itself")
     drawn = "the applicants drawn again; model and assumptions fixed"
-    if _sign_unsettled(inputs):
+    if spans_zero(m["net_value_low"], m["net_value_high"]):
         verdict = (f"On these applicants {pays}, but the 95% range above ({drawn}) spans zero, "
                    "so even the sign is not established.")
     else:
@@ -206,11 +207,6 @@ def _headline_cards(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
              f'{figs["net_value_high"].span()}</div>')
     return figures_block(pick).replace(label + '<div class="source">',
                                        label + shown + '<div class="source">', 1)
-
-
-def _sign_unsettled(inputs: BriefInputs) -> bool:
-    """Does the value case's 95% range span zero (so its sign is not established)?"""
-    return inputs.money["net_value_low"] <= 0 <= inputs.money["net_value_high"]
 
 
 def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:

@@ -143,13 +143,19 @@ def _cost_each(y: np.ndarray, scores, *, threshold: float, bad_loan: float,
     return np.where(approved, np.where(y == 1, bad_loan, 0.0), referral)
 
 
+def spans_zero(low: float, high: float) -> bool:
+    """Does a :func:`value_interval` range include zero? Then the value case's sign, gain or
+    loss, is not established."""
+    return low <= 0 <= high
+
+
 def interval_words(low: float, high: float, *, level: float = 0.95, unit: str = "USD ") -> str:
     """A :func:`value_interval` range in words, with what it says of the sign: "95% range
     -USD 2.2M to USD 943,000 a year: it spans zero, so even the sign is not established"."""
     from deploydl.present.charts import money
 
     shown = f"{level:.0%} range {money(low, unit=unit)} to {money(high, unit=unit)} a year"
-    if low <= 0 <= high:
+    if spans_zero(low, high):
         return shown + ": it spans zero, so even the sign is not established"
     return shown + (": positive across the range" if low > 0 else ": negative across the range")
 
@@ -159,13 +165,6 @@ def interval_words(low: float, high: float, *, level: float = 0.95, unit: str = 
 RUN_TO_RUN = ("Module 02 found that the network and the scorecard rank risk about equally "
               "well, so a fresh training run can flip the sign")
 NOT_A_CASE = "A value case that flips between runs is not a value case"
-
-
-def sensitivity_sign(table: pd.DataFrame) -> int:
-    """-1 when every net value in a :func:`sensitivity` table is negative (the model loses
-    money whichever assumption moves), +1 when every one is positive, 0 when they differ."""
-    values = table.to_numpy()
-    return -1 if (values < 0).all() else 1 if (values > 0).all() else 0
 
 
 def sensitivity(y_true, scores, current_scores, *, threshold: float, current_threshold: float,

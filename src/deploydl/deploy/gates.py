@@ -32,7 +32,12 @@ import pandas as pd
 
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation.metrics import roc_auc
-from deploydl.responsible.fairness import FOUR_FIFTHS, selection_rates, selection_ratio_range
+from deploydl.responsible.fairness import (
+    FOUR_FIFTHS,
+    selection_rates,
+    selection_ratio,
+    selection_ratio_range,
+)
 
 #: The evaluation gate's floor: a candidate's ROC AUC on the holdout must be at least this.
 MIN_AUC = 0.70
@@ -86,8 +91,7 @@ def _approval_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
         raise ValueError("No applicant was approved, so approval rates cannot be compared; "
                          "check the threshold.")
     rates = selection_rates(approved, groups)
-    ratio = float(rates.min() / rates.max())  # selection_ratio's formula, rates computed once
-    return ratio, {str(k): float(v) for k, v in rates.items()}
+    return selection_ratio(approved, groups), {str(k): float(v) for k, v in rates.items()}
 
 
 def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,

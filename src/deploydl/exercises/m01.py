@@ -73,16 +73,14 @@ def _age_rule_form(rule: Any) -> str | None:
     if unknown:
         return f"a rule knows only the keys {list(RULE_KEYS)}; {unknown} is not one of them."
     in_years = {
-        "min": "'min' should be a number of years (not text or None), as in "
-               f"{AGE_RULE_EXAMPLE}",
-        "max": "'max' should be a number of years (not text or None), as in "
-               f"{AGE_RULE_EXAMPLE}",
+        **{key: f"'{key}' should be a number of years (not text or None), as in "
+                f"{AGE_RULE_EXAMPLE}" for key in ("min", "max")},
+        **{key: f"'{key}' should be True or False (or leave it out)"
+           for key in ("nullable", "unique")},
         "allowed": "'allowed' should list every permitted age as numbers, e.g. "
                    "list(range(18, 101)); a 'min' and a 'max' are simpler",
         "dtype": "'dtype' should name a whole-number type, as ages are stored: 'int64' (or "
                  "leave it out)",
-        "nullable": "'nullable' should be True or False (or leave it out)",
-        "unique": "'unique' should be True or False (or leave it out)",
         "pattern": "a 'pattern' is for text; ages are numbers: use 'min' and 'max'",
     }
     try:
