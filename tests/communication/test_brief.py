@@ -439,14 +439,21 @@ def test_fairness_claims_follow_the_gate_when_it_fails(run):
 
 @pytest.mark.parametrize("passed", [True, False])
 def test_a_gate_verdict_too_close_to_call_says_so_with_its_range(page, passed):
+    from deploydl.communication.brief_page import model_card
+
     inputs, _, _ = page
     figures = brief_figures(inputs)
     for close in (True, False):
         text = fairness_text(replace(inputs, fairness={
             **inputs.fairness, "gate_passed": passed, "validation_passed": True,
             "too_close_to_call": close, "ratio_low": 0.75, "ratio_high": 0.85}))
-        said = "Its 95% range, {ratio_low} to {ratio_high}, straddles 0.8" in text
+        said = "Its 95% range, {ratio_low} to {ratio_high}, straddles the screen's 0.80" in text
         assert said is close
+        card = model_card(replace(inputs, fairness={
+            **inputs.fairness, "gate_passed": passed, "too_close_to_call": close,
+            "ratio_low": 0.75, "ratio_high": 0.85})).fairness_findings[0]
+        assert card.startswith("Approval ratio across age bands ")
+        assert ("95% range 0.750 to 0.850, too close to call" in card) is close
         assert ("fairness gate FAILED" in text) is not passed
     assert {"ratio_low", "ratio_high"} <= set(figures) or inputs.fairness["ratio_low"] is None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -671,6 +672,7 @@ def _message(exercise_id, answer):
     ("01.2", {"age": {"allowed": 18}}, "'allowed' should list every permitted age"),
     ("01.2", {"age": {"dtype": "18"}}, "'dtype' should name a whole-number type"),
     ("01.2", {"age": {"min": "18", "max": "100"}}, "'min' should be a number"),
+    ("01.2", {"age": {"min": date(2008, 1, 1), "max": 100}}, "'min' should be a number"),
     ("01.2", {"age": {"min": 1, "max": 198}}, "let an age of 17 through: applicants are adults"),
     ("01.2", {"age": {"min": 18, "max": 150}}, "let an age of 130 through"),
     ("01.2", {"age": {"min": 18, "max": 80}}, "flag a real applicant aged 90"),

@@ -58,15 +58,26 @@ def test_real_decay_still_pages():
     assert decay["decayed"] and decay["drop"] > 0.07
 
 
-def test_a_baseline_measured_on_everyone_or_elsewhere_is_refused():
+def test_a_baseline_measured_on_everyone_or_on_too_few_is_refused():
     labels, scores = _world(2_000, seed=0)
     with pytest.raises(TypeError, match="approved_baseline"):
         performance_decay(_arrived(labels, scores), baseline=roc_auc(labels, scores))
-    other = approved_baseline(labels, scores, threshold=0.20)
-    with pytest.raises(ValueError, match="service's threshold"):
-        performance_decay(_arrived(labels, scores), baseline=other)
     with pytest.raises(ValueError, match="larger validation set"):
         approved_baseline(labels[:100], scores[:100], threshold=THRESHOLD)
+
+
+def test_outcomes_decided_at_another_threshold_are_left_out_and_counted():
+    """After a release at a new threshold the log holds outcomes of both; a baseline made at
+    the new one compares only what was decided there, and the report keeps working."""
+    baseline = approved_baseline(*_world(20_000, seed=0), threshold=THRESHOLD)
+    before = _arrived(*_world(20_000, seed=1)).assign(threshold=0.20)
+    after = _arrived(*_world(20_000, seed=2))
+    both = performance_decay(pd.concat([before, after], ignore_index=True), baseline=baseline)
+    alone = performance_decay(after, baseline=baseline)
+    assert both == {**alone, "other_threshold": int(before["label"].notna().sum())}
+    assert both["other_threshold"] > 0 and alone["other_threshold"] == 0
+    moved = performance_decay(before, baseline=baseline)
+    assert moved["labelled"] == 0 and moved["auc"] is None and not moved["decayed"]
 
 
 def test_the_snapshot_pages_on_decay_only_with_a_baseline(tmp_path):

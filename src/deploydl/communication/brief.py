@@ -239,7 +239,6 @@ def _money(test: pd.DataFrame, scores: np.ndarray, gate: dict, current,
     table = sensitivity(y, scores, current_scores, **options)
     per_year = assumptions.applications_per_year / len(y)
     return ({**case, "net_value_low": interval["low"], "net_value_high": interval["high"],
-             "net_value_share_positive": interval["share_positive"],
              "net_value_level": interval["level"], "current_process": name,
              "price_of_fairness_per_year": gate["price_of_fairness"] * per_year}, table)
 

@@ -209,6 +209,19 @@ def _headline_cards(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                                        label + shown + '<div class="source">', 1)
 
 
+def _ratio_finding(inputs: BriefInputs) -> str:
+    """The model card's first fairness finding: the approval ratio at the threshold, the
+    screen's verdict, and its 95% range when that straddles the limit."""
+    f = inputs.fairness
+    text = (f"Approval ratio across age bands {f['demographic_parity_ratio']:.2f} at threshold "
+            f"{inputs.evaluation['threshold']:.2f} (four-fifths screen "
+            f"{'passed' if f['gate_passed'] else 'FAILED'}")
+    if f.get("too_close_to_call"):
+        text += (f"; 95% range {f['ratio_low']:.3f} to {f['ratio_high']:.3f}, too close to call: "
+                 "fairness review")
+    return text + ")."
+
+
 def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
     """The executive brief as one self-contained HTML page."""
     figs = brief_figures(inputs)
@@ -356,9 +369,7 @@ def model_card(inputs: BriefInputs):
              f"evaluated on {e['n_test']:,} held-out applicants.",
         metrics={label: e[k] for k, label in METRIC_LABELS.items()},
         by_group=by_group,
-        fairness_findings=(f"Demographic-parity ratio {f['demographic_parity_ratio']:.2f} at "
-                           f"threshold {e['threshold']:.2f} (four-fifths screen "
-                           f"{'passed' if f['gate_passed'] else 'FAILED'}).",
+        fairness_findings=(_ratio_finding(inputs),
                            f"Equal-opportunity gap {f['equal_opportunity_difference'] * 100:.1f} "
                            "points (share of repayers approved, best-off minus worst-off age "
                            "band)."),

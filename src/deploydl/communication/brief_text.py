@@ -153,6 +153,6 @@ def _too_close(fairness: dict) -> str:
     (the gate's ``too_close_to_call``): the verdict could go the other way on another sample."""
     if not fairness.get("too_close_to_call"):
         return ""
-    return (" Its 95% range, {ratio_low} to {ratio_high}, straddles 0.8: on another sample of "
-            "applicants the verdict could go the other way, so a fairness review decides, not "
-            "this figure alone.")
+    return (" Its 95% range, {ratio_low} to {ratio_high}, straddles the screen's "
+            f"{fairness['min_ratio']:.2f}: on another sample of applicants the verdict could go "
+            "the other way, so a fairness review decides, not this figure alone.")

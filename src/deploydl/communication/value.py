@@ -59,10 +59,10 @@ def process_cost(y_true, scores, *, threshold: float, bad_loan: float,
         raise ValueError(f"y_true and scores must be non-empty and of equal length; got "
                          f"{len(y)} and {len(s)}.")
     approved = s < threshold
-    bad = int(np.sum(approved & (y == 1)))
-    referred = int(np.sum(~approved))
-    return {"bad_loans_approved": bad, "referred": referred,
-            "cost": bad * bad_loan + referred * referral}
+    return {"bad_loans_approved": int(np.sum(approved & (y == 1))),
+            "referred": int(np.sum(~approved)),
+            "cost": float(_cost_each(y, s, threshold=threshold, bad_loan=bad_loan,
+                                     referral=referral).sum())}
 
 
 def value_case(y_true, scores, current_scores, *, threshold: float, current_threshold: float,
@@ -106,9 +106,8 @@ def value_interval(y_true, scores, current_scores, *, threshold: float,
     retraining (:data:`RUN_TO_RUN`) or about the assumptions (:func:`sensitivity`). When it spans
     zero, the sign of the value case is not established.
 
-    Returns ``low`` and ``high`` (US dollars a year, rounded to the nearest 1,000),
-    ``share_positive`` (the share of the draws in which the model comes out ahead, rounded to
-    0.01), ``level`` and ``n_resamples``. The seed is fixed and the per-applicant costs are
+    Returns ``low`` and ``high`` (US dollars a year, rounded to the nearest 1,000), ``level``
+    and ``n_resamples``. The seed is fixed and the per-applicant costs are
     whole dollars under whole-dollar assumptions, so the sums are exact and the range is the
     same on any CPU.
     """
@@ -131,8 +130,7 @@ def value_interval(y_true, scores, current_scores, *, threshold: float,
                              .sum(axis=1) for i in range(0, n_resamples, rows)])
     net = totals * (a.applications_per_year / n) - a.running_cost
     low, high = np.quantile(net, [(1 - level) / 2, (1 + level) / 2])
-    return {"low": round(float(low), -3), "high": round(float(high), -3),
-            "share_positive": round(float(np.mean(net > 0)), 2), "level": level,
+    return {"low": round(float(low), -3), "high": round(float(high), -3), "level": level,
             "n_resamples": n_resamples}
 
 

@@ -105,7 +105,7 @@ def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
     """
     ratio, rates = _approval_ratio(approved, groups)
     low, high = selection_ratio_range(np.asarray(approved, dtype=int), groups)
-    smallest = int(pd.Series(groups).value_counts().loc[lambda n: n > 0].min())
+    smallest = int(pd.Series(groups).value_counts().min())
     shown = ", ".join(f"{g} {r:.0%}" for g, r in rates.items())
     reason = (f"approval ratio {ratio:.2f}, 95% range {low:.3f}-{high:.3f} (needs at least "
               f"{min_ratio:.2f}; approvals: {shown}; smallest group {smallest:,} applicants)")

@@ -89,6 +89,9 @@ def _age_rule_form(rule: Any) -> str | None:
         if exc.key not in in_years:
             return str(exc)
         return f"{in_years[exc.key]}; you gave {brief(rule[exc.key])}."
+    for key in ("min", "max"):  # validate_rule also takes dates, for date columns
+        if key in rule and as_number(rule[key]) is None:
+            return f"{in_years[key]}; you gave {brief(rule[key])}."
     if any(as_number(a) is None for a in rule_values(rule.get("allowed", [])) or []):
         return f"{in_years['allowed']}; you gave {brief(rule['allowed'])}."
     if "dtype" in rule and not pd.api.types.is_integer_dtype(rule_dtype(rule["dtype"])):

@@ -132,10 +132,14 @@ def performance_decay(frame: pd.DataFrame, *, baseline: DecayBaseline, tolerance
     below ``baseline.threshold`` count here, even if the log holds outcomes for referred
     applicants too (a simulation knows them all).
 
-    Returns a dict: ``labelled`` (approved labels in), ``auc`` (on them, None if fewer than
-    ``min_labels``), ``baseline`` (its AUC), ``drop`` (baseline minus now, in AUC points
-    0..1) and ``decayed`` (drop above ``tolerance``). Raises ValueError when the log's
-    predictions were decided at another threshold than the baseline's.
+    Only predictions decided at the baseline's threshold count (and those logged before the
+    log kept thresholds): after a release at a new threshold, the outcomes of loans the old
+    threshold approved are a different population, so they are left out and counted.
+
+    Returns a dict: ``labelled`` (approved labels in, at the baseline's threshold), ``auc`` (on
+    them, None if fewer than ``min_labels``), ``baseline`` (its AUC), ``drop`` (baseline minus
+    now, in AUC points 0..1), ``decayed`` (drop above ``tolerance``) and ``other_threshold``
+    (labelled predictions decided at another threshold, left out).
     """
     if not isinstance(baseline, DecayBaseline):
         raise TypeError("baseline must be approved_baseline(labels, scores, threshold=...), "
@@ -143,14 +147,15 @@ def performance_decay(frame: pd.DataFrame, *, baseline: DecayBaseline, tolerance
                         "An AUC on everyone is higher than on the approved loans whose labels "
                         "arrive, so it would show a drop that is not there.")
     labelled = frame[(frame["status"] == "ok") & frame["label"].notna()]
-    decided_at = set(labelled["threshold"].dropna().round(6)) if "threshold" in labelled else set()
-    if decided_at - {round(baseline.threshold, 6)}:
-        raise ValueError(f"The baseline was measured at the threshold {baseline.threshold:g}, "
-                         f"but these predictions were decided at {sorted(decided_at)}: measure "
-                         "it at the service's threshold.")
-    labelled = labelled[labelled["probability"] < baseline.threshold]
+    if "threshold" in labelled:
+        decided = labelled["threshold"]
+        same = decided.isna() | np.isclose(decided.fillna(-1.0), baseline.threshold)
+    else:
+        same = pd.Series(True, index=labelled.index)
+    other = int((~same).sum())
+    labelled = labelled[same & (labelled["probability"] < baseline.threshold)]
     result = {"labelled": len(labelled), "auc": None, "baseline": baseline.auc, "drop": None,
-              "decayed": False}
+              "decayed": False, "other_threshold": other}
     if len(labelled) < min_labels or labelled["label"].nunique() < 2:
         return result
     auc = roc_auc(labelled["label"], labelled["probability"])
