@@ -97,3 +97,12 @@ def test_the_words_say_when_the_sign_is_not_established():
     assert interval_words(705_000, 3_126_000).endswith("positive across the range")
     assert interval_words(-900_000, -10_000, unit="$").startswith("95% range -$900,000")
     assert interval_words(-900_000, -10_000).endswith("negative across the range")
+
+
+def test_the_largest_swing_is_the_biggest_move_of_any_row():
+    import pandas as pd
+
+    from deploydl.communication.value import largest_swing
+
+    table = pd.DataFrame({"low": [-5.0, 1.0], "base": [-3.0, -2.0], "high": [-1.0, -4.0]})
+    assert largest_swing(table) == 3.0

@@ -165,6 +165,12 @@ RUN_TO_RUN = ("Module 02 found that the network and the scorecard rank risk abou
 NOT_A_CASE = "A value case that flips between runs is not a value case"
 
 
+def largest_swing(table: pd.DataFrame) -> float:
+    """The most the net value a year moves (US dollars) when one assumption of a
+    :func:`sensitivity` table moves down or up: compare it with :func:`value_interval`."""
+    return float(table[["low", "high"]].sub(table["base"], axis=0).abs().to_numpy().max())
+
+
 def sensitivity(y_true, scores, current_scores, *, threshold: float, current_threshold: float,
                 assumptions: ValueAssumptions = ValueAssumptions(),
                 swing: float = 0.5) -> pd.DataFrame:

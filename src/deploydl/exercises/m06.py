@@ -107,8 +107,14 @@ def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
 
 def canary_error_rate() -> float:
     """Share of the canary's requests that fail, recomputed from the split and the bug."""
+    failed, requests = _canary_failures()
+    return failed / requests
+
+
+def _canary_failures() -> tuple[int, int]:
+    """How many of the canary's requests fail, and how many it serves."""
     canary = _canary_requests()
-    return sum(map(rounding_bug_crashes, canary)) / len(canary)
+    return sum(map(rounding_bug_crashes, canary)), len(canary)
 
 
 def _canary_requests() -> list[dict[str, Any]]:
@@ -127,10 +133,11 @@ def _is_canary_call(answer: Any) -> str | None:
     if not isinstance(answer, dict) or set(answer) != {"canary_error_rate", "action"}:
         return form("give {'canary_error_rate': a share between 0 and 1, 'action': 'roll back' "
                     f"or 'keep'}}; you gave {brief(answer)}.")
-    measured = canary_error_rate()
+    failed, requests = _canary_failures()
+    measured = failed / requests
     # Half a request either way: a share that rounds to the right count of failed requests
     # passes (13/63 = 0.2063 given as 0.21); one failed request more or fewer does not.
-    half_request = 0.5 / len(_canary_requests())
+    half_request = 0.5 / requests
     slip = (measured * CANARY_SHARE, 0.02,
             "that is the share of all requests; divide by the canary's requests only.")
     wrong = _measure(answer["canary_error_rate"], measured, tol=half_request, share="the share",
