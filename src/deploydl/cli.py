@@ -7,6 +7,10 @@ import math
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deploydl.efficiency.capacity import CapacityPlan
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -280,7 +284,6 @@ def _capacity(args: argparse.Namespace) -> int:
     import json
 
     from deploydl.efficiency.capacity import (
-        autoscaled_spec,
         benchmark_cores,
         curve_from_results,
         describe_plan,
@@ -328,29 +331,36 @@ def _capacity(args: argparse.Namespace) -> int:
               f"{c['fitted_on']} clients, measured {c['measured_p99_ms']} ms "
               f"({c['error_pct']:+.1f}%).")
     if out is not None:
-        from deploydl.deploy.bundle import DeploySpec, to_yaml
-        from deploydl.deploy.kubernetes import render_manifests
-        from deploydl.registry import ArtifactError, verify
-        from deploydl.serving.server import ServeError, default_artifact
+        return _write_autoscaled_k8s(out / "k8s.yaml", plan, cores=cores, model=args.model)
+    return 0
 
-        try:
-            artifact = verify(args.model or default_artifact())
-        except (ArtifactError, ServeError) as exc:
-            print(f"deploydl capacity: {exc}", file=sys.stderr)
-            return 1
-        spec = autoscaled_spec(plan, base=DeploySpec(cpu=f"{cores:g}"))
-        out = out / "k8s.yaml"
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(to_yaml(render_manifests(artifact, spec)))
-        except OSError as exc:
-            print(f"deploydl capacity: --k8s-out: cannot write {out} ({exc.strerror or exc}); "
-                  "give a folder you can write to.", file=sys.stderr)
-            return 1
-        print(f"Wrote {out} (Deployment, HorizontalPodAutoscaler {spec.replicas}-"
-              f"{spec.max_replicas} replicas at {spec.cpu_target_percent}% CPU, ...) for "
-              f"{artifact.metadata['name']} {artifact.version}. The curve is the benchmark "
-              "service's; plan another model from its own measured curve (docs/capacity.md).")
+
+def _write_autoscaled_k8s(out: Path, plan: CapacityPlan, *, cores: float, model: str | None) -> int:
+    """Write the Deployment with the planned HorizontalPodAutoscaler beside it to ``out``, for
+    the artifact at ``model`` (default: the case-study model); 1 with a message if it cannot."""
+    from deploydl.deploy.bundle import DeploySpec, to_yaml
+    from deploydl.deploy.kubernetes import render_manifests
+    from deploydl.efficiency.capacity import autoscaled_spec
+    from deploydl.registry import ArtifactError, verify
+    from deploydl.serving.server import ServeError, default_artifact
+
+    try:
+        artifact = verify(model or default_artifact())
+    except (ArtifactError, ServeError) as exc:
+        print(f"deploydl capacity: {exc}", file=sys.stderr)
+        return 1
+    spec = autoscaled_spec(plan, base=DeploySpec(cpu=f"{cores:g}"))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(to_yaml(render_manifests(artifact, spec)))
+    except OSError as exc:
+        print(f"deploydl capacity: --k8s-out: cannot write {out} ({exc.strerror or exc}); "
+              "give a folder you can write to.", file=sys.stderr)
+        return 1
+    print(f"Wrote {out} (Deployment, HorizontalPodAutoscaler {spec.replicas}-"
+          f"{spec.max_replicas} replicas at {spec.cpu_target_percent}% CPU, ...) for "
+          f"{artifact.metadata['name']} {artifact.version}. The curve is the benchmark "
+          "service's; plan another model from its own measured curve (docs/capacity.md).")
     return 0
 
 
@@ -428,18 +438,48 @@ def _sha256_arg(text: str) -> str:
     return text.lower()
 
 
+_Commands = argparse._SubParsersAction  # what add_subparsers returns: one add_parser per command
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deploydl", description=(
         "Deploying Deep Learning: the course's command line."))
     commands = parser.add_subparsers(dest="command", required=True)
+    for add_commands in (_add_learner_commands, _add_instructor_commands, _add_bench_commands,
+                         _add_serve_command):
+        add_commands(commands)
+    return parser
 
+
+def _root_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", default=".", help="the course folder (default: here)")
+
+
+def _add_learner_commands(commands: _Commands) -> None:
+    """The commands a learner runs: doctor, progress, demo."""
     doctor = commands.add_parser("doctor", help="check this machine is ready for the course")
-    doctor.add_argument("--root", default=".", help="the course folder (default: here)")
+    _root_argument(doctor)
     doctor.set_defaults(run=_doctor)
 
+    progress = commands.add_parser("progress", help="your progress through the course")
+    _root_argument(progress)
+    progress.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    progress.set_defaults(run=_progress)
+
+    demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")
+    demo.add_argument("--out", metavar="DIR", help="an empty folder for the artifacts "
+                      "(default: a new temporary folder)")
+    demo.add_argument("--no-pdf", action="store_true", help="skip the PDF even if Chromium "
+                      "is installed")
+    demo.set_defaults(run=_demo)
+
+
+def _add_instructor_commands(commands: _Commands) -> None:
+    """The commands that build, grade and check the course: labs, grade, refresh, slides,
+    agenda, kit."""
     labs = commands.add_parser("labs", help="generate labs/ from solutions/, or check them")
     labs.add_argument("action", choices=["build", "check"])
-    labs.add_argument("--root", default=".", help="the course folder (default: here)")
+    _root_argument(labs)
     labs.set_defaults(run=_labs)
 
     grade = commands.add_parser("grade", help="run lab notebooks and grade every exercise")
@@ -460,27 +500,25 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.set_defaults(run=_refresh)
 
     slides = commands.add_parser("slides", help="build every lesson's deck into slides/_build/")
-    slides.add_argument("--root", default=".", help="the course folder (default: here)")
+    _root_argument(slides)
     slides.add_argument("--pdf", action="store_true", help="also print each deck to "
                         "slides/_build/pdf/ as a handout, one page per slide (needs Chromium)")
     slides.set_defaults(run=_slides)
 
     agenda = commands.add_parser("agenda", help="write the workshop agendas in docs/instructors.md")
     agenda.add_argument("--check", action="store_true", help="only check they are up to date")
-    agenda.add_argument("--root", default=".", help="the course folder (default: here)")
+    _root_argument(agenda)
     agenda.set_defaults(run=_agenda)
 
     kit = commands.add_parser("kit", help="print the room kit into slides/_build/kit/: "
                               "cheat sheets, the answer key, the feedback form")
-    kit.add_argument("--root", default=".", help="the course folder (default: here)")
+    _root_argument(kit)
     kit.add_argument("--no-pdf", action="store_true", help="HTML only, even with Chromium")
     kit.set_defaults(run=_kit)
 
-    progress = commands.add_parser("progress", help="your progress through the course")
-    progress.add_argument("--root", default=".", help="the course folder (default: here)")
-    progress.add_argument("--timeout", type=int, default=120, help="seconds per cell")
-    progress.set_defaults(run=_progress)
 
+def _add_bench_commands(commands: _Commands) -> None:
+    """The serving benchmark and the capacity plan drawn from it (Module 05)."""
     bench = commands.add_parser("bench", help="the serving benchmark (Module 05)")
     bench.add_argument("--quick", action="store_true", help="one short repetition (<= 60 s)")
     bench.add_argument("--reps", type=int, default=0, help="repetitions (default 3; quick 1)")
@@ -512,6 +550,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "the case-study model)")
     capacity.set_defaults(run=_capacity)
 
+
+def _add_serve_command(commands: _Commands) -> None:
+    """``deploydl serve``: the case-study model over HTTP."""
     serve = commands.add_parser("serve", help="serve the model over HTTP until Ctrl-C")
     serve.add_argument("--model", metavar="PATH", help="artifact folder (default: the "
                        "case-study model, built once and cached)")
@@ -546,14 +587,6 @@ def build_parser() -> argparse.ArgumentParser:
                        "the server with a pipe on its standard input (ServiceProcess) makes sure "
                        "it never outlives it; refused when standard input is not a pipe")
     serve.set_defaults(run=_serve)
-
-    demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")
-    demo.add_argument("--out", metavar="DIR", help="an empty folder for the artifacts "
-                      "(default: a new temporary folder)")
-    demo.add_argument("--no-pdf", action="store_true", help="skip the PDF even if Chromium "
-                      "is installed")
-    demo.set_defaults(run=_demo)
-    return parser
 
 
 def _setup_output() -> None:

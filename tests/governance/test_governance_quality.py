@@ -146,6 +146,8 @@ def test_rules_in_words_reads_each_rule_as_a_sentence(applicants):
     ("isin(['north', 'south', 'east', 'west'])", "one of north, south, east or west"),
     (r"pattern \+\d{1,3}-\d{3}", "in the expected format"),
     ("dtype('int64')", "a whole number"),
+    ("dtype('Int64')", "a whole number"),
+    ("dtype('geometry')", "of type geometry"),  # a type pandas does not know keeps its name
     ("isin([np.int64(0), np.int64(2)])", "one of 0 or 2"),
     ("isin([])", "no value allowed"),
     ("str_length(1, 5)", "str_length(1, 5)"),  # unknown: shown as pandera names it
@@ -163,3 +165,14 @@ def test_a_rule_list_from_a_columns_unique_values_reads_in_words():
     assert list(failed) == ["one of 0, 1 or 2"]
     assert rules_in_words({"late": {"dtype": int, "allowed": []}})["rule"][0] == (
         "a whole number; no value allowed; never empty")
+
+
+@pytest.mark.parametrize(("dtype", "words"), [
+    ("Int64", "a whole number"), ("int32", "a whole number"), (np.dtype("int64"), "a whole number"),
+    ("Float64", "a number"), (float, "a number"), ("bool", "yes or no"),
+    ("boolean", "yes or no"), ("datetime64[ns]", "a date"), ("string", "text"), (str, "text"),
+    ("category", "of type category"),
+])
+def test_a_rules_type_reads_in_plain_words_whatever_its_spelling(dtype, words):
+    # pandas' nullable "Int64" is a whole number to a risk officer, not "of type Int64".
+    assert rules_in_words({"c": {"dtype": dtype}})["rule"][0] == f"{words}; never empty"

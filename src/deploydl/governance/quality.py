@@ -106,15 +106,25 @@ class QualityReport:
                 f"{self.rows_checked:,} rows.")
 
 
-_TYPES = {"int64": "a whole number", "int": "a whole number", "float64": "a number",
-          "float": "a number", "str": "text", "object": "text"}
-
-
 def _type_in_words(dtype: object) -> str:
-    """A column type (``"int64"``, ``int``, pandas' ``dtype('int64')``) in plain words."""
+    """A column type (``"int64"``, ``int``, ``"Int64"``, pandas' ``dtype('int64')``) in plain
+    words: "a whole number", "a number", "yes or no", "a date" or "text"; a type with no plain
+    name (``"category"``) keeps it, as "of type category"."""
+    types = pd.api.types
     name = getattr(dtype, "__name__", None) or str(dtype)
     name = re.sub(r"^dtype\('(\w+)'\)$", r"\1", name)
-    return _TYPES.get(name, f"of type {name}")
+    try:
+        resolved = types.pandas_dtype(name)
+    except TypeError:
+        return f"of type {name}"
+    for is_kind, words in ((types.is_bool_dtype, "yes or no"),
+                           (types.is_integer_dtype, "a whole number"),
+                           (types.is_float_dtype, "a number"),
+                           (types.is_datetime64_any_dtype, "a date"),
+                           (types.is_string_dtype, "text")):
+        if is_kind(resolved):
+            return words
+    return f"of type {name}"
 
 
 def _one_of(values: list[str]) -> str:
