@@ -6,7 +6,7 @@ import inspect
 
 import pytest
 
-PACKAGES = ("deploydl.serving", "deploydl.monitoring", "deploydl.models")
+PACKAGES = ("deploydl.serving", "deploydl.monitoring", "deploydl.models", "deploydl.deploy")
 
 
 def _type_checking_imports(package: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from deploydl.registry import (
     WEIGHTS,
     ArtifactError,
     ModelRegistry,
+    check_release,
     data_hash,
     load_artifact,
     load_model,
@@ -103,6 +105,77 @@ def test_registry_lists_promotes_and_rolls_back(model, tmp_path):
         registry.load("loan-default", stage="staging")
 
 
+def test_a_release_that_overrides_a_gate_records_who_approved_it_and_why(model, tmp_path):
+    registry = ModelRegistry(tmp_path)
+    registry.register(model)
+    with pytest.raises(ValueError, match="An override needs an approver"):
+        registry.promote(model.name, model.version, stage="production",
+                         override="the range straddles 0.80; fairness checked monthly")
+    with pytest.raises(ValueError, match="too short to audit"):
+        registry.promote(model.name, model.version, stage="production", override="fine",
+                         approver="Fairness review board")
+    with pytest.raises(ValueError, match="promoting to staging releases nothing"):
+        registry.promote(model.name, model.version, stage="staging", approver="A. Chen")
+    assert registry.stage(model.name, "production") is None and not registry.releases(model.name)
+    registry.promote(model.name, model.version, stage="production",
+                     override="the range straddles 0.80; fairness checked monthly",
+                     approver="Fairness review board")
+    (release,) = registry.releases(model.name)
+    assert release["override"] == "the range straddles 0.80; fairness checked monthly"
+    assert release["approver"] == "Fairness review board"
+    registry.promote(model.name, model.version, stage="production")  # a plain release: no keys
+    assert "override" not in registry.releases(model.name)[-1]
+
+
+SUNDAY_5_50 = datetime(2026, 3, 8, 5, 50, tzinfo=UTC)   # ten minutes before the window shuts
+REVIEW = "1.0.0: the range straddles 0.80; fairness checked monthly"
+
+
+def test_the_check_before_a_rollout_refuses_what_promote_would_refuse():
+    """The workflow calls check_release before its rollout: a short reason, a missing
+    approver, a shut window, or a reason written for another version fail there, before any
+    pod changes."""
+    from deploydl.monitoring import MaintenanceWindow, OutsideMaintenanceWindow
+
+    window = MaintenanceWindow()
+    with pytest.raises(ValueError, match="too short to audit"):
+        check_release(window, SUNDAY_5_50, override="approved", approver="Jane Doe")
+    with pytest.raises(ValueError, match="needs an approver"):
+        check_release(window, SUNDAY_5_50, override=REVIEW)
+    with pytest.raises(OutsideMaintenanceWindow):
+        check_release(window, SUNDAY_5_50 + timedelta(hours=1))
+    with pytest.raises(ValueError, match="does not name the version it releases, 1.1.0"):
+        check_release(window, SUNDAY_5_50, override=REVIEW, approver="Jane Doe",
+                      version="1.1.0")
+    permit, review = check_release(window, SUNDAY_5_50, override=REVIEW, approver=" Jane Doe",
+                                   version="1.0.0")
+    assert permit.in_window and review == {"override": REVIEW, "approver": "Jane Doe"}
+
+
+def test_a_rollout_that_ends_after_the_window_shut_is_still_recorded(model, tmp_path):
+    """promote(checked_at=...) is judged at the check before the rollout, records both times,
+    and refuses a check from the future or more than an hour old."""
+    from deploydl.monitoring import MaintenanceWindow, OutsideMaintenanceWindow, SimulatedClock
+
+    clock = SimulatedClock(start=(SUNDAY_5_50 + timedelta(minutes=15)).timestamp())  # shut
+    registry = ModelRegistry(tmp_path, window=MaintenanceWindow(), clock=clock)
+    registry.register(model)
+    with pytest.raises(OutsideMaintenanceWindow):
+        registry.promote(model.name, model.version, stage="production")
+    for stale in (SUNDAY_5_50 - timedelta(hours=2), SUNDAY_5_50 + timedelta(hours=1)):
+        with pytest.raises(ValueError, match="checked_at"):
+            registry.promote(model.name, model.version, stage="production",
+                             checked_at=stale.timestamp())
+    with pytest.raises(ValueError, match="promoting to staging releases nothing"):
+        registry.promote(model.name, model.version, stage="staging", checked_at=SUNDAY_5_50)
+    assert registry.stage(model.name, "production") is None
+    registry.promote(model.name, model.version, stage="production",
+                     checked_at=SUNDAY_5_50.timestamp())
+    (release,) = registry.releases(model.name)
+    assert (release["in_window"], release["checked_at"], release["time"]) == (
+        True, "2026-03-08T05:50:00+00:00", "2026-03-08T06:05:00+00:00")
+
+
 @pytest.mark.parametrize("stage", ["staging", "production"])
 def test_a_version_whose_weights_changed_is_never_promoted(model, tmp_path, stage):
     registry = ModelRegistry(tmp_path)
@@ -147,6 +220,17 @@ def test_training_ranges_are_recorded_for_the_service(artifact_dir, applicants):
                                     applicants["debt_ratio"].max()]
     metadata = json.loads((artifact_dir / METADATA).read_text(encoding="utf-8"))
     assert list(ranges) == list(metadata["features"])
+
+
+def test_the_reference_of_the_reasons_is_recorded_for_the_service(model, artifact_dir,
+                                                                  applicants):
+    """A model without one (not calibrated and decided) gets the median training applicant
+    it approves (at 0.5, having no threshold); a loaded model carries it."""
+    from deploydl.responsible.explain import approved_reference
+
+    reference = verify(artifact_dir).metadata["reason_reference"]
+    assert reference == approved_reference(model, applicants)
+    assert load_model(artifact_dir).reason_reference == reference
 
 
 @pytest.mark.parametrize("name, ok", [("loan-default", True), ("a", True), ("a-", False),
@@ -198,6 +282,8 @@ def test_a_rewritten_manifest_fools_the_fingerprints_but_not_the_signature(artif
     (lambda m: m["training_range"].update(income=[1]), "training_range of 'income' must be"),
     (lambda m: m.update(training_range="x"), "'training_range' must be an object"),
     (lambda m: m["training_range"].update(zzz=[0, 1]), "names 'zzz', which is not one of"),
+    (lambda m: m["reason_reference"].update(income="high"), "'reason_reference' must be an"),
+    (lambda m: m["reason_reference"].update(zzz=1.0), "'reason_reference' must be an"),
     (lambda m: m.update(features=[f"{f}_x" for f in m["features"]]),
      "'features' must be distinct applicant fields"),
 ])

@@ -8,7 +8,8 @@ that can run code when it is opened:
   feature schema, preprocessing (mean and standard deviation) and architecture; for a
   calibrated model also the calibration (Platt scaling, already folded into the weights, and
   the calibration set's size and hash) and the decision threshold chosen for it, which the
-  service uses unless told otherwise;
+  service uses unless told otherwise; and the median approved applicant, against which the
+  service words the reasons for each referral (``reason_reference``);
 * ``manifest.json``: the sha256 of each of the two files above;
 * ``signature.json`` (optional): an HMAC-SHA256 of the manifest made with a key kept outside
   the artifact (:mod:`deploydl.signing`).
@@ -26,7 +27,8 @@ A **registry** (:class:`ModelRegistry`) is a folder of artifacts, ``ROOT/NAME/VE
 a ``stages.json`` per model that records which version is in staging and production and
 what was there before, so a promotion can be rolled back. Given a maintenance window
 (Module 06), it refuses a promotion to production outside it unless an emergency is declared,
-and records every production change with its time and reason in ``releases.jsonl``.
+and records every production change with its time and reason in ``releases.jsonl``, with
+the approver and reason of any release that overrides a gate (a fairness review, Module 04).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ from deploydl.integrity import (
 from deploydl.models import ApplicantModel, ApplicantNet
 
 if TYPE_CHECKING:
-    from deploydl.monitoring.window import MaintenanceWindow
+    from deploydl.monitoring.window import MaintenanceWindow, ReleasePermit
 
 WEIGHTS, METADATA, MANIFEST = "weights.safetensors", "metadata.json", "manifest.json"
 STAGES = ("staging", "production")
@@ -143,11 +145,27 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
         metadata["threshold"] = float(model.threshold)
     if training_data is not None:
         metadata["training_range"] = training_ranges(training_data, model.features)
+    reference = _reason_reference(model, training_data)
+    if reference is not None:
+        metadata["reason_reference"] = reference
     (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
     write_manifest(folder)
     if signing_key is not None:
         sign_artifact(folder, key=signing_key)
     return verify(folder, signing_key=signing_key)
+
+
+def _reason_reference(model: ApplicantModel,
+                      training_data: pd.DataFrame | None) -> dict[str, float] | None:
+    """The comparison point of the service's reason codes: the one chosen with the model's
+    threshold (:func:`deploydl.evaluation.decision.calibrate_and_decide`), else the median
+    training applicant it approves, else None (the service then refers without reasons)."""
+    reference = getattr(model, "reason_reference", None)
+    if reference is None and training_data is not None:
+        from deploydl.responsible.explain import approved_reference
+
+        reference = approved_reference(model, training_data)
+    return None if reference is None else {f: float(v) for f, v in reference.items()}
 
 
 def write_manifest(folder: str | Path) -> Path:
@@ -237,7 +255,8 @@ def load_artifact(folder: str | Path, *, signing_key: str | bytes | None = None,
                            version=meta["version"], features=tuple(meta["features"]),
                            metrics=dict(meta["metrics"]),
                            calibration=dict(meta.get("calibration", {})),
-                           threshold=meta.get("threshold"))
+                           threshold=meta.get("threshold"),
+                           reason_reference=meta.get("reason_reference"))
     return model, artifact
 
 
@@ -299,23 +318,47 @@ class ModelRegistry:
         return folder
 
     def promote(self, name: str, version: str, *, stage: str,
-                emergency: str | None = None) -> str:
+                emergency: str | None = None, override: str | None = None,
+                approver: str | None = None,
+                checked_at: datetime | float | None = None) -> str:
         """Point ``stage`` ("staging" or "production") at ``version``; returns the version.
 
         The artifact is verified first: a damaged one is never promoted. With a ``window``,
         a promotion to production outside it raises
         :class:`deploydl.monitoring.OutsideMaintenanceWindow` unless ``emergency`` gives the
         reason it cannot wait; the reason is recorded in :meth:`releases`.
+
+        ``override`` is the reason a production release goes ahead although a gate blocked it
+        or could not call it (the fairness review's decision, Module 04), and ``approver`` the
+        person or body who took that decision; both are recorded in :meth:`releases`. An
+        override needs an approver and a reason of at least
+        :data:`deploydl.monitoring.window.MIN_REASON_CHARS` characters.
+
+        ``checked_at`` is the time :func:`check_release` allowed this release before its
+        rollout began (the CI workflow, Module 04): the window is judged at that time, so a
+        rollout that ends after the window closed is still recorded. It may be at most
+        :data:`MAX_CHECK_AGE_S` seconds old, and both times are recorded.
         """
         verify(self.path(name, version))
-        if _stage(stage) == "production":
-            permit = self._permit(self.window, emergency=emergency,
-                                  what=f"Promoting {name} {version} to production")
+        stage = _stage(stage)
+        if stage != "production":
+            _review(override, approver, stage=stage)  # raises: nothing to record in staging
+            if checked_at is not None:
+                raise ValueError(f"checked_at is a production release's window check; "
+                                 f"promoting to {stage} releases nothing. Leave it out.")
+        else:
+            now = self.clock()
+            permit, review = check_release(
+                self.window, now if checked_at is None else _checked(checked_at, now),
+                emergency=emergency, override=override, approver=approver,
+                what=f"Promoting {name} {version} to production")
         history = self._history(name)
         history[stage].append(version)
         self._save_history(name, history)
         if stage == "production":
-            self._record(name, "promote", version, permit)
+            promoted = {} if checked_at is None else {
+                "time": _iso(now), "checked_at": permit.record()["time"]}
+            self._record(name, "promote", version, permit, **review, **promoted)
         return version
 
     def rollback(self, name: str, *, stage: str) -> str:
@@ -334,7 +377,8 @@ class ModelRegistry:
     def releases(self, name: str) -> list[dict]:
         """Every change to production, oldest first: ``action`` (promote or rollback),
         ``version``, ``time`` (UTC), ``in_window`` (None without a window) and ``emergency``
-        (the declared reason, or None)."""
+        (the declared reason, or None); a promotion given an ``override`` or an ``approver``
+        also records them, and one given ``checked_at`` records it beside ``time``."""
         path = self._inside(name, "releases.jsonl")
         return ([json.loads(line) for line in path.read_text().splitlines() if line]
                 if path.exists() else [])
@@ -346,11 +390,12 @@ class ModelRegistry:
 
         return release_permit(window, self.clock(), **release)
 
-    def _record(self, name: str, action: str, version: str, permit) -> None:
-        """Append one production change, with its permit, to ``releases.jsonl``."""
+    def _record(self, name: str, action: str, version: str, permit, **review: str) -> None:
+        """Append one production change, with its permit (and any override, approver and
+        window-check time), to ``releases.jsonl``."""
         with self._inside(name, "releases.jsonl").open("a") as out:
-            out.write(json.dumps({"action": action, "version": version, **permit.record()})
-                      + "\n")
+            out.write(json.dumps({"action": action, "version": version, **permit.record(),
+                                  **review}) + "\n")
 
     def stage(self, name: str, stage: str) -> str | None:
         """The version currently in ``stage``, or None."""
@@ -377,6 +422,73 @@ def _stage(stage: str) -> str:
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {STAGES}; got {stage!r}.")
     return stage
+
+
+def check_release(window: MaintenanceWindow | None, when: datetime | float, *,
+                  emergency: str | None = None, override: str | None = None,
+                  approver: str | None = None, version: str | None = None,
+                  what: str = "This release") -> tuple[ReleasePermit, dict[str, str]]:
+    """Everything that decides whether a production release may go ahead, checked at once.
+
+    :meth:`ModelRegistry.promote` calls it, and so does the CI workflow before its rollout
+    (Module 04), so that nothing the registry would refuse afterwards reaches the cluster.
+    It checks the override and approver (see :meth:`ModelRegistry.promote`; with ``version``,
+    the override must also name that version, so a review written for an earlier release
+    cannot be reused by mistake), then the maintenance window at ``when`` (raising
+    :class:`deploydl.monitoring.OutsideMaintenanceWindow` outside it without an
+    ``emergency``). Returns the window's permit and the review to record.
+    """
+    from deploydl.monitoring.window import release_permit  # monitoring imports charts
+
+    review = _review(override, approver, stage="production")
+    if version is not None and override is not None and check_version(version) not in override:
+        raise ValueError(f"The override reason {override!r} does not name the version it "
+                         f"releases, {version}: a review is written for one release. Write "
+                         "the reason for this one (clear the old one after each release).")
+    return release_permit(window, when, emergency=emergency, what=what), review
+
+
+#: The longest a window check may precede the promotion it allowed (``checked_at``): the
+#: workflow's rollout between them waits at most five minutes for its pods.
+MAX_CHECK_AGE_S = 3600
+
+
+def _checked(checked_at: datetime | float, now: float) -> datetime | float:
+    """``checked_at``, refused if it is later than ``now`` or more than an hour earlier."""
+    moment = (checked_at.timestamp() if isinstance(checked_at, datetime)
+              else float(checked_at))
+    if not now - MAX_CHECK_AGE_S <= moment <= now:
+        raise ValueError(f"checked_at ({_iso(moment)}) must be the window check just before "
+                         f"this release's rollout: at most {MAX_CHECK_AGE_S} s before now "
+                         f"({_iso(now)}), and not after it. Check the release again.")
+    return checked_at
+
+
+def _iso(when: float) -> str:
+    return datetime.fromtimestamp(when, UTC).isoformat(timespec="seconds")
+
+
+def _review(override: str | None, approver: str | None, *, stage: str) -> dict[str, str]:
+    """The override and approver to record with a production release (only those given)."""
+    from deploydl.monitoring.window import MIN_REASON_CHARS  # monitoring imports charts
+
+    if override is None and approver is None:
+        return {}
+    if stage != "production":
+        raise ValueError("An override or approver is recorded with a release to production; "
+                         f"promoting to {stage} releases nothing. Leave them out.")
+    if approver is not None and not approver.strip():
+        raise ValueError("approver is empty: name the person or body who approved the release.")
+    if override is not None:
+        if approver is None:
+            raise ValueError("An override needs an approver: name who decided that the release "
+                             "goes ahead although the gate blocked it or could not call it.")
+        if len(override.strip()) < MIN_REASON_CHARS:
+            raise ValueError(f"The override reason {override!r} is too short to audit: say in "
+                             f"at least {MIN_REASON_CHARS} characters why the release goes "
+                             "ahead and what was checked.")
+    return {k: v.strip() for k, v in (("override", override), ("approver", approver))
+            if v is not None}
 
 
 def _version_key(version: str) -> tuple:

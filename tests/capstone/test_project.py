@@ -7,16 +7,81 @@ import threading
 import httpx
 import pytest
 
-from deploydl.capstone.project import Capstone, Scenario
+from deploydl.capstone.project import LESSON_SCENARIO, NAME, Capstone, Scenario
 
 TINY = Scenario(n_train=400, n_calibration=400, n_test=400, epochs=1)
 
 
 def _deployed(folder) -> Capstone:
     run = Capstone(folder, scenario=TINY)
-    for method in ("data", "train", "gate", "package", "deploy"):
+    for method in ("data", "train", "gate", "package"):
         getattr(run, method)()
+    if run.registry.stage(NAME, "production") is None:  # too close to call: a review decides
+        run.fairness_review(approver="Fairness review board (test)",
+                            reason="range straddles 0.80; approval rates checked monthly")
+    run.deploy()
     return run
+
+
+def test_a_failed_fairness_gate_never_reaches_production(tmp_path):
+    with Capstone(tmp_path, scenario=LESSON_SCENARIO) as run:  # Module 07's run: it fails
+        for method in ("data", "train", "gate"):
+            getattr(run, method)()
+        assert not run.verdict["passed"]
+        result = run.package()
+        assert run.registry.stage(NAME, "staging") == "1.0.0"
+        assert run.registry.stage(NAME, "production") is None
+        assert not run.registry.releases(NAME)
+        assert "NOT in production" in str(result) and "in production" not in str(result).replace(
+            "NOT in production", "")
+        with pytest.raises(RuntimeError, match="FAILED the fairness gate: a review cannot"):
+            run.fairness_review(approver="Someone", reason="we would like it released anyway")
+        with pytest.raises(RuntimeError, match="waits in staging"):
+            run.deploy()
+        assert run.registry.stage(NAME, "production") is None
+
+
+def test_the_demo_releases_nothing_after_a_failed_gate(tmp_path):
+    from deploydl.capstone.project import run_demo
+
+    lines: list[str] = []
+    paths = run_demo(tmp_path, scenario=LESSON_SCENARIO, echo=lines.append)
+    assert [line for line in lines if "skipped, nothing is in production" in line] == [
+        "- 5/8 deploy: skipped, nothing is in production",
+        "- 6/8 traffic and drift: skipped, nothing is in production",
+        "- 7/8 retrain and A/B test: skipped, nothing is in production"]
+    brief = paths["brief"].read_text(encoding="utf-8")
+    assert "Do not release version" in brief and "it fails the fairness gate" in brief
+    assert "until the fairness review decides" not in brief  # a failed gate is not reviewed
+    assert not (tmp_path / "registry" / NAME / "releases.jsonl").exists()
+
+
+def test_a_gate_too_close_to_call_waits_for_a_recorded_fairness_review(tmp_path):
+    with Capstone(tmp_path, scenario=TINY) as run:
+        for method in ("data", "train", "gate"):
+            getattr(run, method)()
+        assert run.verdict["passed"] and run.verdict["too_close_to_call"]  # TINY's gate
+        assert "waits for a fairness review" in str(run.package())
+        assert run.registry.stage(NAME, "production") is None
+        reason = "range straddles 0.80; approval rates checked monthly"
+        result = run.fairness_review(approver="Fairness review board", reason=reason)
+        assert run.registry.stage(NAME, "production") == "1.0.0"
+        (release,) = run.registry.releases(NAME)
+        assert (release["approver"], release["override"]) == ("Fairness review board", reason)
+        assert "released to production on the fairness review" in str(result)
+
+
+def test_the_demo_says_where_the_model_is(tmp_path):
+    from deploydl.capstone.project import run_demo
+
+    lines: list[str] = []
+    small = Scenario(n_train=400, n_calibration=400, n_test=400, epochs=1, days=2, per_day=20,
+                     opens_day=1, ab_requests=20)
+    run_demo(tmp_path, scenario=small, echo=lines.append)
+    package = next(line for line in lines if "4/8 package" in line)
+    assert "NOT in production yet" in package and "waits for a fairness review" in package
+    review = lines[lines.index(package) + 1]
+    assert "released to production on the fairness review" in review and "simulated" in review
 
 
 def test_a_new_run_stops_the_server_an_earlier_run_left_running(tmp_path):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
-from deploydl.deploy import DeploySpec, evaluation_gate, fairness_gate, write_bundle
+from deploydl.deploy import DeploySpec, GateResult, evaluation_gate, fairness_gate, write_bundle
 from deploydl.deploy.bundle import cpu_threads, dockerfile_in_words
 from deploydl.deploy.gates import _approval_ratio, main, run_gates
 from deploydl.responsible.fairness import selection_ratio
@@ -29,7 +29,8 @@ def k8s_validate(path):
 def test_manifests_pass_strict_offline_validation(bundle):
     result = k8s_validate(bundle["k8s.yaml"])
     assert result.returncode == 0, result.stdout + result.stderr
-    for kind in ("configmap", "deployment", "service", "horizontalpodautoscaler"):
+    for kind in ("configmap", "deployment", "service", "horizontalpodautoscaler",
+                 "networkpolicy", "poddisruptionbudget"):
         assert f"resource {kind}/loan-default" in result.stdout
 
 
@@ -55,6 +56,66 @@ def test_deployment_has_probes_resources_security_and_threads(bundle):
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert kinds["HorizontalPodAutoscaler"]["spec"]["maxReplicas"] == 6
+
+
+def test_the_autoscaler_alone_owns_the_replica_count(bundle):
+    """A Deployment that sets spec.replicas is scaled back to it on every apply, undoing the
+    autoscaler (Kubernetes docs, "Migrating Deployments and StatefulSets to horizontal
+    autoscaling"); the HPA's minimum keeps the two replicas."""
+    kinds = _kinds(bundle)
+    assert "replicas" not in kinds["Deployment"]["spec"]
+    hpa = kinds["HorizontalPodAutoscaler"]["spec"]
+    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
+                                     "name": kinds["Deployment"]["metadata"]["name"]}
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, 6)
+
+
+def test_one_replica_can_fail_spread_over_nodes_and_drained_one_at_a_time(bundle):
+    kinds = _kinds(bundle)
+    pod = kinds["Deployment"]["spec"]["template"]
+    selector = kinds["Deployment"]["spec"]["selector"]
+    assert selector["matchLabels"].items() <= pod["metadata"]["labels"].items()
+    [spread] = pod["spec"]["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "kubernetes.io/hostname" and spread["maxSkew"] == 1
+    assert spread["whenUnsatisfiable"] == "DoNotSchedule"
+    assert spread["labelSelector"] == selector and spread["nodeTaintsPolicy"] == "Honor"
+    assert spread["matchLabelKeys"] == ["pod-template-hash"]  # each rollout spread on its own
+    budget = kinds["PodDisruptionBudget"]
+    assert budget["apiVersion"] == "policy/v1" and budget["spec"]["selector"] == selector
+    assert budget["spec"]["maxUnavailable"] == 1 and "minAvailable" not in budget["spec"]
+    assert budget["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
+
+
+def test_liveness_tolerates_a_busy_pod_while_readiness_stays_strict(bundle):
+    """/health answers slowly under a heavy peak; liveness restarts a pod only after about a
+    minute without an answer, while readiness takes a slow pod out of traffic within seconds."""
+    container = _kinds(bundle)["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    alive, ready = container["livenessProbe"], container["readinessProbe"]
+    assert (alive["periodSeconds"], alive["timeoutSeconds"], alive["failureThreshold"]) == (
+        10, 5, 6)
+    assert alive["periodSeconds"] * alive["failureThreshold"] >= 60
+    assert (ready["periodSeconds"], ready["timeoutSeconds"], ready["failureThreshold"]) == (
+        5, 2, 3)
+    assert ready["timeoutSeconds"] < alive["timeoutSeconds"]
+
+
+def test_monitoring_may_scrape_metrics_and_pods_say_where(bundle, artifact_dir, tmp_path):
+    kinds = _kinds(bundle)
+    policy = kinds["NetworkPolicy"]["spec"]
+    assert policy["policyTypes"] == ["Ingress"]
+    assert [rule["from"] for rule in policy["ingress"]] == [
+        [{"podSelector": {}}],
+        [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]]
+    assert all(rule["ports"] == [{"protocol": "TCP", "port": 8000}]
+               for rule in policy["ingress"])
+    annotations = kinds["Deployment"]["spec"]["template"]["metadata"]["annotations"]
+    assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": "8000",
+                           "prometheus.io/path": "/metrics"}
+    other = write_bundle(artifact_dir, tmp_path / "other",
+                         DeploySpec(monitoring_namespace="observability"))
+    rule = _kinds(other)["NetworkPolicy"]["spec"]["ingress"][1]
+    assert rule["from"][0]["namespaceSelector"]["matchLabels"] == {
+        "kubernetes.io/metadata.name": "observability"}
 
 
 def test_dockerfile_runs_cpu_torch_as_non_root_with_a_healthcheck(bundle):
@@ -127,6 +188,8 @@ def test_lambda_entry_point_answers_an_api_gateway_event(bundle, artifact_dir, m
     assert handler(event("POST", "/predict", one_applicant, key="guess"), None)[
         "statusCode"] == 403
     assert "torch==" in bundle["Dockerfile.lambda"].read_text(encoding="utf-8")
+    # decisions go to the function's log stream (CloudWatch), one JSON line each
+    assert "\nlog_to_stdout()" in bundle["lambda_handler.py"].read_text(encoding="utf-8")
 
 
 def test_lambda_entry_point_fails_its_cold_start_without_a_key(bundle, artifact_dir,
@@ -140,10 +203,135 @@ def test_lambda_entry_point_fails_its_cold_start_without_a_key(bundle, artifact_
 def test_workflow_chains_test_gates_build_and_promote(bundle):
     flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
     jobs = flow["jobs"]
-    assert [jobs[j].get("needs") for j in ("test", "gates", "build", "promote")] == \
-        [None, "test", "gates", "build"]
+    assert [jobs[j].get("needs") for j in ("test", "gates", "fairness_review", "build",
+                                           "promote")] == \
+        [None, "test", "gates", ["gates", "fairness_review"],
+         ["gates", "fairness_review", "build"]]
     assert "python -m deploydl.deploy.gates" in json.dumps(jobs["gates"])
     assert jobs["promote"]["environment"] == "production"
+    # exit 3 (too close to call) routes the run through the fairness-review environment
+    gates_run = jobs["gates"]["steps"][-1]["run"]
+    assert '3) echo "review=true"' in gates_run and '*) exit "$code"' in gates_run
+    review = jobs["fairness_review"]
+    assert review["environment"] == "fairness-review"
+    assert review["if"] == "needs.gates.outputs.review == 'true'"
+    assert "needs.build.result == 'success'" in jobs["promote"]["if"]
+    assert flow["concurrency"] == {"group": "deploy-loan-default", "cancel-in-progress": False}
+
+
+def test_workflow_promotes_in_the_registry_only_after_the_rollout_and_keeps_the_record(bundle):
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
+    steps = flow["jobs"]["promote"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    where = {key: next(i for i, run in enumerate(runs) if key in run)
+             for key in ("check_release", "KUBECONFIG", "deployment\\.kubernetes\\.io/revision",
+                         "view-last-applied", "kubectl apply -f", "kubectl rollout status",
+                         "--to-revision", 'stage="production"', "git push")}
+    assert list(where) == sorted(where, key=where.get)  # check, credentials, revision, ...
+    assert "--timeout=5m" in runs[where["kubectl rollout status"]]
+    credentials = steps[where["KUBECONFIG"]]
+    assert credentials["env"] == {"KUBECONFIG_DATA": "${{ secrets.KUBECONFIG }}"}
+    assert "PLACEHOLDER" in credentials["name"]
+    record = runs[where["git push"]]
+    assert "stages.json" in record and "releases.jsonl" in record
+    # the branch may have moved while the run waited for approval: rebase, then push
+    assert record.index("git pull --rebase") < record.index("git push")
+    assert record.endswith('git push origin "HEAD:$GITHUB_REF_NAME"')
+    assert flow["jobs"]["promote"]["permissions"] == {"contents": "write"}
+    promote = runs[where['stage="production"']]
+    assert "override=" in promote and "checked_at=" in promote and "RELEASE_CHECKED_AT" in promote
+
+
+def test_workflow_checks_everything_the_registry_checks_before_the_rollout(bundle):
+    """The registry's own check runs before the apply, with the window, the emergency and the
+    review, and keeps its time for the promotion; the review must name this version."""
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
+    check = next(s["run"] for s in flow["jobs"]["promote"]["steps"]
+                 if "check_release" in s.get("run", ""))
+    for part in ("window_from_settings", "EMERGENCY_REASON", "FAIRNESS_REVIEW_REASON",
+                 "FAIRNESS_REVIEWER", 'version=os.environ["MODEL_VERSION"]',
+                 "GITHUB_ENV", "RELEASE_CHECKED_AT"):
+        assert part in check, part
+    reviewed = flow["jobs"]["fairness_review"]["steps"][-1]["run"]
+    assert '*"$MODEL_VERSION"*) ;;' in reviewed and "exit 1" in reviewed
+
+
+def test_workflow_check_and_promote_programs_run_and_agree(bundle, artifact_dir, tmp_path):
+    """The two python -c programs, run as the workflow runs them: a reason too short to
+    audit fails the check (before the rollout); a valid review passes it, and the promotion
+    after the rollout, judged at the check's time, records the release."""
+    import shlex
+    import shutil
+
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
+    runs = [s.get("run", "") for s in flow["jobs"]["promote"]["steps"]]
+    check, promote = (shlex.split(next(r for r in runs if key in r))[2]
+                      for key in ("check_release", 'stage="production"'))
+    shutil.copytree(artifact_dir, tmp_path / "models" / "loan-default" / "1.0.0")
+    github_env = tmp_path / "github_env"
+    env = {"PATH": "", "HOME": str(tmp_path), "GITHUB_ENV": str(github_env),
+           "MODEL_NAME": "loan-default", "MODEL_VERSION": "1.0.0",
+           "FAIRNESS_REVIEWER": "Jane Doe", "FAIRNESS_REVIEW_REASON": "approved"}
+
+    def run(program, **more):
+        return subprocess.run([sys.executable, "-c", program], env={**env, **more}, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    refused = run(check)
+    assert refused.returncode != 0 and "too short to audit" in refused.stderr
+    assert not github_env.exists()
+    reason = "1.0.0: the range straddles 0.80; fairness checked monthly"
+    assert run(check, FAIRNESS_REVIEW_REASON=reason).returncode == 0
+    checked = github_env.read_text().strip().split("=", 1)[1]
+    done = run(promote, FAIRNESS_REVIEW_REASON=reason, RELEASE_CHECKED_AT=checked)
+    assert done.returncode == 0, done.stderr
+    (release,) = [json.loads(line) for line in
+                  (tmp_path / "models/loan-default/releases.jsonl").read_text().splitlines()]
+    assert (release["approver"], release["override"]) == ("Jane Doe", reason)
+    assert "checked_at" in release
+
+
+def test_workflow_undoes_only_a_changed_deployment_to_the_revision_before_it(bundle):
+    """Apply and wait are separate steps. The revision is recorded before the apply; the undo
+    returns to it, and does nothing when the apply was refused before the Deployment changed
+    (an admission webhook; a field the cluster does not know)."""
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
+    steps = {s.get("id", s.get("name")): s for s in flow["jobs"]["promote"]["steps"]}
+    assert steps["apply"]["run"] == "kubectl apply -f build/k8s.yaml"
+    assert steps["wait"]["run"].startswith("kubectl rollout status")
+    assert "kubectl apply" not in steps["wait"]["run"]
+    assert 'echo "revision=$before" >> "$GITHUB_OUTPUT"' in steps["before"]["run"]
+    assert "--ignore-not-found" in steps["before"]["run"]
+    (undo,) = [s for s in steps.values() if "rollout undo" in s.get("run", "")]
+    assert undo["if"] == ("failure() && (steps.wait.outcome == 'failure' || "
+                          "steps.apply.outcome == 'failure')")
+    assert undo["env"] == {"BEFORE": "${{ steps.before.outputs.revision }}"}
+    body = undo["run"]
+    assert 'elif [ "$now" = "$BEFORE" ]; then' in body  # unchanged: nothing to undo
+    assert '--to-revision="$BEFORE"' in body
+    assert body.index('[ -z "$BEFORE" ]') < body.index("rollout undo")  # first rollout
+
+
+def test_every_workflow_shell_step_is_valid_bash(bundle):
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
+    for job in flow["jobs"].values():
+        for step in job["steps"]:
+            if "run" in step:
+                done = subprocess.run(["bash", "-n", "-c", step["run"]], capture_output=True,
+                                      text=True, timeout=30)
+                assert done.returncode == 0, (step.get("name"), done.stderr)
+
+
+def test_workflow_drops_replicas_from_an_earlier_apply_once_before_applying(bundle):
+    """A Deployment applied earlier with replicas: 2 would drop to one pod on the first apply
+    without it; the workflow removes replicas from the last-applied record first, if there."""
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
+    runs = [s.get("run", "") for s in flow["jobs"]["promote"]["steps"]]
+    migrate = next(i for i, run in enumerate(runs) if "view-last-applied" in run)
+    assert migrate < runs.index("kubectl apply -f build/k8s.yaml")
+    assert "jq -e '.spec | has(\"replicas\")'" in runs[migrate]
+    assert "del(.spec.replicas)" in runs[migrate]
+    assert "kubectl apply set-last-applied -f" in runs[migrate]
 
 
 def test_evaluation_gate_blocks_a_worse_candidate():
@@ -228,6 +416,31 @@ def test_gates_command_passes_or_blocks_with_exit_codes(artifact_dir, capsys):
     assert "BLOCK evaluation: AUC" in capsys.readouterr().out
 
 
+def test_a_gate_too_close_to_call_exits_3_and_writes_the_step_summary(artifact_dir, monkeypatch,
+                                                                      tmp_path, capsys):
+    from deploydl.deploy import gates
+
+    close = GateResult("fairness", True, 0.82, 0.8, "approval ratio 0.82", 0.76, 0.88, 346)
+    clear = GateResult("evaluation", True, 0.76, 0.7, "AUC 0.760")
+    assert close.too_close_to_call and gates.exit_code([clear, close]) == gates.EXIT_TOO_CLOSE
+    assert gates.exit_code([clear]) == gates.EXIT_PASSED
+    blocked = GateResult("fairness", False, 0.79, 0.8, "approval ratio 0.79", 0.73, 0.85, 346)
+    assert gates.exit_code([clear, blocked]) == gates.EXIT_BLOCKED  # blocked wins
+    monkeypatch.setattr(gates, "run_gates", lambda *args, **kwargs: [clear, close])
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main([str(artifact_dir)]) == 3
+    assert "fairness review" in capsys.readouterr().out
+    assert "| fairness | PASS, too close to call |" in summary.read_text(encoding="utf-8")
+
+
+def test_the_gates_module_runs_as_a_program_without_a_warning():
+    done = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m",
+                           "deploydl.deploy.gates", "--help"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0 and "RuntimeWarning" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize("cpu, threads", [("2", 2), ("500m", 1), ("2500m", 2), ("4.0", 4)])
 def test_threads_follow_the_cpu_limit(cpu, threads):
     assert cpu_threads(cpu) == threads
@@ -288,6 +501,10 @@ def test_workflow_passes_values_through_the_environment_with_least_privilege(bun
     assert flow["env"]["CANDIDATE"] == "models/loan-default/1.0.0"
     promote = flow["jobs"]["promote"]
     assert promote["env"]["IMAGE_DIGEST"] == "${{ needs.build.outputs.digest }}"
+    # only the promote job writes to the repository: the registry's record
+    assert {job: spec.get("permissions") for job, spec in flow["jobs"].items()
+            if "write" in json.dumps(spec.get("permissions", {}))} == {
+        "build": {"contents": "read", "packages": "write"}, "promote": {"contents": "write"}}
 
 
 def test_workflow_pins_every_action_by_commit_and_says_what_its_signing_proves(bundle):
@@ -302,7 +519,8 @@ def test_workflow_pins_every_action_by_commit_and_says_what_its_signing_proves(b
 
 @pytest.mark.parametrize("field, value", [
     ("image", "ghcr.io/x/y; rm -rf /"), ("namespace", "default\nkind: Secret"),
-    ("image_digest", "latest"), ("base_image", "python:3.11 AS evil")])
+    ("image_digest", "latest"), ("base_image", "python:3.11 AS evil"),
+    ("monitoring_namespace", "Monitoring")])
 def test_spec_values_that_would_change_generated_files_are_refused(field, value):
     with pytest.raises(ValueError, match=f"DeploySpec {field}="):
         DeploySpec(**{field: value})

@@ -8,7 +8,8 @@ terminal with progress bars; the capstone notebook calls them one by one.
 2. a trained model, calibrated on applicants set aside for it, evaluated on others (Module 02);
 3. the decision threshold, chosen without the test set: the break-even of the costs, moved only
    if the four-fifths screen fails on the set-aside applicants (Modules 02 and 03);
-4. packaged in the registry and promoted to production (Module 04);
+4. packaged in the registry, and promoted to production only if the fairness gate passed
+   clearly or a fairness review recorded who approved it and why (Module 04);
 5. deployed on a real local HTTP server with a prediction log (Modules 04 and 06);
 6. days of traffic over HTTP; the new region opens and the drift alarm fires (Module 06);
 7. a retrained version, A/B-tested against the current one over HTTP (Module 06);
@@ -157,21 +158,75 @@ class Capstone:
         self.model.metrics = scorecard(y, self.scores, threshold=self.threshold)
         approved = (self.scores < self.threshold).astype(int)
         on_test = fairness_gate(approved, self.test[PROTECTED_ATTRIBUTE])
-        verdict = "passed" if choice.passed and on_test.passed else "FAILED"
+        # what package() releases on: passed on both sets, and whether it is too close to call
+        self.verdict = {"passed": bool(choice.passed and on_test.passed),
+                        "too_close_to_call": on_test.too_close_to_call,
+                        "ratio": on_test.value, "low": on_test.low, "high": on_test.high,
+                        "limit": on_test.limit}
+        verdict = "passed" if self.verdict["passed"] else "FAILED"
         return StageResult("fairness gate", f"{verdict}: {choice}; on {len(self.test):,} "
                            f"test applicants errors cost {money(report['cost'])}, "
                            f"{money(report['hindsight_gap'])} above the hindsight optimum "
                            f"({report['hindsight_threshold']:.2f}); {on_test.reason}",
                            {**choice.as_dict(), **report, "passed_on_test": on_test.passed,
-                            "ratio_on_test": on_test.value})
+                            "ratio_on_test": on_test.value,
+                            "too_close_to_call": on_test.too_close_to_call})
 
     # 4 -------------------------------------------------------------------------------------
     def package(self) -> StageResult:
-        """Register the model (safetensors + manifest) and promote it to production."""
+        """Register the model (safetensors + manifest) in staging; promote it to production
+        only if the fairness gate passed and was not too close to call.
+
+        A FAILED gate leaves the version in staging: it is never released. A gate too close to
+        call leaves it in staging until :meth:`fairness_review` records who approved the
+        release and why (Module 04). ``data["stage"]`` says where the version is.
+        """
+        verdict = self._verdict()
         art = self.registry.register(self.model, training_data=self.train_table)
+        self.registry.promote(NAME, art.version, stage="staging")
+        done = f"{NAME} {art.version} registered with the sha256 of its weights in the manifest"
+        data = {"sha256": art.sha256, "stage": "staging"}
+        if not verdict["passed"]:
+            return StageResult("package", f"{done}; in staging, NOT in production: the "
+                               "fairness gate FAILED, so it is not released", data)
+        if verdict["too_close_to_call"]:
+            return StageResult("package", f"{done}; in staging, NOT in production yet: the "
+                               "fairness gate is too close to call, so the release waits for "
+                               "a fairness review (fairness_review records who approves and "
+                               "why)", data)
         self.registry.promote(NAME, art.version, stage="production")
-        return StageResult("package", f"{NAME} {art.version} registered with the sha256 of its "
-                           "weights in the manifest, in production", {"sha256": art.sha256})
+        return StageResult("package", f"{done}, in production", {**data, "stage": "production"})
+
+    def fairness_review(self, *, approver: str, reason: str) -> StageResult:
+        """Record the fairness review of a gate too close to call, and release the version.
+
+        ``approver`` (who decided) and ``reason`` (why it may go ahead, what is watched) are
+        written with the release in the registry's ``releases.jsonl``. A FAILED gate cannot be
+        reviewed into production here: fix the model and pass the gate first.
+        """
+        verdict = self._verdict()
+        version = self.registry.stage(NAME, "staging")
+        if version is None or self.registry.stage(NAME, "production") == version:
+            raise RuntimeError("No version waits in staging for a fairness review: run "
+                               "package() first (a version that passed clearly is already "
+                               "in production).")
+        if not verdict["passed"]:
+            raise RuntimeError(f"{NAME} {version} FAILED the fairness gate: a review cannot "
+                               "release it. Fix fairness and pass the gate with a new version.")
+        if not verdict["too_close_to_call"]:
+            raise RuntimeError(f"{NAME} {version}'s gate was not too close to call; "
+                               "package() releases it without a review.")
+        self.registry.promote(NAME, version, stage="production", override=reason,
+                              approver=approver)
+        return StageResult("fairness review", f"{NAME} {version} released to production on "
+                           f"the fairness review of {approver.strip()}: {reason.strip()}",
+                           {"approver": approver.strip(), "reason": reason.strip()})
+
+    def _verdict(self) -> dict[str, Any]:
+        verdict = getattr(self, "verdict", None)
+        if verdict is None:
+            raise RuntimeError("The fairness gate has not run: run gate() before package().")
+        return verdict
 
     # 5 -------------------------------------------------------------------------------------
     def deploy(self, *, model=None) -> StageResult:
@@ -186,7 +241,12 @@ class Capstone:
             self.log.set_reference(self.train_table[list(FEATURES)])
         version = self.registry.stage(NAME, "production")
         if version is None:
-            raise RuntimeError("No model is in production yet: run package() before deploy().")
+            waiting = self.registry.stage(NAME, "staging")
+            raise RuntimeError("No model is in production yet: run package() before deploy()."
+                               if waiting is None else
+                               f"No model is in production: {NAME} {waiting} waits in staging "
+                               "(its fairness gate failed or was too close to call; a gate too "
+                               "close to call needs fairness_review(approver=..., reason=...)).")
         served, artifact = load_artifact(self.registry.path(NAME, version))
         for run in list(Capstone._serving):  # this run's own, or one an earlier run left on
             run.close_server()
@@ -321,7 +381,9 @@ class Capstone:
 
         context = Context(audience="Loan officers and applicants in every region, the new "
                                    "Central region too.")
-        self.inputs = collect_brief_inputs(self.registry, NAME, self.test,
+        version = (self.registry.stage(NAME, "production")  # else the candidate held back
+                   or self.registry.stage(NAME, "staging"))
+        self.inputs = collect_brief_inputs(self.registry, NAME, self.test, version=version,
                                            validation=self.calibration,
                                            monitoring=self.monitoring, ab=self.ab,
                                            current=self.current_process, context=context)
@@ -359,6 +421,8 @@ def _logged_id(prefix: str, index: int) -> str:
 def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
     """Brief inputs for the model alone: stages 1 to 4, no traffic yet (Module 07's lesson).
 
+    The version briefed is the candidate package() registered, in production or not (a gate
+    that failed or is too close to call keeps it in staging: the brief is what decides).
     Returns :class:`deploydl.communication.brief.BriefInputs` without a drift event or an A/B test.
     """
     from deploydl.communication.brief import collect_brief_inputs
@@ -366,8 +430,9 @@ def model_only_inputs(folder: str | Path, *, scenario: Scenario = Scenario()):
     with Capstone(folder, scenario=scenario) as run:
         for method in ("data", "train", "gate", "package"):
             getattr(run, method)()
-        return collect_brief_inputs(run.registry, NAME, run.test, validation=run.calibration,
-                                    current=run.current_process)
+        return collect_brief_inputs(run.registry, NAME, run.test,
+                                    version=run.registry.stage(NAME, "staging"),
+                                    validation=run.calibration, current=run.current_process)
 
 
 #: The small run Module 07's lesson and lab brief (about 5 s on a 2-core laptop).
@@ -387,12 +452,19 @@ def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool =
     """Run every stage with a progress bar and a one-line result; return the brief's paths.
 
     This is ``deploydl demo``. The server is stopped and the log closed even on failure.
+    When the fairness gate is too close to call, the demo records a simulated fairness review
+    (:func:`demo_review`, labelled as such) so that the later stages can run; when it FAILED,
+    nothing is released: stages 5 to 7 are skipped and the brief is about the held-back version.
     """
     from tqdm import tqdm
 
     totals = {"traffic": scenario.days, "ab_test": scenario.ab_requests}
+    released = True
     with Capstone(folder, scenario=scenario) as run:
         for number, (method, title) in enumerate(Capstone.STAGES, start=1):
+            if not released and method in ("deploy", "traffic", "ab_test"):
+                echo(f"- {number}/8 {title}: skipped, nothing is in production")
+                continue
             with tqdm(total=totals.get(method, 1), desc=f"{number}/8 {title}", leave=False,
                       ncols=80) as bar:
                 step = getattr(run, method)
@@ -402,7 +474,21 @@ def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool =
                     result = step(pdf=pdf) if method == "brief" else step()
                     bar.update()
             echo(f"✓ {number}/8 {result}")
+            if method == "package" and result.data["stage"] != "production":
+                if run.verdict["passed"]:  # too close to call: a review decides
+                    echo(f"  ↳ {run.fairness_review(**demo_review(run.verdict))}")
+                else:
+                    released = False
     return run.paths
+
+
+def demo_review(verdict: dict[str, Any]) -> dict[str, str]:
+    """The fairness review ``deploydl demo`` records for a gate too close to call: a simulated
+    decision, labelled as one, that releases the version with fairness checked monthly."""
+    return {"approver": "fairness review board (simulated by deploydl demo)",
+            "reason": f"approval ratio {verdict['ratio']:.2f}, 95% range about {verdict['low']:.2f}"
+                      f"-{verdict['high']:.2f}, straddles {verdict['limit']:.2f}; released with "
+                      "each age band's approval rate checked every month (a simulated decision)"}
 
 
 def ab_outcomes(log, defaulted: pd.Series, *, prefix: str

@@ -48,7 +48,8 @@ class DeploySpec:
     memory : str
         Memory limit per replica, e.g. "1Gi".
     replicas, max_replicas : int
-        Replicas at start (the autoscaler's minimum), and the most the autoscaler may run.
+        The fewest replicas the autoscaler keeps (2 by default, so one can fail) and the most
+        it may run. The Deployment itself sets no count: the autoscaler owns it.
     cpu_target_percent : int
         Average CPU use (percent of the request) the autoscaler keeps the replicas at;
         :func:`deploydl.efficiency.capacity.autoscaled_spec` sets it from a capacity plan.
@@ -56,6 +57,9 @@ class DeploySpec:
         Port the container listens on.
     namespace : str
         Kubernetes namespace of every object (never ``default``).
+    monitoring_namespace : str
+        Namespace of the cluster's monitoring (Prometheus): the NetworkPolicy lets its pods
+        read ``/metrics``.
     image_digest : str, optional
         ``sha256:...`` of the built image. The manifests then pin the image by digest; the
         workflow renders them again with the digest its build step reports.
@@ -73,13 +77,15 @@ class DeploySpec:
     port: int = 8000
     uid: int = 10001
     namespace: str = "northbridge-credit"
+    monitoring_namespace: str = "monitoring"
     image_digest: str | None = None
     base_image: str = "python:3.11-slim"
     lambda_base_image: str = "public.ecr.aws/lambda/python:3.11"
 
     def __post_init__(self) -> None:
         for field, pattern in (("image", _IMAGE), ("base_image", _IMAGE),
-                               ("lambda_base_image", _IMAGE), ("namespace", _NAMESPACE)):
+                               ("lambda_base_image", _IMAGE), ("namespace", _NAMESPACE),
+                               ("monitoring_namespace", _NAMESPACE)):
             value = getattr(self, field)
             if not isinstance(value, str) or not pattern.fullmatch(value):
                 raise ValueError(f"DeploySpec {field}={value!r} is not allowed: {_HINTS[field]}")
@@ -112,7 +118,9 @@ _HINTS = {"image": "use a registry path such as 'ghcr.io/org/name' (lower case, 
                         "with '@sha256:...'.",
           "lambda_base_image": "use an image reference such as "
                                "'public.ecr.aws/lambda/python:3.11'.",
-          "namespace": "use lower-case letters, digits and dashes, starting with a letter."}
+          "namespace": "use lower-case letters, digits and dashes, starting with a letter.",
+          "monitoring_namespace": "use the namespace your Prometheus runs in: lower-case "
+                                  "letters, digits and dashes, starting with a letter."}
 
 
 def cpu_cores(cpu: str) -> float:

@@ -1,7 +1,17 @@
 """Quality gates a candidate model must pass before it is deployed (Module 04).
 
 Each gate is a plain function that returns a :class:`GateResult`; the CI/CD workflow runs
-them with ``python -m deploydl.deploy.gates CANDIDATE`` and stops when one fails.
+them with ``python -m deploydl.deploy.gates CANDIDATE``, whose exit code says what happens next:
+
+* ``0`` (:data:`EXIT_PASSED`): every gate passed clearly; the release goes on.
+* ``1`` (:data:`EXIT_BLOCKED`): a gate blocked; the workflow stops and nothing is released.
+* ``3`` (:data:`EXIT_TOO_CLOSE`): every gate passed, but the fairness gate is too close to call;
+  the workflow waits for the ``fairness-review`` environment (a person approves, and the
+  registry records who and why) before it builds and promotes. (``2`` is argparse's code for a
+  command line it cannot read.)
+
+On GitHub Actions it also writes a table of the gates to the run's summary page
+(``$GITHUB_STEP_SUMMARY``).
 
 * **Evaluation gate:** the candidate's ROC AUC is at least ``min_auc`` and no more than
   ``max_drop`` below the model in production (AUC: the chance that the model scores a random
@@ -24,6 +34,7 @@ them with ``python -m deploydl.deploy.gates CANDIDATE`` and stops when one fails
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass, replace
 
@@ -43,6 +54,8 @@ from deploydl.responsible.fairness import (
 MIN_AUC = 0.70
 #: ... and at most this far below production's ROC AUC (0.01 = one point of AUC).
 MAX_AUC_DROP = 0.01
+#: Exit codes of ``python -m deploydl.deploy.gates``: passed clearly, blocked, too close to call.
+EXIT_PASSED, EXIT_BLOCKED, EXIT_TOO_CLOSE = 0, 1, 3
 
 
 @dataclass(frozen=True)
@@ -146,8 +159,33 @@ def run_gates(candidate, holdout: pd.DataFrame, *, production=None,
                                       min_ratio=min_ratio)]
 
 
+def exit_code(results: list[GateResult]) -> int:
+    """:data:`EXIT_BLOCKED` if a gate blocked, else :data:`EXIT_TOO_CLOSE` if one is too close
+    to call, else :data:`EXIT_PASSED`."""
+    if not all(r.passed for r in results):
+        return EXIT_BLOCKED
+    return EXIT_TOO_CLOSE if any(r.too_close_to_call for r in results) else EXIT_PASSED
+
+
+_NEXT = {EXIT_PASSED: "every gate passed: the release goes on to build and promote.",
+         EXIT_BLOCKED: "a gate blocked: nothing is released.",
+         EXIT_TOO_CLOSE: "too close to call: the release waits for a fairness review (the "
+                         "fairness-review environment) before it is built and promoted."}
+
+
+def summary_markdown(results: list[GateResult]) -> str:
+    """The gates as a Markdown table for the run's summary page, with what happens next."""
+    rows = "".join(f"| {r.gate} | {'PASS' if r.passed else 'BLOCK'}"
+                   f"{', too close to call' if r.too_close_to_call else ''} | "
+                   f"{r.reason.replace('|', '/')} |\n" for r in results)
+    return ("### Quality gates\n\n| gate | verdict | why |\n| --- | --- | --- |\n" + rows
+            + f"\nExit {exit_code(results)}: {_NEXT[exit_code(results)]}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m deploydl.deploy.gates CANDIDATE [--registry DIR]``: 0 passed, 1 blocked."""
+    """``python -m deploydl.deploy.gates CANDIDATE [--registry DIR]``: the exit code is
+    :func:`exit_code` (0 passed, 1 blocked, 3 too close to call); with ``GITHUB_STEP_SUMMARY``
+    set (GitHub Actions), the gates are also appended there as a table."""
     from deploydl.data import make_applicants
     from deploydl.registry import ArtifactError, ModelRegistry, load_model
 
@@ -169,7 +207,13 @@ def main(argv: list[str] | None = None) -> int:
                         min_auc=args.min_auc, max_drop=args.max_drop, min_ratio=args.min_ratio)
     for result in results:
         print(result)
-    return 0 if all(r.passed for r in results) else 1
+    code = exit_code(results)
+    print(f"Exit {code}: {_NEXT[code]}")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as out:
+            out.write(summary_markdown(results))
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover - the CI/CD workflow's entry point
