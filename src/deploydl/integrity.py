@@ -128,6 +128,12 @@ def _check_served_entries(meta: dict[str, Any], bad: Callable[[str, object], Art
     for key in ("created", "training_data_sha256"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             raise bad(f"'{key}' must be text", meta[key])
+    reference = meta.get("reason_reference")
+    if reference is not None and not (
+            isinstance(reference, dict) and set(reference) <= set(features)
+            and all(map(_finite_number, reference.values()))):
+        raise bad("'reason_reference' must be an object of feature: finite number, naming "
+                  "only the model's features", reference)
     ranges = meta.get("training_range")
     if ranges is None:
         return

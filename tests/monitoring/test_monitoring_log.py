@@ -85,9 +85,11 @@ def test_a_log_from_before_the_threshold_column_opens_and_records_it(tmp_path):
     path = tmp_path / "old.db"
     _old_log(path)
     log = PredictionLog(path)
-    log.record([_row(1, threshold=0.27)])
-    thresholds = log.frame().set_index("applicant_id")["threshold"]
+    log.record([_row(1, threshold=0.27, reasons=[{"feature": "income"}])])
+    frame = log.frame().set_index("applicant_id")
+    thresholds = frame["threshold"]
     assert log.count() == 2 and thresholds.isna()["A0"] and thresholds["A1"] == 0.27
+    assert frame["reasons"].isna()["A0"] and frame["reasons"]["A1"] == '[{"feature": "income"}]'
     log.close()
     assert PredictionLog(path).count() == 2  # opening it again changes nothing
 
@@ -185,3 +187,104 @@ def test_a_batch_logs_one_row_per_applicant_with_its_id(model, applicants, tmp_p
     assert made != "req-7" and response.headers["X-Client-Request-ID"] == "req-7"
     assert list(frame["applicant_id"]) == ["B0", "B1", "B2"]
     assert set(frame["request_id"]) == {made} and list(frame.columns).count("applicant_id") == 1
+
+
+#: An input value that appears nowhere else in the file, so its bytes can be looked for.
+MARKED_INCOME = 987654.321
+
+
+def _marked(i, applicant_id):
+    return _row(i, applicant_id=applicant_id, inputs={"income": MARKED_INCOME + i},
+                reasons=[{"feature": "income", "text": "Income insufficient"}])
+
+
+def _bytes_on_disk(path):
+    """Everything SQLite keeps of the log: the database file and its write-ahead log."""
+    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal"))
+                    if p.exists())
+
+
+@pytest.fixture
+def secure_delete_off_by_default(monkeypatch):
+    """Every new SQLite connection starts with ``secure_delete`` off, as many builds ship it
+    (this machine's is compiled with it on), so only the log's own pragma can overwrite
+    deleted rows. Returns the connections made."""
+    made, connect = [], sqlite3.connect
+
+    def insecure_connect(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.execute("PRAGMA secure_delete=OFF")
+        made.append(db)
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", insecure_connect)
+    return made
+
+
+def test_the_log_overwrites_deleted_rows_whatever_sqlites_default(tmp_path,
+                                                                  secure_delete_off_by_default):
+    log = PredictionLog(tmp_path / "log.db")
+    [db] = secure_delete_off_by_default
+    assert sqlite3.connect(":memory:").execute("PRAGMA secure_delete").fetchone() == (0,)
+    assert db.execute("PRAGMA secure_delete").fetchone() == (1,)  # the log's connection
+    log.close()
+
+
+@pytest.mark.usefixtures("secure_delete_off_by_default")
+def test_erase_removes_an_applicant_from_the_log_down_to_the_file_bytes(tmp_path, applicants):
+    """Module 01's erasure: no row, no reference row, and no copy in free pages or the WAL."""
+    path = tmp_path / "log.db"
+    log = PredictionLog(path)
+    log.record([_row(i) for i in range(300)])  # other applicants, kept
+    log.record([_marked(i, "NB-000042") for i in range(40)])
+    log.record([_row(400, applicant_id="NB-000042", status="error", probability=None)])
+    reference = applicants[list(FEATURES)].head(5).assign(
+        applicant_id=["NB-000042", "X1", "X2", "X3", "X4"])
+    log.set_reference(reference)
+    log.add_labels({"NB-000042": 1})
+    assert b"NB-000042" in _bytes_on_disk(path) and b"987654.321" in _bytes_on_disk(path)
+
+    removed = log.erase(["NB-000042", "never-seen"])
+    assert (removed.rows, removed.reference_rows, removed.wal_emptied) == (41, 1, True)
+    assert "41 predictions and 1 reference rows" in removed.summary()
+    assert log.count() == 300 and "NB-000042" not in set(log.frame()["applicant_id"])
+    assert list(log.reference()["applicant_id"]) == ["X1", "X2", "X3", "X4"]
+    on_disk = _bytes_on_disk(path)
+    assert b"NB-000042" not in on_disk and b"987654.3" not in on_disk
+    assert log.erase(["NB-000042"]).rows == 0  # asking again finds nothing
+    log.close()
+
+
+@pytest.mark.usefixtures("secure_delete_off_by_default")
+def test_erase_says_when_a_reader_keeps_the_write_ahead_log(tmp_path):
+    path = tmp_path / "log.db"
+    log = PredictionLog(path)
+    log.record([_marked(0, "NB-1")])
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM predictions").fetchone()  # holds a read snapshot
+    removed = log.erase(["NB-1"])
+    assert removed.rows == 1 and not removed.wal_emptied
+    assert "could not be emptied" in removed.summary()
+    reader.close()
+    assert log.erase([]).wal_emptied and b"NB-1" not in _bytes_on_disk(path)
+    log.close()
+
+
+@pytest.mark.usefixtures("secure_delete_off_by_default")
+def test_purge_older_than_keeps_the_retention_period_only(tmp_path):
+    clock = SimulatedClock(start=1_700_000_000)
+    path = tmp_path / "log.db"
+    log = PredictionLog(path, clock=clock)
+    log.record([_marked(i, f"OLD{i}") for i in range(20)])
+    clock.advance(days=400)
+    log.record([_row(i) for i in range(5)])
+    clock.advance(days=365)
+    assert log.purge_older_than(770).rows == 0  # all younger than 770 days
+    removed = log.purge_older_than(730)  # the old rows are 765 days old; the rest 365
+    assert (removed.rows, removed.reference_rows, removed.wal_emptied) == (20, 0, True)
+    assert log.count() == 5 and b"OLD1" not in _bytes_on_disk(path)
+    assert b"987654.3" not in _bytes_on_disk(path)
+    with pytest.raises(ValueError, match="days must be 0 or more"):
+        log.purge_older_than(-1)
+    log.close()

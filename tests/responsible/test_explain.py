@@ -10,8 +10,10 @@ from torch import nn
 
 from deploydl.responsible.explain import (
     REASON_TEXT,
+    approved_reference,
     permutation_importance,
     reason_codes,
+    reason_codes_for,
     reference_profile,
     saliency_map,
 )
@@ -78,11 +80,57 @@ def test_reason_codes_work_for_the_torch_model(model, applicants):
     assert len(reasons) == 2 and reasons[0].score_gain >= reasons[1].score_gain > 0
 
 
+def test_many_applicants_get_the_reasons_each_gets_alone(declined):
+    """The service's batched call gives each applicant the lesson function's reasons."""
+    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD, case_study
+
+    score, reference, _ = declined
+    study = case_study()
+    test = study.test
+    declined_rows = test.loc[score(test) < APPROVAL_THRESHOLD, list(study.features)]
+    applicants = declined_rows.head(12).to_dict("records")
+    together = reason_codes_for(score, applicants, reference)
+    alone = [reason_codes(score, a, reference) for a in applicants]
+    assert [[(r.feature, r.direction, r.text) for r in rs] for rs in together] == \
+        [[(r.feature, r.direction, r.text) for r in rs] for rs in alone]
+    assert np.allclose([r.score_gain for rs in together for r in rs],
+                       [r.score_gain for rs in alone for r in rs], atol=1e-9)
+    assert reason_codes_for(score, applicants[:1], reference) == alone[:1]  # one: identical
+    assert reason_codes_for(score, [], reference) == []
+
+
+def test_a_gain_in_a_direction_no_notice_can_word_is_not_a_reason():
+    """A model that scores more late payments higher must not tell anyone to pay late."""
+
+    def score(t):  # rewards late payments and income
+        return (0.1 * t["late_payments"] + t["income"] / 1e5).to_numpy()
+
+    applicant, reference = {"late_payments": 0, "income": 20_000}, {"late_payments": 2,
+                                                                    "income": 50_000}
+    reasons = reason_codes(score, applicant, reference)
+    assert [(r.feature, r.direction) for r in reasons] == [("income", "increase")]
+    assert reason_codes_for(score, [applicant], reference) == [reasons]
+    # A feature with no approved wording at all keeps the plain fallback.
+    other = reason_codes(lambda t: t["tenure"].to_numpy(), {"tenure": 1}, {"tenure": 5})
+    assert [r.text for r in other] == ["Tenure: increase needed"]
+
+
+def test_the_reference_is_the_median_applicant_the_model_approves(model, applicants):
+    from deploydl.data import FEATURES
+
+    scores = model.predict_proba(applicants)
+    reference = approved_reference(model, applicants, threshold=0.3)
+    assert reference == reference_profile(applicants[scores < 0.3], features=FEATURES)
+    assert approved_reference(model, applicants, threshold=1e-9) is None  # nobody approved
+
+
 def test_reason_codes_reject_bad_input():
     with pytest.raises(ValueError, match="top must be at least 1; got 0"):
         reason_codes(lambda t: np.zeros(len(t)), {"a": 1}, {"a": 2}, top=0)
     with pytest.raises(ValueError, match=r"lacks features \['b'\]"):
         reason_codes(lambda t: np.zeros(len(t)), {"a": 1}, {"b": 2})
+    with pytest.raises(ValueError, match=r"lacks features \['b'\]"):
+        reason_codes_for(lambda t: np.zeros(len(t)), [{"b": 1}, {"a": 1}], {"b": 2})
 
 
 class _LeftHalfOnly(nn.Module):

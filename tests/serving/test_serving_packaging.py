@@ -46,6 +46,18 @@ def test_train_measured_calibrates_on_a_set_aside_and_records_the_rules_threshol
         model.threshold = recorded
 
 
+def test_the_reasons_reference_is_the_median_set_aside_applicant_it_approves(trained, tmp_path):
+    """Module 03's comparison point, chosen with the threshold and released with the model."""
+    from deploydl.data import make_applicants
+    from deploydl.responsible.explain import approved_reference
+
+    model, table, _ = trained
+    aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
+    assert model.reason_reference == approved_reference(model, aside)
+    _, artifact = register_in_production(model, table, tmp_path / "registry")
+    assert artifact.metadata["reason_reference"] == model.reason_reference
+
+
 def test_register_in_production_promotes_a_verified_artifact(trained, tmp_path):
     model, table, _ = trained
     registry, artifact = register_in_production(model, table, tmp_path / "registry")

@@ -148,11 +148,15 @@ def threshold_for(model, validation=None, *, costs: ErrorCosts = DEFAULT_COSTS,
 def calibrate_and_decide(model, aside):
     """``model`` calibrated on ``aside`` (applicants set aside for it, with the label and the
     protected attribute) and given the threshold the rule chooses there (:func:`threshold_for`),
-    so a service decides at it: the course's recipe for every model it serves."""
+    so a service decides at it: the course's recipe for every model it serves. The median
+    applicant of ``aside`` it then approves becomes its ``reason_reference``, against which a
+    service words the reasons for each referral (Module 03's reason codes)."""
     from deploydl.evaluation.calibration import calibrate
+    from deploydl.responsible.explain import approved_reference
 
     calibrated = calibrate(model, aside)
     calibrated.threshold = threshold_for(calibrated, aside)[0]
+    calibrated.reason_reference = approved_reference(calibrated, aside)
     return calibrated
 
 

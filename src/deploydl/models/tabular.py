@@ -66,8 +66,11 @@ class ApplicantModel:
 
     ``calibration`` records the Platt correction folded into the output layer (empty when the
     network is as trained); ``threshold`` is the decision threshold chosen for it
-    (:func:`deploydl.evaluation.decision.decision_threshold`), or None when none was chosen.
-    Both travel with the model into its artifact's metadata.
+    (:func:`deploydl.evaluation.decision.decision_threshold`), or None when none was chosen;
+    ``reason_reference`` is the median applicant it approves where the threshold was chosen,
+    the comparison point of the reason codes a service gives for each referral
+    (:func:`deploydl.responsible.explain.reason_codes`), or None. All three travel with the
+    model into its artifact's metadata.
     """
 
     net: ApplicantNet
@@ -80,6 +83,7 @@ class ApplicantModel:
     history: History | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
     threshold: float | None = None
+    reason_reference: dict[str, float] | None = None
 
     def with_platt(self, slope: float, shift: float, *, rows: int,
                    data_sha256: str) -> ApplicantModel:

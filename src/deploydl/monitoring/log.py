@@ -1,8 +1,16 @@
 """The prediction log: every answer the service gives, kept in a real database (Module 06).
 
 One row per scored applicant: the inputs, the probability, the threshold and the decision,
-the model version, the latency, the request ID and the time. Labels (did the loan default?)
-arrive months later and are joined in with :meth:`PredictionLog.add_labels`.
+the reason codes of a referral, the model version, the latency, the request ID and the time.
+Labels (did the loan default?) arrive months later and are joined in with
+:meth:`PredictionLog.add_labels`.
+
+The log holds personal data, so it honours Module 01's rules: :meth:`PredictionLog.erase`
+removes every row of the applicants who asked (an erasure request) and
+:meth:`PredictionLog.purge_older_than` every row past the retention period. Deleted rows are
+overwritten in the file (SQLite's ``secure_delete``) and the write-ahead log is emptied, so no
+copy stays in free pages or the ``-wal`` file. The decision lines the service writes to its
+log stream are outside this file: the cluster's log pipeline keeps and erases them.
 
 SQLite (from Python's standard library) is the default: one file, no server, safe for the
 service's many threads (WAL mode, one lock around the connection). Everything the course
@@ -41,14 +49,17 @@ CREATE TABLE IF NOT EXISTS predictions (
     status TEXT NOT NULL,
     error TEXT,
     label INTEGER,
-    label_ts REAL
+    label_ts REAL,
+    reasons TEXT
 );
 CREATE INDEX IF NOT EXISTS predictions_ts ON predictions (ts);
 CREATE INDEX IF NOT EXISTS predictions_applicant ON predictions (applicant_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _COLUMNS = ("request_id", "applicant_id", "ts", "model_name", "model_version", "inputs",
-            "probability", "threshold", "decision", "latency_ms", "status", "error")
+            "probability", "threshold", "decision", "latency_ms", "status", "error", "reasons")
+#: Columns added since the first schema, with their types: an older log gains them on opening.
+_ADDED = {"threshold": "REAL", "reasons": "TEXT"}
 _LABEL_KEYS = ("applicant_id", "request_id")
 
 
@@ -61,7 +72,9 @@ class LoggedPrediction:
     scoring model's own, or one set for the whole service), so an auditor can replay the
     decision (None in logs written before thresholds were recorded); ``latency_ms`` is the
     whole request's scoring time in milliseconds; ``status`` is ``"ok"`` or ``"error"`` (then
-    ``probability`` and ``decision`` are None and ``error`` says what went wrong).
+    ``probability`` and ``decision`` are None and ``error`` says what went wrong);
+    ``reasons`` are the reason codes given with a referral, as the service answered them
+    (feature, direction, value, reference, score_gain, text), or None.
     """
 
     request_id: str
@@ -75,6 +88,30 @@ class LoggedPrediction:
     status: str = "ok"
     error: str | None = None
     threshold: float | None = None
+    reasons: Sequence[Mapping[str, object]] | None = None
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What :meth:`PredictionLog.erase` or :meth:`PredictionLog.purge_older_than` removed.
+
+    ``rows``: predictions deleted; ``reference_rows``: rows of the stored drift reference
+    deleted (only a reference with an ``applicant_id`` column can hold an applicant);
+    ``wal_emptied``: the write-ahead log was copied into the database and truncated, so no
+    old copy of a deleted row is left in the ``-wal`` file (False while another connection
+    is reading: call again, or close the readers first).
+    """
+
+    rows: int
+    reference_rows: int
+    wal_emptied: bool
+
+    def summary(self) -> str:
+        wal = "the write-ahead log is empty" if self.wal_emptied else (
+            "the write-ahead log could not be emptied while another connection reads it: "
+            "run again once the readers have closed")
+        return (f"Removed {self.rows:,} predictions and {self.reference_rows:,} reference rows; "
+                f"deleted content is overwritten, and {wal}.")
 
 
 class PredictionStore(Protocol):
@@ -118,6 +155,8 @@ class PredictionLog:
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, not left in free space (erasure).
+            self._db.execute("PRAGMA secure_delete=ON")
             self._db.executescript(_SCHEMA)
             _add_missing_columns(self._db)
 
@@ -126,7 +165,9 @@ class PredictionLog:
         now = self.clock()
         rows = [(p.request_id, p.applicant_id, now, p.model_name, p.model_version,
                  json.dumps(dict(p.inputs)), p.probability, p.threshold, p.decision,
-                 p.latency_ms, p.status, p.error) for p in predictions]
+                 p.latency_ms, p.status, p.error,
+                 None if p.reasons is None else json.dumps([dict(r) for r in p.reasons]))
+                for p in predictions]
         sql = (f"INSERT INTO predictions ({', '.join(_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(_COLUMNS))})")
         with self._lock, self._db:
@@ -148,11 +189,73 @@ class PredictionLog:
                 f"UPDATE predictions SET label = ?, label_ts = ? WHERE {key} = ?", rows)
             return self._db.total_changes - before
 
+    def erase(self, applicant_ids: Sequence[str]) -> Removed:
+        """Remove these applicants from the prediction log: their predictions (inputs, scores,
+        reasons, outcomes) and their rows in a stored reference that has an ``applicant_id``
+        column.
+
+        Run it for the applicants an erasure request reaches
+        (:func:`deploydl.governance.privacy.erase_subject` says which, and what the law makes
+        the bank keep: a decision under a legal hold is not erased here). Deleted content is
+        overwritten in the database file and the write-ahead log is emptied
+        (:class:`Removed` says whether it could be). A prediction logged without an
+        applicant ID cannot be found by one: send the ID with every request.
+
+        Not reached: the JSON decision line the service writes to standard output for each
+        applicant (:mod:`deploydl.serving.events`: applicant ID, score, decision, reason
+        features), which the cluster's log pipeline collects and keeps. Erase those lines with
+        the pipeline's own deletion, and set its retention period no longer than this log's.
+        """
+        ids = sorted({str(i) for i in applicant_ids})
+        with self._lock, self._db:
+            before = self._db.total_changes
+            self._db.executemany("DELETE FROM predictions WHERE applicant_id = ?",
+                                 [(i,) for i in ids])
+            rows = self._db.total_changes - before
+            reference_rows = self._erase_from_reference(set(ids))
+        return Removed(rows, reference_rows, self._empty_wal())
+
+    def purge_older_than(self, days: float) -> Removed:
+        """Remove every prediction made more than ``days`` days ago by the log's clock (the
+        retention period of the log's dataset card, Module 01), overwriting it as
+        :meth:`erase` does. The drift reference is left as it is."""
+        if not days >= 0:
+            raise ValueError(f"days must be 0 or more; got {days}. Give the retention period "
+                             "in days, e.g. 25 * 30 for 25 months.")
+        cutoff = self.clock() - days * 86_400
+        with self._lock, self._db:
+            rows = self._db.execute("DELETE FROM predictions WHERE ts < ?", (cutoff,)).rowcount
+        return Removed(rows, 0, self._empty_wal())
+
+    def _erase_from_reference(self, ids: set[str]) -> int:
+        """Drop the reference's rows of ``ids`` (called with the lock held, in a transaction)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key='reference'").fetchone()
+        if row is None:
+            return 0
+        stored = json.loads(row[0])
+        if "applicant_id" not in stored["columns"]:
+            return 0
+        at = stored["columns"].index("applicant_id")
+        kept = [r for r in stored["data"] if str(r[at]) not in ids]
+        if len(kept) < len(stored["data"]):
+            self._db.execute("UPDATE meta SET value = ? WHERE key='reference'",
+                             (json.dumps({**stored, "data": kept}),))
+        return len(stored["data"]) - len(kept)
+
+    def _empty_wal(self) -> bool:
+        """Copy the write-ahead log into the database and truncate it; True if it worked."""
+        if self.path == ":memory:":
+            return True
+        with self._lock:
+            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+
     def frame(self, *, since: float | None = None, until: float | None = None) -> pd.DataFrame:
         """The log as a table: one row per prediction, inputs expanded into columns.
 
         ``since``/``until`` (seconds since 1970) keep rows with ``since <= ts < until``.
-        ``time`` is the same moment as a pandas UTC timestamp.
+        ``time`` is the same moment as a pandas UTC timestamp; ``reasons`` is the JSON text
+        of a referral's reason codes (None for an approval).
         """
         sql, args = "SELECT * FROM predictions WHERE ts >= ? AND ts < ? ORDER BY id", (
             -1.0 if since is None else since, float("inf") if until is None else until)
@@ -203,8 +306,9 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
     with db:
         db.execute("BEGIN IMMEDIATE")
         present = {row[1] for row in db.execute("PRAGMA table_info(predictions)")}
-        if "threshold" not in present:
-            db.execute("ALTER TABLE predictions ADD COLUMN threshold REAL")
+        for column, kind in _ADDED.items():
+            if column not in present:
+                db.execute(f"ALTER TABLE predictions ADD COLUMN {column} {kind}")
 
 
 class SimulatedClock:

@@ -1,4 +1,5 @@
-"""What the service does for monitoring: route, time, record, show the dashboard (Module 06).
+"""What the service does for monitoring: route, time, explain, record, log, show the dashboard
+(Module 06).
 
 :func:`deploydl.serving.create_app` calls :func:`score_and_log` for every ``/predict`` request
 and, when it is given a prediction log, mounts :func:`add_dashboard`'s ``GET /dashboard``.
@@ -6,10 +7,9 @@ and, when it is given a prediction log, mounts :func:`add_dashboard`'s ``GET /da
 
 from __future__ import annotations
 
-import logging
 import time
 import uuid
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
 import numpy as np
 from fastapi import FastAPI, HTTPException, Query
@@ -18,12 +18,7 @@ from fastapi.responses import HTMLResponse
 from deploydl.evaluation.decision import decides_at, refer_or_approve
 from deploydl.monitoring.abtest import choose_model
 from deploydl.monitoring.log import LoggedPrediction, PredictionStore
-
-#: Logger of every model failure, with its request ID and traceback. ``deploydl serve``
-#: prints it; in a notebook it stays quiet (a library never writes to stderr unasked) unless
-#: logging is configured, and the prediction log, if any, keeps the error too.
-ERROR_LOG = logging.getLogger("deploydl.errors")
-ERROR_LOG.addHandler(logging.NullHandler())
+from deploydl.serving.events import ERROR_LOG, log_decisions
 
 
 def model_error(request_id: str, *, logged: bool = False) -> str:
@@ -38,21 +33,69 @@ class NonFiniteScore(ValueError):
     """The model returned NaN or infinity: never a basis for a decision."""
 
 
+class Scored(NamedTuple):
+    """What :func:`score_and_log` returns: the model that scored, the probabilities of
+    default, the threshold the decisions were made at, and the reason codes of each applicant
+    (:func:`referral_reasons`; an empty list for an approval)."""
+
+    model: Any
+    probabilities: np.ndarray
+    threshold: float
+    reasons: list[list[dict[str, Any]]]
+
+
+def referral_reasons(model, rows: list[dict], probabilities: np.ndarray,
+                     threshold: float) -> list[list[dict[str, Any]]]:
+    """The reason codes of each referred applicant; an empty list for each approved one.
+
+    Module 03's rule (:func:`deploydl.responsible.explain.reason_codes_for`): each feature in
+    turn is set to the model's ``reason_reference`` (the median applicant it approves, stored
+    in its artifact) and the rise in the approval score (1 - probability of default) ranks the
+    reasons. The scores decided on are the base, so the reasons explain that very score. A
+    model without a reference refers without reasons. A variant the model cannot score
+    raises :class:`NonFiniteScore`, handled as any model failure.
+    """
+    reference = getattr(model, "reason_reference", None)
+    referred = [i for i, p in enumerate(probabilities)
+                if refer_or_approve(p, threshold) == "refer"]
+    reasons: list[list[dict[str, Any]]] = [[] for _ in rows]
+    if not reference or not referred:
+        return reasons
+    from deploydl.responsible.explain import reason_codes_for
+
+    def approval(table) -> np.ndarray:  # rows as dicts, as the service's models take them
+        records = [dict(zip(table.columns, row, strict=True)) for row in table.to_numpy().tolist()]
+        scores = np.asarray(model.predict_proba(records), dtype=float)
+        if not np.isfinite(scores).all():
+            raise NonFiniteScore("a reason-code variant got a score that is not a number")
+        return 1.0 - scores.reshape(-1)
+
+    found = reason_codes_for(approval, [rows[i] for i in referred], reference,
+                             scores=[1.0 - probabilities[i] for i in referred])
+    for i, codes in zip(referred, found, strict=True):
+        reasons[i] = [{"feature": r.feature, "direction": r.direction, "value": r.value,
+                       "reference": r.reference, "score_gain": round(r.score_gain, 6),
+                       "text": r.text} for r in codes]
+    return reasons
+
+
 def score_and_log(model, rows: list[dict], *, threshold: float | None,
                   log: PredictionStore | None, applicant_ids: list[str | None] | None = None,
-                  request_id: str | None = None):
-    """Score ``rows`` with the routed model and record each answer in ``log`` (if any).
+                  request_id: str | None = None) -> Scored:
+    """Score ``rows`` with the routed model, explain each referral, record each answer in
+    ``log`` (if any) and write one decision line per applicant (logger
+    ``deploydl.decisions``, :func:`deploydl.serving.events.log_decisions`).
 
     A traffic split routes the whole request by its first applicant's ID (send one
     applicant per request in an A/B test); ``applicant_ids`` are logged row by row. Each
     decision is logged at :func:`decides_at` for the model that scored, so in an A/B test
     each version decides at its own threshold unless the service fixed one (``threshold``).
 
-    Returns ``(model_used, probabilities, threshold)``: the threshold is the one its
-    decisions were logged at, for the answer to use too. A model that raises, or returns a
-    score that is not a finite number, is logged (logger ``deploydl.errors``, with the request
-    ID), recorded as an error row per applicant, and answered with a 500
-    (:func:`model_error`): a non-finite score never approves anyone.
+    Returns a :class:`Scored`: the threshold is the one its decisions were logged at, for
+    the answer to use too, and the reasons those of :func:`referral_reasons`. A model that
+    raises, or returns a score that is not a finite number, is logged (logger
+    ``deploydl.errors``, with the request ID), recorded as an error row per applicant, and
+    answered with a 500 (:func:`model_error`): a non-finite score never approves anyone.
     """
     applicant_ids = applicant_ids or [None] * len(rows)
     chosen = choose_model(model, applicant_ids[0])
@@ -66,15 +109,24 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
             raise NonFiniteScore(f"{len(bad)} of {len(rows)} scores are not finite numbers "
                                  f"(first: row {bad[0] if len(bad) else '?'}); "
                                  f"{len(probabilities)} scores for {len(rows)} rows")
+        reasons = referral_reasons(chosen, rows, probabilities, threshold)
     except Exception as exc:  # noqa: BLE001 - any model failure is logged, then answered 500
+        error = f"{type(exc).__name__}: {exc}"
         ERROR_LOG.exception("model %s %s failed on request %s", chosen.name, chosen.version,
-                            request_id)
+                            request_id, extra={"event": "model_error", "request_id": request_id,
+                                               "model_name": chosen.name,
+                                               "model_version": chosen.version, "error": error})
         _record(log, chosen, rows, None, threshold, started, request_id, applicant_ids,
-                error=f"{type(exc).__name__}: {exc}")
+                error=error)
         raise HTTPException(status_code=500, detail=model_error(
             request_id, logged=log is not None)) from None
-    _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids)
-    return chosen, probabilities, threshold
+    _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids,
+            reasons=reasons)
+    log_decisions(request_id=request_id, model_name=chosen.name, model_version=chosen.version,
+                  applicant_ids=applicant_ids, probabilities=probabilities, threshold=threshold,
+                  decisions=[refer_or_approve(p, threshold) for p in probabilities],
+                  reasons=[[r["feature"] for r in codes] for codes in reasons])
+    return Scored(chosen, probabilities, threshold, reasons)
 
 
 def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
@@ -90,14 +142,16 @@ def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
 
 
 def _record(log, model, rows, probabilities, threshold, started, request_id, applicant_ids, *,
-            error: str | None = None) -> None:
+            error: str | None = None, reasons: list[list[dict]] | None = None) -> None:
     if log is None:
         return
     latency_ms = (time.perf_counter() - started) * 1000
     scores = [None] * len(rows) if probabilities is None else [float(p) for p in probabilities]
+    kept = reasons or [[] for _ in rows]
     log.record([LoggedPrediction(
         request_id=request_id, applicant_id=ident, model_name=model.name,
         model_version=model.version, inputs=row, probability=p, threshold=threshold,
         decision=None if p is None else refer_or_approve(p, threshold),
-        latency_ms=latency_ms, status="error" if error else "ok", error=error)
-        for row, p, ident in zip(rows, scores, applicant_ids, strict=True)])
+        latency_ms=latency_ms, status="error" if error else "ok", error=error,
+        reasons=tuple(codes) or None)
+        for row, p, ident, codes in zip(rows, scores, applicant_ids, kept, strict=True)])

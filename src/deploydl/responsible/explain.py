@@ -3,14 +3,16 @@ and which pixels an image classifier looked at.
 
 * :func:`permutation_importance`: how much a quality score drops when one feature is shuffled.
 * :func:`reason_codes`: the top factors that pushed one applicant's approval score down,
-  worded as an adverse-action notice words them.
+  worded as an adverse-action notice words them; :func:`reason_codes_for` applies the same
+  rule to many applicants at once (what the loan service does for every referral), and
+  :func:`approved_reference` picks the comparison point (the median approved applicant).
 * :func:`saliency_map`: for any PyTorch image classifier, how strongly each pixel moves the
   predicted class's score (the gradient's size).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,27 +78,104 @@ def reason_codes(score_fn: ScoreFn, applicant: Mapping[str, float],
 
     Each feature in turn is set to its value in ``reference`` (e.g. the median approved
     applicant) with everything else kept; the rise in the approval score is that feature's
-    ``score_gain``. Features with a positive gain are reasons, worded with
-    :data:`REASON_TEXT`. The method is deterministic: the same applicant and reference give
-    the same reasons, in the same order.
+    ``score_gain``. A feature with a positive gain is a reason, worded with
+    :data:`REASON_TEXT`, unless the wording list words that feature only in the other
+    direction: a gain from moving it the way no approved wording allows (more late payments,
+    say) is left out, as a question for model validation, not a reason. A feature the list
+    does not word at all gets a plain wording, such as "Savings: increase needed". The method
+    is deterministic: the same applicant and reference give the same reasons, in the same
+    order.
     """
-    if top < 1:
-        raise ValueError(f"top must be at least 1; got {top}. Notices usually give up to 4.")
-    missing = [f for f in reference if f not in applicant]
-    if missing:
-        raise ValueError(f"The applicant lacks features {missing} that the reference has.")
+    _check_reason_inputs([applicant], reference, top)
     # One variant per feature, in name order whatever order ``reference`` has: a model scores
     # a row a last bit differently at another position in the batch on some CPUs.
     changes = sorted(reference.items())
     base = pd.DataFrame([dict(applicant)])
     variants = pd.concat([base.assign(**{f: v}) for f, v in changes], ignore_index=True)
     gains = score_fn(variants) - score_fn(base)[0]
+    return _worded(applicant, changes, gains, top)
+
+
+def reason_codes_for(score_fn: ScoreFn, applicants: Sequence[Mapping[str, float]],
+                     reference: Mapping[str, float], *, scores: Sequence[float] | None = None,
+                     top: int = 4) -> list[list[Reason]]:
+    """:func:`reason_codes` for each of ``applicants``, with one call of ``score_fn``.
+
+    The rule, the variants and their order are those of :func:`reason_codes`, so one
+    applicant gets exactly the reasons :func:`reason_codes` gives them: positive gains only,
+    and none in a direction :data:`REASON_TEXT` has no approved wording for (an applicant
+    may get fewer than ``top`` reasons, or none). ``scores`` are the applicants' approval
+    scores if already computed (a service passes the scores it decided on, so the reasons
+    explain that very score); otherwise they are computed here. With many applicants, a
+    score can differ from the one-applicant call in its last bit (see above), which matters
+    only for a gain within about 1e-7 of another gain or of zero.
+    """
+    if not applicants:
+        return []
+    _check_reason_inputs(applicants, reference, top)
+    changes, k = sorted(reference.items()), len(reference)
+    names = list(dict.fromkeys(c for a in applicants for c in a))
+    # Applicant by applicant, one variant per feature in name order, as reason_codes has them.
+    columns = {c: np.repeat(np.array([a.get(c) for a in applicants]), k) for c in names}
+    for j, (feature, value) in enumerate(changes):
+        columns[feature] = columns[feature].astype(float)  # a copy
+        columns[feature][j::k] = value
+    variants = pd.DataFrame(columns)
+    before = (score_fn(pd.DataFrame([dict(a) for a in applicants])) if scores is None
+              else np.asarray(scores, dtype=float))
+    gains = np.asarray(score_fn(variants), dtype=float).reshape(len(applicants), len(changes))
+    return [_worded(applicant, changes, row - start, top)
+            for applicant, row, start in zip(applicants, gains, before, strict=True)]
+
+
+def approved_reference(model, applicants: pd.DataFrame, *,
+                       threshold: float | None = None) -> dict[str, float] | None:
+    """The median applicant ``model`` approves among ``applicants``: the comparison point of
+    its reason codes (:func:`reference_profile` over the approved), or None if it approves
+    nobody there.
+
+    ``model`` has ``features`` and ``predict_proba`` (the probability of default); it approves
+    below ``threshold``, by default the one chosen for it
+    (:func:`deploydl.evaluation.decision.decides_at`).
+    """
+    from deploydl.evaluation.decision import decides_at
+
+    features = tuple(model.features)
+    table = applicants.loc[:, list(features)]
+    approved = table[np.asarray(model.predict_proba(table)) < decides_at(model, threshold)]
+    return reference_profile(approved, features=features) if len(approved) else None
+
+
+def _check_reason_inputs(applicants: Sequence[Mapping[str, float]],
+                         reference: Mapping[str, float], top: int) -> None:
+    if top < 1:
+        raise ValueError(f"top must be at least 1; got {top}. Notices usually give up to 4.")
+    for applicant in applicants:
+        missing = [f for f in reference if f not in applicant]
+        if missing:
+            raise ValueError(f"The applicant lacks features {missing} that the reference has.")
+
+
+#: Features with approved adverse-action wording: only the direction worded there is a reason.
+_WORDED_FEATURES = frozenset(feature for feature, _ in REASON_TEXT)
+
+
+def _worded(applicant: Mapping[str, float], changes: list[tuple[str, float]],
+            gains: np.ndarray, top: int) -> list[Reason]:
+    """The reasons from each feature's gain: positive gains only, largest first.
+
+    A gain in a direction the wording list does not approve (a network that scores an
+    applicant higher with *more* late payments, say) is left out: no notice can tell someone
+    to pay late, and such a gain is a question for model validation, not a reason.
+    """
     reasons = []
     for (feature, ref), gain in zip(changes, gains, strict=True):
         value = float(applicant[feature])
         if gain <= 0 or ref == value:
             continue
         direction = "increase" if ref > value else "decrease"
+        if feature in _WORDED_FEATURES and (feature, direction) not in REASON_TEXT:
+            continue
         text = REASON_TEXT.get((feature, direction),
                                f"{feature.replace('_', ' ').capitalize()}: {direction} needed")
         reasons.append(Reason(feature, direction, value, float(ref), float(gain), text))

@@ -15,6 +15,9 @@ What a production service needs is switched on here, in one readable place:
 * ``X-Content-Type-Options: nosniff`` on every answer, ``Cache-Control: no-store`` on
   ``/predict``, ``/model`` and ``/dashboard``, and ``frame-ancestors 'none'`` on the dashboard;
 * inputs outside the training range flagged in the answer and counted in ``/metrics``;
+* for each referral, up to four reason codes (Module 03's rule, against the median approved
+  applicant stored with the model), in the answer, the prediction log and one JSON decision
+  line per applicant (logger ``deploydl.decisions``, :mod:`deploydl.serving.events`);
 * torch's thread count from ``settings.torch_threads``, set when the server starts.
 """
 
@@ -43,6 +46,7 @@ from deploydl.serving.schemas import (
     Prediction,
     PredictRequest,
     PredictResponse,
+    ReasonCode,
 )
 from deploydl.settings import Settings, get_settings
 
@@ -224,17 +228,21 @@ def _add_predict(app: FastAPI) -> None:
                 "msg": f"{len(applicants)} in one request; the limit is {limit}. "
                        "Split the batch."}])
         rows = [a.model_dump(exclude={"applicant_id"}) for a in applicants]
-        model, probabilities, threshold = score_and_log(
+        scored = score_and_log(
             model, rows, threshold=app.state.threshold, log=app.state.prediction_log,
             applicant_ids=[a.applicant_id for a in applicants],
             request_id=getattr(request.state, "request_id", None))
         app.state.metrics.predictions.inc(len(applicants))
+        threshold = scored.threshold
         return PredictResponse(
-            model_name=model.name, model_version=model.version, threshold=threshold,
+            model_name=scored.model.name, model_version=scored.model.version,
+            threshold=threshold,
             predictions=[Prediction(probability_of_default=round(float(p), 6),
                                     decision=refer_or_approve(p, threshold),
-                                    out_of_range=_out_of_range(app, row))
-                         for p, row in zip(probabilities, rows, strict=True)])
+                                    out_of_range=_out_of_range(app, row),
+                                    reasons=[ReasonCode(**r) for r in reasons])
+                         for p, row, reasons in zip(scored.probabilities, rows, scored.reasons,
+                                                    strict=True)])
 
 
 def _out_of_range(app: FastAPI, row: dict) -> list[str]:

@@ -231,14 +231,35 @@ class AccessLog:
                         client=(scope.get("client") or ("-",))[0], client_request_id=client_id)
 
 
-def log_to(logger: logging.Logger, stream) -> None:
-    """Write ``logger``'s lines, as they are (JSON), to ``stream`` at INFO; once per stream."""
-    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
-        handler = logging.StreamHandler(stream)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
+def log_to(logger: logging.Logger, stream, *,
+           formatter: logging.Formatter | None = None) -> None:
+    """Write ``logger``'s lines to ``stream`` at INFO, each line once however often it is called.
+
+    Without ``formatter`` a line is the message as it is (the JSON its caller made), and
+    nothing is added if the logger already writes to a stream (this one or another), so a
+    second call never doubles a line. With ``formatter`` (e.g.
+    :class:`deploydl.serving.events.JsonLineFormatter`), the handler that writes to
+    ``stream`` uses it, including one an earlier call added, and one is added if none writes
+    there: the lines on ``stream`` come out in that format whoever set the logger up first.
+    """
+    streams = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
+    if formatter is None:
+        if not streams:
+            _add_stream(logger, stream, logging.Formatter("%(message)s"))
+    else:
+        here = [h for h in streams if h.stream is stream]
+        for handler in here:
+            handler.setFormatter(formatter)
+        if not here:
+            _add_stream(logger, stream, formatter)
     logger.setLevel(logging.INFO)
     logger.propagate = False
+
+
+def _add_stream(logger: logging.Logger, stream, formatter: logging.Formatter) -> None:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    logger.addHandler(handler)
 
 
 def log_request(*, request_id: str, method: str, path: str, status: int, seconds: float,

@@ -68,6 +68,20 @@ PredictRequest = Annotated[Annotated[Applicant, Tag("applicant")] | Annotated[Ba
                            Discriminator(_request_kind)]
 
 
+class ReasonCode(BaseModel):
+    """One principal reason for a referral (Module 03's reason codes), strongest first."""
+
+    feature: str = Field(..., description="The input, e.g. 'late_payments'.")
+    direction: Literal["increase", "decrease"] = Field(
+        ..., description="Which way the input would have to move to raise the approval score.")
+    value: float = Field(..., description="The applicant's value.")
+    reference: float = Field(..., description="The median approved applicant's value.")
+    score_gain: float = Field(..., description=(
+        "How much the approval score (1 - probability of default) would rise with the "
+        "reference value, everything else kept; 0.22 = 22 points."))
+    text: str = Field(..., description="The reason as an adverse-action notice words it.")
+
+
 class Prediction(BaseModel):
     """The model's answer for one applicant."""
 
@@ -77,6 +91,10 @@ class Prediction(BaseModel):
     out_of_range: list[str] = Field(default_factory=list, description=(
         "Inputs outside the range seen in training, e.g. 'debt_ratio 2.5 (training "
         "0.0..1.9)'. The model is extrapolating there: a person should check the answer."))
+    reasons: list[ReasonCode] = Field(default_factory=list, description=(
+        "For a referral, up to 4 principal reasons the score was too high, strongest first: "
+        "what the underwriter and the applicant read. Empty for an approval, and for a model "
+        "served without the reference its reasons are measured against."))
 
 
 class PredictResponse(BaseModel):

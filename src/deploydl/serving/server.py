@@ -29,12 +29,11 @@ from typing import Literal, TypedDict
 import uvicorn
 from fastapi import FastAPI
 
-from deploydl.monitoring.service import ERROR_LOG
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
 from deploydl.serving.app import create_app
+from deploydl.serving.events import log_to_stdout
 from deploydl.serving.heap import freeze_start_up_objects
-from deploydl.serving.middleware import ACCESS_LOG, log_to
 from deploydl.serving.process import BindError, bind_socket
 from deploydl.settings import Settings, get_settings
 
@@ -113,15 +112,15 @@ def home_folder(settings: Settings) -> Path:
 
 def _uncalibrated(folder: Path) -> bool:
     """True for a cached default artifact built before the model was calibrated and carried
-    its threshold (an older deploydl): it is rebuilt. A damaged one is left for verification
-    to report."""
+    its threshold and the reference of its reason codes (an older deploydl): it is rebuilt.
+    A damaged one is left for verification to report."""
     import json
 
     try:
         metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(metadata, dict) and "threshold" not in metadata
+    return isinstance(metadata, dict) and not {"threshold", "reason_reference"} <= set(metadata)
 
 
 @dataclass(frozen=True)
@@ -200,7 +199,7 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     port = settings.port if port is None else port
     _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key)
     trust = trust or Trust()
-    _log_to_stdout()
+    log_to_stdout()
     try:
         path = Path(model_path) if model_path else default_artifact(settings)
         app = app_from_artifact(path, settings, trust=trust,
@@ -381,7 +380,7 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
     process, so the workers get the very :class:`~deploydl.settings.Settings`, trust and log
     path the parent resolved; nothing travels through ``os.environ``.
     """
-    _log_to_stdout()
+    log_to_stdout()
     app = app_from_artifact(model_path, settings, trust=trust,
                             prediction_log=_prediction_log(log_path), runtime=runtime)
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
@@ -475,9 +474,3 @@ def _bind(host: str, port: int) -> socket.socket:
                            reuse_address=True)
     except BindError as exc:
         raise ServeError(str(exc)) from None
-
-
-def _log_to_stdout() -> None:
-    """Access lines (JSON) and model errors (with request ID and traceback) go to stdout."""
-    for logger in (ACCESS_LOG, ERROR_LOG):
-        log_to(logger, sys.stdout)
