@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from deploydl.capstone.project import NAME, Capstone, Scenario
+from deploydl.capstone.project import NAME, Capstone, Scenario, demo_review
 from deploydl.communication.brief import (
     Assumptions,
     Context,
@@ -30,7 +30,7 @@ from deploydl.communication.brief_page import (
     decision_in_words,
     write_brief,
 )
-from deploydl.communication.brief_text import decision_text, fairness_text
+from deploydl.communication.brief_text import asks_to_release, decision_text, fairness_text
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.present.charts import money
 
@@ -43,6 +43,8 @@ def run(tmp_path_factory):
     with Capstone(tmp_path_factory.mktemp("capstone"), scenario=SMALL) as capstone:
         for method, _ in Capstone.STAGES:
             getattr(capstone, method)()
+            if method == "package" and capstone.registry.stage(NAME, "production") is None:
+                capstone.fairness_review(**demo_review(capstone.verdict))  # too close to call
         yield capstone
 
 
@@ -93,16 +95,25 @@ def _sources(run) -> dict:
     best = evaluation.outcomes(y, scores, threshold=cheapest).cost
     a = Assumptions()
     per_year = a.applications_per_year / len(y)
-    # the value case: today's scorecard at its own threshold by the same rule, referrals cost
-    # underwriter time
+    # the value case: today's scorecard at its own threshold by the same rule; a referral costs
+    # underwriter time, and a referred good customer is lost (Module 02's USD 2,000)
     current = run.current_process.predict_proba(run.test)
     c_t = _rule(v_y, run.current_process.predict_proba(aside), v_groups)
 
     def process(s, v):
         bad, referred = np.sum((s < v) & (y == 1)), np.sum(s >= v)
-        return (bad * a.costs.bad_loan_approved + referred * a.referral_cost) * per_year
+        good_referred = np.sum((s >= v) & (y == 0))
+        return (bad * a.costs.bad_loan_approved + referred * a.referral_cost
+                + good_referred * a.costs.good_customer_turned_away) * per_year
 
     saved = process(current, c_t) - process(scores, t)
+    # referring everyone is cheaper than the model below a share of referred good customers
+    # lost: where the two straight lines in that share cross (clipped to 0..1)
+    fixed = (np.sum((scores < t) & (y == 1)) * a.costs.bad_loan_approved
+             + np.sum(scores >= t) * a.referral_cost - len(y) * a.referral_cost)
+    slope = a.costs.good_customer_turned_away * (np.sum(y == 0)
+                                                 - np.sum((scores >= t) & (y == 0)))
+    cheaper_below = min(max(fixed / slope, 0.0), 1.0)
     # its 95% range: the held-out applicants drawn again (paired), model and assumptions fixed
     interval = value_interval(y, scores, current, threshold=t, current_threshold=c_t,
                               assumptions=a.value())
@@ -144,7 +155,10 @@ def _sources(run) -> dict:
         "worst_group_approval": float(rates.min()), **close,
         "saved_per_year": saved, "current_cost_per_year": process(current, c_t),
         "model_cost_per_year": process(scores, t), "current_threshold": c_t,
-        "cost_referral": a.referral_cost,
+        "refer_everyone_cost_per_year": process(np.ones(len(y)), 0.0),
+        "refer_everyone_kept": 1 - cheaper_below,
+        "value_break_even": (a.referral_cost + 2000) / (8000 + 2000),
+        "cost_referral": a.referral_cost, "referred_good_lost": 1.0,
         "cost_good_customer": a.costs.good_customer_turned_away,
         "running_cost_per_year": a.running_cost_per_year,
         "net_value_per_year": saved - a.running_cost_per_year,
@@ -286,6 +300,8 @@ def test_the_model_card_reads_like_module_03s(page):
     assert list(card.by_group.index) == ["under 30", "30–50", "over 50"]
     assert card.by_group.index.name == "age band"
     html = to_html(card)
+    not_for = html[html.index("<h2>Not for</h2>"):html.index("<h2>Data</h2>")]
+    assert inputs.context.out_of_scope in not_for  # what the model must not be used for
     table = html[html.index("<h2>Metrics by group</h2>"):]
     table = table[:table.index("</table>")]
     assert "_" not in table and table.count("<tr") == 1 + len(card.by_group)
@@ -316,6 +332,39 @@ def test_an_approval_says_its_evidence_predates_the_new_region(page):
     assert "before the new region opened" in text
     assert ("check fairness there again" in text) == (
         inputs.monitoring["region_parity_ratio"] >= 0.8)
+
+
+def test_an_approval_says_when_its_value_is_not_established(page):
+    from dataclasses import replace
+
+    inputs, _, _ = page
+    approvable = replace(inputs, money={**inputs.money, "net_value_per_year": 1.0,
+                                        "net_value_low": -5.0, "net_value_high": 9.0})
+    text = decision_text(approvable)
+    assert text.startswith("Approve") and "Its value is not established yet" in text
+    assert "spans zero" in text and "{" not in decision_in_words(approvable)
+    settled = replace(approvable, money={**approvable.money, "net_value_low": 1.0})
+    assert "not established" not in decision_text(settled)
+
+
+def test_a_gate_too_close_to_call_waits_for_the_fairness_review(page):
+    from dataclasses import replace
+
+    inputs, _, _ = page
+    assert inputs.fairness["too_close_to_call"] and inputs.registry["fairness_review"]
+    assert "Hold version" not in decision_text(inputs)  # the run recorded its review
+    paying = replace(inputs, money={**inputs.money, "net_value_per_year": 1.0})
+    assert "A fairness review approved it" in decision_text(paying)
+    waiting = replace(inputs, registry={**inputs.registry, "fairness_review": None})
+    text = decision_text(waiting)
+    assert text.startswith("Hold version {model_version} until the fairness review decides")
+    assert not asks_to_release(text)
+    words = decision_in_words(waiting)
+    assert "{" not in words and inputs.registry["version"] in words
+    # A gate that FAILED is not reviewed into release, even when its range straddles the
+    # limit: CI blocks it (exit 1) and Capstone.fairness_review refuses it.
+    failed = replace(waiting, fairness={**inputs.fairness, "gate_passed": False})
+    assert decision_text(failed).startswith("Do not release version {model_version}")
 
 
 def test_a_written_decision_cannot_release_a_version_that_failed_fairness(page):
@@ -381,10 +430,50 @@ def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(
     table = inputs.sensitivity
     assert list(table.columns) == ["low", "base", "high"] and len(table) == 4
     assert (table["base"] == m["net_value_per_year"]).all()
+    share = table.loc["referred good customers lost"]
+    assert share["high"] == share["base"] != share["low"]  # all lost already: only down moves
     assert "50% lower" in html and "approving every applicant" not in html
+    assert "<td>n/a (already 100%)</td>" in html and "±50%" not in html.split("<table")[1]
     verdict = "does NOT pay for itself" if m["net_value_per_year"] <= 0 else "pays for itself"
     assert verdict in html
     assert m["net_value_low"] <= m["net_value_per_year"] <= m["net_value_high"]
+
+
+def test_the_brief_answers_why_not_refer_everyone(page):
+    """Priced as Module 02 prices a referral (underwriter time plus the good customers lost),
+    referring every application costs far more than either process; priced at underwriter
+    time alone it would be the cheapest process of all, and the brief would have no answer."""
+    inputs, html, _ = page
+    m = inputs.money
+    assert m["refer_everyone_cost_per_year"] > max(m["model_cost_per_year"],
+                                                   m["current_cost_per_year"])
+    assert ('Referring everyone would cost <span '
+            'data-figure="refer_everyone_cost_per_year"') in html
+    assert "per referred good customer lost" in html
+    assert "underwriter time per referral, all a referred defaulter costs" in html
+    kept = 'underwriters kept over <span data-figure="refer_everyone_kept"'
+    assert (kept in html) == (0 < m["refer_everyone_cheaper_below"] < 1)
+
+
+@pytest.mark.parametrize(("below", "said"), [
+    (0.0, "a year: dearer than the model even if underwriters kept"),
+    (0.6, "a year: cheaper than the model only if underwriters kept over"),
+    (1.0, "a year: cheaper than the model even if underwriters kept only")])
+def test_the_brief_says_when_referring_everyone_would_be_cheaper(page, below, said):
+    inputs, _, _ = page
+    html = brief_html(replace(inputs, money={**inputs.money,
+                                             "refer_everyone_cheaper_below": below}))
+    assert said + ' <span data-figure="refer_everyone_kept"' in html
+    assert f">{1 - below:.0%}</span> of referred good customers." in html
+
+
+def test_the_appendix_says_the_thresholds_leave_out_the_underwriters_time(page):
+    """Module 02's prices (break-even 0.20) set the thresholds; the value case adds the
+    underwriter's USD 150 a referral, whose break-even is 0.215."""
+    _, html, tagged = page
+    assert float(tagged["break_even"]) == pytest.approx(0.20)
+    assert float(tagged["value_break_even"]) == pytest.approx(0.215)
+    assert ">0.215</span>, so the value case prices the thresholds slightly off" in html
 
 
 @pytest.mark.parametrize(("low", "high", "said"), [
@@ -548,3 +637,16 @@ def test_the_equal_opportunity_gap_compares_approvals_of_applicants_who_repaid(r
     assert inputs.fairness["equal_opportunity_difference"] == pytest.approx(gap, abs=1e-12)
     assert any(finding.startswith(f"Equal-opportunity gap {gap * 100:.1f} points ")
                for finding in model_card(inputs).fairness_findings)
+
+
+def test_the_value_section_says_keep_the_current_process_unless_the_decision_does(page):
+    """A model that does not pay: the value section says to keep the current process, once;
+    when the decision above already asks for that, the brief does not repeat it."""
+    inputs, _, _ = page
+    losing = {**inputs.money, "net_value_per_year": -100_000.0}
+    advice = "Keep the current process until the model is shown to pay."
+    written = replace(inputs, money=losing,
+                      context=Context(decision="Fund six more months of work on the model."))
+    assert advice in brief_html(written)
+    kept = replace(written, context=Context(decision="Keep the current process for now."))
+    assert advice not in brief_html(kept)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from deploydl.communication.value import (
     ValueAssumptions,
     interval_words,
+    process_cost,
+    refer_everyone,
+    refer_everyone_cheaper_below,
+    sensitivity,
+    sensitivity_shown,
     value_case,
     value_interval,
 )
@@ -106,3 +113,136 @@ def test_the_largest_swing_is_the_biggest_move_of_any_row():
 
     table = pd.DataFrame({"low": [-5.0, 1.0], "base": [-3.0, -2.0], "high": [-1.0, -4.0]})
     assert largest_swing(table) == 3.0
+
+
+def test_a_referral_is_priced_as_module_02_prices_it_plus_underwriter_time():
+    """Without underwriter time, a process costs exactly Module 02's cost of errors at its
+    threshold: a referred good customer is a good customer turned away (USD 2,000). Priced at
+    underwriter time alone, the value case would contradict the prices the thresholds were
+    chosen with."""
+    from deploydl.evaluation.metrics import outcomes
+
+    y, model, _ = _applicants(1000, seed=9)
+    for t in (0.1, 0.2, 0.3, 0.6):
+        no_time = ValueAssumptions(referral=0.0).costs
+        assert process_cost(y, model, threshold=t, **no_time)["cost"] == outcomes(
+            y, model, threshold=t).cost
+        with_time = process_cost(y, model, threshold=t, **ValueAssumptions().costs)
+        assert with_time["cost"] == outcomes(y, model, threshold=t).cost + 150 * with_time[
+            "referred"]
+
+
+def test_the_break_even_the_prices_imply_is_module_02s():
+    from deploydl.communication.brief import DEFAULT_ASSUMPTIONS
+    from deploydl.evaluation.calibration import break_even
+
+    module_02 = break_even()
+    assert module_02 == pytest.approx(0.20)
+    assert ValueAssumptions(referral=0.0).break_even() == pytest.approx(module_02)
+    # the brief's assumptions, with the underwriter's USD 150 on top: 2,150 / 10,000
+    assert DEFAULT_ASSUMPTIONS.value().break_even() == pytest.approx(0.215)
+    # priced at underwriter time alone, the break-even would be 150 / 8,000, about 0.02
+    assert ValueAssumptions(referred_good_lost=0.0).break_even() == pytest.approx(0.01875)
+
+
+def test_referring_everyone_costs_more_than_the_model_on_the_lessons_data():
+    """Module 07's run: with the default prices, referring every application costs more than
+    the model's process; priced at underwriter time alone it would cost less (the finding this
+    pricing fixes)."""
+    from deploydl.capstone.project import lesson_inputs
+
+    m = lesson_inputs().money
+    assert m["refer_everyone_cost_per_year"] > m["model_cost_per_year"]
+    assert m["refer_everyone_cost_per_year"] > m["current_cost_per_year"]
+
+
+def test_refer_everyone_prices_every_file_and_every_good_customer():
+    y = np.array([0, 0, 0, 1])
+    a = ValueAssumptions(applications_per_year=40)  # 10 times the 4 applicants
+    assert refer_everyone(y, assumptions=a) == {"cost_per_year": 10 * (4 * 150 + 3 * 2000),
+                                               "referred": 4}
+    half = ValueAssumptions(applications_per_year=40, referred_good_lost=0.5)
+    assert refer_everyone(y, assumptions=half)["cost_per_year"] == 10 * (4 * 150 + 3 * 1000)
+    time_only = ValueAssumptions(applications_per_year=40, referred_good_lost=0.0)
+    assert refer_everyone(y, assumptions=time_only)["cost_per_year"] == 10 * 4 * 150
+    # and value_case reports it next to the two processes
+    case = value_case(y, np.array([0.1, 0.1, 0.9, 0.9]), np.zeros(4), threshold=0.5,
+                      current_threshold=0.5, assumptions=a)
+    assert case["refer_everyone_cost_per_year"] == 10 * (4 * 150 + 3 * 2000)
+    assert case["model_cost_per_year"] == 10 * (2 * 150 + 2000)  # 2 referred, 1 good lost
+
+
+def test_the_share_lost_is_a_share_and_its_row_moves_up_at_most_to_all():
+    with pytest.raises(ValueError, match="referred_good_lost"):
+        ValueAssumptions(referred_good_lost=1.5)
+    y, model, current = _applicants(600, seed=10)
+    table = sensitivity(y, model, current, **OPTIONS)
+    row = table.loc["referred good customers lost"]
+    assert row["high"] == row["base"]  # 1 already: cannot go higher
+    half = value_case(y, model, current, **OPTIONS,
+                      assumptions=ValueAssumptions(referred_good_lost=0.5))
+    assert row["low"] == half["net_value_per_year"]
+    lower = sensitivity(y, model, current, **OPTIONS,
+                        assumptions=ValueAssumptions(referred_good_lost=0.5))
+    assert lower.loc["referred good customers lost", "high"] == (
+        value_case(y, model, current, **OPTIONS,
+                   assumptions=ValueAssumptions(referred_good_lost=0.75))["net_value_per_year"])
+
+
+def test_below_the_crossover_share_referring_everyone_costs_less_than_the_process():
+    """Each process's cost is a straight line in the share of referred good customers lost:
+    at the returned share referring everyone and the process cost the same; below it
+    referring everyone is cheaper, above it dearer."""
+    y, model, _ = _applicants(2000, seed=11)
+    a = ValueAssumptions()
+    share = refer_everyone_cheaper_below(y, model, threshold=0.3, assumptions=a)
+    assert 0 < share < 1
+
+    def costs(s: float) -> tuple[float, float]:
+        at = replace(a, referred_good_lost=s)
+        per_year = at.applications_per_year / len(y)
+        return (refer_everyone(y, assumptions=at)["cost_per_year"],
+                process_cost(y, model, threshold=0.3, **at.costs)["cost"] * per_year)
+
+    everyone, process = costs(share)
+    assert everyone == pytest.approx(process, rel=1e-9)
+    assert np.less(*costs(share - 0.01)) and np.greater(*costs(share + 0.01))
+    # value_case reports it against the model, and the share assumed does not move it
+    case = value_case(y, model, model, threshold=0.3, current_threshold=0.3,
+                      assumptions=replace(a, referred_good_lost=0.2))
+    assert case["refer_everyone_cheaper_below"] == pytest.approx(share, rel=1e-12)
+
+
+def test_with_no_crossover_the_share_says_never_or_always():
+    y = np.array([0, 0, 0, 1])
+    safe = np.array([0.1, 0.1, 0.1, 0.9])  # refers only the defaulter: one file of time
+    # referring everyone costs more time and never saves a bad loan: never cheaper
+    assert refer_everyone_cheaper_below(y, safe, threshold=0.5) == 0.0
+    # a process that approves the defaulter and refers every good customer: always dearer
+    backwards = np.array([0.9, 0.9, 0.9, 0.1])
+    assert refer_everyone_cheaper_below(y, backwards, threshold=0.5) == 1.0
+    # approving the defaulter and referring one good customer: 8,000 + 150 + 2,000 x share,
+    # against 4 x 150 + 3 x 2,000 x share for referring everyone: equal at 7,550 / 4,000 > 1
+    one_bad = np.array([0.1, 0.1, 0.9, 0.1])
+    assert refer_everyone_cheaper_below(y, one_bad, threshold=0.5) == 1.0
+    cheap = ValueAssumptions(bad_loan=2450.0)  # 2,000 / 4,000: half
+    assert refer_everyone_cheaper_below(y, one_bad, threshold=0.5,
+                                        assumptions=cheap) == pytest.approx(0.5)
+
+
+def test_the_shown_table_says_a_share_already_at_all_cannot_move_up():
+    from dataclasses import replace as changed
+
+    y, model, current = _applicants(600, seed=12)
+    table = sensitivity(y, model, current, **OPTIONS)
+    shown = sensitivity_shown(table, fmt=lambda v: f"{v:,.0f}")
+    assert list(shown.columns) == ["50% lower", "as stated", "50% higher"]
+    share = shown.loc["referred good customers lost"]
+    assert share["50% higher"] == "n/a (already 100%)"
+    assert share["50% lower"] == f"{table.loc['referred good customers lost', 'low']:,.0f}"
+    assert shown.loc["applications a year", "50% higher"] == (
+        f"{table.loc['applications a year', 'high']:,.0f}")
+    at_80 = ValueAssumptions(referred_good_lost=0.8)
+    moved = sensitivity(y, model, current, **OPTIONS, assumptions=at_80)
+    assert sensitivity_shown(moved, assumptions=changed(at_80)).loc[
+        "referred good customers lost", "50% higher"].endswith("(to 100%)")

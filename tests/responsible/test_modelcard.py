@@ -23,7 +23,7 @@ def test_markdown_has_every_section_and_the_real_numbers(card):
     from deploydl.responsible.mitigation import case_study, mitigation_effect
 
     text = to_markdown(card)
-    for section in ("Intended use", "Data", "Metrics overall", "Metrics by group",
+    for section in ("Intended use", "Not for", "Data", "Metrics overall", "Metrics by group",
                     "Fairness findings", "Limitations", "Explainability"):
         assert f"## {section}" in text
     effect = mitigation_effect(case_study())

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.communication.value import ValueAssumptions
-from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+from deploydl.data import APPLICATIONS_PER_YEAR, LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation.decision import threshold_for
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.present.charts import human_label
@@ -30,22 +30,28 @@ class Assumptions:
     ``applications_per_year`` scales the test set's costs to a year;
     ``running_cost_per_year`` is the service's cost: hosting, monitoring and about one
     engineer's time for upkeep (Modules 05 and 06); ``referral_cost`` is the underwriter's
-    time on one referred file (the value case, :mod:`deploydl.communication.value`); ``costs``
-    are Module 02's error costs, which set the threshold (the break-even); ``min_ratio`` is the
+    time on one referred file and ``referred_good_lost`` the share of referred good customers
+    lost (1 = all, as Module 02 assumes), both for the value case
+    (:mod:`deploydl.communication.value`); ``costs`` are Module 02's error costs, which set the
+    threshold (the break-even) and price a bad loan and a lost good customer in the value case
+    too; ``min_ratio`` is the
     fairness screen the release gate applies (the bank's policy; the four-fifths ratio by
     default).
     """
 
-    applications_per_year: int = 40_000
+    applications_per_year: int = APPLICATIONS_PER_YEAR
     running_cost_per_year: float = 250_000.0
     costs: ErrorCosts = DEFAULT_COSTS
     referral_cost: float = 150.0
+    referred_good_lost: float = 1.0
     min_ratio: float = FOUR_FIFTHS
 
     def value(self) -> ValueAssumptions:
         """The value case's assumptions (:class:`deploydl.communication.value.ValueAssumptions`)."""
         return ValueAssumptions(bad_loan=self.costs.bad_loan_approved,
                                 referral=self.referral_cost,
+                                good_customer=self.costs.good_customer_turned_away,
+                                referred_good_lost=self.referred_good_lost,
                                 applications_per_year=self.applications_per_year,
                                 running_cost=self.running_cost_per_year)
 
@@ -61,6 +67,8 @@ class Context:
     purpose: str = ("Estimates each loan applicant's chance of default, so loan officers "
                     "approve the safe majority at once and send the rest to an underwriter.")
     audience: str = "Loan officers and applicants in every region."
+    out_of_scope: str = ("Pricing, marketing or collections, and declining anyone without an "
+                         "underwriter: the model only sorts who is approved at once.")
     decision: str = ""
 
 
@@ -87,6 +95,7 @@ class BriefInputs:
 
 
 def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
+                         version: str | None = None,
                          validation: pd.DataFrame | None = None,
                          monitoring: dict[str, Any] | None = None,
                          ab: dict[str, Any] | None = None, current=None,
@@ -100,6 +109,9 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
         The model in ``production`` is the one briefed; it is verified (sha256) and loaded.
     name : str
         The model's name in the registry, e.g. ``"loan-default"``.
+    version : str, optional
+        Brief this registered version instead, e.g. a candidate held in staging because its
+        fairness gate failed or is too close to call (the brief asks for the decision).
     test : pandas.DataFrame
         Held-out applicants with the ``default`` label. They only *report*: the cost and the
         fairness ratio at the threshold chosen without them, and the hindsight gap.
@@ -122,7 +134,11 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
     """
     from deploydl.registry import load_artifact
 
-    model, artifact = load_artifact(registry.path(name, registry.stage(name, "production")))
+    version = version or registry.stage(name, "production")
+    if version is None:
+        raise ValueError(f"No {name} version is in production: pass the version to brief "
+                         "(e.g. the one in staging).")
+    model, artifact = load_artifact(registry.path(name, version))
     threshold, choice = threshold_for(model, validation, costs=assumptions.costs,
                                       min_ratio=assumptions.min_ratio)
     scores = model.predict_proba(test)
@@ -136,10 +152,21 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
         registry={"name": artifact.metadata["name"], "version": artifact.version,
                   "sha256": artifact.sha256, "created": artifact.metadata["created"],
                   "training_data_sha256": artifact.metadata["training_data_sha256"] or "",
-                  "metrics": artifact.metadata["metrics"], "path": str(artifact.path)},
+                  "metrics": artifact.metadata["metrics"], "path": str(artifact.path),
+                  "fairness_review": _fairness_review(registry, name, artifact.version)},
         evaluation=evaluation, fairness=fairness,
         money=money, monitoring=_monitoring_plan(monitoring or {}, evaluation), ab=ab,
         sweep=sweep, by_group=by_group, sensitivity=sensitivity)
+
+
+def _fairness_review(registry, name: str, version: str) -> dict[str, str] | None:
+    """The approver and reason recorded with this version's last release to production when
+    a review overrode its gate (:meth:`deploydl.registry.ModelRegistry.promote`), or None."""
+    found = [r for r in getattr(registry, "releases", lambda _: [])(name)
+             if r.get("version") == version and r.get("action") == "promote"]
+    last = found[-1] if found else {}
+    return ({"approver": last.get("approver", ""), "reason": last["override"]}
+            if last.get("override") else None)
 
 
 def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
@@ -294,8 +321,10 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
          "evidence": f"net {money(m['net_value_per_year'])} a year against "
                      f"{m['current_process']} (95% range {money(m['net_value_low'])} to "
                      f"{money(m['net_value_high'])}) rests on the stated assumptions (see the "
-                     "±50% table)", "owner": "Executive sponsor",
-         "mitigation": "Track approvals and losses monthly against this brief."},
+                     "table of assumptions moved by half)", "owner": "Executive sponsor",
+         "mitigation": "Track approvals and losses monthly against this brief; measure how "
+         "many referred good customers the underwriters keep, and how many referred bad loans "
+         "they approve."},
     ]
 
 

@@ -21,7 +21,7 @@ from deploydl.communication.brief import (
     rollout_plan,
 )
 from deploydl.communication.brief_text import decision_text, fairness_text
-from deploydl.communication.value import spans_zero
+from deploydl.communication.value import sensitivity_shown, spans_zero
 from deploydl.present.charts import human_label, human_labels, money
 from deploydl.present.report import (
     Figure,
@@ -55,16 +55,25 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("net_value_high", f"high end of the {m['net_value_level']:.0%} range of the net "
                "value a year", money(m["net_value_high"]), m["net_value_high"], sampled),
         Figure("saved_per_year", ("saved" if m["saved_per_year"] >= 0 else "lost") + " a year "
-               "against the current process (bad loans and underwriter time)",
+               "against the current process (bad loans, underwriter time, good customers lost)",
                money(abs(m["saved_per_year"])), m["saved_per_year"], ev),
         Figure("current_cost_per_year", "cost a year of the current process",
                money(m["current_cost_per_year"]), m["current_cost_per_year"], ev),
         Figure("model_cost_per_year", "cost a year with the model",
                money(m["model_cost_per_year"]), m["model_cost_per_year"], ev),
+        Figure("refer_everyone_cost_per_year", "cost a year of referring every application",
+               money(m["refer_everyone_cost_per_year"]), m["refer_everyone_cost_per_year"], ev),
+        Figure("refer_everyone_kept", "share of the good customers they review that underwriters "
+               "must keep for referring everyone to cost less than the model",
+               f"{1 - m['refer_everyone_cheaper_below']:.0%}",
+               1 - m["refer_everyone_cheaper_below"],
+               "deploydl.communication.value.refer_everyone_cheaper_below"),
         Figure("current_threshold", "current process's threshold",
                f"{m['current_threshold']:.2f}", m["current_threshold"], rule),
         Figure("cost_referral", "underwriter time for one referral", money(a.referral_cost),
                a.referral_cost, stated),
+        Figure("referred_good_lost", "share of referred good customers lost",
+               f"{a.referred_good_lost:.0%}", a.referred_good_lost, stated),
         Figure("running_cost_per_year", "running cost a year",
                money(m["running_cost_per_year"]), m["running_cost_per_year"], stated),
         Figure("applications_per_year", "applications a year",
@@ -90,8 +99,12 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
                money(e["hindsight_gap"]), e["hindsight_gap"], ev),
         Figure("hindsight_gap_share", "cost above the hindsight optimum (share)",
                f"{e['hindsight_gap_share']:.1%}", e["hindsight_gap_share"], ev),
-        Figure("break_even", "break-even threshold the costs imply", f"{e['break_even']:.2f}",
-               e["break_even"], "deploydl.evaluation.calibration.break_even"),
+        Figure("break_even", "break-even threshold of Module 02's prices",
+               f"{e['break_even']:.2f}", e["break_even"],
+               "deploydl.evaluation.calibration.break_even"),
+        Figure("value_break_even", "break-even threshold with the underwriter's time",
+               f"{a.value().break_even():.3f}", a.value().break_even(),
+               "deploydl.communication.value.ValueAssumptions.break_even"),
         Figure("calibration_error", "calibration error (0 = scores are true probabilities)",
                f"{e['calibration_error']:.3f}", e["calibration_error"], ev),
         Figure("bad_loans_approved", "bad loans approved", f"{e['bad_loans_approved']:,}",
@@ -179,24 +192,40 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                    "so even the sign is not established.")
     else:
         verdict = f"{pays[0].upper()}{pays[1:]} across the 95% range above ({drawn})."
-    if m["net_value_per_year"] <= 0:
-        verdict += (" Keep the current process, or find where the model adds value before "
-                    "rolling it out.")
-    text = ("Bad loans approved at once and underwriter time cost {current_cost_per_year} a "
-            "year with " + m["current_process"] + " at threshold {current_threshold}, and "
+    if m["net_value_per_year"] <= 0 and "current process" not in decision_text(inputs):
+        verdict += " Keep the current process until the model is shown to pay."
+    text = ("Bad loans, underwriter time and lost good customers cost {current_cost_per_year} "
+            "a year with " + m["current_process"] + " at threshold {current_threshold}, and "
             "{model_cost_per_year} with the model: it "
             + ("saves {saved_per_year} a year" if m["saved_per_year"] >= 0
                else "costs {saved_per_year} a year more") +
             "; running it costs {running_cost_per_year}: net {net_value_per_year}. " + verdict +
-            " Assumptions: {applications_per_year} applications a year; a bad loan approved "
-            "at once costs {cost_bad_loan}; a referral costs {cost_referral} of underwriter "
-            "time (the applicant is not lost). Thresholds: Module 02's error costs (a good "
-            "customer turned away: {cost_good_customer}) and the fairness screen, without the "
-            "held-out applicants. Net value a year, one assumption 50% lower or higher:")
-    rows = [{"assumption (±50%)": label, "50% lower": money(row["low"]),
-             "as stated": money(row["base"]), "50% higher": money(row["high"])}
-            for label, row in inputs.sensitivity.iterrows()]
+            " Referring everyone would cost {refer_everyone_cost_per_year} a year: "
+            + _refer_everyone_words(m["refer_everyone_cheaper_below"]) + " Assumptions: "
+            "{applications_per_year} applications a year; {cost_bad_loan} per bad loan "
+            "approved; {cost_referral} of underwriter time per referral, all a referred "
+            "defaulter costs; {cost_good_customer} per referred good customer lost "
+            "({referred_good_lost} of them, " + (
+                "as Module 02 assumes" if inputs.assumptions.referred_good_lost == 1
+                else "Module 02 assumes all") + ").")
+    table = sensitivity_shown(inputs.sensitivity, assumptions=inputs.assumptions.value(),
+                              fmt=money)
+    rows = [{"net value a year; one assumption moved by half": str(label), **row}
+            for label, row in table.iterrows()]
     return prose(text, figs) + html_table(rows)
+
+
+def _refer_everyone_words(cheaper_below: float) -> str:
+    """When referring everyone would cost less than the model, in words with the figure's key
+    (:func:`deploydl.communication.value.refer_everyone_cheaper_below`)."""
+    if cheaper_below <= 0:
+        return ("dearer than the model even if underwriters kept "
+                "{refer_everyone_kept} of referred good customers.")
+    if cheaper_below >= 1:
+        return ("cheaper than the model even if underwriters kept only "
+                "{refer_everyone_kept} of referred good customers.")
+    return ("cheaper than the model only if underwriters kept over "
+            "{refer_everyone_kept} of referred good customers.")
 
 
 def _headline_cards(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
@@ -240,7 +269,10 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
         Section("Monitoring plan", _monitoring_body(inputs, figs)),
         Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
         Section("Technical appendix", prose(
-            "The costs imply a break-even threshold of {break_even}; it is the cheapest only "
+            "The thresholds were chosen with Module 02's prices, whose break-even is "
+            "{break_even}; they leave out the underwriter's {cost_referral} a referral. With it "
+            "the break-even is {value_break_even}, so the value case prices the thresholds "
+            "slightly off their own optimum. A break-even is the cheapest only "
             "for calibrated scores, so the model was calibrated (Platt scaling) on "
             "{n_validation} applicants set aside for it, and the threshold {threshold} was "
             "fixed on them before the test. Calibration error on the held-out applicants is "
@@ -365,6 +397,7 @@ def model_card(inputs: BriefInputs):
     by_group.index = pd.Index(human_labels(by_group.index), name="age band")
     return ModelCard(
         name=r["name"], version=r["version"], intended_use=inputs.context.purpose,
+        out_of_scope=inputs.context.out_of_scope,
         data=f"Training data sha256 {r['training_data_sha256'][:12]}... (registry lineage); "
              f"evaluated on {e['n_test']:,} held-out applicants.",
         metrics={label: e[k] for k, label in METRIC_LABELS.items()},

@@ -2,9 +2,11 @@
 
 Each is a template of figure keys (``{threshold}``), filled in by
 :func:`deploydl.present.report.prose` on the page, so every number stays tagged with its source.
-The wording follows the measured results: a failed fairness gate, a model that does not pay, or
-a new region that fails the screen each change what the brief asks. A decision written by hand
-(``Context(decision=...)``) may not ask to release a version whose fairness gate failed.
+The wording follows the measured results: a failed fairness gate, one too close to call (the
+release waits for the fairness review, unless the registry recorded one with it), a model that
+does not pay, or a new region that fails the screen each change what the brief asks. A
+decision written by hand (``Context(decision=...)``) may not ask to release a version whose
+fairness gate failed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 
 from deploydl.communication.brief import BriefInputs
+from deploydl.communication.value import spans_zero
 
 #: Words that ask to put the model in front of applicants ("approve" only with the model as
 #: its object, so that "approve the budget for the fairness work" is not a release).
@@ -32,9 +35,17 @@ def decision_text(inputs: BriefInputs) -> str:
     if inputs.context.decision:
         _refuse_release_without_fairness(inputs)
         return inputs.context.decision
-    if not inputs.fairness["gate_passed"]:
+    too_close = inputs.fairness.get("too_close_to_call", False)
+    reviewed = inputs.registry.get("fairness_review")
+    if not inputs.fairness["gate_passed"]:  # a failed gate is never reviewed into release
         return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
                 "fairness work and a review with counsel, and keep the current process meanwhile.")
+    if too_close and not reviewed:
+        return ("Hold version {model_version} until the fairness review decides: its approval "
+                "ratio across age bands, {parity_ratio}, is too close to the screen's "
+                f"{inputs.fairness['min_ratio']:.2f} to call (95% range {{ratio_low}} to "
+                "{ratio_high}). Keep the current process until then; the registry records who "
+                "decides and why.")
     if inputs.money["net_value_per_year"] <= 0:
         text = ("Keep the current process: version {model_version}, deciding at threshold "
                 "{threshold}, does not beat it on the stated assumptions (net "
@@ -58,11 +69,23 @@ def decision_text(inputs: BriefInputs) -> str:
                 "the new region opened. In the new region its approvals fail the fairness screen "
                 "({region_parity_ratio} on {region_n} applicants): send the new region's "
                 "applicants to an underwriter until a fix is reviewed with counsel.")
+    if too_close and text.startswith("Approve"):
+        text += (" A fairness review approved it although its fairness gate was too close to "
+                 "call; the registry records who decided and why.")
+    if text.startswith("Approve") and _value_unsettled(inputs):
+        text += (" Its value is not established yet (the 95% range of its net value spans "
+                 "zero): confirm it on the first year's outcomes.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
         text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
                  "applicants per version before deciding on it.")
     return text
+
+
+def _value_unsettled(inputs: BriefInputs) -> bool:
+    """Whether the net value's sampling range spans zero (no range computed: settled)."""
+    m = inputs.money
+    return "net_value_low" in m and spans_zero(m["net_value_low"], m["net_value_high"])
 
 
 def asks_to_release(decision: str) -> bool:

@@ -6,14 +6,25 @@ instead compares two *processes* on the same held-out applicants, each at its ow
 * the **current process**: the bank's existing scorecard (here the logistic baseline);
 * the **model**: the network in production.
 
-Each applicant is either approved at once or **referred** to an underwriter. A loan approved
-at once that defaults costs ``bad_loan`` (US dollars); a referral costs ``referral``: the
-underwriter's time on the file (the referred applicant is not lost: the underwriter decides).
-Scaled to a year, the difference is what the model saves; minus its running cost, the net
-value. :func:`sensitivity` moves each assumption by plus or minus 50% with the thresholds
-held, so a reader sees which assumption the answer hangs on. :func:`value_interval` gives the
-95% range that the sampling of the held-out applicants alone puts around the net value: read
-the ±50% table next to it, since a swing smaller than that range settles nothing.
+Each applicant is either approved at once or **referred** to an underwriter. A loan approved at
+once that defaults costs ``bad_loan`` (US dollars). A referral costs ``referral``, the
+underwriter's time on the file, and, when the referred applicant would have repaid, the margin
+``good_customer`` times ``referred_good_lost``, the share of referred good customers who walk
+away. By default that share is 1: every referred good customer is lost, Module 02's assumption,
+the one its break-even threshold (0.20) and the thresholds here were chosen with. Module 02's
+prices leave out the underwriter's time: with it the break-even is 0.215
+(:meth:`ValueAssumptions.break_even`), so the value case prices thresholds chosen slightly off
+its own optimum. Pricing a referral at the underwriter's time alone would assume the
+underwriter catches every bad loan and keeps every good customer, and then referring everyone
+can look the cheapest process of all (:func:`refer_everyone` measures it;
+:func:`refer_everyone_cheaper_below` gives the share lost below which it is). A referred
+defaulter costs only the underwriter's time: the value case assumes the underwriter declines
+every bad loan referred. Scaled to a year, the difference between two processes is what the
+model saves; minus its running cost, the net value. :func:`sensitivity` moves the main
+assumptions by plus or minus 50% with the thresholds held (a share up to 1), so a reader sees
+which assumption the answer hangs on. :func:`value_interval` gives the 95% range that the
+sampling of the held-out applicants alone puts around the net value: read the ±50% table next
+to it, since a swing smaller than that range settles nothing.
 """
 
 from __future__ import annotations
@@ -23,36 +34,74 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from deploydl.data import APPLICATIONS_PER_YEAR
+
 
 @dataclass(frozen=True)
 class ValueAssumptions:
     """The money assumptions of the value case, in US dollars (change them to your bank's).
 
     ``bad_loan``: loss on a loan approved at once that defaults (Module 02's USD 8,000);
-    ``referral``: underwriter time for one referred file (about 2 hours at USD 75 an hour);
+    ``referral``: underwriter time for one referred file (about 2 hours at USD 75 an hour),
+    paid on every referral;
+    ``good_customer``: margin lost when a good customer walks away (Module 02's USD 2,000);
+    ``referred_good_lost``: the share of referred applicants who would have repaid and are lost
+    (0 to 1). 1 is Module 02's assumption: every referred good customer is lost to the bank;
+    0 would mean the underwriter keeps every one. Ask your underwriters for the real share;
     ``applications_per_year``: scales the held-out applicants to a year;
     ``running_cost``: the model's hosting, monitoring and upkeep a year (Modules 05 and 06).
     """
 
     bad_loan: float = 8_000.0
     referral: float = 150.0
-    applications_per_year: int = 40_000
+    good_customer: float = 2_000.0
+    referred_good_lost: float = 1.0
+    applications_per_year: int = APPLICATIONS_PER_YEAR
     running_cost: float = 250_000.0
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.referred_good_lost <= 1:
+            raise ValueError(f"referred_good_lost is a share of referred good customers, from 0 "
+                             f"to 1 (1 = all walk away, Module 02); got "
+                             f"{self.referred_good_lost}.")
 
-#: What each sensitivity row moves, and its label in the brief.
+    @property
+    def costs(self) -> dict[str, float]:
+        """The prices :func:`process_cost` takes: a bad loan, a referral's underwriter time,
+        and the margin lost per referred good customer (``good_customer`` x
+        ``referred_good_lost``)."""
+        return {"bad_loan": self.bad_loan, "referral": self.referral,
+                "good_lost": self.good_customer * self.referred_good_lost}
+
+    def break_even(self) -> float:
+        """The chance of default at which approving and referring cost the same under these
+        prices: ``p x bad_loan = referral + (1 - p) x good_lost``. With no underwriter time it
+        is Module 02's break-even, 0.20; the USD 150 moves it to 0.215."""
+        c = self.costs
+        return (c["referral"] + c["good_lost"]) / (c["bad_loan"] + c["good_lost"])
+
+
+#: What each sensitivity row moves, and its label in the brief (which must print on two pages).
+#: Two assumptions have no row: ``good_customer``, since the margin lost is ``good_customer`` x
+#: ``referred_good_lost`` and the share's row halves it; and the underwriter's ``referral``
+#: time, since both processes refer about as many applicants, so half of USD 150 more or less
+#: moves their difference little (about USD 35,000 a year on Module 07's run).
 SENSITIVITY_LABELS = {"bad_loan": "loss on a bad loan approved",
-                      "referral": "underwriter cost of a referral",
+                      "referred_good_lost": "referred good customers lost",
                       "applications_per_year": "applications a year",
                       "running_cost": "model running cost a year"}
+#: Assumptions that are shares: :func:`sensitivity` moves them up at most to 1.
+SHARES = ("referred_good_lost",)
 
 
-def process_cost(y_true, scores, *, threshold: float, bad_loan: float,
-                 referral: float) -> dict[str, float]:
+def process_cost(y_true, scores, *, threshold: float, bad_loan: float, referral: float,
+                 good_lost: float) -> dict[str, float]:
     """Cost of one process on labelled applicants: bad loans approved at once plus referrals.
 
     ``y_true`` is 1 for a default; ``scores`` are chances of default; an applicant is approved
-    at once when the score is below ``threshold`` and referred otherwise.
+    at once when the score is below ``threshold`` and referred otherwise. A referral costs
+    ``referral`` (underwriter time), plus ``good_lost`` when the applicant would have repaid
+    (the margin lost with a good customer who walks away; see :class:`ValueAssumptions`).
     """
     y, s = np.asarray(y_true).astype(int), np.asarray(scores, dtype=float)
     if len(y) != len(s) or not len(y):
@@ -61,8 +110,55 @@ def process_cost(y_true, scores, *, threshold: float, bad_loan: float,
     approved = s < threshold
     return {"bad_loans_approved": int(np.sum(approved & (y == 1))),
             "referred": int(np.sum(~approved)),
+            "good_referred": int(np.sum(~approved & (y == 0))),
             "cost": float(_cost_each(y, s, threshold=threshold, bad_loan=bad_loan,
-                                     referral=referral).sum())}
+                                     referral=referral, good_lost=good_lost).sum())}
+
+
+def refer_everyone(y_true, *,
+                   assumptions: ValueAssumptions = ValueAssumptions()) -> dict[str, float]:
+    """Cost a year of sending every application to an underwriter, the answer to "why not refer
+    everyone?": no bad loan is approved at once, but every file takes underwriter time and
+    ``referred_good_lost`` of the good customers walk away.
+
+    Returns ``cost_per_year`` (US dollars, scaled like :func:`value_case`) and ``referred`` (the
+    held-out applicants, all of them).
+    """
+    y = np.asarray(y_true).astype(int)
+    everyone = process_cost(y, np.ones(len(y)), threshold=0.0, **assumptions.costs)
+    return {"cost_per_year": everyone["cost"] * assumptions.applications_per_year / len(y),
+            "referred": everyone["referred"]}
+
+
+def refer_everyone_cheaper_below(y_true, scores, *, threshold: float,
+                                 assumptions: ValueAssumptions = ValueAssumptions()) -> float:
+    """The share of referred good customers lost below which referring every application costs
+    less than the process deciding with ``scores`` at ``threshold`` (the model's, in the brief).
+
+    Both costs are straight lines in that share (``referred_good_lost``, the one assumption it
+    leaves out): referring everyone pays underwriter time on every file and loses the share of
+    *all* good customers; the process pays for its bad loans approved, its referrals' time and
+    the share of the good customers *it* refers. So referring everyone is cheaper when the
+    share is below the returned number and dearer above it: it pays only if underwriters keep
+    more than 1 minus that share of the good customers they review. 0 means it is never
+    cheaper, whatever the share; 1 means it is cheaper (or no dearer) at every share. Like the
+    value case, it assumes a referred defaulter costs only underwriter time (the underwriter
+    declines every bad loan referred). The number of applications a year does not change it.
+    """
+    y = np.asarray(y_true).astype(int)
+
+    def gap(share: float) -> float:  # the process's cost minus referring everyone's
+        costs = replace(assumptions, referred_good_lost=share).costs
+        return (process_cost(y, scores, threshold=threshold, **costs)["cost"]
+                - process_cost(y, np.ones(len(y)), threshold=0.0, **costs)["cost"])
+
+    # the gap falls as the share rises: referring everyone loses every good customer
+    none_lost, all_lost = gap(0.0), gap(1.0)
+    if none_lost <= 0:
+        return 0.0
+    if all_lost >= 0:
+        return 1.0
+    return none_lost / (none_lost - all_lost)
 
 
 def value_case(y_true, scores, current_scores, *, threshold: float, current_threshold: float,
@@ -72,22 +168,29 @@ def value_case(y_true, scores, current_scores, *, threshold: float, current_thre
     Returns plain numbers (US dollars a year unless named otherwise): ``current_cost_per_year``,
     ``model_cost_per_year``, ``saved_per_year`` (current minus model), ``running_cost_per_year``
     and ``net_value_per_year`` (saved minus running cost; negative = the model does not pay),
+    ``refer_everyone_cost_per_year`` (:func:`refer_everyone`, for comparison) and
+    ``refer_everyone_cheaper_below`` (:func:`refer_everyone_cheaper_below`, against the model),
     with the counts behind them on the held-out applicants.
     """
     a = assumptions
-    costs = {"bad_loan": a.bad_loan, "referral": a.referral}
-    model = process_cost(y_true, scores, threshold=threshold, **costs)
-    current = process_cost(y_true, current_scores, threshold=current_threshold, **costs)
+    model = process_cost(y_true, scores, threshold=threshold, **a.costs)
+    current = process_cost(y_true, current_scores, threshold=current_threshold, **a.costs)
     per_year = a.applications_per_year / len(np.asarray(y_true))
     saved = (current["cost"] - model["cost"]) * per_year
     return {"current_cost_per_year": current["cost"] * per_year,
             "model_cost_per_year": model["cost"] * per_year, "saved_per_year": saved,
             "running_cost_per_year": a.running_cost,
             "net_value_per_year": saved - a.running_cost,
+            "refer_everyone_cost_per_year": refer_everyone(y_true,
+                                                           assumptions=a)["cost_per_year"],
+            "refer_everyone_cheaper_below": refer_everyone_cheaper_below(
+                y_true, scores, threshold=threshold, assumptions=a),
             "current_threshold": current_threshold,
             "bad_loans_approved_current": current["bad_loans_approved"],
             "bad_loans_approved_model": model["bad_loans_approved"],
-            "referred_current": current["referred"], "referred_model": model["referred"]}
+            "referred_current": current["referred"], "referred_model": model["referred"],
+            "good_referred_current": current["good_referred"],
+            "good_referred_model": model["good_referred"]}
 
 
 def value_interval(y_true, scores, current_scores, *, threshold: float,
@@ -118,7 +221,7 @@ def value_interval(y_true, scores, current_scores, *, threshold: float,
                          f"{n_resamples}.")
     y = np.asarray(y_true).astype(int)
     a = assumptions
-    costs = {"bad_loan": a.bad_loan, "referral": a.referral}
+    costs = a.costs
     value_case(y, scores, current_scores, threshold=threshold,  # checks the inputs
                current_threshold=current_threshold, assumptions=a)
     # each applicant's saving: what the current process costs on them minus what the model does
@@ -134,11 +237,14 @@ def value_interval(y_true, scores, current_scores, *, threshold: float,
             "n_resamples": n_resamples}
 
 
-def _cost_each(y: np.ndarray, scores, *, threshold: float, bad_loan: float,
-               referral: float) -> np.ndarray:
-    """Each applicant's cost under one process (:func:`process_cost`, applicant by applicant)."""
+def _cost_each(y: np.ndarray, scores, *, threshold: float, bad_loan: float, referral: float,
+               good_lost: float) -> np.ndarray:
+    """Each applicant's cost under one process (:func:`process_cost`, applicant by applicant):
+    a bad loan approved costs ``bad_loan``; a referral ``referral``, plus ``good_lost`` for an
+    applicant who would have repaid."""
     approved = np.asarray(scores, dtype=float) < threshold
-    return np.where(approved, np.where(y == 1, bad_loan, 0.0), referral)
+    return np.where(approved, np.where(y == 1, bad_loan, 0.0),
+                    referral + np.where(y == 0, good_lost, 0.0))
 
 
 def spans_zero(low: float, high: float) -> bool:
@@ -177,7 +283,9 @@ def sensitivity(y_true, scores, current_scores, *, threshold: float, current_thr
     """Net value a year with each assumption moved down and up by ``swing`` (0.5 = 50%).
 
     One row per assumption (:data:`SENSITIVITY_LABELS`), columns ``low``, ``base`` and
-    ``high`` in US dollars a year. The thresholds stay as decided.
+    ``high`` in US dollars a year. The thresholds stay as decided. A share (:data:`SHARES`)
+    moves up at most to 1: at its default of 1 (every referred good customer lost) its
+    ``high`` is its ``base``, and only the move down, to half of them kept, tells.
     """
     if not 0 < swing < 1:
         raise ValueError(f"swing must be between 0 and 1 (0.5 = 50%); got {swing}.")
@@ -192,6 +300,29 @@ def sensitivity(y_true, scores, current_scores, *, threshold: float, current_thr
     for name, label in SENSITIVITY_LABELS.items():
         value = getattr(assumptions, name)
         moved = [type(value)(value * f) for f in (1 - swing, 1 + swing)]
+        if name in SHARES:
+            moved[1] = min(moved[1], 1.0)
         rows[label] = {"low": net(replace(assumptions, **{name: moved[0]})), "base": base,
                        "high": net(replace(assumptions, **{name: moved[1]}))}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("assumption (±50%)")
+
+
+def sensitivity_shown(table: pd.DataFrame, *, assumptions: ValueAssumptions = ValueAssumptions(),
+                      fmt=str, swing: float = 0.5) -> pd.DataFrame:
+    """A :func:`sensitivity` table as a reader sees it: each net value written with ``fmt``
+    (e.g. :func:`deploydl.present.charts.money`), under the headings "50% lower", "as stated"
+    and "50% higher". A share (:data:`SHARES`) moves up at most to 1: at 1 already, its
+    "50% higher" cell reads "n/a (already 100%)"; moved up less than 50%, it adds "(to 100%)".
+    """
+    names = {label: name for name, label in SENSITIVITY_LABELS.items()}
+    lower, higher = f"{swing:.0%} lower", f"{swing:.0%} higher"
+    rows = {}
+    for label, row in table.iterrows():
+        name = names.get(str(label), "")
+        high = fmt(row["high"])
+        if name in SHARES and getattr(assumptions, name) >= 1:
+            high = "n/a (already 100%)"
+        elif name in SHARES and getattr(assumptions, name) * (1 + swing) > 1:
+            high += " (to 100%)"
+        rows[label] = {lower: fmt(row["low"]), "as stated": fmt(row["base"]), higher: high}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("assumption")

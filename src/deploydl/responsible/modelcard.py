@@ -30,6 +30,7 @@ class ModelCard:
     name: str
     version: str
     intended_use: str
+    out_of_scope: str  # what it must not be used for: the card's "Not for" section
     data: str
     metrics: dict[str, float]
     by_group: pd.DataFrame
@@ -50,7 +51,8 @@ def _number(value: float, name: str = "") -> str:
 
 def _sections(card: ModelCard) -> list[tuple[str, list[str] | str]]:
     metrics = [f"{k.replace('_', ' ')}: {_number(v, k)}" for k, v in card.metrics.items()]
-    return [("Intended use", card.intended_use), ("Data", card.data),
+    return [("Intended use", card.intended_use), ("Not for", card.out_of_scope),
+            ("Data", card.data),
             ("Metrics overall", metrics), ("Fairness findings", list(card.fairness_findings)),
             ("Limitations", list(card.limitations)),
             ("Explainability", card.explainability)]
@@ -147,7 +149,9 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
         name="Northbridge loan approval (logistic regression)", version="1.0.0",
         intended_use="Rank consumer-loan applications by the chance of repaying, to approve "
                      "the safe majority quickly. Declines go to an underwriter; the model "
-                     "never declines on its own. Not for pricing, marketing or collections.",
+                     "never declines on its own.",
+        out_of_scope="Pricing, marketing or collections, and declining anyone without an "
+                     "underwriter.",
         data=f"{len(study.train):,} past applications (synthetic, seeded), with recorded "
              f"outcomes in which {BIAS:.0%} of young repayers were logged as defaults. "
              f"Features: {', '.join(study.features)}. Age band and region are not inputs.",
