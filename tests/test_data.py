@@ -5,6 +5,7 @@ import pytest
 from deploydl.data import (
     DRIFT_SCENARIOS,
     FEATURES,
+    NEW_REGION,
     PII_COLUMNS,
     apply_drift,
     load_digits_split,
@@ -80,6 +81,24 @@ def test_drift_scenarios_change_their_columns_only(applicants, scenario):
     changed = [c for c in applicants.columns if not applicants[c].equals(drifted[c])]
     assert changed and set(changed) <= set(DRIFT_SCENARIOS[scenario].columns)
     assert apply_drift(applicants, scenario, strength=0.0).equals(applicants)
+
+
+@pytest.mark.parametrize("scenario", sorted(DRIFT_SCENARIOS))
+def test_drift_keeps_each_age_band_true_to_its_age(scenario):
+    drifted = apply_drift(make_applicants(2000, seed=5), scenario, seed=5)
+    bands = pd.cut(drifted["age"], [0, 29, 50, 200], right=True,
+                   labels=["under_30", "30_to_50", "over_50"]).astype(str)
+    stale = drifted["age_band"] != bands
+    assert not stale.any(), f"{stale.sum()} rows keep the band of their age before the drift"
+
+
+def test_new_region_moves_applicants_without_changing_their_outcomes():
+    applicants = make_applicants(5000, seed=5)
+    drifted = apply_drift(applicants, "new_region", seed=5)
+    moved = drifted["region"] == NEW_REGION
+    assert (drifted.loc[moved, "age_band"] == "under_30").mean() > (
+        applicants.loc[moved, "age_band"] == "under_30").mean() + 0.2  # younger: bands follow
+    assert drifted["default"].equals(applicants["default"])  # what happened is unchanged
 
 
 def test_unknown_drift_scenario_lists_the_choices(applicants):

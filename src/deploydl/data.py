@@ -40,6 +40,11 @@ REGIONS: tuple[str, ...] = ("north", "south", "east", "west")
 #: The region the ``new_region`` drift scenario opens (Module 06, the capstone).
 NEW_REGION = "central"
 AGE_BANDS: tuple[str, ...] = ("under_30", "30_to_50", "over_50")
+#: Loan applications Northbridge Bank receives in a year. The board's value case scales to it
+#: (Modules 07 and 08); Module 06's simulated days each bring a day's share.
+APPLICATIONS_PER_YEAR = 40_000
+#: A day's share of :data:`APPLICATIONS_PER_YEAR`, rounded: 110 applications.
+APPLICATIONS_PER_DAY = round(APPLICATIONS_PER_YEAR / 365)
 
 _FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hugo", "Ines", "Jonas",
           "Keiko", "Liam", "Maya", "Noah", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tara")
@@ -107,11 +112,21 @@ def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
                     zip(rng.integers(1, 250, n), rng.choice(_STREETS, n), strict=True)],
         "card_number": _card_numbers(rng.integers(0, 10**14, n)),
         "age": age,
-        "age_band": pd.cut(age, [0, 29, 50, 200], labels=list(AGE_BANDS)).astype(str),
+        "age_band": age_band(age),
         "region": np.where(north, "north", other),
         "application_date": pd.Timestamp("2025-01-01")
         + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
     })
+
+
+def age_band(age: np.ndarray | pd.Series) -> np.ndarray:
+    """Each age's band in :data:`AGE_BANDS` (under 30, 30 to 50, over 50), as text.
+
+    The one rule for the protected attribute: :func:`make_applicants` uses it, and so does any
+    change to ``age`` (:func:`apply_drift`), so a band never disagrees with its age.
+    """
+    bands = pd.cut(np.asarray(age), [0, 29, 50, 200], labels=list(AGE_BANDS))
+    return np.asarray(bands.astype(str))
 
 
 def _finances(rng: np.random.Generator, age: pd.Series) -> pd.DataFrame:
@@ -203,7 +218,7 @@ DRIFT_SCENARIOS: dict[str, DriftScenario] = {
         ("income", "loan_amount")),
     "new_region": DriftScenario(
         "new_region", "A new region opens; its applicants are younger with thinner credit files.",
-        ("region", "credit_history_years", "age")),
+        ("region", "credit_history_years", "age", "age_band")),
     "pipeline_bug": DriftScenario(
         "pipeline_bug", "An upstream bug writes zero into credit_history_years for some rows.",
         ("credit_history_years",)),
@@ -226,6 +241,11 @@ def apply_drift(table: pd.DataFrame, scenario: str, *, strength: float = 1.0,
         50% of rows zeroed for ``pipeline_bug``.
     seed : int
         Seed for the rows the scenario picks.
+
+    Columns derived from a changed one are derived again (``age_band`` from ``age``). The label
+    ``default`` is left as it was: the drift changes what the model sees, not what happened.
+    So the new region's applicants look riskier on paper (younger, thinner files) but default
+    at the bank's usual rate, since the rows it moves are picked at random.
     """
     if scenario not in DRIFT_SCENARIOS:
         raise ValueError(f"Unknown drift scenario {scenario!r}; choose one of "
@@ -243,6 +263,7 @@ def apply_drift(table: pd.DataFrame, scenario: str, *, strength: float = 1.0,
         history = out.loc[moved, "credit_history_years"]
         out.loc[moved, "credit_history_years"] = (history * 0.4).round(1)
         out.loc[moved, "age"] = np.maximum(18, out.loc[moved, "age"] - 12)
+        out.loc[moved, PROTECTED_ATTRIBUTE] = age_band(out.loc[moved, "age"])
     else:
         zeroed = rng.random(len(out)) < min(0.5 * strength, 1.0)
         out.loc[zeroed, "credit_history_years"] = 0.0

@@ -1,5 +1,7 @@
 """Dashboards, alerts and service health (Module 06)."""
 
+import html
+
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -46,6 +48,41 @@ def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
     assert 'alt="chart"' not in report
     assert '<img alt="200 predictions this week, 200 on the busiest day"' in report
     assert "features drifted; largest shift:" in report
+
+
+def test_the_dashboard_names_the_rules_that_cannot_fire(model, applicants, tmp_path):
+    """A service started without reference data or a baseline (deploydl serve --log) watches
+    only errors, latency and traffic: the page says which rules are off and why, instead of a
+    bare "No alert is firing"."""
+    from deploydl.evaluation.decision import decides_at
+    from deploydl.monitoring import approved_baseline
+    from deploydl.monitoring.alerts import NO_BASELINE, NO_REFERENCE
+
+    log = PredictionLog(tmp_path / "bare.db")
+    client = TestClient(create_app(model, prediction_log=log))
+    rows = applicants[list(FEATURES)].head(50)
+    client.post("/predict", json={"applicants": rows.to_dict("records")})
+    assert [(r.name, r.reason) for r in snapshot(log).silent] == [
+        ("feature drift", NO_REFERENCE), ("dataset drift", NO_REFERENCE),
+        ("population shift", NO_REFERENCE), ("performance decay", NO_BASELINE)]
+    page = client.get("/dashboard").text
+    assert "No alert is firing among the rules that are switched on." in page
+    assert "Switched off: 4 rules cannot fire" in page
+    assert ("<li><strong>feature drift, dataset drift, population shift</strong>: "
+            f"{html.escape(NO_REFERENCE)}.</li>") in page
+    assert f"<li><strong>performance decay</strong>: {html.escape(NO_BASELINE)}.</li>" in page
+    report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
+    assert "Switched off: 4 rules cannot fire" in report
+
+    log.set_reference(applicants[list(FEATURES)])
+    baseline = approved_baseline(applicants["default"],
+                                 model.predict_proba(applicants[list(FEATURES)]),
+                                 threshold=decides_at(model, None))  # the service's
+    watched = snapshot(log, baseline=baseline)
+    assert [r.name for r in watched.silent] == ["performance decay"]  # no outcome yet
+    assert watched.silent[0].reason.startswith("too few outcomes of loans made")
+    few = snapshot(log, min_rows=100)  # 50 predictions: too few for a drift check
+    assert few.silent[0].reason == "fewer than 100 answered predictions in the window"
 
 
 def test_the_live_dashboard_reloads_only_when_asked(model, tmp_path):
@@ -122,6 +159,22 @@ def test_alarm_explorer_updates_without_a_browser(model, applicants):
     explorer.scenario.value = "pipeline_bug"
     assert explorer.result["scenario"] == "pipeline_bug"
     assert "zero" in explorer.message.value and "alarm fires" in explorer.message.value
+
+
+def test_the_alarm_prices_each_drifted_day_at_its_average_cost(model, applicants):
+    """A drifted day costs the same on average whenever the alarm fires, so the cost by the
+    alarm never exceeds the cost by the month's end (a few loans at 110 a day would swing it)."""
+    from deploydl.monitoring.simulate import alarm_and_cost, drift_cost_per_day
+
+    result = alarm_and_cost(model, applicants, scenario="inflation", strength=1.0, days=14,
+                            start_day=7, priced_on=2000)
+    daily = result["cost_per_day"]
+    assert daily == round(drift_cost_per_day(model, scenario="inflation", strength=1.0,
+                                             priced_on=2000), -2) and daily % 100 == 0
+    assert result["cost_if_missed"] == daily * 7
+    if result["alarm_day"] is not None:
+        assert result["cost_until_alarm"] == daily * (result["delay_days"] + 1)
+    assert result["cost_until_alarm"] <= result["cost_if_missed"]
 
 
 def test_missed_drift_is_priced_at_the_course_costs(model):

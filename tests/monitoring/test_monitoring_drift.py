@@ -1,5 +1,6 @@
 """Drift tests (Module 06): scipy cross-checks, false alarms, detection of each scenario."""
 
+import json
 import math
 
 import matplotlib.colors
@@ -22,11 +23,17 @@ from deploydl.monitoring.drift import (
     wasserstein,
 )
 from deploydl.monitoring.simulate import (
+    STORED_ALARM_MONTHS,
+    alarm_days_by_month,
+    alarm_spread,
+    costlier_months,
     daily_monitor,
     first_alarm,
     first_alarm_report,
     simulate_clean_and_drifted,
     simulate_traffic,
+    store_alarm_days,
+    stored_alarm_days,
 )
 
 
@@ -150,6 +157,44 @@ def test_first_alarm_report_stops_on_the_day_the_full_monitor_finds(reference, s
         assert ", ".join(report.drifted) == daily.loc[daily["day"] == day, "drifted"].item()
 
 
+def test_alarm_days_by_month_are_each_months_first_alarm(reference):
+    kwargs = {"days": 8, "start_day": 4, "per_day": 200}
+    found = alarm_days_by_month(reference, settings=[("pipeline_bug", 0.3)], months=3, **kwargs)
+    expected = []
+    for seed in range(3):
+        traffic = simulate_traffic(scenario="pipeline_bug", strength=0.3, seed=seed, **kwargs)
+        expected.append(first_alarm(daily_monitor(reference, traffic), start_day=4))
+    assert found == {("pipeline_bug", 0.3): expected}
+
+
+def test_the_stored_alarm_months_are_what_alarm_days_by_month_measures(tmp_path):
+    """Module 06 reads them from the file: they must be the measurement, on the lesson's data."""
+    from deploydl.serving.packaging import TRAINING_ROWS, TRAINING_SEED
+
+    stored = json.loads(STORED_ALARM_MONTHS.read_text())
+    settings = [(key.rsplit(" ", 1)[0], float(key.rsplit(" ", 1)[1]))
+                for key in stored["alarm_days"]]
+    reference = make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)  # train_measured's data
+    assert store_alarm_days(reference, settings=settings, path=tmp_path / "a.json") == stored
+    assert stored_alarm_days(settings[:1]) == {
+        settings[0]: stored["alarm_days"][" ".join(map(str, settings[0]))]}
+    with pytest.raises(KeyError, match=r"No stored alarm days for \['inflation 0.7'\]"):
+        stored_alarm_days([("inflation", 0.7)])
+
+
+def test_alarm_spread_counts_delays_and_months_that_never_alarm():
+    assert alarm_spread([10, 12, None, 10, 17], start_day=10) == {
+        "months": 5, "never": 1, "on_first_day": 2, "median_delay": 1.0, "min_delay": 0,
+        "max_delay": 7}
+    assert alarm_spread([None], start_day=10)["median_delay"] is None
+
+
+def test_costlier_months_prices_each_drifted_day_up_to_the_alarm_or_the_end():
+    # weak: 3 days x 100 = 300 vs strong 1 day x 250; never: 20 days x 100 = 2,000 vs 500
+    weak, strong = [12, None, 10], [10, 11, 10]
+    assert costlier_months(weak, strong, weak_per_day=100, strong_per_day=250) == 2
+
+
 def test_clean_and_drifted_are_two_simulations_made_once():
     kwargs = {"days": 6, "per_day": 50, "start_day": 3, "seed": 2}
     clean, drifted = simulate_clean_and_drifted(scenario="inflation", strength=0.5, **kwargs)
@@ -157,6 +202,19 @@ def test_clean_and_drifted_are_two_simulations_made_once():
     pd.testing.assert_frame_equal(drifted, simulate_traffic(scenario="inflation", strength=0.5,
                                                             **kwargs))
     assert not clean.equals(drifted)
+
+
+def test_a_simulated_day_is_a_day_of_the_value_cases_year():
+    """One fact, one value: Module 06's days bring a day's share of the applications a year
+    that the board's value case (Modules 07 and 08) scales to."""
+    from deploydl.communication.brief import Assumptions
+    from deploydl.communication.value import ValueAssumptions
+    from deploydl.data import APPLICATIONS_PER_DAY
+
+    per_year = ValueAssumptions().applications_per_year
+    assert Assumptions().applications_per_year == per_year
+    assert round(per_year / 365) == APPLICATIONS_PER_DAY
+    assert len(simulate_traffic(days=2, start_day=0)) == 2 * APPLICATIONS_PER_DAY
 
 
 def test_report_explains_bad_input(reference):

@@ -120,20 +120,27 @@ def test_service_keeps_the_old_model_when_a_release_is_refused(model):
 
 
 def test_release_tradeoff_prices_waiting_against_a_broken_release(model):
+    from deploydl.data import APPLICATIONS_PER_DAY
     from deploydl.monitoring.faulty import ForgotPreprocessing
     from deploydl.monitoring.simulate import release_tradeoff
 
     wait = MaintenanceWindow().wait(WEDNESDAY)
-    trade = release_tradeoff(model, ForgotPreprocessing(model), wait=wait, days=2, strength=2.0)
+    trade = release_tradeoff(model, ForgotPreprocessing(model), wait=wait, priced_on=2000,
+                             strength=2.0)
     assert trade["wait_days"] == 3.5
     assert trade["cost_of_waiting"] == pytest.approx(3.5 * trade["cost_per_day_waiting"])
     assert trade["cost_per_day_waiting"] > 0 and trade["cost_per_day_broken"] > 0
     assert trade["break_even_hours"] == pytest.approx(
         24 * trade["cost_of_waiting"] / trade["cost_per_day_broken"])
-    same = release_tradeoff(model, model, wait=wait, days=2, per_day=200)
+    # priced on the same applicants, a day of twice the traffic costs twice as much
+    busier = release_tradeoff(model, ForgotPreprocessing(model), wait=wait, priced_on=2000,
+                              strength=2.0, per_day=2 * APPLICATIONS_PER_DAY)
+    for cost in ("cost_per_day_waiting", "cost_per_day_broken"):
+        assert busier[cost] == pytest.approx(2 * trade[cost])
+    same = release_tradeoff(model, model, wait=wait, priced_on=2000)
     assert same["cost_per_day_broken"] == 0 and same["break_even_hours"] == float("inf")
-    assert release_tradeoff(model, model, wait=timedelta(0), days=2,
-                            per_day=200)["cost_of_waiting"] == 0
+    assert release_tradeoff(model, model, wait=timedelta(0),
+                            priced_on=2000)["cost_of_waiting"] == 0
 
 
 def test_each_model_is_priced_at_its_own_threshold(model, applicants):
@@ -144,8 +151,8 @@ def test_each_model_is_priced_at_its_own_threshold(model, applicants):
     cautious = replace(model, threshold=0.05)  # refers almost everyone
     assert decision_cost(cautious, applicants) == decision_cost(model, applicants, threshold=0.05)
     assert decision_cost(cautious, applicants) != decision_cost(model, applicants)
-    trade = release_tradeoff(model, cautious, wait=timedelta(days=1), days=2, per_day=200)
-    assert trade["cost_per_day_broken"] > 0  # same scores, a different threshold: it costs
+    trade = release_tradeoff(model, cautious, wait=timedelta(days=1), priced_on=2000)
+    assert trade["cost_per_day_broken"] != 0  # same scores, another threshold: another cost
 
 
 def _promote_program(artifact) -> str:

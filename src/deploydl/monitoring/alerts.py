@@ -87,12 +87,32 @@ def evaluate_rules(signals: dict, rules: tuple[AlertRule, ...] = DEFAULT_RULES) 
     return sorted(fired, key=lambda a: -SEVERITIES.index(a.severity))
 
 
+@dataclass(frozen=True)
+class SilentRule:
+    """A rule that cannot fire in a snapshot, and why: its signal could not be measured."""
+
+    name: str
+    reason: str
+
+
+#: Why the drift rules cannot fire when the log has no reference data to compare with.
+NO_REFERENCE = ("no reference data: nothing to compare the applicants with (the training data, "
+                "given with log.set_reference)")
+#: Why the decay rule cannot fire without a baseline.
+NO_BASELINE = ("no approved baseline: nobody gave the AUC at training on the applicants the "
+               "model approves (monitoring.approved_baseline)")
+_DRIFT_SIGNALS = ("n_drifted", "dataset_drift", "max_psi")
+
+
 @dataclass
 class Snapshot:
     """What the monitor sees in one window of the prediction log.
 
     ``window`` holds the window's rows; ``drift`` is None when there is no reference data
-    or fewer than ``min_rows`` predictions; ``signals`` feeds the alert rules.
+    or fewer than ``min_rows`` predictions; ``signals`` feeds the alert rules; ``silent``
+    lists the rules that cannot fire in this snapshot, and why (no reference data, no
+    approved baseline, too few predictions or outcomes), so a quiet page never reads as "all
+    is watched" when it is not.
     """
 
     window: pd.DataFrame
@@ -101,6 +121,7 @@ class Snapshot:
     decay: dict
     signals: dict = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
+    silent: list[SilentRule] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -114,7 +135,7 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0,
 
     With a ``baseline`` (:func:`deploydl.monitoring.health.approved_baseline`, measured on the
     applicants the service approves) the decay rule reads every labelled prediction in the
-    log; without one it stays silent.
+    log; without one it stays silent. Rules that cannot fire are listed in ``silent``.
     """
     everything = log.frame()
     if everything.empty:
@@ -131,4 +152,13 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0,
     if drift is not None:
         signals.update(n_drifted=len(drift.drifted), dataset_drift=int(drift.dataset_drift),
                        max_psi=max(f.psi for f in drift.features))
-    return Snapshot(window, drift, health, decay, signals, evaluate_rules(signals, rules))
+    why = {signal: NO_REFERENCE if reference is None else
+           f"fewer than {min_rows} answered predictions in the window"
+           for signal in _DRIFT_SIGNALS}
+    why["auc_drop"] = (NO_BASELINE if baseline is None else
+                       f"too few outcomes of loans made have arrived ({decay['labelled']:,} "
+                       "at the baseline's threshold)")
+    silent = [SilentRule(r.name, why.get(r.signal, f"no {r.signal} measured in the window"))
+              for r in rules if signals.get(r.signal) is None]
+    return Snapshot(window, drift, health, decay, signals, evaluate_rules(signals, rules),
+                    silent)

@@ -99,11 +99,29 @@ def _traffic(snap: Snapshot) -> str:
 
 def _alerts(snap: Snapshot) -> str:
     if not snap.alerts:
-        return "<h2>Alerts</h2><p>No alert is firing.</p>"
+        quiet = ("No alert is firing." if not snap.silent else
+                 "No alert is firing among the rules that are switched on.")
+        return f"<h2>Alerts</h2><p>{quiet}</p>{_switched_off(snap)}"
     items = "".join(f'<li><span class="{a.severity}">{a.severity.upper()}</span> '
                     f"{html.escape(a.name)} (value {a.value:.3g}). "
                     f"Runbook: {html.escape(a.runbook)}</li>" for a in snap.alerts)
-    return f"<h2>Alerts</h2><ul>{items}</ul>"
+    return f"<h2>Alerts</h2><ul>{items}</ul>{_switched_off(snap)}"
+
+
+def _switched_off(snap: Snapshot) -> str:
+    """The rules that cannot fire, grouped by why, so a quiet page does not read as all
+    watched."""
+    if not snap.silent:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for rule in snap.silent:
+        by_reason.setdefault(rule.reason, []).append(rule.name)
+    items = "".join(f"<li><strong>{html.escape(', '.join(names))}</strong>: "
+                    f"{html.escape(reason)}.</li>" for reason, names in by_reason.items())
+    count = len(snap.silent)
+    return (f"<h3>Switched off: {count} rule{'s' if count > 1 else ''} cannot fire</h3>"
+            f"<p>This page does not watch them until what they need is given:</p>"
+            f"<ul>{items}</ul>")
 
 
 def _drift(snap: Snapshot) -> str:

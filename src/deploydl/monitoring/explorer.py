@@ -23,7 +23,7 @@ class DriftAlarmExplorer:
         Its training data, which drift is measured against.
     **simulation
         Passed to :func:`~deploydl.monitoring.simulate.alarm_and_cost` (``days``,
-        ``start_day``, ``per_day``, ``seed``, ``alpha``).
+        ``start_day``, ``per_day``, ``seed``, ``alpha``, ``priced_on``).
     """
 
     def __init__(self, model, reference, *, scenario: str = "inflation",

@@ -1,26 +1,31 @@
 """Simulated days of traffic, the daily drift monitor, and the cost of a late alarm (Module 06).
 
 Each simulated day brings ``per_day`` new applicants from the same generator as the training
-data; from ``start_day`` on, a named drift scenario (:data:`deploydl.data.DRIFT_SCENARIOS`)
-changes them. Labels are the applicants' true outcomes: drift changes what the model *sees*,
-not who repays, which is exactly why a drifted model makes costly mistakes.
+data, by default the bank's day of applications (:data:`deploydl.data.APPLICATIONS_PER_DAY`,
+a day's share of the 40,000 a year the value case assumes); from ``start_day`` on, a named
+drift scenario (:data:`deploydl.data.DRIFT_SCENARIOS`) changes them. Labels are the
+applicants' true outcomes: drift changes what the model *sees*, not who repays, which is
+exactly why a drifted model makes costly mistakes.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from deploydl.data import FEATURES, LABEL, apply_drift, make_applicants
+from deploydl.data import APPLICATIONS_PER_DAY, FEATURES, LABEL, apply_drift, make_applicants
 from deploydl.evaluation.decision import decides_at
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.monitoring.drift import DriftReport, drift_report
 
 
-def simulate_traffic(*, days: int = 30, per_day: int = 300, scenario: str | None = None,
-                     start_day: int = 15, strength: float = 1.0, seed: int = 0) -> pd.DataFrame:
+def simulate_traffic(*, days: int = 30, per_day: int = APPLICATIONS_PER_DAY,
+                     scenario: str | None = None, start_day: int = 15, strength: float = 1.0,
+                     seed: int = 0) -> pd.DataFrame:
     """``days`` days of applicants (a ``day`` column, 0-based), drifted from ``start_day`` on.
 
     The same ``seed`` gives the same applicants whatever the scenario, so a drifted run can
@@ -30,8 +35,8 @@ def simulate_traffic(*, days: int = 30, per_day: int = 300, scenario: str | None
     return _drift_from(clean, scenario, start_day=start_day, strength=strength, seed=seed)
 
 
-def simulate_clean_and_drifted(*, days: int = 30, per_day: int = 300, scenario: str,
-                               start_day: int = 15, strength: float = 1.0,
+def simulate_clean_and_drifted(*, days: int = 30, per_day: int = APPLICATIONS_PER_DAY,
+                               scenario: str, start_day: int = 15, strength: float = 1.0,
                                seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The same applicants twice: as they are, and as ``scenario`` changes them from
     ``start_day`` on. Equal to two :func:`simulate_traffic` calls, at the cost of one."""
@@ -123,27 +128,122 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
     return {"extra_bad_loans": extra_bad, "extra_referred": extra_lost, "cost": float(cost)}
 
 
+#: Applicants a drifted day's cost is measured on, then scaled to a day's traffic: at 110
+#: applicants a day, a few loans more or fewer would swing a day's cost by thousands of dollars.
+PRICED_ON = 20_000
+
+
+def drift_cost_per_day(model, *, scenario: str, strength: float,
+                       per_day: int = APPLICATIONS_PER_DAY, priced_on: int = PRICED_ON,
+                       seed: int = 0, costs: ErrorCosts = DEFAULT_COSTS) -> float:
+    """What one day of drift costs on average, in US dollars: :func:`cost_of_missed_drift` on
+    ``priced_on`` applicants drifted by ``scenario``, scaled to ``per_day`` applicants."""
+    clean, drifted = simulate_clean_and_drifted(days=1, per_day=priced_on, scenario=scenario,
+                                                start_day=0, strength=strength, seed=seed)
+    cost = cost_of_missed_drift(model, drifted, clean, until_day=1, costs=costs)["cost"]
+    return cost * per_day / priced_on
+
+
 def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: float,
-                   days: int = 30, start_day: int = 10, per_day: int = 300, seed: int = 0,
-                   alpha: float = 0.05) -> dict:
+                   days: int = 30, start_day: int = 10, per_day: int = APPLICATIONS_PER_DAY,
+                   seed: int = 0, alpha: float = 0.05, priced_on: int = PRICED_ON) -> dict:
     """The widget's answer: when the alarm fires for a scenario, and what each day costs.
 
-    Returns ``alarm_day`` (None if it never fires), ``delay_days`` after the start, the
-    cost up to the alarm (``cost_until_alarm``) and the cost if nobody looked for the rest
-    of the simulation (``cost_if_missed``), with ``model`` deciding at its own threshold.
+    The alarm comes from the daily monitor on ``days`` simulated days of ``per_day``
+    applicants, drifted from ``start_day`` on. Each drifted day is priced at its average
+    cost (``cost_per_day``, :func:`drift_cost_per_day`, rounded to USD 100, the precision
+    ``priced_on`` applicants support). Returns ``alarm_day`` (None if it
+    never fires), ``delay_days`` after the start, the cost of the drifted days up to and
+    including the alarm day (``cost_until_alarm``) and of all of them, if nobody looked for
+    the rest of the simulation (``cost_if_missed``), with ``model`` deciding at its own
+    threshold.
     """
-    clean, drifted = simulate_clean_and_drifted(days=days, per_day=per_day, scenario=scenario,
-                                                start_day=start_day, strength=strength,
-                                                seed=seed)
+    drifted = simulate_traffic(days=days, per_day=per_day, scenario=scenario,
+                               start_day=start_day, strength=strength, seed=seed)
     found = first_alarm_report(reference, drifted, start_day=start_day, alpha=alpha)
     alarm = None if found is None else found[0]
+    daily = drift_cost_per_day(model, scenario=scenario, strength=strength, per_day=per_day,
+                               priced_on=priced_on, seed=seed)
+    daily = round(daily, -2)
     until = days if alarm is None else alarm + 1
     return {"scenario": scenario, "strength": strength, "start_day": start_day,
             "alarm_day": alarm, "delay_days": None if alarm is None else alarm - start_day,
-            "cost_until_alarm": cost_of_missed_drift(model, drifted, clean,
-                                                     until_day=until)["cost"],
-            "cost_if_missed": cost_of_missed_drift(model, drifted, clean,
-                                                   until_day=days)["cost"]}
+            "cost_per_day": daily, "cost_until_alarm": daily * (until - start_day),
+            "cost_if_missed": daily * (days - start_day)}
+
+
+def alarm_days_by_month(reference: pd.DataFrame, *, settings, months: int = 20, days: int = 30,
+                        start_day: int = 10, per_day: int = APPLICATIONS_PER_DAY,
+                        alpha: float = 0.05) -> dict[tuple[str, float], list[int | None]]:
+    """The alarm day of each ``(scenario, strength)`` in ``settings``, in ``months`` simulated
+    months (seeds 0 to ``months`` - 1), as :func:`alarm_and_cost` finds it (None: never).
+
+    One month is one draw of 110 applicants a day: which day the alarm fires varies from month
+    to month, so a lesson shows one month and says how often its reading holds across these.
+    """
+    found: dict[tuple[str, float], list[int | None]] = {tuple(s): [] for s in settings}
+    for seed in range(months):  # each month's applicants are drawn once, for every setting
+        clean = _applicants_by_day(days=days, per_day=per_day, start_day=start_day, seed=seed)
+        for scenario, strength in found:
+            traffic = _drift_from(clean.copy(), scenario, start_day=start_day,
+                                  strength=strength, seed=seed)
+            alarm = first_alarm_report(reference, traffic, start_day=start_day, alpha=alpha)
+            found[(scenario, strength)].append(None if alarm is None else alarm[0])
+    return found
+
+
+#: :func:`alarm_days_by_month` for the settings Module 06 shows, on the bank's training data
+#: (:func:`deploydl.serving.packaging.train_measured`), stored so the lesson reads 20 months at
+#: once instead of rerunning some 250 daily drift reports; tests/monitoring recompute it.
+STORED_ALARM_MONTHS = Path(__file__).with_name("alarm_months.json")
+
+
+def stored_alarm_days(settings, *, path: Path = STORED_ALARM_MONTHS
+                      ) -> dict[tuple[str, float], list[int | None]]:
+    """:func:`alarm_days_by_month`'s days for ``settings``, as stored in ``path`` (20 months,
+    30 days, drift from day 10, 110 applicants a day, alpha 0.05)."""
+    stored = json.loads(path.read_text())["alarm_days"]
+    missing = [f"{sc} {st}" for sc, st in settings if f"{sc} {st}" not in stored]
+    if missing:
+        raise KeyError(f"No stored alarm days for {missing}; stored: {sorted(stored)}. Run "
+                       "alarm_days_by_month(reference, settings=...) for other settings.")
+    return {(sc, st): stored[f"{sc} {st}"] for sc, st in settings}
+
+
+def store_alarm_days(reference: pd.DataFrame, *, settings, path: Path = STORED_ALARM_MONTHS,
+                     months: int = 20) -> dict:
+    """Measure :func:`alarm_days_by_month` (its defaults otherwise) and store it at ``path``."""
+    found = alarm_days_by_month(reference, settings=settings, months=months)
+    table = {"months": months, "days": 30, "start_day": 10, "per_day": APPLICATIONS_PER_DAY,
+             "alpha": 0.05, "alarm_days": {f"{sc} {st}": days for (sc, st), days in found.items()}}
+    path.write_text(json.dumps(table, indent=1) + "\n")
+    return table
+
+
+def alarm_spread(alarms: list[int | None], *, start_day: int = 10) -> dict:
+    """How :func:`alarm_days_by_month`'s days for one setting spread: the median, earliest and
+    latest delay in days after ``start_day`` (months that never alarm left out), how many months
+    never alarm, and how many alarm on the drift's first day."""
+    delays = [day - start_day for day in alarms if day is not None]
+    return {"months": len(alarms), "never": len(alarms) - len(delays),
+            "on_first_day": delays.count(0),
+            "median_delay": float(np.median(delays)) if delays else None,
+            "min_delay": min(delays, default=None), "max_delay": max(delays, default=None)}
+
+
+def costlier_months(weak: list[int | None], strong: list[int | None], *, weak_per_day: float,
+                    strong_per_day: float, start_day: int = 10, days: int = 30) -> int:
+    """In how many months the ``weak`` drift cost more than the ``strong`` one before its alarm.
+
+    ``weak`` and ``strong`` are :func:`alarm_days_by_month`'s days for the same months; each
+    drifted day up to and including the alarm (all of them if it never fires) is priced at
+    ``*_per_day`` US dollars, as :func:`alarm_and_cost` prices them.
+    """
+    def cost(alarm: int | None, per_day: float) -> float:
+        return per_day * ((days if alarm is None else alarm + 1) - start_day)
+
+    return sum(cost(w, weak_per_day) > cost(s, strong_per_day)
+               for w, s in zip(weak, strong, strict=True))
 
 
 def decision_cost(model, applicants: pd.DataFrame, *, threshold: float | None = None,
@@ -159,15 +259,18 @@ def decision_cost(model, applicants: pd.DataFrame, *, threshold: float | None = 
 
 
 def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflation",
-                     strength: float = 1.0, days: int = 7, per_day: int = 300, seed: int = 0,
+                     strength: float = 1.0, per_day: int = APPLICATIONS_PER_DAY,
+                     priced_on: int = PRICED_ON, seed: int = 0,
                      costs: ErrorCosts = DEFAULT_COSTS) -> dict:
     """Wait for the maintenance window, or release now as an emergency? (Module 06)
 
-    Measured on ``days`` simulated days of applicants under a drift ``scenario``:
+    Measured on ``priced_on`` applicants under a drift ``scenario`` and scaled to a day of
+    ``per_day`` applicants (by default the bank's):
 
     * ``cost_per_day_waiting``: what the drift costs each day ``model`` keeps serving (its
       decisions on what it sees against those on the true values, as in the drift
-      simulation), i.e. what a fix would save each day, if it removes the drift's cost;
+      simulation: :func:`drift_cost_per_day`), i.e. what a fix would save each day, if it
+      removes the drift's cost;
     * ``cost_of_waiting``: that, times ``wait`` (the time until the window opens);
     * ``cost_per_day_broken``: what a release that goes wrong costs each day it serves all
       traffic (``broken``'s decisions against ``model``'s on the same applicants, each at its
@@ -175,12 +278,13 @@ def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflati
     * ``break_even_hours``: how long a broken release may serve before it has cost more than
       the whole wait (infinite when the broken build costs nothing extra).
     """
-    clean, drifted = simulate_clean_and_drifted(days=days, per_day=per_day, scenario=scenario,
+    clean, drifted = simulate_clean_and_drifted(days=1, per_day=priced_on, scenario=scenario,
                                                 start_day=0, strength=strength, seed=seed)
-    waiting = cost_of_missed_drift(model, drifted, clean, until_day=days,
-                                   costs=costs)["cost"] / days
+    scale = per_day / priced_on
+    waiting = cost_of_missed_drift(model, drifted, clean, until_day=1,
+                                   costs=costs)["cost"] * scale
     broken_cost = (decision_cost(broken, drifted, costs=costs)
-                   - decision_cost(model, drifted, costs=costs)) / days
+                   - decision_cost(model, drifted, costs=costs)) * scale
     wait_days = wait.total_seconds() / 86_400
     total = waiting * wait_days
     return {"wait_days": wait_days, "cost_per_day_waiting": waiting, "cost_of_waiting": total,
