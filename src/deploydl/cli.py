@@ -127,16 +127,19 @@ def _expand(patterns: list[str]) -> list[Path]:
 
 
 def _grade_assessment(args: argparse.Namespace) -> int:
-    """A cohort's assessment scores: 0 all took both, 1 some did not, 2 a path unreadable."""
+    """A cohort's assessment scores: 0 all took both, 1 some did not (listed with "-"), 2 a
+    path missing or not an assessment file (the others are still listed)."""
     from deploydl.assessment import cohort
 
-    try:
-        rows = cohort.collect(_expand(args.paths))
-    except ValueError as exc:
-        print(f"deploydl grade --assessment: {exc}", file=sys.stderr)
+    found = cohort.collect(_expand(args.paths))
+    if found.rows:
+        print(cohort.as_json(found.rows) if args.json or args.format == "json"
+              else cohort.as_table(found.rows))
+    for message in found.notes + found.problems:
+        print(f"deploydl grade --assessment: {message}", file=sys.stderr)
+    if found.problems:
         return 2
-    print(cohort.as_json(rows) if args.json or args.format == "json" else cohort.as_table(rows))
-    return 0 if cohort.complete(rows) else 1
+    return 0 if cohort.complete(found.rows) else 1
 
 
 def _refresh(args: argparse.Namespace) -> int:

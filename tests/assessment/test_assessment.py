@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -20,20 +22,148 @@ from deploydl.assessment import (
     show_questions,
     summarize,
 )
+from deploydl.assessment.questions import LETTERS
 from deploydl.assessment.scoring import progress_line
+from deploydl.assessment.sheet import answer_key_html
 from deploydl.cli import main
+from deploydl.course import roomkit
 from deploydl.course.progress import render
 
 RIGHT = "".join(q.correct for q in QUESTIONS)
+N = len(QUESTIONS)
+ALL_A = sum(q.correct == "a" for q in QUESTIONS)
 
 
 def test_the_questions_cover_every_skill_with_answers_at_varied_positions():
-    assert 10 <= len(QUESTIONS) <= 12
-    assert len({q.id for q in QUESTIONS}) == len(QUESTIONS)
-    assert set(Counter(q.skill for q in QUESTIONS)) == set(SKILLS)
+    """Every skill area, Modules 01 to 07, has at least two questions (the guide says every
+    format covers every skill area, and the assessment measures each)."""
+    assert len({q.id for q in QUESTIONS}) == N
+    per_skill = Counter(q.skill for q in QUESTIONS)
+    assert set(per_skill) == set(SKILLS) and min(per_skill.values()) >= 2
+    assert SKILLS[-1] == "communication"
     positions = Counter(q.correct for q in QUESTIONS)
-    assert set(positions) == set("abcd") and max(positions.values()) <= 4
+    assert set(positions) == set("abcd") and max(positions.values()) <= -(-N // 4) + 1
     assert all(q.explanation and len(q.options) == 4 for q in QUESTIONS)
+
+
+def test_the_ai_act_and_model_risk_guidance_are_asked():
+    """Module 03's last objective: where credit models stand under the EU AI Act and US
+    model-risk guidance."""
+    asked = [q for q in QUESTIONS if "AI Act" in q.text and "model-risk" in q.text]
+    assert len(asked) == 1 and asked[0].skill == "responsible AI"
+    assert "High-risk" in asked[0].answer and "validation" in asked[0].answer
+
+
+def _longest(q: Question) -> str:
+    """The letter a test-wise guesser picks: the longest option (the first, on a tie)."""
+    lengths = [len(o) for o in q.options]
+    return LETTERS[lengths.index(max(lengths))]
+
+
+def test_the_right_option_is_rarely_the_longest_by_a_clear_margin():
+    """The reported flaw: the right answer was the longest option in all twelve questions.
+    Options are about as long as each other; the right one stands out in length (10% longer
+    than every wrong one) in at most one question in ten."""
+    def margin(q: Question) -> float:
+        wrong = [len(o) for o in q.options if o != q.answer]
+        return len(q.answer) / max(wrong)
+
+    standing_out = [q.id for q in QUESTIONS if margin(q) > 1.1]
+    assert len(standing_out) <= N // 10, f"the right option clearly the longest: {standing_out}"
+    for q in QUESTIONS:
+        lengths = [len(o) for o in q.options]
+        assert max(lengths) <= 1.3 * min(lengths), f"{q.id}: options of very uneven length"
+
+
+@pytest.mark.parametrize("pick", [
+    _longest,
+    lambda q: LETTERS[min(range(4), key=lambda i: len(q.options[i]))],  # the shortest
+])
+def test_picking_by_length_scores_at_chance(pick):
+    """A learner who has not taken the course, picking the longest (or the shortest) option,
+    scores about what a coin with four sides would: N/4, give or take one question."""
+    score_by_length = sum(pick(q) == q.correct for q in QUESTIONS)
+    assert score_by_length <= N / 4 + 1.5, f"{score_by_length}/{N} by option length"
+
+
+#: Word lists fixed in advance, as a test-wise guesser would use them: prefer the cautious
+#: option, avoid the absolute one (or the other way round). The reviewer's short lists first,
+#: then longer ones.
+HEDGES = frozenset({"often", "usually", "little", "may"})
+ABSOLUTES = frozenset({"only", "every", "must", "exactly", "always", "never", "all"})
+MORE_HEDGES = HEDGES | {"might", "can", "some", "most", "likely", "about", "perhaps", "probably"}
+MORE_ABSOLUTES = ABSOLUTES | {"none", "cannot", "entirely", "any"}
+#: Words too common to give anything away when an option repeats them from the stem.
+STOPWORDS = frozenset({"a", "an", "the", "of", "to", "and", "or", "in", "on", "for", "is", "it",
+                       "its", "be", "by", "at", "as", "so", "if", "that", "this", "what",
+                       "which", "do", "does", "with", "from", "not", "you", "your"})
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words, keeping numbers such as "4,724" and "95%" whole."""
+    return re.findall(r"[a-z0-9][a-z0-9,.%'-]*[a-z0-9%]|[a-z0-9]", text.lower())
+
+
+def _hedging(option: str, hedges=HEDGES, absolutes=ABSOLUTES) -> int:
+    words = re.findall(r"[a-z]+", option.lower())
+    return sum(w in hedges for w in words) - sum(w in absolutes for w in words)
+
+
+def _overlap(q: Question, option: str) -> int:
+    return len((set(_words(q.text)) - STOPWORDS) & (set(_words(option)) - STOPWORDS))
+
+
+def _expected_score(rate) -> float:
+    """What a guesser who picks the option with the highest rate(q, option) scores, splitting
+    ties at random (the expected number of right answers)."""
+    total = 0.0
+    for q in QUESTIONS:
+        rates = [rate(q, o) for o in q.options]
+        best = [i for i, r in enumerate(rates) if r == max(rates)]
+        total += (LETTERS.index(q.correct) in best) / len(best)
+    return total
+
+
+@pytest.mark.parametrize("rate", [
+    pytest.param(lambda q, o: _hedging(o), id="cautious"),
+    pytest.param(lambda q, o: -_hedging(o), id="absolute"),
+    pytest.param(lambda q, o: _hedging(o, MORE_HEDGES, MORE_ABSOLUTES), id="cautious-more"),
+    pytest.param(lambda q, o: -_hedging(o, MORE_HEDGES, MORE_ABSOLUTES), id="absolute-more"),
+    pytest.param(_overlap, id="echoes-the-stem"),
+    pytest.param(lambda q, o: -_overlap(q, o), id="avoids-the-stem"),
+    pytest.param(lambda q, o: len(o.split()), id="most-words"),
+])
+def test_test_wise_habits_score_near_chance(rate):
+    """The reported flaw: preferring hedged options ("often", "a little") and avoiding
+    absolutes ("only", "must") scored 7.1/15, and q12's right option repeated the stem's
+    "4,724". Each habit, and its reverse, scores at most 5/15 (chance is 3.75)."""
+    assert _expected_score(rate) <= 5, f"{_expected_score(rate):.2f}/{N}"
+
+
+def test_no_right_option_alone_repeats_a_number_from_its_stem():
+    """q12's right option was the only one to repeat the stem's "4,724"; q15's the only one to
+    repeat its "95% range"."""
+    for q in QUESTIONS:
+        numbers = {w for w in _words(q.text) if any(ch.isdigit() for ch in w)}
+        echoing = [o for o in q.options if numbers & set(_words(o))]
+        assert echoing != [q.answer], f"{q.id}: only the answer echoes the stem's numbers"
+
+
+def test_stems_do_not_say_the_answer():
+    """The reported giveaways: a stem that says the outcomes come late, or that a difference
+    is not significant, answers its own question."""
+    for q in QUESTIONS:
+        for phrase in ("statistically significant", "not significant", "known months later",
+                       "will only be known"):
+            assert phrase not in q.text.lower(), f"{q.id}: {phrase!r} gives the answer away"
+
+
+def test_the_ab_question_gives_the_planned_size_and_the_count_so_far():
+    """'Not proven yet' is right only while a test is short of its planned size (06.4): the
+    stem must say both, or the key is ambiguous."""
+    q = next(q for q in QUESTIONS if "A/B test" in q.text)
+    assert "planned at 4,724" in q.text and "After 500" in q.text
+    assert "keep testing" in q.answer and "full size" in q.answer
 
 
 def test_a_question_with_a_missing_right_option_is_refused():
@@ -44,13 +174,13 @@ def test_a_question_with_a_missing_right_option_is_refused():
 
 
 def test_answers_parse_with_spaces_commas_and_dont_know():
-    parsed = parse_answers("B, c d a ?b a d b a d c")
-    assert parsed["q01"] == "b" and parsed["q05"] == "?" and len(parsed) == 12
+    parsed = parse_answers("B, c d a ?b a d b a d c" + " a b c")
+    assert parsed["q01"] == "b" and parsed["q05"] == "?" and len(parsed) == N == 15
 
 
 @pytest.mark.parametrize(("answers", "message"), [
-    ("abc", r"each of the 12 questions .*you gave 3 in 'abc'"),
-    ("abcdeabcdabc", r"found 'e'"),
+    ("abc", r"each of the 15 questions .*you gave 3 in 'abc'"),
+    ("abcdeabcdabcabc", r"found 'e'"),
     (12, r"as text in quotes.*you gave 12"),
 ])
 def test_bad_answers_say_what_was_wrong(answers, message):
@@ -58,13 +188,15 @@ def test_bad_answers_say_what_was_wrong(answers, message):
         parse_answers(answers)
 
 
-def test_score_counts_per_skill_and_dont_know_is_wrong():
-    assert score(parse_answers(RIGHT)).correct == 12
-    all_a = score(parse_answers("a" * 12))
-    assert all_a.correct == sum(q.correct == "a" for q in QUESTIONS) == 3
-    assert score(parse_answers("?" * 12)).correct == 0
-    assert sum(t for _, t in all_a.by_skill.values()) == 12
-    assert all_a.by_skill["deployment"] == (1, 2)
+def test_score_counts_per_skill_and_question_and_dont_know_is_wrong():
+    assert score(parse_answers(RIGHT)).correct == N
+    all_a = score(parse_answers("a" * N))
+    assert all_a.correct == ALL_A == 4
+    assert score(parse_answers("?" * N)).correct == 0
+    assert sum(t for _, t in all_a.by_skill.values()) == N
+    assert all_a.by_skill["deployment"] == (1, 2) and all_a.by_skill["communication"] == (1, 2)
+    assert [i for i, right in all_a.by_question.items() if right] == [
+        q.id for q in QUESTIONS if q.correct == "a"]
 
 
 def test_an_unanswered_assessment_is_not_attempted_and_stores_nothing(tmp_path):
@@ -76,27 +208,58 @@ def test_an_unanswered_assessment_is_not_attempted_and_stores_nothing(tmp_path):
 
 
 def test_before_hides_the_answers_after_explains_the_misses_and_the_gain(tmp_path):
-    before = record("before", "a" * 12, root=tmp_path)
-    assert before.status == "Recorded" and "3/12 before" in str(before)
+    before = record("before", "a" * N, root=tmp_path)
+    assert before.status == "Recorded" and "4/15 before" in str(before)
     assert "in the last section of notebooks/08_capstone.ipynb" in before.message
     assert not before.details
     wrong_last = RIGHT[:-1] + ("a" if RIGHT[-1] != "a" else "b")
     after = record("after", wrong_last, root=tmp_path)
-    assert "11/12 after the course, against 3/12 before (+8)" in after.message
-    assert len(after.details) == 1 and after.details[0].startswith("q12 (monitoring): c)")
-    assert "<li>q12" in after._repr_html_()
+    assert "14/15 after the course, against 4/15 before (+10)" in after.message
+    assert len(after.details) == 1
+    assert after.details[0].startswith("Question 15 (communication): a) The uncertainty")
+    assert "<li>Question 15" in after._repr_html_()
     assert load(tmp_path)["before"]["q01"] == "a"
+
+
+def test_answering_again_after_the_explanations_keeps_the_first_score(tmp_path):
+    """The reported flaw: a learner went from 9/12 to 11/12 by answering the "after" half
+    again once it was explained, and the second try replaced the first."""
+    save(tmp_path, "before", parse_answers("a" * N))
+    first = RIGHT[:-2] + "??"
+    record("after", first, root=tmp_path)
+    again = record("after", RIGHT, root=tmp_path)
+    assert again.status == "Recorded" and again.message.startswith("15/15 this time")
+    assert "Your first answers after the course, 13/15, stay your score" in again.message
+    assert not again.details
+    assert load(tmp_path)["after"] == parse_answers(first)
+    assert progress_line(tmp_path) == "Assessment: before 4/15 · after 13/15 · gain +9 question(s)"
+    attempts = json.loads((tmp_path / STORE).read_text(encoding="utf-8"))["attempts"]
+    assert [a["when"] for a in attempts] == ["before", "after", "after"]
+    assert attempts[2]["answers"] == parse_answers(RIGHT) and attempts[2]["at"].endswith("+00:00")
+    record("before", RIGHT, root=tmp_path)
+    assert load(tmp_path)["before"] == parse_answers("a" * N), "the first 'before' counts too"
+
+
+def test_a_store_from_before_attempts_were_kept_still_reads(tmp_path):
+    (tmp_path / STORE).parent.mkdir()
+    (tmp_path / STORE).write_text(json.dumps({"before": parse_answers("a" * N)}),
+                                  encoding="utf-8")
+    save(tmp_path, "after", parse_answers(RIGHT))
+    assert summarize(load(tmp_path)).gain == N - ALL_A
+    (tmp_path / STORE).write_text('{"attempts": 3}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not an assessment file"):
+        load(tmp_path)
 
 
 def test_progress_shows_both_scores_and_the_gain(tmp_path):
     assert "not taken yet" in progress_line(tmp_path)
-    save(tmp_path, "before", parse_answers("a" * 12))
+    save(tmp_path, "before", parse_answers("a" * N))
     assert progress_line(tmp_path) == (
-        "Assessment: before 3/12 · after: not taken yet (at the end of the course, in the last "
+        "Assessment: before 4/15 · after: not taken yet (at the end of the course, in the last "
         "section of notebooks/08_capstone.ipynb)")
     save(tmp_path, "after", parse_answers(RIGHT))
     line = progress_line(tmp_path)
-    assert line == "Assessment: before 3/12 · after 12/12 · gain +9 question(s)"
+    assert line == "Assessment: before 4/15 · after 15/15 · gain +11 question(s)"
     assert line in render([], assessment=line).splitlines()
     (tmp_path / STORE).write_text("[1, 2]", encoding="utf-8")
     assert "not an assessment file" in progress_line(tmp_path)
@@ -105,7 +268,7 @@ def test_progress_shows_both_scores_and_the_gain(tmp_path):
 def test_outside_a_course_folder_the_score_is_shown_but_not_saved(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shown = record("after", RIGHT)
-    assert shown.status == "Scored, not saved" and "12/12 after the course" in shown.message
+    assert shown.status == "Scored, not saved" and "15/15 after the course" in shown.message
     assert "No course checkout found" in shown.message and ".)" not in shown.message
     assert not (tmp_path / STORE).exists()
 
@@ -117,34 +280,109 @@ def test_save_refuses_an_unknown_moment(tmp_path):
 
 def test_the_sheet_numbers_questions_and_hides_answers():
     text, page = str(show_questions()), show_questions()._repr_html_()
-    assert text.startswith("1. ") and "\n12. " in text and "   d) " in text
-    assert page.count("<li><b>a)</b>") == 12
+    assert text.startswith("1. ") and "\n15. " in text and "   d) " in text
+    assert page.count("<li><b>a)</b>") == N
     assert not any(q.explanation in text for q in QUESTIONS)
 
 
-def _learner(folder, before, after=None):
+def test_the_room_kits_answer_key_gives_every_questions_right_option(root):
+    key = answer_key_html()
+    assert key.count("<p><b>Answer:") == N
+    for q in QUESTIONS:
+        assert f"<b>{q.correct}) {html.escape(q.answer)}</b>" in key
+    page = roomkit.answer_key_html(root)
+    assert "The before-and-after assessment (Modules 00 and 08)" in page and key in page
+
+
+def test_the_guide_and_lesson_00_state_the_number_of_questions(root):
+    """The guide and lesson 00 write the count in words: a question added or removed must
+    update them (and lesson 08's heading, "The fifteen questions again")."""
+    import nbformat
+
+    word = {15: "fifteen"}[N]
+    guide = (root / "docs" / "instructors.md").read_text(encoding="utf-8")
+    assert f"## The {word} questions before and after" in guide
+    assert "twelve questions" not in guide
+    welcome = nbformat.read(root / "notebooks" / "00_welcome.ipynb", as_version=4)
+    prose = " ".join(c.source for c in welcome.cells if c.cell_type == "markdown")
+    assert f"{word} questions" in prose and "twelve" not in prose
+
+
+def _learner(folder, before=None, after=None):
     folder.mkdir()
-    save(folder, "before", parse_answers(before))
+    if before:
+        save(folder, "before", parse_answers(before))
     if after:
         save(folder, "after", parse_answers(after))
     return str(folder)
 
 
 def test_grade_collects_a_cohort(tmp_path, capsys):
-    ann = _learner(tmp_path / "ann", "a" * 12, RIGHT)
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
     bob = _learner(tmp_path / "bob", RIGHT, RIGHT)
     assert main(["grade", "--assessment", ann, str(tmp_path / "bob" / STORE)]) == 0
     out = capsys.readouterr().out
-    assert "+9" in out and "Mean gain: +4.5 question(s) over 2 learner(s)" in out
+    assert "+11" in out and "Mean gain: +5.5 question(s) over 2 learner(s)" in out
     cara = _learner(tmp_path / "cara", RIGHT)
     assert main(["grade", "--assessment", "--json", ann, bob, cara]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert [x["gain"] for x in data["learners"]] == [9, 0, None]
-    assert data["learners"][2]["after"] is None and data["mean_gain"] == 4.5
+    assert [x["gain"] for x in data["learners"]] == [11, 0, None]
+    assert data["learners"][2]["after"] is None and data["mean_gain"] == 5.5
     assert data["learners"][0]["before"]["by_skill"]["monitoring"] == [0, 2]
 
 
-def test_grade_assessment_of_a_folder_without_answers_exits_2(tmp_path, capsys):
-    assert main(["grade", "--assessment", str(tmp_path)]) == 2
-    assert "no assessment answers there" in capsys.readouterr().err
+def test_grade_shows_the_share_right_per_question_and_skill(tmp_path, capsys):
+    """The capstone asks "which question moved most for the room?": the report answers it,
+    over the learners who took both halves (cara took only one, so she is left out)."""
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
+    bob = _learner(tmp_path / "bob", RIGHT, RIGHT)
+    cara = _learner(tmp_path / "cara", "?" * N)
+    assert main(["grade", "--assessment", ann, bob, cara]) == 1
+    out = capsys.readouterr().out
+    assert "per question, over the 2 learner(s) who took both halves" in out
+    first = next(q for q in QUESTIONS if q.correct != "a")
+    lines = [line.split() for line in out.splitlines() if line[:4].strip().isdigit()]
+    assert lines[0][:6] == ["1", *first.skill.split(), "50%", "100%", "+50", "pts"][:6]
+    assert len(lines) == N
+    assert "Right answers by skill area, over the same learners:" in out
+    assert "communication           3/4 (75%)   4/4 (100%)" in out
+    assert main(["grade", "--assessment", "--json", ann, bob, cara]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["questions"][0] == {"number": 1, "id": "q01", "skill": "data governance",
+                                    "before": 0.5, "after": 1.0, "n_before": 2, "n_after": 2}
+    assert data["skills"]["communication"] == {"before": [3, 4], "after": [4, 4]}
+
+
+def test_a_learner_without_answers_is_listed_and_exits_1(tmp_path, capsys):
+    """The reported flaw: one folder without answers made the command print nothing and exit
+    2; the guide says 1 when someone has not taken both halves."""
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
+    dan = _learner(tmp_path / "dan")
+    assert main(["grade", "--assessment", ann, dan]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"^\S*dan +- +- +-$", out, re.M)
+    assert "Mean gain: +11.0 question(s) over 1 learner(s)" in out
+    assert main(["grade", "--assessment", dan]) == 1
+    assert "nobody has taken both yet" in capsys.readouterr().out
     assert summarize({}).gain is None
+
+
+def test_the_same_learner_given_twice_counts_once(tmp_path, capsys):
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
+    bob = _learner(tmp_path / "bob", RIGHT, RIGHT)
+    assert main(["grade", "--assessment", "--json", ann, str(tmp_path / "ann" / STORE), bob,
+                 str(tmp_path / "ann" / "." / ".deploydl" / "assessment.json")]) == 0
+    captured = capsys.readouterr()
+    assert [x["path"] for x in json.loads(captured.out)["learners"]] == [ann, bob]
+    assert captured.err.count("the same learner as") == 2
+
+
+def test_a_missing_or_foreign_path_exits_2_and_the_others_are_still_listed(tmp_path, capsys):
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
+    other = tmp_path / "notes.json"
+    other.write_text("[1]", encoding="utf-8")
+    assert main(["grade", "--assessment", ann, str(tmp_path / "nobody"), str(other)]) == 2
+    captured = capsys.readouterr()
+    assert "ann" in captured.out and "Mean gain: +11.0" in captured.out
+    assert "nobody: no such folder or file" in captured.err
+    assert "notes.json: not an assessment file" in captured.err

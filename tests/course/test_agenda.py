@@ -109,7 +109,7 @@ def test_every_format_covers_every_skill_area_and_ends_with_a_wrap_up(root, name
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_every_format_asks_the_twelve_questions_again(root, name):
+def test_every_format_asks_the_assessment_again(root, name):
     """The reported gap: the 1-day format drops Module 08, where the questions come back, so
     `deploydl progress` said 'after: not taken yet' for ever."""
     last_day = FORMATS[name][-1]

@@ -2,7 +2,7 @@
 
 >>> from deploydl.assessment import show_questions, record
 >>> show_questions()                # doctest: +SKIP
->>> record("before", "bcda bcda bcda")   # doctest: +SKIP
+>>> record("before", "bcda bcda bcda bcd")   # doctest: +SKIP
 """
 
 from deploydl.assessment.questions import QUESTIONS, SKILLS, Question

@@ -2,16 +2,19 @@
 
 A learner answers in a notebook with one string of letters ("b c d a ..."), one per question,
 "?" for "I don't know". :func:`record` scores it, keeps it in ``.deploydl/assessment.json``
-in the course folder, and shows the score. ``deploydl progress`` shows both scores and the
-gain; ``deploydl grade --assessment`` collects them for a cohort. An answer still ``...`` is
-"not attempted": nothing is stored and nothing raises, so a notebook runs top to bottom.
+in the course folder, and shows the score. The first answers of each half count: answering
+again after the explanations of Module 08 is kept with its time, but does not replace them,
+so the gain measures the course. ``deploydl progress`` shows both scores and the gain;
+``deploydl grade --assessment`` collects them for a cohort. An answer still ``...`` is "not
+attempted": nothing is stored and nothing raises, so a notebook runs top to bottom.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,8 @@ from deploydl.assessment.questions import LETTERS, QUESTIONS, SKILLS, Question
 STORE = Path(".deploydl") / "assessment.json"
 #: The two moments the course asks the questions.
 WHEN = ("before", "after")
+#: Where every attempt is kept, first ones included, each with its time (UTC).
+ATTEMPTS = "attempts"
 #: Where the "after" half is taken, in both workshop formats: the 2-day format teaches Module
 #: 08; the 1-day format asks the questions in its wrap-up, from the same notebook section.
 AFTER_WHERE = "at the end of the course, in the last section of notebooks/08_capstone.ipynb"
@@ -29,11 +34,12 @@ DONT_KNOW = "?"
 
 @dataclass(frozen=True)
 class Score:
-    """How many questions were right, in total and per skill area."""
+    """How many questions were right: in total, per skill area, and which ones (by id)."""
 
     correct: int
     total: int
     by_skill: dict[str, tuple[int, int]]
+    by_question: dict[str, bool] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.correct}/{self.total}"
@@ -61,11 +67,12 @@ def parse_answers(text: Any, *, questions: tuple[Question, ...] = QUESTIONS) -> 
 def score(answers: dict[str, str], *, questions: tuple[Question, ...] = QUESTIONS) -> Score:
     """Score stored answers; a question without an answer counts as wrong."""
     per_skill = {s: [0, 0] for s in SKILLS}
+    right = {q.id: answers.get(q.id) == q.correct for q in questions}
     for q in questions:
         per_skill[q.skill][1] += 1
-        per_skill[q.skill][0] += answers.get(q.id) == q.correct
+        per_skill[q.skill][0] += right[q.id]
     by_skill = {s: (c, t) for s, (c, t) in per_skill.items() if t}
-    return Score(sum(c for c, _ in by_skill.values()), len(questions), by_skill)
+    return Score(sum(right.values()), len(questions), by_skill, right)
 
 
 def load(root: Path) -> dict[str, dict[str, str]]:
@@ -74,10 +81,16 @@ def load(root: Path) -> dict[str, dict[str, str]]:
 
 
 def read_store(path: Path) -> dict[str, dict[str, str]]:
-    """The answers in one store file ({} when it does not exist).
+    """The answers that count in one store file: the first of each half ({} when none).
 
     Raises ValueError when the file is not an assessment store, naming the file.
     """
+    data = _read_raw(path)
+    return {w: data[w] for w in WHEN if w in data}
+
+
+def _read_raw(path: Path) -> dict[str, Any]:
+    """The whole store file, every attempt included ({} when it does not exist)."""
     if not path.exists():
         return {}
     try:
@@ -86,19 +99,27 @@ def read_store(path: Path) -> dict[str, dict[str, str]]:
         raise ValueError(f"{path}: not a readable assessment file ({exc}); it should be "
                          f"the learner's {STORE.as_posix()}.") from None
     if not isinstance(data, dict) or not all(
-            isinstance(data.get(w, {}), dict) for w in WHEN):
+            isinstance(data.get(w, {}), dict) for w in WHEN) or not isinstance(
+            data.get(ATTEMPTS, []), list):
         raise ValueError(f"{path}: not an assessment file; it should be the learner's "
                          f"{STORE.as_posix()}.")
-    return {w: data[w] for w in WHEN if w in data}
+    return data
 
 
-def save(root: Path, when: str, answers: dict[str, str]) -> Path:
-    """Store ``answers`` for ``when`` ("before" or "after") in the course folder ``root``."""
+def save(root: Path, when: str, answers: dict[str, str], *,
+         at: datetime | None = None) -> Path:
+    """Keep ``answers`` for ``when`` ("before" or "after") in the course folder ``root``.
+
+    Every attempt is kept with its time (``at``, default now, UTC); only the first of each
+    half counts, so answering again after the explanations cannot change the score.
+    """
     if when not in WHEN:
         raise ValueError(f"when={when!r}: use 'before' (Module 00) or 'after' (Module 08).")
     path = root / STORE
-    data = load(root)
-    data[when] = answers
+    data = _read_raw(path)
+    moment = (at or datetime.now(UTC)).isoformat(timespec="seconds")
+    data.setdefault(ATTEMPTS, []).append({"when": when, "at": moment, "answers": answers})
+    data.setdefault(when, answers)
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     return path
@@ -133,7 +154,8 @@ class Summary:
         def one(s: Score | None) -> dict[str, Any] | None:
             return None if s is None else {
                 "correct": s.correct, "total": s.total,
-                "by_skill": {k: list(v) for k, v in s.by_skill.items()}}
+                "by_skill": {k: list(v) for k, v in s.by_skill.items()},
+                "by_question": dict(s.by_question)}
         return {"before": one(self.before), "after": one(self.after), "gain": self.gain}
 
 
@@ -166,7 +188,8 @@ def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
 
     ``when`` is "before" (Module 00) or "after" (Module 08). ``answers`` still ``...`` is
     not attempted. Before the course the right answers stay hidden, so the second try
-    measures what the course taught; after it, each missed question is explained.
+    measures what the course taught; after it, each missed question is explained. Answering
+    a half again is kept with its time, but the first answers stay the score (:func:`save`).
     """
     if answers is Ellipsis:
         return Recorded("Not attempted", "replace the ... with your letters and run the cell.")
@@ -178,26 +201,32 @@ def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
 
     try:
         folder = root or project_root()
+        earlier = load(folder).get(when)
         save(folder, when, parsed)
         stored = load(folder)
     except (OSError, ValueError) as exc:
-        stored, status = {when: parsed}, "Scored, not saved"
+        earlier, stored, status = None, {when: parsed}, "Scored, not saved"
         note = f" ({str(exc).rstrip('.')})"
     else:
         status, note = "Recorded", "; `deploydl progress` shows it"
-    result = summarize(stored)
     mine = score(parsed)
+    details = _explain(parsed) if when == "after" else ()
+    if earlier is not None:
+        return Recorded(status, f"{mine} this time (kept, with its time). Your first answers "
+                        f"{when} the course, {score(earlier)}, stay your score, so the gain "
+                        f"measures the course, not a second try{note}.", details)
     if when == "before":
         return Recorded(status, f"{mine} before the course{note}. The answers are explained "
                         f"when you answer again {AFTER_WHERE}.")
+    result = summarize(stored)
     gain = "" if result.gain is None else f", against {result.before} before ({result.gain:+d})"
-    return Recorded(status, f"{mine} after the course{gain}{note}.", _explain(parsed))
+    return Recorded(status, f"{mine} after the course{gain}{note}.", details)
 
 
 def _explain(answers: dict[str, str]) -> tuple[str, ...]:
-    """For each question missed, the right answer and why."""
-    return tuple(f"{q.id} ({q.skill}): {q.correct}) {q.answer} {q.explanation}"
-                 for q in QUESTIONS if answers.get(q.id) != q.correct)
+    """For each question missed, by its number on the sheet: the right answer and why."""
+    return tuple(f"Question {n} ({q.skill}): {q.correct}) {q.answer} {q.explanation}"
+                 for n, q in enumerate(QUESTIONS, start=1) if answers.get(q.id) != q.correct)
 
 
 def progress_line(root: Path) -> str:

@@ -1,4 +1,5 @@
-"""The question sheet a notebook shows (Modules 00 and 08), as HTML and as plain text."""
+"""The question sheet a notebook shows (Modules 00 and 08), as HTML and as plain text, and the
+instructor's answer key that ``deploydl kit`` prints with the labs' answers."""
 
 from __future__ import annotations
 
@@ -37,3 +38,18 @@ class Sheet:
 def show_questions() -> Sheet:
     """The sheet of questions, to display as a cell's last expression."""
     return Sheet()
+
+
+def answer_key_html(questions: tuple[Question, ...] = QUESTIONS) -> str:
+    """The assessment's answer key for the instructor: each question as numbered on the sheet,
+    its skill area, every option with the right one in bold, and why it is right."""
+    items = []
+    for q in questions:
+        options = []
+        for letter, option in zip(LETTERS, q.options, strict=False):
+            text = f"{letter}) {html.escape(option)}"
+            options.append(f"<li>{f'<b>{text}</b>' if letter == q.correct else text}</li>")
+        items.append(f"<li>{html.escape(q.text)} <i>({html.escape(q.skill)})</i>"
+                     f"<ul style='list-style:none'>{''.join(options)}</ul>"
+                     f"<p><b>Answer: {q.correct}.</b> {html.escape(q.explanation)}</p></li>")
+    return f"<ol class='deploydl-assessment-key'>{''.join(items)}</ol>"

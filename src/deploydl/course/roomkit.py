@@ -4,7 +4,8 @@
   from the lesson's ``deploydl.cheatsheet`` metadata, the questions to ask and the key
   takeaways copied from the lesson's own cells;
 - the answer key: every exercise's answer, read from ``solutions/`` between the solution
-  markers, with the check that follows it;
+  markers, with the check that follows it, then the before-and-after assessment's questions
+  with the right options and why (from :mod:`deploydl.assessment`);
 - the feedback form, from ``docs/feedback-form.md``.
 
 Pages use the course's one page shell (:func:`deploydl.present.report.render_page`) and print with
@@ -85,7 +86,9 @@ def answers(solution: Path) -> list[tuple[str, str]]:
 
 
 def answer_key_html(root: Path) -> str:
-    """Every exercise's answer, module by module, from ``solutions/``."""
+    """Every exercise's answer, module by module, from ``solutions/``; then the assessment's."""
+    from deploydl.assessment.sheet import answer_key_html as assessment_key
+
     sections = []
     for m in MODULES:
         solution = root / "solutions" / m.lab
@@ -95,9 +98,13 @@ def answer_key_html(root: Path) -> str:
         items = "".join(f"<h3>{html.escape(ident)} {html.escape(titles.get(ident, ''))}</h3>"
                         f"<pre>{html.escape(code)}</pre>" for ident, code in answers(solution))
         sections.append(Section(f"{m.number} · {m.title}", items))
+    sections.append(Section("The before-and-after assessment (Modules 00 and 08)",
+                            assessment_key()))
     return render_page("Deploying Deep Learning: answer key", sections=sections, lede=(
-        "The answer to every lab exercise, taken from solutions/. For the instructor; the "
-        "hints that teach are in the labs themselves."))
+        "The answer to every lab exercise, taken from solutions/, then the right option of "
+        "each assessment question, numbered as on the learners' sheet. For the instructor; "
+        "the hints that teach are in the labs themselves, and the assessment's answers are "
+        "explained to learners only after they answer again in Module 08."))
 
 
 def feedback_form_html(root: Path) -> str:
