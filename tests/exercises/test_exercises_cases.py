@@ -366,9 +366,10 @@ def _diagnosis_cases(truth):
 
 def c06_1():
     from deploydl.data import apply_drift, make_applicants
-    from deploydl.exercises.m06 import diagnose
+    from deploydl.exercises.m06 import BUG_STRENGTH, TODAY_ROWS, TODAY_SEED, diagnose
 
-    today = apply_drift(make_applicants(300, seed=40), "pipeline_bug", strength=0.6, seed=40)
+    today = apply_drift(make_applicants(TODAY_ROWS, seed=TODAY_SEED), "pipeline_bug",
+                        strength=BUG_STRENGTH, seed=TODAY_SEED)
     return _diagnosis_cases(diagnose(make_applicants(5000, seed=0), today))
 
 
@@ -399,8 +400,11 @@ def c06_5():
 def c06_6():
     from datetime import datetime
 
+    from deploydl.exercises.m06 import BROKEN_COST_PER_DAY, WAIT_COST_PER_DAY
+
     hours = (datetime(2026, 4, 5, 2) - datetime(2026, 4, 2, 16, 30)).total_seconds() / 3600
-    assert hours / 24 * 6_000 < 6 / 24 * 120_000  # the worst case of releasing now is dearer
+    # the worst case of releasing now is dearer
+    assert hours / 24 * WAIT_COST_PER_DAY < 6 / 24 * BROKEN_COST_PER_DAY
     right = {"hours_to_window": hours, "decision": "wait"}
     return Cases([right, {"decision": " Wait ", "hours_to_window": _np(hours)}],
                  [{**right, "decision": "emergency"}, {**right, "hours_to_window": hours / 24},
@@ -477,6 +481,31 @@ def c08_2():
     return _diagnosis_cases(diagnose(make_applicants(5000, seed=0), new_region()))
 
 
+#: Exercise 08.5's model memo, with figures as a lab's run.ab gives them.
+MEMO = {
+    "decision": "Let it advise loan officers in every region; production stays on 1.0.0.",
+    "evidence": "1.1.0 earned USD -96 per applicant (p = 0.77) on 200 applicants, while the "
+                "test needs 8,216 per version; nothing is proven.",
+    "risk": "The new region's fairness screen rests on few applicants in its smallest age "
+            "band; the Responsible-AI lead owns it.",
+    "change": "A proven gain at the planned size, with the guardrail held, would let it "
+              "approve on its own.",
+}
+
+
+def c08_5():
+    return Cases(
+        [MEMO, {**MEMO, "risk": "Drift in the new region's credit files is the biggest risk; "
+                                "the MLOps engineer watches the alarm."},
+         {**MEMO, "decision": "Keep it in the lab until the test is done, we all agree."}],
+        [{k: "" for k in MEMO}, {k: "yes" for k in MEMO}, {k: MEMO["decision"] for k in MEMO},
+         {**MEMO, "evidence": "The A/B test of 1.1.0 shows no proven difference from 1.0.0."},
+         {**MEMO, "risk": "The new region's fairness screen rests on few applicants so far."},
+         {**MEMO, "decision": "We think the model is good and should go ahead now."},
+         {**MEMO, "change": "More data."}, {k: v for k, v in MEMO.items() if k != "change"},
+         "Advise officers: 1.1.0 is not proven; the Responsible-AI lead owns fairness."])
+
+
 CASES = {
     "00.1": c00_1, "00.2": c00_2,
     "00.3": lambda: _choice("C", ("A", "B", "D")),
@@ -525,6 +554,7 @@ CASES = {
     "03.2": lambda: Cases(["region", " Region "], ["home_owner", "notes", "age_band"]),
     "03.3": c03_3, "03.4": c03_4,
     "03.5": lambda: _choice("C", ("A", "B", "D")),
+    "03.6": lambda: _choice("B", ("A", "C", "D")),
     "04.1": c04_1, "04.2": c04_2,
     "04.3": lambda: Cases(["loan_amount", "loan_amount ", "loan_amount:", " 'loan_amount': ",
                            "Loan_Amount"], ["income", "422", "detail", "loan_amount: Input",
@@ -553,6 +583,7 @@ CASES = {
     "08.3": lambda: Cases([False, np.False_], [True, np.True_, "no", 0]),
     "08.4": lambda: Cases(["Responsible-AI lead", " responsible-ai lead"],
                           ["ML engineer", "Data steward", "fairness gate"]),
+    "08.5": c08_5,
 }
 IDS = sorted(all_exercises())
 
@@ -718,3 +749,17 @@ def test_the_second_reviews_messages_name_the_real_slip(lab_int8, tmp_path):
     assert "turned down" in _message(
         "07.1", f"About {rate:.0%} of applicants are turned down straight away; a person "
                 "checks the others before we decide.")
+
+
+def test_lab_06_2_says_how_rare_its_false_alarm_is():
+    """The lab's fortnight was picked to show a false alarm; its text gives the measured count."""
+    from pathlib import Path
+
+    import nbformat
+
+    from deploydl.exercises.m06 import quiet_fortnights
+
+    lab = nbformat.read(Path(__file__).parents[2] / "solutions" / "06_monitoring_lab.ipynb",
+                        as_version=4)
+    text = next(c.source for c in lab.cells if c.id == "c04")
+    assert f"of 40 simulated\nfortnights, {quiet_fortnights(0.05, fortnights=40)} have no" in text

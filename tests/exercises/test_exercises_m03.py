@@ -13,6 +13,7 @@ SOLUTIONS = {
     "03.3": {"under_30": 0.7, "30_to_50": 0.8, "over_50": 0.8},
     "03.4": ["late_payments", "income"],
     "03.5": "C",
+    "03.6": "B",
 }
 WRONG = {
     "03.1": {"ratio": 0.5345, "passes": True},
@@ -20,6 +21,7 @@ WRONG = {
     "03.3": {"under_30": 0.3, "30_to_50": 0.8, "over_50": 0.8},
     "03.4": ["income", "late_payments"],
     "03.5": "B",
+    "03.6": "A",
 }
 
 

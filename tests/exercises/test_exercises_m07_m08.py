@@ -91,3 +91,26 @@ def test_module_08_scenario_teaches_what_its_exercises_say():
     assert diagnose(make_applicants(5000, seed=0), new_region())["action"] == "retrain", (
         "the new region is a real change, the contrast to Module 06's pipeline bug")
     assert smallest_planned_size() > LAB_AB_REQUESTS, "the lab's A/B test must be too small"
+
+
+MEMO = {"decision": "Keep it in the lab for the new region until the test ends.",
+        "evidence": "1.1.0 earned USD -124 per applicant (p = 0.666) on 400 applicants.",
+        "risk": "Fairness in the new region rests on 25 applicants; the Responsible-AI lead "
+                "owns it.",
+        "change": "A proven gain at 11,873 applicants per version would change it."}
+
+
+def test_08_5_memo_check_reads_the_parts_and_leaves_the_grading_to_the_rubric():
+    from deploydl.exercises.core import NOT_ATTEMPTED
+    from deploydl.exercises.m08 import MEMO_PARTS
+
+    exercise = find_exercise("08.5")
+    passed = evaluate(exercise, MEMO)
+    assert passed.status == PASSED and "rubric" in passed.message
+    assert "not how good" in passed.message  # it never tells a group its memo is good
+    lab_placeholder = dict.fromkeys(MEMO_PARTS, ...)
+    assert evaluate(exercise, lab_placeholder).status == NOT_ATTEMPTED
+    one_word = evaluate(exercise, dict.fromkeys(MEMO_PARTS, "Advise"))
+    assert one_word.status == FAILED and "at least" in one_word.message
+    assert "owner" in evaluate(exercise, {**MEMO, "risk": "Fairness in the new region is "
+                                                          "not settled yet."}).message

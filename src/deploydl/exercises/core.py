@@ -71,6 +71,9 @@ class Exercise:
     choices : mapping, optional
         Multiple choice: each wrong option's letter and the hint that says why it is wrong.
         ``expected`` is then the right letter.
+    passed : str
+        What a passing check says. A written answer that a person grades says here that the
+        check read only its form (exercise 08.5's memo).
     """
 
     id: str
@@ -80,6 +83,7 @@ class Exercise:
     checker: Checker | None = None
     rel_tol: float = 1e-3
     choices: Mapping[str, str] | None = None
+    passed: str = "well done."
 
     def __post_init__(self) -> None:
         if (self.expected is None) == (self.checker is None):
@@ -326,7 +330,7 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
                       f"instructor that the check of exercise {exercise.id} is broken. This "
                       "is the course's fault and does not count against you.")
     if problem is None:
-        return Result(exercise.id, exercise.title, PASSED, "well done.")
+        return Result(exercise.id, exercise.title, PASSED, exercise.passed)
     return Result(exercise.id, exercise.title, FAILED, str(problem),
                   hint=_choice_hint(exercise, answer) or _attempts.next_hint(
                       exercise, answer, counts=not isinstance(problem, FormProblem)))

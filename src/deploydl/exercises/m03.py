@@ -1,4 +1,5 @@
-"""Module 03 (Responsible AI): fairness ratio, the proxy, group thresholds, reason codes, rights.
+"""Module 03 (Responsible AI): fairness ratio, the proxy, group thresholds, reason codes, rights,
+the EU AI Act.
 
 The checks recompute the answers from the seeded case study
 (:func:`deploydl.responsible.mitigation.case_study`), the first time a check runs, never at import.
@@ -156,5 +157,18 @@ EXERCISES = [
                       "still be made by a machine alone."},
         hints=("GDPR Article 22 is about the decision being made by a machine alone. Which "
                "stage makes the decision?",),
+    ),
+    Exercise(
+        id="03.6", title="Where the credit model stands under the EU AI Act", expected="B",
+        choices={"A": "The Act lists scoring people's creditworthiness as high-risk (Annex III, "
+                      "point 5(b)). Human oversight of referrals does not take it off that "
+                      "list: it is one of the duties the listing brings.",
+                 "C": "The bank that uses a high-risk system is its deployer, and the Act gives "
+                      "deployers duties of their own (Art. 26 and 27): trained oversight, kept "
+                      "logs, an impact assessment.",
+                 "D": "The Act as adopted said 2 August 2026, but an amendment in force since "
+                      "July 2026 moved these duties to 2 December 2027."},
+        hints=("Read the lesson's section on the EU AI Act: what class is a credit-scoring "
+               "system, who owes what, and from when?",),
     ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from deploydl.exercises.core import Exercise, as_bool, as_whole, brief, form
@@ -12,6 +13,23 @@ NEW_REGION_ROWS, NEW_REGION_SEED = 1000, 5
 REFERENCE_ROWS, REFERENCE_SEED = 5000, 0
 #: Requests the lab's capstone run sends to its A/B test (split between two versions).
 LAB_AB_REQUESTS = 200
+
+#: The group memo of exercise 08.5: each part's key and what it holds. A person grades the
+#: memo (the rubric is in docs/instructors.md); the check reads only that each part is there.
+MEMO_PARTS = {
+    "decision": "Module 00's question answered again: let the model approve loans on its own, "
+                "let it advise loan officers, or keep it in the lab",
+    "evidence": "the figures from the run's A/B test (run.ab) the decision rests on, quoted",
+    "risk": "the largest risk left, and the role in roles_table() that owns it",
+    "change": "what evidence would change the decision",
+}
+#: Fewest words in each part: more than a one-word answer, far short of judging the writing.
+MEMO_MIN_WORDS = 6
+#: Words that name one of Module 00's three options.
+_OPTIONS = re.compile(r"\b(?:on its own|alone|by itself|automatic\w*|advis\w*|advice|"
+                      r"officers?|underwriters?|lab)\b")
+#: A version number ("1.1.0") is not a figure from the test.
+_VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 
 
 def new_region():
@@ -72,6 +90,45 @@ def _fairness_owner(answer: Any) -> str | None:
     return f"{brief(answer)} is not a role in the table: copy the name as written."
 
 
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+def _role_named(text: str) -> bool:
+    """True when ``text`` names a role of :func:`roles_table` ("MLOps" or "platform engineer"
+    for "MLOps / platform engineer"; hyphens and case do not matter)."""
+    from deploydl.capstone.careers import roles_table
+
+    names = {_words(part) for role in roles_table().index for part in role.split("/")}
+    return any(re.search(rf"\b{re.escape(name)}\b", _words(text)) for name in names if name)
+
+
+def _is_memo(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or not all(isinstance(k, str) for k in answer):
+        return form(f"give a dict with the memo's four parts, {list(MEMO_PARTS)}; you gave "
+                    f"{brief(answer)}.")
+    missing = [k for k in MEMO_PARTS if k not in answer]
+    if missing:
+        return form(f"the memo lacks {missing}: give all four parts, {list(MEMO_PARTS)}.")
+    odd = [k for k in MEMO_PARTS if not isinstance(answer[k], str)]
+    if odd:
+        return form(f"write each part as text (a str); check {odd}.")
+    short = [k for k in MEMO_PARTS if len(answer[k].split()) < MEMO_MIN_WORDS]
+    if short:
+        return (f"write each part as a sentence or two in your group's words (at least "
+                f"{MEMO_MIN_WORDS} words); too short: {short}.")
+    if len({_words(answer[k]) for k in MEMO_PARTS}) < len(MEMO_PARTS):
+        return "two parts say the same thing: each part answers its own question."
+    if not _OPTIONS.search(_words(answer["decision"])):
+        return ("the decision should answer Module 00's question: approve loans on its own, "
+                "advise loan officers, or keep it in the lab.")
+    if not re.search(r"\d", _VERSION.sub("", answer["evidence"])):
+        return "the evidence should quote the A/B test's figures from run.ab, not describe them."
+    if not _role_named(answer["risk"]):
+        return "the risk should name its owner, a role as roles_table() writes it."
+    return None
+
+
 EXERCISES = [
     Exercise(id="08.1", title="The new region's data fails the quality rules",
              checker=_violations,
@@ -92,4 +149,13 @@ EXERCISES = [
              checker=_fairness_owner,
              hints=("roles_table() lists each role's capstone stages.",
                     "The role whose stages include 'fairness gate'.")),
+    Exercise(id="08.5", title="Write and defend the group's decision",
+             checker=_is_memo,
+             hints=("Four parts, each a sentence or two: decision (on its own, advise loan "
+                    "officers, or keep in the lab), evidence (figures quoted from run.ab), "
+                    "risk (with its owner from roles_table()), change (what would change it).",
+                    "e.g. evidence: 'On n_a + n_b applicants, far below planned_n, 1.1.0 earned "
+                    "USD difference per applicant (p = p_value)', with this run's numbers."),
+             passed=("the memo has its four parts. This check reads only that they are there, "
+                     "not how good the memo is: your instructor grades it with the rubric.")),
 ]
