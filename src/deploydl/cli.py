@@ -77,12 +77,12 @@ class _Refused(Exception):
 
 
 def _grade(args: argparse.Namespace) -> int:
+    fmt = "json" if args.json else args.format
     if args.assessment:
-        return _grade_assessment(args)
+        return _grade_assessment(args, fmt)
     from deploydl.course.runner import NotebookUnreadable
     from deploydl.exercises.grading import as_json, as_markdown, as_table, grade_lab
 
-    fmt = "json" if args.json else args.format
     grades, unreadable = [], []
     for path in _expand(args.paths):  # every lab that can be, whatever the others
         try:
@@ -126,15 +126,17 @@ def _expand(patterns: list[str]) -> list[Path]:
     return paths
 
 
-def _grade_assessment(args: argparse.Namespace) -> int:
+def _grade_assessment(args: argparse.Namespace, fmt: str) -> int:
     """A cohort's assessment scores: 0 all took both, 1 some did not (listed with "-"), 2 a
     path missing or not an assessment file (the others are still listed)."""
     from deploydl.assessment import cohort
 
+    if fmt == "markdown":
+        raise _Refused("--format markdown is for lab reports; with --assessment use "
+                       "--format table (the default) or --format json.")
     found = cohort.collect(_expand(args.paths))
     if found.rows:
-        print(cohort.as_json(found.rows) if args.json or args.format == "json"
-              else cohort.as_table(found.rows))
+        print(cohort.as_json(found.rows) if fmt == "json" else cohort.as_table(found.rows))
     for message in found.notes + found.problems:
         print(f"deploydl grade --assessment: {message}", file=sys.stderr)
     if found.problems:

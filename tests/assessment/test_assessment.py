@@ -386,3 +386,48 @@ def test_a_missing_or_foreign_path_exits_2_and_the_others_are_still_listed(tmp_p
     assert "ann" in captured.out and "Mean gain: +11.0" in captured.out
     assert "nobody: no such folder or file" in captured.err
     assert "notes.json: not an assessment file" in captured.err
+
+
+def test_a_notebook_a_store_folder_and_wrong_keys_or_answers(tmp_path, capsys):
+    """The reported flaw: a lab notebook (a JSON object) was listed as a learner with "- -",
+    a learner's .deploydl folder as "- -" although the answers were in it, and
+    {"before": {"q01": 5}} scored 0/15 with no warning; the docs promise exit 2 for a file that
+    is not an assessment file."""
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
+    lab = tmp_path / "lab.ipynb"
+    lab.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
+                               "nbformat_minor": 5}), encoding="utf-8")
+    numbers, extra = tmp_path / "numbers.json", tmp_path / "extra.json"
+    numbers.write_text('{"before": {"q01": 5}}', encoding="utf-8")
+    extra.write_text(json.dumps({"before": parse_answers(RIGHT), "name": "x"}),
+                     encoding="utf-8")
+    for bad, why in [(lab, "other keys: 'cells'"), (numbers, "q01=5"), (extra, "'name'")]:
+        assert main(["grade", "--assessment", ann, str(bad)]) == 2
+        captured = capsys.readouterr()
+        assert "Mean gain: +11.0" in captured.out and f"{bad.name}: not an assessment" \
+            in captured.err and why in captured.err
+        assert ".deploydl/assessment.json, in their course folder" in captured.err
+        assert bad.name not in captured.out
+    bob = _learner(tmp_path / "bob", RIGHT, RIGHT)
+    assert main(["grade", "--assessment", "--json", str(tmp_path / "bob" / ".deploydl"),
+                 bob]) == 0
+    captured = capsys.readouterr()
+    learners = json.loads(captured.out)["learners"]
+    assert len(learners) == 1 and learners[0]["gain"] == 0
+    assert "the same learner as" in captured.err
+
+
+@pytest.mark.parametrize("data", [{"before": {"q01": "ab"}}, {"after": {"q01": None}},
+                                  {"before": ["a"]}, {"attempts": 3}])
+def test_a_store_with_wrong_answers_is_refused(tmp_path, data):
+    (tmp_path / STORE).parent.mkdir()
+    (tmp_path / STORE).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="not an assessment file"):
+        load(tmp_path)
+
+
+def test_markdown_is_refused_for_the_assessment(tmp_path, capsys):
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
+    assert main(["grade", "--assessment", "--format", "markdown", ann]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--format markdown is for lab reports" in captured.err

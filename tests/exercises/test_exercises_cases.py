@@ -497,11 +497,14 @@ def c08_5():
     return Cases(
         [MEMO, {**MEMO, "risk": "Drift in the new region's credit files is the biggest risk; "
                                 "the MLOps engineer watches the alarm."},
-         {**MEMO, "decision": "Keep it in the lab until the test is done, we all agree."}],
+         {**MEMO, "decision": "Keep it in the lab until the test is done, we all agree."},
+         {**MEMO, "decision": "Run it in shadow mode next to the underwriters for a quarter."},
+         {**MEMO, "decision": "We think the model is good and should go ahead now."},
+         {**MEMO, "risk": "Few applicants in the smallest age band; the product manager "
+                          "owns that."}],
         [{k: "" for k in MEMO}, {k: "yes" for k in MEMO}, {k: MEMO["decision"] for k in MEMO},
          {**MEMO, "evidence": "The A/B test of 1.1.0 shows no proven difference from 1.0.0."},
          {**MEMO, "risk": "The new region's fairness screen rests on few applicants so far."},
-         {**MEMO, "decision": "We think the model is good and should go ahead now."},
          {**MEMO, "change": "More data."}, {k: v for k, v in MEMO.items() if k != "change"},
          "Advise officers: 1.1.0 is not proven; the Responsible-AI lead owns fairness."])
 

@@ -112,5 +112,63 @@ def test_08_5_memo_check_reads_the_parts_and_leaves_the_grading_to_the_rubric():
     assert evaluate(exercise, lab_placeholder).status == NOT_ATTEMPTED
     one_word = evaluate(exercise, dict.fromkeys(MEMO_PARTS, "Advise"))
     assert one_word.status == FAILED and "at least" in one_word.message
-    assert "owner" in evaluate(exercise, {**MEMO, "risk": "Fairness in the new region is "
-                                                          "not settled yet."}).message
+    assert "the decision part" in one_word.message  # it names the part that failed
+    no_owner = evaluate(exercise, {**MEMO, "risk": "Fairness in the new region is not settled "
+                                                   "yet."}).message
+    assert "the risk part" in no_owner and "Responsible-AI lead" in no_owner  # lists the roles
+
+
+#: Decisions a grader could accept (or mark down with the rubric): the check passes them all,
+#: since it never judges which decision is right.
+DECISIONS = [
+    "Use it as decision support for credit staff, never autonomously, in every region.",
+    "Recommend scores to the credit team, with a human in the loop for each loan.",
+    "Assist the loan staff: a person signs every approval the model suggests.",
+    "Run it in shadow mode next to the underwriters until the test is done.",
+    "Do not deploy the model for the new region at all this year.",
+    "Keep it in testing until the A/B test reaches its planned size.",
+    "Let it approve loans autonomously in the regions it was trained on.",
+    "Let it approve the safe majority without a person and refer the rest.",
+]
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_08_5_memo_check_passes_any_decision_in_a_sentence(decision):
+    assert evaluate(find_exercise("08.5"), {**MEMO, "decision": decision}).status == PASSED
+
+
+@pytest.mark.parametrize("owner", ["the product manager", "the Responsible AI team",
+                                   "the platform team", "the data stewards", "our MLOps crew",
+                                   "the executive sponsor", "an ML engineer"])
+def test_08_5_risk_owner_is_read_from_the_roles_key_words(owner):
+    memo = {**MEMO, "risk": f"Fairness in the new region rests on 8 applicants; {owner} owns it."}
+    assert evaluate(find_exercise("08.5"), memo).status == PASSED
+
+
+def test_08_5_role_keys_cover_every_role_of_the_table():
+    from deploydl.capstone.careers import roles_table
+    from deploydl.exercises.m08 import ROLE_KEYS, _role_named
+
+    assert set(ROLE_KEYS) == set(roles_table().index)
+    assert all(_role_named(role) for role in roles_table().index)
+    assert not _role_named("The new region's fairness rests on few applicants so far.")
+
+
+def test_08_5_each_failing_branch_names_its_part():
+    from deploydl.exercises.core import FormProblem
+    from deploydl.exercises.m08 import MEMO_PARTS, _is_memo
+
+    for answer in ("a memo", ["decision"], {1: "x"}):
+        assert isinstance(_is_memo(answer), FormProblem)
+    missing = _is_memo({k: v for k, v in MEMO.items() if k != "change"})
+    assert isinstance(missing, FormProblem) and MEMO_PARTS["change"] in missing
+    not_text = _is_memo({**MEMO, "evidence": 0.77})
+    assert isinstance(not_text, FormProblem) and "the evidence part" in not_text
+    assert MEMO_PARTS["evidence"] in not_text
+    short = _is_memo({**MEMO, "change": "More data."})
+    assert not isinstance(short, FormProblem) and "the change part" in short
+    same = _is_memo({**MEMO, "change": MEMO["decision"]})
+    assert same is not None and "the decision and change parts" in same
+    no_figure = _is_memo({**MEMO, "evidence": "The A/B test of 1.1.0 shows no proven difference "
+                                              "from 1.0.0."})
+    assert no_figure is not None and "the evidence part" in no_figure

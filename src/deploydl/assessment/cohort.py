@@ -1,8 +1,9 @@
 """A cohort's assessment for the instructor: ``deploydl grade --assessment PATH...``.
 
-Each PATH is a learner's course folder or the ``.deploydl/assessment.json`` file inside it. A
-folder without answers is a learner who has not taken the assessment yet: listed with "-". The
-same learner given twice (as a folder and as its file) counts once. Besides each learner's
+Each PATH is a learner's course folder, its ``.deploydl`` folder or the
+``.deploydl/assessment.json`` file inside it; any other file is refused. A folder without
+answers is a learner who has not taken the assessment yet: listed with "-". The same learner
+given twice (as a folder and as its file) counts once. Besides each learner's
 scores the report gives the share of the room right on each question, before and after, and
 the right answers per skill area: what the capstone's "which question moved most for the
 room?" needs. Both count only the learners who took both halves, so a change is the same
@@ -40,7 +41,7 @@ def collect(paths: list[Path]) -> Cohort:
     """
     cohort, seen = Cohort(), dict[Path, Path]()
     for path in paths:
-        store = path / STORE if path.is_dir() else path
+        store = _store_of(path)
         if not path.exists():
             cohort.problems.append(f"{path}: no such folder or file; give the learner's course "
                                    f"folder or its {STORE.as_posix()} file.")
@@ -55,6 +56,16 @@ def collect(paths: list[Path]) -> Cohort:
         except ValueError as exc:
             cohort.problems.append(str(exc))
     return cohort
+
+
+def _store_of(path: Path) -> Path:
+    """The store a path names: a file as it is; a folder holding ``assessment.json`` itself
+    (the learner's ``.deploydl`` folder) that file; any other folder its ``.deploydl`` one."""
+    if not path.is_dir():
+        return path
+    if not (path / STORE).exists() and (path / STORE.name).is_file():
+        return path / STORE.name
+    return path / STORE
 
 
 def complete(rows: list[Row]) -> bool:

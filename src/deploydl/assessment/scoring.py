@@ -30,6 +30,12 @@ ATTEMPTS = "attempts"
 #: 08; the 1-day format asks the questions in its wrap-up, from the same notebook section.
 AFTER_WHERE = "at the end of the course, in the last section of notebooks/08_capstone.ipynb"
 DONT_KNOW = "?"
+#: The only top-level keys of a store.
+KEYS = (*WHEN, ATTEMPTS)
+#: What a store looks like and where it lives, for the messages that refuse another file.
+WHAT_A_STORE_IS = (f"An assessment file is the learner's {STORE.as_posix()}, in their course "
+                   f"folder: a JSON object with only the keys {', '.join(KEYS)}, each answer "
+                   f"one letter a to d or {DONT_KNOW}.")
 
 
 @dataclass(frozen=True)
@@ -96,14 +102,32 @@ def _read_raw(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable assessment file ({exc}); it should be "
-                         f"the learner's {STORE.as_posix()}.") from None
-    if not isinstance(data, dict) or not all(
-            isinstance(data.get(w, {}), dict) for w in WHEN) or not isinstance(
-            data.get(ATTEMPTS, []), list):
-        raise ValueError(f"{path}: not an assessment file; it should be the learner's "
-                         f"{STORE.as_posix()}.")
+        raise ValueError(f"{path}: not a readable assessment file ({exc}). "
+                         f"{WHAT_A_STORE_IS}") from None
+    problem = _store_problem(data)
+    if problem:
+        raise ValueError(f"{path}: not an assessment file ({problem}). {WHAT_A_STORE_IS}")
     return data
+
+
+def _store_problem(data: Any) -> str | None:
+    """Why ``data`` is not what :func:`save` writes (None when it is)."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    foreign = sorted(k for k in data if k not in KEYS)
+    if foreign:
+        return f"other keys: {', '.join(map(repr, foreign[:5]))}"
+    if not isinstance(data.get(ATTEMPTS, []), list):
+        return f"{ATTEMPTS!r} is not a list"
+    for w in WHEN:
+        answers = data.get(w, {})
+        if not isinstance(answers, dict):
+            return f"{w!r} is not an object of answers"
+        wrong = [f"{k}={v!r}" for k, v in answers.items()
+                 if v not in [*LETTERS, DONT_KNOW]]
+        if wrong:
+            return f"{w!r} has answers that are not a letter: {', '.join(wrong[:3])}"
+    return None
 
 
 def save(root: Path, when: str, answers: dict[str, str], *,

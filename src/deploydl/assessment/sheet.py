@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from deploydl.assessment.questions import LETTERS, QUESTIONS, Question
 
 
+def _lettered(q: Question) -> list[tuple[str, str]]:
+    """Each option of ``q`` with its letter, in the sheet's order."""
+    return list(zip(LETTERS, q.options, strict=False))
+
+
 @dataclass(frozen=True)
 class Sheet:
     """The questions, numbered, each option with its letter; no answers shown."""
@@ -20,7 +25,7 @@ class Sheet:
         for n, q in enumerate(self.questions, start=1):
             lines.append(f"{n}. {q.text}")
             lines += [f"   {letter}) {option}"
-                      for letter, option in zip(LETTERS, q.options, strict=False)]
+                      for letter, option in _lettered(q)]
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -29,7 +34,7 @@ class Sheet:
         items = []
         for q in self.questions:
             options = "".join(f"<li><b>{letter})</b> {html.escape(option)}</li>"
-                              for letter, option in zip(LETTERS, q.options, strict=False))
+                              for letter, option in _lettered(q))
             items.append(f"<li>{html.escape(q.text)}<ul style='list-style:none'>"
                          f"{options}</ul></li>")
         return f"<ol class='deploydl-assessment'>{''.join(items)}</ol>"
@@ -46,7 +51,7 @@ def answer_key_html(questions: tuple[Question, ...] = QUESTIONS) -> str:
     items = []
     for q in questions:
         options = []
-        for letter, option in zip(LETTERS, q.options, strict=False):
+        for letter, option in _lettered(q):
             text = f"{letter}) {html.escape(option)}"
             options.append(f"<li>{f'<b>{text}</b>' if letter == q.correct else text}</li>")
         items.append(f"<li>{html.escape(q.text)} <i>({html.escape(q.skill)})</i>"

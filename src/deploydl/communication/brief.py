@@ -21,6 +21,7 @@ from deploydl.evaluation.decision import threshold_for
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.present.charts import human_label
 from deploydl.responsible.fairness import FOUR_FIFTHS
+from deploydl.responsible.modelcard import CASE_STUDY_NOT_FOR
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,14 @@ DEFAULT_ASSUMPTIONS = Assumptions()
 
 @dataclass(frozen=True)
 class Context:
-    """The words around the numbers: project, what the model does, for whom, the decision."""
+    """The words around the numbers: project, what the model does (``purpose``), for whom,
+    what it must not be used for (``out_of_scope``, the model card's "Not for"), the decision."""
 
     project: str = "Northbridge Bank: loan-default model"
     purpose: str = ("Estimates each loan applicant's chance of default, so loan officers "
                     "approve the safe majority at once and send the rest to an underwriter.")
     audience: str = "Loan officers and applicants in every region."
-    out_of_scope: str = ("Pricing, marketing or collections, and declining anyone without an "
-                         "underwriter: the model only sorts who is approved at once.")
+    out_of_scope: str = CASE_STUDY_NOT_FOR
     decision: str = ""
 
 

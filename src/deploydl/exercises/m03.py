@@ -161,8 +161,9 @@ EXERCISES = [
     Exercise(
         id="03.6", title="Where the credit model stands under the EU AI Act", expected="B",
         choices={"A": "The Act lists scoring people's creditworthiness as high-risk (Annex III, "
-                      "point 5(b)). Human oversight of referrals does not take it off that "
-                      "list: it is one of the duties the listing brings.",
+                      "point 5(b)), and a listed system that profiles people, as credit scoring "
+                      "does, stays high-risk (Art. 6(3)). Human oversight of referrals is one of "
+                      "the duties the listing brings, not a way off the list.",
                  "C": "The bank that uses a high-risk system is its deployer, and the Act gives "
                       "deployers duties of their own (Art. 26 and 27): trained oversight, kept "
                       "logs, an impact assessment.",

@@ -25,9 +25,17 @@ MEMO_PARTS = {
 }
 #: Fewest words in each part: more than a one-word answer, far short of judging the writing.
 MEMO_MIN_WORDS = 6
-#: Words that name one of Module 00's three options.
-_OPTIONS = re.compile(r"\b(?:on its own|alone|by itself|automatic\w*|advis\w*|advice|"
-                      r"officers?|underwriters?|lab)\b")
+#: Key words that name each role of roles_table() in a memo's risk part, in the group's own
+#: wording ("the product manager", "the Responsible AI team", "platform"); case and hyphens
+#: do not matter, and a plural counts.
+ROLE_KEYS = {
+    "ML engineer": ("ml engineer", "machine learning engineer"),
+    "MLOps / platform engineer": ("mlops", "platform"),
+    "Data steward": ("data steward", "steward"),
+    "AI product manager": ("product manager",),
+    "Responsible-AI lead": ("responsible ai",),
+    "Executive sponsor": ("executive sponsor", "sponsor"),
+}
 #: A version number ("1.1.0") is not a figure from the test.
 _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 
@@ -95,37 +103,44 @@ def _words(text: str) -> str:
 
 
 def _role_named(text: str) -> bool:
-    """True when ``text`` names a role of :func:`roles_table` ("MLOps" or "platform engineer"
-    for "MLOps / platform engineer"; hyphens and case do not matter)."""
-    from deploydl.capstone.careers import roles_table
-
-    names = {_words(part) for role in roles_table().index for part in role.split("/")}
-    return any(re.search(rf"\b{re.escape(name)}\b", _words(text)) for name in names if name)
+    """True when ``text`` names a role of :func:`roles_table` by one of its key words
+    (:data:`ROLE_KEYS`: "platform team" for "MLOps / platform engineer")."""
+    words = _words(text)
+    return any(re.search(rf"\b{re.escape(key)}s?\b", words)
+               for keys in ROLE_KEYS.values() for key in keys)
 
 
 def _is_memo(answer: Any) -> str | None:
+    """Only that the four parts are there: each its own sentence, a figure in the evidence,
+    an owner in the risk. Whether the decision is right is the rubric's (a person's) call."""
     if not isinstance(answer, dict) or not all(isinstance(k, str) for k in answer):
         return form(f"give a dict with the memo's four parts, {list(MEMO_PARTS)}; you gave "
                     f"{brief(answer)}.")
     missing = [k for k in MEMO_PARTS if k not in answer]
     if missing:
-        return form(f"the memo lacks {missing}: give all four parts, {list(MEMO_PARTS)}.")
+        return form("the memo lacks " + "; ".join(f"the {k} part ({MEMO_PARTS[k]})"
+                                                  for k in missing) + ".")
     odd = [k for k in MEMO_PARTS if not isinstance(answer[k], str)]
     if odd:
-        return form(f"write each part as text (a str); check {odd}.")
+        return form("write each part as text (a str): " + "; ".join(
+            f"the {k} part ({MEMO_PARTS[k]}) is {brief(answer[k])}" for k in odd) + ".")
     short = [k for k in MEMO_PARTS if len(answer[k].split()) < MEMO_MIN_WORDS]
     if short:
         return (f"write each part as a sentence or two in your group's words (at least "
-                f"{MEMO_MIN_WORDS} words); too short: {short}.")
-    if len({_words(answer[k]) for k in MEMO_PARTS}) < len(MEMO_PARTS):
-        return "two parts say the same thing: each part answers its own question."
-    if not _OPTIONS.search(_words(answer["decision"])):
-        return ("the decision should answer Module 00's question: approve loans on its own, "
-                "advise loan officers, or keep it in the lab.")
+                f"{MEMO_MIN_WORDS} words); too short: "
+                + ", ".join(f"the {k} part" for k in short) + ".")
+    seen: dict[str, str] = {}
+    for k in MEMO_PARTS:
+        first = seen.setdefault(_words(answer[k]), k)
+        if first != k:
+            return (f"the {first} and {k} parts say the same thing: each part answers its own "
+                    "question.")
     if not re.search(r"\d", _VERSION.sub("", answer["evidence"])):
-        return "the evidence should quote the A/B test's figures from run.ab, not describe them."
+        return ("the evidence part should quote the A/B test's figures from run.ab (a "
+                "difference, a p-value, a size), not only describe them.")
     if not _role_named(answer["risk"]):
-        return "the risk should name its owner, a role as roles_table() writes it."
+        return ("the risk part should name its owner, one of roles_table()'s roles: "
+                f"{', '.join(ROLE_KEYS)}.")
     return None
 
 

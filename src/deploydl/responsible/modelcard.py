@@ -19,6 +19,11 @@ from deploydl.present.tables import markdown_table
 HALF_WAY = "Fairness findings"
 
 
+#: What the case study's credit model must not be used for: its model cards' "Not for" section.
+CASE_STUDY_NOT_FOR = ("Pricing, marketing or collections, and declining anyone without an "
+                      "underwriter.")
+
+
 @dataclass(frozen=True)
 class ModelCard:
     """The sections of a model card (after Mitchell et al., 2019).
@@ -150,8 +155,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
         intended_use="Rank consumer-loan applications by the chance of repaying, to approve "
                      "the safe majority quickly. Declines go to an underwriter; the model "
                      "never declines on its own.",
-        out_of_scope="Pricing, marketing or collections, and declining anyone without an "
-                     "underwriter.",
+        out_of_scope=CASE_STUDY_NOT_FOR,
         data=f"{len(study.train):,} past applications (synthetic, seeded), with recorded "
              f"outcomes in which {BIAS:.0%} of young repayers were logged as defaults. "
              f"Features: {', '.join(study.features)}. Age band and region are not inputs.",
