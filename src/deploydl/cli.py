@@ -460,6 +460,13 @@ def _root_argument(command: argparse.ArgumentParser) -> None:
     command.add_argument("--root", default=".", help="the course folder (default: here)")
 
 
+def _price_argument(command: argparse.ArgumentParser, priced: str) -> None:
+    """``--price-per-core-hour``: USD per core-hour (default 0.05) for ``priced``."""
+    command.add_argument("--price-per-core-hour", type=_float_arg(
+        "a price in USD per core-hour, 0 or more", allow_zero=True), default=0.05,
+        help=f"USD per core-hour for {priced}")
+
+
 def _add_learner_commands(commands: _Commands) -> None:
     """The commands a learner runs: doctor, progress, demo."""
     doctor = commands.add_parser("doctor", help="check this machine is ready for the course")
@@ -527,9 +534,7 @@ def _add_bench_commands(commands: _Commands) -> None:
     bench = commands.add_parser("bench", help="the serving benchmark (Module 05)")
     bench.add_argument("--quick", action="store_true", help="one short repetition (<= 60 s)")
     bench.add_argument("--reps", type=int, default=0, help="repetitions (default 3; quick 1)")
-    bench.add_argument("--price-per-core-hour", type=_float_arg(
-                       "a price in USD per core-hour, 0 or more", allow_zero=True), default=0.05,
-                       help="USD per core-hour for cost per million predictions")
+    _price_argument(bench, "cost per million predictions")
     bench.add_argument("--out", help="folder for the results (default benchmarks/results; "
                        "--quick: benchmarks/results/quick, which git ignores)")
     bench.set_defaults(run=_bench)
@@ -546,9 +551,7 @@ def _add_bench_commands(commands: _Commands) -> None:
     capacity.add_argument("--min-replicas", type=_int_arg(1, None, "a number of replicas: give "
                           "1 or more"), default=2,
                           help="replicas kept at quiet times (default 2: one may fail)")
-    capacity.add_argument("--price-per-core-hour", type=_float_arg(
-                          "a price in USD per core-hour, 0 or more", allow_zero=True),
-                          default=0.05, help="USD per core-hour for the monthly cost")
+    _price_argument(capacity, "the monthly cost")
     capacity.add_argument("--k8s-out", metavar="DIR", help="write k8s.yaml there: the "
                           "Deployment with the planned HorizontalPodAutoscaler beside it")
     capacity.add_argument("--model", metavar="PATH", help="artifact for --k8s-out (default: "

@@ -30,6 +30,7 @@ from deploydl.monitoring.simulate import (
     daily_monitor,
     first_alarm,
     first_alarm_report,
+    later_months,
     simulate_clean_and_drifted,
     simulate_traffic,
     store_alarm_days,
@@ -193,6 +194,10 @@ def test_costlier_months_prices_each_drifted_day_up_to_the_alarm_or_the_end():
     # weak: 3 days x 100 = 300 vs strong 1 day x 250; never: 20 days x 100 = 2,000 vs 500
     weak, strong = [12, None, 10], [10, 11, 10]
     assert costlier_months(weak, strong, weak_per_day=100, strong_per_day=250) == 2
+
+
+def test_later_months_counts_a_weak_alarm_after_the_strong_one_or_never():
+    assert later_months([12, None, 10, 11], [10, 11, 10, None]) == 2
 
 
 def test_clean_and_drifted_are_two_simulations_made_once():

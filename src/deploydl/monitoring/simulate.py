@@ -231,6 +231,12 @@ def alarm_spread(alarms: list[int | None], *, start_day: int = 10) -> dict:
             "min_delay": min(delays, default=None), "max_delay": max(delays, default=None)}
 
 
+def later_months(weak: list[int | None], strong: list[int | None]) -> int:
+    """In how many months the ``weak`` drift's alarm came later than the ``strong`` one's, or
+    never (``weak`` and ``strong``: :func:`alarm_days_by_month`'s days for the same months)."""
+    return sum(w is None or (s is not None and w > s) for w, s in zip(weak, strong, strict=True))
+
+
 def costlier_months(weak: list[int | None], strong: list[int | None], *, weak_per_day: float,
                     strong_per_day: float, start_day: int = 10, days: int = 30) -> int:
     """In how many months the ``weak`` drift cost more than the ``strong`` one before its alarm.
