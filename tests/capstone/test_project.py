@@ -3,6 +3,7 @@
 import gc
 import inspect
 import threading
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -108,3 +109,35 @@ def test_options_are_keyword_only():
     for function, option in ((Capstone.deploy, "model"), (quantize_int8, "calibration")):
         kind = inspect.signature(function).parameters[option].kind
         assert kind is inspect.Parameter.KEYWORD_ONLY, function.__qualname__
+
+
+def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp_path,
+                                                                             monkeypatch):
+    """A profit win says nothing about who is approved: the retrained 1.1.0 waits in staging
+    unless its own fairness gate passes clearly, and a review then decides on its verdict."""
+    from deploydl.monitoring import profit_test
+
+    real = profit_test.profit_test
+
+    def a_clear_win(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return replace(result, significant=True, difference=abs(result.difference) + 1.0,
+                       guardrail_ok=True)
+
+    monkeypatch.setattr(profit_test, "profit_test", a_clear_win)
+    small = replace(TINY, days=2, per_day=20, opens_day=1, ab_requests=20)
+    with Capstone(tmp_path, scenario=small) as run:
+        for method in ("data", "train", "gate", "package"):
+            getattr(run, method)()
+        run.fairness_review(approver="Fairness review board", reason="1.0.0 reviewed (test)")
+        run.deploy()
+        run.traffic()
+        result = str(run.ab_test())
+        verdict = run.verdicts["1.1.0"]
+        assert verdict["passed"] and verdict["too_close_to_call"]  # TINY's candidate
+        assert "1.1.0 won but stays in staging: its fairness gate is too close to call" in result
+        assert run.registry.stage(NAME, "production") == "1.0.0"
+        assert run.registry.stage(NAME, "staging") == "1.1.0"
+        run.fairness_review(approver="Fairness review board", reason="1.1.0 reviewed (test)")
+        assert run.registry.stage(NAME, "production") == "1.1.0"
+        assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0", "1.1.0"]

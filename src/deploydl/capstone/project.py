@@ -91,6 +91,8 @@ class Capstone:
         self.log: PredictionLog | None = None
         self.ab: dict[str, Any] | None = None
         self.monitoring: dict[str, Any] = {}
+        #: each registered version's release verdict, for the fairness review of the one in staging
+        self.verdicts: dict[str, dict[str, Any]] = {}
 
     # 1 -------------------------------------------------------------------------------------
     def data(self) -> StageResult:
@@ -145,8 +147,6 @@ class Capstone:
         The rule is :func:`deploydl.evaluation.decision.decision_threshold`; the threshold
         goes into the model (and its artifact), so the service decides at it.
         """
-        from deploydl.data import PROTECTED_ATTRIBUTE
-        from deploydl.deploy.gates import fairness_gate
         from deploydl.evaluation.decision import report_on_test, threshold_for
         from deploydl.evaluation.metrics import scorecard
         from deploydl.present.charts import money
@@ -156,13 +156,7 @@ class Capstone:
         y = self.test[LABEL]
         report = report_on_test(y, self.scores, threshold=self.threshold)
         self.model.metrics = scorecard(y, self.scores, threshold=self.threshold)
-        approved = (self.scores < self.threshold).astype(int)
-        on_test = fairness_gate(approved, self.test[PROTECTED_ATTRIBUTE])
-        # what package() releases on: passed on both sets, and whether it is too close to call
-        self.verdict = {"passed": bool(choice.passed and on_test.passed),
-                        "too_close_to_call": on_test.too_close_to_call,
-                        "ratio": on_test.value, "low": on_test.low, "high": on_test.high,
-                        "limit": on_test.limit}
+        self.verdict, on_test = self._release_verdict(choice.passed, self.scores, self.threshold)
         verdict = "passed" if self.verdict["passed"] else "FAILED"
         return StageResult("fairness gate", f"{verdict}: {choice}; on {len(self.test):,} "
                            f"test applicants errors cost {money(report['cost'])}, "
@@ -171,6 +165,25 @@ class Capstone:
                            {**choice.as_dict(), **report, "passed_on_test": on_test.passed,
                             "ratio_on_test": on_test.value,
                             "too_close_to_call": on_test.too_close_to_call})
+
+    def _release_verdict(self, screen_passed: bool | None, scores, threshold: float):
+        """What a release is judged on, and the four-fifths gate's own result.
+
+        ``screen_passed`` is the threshold rule's fairness screen on the set-aside applicants
+        (None, without groups to screen, does not pass); ``scores`` are the model's chances of
+        default for the test applicants, approved below ``threshold``. The verdict passes only
+        if both the screen and the gate on the test applicants pass, and says whether the gate
+        is too close to call (its 95% range straddles the limit).
+        """
+        from deploydl.data import PROTECTED_ATTRIBUTE
+        from deploydl.deploy.gates import fairness_gate
+
+        on_test = fairness_gate((scores < threshold).astype(int), self.test[PROTECTED_ATTRIBUTE])
+        verdict = {"passed": bool(screen_passed and on_test.passed),
+                   "too_close_to_call": on_test.too_close_to_call,
+                   "ratio": on_test.value, "low": on_test.low, "high": on_test.high,
+                   "limit": on_test.limit}
+        return verdict, on_test
 
     # 4 -------------------------------------------------------------------------------------
     def package(self) -> StageResult:
@@ -184,6 +197,7 @@ class Capstone:
         verdict = self._verdict()
         art = self.registry.register(self.model, training_data=self.train_table)
         self.registry.promote(NAME, art.version, stage="staging")
+        self.verdicts[art.version] = verdict
         done = f"{NAME} {art.version} registered with the sha256 of its weights in the manifest"
         data = {"sha256": art.sha256, "stage": "staging"}
         if not verdict["passed"]:
@@ -198,18 +212,19 @@ class Capstone:
         return StageResult("package", f"{done}, in production", {**data, "stage": "production"})
 
     def fairness_review(self, *, approver: str, reason: str) -> StageResult:
-        """Record the fairness review of a gate too close to call, and release the version.
+        """Record the fairness review of the version in staging, whose gate was too close to
+        call (the first version, or an A/B test's winner), and release it.
 
         ``approver`` (who decided) and ``reason`` (why it may go ahead, what is watched) are
         written with the release in the registry's ``releases.jsonl``. A FAILED gate cannot be
         reviewed into production here: fix the model and pass the gate first.
         """
-        verdict = self._verdict()
         version = self.registry.stage(NAME, "staging")
         if version is None or self.registry.stage(NAME, "production") == version:
             raise RuntimeError("No version waits in staging for a fairness review: run "
                                "package() first (a version that passed clearly is already "
                                "in production).")
+        verdict = self.verdicts[version]
         if not verdict["passed"]:
             raise RuntimeError(f"{NAME} {version} FAILED the fairness gate: a review cannot "
                                "release it. Fix fairness and pass the gate with a new version.")
@@ -351,13 +366,36 @@ class Capstone:
         self.ab = {**asdict(result), "version_a": current.version,
                    "version_b": candidate.version, "n_a": len(pa), "n_b": len(pb),
                    "planned_n": planned, "outcome_days": OUTCOME_DAYS}
+        held = ""
         if result.significant and result.difference > 0 and result.guardrail_ok:
-            self.registry.promote(NAME, candidate.version, stage="production")
+            held = self._release_winner(candidate)
         self.deploy()
         return StageResult("retrain and A/B test", f"{current.version} vs "
                            f"{candidate.version} on {len(pa) + len(pb)} new-region applicants, "
-                           f"read after {OUTCOME_DAYS} days: {result.summary()} In production: "
-                           f"{self.registry.stage(NAME, 'production')}", self.ab)
+                           f"read after {OUTCOME_DAYS} days: {result.summary()}{held} In "
+                           f"production: {self.registry.stage(NAME, 'production')}", self.ab)
+
+    def _release_winner(self, candidate) -> str:
+        """Release the A/B test's winner only through the fairness gate, as package() does.
+
+        A win on profit says nothing about who is approved: the retrained version goes to
+        production only on a clear pass of the same gate as the first version. Otherwise it
+        waits in staging, and the returned sentence says why ("" when it is released).
+        """
+        from deploydl.evaluation.decision import threshold_for
+
+        screen = threshold_for(candidate, self.calibration)[1]
+        verdict, on_test = self._release_verdict(screen.passed, candidate.predict_proba(self.test),
+                                                 candidate.threshold)
+        self.verdicts[candidate.version] = verdict
+        self.registry.promote(NAME, candidate.version, stage="staging")
+        if verdict["passed"] and not verdict["too_close_to_call"]:
+            self.registry.promote(NAME, candidate.version, stage="production")
+            return ""
+        why = ("is too close to call and waits for a fairness review" if verdict["passed"]
+               else "FAILED")
+        return (f" {candidate.version} won but stays in staging: its fairness gate {why} "
+                f"({on_test.reason}).")
 
     def _retrain(self, table: pd.DataFrame, *, version: str):
         """A new version, calibrated and given a threshold by the same rule as the first."""
