@@ -227,3 +227,95 @@ def test_a_markdown_grade_report_survives_a_cp1252_pipe(tmp_path):
     assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
     report = done.stdout.decode("utf-8")
     assert "\u2705 passed" in report and "\u274c failed" in report and "\u23f3" in report
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly_with_exit_1():
+    """`deploydl demo | head -1`: the rest of the output has nowhere to go. The command stops
+    with Python's exit status for a broken pipe (1) and no traceback on stderr."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from deploydl import cli\n"
+        "def chatty(args):\n"
+        "    for i in range(100_000):\n"
+        "        print('line', i)\n"
+        "    return 0\n"
+        "cli._doctor = chatty\n"
+        "sys.exit(cli.main(['doctor']))\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader leaves before the first line
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert errors == ""
+
+
+def test_serve_log_gets_the_case_study_reference_once_and_a_given_one_replaces_it(tmp_path):
+    """`deploydl serve --log` gives a new log the case-study model's 5,000 training applicants,
+    so its drift check works; it keeps a reference the log already has; `--reference` replaces
+    it with the given CSV's feature columns."""
+    from deploydl.data import FEATURES, make_applicants
+    from deploydl.monitoring import PredictionLog
+    from deploydl.serving.server import store_reference
+
+    path = tmp_path / "predictions.sqlite"
+    store_reference(path, None, case_study=True)
+    log = PredictionLog(path)
+    assert list(log.reference().columns) == list(FEATURES) and len(log.reference()) == 5000
+    log.close()
+    given = make_applicants(40, seed=5)
+    given.to_csv(tmp_path / "reference.csv", index=False)
+    store_reference(path, None, case_study=True)  # kept
+    store_reference(path, tmp_path / "reference.csv", case_study=False)  # replaced
+    log = PredictionLog(path)
+    assert len(log.reference()) == 40
+    log.close()
+
+
+def test_serve_log_of_another_model_without_a_reference_is_left_as_it_is(tmp_path):
+    from deploydl.monitoring import PredictionLog
+    from deploydl.serving.server import store_reference
+
+    store_reference(tmp_path / "predictions.sqlite", None, case_study=False)
+    assert not (tmp_path / "predictions.sqlite").exists()
+    log = PredictionLog(tmp_path / "predictions.sqlite")
+    assert log.reference() is None
+    log.close()
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file. Give the CSV of the applicants the model was trained on"),
+    ("income,age\n1,2\n", "no column .*debt_ratio.* It needs one column per feature"),
+    ("\x00\xff", "not a readable CSV|no column"),
+])
+def test_a_reference_the_drift_check_cannot_use_is_refused_before_the_log_is_made(
+        tmp_path, content, message):
+    from deploydl.serving.server import ServeError, store_reference
+
+    reference = tmp_path / "reference.csv"
+    if content is not None:
+        reference.write_text(content, encoding="latin-1")
+    with pytest.raises(ServeError, match=f"--reference {reference}: ({message})"):
+        store_reference(tmp_path / "predictions.sqlite", reference, case_study=True)
+    assert not (tmp_path / "predictions.sqlite").exists()
+
+
+def test_a_reference_with_too_few_rows_is_refused(tmp_path):
+    from deploydl.data import make_applicants
+    from deploydl.serving.server import ServeError, store_reference
+
+    make_applicants(10, seed=5).to_csv(tmp_path / "reference.csv", index=False)
+    with pytest.raises(ServeError, match="10 rows; the drift check needs at least 30"):
+        store_reference(tmp_path / "predictions.sqlite", tmp_path / "reference.csv",
+                        case_study=False)
+
+
+def test_serve_refuses_a_bad_reference_before_it_serves(artifact_dir, tmp_path):
+    from deploydl.serving.server import ServeError, serve
+
+    with pytest.raises(ServeError, match="--reference .*no such file"):
+        serve(artifact_dir, port=0, log_path=tmp_path / "p.sqlite",
+              reference_path=tmp_path / "missing.csv")

@@ -378,7 +378,8 @@ def _serve(args: argparse.Namespace) -> int:
         serve(args.model, host=args.host, port=args.port, api_key_env=args.api_key_env,
               api_key_file=args.api_key_file, workers=args.workers, log_path=args.log,
               runtime=args.runtime, trust=Trust(signing_key=key, expect_sha256=args.expect_sha256),
-              stop_when_stdin_closes=args.stop_when_stdin_closes, no_api_key=args.no_api_key)
+              stop_when_stdin_closes=args.stop_when_stdin_closes, no_api_key=args.no_api_key,
+              reference_path=args.reference)
     except ServeError as exc:
         print(f"deploydl serve: {exc}", file=sys.stderr)
         return 1
@@ -585,6 +586,10 @@ def _add_serve_command(commands: _Commands) -> None:
                        help="serve only weights with exactly this sha256 (the released one)")
     serve.add_argument("--log", metavar="PATH",
                        help="keep every prediction in this SQLite prediction log (Module 06)")
+    serve.add_argument("--reference", metavar="CSV",
+                       help="with --log: the model's training applicants (one column per "
+                       "feature), stored in the log for its drift check (default for the "
+                       "case-study model: its own training applicants)")
     serve.add_argument("--workers", type=_int_arg(1, None, "a number of worker processes: give "
                        "1 or more"), default=1, help="worker processes (default 1)")
     serve.add_argument("--runtime", choices=["torch", "onnx"], default="torch",
@@ -629,7 +634,12 @@ def main(argv: list[str] | None = None) -> int:
     _setup_output()
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        sys.stdout.flush()  # a reader that left shows here, not as "Exception ignored" at exit
+        return status
+    except BrokenPipeError:
+        _stop_writing_to_stdout()
+        return 1
     except _Refused as exc:
         print(f"deploydl {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -641,6 +651,16 @@ def main(argv: list[str] | None = None) -> int:
               + "\n".join(problems) + "\nFix or unset it and run the command again.",
               file=sys.stderr)
         return 2
+
+
+def _stop_writing_to_stdout() -> None:
+    """End quietly when the reader of a pipe stops early (``deploydl demo | head``).
+
+    Python's documented recipe: point stdout at the null device, so the final flush at
+    exit cannot raise a second BrokenPipeError. The exit status is 1, as Python's own.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _settings_problems(exc: Exception) -> list[str] | None:

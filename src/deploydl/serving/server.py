@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import uvicorn
 from fastapi import FastAPI
@@ -36,6 +36,9 @@ from deploydl.serving.events import log_to_stdout
 from deploydl.serving.heap import freeze_start_up_objects
 from deploydl.serving.process import BindError, bind_socket
 from deploydl.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Name and version of the default case-study model that ``deploydl serve`` builds.
 DEFAULT_NAME, DEFAULT_VERSION = "loan-default", "1.0.0"
@@ -169,11 +172,12 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
           api_key_file: str | Path | None = None, workers: int = 1,
           trust: Trust | None = None, log_path: str | Path | None = None,
           runtime: str = "torch", stop_when_stdin_closes: bool = False,
-          no_api_key: bool = False) -> None:
+          no_api_key: bool = False, reference_path: str | Path | None = None) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
     The model is verified and loaded before anything is printed or served. With
-    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06). With
+    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06), with
+    reference data for its drift check (:func:`store_reference`). With
     ``runtime="onnx"`` ONNX Runtime scores the requests, after its export has matched torch.
     With ``stop_when_stdin_closes`` the server also stops when its standard input closes
     (:func:`watch_stdin`): how the program that started it makes sure it never outlives it.
@@ -187,8 +191,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     ------
     ServeError
         The artifact is missing, damaged, unsigned or not the expected one, the API key is
-        not set, or missing on an address other machines can reach, the port is busy, or
-        ``stop_when_stdin_closes`` without a pipe on stdin.
+        not set, or missing on an address other machines can reach, the port is busy,
+        ``stop_when_stdin_closes`` without a pipe on stdin, or the reference data is unusable.
     """
     if stop_when_stdin_closes:
         watch_stdin()
@@ -202,6 +206,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     log_to_stdout()
     try:
         path = Path(model_path) if model_path else default_artifact(settings)
+        if log_path is not None:
+            store_reference(log_path, reference_path, case_study=model_path is None)
         app = app_from_artifact(path, settings, trust=trust,
                                 prediction_log=_prediction_log(log_path), runtime=runtime)
     except ArtifactError as exc:
@@ -346,6 +352,56 @@ def _prediction_log(log_path: str | Path | None):
     except Exception as exc:  # noqa: BLE001 - sqlite3 and the filesystem raise several types
         raise ServeError(f"--log {log_path}: cannot open the prediction log there "
                          f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
+
+
+def store_reference(log_path: str | Path, reference_path: str | Path | None, *,
+                    case_study: bool) -> None:
+    """Give the prediction log at ``log_path`` the reference data its drift check compares
+    today's applicants with (Module 06): the CSV at ``reference_path`` (the model's training
+    applicants, one column per feature), replacing any reference the log held; without one,
+    for the case-study model (``case_study``), its own 5,000 training applicants, if the log
+    has no reference yet. Otherwise the log is left as it is, and its dashboard says that the
+    drift rule cannot fire without reference data.
+    """
+    from deploydl.data import FEATURES
+
+    if reference_path is None and not case_study:
+        return
+    given = None if reference_path is None else _read_reference(Path(reference_path), FEATURES)
+    log = _prediction_log(log_path)  # opened only once the reference is known to be usable
+    try:
+        if given is not None:
+            log.set_reference(given)
+        elif log.reference() is None:
+            from deploydl.data import make_applicants
+            from deploydl.serving.packaging import TRAINING_ROWS, TRAINING_SEED
+
+            log.set_reference(make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)[list(FEATURES)])
+    finally:
+        log.close()
+
+
+def _read_reference(path: Path, features) -> pd.DataFrame:
+    """The reference CSV's feature columns, or a :class:`ServeError` that says what to fix."""
+    import pandas as pd
+
+    try:
+        table = pd.read_csv(path)
+    except FileNotFoundError:
+        raise ServeError(f"--reference {path}: no such file. Give the CSV of the applicants "
+                         "the model was trained on.") from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ServeError(f"--reference {path}: not a readable CSV ({type(exc).__name__}: "
+                         f"{exc}). Give the CSV of the applicants the model was trained "
+                         "on.") from None
+    missing = [f for f in features if f not in table.columns]
+    if missing:
+        raise ServeError(f"--reference {path}: no column {', '.join(missing)}. It needs one "
+                         f"column per feature the service scores: {', '.join(features)}.")
+    if len(table) < 30:
+        raise ServeError(f"--reference {path}: {len(table)} rows; the drift check needs at "
+                         "least 30 (the model's training applicants, ideally all of them).")
+    return table[list(features)]
 
 
 def _not_a_prediction_log(path: Path) -> str:
