@@ -1,9 +1,11 @@
 # Deploying Deep Learning: the two commands (see README.md).
 #   make lab   - create .venv if needed, install the course, open JupyterLab on the welcome notebook
 #   make test  - create .venv if needed, install with the test extra, run every test stage
-#   make wheelhouse       - the offline room kit: every wheel `make lab` needs, in wheelhouse/
+#   make wheelhouse       - the offline room kit: every wheel `make lab` needs, in wheelhouse/,
+#                           with THIRD_PARTY_LICENSES.md (each wheel's licence)
 #   make lab OFFLINE=1    - install from wheelhouse/ only (no index, no network)
-#   make kit-check        - seconds: does wheelhouse/ hold every wheel? (pip resolves, installs nothing)
+#   make kit-check        - seconds: does wheelhouse/ hold every wheel, each with its licence?
+#                           (pip resolves, installs nothing)
 #   make test-kit         - minutes: install the course from wheelhouse/ alone, run the doctor
 #   make test-room        - minutes: every lesson runs in JupyterLab in Chromium, widgets render
 PYTHON ?= python3
@@ -137,18 +139,25 @@ labs: $(VENV)/.installed-test
 
 # pip, the build tools and every wheel of the course and its dependencies, for this platform.
 # Wheels already in $(WHEELHOUSE) are reused, so a second run only rebuilds the course's own.
+# Then THIRD_PARTY_LICENSES.md: every wheel's licence, and the text a wheel ships none of
+# (deploydl/course/wheelhouse.py; standard library only, so it runs from src/ in any venv).
+LICENCES := PYTHONPATH=src $(BIN)/python -m deploydl.course.wheelhouse
 wheelhouse: | $(BIN)/python
 	$(BIN)/python -m pip wheel --quiet --find-links $(WHEELHOUSE) --wheel-dir $(WHEELHOUSE) \
 	  pip 'setuptools>=77' wheel .
+	$(LICENCES) write $(WHEELHOUSE)
 
 # Before travelling to a room: every wheel `make lab OFFLINE=1` needs is in $(WHEELHOUSE),
 # for this platform, the build backend included. pip resolves from it alone and installs nothing.
+# And every wheel ships its licence or has a row in the wheelhouse's THIRD_PARTY_LICENSES.md.
 kit-check: | $(BIN)/python
 	@$(BIN)/python -m pip install --dry-run --quiet --no-index --find-links $(WHEELHOUSE) \
 	  --ignore-installed -e . || { echo "kit-check: $(WHEELHOUSE) lacks a wheel named above:" \
 	  "run make wheelhouse WHEELHOUSE=$(WHEELHOUSE) on a connected machine of this platform"; \
 	  exit 1; }
-	@echo "kit-check: $(WHEELHOUSE) holds every wheel this course needs on this platform"
+	@$(LICENCES) check $(WHEELHOUSE)
+	@echo "kit-check: $(WHEELHOUSE) holds every wheel this course needs on this platform," \
+	  "each with its licence"
 
 clean:
 	rm -rf $(VENV) slides/_build test-artifacts .mypy_cache

@@ -1,7 +1,8 @@
 """Northbridge Bank's case-study data, generated from a seed (taught from Module 00 on).
 
-Everything here is synthetic and deterministic: the same ``seed`` gives the same rows on
-every machine, so notebook outputs reproduce and nothing is downloaded.
+The bank's own data is synthetic and deterministic: the same ``seed`` gives the same rows on
+every machine, so notebook outputs reproduce and nothing is downloaded. The one exception is the
+cheque digits, below: real handwriting from a public research set.
 
 Two data sets:
 
@@ -9,7 +10,11 @@ Two data sets:
   credit model uses, a protected attribute (``age_band``), personal data for the governance and
   privacy lessons, and the label ``default`` (1 = the loan was not repaid). The ID and card
   numbers look real but are never issued: ID areas 900-999 and test-range card numbers.
-* **Cheque digits** (:func:`load_digits_split`): scikit-learn's bundled 8x8 handwritten digits.
+* **Cheque digits** (:func:`load_digits_split`): scikit-learn's bundled 8x8 handwritten digits,
+  not synthetic: the test set of E. Alpaydin and C. Kaynak's *Optical Recognition of
+  Handwritten Digits* (UCI Machine Learning Repository, 1998, doi:10.24432/C50P49), written by
+  13 people, shared under CC BY 4.0 (credit it when you share it; ``docs/references.md``,
+  ``uci-optdigits``). The course lets them stand in for the bank's cheques.
 
 Plus monthly balance sequences for the recurrent network (:func:`make_balance_sequences`) and
 named drift scenarios for monitoring (:func:`apply_drift`).

@@ -27,8 +27,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-KEEP = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "src", "notebooks", "solutions",
-        "labs")
+KEEP = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "LICENSES", "src", "notebooks",
+        "solutions", "labs")
 
 
 def _make(course: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

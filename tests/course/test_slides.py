@@ -145,6 +145,25 @@ def test_the_shipped_reveal_is_the_pinned_version_without_web_fonts():
     assert "@import" not in theme and "source-sans-pro.css" not in theme
 
 
+def test_decks_carry_the_credit_line_and_the_licences_they_need(decks):
+    """CC BY 4.0 asks for the credit with every copy; the inlined JupyterLab CSS points at "the
+    file LICENSE" (nbconvert's, BSD-3-Clause); notes.js bundles marked (MIT)."""
+    from html import escape
+
+    from deploydl.course.slides import JUPYTER_NOTICE
+    from deploydl.present.report import COURSE_CREDIT
+
+    build = decks[0].path.parent
+    for deck in decks:
+        page = deck.path.read_text(encoding="utf-8")
+        assert page.count(f'<div class="deploydl-credit">{escape(COURSE_CREDIT)}</div>') == 1
+    assert COURSE_CREDIT in (build / "index.html").read_text(encoding="utf-8")
+    notice = (build / JUPYTER_NOTICE).read_text(encoding="utf-8")
+    assert "Jupyter Development Team" in notice and "Redistribution and use" in notice
+    reveal = (build / "reveal.js/LICENSE").read_text(encoding="utf-8")
+    assert "Hakim El Hattab" in reveal and "Christopher Jeffrey" in reveal
+
+
 def test_building_needs_no_network(root, tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("the network is off in this test")

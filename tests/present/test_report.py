@@ -41,6 +41,19 @@ def test_tables_and_pages_are_escaped_and_self_contained():
     assert "http" not in page
 
 
+def test_a_footer_closes_the_page_escaped_and_a_page_without_one_is_unchanged():
+    """The room-kit pages end with the course's credit line (CC BY 4.0); pages that do not ask
+    for a footer (the briefs that Modules 07 and 08 store whole) get no new byte."""
+    plain = render_page("T", lede="l", sections=[Section("S", "<p>b</p>")])
+    credited = render_page("T", lede="l", sections=[Section("S", "<p>b</p>")],
+                           footer=report.COURSE_CREDIT)
+    assert "<footer" not in plain and report.COURSE_CREDIT not in plain
+    assert credited.startswith(plain.split("</body>")[0])
+    assert credited.endswith(f">{report.COURSE_CREDIT}</footer></body></html>\n")
+    assert "CC BY 4.0" in report.COURSE_CREDIT and "http" not in report.COURSE_CREDIT
+    assert "&lt;b&gt;" in report.page("P", "", footer="<b>")
+
+
 def test_write_pdf_without_chromium_says_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setattr(report, "find_chromium", lambda: None)
     with pytest.raises(FileNotFoundError, match="Chromium is not installed, so no PDF"):

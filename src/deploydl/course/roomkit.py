@@ -8,8 +8,9 @@
   with the right options and why (from :mod:`deploydl.assessment`);
 - the feedback form, from ``docs/feedback-form.md``.
 
-Pages use the course's one page shell (:func:`deploydl.present.report.render_page`) and print with
-Chromium (:func:`deploydl.present.report.write_pdf`).
+Pages use the course's one page shell (:func:`deploydl.present.report.render_page`), end with the
+course's credit line (:data:`deploydl.present.report.COURSE_CREDIT`) and print with Chromium
+(:func:`deploydl.present.report.write_pdf`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import nbformat
 
 from deploydl.course.curriculum import MODULES, Module
 from deploydl.exercises.registry import module_exercises
-from deploydl.present.report import Section, render_page, write_pdf
+from deploydl.present.report import COURSE_CREDIT, Section, render_page, write_pdf
 
 QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
 _SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION\n?(.*)", re.S)
@@ -71,7 +72,8 @@ def cheat_sheet_html(root: Path, m: Module) -> str:
                 f'<p class="decision">{html.escape(sheet["decision"])}</p>'),
         Section("Key takeaways", _markdown(_lesson_cell(notebook, TAKEAWAYS, path))),
     ]
-    return render_page(f"{m.number} · {m.title}: cheat sheet", lede=m.learn, sections=sections)
+    return render_page(f"{m.number} · {m.title}: cheat sheet", lede=m.learn, sections=sections,
+                       footer=COURSE_CREDIT)
 
 
 def answers(solution: Path) -> list[tuple[str, str]]:
@@ -104,7 +106,7 @@ def answer_key_html(root: Path) -> str:
         "The answer to every lab exercise, taken from solutions/, then the right option of "
         "each assessment question, numbered as on the learners' sheet. For the instructor; "
         "the hints that teach are in the labs themselves, and the assessment's answers are "
-        "explained to learners only after they answer again in Module 08."))
+        "explained to learners only after they answer again in Module 08."), footer=COURSE_CREDIT)
 
 
 def feedback_form_html(root: Path) -> str:
@@ -115,7 +117,8 @@ def feedback_form_html(root: Path) -> str:
     sections = [Section(part.partition("\n")[0].strip(), _markdown(part.partition("\n")[2]))
                 for part in parts]
     sections[-1].body = _WRITING_SPACE + sections[-1].body
-    return render_page(heading.lstrip("# ").strip(), lede=lede.strip(), sections=sections)
+    return render_page(heading.lstrip("# ").strip(), lede=lede.strip(), sections=sections,
+                       footer=COURSE_CREDIT)
 
 
 def build_room_kit(root: Path, *, out: Path, pdf: bool = True) -> list[Path]:

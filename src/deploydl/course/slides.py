@@ -15,6 +15,12 @@ Offline by construction: the files of reveal.js that a deck needs ship inside th
 (``deploydl/assets/reveal.js``, MIT licence, its web-font import removed) and are copied next to
 the decks, so building needs no network and a deck opened from the file system loads nothing
 from it: no CDN, no font files (system fonts only).
+
+Licences: each deck shows the course's credit line (CC BY 4.0, README "Licence") at the foot
+of the screen; reveal.js's ``LICENSE`` (with the notice of the marked library its notes plugin
+bundles) goes next to the decks, and so does nbconvert's BSD-3-Clause licence
+(:data:`JUPYTER_NOTICE`), which covers the JupyterLab CSS every deck inlines and the template
+block adapted from nbconvert.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import nbformat
 
 from deploydl.course.curriculum import MODULES
 from deploydl.course.runner import WIDGET_TEXT
+from deploydl.present.report import COURSE_CREDIT
 
 SHOW_CODE_TAG = "slides-show-code"
 REVEAL_VERSION = "5.2.1"
@@ -41,6 +48,9 @@ REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/reveal.js", "dist/theme/whit
 #: the screen, and every slide's content must fit in it (tests/course/test_slides_browser.py).
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 800
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: The file, next to the decks, that carries nbconvert's licence (the CSS a deck inlines says
+#: "The full license is in the file LICENSE, distributed with this software").
+JUPYTER_NOTICE = "LICENSE-jupyter.txt"
 
 
 class SlidesError(RuntimeError):
@@ -67,6 +77,27 @@ def install_reveal(dest: Path, *, theme: Path) -> None:
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(REVEAL_DIR / name, dest / name)
     shutil.copyfile(theme, dest / "dist/theme/deploydl.css")
+
+
+def jupyter_notice() -> str:
+    """nbconvert's licence (BSD-3-Clause, Jupyter Development Team), read from the installed
+    nbconvert, headed by what in a deck it covers."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    head = ("The decks in this folder inline CSS from JupyterLab, as shipped by nbconvert, and "
+            "are built with\na template block adapted from nbconvert. Both are Copyright (c) "
+            "Jupyter Development Team,\ndistributed under the terms of the Modified BSD "
+            "License (BSD-3-Clause):\n\n")
+    try:
+        dist = distribution("nbconvert")
+        names = [f for f in dist.files or [] if f.name.upper().startswith("LICENSE")]
+        text = next((dist.read_text(str(f).split(".dist-info/", 1)[-1]) for f in names
+                     if ".dist-info/" in str(f)), None)
+    except PackageNotFoundError:
+        text = None
+    return head + (text or "BSD 3-Clause License; Copyright (c) 2015-, Jupyter Development "
+                           "Team. Full text: https://github.com/jupyter/nbconvert/blob/main/"
+                           "LICENSE\n")
 
 
 def slide_count(notebook: nbformat.NotebookNode) -> int:
@@ -129,6 +160,7 @@ def build_decks(root: Path, *, out: Path | None = None) -> list[Deck]:
     out = out or slides_dir / "_build"
     out.mkdir(parents=True, exist_ok=True)
     install_reveal(out / "reveal.js", theme=slides_dir / "theme.css")
+    (out / JUPYTER_NOTICE).write_text(jupyter_notice(), encoding="utf-8")
     exporter = _exporter(slides_dir)
     decks = []
     for m in MODULES:
@@ -137,7 +169,8 @@ def build_decks(root: Path, *, out: Path | None = None) -> list[Deck]:
             continue
         notebook = nbformat.read(lesson, as_version=4)
         body, _ = exporter.from_notebook_node(prepare(notebook), resources={
-            "metadata": {"name": f"{m.number} · {m.title}", "path": str(lesson.parent)}})
+            "metadata": {"name": f"{m.number} · {m.title}", "path": str(lesson.parent)},
+            "deploydl_credit": COURSE_CREDIT})
         path = out / f"{lesson.stem}.html"
         path.write_text(body, encoding="utf-8")
         decks.append(Deck(m.number, m.title, path, slide_count(notebook)))
@@ -155,7 +188,8 @@ def _index_html(decks: list[Deck]) -> str:
                       f"{html.escape(d.title)}</a> ({d.slides} slides)</li>" for d in decks)
     return page(title, f"\n<h1>{html.escape(title)}</h1>\n"
                        "<p>Press S in a deck for the speaker notes, F for full screen.</p>\n"
-                       f"<ul>\n{items}\n</ul>\n", extra_css="body { font-size: 20px; }")
+                       f"<ul>\n{items}\n</ul>\n", extra_css="body { font-size: 20px; }",
+                footer=COURSE_CREDIT)
 
 
 def slides_without_notes(notebook: nbformat.NotebookNode) -> list[int]:

@@ -54,6 +54,17 @@ img { max-width: 100%; }
 """
 
 
+#: The course's credit line (README, "Licence"; CC BY 4.0 asks for it with every copy): at the
+#: foot of the slide decks and the room-kit pages. Plain text, no link: the pages load nothing.
+COURSE_CREDIT = ("Deploying Deep Learning © 2026 the Deploying Deep Learning authors. Text, "
+                 "slides and figures: CC BY 4.0 (creativecommons.org/licenses/by/4.0); "
+                 "code: MIT.")
+#: The footer's look, inline so that :data:`CSS`, and every page without a footer, stay as
+#: they are (the briefs stored in Modules 07 and 08 embed whole pages).
+_FOOTER_STYLE = ("margin-top: 1.5em; padding-top: 0.3em; border-top: 1px solid #ccc; "
+                 "font-size: 0.75em; color: #595959; break-inside: avoid;")
+
+
 @dataclass(frozen=True)
 class Figure:
     """A headline number: what it is, how it reads, and which module computed it."""
@@ -162,8 +173,9 @@ def prose(template: str, figures: dict[str, Figure]) -> str:
     return "<p>" + "".join(out) + "</p>"
 
 
-def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
-    """A complete, self-contained HTML page."""
+def render_page(title: str, *, lede: str, sections: list[Section], footer: str = "") -> str:
+    """A complete, self-contained HTML page; ``footer`` (plain text, such as
+    :data:`COURSE_CREDIT`) closes it in small type."""
     parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="lede">{html.escape(lede)}</p>']
     for s in sections:
         images = "".join(f'<img alt="{html.escape(alt)}" src="{html.escape(uri)}">'
@@ -175,16 +187,19 @@ def render_page(title: str, *, lede: str, sections: list[Section]) -> str:
         parts.append(f"<h2>{html.escape(s.title)}</h2>{s.body}")
         if s.charts:
             parts.append(f'<div class="charts">{images}</div>')
-    return page(title, "".join(parts))
+    return page(title, "".join(parts), footer=footer)
 
 
-def page(title: str, body: str, *, extra_css: str = "", head: str = "") -> str:
+def page(title: str, body: str, *, extra_css: str = "", head: str = "", footer: str = "") -> str:
     """The course's one HTML page shell: :data:`CSS` inline, ``body`` as given, no network.
 
     The brief, its model card, the plan, the room kit and the monitoring pages all use it, so
     they read as one family. ``extra_css`` adds a page's own classes; ``head`` adds tags to
-    ``<head>`` (the live dashboard's refresh).
+    ``<head>`` (the live dashboard's refresh); ``footer`` (plain text, escaped) ends the body
+    in small type.
     """
+    if footer:
+        body += f'<footer style="{_FOOTER_STYLE}">{html.escape(footer)}</footer>'
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"{head}<title>{html.escape(title)}</title><style>{CSS}{extra_css}</style></head>"
             f"<body>{body}</body></html>\n")

@@ -1,0 +1,149 @@
+"""The offline room kit's licence inventory (``make wheelhouse``, ``make kit-check``).
+
+A wheelhouse handed out on a USB stick redistributes every wheel in it, so it carries each
+wheel's licence: :func:`write_inventory` writes ``THIRD_PARTY_LICENSES.md`` into the wheelhouse,
+one row per wheel (name, version, licence expression and the licence files the wheel ships,
+all read from its ``.dist-info``), and adds the full licence text that a wheel's licence asks
+to be given to recipients when the wheel itself ships none (the Apache License 2.0, section
+4(a): flatbuffers' wheel, for one, has no licence file). :func:`unlicensed` names the wheels
+that have neither a licence file nor a row in the inventory, so ``make kit-check`` fails on a
+kit that was copied without it.
+
+Standard library only: the Makefile runs it (``python -m deploydl.course.wheelhouse``, with
+``src`` on the path) in a venv that may hold nothing but pip.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import zipfile
+from dataclasses import dataclass
+from email.parser import Parser
+from pathlib import Path
+
+INVENTORY = "THIRD_PARTY_LICENSES.md"
+#: The Apache License 2.0, verbatim (https://www.apache.org/licenses/LICENSE-2.0.txt).
+APACHE_TEXT = Path(__file__).with_name("Apache-2.0.txt")
+_LICENCE_FILE = re.compile(r"^(licen[cs]e|copying|notice|thirdpartynotices)", re.IGNORECASE)
+_APACHE = re.compile(r"apache(?:[- ]software)?(?:[- ]licen[cs]e)?,?(?:[- ]version)?"
+                     r"(?:[- ]2(?:\.0)?)?", re.IGNORECASE)
+#: Rows list at most this many licence files (torch ships hundreds); the count says the rest.
+_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class WheelLicence:
+    """What one wheel says about its licence."""
+
+    wheel: str
+    name: str
+    version: str
+    expression: str
+    files: tuple[str, ...]
+
+    @property
+    def apache(self) -> bool:
+        """The licence is the Apache License 2.0 alone."""
+        return _APACHE.fullmatch(self.expression.strip()) is not None
+
+
+def _expression(meta) -> str:
+    """The licence as the metadata states it: ``License-Expression`` (PEP 639), else a short
+    ``License`` field, else the ``License ::`` classifiers; "unknown" when none says."""
+    if meta.get("License-Expression"):
+        return str(meta["License-Expression"]).strip()
+    field = str(meta.get("License") or "").strip()
+    if field and "\n" not in field and len(field) <= 60 and field.upper() != "UNKNOWN":
+        return field
+    classifiers = [str(c).split("::")[-1].strip() for c in meta.get_all("Classifier") or []
+                   if str(c).startswith("License ::")]
+    return " AND ".join(classifiers) or "unknown"
+
+
+def read_wheel(path: Path) -> WheelLicence:
+    """The licence of the wheel at ``path``, from its ``.dist-info/METADATA``, and the licence
+    files it ships (under ``.dist-info``, or LICENSE/COPYING/NOTICE files anywhere in it)."""
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        metadata = next(n for n in names if n.count("/") == 1
+                        and n.endswith(".dist-info/METADATA"))
+        meta = Parser().parsestr(archive.read(metadata).decode("utf-8", "replace"),
+                                 headersonly=True)
+    files = tuple(n for n in names if not n.endswith("/") and (
+        _LICENCE_FILE.match(n.rsplit("/", 1)[-1]) or "/licenses/" in n))
+    return WheelLicence(path.name, str(meta["Name"]), str(meta["Version"]), _expression(meta),
+                        files)
+
+
+def inventory(wheelhouse: Path) -> list[WheelLicence]:
+    """Every wheel in ``wheelhouse``, sorted by file name."""
+    return [read_wheel(p) for p in sorted(wheelhouse.glob("*.whl"))]
+
+
+def render_inventory(wheels: list[WheelLicence]) -> str:
+    """``THIRD_PARTY_LICENSES.md``: a table of every wheel, then the Apache License 2.0 in full
+    when a wheel under it ships no licence file of its own."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = []
+    for w in wheels:
+        shown = ", ".join(f"`{f}`" for f in w.files[:_SHOWN])
+        more = f" and {len(w.files) - _SHOWN} more" if len(w.files) > _SHOWN else ""
+        files = shown + more if w.files else (
+            "none in the wheel: the Apache License 2.0 is below" if w.apache
+            else "none in the wheel")
+        rows.append(f"| `{w.wheel}` | {cell(w.name)} | {cell(w.version)} | "
+                    f"{cell(w.expression)} | {files} |")
+    text = ("# Third-party licences of this wheelhouse\n\n"
+            "Written by `make wheelhouse` from each wheel's `.dist-info` (METADATA and the licence "
+            "files it ships). Hand this file on with the wheels. The course's own licences are in "
+            "its `LICENSE` and `LICENSES/`.\n\n"
+            "| wheel | name | version | licence | licence files in the wheel |\n"
+            "|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
+    bare = [w.name for w in wheels if w.apache and not w.files]
+    if bare:
+        text += (f"\n## Apache License 2.0\n\nFor {', '.join(bare)}, whose wheels ship no "
+                 "licence file (the licence, section 4(a), asks that recipients get a copy):\n\n"
+                 "```text\n" + APACHE_TEXT.read_text(encoding="utf-8").strip("\n") + "\n```\n")
+    return text
+
+
+def write_inventory(wheelhouse: Path) -> Path:
+    """Write ``THIRD_PARTY_LICENSES.md`` into ``wheelhouse`` and return its path."""
+    out = wheelhouse / INVENTORY
+    out.write_text(render_inventory(inventory(wheelhouse)), encoding="utf-8")
+    return out
+
+
+def unlicensed(wheelhouse: Path) -> list[str]:
+    """The wheels in ``wheelhouse`` with neither a licence file nor a row in its inventory."""
+    listed = wheelhouse / INVENTORY
+    text = listed.read_text(encoding="utf-8") if listed.exists() else ""
+    return [w.wheel for w in inventory(wheelhouse)
+            if not w.files and f"| `{w.wheel}` |" not in text]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``write DIR``: write the inventory; ``check DIR``: exit 1 naming unlicensed wheels."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2 or args[0] not in ("write", "check"):
+        print("usage: python -m deploydl.course.wheelhouse write|check WHEELHOUSE",
+              file=sys.stderr)
+        return 2
+    wheelhouse = Path(args[1])
+    if args[0] == "write":
+        print(f"wheelhouse: wrote {write_inventory(wheelhouse)}")
+        return 0
+    missing = unlicensed(wheelhouse)
+    if missing:
+        print(f"kit-check: no licence file in the wheel and no row in {wheelhouse / INVENTORY}"
+              f" for {', '.join(missing)}: run make wheelhouse WHEELHOUSE={wheelhouse} to "
+              "write the inventory", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
