@@ -23,7 +23,7 @@ from deploydl.assessment import (
     summarize,
 )
 from deploydl.assessment.questions import LETTERS
-from deploydl.assessment.scoring import progress_line
+from deploydl.assessment.scoring import AFTER_WHERE, progress_line
 from deploydl.assessment.sheet import answer_key_html
 from deploydl.cli import main
 from deploydl.course import roomkit
@@ -207,10 +207,25 @@ def test_an_unanswered_assessment_is_not_attempted_and_stores_nothing(tmp_path):
     assert not (tmp_path / STORE).exists()
 
 
+def test_the_after_half_is_named_by_its_section_heading_in_lesson_08(root):
+    """The reported slip: the 1-day wrap-up sent learners to the "last section" of lesson 08,
+    which is followed by several slides; the section is named by its heading instead."""
+    import nbformat
+
+    capstone = nbformat.read(root / "notebooks" / "08_capstone.ipynb", as_version=4)
+    headings = {c.source.splitlines()[0].lstrip("# ") for c in capstone.cells
+                if c.cell_type == "markdown" and c.source.startswith("#")}
+    assert AFTER_WHERE.split('"')[1] in headings
+    guide = " ".join((root / "docs" / "instructors.md").read_text(encoding="utf-8").split())
+    assert f'the section "{AFTER_WHERE.split(chr(34))[1]}"' in guide
+    assert "last section" not in guide
+
+
 def test_before_hides_the_answers_after_explains_the_misses_and_the_gain(tmp_path):
     before = record("before", "a" * N, root=tmp_path)
     assert before.status == "Recorded" and "4/15 before" in str(before)
-    assert "in the last section of notebooks/08_capstone.ipynb" in before.message
+    assert ('in the section "The fifteen questions again, after the course" of '
+            "notebooks/08_capstone.ipynb") in before.message
     assert not before.details
     wrong_last = RIGHT[:-1] + ("a" if RIGHT[-1] != "a" else "b")
     after = record("after", wrong_last, root=tmp_path)
@@ -255,8 +270,8 @@ def test_progress_shows_both_scores_and_the_gain(tmp_path):
     assert "not taken yet" in progress_line(tmp_path)
     save(tmp_path, "before", parse_answers("a" * N))
     assert progress_line(tmp_path) == (
-        "Assessment: before 4/15 · after: not taken yet (at the end of the course, in the last "
-        "section of notebooks/08_capstone.ipynb)")
+        "Assessment: before 4/15 · after: not taken yet (at the end of the course, in the "
+        'section "The fifteen questions again, after the course" of notebooks/08_capstone.ipynb)')
     save(tmp_path, "after", parse_answers(RIGHT))
     line = progress_line(tmp_path)
     assert line == "Assessment: before 4/15 · after 15/15 · gain +11 question(s)"

@@ -57,7 +57,7 @@ def test_every_lab_in_the_room_has_its_debrief_and_no_stretch_runs_long(root, na
     """The reported gaps: 40 to 90 minutes of debriefs the agendas had no time for, and a
     morning that ran 125 minutes before its first break."""
     for day in _plans(root, name):
-        labs = [r for r in day.rows if "+ lab" in r[2]]
+        labs = [r for r in day.rows if "+ lab" in r[2] or r[2].startswith("lab ")]
         assert labs and all(r[2].endswith(f"+ debrief {DEBRIEF_MINUTES[name]}") for r in labs)
         stretch = 0
         for row in day.rows[:-1]:
@@ -71,6 +71,16 @@ def test_every_lab_in_the_room_has_its_debrief_and_no_stretch_runs_long(root, na
 
 def test_committed_guide_is_in_sync_with_the_lessons(root, capsys):
     assert main(["agenda", "--check", "--root", str(root)]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("m", MODULES, ids=lambda m: m.number)
+def test_each_lesson_states_the_minutes_its_metadata_gives(root, m):
+    """The "Time:" line under a lesson's title is what a learner reads; the agenda reads the
+    metadata. A change of minutes must change both."""
+    teach, exercise = lesson_minutes(root, m)
+    text = " ".join(c.source for c in nbformat.read(root / m.lesson, as_version=4).cells
+                    if c.cell_type == "markdown")
+    assert f"**Time:** {teach} minutes teaching · {exercise} minutes lab." in text
 
 
 def test_modules_without_a_lesson_are_listed_as_not_available(root, tmp_path):
@@ -94,6 +104,30 @@ def test_breaks_and_lunch_fall_between_modules(tmp_path):
         ("09:00", "00 We"), ("10:25", "Break"), ("10:40", "01 Da"), ("12:05", "Lunch"),
         ("13:05", "02 Mo"), ("14:30", "Break"), ("14:45", "03 Re"), ("16:10", "Break"),
         ("16:25", "04 De"), ("17:50", "Recap"), ("18:05", "End o")]
+
+
+def test_a_break_due_before_the_wrap_up_comes_between_the_last_lesson_and_its_lab(tmp_path):
+    """The reported oddity: a 15-minute break right before the 30-minute wrap-up, after the
+    capstone. The break now splits the capstone's lesson from its lab, and the day ends at the
+    same time."""
+    (tmp_path / "notebooks").mkdir()
+    for m in MODULES:
+        nb = nbformat.v4.new_notebook(metadata={"deploydl": {
+            "module": m.number, "teach_minutes": 45, "exercise_minutes": 30}})
+        nbformat.write(nb, tmp_path / m.lesson)
+    day = plan_day(tmp_path, ("07", "08"))
+    assert [r[:3] for r in day.rows] == [
+        ("09:00", "07 Stakeholder communication", "lesson 45 + lab 30 + debrief 10"),
+        ("10:25", "Break", ""),
+        ("10:40", "08 Capstone and careers", "lesson 45 (lab after the break)"),
+        ("11:25", "Break", ""),
+        ("11:40", "08 Capstone and careers", "lab 30 + debrief 10"),
+        ("12:20", "Wrap-up: questions, next steps and the feedback form", ""),
+        ("12:50", "End of day", "")]
+    assert (day.teach, day.exercise, day.debrief) == (90, 60, 20)
+    lessons = plan_day(tmp_path, ("06" + LESSON_ONLY, "08" + LESSON_ONLY))
+    assert [r[1][:5] for r in lessons.rows] == ["06 Mo", "08 Ca", "Break", "Wrap-", "End o"], (
+        "a lesson whose lab is homework is not split: the break stays before the wrap-up")
 
 
 @pytest.mark.parametrize("name", FORMATS)

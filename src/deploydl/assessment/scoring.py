@@ -28,7 +28,8 @@ WHEN = ("before", "after")
 ATTEMPTS = "attempts"
 #: Where the "after" half is taken, in both workshop formats: the 2-day format teaches Module
 #: 08; the 1-day format asks the questions in its wrap-up, from the same notebook section.
-AFTER_WHERE = "at the end of the course, in the last section of notebooks/08_capstone.ipynb"
+AFTER_WHERE = ('at the end of the course, in the section "The fifteen questions again, after '
+               'the course" of notebooks/08_capstone.ipynb')
 DONT_KNOW = "?"
 #: The only top-level keys of a store.
 KEYS = (*WHEN, ATTEMPTS)

@@ -25,7 +25,7 @@ DEBRIEF_MINUTES = {"1-day": 5, "2-day": 10}
 LESSON_ONLY = ":lesson"
 #: The modules every format must cover: the course's skill areas, data to stakeholders.
 SKILL_AREAS = ("01", "02", "03", "04", "05", "06", "07")
-#: The module whose last section asks the assessment's questions again.
+#: The module whose section "The fifteen questions again" asks the assessment's questions again.
 ASSESSMENT_AFTER = "08"
 DAY_START = 9 * 60  # minutes after midnight: the day starts at 09:00
 #: A break comes before anything that would end more than MAX_STRETCH minutes after the last
@@ -59,13 +59,17 @@ def plan_day(root: Path, numbers: tuple[str, ...], *, last: bool = True,
 
     Each lab run in the room is followed by ``debrief`` minutes of debrief. A 15-minute break
     comes before a module (or the wrap-up) that would otherwise end more than 95 minutes after
-    the last pause; lunch (60 minutes) comes at the first change of module at or after 11:30.
+    the last pause; a break due just before the wrap-up goes between the last module's lesson
+    and its lab instead, when that lab was run in the room and it and the wrap-up fit in 95
+    minutes (no 15-minute pause right before a 30-minute close). Lunch (60 minutes) comes at the
+    first change of module at or after 11:30.
     A module whose lesson is not written yet is listed as not available and takes no time. A
     module marked "NN:lesson" takes its lesson's minutes only; its lab goes to ``homework``.
     The day ends with the wrap-up (``last``; it asks the assessment again when Module 08
     is not on that day) or a short recap, which never waits for a break.
     """
     day, clock, since_pause, lunched = Day(), DAY_START, 0, False
+    last_lab: tuple[int, int, int, int, int] | None = None  # the last module, if its lab ran
 
     def pause(name: str, minutes: int) -> None:
         nonlocal clock, since_pause
@@ -92,6 +96,7 @@ def plan_day(root: Path, numbers: tuple[str, ...], *, last: bool = True,
             pause("Break", BREAK_MINUTES)
         what = f"lesson {teach} (lab as homework)" if lesson_only else \
             f"lesson {teach} + lab {exercise}" + (f" + debrief {talk}" if talk else "")
+        last_lab = None if lesson_only else (len(day.rows), clock, teach, exercise, talk)
         day.rows.append((_clock(clock), _name(m), what, str(block)))
         day.teach, day.exercise, day.debrief = (day.teach + teach, day.exercise + exercise,
                                                 day.debrief + talk)
@@ -102,10 +107,35 @@ def plan_day(root: Path, numbers: tuple[str, ...], *, last: bool = True,
         asks_again = any(e.startswith(ASSESSMENT_AFTER) for e in numbers)
         closing, closing_minutes = WRAP_UP if asks_again else WRAP_UP_WITH_ASSESSMENT
         if since_pause and since_pause + closing_minutes > MAX_STRETCH:
-            pause("Break", BREAK_MINUTES)
+            if _break_after_the_lesson(day.rows, last_lab, closing_minutes):
+                clock += BREAK_MINUTES
+            else:
+                pause("Break", BREAK_MINUTES)
     day.rows.append((_clock(clock), closing, "", str(closing_minutes)))
     day.rows.append((_clock(clock + closing_minutes), "End of day", "", ""))
     return day
+
+
+def _break_after_the_lesson(rows: list[tuple[str, str, str, str]],
+                            last_lab: tuple[int, int, int, int, int] | None,
+                            closing_minutes: int) -> bool:
+    """Split the day's last row, a module with its lab, around a break; False if it cannot.
+
+    ``last_lab`` is (row index, start, teach, exercise, debrief) of the last module whose lab
+    ran in the room. The split needs that module to be the last row, and its lab, debrief and
+    the closing to fit in one stretch.
+    """
+    if last_lab is None or last_lab[0] != len(rows) - 1:
+        return False
+    _, start, teach, exercise, talk = last_lab
+    if exercise + talk + closing_minutes > MAX_STRETCH:
+        return False
+    name = rows[-1][1]
+    lab = f"lab {exercise}" + (f" + debrief {talk}" if talk else "")
+    rows[-1] = (_clock(start), name, f"lesson {teach} (lab after the break)", str(teach))
+    rows.append((_clock(start + teach), "Break", "", str(BREAK_MINUTES)))
+    rows.append((_clock(start + teach + BREAK_MINUTES), name, lab, str(exercise + talk)))
+    return True
 
 
 def _clock(minutes: int) -> str:
