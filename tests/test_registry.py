@@ -82,6 +82,47 @@ def test_missing_folder_and_overwrite_are_refused(artifact_dir, model, tmp_path)
         save_model(model, artifact_dir)
 
 
+def test_saving_the_same_model_again_returns_the_artifact_already_there(model, applicants,
+                                                                      tmp_path):
+    """A notebook cell run twice: the same weights and metadata (only the creation time
+    differs) give back the artifact as it was; nothing is written."""
+    first = save_model(model, tmp_path / "a", training_data=applicants)
+    before = {p.name: p.stat().st_mtime_ns for p in first.path.iterdir()}
+    again = save_model(model, tmp_path / "a", training_data=applicants)
+    assert again == first
+    assert {p.name: p.stat().st_mtime_ns for p in first.path.iterdir()} == before
+
+
+def test_saving_over_another_model_or_version_is_refused_with_the_way_out(model, applicants,
+                                                                        tmp_path):
+    import copy
+    from dataclasses import replace
+
+    import torch
+
+    folder = tmp_path / "loan-default-1.1.0"
+    save_model(model, folder, training_data=applicants)  # saved before setting the version
+    with pytest.raises(ArtifactError, match=r"holds loan-default 1\.0\.0, saved earlier, not "
+                                            r"loan-default 1\.1\.0.*new folder.*shutil\.rmtree"):
+        save_model(replace(model, version="1.1.0"), folder, training_data=applicants)
+    other = replace(model, net=copy.deepcopy(model.net))
+    with torch.no_grad():
+        other.net.layers[0].bias += 0.01  # another model at the same version: never hidden
+    with pytest.raises(ArtifactError, match="holds loan-default 1.0.0 with other weights. "
+                                            "Published versions never change"):
+        save_model(other, folder, training_data=applicants)
+    with pytest.raises(ArtifactError, match="with other metadata"):
+        save_model(replace(model, metrics={"auc": 0.99}), folder, training_data=applicants)
+    assert load_model(folder).metrics == model.metrics
+
+
+def test_a_damaged_artifact_is_never_taken_for_the_same_model(model, applicants, tmp_path):
+    folder = save_model(model, tmp_path / "a", training_data=applicants).path
+    (folder / WEIGHTS).write_bytes((folder / WEIGHTS).read_bytes()[:-1] + b"x")
+    with pytest.raises(ArtifactError, match="does not verify"):
+        save_model(model, folder, training_data=applicants)
+
+
 def test_registry_lists_promotes_and_rolls_back(model, tmp_path):
     from dataclasses import replace
 

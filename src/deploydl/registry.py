@@ -33,6 +33,7 @@ the approver and reason of any release that overrides a gate (a fairness review,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -43,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save
 
 from deploydl.governance.lineage import content_hash
 from deploydl.integrity import (
@@ -103,8 +104,10 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
     model : ApplicantModel
         The trained model; its ``name``, ``version`` and ``metrics`` go into the metadata.
     folder : path
-        Where to write; created if needed. An existing artifact there is refused, because a
-        published version must never change (make a new version instead).
+        Where to write; created if needed. An artifact already there is returned as it is if
+        it holds this very model (same weights and metadata, only the creation time differs),
+        so a notebook cell can run again; any other artifact there is refused, because a
+        published version must never change (make a new version, in a new folder, instead).
     training_data, training_data_hash
         The training table (hashed here) or its hash from lineage, so anyone can tell which
         data made this model. Give at most one. With ``training_data`` the metadata also
@@ -116,19 +119,29 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
     check_name(model.name)
     check_version(model.version)
     folder = Path(folder)
-    if (folder / MANIFEST).exists():
-        raise ArtifactError(f"{folder} already holds an artifact ({model.name} "
-                            f"{_read_json(folder / METADATA).get('version', '?')}). Published "
-                            "versions never change: bump model.version and save elsewhere.")
     if training_data is not None and training_data_hash is not None:
         raise ValueError("Give training_data or training_data_hash, not both.")
     if training_data is not None:
         training_data_hash = data_hash(training_data)
-    folder.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().contiguous() for k, v in model.net.state_dict().items()}
-    save_file(state, folder / WEIGHTS)
+    weights = save(state)  # the exact bytes written, so an earlier copy can be compared
+    metadata = _metadata(model, training_data, training_data_hash)
+    if (folder / MANIFEST).exists():
+        return _same_artifact(folder, weights, metadata, model, signing_key=signing_key)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / WEIGHTS).write_bytes(weights)
+    (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
+    write_manifest(folder)
+    if signing_key is not None:
+        sign_artifact(folder, key=signing_key)
+    return verify(folder, signing_key=signing_key)
+
+
+def _metadata(model: ApplicantModel, training_data: pd.DataFrame | None,
+              training_data_hash: str | None) -> dict[str, Any]:
+    """What ``metadata.json`` records about ``model`` (see the module's description)."""
     first = model.net.layers[0]
-    metadata = {
+    metadata: dict[str, Any] = {
         "format": _FORMAT, "name": model.name, "version": model.version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_data_sha256": training_data_hash,
@@ -148,11 +161,47 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
     reference = _reason_reference(model, training_data)
     if reference is not None:
         metadata["reason_reference"] = reference
-    (folder / METADATA).write_text(json.dumps(metadata, indent=2) + "\n")
-    write_manifest(folder)
-    if signing_key is not None:
-        sign_artifact(folder, key=signing_key)
-    return verify(folder, signing_key=signing_key)
+    return metadata
+
+
+def _same_artifact(folder: Path, weights: bytes, metadata: dict[str, Any],
+                   model: ApplicantModel, *, signing_key: str | bytes | None) -> Artifact:
+    """The artifact already in ``folder`` if it holds exactly this model, else ArtifactError.
+
+    "Exactly" means the verified files on disk: weights with the sha256 of ``weights`` and the
+    same metadata apart from the creation time. Anything else, a different version or the same
+    version with other weights or metadata, is refused: saving never changes an artifact.
+    """
+    try:
+        existing = verify(folder)
+    except ArtifactError as exc:
+        raise ArtifactError(f"{folder} already holds an artifact, and it does not verify "
+                            f"({exc}). Save into a new folder; saving never overwrites an "
+                            "artifact.") from None
+    held = f"{existing.metadata.get('name')} {existing.version}"
+    wanted = f"{model.name} {model.version}"
+    if held != wanted:
+        raise ArtifactError(
+            f"{folder} already holds {held}, saved earlier, not {wanted}. Published "
+            "versions never change, so save_model never overwrites one: save into a new folder "
+            "(named for this version), or, if that one was only a try of yours, delete it first "
+            f"with shutil.rmtree({str(folder)!r}).")
+    if existing.sha256 != hashlib.sha256(weights).hexdigest():
+        other = "weights"
+    elif _comparable(existing.metadata) != _comparable(metadata):
+        other = "metadata"
+    else:
+        return verify(folder, signing_key=signing_key) if signing_key is not None else existing
+    raise ArtifactError(
+        f"{folder} already holds {held} with other {other}. Published versions never change: "
+        "give this model a new version (model.version) and save it into a new folder. (If "
+        "that folder holds only a try of yours from an earlier run, delete it first: "
+        f"shutil.rmtree({str(folder)!r}).)")
+
+
+def _comparable(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` as JSON stores it, without the creation time (a re-save's only change)."""
+    return json.loads(json.dumps({k: v for k, v in metadata.items() if k != "created"}))
 
 
 def _reason_reference(model: ApplicantModel,

@@ -141,3 +141,31 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
         run.fairness_review(approver="Fairness review board", reason="1.1.0 reviewed (test)")
         assert run.registry.stage(NAME, "production") == "1.1.0"
         assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0", "1.1.0"]
+
+
+def test_a_stage_run_again_in_the_same_run_says_so_and_changes_nothing(tmp_path):
+    """A notebook cell run twice: package(), traffic() and ab_test() each run once per run;
+    a second call says so, and the registry and the prediction log stay as they were."""
+    small = replace(TINY, days=2, per_day=20, opens_day=1, ab_requests=20)
+    with Capstone(tmp_path, scenario=small) as run:
+        for method in ("data", "train", "gate", "package"):
+            getattr(run, method)()
+        with pytest.raises(RuntimeError, match=r"package\(\) was already done in this run: "
+                                               "loan-default 1.0.0 is registered"):
+            run.package()
+        run.fairness_review(approver="Fairness review board", reason="1.0.0 reviewed (test)")
+        run.deploy()
+        first = run.traffic()
+        count = run.log.count()
+        with pytest.raises(RuntimeError, match=r"traffic\(\) was already done in this run: the "
+                                               r"prediction log holds 40 of its 40 applicants"):
+            run.traffic()
+        assert run.log.count() == count and run.monitoring == first.data
+        run.ab_test()
+        ab, count = dict(run.ab), run.log.count()
+        with pytest.raises(RuntimeError, match=r"ab_test\(\) was already done in this run: "
+                                               "loan-default 1.1.0 is registered"):
+            run.ab_test()
+        assert run.ab == ab and run.log.count() == count
+        assert run.registry.stage(NAME, "staging") == "1.0.0"  # 1.1.0 lost or was held back
+        assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0"]

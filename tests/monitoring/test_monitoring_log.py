@@ -157,6 +157,25 @@ def test_simulated_clock_stamps_rows_and_reference_round_trips(applicants):
     log.close()
 
 
+@pytest.mark.parametrize("use", [
+    lambda log: log.count(), lambda log: log.frame(), lambda log: log.record([_row(1)]),
+    lambda log: log.add_labels({"A0": 1}), lambda log: log.reference(),
+    lambda log: log.erase(["A0"])])
+def test_a_closed_log_says_to_run_the_cell_that_opens_it_again(tmp_path, use):
+    """A lab's last cell closes the log; going back to an earlier cell gets a sentence, not
+    sqlite3's "Cannot operate on a closed database"."""
+    from deploydl.monitoring.log import LogClosedError
+
+    log = PredictionLog(tmp_path / "log.db")
+    log.record([_row(0)])
+    log.close()
+    log.close()  # a second close does nothing
+    with pytest.raises(LogClosedError, match=r"was closed \(the last cell of a lesson or lab "
+                                             r"closes it\): run the cell that opens it again"):
+        use(log)
+    assert PredictionLog(tmp_path / "log.db").count() == 1  # the file stays
+
+
 def test_a_failing_model_is_logged_as_errors(model, one_applicant, tmp_path):
     from fastapi.testclient import TestClient
 
@@ -288,3 +307,26 @@ def test_purge_older_than_keeps_the_retention_period_only(tmp_path):
     with pytest.raises(ValueError, match="days must be 0 or more"):
         log.purge_older_than(-1)
     log.close()
+
+
+def test_a_month_of_traffic_is_sent_once_into_a_log(model, tmp_path):
+    """Module 06's month of applications: each day stamped by the simulated clock; sent again
+    into the same log (the cell run twice), it is refused before anything is sent."""
+    from deploydl.monitoring.simulate import send_traffic, simulate_traffic
+    from deploydl.serving import ServiceClient
+
+    start = 1_772_323_200.0
+    clock = SimulatedClock(start=start)
+    log = PredictionLog(tmp_path / "log.db", clock=clock)
+    traffic = simulate_traffic(days=3, per_day=7, seed=1, start_day=1)
+    with LocalServer(create_app(model, prediction_log=log)) as server:
+        client = ServiceClient(server.url)
+        assert send_traffic(client, traffic, log=log, clock=clock, start=start, batch=4) == 21
+        with pytest.raises(RuntimeError, match="already holds 21 of these 21 applicants: this "
+                                               "traffic was sent before.*run the cell that "
+                                               "opens the log"):
+            send_traffic(client, traffic, log=log, clock=clock, start=start)
+    frame = log.frame()
+    assert len(frame) == 21 and frame["request_id"].nunique() == 3 * 2  # 7 a day, 4 a request
+    assert ((frame["ts"] - start) // 86_400).tolist() == traffic["day"].tolist()
+    assert frame["applicant_id"].tolist() == traffic["applicant_id"].tolist()

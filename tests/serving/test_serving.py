@@ -57,6 +57,23 @@ def test_local_server_serves_real_http_and_stops(model, one_applicant):
     server.close()  # a second close does nothing
 
 
+def test_a_server_nobody_holds_any_more_stops_when_collected(model):
+    """A notebook cell that starts a server, run again: the name now holds the new server, and
+    the old one stops once Python collects it, not when the kernel stops."""
+    import gc
+
+    server = LocalServer(create_app(model)).start()
+    url, thread = server.url, server._thread
+    assert ServiceClient(url).health() == {"status": "ok"}
+    server = LocalServer(create_app(model)).start()  # the cell run again
+    gc.collect()
+    assert thread is not None and not thread.is_alive()
+    with pytest.raises(ServiceUnavailable, match="No server is answering"):
+        ServiceClient(url, timeout=2).health()
+    assert ServiceClient(server.url).health() == {"status": "ok"}  # the new one serves
+    server.close()
+
+
 def test_a_key_exported_in_the_shell_reaches_the_service_and_the_client(
         model, one_applicant, monkeypatch):
     # A technical lead who exported the key for `deploydl serve` and then started Jupyter

@@ -195,6 +195,7 @@ class Capstone:
         release and why (Module 04). ``data["stage"]`` says where the version is.
         """
         verdict = self._verdict()
+        self._once("package", self.model.version)
         art = self.registry.register(self.model, training_data=self.train_table)
         self.registry.promote(NAME, art.version, stage="staging")
         self.verdicts[art.version] = verdict
@@ -237,6 +238,17 @@ class Capstone:
                            f"the fairness review of {approver.strip()}: {reason.strip()}",
                            {"approver": approver.strip(), "reason": reason.strip()})
 
+    def _once(self, stage: str, version: str) -> None:
+        """Refuse to run ``stage`` again once it registered ``version`` in this run's folder:
+        a second registration would record the release twice or mix two runs' traffic."""
+        if version in self.registry.versions(NAME):
+            raise RuntimeError(
+                f"{stage}() was already done in this run: {NAME} {version} is registered in "
+                f"{self.registry.root} (by this run, or an earlier run in the same folder). "
+                "Each stage runs once per run; its result stands. To run it again, start a new "
+                "run in a new folder (Capstone(scratch_folder(...))) and its stages from "
+                "data().")
+
     def _verdict(self) -> dict[str, Any]:
         verdict = getattr(self, "verdict", None)
         if verdict is None:
@@ -278,11 +290,24 @@ class Capstone:
     def traffic(self, *, tick: Callable[[], None] | None = None) -> StageResult:
         """Send each day's applicants over HTTP; the new region opens on ``opens_day``."""
         from deploydl.monitoring import snapshot
-        from deploydl.monitoring.simulate import first_alarm_report, simulate_traffic
+        from deploydl.monitoring.simulate import (
+            already_logged,
+            first_alarm_report,
+            simulate_traffic,
+        )
 
         s, log = self.scenario, self._deployed_log()
         traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
                                    start_day=s.opens_day, seed=s.seed + 2)
+        repeated = already_logged(log, [_logged_id(f"D{day}", i)
+                                        for day, i in zip(traffic["day"], traffic.index,
+                                                          strict=True)])
+        if repeated:
+            raise RuntimeError(
+                f"traffic() was already done in this run: the prediction log holds {repeated:,} "
+                f"of its {len(traffic):,} applicants, and sending them again would count each "
+                "twice. Its result stands (run.monitoring). To run it again, start a new run "
+                "in a new folder (Capstone(scratch_folder(...))) and its stages from data().")
         for day, rows in traffic.groupby("day"):
             self._send(rows, prefix=f"D{day}")
             self.clock.advance(days=1)
@@ -343,12 +368,13 @@ class Capstone:
         from deploydl.monitoring.simulate import simulate_traffic
         from deploydl.registry import load_model
 
-        s = self.scenario
+        s, retrained = self.scenario, "1.1.0"
+        self._once("ab_test", retrained)
         current = self.registry.load(NAME)
         self.clock.advance(days=OUTCOME_DAYS)  # the new region's outcomes have arrived
         table = pd.concat([self.train_table, self.new_region[[*FEATURES, LABEL]]],
                           ignore_index=True)
-        candidate = self._retrain(table, version="1.1.0")
+        candidate = self._retrain(table, version=retrained)
         art = self.registry.register(candidate, training_data=table)
         split = TrafficSplit(current, load_model(art.path), share=0.5, salt="capstone")
         self.deploy(model=split)

@@ -63,6 +63,10 @@ _ADDED = {"threshold": "REAL", "reasons": "TEXT"}
 _LABEL_KEYS = ("applicant_id", "request_id")
 
 
+class LogClosedError(sqlite3.ProgrammingError):
+    """A closed :class:`PredictionLog` was used; the message says how to open it again."""
+
+
 @dataclass(frozen=True)
 class LoggedPrediction:
     """One scored applicant, as the service records it.
@@ -151,7 +155,8 @@ class PredictionLog:
             _create_private(Path(self.path))
         self.clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self._connection: sqlite3.Connection | None = sqlite3.connect(
+            self.path, check_same_thread=False, timeout=30)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -159,6 +164,15 @@ class PredictionLog:
             self._db.execute("PRAGMA secure_delete=ON")
             self._db.executescript(_SCHEMA)
             _add_missing_columns(self._db)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The open connection; :class:`LogClosedError` once :meth:`close` has run."""
+        if self._connection is None:
+            raise LogClosedError(
+                f"This prediction log ({self.path}) was closed (the last cell of a lesson or "
+                "lab closes it): run the cell that opens it again, then the cells after it.")
+        return self._connection
 
     def record(self, predictions: Sequence[LoggedPrediction]) -> None:
         """Append predictions, stamped with the log's clock, in one transaction."""
@@ -289,9 +303,12 @@ class PredictionLog:
         return pd.DataFrame(columns["data"], columns=columns["columns"])
 
     def close(self) -> None:
-        """Close the database; the file stays on disk."""
+        """Close the database; the file stays on disk. Calling it again does nothing; any
+        other use of a closed log raises :class:`LogClosedError`."""
         with self._lock:
-            self._db.close()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     def __repr__(self) -> str:
         return f"<PredictionLog {self.path!r}>"

@@ -64,6 +64,44 @@ def _drift_from(table: pd.DataFrame, scenario: str | None, *, start_day: int, st
     return table
 
 
+def send_traffic(client, traffic: pd.DataFrame, *, log, clock, start: float,
+                 batch: int = 100) -> int:
+    """Send ``traffic`` to the service day by day, as the loan system would; return how many
+    predictions ``log`` gained.
+
+    Before each day's applicants, ``clock`` (the :class:`~deploydl.monitoring.SimulatedClock`
+    that stamps ``log``) is set to ``start`` plus that many days; the applicants go in
+    requests of at most ``batch``, through ``client`` (a
+    :class:`~deploydl.serving.ServiceClient` of the service that writes ``log``).
+
+    Refuses, before sending anything, a log that already holds any of these applicants: the
+    traffic was sent before (a notebook cell run again), and sending it again would count
+    each applicant twice, so the monitor would see double traffic and raise other alarms.
+    To start over, open a new log (run the cell that opens it again), then send.
+    """
+    repeated = already_logged(log, traffic["applicant_id"])
+    if repeated:
+        raise RuntimeError(
+            f"The prediction log already holds {repeated:,} of these {len(traffic):,} "
+            "applicants: this traffic was sent before (the cell ran already). Sending it again "
+            "would count every applicant twice and change what the monitor sees. To start "
+            "over, run the cell that opens the log and starts the service again (it makes a "
+            "new, empty log), then this one.")
+    before = log.count()
+    for day in sorted(traffic["day"].unique()):
+        applications = traffic[traffic["day"] == day]
+        clock.now = start + int(day) * 86_400
+        for first in range(0, len(applications), batch):
+            rows = applications[[*FEATURES, "applicant_id"]].iloc[first:first + batch]
+            client.predict(rows.to_dict("records"))
+    return log.count() - before
+
+
+def already_logged(log, applicant_ids) -> int:
+    """How many predictions in ``log`` are of the applicants ``applicant_ids`` (0: none)."""
+    return int(log.frame()["applicant_id"].isin(set(map(str, applicant_ids))).sum())
+
+
 def daily_monitor(reference: pd.DataFrame, traffic: pd.DataFrame, *, features=FEATURES,
                   alpha: float = 0.05, share: float = 0.25) -> pd.DataFrame:
     """Run the drift report on each day's traffic against ``reference``.

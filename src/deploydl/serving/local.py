@@ -2,6 +2,9 @@
 
 ``uvicorn.run()`` cannot be called inside Jupyter (an event loop is already running), so
 :class:`LocalServer` runs ``uvicorn.Server`` in a daemon thread on a socket it binds itself.
+The thread holds only the uvicorn server, never the :class:`LocalServer`: a notebook cell run
+again rebinds its name to a new one, and the old one, no longer referenced, stops its server
+when Python collects it, like :class:`~deploydl.serving.process.ServiceProcess`.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import weakref
 
 import uvicorn
 from fastapi import FastAPI
@@ -47,7 +51,8 @@ class LocalServer:
         self.port: int | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._errors: list[BaseException] = []  # what the thread raised, if anything
+        self._finalizer: weakref.finalize | None = None
 
     @property
     def url(self) -> str:
@@ -69,19 +74,20 @@ class LocalServer:
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
                                 lifespan="on", timeout_graceful_shutdown=5)
         server = self._server = uvicorn.Server(config)
-        self._error = None
-        thread = self._thread = threading.Thread(target=self._run, args=(server, sock),
+        errors = self._errors = []
+        # a module-level target: the thread must not keep this object alive (see the module)
+        thread = self._thread = threading.Thread(target=_serve, args=(server, sock, errors),
                                                  daemon=True, name=f"deploydl-server-{self.port}")
+        self._finalizer = weakref.finalize(self, _stop, server, thread)
         thread.start()
         self._wait_until_started(server, thread)
         return self
 
     def close(self) -> None:
         """Stop the server and wait for its thread; calling it again does nothing."""
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._finalizer is not None:
+            self._finalizer()  # stops the server and waits for its thread, once
+            self._finalizer = None
         self._thread = None
         self._server = None
 
@@ -100,19 +106,11 @@ class LocalServer:
 
         return bind_socket(self.host, self.requested_port)  # BindError is a ServerStartError
 
-    def _run(self, server: uvicorn.Server, sock: socket.socket) -> None:
-        try:
-            server.run(sockets=[sock])
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller by start()
-            self._error = exc
-        finally:
-            sock.close()
-
     def _wait_until_started(self, server: uvicorn.Server, thread: threading.Thread) -> None:
         deadline = time.monotonic() + self.start_timeout
         while not server.started:
             if not thread.is_alive():
-                reason = f": {self._error!r}" if self._error else " (see the log above)"
+                reason = f": {self._errors[0]!r}" if self._errors else " (see the log above)"
                 self.close()
                 raise ServerStartError(f"The server stopped during start-up{reason}. "
                                        "Check the model and settings, then start it again.")
@@ -122,3 +120,22 @@ class LocalServer:
                     f"The server did not become ready within {self.start_timeout:.0f} s. "
                     "Raise start_timeout, or check that the app's start-up finishes.")
             time.sleep(0.01)
+
+
+def _serve(server: uvicorn.Server, sock: socket.socket, errors: list[BaseException]) -> None:
+    """The server thread: serve on ``sock`` until told to stop; keep what it raised in
+    ``errors`` for :meth:`LocalServer.start` to report."""
+    try:
+        server.run(sockets=[sock])
+    except BaseException as exc:  # noqa: BLE001 - reported to the caller by start()
+        errors.append(exc)
+    finally:
+        sock.close()
+
+
+def _stop(server: uvicorn.Server, thread: threading.Thread) -> None:
+    """Stop a server and wait for its thread: on :meth:`LocalServer.close`, or when its
+    LocalServer is collected (a cell run again) or Python exits."""
+    server.should_exit = True
+    if thread.is_alive() and thread is not threading.current_thread():
+        thread.join(timeout=10)
