@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from deploydl.data import FEATURES, LABEL, NEW_REGION
+from deploydl.data import APPLICATIONS_PER_DAY, FEATURES, LABEL, NEW_REGION
 
 if TYPE_CHECKING:
     from deploydl.monitoring import PredictionLog
@@ -39,7 +39,11 @@ _DAY0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the simulated launch day
 
 @dataclass(frozen=True)
 class Scenario:
-    """The capstone's sizes and seeds; the defaults run in about 15 s on a 2-core laptop."""
+    """The capstone's sizes and seeds; the defaults run in about 15 s on a 2-core laptop.
+
+    ``per_day`` applicants a day reach the service: by default the bank's own traffic
+    (:data:`deploydl.data.APPLICATIONS_PER_DAY`, the figure Modules 06 and 07 use).
+    """
 
     seed: int = 0
     n_train: int = 3000
@@ -47,7 +51,7 @@ class Scenario:
     n_test: int = 2000
     epochs: int = 10
     days: int = 14
-    per_day: int = 150
+    per_day: int = APPLICATIONS_PER_DAY
     opens_day: int = 7
     ab_requests: int = 400
 
