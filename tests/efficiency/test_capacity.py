@@ -130,13 +130,39 @@ def test_benchmark_cores_refuses_what_is_not_a_number_of_cores(cores):
         benchmark_cores({"config": {"cores": cores}})
 
 
-def test_check_in_words_says_which_way_the_model_errs():
-    assert check_in_words({"error_pct": 68.6}) == (
-        "Here the model predicted a p99 69% above the one measured: it over-predicts the wait, "
-        "so its replica counts err on the safe side (more machines than strictly needed).")
-    assert check_in_words({"error_pct": -12.4}) == (
-        "Here the model predicted a p99 12% below the one measured: it under-predicts the "
-        "wait, so plan more replicas than it says.")
+CHECK = {"clients": 16, "fitted_on": [1, 2, 4, 8], "servers": 3, "rate_per_server": 372.3,
+         "predicted_p99_ms": 26.46, "measured_p99_ms": 15.7, "error_pct": 68.6}
+
+
+def test_check_in_words_says_the_check_extrapolates_and_which_way_it_errs():
+    assert check_in_words(CHECK) == (
+        "The model's check fits it on 1 to 8 clients only and predicts the p99 at 16 clients: "
+        "69% above the one measured. That check extrapolates from fewer clients than the plan "
+        "is fitted on, so it does not show that the plan has machines to spare.")
+    below = check_in_words({**CHECK, "error_pct": -12.4})
+    assert "12% below the one measured" in below
+    assert below.endswith("It under-predicts the wait: plan more replicas than it says.")
+    assert "safe side" not in check_in_words(CHECK)
+
+
+def test_check_in_words_computes_how_hard_the_plan_runs_each_replica_and_the_series_gap():
+    model = ReplicaModel(servers=4, rate_per_server=409.0)  # the committed run's whole curve
+    plan = plan_replicas(model, peak_rps=10_000, p99_ms=50)
+    lower = plan_replicas(ReplicaModel(servers=4, rate_per_server=1453.2 / 4),
+                          peak_rps=10_000, p99_ms=50)
+    assert (plan.replicas, lower.replicas) == (7, 8)
+    words = check_in_words(CHECK, plan, other_rps=1453.2)
+    per_replica = 10_000 / plan.replicas
+    assert (f"runs each of its 7 replicas at {per_replica:,.0f} requests/s, "
+            f"{per_replica / 1636:.0%} of the best rate measured (1,636/s)") in words
+    assert f"1,636 requests/s in this series and 1,453 in the comparison of servers: " \
+           f"{1636 / 1453.2 - 1:.0%} apart." in words
+    assert words.endswith("Budget one replica more than the plan, or plan from the lower "
+                          "series: 8 replicas at this peak.")
+    # a higher other series gives the gap but no lower plan
+    assert check_in_words(CHECK, plan, other_rps=1800).endswith(
+        "Budget one replica more than the plan, or plan from the lower series.")
+    assert "comparison" not in check_in_words(CHECK, plan)
 
 
 def test_plan_uses_the_fewest_replicas_that_meet_the_target():

@@ -68,7 +68,7 @@ def test_an_answer_of_the_wrong_form_uses_up_no_hint():
                                     "Answer: C", "[C]"])
 def test_a_choice_letter_may_carry_punctuation_and_option(answer):
     assert evaluate(find_exercise("03.5"), answer).status == PASSED
-    assert evaluate(find_exercise("05.6"), answer.replace("C", "B").replace("c", "b")
+    assert evaluate(find_exercise("03.6"), answer.replace("C", "B").replace("c", "b")
                     ).status == PASSED
 
 

@@ -333,12 +333,12 @@ def c05_4():
 
 def c05_5():
     from deploydl.efficiency.costs import plan_serving
-    from deploydl.exercises.m05 import MS_PER_BATCH, serving_choice
+    from deploydl.exercises.m05 import MONTHLY_PREDICTIONS, MS_PER_BATCH, serving_choice
 
     best, bill = serving_choice()
 
     def plan(b):
-        return plan_serving(MS_PER_BATCH, batch_size=b, predictions_per_month=1e9,
+        return plan_serving(MS_PER_BATCH, batch_size=b, predictions_per_month=MONTHLY_PREDICTIONS,
                             price_per_core_hour=0.05)
 
     return Cases([{"batch_size": best, "monthly_cost": bill},
@@ -346,6 +346,17 @@ def c05_5():
                  [{"batch_size": b, "monthly_cost": plan(b).monthly_cost}
                   for b in MS_PER_BATCH if b != best]
                  + [{"batch_size": best, "monthly_cost": bill * 12}])
+
+
+def c05_6():
+    from deploydl.exercises.m05 import SERVED_16_CLIENTS, runtime_gain
+
+    gain, served = runtime_gain(), SERVED_16_CLIENTS
+    onnx, course, naive = (served[k] for k in ("course on ONNX", "course service", "naive FastAPI"))
+    # two decimals pass; the slide's ONNX-against-naive and batching's gain do not
+    return Cases([gain, _np(gain), round(gain, 2)],
+                 [onnx / naive, course / naive, 1 / gain, onnx - course, 100 * gain,
+                  round(gain, 1), str(round(gain, 2)), None])
 
 
 # --- Module 06 ---------------------------------------------------------------------------------

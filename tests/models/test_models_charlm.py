@@ -56,6 +56,24 @@ def test_throughput_rows_carry_the_cost_per_thousand_tokens(model):
         assert row["ms_per_token"] > 0
 
 
+def test_throughput_warms_up_each_batch_size_before_timing_it():
+    """The first call of a batch size is slow (set-up); it must not be the one timed."""
+    import time
+
+    class FirstCallSlow:
+        def __init__(self):
+            self.seen = set()
+
+        def generate(self, prompts, tokens):
+            if len(prompts) not in self.seen:
+                self.seen.add(len(prompts))
+                time.sleep(0.2)
+            return ["x" * tokens] * len(prompts)
+
+    table = tokens_per_second(FirstCallSlow(), batch_sizes=(1, 4), tokens=10, repeats=1)
+    assert (table["ms_per_token"] < 5).all(), table
+
+
 def test_char_model_shapes():
     net = CharModel("ab", hidden=4)
     assert net(torch.zeros(3, 5, dtype=torch.long)).shape == (3, 2)

@@ -241,20 +241,48 @@ def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:
             "error_pct": round(100 * (predicted - actual) / actual, 1)}
 
 
-def check_in_words(check: dict) -> str:
-    """Which way :func:`check_prediction`'s model errs, and what that means for the plan.
+def check_in_words(check: dict, plan: CapacityPlan | None = None, *,
+                   other_rps: float | None = None) -> str:
+    """What :func:`check_prediction`'s check says, and how far to trust a plan (Module 05).
 
-    A positive ``error_pct`` (the predicted p99 above the measured one) over-predicts the
-    wait, so the replica counts err on the safe side; a negative one under-predicts it
-    (Module 05).
+    The check fits the model on fewer clients than ``check["clients"]`` and predicts the p99
+    there: it extrapolates, and says nothing about which way a plan fitted on the whole curve
+    errs. With ``plan`` (from :func:`fit_replica` on the whole curve, whose capacity is the
+    busiest throughput measured), the words add how hard the plan runs each replica at its
+    peak, as a share of that best measured rate. With ``other_rps``, another series of the
+    same run at ``check["clients"]`` clients, they add how far the two series differ and, when
+    the other is lower, the replicas a plan from it would need: the advice is to budget one
+    replica more, or to plan from the lower series.
     """
-    error = check["error_pct"]
+    error, fitted = check["error_pct"], check["fitted_on"]
+    words = [f"The model's check fits it on {fitted[0]} to {fitted[-1]} clients only and "
+             f"predicts the p99 at {check['clients']} clients: {abs(error):.0f}% "
+             f"{'above' if error >= 0 else 'below'} the one measured."]
     if error >= 0:
-        return (f"Here the model predicted a p99 {error:.0f}% above the one measured: it "
-                "over-predicts the wait, so its replica counts err on the safe side (more "
-                "machines than strictly needed).")
-    return (f"Here the model predicted a p99 {-error:.0f}% below the one measured: it "
-            "under-predicts the wait, so plan more replicas than it says.")
+        words.append("That check extrapolates from fewer clients than the plan is fitted on, "
+                     "so it does not show that the plan has machines to spare.")
+    else:
+        words.append("It under-predicts the wait: plan more replicas than it says.")
+    if plan is None:
+        return " ".join(words)
+    best, per_replica = plan.model.capacity_rps, plan.peak_rps / plan.replicas
+    words.append(f"At a peak of {plan.peak_rps:,.0f} requests/s the plan runs each of its "
+                 f"{plan.replicas} replicas at {per_replica:,.0f} requests/s, "
+                 f"{per_replica / best:.0%} of the best rate measured ({best:,.0f}/s), where "
+                 "the model's p99 climbs steeply.")
+    if other_rps is None:
+        return " ".join(words)
+    words.append(f"The same run measured the service at {check['clients']} clients at "
+                 f"{best:,.0f} requests/s in this series and {other_rps:,.0f} in the comparison "
+                 f"of servers: {abs(best / other_rps - 1):.0%} apart.")
+    advice = "Budget one replica more than the plan, or plan from the lower series"
+    if other_rps < best:
+        lower = plan_replicas(
+            ReplicaModel(servers=plan.model.servers,
+                         rate_per_server=other_rps / plan.model.servers),
+            peak_rps=plan.peak_rps, p99_ms=plan.p99_target_ms, min_replicas=plan.min_replicas)
+        advice += f": {lower.replicas} replicas at this peak"
+    return " ".join([*words, advice + "."])
 
 
 @dataclass(frozen=True)

@@ -135,18 +135,23 @@ def reference_char_model() -> CharModel:
 
 
 def tokens_per_second(model: CharModel, *, batch_sizes=(1, 4, 16, 64), tokens: int = 50,
-                      prompt: str = "Beautiful is", repeats: int = 3,
+                      prompt: str = "Beautiful is", repeats: int = 10,
                       price_per_core_hour: float = 0.05) -> pd.DataFrame:
     """Generation throughput against batch size: the best of ``repeats`` timings each.
 
     One row per batch size (conversations generated at once): ``tokens_per_second`` (all
     conversations together), ``ms_per_token`` (the wait between one conversation's tokens)
-    and ``usd_per_1000_tokens`` on one core rented at ``price_per_core_hour``.
+    and ``usd_per_1000_tokens`` on one core rented at ``price_per_core_hour``. Each batch size
+    is generated once untimed first (a warm-up): the first calls pay for memory and kernel
+    set-up, which would otherwise land on whichever batch size is timed first. A timing takes
+    milliseconds, so ten of them cost little and the best one is rarely slowed by other work on
+    the machine.
     """
     from deploydl.efficiency.costs import cost_per_million
 
     rows = []
     for batch in batch_sizes:
+        model.generate([prompt] * batch, tokens=tokens)  # warm-up, not timed
         best = float("inf")
         for _ in range(repeats):
             start = time.perf_counter()

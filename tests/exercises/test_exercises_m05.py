@@ -1,0 +1,77 @@
+"""Module 05's exercises: the numbers make each step count, and the slips get their message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from deploydl.exercises.core import FAILED, PASSED, evaluate
+from deploydl.exercises.registry import find_exercise
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _result(exercise_id, answer):
+    return evaluate(find_exercise(exercise_id), answer)
+
+
+def test_05_5_ignoring_the_latency_budget_gives_a_wrong_answer():
+    """The cheapest batch overall misses the budget, so the budget decides the answer."""
+    from deploydl.efficiency.costs import plan_serving
+    from deploydl.exercises.m05 import (
+        LATENCY_BUDGET_MS,
+        MONTHLY_PREDICTIONS,
+        MS_PER_BATCH,
+        PRICE_PER_CORE_HOUR,
+        serving_choice,
+    )
+
+    plans = {b: plan_serving(MS_PER_BATCH, batch_size=b, predictions_per_month=MONTHLY_PREDICTIONS,
+                             price_per_core_hour=PRICE_PER_CORE_HOUR) for b in MS_PER_BATCH}
+    cheapest = min(plans, key=lambda b: plans[b].monthly_cost)
+    best, bill = serving_choice()
+    assert plans[cheapest].latency_ms > LATENCY_BUDGET_MS and cheapest != best
+    assert plans[cheapest].monthly_cost < bill
+    # within the budget the bill alone decides: no tie for the wait to break
+    within = sorted(p.monthly_cost for p in plans.values() if p.latency_ms <= LATENCY_BUDGET_MS)
+    assert within[0] == bill < within[1]
+    result = _result("05.5", {"batch_size": cheapest, "monthly_cost": plans[cheapest].monthly_cost})
+    assert result.status == FAILED and "over the 10 ms budget" in result.message
+
+
+@pytest.mark.parametrize("places", [3, 4])
+def test_05_4_a_rounded_fraction_is_named_a_fraction(places):
+    from deploydl.exercises.m05 import measured_drop
+
+    drop, image = measured_drop()
+    assert abs(drop) > image  # the shipped weights lose more than one test image to int8
+    fraction = round(drop / 100, places)
+    assert fraction != 0  # two places would round it to 0, which says nothing of the number
+    result = _result("05.4", (fraction, drop <= 1.0))
+    assert result.status == FAILED and "that is a fraction" in result.message
+
+
+def test_05_6_figures_are_the_stored_benchmarks():
+    from deploydl.efficiency.bench_report import SERVER_NAMES
+    from deploydl.exercises.m05 import SERVED_16_CLIENTS
+
+    results = json.loads((ROOT / "benchmarks" / "results" / "serving.json").read_text())
+    stored = {SERVER_NAMES[r["server"]]: r["predictions_per_s"] for r in results["summary"]
+              if (r["batch"], r["concurrency"]) == (1, 16)}
+    assert {name: stored[name] for name in SERVED_16_CLIENTS} == SERVED_16_CLIENTS
+
+
+@pytest.mark.parametrize(("pick", "says"), [
+    (lambda s: s["course on ONNX"] / s["naive FastAPI"], "batching and the runtime together"),
+    (lambda s: s["course service"] / s["naive FastAPI"], "that is batching's gain"),
+    (lambda s: s["course service"] / s["course on ONNX"], "the other way round"),
+    (lambda s: s["course on ONNX"] - s["course service"], "give the ratio"),
+])
+def test_05_6_comparing_unlike_servers_gets_a_message_that_teaches(pick, says):
+    from deploydl.exercises.m05 import SERVED_16_CLIENTS, runtime_gain
+
+    result = _result("05.6", pick(SERVED_16_CLIENTS))
+    assert result.status == FAILED and says in result.message
+    assert _result("05.6", round(runtime_gain(), 2)).status == PASSED
