@@ -55,6 +55,9 @@ def test_plan_loads_from_yaml(tmp_path):
     ({"stakeholders": [{"name": "X", "influence": 7, "interest": 1, "cadence": "weekly",
                         "document": "d"}]}, r"influence must be a whole number from 1 to 5; "
                                             "got 7"),
+    ({"stakeholders": [{"name": "X", "influence": True, "interest": 1, "cadence": "weekly",
+                        "document": "d"}]}, "influence must be a whole number from 1 to 5; "
+                                            "got True"),
 ])
 def test_bad_plans_say_what_to_fix(config, match):
     with pytest.raises(PlanError, match=match):
@@ -66,6 +69,24 @@ def test_stakeholder_map_title_states_the_finding():
 
     fig = draw_stakeholder_map(load_plan())
     assert fig.axes[0].get_title(loc="left") == "4 of 7 audiences need close management"
+    plt.close(fig)
+
+
+def test_audiences_on_the_same_spot_are_all_seen_and_named():
+    """Two audiences with the same influence and interest get a dot each, side by side, and
+    their names one under the other, not printed over each other."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.plan import DEFAULT_PLAN
+
+    twin = {"name": "Data protection officer", "influence": 5, "interest": 5,
+            "cadence": "monthly", "document": "model card"}  # where the CRO sits
+    fig = draw_stakeholder_map(load_plan({"stakeholders": [*DEFAULT_PLAN["stakeholders"], twin]}))
+    ax = fig.axes[0]
+    dots = [tuple(c.get_offsets()[0]) for c in ax.collections]
+    assert len(dots) == 8 and len(set(dots)) == 8
+    labels = [t.get_text() for t in ax.texts if "risk officer" in t.get_text()]
+    assert labels == ["Chief risk officer\nData protection officer"]
     plt.close(fig)
 
 

@@ -29,6 +29,25 @@ def test_committed_labs_are_in_sync(root):
     assert check_labs(root) == []
 
 
+def test_each_exercise_heading_is_the_title_its_check_and_debrief_use(root):
+    """A learner reads the heading, the check prints the exercise's title and the
+    instructor's debrief names it: all three must be the same words, and every exercise of
+    the course must have its heading in a solved lab."""
+    import re
+
+    import nbformat
+
+    from deploydl.exercises.registry import all_exercises
+
+    headings = {}
+    for path in sorted((root / "solutions").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                headings.update(re.findall(r"^## Exercise (\S+) · (.+)$", cell.source, re.M))
+    titles = {exercise_id: e.title for exercise_id, e in all_exercises().items()}
+    assert headings == titles
+
+
 @pytest.fixture
 def course_copy(tmp_path, root):
     for folder in ("notebooks", "solutions", "labs"):

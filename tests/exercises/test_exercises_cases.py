@@ -275,6 +275,15 @@ def c04_5():
                   aucs["production"] + 1e-6])
 
 
+def c04_6():
+    right = {1: "D", 2: "B", 3: "E", 4: "A", 5: "F", 6: "C"}
+    swapped = {**right, 2: "A", 4: "B"}  # readiness and liveness mixed up: the classic slip
+    return Cases([right, {str(k): f" {v.lower()} " for k, v in right.items()}],
+                 [swapped, {**right, 1: "E", 3: "D"}, {**right, 5: "G"}, {**right, 6: "D"},
+                  {k: v for k, v in right.items() if k != 6}, {**right, 7: "G"},
+                  {**right, 1: "Z"}, "DBEAFC", list(right.values())])
+
+
 # --- Module 05 ---------------------------------------------------------------------------------
 def c05_2():
     from deploydl.efficiency.costs import cost_per_million
@@ -573,10 +582,10 @@ CASES = {
     "04.3": lambda: Cases(["loan_amount", "loan_amount ", "loan_amount:", " 'loan_amount': ",
                            "Loan_Amount"], ["income", "422", "detail", "loan_amount: Input",
                                             "loan", "income:"]),
-    "04.4": c04_4, "04.5": c04_5,
+    "04.4": c04_4, "04.5": c04_5, "04.6": c04_6,
     "05.1": lambda: Cases([32, np.int64(32), 32.0], [128, 8, 6.5, "32"]),
     "05.2": c05_2, "05.3": c05_3, "05.4": c05_4, "05.5": c05_5,
-    "05.6": lambda: _choice("B", ("A", "C", "D")),
+    "05.6": c05_6,
     "06.1": c06_1,
     "06.2": lambda: Cases([0.01, np.float64(0.01), 0.001], [0.05, 5, "0.01", 0.2]),
     "06.3": c06_3,
@@ -593,6 +602,18 @@ CASES = {
                             "engineers": "cost"},
                            {"board": "value", "regulator": "fairness"}]),
     "07.3": c07_3, "07.4": c07_4,
+    "07.5": lambda: Cases([{"dpo": (5, 5, "monthly"), "audit": (4, 2, "yearly")},
+                           {"dpo": (np.int64(3), 4.0, " Weekly"), "audit": (3, 1, "on request")},
+                           {"dpo": [4, 5, "monthly"], "audit": (5, 2, "quarterly")}],
+                          [{"dpo": (2, 5, "monthly"), "audit": (4, 2, "yearly")},  # informed
+                           {"dpo": (5, 5, "monthly"), "audit": (4, 4, "yearly")},  # closely
+                           {"dpo": (5, 5, "quarterly"), "audit": (4, 2, "yearly")},
+                           {"dpo": (5, 5, "monthly"), "audit": (4, 2, "weekly")},
+                           {"dpo": (5, 5, "monthly"), "audit": (2, 1, "yearly")},  # monitor
+                           {"dpo": (5, 5, "fortnightly"), "audit": (4, 2, "yearly")},
+                           {"dpo": (6, 5, "monthly"), "audit": (4, 2, "yearly")},
+                           {"dpo": (True, 5, "monthly"), "audit": (4, 2, "yearly")},
+                           {"dpo": (5, 5, "monthly")}, [(5, 5, "monthly"), (4, 2, "yearly")]]),
     "08.1": c08_1, "08.2": c08_2,
     "08.3": lambda: Cases([False, np.False_], [True, np.True_, "no", 0]),
     "08.4": lambda: Cases(["Responsible-AI lead", " responsible-ai lead"],
@@ -777,3 +798,28 @@ def test_lab_06_2_says_how_rare_its_false_alarm_is():
                         as_version=4)
     text = next(c.source for c in lab.cells if c.id == "c04")
     assert f"of 40 simulated\nfortnights, {quiet_fortnights(0.05, fortnights=40)} have no" in text
+
+
+def test_a_manifest_slip_is_told_what_the_chosen_setting_does():
+    """Exercise 04.6: readiness for the stuck copy is the classic slip; the message says
+    what readiness does instead, and how many incidents are still wrong."""
+    message = evaluate(all_exercises()["04.6"],
+                       {1: "D", 2: "A", 3: "E", 4: "B", 5: "F", 6: "C"}).message
+    assert message.startswith("2 of 6 are not yet right. Incident 2, \"A copy's process")
+    assert "A decides which copies get new requests; it restarts nothing" in message
+
+
+def test_the_manifest_settings_are_read_from_the_rendered_manifests(artifact_dir, tmp_path):
+    """Exercise 04.6 lists what the course's manifests really set: change the spec and the
+    listed values change with it."""
+    from deploydl.deploy import DeploySpec, write_bundle
+    from deploydl.exercises.m04 import manifest_settings
+
+    files = write_bundle(artifact_dir, tmp_path / "build",
+                         DeploySpec(cpu="750m", memory="300Mi", max_replicas=9))
+    settings = manifest_settings(files["k8s.yaml"].read_text())
+    assert sorted(settings) == list("ABCDEFG")
+    assert settings["C"] == "resources.limits: cpu 750m, memory 300Mi per copy"
+    assert settings["D"].startswith("HorizontalPodAutoscaler: 2 to 9 copies")
+    assert settings["A"].startswith("readinessProbe: GET /ready")
+    assert settings["B"].startswith("livenessProbe: GET /health")

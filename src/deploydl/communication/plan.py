@@ -90,12 +90,14 @@ def load_plan(config: dict[str, Any] | str | Path | None = None) -> Communicatio
     config = DEFAULT_PLAN if config is None else config
     if not isinstance(config, dict) or not config.get("stakeholders"):
         raise PlanError("The plan needs a 'stakeholders' list; see DEFAULT_PLAN for the shape.")
-    people = tuple(_stakeholder(i, entry) for i, entry in enumerate(config["stakeholders"]))
+    people = tuple(read_stakeholder(i, entry) for i, entry in enumerate(config["stakeholders"]))
     return CommunicationPlan(str(config.get("project", "")), people,
                              tuple(config.get("meetings", ())))
 
 
-def _stakeholder(index: int, entry: dict[str, Any]) -> Stakeholder:
+def read_stakeholder(index: int, entry: dict[str, Any]) -> Stakeholder:
+    """The plan's ``index``-th stakeholder from its config entry, or a :class:`PlanError` that
+    names the entry and the field to fix."""
     where = f"stakeholders[{index}]"
     missing = [f for f in ("name", "influence", "interest", "cadence", "document")
                if f not in entry]
@@ -104,7 +106,7 @@ def _stakeholder(index: int, entry: dict[str, Any]) -> Stakeholder:
                         "influence, interest, cadence and document.")
     for field in ("influence", "interest"):
         value = entry[field]
-        if not isinstance(value, int) or not 1 <= value <= 5:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise PlanError(f"{where} ({entry['name']}): {field} must be a whole number from "
                             f"1 to 5; got {value!r}.")
     return Stakeholder(str(entry["name"]), entry["influence"], entry["interest"],
@@ -127,10 +129,18 @@ def draw_stakeholder_map(plan: CommunicationPlan):
                 ha="right" if hi_interest else "left", va="top" if hi_influence else "bottom",
                 color=TEXT_MUTED, fontsize=12, fontweight="bold")
     colours = [c for c in PALETTE if c != "#F0E442"]  # yellow is too faint for dots on white
+    spots: dict[tuple[int, int], list[int]] = {}
     for i, s in enumerate(plan.stakeholders):
-        ax.scatter(s.interest, s.influence, s=160, color=colours[i % len(colours)], zorder=3)
-        ax.annotate(s.name, (s.interest, s.influence), xytext=(8, 6),
-                    textcoords="offset points", fontsize=12)
+        spots.setdefault((s.interest, s.influence), []).append(i)
+    for (interest, influence), members in spots.items():
+        # audiences on the same spot sit side by side, their names one under the other
+        for k, i in enumerate(members):
+            ax.scatter(interest + 0.14 * (k - (len(members) - 1) / 2), influence, s=160,
+                       color=colours[i % len(colours)], zorder=3)
+        ax.annotate("\n".join(plan.stakeholders[i].name for i in members),
+                    (interest + 0.07 * (len(members) - 1), influence), xytext=(8, 6),
+                    textcoords="offset points", fontsize=12, va="bottom" if len(members) == 1
+                    else "center")
     return fig
 
 

@@ -22,7 +22,9 @@ def _is_packaged(artifact: Any) -> str | None:
         return f"the artifact does not verify: {exc}"
     if artifact.version != "1.1.0":
         return (f"the artifact is version {artifact.version}; set model.version = '1.1.0' "
-                "before saving, so it does not clash with the model in production.")
+                "before saving, so it does not clash with the model in production. Its folder "
+                "now holds this try: delete it first (shutil.rmtree(artifact.path)), then save "
+                "again.")
     recorded = artifact.metadata.get("training_data_sha256")
     if not recorded:
         return "pass training_data=table, so the artifact records which data made it."
@@ -165,6 +167,92 @@ def _names_the_field(answer: Any) -> str | None:
             "and the colon in the printed line.")
 
 
+#: Exercise 04.6: what goes wrong, and the letter of the setting that protects against it.
+INCIDENTS = {
+    1: ("Applications triple on Monday morning.", "D"),
+    2: ("A copy's process is alive but stuck: it has answered nothing for two minutes.", "B"),
+    3: ("The platform team drains two machines for patching on a Sunday night.", "E"),
+    4: ("A new copy is still loading its model when requests start to arrive.", "A"),
+    5: ("Another team's app, in another namespace of the cluster, starts calling /predict.",
+        "F"),
+    6: ("A memory leak in one copy would starve everything else on its machine.", "C"),
+}
+#: What each setting of :func:`manifest_settings` does, told to a learner who picked it for
+#: the wrong incident. G protects against none of the incidents: an attacker in a container.
+_SETTING_DOES = {
+    "A": "decides which copies get new requests; it restarts nothing and adds no copy",
+    "B": "restarts a copy that stopped answering for about a minute; it does not hold back "
+         "requests from a copy that is still starting",
+    "C": "caps what one copy may use; it neither adds copies nor restarts them",
+    "D": "adds copies when their CPU is busy; it cannot stop maintenance from stopping "
+         "several at once",
+    "E": "limits how many copies planned maintenance may stop at once; it does nothing "
+         "about load or a stuck copy",
+    "F": "decides who may connect to the copies; it does nothing about health or load",
+    "G": "keeps a process that got into the container from changing its files or gaining "
+         "privileges",
+}
+
+
+def manifest_settings(k8s_yaml: str) -> dict[str, str]:
+    """Exercise 04.6's options, read from the rendered ``k8s.yaml``: each letter's setting
+    with its values, as a platform engineer would see them in review."""
+    import yaml
+
+    kinds = {doc["kind"]: doc for doc in yaml.safe_load_all(k8s_yaml)}
+    pod = kinds["Deployment"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    ready, alive = container["readinessProbe"], container["livenessProbe"]
+    limits, scaler = container["resources"]["limits"], kinds["HorizontalPodAutoscaler"]["spec"]
+    cpu = scaler["metrics"][0]["resource"]["target"]["averageUtilization"]
+    ingress = kinds["NetworkPolicy"]["spec"]["ingress"]
+    sources = [_ingress_source(rule["from"][0]) for rule in ingress]
+    return {
+        "A": f"readinessProbe: GET {ready['httpGet']['path']} every {ready['periodSeconds']} s, "
+             f"{ready['failureThreshold']} misses",
+        "B": f"livenessProbe: GET {alive['httpGet']['path']} every {alive['periodSeconds']} s, "
+             f"{alive['failureThreshold']} misses",
+        "C": f"resources.limits: cpu {limits['cpu']}, memory {limits['memory']} per copy",
+        "D": f"HorizontalPodAutoscaler: {scaler['minReplicas']} to {scaler['maxReplicas']} "
+             f"copies, target {cpu}% CPU",
+        "E": "PodDisruptionBudget: maxUnavailable "
+             f"{kinds['PodDisruptionBudget']['spec']['maxUnavailable']}",
+        "F": f"NetworkPolicy: connections only from {' and '.join(sources)}",
+        "G": f"securityContext: runAsNonRoot {pod['securityContext']['runAsNonRoot']}, "
+             f"readOnlyRootFilesystem {container['securityContext']['readOnlyRootFilesystem']}",
+    }
+
+
+def _ingress_source(source: dict) -> str:
+    """A NetworkPolicy ingress source in words: this namespace's pods, or a namespace."""
+    if "namespaceSelector" in source:
+        labels = source["namespaceSelector"]["matchLabels"]
+        return f"the {labels['kubernetes.io/metadata.name']} namespace"
+    return "pods in its own namespace"
+
+
+def _protects_against(answer: Any) -> str | None:
+    if not isinstance(answer, dict):
+        return form("give a dict from each incident's number to a letter, e.g. {1: 'A', 2: "
+                    f"'B', ...}}; you gave {brief(answer)}.")
+    given = {str(k).strip(): v for k, v in answer.items()}
+    numbers = [str(n) for n in INCIDENTS]
+    if sorted(given) != sorted(numbers):
+        return form(f"give a letter for each incident, numbered {', '.join(numbers)}, and "
+                    f"nothing else; you gave the keys {sorted(given)}.")
+    letters = {n: v.strip().upper() if isinstance(v, str) else v for n, v in given.items()}
+    odd = sorted(n for n, v in letters.items() if v not in _SETTING_DOES)
+    if odd:
+        return form(f"each answer is one letter from A to G; incident {odd[0]} has "
+                    f"{brief(given[odd[0]])}.")
+    wrong = [n for n, (_, right) in INCIDENTS.items() if letters[str(n)] != right]
+    if not wrong:
+        return None
+    first, chosen = wrong[0], letters[str(wrong[0])]
+    return (f"{len(wrong)} of {len(INCIDENTS)} are not yet right. Incident {first}, "
+            f"\"{INCIDENTS[first][0]}\": {chosen} {_SETTING_DOES[chosen]}.")
+
+
 EXERCISES = [
     Exercise(id="04.1", title="Package the model as a versioned artifact", checker=_is_packaged,
              hints=("Set model.version = '1.1.0', then call save_model(model, folder, "
@@ -191,4 +279,11 @@ EXERCISES = [
                     "the candidate's AUC and production's.",
                     "Any value above the candidate's AUC and at most production's exact AUC "
                     "(aucs holds them unrounded) works, e.g. 0.70.")),
+    Exercise(id="04.6", title="What each manifest setting protects against",
+             checker=_protects_against,
+             hints=("Ask of each setting what it does: hold back requests, restart a copy, "
+                    "cap one copy, add copies, limit what maintenance stops, or limit who may "
+                    "connect. Readiness and liveness are the pair people mix up.",
+                    "One setting protects against none of the six incidents: it is there for "
+                    "an attacker who gets into a container.")),
 ]

@@ -1,12 +1,21 @@
 """Module 07 (Stakeholder communication): plain words, the right chart, the risk register,
-the brief for a given decision."""
+the brief for a given decision, the audiences a plan forgot."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number, brief, form, percentage_slip
+from deploydl.exercises.core import (
+    Exercise,
+    FormProblem,
+    as_number,
+    as_whole,
+    brief,
+    form,
+    is_placeholder,
+    percentage_slip,
+)
 
 #: Words a call-centre agent should not have to decode.
 JARGON = ("auc", "roc", "threshold", "precision", "recall", "f1", "selection", "drift",
@@ -28,6 +37,77 @@ NEAR = 0.05
 _NUMBER = r"(\d+|" + "|".join(WORD_NUMBERS) + ")"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)")
 _FRACTION = re.compile(rf"\b{_NUMBER}\s+(?:in|out of)\s+(?:a\s+)?{_NUMBER}\b")
+
+
+#: Exercise 07.5: the audiences missing from the plan, what the lab tells about each, the
+#: corner of the map each belongs in, and the update cadences that fit what it says.
+MISSING = {
+    "dpo": ("Data protection officer", "manage closely", ("weekly", "monthly")),
+    "audit": ("Internal audit", "keep satisfied", ("quarterly", "yearly", "on request")),
+}
+#: The cadences a plan's entries use (the lab gives the list).
+CADENCES = ("weekly", "monthly", "quarterly", "yearly", "on request")
+#: Why a cadence does not fit an audience, by audience.
+_CADENCE_WHY = {
+    "dpo": "the DPO must hear of each change to the use of personal data before it ships; "
+           "updates that far apart arrive after the change",
+    "audit": "internal audit looks once a year and asks when it needs more: updates that "
+             "often are noise to them ('keep satisfied' means enough, not everything)",
+}
+
+
+def _whole_or_as_given(value: Any) -> Any:
+    """``value`` as an int when it is a whole number (numpy's too), else as the learner gave it
+    (True included), so the plan's own message quotes it."""
+    whole = as_whole(value)  # None for True and False: they are not numbers here
+    return value if whole is None else whole
+
+
+def plan_with_missing(placed: Any):
+    """The lesson's plan with exercise 07.5's two audiences where the learner ``placed``
+    them, to draw; None while the answer is not yet of the right form."""
+    from deploydl.communication.plan import DEFAULT_PLAN, load_plan
+
+    if is_placeholder(placed) or isinstance(_placed(placed), FormProblem):
+        return None
+    added = [{"name": MISSING[key][0], "influence": as_whole(influence),
+              "interest": as_whole(interest), "cadence": cadence.strip().lower(),
+              "document": document}
+             for key, document in (("dpo", "model card + data-use changes"),
+                                   ("audit", "model card + release records"))
+             for influence, interest, cadence in [placed[key]]]
+    return load_plan({**DEFAULT_PLAN, "stakeholders": [*DEFAULT_PLAN["stakeholders"], *added]})
+
+
+def _placed(answer: Any) -> str | None:
+    from deploydl.communication.plan import PlanError, read_stakeholder
+
+    if not isinstance(answer, dict) or set(answer) != set(MISSING):
+        return form("give a dict with the keys 'dpo' and 'audit', each (influence, interest, "
+                    f"cadence); you gave {brief(answer)}.")
+    for key, (who, corner, cadences) in MISSING.items():
+        entry = answer[key]
+        if not isinstance(entry, list | tuple) or len(entry) != 3:
+            return form(f"{key}: give (influence, interest, cadence), e.g. (4, 2, 'yearly'); "
+                        f"you gave {brief(entry)}.")
+        influence, interest, cadence = entry
+        try:
+            person = read_stakeholder(0, {
+                "name": who, "influence": _whole_or_as_given(influence),
+                "interest": _whole_or_as_given(interest), "cadence": cadence, "document": "-"})
+        except PlanError as exc:
+            return form(f"{key}: {str(exc).split(': ', 1)[1]}")
+        if person.strategy != corner:
+            return (f"with influence {person.influence} and interest {person.interest}, "
+                    f"{who} lands in '{person.strategy}'; reread what the lab says about "
+                    "what they can stop and how closely they follow the model.")
+        said = cadence.strip().lower() if isinstance(cadence, str) else cadence
+        if said not in CADENCES:
+            return form(f"{key}: the cadence is one of {', '.join(CADENCES)}; you gave "
+                        f"{brief(cadence)}.")
+        if said not in cadences:
+            return f"{key}: '{said}' does not fit: {_CADENCE_WHY[key]}."
+    return None
 
 
 def _plain(answer: Any) -> str | None:
@@ -166,4 +246,11 @@ EXERCISES = [
              hints=("Do as the example above does for the audience: a new Context, this "
                     "time with decision=DECISION, in replace(inputs, context=...).",
                     "brief = brief_html(replace(inputs, context=Context(decision=DECISION)))")),
+    Exercise(id="07.5", title="Place the missing audiences on the plan",
+             checker=_placed,
+             hints=("Influence is what they can stop or change; interest is how closely they "
+                    "follow the model. 3 or more is high on either axis.",
+                    "The DPO can stop the model and follows every change: high and high. "
+                    "Audit can halt a release but looks once a year: high influence, low "
+                    "interest.")),
 ]
