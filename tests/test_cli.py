@@ -259,19 +259,16 @@ def test_serve_log_gets_the_case_study_reference_once_and_a_given_one_replaces_i
     it with the given CSV's feature columns."""
     from deploydl.data import FEATURES, make_applicants
     from deploydl.monitoring import PredictionLog
-    from deploydl.serving.server import store_reference
+    from deploydl.serving.server import _read_reference, store_reference
 
-    path = tmp_path / "predictions.sqlite"
-    store_reference(path, None, case_study=True)
-    log = PredictionLog(path)
+    log = PredictionLog(tmp_path / "predictions.sqlite")
+    store_reference(log, None, case_study=True)
     assert list(log.reference().columns) == list(FEATURES) and len(log.reference()) == 5000
-    log.close()
-    given = make_applicants(40, seed=5)
-    given.to_csv(tmp_path / "reference.csv", index=False)
-    store_reference(path, None, case_study=True)  # kept
-    store_reference(path, tmp_path / "reference.csv", case_study=False)  # replaced
-    log = PredictionLog(path)
-    assert len(log.reference()) == 40
+    make_applicants(40, seed=5).to_csv(tmp_path / "reference.csv", index=False)
+    store_reference(log, None, case_study=True)  # kept
+    assert len(log.reference()) == 5000
+    store_reference(log, _read_reference(tmp_path / "reference.csv"), case_study=False)
+    assert len(log.reference()) == 40 and list(log.reference().columns) == list(FEATURES)
     log.close()
 
 
@@ -279,43 +276,104 @@ def test_serve_log_of_another_model_without_a_reference_is_left_as_it_is(tmp_pat
     from deploydl.monitoring import PredictionLog
     from deploydl.serving.server import store_reference
 
-    store_reference(tmp_path / "predictions.sqlite", None, case_study=False)
-    assert not (tmp_path / "predictions.sqlite").exists()
     log = PredictionLog(tmp_path / "predictions.sqlite")
+    store_reference(log, None, case_study=False)
     assert log.reference() is None
     log.close()
+
+
+def _applicants_csv(path, **columns):
+    from deploydl.data import make_applicants
+
+    table = make_applicants(50, seed=5)
+    for name, values in columns.items():
+        table[name] = values
+    table.to_csv(path, index=False)
+    return path
 
 
 @pytest.mark.parametrize("content, message", [
     (None, "no such file. Give the CSV of the applicants the model was trained on"),
     ("income,age\n1,2\n", "no column .*debt_ratio.* It needs one column per feature"),
     ("\x00\xff", "not a readable CSV|no column"),
+    ({"income": "n/a"}, "column income has 50 missing value.*drop those rows or fill them"),
+    ({"debt_ratio": ["unknown"] + [0.3] * 49},
+     "column debt_ratio is not numeric .'unknown' on line 2.*write each value as a number"),
+    ({"late_payments": [None] * 3 + [1] * 47}, "column late_payments has 3 missing value"),
+    ({"loan_amount": [float("inf")] + [1e4] * 49}, "column loan_amount has 1 missing value"),
 ])
 def test_a_reference_the_drift_check_cannot_use_is_refused_before_the_log_is_made(
-        tmp_path, content, message):
-    from deploydl.serving.server import ServeError, store_reference
+        artifact_dir, tmp_path, content, message):
+    """A reference whose feature columns are text or have gaps would give the drift check
+    nothing to compare (a false all-clear): serve refuses it, naming the column, before
+    it loads the model or makes the log."""
+    from deploydl.serving.server import ServeError, serve
 
     reference = tmp_path / "reference.csv"
-    if content is not None:
+    if isinstance(content, dict):
+        _applicants_csv(reference, **content)
+    elif content is not None:
         reference.write_text(content, encoding="latin-1")
     with pytest.raises(ServeError, match=f"--reference {reference}: ({message})"):
-        store_reference(tmp_path / "predictions.sqlite", reference, case_study=True)
-    assert not (tmp_path / "predictions.sqlite").exists()
+        serve(artifact_dir, port=0, log_path=tmp_path / "p.sqlite", reference_path=reference)
+    assert not (tmp_path / "p.sqlite").exists()
 
 
 def test_a_reference_with_too_few_rows_is_refused(tmp_path):
     from deploydl.data import make_applicants
-    from deploydl.serving.server import ServeError, store_reference
+    from deploydl.serving.server import ServeError, _read_reference
 
     make_applicants(10, seed=5).to_csv(tmp_path / "reference.csv", index=False)
     with pytest.raises(ServeError, match="10 rows; the drift check needs at least 30"):
-        store_reference(tmp_path / "predictions.sqlite", tmp_path / "reference.csv",
-                        case_study=False)
+        _read_reference(tmp_path / "reference.csv")
 
 
-def test_serve_refuses_a_bad_reference_before_it_serves(artifact_dir, tmp_path):
-    from deploydl.serving.server import ServeError, serve
+def test_a_yes_no_column_written_true_false_is_read_as_one_and_zero(tmp_path):
+    from deploydl.serving.server import _read_reference
 
-    with pytest.raises(ServeError, match="--reference .*no such file"):
-        serve(artifact_dir, port=0, log_path=tmp_path / "p.sqlite",
-              reference_path=tmp_path / "missing.csv")
+    reference = _applicants_csv(tmp_path / "reference.csv", home_owner=[True, False] * 25)
+    assert _read_reference(reference)["home_owner"].tolist() == [1, 0] * 25
+
+
+def test_serve_refuses_a_reference_without_a_log(artifact_dir, tmp_path, capsys):
+    reference = _applicants_csv(tmp_path / "reference.csv")
+    assert main(["serve", "--model", str(artifact_dir), "--port", "0",
+                 "--reference", str(reference)]) == 1
+    assert "deploydl serve: --reference needs --log PATH" in capsys.readouterr().err
+
+
+def test_a_refused_model_leaves_no_log_and_no_reference(artifact_dir, tmp_path):
+    """The reference is stored only once the model has passed its checks: a serve refused
+    for the wrong weights makes no log file."""
+    from deploydl.serving.server import ServeError, Trust, serve
+
+    reference = _applicants_csv(tmp_path / "reference.csv")
+    with pytest.raises(ServeError, match="Refusing to start"):
+        serve(artifact_dir, port=0, log_path=tmp_path / "p.sqlite", reference_path=reference,
+              trust=Trust(expect_sha256="0" * 64))
+    assert not (tmp_path / "p.sqlite").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_reference_is_in_the_log_before_it_serves_or_starts_workers(
+        artifact_dir, tmp_path, monkeypatch, workers):
+    """The parent stores the reference once, through its own open log, before its server or
+    any worker process opens the log."""
+    from deploydl.monitoring import PredictionLog
+    from deploydl.serving import server
+
+    seen = []
+
+    def reference_rows(*args, **kwargs):
+        log = PredictionLog(tmp_path / "p.sqlite")
+        seen.append(len(log.reference()))
+        log.close()
+        raise KeyboardInterrupt  # serve() then stops as after Ctrl-C
+
+    monkeypatch.setattr(server, "_serve_workers", reference_rows)
+    monkeypatch.setattr(server.uvicorn.Server, "run", reference_rows)
+    monkeypatch.setattr(server, "freeze_start_up_objects", lambda: None)
+    reference = _applicants_csv(tmp_path / "reference.csv")
+    server.serve(artifact_dir, port=0, log_path=tmp_path / "p.sqlite",
+                 reference_path=reference, workers=workers)
+    assert seen == [50]

@@ -93,6 +93,29 @@ def test_saving_the_same_model_again_returns_the_artifact_already_there(model, a
     assert {p.name: p.stat().st_mtime_ns for p in first.path.iterdir()} == before
 
 
+@pytest.mark.parametrize("first_key, how", [("key-one-" + "1" * 16, "signed with another key"),
+                                             (None, "not signed")])
+def test_saving_the_same_model_again_with_another_key_says_so_plainly(
+        model, applicants, tmp_path, first_key, how):
+    """A re-run with a different key (or a key where the first run had none) holds the very
+    same model: the refusal says so and how to get a copy signed with this key, without the
+    tampering alarm or "serve only signed releases" that verify() gives a service."""
+    folder = save_model(model, tmp_path / "a", training_data=applicants,
+                        signing_key=first_key).path
+    with pytest.raises(ArtifactError, match=rf"already holds this very model \(loan-default "
+                                            rf"1\.0\.0, the same weights and metadata\), {how}\. "
+                                            r"Nothing is wrong with it.*save into a new folder"
+                       ) as refused:
+        save_model(model, folder, training_data=applicants, signing_key="key-two-" + "2" * 16)
+    assert "Do not serve" not in str(refused.value)
+    assert "Serve only signed" not in str(refused.value)
+    assert save_model(model, folder, training_data=applicants, signing_key=first_key).path == folder
+    with pytest.raises(ArtifactError, match="the signing key has 5 bytes"):
+        save_model(model, folder, training_data=applicants, signing_key="short")
+    assert save_model(model, tmp_path / "b", training_data=applicants,
+                      signing_key="key-two-" + "2" * 16).signed
+
+
 def test_saving_over_another_model_or_version_is_refused_with_the_way_out(model, applicants,
                                                                         tmp_path):
     import copy

@@ -587,8 +587,8 @@ def _add_serve_command(commands: _Commands) -> None:
     serve.add_argument("--log", metavar="PATH",
                        help="keep every prediction in this SQLite prediction log (Module 06)")
     serve.add_argument("--reference", metavar="CSV",
-                       help="with --log: the model's training applicants (one column per "
-                       "feature), stored in the log for its drift check (default for the "
+                       help="needs --log: the model's training applicants (one numeric column per "
+                       "feature, no gaps), stored in the log for its drift check (default for the "
                        "case-study model: its own training applicants)")
     serve.add_argument("--workers", type=_int_arg(1, None, "a number of worker processes: give "
                        "1 or more"), default=1, help="worker processes (default 1)")

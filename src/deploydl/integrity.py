@@ -180,7 +180,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _key_bytes(key: str | bytes) -> bytes:
+def key_bytes(key: str | bytes) -> bytes:
+    """The signing key as bytes; an :class:`ArtifactError` that says how to make one when it
+    is shorter than :data:`MIN_KEY_BYTES`."""
     raw = key.encode() if isinstance(key, str) else bytes(key)
     if len(raw) < MIN_KEY_BYTES:
         raise ArtifactError(f"the signing key has {len(raw)} bytes; use at least "
@@ -190,7 +192,7 @@ def _key_bytes(key: str | bytes) -> bytes:
 
 
 def _mac(folder: Path, key: str | bytes) -> str:
-    return hmac.new(_key_bytes(key), (folder / "manifest.json").read_bytes(),
+    return hmac.new(key_bytes(key), (folder / "manifest.json").read_bytes(),
                     hashlib.sha256).hexdigest()
 
 

@@ -49,6 +49,7 @@ from safetensors.torch import load_file, save
 from deploydl.governance.lineage import content_hash
 from deploydl.integrity import (
     NAME_PATTERN,
+    SIGNATURE,
     VERSION_PATTERN,
     ArtifactError,
     check_file,
@@ -57,6 +58,7 @@ from deploydl.integrity import (
     check_signature,
     check_version,
     file_sha256,
+    key_bytes,
     sign_artifact,
 )
 from deploydl.models import ApplicantModel, ApplicantNet
@@ -171,6 +173,8 @@ def _same_artifact(folder: Path, weights: bytes, metadata: dict[str, Any],
     "Exactly" means the verified files on disk: weights with the sha256 of ``weights`` and the
     same metadata apart from the creation time. Anything else, a different version or the same
     version with other weights or metadata, is refused: saving never changes an artifact.
+    With ``signing_key`` it must also carry that key's signature; the very same model unsigned
+    or signed with another key is refused as just that, not as a tampered release.
     """
     try:
         existing = verify(folder)
@@ -190,8 +194,21 @@ def _same_artifact(folder: Path, weights: bytes, metadata: dict[str, Any],
         other = "weights"
     elif _comparable(existing.metadata) != _comparable(metadata):
         other = "metadata"
+    elif signing_key is None:
+        return existing
     else:
-        return verify(folder, signing_key=signing_key) if signing_key is not None else existing
+        key_bytes(signing_key)  # a key too short is refused as such, not as a mismatch
+        try:
+            return verify(folder, signing_key=signing_key)
+        except ArtifactError:  # the very same model: only its signature is not this key's
+            how = ("signed with another key" if (folder / SIGNATURE).exists() else
+                   "not signed")
+            raise ArtifactError(
+                f"{folder} already holds this very model ({held}, the same weights and "
+                f"metadata), {how}. Nothing is wrong with it, but saving never changes an "
+                "artifact, its signature included: to have a copy signed with this key, save "
+                "into a new folder (or sign a copy where the key is kept, with "
+                "deploydl.integrity.sign_artifact).") from None
     raise ArtifactError(
         f"{folder} already holds {held} with other {other}. Published versions never change: "
         "give this model a new version (model.version) and save it into a new folder. (If "

@@ -90,6 +90,68 @@ def test_check_fails_on_a_wheel_with_neither_licence_file_nor_row(wheelhouse, ca
     assert unlicensed(wheelhouse) == ["late-3.0-py3-none-any.whl"]
 
 
+def test_modules_named_like_licences_are_not_licence_files(tmp_path, capsys):
+    """jupyterlab_server's licenses_app.py is code: a wheel whose only such names are modules
+    has no licence file, so kit-check still asks for its row."""
+    _wheel(tmp_path, "jls", "2.0", "License: BSD", {
+        "jls/licenses_app.py": "", "jls/licenses_handler.py": "",
+        "jls/__pycache__/licenses_app.cpython-311.pyc": "", "jls/_license.so": "",
+        "jls/deep/down/LICENSE": "a vendored test fixture"})
+    assert read_wheel(tmp_path / "jls-2.0-py3-none-any.whl").files == ()
+    assert main(["check", str(tmp_path)]) == 1 and "jls-2.0" in capsys.readouterr().err
+
+
+def test_licence_files_in_dist_info_and_at_the_top_of_the_wheel_count(tmp_path):
+    _wheel(tmp_path, "many", "1.0", "License: BSD", {
+        "many-1.0.dist-info/LICENSE.APACHE": "a", "many-1.0.dist-info/COPYING": "b",
+        "many-1.0.dist-info/NOTICE.md": "c", "many-1.0.dist-info/licenses/vendor/x.txt": "d",
+        "LICENSE.txt": "e", "many/RECORD": "", "many/notice_board.py": ""})
+    assert read_wheel(tmp_path / "many-1.0-py3-none-any.whl").files == (
+        "many-1.0.dist-info/LICENSE.APACHE", "many-1.0.dist-info/COPYING",
+        "many-1.0.dist-info/NOTICE.md", "many-1.0.dist-info/licenses/vendor/x.txt",
+        "LICENSE.txt")
+
+
+@pytest.mark.parametrize("command", ["write", "check"])
+def test_a_wheel_without_metadata_or_a_damaged_one_is_named_in_one_line(
+        tmp_path, capsys, command):
+    with zipfile.ZipFile(tmp_path / "hollow-1.0-py3-none-any.whl", "w") as archive:
+        archive.writestr("hollow/__init__.py", "")
+    assert main([command, str(tmp_path)]) == 1
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "hollow-1.0-py3-none-any.whl: no .dist-info/METADATA" in said
+    assert "make wheelhouse" in said
+    (tmp_path / "hollow-1.0-py3-none-any.whl").unlink()
+    (tmp_path / "broken-1.0-py3-none-any.whl").write_bytes(b"PK\x03\x04 cut off in transit")
+    assert main([command, str(tmp_path)]) == 1
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1
+    assert "broken-1.0-py3-none-any.whl: not a readable wheel (BadZipFile" in said
+
+
+@pytest.mark.parametrize("spelled", ["Apache-2.0", "Apache 2", "Apache 2.0", "Apache License v2.0",
+                                     "Apache License, Version 2.0", "Apache Software License",
+                                     "apache license 2.0", "Apache License (2.0)"])
+def test_the_apache_licence_is_recognised_however_it_is_spelled(tmp_path, spelled):
+    wheel = _wheel(tmp_path, "spelled", "1.0", f"License: {spelled}")
+    assert read_wheel(wheel).apache
+
+
+@pytest.mark.parametrize("other", ["Apache-2.0 OR MIT", "Apache 1.1", "MIT", "unknown"])
+def test_other_licences_are_not_read_as_apache_alone(tmp_path, other):
+    assert not read_wheel(_wheel(tmp_path, "other", "1.0", f"License: {other}")).apache
+
+
+def test_a_licence_over_several_lines_stays_one_row_of_the_inventory(tmp_path):
+    _wheel(tmp_path, "folded", "1.0", "License-Expression: Apache-2.0\n  AND BSD-3-Clause\n"
+                                      "  AND MIT")
+    _wheel(tmp_path, "field", "1.0", "License: BSD\n        3-Clause")
+    text = write_inventory(tmp_path).read_text(encoding="utf-8")
+    assert ("| `folded-1.0-py3-none-any.whl` | folded | 1.0 | Apache-2.0 AND BSD-3-Clause AND "
+            "MIT | none in the wheel |\n") in text
+    assert "| `field-1.0-py3-none-any.whl` | field | 1.0 | BSD 3-Clause | none" in text
+
+
 def test_a_wrong_command_is_a_usage_error(capsys):
     assert main(["list"]) == 2 and "usage" in capsys.readouterr().err
 

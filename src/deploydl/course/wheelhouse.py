@@ -7,7 +7,8 @@ all read from its ``.dist-info``), and adds the full licence text that a wheel's
 to be given to recipients when the wheel itself ships none (the Apache License 2.0, section
 4(a): flatbuffers' wheel, for one, has no licence file). :func:`unlicensed` names the wheels
 that have neither a licence file nor a row in the inventory, so ``make kit-check`` fails on a
-kit that was copied without it.
+kit that was copied without it. A wheel that cannot be read (no ``METADATA``, a damaged zip)
+stops both with one line naming it (:class:`WheelError`).
 
 Standard library only: the Makefile runs it (``python -m deploydl.course.wheelhouse``, with
 ``src`` on the path) in a venv that may hold nothing but pip.
@@ -26,8 +27,15 @@ INVENTORY = "THIRD_PARTY_LICENSES.md"
 #: The Apache License 2.0, verbatim (https://www.apache.org/licenses/LICENSE-2.0.txt).
 APACHE_TEXT = Path(__file__).with_name("Apache-2.0.txt")
 _LICENCE_FILE = re.compile(r"^(licen[cs]e|copying|notice|thirdpartynotices)", re.IGNORECASE)
-_APACHE = re.compile(r"apache(?:[- ]software)?(?:[- ]licen[cs]e)?,?(?:[- ]version)?"
-                     r"(?:[- ]2(?:\.0)?)?", re.IGNORECASE)
+#: Never a licence file, whatever its name (jupyterlab_server's licenses_app.py is code).
+_CODE = frozenset({".py", ".pyc", ".pyi", ".pyd", ".so", ".dll", ".dylib", ".exe", ".js",
+                   ".c", ".h", ".cpp"})
+#: Outside ``.dist-info`` a licence file is text: LICENSE, LICENSE.txt, LICENSE.APACHE, ...
+_TEXT = frozenset({"", ".txt", ".md", ".rst", ".text"})
+#: The Apache License 2.0 alone, however a wheel spells it (matched on lower case words):
+#: "Apache-2.0", "Apache 2", "Apache License v2.0", "Apache License, Version 2.0", ...
+_APACHE = re.compile(r"apache( software)?( licen[cs]e)?( version| v)? ?v?(2(\.0)*)?"
+                     r"( licen[cs]e)?")
 #: Rows list at most this many licence files (torch ships hundreds); the count says the rest.
 _SHOWN = 5
 
@@ -45,35 +53,70 @@ class WheelLicence:
     @property
     def apache(self) -> bool:
         """The licence is the Apache License 2.0 alone."""
-        return _APACHE.fullmatch(self.expression.strip()) is not None
+        words = " ".join(re.sub(r"[-_,()]", " ", self.expression.lower()).split())
+        return _APACHE.fullmatch(words) is not None
+
+
+class WheelError(ValueError):
+    """A wheel in the wheelhouse cannot be read; the message names it and what to do."""
+
+
+def _one_line(text: object) -> str:
+    """``text`` with every run of whitespace (a folded header's line breaks) as one space."""
+    return " ".join(str(text).split())
 
 
 def _expression(meta) -> str:
     """The licence as the metadata states it: ``License-Expression`` (PEP 639), else a short
-    ``License`` field, else the ``License ::`` classifiers; "unknown" when none says."""
+    ``License`` field, else the ``License ::`` classifiers; "unknown" when none says. Always
+    on one line, so the inventory's row stays one row."""
     if meta.get("License-Expression"):
-        return str(meta["License-Expression"]).strip()
-    field = str(meta.get("License") or "").strip()
-    if field and "\n" not in field and len(field) <= 60 and field.upper() != "UNKNOWN":
+        return _one_line(meta["License-Expression"])
+    field = _one_line(meta.get("License") or "")
+    if field and len(field) <= 60 and field.upper() != "UNKNOWN":
         return field
     classifiers = [str(c).split("::")[-1].strip() for c in meta.get_all("Classifier") or []
                    if str(c).startswith("License ::")]
-    return " AND ".join(classifiers) or "unknown"
+    return _one_line(" AND ".join(classifiers)) or "unknown"
+
+
+def _licence_file(name: str) -> bool:
+    """Whether the wheel member ``name`` is a licence file: in the top ``.dist-info`` folder,
+    anything under ``licenses/`` (PEP 639) or named LICENSE*, COPYING*, NOTICE*; elsewhere a
+    text file so named at the top of the wheel or of its package folder (onnxruntime/LICENSE).
+    Never code: licenses_app.py is a module, not a licence."""
+    parts = name.split("/")
+    suffix = Path(parts[-1]).suffix.lower()
+    if name.endswith("/") or suffix in _CODE:
+        return False
+    named = _LICENCE_FILE.match(parts[-1]) is not None
+    if len(parts) > 1 and parts[0].endswith(".dist-info"):
+        return named or parts[1] == "licenses"
+    return named and len(parts) <= 2 and (suffix in _TEXT or suffix[1:].isupper())
 
 
 def read_wheel(path: Path) -> WheelLicence:
     """The licence of the wheel at ``path``, from its ``.dist-info/METADATA``, and the licence
-    files it ships (under ``.dist-info``, or LICENSE/COPYING/NOTICE files anywhere in it)."""
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        metadata = next(n for n in names if n.count("/") == 1
-                        and n.endswith(".dist-info/METADATA"))
-        meta = Parser().parsestr(archive.read(metadata).decode("utf-8", "replace"),
-                                 headersonly=True)
-    files = tuple(n for n in names if not n.endswith("/") and (
-        _LICENCE_FILE.match(n.rsplit("/", 1)[-1]) or "/licenses/" in n))
-    return WheelLicence(path.name, str(meta["Name"]), str(meta["Version"]), _expression(meta),
-                        files)
+    files it ships (:func:`_licence_file`). Raises :class:`WheelError` for a wheel without
+    ``METADATA`` or one that is not a readable zip."""
+    again = ("delete it and run make wheelhouse again on a connected machine (it fetches what "
+             "is missing)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            metadata = next((n for n in names if n.count("/") == 1
+                             and n.endswith(".dist-info/METADATA")), None)
+            if metadata is None:
+                raise WheelError(f"{path.name}: no .dist-info/METADATA, so not a wheel pip can "
+                                 f"install; {again}")
+            meta = Parser().parsestr(archive.read(metadata).decode("utf-8", "replace"),
+                                     headersonly=True)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise WheelError(f"{path.name}: not a readable wheel ({type(exc).__name__}: "
+                         f"{_one_line(exc)}); {again}") from None
+    files = tuple(n for n in names if _licence_file(n))
+    return WheelLicence(path.name, _one_line(meta["Name"]), _one_line(meta["Version"]),
+                        _expression(meta), files)
 
 
 def inventory(wheelhouse: Path) -> list[WheelLicence]:
@@ -85,7 +128,7 @@ def render_inventory(wheels: list[WheelLicence]) -> str:
     """``THIRD_PARTY_LICENSES.md``: a table of every wheel, then the Apache License 2.0 in full
     when a wheel under it ships no licence file of its own."""
     def cell(text: str) -> str:
-        return text.replace("|", "\\|")
+        return _one_line(text).replace("|", "\\|")
 
     rows = []
     for w in wheels:
@@ -133,10 +176,15 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     wheelhouse = Path(args[1])
-    if args[0] == "write":
-        print(f"wheelhouse: wrote {write_inventory(wheelhouse)}")
-        return 0
-    missing = unlicensed(wheelhouse)
+    command = "wheelhouse" if args[0] == "write" else "kit-check"
+    try:
+        if args[0] == "write":
+            print(f"wheelhouse: wrote {write_inventory(wheelhouse)}")
+            return 0
+        missing = unlicensed(wheelhouse)
+    except WheelError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return 1
     if missing:
         print(f"kit-check: no licence file in the wheel and no row in {wheelhouse / INVENTORY}"
               f" for {', '.join(missing)}: run make wheelhouse WHEELHOUSE={wheelhouse} to "

@@ -40,6 +40,8 @@ from deploydl.settings import Settings, get_settings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from deploydl.monitoring import PredictionStore
+
 #: Name and version of the default case-study model that ``deploydl serve`` builds.
 DEFAULT_NAME, DEFAULT_VERSION = "loan-default", "1.0.0"
 #: Seconds uvicorn waits for in-flight requests after SIGTERM or Ctrl-C before it closes them.
@@ -144,10 +146,13 @@ class Trust:
 
 def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
                       threshold: float | None = None, trust: Trust | None = None,
-                      prediction_log=None, runtime: str = "torch") -> FastAPI:
+                      prediction_log=None, runtime: str = "torch",
+                      log_path: str | Path | None = None) -> FastAPI:
     """Verify and load the artifact at ``path`` and build the service for it.
 
     ``threshold`` defaults to the one recorded in the artifact (see :func:`create_app`).
+    ``log_path`` (instead of ``prediction_log``) opens the SQLite prediction log there only
+    once the model has passed its checks, so a refused model leaves no log file behind.
     With ``runtime="onnx"`` the network is exported to ONNX (cached under ``Settings.home``
     by weights sha256) and checked against torch's outputs before it serves
     (:mod:`deploydl.efficiency.runtime`); onnxruntime is imported only then.
@@ -163,6 +168,8 @@ def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
         model = _onnx_model(model, artifact.sha256, settings)
     elif runtime != "torch":
         raise ServeError(f"--runtime {runtime!r} is not known; choose one of {list(RUNTIMES)}.")
+    if log_path is not None:
+        prediction_log = _prediction_log(log_path)
     return create_app(model, settings, threshold=threshold, artifact=artifact,
                       prediction_log=prediction_log)
 
@@ -177,7 +184,9 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
 
     The model is verified and loaded before anything is printed or served. With
     ``log_path`` every prediction is kept in that SQLite prediction log (Module 06), with
-    reference data for its drift check (:func:`store_reference`). With
+    reference data for its drift check (:func:`store_reference`), stored once the model has
+    passed its checks and before any worker opens the log; ``reference_path`` needs a
+    ``log_path``. With
     ``runtime="onnx"`` ONNX Runtime scores the requests, after its export has matched torch.
     With ``stop_when_stdin_closes`` the server also stops when its standard input closes
     (:func:`watch_stdin`): how the program that started it makes sure it never outlives it.
@@ -192,12 +201,17 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     ServeError
         The artifact is missing, damaged, unsigned or not the expected one, the API key is
         not set, or missing on an address other machines can reach, the port is busy,
-        ``stop_when_stdin_closes`` without a pipe on stdin, or the reference data is unusable.
+        ``stop_when_stdin_closes`` without a pipe on stdin, or the reference data is unusable
+        or given without ``log_path``.
     """
     if stop_when_stdin_closes:
         watch_stdin()
     if workers < 1:
         raise ServeError(f"--workers {workers}: give 1 or more worker processes.")
+    if reference_path is not None and log_path is None:
+        raise ServeError("--reference needs --log PATH: the reference data is stored in the "
+                         "prediction log, for its drift check. Add --log PATH, or leave "
+                         "--reference out.")
     settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
@@ -206,10 +220,9 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     log_to_stdout()
     try:
         path = Path(model_path) if model_path else default_artifact(settings)
-        if log_path is not None:
-            store_reference(log_path, reference_path, case_study=model_path is None)
-        app = app_from_artifact(path, settings, trust=trust,
-                                prediction_log=_prediction_log(log_path), runtime=runtime)
+        # A reference the drift check cannot use is refused before anything is loaded or made.
+        given = None if reference_path is None else _read_reference(Path(reference_path))
+        app = app_from_artifact(path, settings, trust=trust, log_path=log_path, runtime=runtime)
     except ArtifactError as exc:
         if model_path is None and trust == Trust():  # deploydl's own cache: rebuild it
             folder = default_artifact_folder(settings)
@@ -218,6 +231,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
                              f" It is only a cache: delete the folder {folder} and run "
                              "`deploydl serve` again; it is rebuilt in a few seconds.") from None
         raise ServeError(f"Refusing to start: {exc}") from None
+    if app.state.prediction_log is not None:  # this process's own log, before workers open it
+        store_reference(app.state.prediction_log, given, case_study=model_path is None)
     artifact = app.state.artifact
     sock = _bind(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
@@ -354,36 +369,31 @@ def _prediction_log(log_path: str | Path | None):
                          f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
 
 
-def store_reference(log_path: str | Path, reference_path: str | Path | None, *,
+def store_reference(log: PredictionStore, reference: pd.DataFrame | None, *,
                     case_study: bool) -> None:
-    """Give the prediction log at ``log_path`` the reference data its drift check compares
-    today's applicants with (Module 06): the CSV at ``reference_path`` (the model's training
-    applicants, one column per feature), replacing any reference the log held; without one,
-    for the case-study model (``case_study``), its own 5,000 training applicants, if the log
-    has no reference yet. Otherwise the log is left as it is, and its dashboard says that the
-    drift rule cannot fire without reference data.
+    """Give the open prediction ``log`` the reference data its drift check compares today's
+    applicants with (Module 06): ``reference`` (the model's training applicants, one column
+    per feature, as :func:`_read_reference` returns them), replacing any reference the log
+    held; without one, for the case-study model (``case_study``), its own 5,000 training
+    applicants, if the log has no reference yet. Otherwise the log is left as it is, and its
+    dashboard says that the drift rule cannot fire without reference data.
     """
-    from deploydl.data import FEATURES
+    if reference is not None:
+        log.set_reference(reference)
+    elif case_study and log.reference() is None:
+        from deploydl.data import FEATURES, make_applicants
+        from deploydl.serving.packaging import TRAINING_ROWS, TRAINING_SEED
 
-    if reference_path is None and not case_study:
-        return
-    given = None if reference_path is None else _read_reference(Path(reference_path), FEATURES)
-    log = _prediction_log(log_path)  # opened only once the reference is known to be usable
-    try:
-        if given is not None:
-            log.set_reference(given)
-        elif log.reference() is None:
-            from deploydl.data import make_applicants
-            from deploydl.serving.packaging import TRAINING_ROWS, TRAINING_SEED
-
-            log.set_reference(make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)[list(FEATURES)])
-    finally:
-        log.close()
+        log.set_reference(make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)[list(FEATURES)])
 
 
-def _read_reference(path: Path, features) -> pd.DataFrame:
-    """The reference CSV's feature columns, or a :class:`ServeError` that says what to fix."""
+def _read_reference(path: Path) -> pd.DataFrame:
+    """The reference CSV's feature columns, or a :class:`ServeError` that says what to fix:
+    each must be there, numeric and complete, or the drift check would compare nothing."""
+    import numpy as np
     import pandas as pd
+
+    from deploydl.data import FEATURES as features
 
     try:
         table = pd.read_csv(path)
@@ -401,7 +411,24 @@ def _read_reference(path: Path, features) -> pd.DataFrame:
     if len(table) < 30:
         raise ServeError(f"--reference {path}: {len(table)} rows; the drift check needs at "
                          "least 30 (the model's training applicants, ideally all of them).")
-    return table[list(features)]
+    table = table[list(features)].copy()
+    for feature in features:
+        column = table[feature]
+        if pd.api.types.is_bool_dtype(column):  # True/False: read as 1/0
+            column = table[feature] = column.astype(int)
+        if not pd.api.types.is_numeric_dtype(column):
+            numbers = pd.to_numeric(column, errors="coerce")
+            text = column[numbers.isna() & column.notna()]
+            example = f" ({text.iloc[0]!r} on line {int(text.index[0]) + 2})" if len(text) else ""
+            raise ServeError(f"--reference {path}: column {feature} is not numeric{example}. "
+                             "The drift check compares numbers: write each value as a number "
+                             "(0 or 1 for yes/no), or drop the rows without one.")
+        gaps = int((~np.isfinite(column.to_numpy(dtype=float))).sum())
+        if gaps:
+            raise ServeError(f"--reference {path}: column {feature} has {gaps} missing value(s) "
+                             "(empty, n/a, NA or infinite). The drift check needs every value: "
+                             "drop those rows or fill them in from the training data.")
+    return table
 
 
 def _not_a_prediction_log(path: Path) -> str:
@@ -437,8 +464,8 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
     path the parent resolved; nothing travels through ``os.environ``.
     """
     log_to_stdout()
-    app = app_from_artifact(model_path, settings, trust=trust,
-                            prediction_log=_prediction_log(log_path), runtime=runtime)
+    app = app_from_artifact(model_path, settings, trust=trust, log_path=log_path,
+                            runtime=runtime)
     guard.configure(header_timeout=settings.read_timeout_s, metrics=app.state.metrics)
     freeze_start_up_objects()
     return app
