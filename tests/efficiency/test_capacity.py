@@ -103,6 +103,7 @@ def test_check_prediction_reports_signed_error_against_the_measurement():
     expected = closed_p99_ms(fit_replica(CURVE, below=16), 16)
     assert check["predicted_p99_ms"] == pytest.approx(expected, abs=0.01)
     assert check["error_pct"] == pytest.approx(100 * (expected - 12.0) / 12.0, abs=0.1)
+    assert check["measured_rps"] == next(p["rps"] for p in CURVE if p["concurrency"] == 16)
 
 
 @pytest.mark.parametrize("clients", [(1, 4, 8), (1, 4), (4, 8, 16), (1, 16, 32), (1, 4, 8, 32)])
@@ -131,7 +132,8 @@ def test_benchmark_cores_refuses_what_is_not_a_number_of_cores(cores):
 
 
 CHECK = {"clients": 16, "fitted_on": [1, 2, 4, 8], "servers": 3, "rate_per_server": 372.3,
-         "predicted_p99_ms": 26.46, "measured_p99_ms": 15.7, "error_pct": 68.6}
+         "predicted_p99_ms": 26.46, "measured_p99_ms": 15.7, "error_pct": 68.6,
+         "measured_rps": 1636.0}
 
 
 def test_check_in_words_says_the_check_extrapolates_and_which_way_it_errs():
@@ -154,7 +156,10 @@ def test_check_in_words_computes_how_hard_the_plan_runs_each_replica_and_the_ser
     words = check_in_words(CHECK, plan, other_rps=1453.2)
     per_replica = 10_000 / plan.replicas
     assert (f"runs each of its 7 replicas at {per_replica:,.0f} requests/s, "
-            f"{per_replica / 1636:.0%} of the best rate measured (1,636/s)") in words
+            f"{per_replica / 1636:.0%} of the best rate measured (1,636/s); there the model "
+            f"predicts a p99 of {plan.predicted_p99_ms:.0f} ms, and it lets one replica take at "
+            f"most {plan.max_rps_per_replica:,.0f}/s within the 50 ms promised.") in words
+    assert "steeply" not in words
     assert f"1,636 requests/s in this series and 1,453 in the comparison of servers: " \
            f"{1636 / 1453.2 - 1:.0%} apart." in words
     assert words.endswith("Budget one replica more than the plan, or plan from the lower "
@@ -163,6 +168,24 @@ def test_check_in_words_computes_how_hard_the_plan_runs_each_replica_and_the_ser
     assert check_in_words(CHECK, plan, other_rps=1800).endswith(
         "Budget one replica more than the plan, or plan from the lower series.")
     assert "comparison" not in check_in_words(CHECK, plan)
+
+
+def test_check_in_words_compares_the_series_at_the_checked_load_not_at_the_best_rate():
+    # a curve whose best rate is at 8 clients: the comparison at 16 uses the rate at 16
+    model = ReplicaModel(servers=4, rate_per_server=450.0)  # best rate 1,800/s
+    plan = plan_replicas(model, peak_rps=10_000, p99_ms=50)
+    words = check_in_words({**CHECK, "measured_rps": 1500.0}, plan, other_rps=1400.0)
+    assert ("measured the service at 16 clients at 1,500 requests/s in this series and 1,400 "
+            "in the comparison of servers: 7% apart.") in words
+    assert "(1,800/s)" in words
+    # a higher other series than the rate at 16 clients: no lower plan, though below the best
+    assert check_in_words({**CHECK, "measured_rps": 1500.0}, plan, other_rps=1600.0).endswith(
+        "Budget one replica more than the plan, or plan from the lower series.")
+    # a check from an older bench, without the rate: refused, saying how to recompute it
+    old = {k: v for k, v in CHECK.items() if k != "measured_rps"}
+    assert check_in_words(old, plan).startswith("The model's check")
+    with pytest.raises(ValueError, match=r"measured_rps.*prediction_check"):
+        check_in_words(old, plan, other_rps=1400.0)
 
 
 def test_plan_uses_the_fewest_replicas_that_meet_the_target():

@@ -225,7 +225,8 @@ def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:
     """Predict the p99 at ``clients`` from the points at fewer clients; compare with it.
 
     Returns ``predicted_p99_ms``, ``measured_p99_ms`` and ``error_pct`` (predicted minus
-    measured, in percent of measured: positive means the model is pessimistic).
+    measured, in percent of measured: positive means the model is pessimistic), and
+    ``measured_rps``, the rate the curve measured at ``clients``.
     """
     measured = [p for p in curve if p["concurrency"] == clients]
     if not measured:
@@ -238,7 +239,8 @@ def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:
                                                    if p["concurrency"] < clients),
             "servers": model.servers, "rate_per_server": round(model.rate_per_server, 1),
             "predicted_p99_ms": round(predicted, 2), "measured_p99_ms": actual,
-            "error_pct": round(100 * (predicted - actual) / actual, 1)}
+            "error_pct": round(100 * (predicted - actual) / actual, 1),
+            "measured_rps": measured[0]["rps"]}
 
 
 def check_in_words(check: dict, plan: CapacityPlan | None = None, *,
@@ -249,10 +251,14 @@ def check_in_words(check: dict, plan: CapacityPlan | None = None, *,
     there: it extrapolates, and says nothing about which way a plan fitted on the whole curve
     errs. With ``plan`` (from :func:`fit_replica` on the whole curve, whose capacity is the
     busiest throughput measured), the words add how hard the plan runs each replica at its
-    peak, as a share of that best measured rate. With ``other_rps``, another series of the
-    same run at ``check["clients"]`` clients, they add how far the two series differ and, when
-    the other is lower, the replicas a plan from it would need: the advice is to budget one
+    peak, as a share of that best measured rate, and the p99 the model predicts there. With
+    ``other_rps``, another series of the same run at ``check["clients"]`` clients, they add how
+    far it is from this series' rate at that load (``check["measured_rps"]``) and, when the
+    other is lower, the replicas a plan from it would need: the advice is to budget one
     replica more, or to plan from the lower series.
+
+    Raises ``ValueError`` when ``other_rps`` is given and ``check`` lacks ``measured_rps``
+    (a check from an older ``deploydl bench``: recompute it with :func:`prediction_check`).
     """
     error, fitted = check["error_pct"], check["fitted_on"]
     words = [f"The model's check fits it on {fitted[0]} to {fitted[-1]} clients only and "
@@ -268,15 +274,22 @@ def check_in_words(check: dict, plan: CapacityPlan | None = None, *,
     best, per_replica = plan.model.capacity_rps, plan.peak_rps / plan.replicas
     words.append(f"At a peak of {plan.peak_rps:,.0f} requests/s the plan runs each of its "
                  f"{plan.replicas} replicas at {per_replica:,.0f} requests/s, "
-                 f"{per_replica / best:.0%} of the best rate measured ({best:,.0f}/s), where "
-                 "the model's p99 climbs steeply.")
+                 f"{per_replica / best:.0%} of the best rate measured ({best:,.0f}/s); there "
+                 f"the model predicts a p99 of {plan.predicted_p99_ms:.0f} ms, and it lets one "
+                 f"replica take at most {plan.max_rps_per_replica:,.0f}/s within the "
+                 f"{plan.p99_target_ms:g} ms promised.")
     if other_rps is None:
         return " ".join(words)
+    here = check.get("measured_rps")
+    if here is None:
+        raise ValueError("this check does not say the rate it measured at "
+                         f"{check['clients']} clients (measured_rps): it comes from an older "
+                         "`deploydl bench`; recompute it with prediction_check(curve).")
     words.append(f"The same run measured the service at {check['clients']} clients at "
-                 f"{best:,.0f} requests/s in this series and {other_rps:,.0f} in the comparison "
-                 f"of servers: {abs(best / other_rps - 1):.0%} apart.")
+                 f"{here:,.0f} requests/s in this series and {other_rps:,.0f} in the comparison "
+                 f"of servers: {abs(here / other_rps - 1):.0%} apart.")
     advice = "Budget one replica more than the plan, or plan from the lower series"
-    if other_rps < best:
+    if other_rps < here:
         lower = plan_replicas(
             ReplicaModel(servers=plan.model.servers,
                          rate_per_server=other_rps / plan.model.servers),
