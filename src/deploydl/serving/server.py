@@ -218,21 +218,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key)
     trust = trust or Trust()
     log_to_stdout()
-    try:
-        path = Path(model_path) if model_path else default_artifact(settings)
-        # A reference the drift check cannot use is refused before anything is loaded or made.
-        given = None if reference_path is None else _read_reference(Path(reference_path))
-        app = app_from_artifact(path, settings, trust=trust, log_path=log_path, runtime=runtime)
-    except ArtifactError as exc:
-        if model_path is None and trust == Trust():  # deploydl's own cache: rebuild it
-            folder = default_artifact_folder(settings)
-            reason = re.split(r"\.\s", str(exc), maxsplit=1)[0]
-            raise ServeError(f"Refusing to start: the cached default model is damaged ({reason})."
-                             f" It is only a cache: delete the folder {folder} and run "
-                             "`deploydl serve` again; it is rebuilt in a few seconds.") from None
-        raise ServeError(f"Refusing to start: {exc}") from None
-    if app.state.prediction_log is not None:  # this process's own log, before workers open it
-        store_reference(app.state.prediction_log, given, case_study=model_path is None)
+    path, app = _checked_app(model_path, settings, trust=trust, log_path=log_path,
+                             runtime=runtime, reference_path=reference_path)
     artifact = app.state.artifact
     sock = _bind(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
@@ -367,6 +354,34 @@ def _prediction_log(log_path: str | Path | None):
     except Exception as exc:  # noqa: BLE001 - sqlite3 and the filesystem raise several types
         raise ServeError(f"--log {log_path}: cannot open the prediction log there "
                          f"({type(exc).__name__}: {exc}). Pick a writable file path.") from None
+
+
+def _checked_app(model_path: str | Path | None, settings: Settings, *, trust: Trust,
+                 log_path: str | Path | None, runtime: str,
+                 reference_path: str | Path | None) -> tuple[Path, FastAPI]:
+    """The artifact's folder (``model_path``, else the cached case-study model) and its
+    service, verified, with its prediction log (if any) holding its reference data; a
+    :class:`ServeError` that says what to do otherwise.
+
+    A reference the drift check cannot use is refused before anything is loaded or made, and
+    the log is opened only once the model has passed its checks.
+    """
+    case_study = model_path is None
+    try:
+        path = Path(model_path) if model_path else default_artifact(settings)
+        given = None if reference_path is None else _read_reference(Path(reference_path))
+        app = app_from_artifact(path, settings, trust=trust, log_path=log_path, runtime=runtime)
+    except ArtifactError as exc:
+        if case_study and trust == Trust():  # deploydl's own cache: rebuild it
+            folder = default_artifact_folder(settings)
+            reason = re.split(r"\.\s", str(exc), maxsplit=1)[0]
+            raise ServeError(f"Refusing to start: the cached default model is damaged ({reason})."
+                             f" It is only a cache: delete the folder {folder} and run "
+                             "`deploydl serve` again; it is rebuilt in a few seconds.") from None
+        raise ServeError(f"Refusing to start: {exc}") from None
+    if app.state.prediction_log is not None:  # this process's own log, before workers open it
+        store_reference(app.state.prediction_log, given, case_study=case_study)
+    return path, app
 
 
 def store_reference(log: PredictionStore, reference: pd.DataFrame | None, *,
