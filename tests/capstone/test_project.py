@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from deploydl.capstone.project import LESSON_SCENARIO, NAME, Capstone, Scenario
+from deploydl.data import FEATURES
 
 TINY = Scenario(n_train=400, n_calibration=400, n_test=400, epochs=1)
 
@@ -111,10 +112,19 @@ def test_options_are_keyword_only():
         assert kind is inspect.Parameter.KEYWORD_ONLY, function.__qualname__
 
 
+#: The A/B test winner's own fairness verdict, forced: (passed, too close to call).
+WINNER_VERDICTS = {"clear pass": (True, False), "too close to call": (True, True),
+                   "FAILED": (False, False)}
+
+
+@pytest.mark.parametrize("gate", list(WINNER_VERDICTS))
 def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp_path,
-                                                                             monkeypatch):
-    """A profit win says nothing about who is approved: the retrained 1.1.0 waits in staging
-    unless its own fairness gate passes clearly, and a review then decides on its verdict."""
+                                                                             monkeypatch, gate):
+    """A profit win says nothing about who is approved: the retrained 1.1.0 goes to production
+    and is served only on a clear pass of its own fairness gate; too close to call, it waits in
+    staging until a review releases and serves it; FAILED, no review can release it. The brief
+    says which, and never asks to keep a decided test running."""
+    from deploydl.communication.brief_text import decision_text
     from deploydl.monitoring import profit_test
 
     real = profit_test.profit_test
@@ -126,21 +136,60 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
 
     monkeypatch.setattr(profit_test, "profit_test", a_clear_win)
     small = replace(TINY, days=2, per_day=20, opens_day=1, ab_requests=20)
+    passed, too_close = WINNER_VERDICTS[gate]
     with Capstone(tmp_path, scenario=small) as run:
         for method in ("data", "train", "gate", "package"):
             getattr(run, method)()
         run.fairness_review(approver="Fairness review board", reason="1.0.0 reviewed (test)")
         run.deploy()
         run.traffic()
+        applicant = {f: run.test[f].iloc[0].item() for f in FEATURES}  # asks who answers
+        real_verdict = run._release_verdict
+
+        def forced(*args):  # the candidate's verdict, as the case needs it
+            verdict, on_test = real_verdict(*args)
+            return {**verdict, "passed": passed, "too_close_to_call": too_close}, on_test
+
+        monkeypatch.setattr(run, "_release_verdict", forced)
         result = str(run.ab_test())
-        verdict = run.verdicts["1.1.0"]
-        assert verdict["passed"] and verdict["too_close_to_call"]  # TINY's candidate
-        assert "1.1.0 won but stays in staging: its fairness gate is too close to call" in result
-        assert run.registry.stage(NAME, "production") == "1.0.0"
+        served = run.client.predict(applicant)["model_version"]
+        decision = decision_text(_brief_inputs(run))
+        assert "Keep the A/B test" not in decision
+        if gate == "clear pass":
+            assert "stays in staging" not in result and "held" not in run.ab
+            assert run.registry.stage(NAME, "production") == served == "1.1.0"
+            return
+        assert run.registry.stage(NAME, "production") == served == "1.0.0"
         assert run.registry.stage(NAME, "staging") == "1.1.0"
-        run.fairness_review(approver="Fairness review board", reason="1.1.0 reviewed (test)")
+        if gate == "FAILED":
+            assert "1.1.0 won but stays in staging: its fairness gate FAILED" in result
+            assert "Version {ab_version_b} won the A/B test" in decision and "FAILED" in decision
+            with pytest.raises(RuntimeError, match="FAILED the fairness gate: a review cannot"):
+                run.fairness_review(approver="Fairness review board", reason="1.1.0 (test)")
+            assert run.registry.stage(NAME, "production") == "1.0.0"
+            return
+        assert "1.1.0 won but stays in staging: its fairness gate is too close to call" in result
+        assert "waits in staging for a fairness review" in decision
+        run.brief()
+        assert "waits in staging for a fairness review" in run.paths["brief"].read_text(
+            encoding="utf-8")
+        review = str(run.fairness_review(approver="Fairness review board",
+                                         reason="1.1.0 reviewed (test)"))
+        assert "local service now serves 1.1.0" in review
         assert run.registry.stage(NAME, "production") == "1.1.0"
+        assert run.client.predict(applicant)["model_version"] == "1.1.0"
         assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0", "1.1.0"]
+        assert "won the A/B test" not in decision_text(_brief_inputs(run))
+
+
+def _brief_inputs(run: Capstone):
+    """The brief's inputs for ``run`` now, as brief() gathers them (without writing it)."""
+    from deploydl.communication.brief import collect_brief_inputs
+
+    version = run.registry.stage(NAME, "production") or run.registry.stage(NAME, "staging")
+    return collect_brief_inputs(run.registry, NAME, run.test, version=version,
+                                validation=run.calibration, monitoring=run.monitoring,
+                                ab=run.ab, current=run.current_process)
 
 
 def test_a_stage_run_again_in_the_same_run_says_so_and_changes_nothing(tmp_path):
@@ -167,5 +216,5 @@ def test_a_stage_run_again_in_the_same_run_says_so_and_changes_nothing(tmp_path)
                                                "loan-default 1.1.0 is registered"):
             run.ab_test()
         assert run.ab == ab and run.log.count() == count
-        assert run.registry.stage(NAME, "staging") == "1.0.0"  # 1.1.0 lost or was held back
+        assert run.registry.stage(NAME, "staging") == "1.0.0"  # lost: a held 1.1.0 would be here
         assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0"]

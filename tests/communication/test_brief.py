@@ -321,6 +321,22 @@ def test_decision_mentions_the_ab_test_until_it_is_conclusive(page):
     assert "{model_version}" in decision_text(decided)
 
 
+@pytest.mark.parametrize(("change", "says"), [
+    ({"difference": -50.0, "guardrail_ok": True}, "earned less per applicant in the A/B test"),
+    ({"difference": 50.0, "guardrail_ok": False}, "approval-rate guardrail broke"),
+])
+def test_a_decided_ab_test_that_b_lost_is_not_told_to_keep_running(page, change, says):
+    """A significant result against version B ends the test: the brief keeps the current
+    version and says why, instead of asking to keep the test running."""
+    from dataclasses import replace
+
+    inputs, _, _ = page
+    other = replace(inputs, ab={**inputs.ab, **change, "significant": True,
+                                "version_b": "9.9.9"})
+    text = decision_text(other)
+    assert says in text and "Keep {model_version}" in text and "{ab_planned_n}" not in text
+
+
 def test_an_approval_says_its_evidence_predates_the_new_region(page):
     from dataclasses import replace
 

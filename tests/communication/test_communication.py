@@ -73,20 +73,29 @@ def test_stakeholder_map_title_states_the_finding():
 
 
 def test_audiences_on_the_same_spot_are_all_seen_and_named():
-    """Two audiences with the same influence and interest get a dot each, side by side, and
-    their names one under the other, not printed over each other."""
+    """Two audiences with the same influence and interest get a dot each, one above the other,
+    each named beside its own dot, not printed over each other; with more audiences than
+    colours, a dot's shape tells apart two of the same colour."""
     import matplotlib.pyplot as plt
 
     from deploydl.communication.plan import DEFAULT_PLAN
 
     twin = {"name": "Data protection officer", "influence": 5, "interest": 5,
             "cadence": "monthly", "document": "model card"}  # where the CRO sits
-    fig = draw_stakeholder_map(load_plan({"stakeholders": [*DEFAULT_PLAN["stakeholders"], twin]}))
+    audit = {"name": "Internal audit", "influence": 4, "interest": 2, "cadence": "yearly",
+             "document": "model card"}
+    fig = draw_stakeholder_map(load_plan({"stakeholders": [*DEFAULT_PLAN["stakeholders"],
+                                                            twin, audit]}))
     ax = fig.axes[0]
     dots = [tuple(c.get_offsets()[0]) for c in ax.collections]
-    assert len(dots) == 8 and len(set(dots)) == 8
-    labels = [t.get_text() for t in ax.texts if "risk officer" in t.get_text()]
-    assert labels == ["Chief risk officer\nData protection officer"]
+    assert len(dots) == 9 and len(set(dots)) == 9
+    looks = {(tuple(c.get_facecolor()[0]), c.get_paths()[0].vertices.tobytes())
+             for c in ax.collections}
+    assert len(looks) == 9  # colour and shape together: every dot its own
+    named = {t.get_text(): t.xy for t in ax.texts if t.get_text().endswith(" officer")}
+    assert set(named) == {"Chief risk officer", "Data protection officer"}
+    assert named["Chief risk officer"] in dots and named["Data protection officer"] in dots
+    assert named["Chief risk officer"][1] != named["Data protection officer"][1]
     plt.close(fig)
 
 

@@ -281,7 +281,8 @@ def c04_6():
     return Cases([right, {str(k): f" {v.lower()} " for k, v in right.items()}],
                  [swapped, {**right, 1: "E", 3: "D"}, {**right, 5: "G"}, {**right, 6: "D"},
                   {k: v for k, v in right.items() if k != 6}, {**right, 7: "G"},
-                  {**right, 1: "Z"}, "DBEAFC", list(right.values())])
+                  {**right, 1: "Z"}, "DBEAFC", list(right.values()),
+                  {**right, 1: ["D"]}, {**right, "1": "A"}])  # a list; 1 and "1" both
 
 
 # --- Module 05 ---------------------------------------------------------------------------------
@@ -613,7 +614,10 @@ CASES = {
                            {"dpo": (5, 5, "fortnightly"), "audit": (4, 2, "yearly")},
                            {"dpo": (6, 5, "monthly"), "audit": (4, 2, "yearly")},
                            {"dpo": (True, 5, "monthly"), "audit": (4, 2, "yearly")},
-                           {"dpo": (5, 5, "monthly")}, [(5, 5, "monthly"), (4, 2, "yearly")]]),
+                           {"dpo": (5, 5, "monthly")}, [(5, 5, "monthly"), (4, 2, "yearly")],
+                           {"dpo": (1, 1, "weekly"), "audit": (4,)},  # form of both first
+                           {"dpo": (4, 4, "weekly"), "audit": (1, 1, None)},
+                           {"dpo": (5, 5, "on request"), "audit": (4, 2, "yearly")}]),
     "08.1": c08_1, "08.2": c08_2,
     "08.3": lambda: Cases([False, np.False_], [True, np.True_, "no", 0]),
     "08.4": lambda: Cases(["Responsible-AI lead", " responsible-ai lead"],
@@ -807,6 +811,35 @@ def test_a_manifest_slip_is_told_what_the_chosen_setting_does():
                        {1: "D", 2: "A", 3: "E", 4: "B", 5: "F", 6: "C"}).message
     assert message.startswith("2 of 6 are not yet right. Incident 2, \"A copy's process")
     assert "A decides which copies get new requests; it restarts nothing" in message
+    one_wrong = {1: "D", 2: "B", 3: "E", 4: "A", 5: "G", 6: "C"}
+    assert evaluate(all_exercises()["04.6"], one_wrong).message.startswith(
+        "1 of 6 is not yet right. Incident 5")
+
+
+@pytest.mark.parametrize(("answer", "says"), [
+    ({1: ["D"], 2: "B", 3: "E", 4: "A", 5: "F", 6: "C"}, "one letter, as text"),
+    ({1: "D", "1": "A", 2: "B", 3: "E", 4: "A", 5: "F", 6: "C"}, "written two ways"),
+])
+def test_manifest_matching_answers_of_the_wrong_form_say_so(answer, says):
+    result = evaluate(all_exercises()["04.6"], answer)
+    assert result.status != CHECK_ERROR and says in result.message
+
+
+@pytest.mark.parametrize("placed", [{"dpo": (1, 1, "weekly"), "audit": (4,)},
+                                    {"dpo": (4, 4, "weekly"), "audit": (1, 1, None)}])
+def test_a_plan_with_one_audience_of_the_wrong_form_is_not_drawn(placed):
+    """Exercise 07.5 reads the form of both entries before judging either: the message is
+    about the entry the map cannot use, and the lab's drawing cell gets None, not a crash."""
+    from deploydl.exercises.m07 import plan_with_missing
+
+    result = evaluate(all_exercises()["07.5"], placed)
+    assert result.message.startswith("audit:") and plan_with_missing(placed) is None
+
+
+def test_the_dpo_on_request_is_told_why_not():
+    message = evaluate(all_exercises()["07.5"],
+                       {"dpo": (5, 5, "on request"), "audit": (4, 2, "yearly")}).message
+    assert "must hear before each change, not only when they ask" in message
 
 
 def test_the_manifest_settings_are_read_from_the_rendered_manifests(artifact_dir, tmp_path):

@@ -322,10 +322,15 @@ def test_a_month_of_traffic_is_sent_once_into_a_log(model, tmp_path):
     with LocalServer(create_app(model, prediction_log=log)) as server:
         client = ServiceClient(server.url)
         assert send_traffic(client, traffic, log=log, clock=clock, start=start, batch=4) == 21
-        with pytest.raises(RuntimeError, match="already holds 21 of these 21 applicants: this "
-                                               "traffic was sent before.*run the cell that "
-                                               "opens the log"):
+        with pytest.raises(RuntimeError, match="already holds 21 applicants with the IDs of "
+                                               "these 21. That happens when this cell runs "
+                                               "again.*run the cell that opens the log"):
             send_traffic(client, traffic, log=log, clock=clock, start=start)
+        other = simulate_traffic(days=3, per_day=7, seed=2, start_day=1)  # another simulation
+        with pytest.raises(RuntimeError, match=r"Traffic from another simulation .* reuses the "
+                                               r"IDs \(NB-000001, \.\.\.\) and needs a log of "
+                                               "its own"):
+            send_traffic(client, other, log=log, clock=clock, start=start)
     frame = log.frame()
     assert len(frame) == 21 and frame["request_id"].nunique() == 3 * 2  # 7 a day, 4 a request
     assert ((frame["ts"] - start) // 86_400).tolist() == traffic["day"].tolist()

@@ -222,7 +222,9 @@ class Capstone:
 
         ``approver`` (who decided) and ``reason`` (why it may go ahead, what is watched) are
         written with the release in the registry's ``releases.jsonl``. A FAILED gate cannot be
-        reviewed into production here: fix the model and pass the gate first.
+        reviewed into production here: fix the model and pass the gate first. When this run's
+        server is running (an A/B test's winner), it is restarted to serve the released
+        version; when it was stopped, the sentence says to run :meth:`deploy`.
         """
         version = self.registry.stage(NAME, "staging")
         if version is None or self.registry.stage(NAME, "production") == version:
@@ -238,8 +240,16 @@ class Capstone:
                                "package() releases it without a review.")
         self.registry.promote(NAME, version, stage="production", override=reason,
                               approver=approver)
-        return StageResult("fairness review", f"{NAME} {version} released to production on "
-                           f"the fairness review of {approver.strip()}: {reason.strip()}",
+        if self.ab is not None and self.ab["version_b"] == version:
+            self.ab.pop("held", None)  # the A/B test's winner is released at last
+        text = (f"{NAME} {version} released to production on the fairness review of "
+                f"{approver.strip()}: {reason.strip()}")
+        if self.server is not None:  # this run serves: production's version takes over
+            self.deploy()
+            text = f"{text.rstrip('.')}. This run's local service now serves {version}."
+        elif self.log is not None:  # served before, stopped since
+            text = f"{text.rstrip('.')}. Run deploy() to serve it."
+        return StageResult("fairness review", text,
                            {"approver": approver.strip(), "reason": reason.strip()})
 
     def _once(self, stage: str, version: str) -> None:
@@ -422,8 +432,10 @@ class Capstone:
         if verdict["passed"] and not verdict["too_close_to_call"]:
             self.registry.promote(NAME, candidate.version, stage="production")
             return ""
-        why = ("is too close to call and waits for a fairness review" if verdict["passed"]
-               else "FAILED")
+        if self.ab is not None:  # for the brief: the winner waits, or is not released
+            self.ab["held"] = "fairness review" if verdict["passed"] else "fairness gate failed"
+        why = ("is too close to call and waits for a fairness review (fairness_review "
+               "releases and serves it)" if verdict["passed"] else "FAILED")
         return (f" {candidate.version} won but stays in staging: its fairness gate {why} "
                 f"({on_test.reason}).")
 

@@ -4,7 +4,9 @@ Each is a template of figure keys (``{threshold}``), filled in by
 :func:`deploydl.present.report.prose` on the page, so every number stays tagged with its source.
 The wording follows the measured results: a failed fairness gate, one too close to call (the
 release waits for the fairness review, unless the registry recorded one with it), a model that
-does not pay, or a new region that fails the screen each change what the brief asks. A
+does not pay, a new region that fails the screen, or an A/B test that is still running, lost
+or was won by a version its own fairness gate keeps in staging each change what the brief
+asks. A
 decision written by hand (``Context(decision=...)``) may not ask to release a version whose
 fairness gate failed.
 """
@@ -77,9 +79,38 @@ def decision_text(inputs: BriefInputs) -> str:
                  "zero): confirm it on the first year's outcomes.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
-        text += (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
-                 "applicants per version before deciding on it.")
+        text += _ab_not_released(ab)
     return text
+
+
+def _ab_not_released(ab: dict) -> str:
+    """The sentence for an A/B test whose version B is not the one asked for: still running,
+    decided against B (it earned less, or broke the approval-rate guardrail), or won but held
+    in staging by its own fairness gate (``held``, from
+    :meth:`~deploydl.capstone.project.Capstone.ab_test`)."""
+    if ab.get("held"):
+        return _held_winner(ab["held"])
+    if ab["significant"] and ab["difference"] <= 0:
+        return (" Keep {model_version}: version {ab_version_b} earned less per applicant in "
+                "the A/B test, a real difference, so it is not released.")
+    if ab["significant"] and not ab["guardrail_ok"]:
+        return (" Keep {model_version}: version {ab_version_b} earned more per applicant in "
+                "the A/B test but approved too few applicants (the approval-rate guardrail "
+                "broke), so it is not released.")
+    return (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
+            "applicants per version before deciding on it.")
+
+
+def _held_winner(held: str) -> str:
+    """The sentence for an A/B test's winner that its own fairness gate keeps in staging
+    (``held`` is :meth:`~deploydl.capstone.project.Capstone.ab_test`'s reason)."""
+    if held == "fairness review":
+        return (" Version {ab_version_b} won the A/B test on profit per applicant, but its "
+                "fairness gate is too close to call: it waits in staging for a fairness review, "
+                "which decides whether it replaces {model_version}.")
+    return (" Version {ab_version_b} won the A/B test on profit per applicant, but its "
+            "fairness gate FAILED: it is not released. Fix its fairness and test it again "
+            "before it replaces {model_version}.")
 
 
 def _value_unsettled(inputs: BriefInputs) -> bool:

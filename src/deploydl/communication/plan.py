@@ -113,6 +113,10 @@ def read_stakeholder(index: int, entry: dict[str, Any]) -> Stakeholder:
                        str(entry["cadence"]), str(entry["document"]))
 
 
+#: How far apart (in influence units) the map draws audiences that share a spot.
+_STACK = 0.22
+
+
 def draw_stakeholder_map(plan: CommunicationPlan):
     """The stakeholder map: influence (up) against interest (right), one dot per audience."""
     from deploydl.present.charts import NEUTRAL, PALETTE, TEXT_MUTED, new_figure
@@ -129,18 +133,20 @@ def draw_stakeholder_map(plan: CommunicationPlan):
                 ha="right" if hi_interest else "left", va="top" if hi_influence else "bottom",
                 color=TEXT_MUTED, fontsize=12, fontweight="bold")
     colours = [c for c in PALETTE if c != "#F0E442"]  # yellow is too faint for dots on white
+    # colour and shape together tell every dot apart: circles first, then squares, ...
+    shapes = ("o", "s", "^", "D")
     spots: dict[tuple[int, int], list[int]] = {}
     for i, s in enumerate(plan.stakeholders):
         spots.setdefault((s.interest, s.influence), []).append(i)
     for (interest, influence), members in spots.items():
-        # audiences on the same spot sit side by side, their names one under the other
+        # audiences on the same spot sit one above the other, each named beside its own dot
         for k, i in enumerate(members):
-            ax.scatter(interest + 0.14 * (k - (len(members) - 1) / 2), influence, s=160,
-                       color=colours[i % len(colours)], zorder=3)
-        ax.annotate("\n".join(plan.stakeholders[i].name for i in members),
-                    (interest + 0.07 * (len(members) - 1), influence), xytext=(8, 6),
-                    textcoords="offset points", fontsize=12, va="bottom" if len(members) == 1
-                    else "center")
+            y = influence + _STACK * ((len(members) - 1) / 2 - k)
+            ax.scatter(interest, y, s=160, color=colours[i % len(colours)],
+                       marker=shapes[i // len(colours) % len(shapes)], zorder=3)
+            ax.annotate(plan.stakeholders[i].name, (interest, y), xytext=(8, 6 if len(
+                members) == 1 else 0), textcoords="offset points", fontsize=12,
+                va="bottom" if len(members) == 1 else "center")
     return fig
 
 

@@ -170,7 +170,8 @@ def _names_the_field(answer: Any) -> str | None:
 #: Exercise 04.6: what goes wrong, and the letter of the setting that protects against it.
 INCIDENTS = {
     1: ("Applications triple on Monday morning.", "D"),
-    2: ("A copy's process is alive but stuck: it has answered nothing for two minutes.", "B"),
+    2: ("A copy's process is alive but stuck: it has answered nothing for two minutes and "
+        "will not recover by itself.", "B"),
     3: ("The platform team drains two machines for patching on a Sunday night.", "E"),
     4: ("A new copy is still loading its model when requests start to arrive.", "A"),
     5: ("Another team's app, in another namespace of the cluster, starts calling /predict.",
@@ -181,8 +182,8 @@ INCIDENTS = {
 #: the wrong incident. G protects against none of the incidents: an attacker in a container.
 _SETTING_DOES = {
     "A": "decides which copies get new requests; it restarts nothing and adds no copy",
-    "B": "restarts a copy that stopped answering for about a minute; it does not hold back "
-         "requests from a copy that is still starting",
+    "B": "restarts a copy that missed its health check that many times in a row; it does not "
+         "hold back requests from a copy that is still starting",
     "C": "caps what one copy may use; it neither adds copies nor restarts them",
     "D": "adds copies when their CPU is busy; it cannot stop maintenance from stopping "
          "several at once",
@@ -236,11 +237,18 @@ def _protects_against(answer: Any) -> str | None:
         return form("give a dict from each incident's number to a letter, e.g. {1: 'A', 2: "
                     f"'B', ...}}; you gave {brief(answer)}.")
     given = {str(k).strip(): v for k, v in answer.items()}
+    if len(given) < len(answer):
+        return form("each incident once: some of your keys are the same number written two "
+                    f"ways (1 and '1'); you gave the keys {brief(list(answer))}.")
     numbers = [str(n) for n in INCIDENTS]
     if sorted(given) != sorted(numbers):
         return form(f"give a letter for each incident, numbered {', '.join(numbers)}, and "
                     f"nothing else; you gave the keys {sorted(given)}.")
-    letters = {n: v.strip().upper() if isinstance(v, str) else v for n, v in given.items()}
+    odd = sorted(n for n, v in given.items() if not isinstance(v, str))
+    if odd:
+        return form(f"each answer is one letter, as text ('A' to 'G'); incident {odd[0]} has "
+                    f"{brief(given[odd[0]])}.")
+    letters = {n: v.strip().upper() for n, v in given.items()}
     odd = sorted(n for n, v in letters.items() if v not in _SETTING_DOES)
     if odd:
         return form(f"each answer is one letter from A to G; incident {odd[0]} has "
@@ -249,7 +257,8 @@ def _protects_against(answer: Any) -> str | None:
     if not wrong:
         return None
     first, chosen = wrong[0], letters[str(wrong[0])]
-    return (f"{len(wrong)} of {len(INCIDENTS)} are not yet right. Incident {first}, "
+    verb = "is" if len(wrong) == 1 else "are"
+    return (f"{len(wrong)} of {len(INCIDENTS)} {verb} not yet right. Incident {first}, "
             f"\"{INCIDENTS[first][0]}\": {chosen} {_SETTING_DOES[chosen]}.")
 
 

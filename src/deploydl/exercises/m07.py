@@ -4,6 +4,7 @@ the brief for a given decision, the audiences a plan forgot."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from deploydl.exercises.core import (
@@ -47,12 +48,17 @@ MISSING = {
 }
 #: The cadences a plan's entries use (the lab gives the list).
 CADENCES = ("weekly", "monthly", "quarterly", "yearly", "on request")
-#: Why a cadence does not fit an audience, by audience.
+#: Why a cadence does not fit an audience, by audience and cadence.
 _CADENCE_WHY = {
-    "dpo": "the DPO must hear of each change to the use of personal data before it ships; "
-           "updates that far apart arrive after the change",
-    "audit": "internal audit looks once a year and asks when it needs more: updates that "
-             "often are noise to them ('keep satisfied' means enough, not everything)",
+    "dpo": {**dict.fromkeys(("quarterly", "yearly"),
+                            "the DPO must hear of each change to the use of personal data "
+                            "before it ships; updates that far apart arrive after the change"),
+            "on request": "the DPO must hear before each change, not only when they ask: "
+                          "by the time they think to ask, the change may have shipped"},
+    "audit": dict.fromkeys(("weekly", "monthly"),
+                           "internal audit looks once a year and asks when it needs more: "
+                           "updates that often are noise to them ('keep satisfied' means "
+                           "enough, not everything)"),
 }
 
 
@@ -68,7 +74,7 @@ def plan_with_missing(placed: Any):
     them, to draw; None while the answer is not yet of the right form."""
     from deploydl.communication.plan import DEFAULT_PLAN, load_plan
 
-    if is_placeholder(placed) or isinstance(_placed(placed), FormProblem):
+    if is_placeholder(placed) or isinstance(_placed_form(placed), FormProblem):
         return None
     added = [{"name": MISSING[key][0], "influence": as_whole(influence),
               "interest": as_whole(interest), "cadence": cadence.strip().lower(),
@@ -80,12 +86,33 @@ def plan_with_missing(placed: Any):
 
 
 def _placed(answer: Any) -> str | None:
-    from deploydl.communication.plan import PlanError, read_stakeholder
+    """Exercise 07.5's checker: first the form of both entries, then what they say, so a
+    message about one audience's corner never hides a second entry the drawing cannot use."""
+    people = _placed_form(answer)
+    if isinstance(people, FormProblem):
+        return people
+    for key, (who, corner, cadences) in MISSING.items():
+        person = people[key]
+        if person.strategy != corner:
+            return (f"with influence {person.influence} and interest {person.interest}, "
+                    f"{who} lands in '{person.strategy}'; reread what the lab says about "
+                    "what they can stop and how closely they follow the model.")
+        if person.cadence not in cadences:
+            return f"{key}: '{person.cadence}' does not fit: {_CADENCE_WHY[key][person.cadence]}."
+    return None
+
+
+def _placed_form(answer: Any):
+    """Each audience of ``answer`` as a :class:`~deploydl.communication.plan.Stakeholder`
+    (cadence in lower case), or the :class:`FormProblem` of the first entry that is not
+    (influence, interest, cadence) with whole numbers 1 to 5 and a listed cadence."""
+    from deploydl.communication.plan import PlanError, Stakeholder, read_stakeholder
 
     if not isinstance(answer, dict) or set(answer) != set(MISSING):
         return form("give a dict with the keys 'dpo' and 'audit', each (influence, interest, "
                     f"cadence); you gave {brief(answer)}.")
-    for key, (who, corner, cadences) in MISSING.items():
+    people: dict[str, Stakeholder] = {}
+    for key, (who, _, _) in MISSING.items():
         entry = answer[key]
         if not isinstance(entry, list | tuple) or len(entry) != 3:
             return form(f"{key}: give (influence, interest, cadence), e.g. (4, 2, 'yearly'); "
@@ -97,17 +124,12 @@ def _placed(answer: Any) -> str | None:
                 "interest": _whole_or_as_given(interest), "cadence": cadence, "document": "-"})
         except PlanError as exc:
             return form(f"{key}: {str(exc).split(': ', 1)[1]}")
-        if person.strategy != corner:
-            return (f"with influence {person.influence} and interest {person.interest}, "
-                    f"{who} lands in '{person.strategy}'; reread what the lab says about "
-                    "what they can stop and how closely they follow the model.")
-        said = cadence.strip().lower() if isinstance(cadence, str) else cadence
+        said = cadence.strip().lower() if isinstance(cadence, str) else None
         if said not in CADENCES:
             return form(f"{key}: the cadence is one of {', '.join(CADENCES)}; you gave "
                         f"{brief(cadence)}.")
-        if said not in cadences:
-            return f"{key}: '{said}' does not fit: {_CADENCE_WHY[key]}."
-    return None
+        people[key] = replace(person, cadence=said)
+    return people
 
 
 def _plain(answer: Any) -> str | None:
@@ -249,7 +271,7 @@ EXERCISES = [
     Exercise(id="07.5", title="Place the missing audiences on the plan",
              checker=_placed,
              hints=("Influence is what they can stop or change; interest is how closely they "
-                    "follow the model. 3 or more is high on either axis.",
+                    "follow the model from day to day. 3 or more is high on either axis.",
                     "The DPO can stop the model and follows every change: high and high. "
                     "Audit can halt a release but looks once a year: high influence, low "
                     "interest.")),

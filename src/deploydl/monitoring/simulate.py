@@ -74,19 +74,22 @@ def send_traffic(client, traffic: pd.DataFrame, *, log, clock, start: float,
     requests of at most ``batch``, through ``client`` (a
     :class:`~deploydl.serving.ServiceClient` of the service that writes ``log``).
 
-    Refuses, before sending anything, a log that already holds any of these applicants: the
-    traffic was sent before (a notebook cell run again), and sending it again would count
-    each applicant twice, so the monitor would see double traffic and raise other alarms.
-    To start over, open a new log (run the cell that opens it again), then send.
+    Refuses, before sending anything, a log that already holds any of these applicants' IDs:
+    most often the cell ran again, and sending the traffic twice would count each applicant
+    twice, so the monitor would see double traffic and raise other alarms. Traffic from
+    another simulation (another seed or month) reuses the IDs (from ``NB-000001``), so it
+    needs its own log. To start over, open a new log (run the cell that opens it again).
     """
     repeated = already_logged(log, traffic["applicant_id"])
     if repeated:
         raise RuntimeError(
-            f"The prediction log already holds {repeated:,} of these {len(traffic):,} "
-            "applicants: this traffic was sent before (the cell ran already). Sending it again "
-            "would count every applicant twice and change what the monitor sees. To start "
-            "over, run the cell that opens the log and starts the service again (it makes a "
-            "new, empty log), then this one.")
+            f"The prediction log already holds {repeated:,} applicants with the IDs of these "
+            f"{len(traffic):,}. That happens when this cell runs again: sending the same "
+            "traffic twice would count every applicant twice and change what the monitor sees. "
+            "To start over, run the cell that opens the log and starts the service again (it "
+            "makes a new, empty log), then this one. Traffic from another simulation (another "
+            f"seed or month) reuses the IDs ({traffic['applicant_id'].iloc[0]}, ...) and needs "
+            "a log of its own.")
     before = log.count()
     for day in sorted(traffic["day"].unique()):
         applications = traffic[traffic["day"] == day]
