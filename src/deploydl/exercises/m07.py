@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deploydl.exercises.core import (
     Exercise,
@@ -17,6 +17,9 @@ from deploydl.exercises.core import (
     is_placeholder,
     percentage_slip,
 )
+
+if TYPE_CHECKING:
+    from deploydl.communication.plan import Stakeholder
 
 #: Words a call-centre agent should not have to decode.
 JARGON = ("auc", "roc", "threshold", "precision", "recall", "f1", "selection", "drift",
@@ -102,11 +105,11 @@ def _placed(answer: Any) -> str | None:
     return None
 
 
-def _placed_form(answer: Any):
+def _placed_form(answer: Any) -> dict[str, Stakeholder] | FormProblem:
     """Each audience of ``answer`` as a :class:`~deploydl.communication.plan.Stakeholder`
     (cadence in lower case), or the :class:`FormProblem` of the first entry that is not
     (influence, interest, cadence) with whole numbers 1 to 5 and a listed cadence."""
-    from deploydl.communication.plan import PlanError, Stakeholder, read_stakeholder
+    from deploydl.communication.plan import PlanError, read_stakeholder
 
     if not isinstance(answer, dict) or set(answer) != set(MISSING):
         return form("give a dict with the keys 'dpo' and 'audit', each (influence, interest, "
