@@ -114,7 +114,7 @@ def test_options_are_keyword_only():
 
 #: The A/B test winner's own fairness verdict, forced: (passed, too close to call).
 WINNER_VERDICTS = {"clear pass": (True, False), "too close to call": (True, True),
-                   "FAILED": (False, False)}
+                   "too close, server stopped": (True, True), "FAILED": (False, False)}
 
 
 @pytest.mark.parametrize("gate", list(WINNER_VERDICTS))
@@ -173,10 +173,16 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
         run.brief()
         assert "waits in staging for a fairness review" in run.paths["brief"].read_text(
             encoding="utf-8")
+        if gate == "too close, server stopped":  # reviewed after the service was stopped
+            run.close_server()
         review = str(run.fairness_review(approver="Fairness review board",
                                          reason="1.1.0 reviewed (test)"))
-        assert "local service now serves 1.1.0" in review
         assert run.registry.stage(NAME, "production") == "1.1.0"
+        if gate == "too close, server stopped":
+            assert review.endswith("Run deploy() to serve it.") and run.server is None
+            run.deploy()
+        else:
+            assert "local service now serves 1.1.0" in review
         assert run.client.predict(applicant)["model_version"] == "1.1.0"
         assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0", "1.1.0"]
         assert "won the A/B test" not in decision_text(_brief_inputs(run))

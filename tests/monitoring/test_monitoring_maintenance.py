@@ -96,6 +96,23 @@ def test_rollback_goes_through_the_registry(model, applicants, tmp_path):
     assert registry.load("loan-default").version == "1.0.0"
 
 
+def test_a_canary_run_again_after_its_rollback_has_nothing_left_to_undo(model, tmp_path):
+    """Lesson 06's canary cell run twice: the second rollback finds production already on the
+    stable version and leaves it there, instead of failing for want of an earlier version."""
+    from dataclasses import replace
+
+    from deploydl.registry import ArtifactError, ModelRegistry
+
+    registry = ModelRegistry(tmp_path / "models")
+    promote_in_turn(registry, model, replace(model, version="2.0.0"))
+    undo = rollback_in_registry(registry, "loan-default", stable="1.0.0")
+    assert undo(["canary failed"]) == "1.0.0" == undo(["canary failed again"])
+    assert [r["action"] for r in registry.releases("loan-default")] == [
+        "promote", "promote", "rollback"]
+    with pytest.raises(ArtifactError, match="no earlier production version"):
+        rollback_in_registry(registry, "loan-default")(["without the stable version"])
+
+
 def test_a_healthy_canary_stays(model, applicants, tmp_path):
     verdict, split, rollbacks, *_ = _run_canary(model, applicants, tmp_path,
                                                 _Candidate(model, version="2.0.0"))

@@ -194,14 +194,19 @@ def _approval_rate(rows) -> float:
     return float((decided["decision"] == "approve").mean()) if len(decided) else 0.0
 
 
-def rollback_in_registry(registry, name: str, *, stage: str = "production"):
+def rollback_in_registry(registry, name: str, *, stage: str = "production",
+                         stable: str | None = None):
     """An ``on_rollback`` for :class:`CanaryRelease` that rolls the registry's ``stage`` back.
 
     ``registry`` is a :class:`deploydl.registry.ModelRegistry` (Module 04) in which the
     canary's version was promoted to ``stage`` when the release started; after a rollback
-    ``registry.load(name)`` gives the stable version again, so a restart serves it too.
+    ``registry.load(name)`` gives the stable version again, so a restart serves it too. With
+    ``stable``, the version the canary runs beside, a stage already back on it is left as it
+    is: a canary cell run again after its rollback has nothing left to undo.
     """
     def on_rollback(reasons: list[str]) -> str:
+        if stable is not None and registry.stage(name, stage) == stable:
+            return stable
         return registry.rollback(name, stage=stage)
 
     return on_rollback
