@@ -13,6 +13,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 WHEELHOUSE ?= wheelhouse
 PIP_FROM := $(if $(OFFLINE),--no-index --find-links $(WHEELHOUSE))
+# Linux: PyPI's default torch is a CUDA build of about 2.6 GB with its libraries; PyTorch's
+# own index has the CPU build (about 190 MB), which pip prefers for the same version (2.13.0+cpu
+# sorts after 2.13.0). `make lab TORCH_INDEX=` turns it off (a machine with a GPU). Windows
+# and macOS wheels on PyPI are CPU-only already.
+TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s 2>/dev/null)),https://download.pytorch.org/whl/cpu)
+PIP_TORCH := $(if $(OFFLINE),,$(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)))
 NBVAL := --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120 -p no:randomly
 # Two workers on a 2-core machine. Labs: loadscope keeps each notebook's cells on one worker.
 # Unit tests: spread one by one, so a slow module (the browser lessons) runs on both. The strict
@@ -38,7 +44,7 @@ $(BIN)/python:
 
 # Reinstall only when pyproject.toml changes; a second run skips straight to the work.
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(PIP_FROM) -e .
+	$(BIN)/python -m pip install --quiet $(PIP_FROM) $(PIP_TORCH) -e .
 	touch $@
 
 # pip byte-compiles every package here: on purpose, though it is a third of torch's install
