@@ -26,6 +26,7 @@ from deploydl.monitoring.simulate import (
     STORED_ALARM_MONTHS,
     alarm_days_by_month,
     alarm_spread,
+    chance_first,
     costlier_months,
     daily_monitor,
     first_alarm,
@@ -160,12 +161,30 @@ def test_first_alarm_report_stops_on_the_day_the_full_monitor_finds(reference, s
 
 def test_alarm_days_by_month_are_each_months_first_alarm(reference):
     kwargs = {"days": 8, "start_day": 4, "per_day": 200}
-    found = alarm_days_by_month(reference, settings=[("pipeline_bug", 0.3)], months=3, **kwargs)
-    expected = []
-    for seed in range(3):
-        traffic = simulate_traffic(scenario="pipeline_bug", strength=0.3, seed=seed, **kwargs)
-        expected.append(first_alarm(daily_monitor(reference, traffic), start_day=4))
-    assert found == {("pipeline_bug", 0.3): expected}
+    settings = [("pipeline_bug", 0.3), ("inflation", 0.2)]
+    found = alarm_days_by_month(reference, settings=settings, months=3,
+                                naming_drifted=False, **kwargs)
+    caught = alarm_days_by_month(reference, settings=settings, months=3, **kwargs)
+    for scenario, strength in settings:
+        expected, catches = [], []
+        for seed in range(3):
+            traffic = simulate_traffic(scenario=scenario, strength=strength, seed=seed, **kwargs)
+            daily = daily_monitor(reference, traffic)
+            expected.append(first_alarm(daily, start_day=4))
+            moved = set(DRIFT_SCENARIOS[scenario].columns)
+            named = daily["drifted"].str.split(", ").map(
+                lambda names, m=moved: bool(set(names) & m))
+            days = daily.loc[(daily["day"] >= 4) & named, "day"]
+            catches.append(int(days.iloc[0]) if len(days) else None)
+            found_report = first_alarm_report(reference, traffic, start_day=4,
+                                              naming=DRIFT_SCENARIOS[scenario].columns)
+            assert (found_report[0] if found_report else None) == catches[-1]
+        assert found[(scenario, strength)] == expected
+        assert caught[(scenario, strength)] == catches
+
+
+def test_chance_first_counts_months_a_chance_flag_came_before_the_catch():
+    assert chance_first([11, 12, None, 14, 17], [14, 12, None, None, 16]) == 2
 
 
 def test_the_stored_alarm_months_are_what_alarm_days_by_month_measures(tmp_path):
@@ -177,8 +196,10 @@ def test_the_stored_alarm_months_are_what_alarm_days_by_month_measures(tmp_path)
                 for key in stored["alarm_days"]]
     reference = make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)  # train_measured's data
     assert store_alarm_days(reference, settings=settings, path=tmp_path / "a.json") == stored
-    assert stored_alarm_days(settings[:1]) == {
-        settings[0]: stored["alarm_days"][" ".join(map(str, settings[0]))]}
+    key = " ".join(map(str, settings[0]))
+    assert stored_alarm_days(settings[:1]) == {settings[0]: stored["catch_days"][key]}
+    assert stored_alarm_days(settings[:1], naming_drifted=False) == {
+        settings[0]: stored["alarm_days"][key]}
     with pytest.raises(KeyError, match=r"No stored alarm days for \['inflation 0.7'\]"):
         stored_alarm_days([("inflation", 0.7)])
 

@@ -87,4 +87,4 @@ def test_the_reading_tallies_each_version_and_tests_b_against_a():
 def test_interval_in_words_signs_the_bounds_and_glosses_the_p_value():
     assert interval_in_words(-12.4, 30.6, 0.4271) == (
         "probably lies between -12 and +31 USD per applicant. p = 0.427 is the chance of a gap "
-        "this big if nothing had changed.")
+        "at least this big if nothing had changed.")

@@ -119,28 +119,51 @@ def test_service_keeps_the_old_model_when_a_release_is_refused(model):
     assert release_model(sandbox, newer, when=WEDNESDAY.timestamp())["in_window"] is None
 
 
-def test_release_tradeoff_prices_waiting_against_a_broken_release(model):
+def test_release_tradeoff_prices_waiting_at_what_the_fix_saves(model):
+    from dataclasses import replace
+
     from deploydl.data import APPLICATIONS_PER_DAY
     from deploydl.monitoring.faulty import ForgotPreprocessing
-    from deploydl.monitoring.simulate import release_tradeoff
+    from deploydl.monitoring.simulate import (
+        decision_cost,
+        release_tradeoff,
+        simulate_clean_and_drifted,
+    )
 
     wait = MaintenanceWindow().wait(WEDNESDAY)
-    trade = release_tradeoff(model, ForgotPreprocessing(model), wait=wait, priced_on=2000,
+    _, drifted = simulate_clean_and_drifted(days=1, per_day=2000, scenario="inflation",
+                                            start_day=0, strength=2.0)
+    # two versions with the same scores and other thresholds: one costs more on these applicants
+    worse, better = sorted((replace(model, threshold=0.05), model),
+                           key=lambda m: -decision_cost(m, drifted))
+    assert decision_cost(worse, drifted) > decision_cost(better, drifted)
+    broken = ForgotPreprocessing(model)
+    trade = release_tradeoff(worse, broken, candidate=better, wait=wait, priced_on=2000,
                              strength=2.0)
+    scale = APPLICATIONS_PER_DAY / 2000
+    assert trade["saving_per_day"] == pytest.approx(
+        (decision_cost(worse, drifted) - decision_cost(better, drifted)) * scale)
     assert trade["wait_days"] == 3.5
+    assert trade["cost_per_day_waiting"] == trade["saving_per_day"] > 0
     assert trade["cost_of_waiting"] == pytest.approx(3.5 * trade["cost_per_day_waiting"])
-    assert trade["cost_per_day_waiting"] > 0 and trade["cost_per_day_broken"] > 0
-    assert trade["break_even_hours"] == pytest.approx(
-        24 * trade["cost_of_waiting"] / trade["cost_per_day_broken"])
+    assert trade["cost_per_day_broken"] == pytest.approx(
+        (decision_cost(broken, drifted) - decision_cost(worse, drifted)) * scale)
+    if trade["cost_per_day_broken"] > 0:
+        assert trade["break_even_hours"] == pytest.approx(
+            24 * trade["cost_of_waiting"] / trade["cost_per_day_broken"])
     # priced on the same applicants, a day of twice the traffic costs twice as much
-    busier = release_tradeoff(model, ForgotPreprocessing(model), wait=wait, priced_on=2000,
+    busier = release_tradeoff(worse, broken, candidate=better, wait=wait, priced_on=2000,
                               strength=2.0, per_day=2 * APPLICATIONS_PER_DAY)
     for cost in ("cost_per_day_waiting", "cost_per_day_broken"):
         assert busier[cost] == pytest.approx(2 * trade[cost])
-    same = release_tradeoff(model, model, wait=wait, priced_on=2000)
+    # a fix that saves nothing, or costs more, makes waiting free: rushing gains nothing
+    for fix in (better, worse):
+        free = release_tradeoff(better, broken, candidate=fix, wait=wait, priced_on=2000,
+                                strength=2.0)
+        assert free["saving_per_day"] <= 0 and free["cost_of_waiting"] == 0
+        assert free["break_even_hours"] in (0, float("inf"))
+    same = release_tradeoff(model, model, candidate=model, wait=wait, priced_on=2000)
     assert same["cost_per_day_broken"] == 0 and same["break_even_hours"] == float("inf")
-    assert release_tradeoff(model, model, wait=timedelta(0),
-                            priced_on=2000)["cost_of_waiting"] == 0
 
 
 def test_each_model_is_priced_at_its_own_threshold(model, applicants):
@@ -151,7 +174,8 @@ def test_each_model_is_priced_at_its_own_threshold(model, applicants):
     cautious = replace(model, threshold=0.05)  # refers almost everyone
     assert decision_cost(cautious, applicants) == decision_cost(model, applicants, threshold=0.05)
     assert decision_cost(cautious, applicants) != decision_cost(model, applicants)
-    trade = release_tradeoff(model, cautious, wait=timedelta(days=1), priced_on=2000)
+    trade = release_tradeoff(model, cautious, candidate=model, wait=timedelta(days=1),
+                             priced_on=2000)
     assert trade["cost_per_day_broken"] != 0  # same scores, another threshold: another cost
 
 

@@ -122,7 +122,8 @@ def release_canary(app, stable, candidate, *, client, log, applicants: pd.DataFr
     :func:`deploydl.serving.app.release_model`), moves ``clock`` (a
     :class:`~deploydl.monitoring.SimulatedClock`, if given) on by a day, sends
     ``applicants`` through ``client``, then runs :class:`CanaryRelease`, which rolls the
-    candidate back (calling ``on_rollback``) when it errs more or scores differently.
+    candidate back (calling ``on_rollback``) on errors, latency or the approval-rate guardrail;
+    a change in the shape of its scores is only a warning for a person (``verdict.warnings``).
     """
     from deploydl.serving.app import release_model
 

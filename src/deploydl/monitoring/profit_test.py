@@ -92,7 +92,7 @@ def interval_in_words(ci_low: float, ci_high: float, p_value: float) -> str:
     ``p_value`` is the chance of a gap at least this big if the versions did not differ.
     """
     return (f"probably lies between {ci_low:+,.0f} and {ci_high:+,.0f} USD per applicant. "
-            f"p = {p_value:.3f} is the chance of a gap this big if nothing had changed.")
+            f"p = {p_value:.3f} is the chance of a gap at least this big if nothing had changed.")
 
 
 def profit_test(profit_a, profit_b, approved_a, approved_b, *, alpha: float = 0.05,

@@ -17,7 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from deploydl.data import APPLICATIONS_PER_DAY, FEATURES, LABEL, apply_drift, make_applicants
+from deploydl.data import (
+    APPLICATIONS_PER_DAY,
+    DRIFT_SCENARIOS,
+    FEATURES,
+    LABEL,
+    apply_drift,
+    make_applicants,
+)
 from deploydl.evaluation.decision import decides_at
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.monitoring.drift import DriftReport, drift_report
@@ -132,18 +139,35 @@ def first_alarm(daily: pd.DataFrame, *, start_day: int) -> int | None:
 
 
 def first_alarm_report(reference: pd.DataFrame, traffic: pd.DataFrame, *, start_day: int,
-                       features=FEATURES, alpha: float = 0.05) -> tuple[int, DriftReport] | None:
+                       features=FEATURES, alpha: float = 0.05,
+                       naming=None) -> tuple[int, DriftReport] | None:
     """Run the daily drift report from ``start_day`` on and stop at the first alarm.
 
     Returns that day and its report (``report.drifted`` names the features that raised it),
     or None if no day alarms. The day is :func:`first_alarm` of :func:`daily_monitor`'s
-    table; the days after it are not tested, which keeps a widget quick to answer.
+    table; the days after it are not tested, which keeps a widget quick to answer. With
+    ``naming`` (feature names, e.g. a drift scenario's ``columns``), only an alarm that names
+    one of them counts: a chance flag on another input is passed over.
     """
+    wanted = None if naming is None else set(naming)
     for day, group in traffic[traffic["day"] >= start_day].groupby("day"):
         report = drift_report(reference, group, features=list(features), alpha=alpha)
-        if report.drifted:
+        if report.drifted and (wanted is None or wanted & set(report.drifted)):
             return int(day), report  # type: ignore[arg-type]  # stubs: a key may be any scalar
     return None
+
+
+def _first_alarm_and_catch(reference: pd.DataFrame, traffic: pd.DataFrame, *, start_day: int,
+                           naming, alpha: float) -> tuple[int | None, int | None]:
+    """The first alarm day on any input, and the first that names one of ``naming``."""
+    wanted, first = set(naming), None
+    for day, group in traffic[traffic["day"] >= start_day].groupby("day"):
+        report = drift_report(reference, group, features=list(FEATURES), alpha=alpha)
+        if report.drifted and first is None:
+            first = int(day)  # type: ignore[arg-type]  # stubs: a key may be any scalar
+        if wanted & set(report.drifted):
+            return first, int(day)  # type: ignore[arg-type]
+    return first, None
 
 
 def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
@@ -215,35 +239,56 @@ def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: f
 
 def alarm_days_by_month(reference: pd.DataFrame, *, settings, months: int = 20, days: int = 30,
                         start_day: int = 10, per_day: int = APPLICATIONS_PER_DAY,
-                        alpha: float = 0.05) -> dict[tuple[str, float], list[int | None]]:
+                        alpha: float = 0.05, naming_drifted: bool = True
+                        ) -> dict[tuple[str, float], list[int | None]]:
     """The alarm day of each ``(scenario, strength)`` in ``settings``, in ``months`` simulated
-    months (seeds 0 to ``months`` - 1), as :func:`alarm_and_cost` finds it (None: never).
+    months (seeds 0 to ``months`` - 1), None where it never fires.
 
-    One month is one draw of 110 applicants a day: which day the alarm fires varies from month
-    to month, so a lesson shows one month and says how often its reading holds across these.
+    With ``naming_drifted`` (the default), the day the drift is *caught*: the first alarm that
+    names an input the scenario changes (:data:`deploydl.data.DRIFT_SCENARIOS`' ``columns``);
+    a chance flag on another input does not count. Without it, the first alarm on any input,
+    as :func:`alarm_and_cost` finds it. One month is one draw of 110 applicants a day: which
+    day the alarm fires varies from month to month, so a lesson shows one month and says how
+    often its reading holds across these.
     """
-    found: dict[tuple[str, float], list[int | None]] = {tuple(s): [] for s in settings}
+    both = _alarms_by_month(reference, settings=settings, months=months, days=days,
+                            start_day=start_day, per_day=per_day, alpha=alpha)
+    return both["catch_days" if naming_drifted else "alarm_days"]
+
+
+def _alarms_by_month(reference: pd.DataFrame, *, settings, months: int, days: int,
+                     start_day: int, per_day: int, alpha: float
+                     ) -> dict[str, dict[tuple[str, float], list[int | None]]]:
+    """Both readings of :func:`alarm_days_by_month` from one pass over the months."""
+    keys = [tuple(s) for s in settings]
+    found: dict[str, dict[tuple[str, float], list[int | None]]] = {
+        "alarm_days": {k: [] for k in keys}, "catch_days": {k: [] for k in keys}}
     for seed in range(months):  # each month's applicants are drawn once, for every setting
         clean = _applicants_by_day(days=days, per_day=per_day, start_day=start_day, seed=seed)
-        for scenario, strength in found:
+        for scenario, strength in keys:
             traffic = _drift_from(clean.copy(), scenario, start_day=start_day,
                                   strength=strength, seed=seed)
-            alarm = first_alarm_report(reference, traffic, start_day=start_day, alpha=alpha)
-            found[(scenario, strength)].append(None if alarm is None else alarm[0])
+            first, catch = _first_alarm_and_catch(
+                reference, traffic, start_day=start_day, alpha=alpha,
+                naming=DRIFT_SCENARIOS[scenario].columns)
+            found["alarm_days"][(scenario, strength)].append(first)
+            found["catch_days"][(scenario, strength)].append(catch)
     return found
 
 
 #: :func:`alarm_days_by_month` for the settings Module 06 shows, on the bank's training data
 #: (:func:`deploydl.serving.packaging.train_measured`), stored so the lesson reads 20 months at
 #: once instead of rerunning some 250 daily drift reports; tests/monitoring recompute it.
+#: ``catch_days``: first alarm naming a drifted input; ``alarm_days``: first alarm on any input.
 STORED_ALARM_MONTHS = Path(__file__).with_name("alarm_months.json")
 
 
-def stored_alarm_days(settings, *, path: Path = STORED_ALARM_MONTHS
+def stored_alarm_days(settings, *, path: Path = STORED_ALARM_MONTHS, naming_drifted: bool = True
                       ) -> dict[tuple[str, float], list[int | None]]:
     """:func:`alarm_days_by_month`'s days for ``settings``, as stored in ``path`` (20 months,
-    30 days, drift from day 10, 110 applicants a day, alpha 0.05)."""
-    stored = json.loads(path.read_text())["alarm_days"]
+    30 days, drift from day 10, 110 applicants a day, alpha 0.05): the days each drift was
+    caught (``naming_drifted``, the default) or its first alarm on any input."""
+    stored = json.loads(path.read_text())["catch_days" if naming_drifted else "alarm_days"]
     missing = [f"{sc} {st}" for sc, st in settings if f"{sc} {st}" not in stored]
     if missing:
         raise KeyError(f"No stored alarm days for {missing}; stored: {sorted(stored)}. Run "
@@ -253,12 +298,24 @@ def stored_alarm_days(settings, *, path: Path = STORED_ALARM_MONTHS
 
 def store_alarm_days(reference: pd.DataFrame, *, settings, path: Path = STORED_ALARM_MONTHS,
                      months: int = 20) -> dict:
-    """Measure :func:`alarm_days_by_month` (its defaults otherwise) and store it at ``path``."""
-    found = alarm_days_by_month(reference, settings=settings, months=months)
+    """Measure :func:`alarm_days_by_month` both ways (its defaults otherwise) and store it at
+    ``path``."""
+    found = _alarms_by_month(reference, settings=settings, months=months, days=30, start_day=10,
+                             per_day=APPLICATIONS_PER_DAY, alpha=0.05)
     table = {"months": months, "days": 30, "start_day": 10, "per_day": APPLICATIONS_PER_DAY,
-             "alpha": 0.05, "alarm_days": {f"{sc} {st}": days for (sc, st), days in found.items()}}
+             "alpha": 0.05,
+             **{kind: {f"{sc} {st}": days for (sc, st), days in by.items()}
+                for kind, by in found.items()}}
     path.write_text(json.dumps(table, indent=1) + "\n")
     return table
+
+
+def chance_first(alarms: list[int | None], catches: list[int | None]) -> int:
+    """In how many months a chance flag (an alarm on an input the drift does not change) came
+    before the drift was caught, or in a month it never was (``alarms``, ``catches``:
+    :func:`alarm_days_by_month`'s days without and with ``naming_drifted``, same months)."""
+    return sum(a is not None and (c is None or a < c)
+               for a, c in zip(alarms, catches, strict=True))
 
 
 def alarm_spread(alarms: list[int | None], *, start_day: int = 10) -> dict:
@@ -293,6 +350,32 @@ def costlier_months(weak: list[int | None], strong: list[int | None], *, weak_pe
                for w, s in zip(weak, strong, strict=True))
 
 
+def false_decay_chance(model, baseline, *, labels: int, draws: int = 2000,
+                       population: int = 100_000, tolerance: float = 0.05,
+                       seed: int = 100) -> float:
+    """How often the decay alert would fire with no decay at all, on ``labels`` outcomes.
+
+    Draws ``population`` fresh, undrifted applicants (``seed``: none of the course's training,
+    holdout or calibration seeds), keeps those ``model`` approves (scored below
+    ``baseline.threshold``, the loans whose outcomes arrive), and returns the share of
+    ``draws`` random sets of ``labels`` of them whose AUC is more than ``tolerance`` below
+    ``baseline.auc``: :func:`deploydl.monitoring.performance_decay`'s rule. Both the baseline
+    and each set of loans are samples, so the rule can read a drop that is not there.
+    """
+    from deploydl.evaluation.metrics import roc_auc
+
+    applicants = make_applicants(population, seed=seed)
+    scores = np.asarray(model.predict_proba(applicants[list(FEATURES)]), dtype=float)
+    approved = scores < baseline.threshold
+    y, s = applicants[LABEL].to_numpy()[approved], scores[approved]
+    rng = np.random.default_rng(seed)
+    fired = 0
+    for _ in range(draws):
+        pick = rng.choice(len(y), size=labels, replace=False)
+        fired += bool(baseline.auc - roc_auc(y[pick], s[pick]) > tolerance)
+    return fired / draws
+
+
 def decision_cost(model, applicants: pd.DataFrame, *, threshold: float | None = None,
                   costs: ErrorCosts = DEFAULT_COSTS) -> float:
     """What ``model``'s decisions on ``applicants`` cost in US dollars at ``costs``: bad
@@ -305,37 +388,40 @@ def decision_cost(model, applicants: pd.DataFrame, *, threshold: float | None = 
                       good_turned_away=int(np.sum(refer & ~bad)))
 
 
-def release_tradeoff(model, broken, *, wait: timedelta, scenario: str = "inflation",
+def release_tradeoff(model, broken, *, candidate, wait: timedelta, scenario: str = "inflation",
                      strength: float = 1.0, per_day: int = APPLICATIONS_PER_DAY,
                      priced_on: int = PRICED_ON, seed: int = 0,
                      costs: ErrorCosts = DEFAULT_COSTS) -> dict:
-    """Wait for the maintenance window, or release now as an emergency? (Module 06)
+    """Wait for the maintenance window, or release ``candidate`` now as an emergency? (Module 06)
 
     Measured on ``priced_on`` applicants under a drift ``scenario`` and scaled to a day of
-    ``per_day`` applicants (by default the bank's):
+    ``per_day`` applicants (by default the bank's), each version deciding at its own threshold,
+    as the service decides:
 
-    * ``cost_per_day_waiting``: what the drift costs each day ``model`` keeps serving (its
-      decisions on what it sees against those on the true values, as in the drift
-      simulation: :func:`drift_cost_per_day`), i.e. what a fix would save each day, if it
-      removes the drift's cost;
+    * ``saving_per_day``: what ``candidate`` (the fix) saves each day it serves the drifted
+      applicants instead of ``model``: ``model``'s decision cost minus ``candidate``'s
+      (:func:`decision_cost`); negative when the fix costs more than the model it replaces;
+    * ``cost_per_day_waiting``: what each day of waiting costs: that saving, or nothing when
+      the fix saves nothing (the drift's own cost, :func:`drift_cost_per_day`, is not saved by
+      a fix that does not remove it);
     * ``cost_of_waiting``: that, times ``wait`` (the time until the window opens);
     * ``cost_per_day_broken``: what a release that goes wrong costs each day it serves all
-      traffic (``broken``'s decisions against ``model``'s on the same applicants, each at its
-      own threshold, as the service decides);
+      traffic (``broken``'s decisions against ``model``'s on the same applicants);
     * ``break_even_hours``: how long a broken release may serve before it has cost more than
-      the whole wait (infinite when the broken build costs nothing extra).
+      the whole wait (0 when waiting costs nothing: rushing gains nothing; infinite when the
+      broken build costs nothing extra).
     """
-    clean, drifted = simulate_clean_and_drifted(days=1, per_day=priced_on, scenario=scenario,
-                                                start_day=0, strength=strength, seed=seed)
+    _, drifted = simulate_clean_and_drifted(days=1, per_day=priced_on, scenario=scenario,
+                                            start_day=0, strength=strength, seed=seed)
     scale = per_day / priced_on
-    waiting = cost_of_missed_drift(model, drifted, clean, until_day=1,
-                                   costs=costs)["cost"] * scale
-    broken_cost = (decision_cost(broken, drifted, costs=costs)
-                   - decision_cost(model, drifted, costs=costs)) * scale
+    current = decision_cost(model, drifted, costs=costs)
+    saving = (current - decision_cost(candidate, drifted, costs=costs)) * scale
+    broken_cost = (decision_cost(broken, drifted, costs=costs) - current) * scale
+    waiting = max(saving, 0.0)
     wait_days = wait.total_seconds() / 86_400
     total = waiting * wait_days
-    return {"wait_days": wait_days, "cost_per_day_waiting": waiting, "cost_of_waiting": total,
-            "cost_per_day_broken": broken_cost,
+    return {"wait_days": wait_days, "saving_per_day": saving, "cost_per_day_waiting": waiting,
+            "cost_of_waiting": total, "cost_per_day_broken": broken_cost,
             "break_even_hours": 24 * total / broken_cost if broken_cost > 0 else float("inf")}
 
 
