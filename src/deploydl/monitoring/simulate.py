@@ -139,20 +139,16 @@ def first_alarm(daily: pd.DataFrame, *, start_day: int) -> int | None:
 
 
 def first_alarm_report(reference: pd.DataFrame, traffic: pd.DataFrame, *, start_day: int,
-                       features=FEATURES, alpha: float = 0.05,
-                       naming=None) -> tuple[int, DriftReport] | None:
+                       features=FEATURES, alpha: float = 0.05) -> tuple[int, DriftReport] | None:
     """Run the daily drift report from ``start_day`` on and stop at the first alarm.
 
     Returns that day and its report (``report.drifted`` names the features that raised it),
     or None if no day alarms. The day is :func:`first_alarm` of :func:`daily_monitor`'s
-    table; the days after it are not tested, which keeps a widget quick to answer. With
-    ``naming`` (feature names, e.g. a drift scenario's ``columns``), only an alarm that names
-    one of them counts: a chance flag on another input is passed over.
+    table; the days after it are not tested, which keeps a widget quick to answer.
     """
-    wanted = None if naming is None else set(naming)
     for day, group in traffic[traffic["day"] >= start_day].groupby("day"):
         report = drift_report(reference, group, features=list(features), alpha=alpha)
-        if report.drifted and (wanted is None or wanted & set(report.drifted)):
+        if report.drifted:
             return int(day), report  # type: ignore[arg-type]  # stubs: a key may be any scalar
     return None
 
