@@ -437,7 +437,7 @@ class ModelRegistry:
         past.pop()
         self._save_history(name, history)
         if stage == "production":
-            self._record(name, "rollback", past[-1], self._permit(None))
+            self._record(name, "rollback", past[-1], self._rollback_permit())
         return past[-1]
 
     def releases(self, name: str) -> list[dict]:
@@ -449,12 +449,12 @@ class ModelRegistry:
         return ([json.loads(line) for line in path.read_text().splitlines() if line]
                 if path.exists() else [])
 
-    def _permit(self, window, **release):
-        """The window's permit now (a rollback passes no window: it is never refused, being
-        the way back at any hour)."""
+    def _rollback_permit(self):
+        """A rollback's permit now: no window, so it is never refused, being the way back at
+        any hour."""
         from deploydl.monitoring.window import release_permit  # monitoring imports charts
 
-        return release_permit(window, self.clock(), **release)
+        return release_permit(None, self.clock())
 
     def _record(self, name: str, action: str, version: str, permit, **review: str) -> None:
         """Append one production change, with its permit (and any override, approver and

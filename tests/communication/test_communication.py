@@ -142,3 +142,11 @@ def test_explorer_switches_the_audience(inputs):
     assert ("They care about fair treatment, human oversight and evidence."
             in explorer.output.value)
     assert "underwriter" in explorer.output.value
+
+
+def test_the_plan_table_shows_the_scores_that_place_each_audience_when_asked():
+    plan = load_plan()
+    assert list(plan.table().columns) == ["strategy", "cadence", "document"]
+    scored = plan.table(scores=True)
+    assert list(scored.columns) == ["influence", "interest", "strategy", "cadence", "document"]
+    assert scored.loc["Chief risk officer", ["influence", "interest"]].tolist() == [5, 5]

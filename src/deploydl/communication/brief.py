@@ -163,7 +163,7 @@ def collect_brief_inputs(registry, name: str, test: pd.DataFrame, *,
 def _fairness_review(registry, name: str, version: str) -> dict[str, str] | None:
     """The approver and reason recorded with this version's last release to production when
     a review overrode its gate (:meth:`deploydl.registry.ModelRegistry.promote`), or None."""
-    found = [r for r in getattr(registry, "releases", lambda _: [])(name)
+    found = [r for r in registry.releases(name)
              if r.get("version") == version and r.get("action") == "promote"]
     last = found[-1] if found else {}
     return ({"approver": last.get("approver", ""), "reason": last["override"]}

@@ -72,12 +72,16 @@ class CommunicationPlan:
     stakeholders: tuple[Stakeholder, ...]
     meetings: tuple[dict[str, str], ...]
 
-    def table(self):
-        """The plan as a table: who, strategy, how often, which document."""
+    def table(self, *, scores: bool = False):
+        """The plan as a table: who, strategy, how often, which document; with ``scores``,
+        first each audience's influence and interest (1 to 5), which place it on the map."""
         import pandas as pd
 
-        return pd.DataFrame([{"stakeholder": s.name, "strategy": s.strategy,
-                              "cadence": s.cadence, "document": s.document}
+        return pd.DataFrame([{"stakeholder": s.name,
+                              **({"influence": s.influence, "interest": s.interest}
+                                 if scores else {}),
+                              "strategy": s.strategy, "cadence": s.cadence,
+                              "document": s.document}
                              for s in self.stakeholders]).set_index("stakeholder")
 
 

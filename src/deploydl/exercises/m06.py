@@ -335,7 +335,8 @@ EXERCISES = [
         checker=_is_release_call,
         hints=("window.wait(now) is how long until the window opens; .total_seconds() / 3600 "
                "gives hours. Then price both sides: waiting, and 6 hours of a broken release.",
-               "hours = window.wait(now).total_seconds() / 3600; waiting = hours / 24 * 3_000; "
-               "worst = 6 / 24 * 50_000; emergency only if worst < waiting."),
+               f"hours = window.wait(now).total_seconds() / 3600; waiting = hours / 24 * "
+               f"{WAIT_COST_PER_DAY:_}; worst = {HOURS_TO_ROLL_BACK} / 24 * "
+               f"{BROKEN_COST_PER_DAY:_}; emergency only if worst < waiting."),
     ),
 ]

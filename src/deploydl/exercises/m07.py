@@ -77,14 +77,14 @@ def plan_with_missing(placed: Any):
     them, to draw; None while the answer is not yet of the right form."""
     from deploydl.communication.plan import DEFAULT_PLAN, load_plan
 
-    if is_placeholder(placed) or isinstance(_placed_form(placed), FormProblem):
+    people = None if is_placeholder(placed) else _placed_form(placed)
+    if people is None or isinstance(people, FormProblem):
         return None
-    added = [{"name": MISSING[key][0], "influence": as_whole(influence),
-              "interest": as_whole(interest), "cadence": cadence.strip().lower(),
+    added = [{"name": people[key].name, "influence": people[key].influence,
+              "interest": people[key].interest, "cadence": people[key].cadence,
               "document": document}
              for key, document in (("dpo", "model card + data-use changes"),
-                                   ("audit", "model card + release records"))
-             for influence, interest, cadence in [placed[key]]]
+                                   ("audit", "model card + release records"))]
     return load_plan({**DEFAULT_PLAN, "stakeholders": [*DEFAULT_PLAN["stakeholders"], *added]})
 
 

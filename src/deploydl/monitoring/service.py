@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Annotated, Any, NamedTuple
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, NamedTuple
 
 import numpy as np
 from fastapi import FastAPI, HTTPException, Query
@@ -35,18 +36,21 @@ class NonFiniteScore(ValueError):
 
 class Scored(NamedTuple):
     """What :func:`score_and_log` returns: the model that scored, the probabilities of
-    default, the threshold the decisions were made at, and the reason codes of each applicant
-    (:func:`referral_reasons`; an empty list for an approval)."""
+    default, the threshold the decisions were made at, each applicant's decision ("approve"
+    or "refer", as logged) and reason codes (:func:`referral_reasons`; an empty list for an
+    approval)."""
 
     model: Any
     probabilities: np.ndarray
     threshold: float
+    decisions: list[Literal["refer", "approve"]]
     reasons: list[list[dict[str, Any]]]
 
 
 def referral_reasons(model, rows: list[dict], probabilities: np.ndarray,
-                     threshold: float) -> list[list[dict[str, Any]]]:
-    """The reason codes of each referred applicant; an empty list for each approved one.
+                     decisions: Sequence[str]) -> list[list[dict[str, Any]]]:
+    """The reason codes of each applicant ``decisions`` refers (the decision on each of
+    ``rows``, made once by :func:`score_and_log`); an empty list for each approved one.
 
     Module 03's rule (:func:`deploydl.responsible.explain.reason_codes_for`): each feature in
     turn is set to the model's ``reason_reference`` (the median applicant it approves, stored
@@ -56,8 +60,7 @@ def referral_reasons(model, rows: list[dict], probabilities: np.ndarray,
     raises :class:`NonFiniteScore`, handled as any model failure.
     """
     reference = getattr(model, "reason_reference", None)
-    referred = [i for i, p in enumerate(probabilities)
-                if refer_or_approve(p, threshold) == "refer"]
+    referred = [i for i, decision in enumerate(decisions) if decision == "refer"]
     reasons: list[list[dict[str, Any]]] = [[] for _ in rows]
     if not reference or not referred:
         return reasons
@@ -109,7 +112,8 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
             raise NonFiniteScore(f"{len(bad)} of {len(rows)} scores are not finite numbers "
                                  f"(first: row {bad[0] if len(bad) else '?'}); "
                                  f"{len(probabilities)} scores for {len(rows)} rows")
-        reasons = referral_reasons(chosen, rows, probabilities, threshold)
+        decisions = [refer_or_approve(p, threshold) for p in probabilities]
+        reasons = referral_reasons(chosen, rows, probabilities, decisions)
     except Exception as exc:  # noqa: BLE001 - any model failure is logged, then answered 500
         error = f"{type(exc).__name__}: {exc}"
         ERROR_LOG.exception("model %s %s failed on request %s", chosen.name, chosen.version,
@@ -117,16 +121,15 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
                                                "model_name": chosen.name,
                                                "model_version": chosen.version, "error": error})
         _record(log, chosen, rows, None, threshold, started, request_id, applicant_ids,
-                error=error)
+                decisions=[None] * len(rows), error=error)
         raise HTTPException(status_code=500, detail=model_error(
             request_id, logged=log is not None)) from None
     _record(log, chosen, rows, probabilities, threshold, started, request_id, applicant_ids,
-            reasons=reasons)
+            decisions=decisions, reasons=reasons)
     log_decisions(request_id=request_id, model_name=chosen.name, model_version=chosen.version,
                   applicant_ids=applicant_ids, probabilities=probabilities, threshold=threshold,
-                  decisions=[refer_or_approve(p, threshold) for p in probabilities],
-                  reasons=[[r["feature"] for r in codes] for codes in reasons])
-    return Scored(chosen, probabilities, threshold, reasons)
+                  decisions=decisions, reasons=[[r["feature"] for r in codes] for codes in reasons])
+    return Scored(chosen, probabilities, threshold, decisions, reasons)
 
 
 def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
@@ -142,7 +145,8 @@ def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
 
 
 def _record(log, model, rows, probabilities, threshold, started, request_id, applicant_ids, *,
-            error: str | None = None, reasons: list[list[dict]] | None = None) -> None:
+            decisions: Sequence[str | None], error: str | None = None,
+            reasons: list[list[dict]] | None = None) -> None:
     if log is None:
         return
     latency_ms = (time.perf_counter() - started) * 1000
@@ -151,7 +155,7 @@ def _record(log, model, rows, probabilities, threshold, started, request_id, app
     log.record([LoggedPrediction(
         request_id=request_id, applicant_id=ident, model_name=model.name,
         model_version=model.version, inputs=row, probability=p, threshold=threshold,
-        decision=None if p is None else refer_or_approve(p, threshold),
-        latency_ms=latency_ms, status="error" if error else "ok", error=error,
+        decision=decision, latency_ms=latency_ms, status="error" if error else "ok", error=error,
         reasons=tuple(codes) or None)
-        for row, p, ident, codes in zip(rows, scores, applicant_ids, kept, strict=True)])
+        for row, p, decision, ident, codes in zip(rows, scores, decisions, applicant_ids, kept,
+                                                  strict=True)])

@@ -226,11 +226,18 @@ def alarm_and_cost(model, reference: pd.DataFrame, *, scenario: str, strength: f
     daily = drift_cost_per_day(model, scenario=scenario, strength=strength, per_day=per_day,
                                priced_on=priced_on, seed=seed)
     daily = round(daily, -2)
-    until = days if alarm is None else alarm + 1
     return {"scenario": scenario, "strength": strength, "start_day": start_day,
             "alarm_day": alarm, "delay_days": None if alarm is None else alarm - start_day,
-            "cost_per_day": daily, "cost_until_alarm": daily * (until - start_day),
+            "cost_per_day": daily,
+            "cost_until_alarm": cost_until_alarm(alarm, daily, start_day=start_day, days=days),
             "cost_if_missed": daily * (days - start_day)}
+
+
+def cost_until_alarm(alarm: int | None, per_day: float, *, start_day: int, days: int) -> float:
+    """What a drift that began on ``start_day`` costs, in US dollars at ``per_day`` a drifted
+    day, up to and including its ``alarm`` day; every drifted day of the ``days`` simulated
+    when the alarm never fires (None)."""
+    return per_day * ((days if alarm is None else alarm + 1) - start_day)
 
 
 def alarm_days_by_month(reference: pd.DataFrame, *, settings, months: int = 20, days: int = 30,
@@ -339,10 +346,8 @@ def costlier_months(weak: list[int | None], strong: list[int | None], *, weak_pe
     drifted day up to and including the alarm (all of them if it never fires) is priced at
     ``*_per_day`` US dollars, as :func:`alarm_and_cost` prices them.
     """
-    def cost(alarm: int | None, per_day: float) -> float:
-        return per_day * ((days if alarm is None else alarm + 1) - start_day)
-
-    return sum(cost(w, weak_per_day) > cost(s, strong_per_day)
+    return sum(cost_until_alarm(w, weak_per_day, start_day=start_day, days=days)
+               > cost_until_alarm(s, strong_per_day, start_day=start_day, days=days)
                for w, s in zip(weak, strong, strict=True))
 
 

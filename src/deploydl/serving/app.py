@@ -34,7 +34,7 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response, Se
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
-from deploydl.evaluation.decision import decides_at, refer_or_approve
+from deploydl.evaluation.decision import decides_at
 from deploydl.monitoring.service import add_dashboard, score_and_log
 from deploydl.monitoring.window import release_permit, window_from_settings
 from deploydl.serving.factory import ERROR_RESPONSES, KEY_RESPONSES, add_guards, new_app
@@ -238,11 +238,11 @@ def _add_predict(app: FastAPI) -> None:
             model_name=scored.model.name, model_version=scored.model.version,
             threshold=threshold,
             predictions=[Prediction(probability_of_default=round(float(p), 6),
-                                    decision=refer_or_approve(p, threshold),
-                                    out_of_range=_out_of_range(app, row),
+                                    decision=decision, out_of_range=_out_of_range(app, row),
                                     reasons=[ReasonCode(**r) for r in reasons])
-                         for p, row, reasons in zip(scored.probabilities, rows, scored.reasons,
-                                                    strict=True)])
+                         for p, decision, row, reasons in zip(
+                             scored.probabilities, scored.decisions, rows, scored.reasons,
+                             strict=True)])
 
 
 def _out_of_range(app: FastAPI, row: dict) -> list[str]:

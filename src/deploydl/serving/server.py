@@ -146,13 +146,12 @@ class Trust:
 
 def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
                       threshold: float | None = None, trust: Trust | None = None,
-                      prediction_log=None, runtime: str = "torch",
-                      log_path: str | Path | None = None) -> FastAPI:
+                      runtime: str = "torch", log_path: str | Path | None = None) -> FastAPI:
     """Verify and load the artifact at ``path`` and build the service for it.
 
     ``threshold`` defaults to the one recorded in the artifact (see :func:`create_app`).
-    ``log_path`` (instead of ``prediction_log``) opens the SQLite prediction log there only
-    once the model has passed its checks, so a refused model leaves no log file behind.
+    ``log_path`` opens the SQLite prediction log there only once the model has passed its
+    checks, so a refused model leaves no log file behind.
     With ``runtime="onnx"`` the network is exported to ONNX (cached under ``Settings.home``
     by weights sha256) and checked against torch's outputs before it serves
     (:mod:`deploydl.efficiency.runtime`); onnxruntime is imported only then.
@@ -168,8 +167,7 @@ def app_from_artifact(path: str | Path, settings: Settings | None = None, *,
         model = _onnx_model(model, artifact.sha256, settings)
     elif runtime != "torch":
         raise ServeError(f"--runtime {runtime!r} is not known; choose one of {list(RUNTIMES)}.")
-    if log_path is not None:
-        prediction_log = _prediction_log(log_path)
+    prediction_log = None if log_path is None else _prediction_log(log_path)
     return create_app(model, settings, threshold=threshold, artifact=artifact,
                       prediction_log=prediction_log)
 
@@ -333,9 +331,7 @@ def _stop_if_asked_early(server: uvicorn.Server, early: threading.Event) -> None
     server.main_loop = main_loop_unless_asked_to_stop  # type: ignore[method-assign]
 
 
-def _prediction_log(log_path: str | Path | None):
-    if log_path is None:
-        return None
+def _prediction_log(log_path: str | Path):
     import sqlite3
 
     from deploydl.monitoring import PredictionLog
