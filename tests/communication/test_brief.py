@@ -78,7 +78,8 @@ def _sources(run) -> dict:
     from deploydl.evaluation import calibration
     from deploydl.evaluation import metrics as evaluation
     from deploydl.monitoring import DEFAULT_RULES
-    from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
+    from deploydl.monitoring.alarm_days import daily_monitor, first_alarm
+    from deploydl.monitoring.traffic import simulate_traffic
     from deploydl.registry import load_artifact
     from deploydl.responsible import fairness
 

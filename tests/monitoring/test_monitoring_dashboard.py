@@ -164,7 +164,7 @@ def test_alarm_explorer_updates_without_a_browser(model, applicants):
 def test_the_alarm_prices_each_drifted_day_at_its_average_cost(model, applicants):
     """A drifted day costs the same on average whenever the alarm fires, so the cost by the
     alarm never exceeds the cost by the month's end (a few loans at 110 a day would swing it)."""
-    from deploydl.monitoring.simulate import alarm_and_cost, drift_cost_per_day
+    from deploydl.monitoring.drift_cost import alarm_and_cost, drift_cost_per_day
 
     result = alarm_and_cost(model, applicants, scenario="inflation", strength=1.0, days=14,
                             start_day=7, priced_on=2000)
@@ -179,7 +179,8 @@ def test_the_alarm_prices_each_drifted_day_at_its_average_cost(model, applicants
 
 def test_missed_drift_is_priced_at_the_course_costs(model):
     from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
-    from deploydl.monitoring.simulate import cost_of_missed_drift, simulate_traffic
+    from deploydl.monitoring.drift_cost import cost_of_missed_drift
+    from deploydl.monitoring.traffic import simulate_traffic
 
     clean = simulate_traffic(days=4, per_day=200, start_day=1, seed=1)
     drifted = simulate_traffic(days=4, per_day=200, scenario="inflation", start_day=1, seed=1)

@@ -11,6 +11,18 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from deploydl.data import DRIFT_SCENARIOS, FEATURES, make_applicants
+from deploydl.monitoring.alarm_days import (
+    STORED_ALARM_MONTHS,
+    alarm_days_by_month,
+    alarm_spread,
+    chance_first,
+    daily_monitor,
+    first_alarm,
+    first_alarm_report,
+    later_months,
+    store_alarm_days,
+    stored_alarm_days,
+)
 from deploydl.monitoring.drift import (
     adjust_p_values,
     chi2_test,
@@ -22,21 +34,8 @@ from deploydl.monitoring.drift import (
     psi,
     wasserstein,
 )
-from deploydl.monitoring.simulate import (
-    STORED_ALARM_MONTHS,
-    alarm_days_by_month,
-    alarm_spread,
-    chance_first,
-    costlier_months,
-    daily_monitor,
-    first_alarm,
-    first_alarm_report,
-    later_months,
-    simulate_clean_and_drifted,
-    simulate_traffic,
-    store_alarm_days,
-    stored_alarm_days,
-)
+from deploydl.monitoring.drift_cost import costlier_months
+from deploydl.monitoring.traffic import simulate_clean_and_drifted, simulate_traffic
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +258,7 @@ def test_drift_days_chart_names_both_alarms_the_start_and_day_zero():
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from deploydl.monitoring.simulate import drift_days_chart
+    from deploydl.monitoring.alarm_days import drift_days_chart
     from deploydl.present.charts import BAD, NEUTRAL
 
     daily = pd.DataFrame({"day": [0, 1, 2, 3], "n_drifted": [0, 1, 3, 2],

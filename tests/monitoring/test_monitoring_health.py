@@ -96,16 +96,18 @@ def test_the_snapshot_pages_on_decay_only_with_a_baseline(tmp_path):
     assert [a.name for a in paged.alerts if a.severity == "critical"] == ["performance decay"]
 
 
-def test_false_decay_chance_is_the_share_of_undecayed_samples_the_rule_would_page(model,
-                                                                                  applicants):
+def test_false_decay_chances_are_the_share_of_undecayed_samples_the_rule_would_page(model,
+                                                                                     applicants):
     from deploydl.data import FEATURES, make_applicants
-    from deploydl.monitoring.simulate import false_decay_chance
+    from deploydl.monitoring.alarm_days import false_decay_chances
 
     baseline = approved_baseline(applicants["default"], model.predict_proba(applicants),
                                  threshold=THRESHOLD)
-    kwargs = {"labels": 200, "draws": 50, "population": 3000, "seed": 7}
-    assert false_decay_chance(model, baseline, tolerance=1.0, **kwargs) == 0.0
-    assert false_decay_chance(model, baseline, tolerance=-1.0, **kwargs) == 1.0
+    kwargs = {"draws": 50, "population": 3000, "seed": 7}
+    assert false_decay_chances(model, baseline, labels=(200, 100), tolerance=1.0,
+                               **kwargs) == [0.0, 0.0]
+    assert false_decay_chances(model, baseline, labels=(200,), tolerance=-1.0,
+                               **kwargs) == [1.0]
     # by hand: the same applicants, approved below the threshold, the same draws
     fresh = make_applicants(3000, seed=7)
     scores = np.asarray(model.predict_proba(fresh[list(FEATURES)]), dtype=float)
@@ -114,4 +116,7 @@ def test_false_decay_chance_is_the_share_of_undecayed_samples_the_rule_would_pag
     rng = np.random.default_rng(7)
     picks = [rng.choice(len(y), size=200, replace=False) for _ in range(50)]
     expected = np.mean([baseline.auc - roc_auc(y[p], s[p]) > 0.05 for p in picks])
-    assert false_decay_chance(model, baseline, **kwargs) == pytest.approx(expected)
+    # each count gets the same draws, whichever counts come before it
+    later = false_decay_chances(model, baseline, labels=(100, 200), **kwargs)[1]
+    assert false_decay_chances(model, baseline, labels=(200,), **kwargs) == [later]
+    assert later == pytest.approx(expected)

@@ -312,7 +312,7 @@ def test_purge_older_than_keeps_the_retention_period_only(tmp_path):
 def test_a_month_of_traffic_is_sent_once_into_a_log(model, tmp_path):
     """Module 06's month of applications: each day stamped by the simulated clock; sent again
     into the same log (the cell run twice), it is refused before anything is sent."""
-    from deploydl.monitoring.simulate import send_traffic, simulate_traffic
+    from deploydl.monitoring.traffic import send_traffic, simulate_traffic
     from deploydl.serving import ServiceClient
 
     start = 1_772_323_200.0

@@ -123,12 +123,9 @@ def test_release_tradeoff_prices_waiting_at_what_the_fix_saves(model):
     from dataclasses import replace
 
     from deploydl.data import APPLICATIONS_PER_DAY
+    from deploydl.monitoring.drift_cost import decision_cost, release_tradeoff
     from deploydl.monitoring.faulty import ForgotPreprocessing
-    from deploydl.monitoring.simulate import (
-        decision_cost,
-        release_tradeoff,
-        simulate_clean_and_drifted,
-    )
+    from deploydl.monitoring.traffic import simulate_clean_and_drifted
 
     wait = MaintenanceWindow().wait(WEDNESDAY)
     _, drifted = simulate_clean_and_drifted(days=1, per_day=2000, scenario="inflation",
@@ -169,7 +166,7 @@ def test_release_tradeoff_prices_waiting_at_what_the_fix_saves(model):
 def test_each_model_is_priced_at_its_own_threshold(model, applicants):
     from dataclasses import replace
 
-    from deploydl.monitoring.simulate import decision_cost, release_tradeoff
+    from deploydl.monitoring.drift_cost import decision_cost, release_tradeoff
 
     cautious = replace(model, threshold=0.05)  # refers almost everyone
     assert decision_cost(cautious, applicants) == decision_cost(model, applicants, threshold=0.05)

@@ -74,9 +74,9 @@ def _charts():
     from deploydl.efficiency.bench_report import plot_results
     from deploydl.evaluation.charts import cross_validation_chart, threshold_cost_chart
     from deploydl.evaluation.metrics import CVResult
+    from deploydl.monitoring.alarm_days import drift_days_chart
     from deploydl.monitoring.dashboard import drift_chart
     from deploydl.monitoring.drift import DriftReport, FeatureDrift
-    from deploydl.monitoring.simulate import drift_days_chart
     from deploydl.responsible.charts import approval_rates_chart, proxy_chart, tradeoff_chart
 
     bench = {"summary": [

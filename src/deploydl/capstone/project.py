@@ -304,11 +304,8 @@ class Capstone:
     def traffic(self, *, tick: Callable[[], None] | None = None) -> StageResult:
         """Send each day's applicants over HTTP; the new region opens on ``opens_day``."""
         from deploydl.monitoring import snapshot
-        from deploydl.monitoring.simulate import (
-            already_logged,
-            first_alarm_report,
-            simulate_traffic,
-        )
+        from deploydl.monitoring.alarm_days import first_alarm_report
+        from deploydl.monitoring.traffic import already_logged, simulate_traffic
 
         s, log = self.scenario, self._deployed_log()
         traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
@@ -379,7 +376,7 @@ class Capstone:
         """
         from deploydl.monitoring import TrafficSplit
         from deploydl.monitoring.profit_test import OUTCOME_DAYS, profit_sample_size, profit_test
-        from deploydl.monitoring.simulate import simulate_traffic
+        from deploydl.monitoring.traffic import simulate_traffic
         from deploydl.registry import load_model
 
         s, retrained = self.scenario, "1.1.0"

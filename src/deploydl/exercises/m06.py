@@ -157,7 +157,7 @@ def _is_canary_call(answer: Any) -> str | None:
 
 
 class World(TypedDict):
-    """The keyword arguments of :func:`deploydl.monitoring.simulate.simulate_traffic`."""
+    """The keyword arguments of :func:`deploydl.monitoring.traffic.simulate_traffic`."""
 
     days: int
     per_day: int
@@ -175,7 +175,8 @@ BUG_WORLD: World = {"days": 14, "per_day": APPLICATIONS_PER_DAY, "scenario": "pi
 def quiet_and_bug_alarms(alpha: float) -> tuple[int, int | None]:
     """False alarms on the quiet days, and the first alarm day, at significance ``alpha``."""
     from deploydl.data import make_applicants
-    from deploydl.monitoring.simulate import daily_monitor, first_alarm, simulate_traffic
+    from deploydl.monitoring.alarm_days import daily_monitor, first_alarm
+    from deploydl.monitoring.traffic import simulate_traffic
 
     traffic = simulate_traffic(**BUG_WORLD)
     daily = daily_monitor(make_applicants(5000, seed=0), traffic, alpha=alpha)
@@ -188,7 +189,8 @@ def quiet_fortnights(alpha: float = 0.05, *, fortnights: int = 40) -> int:
     ``fortnights`` - 1), how many raise no false alarm on the quiet days at ``alpha``. The lab's
     seed was picked to show one; this is how rare that is."""
     from deploydl.data import make_applicants
-    from deploydl.monitoring.simulate import daily_monitor, simulate_traffic
+    from deploydl.monitoring.alarm_days import daily_monitor
+    from deploydl.monitoring.traffic import simulate_traffic
 
     reference, quiet = make_applicants(5000, seed=0), 0
     for seed in range(fortnights):

@@ -1,6 +1,6 @@
 """The Module 06 widget: pick a drift scenario and its strength, see when the alarm fires.
 
-The logic is :func:`deploydl.monitoring.simulate.alarm_and_cost`; this class only wires it
+The logic is :func:`deploydl.monitoring.drift_cost.alarm_and_cost`; this class only wires it
 to ipywidgets. Tests drive it without a browser: set ``.scenario.value`` or
 ``.strength.value`` and read ``.result`` and ``.message.value``.
 """
@@ -8,7 +8,7 @@ to ipywidgets. Tests drive it without a browser: set ``.scenario.value`` or
 from __future__ import annotations
 
 from deploydl.data import DRIFT_SCENARIOS
-from deploydl.monitoring.simulate import alarm_and_cost
+from deploydl.monitoring.drift_cost import alarm_and_cost
 from deploydl.present.charts import money
 
 
@@ -22,7 +22,7 @@ class DriftAlarmExplorer:
     reference : pandas.DataFrame
         Its training data, which drift is measured against.
     **simulation
-        Passed to :func:`~deploydl.monitoring.simulate.alarm_and_cost` (``days``,
+        Passed to :func:`~deploydl.monitoring.drift_cost.alarm_and_cost` (``days``,
         ``start_day``, ``per_day``, ``seed``, ``alpha``, ``priced_on``).
     """
 
