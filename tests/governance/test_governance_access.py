@@ -24,6 +24,7 @@ def test_analyst_sees_masked_personal_data(controller, applicants):
     assert "national_id" not in seen.columns and "phone" not in seen.columns
     assert seen["email"].str.contains(r"^\w\*\*\*@example\.com$").all()
     assert (seen["income"] == applicants["income"].head(5)).all()
+    assert seen["applicant_id"].str.startswith("P-").all()  # personal on the card: pseudonymised
 
 
 def test_data_scientist_sees_pseudonymous_ids_only(controller, applicants):
@@ -75,3 +76,17 @@ def test_role_widget_shows_what_each_role_may_read(controller, applicants):
     assert "Access denied" in view.value
     picker.value = "auditor"
     assert "The access log" in view.value and "intern" in view.value
+
+
+def test_rows_under_a_legal_hold_are_hidden_from_every_role_but_compliance(controller,
+                                                                           applicants):
+    table = applicants.head(50)
+    controller.hold({"raw_applicants": [41]})
+    for role in ("analyst", "data_scientist"):
+        seen = controller.read(table, role=role, user="u", dataset="raw_applicants")
+        assert 41 not in seen.index and len(seen) == 49, role
+    assert 41 in controller.read(table, role="analyst", user="u", dataset="other").index
+    held = controller.read(table, role="compliance", user="cat", dataset="raw_applicants")
+    assert held.loc[41, "applicant_id"] == "NB-000042"
+    log = controller.access_log(role="auditor", user="aud")
+    assert list(log["reason"][:2]) == ["granted; 1 held row(s) withheld"] * 2

@@ -135,7 +135,40 @@ def test_erasure_keeps_what_a_legal_hold_names_and_says_why(applicants):
     assert cleaned["raw_applicants"].isin(list(ids.values())).any(axis=None)
     assert not cleaned["marketing_list"].isin(list(ids.values())).any(axis=None)
     assert "Art. 17(3)(b)" in report.kept_because["raw_applicants"]
-    assert "Kept in raw_applicants (1 row, access restricted)" in report.summary()
+    summary = report.summary()
+    assert "Kept under legal hold in raw_applicants (1 row)" in summary
+    assert "Keep until: 5 years after the customer relationship ends" in summary
+    assert "25 months after the applicant was told the decision" in summary
+    assert report.held_rows == {"raw_applicants": [41]}
+    assert report.searched_no_match == ["region_summary"]
+    assert "Searched, not found: region_summary." in summary
     with pytest.raises(ValueError, match=r"unknown dataset\(s\) \['nowhere'\]"):
         erase_subject(platform.datasets, ids, lineage=platform.lineage,
                       holds=[LegalHold("nowhere", "a reason", "a ground")])
+
+
+def test_erasure_finds_identifiers_inside_text_in_any_case(applicants):
+    from deploydl.governance.privacy import rows_mentioning
+
+    table = applicants.head(50).copy()
+    email = table.loc[3, "email"]
+    table["notes"] = ""
+    table.loc[7, "notes"] = f"Complaint: write to {email.upper()}."
+    table.loc[8, "notes"] = f"Not the same person: x{email}"
+    hit = rows_mentioning(table, [email, "nb-000020"])
+    assert list(table.index[hit]) == [3, 7, 19]
+
+
+def test_a_rebuild_with_the_suppression_list_leaves_erased_people_out(applicants):
+    platform = build_platform(applicants)
+    ids = subject_identifiers(applicants, "NB-000042", key=DEMO_KEY)
+    from deploydl.governance.northbridge import CREDIT_RECORD_HOLDS
+
+    cleaned, _ = erase_subject(platform.datasets, ids, lineage=platform.lineage,
+                               holds=CREDIT_RECORD_HOLDS)
+    again = build_platform(cleaned["raw_applicants"])
+    assert (again.datasets["marketing_list"]["applicant_id"] == "NB-000042").any()
+    rebuilt = build_platform(cleaned["raw_applicants"], suppress=["NB-000042"])
+    for name, table in rebuilt.datasets.items():
+        if name != "raw_applicants":
+            assert not table.isin(list(ids.values())).any(axis=None), name

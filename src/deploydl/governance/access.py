@@ -14,6 +14,10 @@ A policy is plain data (YAML or a dict). Each role lists the columns it may read
 ``allow`` shows the value, ``mask`` hides it but keeps its shape, ``pseudonymise`` replaces it
 with a keyed pseudonym. A role or column the policy does not name is denied. Every request,
 granted or denied, goes into the access log, which only roles with ``read_access_log`` may read.
+
+Grants are per role and per column, by column name: the ``dataset`` a read names is written to
+the log, and does not change what the role may see. The one exception is rows under a legal
+hold (:meth:`AccessController.hold`): only roles with ``read_held_rows`` see them.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ ACTIONS = ("allow", "mask", "pseudonymise")
 NORTHBRIDGE_POLICY = """
 roles:
   analyst:
-    columns: {applicant_id: allow, name: mask, email: mask, age_band: allow, region: allow,
+    columns: {applicant_id: pseudonymise, name: mask, email: mask, age_band: allow, region: allow,
               income: allow, loan_amount: allow, default: allow}
   data_scientist:
     columns: {applicant_id: pseudonymise, age_band: allow, region: allow, income: allow,
@@ -42,6 +46,10 @@ roles:
   auditor:
     columns: {}
     read_access_log: true
+  compliance:
+    columns: {applicant_id: allow, name: allow, email: allow, application_date: allow,
+              loan_amount: allow, default: allow}
+    read_held_rows: true
 """
 
 
@@ -98,7 +106,8 @@ def parse_policy(policy: str | Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             raise PolicyError(f"Role {role!r} uses unknown actions {bad}; each column's "
                               f"action must be one of {list(ACTIONS)}.")
         parsed[str(role)] = {"columns": dict(columns),
-                             "read_access_log": bool(spec.get("read_access_log", False))}
+                             "read_access_log": bool(spec.get("read_access_log", False)),
+                             "read_held_rows": bool(spec.get("read_held_rows", False))}
     return parsed
 
 
@@ -121,6 +130,17 @@ class AccessController:
         self._key = key
         self._clock = clock or (lambda: datetime.now(UTC))
         self._log: list[Access] = []
+        self._held: dict[str, set[object]] = {}
+
+    def hold(self, held_rows: Mapping[str, Any]) -> None:
+        """Put rows under a legal hold: from now on only roles with ``read_held_rows`` see them.
+
+        ``held_rows`` maps a dataset name to the index labels of its held rows, e.g. an
+        :class:`~deploydl.governance.privacy.ErasureReport`'s ``held_rows``. Reads of that
+        dataset by any other role leave those rows out, and the log says how many (Module 01).
+        """
+        for dataset, rows in held_rows.items():
+            self._held.setdefault(dataset, set()).update(rows)
 
     def visible_columns(self, role: str) -> dict[str, str]:
         """What ``role`` may read: column -> action. Empty for an unknown role."""
@@ -131,15 +151,20 @@ class AccessController:
         """Return the columns ``role`` asked for, masked or pseudonymised as the policy says.
 
         ``columns=None`` asks for every column the role may see. Raises :class:`AccessDenied`
-        for an unknown role or any column not granted; the request is logged either way.
+        for an unknown role or any column not granted; the request is logged either way. Rows
+        of ``dataset`` under a legal hold (:meth:`hold`) are left out unless the role may
+        read held rows.
         """
         grants = self.visible_columns(role)
         wanted = [c for c in table.columns if c in grants] if columns is None else list(columns)
         reason = self._refusal(role, grants, wanted, table)
-        self._record(user, role, dataset, wanted, reason)
+        withheld = [] if reason or self.roles[role]["read_held_rows"] else [
+            r for r in table.index if r in self._held.get(dataset, ())]
+        self._record(user, role, dataset, wanted, reason,
+                     f"granted; {len(withheld)} held row(s) withheld" if withheld else "")
         if reason:
             raise AccessDenied(reason)
-        out = table[wanted].copy()
+        out = table.drop(index=withheld)[wanted].copy()
         for column in wanted:
             if grants[column] == "mask":
                 out[column] = mask(out[column])
@@ -162,10 +187,10 @@ class AccessController:
         return ""
 
     def _record(self, user: str, role: str, dataset: str, columns: list[str],
-                reason: str) -> None:
+                reason: str, note: str = "") -> None:
         self._log.append(Access(len(self._log) + 1, self._clock().isoformat(timespec="seconds"),
                                 user, role, dataset, ", ".join(columns), not reason,
-                                reason or "granted"))
+                                reason or note or "granted"))
 
     def access_log(self, *, role: str, user: str) -> pd.DataFrame:
         """The access log, for roles allowed to read it (auditors). This read is logged too."""

@@ -8,6 +8,7 @@ and the tests all use it, so they talk about the same datasets.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,8 +28,11 @@ MODEL_NAME = "default_risk_v1"
 #: business relationship ends (Directive (EU) 2015/849, Art. 40(1)).
 CREDIT_RECORD_HOLDS: tuple[LegalHold, ...] = (
     LegalHold("raw_applicants", "the application and its decision are credit records the bank "
-              "must keep for a set period, then delete",
-              "GDPR Art. 17(3)(b) legal obligation; 17(3)(e) legal claims"),
+              "must keep",
+              "GDPR Art. 17(3)(b) legal obligation; 17(3)(e) legal claims",
+              until="5 years after the customer relationship ends (EU anti-money-laundering "
+              "law); a declined application starts no relationship: 25 months after the "
+              "applicant was told the decision (Regulation B). Then delete"),
 )
 #: How long the raw applicant table keeps a row, in days: five years (with one leap day), the
 #: longer of the two duties above, counted from :data:`CREDIT_RECORD_CLOCK`.
@@ -112,19 +116,33 @@ def training_card(table: pd.DataFrame) -> DatasetCard:
                       **{c: APPLICANT_COLUMNS[c] for c in columns[1:]}})
 
 
-def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY) -> Platform:
+def region_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """The board pack's table: applicants and default rate (0 to 1) per region (Module 01)."""
+    return (table.groupby("region")
+            .agg(applicants=(LABEL, "size"), default_rate=(LABEL, "mean")).reset_index())
+
+
+def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY,
+                   suppress: Iterable[str] = ()) -> Platform:
     """Run the pipeline on ``raw`` and record its lineage.
 
     Datasets: ``raw_applicants`` -> ``clean_applicants`` (duplicates and empty incomes
     dropped) -> ``model_features`` (pseudonymous ID, features, label), ``marketing_list``
     (name, email, region) and ``region_summary`` (counts and default rates per region); the model
-    :data:`MODEL_NAME` is trained on ``model_features``.
+    :data:`MODEL_NAME` is trained on ``model_features``. ``suppress`` is a suppression list:
+    applicant IDs of people who had their data erased but whose raw row is kept under a legal
+    hold. The cleaning step drops them, so a rebuild does not copy them back (Module 01).
     """
     lineage = Lineage()
     lineage.register("raw_applicants", raw)
+    suppress = sorted(suppress)
+    params: dict[str, object] = {"drop_duplicates": "applicant_id", "dropna": ["income"]}
     clean = raw.drop_duplicates("applicant_id").dropna(subset=["income"])
+    if suppress:
+        clean = clean[~clean["applicant_id"].isin(suppress)]
+        params["suppressed"] = len(suppress)
     lineage.derive("clean_applicants", clean, inputs=["raw_applicants"], step="clean",
-                   params={"drop_duplicates": "applicant_id", "dropna": ["income"]})
+                   params=params)
     features = clean[["applicant_id", *FEATURES, LABEL]].assign(
         applicant_id=pseudonymise(clean["applicant_id"], key=key))
     lineage.derive("model_features", features, inputs=["clean_applicants"], step="pseudonymise",
@@ -132,8 +150,7 @@ def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY) -> Platform:
     marketing = clean[["applicant_id", "name", "email", "region"]]
     lineage.derive("marketing_list", marketing, inputs=["clean_applicants"], step="extract",
                    params={"columns": list(marketing.columns)})
-    summary = (clean.groupby("region")
-               .agg(applicants=(LABEL, "size"), default_rate=(LABEL, "mean")).reset_index())
+    summary = region_summary(clean)
     lineage.derive("region_summary", summary, inputs=["clean_applicants"], step="aggregate",
                    params={"by": "region"})
     lineage.register_model(MODEL_NAME, version="1.0.0", inputs=["model_features"],

@@ -177,15 +177,18 @@ class LegalHold:
 
     Erasure is not unconditional: GDPR Art. 17(3) lists exceptions, among them a legal
     obligation to keep the data (17(3)(b)) and the defence of legal claims (17(3)(e)). The
-    rows are kept with access restricted, and deleted when the duty ends.
+    rows are kept, readable only by roles allowed to read held rows (see
+    :meth:`deploydl.governance.access.AccessController.hold`), and deleted when the duty ends.
 
     ``dataset`` is the registered dataset's name; ``reason`` says which duty, in plain words;
-    ``exception`` names the legal ground (see docs/references.md).
+    ``exception`` names the legal ground (see docs/references.md); ``until`` says when the duty
+    ends: a date, or the event and period that set it.
     """
 
     dataset: str
     reason: str
     exception: str
+    until: str = "not stated: ask the hold's owner"
 
 
 @dataclass(frozen=True)
@@ -193,8 +196,11 @@ class ErasureReport:
     """What an erasure request did, what it kept and why, and what it left to do.
 
     ``rows_removed`` maps each dataset that held the person to the number of rows deleted;
-    ``rows_kept`` maps each dataset under a :class:`LegalHold` to the rows kept, and
-    ``kept_because`` to the hold's reason and legal ground; ``datasets_to_rebuild`` and
+    ``rows_kept`` maps each dataset under a :class:`LegalHold` to the rows kept,
+    ``kept_because`` to the hold's reason and legal ground, ``kept_until`` to when the hold
+    ends, and ``held_rows`` to the index labels kept (pass them to
+    :meth:`~deploydl.governance.access.AccessController.hold`); ``searched_no_match`` lists the
+    datasets searched where the person was not found; ``datasets_to_rebuild`` and
     ``models_to_retrain`` are everything lineage says was derived from the datasets rows were
     deleted from, so the person's data also left their traces there.
     """
@@ -204,12 +210,18 @@ class ErasureReport:
     models_to_retrain: list[str]
     rows_kept: dict[str, int] = field(default_factory=dict)
     kept_because: dict[str, str] = field(default_factory=dict)
+    kept_until: dict[str, str] = field(default_factory=dict)
+    held_rows: dict[str, list] = field(default_factory=dict)
+    searched_no_match: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         held = ", ".join(f"{n} ({k} row{'s' * (k != 1)})" for n, k in self.rows_removed.items())
-        kept = "".join(f"\nKept in {n} ({k} row{'s' * (k != 1)}, access restricted): "
-                       f"{self.kept_because[n]}" for n, k in self.rows_kept.items())
-        return (f"Deleted from: {held or 'nothing'}.{kept}\n"
+        kept = "".join(f"\nKept under legal hold in {n} ({k} row{'s' * (k != 1)}): "
+                       f"{self.kept_because[n]}.\n  Keep until: "
+                       f"{self.kept_until.get(n, 'not stated')}."
+                       for n, k in self.rows_kept.items())
+        return (f"Deleted from: {held or 'nothing'}.\n"
+                f"Searched, not found: {', '.join(self.searched_no_match) or 'none'}.{kept}\n"
                 f"Rebuild datasets: {', '.join(self.datasets_to_rebuild) or 'none'}.\n"
                 f"Retrain models: {', '.join(self.models_to_retrain) or 'none'}.")
 
@@ -235,7 +247,8 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
     """Delete every row that holds any of a person's identifiers, except where the law says keep.
 
     A row matches if any of its cells equals any identifier value (an ID, an email, a
-    pseudonym), whatever the column is called. Rows in a dataset under a legal hold are kept
+    pseudonym), whatever the column is called, or holds one inside its text in any letter
+    case (see :func:`rows_mentioning`). Rows in a dataset under a legal hold are kept
     and reported with the hold's reason. Lineage then lists every dataset and model derived
     from the datasets rows were deleted from: they must be rebuilt or retrained.
 
@@ -254,7 +267,8 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
     Returns
     -------
     (cleaned, report) : tuple of dict and ErasureReport
-        ``cleaned`` holds every dataset with the person's rows removed, except held ones.
+        ``cleaned`` holds every dataset with the person's rows removed, except held ones; the
+        report lists the datasets searched where the person was not found.
     """
     if not identifiers:
         raise ValueError("identifiers is empty: give at least one, e.g. {'applicant_id': ...}.")
@@ -264,13 +278,16 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
         raise ValueError(f"Legal hold(s) name unknown dataset(s) {unknown}; registered datasets "
                          f"are {sorted(datasets)}. Fix the hold's dataset name.")
     values = list(identifiers.values())
-    cleaned, removed, kept = {}, {}, {}
+    cleaned, removed, kept, rows, missed = {}, {}, {}, {}, []
     for name, table in datasets.items():
-        hit = table.isin(values).any(axis=1)
+        hit = rows_mentioning(table, values)
+        if not hit.any():
+            missed.append(name)
         if name in held:
             cleaned[name] = table
             if hit.any():
                 kept[name] = int(hit.sum())
+                rows[name] = list(table.index[hit])
             continue
         cleaned[name] = table[~hit]
         if hit.any():
@@ -279,4 +296,26 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
     rebuild = [n for n in derived if lineage.kind(n) == "dataset"]
     models = [n for n in derived if lineage.kind(n) == "model"]
     because = {n: f"{held[n].reason} ({held[n].exception})" for n in kept}
-    return cleaned, ErasureReport(removed, rebuild, models, kept, because)
+    until = {n: held[n].until for n in kept}
+    return cleaned, ErasureReport(removed, rebuild, models, kept, because, until, rows, missed)
+
+
+def rows_mentioning(table: pd.DataFrame, values: Iterable[object]) -> pd.Series:
+    """True for each row of ``table`` that holds any of ``values``.
+
+    A cell matches if it equals a value, or, for text cells, if it contains a text value as a
+    whole word in any letter case (an email typed into a complaint note, ``NB-000042`` in
+    capitals or not). What it cannot find: a person written another way (a misspelt name, a
+    phone number with other spacing) or held outside the tables it is given (files, emails).
+    """
+    values = list(values)
+    hit = table.isin(values).any(axis=1)
+    needles = sorted({v.lower() for v in values if isinstance(v, str) and v})
+    text = table.select_dtypes(include=["object", "string"])
+    if needles and not text.empty:
+        pattern = (r"(?<![\w.+-])(?:" + "|".join(re.escape(n) for n in needles)
+                   + r")(?![\w-])")
+        inside = text.apply(lambda col: col.astype(str).str.lower()
+                            .str.contains(pattern, regex=True))
+        hit = hit | inside.any(axis=1)
+    return hit
