@@ -27,8 +27,10 @@ def test_threshold_cost_chart_prices_the_rule_against_a_half_and_labels_each_mar
     # at 0.5 the bad loan is approved (8,000); at 0.28 it is declined and nobody good is
     fig = threshold_cost_chart(y, scores, rule=0.28, hindsight=0.26, costs=costs)
     ax = fig.axes[0]
-    assert "break-even 0.28 instead of 0.5\ncuts the cost of errors by" in ax.get_title(loc="left")
-    assert "8,000" in ax.get_title(loc="left")
+    title = ax.get_title(loc="left")
+    assert title.startswith("Deciding at the break-even 0.28 instead of 0.5 cuts the cost of "
+                            "errors by \\$8,000\non 4 test applications (95% interval \\$")
+    assert title.count("$") == title.count("\\$") == 3, "every dollar escaped from mathtext"
     assert [line.get_xdata()[0] for line in ax.lines[1:]] == [0.28, 0.26, 0.5]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "break-even 0.28: the rule ($0)", "cheapest in hindsight: 0.26 ($0)",

@@ -10,6 +10,8 @@ Each part is its own module:
 * :mod:`~deploydl.evaluation.decision`: the one rule that picks the decision threshold (the
   break-even on calibrated scores, checked against the fairness screen on the set-aside
   applicants) and the test set's report on it (cost and hindsight gap).
+* :mod:`~deploydl.evaluation.resampling`: how sure is a cost: paired bootstrap intervals for
+  the cost gap between two choices on the same applicants, and how often a cap breaks.
 * :mod:`~deploydl.evaluation.metric_choice`: F1 or money: the threshold each one picks, side by
   side.
 * :mod:`~deploydl.evaluation.threshold_widget`: the threshold explorer (ipywidgets), its logic

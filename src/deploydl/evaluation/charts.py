@@ -38,7 +38,8 @@ def cross_validation_chart(cv: CVResult, *, model: str = "baseline"):
 
 
 def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
-                         costs: ErrorCosts = DEFAULT_COSTS):
+                         costs: ErrorCosts = DEFAULT_COSTS, n_resamples: int = 1000,
+                         seed: int = 0):
     """The cost of errors at every threshold, with the rule's threshold, hindsight's and 0.5 marked.
 
     Parameters
@@ -49,27 +50,40 @@ def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
         The model's probability of default for each applicant (0..1).
     rule : float
         The threshold fixed before the test (the break-even the costs imply); the title says
-        how much it saves, in US dollars, against deciding at 0.5.
+        how much it saves, in US dollars on these applicants, against deciding at 0.5, with a
+        95% paired bootstrap interval
+        (:func:`deploydl.evaluation.resampling.paired_cost_difference`).
     hindsight : float
         The threshold that would have been cheapest on these outcomes: reported, never picked.
     costs : ErrorCosts
         The price of each kind of error.
+    n_resamples, seed : int
+        The bootstrap behind the title's interval (fixed seed: the same on any CPU).
 
     Returns
     -------
     matplotlib.figure.Figure
         The chart: cost of errors (US$ millions, axis from zero) against the threshold.
     """
-    from deploydl.evaluation.metrics import outcomes, threshold_sweep
+    from deploydl.evaluation.metrics import check_inputs, outcomes, threshold_sweep
+    from deploydl.evaluation.resampling import paired_cost_difference
     from deploydl.present.charts import BAD, GOOD, legend, money, new_figure
 
     sweep = threshold_sweep(y_true, y_score, costs=costs)
     at_half = outcomes(y_true, y_score, threshold=0.5, costs=costs)
     at_rule = outcomes(y_true, y_score, threshold=rule, costs=costs)
     at_hindsight = outcomes(y_true, y_score, threshold=hindsight, costs=costs)
+    saved = paired_cost_difference(y_true, y_score, threshold_a=0.5, threshold_b=rule,
+                                   costs=costs, n_resamples=n_resamples, seed=seed)
+
+    def dollars(amount: float) -> str:  # escaped: three '$' in one title would be mathtext
+        return money(round(amount, -3), unit="\\$")
+
+    n = len(check_inputs(y_true, y_score)[0])
     fig, ax = new_figure(
-        f"Deciding at the break-even {rule:.2f} instead of 0.5\ncuts the cost of errors by "
-        f"{money(at_half.cost - at_rule.cost)}",
+        f"Deciding at the break-even {rule:.2f} instead of 0.5 cuts the cost of errors by "
+        f"{dollars(saved.estimate)}\non {n:,} test applications (95% interval "
+        f"{dollars(saved.low)} to {dollars(saved.high)})",
         xlabel="threshold (refer to an underwriter at this chance of default or above)",
         ylabel="cost of errors (US$ millions)")
     ax.plot(sweep["threshold"], sweep["cost"] / 1e6, color=GOOD, linewidth=3)

@@ -32,7 +32,9 @@ ASIDE_ROWS, ASIDE_SEED = 2000, 2
 MAX_BAD_RATE = 0.10
 #: Exercise 02.5's assumption: a good customer turned away costs this many dollars.
 TURNED_AWAY_COST = 4_000
-#: Exercise 02.6's assumption: with bigger loans, a bad loan approved costs this many dollars.
+#: Exercise 02.6's assumption: nothing is recovered from a bad loan, so one approved costs the
+#: whole average loan, this many dollars (a lost customer still costs the USD 2,000 margin).
+#: Loan size alone cannot move the 4:1 ratio of the two prices; recovery can.
 BIG_LOAN_COST = 20_000
 
 
@@ -165,15 +167,15 @@ def _cost_threshold(answer: Any) -> str | None:
 
 @cache
 def f1_prices() -> tuple[float, float]:
-    """Exercise 02.6: (cost of errors at F1's threshold, at the cheapest), in US dollars, when a
-    bad loan approved costs :data:`BIG_LOAN_COST`."""
+    """Exercise 02.6: (cost of errors at F1's threshold, at the cheapest), in US dollars, when
+    nothing is recovered from a bad loan: one approved costs :data:`BIG_LOAN_COST`."""
     from deploydl.evaluation.metric_choice import f1_against_money
     from deploydl.evaluation.metrics import ErrorCosts
 
     test, scores = lab_data()
-    picks = f1_against_money(test["default"], scores,
-                             costs={"big": ErrorCosts(bad_loan_approved=BIG_LOAN_COST)})
-    return float(picks["cost: big"].iloc[0]), float(picks["cost: big"].iloc[1])
+    prices = {"nothing recovered": ErrorCosts(bad_loan_approved=BIG_LOAN_COST)}
+    costs = f1_against_money(test["default"], scores, costs=prices)["cost: nothing recovered"]
+    return float(costs.iloc[0]), float(costs.iloc[1])
 
 
 def _f1_extra_cost(answer: Any) -> str | None:
@@ -246,8 +248,9 @@ EXERCISES = [
         id="02.6", title="What optimising F1 costs when bad loans cost more",
         checker=_f1_extra_cost,
         hints=("f1_against_money gives one row for the best F1 and one for the cheapest "
-               "threshold, with the cost of errors at each; price a bad loan at 20,000.",
-               "picks.loc['best F1', 'cost: bigger loans'] - "
-               "picks.loc['lowest cost: bigger loans', 'cost: bigger loans']"),
+               "threshold, with the cost of errors at each; price a bad loan at 20,000 "
+               "(nothing recovered).",
+               "picks.loc['best F1', 'cost: nothing recovered'] - "
+               "picks.loc['lowest cost: nothing recovered', 'cost: nothing recovered']"),
     ),
 ]

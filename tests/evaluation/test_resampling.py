@@ -1,0 +1,74 @@
+"""Paired bootstrap intervals on one test set (Module 02): exact, deterministic, honest."""
+
+import numpy as np
+import pytest
+
+from deploydl.evaluation.metrics import ErrorCosts, outcomes
+from deploydl.evaluation.resampling import breach_share, cost_each, paired_cost_difference
+
+
+def _sample(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    scores = rng.uniform(0, 1, n)
+    return (rng.uniform(0, 1, n) < scores).astype(int), scores
+
+
+def test_cost_each_sums_to_the_cost_of_errors():
+    y, s = _sample()
+    costs = ErrorCosts(bad_loan_approved=8_000, good_customer_turned_away=2_000)
+    for t in (0.2, 0.5, 0.8):
+        assert cost_each(y, s, threshold=t, costs=costs).sum() == outcomes(
+            y, s, threshold=t, costs=costs).cost
+
+
+def test_paired_difference_estimate_is_the_cost_gap_and_is_bracketed():
+    y, s = _sample()
+    gap = paired_cost_difference(y, s, threshold_a=0.5, threshold_b=0.2, n_resamples=300)
+    exact = outcomes(y, s, threshold=0.5).cost - outcomes(y, s, threshold=0.2).cost
+    assert gap.estimate == exact
+    assert gap.low <= gap.estimate <= gap.high and gap.level == 0.95
+
+
+def test_paired_difference_of_a_choice_with_itself_is_exactly_zero():
+    y, s = _sample()
+    same = paired_cost_difference(y, s, s, threshold_a=0.3, threshold_b=0.3, n_resamples=100)
+    assert (same.estimate, same.low, same.high) == (0.0, 0.0, 0.0)
+
+
+def test_paired_difference_is_the_same_with_the_same_seed_and_moves_with_another():
+    y, s = _sample()
+    one = paired_cost_difference(y, s, threshold_a=0.5, threshold_b=0.3, n_resamples=300)
+    assert one == paired_cost_difference(y, s, threshold_a=0.5, threshold_b=0.3,
+                                         n_resamples=300)
+    other = paired_cost_difference(y, s, threshold_a=0.5, threshold_b=0.3, n_resamples=300,
+                                   seed=1)
+    assert (other.low, other.high) != (one.low, one.high)
+
+
+def test_breach_share_is_zero_far_inside_the_cap_and_one_far_outside():
+    y, s = _sample(1000)
+    assert breach_share(y, s, threshold=0.05, cap=0.5, n_resamples=200) == 0.0
+    assert breach_share(y, s, threshold=0.99, cap=0.1, n_resamples=200) == 1.0
+
+
+def test_breach_share_near_a_cap_met_exactly_is_between():
+    y, s = _sample(1000)
+    approved = s < 0.4
+    cap = y[approved].mean()  # the threshold meets this cap exactly on the sample
+    assert 0.2 < breach_share(y, s, threshold=0.4, cap=cap, n_resamples=400) < 0.8
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"n_resamples": 10}, "n_resamples must be at least 100.*got 10"),
+    ({"level": 95}, "level must be between 0 and 1; got 95"),
+])
+def test_paired_difference_rejects_bad_settings(kwargs, match):
+    y, s = _sample()
+    with pytest.raises(ValueError, match=match):
+        paired_cost_difference(y, s, threshold_a=0.5, threshold_b=0.2, **kwargs)
+
+
+def test_breach_share_needs_a_cap_that_is_a_share():
+    y, s = _sample()
+    with pytest.raises(ValueError, match="cap must be a share between 0 and 1; got 10"):
+        breach_share(y, s, threshold=0.3, cap=10)
