@@ -186,10 +186,20 @@ def c03_1():
 
 
 def c03_3():
-    fair = {"under_30": 0.70, "30_to_50": 0.80, "over_50": 0.80}
+    fair = {"under_30": 0.70, "30_to_50": 0.80, "over_50": 0.80, "lawful_as_is": False}
     return Cases([fair, {k: _np(v) for k, v in fair.items()}],
                  [{**fair, "under_30": 0.80}, {**fair, "under_30": 0.60},
-                  {**fair, "under_30": 0.30}, {"under_30": 0.7}])
+                  {**fair, "under_30": 0.30}, {"under_30": 0.7},
+                  # the screen's bars called lawful: the elderly less favoured than under-30s
+                  # (12 CFR 1002.2(v)); the judgement left out; a raised bar
+                  {**fair, "lawful_as_is": True}, {**fair, "lawful_as_is": _np(True)},
+                  {k: v for k, v in fair.items() if k != "lawful_as_is"},
+                  {**fair, "under_30": 0.75, "30_to_50": 0.82, "over_50": 0.85},
+                  {**fair, "under_30": 0.72, "over_50": 0.83},
+                  {**fair, "30_to_50": 0.85},
+                  # the elderly at least as favoured as any band: over the cost limit
+                  {"under_30": 0.61, "30_to_50": 0.7375, "over_50": 0.61,
+                   "lawful_as_is": False}])
 
 
 def c03_4():
@@ -575,7 +585,8 @@ CASES = {
     "02.3": lambda: _choice("A", ("B", "C", "D")),
     "02.4": c02_4, "02.5": c02_5, "02.6": c02_6,
     "03.1": c03_1,
-    "03.2": lambda: Cases(["region", " Region "], ["home_owner", "notes", "age_band"]),
+    "03.2": lambda: Cases(["credit_history_years", " Credit_History_Years "],
+                          ["region", "home_owner", "notes", "age_band"]),
     "03.3": c03_3, "03.4": c03_4,
     "03.5": lambda: _choice("C", ("A", "B", "D")),
     "03.6": lambda: _choice("B", ("A", "C", "D")),

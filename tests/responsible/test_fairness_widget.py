@@ -34,7 +34,7 @@ def test_moving_the_strength_slider_moves_everything_together():
                                 valid[PROTECTED_ATTRIBUTE])
     before = explorer.outcome
     assert explorer.threshold.value == pytest.approx(0.8)  # break-even of the course's costs
-    assert "FAILS the four-fifths rule" in explorer.panel.value
+    assert "falls below the four-fifths screen" in explorer.panel.value
     assert explorer.thresholds["over_50"] == pytest.approx(0.8)  # no mitigation: one bar
     explorer.strength.value = 1.0
     after = explorer.outcome
@@ -42,7 +42,20 @@ def test_moving_the_strength_slider_moves_everything_together():
     assert after["parity_ratio"] > 0.9 > before["parity_ratio"]
     assert after["accuracy"] < before["accuracy"]
     assert after["approval_rates"]["under_30"] > before["approval_rates"]["under_30"]
-    assert "passes the four-fifths rule" in explorer.panel.value
+    assert "clears the four-fifths screen" in explorer.panel.value
     explorer.threshold.value = 0.85
     assert explorer.outcome["approval_rates"]["under_30"] < after["approval_rates"]["under_30"]
     assert len(explorer.widget().children) == 3
+
+
+def test_policy_outcome_prices_the_true_outcomes_too():
+    recorded = np.array([1, 0, 0, 0])  # the record marks a repayer as a defaulter
+    truth = np.array([1, 1, 0, 0])
+    outcome = policy_outcome(recorded, [0.9, 0.9, 0.1, 0.1], ["a", "a", "b", "b"],
+                             {"a": 0.5, "b": 0.5}, costs=ErrorCosts(7000, 3000),
+                             true_repaid=truth)
+    assert outcome["cost_per_1000"] == pytest.approx(7000 / 4 * 1000)
+    assert outcome["true_cost_per_1000"] == 0
+    assert outcome["true_accuracy"] == 1.0
+    assert "true_cost_per_1000" not in policy_outcome(recorded, [0.9] * 4, ["a", "a", "b", "b"],
+                                                      {"a": 0.5, "b": 0.5})

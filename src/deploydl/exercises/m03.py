@@ -20,9 +20,17 @@ from deploydl.exercises.core import (
     percentage_slip,
 )
 
-#: Policy of exercise 03.3: pass the four-fifths rule; expected cost at most 10% above today's.
-#: (At the break-even threshold 0.8 today's parity ratio is 0.53; within 5% no single lowered
-#: under_30 threshold passes the rule, within 10% any from about 0.68 to 0.72 does.)
+#: Policy of exercise 03.3: clear the four-fifths screen; expected cost at most 10% above
+#: today's; no band's bar above today's common bar (0.8). Then judge the answer: "lawful_as_is"
+#: must be False. Regulation B forbids giving an elderly applicant's age (62 or more) a value less
+#: favourable than the one given to the most favoured age group (12 CFR 1002.2(v),
+#: 1002.6(b)(2)(ii)), and a lower bar for a band under 62 favours it by age, which outside that
+#: rule only a special purpose credit program may do (12 CFR 1002.8). No answer meets the screen
+#: and the cost limit with the over-50 bar at or below every other bar: a search of all three bars
+#: in steps of 0.0025 (0.30 to 0.95) finds the cheapest such answer, under_30 0.61, 30_to_50
+#: 0.7375, over_50 0.61, at 11.0% above today's cost. (At the break-even threshold 0.8 today's
+#: parity ratio is 0.53; within 10% any single lowered under_30 threshold from about 0.68 to 0.72
+#: clears the screen, and leaves the over-50 bar above the under-30 bar.)
 MAX_COST_INCREASE = 0.10
 
 
@@ -61,7 +69,8 @@ def _check_ratio(answer: Any) -> str | None:
 
 
 #: The columns exercise 03.2's table compares (the lab shows the same).
-PROXY_CANDIDATES = ("region", "notes", "home_owner", "loan_amount", "late_payments")
+PROXY_CANDIDATES = ("region", "notes", "home_owner", "loan_amount", "late_payments",
+                    "credit_history_years")
 
 
 def _check_proxy(answer: Any) -> str | None:
@@ -80,17 +89,23 @@ def _check_proxy(answer: Any) -> str | None:
 
 def _check_thresholds(answer: Any) -> str | None:
     groups = {"under_30", "30_to_50", "over_50"}
-    if not isinstance(answer, dict) or set(answer) != groups:
-        return form(f"give one threshold per age band: a dict with keys {sorted(groups)}; "
-                    f"you gave {brief(answer)}.")
-    given = {g: as_number(v) for g, v in answer.items()}
-    thresholds = {g: v for g, v in given.items() if v is not None and 0 < v < 1}
-    if len(thresholds) != len(given):
-        return form(f"each threshold should be a number between 0 and 1; you gave "
+    if not isinstance(answer, dict) or set(answer) != groups | {"lawful_as_is"}:
+        return form(f"give one threshold per age band and your judgement: a dict with keys "
+                    f"{sorted(groups)} and 'lawful_as_is' (True or False); you gave "
                     f"{brief(answer)}.")
+    given = {g: as_number(answer[g]) for g in groups}
+    thresholds = {g: v for g, v in given.items() if v is not None and 0 < v < 1}
+    lawful = as_bool(answer["lawful_as_is"])
+    if len(thresholds) != len(given) or lawful is None:
+        return form(f"each threshold should be a number between 0 and 1, and lawful_as_is True "
+                    f"or False; you gave {brief(answer)}.")
     from deploydl.present.charts import money
     from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
 
+    raised = sorted(g for g, v in thresholds.items() if v > APPROVAL_THRESHOLD + 1e-9)
+    if raised:
+        return (f"you raised the bar for {', '.join(raised)} above today's {APPROVAL_THRESHOLD}: "
+                "that makes a band's age count against it. Lower the under-30 bar instead.")
     outcome = _outcome(thresholds)
     limit = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["cost_per_1000"] * (
         1 + MAX_COST_INCREASE)
@@ -98,8 +113,22 @@ def _check_thresholds(answer: Any) -> str | None:
         return (f"the approval ratio is {outcome['parity_ratio']:.2f}, below the four-fifths "
                 "screen's 0.8.")
     if outcome["cost_per_1000"] > limit:
-        return (f"fair enough, but the expected cost is {money(outcome['cost_per_1000'])} per "
-                f"1,000 applicants, above the {money(limit)} the policy allows.")
+        return (f"the approval ratio clears the screen, but the expected cost is "
+                f"{money(outcome['cost_per_1000'])} per 1,000 applicants, above the "
+                f"{money(limit)} the policy allows.")
+    if lawful:
+        favoured = min(v for g, v in thresholds.items() if g != "over_50")
+        if thresholds["over_50"] > favoured + 1e-9:
+            return ("these bars meet the screen and the cost limit, but they are not lawful as "
+                    f"set: the over-50 band, which holds applicants aged 62 or more, faces a bar "
+                    f"of {thresholds['over_50']:.2f} while another band gets {favoured:.2f}. "
+                    "Regulation B forbids giving an elderly applicant's age a less favourable "
+                    "value than the most favoured age group gets (12 CFR 1002.2(v), "
+                    "1002.6(b)(2)(ii)). Set lawful_as_is to False.")
+        return ("these bars meet the screen and the cost limit, but a lower bar for a band "
+                "under 62 favours it because of its age, which Regulation B allows outside its "
+                "elderly rule only in a special purpose credit program (12 CFR 1002.8): a "
+                "question for counsel. Set lawful_as_is to False.")
     return None
 
 
@@ -127,22 +156,29 @@ def _check_reasons(answer: Any) -> str | None:
 
 EXERCISES = [
     Exercise(
-        id="03.1", title="Disparate-impact ratio and the four-fifths rule",
+        id="03.1", title="Disparate-impact ratio and the four-fifths screen",
         checker=_check_ratio,
-        hints=("Divide the lowest approval rate by the highest; the rule asks for 0.8 or more.",
+        hints=("Divide the lowest approval rate by the highest; the screen asks for 0.8 or more.",
                "ratio = min(rates.values()) / max(rates.values()); "
                "answer_31 = {'ratio': ratio, 'passes': ratio >= 0.8}"),
     ),
     Exercise(
         id="03.2", title="Find the proxy", checker=_check_proxy,
         hints=("Look at the proxy_strength table: which column tells you most about age band?",
-               "It is the column the data generator ties to the university town."),
+               "It is a column only time can change: older applicants have had longer to build "
+               "it. Being useful for predicting repayment does not stop it being a proxy."),
     ),
     Exercise(
-        id="03.3", title="Group thresholds that meet the policy", checker=_check_thresholds,
+        id="03.3", title="Group thresholds: what the screen needs, and what the law says",
+        checker=_check_thresholds,
         hints=("Start from 0.8 for every group, then lower the under_30 threshold a little "
-               "at a time and watch the ratio and the cost.",
-               "Lowering only the under_30 threshold to about 0.70 is enough."),
+               "at a time and watch the ratio and the cost. Then compare the over-50 bar with "
+               "the lowest bar: Regulation B forbids treating applicants aged 62 or more less "
+               "favourably than the most favoured age group (12 CFR 1002.2(v), "
+               "1002.6(b)(2)(ii)).",
+               "Lowering only the under_30 threshold to about 0.70 meets the screen and the cost "
+               "limit; the over-50 band then has a higher bar than the under-30 band, so "
+               "'lawful_as_is' is False."),
     ),
     Exercise(
         id="03.4", title="Reason codes for a declined applicant", checker=_check_reasons,
@@ -164,12 +200,13 @@ EXERCISES = [
                       "point 5(b)), and a listed system that profiles people, as credit scoring "
                       "does, stays high-risk (Art. 6(3)). Human oversight of referrals is one of "
                       "the duties the listing brings, not a way off the list.",
-                 "C": "The bank that uses a high-risk system is its deployer, and the Act gives "
-                      "deployers duties of their own (Art. 26 and 27): trained oversight, kept "
-                      "logs, an impact assessment.",
+                 "C": "Building the model makes the bank its provider (Art. 3(3)); using it "
+                      "makes the bank its deployer too, and the Act gives deployers duties of "
+                      "their own (Art. 26 and 27): trained oversight, kept logs, an impact "
+                      "assessment.",
                  "D": "The Act as adopted said 2 August 2026, but an amendment in force since "
                       "July 2026 moved these duties to 2 December 2027."},
         hints=("Read the lesson's section on the EU AI Act: what class is a credit-scoring "
-               "system, who owes what, and from when?",),
+               "system, who owes what (the bank built this model itself), and from when?",),
     ),
 ]

@@ -2,7 +2,7 @@
 
 Each part is its own module:
 
-* :mod:`~deploydl.responsible.fairness`: decision rates by group, the four-fifths rule, reweighing
+* :mod:`~deploydl.responsible.fairness`: decision rates by group, the four-fifths screen, reweighing
   and the trade-off curve.
 * :mod:`~deploydl.responsible.mitigation`: the case study: a credit model trained on biased
   history, its proxies and duties.

@@ -95,7 +95,7 @@ def proxy_chart(proxies: pd.Series, *, flag: float = 0.04):
     """How much each column reveals about age band, in percent of full information.
 
     ``proxies`` is :func:`deploydl.responsible.mitigation.proxy_strength`'s result
-    (normalised mutual information, 0 to 1); columns above ``flag`` are drawn as proxies.
+    (the uncertainty coefficient, 0 to 1); columns above ``flag`` are drawn as proxies.
     Returns the figure.
     """
     from matplotlib.patches import Patch

@@ -24,7 +24,8 @@ from deploydl.responsible.fairness import (
 
 
 def policy_outcome(repaid: Any, scores: Any, groups: Any, thresholds: dict[Any, float], *,
-                   costs: ErrorCosts = DEFAULT_COSTS) -> dict[str, Any]:
+                   costs: ErrorCosts = DEFAULT_COSTS,
+                   true_repaid: Any = None) -> dict[str, Any]:
     """What a set of group thresholds does: approvals by group, fairness, accuracy and cost.
 
     Returns
@@ -35,18 +36,29 @@ def policy_outcome(repaid: Any, scores: Any, groups: Any, thresholds: dict[Any, 
         ``repaid``), and ``cost_per_1000`` (US dollars per 1,000 applicants: approved
         defaulters times ``costs.bad_loan_approved`` plus declined repayers times
         ``costs.good_customer_turned_away``; the course's costs are Module 02's
-        :data:`~deploydl.evaluation.metrics.DEFAULT_COSTS`).
+        :data:`~deploydl.evaluation.metrics.DEFAULT_COSTS`). With ``true_repaid`` (what
+        really happened, where the recorded ``repaid`` is biased), also ``true_accuracy`` and
+        ``true_cost_per_1000``, the same measures against it.
     """
     repaid = np.asarray(repaid).astype(int)
     approved = apply_thresholds(scores, groups, thresholds)
     rates = rates_by_group(repaid, approved, groups)["selection_rate"]
     ratio = demographic_parity_ratio(repaid, approved, groups)
-    cost = costs.cost(bad_approved=int(((approved == 1) & (repaid == 0)).sum()),
-                      good_turned_away=int(((approved == 0) & (repaid == 1)).sum()))
-    return {"approval_rates": rates.to_dict(), "parity_ratio": ratio,
-            "passes_four_fifths": bool(ratio >= FOUR_FIFTHS),
-            "accuracy": float((approved == repaid).mean()),
-            "cost_per_1000": float(cost / len(repaid) * 1000)}
+
+    def cost_per_1000(outcome: np.ndarray) -> float:
+        cost = costs.cost(bad_approved=int(((approved == 1) & (outcome == 0)).sum()),
+                          good_turned_away=int(((approved == 0) & (outcome == 1)).sum()))
+        return float(cost / len(outcome) * 1000)
+
+    result = {"approval_rates": rates.to_dict(), "parity_ratio": ratio,
+              "passes_four_fifths": bool(ratio >= FOUR_FIFTHS),
+              "accuracy": float((approved == repaid).mean()),
+              "cost_per_1000": cost_per_1000(repaid)}
+    if true_repaid is not None:
+        truth = np.asarray(true_repaid).astype(int)
+        result["true_accuracy"] = float((approved == truth).mean())
+        result["true_cost_per_1000"] = cost_per_1000(truth)
+    return result
 
 
 def outcome_html(outcome: dict[str, Any]) -> str:
@@ -56,11 +68,14 @@ def outcome_html(outcome: dict[str, Any]) -> str:
         f"<span style='display:inline-block;height:1em;width:{rate * 20:.1f}em;"
         f"background:#0072B2'></span> {rate:.0%}</div>"
         for g, rate in outcome["approval_rates"].items())
-    verdict = "passes" if outcome["passes_four_fifths"] else "FAILS"
+    verdict = "clears" if outcome["passes_four_fifths"] else "falls below"
+    true_cost = (f" (on true outcomes <b>{money(outcome['true_cost_per_1000'])}</b>)"
+                 if "true_cost_per_1000" in outcome else "")
     return (f"<div style='font-size:15px'><b>Approval rate by group</b>{bars}"
-            f"<p>Parity ratio <b>{outcome['parity_ratio']:.2f}</b> ({verdict} the "
-            f"four-fifths rule) · accuracy <b>{outcome['accuracy']:.1%}</b> · expected cost "
-            f"<b>{money(outcome['cost_per_1000'])}</b> per 1,000 applicants</p></div>")
+            f"<p>Approval ratio <b>{outcome['parity_ratio']:.2f}</b> ({verdict} the "
+            f"four-fifths screen) · accuracy <b>{outcome['accuracy']:.1%}</b> · expected cost "
+            f"on recorded outcomes <b>{money(outcome['cost_per_1000'])}</b>{true_cost} per "
+            "1,000 applicants</p></div>")
 
 
 @dataclass
@@ -73,7 +88,7 @@ class FairnessExplorer:
     bar, a chance of repaying) or ``panel.value``: no browser needed.
     The threshold starts at ``threshold_value`` or, if None, at the break-even point of
     ``costs`` (:func:`deploydl.responsible.mitigation.break_even_threshold`: 0.8 for the course's
-    costs).
+    costs). ``true_repaid``, if given, adds accuracy and cost on what really happened.
     """
 
     repaid: Any
@@ -83,6 +98,7 @@ class FairnessExplorer:
     fit_groups: Any
     threshold_value: float | None = None
     costs: ErrorCosts = DEFAULT_COSTS
+    true_repaid: Any = None
     outcome: dict[str, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -111,7 +127,7 @@ class FairnessExplorer:
                                             threshold=self.threshold.value,
                                             strength=self.strength.value)
         self.outcome = policy_outcome(self.repaid, self.scores, self.groups, self.thresholds,
-                                      costs=self.costs)
+                                      costs=self.costs, true_repaid=self.true_repaid)
         self.panel.value = outcome_html(self.outcome)
 
     def widget(self):

@@ -160,21 +160,26 @@ def proxy_strength(table: pd.DataFrame, *, columns: tuple[str, ...],
                    protected: str = PROTECTED_ATTRIBUTE) -> pd.Series:
     """How much each column alone reveals the protected attribute (0 = nothing, 1 = all of it).
 
-    The measure is normalised mutual information; numeric columns are cut into five
-    equal-sized bins first. A column near the top is a proxy: dropping the protected
-    attribute while keeping it does not stop a model from treating groups differently.
+    The measure is the uncertainty coefficient: the mutual information between the column and
+    the protected attribute over the protected attribute's entropy, so it reads as the share of
+    the uncertainty about (say) age band that knowing the column removes. Numeric columns are
+    cut into five equal-sized bins first. A column near the top is a proxy: dropping the
+    protected attribute while keeping it does not stop a model from treating groups differently.
     """
-    from sklearn.metrics import normalized_mutual_info_score
+    from sklearn.metrics import mutual_info_score
 
     missing = [c for c in (*columns, protected) if c not in table.columns]
     if missing:
         raise ValueError(f"Columns {missing} are not in the table; it has {list(table.columns)}.")
+    shares = table[protected].value_counts(normalize=True).to_numpy()
+    entropy = float(-(shares * np.log(shares)).sum())
     values = {}
     for column in columns:
         series = table[column]
         if pd.api.types.is_numeric_dtype(series) and series.nunique() > 5:
             series = pd.qcut(series, 5, duplicates="drop", labels=False)
-        values[column] = normalized_mutual_info_score(table[protected], series.astype(str))
+        mutual = mutual_info_score(table[protected], series.astype(str))
+        values[column] = float(mutual / entropy) if entropy > 0 else 0.0
     return pd.Series(values, name="proxy_strength").sort_values(ascending=False)
 
 
@@ -212,7 +217,7 @@ class Right:
     what_the_bank_does: str
 
 
-#: Where GDPR and CCPA rights land in the model's life (not legal advice; sources in
+#: Where GDPR, CCPA and other EU rights land in the model's life (not legal advice; sources in
 #: docs/references.md). The CCPA exempts most loan data (GLBA and FCRA data, Cal. Civ. Code
 #: 1798.145(d) and (e)), so its rights reach a bank's loan data only in part.
 RIGHTS: tuple[Right, ...] = (
@@ -229,11 +234,16 @@ RIGHTS: tuple[Right, ...] = (
           "GDPR Art. 22; California: CPPA ADMT regulations (in force 1 Jan 2026, duties "
           "from 1 Jan 2027), not the CCPA statute",
           "decision service",
-          "Route contested or declined applications to a human underwriter; give the reason "
-          "codes; log the human's decision next to the model's."),
+          "Route contested or declined cases to an underwriter, with the reason codes; log "
+          "the human's decision."),
+    Right("Human review of an automated credit assessment",
+          "EU Consumer Credit Directive 2023/2225, Art. 18(8), from 20 Nov 2026",
+          "decision service",
+          "On request, a person reviews the assessment, explains it and hears the applicant."),
     Right("Explanation of the decision (adverse action)", "GDPR Art. 13-15 and 22; "
-          "US ECOA / Regulation B, 12 CFR 1002.9", "decision service, prediction log",
-          "Send the top reasons the score went down, worded for the applicant."),
+          "EU AI Act Art. 86; US Regulation B, 12 CFR 1002.9",
+          "decision service, prediction log",
+          "Send the specific principal reasons, worded for the applicant."),
 )
 
 

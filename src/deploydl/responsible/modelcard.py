@@ -114,6 +114,28 @@ def to_html(card: ModelCard) -> str:
     return page(f"Model card: {card.name}", "\n".join(parts))
 
 
+def _age_limitation(cuts: dict[str, float]) -> str:
+    """The card's line on group thresholds; it names Regulation B's age rule when it bites."""
+    if len({round(v, 6) for v in cuts.values()}) <= 1:
+        return "One approval threshold for every age band: age plays no part in the decision."
+    line = ("Group thresholds use age at decision time, which is different treatment by age "
+            "on its face (US ECOA, 12 CFR 1002.4(a), 1002.6(b)(2)(i)); a lower bar for a band "
+            "under 62 favours it by age, which only a special purpose credit program may do "
+            "(12 CFR 1002.8). A question for counsel.")
+    from deploydl.present.charts import human_label
+
+    others = {band: bar for band, bar in cuts.items() if band != "over_50"}
+    if "over_50" in cuts and others:
+        favoured = min(others, key=lambda band: others[band])
+        if cuts["over_50"] > others[favoured] + 1e-9:
+            line += (f" The over-50 bar ({cuts['over_50']:.2f}) is above the "
+                     f"{human_label(favoured)} bar "
+                     f"({others[favoured]:.2f}), so an applicant aged 62 or more is treated less "
+                     "favourably than the most favoured age band: 12 CFR 1002.2(v) and "
+                     "1002.6(b)(2)(ii) forbid that. Not for use as set.")
+    return line
+
+
 def case_study_card(*, strength: float = 1.0) -> ModelCard:
     """The model card of Module 03's credit model, with group thresholds at ``strength``."""
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
@@ -180,8 +202,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
         limitations=(
             "Recorded outcomes carry historical bias against applicants under 30; accuracy "
             "measured on them understates the cost of that bias.",
-            "Group thresholds use age at decision time: review them with legal counsel "
-            "(disparate treatment rules, e.g. US ECOA) before use.",
+            _age_limitation(cuts),
             "Credit history length is both predictive and a proxy for age."),
         explainability="Global: permutation importance (drop in ROC AUC when a feature is "
                        f"shuffled; top: {', '.join(importance.index[:3])}). Per applicant: "
