@@ -410,6 +410,34 @@ def test_the_fairness_gate_compares_approvals_not_referrals():
     assert "approvals: old 80%, young 90%" in fairness.reason
 
 
+def test_the_gates_judge_at_the_threshold_the_service_decides_at():
+    """One rule for gates and service (decides_at): the recorded threshold, else 0.5. The
+    young applicants score 0.3: approved at 0.5, all refused at the break-even 0.2."""
+    import pandas as pd
+
+    from deploydl.evaluation.decision import decides_at
+
+    holdout = pd.DataFrame({"default": [0, 1] * 10, "age_band": ["young"] * 10 + ["old"] * 10})
+    unrecorded = _FixedScores([0.3] * 10 + [0.1] * 10)
+    assert decides_at(unrecorded) == 0.5
+    _, fairness = run_gates(unrecorded, holdout)
+    assert fairness.passed and fairness.value == 1.0
+    recorded = _FixedScores([0.3] * 10 + [0.1] * 10)
+    recorded.threshold = 0.2  # as an artifact records it; the service decides there too
+    _, fairness = run_gates(recorded, holdout)
+    assert not fairness.passed and fairness.value == 0.0
+
+
+def test_the_gates_command_says_where_it_judges_a_candidate_with_no_threshold(artifact_dir,
+                                                                             capsys):
+    from deploydl.registry import load_model
+
+    assert getattr(load_model(artifact_dir), "threshold", None) is None
+    main([str(artifact_dir), "--min-auc", "0.5", "--min-ratio", "0.5"])
+    assert "No threshold is recorded with this candidate: the gates judge it at 0.50" in (
+        capsys.readouterr().out)
+
+
 def test_gates_command_passes_or_blocks_with_exit_codes(artifact_dir, capsys):
     assert main([str(artifact_dir), "--min-auc", "0.5", "--min-ratio", "0.5"]) == 0
     assert main([str(artifact_dir), "--min-auc", "0.99"]) == 1

@@ -257,18 +257,23 @@ def c04_2():
 
 
 def c04_4():
-    from deploydl.exercises.m04 import PROPOSED_THRESHOLDS, release_gates
+    from deploydl.exercises.m04 import PROPOSED_THRESHOLDS, release_gates, release_verdicts
 
-    gates = release_gates()
+    gates, verdicts = release_gates(), release_verdicts()
     first = PROPOSED_THRESHOLDS[0]
-    ship = min(t for t in PROPOSED_THRESHOLDS if not gates[t])
+    review = min(t for t in PROPOSED_THRESHOLDS if verdicts[t] == "review")
+    ship = min(t for t in PROPOSED_THRESHOLDS if verdicts[t] == "ship")
     other = [g for g in ("evaluation", "fairness") if g not in gates[first]]
-    right = {"blocked_by": gates[first], "ship_at": ship}
-    looser = [t for t in PROPOSED_THRESHOLDS if t > ship]
-    return Cases([right, {"blocked_by": tuple(gates[first]), "ship_at": _np(ship)}],
-                 [{"blocked_by": [], "ship_at": first}, {**right, "blocked_by": other},
-                  *({**right, "ship_at": t} for t in looser),
-                  *({**right, "ship_at": t} for t in PROPOSED_THRESHOLDS if gates[t]),
+    right = {"blocked_by": gates[first], "review_at": review, "ship_at": ship}
+    return Cases([right, {"blocked_by": tuple(gates[first]), "review_at": _np(review),
+                          "ship_at": _np(ship)}],
+                 [{"blocked_by": [], "review_at": review, "ship_at": first},
+                  {**right, "blocked_by": other},
+                  # the review's slip: the first threshold that passes shipped, unreviewed
+                  {"blocked_by": gates[first], "ship_at": review},
+                  {**right, "ship_at": review}, {**right, "review_at": ship},
+                  *({**right, "ship_at": t} for t in PROPOSED_THRESHOLDS if t != ship),
+                  *({**right, "review_at": t} for t in PROPOSED_THRESHOLDS if t != review),
                   {**right, "ship_at": ship * 100}])
 
 
@@ -867,3 +872,10 @@ def test_the_manifest_settings_are_read_from_the_rendered_manifests(artifact_dir
     assert settings["D"].startswith("HorizontalPodAutoscaler: 2 to 9 copies")
     assert settings["A"].startswith("readinessProbe: GET /ready")
     assert settings["B"].startswith("livenessProbe: GET /health")
+
+
+def test_04_4_says_the_first_passing_threshold_waits_for_a_review():
+    """Shipping at the first threshold that passes skips the review its gate asks for."""
+    right = c04_4().right[0]
+    message = _message("04.4", {**right, "ship_at": right["review_at"]})
+    assert "too close to call" in message and "waits for a review" in message

@@ -72,6 +72,16 @@ def test_register_in_production_promotes_a_verified_artifact(trained, tmp_path):
     assert all(line.endswith(" bytes") for line in lines[1:])
 
 
+def test_register_in_production_records_a_named_fairness_review(trained, tmp_path):
+    model, table, _ = trained
+    reason = "fairness gate too close to call; approved, young applicants watched"
+    registry, _ = register_in_production(model, table, tmp_path / "registry",
+                                         approver="Model risk committee", reason=reason)
+    release = registry.releases(model.name)[-1]
+    assert (release["approver"], release["override"]) == ("Model risk committee", reason)
+    assert registry.stage(model.name, "production") == model.version
+
+
 @pytest.mark.slow
 def test_the_default_artifact_is_the_same_recipe(tmp_path):
     from deploydl.data import make_applicants

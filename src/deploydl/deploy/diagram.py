@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from deploydl.present.charts import BAD, GOOD, NEUTRAL, TEXT_MUTED, ink, new_figure
 
-#: The steps, in order, with what each adds (one line each, shown under the box).
+#: The steps, in order, with what each adds (one line each, shown under the box), as the
+#: rendered workflow runs them: no staging step; Module 06 adds a canary in production.
 STEPS = (("Notebook", "trained model"), ("Artifact", "weights + metadata\n+ sha256"),
          ("Gates", "two checks:\nAUC, fairness"), ("Image", "Docker: code,\ntorch, model"),
-         ("Staging", "same image,\ntest traffic"), ("Production", "Kubernetes or\nserverless"))
+         ("Approval", "a named person\nreleases it"), ("Production", "Kubernetes or\nserverless"))
 
 
 def path_to_production():

@@ -137,14 +137,14 @@ def run_gates(candidate, holdout: pd.DataFrame, *, production=None,
 
     ``holdout`` holds applicants neither model trained on, with the label and age band.
     An applicant is approved when the probability of default is below ``threshold``: by
-    default the one chosen for the candidate and recorded with it (``candidate.threshold``),
-    else the break-even of the course's costs (:func:`deploydl.evaluation.decision.
-    decision_threshold`, which assumes calibrated scores).
+    default where the service will decide for the candidate
+    (:func:`deploydl.evaluation.decision.decides_at`: the threshold recorded with it, else
+    0.5), so the gates judge the decisions customers will get.
     """
     if threshold is None:
-        from deploydl.evaluation.decision import threshold_for
+        from deploydl.evaluation.decision import decides_at
 
-        threshold = threshold_for(candidate)[0]
+        threshold = decides_at(candidate)
     scores = candidate.predict_proba(holdout)
     try:
         production_auc = (None if production is None else
@@ -203,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
             production = ModelRegistry(args.registry).load(candidate.name, stage="production")
         except ArtifactError as exc:
             print(f"No production model to compare with ({exc})")
+    if getattr(candidate, "threshold", None) is None:
+        print("No threshold is recorded with this candidate: the gates judge it at 0.50, where "
+              "the service will decide for it. To decide elsewhere, record a threshold "
+              "(Module 02: deploydl.evaluation.decision.calibrate_and_decide) and save it again.")
     results = run_gates(candidate, make_applicants(3000, seed=2024), production=production,
                         min_auc=args.min_auc, max_drop=args.max_drop, min_ratio=args.min_ratio)
     for result in results:

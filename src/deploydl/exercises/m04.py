@@ -68,7 +68,7 @@ WEAK_ROWS, WEAK_SEED, WEAK_EPOCHS = 300, 9, 2
 #: service rounds to 6 places); another model or another applicant differs far more.
 PREDICTION_TOL = 1e-3
 #: Exercise 04.4: the thresholds risk proposes (approve below this chance of default).
-PROPOSED_THRESHOLDS = (0.20, 0.25, 0.30)
+PROPOSED_THRESHOLDS = (0.20, 0.25, 0.30, 0.35)
 #: Exercise 04.3: the field the rejected request got wrong.
 FIELD = "loan_amount"
 
@@ -102,10 +102,54 @@ def release_gates() -> dict[float, list[str]]:
             for t in PROPOSED_THRESHOLDS}
 
 
+@cache
+def release_verdicts() -> dict[float, str]:
+    """For each proposed threshold, what the gates command would do with the release:
+    "blocked" (exit 1), "review" (every gate passes, but one is too close to call: exit 3, it
+    waits for a fairness review) or "ship" (every gate passes clearly: exit 0)."""
+    from deploydl.deploy.gates import EXIT_BLOCKED, EXIT_TOO_CLOSE, exit_code, run_gates
+
+    holdout, model, _ = lab_models()
+    words = {EXIT_BLOCKED: "blocked", EXIT_TOO_CLOSE: "review"}
+    return {t: words.get(exit_code(run_gates(model, holdout, threshold=t)), "ship")
+            for t in PROPOSED_THRESHOLDS}
+
+
+_JUDGED = {"review_at": ("review", "passes only as too close to call, so it waits for a "
+                                   "fairness review"),
+           "ship_at": ("ship", "passes every gate clearly")}
+
+
+def _strictest(answer: Any, key: str) -> str | None:
+    """The message when ``answer[key]`` is not the strictest proposed threshold whose verdict
+    is ``_JUDGED[key]``, else None."""
+    wanted, says = _JUDGED[key]
+    verdicts = release_verdicts()
+    given = as_number(answer[key])
+    if given is None or not any(math.isclose(given, t) for t in PROPOSED_THRESHOLDS):
+        return form(f"{key} should be one of the proposed thresholds {PROPOSED_THRESHOLDS}; "
+                    f"you gave {brief(answer[key])}.")
+    verdict = verdicts[min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - given))]
+    if verdict != wanted:
+        told = {"blocked": "a gate blocks the release",
+                "review": "every gate passes, but the fairness gate says too close to call: "
+                          "the release waits for a review",
+                "ship": "every gate passes clearly, with no review needed"}[verdict]
+        return (f"{key}: at {given:.2f} {told}; {key} is the strictest threshold that "
+                f"{says}. Read each fairness line's reason.")
+    strictest = min(t for t in PROPOSED_THRESHOLDS if verdicts[t] == wanted)
+    if not math.isclose(given, strictest):
+        return (f"{key}: {given:.2f} {says}, but a stricter threshold does too and lets "
+                "fewer bad loans through.")
+    return None
+
+
 def _is_gate_judgement(answer: Any) -> str | None:
-    if not isinstance(answer, dict) or set(answer) != {"blocked_by", "ship_at"}:
-        return form("give a dict {'blocked_by': [gates that block 0.20], 'ship_at': the "
-                    f"strictest threshold that ships}}; you gave {brief(answer)}.")
+    keys = {"blocked_by", "review_at", "ship_at"}
+    if not isinstance(answer, dict) or set(answer) != keys:
+        return form("give a dict {'blocked_by': [gates that block 0.20], 'review_at': the "
+                    "strictest threshold that passes only as too close to call, 'ship_at': "
+                    f"the strictest that passes clearly}}; you gave {brief(answer)}.")
     blocked = [answer["blocked_by"]] if isinstance(answer["blocked_by"], str) else answer[
         "blocked_by"]
     if not isinstance(blocked, list | tuple | set) or not all(
@@ -117,17 +161,7 @@ def _is_gate_judgement(answer: Any) -> str | None:
     if sorted(g.strip().lower() for g in blocked) != sorted(gates[first]):
         return (f"at {first:.2f} the gates that block are not {sorted(blocked)}: compare each "
                 "measured value with its limit.")
-    ship_at = as_number(answer["ship_at"])
-    if ship_at is None or not any(math.isclose(ship_at, t) for t in PROPOSED_THRESHOLDS):
-        return form(f"ship_at should be one of the proposed thresholds {PROPOSED_THRESHOLDS}; "
-                    f"you gave {brief(answer['ship_at'])}.")
-    if gates[min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - ship_at))]:
-        return f"at {ship_at:.2f} a gate still blocks the release."
-    strictest = min(t for t in PROPOSED_THRESHOLDS if not gates[t])  # ship_at's one passes
-    if not math.isclose(ship_at, strictest):
-        return (f"{ship_at:.2f} passes, but a stricter threshold also passes and lets fewer "
-                "bad loans through.")
-    return None
+    return _strictest(answer, "review_at") or _strictest(answer, "ship_at")
 
 
 def _aucs() -> dict[str, float]:
@@ -278,10 +312,12 @@ EXERCISES = [
                     "what is wrong. Store that name as text: field = \"...\"")),
     Exercise(id="04.4", title="Does the stricter release pass its gates?",
              checker=_is_gate_judgement,
-             hints=("A gate blocks when its measured value is below its limit. Fewer approvals "
-                    "hit the youngest applicants hardest: watch the approval ratio.",
-                    "Run run_gates(model, holdout, threshold=t) for each proposed t; list the "
-                    "gates that fail at 0.20 and the lowest t where none fails.")),
+             hints=("A gate blocks when its measured value is below its limit. A fairness line "
+                    "whose reason ends \"too close to call\" passes, but its 95% range "
+                    "straddles the limit, so the release waits for a person's review.",
+                    "List the gates that fail at 0.20; review_at is the lowest t that passes "
+                    "only as too close to call, ship_at the lowest t that passes with no "
+                    "\"too close to call\".")),
     Exercise(id="04.5", title="Make the gate block the worse model",
              checker=_blocks_only_the_worse,
              hints=("The gate blocks a model whose AUC is below min_auc. Pick a bar between "

@@ -63,13 +63,21 @@ def train_measured(*, epochs: int = 30, holdout_rows: int = HOLDOUT_ROWS,
     return Trained(model, table, holdout)
 
 
-def register_in_production(model, table: pd.DataFrame,
-                           root: str | Path) -> tuple[ModelRegistry, Artifact]:
+def register_in_production(model, table: pd.DataFrame, root: str | Path, *,
+                           approver: str | None = None,
+                           reason: str | None = None) -> tuple[ModelRegistry, Artifact]:
     """Register ``model`` (with ``table`` as its training data) under ``root`` and promote it
-    to production; the registry and the verified artifact."""
+    to production; the registry and the verified artifact.
+
+    A release whose fairness gate is too close to call (the gates command's exit 3,
+    :mod:`deploydl.deploy.gates`) goes out only after a named fairness review: ``approver``
+    (who decided) and ``reason`` (why) are recorded with the release in the registry's
+    ``releases.jsonl``, as the CI workflow's review records them
+    (:meth:`deploydl.registry.ModelRegistry.promote`)."""
     registry = ModelRegistry(root)
     artifact = registry.register(model, training_data=table)
-    registry.promote(model.name, model.version, stage="production")
+    registry.promote(model.name, model.version, stage="production", override=reason,
+                     approver=approver)
     return registry, artifact
 
 
