@@ -21,6 +21,7 @@ from deploydl.capstone.project import NAME, Capstone, Scenario, demo_review
 from deploydl.communication.brief import (
     Assumptions,
     Context,
+    brief_money,
     collect_brief_inputs,
     risk_register,
 )
@@ -32,7 +33,6 @@ from deploydl.communication.brief_page import (
 )
 from deploydl.communication.brief_text import asks_to_release, decision_text, fairness_text
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-from deploydl.present.charts import money
 
 SMALL = Scenario(n_train=1500, n_test=1500, epochs=4, days=6, per_day=100, opens_day=3,
                  ab_requests=120)
@@ -218,19 +218,74 @@ def test_each_chart_sits_in_its_section_with_its_own_titles_as_alt_text(page):
 
     import matplotlib.pyplot as plt
 
-    from deploydl.communication.brief_page import cost_chart, fairness_chart
+    from deploydl.communication.brief_page import fairness_chart, model_card, value_chart
     from deploydl.present.charts import figure_alt
 
     inputs, html, _ = page
     sections = dict(re.findall(r"<h2>([^<]+)</h2>(.*?)(?=<h2>|$)", html, flags=re.S))
-    for title, draw in (("Value against the current process", cost_chart),
+    for title, draw in (("Value against the current process", value_chart),
                         ("Fairness findings", fairness_chart)):
         fig = draw(inputs)
         alts = re.findall(r'<img alt="([^"]*)"', sections[title])
         assert [html_lib.unescape(a) for a in alts] == [figure_alt(fig)], title
         plt.close(fig)
-    assert "threshold" in figure_alt(cost_chart(inputs)).lower()
+    # the board's section shows value, not the engineers' cost curve: that is in the model card
+    assert "Net value" in figure_alt(value_chart(inputs))
+    assert "threshold" not in html_lib.unescape(sections["Value against the current process"]
+                                                 .split("</div>", 1)[0]).lower()
+    assert "cost of errors at every threshold" in sections["Technical appendix"]
+    charts = model_card(inputs).charts
+    assert len(charts) == 1 and "threshold" in next(iter(charts)).lower()
     plt.close("all")
+
+
+def test_the_value_chart_sets_the_model_against_the_current_process_with_its_range(page):
+    """Zero is the current process; the bars are the saving (or loss) and the running cost, and
+    the net value is a dot whose whisker is its 95% range, each labelled in rounded money."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.brief_page import VALUE_CHART_SIZE, value_chart
+
+    inputs, _, _ = page
+    m = inputs.money
+    fig = value_chart(inputs)
+    assert tuple(fig.get_size_inches()) == VALUE_CHART_SIZE
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith(f"Net value {brief_money(m['net_value_per_year'])}")
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "saved" if m["saved_per_year"] >= 0 else "lost", "running cost", "net value"]
+    scale = 1e6 if "$M" in ax.get_ylabel() else 1e3
+    # the error bar's caps (and the dot) are one-point lines: the lowest and highest are its ends
+    caps = sorted(y for line in ax.lines for y in line.get_ydata() if len(line.get_ydata()) == 1)
+    assert caps[0] == pytest.approx(m["net_value_low"] / scale)
+    assert caps[-1] == pytest.approx(m["net_value_high"] / scale)
+    texts = [t.get_text() for t in ax.texts]
+    assert brief_money(m["net_value_per_year"]) in texts and "95% range" in texts
+    assert "current process" in fig.get_supxlabel()
+    fig.canvas.draw()
+    title = ax.get_tightbbox().union([ax.get_window_extent()])
+    assert title.width <= fig.bbox.width * 1.05
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("amount", "shown"), [
+    (-252_667, "-$250,000"), (225_500, "$230,000"), (38_840_000, "$39M"),
+    (1_639_000, "$1.6M"), (-3_400_000, "-$3.4M"), (88_000, "$88,000"), (0, "$0"),
+    (999_999, "$1.0M"), (150, "$150")])
+def test_brief_money_keeps_two_significant_figures(amount, shown):
+    assert brief_money(amount) == shown
+
+
+def test_labels_say_what_the_page_says(page):
+    """The brief goes to the board: its lede names whom the model applies to, not a reader;
+    the version is the model's, whatever its stage; the four-fifths ratio is a screen."""
+    inputs, html, _ = page
+    figures = brief_figures(inputs)
+    assert f"Applies to: {inputs.context.audience}" in html.replace("&#x27;", "'")
+    assert "For: " not in html
+    assert figures["model_version"].label == "model version"
+    assert figures["price_of_fairness_per_year"].label == (
+        "price of clearing the four-fifths screen, a year")
 
 
 def test_registry_numbers_come_from_the_artifact(run, page):
@@ -285,7 +340,7 @@ def test_the_brief_charts_print_readably_with_the_cost_axis_from_zero(page):
         plt.close(fig)
     fig = cost_chart(inputs)
     caption = fig.get_supxlabel()
-    assert money(inputs.evaluation["hindsight_gap"] * 1000 / inputs.evaluation["n_test"]) in (
+    assert brief_money(inputs.evaluation["hindsight_gap"] * 1000 / inputs.evaluation["n_test"]) in (
         caption.replace("\n", " "))
     plt.close(fig)
 
@@ -506,8 +561,8 @@ def test_the_value_is_read_with_its_95_percent_range(page, low, high, said):
                                              "net_value_low": low, "net_value_high": high}))
     assert said in html
     card = html[html.index('<div class="figures"'):html.index("Source:")]
-    assert f'data-figure="net_value_low" data-value="{low}">{money(low)}</span>' in card
-    assert f'data-figure="net_value_high" data-value="{high}">{money(high)}</span>' in card
+    assert f'data-figure="net_value_low" data-value="{low}">{brief_money(low)}</span>' in card
+    assert f'data-figure="net_value_high" data-value="{high}">{brief_money(high)}</span>' in card
     assert ("not established" in html) == (low <= 0 <= high)
 
 
@@ -520,7 +575,7 @@ def test_the_saving_reads_as_a_saving_or_a_loss_never_a_negative_saving(page, sa
     span = re.search(r'it (saves|costs) <span data-figure="saved_per_year" '
                      r'data-value="([^"]+)">([^<]+)</span> a year( more)?', html)
     assert span and float(span[2]) == saved
-    assert span[3] == money(abs(saved)) and not span[3].startswith("-")
+    assert span[3] == brief_money(abs(saved)) and not span[3].startswith("-")
     assert (span[1], span[4]) == (("saves", None) if saved >= 0 else ("costs", " more"))
 
 

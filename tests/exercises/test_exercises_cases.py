@@ -461,7 +461,11 @@ def c07_1():
                   "person checks them.",
                   f"We approve about {rate:.0%} of applicants straight away, while a person "
                   "reviews the others, who may be declined.",
-                  f"About {rate:.0%} of applicants are not refused: they get a yes at once."],
+                  f"About {rate:.0%} of applicants are not refused: they get a yes at once.",
+                  f"About {rate:.0%} of applicants get a yes without waiting for a person to "
+                  "check their file.",
+                  f"About {round(rate * 10)} in 10 applicants are approved straight away; for "
+                  "everyone else an underwriter takes a look."],
                  [f"{rate * 100:.0f}", f"The classifier approves {rate:.0%} at threshold 0.3.",
                   "Most applicants get a yes straight away and a person checks the rest.",
                   " ".join([f"About {rate:.0%} get a yes at once."] + ["really"] * 30),
@@ -472,7 +476,21 @@ def c07_1():
                   f"About {round(rate * 10)} in 10 applicants are rejected at once; a person "
                   "checks the rest.",
                   f"About {rate:.0%} of applicants aren't approved at once; a person checks "
-                  "them."])
+                  "them.",
+                  # the board review's: the right number, said of the applicants referred
+                  f"{rate:.0%} of applicants are sent to an underwriter; the rest get a yes "
+                  "straight away.",
+                  f"About {1 - rate:.0%} of applicants get a yes straight away; the other "
+                  f"{rate:.0%} wait for a person to check.",
+                  f"About {rate:.0%} of applicants are referred to a person who checks their "
+                  "file before we decide.",
+                  f"About {round(rate * 10)} in 10 applicants are passed to a loan officer for "
+                  "a manual check first.",
+                  # and its jargon
+                  f"Our neural network approves {rate:.0%} of applicants at once, calibrated "
+                  "on historical data.",
+                  f"We approve {rate:.0%} of applicants at once using an algorithm trained on "
+                  "past loans."])
 
 
 def _brief(decision):
@@ -804,6 +822,12 @@ def test_the_second_reviews_messages_name_the_real_slip(lab_int8, tmp_path):
     assert "turned down" in _message(
         "07.1", f"About {rate:.0%} of applicants are turned down straight away; a person "
                 "checks the others before we decide.")
+    assert "the share waiting for a person" in _message(
+        "07.1", f"About {rate:.0%} of applicants are referred to a person who checks their "
+                "file before we decide.")
+    assert "'calibrated'" in _message(
+        "07.1", f"Our neural network approves {rate:.0%} of applicants at once, calibrated "
+                "on historical data.")
 
 
 def test_lab_06_2_says_how_rare_its_false_alarm_is():

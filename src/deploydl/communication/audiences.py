@@ -104,29 +104,14 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
 
 def draw_audience_chart(inputs: BriefInputs, audience: str):
     """The chart that answers this audience's question (a matplotlib figure)."""
-    from deploydl.communication.brief_page import cost_chart, fairness_chart
+    from deploydl.communication.brief_page import cost_chart, fairness_chart, value_chart
 
     kind = AUDIENCES[audience].chart
     if kind == "fairness":
         return fairness_chart(inputs)
     if kind == "cost":
         return cost_chart(inputs)
-    return _value_chart(inputs) if kind == "value" else _decisions_chart(inputs)
-
-
-def _value_chart(inputs: BriefInputs):
-    from deploydl.present.charts import BAD, GOOD, money, new_figure
-
-    m = inputs.money
-    fig, ax = new_figure(f"Net value {money(m['net_value_per_year'])} a year vs the current "
-                         "process",
-                         xlabel="", ylabel="US dollars a year ($k)", size=(6.5, 3.6))
-    values = [m["saved_per_year"], -m["running_cost_per_year"], m["net_value_per_year"]]
-    ax.bar(["saved vs current", "running cost", "net value"], [v / 1000 for v in values],
-           color=[GOOD if v >= 0 else BAD for v in values[:1]] + [BAD] +
-           [GOOD if values[2] >= 0 else BAD])
-    ax.axhline(0, color="black", lw=1)
-    return fig
+    return value_chart(inputs) if kind == "value" else _decisions_chart(inputs)
 
 
 def _decisions_chart(inputs: BriefInputs):

@@ -60,10 +60,33 @@ class Assumptions:
 DEFAULT_ASSUMPTIONS = Assumptions()
 
 
+#: The brief rounds every money estimate to this many significant figures (:func:`brief_money`).
+SIGNIFICANT_FIGURES = 2
+#: What the brief says about it (in its technical appendix).
+ROUNDING_NOTE = "Money estimates in this brief are rounded to two significant figures."
+
+
+def brief_money(amount: float, *, unit: str = "$") -> str:
+    """A money estimate as the brief writes it: two significant figures, since a figure measured
+    on a few thousand applicants is not known to the dollar. -252_667 -> '-$250,000';
+    38_840_000 -> '$39M'; 1_639_000 -> '$1.6M'. Stated assumptions (a price, a running cost)
+    are exact and keep :func:`deploydl.present.charts.money`."""
+    if amount == 0:
+        return f"{unit}0"
+    rounded = float(f"{abs(amount):.{SIGNIFICANT_FIGURES}g}")
+    sign = "-" if amount < 0 else ""
+    if rounded >= 1e6:
+        millions = rounded / 1e6
+        return f"{sign}{unit}{millions:,.{1 if millions < 10 else 0}f}M"
+    return f"{sign}{unit}{rounded:,.0f}" if rounded >= 10 else f"{sign}{unit}{rounded:g}"
+
+
 @dataclass(frozen=True)
 class Context:
-    """The words around the numbers: project, what the model does (``purpose``), for whom,
-    what it must not be used for (``out_of_scope``, the model card's "Not for"), the decision."""
+    """The words around the numbers: project, what the model does (``purpose``), whom it
+    applies to (``audience``: the people who use it or are decided by it; the brief prints
+    it as "Applies to:", since the brief itself goes to the board), what it must not be used
+    for (``out_of_scope``, the model card's "Not for"), the decision."""
 
     project: str = "Northbridge Bank: loan-default model"
     purpose: str = ("Estimates each loan applicant's chance of default, so loan officers "
@@ -294,7 +317,7 @@ def days_after_opening(days: int) -> str:
 
 def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
     """The brief's risks, each with the number behind it, an owner and a mitigation."""
-    from deploydl.present.charts import money
+    money = brief_money
 
     f, m, mon = inputs.fairness, inputs.money, inputs.monitoring
     delay = mon.get("alarm_delay_days")

@@ -15,7 +15,9 @@ import textwrap
 from pathlib import Path
 
 from deploydl.communication.brief import (
+    ROUNDING_NOTE,
     BriefInputs,
+    brief_money,
     days_after_opening,
     risk_register,
     rollout_plan,
@@ -48,21 +50,22 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
     rule = "deploydl.evaluation.decision.decision_threshold (chosen without the test set)"
     figs = [
         Figure("net_value_per_year", "net value a year vs the current process",
-               money(m["net_value_per_year"]), m["net_value_per_year"],
+               brief_money(m["net_value_per_year"]), m["net_value_per_year"],
                "saved minus running cost"),
         Figure("net_value_low", f"low end of the {m['net_value_level']:.0%} range of the net "
-               "value a year", money(m["net_value_low"]), m["net_value_low"], sampled),
+               "value a year", brief_money(m["net_value_low"]), m["net_value_low"], sampled),
         Figure("net_value_high", f"high end of the {m['net_value_level']:.0%} range of the net "
-               "value a year", money(m["net_value_high"]), m["net_value_high"], sampled),
+               "value a year", brief_money(m["net_value_high"]), m["net_value_high"], sampled),
         Figure("saved_per_year", ("saved" if m["saved_per_year"] >= 0 else "lost") + " a year "
                "against the current process (bad loans, underwriter time, good customers lost)",
-               money(abs(m["saved_per_year"])), m["saved_per_year"], ev),
+               brief_money(abs(m["saved_per_year"])), m["saved_per_year"], ev),
         Figure("current_cost_per_year", "cost a year of the current process",
-               money(m["current_cost_per_year"]), m["current_cost_per_year"], ev),
+               brief_money(m["current_cost_per_year"]), m["current_cost_per_year"], ev),
         Figure("model_cost_per_year", "cost a year with the model",
-               money(m["model_cost_per_year"]), m["model_cost_per_year"], ev),
+               brief_money(m["model_cost_per_year"]), m["model_cost_per_year"], ev),
         Figure("refer_everyone_cost_per_year", "cost a year of referring every application",
-               money(m["refer_everyone_cost_per_year"]), m["refer_everyone_cost_per_year"], ev),
+               brief_money(m["refer_everyone_cost_per_year"]),
+               m["refer_everyone_cost_per_year"], ev),
         Figure("refer_everyone_kept", "share of the good customers they review that underwriters "
                "must keep for referring everyone to cost less than the model",
                f"{1 - m['refer_everyone_cheaper_below']:.0%}",
@@ -92,11 +95,11 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("n_validation", "applicants set aside to calibrate and choose the threshold",
                f"{e['n_validation']:,}", e["n_validation"], rule),
         Figure("cost", "cost of errors at the threshold, held-out applicants",
-               money(e["cost"]), e["cost"], ev),
+               brief_money(e["cost"]), e["cost"], ev),
         Figure("hindsight_threshold", "cheapest threshold in hindsight (test set)",
                f"{e['hindsight_threshold']:.2f}", e["hindsight_threshold"], ev),
         Figure("hindsight_gap", "cost above the hindsight optimum, held-out applicants",
-               money(e["hindsight_gap"]), e["hindsight_gap"], ev),
+               brief_money(e["hindsight_gap"]), e["hindsight_gap"], ev),
         Figure("hindsight_gap_share", "cost above the hindsight optimum (share)",
                f"{e['hindsight_gap_share']:.1%}", e["hindsight_gap_share"], ev),
         Figure("break_even", "break-even threshold of Module 02's prices",
@@ -123,11 +126,12 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("worst_group_approval",
                f"of applicants aged {human_label(f['worst_group'])} approved",
                f"{f['worst_group_approval']:.0%}", f["worst_group_approval"], fa),
-        Figure("price_of_fairness_per_year", "price of meeting the rule, a year",
-               money(m["price_of_fairness_per_year"]), m["price_of_fairness_per_year"], ev),
+        Figure("price_of_fairness_per_year", "price of clearing the four-fifths screen, a year",
+               brief_money(m["price_of_fairness_per_year"]),
+               m["price_of_fairness_per_year"], ev),
         Figure("n_rules", "alert rules, each with a runbook", str(inputs.monitoring["n_rules"]),
                inputs.monitoring["n_rules"], "deploydl.monitoring.DEFAULT_RULES"),
-        Figure("model_version", "version in production", inputs.registry["version"],
+        Figure("model_version", "model version", inputs.registry["version"],
                inputs.registry["version"], "deploydl.registry"),
         Figure("sha256", "sha256 of the weights", inputs.registry["sha256"][:12],
                inputs.registry["sha256"], "deploydl.registry"),
@@ -209,7 +213,7 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                 "as Module 02 assumes" if inputs.assumptions.referred_good_lost == 1
                 else "Module 02 assumes all") + ").")
     table = sensitivity_shown(inputs.sensitivity, assumptions=inputs.assumptions.value(),
-                              fmt=money)
+                              fmt=brief_money)
     rows = [{"net value a year; one assumption moved by half": str(label), **row}
             for label, row in table.iterrows()]
     return prose(text, figs) + html_table(rows)
@@ -262,7 +266,7 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
                         "underwriter. On {n_test} held-out applicants it approved "
                         "{bad_loans_approved} loans that defaulted.", figs)),
         Section("Value against the current process", _value_body(inputs, figs),
-                [chart(cost_chart(inputs))]),
+                [chart(value_chart(inputs))]),
         Section("Fairness findings", prose(fairness_text(inputs), figs),
                 [chart(fairness_chart(inputs))]),
         Section("Risks, owners and mitigations", html_table(risk_register(inputs))),
@@ -281,11 +285,12 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
             "({hindsight_gap_share}) less, a figure no one could have chosen in advance "
             "(Module 02). "
             "Model version {model_version}, weights sha256 {sha256}, in the model registry. "
-            "Metrics by group, limitations and explanations are in the model card.", figs)
+            "Metrics by group, the cost of errors at every threshold (the engineers' chart), "
+            "limitations and explanations are in the model card. " + ROUNDING_NOTE, figs)
             + f'<p><a href="{card_href}">Open the model card (technical appendix)</a></p>'),
     ]
     return render_page(f"Executive brief: {inputs.context.project}",
-                       lede=f"{inputs.context.purpose} For: {inputs.context.audience}",
+                       lede=f"{inputs.context.purpose} Applies to: {inputs.context.audience}",
                        sections=sections)
 
 
@@ -319,6 +324,9 @@ def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
 #: beside the section's text at 40% of an A4 page's width, about 0.6 of this size, so its
 #: 13 pt text prints at about 8 pt (the body text is 9.5 pt) and the brief keeps to two pages.
 BRIEF_CHART_SIZE = (5.0, 3.6)
+#: The value chart is a little lower, so it ends beside the value section's text rather than
+#: below it (its one-line caption leaves room for that).
+VALUE_CHART_SIZE = (5.0, 3.3)
 
 
 def cost_chart(inputs: BriefInputs):
@@ -348,8 +356,48 @@ def cost_chart(inputs: BriefInputs):
     screen = "passes" if inputs.fairness["gate_passed"] else "fails"
     fig.supxlabel(textwrap.fill(
         f"Chosen before the test ({screen} the fairness screen), it costs "
-        f"{money(e['hindsight_gap'] * per)} more per 1,000 applicants than a threshold only "
-        "hindsight could have picked.", 52), x=0.0, ha="left", fontsize=12, color="#333333")
+        f"{brief_money(e['hindsight_gap'] * per)} more per 1,000 applicants than a threshold "
+        "only hindsight could have picked.", 52), x=0.0, ha="left", fontsize=12,
+        color="#333333")
+    return fig
+
+
+def value_chart(inputs: BriefInputs):
+    """The board's chart: the model against the current process, in money a year. Zero is the
+    current process; the bars are what the model saves (or loses) against it and its running
+    cost; the net value is a dot with its 95% range as a whisker, each labelled in money. The
+    text beside it gives both processes' costs."""
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
+
+    m = inputs.money
+    net, low, high = m["net_value_per_year"], m["net_value_low"], m["net_value_high"]
+    values = [m["saved_per_year"], -m["running_cost_per_year"], net]
+    scale, unit = ((1e6, "$M") if max(map(abs, [*values, low, high])) >= 1e6
+                   else (1e3, "$k"))
+    fig, ax = new_figure(f"Net value {brief_money(net)} a year\nvs the current process",
+                         xlabel="", ylabel=f"{unit} a year vs current",
+                         size=VALUE_CHART_SIZE)
+    names = ["saved" if values[0] >= 0 else "lost", "running cost", "net value"]
+    bars = ax.bar(names[:2], [v / scale for v in values[:2]],
+                  color=[GOOD if values[0] >= 0 else BAD, BAD])
+    ax.bar_label(bars, labels=[brief_money(v) for v in values[:2]], fontsize=13, padding=2)
+    # the net value is an estimate with its range: a dot and a whisker, labelled beside them
+    ax.errorbar([names[2]], [net / scale],
+                yerr=[[max(net - low, 0) / scale], [max(high - net, 0) / scale]],
+                color=GOOD if net >= 0 else BAD, ecolor="#000000", capsize=8, linewidth=2,
+                marker="o", markersize=11)
+    ax.annotate(brief_money(net), (2, net / scale), xytext=(12, 0), textcoords="offset points",
+                va="center", fontsize=13)
+    end = low if abs(low) > abs(high) else high  # named at the end away from the zero line
+    ax.annotate("95% range", (2, end / scale), xytext=(12, 0), textcoords="offset points",
+                va="center", fontsize=12, color="#333333")
+    ax.axhline(0, color=NEUTRAL, lw=1.5)
+    shown = [0.0, *(v / scale for v in values), low / scale, high / scale]
+    pad = 0.15 * ((max(shown) - min(shown)) or 1)
+    ax.set_ylim(min(shown) - pad, max(shown) + pad)
+    ax.set_xlim(-0.6, 2.9)
+    fig.supxlabel("Zero is the current process; whisker: 95% range.", x=0.0, ha="left",
+                  fontsize=12, color="#333333")
     return fig
 
 
@@ -408,7 +456,19 @@ def model_card(inputs: BriefInputs):
                            "band)."),
         limitations=("Synthetic, seeded data: the numbers teach, they do not describe a real "
                      "bank.", "Age band is not an input, but credit history is a proxy for it."),
-        explainability="Reason codes per applicant and permutation importance (Module 03).")
+        explainability="Reason codes per applicant and permutation importance (Module 03).",
+        charts=_card_charts(inputs))
+
+
+def _card_charts(inputs: BriefInputs) -> dict[str, bytes]:
+    """The model card's charts, by caption: the engineers' cost curve, moved there from the
+    board's brief (whose value section shows the value chart)."""
+    from deploydl.present.report import figure_png
+
+    caption = ("The engineers' chart: cost of errors per 1,000 held-out applicants at every "
+               "threshold, with the chosen threshold, the break-even and the cheapest in "
+               "hindsight marked.")
+    return {caption: figure_png(cost_chart(inputs))}
 
 
 def write_brief(inputs: BriefInputs, folder: str | Path, *, plan=None,

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 #: Words a call-centre agent should not have to decode.
 JARGON = ("auc", "roc", "threshold", "precision", "recall", "f1", "selection", "drift",
-          "p-value", "inference", "sha256", "model card", "probability", "classifier")
+          "p-value", "inference", "sha256", "model card", "probability", "classifier",
+          "algorithm", "neural network", "calibrat")
 #: A plain sentence for a caller is a sentence: at least this many words, at most MAX_WORDS.
 MIN_WORDS, MAX_WORDS = 8, 30
 #: The decision the CRO asks for in exercise 07.4. It follows the evidence: the lesson's model
@@ -138,7 +139,8 @@ def _placed_form(answer: Any) -> dict[str, Stakeholder] | FormProblem:
 def _plain(answer: Any) -> str | None:
     if not isinstance(answer, str) or not answer.strip():
         return form(f"write the sentence as a string; you gave {brief(answer)}.")
-    found = [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", answer.lower())]
+    found = [m.group() for w in JARGON
+             if (m := re.search(rf"\b{re.escape(w)}(?:s|es|e|ed|ions?|ing)?\b", answer.lower()))]
     if found:
         return f"a caller would not understand {found}."
     words = len(answer.split())
@@ -154,6 +156,11 @@ def _plain(answer: Any) -> str | None:
     if says_declined(answer, rate):
         return ("the number is right, but your sentence says they are turned down: "
                 f"{rate:.0%} are the applicants who get a yes at once.")
+    if not says_approved(answer, rate):
+        return (f"the number is right, but say of those {rate:.0%} that they get a yes at once "
+                "(approved straight away), and what happens to the others (a person checks "
+                "their file) in a separate clause, so nobody reads the number as the share "
+                "waiting for a person.")
     return None
 
 
@@ -187,9 +194,21 @@ _DECLINE = re.compile(
     r"|(?:\bnot|n't|\bnever)\s+(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|"
     r"granted|a\s+yes|yes|given|successful|get|lent)\b")
 _NEGATION = re.compile(r"\b(?:not|never|nobody|no one|none)\b|n't")
-#: Where one clause ends and the next begins: punctuation, or a joining word.
-_CLAUSE = re.compile(r"[;:,.!?()\u2013\u2014]|\s-\s|\b(?:and|but|while|whereas|then|"
-                     r"others|rest|remainder|everyone else)\b")
+#: Where one clause ends and the next begins: punctuation (not a decimal point), or a
+#: joining word.
+_CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|whereas|then|"
+                     r"others?|rest|remainder|remaining|everyone else)\b")
+#: Words that say an applicant gets a yes at once; a refusal or a referral negated ("not
+#: turned down", "no manual check") says so too.
+_APPROVE = re.compile(
+    r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|at once|straight away|right away|"
+    r"immediately|instantly|on the spot|go-ahead|go ahead|green light)\b")
+#: Words that say an applicant waits for a person: next to the approval rate they make it the
+#: share referred, the wrong group.
+_REFER = re.compile(
+    r"\b(?:refer\w*|underwriter\w*|person|people|human\w*|staff|check\w*|review\w*|"
+    r"wait\w*|manual\w*|by hand|loan officer\w*|officer\w*|assess\w*|look\w* at|"
+    r"sent to|send\w* to|passed to|pass\w* on)\b")
 
 
 def says_declined(text: str, rate: float) -> bool:
@@ -200,6 +219,32 @@ def says_declined(text: str, rate: float) -> bool:
     clauses = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
     return any(says_rate(c, rate) and any(_refuses(c, m) for m in _DECLINE.finditer(c))
                for c in clauses)
+
+
+def says_approved(text: str, rate: float) -> bool:
+    """True when each clause of ``text`` that states ``rate`` says those applicants get a yes
+    at once: it has an approval word (or a negated refusal or referral: "not turned down",
+    "no manual check") and no referral word ("83% are sent to an underwriter", "83% wait for a
+    person") that is not negated."""
+    text = text.lower()
+    bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
+    clauses = [c for a, b in zip(bounds, bounds[1:], strict=False)
+               if says_rate(c := text[a:b], rate)]
+    return bool(clauses) and all(_approves(c) for c in clauses)
+
+
+def _approves(clause: str) -> bool:
+    refers = [m for m in _REFER.finditer(clause) if not _negated(clause, m)]
+    negated = any(_negated(clause, m) for m in (*_REFER.finditer(clause),
+                                                *_DECLINE.finditer(clause)))
+    return not refers and (bool(_APPROVE.search(clause)) or negated)
+
+
+def _negated(clause: str, match: re.Match) -> bool:
+    """A word with "no", "not", "without" or "never" shortly before it ("no manual check",
+    "without waiting for a person")."""
+    return bool(re.search(r"\b(?:no|not|never|without|nobody|none)\b|n't",
+                          clause[max(0, match.start() - 40):match.start()]))
 
 
 def _refuses(clause: str, match: re.Match) -> bool:
