@@ -224,3 +224,29 @@ def test_a_stage_run_again_in_the_same_run_says_so_and_changes_nothing(tmp_path)
         assert run.ab == ab and run.log.count() == count
         assert run.registry.stage(NAME, "staging") == "1.0.0"  # lost: a held 1.1.0 would be here
         assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0"]
+
+
+def test_the_new_regions_screen_comes_with_its_95_percent_range(tmp_path):
+    """The traffic stage records the new region's approval ratio with the range the fairness
+    gate would give it, recomputed here from the decisions in the prediction log."""
+    from deploydl.data import NEW_REGION, PROTECTED_ATTRIBUTE
+    from deploydl.responsible.fairness import selection_ratio, selection_ratio_range
+
+    small = replace(TINY, days=4, per_day=60, opens_day=2)
+    with Capstone(tmp_path, scenario=small) as run:
+        for method in ("data", "train", "gate", "package"):
+            getattr(run, method)()
+        if run.registry.stage(NAME, "production") is None:
+            run.fairness_review(approver="Fairness review board", reason="reviewed (test)")
+        run.deploy()
+        m = run.traffic().data
+        rows = run.new_region[run.new_region["region"] == NEW_REGION]
+        logged = run.log.frame().set_index("applicant_id")["decision"]
+        approved = (logged.loc[[f"D{d}-{i}" for d, i in zip(rows["day"], rows.index,
+                                                             strict=True)]]
+                    == "approve").astype(int).to_numpy()
+        groups = rows[PROTECTED_ATTRIBUTE]
+        assert m["region_parity_ratio"] == selection_ratio(approved, groups)
+        assert (m["region_ratio_low"], m["region_ratio_high"]) == selection_ratio_range(
+            approved, groups)
+        assert m["region_ratio_low"] <= m["region_parity_ratio"] <= m["region_ratio_high"]

@@ -654,8 +654,8 @@ CASES = {
                            {"dpo": (5, 5, "on request"), "audit": (4, 2, "yearly")}]),
     "08.1": c08_1, "08.2": c08_2,
     "08.3": lambda: Cases([False, np.False_], [True, np.True_, "no", 0]),
-    "08.4": lambda: Cases(["Responsible-AI lead", " responsible-ai lead"],
-                          ["ML engineer", "Data steward", "fairness gate"]),
+    "08.4": lambda: Cases(["Responsible-AI lead", " responsible-ai lead", "Responsible AI lead"],
+                          ["ML engineer", "Data steward", "fairness gate", "Responsible AI"]),
     "08.5": c08_5,
 }
 IDS = sorted(all_exercises())

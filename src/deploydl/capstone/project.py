@@ -347,16 +347,23 @@ class Capstone:
 
     def _region_screen(self) -> dict[str, Any]:
         """The four-fifths screen on the new region's own applicants, from the decisions the
-        service logged since it opened: no outcomes needed, so it can be read at once."""
+        service logged since it opened: no outcomes needed, so it can be read at once.
+
+        With the ratio comes its 95% range (``region_ratio_low``, ``region_ratio_high``, the
+        same bootstrap as the fairness gate's): on few applicants a ratio over 0.8 can still
+        be too close to call, and the brief then sends the region to a fairness review.
+        """
         from deploydl.data import PROTECTED_ATTRIBUTE
-        from deploydl.responsible.fairness import selection_ratio
+        from deploydl.responsible.fairness import selection_ratio, selection_ratio_range
 
         rows = self.new_region[self.new_region["region"] == NEW_REGION]
         ids = [_logged_id(f"D{day}", i) for day, i in zip(rows["day"], rows.index, strict=True)]
         decisions = self._deployed_log().frame().set_index("applicant_id").loc[ids, "decision"]
         approved = (decisions == "approve").astype(int).to_numpy()
         groups = rows[PROTECTED_ATTRIBUTE]
+        low, high = selection_ratio_range(approved, groups)
         return {"region_parity_ratio": selection_ratio(approved, groups),
+                "region_ratio_low": low, "region_ratio_high": high,
                 "region_n": len(rows), "region_smallest_n": int(groups.value_counts().min())}
 
     def _send(self, rows: pd.DataFrame, *, prefix: str, one_by_one: bool = False) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_bool, as_whole, brief, form
+from deploydl.exercises.core import Exercise, as_bool, as_number, as_whole, brief, form
 
 #: The capstone lab's run and data (the lab builds the same).
 NEW_REGION_ROWS, NEW_REGION_SEED = 1000, 5
@@ -19,7 +20,8 @@ LAB_AB_REQUESTS = 200
 MEMO_PARTS = {
     "decision": "Module 00's question answered again: let the model approve loans on its own, "
                 "let it advise loan officers, or keep it in the lab",
-    "evidence": "the figures from the run's A/B test (run.ab) the decision rests on, quoted",
+    "evidence": "the figures the decision rests on, quoted from the run: the value case "
+                "(value), the A/B test (run.ab), the new region's screen (screen)",
     "risk": "the largest risk left, and the role in roles_table() that owns it",
     "change": "what evidence would change the decision",
 }
@@ -41,7 +43,8 @@ _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 
 
 def new_region():
-    """The new region's applicants, as the lab builds them."""
+    """The applicants on the days after the new region opened, as the lab builds them: the
+    Central region's and the other regions' together (``region`` says which)."""
     from deploydl.data import apply_drift, make_applicants
 
     return apply_drift(make_applicants(NEW_REGION_ROWS, seed=NEW_REGION_SEED), "new_region",
@@ -58,11 +61,22 @@ def _violations(answer: Any) -> str | None:
 
 
 def _is_region_diagnosis(answer: Any) -> str | None:
-    from deploydl.data import make_applicants
+    from deploydl.data import NEW_REGION, make_applicants
     from deploydl.exercises.m06 import diagnose, judge_diagnosis
 
-    return judge_diagnosis(answer, diagnose(make_applicants(REFERENCE_ROWS, seed=REFERENCE_SEED),
-                                            new_region()))
+    rows = new_region()
+    truth = diagnose(make_applicants(REFERENCE_ROWS, seed=REFERENCE_SEED), rows)
+    wrong = judge_diagnosis(answer, truth)
+    feature = answer.get("feature") if isinstance(answer, dict) else None
+    if wrong and isinstance(feature, str) and feature.strip() == truth["feature"]:
+        given = as_number(answer.get("zero_share"))
+        central = rows.loc[rows["region"] == NEW_REGION, truth["feature"]]
+        if given is not None and math.isclose(given, float((central == 0).mean()),
+                                              abs_tol=5e-4):
+            return (f"that is the share of zeros among Central's {len(central):,} rows only: "
+                    f"measure it on all {len(rows):,} rows of new_region, not only Central's "
+                    "(the drift report compared all of them with the reference).")
+    return wrong
 
 
 def smallest_planned_size() -> int:
@@ -91,10 +105,11 @@ def _fairness_owner(answer: Any) -> str | None:
     owners = list(table.index[table["capstone stages"].str.contains("fairness gate")])
     if not isinstance(answer, str):
         return form(f"give the role's name as text; you gave {brief(answer)}.")
-    if answer.strip().lower() in {o.lower() for o in owners}:
+    if _words(answer) in {_words(o) for o in owners}:  # case and hyphens do not matter
         return None
-    if answer.strip() in set(table.index):
-        return f"the {answer.strip()} owns other stages: look for 'fairness gate'."
+    other = {_words(role): role for role in table.index}.get(_words(answer))
+    if other is not None:
+        return f"the {other} owns other stages: look for 'fairness gate'."
     return f"{brief(answer)} is not a role in the table: copy the name as written."
 
 
@@ -136,8 +151,8 @@ def _is_memo(answer: Any) -> str | None:
             return (f"the {first} and {k} parts say the same thing: each part answers its own "
                     "question.")
     if not re.search(r"\d", _VERSION.sub("", answer["evidence"])):
-        return ("the evidence part should quote the A/B test's figures from run.ab (a "
-                "difference, a p-value, a size), not only describe them.")
+        return ("the evidence part should quote the run's figures (the net value, the A/B "
+                "test's difference, p-value and size), not only describe them.")
     if not _role_named(answer["risk"]):
         return ("the risk part should name its owner, one of roles_table()'s roles: "
                 f"{', '.join(ROLE_KEYS)}.")
@@ -167,10 +182,12 @@ EXERCISES = [
     Exercise(id="08.5", title="Write and defend the group's decision",
              checker=_is_memo,
              hints=("Four parts, each a sentence or two: decision (on its own, advise loan "
-                    "officers, or keep in the lab), evidence (figures quoted from run.ab), "
-                    "risk (with its owner from roles_table()), change (what would change it).",
-                    "e.g. evidence: 'On n_a + n_b applicants, far below planned_n, 1.1.0 earned "
-                    "USD difference per applicant (p = p_value)', with this run's numbers."),
+                    "officers, or keep in the lab), evidence (figures quoted from value, run.ab "
+                    "and screen), risk (with its owner from roles_table()), change (what would "
+                    "change it).",
+                    "e.g. evidence: 'net USD net_value_per_year a year against the current "
+                    "process; on n_a + n_b applicants, far below planned_n, 1.1.0 earned USD "
+                    "difference per applicant (p = p_value)', with this run's numbers."),
              passed=("the memo has its four parts. This check reads only that they are there, "
                      "not how good the memo is: your instructor grades it with the rubric.")),
 ]
