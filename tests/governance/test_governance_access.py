@@ -78,15 +78,44 @@ def test_role_widget_shows_what_each_role_may_read(controller, applicants):
     assert "The access log" in view.value and "intern" in view.value
 
 
+HELD = ["NB-000042", "held@example.com"]  # the held person's ID and an identifier not present
+
+
 def test_rows_under_a_legal_hold_are_hidden_from_every_role_but_compliance(controller,
                                                                            applicants):
     table = applicants.head(50)
-    controller.hold({"raw_applicants": [41]})
+    controller.hold("raw_applicants", HELD)
+    assert controller.holds == {"raw_applicants": sorted(HELD)}
     for role in ("analyst", "data_scientist"):
         seen = controller.read(table, role=role, user="u", dataset="raw_applicants")
         assert 41 not in seen.index and len(seen) == 49, role
-    assert 41 in controller.read(table, role="analyst", user="u", dataset="other").index
     held = controller.read(table, role="compliance", user="cat", dataset="raw_applicants")
     assert held.loc[41, "applicant_id"] == "NB-000042"
     log = controller.access_log(role="auditor", user="aud")
     assert list(log["reason"][:2]) == ["granted; 1 held row(s) withheld"] * 2
+
+
+def test_a_hold_follows_the_person_not_the_row_label_or_dataset_name(controller, applicants):
+    table = applicants.head(50)
+    controller.hold("raw_applicants", HELD)
+    resorted = table.sort_values("income").reset_index(drop=True)
+    seen = controller.read(resorted, role="compliance", user="cat", dataset="raw_applicants",
+                           columns=["applicant_id"])
+    assert len(seen) == 50 and "NB-000042" in set(seen["applicant_id"])
+    for dataset in ("raw_applicants", "other", "marketing_list"):
+        ids = set(resorted.loc[controller.read(resorted, role="analyst", user="u",
+                                               dataset=dataset).index, "applicant_id"])
+        assert ids == set(table["applicant_id"]) - {"NB-000042"}, dataset  # only the held one
+    by_email = controller.read(table.assign(applicant_id="x"), role="analyst", user="u",
+                               dataset="copy")  # a copy without the ID: found by another one
+    assert len(by_email) == 50  # held@example.com is not in this table: nobody else withheld
+    controller.hold("raw_applicants", [table.loc[7, "email"]])
+    assert len(controller.read(table.assign(applicant_id="x"), role="analyst", user="u",
+                               dataset="copy")) == 49
+
+
+def test_a_hold_needs_a_list_of_identifiers(controller):
+    with pytest.raises(TypeError, match=r"give a list, e.g. \['NB-000042'\]"):
+        controller.hold("raw_applicants", "NB-000042")
+    with pytest.raises(ValueError, match="identifiers is empty"):
+        controller.hold("raw_applicants", [])

@@ -139,7 +139,7 @@ def test_erasure_keeps_what_a_legal_hold_names_and_says_why(applicants):
     assert "Kept under legal hold in raw_applicants (1 row)" in summary
     assert "Keep until: 5 years after the customer relationship ends" in summary
     assert "25 months after the applicant was told the decision" in summary
-    assert report.held_rows == {"raw_applicants": [41]}
+    assert report.held_identifiers == {"raw_applicants": list(ids.values())}
     assert report.searched_no_match == ["region_summary"]
     assert "Searched, not found: region_summary." in summary
     with pytest.raises(ValueError, match=r"unknown dataset\(s\) \['nowhere'\]"):
@@ -155,8 +155,11 @@ def test_erasure_finds_identifiers_inside_text_in_any_case(applicants):
     table["notes"] = ""
     table.loc[7, "notes"] = f"Complaint: write to {email.upper()}."
     table.loc[8, "notes"] = f"Not the same person: x{email}"
-    hit = rows_mentioning(table, [email, "nb-000020"])
-    assert list(table.index[hit]) == [3, 7, 19]
+    table.loc[10, "notes"] = "Scanned: nb-000042_scan.pdf"  # a file name: "_" is a word break
+    table.loc[11, "notes"] = "See NB-0000420"  # a longer ID, another person
+    table.loc[12, "notes"] = f"archive/{email}_2024.msg"
+    hit = rows_mentioning(table, [email, "nb-000020", "NB-000042"])
+    assert list(table.index[hit]) == [3, 7, 10, 12, 19, 41]
 
 
 def test_a_rebuild_with_the_suppression_list_leaves_erased_people_out(applicants):
@@ -172,3 +175,13 @@ def test_a_rebuild_with_the_suppression_list_leaves_erased_people_out(applicants
     for name, table in rebuilt.datasets.items():
         if name != "raw_applicants":
             assert not table.isin(list(ids.values())).any(axis=None), name
+
+
+def test_a_suppression_list_must_be_a_list_and_lineage_counts_rows_dropped(applicants):
+    with pytest.raises(TypeError, match=r"give a list, e.g. \['NB-000006'\]"):
+        build_platform(applicants.head(20), suppress="NB-000006")
+    platform = build_platform(applicants.head(20),
+                              suppress=["NB-000006", "NB-999998", "NB-999999"])
+    assert "NB-000006" not in set(platform.datasets["clean_applicants"]["applicant_id"])
+    clean_step = next(s for s in platform.lineage.steps if s.step == "clean")
+    assert clean_step.params["suppressed"] == 1  # one of the three IDs was in the table

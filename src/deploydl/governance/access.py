@@ -16,20 +16,21 @@ with a keyed pseudonym. A role or column the policy does not name is denied. Eve
 granted or denied, goes into the access log, which only roles with ``read_access_log`` may read.
 
 Grants are per role and per column, by column name: the ``dataset`` a read names is written to
-the log, and does not change what the role may see. The one exception is rows under a legal
-hold (:meth:`AccessController.hold`): only roles with ``read_held_rows`` see them.
+the log, and does not change what the role may see. The one exception is people under a legal
+hold (:meth:`AccessController.hold`): only roles with ``read_held_rows`` see rows that mention
+them, in every read, whatever dataset it names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
-from deploydl.governance.privacy import mask, pseudonymise
+from deploydl.governance.privacy import mask, pseudonymise, rows_mentioning
 
 ACTIONS = ("allow", "mask", "pseudonymise")
 
@@ -130,17 +131,31 @@ class AccessController:
         self._key = key
         self._clock = clock or (lambda: datetime.now(UTC))
         self._log: list[Access] = []
-        self._held: dict[str, set[object]] = {}
+        self._held: dict[str, set[str]] = {}
 
-    def hold(self, held_rows: Mapping[str, Any]) -> None:
-        """Put rows under a legal hold: from now on only roles with ``read_held_rows`` see them.
+    def hold(self, dataset: str, identifiers: Iterable[str]) -> None:
+        """Put a person under a legal hold: only roles with ``read_held_rows`` see their rows.
 
-        ``held_rows`` maps a dataset name to the index labels of its held rows, e.g. an
-        :class:`~deploydl.governance.privacy.ErasureReport`'s ``held_rows``. Reads of that
-        dataset by any other role leave those rows out, and the log says how many (Module 01).
+        ``dataset`` names the dataset the law makes the bank keep, and ``identifiers`` are the
+        person's identifier values (ID, email, national ID, pseudonym), e.g. an
+        :class:`~deploydl.governance.privacy.ErasureReport`'s ``held_identifiers[dataset]``.
+        From then on every read by any other role leaves out each row that mentions one of
+        them (:func:`~deploydl.governance.privacy.rows_mentioning`), whatever dataset the read
+        names and however the table is sorted or indexed, and the log says how many (Module 01).
         """
-        for dataset, rows in held_rows.items():
-            self._held.setdefault(dataset, set()).update(rows)
+        if isinstance(identifiers, str):
+            raise TypeError(f"identifiers must be a list of the person's identifiers, not one "
+                            f"string; give a list, e.g. [{identifiers!r}].")
+        values = {str(v) for v in identifiers if v is not None and str(v)}
+        if not values:
+            raise ValueError("identifiers is empty: give the held person's identifiers, e.g. "
+                             "erasure.held_identifiers['raw_applicants'].")
+        self._held.setdefault(dataset, set()).update(values)
+
+    @property
+    def holds(self) -> dict[str, list[str]]:
+        """The legal holds in force: dataset -> the held identifiers, sorted."""
+        return {dataset: sorted(values) for dataset, values in self._held.items()}
 
     def visible_columns(self, role: str) -> dict[str, str]:
         """What ``role`` may read: column -> action. Empty for an unknown role."""
@@ -152,19 +167,22 @@ class AccessController:
 
         ``columns=None`` asks for every column the role may see. Raises :class:`AccessDenied`
         for an unknown role or any column not granted; the request is logged either way. Rows
-        of ``dataset`` under a legal hold (:meth:`hold`) are left out unless the role may
-        read held rows.
+        that mention a person under a legal hold (:meth:`hold`) are left out, whatever
+        ``dataset`` says, unless the role may read held rows.
         """
         grants = self.visible_columns(role)
         wanted = [c for c in table.columns if c in grants] if columns is None else list(columns)
         reason = self._refusal(role, grants, wanted, table)
-        withheld = [] if reason or self.roles[role]["read_held_rows"] else [
-            r for r in table.index if r in self._held.get(dataset, ())]
+        held = sorted(set().union(*self._held.values())) if self._held else []
+        withheld = (pd.Series(False, index=table.index)
+                    if reason or not held or self.roles[role]["read_held_rows"]
+                    else rows_mentioning(table, held))
+        withheld_count = int(withheld.sum())
         self._record(user, role, dataset, wanted, reason,
-                     f"granted; {len(withheld)} held row(s) withheld" if withheld else "")
+                     f"granted; {withheld_count} held row(s) withheld" if withheld_count else "")
         if reason:
             raise AccessDenied(reason)
-        out = table.drop(index=withheld)[wanted].copy()
+        out = table.loc[~withheld.to_numpy(), wanted].copy()
         for column in wanted:
             if grants[column] == "mask":
                 out[column] = mask(out[column])

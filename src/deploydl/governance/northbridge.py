@@ -131,16 +131,21 @@ def build_platform(raw: pd.DataFrame, *, key: bytes = DEMO_KEY,
     (name, email, region) and ``region_summary`` (counts and default rates per region); the model
     :data:`MODEL_NAME` is trained on ``model_features``. ``suppress`` is a suppression list:
     applicant IDs of people who had their data erased but whose raw row is kept under a legal
-    hold. The cleaning step drops them, so a rebuild does not copy them back (Module 01).
+    hold. The cleaning step drops them, so a rebuild does not copy them back, and the lineage
+    records how many rows it dropped (Module 01).
     """
+    if isinstance(suppress, str):
+        raise TypeError(f"suppress must be a list of applicant IDs, not one string; give a "
+                        f"list, e.g. [{suppress!r}].")
     lineage = Lineage()
     lineage.register("raw_applicants", raw)
     suppress = sorted(suppress)
     params: dict[str, object] = {"drop_duplicates": "applicant_id", "dropna": ["income"]}
     clean = raw.drop_duplicates("applicant_id").dropna(subset=["income"])
     if suppress:
-        clean = clean[~clean["applicant_id"].isin(suppress)]
-        params["suppressed"] = len(suppress)
+        kept = ~clean["applicant_id"].isin(suppress)
+        params["suppressed"] = int((~kept).sum())
+        clean = clean[kept]
     lineage.derive("clean_applicants", clean, inputs=["raw_applicants"], step="clean",
                    params=params)
     features = clean[["applicant_id", *FEATURES, LABEL]].assign(

@@ -198,8 +198,9 @@ class ErasureReport:
     ``rows_removed`` maps each dataset that held the person to the number of rows deleted;
     ``rows_kept`` maps each dataset under a :class:`LegalHold` to the rows kept,
     ``kept_because`` to the hold's reason and legal ground, ``kept_until`` to when the hold
-    ends, and ``held_rows`` to the index labels kept (pass them to
-    :meth:`~deploydl.governance.access.AccessController.hold`); ``searched_no_match`` lists the
+    ends, and ``held_identifiers`` to all the identifiers the erasure was given (pass them to
+    :meth:`~deploydl.governance.access.AccessController.hold`, which withholds every row that
+    mentions them, however the table is later sorted or indexed); ``searched_no_match`` lists the
     datasets searched where the person was not found; ``datasets_to_rebuild`` and
     ``models_to_retrain`` are everything lineage says was derived from the datasets rows were
     deleted from, so the person's data also left their traces there.
@@ -211,7 +212,7 @@ class ErasureReport:
     rows_kept: dict[str, int] = field(default_factory=dict)
     kept_because: dict[str, str] = field(default_factory=dict)
     kept_until: dict[str, str] = field(default_factory=dict)
-    held_rows: dict[str, list] = field(default_factory=dict)
+    held_identifiers: dict[str, list[str]] = field(default_factory=dict)
     searched_no_match: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -278,7 +279,7 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
         raise ValueError(f"Legal hold(s) name unknown dataset(s) {unknown}; registered datasets "
                          f"are {sorted(datasets)}. Fix the hold's dataset name.")
     values = list(identifiers.values())
-    cleaned, removed, kept, rows, missed = {}, {}, {}, {}, []
+    cleaned, removed, kept, held_ids, missed = {}, {}, {}, {}, []
     for name, table in datasets.items():
         hit = rows_mentioning(table, values)
         if not hit.any():
@@ -287,7 +288,7 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
             cleaned[name] = table
             if hit.any():
                 kept[name] = int(hit.sum())
-                rows[name] = list(table.index[hit])
+                held_ids[name] = [str(v) for v in values]
             continue
         cleaned[name] = table[~hit]
         if hit.any():
@@ -297,7 +298,8 @@ def erase_subject(datasets: Mapping[str, pd.DataFrame], identifiers: Mapping[str
     models = [n for n in derived if lineage.kind(n) == "model"]
     because = {n: f"{held[n].reason} ({held[n].exception})" for n in kept}
     until = {n: held[n].until for n in kept}
-    return cleaned, ErasureReport(removed, rebuild, models, kept, because, until, rows, missed)
+    return cleaned, ErasureReport(removed, rebuild, models, kept, because, until, held_ids,
+                                  missed)
 
 
 def rows_mentioning(table: pd.DataFrame, values: Iterable[object]) -> pd.Series:
@@ -305,16 +307,21 @@ def rows_mentioning(table: pd.DataFrame, values: Iterable[object]) -> pd.Series:
 
     A cell matches if it equals a value, or, for text cells, if it contains a text value as a
     whole word in any letter case (an email typed into a complaint note, ``NB-000042`` in
-    capitals or not). What it cannot find: a person written another way (a misspelt name, a
-    phone number with other spacing) or held outside the tables it is given (files, emails).
+    capitals or not, a file name such as ``nb-000042_scan.pdf``: ``_`` counts as a word break,
+    so a name joined with underscores is still found). A value inside a longer ID or address
+    is not a match (``NB-0000420``, ``xann@example.com`` for ``ann@example.com``). What it
+    cannot find: a person written another way (a misspelt name, a phone number with other
+    spacing) or held outside the tables it is given (files, emails).
     """
     values = list(values)
     hit = table.isin(values).any(axis=1)
     needles = sorted({v.lower() for v in values if isinstance(v, str) and v})
     text = table.select_dtypes(include=["object", "string"])
     if needles and not text.empty:
-        pattern = (r"(?<![\w.+-])(?:" + "|".join(re.escape(n) for n in needles)
-                   + r")(?![\w-])")
+        # A letter or digit (not "_"), ".", "+" or "-" before, or a letter, digit or "-" after,
+        # means the value is part of a longer ID or address: no match.
+        pattern = (r"(?<![^\W_])(?<![.+-])(?:" + "|".join(re.escape(n) for n in needles)
+                   + r")(?![^\W_])(?!-)")
         inside = text.apply(lambda col: col.astype(str).str.lower()
                             .str.contains(pattern, regex=True))
         hit = hit | inside.any(axis=1)
