@@ -89,8 +89,9 @@ def test_the_range_narrows_with_more_applicants():
     assert large["high"] - large["low"] < 0.5 * (small["high"] - small["low"])
 
 
-@pytest.mark.parametrize(("options", "match"), [({"level": 1.5}, "level"),
-                                                 ({"n_resamples": 10}, "n_resamples")])
+@pytest.mark.parametrize(("options", "match"), [
+    ({"level": 1.5}, "level must be between 0 and 1; got 1.5"),
+    ({"n_resamples": 10}, "n_resamples must be at least 100 for a 95% range; got 10")])
 def test_bad_settings_say_what_to_fix(options, match):
     y, model, current = _applicants(100, seed=8)
     with pytest.raises(ValueError, match=match):

@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
+from deploydl.evaluation import resampling
 from deploydl.evaluation.metrics import ErrorCosts, outcomes
-from deploydl.evaluation.resampling import breach_share, cost_each, paired_cost_difference
+from deploydl.evaluation.resampling import (
+    bootstrap_sums,
+    breach_share,
+    cost_each,
+    paired_cost_difference,
+)
 
 
 def _sample(n=400, seed=0):
@@ -19,6 +25,33 @@ def test_cost_each_sums_to_the_cost_of_errors():
     for t in (0.2, 0.5, 0.8):
         assert cost_each(y, s, threshold=t, costs=costs).sum() == outcomes(
             y, s, threshold=t, costs=costs).cost
+
+
+def test_cost_each_adds_the_referral_price_to_every_referred_applicant():
+    y, s = _sample()
+    plain = cost_each(y, s, threshold=0.4)
+    with_time = cost_each(y, s, threshold=0.4, referral=150)
+    assert ((with_time - plain) == np.where(s >= 0.4, 150, 0)).all()
+
+
+def test_the_draws_do_not_depend_on_the_block_size(monkeypatch):
+    """Stored outputs (Modules 02, 07, 08) rest on this: numpy draws each index from the seed's
+    stream in turn, so any block size gives the same resamples as one draw of them all."""
+    values = np.arange(4001.0)  # odd: blocks of odd size, where a 32-bit buffer would show
+    rng = np.random.default_rng(3)
+    at_once = values[rng.integers(0, len(values), size=(1001, len(values)))].sum(axis=1)
+    assert (bootstrap_sums(values, n_resamples=1001, seed=3) == at_once).all()
+    monkeypatch.setattr(resampling, "_CELLS", 7 * len(values))  # blocks of 7 resamples
+    assert (bootstrap_sums(values, n_resamples=1001, seed=3) == at_once).all()
+
+
+def test_bootstrap_sums_of_columns_are_sums_on_the_same_applicants():
+    rng = np.random.default_rng(1)
+    a, b = rng.integers(0, 9, 300), rng.integers(0, 9, 300)
+    both = bootstrap_sums(np.column_stack([a, b]), n_resamples=200, seed=5)
+    assert both.shape == (200, 2)
+    assert (both[:, 0] == bootstrap_sums(a, n_resamples=200, seed=5)).all()
+    assert (both[:, 1] == bootstrap_sums(b, n_resamples=200, seed=5)).all()
 
 
 def test_paired_difference_estimate_is_the_cost_gap_and_is_bracketed():
@@ -59,7 +92,7 @@ def test_breach_share_near_a_cap_met_exactly_is_between():
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"n_resamples": 10}, "n_resamples must be at least 100.*got 10"),
+    ({"n_resamples": 10}, "n_resamples must be at least 100 for a 95% interval; got 10"),
     ({"level": 95}, "level must be between 0 and 1; got 95"),
 ])
 def test_paired_difference_rejects_bad_settings(kwargs, match):
@@ -72,3 +105,10 @@ def test_breach_share_needs_a_cap_that_is_a_share():
     y, s = _sample()
     with pytest.raises(ValueError, match="cap must be a share between 0 and 1; got 10"):
         breach_share(y, s, threshold=0.3, cap=10)
+
+
+def test_breach_share_asks_for_enough_batches_without_promising_an_interval():
+    y, s = _sample()
+    with pytest.raises(ValueError, match="at least 100 for a breach share; got 10") as error:
+        breach_share(y, s, threshold=0.3, cap=0.1, n_resamples=10)
+    assert "interval" not in str(error.value)

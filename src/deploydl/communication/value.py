@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import APPLICATIONS_PER_YEAR
+from deploydl.evaluation.metrics import ErrorCosts
+from deploydl.evaluation.resampling import bootstrap_sums, check_bootstrap, cost_each
 
 
 @dataclass(frozen=True)
@@ -214,11 +216,7 @@ def value_interval(y_true, scores, current_scores, *, threshold: float,
     whole dollars under whole-dollar assumptions, so the sums are exact and the range is the
     same on any CPU.
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1 (0.95 = a 95% range); got {level}.")
-    if n_resamples < 100:
-        raise ValueError(f"n_resamples must be at least 100 for a 95% range; got "
-                         f"{n_resamples}.")
+    check_bootstrap(n_resamples, level, reading=f"a {level:.0%} range")
     y = np.asarray(y_true).astype(int)
     a = assumptions
     costs = a.costs
@@ -227,11 +225,8 @@ def value_interval(y_true, scores, current_scores, *, threshold: float,
     # each applicant's saving: what the current process costs on them minus what the model does
     saving = (_cost_each(y, current_scores, threshold=current_threshold, **costs)
               - _cost_each(y, scores, threshold=threshold, **costs))
-    n, rng = len(y), np.random.default_rng(seed)
-    rows = max(1, 4_000_000 // n)  # resample in blocks, to bound the memory
-    totals = np.concatenate([saving[rng.integers(0, n, size=(min(rows, n_resamples - i), n))]
-                             .sum(axis=1) for i in range(0, n_resamples, rows)])
-    net = totals * (a.applications_per_year / n) - a.running_cost
+    totals = bootstrap_sums(saving, n_resamples=n_resamples, seed=seed)
+    net = totals * (a.applications_per_year / len(y)) - a.running_cost
     low, high = np.quantile(net, [(1 - level) / 2, (1 + level) / 2])
     return {"low": round(float(low), -3), "high": round(float(high), -3), "level": level,
             "n_resamples": n_resamples}
@@ -241,10 +236,11 @@ def _cost_each(y: np.ndarray, scores, *, threshold: float, bad_loan: float, refe
                good_lost: float) -> np.ndarray:
     """Each applicant's cost under one process (:func:`process_cost`, applicant by applicant):
     a bad loan approved costs ``bad_loan``; a referral ``referral``, plus ``good_lost`` for an
-    applicant who would have repaid."""
-    approved = np.asarray(scores, dtype=float) < threshold
-    return np.where(approved, np.where(y == 1, bad_loan, 0.0),
-                    referral + np.where(y == 0, good_lost, 0.0))
+    applicant who would have repaid (Module 02's
+    :func:`~deploydl.evaluation.resampling.cost_each` with the underwriter's time added)."""
+    return cost_each(y, scores, threshold=threshold, referral=referral,
+                     costs=ErrorCosts(bad_loan_approved=bad_loan,
+                                      good_customer_turned_away=good_lost))
 
 
 def spans_zero(low: float, high: float) -> bool:
