@@ -370,6 +370,11 @@ def test_fairness_gate_reports_its_95_percent_range_and_says_when_it_is_too_clos
     assert clear.passed and not clear.too_close_to_call and "too close" not in clear.reason
     blocked = fairness_gate(approved, groups, min_ratio=0.95)
     assert not blocked.passed and not blocked.too_close_to_call
+    # a ratio below the limit blocks even when its range reaches above it: never "too close"
+    failing = fairness_gate(approved, groups, min_ratio=0.82)
+    assert failing.low < 0.82 <= failing.high and not failing.passed
+    assert not failing.too_close_to_call and "too close" not in failing.reason
+    assert str(failing).startswith("BLOCK fairness: approval ratio 0.81")
     assert not evaluation_gate(0.75).too_close_to_call  # other gates have no range
 
 
@@ -454,6 +459,10 @@ def test_a_gate_too_close_to_call_exits_3_and_writes_the_step_summary(artifact_d
     assert gates.exit_code([clear]) == gates.EXIT_PASSED
     blocked = GateResult("fairness", False, 0.79, 0.8, "approval ratio 0.79", 0.73, 0.85, 346)
     assert gates.exit_code([clear, blocked]) == gates.EXIT_BLOCKED  # blocked wins
+    assert gates.exit_code([close, blocked]) == gates.EXIT_BLOCKED
+    # its range straddles 0.8, but a ratio below 0.8 blocks: it is not "too close to call"
+    assert not blocked.too_close_to_call
+    assert "| fairness | BLOCK | approval ratio 0.79 |" in gates.summary_markdown([blocked])
     monkeypatch.setattr(gates, "run_gates", lambda *args, **kwargs: [clear, close])
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))

@@ -903,3 +903,12 @@ def test_04_4_says_the_first_passing_threshold_waits_for_a_review():
     right = c04_4().right[0]
     message = _message("04.4", {**right, "ship_at": right["review_at"]})
     assert "too close to call" in message and "waits for a review" in message
+
+
+def test_04_4_blocking_gates_and_verdicts_come_from_one_run_of_the_gates():
+    from deploydl.exercises.m04 import _gate_results, release_gates, release_verdicts
+
+    _gate_results.cache_clear()
+    gates, verdicts = release_gates(), release_verdicts()
+    assert _gate_results.cache_info().misses == 1  # run once, for both
+    assert all((verdicts[t] == "blocked") == bool(gates[t]) for t in gates)

@@ -27,8 +27,9 @@ On GitHub Actions it also writes a table of the gates to the run's summary page
   a named person approves the release. The gate also reports the ratio's 95% range
   (:func:`deploydl.responsible.fairness.selection_ratio_range`) and the smallest group's size:
   the guidance itself warns that differences based on small numbers may not be meaningful.
-  When the range straddles the limit the verdict stands (point estimate against the limit),
-  but its reason says it is too close to call and sends it to fairness review.
+  A ratio below the limit blocks, whatever its range. A ratio at or above it passes, but when
+  its range reaches below the limit the reason says it is too close to call and sends it to
+  fairness review.
 """
 
 from __future__ import annotations
@@ -77,9 +78,9 @@ class GateResult:
 
     @property
     def too_close_to_call(self) -> bool:
-        """True when the 95% range straddles the limit: another sample could flip the verdict."""
-        return (self.low is not None and self.high is not None
-                and self.low < self.limit <= self.high)
+        """True when the gate passed but its 95% range reaches below the limit: another sample
+        could flip the pass. A blocked gate is never too close to call: it blocks."""
+        return self.passed and self.low is not None and self.low < self.limit
 
     def __str__(self) -> str:
         return f"{'PASS' if self.passed else 'BLOCK'} {self.gate}: {self.reason}"
@@ -113,8 +114,9 @@ def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
     highest's, also called the demographic parity ratio) is at least ``min_ratio``.
 
     The reason also gives the ratio's 95% range (a bootstrap over the applicants, with a fixed
-    seed) and the size of the smallest group. When the range straddles ``min_ratio`` the
-    verdict still follows the ratio itself, but the reason says it is too close to call.
+    seed) and the size of the smallest group. The verdict follows the ratio itself: below
+    ``min_ratio`` it blocks; at or above it, with a range reaching below ``min_ratio``, it
+    passes and the reason says it is too close to call.
     """
     ratio, rates = _approval_ratio(approved, groups)
     low, high = selection_ratio_range(np.asarray(approved, dtype=int), groups)
@@ -187,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     :func:`exit_code` (0 passed, 1 blocked, 3 too close to call); with ``GITHUB_STEP_SUMMARY``
     set (GitHub Actions), the gates are also appended there as a table."""
     from deploydl.data import make_applicants
+    from deploydl.evaluation.decision import decides_at
     from deploydl.registry import ArtifactError, ModelRegistry, load_model
 
     parser = argparse.ArgumentParser(prog="python -m deploydl.deploy.gates")
@@ -203,11 +206,13 @@ def main(argv: list[str] | None = None) -> int:
             production = ModelRegistry(args.registry).load(candidate.name, stage="production")
         except ArtifactError as exc:
             print(f"No production model to compare with ({exc})")
+    at = decides_at(candidate)
     if getattr(candidate, "threshold", None) is None:
-        print("No threshold is recorded with this candidate: the gates judge it at 0.50, where "
-              "the service will decide for it. To decide elsewhere, record a threshold "
+        print(f"No threshold is recorded with this candidate: the gates judge it at {at:.2f}, "
+              "where the service will decide for it. To decide elsewhere, record a threshold "
               "(Module 02: deploydl.evaluation.decision.calibrate_and_decide) and save it again.")
     results = run_gates(candidate, make_applicants(3000, seed=2024), production=production,
+                        threshold=at,
                         min_auc=args.min_auc, max_drop=args.max_drop, min_ratio=args.min_ratio)
     for result in results:
         print(result)

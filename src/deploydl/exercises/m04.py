@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deploydl.exercises.core import Exercise, as_number, brief, form
+
+if TYPE_CHECKING:
+    from deploydl.deploy.gates import GateResult
 
 
 def _is_packaged(artifact: Any) -> str | None:
@@ -93,26 +96,30 @@ def lab_models():
     return make_applicants(HOLDOUT_ROWS, seed=HOLDOUT_SEED), model, weak
 
 
-def release_gates() -> dict[float, list[str]]:
-    """For each proposed threshold, the names of the gates that block the release."""
+@cache
+def _gate_results() -> dict[float, list[GateResult]]:
+    """The lab model's gates (:func:`~deploydl.deploy.gates.run_gates`) at each proposed
+    threshold, run once."""
     from deploydl.deploy.gates import run_gates
 
     holdout, model, _ = lab_models()
-    return {t: [g.gate for g in run_gates(model, holdout, threshold=t) if not g.passed]
-            for t in PROPOSED_THRESHOLDS}
+    return {t: run_gates(model, holdout, threshold=t) for t in PROPOSED_THRESHOLDS}
 
 
-@cache
+def release_gates() -> dict[float, list[str]]:
+    """For each proposed threshold, the names of the gates that block the release."""
+    return {t: [g.gate for g in results if not g.passed]
+            for t, results in _gate_results().items()}
+
+
 def release_verdicts() -> dict[float, str]:
     """For each proposed threshold, what the gates command would do with the release:
     "blocked" (exit 1), "review" (every gate passes, but one is too close to call: exit 3, it
     waits for a fairness review) or "ship" (every gate passes clearly: exit 0)."""
-    from deploydl.deploy.gates import EXIT_BLOCKED, EXIT_TOO_CLOSE, exit_code, run_gates
+    from deploydl.deploy.gates import EXIT_BLOCKED, EXIT_TOO_CLOSE, exit_code
 
-    holdout, model, _ = lab_models()
     words = {EXIT_BLOCKED: "blocked", EXIT_TOO_CLOSE: "review"}
-    return {t: words.get(exit_code(run_gates(model, holdout, threshold=t)), "ship")
-            for t in PROPOSED_THRESHOLDS}
+    return {t: words.get(exit_code(results), "ship") for t, results in _gate_results().items()}
 
 
 _JUDGED = {"review_at": ("review", "passes only as too close to call, so it waits for a "
@@ -314,7 +321,7 @@ EXERCISES = [
              checker=_is_gate_judgement,
              hints=("A gate blocks when its measured value is below its limit. A fairness line "
                     "whose reason ends \"too close to call\" passes, but its 95% range "
-                    "straddles the limit, so the release waits for a person's review.",
+                    "reaches below the limit, so the release waits for a person's review.",
                     "List the gates that fail at 0.20; review_at is the lowest t that passes "
                     "only as too close to call, ship_at the lowest t that passes with no "
                     "\"too close to call\".")),
