@@ -78,3 +78,45 @@ def test_raised_bars_are_refused():
 def test_the_judgement_is_required():
     result = evaluate(find_exercise("03.3"), {"under_30": 0.7, "30_to_50": 0.8, "over_50": 0.8})
     assert result.status != PASSED and "lawful_as_is" in result.message
+
+
+def test_a_grid_of_bars_finds_none_within_policy_with_the_elderly_at_least_as_favoured():
+    # m03's claim, pinned on a coarse grid (every bar from 0.30 to 0.80 in steps of 0.01; a bar
+    # above today's 0.8 is refused before anything else): no bars clear the four-fifths screen
+    # within the 10% cost limit while the over-50 bar is at or below every other band's. Each
+    # band's decisions depend only on its own bar, so the grid is summed band by band.
+    import numpy as np
+
+    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+    from deploydl.evaluation.metrics import DEFAULT_COSTS
+    from deploydl.exercises.m03 import MAX_COST_INCREASE, _outcome
+    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD, case_study
+
+    test = case_study().test
+    repaid = 1 - test[LABEL].to_numpy()
+    scores = case_study().approval_score(test)
+    band = test[PROTECTED_ATTRIBUTE].to_numpy()
+    grid = np.round(np.arange(0.30, APPROVAL_THRESHOLD + 1e-9, 0.01), 2)
+    rate, cost = {}, {}
+    for name in ("under_30", "30_to_50", "over_50"):
+        s, r = scores[band == name], repaid[band == name]
+        approved = s[None, :] >= grid[:, None]
+        rate[name] = approved.mean(axis=1)
+        cost[name] = ((approved & (r == 0)).sum(axis=1) * DEFAULT_COSTS.bad_loan_approved
+                      + (~approved & (r == 1)).sum(axis=1)
+                      * DEFAULT_COSTS.good_customer_turned_away)
+    young, middle, old = np.ix_(range(len(grid)), range(len(grid)), range(len(grid)))
+    rates = np.stack(np.broadcast_arrays(rate["under_30"][young], rate["30_to_50"][middle],
+                                         rate["over_50"][old]))
+    per_1000 = (cost["under_30"][young] + cost["30_to_50"][middle] + cost["over_50"][old]
+                ) / len(repaid) * 1000
+    elderly_as_favoured = (grid[old] <= grid[young]) & (grid[old] <= grid[middle])
+    within = (rates.min(axis=0) >= 0.8 * rates.max(axis=0)) & elderly_as_favoured
+    limit = _outcome(dict.fromkeys(rate, APPROVAL_THRESHOLD))["cost_per_1000"] * (
+        1 + MAX_COST_INCREASE)
+    # The grid reproduces the checker's own arithmetic at its corner (today's bars) ...
+    today = _outcome(dict.fromkeys(rate, APPROVAL_THRESHOLD))
+    assert np.isclose(per_1000[-1, -1, -1], today["cost_per_1000"])
+    # ... some bars do clear the screen with the elderly as favoured, and all cost too much.
+    assert within.any()
+    assert per_1000[within].min() > limit

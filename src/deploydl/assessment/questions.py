@@ -147,9 +147,11 @@ QUESTIONS: tuple[Question, ...] = (
          "High-risk in the EU; US guidance: an inventory, independent validation, effective "
          "challenge."),
         "d",
-        "The AI Act classes credit scoring as high-risk: the provider owes risk management, "
-        "documentation, logging and human oversight, and the bank, as deployer, owes trained "
-        "oversight, kept logs and a fundamental-rights impact assessment. US guidance (SR 26-2, "
+        "The AI Act classes credit scoring as high-risk. A bank that builds its own model, as "
+        "Northbridge does, is its provider and its deployer: it owes risk management, "
+        "documentation, a conformity assessment and registration, and also trained "
+        "oversight, kept logs and a fundamental-rights impact assessment; a bank that buys "
+        "a vendor's model still owes the deployer's duties. US guidance (SR 26-2, "
         "which replaced SR 11-7 in 2026) does not bind, but keeping every model in an "
         "inventory, validated independently and open to effective challenge remains sound "
         "practice (Module 03)."),

@@ -22,15 +22,19 @@ from deploydl.exercises.core import (
 
 #: Policy of exercise 03.3: clear the four-fifths screen; expected cost at most 10% above
 #: today's; no band's bar above today's common bar (0.8). Then judge the answer: "lawful_as_is"
-#: must be False. Regulation B forbids giving an elderly applicant's age (62 or more) a value less
-#: favourable than the one given to the most favoured age group (12 CFR 1002.2(v),
-#: 1002.6(b)(2)(ii)), and a lower bar for a band under 62 favours it by age, which outside that
-#: rule only a special purpose credit program may do (12 CFR 1002.8). No answer meets the screen
-#: and the cost limit with the over-50 bar at or below every other bar: a search of all three bars
-#: in steps of 0.0025 (0.30 to 0.95) finds the cheapest such answer, under_30 0.61, 30_to_50
-#: 0.7375, over_50 0.61, at 11.0% above today's cost. (At the break-even threshold 0.8 today's
-#: parity ratio is 0.53; within 10% any single lowered under_30 threshold from about 0.68 to 0.72
-#: clears the screen, and leaves the over-50 bar above the under-30 bar.)
+#: must be False. Regulation B lets an empirically derived, demonstrably and statistically sound
+#: scoring system use age as a predictor, so long as an elderly applicant's age (62 or more) gets
+#: no value less favourable than the most favoured age group's (12 CFR 1002.2(v),
+#: 1002.6(b)(2)(ii)). A bar set to equalise approval rates is no predictive use of age: it
+#: favours a band because of its age, which for a band under 62 only a special purpose credit
+#: program may do (12 CFR 1002.8): a question for counsel. No answer meets the screen and the
+#: cost limit with the over-50 bar at or below every other bar: a search of all three bars in
+#: steps of 0.0025 (0.30 to 0.95) finds the cheapest such answer, under_30 0.61, 30_to_50
+#: 0.7375, over_50 0.61, at 11.0% above today's cost, and tests/exercises pins the claim on a
+#: 0.01 grid. So every answer that meets the policy leaves the over-50 bar above another band's,
+#: and the checker names that rule. (At the break-even threshold 0.8 today's parity ratio is
+#: 0.53; within 10% any single lowered under_30 threshold from about 0.68 to 0.72 clears the
+#: screen.)
 MAX_COST_INCREASE = 0.10
 
 
@@ -117,18 +121,17 @@ def _check_thresholds(answer: Any) -> str | None:
                 f"{money(outcome['cost_per_1000'])} per 1,000 applicants, above the "
                 f"{money(limit)} the policy allows.")
     if lawful:
+        # Every answer that meets the policy gives the over-50 bar more than another band's
+        # (see MAX_COST_INCREASE; tests/exercises pins it), so the elderly rule always bites.
         favoured = min(v for g, v in thresholds.items() if g != "over_50")
-        if thresholds["over_50"] > favoured + 1e-9:
-            return ("these bars meet the screen and the cost limit, but they are not lawful as "
-                    f"set: the over-50 band, which holds applicants aged 62 or more, faces a bar "
-                    f"of {thresholds['over_50']:.2f} while another band gets {favoured:.2f}. "
-                    "Regulation B forbids giving an elderly applicant's age a less favourable "
-                    "value than the most favoured age group gets (12 CFR 1002.2(v), "
-                    "1002.6(b)(2)(ii)). Set lawful_as_is to False.")
-        return ("these bars meet the screen and the cost limit, but a lower bar for a band "
-                "under 62 favours it because of its age, which Regulation B allows outside its "
-                "elderly rule only in a special purpose credit program (12 CFR 1002.8): a "
-                "question for counsel. Set lawful_as_is to False.")
+        return ("these bars meet the screen and the cost limit, but they are not lawful as "
+                f"set: the over-50 band, which holds applicants aged 62 or more, faces a bar "
+                f"of {thresholds['over_50']:.2f} while another band gets {favoured:.2f}. "
+                "Regulation B forbids giving an elderly applicant's age a less favourable "
+                "value than the most favoured age group gets (12 CFR 1002.2(v), "
+                "1002.6(b)(2)(ii)); and a bar set to equalise approval rates is no predictive "
+                "use of age, so favouring a band by age is a question for counsel. Set "
+                "lawful_as_is to False.")
     return None
 
 
