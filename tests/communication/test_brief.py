@@ -177,6 +177,8 @@ def _sources(run) -> dict:
         "region_parity_ratio": fairness.demographic_parity_ratio(
             region_approved, region_approved, region_groups),
         "region_n": len(central), "region_smallest_n": region_groups.value_counts().min(),
+        **dict(zip(("region_ratio_low", "region_ratio_high"),
+                   fairness.selection_ratio_range(region_approved, region_groups), strict=True)),
     }
 
 
@@ -271,7 +273,9 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
 @pytest.mark.parametrize(("amount", "shown"), [
     (-252_667, "-$250,000"), (225_500, "$230,000"), (38_840_000, "$39M"),
     (1_639_000, "$1.6M"), (-3_400_000, "-$3.4M"), (88_000, "$88,000"), (0, "$0"),
-    (999_999, "$1.0M"), (150, "$150")])
+    (999_999, "$1.0M"), (150, "$150"),
+    # under $10, whole dollars, as present.charts.money writes them; never a "-$0"
+    (0.4, "$0"), (-0.004, "$0"), (6.7, "$7"), (-0.6, "-$1"), (9.6, "$10")])
 def test_brief_money_keeps_two_significant_figures(amount, shown):
     assert brief_money(amount) == shown
 

@@ -2,7 +2,7 @@
 
 The inputs are built by hand (only the fields the words read), so each case is exact: a clear
 pass, a ratio over 0.8 whose range straddles 0.8 (too close to call, as the fairness gate
-says), and a ratio under 0.8.
+says), a ratio under 0.8, and a region where nobody was approved (no ratio at all).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import pytest
 
 from deploydl.communication.brief import Context
 from deploydl.communication.brief_text import decision_text, fairness_text
+
+NAN = float("nan")
 
 
 def _inputs(ratio: float | None, low: float | None = None, high: float | None = None):
@@ -36,10 +38,15 @@ def test_a_region_ratio_whose_range_straddles_the_screen_is_too_close_to_call():
     text = decision_text(inputs)
     assert text.startswith("Approve version {model_version}")
     assert "for the existing regions" in text and "the new one included" not in text
-    assert "too close to 0.80 to call (95% range 0.706 to 0.977)" in text
-    assert "send its applicants to an underwriter until a named fairness review decides" in text
+    # the ratio looks clear; the few applicants leave a range that reaches below the screen
+    assert ("In the new region its approval ratio, {region_parity_ratio}, clears the screen, "
+            "but on {region_n} applicants, {region_smallest_n} in the smallest band, its 95% "
+            "range reaches {region_ratio_low}, below 0.80: too few to call. Send its applicants "
+            "to an underwriter until a named fairness review decides.") in text
+    assert "There its" not in text and "too close to 0.80" not in text
     finding = fairness_text(inputs)
-    assert "95% range 0.706 to 0.977: it straddles the screen's 0.80" in finding
+    assert "95% range {region_ratio_low} to {region_ratio_high}: it straddles the screen's 0.80" \
+        in finding
     assert "too close to call there" in finding and "the screen passes there" not in finding
 
 
@@ -49,7 +56,8 @@ def test_a_region_ratio_whose_whole_range_clears_the_screen_passes():
     assert "for every region, the new one included" in text
     assert "pass the fairness screen so far" in text and "too close" not in text
     finding = fairness_text(inputs)
-    assert "(95% range 0.860 to 0.990): the screen passes there" in finding
+    assert "(95% range {region_ratio_low} to {region_ratio_high}): the screen passes there" \
+        in finding
 
 
 def test_a_region_ratio_under_the_screen_fails_whatever_its_range():
@@ -65,3 +73,17 @@ def test_without_a_range_the_ratio_alone_decides(ratio):
     text = decision_text(_inputs(ratio))
     assert ("the new one included" in text) == (ratio is not None)
     assert ("region" in text) == (ratio is not None)
+
+
+@pytest.mark.parametrize(("low", "high"), [(NAN, NAN), (None, None)])
+def test_a_region_where_nobody_was_approved_fails_the_screen(low, high):
+    """Nobody approved in the new region: its ratio is not a number (0/0), and the screen fails
+    it, as the fairness gate does; a comparison with NaN is False, so it must not pass it."""
+    inputs = _inputs(NAN, low, high)
+    text = decision_text(inputs)
+    assert "for the existing regions" in text and "the new one included" not in text
+    assert "it approved none of the {region_n} applicants" in text
+    assert "fail the fairness screen" in text and "{region_parity_ratio}" not in text
+    finding = fairness_text(inputs)
+    assert "the screen FAILS there" in finding and "{region_parity_ratio}" not in finding
+

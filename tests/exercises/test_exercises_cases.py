@@ -465,7 +465,12 @@ def c07_1():
                   f"About {rate:.0%} of applicants get a yes without waiting for a person to "
                   "check their file.",
                   f"About {round(rate * 10)} in 10 applicants are approved straight away; for "
-                  "everyone else an underwriter takes a look."],
+                  "everyone else an underwriter takes a look.",
+                  # the third review's: a comma sets the rate apart from its verb
+                  f"For {rate:.0%} of applicants, the answer is yes at once, and a person "
+                  "checks the others.",
+                  f"Most applicants, {rate:.0%} of them, are approved straight away and the "
+                  "rest wait for a person."],
                  [f"{rate * 100:.0f}", f"The classifier approves {rate:.0%} at threshold 0.3.",
                   "Most applicants get a yes straight away and a person checks the rest.",
                   " ".join([f"About {rate:.0%} get a yes at once."] + ["really"] * 30),
@@ -486,6 +491,11 @@ def c07_1():
                   "file before we decide.",
                   f"About {round(rate * 10)} in 10 applicants are passed to a loan officer for "
                   "a manual check first.",
+                  # a "not" that governs another word, not the referral
+                  f"{rate:.0%} of applicants who are not existing customers are sent to an "
+                  "underwriter first.",
+                  f"{rate:.0%} of applicants who are not new are turned down; a person checks "
+                  "the rest.",
                   # and its jargon
                   f"Our neural network approves {rate:.0%} of applicants at once, calibrated "
                   "on historical data.",
@@ -555,7 +565,10 @@ def c08_5():
          {**MEMO, "decision": "Run it in shadow mode next to the underwriters for a quarter."},
          {**MEMO, "decision": "We think the model is good and should go ahead now."},
          {**MEMO, "risk": "Few applicants in the smallest age band; the product manager "
-                          "owns that."}],
+                          "owns that."},
+         # the rubric's strong memo keeps the model in the lab: its risk is shelving it
+         {**MEMO, "risk": "Shelving a model that may pay: the value case's 95% range reaches "
+                          "USD 1.8M a year. The AI product manager owns it."}],
         [{k: "" for k in MEMO}, {k: "yes" for k in MEMO}, {k: MEMO["decision"] for k in MEMO},
          {**MEMO, "evidence": "The A/B test of 1.1.0 shows no proven difference from 1.0.0."},
          {**MEMO, "risk": "The new region's fairness screen rests on few applicants so far."},

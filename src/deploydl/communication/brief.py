@@ -70,15 +70,16 @@ def brief_money(amount: float, *, unit: str = "$") -> str:
     """A money estimate as the brief writes it: two significant figures, since a figure measured
     on a few thousand applicants is not known to the dollar. -252_667 -> '-$250,000';
     38_840_000 -> '$39M'; 1_639_000 -> '$1.6M'. Stated assumptions (a price, a running cost)
-    are exact and keep :func:`deploydl.present.charts.money`."""
-    if amount == 0:
-        return f"{unit}0"
+    are exact and keep :func:`deploydl.present.charts.money`. Under $10 the brief writes whole
+    dollars, as :func:`~deploydl.present.charts.money` does: 0.4 -> '$0', 6.7 -> '$7'."""
     rounded = float(f"{abs(amount):.{SIGNIFICANT_FIGURES}g}")
-    sign = "-" if amount < 0 else ""
+    if rounded < 10:
+        rounded = round(abs(amount))
+    sign = "-" if amount < 0 and rounded else ""
     if rounded >= 1e6:
         millions = rounded / 1e6
         return f"{sign}{unit}{millions:,.{1 if millions < 10 else 0}f}M"
-    return f"{sign}{unit}{rounded:,.0f}" if rounded >= 10 else f"{sign}{unit}{rounded:g}"
+    return f"{sign}{unit}{rounded:,.0f}"
 
 
 @dataclass(frozen=True)

@@ -156,14 +156,20 @@ def _event_figures(inputs: BriefInputs) -> list[Figure]:
                         f"{mon['region_n']:,}", mon["region_n"], src),
                  Figure("region_smallest_n", "new-region applicants in the smallest age band",
                         f"{mon['region_smallest_n']:,}", mon["region_smallest_n"], src)]
+        if mon.get("region_ratio_low") is not None:  # as the fairness gate prints its range
+            figs += [Figure(f"region_ratio_{end}",
+                            f"approval ratio, {end} end of its 95% range, new region",
+                            f"{mon[f'region_ratio_{end}']:.3f}", mon[f"region_ratio_{end}"],
+                            "deploydl.responsible.fairness.selection_ratio_range on the "
+                            "prediction log") for end in ("low", "high")]
     if ab:
         src = "deploydl.monitoring.profit_test on the prediction log"
         figs += [Figure("ab_version_b", "retrained version", ab["version_b"], ab["version_b"],
                         "deploydl.registry"),
                  Figure("ab_profit_a", f"profit per applicant, {ab['version_a']}",
-                        money(ab["profit_a"]), ab["profit_a"], src),
+                        brief_money(ab["profit_a"]), ab["profit_a"], src),
                  Figure("ab_profit_b", f"profit per applicant, {ab['version_b']}",
-                        money(ab["profit_b"]), ab["profit_b"], src),
+                        brief_money(ab["profit_b"]), ab["profit_b"], src),
                  Figure("ab_approval_a", f"approved at once, {ab['version_a']}",
                         f"{ab['approval_a']:.0%}", ab["approval_a"], src),
                  Figure("ab_approval_b", f"approved at once, {ab['version_b']}",

@@ -4,15 +4,16 @@ Each is a template of figure keys (``{threshold}``), filled in by
 :func:`deploydl.present.report.prose` on the page, so every number stays tagged with its source.
 The wording follows the measured results: a failed fairness gate, one too close to call (the
 release waits for the fairness review, unless the registry recorded one with it), a model that
-does not pay, a new region that fails the screen or is too close to call on it (its 95%
-range, written out as the gate prints it, straddles 0.8), or an A/B test that is still
-running, lost or was won by a version its own fairness gate keeps in staging each change what
-the brief asks. A decision written by hand (``Context(decision=...)``) may not ask to release
-a version whose fairness gate failed.
+does not pay, a new region that fails the screen (a ratio below 0.8, or none at all because
+nobody there was approved) or is too close to call on it (its 95% range straddles 0.8), or an
+A/B test that is still running, lost or was won by a version its own fairness gate keeps in
+staging each change what the brief asks. A decision written by hand
+(``Context(decision=...)``) may not ask to release a version whose fairness gate failed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 from deploydl.communication.brief import BriefInputs
@@ -69,11 +70,18 @@ def decision_text(inputs: BriefInputs) -> str:
         text = ("Approve version {model_version} of the loan-default model for the existing "
                 "regions, deciding at threshold {threshold}, with the monitoring and rollout "
                 "plans below. Its accuracy and value were measured on applicants from before "
-                "the new region opened. There its approval ratio across age bands, "
-                "{region_parity_ratio} on {region_n} applicants ({region_smallest_n} in the "
-                f"smallest band), is too close to {FOUR_FIFTHS:.2f} to call (95% range "
-                f"{_region_range(inputs)}): send its applicants to an underwriter until a named "
-                "fairness review decides.")
+                "the new region opened. In the new region its approval ratio, "
+                "{region_parity_ratio}, clears the screen, but on {region_n} applicants, "
+                "{region_smallest_n} in the smallest band, its 95% range reaches "
+                f"{{region_ratio_low}}, below {FOUR_FIFTHS:.2f}: too few to call. Send its "
+                "applicants to an underwriter until a named fairness review decides.")
+    elif _nobody_approved(inputs):
+        text = ("Approve version {model_version} of the loan-default model for the existing "
+                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
+                "plans below. Its accuracy and value were measured on applicants from before "
+                "the new region opened. In the new region it approved none of the {region_n} "
+                "applicants, so its approvals fail the fairness screen: send the new region's "
+                "applicants to an underwriter until a fix is reviewed with counsel.")
     else:
         text = ("Approve version {model_version} of the loan-default model for the existing "
                 "regions, deciding at threshold {threshold}, with the monitoring and rollout "
@@ -162,34 +170,39 @@ def _region_verdict(inputs: BriefInputs) -> str:
     """The four-fifths screen on the new region's logged approvals: "passes", "too close to
     call" or "FAILS", by the fairness gate's rule: a ratio of at least 0.8 whose 95% range
     reaches below 0.8 is too close to call (another sample could give the other verdict), and
-    a ratio below 0.8 fails. Without a range (``region_ratio_low`` absent) the ratio decides."""
+    a ratio below 0.8 fails. Without a range (``region_ratio_low`` absent) the ratio decides.
+    A ratio that is not a number (nobody in the region approved) fails, as the gate fails it;
+    a range that is not one is not a pass."""
     mon = inputs.monitoring
-    if mon["region_parity_ratio"] < FOUR_FIFTHS:
+    if not mon["region_parity_ratio"] >= FOUR_FIFTHS:
         return "FAILS"
     low = mon.get("region_ratio_low")
-    return "too close to call" if low is not None and low < FOUR_FIFTHS else "passes"
+    return ("too close to call" if low is not None and not low >= FOUR_FIFTHS else "passes")
 
 
-def _region_range(inputs: BriefInputs) -> str:
-    """The new region's 95% range in words, as the fairness gate prints it ("0.706 to 0.977")."""
-    mon = inputs.monitoring
-    return f"{mon['region_ratio_low']:.3f} to {mon['region_ratio_high']:.3f}"
+def _nobody_approved(inputs: BriefInputs) -> bool:
+    """Whether the new region's ratio is not a number: nobody there was approved."""
+    return math.isnan(inputs.monitoring["region_parity_ratio"])
 
 
 def _region_finding(inputs: BriefInputs) -> str:
     if "region_parity_ratio" not in inputs.monitoring:
         return ""
+    if _nobody_approved(inputs):
+        return (" Since the new region opened, the decisions in the prediction log approve none "
+                "of its {region_n} applicants, so there is no approval ratio to compare: the "
+                "screen FAILS there.")
     verdict = _region_verdict(inputs)
     start = (" Since the new region opened, the decisions in the prediction log give its "
              "{region_n} applicants an approval ratio across age bands of "
              "{region_parity_ratio}")
     if verdict == "too close to call":
-        return (start + f", 95% range {_region_range(inputs)}: it straddles the screen's "
-                f"{FOUR_FIFTHS:.2f}, so the screen is too close to call there and a fairness "
-                "review decides, not this figure alone. Only {region_smallest_n} are in the "
-                "smallest age band: check it again as applicants arrive.")
+        return (start + ", 95% range {region_ratio_low} to {region_ratio_high}: it straddles "
+                f"the screen's {FOUR_FIFTHS:.2f}, so the screen is too close to call there and a "
+                "fairness review decides, not this figure alone. Only {region_smallest_n} are "
+                "in the smallest age band: check it again as applicants arrive.")
     shown = ("" if inputs.monitoring.get("region_ratio_low") is None
-             else f" (95% range {_region_range(inputs)})")
+             else " (95% range {region_ratio_low} to {region_ratio_high})")
     return (start + f"{shown}: the screen {verdict} there. Only {{region_smallest_n}} "
             "are in the smallest age band, so the figure is rough: check it again as "
             "applicants arrive.")

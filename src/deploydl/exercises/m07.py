@@ -193,7 +193,6 @@ _DECLINE = re.compile(
     r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|say\s+no|(?:get|hear|a)\s+(?:a\s+)?no\b)"
     r"|(?:\bnot|n't|\bnever)\s+(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|"
     r"granted|a\s+yes|yes|given|successful|get|lent)\b")
-_NEGATION = re.compile(r"\b(?:not|never|nobody|no one|none)\b|n't")
 #: Where one clause ends and the next begins: punctuation (not a decimal point), or a
 #: joining word.
 _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|whereas|then|"
@@ -214,11 +213,8 @@ _REFER = re.compile(
 def says_declined(text: str, rate: float) -> bool:
     """True when a clause of ``text`` that states ``rate`` also says people are refused
     ("83% are turned down"): the number then describes the wrong group."""
-    text = text.lower()
-    bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
-    clauses = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-    return any(says_rate(c, rate) and any(_refuses(c, m) for m in _DECLINE.finditer(c))
-               for c in clauses)
+    return any(any(not _negated(c, m) for m in _DECLINE.finditer(c))
+               for c in _rate_clauses(text, rate))
 
 
 def says_approved(text: str, rate: float) -> bool:
@@ -226,11 +222,41 @@ def says_approved(text: str, rate: float) -> bool:
     at once: it has an approval word (or a negated refusal or referral: "not turned down",
     "no manual check") and no referral word ("83% are sent to an underwriter", "83% wait for a
     person") that is not negated."""
-    text = text.lower()
-    bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
-    clauses = [c for a, b in zip(bounds, bounds[1:], strict=False)
-               if says_rate(c := text[a:b], rate)]
+    clauses = _rate_clauses(text, rate)
     return bool(clauses) and all(_approves(c) for c in clauses)
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` in lower case, cut into clauses at :data:`_CLAUSE`."""
+    text = text.lower().replace("\u2019", "'")
+    bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+#: A clause that starts with one of these words is about the other applicants.
+_OTHERS = re.compile(r"\W*(?:but|while|whereas|others?|rest|remainder|remaining|everyone else)\b")
+
+
+def _rate_clauses(text: str, rate: float) -> list[str]:
+    """The clauses of ``text`` that state ``rate``. One that says nothing of what happens to
+    those applicants (no approval, refusal or referral word: "For 83% of applicants," or
+    "Most applicants, 83% of them,") runs on into the clauses after it until one does, but not
+    into a clause about the others ("the rest wait...")."""
+    clauses = _clauses(text)
+    found = []
+    for i, clause in enumerate(clauses):
+        if not says_rate(clause, rate):
+            continue
+        for later in clauses[i + 1:]:
+            if _says_what_happens(clause) or _OTHERS.match(later):
+                break
+            clause += later
+        found.append(clause)
+    return found
+
+
+def _says_what_happens(clause: str) -> bool:
+    return any(p.search(clause) for p in (_APPROVE, _REFER, _DECLINE))
 
 
 def _approves(clause: str) -> bool:
@@ -240,18 +266,40 @@ def _approves(clause: str) -> bool:
     return not refers and (bool(_APPROVE.search(clause)) or negated)
 
 
+#: A word that negates what follows it closely ("no manual check", "not turned down",
+#: "aren't sent to", "without waiting").
+_NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
+#: Words that start a clause of their own inside a sentence ("applicants who are not
+#: customers are sent to an underwriter"): a negation before one does not reach past it.
+_RELATIVE = frozenset({"who", "whom", "whose", "that", "which", "where"})
+#: Small words that do not count between a negation and the word it governs ("not be sent
+#: to", "without waiting for a person").
+_FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "to", "for", "of", "by",
+                     "even", "ever", "their", "them", "his", "her", "its", "one"})
+
+
 def _negated(clause: str, match: re.Match) -> bool:
-    """A word with "no", "not", "without" or "never" shortly before it ("no manual check",
-    "without waiting for a person")."""
-    return bool(re.search(r"\b(?:no|not|never|without|nobody|none)\b|n't",
-                          clause[max(0, match.start() - 40):match.start()]))
-
-
-def _refuses(clause: str, match: re.Match) -> bool:
-    """A refusal word that is itself negated ("not turned down") refuses nobody."""
+    """Whether a negation governs the word at ``match``: the nearest word before it, or the
+    one before that, not counting :data:`_FILLER` words, is a negation ("no manual check",
+    "not be turned down") or a negated referral word ("without waiting for a person": "person"
+    follows the negated "waiting"), with no relative pronoun in between ("applicants who are
+    not customers are sent to ..." and "... who are not new are turned down" are not
+    negated)."""
     if match.group().startswith(("not", "n't", "never")):
-        return True  # "not approved": a negated approval is a refusal
-    return not _NEGATION.search(clause[max(0, match.start() - 20):match.start()])
+        return False  # the match holds its own negation ("not approved"): it is not negated
+    words = [w for w in re.finditer(r"[\w']+", clause[:match.start()])
+             if w.group() not in _FILLER][-2:]
+    for word in reversed(words):  # the nearest first
+        if _NEGATOR.fullmatch(word.group()):
+            return True
+        if word.group() in _RELATIVE:
+            return False
+        refer = next((m for m in _REFER.finditer(clause)
+                      if m.start() <= word.start() < m.end() and m.start() < match.start()),
+                     None)
+        if refer is not None and _negated(clause, refer):
+            return True
+    return False
 
 
 def _charts(answer: Any) -> str | None:

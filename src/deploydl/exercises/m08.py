@@ -43,8 +43,9 @@ _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 
 
 def new_region():
-    """The applicants on the days after the new region opened, as the lab builds them: the
-    Central region's and the other regions' together (``region`` says which)."""
+    """A sample of applicants like those of the days after the new region opened, as the lab
+    builds it: the Central region's and the other regions' together (``region`` says which).
+    It is generated on its own, not read from the capstone run's prediction log."""
     from deploydl.data import apply_drift, make_applicants
 
     return apply_drift(make_applicants(NEW_REGION_ROWS, seed=NEW_REGION_SEED), "new_region",
