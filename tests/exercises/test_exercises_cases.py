@@ -470,7 +470,10 @@ def c07_1():
                   f"For {rate:.0%} of applicants, the answer is yes at once, and a person "
                   "checks the others.",
                   f"Most applicants, {rate:.0%} of them, are approved straight away and the "
-                  "rest wait for a person."],
+                  "rest wait for a person.",
+                  # a negation reaching through "need" or "anyone" to the referral word
+                  f"{rate:.0%} of applicants don't need an underwriter and are approved at once.",
+                  f"{rate:.0%} of applicants aren't referred to anyone: they get a yes at once."],
                  [f"{rate * 100:.0f}", f"The classifier approves {rate:.0%} at threshold 0.3.",
                   "Most applicants get a yes straight away and a person checks the rest.",
                   " ".join([f"About {rate:.0%} get a yes at once."] + ["really"] * 30),
@@ -496,6 +499,11 @@ def c07_1():
                   "underwriter first.",
                   f"{rate:.0%} of applicants who are not new are turned down; a person checks "
                   "the rest.",
+                  f"{rate:.0%} of applicants, with no paperwork, wait for an underwriter.",
+                  f"{rate:.0%} of applicants, without exception, wait for an underwriter to "
+                  "decide.",
+                  f"For {rate:.0%} of applicants with no history, an underwriter checks the file.",
+                  f"{rate:.0%} of applicants with no payslip wait for an underwriter.",
                   # and its jargon
                   f"Our neural network approves {rate:.0%} of applicants at once, calibrated "
                   "on historical data.",

@@ -269,37 +269,37 @@ def _approves(clause: str) -> bool:
 #: A word that negates what follows it closely ("no manual check", "not turned down",
 #: "aren't sent to", "without waiting").
 _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
-#: Words that start a clause of their own inside a sentence ("applicants who are not
-#: customers are sent to an underwriter"): a negation before one does not reach past it.
-_RELATIVE = frozenset({"who", "whom", "whose", "that", "which", "where"})
 #: Small words that do not count between a negation and the word it governs ("not be sent
 #: to", "without waiting for a person").
 _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "to", "for", "of", "by",
                      "even", "ever", "their", "them", "his", "her", "its", "one"})
+#: Words a negation reaches through to the word after them ("don't need an underwriter",
+#: "aren't seen by anyone").
+_THROUGH = frozenset({"need", "needs", "needed", "needing", "have", "has", "having", "anyone",
+                      "anybody", "someone", "somebody"})
 
 
 def _negated(clause: str, match: re.Match) -> bool:
-    """Whether a negation governs the word at ``match``: the nearest word before it, or the
-    one before that, not counting :data:`_FILLER` words, is a negation ("no manual check",
-    "not be turned down") or a negated referral word ("without waiting for a person": "person"
-    follows the negated "waiting"), with no relative pronoun in between ("applicants who are
-    not customers are sent to ..." and "... who are not new are turned down" are not
-    negated)."""
+    """Whether a negation governs the word at ``match``: the nearest word before it in the same
+    clause, not counting :data:`_FILLER` words and reaching through :data:`_THROUGH` words, is
+    a negation ("no manual check", "not be turned down", "don't need an underwriter") or a
+    negated referral word ("without waiting for a person": "person" follows the negated
+    "waiting"). A negation of another word ("with no paperwork, wait for an underwriter",
+    "applicants who are not customers are sent to ...") does not count."""
     if match.group().startswith(("not", "n't", "never")):
         return False  # the match holds its own negation ("not approved"): it is not negated
-    words = [w for w in re.finditer(r"[\w']+", clause[:match.start()])
-             if w.group() not in _FILLER][-2:]
-    for word in reversed(words):  # the nearest first
-        if _NEGATOR.fullmatch(word.group()):
-            return True
-        if word.group() in _RELATIVE:
-            return False
-        refer = next((m for m in _REFER.finditer(clause)
-                      if m.start() <= word.start() < m.end() and m.start() < match.start()),
-                     None)
-        if refer is not None and _negated(clause, refer):
-            return True
-    return False
+    start = max((m.end() for m in _CLAUSE.finditer(clause, 0, match.start())), default=0)
+    words = [w for w in re.finditer(r"[\w']+", clause[start:match.start()])
+             if w.group() not in _FILLER and w.group() not in _THROUGH]
+    if not words:
+        return False
+    nearest = words[-1]
+    if _NEGATOR.fullmatch(nearest.group()):
+        return True
+    at = start + nearest.start()
+    refer = next((m for m in _REFER.finditer(clause)
+                  if m.start() <= at < m.end() and m.start() < match.start()), None)
+    return refer is not None and _negated(clause, refer)
 
 
 def _charts(answer: Any) -> str | None:
