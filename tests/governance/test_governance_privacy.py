@@ -155,11 +155,25 @@ def test_erasure_finds_identifiers_inside_text_in_any_case(applicants):
     table["notes"] = ""
     table.loc[7, "notes"] = f"Complaint: write to {email.upper()}."
     table.loc[8, "notes"] = f"Not the same person: x{email}"
-    table.loc[10, "notes"] = "Scanned: nb-000042_scan.pdf"  # a file name: "_" is a word break
+    table.loc[10, "notes"] = "Scanned: nb-000042_scan.pdf"  # a file name: "_" after ends a word
     table.loc[11, "notes"] = "See NB-0000420"  # a longer ID, another person
     table.loc[12, "notes"] = f"archive/{email}_2024.msg"
+    table.loc[13, "notes"] = f"Another customer: mary_{email}"  # "_" may sit inside an address
     hit = rows_mentioning(table, [email, "nb-000020", "NB-000042"])
     assert list(table.index[hit]) == [3, 7, 10, 12, 19, 41]
+
+
+def test_erasing_an_address_leaves_a_longer_address_that_ends_with_it():
+    from deploydl.governance.lineage import Lineage
+
+    crm = pd.DataFrame({"applicant_id": ["NB-1", "NB-2"],
+                        "email": ["lee@example.com", "ann_lee@example.com"]})
+    lineage = Lineage()
+    lineage.register("crm", crm)
+    cleaned, report = erase_subject({"crm": crm}, {"applicant_id": "NB-1",
+                                                   "email": "lee@example.com"}, lineage=lineage)
+    assert list(cleaned["crm"]["email"]) == ["ann_lee@example.com"]
+    assert report.rows_removed == {"crm": 1}
 
 
 def test_a_rebuild_with_the_suppression_list_leaves_erased_people_out(applicants):

@@ -307,9 +307,10 @@ def rows_mentioning(table: pd.DataFrame, values: Iterable[object]) -> pd.Series:
 
     A cell matches if it equals a value, or, for text cells, if it contains a text value as a
     whole word in any letter case (an email typed into a complaint note, ``NB-000042`` in
-    capitals or not, a file name such as ``nb-000042_scan.pdf``: ``_`` counts as a word break,
-    so a name joined with underscores is still found). A value inside a longer ID or address
-    is not a match (``NB-0000420``, ``xann@example.com`` for ``ann@example.com``). What it
+    capitals or not, a file name such as ``nb-000042_scan.pdf``: ``_`` right after a value
+    counts as a word break). A value inside a longer ID or address is not a match
+    (``NB-0000420``; ``xann@example.com`` or ``mary_ann@example.com`` for ``ann@example.com``:
+    ``_`` may sit inside an address, so it does not end a word before a value). What it
     cannot find: a person written another way (a misspelt name, a phone number with other
     spacing) or held outside the tables it is given (files, emails).
     """
@@ -318,9 +319,9 @@ def rows_mentioning(table: pd.DataFrame, values: Iterable[object]) -> pd.Series:
     needles = sorted({v.lower() for v in values if isinstance(v, str) and v})
     text = table.select_dtypes(include=["object", "string"])
     if needles and not text.empty:
-        # A letter or digit (not "_"), ".", "+" or "-" before, or a letter, digit or "-" after,
-        # means the value is part of a longer ID or address: no match.
-        pattern = (r"(?<![^\W_])(?<![.+-])(?:" + "|".join(re.escape(n) for n in needles)
+        # A letter, digit, "_", ".", "+" or "-" before, or a letter, digit or "-" after, means
+        # the value is part of a longer ID or address: no match.
+        pattern = (r"(?<![\w.+-])(?:" + "|".join(re.escape(n) for n in needles)
                    + r")(?![^\W_])(?!-)")
         inside = text.apply(lambda col: col.astype(str).str.lower()
                             .str.contains(pattern, regex=True))
