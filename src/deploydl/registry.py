@@ -37,7 +37,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -199,7 +199,8 @@ def _same_artifact(folder: Path, weights: bytes, metadata: dict[str, Any],
     else:
         key_bytes(signing_key)  # a key too short is refused as such, not as a mismatch
         try:
-            return verify(folder, signing_key=signing_key)
+            check_signature(folder, key=signing_key)  # the files were verified above
+            return replace(existing, signed=True)
         except ArtifactError:  # the very same model: only its signature is not this key's
             how = ("signed with another key" if (folder / SIGNATURE).exists() else
                    "not signed")

@@ -9,6 +9,7 @@ a number has one source; :mod:`deploydl.communication.brief_page` turns them int
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from deploydl.communication.value import ValueAssumptions
 from deploydl.data import APPLICATIONS_PER_YEAR, LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation.decision import threshold_for
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
-from deploydl.present.charts import human_label
+from deploydl.present.charts import human_label, money
 from deploydl.responsible.fairness import FOUR_FIFTHS
 from deploydl.responsible.modelcard import CASE_STUDY_NOT_FOR
 
@@ -75,11 +76,9 @@ def brief_money(amount: float, *, unit: str = "$") -> str:
     rounded = float(f"{abs(amount):.{SIGNIFICANT_FIGURES}g}")
     if rounded < 10:
         rounded = round(abs(amount))
-    sign = "-" if amount < 0 and rounded else ""
-    if rounded >= 1e6:
-        millions = rounded / 1e6
-        return f"{sign}{unit}{millions:,.{1 if millions < 10 else 0}f}M"
-    return f"{sign}{unit}{rounded:,.0f}"
+    if rounded >= 1e7:  # two figures: '$39M', where money would write '$39.0M'
+        return f"{'-' if amount < 0 else ''}{unit}{rounded / 1e6:,.0f}M"
+    return money(math.copysign(rounded, amount) if rounded else 0.0, unit=unit)
 
 
 @dataclass(frozen=True)

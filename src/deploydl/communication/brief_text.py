@@ -18,6 +18,7 @@ import re
 
 from deploydl.communication.brief import BriefInputs
 from deploydl.communication.value import spans_zero
+from deploydl.deploy.gates import GateResult
 from deploydl.responsible.fairness import FOUR_FIFTHS
 
 #: Words that ask to put the model in front of applicants ("approve" only with the model as
@@ -168,16 +169,18 @@ def fairness_text(inputs: BriefInputs) -> str:
 
 def _region_verdict(inputs: BriefInputs) -> str:
     """The four-fifths screen on the new region's logged approvals: "passes", "too close to
-    call" or "FAILS", by the fairness gate's rule: a ratio of at least 0.8 whose 95% range
-    reaches below 0.8 is too close to call (another sample could give the other verdict), and
-    a ratio below 0.8 fails. Without a range (``region_ratio_low`` absent) the ratio decides.
-    A ratio that is not a number (nobody in the region approved) fails, as the gate fails it;
-    a range that is not one is not a pass."""
+    call" or "FAILS", by the fairness gate's rule (:class:`deploydl.deploy.gates.GateResult`):
+    a ratio of at least 0.8 whose 95% range reaches below 0.8 is too close to call (another
+    sample could give the other verdict), and a ratio below 0.8 fails. Without a range
+    (``region_ratio_low`` absent) the ratio decides. A ratio that is not a number (nobody in
+    the region approved) fails, as the gate fails it; a range that is not one is not a pass."""
     mon = inputs.monitoring
-    if not mon["region_parity_ratio"] >= FOUR_FIFTHS:
+    ratio = mon["region_parity_ratio"]
+    gate = GateResult("fairness", ratio >= FOUR_FIFTHS, ratio, FOUR_FIFTHS, "",
+                      mon.get("region_ratio_low"), mon.get("region_ratio_high"))
+    if not gate.passed:
         return "FAILS"
-    low = mon.get("region_ratio_low")
-    return ("too close to call" if low is not None and not low >= FOUR_FIFTHS else "passes")
+    return "too close to call" if gate.too_close_to_call else "passes"
 
 
 def _nobody_approved(inputs: BriefInputs) -> bool:

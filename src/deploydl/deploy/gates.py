@@ -78,9 +78,10 @@ class GateResult:
 
     @property
     def too_close_to_call(self) -> bool:
-        """True when the gate passed but its 95% range reaches below the limit: another sample
-        could flip the pass. A blocked gate is never too close to call: it blocks."""
-        return self.passed and self.low is not None and self.low < self.limit
+        """True when the gate passed but its 95% range reaches below the limit (or is not a
+        number): another sample could flip the pass. A blocked gate is never too close to call:
+        it blocks."""
+        return self.passed and self.low is not None and not self.low >= self.limit
 
     def __str__(self) -> str:
         return f"{'PASS' if self.passed else 'BLOCK'} {self.gate}: {self.reason}"
@@ -212,7 +213,6 @@ def main(argv: list[str] | None = None) -> int:
               "where the service will decide for it. To decide elsewhere, record a threshold "
               "(Module 02: deploydl.evaluation.decision.calibrate_and_decide) and save it again.")
     results = run_gates(candidate, make_applicants(3000, seed=2024), production=production,
-                        threshold=at,
                         min_auc=args.min_auc, max_drop=args.max_drop, min_ratio=args.min_ratio)
     for result in results:
         print(result)

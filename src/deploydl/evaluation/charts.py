@@ -65,7 +65,7 @@ def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
     matplotlib.figure.Figure
         The chart: cost of errors (US$ millions, axis from zero) against the threshold.
     """
-    from deploydl.evaluation.metrics import check_inputs, outcomes, threshold_sweep
+    from deploydl.evaluation.metrics import outcomes, threshold_sweep
     from deploydl.evaluation.resampling import paired_cost_difference
     from deploydl.present.charts import BAD, GOOD, legend, money, new_figure
 
@@ -79,7 +79,7 @@ def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
     def dollars(amount: float) -> str:  # escaped: three '$' in one title would be mathtext
         return money(round(amount, -3), unit="\\$")
 
-    n = len(check_inputs(y_true, y_score)[0])
+    n = len(y_true)  # checked by threshold_sweep above
     fig, ax = new_figure(
         f"Deciding at the break-even {rule:.2f} instead of 0.5 cuts the cost of errors by "
         f"{dollars(saved.estimate)}\non {n:,} test applications (95% interval "

@@ -154,7 +154,9 @@ class AccessController:
 
     @property
     def holds(self) -> dict[str, list[str]]:
-        """The legal holds in force: dataset -> the held identifiers, sorted."""
+        """The legal holds in force: dataset -> the held identifiers, sorted. The dataset says
+        which record the law keeps; a read withholds every held identifier, whatever dataset it
+        names."""
         return {dataset: sorted(values) for dataset, values in self._held.items()}
 
     def visible_columns(self, role: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ The traffic comes from :mod:`deploydl.monitoring.traffic`; what a late alarm cos
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +55,10 @@ def first_alarm_report(reference: pd.DataFrame, traffic: pd.DataFrame, *, start_
     or None if no day alarms. The day is :func:`first_alarm` of :func:`daily_monitor`'s
     table; the days after it are not tested, which keeps a widget quick to answer.
     """
-    for day, group in traffic[traffic["day"] >= start_day].groupby("day"):
-        report = drift_report(reference, group, features=list(features), alpha=alpha)
+    for day, report in _daily_reports(reference, traffic, start_day=start_day,
+                                      features=features, alpha=alpha):
         if report.drifted:
-            return int(day), report  # type: ignore[arg-type]  # stubs: a key may be any scalar
+            return day, report
     return None
 
 
@@ -66,13 +66,22 @@ def _first_alarm_and_catch(reference: pd.DataFrame, traffic: pd.DataFrame, *, st
                            naming, alpha: float) -> tuple[int | None, int | None]:
     """The first alarm day on any input, and the first that names one of ``naming``."""
     wanted, first = set(naming), None
-    for day, group in traffic[traffic["day"] >= start_day].groupby("day"):
-        report = drift_report(reference, group, features=list(FEATURES), alpha=alpha)
+    for day, report in _daily_reports(reference, traffic, start_day=start_day,
+                                      features=FEATURES, alpha=alpha):
         if report.drifted and first is None:
-            first = int(day)  # type: ignore[arg-type]  # stubs: a key may be any scalar
+            first = day
         if wanted & set(report.drifted):
-            return first, int(day)  # type: ignore[arg-type]
+            return first, day
     return first, None
+
+
+def _daily_reports(reference: pd.DataFrame, traffic: pd.DataFrame, *, start_day: int, features,
+                   alpha: float) -> Iterator[tuple[int, DriftReport]]:
+    """Each day's drift report from ``start_day`` on, in day order, made only when asked for
+    (the callers stop at the day they need)."""
+    for day, group in traffic[traffic["day"] >= start_day].groupby("day"):
+        yield int(day), drift_report(  # type: ignore[arg-type]  # stubs: a key may be any scalar
+            reference, group, features=list(features), alpha=alpha)
 
 
 def alarm_days_by_month(reference: pd.DataFrame, *, settings, months: int = 20, days: int = 30,
