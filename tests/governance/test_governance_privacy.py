@@ -12,20 +12,14 @@ from deploydl.governance.privacy import (
     pseudonymise,
     retention_overdue,
     scan_pii,
+    scan_precision_recall,
     subject_identifiers,
 )
 
 
-def _precision_recall(table, pii_cells):
-    found = scan_pii(table)
-    hits = set(zip(found["row"], found["column"], strict=True))
-    true_positives = len(hits & pii_cells)
-    return true_positives / len(hits), true_positives / len(pii_cells)
-
-
 def test_scanner_recall_is_total_and_precision_high_on_the_generated_table(applicants):
     pii_cells = {(r, c) for r in applicants.index for c in PII_COLUMNS}
-    precision, recall = _precision_recall(applicants, pii_cells)
+    precision, recall = scan_precision_recall(applicants, pii_cells)
     assert recall == 1.0
     assert precision >= 0.95
 
@@ -39,9 +33,18 @@ def test_scanner_finds_pii_hidden_in_free_text_and_ignores_decoys(applicants):
     decoys = table.index[5::10]  # 16-digit references that fail Luhn, and plain street names
     table.loc[decoys, "notes"] = [f"Ref {_break_luhn(n)} at Mill Lane branch"
                                   for n in table.loc[decoys, "card_number"]]
-    precision, recall = _precision_recall(table, pii_cells)
+    precision, recall = scan_precision_recall(table, pii_cells)
     assert recall == 1.0
     assert precision >= 0.95
+
+
+def test_scan_precision_recall_reuses_a_scan_and_has_no_precision_without_hits(applicants):
+    table = applicants.head(20)
+    pii_cells = {(r, "email") for r in table.index}
+    found = scan_pii(table)
+    assert scan_precision_recall(table, pii_cells, found=found) == (1 / 6, 1.0)
+    precision, recall = scan_precision_recall(table[["notes"]].iloc[:0], pii_cells)
+    assert precision != precision and recall == 0.0
 
 
 def _break_luhn(number: str) -> str:

@@ -2,6 +2,7 @@
 
 * :func:`scan_pii` finds personal data in any table by its content, not its column names, with
   regular expressions plus the Luhn check for card numbers (no model download).
+* :func:`scan_precision_recall` measures it against cells known to hold personal data.
 * :func:`mask` hides a value for people who need to see its shape, not the value.
 * :func:`pseudonymise` replaces an identifier with a keyed HMAC pseudonym: the same person gets
   the same pseudonym, so tables still join, but nobody without the key can reverse it.
@@ -79,6 +80,25 @@ def scan_pii(table: pd.DataFrame) -> pd.DataFrame:
         for row, kinds in hits[hits.map(bool)].items():
             found.append((row, column, kinds[0]))
     return pd.DataFrame(found, columns=["row", "column", "kind"])
+
+
+def scan_precision_recall(table: pd.DataFrame, pii_cells: Iterable[tuple[object, str]], *,
+                          found: pd.DataFrame | None = None) -> tuple[float, float]:
+    """How well :func:`scan_pii` did on ``table``, measured against the cells known to hold
+    personal data: ``(precision, recall)``, each 0 to 1.
+
+    ``pii_cells`` is the truth, as ``(row, column)`` pairs (index label, column name); pass
+    ``found`` if ``scan_pii(table)`` was already run. Precision is the share of the cells the
+    scanner flagged that really hold personal data (1 minus the false-alarm share); recall is
+    the share of the personal-data cells it flagged (1 minus the share it missed). A scanner
+    that flags nothing has no precision (NaN); an empty ``pii_cells`` has no recall (NaN).
+    """
+    found = scan_pii(table) if found is None else found
+    hits = set(zip(found["row"], found["column"], strict=True))
+    truth = set(pii_cells)
+    right = len(hits & truth)
+    return (right / len(hits) if hits else float("nan"),
+            right / len(truth) if truth else float("nan"))
 
 
 def pii_columns(found: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
