@@ -14,14 +14,18 @@ from deploydl.data import FEATURES
 TINY = Scenario(n_train=400, n_calibration=400, n_test=400, epochs=1)
 
 
-def _deployed(folder) -> Capstone:
-    run = Capstone(folder, scenario=TINY)
-    for method in ("data", "train", "gate", "package"):
-        getattr(run, method)()
-    if run.registry.stage(NAME, "production") is None:  # too close to call: a review decides
-        run.fairness_review(approver="Fairness review board (test)",
-                            reason="range straddles 0.80; approval rates checked monthly")
-    run.deploy()
+def _deployed(folder, *, scenario: Scenario = TINY) -> Capstone:
+    run = Capstone(folder, scenario=scenario)
+    try:
+        for method in ("data", "train", "gate", "package"):
+            getattr(run, method)()
+        if run.registry.stage(NAME, "production") is None:  # too close to call: a review decides
+            run.fairness_review(approver="Fairness review board (test)",
+                                reason="range straddles 0.80; approval rates checked monthly")
+        run.deploy()
+    except BaseException:
+        run.close()  # a stage that fails leaves no server running
+        raise
     return run
 
 
@@ -233,12 +237,7 @@ def test_the_new_regions_screen_comes_with_its_95_percent_range(tmp_path):
     from deploydl.responsible.fairness import selection_ratio, selection_ratio_range
 
     small = replace(TINY, days=4, per_day=60, opens_day=2)
-    with Capstone(tmp_path, scenario=small) as run:
-        for method in ("data", "train", "gate", "package"):
-            getattr(run, method)()
-        if run.registry.stage(NAME, "production") is None:
-            run.fairness_review(approver="Fairness review board", reason="reviewed (test)")
-        run.deploy()
+    with _deployed(tmp_path, scenario=small) as run:
         m = run.traffic().data
         rows = run.new_region[run.new_region["region"] == NEW_REGION]
         logged = run.log.frame().set_index("applicant_id")["decision"]
