@@ -162,6 +162,16 @@ def test_calibration_finds_and_fixes_miscalibrated_scores(applicants):
         reliability_table([0, 1], [0.1, 0.9], bins=5)
 
 
+def test_gap_near_reads_the_reliability_group_nearest_the_threshold():
+    from deploydl.evaluation.calibration import gap_near
+
+    # two groups of four: mean scores 0.1 and 0.6, observed rates 0.25 and 0.5
+    y = [0, 0, 0, 1, 0, 1, 0, 1]
+    s = [0.05, 0.1, 0.1, 0.15, 0.55, 0.6, 0.6, 0.65]
+    assert gap_near(y, s, at=0.2, bins=2) == pytest.approx(0.15)
+    assert gap_near(y, s, at=0.5, bins=2) == pytest.approx(0.1)
+
+
 def test_one_cost_of_errors_formula_prices_outcomes_and_the_fairness_explorer():
     """ErrorCosts.cost is the formula; Outcomes and the fairness explorer give the same dollars."""
     from deploydl.responsible.fairness_widget import policy_outcome

@@ -8,7 +8,8 @@ default rates observed among applicants with those scores. A model that ranks we
 AUC) can still be miscalibrated, and then its cheapest threshold sits elsewhere.
 
 * :func:`break_even` gives the threshold the costs imply;
-* :func:`reliability_table` and :func:`calibration_error` measure calibration;
+* :func:`reliability_table` and :func:`calibration_error` measure calibration, and
+  :func:`gap_near` the gap near one threshold;
 * :func:`calibrate` fixes it with Platt scaling, fitted on applicants the model did not train
   on and that are not the test set, so the threshold is chosen before the test, not on it.
   For the applicant network the correction is folded into its output layer, so the
@@ -65,6 +66,17 @@ def calibration_error(y_true, y_score, *, bins: int = 10) -> float:
     """Expected calibration error: the count-weighted mean gap |score - observed| (0 = perfect)."""
     t = reliability_table(y_true, y_score, bins=bins)
     return float(np.average((t["mean_score"] - t["observed_rate"]).abs(), weights=t["count"]))
+
+
+def gap_near(y_true, y_score, *, at: float, bins: int = 10) -> float:
+    """The gap |score - observed rate| in the reliability group whose mean score is nearest ``at``.
+
+    Calibration matters most near the threshold: read this at the break-even (0.20).
+    """
+    t = reliability_table(y_true, y_score, bins=bins)
+    score, rate = t["mean_score"].to_numpy(), t["observed_rate"].to_numpy()
+    nearest = int(np.abs(score - at).argmin())  # the first group if two are equally near
+    return float(abs(score[nearest] - rate[nearest]))
 
 
 @dataclass(frozen=True)
