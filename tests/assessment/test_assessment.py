@@ -6,6 +6,7 @@ import html
 import json
 import re
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 
@@ -23,7 +24,7 @@ from deploydl.assessment import (
     summarize,
 )
 from deploydl.assessment.questions import LETTERS
-from deploydl.assessment.scoring import AFTER_WHERE, progress_line
+from deploydl.assessment.scoring import AFTER_WHERE, OutOfOrder, progress_line
 from deploydl.assessment.sheet import answer_key_html
 from deploydl.cli import main
 from deploydl.course import roomkit
@@ -52,6 +53,58 @@ def test_the_ai_act_and_model_risk_guidance_are_asked():
     asked = [q for q in QUESTIONS if "AI Act" in q.text and "model-risk" in q.text]
     assert len(asked) == 1 and asked[0].skill == "responsible AI"
     assert "High-risk" in asked[0].answer and "validation" in asked[0].answer
+
+
+def _question(qid: str) -> Question:
+    return next(q for q in QUESTIONS if q.id == qid)
+
+
+def test_the_batching_question_matches_module_05s_batcher():
+    """The reported flaw: the key said batching makes each request wait, but Module 05's
+    micro-batcher holds no request (it groups those that arrive while the model is busy), so
+    its p99 fell under load. The stem now describes a batcher that holds requests until the
+    batch is full, and the explanation tells the two apart."""
+    q = _question("q09")
+    assert "holds" in q.text and "until 32 have arrived" in q.text
+    assert "waits" in q.answer and "sooner" in q.options[0] and q.correct != "a"
+    assert "holds none" in q.explanation and "while the model is busy" in q.explanation
+    assert "p99 fell under load" in q.explanation
+
+
+def test_the_gate_question_keeps_the_named_approver_of_module_04(root):
+    """The reported flaw: the explanation said people decide only on the exceptions, but
+    Module 04's pipeline has a named person approve each release; the wrong option is a
+    person checking by hand in place of agreed limits."""
+    q = _question("q08")
+    diagram = (root / "src" / "deploydl" / "deploy" / "diagram.py").read_text(encoding="utf-8")
+    assert "a named person" in diagram
+    assert "named person still approves each release" in q.explanation
+    assert "close calls the gate flags" in q.explanation
+    assert "exceptions" not in q.explanation
+    assert "by hand, in place of agreed limits" in q.options[0] and q.correct != "a"
+
+
+def test_the_brief_question_offers_nothing_the_course_brief_keeps_as_cuttable(root):
+    """The reported flaw: "the model's version and hash" was a wrong option (cuttable), but
+    the course's own one-page brief keeps them."""
+    q = _question("q15")
+    brief = (root / "src" / "deploydl" / "communication" / "brief_page.py").read_text(
+        encoding="utf-8")
+    assert "Model version {model_version}, weights sha256 {sha256}" in brief
+    for option in q.options:
+        assert "hash" not in option and "version" not in option, option
+    assert "training settings" in q.options[1].lower() and "hash" not in q.explanation
+
+
+def test_the_ai_act_question_dates_the_duties_as_the_references_do(root):
+    """The reported flaw: the explanation put the high-risk duties in the present tense; the
+    amended Act applies them from the date docs/references.md gives (key eu-ai-act)."""
+    references = (root / "docs" / "references.md").read_text(encoding="utf-8")
+    entry = references.split("### eu-ai-act\n", 1)[1].split("\n### ", 1)[0]
+    date = re.search(r"duties apply from (\d{1,2} \w+ \d{4})", " ".join(entry.split()))
+    assert date, "the eu-ai-act entry no longer says when the duties apply"
+    explanation = _question("q13").explanation
+    assert f"apply from {date[1]}" in explanation and "it will owe" in explanation
 
 
 def _longest(q: Question) -> str:
@@ -251,8 +304,45 @@ def test_answering_again_after_the_explanations_keeps_the_first_score(tmp_path):
     attempts = json.loads((tmp_path / STORE).read_text(encoding="utf-8"))["attempts"]
     assert [a["when"] for a in attempts] == ["before", "after", "after"]
     assert attempts[2]["answers"] == parse_answers(RIGHT) and attempts[2]["at"].endswith("+00:00")
-    record("before", RIGHT, root=tmp_path)
+    late = record("before", RIGHT, root=tmp_path)
+    assert late.status == "Not recorded" and "already recorded" in late.message
     assert load(tmp_path)["before"] == parse_answers("a" * N), "the first 'before' counts too"
+
+
+def test_a_before_after_the_after_half_is_refused_and_changes_nothing(tmp_path):
+    """The reported flaw: a "before" given once the "after" half was recorded was stored with
+    a message promising explanations later (already given), and counted as the starting
+    point: progress showed gain +0 and the cohort counted it."""
+    taken = datetime(2026, 12, 5, 14, 2, 7, tzinfo=UTC)
+    save(tmp_path, "after", parse_answers(RIGHT), at=taken)
+    stored = (tmp_path / STORE).read_bytes()
+    late = record("before", RIGHT, root=tmp_path)
+    assert late.status == "Not recorded" and not late.details
+    assert late.message.startswith("Your after-course answers are already recorded (5 "
+                                   "December 2026, 14:02 UTC); a before-course score taken "
+                                   "now would not measure the course, so it was not saved")
+    assert "explained" not in late.message and "deploydl progress" in late.message
+    assert (tmp_path / STORE).read_bytes() == stored
+    assert progress_line(tmp_path).startswith("Assessment: before: not taken (00) · after 15/15")
+    with pytest.raises(OutOfOrder, match=r"already recorded \(5 December 2026"):
+        save(tmp_path, "before", parse_answers(RIGHT))
+    assert (tmp_path / STORE).read_bytes() == stored
+    legacy = tmp_path / "legacy"
+    (legacy / STORE).parent.mkdir(parents=True)
+    (legacy / STORE).write_text(json.dumps({"after": parse_answers(RIGHT)}), encoding="utf-8")
+    with pytest.raises(OutOfOrder, match="already recorded; a before-course"):
+        save(legacy, "before", parse_answers(RIGHT))
+    assert "before" not in load(legacy)
+
+
+def test_record_refuses_an_unknown_moment_naming_the_two(tmp_path, monkeypatch):
+    """A mistyped ``when`` was scored as if it were "after" ("15/15 after the course")."""
+    for folder in (tmp_path, None):
+        monkeypatch.chdir(tmp_path)
+        shown = record("middle", RIGHT, root=folder)
+        assert shown.status == "Not recorded" and not shown.details
+        assert shown.message == "when='middle': use 'before' (Module 00) or 'after' (Module 08)."
+    assert not (tmp_path / STORE).exists()
 
 
 def test_a_store_from_before_attempts_were_kept_still_reads(tmp_path):
@@ -354,18 +444,76 @@ def test_grade_shows_the_share_right_per_question_and_skill(tmp_path, capsys):
     cara = _learner(tmp_path / "cara", "?" * N)
     assert main(["grade", "--assessment", ann, bob, cara]) == 1
     out = capsys.readouterr().out
-    assert "per question, over the 2 learner(s) who took both halves" in out
+    assert ("Right answers per question, of those who shared (the 2 learner(s) who took both "
+            "halves):") in out
+    assert "Share of the room" not in out
     first = next(q for q in QUESTIONS if q.correct != "a")
     lines = [line.split() for line in out.splitlines() if line[:4].strip().isdigit()]
-    assert lines[0][:6] == ["1", *first.skill.split(), "50%", "100%", "+50", "pts"][:6]
+    assert lines[0][:8] == ["1", *first.skill.split(), "1/2", "(50%)", "2/2", "(100%)", "+50",
+                            "pts"][:8]
     assert len(lines) == N
     assert "Right answers by skill area, over the same learners:" in out
     assert "communication           3/4 (75%)   4/4 (100%)" in out
     assert main(["grade", "--assessment", "--json", ann, bob, cara]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["questions"][0] == {"number": 1, "id": "q01", "skill": "data governance",
-                                    "before": 0.5, "after": 1.0, "n_before": 2, "n_after": 2}
+                                    "before": 0.5, "after": 1.0, "right_before": 1,
+                                    "right_after": 2, "n_before": 2, "n_after": 2}
     assert data["skills"]["communication"] == {"before": [3, 4], "after": [4, 4]}
+
+
+def test_with_nobody_through_both_halves_no_change_is_shown(tmp_path, capsys):
+    """The module promises a change is the same people's: with nobody through both halves,
+    the before and after columns are different people, so the change column shows "-"."""
+    cara = _learner(tmp_path / "cara", "?" * N)
+    dan = _learner(tmp_path / "dan", after=RIGHT)
+    assert main(["grade", "--assessment", cara, dan]) == 1
+    out = capsys.readouterr().out
+    assert "(whoever took each half: before 1, after 1; nobody has taken both yet, so no " \
+        "change is shown):" in out
+    lines = [line.split() for line in out.splitlines() if line[:4].strip().isdigit()]
+    assert len(lines) == N and all("pts" not in line for line in lines)
+    assert lines[0][3:8] == ["0/1", "(0%)", "1/1", "(100%)", "-"]
+
+
+def _gains_cohort(tmp_path, gains):
+    """Learners whose gains are ``gains``: each starts with every answer "?" and then gets the
+    first ``gain`` questions right."""
+    return [_learner(tmp_path / f"l{i}", "?" * N, RIGHT[:g] + "?" * (N - g))
+            for i, g in enumerate(gains)]
+
+
+def test_the_mean_gain_has_a_95_percent_range_and_a_small_group_is_flagged(tmp_path, capsys):
+    """The reported flaw: "+5.5 over 2 learners" read as firm. The mean gain comes with a
+    paired t interval over the learners' gains, and under ten learners the report says the
+    group is small."""
+    from scipy.stats import ttest_1samp
+
+    paths = _gains_cohort(tmp_path, [2, 4, 6])
+    assert main(["grade", "--assessment", *paths]) == 0
+    out = capsys.readouterr().out
+    low, high = ttest_1samp([2, 4, 6], 0).confidence_interval(0.95)
+    assert (f"Mean gain: +4.0 question(s) over 3 learner(s) who took both, 95% range "
+            f"{low:+.1f} to {high:+.1f} (t interval over their gains).") in out
+    assert (low, high) == pytest.approx((-0.97, 8.97), abs=0.01)
+    assert "Fewer than 10 learners took both halves: a small group, so the range is wide" in out
+    assert main(["grade", "--assessment", "--json", *paths]) == 0
+    assert json.loads(capsys.readouterr().out)["mean_gain_range"] == pytest.approx([low, high])
+    assert main(["grade", "--assessment", *paths[:1]]) == 0
+    assert "+2.0 question(s) over 1 learner(s) who took both; one learner gives no range" \
+        in capsys.readouterr().out
+
+
+def test_a_range_stays_within_the_possible_gains_and_ten_learners_are_not_small(tmp_path,
+                                                                                capsys):
+    paths = _gains_cohort(tmp_path, [0, N])
+    assert main(["grade", "--assessment", *paths]) == 0
+    assert f"95% range {-N:+.1f} to {N:+.1f}" in capsys.readouterr().out
+    (tmp_path / "ten").mkdir()
+    paths = _gains_cohort(tmp_path / "ten", [3, 4, 5, 6, 7] * 2)
+    assert main(["grade", "--assessment", *paths]) == 0
+    out = capsys.readouterr().out
+    assert "over 10 learner(s) who took both, 95% range" in out and "small group" not in out
 
 
 def test_a_learner_without_answers_is_listed_and_exits_1(tmp_path, capsys):

@@ -4,10 +4,15 @@ Each PATH is a learner's course folder, its ``.deploydl`` folder or the
 ``.deploydl/assessment.json`` file inside it; any other file is refused. A folder without
 answers is a learner who has not taken the assessment yet: listed with "-". The same learner
 given twice (as a folder and as its file) counts once. Besides each learner's
-scores the report gives the share of the room right on each question, before and after, and
-the right answers per skill area: what the capstone's "which question moved most for the
-room?" needs. Both count only the learners who took both halves, so a change is the same
-people's; until someone has, they count whoever took each half.
+scores the report gives how many of those who shared got each question right, before and
+after, and the right answers per skill area: what the capstone's "which question moved most
+for the room?" needs. Both count only the learners who took both halves, so a change is the
+same people's; until someone has, they count whoever took each half and show no change.
+
+The mean gain comes with a 95% range: a paired t interval over the gains of the learners who
+took both halves (each learner's after score minus their own before score), kept within the
+gains the questions allow. It needs two such learners; under ten, the report says the group is
+small and the range wide.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from deploydl.assessment.questions import QUESTIONS, SKILLS
 from deploydl.assessment.scoring import STORE, WHEN, Score, Summary, read_store, summarize
 
 Row = tuple[str, Summary]
+#: Fewer learners than this with both halves taken: the report calls the group small.
+SMALL_GROUP = 10
+#: The confidence level of the range around the mean gain.
+LEVEL = 0.95
 
 
 @dataclass
@@ -73,10 +82,36 @@ def complete(rows: list[Row]) -> bool:
     return all(s.gain is not None for _, s in rows)
 
 
+def _gains(rows: list[Row]) -> list[int]:
+    """The gain of each learner who took both halves, in questions."""
+    return [s.gain for _, s in rows if s.gain is not None]
+
+
 def mean_gain(rows: list[Row]) -> float | None:
     """The average gain, in questions, over the learners who took both (None if nobody did)."""
-    gains = [s.gain for _, s in rows if s.gain is not None]
+    gains = _gains(rows)
     return sum(gains) / len(gains) if gains else None
+
+
+def gain_range(rows: list[Row]) -> tuple[float, float] | None:
+    """The 95% range of the mean gain, in questions: a paired t interval over the gains of the
+    learners who took both halves, clipped to the gains possible (-15 to +15 with fifteen
+    questions). None with fewer than two such learners: one gain says nothing of the spread.
+
+    A range built this way holds the room's true mean gain about 95 times in 100, if the
+    learners who shared are like the ones who did not; with few learners it is wide.
+    """
+    from scipy.stats import t as student_t
+
+    gains = _gains(rows)
+    n = len(gains)
+    if n < 2:
+        return None
+    mean = sum(gains) / n
+    sd = (sum((g - mean) ** 2 for g in gains) / (n - 1)) ** 0.5
+    half = float(student_t.ppf((1 + LEVEL) / 2, df=n - 1)) * sd / n ** 0.5
+    most = len(QUESTIONS)
+    return max(mean - half, -most), min(mean + half, most)
 
 
 def compared(rows: list[Row]) -> list[Row]:
@@ -91,8 +126,9 @@ def _scores(rows: list[Row], when: str) -> list[Score]:
 
 
 def per_question(rows: list[Row]) -> list[dict[str, Any]]:
-    """For each question, in the sheet's order: the share right in each half (None when
-    nobody took it) and how many learners that counts, over the learners :func:`compared`."""
+    """For each question, in the sheet's order and for each half: the share right (None when
+    nobody took it), how many learners were right (``right_before``) and how many that counts
+    (``n_before``), over the learners :func:`compared`."""
     halves = {w: _scores(rows, w) for w in WHEN}
     found = []
     for n, q in enumerate(QUESTIONS, start=1):
@@ -100,6 +136,7 @@ def per_question(rows: list[Row]) -> list[dict[str, Any]]:
         for w, scores in halves.items():
             right = sum(s.by_question.get(q.id, False) for s in scores)
             item[w] = right / len(scores) if scores else None
+            item[f"right_{w}"] = right
             item[f"n_{w}"] = len(scores)
         found.append(item)
     return found
@@ -117,24 +154,26 @@ def per_skill(rows: list[Row]) -> dict[str, dict[str, list[int]]]:
     return totals
 
 
-def _share(x: float | None) -> str:
-    return "-" if x is None else f"{x:.0%}"
+def _count(right: int, asked: int) -> str:
+    """"3/4 (75%)": right out of asked, the count first so a small group shows as small."""
+    return f"{right}/{asked} ({right / asked:.0%})" if asked else "-"
 
 
 def _question_lines(rows: list[Row]) -> list[str]:
     items = per_question(rows)
     both = sum(s.gain is not None for _, s in rows)
     over = (f"the {both} learner(s) who took both halves" if both else
-            f"whoever took each half (before {items[0]['n_before']}, after "
-            f"{items[0]['n_after']}; nobody has taken both yet)")
-    lines = [f"Share of the room right, per question, over {over}:",
-             f"{'#':>3}  {'skill':<20} {'before':>6} {'after':>6} {'change':>8}  question"]
+            f"whoever took each half: before {items[0]['n_before']}, after "
+            f"{items[0]['n_after']}; nobody has taken both yet, so no change is shown")
+    lines = [f"Right answers per question, of those who shared ({over}):",
+             f"{'#':>3}  {'skill':<20} {'before':>12} {'after':>12} {'change':>8}  question"]
     for item, q in zip(items, QUESTIONS, strict=True):
         b, a = item["before"], item["after"]
-        change = "-" if a is None or b is None else f"{(a - b) * 100:+.0f} pts"
+        change = f"{(a - b) * 100:+.0f} pts" if both else "-"
         stem = q.text if len(q.text) <= 48 else q.text[:45].rstrip() + "..."
-        lines.append(f"{item['number']:>3}  {q.skill:<20} {_share(b):>6} {_share(a):>6} "
-                     f"{change:>8}  {stem}")
+        lines.append(f"{item['number']:>3}  {q.skill:<20} "
+                     f"{_count(item['right_before'], item['n_before']):>12} "
+                     f"{_count(item['right_after'], item['n_after']):>12} {change:>8}  {stem}")
     return lines
 
 
@@ -142,29 +181,47 @@ def _skill_lines(rows: list[Row]) -> list[str]:
     lines = ["Right answers by skill area, over the same learners:",
              f"     {'skill':<20} {'before':>12} {'after':>12}"]
     for k, halves in per_skill(rows).items():
-        cells = [f"{r}/{t} ({r / t:.0%})" if t else "-" for r, t in halves.values()]
+        cells = [_count(r, t) for r, t in halves.values()]
         lines.append(f"     {k:<20} {cells[0]:>12} {cells[1]:>12}")
     return lines
 
 
+def _mean_lines(rows: list[Row]) -> list[str]:
+    """The mean gain with its 95% range, and a warning when the group is small."""
+    mean, took, span = mean_gain(rows), len(_gains(rows)), gain_range(rows)
+    if mean is None:
+        return ["Mean gain: nobody has taken both yet."]
+    line = f"Mean gain: {mean:+.1f} question(s) over {took} learner(s) who took both"
+    if span is None:
+        return [f"{line}; one learner gives no range, and every figure below is one person's."]
+    lines = [f"{line}, {LEVEL:.0%} range {span[0]:+.1f} to {span[1]:+.1f} (t interval over "
+             f"their gains)."]
+    if took < SMALL_GROUP:
+        lines.append(f"Fewer than {SMALL_GROUP} learners took both halves: a small group, so the "
+                     f"range is wide and one learner moves each share below a lot.")
+    return lines
+
+
 def as_table(rows: list[Row]) -> str:
-    """One line per learner and the cohort's mean gain; then, per question, the share of the
-    room right before and after; then the right answers per skill area."""
+    """One line per learner and the cohort's mean gain with its 95% range; then, per question,
+    how many of those who shared were right before and after; then the right answers per
+    skill area."""
     lines = [f"{'learner':<40} {'before':>7} {'after':>7} {'gain':>5}"]
     for name, s in rows:
         before, after = (str(x) if x else "-" for x in (s.before, s.after))
         gain = f"{s.gain:+d}" if s.gain is not None else "-"
         lines.append(f"{name:<40} {before:>7} {after:>7} {gain:>5}")
-    mean = mean_gain(rows)
-    took = sum(s.gain is not None for _, s in rows)
-    lines.append(f"Mean gain: {mean:+.1f} question(s) over {took} learner(s) who took both."
-                 if mean is not None else "Mean gain: nobody has taken both yet.")
+    lines += _mean_lines(rows)
     return "\n".join([*lines, "", *_question_lines(rows), "", *_skill_lines(rows)])
 
 
 def as_json(rows: list[Row]) -> str:
-    """The cohort as JSON: each learner's scores (per skill area and question), the mean gain,
-    the share right per question and the right answers per skill area."""
+    """The cohort as JSON: each learner's scores (per skill area and question), the mean gain
+    and its 95% range (``mean_gain_range``, null under two learners with both halves), the
+    right answers per question and per skill area."""
+    span = gain_range(rows)
     return json.dumps({"learners": [{"path": name, **s.as_record()} for name, s in rows],
-                       "mean_gain": mean_gain(rows), "questions": per_question(rows),
+                       "mean_gain": mean_gain(rows),
+                       "mean_gain_range": list(span) if span else None,
+                       "questions": per_question(rows),
                        "skills": per_skill(rows)}, indent=2)

@@ -147,11 +147,12 @@ QUESTIONS: tuple[Question, ...] = (
          "High-risk in the EU; US guidance: an inventory, independent validation, effective "
          "challenge."),
         "d",
-        "The AI Act classes credit scoring as high-risk. A bank that builds its own model, as "
-        "Northbridge does, is its provider and its deployer: it owes risk management, "
-        "documentation, a conformity assessment and registration, and also trained "
-        "oversight, kept logs and a fundamental-rights impact assessment; a bank that buys "
-        "a vendor's model still owes the deployer's duties. US guidance (SR 26-2, "
+        "The AI Act classes credit scoring as high-risk, with duties that apply from 2 "
+        "December 2027. A bank that builds its own model, as Northbridge does, is its "
+        "provider and its deployer: it will owe risk management, documentation, a conformity "
+        "assessment and registration, and also trained oversight, kept logs and a "
+        "fundamental-rights impact assessment; a bank that buys a vendor's model will still "
+        "owe the deployer's duties. US guidance (SR 26-2, "
         "which replaced SR 11-7 in 2026) does not bind, but keeping every model in an "
         "inventory, validated independently and open to effective challenge remains sound "
         "practice (Module 03)."),
@@ -169,26 +170,29 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "q08", "deployment",
         "What is the job of a quality gate in the release pipeline (CI/CD)?",
-        ("To have a senior manager review and sign every model release by hand before it ships.",
+        ("To have a senior manager check every model release by hand, in place of agreed limits.",
          "To replace live monitoring: a model that passed its gates cannot degrade.",
          "To record who released each model, so a bad release can usually be traced later.",
          "To block a release by itself when a model misses agreed accuracy or fairness limits."),
         "d",
-        "A gate turns the agreed limits into an automatic 'no' (Module 04); people then decide "
-        "on the exceptions instead of checking every release, and monitoring still watches the "
-        "model once it is live (Module 06)."),
+        "A gate says 'no' by itself when a model misses the agreed limits (Module 04). A named "
+        "person still approves each release and reviews the close calls the gate flags, "
+        "judging against those limits, not in their place, and monitoring watches the model "
+        "once it is live (Module 06)."),
     Question(
         "q09", "efficient inference",
-        "A service starts scoring requests in batches of 32 instead of one at a time. What "
-        "usually happens?",
+        "A service now holds incoming requests until 32 have arrived, then scores the 32 "
+        "together. What usually happens?",
         ("Each request is answered sooner, because the model works on many at once.",
-         "More answers a second at a lower cost each, but each request waits a little.",
+         "More answers a second at lower cost each, but each request waits for its batch.",
          "The bill usually falls with each larger batch, so the largest batch allowed is best.",
          "The model's answers change, so it must be validated again for fairness."),
         "b",
-        "Batching trades a short wait per request for throughput and cost. A request waits for "
-        "its whole batch, and servers are paid in whole cores, so past some size a larger batch "
-        "costs no less and only waits longer (Module 05)."),
+        "Batching trades waiting for throughput and cost: a batcher that holds requests to "
+        "fill a batch adds that wait to each of them. Module 05's micro-batcher holds none: it "
+        "groups the requests that arrive while the model is busy, which is why its p99 fell "
+        "under load. Servers are paid in whole cores, so past some size a larger batch costs "
+        "no less (Module 05)."),
     Question(
         "q10", "efficient inference",
         "What does quantising a model to 8-bit integers (int8) do?",
@@ -241,11 +245,11 @@ QUESTIONS: tuple[Question, ...] = (
         "The one-page brief says: net value USD 400,000 a year against today's scorecard, 95% "
         "range -USD 500,000 to USD 1.3M. Which line may not be cut?",
         ("The uncertainty around it: it crosses zero, so the switch may lose money.",
-         "The model's version and hash, so the board knows which exact model it approves.",
+         "The training settings (learning rate, epochs), so the board sees how it was built.",
          "The ROC AUC, so the board sees that the model ranks risk well above a coin toss.",
          "The list of its inputs, so the board can see that age is not among them."),
         "a",
         "A value whose range spans zero could be a loss: the board must know before it decides. "
-        "A hash is for the engineers, the AUC does not say what the model is worth, and leaving "
-        "age out does not make a model fair (Modules 03 and 07)."),
+        "Training settings are for the engineers, the AUC does not say what the model is "
+        "worth, and leaving age out does not make a model fair (Modules 03 and 07)."),
 )

@@ -4,7 +4,8 @@ A learner answers in a notebook with one string of letters ("b c d a ..."), one 
 "?" for "I don't know". :func:`record` scores it, keeps it in ``.deploydl/assessment.json``
 in the course folder, and shows the score. The first answers of each half count: answering
 again after the explanations of Module 08 is kept with its time, but does not replace them,
-so the gain measures the course. ``deploydl progress`` shows both scores and the gain;
+so the gain measures the course. A "before" given once the "after" half is recorded is refused:
+it would not measure the course. ``deploydl progress`` shows both scores and the gain;
 ``deploydl grade --assessment`` collects them for a cohort. An answer still ``...`` is "not
 attempted": nothing is stored and nothing raises, so a notebook runs top to bottom.
 """
@@ -131,17 +132,54 @@ def _store_problem(data: Any) -> str | None:
     return None
 
 
+class OutOfOrder(ValueError):
+    """Answers refused because of what the store already holds: a "before" given once the
+    "after" half is recorded. Nothing is written."""
+
+
+def _check_when(when: Any) -> None:
+    """Raise ValueError unless ``when`` is one of :data:`WHEN`, naming the values allowed."""
+    if when not in WHEN:
+        raise ValueError(f"when={when!r}: use 'before' (Module 00) or 'after' (Module 08).")
+
+
+def _check_order(when: str, data: dict[str, Any]) -> None:
+    """Raise :class:`OutOfOrder` when ``when`` is "before" and ``data`` already holds the
+    "after" half: a score taken after the course cannot be its starting point."""
+    if when != "before" or "after" not in data:
+        return
+    raise OutOfOrder(f"Your after-course answers are already recorded{_after_time(data)}; a "
+                     f"before-course score taken now would not measure the course, so it was "
+                     f"not saved and your record is unchanged. `deploydl progress` shows your "
+                     f"scores; someone new on this computer answers in their own course folder.")
+
+
+def _after_time(data: dict[str, Any]) -> str:
+    """When the counted "after" answers were given, as " (5 December 2026, 14:02 UTC)"; ""
+    when the store does not say (a store written before attempts were kept)."""
+    times = [a.get("at") for a in data.get(ATTEMPTS, [])
+             if isinstance(a, dict) and a.get("when") == "after"]
+    try:
+        moment = datetime.fromisoformat(str(times[0]))
+    except (IndexError, ValueError):
+        return ""
+    moment = moment.astimezone(UTC)
+    return f" ({moment.day} {moment:%B %Y, %H:%M} UTC)"
+
+
 def save(root: Path, when: str, answers: dict[str, str], *,
          at: datetime | None = None) -> Path:
     """Keep ``answers`` for ``when`` ("before" or "after") in the course folder ``root``.
 
     Every attempt is kept with its time (``at``, default now, UTC); only the first of each
-    half counts, so answering again after the explanations cannot change the score.
+    half counts, so answering again after the explanations cannot change the score. Raises
+    ValueError for any other ``when``, and :class:`OutOfOrder`, writing nothing, for a
+    "before" once the "after" half is recorded.
     """
-    if when not in WHEN:
-        raise ValueError(f"when={when!r}: use 'before' (Module 00) or 'after' (Module 08).")
+    _check_when(when)
     path = root / STORE
     data = _read_raw(path)
+    _check_order(when, data)
     moment = (at or datetime.now(UTC)).isoformat(timespec="seconds")
     data.setdefault(ATTEMPTS, []).append({"when": when, "at": moment, "answers": answers})
     data.setdefault(when, answers)
@@ -211,11 +249,16 @@ class Recorded:
 def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
     """Score and store a learner's answers; never raises for what a learner types.
 
-    ``when`` is "before" (Module 00) or "after" (Module 08). ``answers`` still ``...`` is
-    not attempted. Before the course the right answers stay hidden, so the second try
-    measures what the course taught; after it, each missed question is explained. Answering
-    a half again is kept with its time, but the first answers stay the score (:func:`save`).
+    ``when`` is "before" (Module 00) or "after" (Module 08); anything else is not recorded.
+    ``answers`` still ``...`` is not attempted. Before the course the right answers stay
+    hidden, so the second try measures what the course taught; after it, each missed question
+    is explained. Answering a half again is kept with its time, but the first answers stay the
+    score; a "before" once the "after" half is recorded is not recorded (:func:`save`).
     """
+    try:
+        _check_when(when)
+    except ValueError as exc:
+        return Recorded("Not recorded", str(exc))
     if answers is Ellipsis:
         return Recorded("Not attempted", "replace the ... with your letters and run the cell.")
     try:
@@ -229,6 +272,8 @@ def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
         earlier = load(folder).get(when)
         save(folder, when, parsed)
         stored = load(folder)
+    except OutOfOrder as exc:
+        return Recorded("Not recorded", str(exc))
     except (OSError, ValueError) as exc:
         earlier, stored, status = None, {when: parsed}, "Scored, not saved"
         note = f" ({str(exc).rstrip('.')})"
