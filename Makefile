@@ -1,6 +1,8 @@
 # Deploying Deep Learning: the two commands (see README.md).
 #   make lab   - create .venv if needed, install the course, open JupyterLab on the welcome notebook
 #   make test  - create .venv if needed, install with the test extra, run every test stage
+#   make lab PYTHON=python3.11 - make .venv with that Python (python3 may be older than 3.11)
+#   make doctor, make progress, make demo - the deploydl commands, run from .venv
 #   make wheelhouse       - the offline room kit: every wheel `make lab` needs, in wheelhouse/,
 #                           with THIRD_PARTY_LICENSES.md (each wheel's licence)
 #   make lab OFFLINE=1    - install from wheelhouse/ only (no index, no network)
@@ -38,7 +40,14 @@ ROOM_CHECKS := -m "not room"
 .PHONY: lab test $(addprefix test-,$(STAGES)) refresh labs lint clean wheelhouse kit-check \
 	test-room test-kit
 
+# The venv keeps the Python it was made with, so check the version first: python3 is 3.10 on
+# Ubuntu 22.04 and 3.9 on an older Mac.
 $(BIN)/python:
+	@found=$$($(PYTHON) -c 'import platform; print("Python", platform.python_version())' \
+	  2>/dev/null) || found="not found"; \
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "make: $(PYTHON) is $$found. The course needs Python 3.11 or newer: install it," \
+	    "then run \`make lab PYTHON=python3.11\`"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(PIP_FROM) --upgrade pip
 
@@ -73,9 +82,12 @@ lab: $(VENV)/.installed-lab
 	  $(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_AS_ROOT) $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
 
 # The command line without activating .venv (the terminal running `make lab` is busy).
-.PHONY: doctor progress
+.PHONY: doctor progress demo
 doctor: $(VENV)/.installed-lab
 	$(BIN)/deploydl doctor
+
+demo: $(VENV)/.installed-lab
+	$(BIN)/deploydl demo
 
 progress: $(VENV)/.installed-lab
 	$(BIN)/deploydl progress

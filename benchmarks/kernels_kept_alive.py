@@ -2,24 +2,38 @@
 
 JupyterLab keeps a notebook's kernel running after its tab closes, unless told otherwise. This
 runs notebooks in order with nbclient, one kernel each, keeps every kernel alive, and after each
-notebook records the resident memory (RSS, MiB, with child processes) of every kernel so far:
-the figure a user pod's memory limit is compared with, on a day when nobody closes anything.
+notebook records the memory of every kernel so far (MiB, with child processes):
+
+- resident memory (RSS): the figure a user pod's memory limit is compared with, on a day when
+  nobody closes anything; it counts the libraries the kernels share once per kernel;
+- proportional memory (PSS, Linux only): each shared page divided among the processes that map
+  it, so the kernels' sum is what they take from the machine together (a laptop's figure).
 
 Usage (from the repository root)::
 
     python benchmarks/kernels_kept_alive.py --json benchmarks/results/kernels_kept_alive.json
+    python benchmarks/kernels_kept_alive.py --all \
+        --json benchmarks/results/kernels_kept_alive_all.json
+
+Without notebook paths it runs the morning of day 1 (modules 00 to 02); ``--all`` runs all
+eighteen, every lesson and its solved lab, 00 to 08 in teaching order.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
+import platform
+import sys
 import time
 from pathlib import Path
 
 import nbformat
 import psutil
 from nbclient import NotebookClient
+from nbclient.util import run_sync
 
 MIB = 1024 * 1024
 #: The morning of day 1: lessons and solved labs of modules 00 to 02, in teaching order.
@@ -28,16 +42,25 @@ MORNING = ["notebooks/00_welcome.ipynb", "solutions/00_welcome_lab.ipynb",
            "notebooks/02_model_evaluation.ipynb", "solutions/02_model_evaluation_lab.ipynb"]
 
 
-def rss_mib(pid: int) -> int:
-    """Resident memory of process ``pid`` and its children, in MiB."""
+def all_in_teaching_order() -> list[str]:
+    """Every lesson in ``notebooks/``, each followed by its solved lab, 00 to 08."""
+    lessons = sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return [path for lesson in lessons
+            for path in (lesson.as_posix(), f"solutions/{lesson.stem}_lab.ipynb")]
+
+
+def memory_mib(pid: int) -> dict[str, int]:
+    """RSS and PSS of process ``pid`` and its children, in MiB (PSS absent off Linux)."""
     process = psutil.Process(pid)
-    return round(sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
-                 / MIB)
+    tree = [process, *process.children(recursive=True)]
+    memory = {"rss": round(sum(p.memory_info().rss for p in tree) / MIB)}
+    if sys.platform.startswith("linux"):
+        memory["pss"] = round(sum(p.memory_full_info().pss for p in tree) / MIB)
+    return memory
 
 
-def run_kept(path: Path) -> NotebookClient:
-    """Execute ``path`` in a kernel of its own and leave that kernel running."""
-    notebook = nbformat.read(path, as_version=4)
+def run_kept(path: Path, notebook: nbformat.NotebookNode) -> NotebookClient:
+    """Execute ``notebook``, read from ``path``, in a kernel of its own; leave it running."""
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.km = client.create_kernel_manager()
@@ -48,25 +71,51 @@ def run_kept(path: Path) -> NotebookClient:
     return client
 
 
+def row_after(name: str, clients: list[NotebookClient]) -> dict:
+    """Every kept kernel's memory after ``name`` ran, and the totals, in MiB."""
+    per_kernel = [memory_mib(c.km.provisioner.pid) for c in clients]
+    row: dict = {"after": name, "kernels_mib": [m["rss"] for m in per_kernel],
+                 "total_mib": sum(m["rss"] for m in per_kernel)}
+    if all("pss" in m for m in per_kernel):
+        row["kernels_pss_mib"] = [m["pss"] for m in per_kernel]
+        row["total_pss_mib"] = sum(m["pss"] for m in per_kernel)
+    return row
+
+
+def machine() -> dict:
+    """Where and when it ran: memory figures barely depend on load, but say it all the same."""
+    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+            "date": datetime.date.today().isoformat(),
+            "load_average_1min": round(os.getloadavg()[0], 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", default=MORNING)
+    parser.add_argument("notebooks", nargs="*")
+    parser.add_argument("--all", action="store_true",
+                        help="all eighteen lessons and solved labs (default: the morning's six)")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
     args = parser.parse_args()
+    names = args.notebooks or (all_in_teaching_order() if args.all else MORNING)
+    # Read them all first: the run then measures one version of the course, start to end.
+    notebooks = {name: nbformat.read(name, as_version=4) for name in names}
+    at_start = machine()
     clients: list[NotebookClient] = []
     rows = []
     try:
-        for name in args.notebooks:
-            clients.append(run_kept(Path(name)))
+        for name, notebook in notebooks.items():
+            clients.append(run_kept(Path(name), notebook))
             time.sleep(3)  # let the last kernel settle to its idle size
-            per_kernel = [rss_mib(c.km.provisioner.pid) for c in clients]
-            rows.append({"after": name, "kernels_mib": per_kernel, "total_mib": sum(per_kernel)})
+            rows.append(row_after(name, clients))
             print(rows[-1], flush=True)
     finally:
         for client in clients:
-            client.km.shutdown_kernel(now=True)
+            run_sync(client.km.shutdown_kernel)(now=True)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1) + "\n")
+        load_at_end = round(os.getloadavg()[0], 1)
+        args.json.write_text(json.dumps({"machine": {**at_start, "load_average_1min_at_end":
+                                                     load_at_end}, "rows": rows}, indent=1)
+                             + "\n")
 
 
 if __name__ == "__main__":

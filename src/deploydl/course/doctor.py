@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from deploydl.course.scratch import PARENT as SCRATCH_PARENT
 
 #: Import name of every package the notebooks use, directly or through the course's modules
 #: (tests/course/test_notebook_imports.py keeps it complete): ONNX Runtime in Module 05, with
@@ -17,7 +20,23 @@ REQUIRED_IMPORTS = ("jupyterlab", "ipywidgets", "ipykernel", "nbclient", "nbform
                     "sklearn", "numpy", "pandas", "scipy", "matplotlib", "fastapi",
                     "fastapi_offline", "uvicorn", "httpx", "urllib3", "orjson", "pydantic",
                     "pydantic_settings", "safetensors", "prometheus_client", "tqdm", "pandera",
-                    "yaml", "onnx", "onnxruntime", "kubernetes_validate")
+                    "yaml", "onnx", "onnxruntime", "kubernetes_validate", "psutil")
+
+#: The memory the course needs free, in MiB: the largest lesson and its lab open side by side
+#: (lesson 04, 767 MiB, and its lab, 678 MiB, each with the model service it starts) plus an
+#: idle JupyterLab server (167 MiB). Peak RSS measured by benchmarks/notebook_resources.py:
+#: benchmarks/results/notebook_resources.json (lessons, server) and
+#: notebook_resources_labs.json (labs); tests/course/test_doctor.py keeps it in step with them.
+MEMORY_NEED_MIB = 767 + 678 + 167
+
+#: Bytes in a GB as the doctor prints it: decimal, as in the README's "8 GB of memory".
+GB = 1000**3
+
+#: The free disk the course wants where it writes, in bytes. The lessons' own writes are small:
+#: their scratch folders (course/scratch.py) peaked at about 6.5 MB over all lessons and solved
+#: labs (measured on 5 December 2026). 1 GB is a safety margin, so JupyterLab can still save
+#: notebooks and their checkpoints.
+DISK_NEED = 1 * GB
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,39 @@ def _kernel() -> str:
     return "python3 kernel starts and runs code"
 
 
+def _gb(n_bytes: float) -> str:
+    return f"{n_bytes / GB:.1f} GB"
+
+
+def _memory() -> str:
+    import psutil  # here, so a laptop without it still gets the other rows
+
+    memory = psutil.virtual_memory()
+    need = MEMORY_NEED_MIB * 1024**2
+    if memory.available < need:
+        raise RuntimeError(
+            f"{_gb(memory.available)} of memory free, the course needs {_gb(need)} (a lesson "
+            "and its lab open, and JupyterLab); close other programs and browser tabs, run "
+            "doctor again, and on the day close each notebook when you finish it.")
+    return (f"{_gb(memory.available)} free of {_gb(memory.total)}, the course needs "
+            f"{_gb(need)} (1 GB = 10^9 bytes)")
+
+
+def _disk(root: Path) -> Callable[[], str]:
+    def check() -> str:
+        # The lessons' scratch folders go under the system's temporary folder (which holds
+        # SCRATCH_PARENT, perhaps not made yet); notebooks are saved in the course folder.
+        free = {place: shutil.disk_usage(place).free for place in (root, SCRATCH_PARENT.parent)}
+        found = [f"{_gb(space)} free in {place}" for place, space in free.items()]
+        if min(free.values()) < DISK_NEED:
+            raise RuntimeError(
+                f"{', '.join(found)}; the course needs {_gb(DISK_NEED)} free in each (it "
+                "writes to the course folder and the system's temporary folder): delete or "
+                "move files there, then run doctor again.")
+        return ", ".join(found)
+    return check
+
+
 def _folders(root: Path) -> Callable[[], str]:
     def check() -> str:
         missing = [f for f in ("notebooks", "solutions", "labs") if not (root / f).is_dir()]
@@ -94,7 +146,7 @@ def run_checks(root: Path) -> list[Check]:
     steps: list[tuple[str, Callable[[], str]]] = [
         ("python", _python), ("packages", _imports), ("torch", _torch_forward),
         ("loopback port", _loopback_port), ("jupyter kernel", _kernel),
-        ("course folders", _folders(root)),
+        ("course folders", _folders(root)), ("memory", _memory), ("disk", _disk(root)),
     ]
     results = []
     for name, step in steps:
