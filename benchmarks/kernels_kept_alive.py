@@ -35,6 +35,8 @@ import psutil
 from nbclient import NotebookClient
 from nbclient.util import run_sync
 
+from deploydl.course.curriculum import MODULES
+
 MIB = 1024 * 1024
 #: The morning of day 1: lessons and solved labs of modules 00 to 02, in teaching order.
 MORNING = ["notebooks/00_welcome.ipynb", "solutions/00_welcome_lab.ipynb",
@@ -43,20 +45,32 @@ MORNING = ["notebooks/00_welcome.ipynb", "solutions/00_welcome_lab.ipynb",
 
 
 def all_in_teaching_order() -> list[str]:
-    """Every lesson in ``notebooks/``, each followed by its solved lab, 00 to 08."""
-    lessons = sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
-    return [path for lesson in lessons
-            for path in (lesson.as_posix(), f"solutions/{lesson.stem}_lab.ipynb")]
+    """Every module's lesson, each followed by its solved lab, 00 to 08 (the course map)."""
+    return [path for m in MODULES for path in (m.lesson, f"solutions/{m.lab}")]
+
+
+def _process_bytes(process: psutil.Process) -> dict[str, int]:
+    """RSS and PSS of one process, in bytes (PSS absent off Linux); empty if it has exited."""
+    try:
+        memory = {"rss": process.memory_info().rss}
+        if sys.platform.startswith("linux"):
+            memory["pss"] = process.memory_full_info().pss
+    except psutil.NoSuchProcess:  # a server child that exited mid-sample: nothing to count
+        return {}
+    return memory
 
 
 def memory_mib(pid: int) -> dict[str, int]:
-    """RSS and PSS of process ``pid`` and its children, in MiB (PSS absent off Linux)."""
+    """RSS and PSS of process ``pid`` and its children, in MiB (PSS absent off Linux); a child
+    that exits while it is read counts for nothing."""
     process = psutil.Process(pid)
-    tree = [process, *process.children(recursive=True)]
-    memory = {"rss": round(sum(p.memory_info().rss for p in tree) / MIB)}
-    if sys.platform.startswith("linux"):
-        memory["pss"] = round(sum(p.memory_full_info().pss for p in tree) / MIB)
-    return memory
+    try:
+        tree = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = [process]
+    samples = [_process_bytes(p) for p in tree]
+    keys = ["rss", "pss"] if sys.platform.startswith("linux") else ["rss"]
+    return {key: round(sum(s.get(key, 0) for s in samples) / MIB) for key in keys}
 
 
 def run_kept(path: Path, notebook: nbformat.NotebookNode) -> NotebookClient:

@@ -277,6 +277,8 @@ def test_the_after_half_is_named_by_its_section_heading_in_lesson_08(root):
 def test_before_hides_the_answers_after_explains_the_misses_and_the_gain(tmp_path):
     before = record("before", "a" * N, root=tmp_path)
     assert before.status == "Recorded" and "4/15 before" in str(before)
+    assert ("before the course; `make progress` (or `.venv/bin/deploydl progress`) shows it."
+            in before.message)
     assert ('in the section "The fifteen questions again, after the course" of '
             "notebooks/08_capstone.ipynb") in before.message
     assert not before.details
@@ -321,9 +323,11 @@ def test_a_before_after_the_after_half_is_refused_and_changes_nothing(tmp_path):
     assert late.message.startswith("Your after-course answers are already recorded (5 "
                                    "December 2026, 14:02 UTC); a before-course score taken "
                                    "now would not measure the course, so it was not saved")
-    assert "explained" not in late.message and "deploydl progress" in late.message
+    assert "explained" not in late.message
+    assert "`make progress` (or `.venv/bin/deploydl progress`) shows your scores" in late.message
     assert (tmp_path / STORE).read_bytes() == stored
-    assert progress_line(tmp_path).startswith("Assessment: before: not taken (00) · after 15/15")
+    assert progress_line(tmp_path).startswith(
+        "Assessment: before: not taken (no gain can be measured now) · after 15/15")
     with pytest.raises(OutOfOrder, match=r"already recorded \(5 December 2026"):
         save(tmp_path, "before", parse_answers(RIGHT))
     assert (tmp_path / STORE).read_bytes() == stored
@@ -514,6 +518,19 @@ def test_a_range_stays_within_the_possible_gains_and_ten_learners_are_not_small(
     assert main(["grade", "--assessment", *paths]) == 0
     out = capsys.readouterr().out
     assert "over 10 learner(s) who took both, 95% range" in out and "small group" not in out
+
+
+def test_equal_gains_give_no_zero_width_range(tmp_path, capsys):
+    """The reported flaw: gains [3, 3] printed "95% range +3.0 to +3.0" beside "the range is
+    wide"; alike gains say nothing of the spread."""
+    paths = _gains_cohort(tmp_path, [3, 3])
+    assert main(["grade", "--assessment", *paths]) == 0
+    out = capsys.readouterr().out
+    assert ("Mean gain: +3.0 question(s) over 2 learner(s) who took both; every learner gained "
+            "the same (2 learners: too few and too alike to give a range).") in out
+    assert "95% range" not in out and "range is wide" not in out
+    assert main(["grade", "--assessment", "--json", *paths]) == 0
+    assert json.loads(capsys.readouterr().out)["mean_gain_range"] is None
 
 
 def test_a_learner_without_answers_is_listed_and_exits_1(tmp_path, capsys):

@@ -3,19 +3,41 @@ import re
 from types import SimpleNamespace
 
 import psutil
+import pytest
 
 from deploydl.cli import main
 from deploydl.course import doctor as doctor_module
 
 
-def test_doctor_passes_in_the_course_folder(root, capsys):
+@pytest.fixture
+def ample_machine(tmp_path, monkeypatch):
+    """16 GB free, 100 GB of disk and no container limit: the test machine's own free memory
+    and disk (shared with other test workers) are not what these tests check."""
+    monkeypatch.setattr(psutil, "virtual_memory",
+                        lambda: SimpleNamespace(available=16 * 10**9, total=32 * 10**9))
+    monkeypatch.setattr(doctor_module.shutil, "disk_usage",
+                        lambda path: SimpleNamespace(free=100 * 10**9))
+    monkeypatch.setattr(doctor_module, "CGROUP", tmp_path / "no_cgroup")
+
+
+def fake_cgroup(folder, files):
+    """A cgroup folder holding ``files`` (relative name: content)."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_doctor_passes_in_the_course_folder(root, capsys, ample_machine):
     assert main(["doctor", "--root", str(root)]) == 0
     out = capsys.readouterr().out
     for name in ("python", "packages", "torch", "loopback port", "jupyter kernel",
                  "course folders", "memory", "disk"):
         assert f"OK    {name}" in out
-    assert re.search(r"OK    memory +\d+\.\d GB free of \d+\.\d GB, the course needs 1\.7 GB", out)
-    assert re.search(rf"OK    disk +\d+\.\d GB free in {re.escape(str(root))}", out)
+    assert re.search(r"OK    memory +16\.0 GB free of 32\.0 GB, the course needs 1\.7 GB", out)
+    assert re.search(rf"OK    disk +100\.0 GB free in {re.escape(str(root))}", out)
+    rows = [line.split()[1] for line in out.splitlines()[1:4]]
+    assert rows == ["python", "memory", "disk"]  # before the imports swell the doctor
 
 
 def test_doctor_fails_with_a_reason_and_keeps_checking(tmp_path, monkeypatch, capsys):
@@ -26,7 +48,8 @@ def test_doctor_fails_with_a_reason_and_keeps_checking(tmp_path, monkeypatch, ca
     assert "FAIL  course folders" in out and "OK    torch" in out
 
 
-def test_doctor_fails_on_too_little_memory_and_disk(root, monkeypatch, capsys):
+def test_doctor_fails_on_too_little_memory_and_disk(root, monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(doctor_module, "CGROUP", tmp_path / "no_cgroup")
     monkeypatch.setattr(psutil, "virtual_memory",
                         lambda: SimpleNamespace(available=900 * 10**6, total=8 * 10**9))
     monkeypatch.setattr(doctor_module.shutil, "disk_usage",
@@ -53,3 +76,51 @@ def test_memory_need_is_the_largest_lesson_and_lab_with_jupyterlab(root):
              for lesson, peak in lessons.items()}
     assert len(pairs) == 9
     assert max(pairs.values()) + server == doctor_module.MEMORY_NEED_MIB
+
+
+@pytest.mark.parametrize("files", [
+    {"memory.max": "2147483648\n", "memory.current": "1073741824\n"},
+    {"memory/memory.limit_in_bytes": "2147483648\n",
+     "memory/memory.usage_in_bytes": "1073741824\n"},
+], ids=["cgroup v2", "cgroup v1"])
+def test_memory_counts_the_container_limit(tmp_path, monkeypatch, files, ample_machine):
+    monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
+    checks = {c.name: c for c in doctor_module.run_checks(tmp_path)}
+    assert not checks["memory"].ok
+    assert checks["memory"].detail.startswith(
+        "1.1 GB of memory free under this container's memory limit, the course needs 1.7 GB")
+
+
+def test_memory_names_the_container_limit_when_it_is_smaller(tmp_path, monkeypatch,
+                                                             ample_machine):
+    files = {"memory.max": f"{4 * 10**9}\n", "memory.current": f"{10**9}\n"}
+    monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
+    assert doctor_module._memory() == (
+        "3.0 GB free under this container's memory limit (the machine has 16.0 GB free), the "
+        "course needs 1.7 GB (1 GB = 10^9 bytes)")
+
+
+@pytest.mark.parametrize("files", [
+    {"memory.max": "max\n", "memory.current": "1073741824\n"},
+    {"memory/memory.limit_in_bytes": "9223372036854771712\n",
+     "memory/memory.usage_in_bytes": "1073741824\n"},
+    {"memory.max": f"{64 * 10**9}\n", "memory.current": f"{10**9}\n"},
+], ids=["v2 no limit", "v1 no limit", "limit above the machine's free memory"])
+def test_memory_ignores_an_absent_or_larger_limit(tmp_path, monkeypatch, files, ample_machine):
+    monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
+    assert doctor_module._memory().startswith("16.0 GB free of 32.0 GB")
+
+
+@pytest.mark.parametrize("files", [
+    {"memory.max": f"{3 * 10**9}\n", "memory.current": f"{19 * 10**8}\n",
+     "memory.stat": f"anon 500000000\ninactive_file {10**9}\nactive_file 400000000\n"},
+    {"memory/memory.limit_in_bytes": f"{3 * 10**9}\n",
+     "memory/memory.usage_in_bytes": f"{19 * 10**8}\n",
+     "memory/memory.stat": f"cache 1400000000\ntotal_inactive_file {10**9}\n"},
+], ids=["cgroup v2", "cgroup v1"])
+def test_memory_counts_reclaimable_file_cache_as_free(tmp_path, monkeypatch, files,
+                                                      ample_machine):
+    """A pod that has read many files is not full: the kernel drops inactive file cache first."""
+    monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
+    assert doctor_module._memory().startswith(
+        "2.1 GB free under this container's memory limit (the machine has 16.0 GB free)")

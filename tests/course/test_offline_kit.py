@@ -126,5 +126,12 @@ def test_wheelhouse_installs_the_course_with_no_index_and_doctor_passes(course, 
                                 timeout=300)
     finally:
         shutil.rmtree(venv, ignore_errors=True)  # pytest would otherwise keep ~2 GB per run
-    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
-    assert "All checks passed" in doctor.stdout
+    # Memory and disk are this machine's, shared with other test workers (this test's venv
+    # alone takes about 2 GB), and the doctor runs in another process, out of monkeypatch's
+    # reach: they may FAIL here; every row the kit decides must pass.
+    said = doctor.stdout + doctor.stderr
+    rows = {line[6:].split("  ")[0].strip(): line[:4].strip()
+            for line in doctor.stdout.splitlines() if line[:4] in ("OK  ", "FAIL")}
+    assert {"python", "packages", "torch", "jupyter kernel", "course folders"} <= set(rows), said
+    assert {name for name, verdict in rows.items() if verdict == "FAIL"} <= {"memory", "disk"}, said
+    assert doctor.returncode == (0 if "FAIL" not in rows.values() else 1), said

@@ -22,6 +22,24 @@ case "$*" in
 esac
 """
 
+#: A stand-in for a Python 3.12: newer than 3.11, but not the Python of a kit built for 3.11.
+NEWER_PYTHON = """#!/bin/sh
+case "$*" in
+  *cp%d%d*) echo cp312 ;;
+  *version_info*) exit 0 ;;
+  *platform*) echo "Python 3.12.1" ;;
+  *) echo "asked to: $*" > "$(dirname "$0")/was-used"; exit 3 ;;
+esac
+"""
+
+
+def _stub(folder, script: str):
+    """An executable ``python3`` in ``folder`` that runs the shell ``script``."""
+    python = folder / "python3"
+    python.write_text(script)
+    python.chmod(0o755)
+    return python
+
 
 def _make(root, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["make", "--no-print-directory", *args], cwd=root,
@@ -40,6 +58,30 @@ def test_make_lab_names_a_too_old_python_and_makes_no_venv(root, tmp_path, found
     assert run.returncode != 0
     assert (f"make: {python} is {found}. The course needs Python 3.11 or newer: install it, "
             "then run `make lab PYTHON=python3.11`") in run.stdout
+    assert not venv.exists() and not (tmp_path / "was-used").exists()
+
+
+@needs_make
+def test_the_python_message_names_the_goal_run_and_offline(root, tmp_path):
+    venv = tmp_path / "venv"
+    run = _make(root, "test", f"VENV={venv}", f"PYTHON={_stub(tmp_path, OLD_PYTHON)}",
+                "OFFLINE=1", f"WHEELHOUSE={tmp_path}")
+    assert run.returncode != 0
+    assert "then run `make test PYTHON=python3.11 OFFLINE=1`" in run.stdout
+    assert not venv.exists() and not (tmp_path / "was-used").exists()
+
+
+@needs_make
+def test_offline_make_lab_refuses_a_python_the_kit_cannot_fill(root, tmp_path):
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / "torch-2.13.0+cpu-cp311-cp311-linux_x86_64.whl").touch()
+    venv = tmp_path / "venv"
+    run = _make(root, f"{venv}/bin/python", f"VENV={venv}", "OFFLINE=1", f"WHEELHOUSE={kit}",
+                f"PYTHON={_stub(tmp_path, NEWER_PYTHON)}")
+    assert run.returncode != 0
+    assert (f"is Python 3.12.1, but the kit in {kit}/ holds torch for Python 3.11 only: "
+            "install that Python, then run `make lab PYTHON=python3.11 OFFLINE=1`") in run.stdout
     assert not venv.exists() and not (tmp_path / "was-used").exists()
 
 

@@ -96,7 +96,8 @@ def mean_gain(rows: list[Row]) -> float | None:
 def gain_range(rows: list[Row]) -> tuple[float, float] | None:
     """The 95% range of the mean gain, in questions: a paired t interval over the gains of the
     learners who took both halves, clipped to the gains possible (-15 to +15 with fifteen
-    questions). None with fewer than two such learners: one gain says nothing of the spread.
+    questions). None with fewer than two such learners, or when every gain is the same: one
+    gain, or gains all alike, say nothing of the spread (a t interval would have width zero).
 
     A range built this way holds the room's true mean gain about 95 times in 100, if the
     learners who shared are like the ones who did not; with few learners it is wide.
@@ -109,6 +110,8 @@ def gain_range(rows: list[Row]) -> tuple[float, float] | None:
         return None
     mean = sum(gains) / n
     sd = (sum((g - mean) ** 2 for g in gains) / (n - 1)) ** 0.5
+    if sd == 0:
+        return None
     half = float(student_t.ppf((1 + LEVEL) / 2, df=n - 1)) * sd / n ** 0.5
     most = len(QUESTIONS)
     return max(mean - half, -most), min(mean + half, most)
@@ -192,8 +195,12 @@ def _mean_lines(rows: list[Row]) -> list[str]:
     if mean is None:
         return ["Mean gain: nobody has taken both yet."]
     line = f"Mean gain: {mean:+.1f} question(s) over {took} learner(s) who took both"
-    if span is None:
+    if span is None and took == 1:
         return [f"{line}; one learner gives no range, and every figure below is one person's."]
+    if span is None:
+        few = "too few and too alike" if took < SMALL_GROUP else "too alike"
+        return [f"{line}; every learner gained the same ({took} learners: {few} to give a "
+                f"range)."]
     lines = [f"{line}, {LEVEL:.0%} range {span[0]:+.1f} to {span[1]:+.1f} (t interval over "
              f"their gains)."]
     if took < SMALL_GROUP:
@@ -217,8 +224,8 @@ def as_table(rows: list[Row]) -> str:
 
 def as_json(rows: list[Row]) -> str:
     """The cohort as JSON: each learner's scores (per skill area and question), the mean gain
-    and its 95% range (``mean_gain_range``, null under two learners with both halves), the
-    right answers per question and per skill area."""
+    and its 95% range (``mean_gain_range``, null under two learners with both halves or when
+    their gains are all equal), the right answers per question and per skill area."""
     span = gain_range(rows)
     return json.dumps({"learners": [{"path": name, **s.as_record()} for name, s in rows],
                        "mean_gain": mean_gain(rows),

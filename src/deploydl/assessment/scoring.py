@@ -25,6 +25,9 @@ from deploydl.assessment.questions import LETTERS, QUESTIONS, SKILLS, Question
 STORE = Path(".deploydl") / "assessment.json"
 #: The two moments the course asks the questions.
 WHEN = ("before", "after")
+
+#: How a learner runs ``deploydl progress``: the command is in the course's .venv, not on PATH.
+PROGRESS_COMMAND = "`make progress` (or `.venv/bin/deploydl progress`)"
 #: Where every attempt is kept, first ones included, each with its time (UTC).
 ATTEMPTS = "attempts"
 #: Where the "after" half is taken, in both workshop formats: the 2-day format teaches Module
@@ -150,7 +153,7 @@ def _check_order(when: str, data: dict[str, Any]) -> None:
         return
     raise OutOfOrder(f"Your after-course answers are already recorded{_after_time(data)}; a "
                      f"before-course score taken now would not measure the course, so it was "
-                     f"not saved and your record is unchanged. `deploydl progress` shows your "
+                     f"not saved and your record is unchanged. {PROGRESS_COMMAND} shows your "
                      f"scores; someone new on this computer answers in their own course folder.")
 
 
@@ -207,11 +210,18 @@ class Summary:
         if self.before is None and self.after is None:
             return ("Assessment: not taken yet; answer the questions in "
                     "notebooks/00_welcome.ipynb before you start.")
-        parts = [f"before {self.before}" if self.before else "before: not taken (00)",
+        parts = [f"before {self.before}" if self.before else self._before_missing(),
                  f"after {self.after}" if self.after else f"after: not taken yet ({AFTER_WHERE})"]
         if self.gain is not None:
             parts.append(f"gain {self.gain:+d} question(s)")
         return "Assessment: " + " · ".join(parts)
+
+    def _before_missing(self) -> str:
+        """What to do about a missing "before": take it in Module 00, unless the "after" is
+        recorded, when a "before" is refused (:func:`save`) and no gain can be measured."""
+        if self.after is not None:
+            return "before: not taken (no gain can be measured now)"
+        return "before: not taken (00)"
 
     def as_record(self) -> dict[str, Any]:
         def one(s: Score | None) -> dict[str, Any] | None:
@@ -278,7 +288,7 @@ def record(when: str, answers: Any, *, root: Path | None = None) -> Recorded:
         earlier, stored, status = None, {when: parsed}, "Scored, not saved"
         note = f" ({str(exc).rstrip('.')})"
     else:
-        status, note = "Recorded", "; `deploydl progress` shows it"
+        status, note = "Recorded", f"; {PROGRESS_COMMAND} shows it"
     mine = score(parsed)
     details = _explain(parsed) if when == "after" else ()
     if earlier is not None:

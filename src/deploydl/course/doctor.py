@@ -38,6 +38,14 @@ GB = 1000**3
 #: notebooks and their checkpoints.
 DISK_NEED = 1 * GB
 
+#: Where Linux shows the memory limits of the container (pod, Binder session) the doctor runs
+#: in; tests point it at a fake folder.
+CGROUP = Path("/sys/fs/cgroup")
+
+#: cgroup v1 writes "no limit" as a huge number (about 2**63 rounded down to a page); any limit
+#: above this is taken as none.
+CGROUP_V1_NO_LIMIT = 2**60
+
 
 @dataclass(frozen=True)
 class Check:
@@ -102,17 +110,61 @@ def _gb(n_bytes: float) -> str:
     return f"{n_bytes / GB:.1f} GB"
 
 
+def _container_headroom() -> int | None:
+    """Bytes the container may still use before its memory limit (limit minus its working
+    set), or None when no cgroup limit is set or none can be read (not Linux, no container).
+
+    The working set is current use less the inactive file cache, which the kernel reclaims
+    before it would stop the container (as the kubelet counts it); without that, a pod that
+    has read many files would look full."""
+    for limit_file, usage_file, stat_file, cache_key in (
+            ("memory.max", "memory.current", "memory.stat", "inactive_file"),
+            ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes",
+             "memory/memory.stat", "total_inactive_file")):
+        try:
+            limit = (CGROUP / limit_file).read_text().strip()
+            usage = int((CGROUP / usage_file).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if limit == "max" or int(limit) >= CGROUP_V1_NO_LIMIT:
+            return None
+        return max(int(limit) - usage + _stat(CGROUP / stat_file, cache_key), 0)
+    return None
+
+
+def _stat(path: Path, key: str) -> int:
+    """The value of ``key`` in a cgroup memory.stat file, in bytes; 0 when it cannot be read."""
+    try:
+        for line in path.read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _memory() -> str:
     import psutil  # here, so a laptop without it still gets the other rows
 
     memory = psutil.virtual_memory()
+    headroom = _container_headroom()
+    # psutil shows the whole machine's memory; in a container (a hub's pod, Binder) its limit
+    # can be the smaller figure.
+    free = memory.available if headroom is None else min(memory.available, headroom)
+    in_container = free < memory.available
+    where = " under this container's memory limit" if in_container else ""
     need = MEMORY_NEED_MIB * 1024**2
-    if memory.available < need:
+    if free < need:
         raise RuntimeError(
-            f"{_gb(memory.available)} of memory free, the course needs {_gb(need)} (a lesson "
+            f"{_gb(free)} of memory free{where}, the course needs {_gb(need)} (a lesson "
             "and its lab open, and JupyterLab); close other programs and browser tabs, run "
             "doctor again, and on the day close each notebook when you finish it.")
-    return (f"{_gb(memory.available)} free of {_gb(memory.total)}, the course needs "
+    if in_container:
+        return (f"{_gb(free)} free under this container's memory limit (the machine has "
+                f"{_gb(memory.available)} free), the course needs {_gb(need)} "
+                f"(1 GB = 10^9 bytes)")
+    return (f"{_gb(free)} free of {_gb(memory.total)}, the course needs "
             f"{_gb(need)} (1 GB = 10^9 bytes)")
 
 
@@ -143,10 +195,13 @@ def _folders(root: Path) -> Callable[[], str]:
 
 def run_checks(root: Path) -> list[Check]:
     """Run every setup check; a failing check never stops the others."""
+    # Memory first: importing every package and torch adds about 500 MB to the doctor itself,
+    # memory the lessons' kernels would not share; measured after them, a laptop with enough
+    # free memory could FAIL. Disk stays beside it, so the machine's two rows read together.
     steps: list[tuple[str, Callable[[], str]]] = [
-        ("python", _python), ("packages", _imports), ("torch", _torch_forward),
-        ("loopback port", _loopback_port), ("jupyter kernel", _kernel),
-        ("course folders", _folders(root)), ("memory", _memory), ("disk", _disk(root)),
+        ("python", _python), ("memory", _memory), ("disk", _disk(root)),
+        ("packages", _imports), ("torch", _torch_forward), ("loopback port", _loopback_port),
+        ("jupyter kernel", _kernel), ("course folders", _folders(root)),
     ]
     results = []
     for name, step in steps:
