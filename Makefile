@@ -44,10 +44,13 @@ ROOM_CHECKS := -m "not room"
 # version could not be filled from wheelhouse/.
 KIT_TORCH := $(if $(OFFLINE),$(notdir $(wildcard $(WHEELHOUSE)/torch-*.whl)))
 KIT_PYTHONS := $(sort $(foreach w,$(KIT_TORCH),$(word 3,$(subst -, ,$(w)))))
-# The command to run again, with the goal run and OFFLINE=1 if set (python3.11 stands for the
-# version needed: the kit's, offline).
+# The Python to name in a message: the kit's, offline with a kit; else 3.11, the oldest the
+# course runs on. KIT_VERSIONS reads "3.11" (or "3.11 or 3.12" for a kit of two Pythons).
+NEEDED := python$(if $(KIT_PYTHONS),$(subst cp3,3.,$(firstword $(KIT_PYTHONS))),3.11)
+KIT_VERSIONS := $(subst $() , or ,$(strip $(subst cp3,3.,$(KIT_PYTHONS))))
+# The command to run again, with the goal run and OFFLINE=1 if set.
 AGAIN = make $(or $(filter-out $(BIN)/python,$(firstword $(MAKECMDGOALS))),lab) \
-	PYTHON=$(1)$(if $(OFFLINE), OFFLINE=1)
+	PYTHON=$(NEEDED)$(if $(OFFLINE), OFFLINE=1)
 
 # The venv keeps the Python it was made with, so check the version first: python3 is 3.10 on
 # Ubuntu 22.04 and 3.9 on an older Mac.
@@ -56,12 +59,12 @@ $(BIN)/python:
 	  2>/dev/null) || found="not found"; \
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "make: $(PYTHON) is $$found. The course needs Python 3.11 or newer: install it," \
-	    "then run \`$(call AGAIN,python3.11)\`"; exit 1; }; \
+	    "then run \`$(AGAIN)\`"; exit 1; }; \
 	tag=$$($(PYTHON) -c 'import sys; print("cp%d%d" % sys.version_info[:2])'); \
 	[ -z "$(KIT_PYTHONS)" ] || case " $(KIT_PYTHONS) " in *" $$tag "*) ;; *) \
 	  echo "make: $(PYTHON) is $$found, but the kit in $(WHEELHOUSE)/ holds torch for" \
-	    "Python $(subst cp3,3.,$(KIT_PYTHONS)) only: install that Python, then run" \
-	    "\`$(call AGAIN,python$(subst cp3,3.,$(firstword $(KIT_PYTHONS))))\`"; exit 1 ;; esac
+	    "Python $(KIT_VERSIONS) only: install that Python, then run \`$(AGAIN)\`"; \
+	  exit 1 ;; esac
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(PIP_FROM) --upgrade pip
 

@@ -277,8 +277,8 @@ def test_the_after_half_is_named_by_its_section_heading_in_lesson_08(root):
 def test_before_hides_the_answers_after_explains_the_misses_and_the_gain(tmp_path):
     before = record("before", "a" * N, root=tmp_path)
     assert before.status == "Recorded" and "4/15 before" in str(before)
-    assert ("before the course; `make progress` (or `.venv/bin/deploydl progress`) shows it."
-            in before.message)
+    assert ("before the course; `make progress` (or `.venv/bin/deploydl progress`; on Windows "
+            "`.venv\\Scripts\\deploydl progress`) shows it." in before.message)
     assert ('in the section "The fifteen questions again, after the course" of '
             "notebooks/08_capstone.ipynb") in before.message
     assert not before.details
@@ -324,7 +324,8 @@ def test_a_before_after_the_after_half_is_refused_and_changes_nothing(tmp_path):
                                    "December 2026, 14:02 UTC); a before-course score taken "
                                    "now would not measure the course, so it was not saved")
     assert "explained" not in late.message
-    assert "`make progress` (or `.venv/bin/deploydl progress`) shows your scores" in late.message
+    assert "`make progress` (or `.venv/bin/deploydl progress`; on Windows" in late.message
+    assert "deploydl progress`) shows your scores" in late.message
     assert (tmp_path / STORE).read_bytes() == stored
     assert progress_line(tmp_path).startswith(
         "Assessment: before: not taken (no gain can be measured now) · after 15/15")

@@ -32,6 +32,7 @@ def test_fresh_checkout_shows_nothing_done_and_where_to_start(course, capsys):
     line = next(x for x in out.splitlines() if x.startswith("00 Welcome and setup"))
     assert "ready" in line and "not started" in line
     assert "Next step: Read notebooks/00_welcome.ipynb" in out
+    assert "check your answers with `make progress` (or `.venv/bin/deploydl progress`" in out
 
 
 def test_a_module_whose_lesson_is_missing_is_coming_soon(course, capsys):

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from deploydl.assessment.questions import LETTERS, QUESTIONS, SKILLS, Question
+from deploydl.course.curriculum import PROGRESS_COMMAND
 
 #: Where the answers live, relative to the course folder (not a cache: keep it).
 STORE = Path(".deploydl") / "assessment.json"
 #: The two moments the course asks the questions.
 WHEN = ("before", "after")
 
-#: How a learner runs ``deploydl progress``: the command is in the course's .venv, not on PATH.
-PROGRESS_COMMAND = "`make progress` (or `.venv/bin/deploydl progress`)"
 #: Where every attempt is kept, first ones included, each with its time (UTC).
 ATTEMPTS = "attempts"
 #: Where the "after" half is taken, in both workshop formats: the 2-day format teaches Module

@@ -7,6 +7,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+#: How a learner runs ``deploydl progress``: the command is in the course's .venv, not on PATH
+#: (README, "Running deploydl while JupyterLab runs").
+PROGRESS_COMMAND = ("`make progress` (or `.venv/bin/deploydl progress`; on Windows "
+                    "`.venv\\Scripts\\deploydl progress`)")
+
 
 @dataclass(frozen=True)
 class Module:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploydl.course.curriculum import MODULES, Module
+from deploydl.course.curriculum import MODULES, PROGRESS_COMMAND, Module
 from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 
@@ -106,16 +106,16 @@ def _read_cache(path: Path) -> dict:
     except OSError as exc:
         raise ProgressCacheError(
             f"{path} cannot be read ({exc.strerror or exc}). It only caches lab results: "
-            "delete it and run `deploydl progress` again; your labs are not affected."
+            f"delete it and run {PROGRESS_COMMAND} again; your labs are not affected."
             ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProgressCacheError(
             f"{path} is damaged ({exc}). It only caches lab results: delete it and run "
-            "`deploydl progress` again; your labs are not affected.") from None
+            f"{PROGRESS_COMMAND} again; your labs are not affected.") from None
     if not isinstance(cache, dict):
         raise ProgressCacheError(f"{path} holds a JSON {type(cache).__name__}, not the "
-                                 "cache's object. Delete it and run `deploydl progress` again; "
-                                 "your labs are not affected.")
+                                 f"cache's object. Delete it and run {PROGRESS_COMMAND} "
+                                 "again; your labs are not affected.")
     return cache
 
 
@@ -186,7 +186,7 @@ def next_step(rows: list[ModuleProgress]) -> str:
             return f"Open {lab} and run it top to bottom; it could not be graded: {row.problem}"
         if row.results is None or row.count(PASSED) == 0:
             return (f"Read {m.lesson} ({m.title}), then do {lab}; check your answers with "
-                    "`deploydl progress`.")
+                    f"{PROGRESS_COMMAND}.")
         todo = ", ".join(r.id for r in row.results if r.status == NOT_ATTEMPTED)
         return f"Finish {lab}: exercise(s) {todo} not attempted yet."
     coming = [row.module.number for row in rows if not row.lesson_ready]
