@@ -102,19 +102,14 @@ def gain_range(rows: list[Row]) -> tuple[float, float] | None:
     A range built this way holds the room's true mean gain about 95 times in 100, if the
     learners who shared are like the ones who did not; with few learners it is wide.
     """
-    from scipy.stats import t as student_t
+    from scipy.stats import ttest_1samp
 
     gains = _gains(rows)
-    n = len(gains)
-    if n < 2:
+    if len(gains) < 2 or len(set(gains)) == 1:
         return None
-    mean = sum(gains) / n
-    sd = (sum((g - mean) ** 2 for g in gains) / (n - 1)) ** 0.5
-    if sd == 0:
-        return None
-    half = float(student_t.ppf((1 + LEVEL) / 2, df=n - 1)) * sd / n ** 0.5
+    low, high = ttest_1samp(gains, 0).confidence_interval(confidence_level=LEVEL)
     most = len(QUESTIONS)
-    return max(mean - half, -most), min(mean + half, most)
+    return max(float(low), -most), min(float(high), most)
 
 
 def compared(rows: list[Row]) -> list[Row]:

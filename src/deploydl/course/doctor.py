@@ -160,12 +160,9 @@ def _memory() -> str:
             f"{_gb(free)} of memory free{where}, the course needs {_gb(need)} (a lesson "
             "and its lab open, and JupyterLab); close other programs and browser tabs, run "
             "doctor again, and on the day close each notebook when you finish it.")
-    if in_container:
-        return (f"{_gb(free)} free under this container's memory limit (the machine has "
-                f"{_gb(memory.available)} free), the course needs {_gb(need)} "
-                f"(1 GB = 10^9 bytes)")
-    return (f"{_gb(free)} free of {_gb(memory.total)}, the course needs "
-            f"{_gb(need)} (1 GB = 10^9 bytes)")
+    of = (f"{where} (the machine has {_gb(memory.available)} free)" if in_container
+          else f" of {_gb(memory.total)}")
+    return f"{_gb(free)} free{of}, the course needs {_gb(need)} (1 GB = 10^9 bytes)"
 
 
 def _disk(root: Path) -> Callable[[], str]:
