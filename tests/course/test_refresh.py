@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -30,6 +32,48 @@ def test_stable_drops_widget_models_progress_timing_split_streams_and_addresses(
     assert bar.metadata[WIDGET_TEXT] is True  # the slides leave this text out
     assert frame.data["text/plain"] == "<IFrame at 0xADDRESS>"
     assert WIDGET_TEXT not in frame.get("metadata", {})
+
+
+def _progress_bar_state(box: str, text: str, value: float, count: str) -> dict:
+    """The widget state nbclient stores for a tqdm bar: a box of text, bar and count."""
+    def model(name: str, **state) -> dict:
+        return {"model_name": name, "state": state}
+    return {"application/vnd.jupyter.widget-state+json": {"state": {
+        box: model("HBoxModel", children=["IPY_MODEL_t", "IPY_MODEL_b", "IPY_MODEL_c"]),
+        "t": model("HTMLModel", value=text), "b": model("FloatProgressModel", value=value,
+                                                          max=30.0),
+        "c": model("HTMLModel", value=count)}}}
+
+
+def test_a_stored_progress_bar_shows_where_its_loop_ended_not_its_first_frame():
+    first_frame = new_output("display_data", data={
+        WIDGET: {"model_id": "box1", "version_major": 2, "version_minor": 0},
+        "text/plain": "loans &amp; rates:   0%|          | 0/30 [00:00<?, ?epoch/s]"})
+    widgets = _progress_bar_state("box1", "loans\u2007&amp;\u2007rates:\u2007\u200740%",
+                                  12.0, "\u200712/30\u2007[00:01<00:01,\u20079.50epoch/s]")
+    notebook = new_notebook(cells=[new_code_cell("...", outputs=[first_frame])],
+                            metadata={"widgets": widgets})
+
+    (bar,) = stable(notebook).cells[0].outputs
+    assert bar.data == {"text/plain": "loans & rates:  40%|####      | 12/30 [elapsed]"}
+
+
+def test_strict_nbval_reads_a_stored_finished_bar_as_the_first_frame_a_run_shows():
+    from pathlib import Path
+
+    from nbval.plugin import get_sanitize_patterns
+
+    config = Path(__file__).parents[2] / "nbval_sanitize.cfg"
+    patterns = get_sanitize_patterns(config.read_text(encoding="utf-8"))
+
+    def sanitized(text: str) -> str:
+        for regex, replace in patterns:
+            text = re.sub(regex, replace, text)
+        return text
+
+    assert (sanitized("steps:   0%|          | 0/3 [00:00<?, ?it/s]")
+            == sanitized("steps: 100%|##########| 3/3 [elapsed]"))
+    assert sanitized("steps: 100%|##########| 3/3") != sanitized("steps: 100%|######| 3/5")
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import hashlib
+import html
 import json
 import os
 import re
@@ -56,6 +57,11 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
 
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: The models of a tqdm progress bar's widget, left to right: its text, the bar, the count.
+_PROGRESS_PARTS = ("HTMLModel", "FloatProgressModel", "HTMLModel")
+#: The width, in characters, of the bar in tqdm's plain-text form.
+_BAR_WIDTH = 10
 #: A memory address in an object's repr, as the nbval sanitizer writes it too.
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}")
 #: A progress bar's timing, "[00:01<00:00, 36.05epoch/s": different on every run.
@@ -139,22 +145,49 @@ def stable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
     * Live widget state: widget models get new random ids each run, and a stored widget cannot
       be used without a kernel anyway, so its plain-text form is kept (what strict nbval
-      compares), without a progress bar's timing, and marked :data:`WIDGET_TEXT`.
+      compares), marked :data:`WIDGET_TEXT`. A progress bar's plain text is the frame it
+      showed first ("0/30"), so it is replaced by the frame the loop ended on, without its
+      timing.
     * How printed text was split into chunks, which depends on when the kernel flushed.
     * Memory addresses in an object's plain-text form (``<IFrame at 0x7f...>``).
     """
-    notebook.metadata.pop("widgets", None)
+    finished = _finished_progress_bars(notebook.metadata.pop("widgets", {}))
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = _merged_streams(cell.outputs)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if data.pop(_WIDGET_VIEW, None) is not None and "text/plain" in data:
-                data["text/plain"] = _PROGRESS_TIMING.sub("[elapsed", data["text/plain"])
+            view = data.pop(_WIDGET_VIEW, None)
+            if view is not None and "text/plain" in data:
+                text = finished.get(view.get("model_id"), data["text/plain"])
+                data["text/plain"] = _PROGRESS_TIMING.sub("[elapsed", text)
                 output.setdefault("metadata", {})[WIDGET_TEXT] = True
             if "text/plain" in data:
                 data["text/plain"] = _ADDRESS.sub("0xADDRESS", data["text/plain"])
     return notebook
+
+
+def _finished_progress_bars(widgets: dict) -> dict[str, str]:
+    """The plain text of each tqdm progress bar as its loop left it, by the bar's widget id.
+
+    ``widgets`` is the widget state nbclient stores in a notebook's metadata. tqdm draws a bar
+    as a box of three widgets (its text, the bar, the count), whose last values are kept there;
+    the text is rebuilt as tqdm writes it, e.g. ``"training: 100%|##########| 30/30 [...]"``.
+    """
+    models = widgets.get(_WIDGET_STATE, {}).get("state", {})
+    finished = {}
+    for model_id, model in models.items():
+        parts = [models.get(child.removeprefix("IPY_MODEL_"), {})
+                 for child in model.get("state", {}).get("children", [])]
+        if tuple(part.get("model_name") for part in parts) != _PROGRESS_PARTS:
+            continue
+        text, bar, count = (part["state"] for part in parts)
+        filled = round(_BAR_WIDTH * bar["value"] / bar["max"]) if bar["max"] else 0
+        drawn = "#" * filled + " " * (_BAR_WIDTH - filled)
+        # tqdm escapes the text for HTML and pads it with figure spaces.
+        finished[model_id] = html.unescape(f"{text['value']}|{drawn}|{count['value']}"
+                                           ).replace("\u2007", " ")
+    return finished
 
 
 def _merged_streams(outputs: list) -> list:
