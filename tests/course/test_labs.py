@@ -210,3 +210,23 @@ def test_a_lab_with_crlf_line_endings_is_in_sync_and_kept_as_it_is(course_copy, 
     assert check_labs(course_copy) == []
     assert main(["labs", "build", "--root", str(course_copy)]) == 0
     assert lab.read_bytes() == crlf and not (course_copy / ".deploydl").exists()
+
+
+def test_no_answer_is_named_like_one_of_its_own_keys(root):
+    """The starter shows only ``name = ...``: an answer dict called ``decision`` that needs a
+    "decision" key reads as if the decision alone were asked (the fourth review's 00.2)."""
+    import ast
+
+    import nbformat
+
+    clashes = []
+    for path in sorted((root / "solutions").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or "### BEGIN SOLUTION" not in cell.source:
+                continue
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+                    keys = {k.value for k in node.value.keys if isinstance(k, ast.Constant)}
+                    clashes += [f"{path.name} {cell.id}: {t.id}" for t in node.targets
+                                if isinstance(t, ast.Name) and t.id in keys]
+    assert clashes == []

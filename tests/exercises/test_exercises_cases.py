@@ -284,10 +284,27 @@ def c04_5():
     middle = round((aucs["candidate"] + aucs["production"]) / 2, 2)
     # The lab's gate compares the exact AUCs (it prints them rounded to 3 places).
     shown = round(aucs["production"], 3)
+    candidate = round(aucs["candidate"], 3)  # the printed AUC blocks when it rounds up
     return Cases([middle, _np(middle), aucs["production"]]
-                 + ([shown] if shown <= aucs["production"] else []),
-                 [0.5, round(aucs["candidate"], 3), aucs["candidate"], shown + 0.01, "0.7",
-                  aucs["production"] + 1e-6])
+                 + ([shown] if shown <= aucs["production"] else [])
+                 + ([candidate] if candidate > aucs["candidate"] else []),
+                 [0.5, aucs["candidate"], shown + 0.01, "0.7", aucs["production"] + 1e-6]
+                 + ([candidate] if candidate <= aucs["candidate"] else []))
+
+
+def test_04_5_agrees_with_the_lab_gate_at_every_bar():
+    """The fourth review's: min_auc=0.583 blocks the candidate (AUC 0.58269) and was told it
+    still passes. The check passes a bar exactly when the gate blocks the candidate and passes
+    the production model."""
+    from deploydl.deploy.gates import evaluation_gate
+    from deploydl.exercises.m04 import _aucs
+
+    aucs = _aucs()
+    for bar in (0.58, 0.582, aucs["candidate"], 0.5827, 0.583, 0.6, 0.767, aucs["production"],
+                0.7672, 0.8):
+        gate = {name: evaluation_gate(auc, min_auc=bar).passed for name, auc in aucs.items()}
+        works = gate["production"] and not gate["candidate"]
+        assert _status("04.5", bar) == (PASSED if works else FAILED), (bar, gate)
 
 
 def c04_6():
@@ -933,3 +950,30 @@ def test_04_4_blocking_gates_and_verdicts_come_from_one_run_of_the_gates():
     gates, verdicts = release_gates(), release_verdicts()
     assert _gate_results.cache_info().misses == 1  # run once, for both
     assert all((verdicts[t] == "blocked") == bool(gates[t]) for t in gates)
+
+
+def test_the_fourth_reviews_slips_get_a_message_that_names_them():
+    """Rounded probabilities (00.2), an off-by-a-few count (01.5), reason texts or capitalised
+    names (03.4): each message says what the learner did, not something false."""
+    from deploydl.exercises.m00 import NEW_INCOME, risk
+    from deploydl.responsible.explain import reason_codes
+    from deploydl.responsible.mitigation import case_study, declined_example
+
+    p = round(risk(income=NEW_INCOME), 2)
+    rounded = {"cost_if_approved": p * 8000, "cost_if_declined": (1 - p) * 2000,
+               "decision": "approve"}
+    assert "unrounded probability" in _message("00.2", rounded)
+    overdue = c01_5().right[0]
+    for count in (overdue + 4, overdue - 3):
+        assert "more than 365 days before 2026-03-01" in _message("01.5", count), count
+    reasons = reason_codes(case_study().approval_score, *declined_example(case_study()))
+    assert "not the texts" in _message("03.4", [r.text for r in reasons[:2]])
+    names = [r.feature for r in reasons[:2]]
+    assert _status("03.4", [n.capitalize() for n in names]) == PASSED
+    assert "wrong order" in _message("03.4", [n.upper() for n in names[::-1]])
+
+
+def test_the_pseudonym_hint_agrees_with_the_debrief():
+    """applicant_id numbers applications: it cannot link one person's applications."""
+    hint = all_exercises()["01.3"].hints[0]
+    assert "same person" not in hint and "one application" in hint

@@ -68,6 +68,32 @@ def test_07_1_accepts_the_rate_in_any_plain_form_and_rejects_wrong_numbers(input
         assert f"'{rate:.0%}' or '{tens} in 10'" in result.message, result.message
 
 
+def test_07_1_people_and_the_systems_own_check_are_not_a_referral(inputs):
+    """The fourth review's: "people" as the subject, or a check the system makes, says nobody
+    is sent to a person; "by a person", "a person checks" still do."""
+    rate = inputs.evaluation["approval_rate"]
+    pct, tens = f"{rate:.0%}", round(rate * 10)
+    right = [f"{pct} of people are approved at once; the rest are reviewed by an underwriter.",
+             f"About {tens} in 10 people get a yes straight away, and an underwriter looks at "
+             "the rest.",
+             f"Roughly {pct} of people applying are approved at once; for the rest, an "
+             "underwriter decides.",
+             f"{pct} of applicants are approved at once after a quick automatic check; an "
+             "underwriter reviews the rest.",
+             f"{pct} of applicants pass our checks and get a yes at once; the rest go to an "
+             "underwriter."]
+    wrong = [f"{pct} of people are checked by a person first, then get a yes.",
+             f"{pct} of applicants get a yes once a person checks their file.",
+             f"{pct} of people go to our staff for a yes; the others are approved at once.",
+             f"{pct} wait for a person while the rest get an instant yes."]
+    exercise = find_exercise("07.1")
+    for answer in right:
+        assert evaluate(exercise, answer).status == PASSED, answer
+    for answer in wrong:
+        result = evaluate(exercise, answer)
+        assert result.status == FAILED and "waiting for a person" in result.message, answer
+
+
 def test_07_4_decision_follows_the_evidence(inputs):
     from deploydl.exercises.m07 import DECISION
 

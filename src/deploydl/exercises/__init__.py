@@ -10,8 +10,10 @@ from deploydl.exercises.core import (
     Result,
     check,
     evaluate,
+    passed,
 )
 from deploydl.exercises.registry import all_exercises, find_exercise, module_exercises
 
 __all__ = ["CHECK_ERROR", "FAILED", "NOT_ATTEMPTED", "PASSED", "RECORD_MIME", "Exercise",
-           "Result", "all_exercises", "check", "evaluate", "find_exercise", "module_exercises"]
+           "Result", "all_exercises", "check", "evaluate", "find_exercise", "module_exercises",
+           "passed"]

@@ -399,6 +399,21 @@ def check(exercise_id: str, answer: Any) -> None:
     _show(result)
 
 
+def passed(exercise_id: str) -> bool:
+    """Whether the last ``check(exercise_id, ...)`` in this kernel passed, for a lab cell that
+    uses that answer (``if passed("02.2"): ...``), so a wrong answer cannot crash it and stop
+    "Run All" before the later exercises.
+
+    When it did not pass, prints one line saying to fix that exercise's answer first.
+    """
+    result = _ledger.get(exercise_id)
+    if result is not None and result.status == PASSED:
+        return True
+    print(f"{_ICONS[NOT_ATTEMPTED]} This cell uses your answer to exercise {exercise_id}: "
+          "make that check pass above, then run this cell again.")
+    return False
+
+
 def _show(result: Result) -> None:
     try:
         from IPython import get_ipython

@@ -85,6 +85,11 @@ def _is_cost_decision(answer: Any) -> str | None:
     if math.isclose(if_approved, decline, abs_tol=tol_declined) and math.isclose(
             if_declined, approve, abs_tol=tol_approved):
         return "the two costs are swapped: approving risks a bad loan, declining a good customer."
+    rounded = _rounded_probability(p, if_approved, if_declined)
+    if rounded:
+        return (f"the costs come from a rounded probability ({rounded}): use the unrounded "
+                "probability of default from the reply, "
+                "reply['predictions'][0]['probability_of_default'].")
     if not math.isclose(if_approved, approve, abs_tol=tol_approved):
         return (f"cost_if_approved should be the chance of default times the cost of a bad "
                 f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {if_approved:,.2f}.")
@@ -98,6 +103,21 @@ def _is_cost_decision(answer: Any) -> str | None:
         return form(f"the decision should be 'approve' or 'decline'; you gave {brief(decision)}.")
     if decision.strip().lower() != right:
         return "the costs are right; pick the decision with the lower expected cost."
+    return None
+
+
+def _rounded_probability(p: float, if_approved: float, if_declined: float) -> str | None:
+    """The probability of default ``p`` rounded to one or two decimals, as text, when either
+    cost was computed from that rounding (``round(p, 2) * 8000``); None otherwise."""
+    from deploydl.evaluation.metrics import DEFAULT_COSTS
+
+    for decimals in (1, 2):
+        read = round(p, decimals)
+        if read != p and (
+                math.isclose(if_approved, read * DEFAULT_COSTS.bad_loan_approved, abs_tol=0.01)
+                or math.isclose(if_declined, (1 - read) * DEFAULT_COSTS.good_customer_turned_away,
+                                abs_tol=0.01)):
+            return f"{read:.{decimals}f}"
     return None
 
 

@@ -11,6 +11,8 @@ LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
 #: The partner's file of exercise 01.1: rows and seed.
 PARTNER_ROWS, PARTNER_SEED = 200, 0
 RETENTION_DAYS, RETENTION_TODAY = 365, "2026-03-01"
+#: Exercise 01.5: a count this close to the right one has the retention rule's edge wrong.
+NEAR_COUNT = 5
 
 
 def _partner_pii(answer: Any) -> str | None:
@@ -218,7 +220,13 @@ def _retention(answer: Any) -> str | None:
     if count == len(make_applicants(LAB_ROWS, seed=LAB_SEED)) - expected:
         return (f"that is the number who applied within the last {RETENTION_DAYS} days and may "
                 "stay on the list; count the ones who must leave it.")
-    return None if count == expected else f"you gave {answer}."
+    if count == expected:
+        return None
+    if abs(count - expected) <= NEAR_COUNT:  # counted the 365-day rule's edge another way
+        return (f"you gave {count}, close: an application must leave when it was made more than "
+                f"{RETENTION_DAYS} days before {RETENTION_TODAY}; retention_overdue(...) "
+                "applies exactly this rule, count its rows.")
+    return f"you gave {brief(answer)}."
 
 
 EXERCISES = [
@@ -239,8 +247,8 @@ EXERCISES = [
     Exercise(
         id="01.3", title="Grant the fraud team the minimum access",
         checker=_fraud_policy,
-        hints=("List only the four columns the team needs. Which one links applications of "
-               "the same person without saying who they are?",
+        hints=("List only the four columns the team needs. Which one lets the team follow "
+               "one application across tables without saying who applied?",
                "{'applicant_id': 'pseudonymise', 'income': 'allow', 'loan_amount': 'allow', "
                "'region': 'allow'}"),
     ),

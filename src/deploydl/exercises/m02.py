@@ -73,22 +73,32 @@ def _policy_pick(table, scores) -> float:
     return float(sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"].max())
 
 
-def _on_grid(answer: Any, grid) -> float | str:
+def on_grid(value: float) -> float:
+    """The sweep's threshold nearest ``value`` (the sweep tries every 0.01 from 0.01 to 0.99):
+    the threshold a passing answer counts as, so a lab can look up the row of ``4000 / 12000``
+    (0.33)."""
+    from deploydl.evaluation.metrics import THRESHOLDS
+
+    return float(min(THRESHOLDS, key=lambda t: abs(t - value)))
+
+
+def _on_grid(answer: Any) -> float | str:
     """The grid threshold the answer names, or a message when it names none."""
+    from deploydl.evaluation.metrics import THRESHOLDS
+
     value = as_number(answer)
     if value is None or not 0 < value < 1:
         return form(f"give a threshold between 0 and 1 (a number), you gave {brief(answer)}.")
-    step = float(grid[1] - grid[0])
-    nearest = min(grid, key=lambda t: abs(t - value))
-    if abs(nearest - value) > step / 2:
+    nearest = on_grid(value)
+    if abs(nearest - value) > float(THRESHOLDS[1] - THRESHOLDS[0]) / 2:
         return f"{value} is not one of the sweep's thresholds."
-    return float(nearest)
+    return nearest
 
 
 def _policy_threshold(answer: Any) -> str | None:
-    from deploydl.evaluation.metrics import THRESHOLDS, threshold_sweep
+    from deploydl.evaluation.metrics import threshold_sweep
 
-    chosen = _on_grid(answer, THRESHOLDS)
+    chosen = _on_grid(answer)
     if isinstance(chosen, str):
         return chosen
     aside, scores = lab_aside()
@@ -140,11 +150,11 @@ def _approve_everyone(answer: Any) -> str | None:
 
 
 def _cost_threshold(answer: Any) -> str | None:
-    from deploydl.evaluation.decision import GRID, decision_threshold
+    from deploydl.evaluation.decision import decision_threshold
     from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold
 
     costs = ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST)
-    chosen = _on_grid(answer, GRID)
+    chosen = _on_grid(answer)
     if isinstance(chosen, str):
         return chosen
     rule = decision_threshold(costs=costs).threshold

@@ -140,21 +140,31 @@ def _check_reasons(answer: Any) -> str | None:
     from deploydl.responsible.mitigation import case_study, declined_example
 
     applicant, reference = declined_example(case_study())
-    top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
+    reasons = reason_codes(case_study().approval_score, applicant, reference)
+    top = [r.feature for r in reasons]
     answer = as_list(answer)  # a Series or array of the two names is the list it holds
     if not isinstance(answer, list | tuple) or len(answer) != 2 or not all(
             isinstance(a, str) for a in answer):
         return form("give the two feature names as a list, e.g. ['income', 'debt_ratio']; "
                     f"you gave {brief(answer)}.")
-    if list(answer) == top[:2]:
+    if {_plain_name(a) for a in answer} & {_plain_name(r.text) for r in reasons}:
+        return form("those are the reasons' texts, for the letter to the applicant: give the "
+                    "feature names (reason.feature), not the texts.")
+    names = [_plain_name(a) for a in answer]  # 'Income' names the feature income too
+    if names == top[:2]:
         return None
-    if list(answer) == top[:2][::-1]:
+    if names == top[:2][::-1]:
         return ("the right two features, in the wrong order: list the one with the largest "
                 "score gain first (reasons come sorted, largest first).")
-    if set(answer) & set(top[:2]):
+    if set(names) & set(top[:2]):
         return (f"you gave {list(answer)}; only one of them is among the two largest score "
                 "gains: take the features of the first two reasons, in order.")
     return f"you gave {list(answer)}; the two largest score gains are elsewhere."
+
+
+def _plain_name(text: str) -> str:
+    """``text`` without case or surrounding spaces, to compare a learner's name with ours."""
+    return text.strip().lower()
 
 
 EXERCISES = [

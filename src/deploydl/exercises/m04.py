@@ -186,9 +186,9 @@ def _blocks_only_the_worse(answer: Any) -> str | None:
         return form(f"give min_auc as a number between 0.5 and 1; you gave {brief(answer)}.")
     aucs = _aucs()
     candidate = aucs["candidate"]
-    if min_auc <= max(candidate, round(candidate, 3)):
-        return (f"with min_auc={min_auc} the candidate (AUC {candidate:.3f}) still "
-                "passes: raise the bar above the candidate's AUC.")
+    if min_auc <= candidate:  # the gate passes an AUC at or above its bar
+        return (f"with min_auc={min_auc} the candidate (AUC {candidate:.3f}, exactly "
+                f"aucs['candidate'] = {candidate!r}) still passes: raise the bar above it.")
     if min_auc > aucs["production"]:
         return (f"with min_auc={min_auc} the production model would be blocked too: the gate "
                 "compares exact AUCs, and production's is "

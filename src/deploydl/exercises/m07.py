@@ -202,12 +202,22 @@ _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|
 _APPROVE = re.compile(
     r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|at once|straight away|right away|"
     r"immediately|instantly|on the spot|go-ahead|go ahead|green light)\b")
+#: Words for staff who decide by hand; they say "referred" only after a preposition ("sent to
+#: a person", "checked by our staff") or before a verb ("a person checks"), not as the subject
+#: of the sentence ("83% of people are approved").
+_STAFF = r"(?:person|people|staff|humans?|team|specialists?|colleagues?)"
 #: Words that say an applicant waits for a person: next to the approval rate they make it the
 #: share referred, the wrong group.
 _REFER = re.compile(
-    r"\b(?:refer\w*|underwriter\w*|person|people|human\w*|staff|check\w*|review\w*|"
-    r"wait\w*|manual\w*|by hand|loan officer\w*|officer\w*|assess\w*|look\w* at|"
-    r"sent to|send\w* to|passed to|pass\w* on)\b")
+    r"\b(?:refer\w*|underwriter\w*|check\w*|review\w*|wait\w*|manual\w*|by hand|"
+    r"loan officer\w*|officer\w*|assess\w*|look\w* at|sent to|send\w* to|passed to|"
+    r"pass\w* on|"
+    rf"(?:by|to|for|with|from)\s+(?:(?:a|an|the|our|one|of|some|real|trained|members?)\s+)*"
+    rf"{_STAFF}|{_STAFF}\s+(?:check|review|decid|look|assess|handl|vet|read)\w*)\b")
+#: What comes right before "check" or "review" used as a noun for the system's own test ("pass
+#: our checks", "after a quick automatic check"): then the word refers nobody to a person.
+_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|our|its|quick|automatic|automated|instant|system|"
+                          r"computer|credit|simple|usual)\s+$")
 
 
 def says_declined(text: str, rate: float) -> bool:
@@ -256,14 +266,22 @@ def _rate_clauses(text: str, rate: float) -> list[str]:
 
 
 def _says_what_happens(clause: str) -> bool:
-    return any(p.search(clause) for p in (_APPROVE, _REFER, _DECLINE))
+    return bool(_referrals(clause)) or any(p.search(clause) for p in (_APPROVE, _DECLINE))
 
 
 def _approves(clause: str) -> bool:
-    refers = [m for m in _REFER.finditer(clause) if not _negated(clause, m)]
+    refers = [m for m in _referrals(clause) if not _negated(clause, m)]
     negated = any(_negated(clause, m) for m in (*_REFER.finditer(clause),
                                                 *_DECLINE.finditer(clause)))
     return not refers and (bool(_APPROVE.search(clause)) or negated)
+
+
+def _referrals(clause: str) -> list[re.Match]:
+    """The referral words of ``clause`` (:data:`_REFER`), less "check" or "review" used as a
+    noun for the system's own test ("pass our checks", "after a quick automatic check")."""
+    return [m for m in _REFER.finditer(clause)
+            if not (m.group().startswith(("check", "review"))
+                    and _NOUN_BEFORE.search(clause, 0, m.start()))]
 
 
 #: A word that negates what follows it closely ("no manual check", "not turned down",

@@ -1,0 +1,119 @@
+"""A cell that uses an exercise's answer runs only once that answer's check passed, so a wrong
+answer cannot crash it and stop "Run All" before the later exercises."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import pytest
+
+from deploydl.exercises import check, core, passed
+
+BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+CHECK = re.compile(r'check\("(\d\d\.\d)", (\w+)\)')
+#: Uses of an answer that need no guard, and why.
+SAFE = {("07_stakeholder_communication_lab.ipynb", "placed"):
+        "plan_with_missing() draws any answer of the right form and returns None otherwise"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_ledger(monkeypatch):
+    monkeypatch.setattr(core, "_ledger", {})
+
+
+def _cells(root, lab):
+    return {c.id: c.source for c in nbformat.read(root / "solutions" / lab, as_version=4).cells
+            if c.cell_type == "code"}
+
+
+def _unguarded(source: str, names: set[str]) -> set[str]:
+    """The ``names`` that ``source`` reads outside an ``if passed(...):`` block."""
+    tree = ast.parse("\n".join(line for line in source.splitlines()
+                               if not line.startswith(("%", "!"))))
+    guarded = {id(node) for branch in ast.walk(tree) if isinstance(branch, ast.If)
+               and "passed(" in ast.unparse(branch.test) for node in ast.walk(branch)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load) and node.id in names and id(node) not in guarded}
+
+
+def test_every_cell_that_reads_an_answer_waits_for_its_check(root):
+    """An answer is ``...`` in the lab until the learner replaces it, and may be wrong after:
+    a later cell that reads it outside ``if passed(...)`` crashes the lab."""
+    problems = []
+    for path in sorted((root / "solutions").glob("*.ipynb")):
+        answers: set[str] = set()
+        for cell_id, source in _cells(root, path.name).items():
+            if BLOCK.search(source):  # what follows its check may use the answer too
+                answers |= {name for _, name in CHECK.findall(source)}
+                tail = source.split("### END SOLUTION")[1].splitlines()
+                source = "\n".join(line for line in tail if not line.startswith("check("))
+            for name in _unguarded(source, answers):
+                if (path.name, name) not in SAFE:
+                    problems.append(f"{path.name} {cell_id} reads {name}")
+    assert problems == []
+
+
+def test_passed_reads_the_last_check_and_says_what_to_fix(capsys):
+    assert not passed("02.5")
+    assert "exercise 02.5" in capsys.readouterr().out  # never checked: fix it first
+    check("02.5", 0.5)
+    assert not passed("02.5")
+    check("02.5", 4000 / 12000)
+    capsys.readouterr()
+    assert passed("02.5") and capsys.readouterr().out == ""
+
+
+def _run(namespace, cells, *ids):
+    for cell_id in ids:
+        exec(cells[cell_id], namespace)  # noqa: S102 - the course's own solved lab
+
+
+def _follow_up(namespace, cells, cell_id, exercise_id, name, answer, capsys):
+    """What ``cell_id``, less its solution (a cell may check the answer and use it), prints
+    after the learner checked ``answer`` as ``name``."""
+    namespace[name] = answer
+    check(exercise_id, answer)
+    capsys.readouterr()
+    exec(BLOCK.sub("", cells[cell_id]), namespace)  # noqa: S102 - the course's own solved lab
+    return capsys.readouterr().out
+
+
+def test_lab_02_follow_ups_survive_wrong_answers_and_read_a_hand_computed_one(root, capsys):
+    """The fourth review's: 0.225 or 22 crashed c07 (no such row of the sweep), and 4000 /
+    12000, accepted as 0.33, made c14 print other figures than the debrief's."""
+    cells, namespace = _cells(root, "02_model_evaluation_lab.ipynb"), {}
+    _run(namespace, cells, "c01", "c05")
+    follow = lambda cell, ex, name, answer: _follow_up(  # noqa: E731
+        namespace, cells, cell, ex, name, answer, capsys)
+    for wrong in (0.225, 22):
+        assert "make that check pass" in follow("c07", "02.2", "policy_threshold", wrong)
+    right = namespace["sweep"].loc[namespace["sweep"]["bad_rate_approved"] <= 0.10,
+                                   "threshold"].max()
+    assert follow("c07", "02.2", "policy_threshold", right + 1e-7) == follow(
+        "c07", "02.2", "policy_threshold", right)
+    assert "make that check pass" in follow("c14", "02.5", "new_threshold", 0.5)
+    by_hand = follow("c14", "02.5", "new_threshold", 4000 / 12000)
+    assert by_hand == follow("c14", "02.5", "new_threshold", 0.33)
+    assert "with USD 4,000 at 0.33" in by_hand
+
+
+@pytest.mark.parametrize(("lab", "setup", "cell", "exercise_id", "name", "wrong"), [
+    ("01_data_governance_lab.ipynb", ("c01", "c06"), "c07", "01.2", "rule",
+     {"age": (18, 100)}),
+    ("01_data_governance_lab.ipynb", ("c01", "c06"), "c07", "01.2", "rule",
+     {"age": {"minimum": 18, "maximum": 100}}),
+    ("03_responsible_ai_lab.ipynb", ("c01",), "c09", "03.3", "thresholds",
+     {"under 30": 0.70, "30-50": 0.80, "over 50": 0.80, "lawful_as_is": False}),
+    ("03_responsible_ai_lab.ipynb", ("c01",), "c09", "03.3", "thresholds",
+     {"under_30": 70, "30_to_50": 80, "over_50": 80, "lawful_as_is": False}),
+])
+def test_a_wrong_answer_gets_one_line_instead_of_a_crash(root, capsys, lab, setup, cell,
+                                                         exercise_id, name, wrong):
+    cells, namespace = _cells(root, lab), {}
+    _run(namespace, cells, *setup)
+    out = _follow_up(namespace, cells, cell, exercise_id, name, wrong, capsys)
+    assert out.strip().splitlines()[-1] == (
+        f"⏳ This cell uses your answer to exercise {exercise_id}: make that check pass above, "
+        "then run this cell again.")
