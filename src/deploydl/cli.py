@@ -289,10 +289,12 @@ def _capacity(args: argparse.Namespace) -> int:
     import json
 
     from deploydl.efficiency.capacity import (
+        BelowModelFloor,
         benchmark_cores,
         curve_from_results,
         describe_plan,
         fit_replica,
+        floor_in_words,
         plan_replicas,
         prediction_check,
     )
@@ -318,6 +320,10 @@ def _capacity(args: argparse.Namespace) -> int:
     try:
         plan = plan_replicas(model, peak_rps=args.peak_rps, p99_ms=args.p99_ms,
                              min_replicas=args.min_replicas)
+    except BelowModelFloor as exc:
+        print(f"deploydl capacity: {exc} {floor_in_words(exc, curve)} No plan was written.",
+              file=sys.stderr)
+        return 1
     except ValueError as exc:
         print(f"deploydl capacity: {exc}", file=sys.stderr)
         return 1
@@ -336,13 +342,16 @@ def _capacity(args: argparse.Namespace) -> int:
               f"{c['fitted_on']} clients, measured {c['measured_p99_ms']} ms "
               f"({c['error_pct']:+.1f}%).")
     if out is not None:
-        return _write_autoscaled_k8s(out / "k8s.yaml", plan, cores=cores, model=args.model)
+        return _write_autoscaled_k8s(out / "k8s.yaml", plan, cores=cores, model=args.model,
+                                     results=args.results or DEFAULT_RESULTS)
     return 0
 
 
-def _write_autoscaled_k8s(out: Path, plan: CapacityPlan, *, cores: float, model: str | None) -> int:
+def _write_autoscaled_k8s(out: Path, plan: CapacityPlan, *, cores: float, model: str | None,
+                          results: str) -> int:
     """Write the Deployment with the planned HorizontalPodAutoscaler beside it to ``out``, for
-    the artifact at ``model`` (default: the case-study model); 1 with a message if it cannot."""
+    the artifact at ``model`` (default: the case-study model), with the replicas planned from
+    the curve in ``results``; 1 with a message if it cannot."""
     from deploydl.deploy.bundle import DeploySpec, to_yaml
     from deploydl.deploy.kubernetes import render_manifests
     from deploydl.efficiency.capacity import autoscaled_spec
@@ -362,10 +371,12 @@ def _write_autoscaled_k8s(out: Path, plan: CapacityPlan, *, cores: float, model:
         print(f"deploydl capacity: --k8s-out: cannot write {out} ({exc.strerror or exc}); "
               "give a folder you can write to.", file=sys.stderr)
         return 1
+    name = artifact.metadata["name"]
     print(f"Wrote {out} (Deployment, HorizontalPodAutoscaler {spec.replicas}-"
-          f"{spec.max_replicas} replicas at {spec.cpu_target_percent}% CPU, ...) for "
-          f"{artifact.metadata['name']} {artifact.version}. The curve is the benchmark "
-          "service's; plan another model from its own measured curve (docs/capacity.md).")
+          f"{spec.max_replicas} replicas at {spec.cpu_target_percent}% CPU, ...) for {name} "
+          f"{artifact.version}, with replicas planned from the curve in {results}. Unless that "
+          f"curve was measured on {name}'s service, measure its curve and pass it with "
+          "--results (docs/capacity.md, \"Planning another service\").")
     return 0
 
 
@@ -547,8 +558,9 @@ def _add_bench_commands(commands: _Commands) -> None:
                           help="requests per second at the busiest moment")
     capacity.add_argument("--p99-ms", type=_float_arg("a latency target in milliseconds above "
                           "0"), required=True, help="the p99 latency target in milliseconds")
-    capacity.add_argument("--results", help="`deploydl bench` results holding the "
-                          f"single-replica curve (default {DEFAULT_RESULTS})")
+    capacity.add_argument("--results", help="JSON file holding the single-replica curve "
+                          f"(default {DEFAULT_RESULTS}, the benchmark's network; for another "
+                          "service, its own measured curve: docs/capacity.md)")
     capacity.add_argument("--min-replicas", type=_int_arg(1, None, "a number of replicas: give "
                           "1 or more"), default=2,
                           help="replicas kept at quiet times (default 2: one may fail)")

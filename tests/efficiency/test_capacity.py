@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from deploydl.efficiency.capacity import (
+    BelowModelFloor,
     ReplicaModel,
     benchmark_cores,
     check_in_words,
@@ -14,6 +15,7 @@ from deploydl.efficiency.capacity import (
     curve_from_results,
     erlang_c,
     fit_replica,
+    floor_in_words,
     open_exceeds,
     open_p99_ms,
     plan_replicas,
@@ -216,9 +218,24 @@ def test_plan_keeps_the_minimum_for_small_traffic():
     assert plan.replicas == 2
 
 
-def test_plan_refuses_a_target_below_an_idle_replica():
-    with pytest.raises(ValueError, match=r"a p99 of 1 ms cannot be met: .* 4.6 ms"):
+def test_plan_refuses_a_target_below_an_idle_replica_and_says_the_floor_is_the_models():
+    with pytest.raises(BelowModelFloor, match=r"the model cannot plan a p99 of 1 ms: .* 4.6 ms "
+                                              "in the model") as refused:
         plan_replicas(ReplicaModel(2, 1000.0), peak_rps=100, p99_ms=1)
+    assert (refused.value.target_ms, round(refused.value.floor_ms, 2)) == (1, 4.61)
+
+
+@pytest.mark.parametrize("measured_ms, says", [
+    (0.8, "measured a p99 of 0.8 ms at 1 client (1,000 requests/s), within the target, so "
+          "the service may meet it"),
+    (2.0, "measured a p99 of 2 ms at 1 client (1,000 requests/s), above the target too: more "
+          "replicas will not meet it"),
+])
+def test_a_target_below_the_models_floor_is_compared_with_the_service_at_one_client(
+        measured_ms, says):
+    curve = [{**CURVE[0], "p99_ms": measured_ms}, *CURVE[1:]]
+    error = BelowModelFloor(1.0, 4.61, 1.0)
+    assert says in floor_in_words(error, curve)
 
 
 def test_curve_prefers_the_measured_curve_and_falls_back_to_the_summary():

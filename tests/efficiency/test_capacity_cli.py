@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import kubernetes_validate
 import pytest
@@ -72,7 +73,39 @@ def test_capacity_says_why_a_target_cannot_be_met(tmp_path, capsys):
     code = main(["capacity", "--peak-rps", "100", "--p99-ms", "0.5", "--results",
                  str(write_results(tmp_path))])
     assert code == 1
-    assert "a p99 of 0.5 ms cannot be met" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the model cannot plan a p99 of 0.5 ms" in err
+    assert "measured a p99 of 2 ms at 1 client (1,000 requests/s), above the target too" in err
+
+
+def test_capacity_blames_its_model_not_the_service_for_a_target_the_service_met(tmp_path,
+                                                                                capsys):
+    # the curve's p99 at 1 client is 2 ms; the fitted model's idle floor is 4.3 ms
+    code = main(["capacity", "--peak-rps", "100", "--p99-ms", "3", "--results",
+                 str(write_results(tmp_path)), "--k8s-out", str(tmp_path / "k8s")])
+    err = capsys.readouterr().err
+    assert code == 1 and not (tmp_path / "k8s").exists()
+    assert "the model cannot plan a p99 of 3 ms" in err and "4.3 ms in the model" in err
+    assert ("measured a p99 of 2 ms at 1 client (1,000 requests/s), within the target, so the "
+            "service may meet it. Measure one replica" in err)
+    assert "More replicas do not help" not in err and "No plan was written." in err
+
+
+def test_a_curve_of_load_generator_results_is_one_capacity_reads(tmp_path, capsys):
+    """docs/capacity.md tells a team to measure another service with `run_load` (or
+    benchmarks/load_test.py) at 1, 2, 4, 8 and 16 clients and put the results, as they are,
+    in `capacity_curve`: the command must read them."""
+    from deploydl.efficiency.loadgen import summarise
+
+    curve = [summarise([p["p50_ms"]] * 98 + [p["p99_ms"]] * 2, [200] * 100, sent=100,
+                       seconds=100 / p["rps"], concurrency=p["concurrency"], engine="python")
+             for p in CURVE]
+    path = tmp_path / "loan.json"
+    path.write_text(json.dumps({"config": {"cores": 2}, "capacity_curve": curve}))
+    assert main(["capacity", "--peak-rps", "12000", "--p99-ms", "20", "--results",
+                 str(path)]) == 0
+    plan = plan_replicas(fit_replica(CURVE), peak_rps=12000, p99_ms=20)
+    assert f"{plan.replicas} replicas" in capsys.readouterr().out
 
 
 def test_capacity_names_a_missing_results_file(tmp_path, capsys):
@@ -138,3 +171,22 @@ def test_plan_and_description_refuse_impossible_numbers():
     with pytest.raises(ValueError, match="price_per_core_hour must be"):
         describe_plan(plan_replicas(model, peak_rps=100, p99_ms=20), cores_per_replica=2,
                       price_per_core_hour=-1)
+
+
+def test_capacity_doc_quotes_the_committed_curve_and_shows_the_shape_capacity_reads(root):
+    """docs/capacity.md's floor, 1-client p99, /health p99 and JSON example are the committed
+    results' (`benchmarks/results/serving.json`), and the example is a curve the command reads."""
+    from deploydl.efficiency.capacity import curve_from_results, open_p99_ms
+
+    doc = (root / "docs" / "capacity.md").read_text(encoding="utf-8")
+    results = json.loads((root / "benchmarks/results/serving.json").read_text(encoding="utf-8"))
+    curve = curve_from_results(results)
+    floor = open_p99_ms(fit_replica(curve), 0.0)
+    assert f"`ln(100) / mu` in the model ({floor:.1f} ms for the committed curve)" in doc
+    assert f"measured a p99 of {curve[0]['p99_ms']:.1f} ms at 1 client" in doc
+    health = next(r["health_p99_ms"] for r in results["summary"]
+                  if (r["server"], r["batch"], r["concurrency"]) == ("course", 1, 16))
+    assert f"16 clients: a p99 of {health} ms" in doc
+    example = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
+    assert curve_from_results(example) == curve[:2]
+    assert results["config"]["model"] == "wide" and '(`config.model` is `"wide"`)' in doc

@@ -3,11 +3,12 @@
 The queueing model, its formulas, assumptions and sources are in ``docs/capacity.md``. In short:
 one replica is ``servers`` parallel servers, each finishing requests at ``rate_per_server``
 (exponential service times); both are fitted from the benchmark's single-replica curve
-(throughput against concurrency). Production traffic is Poisson and Kubernetes spreads it
-evenly over the replicas, so each replica is an M/M/c queue and the Erlang C formula gives
-its waiting time. The benchmark's closed loop (N clients, no pause) is the same servers with N
-requests always present; :func:`check_prediction` uses it to test the model against a
-measurement. Everything here is pure arithmetic: no torch, no network.
+(throughput against concurrency). Production traffic is assumed Poisson and split at random
+over the replicas (many independent connections, or a balancer that picks a pod per request),
+so each replica is an M/M/c queue and the Erlang C formula gives its waiting time. The
+benchmark's closed loop (N clients, no pause) is the same servers with N requests always
+present; :func:`check_prediction` uses it to test the model against a measurement.
+Everything here is pure arithmetic: no torch, no network.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from scipy.special import gammainc, gammaincc
 QUANTILE = 0.99
 #: Highest CPU target the autoscaler gets: it needs headroom while new pods start.
 MAX_HPA_CPU_PERCENT = 80
+#: Lowest CPU target the autoscaler gets: below it, what an idle pod spends anyway (its
+#: runtime, probes, metrics scrapes) could call for more pods. A plan that needs less adds
+#: pods only after the p99 target is missed: keep its replicas as the minimum instead.
+MIN_HPA_CPU_PERCENT = 10
 
 
 @dataclass(frozen=True)
@@ -298,6 +303,50 @@ def check_in_words(check: dict, plan: CapacityPlan | None = None, *,
     return " ".join([*words, advice + "."])
 
 
+class BelowModelFloor(ValueError):
+    """A p99 target the model cannot plan: at or below an idle replica's p99 under it.
+
+    With exponential service times an idle replica's p99 is ln(100) / mu, and in the model no
+    number of replicas brings the p99 below it. The floor is the model's, not the service's:
+    real service times vary less, so the service may meet a lower target
+    (:func:`floor_in_words` compares the target with what the service measured).
+
+    Attributes
+    ----------
+    target_ms : float
+        The p99 target asked for, in milliseconds.
+    floor_ms : float
+        The model's p99 of an idle replica, in milliseconds.
+    """
+
+    def __init__(self, target_ms: float, floor_ms: float, mean_service_ms: float) -> None:
+        self.target_ms, self.floor_ms = target_ms, floor_ms
+        super().__init__(
+            f"the model cannot plan a p99 of {target_ms:g} ms: with exponential service times "
+            f"(mean {mean_service_ms:.2f} ms) even an idle replica's p99 is {floor_ms:.1f} ms "
+            "in the model, so more replicas do not bring its p99 down to the target.")
+
+
+def floor_in_words(error: BelowModelFloor, curve: list[dict]) -> str:
+    """What the service itself measured against a target the model cannot plan, and what to do.
+
+    ``curve`` is the measured single-replica curve the model was fitted on (it has a point at
+    1 client, :func:`fit_replica`'s rule). With one closed-loop client no request waits, so
+    the p99 there is the service's own tail without queueing: below the target, the service
+    may meet the target where the model cannot plan it; above it, more replicas do not help.
+    """
+    one = next(p for p in curve if p["concurrency"] == 1)
+    measured = (f"The service itself measured a p99 of {one['p99_ms']:g} ms at 1 client "
+                f"({one['rps']:,.0f} requests/s)")
+    if one["p99_ms"] <= error.target_ms:
+        return (f"{measured}, within the target, so the service may meet it. Measure one "
+                "replica at the load you would give each (the peak divided by the replicas "
+                f"you would run) and check its p99 against {error.target_ms:g} ms, or relax "
+                f"the target above {error.floor_ms:.1f} ms to plan with the model.")
+    return (f"{measured}, above the target too: more replicas will not meet it. Relax the "
+            "target, or make each request faster (a smaller model, int8, a faster CPU).")
+
+
 @dataclass(frozen=True)
 class CapacityPlan:
     """Replicas for a peak, and the autoscaler settings that keep the p99 target.
@@ -324,9 +373,11 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
 
     Raises
     ------
+    BelowModelFloor
+        The target is at or below the model's p99 of an idle replica (no number of replicas
+        reaches it in the model).
     ValueError
-        The target is below the p99 of an idle replica (no number of replicas reaches it),
-        or an input is out of range.
+        An input is out of range.
     """
     if not (peak_rps > 0 and math.isfinite(peak_rps)):
         raise ValueError(f"peak_rps must be a finite number above 0 requests/s; got "
@@ -337,11 +388,7 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
         raise ValueError(f"min_replicas must be a positive integer; got {min_replicas!r}.")
     floor_ms = open_p99_ms(model, 0.0)
     if not p99_ms > floor_ms:
-        raise ValueError(
-            f"a p99 of {p99_ms} ms cannot be met: even an idle replica's p99 is "
-            f"{floor_ms:.1f} ms under this model (mean service {1000 / model.rate_per_server:.2f}"
-            " ms). More replicas do not help; relax the target, or make each request faster "
-            "(a smaller model, int8, a faster CPU).")
+        raise BelowModelFloor(p99_ms, floor_ms, 1000 / model.rate_per_server)
     top = model.capacity_rps * (1 - 1e-9)
     max_rps = brentq(lambda rate: open_p99_ms(model, rate) - p99_ms, 0.0, top, xtol=1e-6) \
         if open_p99_ms(model, top) > p99_ms else top
@@ -352,8 +399,8 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
         predicted_p99_ms=round(open_p99_ms(model, per_replica), 2),
         max_rps_per_replica=round(max_rps, 1),
         utilisation=round(per_replica / model.capacity_rps, 3),
-        hpa_cpu_percent=max(10, min(MAX_HPA_CPU_PERCENT,
-                                    math.floor(100 * max_rps / model.capacity_rps))),
+        hpa_cpu_percent=max(MIN_HPA_CPU_PERCENT, min(
+            MAX_HPA_CPU_PERCENT, math.floor(100 * max_rps / model.capacity_rps))),
         model=model)
 
 
