@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from deploydl.deploy.workflow import ACTIONS
 from deploydl.exercises.registry import module_exercises
 
 pytestmark = pytest.mark.slow
@@ -33,6 +35,15 @@ def test_template_is_a_valid_workflow():
     assert workflow["jobs"]["grade"]["runs-on"] == "ubuntu-latest"
     assert _grade_step() == ('deploydl grade labs/*.ipynb --format markdown '
                              '>> "$GITHUB_STEP_SUMMARY"')
+
+
+def test_template_pins_actions_as_the_release_workflow_does_and_only_reads():
+    """Each action by the commit SHA and tag of :data:`deploydl.deploy.workflow.ACTIONS` (a tag
+    can be moved to other code), and a token that can only read the repository."""
+    text = TEMPLATE.read_text(encoding="utf-8")
+    uses = re.findall(r"uses: ([\w./-]+)@(\S+)(?:  # (\S+))?$", text, re.MULTILINE)
+    assert uses and all(ACTIONS.get(action) == (ref, tag) for action, ref, tag in uses), uses
+    assert yaml.safe_load(text).get("permissions") == {"contents": "read"}
 
 
 @pytest.mark.parametrize(("source", "exit_code", "icon"), [
