@@ -25,7 +25,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -36,6 +35,7 @@ from nbclient import NotebookClient
 from nbclient.util import run_sync
 
 from deploydl.course.curriculum import MODULES
+from deploydl.efficiency.bench import machine_info
 
 MIB = 1024 * 1024
 #: The morning of day 1: lessons and solved labs of modules 00 to 02, in teaching order.
@@ -97,10 +97,8 @@ def row_after(name: str, clients: list[NotebookClient]) -> dict:
 
 
 def machine() -> dict:
-    """Where and when it ran: memory figures barely depend on load, but say it all the same."""
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
-            "date": datetime.date.today().isoformat(),
-            "load_average_1min": round(os.getloadavg()[0], 1)}
+    """Where and when it ran (the CPU matters: torch's libraries take more memory on some)."""
+    return {**machine_info(), "date": datetime.date.today().isoformat()}
 
 
 def main() -> None:

@@ -20,9 +20,9 @@ Timings depend on the machine and on what else runs on it: say where a figure wa
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
-import platform
 import socket
 import subprocess
 import sys
@@ -34,6 +34,8 @@ from pathlib import Path
 import nbformat
 import psutil
 from nbclient import NotebookClient
+
+from deploydl.efficiency.bench import machine_info
 
 MIB = 1024 * 1024
 
@@ -139,8 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['name']:<42} {r['seconds']:>6} {r['peak_rss_mib']:>13} "
               f"{r['mean_cpu_cores']:>11} {r['peak_cpu_cores']:>11}")
     if args.json:
-        machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
-                   "load_average_1min": round(os.getloadavg()[0], 1)}
+        machine = {**machine_info(), "date": datetime.date.today().isoformat()}
         args.json.write_text(json.dumps({"machine": machine, "results": rows}, indent=2))
     return 0
 

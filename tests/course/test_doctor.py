@@ -1,9 +1,9 @@
-import json
 import re
 from types import SimpleNamespace
 
 import psutil
 import pytest
+from measured import peak_rss_mib
 
 from deploydl.cli import main
 from deploydl.course import doctor as doctor_module
@@ -34,7 +34,7 @@ def test_doctor_passes_in_the_course_folder(root, capsys, ample_machine):
     for name in ("python", "packages", "torch", "loopback port", "jupyter kernel",
                  "course folders", "memory", "disk"):
         assert f"OK    {name}" in out
-    assert re.search(r"OK    memory +16\.0 GB free of 32\.0 GB, the course needs 1\.7 GB", out)
+    assert re.search(r"OK    memory +16\.0 GB free of 32\.0 GB, the course needs 2\.0 GB", out)
     assert re.search(rf"OK    disk +100\.0 GB free in {re.escape(str(root))}", out)
     rows = [line.split()[1] for line in out.splitlines()[1:4]]
     assert rows == ["python", "memory", "disk"]  # before the imports swell the doctor
@@ -56,7 +56,7 @@ def test_doctor_fails_on_too_little_memory_and_disk(root, monkeypatch, capsys, t
                         lambda path: SimpleNamespace(free=300 * 10**6))
     assert main(["doctor", "--root", str(root)]) == 1
     out = capsys.readouterr().out
-    assert re.search(r"FAIL  memory +0\.9 GB of memory free, the course needs 1\.7 GB \(a "
+    assert re.search(r"FAIL  memory +0\.9 GB of memory free, the course needs 2\.0 GB \(a "
                      r"lesson and its lab open, and JupyterLab\); close other programs and "
                      r"browser tabs", out)
     assert "close each notebook when you finish it" in out
@@ -65,15 +65,11 @@ def test_doctor_fails_on_too_little_memory_and_disk(root, monkeypatch, capsys, t
     assert "OK    course folders" in out
 
 
-def test_memory_need_is_the_largest_lesson_and_lab_with_jupyterlab(root):
-    def peaks(name):
-        rows = json.loads((root / "benchmarks" / "results" / name).read_text())["results"]
-        return {row["name"]: row["peak_rss_mib"] for row in rows}
-
-    lessons, labs = peaks("notebook_resources.json"), peaks("notebook_resources_labs.json")
-    server = lessons.pop("jupyterlab server (idle)")
-    pairs = {lesson: peak + labs[f"solutions/{lesson.split('/')[1][:-6]}_lab.ipynb"]
-             for lesson, peak in lessons.items()}
+def test_memory_need_is_the_largest_lesson_and_lab_with_jupyterlab():
+    peaks = peak_rss_mib()
+    server = peaks.pop("jupyterlab server (idle)")
+    pairs = {lesson: peak + peaks[f"solutions/{lesson.split('/')[1][:-6]}_lab.ipynb"]
+             for lesson, peak in peaks.items() if lesson.startswith("notebooks/")}
     assert len(pairs) == 9
     assert max(pairs.values()) + server == doctor_module.MEMORY_NEED_MIB
 
@@ -86,7 +82,7 @@ def test_memory_need_is_the_largest_lesson_and_lab_with_jupyterlab(root):
 def test_memory_counts_the_container_limit(tmp_path, monkeypatch, files, ample_machine):
     monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
     with pytest.raises(RuntimeError, match=r"^1\.1 GB of memory free under this container's "
-                       r"memory limit, the course needs 1\.7 GB"):
+                       r"memory limit, the course needs 2\.0 GB"):
         doctor_module._memory()
 
 
@@ -96,7 +92,7 @@ def test_memory_names_the_container_limit_when_it_is_smaller(tmp_path, monkeypat
     monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
     assert doctor_module._memory() == (
         "3.0 GB free under this container's memory limit (the machine has 16.0 GB free), the "
-        "course needs 1.7 GB (1 GB = 10^9 bytes)")
+        "course needs 2.0 GB (1 GB = 10^9 bytes)")
 
 
 @pytest.mark.parametrize("files", [

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from measured import peak_rss_mib
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
@@ -93,17 +94,58 @@ def test_hub_values_size_users_from_the_measured_figures():
     values = yaml.safe_load((ROOT / "docs" / "jupyterhub" / "values.yaml")
                             .read_text(encoding="utf-8"))
     user = values["singleuser"]
-    measured = json.loads((ROOT / "benchmarks" / "results" / "notebook_resources.json")
-                          .read_text(encoding="utf-8"))["results"]
-    kernels = max(r["peak_rss_mib"] for r in measured if r["name"].endswith(".ipynb"))
-    server = next(r["peak_rss_mib"] for r in measured if r["name"].startswith("jupyterlab"))
+    peaks = peak_rss_mib()
+    server = peaks.pop("jupyterlab server (idle)")
+    lesson = max(peak for name, peak in peaks.items() if name.startswith("notebooks/"))
+    lab = max(peak for name, peak in peaks.items() if name.startswith("solutions/"))
     guarantee = _mebibytes(user["memory"]["guarantee"])
     limit = _mebibytes(user["memory"]["limit"])
-    assert guarantee >= kernels + server, "guarantee must hold one kernel plus the server"
-    assert limit >= 2 * kernels + server, "limit must hold a lesson and a lab kernel at once"
+    assert guarantee >= max(lesson, lab) + server, "guarantee must hold one kernel and the server"
+    assert limit >= lesson + lab + server, "limit must hold a lesson and a lab kernel at once"
     assert user["cpu"]["limit"] >= user["cpu"]["guarantee"] > 0
     assert values["cull"]["enabled"] is True and values["cull"]["timeout"] <= 3600
-    assert user["image"]["name"] and user["defaultUrl"].startswith("/lab")
+    assert user["image"]["name"]
+
+
+def test_hub_serves_the_persistent_home_where_the_course_is_copied():
+    """jupyterhub-singleuser serves the folder it starts in (the image's WORKDIR, /srv/course,
+    unless KubeSpawner.working_dir says otherwise): it must be the persistent home, the course
+    must be copied into it, and defaultUrl must name the welcome notebook there."""
+    values = yaml.safe_load((ROOT / "docs" / "jupyterhub" / "values.yaml")
+                            .read_text(encoding="utf-8"))
+    user, home = values["singleuser"], values["singleuser"]["storage"]["homeMountPath"]
+    served = values["hub"]["config"].get("KubeSpawner", {}).get("working_dir")
+    assert served == home, f"the server serves {served or 'the image WORKDIR'}, not {home}"
+    folder, _, page = user["defaultUrl"].removeprefix("/lab/tree/").partition("/")
+    copy = user["lifecycleHooks"]["postStart"]["exec"]["command"][-1]
+    assert copy.endswith(f"cp -r /srv/course {home}/{folder}"), copy
+    assert page == "notebooks/00_welcome.ipynb" and (ROOT / page).is_file()
+
+
+def _results(name: str) -> dict[str, int]:
+    rows = json.loads((ROOT / "benchmarks" / "results" / name).read_text(encoding="utf-8"))
+    return {row["name"]: row["peak_rss_mib"] for row in rows["results"]}
+
+
+def test_the_hub_guide_quotes_the_measured_kernels_and_sizes_from_the_largest():
+    guide = (ROOT / "docs" / "jupyterhub.md").read_text(encoding="utf-8")
+    amd, xeon = _results("notebook_resources.json"), _results("notebook_resources_xeon.json")
+    for name in [n for n in amd if n.startswith("notebooks/")]:
+        assert f"| `{name}` | {amd[name]} MiB | {xeon[name]} MiB |" in guide, name
+    for machine, name in [("AMD EPYC", "notebook_resources_labs.json"),
+                          ("Intel Xeon", "notebook_resources_labs_xeon.json")]:
+        labs = _results(name)
+        row = " | ".join(str(labs[lab]) for lab in sorted(labs))
+        assert f"| peak RSS on the {machine}, MiB | {row} |" in guide, machine
+
+    peaks = peak_rss_mib()
+    server = peaks.pop("jupyterlab server (idle)")
+    lesson, lab = peaks["notebooks/04_deployment.ipynb"], peaks["solutions/04_deployment_lab.ipynb"]
+    assert max(peaks.values()) == lesson  # the guide's "largest kernel"
+    prose = " ".join(guide.split())
+    assert (f"lesson 04, {lesson} MiB on the Xeon) + the server ({server} MiB) = "
+            f"{lesson + server:,} MiB") in prose
+    assert f"{lesson} + {lab} MiB) + the server = {lesson + lab + server:,} MiB" in prose
 
 
 def _mebibytes(size: str) -> float:
