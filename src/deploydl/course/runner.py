@@ -172,7 +172,8 @@ def _finished_progress_bars(widgets: dict) -> dict[str, str]:
 
     ``widgets`` is the widget state nbclient stores in a notebook's metadata. tqdm draws a bar
     as a box of three widgets (its text, the bar, the count), whose last values are kept there;
-    the text is rebuilt as tqdm writes it, e.g. ``"training: 100%|##########| 30/30 [...]"``.
+    the text is rebuilt as tqdm writes it in plain text, e.g.
+    ``"training:  57%|#####6    | 17/30 [00:01<00:00, 17.00it/s]"``.
     """
     models = widgets.get(_WIDGET_STATE, {}).get("state", {})
     finished = {}
@@ -182,12 +183,17 @@ def _finished_progress_bars(widgets: dict) -> dict[str, str]:
         if tuple(part.get("model_name") for part in parts) != _PROGRESS_PARTS:
             continue
         text, bar, count = (part["state"] for part in parts)
-        filled = round(_BAR_WIDTH * bar["value"] / bar["max"]) if bar["max"] else 0
-        drawn = "#" * filled + " " * (_BAR_WIDTH - filled)
         # tqdm escapes the text for HTML and pads it with figure spaces.
-        finished[model_id] = html.unescape(f"{text['value']}|{drawn}|{count['value']}"
-                                           ).replace("\u2007", " ")
+        line = f"{text['value']}|{_ascii_bar(bar['value'], bar['max'])}|{count['value']}"
+        finished[model_id] = html.unescape(line).replace("\u2007", " ")
     return finished
+
+
+def _ascii_bar(value: float, total: float) -> str:
+    """The bar tqdm draws in plain text for ``value`` of ``total`` (``"#####6    "``)."""
+    from tqdm.std import Bar
+
+    return format(Bar(value / total if total else 0, _BAR_WIDTH, Bar.ASCII), "")
 
 
 def _merged_streams(outputs: list) -> list:
