@@ -332,8 +332,8 @@ def _capacity(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"deploydl capacity: {source}: {exc}", file=sys.stderr)
         return 1
-    print(f"From {args.results or DEFAULT_RESULTS} (course server, batch 1, "
-          f"{', '.join(str(p['concurrency']) for p in curve)} clients):")
+    print(f"From the single-replica curve in {args.results or DEFAULT_RESULTS} "
+          f"({', '.join(str(p['concurrency']) for p in curve)} clients):")
     print(describe_plan(plan, cores_per_replica=cores,
                         price_per_core_hour=args.price_per_core_hour))
     c = prediction_check(curve, clients=16)

@@ -1,4 +1,6 @@
+import os
 import re
+import sys
 from types import SimpleNamespace
 
 import psutil
@@ -18,6 +20,7 @@ def ample_machine(tmp_path, monkeypatch):
     monkeypatch.setattr(doctor_module.shutil, "disk_usage",
                         lambda path: SimpleNamespace(free=100 * 10**9))
     monkeypatch.setattr(doctor_module, "CGROUP", tmp_path / "no_cgroup")
+    monkeypatch.setattr(doctor_module, "_jupyterlab_running", lambda: False)
 
 
 def fake_cgroup(folder, files):
@@ -92,7 +95,33 @@ def test_memory_names_the_container_limit_when_it_is_smaller(tmp_path, monkeypat
     monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
     assert doctor_module._memory() == (
         "3.0 GB free under this container's memory limit (the machine has 16.0 GB free), the "
-        "course needs 2.0 GB (1 GB = 10^9 bytes)")
+        "course needs 2.0 GB (a lesson and its lab open, and JupyterLab; 1 GB = 10^9 bytes)")
+
+
+def test_memory_counts_a_running_jupyterlab_once(tmp_path, monkeypatch, ample_machine):
+    """On Binder's 2 GiB, JupyterLab is running and already in the memory used: the course then
+    needs only the lesson and its lab on top."""
+    files = {"memory.max": f"{2 * 1024**3}\n", "memory.current": f"{180 * 1024**2}\n"}
+    monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
+    with pytest.raises(RuntimeError, match=r"needs 2\.0 GB \(a lesson and its lab open, and "):
+        doctor_module._memory()
+    monkeypatch.setattr(doctor_module, "_jupyterlab_running", lambda: True)
+    assert doctor_module._memory() == (
+        "2.0 GB free under this container's memory limit (the machine has 16.0 GB free), the "
+        "course needs 1.8 GB (a lesson and its lab open; JupyterLab, already running, is "
+        "counted as used; 1 GB = 10^9 bytes)")
+
+
+def test_a_jupyter_server_counts_as_running_while_its_process_lives(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    assert not doctor_module._jupyterlab_running()
+    dead = psutil.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / f"jpserver-{dead.pid}.json").write_text("{}")
+    (tmp_path / f"jpserver-{os.getpid()}-open.html").write_text("")  # not a server's info
+    assert not doctor_module._jupyterlab_running()
+    (tmp_path / f"jpserver-{os.getpid()}.json").write_text("{}")
+    assert doctor_module._jupyterlab_running()
 
 
 @pytest.mark.parametrize("files", [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from measured import peak_rss_mib
+from measured import peak_rss_in, peak_rss_mib
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
@@ -122,19 +122,14 @@ def test_hub_serves_the_persistent_home_where_the_course_is_copied():
     assert page == "notebooks/00_welcome.ipynb" and (ROOT / page).is_file()
 
 
-def _results(name: str) -> dict[str, int]:
-    rows = json.loads((ROOT / "benchmarks" / "results" / name).read_text(encoding="utf-8"))
-    return {row["name"]: row["peak_rss_mib"] for row in rows["results"]}
-
-
 def test_the_hub_guide_quotes_the_measured_kernels_and_sizes_from_the_largest():
     guide = (ROOT / "docs" / "jupyterhub.md").read_text(encoding="utf-8")
-    amd, xeon = _results("notebook_resources.json"), _results("notebook_resources_xeon.json")
+    amd, xeon = peak_rss_in("notebook_resources.json"), peak_rss_in("notebook_resources_xeon.json")
     for name in [n for n in amd if n.startswith("notebooks/")]:
         assert f"| `{name}` | {amd[name]} MiB | {xeon[name]} MiB |" in guide, name
     for machine, name in [("AMD EPYC", "notebook_resources_labs.json"),
                           ("Intel Xeon", "notebook_resources_labs_xeon.json")]:
-        labs = _results(name)
+        labs = peak_rss_in(name)
         row = " | ".join(str(labs[lab]) for lab in sorted(labs))
         assert f"| peak RSS on the {machine}, MiB | {row} |" in guide, machine
 

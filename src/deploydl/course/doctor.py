@@ -22,13 +22,16 @@ REQUIRED_IMPORTS = ("jupyterlab", "ipywidgets", "ipykernel", "nbclient", "nbform
                     "pydantic_settings", "safetensors", "prometheus_client", "tqdm", "pandera",
                     "yaml", "onnx", "onnxruntime", "kubernetes_validate", "psutil")
 
-#: The memory the course needs free, in MiB: the largest lesson and its lab open side by side
-#: (lesson 04, 922 MiB, and its lab, 836 MiB, each with the model service it starts) plus an
-#: idle JupyterLab server (167 MiB). Peak RSS measured by benchmarks/notebook_resources.py on
-#: two CPUs, the larger of the two for each: benchmarks/results/notebook_resources*.json
-#: (torch took more memory on the Intel Xeon than on the AMD EPYC);
-#: tests/course/test_doctor.py keeps it in step with them.
-MEMORY_NEED_MIB = 922 + 836 + 167
+#: The memory, in MiB, of the largest lesson and its lab open side by side (lesson 04, 922
+#: MiB, and its lab, 836 MiB, each with the model service it starts), and of an idle
+#: JupyterLab server (167 MiB). Peak RSS measured by benchmarks/notebook_resources.py on two
+#: CPUs, the larger of the two for each: benchmarks/results/notebook_resources*.json (torch
+#: took more memory on the Intel Xeon than on the AMD EPYC); tests/course/test_doctor.py keeps
+#: them in step with those files.
+LESSON_AND_LAB_MIB = 922 + 836
+JUPYTERLAB_MIB = 167
+#: The memory the course needs free, in MiB, when JupyterLab is not running yet.
+MEMORY_NEED_MIB = LESSON_AND_LAB_MIB + JUPYTERLAB_MIB
 
 #: Bytes in a GB as the doctor prints it: decimal, as in the README's "8 GB of memory".
 GB = 1000**3
@@ -155,15 +158,34 @@ def _memory() -> str:
     free = memory.available if headroom is None else min(memory.available, headroom)
     in_container = free < memory.available
     where = " under this container's memory limit" if in_container else ""
-    need = MEMORY_NEED_MIB * 1024**2
+    # A JupyterLab already running (a hub's or Binder's, or `make lab` in another terminal)
+    # is in the memory used: count it once.
+    running = _jupyterlab_running()
+    need = (LESSON_AND_LAB_MIB if running else MEMORY_NEED_MIB) * 1024**2
+    what = ("a lesson and its lab open; JupyterLab, already running, is counted as used"
+            if running else "a lesson and its lab open, and JupyterLab")
     if free < need:
         raise RuntimeError(
-            f"{_gb(free)} of memory free{where}, the course needs {_gb(need)} (a lesson "
-            "and its lab open, and JupyterLab); close other programs and browser tabs, run "
-            "doctor again, and on the day close each notebook when you finish it.")
+            f"{_gb(free)} of memory free{where}, the course needs {_gb(need)} ({what}); "
+            "close other programs and browser tabs, run doctor again, and on the day close "
+            "each notebook when you finish it.")
     of = (f"{where} (the machine has {_gb(memory.available)} free)" if in_container
           else f" of {_gb(memory.total)}")
-    return f"{_gb(free)} free{of}, the course needs {_gb(need)} (1 GB = 10^9 bytes)"
+    return f"{_gb(free)} free{of}, the course needs {_gb(need)} ({what}; 1 GB = 10^9 bytes)"
+
+
+def _jupyterlab_running() -> bool:
+    """Whether a Jupyter server of this user is running: one that wrote its
+    ``jpserver-<pid>.json`` into the Jupyter runtime folder and whose process is alive (what
+    ``jupyter server list`` reads, without importing the server)."""
+    import psutil
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    for info in Path(jupyter_runtime_dir()).glob("jpserver-*.json"):
+        pid = info.stem.removeprefix("jpserver-")
+        if pid.isdigit() and psutil.pid_exists(int(pid)):
+            return True
+    return False
 
 
 def _disk(root: Path) -> Callable[[], str]:
