@@ -525,7 +525,21 @@ def c07_1():
                   f"Our neural network approves {rate:.0%} of applicants at once, calibrated "
                   "on historical data.",
                   f"We approve {rate:.0%} of applicants at once using an algorithm trained on "
-                  "past loans."])
+                  "past loans.",
+                  # the fifth review's: a person who decides, named without a preposition
+                  # before it or a checking verb after it
+                  f"{rate:.0%} of applicants need a person to approve them before we can lend.",
+                  f"{rate:.0%} of applicants need a person's approval before we can lend.",
+                  f"{rate:.0%} of applicants are approved once a person signs off the file.",
+                  f"Our staff approve {rate:.0%} of applicants straight away on the phone.",
+                  f"{rate:.0%} of applicants are approved by our credit people within a day.",
+                  f"{rate:.0%} of applicants are approved after a person has looked over their "
+                  "file.",
+                  f"{rate:.0%} of applicants get a human decision and approval within the day.",
+                  f"{rate:.0%} of applicants are approved by a manager.",
+                  f"{rate:.0%} of applicants are approved by an adviser.",
+                  f"{rate:.0%} of applicants are approved by one of our advisers.",
+                  f"{rate:.0%} of applicants are approved by someone in our credit team."])
 
 
 def _brief(decision):
@@ -971,6 +985,18 @@ def test_the_fourth_reviews_slips_get_a_message_that_names_them():
     names = [r.feature for r in reasons[:2]]
     assert _status("03.4", [n.capitalize() for n in names]) == PASSED
     assert "wrong order" in _message("03.4", [n.upper() for n in names[::-1]])
+
+
+def test_00_2_a_probability_read_to_three_decimals_near_a_rounder_one_passes(monkeypatch):
+    """The fifth review's: with p = 0.3003, costs from 0.300 (three decimals, within the read
+    tolerance) also equal those from round(p, 2), and were called "from a rounded probability"
+    before the tolerance was checked."""
+    from deploydl.exercises import m00
+
+    monkeypatch.setattr(m00, "risk", lambda income=None: 0.3003)
+    read = {"cost_if_approved": 0.300 * 8000, "cost_if_declined": 0.700 * 2000,
+            "decision": "decline"}
+    assert evaluate(all_exercises()["00.2"], read).message == "well done."
 
 
 def test_the_pseudonym_hint_agrees_with_the_debrief():

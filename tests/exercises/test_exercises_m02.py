@@ -23,3 +23,15 @@ def test_the_cross_validation_exercise_teaches_the_paired_comparison():
     text = " ".join([*exercise.hints, *exercise.choices.values()])
     assert "fold by fold" in text
     assert "smaller than the spread" not in text
+
+
+def test_lab_02_reads_the_sweeps_row_from_the_metrics_not_from_the_checker(root):
+    """The fifth review's: the lab imported ``on_grid`` from the module that holds 02's answer
+    logic; the grid and its nearest threshold belong with the sweep."""
+    from deploydl.evaluation.metrics import nearest_threshold
+
+    assert nearest_threshold(4000 / 12000) == 0.33
+    assert nearest_threshold(0.2249) == 0.22 and nearest_threshold(0.999) == 0.99
+    lab = (root / "solutions" / "02_model_evaluation_lab.ipynb").read_text(encoding="utf-8")
+    assert "deploydl.exercises.m02" not in lab
+    assert "from deploydl.evaluation.metrics import nearest_threshold" in lab

@@ -28,14 +28,33 @@ def _cells(root, lab):
             if c.cell_type == "code"}
 
 
+def _is_guard(node: ast.AST) -> bool:
+    """Whether ``node`` is ``if passed("NN.N"):``, its test a bare call of ``passed``."""
+    return (isinstance(node, ast.If) and isinstance(node.test, ast.Call)
+            and isinstance(node.test.func, ast.Name) and node.test.func.id == "passed")
+
+
 def _unguarded(source: str, names: set[str]) -> set[str]:
     """The ``names`` that ``source`` reads outside an ``if passed(...):`` block."""
     tree = ast.parse("\n".join(line for line in source.splitlines()
                                if not line.startswith(("%", "!"))))
-    guarded = {id(node) for branch in ast.walk(tree) if isinstance(branch, ast.If)
-               and "passed(" in ast.unparse(branch.test) for node in ast.walk(branch)}
+    guarded = {id(node) for branch in ast.walk(tree) if _is_guard(branch)
+               for part in (branch.test, *branch.body) for node in ast.walk(part)}
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
             and isinstance(node.ctx, ast.Load) and node.id in names and id(node) not in guarded}
+
+
+@pytest.mark.parametrize(("source", "unguarded"), [
+    ('if passed("02.2"):\n    print(x)', set()),
+    ('if passed("02.2"):\n    if y:\n        print(x)\n    else:\n        print(x)', set()),
+    ('if passed("02.2"):\n    print(y)\nelse:\n    print(x)', {"x"}),
+    ('if not passed("02.2"):\n    print(x)', {"x"}),
+    ('if passed("02.2") or x:\n    print(y)', {"x", "y"}),
+])
+def test_only_the_body_of_an_if_passed_is_guarded(source, unguarded):
+    """The fifth review's: an ``else:`` branch or ``if not passed(...)`` runs when the answer
+    failed, so an answer read there is not guarded."""
+    assert _unguarded(source, {"x", "y"}) == unguarded
 
 
 def test_every_cell_that_reads_an_answer_waits_for_its_check(root):
@@ -65,6 +84,19 @@ def test_passed_reads_the_last_check_and_says_what_to_fix(capsys):
     assert passed("02.5") and capsys.readouterr().out == ""
 
 
+def test_a_check_that_crashed_is_not_blamed_on_the_answer(capsys, monkeypatch):
+    """The fifth review's: after a crash in the checker (the course's fault) the skipped cell
+    told the learner to make the check pass, under the icon the labs call "Not attempted"."""
+    monkeypatch.setitem(core._ledger, "02.5", core.Result("02.5", "title", core.CHECK_ERROR,
+                                                          "the checker crashed"))
+    assert not passed("02.5")
+    assert capsys.readouterr().out == (
+        "⚠️ Skipped: the check of 02.5 failed on the course's side, not because of your answer; "
+        "tell your instructor.\n")
+    for status in (None, core.FAILED, core.NOT_ATTEMPTED):
+        assert core.skipped_line("02.5", status).startswith("⏭ Skipped: this cell uses your ")
+
+
 def _run(namespace, cells, *ids):
     for cell_id in ids:
         exec(cells[cell_id], namespace)  # noqa: S102 - the course's own solved lab
@@ -88,12 +120,12 @@ def test_lab_02_follow_ups_survive_wrong_answers_and_read_a_hand_computed_one(ro
     follow = lambda cell, ex, name, answer: _follow_up(  # noqa: E731
         namespace, cells, cell, ex, name, answer, capsys)
     for wrong in (0.225, 22):
-        assert "make that check pass" in follow("c07", "02.2", "policy_threshold", wrong)
+        assert "has not passed yet" in follow("c07", "02.2", "policy_threshold", wrong)
     right = namespace["sweep"].loc[namespace["sweep"]["bad_rate_approved"] <= 0.10,
                                    "threshold"].max()
     assert follow("c07", "02.2", "policy_threshold", right + 1e-7) == follow(
         "c07", "02.2", "policy_threshold", right)
-    assert "make that check pass" in follow("c14", "02.5", "new_threshold", 0.5)
+    assert "has not passed yet" in follow("c14", "02.5", "new_threshold", 0.5)
     by_hand = follow("c14", "02.5", "new_threshold", 4000 / 12000)
     assert by_hand == follow("c14", "02.5", "new_threshold", 0.33)
     assert "with USD 4,000 at 0.33" in by_hand
@@ -115,5 +147,5 @@ def test_a_wrong_answer_gets_one_line_instead_of_a_crash(root, capsys, lab, setu
     _run(namespace, cells, *setup)
     out = _follow_up(namespace, cells, cell, exercise_id, name, wrong, capsys)
     assert out.strip().splitlines()[-1] == (
-        f"⏳ This cell uses your answer to exercise {exercise_id}: make that check pass above, "
-        "then run this cell again.")
+        f"⏭ Skipped: this cell uses your answer to exercise {exercise_id}, which has not passed "
+        "yet. Fix that answer, run its check, then run this cell again.")

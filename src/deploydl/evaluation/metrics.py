@@ -29,6 +29,13 @@ METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
 THRESHOLDS = np.round(np.arange(0.01, 1.0, 0.01), 2)
 
 
+def nearest_threshold(value: float) -> float:
+    """The threshold of :data:`THRESHOLDS` nearest ``value``: the probability of default (0 to 1)
+    from which :func:`threshold_sweep`'s row stops approving, so ``4000 / 12000`` reads as the
+    row of 0.33."""
+    return float(min(THRESHOLDS, key=lambda t: abs(t - value)))
+
+
 @dataclass(frozen=True)
 class ErrorCosts:
     """The money each kind of error costs Northbridge Bank, in US dollars per loan.

@@ -26,6 +26,9 @@ PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
 #: The checker itself crashed: the course's fault, never the learner's.
 CHECK_ERROR = "check failed"
 _ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠️"}
+#: What a cell that uses an answer shows when it skips its work because that answer has not
+#: passed (see :func:`passed`).
+_SKIPPED_ICON = "⏭"
 #: The word shown beside each icon (machines without an emoji font show boxes), and its colour.
 _WORDS = {PASSED: ("Correct", "#1a7f37"), FAILED: ("Not yet", "#b35900"),
           NOT_ATTEMPTED: ("Not attempted", "#57606a"), CHECK_ERROR: ("Check failed", "#cf222e")}
@@ -404,14 +407,28 @@ def passed(exercise_id: str) -> bool:
     uses that answer (``if passed("02.2"): ...``), so a wrong answer cannot crash it and stop
     "Run All" before the later exercises.
 
-    When it did not pass, prints one line saying to fix that exercise's answer first.
+    When it did not pass, prints the line of :func:`skipped_line`.
     """
     result = _ledger.get(exercise_id)
     if result is not None and result.status == PASSED:
         return True
-    print(f"{_ICONS[NOT_ATTEMPTED]} This cell uses your answer to exercise {exercise_id}: "
-          "make that check pass above, then run this cell again.")
+    print(skipped_line(exercise_id, None if result is None else result.status))
     return False
+
+
+def skipped_line(exercise_id: str, status: str | None) -> str:
+    """The line a cell prints when it skips its work because the last check of exercise
+    ``exercise_id`` did not pass: ``status`` is that check's status, None when it never ran.
+
+    A check that crashed (:data:`CHECK_ERROR`) is the course's fault, so the line asks the
+    learner to tell the instructor instead of fixing the answer.
+    """
+    if status == CHECK_ERROR:
+        return (f"{_ICONS[CHECK_ERROR]} Skipped: the check of {exercise_id} failed on the "
+                "course's side, not because of your answer; tell your instructor.")
+    return (f"{_SKIPPED_ICON} Skipped: this cell uses your answer to exercise {exercise_id}, "
+            "which has not passed yet. Fix that answer, run its check, then run this cell "
+            "again.")
 
 
 def _show(result: Result) -> None:

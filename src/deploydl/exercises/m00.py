@@ -85,15 +85,20 @@ def _is_cost_decision(answer: Any) -> str | None:
     if math.isclose(if_approved, decline, abs_tol=tol_declined) and math.isclose(
             if_declined, approve, abs_tol=tol_approved):
         return "the two costs are swapped: approving risks a bad loan, declining a good customer."
-    rounded = _rounded_probability(p, if_approved, if_declined)
+    approved_ok = math.isclose(if_approved, approve, abs_tol=tol_approved)
+    declined_ok = math.isclose(if_declined, decline, abs_tol=tol_declined)
+    # Only a cost that is off can come from a rounded probability: one read to three decimals
+    # (within READ_TOLERANCE) may also equal a rounding to two when p is near one.
+    rounded = None if approved_ok and declined_ok else _rounded_probability(
+        p, if_approved, if_declined)
     if rounded:
         return (f"the costs come from a rounded probability ({rounded}): use the unrounded "
                 "probability of default from the reply, "
                 "reply['predictions'][0]['probability_of_default'].")
-    if not math.isclose(if_approved, approve, abs_tol=tol_approved):
+    if not approved_ok:
         return (f"cost_if_approved should be the chance of default times the cost of a bad "
                 f"loan (USD {DEFAULT_COSTS.bad_loan_approved:,.0f}); you gave {if_approved:,.2f}.")
-    if not math.isclose(if_declined, decline, abs_tol=tol_declined):
+    if not declined_ok:
         return (f"cost_if_declined should be the chance of repaying times the cost of a lost "
                 f"customer (USD {DEFAULT_COSTS.good_customer_turned_away:,.0f}); you gave "
                 f"{if_declined:,.2f}.")

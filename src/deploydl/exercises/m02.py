@@ -73,23 +73,14 @@ def _policy_pick(table, scores) -> float:
     return float(sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"].max())
 
 
-def on_grid(value: float) -> float:
-    """The sweep's threshold nearest ``value`` (the sweep tries every 0.01 from 0.01 to 0.99):
-    the threshold a passing answer counts as, so a lab can look up the row of ``4000 / 12000``
-    (0.33)."""
-    from deploydl.evaluation.metrics import THRESHOLDS
-
-    return float(min(THRESHOLDS, key=lambda t: abs(t - value)))
-
-
 def _on_grid(answer: Any) -> float | str:
     """The grid threshold the answer names, or a message when it names none."""
-    from deploydl.evaluation.metrics import THRESHOLDS
+    from deploydl.evaluation.metrics import THRESHOLDS, nearest_threshold
 
     value = as_number(answer)
     if value is None or not 0 < value < 1:
         return form(f"give a threshold between 0 and 1 (a number), you gave {brief(answer)}.")
-    nearest = on_grid(value)
+    nearest = nearest_threshold(value)
     if abs(nearest - value) > float(THRESHOLDS[1] - THRESHOLDS[0]) / 2:
         return f"{value} is not one of the sweep's thresholds."
     return nearest

@@ -202,18 +202,24 @@ _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|
 _APPROVE = re.compile(
     r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|at once|straight away|right away|"
     r"immediately|instantly|on the spot|go-ahead|go ahead|green light)\b")
-#: Words for staff who decide by hand; they say "referred" only after a preposition ("sent to
-#: a person", "checked by our staff") or before a verb ("a person checks"), not as the subject
-#: of the sentence ("83% of people are approved").
-_STAFF = r"(?:person|people|staff|humans?|team|specialists?|colleagues?)"
+#: Words for someone who decides by hand that say "referred" only after a preposition ("approved
+#: by a manager", "sent to one of our advisers") or before a verb ("someone checks"): alone they
+#: can name anyone ("our team approves at once").
+_STAFF = (r"(?:team|specialists?|colleagues?|advis[eo]rs?|managers?|employees?|agents?|"
+          r"someone|somebody)")
 #: Words that say an applicant waits for a person: next to the approval rate they make it the
-#: share referred, the wrong group.
+#: share referred, the wrong group. "person" and "people" as the rate's own noun ("83% of
+#: people") are dropped by :func:`_referrals`.
 _REFER = re.compile(
-    r"\b(?:refer\w*|underwriter\w*|check\w*|review\w*|wait\w*|manual\w*|by hand|"
-    r"loan officer\w*|officer\w*|assess\w*|look\w* at|sent to|send\w* to|passed to|"
-    r"pass\w* on|"
-    rf"(?:by|to|for|with|from)\s+(?:(?:a|an|the|our|one|of|some|real|trained|members?)\s+)*"
+    r"\b(?:refer\w*|underwriter\w*|person|people|human\w*|staff|check\w*|review\w*|"
+    r"wait\w*|manual\w*|by hand|loan officer\w*|officer\w*|assess\w*|look\w* at|"
+    r"sent to|send\w* to|passed to|pass\w* on|"
+    r"(?:by|to|for|with|from)\s+(?:(?:a|an|the|our|one|of|some|real|trained|members?)\s+)*"
     rf"{_STAFF}|{_STAFF}\s+(?:check|review|decid|look|assess|handl|vet|read)\w*)\b")
+#: What comes right before "people" or "person" when it is the noun the rate counts ("83% of
+#: people", "8 in 10 people", "83 per cent of the people"): then it names applicants, not staff.
+_RATE_NOUN = re.compile(r"(?:\d\s*%|per\s*cent|\b(?:in|out\s+of)\s+\w+)\s+(?:of\s+)?"
+                        r"(?:the\s+|all\s+)?$")
 #: What comes right before "check" or "review" used as a noun for the system's own test ("pass
 #: our checks", "after a quick automatic check"): then the word refers nobody to a person.
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|our|its|quick|automatic|automated|instant|system|"
@@ -278,10 +284,13 @@ def _approves(clause: str) -> bool:
 
 def _referrals(clause: str) -> list[re.Match]:
     """The referral words of ``clause`` (:data:`_REFER`), less "check" or "review" used as a
-    noun for the system's own test ("pass our checks", "after a quick automatic check")."""
+    noun for the system's own test ("pass our checks", "after a quick automatic check") and
+    "people" or "person" as the noun the rate counts ("83% of people are approved")."""
     return [m for m in _REFER.finditer(clause)
             if not (m.group().startswith(("check", "review"))
-                    and _NOUN_BEFORE.search(clause, 0, m.start()))]
+                    and _NOUN_BEFORE.search(clause, 0, m.start()))
+            and not (m.group() in ("people", "person")
+                     and _RATE_NOUN.search(clause, 0, m.start()))]
 
 
 #: A word that negates what follows it closely ("no manual check", "not turned down",
