@@ -191,7 +191,7 @@ def _finished_progress_bars(widgets: dict) -> dict[str, str]:
 
 def _ascii_bar(value: float, total: float) -> str:
     """The bar tqdm draws in plain text for ``value`` of ``total`` (``"#####6    "``)."""
-    from tqdm.std import Bar
+    from tqdm.std import Bar  # type: ignore[attr-defined]  # public in tqdm, not in its stubs
 
     return format(Bar(value / total if total else 0, _BAR_WIDTH, Bar.ASCII), "")
 
