@@ -60,9 +60,9 @@ def test_doctor_fails_on_too_little_memory_and_disk(root, monkeypatch, capsys, t
     assert main(["doctor", "--root", str(root)]) == 1
     out = capsys.readouterr().out
     assert re.search(r"FAIL  memory +0\.9 GB of memory free, the course needs 2\.0 GB \(a "
-                     r"lesson and its lab open, and JupyterLab\); close other programs and "
-                     r"browser tabs", out)
-    assert "close each notebook when you finish it" in out
+                     r"lesson and its lab open, and JupyterLab\); close the notebooks open now "
+                     r"\(their kernels count as used\), other programs and browser tabs", out)
+    assert "on the day, close each notebook when you finish it" in out
     assert re.search(rf"FAIL  disk +0\.3 GB free in {re.escape(str(root))}", out)
     assert "the course needs 1.0 GB free in each" in out and "delete or move files" in out
     assert "OK    course folders" in out
@@ -85,7 +85,9 @@ def test_memory_need_is_the_largest_lesson_and_lab_with_jupyterlab():
 def test_memory_counts_the_container_limit(tmp_path, monkeypatch, files, ample_machine):
     monkeypatch.setattr(doctor_module, "CGROUP", fake_cgroup(tmp_path / "cg", files))
     with pytest.raises(RuntimeError, match=r"^1\.1 GB of memory free under this container's "
-                       r"memory limit, the course needs 2\.0 GB"):
+                       r"memory limit, the course needs 2\.0 GB .*this container's limit cannot "
+                       r"hold a lesson and its lab together: on the day, close each lesson "
+                       r"before you open its lab\.$"):
         doctor_module._memory()
 
 

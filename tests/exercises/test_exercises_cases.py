@@ -490,7 +490,14 @@ def c07_1():
                   "rest wait for a person.",
                   # a negation reaching through "need" or "anyone" to the referral word
                   f"{rate:.0%} of applicants don't need an underwriter and are approved at once.",
-                  f"{rate:.0%} of applicants aren't referred to anyone: they get a yes at once."],
+                  f"{rate:.0%} of applicants aren't referred to anyone: they get a yes at once.",
+                  # the sixth review's: words between the rate and "people" keep it its noun
+                  f"{rate:.0%} of all the people who apply get a yes at once; the rest go to "
+                  "an underwriter.",
+                  f"{rate:.0%} of young people who apply get a yes at once; the rest go to an "
+                  "underwriter.",
+                  f"{rate:.0%} of applicants, real people, get a yes at once; the rest go to "
+                  "an underwriter."],
                  [f"{rate * 100:.0f}", f"The classifier approves {rate:.0%} at threshold 0.3.",
                   "Most applicants get a yes straight away and a person checks the rest.",
                   " ".join([f"About {rate:.0%} get a yes at once."] + ["really"] * 30),
@@ -997,6 +1004,10 @@ def test_00_2_a_probability_read_to_three_decimals_near_a_rounder_one_passes(mon
     read = {"cost_if_approved": 0.300 * 8000, "cost_if_declined": 0.700 * 2000,
             "decision": "decline"}
     assert evaluate(all_exercises()["00.2"], read).message == "well done."
+    # a cost that is off is not blamed on the rounding the right one happens to match
+    slip = {**read, "cost_if_approved": 0.3003 * 2000}
+    assert evaluate(all_exercises()["00.2"], slip).message.startswith(
+        "cost_if_approved should be the chance of default times the cost of a bad loan")
 
 
 def test_the_pseudonym_hint_agrees_with_the_debrief():

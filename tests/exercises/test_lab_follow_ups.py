@@ -29,9 +29,20 @@ def _cells(root, lab):
 
 
 def _is_guard(node: ast.AST) -> bool:
-    """Whether ``node`` is ``if passed("NN.N"):``, its test a bare call of ``passed``."""
-    return (isinstance(node, ast.If) and isinstance(node.test, ast.Call)
-            and isinstance(node.test.func, ast.Name) and node.test.func.id == "passed")
+    """Whether ``node`` is ``if passed("NN.N"):``, its test a bare call of ``passed``, or
+    ``if last_status("NN.N") == PASSED:`` (a cell that runs a stand-in otherwise)."""
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) \
+            and isinstance(test.comparators[0], ast.Name) and test.comparators[0].id == "PASSED":
+        return _calls(test.left, "last_status")
+    return _calls(test, "passed")
+
+
+def _calls(node: ast.AST, function: str) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == function)
 
 
 def _unguarded(source: str, names: set[str]) -> set[str]:
@@ -50,6 +61,8 @@ def _unguarded(source: str, names: set[str]) -> set[str]:
     ('if passed("02.2"):\n    print(y)\nelse:\n    print(x)', {"x"}),
     ('if not passed("02.2"):\n    print(x)', {"x"}),
     ('if passed("02.2") or x:\n    print(y)', {"x", "y"}),
+    ('if last_status("04.1") == PASSED:\n    print(x)\nelse:\n    print(y)', {"y"}),
+    ('if last_status("04.1") != PASSED:\n    print(x)', {"x"}),
 ])
 def test_only_the_body_of_an_if_passed_is_guarded(source, unguarded):
     """The fifth review's: an ``else:`` branch or ``if not passed(...)`` runs when the answer
@@ -148,4 +161,4 @@ def test_a_wrong_answer_gets_one_line_instead_of_a_crash(root, capsys, lab, setu
     out = _follow_up(namespace, cells, cell, exercise_id, name, wrong, capsys)
     assert out.strip().splitlines()[-1] == (
         f"⏭ Skipped: this cell uses your answer to exercise {exercise_id}, which has not passed "
-        "yet. Fix that answer, run its check, then run this cell again.")
+        "yet. Give (or fix) that answer and run its check, then run this cell again.")

@@ -165,10 +165,13 @@ def _memory() -> str:
     what = ("a lesson and its lab open; JupyterLab, already running, is counted as used"
             if running else "a lesson and its lab open, and JupyterLab")
     if free < need:
+        then = ("if it still fails, this container's limit cannot hold a lesson and its lab "
+                "together: on the day, close each lesson before you open its lab"
+                if in_container else "on the day, close each notebook when you finish it")
         raise RuntimeError(
             f"{_gb(free)} of memory free{where}, the course needs {_gb(need)} ({what}); "
-            "close other programs and browser tabs, run doctor again, and on the day close "
-            "each notebook when you finish it.")
+            "close the notebooks open now (their kernels count as used), other programs and "
+            f"browser tabs, and run doctor again; {then}.")
     of = (f"{where} (the machine has {_gb(memory.available)} free)" if in_container
           else f" of {_gb(memory.total)}")
     return f"{_gb(free)} free{of}, the course needs {_gb(need)} ({what}; 1 GB = 10^9 bytes)"

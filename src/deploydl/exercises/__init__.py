@@ -10,10 +10,11 @@ from deploydl.exercises.core import (
     Result,
     check,
     evaluate,
+    last_status,
     passed,
 )
 from deploydl.exercises.registry import all_exercises, find_exercise, module_exercises
 
 __all__ = ["CHECK_ERROR", "FAILED", "NOT_ATTEMPTED", "PASSED", "RECORD_MIME", "Exercise",
            "Result", "all_exercises", "check", "evaluate", "find_exercise", "module_exercises",
-           "passed"]
+           "last_status", "passed"]

@@ -407,13 +407,21 @@ def passed(exercise_id: str) -> bool:
     uses that answer (``if passed("02.2"): ...``), so a wrong answer cannot crash it and stop
     "Run All" before the later exercises.
 
-    When it did not pass, prints the line of :func:`skipped_line`.
+    When it did not pass, prints the line of :func:`skipped_line`. A cell that does its work
+    either way, with a stand-in for the answer, asks :func:`last_status` instead.
     """
-    result = _ledger.get(exercise_id)
-    if result is not None and result.status == PASSED:
+    status = last_status(exercise_id)
+    if status == PASSED:
         return True
-    print(skipped_line(exercise_id, None if result is None else result.status))
+    print(skipped_line(exercise_id, status))
     return False
+
+
+def last_status(exercise_id: str) -> str | None:
+    """The status of the last ``check(exercise_id, ...)`` in this kernel (:data:`PASSED`,
+    :data:`FAILED`, :data:`NOT_ATTEMPTED` or :data:`CHECK_ERROR`); None when it never ran."""
+    result = _ledger.get(exercise_id)
+    return None if result is None else result.status
 
 
 def skipped_line(exercise_id: str, status: str | None) -> str:
@@ -427,8 +435,8 @@ def skipped_line(exercise_id: str, status: str | None) -> str:
         return (f"{_ICONS[CHECK_ERROR]} Skipped: the check of {exercise_id} failed on the "
                 "course's side, not because of your answer; tell your instructor.")
     return (f"{_SKIPPED_ICON} Skipped: this cell uses your answer to exercise {exercise_id}, "
-            "which has not passed yet. Fix that answer, run its check, then run this cell "
-            "again.")
+            "which has not passed yet. Give (or fix) that answer and run its check, then run "
+            "this cell again.")
 
 
 def _show(result: Result) -> None:

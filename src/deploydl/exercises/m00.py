@@ -87,10 +87,9 @@ def _is_cost_decision(answer: Any) -> str | None:
         return "the two costs are swapped: approving risks a bad loan, declining a good customer."
     approved_ok = math.isclose(if_approved, approve, abs_tol=tol_approved)
     declined_ok = math.isclose(if_declined, decline, abs_tol=tol_declined)
-    # Only a cost that is off can come from a rounded probability: one read to three decimals
-    # (within READ_TOLERANCE) may also equal a rounding to two when p is near one.
-    rounded = None if approved_ok and declined_ok else _rounded_probability(
-        p, if_approved, if_declined)
+    # Only a cost that is off is compared with a rounded probability.
+    rounded = _rounded_probability(p, None if approved_ok else if_approved,
+                                   None if declined_ok else if_declined)
     if rounded:
         return (f"the costs come from a rounded probability ({rounded}): use the unrounded "
                 "probability of default from the reply, "
@@ -111,17 +110,22 @@ def _is_cost_decision(answer: Any) -> str | None:
     return None
 
 
-def _rounded_probability(p: float, if_approved: float, if_declined: float) -> str | None:
-    """The probability of default ``p`` rounded to one or two decimals, as text, when either
-    cost was computed from that rounding (``round(p, 2) * 8000``); None otherwise."""
+def _rounded_probability(p: float, if_approved: float | None,
+                         if_declined: float | None) -> str | None:
+    """The probability of default ``p`` rounded to one or two decimals, as text, when a cost
+    that is off was computed from that rounding (``round(p, 2) * 8000``); None otherwise. A
+    cost given as None is right (within its tolerance) and is not compared: one read to three
+    decimals may also equal a rounding to two when ``p`` is near one."""
     from deploydl.evaluation.metrics import DEFAULT_COSTS
 
+    def from_rounding(cost: float | None, per_unit: float) -> bool:
+        return cost is not None and math.isclose(cost, per_unit, abs_tol=0.01)
+
+    costs = DEFAULT_COSTS
     for decimals in (1, 2):
         read = round(p, decimals)
-        if read != p and (
-                math.isclose(if_approved, read * DEFAULT_COSTS.bad_loan_approved, abs_tol=0.01)
-                or math.isclose(if_declined, (1 - read) * DEFAULT_COSTS.good_customer_turned_away,
-                                abs_tol=0.01)):
+        if read != p and (from_rounding(if_approved, read * costs.bad_loan_approved) or
+                          from_rounding(if_declined, (1 - read) * costs.good_customer_turned_away)):
             return f"{read:.{decimals}f}"
     return None
 

@@ -219,7 +219,7 @@ _REFER = re.compile(
 #: What comes right before "people" or "person" when it is the noun the rate counts ("83% of
 #: people", "8 in 10 people", "83 per cent of the people"): then it names applicants, not staff.
 _RATE_NOUN = re.compile(r"(?:\d\s*%|per\s*cent|\b(?:in|out\s+of)\s+\w+)\s+(?:of\s+)?"
-                        r"(?:the\s+|all\s+)?$")
+                        r"(?:(?!(?:by|to|for|with|from|a|an)\b)\w+[\s,]+){0,2}$")
 #: What comes right before "check" or "review" used as a noun for the system's own test ("pass
 #: our checks", "after a quick automatic check"): then the word refers nobody to a person.
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|our|its|quick|automatic|automated|instant|system|"
