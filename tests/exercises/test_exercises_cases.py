@@ -528,6 +528,11 @@ def c07_1():
                   "decide.",
                   f"For {rate:.0%} of applicants with no history, an underwriter checks the file.",
                   f"{rate:.0%} of applicants with no payslip wait for an underwriter.",
+                  # the sixth review's: the rest of one applicant's papers, not the others
+                  f"{rate:.0%} of applicants get approved once the rest of their file is "
+                  "checked by a person.",
+                  f"{rate:.0%} of applicants get a yes once the remaining paperwork is signed "
+                  "off by a person.",
                   # and its jargon
                   f"Our neural network approves {rate:.0%} of applicants at once, calibrated "
                   "on historical data.",

@@ -194,9 +194,12 @@ _DECLINE = re.compile(
     r"|(?:\bnot|n't|\bnever)\s+(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|"
     r"granted|a\s+yes|yes|given|successful|get|lent)\b")
 #: Where one clause ends and the next begins: punctuation (not a decimal point), or a
-#: joining word.
+#: joining word. "The rest of their file" and "the remaining paperwork" speak of one
+#: applicant's papers, not of the other applicants.
 _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|whereas|then|"
-                     r"others?|rest|remainder|remaining|everyone else)\b")
+                     r"others?|(?:rest|remainder)(?!\s+of\s+(?:their|his|her|its|your)\b)|"
+                     r"remaining(?!\s+(?:paperwork|documents?|checks?|files?|forms?|details|"
+                     r"steps?)\b)|everyone else)\b")
 #: Words that say an applicant gets a yes at once; a refusal or a referral negated ("not
 #: turned down", "no manual check") says so too.
 _APPROVE = re.compile(
