@@ -299,7 +299,8 @@ def _capacity(args: argparse.Namespace) -> int:
         prediction_check,
     )
 
-    source = Path(args.results or DEFAULT_RESULTS).absolute()
+    named = args.results or DEFAULT_RESULTS
+    source = Path(named).absolute()
     out = Path(args.k8s_out) if args.k8s_out else None
     if out is not None and out.exists() and not out.is_dir():
         print(f"deploydl capacity: --k8s-out {out} is a file; give a folder (k8s.yaml is "
@@ -332,7 +333,7 @@ def _capacity(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"deploydl capacity: {source}: {exc}", file=sys.stderr)
         return 1
-    print(f"From the single-replica curve in {args.results or DEFAULT_RESULTS} "
+    print(f"From the single-replica curve in {named} "
           f"({', '.join(str(p['concurrency']) for p in curve)} clients):")
     print(describe_plan(plan, cores_per_replica=cores,
                         price_per_core_hour=args.price_per_core_hour))
@@ -343,7 +344,7 @@ def _capacity(args: argparse.Namespace) -> int:
               f"({c['error_pct']:+.1f}%).")
     if out is not None:
         return _write_autoscaled_k8s(out / "k8s.yaml", plan, cores=cores, model=args.model,
-                                     results=args.results or DEFAULT_RESULTS)
+                                     results=named)
     return 0
 
 

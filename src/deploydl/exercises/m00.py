@@ -121,11 +121,12 @@ def _rounded_probability(p: float, if_approved: float | None,
     def from_rounding(cost: float | None, per_unit: float) -> bool:
         return cost is not None and math.isclose(cost, per_unit, abs_tol=0.01)
 
-    costs = DEFAULT_COSTS
+    bad_loan, lost_customer = (DEFAULT_COSTS.bad_loan_approved,
+                               DEFAULT_COSTS.good_customer_turned_away)
     for decimals in (1, 2):
         read = round(p, decimals)
-        if read != p and (from_rounding(if_approved, read * costs.bad_loan_approved) or
-                          from_rounding(if_declined, (1 - read) * costs.good_customer_turned_away)):
+        if read != p and (from_rounding(if_approved, read * bad_loan)
+                          or from_rounding(if_declined, (1 - read) * lost_customer)):
             return f"{read:.{decimals}f}"
     return None
 
