@@ -35,6 +35,7 @@ def test_a_failed_fairness_gate_never_reaches_production(tmp_path):
             getattr(run, method)()
         assert not run.verdict["passed"]
         result = run.package()
+        assert not run.awaits_review  # a FAILED gate is never reviewed into production
         assert run.registry.stage(NAME, "staging") == "1.0.0"
         assert run.registry.stage(NAME, "production") is None
         assert not run.registry.releases(NAME)
@@ -67,10 +68,13 @@ def test_a_gate_too_close_to_call_waits_for_a_recorded_fairness_review(tmp_path)
         for method in ("data", "train", "gate"):
             getattr(run, method)()
         assert run.verdict["passed"] and run.verdict["too_close_to_call"]  # TINY's gate
+        assert not run.awaits_review  # nothing packaged yet
         assert "waits for a fairness review" in str(run.package())
+        assert run.awaits_review
         assert run.registry.stage(NAME, "production") is None
         reason = "range straddles 0.80; approval rates checked monthly"
         result = run.fairness_review(approver="Fairness review board", reason=reason)
+        assert not run.awaits_review
         assert run.registry.stage(NAME, "production") == "1.0.0"
         (release,) = run.registry.releases(NAME)
         assert (release["approver"], release["override"]) == ("Fairness review board", reason)
@@ -129,9 +133,26 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
     staging until a review releases and serves it; FAILED, no review can release it. The brief
     says which, and never asks to keep a decided test running."""
     from deploydl.communication.brief_text import decision_text
+    from deploydl.evaluation import decision as rule
     from deploydl.monitoring import profit_test
 
     real = profit_test.profit_test
+    test_scorings: list[str] = []  # the retrained version scoring the test applicants
+
+    def counted(model, aside):
+        made = real_decide(model, aside)
+        predict = made.predict_proba
+
+        def predict_proba(rows):
+            if rows is run.test:
+                test_scorings.append(made.version)
+            return predict(rows)
+
+        made.predict_proba = predict_proba
+        return made
+
+    real_decide = rule.calibrate_and_decide
+    monkeypatch.setattr(rule, "calibrate_and_decide", counted)
 
     def a_clear_win(*args, **kwargs):
         result = real(*args, **kwargs)
@@ -156,9 +177,11 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
 
         monkeypatch.setattr(run, "_release_verdict", forced)
         result = str(run.ab_test())
+        assert test_scorings == ["1.1.0"]  # scored once: its scorecard's scores judge it too
         served = run.client.predict(applicant)["model_version"]
         decision = decision_text(_brief_inputs(run))
         assert "Keep the A/B test" not in decision
+        assert run.awaits_review is (gate != "clear pass" and gate != "FAILED")
         if gate == "clear pass":
             assert "stays in staging" not in result and "held" not in run.ab
             assert run.registry.stage(NAME, "production") == served == "1.1.0"
@@ -181,6 +204,7 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
             run.close_server()
         review = str(run.fairness_review(approver="Fairness review board",
                                          reason="1.1.0 reviewed (test)"))
+        assert not run.awaits_review
         assert run.registry.stage(NAME, "production") == "1.1.0"
         if gate == "too close, server stopped":
             assert review.endswith("Run deploy() to serve it.") and run.server is None

@@ -216,6 +216,19 @@ class Capstone:
         self.registry.promote(NAME, art.version, stage="production")
         return StageResult("package", f"{done}, in production", {**data, "stage": "production"})
 
+    @property
+    def awaits_review(self) -> bool:
+        """Whether the version in staging waits for :meth:`fairness_review`: its fairness gate
+        passed but was too close to call, so it is not in production yet (the first version
+        after :meth:`package`, or an A/B test's winner). False before package() and once the
+        version is released; a FAILED gate never waits for a review: it is not released."""
+        version = self.registry.stage(NAME, "staging")
+        if version not in self.verdicts:  # nothing packaged by this run yet
+            return False
+        verdict = self.verdicts[version]
+        return bool(verdict["passed"] and verdict["too_close_to_call"]
+                    and self.registry.stage(NAME, "production") != version)
+
     def fairness_review(self, *, approver: str, reason: str) -> StageResult:
         """Record the fairness review of the version in staging, whose gate was too close to
         call (the first version, or an A/B test's winner), and release it.
@@ -392,7 +405,7 @@ class Capstone:
         self.clock.advance(days=OUTCOME_DAYS)  # the new region's outcomes have arrived
         table = pd.concat([self.train_table, self.new_region[[*FEATURES, LABEL]]],
                           ignore_index=True)
-        candidate = self._retrain(table, version=retrained)
+        candidate, scores = self._retrain(table, version=retrained)
         art = self.registry.register(candidate, training_data=table)
         split = TrafficSplit(current, load_model(art.path), share=0.5, salt="capstone")
         self.deploy(model=split)
@@ -412,25 +425,27 @@ class Capstone:
                    "planned_n": planned, "outcome_days": OUTCOME_DAYS}
         held = ""
         if result.significant and result.difference > 0 and result.guardrail_ok:
-            held = self._release_winner(candidate)
+            held = self._release_winner(candidate, scores)
         self.deploy()
         return StageResult("retrain and A/B test", f"{current.version} vs "
                            f"{candidate.version} on {len(pa) + len(pb)} new-region applicants, "
                            f"read after {OUTCOME_DAYS} days: {result.summary()}{held} In "
                            f"production: {self.registry.stage(NAME, 'production')}", self.ab)
 
-    def _release_winner(self, candidate) -> str:
+    def _release_winner(self, candidate, scores: np.ndarray) -> str:
         """Release the A/B test's winner only through the fairness gate, as package() does.
 
         A win on profit says nothing about who is approved: the retrained version goes to
         production only on a clear pass of the same gate as the first version. Otherwise it
         waits in staging, and the returned sentence says why ("" when it is released).
+        ``scores`` are its chances of default for the test applicants, from :meth:`_retrain`.
+        The fairness screen is read at the threshold ``candidate`` records (threshold_for
+        keeps it), on the set-aside applicants it was chosen on.
         """
         from deploydl.evaluation.decision import threshold_for
 
         screen = threshold_for(candidate, self.calibration)[1]
-        verdict, on_test = self._release_verdict(screen.passed, candidate.predict_proba(self.test),
-                                                 candidate.threshold)
+        verdict, on_test = self._release_verdict(screen.passed, scores, candidate.threshold)
         self.verdicts[candidate.version] = verdict
         self.registry.promote(NAME, candidate.version, stage="staging")
         if verdict["passed"] and not verdict["too_close_to_call"]:
@@ -443,8 +458,12 @@ class Capstone:
         return (f" {candidate.version} won but stays in staging: its fairness gate {why} "
                 f"({on_test.reason}).")
 
-    def _retrain(self, table: pd.DataFrame, *, version: str):
-        """A new version, calibrated and given a threshold by the same rule as the first."""
+    def _retrain(self, table: pd.DataFrame, *, version: str) -> tuple[Any, np.ndarray]:
+        """A new version, calibrated and given a threshold by the same rule as the first.
+
+        Returns the model and its chances of default for the test applicants, scored once
+        for its scorecard and, if it wins the A/B test, its fairness gate.
+        """
         from deploydl.evaluation.decision import calibrate_and_decide
         from deploydl.evaluation.metrics import scorecard
         from deploydl.models import train_applicant_model
@@ -453,9 +472,9 @@ class Capstone:
                                                            epochs=self.scenario.epochs,
                                                            weight_decay=0.01), self.calibration)
         model.version = version
-        model.metrics = scorecard(self.test[LABEL], model.predict_proba(self.test),
-                                  threshold=model.threshold)
-        return model
+        scores = model.predict_proba(self.test)
+        model.metrics = scorecard(self.test[LABEL], scores, threshold=model.threshold)
+        return model, scores
 
     # 8 -------------------------------------------------------------------------------------
     def brief(self, *, pdf: bool = False) -> StageResult:
@@ -559,7 +578,7 @@ def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool =
                     bar.update()
             echo(f"✓ {number}/8 {result}")
             if method == "package" and result.data["stage"] != "production":
-                if run.verdict["passed"]:  # too close to call: a review decides
+                if run.awaits_review:  # too close to call: a review decides
                     echo(f"  ↳ {run.fairness_review(**demo_review(run.verdict))}")
                 else:
                     released = False
