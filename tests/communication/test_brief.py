@@ -728,3 +728,19 @@ def test_the_value_section_says_keep_the_current_process_unless_the_decision_doe
     assert advice in brief_html(written)
     kept = replace(written, context=Context(decision="Keep the current process for now."))
     assert advice not in brief_html(kept)
+
+
+def test_the_briefs_own_decision_for_a_model_that_does_not_pay_keeps_the_current_process(page):
+    """The value section leaves that advice to the decision the brief writes itself: for a
+    model that does not pay, each of them (no value, a hold for the fairness review, a failed
+    gate) asks to keep the current process, so the advice is never said twice."""
+    inputs, _, _ = page
+    assert inputs.fairness["too_close_to_call"] and not inputs.context.decision
+    losing = replace(inputs, money={**inputs.money, "net_value_per_year": -100_000.0})
+    waiting = replace(losing, registry={**inputs.registry, "fairness_review": None})
+    failed = replace(losing, fairness={**inputs.fairness, "gate_passed": False})
+    for case, opening in ((losing, "Keep the current process"), (waiting, "Hold version"),
+                          (failed, "Do not release")):
+        text = decision_text(case)
+        assert text.startswith(opening) and "keep the current process" in text.lower()
+        assert "until the model is shown to pay" not in brief_html(case)

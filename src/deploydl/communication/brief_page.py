@@ -192,6 +192,15 @@ def decision_in_words(inputs: BriefInputs) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: figures[m.group(1)].text, decision_text(inputs))
 
 
+def _decision_keeps_current_process(inputs: BriefInputs) -> bool:
+    """Whether the decision above already asks to keep the current process, for a model that
+    does not pay: the brief's own decision always does (:func:`decision_text` asks it for a
+    failed gate, a hold for the fairness review and a model that does not pay); a decision
+    written by hand (``Context(decision=...)``) does when it names the current process."""
+    written = inputs.context.decision
+    return not written or "current process" in written
+
+
 def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
     m = inputs.money
     pays = ("the model pays for itself" if m["net_value_per_year"] > 0
@@ -202,7 +211,7 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                    "so even the sign is not established.")
     else:
         verdict = f"{pays[0].upper()}{pays[1:]} across the 95% range above ({drawn})."
-    if m["net_value_per_year"] <= 0 and "current process" not in decision_text(inputs):
+    if m["net_value_per_year"] <= 0 and not _decision_keeps_current_process(inputs):
         verdict += " Keep the current process until the model is shown to pay."
     text = ("Bad loans, underwriter time and lost good customers cost {current_cost_per_year} "
             "a year with " + m["current_process"] + " at threshold {current_threshold}, and "
