@@ -140,8 +140,6 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     """The model card of Module 03's credit model, with group thresholds at ``strength``."""
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.evaluation.metrics import roc_auc
-    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, legend, new_figure
-    from deploydl.responsible.charts import in_band_order
     from deploydl.responsible.explain import permutation_importance
     from deploydl.responsible.fairness import fairness_summary, rates_by_group, selection_ratio
     from deploydl.responsible.mitigation import BIAS, case_study, decisions, mitigation_effect
@@ -150,28 +148,12 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     test, groups = study.test, study.test[PROTECTED_ATTRIBUTE]
     repaid = 1 - test[LABEL].to_numpy()
     approved, cuts = decisions(study, strength=strength)
+    one_threshold = decisions(study)[0]
     effect = mitigation_effect(study, strength=strength)
     rates = rates_by_group(repaid, approved, groups)
-    before = rates_by_group(repaid, decisions(study)[0], groups)["selection_rate"]
-    summary = fairness_summary(repaid, approved, groups)
+    before = rates_by_group(repaid, one_threshold, groups)["selection_rate"]
     importance = permutation_importance(study.approval_score, test, repaid,
                                         features=study.features, metric=roc_auc)
-    low = str(before.idxmin())
-    fig, ax = new_figure(f"Group thresholds lift approvals of applicants aged {human_label(low)}\n"
-                         f"from {before[low]:.0%} to {rates['selection_rate'].loc[low]:.0%}",
-                         xlabel="age band", ylabel="applicants approved (%)")
-    after = in_band_order(rates["selection_rate"])
-    x = range(len(after))
-    ax.bar([i - 0.2 for i in x], before.reindex(after.index) * 100, width=0.4, color=BAD,
-           label="one threshold")
-    ax.bar([i + 0.2 for i in x], after * 100, width=0.4, color=GOOD, label="group thresholds")
-    ax.set_xticks(list(x), human_labels(after.index))
-    ax.set_ylim(0, 115)
-    legend(ax, loc="upper center", ncol=2)
-    by_group = in_band_order(rates[["count", "selection_rate", "true_positive_rate",
-                                    "false_positive_rate", "precision"]].assign(
-        threshold=[cuts[g] for g in rates.index]))
-    by_group.index = pd.Index(human_labels(by_group.index), name="age band")
     return ModelCard(
         name="Northbridge loan approval (logistic regression)", version="1.0.0",
         intended_use="Rank consumer-loan applications by the chance of repaying, to approve "
@@ -186,19 +168,10 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
                  "accuracy (recorded outcomes)": effect["accuracy_after"],
                  "accuracy before mitigation": effect["accuracy_before"],
                  "approval rate": float(approved.mean())},
-        by_group=by_group,
-        fairness_findings=(
-            f"With one threshold the approval gap between age bands is "
-            f"{effect['parity_difference_before'] * 100:.1f} points (four-fifths ratio "
-            f"{selection_ratio(decisions(study)[0], groups):.2f}).",
-            f"Group thresholds at strength {strength:g} cut it to "
-            f"{effect['parity_difference_after'] * 100:.1f} points (ratio "
-            f"{summary['demographic_parity_ratio']:.2f}) for "
-            f"{(effect['accuracy_before'] - effect['accuracy_after']) * 100:.1f} points of "
-            "accuracy on recorded outcomes.",
-            f"Equal-opportunity gap after mitigation: "
-            f"{summary['equal_opportunity_difference'] * 100:.1f} points (share of repayers "
-            "approved, best-off minus worst-off age band)."),
+        by_group=_case_study_groups(rates, cuts),
+        fairness_findings=_case_study_findings(
+            effect, fairness_summary(repaid, approved, groups),
+            ratio_before=selection_ratio(one_threshold, groups), strength=strength),
         limitations=(
             "Recorded outcomes carry historical bias against applicants under 30; accuracy "
             "measured on them understates the cost of that bias.",
@@ -208,4 +181,61 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
                        f"shuffled; top: {', '.join(importance.index[:3])}). Per applicant: "
                        "reason codes, each feature set to the median approved applicant's "
                        "value; the largest rises in approval score are the stated reasons.",
-        charts={"Approval rate by age band, before and after mitigation": figure_png(fig)})
+        charts={"Approval rate by age band, before and after mitigation":
+                _approval_chart(before, rates["selection_rate"])})
+
+
+def _approval_chart(before: pd.Series, after: pd.Series) -> bytes:
+    """The card's chart as PNG: the share of each age band approved (0..1, by band) with one
+    threshold (``before``) and with group thresholds (``after``), side by side."""
+    from deploydl.present.charts import BAD, GOOD, human_label, human_labels, legend, new_figure
+    from deploydl.responsible.charts import in_band_order
+
+    low = str(before.idxmin())
+    fig, ax = new_figure(f"Group thresholds lift approvals of applicants aged {human_label(low)}\n"
+                         f"from {before[low]:.0%} to {after.loc[low]:.0%}",
+                         xlabel="age band", ylabel="applicants approved (%)")
+    bands = in_band_order(after)
+    x = range(len(bands))
+    ax.bar([i - 0.2 for i in x], before.reindex(bands.index) * 100, width=0.4, color=BAD,
+           label="one threshold")
+    ax.bar([i + 0.2 for i in x], bands * 100, width=0.4, color=GOOD, label="group thresholds")
+    ax.set_xticks(list(x), human_labels(bands.index))
+    ax.set_ylim(0, 115)
+    legend(ax, loc="upper center", ncol=2)
+    return figure_png(fig)
+
+
+def _case_study_groups(rates: pd.DataFrame, cuts: dict[str, float]) -> pd.DataFrame:
+    """The card's metrics by age band (in band order, named in plain words): ``rates`` from
+    :func:`~deploydl.responsible.fairness.rates_by_group`, with each band's approval
+    threshold from ``cuts``."""
+    from deploydl.present.charts import human_labels
+    from deploydl.responsible.charts import in_band_order
+
+    by_group = in_band_order(rates[["count", "selection_rate", "true_positive_rate",
+                                    "false_positive_rate", "precision"]].assign(
+        threshold=[cuts[g] for g in rates.index]))
+    by_group.index = pd.Index(human_labels(by_group.index), name="age band")
+    return by_group
+
+
+def _case_study_findings(effect: dict[str, float], summary: dict[str, float], *,
+                         ratio_before: float, strength: float) -> tuple[str, ...]:
+    """The card's fairness findings: the approval gap with one threshold (``ratio_before``,
+    its four-fifths ratio), then with group thresholds at ``strength`` and what that costs in
+    accuracy (``effect``, from :func:`~deploydl.responsible.mitigation.mitigation_effect`),
+    then the equal-opportunity gap after it (``summary``, from
+    :func:`~deploydl.responsible.fairness.fairness_summary`)."""
+    return (
+        f"With one threshold the approval gap between age bands is "
+        f"{effect['parity_difference_before'] * 100:.1f} points (four-fifths ratio "
+        f"{ratio_before:.2f}).",
+        f"Group thresholds at strength {strength:g} cut it to "
+        f"{effect['parity_difference_after'] * 100:.1f} points (ratio "
+        f"{summary['demographic_parity_ratio']:.2f}) for "
+        f"{(effect['accuracy_before'] - effect['accuracy_after']) * 100:.1f} points of "
+        "accuracy on recorded outcomes.",
+        f"Equal-opportunity gap after mitigation: "
+        f"{summary['equal_opportunity_difference'] * 100:.1f} points (share of repayers "
+        "approved, best-off minus worst-off age band).")
