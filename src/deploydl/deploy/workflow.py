@@ -130,6 +130,10 @@ case "$code" in
 esac"""
 #: The fairness review job's check: the reviewer wrote down who decided and why, for this
 #: version (variables left from an earlier review fail here instead of being recorded again).
+#: Shell, not check_release: this job checks out and installs nothing (a person approves it),
+#: and it fails before the build and the production approval. It is also the only check that
+#: a review was written at all (check_release accepts a release without one); _CHECK runs the
+#: registry's own checks on the same review before the rollout.
 _REVIEWED = """if [ -z "$FAIRNESS_REVIEWER" ] || [ -z "$FAIRNESS_REVIEW_REASON" ]; then
   echo "::error::Set DEPLOYDL_FAIRNESS_REVIEWER and DEPLOYDL_FAIRNESS_REVIEW_REASON first."
   exit 1
