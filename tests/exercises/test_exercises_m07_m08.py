@@ -68,6 +68,17 @@ def test_07_1_accepts_the_rate_in_any_plain_form_and_rejects_wrong_numbers(input
         assert f"'{rate:.0%}' or '{tens} in 10'" in result.message, result.message
 
 
+def _assert_said_of_the_right_group(right, wrong):
+    """Exercise 07.1 passes each ``right`` sentence and refuses each ``wrong`` one for saying
+    the rate of the applicants a person checks."""
+    exercise = find_exercise("07.1")
+    for answer in right:
+        assert evaluate(exercise, answer).status == PASSED, answer
+    for answer in wrong:
+        result = evaluate(exercise, answer)
+        assert result.status == FAILED and "waiting for a person" in result.message, answer
+
+
 def test_07_1_people_and_the_systems_own_check_are_not_a_referral(inputs):
     """The fourth review's: "people" as the subject, or a check the system makes, says nobody
     is sent to a person; "by a person", "a person checks" still do."""
@@ -86,12 +97,52 @@ def test_07_1_people_and_the_systems_own_check_are_not_a_referral(inputs):
              f"{pct} of applicants get a yes once a person checks their file.",
              f"{pct} of people go to our staff for a yes; the others are approved at once.",
              f"{pct} wait for a person while the rest get an instant yes."]
+    _assert_said_of_the_right_group(right, wrong)
+
+
+def test_07_1_reads_whose_file_waits_and_what_a_negation_reaches(inputs):
+    """The seventh review's: "the rest of the file" and "someone does the check" make the rate
+    the share a person checks; "without talking to our staff" says nobody does."""
+    rate = inputs.evaluation["approval_rate"]
+    pct = f"{rate:.0%}"
+    right = [f"{pct} of applicants are approved at once without talking to our staff; a person "
+             "checks the rest.",
+             f"{pct} of applicants are approved at once, without talking to our staff; a "
+             "person checks the rest.",
+             f"{pct} of applicants get a yes at once with no need to speak to a person; the "
+             "rest go to an underwriter.",
+             f"{pct} of applicants get a yes at once and the rest of them wait for a person.",
+             f"{pct} of applicants get a yes at once before the rest are checked by a person.",
+             f"{pct} of applicants get a yes at once; someone does the check for the rest."]
+    wrong = [f"{pct} of applicants get approved once the rest of the file is checked by a "
+             "person.",
+             f"{pct} of applicants get a yes after the remainder of the paperwork is checked "
+             "by a person.",
+             f"{pct} of applicants get a yes once the rest is checked by a person.",
+             f"{pct} of applicants are approved after someone does the check.",
+             f"{pct} of applicants are approved after our team has done the checks.",
+             f"{pct} of applicants are approved once someone on our team has a look.",
+             f"{pct} of applicants are approved once somebody signs off.",
+             f"{pct} of applicants who do not need a person wait for an underwriter."]
+    _assert_said_of_the_right_group(right, wrong)
+
+
+def test_07_1_takes_a_true_close_bound_and_says_what_is_off_with_any_other(inputs):
+    rate = inputs.evaluation["approval_rate"]
+    tens = round(rate * 10)
+    tail = " of applicants get a yes at once; the rest go to an underwriter."
     exercise = find_exercise("07.1")
-    for answer in right:
-        assert evaluate(exercise, answer).status == PASSED, answer
-    for answer in wrong:
-        result = evaluate(exercise, answer)
-        assert result.status == FAILED and "waiting for a person" in result.message, answer
+    for bound in (f"More than {tens * 10}%", f"Over {tens} in 10", f"At least {tens * 10}%",
+                  f"Nearly {tens * 10 + 5}%"):
+        assert evaluate(exercise, bound + tail).status == PASSED, bound
+    says = {f"Fewer than {tens} in 10": f"'fewer than {tens} in 10' is not true",
+            f"More than {tens * 10 + 10}%": f"'more than {tens * 10 + 10}%' is not true",
+            f"More than {tens * 10 - 30}%": f"'more than {tens * 10 - 30}%' is true but too far",
+            f"About {tens * 10}%": f"you wrote '{tens * 10}%', but {rate:.1%} get a yes"}
+    for given, message in says.items():
+        result = evaluate(exercise, given + tail)
+        assert result.status == FAILED and message in result.message, result.message
+        assert f"'{rate:.0%}' or '{tens} in 10'" in result.message, result.message
 
 
 def test_07_4_decision_follows_the_evidence(inputs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from deploydl.exercises.core import (
     Exercise,
@@ -151,8 +151,7 @@ def _plain(answer: Any) -> str | None:
         return f"{words} words; say it in {MAX_WORDS} or fewer."
     rate = _approval_rate()
     if not says_rate(answer, rate):
-        return ("keep the one number that matters to a caller: how many get a yes at once, "
-                f"e.g. '{rate:.0%}' or '{round(rate * 10)} in 10'.")
+        return _rate_missing(answer, rate)
     if says_declined(answer, rate):
         return ("the number is right, but your sentence says they are turned down: "
                 f"{rate:.0%} are the applicants who get a yes at once.")
@@ -175,16 +174,86 @@ def says_rate(text: str, rate: float) -> bool:
 
     A percentage within half a point ("83%", "83.3 per cent"), or "N in M" / "N out of M"
     in digits or words ("8 in 10", "four in five", "83 out of 100") where N is the closest
-    whole number for that M and within :data:`NEAR` of the rate.
+    whole number for that M and within :data:`NEAR` of the rate; or a true bound within
+    :data:`NEAR` of it ("more than 80%", "nearly 85%", "at least 4 in 5").
     """
+    return any(_misstated(stated, rate) is None for stated in _stated(text))
+
+
+#: A bound just before a number: "above" says the rate is at least that number ("more than
+#: 80%", "at least 8 in 10"), "below" at most ("nearly 85%", "fewer than 9 in 10").
+_BOUND = re.compile(
+    r"\b(?:(?P<below>(?:no|not)\s+(?:more|greater|higher)\s+than|(?:less|fewer|lower)\s+than|"
+    r"under|below|at\s+most|up\s+to|nearly|almost|not\s+quite)|"
+    r"(?P<above>(?:no|not)\s+(?:less|fewer|lower)\s+than|(?:more|greater|higher)\s+than|"
+    r"over|above|at\s+least|upwards\s+of|in\s+excess\s+of))\s+$")
+#: Half a percentage point: a percentage this close to the rate is the rate ("83%" for 83.3%),
+#: and a bound this far on its wrong side reads as the rate ("under 83%").
+_HALF_POINT = 0.005
+
+
+class _Stated(NamedTuple):
+    """A share a sentence states: its words ("more than 80%"), the share (0.8), which side
+    of the rate a bound puts it ("above", "below"; None for the number itself), and M for
+    "N in M" (None for a percentage)."""
+
+    words: str
+    share: float
+    side: str | None
+    out_of: int | None
+
+
+def _stated(text: str) -> list[_Stated]:
+    """The shares ``text`` states, as percentages or "N in M", in the order written."""
     text = text.lower()
-    if any(abs(float(p) - 100 * rate) <= 0.5 for p in _PERCENT.findall(text)):
-        return True
-    for part, whole in _FRACTION.findall(text):
-        n, m = (int(x) if x.isdigit() else WORD_NUMBERS[x] for x in (part, whole))
-        if m >= 2 and n == round(rate * m) and abs(n / m - rate) <= NEAR:
-            return True
-    return False
+    found = []
+    for match in sorted((*_PERCENT.finditer(text), *_FRACTION.finditer(text)),
+                        key=lambda m: m.start()):
+        if match.re is _PERCENT:
+            share, out_of = float(match.group(1)) / 100, None
+        else:
+            n, out_of = (int(x) if x.isdigit() else WORD_NUMBERS[x] for x in match.groups())
+            if out_of < 2:
+                continue
+            share = n / out_of
+        bound = _BOUND.search(text, 0, match.start())
+        start = bound.start() if bound else match.start()
+        side = bound.lastgroup if bound else None
+        found.append(_Stated(text[start:match.end()], share, side, out_of))
+    return found
+
+
+def _misstated(stated: _Stated, rate: float) -> str | None:
+    """What is wrong with ``stated`` as the ``rate``: None when it fits (see
+    :func:`says_rate`), else why, in words for the learner."""
+    if stated.side is None:
+        m = stated.out_of
+        fits = (abs(stated.share - rate) <= _HALF_POINT if m is None
+                else round(stated.share * m) == round(rate * m)
+                and abs(stated.share - rate) <= NEAR)
+        return None if fits else f"you wrote '{stated.words}', but {rate:.1%} get a yes at once"
+    over = stated.share - rate if stated.side == "above" else rate - stated.share
+    if over > _HALF_POINT:
+        return f"'{stated.words}' is not true: {rate:.1%} get a yes at once"
+    if -over > NEAR:
+        return f"'{stated.words}' is true but too far from the rate: {rate:.1%} get a yes at once"
+    return None
+
+
+def _rate_missing(text: str, rate: float) -> str:
+    """What :func:`_plain` says when ``text`` does not state the ``rate``: the number it
+    gave and why it does not fit, or that it gave none."""
+    example = f"e.g. '{rate:.0%}' or '{round(rate * 10)} in 10'"
+    stated = _stated(text)
+    if len(stated) == 1:
+        return (f"{_misstated(stated[0], rate)}. Give that share (rounded is fine), {example}; "
+                "a bound is fine too if it is true and close, e.g. "
+                f"'more than {5 * int(rate * 20)}%'.")
+    if stated:
+        return (f"none of {', '.join(repr(s.words) for s in stated)} is the {rate:.1%} who "
+                f"get a yes at once; give that share, {example}.")
+    return ("keep the one number that matters to a caller: how many get a yes at once, "
+            f"{example}.")
 
 
 #: Words that say an applicant is refused; next to the approval rate they invert its meaning.
@@ -194,22 +263,42 @@ _DECLINE = re.compile(
     r"|(?:\bnot|n't|\bnever)\s+(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|"
     r"granted|a\s+yes|yes|given|successful|get|lent)\b")
 #: Where one clause ends and the next begins: punctuation (not a decimal point), or a
-#: joining word. "The rest of their file" and "the remaining paperwork" speak of one
-#: applicant's papers, not of the other applicants.
+#: joining word, or a word for the other applicants (unless :func:`_of_papers`).
 _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|whereas|then|"
-                     r"others?|(?:rest|remainder)(?!\s+of\s+(?:their|his|her|its|your)\b)|"
-                     r"remaining(?!\s+(?:paperwork|documents?|checks?|files?|forms?|details|"
-                     r"steps?)\b)|everyone else)\b")
+                     r"others?|rest|remainder|remaining|everyone else)\b")
+#: What follows "rest", "remainder" or "remaining" when they speak of one applicant's papers
+#: ("the rest of the file", "the remaining paperwork"), not of the other applicants ("the
+#: rest of the applicants").
+_PAPERS_AFTER = re.compile(
+    r"\s+(?:of\s+(?!(?:the\s+|our\s+|all\s+|those\s+)?(?:applicants?|applications?|them|"
+    r"those|callers?|people|customers?|borrowers?|cases?)\b)|(?:paperwork|papers?|"
+    r"documents?|checks?|files?|forms?|details|steps?)\b)")
+#: What comes before them when they are what the approval waits for ("approved once the rest
+#: is checked", "a yes after the remainder of the file is signed off").
+_PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)\s+(?:the\s+)?$")
 #: Words that say an applicant gets a yes at once; a refusal or a referral negated ("not
 #: turned down", "no manual check") says so too.
 _APPROVE = re.compile(
     r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|at once|straight away|right away|"
     r"immediately|instantly|on the spot|go-ahead|go ahead|green light)\b")
 #: Words for someone who decides by hand that say "referred" only after a preposition ("approved
-#: by a manager", "sent to one of our advisers") or before a verb ("someone checks"): alone they
-#: can name anyone ("our team approves at once").
+#: by a manager", "sent to one of our advisers") or before a verb of checking (:data:`_STAFF_ACT`):
+#: alone they can name anyone ("our team approves at once").
 _STAFF = (r"(?:team|specialists?|colleagues?|advis[eo]rs?|managers?|employees?|agents?|"
           r"someone|somebody)")
+#: What such a word does when it checks a file by hand: "someone checks", "our team does the
+#: check", "someone on our team has a look", "somebody signs off", "a colleague has done the
+#: review".
+_STAFF_ACT = (
+    r"(?:(?:on|in|from|at)\s+(?:\w+\s+){1,2})?"
+    r"(?:(?:has|have|had|will|would|can|could|must|should|may|might|first|then|also|to|needs?\s+"
+    r"to)\s+)*"
+    r"(?:check|review|decid|look|assess|handl|vet|read|sign|examin|verif|inspect|"
+    r"go(?:es)?\s+(?:over|through)|went\s+(?:over|through)|"
+    r"(?:do|does|did|done|doing|carr(?:y|ies|ied)\s+out|ma[dk]es?|making|runs?|ran|running|"
+    r"ha(?:s|ve|d|ving)|takes?|took|taken|taking|gives?|gave|given|giving)\s+"
+    r"(?:(?:a|an|the|their|its|this|that|final|quick|manual|last|second|full)\s+)*"
+    r"(?:check|review|look|assessment|sign|once-over))")
 #: Words that say an applicant waits for a person: next to the approval rate they make it the
 #: share referred, the wrong group. "person" and "people" as the rate's own noun ("83% of
 #: people") are dropped by :func:`_referrals`.
@@ -218,7 +307,7 @@ _REFER = re.compile(
     r"wait\w*|manual\w*|by hand|loan officer\w*|officer\w*|assess\w*|look\w* at|"
     r"sent to|send\w* to|passed to|pass\w* on|"
     r"(?:by|to|for|with|from)\s+(?:(?:a|an|the|our|one|of|some|real|trained|members?)\s+)*"
-    rf"{_STAFF}|{_STAFF}\s+(?:check|review|decid|look|assess|handl|vet|read)\w*)\b")
+    rf"{_STAFF}|{_STAFF}\s+{_STAFF_ACT}\w*)\b")
 #: What comes right before "people" or "person" when it is the noun the rate counts ("83% of
 #: people", "8 in 10 people", "83 per cent of the people"): then it names applicants, not staff.
 _RATE_NOUN = re.compile(r"(?:\d\s*%|per\s*cent|\b(?:in|out\s+of)\s+\w+)\s+(?:of\s+)?"
@@ -246,10 +335,25 @@ def says_approved(text: str, rate: float) -> bool:
 
 
 def _clauses(text: str) -> list[str]:
-    """``text`` in lower case, cut into clauses at :data:`_CLAUSE`."""
+    """``text`` in lower case, cut into clauses at :func:`_breaks`."""
     text = text.lower().replace("\u2019", "'")
-    bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
+    bounds = [0, *(m.start() for m in _breaks(text)), len(text)]
     return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _breaks(text: str, end: int | None = None) -> list[re.Match]:
+    """Where a new clause of ``text`` (lower case) begins, before ``end``: the :data:`_CLAUSE`
+    matches, less the words for the others that speak of one applicant's papers."""
+    return [m for m in _CLAUSE.finditer(text, 0, len(text) if end is None else end)
+            if not _of_papers(text, m)]
+
+
+def _of_papers(text: str, match: re.Match) -> bool:
+    """Whether "rest", "remainder" or "remaining" at ``match`` speaks of one applicant's papers
+    (:data:`_PAPERS_AFTER`, :data:`_PAPERS_BEFORE`): then the approval waits for a person
+    ("approved once the rest of the file is checked by a person"), in the same clause."""
+    return match.group() in ("rest", "remainder", "remaining") and bool(
+        _PAPERS_AFTER.match(text, match.end()) or _PAPERS_BEFORE.search(text, 0, match.start()))
 
 
 #: A clause that starts with one of these words is about the other applicants.
@@ -302,11 +406,16 @@ _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
 #: Small words that do not count between a negation and the word it governs ("not be sent
 #: to", "without waiting for a person").
 _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "to", "for", "of", "by",
-                     "even", "ever", "their", "them", "his", "her", "its", "one"})
+                     "with", "from", "on", "even", "ever", "their", "them", "his", "her", "its",
+                     "our", "your", "one"})
+#: Referral words that are verbs: right after a referral noun they begin its own predicate.
+_REFERRING_VERB = re.compile(r"wait|refer|sen[dt]|pass")
 #: Words a negation reaches through to the word after them ("don't need an underwriter",
-#: "aren't seen by anyone").
+#: "aren't seen by anyone", "without talking to our staff").
 _THROUGH = frozenset({"need", "needs", "needed", "needing", "have", "has", "having", "anyone",
-                      "anybody", "someone", "somebody"})
+                      "anybody", "someone", "somebody", "talk", "talking", "speak", "speaking",
+                      "meet", "meeting", "see", "seeing", "deal", "dealing", "hear", "hearing",
+                      "contact", "contacting", "calling", "visit", "visiting", "go", "going"})
 
 
 def _negated(clause: str, match: re.Match) -> bool:
@@ -315,10 +424,12 @@ def _negated(clause: str, match: re.Match) -> bool:
     a negation ("no manual check", "not be turned down", "don't need an underwriter") or a
     negated referral word ("without waiting for a person": "person" follows the negated
     "waiting"). A negation of another word ("with no paperwork, wait for an underwriter",
-    "applicants who are not customers are sent to ...") does not count."""
+    "applicants who are not customers are sent to ...") does not count, nor does a negated
+    referral word just before a verb that refers ("who don't need a person wait for an
+    underwriter": "wait" is a verb of its own, not what "need" governs)."""
     if match.group().startswith(("not", "n't", "never")):
         return False  # the match holds its own negation ("not approved"): it is not negated
-    start = max((m.end() for m in _CLAUSE.finditer(clause, 0, match.start())), default=0)
+    start = max((m.end() for m in _breaks(clause, match.start())), default=0)
     words = [w for w in re.finditer(r"[\w']+", clause[start:match.start()])
              if w.group() not in _FILLER and w.group() not in _THROUGH]
     if not words:
@@ -329,7 +440,10 @@ def _negated(clause: str, match: re.Match) -> bool:
     at = start + nearest.start()
     refer = next((m for m in _REFER.finditer(clause)
                   if m.start() <= at < m.end() and m.start() < match.start()), None)
-    return refer is not None and _negated(clause, refer)
+    if refer is None or (_REFERRING_VERB.match(match.group())
+                         and not clause[refer.end():match.start()].strip()):
+        return False
+    return _negated(clause, refer)
 
 
 def _charts(answer: Any) -> str | None:
