@@ -30,10 +30,11 @@ def _partner_pii(answer: Any) -> str | None:
 
     partner = partner_file(PARTNER_ROWS, seed=PARTNER_SEED)
     unknown = [c for c in dict.fromkeys(answer) if c not in partner.columns]
-    if unknown:
+    if unknown:  # a misspelt name: the answer is not weighed, so it uses up no hint
         names = " and ".join(repr(c) for c in unknown)
-        return (f"{names} {'is not a column' if len(unknown) == 1 else 'are not columns'} of "
-                f"the file (names are case-sensitive); its columns are {list(partner.columns)}.")
+        return form(f"{names} {'is not a column' if len(unknown) == 1 else 'are not columns'} "
+                    f"of the file (names are case-sensitive); its columns are "
+                    f"{list(partner.columns)}.")
     wanted = set(pii_columns(scan_pii(partner), partner)["column"])
     extra, missed = set(answer) - wanted, wanted - set(answer)
     if missed:

@@ -85,20 +85,21 @@ def _is_release_call(answer: Any) -> str | None:
 def _measure(given: Any, right: float, *, tol: float,
              slips: tuple[tuple[float, float, str], ...], miss: str,
              share: str = "") -> str | None:
-    """None when the number ``given`` is ``right`` (within ``tol``); else the message of the
-    first known slip it matches: ``right`` as a percentage (when it is a ``share``, named so),
-    one of ``slips`` ``(value, tolerance, message)``, or ``right`` rounded too far; else
-    ``miss``."""
+    """None when the number ``given`` is ``right`` (within ``tol``) and none of ``slips``
+    ``(value, tolerance, message)``, known wrong values that may fall within ``tol`` (the
+    canary's share of the traffic, 0.2, beside its error rate, 0.206); else the message of the
+    first slip it matches: one of ``slips``, ``right`` as a percentage (when it is a
+    ``share``, named so), or ``right`` rounded too far; else ``miss``."""
     value = as_number(given)
     if value is None:
         return form(miss)
+    for slip, slip_tol, message in slips:
+        if math.isclose(value, slip, abs_tol=slip_tol):
+            return message
     if math.isclose(value, right, abs_tol=tol):
         return None
     if share and (percentage := percentage_slip(value, right, what=share, tol=0.05)):
         return percentage
-    for slip, slip_tol, message in slips:
-        if math.isclose(value, slip, abs_tol=slip_tol):
-            return message
     return rounding_slip(value, right) or miss
 
 
@@ -142,12 +143,17 @@ def _is_canary_call(answer: Any) -> str | None:
     failed, requests = _canary_failures()
     measured = failed / requests
     # Half a request either way: a share that rounds to the right count of failed requests
-    # passes (13/63 = 0.2063 given as 0.21); one failed request more or fewer does not.
+    # passes (13/63 = 0.2063 given as 0.21); one failed request more or fewer does not, nor
+    # does the canary's share of the traffic (0.2), which the lab states.
     half_request = 0.5 / requests
-    slip = (measured * CANARY_SHARE, 0.02,
-            "that is the share of all requests; divide by the canary's requests only.")
+    all_requests = (measured * CANARY_SHARE, 0.02,
+                    "that is the share of all requests; divide by the canary's requests only.")
+    traffic = (CANARY_SHARE, 1e-9,
+               f"{CANARY_SHARE:g} is the canary's share of the traffic ({CANARY_SHARE:.0%}), "
+               "not the share of its requests that failed: divide the canary's failed requests "
+               "by its requests, and give at least two decimals (or the unrounded result).")
     wrong = _measure(answer["canary_error_rate"], measured, tol=half_request, share="the share",
-                     slips=(slip,),
+                     slips=(all_requests, traffic),
                      miss=("count the canary version's failed requests over its requests; you "
                            f"gave {brief(answer['canary_error_rate'])}."))
     right = CANARY_ACTIONS[0] if measured > MAX_ERROR_INCREASE else CANARY_ACTIONS[1]
