@@ -33,3 +33,12 @@ def test_markdown_keeps_each_learners_path_and_the_checks_message():
         "| that is a percentage; give the ratio as a number between 0 and 1. hint: rates.min() "
         "\\| rates.max() |")
     assert rows[4].startswith("| bob/07_stakeholder_communication_lab.ipynb | 07.3 |")
+
+
+def test_markdown_shows_the_labs_own_icons(monkeypatch):
+    """One table of icons for the labs and the report: a change to it shows in both."""
+    from deploydl.exercises import core
+
+    monkeypatch.setitem(core.ICONS, FAILED, "(x)")
+    assert str(RATIO).startswith("(x) Not yet")
+    assert "| (x) failed |" in as_markdown(_grades())

@@ -25,7 +25,8 @@ RECORD_MIME = "application/vnd.deploydl.check+json"
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
 #: The checker itself crashed: the course's fault, never the learner's.
 CHECK_ERROR = "check failed"
-_ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠️"}
+#: The symbol shown beside each status, in the labs and in ``deploydl grade``'s reports.
+ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠️"}
 #: What a cell that uses an answer shows when it skips its work because that answer has not
 #: passed (see :func:`passed`).
 _SKIPPED_ICON = "⏭"
@@ -115,7 +116,7 @@ class Result:
 
     def __str__(self) -> str:
         word = _WORDS[self.status][0]
-        text = f"{_ICONS[self.status]} {word} · {self.id} {self.title}: {self.message}"
+        text = f"{ICONS[self.status]} {word} · {self.id} {self.title}: {self.message}"
         return f"{text}\n   Hint: {self.hint}" if self.hint else text
 
     def _repr_html_(self) -> str:
@@ -123,7 +124,7 @@ class Result:
         hint = (f"<div style='margin-left:2em'><b>Hint:</b> {html.escape(self.hint)}</div>"
                 if self.hint else "")
         return (f"<div class='deploydl-check' data-status='{html.escape(self.status)}'>"
-                f"{_ICONS[self.status]} <b style='color:{colour}'>{word}</b> · "
+                f"{ICONS[self.status]} <b style='color:{colour}'>{word}</b> · "
                 f"<b>{html.escape(self.id)}</b> {html.escape(self.title)}: "
                 f"{html.escape(self.message)}{hint}</div>")
 
@@ -432,7 +433,7 @@ def skipped_line(exercise_id: str, status: str | None) -> str:
     learner to tell the instructor instead of fixing the answer.
     """
     if status == CHECK_ERROR:
-        return (f"{_ICONS[CHECK_ERROR]} Skipped: the check of {exercise_id} failed on the "
+        return (f"{ICONS[CHECK_ERROR]} Skipped: the check of {exercise_id} failed on the "
                 "course's side, not because of your answer; tell your instructor.")
     return (f"{_SKIPPED_ICON} Skipped: this cell uses your answer to exercise {exercise_id}, "
             "which has not passed yet. Give (or fix) that answer and run its check, then run "

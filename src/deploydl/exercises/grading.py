@@ -19,7 +19,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from deploydl.course.labs import CHECK_ID
 from deploydl.course.runner import NotebookUnreadable, execute, read_notebook
-from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
+from deploydl.exercises.core import CHECK_ERROR, FAILED, ICONS, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 
 
@@ -156,12 +156,11 @@ def _feedback(result: Result) -> list[str]:
 def as_markdown(grades: list[LabGrade]) -> str:
     """One row per exercise; the lab column is the path as given, so two learners' copies of
     the same lab (``alice/02_..._lab.ipynb``, ``bob/02_..._lab.ipynb``) stay apart."""
-    icons = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECK_ERROR: "⚠️"}
     lines = ["| lab | exercise | title | status | feedback |", "|---|---|---|---|---|"]
     for g in grades:
         for r in g.results:
             lines.append(f"| {_cell(g.path)} | {r.id} | {_cell(r.title)} | "
-                         f"{icons[r.status]} {r.status} | {_cell(' '.join(_feedback(r)))} |")
+                         f"{ICONS[r.status]} {r.status} | {_cell(' '.join(_feedback(r)))} |")
     return "\n".join(lines)
 
 
