@@ -207,15 +207,28 @@ def test_log_to_applies_a_formatter_to_a_stream_set_up_before(fresh_logger):
     assert json.loads(line)["traceback"].startswith("Traceback")
 
 
-def test_log_to_without_a_formatter_adds_nothing_to_a_logger_that_writes_already(fresh_logger):
+def test_log_to_keeps_one_handler_and_the_latest_call_wins(fresh_logger):
+    """A later call with another stream (with or without a format) moves the lines there: no
+    line is written twice, or to both streams."""
     from deploydl.serving.events import JsonLineFormatter
     from deploydl.serving.middleware import log_to
 
-    first, second = io.StringIO(), io.StringIO()
+    first, second, third = io.StringIO(), io.StringIO(), io.StringIO()
     log_to(fresh_logger, first)
-    log_to(fresh_logger, second)  # as before: one handler per logger, on the first stream
-    assert [h.stream for h in fresh_logger.handlers] == [first]
-    log_to(fresh_logger, second, formatter=JsonLineFormatter())  # asked for: added there
+    log_to(fresh_logger, second, formatter=JsonLineFormatter())
     fresh_logger.info("hello")
-    assert first.getvalue() == "hello\n"
+    log_to(fresh_logger, third)
+    fresh_logger.info("bye")
+    assert len(fresh_logger.handlers) == 1 and first.getvalue() == ""
     assert json.loads(second.getvalue())["message"] == "hello"
+    assert third.getvalue() == "bye\n"
+
+
+def test_log_to_leaves_the_handlers_others_added(fresh_logger):
+    from deploydl.serving.middleware import log_to
+
+    theirs, ours = io.StringIO(), io.StringIO()
+    fresh_logger.addHandler(logging.StreamHandler(theirs))
+    log_to(fresh_logger, ours)
+    fresh_logger.info("hello")
+    assert theirs.getvalue() == ours.getvalue() == "hello\n"

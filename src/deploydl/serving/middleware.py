@@ -231,35 +231,28 @@ class AccessLog:
                         client=(scope.get("client") or ("-",))[0], client_request_id=client_id)
 
 
+class CourseLogHandler(logging.StreamHandler):
+    """The one handler :func:`log_to` gives a logger, told apart from handlers others add."""
+
+
 def log_to(logger: logging.Logger, stream, *,
            formatter: logging.Formatter | None = None) -> None:
-    """Write ``logger``'s lines to ``stream`` at INFO, each line once however often it is called.
+    """Write ``logger``'s lines to ``stream`` at INFO, through one handler however often it
+    is called: the latest call's stream and format win, so no line is written twice.
 
-    Without ``formatter`` a line is the message as it is (the JSON its caller made), and
-    nothing is added if the logger already writes to a stream (this one or another), so a
-    second call never doubles a line. With ``formatter`` (e.g.
-    :class:`deploydl.serving.events.JsonLineFormatter`), the handler that writes to
-    ``stream`` uses it, including one an earlier call added, and one is added if none writes
-    there: the lines on ``stream`` come out in that format whoever set the logger up first.
+    Without ``formatter`` a line is the message as it is (the JSON its caller made); with one
+    (e.g. :class:`deploydl.serving.events.JsonLineFormatter`) it comes out in that format. The
+    logger's :class:`CourseLogHandler`, if an earlier call added one, is pointed at ``stream``
+    and given the format; handlers that others added are left as they are.
     """
-    streams = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
-    if formatter is None:
-        if not streams:
-            _add_stream(logger, stream, logging.Formatter("%(message)s"))
-    else:
-        here = [h for h in streams if h.stream is stream]
-        for handler in here:
-            handler.setFormatter(formatter)
-        if not here:
-            _add_stream(logger, stream, formatter)
+    found = [h for h in logger.handlers if isinstance(h, CourseLogHandler)]
+    handler = found[0] if found else CourseLogHandler(stream)
+    handler.setFormatter(formatter)  # None: logging's default, the message as it is
+    handler.setStream(stream)
+    if not found:
+        logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
-
-
-def _add_stream(logger: logging.Logger, stream, formatter: logging.Formatter) -> None:
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(formatter)
-    logger.addHandler(handler)
 
 
 def log_request(*, request_id: str, method: str, path: str, status: int, seconds: float,
