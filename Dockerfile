@@ -15,7 +15,8 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/home/learner/.local/bin:$PATH \
     JUPYTER_CONFIG_PATH=/srv/course/jupyter-config \
-    ORT_DISABLE_TELEMETRY=1
+    ORT_DISABLE_TELEMETRY=1 \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 RUN useradd --create-home --uid "${NB_UID}" --shell /bin/bash learner
 
@@ -24,8 +25,12 @@ RUN useradd --create-home --uid "${NB_UID}" --shell /bin/bash learner
 # after 20 idle minutes, so kernels left behind do not add up to the pod's memory limit.
 # ORT_DISABLE_TELEMETRY: ONNX Runtime (Module 05) otherwise writes a device ID under ~/.cache and
 # tries to send usage telemetry to Microsoft (README, "What the course writes on a laptop").
-# The course lives outside $HOME: on JupyterHub a persistent volume is mounted over $HOME and
-# copies the course into it at first start (docs/jupyterhub/values.yaml).
+# MPLCONFIGDIR: matplotlib's settings and font cache go to a folder it creates under /tmp, so
+# a home folder the user cannot write (`docker run -u 12345`) costs no warning on stderr; each
+# new container builds the font cache once, when matplotlib first loads its fonts.
+# The course lives outside $HOME: on JupyterHub a persistent volume is mounted over $HOME, and
+# the user pod's postStart hook copies the course into it at first start
+# (singleuser.lifecycleHooks in docs/jupyterhub/values.yaml).
 WORKDIR /srv/course
 # The course's dependencies come from pyproject.toml (one list, no copy to drift); CPU torch
 # comes from PyTorch's CPU index, so the image carries no CUDA libraries.

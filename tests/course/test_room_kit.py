@@ -77,6 +77,14 @@ def test_the_image_leaves_matplotlib_to_the_kernel():
     assert not [args for name, args in steps if name == "ENV" and "MPLBACKEND" in args]
 
 
+def test_the_image_gives_matplotlib_a_writable_config_folder():
+    """With a home folder the user cannot write (`docker run -u 12345`), matplotlib warns on
+    stderr at every import unless MPLCONFIGDIR names a folder it can create."""
+    steps = dockerfile_instructions((ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    env = " ".join(args for name, args in steps if name == "ENV")
+    assert re.search(r"(^|\s)MPLCONFIGDIR=/tmp/\S+", env)
+
+
 def test_dockerignore_keeps_local_environments_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".venv", "wheelhouse", ".git"} <= set(ignored)
