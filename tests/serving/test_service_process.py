@@ -210,15 +210,27 @@ def test_free_port_is_bindable_now_and_busy_while_held():
         assert free_port() != port
 
 
+#: Seconds from launch until a worker answers /ready. On a busy machine that can take minutes:
+#: a new worker answers uvicorn's health check only once it has imported the app (torch with
+#: it), and uvicorn kills and replaces a worker that has not answered within 5 seconds.
+WORKERS_READY_S = 300
+
+#: Seconds one request may take once a worker is ready.
+REQUEST_S = 30
+
+
 def test_workers_get_the_parents_settings_object_not_environment_writes(artifact_dir,
                                                                        one_applicant):
-    """The API key reaches every worker with the settings object: no key, 401; the key, 200."""
+    """The API key reaches every worker with the settings object: no key, 401; the key, 200.
+
+    The requests go out once a worker answers /ready, so none of them waits for start-up."""
     with ServiceProcess(artifact_dir, workers=2, api_key_env="DEPLOYDL_TEST_WORKER_KEY",
-                        env={"DEPLOYDL_TEST_WORKER_KEY": "worker-key"}) as server:
-        refused = [httpx.post(server.url + "/predict", json=one_applicant,
-                              timeout=WORKER_START_S) for _ in range(4)]
-        served = [httpx.post(server.url + "/predict", json=one_applicant,
-                             timeout=WORKER_START_S, headers={"X-API-Key": "worker-key"})
+                        env={"DEPLOYDL_TEST_WORKER_KEY": "worker-key"}, ready_path="/ready",
+                        start_timeout=WORKERS_READY_S) as server:
+        refused = [httpx.post(server.url + "/predict", json=one_applicant, timeout=REQUEST_S)
+                   for _ in range(4)]
+        served = [httpx.post(server.url + "/predict", json=one_applicant, timeout=REQUEST_S,
+                             headers={"X-API-Key": "worker-key"})
                   for _ in range(4)]
     assert {r.status_code for r in refused} == {401}
     assert {r.status_code for r in served} == {200}
@@ -250,6 +262,9 @@ def test_the_worker_factory_pickles_with_its_settings(artifact_dir, monkeypatch)
     factory = pickle.loads(pickle.dumps(seen["config"].app))
     assert factory.keywords["settings"] == settings
     assert factory.keywords["model_path"] == str(artifact_dir.resolve())
+    # A starting worker answers uvicorn's health check only once torch is imported: 11 to
+    # 18 s on a busy 2-core machine, where uvicorn's default 5 s replaced workers in a loop.
+    assert seen["config"].timeout_worker_healthcheck >= 30
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sessions are POSIX")

@@ -46,6 +46,12 @@ if TYPE_CHECKING:
 DEFAULT_NAME, DEFAULT_VERSION = "loan-default", "1.0.0"
 #: Seconds uvicorn waits for in-flight requests after SIGTERM or Ctrl-C before it closes them.
 GRACEFUL_SECONDS = 30
+#: Seconds a worker of ``--workers N`` may go without answering uvicorn's health check before
+#: uvicorn kills it and starts another. A new worker answers only once it has imported the
+#: app, torch with it: about 2 s on an idle 2-core machine, 11 to 18 s on a busy one. With
+#: uvicorn's default, 5 s, a busy machine killed and replaced starting workers for minutes.
+#: The price: a worker that hangs whole is replaced after this long, not after 5 s.
+WORKER_HEALTHCHECK_S = 60
 #: What scores the requests: torch (default) or ONNX Runtime (``--runtime onnx``, Module 05).
 RUNTIMES = ("torch", "onnx")
 #: uvicorn's HTTP protocol with a header deadline and logged parser refusals.
@@ -490,7 +496,8 @@ def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers:
     factory = functools.partial(worker_app, model_path=str(path.resolve()), settings=settings,
                                 trust=trust, runtime=runtime,
                                 log_path=str(Path(log_path).resolve()) if log_path else None)
-    config = uvicorn.Config(factory, factory=True, workers=workers, **common)
+    config = uvicorn.Config(factory, factory=True, workers=workers,
+                            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S, **common)
     supervisor = Multiprocess(config, sockets=[sock])  # its own signal handlers from here on
     if early is not None and early.is_set():
         return  # SIGTERM came before the supervisor could catch it: start no workers
