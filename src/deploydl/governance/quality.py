@@ -13,8 +13,8 @@ violations), ``allowed`` (the permitted values: a list, or a 1-D array, Series o
 ``pattern`` (a regular expression the whole value must match). A rule of the wrong form raises
 :class:`QualityRuleError` saying what to write instead.
 :func:`check_quality` turns the rules into a pandera schema, validates lazily so every
-violation is found in one pass, and returns a :class:`QualityReport` that counts them and names
-the rows.
+violation is found in one pass, and returns a :class:`QualityReport` that counts them, names
+the rows and names each broken check in plain words.
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ class QualityRuleError(ValueError):
 class QualityReport:
     """Every violation found, one line each: ``column``, ``check``, ``row`` and ``value``.
 
-    ``row`` is the index label of the offending row (empty for a check on the whole column,
-    such as a wrong type).
+    ``check`` names the broken check in plain words ("at least 18", "never empty"). ``row`` is
+    the index label of the offending row (empty for a check on the whole column, such as a
+    wrong type).
     """
 
     violations: pd.DataFrame
@@ -80,7 +81,8 @@ class QualityReport:
                            ).reset_index()
 
     def rows(self, column: str, check: str | None = None) -> list:
-        """Index labels of rows that broke a rule on ``column`` (optionally one check only)."""
+        """Index labels of rows that broke a rule on ``column`` (optionally only the check whose
+        words start with ``check``, e.g. ``"at least"``)."""
         v = self.violations[self.violations["column"] == column]
         if check is not None:
             v = v[v["check"].str.startswith(check)]
@@ -107,12 +109,11 @@ class QualityReport:
 
 
 def _type_in_words(dtype: object) -> str:
-    """A column type (``"int64"``, ``int``, ``"Int64"``, pandas' ``dtype('int64')``) in plain
+    """A column type (``"int64"``, ``int``, ``"Int64"``, ``np.dtype("int64")``) in plain
     words: "a whole number", "a number", "yes or no", "a date" or "text"; a type with no plain
     name (``"category"``) keeps it, as "of type category"."""
     types = pd.api.types
     name = getattr(dtype, "__name__", None) or str(dtype)
-    name = re.sub(r"^dtype\('(\w+)'\)$", r"\1", name)
     try:
         resolved = types.pandas_dtype(name)
     except TypeError:
@@ -135,6 +136,22 @@ def _one_of(values: list[str]) -> str:
     return f"one of {', '.join(rest)} or {last}" if rest else f"exactly {last}"
 
 
+def _check_in_words(key: str, value: Any) -> str:
+    """The words for the check one rule key makes, given the key's value: what a
+    :class:`QualityReport` names the check by when a row breaks it."""
+    words = {"dtype": lambda: _type_in_words(value),
+             "min": lambda: f"at least {value}",
+             "max": lambda: f"at most {value}",
+             "nullable": lambda: "may be empty" if value else "never empty",
+             "unique": lambda: "no two rows share it",
+             "allowed": lambda: _one_of([str(a) for a in value]),
+             "pattern": lambda: "in the expected format"}
+    if key not in words:
+        raise ValueError(f"No words for rule key {key!r}: give it words in _check_in_words "
+                         f"(keys with words: {', '.join(words)}).")
+    return words[key]()
+
+
 def rules_in_words(rules: Mapping[str, Mapping[str, Any]], *,
                    examples: pd.DataFrame | None = None) -> pd.DataFrame:
     """A rule set as a table a risk officer can read: one row per column, the rule in words.
@@ -153,44 +170,21 @@ def rules_in_words(rules: Mapping[str, Mapping[str, Any]], *,
 
 
 def _rule_in_words(rule: Mapping[str, Any], example: object) -> str:
-    words = [_type_in_words(rule["dtype"])] if "dtype" in rule else []
+    words = [_check_in_words("dtype", rule["dtype"])] if "dtype" in rule else []
     if "min" in rule and "max" in rule:
         words.append(f"between {rule['min']} and {rule['max']}")
     elif "min" in rule or "max" in rule:
-        words.append(f"at least {rule['min']}" if "min" in rule else f"at most {rule['max']}")
+        key = "min" if "min" in rule else "max"
+        words.append(_check_in_words(key, rule[key]))
     if "allowed" in rule:
-        words.append(_one_of([str(a) for a in rule["allowed"]]))
+        words.append(_check_in_words("allowed", rule["allowed"]))
     if "pattern" in rule:
         words.append(f"written like {example}" if example is not None
                      else f"matching the pattern {rule['pattern']}")
     if rule.get("unique"):
-        words.append("no two rows share it")
-    words.append("may be empty" if rule.get("nullable") else "never empty")
+        words.append(_check_in_words("unique", True))
+    words.append(_check_in_words("nullable", rule.get("nullable", False)))
     return "; ".join(words)
-
-
-def failed_check_in_words(check: str) -> str:
-    """One failed check's name from a :class:`QualityReport` (pandera's wording) in plain words.
-
-    A name it does not know comes back unchanged, so nothing a check reports is hidden.
-    """
-    fixed = {"field_uniqueness": "no two rows share it", "not_nullable": "never empty"}
-    if check in fixed:
-        return fixed[check]
-    if check.startswith("pattern "):
-        return "in the expected format"
-    if check.startswith("dtype("):
-        return _type_in_words(check)
-    bound = re.fullmatch(r"(greater|less)_than_or_equal_to\((.+)\)", check)
-    if bound:
-        return f"{'at least' if bound[1] == 'greater' else 'at most'} {bound[2]}"
-    allowed = re.fullmatch(r"isin\(\[(.*)\]\)", check)
-    if allowed:
-        # Values as pandera prints them: 'A', 3, or numpy's np.int64(3) when the rule's list
-        # came from a column's unique values.
-        values = re.findall(r"'([^']*)'|\"([^\"]*)\"|(?:np\.\w+\()?([^,()\s]+)\)?", allowed[1])
-        return _one_of([next(v for v in value if v) for value in values])
-    return check
 
 
 def build_schema(rules: Mapping[str, Mapping[str, Any]], *, columns=None):
@@ -205,16 +199,18 @@ def build_schema(rules: Mapping[str, Mapping[str, Any]], *, columns=None):
     schema_columns = {}
     for column, rule in rules.items():
         validate_rule(column, rule, columns)
+        # Each check carries its words as pandera's error text, which pandera reports as is.
         checks = []
         if "min" in rule:
-            checks.append(pa.Check.ge(rule["min"]))
+            checks.append(pa.Check.ge(rule["min"], error=_check_in_words("min", rule["min"])))
         if "max" in rule:
-            checks.append(pa.Check.le(rule["max"]))
+            checks.append(pa.Check.le(rule["max"], error=_check_in_words("max", rule["max"])))
         if "allowed" in rule:
-            checks.append(pa.Check.isin(rule_values(rule["allowed"])))
+            allowed = rule_values(rule["allowed"])
+            checks.append(pa.Check.isin(allowed, error=_check_in_words("allowed", allowed)))
         if "pattern" in rule:
-            checks.append(pa.Check.str_matches(f"(?:{rule['pattern']})$",
-                                               error=f"pattern {rule['pattern']}"))
+            checks.append(pa.Check.str_matches(
+                f"(?:{rule['pattern']})$", error=_check_in_words("pattern", rule["pattern"])))
         schema_columns[column] = pa.Column(
             rule.get("dtype"), checks, nullable=rule.get("nullable", False),
             unique=rule.get("unique", False), report_duplicates="exclude_first")
@@ -299,6 +295,29 @@ def validate_rule(column: str, rule: Any, columns=None) -> None:
                                f"column name.")
 
 
+def _column_option_words(errors: list, rules: Mapping[str, Mapping[str, Any]]
+                         ) -> dict[tuple[Any, str], str]:
+    """Words for the checks pandera runs from a column's own options (``nullable``,
+    ``unique``, ``dtype``), which take no error text of ours.
+
+    Keyed by column and the name pandera reports for the check; the words come from pandera's
+    reason code for each failure (empty cells, repeats, a wrong type) and the column's rule,
+    so pandera's names are never read, only matched.
+    """
+    from pandera.errors import SchemaErrorReason
+
+    option = {SchemaErrorReason.SERIES_CONTAINS_NULLS: "nullable",
+              SchemaErrorReason.SERIES_CONTAINS_DUPLICATES: "unique",
+              SchemaErrorReason.WRONG_DATATYPE: "dtype"}
+    words = {}
+    for error in errors:
+        key = option.get(error.reason_code)
+        if key is not None and isinstance(error.check, str):
+            rule = rules[error.column_name]
+            words[(error.column_name, error.check)] = _check_in_words(key, rule.get(key, False))
+    return words
+
+
 def check_quality(table: pd.DataFrame,
                   rules: Mapping[str, Mapping[str, Any]] = APPLICANT_RULES) -> QualityReport:
     """Check every rule on every row in one pass and report every violation.
@@ -317,8 +336,11 @@ def check_quality(table: pd.DataFrame,
         schema.validate(table, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
+        words = _column_option_words(errors.schema_errors, rules)
+        checks = [str(words.get((column, check), check))
+                  for column, check in zip(cases["column"], cases["check"], strict=True)]
         violations = pd.DataFrame({
-            "column": cases["column"].astype(str), "check": cases["check"].astype(str),
+            "column": cases["column"].astype(str), "check": checks,
             "row": cases["index"], "value": cases["failure_case"]})
         return QualityReport(violations.reset_index(drop=True), len(table))
     empty = pd.DataFrame(columns=["column", "check", "row", "value"])
