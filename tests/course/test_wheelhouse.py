@@ -13,6 +13,7 @@ from deploydl.course.wheelhouse import (
     APACHE_TEXT,
     INVENTORY,
     main,
+    prune_kits,
     read_wheel,
     unlicensed,
     write_inventory,
@@ -163,3 +164,39 @@ def test_the_makefile_runs_it_from_src_with_the_standard_library_alone(wheelhous
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert (wheelhouse / INVENTORY).exists()
+
+
+def test_prune_kits_removes_the_kits_for_other_dependency_lists_and_says_what_came_back(
+        tmp_path):
+    cache = tmp_path / "wheelhouse"
+    keep, old = cache / "f05b1966ca0d", cache / "2a7e78526e7d"
+    for kit in (keep, old):
+        (kit / "more").mkdir(parents=True)
+        (kit / "torch-2.0-cp311-none-any.whl").write_bytes(b"x" * 2_000_000)
+        (kit / "more" / "THIRD_PARTY_LICENSES.md").write_bytes(b"x" * 1_000_000)
+    (cache / "notes").mkdir()  # not named like a kit: left alone
+    (cache / "aaaaaaaaaaaa").write_text("a file, not a kit")
+    said: list[str] = []
+
+    assert prune_kits(keep, say=said.append) == [old]
+
+    assert sorted(p.name for p in cache.iterdir()) == ["aaaaaaaaaaaa", "f05b1966ca0d", "notes"]
+    assert (keep / "more" / "THIRD_PARTY_LICENSES.md").exists()
+    assert said == [f"wheelhouse cache: removed the kits for other dependency lists from {cache} "
+                    "(2a7e78526e7d): 3 MB freed"]
+    assert prune_kits(keep, say=said.append) == [] and len(said) == 1  # nothing more to say
+
+
+def test_prune_kits_leaves_a_kit_it_reaches_through_a_link(tmp_path):
+    elsewhere = tmp_path / "elsewhere" / "2a7e78526e7d"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "torch-2.0-cp311-none-any.whl").write_bytes(b"x")
+    cache = tmp_path / "wheelhouse"
+    cache.mkdir()
+    (cache / "2a7e78526e7d").symlink_to(elsewhere, target_is_directory=True)
+    assert prune_kits(cache / "f05b1966ca0d", say=print) == []
+    assert (elsewhere / "torch-2.0-cp311-none-any.whl").exists()
+
+
+def test_prune_kits_with_no_cache_folder_yet_removes_nothing(tmp_path):
+    assert prune_kits(tmp_path / "wheelhouse" / "f05b1966ca0d", say=print) == []

@@ -8,7 +8,8 @@ to be given to recipients when the wheel itself ships none (the Apache License 2
 4(a): flatbuffers' wheel, for one, has no licence file). :func:`unlicensed` names the wheels
 that have neither a licence file nor a row in the inventory, so ``make kit-check`` fails on a
 kit that was copied without it. A wheel that cannot be read (no ``METADATA``, a damaged zip)
-stops both with one line naming it (:class:`WheelError`).
+stops both with one line naming it (:class:`WheelError`). :func:`prune_kits` keeps the test
+kit's cache to one kit.
 
 Standard library only: the Makefile runs it (``python -m deploydl.course.wheelhouse``, with
 ``src`` on the path) in a venv that may hold nothing but pip.
@@ -16,9 +17,13 @@ Standard library only: the Makefile runs it (``python -m deploydl.course.wheelho
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import shutil
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
@@ -38,6 +43,8 @@ _APACHE = re.compile(r"apache( software)?( licen[cs]e)?( version| v)? ?v?(2(\.0)
                      r"( licen[cs]e)?")
 #: Rows list at most this many licence files (torch ships hundreds); the count says the rest.
 _SHOWN = 5
+#: A cached kit's folder name: the first 12 hex digits of its dependency lists' sha256.
+_KIT_NAME = re.compile(r"[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,39 @@ def unlicensed(wheelhouse: Path) -> list[str]:
     text = listed.read_text(encoding="utf-8") if listed.exists() else ""
     return [w.wheel for w in inventory(wheelhouse)
             if not w.files and f"| `{w.wheel}` |" not in text]
+
+
+def prune_kits(keep: Path, *, say: Callable[[str], object] = print) -> list[Path]:
+    """Delete every kit cached beside ``keep`` but ``keep`` itself; return the folders removed.
+
+    The offline kit's tests (``tests/course/test_offline_kit.py``) cache one wheelhouse per
+    set of dependency lists, in a folder named by the lists' digest, about 400 MB each. Once
+    the lists change, the older kit is never used again. Only folders named like a kit (12 hex
+    digits) are removed, never ``keep``. ``say`` gets one line naming them and the megabytes
+    that came back; nothing when none was removed.
+    """
+    cache = keep.parent
+    old = sorted(p for p in (cache.iterdir() if cache.is_dir() else ())
+                 if p != keep and _KIT_NAME.fullmatch(p.name) and p.is_dir()
+                 and not p.is_symlink())
+    freed = sum(_folder_bytes(p) for p in old)
+    for folder in old:
+        with contextlib.suppress(FileNotFoundError):  # a second test worker removed it first
+            shutil.rmtree(folder)
+    if old:
+        say(f"wheelhouse cache: removed the kits for other dependency lists from {cache} "
+            f"({', '.join(p.name for p in old)}): {freed / 1e6:,.0f} MB freed")
+    return old
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Bytes in the files under ``folder`` (links not followed; a file gone meanwhile: 0)."""
+    total = 0
+    for parent, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):
+                total += os.lstat(os.path.join(parent, name)).st_size
+    return total
 
 
 def main(argv: list[str] | None = None) -> int:
