@@ -106,13 +106,15 @@ class SelfAssessment:
     def __init__(self, *, start: int = 3) -> None:
         import ipywidgets as widgets
 
+        from deploydl.present.panel import Panel
+
         self.sliders = {s: widgets.IntSlider(value=start, min=SCALE[0], max=SCALE[1],
                                              description=f"{s} (Module {m})",
                                              style={"description_width": "initial"},
                                              layout=widgets.Layout(width="100%"))
                         for s, m in STATEMENTS.items()}
         self.output = widgets.HTML()
-        self.widget = widgets.VBox([*self.sliders.values(), self.output])
+        self.widget = Panel([*self.sliders.values(), self.output], title="Self-assessment")
         for w in self.sliders.values():
             w.observe(self._update, names="value")
         self._update()

@@ -148,11 +148,13 @@ class AudienceExplorer:
     def __init__(self, inputs: BriefInputs, *, audience: str = "board") -> None:
         import ipywidgets as widgets
 
+        from deploydl.present.panel import Panel
+
         self.inputs = inputs
         self.buttons = widgets.ToggleButtons(options=list(AUDIENCES), value=audience,
                                              description="audience")
         self.output = widgets.HTML()
-        self.widget = widgets.VBox([self.buttons, self.output])
+        self.widget = Panel([self.buttons, self.output], title="Audience explorer")
         self.view: AudienceView | None = None
         self.buttons.observe(self._update, names="value")
         self._update()

@@ -92,7 +92,7 @@ MEASUREMENT_TAG = "nbval-ignore-output"
 #: Cell metadata of a measurement cell: a fingerprint of the code its stored output came from.
 MEASURED_CODE = "deploydl_measured_code"
 #: Output metadata that marks the plain text left of a widget once its view is dropped, so
-#: the slides can leave it out (``VBox(children=(...``, a progress bar stopped at 0%).
+#: the slides can leave it out (a panel's name, a progress bar's last frame).
 WIDGET_TEXT = "deploydl_widget_text"
 
 

@@ -110,8 +110,8 @@ def prepare(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of a lesson ready for the deck: code hidden unless tagged, no live widgets.
 
     Widgets need a running kernel (or a CDN script) to draw, so their outputs are dropped,
-    and so is the plain text a refreshed lesson keeps in their place (``VBox(children=(...``,
-    a progress bar stopped at 0%); a lesson shows the widget's effect with a stored figure or
+    and so is the plain text a refreshed lesson keeps in their place (a panel's name, a
+    progress bar's last frame); a lesson shows the widget's effect with a stored figure or
     table instead.
     """
     deck = copy.deepcopy(notebook)

@@ -193,6 +193,8 @@ class HostingChooser:
                  price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR) -> None:
         import ipywidgets as w
 
+        from deploydl.present.panel import Panel
+
         style, layout = {"description_width": "190px"}, w.Layout(width="520px")
         self.traffic = w.FloatLogSlider(value=requests_per_month, base=10, min=3, max=10,
                                         step=0.25, description="Requests per month",
@@ -212,7 +214,8 @@ class HostingChooser:
         self.result: HostingCost | None = None
         for control in (self.traffic, self.replicas, self.ms, self.cold):
             control.observe(self._update, names="value")
-        self.widget = w.VBox([self.traffic, self.replicas, self.ms, self.cold, self.output])
+        self.widget = Panel([self.traffic, self.replicas, self.ms, self.cold, self.output],
+                            title="Hosting cost: Lambda or replicas")
         self._update()
 
     def _update(self, _change=None) -> None:

@@ -174,6 +174,8 @@ class CostPlanner:
                  model: str = "The model") -> None:
         import ipywidgets as w
 
+        from deploydl.present.panel import Panel
+
         missing = {"fp32", "int8"} - set(profiles)
         if missing:
             raise ValueError(f"profiles needs timings for fp32 and int8; missing "
@@ -200,7 +202,8 @@ class CostPlanner:
         self.capacity: CapacityPlan | None = None
         for control in (self.price, self.traffic, self.batch, self.quantised):
             control.observe(self._update, names="value")
-        self.widget = w.VBox([self.price, self.traffic, self.batch, self.quantised, self.output])
+        self.widget = Panel([self.price, self.traffic, self.batch, self.quantised, self.output],
+                            title="Serving cost planner")
         self._update()
 
     @property

@@ -22,7 +22,7 @@ class ThresholdExplorer:
         The threshold (0..1): a loan is declined when its probability of default is at or above.
     summary : ipywidgets.HTML
         The numbers, re-rendered on every move; ``summary.value`` is the HTML shown.
-    widget : ipywidgets.VBox
+    widget : deploydl.present.panel.Panel
         Slider and summary together; displaying the explorer displays this.
     """
 
@@ -30,13 +30,15 @@ class ThresholdExplorer:
                  costs: ErrorCosts = DEFAULT_COSTS) -> None:
         import ipywidgets as widgets
 
+        from deploydl.present.panel import Panel
+
         self._y, self._s = check_inputs(y_true, y_score)
         self.costs = costs
         self.slider = widgets.FloatSlider(value=threshold, min=0.01, max=0.99, step=0.01,
                                           description="threshold", readout_format=".2f",
                                           continuous_update=True)
         self.summary = widgets.HTML()
-        self.widget = widgets.VBox([self.slider, self.summary])
+        self.widget = Panel([self.slider, self.summary], title="Threshold explorer")
         self.slider.observe(self._update, names="value")
         self._update()
 

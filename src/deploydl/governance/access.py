@@ -227,10 +227,13 @@ def role_view(controller: AccessController, table: pd.DataFrame, *, dataset: str
               rows: int = 3):
     """A widget: pick a role and see exactly what it may read of ``table`` (Module 01).
 
-    Returns an ``ipywidgets.VBox`` of a role dropdown and an HTML view; set the dropdown's
-    ``.value`` to change role (this is how the tests drive it). Each view is a logged read.
+    Returns a :class:`~deploydl.present.panel.Panel` of a role dropdown and an HTML view; set
+    the dropdown's ``.value`` to change role (this is how the tests drive it). Each view is a
+    logged read.
     """
     import ipywidgets as widgets
+
+    from deploydl.present.panel import Panel
 
     picker = widgets.Dropdown(options=[*controller.roles, "intern"], description="Role:")
     view = widgets.HTML()
@@ -249,4 +252,4 @@ def role_view(controller: AccessController, table: pd.DataFrame, *, dataset: str
 
     picker.observe(show, names="value")
     show()
-    return widgets.VBox([picker, view])
+    return Panel([picker, view], title="What each role may read")

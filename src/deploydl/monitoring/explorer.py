@@ -30,6 +30,8 @@ class DriftAlarmExplorer:
                  strength: float = 1.0, **simulation) -> None:
         import ipywidgets as w
 
+        from deploydl.present.panel import Panel
+
         self.model, self.reference, self.simulation = model, reference, simulation
         self.scenario = w.Dropdown(options=sorted(DRIFT_SCENARIOS), value=scenario,
                                    description="Scenario")
@@ -39,7 +41,8 @@ class DriftAlarmExplorer:
         self.result: dict = {}
         self.scenario.observe(self._update, names="value")
         self.strength.observe(self._update, names="value")
-        self.widget = w.VBox([w.HBox([self.scenario, self.strength]), self.message])
+        self.widget = Panel([w.HBox([self.scenario, self.strength]), self.message],
+                            title="Drift alarm explorer")
         self._update()
 
     def _update(self, _change=None) -> None:

@@ -132,6 +132,6 @@ class FairnessExplorer:
 
     def widget(self):
         """The sliders above the outcome panel, ready to display."""
-        import ipywidgets as widgets
+        from deploydl.present.panel import Panel
 
-        return widgets.VBox([self.threshold, self.strength, self.panel])
+        return Panel([self.threshold, self.strength, self.panel], title="Fairness explorer")

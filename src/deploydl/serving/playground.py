@@ -63,13 +63,15 @@ class RequestPlayground:
     def __init__(self, url: str, applicant: dict, *, api_key: str | None = None) -> None:
         import ipywidgets as widgets
 
+        from deploydl.present.panel import Panel
+
         self.url = url.rstrip("/")
         self.examples = example_requests(applicant, api_key=api_key)
         self.last: dict[str, Any] = {}
         self.choice = widgets.Dropdown(options=list(self.examples), description="Send:",
                                        layout=widgets.Layout(width="420px"))
         self.result = widgets.HTML()
-        self.widget = widgets.VBox([self.choice, self.result])
+        self.widget = Panel([self.choice, self.result], title="Request playground")
         self.choice.observe(lambda change: self.send(change["new"]), names="value")
         self.send(self.choice.value)
 
