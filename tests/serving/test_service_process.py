@@ -210,9 +210,10 @@ def test_free_port_is_bindable_now_and_busy_while_held():
         assert free_port() != port
 
 
-#: Seconds from launch until a worker answers /ready. On a busy machine that can take minutes:
-#: a new worker answers uvicorn's health check only once it has imported the app (torch with
-#: it), and uvicorn kills and replaces a worker that has not answered within 5 seconds.
+#: Seconds from launch until a worker answers /ready: a new worker answers only once it has
+#: imported the app (torch with it), which took 11 to 18 s on a busy 2-core machine, and
+#: uvicorn replaces a worker that has not answered its health check within
+#: server.WORKER_HEALTHCHECK_S.
 WORKERS_READY_S = 300
 
 #: Seconds one request may take once a worker is ready.
