@@ -149,11 +149,13 @@ def _is_canary_call(answer: Any) -> str | None:
     all_requests = (measured * CANARY_SHARE, 0.02,
                     "that is the share of all requests; divide by the canary's requests only.")
     traffic = (CANARY_SHARE, 1e-9,
-               f"{CANARY_SHARE:g} is the canary's share of the traffic ({CANARY_SHARE:.0%}), "
-               "not the share of its requests that failed: divide the canary's failed requests "
-               "by its requests, and give at least two decimals (or the unrounded result).")
+               f"{CANARY_SHARE:g} is also the canary's share of the traffic "
+               f"({CANARY_SHARE:.0%}), so it cannot be told from it: give the canary's failed "
+               "requests over its requests to at least two decimals (or unrounded).")
+    # Refused only while two decimals tell the rate from the share (0.21 against 0.2 here).
+    slips = (all_requests,) if round(measured, 2) == CANARY_SHARE else (all_requests, traffic)
     wrong = _measure(answer["canary_error_rate"], measured, tol=half_request, share="the share",
-                     slips=(all_requests, traffic),
+                     slips=slips,
                      miss=("count the canary version's failed requests over its requests; you "
                            f"gave {brief(answer['canary_error_rate'])}."))
     right = CANARY_ACTIONS[0] if measured > MAX_ERROR_INCREASE else CANARY_ACTIONS[1]
