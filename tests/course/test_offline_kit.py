@@ -1,8 +1,8 @@
 """The offline room kit: `make wheelhouse`, `make kit-check`, and `make lab OFFLINE=1`'s install.
 
 Builds the wheelhouse with this environment's pip (kept between runs in the course's cache
-folder, so a second run rebuilds only the course's own wheel; a kit kept for other dependency
-lists is removed once the current one is made).
+folder, so a second run rebuilds only the course's own wheel; a kit no run has used for two
+weeks is removed once the current one is made).
 `make kit-check` must resolve the course, its build backend and every dependency from it alone,
 with no index, and name a wheel that is missing. Then the full install: a fresh venv from the
 wheelhouse only (no index, no find-links from pip's configuration), and `deploydl doctor` in it.
@@ -79,7 +79,7 @@ def course(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def wheels(course) -> Path:
     """The wheelhouse named by ``DEPLOYDL_KIT_WHEELHOUSE`` as it is, or else `make wheelhouse`
-    into the kept one, and the kits kept for other dependency lists removed."""
+    into the kept one, marked used, and the kits no run has used for two weeks removed."""
     given = os.environ.get("DEPLOYDL_KIT_WHEELHOUSE")
     if given:
         wheels = Path(given)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -166,25 +168,54 @@ def test_the_makefile_runs_it_from_src_with_the_standard_library_alone(wheelhous
     assert (wheelhouse / INVENTORY).exists()
 
 
-def test_prune_kits_removes_the_kits_for_other_dependency_lists_and_says_what_came_back(
-        tmp_path):
-    cache = tmp_path / "wheelhouse"
-    keep, old = cache / "f05b1966ca0d", cache / "2a7e78526e7d"
-    for kit in (keep, old):
+def _kits(cache: Path, *names: str, days_unused: float = 0) -> list[Path]:
+    """Kit folders under ``cache`` (a 2 MB wheel and a 1 MB licence file each), last used
+    ``days_unused`` days ago."""
+    kits = []
+    for name in names:
+        kit = cache / name
         (kit / "more").mkdir(parents=True)
         (kit / "torch-2.0-cp311-none-any.whl").write_bytes(b"x" * 2_000_000)
         (kit / "more" / "THIRD_PARTY_LICENSES.md").write_bytes(b"x" * 1_000_000)
+        then = time.time() - days_unused * 86_400
+        os.utime(kit, (then, then))
+        kits.append(kit)
+    return kits
+
+
+def test_prune_kits_removes_the_kits_no_run_used_for_two_weeks_and_says_what_came_back(
+        tmp_path):
+    cache = tmp_path / "wheelhouse"
+    [keep] = _kits(cache, "f05b1966ca0d", days_unused=30)
+    [old] = _kits(cache, "2a7e78526e7d", days_unused=15)
+    [other_checkout] = _kits(cache, "0123456789ab", days_unused=13)
     (cache / "notes").mkdir()  # not named like a kit: left alone
     (cache / "aaaaaaaaaaaa").write_text("a file, not a kit")
     said: list[str] = []
 
     assert prune_kits(keep, say=said.append) == [old]
 
-    assert sorted(p.name for p in cache.iterdir()) == ["aaaaaaaaaaaa", "f05b1966ca0d", "notes"]
+    assert sorted(p.name for p in cache.iterdir()) == [
+        other_checkout.name, "aaaaaaaaaaaa", keep.name, "notes"]
     assert (keep / "more" / "THIRD_PARTY_LICENSES.md").exists()
-    assert said == [f"wheelhouse cache: removed the kits for other dependency lists from {cache} "
-                    "(2a7e78526e7d): 3 MB freed"]
+    assert time.time() - keep.stat().st_mtime < 60  # marked used by this run
+    assert said == [f"wheelhouse cache: removed the kits no run has used for 14 days from "
+                    f"{cache} (2a7e78526e7d): 3 MB freed"]
     assert prune_kits(keep, say=said.append) == [] and len(said) == 1  # nothing more to say
+
+
+def test_prune_kits_names_a_kit_it_could_not_remove(tmp_path, monkeypatch):
+    cache = tmp_path / "wheelhouse"
+    keep, old = _kits(cache, "f05b1966ca0d", "2a7e78526e7d", days_unused=20)
+
+    def refuse(path, *args, **kwargs):
+        raise OSError(39, "Directory not empty")
+
+    monkeypatch.setattr("shutil.rmtree", refuse)
+    said: list[str] = []
+    assert prune_kits(keep, say=said.append) == []
+    assert said == [f"wheelhouse cache: could not remove 2a7e78526e7d (Directory not empty) "
+                    f"from {cache}; delete them by hand if no checkout uses them"]
 
 
 def test_prune_kits_leaves_a_kit_it_reaches_through_a_link(tmp_path):

@@ -8,8 +8,8 @@ to be given to recipients when the wheel itself ships none (the Apache License 2
 4(a): flatbuffers' wheel, for one, has no licence file). :func:`unlicensed` names the wheels
 that have neither a licence file nor a row in the inventory, so ``make kit-check`` fails on a
 kit that was copied without it. A wheel that cannot be read (no ``METADATA``, a damaged zip)
-stops both with one line naming it (:class:`WheelError`). :func:`prune_kits` keeps the test
-kit's cache to one kit.
+stops both with one line naming it (:class:`WheelError`). :func:`prune_kits` removes the test
+kits no run has used for two weeks.
 
 Standard library only: the Makefile runs it (``python -m deploydl.course.wheelhouse``, with
 ``src`` on the path) in a venv that may hold nothing but pip.
@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ _APACHE = re.compile(r"apache( software)?( licen[cs]e)?( version| v)? ?v?(2(\.0)
 _SHOWN = 5
 #: A cached kit's folder name: the first 12 hex digits of its dependency lists' sha256.
 _KIT_NAME = re.compile(r"[0-9a-f]{12}")
+#: Days after which a cached kit no run has used is removed (:func:`prune_kits`).
+UNUSED_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -175,27 +178,44 @@ def unlicensed(wheelhouse: Path) -> list[str]:
             if not w.files and f"| `{w.wheel}` |" not in text]
 
 
-def prune_kits(keep: Path, *, say: Callable[[str], object] = print) -> list[Path]:
-    """Delete every kit cached beside ``keep`` but ``keep`` itself; return the folders removed.
+def prune_kits(keep: Path, *, unused_days: float = UNUSED_DAYS,
+               say: Callable[[str], object] = print) -> list[Path]:
+    """Mark the kit ``keep`` used now, and delete the kits cached beside it that no run has
+    used for ``unused_days``; return the folders removed.
 
     The offline kit's tests (``tests/course/test_offline_kit.py``) cache one wheelhouse per
-    set of dependency lists, in a folder named by the lists' digest, about 400 MB each. Once
-    the lists change, the older kit is never used again. Only folders named like a kit (12 hex
-    digits) are removed, never ``keep``. ``say`` gets one line naming them and the megabytes
-    that came back; nothing when none was removed.
+    set of dependency lists, in a folder named by the lists' digest, about 400 MB each, shared
+    by every checkout of the course on the machine. Each run marks its own kit used, so a
+    checkout on other dependency lists that still runs keeps its kit, and a kit being built
+    (just written) is never old. Only folders named like a kit (12 hex digits) are removed,
+    never ``keep``. ``say`` gets one line naming them and the megabytes that came back, and
+    one naming any it could not remove; nothing when there was nothing to do.
     """
-    cache = keep.parent
+    if keep.is_dir():
+        os.utime(keep)
+    cache, cutoff = keep.parent, time.time() - unused_days * 86_400
     old = sorted(p for p in (cache.iterdir() if cache.is_dir() else ())
                  if p != keep and _KIT_NAME.fullmatch(p.name) and p.is_dir()
-                 and not p.is_symlink())
-    freed = sum(_folder_bytes(p) for p in old)
+                 and not p.is_symlink() and p.stat().st_mtime < cutoff)
+    removed, failed, freed = [], [], 0
     for folder in old:
-        with contextlib.suppress(FileNotFoundError):  # a second test worker removed it first
+        size = _folder_bytes(folder)
+        try:
             shutil.rmtree(folder)
-    if old:
-        say(f"wheelhouse cache: removed the kits for other dependency lists from {cache} "
-            f"({', '.join(p.name for p in old)}): {freed / 1e6:,.0f} MB freed")
-    return old
+        except FileNotFoundError:  # a second test worker removed it first
+            continue
+        except OSError as exc:
+            failed.append(f"{folder.name} ({exc.strerror or exc})")
+            continue
+        removed.append(folder)
+        freed += size
+    if removed:
+        say(f"wheelhouse cache: removed the kits no run has used for {unused_days:g} days from "
+            f"{cache} ({', '.join(p.name for p in removed)}): {freed / 1e6:,.0f} MB freed")
+    if failed:
+        say(f"wheelhouse cache: could not remove {', '.join(failed)} from {cache}; delete "
+            "them by hand if no checkout uses them")
+    return removed
 
 
 def _folder_bytes(folder: Path) -> int:
