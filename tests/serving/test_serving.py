@@ -313,3 +313,34 @@ def test_request_time_is_seconds_in_the_histogram_and_milliseconds_in_the_access
     assert all(0 < d < 1000 for d in durations), durations
     assert sum(durations) == pytest.approx(total * 1000, abs=0.005 * 5 + 1e-9)
     assert fast == sum(d <= 100 for d in durations) >= 1  # in-process /health: a few ms
+
+
+def test_health_answers_while_every_scoring_thread_is_busy(model, one_applicant):
+    """/health runs on the event loop: a peak that takes every thread of the pool /predict
+    scores in (one thread here) does not make the liveness check wait."""
+    import threading
+
+    import anyio.to_thread
+
+    release = threading.Event()
+
+    class Stuck:
+        name, version, features = model.name, model.version, model.features
+
+        def predict_proba(self, rows):
+            release.wait(10)
+            return model.predict_proba(rows)
+
+    with TestClient(create_app(Stuck(), threshold=0.5)) as client:
+        client.portal.call(lambda: setattr(anyio.to_thread.current_default_thread_limiter(),
+                                           "total_tokens", 1))
+        busy = threading.Thread(target=client.post, args=("/predict",),
+                                kwargs={"json": one_applicant})
+        busy.start()
+        answers: list[int] = []
+        probe = threading.Thread(target=lambda: answers.append(client.get("/health").status_code))
+        probe.start()
+        probe.join(timeout=3)
+        release.set()
+        busy.join()
+    assert answers == [200], "/health waited for a scoring thread"

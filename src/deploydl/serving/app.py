@@ -200,7 +200,9 @@ LoadedModel = Annotated[Scorer, Depends(_loaded_model)]
 
 def _add_probes(app: FastAPI) -> None:
     @app.get("/health", response_model=Health, summary="Liveness: the process answers.")
-    def health() -> Health:
+    async def health() -> Health:
+        # On the event loop, not in the thread pool /predict's scoring uses (40 threads): a
+        # peak of large requests then never makes the liveness check wait for a thread.
         return Health(status="ok")
 
     @app.get("/ready", response_model=Health, summary="Readiness: a model is loaded.",
