@@ -145,6 +145,75 @@ def test_07_1_takes_a_true_close_bound_and_says_what_is_off_with_any_other(input
         assert f"'{rate:.0%}' or '{tens} in 10'" in result.message, result.message
 
 
+def test_07_1_says_the_rule_of_the_form_it_refuses(inputs):
+    """The eighth review's: "80%" is refused because a percentage is the rate to the nearest
+    point, "80 in 100" because N is the nearest whole number for that M; the message says so,
+    not "rounded is fine, e.g. '8 in 10'", which read as if 80% were fine."""
+    rate = inputs.evaluation["approval_rate"]
+    tens, hundreds = round(rate * 10), round(rate * 100)
+    assert hundreds != tens * 10, "the cases below need a rate that tens round off"
+    tail = " of applicants get a yes at once; the rest go to an underwriter."
+    exercise = find_exercise("07.1")
+    says = {f"About {tens * 10}%": "A percentage must be that share to the nearest point",
+            f"About {tens * 10} in 100": "In 'N in 100', N must be the nearest whole number, "
+                                         f"{hundreds};"}
+    for given, rule in says.items():
+        result = evaluate(exercise, given + tail)
+        assert result.status == FAILED and rule in result.message, result.message
+        assert "rounded is fine" not in result.message, result.message
+        assert f"'{rate:.0%}' or '{tens} in 10'" in result.message, result.message
+    percentage = evaluate(exercise, f"About {tens * 10}%{tail}").message
+    assert "'N in 10' is rounded by its form" in percentage, percentage
+
+
+def test_07_1_names_the_share_a_person_checks_and_asks_for_the_other(inputs):
+    """A true sentence about the share sent to a person is refused (the lab asks for the share
+    approved at once) with a message that says which share it gave, not that it is false."""
+    rate = inputs.evaluation["approval_rate"]
+    tail = " of applicants are sent to an underwriter; everyone else gets a yes at once."
+    exercise = find_exercise("07.1")
+    other = {f"{1 - rate:.0%}": "About", f"{round((1 - rate) * 10)} in 10": "About",
+             f"fewer than {(1 - rate) * 100 + 3:.0f}%": ""}
+    for words, before in other.items():
+        result = evaluate(exercise, f"{before} {words}{tail}".strip().capitalize())
+        assert result.status == FAILED, words
+        assert f"'{words}' is the share a person checks" in result.message, result.message
+        assert "the share that gets a yes at once" in result.message, result.message
+        assert "not true" not in result.message and ", but " not in result.message
+
+
+def test_07_1_a_bound_on_the_wrong_side_of_the_rate_is_not_true(inputs):
+    """ "Less than 83%" of 83.3% is false even though 83% rounds to it: a bound is read against
+    the unrounded rate. A true close bound still passes."""
+    rate = inputs.evaluation["approval_rate"]
+    tail = " of applicants get a yes at once; the rest wait for a person to check."
+    exercise = find_exercise("07.1")
+    for bound in (f"Less than {rate * 100 - 0.3:.1f}%", f"More than {rate * 100 + 0.3:.1f}%",
+                  f"Nearly {rate * 100 - 0.3:.1f}%", f"Under {rate * 100 - 0.1:.1f}%"):
+        result = evaluate(exercise, bound + tail)
+        assert result.status == FAILED and f"'{bound.lower()}' is not true" in result.message, (
+            result.message)
+    for bound in (f"Nearly {rate * 100 + 1.5:.0f}%", f"At least {rate * 100 - 0.3:.1f}%",
+                  f"Under {rate * 100 + 0.3:.1f}%"):
+        assert evaluate(exercise, bound + tail).status == PASSED, bound
+
+
+def test_07_1_a_negation_reaches_a_person_waiting_and_a_team_having_to_check(inputs):
+    """ "without a person waiting on them": "waiting" says what the negated person does, it
+    is not a verb of its own; "without anyone on our team having to check" negates a check."""
+    pct = f"{inputs.evaluation['approval_rate']:.0%}"
+    right = [f"{pct} of applicants get approved at once without a person waiting on them; "
+             "others wait.",
+             f"{pct} of applicants get a yes at once with no person waiting on them; others "
+             "wait.",
+             f"{pct} get approved at once without anyone on our team having to check; the rest "
+             "wait a day."]
+    wrong = [f"{pct} of applicants get approved at once with a person waiting on them; others "
+             "wait.",
+             f"{pct} of applicants are approved once someone on our team has to check."]
+    _assert_said_of_the_right_group(right, wrong)
+
+
 def test_07_4_decision_follows_the_evidence(inputs):
     from deploydl.exercises.m07 import DECISION
 

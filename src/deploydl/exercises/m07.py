@@ -187,8 +187,7 @@ _BOUND = re.compile(
     r"under|below|at\s+most|up\s+to|nearly|almost|not\s+quite)|"
     r"(?P<above>(?:no|not)\s+(?:less|fewer|lower)\s+than|(?:more|greater|higher)\s+than|"
     r"over|above|at\s+least|upwards\s+of|in\s+excess\s+of))\s+$")
-#: Half a percentage point: a percentage this close to the rate is the rate ("83%" for 83.3%),
-#: and a bound this far on its wrong side reads as the rate ("under 83%").
+#: Half a percentage point: a percentage this close to the rate is the rate ("83%" for 83.3%).
 _HALF_POINT = 0.005
 
 
@@ -233,7 +232,7 @@ def _misstated(stated: _Stated, rate: float) -> str | None:
                 and abs(stated.share - rate) <= NEAR)
         return None if fits else f"you wrote '{stated.words}', but {rate:.1%} get a yes at once"
     over = stated.share - rate if stated.side == "above" else rate - stated.share
-    if over > _HALF_POINT:
+    if over > 0:  # on the wrong side of the unrounded rate: "less than 83%" of 83.3% is false
         return f"'{stated.words}' is not true: {rate:.1%} get a yes at once"
     if -over > NEAR:
         return f"'{stated.words}' is true but too far from the rate: {rate:.1%} get a yes at once"
@@ -243,17 +242,37 @@ def _misstated(stated: _Stated, rate: float) -> str | None:
 def _rate_missing(text: str, rate: float) -> str:
     """What :func:`_plain` says when ``text`` does not state the ``rate``: the number it
     gave and why it does not fit, or that it gave none."""
-    example = f"e.g. '{rate:.0%}' or '{round(rate * 10)} in 10'"
+    example = f"'{rate:.0%}' or '{round(rate * 10)} in 10'"
     stated = _stated(text)
     if len(stated) == 1:
-        return (f"{_misstated(stated[0], rate)}. Give that share (rounded is fine), {example}; "
-                "a bound is fine too if it is true and close, e.g. "
-                f"'more than {5 * int(rate * 20)}%'.")
+        return _one_misstated(stated[0], rate, example)
     if stated:
         return (f"none of {', '.join(repr(s.words) for s in stated)} is the {rate:.1%} who "
-                f"get a yes at once; give that share, {example}.")
+                f"get a yes at once; give that share, e.g. {example}.")
     return ("keep the one number that matters to a caller: how many get a yes at once, "
-            f"{example}.")
+            f"e.g. {example}.")
+
+
+def _one_misstated(stated: _Stated, rate: float, example: str) -> str:
+    """What :func:`_plain` says when ``stated``, the one share a sentence gives, is not the
+    ``rate``: that it is the share a person checks (``1 - rate``, stated as :func:`says_rate`
+    would take the rate), or what is off and the rule for its form, then the ``example``."""
+    if _misstated(stated, 1 - rate) is None:
+        return (f"'{stated.words}' is the share a person checks; the exercise asks for the "
+                f"share that gets a yes at once: write {example}.")
+    near = f"{NEAR * 100:.0f} points"
+    if stated.side is not None:
+        rule = (f"A bound must be true and within {near} of it, e.g. 'more than "
+                f"{5 * int(rate * 20)}%'; or write {example}.")
+    elif stated.out_of is None:
+        rule = ("A percentage must be that share to the nearest point, while 'N in 10' is "
+                f"rounded by its form: write {example}.")
+    elif round(rate * stated.out_of) != round(stated.share * stated.out_of):
+        rule = (f"In 'N in {stated.out_of}', N must be the nearest whole number, "
+                f"{round(rate * stated.out_of)}; or write {example}.")
+    else:
+        rule = f"No 'N in {stated.out_of}' comes within {near} of it: write {example}."
+    return f"{_misstated(stated, rate)}. {rule}"
 
 
 #: Words that say an applicant is refused; next to the approval rate they invert its meaning.
@@ -288,11 +307,11 @@ _STAFF = (r"(?:team|specialists?|colleagues?|advis[eo]rs?|managers?|employees?|a
           r"someone|somebody)")
 #: What such a word does when it checks a file by hand: "someone checks", "our team does the
 #: check", "someone on our team has a look", "somebody signs off", "a colleague has done the
-#: review".
+#: review", "our team having to check".
 _STAFF_ACT = (
     r"(?:(?:on|in|from|at)\s+(?:\w+\s+){1,2})?"
-    r"(?:(?:has|have|had|will|would|can|could|must|should|may|might|first|then|also|to|needs?\s+"
-    r"to)\s+)*"
+    r"(?:(?:has|have|had|having|will|would|can|could|must|should|may|might|first|then|also|to|"
+    r"needs?\s+to)\s+)*"
     r"(?:check|review|decid|look|assess|handl|vet|read|sign|examin|verif|inspect|"
     r"go(?:es)?\s+(?:over|through)|went\s+(?:over|through)|"
     r"(?:do|does|did|done|doing|carr(?:y|ies|ied)\s+out|ma[dk]es?|making|runs?|ran|running|"
@@ -408,8 +427,10 @@ _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
 _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "to", "for", "of", "by",
                      "with", "from", "on", "even", "ever", "their", "them", "his", "her", "its",
                      "our", "your", "one"})
-#: Referral words that are verbs: right after a referral noun they begin its own predicate.
-_REFERRING_VERB = re.compile(r"wait|refer|sen[dt]|pass")
+#: Referral words that are finite verbs ("wait", "are sent"): right after a referral noun they
+#: begin its own predicate. An -ing form there ("without a person waiting on them") says what
+#: the noun does, so a negation of the noun reaches it.
+_REFERRING_VERB = re.compile(r"(?:wait|refer|sen[dt]|pass)(?!\w*ing\b)")
 #: Words a negation reaches through to the word after them ("don't need an underwriter",
 #: "aren't seen by anyone", "without talking to our staff").
 _THROUGH = frozenset({"need", "needs", "needed", "needing", "have", "has", "having", "anyone",
