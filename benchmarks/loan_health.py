@@ -7,10 +7,11 @@ case-study model, one worker, an API key, torch on the default number of threads
 requests of 1 applicant and of 1,000 (the most one request may hold, `Settings.max_batch`),
 loads `/predict` from 1, 4 and 16 closed-loop clients with `hey` and, at the same time, asks
 `GET /health` from one client at most 50 times a second (the benchmark's probe,
-`deploydl.efficiency.bench`). Each load has a warm-up of one second first. For every load it
-prints and records the `/predict` figures (answers and applicants per second, p50 and p99)
-and the `/health` ones (answers, errors, p50 and p99), with the machine and its load average
-before and after. A liveness probe's timeout must be above the `/health` times of a busy pod.
+`deploydl.efficiency.bench`). Each request size is warmed up for one second at 16 clients
+before its three loads. For every load it prints and records the `/predict` figures (answers
+and applicants per second, p50 and p99) and the `/health` ones (answers, errors, p50, p99 and
+the slowest), with the machine and its load average before and after. A liveness probe's
+timeout must be above the `/health` times of a busy pod.
 
 The client shares the machine's cores with the server, and a busy machine slows both: read
 the load average in the results before comparing runs. It takes about a minute.
@@ -40,7 +41,7 @@ CONCURRENCIES = (1, 4, 16)
 #: The `/predict` figures kept for each load.
 PREDICT_FIGURES = ("requests", "errors", "rps", "p50_ms", "p99_ms")
 #: The `/health` figures kept for each load.
-HEALTH_FIGURES = ("requests", "ok", "errors", "p50_ms", "p99_ms")
+HEALTH_FIGURES = ("requests", "ok", "errors", "p50_ms", "p99_ms", "max_ms")
 
 
 def request_body(applicants: int) -> bytes:
@@ -62,7 +63,9 @@ def measure(url: str, config: BenchConfig, *, batches: tuple[int, ...]) -> list[
             predict, health = _load_with_probe(
                 url + "/predict", url + "/health", config, body=body,
                 concurrency=clients, headers=API_KEY)
-            assert health is not None  # a health URL was given
+            if health is None:
+                raise RuntimeError("the /health probe got no result (its hey run failed: see the "
+                                   "output above); rerun the benchmark")
             rows.append({"applicants_per_request": batch, "clients": clients,
                          "predict": {**{k: predict[k] for k in PREDICT_FIGURES},
                                      "applicants_per_s": round(predict["rps"] * batch, 1)},

@@ -21,7 +21,14 @@ def test_requests_are_sent_ok_are_2xx_and_latency_is_of_the_ok_ones_only():
     s = summarise([1.0, 2.0, 0.1, 30.0], [200, 201, 500, 0], sent=5, seconds=2.0,
                   concurrency=2, engine="python")
     assert (s["requests"], s["ok"], s["errors"], s["rps"]) == (5, 2, 3, 1.0)
-    assert s["p99_ms"] == 2.0  # the fast 500 and the failed connection are not latencies
+    assert s["p99_ms"] == s["max_ms"] == 2.0  # the fast 500 and the failed connection are
+    # not latencies
+
+
+def test_the_slowest_answer_is_kept_beside_the_p99():
+    s = summarise([float(ms) for ms in range(1, 201)], [200] * 200, sent=200, seconds=1.0,
+                  concurrency=1, engine="python")
+    assert (s["p99_ms"], s["max_ms"]) == (198.0, 200.0)
 
 
 def test_exactly_one_of_duration_and_count_is_required():

@@ -16,7 +16,8 @@ figures, defined once in :func:`summarise`:
 The figures: ``requests`` sent, ``ok`` (2xx answers), ``errors`` (everything else, failed
 connections included), ``seconds`` of load, ``rps`` (successful answers per second), and the
 latency percentiles ``p50_ms``, ``p95_ms``, ``p99_ms`` of the successful answers, each by the
-nearest-rank rule: the p95 is a latency that 95% of the answers met, one that really occurred.
+nearest-rank rule: the p95 is a latency that 95% of the answers met, one that really occurred;
+and ``max_ms``, the slowest successful answer (what a timeout must be above).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def summarise(latencies_ms: list[float], statuses: list[int], *, sent: int, seco
     return {"engine": engine, "concurrency": concurrency, "requests": sent, "ok": len(good),
             "errors": sent - len(good), "seconds": round(seconds, 3),
             "rps": round(len(good) / seconds, 1) if seconds > 0 else 0.0,
-            **{f"p{q}_ms": round(percentile(good, q), 3) for q in (50, 95, 99)}}
+            **{f"p{q}_ms": round(percentile(good, q), 3) for q in (50, 95, 99)},
+            "max_ms": round(percentile(good, 100), 3)}
 
 
 def hey_path() -> str:
