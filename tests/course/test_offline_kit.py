@@ -90,6 +90,8 @@ def wheels(course) -> Path:
     from deploydl.course.wheelhouse import prune_kits
 
     wheels = _wheelhouse()
+    wheels.mkdir(parents=True, exist_ok=True)
+    os.utime(wheels)  # used from now: another checkout's prune_kits leaves it while it builds
     _made(course, "wheelhouse", f"VENV={sys.prefix}", f"WHEELHOUSE={wheels}",
           env=dict(os.environ))
     assert any(wheels.glob("torch-*.whl")) and any(wheels.glob("deploydl-*.whl"))

@@ -318,3 +318,21 @@ def test_08_5_each_failing_branch_names_its_part():
     no_figure = _is_memo({**MEMO, "evidence": "The A/B test of 1.1.0 shows no proven difference "
                                               "from 1.0.0."})
     assert no_figure is not None and "the evidence part" in no_figure
+
+
+def test_07_1_a_strict_bound_at_the_rate_is_not_true_and_no_hint_names_a_refused_n(inputs):
+    """The third review's: "under 83.3%" and "over 83.3%" cannot both be true of 83.3%; and
+    the nearest N for a small M is suggested only when the checker would take it."""
+    from deploydl.exercises.m07 import _plain
+
+    rate = inputs.evaluation["approval_rate"]
+    tail = " of applicants get a yes at once; the rest go to an underwriter."
+    exact = f"{rate * 100:.1f}%"
+    assert float(exact[:-1]) / 100 == pytest.approx(rate, abs=1e-9), "the rate has one decimal"
+    for strict in ("Under", "Over"):
+        assert "is not true" in _plain(f"{strict} {exact}{tail}"), strict
+    for inclusive in ("At most", "At least"):
+        assert _plain(f"{inclusive} {exact}{tail}") is None, inclusive
+    for far in ("1 in 2", "2 in 4"):
+        message = _plain(f"About {far}{tail}")
+        assert "comes within" in message and "must be the nearest" not in message, message

@@ -322,12 +322,13 @@ def test_health_answers_while_every_scoring_thread_is_busy(model, one_applicant)
 
     import anyio.to_thread
 
-    release = threading.Event()
+    scoring, release = threading.Event(), threading.Event()
 
     class Stuck:
         name, version, features = model.name, model.version, model.features
 
         def predict_proba(self, rows):
+            scoring.set()
             release.wait(10)
             return model.predict_proba(rows)
 
@@ -338,9 +339,14 @@ def test_health_answers_while_every_scoring_thread_is_busy(model, one_applicant)
                                 kwargs={"json": one_applicant})
         busy.start()
         answers: list[int] = []
-        probe = threading.Thread(target=lambda: answers.append(client.get("/health").status_code))
-        probe.start()
-        probe.join(timeout=3)
-        release.set()
-        busy.join()
-    assert answers == [200], "/health waited for a scoring thread"
+        try:
+            assert scoring.wait(5), "/predict never reached the model"
+            probe = threading.Thread(
+                target=lambda: answers.append(client.get("/health").status_code))
+            probe.start()
+            probe.join(timeout=3)
+            answered_while_busy = list(answers)
+        finally:
+            release.set()
+            busy.join()
+    assert answered_while_busy == [200], "/health waited for the scoring thread"

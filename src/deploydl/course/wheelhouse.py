@@ -185,11 +185,12 @@ def prune_kits(keep: Path, *, unused_days: float = UNUSED_DAYS,
 
     The offline kit's tests (``tests/course/test_offline_kit.py``) cache one wheelhouse per
     set of dependency lists, in a folder named by the lists' digest, about 400 MB each, shared
-    by every checkout of the course on the machine. Each run marks its own kit used, so a
-    checkout on other dependency lists that still runs keeps its kit, and a kit being built
-    (just written) is never old. Only folders named like a kit (12 hex digits) are removed,
-    never ``keep``. ``say`` gets one line naming them and the megabytes that came back, and
-    one naming any it could not remove; nothing when there was nothing to do.
+    by every checkout of the course on the machine. Each run marks its own kit used (the kit
+    tests do so before they build it, too), so a checkout on other dependency lists that
+    still runs keeps its kit, and a kit being built is never old. Only folders named like a
+    kit (12 hex digits) are removed, never ``keep``. ``say`` gets one line naming them and
+    the megabytes that came back, and one naming any it could not remove; nothing when there
+    was nothing to do.
     """
     if keep.is_dir():
         os.utime(keep)

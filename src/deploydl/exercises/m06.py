@@ -150,8 +150,9 @@ def _is_canary_call(answer: Any) -> str | None:
                     "that is the share of all requests; divide by the canary's requests only.")
     traffic = (CANARY_SHARE, 1e-9,
                f"{CANARY_SHARE:g} is also the canary's share of the traffic "
-               f"({CANARY_SHARE:.0%}), so it cannot be told from it: give the canary's failed "
-               "requests over its requests to at least two decimals (or unrounded).")
+               f"({CANARY_SHARE:.0%}), so the check cannot tell your answer from that share: give "
+               "the canary's failed requests over its requests to at least two decimals (or "
+               "unrounded).")
     # Refused only while two decimals tell the rate from the share (0.21 against 0.2 here).
     slips = (all_requests,) if round(measured, 2) == CANARY_SHARE else (all_requests, traffic)
     wrong = _measure(answer["canary_error_rate"], measured, tol=half_request, share="the share",

@@ -3,6 +3,7 @@ the brief for a given decision, the audiences a plan forgot."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -187,6 +188,9 @@ _BOUND = re.compile(
     r"under|below|at\s+most|up\s+to|nearly|almost|not\s+quite)|"
     r"(?P<above>(?:no|not)\s+(?:less|fewer|lower)\s+than|(?:more|greater|higher)\s+than|"
     r"over|above|at\s+least|upwards\s+of|in\s+excess\s+of))\s+$")
+#: The bounds that include their number ("at least 80%" is true of 80%); the others do not.
+_INCLUSIVE = re.compile(r"(?:at\s+(?:least|most)|up\s+to|(?:no|not)\s+(?:more|greater|higher|"
+                        r"less|fewer|lower)\s+than)\b")
 #: Half a percentage point: a percentage this close to the rate is the rate ("83%" for 83.3%).
 _HALF_POINT = 0.005
 
@@ -232,7 +236,9 @@ def _misstated(stated: _Stated, rate: float) -> str | None:
                 and abs(stated.share - rate) <= NEAR)
         return None if fits else f"you wrote '{stated.words}', but {rate:.1%} get a yes at once"
     over = stated.share - rate if stated.side == "above" else rate - stated.share
-    if over > 0:  # on the wrong side of the unrounded rate: "less than 83%" of 83.3% is false
+    # On the wrong side of the unrounded rate ("less than 83%" of 83.3%) is false, and so is
+    # a strict bound at the rate itself ("under 83.3%"); "at most 83.3%" is true.
+    if over > 0 or (math.isclose(over, 0, abs_tol=1e-9) and not _INCLUSIVE.match(stated.words)):
         return f"'{stated.words}' is not true: {rate:.1%} get a yes at once"
     if -over > NEAR:
         return f"'{stated.words}' is true but too far from the rate: {rate:.1%} get a yes at once"
@@ -267,7 +273,8 @@ def _one_misstated(stated: _Stated, rate: float, example: str) -> str:
     elif stated.out_of is None:
         rule = ("A percentage must be that share to the nearest point, while 'N in 10' is "
                 f"rounded by its form: write {example}.")
-    elif round(rate * stated.out_of) != round(stated.share * stated.out_of):
+    elif (round(rate * stated.out_of) != round(stated.share * stated.out_of)
+          and abs(round(rate * stated.out_of) / stated.out_of - rate) <= NEAR):
         rule = (f"In 'N in {stated.out_of}', N must be the nearest whole number, "
                 f"{round(rate * stated.out_of)}; or write {example}.")
     else:
