@@ -353,7 +353,10 @@ def test_sigterm_during_a_slow_body_answers_408_and_stops_cleanly(artifact_dir):
         with raw(server.url) as sock:
             sock.sendall(b"POST /predict HTTP/1.1\r\nhost: x\r\ncontent-type: "
                          b"application/json\r\ncontent-length: 500\r\n\r\n{\"inc")
-            time.sleep(0.3)
+            # A barrier, not a pause: the server answers this only after it has read what
+            # reached it first, the slow request's headers, so SIGTERM finds that request in
+            # flight even on a busy machine, where a fixed pause may be too short.
+            assert httpx.get(server.url + "/health", timeout=30).status_code == 200
             started = time.monotonic()
             server.terminate()
             reply = read_all(sock)
