@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -74,11 +73,6 @@ def measure(url: str, config: BenchConfig, *, batches: tuple[int, ...]) -> list[
     return rows
 
 
-def load_average() -> list[float]:
-    """The machine's load average over 1, 5 and 15 minutes."""
-    return [round(x, 2) for x in os.getloadavg()]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per load")
@@ -96,7 +90,7 @@ def main() -> int:
         timespec="seconds")}
     with ServiceProcess(env={"DEPLOYDL_API_KEY": BENCH_API_KEY}) as server:
         rows = measure(server.url, config, batches=batches)
-    machine["load_average_1_5_15_at_end"] = load_average()
+    machine["load_average_1_5_15_at_end"] = machine_info()["load_average_1_5_15"]
     if args.json:
         args.json.write_text(json.dumps(
             {"command": shlex.join(["python", *sys.argv]), "machine": machine,

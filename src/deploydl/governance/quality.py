@@ -139,17 +139,22 @@ def _one_of(values: list[str]) -> str:
 def _check_in_words(key: str, value: Any) -> str:
     """The words for the check one rule key makes, given the key's value: what a
     :class:`QualityReport` names the check by when a row breaks it."""
-    words = {"dtype": lambda: _type_in_words(value),
-             "min": lambda: f"at least {value}",
-             "max": lambda: f"at most {value}",
-             "nullable": lambda: "may be empty" if value else "never empty",
-             "unique": lambda: "no two rows share it",
-             "allowed": lambda: _one_of([str(a) for a in value]),
-             "pattern": lambda: "in the expected format"}
-    if key not in words:
-        raise ValueError(f"No words for rule key {key!r}: give it words in _check_in_words "
-                         f"(keys with words: {', '.join(words)}).")
-    return words[key]()
+    match key:
+        case "dtype":
+            return _type_in_words(value)
+        case "min":
+            return f"at least {value}"
+        case "max":
+            return f"at most {value}"
+        case "nullable":
+            return "may be empty" if value else "never empty"
+        case "unique":
+            return "no two rows share it"
+        case "allowed":
+            return _one_of([str(a) for a in value])
+        case "pattern":
+            return "in the expected format"
+    raise ValueError(f"No words for rule key {key!r}: give it words in _check_in_words.")
 
 
 def rules_in_words(rules: Mapping[str, Mapping[str, Any]], *,
