@@ -138,18 +138,21 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
 
     real = profit_test.profit_test
     test_scorings: list[str] = []  # the retrained version scoring the test applicants
+    aside_scorings: list[str] = []  # ... and the set-aside ones, once it has its threshold
 
     def counted(model, aside):
-        made = real_decide(model, aside)
+        made, choice = real_decide(model, aside)
         predict = made.predict_proba
 
         def predict_proba(rows):
             if rows is run.test:
                 test_scorings.append(made.version)
+            if rows is run.calibration:
+                aside_scorings.append(made.version)
             return predict(rows)
 
         made.predict_proba = predict_proba
-        return made
+        return made, choice
 
     real_decide = rule.calibrate_and_decide
     monkeypatch.setattr(rule, "calibrate_and_decide", counted)
@@ -178,6 +181,7 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
         monkeypatch.setattr(run, "_release_verdict", forced)
         result = str(run.ab_test())
         assert test_scorings == ["1.1.0"]  # scored once: its scorecard's scores judge it too
+        assert aside_scorings == []  # the screen that chose its threshold is its gate's
         served = run.client.predict(applicant)["model_version"]
         decision = decision_text(_brief_inputs(run))
         assert "Keep the A/B test" not in decision

@@ -30,6 +30,7 @@ import pandas as pd
 from deploydl.data import APPLICATIONS_PER_DAY, FEATURES, LABEL, NEW_REGION
 
 if TYPE_CHECKING:
+    from deploydl.evaluation.decision import ThresholdChoice
     from deploydl.monitoring import PredictionLog
     from deploydl.serving import LocalServer
 
@@ -405,7 +406,7 @@ class Capstone:
         self.clock.advance(days=OUTCOME_DAYS)  # the new region's outcomes have arrived
         table = pd.concat([self.train_table, self.new_region[[*FEATURES, LABEL]]],
                           ignore_index=True)
-        candidate, scores = self._retrain(table, version=retrained)
+        candidate, choice, scores = self._retrain(table, version=retrained)
         art = self.registry.register(candidate, training_data=table)
         split = TrafficSplit(current, load_model(art.path), share=0.5, salt="capstone")
         self.deploy(model=split)
@@ -425,27 +426,25 @@ class Capstone:
                    "planned_n": planned, "outcome_days": OUTCOME_DAYS}
         held = ""
         if result.significant and result.difference > 0 and result.guardrail_ok:
-            held = self._release_winner(candidate, scores)
+            held = self._release_winner(candidate, choice.passed, scores)
         self.deploy()
         return StageResult("retrain and A/B test", f"{current.version} vs "
                            f"{candidate.version} on {len(pa) + len(pb)} new-region applicants, "
                            f"read after {OUTCOME_DAYS} days: {result.summary()}{held} In "
                            f"production: {self.registry.stage(NAME, 'production')}", self.ab)
 
-    def _release_winner(self, candidate, scores: np.ndarray) -> str:
+    def _release_winner(self, candidate, screen_passed: bool | None,
+                        scores: np.ndarray) -> str:
         """Release the A/B test's winner only through the fairness gate, as package() does.
 
         A win on profit says nothing about who is approved: the retrained version goes to
         production only on a clear pass of the same gate as the first version. Otherwise it
         waits in staging, and the returned sentence says why ("" when it is released).
-        ``scores`` are its chances of default for the test applicants, from :meth:`_retrain`.
-        The fairness screen is read at the threshold ``candidate`` records (threshold_for
-        keeps it), on the set-aside applicants it was chosen on.
+        ``screen_passed`` is the fairness screen at its threshold on the set-aside applicants
+        it was chosen on, and ``scores`` its chances of default for the test applicants, both
+        from :meth:`_retrain`.
         """
-        from deploydl.evaluation.decision import threshold_for
-
-        screen = threshold_for(candidate, self.calibration)[1]
-        verdict, on_test = self._release_verdict(screen.passed, scores, candidate.threshold)
+        verdict, on_test = self._release_verdict(screen_passed, scores, candidate.threshold)
         self.verdicts[candidate.version] = verdict
         self.registry.promote(NAME, candidate.version, stage="staging")
         if verdict["passed"] and not verdict["too_close_to_call"]:
@@ -458,23 +457,26 @@ class Capstone:
         return (f" {candidate.version} won but stays in staging: its fairness gate {why} "
                 f"({on_test.reason}).")
 
-    def _retrain(self, table: pd.DataFrame, *, version: str) -> tuple[Any, np.ndarray]:
+    def _retrain(self, table: pd.DataFrame, *,
+                 version: str) -> tuple[Any, ThresholdChoice, np.ndarray]:
         """A new version, calibrated and given a threshold by the same rule as the first.
 
-        Returns the model and its chances of default for the test applicants, scored once
-        for its scorecard and, if it wins the A/B test, its fairness gate.
+        Returns the model, the :class:`ThresholdChoice` that chose its threshold (with the
+        fairness screen on the set-aside applicants), and its chances of default for the test
+        applicants, scored once for its scorecard and, if it wins the A/B test, its fairness
+        gate.
         """
         from deploydl.evaluation.decision import calibrate_and_decide
         from deploydl.evaluation.metrics import scorecard
         from deploydl.models import train_applicant_model
 
-        model = calibrate_and_decide(train_applicant_model(table, seed=self.scenario.seed,
-                                                           epochs=self.scenario.epochs,
-                                                           weight_decay=0.01), self.calibration)
+        model, choice = calibrate_and_decide(
+            train_applicant_model(table, seed=self.scenario.seed, epochs=self.scenario.epochs,
+                                  weight_decay=0.01), self.calibration)
         model.version = version
         scores = model.predict_proba(self.test)
         model.metrics = scorecard(self.test[LABEL], scores, threshold=model.threshold)
-        return model, scores
+        return model, choice, scores
 
     # 8 -------------------------------------------------------------------------------------
     def brief(self, *, pdf: bool = False) -> StageResult:

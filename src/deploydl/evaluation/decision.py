@@ -145,19 +145,23 @@ def threshold_for(model, validation=None, *, costs: ErrorCosts = DEFAULT_COSTS,
     return (choice.threshold if recorded is None else float(recorded)), choice
 
 
-def calibrate_and_decide(model, aside):
+def calibrate_and_decide(model, aside) -> tuple[Any, ThresholdChoice]:
     """``model`` calibrated on ``aside`` (applicants set aside for it, with the label and the
     protected attribute) and given the threshold the rule chooses there (:func:`threshold_for`),
     so a service decides at it: the course's recipe for every model it serves. The median
     applicant of ``aside`` it then approves becomes its ``reason_reference``, against which a
-    service words the reasons for each referral (Module 03's reason codes)."""
+    service words the reasons for each referral (Module 03's reason codes).
+
+    Returns ``(calibrated, choice)``: the model, and the :class:`ThresholdChoice` that says why
+    its threshold was chosen and whether it passed the fairness screen on ``aside``.
+    """
     from deploydl.evaluation.calibration import calibrate
     from deploydl.responsible.explain import approved_reference
 
     calibrated = calibrate(model, aside)
-    calibrated.threshold = threshold_for(calibrated, aside)[0]
+    calibrated.threshold, choice = threshold_for(calibrated, aside)
     calibrated.reason_reference = approved_reference(calibrated, aside)
-    return calibrated
+    return calibrated, choice
 
 
 def decides_at(model, threshold: float | None = None) -> float:

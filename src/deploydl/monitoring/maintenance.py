@@ -250,8 +250,8 @@ def retrain_on_changed_data(scenario: str, *, version: str, applicants: int = 5_
 
     recent, aside = (apply_drift(make_applicants(n, seed=s), scenario, seed=s)
                      for n, s in ((applicants, seed), (CALIBRATION_ROWS, seed + 1)))
-    return replace(calibrate_and_decide(train_applicant_model(recent, seed=0, epochs=epochs),
-                                        aside), version=version)
+    model, _ = calibrate_and_decide(train_applicant_model(recent, seed=0, epochs=epochs), aside)
+    return replace(model, version=version)
 
 
 def promote_in_turn(registry, *models, stage: str = "production") -> list[str]:

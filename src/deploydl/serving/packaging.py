@@ -53,7 +53,7 @@ def train_measured(*, epochs: int = 30, holdout_rows: int = HOLDOUT_ROWS,
 
     table = make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)
     aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
-    model = calibrate_and_decide(
+    model, _ = calibrate_and_decide(
         train_applicant_model(table, seed=0, epochs=epochs, progress=progress), aside)
     holdout = make_applicants(holdout_rows, seed=holdout_seed)
     scores = model.predict_proba(holdout)
