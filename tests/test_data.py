@@ -61,6 +61,16 @@ def test_never_issued_numbers_leave_every_other_column_as_drawn():
     assert str(first["application_date"].date()) == "2025-10-06"
 
 
+@pytest.mark.parametrize("seed", [0, 7])
+def test_no_two_applicants_share_a_national_id_a_phone_or_a_card(seed):
+    """As with real people. Drawn at random, seed 0's 5,000 rows held one national ID and one
+    phone twice, and seed 7's four phones; each repeat now moves on to a free number."""
+    table = make_applicants(5000, seed=seed)
+    for column in ("national_id", "phone", "card_number"):
+        assert table[column].is_unique, column
+    assert table["phone"].str.fullmatch(r"\+1-555-\d{3}-\d{4}").all()
+
+
 def test_bias_raises_recorded_defaults_for_under_30_only():
     fair = make_applicants(4000, seed=0, bias=0.0)
     biased = make_applicants(4000, seed=0, bias=0.3)

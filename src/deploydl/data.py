@@ -108,9 +108,7 @@ def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
         "name": [f"{f} {s}" for f, s in zip(first, last, strict=True)],
         "email": [f"{f.lower()}.{s.lower()}{i}@example.com"
                   for f, s, i in zip(first, last, ids, strict=True)],
-        "phone": [f"+1-555-{a:03d}-{b:04d}"
-                  for a, b in zip(rng.integers(100, 999, n), rng.integers(0, 9999, n),
-                                  strict=True)],
+        "phone": _phones(rng.integers(100, 999, n), rng.integers(0, 9999, n)),
         "national_id": _national_ids(rng.integers(100, 899, n), rng.integers(10, 99, n),
                                      rng.integers(1000, 9999, n)),
         "address": [f"{k} {rng_s}" for k, rng_s in
@@ -179,11 +177,13 @@ def _national_ids(areas: np.ndarray, groups: np.ndarray, serials: np.ndarray) ->
     assigns (https://www.ssa.gov/employer/randomizationfaqs.html), and the group is one of
     :data:`_UNUSED_GROUPS`, so the number is no IRS taxpayer number either. The three draws
     (area 100-898, group 10-98, serial 1000-9998) are mapped, not redrawn, so every other
-    column keeps its values: they are combined into one number and spread over the 100 areas,
-    36 groups and serials 0001-9999.
+    column keeps its values: they are combined into one number, moved on by :func:`_distinct`
+    if another applicant holds it, and spread over the 100 areas, 36 groups and serials
+    0001-9999.
     """
     combined = ((areas - 100) * 89 + (groups - 10)) * 8999 + (serials - 1000)
-    combined = combined % (100 * len(_UNUSED_GROUPS) * 9999)
+    combined = _distinct(combined % (100 * len(_UNUSED_GROUPS) * 9999),
+                         100 * len(_UNUSED_GROUPS) * 9999)
     serial, rest = 1 + combined % 9999, combined // 9999
     area, group = 900 + rest % 100, _UNUSED_GROUPS[rest // 100]
     return [f"{a:03d}-{g:02d}-{c:04d}" for a, g, c in zip(area, group, serial, strict=True)]
@@ -194,10 +194,33 @@ def _national_ids(areas: np.ndarray, groups: np.ndarray, serials: np.ndarray) ->
 TEST_CARD_PREFIX = "400000"
 
 
+def _phones(exchanges: np.ndarray, lines: np.ndarray) -> list[str]:
+    """Phone numbers in the 555 exchange the US keeps for fiction, one per applicant: the
+    exchange (100-998) and line (0000-9998) drawn, a number already taken moved on by
+    :func:`_distinct`."""
+    numbers = _distinct((exchanges - 100) * 10_000 + lines, 900 * 10_000)
+    return [f"+1-555-{100 + k // 10_000:03d}-{k % 10_000:04d}" for k in numbers]
+
+
+def _distinct(numbers: np.ndarray, size: int) -> np.ndarray:
+    """``numbers`` (each 0 to ``size`` - 1) with every repeat moved to the next number nobody
+    holds yet, wrapping at ``size``: so no two applicants share an ID, a phone or a card, as
+    real people would not. The first holder keeps a number, and a draw without repeats is
+    returned as it came, so every other value in the table stays as drawn."""
+    taken: set[int] = set()
+    out = numbers.astype(np.int64)
+    for i, number in enumerate(out.tolist()):
+        while number in taken:
+            number = (number + 1) % size
+        taken.add(number)
+        out[i] = number
+    return out
+
+
 def _card_numbers(bodies: np.ndarray) -> list[str]:
     """Visa-style test card numbers: "400000", the last 9 digits of each body, then the Luhn
     check digit, so each passes the check the course's PII scanner applies to card numbers."""
-    bodies = bodies % 10**9
+    bodies = _distinct(bodies % 10**9, 10**9)
     digits = (bodies[:, None] // 10 ** np.arange(9)) % 10  # the body's digits, last first
     doubled = digits[:, 0::2] * 2  # Luhn doubles every second digit from the check digit
     total = np.where(doubled > 9, doubled - 9, doubled).sum(axis=1) + digits[:, 1::2].sum(axis=1)
