@@ -262,6 +262,38 @@ def test_profiles_from_results_reads_the_wide_cnns_fp32_and_int8_times():
         profiles_from_results({"int8_wide": results["int8_wide"][:1]})
 
 
+def test_int8_speed_by_engine_reads_each_engines_int8_row_of_the_small_cnn():
+    from deploydl.efficiency.compress import int8_speed_by_engine
+
+    torch_rows = [{"variant": "fp32", "faster_x_batch32": 1.0},
+                  {"variant": "int8 dynamic", "faster_x_batch32": 1.04},
+                  {"variant": "int8", "faster_x_batch32": 0.75}]
+    onnx_rows = [{"variant": "ONNX fp32", "faster_x_batch32": 1.0},
+                 {"variant": "ONNX int8", "faster_x_batch32": 0.82}]
+    wide = [{"variant": "int8", "faster_x_batch32": 5.12}]  # the wide CNN: not these figures
+    results = {"int8": torch_rows, "int8_wide": wide,
+               "onnx": {"int8": onnx_rows, "int8_wide": wide}}
+    assert int8_speed_by_engine(results) == {"PyTorch": 0.75, "ONNX Runtime": 0.82}
+    assert int8_speed_by_engine({"int8": torch_rows, "onnx": None}) == {"PyTorch": 0.75}
+    assert int8_speed_by_engine({"int8": torch_rows[:1]}) == {}  # int8 not measured
+
+
+def test_int8_speed_by_engine_gives_the_benchmarks_own_target_figures():
+    """The lesson quotes these as the run's targets: the same numbers as the README's table."""
+    import json
+    from pathlib import Path
+
+    from deploydl.efficiency.bench_report import check_targets
+    from deploydl.efficiency.compress import int8_speed_by_engine
+
+    root = Path(__file__).resolve().parents[2]
+    results = json.loads((root / "benchmarks/results/serving.json").read_text(encoding="utf-8"))
+    targets = {t["target"]: t["measured"] for t in check_targets(results)}
+    assert int8_speed_by_engine(results) == {
+        "PyTorch": targets["int8 faster at batch 32, small model (x)"],
+        "ONNX Runtime": targets["ONNX int8 faster at batch 32, small model (x)"]}
+
+
 def _speed(waits):
     import pandas as pd
 
