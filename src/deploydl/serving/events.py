@@ -13,7 +13,9 @@ this service writes is one whole JSON object:
 
 :func:`log_to_stdout` switches all three on: ``deploydl serve`` calls it, and so should any
 other entry point that builds the service (the AWS Lambda handler). In a notebook nothing is
-written unless logging is configured, and nothing is formatted either.
+written unless logging is configured, and nothing is formatted either. uvicorn's own lines
+(a request its parser refuses, an unhandled error in the app with its traceback) come out in
+the same format through :func:`uvicorn_log_config`, which ``deploydl serve`` gives uvicorn.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import orjson
 
-from deploydl.serving.middleware import ACCESS_LOG, log_to
+from deploydl.serving.middleware import ACCESS_LOG, CourseLogHandler, log_to
 
 DECISION_LOG = logging.getLogger("deploydl.decisions")
 #: Logger of every model failure (:func:`deploydl.monitoring.service.score_and_log`), with its
@@ -84,3 +87,24 @@ def log_to_stdout() -> None:
     for logger in (ACCESS_LOG, DECISION_LOG):
         log_to(logger, sys.stdout)
     log_to(ERROR_LOG, sys.stdout, formatter=JsonLineFormatter())
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's logging set-up for ``uvicorn.Config(log_config=...)``: each of its lines one
+    JSON object on standard output, in :class:`JsonLineFormatter`'s format, like the rest.
+
+    uvicorn's default writes plain text to standard error, and a traceback ("Exception in
+    ASGI application") as a dozen lines that a log pipeline would split into a dozen events.
+    Here the logger ``uvicorn`` gets the one handler, and its children (``uvicorn.error``,
+    ``uvicorn.access`` when the access log is on) write through it. Levels are uvicorn's as
+    before: ``log_level`` still sets that of ``uvicorn.error``, and loggers already set up
+    (the service's own) are left as they are.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonLineFormatter}},
+        "handlers": {"stdout": {"()": CourseLogHandler, "formatter": "json",
+                                "stream": "ext://sys.stdout"}},
+        "loggers": {"uvicorn": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
+    }

@@ -232,7 +232,9 @@ class AccessLog:
 
 
 class CourseLogHandler(logging.StreamHandler):
-    """The one handler :func:`log_to` gives a logger, told apart from handlers others add."""
+    """The one handler :func:`log_to` gives a logger (and
+    :func:`~deploydl.serving.events.uvicorn_log_config` gives uvicorn's), told apart from
+    handlers others add."""
 
 
 def log_to(logger: logging.Logger, stream, *,

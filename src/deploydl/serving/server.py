@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import uvicorn
 from fastapi import FastAPI
@@ -32,7 +32,7 @@ from fastapi import FastAPI
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
 from deploydl.serving.app import create_app
-from deploydl.serving.events import log_to_stdout
+from deploydl.serving.events import log_to_stdout, uvicorn_log_config
 from deploydl.serving.heap import freeze_start_up_objects
 from deploydl.serving.process import BindError, bind_socket
 from deploydl.settings import Settings, get_settings
@@ -62,6 +62,7 @@ class _UvicornOptions(TypedDict):
     """The uvicorn.Config options one process and ``--workers`` processes share."""
 
     log_level: str
+    log_config: dict[str, Any]
     access_log: bool
     lifespan: Literal["on"]
     timeout_graceful_shutdown: int
@@ -234,7 +235,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights sha256 "
           f"{artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
           flush=True)
-    common: _UvicornOptions = {"log_level": "warning", "access_log": False, "lifespan": "on",
+    common: _UvicornOptions = {"log_level": "warning", "log_config": uvicorn_log_config(),
+                               "access_log": False, "lifespan": "on",
                                "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
     try:
         if workers == 1:

@@ -1,0 +1,63 @@
+"""`deploydl serve`'s log stream: every line a log pipeline reads is one JSON object, uvicorn's
+own lines (a request its parser refuses, an error in the app with its traceback) included."""
+
+import json
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from deploydl.serving import ServiceProcess
+
+pytestmark = pytest.mark.slow
+
+#: What ``deploydl serve`` prints for the person who started it, not for the log pipeline.
+BANNER = ("Serving ", "API docs: ", "Press Ctrl-C to stop.", "Stopped.")
+
+
+def not_json(log: str) -> list[str]:
+    """The lines of ``log``, banner aside, that are not one whole JSON object."""
+    bad = []
+    for line in log.splitlines():
+        if line.startswith(BANNER):
+            continue
+        try:
+            if not isinstance(json.loads(line), dict):
+                bad.append(line)
+        except ValueError:
+            bad.append(line)
+    return bad
+
+
+def test_a_request_the_parser_refuses_gives_uvicorn_a_json_line(artifact_dir):
+    with ServiceProcess(artifact_dir) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            reply = sock.recv(65536)  # uvicorn logs its warning before it answers
+        server.stop()
+        log = server.log
+    assert reply.startswith(b"HTTP/1.1 400")
+    assert not_json(log) == []
+    lines = [json.loads(line) for line in log.splitlines() if not line.startswith(BANNER)]
+    assert {"event": "log", "level": "WARNING", "logger": "uvicorn.error",
+            "message": "Invalid HTTP request received."} in lines
+
+
+def test_an_error_uvicorn_logs_is_one_line_with_its_traceback():
+    """uvicorn's "Exception in ASGI application", as it logs it, through the set-up that
+    ``deploydl serve`` gives uvicorn (in a process of its own: it replaces logging's set-up)."""
+    code = ("import logging, uvicorn\n"
+            "from deploydl.serving.events import uvicorn_log_config\n"
+            "uvicorn.Config('app:app', log_level='warning', log_config=uvicorn_log_config())\n"
+            "try:\n    1 / 0\nexcept ZeroDivisionError:\n"
+            "    logging.getLogger('uvicorn.error').exception('Exception in ASGI application')\n"
+            "logging.getLogger('uvicorn.error').info('Started server process')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stderr == ""
+    [line] = done.stdout.splitlines()  # the traceback inside it; the info line filtered out
+    error = json.loads(line)
+    assert error["level"] == "ERROR" and error["message"] == "Exception in ASGI application"
+    assert error["traceback"].startswith("Traceback") and "ZeroDivisionError" in error["traceback"]
