@@ -127,3 +127,19 @@ def test_modules_07_and_08_value_cases_have_the_signs_each_says_of_the_other():
     assert "Module 08's run of the same pipeline comes out the other way" in seven
     assert "Module 07's run of the same pipeline came out negative" in eight
     assert sign["07"] and not sign["08"], sign
+
+
+def test_module_06_gives_the_strong_inflation_one_price_a_day_and_lab_06_6_uses_it():
+    """06 prices a day of the strong inflation in its 20 months' detail (c19x) and on its window
+    slide (c24z); lab 06.6 fixes that price as ``WAIT_COST_PER_DAY`` and says it is the lesson's.
+    Each nbval run checks only its own cell, so this checks that the three agree."""
+    import re
+
+    from deploydl.exercises.m06 import WAIT_COST_PER_DAY
+
+    detail = re.search(r"against (USD [\d,]+), priced the same in every month",
+                       _stored_markdown("06_monitoring.ipynb", "c19x"))
+    window = re.search(r"The drift costs 1\.0\.0 about (USD [\d,]+) a day",
+                       _stored_markdown("06_monitoring.ipynb", "c24z"))
+    assert detail and window, "06's c19x or c24z no longer states the strong inflation's price"
+    assert detail[1] == window[1] == f"USD {WAIT_COST_PER_DAY:,}", (detail[1], window[1])

@@ -163,11 +163,13 @@ def test_alarm_explorer_updates_without_a_browser(model, applicants):
 
 def test_the_alarm_prices_each_drifted_day_at_its_average_cost(model, applicants):
     """A drifted day costs the same on average whenever the alarm fires, so the cost by the
-    alarm never exceeds the cost by the month's end (a few loans at 110 a day would swing it)."""
+    alarm never exceeds the cost by the month's end (a few loans at 110 a day would swing it).
+    Every month is priced on the same sample, so a scenario has one price a day: lesson 06
+    quotes the strong inflation's from a month's table and from the release trade-off."""
     from deploydl.monitoring.drift_cost import alarm_and_cost, drift_cost_per_day
 
     result = alarm_and_cost(model, applicants, scenario="inflation", strength=1.0, days=14,
-                            start_day=7, priced_on=2000)
+                            start_day=7, priced_on=2000, seed=3)
     daily = result["cost_per_day"]
     assert daily == round(drift_cost_per_day(model, scenario="inflation", strength=1.0,
                                              priced_on=2000), -2) and daily % 100 == 0

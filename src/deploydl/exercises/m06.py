@@ -40,10 +40,12 @@ CANARY_ACTIONS = ("roll back", "keep")
 
 #: Exercise 06.6's release: the bank's window, the moment the new model is ready, what each
 #: day of waiting costs, what a broken release costs a day, and how fast it is rolled back.
-#: The costs are lesson 06's at the bank's 110 applications a day, rounded (the drift's USD
-#: 3,000 a day and a broken release's USD 49,000 there), so the lab's answer can be checked
-#: whatever the lesson's run gives. The lab supposes its model wins back all of the drift's
-#: cost; the lesson's 1.1.0 does not, so there waiting costs nothing.
+#: The costs are lesson 06's at the bank's 110 applications a day: the strong inflation's
+#: USD 3,000 a day (its table and its window slide, both priced on
+#: :data:`deploydl.monitoring.drift_cost.PRICING_SEED`'s sample) and a broken release's
+#: USD 49,000 there, rounded to 50,000. They are fixed here, not computed, so the lab's answer
+#: can be checked whatever the lesson's run gives. The lab supposes its model wins back all of
+#: the drift's cost; the lesson's 1.1.0 does not, so there waiting costs nothing.
 WINDOW, READY_AT = "Sun 02:00-06:00", (2026, 4, 2, 16, 30)
 WAIT_COST_PER_DAY, BROKEN_COST_PER_DAY, HOURS_TO_ROLL_BACK = 3_000, 50_000, 6
 RELEASE_DECISIONS = ("wait", "emergency")
