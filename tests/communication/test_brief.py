@@ -215,7 +215,9 @@ def test_brief_is_self_contained_and_has_every_section(page):
     assert 'href="model_card.html"' in html
 
 
-def test_each_chart_sits_in_its_section_with_its_own_titles_as_alt_text(page):
+def test_both_charts_sit_under_the_decision_with_their_own_titles_as_alt_text(page):
+    """Side by side under the headline cards, each prints half the page wide (beside its own
+    section's text it printed at 40%, its text at about 8 pt)."""
     import html as html_lib
 
     import matplotlib.pyplot as plt
@@ -225,16 +227,16 @@ def test_each_chart_sits_in_its_section_with_its_own_titles_as_alt_text(page):
 
     inputs, html, _ = page
     sections = dict(re.findall(r"<h2>([^<]+)</h2>(.*?)(?=<h2>|$)", html, flags=re.S))
-    for title, draw in (("Value against the current process", value_chart),
-                        ("Fairness findings", fairness_chart)):
-        fig = draw(inputs)
-        alts = re.findall(r'<img alt="([^"]*)"', sections[title])
-        assert [html_lib.unescape(a) for a in alts] == [figure_alt(fig)], title
-        plt.close(fig)
-    # the board's section shows value, not the engineers' cost curve: that is in the model card
+    alts = re.findall(r'<img alt="([^"]*)"', sections["The decision asked"])
+    figs = [draw(inputs) for draw in (value_chart, fairness_chart)]
+    assert [html_lib.unescape(a) for a in alts] == [figure_alt(fig) for fig in figs]
+    assert '<div class="charts">' in sections["The decision asked"]
+    assert all("<img" not in body for title, body in sections.items()
+               if title != "The decision asked")
+    plt.close("all")
+    # the board's charts show value, not the engineers' cost curve: that is in the model card
     assert "Net value" in figure_alt(value_chart(inputs))
-    assert "threshold" not in html_lib.unescape(sections["Value against the current process"]
-                                                 .split("</div>", 1)[0]).lower()
+    assert "threshold" not in figure_alt(value_chart(inputs)).lower()
     assert "cost of errors at every threshold" in sections["Technical appendix"]
     charts = model_card(inputs).charts
     assert len(charts) == 1 and "threshold" in next(iter(charts)).lower()
@@ -246,15 +248,17 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
     the net value is a dot whose whisker is its 95% range, each labelled in rounded money."""
     import matplotlib.pyplot as plt
 
-    from deploydl.communication.brief_page import VALUE_CHART_SIZE, value_chart
+    from deploydl.communication.brief_page import BRIEF_CHART_SIZE, value_chart
 
     inputs, _, _ = page
     m = inputs.money
     fig = value_chart(inputs)
-    assert tuple(fig.get_size_inches()) == VALUE_CHART_SIZE
+    assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
     ax = fig.axes[0]
-    assert ax.get_title(loc="left").startswith(f"Net value {brief_money(m['net_value_per_year'])}")
-    assert [t.get_text() for t in ax.get_xticklabels()] == [
+    title = " ".join(ax.get_title(loc="left").split())
+    assert title.startswith(f"Net value {brief_money(m['net_value_per_year'])}")
+    assert title.endswith("vs the current process at 0")
+    assert [" ".join(t.get_text().split()) for t in ax.get_xticklabels()] == [
         "saved" if m["saved_per_year"] >= 0 else "lost", "running cost", "net value"]
     scale = 1e6 if "$M" in ax.get_ylabel() else 1e3
     # the error bar's caps (and the dot) are one-point lines: the lowest and highest are its ends
@@ -263,7 +267,6 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
     assert caps[-1] == pytest.approx(m["net_value_high"] / scale)
     texts = [t.get_text() for t in ax.texts]
     assert brief_money(m["net_value_per_year"]) in texts and "95% range" in texts
-    assert "current process" in fig.get_supxlabel()
     fig.canvas.draw()
     title = ax.get_tightbbox().union([ax.get_window_extent()])
     assert title.width <= fig.bbox.width * 1.05
@@ -323,19 +326,36 @@ def test_brief_names_age_bands_in_plain_words(page):
 
 
 def test_the_brief_charts_print_readably_with_the_cost_axis_from_zero(page):
-    """Two across an A4 page each chart shrinks to about 0.7: its legend is drawn at 13 pt, its
-    title fits over the plot, and the cost axis starts at zero, so a gap of a few percent
-    does not fill the chart."""
+    """Two across an A4 page each brief chart prints at about 0.8 of its size: all its text
+    is drawn at 13 pt or more (test_brief_browser measures the print), its title fits over the
+    plot, and the cost axis (the model card's chart) starts at zero, so a gap of a few
+    percent does not fill the chart."""
     import matplotlib.pyplot as plt
+    import matplotlib.text
     from chart_checks import assert_legend_readable
 
-    from deploydl.communication.brief_page import BRIEF_CHART_SIZE, cost_chart, fairness_chart
+    from deploydl.communication.brief_page import (
+        BRIEF_CHART_SIZE,
+        BRIEF_TEXT_PT,
+        CARD_CHART_SIZE,
+        cost_chart,
+        fairness_chart,
+        value_chart,
+    )
 
     inputs, _, _ = page
-    for chart in (cost_chart, fairness_chart):
+    for chart in (value_chart, fairness_chart):
+        fig = chart(inputs)
+        sizes = {t.get_text(): t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+                 if t.get_visible() and t.get_text().strip()}
+        small = {text: size for text, size in sizes.items() if size < BRIEF_TEXT_PT}
+        assert not small, f"{chart.__name__}: text under {BRIEF_TEXT_PT} pt: {small}"
+        assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
+        plt.close(fig)
+    for chart, size in ((cost_chart, CARD_CHART_SIZE), (fairness_chart, BRIEF_CHART_SIZE)):
         fig = chart(inputs)
         assert_legend_readable(fig)
-        assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
+        assert tuple(fig.get_size_inches()) == size
         fig.canvas.draw()
         ax = fig.axes[0]
         title = ax.get_tightbbox().union([ax.get_window_extent()])  # plot, ticks and title
@@ -505,7 +525,8 @@ def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(
     assert m["net_value_per_year"] == pytest.approx(m["saved_per_year"]
                                                     - m["running_cost_per_year"])
     table = inputs.sensitivity
-    assert list(table.columns) == ["low", "base", "high"] and len(table) == 4
+    assert list(table.columns) == ["low", "base", "high"] and len(table) == 5
+    assert "<td>underwriter time per referral</td>" in html  # the row the brief used to lack
     assert (table["base"] == m["net_value_per_year"]).all()
     share = table.loc["referred good customers lost"]
     assert share["high"] == share["base"] != share["low"]  # all lost already: only down moves

@@ -32,7 +32,18 @@ def test_renders_offline_in_chromium(documents, name):
     assert distinct_colours(visit.screenshot) > 50, f"{name} looks blank ({visit.screenshot})"
 
 
-def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, documents, tmp_path):
+@pytest.fixture(scope="module")
+def pdf(documents, tmp_path_factory):
+    """The brief printed to PDF by Chromium, as ``deploydl demo`` prints it."""
+    from deploydl.present.report import find_chromium, write_pdf
+
+    if find_chromium() is None:
+        with chromium():  # skips (or fails under CI) with the reason
+            pass
+    return write_pdf(documents["brief"], tmp_path_factory.mktemp("pdf") / "brief.pdf")
+
+
+def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, pdf):
     """The reported layout bug: in the PDF the fourth headline number sat alone on a row.
 
     Prints the brief with Chromium, renders page 1 (kept in test-artifacts/ for a look) and
@@ -41,12 +52,7 @@ def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, documents, t
     import pypdfium2
 
     from deploydl.communication.brief_page import brief_figures
-    from deploydl.present.report import find_chromium, write_pdf
 
-    if find_chromium() is None:
-        with chromium():  # skips (or fails under CI) with the reason
-            pass
-    pdf = write_pdf(documents["brief"], tmp_path / "brief.pdf")
     document = pypdfium2.PdfDocument(str(pdf))
     # Each chart prints beside its section's text; the brief still fits two A4 pages.
     assert len(document) <= 2, f"the brief prints on {len(document)} pages, not 2"
@@ -63,6 +69,35 @@ def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, documents, t
     document.close()
     rows = {top: tops.count(top) for top in tops}
     assert 1 not in rows.values(), f"a headline card sits alone on a row (cards per row: {rows})"
+
+
+def test_pdf_chart_text_prints_at_10_pt_or_more(inputs, pdf):
+    """The reported bug: printed, the brief's chart text came out at about 8 pt (6.6 pt for
+    the smallest), too small to read on paper. Each chart's smallest text, in points as
+    drawn, times the width the PDF prints its image at over the image's own width (100 pixels
+    an inch, :func:`deploydl.present.report.figure_png`) must reach 10 pt."""
+    import matplotlib.pyplot as plt
+    import matplotlib.text
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    from deploydl.communication.brief_page import fairness_chart, value_chart
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    images = [obj for page in document for obj in page.get_objects()
+              if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+    assert len(images) == 2, f"the brief should print 2 charts, found {len(images)} images"
+    printed = []
+    for image, draw in zip(images, (value_chart, fairness_chart), strict=True):
+        left, _, right, _ = image.get_bounds()  # in points
+        inches_drawn = image.get_px_size()[0] / 100
+        fig = draw(inputs)
+        smallest = min(t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+                       if t.get_visible() and t.get_text().strip())
+        plt.close(fig)
+        printed.append(round(smallest * (right - left) / 72 / inches_drawn, 1))
+    document.close()
+    assert min(printed) >= 10, f"the charts' smallest text prints at {printed} pt"
 
 
 def test_cards_per_row_never_leave_one_alone():

@@ -190,6 +190,27 @@ def test_the_share_lost_is_a_share_and_its_row_moves_up_at_most_to_all():
                    assumptions=ValueAssumptions(referred_good_lost=0.75))["net_value_per_year"])
 
 
+def test_the_underwriters_time_has_its_own_row_moved_by_half():
+    """A reader who doubts the USD 150 of underwriter time per referral sees what half as
+    much, or half as much again, does to the net value: USD 75 a file, times the referrals the
+    model adds to (or spares) the current process's, scaled to a year."""
+    y, model, current = _applicants(600, seed=13)
+    table = sensitivity(y, model, current, **OPTIONS)
+    row = table.loc["underwriter time per referral"]
+    for end, price in (("low", 75.0), ("high", 225.0)):
+        moved = value_case(y, model, current, **OPTIONS,
+                           assumptions=ValueAssumptions(referral=price))
+        assert row[end] == moved["net_value_per_year"]
+    a = ValueAssumptions()
+    model_referred, current_referred = (
+        process_cost(y, s, threshold=0.3, **a.costs)["referred"] for s in (model, current))
+    assert model_referred != current_referred  # else the row could not move
+    per_year = a.applications_per_year / len(y)
+    assert row["high"] - row["base"] == pytest.approx(
+        -75 * (model_referred - current_referred) * per_year)
+    assert row["base"] - row["low"] == pytest.approx(row["high"] - row["base"])
+
+
 def test_below_the_crossover_share_referring_everyone_costs_less_than_the_process():
     """Each process's cost is a straight line in the share of referred good customers lost:
     at the returned share referring everyone and the process cost the same; below it

@@ -279,11 +279,10 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
                 + prose("The model ranks a defaulter above a repayer with a chance of {roc_auc}"
                         " and approves {approval_rate} of applicants at once; the rest go to an "
                         "underwriter. On {n_test} held-out applicants it approved "
-                        "{bad_loans_approved} loans that defaulted.", figs)),
-        Section("Value against the current process", _value_body(inputs, figs),
-                [chart(value_chart(inputs))]),
-        Section("Fairness findings", prose(fairness_text(inputs), figs),
-                [chart(fairness_chart(inputs))]),
+                        "{bad_loans_approved} loans that defaulted.", figs),
+                [chart(value_chart(inputs)), chart(fairness_chart(inputs))]),
+        Section("Value against the current process", _value_body(inputs, figs)),
+        Section("Fairness findings", prose(fairness_text(inputs), figs)),
         Section("Risks, owners and mitigations", html_table(risk_register(inputs))),
         Section("Monitoring plan", _monitoring_body(inputs, figs)),
         Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
@@ -302,7 +301,8 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
             "Model version {model_version}, weights sha256 {sha256}, in the model registry. "
             "Metrics by group, the cost of errors at every threshold (the engineers' chart), "
             "limitations and explanations are in the model card. " + ROUNDING_NOTE, figs)
-            + f'<p><a href="{card_href}">Open the model card (technical appendix)</a></p>'),
+            .removesuffix("</p>")  # the link ends the paragraph: a line of its own cost a page
+            + f' <a href="{card_href}">Open the model card (technical appendix).</a></p>'),
     ]
     return render_page(f"Executive brief: {inputs.context.project}",
                        lede=f"{inputs.context.purpose} Applies to: {inputs.context.audience}",
@@ -335,13 +335,28 @@ def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                  "the test compares profit per applicant, not wrong decisions.", figs)
 
 
-#: The brief's charts are drawn at this size (inches). Each opens its section; printed, it sits
-#: beside the section's text at 40% of an A4 page's width, about 0.6 of this size, so its
-#: 13 pt text prints at about 8 pt (the body text is 9.5 pt) and the brief keeps to two pages.
-BRIEF_CHART_SIZE = (5.0, 3.6)
-#: The value chart is a little lower, so it ends beside the value section's text rather than
-#: below it (its one-line caption leaves room for that).
-VALUE_CHART_SIZE = (5.0, 3.3)
+#: The brief's two charts are drawn at this size (inches). They sit side by side under the
+#: headline cards; printed, each takes half an A4 page's width (3.5 inches), about 0.8 of this
+#: size, so their text, drawn at :data:`BRIEF_TEXT_PT` or more, prints at 10 pt or more (the
+#: body text is 9.5 pt), and the brief keeps to two pages. (Beside its section's text, at 40%
+#: of the width and this size 5 by 3.6, it printed at 6.6 to 8.8 pt.)
+BRIEF_CHART_SIZE = (4.1, 2.1)
+#: The smallest text in the brief's charts (points, as drawn: the house 13 pt); their titles
+#: are drawn at :data:`BRIEF_TITLE_PT`, less than the course's 16 pt, to fit the half page.
+BRIEF_TEXT_PT, BRIEF_TITLE_PT = 13, 14
+#: The engineers' cost chart, in the model card, where it prints wider than in the brief.
+CARD_CHART_SIZE = (5.0, 3.6)
+
+
+def _brief_figure(title: str, *, xlabel: str, ylabel: str):
+    """A figure for the brief (:func:`deploydl.present.charts.new_figure`), of
+    :data:`BRIEF_CHART_SIZE`, with its title at :data:`BRIEF_TITLE_PT`, wrapped to fit."""
+    from deploydl.present.charts import course_style, new_figure
+
+    fig, ax = new_figure("", xlabel=xlabel, ylabel=ylabel, size=BRIEF_CHART_SIZE)
+    with course_style():
+        ax.set_title(textwrap.fill(title, 30), loc="left", fontsize=BRIEF_TITLE_PT)
+    return fig, ax
 
 
 def cost_chart(inputs: BriefInputs):
@@ -356,7 +371,7 @@ def cost_chart(inputs: BriefInputs):
                          f"more\nthan the cheapest in hindsight",
                          xlabel="threshold (chance of default)",
                          ylabel="cost of errors\n($k per 1,000 applicants)",
-                         size=BRIEF_CHART_SIZE)
+                         size=CARD_CHART_SIZE)
     ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL, linewidth=2)
     for threshold, label, color, marker in (
             (e["break_even"], "break-even", "#000000", "s"),
@@ -379,61 +394,61 @@ def cost_chart(inputs: BriefInputs):
 
 def value_chart(inputs: BriefInputs):
     """The board's chart: the model against the current process, in money a year. Zero is the
-    current process; the bars are what the model saves (or loses) against it and its running
-    cost; the net value is a dot with its 95% range as a whisker, each labelled in money. The
-    text beside it gives both processes' costs."""
-    from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
+    current process (the title says so); the bars are what the model saves (or loses) against
+    it and its running cost; the net value is a dot with its 95% range as a whisker, each
+    labelled in money. The value section's text gives both processes' costs."""
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL
 
     m = inputs.money
     net, low, high = m["net_value_per_year"], m["net_value_low"], m["net_value_high"]
     values = [m["saved_per_year"], -m["running_cost_per_year"], net]
     scale, unit = ((1e6, "$M") if max(map(abs, [*values, low, high])) >= 1e6
                    else (1e3, "$k"))
-    fig, ax = new_figure(f"Net value {brief_money(net)} a year\nvs the current process",
-                         xlabel="", ylabel=f"{unit} a year vs current",
-                         size=VALUE_CHART_SIZE)
-    names = ["saved" if values[0] >= 0 else "lost", "running cost", "net value"]
+    fig, ax = _brief_figure(f"Net value {brief_money(net)} a year vs the current process "
+                            "at 0", xlabel="", ylabel=f"{unit} a year vs current")
+    names = ["saved" if values[0] >= 0 else "lost", "running\ncost", "net\nvalue"]
     bars = ax.bar(names[:2], [v / scale for v in values[:2]],
                   color=[GOOD if values[0] >= 0 else BAD, BAD])
-    ax.bar_label(bars, labels=[brief_money(v) for v in values[:2]], fontsize=13, padding=2)
+    ax.bar_label(bars, labels=[brief_money(v) for v in values[:2]], fontsize=BRIEF_TEXT_PT,
+                 padding=2)
     # the net value is an estimate with its range: a dot and a whisker, labelled beside them
     ax.errorbar([names[2]], [net / scale],
                 yerr=[[max(net - low, 0) / scale], [max(high - net, 0) / scale]],
                 color=GOOD if net >= 0 else BAD, ecolor="#000000", capsize=8, linewidth=2,
                 marker="o", markersize=11)
     ax.annotate(brief_money(net), (2, net / scale), xytext=(12, 0), textcoords="offset points",
-                va="center", fontsize=13)
+                va="center", fontsize=BRIEF_TEXT_PT)
     end = low if abs(low) > abs(high) else high  # named at the end away from the zero line
     ax.annotate("95% range", (2, end / scale), xytext=(12, 0), textcoords="offset points",
-                va="center", fontsize=12, color="#333333")
+                va="center", fontsize=BRIEF_TEXT_PT, color="#333333")
     ax.axhline(0, color=NEUTRAL, lw=1.5)
     shown = [0.0, *(v / scale for v in values), low / scale, high / scale]
     pad = 0.15 * ((max(shown) - min(shown)) or 1)
     ax.set_ylim(min(shown) - pad, max(shown) + pad)
     ax.set_xlim(-0.6, 2.9)
-    fig.supxlabel("Zero is the current process; whisker: 95% range.", x=0.0, ha="left",
-                  fontsize=12, color="#333333")
     return fig
 
 
 def fairness_chart(inputs: BriefInputs):
     """The share approved at once per age band, with the four-fifths line of the screen."""
-    from deploydl.present.charts import GOOD, NEUTRAL, label_bars, legend, new_figure
+    from deploydl.present.charts import GOOD, NEUTRAL, label_bars, legend
     from deploydl.responsible.charts import in_band_order
 
     rates = in_band_order(inputs.by_group["selection_rate"]) * 100
     f = inputs.fairness
-    fig, ax = new_figure(f"Every age band is approved at least\n{f['min_ratio']:.0%} as "
-                         "often as the best-off" if f["gate_passed"]
-                         else f"Applicants aged {human_label(f['worst_group'])} fall\nbelow "
-                         "the four-fifths screen",
-                         xlabel="age band", ylabel="approved at once (%)", size=BRIEF_CHART_SIZE)
+    fig, ax = _brief_figure(f"Every age band is approved at least {f['min_ratio']:.0%} as "
+                            "often as the best" if f["gate_passed"]
+                            else f"Applicants aged {human_label(f['worst_group'])} fall below "
+                            "the four-fifths screen",
+                            xlabel="", ylabel="approved at once (%)")
     ax.bar(human_labels(rates.index), rates.to_numpy(), color=GOOD)
     ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--",
                label=f"{f['min_ratio']:.0%} of the best rate")
-    ax.set_ylim(0, 125)
-    ax.set_yticks(range(0, 101, 20))
-    legend(ax, loc="upper center", ncols=1, frameon=False)
+    ax.set_ylim(0, 115)
+    ax.set_yticks(range(0, 101, 50))
+    # under the age bands, in the place of an axis label: above the bars it hid their labels
+    legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False,
+           borderaxespad=0)
     label_bars(ax)
     return fig
 

@@ -84,11 +84,12 @@ class ValueAssumptions:
 
 
 #: What each sensitivity row moves, and its label in the brief (which must print on two pages).
-#: Two assumptions have no row: ``good_customer``, since the margin lost is ``good_customer`` x
-#: ``referred_good_lost`` and the share's row halves it; and the underwriter's ``referral``
-#: time, since both processes refer about as many applicants, so half of USD 150 more or less
-#: moves their difference little (about USD 35,000 a year on Module 07's run).
+#: ``good_customer`` has no row: the margin lost is ``good_customer`` x ``referred_good_lost``,
+#: and the share's row halves it. The underwriter's ``referral`` time has one although it
+#: moves the answer little (both processes refer about as many applicants): a reader who
+#: doubts the USD 150 sees how little it matters.
 SENSITIVITY_LABELS = {"bad_loan": "loss on a bad loan approved",
+                      "referral": "underwriter time per referral",
                       "referred_good_lost": "referred good customers lost",
                       "applications_per_year": "applications a year",
                       "running_cost": "model running cost a year"}
