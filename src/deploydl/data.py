@@ -204,12 +204,16 @@ def _phones(exchanges: np.ndarray, lines: np.ndarray) -> list[str]:
 
 def _distinct(numbers: np.ndarray, size: int) -> np.ndarray:
     """``numbers`` (each 0 to ``size`` - 1) with every repeat moved to the next number nobody
-    holds yet, wrapping at ``size``: so no two applicants share an ID, a phone or a card, as
-    real people would not. The first holder keeps a number, and a draw without repeats is
+    holds, wrapping at ``size``: so no two applicants share an ID, a phone or a card, as real
+    people would not. The first holder of each number keeps it, and a draw without repeats is
     returned as it came, so every other value in the table stays as drawn."""
-    taken: set[int] = set()
     out = numbers.astype(np.int64)
-    for i, number in enumerate(out.tolist()):
+    held, first = np.unique(out, return_index=True)
+    if len(held) == len(out):
+        return out
+    taken = set(held.tolist())
+    for i in np.setdiff1d(np.arange(len(out)), first):  # the repeats, in row order
+        number = int(out[i])
         while number in taken:
             number = (number + 1) % size
         taken.add(number)
