@@ -71,6 +71,15 @@ def test_no_two_applicants_share_a_national_id_a_phone_or_a_card(seed):
     assert table["phone"].str.fullmatch(r"\+1-555-\d{3}-\d{4}").all()
 
 
+def test_a_repeat_moves_to_the_next_free_number_and_first_holders_keep_theirs():
+    from deploydl.data import _distinct
+
+    assert _distinct(np.array([5, 5, 6]), 10).tolist() == [5, 7, 6]  # 6's holder keeps it
+    assert _distinct(np.array([9, 9]), 10).tolist() == [9, 0]  # past the top, from the bottom
+    with pytest.raises(ValueError, match="3 applicants cannot each have one of 2 numbers"):
+        _distinct(np.array([0, 1, 0]), 2)
+
+
 def test_bias_raises_recorded_defaults_for_under_30_only():
     fair = make_applicants(4000, seed=0, bias=0.0)
     biased = make_applicants(4000, seed=0, bias=0.3)

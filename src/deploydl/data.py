@@ -195,8 +195,8 @@ TEST_CARD_PREFIX = "400000"
 
 
 def _phones(exchanges: np.ndarray, lines: np.ndarray) -> list[str]:
-    """Phone numbers in the 555 exchange the US keeps for fiction, one per applicant: the
-    exchange (100-998) and line (0000-9998) drawn, a number already taken moved on by
+    """Made-up phone numbers, "+1-555-" then the exchange (100-998, drawn) and the line
+    (0000-9998, drawn), one per applicant: a number already taken is moved on by
     :func:`_distinct`."""
     numbers = _distinct((exchanges - 100) * 10_000 + lines, 900 * 10_000)
     return [f"+1-555-{100 + k // 10_000:03d}-{k % 10_000:04d}" for k in numbers]
@@ -207,6 +207,9 @@ def _distinct(numbers: np.ndarray, size: int) -> np.ndarray:
     holds, wrapping at ``size``: so no two applicants share an ID, a phone or a card, as real
     people would not. The first holder of each number keeps it, and a draw without repeats is
     returned as it came, so every other value in the table stays as drawn."""
+    if len(numbers) > size:
+        raise ValueError(f"{len(numbers):,} applicants cannot each have one of {size:,} "
+                         "numbers: ask for fewer rows.")
     out = numbers.astype(np.int64)
     held, first = np.unique(out, return_index=True)
     if len(held) == len(out):

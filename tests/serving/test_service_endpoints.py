@@ -157,7 +157,7 @@ def test_the_server_makes_every_request_id_and_keeps_the_clients_beside_it(servi
     if server is not None:
         records = [json.loads(line) for line in server.log.splitlines()
                    if line.startswith("{")]
-        logged = next(r for r in records if r["request_id"] == ids[0])
+        logged = next(r for r in records if r.get("request_id") == ids[0])
         assert (logged["path"], logged["status"], logged["method"]) == ("/health", 200, "GET")
         assert logged["client_request_id"] == "trace-42"
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from deploydl.serving import ServiceProcess
+from tests.serving.test_service_process import WORKER_START_S
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +31,13 @@ def not_json(log: str) -> list[str]:
     return bad
 
 
-def test_a_request_the_parser_refuses_gives_uvicorn_a_json_line(artifact_dir):
-    with ServiceProcess(artifact_dir) as server:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_request_the_parser_refuses_gives_uvicorn_a_json_line(artifact_dir, workers):
+    """With ``--workers`` each worker process sets up its own logging: it must get the same."""
+    with ServiceProcess(artifact_dir, workers=workers) as server:
         host, port = server.url.removeprefix("http://").split(":")
-        with socket.create_connection((host, int(port)), timeout=10) as sock:
+        # a worker answers once it has started: on a busy machine that takes long
+        with socket.create_connection((host, int(port)), timeout=WORKER_START_S) as sock:
             sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
             reply = sock.recv(65536)  # uvicorn logs its warning before it answers
         server.stop()

@@ -28,7 +28,7 @@ NAMED_SOURCES: dict[str, str] = {
     r"\bGDPR\b": "gdpr", r"\bCCPA\b|\bCPRA\b": "ccpa",
     r"Gramm-Leach-Bliley|\bGLBA\b|Fair Credit Reporting|\bFCRA\b|1798\.145": "ccpa-exemptions",
     r"\bCPPA\b|automated[- ]decision(?:making)? (?:technology|rules)": "cppa-admt",
-    r"\bColorado\b|SB 2[46]-\d+": "colorado-admt",
+    r"\bColorado\b|\bSB 2\d[A-Z]?-\d+": "colorado-admt",
     r"four-fifths|4/5ths|\bEEOC\b": "eeoc-four-fifths",
     r"\bECOA\b|Equal Credit Opportunity|Regulation B|disparate (?:treatment|impact)": "ecoa",
     r"Fair Housing Act": "fair-housing-act",
