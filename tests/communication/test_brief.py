@@ -19,11 +19,13 @@ from scipy import stats
 
 from deploydl.capstone.project import NAME, Capstone, Scenario, demo_review
 from deploydl.communication.brief import (
+    ROUNDING_NOTE,
     Assumptions,
     Context,
     brief_money,
     collect_brief_inputs,
     risk_register,
+    table_money,
 )
 from deploydl.communication.brief_page import (
     brief_figures,
@@ -32,6 +34,7 @@ from deploydl.communication.brief_page import (
     write_brief,
 )
 from deploydl.communication.brief_text import asks_to_release, decision_text, fairness_text
+from deploydl.communication.value import spans_zero
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 
 SMALL = Scenario(n_train=1500, n_test=1500, epochs=4, days=6, per_day=100, opens_day=3,
@@ -256,8 +259,11 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
     assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
     ax = fig.axes[0]
     title = " ".join(ax.get_title(loc="left").split())
-    assert title.startswith(f"Net value {brief_money(m['net_value_per_year'])}")
-    assert title.endswith("vs the current process at 0")
+    assert title.startswith(f"Net value {brief_money(m['net_value_per_year'])} a year")
+    # the title says the sign is unsettled when it is; the axis says what zero is
+    assert title.endswith("; its 95% range crosses zero" if spans_zero(
+        m["net_value_low"], m["net_value_high"]) else " against today's process")
+    assert "at 0" not in title and ax.get_ylabel().endswith("\n0 = current process")
     assert [" ".join(t.get_text().split()) for t in ax.get_xticklabels()] == [
         "saved" if m["saved_per_year"] >= 0 else "lost", "running cost", "net value"]
     scale = 1e6 if "$M" in ax.get_ylabel() else 1e3
@@ -320,7 +326,10 @@ def test_brief_names_age_bands_in_plain_words(page):
     inputs, html, _ = page
     ax = fairness_chart(inputs).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["under 30", "30–50", "over 50"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["80% of the best rate"]
+    # the line carries its value: at print size a bar a hair below it looked level with it
+    line = inputs.by_group["selection_rate"].max() * 100 * inputs.fairness["min_ratio"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        f"80% of the best rate: {line:.1f}%"]
     plt.close("all")
     assert not re.search(r"under_30|30_to_50|over_50", re.sub(r"<[^>]*>", " ", html))
 
@@ -535,6 +544,56 @@ def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(
     verdict = "does NOT pay for itself" if m["net_value_per_year"] <= 0 else "pays for itself"
     assert verdict in html
     assert m["net_value_low"] <= m["net_value_per_year"] <= m["net_value_high"]
+
+
+def test_the_sensitivity_table_shows_three_significant_figures(page):
+    """At two figures the underwriter's time read -$1.6M / -$1.6M / -$1.7M in lesson 07: a
+    swing of USD 34,500 either way looked like "cheaper changes nothing, dearer costs 0.1M"."""
+    inputs, html, _ = page
+    row = inputs.sensitivity.loc["underwriter time per referral"]
+    cells = [table_money(row[end]) for end in ("low", "base", "high")]
+    assert len(set(cells)) == 3, f"the underwriter's time row reads {cells}"
+    assert "<td>underwriter time per referral</td><td>" + "</td><td>".join(cells) in html
+    assert ROUNDING_NOTE in html and "to three" in ROUNDING_NOTE
+
+
+@pytest.mark.parametrize(("amount", "shown"), [
+    (-1_604_500, "-$1.60M"), (-1_673_500, "-$1.67M"), (-944_500, "-$944,000"),
+    (1_821_000, "$1.82M"), (38_840_000, "$38.8M"), (150, "$150")])
+def test_table_money_keeps_three_significant_figures(amount, shown):
+    assert table_money(amount) == shown
+
+
+def _with_bad_loan_row(inputs, low, high):
+    """``inputs`` with the sensitivity row of a bad loan's loss set to ``low`` and ``high``."""
+    table = inputs.sensitivity.copy()
+    table.loc["loss on a bad loan approved", ["low", "high"]] = [low, high]
+    return replace(inputs, sensitivity=table)
+
+
+@pytest.mark.parametrize(("ends", "said"), [
+    ((-1, 3), '"loss on a bad loan approved" were 50% lower, the net value would turn negative'),
+    ((3, -1), '"loss on a bad loan approved" were 50% higher, the net value would turn negative')])
+def test_the_value_text_names_an_assumption_that_flips_the_sign(page, ends, said):
+    """The capstone's brief read -$420,000 / $700,000 / $1.8M for a bad loan's loss without
+    saying that the case rests on it (lesson 07: if the answer changes sign, say which)."""
+    inputs, _, _ = page
+    base = inputs.money["net_value_per_year"]
+    low, high = (abs(base) * end * (1 if base > 0 else -1) for end in ends)
+    html = brief_html(_with_bad_loan_row(inputs, low, high))
+    value = html.split("Value against the current process")[1].split("<table")[0]
+    assert said.replace("negative", "negative" if base > 0 else "positive") in value.replace(
+        "&quot;", '"')
+    assert "the value case rests on that assumption" in value
+
+
+def test_no_sign_sentence_when_no_assumption_flips_the_sign(page):
+    inputs, _, _ = page
+    base = inputs.money["net_value_per_year"]
+    same_sign = inputs.sensitivity.copy()
+    same_sign[["low", "high"]] = base  # every move keeps the stated sign
+    html = brief_html(replace(inputs, sensitivity=same_sign))
+    assert "rests on that assumption" not in html
 
 
 def test_the_brief_answers_why_not_refer_everyone(page):

@@ -116,6 +116,22 @@ def test_the_largest_swing_is_the_biggest_move_of_any_row():
     assert largest_swing(table) == 3.0
 
 
+def test_sign_flips_names_each_move_that_turns_the_net_value_over():
+    """The capstone's bad-loan row read -$420,000 / $700,000 / $1.8M: halving that loss turns
+    the value negative, and the brief must say the case rests on it. Zero is no sign."""
+    import pandas as pd
+
+    from deploydl.communication.value import sign_flips
+
+    table = pd.DataFrame({"low": [-419_000.0, 1_281_000.0, 0.0], "base": [701_000.0] * 3,
+                          "high": [1_821_000.0, 701_000.0, 900_000.0]},
+                         index=["loss on a bad loan approved", "referred good customers lost",
+                                "applications a year"])
+    assert sign_flips(table) == [("loss on a bad loan approved", "low")]
+    assert sign_flips(-table) == [("loss on a bad loan approved", "low")]
+    assert sign_flips(table.drop("loss on a bad loan approved")) == []
+
+
 def test_a_referral_is_priced_as_module_02_prices_it_plus_underwriter_time():
     """Without underwriter time, a process costs exactly Module 02's cost of errors at its
     threshold: a referred good customer is a good customer turned away (USD 2,000). Priced at

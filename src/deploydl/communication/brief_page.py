@@ -21,9 +21,10 @@ from deploydl.communication.brief import (
     days_after_opening,
     risk_register,
     rollout_plan,
+    table_money,
 )
 from deploydl.communication.brief_text import decision_text, fairness_text
-from deploydl.communication.value import sensitivity_shown, spans_zero
+from deploydl.communication.value import sensitivity_shown, sign_flips, spans_zero
 from deploydl.present.charts import human_label, human_labels, money
 from deploydl.present.report import (
     Figure,
@@ -226,12 +227,23 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
             "defaulter costs; {cost_good_customer} per referred good customer lost "
             "({referred_good_lost} of them, " + (
                 "as Module 02 assumes" if inputs.assumptions.referred_good_lost == 1
-                else "Module 02 assumes all") + ").")
+                else "Module 02 assumes all") + ")." + _sign_flip_words(inputs.sensitivity))
     table = sensitivity_shown(inputs.sensitivity, assumptions=inputs.assumptions.value(),
-                              fmt=brief_money)
+                              fmt=table_money)
     rows = [{"net value a year; one assumption moved by half": str(label), **row}
             for label, row in table.iterrows()]
     return prose(text, figs) + html_table(rows)
+
+
+def _sign_flip_words(sensitivity) -> str:
+    """One sentence for each assumption of the table below whose move by half turns the net
+    value to the other sign (:func:`deploydl.communication.value.sign_flips`): the decision
+    rests on it. Empty when none does."""
+    rows = sensitivity.set_index(sensitivity.index.astype(str))
+    return "".join(
+        f' If "{label}" were 50% {"lower" if end == "low" else "higher"}, the net value would '
+        f'turn {"negative" if rows.loc[label, end] < 0 else "positive"}: the value case rests '
+        "on that assumption." for label, end in sign_flips(sensitivity))
 
 
 def _refer_everyone_words(cheaper_below: float) -> str:
@@ -394,7 +406,8 @@ def cost_chart(inputs: BriefInputs):
 
 def value_chart(inputs: BriefInputs):
     """The board's chart: the model against the current process, in money a year. Zero is the
-    current process (the title says so); the bars are what the model saves (or loses) against
+    current process (the y-axis label says so); the title gives the net value and says when
+    its 95% range crosses zero; the bars are what the model saves (or loses) against
     it and its running cost; the net value is a dot with its 95% range as a whisker, each
     labelled in money. The value section's text gives both processes' costs."""
     from deploydl.present.charts import BAD, GOOD, NEUTRAL
@@ -404,8 +417,10 @@ def value_chart(inputs: BriefInputs):
     values = [m["saved_per_year"], -m["running_cost_per_year"], net]
     scale, unit = ((1e6, "$M") if max(map(abs, [*values, low, high])) >= 1e6
                    else (1e3, "$k"))
-    fig, ax = _brief_figure(f"Net value {brief_money(net)} a year vs the current process "
-                            "at 0", xlabel="", ylabel=f"{unit} a year vs current")
+    # the y-axis label names the comparison, so the title has room to say the sign is unsettled
+    fig, ax = _brief_figure(f"Net value {brief_money(net)} a year" + (
+        "; its 95% range crosses zero" if spans_zero(low, high) else " against today's process"),
+        xlabel="", ylabel=f"{unit} a year\n0 = current process")
     names = ["saved" if values[0] >= 0 else "lost", "running\ncost", "net\nvalue"]
     bars = ax.bar(names[:2], [v / scale for v in values[:2]],
                   color=[GOOD if values[0] >= 0 else BAD, BAD])
@@ -442,8 +457,9 @@ def fairness_chart(inputs: BriefInputs):
                             "the four-fifths screen",
                             xlabel="", ylabel="approved at once (%)")
     ax.bar(human_labels(rates.index), rates.to_numpy(), color=GOOD)
-    ax.axhline(rates.max() * f["min_ratio"], color=NEUTRAL, ls="--",
-               label=f"{f['min_ratio']:.0%} of the best rate")
+    line = rates.max() * f["min_ratio"]  # labelled with its value: a bar can sit a hair below
+    ax.axhline(line, color=NEUTRAL, ls="--",
+               label=f"{f['min_ratio']:.0%} of the best rate: {line:.1f}%")
     ax.set_ylim(0, 115)
     ax.set_yticks(range(0, 101, 50))
     # under the age bands, in the place of an axis label: above the bars it hid their labels

@@ -274,6 +274,16 @@ def largest_swing(table: pd.DataFrame) -> float:
     return float(table[["low", "high"]].sub(table["base"], axis=0).abs().to_numpy().max())
 
 
+def sign_flips(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The moves in a :func:`sensitivity` table that turn the net value to the opposite sign:
+    ``(assumption, "low" or "high")`` for each row whose net value with that assumption moved
+    down (``low``) or up (``high``) has the opposite sign to the one as stated (``base``). The
+    decision rests on each such assumption: a brief names it. An empty list: no single
+    assumption, moved by half, changes the sign."""
+    return [(str(label), end) for label, row in table.iterrows() for end in ("low", "high")
+            if row[end] * row["base"] < 0]
+
+
 def sensitivity(y_true, scores, current_scores, *, threshold: float, current_threshold: float,
                 assumptions: ValueAssumptions = ValueAssumptions(),
                 swing: float = 0.5) -> pd.DataFrame:
