@@ -355,9 +355,9 @@ def test_the_brief_charts_print_readably_with_the_cost_axis_from_zero(page):
     inputs, _, _ = page
     for chart in (value_chart, fairness_chart):
         fig = chart(inputs)
-        sizes = {t.get_text(): t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
-                 if t.get_visible() and t.get_text().strip()}
-        small = {text: size for text, size in sizes.items() if size < BRIEF_TEXT_PT}
+        sizes = [(t.get_text(), t.get_fontsize()) for t in fig.findobj(matplotlib.text.Text)
+                 if t.get_visible() and t.get_text().strip()]
+        small = [(text, size) for text, size in sizes if size < BRIEF_TEXT_PT]
         assert not small, f"{chart.__name__}: text under {BRIEF_TEXT_PT} pt: {small}"
         assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
         plt.close(fig)

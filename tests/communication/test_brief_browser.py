@@ -54,7 +54,7 @@ def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, pdf):
     from deploydl.communication.brief_page import brief_figures
 
     document = pypdfium2.PdfDocument(str(pdf))
-    # Each chart prints beside its section's text; the brief still fits two A4 pages.
+    # Both charts print side by side under the decision; lesson 07's brief fits two A4 pages.
     assert len(document) <= 2, f"the brief prints on {len(document)} pages, not 2"
     page = document[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -82,6 +82,7 @@ def test_pdf_chart_text_prints_at_10_pt_or_more(inputs, pdf):
     import pypdfium2.raw as pdfium_c
 
     from deploydl.communication.brief_page import fairness_chart, value_chart
+    from deploydl.present.report import FIGURE_DPI
 
     document = pypdfium2.PdfDocument(str(pdf))
     images = [obj for page in document for obj in page.get_objects()
@@ -90,7 +91,7 @@ def test_pdf_chart_text_prints_at_10_pt_or_more(inputs, pdf):
     printed = []
     for image, draw in zip(images, (value_chart, fairness_chart), strict=True):
         left, _, right, _ = image.get_bounds()  # in points
-        inches_drawn = image.get_px_size()[0] / 100
+        inches_drawn = image.get_px_size()[0] / FIGURE_DPI
         fig = draw(inputs)
         smallest = min(t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
                        if t.get_visible() and t.get_text().strip())

@@ -350,8 +350,8 @@ def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
 #: The brief's two charts are drawn at this size (inches). They sit side by side under the
 #: headline cards; printed, each takes half an A4 page's width (3.5 inches), about 0.8 of this
 #: size, so their text, drawn at :data:`BRIEF_TEXT_PT` or more, prints at 10 pt or more (the
-#: body text is 9.5 pt), and the brief keeps to two pages. (Beside its section's text, at 40%
-#: of the width and this size 5 by 3.6, it printed at 6.6 to 8.8 pt.)
+#: body text is 9.5 pt), and lesson 07's brief keeps to two pages. (Beside its section's text,
+#: at 40% of the width and this size 5 by 3.6, it printed at 6.6 to 8.8 pt.)
 BRIEF_CHART_SIZE = (4.1, 2.1)
 #: The smallest text in the brief's charts (points, as drawn: the house 13 pt); their titles
 #: are drawn at :data:`BRIEF_TITLE_PT`, less than the course's 16 pt, to fit the half page.

@@ -83,7 +83,7 @@ class ValueAssumptions:
         return (c["referral"] + c["good_lost"]) / (c["bad_loan"] + c["good_lost"])
 
 
-#: What each sensitivity row moves, and its label in the brief (which must print on two pages).
+#: What each sensitivity row moves, and its label in the brief (lesson 07's prints on two pages).
 #: ``good_customer`` has no row: the margin lost is ``good_customer`` x ``referred_good_lost``,
 #: and the share's row halves it. The underwriter's ``referral`` time has one although it
 #: moves the answer little (both processes refer about as many applicants): a reader who

@@ -107,13 +107,18 @@ def chart(fig) -> tuple[str, str]:
     return figure_to_data_uri(fig, close=True), alt
 
 
+#: Pixels per inch of every figure a report embeds: a figure drawn 4 inches wide is 400 pixels.
+FIGURE_DPI = 100
+
+
 def figure_png(fig, *, close: bool = True) -> bytes:
-    """A matplotlib figure as PNG bytes: the course's one figure encoder (100 dpi, tight).
+    """A matplotlib figure as PNG bytes: the course's one figure encoder (:data:`FIGURE_DPI`,
+    tight).
 
     ``close`` (the default) closes the figure, so a notebook does not show it a second time.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
     if close:
         import matplotlib.pyplot as plt
 
