@@ -279,10 +279,31 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
     plt.close(fig)
 
 
+@pytest.mark.parametrize(("low", "high", "ending"), [
+    (-600_000, 2_100_000, "; its 95% range crosses zero"),
+    (150_000, 2_100_000, " against today's process"),
+    (-3_400_000, -150_000, " against today's process")])
+def test_the_value_charts_title_says_when_its_range_crosses_zero(page, low, high, ending):
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.brief_page import value_chart
+
+    inputs, _, _ = page
+    moved = replace(inputs, money={**inputs.money, "net_value_low": low,
+                                   "net_value_high": high,
+                                   "net_value_per_year": (low + high) / 2})
+    fig = value_chart(moved)
+    title = " ".join(fig.axes[0].get_title(loc="left").split())
+    assert title == f"Net value {brief_money((low + high) / 2)} a year{ending}"
+    plt.close(fig)
+
+
 @pytest.mark.parametrize(("amount", "shown"), [
     (-252_667, "-$250,000"), (225_500, "$230,000"), (38_840_000, "$39M"),
     (1_639_000, "$1.6M"), (-3_400_000, "-$3.4M"), (88_000, "$88,000"), (0, "$0"),
     (999_999, "$1.0M"), (150, "$150"),
+    # a half rounds up, as a reader rounds (Python's formatting would give $120,000 and $1.2M)
+    (125_000, "$130,000"), (1_250_000, "$1.3M"), (-1_350_000, "-$1.4M"),
     # under $10, whole dollars, as present.charts.money writes them; never a "-$0"
     (0.4, "$0"), (-0.004, "$0"), (6.7, "$7"), (-0.6, "-$1"), (9.6, "$10")])
 def test_brief_money_keeps_two_significant_figures(amount, shown):
@@ -558,7 +579,7 @@ def test_the_sensitivity_table_shows_three_significant_figures(page):
 
 
 @pytest.mark.parametrize(("amount", "shown"), [
-    (-1_604_500, "-$1.60M"), (-1_673_500, "-$1.67M"), (-944_500, "-$944,000"),
+    (-1_604_500, "-$1.60M"), (-1_673_500, "-$1.67M"), (-944_500, "-$945,000"),
     (1_821_000, "$1.82M"), (38_840_000, "$38.8M"), (150, "$150")])
 def test_table_money_keeps_three_significant_figures(amount, shown):
     assert table_money(amount) == shown

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -77,14 +78,25 @@ def brief_money(amount: float, *, unit: str = "$", figures: int = SIGNIFICANT_FI
     '-$250,000'; 38_840_000 -> '$39M'; 1_639_000 -> '$1.6M' ('$1.64M' with ``figures=3``).
     Stated assumptions (a price, a running cost) are exact and keep
     :func:`deploydl.present.charts.money`. Under $10 the brief writes whole dollars, as
-    :func:`~deploydl.present.charts.money` does: 0.4 -> '$0', 6.7 -> '$7'."""
-    rounded = float(f"{abs(amount):.{figures}g}")
+    :func:`~deploydl.present.charts.money` does: 0.4 -> '$0', 6.7 -> '$7'. A half rounds up,
+    as a reader does it: 125_000 -> '$130,000', 944_500 -> '$945,000' at three figures."""
+    rounded = _significant(abs(amount), figures)
     if rounded < 10:
         rounded = round(abs(amount))
     if rounded >= 1e6:  # millions with as many decimals as the figures need: '$39M', '$1.64M'
         decimals = max(figures - len(str(int(rounded // 1e6))), 0)
         return f"{'-' if amount < 0 else ''}{unit}{rounded / 1e6:,.{decimals}f}M"
     return money(math.copysign(rounded, amount) if rounded else 0.0, unit=unit)
+
+
+def _significant(amount: float, figures: int) -> float:
+    """``amount`` (0 or more) rounded to ``figures`` significant figures, a half up (Python's
+    own formatting rounds a half to the even digit: 125_000 to 120_000)."""
+    if not math.isfinite(amount) or amount == 0:
+        return amount  # nothing to round: a missing value stays missing (NaN)
+    exact = Decimal(repr(float(amount)))  # the decimal it prints as, not its binary value
+    step = Decimal(1).scaleb(exact.adjusted() - figures + 1)
+    return float(exact.quantize(step, rounding=ROUND_HALF_UP))
 
 
 def table_money(amount: float, *, unit: str = "$") -> str:
