@@ -47,9 +47,10 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
 #: applicants a day, a few loans more or fewer would swing a day's cost by thousands of dollars.
 PRICED_ON = 20_000
 #: The seed of the one sample of :data:`PRICED_ON` applicants every price is measured on. Another
-#: sample moves a day's price by several hundred dollars (the strong inflation's from about
-#: USD 2,500 to 4,100 over seeds 0 to 7), so a scenario is priced once, on this sample, whatever
-#: the simulated month, and the release trade-off is priced on the same applicants.
+#: sample moves a day's price a long way (over seeds 0 to 7, the weak inflation's from about
+#: USD 500 to 900, the strong one's from 2,500 to 4,100: lesson 06 says so, and
+#: tests/monitoring/test_drift_price_spread.py re-measures it), so a scenario is priced once, on
+#: this sample, whatever the simulated month, and the release trade-off on the same applicants.
 PRICING_SEED = 0
 
 
