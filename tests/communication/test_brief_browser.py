@@ -74,8 +74,8 @@ def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, pdf):
 def test_pdf_chart_text_prints_at_10_pt_or_more(inputs, pdf):
     """The reported bug: printed, the brief's chart text came out at about 8 pt (6.6 pt for
     the smallest), too small to read on paper. Each chart's smallest text, in points as
-    drawn, times the width the PDF prints its image at over the image's own width (100 pixels
-    an inch, :func:`deploydl.present.report.figure_png`) must reach 10 pt."""
+    drawn, times the width the PDF prints its image at over the image's own width (at
+    :data:`deploydl.present.report.FIGURE_DPI` pixels an inch) must reach 10 pt."""
     import matplotlib.pyplot as plt
     import matplotlib.text
     import pypdfium2

@@ -78,8 +78,9 @@ def brief_money(amount: float, *, unit: str = "$", figures: int = SIGNIFICANT_FI
     '-$250,000'; 38_840_000 -> '$39M'; 1_639_000 -> '$1.6M' ('$1.64M' with ``figures=3``).
     Stated assumptions (a price, a running cost) are exact and keep
     :func:`deploydl.present.charts.money`. Under $10 the brief writes whole dollars, as
-    :func:`~deploydl.present.charts.money` does: 0.4 -> '$0', 6.7 -> '$7'. A half rounds up,
-    as a reader does it: 125_000 -> '$130,000', 944_500 -> '$945,000' at three figures."""
+    :func:`~deploydl.present.charts.money` does: 0.4 -> '$0', 6.7 -> '$7'. From $10 up a half
+    rounds up, as a reader does it: 125_000 -> '$130,000', 944_500 -> '$945,000' at three
+    figures."""
     rounded = _significant(abs(amount), figures)
     if rounded < 10:
         rounded = round(abs(amount))
