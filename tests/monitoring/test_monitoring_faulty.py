@@ -83,6 +83,28 @@ def test_a_canary_with_the_rounding_bug_fails_about_a_fifth_of_its_requests(mode
     assert len(requests) == 60
 
 
+def test_a_canary_whose_server_does_not_start_closes_its_log(model, tmp_path, monkeypatch):
+    from deploydl.monitoring import PredictionLog
+    from deploydl.serving import LocalServer, ServerStartError
+
+    closed, close = [], PredictionLog.close
+
+    def close_and_note(log):
+        closed.append(log.path)
+        close(log)
+
+    monkeypatch.setattr(PredictionLog, "close", close_and_note)
+
+    def refuse(server):
+        raise ServerStartError("port taken")
+
+    monkeypatch.setattr(LocalServer, "start", refuse)
+    with pytest.raises(ServerStartError, match="port taken"):
+        start_canary(model, RoundingBug(model, version="2.0.0"), share=0.5, salt="t",
+                     log_path=tmp_path / "log.db")
+    assert closed == [str(tmp_path / "log.db")]
+
+
 def _release(model, build, tmp_path):
     from deploydl.monitoring import PredictionLog
     from deploydl.serving import LocalServer, ServiceClient, create_app

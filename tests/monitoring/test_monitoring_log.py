@@ -176,6 +176,24 @@ def test_a_closed_log_says_to_run_the_cell_that_opens_it_again(tmp_path, use):
     assert PredictionLog(tmp_path / "log.db").count() == 1  # the file stays
 
 
+def test_a_file_that_is_not_a_log_is_named_and_left_unopened(tmp_path, monkeypatch):
+    opened, connect = [], sqlite3.connect
+
+    def connect_and_keep(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", connect_and_keep)
+    notes = tmp_path / "notes.db"
+    notes.write_text("meeting notes, not a database " * 200)
+    with pytest.raises(sqlite3.DatabaseError, match=r"notes.db is not a prediction log that can "
+                                                    r"be opened .*Give the log a new file name"):
+        PredictionLog(notes)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        opened[0].execute("SELECT 1")  # the connection was closed, not left open
+    assert notes.read_text().startswith("meeting notes")  # nothing written over it
+
+
 def test_a_failing_model_is_logged_as_errors(model, one_applicant, tmp_path):
     from fastapi.testclient import TestClient
 

@@ -232,3 +232,19 @@ def test_log_to_leaves_the_handlers_others_added(fresh_logger):
     log_to(fresh_logger, ours)
     fresh_logger.info("hello")
     assert theirs.getvalue() == ours.getvalue() == "hello\n"
+
+
+def test_a_prediction_log_that_cannot_be_written_gives_no_decision(decided, lines, tmp_path):
+    from deploydl.monitoring import PredictionLog
+
+    model, referred, approved = decided
+    log = PredictionLog(tmp_path / "log.db")
+    client = TestClient(create_app(model, prediction_log=log))
+    log.close()  # as a full disk or a locked file would, the next write fails
+    reply = client.post("/predict", json={**approved[0], "applicant_id": "A1"})
+    request_id = reply.headers["x-request-id"]
+    assert reply.status_code == 500 and "approve" not in reply.text.replace("approved", "")
+    assert request_id in reply.json()["detail"] and "not given" in reply.json()["detail"]
+    [error] = lines()  # the error, and no decision line: no decision went out
+    assert error["event"] == "prediction_log_error" and error["request_id"] == request_id
+    assert error["error"].startswith("LogClosedError")

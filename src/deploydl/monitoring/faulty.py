@@ -2,7 +2,7 @@
 
 Two classic bugs, each wrapping a working model so it answers to a new version number:
 :class:`RoundingBug` crashes on some applicants (the lab's canary), and
-:class:`ForgotPreprocessing` feeds the model unscaled inputs, so its scores drift (the
+:class:`ForgotPreprocessing` feeds the model mis-scaled inputs, so its scores drift (the
 lesson's canary). :func:`start_canary` and :func:`release_canary` put one in front of real
 HTTP traffic next to the stable version, so the lesson shows a few lines, not the plumbing.
 """
@@ -46,8 +46,9 @@ class RoundingBug(_Build):
 
 
 class ForgotPreprocessing(_Build):
-    """``model`` in a build that forgot the preprocessing: every input arrives 1,000x too big
-    for what it learned, so it scores without crashing, but differently."""
+    """``model`` in a build that gets the preprocessing wrong: every input arrives at a
+    1,000th of the scale it learned (``scale``), so it scores without crashing, but
+    differently."""
 
     def __init__(self, model, *, scale: float = 1000.0) -> None:
         super().__init__(model, version=model.version)
@@ -101,14 +102,19 @@ def start_canary(stable, candidate, *, share: float, salt: str,
     """Serve ``stable`` and send ``share`` of applicants to ``candidate``, logging both.
 
     The log goes to ``log_path`` (default: a scratch folder removed when Python exits). Close
-    the result (or its ``server`` and ``log``) at the end.
+    the result (or its ``server`` and ``log``) at the end; a server that does not start
+    closes the log before its error is raised.
     """
     from deploydl.serving import LocalServer, ServiceClient, create_app
 
     path = Path(log_path) if log_path else scratch_folder("deploydl-canary-") / "canary.db"
     log = PredictionLog(path)
     split = TrafficSplit(stable, candidate, share=share, salt=salt)
-    server = LocalServer(create_app(split, prediction_log=log)).start()
+    try:
+        server = LocalServer(create_app(split, prediction_log=log)).start()
+    except BaseException:
+        log.close()
+        raise
     return Canary(server, split, log, ServiceClient(server.url))
 
 

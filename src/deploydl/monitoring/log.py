@@ -157,13 +157,19 @@ class PredictionLog:
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = sqlite3.connect(
             self.path, check_same_thread=False, timeout=30)
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            # Deleted rows are overwritten with zeros, not left in free space (erasure).
-            self._db.execute("PRAGMA secure_delete=ON")
-            self._db.executescript(_SCHEMA)
-            _add_missing_columns(self._db)
+        try:
+            with self._lock:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                # Deleted rows are overwritten with zeros, not left in free space (erasure).
+                self._db.execute("PRAGMA secure_delete=ON")
+                self._db.executescript(_SCHEMA)
+                _add_missing_columns(self._db)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise sqlite3.DatabaseError(
+                f"{self.path} is not a prediction log that can be opened ({exc}). Give the log "
+                "a new file name, or move this file aside if it holds something else.") from exc
 
     @property
     def _db(self) -> sqlite3.Connection:

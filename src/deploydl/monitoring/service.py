@@ -7,6 +7,7 @@ and, when it is given a prediction log, mounts :func:`add_dashboard`'s ``GET /da
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import uuid
 from collections.abc import Sequence
@@ -28,6 +29,14 @@ def model_error(request_id: str, *, logged: bool = False) -> str:
     return (f"the model gave no valid score for this request, so nobody in it is approved "
             f"(request ID {request_id}). The error is in {where} under that ID; "
             "retry later or refer the applicants to an underwriter.")
+
+
+def log_error(request_id: str) -> str:
+    """The detail of the 500 a prediction log that cannot be written gets: no decision goes
+    out unrecorded, so nobody is approved; here is the ID."""
+    return (f"the decision could not be recorded, so it is not given and nobody in this "
+            f"request is approved (request ID {request_id}). The error is in the service log "
+            "under that ID; retry later or refer the applicants to an underwriter.")
 
 
 class NonFiniteScore(ValueError):
@@ -99,6 +108,8 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
     raises, or returns a score that is not a finite number, is logged (logger
     ``deploydl.errors``, with the request ID), recorded as an error row per applicant, and
     answered with a 500 (:func:`model_error`): a non-finite score never approves anyone.
+    A prediction log that cannot be written (closed, locked, a full disk) gets a 500 too
+    (:func:`log_error`), logged the same way: no decision goes out unrecorded.
     """
     applicant_ids = applicant_ids or [None] * len(rows)
     chosen = choose_model(model, applicant_ids[0])
@@ -147,15 +158,25 @@ def add_dashboard(app: FastAPI, log: PredictionStore) -> None:
 def _record(log, model, rows, probabilities, threshold, started, request_id, applicant_ids, *,
             decisions: Sequence[str | None], error: str | None = None,
             reasons: list[list[dict]] | None = None) -> None:
+    """Record each applicant's answer in ``log`` (if any). A log that cannot be written is
+    logged (event ``prediction_log_error``, with the request ID) and answered with a 500
+    (:func:`log_error`)."""
     if log is None:
         return
     latency_ms = (time.perf_counter() - started) * 1000
     scores = [None] * len(rows) if probabilities is None else [float(p) for p in probabilities]
     kept = reasons or [[] for _ in rows]
-    log.record([LoggedPrediction(
-        request_id=request_id, applicant_id=ident, model_name=model.name,
-        model_version=model.version, inputs=row, probability=p, threshold=threshold,
-        decision=decision, latency_ms=latency_ms, status="error" if error else "ok", error=error,
-        reasons=tuple(codes) or None)
-        for row, p, decision, ident, codes in zip(rows, scores, decisions, applicant_ids, kept,
-                                                  strict=True)])
+    try:
+        log.record([LoggedPrediction(
+            request_id=request_id, applicant_id=ident, model_name=model.name,
+            model_version=model.version, inputs=row, probability=p, threshold=threshold,
+            decision=decision, latency_ms=latency_ms, status="error" if error else "ok",
+            error=error, reasons=tuple(codes) or None)
+            for row, p, decision, ident, codes in zip(rows, scores, decisions, applicant_ids,
+                                                      kept, strict=True)])
+    except (sqlite3.Error, OSError) as exc:
+        ERROR_LOG.exception("prediction log failed on request %s", request_id,
+                            extra={"event": "prediction_log_error", "request_id": request_id,
+                                   "model_name": model.name, "model_version": model.version,
+                                   "error": f"{type(exc).__name__}: {exc}"})
+        raise HTTPException(status_code=500, detail=log_error(request_id)) from None
