@@ -17,6 +17,7 @@ from deploydl.monitoring import (
     snapshot,
     write_weekly_report,
 )
+from deploydl.monitoring.alerts import NO_TRAFFIC
 from deploydl.monitoring.explorer import DriftAlarmExplorer, describe_alarm
 from deploydl.serving import create_app
 
@@ -25,8 +26,10 @@ def test_both_dashboards_say_no_data_yet_on_an_empty_database(model, tmp_path):
     log = PredictionLog(tmp_path / "empty.db")
     page = TestClient(create_app(model, prediction_log=log)).get("/dashboard")
     assert page.status_code == 200 and NO_DATA in page.text
+    assert "INFO</span> no traffic" in page.text  # and what to check
+    assert "Switched off: 6 rules cannot fire" in page.text  # not "all is watched"
     report = write_weekly_report(log, tmp_path / "report.html").read_text(encoding="utf-8")
-    assert NO_DATA in report and "http" not in report
+    assert NO_DATA in report and "http" not in report and "no traffic" in report
 
 
 def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
@@ -71,6 +74,7 @@ def test_the_dashboard_names_the_rules_that_cannot_fire(model, applicants, tmp_p
     assert ("<li><strong>feature drift, dataset drift, population shift</strong>: "
             f"{html.escape(NO_REFERENCE)}.</li>") in page
     assert f"<li><strong>performance decay</strong>: {html.escape(NO_BASELINE)}.</li>" in page
+    assert f"No drift check: {html.escape(NO_REFERENCE)}." in page  # the reason, not a guess
     report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
     assert "Switched off: 4 rules cannot fire" in report
 
@@ -109,7 +113,7 @@ def test_snapshot_signals_feed_the_rules(model, applicants, tmp_path):
     assert [a.name for a in evaluate_rules(snap.signals, (rule,))] == ["busy"]
 
 
-def test_the_window_holds_only_the_last_days_before_the_newest_row(tmp_path):
+def test_the_window_ends_now_by_the_logs_clock(tmp_path):
     from deploydl.monitoring import LoggedPrediction
 
     clock = SimulatedClock(1_700_000_000)
@@ -118,12 +122,20 @@ def test_the_window_holds_only_the_last_days_before_the_newest_row(tmp_path):
         clock.advance(days=wait)
         log.record([LoggedPrediction(f"r{day}", "m", "1", {"income": 1.0}, 0.1, "approve",
                                      latency_ms=1.0)])
-    # A day back from day 7: days 6.5 and 7. A week back: day 0 is exactly 7 days old, out.
+    # Now is day 7. A day back: days 6.5 and 7. A week back: day 0 is exactly 7 days old, out.
     assert snapshot(log, window_days=1).signals["requests"] == 2
     assert snapshot(log, window_days=7).signals["requests"] == 3
     assert snapshot(log, window_days=0.25).signals["requests"] == 1
+    assert snapshot(log, window_days=1, now=clock() - 86_400 * 2).signals["requests"] == 1
     report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
     assert "<tr><th>Predictions</th><td>3</td></tr>" in report
+    assert [a.name for a in snapshot(log).alerts] == []
+
+    clock.advance(days=30)  # the loan system stopped calling: a quiet month, not a busy day
+    quiet = snapshot(log)
+    assert quiet.empty and quiet.signals == {"requests": 0}
+    assert [a.name for a in quiet.alerts] == ["no traffic"]
+    assert {r.reason for r in quiet.silent} == {NO_TRAFFIC} and len(quiet.silent) == 6
 
 
 def test_service_health_reads_prometheus_text():

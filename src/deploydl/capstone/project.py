@@ -333,18 +333,20 @@ class Capstone:
                 f"of its {len(traffic):,} applicants, and sending them again would count each "
                 "twice. Its result stands (run.monitoring). To run it again, start a new run "
                 "in a new folder (Capstone(scratch_folder(...))) and its stages from data().")
-        for day, rows in traffic.groupby("day"):
+        for n, (day, rows) in enumerate(traffic.groupby("day")):
+            if n:
+                self.clock.advance(days=1)
             self._send(rows, prefix=f"D{day}")
-            self.clock.advance(days=1)
             if tick:
                 tick()
+        alerts = [a.name for a in snapshot(log, window_days=1).alerts]  # on the last day
+        self.clock.advance(days=1)
         self.new_region = traffic[traffic["day"] >= s.opens_day]
         reference = log.reference()
         if reference is None:  # deploy() sets it when it opens the log
             raise RuntimeError("The prediction log has no reference data; run deploy() first.")
         found = first_alarm_report(reference, traffic, start_day=s.opens_day)
         alarm, drifted = (None, "") if found is None else (found[0], ", ".join(found[1].drifted))
-        alerts = [a.name for a in snapshot(log, window_days=1).alerts]
         self.monitoring = {"opened_day": s.opens_day, "alarm_day": alarm, "drifted": drifted,
                            "predictions": log.count(), "alerts": alerts,
                            **self._region_screen()}

@@ -89,10 +89,11 @@ def evaluate_rules(signals: dict, rules: tuple[AlertRule, ...] = DEFAULT_RULES) 
 
 @dataclass(frozen=True)
 class SilentRule:
-    """A rule that cannot fire in a snapshot, and why: its signal could not be measured."""
+    """A rule that cannot fire in a snapshot, and why: its ``signal`` could not be measured."""
 
     name: str
     reason: str
+    signal: str
 
 
 #: Why the drift rules cannot fire when the log has no reference data to compare with.
@@ -101,7 +102,10 @@ NO_REFERENCE = ("no reference data: nothing to compare the applicants with (the 
 #: Why the decay rule cannot fire without a baseline.
 NO_BASELINE = ("no approved baseline: nobody gave the AUC at training on the applicants the "
                "model approves (monitoring.approved_baseline)")
-_DRIFT_SIGNALS = ("n_drifted", "dataset_drift", "max_psi")
+#: Why every rule but "no traffic" cannot fire on a window without predictions.
+NO_TRAFFIC = "no predictions in the window: nothing to measure"
+#: The signals the drift check measures (:func:`snapshot`).
+DRIFT_SIGNALS = ("n_drifted", "dataset_drift", "max_psi")
 
 
 @dataclass
@@ -128,19 +132,29 @@ class Snapshot:
         return self.window.empty
 
 
-def snapshot(log: PredictionStore, *, window_days: float = 1.0,
+def snapshot(log: PredictionStore, *, window_days: float = 1.0, now: float | None = None,
              baseline: DecayBaseline | None = None, features=FEATURES, min_rows: int = 30,
              rules: tuple[AlertRule, ...] = DEFAULT_RULES) -> Snapshot:
-    """Read the last ``window_days`` of the log (up to its newest row) and judge it.
+    """Read the ``window_days`` of the log up to ``now`` and judge them.
 
-    With a ``baseline`` (:func:`deploydl.monitoring.health.approved_baseline`, measured on the
+    ``now`` is seconds since 1970, by default the log's clock (the time it stamps new rows
+    with), so a service that has gone quiet shows an empty window and the "no traffic" alert,
+    not its last busy day. An empty window switches off every rule but "no traffic". With a
+    ``baseline`` (:func:`deploydl.monitoring.health.approved_baseline`, measured on the
     applicants the service approves) the decay rule reads every labelled prediction in the
     log; without one it stays silent. Rules that cannot fire are listed in ``silent``.
     """
+    now = log.clock() if now is None else now
     everything = log.frame()
-    if everything.empty:
-        return Snapshot(everything, None, log_health(everything), {}, {}, [])
-    window = everything[everything["ts"] > everything["ts"].max() - window_days * _DAY]
+    since = now - window_days * _DAY
+    window = everything[(everything["ts"] > since) & (everything["ts"] <= now)]
+    if window.empty:
+        health = log_health(window)
+        signals = {"requests": health["requests"]}
+        silent = [SilentRule(r.name, NO_TRAFFIC, r.signal) for r in rules
+                  if r.signal not in signals]
+        return Snapshot(window, None, health, {}, signals, evaluate_rules(signals, rules),
+                        silent)
     ok = window[window["status"] == "ok"]
     reference = log.reference()
     drift = None
@@ -154,11 +168,11 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0,
                        max_psi=max(f.psi for f in drift.features))
     why = {signal: NO_REFERENCE if reference is None else
            f"fewer than {min_rows} answered predictions in the window"
-           for signal in _DRIFT_SIGNALS}
+           for signal in DRIFT_SIGNALS}
     why["auc_drop"] = (NO_BASELINE if baseline is None else
                        f"too few outcomes of loans made have arrived ({decay['labelled']:,} "
                        "at the baseline's threshold)")
-    silent = [SilentRule(r.name, why.get(r.signal, f"no {r.signal} measured in the window"))
-              for r in rules if signals.get(r.signal) is None]
+    silent = [SilentRule(r.name, why.get(r.signal, f"no {r.signal} measured in the window"),
+                         r.signal) for r in rules if signals.get(r.signal) is None]
     return Snapshot(window, drift, health, decay, signals, evaluate_rules(signals, rules),
                     silent)

@@ -2,7 +2,8 @@
 
 Both read one :class:`~deploydl.monitoring.alerts.Snapshot` of the prediction log, so they
 never disagree. Neither loads anything from the network: styles are inline and the weekly
-report's charts are PNGs embedded as base64. On an empty log both say "No data yet".
+report's charts are PNGs embedded as base64. On a window without predictions both say so
+(:data:`NO_DATA`) and show the "no traffic" alert.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from deploydl.monitoring.alerts import Snapshot, snapshot
+from deploydl.monitoring.alerts import DRIFT_SIGNALS, Snapshot, snapshot
 from deploydl.monitoring.health import DecayBaseline
 from deploydl.monitoring.log import PredictionStore
 from deploydl.present.report import chart, page
 
-NO_DATA = "No data yet: the service has not logged any predictions."
+NO_DATA = "No data in this window: the service has logged no predictions in it."
 #: Seconds between reloads of the live page when it is asked to refresh (``?refresh=15``).
 REFRESH_S = 15
 #: The monitor's own classes; the rest of the look is the course's page shell (present.report).
@@ -40,8 +41,7 @@ def render_dashboard(log: PredictionStore, *, refresh_s: int | None = None,
     reader's choice, with a link on the page to switch it on or off.
     """
     snap = snapshot(log, **snapshot_options)
-    body = _sections(snap) if not snap.empty else f'<p class="empty">{NO_DATA}</p>'
-    return _page("Loan-default model: live monitor", _refresh_link(refresh_s) + body,
+    return _page("Loan-default model: live monitor", _refresh_link(refresh_s) + _body(snap),
                  refresh_s=refresh_s)
 
 
@@ -63,7 +63,7 @@ def write_weekly_report(log: PredictionStore, path: str | Path, *,
     The file is one self-contained HTML page: open it offline or attach it to an email.
     """
     snap = snapshot(log, window_days=7, baseline=baseline)
-    body = _charts(snap) + _sections(snap) if not snap.empty else f'<p class="empty">{NO_DATA}</p>'
+    body = ("" if snap.empty else _charts(snap)) + _body(snap)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_page("Loan-default model: weekly review", body), encoding="utf-8")
@@ -75,7 +75,11 @@ def _page(title: str, body: str, *, refresh_s: int | None = None) -> str:
     return page(title, f"<h1>{html.escape(title)}</h1>{body}", extra_css=_STYLE, head=refresh)
 
 
-def _sections(snap: Snapshot) -> str:
+def _body(snap: Snapshot) -> str:
+    """The traffic, alerts and drift sections; on an empty window, :data:`NO_DATA` and the
+    alerts (the "no traffic" alert, and every other rule switched off)."""
+    if snap.empty:
+        return f'<p class="empty">{NO_DATA}</p>' + _alerts(snap)
     return _traffic(snap) + _alerts(snap) + _drift(snap)
 
 
@@ -126,8 +130,9 @@ def _switched_off(snap: Snapshot) -> str:
 
 def _drift(snap: Snapshot) -> str:
     if snap.drift is None:
-        return ("<h2>Drift per feature</h2><p>No drift check yet: it needs reference data "
-                "(log.set_reference) and at least 30 predictions in the window.</p>")
+        why = next((r.reason for r in snap.silent if r.signal in DRIFT_SIGNALS),
+                   "it needs reference data and enough predictions in the window")
+        return f"<h2>Drift per feature</h2><p>No drift check: {html.escape(why)}.</p>"
     rows = []
     for f in snap.drift.features:
         width = min(f.psi / 0.5, 1.0) * 100

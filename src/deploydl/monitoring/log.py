@@ -121,6 +121,9 @@ class Removed:
 class PredictionStore(Protocol):
     """What the service, the monitor and the dashboards need from a prediction log."""
 
+    #: The time the log stamps new rows with, in seconds since 1970 (the monitor's "now").
+    clock: Callable[[], float]
+
     def record(self, predictions: Sequence[LoggedPrediction]) -> None: ...
 
     def add_labels(self, labels: Mapping[str, int], *, key: str = "applicant_id") -> int: ...
