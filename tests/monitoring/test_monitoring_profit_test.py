@@ -48,7 +48,7 @@ class _Log:
     def frame(self, *, since=None, until=None):
         return self.rows[self.rows["ts"] >= since]
 
-    def add_labels(self, labels, *, key="applicant_id"):
+    def add_labels(self, labels, *, key="applicant_id", since=None):
         self.labels.update(labels)
         return len(labels)
 
@@ -63,6 +63,27 @@ def test_only_the_loans_made_get_an_outcome():
         record_outcomes(log, sent.iloc[:1], since=10)
     with pytest.raises(ValueError, match="a 'default' column"):
         record_outcomes(log, sent[["applicant_id"]], since=10)
+
+
+def test_an_earlier_row_under_the_same_id_keeps_its_own_outcome():
+    """Simulated IDs repeat (NB-000001 in the canary and in the A/B test): the test's
+    outcomes must not land on the earlier rows."""
+    from deploydl.monitoring import LoggedPrediction, PredictionLog, SimulatedClock
+
+    clock = SimulatedClock(0.0)
+    log = PredictionLog(":memory:", clock=clock)
+
+    def logged(request_id):
+        log.record([LoggedPrediction(request_id, "m", "1", {"income": 1.0}, 0.1, "approve",
+                                     latency_ms=1.0, applicant_id="NB-000001")])
+
+    logged("canary")
+    clock.advance(days=1)
+    logged("ab")
+    sent = pd.DataFrame({"applicant_id": ["NB-000001"], "default": [1]})
+    assert record_outcomes(log, sent, since=clock()) == 1
+    labels = log.frame().set_index("request_id")["label"]
+    assert labels["ab"] == 1 and pd.isna(labels["canary"])
 
 
 def test_the_reading_tallies_each_version_and_tests_b_against_a():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -126,7 +127,8 @@ class PredictionStore(Protocol):
 
     def record(self, predictions: Sequence[LoggedPrediction]) -> None: ...
 
-    def add_labels(self, labels: Mapping[str, int], *, key: str = "applicant_id") -> int: ...
+    def add_labels(self, labels: Mapping[str, int], *, key: str = "applicant_id",
+                   since: float | None = None) -> int: ...
 
     def frame(self, *, since: float | None = None, until: float | None = None) -> pd.DataFrame:
         ...
@@ -196,20 +198,26 @@ class PredictionLog:
         with self._lock, self._db:
             self._db.executemany(sql, rows)
 
-    def add_labels(self, labels: Mapping[str, int], *, key: str = "applicant_id") -> int:
+    def add_labels(self, labels: Mapping[str, int], *, key: str = "applicant_id",
+                   since: float | None = None) -> int:
         """Join late-arriving outcomes (1 = defaulted) to the predictions; returns rows updated.
 
         ``key`` says what the mapping's keys are: ``"applicant_id"`` or ``"request_id"``.
+        ``since`` (seconds since 1970, the log's clock) labels only the rows logged from then
+        on: an ID seen in an earlier period (a returning applicant, a simulation's IDs) keeps
+        that period's outcome.
         """
         if key not in _LABEL_KEYS:
             raise ValueError(f"key must be one of {_LABEL_KEYS}; got {key!r}. Labels are "
                              "joined on the applicant's ID or on the request ID.")
         now = self.clock()
-        rows = [(int(label), now, str(ident)) for ident, label in labels.items()]
+        start = -math.inf if since is None else since
+        rows = [(int(label), now, str(ident), start) for ident, label in labels.items()]
         with self._lock, self._db:
             before = self._db.total_changes
             self._db.executemany(
-                f"UPDATE predictions SET label = ?, label_ts = ? WHERE {key} = ?", rows)
+                f"UPDATE predictions SET label = ?, label_ts = ? WHERE {key} = ? AND ts >= ?",
+                rows)
             return self._db.total_changes - before
 
     def erase(self, applicant_ids: Sequence[str]) -> Removed:

@@ -152,7 +152,8 @@ def record_outcomes(log: PredictionStore, applicants: pd.DataFrame, *, since: fl
     -------
     int
         Number of predictions labelled: one per approved applicant. Referred applicants get
-        no loan, so their outcome stays censored (empty), as in a real bank.
+        no loan, so their outcome stays censored (empty), as in a real bank; rows logged
+        before ``since`` keep theirs, even under the same applicant ID.
     """
     for column in ("applicant_id", "default"):
         if column not in applicants:
@@ -167,7 +168,7 @@ def record_outcomes(log: PredictionStore, applicants: pd.DataFrame, *, since: fl
         raise ValueError(f"{len(unknown)} approved applicant(s) in the log are not in "
                          f"applicants (e.g. {unknown[:3]}); pass the applicants sent since "
                          f"{since}.")
-    return log.add_labels({applicant: truth[applicant] for applicant in made})
+    return log.add_labels({applicant: truth[applicant] for applicant in made}, since=since)
 
 
 @dataclass(frozen=True)
