@@ -76,3 +76,12 @@ def test_the_group_table_has_plain_headers_and_no_empty_header_row(card):
     assert headers[:3] == ["age band", "count", "selection rate"] and "threshold" in headers
     assert "_" not in "".join(headers) and table.count("<tr") == 1 + len(card.by_group)
     assert "| 0.7" in to_markdown(card) or "| 0.8" in to_markdown(card)  # thresholds as numbers
+
+
+def test_the_case_study_card_says_it_is_a_draft_not_approved(card):
+    """Module 03's card is of group thresholds the lesson does not ship: its title says so."""
+    assert to_markdown(card).startswith("# Model card: Northbridge loan approval (logistic "
+                                        "regression) 1.0.0 (draft: group thresholds at "
+                                        "strength 1, not approved)\n")
+    assert "(draft: group thresholds at strength 1, not approved)</h1>" in to_html(card)
+

@@ -29,7 +29,9 @@ class ModelCard:
     """The sections of a model card (after Mitchell et al., 2019).
 
     ``metrics`` holds overall numbers (name -> value, shares as 0..1); ``by_group`` holds one
-    row per group of the protected attribute; ``charts`` maps a caption to PNG bytes.
+    row per group of the protected attribute; ``charts`` maps a caption to PNG bytes;
+    ``status`` says, after the title, what a card that does not describe a released model is
+    (``"draft: ..., not approved"``).
     """
 
     name: str
@@ -43,6 +45,14 @@ class ModelCard:
     limitations: tuple[str, ...]
     explainability: str
     charts: dict[str, bytes] = field(default_factory=dict)
+    status: str = ""
+
+
+def _title(card: ModelCard) -> str:
+    """The card's title: name, version and, for a card that is not of a released model, its
+    status in brackets."""
+    return f"Model card: {card.name} {card.version}" + (f" ({card.status})" if card.status
+                                                         else "")
 
 
 def _number(value: float, name: str = "") -> str:
@@ -75,7 +85,7 @@ def _group_table(card: ModelCard) -> pd.DataFrame:
 
 def to_markdown(card: ModelCard) -> str:
     """The card as Markdown (charts are listed by caption; the HTML embeds them)."""
-    lines = [f"# Model card: {card.name} {card.version}", ""]
+    lines = [f"# {_title(card)}", ""]
     for title, body in _sections(card):
         lines += [f"## {title}", ""]
         lines += [f"- {item}" for item in body] if isinstance(body, list) else [body]
@@ -97,7 +107,7 @@ def to_markdown_halves(card: ModelCard) -> tuple[str, str]:
 
 def to_html(card: ModelCard) -> str:
     """The card as one self-contained HTML page: inline CSS, charts as base64 PNG data URIs."""
-    parts = [f"<h1>Model card: {html.escape(card.name)} {html.escape(card.version)}</h1>"]
+    parts = [f"<h1>{html.escape(_title(card))}</h1>"]
     for title, body in _sections(card):
         parts.append(f"<h2>{html.escape(title)}</h2>")
         if isinstance(body, list):
@@ -137,7 +147,11 @@ def _age_limitation(cuts: dict[str, float]) -> str:
 
 
 def case_study_card(*, strength: float = 1.0) -> ModelCard:
-    """The model card of Module 03's credit model, with group thresholds at ``strength``."""
+    """The model card of Module 03's credit model, with group thresholds at ``strength``.
+
+    Its title marks it a draft for an option under review, not approved: the course's pipeline
+    runs one moved bar instead (Module 04), and Module 07 generates that model's card.
+    """
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.evaluation.metrics import roc_auc
     from deploydl.responsible.explain import permutation_importance
@@ -155,7 +169,8 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     importance = permutation_importance(study.approval_score, test, repaid,
                                         features=study.features, metric=roc_auc)
     return ModelCard(
-        name="Northbridge loan approval (logistic regression)", version="1.0.0",
+        name="Northbridge loan approval (logistic regression)",
+        version="1.0.0", status=f"draft: group thresholds at strength {strength:g}, not approved",
         intended_use="Rank consumer-loan applications by the chance of repaying, to approve "
                      "the safe majority quickly. Declines go to an underwriter; the model "
                      "never declines on its own.",
