@@ -35,3 +35,37 @@ def test_06_5_the_canarys_share_of_the_traffic_is_not_its_error_rate():
     for right in (rate, round(rate, 2), round(rate, 3)):
         assert evaluate(exercise, {"canary_error_rate": right, "action": "roll back"}
                         ).status == PASSED, right
+
+
+def test_06_2_neither_the_first_hint_nor_the_form_message_gives_a_passing_alpha():
+    """A review's: hint 1 said "Try 0.01." and the form message "e.g. 0.01", which passes."""
+    import re
+
+    exercise = find_exercise("06.2")
+    said = [exercise.hints[0], evaluate(exercise, "low").message]
+    for text in said:
+        for number in re.findall(r"\d*\.\d+", text):
+            assert evaluate(exercise, float(number)).status == FAILED, (number, text)
+    assert "quiet_and_bug_alarms(alpha)" in exercise.hints[0]  # it says how, not what
+
+
+def test_06_6_hours_given_as_a_duration_are_told_to_convert_to_hours():
+    from datetime import timedelta
+
+    from deploydl.exercises.core import FormProblem
+    from deploydl.exercises.m06 import _is_release_call, release_call
+
+    truth = release_call()
+    hours = timedelta(hours=truth["hours_to_window"])
+    message = _is_release_call({**truth, "hours_to_window": hours})
+    assert isinstance(message, FormProblem) and ".total_seconds() / 3600" in message
+
+
+def test_each_diagnosis_names_the_table_its_lab_measures():
+    """A review's: 08.2's message said "exactly 0 today", lab 06's table, for lab 08's
+    new_region."""
+    answers = {"06.1": ("today", "new_region"), "08.2": ("new_region", "today")}
+    for exercise_id, (table, other) in answers.items():
+        message = evaluate(find_exercise(exercise_id), {
+            "feature": "credit_history_years", "zero_share": 0.5, "action": "retrain"}).message
+        assert f"rows of {table} " in message and other not in message, message

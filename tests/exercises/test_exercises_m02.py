@@ -35,3 +35,21 @@ def test_lab_02_reads_the_sweeps_row_from_the_metrics_not_from_the_checker(root)
     lab = (root / "solutions" / "02_model_evaluation_lab.ipynb").read_text(encoding="utf-8")
     assert "deploydl.exercises.m02" not in lab
     assert "from deploydl.evaluation.metrics import nearest_threshold" in lab
+
+
+def test_02_4_the_vendors_figure_from_the_prompt_is_named_and_never_confirmed(root):
+    """A review's: 83 was told it was a percentage and 0.83 that it was the right number
+    rounded too far, so a learner could reach 0.833 from the vendor's claim alone."""
+    import json
+
+    from deploydl.exercises.core import FAILED, evaluate
+    from deploydl.exercises.m02 import VENDOR_ACCURACY
+
+    lab = json.loads((root / "solutions" / "02_model_evaluation_lab.ipynb").read_text("utf-8"))
+    prompt = next("".join(c["source"]) for c in lab["cells"]
+                  if "".join(c["source"]).startswith("## Exercise 02.4"))
+    assert f'"over {VENDOR_ACCURACY:.0%} accuracy!"' in prompt
+    for copied in (VENDOR_ACCURACY, 100 * VENDOR_ACCURACY, round(100 * VENDOR_ACCURACY)):
+        result = evaluate(find_exercise("02.4"), copied)
+        assert result.status == FAILED and "vendor's figure" in result.message, copied
+        assert "percentage" not in result.message and "right number" not in result.message

@@ -75,3 +75,16 @@ def test_05_6_comparing_unlike_servers_gets_a_message_that_teaches(pick, says):
     result = _result("05.6", pick(SERVED_16_CLIENTS))
     assert result.status == FAILED and says in result.message
     assert _result("05.6", round(runtime_gain(), 2)).status == PASSED
+
+
+def test_05_4_the_form_message_gives_no_pair_that_passes():
+    """A review's: the form message's example "(0.4, True)" passed as the answer."""
+    import re
+
+    from deploydl.exercises.core import FormProblem
+
+    message = _result("05.4", "small").message
+    assert isinstance(find_exercise("05.4").checker("small"), FormProblem)
+    for drop in re.findall(r"-?\d+(?:\.\d+)?", message):
+        for acceptable in (True, False):
+            assert _result("05.4", (float(drop), acceptable)).status == FAILED, message

@@ -336,3 +336,66 @@ def test_07_1_a_strict_bound_at_the_rate_is_not_true_and_no_hint_names_a_refused
     for far in ("1 in 2", "2 in 4"):
         message = _plain(f"About {far}{tail}")
         assert "comes within" in message and "must be the nearest" not in message, message
+
+
+def test_07_3_the_overall_approval_rate_is_named_as_such(inputs):
+    """A review's: the approval rate of all applicants (0.833, printed above 07.1) got only
+    "you gave 0.833."."""
+    overall = inputs.evaluation["approval_rate"]
+    for given in (overall, round(overall, 2) - 0.001, 100 * overall):
+        message = evaluate(find_exercise("07.3"), given).message
+        assert "approval rate of all applicants" in message and "by_group" in message, given
+
+
+def test_07_5_the_form_messages_example_fits_neither_audience():
+    """A review's: the example "(4, 2, 'yearly')" was the solution's entry for audit."""
+    import ast
+    import re
+
+    from deploydl.exercises.m07 import MISSING, _placed
+
+    right = {"dpo": (5, 5, "monthly"), "audit": (4, 2, "yearly")}
+    assert _placed(right) is None
+    message = _placed({**right, "dpo": 5})
+    example = ast.literal_eval(re.search(r"e\.g\. (\(.*?\))", message).group(1))
+    for key in MISSING:
+        assert _placed({**right, key: example}) is not None, (key, example)
+
+
+def test_08_1_the_runs_own_central_count_gets_its_own_message(root):
+    """A review's: 205, the run's own log that 08.1's prompt warns about, got "you gave 205."."""
+    import json
+
+    from deploydl.exercises.m08 import LAB_RUN_CENTRAL_APPLICANTS
+
+    lab = json.loads((root / "solutions" / "08_capstone_lab.ipynb").read_text("utf-8"))
+    sources = ["".join(c["source"]) for c in lab["cells"]]
+    printed = "".join("".join(o.get("text", "")) for c in lab["cells"] if c["cell_type"] == "code"
+                      for o in c["outputs"])
+    prompt = next(s for s in sources if s.startswith("## Exercise 08.1"))
+    assert f"holds {LAB_RUN_CENTRAL_APPLICANTS} Central applicants" in prompt
+    assert f"on {LAB_RUN_CENTRAL_APPLICANTS} applicants" in printed  # the screen before 08.5
+    result = evaluate(find_exercise("08.1"), LAB_RUN_CENTRAL_APPLICANTS)
+    assert result.status == FAILED and "run's own log" in result.message
+    assert "check_quality" in result.message
+
+
+#: A memo that only repeats Module 00's question and names no figure from the run.
+QUESTION_AGAIN = {
+    "decision": "Would you let the model approve loans on its own, let it advise loan "
+                "officers, or keep it in the lab?",
+    "evidence": "Module 00 asked this question first and the lesson asked it again.",
+    "risk": "The largest risk left has an owner, the Responsible-AI lead.",
+    "change": "What evidence would change the decision is still open for the group.",
+}
+
+
+@pytest.mark.parametrize(("memo", "says"), [
+    (QUESTION_AGAIN, "asks a question"),
+    ({**QUESTION_AGAIN, "decision": QUESTION_AGAIN["decision"].replace("?", ".")},
+     "names all three options"),
+    ({**QUESTION_AGAIN, "decision": DECISIONS[0]}, "the evidence part"),  # "Module 00" is no figure
+])
+def test_08_5_a_memo_that_repeats_the_question_does_not_pass(memo, says):
+    result = evaluate(find_exercise("08.5"), memo)
+    assert result.status == FAILED and says in result.message, result.message

@@ -30,6 +30,9 @@ TRAIN_ROWS, TRAIN_SEED, TEST_ROWS, TEST_SEED = 5000, 0, 2000, 1
 ASIDE_ROWS, ASIDE_SEED = 2000, 2
 #: Exercise 02.2's credit policy: at most this share of approved loans may default.
 MAX_BAD_RATE = 0.10
+#: Exercise 02.4's vendor figure, as its prompt quotes it ("over 83% accuracy!"): the vendor's
+#: claim for its own model, near the answer but not it, so the check confirms no copy of it.
+VENDOR_ACCURACY = 0.83
 #: Exercise 02.5's assumption: a good customer turned away costs this many dollars.
 TURNED_AWAY_COST = 4_000
 #: Exercise 02.6's assumption: nothing is recovered from a bad loan, so one approved costs the
@@ -130,6 +133,10 @@ def _recall(answer: Any) -> str | None:
 def _approve_everyone(answer: Any) -> str | None:
     test, _ = lab_data()
     repaid = 1 - float(test["default"].mean())
+    if _is_vendor_figure(answer):
+        return (f"{VENDOR_ACCURACY:.0%} is the vendor's figure for its own model, copied from "
+                "the prompt; compute the accuracy of approving everyone from test['default'] "
+                "(0..1, to at least three significant digits).")
     value = as_share(answer, repaid)
     if isinstance(value, str):
         return value
@@ -138,6 +145,13 @@ def _approve_everyone(answer: Any) -> str | None:
     if math.isclose(value, repaid, rel_tol=1e-3):
         return None
     return rounding_slip(value, repaid) or f"you gave {brief(answer)}."
+
+
+def _is_vendor_figure(answer: Any) -> bool:
+    """True when ``answer`` is :data:`VENDOR_ACCURACY` as a share (0.83) or a percentage (83)."""
+    value = as_number(answer)
+    return value is not None and any(math.isclose(value, figure, abs_tol=1e-9)
+                                     for figure in (VENDOR_ACCURACY, 100 * VENDOR_ACCURACY))
 
 
 def _cost_threshold(answer: Any) -> str | None:

@@ -78,7 +78,11 @@ def _cost_per_million(answer: Any) -> str | None:
 #: Exercise 05.3: the calibration images the lab names.
 CALIBRATION_IMAGES = 512
 #: Quantisation scales agree this closely when the same images calibrate the same network
-#: (other CPUs differ by about 1e-7); other calibration images move them by 0.1% or more.
+#: (other CPUs differ by about 1e-7). The scales come from the largest and smallest values the
+#: calibration images produce, so the check tells image sets apart only by those extremes: one
+#: image more or fewer that holds none of them gives the same scales (x_train[:511] and
+#: x_train[1:513] pass), while x_train[:256], x_train[:1024] or another 512 images move them
+#: by 3% or more.
 SCALE_TOL = 1e-3
 
 
@@ -185,8 +189,8 @@ def measured_drop() -> tuple[float, float]:
 
 def _is_judgement(answer: Any) -> str | None:
     if not (isinstance(answer, tuple | list) and len(answer) == 2):
-        return form("give a pair: (drop_in_points, acceptable), e.g. (0.4, True); you gave "
-                    f"{brief(answer)}.")
+        return form("give a pair (drop_in_points, acceptable): the drop in percentage points, "
+                    f"a number, and True or False; you gave {brief(answer)}.")
     drop, acceptable = as_number(answer[0]), as_bool(answer[1])
     if drop is None or acceptable is None:
         return form("the drop should be a number and acceptable True or False; you gave "

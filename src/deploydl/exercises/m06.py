@@ -72,6 +72,9 @@ def _is_release_call(answer: Any) -> str | None:
     if not isinstance(answer, dict) or set(answer) != set(truth):
         return form("give {'hours_to_window': a number of hours, 'decision': 'wait' or "
                     f"'emergency'}}; you gave {brief(answer)}.")
+    if _is_duration(answer["hours_to_window"]):
+        return form("give a number of hours, not a duration: "
+                    "window.wait(now).total_seconds() / 3600.")
     right = truth["hours_to_window"]
     wrong = _measure(answer["hours_to_window"], right, tol=0.01, slips=(
         (right / 24, 0.01, "that is in days; give the hours."),
@@ -82,6 +85,16 @@ def _is_release_call(answer: Any) -> str | None:
                  why="the hours are right; compare what waiting costs (hours / 24 x the cost "
                      "of a day) with the worst case of releasing now (6 hours of a broken "
                      "release).")
+
+
+def _is_duration(value: Any) -> bool:
+    """True when ``value`` is a duration (``timedelta``, pandas' ``Timedelta``, numpy's
+    ``timedelta64``) rather than a number."""
+    from datetime import timedelta
+
+    import numpy as np
+
+    return isinstance(value, timedelta | np.timedelta64)
 
 
 def _measure(given: Any, right: float, *, tol: float,
@@ -228,8 +241,9 @@ def diagnose(reference, current) -> dict[str, Any]:
             "action": ACTIONS[0] if jump > ZERO_JUMP else ACTIONS[1]}
 
 
-def judge_diagnosis(answer: Any, truth: dict[str, Any]) -> str | None:
-    """None when ``answer`` (feature, zero_share, action) matches :func:`diagnose`'s ``truth``."""
+def judge_diagnosis(answer: Any, truth: dict[str, Any], *, table: str) -> str | None:
+    """None when ``answer`` (feature, zero_share, action) matches :func:`diagnose`'s ``truth``,
+    measured on the lab's table named ``table`` (``today``, ``new_region``)."""
     if not isinstance(answer, dict) or set(answer) != set(truth):
         return form(f"give a dict with the keys {sorted(truth)}; you gave {brief(answer)}.")
     feature = answer["feature"]
@@ -241,8 +255,8 @@ def judge_diagnosis(answer: Any, truth: dict[str, Any]) -> str | None:
         return f"{brief(feature)} did not drift: read the 'drifted' column of the report."
     wrong = _measure(answer["zero_share"], truth["zero_share"], tol=5e-4,
                      share="the share of zeros", slips=(),
-                     miss=(f"measure the share of rows where {truth['feature']} is exactly 0 "
-                           f"today; you gave {brief(answer['zero_share'])}."))
+                     miss=(f"measure the share of the rows of {table} where {truth['feature']} "
+                           f"is exactly 0; you gave {brief(answer['zero_share'])}."))
     return wrong or _pick(answer["action"], ACTIONS, truth["action"], name="action",
                  why="the measurement is right; compare it with the reference's share of "
                      "zeros: a jump of zeros is a broken pipeline, a shift of the whole range "
@@ -255,14 +269,14 @@ def _is_bug_diagnosis(answer: Any) -> str | None:
     today = apply_drift(make_applicants(TODAY_ROWS, seed=TODAY_SEED), "pipeline_bug",
                         strength=BUG_STRENGTH, seed=TODAY_SEED)
     return judge_diagnosis(answer, diagnose(make_applicants(REFERENCE_ROWS, seed=REFERENCE_SEED),
-                                            today))
+                                            today), table="today")
 
 
 def _catches_bug_quietly(answer: Any) -> str | None:
     alpha = as_number(answer)
     if alpha is None or not 0 < alpha < 1:
-        return form(f"alpha should be a number between 0 and 1, e.g. 0.01; you gave "
-                    f"{brief(answer)}.")
+        return form("alpha should be a number between 0 and 1, a significance level like the "
+                    f"default 0.05; you gave {brief(answer)}.")
     quiet, first = quiet_and_bug_alarms(alpha)
     if quiet:
         return f"at alpha={alpha} the quiet days still raise {quiet} false alarm(s): go lower."
@@ -318,8 +332,12 @@ EXERCISES = [
     Exercise(
         id="06.2", title="An alert threshold that catches the bug without false alarms",
         checker=_catches_bug_quietly,
-        hints=("A smaller alpha means fewer false alarms but later detection. Try 0.01.",
-               "Any alpha from 0.0001 to 0.02 works here; 0.05 raises a false alarm."),
+        hints=("A smaller alpha means fewer false alarms but later detection. Try values "
+               "below 0.05 with quiet_and_bug_alarms(alpha) and watch both numbers: the false "
+               "alarms, and the day of the first alarm.",
+               "for alpha in (0.05, 0.02, 0.01, 0.001): print(alpha, "
+               "quiet_and_bug_alarms(alpha)); keep an alpha with 0 false alarms whose first "
+               "alarm comes by day 9."),
     ),
     Exercise(
         id="06.3", title="How many approved loans does the A/B test need?",

@@ -15,6 +15,7 @@ from deploydl.exercises.core import (
     as_whole,
     brief,
     form,
+    is_percentage,
     is_placeholder,
     percentage_slip,
 )
@@ -120,7 +121,7 @@ def _placed_form(answer: Any) -> dict[str, Stakeholder] | FormProblem:
     for key, (who, _, _) in MISSING.items():
         entry = answer[key]
         if not isinstance(entry, list | tuple) or len(entry) != 3:
-            return form(f"{key}: give (influence, interest, cadence), e.g. (4, 2, 'yearly'); "
+            return form(f"{key}: give (influence, interest, cadence), e.g. (2, 4, 'weekly'); "
                         f"you gave {brief(entry)}.")
         influence, interest, cadence = entry
         try:
@@ -485,6 +486,10 @@ def _charts(answer: Any) -> str | None:
     return f"think again about the chart for {wrong}." if wrong else None
 
 
+#: Exercise 07.3: a ratio within this of the right one passes (it is read to two decimals).
+RATIO_TOL = 5e-3
+
+
 def _ratio(answer: Any) -> str | None:
     from deploydl.capstone.project import lesson_inputs
 
@@ -492,13 +497,19 @@ def _ratio(answer: Any) -> str | None:
     if value is None:
         return form(f"give the ratio as a number between 0 and 1; you gave {brief(answer)}.")
     answer = value
-    expected = lesson_inputs().fairness["demographic_parity_ratio"]
+    inputs = lesson_inputs()
+    expected = inputs.fairness["demographic_parity_ratio"]
     percentage = percentage_slip(answer, expected, what="the ratio")
     if percentage:
         return percentage
-    if abs(answer - 1 / expected) < 5e-3 or answer > 1:
+    overall = inputs.evaluation["approval_rate"]
+    if abs(answer - expected) >= RATIO_TOL and (abs(answer - overall) < RATIO_TOL
+                                                or is_percentage(answer, overall)):
+        return ("that is the approval rate of all applicants together; the ratio divides the "
+                "lowest age band's approval rate by the highest's, from inputs.by_group.")
+    if abs(answer - 1 / expected) < RATIO_TOL or answer > 1:
         return "divide the lowest approval rate by the highest, not the other way round."
-    return None if abs(answer - expected) < 5e-3 else f"you gave {answer:.3f}."
+    return None if abs(answer - expected) < RATIO_TOL else f"you gave {answer:.3f}."
 
 
 def _brief(answer: Any) -> str | None:

@@ -14,6 +14,10 @@ NEW_REGION_ROWS, NEW_REGION_SEED = 1000, 5
 REFERENCE_ROWS, REFERENCE_SEED = 5000, 0
 #: Requests the lab's capstone run sends to its A/B test (split between two versions).
 LAB_AB_REQUESTS = 200
+#: Central applicants in the lab's capstone run's own log, which exercise 08.1's prompt quotes
+#: and the screen before 08.5 prints; not a count of violations (a test keeps it equal to the
+#: lab's stored output).
+LAB_RUN_CENTRAL_APPLICANTS = 205
 
 #: The group memo of exercise 08.5: each part's key and what it holds. A person grades the
 #: memo (the rubric is in docs/instructors.md); the check reads only that each part is there.
@@ -38,8 +42,14 @@ ROLE_KEYS = {
     "Responsible-AI lead": ("responsible ai",),
     "Executive sponsor": ("executive sponsor", "sponsor"),
 }
-#: A version number ("1.1.0") is not a figure from the test.
-_VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
+#: A version number ("1.1.0") or a module's ("Module 00") is not a figure from the run.
+_NOT_A_FIGURE = re.compile(r"\b\d+\.\d+\.\d+\b|\bmodules?\s+\d+\b", re.IGNORECASE)
+#: Words that name each of the three options of Module 00's question in a memo's decision part.
+DECISION_OPTIONS = {
+    "approve on its own": re.compile(r"\bon its own\b|\bautonomous", re.IGNORECASE),
+    "advise loan officers": re.compile(r"\badvi[cs]", re.IGNORECASE),
+    "keep in the lab": re.compile(r"\blab\b", re.IGNORECASE),
+}
 
 
 def new_region():
@@ -58,7 +68,13 @@ def _violations(answer: Any) -> str | None:
     expected, count = len(check_quality(new_region(), APPLICANT_RULES).violations), as_whole(answer)
     if count is None:
         return form(f"give a whole number of violations; you gave {brief(answer)}.")
-    return None if count == expected else f"you gave {answer}."
+    if count == expected:
+        return None
+    if count == LAB_RUN_CENTRAL_APPLICANTS:
+        return (f"{count} is the number of Central applicants in the capstone run's own log, "
+                "not a count of violations: run check_quality(new_region, APPLICANT_RULES) on "
+                f"the {NEW_REGION_ROWS:,}-applicant sample and count its violations.")
+    return f"you gave {answer}."
 
 
 def _is_region_diagnosis(answer: Any) -> str | None:
@@ -67,7 +83,7 @@ def _is_region_diagnosis(answer: Any) -> str | None:
 
     rows = new_region()
     truth = diagnose(make_applicants(REFERENCE_ROWS, seed=REFERENCE_SEED), rows)
-    wrong = judge_diagnosis(answer, truth)
+    wrong = judge_diagnosis(answer, truth, table="new_region")
     feature = answer.get("feature") if isinstance(answer, dict) else None
     if wrong and isinstance(feature, str) and feature.strip() == truth["feature"]:
         given = as_number(answer.get("zero_share"))
@@ -126,9 +142,22 @@ def _role_named(text: str) -> bool:
                for keys in ROLE_KEYS.values() for key in keys)
 
 
+def _undecided(decision: str) -> str | None:
+    """What is wrong with a decision part that asks Module 00's question again instead of
+    answering it (a question, or all three options named); None otherwise."""
+    if decision.rstrip().endswith("?"):
+        return ("the decision part asks a question; state the option your group chooses, in a "
+                "sentence of your own.")
+    if all(words.search(decision) for words in DECISION_OPTIONS.values()):
+        return ("the decision part names all three options (" + ", ".join(DECISION_OPTIONS)
+                + "); state the one your group chooses.")
+    return None
+
+
 def _is_memo(answer: Any) -> str | None:
-    """Only that the four parts are there: each its own sentence, a figure in the evidence,
-    an owner in the risk. Whether the decision is right is the rubric's (a person's) call."""
+    """Only that the four parts are there: each its own sentence, a decision stated (not Module
+    00's question again), a figure in the evidence, an owner in the risk. Whether the decision
+    is right is the rubric's (a person's) call."""
     if not isinstance(answer, dict) or not all(isinstance(k, str) for k in answer):
         return form(f"give a dict with the memo's four parts, {list(MEMO_PARTS)}; you gave "
                     f"{brief(answer)}.")
@@ -151,7 +180,10 @@ def _is_memo(answer: Any) -> str | None:
         if first != k:
             return (f"the {first} and {k} parts say the same thing: each part answers its own "
                     "question.")
-    if not re.search(r"\d", _VERSION.sub("", answer["evidence"])):
+    undecided = _undecided(answer["decision"])
+    if undecided:
+        return undecided
+    if not re.search(r"\d", _NOT_A_FIGURE.sub("", answer["evidence"])):
         return ("the evidence part should quote the run's figures (the net value, the A/B "
                 "test's difference, p-value and size), not only describe them.")
     if not _role_named(answer["risk"]):
