@@ -136,12 +136,13 @@ def release_tradeoff(model, broken, *, candidate, wait: timedelta, scenario: str
     ``per_day`` applicants (by default the bank's), each version deciding at its own threshold,
     as the service decides:
 
-    * ``saving_per_day``: what ``candidate`` (the fix) saves each day it serves the drifted
-      applicants instead of ``model``: ``model``'s decision cost minus ``candidate``'s
-      (:func:`decision_cost`); negative when the fix costs more than the model it replaces;
+    * ``saving_per_day``: what ``candidate`` (the release meant to fix the drift) saves each
+      day it serves the drifted applicants instead of ``model``: ``model``'s decision cost
+      minus ``candidate``'s (:func:`decision_cost`); negative when the candidate costs more
+      than the model it replaces;
     * ``cost_per_day_waiting``: what each day of waiting costs: that saving, or nothing when
-      the fix saves nothing (the drift's own cost, :func:`drift_cost_per_day`, is not saved by
-      a fix that does not remove it);
+      the candidate saves nothing (the drift's own cost, :func:`drift_cost_per_day`, is not
+      saved by a release that does not remove it);
     * ``cost_of_waiting``: that, times ``wait`` (the time until the window opens);
     * ``cost_per_day_broken``: what a release that goes wrong costs each day it serves all
       traffic (``broken``'s decisions against ``model``'s on the same applicants);
