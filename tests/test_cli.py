@@ -33,14 +33,19 @@ def test_read_notebook_turns_a_folder_into_notebook_unreadable(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--port", "70000"], "'70000' is not a port: give 0 to 65535"),
-    (["--port", "-1"], "'-1' is not a port"),
-    (["--workers", "0"], "'0' is not a number of worker processes: give 1 or more"),
-    (["--workers", "-2"], "'-2' is not a number of worker processes"),
+    (["serve", "--port", "70000"], "'70000' is not a port: give 0 to 65535"),
+    (["serve", "--port", "-1"], "'-1' is not a port"),
+    (["serve", "--workers", "0"], "'0' is not a number of worker processes: give 1 or more"),
+    (["serve", "--workers", "-2"], "'-2' is not a number of worker processes"),
+    (["bench", "--reps", "-2"], "'-2' is not a number of repetitions: give 1 or more"),
+    (["bench", "--reps", "0"], "'0' is not a number of repetitions"),
+    # nbclient takes a timeout of 0 or less as none: a lab stuck in a loop would hang
+    (["progress", "--timeout", "0"], "'0' is not a number of seconds per cell: give 1 or more"),
+    (["grade", "lab.ipynb", "--timeout", "-1"], "'-1' is not a number of seconds per cell"),
 ])
-def test_serve_refuses_a_port_or_worker_count_out_of_range(args, message, capsys):
+def test_a_number_out_of_range_is_refused_before_the_command_runs(args, message, capsys):
     with pytest.raises(SystemExit) as exit_:
-        main(["serve", *args])
+        main(args)
     assert exit_.value.code == 2 and message in capsys.readouterr().err
 
 
@@ -170,6 +175,54 @@ def test_refresh_refuses_what_is_not_a_notebook_of_the_course_with_exit_2(empty_
     assert main(["refresh", name]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and "hunter2" not in err
+
+
+def _chromium_fails(*args, **kwargs):
+    raise RuntimeError("Chromium could not print deck.html to PDF (exit 1): [0101/ERROR:x]\n"
+                       "second line of its stderr")
+
+
+#: (command, what the course folder lacks or holds, what the one line must say).
+INSTRUCTOR_FAILURES = {
+    "agenda without the guide": (["agenda"], {}, "docs/instructors.md: No such file or "
+                                 "directory; restore it from the course's repository"),
+    "agenda without markers": (["agenda", "--check"], {"docs/instructors.md": "# Guide\n"},
+                               "docs/instructors.md: needs exactly one line '<!-- BEGIN AGENDA"),
+    "kit without the form": (["kit", "--no-pdf"], {}, "docs/feedback-form.md: No such file or "
+                             "directory; restore it"),
+    "kit with a form without headings": (["kit", "--no-pdf"], {"docs/feedback-form.md": "# Form\n"},
+                                         "docs/feedback-form.md: no '## ' heading"),
+    "kit when Chromium fails": (["kit"], {"docs/feedback-form.md": "# Form\n## Overall\nRate.\n"},
+                                "Chromium could not print deck.html to PDF (exit 1): "
+                                "[0101/ERROR:x] second line of its stderr; run `deploydl kit "
+                                "--no-pdf` and print the HTML pages from a browser"),
+    "slides without the theme": (["slides"], {}, "slides/theme.css: No such file or directory; "
+                                 "restore it"),
+    "slides --pdf when Chromium fails": (["slides", "--pdf"], {}, "Chromium could not print "
+                                         "deck.html to PDF (exit 1): [0101/ERROR:x] second line "
+                                         "of its stderr; build the decks without --pdf"),
+}
+
+
+@pytest.mark.parametrize("case", INSTRUCTOR_FAILURES)
+def test_instructor_commands_say_what_failed_in_one_line_with_exit_1(empty_course, monkeypatch,
+                                                                    capsys, case):
+    from deploydl.course import roomkit, slides
+    from deploydl.present import report
+
+    args, files, message = INSTRUCTOR_FAILURES[case]
+    for name, text in files.items():
+        (empty_course / name).parent.mkdir(parents=True, exist_ok=True)
+        (empty_course / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(report, "find_chromium", lambda: "chromium")
+    monkeypatch.setattr(roomkit, "write_pdf", _chromium_fails)
+    monkeypatch.setattr(slides, "print_handouts", _chromium_fails)
+    if "Chromium" in case:
+        monkeypatch.setattr(slides, "build_decks", lambda root: [])
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"deploydl {args[0]}: ") and err.count("\n") == 1, err
+    assert message in err
 
 
 def test_doctor_finds_the_course_folder_from_a_subfolder(root, monkeypatch):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +75,33 @@ def _course_root(start: str) -> Path:
 
 
 class _Refused(Exception):
-    """A command cannot run; ``main`` prints the message (no traceback) and exits 2."""
+    """A command cannot run; ``main`` prints the message (no traceback) and exits ``status``."""
+
+    def __init__(self, message: str, *, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+#: What to do when a file the course ships is missing (the error names the file).
+_RESTORE = ("restore it from the course's repository (git checkout -- that file), then run the "
+            "command again")
+
+
+@contextlib.contextmanager
+def _failing(advice: dict[type[Exception], str]) -> Iterator[None]:
+    """Turn an expected error of a command into one line for ``main``, which exits 1.
+
+    ``advice`` maps each expected error type (the first that matches wins) to what to do, ""
+    when the error's own message says it already. The line is the error's message (for a file
+    error: the file and what is wrong with it), on one line, then that advice.
+    """
+    try:
+        yield
+    except tuple(advice) as exc:
+        what = (f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename
+                else " ".join(str(exc).split()))
+        to_do = next(text for kind, text in advice.items() if isinstance(exc, kind))
+        raise _Refused(f"{what}; {to_do}" if to_do else what, status=1) from None
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -170,12 +198,11 @@ def _slides(args: argparse.Namespace) -> int:
     from deploydl.course.slides import SlidesError, build_decks, print_handouts
 
     root = _course_root(args.root)
-    try:
+    with _failing({SlidesError: "", FileNotFoundError: _RESTORE, RuntimeError: (
+            "build the decks without --pdf, open one in Chrome with ?print-pdf after its name "
+            "and print it to PDF")}):
         decks = build_decks(root)
         handouts = print_handouts(decks, out=root / "slides/_build/pdf") if args.pdf else []
-    except SlidesError as exc:
-        print(f"deploydl slides: {exc}", file=sys.stderr)
-        return 1
     for deck in decks:
         print(f"{deck.path.relative_to(root)}: {deck.slides} slides")
     for pdf in handouts:
@@ -189,7 +216,8 @@ def _agenda(args: argparse.Namespace) -> int:
 
     root = _course_root(args.root)
     guide = root / "docs" / "instructors.md"
-    current = sync_guide(guide, root, check=args.check)
+    with _failing({ValueError: "", FileNotFoundError: _RESTORE}):
+        current = sync_guide(guide, root, check=args.check)
     if args.check and not current:
         print(f"{guide.relative_to(root)}: the agenda is out of date with the lessons' "
               "metadata; run `deploydl agenda`.")
@@ -204,11 +232,9 @@ def _kit(args: argparse.Namespace) -> int:
 
     root = _course_root(args.root)
     pdf = not args.no_pdf and find_chromium() is not None
-    try:
+    with _failing({RoomKitError: "", FileNotFoundError: _RESTORE, RuntimeError: (
+            "run `deploydl kit --no-pdf` and print the HTML pages from a browser")}):
         written = build_room_kit(root, out=root / "slides/_build/kit", pdf=pdf)
-    except RoomKitError as exc:
-        print(f"deploydl kit: {exc}", file=sys.stderr)
-        return 1
     for path in written:
         print(path.relative_to(root))
     if not pdf and not args.no_pdf:
@@ -262,7 +288,7 @@ def _bench(args: argparse.Namespace) -> int:
 
     config = QUICK if args.quick else BenchConfig()
     config = dataclasses.replace(config, price_per_core_hour=args.price_per_core_hour,
-                                 **({"reps": args.reps} if args.reps else {}))
+                                 **({"reps": args.reps} if args.reps is not None else {}))
     from deploydl.serving.server import ServeError, home_folder
 
     try:
@@ -449,6 +475,11 @@ def _float_arg(what: str, *, allow_zero: bool = False):
     return parse
 
 
+#: ``--timeout`` of the commands that run notebooks: nbclient takes 0 or less as no limit at all,
+#: so a lab stuck in a loop would hang the command; 1 second is the least.
+_SECONDS_PER_CELL = _int_arg(1, None, "a number of seconds per cell: give 1 or more")
+
+
 def _sha256_arg(text: str) -> str:
     if len(text) != 64 or any(c not in "0123456789abcdefABCDEF" for c in text):
         raise argparse.ArgumentTypeError(f"{text[:80]!r} is not a sha256: give the 64 "
@@ -488,7 +519,8 @@ def _add_learner_commands(commands: _Commands) -> None:
 
     progress = commands.add_parser("progress", help="your progress through the course")
     _root_argument(progress)
-    progress.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    progress.add_argument("--timeout", type=_SECONDS_PER_CELL, default=120,
+                          help="seconds per cell")
     progress.set_defaults(run=_progress)
 
     demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")
@@ -514,7 +546,7 @@ def _add_instructor_commands(commands: _Commands) -> None:
                        "assessment scores (Modules 00 and 08) instead of grading labs")
     grade.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     grade.add_argument("--json", action="store_true", help="same as --format json")
-    grade.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    grade.add_argument("--timeout", type=_SECONDS_PER_CELL, default=120, help="seconds per cell")
     grade.set_defaults(run=_grade)
 
     refresh = commands.add_parser("refresh", help="re-execute notebooks and store their outputs")
@@ -546,7 +578,8 @@ def _add_bench_commands(commands: _Commands) -> None:
     """The serving benchmark and the capacity plan drawn from it (Module 05)."""
     bench = commands.add_parser("bench", help="the serving benchmark (Module 05)")
     bench.add_argument("--quick", action="store_true", help="one short repetition (<= 60 s)")
-    bench.add_argument("--reps", type=int, default=0, help="repetitions (default 3; quick 1)")
+    bench.add_argument("--reps", type=_int_arg(1, None, "a number of repetitions: give 1 or "
+                       "more"), help="repetitions (default 3; quick 1)")
     _price_argument(bench, "cost per million predictions")
     bench.add_argument("--out", help="folder for the results (default benchmarks/results; "
                        "--quick: benchmarks/results/quick, which git ignores)")
@@ -655,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except _Refused as exc:
         print(f"deploydl {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return exc.status
     except Exception as exc:
         problems = _settings_problems(exc)
         if problems is None:

@@ -51,6 +51,23 @@ def test_doctor_fails_with_a_reason_and_keeps_checking(tmp_path, monkeypatch, ca
     assert "FAIL  course folders" in out and "OK    torch" in out
 
 
+def test_doctor_names_a_course_folder_that_does_not_exist_once(tmp_path, capsys, monkeypatch,
+                                                               ample_machine):
+    def disk_usage(path):  # as shutil's: a folder that does not exist raises
+        os.stat(path)
+        return SimpleNamespace(free=100 * 10**9)
+
+    monkeypatch.setattr(doctor_module.shutil, "disk_usage", disk_usage)
+    typo = tmp_path / "cuorse"
+    assert main(["doctor", "--root", str(typo)]) == 1
+    out = capsys.readouterr().out
+    assert f"FAIL  course folders  no such folder: {typo}; run doctor in the course folder " \
+           "(or pass --root)" in out
+    assert re.search(r"OK    disk +100\.0 GB free in ", out) and str(typo) not in \
+        out.split("OK    disk")[1].splitlines()[0]
+    assert "1 check(s) failed" in out
+
+
 def test_doctor_fails_on_too_little_memory_and_disk(root, monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(doctor_module, "CGROUP", tmp_path / "no_cgroup")
     monkeypatch.setattr(psutil, "virtual_memory",

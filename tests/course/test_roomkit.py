@@ -55,6 +55,22 @@ def test_the_answer_key_shows_the_solution_code(root):
     assert "recall = 120 / (120 + 80)" in page and "02.1 Recall from a confusion matrix" in page
 
 
+def test_every_solution_block_of_a_cell_is_in_the_answer_key(tmp_path):
+    source = ("### BEGIN SOLUTION\nrecall = 0.6\n### END SOLUTION\ncheck('02.1', recall)\n"
+              "def fix():\n    ### BEGIN SOLUTION  (the fix)\n    return 2\n"
+              "    ### END SOLUTION\ncheck(\"02.2\", fix)\n")
+    solution = tmp_path / "02_x_lab.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), solution)
+    assert answers(solution) == [("02.1", "recall = 0.6"), ("02.2", "return 2")]
+
+
+def test_a_feedback_form_without_headings_is_named(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "feedback-form.md").write_text("# Feedback\nHow was it?\n")
+    with pytest.raises(RoomKitError, match=r"feedback-form.md: no '## ' heading"):
+        feedback_form_html(tmp_path)
+
+
 def test_the_feedback_form_lists_every_module(root):
     page = feedback_form_html(root)
     for m in MODULES:

@@ -132,6 +132,20 @@ def test_a_wheel_without_metadata_or_a_damaged_one_is_named_in_one_line(
     assert "broken-1.0-py3-none-any.whl: not a readable wheel (BadZipFile" in said
 
 
+@pytest.mark.parametrize("command, prefix", [("write", "wheelhouse"), ("check", "kit-check")])
+@pytest.mark.parametrize("folder, what", [("missing", "is not a folder"),
+                                          ("empty", "holds no wheel (*.whl)")])
+def test_a_missing_or_empty_wheelhouse_is_refused(tmp_path, capsys, command, prefix, folder,
+                                                  what):
+    (tmp_path / "empty").mkdir()
+    assert main([command, str(tmp_path / folder)]) == 1
+    said = capsys.readouterr().err
+    assert said == (f"{prefix}: {tmp_path / folder} {what}; run make wheelhouse WHEELHOUSE="
+                    f"{tmp_path / folder} on a connected machine, or give the folder that holds "
+                    "the wheels\n")
+    assert not (tmp_path / folder / INVENTORY).exists()
+
+
 @pytest.mark.parametrize("spelled", ["Apache-2.0", "Apache 2", "Apache 2.0", "Apache License v2.0",
                                      "Apache License, Version 2.0", "Apache Software License",
                                      "apache license 2.0", "Apache License (2.0)"])

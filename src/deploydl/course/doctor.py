@@ -194,8 +194,11 @@ def _jupyterlab_running() -> bool:
 def _disk(root: Path) -> Callable[[], str]:
     def check() -> str:
         # The lessons' scratch folders go under the system's temporary folder (which holds
-        # SCRATCH_PARENT, perhaps not made yet); notebooks are saved in the course folder.
-        free = {place: shutil.disk_usage(place).free for place in (root, SCRATCH_PARENT.parent)}
+        # SCRATCH_PARENT, perhaps not made yet); notebooks are saved in the course folder,
+        # measured only when it exists (the "course folders" row names one that does not).
+        places = [root] if root.is_dir() else []
+        free = {place: shutil.disk_usage(place).free
+                for place in [*places, SCRATCH_PARENT.parent]}
         found = [f"{_gb(space)} free in {place}" for place, space in free.items()]
         if min(free.values()) < DISK_NEED:
             raise RuntimeError(
@@ -208,6 +211,9 @@ def _disk(root: Path) -> Callable[[], str]:
 
 def _folders(root: Path) -> Callable[[], str]:
     def check() -> str:
+        if not root.is_dir():
+            raise RuntimeError(f"no such folder: {root}; run doctor in the course folder (or "
+                               "pass --root)")
         missing = [f for f in ("notebooks", "solutions", "labs") if not (root / f).is_dir()]
         if missing:
             raise RuntimeError(f"missing {missing} in {root}; run doctor inside the course folder.")

@@ -27,8 +27,10 @@ from nbformat.reader import NotJSONError
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PLACEHOLDER_NOTE = "  # your answer here"
-_BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*$",
-                    re.MULTILINE | re.DOTALL)
+#: One solution block in a cell's source: group 1 its indent, group 2 the code between the
+#: marker lines (each marker at any indent, with anything after it on its line).
+SOLUTION_BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}"
+                            r"[^\n]*$", re.MULTILINE | re.DOTALL)
 
 
 class LabSourceError(ValueError):
@@ -52,7 +54,7 @@ def strip_solutions(source: str, *, where: str = "cell") -> str:
     if source.count(BEGIN) != source.count(END):
         raise LabSourceError(f"{where}: {source.count(BEGIN)} '{BEGIN}' but "
                              f"{source.count(END)} '{END}' lines; pair every block.")
-    return _BLOCK.sub(lambda m: _placeholder(m.group(1), m.group(2), where), source)
+    return SOLUTION_BLOCK.sub(lambda m: _placeholder(m.group(1), m.group(2), where), source)
 
 
 def _placeholder(indent: str, block: str, where: str) -> str:

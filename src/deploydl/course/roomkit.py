@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from pathlib import Path
 from typing import cast
 
 import nbformat
 
 from deploydl.course.curriculum import MODULES, Module
+from deploydl.course.labs import CHECK_ID, SOLUTION_BLOCK
 from deploydl.exercises.registry import module_exercises
 from deploydl.present.report import COURSE_CREDIT, Section, render_page, write_pdf
 
 QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
-_SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION\n?(.*)", re.S)
-_CHECK = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
 
 
 #: Room to write under each open question of the printed feedback form.
@@ -77,13 +77,19 @@ def cheat_sheet_html(root: Path, m: Module) -> str:
 
 
 def answers(solution: Path) -> list[tuple[str, str]]:
-    """(exercise id, answer code) for every solution block in a solved lab, in order."""
+    """(exercise id, answer code) for every solution block in a solved lab, in order.
+
+    The id is that of the first ``check(...)`` call after the block in its cell ("?" when
+    none follows); the code is the block's, without its common indent.
+    """
     found = []
     for cell in nbformat.read(solution, as_version=4).cells:
-        match = _SOLUTION.search(cell.source) if cell.cell_type == "code" else None
-        if match:
-            check = _CHECK.search(match.group(2))
-            found.append((check.group(1) if check else "?", match.group(1).rstrip()))
+        if cell.cell_type != "code":
+            continue
+        for block in SOLUTION_BLOCK.finditer(cell.source):
+            check = CHECK_ID.search(cell.source, block.end())
+            found.append((check.group(1) if check else "?",
+                          textwrap.dedent(block.group(2)).rstrip()))
     return found
 
 
@@ -111,8 +117,12 @@ def answer_key_html(root: Path) -> str:
 
 def feedback_form_html(root: Path) -> str:
     """The feedback form, from ``docs/feedback-form.md`` (one section per ``##`` heading)."""
-    text = (root / "docs" / "feedback-form.md").read_text(encoding="utf-8")
+    path = root / "docs" / "feedback-form.md"
+    text = path.read_text(encoding="utf-8")
     title, *parts = re.split(r"^## ", text, flags=re.M)
+    if not parts:
+        raise RoomKitError(f"{path}: no '## ' heading, so the form has no question; give each "
+                           "section of the form a '## ' heading line, as the course's form does.")
     heading, _, lede = title.strip().partition("\n")
     sections = [Section(part.partition("\n")[0].strip(), _markdown(part.partition("\n")[2]))
                 for part in parts]

@@ -238,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     wheelhouse = Path(args[1])
     command = "wheelhouse" if args[0] == "write" else "kit-check"
+    if not wheelhouse.is_dir() or not any(wheelhouse.glob("*.whl")):
+        what = "holds no wheel (*.whl)" if wheelhouse.is_dir() else "is not a folder"
+        print(f"{command}: {wheelhouse} {what}; run make wheelhouse WHEELHOUSE={wheelhouse} on a "
+              "connected machine, or give the folder that holds the wheels", file=sys.stderr)
+        return 1
     try:
         if args[0] == "write":
             print(f"wheelhouse: wrote {write_inventory(wheelhouse)}")
