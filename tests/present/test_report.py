@@ -60,6 +60,16 @@ def test_write_pdf_without_chromium_says_what_to_do(monkeypatch, tmp_path):
         report.write_pdf(tmp_path / "a.html", tmp_path / "a.pdf")
 
 
+def test_a_chromium_that_hangs_is_stopped_with_what_to_do(monkeypatch, tmp_path):
+    hangs = tmp_path / "chromium"
+    hangs.write_text("#!/bin/sh\nsleep 30\n")
+    hangs.chmod(0o755)
+    monkeypatch.setattr(report, "find_chromium", lambda: str(hangs))
+    with pytest.raises(RuntimeError, match=r"did not finish printing .*a.html to PDF within "
+                                           r"0.5 s, so it was stopped and no PDF was written"):
+        report.write_pdf(tmp_path / "a.html", tmp_path / "a.pdf", timeout=0.5)
+
+
 @pytest.mark.slow
 def test_write_pdf_prints_with_chromium(tmp_path):
     if report.find_chromium() is None:

@@ -309,6 +309,8 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: st
 
     ``query`` is appended to the file's URL (reveal.js's ``?print-pdf``); ``settle_ms`` gives
     a page that lays itself out with scripts that much (virtual) time before it is printed.
+    A Chromium that fails, or does not finish within ``timeout`` seconds, raises
+    :class:`RuntimeError` with what to do.
     """
     browser = find_chromium()
     if browser is None:
@@ -327,6 +329,11 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60, query: st
                                            stderr=subprocess.PIPE, start_new_session=True)
         try:
             _, stderr = browser_process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"Chromium did not finish printing {html_path} to PDF within "
+                               f"{timeout:g} s, so it was stopped and no PDF was written; "
+                               "close other work and try again, or open the HTML in a "
+                               "browser and print it to PDF") from None
         finally:
             _end_session(browser_process)
     if browser_process.returncode != 0:
