@@ -33,7 +33,12 @@ from deploydl.communication.brief_page import (
     decision_in_words,
     write_brief,
 )
-from deploydl.communication.brief_text import asks_to_release, decision_text, fairness_text
+from deploydl.communication.brief_text import (
+    asks_to_release,
+    decision_text,
+    fairness_text,
+    scope_text,
+)
 from deploydl.communication.value import spans_zero
 from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 
@@ -125,7 +130,7 @@ def _sources(run) -> dict:
     rates = fairness.rates_by_group(1 - y, approved, groups)["selection_rate"]
     # the ratio's 95% range, tagged only when it straddles the screen (too close to call)
     low, high = fairness.selection_ratio_range(approved, groups)
-    close = {"ratio_low": round(low, 4), "ratio_high": round(high, 4)} if low < 0.8 <= high else {}
+    close = {"ratio_low": low, "ratio_high": high} if low < 0.8 <= high else {}
     s = run.scenario
     traffic = simulate_traffic(days=s.days, per_day=s.per_day, scenario="new_region",
                                start_day=s.opens_day, seed=s.seed + 2)
@@ -845,3 +850,96 @@ def test_the_briefs_own_decision_for_a_model_that_does_not_pay_keeps_the_current
         text = decision_text(case)
         assert text.startswith(opening) and "keep the current process" in text.lower()
         assert "until the model is shown to pay" not in brief_html(case)
+
+
+def test_the_brief_prints_the_gates_range_as_the_gate_printed_it(page):
+    """The reported flaw: the gate printed "0.757-0.881" but kept 0.8805 (four decimals),
+    which the brief printed as 0.880. The brief keeps the unrounded range."""
+    inputs, _, _ = page
+    figures = brief_figures(inputs)
+    f = inputs.fairness
+    assert f["ratio_low"] is not None  # this run's gate is too close to call
+    shown = f"{figures['ratio_low'].text}-{figures['ratio_high'].text}"
+    assert f"95% range {shown} " in f["gate_reason"]
+
+
+@pytest.mark.parametrize(("passed", "close", "title", "verdict"), [
+    (True, False, "Every age band is approved at least 80% as often as the best", "passed"),
+    (True, True, "Under 30: approved 82% as often as the best; 95% range dips below 80%",
+     "passed but too close to call"),
+    (False, False, "Applicants aged under 30 fall below the four-fifths screen", "FAILED")])
+def test_the_fairness_chart_and_risk_say_when_the_screen_is_too_close_to_call(
+        page, passed, close, title, verdict):
+    """The reported flaw: a pass too close to call was titled "Every age band is approved at
+    least 80% as often as the best" and its risk said only "passed", while the brief's text
+    said a fairness review decides."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.brief_page import fairness_chart
+
+    inputs, _, _ = page
+    moved = replace(inputs, fairness={
+        **inputs.fairness, "gate_passed": passed, "too_close_to_call": close,
+        "demographic_parity_ratio": 0.8209, "worst_group": "under_30", "min_ratio": 0.8})
+    fig = fairness_chart(moved)
+    assert " ".join(fig.axes[0].get_title(loc="left").split()) == title
+    plt.close(fig)
+    risk = next(r for r in risk_register(moved) if r["risk"].startswith("Unfair"))
+    assert risk["evidence"].startswith(f"approval ratio 0.82 (screen: 0.80, {verdict}); ")
+
+
+@pytest.mark.parametrize(("event", "said"), [
+    ({}, "no drift event yet; {n_rules} alert rules watch the service"),
+    ({"opened_day": 3, "alarm_day": None, "alarm_delay_days": None},
+     "a new region opened; the drift alarm has not fired"),
+    ({"opened_day": 3, "alarm_day": 4, "alarm_delay_days": 1},
+     "a new region's applicants look different from the training data; the drift alarm fired "
+     "1 day after opening")])
+def test_the_drift_risk_says_what_the_run_saw(page, event, said):
+    """The reported flaw: lesson 07's brief, with no drift event, said a new region's
+    applicants look different from the training data."""
+    inputs, _, _ = page
+    plan = {k: inputs.monitoring[k] for k in ("rules", "n_rules", "n_critical")}
+    moved = replace(inputs, monitoring={**plan, **event})
+    risk = next(r for r in risk_register(moved) if r["risk"].startswith("Drift"))
+    assert risk["evidence"] == said.format(n_rules=inputs.monitoring["n_rules"])
+
+
+def test_the_appendix_gives_the_hindsight_gap_as_a_share_of_its_own_base(page):
+    """The reported flaw: "would have cost $88,000 (4.7%) less" read 4.7% of the chosen cost;
+    the share is the gap over the hindsight cost: the chosen threshold costs that much more."""
+    inputs, html, _ = page
+    e = inputs.evaluation
+    assert e["hindsight_gap_share"] == pytest.approx(e["hindsight_gap"] / e["hindsight_cost"])
+    figures = brief_figures(inputs)
+    text = re.sub(r"<[^>]*>", "", html)
+    assert (f"would have cost {figures['hindsight_gap'].text} less: the chosen threshold costs "
+            f"{figures['hindsight_gap_share'].text} more than that.") in text
+
+
+@pytest.mark.parametrize(("region", "until"), [
+    ({"region_parity_ratio": 0.97, "region_ratio_low": 0.70, "region_ratio_high": 1.0},
+     "a named fairness review decides"),
+    ({"region_parity_ratio": 0.6, "region_ratio_low": 0.4, "region_ratio_high": 0.8},
+     "a fix is reviewed with counsel"),
+    ({"region_parity_ratio": 0.95, "region_ratio_low": 0.85, "region_ratio_high": 1.0}, None),
+    ({}, None)])
+def test_the_scope_follows_the_decision_for_the_new_region(page, region, until):
+    """The reported flaw: "Applies to: ... every region, the new Central region too" above a
+    decision that sends the new region's applicants to an underwriter."""
+    inputs, _, _ = page
+    monitoring = {k: v for k, v in inputs.monitoring.items() if not k.startswith("region_")}
+    moved = replace(inputs, fairness={**inputs.fairness, "gate_passed": True},
+                    money={**inputs.money, "net_value_per_year": 1.0},
+                    monitoring={**monitoring, "region_n": 300, "region_smallest_n": 20,
+                                **region})
+    audience = inputs.context.audience
+    expected = audience if until is None else (
+        f"{audience.rstrip('.')}. In the new region, underwriters take every application "
+        f"until {until}.")
+    assert scope_text(moved) == expected
+    if until:
+        assert "for the existing regions" in decision_text(moved)
+        assert f"Applies to: {expected}" in brief_html(moved).replace("&#x27;", "'")
+    written = replace(moved, context=replace(moved.context, decision="Keep the current process."))
+    assert scope_text(written) == audience

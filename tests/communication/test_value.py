@@ -99,9 +99,13 @@ def test_bad_settings_say_what_to_fix(options, match):
 
 
 def test_the_words_say_when_the_sign_is_not_established():
+    """Its ends keep the brief's two significant figures (the reported flaw: lesson 07 printed
+    "USD 131,000" where its brief says "$130,000")."""
     assert interval_words(-2_224_000, 943_000) == (
-        "95% range -USD 2.2M to USD 943,000 a year: it spans zero, so even the sign is not "
+        "95% range -USD 2.2M to USD 940,000 a year: it spans zero, so even the sign is not "
         "established")
+    assert interval_words(-3_400_000, 131_000).endswith("to USD 130,000 a year: it spans zero, "
+                                                        "so even the sign is not established")
     assert interval_words(705_000, 3_126_000).endswith("positive across the range")
     assert interval_words(-900_000, -10_000, unit="$").startswith("95% range -$900,000")
     assert interval_words(-900_000, -10_000).endswith("negative across the range")

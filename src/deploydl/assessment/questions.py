@@ -242,8 +242,8 @@ QUESTIONS: tuple[Question, ...] = (
         "comes with its assumptions (Module 07)."),
     Question(
         "q15", "communication",
-        "The one-page brief says: net value USD 400,000 a year against today's scorecard, 95% "
-        "range -USD 500,000 to USD 1.3M. Which line may not be cut?",
+        "The brief says: net value USD 400,000 a year against today's scorecard, 95% range "
+        "-USD 500,000 to USD 1.3M. Which line may not be cut?",
         ("The uncertainty around it: it crosses zero, so the switch may lose money.",
          "The training settings (learning rate, epochs), so the board sees how it was built.",
          "The ROC AUC, so the board sees that the model ranks risk well above a coin toss.",

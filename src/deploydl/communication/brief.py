@@ -227,7 +227,7 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
     from deploydl.deploy.gates import fairness_gate
     from deploydl.evaluation.decision import report_on_test
     from deploydl.evaluation.metrics import outcomes
-    from deploydl.responsible.fairness import selection_ratio
+    from deploydl.responsible.fairness import selection_ratio, selection_ratio_range
 
     y, groups = test[LABEL].to_numpy(), test[PROTECTED_ATTRIBUTE]
     report = report_on_test(y, scores, threshold=threshold, costs=assumptions.costs)
@@ -235,6 +235,10 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
     approved = scores < threshold
     on_test = (fairness_gate(approved.astype(int), groups, min_ratio=assumptions.min_ratio)
                if approved.any() else None)
+    # the gate's range as the gate prints it (3 decimals of the unrounded range): the gate
+    # keeps it to 4 decimals, and 0.8805 printed to 3 reads 0.880 where the gate said 0.881
+    low, high = (None, None) if on_test is None else selection_ratio_range(
+        approved.astype(int), groups)
     return {**report, "break_even": choice.break_even, "reason": choice.reason,
             "n_validation": choice.n_validation, "validation_passed": choice.passed,
             "validation_ratio": choice.ratio, "min_ratio": assumptions.min_ratio,
@@ -243,8 +247,7 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
             "passed": choice.passed is not False and on_test is not None and on_test.passed,
             # the gate's own words on the held-out applicants, with the ratio's 95% range
             "gate_reason": "nobody was approved" if on_test is None else on_test.reason,
-            "ratio_low": None if on_test is None else on_test.low,
-            "ratio_high": None if on_test is None else on_test.high,
+            "ratio_low": low, "ratio_high": high,
             "too_close_to_call": on_test is not None and on_test.too_close_to_call,
             "ratio_at_break_even": selection_ratio((scores < choice.break_even).astype(int),
                                                    groups),
@@ -342,18 +345,35 @@ def days_after_opening(days: int) -> str:
     return f"{days} day{'' if days == 1 else 's'} after opening"
 
 
+def screen_verdict(fairness: dict[str, Any]) -> str:
+    """The fairness gate's verdict on the held-out applicants, in the brief's words: "passed",
+    "passed but too close to call" (its 95% range reaches below the screen) or "FAILED"."""
+    if not fairness["gate_passed"]:
+        return "FAILED"
+    return "passed but too close to call" if fairness.get("too_close_to_call") else "passed"
+
+
+def _drift_evidence(monitoring: dict[str, Any]) -> str:
+    """What the run showed of drift: a new region that opened (``opened_day``) and when the drift
+    alarm fired, if it did; without one, that there was no drift event, and what watches."""
+    if "opened_day" not in monitoring:
+        return f"no drift event yet; {monitoring['n_rules']} alert rules watch the service"
+    delay = monitoring.get("alarm_delay_days")
+    if delay is None:
+        return "a new region opened; the drift alarm has not fired"
+    return ("a new region's applicants look different from the training data; the drift "
+            f"alarm fired {days_after_opening(delay)}")
+
+
 def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
     """The brief's risks, each with the number behind it, an owner and a mitigation."""
     money = brief_money
 
     f, m, mon = inputs.fairness, inputs.money, inputs.monitoring
-    delay = mon.get("alarm_delay_days")
-    drift = ("a new region's applicants look different from the training data" +
-             ("" if delay is None else f"; the drift alarm fired {days_after_opening(delay)}"))
     return [
         {"risk": "Unfair outcomes by age band",
          "evidence": f"approval ratio {f['demographic_parity_ratio']:.2f} (screen: "
-                     f"{f['min_ratio']:.2f}, {'passed' if f['gate_passed'] else 'FAILED'}); "
+                     f"{f['min_ratio']:.2f}, {screen_verdict(f)}); "
                      f"applicants aged {human_label(f['worst_group'])} approved least",
          "owner": "Responsible-AI lead", "mitigation": "Fairness gate before every release; "
          "declines reviewed by an underwriter; quarterly fairness report."},
@@ -362,7 +382,7 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
                      f"{inputs.evaluation['n_test']:,} test applicants",
          "owner": "AI product manager", "mitigation": "Threshold reviewed with credit risk "
          f"each quarter; errors cost {money(inputs.evaluation['cost'])} on the test set."},
-        {"risk": "Drift: the world changes after launch", "evidence": drift,
+        {"risk": "Drift: the world changes after launch", "evidence": _drift_evidence(mon),
          "owner": "MLOps / platform engineer", "mitigation": f"{mon['n_rules']} alert rules "
          "with runbooks; retraining policy; A/B test before any new version."},
         {"risk": "Personal data misused", "evidence": "names, emails and IDs in the source "

@@ -102,6 +102,23 @@ def decision_text(inputs: BriefInputs) -> str:
     return text
 
 
+def scope_text(inputs: BriefInputs) -> str:
+    """Whom the brief applies to (its "Applies to:" line): the context's ``audience``, and, when
+    the brief's own decision approves the model for the existing regions only (the new region
+    fails the fairness screen or is too close to call there), who decides in the new region."""
+    audience = inputs.context.audience
+    approves = not inputs.context.decision and decision_text(inputs).startswith("Approve")
+    if not approves or "region_parity_ratio" not in inputs.monitoring:
+        return audience
+    verdict = _region_verdict(inputs)
+    if verdict == "passes":
+        return audience
+    until = ("a named fairness review decides" if verdict == "too close to call"
+             else "a fix is reviewed with counsel")
+    return (f"{audience.rstrip('.')}. In the new region, underwriters take every application "
+            f"until {until}.")
+
+
 def _ab_not_released(ab: dict) -> str:
     """The sentence for an A/B test whose version B is not the one asked for: still running,
     decided against B (it earned less, or broke the approval-rate guardrail), or won but held

@@ -251,11 +251,14 @@ def spans_zero(low: float, high: float) -> bool:
 
 
 def interval_words(low: float, high: float, *, level: float = 0.95, unit: str = "USD ") -> str:
-    """A :func:`value_interval` range in words, with what it says of the sign: "95% range
-    -USD 2.2M to USD 943,000 a year: it spans zero, so even the sign is not established"."""
-    from deploydl.present.charts import money
+    """A :func:`value_interval` range in words, with what it says of the sign, its ends at the
+    brief's two significant figures (:func:`deploydl.communication.brief.brief_money`): "95%
+    range -USD 2.2M to USD 940,000 a year: it spans zero, so even the sign is not established".
+    """
+    from deploydl.communication.brief import brief_money
 
-    shown = f"{level:.0%} range {money(low, unit=unit)} to {money(high, unit=unit)} a year"
+    shown = (f"{level:.0%} range {brief_money(low, unit=unit)} to "
+             f"{brief_money(high, unit=unit)} a year")
     if spans_zero(low, high):
         return shown + ": it spans zero, so even the sign is not established"
     return shown + (": positive across the range" if low > 0 else ": negative across the range")
