@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -119,7 +120,6 @@ def test_saving_the_same_model_again_with_another_key_says_so_plainly(
 def test_saving_over_another_model_or_version_is_refused_with_the_way_out(model, applicants,
                                                                         tmp_path):
     import copy
-    from dataclasses import replace
 
     import torch
 
@@ -147,8 +147,6 @@ def test_a_damaged_artifact_is_never_taken_for_the_same_model(model, applicants,
 
 
 def test_registry_lists_promotes_and_rolls_back(model, tmp_path):
-    from dataclasses import replace
-
     registry = ModelRegistry(tmp_path)
     for version in ("1.0.0", "1.10.0", "1.2.0"):
         registry.register(replace(model, version=version))
@@ -187,8 +185,101 @@ def test_a_release_that_overrides_a_gate_records_who_approved_it_and_why(model, 
     (release,) = registry.releases(model.name)
     assert release["override"] == "the range straddles 0.80; fairness checked monthly"
     assert release["approver"] == "Fairness review board"
-    registry.promote(model.name, model.version, stage="production")  # a plain release: no keys
+    registry.register(replace(model, version="1.1.0"))
+    registry.promote(model.name, "1.1.0", stage="production")  # a plain release: no keys
     assert "override" not in registry.releases(model.name)[-1]
+
+
+def _registry_of(model, root, *versions):
+    """A registry at ``root`` holding ``model`` under each of ``versions``."""
+    registry = ModelRegistry(root)
+    for version in versions:
+        registry.register(replace(model, version=version))
+    return registry
+
+
+@pytest.mark.parametrize("stage", ["staging", "production"])
+def test_promoting_the_version_already_in_a_stage_changes_and_records_nothing(model, tmp_path,
+                                                                              stage):
+    """A promotion run again (a notebook cell, a workflow) leaves one entry, so a rollback
+    still returns to the version before it instead of "rolling back" to the same one."""
+    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
+    for version in ("1.0.0", "1.1.0", "1.1.0"):
+        assert registry.promote(model.name, version, stage=stage) == version
+    assert [r["version"] for r in registry.releases(model.name)] == (
+        ["1.0.0", "1.1.0"] if stage == "production" else [])
+    assert registry.rollback(model.name, stage=stage) == "1.0.0"
+    assert registry.stage(model.name, stage) == "1.0.0"
+
+
+def test_a_rollback_that_would_change_nothing_is_refused(model, tmp_path):
+    """A history written when a repeated promotion was still recorded ends with the same
+    version twice: rolling back would leave it in production, so it is refused, saying so."""
+    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
+    (tmp_path / model.name / "stages.json").write_text(json.dumps(
+        {"staging": [], "production": ["1.0.0", "1.1.0", "1.1.0"]}))
+    with pytest.raises(ArtifactError, match="ends with 1.1.0 twice.*change nothing.*Promote"):
+        registry.rollback(model.name, stage="production")
+    assert registry.stage(model.name, "production") == "1.1.0" and not registry.releases(
+        model.name)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('{"production": ["1.0.0"]}', "has no list of versions under 'staging'"),
+    ('{"staging": [], "production": ["1.0', "is not valid JSON"),
+    ('["1.0.0"]', "holds a JSON list, not an object"),
+    ('{"staging": [], "production": [1]}', "lists 1 under 'production', which is not a version")])
+def test_a_damaged_stages_record_says_what_is_wrong_and_how_to_restore_it(model, tmp_path, text,
+                                                                         problem):
+    registry = _registry_of(model, tmp_path, "1.0.0")
+    (tmp_path / model.name / "stages.json").write_text(text)
+    for use in (lambda: registry.stage(model.name, "staging"),
+                lambda: registry.promote(model.name, "1.0.0", stage="staging")):
+        with pytest.raises(ArtifactError) as caught:
+            use()
+        assert problem in str(caught.value)
+        assert "Restore it from version control or a backup" in str(caught.value)
+        assert "Restore the artifact" not in str(caught.value)
+
+
+def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_path,
+                                                                    monkeypatch):
+    """stages.json is written beside itself and renamed over: a write cut short (a full disk,
+    a crash) leaves the previous record whole, and no temporary file behind."""
+    from pathlib import Path
+
+    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
+    registry.promote(model.name, "1.0.0", stage="production")
+    write_text = Path.write_text
+
+    def cut_short(path, text, *args, **kwargs):
+        write_text(path, text[:len(text) // 2])
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", cut_short)
+    with pytest.raises(OSError, match="No space left"):
+        registry.promote(model.name, "1.1.0", stage="staging")
+    monkeypatch.undo()
+    assert registry.stage(model.name, "production") == "1.0.0"
+    assert registry.stage(model.name, "staging") is None
+    assert sorted(p.name for p in (tmp_path / model.name).iterdir()) == [
+        "1.0.0", "1.1.0", "releases.jsonl", "stages.json"]
+
+
+def test_production_never_moves_without_its_release_record(model, tmp_path):
+    """The release record is written before production moves: when it cannot be written,
+    neither a promotion nor a rollback changes what is served."""
+    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0", "1.2.0")
+    for version in ("1.0.0", "1.1.0"):
+        registry.promote(model.name, version, stage="production")
+    record = tmp_path / model.name / "releases.jsonl"
+    record.unlink()
+    record.mkdir()  # cannot be appended to
+    for change in (lambda: registry.promote(model.name, "1.2.0", stage="production"),
+                   lambda: registry.rollback(model.name, stage="production")):
+        with pytest.raises(OSError):
+            change()
+        assert registry.stage(model.name, "production") == "1.1.0"
 
 
 SUNDAY_5_50 = datetime(2026, 3, 8, 5, 50, tzinfo=UTC)   # ten minutes before the window shuts

@@ -25,7 +25,8 @@ generated files.
 
 A **registry** (:class:`ModelRegistry`) is a folder of artifacts, ``ROOT/NAME/VERSION/``, plus
 a ``stages.json`` per model that records which version is in staging and production and
-what was there before, so a promotion can be rolled back. Given a maintenance window
+what was there before, so a promotion can be rolled back (promoting the version already in
+a stage changes nothing and records nothing). Given a maintenance window
 (Module 06), it refuses a promotion to production outside it unless an emergency is declared,
 and records every production change with its time and reason in ``releases.jsonl``, with
 the approver and reason of any release that overrides a gate (a fairness review, Module 04).
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -405,6 +407,13 @@ class ModelRegistry:
         rollout began (the CI workflow, Module 04): the window is judged at that time, so a
         rollout that ends after the window closed is still recorded. It may be at most
         :data:`MAX_CHECK_AGE_S` seconds old, and both times are recorded.
+
+        Promoting the version already in ``stage`` (a cell or a workflow run again) changes
+        nothing, so nothing is recorded and neither the window nor a review is checked: the
+        history keeps one entry for it, and a rollback still returns to the version before.
+        A production release is recorded in :meth:`releases` before ``stage`` points at it, so
+        a failure between the two leaves a record of a release that did not happen, never a
+        release without a record.
         """
         verify(self.path(name, version))
         stage = _stage(stage)
@@ -413,32 +422,45 @@ class ModelRegistry:
             if checked_at is not None:
                 raise ValueError(f"checked_at is a production release's window check; "
                                  f"promoting to {stage} releases nothing. Leave it out.")
-        else:
+        history = self._history(name)
+        if history[stage][-1:] == [version]:
+            return version  # already there: nothing changes
+        if stage == "production":
             now = self.clock()
             permit, review = check_release(
                 self.window, now if checked_at is None else _checked(checked_at, now),
                 emergency=emergency, override=override, approver=approver,
                 what=f"Promoting {name} {version} to production")
-        history = self._history(name)
-        history[stage].append(version)
-        self._save_history(name, history)
-        if stage == "production":
             promoted = {} if checked_at is None else {
                 "time": _iso(now), "checked_at": permit.record()["time"]}
             self._record(name, "promote", version, permit, **review, **promoted)
+        history[stage].append(version)
+        self._save_history(name, history)
         return version
 
     def rollback(self, name: str, *, stage: str) -> str:
-        """Put ``stage`` back on the version it had before the last promotion; returns it."""
+        """Put ``stage`` back on the version it had before the last promotion; returns it.
+
+        Refused when there is no earlier version, or when the earlier entry is the current
+        version again (a history from before a repeated promotion stopped being recorded):
+        such a rollback would change nothing. A production rollback is recorded in
+        :meth:`releases` before ``stage`` moves, as a promotion is.
+        """
         history = self._history(name)
         past = history[_stage(stage)]
         if len(past) < 2:
             raise ArtifactError(f"{name} has no earlier {stage} version to roll back to "
                                 f"(history: {past or 'empty'}). Promote a version instead.")
+        if past[-2] == past[-1]:
+            raise ArtifactError(
+                f"{name}'s {stage} history ends with {past[-1]} twice (it was promoted again "
+                f"while already in {stage}), so a rollback would leave {past[-1]} in {stage} "
+                f"and change nothing. Promote the version you want back instead: "
+                f"registry.promote({name!r}, VERSION, stage={stage!r}).")
         past.pop()
-        self._save_history(name, history)
         if stage == "production":
             self._record(name, "rollback", past[-1], self._rollback_permit())
+        self._save_history(name, history)
         return past[-1]
 
     def releases(self, name: str) -> list[dict]:
@@ -478,11 +500,20 @@ class ModelRegistry:
         return load_model(self.path(name, version))
 
     def _history(self, name: str) -> dict[str, list[str]]:
+        """Each stage's versions, oldest first, from ``stages.json`` (empty without one)."""
         path = self._inside(name, "stages.json")
-        return _read_json(path) if path.exists() else {s: [] for s in STAGES}
+        return _read_stages(path) if path.exists() else {s: [] for s in STAGES}
 
     def _save_history(self, name: str, history: dict[str, list[str]]) -> None:
-        self._inside(name, "stages.json").write_text(json.dumps(history, indent=2) + "\n")
+        """Write ``stages.json`` whole or not at all: into a temporary file beside it, then
+        renamed over it, so a crash mid-write leaves the previous history intact."""
+        path = self._inside(name, "stages.json")
+        temporary = path.with_name(f".{path.name}.tmp")
+        try:
+            temporary.write_text(json.dumps(history, indent=2) + "\n")
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
 
 def _stage(stage: str) -> str:
@@ -560,6 +591,41 @@ def _review(override: str | None, approver: str | None, *, stage: str) -> dict[s
 
 def _version_key(version: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))
+
+
+def _read_stages(path: Path) -> dict[str, list[str]]:
+    """The history in ``stages.json``, refused with what is wrong and what to do unless it
+    holds a list of versions for each stage."""
+    problem: str | None
+    try:
+        history = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        problem = f"is not valid JSON ({exc})"
+    else:
+        problem = _stages_problem(history)
+    if problem is None:
+        return history
+    raise ArtifactError(
+        f"{path} {problem}. It is the registry's record of the version in each stage and of "
+        "the ones before it (for rollbacks), so nothing is loaded, promoted or rolled back "
+        "from it. Restore it from version control or a backup (the deployment workflow "
+        "commits it after each release); without one, delete it and promote again the version "
+        "that should be in each stage (the rollback history then starts afresh).")
+
+
+def _stages_problem(history: Any) -> str | None:
+    """What is wrong with the content of ``stages.json``, or None if nothing is."""
+    if not isinstance(history, dict):
+        return f"holds a JSON {type(history).__name__}, not an object"
+    for stage in STAGES:
+        versions = history.get(stage)
+        if not isinstance(versions, list):
+            return f"has no list of versions under {stage!r} (got {versions!r:.80})"
+        wrong = [v for v in versions if not (isinstance(v, str)
+                                             and VERSION_PATTERN.fullmatch(v))]
+        if wrong:
+            return f"lists {wrong[0]!r} under {stage!r}, which is not a version"
+    return None
 
 
 def _read_json(path: Path) -> dict[str, Any]:

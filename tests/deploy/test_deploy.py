@@ -471,6 +471,73 @@ def test_a_gate_too_close_to_call_exits_3_and_writes_the_step_summary(artifact_d
     assert "| fairness | PASS, too close to call |" in summary.read_text(encoding="utf-8")
 
 
+def test_the_fairness_gate_blocks_and_says_why_when_nobody_is_approved(artifact_dir,
+                                                                       monkeypatch, tmp_path):
+    """No approvals, no rates to compare: the gate blocks with the reason, as the evaluation
+    gate does, and the command still exits 1 and writes the step summary."""
+    import pandas as pd
+
+    holdout = pd.DataFrame({"default": [0, 1] * 10, "age_band": ["young"] * 10 + ["old"] * 10})
+    _, fairness = run_gates(_FixedScores([0.9] * 20), holdout)  # all refused at 0.5
+    assert not fairness.passed and np.isnan(fairness.value) and fairness.limit == 0.8
+    assert str(fairness).startswith("BLOCK fairness: approval ratio not measured, so the gate "
+                                    "blocks: No applicant was approved")
+    monkeypatch.setattr("deploydl.evaluation.decision.decides_at", lambda model: 0.0)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main([str(artifact_dir)]) == 1
+    assert "| fairness | BLOCK | approval ratio not measured" in summary.read_text(
+        encoding="utf-8")
+
+
+@pytest.fixture
+def production_registry(model, tmp_path):
+    """A registry with the session's model in production."""
+    from deploydl.registry import ModelRegistry
+
+    registry = ModelRegistry(tmp_path / "registry")
+    registry.register(model)
+    registry.promote(model.name, model.version, stage="production")
+    return registry
+
+
+def _break_stages(registry, name):
+    (registry.root / name / "stages.json").write_text('{"staging": [], "production": ["1.0')
+
+
+def _break_weights(registry, name):
+    weights = registry.path(name, registry.stage(name, "production")) / "weights.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-1])
+
+
+@pytest.mark.parametrize("damage, why", [(_break_stages, "stages.json is not valid JSON"),
+                                         (_break_weights, "does not match its manifest")])
+def test_a_production_model_that_cannot_be_read_blocks_instead_of_skipping_the_comparison(
+        artifact_dir, model, production_registry, monkeypatch, tmp_path, capsys, damage, why):
+    args = [str(artifact_dir), "--registry", str(production_registry.root), "--min-auc", "0.5",
+            "--min-ratio", "0.5"]
+    assert main(args) == 0  # readable: compared, and it is the very same model
+    damage(production_registry, model.name)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert ("BLOCK production: the production model cannot be read for the comparison (at most "
+            "0.01 below its AUC), so the gate blocks: ") in out and why in out
+    assert "| production | BLOCK | the production model cannot be read" in summary.read_text(
+        encoding="utf-8")
+
+
+def test_a_registry_with_nothing_in_production_skips_only_the_comparison(artifact_dir,
+                                                                        tmp_path, capsys):
+    from deploydl.registry import ModelRegistry
+
+    registry = ModelRegistry(tmp_path / "registry")
+    assert main([str(artifact_dir), "--registry", str(registry.root), "--min-auc", "0.5",
+                 "--min-ratio", "0.5"]) == 0
+    assert "nothing to compare with, so the AUC floor alone applies" in capsys.readouterr().out
+
+
 def test_the_gates_module_runs_as_a_program_without_a_warning():
     done = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m",
                            "deploydl.deploy.gates", "--help"], capture_output=True, text=True,
@@ -481,6 +548,24 @@ def test_the_gates_module_runs_as_a_program_without_a_warning():
 @pytest.mark.parametrize("cpu, threads", [("2", 2), ("500m", 1), ("2500m", 2), ("4.0", 4)])
 def test_threads_follow_the_cpu_limit(cpu, threads):
     assert cpu_threads(cpu) == threads
+
+
+@pytest.mark.parametrize("cpu", ["nan", "inf", "-infm", "0", "-1"])
+def test_a_cpu_limit_that_is_not_a_positive_finite_number_is_refused(cpu):
+    with pytest.raises(ValueError, match=f"cpu must be a positive, finite number.*got '{cpu}'"):
+        DeploySpec(cpu=cpu)
+
+
+@pytest.mark.parametrize("memory, ok", [
+    ("512Mi", True), ("1Gi", True), ("0.5Gi", True), ("1500M", True), ("1073741824", True),
+    ("lots of it", False), ("", False), ("1 Gi", False), ("1gb", False), ("0Mi", False),
+    ("-1Gi", False), ("1Gi\nkind: Secret", False)])
+def test_the_memory_limit_must_be_a_kubernetes_quantity(memory, ok):
+    if ok:
+        assert DeploySpec(memory=memory).memory == memory
+    else:
+        with pytest.raises(ValueError, match="DeploySpec memory=.*Kubernetes memory quantity"):
+            DeploySpec(memory=memory)
 
 
 def test_bad_cpu_limit_says_what_to_use():
@@ -527,6 +612,52 @@ def test_a_signed_release_and_a_known_digest_are_passed_to_the_pod(artifact_dir,
     assert "--signing-key-file" in container["args"]
     assert "checkov.io/skip1" not in deployment["metadata"]["annotations"]
     assert (files["model"] / "signature.json").is_file()
+
+
+@pytest.fixture
+def other_version(model, tmp_path):
+    """The session's model saved again as version 1.1.0: other metadata, no signature."""
+    from dataclasses import replace
+
+    from deploydl.registry import save_model
+
+    return save_model(replace(model, version="1.1.0"), tmp_path / "1.1.0").path
+
+
+def test_a_new_bundle_replaces_the_model_folder_whole(artifact_dir, other_version, tmp_path):
+    """No file of the earlier bundle's model stays: a signature of 1.0.0 beside 1.1.0's
+    manifest would read as tampering."""
+    import shutil
+
+    from deploydl.integrity import sign_artifact
+
+    signed = shutil.copytree(artifact_dir, tmp_path / "signed")
+    sign_artifact(signed, key="k" * 32)
+    out = tmp_path / "out"
+    assert (write_bundle(signed, out)["model"] / "signature.json").is_file()
+    model = write_bundle(other_version, out)["model"]
+    assert sorted(p.name for p in model.iterdir()) == sorted(
+        p.name for p in other_version.iterdir())
+    assert json.loads((model / "metadata.json").read_text())["version"] == "1.1.0"
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".github"]
+
+
+def test_a_copy_that_fails_leaves_the_earlier_model_folder_as_it_was(artifact_dir, other_version,
+                                                                    tmp_path, monkeypatch):
+    import shutil
+
+    out = tmp_path / "out"
+    before = (write_bundle(artifact_dir, out)["model"] / "metadata.json").read_text()
+
+    def fails_midway(source, target, **kwargs):
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / "metadata.json", target / "metadata.json")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(shutil, "copytree", fails_midway)
+    with pytest.raises(OSError, match="No space left"):
+        write_bundle(other_version, out)
+    assert (out / "model" / "metadata.json").read_text() == before
 
 
 def test_workflow_passes_values_through_the_environment_with_least_privilege(bundle):

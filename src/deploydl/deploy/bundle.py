@@ -5,18 +5,20 @@ Everything is derived from two inputs: the verified artifact (name, version, sha
 Dockerfile, the Kubernetes manifests and the workflow stay consistent with each other.
 
 Nothing is pasted into generated code unchecked: the artifact's name and version were
-validated when it was verified (:data:`deploydl.registry.NAME_PATTERN`), the spec's image,
-namespace and digest are validated here, and each value is quoted for the language it lands
-in (a Python literal, a Dockerfile JSON string, a YAML scalar; shell lines read them from
-environment variables, never from pasted text).
+validated when it was verified (:data:`deploydl.registry.NAME_PATTERN`), the spec's images,
+namespaces, digest, CPU and memory are validated here, and each value is quoted for the
+language it lands in (a Python literal, a Dockerfile JSON string, a YAML scalar; shell lines
+read them from environment variables, never from pasted text).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -46,7 +48,7 @@ class DeploySpec:
         CPU limit per replica in Kubernetes units: "2" = two cores, "500m" = half a core.
         Torch's thread count (``OMP_NUM_THREADS``) is set to the whole cores in it (at least 1).
     memory : str
-        Memory limit per replica, e.g. "1Gi".
+        Memory limit per replica in Kubernetes units, e.g. "1Gi" or "512Mi".
     replicas, max_replicas : int
         The fewest replicas the autoscaler keeps (2 by default, so one can fail) and the most
         it may run. The Deployment itself sets no count: the autoscaler owns it.
@@ -85,7 +87,7 @@ class DeploySpec:
     def __post_init__(self) -> None:
         for field, pattern in (("image", _IMAGE), ("base_image", _IMAGE),
                                ("lambda_base_image", _IMAGE), ("namespace", _NAMESPACE),
-                               ("monitoring_namespace", _NAMESPACE)):
+                               ("monitoring_namespace", _NAMESPACE), ("memory", _MEMORY)):
             value = getattr(self, field)
             if not isinstance(value, str) or not pattern.fullmatch(value):
                 raise ValueError(f"DeploySpec {field}={value!r} is not allowed: {_HINTS[field]}")
@@ -113,6 +115,8 @@ class DeploySpec:
 _IMAGE = re.compile(r"[a-z0-9][a-z0-9._/:-]{0,200}(@sha256:[0-9a-f]{64})?")
 _NAMESPACE = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+#: A Kubernetes memory quantity above zero: a number, then a binary or decimal unit (or bytes).
+_MEMORY = re.compile(r"(?=[\d.]*[1-9])\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")
 _HINTS = {"image": "use a registry path such as 'ghcr.io/org/name' (lower case, no spaces).",
           "base_image": "use an image reference such as 'python:3.11-slim' or one pinned "
                         "with '@sha256:...'.",
@@ -120,7 +124,9 @@ _HINTS = {"image": "use a registry path such as 'ghcr.io/org/name' (lower case, 
                                "'public.ecr.aws/lambda/python:3.11'.",
           "namespace": "use lower-case letters, digits and dashes, starting with a letter.",
           "monitoring_namespace": "use the namespace your Prometheus runs in: lower-case "
-                                  "letters, digits and dashes, starting with a letter."}
+                                  "letters, digits and dashes, starting with a letter.",
+          "memory": "use a Kubernetes memory quantity above zero, such as '512Mi' or '1Gi' "
+                    "(a number, then Ki, Mi, Gi or Ti, or k, M, G or T)."}
 
 
 def cpu_cores(cpu: str) -> float:
@@ -131,8 +137,9 @@ def cpu_cores(cpu: str) -> float:
     except ValueError:
         raise ValueError(f"cpu must be a Kubernetes CPU quantity such as '2' or '500m'; "
                          f"got {cpu!r}.") from None
-    if cores <= 0:
-        raise ValueError(f"cpu must be positive; got {cpu!r}.")
+    if not math.isfinite(cores) or cores <= 0:
+        raise ValueError(f"cpu must be a positive, finite number of cores such as '2' or "
+                         f"'500m'; got {cpu!r}.")
     return cores
 
 
@@ -183,8 +190,10 @@ def write_bundle(artifact_dir: str | Path, out_dir: str | Path,
     dict
         File name -> path: ``Dockerfile``, ``Dockerfile.lambda``, ``lambda_handler.py``,
         ``requirements-serve.txt``, ``k8s.yaml``, ``.github/workflows/deploy.yml``, and the
-        artifact copied to ``model/``. Build the wheel into ``wheels/`` before ``docker build``
-        (the workflow does: ``pip wheel --no-deps -w wheels .``).
+        artifact copied to ``model/`` (replacing, whole, any ``model/`` an earlier bundle left
+        there, so no file of another version stays beside it). Build the wheel into
+        ``wheels/`` before ``docker build`` (the workflow does: ``pip wheel --no-deps -w wheels
+        .``).
     """
     from deploydl.deploy.kubernetes import render_manifests
     from deploydl.deploy.workflow import workflow_yaml
@@ -206,9 +215,25 @@ def write_bundle(artifact_dir: str | Path, out_dir: str | Path,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         written[name] = path
-    shutil.copytree(artifact.path, out / "model", dirs_exist_ok=True)
-    written["model"] = out / "model"
+    written["model"] = _replace_folder(artifact.path, out / "model")
     return written
+
+
+def _replace_folder(source: Path, target: Path) -> Path:
+    """Copy ``source`` to ``target``, replacing what is there; returns ``target``.
+
+    The copy is made in a temporary folder beside ``target`` and renamed into place, so a copy
+    that fails leaves the old ``target`` as it was.
+    """
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    try:
+        shutil.copytree(source, staging / "new")
+        if target.exists():
+            os.replace(target, staging / "old")
+        os.replace(staging / "new", target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
 
 
 def _values(artifact: Artifact, spec: DeploySpec) -> dict[str, object]:

@@ -30,6 +30,11 @@ On GitHub Actions it also writes a table of the gates to the run's summary page
   A ratio below the limit blocks, whatever its range. A ratio at or above it passes, but when
   its range reaches below the limit the reason says it is too close to call and sends it to
   fairness review.
+
+A gate that cannot measure its number blocks and says why: an AUC on a holdout with one class,
+an approval ratio when nobody is approved, a production model that is in the registry but
+cannot be read (so the candidate cannot be compared with it). Only a registry with no model in
+production skips the comparison: a first release has nothing to compare with.
 """
 
 from __future__ import annotations
@@ -97,6 +102,11 @@ def evaluation_gate(candidate_auc: float, *, production_auc: float | None = None
     return GateResult("evaluation", passed, round(candidate_auc, 4), round(floor, 4), reason)
 
 
+def _unmeasured(gate: str, limit: float, what: str, error: Exception) -> GateResult:
+    """A gate that could not measure its number: it fails closed (value NaN) and says why."""
+    return GateResult(gate, False, float("nan"), limit, f"{what}, so the gate blocks: {error}")
+
+
 def _approval_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
                     ) -> tuple[float, dict[str, float]]:
     """:func:`~deploydl.responsible.fairness.selection_ratio` of the approvals (0..1), and each
@@ -156,10 +166,13 @@ def run_gates(candidate, holdout: pd.DataFrame, *, production=None,
                                      production_auc=production_auc, min_auc=min_auc,
                                      max_drop=max_drop)
     except ValueError as exc:  # the AUC cannot be measured here: fail closed, and say why
-        evaluation = GateResult("evaluation", False, float("nan"), min_auc,
-                                f"AUC not measured on this holdout, so the gate blocks: {exc}")
-    return [evaluation, fairness_gate(scores < threshold, holdout[PROTECTED_ATTRIBUTE],
-                                      min_ratio=min_ratio)]
+        evaluation = _unmeasured("evaluation", min_auc, "AUC not measured on this holdout", exc)
+    try:
+        fairness = fairness_gate(scores < threshold, holdout[PROTECTED_ATTRIBUTE],
+                                 min_ratio=min_ratio)
+    except ValueError as exc:  # nobody approved: no rates to compare, so fail closed too
+        fairness = _unmeasured("fairness", min_ratio, "approval ratio not measured", exc)
+    return [evaluation, fairness]
 
 
 def exit_code(results: list[GateResult]) -> int:
@@ -201,19 +214,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-ratio", type=float, default=FOUR_FIFTHS)
     args = parser.parse_args(argv)
     candidate = load_model(args.candidate)
-    production = None
+    production, unreadable = None, []
     if args.registry:
+        registry = ModelRegistry(args.registry)
         try:
-            production = ModelRegistry(args.registry).load(candidate.name, stage="production")
-        except ArtifactError as exc:
-            print(f"No production model to compare with ({exc})")
+            if registry.stage(candidate.name, "production") is None:
+                print(f"No {candidate.name} version is in production in {args.registry}: "
+                      "nothing to compare with, so the AUC floor alone applies.")
+            else:
+                production = registry.load(candidate.name, stage="production")
+        except ArtifactError as exc:  # in production, but unreadable: never skip the check
+            unreadable = [_unmeasured(
+                "production", args.max_drop, "the production model cannot be read for the "
+                f"comparison (at most {args.max_drop:.2f} below its AUC)", exc)]
     at = decides_at(candidate)
     if getattr(candidate, "threshold", None) is None:
         print(f"No threshold is recorded with this candidate: the gates judge it at {at:.2f}, "
               "where the service will decide for it. To decide elsewhere, record a threshold "
               "(Module 02: deploydl.evaluation.decision.calibrate_and_decide) and save it again.")
-    results = run_gates(candidate, make_applicants(3000, seed=2024), production=production,
-                        min_auc=args.min_auc, max_drop=args.max_drop, min_ratio=args.min_ratio)
+    results = unreadable + run_gates(candidate, make_applicants(3000, seed=2024),
+                                     production=production, min_auc=args.min_auc,
+                                     max_drop=args.max_drop, min_ratio=args.min_ratio)
     for result in results:
         print(result)
     code = exit_code(results)
