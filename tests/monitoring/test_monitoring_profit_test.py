@@ -39,6 +39,17 @@ def test_a_real_profit_gain_is_found_and_the_size_is_planned():
     assert profit_sample_size(3000, 200) == pytest.approx(3532, abs=2)
 
 
+def test_the_interval_and_the_p_value_never_disagree():
+    """A 95% interval that excludes 0 with p above 0.05 (a normal interval beside Welch's t
+    p-value on small groups) would tell the reader two things at once."""
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(3, 12))
+        result = profit_test(rng.normal(0, 300, n), rng.normal(150, 300, n + 2),
+                             np.ones(n), np.ones(n + 2))
+        assert (result.ci_low > 0 or result.ci_high < 0) == result.significant, result
+
+
 class _Log:
     """The two methods of a prediction log that :func:`record_outcomes` uses."""
 

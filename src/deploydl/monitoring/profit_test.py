@@ -97,7 +97,8 @@ def interval_in_words(ci_low: float, ci_high: float, p_value: float) -> str:
 
 def profit_test(profit_a, profit_b, approved_a, approved_b, *, alpha: float = 0.05,
                 max_approval_drop: float = 0.05, planned_n: int | None = None) -> ProfitResult:
-    """Compare mean profit per applicant (Welch's t-test), with the approval-rate guardrail.
+    """Compare mean profit per applicant (Welch's t-test, and its interval), with the
+    approval-rate guardrail.
 
     ``profit_*`` are per-applicant profits (:func:`applicant_profit`); ``approved_*`` are 1/0
     per applicant. ``planned_n`` (per group, :func:`profit_sample_size`) turns on the warning
@@ -108,13 +109,14 @@ def profit_test(profit_a, profit_b, approved_a, approved_b, *, alpha: float = 0.
         raise ValueError(f"Need at least 2 applicants per group; got {len(a)} and {len(b)}.")
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     se = math.sqrt(va + vb)
-    half = float(stats.norm.ppf(1 - alpha / 2)) * se
     diff = float(b.mean() - a.mean())
-    if se > 0:  # Welch's t-test, with the Welch-Satterthwaite degrees of freedom
+    if se > 0:  # Welch's t-test, with the Welch-Satterthwaite degrees of freedom; the
+        # interval from the same t distribution, so it excludes 0 exactly when p < alpha
         df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
         p_value = float(2 * stats.t.sf(abs(diff) / se, df))
+        half = float(stats.t.ppf(1 - alpha / 2, df)) * se
     else:
-        p_value = 1.0 if diff == 0 else 0.0
+        p_value, half = (1.0 if diff == 0 else 0.0), 0.0
     rate_a, rate_b = float(np.mean(approved_a)), float(np.mean(approved_b))
     warning = ""
     if planned_n is not None and min(len(a), len(b)) < planned_n:
