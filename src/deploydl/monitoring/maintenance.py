@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from deploydl.monitoring.abtest import TrafficSplit
 from deploydl.monitoring.drift import DriftReport, ks_test
+from deploydl.monitoring.health import log_health
 from deploydl.monitoring.log import PredictionStore
 
 
@@ -128,10 +129,13 @@ class CanaryRelease:
         frame = self.log.frame(since=self.since)
         stable = frame[frame["model_version"] == self.split.current.version]
         canary = frame[frame["model_version"] == self.split.candidate.version]
-        stats = {"canary_requests": canary["request_id"].nunique(),
-                 "canary_error_rate": _error_rate(canary),
-                 "stable_error_rate": _error_rate(stable),
-                 "canary_p95_ms": _p95(canary), "stable_p95_ms": _p95(stable),
+        canary_health, stable_health = log_health(canary), log_health(stable)
+        stats = {"canary_requests": canary_health["requests"],
+                 "canary_error_rate": canary_health["error_rate"],
+                 "stable_error_rate": stable_health["error_rate"],
+                 # no request yet: no latency measured, taken as 0 ms (the check then waits)
+                 "canary_p95_ms": canary_health["latency_p95_ms"] or 0.0,
+                 "stable_p95_ms": stable_health["latency_p95_ms"] or 0.0,
                  "canary_approval_rate": _approval_rate(canary),
                  "stable_approval_rate": _approval_rate(stable)}
         if self.rolled_back:
@@ -177,16 +181,6 @@ class CanaryRelease:
         self.rolled_back = True
         if self.on_rollback is not None:
             self.on_rollback(reasons)
-
-
-def _error_rate(rows) -> float:
-    requests = rows.drop_duplicates("request_id")
-    return float((requests["status"] == "error").mean()) if len(requests) else 0.0
-
-
-def _p95(rows) -> float:
-    requests = rows.drop_duplicates("request_id")
-    return float(requests["latency_ms"].quantile(0.95)) if len(requests) else 0.0
 
 
 def _approval_rate(rows) -> float:
