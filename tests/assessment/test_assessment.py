@@ -86,7 +86,7 @@ def test_the_gate_question_keeps_the_named_approver_of_module_04(root):
 
 def test_the_brief_question_offers_nothing_the_course_brief_keeps_as_cuttable(root):
     """The reported flaw: "the model's version and hash" was a wrong option (cuttable), but
-    the course's own one-page brief keeps them."""
+    the course's own brief keeps them."""
     q = _question("q15")
     brief = (root / "src" / "deploydl" / "communication" / "brief_page.py").read_text(
         encoding="utf-8")

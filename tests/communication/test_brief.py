@@ -709,6 +709,33 @@ def test_fairness_claims_follow_the_gate_when_it_fails(run):
     assert "FAILED" in risk["evidence"]
 
 
+@pytest.mark.parametrize(("review", "decides"), [
+    ({"approver": "A. Reviewer", "reason": "range straddles"},
+     "a named fairness review decided; the registry records who and why"),
+    (None, "a named fairness review decides before this version is released")])
+def test_the_board_and_regulator_say_when_the_screen_is_too_close_to_call(page, review,
+                                                                          decides):
+    """The reported flaw: a pass too close to call told the board the model "passes the
+    four-fifths fairness screen" and the regulator that "each age band is approved at least
+    80%", although the ratio's 95% range reached below 0.80."""
+    from deploydl.communication.audiences import audience_view
+
+    inputs, _, _ = page
+    close = replace(inputs, money={**inputs.money, "net_value_per_year": 1.0e6},
+                    registry={**inputs.registry, "fairness_review": review},
+                    fairness={**inputs.fairness, "gate_passed": True, "too_close_to_call": True,
+                              "ratio_low": 0.75, "ratio_high": 0.85, "min_ratio": 0.8})
+    for audience in ("board", "regulator"):
+        words = re.sub(r"<[^>]+>", "", audience_view(close, audience).message_html)
+        assert "passes the four-fifths" not in words and "at least 80%" not in words
+        assert "passed but too close to call: the approval ratio across age bands" in words
+        assert "reaches 0.80 on its point estimate, but its 95% range, 0.750 to 0.850, " \
+               f"reaches below it, so {decides}" in words
+    clear = replace(close, fairness={**close.fairness, "too_close_to_call": False})
+    board = audience_view(clear, "board").message_html
+    assert "passes the four-fifths fairness screen" in board and "too close" not in board
+
+
 @pytest.mark.parametrize("passed", [True, False])
 def test_a_gate_verdict_too_close_to_call_says_so_with_its_range(page, passed):
     from deploydl.communication.brief_page import model_card
@@ -886,6 +913,26 @@ def test_the_fairness_chart_and_risk_say_when_the_screen_is_too_close_to_call(
     plt.close(fig)
     risk = next(r for r in risk_register(moved) if r["risk"].startswith("Unfair"))
     assert risk["evidence"].startswith(f"approval ratio 0.82 (screen: 0.80, {verdict}); ")
+
+
+@pytest.mark.parametrize("passed", [True, False])
+@pytest.mark.parametrize("close", [True, False])
+def test_the_model_cards_cost_chart_says_when_the_screen_is_too_close_to_call(page, passed,
+                                                                              close):
+    """The reported flaw: the model card's cost chart (the engineers' chart) said the threshold
+    "passes the fairness screen" when the screen was too close to call."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.brief_page import cost_chart
+
+    inputs, _, _ = page
+    moved = replace(inputs, fairness={**inputs.fairness, "gate_passed": passed,
+                                      "too_close_to_call": close})
+    fig = cost_chart(moved)
+    caption = " ".join(fig.get_supxlabel().split())
+    plt.close(fig)
+    verdict = "FAILED" if not passed else "passed but too close to call" if close else "passed"
+    assert caption.startswith(f"Chosen before the test (fairness screen {verdict}), it costs ")
 
 
 @pytest.mark.parametrize(("event", "said"), [

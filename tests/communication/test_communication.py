@@ -150,3 +150,30 @@ def test_the_plan_table_shows_the_scores_that_place_each_audience_when_asked():
     scored = plan.table(scores=True)
     assert list(scored.columns) == ["influence", "interest", "strategy", "cadence", "document"]
     assert scored.loc["Chief risk officer", ["influence", "interest"]].tolist() == [5, 5]
+
+
+def test_lesson_07_prints_its_estimates_as_the_brief_writes_money():
+    """The reported flaw: lesson 07's summary printed "USD 72.6M" where the brief (and the
+    lesson's own rule: two significant figures, three only in the table of assumptions) writes
+    "$73M". Each estimate that the summary and the value text print reads as ``brief_money``
+    writes it; a stated price ("USD 150 of underwriter time") keeps its exact form."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    from deploydl.communication.brief import brief_money
+
+    path = Path(__file__).resolve().parents[2] / "notebooks/07_stakeholder_communication.ipynb"
+    cells = {c.id: c for c in nbformat.read(path, as_version=4).cells}
+    for cell_id in ("c08", "c08w", "c08r"):
+        shown = "\n".join(o.get("text", "") or o.get("data", {}).get("text/markdown", "")
+                          for o in cells[cell_id].outputs)
+        # each amount whole (not a prefix of it), less the stated prices
+        whole = r"(-?USD (\d{1,3}(?:,\d{3})*(?:\.\d+)?)(M?))(?!\d|[,.]\d)"
+        amounts = re.findall(r"(?<!'s )" + whole + "(?! of )", shown)
+        assert amounts, f"{cell_id}: no money printed"
+        for text, number, millions in amounts:
+            value = float(number.replace(",", "")) * (1e6 if millions else 1)
+            value = -value if text.startswith("-") else value
+            assert text == brief_money(value, unit="USD "), f"{cell_id}: {text}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from deploydl.communication.brief import BriefInputs
+from deploydl.communication.brief import BriefInputs, screen_verdict
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Audience:
     details: tuple[str, ...]  # figure keys shown as the detail table
     message_if_gate_fails: str = ""  # used instead of ``message`` when the fairness gate fails
     message_if_no_value: str = ""  # used when the model does not beat the current process
+    # used when the gate passes too close to call; ``{too_close}`` stands for too_close_words()
+    message_if_too_close: str = ""
 
 
 AUDIENCES: dict[str, Audience] = {a.name: a for a in (
@@ -40,7 +42,10 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
              "{parity_ratio}). We do not ask for approval until fairness is fixed.",
              "The model does not beat the bank's current scorecard: net {net_value_per_year} "
              "a year after running costs. We recommend keeping the current process and not "
-             "rolling the model out as it stands."),
+             "rolling the model out as it stands.",
+             "Against the current process the model is worth {net_value_per_year} a year "
+             "after running costs. Its four-fifths fairness screen {too_close}. We ask you to "
+             "decide on the roll-out."),
     Audience("regulator", "fair treatment, human oversight and evidence", "evidence",
              "fairness", "At threshold {threshold}, each age band is approved at least 80% as "
              "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "
@@ -51,7 +56,11 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
              "At threshold {threshold}, the approval ratio across age bands is {parity_ratio}, "
              "below the four-fifths screen: the release gate failed and this version is not "
              "released. Every decline goes to a human underwriter; the model card documents "
-             "data, metrics by group and limitations."),
+             "data, metrics by group and limitations.",
+             message_if_too_close="At threshold {threshold}, the four-fifths screen, which we "
+             "use alongside a review for disparate treatment and impact, {too_close}. Every "
+             "decline goes to a human underwriter; the model card documents data, metrics by "
+             "group and limitations."),
     Audience("call-centre", "what changes for customers and what to say", "practical",
              "decisions", "About {approval_rate} of applicants get a yes at once. The others "
              "are not refused: an underwriter looks at their file. If a customer asks why, "
@@ -93,6 +102,8 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
     title = fig.axes[0].get_title(loc="left")
     uri, alt = chart(fig)
     message = spec.message
+    if inputs.fairness.get("too_close_to_call") and spec.message_if_too_close:
+        message = spec.message_if_too_close.replace("{too_close}", too_close_words(inputs))
     if inputs.money["net_value_per_year"] <= 0 and spec.message_if_no_value:
         message = spec.message_if_no_value
     if not inputs.fairness["gate_passed"] and spec.message_if_gate_fails:
@@ -100,6 +111,19 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
     return AudienceView(audience, spec.detail, prose(message, figs), title,
                         tuple((figs[k].label, figs[k].text) for k in spec.details), uri,
                         cares_about=spec.cares_about, chart_alt=alt)
+
+
+def too_close_words(inputs: BriefInputs) -> str:
+    """The screen's verdict when it passes too close to call, as a template of figure keys: the
+    approval ratio reaches the screen, its 95% range reaches below it, so a named fairness
+    review decides (or decided, once the registry records one)."""
+    f = inputs.fairness
+    review = ("decided; the registry records who and why" if inputs.registry.get(
+        "fairness_review") else "decides before this version is released")
+    return (f"{screen_verdict(f)}: the approval ratio across age bands, {{parity_ratio}}, "
+            f"reaches {f['min_ratio']:.2f} on its point estimate, but its 95% range, "
+            f"{{ratio_low}} to {{ratio_high}}, reaches below it, so a named fairness review "
+            f"{review}")
 
 
 def draw_audience_chart(inputs: BriefInputs, audience: str):

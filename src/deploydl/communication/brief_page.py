@@ -22,6 +22,7 @@ from deploydl.communication.brief import (
     days_after_opening,
     risk_register,
     rollout_plan,
+    screen_verdict,
     table_money,
 )
 from deploydl.communication.brief_text import decision_text, fairness_text, scope_text
@@ -396,9 +397,8 @@ def cost_chart(inputs: BriefInputs):
     ax.set_ylim(0, float(sweep["cost"].max()) * per / 1000 * 1.1)
     ax.set_xlim(0, 1)
     legend(ax, loc="lower right", frameon=False, labelspacing=0.3, borderaxespad=0.2)
-    screen = "passes" if inputs.fairness["gate_passed"] else "fails"
     fig.supxlabel(textwrap.fill(
-        f"Chosen before the test ({screen} the fairness screen), it costs "
+        f"Chosen before the test (fairness screen {screen_verdict(inputs.fairness)}), it costs "
         f"{brief_money(e['hindsight_gap'] * per)} more per 1,000 applicants than a threshold "
         "only hindsight could have picked.", 52), x=0.0, ha="left", fontsize=12,
         color="#333333")
