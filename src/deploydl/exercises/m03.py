@@ -194,7 +194,7 @@ EXERCISES = [
                "'lawful_as_is' is False."),
     ),
     Exercise(
-        id="03.4", title="Reason codes for a declined applicant", checker=_check_reasons,
+        id="03.4", title="Reason codes for an applicant the model refers", checker=_check_reasons,
         hints=("Call reason_codes(...) and read the feature of the first two reasons.",
                "[r.feature for r in reasons[:2]]"),
     ),
