@@ -1,5 +1,7 @@
 """The decay check compares like with like: labels arrive only for approved loans (Module 06)."""
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -94,6 +96,10 @@ def test_the_snapshot_pages_on_decay_only_with_a_baseline(tmp_path):
     paged = snapshot(log, baseline=baseline)
     assert paged.decay["decayed"]
     assert [a.name for a in paged.alerts if a.severity == "critical"] == ["performance decay"]
+    # Outcomes arrive months after the traffic: a quiet window still reads them.
+    quiet = snapshot(log, baseline=baseline, now=time.time() + 90 * 86_400)
+    assert quiet.empty and {a.name for a in quiet.alerts} == {"performance decay", "no traffic"}
+    assert "performance decay" not in [r.name for r in quiet.silent]
 
 
 def test_false_decay_chances_are_the_share_of_undecayed_samples_the_rule_would_page(model,

@@ -194,6 +194,24 @@ def test_a_file_that_is_not_a_log_is_named_and_left_unopened(tmp_path, monkeypat
     assert notes.read_text().startswith("meeting notes")  # nothing written over it
 
 
+def test_a_log_another_process_holds_is_not_called_damaged(tmp_path, monkeypatch):
+    path = tmp_path / "log.db"
+    PredictionLog(path).close()
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")  # another kernel or server, mid-write
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *args, **kwargs: connect(
+        *args, **{**kwargs, "timeout": 0.1}))  # not the 30 s a busy service waits
+    try:
+        with pytest.raises(sqlite3.OperationalError, match=r"could not be opened \(database is "
+                                                           r"locked\)\. Another kernel or server"):
+            PredictionLog(path)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert PredictionLog(path).count() == 0  # the file was fine all along
+
+
 def test_a_failing_model_is_logged_as_errors(model, one_applicant, tmp_path):
     from fastapi.testclient import TestClient
 

@@ -139,21 +139,27 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0, now: float | Non
 
     ``now`` is seconds since 1970, by default the log's clock (the time it stamps new rows
     with), so a service that has gone quiet shows an empty window and the "no traffic" alert,
-    not its last busy day. An empty window switches off every rule but "no traffic". With a
-    ``baseline`` (:func:`deploydl.monitoring.health.approved_baseline`, measured on the
-    applicants the service approves) the decay rule reads every labelled prediction in the
-    log; without one it stays silent. Rules that cannot fire are listed in ``silent``.
+    not its last busy day. With a ``baseline``
+    (:func:`deploydl.monitoring.health.approved_baseline`, measured on the applicants the
+    service approves) the decay rule reads every labelled prediction logged up to ``now``,
+    window or not (outcomes arrive months after the traffic); without one it stays silent.
+    An empty window switches off every other rule but "no traffic". Rules that cannot fire
+    are listed in ``silent``.
     """
     now = log.clock() if now is None else now
     everything = log.frame()
-    since = now - window_days * _DAY
-    window = everything[(everything["ts"] > since) & (everything["ts"] <= now)]
+    everything = everything[everything["ts"] <= now]
+    window = everything[everything["ts"] > now - window_days * _DAY]
+    decay = performance_decay(everything, baseline=baseline) if baseline is not None else {}
+    why = {"auc_drop": NO_BASELINE if baseline is None else
+           f"too few outcomes of loans made have arrived ({decay['labelled']:,} at the "
+           "baseline's threshold)"}
     if window.empty:
         health = log_health(window)
-        signals = {"requests": health["requests"]}
-        silent = [SilentRule(r.name, NO_TRAFFIC, r.signal) for r in rules
-                  if r.signal not in signals]
-        return Snapshot(window, None, health, {}, signals, evaluate_rules(signals, rules),
+        signals = {"requests": health["requests"], "auc_drop": decay.get("drop")}
+        silent = [SilentRule(r.name, why.get(r.signal, NO_TRAFFIC), r.signal) for r in rules
+                  if signals.get(r.signal) is None]
+        return Snapshot(window, None, health, decay, signals, evaluate_rules(signals, rules),
                         silent)
     ok = window[window["status"] == "ok"]
     reference = log.reference()
@@ -161,17 +167,13 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0, now: float | Non
     if reference is not None and len(ok) >= min_rows:
         drift = drift_report(reference, ok, features=[f for f in features if f in ok])
     health = log_health(window)
-    decay = performance_decay(everything, baseline=baseline) if baseline is not None else {}
     signals = {**health, "auc_drop": decay.get("drop")}
     if drift is not None:
         signals.update(n_drifted=len(drift.drifted), dataset_drift=int(drift.dataset_drift),
                        max_psi=max(f.psi for f in drift.features))
-    why = {signal: NO_REFERENCE if reference is None else
-           f"fewer than {min_rows} answered predictions in the window"
-           for signal in DRIFT_SIGNALS}
-    why["auc_drop"] = (NO_BASELINE if baseline is None else
-                       f"too few outcomes of loans made have arrived ({decay['labelled']:,} "
-                       "at the baseline's threshold)")
+    why.update({signal: NO_REFERENCE if reference is None else
+                f"fewer than {min_rows} answered predictions in the window"
+                for signal in DRIFT_SIGNALS})
     silent = [SilentRule(r.name, why.get(r.signal, f"no {r.signal} measured in the window"),
                          r.signal) for r in rules if signals.get(r.signal) is None]
     return Snapshot(window, drift, health, decay, signals, evaluate_rules(signals, rules),

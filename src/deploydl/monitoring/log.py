@@ -170,7 +170,13 @@ class PredictionLog:
                 self._db.execute("PRAGMA secure_delete=ON")
                 self._db.executescript(_SCHEMA)
                 _add_missing_columns(self._db)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError as exc:  # locked, busy, unwritable: the file is fine
+            self.close()
+            raise sqlite3.OperationalError(
+                f"The prediction log {self.path} could not be opened ({exc}). Another kernel or "
+                "server may be using it: stop it, or wait for it, then open the log again; "
+                "check too that its folder is writable.") from exc
+        except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
             self.close()
             raise sqlite3.DatabaseError(
                 f"{self.path} is not a prediction log that can be opened ({exc}). Give the log "
