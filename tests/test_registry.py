@@ -266,6 +266,28 @@ def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_p
         "1.0.0", "1.1.0", "releases.jsonl", "stages.json"]
 
 
+def test_two_saves_at_once_do_not_write_into_each_others_temporary_file(model, tmp_path,
+                                                                         monkeypatch):
+    """Another writer saves stages.json while this one is between writing its temporary file
+    and renaming it: each has its own, so both renames succeed and no temporary file stays."""
+    import deploydl.registry as module
+
+    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
+    other = ModelRegistry(tmp_path)
+    real_replace = module.os.replace
+
+    def other_writer_first(source, target):
+        monkeypatch.setattr(module.os, "replace", real_replace)
+        other.promote(model.name, "1.1.0", stage="staging")
+        real_replace(source, target)
+
+    monkeypatch.setattr(module.os, "replace", other_writer_first)
+    registry.promote(model.name, "1.0.0", stage="production")
+    assert registry.stage(model.name, "production") == "1.0.0"  # the last rename wins
+    assert sorted(p.name for p in (tmp_path / model.name).iterdir()) == [
+        "1.0.0", "1.1.0", "releases.jsonl", "stages.json"]
+
+
 def test_production_never_moves_without_its_release_record(model, tmp_path):
     """The release record is written before production moves: when it cannot be written,
     neither a promotion nor a rollback changes what is served."""

@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -409,8 +410,9 @@ class ModelRegistry:
         :data:`MAX_CHECK_AGE_S` seconds old, and both times are recorded.
 
         Promoting the version already in ``stage`` (a cell or a workflow run again) changes
-        nothing, so nothing is recorded and neither the window nor a review is checked: the
-        history keeps one entry for it, and a rollback still returns to the version before.
+        nothing, so nothing is recorded and neither the window nor a review is checked: an
+        ``override``, ``approver`` or ``checked_at`` passed with it is not recorded either.
+        The history keeps one entry for it, and a rollback still returns to the version before.
         A production release is recorded in :meth:`releases` before ``stage`` points at it, so
         a failure between the two leaves a record of a release that did not happen, never a
         release without a record.
@@ -506,10 +508,16 @@ class ModelRegistry:
 
     def _save_history(self, name: str, history: dict[str, list[str]]) -> None:
         """Write ``stages.json`` whole or not at all: into a temporary file beside it, then
-        renamed over it, so a crash mid-write leaves the previous history intact."""
+        renamed over it, so a crash mid-write leaves the previous history intact. Each write
+        has its own temporary file, so two at once cannot write into each other's; the file
+        keeps its permissions (0o644, readable by all, for a new one)."""
         path = self._inside(name, "stages.json")
-        temporary = path.with_name(f".{path.name}.tmp")
+        handle, temporary_name = tempfile.mkstemp(dir=path.parent, prefix=".stages.",
+                                                  suffix=".tmp")
+        os.close(handle)
+        temporary = Path(temporary_name)
         try:
+            os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             temporary.write_text(json.dumps(history, indent=2) + "\n")
             os.replace(temporary, path)
         finally:

@@ -1,9 +1,11 @@
 import json
+import os
 import re
 import runpy
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -240,6 +242,41 @@ def test_workflow_promotes_in_the_registry_only_after_the_rollout_and_keeps_the_
     assert flow["jobs"]["promote"]["permissions"] == {"contents": "write"}
     promote = runs[where['stage="production"']]
     assert "override=" in promote and "checked_at=" in promote and "RELEASE_CHECKED_AT" in promote
+
+
+def test_the_record_step_ends_quietly_when_the_registry_did_not_change(bundle, tmp_path):
+    """Run as the workflow runs it, in a clone: a run for the version already in production
+    has nothing to commit and ends with exit 0 and a message; a changed record is pushed."""
+    flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
+    record = next(s["run"] for s in flow["jobs"]["promote"]["steps"]
+                  if "git push" in s.get("run", ""))
+    env = {**os.environ, "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1",
+           "MODEL_NAME": "loan-default", "MODEL_VERSION": "1.0.0", "GITHUB_REF_NAME": "main"}
+
+    def run(*command, cwd=tmp_path):
+        return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    run("git", "init", "-q", "--bare", "-b", "main", "origin.git")
+    run("git", "clone", "-q", "origin.git", "repo")
+    repo = tmp_path / "repo"
+    stages = repo / "models/loan-default/stages.json"
+    stages.parent.mkdir(parents=True)
+    stages.write_text('{"production": ["1.0.0"]}\n')
+    (stages.parent / "releases.jsonl").write_text('{"version": "1.0.0"}\n')
+    run("git", "add", ".", cwd=repo)
+    run("git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "init",
+        cwd=repo)
+    assert run("git", "push", "-q", "origin", "HEAD:main", cwd=repo).returncode == 0
+
+    unchanged = run("bash", "-e", "-c", record, cwd=repo)
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "Registry record unchanged: 1.0.0 was already in production." in unchanged.stdout
+    stages.write_text('{"production": ["1.0.0", "1.1.0"]}\n')
+    changed = run("bash", "-e", "-c", record, cwd=repo)
+    assert changed.returncode == 0, changed.stderr
+    pushed = run("git", "log", "-1", "--format=%s", "main", cwd=tmp_path / "origin.git")
+    assert pushed.stdout.strip() == "Release loan-default 1.0.0: registry record [skip ci]"
 
 
 def test_workflow_checks_everything_the_registry_checks_before_the_rollout(bundle):
@@ -658,6 +695,27 @@ def test_a_copy_that_fails_leaves_the_earlier_model_folder_as_it_was(artifact_di
     with pytest.raises(OSError, match="No space left"):
         write_bundle(other_version, out)
     assert (out / "model" / "metadata.json").read_text() == before
+
+
+def test_a_rename_that_fails_puts_the_earlier_model_folder_back(artifact_dir, other_version,
+                                                                tmp_path, monkeypatch):
+    """The old model/ is moved aside before the new copy is renamed into place: when that
+    rename fails, the old one is moved back, byte for byte."""
+    out = tmp_path / "out"
+    model = write_bundle(artifact_dir, out)["model"]
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    real_replace = os.replace
+
+    def fails_for_the_copy(source, target):
+        if Path(source).name == "new":
+            raise OSError("Permission denied")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", fails_for_the_copy)
+    with pytest.raises(OSError, match="Permission denied"):
+        write_bundle(other_version, out)
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".github"]
 
 
 def test_workflow_passes_values_through_the_environment_with_least_privilege(bundle):

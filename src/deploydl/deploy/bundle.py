@@ -223,7 +223,9 @@ def _replace_folder(source: Path, target: Path) -> Path:
     """Copy ``source`` to ``target``, replacing what is there; returns ``target``.
 
     The copy is made in a temporary folder beside ``target`` and renamed into place, so a copy
-    that fails leaves the old ``target`` as it was.
+    that fails leaves the old ``target`` as it was. The old ``target`` is moved aside first;
+    if the copy then cannot be renamed into place, the old one is moved back before the error
+    is raised.
     """
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
     try:
@@ -231,6 +233,10 @@ def _replace_folder(source: Path, target: Path) -> Path:
         if target.exists():
             os.replace(target, staging / "old")
         os.replace(staging / "new", target)
+    except BaseException:
+        if (staging / "old").exists() and not target.exists():
+            os.replace(staging / "old", target)
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target

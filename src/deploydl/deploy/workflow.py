@@ -176,9 +176,16 @@ else
   kubectl rollout status "deployment/$MODEL_NAME" -n "$NAMESPACE" --timeout=5m
 fi"""
 #: Commit the registry's record back, so the next run's gates and a rollback can read it.
+#: A run for the version already in production (a push that left the model as it was, a
+#: re-run) changes no record (ModelRegistry.promote), and ``git commit`` with nothing to
+#: commit would fail the job after a good rollout: the step ends there instead.
 _RECORD = """git config user.name "github-actions[bot]"
 git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
 git add "models/$MODEL_NAME/stages.json" "models/$MODEL_NAME/releases.jsonl"
+if git diff --cached --quiet; then
+  echo "Registry record unchanged: $MODEL_VERSION was already in production."
+  exit 0
+fi
 git commit -m "Release $MODEL_NAME $MODEL_VERSION: registry record [skip ci]"
 git pull --rebase origin "$GITHUB_REF_NAME"
 git push origin "HEAD:$GITHUB_REF_NAME\""""
