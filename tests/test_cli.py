@@ -225,6 +225,30 @@ def test_instructor_commands_say_what_failed_in_one_line_with_exit_1(empty_cours
     assert message in err
 
 
+def _bug(*args, **kwargs):
+    raise RuntimeError("a bug in the build, not Chromium")
+
+
+@pytest.mark.parametrize(("args", "module", "builder"), [
+    (["slides", "--pdf"], "deploydl.course.slides", "build_decks"),
+    (["kit"], "deploydl.course.roomkit", "build_room_kit"),
+])
+def test_a_runtime_error_that_is_not_chromiums_keeps_its_traceback(empty_course, monkeypatch,
+                                                                    capsys, args, module, builder):
+    """A review's: a RuntimeError from building the decks or the kit (or its subclasses,
+    NotImplementedError, RecursionError) got the advice for a PDF that Chromium could not
+    print, and lost its traceback."""
+    from deploydl.present import report
+
+    monkeypatch.setattr(report, "find_chromium", lambda: "chromium")
+    monkeypatch.setattr("deploydl.course.roomkit.write_pdf", _chromium_fails)
+    monkeypatch.setattr("deploydl.course.slides.print_handouts", _chromium_fails)
+    monkeypatch.setattr(f"{module}.{builder}", _bug)
+    with pytest.raises(RuntimeError, match="a bug in the build"):
+        main(args)
+    assert "PDF" not in capsys.readouterr().err
+
+
 def test_doctor_finds_the_course_folder_from_a_subfolder(root, monkeypatch):
     """As `progress` and `labs` do: doctor run in notebooks/ checks the course above it."""
     seen = []

@@ -198,10 +198,11 @@ def _slides(args: argparse.Namespace) -> int:
     from deploydl.course.slides import SlidesError, build_decks, print_handouts
 
     root = _course_root(args.root)
-    with _failing({SlidesError: "", FileNotFoundError: _RESTORE, RuntimeError: (
+    with _failing({SlidesError: "", FileNotFoundError: _RESTORE}):
+        decks = build_decks(root)
+    with _failing({SlidesError: "", RuntimeError: (  # Chromium's failure to print, only
             "build the decks without --pdf, open one in Chrome with ?print-pdf after its name "
             "and print it to PDF")}):
-        decks = build_decks(root)
         handouts = print_handouts(decks, out=root / "slides/_build/pdf") if args.pdf else []
     for deck in decks:
         print(f"{deck.path.relative_to(root)}: {deck.slides} slides")
@@ -232,8 +233,7 @@ def _kit(args: argparse.Namespace) -> int:
 
     root = _course_root(args.root)
     pdf = not args.no_pdf and find_chromium() is not None
-    with _failing({RoomKitError: "", FileNotFoundError: _RESTORE, RuntimeError: (
-            "run `deploydl kit --no-pdf` and print the HTML pages from a browser")}):
+    with _failing({RoomKitError: "", FileNotFoundError: _RESTORE}):
         written = build_room_kit(root, out=root / "slides/_build/kit", pdf=pdf)
     for path in written:
         print(path.relative_to(root))

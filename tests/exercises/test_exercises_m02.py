@@ -53,3 +53,5 @@ def test_02_4_the_vendors_figure_from_the_prompt_is_named_and_never_confirmed(ro
         result = evaluate(find_exercise("02.4"), copied)
         assert result.status == FAILED and "vendor's figure" in result.message, copied
         assert "percentage" not in result.message and "right number" not in result.message
+        assert "copied" not in result.message, "a learner who rounded 0.832 copied nothing"
+        assert "three significant digits" in result.message

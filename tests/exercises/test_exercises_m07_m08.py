@@ -392,10 +392,23 @@ QUESTION_AGAIN = {
 
 @pytest.mark.parametrize(("memo", "says"), [
     (QUESTION_AGAIN, "asks a question"),
-    ({**QUESTION_AGAIN, "decision": QUESTION_AGAIN["decision"].replace("?", ".")},
-     "names all three options"),
+    ({**QUESTION_AGAIN, "decision": f' "{QUESTION_AGAIN["decision"]}" '}, "asks a question"),
     ({**QUESTION_AGAIN, "decision": DECISIONS[0]}, "the evidence part"),  # "Module 00" is no figure
 ])
 def test_08_5_a_memo_that_repeats_the_question_does_not_pass(memo, says):
     result = evaluate(find_exercise("08.5"), memo)
     assert result.status == FAILED and says in result.message, result.message
+
+
+@pytest.mark.parametrize("decision", [
+    "Advise loan officers: the model refers, a person decides; it will not approve on its own, "
+    "and we do not keep it in the lab.",
+    "Keep it in the lab: it neither approves on its own nor advises loan officers until the A/B "
+    "test ends.",
+    "Loan officers take its advice and judge each loan on its own merits, as the lab results "
+    "suggest.",
+])
+def test_08_5_a_decision_that_names_the_options_it_rules_out_passes(decision):
+    """A review's: a decision that chose one option and ruled out the other two was refused as
+    "names all three options", as was one that said "lab results" and "advice"."""
+    assert evaluate(find_exercise("08.5"), {**MEMO, "decision": decision}).status == PASSED

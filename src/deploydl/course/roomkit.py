@@ -132,7 +132,10 @@ def feedback_form_html(root: Path) -> str:
 
 
 def build_room_kit(root: Path, *, out: Path, pdf: bool = True) -> list[Path]:
-    """Write every cheat sheet, the answer key and the feedback form (HTML, and PDF if asked)."""
+    """Write every cheat sheet, the answer key and the feedback form (HTML, and PDF if asked).
+
+    Chromium failing to print a page is a :class:`RoomKitError` that says what to do.
+    """
     out.mkdir(parents=True, exist_ok=True)
     pages = {f"cheatsheet-{m.number}_{m.slug}": cheat_sheet_html(root, m)
              for m in MODULES if (root / m.lesson).exists()}
@@ -144,5 +147,14 @@ def build_room_kit(root: Path, *, out: Path, pdf: bool = True) -> list[Path]:
         path.write_text(page, encoding="utf-8")
         written.append(path)
         if pdf:
-            written.append(write_pdf(path, path.with_suffix(".pdf")))
+            written.append(_printed(path))
     return written
+
+
+def _printed(page: Path) -> Path:
+    """``page`` printed to PDF beside it; Chromium's failure as a :class:`RoomKitError`."""
+    try:
+        return write_pdf(page, page.with_suffix(".pdf"))
+    except RuntimeError as exc:  # write_pdf's: Chromium failed or hung
+        raise RoomKitError(f"{exc}; run `deploydl kit --no-pdf` and print the HTML pages "
+                           "from a browser") from exc

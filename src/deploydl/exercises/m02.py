@@ -134,9 +134,10 @@ def _approve_everyone(answer: Any) -> str | None:
     test, _ = lab_data()
     repaid = 1 - float(test["default"].mean())
     if _is_vendor_figure(answer):
-        return (f"{VENDOR_ACCURACY:.0%} is the vendor's figure for its own model, copied from "
-                "the prompt; compute the accuracy of approving everyone from test['default'] "
-                "(0..1, to at least three significant digits).")
+        return (f"{VENDOR_ACCURACY} ({VENDOR_ACCURACY:.0%}) is also the vendor's figure in the "
+                "prompt, so it cannot count as your answer: give the accuracy of approving "
+                "everyone that you computed from test['default'] to at least three significant "
+                "digits (0..1).")
     value = as_share(answer, repaid)
     if isinstance(value, str):
         return value

@@ -44,12 +44,8 @@ ROLE_KEYS = {
 }
 #: A version number ("1.1.0") or a module's ("Module 00") is not a figure from the run.
 _NOT_A_FIGURE = re.compile(r"\b\d+\.\d+\.\d+\b|\bmodules?\s+\d+\b", re.IGNORECASE)
-#: Words that name each of the three options of Module 00's question in a memo's decision part.
-DECISION_OPTIONS = {
-    "approve on its own": re.compile(r"\bon its own\b|\bautonomous", re.IGNORECASE),
-    "advise loan officers": re.compile(r"\badvi[cs]", re.IGNORECASE),
-    "keep in the lab": re.compile(r"\blab\b", re.IGNORECASE),
-}
+#: Quotes a group may put round its decision part; a question inside them is still a question.
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"
 
 
 def new_region():
@@ -143,14 +139,12 @@ def _role_named(text: str) -> bool:
 
 
 def _undecided(decision: str) -> str | None:
-    """What is wrong with a decision part that asks Module 00's question again instead of
-    answering it (a question, or all three options named); None otherwise."""
-    if decision.rstrip().endswith("?"):
+    """What is wrong with a decision part that asks a question (Module 00's, copied) instead of
+    answering it; None otherwise. Which options a decision names is the rubric's to read: a
+    sentence can name all three and still choose one ("advise, not approve on its own")."""
+    if decision.strip().strip(_QUOTES).rstrip().endswith("?"):
         return ("the decision part asks a question; state the option your group chooses, in a "
                 "sentence of your own.")
-    if all(words.search(decision) for words in DECISION_OPTIONS.values()):
-        return ("the decision part names all three options (" + ", ".join(DECISION_OPTIONS)
-                + "); state the one your group chooses.")
     return None
 
 
