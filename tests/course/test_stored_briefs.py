@@ -59,14 +59,18 @@ def test_the_stored_brief_is_the_one_the_lesson_computed(path):
     assert f"version {version}" in checked or f"'{version}'" in checked
 
 
-@pytest.mark.parametrize("path", BRIEF_LESSONS)
-def test_the_stored_brief_prints_the_fairness_range_the_lesson_printed(path):
+def test_each_stored_brief_prints_the_fairness_range_the_lesson_printed():
     """The reported flaw: lesson 08's gate printed the range "0.757-0.881", its brief "0.757 to
-    0.880". Where the brief shows the range, the lesson's checked outputs show the same ends."""
-    figures, checked = _stored(path)
-    if "ratio_low" not in figures:
-        pytest.skip(f"{path}: its brief does not show the gate's range")
-    low, high = figures["ratio_low"][1], figures["ratio_high"][1]
-    assert f"{low}-{high}" in checked or f"{low} to {high}" in checked, (
-        f"{path}: the stored brief gives the approval ratio's 95% range as {low} to {high}, "
-        "which no checked output of the lesson prints")
+    0.880". Where a brief shows the range (not a failed gate's, as lesson 07's), the lesson's
+    checked outputs show the same ends."""
+    shown = 0
+    for path in BRIEF_LESSONS:
+        figures, checked = _stored(path)
+        if "ratio_low" not in figures:  # a failed gate's brief shows no range
+            continue
+        shown += 1
+        low, high = figures["ratio_low"][1], figures["ratio_high"][1]
+        assert f"{low}-{high}" in checked or f"{low} to {high}" in checked, (
+            f"{path}: the stored brief gives the approval ratio's 95% range as {low} to {high}, "
+            "which no checked output of the lesson prints")
+    assert shown, "no stored brief shows the gate's range, so nothing was compared"
