@@ -1,4 +1,5 @@
 import json
+import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -283,9 +284,24 @@ def test_two_saves_at_once_do_not_write_into_each_others_temporary_file(model, t
 
     monkeypatch.setattr(module.os, "replace", other_writer_first)
     registry.promote(model.name, "1.0.0", stage="production")
-    assert registry.stage(model.name, "production") == "1.0.0"  # the last rename wins
+    assert registry.stage(model.name, "production") == "1.0.0"  # the last rename wins:
+    assert registry.stage(model.name, "staging") is None  # the other's promotion is lost,
+    # which is why releases go one at a time (the docstring says so)
     assert sorted(p.name for p in (tmp_path / model.name).iterdir()) == [
         "1.0.0", "1.1.0", "releases.jsonl", "stages.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_new_stages_file_takes_the_umask_as_the_release_record_does(model, tmp_path):
+    registry = _registry_of(model, tmp_path, "1.0.0")
+    saved = os.umask(0o002)  # a team's registry: the group may write
+    try:
+        registry.promote(model.name, "1.0.0", stage="production")
+    finally:
+        os.umask(saved)
+    folder = tmp_path / model.name
+    assert (folder / "stages.json").stat().st_mode & 0o777 == 0o664
+    assert (folder / "releases.jsonl").stat().st_mode & 0o777 == 0o664
 
 
 def test_production_never_moves_without_its_release_record(model, tmp_path):

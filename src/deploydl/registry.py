@@ -37,8 +37,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -508,16 +508,17 @@ class ModelRegistry:
 
     def _save_history(self, name: str, history: dict[str, list[str]]) -> None:
         """Write ``stages.json`` whole or not at all: into a temporary file beside it, then
-        renamed over it, so a crash mid-write leaves the previous history intact. Each write
-        has its own temporary file, so two at once cannot write into each other's; the file
-        keeps its permissions (0o644, readable by all, for a new one)."""
+        renamed over it, so a crash of the process mid-write leaves the previous history
+        intact. Each write has its own temporary file, so two at once cannot write into each
+        other's (the later rename wins: promote one release at a time, as the release workflow
+        does). The file keeps its permissions; a new one gets the umask's, as
+        ``releases.jsonl`` does."""
         path = self._inside(name, "stages.json")
-        handle, temporary_name = tempfile.mkstemp(dir=path.parent, prefix=".stages.",
-                                                  suffix=".tmp")
-        os.close(handle)
-        temporary = Path(temporary_name)
+        temporary = path.with_name(f".stages.{uuid.uuid4().hex}.tmp")
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         try:
-            os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            if path.exists():
+                os.chmod(temporary, path.stat().st_mode & 0o777)
             temporary.write_text(json.dumps(history, indent=2) + "\n")
             os.replace(temporary, path)
         finally:

@@ -718,6 +718,27 @@ def test_a_rename_that_fails_puts_the_earlier_model_folder_back(artifact_dir, ot
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".github"]
 
 
+def test_a_model_folder_that_cannot_be_put_back_is_kept_and_named(artifact_dir,
+                                                                   other_version, tmp_path,
+                                                                   monkeypatch):
+    out = tmp_path / "out"
+    model = write_bundle(artifact_dir, out)["model"]
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    real_replace = os.replace
+
+    def fails_for_the_copy_and_the_way_back(source, target):
+        if Path(source).name in ("new", "old") and Path(target).name != "old":
+            raise OSError("Permission denied")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", fails_for_the_copy_and_the_way_back)
+    with pytest.raises(OSError, match="could not be replaced nor put back; the earlier copy is "
+                                      "kept in .*old: move it back") as caught:
+        write_bundle(other_version, out)
+    kept = Path(str(caught.value).split("kept in ")[1].split(":")[0])
+    assert {p.name: p.read_bytes() for p in kept.iterdir()} == before  # nothing lost
+
+
 def test_workflow_passes_values_through_the_environment_with_least_privilege(bundle):
     flow = yaml.safe_load(bundle[".github/workflows/deploy.yml"].read_text(encoding="utf-8"))
     assert flow["permissions"] == {"contents": "read"}

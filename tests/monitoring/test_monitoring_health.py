@@ -10,6 +10,7 @@ from deploydl.evaluation.metrics import roc_auc
 from deploydl.monitoring import (
     LoggedPrediction,
     PredictionLog,
+    SimulatedClock,
     approved_baseline,
     performance_decay,
     snapshot,
@@ -100,6 +101,24 @@ def test_the_snapshot_pages_on_decay_only_with_a_baseline(tmp_path):
     quiet = snapshot(log, baseline=baseline, now=time.time() + 90 * 86_400)
     assert quiet.empty and {a.name for a in quiet.alerts} == {"performance decay", "no traffic"}
     assert "performance decay" not in [r.name for r in quiet.silent]
+
+
+def test_a_snapshot_of_an_earlier_day_reads_only_the_outcomes_known_that_day():
+    baseline = approved_baseline(*_world(20_000, seed=0), threshold=THRESHOLD)
+    labels, scores = _world(3_000, seed=2, noise=1.5)
+    clock = SimulatedClock(1_700_000_000)
+    log = PredictionLog(":memory:", clock=clock)
+    log.record([LoggedPrediction(f"r{i}", "m", "1", {"income": 1.0}, float(p),
+                                 "approve" if p < THRESHOLD else "refer", latency_ms=1.0,
+                                 applicant_id=f"a{i}", threshold=THRESHOLD)
+                for i, p in enumerate(scores)])
+    day_after = clock() + 86_400
+    clock.advance(days=365)  # the loans' outcomes arrive a year later
+    log.add_labels({f"a{i}": int(y) for i, (y, p) in enumerate(zip(labels, scores, strict=True))
+                    if p < THRESHOLD})
+    assert snapshot(log, baseline=baseline).decay["decayed"]
+    then = snapshot(log, baseline=baseline, now=day_after)
+    assert then.decay["labelled"] == 0 and "performance decay" not in [a.name for a in then.alerts]
 
 
 def test_false_decay_chances_are_the_share_of_undecayed_samples_the_rule_would_page(model,

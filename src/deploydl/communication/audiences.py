@@ -45,7 +45,7 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
              "rolling the model out as it stands.",
              "Against the current process the model is worth {net_value_per_year} a year "
              "after running costs. Its four-fifths fairness screen {too_close}. We ask you to "
-             "decide on the roll-out."),
+             "decide on the roll-out, subject to that review."),
     Audience("regulator", "fair treatment, human oversight and evidence", "evidence",
              "fairness", "At threshold {threshold}, each age band is approved at least 80% as "
              "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "

@@ -225,9 +225,10 @@ def _replace_folder(source: Path, target: Path) -> Path:
     The copy is made in a temporary folder beside ``target`` and renamed into place, so a copy
     that fails leaves the old ``target`` as it was. The old ``target`` is moved aside first;
     if the copy then cannot be renamed into place, the old one is moved back before the error
-    is raised.
+    is raised, and if even that fails, the error names the folder that keeps it.
     """
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    kept = False  # the earlier copy could not be put back: its folder stays
     try:
         shutil.copytree(source, staging / "new")
         if target.exists():
@@ -235,10 +236,17 @@ def _replace_folder(source: Path, target: Path) -> Path:
         os.replace(staging / "new", target)
     except BaseException:
         if (staging / "old").exists() and not target.exists():
-            os.replace(staging / "old", target)
+            try:
+                os.replace(staging / "old", target)
+            except OSError as exc:
+                kept = True
+                raise OSError(f"{target} could not be replaced nor put back; the earlier copy "
+                              f"is kept in {staging / 'old'}: move it back to {target} by "
+                              "hand") from exc
         raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

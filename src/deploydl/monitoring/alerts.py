@@ -102,7 +102,8 @@ NO_REFERENCE = ("no reference data: nothing to compare the applicants with (the 
 #: Why the decay rule cannot fire without a baseline.
 NO_BASELINE = ("no approved baseline: nobody gave the AUC at training on the applicants the "
                "model approves (monitoring.approved_baseline)")
-#: Why every rule but "no traffic" cannot fire on a window without predictions.
+#: Why a rule that reads the window cannot fire when it holds no predictions (all but
+#: "no traffic" and "performance decay", which reads outcomes, not the window).
 NO_TRAFFIC = "no predictions in the window: nothing to measure"
 #: The signals the drift check measures (:func:`snapshot`).
 DRIFT_SIGNALS = ("n_drifted", "dataset_drift", "max_psi")
@@ -148,7 +149,9 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0, now: float | Non
     """
     now = log.clock() if now is None else now
     everything = log.frame()
+    # what was known at ``now``: the predictions made by then, the outcomes arrived by then
     everything = everything[everything["ts"] <= now]
+    everything = everything.assign(label=everything["label"].where(everything["label_ts"] <= now))
     window = everything[everything["ts"] > now - window_days * _DAY]
     decay = performance_decay(everything, baseline=baseline) if baseline is not None else {}
     why = {"auc_drop": NO_BASELINE if baseline is None else

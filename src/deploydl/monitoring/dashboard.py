@@ -77,7 +77,8 @@ def _page(title: str, body: str, *, refresh_s: int | None = None) -> str:
 
 def _body(snap: Snapshot) -> str:
     """The traffic, alerts and drift sections; on an empty window, :data:`NO_DATA` and the
-    alerts (the "no traffic" alert, and every other rule switched off)."""
+    alerts (the "no traffic" alert, performance decay if outcomes say so, and the rules that
+    read the window switched off)."""
     if snap.empty:
         return f'<p class="empty">{NO_DATA}</p>' + _alerts(snap)
     return _traffic(snap) + _alerts(snap) + _drift(snap)
