@@ -227,7 +227,7 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
     from deploydl.deploy.gates import fairness_gate
     from deploydl.evaluation.decision import report_on_test
     from deploydl.evaluation.metrics import outcomes
-    from deploydl.responsible.fairness import selection_ratio, selection_ratio_range
+    from deploydl.responsible.fairness import selection_ratio
 
     y, groups = test[LABEL].to_numpy(), test[PROTECTED_ATTRIBUTE]
     report = report_on_test(y, scores, threshold=threshold, costs=assumptions.costs)
@@ -235,10 +235,6 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
     approved = scores < threshold
     on_test = (fairness_gate(approved.astype(int), groups, min_ratio=assumptions.min_ratio)
                if approved.any() else None)
-    # the gate's range as the gate prints it (3 decimals of the unrounded range): the gate
-    # keeps it to 4 decimals, and 0.8805 printed to 3 reads 0.880 where the gate said 0.881
-    low, high = (None, None) if on_test is None else selection_ratio_range(
-        approved.astype(int), groups)
     return {**report, "break_even": choice.break_even, "reason": choice.reason,
             "n_validation": choice.n_validation, "validation_passed": choice.passed,
             "validation_ratio": choice.ratio, "min_ratio": assumptions.min_ratio,
@@ -247,7 +243,8 @@ def _gate(test: pd.DataFrame, scores: np.ndarray, threshold: float, choice,
             "passed": choice.passed is not False and on_test is not None and on_test.passed,
             # the gate's own words on the held-out applicants, with the ratio's 95% range
             "gate_reason": "nobody was approved" if on_test is None else on_test.reason,
-            "ratio_low": low, "ratio_high": high,
+            "ratio_low": None if on_test is None else on_test.low,
+            "ratio_high": None if on_test is None else on_test.high,
             "too_close_to_call": on_test is not None and on_test.too_close_to_call,
             "ratio_at_break_even": selection_ratio((scores < choice.break_even).astype(int),
                                                    groups),

@@ -135,8 +135,10 @@ def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
     shown = ", ".join(f"{g} {r:.0%}" for g, r in rates.items())
     reason = (f"approval ratio {ratio:.2f}, 95% range {low:.3f}-{high:.3f} (needs at least "
               f"{min_ratio:.2f}; approvals: {shown}; smallest group {smallest:,} applicants)")
+    # the range unrounded, as the reason prints it: rounded here and printed again, 0.88049
+    # would read 0.881 in one place and 0.880 in the other
     result = GateResult("fairness", ratio >= min_ratio, round(ratio, 4), min_ratio, reason,
-                        round(low, 4), round(high, 4), smallest)
+                        low, high, smallest)
     if result.too_close_to_call:
         result = replace(result, reason=f"{reason}; too close to call: send to fairness review")
     return result
