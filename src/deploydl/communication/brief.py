@@ -90,6 +90,12 @@ def brief_money(amount: float, *, unit: str = "$", figures: int = SIGNIFICANT_FI
     return money(math.copysign(rounded, amount) if rounded else 0.0, unit=unit)
 
 
+def brief_usd(amount: float) -> str:
+    """:func:`brief_money` as a lesson's own text writes money: 'USD 1.6M', 'USD 130,000' (the
+    course's money rule: "$" is for charts)."""
+    return brief_money(amount, unit="USD ")
+
+
 def _significant(amount: float, figures: int) -> float:
     """``amount`` (0 or more) rounded to ``figures`` significant figures, a half up (Python's
     own formatting rounds a half to the even digit: 125_000 to 120_000)."""

@@ -144,8 +144,8 @@ def snapshot(log: PredictionStore, *, window_days: float = 1.0, now: float | Non
     (:func:`deploydl.monitoring.health.approved_baseline`, measured on the applicants the
     service approves) the decay rule reads every labelled prediction logged up to ``now``,
     window or not (outcomes arrive months after the traffic); without one it stays silent.
-    An empty window switches off every other rule but "no traffic". Rules that cannot fire
-    are listed in ``silent``.
+    An empty window switches off the rules that read it, all but "no traffic". Rules that
+    cannot fire are listed in ``silent``.
     """
     now = log.clock() if now is None else now
     everything = log.frame()
