@@ -59,10 +59,16 @@ def test_deck_works_offline_in_chromium(browser, decks, lesson):
 
 #: Every slide's content height against the slide's, in slide pixels (after figures are fitted),
 #: the boxes on it whose content is wider than the box (a table or printout cut at the right),
-#: and the share of its height a figure would have to shrink to (the template's fitFigures
-#: stops at 0.8: below that its text is too small to read), if it would.
+#: and the smallest share of its own height a figure is shown at, or would have to shrink to.
+#: A figure's own height is its PNG's natural height in slide px, scaled down only where the
+#: PNG is wider than its box (the template's figureHeight says the same): measured here from
+#: the image itself, so a cap from the CSS counts too, not only what fitFigures decided (it
+#: stops at 0.8 and marks the share the slide would need as data-figure-shrink). Last, the text
+#: that reveal.js's navigation arrows cover on the screen (the page is 1280x800, like the slide).
 _HEIGHTS = """() => {
   const limit = Reveal.getConfig().height, found = [];
+  const meet = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   const boxes = "table, pre, img, .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-Cell";
   for (const slide of Reveal.getSlides()) {
     const at = Reveal.getIndices(slide);
@@ -73,8 +79,22 @@ _HEIGHTS = """() => {
                  + `${el.scrollWidth} px in ${el.clientWidth}`);
     if (slide.scrollWidth > Reveal.getConfig().width)
       wide.push(`the slide ${slide.scrollWidth} px in ${Reveal.getConfig().width}`);
-    const shrink = slide.dataset.figureShrink ? Number(slide.dataset.figureShrink) : null;
-    found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit, wide, shrink,
+    const shares = Array.from(slide.querySelectorAll(".jp-RenderedImage img")).map(img => {
+      const own = img.naturalHeight * Math.min(1, img.parentElement.clientWidth / img.naturalWidth);
+      return (img.offsetHeight + 1) / own;  // 1 px for the rounding of the shown height
+    });
+    if (slide.dataset.figureShrink) shares.push(Number(slide.dataset.figureShrink));
+    const shrink = shares.some(share => share < 0.8) ? Math.min(...shares) : null;
+    const arrows = Array.from(document.querySelectorAll(".controls .enabled .controls-arrow"))
+      .map(arrow => arrow.getBoundingClientRect());
+    const covered = [], text = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+    while (text.nextNode()) {
+      const line = document.createRange();
+      line.selectNodeContents(text.currentNode);
+      if (Array.from(line.getClientRects()).some(box => arrows.some(a => meet(a, box))))
+        covered.push(text.currentNode.textContent.trim().slice(0, 40));
+    }
+    found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit, wide, shrink, covered,
                 name: (slide.querySelector("h1, h2, h3, h4") || {}).textContent || ""});
   }
   return found;
@@ -99,7 +119,8 @@ def test_every_slide_fits_on_the_slide(browser, decks, lesson):
     too_tall = [s for s in slides if s["height"] > s["limit"]]
     too_wide = [s for s in slides if s["wide"]]
     too_small = [s for s in slides if s["shrink"] is not None]
-    for s in too_tall + too_wide + too_small:
+    covered = [s for s in slides if s["covered"]]
+    for s in too_tall + too_wide + too_small + covered:
         page.evaluate(f"Reveal.slide({s['h']}, {s['v']})")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{lesson}-too-big-{s['h'] + 1}.{s['v'] + 1}.png"))
@@ -107,8 +128,10 @@ def test_every_slide_fits_on_the_slide(browser, decks, lesson):
     assert len(slides) == decks[lesson].slides
     problems = [f"{_slide(s)} is {s['height']} px tall, of {s['limit']}" for s in too_tall] + [
         f"{_slide(s)} is cut off at the right: {'; '.join(s['wide'])}" for s in too_wide] + [
-        f"{_slide(s)} would shrink a figure to {s['shrink']:.2f} of its height (0.8 at least: "
-        "move the text after it to a subslide)" for s in too_small]
+        f"{_slide(s)} shows a figure at {s['shrink']:.2f} of its own height (0.8 at least: "
+        "move the text after it to a subslide)" for s in too_small] + [
+        f"{_slide(s)} has text under the navigation arrows: {s['covered']!r} (slides/theme.css "
+        "places them beside the slide)" for s in covered]
     assert problems == [], (
         f"{lesson}: slide(s) that do not fit (h.v, numbered from 1 as on screen): "
         + ", ".join(problems) + ". Split the slide, show fewer columns or skip detail "
