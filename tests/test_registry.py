@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from deploydl import registry
 from deploydl.registry import (
     MANIFEST,
     METADATA,
@@ -47,7 +48,10 @@ def copy(artifact_dir, tmp_path):
     return shutil.copytree(artifact_dir, tmp_path / "copy")
 
 
-def test_tampered_weights_are_refused_before_loading(copy):
+def test_tampered_weights_are_refused_before_loading(copy, monkeypatch):
+    """The hashes are checked before any byte of the weights is parsed."""
+    monkeypatch.setattr(registry, "load_file",
+                        lambda *args, **kwargs: pytest.fail("loaded before the hash check"))
     data = bytearray((copy / WEIGHTS).read_bytes())
     data[-1] ^= 0xFF
     (copy / WEIGHTS).write_bytes(bytes(data))
@@ -78,9 +82,14 @@ def test_missing_file_is_named(copy, name):
 
 
 def test_missing_folder_and_overwrite_are_refused(artifact_dir, model, tmp_path):
-    with pytest.raises(ArtifactError, match="No model artifact folder"):
+    with pytest.raises(ArtifactError) as missing:
         verify(tmp_path / "nowhere")
-    with pytest.raises(ArtifactError, match="Published versions never change"):
+    assert str(missing.value) == (f"No model artifact folder at {tmp_path / 'nowhere'}. Check "
+                                  "the path, or save one with "
+                                  "deploydl.registry.save_model(model, folder).")
+    with pytest.raises(ArtifactError, match=r"Published versions never change: give this model "
+                                            r"a new version \(model.version\) and save it into "
+                                            r"a new folder"):
         save_model(model, artifact_dir)
 
 

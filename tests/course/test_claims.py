@@ -77,9 +77,9 @@ def test_dollar_check_catches_two_amounts_and_the_backslash_form():
     assert not dollar_problems("code `f'${x}'` and `${y}` is not prose")
 
 
-#: 04's CI/CD cell (c27) states the gate's AUC floor, 0.70, as a literal; that cell belongs to
-#: issue 19's change. Strict: once it is rendered from the gate's default, this mark must go.
-UNBOUND: dict[str, str] = {}  # lesson file -> why its prose cannot be bound yet
+#: Lessons whose prose cannot be bound to computed numbers yet (lesson file: why), each a strict
+#: xfail: its entry must go once the lesson is fixed. None today.
+UNBOUND: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", [

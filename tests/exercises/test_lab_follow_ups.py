@@ -28,31 +28,45 @@ def _cells(root, lab):
             if c.cell_type == "code"}
 
 
-def _is_guard(node: ast.AST) -> bool:
-    """Whether ``node`` is ``if passed("NN.N"):``, its test a bare call of ``passed``, or
-    ``if last_status("NN.N") == PASSED:`` (a cell that runs a stand-in otherwise)."""
+def _guard_of(node: ast.AST) -> str | None:
+    """The exercise ``node`` waits for: "NN.N" when it is ``if passed("NN.N"):``, its test a
+    bare call of ``passed``, or ``if last_status("NN.N") == PASSED:`` (a cell that runs a
+    stand-in otherwise); None for any other statement."""
     if not isinstance(node, ast.If):
-        return False
+        return None
     test = node.test
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) \
             and isinstance(test.comparators[0], ast.Name) and test.comparators[0].id == "PASSED":
-        return _calls(test.left, "last_status")
-    return _calls(test, "passed")
+        return _exercise_asked(test.left, "last_status")
+    return _exercise_asked(test, "passed")
 
 
-def _calls(node: ast.AST, function: str) -> bool:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == function)
+def _exercise_asked(node: ast.AST, function: str) -> str | None:
+    """"NN.N" when ``node`` is the call ``function("NN.N")``, else None."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == function and len(node.args) == 1
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return node.args[0].value
+    return None
 
 
-def _unguarded(source: str, names: set[str]) -> set[str]:
-    """The ``names`` that ``source`` reads outside an ``if passed(...):`` block."""
+def _unguarded(source: str, owners: dict[str, str]) -> set[str]:
+    """The answers in ``owners`` (an answer's name: the exercise that checks it) that
+    ``source`` reads outside an ``if passed(...):`` block of that very exercise."""
     tree = ast.parse("\n".join(line for line in source.splitlines()
                                if not line.startswith(("%", "!"))))
-    guarded = {id(node) for branch in ast.walk(tree) if _is_guard(branch)
-               for part in (branch.test, *branch.body) for node in ast.walk(part)}
+    guarded: set[tuple[int, str]] = set()  # (a node, an exercise it waits for)
+    for branch in ast.walk(tree):
+        if (exercise := _guard_of(branch)) is not None:
+            guarded |= {(id(node), exercise) for part in (branch.test, *branch.body)
+                        for node in ast.walk(part)}
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
-            and isinstance(node.ctx, ast.Load) and node.id in names and id(node) not in guarded}
+            and isinstance(node.ctx, ast.Load) and node.id in owners
+            and (id(node), owners[node.id]) not in guarded}
+
+
+#: The answers the cases below read, and the exercise each belongs to.
+OWNERS = {"x": "02.2", "y": "02.2", "z": "02.3"}
 
 
 @pytest.mark.parametrize(("source", "unguarded"), [
@@ -61,13 +75,20 @@ def _unguarded(source: str, names: set[str]) -> set[str]:
     ('if passed("02.2"):\n    print(y)\nelse:\n    print(x)', {"x"}),
     ('if not passed("02.2"):\n    print(x)', {"x"}),
     ('if passed("02.2") or x:\n    print(y)', {"x", "y"}),
-    ('if last_status("04.1") == PASSED:\n    print(x)\nelse:\n    print(y)', {"y"}),
-    ('if last_status("04.1") != PASSED:\n    print(x)', {"x"}),
+    ('if last_status("02.2") == PASSED:\n    print(x)\nelse:\n    print(y)', {"y"}),
+    ('if last_status("02.2") != PASSED:\n    print(x)', {"x"}),
+    ('if passed("02.3"):\n    print(x)', {"x"}),
+    ('if last_status("02.3") == PASSED:\n    print(x)', {"x"}),
+    ('if passed("02.2"):\n    print(x, z)', {"z"}),
+    ('if passed("02.3"):\n    if passed("02.2"):\n        print(x, z)', set()),
+    ('if passed(exercise):\n    print(x)', {"x"}),
 ])
-def test_only_the_body_of_an_if_passed_is_guarded(source, unguarded):
+def test_only_the_body_of_an_if_passed_of_its_own_exercise_is_guarded(source, unguarded):
     """The fifth review's: an ``else:`` branch or ``if not passed(...)`` runs when the answer
-    failed, so an answer read there is not guarded."""
-    assert _unguarded(source, {"x", "y"}) == unguarded
+    failed, so an answer read there is not guarded. Nor is one read under the check of
+    another exercise (02.3 passed says nothing of 02.2's answer), or of an exercise the guard
+    does not write out."""
+    assert _unguarded(source, OWNERS) == unguarded
 
 
 def test_every_cell_that_reads_an_answer_waits_for_its_check(root):
@@ -75,10 +96,10 @@ def test_every_cell_that_reads_an_answer_waits_for_its_check(root):
     a later cell that reads it outside ``if passed(...)`` crashes the lab."""
     problems = []
     for path in sorted((root / "solutions").glob("*.ipynb")):
-        answers: set[str] = set()
+        answers: dict[str, str] = {}  # an answer's name: the exercise that checked it last
         for cell_id, source in _cells(root, path.name).items():
             if BLOCK.search(source):  # what follows its check may use the answer too
-                answers |= {name for _, name in CHECK.findall(source)}
+                answers |= {name: exercise for exercise, name in CHECK.findall(source)}
                 tail = source.split("### END SOLUTION")[1].splitlines()
                 source = "\n".join(line for line in tail if not line.startswith("check("))
             for name in _unguarded(source, answers):

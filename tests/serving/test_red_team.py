@@ -37,9 +37,11 @@ READ_TIMEOUT = 1.5
 def refused(folder: Path, *args: str, env: dict | None = None) -> str:
     """Start `deploydl serve` on ``folder`` and return why it refused (it must refuse)."""
     server = ServiceProcess(folder, args=args, env=env)
-    with pytest.raises(ServerStartError) as caught:
-        server.start()
-    server.close()
+    try:
+        with pytest.raises(ServerStartError) as caught:
+            server.start()
+    finally:
+        server.close()  # a server that started after all is stopped too
     message = str(caught.value)
     assert "exited with code 1" in message and "Serving" not in message
     assert "Traceback" not in message
@@ -232,6 +234,47 @@ def test_the_image_command_takes_its_key_from_deploydl_api_key(artifact_dir, one
                           headers={"X-API-Key": KEY}).status_code == 200
 
 
+# Keys mounted as files (a Kubernetes Secret): --api-key-file and --signing-key-file -----------
+
+@pytest.mark.parametrize("option", ["--api-key-file", "--signing-key-file"])
+@pytest.mark.parametrize("content, expected", [
+    (None, "cannot read it (No such file or directory). Check the path"),
+    (" \n", "the file is empty. Put the secret in it"),
+], ids=["missing", "empty"])
+def test_a_key_file_that_is_missing_or_empty_is_refused(artifact_dir, tmp_path, option,
+                                                        content, expected):
+    secret = tmp_path / "secret"
+    if content is not None:
+        secret.write_text(content)
+    message = refused(artifact_dir, option, str(secret))
+    assert f"deploydl serve: {option} {secret}: {expected}" in message
+
+
+def test_the_pods_key_files_are_read_and_required(copy, tmp_path, one_applicant):
+    """The options the Kubernetes manifest gives a signed release's pod, with its Secret
+    mounted in a folder here; a mounted value ends with a newline, the key is what precedes it."""
+    from deploydl.deploy import DeploySpec
+    from deploydl.deploy.kubernetes import SECRETS_DIR, render_manifests
+    from deploydl.registry import verify
+
+    sign_artifact(copy, key=SIGNING_KEY)
+    (tmp_path / "api-key").write_text("k\n")
+    (tmp_path / "signing-key").write_text(SIGNING_KEY + "\n")
+    pod = next(d for d in render_manifests(verify(copy), DeploySpec())
+               if d["kind"] == "Deployment")["spec"]["template"]["spec"]
+    args = [arg.replace(SECRETS_DIR, str(tmp_path)) for arg in pod["containers"][0]["args"]]
+    assert {"--api-key-file", "--signing-key-file"} <= set(args)
+    with ServiceProcess(copy, args=args) as server:
+        without = httpx.post(server.url + "/predict", json=one_applicant)
+        wrong = httpx.post(server.url + "/predict", json=one_applicant,
+                           headers={"X-API-Key": "not-k"})
+        keyed = httpx.post(server.url + "/predict", json=one_applicant,
+                           headers={"X-API-Key": "k"})
+        log = server.log
+    assert (without.status_code, wrong.status_code, keyed.status_code) == (401, 403, 200)
+    assert "(signed, weights sha256 " in log
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
 def test_the_prediction_log_is_readable_by_its_owner_only(keyed, one_applicant):
     server, log = keyed
@@ -373,8 +416,10 @@ def test_sigterm_during_a_slow_body_answers_408_and_stops_cleanly(artifact_dir):
 def test_a_slow_start_and_a_crash_get_different_messages(artifact_dir, tmp_path):
     with pytest.raises(ServerStartError, match="was still starting after 0.2 s"):
         ServiceProcess(artifact_dir, start_timeout=0.2).start()
-    with pytest.raises(ServerStartError, match="exited with code 1 before it was ready"):
-        ServiceProcess(tmp_path / "no-such-artifact").start()
+    message = refused(tmp_path / "no-such-artifact")
+    assert "before it was ready" in message
+    assert (f"Refusing to start: No model artifact folder at {tmp_path / 'no-such-artifact'}. "
+            "Check the path, or save one with deploydl.registry.save_model") in message
 
 
 # 6. and the whole contract: schemathesis against the real process -----------------------------

@@ -141,8 +141,12 @@ def test_busy_port_and_unset_key_variable_are_clear_errors(artifact_dir):
         blocker.bind(("127.0.0.1", 0))
         blocker.listen()
         port = blocker.getsockname()[1]
-        with pytest.raises(ServerStartError, match=f"Port {port} on 127.0.0.1 is not available"):
+        with pytest.raises(ServerStartError) as busy:
             ServiceProcess(artifact_dir, port=port).start()
+    assert f"Port {port} on 127.0.0.1 is not available (" in str(busy.value)
+    assert ("). Stop the program using it, or pick another with --port (0 picks a free one)."
+            in str(busy.value))
+    assert "Traceback" not in str(busy.value)
     with pytest.raises(ServerStartError, match="--api-key-env NO_SUCH_VAR_X: that environment"):
         ServiceProcess(artifact_dir, api_key_env="NO_SUCH_VAR_X").start()
 
