@@ -277,9 +277,7 @@ def verify(folder: str | Path, *, signing_key: str | bytes | None = None,
         Naming the file that is missing, unreadable or changed, and what to do about it.
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ArtifactError(f"No model artifact folder at {folder}. Check the path, or save "
-                            "one with deploydl.registry.save_model(model, folder).")
+    _check_folder(folder)
     manifest = _read_json(folder / MANIFEST)
     for name in (WEIGHTS, METADATA):
         check_file(folder, manifest, name, manifest_name=MANIFEST)
@@ -291,9 +289,56 @@ def verify(folder: str | Path, *, signing_key: str | bytes | None = None,
     if signing_key is not None:
         check_signature(folder, key=signing_key)
     metadata = _read_json(folder / METADATA)
+    _check_format(metadata, source=folder / METADATA)
     check_metadata(metadata, source=folder / METADATA)
     return Artifact(path=folder, metadata=metadata, sha256=manifest[WEIGHTS],
                     signed=signing_key is not None)
+
+
+def _check_folder(folder: Path) -> None:
+    """Refuse a path that is not an artifact folder, saying what it is instead: missing, a
+    file, or the folder above artifacts (naming them, e.g. ``models`` above
+    ``<name>/<version>``)."""
+    if folder.is_file():
+        raise ArtifactError(f"{folder} is a file, not a model artifact folder. Give the folder "
+                            f"that holds {MANIFEST}, {METADATA} and {WEIGHTS}.")
+    if not folder.is_dir():
+        raise ArtifactError(f"No model artifact folder at {folder}. Check the path, or save "
+                            "one with deploydl.registry.save_model(model, folder).")
+    if (folder / MANIFEST).exists():
+        return
+    inside = sorted(str(manifest.parent.relative_to(folder))
+                    for pattern in (f"*/{MANIFEST}", f"*/*/{MANIFEST}")
+                    for manifest in folder.glob(pattern))
+    if len(inside) == 1:
+        raise ArtifactError(f"{folder} is not a model artifact; it holds one: "
+                            f"{folder / inside[0]}. Give that folder.")
+    if inside:
+        shown = ", ".join(str(folder / name) for name in inside[:5])
+        more = f" and {len(inside) - 5} more" if len(inside) > 5 else ""
+        raise ArtifactError(f"{folder} is not a model artifact; it holds {len(inside)}: "
+                            f"{shown}{more}. Give the one to serve.")
+
+
+def _check_format(metadata: dict[str, Any], *, source: Path) -> None:
+    """Refuse an artifact whose layout (``"format"`` in its metadata) this deploydl does not
+    read: one written by a newer deploydl, or by an older one before the format settled."""
+    found = metadata.get("format")
+    number = found if type(found) is int else None  # a JSON integer (true is not one)
+    if number == _FORMAT:
+        return
+    if number is None:
+        raise ArtifactError(f"{source}: 'format' is {json.dumps(found)}, not a format number "
+                            f"(this deploydl reads format {_FORMAT}). The artifact was not "
+                            "written by deploydl.registry.save_model or was edited by hand: "
+                            "re-save the model with save_model.")
+    if number > _FORMAT:
+        raise ArtifactError(f"{source}: written by a newer deploydl (format {number}; this one "
+                            f"reads format {_FORMAT}). Upgrade deploydl to serve it, or serve "
+                            "an artifact this version saved.")
+    raise ArtifactError(f"{source}: written by an older deploydl (format {number}; this one "
+                        f"reads format {_FORMAT}). Re-save the model with this version's "
+                        "deploydl.registry.save_model.")
 
 
 def load_model(folder: str | Path) -> ApplicantModel:

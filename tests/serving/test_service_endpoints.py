@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from deploydl.serving import ServiceProcess, create_app
+from deploydl.serving.middleware import WRONG_KEY_DETAIL
 from deploydl.serving.server import app_from_artifact
 from deploydl.settings import Settings
 
@@ -53,7 +54,7 @@ def test_predict_one_and_a_batch_with_the_model_version(service, one_applicant):
 
 @pytest.mark.parametrize("headers, status, detail", [
     ({}, 401, "missing API key: send it in the X-API-Key header"),
-    ({"X-API-Key": "wrong"}, 403, "API key not accepted"),
+    ({"X-API-Key": "wrong"}, 403, WRONG_KEY_DETAIL),
 ])
 def test_api_key_is_required(service, one_applicant, headers, status, detail):
     client, _ = service
@@ -195,7 +196,8 @@ def test_an_app_without_a_model_is_live_but_not_ready():
     client = TestClient(create_app(None, Settings()))
     assert client.get("/health").status_code == 200
     assert client.get("/ready").status_code == 503
-    assert client.get("/model").json() == {"detail": "model not loaded"}
+    detail = client.get("/model").json()["detail"]
+    assert detail.startswith("model not loaded") and "Retry when GET /ready answers 200" in detail
 
 
 def test_with_a_key_only_probes_metrics_and_docs_are_public(model, tmp_path):

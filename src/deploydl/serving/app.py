@@ -39,6 +39,7 @@ from deploydl.monitoring.service import add_dashboard, score_and_log
 from deploydl.monitoring.window import release_permit, window_from_settings
 from deploydl.serving.factory import ERROR_RESPONSES, KEY_RESPONSES, add_guards, new_app
 from deploydl.serving.metrics import ServiceMetrics
+from deploydl.serving.middleware import WRONG_KEY_DETAIL
 from deploydl.serving.schemas import (
     Batch,
     Health,
@@ -177,7 +178,7 @@ async def require_api_key(request: Request,
         raise HTTPException(status_code=401, headers={"WWW-Authenticate": "ApiKey"},
                             detail="missing API key: send it in the X-API-Key header")
     if not hmac.compare_digest(key.encode(), expected.encode()):
-        raise HTTPException(status_code=403, detail="API key not accepted")
+        raise HTTPException(status_code=403, detail=WRONG_KEY_DETAIL)
 
 
 
@@ -191,7 +192,9 @@ def _key_required(app: FastAPI) -> list:
 async def _loaded_model(request: Request) -> Scorer:
     model = request.app.state.model
     if model is None:
-        raise HTTPException(status_code=503, detail="model not loaded")
+        raise HTTPException(status_code=503, detail=(
+            "model not loaded: this service has no model yet (it is starting, or none was "
+            "set). Retry when GET /ready answers 200."))
     return model
 
 

@@ -17,6 +17,7 @@ never its hash or any applicant data) and the API docs. Everything else needs th
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
@@ -33,7 +34,7 @@ from starlette.routing import Mount, Route
 
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.middleware import AccessLog, ApiKeyGate, BodyLimit
-from deploydl.serving.schemas import ErrorDetail, FieldError, ValidationFailed
+from deploydl.serving.schemas import Applicant, ErrorDetail, FieldError, ValidationFailed
 from deploydl.settings import Settings
 
 #: Paths that answer without the API key (see the module docstring for why).
@@ -41,6 +42,11 @@ PUBLIC_PATHS = frozenset({"/health", "/ready", "/metrics", "/docs", "/docs/oauth
                           "/redoc", "/openapi.json"})
 #: Where fastapi-offline serves the docs' JavaScript and CSS (public, like the docs).
 DOCS_ASSETS = "/static-offline-docs"
+#: Probes that answer HEAD as well as GET: health checkers (load balancers, uptime monitors)
+#: often ask with HEAD, and a 405 there would count as the service being down.
+HEAD_PROBES = ("/health", "/ready")
+#: The two bodies the loan service's POST /predict takes, as its errors name them.
+PREDICT_BODIES = 'one applicant, or {"applicants": [...]}'
 
 
 def is_public(path: str) -> bool:
@@ -54,7 +60,8 @@ def _error(description: str, model: type = ErrorDetail) -> dict[str, Any]:
 
 #: Every error status a request with a body can get, as documented in the OpenAPI page.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("The body is not valid JSON; the detail names the line and column."),
+    400: _error("The body is empty or not valid JSON; the detail says which, with the line "
+                "and column of the first error."),
     401: _error("No API key was sent (only when the service has one)."),
     403: _error("The API key was not accepted."),
     408: _error("The body did not arrive within the read deadline."),
@@ -75,7 +82,7 @@ def new_app(*, title: str, description: str, lifespan: Callable) -> FastAPI:
     app = FastAPIOffline(title=title, description=description, lifespan=lifespan,
                          swagger_ui_parameters={"validatorUrl": None})
     app.exception_handler(RequestValidationError)(validation_failed)
-    app.exception_handler(HTTPException)(body_unreadable)
+    app.exception_handler(HTTPException)(http_error)
     return app
 
 
@@ -85,10 +92,12 @@ def add_guards(app: FastAPI, settings: Settings, metrics: ServiceMetrics, *,
                ) -> None:
     """Add, innermost first: body limit and deadline, API key gate, access log and metrics.
 
-    Call it last, once every route is in place (unknown paths are counted as "other").
-    ``headers`` go on every answer, ``path_headers[path]`` on that path's answers (added by
-    the access log, in the pass that adds the request ID: no extra layer).
+    Call it last, once every route is in place (unknown paths are counted as "other"); the
+    probes in :data:`HEAD_PROBES` then answer HEAD too. ``headers`` go on every answer,
+    ``path_headers[path]`` on that path's answers (added by the access log, in the pass that
+    adds the request ID: no extra layer).
     """
+    _answer_head(app, HEAD_PROBES)
     known = frozenset(route.path for route in app.routes if isinstance(route, Route | Mount))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        read_timeout=settings.read_timeout_s)
@@ -96,6 +105,18 @@ def add_guards(app: FastAPI, settings: Settings, metrics: ServiceMetrics, *,
     app.add_middleware(AccessLog, metrics=metrics,
                        route_of=lambda path: path if path in known else "other",
                        headers=headers, path_headers=path_headers)
+
+
+def _answer_head(app: FastAPI, paths: Sequence[str]) -> None:
+    """Let the GET routes at ``paths`` answer HEAD too (the same answer; the server sends no
+    body for a HEAD). A twin route, left out of the API docs: one route with both methods
+    would list the same operation twice there."""
+    gets = [r for r in app.routes if isinstance(r, APIRoute) and "GET" in (r.methods or ())]
+    for route in gets:
+        if route.path in paths:
+            app.router.add_api_route(route.path, route.endpoint, methods=["HEAD"],
+                                     response_model=route.response_model,
+                                     dependencies=route.dependencies, include_in_schema=False)
 
 
 class JsonBodyRoute(APIRoute):
@@ -173,11 +194,11 @@ _TAGS = {"applicant", "batch"}
 
 
 def field_errors(errors: Sequence[dict]) -> ValidationFailed:
-    """The 422 body: one entry per wrong field, with a short printable copy of the value."""
+    """The 422 body: one entry per wrong field, with the value received written as JSON."""
     rows = []
     for error in errors:
         path = [str(p) for p in error.get("loc", ())[1:] if p not in _TAGS]
-        received = repr(error.get("input"))
+        received = json.dumps(error.get("input"), ensure_ascii=False, default=str)
         rows.append(FieldError(field=".".join(path) or "body", message=error.get("msg", ""),
                                received=received[:77] + "..." if len(received) > 80
                                else received))
@@ -187,19 +208,72 @@ def field_errors(errors: Sequence[dict]) -> ValidationFailed:
 
 
 async def validation_failed(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """400 for a body that is not JSON (with line and column), else 422 naming each field."""
+    """400 for a body that is empty or not JSON (with line and column), else 422 naming each
+    field; a body with an applicant's fields beside ``applicants`` is one 422 that says so."""
     errors = exc.errors()
     broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if broken is not None:
         return JSONResponse({"detail": _json_message(broken, exc.body)}, status_code=400)
+    if exc.body is None and any(_is_missing_body(e) for e in errors):
+        # FastAPI's own routes pass no body at all when no bytes came (JsonBodyRoute passes b"")
+        return JSONResponse({"detail": "request body is empty: send one JSON object "
+                             f"({PREDICT_BODIES}) with Content-Type: application/json."},
+                            status_code=400)
     content_type = request.headers.get("content-type")
     if exc.body not in (None, b"") and not _is_json(content_type):
         # FastAPI did not read a body sent as text or a form as JSON: say what to send
         errors = _not_json_errors(content_type)
-    return JSONResponse(field_errors(errors).model_dump(), status_code=422)
+    return JSONResponse(field_errors(_both_kinds(errors) or errors).model_dump(),
+                        status_code=422)
 
 
-async def body_unreadable(request: Request, exc: Exception) -> Response:
+def _is_missing_body(error: dict) -> bool:
+    return error.get("type") == "missing" and tuple(error.get("loc", ())) == ("body",)
+
+
+def _both_kinds(errors: Sequence[dict]) -> list[dict]:
+    """One error for a batch that also carries an applicant's own fields (``income`` beside
+    ``applicants``), in place of an "Extra inputs" error for each; [] for any other errors."""
+    extras = [e["loc"][2] for e in errors if e.get("type") == "extra_forbidden"
+              and tuple(e.get("loc", ()))[:2] == ("body", "batch")]
+    mixed = sorted({str(key) for key in extras if key in Applicant.model_fields})
+    if not mixed:
+        return []
+    return [{"loc": ("body",), "input": mixed,
+             "msg": f"'applicants' and an applicant's own fields ({', '.join(mixed)}) in "
+                    f"one body: send either {PREDICT_BODIES}, not both."}]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTP errors, each said as one sentence of what was wrong and what to do:
+    an unknown path (404) names the endpoints, a wrong method (405) the ones allowed, a
+    body FastAPI cannot decode (400) why; other HTTP errors as their raiser worded them."""
+    assert isinstance(exc, HTTPException)  # the only exception this handler is registered for
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        return await _reworded(request, exc, _not_found(request))
+    if exc.status_code == 405 and exc.detail == "Method Not Allowed":
+        allowed = (exc.headers or {}).get("Allow", "")
+        return await _reworded(request, exc, (
+            f"{request.method} is not allowed on {request.url.path}: it answers "
+            f"{allowed or 'other methods'}. See the API docs (/docs) for how to call it."))
+    return await body_unreadable(request, exc)
+
+
+def _not_found(request: Request) -> str:
+    """The 404's detail: the path asked for and the endpoints there are."""
+    endpoints = [f"{'/'.join(sorted(set(route.methods or ()) - {'HEAD'}))} {route.path}"
+                 for route in request.app.routes
+                 if isinstance(route, APIRoute) and route.include_in_schema]
+    return (f"no endpoint at {request.url.path}: this service answers "
+            f"{', '.join(endpoints)}. Check the path; the API docs (/docs) describe each one.")
+
+
+async def _reworded(request: Request, exc: HTTPException, detail: str) -> Response:
+    return await http_exception_handler(
+        request, HTTPException(exc.status_code, detail=detail, headers=exc.headers))
+
+
+async def body_unreadable(request: Request, exc: HTTPException) -> Response:
     """FastAPI's bare 400 "There was an error parsing the body", said plainly: a body that is
     not UTF-8 (with line and column) or nested too deeply to read. Other HTTP errors as usual."""
     cause = exc.__cause__
@@ -216,7 +290,6 @@ async def body_unreadable(request: Request, exc: Exception) -> Response:
         return JSONResponse({"detail": f"request body is not valid JSON: {reason}. Send one "
                              "JSON object, encoded as UTF-8 and shaped as the API docs (/docs) "
                              "show for this endpoint."}, status_code=400)
-    assert isinstance(exc, HTTPException)  # the only exception this handler is registered for
     return await http_exception_handler(request, exc)
 
 

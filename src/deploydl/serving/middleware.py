@@ -27,6 +27,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from deploydl.serving.metrics import ServiceMetrics
 
 ACCESS_LOG = logging.getLogger("deploydl.access")
+#: The 403 for a wrong key (its value is never repeated: it may be a real key, mistyped).
+WRONG_KEY_DETAIL = ("API key not accepted: the X-API-Key header does not match the key the "
+                    "server was started with. Check the X-API-Key value against that key "
+                    "(DEPLOYDL_API_KEY, --api-key-env or --api-key-file of deploydl serve).")
 #: A client's own request ID is kept (beside the server's) only if it matches this.
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -114,7 +118,7 @@ class ApiKeyGate:
             await send_json(send, 401, "missing API key: send it in the X-API-Key header",
                             close=False, headers=((b"www-authenticate", b"ApiKey"),))
         else:
-            await send_json(send, 403, "API key not accepted", close=False)
+            await send_json(send, 403, WRONG_KEY_DETAIL, close=False)
 
 
 class BodyLimit:
@@ -135,10 +139,13 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = header(scope["headers"], b"content-length")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            # refused at once, unread: a client that declares more than it sends would
+            # otherwise hold the connection until the deadline
+            await send_json(send, 413, self.too_large(int(declared), declared=True))
+            return
         timed = _Deadline(receive, self.read_timeout)
         chunks, size, more = [], 0, True
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            size = int(declared)  # refused without buffering anything
         try:
             async with asyncio.timeout(self.read_timeout):  # one deadline for the whole body
                 while more and size <= self.max_bytes:
@@ -156,8 +163,15 @@ class BodyLimit:
             return
         if more:
             await timed.drain(16 * self.max_bytes)
-        await send_json(send, 413, f"request body: at least {size} bytes; the limit is "
-                                   f"{self.max_bytes}. Send fewer applicants per request.")
+        await send_json(send, 413, self.too_large(size, declared=False))
+
+    def too_large(self, size: int, *, declared: bool) -> str:
+        """The 413's detail: the body's size (as declared, or the bytes received so far), the
+        limit, and what to do: split the request, or find the oversized value."""
+        counted = f"{size} bytes (its Content-Length)" if declared else f"at least {size} bytes"
+        return (f"request body: {counted}; the limit is {self.max_bytes} bytes. Split it into "
+                "smaller requests, or look for a value far longer than the others (one long "
+                "text alone can fill the limit).")
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

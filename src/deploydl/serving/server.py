@@ -187,7 +187,10 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
           no_api_key: bool = False, reference_path: str | Path | None = None) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
-    The model is verified and loaded before anything is printed or served. With
+    The address is taken first, so a busy port or a wrong host is reported at once (and
+    before the ``--no-api-key`` warning); then the model is verified and loaded, before the
+    service says where it serves or answers a request. A refused start-up releases the
+    address again. With
     ``log_path`` every prediction is kept in that SQLite prediction log (Module 06), with
     reference data for its drift check (:func:`store_reference`), stored once the model has
     passed its checks and before any worker opens the log; ``reference_path`` needs a
@@ -220,13 +223,21 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
-    _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key)
+    warnings: list[str] = []  # printed once the address is taken, not before a bind error
+    _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key,
+                        warnings=warnings)
     trust = trust or Trust()
     log_to_stdout()
-    path, app = _checked_app(model_path, settings, trust=trust, log_path=log_path,
-                             runtime=runtime, reference_path=reference_path)
+    sock = _bind(host, port)  # before the model loads (seconds): a busy port is told at once
+    try:
+        for warning in warnings:
+            print(warning, file=sys.stderr, flush=True)
+        path, app = _checked_app(model_path, settings, trust=trust, log_path=log_path,
+                                 runtime=runtime, reference_path=reference_path)
+    except BaseException:
+        sock.close()  # nothing is left holding the port
+        raise
     artifact = app.state.artifact
-    sock = _bind(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
     early = threading.Event()  # from here on a SIGTERM is a clean stop, however early
     previous = _quiet_sigterm(early)
@@ -344,6 +355,10 @@ def _prediction_log(log_path: str | Path):
 
     from deploydl.monitoring import PredictionLog
 
+    if Path(log_path).is_dir():
+        raise ServeError(f"--log {log_path} is a folder; --log takes the path of a file (the "
+                         "prediction log, created if new), e.g. "
+                         f"--log {Path(log_path) / 'predictions.sqlite'}.")
     foreign = _not_a_prediction_log(Path(log_path))
     if foreign:
         raise ServeError(f"--log {log_path}: that file is not a prediction log ({foreign}); it "
@@ -475,13 +490,18 @@ def _not_a_prediction_log(path: Path) -> str:
 
 
 def worker_app(*, model_path: str, settings: Settings, trust: Trust,
-               log_path: str | None, runtime: str = "torch") -> FastAPI:
+               log_path: str | None, runtime: str = "torch",
+               parent_pid: int | None = None) -> FastAPI:
     """The app each ``--workers`` process builds, from the parent's settings object.
 
     uvicorn pickles its config, this factory and its arguments included, into each worker
     process, so the workers get the very :class:`~deploydl.settings.Settings`, trust and log
-    path the parent resolved; nothing travels through ``os.environ``.
+    path the parent resolved; nothing travels through ``os.environ``. With ``parent_pid``
+    (the ``deploydl serve`` that started the worker) the worker stops when that process dies,
+    however it dies (:func:`exit_with_parent`).
     """
+    if parent_pid is not None:
+        exit_with_parent(parent_pid)
     log_to_stdout()
     app = app_from_artifact(model_path, settings, trust=trust, log_path=log_path,
                             runtime=runtime)
@@ -490,13 +510,48 @@ def worker_app(*, model_path: str, settings: Settings, trust: Trust,
     return app
 
 
+def exit_with_parent(parent_pid: int) -> None:
+    """Send this process SIGTERM (uvicorn's graceful stop) when process ``parent_pid`` dies.
+
+    A ``--workers`` parent killed with SIGKILL cannot stop its workers; without this they
+    would go on serving, and holding the port, as orphans. On Linux the kernel sends the
+    signal (``prctl(PR_SET_PDEATHSIG)``, set by the thread that started this worker: uvicorn's
+    main thread); elsewhere a daemon thread checks the parent once a second. A parent that
+    died before either was in place is caught by comparing ``os.getppid()`` with
+    ``parent_pid``.
+    """
+    if sys.platform.startswith("linux") and _parent_death_signal(signal.SIGTERM):
+        if os.getppid() != parent_pid:  # it died before the kernel was told to watch it
+            os.kill(os.getpid(), signal.SIGTERM)
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True, name="deploydl-parent-watch").start()
+
+
+def _parent_death_signal(signum: int) -> bool:
+    """Ask Linux to send ``signum`` to this process when its parent dies; False if it refused."""
+    import ctypes
+
+    pr_set_pdeathsig = 1  # from <linux/prctl.h>
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(pr_set_pdeathsig, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # no C library or no prctl in it
+        return False
+
+
 def _serve_workers(path: Path, settings: Settings, sock: socket.socket, workers: int,
                    common: _UvicornOptions, trust: Trust, log_path: str | Path | None,
                    runtime: str = "torch", *, early: threading.Event | None = None) -> None:
     from uvicorn.supervisors import Multiprocess
 
     factory = functools.partial(worker_app, model_path=str(path.resolve()), settings=settings,
-                                trust=trust, runtime=runtime,
+                                trust=trust, runtime=runtime, parent_pid=os.getpid(),
                                 log_path=str(Path(log_path).resolve()) if log_path else None)
     config = uvicorn.Config(factory, factory=True, workers=workers,
                             timeout_worker_healthcheck=WORKER_HEALTHCHECK_S, **common)
@@ -551,10 +606,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _check_key_for_host(host: str, *, has_key: bool, no_api_key: bool) -> None:
+def _check_key_for_host(host: str, *, has_key: bool, no_api_key: bool,
+                        warnings: list[str] | None = None) -> None:
     """Refuse to serve without an API key on an address other machines can reach, unless
-    ``--no-api-key`` says so on purpose (then warn on stderr); a key and ``--no-api-key``
-    together are a contradiction, refused too."""
+    ``--no-api-key`` says so on purpose (then warn on stderr, or append the warning to
+    ``warnings`` for the caller to print later); a key and ``--no-api-key`` together are a
+    contradiction, refused too."""
     if no_api_key and has_key:
         raise ServeError("--no-api-key, yet an API key is set (DEPLOYDL_API_KEY, --api-key-env "
                          "or --api-key-file): drop the key, or drop --no-api-key to require it.")
@@ -567,8 +624,12 @@ def _check_key_for_host(host: str, *, has_key: bool, no_api_key: bool) -> None:
             "DEPLOYDL_API_KEY, or pass --api-key-env NAME or --api-key-file PATH), or serve "
             "on 127.0.0.1 (this machine only). If a gateway in front of the service already "
             "checks every caller, pass --no-api-key to serve without one on purpose.")
-    print(f"Warning: serving on --host {host} without an API key (--no-api-key): anyone who "
-          "can reach that address can score applicants.", file=sys.stderr, flush=True)
+    warning = (f"Warning: serving on --host {host} without an API key (--no-api-key): anyone "
+               "who can reach that address can score applicants.")
+    if warnings is None:
+        print(warning, file=sys.stderr, flush=True)
+    else:
+        warnings.append(warning)
 
 
 def _bind(host: str, port: int) -> socket.socket:

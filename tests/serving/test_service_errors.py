@@ -1,0 +1,187 @@
+"""The loan service's errors on bad input: each says what was wrong, the value received (as
+JSON) and what to do; and ``deploydl serve`` reports a bad start-up at once and leaves no
+worker behind when it is killed."""
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from deploydl.serving import create_app
+from deploydl.serving.middleware import BodyLimit
+from deploydl.settings import Settings
+
+KEY = "s3cret-key"
+AUTH = {"X-API-Key": KEY}
+EMPTY = ('request body is empty: send one JSON object (one applicant, or {"applicants": '
+         '[...]}) with Content-Type: application/json.')
+
+
+@pytest.fixture(scope="module")
+def client(model):
+    with TestClient(create_app(model, Settings(api_key=KEY))) as client:
+        yield client
+
+
+def test_received_is_the_value_as_json_not_a_python_repr(client, one_applicant):
+    body = {**one_applicant, "income": "50000", "late_payments": None, "home_owner": True}
+    answer = client.post("/predict", json=body, headers=AUTH)
+    assert answer.status_code == 422
+    received = {e["field"]: e["received"] for e in answer.json()["errors"]}
+    assert received == {"income": '"50000"', "late_payments": "null", "home_owner": "true"}
+
+
+@pytest.mark.parametrize("sent", [{"content": b""}, {}], ids=["empty", "none"])
+def test_an_empty_or_missing_body_is_a_400_that_says_what_to_send(client, sent):
+    answer = client.post("/predict", headers=AUTH, **sent)
+    assert (answer.status_code, answer.json()) == (400, {"detail": EMPTY})
+
+
+def test_a_wrong_method_names_the_methods_the_path_answers(client):
+    answer = client.get("/predict", headers=AUTH)
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST"
+    assert answer.json()["detail"] == ("GET is not allowed on /predict: it answers POST. See "
+                                       "the API docs (/docs) for how to call it.")
+
+
+def test_an_unknown_path_names_the_endpoints(client):
+    answer = client.get("/nope", headers=AUTH)
+    assert answer.status_code == 404
+    detail = answer.json()["detail"]
+    assert detail.startswith("no endpoint at /nope: this service answers GET /health, ")
+    assert "POST /predict" in detail and "API docs (/docs)" in detail
+
+
+@pytest.mark.parametrize("path", ["/health", "/ready"])
+def test_the_probes_answer_head_for_health_checkers(client, path):
+    answer = client.head(path)
+    assert answer.status_code == 200 and answer.content == b""
+    assert "head" not in client.get("/openapi.json").json()["paths"][path]  # docs: GET only
+
+
+def test_a_wrong_key_is_told_what_to_check(client, one_applicant):
+    answer = client.post("/predict", json=one_applicant, headers={"X-API-Key": "guess"})
+    detail = answer.json()["detail"]
+    assert answer.status_code == 403 and "guess" not in detail  # a key is never echoed
+    assert detail.startswith("API key not accepted: ")
+    assert "Check the X-API-Key value against that key" in detail
+
+
+def test_one_applicant_and_a_batch_in_one_body_says_send_one_or_the_other(
+        client, one_applicant):
+    answer = client.post("/predict", json={**one_applicant, "applicants": [one_applicant]},
+                         headers=AUTH)
+    assert answer.status_code == 422
+    errors = answer.json()["errors"]
+    assert len(errors) == 1 and errors[0]["field"] == "body"
+    assert errors[0]["message"].startswith("'applicants' and an applicant's own fields (")
+    assert errors[0]["message"].endswith(
+        'send either one applicant, or {"applicants": [...]}, not both.')
+    other = client.post("/predict", json={"applicants": [one_applicant], "note": 1},
+                        headers=AUTH)  # a key that is no applicant field: named as before
+    assert other.json()["errors"] == [{"field": "note", "received": "1",
+                                       "message": "Extra inputs are not permitted"}]
+
+
+def test_a_declared_body_over_the_limit_is_refused_at_once():
+    """A client that declares 2 MB and sends nothing gets its 413 now, not at the deadline."""
+    sent: list[dict] = []
+
+    async def never_app(scope, receive, send):
+        raise AssertionError("the app must not run")
+
+    async def silent_client():
+        await asyncio.Event().wait()  # the body never comes
+
+    async def send(message):
+        sent.append(message)
+
+    async def refuse():
+        limit = BodyLimit(never_app, max_bytes=1_000_000, read_timeout=10)
+        scope = {"type": "http", "headers": [(b"content-length", b"2000000")]}
+        await asyncio.wait_for(limit(scope, silent_client, send), timeout=2)
+
+    asyncio.run(refuse())
+    assert sent[0]["status"] == 413 and (b"connection", b"close") in sent[0]["headers"]
+    detail = sent[1]["body"].decode()
+    assert "2000000 bytes (its Content-Length); the limit is 1000000 bytes. Split it" \
+           in detail and "a value far longer than the others" in detail
+
+
+def test_a_log_path_that_is_a_folder_is_called_a_folder(tmp_path):
+    from deploydl.serving.server import ServeError, _prediction_log
+
+    with pytest.raises(ServeError, match=r"is a folder; --log takes the path of a file .* e\.g\. "
+                                         r"--log .*predictions\.sqlite"):
+        _prediction_log(tmp_path)
+
+
+def test_the_port_is_checked_before_the_model_loads_and_the_warning_printed(
+        monkeypatch, capsys):
+    from deploydl.serving import server
+
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    monkeypatch.setattr(server, "_checked_app", _raises(
+        AssertionError("the port must be checked before the model is loaded")))
+    monkeypatch.setattr(server, "is_loopback", lambda host: False)  # as on 0.0.0.0
+    monkeypatch.setattr(server, "log_to_stdout", lambda: None)  # not into capsys's stream
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(server.ServeError, match=str(port)):
+            server.serve(host="127.0.0.1", port=port, no_api_key=True)
+    assert "Warning" not in capsys.readouterr().err
+    monkeypatch.setattr(server, "_checked_app",  # now the port is free
+                        _raises(server.ServeError("Refusing to start: a test")))
+    with pytest.raises(server.ServeError, match="a test"):
+        server.serve(host="127.0.0.1", port=port, no_api_key=True)
+    assert "Warning: serving on --host 127.0.0.1 without an API key" in capsys.readouterr().err
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))  # free again: a refused start-up keeps nothing bound
+
+
+def _raises(error: Exception):
+    """A stand-in for a function: whatever it is given, it raises ``error``."""
+    def stand_in(*args, **kwargs):
+        raise error
+
+    return stand_in
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kills with SIGKILL")
+def test_workers_stop_when_their_parent_is_killed(artifact_dir):
+    """SIGKILL leaves a parent no time to stop its workers; they stop by themselves."""
+    psutil = pytest.importorskip("psutil")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deploydl.cli", "serve", "--model", str(artifact_dir),
+         "--port", "0", "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    family: list = []
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        while line and not line.startswith("Serving"):
+            line = process.stdout.readline()
+        url = line.split(" at ")[1].split()[0]
+        assert httpx.get(url + "/health", timeout=120).status_code == 200
+        family = psutil.Process(process.pid).children(recursive=True)
+        assert len(family) >= 2  # the workers (and multiprocessing's resource tracker)
+        process.kill()
+        process.wait()
+        gone, alive = psutil.wait_procs(family, timeout=15)
+        alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+        assert alive == [], [p.cmdline()[-3:] for p in alive]
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever is left, if it failed
+        process.wait()
+        process.stdout.close()
