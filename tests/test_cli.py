@@ -14,7 +14,7 @@ def test_grade_reports_every_readable_lab_before_the_unreadable_ones(root, tmp_p
     folder.mkdir()
     assert main(["grade", "--json", str(lab), str(missing), str(folder)]) == 2
     out = capsys.readouterr()
-    assert [g["path"] for g in json.loads(out.out)] == [str(lab)]
+    assert [g["path"] for g in json.loads(out.out)] == [str(lab), str(missing), str(folder)]
     assert f"{missing}: no such file" in out.err and f"{folder}: is a folder" in out.err
     assert "module number" not in out.err and "Traceback" not in out.err
 

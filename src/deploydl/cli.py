@@ -9,20 +9,18 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from deploydl.efficiency.capacity import CapacityPlan
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from deploydl.course.curriculum import project_root
     from deploydl.course.doctor import doctor
 
-    try:  # the course checkout at or above --root, as `progress` and `labs` find it
-        root = project_root(Path(args.root))
-    except FileNotFoundError:  # outside one: the "course folders" check says so
-        root = Path(args.root).resolve()
+    # the course checkout at or above --root, as `progress` and `labs` find it; outside one,
+    # the "course folders" check says so
+    root = _course_or_none(Path(args.root)) or Path(args.root).resolve()
     ok, table = doctor(root)
     print(table)
     return 0 if ok else 1
@@ -65,13 +63,28 @@ def _labs_build(root: Path) -> int:
 
 
 def _course_root(start: str) -> Path:
-    """The course checkout at or above ``start``; raises :class:`_Refused` (exit 2) outside one."""
+    """The course checkout at or above ``start`` (``--root``); raises :class:`_Refused`
+    (exit 2) when ``start`` is not a folder, or outside a course."""
     from deploydl.course.curriculum import project_root
 
+    if not Path(start).is_dir():
+        what = "is a file" if Path(start).exists() else "no such folder"
+        raise _Refused(f"--root {start}: {what}; give the course folder (the one with "
+                       "notebooks/ and solutions/), or leave --root out inside it.")
     try:
         return project_root(Path(start))
     except FileNotFoundError as exc:
         raise _Refused(str(exc)) from None
+
+
+def _course_or_none(start: Path | None = None) -> Path | None:
+    """The course checkout at or above ``start`` (default: here), None outside one."""
+    from deploydl.course.curriculum import project_root
+
+    try:
+        return project_root(start)
+    except FileNotFoundError:
+        return None
 
 
 class _Refused(Exception):
@@ -109,16 +122,28 @@ def _grade(args: argparse.Namespace) -> int:
     if args.assessment:
         return _grade_assessment(args, fmt)
     from deploydl.course.runner import NotebookUnreadable
-    from deploydl.exercises.grading import as_json, as_markdown, as_table, grade_lab
+    from deploydl.exercises.grading import (
+        LabGrade,
+        Ungraded,
+        as_json,
+        as_markdown,
+        as_table,
+        grade_lab,
+    )
 
-    grades, unreadable = [], []
+    reports: list[LabGrade | Ungraded] = []
+    unreadable: list[str] = []
     for path in _expand(args.paths):  # every lab that can be, whatever the others
         try:
-            grades.append(grade_lab(path, timeout=args.timeout))
-        except NotebookUnreadable as exc:
+            reports.append(grade_lab(path, timeout=args.timeout))
+        except NotebookUnreadable as exc:  # its message names the path first
             unreadable.append(str(exc))
-    if grades:
-        print({"json": as_json, "markdown": as_markdown, "table": as_table}[fmt](grades))
+            reports.append(Ungraded(str(path), str(exc).removeprefix(f"{path}: ")))
+    grades = [r for r in reports if isinstance(r, LabGrade)]
+    if fmt == "json":  # every lab named, those that could not be graded with their error
+        print(as_json(reports))
+    elif grades:
+        print({"markdown": as_markdown, "table": as_table}[fmt](grades))
     for problem in unreadable:
         print(f"deploydl grade: {problem}", file=sys.stderr)
     broken = [(g.path, r) for g in grades for r in g.broken_checks]
@@ -312,8 +337,6 @@ DEFAULT_RESULTS = "benchmarks/results/serving.json"
 
 
 def _capacity(args: argparse.Namespace) -> int:
-    import json
-
     from deploydl.efficiency.capacity import (
         BelowModelFloor,
         benchmark_cores,
@@ -325,23 +348,20 @@ def _capacity(args: argparse.Namespace) -> int:
         prediction_check,
     )
 
-    named = args.results or DEFAULT_RESULTS
-    source = Path(named).absolute()
+    course = _course_or_none()
+    source = Path(args.results).absolute() if args.results else (
+        (course or Path.cwd()) / DEFAULT_RESULTS)
+    named = args.results or os.path.relpath(source)
     out = Path(args.k8s_out) if args.k8s_out else None
     if out is not None and out.exists() and not out.is_dir():
         print(f"deploydl capacity: --k8s-out {out} is a file; give a folder (k8s.yaml is "
               "written inside it).", file=sys.stderr)
         return 1
+    results = _read_results(source, course)
     try:
-        results = json.loads(source.read_text(encoding="utf-8"))
         curve = curve_from_results(results)
         model = fit_replica(curve)
-    except FileNotFoundError:
-        print(f"deploydl capacity: no benchmark results at {source}: run `deploydl bench` "
-              "from the course folder (it writes benchmarks/results/serving.json), or pass "
-              "--results with the file it wrote.", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         print(f"deploydl capacity: {source}: {exc}", file=sys.stderr)
         return 1
     try:
@@ -359,10 +379,15 @@ def _capacity(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"deploydl capacity: {source}: {exc}", file=sys.stderr)
         return 1
+    try:
+        described = describe_plan(plan, cores_per_replica=cores,
+                                  price_per_core_hour=args.price_per_core_hour)
+    except ValueError as exc:  # a cost too large to be a number
+        print(f"deploydl capacity: {exc} No plan was written.", file=sys.stderr)
+        return 1
     print(f"From the single-replica curve in {named} "
           f"({', '.join(str(p['concurrency']) for p in curve)} clients):")
-    print(describe_plan(plan, cores_per_replica=cores,
-                        price_per_core_hour=args.price_per_core_hour))
+    print(described)
     c = prediction_check(curve, clients=16)
     if c is not None:
         print(f"Model check: p99 at 16 clients predicted {c['predicted_p99_ms']} ms from "
@@ -372,6 +397,44 @@ def _capacity(args: argparse.Namespace) -> int:
         return _write_autoscaled_k8s(out / "k8s.yaml", plan, cores=cores, model=args.model,
                                      results=named)
     return 0
+
+
+def _read_results(source: Path, course: Path | None) -> Any:
+    """The JSON in the benchmark results file ``source``, as it is (``curve_from_results``
+    checks its shape); :class:`_Refused` (exit 1) when it is missing, a folder, unreadable or
+    not JSON, saying what a results file is. ``course`` is the course checkout, if any."""
+    import json
+
+    ours = f"{course / DEFAULT_RESULTS}" if course else f"<course folder>/{DEFAULT_RESULTS}"
+    what = (f"a benchmark results file is the JSON that `deploydl bench` writes (the course's "
+            f"measured one: {ours}), or a curve of your own in its shape (docs/capacity.md)")
+    if source.is_dir():
+        raise _Refused(f"--results {source}: a folder, not a benchmark results file; {what}.",
+                       status=1)
+    try:
+        return json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _Refused(f"no benchmark results at {source}: {_no_results_advice(source, course)}",
+                       status=1) from None
+    except OSError as exc:
+        raise _Refused(f"{source}: cannot be read ({exc.strerror or exc}); give a results file "
+                       "you can read.", status=1) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _Refused(f"{source}: not a benchmark results file (not JSON: {exc}); {what}.",
+                       status=1) from None
+
+
+def _no_results_advice(source: Path, course: Path | None) -> str:
+    """What to do when the results file ``source`` does not exist. Never `deploydl bench` in
+    the course folder: it would overwrite the course's committed results."""
+    if course is None:
+        return (f"pass --results <course folder>/{DEFAULT_RESULTS} (the course's measured "
+                "curve), or run `deploydl bench` in a folder of your own to measure this "
+                f"machine (it writes {DEFAULT_RESULTS} there).")
+    if source == course / DEFAULT_RESULTS:
+        return f"the course ships this file; {_RESTORE}."
+    return (f"check the path, or pass --results {course / DEFAULT_RESULTS} (the course's "
+            "measured curve).")
 
 
 def _write_autoscaled_k8s(out: Path, plan: CapacityPlan, *, cores: float, model: str | None,
@@ -439,6 +502,13 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"deploydl demo: {folder} is not empty; give an empty or new folder with --out.",
               file=sys.stderr)
         return 1
+    try:  # before any stage runs: a folder that cannot be written would fail after three
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        print(f"deploydl demo: cannot create --out {folder}: {exc.strerror or exc}; give a "
+              "folder you can write to.", file=sys.stderr)
+        return 1
     pdf = not args.no_pdf and find_chromium() is not None
     paths = run_demo(folder, pdf=pdf)
     print(f"\nThe executive brief: {paths['brief']}")
@@ -462,17 +532,29 @@ def _int_arg(low: int, high: int | None, what: str):
     return parse
 
 
-def _float_arg(what: str, *, allow_zero: bool = False):
-    """An argparse type: a finite number above zero (or from zero, ``allow_zero``)."""
+def _float_arg(what: str, *, allow_zero: bool = False, low: float = 0.0,
+               high: float = math.inf):
+    """An argparse type: a finite number above zero (or from zero, ``allow_zero``), from
+    ``low`` to ``high``; ``what`` says the range in words."""
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        if (not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero)
+                or not low <= value <= high):
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         return value
     return parse
+
+
+#: The plans ``deploydl capacity`` makes: a peak from one request every 1,000 seconds to ten
+#: million a second, a price up to USD 1,000 per core-hour (hundreds of times a cloud's), and at
+#: most 10,000 replicas kept at quiet times. Beyond these a plan is a typing slip (a replica
+#: count of 300 digits, a cost of "USD inf"), not a plan.
+_PEAK_RPS = (1e-3, 1e7)
+_MAX_PRICE_PER_CORE_HOUR = 1000.0
+_MAX_MIN_REPLICAS = 10_000
 
 
 #: ``--timeout`` of the commands that run notebooks: nbclient takes 0 or less as no limit at all,
@@ -505,10 +587,13 @@ def _root_argument(command: argparse.ArgumentParser) -> None:
 
 
 def _price_argument(command: argparse.ArgumentParser, priced: str) -> None:
-    """``--price-per-core-hour``: USD per core-hour (default 0.05) for ``priced``."""
+    """``--price-per-core-hour``: USD per core-hour (default 0.05) for ``priced``, from 0 to
+    :data:`_MAX_PRICE_PER_CORE_HOUR`."""
+    most = f"{_MAX_PRICE_PER_CORE_HOUR:,.0f}"
     command.add_argument("--price-per-core-hour", type=_float_arg(
-        "a price in USD per core-hour, 0 or more", allow_zero=True), default=0.05,
-        help=f"USD per core-hour for {priced}")
+        f"a price in USD per core-hour from 0 to {most}", allow_zero=True,
+        high=_MAX_PRICE_PER_CORE_HOUR), default=0.05,
+        help=f"USD per core-hour for {priced} (default 0.05; at most {most})")
 
 
 def _add_learner_commands(commands: _Commands) -> None:
@@ -520,10 +605,11 @@ def _add_learner_commands(commands: _Commands) -> None:
     progress = commands.add_parser("progress", help="your progress through the course")
     _root_argument(progress)
     progress.add_argument("--timeout", type=_SECONDS_PER_CELL, default=120,
-                          help="seconds per cell")
+                          help="seconds per cell (default 120)")
     progress.set_defaults(run=_progress)
 
-    demo = commands.add_parser("demo", help="the whole life cycle in one minute, in the terminal")
+    demo = commands.add_parser("demo", help="the whole life cycle in about ten seconds, in the "
+                               "terminal")
     demo.add_argument("--out", metavar="DIR", help="an empty folder for the artifacts "
                       "(default: a new temporary folder)")
     demo.add_argument("--no-pdf", action="store_true", help="skip the PDF even if Chromium "
@@ -535,7 +621,10 @@ def _add_instructor_commands(commands: _Commands) -> None:
     """The commands that build, grade and check the course: labs, grade, refresh, slides,
     agenda, kit."""
     labs = commands.add_parser("labs", help="generate labs/ from solutions/, or check them")
-    labs.add_argument("action", choices=["build", "check"])
+    labs.add_argument("action", choices=["build", "check"], help="build: write labs/ from "
+                      "solutions/, each answer replaced by a placeholder and outputs cleared "
+                      "(a lab holding a learner's work is kept as a copy); check: exit 1 "
+                      "naming each lab that differs from what build would write")
     _root_argument(labs)
     labs.set_defaults(run=_labs)
 
@@ -546,7 +635,9 @@ def _add_instructor_commands(commands: _Commands) -> None:
                        "assessment scores (Modules 00 and 08) instead of grading labs")
     grade.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     grade.add_argument("--json", action="store_true", help="same as --format json")
-    grade.add_argument("--timeout", type=_SECONDS_PER_CELL, default=120, help="seconds per cell")
+    grade.add_argument("--timeout", type=_SECONDS_PER_CELL, default=120,
+                       help="seconds per cell (default 120); a cell that runs longer stops "
+                       "the lab (exit 2)")
     grade.set_defaults(run=_grade)
 
     refresh = commands.add_parser("refresh", help="re-execute notebooks and store their outputs")
@@ -587,17 +678,21 @@ def _add_bench_commands(commands: _Commands) -> None:
 
     capacity = commands.add_parser("capacity", help="replicas for a peak traffic and a p99 "
                                    "target, from the benchmark's curve (Module 05)")
-    capacity.add_argument("--peak-rps", type=_float_arg("a number of requests per second "
-                          "above 0"), required=True,
-                          help="requests per second at the busiest moment")
+    low, high = _PEAK_RPS
+    capacity.add_argument("--peak-rps", type=_float_arg(
+        f"a number of requests per second from {low:g} to {high:,.0f}", low=low, high=high),
+        required=True, help=f"requests per second at the busiest moment ({low:g} to "
+        f"{high:,.0f})")
     capacity.add_argument("--p99-ms", type=_float_arg("a latency target in milliseconds above "
                           "0"), required=True, help="the p99 latency target in milliseconds")
     capacity.add_argument("--results", help="JSON file holding the single-replica curve "
-                          f"(default {DEFAULT_RESULTS}, the benchmark's network; for another "
-                          "service, its own measured curve: docs/capacity.md)")
-    capacity.add_argument("--min-replicas", type=_int_arg(1, None, "a number of replicas: give "
-                          "1 or more"), default=2,
-                          help="replicas kept at quiet times (default 2: one may fail)")
+                          f"(default: the course folder's {DEFAULT_RESULTS}, from any folder "
+                          "inside it, the benchmark's network; for another service, its own "
+                          "measured curve: docs/capacity.md)")
+    capacity.add_argument("--min-replicas", type=_int_arg(
+        1, _MAX_MIN_REPLICAS, f"a number of replicas: give 1 to {_MAX_MIN_REPLICAS:,}"),
+        default=2, help=f"replicas kept at quiet times (default 2: one may fail; at most "
+        f"{_MAX_MIN_REPLICAS:,})")
     _price_argument(capacity, "the monthly cost")
     capacity.add_argument("--k8s-out", metavar="DIR", help="write k8s.yaml there: the "
                           "Deployment with the planned HorizontalPodAutoscaler beside it")
@@ -611,9 +706,11 @@ def _add_serve_command(commands: _Commands) -> None:
     serve = commands.add_parser("serve", help="serve the model over HTTP until Ctrl-C")
     serve.add_argument("--model", metavar="PATH", help="artifact folder (default: the "
                        "case-study model, built once and cached)")
-    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1, or "
+                       "DEPLOYDL_HOST when it is set)")
     serve.add_argument("--port", type=_int_arg(0, 65535, "a port: give 0 to 65535 (0 picks a "
-                       "free one)"), help="port (default 8000; 0 picks a free one)")
+                       "free one)"), help="port (default 8000, or DEPLOYDL_PORT when it is "
+                       "set; 0 picks a free one)")
     key = serve.add_mutually_exclusive_group()
     key.add_argument("--api-key-env", metavar="NAME",
                      help="require the API key held in this environment variable (default: "

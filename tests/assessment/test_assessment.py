@@ -419,7 +419,8 @@ def test_the_guide_and_lesson_00_state_the_number_of_questions(root):
 
 
 def _learner(folder, before=None, after=None):
-    folder.mkdir()
+    """A learner's course folder (it has notebooks/) with the answers given, if any."""
+    (folder / "notebooks").mkdir(parents=True)
     if before:
         save(folder, "before", parse_answers(before))
     if after:

@@ -79,7 +79,9 @@ def test_not_a_notebook_is_a_one_line_error(tmp_path, capsys):
     bogus = tmp_path / "00_notes.ipynb"
     bogus.write_text("this is not JSON")
     code, report, err = _grade(capsys, bogus)
-    assert code == 2 and report is None
+    assert code == 2
+    error = "not a Jupyter notebook (its content is not JSON)."
+    assert report == [{"path": str(bogus), "error": error}]
     assert len(err.strip().splitlines()) == 1 and "not a Jupyter notebook" in err
 
 
@@ -98,3 +100,31 @@ def test_a_cell_that_raised_is_reported_with_its_error_not_as_not_attempted(root
     assert result["message"] == ("your cell raised NameError: name 'choice' is not defined; fix "
                                  "it and run the cell again (the check never ran).")
     assert "check its spelling" in result["hint"]
+
+
+def _lab(path, *sources):
+    """A lab notebook at ``path`` whose code cells are ``sources``."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("source, why", [
+    ("while True:\n    pass",
+     "cell 1 ran longer than --timeout 5 s; raise --timeout or fix the loop."),
+    ("import os\nos._exit(1)", "the notebook could not be run (Kernel died")],
+    ids=["hangs", "kills-its-kernel"])
+def test_a_lab_that_cannot_be_run_exits_2_and_the_next_lab_is_still_graded(tmp_path, capsys,
+                                                                           source, why):
+    stuck = _lab(tmp_path / "01_stuck_lab.ipynb", source)
+    readable = _lab(tmp_path / "00_welcome_lab.ipynb",
+                    'from deploydl.exercises import check\ncheck("00.3", "C")')
+    before = {lab: lab.read_bytes() for lab in (stuck, readable)}
+    code, report, err = _grade(capsys, "--timeout", 5, stuck, readable)
+    assert code == 2
+    assert f"deploydl grade: {stuck}: {why}" in err
+    assert [lab["path"] for lab in report] == [str(stuck), str(readable)]
+    assert "exercises" not in report[0] and report[0]["error"]
+    assert {e["id"]: e["status"] for e in report[1]["exercises"]}["00.3"] == "passed"
+    assert {lab: lab.read_bytes() for lab in (stuck, readable)} == before  # grading only reads

@@ -1,8 +1,9 @@
 """A cohort's assessment for the instructor: ``deploydl grade --assessment PATH...``.
 
 Each PATH is a learner's course folder, its ``.deploydl`` folder or the
-``.deploydl/assessment.json`` file inside it; any other file is refused. A folder without
-answers is a learner who has not taken the assessment yet: listed with "-". The same learner
+``.deploydl/assessment.json`` file inside it; any other file is refused, and so is a folder
+that is none of these. A course folder (one with ``notebooks/``) without answers is a learner
+who has not taken the assessment yet: listed with "-". The same learner
 given twice (as a folder and as its file) counts once. Besides each learner's
 scores the report gives how many of those who shared got each question right, before and
 after, and the right answers per skill area: what the capstone's "which question moved most
@@ -46,7 +47,8 @@ def collect(paths: list[Path]) -> Cohort:
     """Each learner's summary, in the order given, whatever the other paths hold.
 
     A course folder without answers gives a learner with neither half taken. A path that does
-    not exist, or a file that is not an assessment file, goes to ``problems`` with its reason.
+    not exist, a file that is not an assessment file, or a folder that is not a learner's
+    (:func:`_is_learners`), goes to ``problems`` with its reason.
     """
     cohort, seen = Cohort(), dict[Path, Path]()
     for path in paths:
@@ -54,6 +56,11 @@ def collect(paths: list[Path]) -> Cohort:
         if not path.exists():
             cohort.problems.append(f"{path}: no such folder or file; give the learner's course "
                                    f"folder or its {STORE.as_posix()} file.")
+            continue
+        if path.is_dir() and not _is_learners(path, store):
+            cohort.problems.append(f"{path}: not a learner's course folder: it has neither "
+                                   f"{STORE.as_posix()} nor notebooks/; pass each learner's "
+                                   f"course folder (or its {STORE.as_posix()} file).")
             continue
         key = store.resolve()
         if key in seen:
@@ -75,6 +82,14 @@ def _store_of(path: Path) -> Path:
     if not (path / STORE).exists() and (path / STORE.name).is_file():
         return path / STORE.name
     return path / STORE
+
+
+def _is_learners(folder: Path, store: Path) -> bool:
+    """True when ``folder`` is a learner's: it holds their answers (``store``, found by
+    :func:`_store_of`), or is a course folder (it has ``notebooks/``) or its ``.deploydl``
+    folder, where answers not given yet would go."""
+    return (store.exists() or (folder / "notebooks").is_dir()
+            or folder.resolve().name == STORE.parent.name)
 
 
 def complete(rows: list[Row]) -> bool:

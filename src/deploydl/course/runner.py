@@ -14,11 +14,22 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError
 from nbformat.reader import NotJSONError
 
 
 class NotebookUnreadable(ValueError):
     """The file is not a notebook that can be run; the message says which file and why."""
+
+
+class CellTimedOut(CellTimeoutError):
+    """A cell ran longer than the timeout per cell; ``cell_index`` is its place in the
+    notebook (0 for the first cell, markdown cells counted), ``timeout`` the limit in seconds."""
+
+    def __init__(self, cell_index: int, timeout: int) -> None:
+        super().__init__(f"cell {cell_index + 1} ran longer than {timeout} s")
+        self.cell_index = cell_index
+        self.timeout = timeout
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -48,11 +59,20 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
     The client runs in an event loop of its own that is closed afterwards. (nbclient's
     synchronous ``execute`` keeps a loop per context in jupyter_core and leaves it, with its
     sockets, to the garbage collector, whose warnings then land on whatever runs next.)
+
+    Raises :class:`CellTimedOut`, naming the cell, when a cell runs longer than ``timeout``
+    seconds.
     """
+    started: list[int] = []  # the index of each cell as it starts: the last one is running
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             allow_errors=allow_errors, record_timing=False,
-                            resources={"metadata": {"path": str(cwd)}}, **_quiet_kernel())
-    asyncio.run(client.async_execute())
+                            resources={"metadata": {"path": str(cwd)}},
+                            on_cell_start=lambda cell, cell_index: started.append(cell_index),
+                            **_quiet_kernel())
+    try:
+        asyncio.run(client.async_execute())
+    except CellTimeoutError:
+        raise CellTimedOut(started[-1], timeout) from None
     return notebook
 
 
@@ -69,22 +89,26 @@ _PROGRESS_TIMING = re.compile(r"\[\d+:\d+<[\d:?]+, *[\d.?]+ ?\w+/s")
 
 
 def _quiet_kernel() -> dict:
-    """Options that keep ipykernel's "running over TCP without encryption" warning away.
+    """Options that keep the kernel's own log off our stderr.
 
     The kernel talks to us over local sockets only. On macOS and Linux it uses Unix-domain
-    (ipc) sockets, which the warning does not concern; Windows has no ipc transport, so there
-    the kernel keeps loopback TCP and its start-up log is limited to errors.
+    (ipc) sockets, so ipykernel's "running over TCP without encryption" warning does not
+    arise; Windows has no ipc transport, so there the kernel keeps loopback TCP. Everywhere its
+    log is limited to critical errors: a cell stopped for running too long otherwise leaves the
+    kernel's traceback of the reply it could no longer send (ZMQError) on the command's stderr.
+    What a notebook's cells print and raise reaches their outputs, not this log.
     """
     from jupyter_core.paths import jupyter_runtime_dir
     from traitlets.config import Config
 
+    quiet = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
     if os.name == "nt":
-        return {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
+        return quiet
     # An absolute socket path: the kernel runs in the notebook's folder, not in ours.
     runtime = Path(jupyter_runtime_dir())
     runtime.mkdir(parents=True, exist_ok=True)
     sockets = str(runtime / f"deploydl-{uuid.uuid4().hex[:12]}-ipc")
-    return {"config": Config({"KernelManager": {"transport": "ipc", "ip": sockets}})}
+    return {**quiet, "config": Config({"KernelManager": {"transport": "ipc", "ip": sockets}})}
 
 
 #: The tag of cells whose output is a measurement (timings, throughput) that nbval skips.

@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import DeadKernelError
 
 from deploydl.course.labs import CHECK_ID
-from deploydl.course.runner import NotebookUnreadable, execute, read_notebook
+from deploydl.course.runner import CellTimedOut, NotebookUnreadable, execute, read_notebook
 from deploydl.exercises.core import CHECK_ERROR, FAILED, ICONS, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 
@@ -67,7 +68,8 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     An exercise whose check never ran because the cell that calls it raised (a misspelt
     name, a wrong type) fails with that error as its message; one whose check never ran for
     any other reason (the call was deleted) counts as not attempted. Raises
-    :class:`NotebookUnreadable` when the file cannot be read or its kernel dies.
+    :class:`NotebookUnreadable` when the file cannot be read, its kernel dies or a cell runs
+    longer than ``timeout`` seconds.
     """
     notebook = read_notebook(path)  # first: a missing file is "no such file", whatever its name
     module = lab_module(path)
@@ -75,7 +77,10 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     notebook.cells.append(nbformat.v4.new_code_cell(_LEDGER_CELL.format(nonce=nonce)))
     try:
         execute(notebook, cwd=path.parent.resolve(), timeout=timeout, allow_errors=True)
-    except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+    except CellTimedOut as exc:
+        raise NotebookUnreadable(f"{path}: cell {exc.cell_index + 1} ran longer than --timeout "
+                                 f"{timeout} s; raise --timeout or fix the loop.") from None
+    except (DeadKernelError, RuntimeError) as exc:
         raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None
     seen = _ledger(notebook.cells[-1], nonce, path)
     raised = _raised(notebook.cells[:-1])
@@ -127,8 +132,20 @@ def _ledger(cell, nonce: str, path: Path) -> dict[str, Result]:
                              "is the deploydl package installed in the python3 kernel?")
 
 
-def as_json(grades: list[LabGrade]) -> str:
-    return json.dumps([{"path": g.path, "all_passed": g.all_passed, "counts": g.counts(),
+@dataclass(frozen=True)
+class Ungraded:
+    """A lab that could not be read or run: its path as given, and why (``error``)."""
+
+    path: str
+    error: str
+
+
+def as_json(grades: Sequence[LabGrade | Ungraded]) -> str:
+    """One record per lab, in the order given: its results, or ``{"path", "error"}`` for a lab
+    that could not be graded, so the output is valid JSON naming every lab, even when none
+    could be graded."""
+    return json.dumps([{"path": g.path, "error": g.error} if isinstance(g, Ungraded) else
+                       {"path": g.path, "all_passed": g.all_passed, "counts": g.counts(),
                         "exercises": [r.as_record() for r in g.results]} for g in grades],
                       indent=2, ensure_ascii=False)
 

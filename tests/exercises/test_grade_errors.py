@@ -1,0 +1,23 @@
+"""`deploydl grade` on a lab whose cell runs longer than ``--timeout`` (runs a real kernel)."""
+
+import nbformat
+import pytest
+
+from deploydl.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_cell_past_the_timeout_is_one_line_naming_the_cell_and_the_kernel_is_quiet(tmp_path,
+                                                                                     capfd):
+    """The kernel, stopped mid-cell, used to log a ZMQError traceback on the command's stderr
+    (capfd: the kernel is another process), after nbclient's many-line timeout text."""
+    lab = tmp_path / "00_slow_lab.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# A lab"), nbformat.v4.new_code_cell("x = 1"),
+                      nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nbformat.write(notebook, lab)
+    assert main(["grade", "--timeout", "1", str(lab)]) == 2
+    err = capfd.readouterr().err
+    assert err == (f"deploydl grade: {lab}: cell 3 ran longer than --timeout 1 s; raise "
+                   "--timeout or fix the loop.\n")

@@ -1,0 +1,174 @@
+"""`deploydl` on bad input a reviewer tried: each message says what was wrong, the value given
+and what to do, with the exit code of the command's contract (DESIGN.md), and nothing runs
+before a wrong argument is refused."""
+
+import json
+import sys
+
+import pytest
+
+from deploydl.cli import DEFAULT_RESULTS, main
+
+CURVE = [{"concurrency": c, "rps": rps, "p50_ms": 1.0, "p99_ms": p99}
+         for c, rps, p99 in ((1, 1000.0, 2.0), (4, 1900.0, 5.0), (8, 2100.0, 7.0),
+                             (16, 2150.0, 12.0))]
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A course folder (notebooks/ and solutions/) with its benchmark results."""
+    for folder in ("notebooks", "solutions"):
+        (tmp_path / folder).mkdir()
+    results = tmp_path / DEFAULT_RESULTS
+    results.parent.mkdir(parents=True)
+    results.write_text(json.dumps({"config": {"cores": 2}, "capacity_curve": CURVE}))
+    return tmp_path
+
+
+def _capacity(*args):
+    return main(["capacity", "--peak-rps", "100", "--p99-ms", "20", *map(str, args)])
+
+
+def test_capacity_finds_the_course_results_from_a_folder_inside_the_course(course, capsys,
+                                                                           monkeypatch):
+    monkeypatch.chdir(course / "notebooks")
+    assert _capacity() == 0
+    assert "From the single-replica curve in ../benchmarks/results/serving.json" in \
+        capsys.readouterr().out
+
+
+def test_capacity_without_the_course_results_says_to_restore_them_not_to_bench(course, capsys,
+                                                                              monkeypatch):
+    (course / DEFAULT_RESULTS).unlink()
+    monkeypatch.chdir(course / "notebooks")
+    assert _capacity() == 1
+    err = capsys.readouterr().err
+    assert f"no benchmark results at {course / DEFAULT_RESULTS}: the course ships this file" \
+        in err and "git checkout" in err and "deploydl bench" not in err
+
+
+def test_capacity_with_a_missing_results_file_points_at_the_course_results(course, capsys,
+                                                                           monkeypatch):
+    monkeypatch.chdir(course / "notebooks")
+    assert _capacity("--results", "nope.json") == 1
+    err = capsys.readouterr().err
+    assert f"no benchmark results at {course / 'notebooks/nope.json'}" in err
+    assert f"--results {course / DEFAULT_RESULTS}" in err and "deploydl bench" not in err
+
+
+def test_capacity_refuses_a_folder_as_results_saying_what_a_results_file_is(tmp_path, capsys):
+    assert _capacity("--results", tmp_path) == 1
+    err = capsys.readouterr().err
+    assert f"--results {tmp_path}: a folder, not a benchmark results file" in err
+    assert "the JSON that `deploydl bench` writes" in err and "Errno" not in err
+
+
+def test_capacity_says_a_file_that_is_not_json_is_not_benchmark_results(tmp_path, capsys):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{ not json", encoding="utf-8")
+    assert _capacity("--results", bad) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: not a benchmark results file (not JSON: " in err
+    assert "the JSON that `deploydl bench` writes" in err and "docs/capacity.md" in err
+
+
+def test_capacity_says_a_notebook_holds_no_curve_rather_than_no_course_server(tmp_path,
+                                                                              capsys):
+    lab = tmp_path / "lab.ipynb"
+    lab.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4}))
+    assert _capacity("--results", lab) == 1
+    assert "neither 'capacity_curve' nor 'summary'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--peak-rps", "1e308"], "'1e308' is not a number of requests per second from 0.001 to "
+                              "10,000,000"),
+    (["--peak-rps", "1e-300"], "'1e-300' is not a number of requests per second"),
+    (["--price-per-core-hour", "1e308"], "'1e308' is not a price in USD per core-hour from 0 "
+                                         "to 1,000"),
+    (["--min-replicas", "1000000"], "'1000000' is not a number of replicas: give 1 to 10,000"),
+])
+def test_capacity_refuses_numbers_that_make_an_impossible_plan(course, capsys, args, message):
+    with pytest.raises(SystemExit) as exit_:
+        _capacity("--results", course / DEFAULT_RESULTS, *args)
+    captured = capsys.readouterr()
+    assert exit_.value.code == 2 and message in captured.err and captured.out == ""
+
+
+def test_capacity_plans_at_its_bounds_and_shows_a_small_peak(course, capsys):
+    assert _capacity("--results", course / DEFAULT_RESULTS, "--peak-rps", "1e7",
+                     "--price-per-core-hour", "1000", "--min-replicas", "10000") == 0
+    assert "USD inf" not in capsys.readouterr().out
+    assert _capacity("--results", course / DEFAULT_RESULTS, "--peak-rps", "0.005") == 0
+    assert "Peak 0.005 req/s:" in capsys.readouterr().out
+
+
+def test_describe_plan_refuses_a_cost_that_is_not_a_number():
+    from deploydl.efficiency.capacity import describe_plan, fit_replica, plan_replicas
+
+    plan = plan_replicas(fit_replica(CURVE), peak_rps=100, p99_ms=20)
+    with pytest.raises(ValueError, match="monthly cost is not a finite number of USD"):
+        describe_plan(plan, cores_per_replica=2, price_per_core_hour=1e308)
+
+
+@pytest.mark.parametrize("out", [
+    pytest.param("/proc/nope/out", marks=pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="/proc refuses new folders on Linux")),
+    "file.txt/sub"])
+def test_demo_refuses_an_out_it_cannot_create_before_any_stage(tmp_path, capsys, monkeypatch,
+                                                               out):
+    import deploydl.capstone.project as project
+
+    def ran(*args, **kwargs):
+        raise AssertionError("the demo ran before --out was checked")
+
+    monkeypatch.setattr(project, "run_demo", ran)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.txt").write_text("mine")
+    assert main(["demo", "--out", out, "--no-pdf"]) == 1
+    err = capsys.readouterr().err
+    assert f"deploydl demo: cannot create --out {out}: " in err and "Traceback" not in err
+    assert err.rstrip().endswith("; give a folder you can write to.")
+
+
+def test_grade_assessment_refuses_a_folder_that_is_not_a_learners(tmp_path, capsys):
+    assert main(["grade", "--assessment", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert (f"{tmp_path}: not a learner's course folder: it has neither "
+            ".deploydl/assessment.json nor notebooks/; pass each learner's course folder"
+            in captured.err)
+    assert str(tmp_path) not in captured.out
+
+
+def test_grade_json_names_every_lab_it_could_not_read(tmp_path, capsys):
+    missing, folder = tmp_path / "02_nope_lab.ipynb", tmp_path / "labs"
+    folder.mkdir()
+    assert main(["grade", "--json", str(missing), str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == [
+        {"path": str(missing), "error": "no such file."},
+        {"path": str(folder), "error": "is a folder, not a notebook."}]
+    assert f"deploydl grade: {missing}: no such file." in captured.err
+
+
+@pytest.mark.parametrize("action", ["build", "check"])
+def test_labs_with_a_root_that_does_not_exist_says_so(tmp_path, capsys, action):
+    nowhere = tmp_path / "nonexistent"
+    assert main(["labs", action, "--root", str(nowhere)]) == 2
+    err = capsys.readouterr().err
+    assert f"--root {nowhere}: no such folder; give the course folder" in err
+    assert "run this inside the course folder" not in err
+
+
+@pytest.mark.parametrize("command, words", [
+    (["labs"], ["build: write labs/ from solutions/", "check: exit 1 naming each lab"]),
+    (["grade"], ["seconds per cell (default 120)"]),
+    (["serve"], ["default 127.0.0.1, or DEPLOYDL_HOST when it is set",
+                 "default 8000, or DEPLOYDL_PORT when it is set"]),
+])
+def test_help_says_what_each_argument_does_and_its_default(capsys, command, words):
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert exit_.value.code == 0 and all(w in out for w in words)
+
