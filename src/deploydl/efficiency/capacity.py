@@ -185,6 +185,8 @@ def curve_from_results(results: dict) -> list[dict]:
 
     if not isinstance(results, dict):
         raise wrong("the file must hold a JSON object", type(results).__name__)
+    if "capacity_curve" not in results and "summary" not in results:
+        raise wrong("the file has neither 'capacity_curve' nor 'summary'", sorted(results))
     curve, summary = results.get("capacity_curve"), results.get("summary", [])
     if not isinstance(curve, list | type(None)) or not isinstance(summary, list):
         raise wrong("'capacity_curve' and 'summary' must be lists of points", curve or summary)
@@ -352,8 +354,10 @@ class CapacityPlan:
     """Replicas for a peak, and the autoscaler settings that keep the p99 target.
 
     ``max_rps_per_replica`` is the most one replica may receive with its p99 within target;
-    ``utilisation`` is each replica's busy share at the peak (0..1); ``hpa_cpu_percent`` is
-    the CPU target for the HorizontalPodAutoscaler.
+    ``utilisation`` is each replica's busy share at the peak, from 0 to 1: the peak divided by
+    the replicas, over one replica's capacity (``model.capacity_rps``). It is kept unrounded;
+    round it only where it is shown. ``hpa_cpu_percent`` is the CPU target for the
+    HorizontalPodAutoscaler.
     """
 
     replicas: int
@@ -398,7 +402,7 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
         replicas=replicas, min_replicas=min_replicas, peak_rps=peak_rps, p99_target_ms=p99_ms,
         predicted_p99_ms=round(open_p99_ms(model, per_replica), 2),
         max_rps_per_replica=round(max_rps, 1),
-        utilisation=round(per_replica / model.capacity_rps, 3),
+        utilisation=per_replica / model.capacity_rps,
         hpa_cpu_percent=max(MIN_HPA_CPU_PERCENT, min(
             MAX_HPA_CPU_PERCENT, math.floor(100 * max_rps / model.capacity_rps))),
         model=model)
@@ -416,6 +420,12 @@ def autoscaled_spec(plan: CapacityPlan, *, base=None):
                                cpu_target_percent=plan.hpa_cpu_percent)
 
 
+def _rate(rps: float) -> str:
+    """Requests per second as the plan shows them: whole from 10 up ("12,000"), else to three
+    significant digits, so a small peak does not read 0 ("0.005", "2.5")."""
+    return f"{rps:,.0f}" if rps >= 10 else f"{rps:.3g}"
+
+
 def describe_plan(plan: CapacityPlan, *, cores_per_replica: float,
                   price_per_core_hour: float) -> str:
     """The plan in a few plain lines, with its monthly cost at the peak and at the minimum."""
@@ -429,12 +439,15 @@ def describe_plan(plan: CapacityPlan, *, cores_per_replica: float,
                              price_per_core_hour=price_per_core_hour)
     low_cost = monthly_cost(plan.min_replicas * cores_per_replica,
                             price_per_core_hour=price_per_core_hour)
+    if not math.isfinite(peak_cost):
+        raise ValueError(f"the plan's monthly cost is not a finite number of USD ({peak_cost}); "
+                         "give a lower price_per_core_hour or peak_rps.")
     return "\n".join([
         f"One replica ({cores_per_replica:g} cores): {m.servers} request(s) at a time, "
         f"{1000 / m.rate_per_server:.2f} ms each on average, at most {m.capacity_rps:,.0f} req/s.",
         f"Within a p99 of {plan.p99_target_ms:g} ms one replica takes up to "
         f"{plan.max_rps_per_replica:,.0f} req/s (M/M/c, Erlang C; docs/capacity.md).",
-        f"Peak {plan.peak_rps:,.0f} req/s: {plan.replicas} replicas, each {plan.utilisation:.0%} "
+        f"Peak {_rate(plan.peak_rps)} req/s: {plan.replicas} replicas, each {plan.utilisation:.0%} "
         f"busy, predicted p99 {plan.predicted_p99_ms:.1f} ms.",
         f"Autoscaler: {plan.min_replicas} to {plan.replicas} replicas at "
         f"{plan.hpa_cpu_percent}% CPU.",

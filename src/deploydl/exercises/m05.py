@@ -24,7 +24,8 @@ from deploydl.exercises.core import (
 #: Milliseconds for one model call at each batch size: round figures fixed for the lab, so
 #: every answer can be checked (not a measurement; the lesson measures the model live).
 MS_PER_BATCH = {1: 0.9, 8: 2.1, 32: 6.5, 128: 24.0}
-#: The product team's latency budget for model time, in milliseconds (05.1, 05.5).
+#: The product team's latency budget, in milliseconds: 05.1 compares a batch's model time with
+#: it, 05.5 a request's whole wait (``latency_ms``: that model time plus the HTTP cost).
 LATENCY_BUDGET_MS = 10.0
 #: Exercise 05.2's benchmark: predictions per second, cores, dollars per core-hour.
 BENCH_RATE, BENCH_CORES, PRICE_PER_CORE_HOUR = 1200, 2, 0.05
@@ -318,7 +319,7 @@ EXERCISES = [
         checker=_is_batch_choice,
         hints=("Call plan_serving(...) once per batch size and compare monthly_cost and "
                "latency_ms. The cheapest size may not be allowed: a request waits for its whole "
-               "batch, and the budget is 10 ms.",
+               "batch and its HTTP work (latency_ms), and the budget is 10 ms.",
                "plans = {b: plan_serving(ms_per_batch, batch_size=b, predictions_per_month=15e9, "
                "price_per_core_hour=0.05) for b in ms_per_batch}; drop those over 10 ms "
                "(latency_ms), then take the lowest bill."),
