@@ -8,7 +8,7 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from deploydl.capstone.project import LESSON_SCENARIO, NAME, Capstone, Scenario
+from deploydl.capstone.project import LESSON_SCENARIO, NAME, Capstone, Scenario, StageResult
 from deploydl.data import FEATURES
 
 TINY = Scenario(n_train=400, n_calibration=400, n_test=400, epochs=1)
@@ -39,8 +39,8 @@ def test_a_failed_fairness_gate_never_reaches_production(tmp_path):
         assert run.registry.stage(NAME, "staging") == "1.0.0"
         assert run.registry.stage(NAME, "production") is None
         assert not run.registry.releases(NAME)
-        assert "NOT in production" in str(result) and "in production" not in str(result).replace(
-            "NOT in production", "")
+        assert "NOT in production" in result.summary and "in production" not in (
+            result.summary.replace("NOT in production", ""))
         with pytest.raises(RuntimeError, match="FAILED the fairness gate: a review cannot"):
             run.fairness_review(approver="Someone", reason="we would like it released anyway")
         with pytest.raises(RuntimeError, match="waits in staging"):
@@ -65,11 +65,12 @@ def test_the_demo_releases_nothing_after_a_failed_gate(tmp_path):
 
 def test_a_gate_too_close_to_call_waits_for_a_recorded_fairness_review(tmp_path):
     with Capstone(tmp_path, scenario=TINY) as run:
-        for method in ("data", "train", "gate"):
-            getattr(run, method)()
+        run.data(), run.train()
+        gate = run.gate().summary
+        assert "errors cost USD " in gate and "$" not in gate  # the course's money rule
         assert run.verdict["passed"] and run.verdict["too_close_to_call"]  # TINY's gate
         assert not run.awaits_review  # nothing packaged yet
-        assert "waits for a fairness review" in str(run.package())
+        assert "waits for a fairness review" in run.package().summary
         assert run.awaits_review
         assert run.registry.stage(NAME, "production") is None
         reason = "range straddles 0.80; approval rates checked monthly"
@@ -78,7 +79,19 @@ def test_a_gate_too_close_to_call_waits_for_a_recorded_fairness_review(tmp_path)
         assert run.registry.stage(NAME, "production") == "1.0.0"
         (release,) = run.registry.releases(NAME)
         assert (release["approver"], release["override"]) == ("Fairness review board", reason)
-        assert "released to production on the fairness review" in str(result)
+        assert "released to production on the fairness review" in result.summary
+
+
+def test_a_long_stage_result_prints_wrapped_with_its_continuation_lines_indented():
+    """On a slide a printed result wraps at the box's edge; wrapped here, at 88 characters,
+    with the lines after the first indented, its continuation lines do not read as items."""
+    result = StageResult("fairness gate", "passed: " + "a long clause; " * 12
+                         + "95% range 0.757-0.881")
+    lines = str(result).splitlines()
+    assert len(lines) > 2 and max(map(len, lines)) <= 88
+    assert not lines[0].startswith(" ") and all(line.startswith("  ") for line in lines[1:])
+    assert " ".join(str(result).split()) == f"{result.stage}: {result.summary}"
+    assert "0.757-0.881" in str(result)  # a range is never split at its hyphen
 
 
 def test_the_demo_says_where_the_model_is(tmp_path):
@@ -88,6 +101,7 @@ def test_the_demo_says_where_the_model_is(tmp_path):
     small = Scenario(n_train=400, n_calibration=400, n_test=400, epochs=1, days=2, per_day=20,
                      opens_day=1, ab_requests=20)
     run_demo(tmp_path, scenario=small, echo=lines.append)
+    lines = [" ".join(line.split()) for line in lines]  # a long result prints wrapped
     package = next(line for line in lines if "4/8 package" in line)
     assert "NOT in production yet" in package and "waits for a fairness review" in package
     review = lines[lines.index(package) + 1]
@@ -179,7 +193,7 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
             return {**verdict, "passed": passed, "too_close_to_call": too_close}, on_test
 
         monkeypatch.setattr(run, "_release_verdict", forced)
-        result = str(run.ab_test())
+        result = run.ab_test().summary
         assert test_scorings == ["1.1.0"]  # scored once: its scorecard's scores judge it too
         assert aside_scorings == []  # the screen that chose its threshold is its gate's
         served = run.client.predict(applicant)["model_version"]
@@ -206,8 +220,8 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
             encoding="utf-8")
         if gate == "too close, server stopped":  # reviewed after the service was stopped
             run.close_server()
-        review = str(run.fairness_review(approver="Fairness review board",
-                                         reason="1.1.0 reviewed (test)"))
+        review = run.fairness_review(approver="Fairness review board",
+                                     reason="1.1.0 reviewed (test)").summary
         assert not run.awaits_review
         assert run.registry.stage(NAME, "production") == "1.1.0"
         if gate == "too close, server stopped":

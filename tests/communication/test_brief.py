@@ -35,6 +35,7 @@ from deploydl.communication.brief_page import (
 )
 from deploydl.communication.brief_text import (
     asks_to_release,
+    decision_items,
     decision_text,
     fairness_text,
     scope_text,
@@ -473,7 +474,7 @@ def test_an_approval_says_when_its_value_is_not_established(page):
     approvable = replace(inputs, money={**inputs.money, "net_value_per_year": 1.0,
                                         "net_value_low": -5.0, "net_value_high": 9.0})
     text = decision_text(approvable)
-    assert text.startswith("Approve") and "Its value is not established yet" in text
+    assert text.startswith("Approve") and "value is not established yet" in text
     assert "spans zero" in text and "{" not in decision_in_words(approvable)
     settled = replace(approvable, money={**approvable.money, "net_value_low": 1.0})
     assert "not established" not in decision_text(settled)
@@ -486,7 +487,7 @@ def test_a_gate_too_close_to_call_waits_for_the_fairness_review(page):
     assert inputs.fairness["too_close_to_call"] and inputs.registry["fairness_review"]
     assert "Hold version" not in decision_text(inputs)  # the run recorded its review
     paying = replace(inputs, money={**inputs.money, "net_value_per_year": 1.0})
-    assert "A fairness review approved it" in decision_text(paying)
+    assert "The release's own fairness review is done: it approved" in decision_text(paying)
     waiting = replace(inputs, registry={**inputs.registry, "fairness_review": None})
     text = decision_text(waiting)
     assert text.startswith("Hold version {model_version} until the fairness review decides")
@@ -526,9 +527,30 @@ def test_the_decision_in_words_fills_in_the_numbers_the_page_tags(page):
     assert "{" not in words
     assert figures["model_version"].text in words
     template = decision_text(inputs)
-    assert words.startswith(template.split("{", 1)[0])
+    assert words.startswith("- " + template.split("{", 1)[0])
     for key in re.findall(r"\{(\w+)\}", template):
         assert figures[key].span() in html
+
+
+def test_each_decision_is_an_item_that_names_the_review_it_means(page):
+    """A released version whose gate was too close to call, and a new region too close to
+    call: two fairness reviews, one done (the release's) and one to come (the region's). Each
+    is its own item and says which review it is, so the list never reads as one review both
+    pending and done."""
+    inputs, _, _ = page
+    both = replace(inputs, money={**inputs.money, "net_value_per_year": 1.0},
+                   monitoring={**inputs.monitoring, "region_parity_ratio": 0.97,
+                               "region_ratio_low": 0.706, "region_ratio_high": 1.0})
+    assert both.fairness["too_close_to_call"] and both.registry["fairness_review"]
+    items = decision_items(both)
+    reviews = [item for item in items if "fairness review" in item]
+    assert len(reviews) == 2
+    region, release = reviews
+    assert "review of the new region decides" in region and "approved" not in region
+    assert "The release's own fairness review is done: it approved version {model_version}" in (
+        release) and "new region" not in release
+    words = decision_in_words(both).split("\n")
+    assert len(words) == len(items) and all(line.startswith("- ") for line in words)
 
 
 def test_write_brief_writes_brief_card_and_plan(page, tmp_path):

@@ -39,10 +39,11 @@ def test_a_region_ratio_whose_range_straddles_the_screen_is_too_close_to_call():
     assert text.startswith("Approve version {model_version}")
     assert "for the existing regions" in text and "the new one included" not in text
     # the ratio looks clear; the few applicants leave a range that reaches below the screen
-    assert ("In the new region its approval ratio, {region_parity_ratio}, clears the screen, "
-            "but on {region_n} applicants, {region_smallest_n} in the smallest band, its 95% "
-            "range reaches {region_ratio_low}, below 0.80: too few to call. Send its applicants "
-            "to an underwriter until a named fairness review decides.") in text
+    assert ("Send the new region's applicants to an underwriter until a named fairness "
+            "review of the new region decides: the model's approval ratio there, "
+            "{region_parity_ratio}, clears the screen, but on {region_n} applicants, "
+            "{region_smallest_n} in the smallest band, its 95% range reaches {region_ratio_low}, "
+            "below 0.80: too few to call.") in text
     assert "There its" not in text and "too close to 0.80" not in text
     finding = fairness_text(inputs)
     assert "95% range {region_ratio_low} to {region_ratio_high}: it straddles the screen's 0.80" \

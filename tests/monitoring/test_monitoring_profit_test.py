@@ -11,6 +11,7 @@ from deploydl.monitoring.profit_test import (
     profit_test,
     read_profit_test,
     record_outcomes,
+    signed_usd,
 )
 
 
@@ -107,7 +108,7 @@ def test_the_reading_tallies_each_version_and_tests_b_against_a():
     # A: 2000 - 8000 - 150 + 2000 = -4150 over 4; B: 2000 - 150 - 150 + 2000 = 3700 over 4
     assert reading.table.loc["1.0"].tolist() == [4, 0.75, -1037.5]
     assert reading.table.loc["1.1"].tolist() == [4, 0.5, 925.0]
-    assert reading.table_for_people().loc["1.0"].tolist() == [4, "75%", "USD -1,037.50"]
+    assert reading.table_for_people().loc["1.0"].tolist() == [4, "75%", "-USD 1,038"]
     assert reading.result.difference == pytest.approx(925.0 + 1037.5)
     assert not reading.result.guardrail_ok  # B approves 25 points fewer
     std = applicant_profit(["approve", "approve", "refer", "approve"], [0, 1, 0, 0]).std(ddof=1)
@@ -118,5 +119,14 @@ def test_the_reading_tallies_each_version_and_tests_b_against_a():
 
 def test_interval_in_words_signs_the_bounds_and_glosses_the_p_value():
     assert interval_in_words(-12.4, 30.6, 0.4271) == (
-        "probably lies between -12 and +31 USD per applicant. p = 0.427 is the chance of a gap "
-        "at least this big if nothing had changed.")
+        "probably lies between -USD 12 and +USD 31 per applicant. p = 0.427 is the chance of a "
+        "gap at least this big if nothing had changed.")
+
+
+def test_the_summary_writes_money_as_the_course_does():
+    """Whole dollars with the currency first, as ``usd()`` writes it ("-USD 22", not
+    "-22 USD"), a plus on gains, and no "-USD 0" for a loss that rounds to nothing."""
+    result = profit_test([100.0, 300.0, 500.0], [70.0, 290.0, 464.0], [1, 1, 1], [1, 1, 1])
+    assert result.summary().startswith("profit per applicant B - A = -USD 25 (95% CI -USD ")
+    assert " to +USD " in result.summary()
+    assert signed_usd(-0.3) == "USD 0" and signed_usd(2.5e6) == "+USD 2.5M"

@@ -66,7 +66,11 @@ class StageResult:
     data: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"{self.stage}: {self.summary}"
+        """The stage and its summary, wrapped for printing
+        (:func:`deploydl.communication.brief.printout`)."""
+        from deploydl.communication.brief import printout
+
+        return printout(f"{self.stage}: {self.summary}")
 
 
 class Capstone:
@@ -154,7 +158,7 @@ class Capstone:
         """
         from deploydl.evaluation.decision import report_on_test, threshold_for
         from deploydl.evaluation.metrics import scorecard
-        from deploydl.present.charts import money
+        from deploydl.present.charts import usd
 
         self.threshold, choice = threshold_for(self.model, self.calibration)
         self.model.threshold = self.threshold
@@ -164,8 +168,8 @@ class Capstone:
         self.verdict, on_test = self._release_verdict(choice.passed, self.scores, self.threshold)
         verdict = "passed" if self.verdict["passed"] else "FAILED"
         return StageResult("fairness gate", f"{verdict}: {choice}; on {len(self.test):,} "
-                           f"test applicants errors cost {money(report['cost'])}, "
-                           f"{money(report['hindsight_gap'])} above the hindsight optimum "
+                           f"test applicants errors cost {usd(report['cost'])}, "
+                           f"{usd(report['hindsight_gap'])} above the hindsight optimum "
                            f"({report['hindsight_threshold']:.2f}); {on_test.reason}",
                            {**choice.as_dict(), **report, "passed_on_test": on_test.passed,
                             "ratio_on_test": on_test.value,

@@ -25,7 +25,12 @@ from deploydl.communication.brief import (
     screen_verdict,
     table_money,
 )
-from deploydl.communication.brief_text import decision_text, fairness_text, scope_text
+from deploydl.communication.brief_text import (
+    decision_items,
+    decision_text,
+    fairness_text,
+    scope_text,
+)
 from deploydl.communication.value import sensitivity_shown, sign_flips, spans_zero
 from deploydl.present.charts import human_label, human_labels, money
 from deploydl.present.report import (
@@ -189,10 +194,12 @@ def _event_figures(inputs: BriefInputs) -> list[Figure]:
 
 
 def decision_in_words(inputs: BriefInputs) -> str:
-    """The decision the brief asks, as plain text with its numbers filled in (the page tags
-    each number; a slide or a chat message cannot)."""
+    """The decisions the brief asks, as a Markdown list, one item per decision
+    (:func:`deploydl.communication.brief_text.decision_items`), with their numbers filled in
+    (the page tags each number; a slide or a chat message cannot)."""
     figures = brief_figures(inputs)
-    return re.sub(r"\{(\w+)\}", lambda m: figures[m.group(1)].text, decision_text(inputs))
+    return "\n".join("- " + re.sub(r"\{(\w+)\}", lambda m: figures[m.group(1)].text, item)
+                     for item in decision_items(inputs))
 
 
 def _decision_keeps_current_process(inputs: BriefInputs) -> bool:

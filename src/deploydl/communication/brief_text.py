@@ -35,71 +35,86 @@ _HOLD = re.compile(r"\b(?:not|no|never|\w+n't|hold\w*|withhold\w*|against|reject
 
 def decision_text(inputs: BriefInputs) -> str:
     """The decision asked, as a template of figure keys (see
-    :func:`deploydl.present.report.prose`).
+    :func:`deploydl.present.report.prose`): :func:`decision_items` in one paragraph.
+    """
+    return " ".join(decision_items(inputs))
+
+
+def decision_items(inputs: BriefInputs) -> list[str]:
+    """The decisions asked, one item each (templates of figure keys): the release first, then
+    the new region's, the release's fairness review, the value's and the A/B test's, where
+    they apply. Each item names the review it means: the new region's, or the release's.
+    A decision written by hand (``Context(decision=...)``) is one item.
     """
     if inputs.context.decision:
         _refuse_release_without_fairness(inputs)
-        return inputs.context.decision
+        return [inputs.context.decision]
     too_close = inputs.fairness.get("too_close_to_call", False)
     reviewed = inputs.registry.get("fairness_review")
     if not inputs.fairness["gate_passed"]:  # a failed gate is never reviewed into release
-        return ("Do not release version {model_version}: it fails the fairness gate. Fund the "
-                "fairness work and a review with counsel, and keep the current process meanwhile.")
+        return ["Do not release version {model_version}: it fails the fairness gate. Fund the "
+                "fairness work and a review with counsel, and keep the current process "
+                "meanwhile."]
     if too_close and not reviewed:
-        return ("Hold version {model_version} until the fairness review decides: its approval "
+        return ["Hold version {model_version} until the fairness review decides: its approval "
                 "ratio across age bands, {parity_ratio}, is too close to the screen's "
                 f"{inputs.fairness['min_ratio']:.2f} to call (95% range {{ratio_low}} to "
                 "{ratio_high}). Keep the current process until then; the registry records who "
-                "decides and why.")
-    if inputs.money["net_value_per_year"] <= 0:
-        text = ("Keep the current process: version {model_version}, deciding at threshold "
-                "{threshold}, does not beat it on the stated assumptions (net "
-                "{net_value_per_year} a year). Decide whether to fund more work on the model "
-                "or stop it.")
-    elif "region_parity_ratio" not in inputs.monitoring:
-        text = ("Approve version {model_version} of the loan-default model, deciding at "
-                "threshold {threshold}, with the monitoring and rollout plans below.")
-    elif _region_verdict(inputs) == "passes":
-        text = ("Approve version {model_version} of the loan-default model for every region, "
-                "the new one included, deciding at threshold {threshold}, with the monitoring "
-                "and rollout plans below. Its accuracy and value were measured on applicants "
-                "from before the new region opened. In the new region, its approvals pass the "
-                "fairness screen so far ({region_parity_ratio} on {region_n} applicants, only "
-                "{region_smallest_n} in the smallest age band), so check fairness there again "
-                "at the first quarterly review.")
-    elif _region_verdict(inputs) == "too close to call":
-        text = ("Approve version {model_version} of the loan-default model for the existing "
-                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
-                "plans below. Its accuracy and value were measured on applicants from before "
-                "the new region opened. In the new region its approval ratio, "
-                "{region_parity_ratio}, clears the screen, but on {region_n} applicants, "
-                "{region_smallest_n} in the smallest band, its 95% range reaches "
-                f"{{region_ratio_low}}, below {FOUR_FIFTHS:.2f}: too few to call. Send its "
-                "applicants to an underwriter until a named fairness review decides.")
-    elif _nobody_approved(inputs):
-        text = ("Approve version {model_version} of the loan-default model for the existing "
-                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
-                "plans below. Its accuracy and value were measured on applicants from before "
-                "the new region opened. In the new region it approved none of the {region_n} "
-                "applicants, so its approvals fail the fairness screen: send the new region's "
-                "applicants to an underwriter until a fix is reviewed with counsel.")
-    else:
-        text = ("Approve version {model_version} of the loan-default model for the existing "
-                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
-                "plans below. Its accuracy and value were measured on applicants from before "
-                "the new region opened. In the new region its approvals fail the fairness screen "
-                "({region_parity_ratio} on {region_n} applicants): send the new region's "
-                "applicants to an underwriter until a fix is reviewed with counsel.")
-    if too_close and text.startswith("Approve"):
-        text += (" A fairness review approved it although its fairness gate was too close to "
-                 "call; the registry records who decided and why.")
-    if text.startswith("Approve") and _value_unsettled(inputs):
-        text += (" Its value is not established yet (the 95% range of its net value spans "
-                 "zero): confirm it on the first year's outcomes.")
+                "decides and why."]
+    items = _release_items(inputs)
+    if items[0].startswith("Approve"):
+        if too_close:
+            items.append("The release's own fairness review is done: it approved version "
+                         "{model_version} although its fairness gate was too close to call; "
+                         "the registry records who decided and why.")
+        if _value_unsettled(inputs):
+            items.append("The model's value is not established yet (the 95% range of its net "
+                         "value spans zero): confirm it on the first year's outcomes.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
-        text += _ab_not_released(ab)
-    return text
+        items.append(_ab_not_released(ab))
+    return items
+
+
+def _release_items(inputs: BriefInputs) -> list[str]:
+    """Release the model or keep the current process, and, when the new region has traffic,
+    what happens to its applicants (the new region's own fairness screen)."""
+    if inputs.money["net_value_per_year"] <= 0:
+        return ["Keep the current process: version {model_version}, deciding at threshold "
+                "{threshold}, does not beat it on the stated assumptions (net "
+                "{net_value_per_year} a year). Decide whether to fund more work on the model "
+                "or stop it."]
+    if "region_parity_ratio" not in inputs.monitoring:
+        return ["Approve version {model_version} of the loan-default model, deciding at "
+                "threshold {threshold}, with the monitoring and rollout plans below."]
+    measured = ("Its accuracy and value were measured on applicants from before the new region "
+                "opened.")
+    if _region_verdict(inputs) == "passes":
+        return ["Approve version {model_version} of the loan-default model for every region, "
+                "the new one included, deciding at threshold {threshold}, with the monitoring "
+                "and rollout plans below. " + measured,
+                "In the new region, its approvals pass the fairness screen so far "
+                "({region_parity_ratio} on {region_n} applicants, only {region_smallest_n} in "
+                "the smallest age band), so check fairness there again at the first quarterly "
+                "review."]
+    existing = ("Approve version {model_version} of the loan-default model for the existing "
+                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
+                "plans below. " + measured)
+    if _region_verdict(inputs) == "too close to call":
+        region = ("Send the new region's applicants to an underwriter until a named fairness "
+                  "review of the new region decides: the model's approval ratio there, "
+                  "{region_parity_ratio}, clears the screen, but on {region_n} applicants, "
+                  "{region_smallest_n} in the smallest band, its 95% range reaches "
+                  f"{{region_ratio_low}}, below {FOUR_FIFTHS:.2f}: too few to call.")
+    elif _nobody_approved(inputs):
+        region = ("In the new region it approved none of the {region_n} applicants, so its "
+                  "approvals fail the fairness screen: send the new region's applicants to an "
+                  "underwriter until a fix is reviewed with counsel.")
+    else:
+        region = ("In the new region its approvals fail the fairness screen "
+                  "({region_parity_ratio} on {region_n} applicants): send the new region's "
+                  "applicants to an underwriter until a fix is reviewed with counsel.")
+    return [existing, region]
 
 
 def scope_text(inputs: BriefInputs) -> str:
@@ -127,13 +142,13 @@ def _ab_not_released(ab: dict) -> str:
     if ab.get("held"):
         return _held_winner(ab["held"])
     if ab["significant"] and ab["difference"] <= 0:
-        return (" Keep {model_version}: version {ab_version_b} earned less per applicant in "
+        return ("Keep {model_version}: version {ab_version_b} earned less per applicant in "
                 "the A/B test, a real difference, so it is not released.")
     if ab["significant"] and not ab["guardrail_ok"]:
-        return (" Keep {model_version}: version {ab_version_b} earned more per applicant in "
+        return ("Keep {model_version}: version {ab_version_b} earned more per applicant in "
                 "the A/B test but approved too few applicants (the approval-rate guardrail "
                 "broke), so it is not released.")
-    return (" Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
+    return ("Keep the A/B test of version {ab_version_b} running to {ab_planned_n} "
             "applicants per version before deciding on it.")
 
 
@@ -141,10 +156,10 @@ def _held_winner(held: str) -> str:
     """The sentence for an A/B test's winner that its own fairness gate keeps in staging
     (``held`` is :meth:`~deploydl.capstone.project.Capstone.ab_test`'s reason)."""
     if held == "fairness review":
-        return (" Version {ab_version_b} won the A/B test on profit per applicant, but its "
+        return ("Version {ab_version_b} won the A/B test on profit per applicant, but its "
                 "fairness gate is too close to call: it waits in staging for a fairness review, "
                 "which decides whether it replaces {model_version}.")
-    return (" Version {ab_version_b} won the A/B test on profit per applicant, but its "
+    return ("Version {ab_version_b} won the A/B test on profit per applicant, but its "
             "fairness gate FAILED: it is not released. Fix its fairness and test it again "
             "before it replaces {model_version}.")
 

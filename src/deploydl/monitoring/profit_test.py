@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from deploydl.present.charts import usd
+
 if TYPE_CHECKING:
     from deploydl.monitoring.log import PredictionStore
 
@@ -79,10 +81,18 @@ class ProfitResult:
         verdict = "a real difference" if self.significant else "no proven difference"
         guard = ("approval-rate guardrail held" if self.guardrail_ok
                  else "approval-rate guardrail BROKEN")
-        text = (f"profit per applicant B - A = {self.difference:+,.0f} USD (95% CI "
-                f"{self.ci_low:+,.0f} to {self.ci_high:+,.0f}), p = {self.p_value:.3f}: "
+        text = (f"profit per applicant B - A = {signed_usd(self.difference)} (95% CI "
+                f"{signed_usd(self.ci_low)} to {signed_usd(self.ci_high)}), "
+                f"p = {self.p_value:.3f}: "
                 f"{verdict}; approval {self.approval_a:.0%} vs {self.approval_b:.0%}, {guard}.")
         return f"{text} {self.warning}".strip()
+
+
+def signed_usd(amount: float) -> str:
+    """A difference in US dollars, signed and in whole dollars as the course writes money
+    (:func:`deploydl.present.charts.usd`): 22.4 -> '+USD 22', -487 -> '-USD 487', 0 -> 'USD 0'."""
+    rounded = round(amount)  # -0.3 is 'USD 0', not '-USD 0'
+    return ("+" if rounded > 0 else "") + usd(rounded)
 
 
 def interval_in_words(ci_low: float, ci_high: float, p_value: float) -> str:
@@ -91,7 +101,8 @@ def interval_in_words(ci_low: float, ci_high: float, p_value: float) -> str:
     ``ci_low`` and ``ci_high`` bound the difference B minus A in US dollars per applicant;
     ``p_value`` is the chance of a gap at least this big if the versions did not differ.
     """
-    return (f"probably lies between {ci_low:+,.0f} and {ci_high:+,.0f} USD per applicant. "
+    return (f"probably lies between {signed_usd(ci_low)} and {signed_usd(ci_high)} per "
+            "applicant. "
             f"p = {p_value:.3f} is the chance of a gap at least this big if nothing had changed.")
 
 
@@ -195,10 +206,11 @@ class ProfitReading:
 
     def table_for_people(self) -> pd.DataFrame:
         """:attr:`table` as a person reads it: the share approved as a percentage, the profit
-        per applicant in US dollars to the cent (``USD``, not ``$``, so Markdown shows it)."""
+        per applicant in whole US dollars (:func:`deploydl.present.charts.usd`: ``USD``, not
+        ``$``, so Markdown shows it)."""
         return self.table.assign(
             approved=self.table["approved"].map("{:.0%}".format),
-            profit_per_applicant=self.table["profit_per_applicant"].map("USD {:,.2f}".format))
+            profit_per_applicant=self.table["profit_per_applicant"].map(usd))
 
 
 def read_profit_test(logged: pd.DataFrame, *, current: str, candidate: str,
