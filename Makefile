@@ -112,12 +112,15 @@ progress: $(VENV)/.installed-lab
 # The two installs run side by side (pip mostly waits on disk); each stage says how long it took,
 # and, before it starts, the load average and any process that has used 10% of a core or more
 # since it started (the notebook budgets are timed: a CI log then shows what else was running).
+# Without /proc and GNU ps (macOS), uptime gives the load and BSD ps -r sorts by recent CPU use.
 test: | $(BIN)/python
 	@$(MAKE) --no-print-directory -j2 $(VENV)/.installed-test $(CHECKOV)
 	@failed=""; times=""; \
 	for stage in $(STAGES); do \
-	  echo "==== make test: $$stage (load average $$(cut -d' ' -f1-3 /proc/loadavg)) ===="; \
-	  ps -eo pcpu=,etime=,args= --sort=-pcpu | awk '$$1 >= 10 {print "  busy before it:", substr($$0, 1, 120)}'; \
+	  echo "==== make test: $$stage (load average $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || \
+	    uptime | sed 's/.*load averages*: *//')) ===="; \
+	  { ps -eo pcpu=,etime=,args= --sort=-pcpu 2>/dev/null || ps -eo pcpu=,etime=,args= -r 2>/dev/null; } | \
+	    awk '$$1 >= 10 {print "  busy before it:", substr($$0, 1, 120)}'; \
 	  start=$$(date +%s); \
 	  $(MAKE) --no-print-directory test-$$stage || failed="$$failed $$stage"; \
 	  times="$$times $$stage $$(( $$(date +%s) - start ))s"; \

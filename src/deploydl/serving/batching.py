@@ -16,9 +16,10 @@ Where the model runs is a choice with a measured trade-off:
   model whose largest group takes a few milliseconds (the cheque-digit service measures this
   at start-up and decides, :data:`deploydl.serving.digits.LOOP_BUDGET_MS`).
 
-With the default ``max_wait_ms=0`` the batch adapts to the load by itself: a request that
-finds the model idle is scored at once (no added latency at one client), and the requests
-that arrive while the model is busy form the next group. A request that is already a full
+With ``max_wait_ms=0``, as the course's service starts it
+(:func:`deploydl.serving.digits.create_digits_app`), the batch adapts to the load by itself: a
+request that finds the model idle is scored at once (no added latency at one client), and the
+requests that arrive while the model is busy form the next group. A request that is already a full
 batch passes straight through: no queue, no copying into a group. The largest group worth
 forming comes from a measured curve of the model's speed (:func:`batch_from_curve`).
 """
