@@ -71,7 +71,7 @@ def test_a_wrong_key_is_told_what_to_check(client, one_applicant):
     detail = answer.json()["detail"]
     assert answer.status_code == 403 and "guess" not in detail  # a key is never echoed
     assert detail.startswith("API key not accepted: ")
-    assert "Check the X-API-Key value against that key" in detail
+    assert "check the X-API-Key value against the key the server was started with" in detail
 
 
 def test_one_applicant_and_a_batch_in_one_body_says_send_one_or_the_other(
@@ -111,8 +111,8 @@ def test_a_declared_body_over_the_limit_is_refused_at_once():
     asyncio.run(refuse())
     assert sent[0]["status"] == 413 and (b"connection", b"close") in sent[0]["headers"]
     detail = sent[1]["body"].decode()
-    assert "2000000 bytes (its Content-Length); the limit is 1000000 bytes. Split it" \
-           in detail and "a value far longer than the others" in detail
+    assert "2000000 bytes (its Content-Length); the limit is 1000000 bytes. Split the " \
+           "request" in detail and "one value far longer than the rest" in detail
 
 
 def test_a_log_path_that_is_a_folder_is_called_a_folder(tmp_path):

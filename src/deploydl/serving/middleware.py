@@ -28,9 +28,8 @@ from deploydl.serving.metrics import ServiceMetrics
 
 ACCESS_LOG = logging.getLogger("deploydl.access")
 #: The 403 for a wrong key (its value is never repeated: it may be a real key, mistyped).
-WRONG_KEY_DETAIL = ("API key not accepted: the X-API-Key header does not match the key the "
-                    "server was started with. Check the X-API-Key value against that key "
-                    "(DEPLOYDL_API_KEY, --api-key-env or --api-key-file of deploydl serve).")
+WRONG_KEY_DETAIL = ("API key not accepted: check the X-API-Key value against the key the "
+                    "server was started with (DEPLOYDL_API_KEY, --api-key-env or --api-key-file).")
 #: A client's own request ID is kept (beside the server's) only if it matches this.
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -169,9 +168,8 @@ class BodyLimit:
         """The 413's detail: the body's size (as declared, or the bytes received so far), the
         limit, and what to do: split the request, or find the oversized value."""
         counted = f"{size} bytes (its Content-Length)" if declared else f"at least {size} bytes"
-        return (f"request body: {counted}; the limit is {self.max_bytes} bytes. Split it into "
-                "smaller requests, or look for a value far longer than the others (one long "
-                "text alone can fill the limit).")
+        return (f"request body: {counted}; the limit is {self.max_bytes} bytes. Split the "
+                "request, or look for one value far longer than the rest.")
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
