@@ -122,4 +122,24 @@ def test_the_chart_states_the_decision_says_log_scale_and_keeps_its_legend_off_t
     assert ax.get_legend().get_texts()[0].get_text() == (
         "Lambda, pay per request (start-ups billed: 50% of\nrequests meet a cold start at "
         "3,000 a month)")
+    assert ax.get_legend().get_texts()[1].get_text() == (
+        "Lambda, warm requests only (no start-ups)")
     plt.close(fig)
+
+
+def test_the_chart_says_why_lambdas_bill_dips_as_traffic_rises():
+    """With start-ups billed, Lambda's bill falls where more traffic keeps the copy warm; the
+    note sits at the bottom of that dip. Without start-ups there is no dip and no note."""
+    import matplotlib.pyplot as plt
+
+    cost = compare_hosting(3_000, ms_per_request=2.0, cold_start_s=2.0)
+    ax = hosting_chart(cost, replicas=2).axes[0]
+    [note] = [t for t in ax.texts if "cold starts fade" in t.get_text()]
+    at = note.xy[0]
+    assert 10_000 < at < 100_000
+    assert cost.lambda_usd_at(at) < cost.lambda_usd_at(at / 2)  # the bill fell to get there
+    assert cost.lambda_usd_at(at) < cost.lambda_usd_at(at * 2)  # and rises after it
+    plt.close("all")
+    ax = hosting_chart(compare_hosting(3_000, ms_per_request=2.0), replicas=2).axes[0]
+    assert not [t for t in ax.texts if "cold starts" in t.get_text()]
+    plt.close("all")

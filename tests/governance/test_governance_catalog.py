@@ -30,8 +30,11 @@ def test_cards_round_trip_list_and_search(catalog, applicants):
 def test_table_and_schema_render(catalog):
     table = catalog.table()
     assert list(table["dataset"]) == ["raw_applicants", "region_summary"]
-    assert table.loc[0, "personal_columns"] >= len(PII_COLUMNS)
-    schema = catalog.get("raw_applicants").schema_table()
+    card = catalog.get("raw_applicants")
+    personal, protected = card.columns_with("personal"), card.columns_with("protected")
+    assert len(personal) >= len(PII_COLUMNS) and protected  # both classes in the count
+    assert table.loc[0, "personal_data_columns"] == len(personal) + len(protected)
+    schema = card.schema_table()
     assert schema.set_index("column").loc["email", "sensitivity"] == "personal"
     assert schema.set_index("column").loc["age_band", "sensitivity"] == "protected"
     assert "special" not in set(schema["sensitivity"])  # age is not GDPR Art. 9 data

@@ -67,6 +67,22 @@ def test_draw_returns_a_figure_with_every_node(applicants):
     plt.close(fig)
 
 
+def test_draw_is_tight_around_the_boxes_and_labels_them_readably(applicants):
+    """A slide shows the diagram at 0.8 of its own size or more: its labels need 15 pt, and the
+    figure no empty band (2.6 inches a column, 1.2 a row)."""
+    import matplotlib.pyplot as plt
+
+    lineage = Lineage()
+    lineage.register("a", applicants.head(5))
+    for name, parent in (("b", "a"), ("c", "b"), ("d", "b"), ("e", "c")):
+        lineage.derive(name, applicants.head(3), inputs=[parent], step="s")
+    fig = lineage.draw(title="Four columns, two rows", highlight="a")
+    labels = [t for t in fig.axes[0].texts if t.get_text()]  # the arrows are empty texts
+    assert len(labels) == 5 and all(t.get_fontsize() >= 15 for t in labels)
+    assert tuple(fig.get_size_inches()) == pytest.approx((2.6 * 4 + 0.4, 1.2 * 2 + 1.4))
+    plt.close(fig)
+
+
 def test_registry_and_lineage_give_one_hash_for_one_table():
     from deploydl.data import make_applicants
     from deploydl.governance.lineage import content_hash

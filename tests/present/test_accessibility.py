@@ -110,12 +110,13 @@ def test_fold_chart_writes_its_scores_in_the_ink_of_the_held_out_colour():
     plt.close(fig)
 
 
-def test_figure_alt_is_the_titles_and_caption_on_one_line():
+def test_figure_alt_is_the_main_title_and_caption_on_one_line():
     fig, ax = new_figure("Costs fall\nafter the change", xlabel="day", ylabel="cost ($)")
-    fig.suptitle("Module 02")
     fig.supxlabel("Chosen before the test: \\$0.37 a month.")
-    assert figure_alt(fig) == ("Module 02; Costs fall after the change; Chosen before the test: "
-                               "$0.37 a month.")
+    assert figure_alt(fig) == "Costs fall after the change; Chosen before the test: $0.37 a month."
+    # a suptitle is the main title: the panels' own titles ("reads 2") are left out
+    fig.suptitle("Costs fall\nin every region")
+    assert figure_alt(fig) == "Costs fall in every region; Chosen before the test: $0.37 a month."
     ax.set_title("", loc="left")
     fig.suptitle("")
     fig.supxlabel("")

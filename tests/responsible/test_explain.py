@@ -10,10 +10,12 @@ from torch import nn
 
 from deploydl.responsible.explain import (
     REASON_TEXT,
+    Reason,
     approved_reference,
     permutation_importance,
     reason_codes,
     reason_codes_for,
+    reason_lines,
     reference_profile,
     saliency_map,
 )
@@ -163,3 +165,17 @@ def test_saliency_map_rejects_bad_input():
         saliency_map(model, np.zeros((8, 8)))
     with pytest.raises(ValueError, match="class index below 10; got 12"):
         saliency_map(model, np.zeros((1, 8, 8)), target=12)
+
+
+def test_reason_lines_write_money_in_usd_and_indent_every_wrapped_line():
+    reasons = [Reason("income", "increase", 30_700, 59_300, 0.11,
+                      "Income insufficient for the amount of credit requested"),
+               Reason("late_payments", "decrease", 3, 0, 0.22,
+                      "Delinquent past or present credit obligations")]
+    lines = reason_lines(reasons, width=40)
+    text = " ".join(" ".join(lines).split())
+    assert "income: USD 30,700, typical approved USD 59,300; +0.11 if matched" in text
+    assert "late payments: 3, typical approved 0;" in text
+    assert all(len(line) <= 40 for line in lines)
+    # only an item's first line starts with its number; every other line hangs under it
+    assert [line.split()[0] for line in lines if not line.startswith("     ")] == ["1.", "2."]

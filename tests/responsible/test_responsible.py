@@ -36,6 +36,9 @@ def test_a_model_without_age_still_treats_age_bands_differently_through_region()
     study = feature_set_study({"features": FEATURES, "features + region": (*FEATURES, "region")})
     assert study.loc["features + region", "approval_ratio"] < study.loc["features",
                                                                         "approval_ratio"] < 0.8
+    # the age bands in the lesson's order, youngest first, as every other table has them
+    assert list(study.columns) == ["accuracy", "approved_under_30", "approved_30_to_50",
+                                   "approved_over_50", "approval_ratio"]
 
 
 def test_every_right_lands_somewhere():

@@ -240,7 +240,10 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
     The title states the decision at that traffic: which costs less, both bills, and where
     they cross. Lambda's line includes billed start-ups, so it bulges where traffic is low
     enough for many cold starts and gaps long enough between them; its legend entry gives the
-    share of requests that meet one. The legend sits under the plot, clear of every line.
+    share of requests that meet one. With start-ups billed, a dotted line gives the bill of
+    warm requests alone, and a note at the dip says why the bill falls as traffic rises:
+    more traffic keeps the copy warm, so fewer requests meet a billed cold start
+    (:func:`cold_start_share`). The legend sits under the plot, clear of every line.
     """
     import numpy as np
     from matplotlib.ticker import FuncFormatter
@@ -261,6 +264,8 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
               label="Lambda, pay per request" + (
                   f" (start-ups billed: {cost.cold_share:.0%} of\nrequests meet a cold start at "
                   f"{cost.requests_per_month:,.0f} a month)" if cost.cold_start_s else ""))
+    if cost.cold_start_s:
+        _mark_warm_up(ax, traffic, lambda_usd, cost)
     ax.loglog(traffic, np.full_like(traffic, cost.always_on_usd), color=BAD, label=always_on)
     ax.axvline(cost.break_even_requests, color=NEUTRAL, ls=":", label="the bills cross")
     ax.axvline(cost.requests_per_month, color=NEUTRAL, ls="--", label=traffic_label)
@@ -273,6 +278,23 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
                                                else f"${_count(v)}"))
     legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
     return fig
+
+
+def _mark_warm_up(ax, traffic, lambda_usd: list[float], cost: HostingCost) -> None:
+    """Lambda's bill without start-ups (dotted), and a note at the dip in its bill where more
+    traffic keeps the copy warm and cold starts fade."""
+    from deploydl.present.charts import GOOD
+
+    warm = lambda_cost_per_request(cost.ms_per_request, memory_gb=cost.memory_gb)
+    ax.loglog(traffic, traffic * warm, color=GOOD, ls=":", lw=2,
+              label="Lambda, warm requests only (no start-ups)")
+    dip = next((i for i in range(1, len(traffic) - 1)
+                if lambda_usd[i - 1] > lambda_usd[i] <= lambda_usd[i + 1]), None)
+    if dip is not None:
+        ax.annotate("cold starts fade as\ntraffic keeps the copy warm",
+                    (traffic[dip], lambda_usd[dip]), textcoords="offset points",
+                    xytext=(30, -4), va="center", fontsize=13, color=GOOD,
+                    arrowprops={"arrowstyle": "->", "color": GOOD})
 
 
 def _count(value: float) -> str:

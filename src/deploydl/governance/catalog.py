@@ -140,12 +140,17 @@ class Catalog:
                 if needle in " ".join([c.name, c.owner, c.purpose, c.source, *c.columns]).lower()]
 
     def table(self, cards: list[DatasetCard] | None = None) -> pd.DataFrame:
-        """One line per card: the summary an auditor asks for first."""
+        """One line per card: the summary an auditor asks for first.
+
+        ``personal_data_columns`` counts every column that holds personal data: those classed
+        personal, protected or special (:data:`PERSONAL_CLASSES`), so it can exceed the
+        columns classed ``"personal"`` alone.
+        """
         return pd.DataFrame([{
             "dataset": c.name, "owner": c.owner, "purpose": c.purpose,
             "lawful_basis": c.lawful_basis, "retention_days": c.retention_days,
             "retention_starts": c.retention_starts, "columns": len(c.columns),
-            "personal_columns": sum(len(c.columns_with(k)) for k in PERSONAL_CLASSES),
+            "personal_data_columns": sum(len(c.columns_with(k)) for k in PERSONAL_CLASSES),
         } for c in (self.cards() if cards is None else cards)])
 
 

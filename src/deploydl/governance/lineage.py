@@ -167,14 +167,16 @@ class Lineage:
         place = self._layout()
         columns = max(x for x, _ in place.values()) + 1
         rows = max(sum(1 for x, _ in place.values() if x == c) for c in range(columns))
+        # Tight around the boxes: a slide shows the figure at its own size or a little less,
+        # and the labels (15 pt) must stay readable there.
         fig, ax = new_figure(title, xlabel="", ylabel="",
-                             size=(3.0 * columns + 1, 1.4 * rows + 1.5))
+                             size=(2.6 * columns + 0.4, 1.2 * rows + 1.4))
         looks = _erasure_looks(self, erasure) if erasure else _plain_looks(self, highlight)
         boxes = {}
         for name, (x, y) in place.items():
             fill, line2, _ = looks[name]
             boxes[name] = ax.text(x, y, f"{human_label(name)}\n{line2}", ha="center", va="center",
-                                  color=ink(fill), fontsize=12,
+                                  color=ink(fill), fontsize=15,
                                   bbox={"boxstyle": "round,pad=0.5", "facecolor": fill,
                                         "edgecolor": "none"})
         for s in self.steps:
@@ -184,9 +186,9 @@ class Lineage:
                     "patchA": boxes[n].get_bbox_patch(),
                     "patchB": boxes[s.output[0]].get_bbox_patch()})
         _legend(ax, looks)
-        ax.set_xlim(-0.6, columns - 0.4)
+        ax.set_xlim(-0.5, columns - 0.5)
         heights = [y for _, y in place.values()]
-        ax.set_ylim(min(heights) - 0.7, max(heights) + 0.7)
+        ax.set_ylim(min(heights) - 0.85, max(heights) + 0.45)  # the legend sits low
         ax.axis("off")
         return fig
 

@@ -63,14 +63,16 @@ def new_figure(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float
 
 
 def figure_alt(fig) -> str:
-    """A figure's alt text: its titles (which state the finding) and caption, on one line.
+    """A figure's alt text: its main title (which states the finding) and caption, on one line.
 
-    The suptitle, each axes' titles and a ``supxlabel`` caption, joined with "; ", with a
-    dollar sign escaped from mathtext (``\\$``) written plainly. A figure with no title gets
-    "Chart of Y against X" from its first axes' labels.
+    The suptitle if the figure has one (the panels' own titles, such as "reads 2" over each
+    small multiple, are left out), else each axes' titles; then a ``supxlabel`` caption; joined
+    with "; ", with a dollar sign escaped from mathtext (``\\$``) written plainly. A figure with
+    no title gets "Chart of Y against X" from its first axes' labels.
     """
     texts = [fig.get_suptitle()]
-    texts += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")]
+    if not texts[0].strip():
+        texts = [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")]
     texts.append(fig.get_supxlabel())
     alt = "; ".join(" ".join(t.replace("\\$", "$").split()) for t in texts if t.strip())
     if alt or not fig.axes:

@@ -5,7 +5,8 @@ and which pixels an image classifier looked at.
 * :func:`reason_codes`: the top factors that pushed one applicant's approval score down,
   worded as an adverse-action notice words them; :func:`reason_codes_for` applies the same
   rule to many applicants at once (what the loan service does for every referral), and
-  :func:`approved_reference` picks the comparison point (the median approved applicant).
+  :func:`approved_reference` picks the comparison point (the median approved applicant);
+  :func:`reason_lines` prints them for a person to read.
 * :func:`saliency_map`: for any PyTorch image classifier, how strongly each pixel moves the
   predicted class's score (the gradient's size).
 """
@@ -30,6 +31,9 @@ REASON_TEXT: dict[tuple[str, str], str] = {
 }
 
 ScoreFn = Callable[[pd.DataFrame], np.ndarray]
+
+#: Features measured in US dollars: :func:`reason_lines` writes them as money ("USD 30,700").
+MONEY_FEATURES = frozenset({"income", "loan_amount"})
 
 
 def permutation_importance(score_fn: ScoreFn, table: pd.DataFrame, y_true: np.ndarray, *,
@@ -126,6 +130,38 @@ def reason_codes_for(score_fn: ScoreFn, applicants: Sequence[Mapping[str, float]
     gains = np.asarray(score_fn(variants), dtype=float).reshape(len(applicants), len(changes))
     return [_worded(applicant, changes, row - start, top)
             for applicant, row, start in zip(applicants, gains, before, strict=True)]
+
+
+def reason_lines(reasons: Sequence[Reason], *, width: int = 88) -> list[str]:
+    """Each reason as a numbered item for a printout, at most ``width`` characters a line.
+
+    An item is its wording, then, indented under it, the applicant's value against the
+    typical approved one and how much the approval score would rise if they matched
+    (``score_gain``)::
+
+          2. Income insufficient for the amount of credit requested
+             (income: USD 30,700, typical approved USD 59,300; +0.11 if matched)
+
+    Money features (:data:`MONEY_FEATURES`) are written with
+    :func:`deploydl.present.charts.usd`, other values as plain numbers. Every line after an
+    item's first is indented (a hanging indent), so only an item's first line starts with a
+    number.
+    """
+    import textwrap
+
+    from deploydl.present.charts import human_label, usd
+
+    def shown(feature: str, value: float) -> str:
+        return usd(value) if feature in MONEY_FEATURES else f"{value:g}"
+
+    lines = []
+    for i, r in enumerate(reasons, 1):
+        detail = (f"({human_label(r.feature)}: {shown(r.feature, r.value)}, typical approved "
+                  f"{shown(r.feature, r.reference)}; +{r.score_gain:.2f} if matched)")
+        lines += textwrap.wrap(f"{i}. {r.text}", width, initial_indent="  ",
+                               subsequent_indent="     ")
+        lines += textwrap.wrap(detail, width, initial_indent="     ", subsequent_indent="     ")
+    return lines
 
 
 def approved_reference(model, applicants: pd.DataFrame, *,

@@ -189,8 +189,10 @@ def feature_set_study(feature_sets: dict[str, tuple[str, ...]], *, bias: float =
 
     Data minimisation in numbers: what does dropping the protected attribute (and its proxies)
     cost in accuracy, and what does it change in outcomes by group? Accuracy is against the
-    recorded test labels; the approval rates are by :data:`PROTECTED_ATTRIBUTE`.
+    recorded test labels; the approval rates (``approved_under_30``, ...; 0 to 1) are by
+    :data:`PROTECTED_ATTRIBUTE`, youngest band first, as every table of the lesson has them.
     """
+    from deploydl.responsible.charts import in_band_order
     from deploydl.responsible.fairness import fairness_summary, rates_by_group
 
     rows = {}
@@ -199,7 +201,8 @@ def feature_set_study(feature_sets: dict[str, tuple[str, ...]], *, bias: float =
         test = study.test
         approved = (study.approval_score(test) >= threshold).astype(int)
         repaid = 1 - test[LABEL].to_numpy()
-        rates = rates_by_group(repaid, approved, test[PROTECTED_ATTRIBUTE])["selection_rate"]
+        rates = in_band_order(
+            rates_by_group(repaid, approved, test[PROTECTED_ATTRIBUTE])["selection_rate"])
         summary = fairness_summary(repaid, approved, test[PROTECTED_ATTRIBUTE])
         rows[name] = {"accuracy": float((approved == repaid).mean()),
                       **{f"approved_{g}": r for g, r in rates.items()},
