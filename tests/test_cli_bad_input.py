@@ -37,6 +37,22 @@ def test_capacity_finds_the_course_results_from_a_folder_inside_the_course(cours
         capsys.readouterr().out
 
 
+def test_capacity_reads_what_bench_wrote_in_a_folder_inside_the_course(course, capsys,
+                                                                       monkeypatch):
+    """`deploydl bench` writes benchmarks/results under the folder it runs in: capacity,
+    run there, plans from that run, not from the course's committed results."""
+    mine = course / "notebooks" / "my_bench"
+    (mine / DEFAULT_RESULTS).parent.mkdir(parents=True)  # what bench would write (not run)
+    slower = [{**point, "rps": point["rps"] / 2} for point in CURVE]
+    (mine / DEFAULT_RESULTS).write_text(json.dumps({"config": {"cores": 4},
+                                                    "capacity_curve": slower}))
+    monkeypatch.chdir(mine)
+    assert _capacity() == 0
+    out = capsys.readouterr().out
+    assert f"From the single-replica curve in {DEFAULT_RESULTS} (" in out
+    assert "One replica (4 cores)" in out
+
+
 def test_capacity_without_the_course_results_says_to_restore_them_not_to_bench(course, capsys,
                                                                               monkeypatch):
     (course / DEFAULT_RESULTS).unlink()
@@ -103,6 +119,21 @@ def test_capacity_plans_at_its_bounds_and_shows_a_small_peak(course, capsys):
     assert "Peak 0.005 req/s:" in capsys.readouterr().out
 
 
+def test_capacity_refuses_a_cost_past_any_number_from_an_absurdly_slow_curve(tmp_path, capsys):
+    """Within the arguments' bounds, a curve of 1e-290 requests/s (a target it can meet, the
+    most cores a results file may give) still plans replicas past any cost: one line that
+    names what to check, no traceback."""
+    slow = tmp_path / "slow.json"
+    slow.write_text(json.dumps({"config": {"cores": 999_999}, "capacity_curve": [
+        {**point, "rps": point["rps"] * 1e-293} for point in CURVE[:2]]}))
+    assert main(["capacity", "--peak-rps", "1e7", "--p99-ms", "1e305", "--results",
+                 str(slow), "--price-per-core-hour", "1000"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("deploydl capacity: the plan's monthly cost is not a finite number "
+                          "of USD (inf): check the curve's requests per second")
+    assert "price_per_core_hour" not in err and err.endswith("No plan was written.\n")
+
+
 def test_describe_plan_refuses_a_cost_that_is_not_a_number():
     from deploydl.efficiency.capacity import describe_plan, fit_replica, plan_replicas
 
@@ -145,9 +176,9 @@ def test_grade_json_names_every_lab_it_could_not_read(tmp_path, capsys):
     folder.mkdir()
     assert main(["grade", "--json", str(missing), str(folder)]) == 2
     captured = capsys.readouterr()
-    assert json.loads(captured.out) == [
-        {"path": str(missing), "error": "no such file."},
-        {"path": str(folder), "error": "is a folder, not a notebook."}]
+    assert json.loads(captured.out) == [  # all_passed in every record: no KeyError
+        {"path": str(missing), "all_passed": False, "error": "no such file."},
+        {"path": str(folder), "all_passed": False, "error": "is a folder, not a notebook."}]
     assert f"deploydl grade: {missing}: no such file." in captured.err
 
 

@@ -332,8 +332,17 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Where `deploydl bench` writes its results, and `deploydl capacity` reads them by default.
+#: Where `deploydl bench` writes its results, under the folder it runs in, and where
+#: `deploydl capacity` reads them by default: under the folder it runs in if bench wrote
+#: there, else under the course folder (the course's measured curve).
 DEFAULT_RESULTS = "benchmarks/results/serving.json"
+
+
+def _default_results(course: Path | None) -> Path:
+    """The results file ``capacity`` reads without ``--results``: this folder's
+    :data:`DEFAULT_RESULTS` (`deploydl bench` run here), else the course folder's."""
+    here = Path.cwd() / DEFAULT_RESULTS
+    return here if here.exists() or course is None else course / DEFAULT_RESULTS
 
 
 def _capacity(args: argparse.Namespace) -> int:
@@ -349,8 +358,7 @@ def _capacity(args: argparse.Namespace) -> int:
     )
 
     course = _course_or_none()
-    source = Path(args.results).absolute() if args.results else (
-        (course or Path.cwd()) / DEFAULT_RESULTS)
+    source = Path(args.results).absolute() if args.results else _default_results(course)
     named = args.results or os.path.relpath(source)
     out = Path(args.k8s_out) if args.k8s_out else None
     if out is not None and out.exists() and not out.is_dir():
@@ -686,9 +694,9 @@ def _add_bench_commands(commands: _Commands) -> None:
     capacity.add_argument("--p99-ms", type=_float_arg("a latency target in milliseconds above "
                           "0"), required=True, help="the p99 latency target in milliseconds")
     capacity.add_argument("--results", help="JSON file holding the single-replica curve "
-                          f"(default: the course folder's {DEFAULT_RESULTS}, from any folder "
-                          "inside it, the benchmark's network; for another service, its own "
-                          "measured curve: docs/capacity.md)")
+                          f"(default: {DEFAULT_RESULTS} here, where `deploydl bench` writes "
+                          "it, else the course folder's, the benchmark's network; for another "
+                          "service, its own measured curve: docs/capacity.md)")
     capacity.add_argument("--min-replicas", type=_int_arg(
         1, _MAX_MIN_REPLICAS, f"a number of replicas: give 1 to {_MAX_MIN_REPLICAS:,}"),
         default=2, help=f"replicas kept at quiet times (default 2: one may fail; at most "

@@ -226,7 +226,8 @@ def check_signature(folder: str | Path, *, key: str | bytes) -> None:
     if not isinstance(given, str):
         raise ArtifactError(f"{path} is not a signature file (expected JSON with a "
                             "'signature' string). Restore the artifact from the registry.")
-    if not hmac.compare_digest(given, _mac(folder, key)):
+    # as bytes: compare_digest refuses a str with a character outside ASCII (a TypeError)
+    if not hmac.compare_digest(given.encode(), _mac(folder, key).encode()):
         raise ArtifactError(f"{path} does not match {folder / 'manifest.json'} under the "
                             "signing key: the manifest was rewritten after signing, or it was "
                             "signed with another key. Do not serve it; restore the signed "

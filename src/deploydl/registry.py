@@ -688,7 +688,7 @@ def _read_json(path: Path) -> dict[str, Any]:
                             "re-save the model); a partial artifact is never served.")
     try:
         value = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested too deeply
         raise ArtifactError(f"{path} is not valid JSON ({exc}). Restore the artifact from the "
                             "registry; do not edit artifact files by hand.") from None
     if not isinstance(value, dict):

@@ -12,6 +12,14 @@ from typing import Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: The most applicants one request may hold, whatever ``max_batch`` says: a longer list is
+#: refused before any applicant in it is validated (:class:`deploydl.serving.schemas.Batch`).
+MOST_APPLICANTS = 1000
+#: The longest ``read_timeout_s``. The headers and then the body may each take that long, so
+#: 2 x 12 s = 24 s leaves 6 s of the server's 30 s graceful shutdown
+#: (``deploydl.serving.server.GRACEFUL_SECONDS``) to score the request before SIGTERM cuts it.
+MOST_READ_TIMEOUT_S = 12.0
+
 
 def _default_home() -> Path:
     return Path.home() / ".cache" / "deploydl"
@@ -27,9 +35,11 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address the service listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port; 0 picks a free one.")
-    api_key: str | None = Field(None, description="If set, requests must send it as X-API-Key.")
+    api_key: str | None = Field(None, repr=False, description=(
+        "If set, requests must send it as X-API-Key. Never shown in the settings' repr."))
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted.")
-    max_batch: int = Field(1000, gt=0, description="Most applicants in one /predict request.")
+    max_batch: int = Field(MOST_APPLICANTS, gt=0, le=MOST_APPLICANTS,
+                           description="Most applicants in one /predict request.")
     torch_threads: int = Field(1, gt=0, description="Threads torch uses per request.")
     read_timeout_s: float = Field(10.0, gt=0, description=(
         "Seconds a client may take to send its request headers, and again its body; a "
@@ -40,6 +50,17 @@ class Settings(BaseSettings):
         "The weekly maintenance window in UTC, e.g. 'Sun 02:00-06:00': outside it the "
         "registry and the service refuse a release unless an emergency is declared with a "
         "reason (Module 06). Empty: every hour is open, as in a sandbox."))
+
+    @field_validator("read_timeout_s")
+    @classmethod
+    def _fits_graceful_shutdown(cls, value: float) -> float:
+        if value > MOST_READ_TIMEOUT_S:
+            raise ValueError(
+                f"read_timeout_s is {value:g}; the most is {MOST_READ_TIMEOUT_S:g} s. The "
+                "headers and the body may each take that long, and both deadlines plus the "
+                "scoring must fit in the 30 s graceful shutdown, or SIGTERM cuts requests "
+                f"off. Set DEPLOYDL_READ_TIMEOUT_S to {MOST_READ_TIMEOUT_S:g} or less.")
+        return value
 
     @field_validator("release_window")
     @classmethod

@@ -19,5 +19,5 @@ def test_a_cell_past_the_timeout_is_one_line_naming_the_cell_and_the_kernel_is_q
     nbformat.write(notebook, lab)
     assert main(["grade", "--timeout", "1", str(lab)]) == 2
     err = capfd.readouterr().err
-    assert err == (f"deploydl grade: {lab}: cell 3 ran longer than --timeout 1 s; raise "
-                   "--timeout or fix the loop.\n")
+    assert err == (f'deploydl grade: {lab}: cell 3 (starting "import time") ran longer than '
+                   "--timeout 1 s; raise --timeout or make the cell finish sooner.\n")

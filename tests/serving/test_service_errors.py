@@ -4,18 +4,20 @@ worker behind when it is killed."""
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from deploydl.serving import create_app
-from deploydl.serving.middleware import BodyLimit
+from deploydl.serving.middleware import DRAIN_SECONDS, WRONG_KEY_DETAIL, BodyLimit
 from deploydl.settings import Settings
 
 KEY = "s3cret-key"
@@ -51,6 +53,14 @@ def test_a_wrong_method_names_the_methods_the_path_answers(client):
                                        "the API docs (/docs) for how to call it.")
 
 
+def test_a_wrong_method_on_a_probe_names_head_too(client):
+    """/health has two routes (GET, and HEAD for health checkers): the 405 names both."""
+    answer = client.post("/health")
+    assert answer.status_code == 405 and answer.headers["allow"] == "GET, HEAD"
+    assert answer.json()["detail"].startswith("POST is not allowed on /health: it answers "
+                                              "GET, HEAD. ")
+
+
 def test_an_unknown_path_names_the_endpoints(client):
     answer = client.get("/nope", headers=AUTH)
     assert answer.status_code == 404
@@ -70,8 +80,9 @@ def test_a_wrong_key_is_told_what_to_check(client, one_applicant):
     answer = client.post("/predict", json=one_applicant, headers={"X-API-Key": "guess"})
     detail = answer.json()["detail"]
     assert answer.status_code == 403 and "guess" not in detail  # a key is never echoed
-    assert detail.startswith("API key not accepted: ")
-    assert "check the X-API-Key value against the key the server was started with" in detail
+    assert detail == WRONG_KEY_DETAIL == ("API key not accepted: check the X-API-Key value "
+                                          "you were given.")
+    assert "--api-key" not in detail  # the server's options: a caller cannot act on them
 
 
 def test_one_applicant_and_a_batch_in_one_body_says_send_one_or_the_other(
@@ -90,8 +101,9 @@ def test_one_applicant_and_a_batch_in_one_body_says_send_one_or_the_other(
                                        "message": "Extra inputs are not permitted"}]
 
 
-def test_a_declared_body_over_the_limit_is_refused_at_once():
-    """A client that declares 2 MB and sends nothing gets its 413 now, not at the deadline."""
+def test_a_declared_body_over_the_limit_is_refused_without_waiting_for_the_deadline():
+    """A client that declares 2 MB and sends nothing gets its 413 after the short drain, not
+    at the 10 s read deadline."""
     sent: list[dict] = []
 
     async def never_app(scope, receive, send):
@@ -106,13 +118,39 @@ def test_a_declared_body_over_the_limit_is_refused_at_once():
     async def refuse():
         limit = BodyLimit(never_app, max_bytes=1_000_000, read_timeout=10)
         scope = {"type": "http", "headers": [(b"content-length", b"2000000")]}
-        await asyncio.wait_for(limit(scope, silent_client, send), timeout=2)
+        await asyncio.wait_for(limit(scope, silent_client, send), timeout=DRAIN_SECONDS + 1)
 
     asyncio.run(refuse())
     assert sent[0]["status"] == 413 and (b"connection", b"close") in sent[0]["headers"]
     detail = sent[1]["body"].decode()
     assert "2000000 bytes (its Content-Length); the limit is 1000000 bytes. Split the " \
            "request" in detail and "one value far longer than the rest" in detail
+
+
+def test_a_body_declared_over_the_limit_is_read_before_the_413_goes_out():
+    """An uploading client reads the 413, not a "connection reset": the server drops the body
+    it declared before answering. (Answered mid-upload, the connection closed with unread
+    bytes: the system then resets it, and the answer can be lost with it.)"""
+    pieces, read, sent = 16, [], []
+
+    async def uploading():  # 1 MB in 64 KB pieces, over the 100 KB limit
+        read.append(len(read))
+        return {"type": "http.request", "body": b"x" * 65_536,
+                "more_body": len(read) < pieces}
+
+    async def send(message):
+        sent.append((message, len(read)))
+
+    async def never_app(scope, receive, send):
+        raise AssertionError("the app must not run")
+
+    limit = BodyLimit(never_app, max_bytes=100_000, read_timeout=10)
+    scope = {"type": "http", "headers": [(b"content-length", str(pieces * 65_536).encode())]}
+    asyncio.run(limit(scope, uploading, send))
+    (start, read_by_then), (body, _) = sent
+    assert start["status"] == 413 and read_by_then == pieces
+    assert json.loads(body["body"])["detail"].startswith(
+        "request body: 1048576 bytes (its Content-Length); the limit is 100000 bytes.")
 
 
 def test_a_log_path_that_is_a_folder_is_called_a_folder(tmp_path):
@@ -146,6 +184,57 @@ def test_the_port_is_checked_before_the_model_loads_and_the_warning_printed(
     assert "Warning: serving on --host 127.0.0.1 without an API key" in capsys.readouterr().err
     with socket.socket() as again:
         again.bind(("127.0.0.1", port))  # free again: a refused start-up keeps nothing bound
+
+
+def test_a_connection_while_the_model_loads_is_refused_not_left_waiting(monkeypatch):
+    """serve binds the port first (a busy port is told at once) but listens only once the app
+    is built: a client that connects meanwhile is refused, and can retry, instead of waiting
+    on a connection nothing answers."""
+    from deploydl.serving import server
+
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    monkeypatch.setattr(server, "log_to_stdout", lambda: None)
+    bound: list[socket.socket] = []
+    bind = server._bind
+
+    def bind_and_keep(host, port):
+        bound.append(bind(host, port))
+        return bound[-1]
+
+    monkeypatch.setattr(server, "_bind", bind_and_keep)
+    tried: list[str] = []
+
+    def loading(*args, **kwargs):  # the model is loading: connect to the port now
+        port = bound[0].getsockname()[1]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            tried.append("accepted")
+        except ConnectionRefusedError:
+            tried.append("refused")
+        raise server.ServeError("Refusing to start: a test")
+
+    monkeypatch.setattr(server, "_checked_app", loading)
+    with pytest.raises(server.ServeError, match="a test"):
+        server.serve(host="127.0.0.1", port=0)
+    assert tried == ["refused"] and bound[0].fileno() == -1  # closed again
+
+
+def test_a_worker_whose_parent_died_stops_itself_gracefully_off_linux(monkeypatch):
+    """Off Linux a thread watches the parent; when it dies, the worker raises SIGTERM in
+    itself, so uvicorn's handler drains it. os.kill(own pid, SIGTERM) is TerminateProcess on
+    Windows: the worker would end at once, mid-request."""
+    from deploydl.serving import server
+
+    raised, killed = [], []
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(os, "getppid", lambda: 1)  # the parent below has died: init adopted us
+    monkeypatch.setattr(signal, "raise_signal", raised.append)
+    monkeypatch.setattr(os, "kill", lambda pid, signum: killed.append(signum))
+    server.exit_with_parent(parent_pid=123_456)
+    for watcher in threading.enumerate():  # it may have finished already
+        if watcher.name == "deploydl-parent-watch":
+            watcher.join(timeout=5)
+    assert (raised, killed) == ([signal.SIGTERM], [])
 
 
 def _raises(error: Exception):

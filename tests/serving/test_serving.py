@@ -143,12 +143,15 @@ def test_serve_refuses_a_network_address_without_a_key_before_loading_a_model(
 
 
 def test_no_api_key_serves_on_a_network_address_on_purpose_with_a_warning(capsys):
+    """The check returns the warning (serve prints it once the port is taken); it prints
+    nothing itself."""
     from deploydl.serving.server import _check_key_for_host
 
-    _check_key_for_host("0.0.0.0", has_key=False, no_api_key=True)
-    assert "Warning: serving on --host 0.0.0.0 without an API key" in capsys.readouterr().err
-    _check_key_for_host("127.0.0.1", has_key=False, no_api_key=False)  # loopback: optional
-    _check_key_for_host("0.0.0.0", has_key=True, no_api_key=False)
+    warning = _check_key_for_host("0.0.0.0", has_key=False, no_api_key=True)
+    assert warning is not None
+    assert warning.startswith("Warning: serving on --host 0.0.0.0 without an API key")
+    assert _check_key_for_host("127.0.0.1", has_key=False, no_api_key=False) is None  # loopback
+    assert _check_key_for_host("0.0.0.0", has_key=True, no_api_key=False) is None
     assert capsys.readouterr().err == ""
 
 

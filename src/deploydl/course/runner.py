@@ -24,12 +24,31 @@ class NotebookUnreadable(ValueError):
 
 class CellTimedOut(CellTimeoutError):
     """A cell ran longer than the timeout per cell; ``cell_index`` is its place in the
-    notebook (0 for the first cell, markdown cells counted), ``timeout`` the limit in seconds."""
+    notebook (0 for the first cell, markdown cells counted), ``timeout`` the limit in seconds
+    and ``first_line`` the first line of its code, shortened (how a reader finds the cell:
+    Jupyter shows no cell numbers)."""
 
-    def __init__(self, cell_index: int, timeout: int) -> None:
-        super().__init__(f"cell {cell_index + 1} ran longer than {timeout} s")
+    def __init__(self, cell_index: int, timeout: int, source: str = "") -> None:
         self.cell_index = cell_index
         self.timeout = timeout
+        self.first_line = _first_line(source)
+        super().__init__(f"{self.cell} ran longer than {timeout} s")
+
+    @property
+    def cell(self) -> str:
+        """The cell in words: 'cell 3 (starting "import time")'."""
+        shown = f' (starting "{self.first_line}")' if self.first_line else ""
+        return f"cell {self.cell_index + 1}{shown}"
+
+
+#: The most characters of a cell's first line that a message quotes.
+_FIRST_LINE_CHARS = 40
+
+
+def _first_line(source: str) -> str:
+    """The first line of ``source`` that is not blank, cut to :data:`_FIRST_LINE_CHARS`."""
+    line = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    return line if len(line) <= _FIRST_LINE_CHARS else line[:_FIRST_LINE_CHARS - 1] + "…"
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -72,7 +91,7 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
     try:
         asyncio.run(client.async_execute())
     except CellTimeoutError:
-        raise CellTimedOut(started[-1], timeout) from None
+        raise CellTimedOut(started[-1], timeout, notebook.cells[started[-1]].source) from None
     return notebook
 
 

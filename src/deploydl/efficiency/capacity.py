@@ -440,8 +440,9 @@ def describe_plan(plan: CapacityPlan, *, cores_per_replica: float,
     low_cost = monthly_cost(plan.min_replicas * cores_per_replica,
                             price_per_core_hour=price_per_core_hour)
     if not math.isfinite(peak_cost):
-        raise ValueError(f"the plan's monthly cost is not a finite number of USD ({peak_cost}); "
-                         "give a lower price_per_core_hour or peak_rps.")
+        raise ValueError(f"the plan's monthly cost is not a finite number of USD ({peak_cost}): "
+                         "check the curve's requests per second (a replica that slow needs "
+                         "countless replicas), the peak and the price per core-hour.")
     return "\n".join([
         f"One replica ({cores_per_replica:g} cores): {m.servers} request(s) at a time, "
         f"{1000 / m.rate_per_server:.2f} ms each on average, at most {m.capacity_rps:,.0f} req/s.",

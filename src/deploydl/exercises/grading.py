@@ -78,8 +78,8 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     try:
         execute(notebook, cwd=path.parent.resolve(), timeout=timeout, allow_errors=True)
     except CellTimedOut as exc:
-        raise NotebookUnreadable(f"{path}: cell {exc.cell_index + 1} ran longer than --timeout "
-                                 f"{timeout} s; raise --timeout or fix the loop.") from None
+        raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {timeout} s; "
+                                 "raise --timeout or make the cell finish sooner.") from None
     except (DeadKernelError, RuntimeError) as exc:
         raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None
     seen = _ledger(notebook.cells[-1], nonce, path)
@@ -141,10 +141,11 @@ class Ungraded:
 
 
 def as_json(grades: Sequence[LabGrade | Ungraded]) -> str:
-    """One record per lab, in the order given: its results, or ``{"path", "error"}`` for a lab
-    that could not be graded, so the output is valid JSON naming every lab, even when none
-    could be graded."""
-    return json.dumps([{"path": g.path, "error": g.error} if isinstance(g, Ungraded) else
+    """One record per lab, in the order given: its results, or ``{"path", "all_passed":
+    false, "error"}`` for a lab that could not be graded, so the output is valid JSON naming
+    every lab, even when none could be graded, and every record has ``all_passed``."""
+    return json.dumps([{"path": g.path, "all_passed": False, "error": g.error}
+                       if isinstance(g, Ungraded) else
                        {"path": g.path, "all_passed": g.all_passed, "counts": g.counts(),
                         "exercises": [r.as_record() for r in g.results]} for g in grades],
                       indent=2, ensure_ascii=False)

@@ -48,6 +48,7 @@ from deploydl.serving.schemas import (
     PredictRequest,
     PredictResponse,
     ReasonCode,
+    too_many_applicants,
 )
 from deploydl.settings import Settings, get_settings
 
@@ -210,7 +211,9 @@ def _add_probes(app: FastAPI) -> None:
 
     @app.get("/ready", response_model=Health, summary="Readiness: a model is loaded.",
              responses={503: ERROR_RESPONSES[503]})
-    def ready(_: LoadedModel) -> Health:
+    async def ready(_: LoadedModel) -> Health:
+        # On the event loop too: Kubernetes' readiness and start-up probes must not queue
+        # behind scoring requests for one of the thread pool's 40 threads.
         return Health(status="ready")
 
     @app.get("/metrics", summary="Prometheus metrics: requests, latency, errors, model.",
@@ -230,8 +233,7 @@ def _add_predict(app: FastAPI) -> None:
         if len(applicants) > limit:
             raise RequestValidationError([{
                 "loc": ("body", "applicants"), "input": f"{len(applicants)} applicants",
-                "msg": f"{len(applicants)} in one request; the limit is {limit}. "
-                       "Split the batch."}])
+                "msg": too_many_applicants(len(applicants), limit)}])
         rows = [a.model_dump(exclude={"applicant_id"}) for a in applicants]
         scored = score_and_log(
             model, rows, threshold=app.state.threshold, log=app.state.prediction_log,

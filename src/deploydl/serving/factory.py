@@ -11,13 +11,15 @@
 What stays public when the service has an API key is decided here, in :data:`PUBLIC_PATHS`:
 the probes (``/health``, ``/ready``), ``/metrics`` (counts and the model's name and version,
 never its hash or any applicant data) and the API docs. Everything else needs the key:
-``/predict``, ``/model`` (the weights hash) and ``/dashboard`` (applicants' inputs).
+``/predict``, ``/model`` (the weights hash) and ``/dashboard`` (the traffic's totals, drift
+and alerts).
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import sys
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
@@ -30,7 +32,7 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.middleware import AccessLog, ApiKeyGate, BodyLimit
@@ -193,17 +195,25 @@ def _is_json(content_type: str | None) -> bool:
 _TAGS = {"applicant", "batch"}
 
 
+#: The most field errors a 422 lists; the detail counts them all. A batch of empty objects
+#: has seven errors per applicant: listing them all made a 90 KB body a 17.8 MB answer.
+MOST_FIELD_ERRORS = 20
+
+
 def field_errors(errors: Sequence[dict]) -> ValidationFailed:
-    """The 422 body: one entry per wrong field, with the value received written as JSON."""
+    """The 422 body: one entry per wrong field (the first :data:`MOST_FIELD_ERRORS`), with the
+    value received written as JSON, and a detail that counts them all."""
     rows = []
-    for error in errors:
+    for error in errors[:MOST_FIELD_ERRORS]:
         path = [str(p) for p in error.get("loc", ())[1:] if p not in _TAGS]
         received = json.dumps(error.get("input"), ensure_ascii=False, default=str)
         rows.append(FieldError(field=".".join(path) or "body", message=error.get("msg", ""),
                                received=received[:77] + "..." if len(received) > 80
                                else received))
     summary = f"{rows[0].field}: {rows[0].message}" if rows else "body: invalid"
-    more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    if len(errors) > MOST_FIELD_ERRORS:
+        more += f"; the first {MOST_FIELD_ERRORS} are listed"
     return ValidationFailed(detail=summary + more, errors=rows)
 
 
@@ -252,10 +262,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404 and exc.detail == "Not Found":
         return await _reworded(request, exc, _not_found(request))
     if exc.status_code == 405 and exc.detail == "Method Not Allowed":
-        allowed = (exc.headers or {}).get("Allow", "")
+        allowed = _allowed_methods(request) or (exc.headers or {}).get("Allow", "")
         return await _reworded(request, exc, (
             f"{request.method} is not allowed on {request.url.path}: it answers "
-            f"{allowed or 'other methods'}. See the API docs (/docs) for how to call it."))
+            f"{allowed or 'other methods'}. See the API docs (/docs) for how to call it."),
+            headers={**(exc.headers or {}), "Allow": allowed})
     return await body_unreadable(request, exc)
 
 
@@ -268,25 +279,41 @@ def _not_found(request: Request) -> str:
             f"{', '.join(endpoints)}. Check the path; the API docs (/docs) describe each one.")
 
 
-async def _reworded(request: Request, exc: HTTPException, detail: str) -> Response:
-    return await http_exception_handler(
-        request, HTTPException(exc.status_code, detail=detail, headers=exc.headers))
+def _allowed_methods(request: Request) -> str:
+    """The methods of every route at the request's path, e.g. "GET, HEAD" for /health
+    (Starlette's Allow header names only the first route's: GET, without the HEAD twin)."""
+    methods = {method for route in request.app.routes
+               if isinstance(route, Route) and route.methods
+               and route.matches(request.scope)[0] is not Match.NONE
+               for method in route.methods}
+    return ", ".join(sorted(methods))
+
+
+async def _reworded(request: Request, exc: HTTPException, detail: str, *,
+                    headers: Mapping[str, str] | None = None) -> Response:
+    """``exc`` with ``detail`` in place of its own (and ``headers``, if given, for its own)."""
+    return await http_exception_handler(request, HTTPException(
+        exc.status_code, detail=detail, headers=exc.headers if headers is None else headers))
 
 
 async def body_unreadable(request: Request, exc: HTTPException) -> Response:
     """FastAPI's bare 400 "There was an error parsing the body", said plainly: a body that is
-    not UTF-8 (with line and column) or nested too deeply to read. Other HTTP errors as usual."""
+    not UTF-8 (with line and column), nested too deeply to read, or with an integer too long
+    for Python to read. Other HTTP errors as usual."""
     cause = exc.__cause__
     if isinstance(exc, HTTPException) and exc.status_code == 400 and isinstance(
-            cause, UnicodeDecodeError | RecursionError):
+            cause, ValueError | RecursionError):
         if isinstance(cause, UnicodeDecodeError):
             data = cause.object if isinstance(cause.object, bytes) else b""
             line = data.count(b"\n", 0, cause.start) + 1
             column = cause.start - (data.rfind(b"\n", 0, cause.start) + 1) + 1
             reason = (f"it is not UTF-8 text (the byte at line {line}, column {column} cannot "
                       "be decoded)")
-        else:
+        elif isinstance(cause, RecursionError):
             reason = "its arrays or objects are nested too deeply to read"
+        else:  # the ValueError json.loads raises for an integer longer than Python reads
+            reason = (f"a number in it has more than {sys.get_int_max_str_digits():,} digits, "
+                      "too many to read")
         return JSONResponse({"detail": f"request body is not valid JSON: {reason}. Send one "
                              "JSON object, encoded as UTF-8 and shaped as the API docs (/docs) "
                              "show for this endpoint."}, status_code=400)

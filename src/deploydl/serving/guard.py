@@ -5,6 +5,10 @@ Two things happen before a request reaches any ASGI middleware, so the app canno
 * a client sends part of its request headers and then nothing: without a deadline the
   connection stays open (one slow client per connection slot). :class:`GuardedHTTP` answers
   408 and closes the connection when the headers are not complete within the deadline;
+* a client sends megabytes of request headers: httptools accepts them, at a cost that grows
+  faster than their size, before any middleware can check the API key. :class:`GuardedHTTP`
+  answers 431 and closes the connection once more than :data:`MOST_HEADER_BYTES` have
+  arrived without the headers being complete;
 * the HTTP parser refuses a malformed request with a 400.
 
 Both are logged as JSON access lines (with a server-made request ID) and counted in the
@@ -37,6 +41,9 @@ class _Settings:
 
 
 _SETTINGS = _Settings()
+#: The most bytes a request's line and headers may take (64 KiB; a real request to the
+#: service sends well under 1 KiB of them).
+MOST_HEADER_BYTES = 64 * 1024
 
 
 def configure(*, header_timeout: float, metrics: ServiceMetrics | None) -> None:
@@ -57,6 +64,7 @@ class GuardedHTTP(_Base):
 
     _deadline: asyncio.TimerHandle | None = None
     _partial = False  # bytes arrived since the deadline was armed
+    _head: int | None = 0  # bytes of a request whose headers are not complete; None once they are
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -70,6 +78,17 @@ class GuardedHTTP(_Base):
     def data_received(self, data: bytes) -> None:
         self._partial = True
         super().data_received(data)
+        if self._head is None:
+            return  # the headers are complete: their size was checked
+        if self._in_request():
+            self._head = None
+            return
+        self._head += len(data)
+        if self._head > MOST_HEADER_BYTES and not self.transport.is_closing():
+            self._refuse(431, "Request Header Fields Too Large", (
+                f"request headers: more than {MOST_HEADER_BYTES} bytes and not complete; "
+                "the connection is closed. Send the API key and the usual headers only, "
+                "and the data in the body."))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -81,7 +100,7 @@ class GuardedHTTP(_Base):
 
     def _arm(self) -> None:
         self._disarm()
-        self._partial = False
+        self._partial, self._head = False, 0
         self._deadline = self.loop.call_later(_SETTINGS.header_timeout, self._headers_late)
 
     def _disarm(self) -> None:
@@ -91,20 +110,27 @@ class GuardedHTTP(_Base):
 
     def _headers_late(self) -> None:
         self._deadline = None
-        in_request = self.cycle is not None and not self.cycle.response_complete
-        if self.transport.is_closing() or in_request:
+        if self.transport.is_closing() or self._in_request():
             return  # a request is being served; its body has its own deadline (BodyLimit)
         if not self._partial:  # an idle connection: close it quietly, as keep-alive does
             self.transport.close()
             return
-        detail = (f"request headers: not complete within {_SETTINGS.header_timeout:g} s; "
-                  "the connection is closed. Send the whole request promptly.")
+        self._refuse(408, "Request Timeout", (
+            f"request headers: not complete within {_SETTINGS.header_timeout:g} s; the "
+            "connection is closed. Send the whole request promptly."))
+
+    def _in_request(self) -> bool:
+        """True once a request's headers are complete, until its answer is sent."""
+        return self.cycle is not None and not self.cycle.response_complete
+
+    def _refuse(self, status: int, reason: str, detail: str) -> None:
+        """Answer ``{"detail": detail}`` with ``status``, close the connection, log it."""
         body = json.dumps({"detail": detail}).encode()
-        self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json"
-                             b"\r\nconnection: close\r\ncontent-length: "
+        self.transport.write(f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json"
+                             "\r\nconnection: close\r\ncontent-length: ".encode()
                              + str(len(body)).encode() + b"\r\n\r\n" + body)
         self.transport.close()
-        _record(408, detail, self.client)
+        _record(status, detail, self.client)
 
 
-__all__ = ["GuardedHTTP", "configure"]
+__all__ = ["MOST_HEADER_BYTES", "GuardedHTTP", "configure"]

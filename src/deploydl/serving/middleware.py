@@ -27,9 +27,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from deploydl.serving.metrics import ServiceMetrics
 
 ACCESS_LOG = logging.getLogger("deploydl.access")
-#: The 403 for a wrong key (its value is never repeated: it may be a real key, mistyped).
-WRONG_KEY_DETAIL = ("API key not accepted: check the X-API-Key value against the key the "
-                    "server was started with (DEPLOYDL_API_KEY, --api-key-env or --api-key-file).")
+#: :data:`deploydl.serving.events.ERROR_LOG` (the same logger, by name: events imports this).
+_ERROR_LOG = logging.getLogger("deploydl.errors")
+#: The 403 for a wrong key, for the caller: it names nothing of the server's set-up, which a
+#: caller cannot change, and never repeats the key (it may be a real key, mistyped).
+WRONG_KEY_DETAIL = "API key not accepted: check the X-API-Key value you were given."
 #: A client's own request ID is kept (beside the server's) only if it matches this.
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -85,6 +87,10 @@ class _Deadline:
             return
 
 
+#: Seconds a body declared over the limit is read and dropped before its 413 is sent.
+DRAIN_SECONDS = 2.0
+
+
 def body_timeout_detail(seconds: float) -> str:
     return (f"request body: not received within {seconds:g} s; the connection is closed. "
             "Send the whole body promptly (slow uploads are cut off to protect the service).")
@@ -126,6 +132,9 @@ class BodyLimit:
     A client can omit Content-Length (chunked upload) or lie about it, so the limit is
     enforced on the streamed bytes; the body is buffered (at most ``max_bytes``) and replayed.
     The deadline stops a slow client from holding a connection (and a graceful shutdown).
+    Before a 413 the rest of the body (up to 16 times the limit) is read and dropped, so an
+    uploading client reads the answer instead of a "connection reset"; for a body refused on
+    its Content-Length alone, for at most :data:`DRAIN_SECONDS`.
     """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int, read_timeout: float = 10.0) -> None:
@@ -139,8 +148,10 @@ class BodyLimit:
             return
         declared = header(scope["headers"], b"content-length")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            # refused at once, unread: a client that declares more than it sends would
-            # otherwise hold the connection until the deadline
+            # refused unbuffered, after a short drain: a client that declares more than it
+            # sends holds the connection DRAIN_SECONDS, not the whole read deadline
+            drain = _Deadline(receive, min(DRAIN_SECONDS, self.read_timeout))
+            await drain.drain(min(int(declared), 16 * self.max_bytes))
             await send_json(send, 413, self.too_large(int(declared), declared=True))
             return
         timed = _Deadline(receive, self.read_timeout)
@@ -222,17 +233,23 @@ class AccessLog:
                  *self.path_headers.get(scope["path"], ())]
         if client_id:
             extra.append((b"x-client-request-id", client_id.encode()))
-        started, status = time.perf_counter(), 500
+        started, status, begun = time.perf_counter(), 500, False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, begun
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, begun = message["status"], True
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if begun:
+                raise  # part of the answer is out: the server can only cut the connection
+            _ERROR_LOG.exception("unexpected error on request %s", request_id,
+                                 extra={"event": "app_error", "request_id": request_id})
+            await send_json(send_with_id, 500, unexpected_error(request_id))
         finally:
             seconds = time.perf_counter() - started
             path = self.route_of(scope["path"])
@@ -241,6 +258,13 @@ class AccessLog:
             log_request(request_id=request_id, method=scope["method"], path=path,
                         status=status, seconds=seconds,
                         client=(scope.get("client") or ("-",))[0], client_request_id=client_id)
+
+
+def unexpected_error(request_id: str) -> str:
+    """The detail of the 500 for an error nothing else handled: the request ID to quote."""
+    return (f"the service failed on this request (request ID {request_id}); nothing was "
+            "decided. The error is in the service log under that ID; retry later, and quote "
+            "the ID if it happens again.")
 
 
 class CourseLogHandler(logging.StreamHandler):

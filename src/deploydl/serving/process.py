@@ -58,14 +58,16 @@ class BindError(ServerStartError):
 
 
 def bind_socket(host: str, port: int, *, names: tuple[str, str] = ("host", "port"),
-                backlog: int = 128, reuse_address: bool = False) -> socket.socket:
+                backlog: int | None = 128, reuse_address: bool = False) -> socket.socket:
     """A TCP socket listening on ``host``:``port``: the one way the course binds a server.
 
     ``names`` are the settings that chose the host and the port, for the messages:
     ``("host", "port")`` for :class:`~deploydl.serving.local.LocalServer`'s parameters,
     ``("--host", "--port")`` for ``deploydl serve``. Raises :class:`BindError` with the one
     that is wrong, its value and what to do: a port out of range, a host that is not an
-    address of this machine, a port that is taken or needs administrator rights.
+    address of this machine, a port that is taken or needs administrator rights. With
+    ``backlog=None`` the socket is bound but not listening: connections are refused (not left
+    waiting) until :func:`start_listening`, once the server can answer them.
     """
     wording = _Wording(*names)
     number = _port_number(port, wording)
@@ -79,8 +81,21 @@ def bind_socket(host: str, port: int, *, names: tuple[str, str] = ("host", "port
     except (OSError, UnicodeError) as exc:
         sock.close()
         raise _bind_error(exc, host, port, wording) from None
-    sock.listen(backlog)
+    if backlog is not None:
+        start_listening(sock, backlog, names=names)
     return sock
+
+
+def start_listening(sock: socket.socket, backlog: int, *,
+                    names: tuple[str, str] = ("host", "port")) -> None:
+    """Accept connections on ``sock``, bound by :func:`bind_socket`; :class:`BindError` (and
+    ``sock`` closed) when another socket took its port since (both allowed to reuse it)."""
+    try:
+        sock.listen(backlog)
+    except OSError as exc:
+        host, port = sock.getsockname()[:2]
+        sock.close()
+        raise _bind_error(exc, host, port, _Wording(*names)) from None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from deploydl.settings import MOST_APPLICANTS
 
 
 def _whole(value: Any) -> Any:
@@ -54,7 +65,25 @@ class Batch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    applicants: list[Applicant] = Field(..., min_length=1)
+    applicants: list[Applicant] = Field(..., min_length=1, json_schema_extra={
+        "maxItems": MOST_APPLICANTS})
+
+    @field_validator("applicants", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: Any) -> Any:
+        """Refuse more than :data:`~deploydl.settings.MOST_APPLICANTS` before a single one is
+        validated: a huge list of empty objects would otherwise cost seconds, and hundreds of
+        megabytes of errors. The service's own, smaller ``max_batch`` is checked after."""
+        if isinstance(value, list) and len(value) > MOST_APPLICANTS:
+            raise PydanticCustomError("too_long", too_many_applicants(len(value),
+                                                                      MOST_APPLICANTS))
+        return value
+
+
+def too_many_applicants(count: int, limit: int) -> str:
+    """The 422 message for ``count`` applicants in one request when ``limit`` is the most."""
+    return (f"{count} applicants in one request; the limit is {limit}. Split the batch into "
+            f"requests of at most {limit}.")
 
 
 def _request_kind(body: Any) -> str:

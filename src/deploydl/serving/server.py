@@ -22,19 +22,20 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import uvicorn
 from fastapi import FastAPI
 
+from deploydl.integrity import MIN_KEY_BYTES
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
 from deploydl.serving.app import create_app
 from deploydl.serving.events import log_to_stdout, uvicorn_log_config
 from deploydl.serving.heap import freeze_start_up_objects
-from deploydl.serving.process import BindError, bind_socket
+from deploydl.serving.process import BindError, bind_socket, start_listening
 from deploydl.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ class Trust:
         Require exactly these weights (the hash the release recorded).
     """
 
-    signing_key: str | None = None
+    signing_key: str | None = field(default=None, repr=False)  # a secret: never in a repr
     expect_sha256: str | None = None
 
 
@@ -189,8 +190,8 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
 
     The address is taken first, so a busy port or a wrong host is reported at once (and
     before the ``--no-api-key`` warning); then the model is verified and loaded, before the
-    service says where it serves or answers a request. A refused start-up releases the
-    address again. With
+    service listens (a connection meanwhile is refused, not left waiting), says where it
+    serves or answers a request. A refused start-up releases the address again. With
     ``log_path`` every prediction is kept in that SQLite prediction log (Module 06), with
     reference data for its drift check (:func:`store_reference`), stored once the model has
     passed its checks and before any worker opens the log; ``reference_path`` needs a
@@ -223,29 +224,31 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
-    warnings: list[str] = []  # printed once the address is taken, not before a bind error
-    _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key,
-                        warnings=warnings)
+    # printed once the address is taken, not before a bind error
+    warning = _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key)
+    _check_key_length(host, settings.api_key)
     trust = trust or Trust()
     log_to_stdout()
     sock = _bind(host, port)  # before the model loads (seconds): a busy port is told at once
+    previous = None
     try:
-        for warning in warnings:
+        if warning:
             print(warning, file=sys.stderr, flush=True)
         path, app = _checked_app(model_path, settings, trust=trust, log_path=log_path,
                                  runtime=runtime, reference_path=reference_path)
+        _listen(sock)  # only now: a connection while the model loaded was refused, not held
+        artifact = app.state.artifact
+        url = f"http://{host}:{sock.getsockname()[1]}"
+        early = threading.Event()  # from here on a SIGTERM is a clean stop, however early
+        previous = _quiet_sigterm(early)
+        signed = "signed, " if artifact.signed else ""
+        onnx = ", ONNX Runtime" if runtime == "onnx" else ""
+        print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights "
+              f"sha256 {artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress "
+              "Ctrl-C to stop.", flush=True)
     except BaseException:
-        sock.close()  # nothing is left holding the port
+        _release(sock, previous)  # nothing is left holding the port
         raise
-    artifact = app.state.artifact
-    url = f"http://{host}:{sock.getsockname()[1]}"
-    early = threading.Event()  # from here on a SIGTERM is a clean stop, however early
-    previous = _quiet_sigterm(early)
-    signed = "signed, " if artifact.signed else ""
-    onnx = ", ONNX Runtime" if runtime == "onnx" else ""
-    print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights sha256 "
-          f"{artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress Ctrl-C to stop.",
-          flush=True)
     common: _UvicornOptions = {"log_level": "warning", "log_config": uvicorn_log_config(),
                                "access_log": False, "lifespan": "on",
                                "timeout_graceful_shutdown": GRACEFUL_SECONDS, "http": _PROTOCOL}
@@ -263,10 +266,15 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once in-flight requests are done
         pass
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-        sock.close()
+        _release(sock, previous)
     print("Stopped.", flush=True)
+
+
+def _release(sock: socket.socket, previous_sigterm) -> None:
+    """Give back what :func:`serve` took: the address, and SIGTERM's handler before it."""
+    if previous_sigterm is not None:
+        signal.signal(signal.SIGTERM, previous_sigterm)
+    sock.close()
 
 
 def _onnx_model(model, sha256: str, settings: Settings):
@@ -311,7 +319,7 @@ def watch_stdin() -> threading.Thread:
         with contextlib.suppress(OSError):  # a pipe that breaks has closed too
             while os.read(0, 4096):
                 pass
-        os.kill(os.getpid(), signal.SIGTERM)
+        signal.raise_signal(signal.SIGTERM)  # uvicorn's own handler, on every platform
         time.sleep(GRACEFUL_SECONDS + 10)
         if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
             os.killpg(0, signal.SIGKILL)
@@ -522,13 +530,15 @@ def exit_with_parent(parent_pid: int) -> None:
     """
     if sys.platform.startswith("linux") and _parent_death_signal(signal.SIGTERM):
         if os.getppid() != parent_pid:  # it died before the kernel was told to watch it
-            os.kill(os.getpid(), signal.SIGTERM)
+            signal.raise_signal(signal.SIGTERM)
         return
 
     def watch() -> None:
         while os.getppid() == parent_pid:
             time.sleep(1)
-        os.kill(os.getpid(), signal.SIGTERM)
+        # raise_signal runs this process's SIGTERM handler (uvicorn's) everywhere; on Windows
+        # os.kill(own pid, SIGTERM) would end the process at once (TerminateProcess)
+        signal.raise_signal(signal.SIGTERM)
 
     threading.Thread(target=watch, daemon=True, name="deploydl-parent-watch").start()
 
@@ -606,17 +616,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _check_key_for_host(host: str, *, has_key: bool, no_api_key: bool,
-                        warnings: list[str] | None = None) -> None:
+def _check_key_for_host(host: str, *, has_key: bool, no_api_key: bool) -> str | None:
     """Refuse to serve without an API key on an address other machines can reach, unless
-    ``--no-api-key`` says so on purpose (then warn on stderr, or append the warning to
-    ``warnings`` for the caller to print later); a key and ``--no-api-key`` together are a
-    contradiction, refused too."""
+    ``--no-api-key`` says so on purpose: then the warning to print, else None. A key and
+    ``--no-api-key`` together are a contradiction, refused too."""
     if no_api_key and has_key:
         raise ServeError("--no-api-key, yet an API key is set (DEPLOYDL_API_KEY, --api-key-env "
                          "or --api-key-file): drop the key, or drop --no-api-key to require it.")
     if has_key or is_loopback(host):
-        return
+        return None
     if not no_api_key:
         raise ServeError(
             f"Refusing to serve on --host {host} without an API key: anyone who can reach "
@@ -624,17 +632,38 @@ def _check_key_for_host(host: str, *, has_key: bool, no_api_key: bool,
             "DEPLOYDL_API_KEY, or pass --api-key-env NAME or --api-key-file PATH), or serve "
             "on 127.0.0.1 (this machine only). If a gateway in front of the service already "
             "checks every caller, pass --no-api-key to serve without one on purpose.")
-    warning = (f"Warning: serving on --host {host} without an API key (--no-api-key): anyone "
-               "who can reach that address can score applicants.")
-    if warnings is None:
-        print(warning, file=sys.stderr, flush=True)
-    else:
-        warnings.append(warning)
+    return (f"Warning: serving on --host {host} without an API key (--no-api-key): anyone "
+            "who can reach that address can score applicants.")
+
+
+def _check_key_length(host: str, api_key: str | None) -> None:
+    """Refuse an API key shorter than :data:`deploydl.integrity.MIN_KEY_BYTES` on an address
+    other machines can reach (a short key can be guessed); on loopback any key is served."""
+    if not api_key or is_loopback(host) or len(api_key.encode()) >= MIN_KEY_BYTES:
+        return
+    raise ServeError(
+        f"Refusing to serve on --host {host} with an API key of {len(api_key.encode())} bytes: "
+        f"on an address other machines can reach, use at least {MIN_KEY_BYTES} random bytes "
+        "(python -c \"import secrets; print(secrets.token_hex(32))\"), or serve on 127.0.0.1.")
+
+
+#: The options that name the address in serve's messages.
+_ADDRESS_OPTIONS = ("--host", "--port")
 
 
 def _bind(host: str, port: int) -> socket.socket:
+    """``host``:``port`` bound, not yet listening (:func:`_listen`); :class:`ServeError` if not."""
     try:
-        return bind_socket(host, port, names=("--host", "--port"), backlog=2048,
+        return bind_socket(host, port, names=_ADDRESS_OPTIONS, backlog=None,
                            reuse_address=True)
+    except BindError as exc:
+        raise ServeError(str(exc)) from None
+
+
+def _listen(sock: socket.socket) -> None:
+    """Accept connections on ``sock`` from :func:`_bind`; :class:`ServeError` if its port was
+    taken since."""
+    try:
+        start_listening(sock, 2048, names=_ADDRESS_OPTIONS)
     except BindError as exc:
         raise ServeError(str(exc)) from None
