@@ -32,7 +32,7 @@ def test_lesson_06_states_how_far_another_sample_moves_each_drift_price_and_its_
     from deploydl.serving.packaging import train_measured
 
     weak_low, weak_high, strong_low, strong_high = _said(
-        "c17", r"the weak inflation would cost between about USD ([\d,]+) and ([\d,]+), and of "
+        "c17x", r"the weak inflation would cost between about USD ([\d,]+) and ([\d,]+), and of "
                r"the strong one between about USD ([\d,]+) and ([\d,]+) \(eight samples")
     fewest, most = _said("c19w", r"\((\d+) to (\d+) at each of the eight samples' prices\)")
     model = train_measured()[0]  # the lesson's model

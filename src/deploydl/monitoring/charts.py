@@ -1,0 +1,146 @@
+"""Module 06's charts: what the labels say week by week, decay measured like for like, and an
+A/B test's difference with its 95% range. Each title states the finding."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from deploydl.monitoring.health import DecayBaseline
+    from deploydl.monitoring.profit_test import ProfitResult
+
+
+def _week_label(period: str) -> str:
+    """A pandas week ("2026-03-02/2026-03-08") as a person writes it: "2–8 Mar"."""
+    start, end = (pd.Timestamp(day) for day in period.split("/"))
+    first = f"{start.day}" if start.month == end.month else f"{start.day} {start:%b}"
+    return f"{first}\u2013{end.day} {end:%b}"
+
+
+def weekly_performance_chart(table: pd.DataFrame):
+    """Coverage and AUC by week, as :func:`deploydl.monitoring.performance_by_period` returns
+    them with ``freq="W"``; returns the figure.
+
+    The top panel is the share of each week's predictions whose outcome has arrived; the
+    bottom one each judged week's AUC (0.5 a coin toss, 1 perfect) with its 95% range, and
+    "too few labels" where the week could not be judged. The title says how many weeks could
+    be judged and whether their ranges overlap (then they may differ by chance).
+    """
+    import matplotlib.pyplot as plt
+
+    from deploydl.present.charts import GOOD, NEUTRAL, TEXT_MUTED, course_style, label_bars
+
+    if table.empty:
+        raise ValueError("the table has no weeks: pass performance_by_period(frame, freq='W') "
+                         "of a log with predictions in it.")
+    weeks = [_week_label(p) for p in table["period"]]
+    x = np.arange(len(table))
+    judged = table["auc"].notna()
+    overlap = judged.sum() > 1 and table.loc[judged, "auc_low"].max() < table.loc[
+        judged, "auc_high"].min()
+    title = (f"Only {int(judged.sum())} of {len(table)} weeks have enough outcomes to judge"
+             + (";\ntheir AUC ranges overlap, so they may differ by chance" if overlap else
+                "" if judged.sum() < 2 else ";\ntheir AUC ranges do not all overlap"))
+    with course_style():
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5), sharex=True,
+                                          layout="constrained", height_ratios=(1, 1.3))
+        fig.suptitle(title, x=0.02, ha="left", fontsize=16, fontweight="bold")
+        top.bar(x, table["coverage"] * 100, color=NEUTRAL)
+        label_bars(top)
+        top.set_ylim(0, 119)
+        top.set_ylabel("outcomes in\n(% of week)")
+        lows, highs = table["auc_low"], table["auc_high"]
+        bottom.errorbar(x[judged], table.loc[judged, "auc"],
+                        yerr=[table.loc[judged, "auc"] - lows[judged],
+                              highs[judged] - table.loc[judged, "auc"]],
+                        fmt="o", color=GOOD, markersize=9, capsize=8, linewidth=2)
+        for i, auc in zip(x[judged], table.loc[judged, "auc"], strict=True):
+            bottom.annotate(f"{auc:.3f}", (i, auc), xytext=(10, 0), textcoords="offset points",
+                            va="center", fontsize=13)
+        bottom.set_ylim(0.45, 1.0)
+        for i in x[~judged]:
+            bottom.text(i, 0.5, "too few\nlabels", ha="center", va="bottom", fontsize=12,
+                        color=TEXT_MUTED)
+        bottom.set_ylabel("AUC, 95% range")
+        bottom.set_xticks(x, weeks)
+        bottom.set_xlabel("week of the prediction")
+    return fig
+
+
+def like_for_like_chart(everyone: float, baseline: DecayBaseline, made: float, *,
+                        tolerance: float = 0.05):
+    """The decay check's three AUCs as bars; returns the figure.
+
+    ``everyone`` is the AUC at training on all test applicants, ``baseline`` the AUC there on
+    those the model approves (:func:`deploydl.monitoring.approved_baseline`), and ``made`` the
+    AUC on the loans made whose outcomes have arrived. A dashed line marks where the decay
+    alert would fire (``tolerance`` below the baseline). The title gives the drop against
+    both starting points: only the like-for-like one counts.
+    """
+    from matplotlib.lines import Line2D
+
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, legend, new_figure
+
+    like, wrong = baseline.auc - made, everyone - made
+    fig, ax = new_figure(f"Like for like the AUC is {like:.3f} lower: "
+                         f"{'decay alert' if like > tolerance else 'no alert'};\n"
+                         f"against everyone, {wrong:.3f} lower"
+                         + (": a false page" if wrong > tolerance >= like else ""),
+                         xlabel="AUC (0.5 a coin toss, 1 perfect)", ylabel="", size=(9, 3.8))
+    names = ["all test applicants\n(at training)", "approved test applicants\n(at training)",
+             "loans made,\noutcomes in"]
+    values = [everyone, baseline.auc, made]
+    bars = ax.barh(names, values, color=[NEUTRAL, GOOD, GOOD], height=0.6)
+    ax.bar_label(bars, labels=[f"{v:.3f}" for v in values], padding=4, fontsize=13)
+    ax.invert_yaxis()
+    ax.set_xlim(0.5, 1.0)
+    alert = baseline.auc - tolerance
+    ax.axvline(alert, color=BAD, linestyle="--")
+    legend(ax, handles=[Line2D([], [], color=BAD, linestyle="--",
+                               label=f"decay alert below {alert:.3f}")],
+           loc="lower right", frameon=False)
+    return fig
+
+
+def profit_difference_chart(result: ProfitResult, *, current: str, candidate: str):
+    """An A/B test's difference in profit per applicant (candidate minus current, US dollars)
+    as a point with its 95% range and a line at zero; returns the figure.
+
+    The title states the finding: a range that crosses zero is no proven difference.
+    """
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, money, new_figure
+
+    def dollars(amount: float) -> str:
+        return ("+" if round(amount) > 0 else "") + money(round(amount), unit="\\$")
+
+    if result.ci_low <= 0 <= result.ci_high:
+        finding = "No proven difference: the 95% range crosses zero"
+    else:
+        finding = (f"{candidate} earns {'more' if result.difference > 0 else 'less'}: "
+                   "the 95% range stays on one side of zero")
+    fig, ax = new_figure(f"{finding}\n({dollars(result.difference)} per applicant, "
+                         f"{dollars(result.ci_low)} to {dollars(result.ci_high)})",
+                         xlabel=f"profit per applicant, {candidate} minus {current} (\\$)",
+                         ylabel="", size=(9, 3.2))
+    colour = NEUTRAL if result.ci_low <= 0 <= result.ci_high else (
+        GOOD if result.difference > 0 else BAD)
+    ax.errorbar([result.difference], [0], xerr=[[result.difference - result.ci_low],
+                                                [result.ci_high - result.difference]],
+                fmt="o", color="#000000", ecolor=colour, markersize=11, capsize=10,
+                elinewidth=6)
+    ax.axvline(0, color="#000000", linewidth=1.5)
+    ax.annotate("no difference", (0, 0.45), xytext=(6, 0), textcoords="offset points",
+                fontsize=13, va="center")
+    for end in (result.ci_low, result.ci_high):
+        ax.annotate(dollars(end), (end, 0), xytext=(0, -22), textcoords="offset points",
+                    ha="center", va="top", fontsize=13)
+    span = max(abs(result.ci_low), abs(result.ci_high)) * 1.25
+    ax.set_xlim(-span, span)
+    ax.set_ylim(-0.8, 0.7)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.xaxis.set_major_formatter(lambda value, _: dollars(value))
+    return fig
