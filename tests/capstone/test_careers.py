@@ -21,7 +21,16 @@ def test_every_role_owns_capstone_stages_that_exist():
         assert set(role.capstone_stages) <= stages, role.name
         assert role.modules
     assert {r.name for r in ROLES} >= {"ML engineer", "Data steward", "Executive sponsor"}
-    assert list(roles_table().columns) == ["owns", "capstone stages", "modules"]
+    assert list(roles_table().columns) == ["owns", "skills", "capstone stages", "modules"]
+
+
+def test_every_role_lists_its_skills_in_plain_words():
+    """The table promises the skills each role needs: a few plain phrases, no code names."""
+    skills = roles_table()["skills"]
+    for role, text in skills.items():
+        phrases = text.split(", ")
+        assert 2 <= len(phrases) <= 5 and all(p.strip() for p in phrases), role
+        assert not set("_()`=") & set(text), (role, text)
 
 
 def test_weakest_modules_come_first():

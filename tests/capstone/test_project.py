@@ -2,6 +2,7 @@
 
 import gc
 import inspect
+import re
 import threading
 from dataclasses import replace
 
@@ -65,12 +66,16 @@ def test_the_demo_releases_nothing_after_a_failed_gate(tmp_path):
 
 def test_a_gate_too_close_to_call_waits_for_a_recorded_fairness_review(tmp_path):
     with Capstone(tmp_path, scenario=TINY) as run:
-        run.data(), run.train()
+        summaries = [run.data().summary, run.train().summary]
         gate = run.gate().summary
         assert "errors cost USD " in gate and "$" not in gate  # the course's money rule
         assert run.verdict["passed"] and run.verdict["too_close_to_call"]  # TINY's gate
         assert not run.awaits_review  # nothing packaged yet
-        assert "waits for a fairness review" in run.package().summary
+        summaries.append(run.package().summary)
+        assert "waits for a fairness review" in summaries[-1]
+        for summary in [*summaries, gate]:  # plain words: no hash, no code name
+            assert not re.search(r"\b[0-9a-f]{8,}\b|\w_\w", summary), summary
+        assert "percentage points off the share that did default" in summaries[1]
         assert run.awaits_review
         assert run.registry.stage(NAME, "production") is None
         reason = "range straddles 0.80; approval rates checked monthly"
@@ -92,6 +97,16 @@ def test_a_long_stage_result_prints_wrapped_with_its_continuation_lines_indented
     assert not lines[0].startswith(" ") and all(line.startswith("  ") for line in lines[1:])
     assert " ".join(str(result).split()) == f"{result.stage}: {result.summary}"
     assert "0.757-0.881" in str(result)  # a range is never split at its hyphen
+
+
+def test_a_result_printed_after_a_prefix_continues_under_its_text_not_under_the_prefix():
+    """The demo prints each stage after a tick and its number ("✓ 3/8 "): the continuation
+    lines sit two spaces past that prefix, and every line keeps within 88 characters."""
+    result = StageResult("fairness gate", "passed: " + "a long clause; " * 12)
+    lines = result.printed("✓ 3/8 ").splitlines()
+    assert len(lines) > 2 and max(map(len, lines)) <= 88
+    assert lines[0].startswith("✓ 3/8 fairness gate: ")
+    assert all(line.startswith(" " * 8) and line[8] != " " for line in lines[1:])
 
 
 def test_the_demo_says_where_the_model_is(tmp_path):

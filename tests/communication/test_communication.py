@@ -9,6 +9,7 @@ import pytest
 from deploydl.communication.audiences import (
     AUDIENCES,
     AudienceExplorer,
+    audience_charts,
     audience_view,
     render_view,
 )
@@ -125,6 +126,21 @@ def test_audiences_differ_in_chart_and_detail(inputs):
         views["board"].details) > len(views["call-centre"].details)
     assert "sha256" not in views["board"].message_html
     assert "sha256" in views["engineers"].message_html
+
+
+def test_all_four_audience_charts_fit_one_figure_each_panel_named_with_its_finding(inputs):
+    """One picture for a slide: four panels, each titled with its audience and the finding of
+    that audience's own chart, so the alt text names all four."""
+    from deploydl.present.charts import figure_alt
+
+    fig = audience_charts(inputs)
+    assert len(fig.axes) == len(AUDIENCES)
+    alt = figure_alt(fig)
+    for name in AUDIENCES:
+        finding = " ".join(audience_view(inputs, name).chart_title.split())
+        assert f"For the {name}: {finding}" in alt
+    width, height = fig.get_size_inches() * fig.dpi
+    assert width <= 1280 and height <= 800  # a 1280 by 800 slide, at 100%
 
 
 def test_unknown_audience_is_refused(inputs):

@@ -807,3 +807,14 @@ def test_rendered_bundle_passes_checkov_with_only_explained_skips(bundle):
     assert sorted(c["check_id"] for c in skipped) == ["CKV_DOCKER_2", "CKV_DOCKER_3",
                                                       "CKV_K8S_43"]
     assert all(len(c["check_result"]["suppress_comment"]) > 40 for c in skipped)  # says why
+
+
+def test_the_fairness_gate_names_age_bands_in_plain_words_youngest_first():
+    """The reason writes "under 30", not the code's "under_30", youngest band first; bands
+    already in plain words read the same."""
+    approved = np.array([1, 1, 0, 1, 1, 1, 1, 0, 1])
+    groups = ["over_50"] * 3 + ["30_to_50"] * 3 + ["under_30"] * 3
+    reason = fairness_gate(approved, groups).reason
+    assert "approvals: under 30 67%, 30–50 100%, over 50 67%;" in reason
+    plain = fairness_gate(approved, [g.replace("_to_", "–").replace("_", " ") for g in groups])
+    assert plain.reason == reason

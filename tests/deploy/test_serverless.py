@@ -74,14 +74,14 @@ def test_the_bills_cross_where_lambda_costs_what_the_replicas_cost():
 def test_in_words_names_both_bills_the_cheaper_and_the_crossing():
     low = compare_hosting(3_000, ms_per_request=5.0)
     text = in_words(low, replicas=2)
-    assert text.startswith("At 3,000 requests a month: Lambda less than $0.01, 2 replicas "
-                           "always on $146. Lambda costs less here")
+    assert text.startswith("At 3,000 requests a month: Lambda less than USD 0.01, 2 replicas "
+                           "always on USD 146. Lambda costs less here")
     assert f"about {low.break_even_requests / 1e6:,.0f} million requests a month" in text
     high = in_words(compare_hosting(1e9, ms_per_request=5.0), replicas=2)
-    assert "Lambda $344, 2 replicas always on $146. Always on costs less here" in high
+    assert "Lambda USD 344, 2 replicas always on USD 146. Always on costs less here" in high
     cold = in_words(compare_hosting(3_000, ms_per_request=5.0, cold_start_s=3.5), replicas=2)
-    assert cold.startswith("At 3,000 requests a month: Lambda $0.15 (start-ups billed: about "
-                           "50% of requests meet one), 2 replicas always on $146.")
+    assert cold.startswith("At 3,000 requests a month: Lambda USD 0.15 (start-ups billed: "
+                           "about 50% of requests meet one), 2 replicas always on USD 146.")
 
 
 def test_the_chooser_updates_its_answer_as_the_controls_move():

@@ -14,27 +14,35 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Role:
-    """A role in model deployment: what it owns in the life cycle, and the modules it needs."""
+    """A role in model deployment: what it owns in the life cycle, the skills it needs in plain
+    words (what its modules teach), and those modules."""
 
     name: str
     owns: str
     capstone_stages: tuple[str, ...]
     modules: tuple[str, ...]
+    skills: str
 
 
 ROLES: tuple[Role, ...] = (
     Role("ML engineer", "the model: training, evaluation, the threshold in money",
-         ("train and evaluate", "retrain and A/B test"), ("02", "03", "05")),
+         ("train and evaluate", "retrain and A/B test"), ("02", "03", "05"),
+         "PyTorch training, error costs, calibration, fairness checks, faster inference"),
     Role("MLOps / platform engineer", "the path to production: registry, service, "
-         "monitoring, rollback", ("package", "deploy", "traffic and drift"), ("04", "05", "06")),
+         "monitoring, rollback", ("package", "deploy", "traffic and drift"), ("04", "05", "06"),
+         "containers and CI/CD, load tests and capacity, drift alarms, A/B tests"),
     Role("Data steward", "the data: catalog, quality rules, lineage, privacy duties",
-         ("governed data",), ("01",)),
+         ("governed data",), ("01",),
+         "data quality rules, lineage, pseudonymising IDs, GDPR duties"),
     Role("AI product manager", "the value: the decision asked, the rollout, the users",
-         ("retrain and A/B test", "executive brief"), ("02", "06", "07")),
+         ("retrain and A/B test", "executive brief"), ("02", "06", "07"),
+         "errors in money, reading an A/B test, a value case, briefing each audience"),
     Role("Responsible-AI lead", "fairness, explanations, the model card, the regulator",
-         ("fairness gate",), ("03", "07")),
+         ("fairness gate",), ("03", "07"),
+         "the four-fifths screen, explaining a decision, model cards, briefing a regulator"),
     Role("Executive sponsor", "the decision: funding, risk appetite, accountability",
-         ("executive brief",), ("00", "07")),
+         ("executive brief",), ("00", "07"),
+         "asking the right questions, reading a value case and its range"),
 )
 
 #: Statements a learner rates from 1 ("not yet") to 5 ("I could teach it"), with their module.
@@ -68,10 +76,11 @@ def modules_to_revisit(answers: dict[str, int], *, below: int = 4) -> list[str]:
 
 
 def roles_table():
-    """The roles as a table: what each owns, its capstone stages and the modules it needs."""
+    """The roles as a table: what each owns, the skills it needs, its capstone stages and the
+    modules that teach those skills."""
     import pandas as pd
 
-    return pd.DataFrame([{"role": r.name, "owns": r.owns,
+    return pd.DataFrame([{"role": r.name, "owns": r.owns, "skills": r.skills,
                           "capstone stages": ", ".join(r.capstone_stages),
                           "modules": ", ".join(r.modules)} for r in ROLES]).set_index("role")
 

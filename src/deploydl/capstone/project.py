@@ -66,11 +66,15 @@ class StageResult:
     data: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        """The stage and its summary, wrapped for printing
-        (:func:`deploydl.communication.brief.printout`)."""
+        """The stage and its summary, wrapped for printing."""
+        return self.printed()
+
+    def printed(self, prefix: str = "") -> str:
+        """The stage and its summary after ``prefix``, wrapped so that continuation lines sit
+        under the text, not under the prefix (:func:`deploydl.communication.brief.printout`)."""
         from deploydl.communication.brief import printout
 
-        return printout(f"{self.stage}: {self.summary}")
+        return printout(f"{self.stage}: {self.summary}", prefix)
 
 
 class Capstone:
@@ -121,8 +125,9 @@ class Capstone:
         lineage = platform.lineage.nodes["model_features"].version[:12]
         return StageResult("governed data", f"{len(raw):,} applicants, "
                            f"{len(quality.violations)} quality violations, IDs pseudonymised, "
-                           f"lineage {lineage}", {"rows": len(raw), "lineage": lineage,
-                                                  "violations": len(quality.violations)})
+                           "the training table's sources recorded in the lineage",
+                           {"rows": len(raw), "lineage": lineage,
+                            "violations": len(quality.violations)})
 
     # 2 -------------------------------------------------------------------------------------
     def train(self) -> StageResult:
@@ -142,10 +147,13 @@ class Capstone:
         before = calibration_error(y, trained.predict_proba(self.test))
         after = calibration_error(y, self.scores)
         auc = roc_auc(y, self.scores)
+        # the calibration error in percentage points: how far a score sits from the share
+        # of applicants with that score who defaulted, on average
         return StageResult("train and evaluate", f"ROC AUC {auc:.2f} on {len(self.test):,} "
-                           f"held-out applicants; calibration error {before:.3f} as trained, "
-                           f"{after:.3f} after calibrating on {len(self.calibration):,} "
-                           "set-aside applicants",
+                           "held-out applicants; on average a chance of default is "
+                           f"{before * 100:.1f} percentage points off the share that did "
+                           f"default as trained, {after * 100:.1f} after calibrating on "
+                           f"{len(self.calibration):,} set-aside applicants",
                            {"roc_auc": auc, "calibration_error_before": before,
                             "calibration_error_after": after})
 
@@ -216,8 +224,8 @@ class Capstone:
         if verdict["too_close_to_call"]:
             return StageResult("package", f"{done}; in staging, NOT in production yet: the "
                                "fairness gate is too close to call, so the release waits for "
-                               "a fairness review (fairness_review records who approves and "
-                               "why)", data)
+                               "a fairness review: a named person approves it, and the "
+                               "registry records who and why", data)
         self.registry.promote(NAME, art.version, stage="production")
         return StageResult("package", f"{done}, in production", {**data, "stage": "production"})
 
@@ -458,8 +466,8 @@ class Capstone:
             return ""
         if self.ab is not None:  # for the brief: the winner waits, or is not released
             self.ab["held"] = "fairness review" if verdict["passed"] else "fairness gate failed"
-        why = ("is too close to call and waits for a fairness review (fairness_review "
-               "releases and serves it)" if verdict["passed"] else "FAILED")
+        why = ("is too close to call and waits for a fairness review, which releases and "
+               "serves it" if verdict["passed"] else "FAILED")
         return (f" {candidate.version} won but stays in staging: its fairness gate {why} "
                 f"({on_test.reason}).")
 
@@ -584,10 +592,10 @@ def run_demo(folder: str | Path, *, scenario: Scenario = Scenario(), pdf: bool =
                 else:
                     result = step(pdf=pdf) if method == "brief" else step()
                     bar.update()
-            echo(f"✓ {number}/8 {result}")
+            echo(result.printed(f"✓ {number}/8 "))
             if method == "package" and result.data["stage"] != "production":
                 if run.awaits_review:  # too close to call: a review decides
-                    echo(f"  ↳ {run.fairness_review(**demo_review(run.verdict))}")
+                    echo(run.fairness_review(**demo_review(run.verdict)).printed("  ↳ "))
                 else:
                     released = False
     return run.paths

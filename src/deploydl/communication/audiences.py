@@ -10,6 +10,7 @@ versions, metrics and alerts. :func:`audience_view` builds each view from the sa
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 
 from deploydl.communication.brief import BriefInputs, screen_verdict
@@ -126,24 +127,46 @@ def too_close_words(inputs: BriefInputs) -> str:
             f"{review}")
 
 
-def draw_audience_chart(inputs: BriefInputs, audience: str):
-    """The chart that answers this audience's question (a matplotlib figure)."""
+def draw_audience_chart(inputs: BriefInputs, audience: str, *, ax=None):
+    """The chart that answers this audience's question (a matplotlib figure); given ``ax``,
+    drawn on that panel of a larger figure (:func:`audience_charts`)."""
     from deploydl.communication.brief_page import cost_chart, fairness_chart, value_chart
 
     kind = AUDIENCES[audience].chart
     if kind == "fairness":
-        return fairness_chart(inputs)
+        return fairness_chart(inputs, ax=ax)
     if kind == "cost":
-        return cost_chart(inputs)
-    return value_chart(inputs) if kind == "value" else _decisions_chart(inputs)
+        return cost_chart(inputs, ax=ax)
+    return (value_chart(inputs, ax=ax) if kind == "value"
+            else _decisions_chart(inputs, ax=ax))
 
 
-def _decisions_chart(inputs: BriefInputs):
-    from deploydl.present.charts import NEUTRAL, PALETTE, label_bars, new_figure
+def audience_charts(inputs: BriefInputs):
+    """Every audience's chart (:func:`draw_audience_chart`) as one figure, two by two, for a
+    slide: each panel's title names its audience and keeps the chart's finding, so the alt
+    text reads all four (:func:`deploydl.present.charts.figure_alt`)."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.present.charts import course_style, show_with_alt_text
+
+    with course_style():
+        fig, axes = plt.subplots(2, 2, figsize=(12.8, 7.6), layout="constrained")
+    for name, ax in zip(AUDIENCES, axes.flat, strict=True):
+        draw_audience_chart(inputs, name, ax=ax)
+        finding = " ".join(ax.get_title("left").split())
+        ax.set_title(textwrap.fill(f"For the {name}: {finding}", 42), loc="left",
+                     fontsize=15, fontweight="bold")
+    show_with_alt_text()
+    return fig
+
+
+def _decisions_chart(inputs: BriefInputs, *, ax=None):
+    from deploydl.communication.brief_page import chart_axes
+    from deploydl.present.charts import NEUTRAL, PALETTE, label_bars
 
     rate = inputs.evaluation["approval_rate"] * 100
-    fig, ax = new_figure(f"{rate:.0f} in 100 applicants were approved at once",
-                         xlabel="", ylabel="applicants (%)", size=(6.5, 3.6))
+    fig, ax = chart_axes(f"{rate:.0f} in 100 applicants were approved at once",
+                         xlabel="", ylabel="applicants (%)", size=(6.5, 3.6), ax=ax)
     ax.bar(["approved at once", "sent to an underwriter"], [rate, 100 - rate],
            color=[PALETTE[2], NEUTRAL])
     ax.set_ylim(0, 110)

@@ -101,11 +101,13 @@ def brief_usd(amount: float) -> str:
 PRINTOUT_WIDTH = 88
 
 
-def printout(text: str) -> str:
-    """``text`` wrapped at :data:`PRINTOUT_WIDTH` characters for printing, every line after
-    the first indented two spaces, so that on a slide a long result's continuation lines do
-    not read as new items. Numbers and ranges ("0.757-0.881") are never split."""
-    return textwrap.fill(text, PRINTOUT_WIDTH, subsequent_indent="  ",
+def printout(text: str, prefix: str = "") -> str:
+    """``text`` after ``prefix`` (a tick, a step number), wrapped at :data:`PRINTOUT_WIDTH`
+    characters for printing, every line after the first indented two spaces past the prefix,
+    so that a long result's continuation lines do not read as new items. Numbers and ranges
+    ("0.757-0.881") are never split."""
+    return textwrap.fill(text, PRINTOUT_WIDTH, initial_indent=prefix,
+                         subsequent_indent=" " * len(prefix) + "  ",
                          break_long_words=False, break_on_hyphens=False)
 
 

@@ -369,30 +369,46 @@ BRIEF_TEXT_PT, BRIEF_TITLE_PT = 13, 14
 CARD_CHART_SIZE = (5.0, 3.6)
 
 
-def _brief_figure(title: str, *, xlabel: str, ylabel: str):
-    """A figure for the brief (:func:`deploydl.present.charts.new_figure`), of
-    :data:`BRIEF_CHART_SIZE`, with its title at :data:`BRIEF_TITLE_PT`, wrapped to fit."""
+def chart_axes(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float], ax=None):
+    """A new figure of ``size`` inches (:func:`deploydl.present.charts.new_figure`), or, given
+    ``ax``, that panel of a larger figure, titled and labelled in the course style."""
     from deploydl.present.charts import course_style, new_figure
 
-    fig, ax = new_figure("", xlabel=xlabel, ylabel=ylabel, size=BRIEF_CHART_SIZE)
+    if ax is None:
+        return new_figure(title, xlabel=xlabel, ylabel=ylabel, size=size)
+    with course_style():
+        ax.set_title(title, loc="left")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    return ax.figure, ax
+
+
+def _brief_figure(title: str, *, xlabel: str, ylabel: str, ax=None):
+    """A figure for the brief (:func:`chart_axes`), of :data:`BRIEF_CHART_SIZE`, with its
+    title at :data:`BRIEF_TITLE_PT`, wrapped to fit."""
+    from deploydl.present.charts import course_style
+
+    fig, ax = chart_axes("", xlabel=xlabel, ylabel=ylabel, size=BRIEF_CHART_SIZE, ax=ax)
     with course_style():
         ax.set_title(textwrap.fill(title, 30), loc="left", fontsize=BRIEF_TITLE_PT)
     return fig, ax
 
 
-def cost_chart(inputs: BriefInputs):
+def cost_chart(inputs: BriefInputs, *, ax=None):
     """The cost of errors per 1,000 applicants at every threshold, on an axis from zero, with
     the break-even, the cheapest threshold in hindsight and the chosen one marked on the curve;
-    a caption under the chart gives the gap in money."""
-    from deploydl.present.charts import BAD, GOOD, NEUTRAL, legend, new_figure
+    a caption under the chart gives the gap in money (on a figure of its own: drawn on a panel
+    ``ax`` of a larger figure, it has no caption)."""
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, legend
 
     e, sweep = inputs.evaluation, inputs.sweep
     per = 1000 / e["n_test"]
-    fig, ax = new_figure(f"Threshold {e['threshold']:.2f} costs {e['hindsight_gap_share']:.1%} "
+    own_figure = ax is None
+    fig, ax = chart_axes(f"Threshold {e['threshold']:.2f} costs {e['hindsight_gap_share']:.1%} "
                          f"more\nthan the cheapest in hindsight",
                          xlabel="threshold (chance of default)",
                          ylabel="cost of errors\n($k per 1,000 applicants)",
-                         size=CARD_CHART_SIZE)
+                         size=CARD_CHART_SIZE, ax=ax)
     ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL, linewidth=2)
     for threshold, label, color, marker in (
             (e["break_even"], "break-even", "#000000", "s"),
@@ -404,6 +420,8 @@ def cost_chart(inputs: BriefInputs):
     ax.set_ylim(0, float(sweep["cost"].max()) * per / 1000 * 1.1)
     ax.set_xlim(0, 1)
     legend(ax, loc="lower right", frameon=False, labelspacing=0.3, borderaxespad=0.2)
+    if not own_figure:
+        return fig
     fig.supxlabel(textwrap.fill(
         f"Chosen before the test (fairness screen {screen_verdict(inputs.fairness)}), it costs "
         f"{brief_money(e['hindsight_gap'] * per)} more per 1,000 applicants than a threshold "
@@ -412,12 +430,13 @@ def cost_chart(inputs: BriefInputs):
     return fig
 
 
-def value_chart(inputs: BriefInputs):
+def value_chart(inputs: BriefInputs, *, ax=None):
     """The board's chart: the model against the current process, in money a year. Zero is the
     current process (the y-axis label says so); the title gives the net value and says when
     its 95% range crosses zero; the bars are what the model saves (or loses) against
     it and its running cost; the net value is a dot with its 95% range as a whisker, each
-    labelled in money. The value section's text gives both processes' costs."""
+    labelled in money. The value section's text gives both processes' costs. Given ``ax``, it
+    draws on that panel of a larger figure."""
     from deploydl.present.charts import BAD, GOOD, NEUTRAL
 
     m = inputs.money
@@ -428,7 +447,7 @@ def value_chart(inputs: BriefInputs):
     # the y-axis label names the comparison, so the title has room to say the sign is unsettled
     fig, ax = _brief_figure(f"Net value {brief_money(net)} a year" + (
         "; its 95% range crosses zero" if spans_zero(low, high) else " against today's process"),
-        xlabel="", ylabel=f"{unit} a year\n0 = current process")
+        xlabel="", ylabel=f"{unit} a year\n0 = current process", ax=ax)
     names = ["saved" if values[0] >= 0 else "lost", "running\ncost", "net\nvalue"]
     bars = ax.bar(names[:2], [v / scale for v in values[:2]],
                   color=[GOOD if values[0] >= 0 else BAD, BAD])
@@ -452,15 +471,16 @@ def value_chart(inputs: BriefInputs):
     return fig
 
 
-def fairness_chart(inputs: BriefInputs):
+def fairness_chart(inputs: BriefInputs, *, ax=None):
     """The share approved at once per age band, with the four-fifths line of the screen; the
-    title gives the screen's verdict (:func:`_fairness_title`)."""
+    title gives the screen's verdict (:func:`_fairness_title`). Given ``ax``, it draws on that
+    panel of a larger figure."""
     from deploydl.present.charts import GOOD, NEUTRAL, label_bars, legend
     from deploydl.responsible.charts import in_band_order
 
     rates = in_band_order(inputs.by_group["selection_rate"]) * 100
     f = inputs.fairness
-    fig, ax = _brief_figure(_fairness_title(f), xlabel="", ylabel="approved at once (%)")
+    fig, ax = _brief_figure(_fairness_title(f), xlabel="", ylabel="approved at once (%)", ax=ax)
     ax.bar(human_labels(rates.index), rates.to_numpy(), color=GOOD)
     line = rates.max() * f["min_ratio"]  # labelled with its value: a bar can sit a hair below
     ax.axhline(line, color=NEUTRAL, ls="--",

@@ -156,13 +156,17 @@ def requests_per_second(requests_per_month: float) -> float:
 
 
 def in_words(cost: HostingCost, *, replicas: int) -> str:
-    """One line an executive can repeat: both bills, which is cheaper, and where they cross."""
-    return (f"At {cost.requests_per_month:,.0f} requests a month: Lambda "
-            f"{_dollars(cost.lambda_usd)}{_start_ups(cost)}, {replicas} replicas always on "
-            f"{_dollars(cost.always_on_usd)}. {cost.cheaper.capitalize()} costs less here; the "
-            f"two cost the same at about {cost.break_even_requests / 1e6:,.0f} million requests "
-            f"a month ({requests_per_second(cost.break_even_requests):,.0f} a second on "
-            "average).")
+    """One line an executive can repeat: both bills, which is cheaper, and where they cross.
+
+    Bills are written 'USD 146', as a lesson's printouts write money (charts keep '$').
+    """
+    lambda_bill, always_on_bill = (_dollars(bill, unit="USD ")
+                                   for bill in (cost.lambda_usd, cost.always_on_usd))
+    return (f"At {cost.requests_per_month:,.0f} requests a month: Lambda {lambda_bill}"
+            f"{_start_ups(cost)}, {replicas} replicas always on {always_on_bill}. "
+            f"{cost.cheaper.capitalize()} costs less here; the two cost the same at about "
+            f"{cost.break_even_requests / 1e6:,.0f} million requests a month "
+            f"({requests_per_second(cost.break_even_requests):,.0f} a second on average).")
 
 
 def _start_ups(cost: HostingCost) -> str:
@@ -172,11 +176,12 @@ def _start_ups(cost: HostingCost) -> str:
     return f" (start-ups billed: about {cost.cold_share:.0%} of requests meet one)"
 
 
-def _dollars(amount: float) -> str:
-    """A monthly bill as people write it: 'less than $0.01', '$0.37', '$146', '$2.5M'."""
+def _dollars(amount: float, *, unit: str = "$") -> str:
+    """A monthly bill as people write it: 'less than $0.01', '$0.37', '$146', '$2.5M'; with
+    ``unit="USD "``, 'USD 0.37', 'USD 146' (see :func:`deploydl.present.charts.money`)."""
     if amount < 0.005:
-        return "less than $0.01"
-    return f"${amount:,.2f}" if amount < 100 else money(amount)
+        return f"less than {unit}0.01"
+    return f"{unit}{amount:,.2f}" if amount < 100 else money(amount, unit=unit)
 
 
 class HostingChooser:
