@@ -2,8 +2,14 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+import pytest
 
-from deploydl.evaluation.charts import cross_validation_chart, threshold_cost_chart
+from deploydl.evaluation.charts import (
+    cross_validation_chart,
+    synthetic_gap_chart,
+    threshold_cost_chart,
+)
 from deploydl.evaluation.metrics import CVResult, ErrorCosts
 
 
@@ -38,3 +44,27 @@ def test_threshold_cost_chart_prices_the_rule_against_a_half_and_labels_each_mar
     assert ax.get_ylim()[0] == 0, "the cost axis starts at zero"
     assert "refer" in ax.get_xlabel() and "decline" not in ax.get_xlabel()  # the lesson's word
     plt.close(fig)
+
+
+def test_synthetic_gap_chart_names_the_columns_above_the_line_and_draws_it():
+    ks = pd.Series({"income": 0.04, "home_owner": 0.15, "employment_years": 0.13,
+                    "loan_amount": 0.096})
+    fig = synthetic_gap_chart(ks)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == ("Invented rows: 2 of 4 columns close to the real ones;\n"
+                                        "home owner and employment (years) are above 0.1")
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "income", "loan amount", "employment (years)", "home owner"]  # widest gap on top
+    assert [line.get_xdata()[0] for line in ax.lines] == [0.1]
+    assert [t.get_text() for t in ax.texts] == ["0.04", "0.10", "0.13", "0.15"]
+    assert ax.get_xlim()[0] == 0, "the distance axis starts at zero"
+    plt.close(fig)
+
+
+def test_synthetic_gap_chart_says_when_every_column_is_close_and_refuses_no_columns():
+    fig = synthetic_gap_chart(pd.Series({"income": 0.04, "debt_ratio": 0.05}))
+    assert fig.axes[0].get_title(loc="left") == ("Invented rows: 2 of 2 columns close to the "
+                                                 "real ones")
+    plt.close(fig)
+    with pytest.raises(ValueError, match="ks_distance is empty"):
+        synthetic_gap_chart(pd.Series(dtype=float))

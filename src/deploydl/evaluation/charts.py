@@ -96,3 +96,49 @@ def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
             linestyle="none", label=f"the textbook 0.5 ({money(at_half.cost)})")
     legend(ax, loc="upper right")
     return fig
+
+
+def synthetic_gap_chart(ks_distance, *, close: float = 0.1):
+    """How far the synthetic rows are from the real ones, column by column, as bars.
+
+    Parameters
+    ----------
+    ks_distance : pandas.Series
+        The Kolmogorov-Smirnov distance between real and synthetic values, by column name
+        (the "KS distance" column of :func:`deploydl.models.compare_synthetic`): 0 when the
+        two match, 1 when they never overlap.
+    close : float
+        The rule of thumb: a distance above it is a real gap. Drawn as a line; the bars above
+        it are coloured as bad.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart: one bar per column, the widest gap at the top; the title counts the columns
+        within ``close`` and names the others.
+    """
+    from matplotlib.patches import Patch
+
+    from deploydl.present.charts import BAD, GOOD, human_label, label_bars, legend, new_figure
+
+    if len(ks_distance) == 0:
+        raise ValueError("ks_distance is empty; pass the 'KS distance' column of "
+                         "compare_synthetic(real, synthetic).")
+    ks = ks_distance.sort_values()
+    far = [human_label(name) for name, value in ks.items() if value > close][::-1]
+    finding = (f";\n{' and '.join(far)} {'is' if len(far) == 1 else 'are'} above "
+               f"{close:g}" if far else "")
+    fig, ax = new_figure(
+        f"Invented rows: {len(ks) - len(far)} of {len(ks)} columns close to the real ones{finding}",
+        xlabel="KS distance (0 = the same values, 1 = no overlap)", ylabel="", size=(9, 5.5))
+    ax.barh([human_label(name) for name in ks.index], ks.to_numpy(),
+            color=[BAD if value > close else GOOD for value in ks])
+    label_bars(ax, fmt="{:.2f}")
+    for label in ax.texts:  # readable where a label crosses the line
+        label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.axvline(close, color="black", linestyle="--", linewidth=2, zorder=1)
+    ax.set_xlim(0, max(float(ks.max()), close) * 1.3)  # from zero: room for the labels
+    legend(ax, handles=[Patch(color=GOOD, label=f"close: {close:g} or less"),
+                        Patch(color=BAD, label=f"a real gap: above {close:g} (dashed line)")],
+           loc="upper center", bbox_to_anchor=(0.4, -0.18), ncols=2, frameon=False)
+    return fig
