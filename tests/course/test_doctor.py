@@ -85,6 +85,30 @@ def test_doctor_fails_on_too_little_memory_and_disk(root, monkeypatch, capsys, t
     assert "OK    course folders" in out
 
 
+def test_a_blocked_loopback_port_and_a_missing_kernel_say_what_to_do(root, monkeypatch,
+                                                                    capsys, ample_machine):
+    import errno
+
+    from jupyter_client import kernelspec
+
+    def no_port():
+        raise OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address")
+
+    def no_kernel(**kwargs):
+        raise kernelspec.NoSuchKernel("python3")
+
+    monkeypatch.setattr("deploydl.serving.process.free_port", no_port)
+    monkeypatch.setattr("jupyter_client.manager.start_new_kernel", no_kernel)
+    assert main(["doctor", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert ("FAIL  loopback port   cannot open a port on 127.0.0.1 (Cannot assign requested "
+            "address); the lessons' servers listen there: allow local connections") in out
+    assert re.search(r"FAIL  jupyter kernel +the python3 kernel did not start \(NoSuchKernel: "
+                     r".*\); reinstall it with `make lab` \(or `python -m ipykernel install "
+                     r"--user` in the course's \.venv\)", out)
+    assert "2 check(s) failed" in out
+
+
 def test_memory_need_is_the_largest_lesson_and_lab_with_jupyterlab():
     peaks = peak_rss_mib()
     server = peaks.pop("jupyterlab server (idle)")

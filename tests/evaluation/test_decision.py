@@ -170,3 +170,12 @@ def test_a_chance_of_default_at_the_threshold_is_referred():
     assert refer_or_approve(0.31, 0.30) == "refer"
     assert refer_or_approve(np.nextafter(0.30, 0.0), 0.30) == "approve"
     assert refer_or_approve(0.0, 0.0) == "refer" and refer_or_approve(1.0, 1.0) == "refer"
+
+
+@pytest.mark.parametrize("probability, threshold", [(np.nan, 0.30), (0.10, np.nan)])
+def test_a_chance_or_threshold_that_is_not_a_number_is_referred_never_approved(probability,
+                                                                                threshold):
+    """The rule fails closed by itself, not only because its callers check their scores."""
+    from deploydl.evaluation.decision import refer_or_approve
+
+    assert refer_or_approve(probability, threshold) == "refer"

@@ -143,7 +143,22 @@ def test_placeholder_inside_a_container_is_not_attempted():
 
 @pytest.mark.parametrize("answer", [None, "text", [1, 2], object(), float("nan"), True])
 def test_odd_answers_fail_with_a_hint_never_raise(answer):
-    assert evaluate(NUMBER, answer).status == FAILED
+    result = evaluate(NUMBER, answer)
+    assert result.status == FAILED and result.hint and result.message
+
+
+@pytest.mark.parametrize("answer", [np.array([1, 2]), pd.Series([1, 2]),
+                                    pd.DataFrame({"a": [1, 1]}), {"a": np.array([1, 1])}])
+def test_an_array_or_a_table_for_a_container_is_the_learners_slip_not_a_crash(answer):
+    ex = Exercise(id="99.5", title="t", expected={"a": [1, 1]}, hints=("h",))
+    result = evaluate(ex, answer)
+    assert result.status == FAILED and result.hint and result.message.startswith("you gave")
+
+
+@pytest.mark.parametrize("answer", [np.array([1, 1]), pd.Series([1, 1])])
+def test_an_array_or_a_series_of_the_right_values_matches_a_list(answer):
+    ex = Exercise(id="99.6", title="t", expected=[1, 1], hints=("h",))
+    assert evaluate(ex, answer).status == PASSED
 
 
 def test_a_crashing_checker_is_the_courses_fault_and_no_attempt():

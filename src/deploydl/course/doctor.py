@@ -92,18 +92,31 @@ def _torch_forward() -> str:
 def _loopback_port() -> str:
     from deploydl.serving.process import free_port
 
-    return f"127.0.0.1:{free_port()} is free for the course's servers"
+    try:
+        port = free_port()
+    except OSError as exc:
+        raise RuntimeError(
+            f"cannot open a port on 127.0.0.1 ({exc.strerror or exc}); the lessons' servers "
+            "listen there: allow local connections in the firewall or security software, "
+            "then run doctor again.") from exc
+    return f"127.0.0.1:{port} is free for the course's servers"
 
 
 def _kernel() -> str:
     from jupyter_client.manager import start_new_kernel
 
-    manager, client = start_new_kernel(kernel_name="python3", startup_timeout=15,
-                                       stderr=subprocess.DEVNULL)
+    advice = ("reinstall it with `make lab` (or `python -m ipykernel install --user` in the "
+              "course's .venv), then run doctor again.")
+    try:
+        manager, client = start_new_kernel(kernel_name="python3", startup_timeout=15,
+                                           stderr=subprocess.DEVNULL)
+    except Exception as exc:  # noqa: BLE001 - a missing kernel, a timeout: each the finding
+        raise RuntimeError(f"the python3 kernel did not start ({type(exc).__name__}: "
+                           f"{str(exc)[:200]}); {advice}") from exc
     try:
         reply = client.execute_interactive("1 + 1", timeout=10, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError("the python3 kernel could not run code")
+            raise RuntimeError(f"the python3 kernel started but could not run code; {advice}")
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)

@@ -178,8 +178,9 @@ def decides_at(model, threshold: float | None = None) -> float:
 def refer_or_approve(probability: float, threshold: float) -> Literal["refer", "approve"]:
     """The decision on one applicant: "refer" (to an underwriter) when the chance of default
     is at or above ``threshold``, else "approve". The service's answer and its prediction log
-    both decide with it, so they cannot disagree."""
-    return "refer" if probability >= threshold else "approve"
+    both decide with it, so they cannot disagree. It fails closed: a chance or a threshold
+    that is not a number (NaN) refers, never approves."""
+    return "approve" if probability < threshold else "refer"
 
 
 def fairness_sweep(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,

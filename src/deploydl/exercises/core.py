@@ -362,6 +362,19 @@ def _choice_hint(exercise: Exercise, answer: Any) -> str:
     return exercise.choices.get(answer, "")
 
 
+def _same(answer: Any, expected: Any) -> bool:
+    """Whether ``answer`` equals ``expected`` (a list, a dict). A numpy array or a pandas
+    Series counts as the list of its values; anything compared element by element, whose
+    truth Python cannot tell (a table, a dict of arrays), does not match: the learner's
+    slip, told as such, never a crash blamed on the course."""
+    if hasattr(answer, "tolist") and not hasattr(answer, "columns"):
+        answer = answer.tolist()
+    try:
+        return bool(answer == expected)
+    except (TypeError, ValueError):
+        return False
+
+
 def _compare(answer: Any, expected: Any, rel_tol: float) -> str | None:
     """None if ``answer`` matches ``expected``; otherwise what the learner gave."""
     if isinstance(expected, bool):
@@ -370,7 +383,7 @@ def _compare(answer: Any, expected: Any, rel_tol: float) -> str | None:
             return form(f"the answer should be True or False, you gave {brief(answer)}.")
         return None if got is expected else f"you gave {brief(answer)}."
     if not isinstance(expected, int | float | str):
-        return None if answer == expected else f"you gave {brief(answer)}."
+        return None if _same(answer, expected) else f"you gave {brief(answer)}."
     if isinstance(expected, str):
         if not isinstance(answer, str):
             return form(f"the answer should be text (a str), you gave {brief(answer)}.")
