@@ -221,12 +221,12 @@ def check_signature(folder: str | Path, *, key: str | bytes) -> None:
                             "is kept with deploydl.integrity.sign_artifact(folder, key=...).")
     try:
         given = json.loads(path.read_text()).get("signature", "")
-    except (ValueError, UnicodeDecodeError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):  # not JSON, nested too deep, no dict
         given = None
-    if not isinstance(given, str):
+    if not isinstance(given, str) or not given.isascii():
         raise ArtifactError(f"{path} is not a signature file (expected JSON with a "
-                            "'signature' string). Restore the artifact from the registry.")
-    # as bytes: compare_digest refuses a str with a character outside ASCII (a TypeError)
+                            "'signature' string of hex digits). Restore the artifact from "
+                            "the registry.")
     if not hmac.compare_digest(given.encode(), _mac(folder, key).encode()):
         raise ArtifactError(f"{path} does not match {folder / 'manifest.json'} under the "
                             "signing key: the manifest was rewritten after signing, or it was "

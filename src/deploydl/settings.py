@@ -15,9 +15,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 #: The most applicants one request may hold, whatever ``max_batch`` says: a longer list is
 #: refused before any applicant in it is validated (:class:`deploydl.serving.schemas.Batch`).
 MOST_APPLICANTS = 1000
-#: The longest ``read_timeout_s``. The headers and then the body may each take that long, so
-#: 2 x 12 s = 24 s leaves 6 s of the server's 30 s graceful shutdown
-#: (``deploydl.serving.server.GRACEFUL_SECONDS``) to score the request before SIGTERM cuts it.
+#: The longest ``read_timeout_s``. At a graceful shutdown uvicorn closes at once a connection
+#: still sending its headers; a request whose body is still arriving may take this long more,
+#: and then be scored: 12 s leaves 18 s of the server's 30 s
+#: (``deploydl.serving.server.GRACEFUL_SECONDS``) to score it before SIGTERM cuts it off.
 MOST_READ_TIMEOUT_S = 12.0
 
 
@@ -56,10 +57,10 @@ class Settings(BaseSettings):
     def _fits_graceful_shutdown(cls, value: float) -> float:
         if value > MOST_READ_TIMEOUT_S:
             raise ValueError(
-                f"read_timeout_s is {value:g}; the most is {MOST_READ_TIMEOUT_S:g} s. The "
-                "headers and the body may each take that long, and both deadlines plus the "
-                "scoring must fit in the 30 s graceful shutdown, or SIGTERM cuts requests "
-                f"off. Set DEPLOYDL_READ_TIMEOUT_S to {MOST_READ_TIMEOUT_S:g} or less.")
+                f"read_timeout_s is {value:g}; the most is {MOST_READ_TIMEOUT_S:g} s. A body "
+                "still arriving at shutdown may take that long, and its scoring must fit in "
+                "the rest of the 30 s graceful shutdown, or SIGTERM cuts the request off. "
+                f"Set DEPLOYDL_READ_TIMEOUT_S to {MOST_READ_TIMEOUT_S:g} or less.")
         return value
 
     @field_validator("release_window")

@@ -104,8 +104,8 @@ def test_a_blocked_loopback_port_and_a_missing_kernel_say_what_to_do(root, monke
     assert ("FAIL  loopback port   cannot open a port on 127.0.0.1 (Cannot assign requested "
             "address); the lessons' servers listen there: allow local connections") in out
     assert re.search(r"FAIL  jupyter kernel +the python3 kernel did not start \(NoSuchKernel: "
-                     r".*\); reinstall it with `make lab` \(or `python -m ipykernel install "
-                     r"--user` in the course's \.venv\)", out)
+                     r".*\); reinstall the kernel into the course's \.venv: `\.venv/bin/python "
+                     r"-m pip install --force-reinstall --no-deps ipykernel`", out)
     assert "2 check(s) failed" in out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import shutil
 import socket
 import threading
@@ -121,6 +122,32 @@ def test_an_unexpected_error_is_a_json_500_with_the_request_id_and_headers():
     assert caught.records[0].exc_info is not None
 
 
+def test_an_error_after_the_answer_began_is_counted_as_failed_not_as_its_status():
+    from deploydl.serving.metrics import ServiceMetrics
+    from deploydl.serving.middleware import AccessLog
+
+    async def breaks_midway(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("the stream broke")
+
+    seen: list[int] = []
+
+    class Counted(ServiceMetrics):
+        def observe(self, *, method, path, status, seconds):
+            seen.append(status)
+
+    log = AccessLog(breaks_midway, metrics=Counted(), route_of=lambda path: path)
+
+    async def send(message):
+        pass
+
+    scope = {"type": "http", "method": "GET", "path": "/model", "headers": [],
+             "client": ("127.0.0.1", 1)}
+    with pytest.raises(RuntimeError, match="the stream broke"):
+        asyncio.run(log(scope, None, send))
+    assert seen == [500]
+
+
 class Blocking:
     """The session's model, scoring only once ``gate`` is set."""
 
@@ -183,6 +210,31 @@ def test_megabytes_of_request_headers_get_a_431_and_the_connection_closes(guarde
     assert detail.startswith(f"request headers: more than {guard.MOST_HEADER_BYTES} bytes")
 
 
+def test_complete_headers_too_large_in_one_read_get_a_431_unparsed(guarded_server):
+    with socket.create_connection(("127.0.0.1", guarded_server), timeout=5) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nhost: x\r\nx-pad: " + b"a" * 100_000
+                     + b"\r\n\r\n")  # complete, and over the limit
+        reply = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert reply.startswith(b"HTTP/1.1 431 Request Header Fields Too Large"), reply[:200]
+
+
+def test_a_refused_upload_gets_its_403_alone_not_a_431_for_its_unread_body(guarded_server):
+    """The key is checked before the body is read; the rest of the upload, discarded, is
+    not headers: one answer on the wire, and the connection kept for the next request."""
+    body = b"[" + b" " * 500_000 + b"]"
+    head = (f"POST /predict HTTP/1.1\r\nhost: x\r\nx-api-key: wrong\r\ncontent-type: "
+            f"application/json\r\ncontent-length: {len(body)}\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", guarded_server), timeout=5) as sock:
+        sock.sendall(head + body + b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n")
+        replies = b""
+        while replies.count(b"HTTP/1.1 ") < 2:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            replies += chunk
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", replies) == [b"403", b"200"], replies[:400]
+
+
 def test_a_large_body_after_small_headers_is_still_read(guarded_server, one_applicant):
     padded = b" " * 500_000 + json.dumps(one_applicant).encode()  # JSON allows the spaces
     answer = httpx.post(f"http://127.0.0.1:{guarded_server}/predict", content=padded,
@@ -190,10 +242,10 @@ def test_a_large_body_after_small_headers_is_still_read(guarded_server, one_appl
     assert answer.status_code == 200
 
 
-def test_the_read_deadlines_fit_inside_the_graceful_shutdown():
-    assert 2 * MOST_READ_TIMEOUT_S < GRACEFUL_SECONDS
+def test_the_body_deadline_leaves_time_to_score_inside_the_graceful_shutdown():
+    assert GRACEFUL_SECONDS - MOST_READ_TIMEOUT_S >= 15  # seconds left to score the request
     assert Settings(read_timeout_s=MOST_READ_TIMEOUT_S).read_timeout_s == MOST_READ_TIMEOUT_S
-    with pytest.raises(ValueError, match="the most is 12 s. The headers and the body"):
+    with pytest.raises(ValueError, match="the most is 12 s. A body still arriving"):
         Settings(read_timeout_s=20)
 
 
@@ -207,8 +259,8 @@ def test_the_trust_repr_never_shows_the_signing_key():
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "10.1.2.3", "pod.internal"])
 def test_a_short_api_key_is_refused_on_a_network_address(host):
-    with pytest.raises(ServeError, match=f"--host {host} with an API key of 11 bytes: .*at "
-                                         "least 16 random bytes .*secrets.token_hex"):
+    with pytest.raises(ServeError, match=f"--host {host} with an API key of 11 bytes: .*a "
+                                         "random key of at least 16 bytes .*secrets.token_hex"):
         _check_key_length(host, "gallery-key")
 
 
@@ -218,11 +270,15 @@ def test_a_short_key_on_loopback_or_a_long_key_anywhere_is_served(host, key):
     assert _check_key_length(host, key) is None
 
 
-def test_a_signature_with_a_non_ascii_character_is_an_artifact_error(artifact_dir, tmp_path):
+@pytest.mark.parametrize("text", [json.dumps({"signature": "é" * 64}),
+                                  json.dumps({"signature": "\ud800" * 64}),  # lone surrogates
+                                  "[" * 100_000 + "]" * 100_000],
+                         ids=["non-ascii", "surrogates", "nested"])
+def test_an_odd_signature_file_is_an_artifact_error_not_a_crash(artifact_dir, tmp_path, text):
     folder = shutil.copytree(artifact_dir, tmp_path / "signed")
     sign_artifact(folder, key=KEY)
-    (folder / "signature.json").write_text(json.dumps({"signature": "é" * 64}))
-    with pytest.raises(ArtifactError, match="does not match"):
+    (folder / "signature.json").write_text(text)
+    with pytest.raises(ArtifactError, match="is not a signature file"):
         check_signature(folder, key=KEY)
 
 

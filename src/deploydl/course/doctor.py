@@ -105,8 +105,9 @@ def _loopback_port() -> str:
 def _kernel() -> str:
     from jupyter_client.manager import start_new_kernel
 
-    advice = ("reinstall it with `make lab` (or `python -m ipykernel install --user` in the "
-              "course's .venv), then run doctor again.")
+    advice = ("reinstall the kernel into the course's .venv: `.venv/bin/python -m pip install "
+              "--force-reinstall --no-deps ipykernel` (on Windows `.venv\\Scripts\\python`), "
+              "then run doctor again.")
     try:
         manager, client = start_new_kernel(kernel_name="python3", startup_timeout=15,
                                            stderr=subprocess.DEVNULL)

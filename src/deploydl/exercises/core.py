@@ -363,11 +363,14 @@ def _choice_hint(exercise: Exercise, answer: Any) -> str:
 
 
 def _same(answer: Any, expected: Any) -> bool:
-    """Whether ``answer`` equals ``expected`` (a list, a dict). A numpy array or a pandas
-    Series counts as the list of its values; anything compared element by element, whose
-    truth Python cannot tell (a table, a dict of arrays), does not match: the learner's
-    slip, told as such, never a crash blamed on the course."""
-    if hasattr(answer, "tolist") and not hasattr(answer, "columns"):
+    """Whether ``answer`` equals ``expected`` (a list, a dict). A pandas Series counts as the
+    dict of its values when a dict is expected, a numpy array or a Series as the list of its
+    values otherwise; anything compared element by element, whose truth Python cannot tell
+    (a table, a dict of arrays), does not match: the learner's slip, told as such, never a
+    crash blamed on the course."""
+    if isinstance(expected, dict) and hasattr(answer, "to_dict") and hasattr(answer, "index"):
+        answer = answer.to_dict()
+    elif hasattr(answer, "tolist"):
         answer = answer.tolist()
     try:
         return bool(answer == expected)

@@ -311,9 +311,11 @@ async def body_unreadable(request: Request, exc: HTTPException) -> Response:
                       "be decoded)")
         elif isinstance(cause, RecursionError):
             reason = "its arrays or objects are nested too deeply to read"
-        else:  # the ValueError json.loads raises for an integer longer than Python reads
+        elif "integer string conversion" in str(cause):  # Python's limit on int digits
             reason = (f"a number in it has more than {sys.get_int_max_str_digits():,} digits, "
                       "too many to read")
+        else:
+            reason = f"it could not be read ({str(cause)[:80]})"
         return JSONResponse({"detail": f"request body is not valid JSON: {reason}. Send one "
                              "JSON object, encoded as UTF-8 and shaped as the API docs (/docs) "
                              "show for this endpoint."}, status_code=400)

@@ -1,17 +1,17 @@
 """Guards below the app, in uvicorn's HTTP protocol: a header deadline and parser refusals.
 
-Two things happen before a request reaches any ASGI middleware, so the app cannot see them:
+Three things happen before a request reaches any ASGI middleware, so the app cannot see them:
 
 * a client sends part of its request headers and then nothing: without a deadline the
   connection stays open (one slow client per connection slot). :class:`GuardedHTTP` answers
   408 and closes the connection when the headers are not complete within the deadline;
 * a client sends megabytes of request headers: httptools accepts them, at a cost that grows
   faster than their size, before any middleware can check the API key. :class:`GuardedHTTP`
-  answers 431 and closes the connection once more than :data:`MOST_HEADER_BYTES` have
-  arrived without the headers being complete;
+  answers 431 and closes the connection, without parsing them, when a request's line and
+  headers do not end within :data:`MOST_HEADER_BYTES`;
 * the HTTP parser refuses a malformed request with a 400.
 
-Both are logged as JSON access lines (with a server-made request ID) and counted in the
+All three are logged as JSON access lines (with a server-made request ID) and counted in the
 app's metrics through :func:`configure`, which ``deploydl serve`` calls in every process.
 """
 
@@ -27,11 +27,15 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.middleware import log_request
 
+#: Whether GuardedHTTP counts header bytes: h11 limits unfinished headers itself (16 KiB),
+#: httptools does not.
+_COUNT_HEADERS = True
 try:  # httptools is the faster parser that uvicorn[standard] brings; h11 is always there
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Base
 except ImportError:  # pragma: no cover - depends on the installed extras
     # Either base has the protocol methods GuardedHTTP overrides; mypy checks against one.
     _Base = H11Protocol  # type: ignore[assignment,misc]
+    _COUNT_HEADERS = False
 
 
 @dataclass
@@ -64,7 +68,9 @@ class GuardedHTTP(_Base):
 
     _deadline: asyncio.TimerHandle | None = None
     _partial = False  # bytes arrived since the deadline was armed
-    _head: int | None = 0  # bytes of a request whose headers are not complete; None once they are
+    _in_head = _COUNT_HEADERS  # the parser waits for a request's line and headers
+    _head = 0  # bytes received while it waits
+    _tail = b""  # their last 3 bytes: the blank line that ends headers may span two reads
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -77,18 +83,34 @@ class GuardedHTTP(_Base):
 
     def data_received(self, data: bytes) -> None:
         self._partial = True
+        if self._in_head and self._headers_too_large(data):
+            if not self.transport.is_closing():
+                self._refuse(431, "Request Header Fields Too Large", (
+                    f"request headers: more than {MOST_HEADER_BYTES} bytes; the connection is "
+                    "closed. Send the API key and the usual headers only, and the data in the "
+                    "body."))
+            return  # not parsed: that is the cost refused
         super().data_received(data)
-        if self._head is None:
-            return  # the headers are complete: their size was checked
-        if self._in_request():
-            self._head = None
-            return
+
+    def _headers_too_large(self, data: bytes) -> bool:
+        """Whether the request's line and headers, with ``data``, run past
+        :data:`MOST_HEADER_BYTES` without their end (the blank line) inside that limit.
+        Checked before the parser reads ``data``, so headers that end in the same read as
+        they start are limited too; the body after them is not counted."""
+        room = MOST_HEADER_BYTES - self._head
+        if b"\r\n\r\n" in self._tail + data[:room]:
+            return False  # they end within the limit; the parser takes it from here
         self._head += len(data)
-        if self._head > MOST_HEADER_BYTES and not self.transport.is_closing():
-            self._refuse(431, "Request Header Fields Too Large", (
-                f"request headers: more than {MOST_HEADER_BYTES} bytes and not complete; "
-                "the connection is closed. Send the API key and the usual headers only, "
-                "and the data in the body."))
+        self._tail = data[-3:]
+        return self._head > MOST_HEADER_BYTES
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False  # the body that follows, read or not, is not headers
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head, self._head, self._tail = _COUNT_HEADERS, 0, b""  # the next request
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -100,7 +122,7 @@ class GuardedHTTP(_Base):
 
     def _arm(self) -> None:
         self._disarm()
-        self._partial, self._head = False, 0
+        self._partial = False
         self._deadline = self.loop.call_later(_SETTINGS.header_timeout, self._headers_late)
 
     def _disarm(self) -> None:

@@ -246,6 +246,7 @@ class AccessLog:
             await self.app(scope, receive, send_with_id)
         except Exception:
             if begun:
+                status = 500  # logged as failed, whatever status was already sent
                 raise  # part of the answer is out: the server can only cut the connection
             _ERROR_LOG.exception("unexpected error on request %s", request_id,
                                  extra={"event": "app_error", "request_id": request_id})

@@ -188,11 +188,12 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
           no_api_key: bool = False, reference_path: str | Path | None = None) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
-    The address is taken first, so a busy port or a wrong host is reported at once (and
-    before the ``--no-api-key`` warning); then the model is verified and loaded, before the
-    service listens (a connection meanwhile is refused, not left waiting), says where it
-    serves or answers a request. A refused start-up releases the address again. With
-    ``log_path`` every prediction is kept in that SQLite prediction log (Module 06), with
+    The address is taken first, so a busy port or a wrong host is reported at once (and before
+    the ``--no-api-key`` warning; a port another server has bound but does not yet listen on is
+    found busy only when this one listens, after loading); then the model is verified and
+    loaded, before the service listens (a connection meanwhile is refused, not left waiting),
+    says where it serves or answers a request. A refused start-up releases the address again.
+    With ``log_path`` every prediction is kept in that SQLite prediction log (Module 06), with
     reference data for its drift check (:func:`store_reference`), stored once the model has
     passed its checks and before any worker opens the log; ``reference_path`` needs a
     ``log_path``. With
@@ -643,8 +644,9 @@ def _check_key_length(host: str, api_key: str | None) -> None:
         return
     raise ServeError(
         f"Refusing to serve on --host {host} with an API key of {len(api_key.encode())} bytes: "
-        f"on an address other machines can reach, use at least {MIN_KEY_BYTES} random bytes "
-        "(python -c \"import secrets; print(secrets.token_hex(32))\"), or serve on 127.0.0.1.")
+        f"on an address other machines can reach, use a random key of at least {MIN_KEY_BYTES} "
+        "bytes (python -c \"import secrets; print(secrets.token_hex(32))\" makes one of 64), "
+        "or serve on 127.0.0.1.")
 
 
 #: The options that name the address in serve's messages.
