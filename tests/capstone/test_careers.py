@@ -33,6 +33,15 @@ def test_every_role_lists_its_skills_in_plain_words():
         assert not set("_()`=") & set(text), (role, text)
 
 
+def test_roles_that_test_a_new_version_or_hold_privacy_duties_list_the_module_teaching_it():
+    """Module 06 teaches A/B tests; Module 03 where GDPR and CCPA rights land."""
+    for role in ROLES:
+        if "retrain and A/B test" in role.capstone_stages:
+            assert "06" in role.modules and "A/B test" in role.skills, role.name
+        if "privacy" in role.owns:
+            assert "03" in role.modules and "GDPR" in role.skills, role.name
+
+
 def test_weakest_modules_come_first():
     s = list(STATEMENTS)
     answers = {s[0]: 5, s[1]: 2, s[2]: 1, s[3]: 3, s[4]: 4}

@@ -1,5 +1,7 @@
 """Module 06's charts: weekly outcomes, decay like for like, and the A/B test's range."""
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -58,15 +60,60 @@ def _weeks(auc, low, high) -> pd.DataFrame:
                          "auc_high": high})
 
 
+def _weekly(table: pd.DataFrame, first="2026-02-23 08:00", last="2026-04-05 18:00"):
+    """The chart of ``table`` for a log from ``first`` to ``last`` (whole weeks by default)."""
+    return weekly_performance_chart(table, first=first, last=last)
+
+
+def _ticks(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[1].get_xticklabels()]
+
+
 def test_weekly_chart_shows_coverage_each_judged_auc_and_the_weeks_too_few_to_judge():
-    fig = weekly_performance_chart(_weeks([np.nan, 0.65, np.nan], [np.nan, 0.58, np.nan],
-                                          [np.nan, 0.72, np.nan]))
+    fig = _weekly(_weeks([np.nan, 0.65, np.nan], [np.nan, 0.58, np.nan],
+                         [np.nan, 0.72, np.nan]))
     top, bottom = fig.axes
-    assert figure_alt(fig) == "Only 1 of 3 weeks have enough outcomes to judge"
+    assert figure_alt(fig) == "Only 1 of 3 weeks has enough outcomes to judge"
     assert [round(b.get_height()) for b in top.patches] == [85, 81, 0]
-    assert [t.get_text() for t in bottom.get_xticklabels()] == [
-        "23 Feb\u20131 Mar", "2\u20138 Mar", "30 Mar\u20135 Apr"]
+    assert _ticks(fig) == ["23 Feb\u20131 Mar", "2\u20138 Mar", "30 Mar\u20135 Apr"]
     assert _texts(bottom).count("too few\nlabels") == 2 and "0.650" in _texts(bottom)
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("first", "last", "ticks"), [
+    ("2026-03-01 09:00+00:00", "2026-03-30 17:00+00:00",
+     ["1 Mar\n(1 day)", "2\u20138 Mar", "30 Mar\n(1 day)"]),
+    ("2026-02-27", "2026-04-02", ["27 Feb\u20131 Mar\n(3 days)", "2\u20138 Mar",
+                                  "30 Mar\u20132 Apr\n(4 days)"]),
+])
+def test_weekly_chart_labels_a_part_week_with_its_days_so_a_day_is_not_read_as_a_week(
+        first, last, ticks):
+    table = _weeks([np.nan, 0.65, np.nan], [np.nan, 0.58, np.nan], [np.nan, 0.72, np.nan])
+    assert _ticks(_weekly(table, first, last)) == ticks
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("auc", "title"), [
+    ([0.7, 0.65, 0.68], "All 3 weeks have enough outcomes to judge"),
+    ([np.nan, 0.65, 0.68], "Only 2 of 3 weeks have enough outcomes to judge"),
+    ([np.nan, np.nan, np.nan], "None of the 3 weeks has enough outcomes to judge"),
+    ([0.65], "The one week has enough outcomes to judge"),
+    ([np.nan], "The one week does not have enough outcomes to judge"),
+])
+def test_weekly_chart_title_counts_the_judged_weeks_in_plain_words(auc, title):
+    table = _weeks([np.nan] * 3, [np.nan] * 3, [np.nan] * 3).iloc[:len(auc)].assign(
+        auc=auc, auc_low=[a - 0.01 for a in auc], auc_high=[a + 0.3 for a in auc])
+    assert figure_alt(_weekly(table)).split(";")[0] == title
+    plt.close("all")
+
+
+def test_weekly_chart_shows_a_decayed_week_below_the_usual_axis():
+    table = _weeks([0.70, 0.40, np.nan], [0.62, 0.31, np.nan], [0.78, 0.49, np.nan])
+    fig = _weekly(table)
+    low, high = fig.axes[1].get_ylim()
+    assert low < 0.31 and high >= 0.78
+    too_few = [t for t in fig.axes[1].texts if t.get_text() == "too few\nlabels"]
+    assert all(low < t.get_position()[1] < 0.5 for t in too_few)
     plt.close("all")
 
 
@@ -77,13 +124,13 @@ def test_weekly_chart_shows_coverage_each_judged_auc_and_the_weeks_too_few_to_ju
 def test_weekly_chart_title_says_whether_the_weeks_ranges_overlap(low, high, ending):
     auc = [np.mean(pair) for pair in zip(low, high, strict=True)]
     table = _weeks([auc[0], auc[1], np.nan], [*low, np.nan], [*high, np.nan])
-    assert figure_alt(weekly_performance_chart(table)).endswith(ending)
+    assert figure_alt(_weekly(table)).endswith(ending)
     plt.close("all")
 
 
 def test_weekly_chart_refuses_an_empty_table():
     with pytest.raises(ValueError, match="no weeks"):
-        weekly_performance_chart(_weeks([np.nan] * 3, [np.nan] * 3, [np.nan] * 3).iloc[0:0])
+        _weekly(_weeks([np.nan] * 3, [np.nan] * 3, [np.nan] * 3).iloc[0:0])
 
 
 def test_like_for_like_chart_gives_both_drops_and_marks_the_alert_level():
@@ -99,4 +146,26 @@ def test_like_for_like_chart_gives_both_drops_and_marks_the_alert_level():
                                                        approved=1500), 0.6)
     assert figure_alt(decayed).startswith("Like for like the AUC is 0.084 lower: decay alert;")
     assert not figure_alt(decayed).endswith("a false page")
+    plt.close("all")
+
+
+def test_like_for_like_chart_shows_an_auc_and_an_alert_line_below_a_half():
+    fig = like_for_like_chart(0.52, DecayBaseline(auc=0.51, threshold=0.27, approved=1500),
+                              0.42)
+    low, high = fig.axes[0].get_xlim()
+    assert low < 0.42 and low < 0.51 - 0.05 and high == 1.0
+    plt.close("all")
+
+
+def test_profit_chart_keeps_a_readable_axis_when_both_range_ends_are_zero():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns on identical limits
+        fig = profit_difference_chart(_result(0.0, 0.0, 0.0), current="1.0.0",
+                                      candidate="1.1.0")
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert low <= -10 and high >= 10
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert len(set(ticks)) == len(ticks), ticks  # no "$0" written three times
     plt.close("all")

@@ -26,14 +26,15 @@ class Role:
 
 ROLES: tuple[Role, ...] = (
     Role("ML engineer", "the model: training, evaluation, the threshold in money",
-         ("train and evaluate", "retrain and A/B test"), ("02", "03", "05"),
-         "PyTorch training, error costs, calibration, fairness checks, faster inference"),
+         ("train and evaluate", "retrain and A/B test"), ("02", "03", "05", "06"),
+         "PyTorch training, error costs and calibration, fairness checks, faster inference, "
+         "retraining and A/B tests"),
     Role("MLOps / platform engineer", "the path to production: registry, service, "
          "monitoring, rollback", ("package", "deploy", "traffic and drift"), ("04", "05", "06"),
          "containers and CI/CD, load tests and capacity, drift alarms, A/B tests"),
     Role("Data steward", "the data: catalog, quality rules, lineage, privacy duties",
-         ("governed data",), ("01",),
-         "data quality rules, lineage, pseudonymising IDs, GDPR duties"),
+         ("governed data",), ("01", "03"),
+         "data quality rules, lineage, pseudonymising IDs, where GDPR and CCPA rights land"),
     Role("AI product manager", "the value: the decision asked, the rollout, the users",
          ("retrain and A/B test", "executive brief"), ("02", "06", "07"),
          "errors in money, reading an A/B test, a value case, briefing each audience"),

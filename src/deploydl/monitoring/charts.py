@@ -13,16 +13,45 @@ if TYPE_CHECKING:
     from deploydl.monitoring.profit_test import ProfitResult
 
 
-def _week_label(period: str) -> str:
-    """A pandas week ("2026-03-02/2026-03-08") as a person writes it: "2–8 Mar"."""
+def _day(moment) -> pd.Timestamp:
+    """The calendar day of a time, in the log's own clock (as :func:`performance_by_period`
+    groups it)."""
+    stamp = pd.Timestamp(moment)
+    return (stamp.tz_localize(None) if stamp.tzinfo else stamp).normalize()
+
+
+def _week_label(period: str, first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """A pandas week ("2026-03-02/2026-03-08") as a person writes it, "2–8 Mar", cut to the
+    days ``first`` to ``last`` that the log covers: a part week gives its day count, as in
+    "1 Mar\n(1 day)"."""
     start, end = (pd.Timestamp(day) for day in period.split("/"))
-    first = f"{start.day}" if start.month == end.month else f"{start.day} {start:%b}"
-    return f"{first}\u2013{end.day} {end:%b}"
+    start, end = max(start, first), min(end, last)
+    days = (end - start).days + 1
+    if days == 1:
+        return f"{end.day} {end:%b}\n(1 day)"
+    head = f"{start.day}" if start.month == end.month else f"{start.day} {start:%b}"
+    return f"{head}\u2013{end.day} {end:%b}" + ("" if days == 7 else f"\n({days} days)")
 
 
-def weekly_performance_chart(table: pd.DataFrame):
+def _judged_title(judged: int, weeks: int) -> str:
+    """How many of the weeks have enough outcomes to judge, worded for each count."""
+    if weeks == 1:
+        return f"The one week {'has' if judged else 'does not have'} enough outcomes to judge"
+    if judged == weeks:
+        return f"All {weeks} weeks have enough outcomes to judge"
+    if judged == 0:
+        return f"None of the {weeks} weeks has enough outcomes to judge"
+    verb = "has" if judged == 1 else "have"
+    return f"Only {judged} of {weeks} weeks {verb} enough outcomes to judge"
+
+
+def weekly_performance_chart(table: pd.DataFrame, *, first, last):
     """Coverage and AUC by week, as :func:`deploydl.monitoring.performance_by_period` returns
     them with ``freq="W"``; returns the figure.
+
+    ``first`` and ``last`` are the times of the log's first and last predictions. A week the
+    log covers only in part (its first or last) is labelled with its days and their count,
+    "1 Mar (1 day)", so a day is not read as a week.
 
     The top panel is the share of each week's predictions whose outcome has arrived; the
     bottom one each judged week's AUC (0.5 a coin toss, 1 perfect) with its 95% range, and
@@ -36,12 +65,12 @@ def weekly_performance_chart(table: pd.DataFrame):
     if table.empty:
         raise ValueError("the table has no weeks: pass performance_by_period(frame, freq='W') "
                          "of a log with predictions in it.")
-    weeks = [_week_label(p) for p in table["period"]]
+    weeks = [_week_label(p, _day(first), _day(last)) for p in table["period"]]
     x = np.arange(len(table))
     judged = table["auc"].notna()
     overlap = judged.sum() > 1 and table.loc[judged, "auc_low"].max() < table.loc[
         judged, "auc_high"].min()
-    title = (f"Only {int(judged.sum())} of {len(table)} weeks have enough outcomes to judge"
+    title = (_judged_title(int(judged.sum()), len(table))
              + (";\ntheir AUC ranges overlap, so they may differ by chance" if overlap else
                 "" if judged.sum() < 2 else ";\ntheir AUC ranges do not all overlap"))
     with course_style():
@@ -60,13 +89,14 @@ def weekly_performance_chart(table: pd.DataFrame):
         for i, auc in zip(x[judged], table.loc[judged, "auc"], strict=True):
             bottom.annotate(f"{auc:.3f}", (i, auc), xytext=(10, 0), textcoords="offset points",
                             va="center", fontsize=13)
-        bottom.set_ylim(0.45, 1.0)
+        floor = min(0.45, lows[judged].min() - 0.02) if judged.any() else 0.45
+        bottom.set_ylim(floor, 1.0)
         for i in x[~judged]:
-            bottom.text(i, 0.5, "too few\nlabels", ha="center", va="bottom", fontsize=12,
+            bottom.text(i, floor + 0.05, "too few\nlabels", ha="center", va="bottom", fontsize=12,
                         color=TEXT_MUTED)
         bottom.set_ylabel("AUC, 95% range")
         bottom.set_xticks(x, weeks)
-        bottom.set_xlabel("week of the prediction")
+        bottom.set_xlabel("week of the prediction (a part week gives its days)")
     return fig
 
 
@@ -96,8 +126,8 @@ def like_for_like_chart(everyone: float, baseline: DecayBaseline, made: float, *
     bars = ax.barh(names, values, color=[NEUTRAL, GOOD, GOOD], height=0.6)
     ax.bar_label(bars, labels=[f"{v:.3f}" for v in values], padding=4, fontsize=13)
     ax.invert_yaxis()
-    ax.set_xlim(0.5, 1.0)
     alert = baseline.auc - tolerance
+    ax.set_xlim(min(0.5, min(*values, alert) - 0.02), 1.0)  # every bar and the alert line
     ax.axvline(alert, color=BAD, linestyle="--")
     legend(ax, handles=[Line2D([], [], color=BAD, linestyle="--",
                                label=f"decay alert below {alert:.3f}")],
@@ -137,7 +167,8 @@ def profit_difference_chart(result: ProfitResult, *, current: str, candidate: st
     for end in (result.ci_low, result.ci_high):
         ax.annotate(dollars(end), (end, 0), xytext=(0, -22), textcoords="offset points",
                     ha="center", va="top", fontsize=13)
-    span = max(abs(result.ci_low), abs(result.ci_high)) * 1.25
+    # At least 10 dollars either side, so a range of exactly 0 still gets a readable axis.
+    span = max(abs(result.ci_low), abs(result.ci_high), 10.0) * 1.25
     ax.set_xlim(-span, span)
     ax.set_ylim(-0.8, 0.7)
     ax.set_yticks([])
