@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 from deploydl.evaluation.charts import (
     cross_validation_chart,
@@ -46,25 +47,38 @@ def test_threshold_cost_chart_prices_the_rule_against_a_half_and_labels_each_mar
     plt.close(fig)
 
 
-def test_synthetic_gap_chart_names_the_columns_above_the_line_and_draws_it():
-    ks = pd.Series({"income": 0.04, "home_owner": 0.15, "employment_years": 0.13,
-                    "loan_amount": 0.096})
-    fig = synthetic_gap_chart(ks)
+def _comparison(ks: dict[str, float], *, rates: tuple[float, float] = (0.18, 0.11)):
+    """A compare_synthetic-like table: the KS distances, and the default rate, real then
+    invented."""
+    table = pd.DataFrame({"KS distance": ks, "real mean": 0.5, "synthetic mean": 0.5})
+    table.loc["default", ["real mean", "synthetic mean"]] = rates
+    return table
+
+
+def test_synthetic_gap_chart_names_the_columns_above_the_line_and_the_outcome_rates():
+    fig = synthetic_gap_chart(_comparison({"income": 0.04, "home_owner": 0.15,
+                                           "employment_years": 0.13, "loan_amount": 0.096,
+                                           "default": 0.07}))
     ax = fig.axes[0]
-    assert ax.get_title(loc="left") == ("Invented rows: 2 of 4 columns close to the real ones;\n"
-                                        "home owner and employment (years) are above 0.1")
+    assert ax.get_title(loc="left") == ("Invented rows: home owner and employment (years)\n"
+                                        "differ (above 0.1); the default rate is off: "
+                                        "11% vs 18%")
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "income", "loan amount", "employment (years)", "home owner"]  # widest gap on top
+        "income", "default", "loan amount", "employment (years)", "home owner"]  # widest on top
     assert [line.get_xdata()[0] for line in ax.lines] == [0.1]
-    assert [t.get_text() for t in ax.texts] == ["0.04", "0.10", "0.13", "0.15"]
+    assert [t.get_text() for t in ax.texts] == ["0.04", "0.07 = 11% vs 18%", "0.10", "0.13",
+                                                "0.15"]
+    colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
+    assert colours[1] not in (colours[0], colours[-1]), "the yes/no outcome: its own category"
     assert ax.get_xlim()[0] == 0, "the distance axis starts at zero"
     plt.close(fig)
 
 
-def test_synthetic_gap_chart_says_when_every_column_is_close_and_refuses_no_columns():
-    fig = synthetic_gap_chart(pd.Series({"income": 0.04, "debt_ratio": 0.05}))
-    assert fig.axes[0].get_title(loc="left") == ("Invented rows: 2 of 2 columns close to the "
-                                                 "real ones")
+def test_synthetic_gap_chart_says_when_every_column_is_close_and_refuses_no_outcome():
+    fig = synthetic_gap_chart(_comparison({"income": 0.04, "default": 0.004},
+                                          rates=(0.184, 0.18)))
+    assert fig.axes[0].get_title(loc="left") == ("Invented rows: every other column\nwithin "
+                                                 "0.1; the default rate matches: 18%")
     plt.close(fig)
-    with pytest.raises(ValueError, match="ks_distance is empty"):
-        synthetic_gap_chart(pd.Series(dtype=float))
+    with pytest.raises(ValueError, match="no row for the outcome 'default'"):
+        synthetic_gap_chart(pd.DataFrame({"KS distance": {"income": 0.04}}))

@@ -33,17 +33,19 @@ def test_moving_the_strength_slider_moves_everything_together():
                                 test[PROTECTED_ATTRIBUTE], study.approval_score(valid),
                                 valid[PROTECTED_ATTRIBUTE])
     before = explorer.outcome
-    assert explorer.threshold.value == pytest.approx(0.8)  # break-even of the course's costs
+    assert explorer.refer_above.value == pytest.approx(0.2)  # break-even of the course's costs
+    assert "chance of default" in explorer.refer_above.description  # the glossary's threshold
     assert "falls below the four-fifths screen" in explorer.panel.value
     assert explorer.thresholds["over_50"] == pytest.approx(0.8)  # no mitigation: one bar
     explorer.strength.value = 1.0
-    after = explorer.outcome
+    after, bars = explorer.outcome, dict(explorer.thresholds)
     assert explorer.thresholds["over_50"] > 0.8  # the bar the outcome was computed with
     assert after["parity_ratio"] > 0.9 > before["parity_ratio"]
     assert after["accuracy"] < before["accuracy"]
     assert after["approval_rates"]["under_30"] > before["approval_rates"]["under_30"]
     assert "clears the four-fifths screen" in explorer.panel.value
-    explorer.threshold.value = 0.85
+    explorer.refer_above.value = 0.15  # stricter: refer at a lower chance of default
+    assert explorer.thresholds["over_50"] > bars["over_50"]  # approval bars: 1 minus the point
     assert explorer.outcome["approval_rates"]["under_30"] < after["approval_rates"]["under_30"]
     assert len(explorer.widget().children) == 3
 

@@ -66,6 +66,7 @@ def test_an_auc_and_thresholds_read_as_numbers_and_shares_as_percentages():
     assert _number(0.75, "ranks a repayer above a defaulter (ROC AUC)") == "0.75"
     assert _number(0.366, "F1 score") == "0.37" and _number(0.7, "threshold") == "0.70"
     assert _number(0.584, "approval rate") == "58.4%" and _number(12.5) == "12.50"
+    assert _number(0.1675, "refers above (chance of default)") == "17%"
 
 
 def test_the_group_table_has_plain_headers_and_no_empty_header_row(card):
@@ -73,9 +74,25 @@ def test_the_group_table_has_plain_headers_and_no_empty_header_row(card):
     table = html[html.index("<h2>Metrics by group</h2>"):]
     table = table[:table.index("</table>")]
     headers = re.findall(r"<th>([^<]*)</th>", table)
-    assert headers[:3] == ["age band", "count", "selection rate"] and "threshold" in headers
+    assert headers[:3] == ["age band", "count", "selection rate"]
+    assert headers[-1] == "refers above (chance of default)", "the glossary's threshold"
     assert "_" not in "".join(headers) and table.count("<tr") == 1 + len(card.by_group)
-    assert "| 0.7" in to_markdown(card) or "| 0.8" in to_markdown(card)  # thresholds as numbers
+
+
+def test_the_card_states_each_bands_referral_point_as_a_chance_of_default(card):
+    """Group thresholds read as the glossary defines a threshold: the chance of default at
+    which the bank stops approving, so the over-50 band's lower point is the harsher one."""
+    from deploydl.responsible.mitigation import case_study, decisions
+
+    cuts = decisions(case_study(), strength=1.0)[1]  # approval scores: chances of repaying
+    text = to_markdown(card)
+    for band, label in (("under_30", "under 30"), ("over_50", "over 50")):
+        assert f"| {label} |" in text and text.split(f"| {label} |")[1].split("\n")[0].endswith(
+            f"| {1 - cuts[band]:.0%} |")
+    assert (f"The over-50 band is referred at a lower chance of default "
+            f"({1 - cuts['over_50']:.0%}) than the under 30 band ({1 - cuts['under_30']:.0%})"
+            in text)
+    assert "bar (0." not in text, "no approval scores for a threshold"
 
 
 def test_the_case_study_card_says_it_is_a_draft_not_approved(card):

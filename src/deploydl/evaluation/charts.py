@@ -98,47 +98,69 @@ def threshold_cost_chart(y_true, y_score, *, rule: float, hindsight: float,
     return fig
 
 
-def synthetic_gap_chart(ks_distance, *, close: float = 0.1):
+def synthetic_gap_chart(comparison, *, outcome: str = "default", close: float = 0.1):
     """How far the synthetic rows are from the real ones, column by column, as bars.
 
     Parameters
     ----------
-    ks_distance : pandas.Series
-        The Kolmogorov-Smirnov distance between real and synthetic values, by column name
-        (the "KS distance" column of :func:`deploydl.models.compare_synthetic`): 0 when the
-        two match, 1 when they never overlap.
+    comparison : pandas.DataFrame
+        :func:`deploydl.models.compare_synthetic`'s table, one row per column: its "KS
+        distance" (0 when real and synthetic values match, 1 when they never overlap) and, for
+        ``outcome``, its "real mean" and "synthetic mean".
+    outcome : str
+        The yes/no column the model predicts. For it the KS distance is the gap between the two
+        rates (0.07: 11% against 18%), so it is drawn as its own category and the title gives
+        both rates: judge it in points, not against ``close``.
     close : float
-        The rule of thumb: a distance above it is a real gap. Drawn as a line; the bars above
-        it are coloured as bad.
+        The rule of thumb for the other columns: a distance above it is a real gap. Drawn as a
+        line; the bars above it are coloured as bad.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The chart: one bar per column, the widest gap at the top; the title counts the columns
-        within ``close`` and names the others.
+        The chart: one bar per column, the widest gap at the top; the title names the columns
+        above ``close`` and gives the outcome's rate in the invented and the real rows.
     """
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, GOOD, human_label, label_bars, legend, new_figure
+    from deploydl.present.charts import (
+        BAD,
+        GOOD,
+        PALETTE,
+        human_label,
+        label_bars,
+        legend,
+        new_figure,
+    )
 
-    if len(ks_distance) == 0:
-        raise ValueError("ks_distance is empty; pass the 'KS distance' column of "
-                         "compare_synthetic(real, synthetic).")
-    ks = ks_distance.sort_values()
-    far = [human_label(name) for name, value in ks.items() if value > close][::-1]
-    finding = (f";\n{' and '.join(far)} {'is' if len(far) == 1 else 'are'} above "
-               f"{close:g}" if far else "")
-    fig, ax = new_figure(
-        f"Invented rows: {len(ks) - len(far)} of {len(ks)} columns close to the real ones{finding}",
-        xlabel="KS distance (0 = the same values, 1 = no overlap)", ylabel="", size=(9, 5.5))
+    if outcome not in comparison.index:
+        raise ValueError(f"comparison has no row for the outcome {outcome!r} (rows: "
+                         f"{list(comparison.index)}); pass compare_synthetic(real, synthetic) "
+                         "with the outcome among its columns, or name it with outcome=.")
+    ks = comparison["KS distance"].sort_values()
+    rate = f"{comparison.loc[outcome, 'synthetic mean']:.0%}"
+    real_rate = f"{comparison.loc[outcome, 'real mean']:.0%}"
+    far = [human_label(name) for name, value in ks.items()
+           if value > close and name != outcome][::-1]
+    gaps = (f"{' and '.join(far)}\ndiffer (above {close:g})" if far
+            else f"every other column\nwithin {close:g}")
+    verdict = f"is off: {rate} vs {real_rate}" if rate != real_rate else f"matches: {rate}"
+    fig, ax = new_figure(f"Invented rows: {gaps}; the {human_label(outcome)} rate {verdict}",
+                         xlabel="KS distance (0 = the same values, 1 = no overlap)", ylabel="",
+                         size=(9, 5.5))
+    rates = PALETTE[1]
     ax.barh([human_label(name) for name in ks.index], ks.to_numpy(),
-            color=[BAD if value > close else GOOD for value in ks])
+            color=[rates if name == outcome else BAD if value > close else GOOD
+                   for name, value in ks.items()])
     label_bars(ax, fmt="{:.2f}")
     for label in ax.texts:  # readable where a label crosses the line
         label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.texts[list(ks.index).index(outcome)].set_text(
+        f"{ks[outcome]:.2f} = {rate} vs {real_rate}")
     ax.axvline(close, color="black", linestyle="--", linewidth=2, zorder=1)
-    ax.set_xlim(0, max(float(ks.max()), close) * 1.3)  # from zero: room for the labels
+    ax.set_xlim(0, max(float(ks.max()), close) * 1.45)  # from zero: room for the labels
     legend(ax, handles=[Patch(color=GOOD, label=f"close: {close:g} or less"),
-                        Patch(color=BAD, label=f"a real gap: above {close:g} (dashed line)")],
+                        Patch(color=BAD, label=f"a real gap: above {close:g} (dashed line)"),
+                        Patch(color=rates, label=f"{human_label(outcome)} (yes/no): gap in rates")],
            loc="upper center", bbox_to_anchor=(0.4, -0.18), ncols=2, frameon=False)
     return fig

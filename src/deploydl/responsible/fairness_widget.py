@@ -80,14 +80,16 @@ def outcome_html(outcome: dict[str, Any]) -> str:
 
 @dataclass
 class FairnessExplorer:
-    """Sliders for the approval threshold and the mitigation strength, and their outcome.
+    """Sliders for the threshold and the mitigation strength, and their outcome.
 
-    Thresholds are fitted on ``fit_scores``/``fit_groups`` (validation data) and evaluated on
+    The threshold is stated as the glossary states it: the chance of default (0..1) above which
+    an applicant is referred to an underwriter instead of approved. Thresholds are fitted on
+    ``fit_scores``/``fit_groups`` (validation data) and evaluated on
     ``repaid``/``scores``/``groups`` (test data). Set ``strength.value`` or
-    ``threshold.value`` and read :attr:`outcome`, :attr:`thresholds` (each group's approval
-    bar, a chance of repaying) or ``panel.value``: no browser needed.
-    The threshold starts at ``threshold_value`` or, if None, at the break-even point of
-    ``costs`` (:func:`deploydl.responsible.mitigation.break_even_threshold`: 0.8 for the course's
+    ``refer_above.value`` and read :attr:`outcome`, :attr:`thresholds` (each group's approval
+    bar, a chance of repaying: 1 minus its referral point) or ``panel.value``: no browser
+    needed. The threshold starts at ``refer_above_value`` or, if None, at the break-even point
+    of ``costs`` (:func:`deploydl.evaluation.calibration.break_even`: 0.2 for the course's
     costs). ``true_repaid``, if given, adds accuracy and cost on what really happened.
     """
 
@@ -96,7 +98,7 @@ class FairnessExplorer:
     groups: Any
     fit_scores: Any
     fit_groups: Any
-    threshold_value: float | None = None
+    refer_above_value: float | None = None
     costs: ErrorCosts = DEFAULT_COSTS
     true_repaid: Any = None
     outcome: dict[str, Any] = field(init=False, default_factory=dict)
@@ -105,26 +107,26 @@ class FairnessExplorer:
         import ipywidgets as widgets
 
         self.groups = pd.Series(self.groups).reset_index(drop=True)
-        if self.threshold_value is None:
-            from deploydl.responsible.mitigation import break_even_threshold
+        if self.refer_above_value is None:
+            from deploydl.evaluation.calibration import break_even
 
-            self.threshold_value = break_even_threshold(self.costs)
+            self.refer_above_value = break_even(self.costs)
         style = {"description_width": "16em"}
         layout = widgets.Layout(width="36em")
-        self.threshold = widgets.FloatSlider(
-            value=self.threshold_value, min=0.5, max=0.9, step=0.01, style=style, layout=layout,
-            description="Approve if P(repay) at least")
+        self.refer_above = widgets.FloatSlider(
+            value=self.refer_above_value, min=0.1, max=0.5, step=0.01, style=style,
+            layout=layout, readout_format=".0%", description="Refer if chance of default above")
         self.strength = widgets.FloatSlider(
             value=0.0, min=0.0, max=1.0, step=0.05, style=style, layout=layout,
             description="Mitigation strength (0 = none)")
         self.panel = widgets.HTML()
-        for slider in (self.threshold, self.strength):
+        for slider in (self.refer_above, self.strength):
             slider.observe(self._update, names="value")
         self._update()
 
     def _update(self, _change: object = None) -> None:
         self.thresholds = parity_thresholds(self.fit_scores, self.fit_groups,
-                                            threshold=self.threshold.value,
+                                            threshold=1 - self.refer_above.value,
                                             strength=self.strength.value)
         self.outcome = policy_outcome(self.repaid, self.scores, self.groups, self.thresholds,
                                       costs=self.costs, true_repaid=self.true_repaid)
@@ -134,4 +136,4 @@ class FairnessExplorer:
         """The sliders above the outcome panel, ready to display."""
         from deploydl.present.panel import Panel
 
-        return Panel([self.threshold, self.strength, self.panel], title="Fairness explorer")
+        return Panel([self.refer_above, self.strength, self.panel], title="Fairness explorer")

@@ -19,6 +19,11 @@ from deploydl.present.tables import markdown_table
 HALF_WAY = "Fairness findings"
 
 
+#: The card's column of group thresholds, as the course states a threshold: the chance of
+#: default above which a band is referred to an underwriter (1 minus its approval score).
+REFERS_ABOVE = "refers above (chance of default)"
+
+
 #: What the case study's credit model must not be used for: its model cards' "Not for" section.
 CASE_STUDY_NOT_FOR = ("Pricing, marketing or collections, and declining anyone without an "
                       "underwriter.")
@@ -57,8 +62,11 @@ def _title(card: ModelCard) -> str:
 
 def _number(value: float, name: str = "") -> str:
     """A metric as people read it: shares (0..1) as percentages, ``0.716`` -> ``'71.6%'``;
-    an AUC, an F1 score or a threshold (by its ``name``) with two decimals (``0.72``), as the
-    course quotes them: none of them is a share of anything."""
+    a chance of default (by its ``name``) to the whole percent, as the course quotes it
+    (``0.167`` -> ``'17%'``); an AUC, an F1 score or a threshold with two decimals
+    (``0.72``), as the course quotes them: none of them is a share of anything."""
+    if "chance of default" in name.lower():
+        return f"{value:.0%}"
     if any(word in name.lower() for word in ("auc", "f1", "threshold")):
         return f"{value:.2f}"
     return f"{value:.1%}" if 0 <= value <= 1 else f"{value:,.2f}"
@@ -125,22 +133,24 @@ def to_html(card: ModelCard) -> str:
 
 
 def _age_limitation(cuts: dict[str, float]) -> str:
-    """The card's line on group thresholds; it names Regulation B's age rule when it bites."""
+    """The card's line on group thresholds (``cuts``: each age band's approval score, a chance
+    of repaying); it names Regulation B's age rule when it bites, in chances of default."""
     if len({round(v, 6) for v in cuts.values()}) <= 1:
         return "One approval threshold for every age band: age plays no part in the decision."
     line = ("Group thresholds use age at decision time, which is different treatment by age "
-            "on its face (US ECOA, 12 CFR 1002.4(a), 1002.6(b)(2)(i)); a lower bar for a band "
-            "under 62 favours it by age, which only a special purpose credit program may do "
-            "(12 CFR 1002.8). A question for counsel.")
+            "on its face (US ECOA, 12 CFR 1002.4(a), 1002.6(b)(2)(i)); referring a band under "
+            "62 only at a higher chance of default favours it by age, which only a special "
+            "purpose credit program may do (12 CFR 1002.8). A question for counsel.")
     from deploydl.present.charts import human_label
 
-    others = {band: bar for band, bar in cuts.items() if band != "over_50"}
+    refers_above = {band: 1 - cut for band, cut in cuts.items()}  # chance of default
+    others = {band: point for band, point in refers_above.items() if band != "over_50"}
     if "over_50" in cuts and others:
-        favoured = min(others, key=lambda band: others[band])
-        if cuts["over_50"] > others[favoured] + 1e-9:
-            line += (f" The over-50 bar ({cuts['over_50']:.2f}) is above the "
-                     f"{human_label(favoured)} bar "
-                     f"({others[favoured]:.2f}), so an applicant aged 62 or more is treated less "
+        favoured = max(others, key=lambda band: others[band])
+        if refers_above["over_50"] < others[favoured] - 1e-9:
+            line += (" The over-50 band is referred at a lower chance of default "
+                     f"({refers_above['over_50']:.0%}) than the {human_label(favoured)} band "
+                     f"({others[favoured]:.0%}), so an applicant aged 62 or more is treated less "
                      "favourably than the most favoured age band: 12 CFR 1002.2(v) and "
                      "1002.6(b)(2)(ii) forbid that. Not for use as set.")
     return line
@@ -223,14 +233,14 @@ def _approval_chart(before: pd.Series, after: pd.Series) -> bytes:
 
 def _case_study_groups(rates: pd.DataFrame, cuts: dict[str, float]) -> pd.DataFrame:
     """The card's metrics by age band (in band order, named in plain words): ``rates`` from
-    :func:`~deploydl.responsible.fairness.rates_by_group`, with each band's approval
-    threshold from ``cuts``."""
+    :func:`~deploydl.responsible.fairness.rates_by_group`, then the chance of default above
+    which each band is referred to an underwriter (1 minus its approval score in ``cuts``)."""
     from deploydl.present.charts import human_labels
     from deploydl.responsible.charts import in_band_order
 
     by_group = in_band_order(rates[["count", "selection_rate", "true_positive_rate",
                                     "false_positive_rate", "precision"]].assign(
-        threshold=[cuts[g] for g in rates.index]))
+        **{REFERS_ABOVE: [1 - cuts[g] for g in rates.index]}))
     by_group.index = pd.Index(human_labels(by_group.index), name="age band")
     return by_group
 
