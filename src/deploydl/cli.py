@@ -362,37 +362,31 @@ def _capacity(args: argparse.Namespace) -> int:
     named = args.results or os.path.relpath(source)
     out = Path(args.k8s_out) if args.k8s_out else None
     if out is not None and out.exists() and not out.is_dir():
-        print(f"deploydl capacity: --k8s-out {out} is a file; give a folder (k8s.yaml is "
-              "written inside it).", file=sys.stderr)
-        return 1
+        raise _Refused(f"--k8s-out {out} is a file; give a folder (k8s.yaml is written "
+                       "inside it).", status=1)
     results = _read_results(source, course)
     try:
         curve = curve_from_results(results)
         model = fit_replica(curve)
     except ValueError as exc:
-        print(f"deploydl capacity: {source}: {exc}", file=sys.stderr)
-        return 1
+        raise _Refused(f"{source}: {exc}", status=1) from exc
     try:
         plan = plan_replicas(model, peak_rps=args.peak_rps, p99_ms=args.p99_ms,
                              min_replicas=args.min_replicas)
     except BelowModelFloor as exc:
-        print(f"deploydl capacity: {exc} {floor_in_words(exc, curve)} No plan was written.",
-              file=sys.stderr)
-        return 1
+        raise _Refused(f"{exc} {floor_in_words(exc, curve)} No plan was written.",
+                       status=1) from exc
     except ValueError as exc:
-        print(f"deploydl capacity: {exc}", file=sys.stderr)
-        return 1
+        raise _Refused(str(exc), status=1) from exc
     try:
         cores = benchmark_cores(results)
     except ValueError as exc:
-        print(f"deploydl capacity: {source}: {exc}", file=sys.stderr)
-        return 1
+        raise _Refused(f"{source}: {exc}", status=1) from exc
     try:
         described = describe_plan(plan, cores_per_replica=cores,
                                   price_per_core_hour=args.price_per_core_hour)
     except ValueError as exc:  # a cost too large to be a number
-        print(f"deploydl capacity: {exc} No plan was written.", file=sys.stderr)
-        return 1
+        raise _Refused(f"{exc} No plan was written.", status=1) from exc
     print(f"From the single-replica curve in {named} "
           f"({', '.join(str(p['concurrency']) for p in curve)} clients):")
     print(described)
@@ -503,20 +497,17 @@ def _demo(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="deploydl-demo-"))
     if folder.exists() and not folder.is_dir():
-        print(f"deploydl demo: {folder} is a file; give an empty or new folder with --out.",
-              file=sys.stderr)
-        return 1
+        raise _Refused(f"{folder} is a file; give an empty or new folder with --out.",
+                       status=1)
     if folder.exists() and any(folder.iterdir()):
-        print(f"deploydl demo: {folder} is not empty; give an empty or new folder with --out.",
-              file=sys.stderr)
-        return 1
+        raise _Refused(f"{folder} is not empty; give an empty or new folder with --out.",
+                       status=1)
     try:  # before any stage runs: a folder that cannot be written would fail after three
         folder.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as exc:
-        print(f"deploydl demo: cannot create --out {folder}: {exc.strerror or exc}; give a "
-              "folder you can write to.", file=sys.stderr)
-        return 1
+        raise _Refused(f"cannot create --out {folder}: {exc.strerror or exc}; give a folder "
+                       "you can write to.", status=1) from exc
     pdf = not args.no_pdf and find_chromium() is not None
     paths = run_demo(folder, pdf=pdf)
     print(f"\nThe executive brief: {paths['brief']}")
@@ -549,8 +540,8 @@ def _float_arg(what: str, *, allow_zero: bool = False, low: float = 0.0,
             value = float(text)
         except ValueError:
             value = math.nan
-        if (not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero)
-                or not low <= value <= high):
+        if (not math.isfinite(value) or not low <= value <= high
+                or (value == 0 and not allow_zero)):
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         return value
     return parse

@@ -25,6 +25,8 @@ SIGNATURE = "signature.json"
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 #: Shortest signing key accepted, in bytes (HMAC-SHA256 keys should hold at least 128 bits).
 MIN_KEY_BYTES = 16
+#: The command that makes a random key of 64 hex characters (32 random bytes), for messages.
+MAKE_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
 
 
 class ArtifactError(RuntimeError):
@@ -186,8 +188,8 @@ def key_bytes(key: str | bytes) -> bytes:
     raw = key.encode() if isinstance(key, str) else bytes(key)
     if len(raw) < MIN_KEY_BYTES:
         raise ArtifactError(f"the signing key has {len(raw)} bytes; use at least "
-                            f"{MIN_KEY_BYTES} random bytes (e.g. python -c \"import secrets; "
-                            "print(secrets.token_hex(32))\") and keep it outside the artifact.")
+                            f"{MIN_KEY_BYTES} random bytes (e.g. {MAKE_KEY}) and keep it "
+                            "outside the artifact.")
     return raw
 
 

@@ -1,4 +1,5 @@
 import matplotlib
+import pytest
 
 
 def test_course_style_keeps_interactive_mode_switched_on_inside_it():
@@ -39,3 +40,15 @@ def test_usd_is_money_as_a_lessons_own_text_writes_it():
     from deploydl.present.charts import usd
 
     assert [usd(x) for x in (8000, 2_400_000)] == ["USD 8,000", "USD 2.4M"]
+
+
+def test_money_to_the_nearest_step_writes_every_digit():
+    from deploydl.present.charts import money, usd
+
+    assert usd(1_021_333, nearest=1000) == "USD 1,021,000"
+    assert usd(963_501, nearest=1000) == "USD 964,000"
+    assert money(-2_480_400, nearest=1000) == "-$2,480,000"
+    assert money(-400, nearest=1000) == "$0"  # rounds to nothing: no sign
+    assert money(1_021_333) == "$1.0M"  # without it, as before
+    with pytest.raises(ValueError, match="got 0"):
+        usd(5, nearest=0)

@@ -178,6 +178,19 @@ def test_one_page_shell_serves_the_monitor_too():
     assert report.CSS in live and ".critical" in live
 
 
+def test_inline_page_shows_the_written_page_escaped_in_a_frame(tmp_path):
+    """The page's text, escaped, is the frame's srcdoc: nothing served, nothing loaded."""
+    written = tmp_path / "brief.html"
+    written.write_text('<p class="x">Café & "co"</p>\n', encoding="utf-8")
+    frame = report.inline_page(written)
+    shown = frame._repr_html_()
+    assert ('srcdoc="&lt;p class=&quot;x&quot;&gt;Café &amp; &quot;co&quot;&lt;/p&gt;\n"'
+            in shown)
+    assert 'src="about:blank"' in shown and 'width="100%"' in shown
+    assert 'height="600"' in shown
+    assert 'height="400"' in report.inline_page(str(written), height=400)._repr_html_()
+
+
 #: A stand-in for Chromium: records its command line and environment, writes a PDF, and
 #: leaves a file in its profile (which must be removed afterwards).
 FAKE_CHROMIUM = """#!{python}

@@ -47,9 +47,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from deploydl.data import AGE_BANDS, LABEL, PROTECTED_ATTRIBUTE
+from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation.metrics import roc_auc
-from deploydl.present.charts import human_label, human_labels
+from deploydl.present.charts import human_label
+from deploydl.responsible.charts import in_band_order
 from deploydl.responsible.fairness import (
     FOUR_FIFTHS,
     selection_rates,
@@ -120,16 +121,6 @@ def _approval_ratio(approved: np.ndarray, groups: pd.Series | np.ndarray
     return selection_ratio(approved, groups), {str(k): float(v) for k, v in rates.items()}
 
 
-def _in_band_order(rates: dict[str, float]) -> dict[str, float]:
-    """Each group's approval rate keyed as a person writes the group ("under 30", not the
-    code's "under_30"), age bands youngest first (:data:`deploydl.data.AGE_BANDS`), any other
-    group after them in the order given."""
-    bands = human_labels(AGE_BANDS)
-    named = {human_label(g): r for g, r in rates.items()}
-    return dict(sorted(named.items(), key=lambda item: (bands.index(item[0])
-                                                        if item[0] in bands else len(bands))))
-
-
 def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
                   min_ratio: float = FOUR_FIFTHS) -> GateResult:
     """Pass when the approval ratio across ``groups`` (the lowest group's approval rate over the
@@ -143,7 +134,8 @@ def fairness_gate(approved: np.ndarray, groups: pd.Series | np.ndarray, *,
     ratio, rates = _approval_ratio(approved, groups)
     low, high = selection_ratio_range(np.asarray(approved, dtype=int), groups)
     smallest = int(pd.Series(groups).value_counts().min())
-    shown = ", ".join(f"{g} {r:.0%}" for g, r in _in_band_order(rates).items())
+    in_order = in_band_order(pd.Series(rates))  # age bands youngest first, as people write them
+    shown = ", ".join(f"{human_label(g)} {r:.0%}" for g, r in in_order.items())
     reason = (f"approval ratio {ratio:.2f}, 95% range {low:.3f}-{high:.3f} (needs at least "
               f"{min_ratio:.2f}; approvals: {shown}; smallest group {smallest:,} applicants)")
     # the range unrounded, as the reason prints it: rounded here and printed again, 0.88049

@@ -78,7 +78,7 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     try:
         execute(notebook, cwd=path.parent.resolve(), timeout=timeout, allow_errors=True)
     except CellTimedOut as exc:
-        raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {timeout} s; "
+        raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {exc.timeout} s; "
                                  "raise --timeout or make the cell finish sooner.") from None
     except (DeadKernelError, RuntimeError) as exc:
         raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None

@@ -141,10 +141,11 @@ def profit_difference_chart(result: ProfitResult, *, current: str, candidate: st
 
     The title states the finding: a range that crosses zero is no proven difference.
     """
-    from deploydl.present.charts import BAD, GOOD, NEUTRAL, money, new_figure
+    from deploydl.monitoring.profit_test import signed_usd
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
 
     def dollars(amount: float) -> str:
-        return ("+" if round(amount) > 0 else "") + money(round(amount), unit="\\$")
+        return signed_usd(amount, unit="\\$")  # "$" escaped: matplotlib reads "$" as maths
 
     if result.ci_low <= 0 <= result.ci_high:
         finding = "No proven difference: the 95% range crosses zero"

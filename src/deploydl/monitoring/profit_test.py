@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from deploydl.present.charts import usd
+from deploydl.present.charts import money, usd
 
 if TYPE_CHECKING:
     from deploydl.monitoring.log import PredictionStore
@@ -88,11 +88,12 @@ class ProfitResult:
         return f"{text} {self.warning}".strip()
 
 
-def signed_usd(amount: float) -> str:
+def signed_usd(amount: float, *, unit: str = "USD ") -> str:
     """A difference in US dollars, signed and in whole dollars as the course writes money
-    (:func:`deploydl.present.charts.usd`): 22.4 -> '+USD 22', -487 -> '-USD 487', 0 -> 'USD 0'."""
+    (:func:`deploydl.present.charts.money`): 22.4 -> '+USD 22', -487 -> '-USD 487', 0 -> 'USD 0';
+    ``unit`` as :func:`~deploydl.present.charts.money` takes it (a chart's escaped ``"\\$"``)."""
     rounded = round(amount)  # -0.3 is 'USD 0', not '-USD 0'
-    return ("+" if rounded > 0 else "") + usd(rounded)
+    return ("+" if rounded > 0 else "") + money(rounded, unit=unit)
 
 
 def interval_in_words(ci_low: float, ci_high: float, p_value: float) -> str:

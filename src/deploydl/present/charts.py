@@ -158,21 +158,31 @@ def legend(ax, **kwargs):
     return ax.legend(**kwargs)
 
 
-def money(amount: float, *, unit: str = "$") -> str:
+def money(amount: float, *, unit: str = "$", nearest: int | None = None) -> str:
     """US dollars for people: 1234.6 -> '$1,235'; 2_500_000 -> '$2.5M'; -3.1e6 -> '-$3.1M'.
 
     ``unit="USD "`` writes 'USD 2.5M', for Markdown, where two '$' would be typeset as maths.
+    ``nearest`` rounds to that many dollars and writes every digit, so that close amounts
+    stay comparable: ``nearest=1000`` writes 1_021_333 as '$1,021,000', not '$1.0M'.
     """
+    if nearest is not None:
+        if nearest <= 0:
+            raise ValueError("nearest is the step to round to, in dollars, and must be "
+                             f"positive; got {nearest!r}. Use 1000 for the nearest thousand.")
+        amount = round(amount / nearest) * nearest
     sign, amount = ("-" if amount < 0 else ""), abs(amount)
-    if amount >= 1e6:
+    if amount >= 1e6 and nearest is None:
         return f"{sign}{unit}{amount / 1e6:,.1f}M"
     return f"{sign}{unit}{amount:,.0f}"
 
 
-def usd(amount: float) -> str:
+def usd(amount: float, *, nearest: int | None = None) -> str:
     """:func:`money` as a lesson's own text, tables and printouts write it: 'USD 2.5M',
-    'USD 8,000' (the course's money rule, slides/README.md; charts keep '$')."""
-    return money(amount, unit="USD ")
+    'USD 8,000' (the course's money rule, slides/README.md; charts keep '$').
+
+    ``nearest`` as in :func:`money`: ``usd(1_021_333, nearest=1000)`` is 'USD 1,021,000'.
+    """
+    return money(amount, unit="USD ", nearest=nearest)
 
 
 #: Units that a column name ends with, and how a chart writes them.

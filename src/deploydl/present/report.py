@@ -210,6 +210,20 @@ def page(title: str, body: str, *, extra_css: str = "", head: str = "", footer: 
             f"<body>{body}</body></html>\n")
 
 
+def inline_page(path: Path | str, *, height: int = 600):
+    """Show an HTML page the course wrote inside the notebook, offline, with no server.
+
+    The page's text goes, escaped, into an ``<iframe srcdoc>``: the notebook serves no file
+    and loads nothing. ``height`` is the frame's height in pixels; it is as wide as the
+    notebook. Returns an IPython ``IFrame``, which a notebook shows as a cell's last value.
+    """
+    from IPython.display import IFrame
+
+    text = Path(path).read_text(encoding="utf-8")
+    return IFrame(src="about:blank", width="100%", height=height,
+                  extras=[f'srcdoc="{html.escape(text)}"'])
+
+
 #: Names of browsers that print like Chromium (Chrome, Edge are Chromium), looked up on PATH.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
                   "chrome", "msedge", "microsoft-edge")

@@ -19,10 +19,14 @@ Frame = TypeVar("Frame", pd.Series, pd.DataFrame)
 
 
 def in_band_order(values: Frame) -> Frame:
-    """``values`` (a series or a table) indexed by age band, youngest first (other groups keep
-    their order)."""
-    known = [b for b in AGE_BANDS if b in values.index]
-    return values.reindex(known + [g for g in values.index if g not in known])
+    """``values`` (a series or a table) indexed by age band, youngest first, whether a band is
+    written as the code has it ("under_30") or in plain words ("under 30"); other groups keep
+    their order, after the bands."""
+    from deploydl.present.charts import human_label
+
+    place = {name: i for i, band in enumerate(AGE_BANDS) for name in (band, human_label(band))}
+    known = sorted((g for g in values.index if g in place), key=place.__getitem__)
+    return values.reindex(known + [g for g in values.index if g not in place])
 
 
 def approval_rates_chart(rates: pd.Series, *, ratio: float):

@@ -39,7 +39,7 @@ from deploydl.monitoring.service import add_dashboard, score_and_log
 from deploydl.monitoring.window import release_permit, window_from_settings
 from deploydl.serving.factory import ERROR_RESPONSES, KEY_RESPONSES, add_guards, new_app
 from deploydl.serving.metrics import ServiceMetrics
-from deploydl.serving.middleware import WRONG_KEY_DETAIL
+from deploydl.serving.middleware import MISSING_KEY_DETAIL, WRONG_KEY_DETAIL
 from deploydl.serving.schemas import (
     Batch,
     Health,
@@ -177,7 +177,7 @@ async def require_api_key(request: Request,
         return
     if not key:
         raise HTTPException(status_code=401, headers={"WWW-Authenticate": "ApiKey"},
-                            detail="missing API key: send it in the X-API-Key header")
+                            detail=MISSING_KEY_DETAIL)
     if not hmac.compare_digest(key.encode(), expected.encode()):
         raise HTTPException(status_code=403, detail=WRONG_KEY_DETAIL)
 

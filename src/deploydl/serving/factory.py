@@ -301,7 +301,7 @@ async def body_unreadable(request: Request, exc: HTTPException) -> Response:
     not UTF-8 (with line and column), nested too deeply to read, or with an integer too long
     for Python to read. Other HTTP errors as usual."""
     cause = exc.__cause__
-    if isinstance(exc, HTTPException) and exc.status_code == 400 and isinstance(
+    if exc.status_code == 400 and isinstance(
             cause, ValueError | RecursionError):
         if isinstance(cause, UnicodeDecodeError):
             data = cause.object if isinstance(cause.object, bytes) else b""

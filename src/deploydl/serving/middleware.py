@@ -29,6 +29,8 @@ from deploydl.serving.metrics import ServiceMetrics
 ACCESS_LOG = logging.getLogger("deploydl.access")
 #: :data:`deploydl.serving.events.ERROR_LOG` (the same logger, by name: events imports this).
 _ERROR_LOG = logging.getLogger("deploydl.errors")
+#: The 401 for a request without a key.
+MISSING_KEY_DETAIL = "missing API key: send it in the X-API-Key header"
 #: The 403 for a wrong key, for the caller: it names nothing of the server's set-up, which a
 #: caller cannot change, and never repeats the key (it may be a real key, mistyped).
 WRONG_KEY_DETAIL = "API key not accepted: check the X-API-Key value you were given."
@@ -120,7 +122,7 @@ class ApiKeyGate:
             await self.app(scope, receive, send)
             return
         if not given:
-            await send_json(send, 401, "missing API key: send it in the X-API-Key header",
+            await send_json(send, 401, MISSING_KEY_DETAIL,
                             close=False, headers=((b"www-authenticate", b"ApiKey"),))
         else:
             await send_json(send, 403, WRONG_KEY_DETAIL, close=False)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import uvicorn
 from fastapi import FastAPI
 
-from deploydl.integrity import MIN_KEY_BYTES
+from deploydl.integrity import MAKE_KEY, MIN_KEY_BYTES
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
 from deploydl.serving.app import create_app
@@ -645,8 +645,7 @@ def _check_key_length(host: str, api_key: str | None) -> None:
     raise ServeError(
         f"Refusing to serve on --host {host} with an API key of {len(api_key.encode())} bytes: "
         f"on an address other machines can reach, use a random key of at least {MIN_KEY_BYTES} "
-        "bytes (python -c \"import secrets; print(secrets.token_hex(32))\" makes one of 64), "
-        "or serve on 127.0.0.1.")
+        f"bytes ({MAKE_KEY} makes one of 64), or serve on 127.0.0.1.")
 
 
 #: The options that name the address in serve's messages.
