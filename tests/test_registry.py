@@ -238,7 +238,11 @@ def test_a_rollback_that_would_change_nothing_is_refused(model, tmp_path):
     ('{"production": ["1.0.0"]}', "has no list of versions under 'staging'"),
     ('{"staging": [], "production": ["1.0', "is not valid JSON"),
     ('["1.0.0"]', "holds a JSON list, not an object"),
-    ('{"staging": [], "production": [1]}', "lists 1 under 'production', which is not a version")])
+    ('{"staging": [], "production": [1]}', "lists 1 under 'production', which is not a version"),
+    ("[" * 100_000 + "]" * 100_000, "is not valid JSON (its arrays or objects are nested too "
+                                    "deeply to read)"),
+    ("1" * 5_000, "is not valid JSON (Exceeds the limit")],
+    ids=["no-staging", "cut-short", "list", "not-a-version", "nested", "long-number"])
 def test_a_damaged_stages_record_says_what_is_wrong_and_how_to_restore_it(model, tmp_path, text,
                                                                          problem):
     registry = _registry_of(model, tmp_path, "1.0.0")
@@ -250,6 +254,17 @@ def test_a_damaged_stages_record_says_what_is_wrong_and_how_to_restore_it(model,
         assert problem in str(caught.value)
         assert "Restore it from version control or a backup" in str(caught.value)
         assert "Restore the artifact" not in str(caught.value)
+
+
+def test_a_damaged_release_record_names_the_line_and_how_to_restore_it(model, tmp_path):
+    registry = _registry_of(model, tmp_path, "1.0.0")
+    registry.promote(model.name, "1.0.0", stage="production")
+    record = tmp_path / model.name / "releases.jsonl"
+    with record.open("a") as out:
+        out.write('{"action": "promote", "vers\n')  # a write cut short
+    with pytest.raises(ArtifactError, match=r"releases.jsonl, line 2, is not valid JSON \("
+                                            r".*Restore it from version control or a backup"):
+        registry.releases(model.name)
 
 
 def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_path,
@@ -280,7 +295,7 @@ def test_two_saves_at_once_do_not_write_into_each_others_temporary_file(model, t
                                                                          monkeypatch):
     """Another writer saves stages.json while this one is between writing its temporary file
     and renaming it: each has its own, so both renames succeed and no temporary file stays."""
-    import deploydl.registry as module
+    import deploydl.atomic as module  # where stages.json is renamed into place
 
     registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
     other = ModelRegistry(tmp_path)

@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -49,6 +47,7 @@ import numpy as np
 import pandas as pd
 from safetensors.torch import load_file, save
 
+from deploydl.atomic import replace_file
 from deploydl.governance.lineage import content_hash
 from deploydl.integrity import (
     NAME_PATTERN,
@@ -516,8 +515,9 @@ class ModelRegistry:
         (the declared reason, or None); a promotion given an ``override`` or an ``approver``
         also records them, and one given ``checked_at`` records it beside ``time``."""
         path = self._inside(name, "releases.jsonl")
-        return ([json.loads(line) for line in path.read_text().splitlines() if line]
-                if path.exists() else [])
+        lines = path.read_bytes().splitlines() if path.exists() else []
+        return [_load_json(line, source=f"{path}, line {number},", advice=_RELEASES_ADVICE)
+                for number, line in enumerate(lines, start=1) if line]
 
     def _rollback_permit(self):
         """A rollback's permit now: no window, so it is never refused, being the way back at
@@ -552,22 +552,13 @@ class ModelRegistry:
         return _read_stages(path) if path.exists() else {s: [] for s in STAGES}
 
     def _save_history(self, name: str, history: dict[str, list[str]]) -> None:
-        """Write ``stages.json`` whole or not at all: into a temporary file beside it, then
-        renamed over it, so a crash of the process mid-write leaves the previous history
-        intact. Each write has its own temporary file, so two at once cannot write into each
-        other's (the later rename wins: promote one release at a time, as the release workflow
-        does). The file keeps its permissions; a new one gets the umask's, as
-        ``releases.jsonl`` does."""
-        path = self._inside(name, "stages.json")
-        temporary = path.with_name(f".stages.{uuid.uuid4().hex}.tmp")
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        try:
-            if path.exists():
-                os.chmod(temporary, path.stat().st_mode & 0o777)
-            temporary.write_text(json.dumps(history, indent=2) + "\n")
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        """Write ``stages.json`` whole or not at all (:func:`deploydl.atomic.replace_file`), so
+        a crash of the process mid-write leaves the previous history intact. Two writes at
+        once cannot write into each other's file, but the later one wins: promote one release
+        at a time, as the release workflow does. The file keeps its permissions; a new one
+        gets the umask's, as ``releases.jsonl`` does."""
+        text = json.dumps(history, indent=2) + "\n"
+        replace_file(self._inside(name, "stages.json"), lambda new: new.write_text(text))
 
 
 def _stage(stage: str) -> str:
@@ -647,24 +638,31 @@ def _version_key(version: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))
 
 
+#: What to do about an artifact file that cannot be read.
+_ARTIFACT_ADVICE = ("Restore the artifact from the registry; do not edit artifact files by "
+                    "hand.")
+#: What to do about a ``stages.json`` that cannot be read.
+_STAGES_ADVICE = (
+    "It is the registry's record of the version in each stage and of the ones before it (for "
+    "rollbacks), so nothing is loaded, promoted or rolled back from it. Restore it from "
+    "version control or a backup (the deployment workflow commits it after each release); "
+    "without one, delete it and promote again the version that should be in each stage (the "
+    "rollback history then starts afresh).")
+#: What to do about a ``releases.jsonl`` that cannot be read.
+_RELEASES_ADVICE = (
+    "It is the registry's record of every change to production. Restore it from version "
+    "control or a backup (the deployment workflow commits it after each release); do not "
+    "edit it by hand.")
+
+
 def _read_stages(path: Path) -> dict[str, list[str]]:
     """The history in ``stages.json``, refused with what is wrong and what to do unless it
     holds a list of versions for each stage."""
-    problem: str | None
-    try:
-        history = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        problem = f"is not valid JSON ({exc})"
-    else:
-        problem = _stages_problem(history)
-    if problem is None:
-        return history
-    raise ArtifactError(
-        f"{path} {problem}. It is the registry's record of the version in each stage and of "
-        "the ones before it (for rollbacks), so nothing is loaded, promoted or rolled back "
-        "from it. Restore it from version control or a backup (the deployment workflow "
-        "commits it after each release); without one, delete it and promote again the version "
-        "that should be in each stage (the rollback history then starts afresh).")
+    history = _load_json(path.read_bytes(), source=path, advice=_STAGES_ADVICE)
+    problem = _stages_problem(history)
+    if problem is not None:
+        raise ArtifactError(f"{path} {problem}. {_STAGES_ADVICE}")
+    return history
 
 
 def _stages_problem(history: Any) -> str | None:
@@ -683,19 +681,33 @@ def _stages_problem(history: Any) -> str | None:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    """The JSON object in the artifact file ``path``, refused unless it is one."""
     if not path.is_file():
         raise ArtifactError(f"{path} is missing. Restore the artifact from the registry (or "
                             "re-save the model); a partial artifact is never served.")
-    try:
-        value = json.loads(path.read_text())
-    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested too deeply
-        raise ArtifactError(f"{path} is not valid JSON ({exc}). Restore the artifact from the "
-                            "registry; do not edit artifact files by hand.") from None
+    value = _load_json(path.read_bytes(), source=path, advice=_ARTIFACT_ADVICE)
     if not isinstance(value, dict):
         raise ArtifactError(f"{path} holds a JSON {type(value).__name__}, not an object. "
-                            "Restore the artifact from the registry; do not edit artifact "
-                            "files by hand.")
+                            f"{_ARTIFACT_ADVICE}")
     return value
+
+
+def _load_json(data: bytes, *, source: object, advice: str) -> Any:
+    """The JSON value in ``data``, read from ``source`` (a registry file, or a line of one).
+
+    Raises
+    ------
+    ArtifactError
+        Naming ``source``, saying why it cannot be read (not UTF-8, not JSON, a number too
+        long, or nested too deeply) and giving ``advice``: what to do about it.
+    """
+    try:
+        return json.loads(data)
+    except RecursionError:
+        problem = "its arrays or objects are nested too deeply to read"
+    except ValueError as exc:  # not JSON, not UTF-8, or an integer too long to read
+        problem = str(exc)
+    raise ArtifactError(f"{source} is not valid JSON ({problem}). {advice}") from None
 
 
 __all__ = ["NAME_PATTERN", "VERSION_PATTERN", "Artifact", "ArtifactError", "ModelRegistry",

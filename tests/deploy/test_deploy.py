@@ -565,6 +565,26 @@ def test_a_production_model_that_cannot_be_read_blocks_instead_of_skipping_the_c
         encoding="utf-8")
 
 
+def test_the_gates_read_the_stages_record_once_for_one_comparison(artifact_dir,
+                                                                   production_registry,
+                                                                   monkeypatch):
+    """One decision, one read of stages.json: the version found in production is the one
+    loaded, even if a release lands between the two steps."""
+    from deploydl import registry
+
+    reads = []
+    read_stages = registry._read_stages
+
+    def counted(path):
+        reads.append(path)
+        return read_stages(path)
+
+    monkeypatch.setattr(registry, "_read_stages", counted)
+    assert main([str(artifact_dir), "--registry", str(production_registry.root), "--min-auc",
+                 "0.5", "--min-ratio", "0.5"]) == 0
+    assert len(reads) == 1
+
+
 def test_a_registry_with_nothing_in_production_skips_only_the_comparison(artifact_dir,
                                                                         tmp_path, capsys):
     from deploydl.registry import ModelRegistry

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,6 +24,7 @@ from string import Template
 
 import yaml
 
+from deploydl.atomic import replace_folder
 from deploydl.integrity import SHA256_PATTERN, ArtifactError, check_name, check_version
 from deploydl.registry import Artifact, verify
 
@@ -215,39 +214,9 @@ def write_bundle(artifact_dir: str | Path, out_dir: str | Path,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         written[name] = path
-    written["model"] = _replace_folder(artifact.path, out / "model")
+    written["model"] = replace_folder(out / "model",
+                                      lambda new: shutil.copytree(artifact.path, new))
     return written
-
-
-def _replace_folder(source: Path, target: Path) -> Path:
-    """Copy ``source`` to ``target``, replacing what is there; returns ``target``.
-
-    The copy is made in a temporary folder beside ``target`` and renamed into place, so a copy
-    that fails leaves the old ``target`` as it was. The old ``target`` is moved aside first;
-    if the copy then cannot be renamed into place, the old one is moved back before the error
-    is raised, and if even that fails, the error names the folder that keeps it.
-    """
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
-    kept = False  # the earlier copy could not be put back: its folder stays
-    try:
-        shutil.copytree(source, staging / "new")
-        if target.exists():
-            os.replace(target, staging / "old")
-        os.replace(staging / "new", target)
-    except BaseException:
-        if (staging / "old").exists() and not target.exists():
-            try:
-                os.replace(staging / "old", target)
-            except OSError as exc:
-                kept = True
-                raise OSError(f"{target} could not be replaced nor put back; the earlier copy "
-                              f"is kept in {staging / 'old'}: move it back to {target} by "
-                              "hand") from exc
-        raise
-    finally:
-        if not kept:
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 def _values(artifact: Artifact, spec: DeploySpec) -> dict[str, object]:

@@ -223,11 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.registry:
         registry = ModelRegistry(args.registry)
         try:
-            if registry.stage(candidate.name, "production") is None:
+            version = registry.stage(candidate.name, "production")  # reads stages.json once
+            if version is None:
                 print(f"No {candidate.name} version is in production in {args.registry}: "
                       "nothing to compare with, so the AUC floor alone applies.")
             else:
-                production = registry.load(candidate.name, stage="production")
+                production = load_model(registry.path(candidate.name, version))
         except ArtifactError as exc:  # in production, but unreadable: never skip the check
             unreadable = [_unmeasured(
                 "production", args.max_drop, "the production model cannot be read for the "

@@ -13,7 +13,6 @@ Import this module only when the ONNX runtime is chosen: it needs the ``export``
 from __future__ import annotations
 
 import dataclasses
-import os
 import tempfile
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from deploydl.atomic import replace_file
 from deploydl.efficiency.compress import OnnxModel, lean, to_onnx
 from deploydl.models.vision import REFERENCE_CNN
 
@@ -90,21 +90,10 @@ def export_checked(net: nn.Module, example: np.ndarray, *, check_inputs: np.ndar
     else:
         model = to_onnx(net, np.ascontiguousarray(example, dtype=np.float32), threads=threads)
         if cache is not None:
-            _write_atomic(cache, model.model_bytes)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(cache, lambda new: new.write_bytes(model.model_bytes))
     check_against_torch(net, model, check_inputs)
     return model
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(dir=path.parent, prefix=".onnx-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(staging, path)
-    finally:
-        if os.path.exists(staging):
-            os.remove(staging)
 
 
 class OnnxModule(nn.Module):

@@ -14,12 +14,10 @@ import functools
 import ipaddress
 import os
 import re
-import shutil
 import signal
 import socket
 import stat
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import uvicorn
 from fastapi import FastAPI
 
+from deploydl.atomic import replace_folder
 from deploydl.integrity import MAKE_KEY, MIN_KEY_BYTES
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
@@ -97,15 +96,8 @@ def default_artifact(settings: Settings | None = None) -> Path:
         raise ServeError(f"Cannot cache the default model in {folder.parent} "
                          f"({exc.strerror or exc}): make it a folder you can write to, or point "
                          "DEPLOYDL_HOME at one.") from None
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
-    try:
-        save_model(model, staging / "artifact", training_data=table)
-        if folder.exists():  # an older deploydl's cache: set it aside, then replace it
-            os.replace(folder, staging / "stale")
-        os.replace(staging / "artifact", folder)  # atomic: never a half-written cache
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return folder
+    # atomic: never a half-written cache; an older deploydl's cache there is replaced whole
+    return replace_folder(folder, lambda new: save_model(model, new, training_data=table))
 
 
 def default_artifact_folder(settings: Settings) -> Path:

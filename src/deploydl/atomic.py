@@ -1,0 +1,87 @@
+"""Replace a file or a folder whole or not at all (Modules 04 and 05).
+
+The registry's ``stages.json``, a cached ONNX export, the default model's cache and a
+bundle's ``model/`` folder are all replaced the same way: the new content is written beside
+the old under a temporary name, then renamed over it (one ``os.replace``, which the
+operating system does at once). A write that fails or a process that crashes part-way
+leaves the old content as it was, never half of each. Neither function calls ``fsync``: the
+swap survives a crash of the process, not a power cut.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+
+def replace_file(path: Path, write: Callable[[Path], object]) -> Path:
+    """Replace the file ``path`` with what ``write`` writes; returns ``path``.
+
+    Parameters
+    ----------
+    path : Path
+        The file to replace or create; its folder must exist.
+    write : callable
+        Called with a new, empty file beside ``path`` (for example
+        ``lambda new: new.write_bytes(data)``); what it leaves there is renamed over ``path``.
+
+    Each call writes its own temporary file, so two writers at once never write into each
+    other's (the later rename wins). If ``write`` or the rename fails, ``path`` keeps its old
+    content and the temporary file is removed. An existing ``path`` keeps its permissions; a
+    new one gets the umask's, like any file opened for writing.
+    """
+    staging = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    os.close(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        if path.exists():
+            os.chmod(staging, path.stat().st_mode & 0o777)
+        write(staging)
+        os.replace(staging, path)
+    finally:
+        staging.unlink(missing_ok=True)
+    return path
+
+
+def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
+    """Replace the folder ``path`` with the one ``build`` makes; returns ``path``.
+
+    Parameters
+    ----------
+    path : Path
+        The folder to replace or create; the folder above it must exist.
+    build : callable
+        Called with a path that does not exist yet, inside a temporary folder beside ``path``,
+        and must create the new folder there (for example
+        ``lambda new: shutil.copytree(source, new)``).
+
+    Only once ``build`` has succeeded is the old folder moved aside (to ``old`` in the
+    temporary folder) and the new one renamed into place, so a build that fails leaves the
+    old folder as it was. If that rename fails, the old folder is moved back before the error
+    is raised; if even that fails, an OSError names the folder that keeps it. In every other
+    case the temporary folder, and the old folder in it, are removed.
+    """
+    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}-"))
+    new, old = staging / "new", staging / "old"
+    kept = False  # the old folder could not be put back: the temporary folder stays
+    try:
+        build(new)
+        if path.exists():
+            os.replace(path, old)
+        os.replace(new, path)
+    except BaseException:
+        if old.exists() and not path.exists():
+            try:
+                os.replace(old, path)
+            except OSError as exc:
+                kept = True
+                raise OSError(f"{path} could not be replaced nor put back; the earlier copy "
+                              f"is kept in {old}: move it back to {path} by hand") from exc
+        raise
+    finally:
+        if not kept:
+            shutil.rmtree(staging, ignore_errors=True)
+    return path

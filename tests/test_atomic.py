@@ -1,0 +1,127 @@
+"""Replacing a file or a folder whole or not at all (deploydl.atomic)."""
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from deploydl.atomic import replace_file, replace_folder
+
+
+def _cut_short(new: Path) -> None:
+    """A write that stops half-way, as on a full disk."""
+    new.write_text("half")
+    raise OSError("No space left on device")
+
+
+def _replace_fails(monkeypatch, when: Callable[[Path, Path], bool]) -> None:
+    """Make ``os.replace(source, destination)`` raise "Permission denied" when ``when`` says."""
+    real_replace = os.replace
+
+    def replace(source, destination):
+        if when(Path(source), Path(destination)):
+            raise OSError("Permission denied")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_a_file_is_created_then_replaced_with_no_temporary_file_left(tmp_path):
+    path = tmp_path / "stages.json"
+    assert replace_file(path, lambda new: new.write_text("first")) == path
+    replace_file(path, lambda new: new.write_text("second"))
+    assert path.read_text() == "second"
+    assert [p.name for p in tmp_path.iterdir()] == ["stages.json"]
+
+
+def test_a_write_that_fails_leaves_the_old_file_intact(tmp_path):
+    path = tmp_path / "stages.json"
+    path.write_text("old")
+    with pytest.raises(OSError, match="No space left"):
+        replace_file(path, _cut_short)
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["stages.json"]
+
+
+def test_a_rename_that_fails_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "stages.json"
+    path.write_text("old")
+    _replace_fails(monkeypatch, lambda source, destination: True)
+    with pytest.raises(OSError, match="Permission denied"):
+        replace_file(path, lambda new: new.write_text("new"))
+    monkeypatch.undo()
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["stages.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_replaced_file_keeps_its_mode_and_a_new_one_takes_the_umask(tmp_path):
+    kept, new = tmp_path / "kept.onnx", tmp_path / "new.onnx"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    saved = os.umask(0o002)
+    try:
+        replace_file(kept, lambda staged: staged.write_bytes(b"new"))
+        replace_file(new, lambda staged: staged.write_bytes(b"new"))
+    finally:
+        os.umask(saved)
+    assert kept.stat().st_mode & 0o777 == 0o640
+    assert new.stat().st_mode & 0o777 == 0o664
+
+
+def _folder(path: Path, **files: str) -> Path:
+    path.mkdir()
+    for name, text in files.items():
+        (path / name).write_text(text)
+    return path
+
+
+def _contents(path: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in path.iterdir()}
+
+
+def test_a_folder_is_replaced_whole_with_no_temporary_folder_left(tmp_path):
+    source = _folder(tmp_path / "source", weights="new")
+    target = _folder(tmp_path / "model", weights="old", signature="old")
+    assert replace_folder(target, lambda new: shutil.copytree(source, new)) == target
+    assert _contents(target) == {"weights": "new"}  # no file of the old folder stays
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model", "source"]
+
+
+def test_a_folder_that_does_not_exist_yet_is_created(tmp_path):
+    replace_folder(tmp_path / "model", lambda new: _folder(new, weights="new"))
+    assert _contents(tmp_path / "model") == {"weights": "new"}
+
+
+def test_a_build_that_fails_leaves_the_old_folder_intact(tmp_path):
+    target = _folder(tmp_path / "model", weights="old")
+
+    def fails_midway(new: Path) -> None:
+        _folder(new, weights="half")
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        replace_folder(target, fails_midway)
+    assert _contents(target) == {"weights": "old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_a_rename_that_fails_puts_the_old_folder_back(tmp_path, monkeypatch):
+    target = _folder(tmp_path / "model", weights="old")
+    _replace_fails(monkeypatch, lambda source, destination: source.name == "new")
+    with pytest.raises(OSError, match="Permission denied"):
+        replace_folder(target, lambda new: _folder(new, weights="new"))
+    assert _contents(target) == {"weights": "old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_an_old_folder_that_cannot_be_put_back_is_kept_and_named(tmp_path, monkeypatch):
+    target = _folder(tmp_path / "model", weights="old")
+    _replace_fails(monkeypatch, lambda source, destination: destination.name != "old")
+    with pytest.raises(OSError, match="could not be replaced nor put back; the earlier copy is "
+                                      "kept in .*old: move it back to .*model by hand") as caught:
+        replace_folder(target, lambda new: _folder(new, weights="new"))
+    kept = Path(str(caught.value).split("kept in ")[1].split(":")[0])
+    assert _contents(kept) == {"weights": "old"}  # nothing lost
