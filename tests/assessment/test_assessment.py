@@ -608,6 +608,19 @@ def test_a_store_with_wrong_answers_is_refused(tmp_path, data):
         load(tmp_path)
 
 
+@pytest.mark.parametrize(("raw", "message"), [
+    (b"[" * 100_000, "nested too deeply"),
+    (b"1" * 5000, "not a readable assessment file"),
+    (b'{"before": "\xe9"}', "not a readable assessment file"),
+])
+def test_an_unparseable_store_is_refused_by_name(tmp_path, raw, message):
+    (tmp_path / STORE).parent.mkdir()
+    (tmp_path / STORE).write_bytes(raw)
+    with pytest.raises(ValueError, match=message) as info:
+        load(tmp_path)
+    assert "assessment.json" in str(info.value)
+
+
 def test_markdown_is_refused_for_the_assessment(tmp_path, capsys):
     ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
     assert main(["grade", "--assessment", "--format", "markdown", ann]) == 2

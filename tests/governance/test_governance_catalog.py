@@ -105,6 +105,20 @@ def test_malformed_card_is_a_clear_error(tmp_path, text, message):
     assert "bad.yaml" in str(info.value)
 
 
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("deep.json", "[" * 100_000, "nested too deeply"),
+    ("deep.yaml", "[" * 100_000, "nested too deeply"),
+    ("long.json", "1" * 5000, "could not be read"),
+    ("latin.json", b"\xe9t\xe9".decode("latin-1"), "could not be read"),
+])
+def test_an_unparseable_card_is_a_clear_error(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="latin-1")
+    with pytest.raises(CardError, match=message) as info:
+        load_card(path)
+    assert name in str(info.value)
+
+
 def test_missing_field_and_missing_card(tmp_path, catalog):
     (tmp_path / "c.yaml").write_text("name: raw\nowner: me\n")
     with pytest.raises(CardError, match=r"purpose: Field required"):

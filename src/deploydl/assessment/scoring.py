@@ -105,7 +105,10 @@ def _read_raw(path: Path) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:  # '[[[[…' deeper than Python's parser goes
+        raise ValueError(f"{path}: not a readable assessment file (its arrays or objects are "
+                         f"nested too deeply to read). {WHAT_A_STORE_IS}") from None
+    except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON, a number too long
         raise ValueError(f"{path}: not a readable assessment file ({exc}). "
                          f"{WHAT_A_STORE_IS}") from None
     problem = _store_problem(data)

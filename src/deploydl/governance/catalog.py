@@ -83,7 +83,11 @@ def load_card(path: str | Path) -> DatasetCard:
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, json.JSONDecodeError, yaml.YAMLError) as exc:
+    except RecursionError:  # '[[[[…' deeper than the parser goes
+        raise CardError(f"Dataset card {path.name} could not be read: its lists or mappings are "
+                        f"nested too deeply. A card is a flat mapping of fields (name, owner, "
+                        f"...); check the file.") from None
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: JSON, UTF-8, long number
         first = str(exc).splitlines()[0]
         raise CardError(f"Dataset card {path.name} could not be read: {first}. Check the "
                         f"file's {'JSON' if path.suffix == '.json' else 'YAML'} syntax.") from None
