@@ -174,8 +174,10 @@ def test_reason_lines_write_money_in_usd_and_indent_every_wrapped_line():
                       "Delinquent past or present credit obligations")]
     lines = reason_lines(reasons, width=40)
     text = " ".join(" ".join(lines).split())
-    assert "income: USD 30,700, typical approved USD 59,300; +0.11 if matched" in text
-    assert "late payments: 3, typical approved 0;" in text
+    assert "income: USD 30,700, typical approved USD 59,300" in text
+    assert "late payments: 3, typical approved 0" in text
+    assert "if matched: chance of default 11 points lower" in text, (
+        "the lesson's frame: a chance of default, not an approval score")
     assert all(len(line) <= 40 for line in lines)
     # only an item's first line starts with its number; every other line hangs under it
     assert [line.split()[0] for line in lines if not line.startswith("     ")] == ["1.", "2."]

@@ -95,6 +95,15 @@ def test_the_card_states_each_bands_referral_point_as_a_chance_of_default(card):
     assert "bar (0." not in text, "no approval scores for a threshold"
 
 
+def test_the_explainability_speaks_of_the_chance_of_default_in_plain_words(card):
+    """Module 03 states each decision as a chance of default against a referral point; the
+    card words its reason codes in that frame too, and names the top features as people do."""
+    assert "the largest falls in the chance of default are the stated reasons" in (
+        card.explainability)
+    assert "approval score" not in card.explainability
+    assert "_" not in card.explainability, "features as people write them: 'debt ratio'"
+
+
 def test_the_case_study_card_says_it_is_a_draft_not_approved(card):
     """Module 03's card is of group thresholds the lesson does not ship: its title says so."""
     assert to_markdown(card).startswith("# Model card: Northbridge loan approval (logistic "

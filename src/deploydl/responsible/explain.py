@@ -136,11 +136,13 @@ def reason_lines(reasons: Sequence[Reason], *, width: int = 88) -> list[str]:
     """Each reason as a numbered item for a printout, at most ``width`` characters a line.
 
     An item is its wording, then, indented under it, the applicant's value against the
-    typical approved one and how much the approval score would rise if they matched
-    (``score_gain``)::
+    typical approved one and how many percentage points lower their chance of default would
+    be if they matched (``score_gain``, the rise in the approval score, 1 - chance of
+    default)::
 
           2. Income insufficient for the amount of credit requested
-             (income: USD 30,700, typical approved USD 59,300; +0.11 if matched)
+             income: USD 30,700, typical approved USD 59,300
+             if matched: chance of default 11 points lower
 
     Money features (:data:`MONEY_FEATURES`) are written with
     :func:`deploydl.present.charts.usd`, other values as plain numbers. Every line after an
@@ -156,11 +158,14 @@ def reason_lines(reasons: Sequence[Reason], *, width: int = 88) -> list[str]:
 
     lines = []
     for i, r in enumerate(reasons, 1):
-        detail = (f"({human_label(r.feature)}: {shown(r.feature, r.value)}, typical approved "
-                  f"{shown(r.feature, r.reference)}; +{r.score_gain:.2f} if matched)")
+        values = (f"{human_label(r.feature)}: {shown(r.feature, r.value)}, typical approved "
+                  f"{shown(r.feature, r.reference)}")
+        effect = f"if matched: chance of default {r.score_gain * 100:.0f} points lower"
         lines += textwrap.wrap(f"{i}. {r.text}", width, initial_indent="  ",
                                subsequent_indent="     ")
-        lines += textwrap.wrap(detail, width, initial_indent="     ", subsequent_indent="     ")
+        for detail in (values, effect):
+            lines += textwrap.wrap(detail, width, initial_indent="     ",
+                                   subsequent_indent="     ")
     return lines
 
 

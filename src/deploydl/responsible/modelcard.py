@@ -164,6 +164,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     """
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.evaluation.metrics import roc_auc
+    from deploydl.present.charts import human_labels
     from deploydl.responsible.explain import permutation_importance
     from deploydl.responsible.fairness import fairness_summary, rates_by_group, selection_ratio
     from deploydl.responsible.mitigation import BIAS, case_study, decisions, mitigation_effect
@@ -203,9 +204,10 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
             _age_limitation(cuts),
             "Credit history length is both predictive and a proxy for age."),
         explainability="Global: permutation importance (drop in ROC AUC when a feature is "
-                       f"shuffled; top: {', '.join(importance.index[:3])}). Per applicant: "
-                       "reason codes, each feature set to the median approved applicant's "
-                       "value; the largest rises in approval score are the stated reasons.",
+                       f"shuffled; top: {', '.join(human_labels(importance.index[:3]))}). Per "
+                       "applicant: reason codes, each feature set to the median approved "
+                       "applicant's value; the largest falls in the chance of default are the "
+                       "stated reasons.",
         charts={"Approval rate by age band, before and after mitigation":
                 _approval_chart(before, rates["selection_rate"])})
 
