@@ -11,13 +11,14 @@ from torch import nn
 
 from deploydl.efficiency.compress import (
     compare_variants,
+    int8_gain_in_words,
     make_variants,
     measure_variants,
     quantize_int8,
     size_in_memory,
     size_on_disk,
 )
-from deploydl.efficiency.costs import CostPlanner, cost_per_million, plan_serving
+from deploydl.efficiency.costs import CostPlanner, cents, cost_per_million, plan_serving
 from deploydl.efficiency.inference import (
     accuracy,
     prepare_for_inference,
@@ -114,6 +115,35 @@ def test_cost_per_million_from_throughput():
     assert cost_per_million(1000, price_per_core_hour=0.05, cores=2) == pytest.approx(0.10 / 3.6)
     with pytest.raises(ValueError, match="must be above 0; got 0"):
         cost_per_million(0, price_per_core_hour=0.05)
+
+
+@pytest.mark.parametrize(("dollars", "shown"), [
+    (0.0181, "1.8"), (0.0043, "0.43"), (0.1493, "15"), (0.0014041, "0.14"),
+    (0.0995, "10"),  # rounds up to 10 cents: two figures, not "10.0"
+    (12.34, "1,200"), (0.0, "0")])
+def test_cents_shows_two_significant_figures(dollars, shown):
+    assert cents(dollars) == shown
+
+
+def test_cents_refuses_what_is_not_an_amount():
+    with pytest.raises(ValueError, match="finite amount of 0 or more; got -0.01"):
+        cents(-0.01)
+    with pytest.raises(ValueError, match="got nan"):
+        cents(float("nan"))
+
+
+def test_plan_serving_keeps_the_cost_per_million_unrounded():
+    plan = plan_serving({1: 1.0, 32: 4.0}, batch_size=32, predictions_per_month=1e9,
+                        price_per_core_hour=0.05, http_ms=0.5)
+    # 1,600 predictions/s per core at USD 0.05 per core-hour: USD 0.0086805... per million.
+    assert plan.cost_per_million == pytest.approx(0.05 / (1600 * 3600) * 1e6, rel=1e-12)
+
+
+def test_the_planner_shows_the_cost_per_million_in_cents():
+    planner = CostPlanner({"fp32": {1: 1.0, 32: 4.0}, "int8": {1: 1.0, 32: 2.0}},
+                          http_ms=0.5)
+    # 1 / (1.0 + 0.5) ms -> 666.7 predictions/s per core: USD 0.0208 per million, 2.1 cents.
+    assert "2.1 US cents per million" in planner.output.value
 
 
 def test_plan_serving_sizes_cores_and_refuses_unmeasured_batches():
@@ -319,3 +349,14 @@ def test_tokens_chart_labels_each_bar_and_separates_thousands():
     fig.canvas.draw()
     assert "100,000" in [t.get_text() for t in ax.get_yticklabels()]
     plt.close(fig)
+
+
+def test_int8_gain_in_words_reads_the_rows_ratios_and_sizes():
+    rows = [{"variant": "ONNX fp32", "size_bytes": 25_240_000, "smaller_x": 1.0,
+             "faster_x_batch32": 1.0},
+            {"variant": "ONNX int8", "size_bytes": 6_410_000, "smaller_x": 3.97,
+             "faster_x_batch32": 2.46}]
+    assert int8_gain_in_words(rows, fp32="ONNX fp32", int8="ONNX int8") == (
+        "file 4.0x smaller (25 MB to 6.4 MB), a batch of 32 images scored 2.5x faster")
+    with pytest.raises(ValueError, match=r"no row for \['fp32', 'int8'\] among the variants"):
+        int8_gain_in_words(rows)

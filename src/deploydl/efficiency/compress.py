@@ -290,6 +290,28 @@ def int8_speed_by_engine(results: Mapping[str, Any]) -> dict[str, float]:
     return speeds
 
 
+def int8_gain_in_words(rows: list[Mapping[str, Any]], *, fp32: str = "fp32",
+                       int8: str = "int8") -> str:
+    """How much smaller and faster the variant ``int8`` is than ``fp32``, in words.
+
+    ``rows`` are :func:`compare_variants` rows (or a ``deploydl bench`` run's, which have the
+    same fields) whose first variant is ``fp32``, the copy their ratios compare with. The
+    answer reads "file 4.0x smaller (25 MB to 6.4 MB), a batch of 32 images scored 5.1x
+    faster": the first ratio is fp32's file size over int8's (``smaller_x``), the sizes are
+    the saved files in megabytes (millions of bytes), and the second ratio is how many times
+    as fast int8 scored a batch of 32 (``faster_x_batch32``; below 1 means slower).
+    """
+    copies = {row["variant"]: row for row in rows}
+    missing = [name for name in (fp32, int8) if name not in copies]
+    if missing:
+        raise ValueError(f"no row for {missing} among the variants {sorted(copies)}; pass the "
+                         "names of the float32 and int8 copies as fp32= and int8=.")
+    before, after = copies[fp32], copies[int8]
+    return (f"file {after['smaller_x']:.1f}x smaller ({before['size_bytes'] / 1e6:.0f} MB to "
+            f"{after['size_bytes'] / 1e6:.1f} MB), a batch of 32 images scored "
+            f"{after['faster_x_batch32']:.1f}x faster")
+
+
 def variants_chart(rows: list[dict], *, batch: int = 32):
     """Time per batch for each variant of :func:`compare_variants`, fastest on top.
 

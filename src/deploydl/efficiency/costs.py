@@ -34,6 +34,25 @@ def cost_per_million(predictions_per_s: float, *, price_per_core_hour: float,
     return price_per_core_hour * cores / (predictions_per_s * 3600) * 1e6
 
 
+def cents(dollars: float) -> str:
+    """A small dollar amount, such as a cost per million predictions, in US cents for people.
+
+    Two significant figures, so that the costs a lesson compares read at a glance:
+    ``cents(0.0181)`` is ``'1.8'`` (USD 0.0181 is 1.8 US cents), ``cents(0.0043)`` is
+    ``'0.43'``, ``cents(0.1493)`` is ``'15'`` and ``cents(12.34)`` is ``'1,200'``. The unit is
+    left to the caller ("US cents per million"), so the same figure fits a table's cell.
+    """
+    if not math.isfinite(dollars) or dollars < 0:
+        raise ValueError(f"dollars must be a finite amount of 0 or more; got {dollars!r}. "
+                         "Pass a cost in US dollars, such as cost_per_million(...).")
+    amount = dollars * 100
+    if amount == 0:
+        return "0"
+    rounded = round(amount, 1 - math.floor(math.log10(amount)))  # two significant figures
+    places = 1 - math.floor(math.log10(rounded))  # again: 9.96 rounds up to 10, not "10.0"
+    return f"{rounded:,.{max(places, 0)}f}"
+
+
 def monthly_cost(cores: float, *, price_per_core_hour: float) -> float:
     """Dollars a month for ``cores`` running all month (:data:`HOURS_PER_MONTH` hours)."""
     return round(cores * price_per_core_hour * HOURS_PER_MONTH, 2)
@@ -41,7 +60,10 @@ def monthly_cost(cores: float, *, price_per_core_hour: float) -> float:
 
 @dataclass(frozen=True)
 class ServingPlan:
-    """What it takes to serve a traffic level: cores, monthly bill, latency per request."""
+    """What it takes to serve a traffic level: cores, monthly bill, latency per request.
+
+    ``cost_per_million`` is in US dollars, unrounded: show it with :func:`cents`.
+    """
 
     cores: int
     monthly_cost: float
@@ -81,8 +103,7 @@ def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
         cores=cores, monthly_cost=monthly_cost(cores, price_per_core_hour=price_per_core_hour),
         latency_ms=round(http_ms + compute_ms, 2),
         predictions_per_s_per_core=round(per_core, 1),
-        cost_per_million=round(cost_per_million(per_core, price_per_core_hour=price_per_core_hour),
-                               4))
+        cost_per_million=cost_per_million(per_core, price_per_core_hour=price_per_core_hour))
 
 
 def http_ms_from_cpu_use(results: dict, *, server: str = "course") -> float:
@@ -260,7 +281,7 @@ class CostPlanner:
             f"USD {r.monthly_cost:,.2f} a month.</b> "
             f"{'int8' if self.quantised.value else 'fp32'}, {how}: about {r.latency_ms:.1f} ms "
             f"of compute before each answer, {r.predictions_per_s_per_core:,.0f} "
-            f"predictions/s per core, USD {r.cost_per_million:.3f} per million."]
+            f"predictions/s per core, {cents(r.cost_per_million)} US cents per million."]
         plan, cost = self.capacity, self.replicas_cost()
         if plan is not None and cost is not None:
             lines.append(
