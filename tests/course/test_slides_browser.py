@@ -64,8 +64,10 @@ def test_deck_works_offline_in_chromium(browser, decks, lesson):
 #: PNG is wider than its box (the template's figureHeight says the same): measured here from
 #: the image itself, so a cap from the CSS counts too, not only what fitFigures decided (it
 #: stops at 0.8 and marks the share the slide would need as data-figure-shrink). Last, the text
-#: that reveal.js's navigation arrows cover on the screen (the page is 1280x800, like the slide).
+#: and figures that reveal.js's navigation arrows cover on the screen (at the page's size: laid
+#: out again first, for a page resized since the deck started).
 _HEIGHTS = """() => {
+  Reveal.layout();
   const limit = Reveal.getConfig().height, found = [];
   const meet = (a, b) =>
     a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -94,6 +96,9 @@ _HEIGHTS = """() => {
       if (Array.from(line.getClientRects()).some(box => arrows.some(a => meet(a, box))))
         covered.push(text.currentNode.textContent.trim().slice(0, 40));
     }
+    for (const img of slide.querySelectorAll("img"))
+      if (arrows.some(a => meet(a, img.getBoundingClientRect())))
+        covered.push(`figure "${img.alt.slice(0, 40)}"`);
     found.push({h: at.h, v: at.v || 0, height: slide.scrollHeight, limit, wide, shrink, covered,
                 name: (slide.querySelector("h1, h2, h3, h4") || {}).textContent || ""});
   }
@@ -107,11 +112,27 @@ def _slide(s: dict) -> str:
     return f"{s['h'] + 1}.{s['v'] + 1}" + (f" ({name[:60]!r})" if name else "")
 
 
+#: The screen the slides are measured on: 16:10, like the slide. Another screen shape only moves
+#: what reveal.js puts around the slide, so only the arrows are checked again on a 4:3 projector's
+#: screen, in the same page (no screenshot unless one fails).
+SCREEN, SCREEN_4_3 = {"width": 1280, "height": 800}, {"width": 1024, "height": 768}
+
+
+def _screenshots(page, lesson: str, slides: list[dict], suffix: str = "") -> None:
+    """A screenshot of each slide in ``slides`` in test-artifacts/slides, for a failure."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for s in slides:
+        page.evaluate(f"Reveal.slide({s['h']}, {s['v']})")
+        name = f"{lesson}-too-big-{s['h'] + 1}.{s['v'] + 1}{suffix}.png"
+        page.screenshot(path=str(ARTIFACTS / name))
+
+
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_slide_fits_on_the_slide(browser, decks, lesson):
     """Content taller or wider than its box is cut off on the projector: split the slide, show
-    fewer columns, or skip detail (slides/README.md)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    fewer columns, or skip detail (slides/README.md). Nothing on a slide lies under the
+    navigation arrows, on a 16:10 screen or a 4:3 one."""
+    page = browser.new_page(viewport=SCREEN)
     page.route(re.compile(r"^https?://"), lambda route: route.abort())
     page.goto(decks[lesson].path.as_uri())
     page.wait_for_function("window.Reveal && Reveal.isReady()")
@@ -120,18 +141,20 @@ def test_every_slide_fits_on_the_slide(browser, decks, lesson):
     too_wide = [s for s in slides if s["wide"]]
     too_small = [s for s in slides if s["shrink"] is not None]
     covered = [s for s in slides if s["covered"]]
-    for s in too_tall + too_wide + too_small + covered:
-        page.evaluate(f"Reveal.slide({s['h']}, {s['v']})")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{lesson}-too-big-{s['h'] + 1}.{s['v'] + 1}.png"))
+    _screenshots(page, lesson, too_tall + too_wide + too_small + covered)
+    page.set_viewport_size(SCREEN_4_3)
+    covered_4_3 = [s for s in page.evaluate(_HEIGHTS) if s["covered"]]
+    _screenshots(page, lesson, covered_4_3, suffix="-4x3")
     page.close()
     assert len(slides) == decks[lesson].slides
+    screens = (("", covered), (" on a 4:3 screen (1024x768)", covered_4_3))
     problems = [f"{_slide(s)} is {s['height']} px tall, of {s['limit']}" for s in too_tall] + [
         f"{_slide(s)} is cut off at the right: {'; '.join(s['wide'])}" for s in too_wide] + [
         f"{_slide(s)} shows a figure at {s['shrink']:.2f} of its own height (0.8 at least: "
         "move the text after it to a subslide)" for s in too_small] + [
-        f"{_slide(s)} has text under the navigation arrows: {s['covered']!r} (slides/theme.css "
-        "places them beside the slide)" for s in covered]
+        f"{_slide(s)} has content under the navigation arrows{screen}: {s['covered']!r} "
+        "(slides/theme.css places them beside the slide)" for screen, found in screens
+        for s in found]
     assert problems == [], (
         f"{lesson}: slide(s) that do not fit (h.v, numbered from 1 as on screen): "
         + ", ".join(problems) + ". Split the slide, show fewer columns or skip detail "
