@@ -167,11 +167,9 @@ def c02_6():
 
 # --- Module 03 ---------------------------------------------------------------------------------
 def c03_1():
-    from deploydl.exercises.m03 import _outcome
-    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
+    from deploydl.exercises.m03 import BANDS, _outcome, today_refer_above
 
-    groups = ("under_30", "30_to_50", "over_50")
-    today = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))
+    today = _outcome(dict.fromkeys(BANDS, today_refer_above()))
     ratio, rates = today["parity_ratio"], today["approval_rates"]
     passes = ratio >= 0.8
     # The classic slip: the lowest rate over a reference group's (30_to_50, about 0.580)
@@ -186,19 +184,22 @@ def c03_1():
 
 
 def c03_3():
-    fair = {"under_30": 0.70, "30_to_50": 0.80, "over_50": 0.80, "lawful_as_is": False}
+    fair = {"under_30": 0.30, "30_to_50": 0.20, "over_50": 0.20, "lawful_as_is": False}
     return Cases([fair, {k: _np(v) for k, v in fair.items()}],
-                 [{**fair, "under_30": 0.80}, {**fair, "under_30": 0.60},
-                  {**fair, "under_30": 0.30}, {"under_30": 0.7},
-                  # the screen's bars called lawful: the elderly less favoured than under-30s
-                  # (12 CFR 1002.2(v)); the judgement left out; a raised bar
+                 [{**fair, "under_30": 0.20}, {**fair, "under_30": 0.40},
+                  {**fair, "under_30": 0.70}, {"under_30": 0.3},
+                  # the screen's referral points called lawful: the elderly less favoured than
+                  # under-30s (12 CFR 1002.2(v)); the judgement left out; a stricter point
                   {**fair, "lawful_as_is": True}, {**fair, "lawful_as_is": _np(True)},
                   {k: v for k, v in fair.items() if k != "lawful_as_is"},
-                  {**fair, "under_30": 0.75, "30_to_50": 0.82, "over_50": 0.85},
-                  {**fair, "under_30": 0.72, "over_50": 0.83},
-                  {**fair, "30_to_50": 0.85},
+                  {**fair, "under_30": 0.25, "30_to_50": 0.18, "over_50": 0.15},
+                  {**fair, "under_30": 0.28, "over_50": 0.17},
+                  {**fair, "30_to_50": 0.15},
+                  # the old frame's approval-score bars, and percentages
+                  {**fair, "under_30": 0.70, "30_to_50": 0.80, "over_50": 0.80},
+                  {**fair, "under_30": 30, "30_to_50": 20, "over_50": 20},
                   # the elderly at least as favoured as any band: over the cost limit
-                  {"under_30": 0.61, "30_to_50": 0.7375, "over_50": 0.61,
+                  {"under_30": 0.39, "30_to_50": 0.2625, "over_50": 0.39,
                    "lawful_as_is": False}])
 
 
@@ -609,6 +610,18 @@ MEMO = {
 }
 
 
+def c08_4():
+    right = {"quality_rules": "Data steward", "fairness_review": "Responsible-AI lead",
+             "board_decision": "Executive sponsor"}
+    return Cases([right, {**right, "fairness_review": " responsible-ai lead"},
+                  {**right, "board_decision": "executive sponsor"}],
+                 [{**right, "board_decision": "AI product manager"},
+                  {**right, "fairness_review": "ML engineer"},
+                  {**right, "quality_rules": "MLOps / platform engineer"},
+                  {**right, "fairness_review": "Responsible AI"},
+                  "Responsible-AI lead", {"fairness_review": "Responsible-AI lead"}])
+
+
 def c08_5():
     return Cases(
         [MEMO, {**MEMO, "risk": "Drift in the new region's credit files is the biggest risk; "
@@ -719,8 +732,7 @@ CASES = {
                            {"dpo": (5, 5, "on request"), "audit": (4, 2, "yearly")}]),
     "08.1": c08_1, "08.2": c08_2,
     "08.3": lambda: Cases([False, np.False_], [True, np.True_, "no", 0]),
-    "08.4": lambda: Cases(["Responsible-AI lead", " responsible-ai lead", "Responsible AI lead"],
-                          ["ML engineer", "Data steward", "fairness gate", "Responsible AI"]),
+    "08.4": c08_4,
     "08.5": c08_5,
 }
 IDS = sorted(all_exercises())

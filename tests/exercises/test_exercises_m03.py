@@ -10,7 +10,7 @@ from deploydl.exercises.registry import find_exercise
 SOLUTIONS = {
     "03.1": {"ratio": 0.5345, "passes": False},
     "03.2": "credit_history_years",
-    "03.3": {"under_30": 0.7, "30_to_50": 0.8, "over_50": 0.8, "lawful_as_is": False},
+    "03.3": {"under_30": 0.3, "30_to_50": 0.2, "over_50": 0.2, "lawful_as_is": False},
     "03.4": ["late_payments", "income"],
     "03.5": "C",
     "03.6": "B",
@@ -18,7 +18,7 @@ SOLUTIONS = {
 WRONG = {
     "03.1": {"ratio": 0.5345, "passes": True},
     "03.2": "region",
-    "03.3": {"under_30": 0.7, "30_to_50": 0.8, "over_50": 0.8, "lawful_as_is": True},
+    "03.3": {"under_30": 0.3, "30_to_50": 0.2, "over_50": 0.2, "lawful_as_is": True},
     "03.4": ["income", "late_payments"],
     "03.5": "B",
     "03.6": "A",
@@ -34,73 +34,90 @@ def test_solution_passes_and_mistake_fails(exercise_id):
     assert evaluate(exercise, ...).status == NOT_ATTEMPTED
 
 
-def _bars(under_30, middle, over_50, lawful=False):
+def _refer(under_30, middle, over_50, lawful=False):
+    """03.3's answer: each band's referral point (refer above this chance of default)."""
     return {"under_30": under_30, "30_to_50": middle, "over_50": over_50, "lawful_as_is": lawful}
 
 
-def test_unfair_thresholds_are_named_as_such():
-    result = evaluate(find_exercise("03.3"), _bars(0.8, 0.8, 0.8))
+def test_unfair_referral_points_are_named_as_such():
+    result = evaluate(find_exercise("03.3"), _refer(0.2, 0.2, 0.2))
     assert "approval ratio is 0.53, below the four-fifths screen's 0.8" in result.message
 
 
-def test_fair_but_costly_thresholds_are_named_as_such():
-    result = evaluate(find_exercise("03.3"), _bars(0.6, 0.8, 0.8))
-    assert "above the" in result.message and "the policy allows" in result.message
-    assert not result.message.startswith("fair enough")
+def test_fair_but_costly_referral_points_are_named_as_such():
+    result = evaluate(find_exercise("03.3"), _refer(0.4, 0.2, 0.2))
+    assert result.status == FAILED
+    assert "USD 1,166,000 per 1,000 applicants, above the USD 1,123,000" in result.message
 
 
-def test_a_higher_bar_for_the_elderly_than_any_band_is_not_lawful():
-    # The screen's answer gives the over-50 band (which holds the elderly) a higher bar than the
-    # under-30 band: calling it lawful is refused under 12 CFR 1002.2(v) and 1002.6(b)(2)(ii).
-    for bars in (_bars(0.70, 0.80, 0.80, True), _bars(0.68, 0.80, 0.80, True)):
-        result = evaluate(find_exercise("03.3"), bars)
-        assert result.status == FAILED, bars
-        assert "1002.2(v)" in result.message and "1002.6(b)(2)(ii)" in result.message, bars
-    judged = evaluate(find_exercise("03.3"), _bars(0.72, 0.80, 0.80))
+def test_the_elderly_referred_at_a_lower_chance_than_any_band_is_not_lawful():
+    # The screen's answer refers the over-50 band (which holds the elderly) at a lower chance of
+    # default than the under-30 band: calling it lawful is refused under 12 CFR 1002.2(v) and
+    # 1002.6(b)(2)(ii).
+    for refer in (_refer(0.30, 0.20, 0.20, True), _refer(0.32, 0.20, 0.20, True)):
+        result = evaluate(find_exercise("03.3"), refer)
+        assert result.status == FAILED, refer
+        assert "1002.2(v)" in result.message and "1002.6(b)(2)(ii)" in result.message, refer
+    judged = evaluate(find_exercise("03.3"), _refer(0.28, 0.20, 0.20))
     assert judged.status == PASSED
 
 
 def test_no_answer_meets_the_policy_with_the_elderly_at_least_as_favoured():
-    # The cheapest bars that clear the screen with the over-50 bar at or below every other bar
-    # (found by a grid search, see m03) cost more than the policy allows.
-    result = evaluate(find_exercise("03.3"), _bars(0.61, 0.7375, 0.61))
+    # The cheapest referral points that clear the screen with the over-50 band referred at no
+    # lower a chance than any band (found by a grid search, see m03) cost more than allowed.
+    result = evaluate(find_exercise("03.3"), _refer(0.39, 0.2625, 0.39))
     assert result.status == FAILED and "the policy allows" in result.message
 
 
-def test_raised_bars_are_refused():
-    for bars in (_bars(0.75, 0.82, 0.85), _bars(0.72, 0.80, 0.83)):
-        result = evaluate(find_exercise("03.3"), bars)
-        assert result.status == FAILED and "raised the bar" in result.message, bars
-    raised = evaluate(find_exercise("03.3"), _bars(0.7, 0.82, 0.8))
-    assert raised.status == FAILED and "30_to_50" in raised.message
+def test_stricter_referral_points_are_refused():
+    for refer in (_refer(0.25, 0.18, 0.15), _refer(0.28, 0.20, 0.17)):
+        result = evaluate(find_exercise("03.3"), refer)
+        assert result.status == FAILED and "at a lower chance of default than today's 20%" in (
+            result.message), refer
+    stricter = evaluate(find_exercise("03.3"), _refer(0.3, 0.18, 0.2))
+    assert stricter.status == FAILED and "you refer 30_to_50 at" in stricter.message
+
+
+def test_approval_score_bars_are_told_to_use_the_chance_of_default():
+    # The old frame's answer (approval-score bars 0.70 and 0.80) is read as referral points and
+    # named, not priced as referring only above a 70% or 80% chance of default.
+    result = evaluate(find_exercise("03.3"), _refer(0.7, 0.8, 0.8))
+    assert result.status == FAILED
+    assert "chance of repaying" in result.message and "refer above 20% is 0.20" in result.message
+
+
+def test_referral_points_given_in_percent_are_told_the_form():
+    result = evaluate(find_exercise("03.3"), _refer(30, 20, 20))
+    assert result.status == FAILED and "between 0 and 1 (0.25 for 25%)" in result.message
 
 
 def test_the_judgement_is_required():
-    result = evaluate(find_exercise("03.3"), {"under_30": 0.7, "30_to_50": 0.8, "over_50": 0.8})
+    result = evaluate(find_exercise("03.3"), {"under_30": 0.3, "30_to_50": 0.2, "over_50": 0.2})
     assert result.status != PASSED and "lawful_as_is" in result.message
 
 
-def test_a_grid_of_bars_finds_none_within_policy_with_the_elderly_at_least_as_favoured():
-    # m03's claim, pinned on a coarse grid (every bar from 0.30 to 0.80 in steps of 0.01; a bar
-    # above today's 0.8 is refused before anything else): no bars clear the four-fifths screen
-    # within the 10% cost limit while the over-50 bar is at or below every other band's. Each
-    # band's decisions depend only on its own bar, so the grid is summed band by band.
+def test_a_grid_of_referral_points_finds_none_within_policy_with_the_elderly_as_favoured():
+    # m03's claim, pinned on a coarse grid (every referral point from 0.20 to 0.70 in steps of
+    # 0.01; one below today's 0.20 is refused before anything else): no referral points clear
+    # the four-fifths screen within the 10% cost limit while the over-50 band is referred at no
+    # lower a chance of default than every other band. Each band's decisions depend only on its
+    # own referral point, so the grid is summed band by band.
     import numpy as np
 
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.evaluation.metrics import DEFAULT_COSTS
-    from deploydl.exercises.m03 import MAX_COST_INCREASE, _outcome
-    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD, case_study
+    from deploydl.exercises.m03 import BANDS, MAX_COST_INCREASE, _outcome, today_refer_above
+    from deploydl.responsible.mitigation import case_study
 
     test = case_study().test
     repaid = 1 - test[LABEL].to_numpy()
-    scores = case_study().approval_score(test)
+    default_chance = 1 - case_study().approval_score(test)
     band = test[PROTECTED_ATTRIBUTE].to_numpy()
-    grid = np.round(np.arange(0.30, APPROVAL_THRESHOLD + 1e-9, 0.01), 2)
+    grid = np.round(np.arange(today_refer_above(), 0.70 + 1e-9, 0.01), 2)
     rate, cost = {}, {}
-    for name in ("under_30", "30_to_50", "over_50"):
-        s, r = scores[band == name], repaid[band == name]
-        approved = s[None, :] >= grid[:, None]
+    for name in BANDS:
+        p, r = default_chance[band == name], repaid[band == name]
+        approved = p[None, :] <= grid[:, None] + 1e-12  # referred only above its point
         rate[name] = approved.mean(axis=1)
         cost[name] = ((approved & (r == 0)).sum(axis=1) * DEFAULT_COSTS.bad_loan_approved
                       + (~approved & (r == 1)).sum(axis=1)
@@ -110,13 +127,12 @@ def test_a_grid_of_bars_finds_none_within_policy_with_the_elderly_at_least_as_fa
                                          rate["over_50"][old]))
     per_1000 = (cost["under_30"][young] + cost["30_to_50"][middle] + cost["over_50"][old]
                 ) / len(repaid) * 1000
-    elderly_as_favoured = (grid[old] <= grid[young]) & (grid[old] <= grid[middle])
+    elderly_as_favoured = (grid[old] >= grid[young]) & (grid[old] >= grid[middle])
     within = (rates.min(axis=0) >= 0.8 * rates.max(axis=0)) & elderly_as_favoured
-    limit = _outcome(dict.fromkeys(rate, APPROVAL_THRESHOLD))["cost_per_1000"] * (
-        1 + MAX_COST_INCREASE)
-    # The grid reproduces the checker's own arithmetic at its corner (today's bars) ...
-    today = _outcome(dict.fromkeys(rate, APPROVAL_THRESHOLD))
-    assert np.isclose(per_1000[-1, -1, -1], today["cost_per_1000"])
-    # ... some bars do clear the screen with the elderly as favoured, and all cost too much.
+    today = _outcome(dict.fromkeys(BANDS, today_refer_above()))
+    limit = today["cost_per_1000"] * (1 + MAX_COST_INCREASE)
+    # The grid reproduces the checker's own arithmetic at its corner (today's referral points)
+    assert np.isclose(per_1000[0, 0, 0], today["cost_per_1000"])
+    # ... some points do clear the screen with the elderly as favoured, and all cost too much.
     assert within.any()
     assert per_1000[within].min() > limit

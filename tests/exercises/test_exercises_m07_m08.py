@@ -363,7 +363,9 @@ def test_07_5_the_form_messages_example_fits_neither_audience():
 
 
 def test_08_1_the_runs_own_central_count_gets_its_own_message(root):
-    """A review's: 205, the run's own log that 08.1's prompt warns about, got "you gave 205."."""
+    """A review's: 205, the Central applicants of the run's own log, got "you gave 205.". The
+    prompt warns that new_region is not that log, without quoting the screen before 08.5, which
+    the learner meets later."""
     import json
 
     from deploydl.exercises.m08 import LAB_RUN_CENTRAL_APPLICANTS
@@ -373,7 +375,8 @@ def test_08_1_the_runs_own_central_count_gets_its_own_message(root):
     printed = "".join("".join(o.get("text", "")) for c in lab["cells"] if c["cell_type"] == "code"
                       for o in c["outputs"])
     prompt = next(s for s in sources if s.startswith("## Exercise 08.1"))
-    assert f"holds {LAB_RUN_CENTRAL_APPLICANTS} Central applicants" in prompt
+    assert "not read from the run's own log" in prompt
+    assert "08.5" not in prompt and str(LAB_RUN_CENTRAL_APPLICANTS) not in prompt
     assert f"on {LAB_RUN_CENTRAL_APPLICANTS} applicants" in printed  # the screen before 08.5
     result = evaluate(find_exercise("08.1"), LAB_RUN_CENTRAL_APPLICANTS)
     assert result.status == FAILED and "run's own log" in result.message

@@ -170,10 +170,10 @@ def test_lab_02_follow_ups_survive_wrong_answers_and_read_a_hand_computed_one(ro
      {"age": (18, 100)}),
     ("01_data_governance_lab.ipynb", ("c01", "c06"), "c07", "01.2", "rule",
      {"age": {"minimum": 18, "maximum": 100}}),
-    ("03_responsible_ai_lab.ipynb", ("c01",), "c09", "03.3", "thresholds",
-     {"under 30": 0.70, "30-50": 0.80, "over 50": 0.80, "lawful_as_is": False}),
-    ("03_responsible_ai_lab.ipynb", ("c01",), "c09", "03.3", "thresholds",
-     {"under_30": 70, "30_to_50": 80, "over_50": 80, "lawful_as_is": False}),
+    ("03_responsible_ai_lab.ipynb", ("c01",), "c09", "03.3", "answer_33",
+     {"under 30": 0.30, "30-50": 0.20, "over 50": 0.20, "lawful_as_is": False}),
+    ("03_responsible_ai_lab.ipynb", ("c01",), "c09", "03.3", "answer_33",
+     {"under_30": 30, "30_to_50": 20, "over_50": 20, "lawful_as_is": False}),
 ])
 def test_a_wrong_answer_gets_one_line_instead_of_a_crash(root, capsys, lab, setup, cell,
                                                          exercise_id, name, wrong):

@@ -20,37 +20,50 @@ from deploydl.exercises.core import (
     percentage_slip,
 )
 
-#: Policy of exercise 03.3: clear the four-fifths screen; expected cost at most 10% above
-#: today's; no band's bar above today's common bar (0.8). Then judge the answer: "lawful_as_is"
-#: must be False. Regulation B lets an empirically derived, demonstrably and statistically sound
-#: scoring system use age as a predictor, so long as an elderly applicant's age (62 or more) gets
-#: no value less favourable than the most favoured age group's (12 CFR 1002.2(v),
-#: 1002.6(b)(2)(ii)). A bar set to equalise approval rates is no predictive use of age: it
-#: favours a band because of its age, which for a band under 62 only a special purpose credit
-#: program may do (12 CFR 1002.8): a question for counsel. No answer meets the screen and the
-#: cost limit with the over-50 bar at or below every other bar: a search of all three bars in
-#: steps of 0.0025 (0.30 to 0.95) finds the cheapest such answer, under_30 0.61, 30_to_50
-#: 0.7375, over_50 0.61, at 11.0% above today's cost, and tests/exercises pins the claim on a
-#: 0.01 grid. So every answer that meets the policy leaves the over-50 bar above another band's,
-#: and the checker names that rule. (At the break-even threshold 0.8 today's parity ratio is
-#: 0.53; within 10% any single lowered under_30 threshold from about 0.68 to 0.72 clears the
-#: screen.)
+#: Policy of exercise 03.3, in the lesson's frame: each age band gets a referral point, the chance
+#: of default above which its applicants go to an underwriter (today 20% for every band, Module
+#: 02's break-even, :func:`today_refer_above`). Clear the four-fifths screen; expected cost at
+#: most 10% above today's; no band referred at a lower chance of default than today's. Then judge
+#: the answer: "lawful_as_is" must be False. Regulation B lets an empirically derived,
+#: demonstrably and statistically sound scoring system use age as a predictor, so long as an
+#: elderly applicant's age (62 or more) gets no value less favourable than the most favoured age
+#: group's (12 CFR 1002.2(v), 1002.6(b)(2)(ii)). A referral point set to equalise approval rates
+#: is no predictive use of age: it favours a band because of its age, which for a band under 62
+#: only a special purpose credit program may do (12 CFR 1002.8): a question for counsel. No
+#: answer meets the screen and the cost limit with the over-50 band referred at no lower a chance
+#: than every other band: a search of all three referral points in steps of 0.0025 (0.05 to 0.70)
+#: finds the cheapest such answer, under_30 0.39, 30_to_50 0.2625, over_50 0.39, at 11.0% above
+#: today's cost, and tests/exercises pins the claim on a 0.01 grid. So every answer that meets
+#: the policy refers the over-50 band at a lower chance than another band, and the checker names
+#: that rule. (Today's approval ratio is 0.53; within 10% any single under_30 referral point from
+#: about 0.28 to 0.32 clears the screen.)
 MAX_COST_INCREASE = 0.10
+#: The age bands of the case study, each with its own referral point in exercise 03.3.
+BANDS = ("under_30", "30_to_50", "over_50")
 
 
-def _outcome(thresholds: dict[str, float]) -> dict[str, Any]:
+def today_refer_above() -> float:
+    """Today's referral point for every band: refer above this chance of default (0.20, the
+    break-even of Module 02's costs, :func:`deploydl.evaluation.calibration.break_even`)."""
+    from deploydl.evaluation.calibration import break_even
+
+    return break_even()
+
+
+def _outcome(refer_above: dict[str, float]) -> dict[str, Any]:
+    """:func:`~deploydl.responsible.fairness_widget.policy_outcome` on the case study's test
+    applicants, each band referred above its chance of default in ``refer_above``."""
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.responsible.fairness_widget import policy_outcome
     from deploydl.responsible.mitigation import case_study
 
     test = case_study().test
+    bars = {band: 1 - chance for band, chance in refer_above.items()}  # on the chance of repaying
     return policy_outcome(1 - test[LABEL].to_numpy(), case_study().approval_score(test),
-                          test[PROTECTED_ATTRIBUTE], thresholds)
+                          test[PROTECTED_ATTRIBUTE], bars)
 
 
 def _check_ratio(answer: Any) -> str | None:
-    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD, case_study
-
     if not isinstance(answer, dict) or set(answer) != {"ratio", "passes"}:
         return form("give a dict with two keys: {'ratio': ..., 'passes': True or False}; you "
                     f"gave {brief(answer)}.")
@@ -58,8 +71,7 @@ def _check_ratio(answer: Any) -> str | None:
     if ratio is None or passes is None:
         return form("the ratio should be a number and passes should be True or False; you "
                     f"gave {brief(answer)}.")
-    groups = case_study().test["age_band"].unique()
-    expected = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["parity_ratio"]
+    expected = _outcome(dict.fromkeys(BANDS, today_refer_above()))["parity_ratio"]
     percentage = percentage_slip(ratio, expected, what="the ratio")
     if percentage:
         return percentage
@@ -91,47 +103,55 @@ def _check_proxy(answer: Any) -> str | None:
             "highest proxy_strength.")
 
 
-def _check_thresholds(answer: Any) -> str | None:
-    groups = {"under_30", "30_to_50", "over_50"}
-    if not isinstance(answer, dict) or set(answer) != groups | {"lawful_as_is"}:
-        return form(f"give one threshold per age band and your judgement: a dict with keys "
-                    f"{sorted(groups)} and 'lawful_as_is' (True or False); you gave "
-                    f"{brief(answer)}.")
-    given = {g: as_number(answer[g]) for g in groups}
-    thresholds = {g: v for g, v in given.items() if v is not None and 0 < v < 1}
-    lawful = as_bool(answer["lawful_as_is"])
-    if len(thresholds) != len(given) or lawful is None:
-        return form(f"each threshold should be a number between 0 and 1, and lawful_as_is True "
-                    f"or False; you gave {brief(answer)}.")
-    from deploydl.present.charts import money
-    from deploydl.responsible.mitigation import APPROVAL_THRESHOLD
+def _percent(chance: float) -> str:
+    """A chance of default as the lesson writes it: 0.3 -> '30%', 0.2625 -> '26.25%'."""
+    return f"{chance * 100:.4g}%"
 
-    raised = sorted(g for g, v in thresholds.items() if v > APPROVAL_THRESHOLD + 1e-9)
-    if raised:
-        return (f"you raised the bar for {', '.join(raised)} above today's {APPROVAL_THRESHOLD}: "
-                "that makes a band's age count against it. Lower the under-30 bar instead.")
-    outcome = _outcome(thresholds)
-    limit = _outcome(dict.fromkeys(groups, APPROVAL_THRESHOLD))["cost_per_1000"] * (
-        1 + MAX_COST_INCREASE)
+
+def _check_referral_points(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or set(answer) != set(BANDS) | {"lawful_as_is"}:
+        return form(f"give one referral point per age band and your judgement: a dict with keys "
+                    f"{sorted(BANDS)} and 'lawful_as_is' (True or False); you gave "
+                    f"{brief(answer)}.")
+    given = {band: as_number(answer[band]) for band in BANDS}
+    refer_above = {band: v for band, v in given.items() if v is not None and 0 < v < 1}
+    lawful = as_bool(answer["lawful_as_is"])
+    if len(refer_above) != len(given) or lawful is None:
+        return form(f"each referral point should be a chance of default between 0 and 1 (0.25 "
+                    f"for 25%), and lawful_as_is True or False; you gave {brief(answer)}.")
+    from deploydl.present.charts import usd
+
+    today = today_refer_above()
+    if any(math.isclose(v, 1 - today) for v in refer_above.values()):
+        return (f"{1 - today:.2f} is the chance of repaying today's rule asks for. Give each "
+                "band's referral point as a chance of default: refer above "
+                f"{_percent(today)} is {today:.2f}.")
+    stricter = sorted(band for band, v in refer_above.items() if v < today - 1e-9)
+    if stricter:
+        return (f"you refer {', '.join(stricter)} at a lower chance of default than today's "
+                f"{_percent(today)}: a stricter rule for a band makes its age count against it. "
+                "Refer the under-30 band at a higher chance instead.")
+    outcome = _outcome(refer_above)
+    limit = _outcome(dict.fromkeys(BANDS, today))["cost_per_1000"] * (1 + MAX_COST_INCREASE)
     if not outcome["passes_four_fifths"]:
         return (f"the approval ratio is {outcome['parity_ratio']:.2f}, below the four-fifths "
                 "screen's 0.8.")
     if outcome["cost_per_1000"] > limit:
         return (f"the approval ratio clears the screen, but the expected cost is "
-                f"{money(outcome['cost_per_1000'])} per 1,000 applicants, above the "
-                f"{money(limit)} the policy allows.")
+                f"{usd(outcome['cost_per_1000'], nearest=1000)} per 1,000 applicants, above the "
+                f"{usd(limit, nearest=1000)} the policy allows.")
     if lawful:
-        # Every answer that meets the policy gives the over-50 bar more than another band's
-        # (see MAX_COST_INCREASE; tests/exercises pins it), so the elderly rule always bites.
-        favoured = min(v for g, v in thresholds.items() if g != "over_50")
-        return ("these bars meet the screen and the cost limit, but they are not lawful as "
-                f"set: the over-50 band, which holds applicants aged 62 or more, faces a bar "
-                f"of {thresholds['over_50']:.2f} while another band gets {favoured:.2f}. "
-                "Regulation B forbids giving an elderly applicant's age a less favourable "
-                "value than the most favoured age group gets (12 CFR 1002.2(v), "
-                "1002.6(b)(2)(ii)); and a bar set to equalise approval rates is no predictive "
-                "use of age, so favouring a band by age is a question for counsel. Set "
-                "lawful_as_is to False.")
+        # Every answer that meets the policy refers the over-50 band at a lower chance than
+        # another band (see MAX_COST_INCREASE; tests/exercises pins it): the elderly rule bites.
+        favoured = max(v for band, v in refer_above.items() if band != "over_50")
+        return ("these referral points meet the screen and the cost limit, but they are not "
+                "lawful as set: the over-50 band, which holds applicants aged 62 or more, is "
+                f"referred above a {_percent(refer_above['over_50'])} chance of default while "
+                f"another band is referred only above {_percent(favoured)}. Regulation B "
+                "forbids giving an elderly applicant's age a less favourable value than the "
+                "most favoured age group gets (12 CFR 1002.2(v), 1002.6(b)(2)(ii)); and a "
+                "referral point set to equalise approval rates is no predictive use of age, so "
+                "favouring a band by age is a question for counsel. Set lawful_as_is to False.")
     return None
 
 
@@ -183,15 +203,15 @@ EXERCISES = [
     ),
     Exercise(
         id="03.3", title="Group thresholds: what the screen needs, and what the law says",
-        checker=_check_thresholds,
-        hints=("Start from 0.8 for every group, then lower the under_30 threshold a little "
-               "at a time and watch the ratio and the cost. Then compare the over-50 bar with "
-               "the lowest bar: Regulation B forbids treating applicants aged 62 or more less "
-               "favourably than the most favoured age group (12 CFR 1002.2(v), "
-               "1002.6(b)(2)(ii)).",
-               "Lowering only the under_30 threshold to about 0.70 meets the screen and the cost "
-               "limit; the over-50 band then has a higher bar than the under-30 band, so "
-               "'lawful_as_is' is False."),
+        checker=_check_referral_points,
+        hints=("Start from today's 0.20 for every band, then raise the under_30 referral point "
+               "a little at a time and watch the ratio and the cost. Then compare the over-50 "
+               "band's referral point with the highest: Regulation B forbids treating "
+               "applicants aged 62 or more less favourably than the most favoured age group "
+               "(12 CFR 1002.2(v), 1002.6(b)(2)(ii)).",
+               "Referring the under-30 band only above a 30% chance of default (0.30) meets the "
+               "screen and the cost limit; the over-50 band is then referred at a lower chance "
+               "than the under-30 band, so 'lawful_as_is' is False."),
     ),
     Exercise(
         id="03.4", title="Reason codes for an applicant the model refers", checker=_check_reasons,

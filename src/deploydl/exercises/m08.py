@@ -14,9 +14,9 @@ NEW_REGION_ROWS, NEW_REGION_SEED = 1000, 5
 REFERENCE_ROWS, REFERENCE_SEED = 5000, 0
 #: Requests the lab's capstone run sends to its A/B test (split between two versions).
 LAB_AB_REQUESTS = 200
-#: Central applicants in the lab's capstone run's own log, which exercise 08.1's prompt quotes
-#: and the screen before 08.5 prints; not a count of violations (a test keeps it equal to the
-#: lab's stored output).
+#: Central applicants in the lab's capstone run's own log, which the screen before 08.5 prints;
+#: not a count of violations, which an answer to 08.1 is told (a test keeps it equal to the lab's
+#: stored output).
 LAB_RUN_CENTRAL_APPLICANTS = 205
 
 #: The group memo of exercise 08.5: each part's key and what it holds. A person grades the
@@ -111,19 +111,42 @@ def _is_promotion(answer: Any) -> str | None:
     return None if promote == can_promote else "the test is big enough: read its p-value."
 
 
-def _fairness_owner(answer: Any) -> str | None:
+#: Exercise 08.4: what this run found that a person must act on, the role of roles_table() that
+#: acts (the owner of that stage, by what the role owns) and, for the role most often named
+#: instead, why it is not that role's call.
+OWNER_EVENTS = {
+    "quality_rules": ("the quality rules flag the new region's applicants (08.1)", "Data steward",
+                      {"ML engineer": "the ML engineer trains on the data; the rules are the "
+                                      "data's, and so is updating them"}),
+    "fairness_review": ("the release's fairness gate is too close to call and waits for a "
+                        "person's review", "Responsible-AI lead",
+                        {"ML engineer": "the ML engineer built the model the review judges: "
+                                        "the fairness gate is another role's"}),
+    "board_decision": ("the brief asks the board to keep the current process or fund more "
+                       "work", "Executive sponsor",
+                       {"AI product manager": "the AI product manager writes the brief and "
+                                              "asks the decision; taking it, with the funding "
+                                              "and the risk appetite, is another role's"}),
+}
+
+
+def _acts_on_findings(answer: Any) -> str | None:
     from deploydl.capstone.careers import roles_table
 
-    table = roles_table()
-    owners = list(table.index[table["capstone stages"].str.contains("fairness gate")])
-    if not isinstance(answer, str):
-        return form(f"give the role's name as text; you gave {brief(answer)}.")
-    if _words(answer) in {_words(o) for o in owners}:  # case and hyphens do not matter
-        return None
-    other = {_words(role): role for role in table.index}.get(_words(answer))
-    if other is not None:
-        return f"the {other} owns other stages: look for 'fairness gate'."
-    return f"{brief(answer)} is not a role in the table: copy the name as written."
+    roles = {_words(role): role for role in roles_table().index}
+    if not isinstance(answer, dict) or set(answer) != set(OWNER_EVENTS):
+        return form(f"give a dict with one role per finding, keys {list(OWNER_EVENTS)}; you "
+                    f"gave {brief(answer)}.")
+    for key, (finding, owner, slips) in OWNER_EVENTS.items():
+        given = roles.get(_words(answer[key])) if isinstance(answer[key], str) else None
+        if given is None:
+            return form(f"{key}: give a role's name as roles_table() writes it; you gave "
+                        f"{brief(answer[key])}.")
+        if given != owner:
+            why = slips.get(given, f"the {given} owns {roles_table().loc[given, 'owns']}")
+            return (f"{key} ({finding}): {why}. Read the owns column: whose part of the life "
+                    "cycle is it?")
+    return None
 
 
 def _words(text: str) -> str:
@@ -202,10 +225,13 @@ EXERCISES = [
              hints=("Look at run.ab['significant'], run.ab['p_value'], and n_a and n_b against "
                     "planned_n: is the difference proven?",
                     "No: with fewer applicants than planned, keep the test running.")),
-    Exercise(id="08.4", title="Who owns the fairness gate?",
-             checker=_fairness_owner,
-             hints=("roles_table() lists each role's capstone stages.",
-                    "The role whose stages include 'fairness gate'.")),
+    Exercise(id="08.4", title="Who acts on what the run found?",
+             checker=_acts_on_findings,
+             hints=("For each finding, ask whose part of the life cycle it is: read the owns "
+                    "column of roles_table(), not only the stage names.",
+                    "The data's owner updates its rules; the fairness owner signs a fairness "
+                    "review; the one who funds and carries the risk takes the board's "
+                    "decision.")),
     Exercise(id="08.5", title="Write and defend the group's decision",
              checker=_is_memo,
              hints=("Four parts, each a sentence or two: decision (on its own, advise loan "
