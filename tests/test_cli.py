@@ -177,6 +177,44 @@ def test_refresh_refuses_what_is_not_a_notebook_of_the_course_with_exit_2(empty_
     assert message in err and "Traceback" not in err and "hunter2" not in err
 
 
+def _slow_notebook(course):
+    """A notebook of the course whose third cell sleeps for a minute; its bytes as written."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Slow"), nbformat.v4.new_code_cell("x = 1"),
+                      nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nbformat.write(notebook, course / "notebooks" / "slow.ipynb")
+    return (course / "notebooks" / "slow.ipynb").read_bytes()
+
+
+def test_refresh_names_a_cell_past_the_timeout_on_one_line_as_grade_does(empty_course, capsys,
+                                                                         monkeypatch):
+    """refresh let the timeout escape as a traceback; grade already said it in one line."""
+    from deploydl.course import runner
+
+    def times_out(notebook, *, timeout=120, **_):
+        raise runner.CellTimedOut(2, timeout, notebook.cells[2].source)
+
+    before = _slow_notebook(empty_course)
+    monkeypatch.setattr(runner, "execute", times_out)
+    assert main(["refresh", "notebooks/slow.ipynb"]) == 2
+    assert capsys.readouterr().err == (
+        'deploydl refresh: notebooks/slow.ipynb: cell 3 (starting "import time") ran longer '
+        "than --timeout 120 s; raise --timeout or make the cell finish sooner.\n")
+    assert (empty_course / "notebooks" / "slow.ipynb").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_refresh_timeout_stops_a_real_cell_and_the_kernel_is_quiet(empty_course, capfd):
+    before = _slow_notebook(empty_course)
+    assert main(["refresh", "--timeout", "1", "notebooks/slow.ipynb"]) == 2
+    assert capfd.readouterr().err == (
+        'deploydl refresh: notebooks/slow.ipynb: cell 3 (starting "import time") ran longer '
+        "than --timeout 1 s; raise --timeout or make the cell finish sooner.\n")
+    assert (empty_course / "notebooks" / "slow.ipynb").read_bytes() == before
+
+
 def _chromium_fails(*args, **kwargs):
     raise RuntimeError("Chromium could not print deck.html to PDF (exit 1): [0101/ERROR:x]\n"
                        "second line of its stderr")

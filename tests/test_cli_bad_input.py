@@ -119,19 +119,22 @@ def test_capacity_plans_at_its_bounds_and_shows_a_small_peak(course, capsys):
     assert "Peak 0.005 req/s:" in capsys.readouterr().out
 
 
-def test_capacity_refuses_a_cost_past_any_number_from_an_absurdly_slow_curve(tmp_path, capsys):
-    """Within the arguments' bounds, a curve of 1e-290 requests/s (a target it can meet, the
-    most cores a results file may give) still plans replicas past any cost: one line that
-    names what to check, no traceback."""
+@pytest.mark.parametrize("factor", [1e-293, 1e-301])
+def test_capacity_refuses_an_absurdly_slow_curve_naming_the_file(tmp_path, capsys, factor):
+    """Within the arguments' bounds (a target it can meet, the most cores a results file may
+    give), a curve of 1e-290 requests/s used to plan replicas past any cost, and one of
+    1e-298 to divide by zero: it is refused before planning, in one line that names the file
+    and the rate, no traceback."""
     slow = tmp_path / "slow.json"
     slow.write_text(json.dumps({"config": {"cores": 999_999}, "capacity_curve": [
-        {**point, "rps": point["rps"] * 1e-293} for point in CURVE[:2]]}))
+        {**point, "rps": point["rps"] * factor} for point in CURVE[:2]]}))
     assert main(["capacity", "--peak-rps", "1e7", "--p99-ms", "1e305", "--results",
                  str(slow), "--price-per-core-hour", "1000"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("deploydl capacity: the plan's monthly cost is not a finite number "
-                          "of USD (inf): check the curve's requests per second")
-    assert "price_per_core_hour" not in err and err.endswith("No plan was written.\n")
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"deploydl capacity: {slow}: rate_per_server must be "
+                                        "from 0.001 to 1,000,000 requests/s")
+    assert err.endswith("Fit it from a measured curve whose requests per second (rps) lie in "
+                        "that range.\n")
 
 
 def test_describe_plan_refuses_a_cost_that_is_not_a_number():
@@ -169,6 +172,22 @@ def test_grade_assessment_refuses_a_folder_that_is_not_a_learners(tmp_path, caps
             ".deploydl/assessment.json nor notebooks/; pass each learner's course folder"
             in captured.err)
     assert str(tmp_path) not in captured.out
+
+
+def test_grade_assessment_json_says_nothing_was_graded_and_exits_as_the_table(tmp_path,
+                                                                               capsys):
+    """It used to print nothing at all: no JSON for a machine reading stdout to parse."""
+    assert main(["grade", "--assessment", str(tmp_path), str(tmp_path / "nobody")]) == 2
+    table = capsys.readouterr()
+    assert main(["grade", "--assessment", "--json", str(tmp_path),
+                 str(tmp_path / "nobody")]) == 2
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert (report["learners"], report["all_passed"]) == ([], False)
+    assert report["error"].startswith("nothing was graded: no path given is a learner's that "
+                                      f"could be read. {tmp_path}: not a learner's course folder")
+    assert f"{tmp_path / 'nobody'}: no such folder or file" in report["error"]
+    assert captured.err == table.err and table.out == ""
 
 
 def test_grade_json_names_every_lab_it_could_not_read(tmp_path, capsys):

@@ -132,20 +132,19 @@ def _grade(args: argparse.Namespace) -> int:
     )
 
     reports: list[LabGrade | Ungraded] = []
-    unreadable: list[str] = []
     for path in _expand(args.paths):  # every lab that can be, whatever the others
         try:
             reports.append(grade_lab(path, timeout=args.timeout))
         except NotebookUnreadable as exc:  # its message names the path first
-            unreadable.append(str(exc))
-            reports.append(Ungraded(str(path), str(exc).removeprefix(f"{path}: ")))
+            reports.append(Ungraded(str(path), str(exc)))
     grades = [r for r in reports if isinstance(r, LabGrade)]
+    unreadable = [r for r in reports if isinstance(r, Ungraded)]
     if fmt == "json":  # every lab named, those that could not be graded with their error
         print(as_json(reports))
     elif grades:
         print({"markdown": as_markdown, "table": as_table}[fmt](grades))
-    for problem in unreadable:
-        print(f"deploydl grade: {problem}", file=sys.stderr)
+    for ungraded in unreadable:
+        print(f"deploydl grade: {ungraded.message}", file=sys.stderr)
     broken = [(g.path, r) for g in grades for r in g.broken_checks]
     for lab, r in broken:
         print(f"deploydl grade: {lab}: the check of exercise {r.id} itself failed; this is "
@@ -181,7 +180,10 @@ def _expand(patterns: list[str]) -> list[Path]:
 
 def _grade_assessment(args: argparse.Namespace, fmt: str) -> int:
     """A cohort's assessment scores: 0 all took both, 1 some did not (listed with "-"), 2 a
-    path missing or not an assessment file (the others are still listed)."""
+    path missing or not an assessment file (the others are still listed). With no learner
+    read, ``--json`` still prints a JSON object: no learners, ``all_passed`` false and why."""
+    import json
+
     from deploydl.assessment import cohort
 
     if fmt == "markdown":
@@ -190,6 +192,10 @@ def _grade_assessment(args: argparse.Namespace, fmt: str) -> int:
     found = cohort.collect(_expand(args.paths))
     if found.rows:
         print(cohort.as_json(found.rows) if fmt == "json" else cohort.as_table(found.rows))
+    elif fmt == "json":  # a machine reading stdout gets valid JSON, not nothing
+        print(json.dumps({"learners": [], "all_passed": False, "error": " ".join(
+            ["nothing was graded: no path given is a learner's that could be read.",
+             *found.problems])}, indent=2, ensure_ascii=False))
     for message in found.notes + found.problems:
         print(f"deploydl grade --assessment: {message}", file=sys.stderr)
     if found.problems:
@@ -213,7 +219,7 @@ def _refresh(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"executing {path} ...", flush=True)
         try:
-            refresh_outputs(path, remeasure=args.remeasure)
+            refresh_outputs(path, remeasure=args.remeasure, timeout=args.timeout)
         except NotebookUnreadable as exc:
             raise _Refused(str(exc)) from None
     return 0
@@ -644,6 +650,9 @@ def _add_instructor_commands(commands: _Commands) -> None:
                          help="notebooks (default: all of notebooks/ and solutions/)")
     refresh.add_argument("--remeasure", action="store_true",
                          help="also re-record the timing cells (run it on a quiet machine)")
+    refresh.add_argument("--timeout", type=_SECONDS_PER_CELL, default=120,
+                         help="seconds per cell (default 120); a cell that runs longer stops "
+                         "the command (exit 2) and leaves that notebook as it was")
     refresh.set_defaults(run=_refresh)
 
     slides = commands.add_parser("slides", help="build every lesson's deck into slides/_build/")

@@ -1,6 +1,7 @@
 """The capacity planner's queueing maths (Module 05): pure, fast, checked against known values."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -247,3 +248,75 @@ def test_curve_prefers_the_measured_curve_and_falls_back_to_the_summary():
     assert curve_from_results({"summary": summary, "capacity_curve": CURVE})[0]["rps"] == 1000
     with pytest.raises(ValueError, match="no curve for the course server"):
         curve_from_results({"summary": summary[1:]})
+
+
+@pytest.mark.parametrize("rate", [1e-298, 5e-324, 1e300, float("inf"), float("nan"), 0.0])
+def test_a_replica_refuses_a_rate_the_planner_cannot_resolve(rate):
+    """A rate of 1e-298 requests/s used to reach the planner: with a target above its floor
+    it divided by zero; infinity gave NaN times."""
+    with pytest.raises(ValueError, match=r"rate_per_server must be from 0.001 to 1,000,000 "
+                                         r"requests/s \(a mean service time from 1 microsecond "
+                                         rf"to 1,000 s.*got {re.escape(repr(rate))}"):
+        plan_replicas(ReplicaModel(1, rate), peak_rps=100, p99_ms=1e302)
+
+
+@pytest.mark.parametrize("rps", [0, 1e-298, float("nan")])
+def test_fit_refuses_a_curve_the_planner_cannot_use(rps):
+    curve = [{**CURVE[0], "rps": rps}, *CURVE[1:]]
+    with pytest.raises(ValueError, match="rps must be a finite number|rate_per_server must be"):
+        fit_replica(curve)
+
+
+def test_plan_refuses_a_target_too_close_to_the_floor_to_resolve():
+    model = ReplicaModel(2, 1000.0)  # used to plan 103,790 replicas from a rate rounded to 0
+    target = open_p99_ms(model, 0.0) * (1 + 1e-13)
+    with pytest.raises(ValueError, match=r"so close to the model's floor \(4.60517 ms\) that one "
+                                         r"replica may take only .* Relax the target"):
+        plan_replicas(model, peak_rps=100, p99_ms=target)
+
+
+def test_plan_refuses_a_peak_that_needs_more_replicas_than_a_number_holds():
+    with pytest.raises(ValueError, match=r"a peak of 1e\+308 requests/s .* more replicas than a "
+                                         "number can hold"):
+        plan_replicas(ReplicaModel(1, 0.001), peak_rps=1e308, p99_ms=1e9)
+
+
+def test_a_slow_replica_plan_shows_its_small_rates_not_zero():
+    from deploydl.efficiency.capacity import describe_plan
+
+    plan = plan_replicas(ReplicaModel(1, 0.001), peak_rps=1, p99_ms=1e9)
+    assert plan.max_rps_per_replica == 0.000995  # was rounded to 0.0
+    lines = describe_plan(plan, cores_per_replica=2, price_per_core_hour=0.05).splitlines()
+    assert "at most 0.001 req/s" in lines[0] and "takes up to 0.000995 req/s" in lines[1]
+    assert "each over 99% busy" in lines[2]
+
+
+@pytest.mark.parametrize("fraction, words", [
+    (2.5e-6, "under 1%"), (0.005, "under 1%"), (0.0051, "1%"), (0.87, "87%"),
+    (0.996, "over 99%"), (0.0, "0%"), (1.0, "100%")])
+def test_share_stays_true_at_the_ends(fraction, words):
+    from deploydl.efficiency.capacity import share
+
+    assert share(fraction) == words
+
+
+def test_check_in_words_refuses_a_comparison_rate_that_is_not_a_rate():
+    plan = plan_replicas(ReplicaModel(4, 409.0), peak_rps=10_000, p99_ms=50)
+    with pytest.raises(ValueError, match="other_rps must be a finite number of requests/s above "
+                                         "0; got 0.0"):
+        check_in_words(CHECK, plan, other_rps=0.0)
+
+
+def test_check_prediction_refuses_a_measured_p99_of_zero():
+    curve = [*CURVE[:3], {**CURVE[3], "p99_ms": 0.0}]
+    with pytest.raises(ValueError, match="p99 measured at 16 clients must be a finite number"):
+        check_prediction(curve, clients=16)
+
+
+def test_describe_plan_refuses_cores_that_are_not_a_number_of_cores():
+    from deploydl.efficiency.capacity import describe_plan
+
+    plan = plan_replicas(ReplicaModel(2, 1000.0), peak_rps=100, p99_ms=20)
+    with pytest.raises(ValueError, match="cores_per_replica must be a finite number of cores "
+                                         "above 0; got nan"):
+        describe_plan(plan, cores_per_replica=float("nan"), price_per_core_hour=0.05)

@@ -190,3 +190,10 @@ def test_capacity_doc_quotes_the_committed_curve_and_shows_the_shape_capacity_re
     example = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
     assert curve_from_results(example) == curve[:2]
     assert results["config"]["model"] == "wide" and '(`config.model` is `"wide"`)' in doc
+
+
+def test_capacity_says_a_replica_at_a_tiny_peak_is_under_1_percent_busy(tmp_path, capsys):
+    assert main(["capacity", "--peak-rps", "0.01", "--p99-ms", "20", "--results",
+                 str(write_results(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "Peak 0.01 req/s: 2 replicas, each under 1% busy" in out and "0% busy" not in out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.reader import NotJSONError
 
 
@@ -95,6 +95,24 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
     return notebook
 
 
+def execute_file(notebook: nbformat.NotebookNode, path: Path, *, timeout: int = 120,
+                 allow_errors: bool = False) -> nbformat.NotebookNode:
+    """:func:`execute` ``notebook``, read from ``path``, in the folder of ``path``.
+
+    Raises :class:`NotebookUnreadable`, its message one line that starts with ``path``, when
+    it cannot be run: a cell ran longer than ``timeout`` seconds (the command's ``--timeout``;
+    the cell named by its first line) or the kernel died or could not start.
+    """
+    try:
+        return execute(notebook, cwd=path.parent.resolve(), timeout=timeout,
+                       allow_errors=allow_errors)
+    except CellTimedOut as exc:
+        raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {exc.timeout} s; "
+                                 "raise --timeout or make the cell finish sooner.") from None
+    except (DeadKernelError, RuntimeError) as exc:
+        raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None
+
+
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: The models of a tqdm progress bar's widget, left to right: its text, the bar, the count.
@@ -139,7 +157,7 @@ MEASURED_CODE = "deploydl_measured_code"
 WIDGET_TEXT = "deploydl_widget_text"
 
 
-def refresh_outputs(path: Path, *, remeasure: bool = False) -> None:
+def refresh_outputs(path: Path, *, remeasure: bool = False, timeout: int = 120) -> None:
     """Re-execute a committed notebook and store its outputs (the only way outputs change).
 
     The stored file is :func:`stable`, and a cell tagged :data:`MEASUREMENT_TAG` keeps the
@@ -147,9 +165,12 @@ def refresh_outputs(path: Path, *, remeasure: bool = False) -> None:
     a timing differs on every run, so refreshing twice in a row changes nothing. Edit such a
     cell and the next refresh measures it again. Re-record every measurement deliberately, on
     a quiet machine, with ``remeasure=True`` (``deploydl refresh --remeasure``).
+
+    Raises :class:`NotebookUnreadable` when the file cannot be read or run, or a cell runs
+    longer than ``timeout`` seconds (:func:`execute_file`).
     """
     stored = read_notebook(path)
-    notebook = execute(copy.deepcopy(stored), cwd=path.parent)
+    notebook = execute_file(copy.deepcopy(stored), path, timeout=timeout)
     _keep_measurements(notebook, {} if remeasure else _measurements(stored))
     path.write_text(nbformat.writes(stable(notebook)) + "\n", encoding="utf-8", newline="\n")
 

@@ -27,6 +27,10 @@ MAX_HPA_CPU_PERCENT = 80
 #: runtime, probes, metrics scrapes) could call for more pods. A plan that needs less adds
 #: pods only after the p99 target is missed: keep its replicas as the minimum instead.
 MIN_HPA_CPU_PERCENT = 10
+#: Slowest and fastest rate of one server, in requests per second, that the planner takes: it
+#: finds times to 1 ns, so a mean service time under 1 microsecond is off by more than 0.1%;
+#: one over 1,000 s is a batch job, not a service, and far slower ones overflow its sums.
+RATE_RANGE = (1e-3, 1e6)
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,8 @@ class ReplicaModel:
     servers : int
         Requests one replica works on at once (c in M/M/c).
     rate_per_server : float
-        Requests per second one server finishes (mu); ``1 / rate_per_server`` is the mean
-        service time in seconds.
+        Requests per second one server finishes (mu), within :data:`RATE_RANGE`;
+        ``1 / rate_per_server`` is the mean service time in seconds.
     """
 
     servers: int
@@ -48,9 +52,13 @@ class ReplicaModel:
     def __post_init__(self) -> None:
         if not isinstance(self.servers, int) or self.servers < 1:
             raise ValueError(f"servers must be a positive integer; got {self.servers!r}.")
-        if not self.rate_per_server > 0:
-            raise ValueError(f"rate_per_server must be above 0 requests/s; got "
-                             f"{self.rate_per_server!r}. Fit it from a measured curve.")
+        low, high = RATE_RANGE
+        if not low <= self.rate_per_server <= high:
+            raise ValueError(
+                f"rate_per_server must be from {low:g} to {high:,.0f} requests/s (a mean "
+                f"service time from {1 / high * 1e6:g} microsecond to {1 / low:,.0f} s, what "
+                f"the planner resolves); got {self.rate_per_server!r}. Fit it from a measured "
+                "curve whose requests per second (rps) lie in that range.")
 
     @property
     def capacity_rps(self) -> float:
@@ -164,6 +172,11 @@ def fit_replica(curve: list[dict], *, below: int | None = None) -> ReplicaModel:
                          f"{'below ' + str(below) + ' clients ' if below else ''}to fit; got "
                          f"concurrencies {sorted(p['concurrency'] for p in points)}. Run "
                          "`deploydl bench`, which measures the curve.")
+    wrong = next((p for p in points if not _is_measure(p["rps"])), None)
+    if wrong is not None:
+        raise ValueError(f"each point's rps must be a finite number of requests/s above 0; got "
+                         f"{wrong['rps']!r} at {wrong['concurrency']} clients. Measure the "
+                         "curve again with `deploydl bench`.")
     best = max(p["rps"] for p in points)
     servers = max(1, round(best / one[0]))
     return ReplicaModel(servers=servers, rate_per_server=best / servers)
@@ -172,6 +185,12 @@ def fit_replica(curve: list[dict], *, below: int | None = None) -> ReplicaModel:
 def _can_fit(points: list[dict]) -> bool:
     """:func:`fit_replica`'s rule: a point at 1 client and at least one more load."""
     return any(p["concurrency"] == 1 for p in points) and len(points) >= 2
+
+
+def _is_measure(value: object) -> bool:
+    """True for a measured quantity: a finite number above 0 (not a bool)."""
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value) and value > 0)
 
 
 def curve_from_results(results: dict) -> list[dict]:
@@ -198,8 +217,7 @@ def curve_from_results(results: dict) -> list[dict]:
                          "batch 1; run `deploydl bench` again.")
     keys = ("concurrency", "rps", "p50_ms", "p99_ms")
     for r in rows:
-        if not all(isinstance(r.get(k), int | float) and not isinstance(r.get(k), bool) and
-                   math.isfinite(r[k]) and r[k] > 0 for k in keys):
+        if not all(_is_measure(r.get(k)) for k in keys):
             raise wrong(f"each point must have {', '.join(keys)} as numbers above 0", r)
     return sorted(({k: r[k] for k in keys} for r in rows), key=lambda p: p["concurrency"])
 
@@ -242,6 +260,10 @@ def check_prediction(curve: list[dict], *, clients: int = 16) -> dict:
     model = fit_replica(curve, below=clients)
     predicted = closed_p99_ms(model, clients)
     actual = measured[0]["p99_ms"]
+    if not _is_measure(actual):
+        raise ValueError(f"the p99 measured at {clients} clients must be a finite number of ms "
+                         f"above 0 to check against; got {actual!r}. Measure the curve again "
+                         "with `deploydl bench`.")
     return {"clients": clients, "fitted_on": sorted(p["concurrency"] for p in curve
                                                    if p["concurrency"] < clients),
             "servers": model.servers, "rate_per_server": round(model.rate_per_server, 1),
@@ -279,14 +301,18 @@ def check_in_words(check: dict, plan: CapacityPlan | None = None, *,
     if plan is None:
         return " ".join(words)
     best, per_replica = plan.model.capacity_rps, plan.peak_rps / plan.replicas
-    words.append(f"At a peak of {plan.peak_rps:,.0f} requests/s the plan runs each of its "
-                 f"{plan.replicas} replicas at {per_replica:,.0f} requests/s, "
-                 f"{per_replica / best:.0%} of the best rate measured ({best:,.0f}/s); there "
+    words.append(f"At a peak of {_rate(plan.peak_rps)} requests/s the plan runs each of its "
+                 f"{plan.replicas} replicas at {_rate(per_replica)} requests/s, "
+                 f"{share(plan.utilisation)} of the best rate measured ({best:,.0f}/s); there "
                  f"the model predicts a p99 of {plan.predicted_p99_ms:.0f} ms, and it lets one "
-                 f"replica take at most {plan.max_rps_per_replica:,.0f}/s within the "
+                 f"replica take at most {_rate(plan.max_rps_per_replica)}/s within the "
                  f"{plan.p99_target_ms:g} ms promised.")
     if other_rps is None:
         return " ".join(words)
+    if not _is_measure(other_rps):
+        raise ValueError(f"other_rps must be a finite number of requests/s above 0; got "
+                         f"{other_rps!r}. Pass the rate the comparison of servers measured at "
+                         f"{check['clients']} clients.")
     here = check.get("measured_rps")
     if here is None:
         raise ValueError("this check does not say the rate it measured at "
@@ -353,7 +379,8 @@ def floor_in_words(error: BelowModelFloor, curve: list[dict]) -> str:
 class CapacityPlan:
     """Replicas for a peak, and the autoscaler settings that keep the p99 target.
 
-    ``max_rps_per_replica`` is the most one replica may receive with its p99 within target;
+    ``max_rps_per_replica`` is the most one replica may receive with its p99 within target
+    (to 0.1 from 10 requests/s up, else to three significant digits);
     ``utilisation`` is each replica's busy share at the peak, from 0 to 1: the peak divided by
     the replicas, over one replica's capacity (``model.capacity_rps``). It is kept unrounded;
     round it only where it is shown. ``hpa_cpu_percent`` is the CPU target for the
@@ -394,14 +421,24 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
     if not p99_ms > floor_ms:
         raise BelowModelFloor(p99_ms, floor_ms, 1000 / model.rate_per_server)
     top = model.capacity_rps * (1 - 1e-9)
-    max_rps = brentq(lambda rate: open_p99_ms(model, rate) - p99_ms, 0.0, top, xtol=1e-6) \
-        if open_p99_ms(model, top) > p99_ms else top
-    replicas = max(min_replicas, math.ceil(peak_rps / max_rps))
+    max_rps = brentq(lambda rate: open_p99_ms(model, rate) - p99_ms, 0.0, top,
+                     xtol=1e-9 * top) if open_p99_ms(model, top) > p99_ms else top
+    if max_rps < 1e-6 * top:  # a thousand times the search's tolerance
+        raise ValueError(
+            f"a p99 of {p99_ms:g} ms is so close to the model's floor ({floor_ms:g} ms) that "
+            f"one replica may take only {max_rps:.3g} requests/s, under a millionth of its "
+            f"capacity ({model.capacity_rps:.3g}/s): too little for the planner to resolve. "
+            "Relax the target.")
+    needed = peak_rps / max_rps
+    if not math.isfinite(needed):
+        raise ValueError(f"a peak of {peak_rps:g} requests/s at {max_rps:.3g} requests/s a "
+                         "replica needs more replicas than a number can hold; check the peak.")
+    replicas = max(min_replicas, math.ceil(needed))
     per_replica = peak_rps / replicas
     return CapacityPlan(
         replicas=replicas, min_replicas=min_replicas, peak_rps=peak_rps, p99_target_ms=p99_ms,
         predicted_p99_ms=round(open_p99_ms(model, per_replica), 2),
-        max_rps_per_replica=round(max_rps, 1),
+        max_rps_per_replica=round(max_rps, 1) if max_rps >= 10 else float(f"{max_rps:.3g}"),
         utilisation=per_replica / model.capacity_rps,
         hpa_cpu_percent=max(MIN_HPA_CPU_PERCENT, min(
             MAX_HPA_CPU_PERCENT, math.floor(100 * max_rps / model.capacity_rps))),
@@ -420,6 +457,17 @@ def autoscaled_spec(plan: CapacityPlan, *, base=None):
                                cpu_target_percent=plan.hpa_cpu_percent)
 
 
+def share(fraction: float) -> str:
+    """A share from 0 to 1 as a whole percent that stays true at the ends: "under 1%" and
+    "over 99%" where rounding would read 0% or 100% of a share that is neither."""
+    shown = f"{fraction:.0%}"
+    if shown == "0%" and fraction > 0:
+        return "under 1%"
+    if shown == "100%" and fraction < 1:
+        return "over 99%"
+    return shown
+
+
 def _rate(rps: float) -> str:
     """Requests per second as the plan shows them: whole from 10 up ("12,000"), else to three
     significant digits, so a small peak does not read 0 ("0.005", "2.5")."""
@@ -431,6 +479,9 @@ def describe_plan(plan: CapacityPlan, *, cores_per_replica: float,
     """The plan in a few plain lines, with its monthly cost at the peak and at the minimum."""
     from deploydl.efficiency.costs import monthly_cost
 
+    if not _is_measure(cores_per_replica):
+        raise ValueError(f"cores_per_replica must be a finite number of cores above 0; got "
+                         f"{cores_per_replica!r}.")
     if not (price_per_core_hour >= 0 and math.isfinite(price_per_core_hour)):
         raise ValueError(f"price_per_core_hour must be a finite number of USD, 0 or more; got "
                          f"{price_per_core_hour!r}.")
@@ -445,11 +496,12 @@ def describe_plan(plan: CapacityPlan, *, cores_per_replica: float,
                          "countless replicas), the peak and the price per core-hour.")
     return "\n".join([
         f"One replica ({cores_per_replica:g} cores): {m.servers} request(s) at a time, "
-        f"{1000 / m.rate_per_server:.2f} ms each on average, at most {m.capacity_rps:,.0f} req/s.",
+        f"{1000 / m.rate_per_server:.2f} ms each on average, at most {_rate(m.capacity_rps)} "
+        "req/s.",
         f"Within a p99 of {plan.p99_target_ms:g} ms one replica takes up to "
-        f"{plan.max_rps_per_replica:,.0f} req/s (M/M/c, Erlang C; docs/capacity.md).",
-        f"Peak {_rate(plan.peak_rps)} req/s: {plan.replicas} replicas, each {plan.utilisation:.0%} "
-        f"busy, predicted p99 {plan.predicted_p99_ms:.1f} ms.",
+        f"{_rate(plan.max_rps_per_replica)} req/s (M/M/c, Erlang C; docs/capacity.md).",
+        f"Peak {_rate(plan.peak_rps)} req/s: {plan.replicas} replicas, each "
+        f"{share(plan.utilisation)} busy, predicted p99 {plan.predicted_p99_ms:.1f} ms.",
         f"Autoscaler: {plan.min_replicas} to {plan.replicas} replicas at "
         f"{plan.hpa_cpu_percent}% CPU.",
         f"Cost: USD {peak_cost:,.2f} a month if the peak lasted all month; USD {low_cost:,.2f} "

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
 
 from deploydl.course.labs import CHECK_ID
-from deploydl.course.runner import CellTimedOut, NotebookUnreadable, execute, read_notebook
+from deploydl.course.runner import NotebookUnreadable, execute_file, read_notebook
 from deploydl.exercises.core import CHECK_ERROR, FAILED, ICONS, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 
@@ -75,13 +74,7 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     module = lab_module(path)
     nonce = secrets.token_hex(16)
     notebook.cells.append(nbformat.v4.new_code_cell(_LEDGER_CELL.format(nonce=nonce)))
-    try:
-        execute(notebook, cwd=path.parent.resolve(), timeout=timeout, allow_errors=True)
-    except CellTimedOut as exc:
-        raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {exc.timeout} s; "
-                                 "raise --timeout or make the cell finish sooner.") from None
-    except (DeadKernelError, RuntimeError) as exc:
-        raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None
+    execute_file(notebook, path, timeout=timeout, allow_errors=True)
     seen = _ledger(notebook.cells[-1], nonce, path)
     raised = _raised(notebook.cells[:-1])
     results = []
@@ -134,10 +127,16 @@ def _ledger(cell, nonce: str, path: Path) -> dict[str, Result]:
 
 @dataclass(frozen=True)
 class Ungraded:
-    """A lab that could not be read or run: its path as given, and why (``error``)."""
+    """A lab that could not be read or run: its path as given, and the message of its
+    :class:`NotebookUnreadable` (``message``, which names the path first)."""
 
     path: str
-    error: str
+    message: str
+
+    @property
+    def error(self) -> str:
+        """Why it could not be graded: the message without the path in front."""
+        return self.message.removeprefix(f"{self.path}: ")
 
 
 def as_json(grades: Sequence[LabGrade | Ungraded]) -> str:
