@@ -14,6 +14,7 @@ from deploydl.efficiency.compress import (
     int8_gain_in_words,
     make_variants,
     measure_variants,
+    points_lost_in_words,
     quantize_int8,
     size_in_memory,
     size_on_disk,
@@ -271,6 +272,8 @@ def test_the_planner_says_why_its_two_lines_differ():
     # 3.49% busy: shown as 3%, not as the 4% a utilisation stored rounded to 0.035 gave
     assert "at its minimum of 2 replicas, each 3% busy at the peak: you pay for a spare" in (
         planner.explain())
+    planner.traffic.value = 1e6  # 1 request/s at the peak: not "0% busy"
+    assert "at its minimum of 2 replicas, each under 1% busy at the peak" in planner.explain()
     planner.traffic.value = 1e10  # 11,416 requests/s
     planner.batch.value = 32
     assert planner.replicas_cost() > planner.result.monthly_cost
@@ -360,3 +363,9 @@ def test_int8_gain_in_words_reads_the_rows_ratios_and_sizes():
         "file 4.0x smaller (25 MB to 6.4 MB), a batch of 32 images scored 2.5x faster")
     with pytest.raises(ValueError, match=r"no row for \['fp32', 'int8'\] among the variants"):
         int8_gain_in_words(rows)
+
+
+@pytest.mark.parametrize(("lost", "words"), [(0.5, "0.5 points"), (1.26, "1.3 points"),
+                                             (0.04, "none"), (0.0, "none"), (-0.3, "none")])
+def test_points_lost_in_words_says_none_when_nothing_shows_at_one_decimal(lost, words):
+    assert points_lost_in_words(lost) == words

@@ -312,6 +312,15 @@ def int8_gain_in_words(rows: list[Mapping[str, Any]], *, fp32: str = "fp32",
             f"{after['faster_x_batch32']:.1f}x faster")
 
 
+def points_lost_in_words(lost: float) -> str:
+    """Accuracy lost to a smaller copy, in words, as a lesson prints it.
+
+    ``lost`` is in percentage points of accuracy (98.1% down to 97.6% is 0.5): the answer
+    is "0.5 points", or "none" when it rounds to 0.0 or the copy scored better.
+    """
+    return "none" if round(lost, 1) <= 0 else f"{lost:.1f} points"
+
+
 def variants_chart(rows: list[dict], *, batch: int = 32):
     """Time per batch for each variant of :func:`compare_variants`, fastest on top.
 

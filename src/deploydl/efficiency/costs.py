@@ -248,6 +248,8 @@ class CostPlanner:
 
     def explain(self) -> str:
         """Why the replica plan and the compute-only line differ, at the current settings."""
+        from deploydl.efficiency.capacity import share
+
         plan, cost = self.capacity, self.replicas_cost()
         if plan is None or cost is None or self.result is None:
             return ""
@@ -258,10 +260,10 @@ class CostPlanner:
                     "together. Budget for the replica plan: it is what was measured.")
         if plan.replicas == plan.min_replicas:
             why = (f"at this traffic the replica plan is at its minimum of {plan.min_replicas} "
-                   f"replicas, each {plan.utilisation:.0%} busy at the peak: you pay for a "
+                   f"replicas, each {share(plan.utilisation)} busy at the peak: you pay for a "
                    "spare that can take over if one fails, not for load")
         else:
-            why = (f"the replica plan keeps each replica {plan.utilisation:.0%} busy at the "
+            why = (f"the replica plan keeps each replica {share(plan.utilisation)} busy at the "
                    "peak, so that requests arriving at random seldom queue, and pays for whole "
                    f"replicas of {self.cores_per_replica:g} cores, as benchmarked")
         return ("Budget for the replica plan. The compute-only line buys just enough cores "
