@@ -143,3 +143,17 @@ def test_the_chart_says_why_lambdas_bill_dips_as_traffic_rises():
     ax = hosting_chart(compare_hosting(3_000, ms_per_request=2.0), replicas=2).axes[0]
     assert not [t for t in ax.texts if "cold starts" in t.get_text()]
     plt.close("all")
+
+
+def test_the_chart_fills_a_slide_of_its_own():
+    """Slides show a figure at its own size at most, so a small figure leaves the slide empty
+    below it; this one is drawn nearly as wide and as tall as the slide it sits on alone."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.course.slides import SLIDE_HEIGHT, SLIDE_WIDTH
+
+    fig = hosting_chart(compare_hosting(3_000, ms_per_request=2.0, cold_start_s=2.0), replicas=2)
+    width, height = fig.get_size_inches() * fig.dpi
+    plt.close(fig)
+    assert 0.85 * SLIDE_WIDTH <= width <= 0.95 * SLIDE_WIDTH
+    assert 0.8 * SLIDE_HEIGHT <= height <= 0.9 * SLIDE_HEIGHT  # room for the slide's margins

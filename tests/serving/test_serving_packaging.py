@@ -9,10 +9,13 @@ import pytest
 from deploydl.registry import verify
 from deploydl.serving.packaging import (
     CALIBRATION_ROWS,
-    CALIBRATION_SEED,
     HOLDOUT_ROWS,
+    HOLDOUT_SEED,
+    TRAINING_ROWS,
+    TRAINING_SEED,
     describe_artifact,
     register_in_production,
+    set_aside_applicants,
     train_measured,
 )
 
@@ -31,13 +34,25 @@ def test_train_measured_keeps_its_holdout_auc_in_the_metrics(trained):
     assert not holdout["income"].isin(table["income"]).all()  # other applicants (seed 3)
 
 
+def test_the_set_aside_applicants_are_others_with_the_label_and_the_age_band():
+    """Lessons 00 and 04 ask why the threshold moved, and check the fairness gate, on them."""
+    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE, make_applicants
+    from deploydl.governance.lineage import content_hash
+
+    aside = set_aside_applicants()
+    assert len(aside) == CALIBRATION_ROWS == 2000
+    assert {LABEL, PROTECTED_ATTRIBUTE} <= set(aside.columns)
+    assert content_hash(aside) == content_hash(set_aside_applicants())  # the same every call
+    for rows, seed in ((TRAINING_ROWS, TRAINING_SEED), (HOLDOUT_ROWS, HOLDOUT_SEED)):
+        assert not aside["income"].isin(make_applicants(rows, seed=seed)["income"]).all()
+
+
 def test_train_measured_calibrates_on_a_set_aside_and_records_the_rules_threshold(trained):
-    from deploydl.data import make_applicants
     from deploydl.evaluation.decision import threshold_for
     from deploydl.governance.lineage import content_hash
 
     model, _, _ = trained
-    aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
+    aside = set_aside_applicants()
     assert model.calibration["data_sha256"] == content_hash(aside)  # not the holdout
     recorded, model.threshold = model.threshold, None
     try:
@@ -48,11 +63,10 @@ def test_train_measured_calibrates_on_a_set_aside_and_records_the_rules_threshol
 
 def test_the_reasons_reference_is_the_median_set_aside_applicant_it_approves(trained, tmp_path):
     """Module 03's comparison point, chosen with the threshold and released with the model."""
-    from deploydl.data import make_applicants
     from deploydl.responsible.explain import approved_reference
 
     model, table, _ = trained
-    aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
+    aside = set_aside_applicants()
     assert model.reason_reference == approved_reference(model, aside)
     _, artifact = register_in_production(model, table, tmp_path / "registry")
     assert artifact.metadata["reason_reference"] == model.reason_reference

@@ -248,7 +248,9 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
     share of requests that meet one. With start-ups billed, a dotted line gives the bill of
     warm requests alone, and a note at the dip says why the bill falls as traffic rises:
     more traffic keeps the copy warm, so fewer requests meet a billed cold start
-    (:func:`cold_start_share`). The legend sits under the plot, clear of every line.
+    (:func:`cold_start_share`). The legend sits under the plot, clear of every line. The
+    figure is sized to fill a 1280x800 slide of its own (Module 04's), where figures are not
+    enlarged past their own size.
     """
     import numpy as np
     from matplotlib.ticker import FuncFormatter
@@ -263,7 +265,7 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
              f"{replicas} replicas; the bills cross at {cost.break_even_requests / 1e6:,.0f}M")
     fig, ax = new_figure(title.replace("$", r"\$"),  # a plain dollar sign, not mathematics
                          xlabel="requests per month (log scale)",
-                         ylabel="US dollars a month (log scale)", size=(9, 5.6))
+                         ylabel="US dollars a month (log scale)", size=(11.5, 6.9))
     lambda_usd = [cost.lambda_usd_at(t) for t in traffic]
     ax.loglog(traffic, lambda_usd, color=GOOD,
               label="Lambda, pay per request" + (
@@ -281,7 +283,7 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _count(v)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:,.3g}" if v < 1000
                                                else f"${_count(v)}"))
-    legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
+    legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncols=2, frameon=False)
     return fig
 
 

@@ -22,10 +22,22 @@ TRAINING_ROWS, TRAINING_SEED, HOLDOUT_ROWS, HOLDOUT_SEED = 5000, 0, 2000, 1
 CALIBRATION_ROWS, CALIBRATION_SEED = 2000, 2
 
 
+def set_aside_applicants() -> pd.DataFrame:
+    """The applicants set aside for the case-study model: :data:`CALIBRATION_ROWS` of them
+    (seed :data:`CALIBRATION_SEED`), neither its training data nor its holdout.
+
+    :func:`train_measured` calibrates the model on them and chooses its threshold there, so a
+    lesson that asks why the threshold moved, or checks the fairness gate where the threshold
+    was chosen, uses these same applicants (with the label and the age band).
+    """
+    from deploydl.data import make_applicants
+
+    return make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
+
+
 class Trained(NamedTuple):
     """A trained, calibrated model with its ROC AUC in ``model.metrics``, and the data behind
-    both (the calibration set is :data:`CALIBRATION_ROWS` applicants, seed
-    :data:`CALIBRATION_SEED`)."""
+    both (the calibration set is :func:`set_aside_applicants`)."""
 
     model: ApplicantModel
     table: pd.DataFrame
@@ -52,7 +64,7 @@ def train_measured(*, epochs: int = 30, holdout_rows: int = HOLDOUT_ROWS,
     from deploydl.models import train_applicant_model
 
     table = make_applicants(TRAINING_ROWS, seed=TRAINING_SEED)
-    aside = make_applicants(CALIBRATION_ROWS, seed=CALIBRATION_SEED)
+    aside = set_aside_applicants()
     model, _ = calibrate_and_decide(
         train_applicant_model(table, seed=0, epochs=epochs, progress=progress), aside)
     holdout = make_applicants(holdout_rows, seed=holdout_seed)
