@@ -93,6 +93,36 @@ def test_weekly_chart_labels_a_part_week_with_its_days_so_a_day_is_not_read_as_a
     plt.close("all")
 
 
+def test_weekly_table_labels_each_week_as_the_chart_does_on_one_line():
+    from deploydl.monitoring import performance_for_people
+
+    table = _weeks([np.nan, 0.65, np.nan], [np.nan, 0.58, np.nan], [np.nan, 0.72, np.nan])
+    first, last = "2026-03-01 09:00+00:00", "2026-03-30 17:00+00:00"
+    shown = performance_for_people(table, first=first, last=last)
+    assert list(shown["period"]) == ["1 Mar (1 day)", "2\u20138 Mar", "30 Mar (1 day)"]
+    assert [t.replace("\n", " ") for t in _ticks(_weekly(table, first, last))] == list(
+        shown["period"])
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("period", "label"), [
+    ("2026-03-01", "1 Mar"),  # a day of performance_by_period(freq="D")
+    ("2026-02-23/2026-03-01", "23 Feb\u20131 Mar"),
+    ("2026-03-30/2026-04-05", "30 Mar\u20132 Apr (4 days)"),
+])
+def test_period_label_writes_days_and_weeks_and_counts_the_days_of_a_part_week(period, label):
+    from deploydl.monitoring import period_label
+
+    assert period_label(period, first="2026-02-01", last="2026-04-02 23:00") == label
+
+
+def test_period_label_refuses_a_period_outside_the_log():
+    from deploydl.monitoring import period_label
+
+    with pytest.raises(ValueError, match="outside the log's days 2026-03-01 to 2026-03-30"):
+        period_label("2026-04-06/2026-04-12", first="2026-03-01", last="2026-03-30")
+
+
 @pytest.mark.parametrize(("auc", "title"), [
     ([0.7, 0.65, 0.68], "All 3 weeks have enough outcomes to judge"),
     ([np.nan, 0.65, 0.68], "Only 2 of 3 weeks have enough outcomes to judge"),
@@ -168,4 +198,25 @@ def test_profit_chart_keeps_a_readable_axis_when_both_range_ends_are_zero():
     fig.canvas.draw()
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert len(set(ticks)) == len(ticks), ticks  # no "$0" written three times
+    plt.close("all")
+
+
+def _range_labels(fig) -> list:
+    """The range's end labels under the point (the texts written in dollars), drawn."""
+    fig.canvas.draw()
+    return [t for t in fig.axes[0].texts if "$" in t.get_text()]
+
+
+@pytest.mark.parametrize(("low", "high", "texts"), [
+    (0.0, 0.0, ["\\$0"]),  # a zero-wide range: one "$0", not two on top of each other
+    (-1.0, 1.0, ["-\\$1 to +\\$1"]),
+    (-487.0, 443.0, ["-\\$487", "+\\$443"]),
+])
+def test_profit_chart_labels_the_range_ends_without_overlap(low, high, texts):
+    fig = profit_difference_chart(_result((low + high) / 2, low, high), current="1.0.0",
+                                  candidate="1.1.0")
+    labels = _range_labels(fig)
+    assert [t.get_text() for t in labels] == texts
+    boxes = [t.get_window_extent() for t in labels]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     plt.close("all")

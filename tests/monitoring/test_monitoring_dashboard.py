@@ -15,6 +15,7 @@ from deploydl.monitoring import (
     evaluate_rules,
     service_health,
     snapshot,
+    write_review,
     write_weekly_report,
 )
 from deploydl.monitoring.alerts import NO_BASELINE, NO_TRAFFIC
@@ -51,6 +52,8 @@ def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
     assert 'alt="chart"' not in report
     assert '<img alt="200 predictions this week, 200 on the busiest day"' in report
     assert "features drifted; largest shift:" in report
+    week = snapshot(log, window_days=7)  # the snapshot a notebook has already printed
+    assert write_review(week, tmp_path / "review.html").read_text(encoding="utf-8") == report
 
 
 def test_the_dashboard_names_the_rules_that_cannot_fire(model, applicants, tmp_path):
@@ -235,13 +238,15 @@ def test_performance_for_people_reads_coverage_as_percent_and_names_too_few_labe
 
     from deploydl.monitoring import performance_for_people
 
-    weekly = pd.DataFrame({"period": ["w1", "w2"], "predictions": [300, 2100],
+    weekly = pd.DataFrame({"period": ["2026-03-02/2026-03-08", "2026-03-09/2026-03-15"],
+                           "predictions": [300, 2100],
                            "labelled": [300, 0], "coverage": [1.0, 0.0],
                            "auc": [0.79312, np.nan], "auc_low": [0.7412, np.nan],
                            "auc_high": [0.8451, np.nan]})
-    shown = performance_for_people(weekly)
+    shown = performance_for_people(weekly, first="2026-03-02 08:00", last="2026-03-15 18:00")
     assert list(shown.columns) == ["period", "predictions", "labelled", "coverage", "AUC",
                                    "AUC, 95% range"]
+    assert list(shown["period"]) == ["2\u20138 Mar", "9\u201315 Mar"]
     assert list(shown["coverage"]) == ["100%", "0%"]
     assert list(shown["AUC"]) == ["0.793", "too few labels"]
     assert list(shown["AUC, 95% range"]) == ["0.74 to 0.85", ""]

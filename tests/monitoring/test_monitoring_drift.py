@@ -226,6 +226,14 @@ def test_clean_and_drifted_are_two_simulations_made_once():
     assert not clean.equals(drifted)
 
 
+def test_a_drifted_simulation_leaves_the_next_one_of_the_same_applicants_undrifted():
+    """The applicants of a size and seed are generated once and drifted on a copy."""
+    kwargs = {"days": 4, "per_day": 30, "start_day": 0, "seed": 5}
+    simulate_traffic(scenario="inflation", **kwargs)
+    fresh = make_applicants(120, seed=5)
+    pd.testing.assert_frame_equal(simulate_traffic(**kwargs).drop(columns="day"), fresh)
+
+
 def test_a_simulated_day_is_a_day_of_the_value_cases_year():
     """One fact, one value: Module 06's days bring a day's share of the applications a year
     that the board's value case (Modules 07 and 08) scales to."""

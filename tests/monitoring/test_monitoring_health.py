@@ -121,6 +121,19 @@ def test_a_snapshot_of_an_earlier_day_reads_only_the_outcomes_known_that_day():
     assert then.decay["labelled"] == 0 and "performance decay" not in [a.name for a in then.alerts]
 
 
+def test_aucs_by_row_are_roc_auc_of_each_row_to_the_last_digit_and_need_both_outcomes():
+    from deploydl.monitoring.alarm_days import _aucs_by_row
+
+    rng = np.random.default_rng(3)
+    labels = (rng.random((40, 150)) < 0.2).astype(int)
+    scores = rng.random((40, 150)).round(2)  # rounded: ties, ranked half and half
+    assert list(_aucs_by_row(labels, scores)) == [roc_auc(y, s) for y, s in
+                                                  zip(labels, scores, strict=True)]
+    labels[5] = 0
+    with pytest.raises(ValueError, match="A draw of 150 loans holds only one outcome"):
+        _aucs_by_row(labels, scores)
+
+
 def test_false_decay_chances_are_the_share_of_undecayed_samples_the_rule_would_page(model,
                                                                                      applicants):
     from deploydl.data import FEATURES, make_applicants

@@ -217,3 +217,25 @@ def test_refusal_says_why_a_shut_window_refused_and_nothing_when_it_is_open():
     assert refusal(window.check, SUNDAY_3AM) is None
     with pytest.raises(ValueError, match="reason"):  # other errors are not swallowed
         refusal(window.check, WEDNESDAY, emergency="urgent")
+
+
+@pytest.mark.parametrize("when", [WEDNESDAY, WEDNESDAY.timestamp(), "2026-03-04T14:00:00+00:00",
+                                  "2026-03-04T15:00:00+01:00"])
+def test_time_in_words_writes_a_release_time_as_the_refusal_does(when):
+    from deploydl.monitoring.window import time_in_words
+
+    assert time_in_words(when) == "Wed 2026-03-04 14:00 UTC"
+
+
+def test_time_in_words_reads_the_time_a_release_record_keeps():
+    from deploydl.monitoring.window import time_in_words
+
+    record = MaintenanceWindow().check(WEDNESDAY, emergency=REASON).record()
+    assert time_in_words(record["time"]) == "Wed 2026-03-04 14:00 UTC"
+
+
+def test_time_in_words_refuses_a_time_without_a_time_zone():
+    from deploydl.monitoring.window import time_in_words
+
+    with pytest.raises(ValueError, match="with a time zone"):
+        time_in_words("2026-03-04T14:00:00")

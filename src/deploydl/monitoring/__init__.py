@@ -15,7 +15,12 @@ if TYPE_CHECKING:  # the same names, imported at once, for the type checker only
     # checks they match _WHERE; pyproject.toml tells ruff they are the package's exports)
     from deploydl.monitoring.abtest import ABResult, TrafficSplit, ab_test, sample_size
     from deploydl.monitoring.alerts import DEFAULT_RULES, Alert, AlertRule, evaluate_rules, snapshot
-    from deploydl.monitoring.dashboard import NO_DATA, render_dashboard, write_weekly_report
+    from deploydl.monitoring.dashboard import (
+        NO_DATA,
+        render_dashboard,
+        write_review,
+        write_weekly_report,
+    )
     from deploydl.monitoring.drift import (
         DriftReport,
         chi2_test,
@@ -34,6 +39,7 @@ if TYPE_CHECKING:  # the same names, imported at once, for the type checker only
         performance_by_period,
         performance_decay,
         performance_for_people,
+        period_label,
         service_health,
     )
     from deploydl.monitoring.log import (
@@ -57,12 +63,12 @@ if TYPE_CHECKING:  # the same names, imported at once, for the type checker only
 _MODULES = {
     ".abtest": ("ABResult", "TrafficSplit", "ab_test", "sample_size"),
     ".alerts": ("DEFAULT_RULES", "Alert", "AlertRule", "evaluate_rules", "snapshot"),
-    ".dashboard": ("NO_DATA", "render_dashboard", "write_weekly_report"),
+    ".dashboard": ("NO_DATA", "render_dashboard", "write_review", "write_weekly_report"),
     ".drift": ("DriftReport", "chi2_test", "drift_report", "jensen_shannon", "ks_test", "psi",
                "wasserstein"),
     ".health": ("DecayBaseline", "approved_baseline", "auc_interval", "log_health",
                 "parse_metrics", "performance_by_period", "performance_decay",
-                "performance_for_people", "service_health"),
+                "performance_for_people", "period_label", "service_health"),
     ".log": ("LoggedPrediction", "PredictionLog", "PredictionStore", "SimulatedClock"),
     ".maintenance": ("CanaryRelease", "RetrainingPolicy", "rollback_in_registry"),
     ".window": ("MaintenanceWindow", "OutsideMaintenanceWindow", "ReleasePermit",

@@ -9,28 +9,10 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from deploydl.monitoring.health import DecayBaseline
     from deploydl.monitoring.profit_test import ProfitResult
-
-
-def _day(moment) -> pd.Timestamp:
-    """The calendar day of a time, in the log's own clock (as :func:`performance_by_period`
-    groups it)."""
-    stamp = pd.Timestamp(moment)
-    return (stamp.tz_localize(None) if stamp.tzinfo else stamp).normalize()
-
-
-def _week_label(period: str, first: pd.Timestamp, last: pd.Timestamp) -> str:
-    """A pandas week ("2026-03-02/2026-03-08") as a person writes it, "2–8 Mar", cut to the
-    days ``first`` to ``last`` that the log covers: a part week gives its day count, as in
-    "1 Mar\n(1 day)"."""
-    start, end = (pd.Timestamp(day) for day in period.split("/"))
-    start, end = max(start, first), min(end, last)
-    days = (end - start).days + 1
-    if days == 1:
-        return f"{end.day} {end:%b}\n(1 day)"
-    head = f"{start.day}" if start.month == end.month else f"{start.day} {start:%b}"
-    return f"{head}\u2013{end.day} {end:%b}" + ("" if days == 7 else f"\n({days} days)")
 
 
 def _judged_title(judged: int, weeks: int) -> str:
@@ -51,7 +33,8 @@ def weekly_performance_chart(table: pd.DataFrame, *, first, last):
 
     ``first`` and ``last`` are the times of the log's first and last predictions. A week the
     log covers only in part (its first or last) is labelled with its days and their count,
-    "1 Mar (1 day)", so a day is not read as a week.
+    "1 Mar (1 day)", so a day is not read as a week: :func:`~deploydl.monitoring.period_label`,
+    as the table of :func:`~deploydl.monitoring.performance_for_people` writes it.
 
     The top panel is the share of each week's predictions whose outcome has arrived; the
     bottom one each judged week's AUC (0.5 a coin toss, 1 perfect) with its 95% range, and
@@ -60,12 +43,13 @@ def weekly_performance_chart(table: pd.DataFrame, *, first, last):
     """
     import matplotlib.pyplot as plt
 
+    from deploydl.monitoring.health import period_label
     from deploydl.present.charts import GOOD, NEUTRAL, TEXT_MUTED, course_style, label_bars
 
     if table.empty:
         raise ValueError("the table has no weeks: pass performance_by_period(frame, freq='W') "
                          "of a log with predictions in it.")
-    weeks = [_week_label(p, _day(first), _day(last)) for p in table["period"]]
+    weeks = [period_label(p, first=first, last=last, sep="\n") for p in table["period"]]
     x = np.arange(len(table))
     judged = table["auc"].notna()
     overlap = judged.sum() > 1 and table.loc[judged, "auc_low"].max() < table.loc[
@@ -135,11 +119,29 @@ def like_for_like_chart(everyone: float, baseline: DecayBaseline, made: float, *
     return fig
 
 
+#: The narrowest range, as a share of the axis's width, whose two ends get a label each: below
+#: it the two labels (about 6% of the width each) would overlap, so the range gets one label.
+_LABELLED_ENDS_MIN_WIDTH = 0.12
+
+
+def _range_end_labels(low: float, high: float, span: float,
+                      dollars: Callable[[float], str]) -> list[tuple[float, str]]:
+    """Where to write a range's ends on an axis from ``-span`` to ``span``, and what: each end
+    under itself; a range too narrow for two labels once, at its middle ("\\$0" when both
+    ends round to the same dollar, else "-\\$1 to +\\$1")."""
+    if high - low >= _LABELLED_ENDS_MIN_WIDTH * 2 * span:
+        return [(low, dollars(low)), (high, dollars(high))]
+    first, second = dollars(low), dollars(high)
+    return [((low + high) / 2, first if first == second else f"{first} to {second}")]
+
+
 def profit_difference_chart(result: ProfitResult, *, current: str, candidate: str):
     """An A/B test's difference in profit per applicant (candidate minus current, US dollars)
     as a point with its 95% range and a line at zero; returns the figure.
 
-    The title states the finding: a range that crosses zero is no proven difference.
+    The title states the finding: a range that crosses zero is no proven difference. Each end
+    of the range is written under it; a range too narrow for two labels that do not overlap
+    (one of zero width) gets one label, under its middle.
     """
     from deploydl.monitoring.profit_test import signed_usd
     from deploydl.present.charts import BAD, GOOD, NEUTRAL, new_figure
@@ -165,11 +167,13 @@ def profit_difference_chart(result: ProfitResult, *, current: str, candidate: st
     ax.axvline(0, color="#000000", linewidth=1.5)
     ax.annotate("no difference", (0, 0.45), xytext=(6, 0), textcoords="offset points",
                 fontsize=13, va="center")
-    for end in (result.ci_low, result.ci_high):
-        ax.annotate(dollars(end), (end, 0), xytext=(0, -22), textcoords="offset points",
-                    ha="center", va="top", fontsize=13)
     # At least 10 dollars either side, so a range of exactly 0 still gets a readable axis.
     span = max(abs(result.ci_low), abs(result.ci_high), 10.0) * 1.25
+    for end, text in _range_end_labels(result.ci_low, result.ci_high, span, dollars):
+        # on a white ground, so the line at zero does not strike through a label under it
+        ax.annotate(text, (end, 0), xytext=(0, -22), textcoords="offset points",
+                    ha="center", va="top", fontsize=13,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_xlim(-span, span)
     ax.set_ylim(-0.8, 0.7)
     ax.set_yticks([])

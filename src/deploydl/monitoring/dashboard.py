@@ -62,8 +62,15 @@ def write_weekly_report(log: PredictionStore, path: str | Path, *,
 
     The file is one self-contained HTML page: open it offline or attach it to an email.
     """
-    snap = snapshot(log, window_days=7, baseline=baseline)
-    body = ("" if snap.empty else _charts(snap)) + _body(snap)
+    return write_review(snapshot(log, window_days=7, baseline=baseline), path)
+
+
+def write_review(week: Snapshot, path: str | Path) -> Path:
+    """Write the weekly review of a snapshot already taken of the log's last 7 days
+    (``snapshot(log, window_days=7)``, as :func:`write_weekly_report` takes it) to ``path``;
+    returns the path. A notebook that has printed that snapshot's alerts writes their report
+    without reading and judging the log a second time."""
+    body = ("" if week.empty else _charts(week)) + _body(week)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_page("Loan-default model: weekly review", body), encoding="utf-8")

@@ -73,11 +73,45 @@ def auc_interval(labels: pd.Series, scores: pd.Series, *,
     return max(0.0, auc - half), min(1.0, auc + half)
 
 
-def performance_for_people(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`performance_by_period` as a person reads it: coverage as a percentage, the AUC
-    to 3 places with its 95% range, or "too few labels" where there were too few to judge."""
+def _day(moment) -> pd.Timestamp:
+    """The calendar day of a time, in the log's own clock (as :func:`performance_by_period`
+    groups it)."""
+    stamp = pd.Timestamp(moment)
+    return (stamp.tz_localize(None) if stamp.tzinfo else stamp).normalize()
+
+
+def period_label(period: str, *, first, last, sep: str = " ") -> str:
+    """A period of :func:`performance_by_period` as a person writes it.
+
+    ``period`` is a week ("2026-03-02/2026-03-08", written "2–8 Mar") or a day
+    ("2026-03-01", written "1 Mar"), cut to the days ``first`` to ``last`` that the log
+    covers (the times of its first and last predictions). A period the log covers only in
+    part gives its day count after ``sep``, as in "1 Mar (1 day)", so a day is not read as a
+    week; a chart passes ``sep="\\n"`` to put the count on a line of its own. Raises
+    ValueError when the period lies outside ``first`` to ``last``.
+    """
+    bounds = [pd.Timestamp(day) for day in period.split("/")]
+    start, end = max(bounds[0], _day(first)), min(bounds[-1], _day(last))
+    if end < start:
+        raise ValueError(f"The period {period!r} lies outside the log's days {_day(first):%Y-%m-%d}"
+                         f" to {_day(last):%Y-%m-%d}; pass the times of the first and last "
+                         "predictions of the log the table was made from as first and last.")
+    days = (end - start).days + 1
+    head = "" if days == 1 else (f"{start.day}\u2013" if start.month == end.month
+                                 else f"{start.day} {start:%b}\u2013")
+    text = f"{head}{end.day} {end:%b}"
+    whole = (bounds[-1] - bounds[0]).days + 1
+    return text if days == whole else f"{text}{sep}({days} day{'s' * (days != 1)})"
+
+
+def performance_for_people(table: pd.DataFrame, *, first, last) -> pd.DataFrame:
+    """:func:`performance_by_period` as a person reads it: each period as the chart labels it
+    (:func:`period_label`, with ``first`` and ``last`` the times of the log's first and last
+    predictions), coverage as a percentage, the AUC to 3 places with its 95% range, or "too
+    few labels" where there were too few to judge."""
     too_few = table["auc"].isna()
     return table.assign(
+        period=[period_label(p, first=first, last=last) for p in table["period"]],
         coverage=table["coverage"].map("{:.0%}".format),
         auc=table["auc"].map(lambda auc: "too few labels" if pd.isna(auc) else f"{auc:.3f}"),
         auc_range=[("" if gap else f"{low:.2f} to {high:.2f}")

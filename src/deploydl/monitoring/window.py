@@ -129,9 +129,9 @@ class MaintenanceWindow:
         if reason is None:
             opens = self.next_opening(moment)
             raise OutsideMaintenanceWindow(
-                f"{what} was refused: it is {moment:%a %Y-%m-%d %H:%M} UTC, outside the "
-                f"maintenance window ({self}). The next window opens {opens:%a %Y-%m-%d %H:%M}"
-                f" UTC, in {_duration(opens - moment)}. If it cannot wait, declare an "
+                f"{what} was refused: it is {time_in_words(moment)}, outside the "
+                f"maintenance window ({self}). The next window opens {time_in_words(opens)}"
+                f", in {_duration(opens - moment)}. If it cannot wait, declare an "
                 "emergency: pass emergency=\"what breaks if this waits\" (it is recorded "
                 "with the release).")
         RELEASE_LOG.warning("emergency release outside the window (%s) at %s: %s; %s", self,
@@ -169,6 +169,17 @@ def refusal(release: Callable[..., object], /, *args: Any, **kwargs: Any) -> str
     except OutsideMaintenanceWindow as refused:
         return str(refused)
     return None
+
+
+def time_in_words(when: datetime | float | str) -> str:
+    """A release time as a person reads it, day named and time zone given, as the refusals
+    write it: "Wed 2026-04-01 14:00 UTC".
+
+    ``when`` is a time with a time zone, a Unix timestamp, or the ISO text that a release
+    record keeps (:meth:`ReleasePermit.record`, ``"2026-04-01T14:00:00+00:00"``).
+    """
+    moment = datetime.fromisoformat(when) if isinstance(when, str) else when
+    return f"{_utc(moment):%a %Y-%m-%d %H:%M} UTC"
 
 
 def window_from_settings(settings) -> MaintenanceWindow | None:
