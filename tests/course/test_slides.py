@@ -84,6 +84,41 @@ def test_decks_load_only_local_files(root, decks):
     assert "source-sans-pro" not in (reveal / "dist/theme/white.css").read_text(encoding="utf-8")
 
 
+def _custom_properties(css: str) -> dict[str, str]:
+    """Each CSS custom property a stylesheet sets (``--name: value``), the last one winning."""
+    return {name: value.strip() for name, value in re.findall(r"--([a-z0-9-]+):\s*([^;}]+)", css)}
+
+
+def _resolve(value: str, properties: dict[str, str]) -> str:
+    """A property's value with ``var(--name)`` followed to the colour it names."""
+    while (match := re.fullmatch(r"var\(--([a-z0-9-]+)\)", value)):
+        value = properties[match.group(1)]
+    return value
+
+
+def test_shown_code_and_the_slide_number_are_readable(decks):
+    """WCAG's 4.5:1 for text: each colour the deck's code highlighting uses, on the code's
+    #f5f5f5, and the slide number's white on its dark backing over the white page."""
+    from deploydl.present.charts import contrast_ratio
+
+    page = decks[0].path.read_text(encoding="utf-8")
+    theme = (decks[0].path.parent / "reveal.js/dist/theme/deploydl.css").read_text(
+        encoding="utf-8")
+    used = set(re.findall(r"\.highlight [^{]*\{[^}]*var\(--jp-mirror-editor-([a-z-]+)-color",
+                          page))
+    properties = _custom_properties(page) | _custom_properties(theme)
+    colours = {name: _resolve(properties[f"jp-mirror-editor-{name}-color"], properties)
+               for name in used}
+    assert {"comment", "keyword", "number", "string"} <= set(colours)
+    faint = {name: (colour, round(contrast_ratio(colour, "#f5f5f5"), 2))
+             for name, colour in colours.items() if contrast_ratio(colour, "#f5f5f5") < 4.5}
+    assert faint == {}
+    alpha = float(re.search(r"\.slide-number\s*\{[^}]*background-color:\s*rgba\(0, 0, 0, "
+                            r"([0-9.]+)\)", theme).group(1))
+    grey = "#{0:02x}{0:02x}{0:02x}".format(round(255 * (1 - alpha)))
+    assert contrast_ratio("#ffffff", grey) >= 4.5
+
+
 def test_the_index_is_the_course_page_shell_linking_every_deck(decks):
     """index.html is report.page() (the course's one page shell), offline, one link a deck."""
     from deploydl.present.report import CSS, page
