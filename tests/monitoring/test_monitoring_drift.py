@@ -281,6 +281,9 @@ def test_drift_days_chart_names_both_alarms_the_start_and_day_zero():
     assert ax.get_xlabel() == "day of the simulation"
     colours = [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches]
     assert colours == [NEUTRAL.lower(), NEUTRAL.lower(), BAD.lower(), BAD.lower()]
+    # told apart without colour too: the data-set days and their legend entry are hatched
+    assert [b.get_hatch() or "" for b in ax.patches] == ["", "", "//", "//"]
+    assert [h.get_hatch() or "" for h in ax.get_legend().legend_handles[:2]] == ["//", ""]
     assert ax.get_ylim()[1] > 3 and list(ax.get_yticks()) == [0, 1, 2, 3]
     quiet = drift_days_chart(daily.assign(dataset_drift=False), drift_day=2, first_day="1 March")
     assert quiet.axes[0].get_title(loc="left").endswith("the data-set alarm never fires")

@@ -227,13 +227,18 @@ def _aucs_by_row(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return ((ranks * labels).sum(axis=1) - positive * (positive + 1) / 2) / (positive * negative)
 
 
+#: How :func:`drift_days_chart` marks a day the whole data set drifted, besides its colour.
+WHOLE_DATA_SET_HATCH = "//"
+
+
 def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift starts",
                      first_day: str | None = None):
     """Features drifting each day, as :func:`daily_monitor` returns them; returns the figure.
 
-    Days when the whole data set drifted (the data-set alarm) are coloured, days with one
-    feature alarm in grey, and a dashed line marks ``drift_day``, labelled ``event``. The
-    legend says which colour is which. Days count from 0; ``first_day`` (e.g. ``"1 March"``)
+    Days when the whole data set drifted (the data-set alarm) are hatched in colour, days with
+    one feature alarm plain grey, so the two differ without colour too (in greyscale, in print,
+    to a colour-blind reader), and a dashed line marks ``drift_day``, labelled ``event``. The
+    legend says which is which. Days count from 0; ``first_day`` (e.g. ``"1 March"``)
     names day 0 on the axis.
     """
     from matplotlib.lines import Line2D
@@ -249,14 +254,16 @@ def drift_days_chart(daily: pd.DataFrame, *, drift_day: int, event: str = "drift
            else "the data-set alarm never fires"),
         xlabel="day of the simulation" + (f" (day 0 = {first_day})" if first_day else ""),
         ylabel="features drifting")
-    ax.bar(daily["day"], daily["n_drifted"],
-           color=[BAD if d else NEUTRAL for d in daily["dataset_drift"]])
+    whole = daily["dataset_drift"].to_numpy()
+    ax.bar(daily["day"], daily["n_drifted"], color=[BAD if d else NEUTRAL for d in whole],
+           hatch=[WHOLE_DATA_SET_HATCH if d else "" for d in whole], edgecolor="white")
     ax.axvline(drift_day - 0.5, color="#000000", linestyle="--")
     top = max(int(daily["n_drifted"].max()), 1)
     ax.set_ylim(0, top + 0.4)
     ax.set_yticks(range(top + 1))
-    legend(ax, handles=[Patch(color=BAD, label="data set drifted: data-set alarm"),
-                        Patch(color=NEUTRAL, label="one feature drifted: feature alarm"),
+    legend(ax, handles=[Patch(facecolor=BAD, edgecolor="white", hatch=WHOLE_DATA_SET_HATCH,
+                              label="data set drifted: data-set alarm"),
+                        Patch(facecolor=NEUTRAL, label="one feature drifted: feature alarm"),
                         Line2D([], [], color="#000000", linestyle="--", label=event)],
            loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
     return fig
