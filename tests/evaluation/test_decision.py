@@ -14,6 +14,7 @@ from deploydl.evaluation.decision import (
     decision_threshold,
     report_on_test,
     threshold_for,
+    why_this_threshold,
 )
 from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold, outcomes
 
@@ -59,6 +60,23 @@ def test_when_no_threshold_passes_the_break_even_stays_and_the_choice_says_so():
     choice = decision_threshold(y, s, groups, min_ratio=1.01)
     assert choice.threshold == 0.2 and choice.passed is False
     assert choice.reason == "no threshold passes the fairness screen"
+
+
+def test_the_sentence_on_a_threshold_says_where_the_ratio_stood_and_what_was_chosen():
+    """Modules 00 and 04 print it: the ratio at the break-even against the screen, then the
+    choice; "below" only when the ratio was below the screen."""
+    y, s, groups = _world(1, shift=0.12)
+    moved = decision_threshold(y, s, groups)
+    assert why_this_threshold(moved) == (
+        f"On the 2,000 applicants set aside, the approval ratio at the break-even was "
+        f"{moved.ratio_at_break_even:.2f}, below 0.8: threshold {moved.threshold:.2f} (moved "
+        "from the break-even 0.20 to pass the fairness screen on 2,000 validation applicants).")
+    y, s, groups = _world(0, shift=0.0)
+    kept = decision_threshold(y, s, groups)
+    assert f"was {kept.ratio_at_break_even:.2f}, at or above 0.8: threshold 0.20 (the " \
+           "break-even of the costs)." in why_this_threshold(kept)
+    with pytest.raises(ValueError, match="chosen on no applicants.*set_aside_applicants"):
+        why_this_threshold(decision_threshold())
 
 
 def test_the_validation_set_must_come_whole():

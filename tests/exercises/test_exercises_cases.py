@@ -611,15 +611,15 @@ MEMO = {
 
 
 def c08_4():
-    right = {"quality_rules": "Data steward", "fairness_review": "Responsible-AI lead",
-             "board_decision": "Executive sponsor"}
-    return Cases([right, {**right, "fairness_review": " responsible-ai lead"},
-                  {**right, "board_decision": "executive sponsor"}],
-                 [{**right, "board_decision": "AI product manager"},
-                  {**right, "fairness_review": "ML engineer"},
-                  {**right, "quality_rules": "MLOps / platform engineer"},
-                  {**right, "fairness_review": "Responsible AI"},
-                  "Responsible-AI lead", {"fairness_review": "Responsible-AI lead"}])
+    right = {"central_flagged": "Data steward", "close_call": "Responsible-AI lead",
+             "net_loss": "Executive sponsor"}
+    return Cases([right, {**right, "close_call": " responsible-ai lead"},
+                  {**right, "net_loss": "executive sponsor"}],
+                 [{**right, "net_loss": "AI product manager"},
+                  {**right, "close_call": "ML engineer"},
+                  {**right, "central_flagged": "MLOps / platform engineer"},
+                  {**right, "close_call": "Responsible AI"},
+                  "Responsible-AI lead", {"close_call": "Responsible-AI lead"}])
 
 
 def c08_5():

@@ -366,14 +366,9 @@ def test_08_1_the_runs_own_central_count_gets_its_own_message(root):
     """A review's: 205, the Central applicants of the run's own log, got "you gave 205.". The
     prompt warns that new_region is not that log, without quoting the screen before 08.5, which
     the learner meets later."""
-    import json
-
     from deploydl.exercises.m08 import LAB_RUN_CENTRAL_APPLICANTS
 
-    lab = json.loads((root / "solutions" / "08_capstone_lab.ipynb").read_text("utf-8"))
-    sources = ["".join(c["source"]) for c in lab["cells"]]
-    printed = "".join("".join(o.get("text", "")) for c in lab["cells"] if c["cell_type"] == "code"
-                      for o in c["outputs"])
+    sources, printed = _lab_08(root)
     prompt = next(s for s in sources if s.startswith("## Exercise 08.1"))
     assert "not read from the run's own log" in prompt
     assert "08.5" not in prompt and str(LAB_RUN_CENTRAL_APPLICANTS) not in prompt
@@ -381,6 +376,38 @@ def test_08_1_the_runs_own_central_count_gets_its_own_message(root):
     result = evaluate(find_exercise("08.1"), LAB_RUN_CENTRAL_APPLICANTS)
     assert result.status == FAILED and "run's own log" in result.message
     assert "check_quality" in result.message
+
+
+def _lab_08(root):
+    """The capstone lab's cell sources and everything its code cells printed."""
+    import json
+
+    lab = json.loads((root / "solutions" / "08_capstone_lab.ipynb").read_text("utf-8"))
+    sources = ["".join(c["source"]) for c in lab["cells"]]
+    printed = "".join("".join(o.get("text", "")) for c in lab["cells"] if c["cell_type"] == "code"
+                      for o in c["outputs"])
+    return sources, printed
+
+
+def test_08_4_the_findings_are_the_runs_own_results(root):
+    """08.4 states what the run found as a manager reads it: every Central applicant fails the
+    checks (08.1's count is Central's), and the value case in the figures the screen before
+    08.5 prints (a new run must change both)."""
+    import re
+
+    from deploydl.exercises.m08 import new_region
+    from deploydl.governance.quality import APPLICANT_RULES, check_quality
+
+    rows = new_region()
+    flagged = check_quality(rows, APPLICANT_RULES).violations["row"]
+    assert set(flagged) == set(rows.index[rows["region"] == "central"])
+    sources, printed = _lab_08(root)
+    prompt = next(s for s in sources if s.startswith("## Exercise 08.4"))
+    assert "every applicant from Central" in prompt
+    loss, low, high = re.search(r"a net\s+loss of USD ([\d,]+) a year, with a 95% range from a "
+                                r"loss of USD ([\d.]+M) to a gain of USD ([\d.]+M)",
+                                prompt).groups()
+    assert f"net -${loss} a year (95% range -${low} to ${high})" in printed
 
 
 #: A memo that only repeats Module 00's question and names no figure from the run.

@@ -70,6 +70,31 @@ class ThresholdChoice:
         return f"threshold {self.threshold:.2f} ({why})"
 
 
+def why_this_threshold(choice: ThresholdChoice) -> str:
+    """The sentence that explains a threshold chosen on applicants set aside (Modules 00, 04).
+
+    It reads: on ``choice.n_validation`` applicants set aside (the validation set), the
+    approval ratio at the break-even (the lowest protected group's approval rate divided by
+    the highest, at the threshold the costs imply; 2 places) was below, or at or above,
+    ``choice.min_ratio`` (the fairness screen's least ratio, 0.8 for the four-fifths screen),
+    then the choice itself: the threshold and why it is there.
+
+    Raises
+    ------
+    ValueError
+        If ``choice`` was made on no applicants (the break-even alone): there is no ratio to
+        explain it by.
+    """
+    if not choice.n_validation:
+        raise ValueError(f"why_this_threshold got {choice}, chosen on no applicants, so there is "
+                         "no approval ratio to explain it by. Choose it on the applicants set "
+                         "aside: threshold_for(model, set_aside_applicants()).")
+    side = "at or above" if choice.ratio_at_break_even >= choice.min_ratio else "below"
+    return (f"On the {choice.n_validation:,} applicants set aside, the approval ratio at the "
+            f"break-even was {choice.ratio_at_break_even:.2f}, {side} {choice.min_ratio}: "
+            f"{choice}.")
+
+
 def decision_threshold(y_validation=None, scores_validation=None, groups_validation=None, *,
                        costs: ErrorCosts = DEFAULT_COSTS,
                        min_ratio: float | None = None) -> ThresholdChoice:

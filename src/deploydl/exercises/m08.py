@@ -111,22 +111,27 @@ def _is_promotion(answer: Any) -> str | None:
     return None if promote == can_promote else "the test is big enough: read its p-value."
 
 
-#: Exercise 08.4: what this run found that a person must act on, the role of roles_table() that
-#: acts (the owner of that stage, by what the role owns) and, for the role most often named
-#: instead, why it is not that role's call.
+#: Exercise 08.4: what this run found that a person must act on, worded as a manager reads it
+#: (not in the words of roles_table()'s owns column, so the answer is a judgement, not a word
+#: match), the role of roles_table() that acts (the owner of that part of the life cycle) and,
+#: for the role most often named instead, why it is not that role's call.
 OWNER_EVENTS = {
-    "quality_rules": ("the quality rules flag the new region's applicants (08.1)", "Data steward",
-                      {"ML engineer": "the ML engineer trains on the data; the rules are the "
-                                      "data's, and so is updating them"}),
-    "fairness_review": ("the release's fairness gate is too close to call and waits for a "
-                        "person's review", "Responsible-AI lead",
-                        {"ML engineer": "the ML engineer built the model the review judges: "
-                                        "the fairness gate is another role's"}),
-    "board_decision": ("the brief asks the board to keep the current process or fund more "
-                       "work", "Executive sponsor",
-                       {"AI product manager": "the AI product manager writes the brief and "
-                                              "asks the decision; taking it, with the funding "
-                                              "and the risk appetite, is another role's"}),
+    "central_flagged": ("every applicant from Central, the region that just opened, fails the "
+                        "checks each application must pass (08.1)",
+                        "Data steward",
+                        {"ML engineer": "the ML engineer trains on the data; the rules are the "
+                                        "data's, and so is updating them"}),
+    "close_call": ("1.0.0 approves the youngest applicants less often than the oldest, too close "
+                   "to the bank's four-fifths limit to call, and stays out of production until "
+                   "someone signs it off or refuses", "Responsible-AI lead",
+                   {"ML engineer": "the ML engineer built the model the review judges: "
+                                   "the fairness gate is another role's"}),
+    "net_loss": ("the model does not beat the current process on the stated assumptions; "
+                 "someone must choose to spend more on it or stop it, and answer for that",
+                 "Executive sponsor",
+                 {"AI product manager": "the AI product manager writes the brief and "
+                                        "asks the decision; taking it, with the funding "
+                                        "and the risk appetite, is another role's"}),
 }
 
 
@@ -229,9 +234,9 @@ EXERCISES = [
              checker=_acts_on_findings,
              hints=("For each finding, ask whose part of the life cycle it is: read the owns "
                     "column of roles_table(), not only the stage names.",
-                    "The data's owner updates its rules; the fairness owner signs a fairness "
-                    "review; the one who funds and carries the risk takes the board's "
-                    "decision.")),
+                    "The checks on each application are the data's quality rules; approval rates "
+                    "by age are a fairness question; the one who funds and carries the risk "
+                    "chooses to spend more or stop.")),
     Exercise(id="08.5", title="Write and defend the group's decision",
              checker=_is_memo,
              hints=("Four parts, each a sentence or two: decision (on its own, advise loan "
