@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from widget_checks import assert_sliders_named
 
 from deploydl.capstone.careers import (
     ROLES,
@@ -73,9 +74,10 @@ def test_self_assessment_widget_updates_its_advice():
 
 
 def test_each_slider_is_named_by_the_statement_it_rates():
-    """A screen reader names a slider by its description: the statement, not "Module 03"."""
+    """A screen reader names each slider's number box by the statement, not "Module 03"."""
     widget = SelfAssessment()
     for statement, slider in widget.sliders.items():
         assert slider.description == f"{statement} (Module {STATEMENTS[statement]})"
         assert slider.style.description_width == "initial"  # shown whole, never cut off
-    assert list(widget.widget.children[:-1]) == list(widget.sliders.values())
+    assert [row.slider for row in widget.widget.children[:-1]] == list(widget.sliders.values())
+    assert_sliders_named(widget.widget, sliders=len(STATEMENTS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from widget_checks import assert_sliders_named
 
 from deploydl.deploy.serverless import (
     KEEP_WARM_MINUTES,
@@ -97,6 +98,11 @@ def test_the_chooser_updates_its_answer_as_the_controls_move():
     billed = cold.result.lambda_usd
     cold.cold.value = 0.0
     assert cold.result.lambda_usd < billed / 100 and "start-ups" not in cold.output.value
+
+
+def test_each_control_of_the_chooser_has_a_number_box_a_screen_reader_names():
+    chooser = HostingChooser(ms_per_request=5.0, requests_per_month=3_000)
+    assert_sliders_named(chooser.widget, sliders=4)
 
 
 def test_the_chart_states_the_decision_says_log_scale_and_keeps_its_legend_off_the_lines():

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
+from widget_checks import assert_sliders_named
 
 from deploydl.efficiency.compress import (
     compare_variants,
@@ -173,6 +174,13 @@ def test_cost_planner_widget_updates_without_a_browser():
         CostPlanner({"fp32": {1: 1.0}}, http_ms=0.5)
     with pytest.raises(ValueError, match="share no batch size: fp32 has \\[1\\], int8 \\[8\\]"):
         CostPlanner({"fp32": {1: 1.0}, "int8": {8: 1.0}}, http_ms=0.5)
+
+
+def test_the_planners_sliders_have_number_boxes_a_screen_reader_names():
+    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, http_ms=0.5)
+    assert_sliders_named(planner.widget, sliders=2)
+    traffic = planner.widget.children[1]
+    assert traffic.box.value == 1e8  # the predictions a month, not the log slider's exponent
 
 
 def test_the_planner_offers_only_batch_sizes_timed_for_both_precisions():

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from widget_checks import assert_sliders_named
 
 from deploydl.evaluation.threshold_widget import threshold_explorer
 
@@ -17,6 +18,11 @@ def test_moving_the_slider_updates_the_numbers():
     assert "bad loans approved:</b> 0" in after and "recall:</b> 100.0%" in after
     assert "precision:</b> 66.7%" in after and "$2,000" in after
     assert explorer.outcomes.threshold == 0.3
+
+
+def test_the_threshold_has_a_number_box_a_screen_reader_names():
+    explorer = threshold_explorer(np.array([0, 1]), np.array([0.2, 0.7]))
+    assert_sliders_named(explorer.widget, sliders=1)
 
 
 def test_explorer_rejects_bad_input():

@@ -5,6 +5,7 @@ import html
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from widget_checks import assert_sliders_named
 
 from deploydl.data import FEATURES, apply_drift
 from deploydl.monitoring import (
@@ -177,6 +178,7 @@ def test_alarm_explorer_updates_without_a_browser(model, applicants):
     explorer.scenario.value = "pipeline_bug"
     assert explorer.result["scenario"] == "pipeline_bug"
     assert "zero" in explorer.message.value and "alarm fires" in explorer.message.value
+    assert_sliders_named(explorer.widget, sliders=1)
 
 
 def test_the_alarm_prices_each_drifted_day_at_its_average_cost(model, applicants):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from widget_checks import assert_sliders_named
 
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.responsible.fairness_widget import FairnessExplorer, policy_outcome
@@ -48,6 +49,7 @@ def test_moving_the_strength_slider_moves_everything_together():
     assert explorer.thresholds["over_50"] > bars["over_50"]  # approval bars: 1 minus the point
     assert explorer.outcome["approval_rates"]["under_30"] < after["approval_rates"]["under_30"]
     assert len(explorer.widget().children) == 3
+    assert_sliders_named(explorer.widget(), sliders=2)
 
 
 def test_policy_outcome_prices_the_true_outcomes_too():

@@ -109,14 +109,16 @@ def advice(answers: dict[str, int]) -> str:
 class SelfAssessment:
     """One slider per statement; ``output.value`` says what to revisit (tests set sliders).
 
-    Each slider's description is its statement, so a screen reader names the slider by what
-    it rates; the description keeps its full width and the slider takes the rest of the row.
+    Each slider's description is its statement; the description keeps its full width and the
+    slider takes the rest of the row. A number box beside each slider carries the statement
+    too, so a screen reader names it by what it rates (a slider alone goes unnamed, see
+    :class:`~deploydl.present.panel.SliderRow`).
     """
 
     def __init__(self, *, start: int = 3) -> None:
         import ipywidgets as widgets
 
-        from deploydl.present.panel import Panel
+        from deploydl.present.panel import Panel, SliderRow
 
         self.sliders = {s: widgets.IntSlider(value=start, min=SCALE[0], max=SCALE[1],
                                              description=f"{s} (Module {m})",
@@ -124,7 +126,8 @@ class SelfAssessment:
                                              layout=widgets.Layout(width="100%"))
                         for s, m in STATEMENTS.items()}
         self.output = widgets.HTML()
-        self.widget = Panel([*self.sliders.values(), self.output], title="Self-assessment")
+        self.widget = Panel([*(SliderRow(w) for w in self.sliders.values()), self.output],
+                            title="Self-assessment")
         for w in self.sliders.values():
             w.observe(self._update, names="value")
         self._update()

@@ -198,7 +198,7 @@ class HostingChooser:
                  price_per_core_hour: float = DEFAULT_PRICE_PER_CORE_HOUR) -> None:
         import ipywidgets as w
 
-        from deploydl.present.panel import Panel
+        from deploydl.present.panel import Panel, SliderRow
 
         style, layout = {"description_width": "190px"}, w.Layout(width="520px")
         self.traffic = w.FloatLogSlider(value=requests_per_month, base=10, min=3, max=10,
@@ -217,9 +217,10 @@ class HostingChooser:
         self.keep_warm_minutes = keep_warm_minutes
         self.output = w.HTML()
         self.result: HostingCost | None = None
-        for control in (self.traffic, self.replicas, self.ms, self.cold):
+        sliders = (self.traffic, self.replicas, self.ms, self.cold)
+        for control in sliders:
             control.observe(self._update, names="value")
-        self.widget = Panel([self.traffic, self.replicas, self.ms, self.cold, self.output],
+        self.widget = Panel([*(SliderRow(s) for s in sliders), self.output],
                             title="Hosting cost: Lambda or replicas")
         self._update()
 

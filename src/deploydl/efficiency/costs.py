@@ -195,7 +195,7 @@ class CostPlanner:
                  model: str = "The model") -> None:
         import ipywidgets as w
 
-        from deploydl.present.panel import Panel
+        from deploydl.present.panel import Panel, SliderRow
 
         missing = {"fp32", "int8"} - set(profiles)
         if missing:
@@ -223,8 +223,8 @@ class CostPlanner:
         self.capacity: CapacityPlan | None = None
         for control in (self.price, self.traffic, self.batch, self.quantised):
             control.observe(self._update, names="value")
-        self.widget = Panel([self.price, self.traffic, self.batch, self.quantised, self.output],
-                            title="Serving cost planner")
+        self.widget = Panel([SliderRow(self.price), SliderRow(self.traffic), self.batch,
+                             self.quantised, self.output], title="Serving cost planner")
         self._update()
 
     @property

@@ -20,6 +20,7 @@ class ThresholdExplorer:
     ----------
     slider : ipywidgets.FloatSlider
         The threshold (0..1): a loan is declined when its probability of default is at or above.
+        It sits in a :class:`~deploydl.present.panel.SliderRow` with a named number box.
     summary : ipywidgets.HTML
         The numbers, re-rendered on every move; ``summary.value`` is the HTML shown.
     widget : deploydl.present.panel.Panel
@@ -30,7 +31,7 @@ class ThresholdExplorer:
                  costs: ErrorCosts = DEFAULT_COSTS) -> None:
         import ipywidgets as widgets
 
-        from deploydl.present.panel import Panel
+        from deploydl.present.panel import Panel, SliderRow
 
         self._y, self._s = check_inputs(y_true, y_score)
         self.costs = costs
@@ -38,7 +39,7 @@ class ThresholdExplorer:
                                           description="threshold", readout_format=".2f",
                                           continuous_update=True)
         self.summary = widgets.HTML()
-        self.widget = Panel([self.slider, self.summary], title="Threshold explorer")
+        self.widget = Panel([SliderRow(self.slider), self.summary], title="Threshold explorer")
         self.slider.observe(self._update, names="value")
         self._update()
 

@@ -30,7 +30,7 @@ class DriftAlarmExplorer:
                  strength: float = 1.0, **simulation) -> None:
         import ipywidgets as w
 
-        from deploydl.present.panel import Panel
+        from deploydl.present.panel import Panel, SliderRow
 
         self.model, self.reference, self.simulation = model, reference, simulation
         self.scenario = w.Dropdown(options=sorted(DRIFT_SCENARIOS), value=scenario,
@@ -41,7 +41,7 @@ class DriftAlarmExplorer:
         self.result: dict = {}
         self.scenario.observe(self._update, names="value")
         self.strength.observe(self._update, names="value")
-        self.widget = Panel([w.HBox([self.scenario, self.strength]), self.message],
+        self.widget = Panel([w.HBox([self.scenario, SliderRow(self.strength)]), self.message],
                             title="Drift alarm explorer")
         self._update()
 

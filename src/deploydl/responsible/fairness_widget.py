@@ -133,7 +133,8 @@ class FairnessExplorer:
         self.panel.value = outcome_html(self.outcome)
 
     def widget(self):
-        """The sliders above the outcome panel, ready to display."""
-        from deploydl.present.panel import Panel
+        """The sliders, each with its named number box, above the outcome panel."""
+        from deploydl.present.panel import Panel, SliderRow
 
-        return Panel([self.refer_above, self.strength, self.panel], title="Fairness explorer")
+        return Panel([SliderRow(self.refer_above), SliderRow(self.strength), self.panel],
+                     title="Fairness explorer")
