@@ -19,6 +19,7 @@ from deploydl.present.charts import (
     contrast_ratio,
     figure_alt,
     ink,
+    ink_on_white,
     new_figure,
 )
 
@@ -37,6 +38,15 @@ def test_ink_picks_the_readable_text_colour_for_every_fill_the_course_uses():
     assert ink(GOOD) == "#FFFFFF" and ink(BAD) == "#000000"
     for fill in (*PALETTE, NEUTRAL):
         assert contrast_ratio(ink(fill), fill) >= AA, fill
+
+
+def test_ink_on_white_keeps_a_readable_colour_and_darkens_a_faint_one():
+    assert ink_on_white(GOOD) == GOOD.lower()  # 5.2:1 already
+    for colour in (*PALETTE, NEUTRAL, "#FFFFFF"):
+        shade = ink_on_white(colour)
+        assert contrast_ratio(shade) >= AA, colour
+    # the lightest shade that passes: one step lighter would not
+    assert ink_on_white(BAD) == "#c05500" and contrast_ratio("#ca5900") < AA
 
 
 def test_text_colours_on_white_pass_aa_and_neutral_is_for_lines_only():
@@ -62,9 +72,12 @@ def _text_on(fig):
 def _diagrams():
     from deploydl.communication.plan import draw_stakeholder_map, load_plan
     from deploydl.deploy.diagram import path_to_production
+    from deploydl.deploy.serverless import compare_hosting, hosting_chart
 
     return {"path_to_production": path_to_production,
-            "stakeholder map": lambda: draw_stakeholder_map(load_plan())}
+            "stakeholder map": lambda: draw_stakeholder_map(load_plan()),
+            "hosting chart": lambda: hosting_chart(
+                compare_hosting(3_000, ms_per_request=5.0, cold_start_s=3.5), replicas=2)}
 
 
 @pytest.mark.parametrize("name", list(_diagrams()))

@@ -256,7 +256,7 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
     import numpy as np
     from matplotlib.ticker import FuncFormatter
 
-    from deploydl.present.charts import BAD, GOOD, NEUTRAL, legend, new_figure
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, ink_on_white, legend, new_figure
 
     traffic = np.logspace(3, 10, 200)
     cheaper = "Lambda" if cost.lambda_usd < cost.always_on_usd else f"{replicas} replicas"
@@ -274,13 +274,14 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
                   f"{cost.requests_per_month:,.0f} a month)" if cost.cold_start_s else ""))
     if cost.cold_start_s:
         _mark_warm_up(ax, traffic, lambda_usd, cost)
-    ax.loglog(traffic, np.full_like(traffic, cost.always_on_usd), color=BAD, label=always_on)
+    ax.loglog(traffic, np.full_like(traffic, cost.always_on_usd), color=BAD, ls="-.",
+              label=always_on)  # dash-dot: told from Lambda's line without colour too
     ax.axvline(cost.break_even_requests, color=NEUTRAL, ls=":", label="the bills cross")
     ax.axvline(cost.requests_per_month, color=NEUTRAL, ls="--", label=traffic_label)
     for usd, color in ((cost.lambda_usd, GOOD), (cost.always_on_usd, BAD)):
         ax.plot([cost.requests_per_month], [usd], marker="o", markersize=9, color=color)
         ax.annotate(_dollars(usd), (cost.requests_per_month, usd), textcoords="offset points",
-                    xytext=(8, 6), fontsize=13, color=color, fontweight="bold")
+                    xytext=(8, 6), fontsize=13, color=ink_on_white(color), fontweight="bold")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _count(v)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:,.3g}" if v < 1000
                                                else f"${_count(v)}"))
