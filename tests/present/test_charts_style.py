@@ -36,6 +36,16 @@ def test_human_label_writes_codes_as_people_do():
     assert human_label(3) == "3"
 
 
+def test_money_rounds_a_half_up_as_people_do():
+    from deploydl.present.charts import money, usd
+
+    # Python's round and format strings take a half to the even neighbour: 36.5 -> 36
+    assert [money(x) for x in (36.5, 37.5, -36.5, 2_250_000, 0.5)] == [
+        "$37", "$38", "-$37", "$2.3M", "$1"]
+    assert [usd(x, nearest=1000) for x in (1500, 2500)] == ["USD 2,000", "USD 3,000"]
+    assert money(-0.4) == "$0"  # rounds to nothing: no sign
+
+
 def test_usd_is_money_as_a_lessons_own_text_writes_it():
     from deploydl.present.charts import usd
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -155,9 +156,10 @@ def ink_on_white(colour) -> str:
     """
     from matplotlib.colors import to_hex, to_rgb
 
-    rgb = to_rgb(colour)
+    red, green, blue = to_rgb(colour)
     for step in range(20):
-        shade = to_hex(tuple(c * (1 - step / 20) for c in rgb))
+        keep = 1 - step / 20
+        shade = to_hex((red * keep, green * keep, blue * keep))
         if contrast_ratio(shade) >= 4.5:
             return shade
     return "#000000"  # 21:1
@@ -186,11 +188,19 @@ def money(amount: float, *, unit: str = "$", nearest: int | None = None) -> str:
         if nearest <= 0:
             raise ValueError("nearest is the step to round to, in dollars, and must be "
                              f"positive; got {nearest!r}. Use 1000 for the nearest thousand.")
-        amount = round(amount / nearest) * nearest
-    sign, amount = ("-" if amount < 0 else ""), abs(amount)
-    if amount >= 1e6 and nearest is None:
-        return f"{sign}{unit}{amount / 1e6:,.1f}M"
-    return f"{sign}{unit}{amount:,.0f}"
+        amount = float(_half_up(amount / nearest)) * nearest
+    millions = abs(amount) >= 1e6 and nearest is None
+    shown = _half_up(abs(amount) / 1e6, places=1) if millions else _half_up(abs(amount))
+    sign = "-" if amount < 0 and shown else ""  # what rounds to nothing has no sign
+    return f"{sign}{unit}{shown:,.1f}M" if millions else f"{sign}{unit}{shown:,.0f}"
+
+
+def _half_up(amount: float, *, places: int = 0) -> Decimal:
+    """``amount`` rounded as people round money, a half away from zero: 36.5 -> 37, where
+    Python's ``round`` and format strings take it to the even neighbour (36.5 -> 36). The
+    amount is read as its shortest decimal form (``repr``), so 2.675 rounds to 2.68, as
+    written, although the float just under it would round down."""
+    return Decimal(repr(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def usd(amount: float, *, nearest: int | None = None) -> str:
