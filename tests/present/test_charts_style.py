@@ -44,6 +44,11 @@ def test_money_rounds_a_half_up_as_people_do():
         "$37", "$38", "-$37", "$2.3M", "$1"]
     assert [usd(x, nearest=1000) for x in (1500, 2500)] == ["USD 2,000", "USD 3,000"]
     assert money(-0.4) == "$0"  # rounds to nothing: no sign
+    import numpy as np
+
+    assert money(np.float64(36.5)) == "$37"  # numpy's repr is "np.float64(36.5)"
+    with pytest.raises(ValueError, match="finite number; got nan"):
+        money(float("nan"))
 
 
 def test_usd_is_money_as_a_lessons_own_text_writes_it():

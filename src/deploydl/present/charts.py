@@ -6,6 +6,7 @@ Okabe-Ito palette, which stays distinguishable under the common forms of colour 
 
 from __future__ import annotations
 
+import math
 import re
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
@@ -200,7 +201,11 @@ def _half_up(amount: float, *, places: int = 0) -> Decimal:
     Python's ``round`` and format strings take it to the even neighbour (36.5 -> 36). The
     amount is read as its shortest decimal form (``repr``), so 2.675 rounds to 2.68, as
     written, although the float just under it would round down."""
-    return Decimal(repr(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if not math.isfinite(amount):
+        raise ValueError(f"an amount of money must be a finite number; got {amount!r}. Check "
+                         "the calculation that produced it.")
+    return Decimal(repr(float(amount))).quantize(Decimal(1).scaleb(-places),
+                                                 rounding=ROUND_HALF_UP)
 
 
 def usd(amount: float, *, nearest: int | None = None) -> str:
