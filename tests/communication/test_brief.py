@@ -583,7 +583,8 @@ def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(
                                                     - m["running_cost_per_year"])
     table = inputs.sensitivity
     assert list(table.columns) == ["low", "base", "high"] and len(table) == 5
-    assert "<td>underwriter time per referral</td>" in html  # the row the brief used to lack
+    # the row the brief used to lack, named as its row's header for a screen reader
+    assert '<th scope="row">underwriter time per referral</th>' in html
     assert (table["base"] == m["net_value_per_year"]).all()
     share = table.loc["referred good customers lost"]
     assert share["high"] == share["base"] != share["low"]  # all lost already: only down moves
@@ -594,6 +595,17 @@ def test_value_is_measured_against_the_current_process_with_a_sensitivity_table(
     assert m["net_value_low"] <= m["net_value_per_year"] <= m["net_value_high"]
 
 
+def test_every_table_of_the_brief_names_its_rows(page):
+    """Each row's first cell (an assumption, a risk, an alert level, a rollout step) is its
+    header, so a screen reader says which row a number belongs to."""
+    _, html, _ = page
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", html)
+    assert len(bodies) == 4, "the sensitivity table, the risks, the monitoring and the rollout"
+    for body in bodies:
+        assert body.count("<tr>") == body.count('<tr><th scope="row">') > 0
+    assert '<th scope="row">1. Canary</th>' in html
+
+
 def test_the_sensitivity_table_shows_three_significant_figures(page):
     """At two figures the underwriter's time read -$1.6M / -$1.6M / -$1.7M in lesson 07: a
     swing of USD 34,500 either way looked like "cheaper changes nothing, dearer costs 0.1M"."""
@@ -601,7 +613,8 @@ def test_the_sensitivity_table_shows_three_significant_figures(page):
     row = inputs.sensitivity.loc["underwriter time per referral"]
     cells = [table_money(row[end]) for end in ("low", "base", "high")]
     assert len(set(cells)) == 3, f"the underwriter's time row reads {cells}"
-    assert "<td>underwriter time per referral</td><td>" + "</td><td>".join(cells) in html
+    assert ('<th scope="row">underwriter time per referral</th><td>' + "</td><td>".join(cells)
+            in html)
     assert ROUNDING_NOTE in html and "to three" in ROUNDING_NOTE
 
 

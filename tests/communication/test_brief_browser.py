@@ -114,3 +114,40 @@ def test_alarm_delay_reads_as_words():
 
     assert [days_after_opening(d) for d in (0, 1, 3)] == [
         "on the day it opened", "1 day after opening", "3 days after opening"]
+
+
+#: The computed style a row's header cell must share with the data cells beside it.
+CELL_LOOK = ("background-color", "font-weight", "text-align", "padding-left", "border-top-style",
+             "vertical-align")
+
+
+def test_a_row_header_looks_like_a_cell_and_the_head_stays_shaded(documents):
+    """The brief's tables name each row with a ``<th scope="row">`` for screen readers; on the
+    page it looks like the ``<td>`` it replaced, and the head row keeps its shade."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(documents["brief"].as_uri(), wait_until="load")
+        looks = page.evaluate("""properties => ['tbody th[scope=row]', 'tbody td', 'thead th']
+            .map(s => getComputedStyle(document.querySelector(s)))
+            .map(style => properties.map(p => style.getPropertyValue(p)))""", list(CELL_LOOK))
+        page.close()
+    row_header, cell, head = (dict(zip(CELL_LOOK, look, strict=True)) for look in looks)
+    assert row_header == cell
+    assert head["background-color"] != cell["background-color"]
+
+
+@pytest.mark.parametrize("name", ["brief", "plan", "model_card"])
+def test_on_a_phone_the_page_fits_the_screen(documents, name):
+    """The reported flaw: with no viewport tag a phone laid the page out 980 px wide and shrank
+    it. Now it fits a 375 px screen: no sideways scrolling of the page (a wide table scrolls on
+    its own), and the brief's headline cards in one column."""
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+        page = context.new_page()
+        page.goto(documents[name].as_uri(), wait_until="load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        lefts = page.evaluate("[...document.querySelectorAll('.figure')]"
+                              ".map(e => Math.round(e.getBoundingClientRect().left))")
+        context.close()
+    assert width <= 375, f"{name} is {width} px wide on a 375 px phone screen"
+    assert len(set(lefts)) <= 1, f"{name}: headline cards side by side at {lefts}"

@@ -105,7 +105,8 @@ def test_plan_page_is_self_contained():
     assert page.count("data:image/png;base64,") == 1
     assert '<img alt="4 of 7 audiences need close management"' in page
     assert "http" not in page.replace("http-equiv", "")
-    assert "Weekly monitoring stand-up" in page
+    assert '<th scope="row">Weekly monitoring stand-up</th>' in page  # a row's header
+    assert '<th scope="row">Chief risk officer</th>' in page
 
 
 @pytest.mark.parametrize("audience", list(AUDIENCES))

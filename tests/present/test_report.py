@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ def test_prose_escapes_text_and_tags_placeholders():
 def test_tables_and_pages_are_escaped_and_self_contained():
     assert html_table([]) == "<p><em>No data yet.</em></p>"
     assert "<td>&lt;x&gt;</td>" in html_table([{"a": "<x>"}])
+    assert '<th scope="col">a &amp; b</th>' in html_table([{"a & b": 1}])
     page = render_page("T & co", lede="hi", sections=[
         Section("S", "<p>b</p>", [("data:x", 'Costs "fall" <by half>')]),
         Section("Two", "<p>c</p>", [("data:y", "one"), ("data:z", "two")])])
@@ -39,6 +41,43 @@ def test_tables_and_pages_are_escaped_and_self_contained():
     assert ('<p>c</p><div class="charts"><img alt="one" src="data:y"><img alt="two" '
             'src="data:z"></div>') in page
     assert "http" not in page
+
+
+def test_a_table_names_its_columns_and_where_asked_its_rows_for_a_screen_reader():
+    """The reported flaw: every cell of the brief's tables was a ``<td>``, so a screen reader
+    could not say which assumption or risk a number belonged to."""
+    rows = [{"risk": "Drift <new region>", "owner": "MLOps"}, {"risk": "Bias", "owner": "RAI"}]
+    plain, named = html_table(rows), html_table(rows, row_headers=True)
+    head = '<thead><tr><th scope="col">risk</th><th scope="col">owner</th></tr></thead>'
+    assert head in plain and head in named
+    assert "<tr><td>Bias</td><td>RAI</td></tr>" in plain and 'scope="row"' not in plain
+    assert ('<tbody><tr><th scope="row">Drift &lt;new region&gt;</th><td>MLOps</td></tr>'
+            '<tr><th scope="row">Bias</th><td>RAI</td></tr></tbody>') in named
+    assert named.startswith('<div class="table-scroll"><table>')
+    assert named.endswith("</table></div>")
+
+
+def test_a_row_header_looks_like_the_cell_it_replaces():
+    """Only the head row is shaded and bold: a body row's header cell is reset to a cell's
+    look (the room kit's and the monitor's own row headers, without ``scope``, keep theirs)."""
+    rule = re.search(r'th\[scope="row"\] \{([^}]*)\}', report.CSS)
+    assert rule, "no rule for row headers in the page CSS"
+    assert "background: none" in rule.group(1) and "font-weight: normal" in rule.group(1)
+
+
+def test_pages_fit_a_phone_screen_and_print_as_before():
+    """A page declares a viewport (else a phone lays it out 980 px wide and shrinks it); on a
+    narrow screen the headline cards take two columns (one on the narrowest), charts one, and
+    a wide table scrolls on its own. The rules are for screens only: the PDF is unchanged."""
+    shell = report.page("T", "<p>b</p>")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in shell
+    assert shell.index('name="viewport"') < shell.index("</head>")
+    narrow = re.findall(r"@media screen and \(max-width: (\d+)px\) \{(.*?)\} \}", report.CSS,
+                        flags=re.DOTALL)
+    rules = dict(narrow)
+    assert "repeat(2, minmax(0, 1fr))" in rules["600"] and ".table-scroll" in rules["600"]
+    assert ".figures { grid-template-columns: minmax(0, 1fr)" in rules["400"]
+    assert len(re.findall(r"@media[^{]*max-width", report.CSS)) == len(narrow) == 2
 
 
 def test_a_footer_closes_the_page_escaped_and_a_page_without_one_is_unchanged():
@@ -182,13 +221,28 @@ def test_inline_page_shows_the_written_page_escaped_in_a_frame(tmp_path):
     """The page's text, escaped, is the frame's srcdoc: nothing served, nothing loaded."""
     written = tmp_path / "brief.html"
     written.write_text('<p class="x">Café & "co"</p>\n', encoding="utf-8")
-    frame = report.inline_page(written)
+    frame = report.inline_page(written, title="brief")
     shown = frame._repr_html_()
     assert ('srcdoc="&lt;p class=&quot;x&quot;&gt;Café &amp; &quot;co&quot;&lt;/p&gt;\n"'
             in shown)
     assert 'src="about:blank"' in shown and 'width="100%"' in shown
     assert 'height="600"' in shown
-    assert 'height="400"' in report.inline_page(str(written), height=400)._repr_html_()
+    assert 'height="400"' in report.inline_page(written, height=400, title="x")._repr_html_()
+
+
+def test_an_inline_page_frame_is_named_by_its_page_title(tmp_path):
+    """A frame needs a name a screen reader says (WCAG 4.1.2, axe's frame-title): the page's
+    own ``<title>`` by default, or the one given; a page with neither is refused."""
+    written = tmp_path / "brief.html"
+    written.write_text(report.page("Executive brief: Café & co", "<p>x</p>"), encoding="utf-8")
+    assert 'title="Executive brief: Café &amp; co"' in report.inline_page(written)._repr_html_()
+    named = report.inline_page(written, title='The "board" brief')._repr_html_()
+    assert 'title="The &quot;board&quot; brief"' in named and "Executive brief" not in (
+        named.split("srcdoc=")[0])
+    untitled = tmp_path / "untitled.html"
+    untitled.write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"untitled.html has no <title>.*title=\.\.\."):
+        report.inline_page(untitled)
 
 
 #: A stand-in for Chromium: records its command line and environment, writes a PDF, and

@@ -39,6 +39,23 @@ def test_the_halves_are_the_whole_card_split_before_the_findings(card):
     assert "Fairness findings" not in performance
 
 
+def test_a_page_shows_the_card_under_its_own_headings(card):
+    """Lesson 03 shows the card under its "## The model card" section: at heading level 3 its
+    title is an h3 and its sections h4, so the lesson (and its deck) keeps a single h1. The
+    card on its own (the default) still starts at h1."""
+    shown = to_markdown(card, heading_level=3)
+    headings = [line.split(" ")[0] for line in shown.splitlines() if line.startswith("#")]
+    assert shown.startswith("### Model card: ") and set(headings[1:]) == {"####"}
+    assert shown.replace("\n#### ", "\n## ").replace("### ", "# ", 1) == to_markdown(card)
+    performance, findings = to_markdown_halves(card, heading_level=3)
+    assert f"{performance}\n\n{findings}" == shown
+    assert performance.startswith("### Model card:") and findings.startswith(
+        "#### Fairness findings")
+    for level in (0, 6):
+        with pytest.raises(ValueError, match=f"heading_level must be 1 to 5.*not {level}"):
+            to_markdown(card, heading_level=level)
+
+
 def test_html_loads_nothing_from_the_network(card):
     page = to_html(card)
     links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", page, flags=re.I)
@@ -73,10 +90,12 @@ def test_the_group_table_has_plain_headers_and_no_empty_header_row(card):
     html = to_html(card)
     table = html[html.index("<h2>Metrics by group</h2>"):]
     table = table[:table.index("</table>")]
-    headers = re.findall(r"<th>([^<]*)</th>", table)
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', table)
     assert headers[:3] == ["age band", "count", "selection rate"]
     assert headers[-1] == "refers above (chance of default)", "the glossary's threshold"
     assert "_" not in "".join(headers) and table.count("<tr") == 1 + len(card.by_group)
+    # each age band names its row, so a screen reader says whose rate a number is
+    assert re.findall(r'<tr><th scope="row">([^<]*)</th>', table) == list(card.by_group.index)
 
 
 def test_the_card_states_each_bands_referral_point_as_a_chance_of_default(card):

@@ -241,7 +241,7 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
                               fmt=table_money)
     rows = [{"net value a year; one assumption moved by half": str(label), **row}
             for label, row in table.iterrows()]
-    return prose(text, figs) + html_table(rows)
+    return prose(text, figs) + html_table(rows, row_headers=True)
 
 
 def _sign_flip_words(sensitivity) -> str:
@@ -304,9 +304,11 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
                 [chart(value_chart(inputs)), chart(fairness_chart(inputs))]),
         Section("Value against the current process", _value_body(inputs, figs)),
         Section("Fairness findings", prose(fairness_text(inputs), figs)),
-        Section("Risks, owners and mitigations", html_table(risk_register(inputs))),
+        Section("Risks, owners and mitigations",
+                html_table(risk_register(inputs), row_headers=True)),
         Section("Monitoring plan", _monitoring_body(inputs, figs)),
-        Section("Rollout plan", _ab_body(inputs, figs) + html_table(rollout_plan(inputs))),
+        Section("Rollout plan", _ab_body(inputs, figs)
+                + html_table(rollout_plan(inputs), row_headers=True)),
         Section("Technical appendix", prose(
             "The thresholds were chosen with Module 02's prices, whose break-even is "
             "{break_even}; they leave out the underwriter's {cost_referral} a referral. With it "
@@ -338,7 +340,7 @@ def _monitoring_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
     rows = [{"severity": level, "alerts (signal and level)": "; ".join(
         f"{r['alert']} ({r['signal']} {r['fires at']})" for r in rules if r["severity"] == level)}
         for level in ("critical", "warning", "info")]
-    return prose(text, figs) + html_table(rows)
+    return prose(text, figs) + html_table(rows, row_headers=True)
 
 
 def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:

@@ -165,5 +165,7 @@ def plan_html(plan: CommunicationPlan) -> str:
                        sections=[Section("Stakeholder map", paragraph(
                                      "Influence against interest; the corner says how to "
                                      "engage."), [chart(draw_stakeholder_map(plan))]),
-                                 Section("Updates and documents", html_table(people)),
-                                 Section("Meetings", html_table(list(plan.meetings)))])
+                                 Section("Updates and documents",
+                                         html_table(people, row_headers=True)),
+                                 Section("Meetings",
+                                         html_table(list(plan.meetings), row_headers=True))])

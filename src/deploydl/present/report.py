@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -48,9 +49,15 @@ img { max-width: 100%; }
 @media print { h2 { break-after: avoid; }
                img, table, .figure { break-inside: avoid; } }
 .chart-aside { margin: 0.4em 0; } .chart-aside img { display: block; }
-@media print { h2 { clear: both; } .chart-aside ~ table { clear: both; }
+@media print { h2 { clear: both; } .chart-aside ~ table, .chart-aside ~ .table-scroll {
+                   clear: both; }
                .chart-aside { float: right; width: 40%; margin: 0 0 0.4em 1em; }
                .chart-aside img { width: 100%; } }
+th[scope="row"] { background: none; font-weight: normal; }
+@media screen and (max-width: 600px) {
+    .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+    .charts { grid-template-columns: minmax(0, 1fr); } .table-scroll { overflow-x: auto; } }
+@media screen and (max-width: 400px) { .figures { grid-template-columns: minmax(0, 1fr); } }
 """
 
 
@@ -140,14 +147,29 @@ def paragraph(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
-def html_table(rows: Sequence[Mapping[str, object]]) -> str:
-    """A plain HTML table from a list of dicts with the same keys."""
+def html_table(rows: Sequence[Mapping[Any, object]], *, row_headers: bool = False) -> str:
+    """A plain HTML table from a list of dicts with the same keys (the column names).
+
+    The head's cells are column headers (``<th scope="col">``). With ``row_headers``, each
+    row's first cell is that row's header (``<th scope="row">``, styled like the other cells),
+    so a screen reader names the row with each number in it: use it where the first column
+    names the row. On a phone a table wider than the screen scrolls on its own
+    (``table-scroll``), and the page around it does not.
+    """
     if not rows:
         return "<p><em>No data yet.</em></p>"
-    head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row.values())
-                   + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    head = "".join(f'<th scope="col">{html.escape(str(k))}</th>' for k in rows[0])
+    body = "".join("<tr>" + "".join(_table_cell(v, header=row_headers and i == 0)
+                                     for i, v in enumerate(row.values())) + "</tr>"
+                   for row in rows)
+    return (f'<div class="table-scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}'
+            "</tbody></table></div>")
+
+
+def _table_cell(value: object, *, header: bool) -> str:
+    """One body cell of :func:`html_table`: a row header (``<th scope="row">``) or data."""
+    text = html.escape(str(value))
+    return f'<th scope="row">{text}</th>' if header else f"<td>{text}</td>"
 
 
 def figure_columns(count: int, *, widest: int = 4) -> int:
@@ -206,22 +228,35 @@ def page(title: str, body: str, *, extra_css: str = "", head: str = "", footer: 
     if footer:
         body += f'<footer style="{_FOOTER_STYLE}">{html.escape(footer)}</footer>'
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"{head}<title>{html.escape(title)}</title><style>{CSS}{extra_css}</style></head>"
             f"<body>{body}</body></html>\n")
 
 
-def inline_page(path: Path | str, *, height: int = 600):
+def inline_page(path: Path | str, *, height: int = 600, title: str = ""):
     """Show an HTML page the course wrote inside the notebook, offline, with no server.
 
     The page's text goes, escaped, into an ``<iframe srcdoc>``: the notebook serves no file
     and loads nothing. ``height`` is the frame's height in pixels; it is as wide as the
-    notebook. Returns an IPython ``IFrame``, which a notebook shows as a cell's last value.
+    notebook. ``title`` names the frame for a screen reader; by default it is the page's own
+    ``<title>``. Returns an IPython ``IFrame``, which a notebook shows as a cell's last value.
     """
     from IPython.display import IFrame
 
     text = Path(path).read_text(encoding="utf-8")
+    name = title or _page_title(text)
+    if not name:
+        raise ValueError(f"{path} has no <title>, so its frame would have no name a screen "
+                         "reader can say: pass inline_page(..., title=...) or give the page "
+                         "a title (page() writes one).")
     return IFrame(src="about:blank", width="100%", height=height,
-                  extras=[f'srcdoc="{html.escape(text)}"'])
+                  extras=[f'title="{html.escape(name)}"', f'srcdoc="{html.escape(text)}"'])
+
+
+def _page_title(text: str) -> str:
+    """The text of an HTML page's ``<title>``, unescaped and stripped; ``""`` if it has none."""
+    found = re.search(r"<title>(.*?)</title>", text, flags=re.IGNORECASE | re.DOTALL)
+    return html.unescape(found.group(1)).strip() if found else ""
 
 
 #: Names of browsers that print like Chromium (Chrome, Edge are Chromium), looked up on PATH.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from deploydl.present.report import figure_png, page, png_data_uri
+from deploydl.present.report import figure_png, html_table, page, png_data_uri
 from deploydl.present.tables import markdown_table
 
 #: Where :func:`to_markdown_halves` breaks the card: before this section.
@@ -91,26 +91,44 @@ def _group_table(card: ModelCard) -> pd.DataFrame:
     return table.rename(columns=human_label)
 
 
-def to_markdown(card: ModelCard) -> str:
-    """The card as Markdown (charts are listed by caption; the HTML embeds them)."""
-    lines = [f"# {_title(card)}", ""]
+def _section_mark(heading_level: int) -> str:
+    """The Markdown mark of the card's section headings (``"##"`` for a card whose title is
+    at ``heading_level`` 1): one level below the title, which has one ``#`` fewer."""
+    if not 1 <= heading_level <= 5:
+        raise ValueError(f"heading_level must be 1 to 5 (the sections sit one level below, and "
+                         f"Markdown has six), not {heading_level!r}: 1 for a card of its own, "
+                         "3 for a card shown under a page's ## heading.")
+    return "#" * (heading_level + 1)
+
+
+def to_markdown(card: ModelCard, *, heading_level: int = 1) -> str:
+    """The card as Markdown (charts are listed by caption; the HTML embeds them).
+
+    Its title is a heading of ``heading_level`` (1, the default: ``#``, for a card of its
+    own) and its sections one level below; a page with a title of its own shows the card
+    lower (3 under an ``##`` heading), so the page keeps a single top heading.
+    """
+    section = _section_mark(heading_level)
+    lines = [f"{section[1:]} {_title(card)}", ""]
     for title, body in _sections(card):
-        lines += [f"## {title}", ""]
+        lines += [f"{section} {title}", ""]
         lines += [f"- {item}" for item in body] if isinstance(body, list) else [body]
         lines.append("")
         if title == "Metrics overall":
-            lines += ["## Metrics by group", "", markdown_table(_group_table(card)), ""]
+            lines += [f"{section} Metrics by group", "", markdown_table(_group_table(card)), ""]
     if card.charts:
-        lines += ["## Charts", "", *[f"- {caption}" for caption in card.charts], ""]
+        lines += [f"{section} Charts", "", *[f"- {caption}" for caption in card.charts], ""]
     return "\n".join(lines)
 
 
-def to_markdown_halves(card: ModelCard) -> tuple[str, str]:
+def to_markdown_halves(card: ModelCard, *, heading_level: int = 1) -> tuple[str, str]:
     """The Markdown card in two halves, each short enough for a slide: what the model is and
     how it performs; then what it found (fairness, limits, explanations). Joined by a blank
-    line, they are :func:`to_markdown`."""
-    first, second = to_markdown(card).split(f"\n\n## {HALF_WAY}\n", 1)
-    return first, f"## {HALF_WAY}\n{second}"
+    line, they are :func:`to_markdown` (at the same ``heading_level``)."""
+    section = _section_mark(heading_level)
+    first, second = to_markdown(card, heading_level=heading_level).split(
+        f"\n\n{section} {HALF_WAY}\n", 1)
+    return first, f"{section} {HALF_WAY}\n{second}"
 
 
 def to_html(card: ModelCard) -> str:
@@ -123,8 +141,8 @@ def to_html(card: ModelCard) -> str:
         else:
             parts.append(f"<p>{html.escape(body)}</p>")
         if title == "Metrics overall":
-            parts.append("<h2>Metrics by group</h2>"
-                         + _group_table(card).reset_index().to_html(border=0, index=False))
+            parts.append("<h2>Metrics by group</h2>" + html_table(
+                _group_table(card).reset_index().to_dict("records"), row_headers=True))
     for caption, png in card.charts.items():
         parts.append(f"<figure><img alt='{html.escape(caption)}' "
                      f"src='{png_data_uri(png)}'><figcaption>"
