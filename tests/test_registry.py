@@ -267,6 +267,53 @@ def test_a_damaged_release_record_names_the_line_and_how_to_restore_it(model, tm
         registry.releases(model.name)
 
 
+def _cut_short(write, given):
+    """``write`` made to write half of what it is given and then fail as a full disk does
+    (or a crash part-way would); each thing it is given is added to the list ``given``."""
+
+    def cut_short(target, data, *args, **kwargs):
+        given.append(data)
+        write(target, data[:len(data) // 2])
+        raise OSError("No space left on device")
+
+    return cut_short
+
+
+@pytest.mark.parametrize("line", ["[1, 2]", '"1.0.0"'], ids=["list", "string"])
+def test_a_release_record_line_that_is_not_an_object_is_refused_by_its_number(model, tmp_path,
+                                                                              line):
+    registry = _registry_of(model, tmp_path, "1.0.0")
+    registry.promote(model.name, "1.0.0", stage="production")
+    with (tmp_path / model.name / "releases.jsonl").open("a") as out:
+        out.write(line + "\n")  # valid JSON, but not a record
+    kind = type(json.loads(line)).__name__
+    with pytest.raises(ArtifactError, match=rf"releases.jsonl, line 2, holds a JSON {kind}, "
+                                            r"not an object\. .*Restore it from version "
+                                            "control or a backup"):
+        registry.releases(model.name)
+
+
+def test_a_release_record_torn_by_a_crash_loses_only_itself(model, tmp_path, monkeypatch):
+    """A record goes to the file in one write. A crash part-way through it leaves a torn line
+    at the end and production where it was; the next record starts on a new line, so it
+    stays readable, and releases() names the torn line."""
+    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
+    registry.promote(model.name, "1.0.0", stage="production")
+    writes: list[bytes] = []
+    monkeypatch.setattr(os, "write", _cut_short(os.write, writes))
+    with pytest.raises(OSError, match="No space left"):
+        registry.promote(model.name, "1.1.0", stage="production")
+    monkeypatch.undo()
+    (torn,) = writes  # the whole record, handed over at once
+    assert json.loads(torn)["version"] == "1.1.0" and torn.endswith(b"}\n")
+    assert registry.stage(model.name, "production") == "1.0.0"
+    registry.promote(model.name, "1.1.0", stage="production")
+    lines = (tmp_path / model.name / "releases.jsonl").read_bytes().splitlines()
+    assert [len(lines), json.loads(lines[-1])["version"]] == [3, "1.1.0"]
+    with pytest.raises(ArtifactError, match=r"releases.jsonl, line 2, is not valid JSON"):
+        registry.releases(model.name)
+
+
 def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_path,
                                                                     monkeypatch):
     """stages.json is written beside itself and renamed over: a write cut short (a full disk,
@@ -275,13 +322,7 @@ def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_p
 
     registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
     registry.promote(model.name, "1.0.0", stage="production")
-    write_text = Path.write_text
-
-    def cut_short(path, text, *args, **kwargs):
-        write_text(path, text[:len(text) // 2])
-        raise OSError("No space left on device")
-
-    monkeypatch.setattr(Path, "write_text", cut_short)
+    monkeypatch.setattr(Path, "write_text", _cut_short(Path.write_text, []))
     with pytest.raises(OSError, match="No space left"):
         registry.promote(model.name, "1.1.0", stage="staging")
     monkeypatch.undo()

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -513,10 +514,19 @@ class ModelRegistry:
         """Every change to production, oldest first: ``action`` (promote or rollback),
         ``version``, ``time`` (UTC), ``in_window`` (None without a window) and ``emergency``
         (the declared reason, or None); a promotion given an ``override`` or an ``approver``
-        also records them, and one given ``checked_at`` records it beside ``time``."""
+        also records them, and one given ``checked_at`` records it beside ``time``.
+
+        Raises
+        ------
+        ArtifactError
+            Naming the line that is not a JSON object, and what to do. A record torn by a
+            crash part-way through its write (a power cut, a full disk) is such a line: it
+            lacks at least its closing brace. The registry starts the record after it on a
+            line of its own, so only the torn record is lost.
+        """
         path = self._inside(name, "releases.jsonl")
         lines = path.read_bytes().splitlines() if path.exists() else []
-        return [_load_json(line, source=f"{path}, line {number},", advice=_RELEASES_ADVICE)
+        return [_load_object(line, source=f"{path}, line {number},", advice=_RELEASES_ADVICE)
                 for number, line in enumerate(lines, start=1) if line]
 
     def _rollback_permit(self):
@@ -528,10 +538,10 @@ class ModelRegistry:
 
     def _record(self, name: str, action: str, version: str, permit, **review: str) -> None:
         """Append one production change, with its permit (and any override, approver and
-        window-check time), to ``releases.jsonl``."""
-        with self._inside(name, "releases.jsonl").open("a") as out:
-            out.write(json.dumps({"action": action, "version": version, **permit.record(),
-                                  **review}) + "\n")
+        window-check time), to ``releases.jsonl`` as one line (:func:`_append_line`)."""
+        record = {"action": action, "version": version, **permit.record(), **review}
+        _append_line(self._inside(name, "releases.jsonl"),
+                     (json.dumps(record) + "\n").encode())
 
     def stage(self, name: str, stage: str) -> str | None:
         """The version currently in ``stage``, or None."""
@@ -655,6 +665,32 @@ _RELEASES_ADVICE = (
     "edit it by hand.")
 
 
+def _append_line(path: Path, line: bytes) -> None:
+    """Append ``line`` (one record, ending in a newline) to ``path``, creating it if needed.
+
+    The file is opened for appending and the whole line goes in one write, so a crash
+    part-way leaves at most a torn start of it at the end of the file. If the file does not
+    end in a newline (an earlier write was torn), the line starts on a new line, so the torn
+    one never swallows this record. Should the system write less than asked (a full disk),
+    the rest follows in the next write. A new file gets the umask's permissions.
+    """
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)  # no \r\n
+    descriptor = os.open(path, flags, 0o666)
+    try:
+        if os.lseek(descriptor, 0, os.SEEK_END) and _last_byte(descriptor) != b"\n":
+            line = b"\n" + line
+        while line:
+            line = line[os.write(descriptor, line):]
+    finally:
+        os.close(descriptor)
+
+
+def _last_byte(descriptor: int) -> bytes:
+    """The last byte of the non-empty file open as ``descriptor``."""
+    os.lseek(descriptor, -1, os.SEEK_END)
+    return os.read(descriptor, 1)
+
+
 def _read_stages(path: Path) -> dict[str, list[str]]:
     """The history in ``stages.json``, refused with what is wrong and what to do unless it
     holds a list of versions for each stage."""
@@ -685,10 +721,15 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ArtifactError(f"{path} is missing. Restore the artifact from the registry (or "
                             "re-save the model); a partial artifact is never served.")
-    value = _load_json(path.read_bytes(), source=path, advice=_ARTIFACT_ADVICE)
+    return _load_object(path.read_bytes(), source=path, advice=_ARTIFACT_ADVICE)
+
+
+def _load_object(data: bytes, *, source: object, advice: str) -> dict[str, Any]:
+    """The JSON object in ``data``, refused like :func:`_load_json` unless it is one."""
+    value = _load_json(data, source=source, advice=advice)
     if not isinstance(value, dict):
-        raise ArtifactError(f"{path} holds a JSON {type(value).__name__}, not an object. "
-                            f"{_ARTIFACT_ADVICE}")
+        raise ArtifactError(f"{source} holds a JSON {type(value).__name__}, not an object. "
+                            f"{advice}")
     return value
 
 
