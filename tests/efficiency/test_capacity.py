@@ -95,6 +95,12 @@ def test_fit_counts_parallel_servers_and_keeps_the_busiest_throughput():
     assert model.capacity_rps == pytest.approx(2100.0)
 
 
+@pytest.mark.parametrize("kind", [np.int64, np.float32, np.float64])
+def test_fit_takes_a_curve_of_numpy_numbers(kind):
+    curve = [{**point, "rps": kind(point["rps"])} for point in CURVE]
+    assert fit_replica(curve, below=16) == fit_replica(CURVE, below=16)
+
+
 def test_fit_needs_one_client_and_another_load():
     with pytest.raises(ValueError, match=r"a point at 1 client .* got concurrencies \[4\]"):
         fit_replica(CURVE[1:2])
@@ -289,6 +295,8 @@ def test_a_slow_replica_plan_shows_its_small_rates_not_zero():
     lines = describe_plan(plan, cores_per_replica=2, price_per_core_hour=0.05).splitlines()
     assert "at most 0.001 req/s" in lines[0] and "takes up to 0.000995 req/s" in lines[1]
     assert "each over 99% busy" in lines[2]
+    words = check_in_words(CHECK, plan)
+    assert "of the best rate measured (0.001/s)" in words  # was "(0/s)"
 
 
 @pytest.mark.parametrize("fraction, words", [

@@ -69,6 +69,25 @@ def test_no_answer_meets_the_policy_with_the_elderly_at_least_as_favoured():
     assert result.status == FAILED and "the policy allows" in result.message
 
 
+def test_a_cost_just_over_the_limit_is_shown_to_the_dollar(monkeypatch):
+    from deploydl.exercises import m03
+
+    today = dict.fromkeys(m03.BANDS, m03.today_refer_above())
+    real = m03._outcome
+    limit = real(today)["cost_per_1000"] * (1 + m03.MAX_COST_INCREASE)
+
+    def just_over(refer_above):  # an answer USD 30 over: both round to the same thousand
+        outcome = real(refer_above)
+        return outcome if refer_above == today else {
+            **outcome, "passes_four_fifths": True, "cost_per_1000": limit + 30}
+
+    monkeypatch.setattr(m03, "_outcome", just_over)
+    result = evaluate(find_exercise("03.3"), _refer(0.30, 0.20, 0.20))
+    assert result.status == FAILED
+    assert "expected cost is USD 1,123,497 per 1,000 applicants, above the USD 1,123,467" in (
+        result.message)
+
+
 def test_stricter_referral_points_are_refused():
     for refer in (_refer(0.25, 0.18, 0.15), _refer(0.28, 0.20, 0.17)):
         result = evaluate(find_exercise("03.3"), refer)

@@ -4,6 +4,7 @@ import html
 
 import pytest
 from fastapi.testclient import TestClient
+from html_checks import SHADED_BOLD, header_looks, header_scopes
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from widget_checks import assert_sliders_named
 
@@ -34,16 +35,23 @@ def test_both_dashboards_say_no_data_yet_on_an_empty_database(model, tmp_path):
     assert NO_DATA in report and "http" not in report and "no traffic" in report
 
 
-def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
+@pytest.fixture
+def drifted(model, applicants, tmp_path):
+    """A service that has answered one batch of 200 drifted applicants: its log and client."""
     log = PredictionLog(tmp_path / "live.db", clock=SimulatedClock(1_700_000_000))
     log.set_reference(applicants[list(FEATURES)])
     client = TestClient(create_app(model, prediction_log=log))
-    drifted = apply_drift(applicants.head(200), "pipeline_bug")[list(FEATURES)]
-    client.post("/predict", json={"applicants": drifted.to_dict("records")})
+    batch = apply_drift(applicants.head(200), "pipeline_bug")[list(FEATURES)]
+    client.post("/predict", json={"applicants": batch.to_dict("records")})
+    return log, client
+
+
+def test_dashboard_shows_traffic_drift_and_alerts(drifted, tmp_path):
+    log, client = drifted
     page = client.get("/dashboard").text
-    assert "<tr><th>Predictions</th><td>200</td></tr>" in page  # one batch of 200 rows
-    assert "<tr><th>Requests</th><td>1</td></tr>" in page
-    assert "<tr><th>Error rate</th><td>0.00%</td></tr>" in page
+    assert '<tr><th scope="row">Predictions</th><td>200</td></tr>' in page  # one batch of 200
+    assert '<tr><th scope="row">Requests</th><td>1</td></tr>' in page
+    assert '<tr><th scope="row">Error rate</th><td>0.00%</td></tr>' in page
     assert "credit_history_years" in page and "DRIFT" in page
     assert "WARNING" in page and "Runbook" in page  # drift alone warns; decay pages
     assert "CRITICAL" not in page
@@ -55,6 +63,30 @@ def test_dashboard_shows_traffic_drift_and_alerts(model, applicants, tmp_path):
     assert "features drifted; largest shift:" in report
     week = snapshot(log, window_days=7)  # the snapshot a notebook has already printed
     assert write_review(week, tmp_path / "review.html").read_text(encoding="utf-8") == report
+
+
+#: The traffic facts of one model version's window: Window, Predictions, Requests, Referred to
+#: underwriters, Error rate, Latency and the version's predictions.
+TRAFFIC_FACTS = 7
+#: The drift table's columns: feature, test, statistic, p, PSI, the PSI bar and the verdict.
+DRIFT_COLUMNS = 7
+
+
+def test_each_header_names_its_row_or_column_for_a_screen_reader(drifted, tmp_path):
+    """The traffic facts name their rows and the drift table's head its columns (``scope``),
+    so a screen reader says "Error rate" with 0.00%, and "PSI" with each feature's PSI."""
+    log, client = drifted
+    report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
+    for page in (client.get("/dashboard").text, report):
+        assert header_scopes(page) == ["row"] * TRAFFIC_FACTS + ["col"] * DRIFT_COLUMNS
+
+
+@pytest.mark.browser
+def test_the_traffic_facts_stay_shaded_and_bold_as_the_head_row(drifted):
+    """The page shell draws a row header as a plain cell; the monitor's facts keep the look
+    they had as unscoped headers, the drift table's head row's."""
+    looks = header_looks(drifted[1].get("/dashboard").text)
+    assert looks == [SHADED_BOLD] * (TRAFFIC_FACTS + DRIFT_COLUMNS)
 
 
 def test_the_dashboard_names_the_rules_that_cannot_fire(model, applicants, tmp_path):
@@ -132,7 +164,7 @@ def test_the_window_ends_now_by_the_logs_clock(tmp_path):
     assert snapshot(log, window_days=0.25).signals["requests"] == 1
     assert snapshot(log, window_days=1, now=clock() - 86_400 * 2).signals["requests"] == 1
     report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
-    assert "<tr><th>Predictions</th><td>3</td></tr>" in report
+    assert '<tr><th scope="row">Predictions</th><td>3</td></tr>' in report
     assert [a.name for a in snapshot(log).alerts] == []
 
     clock.advance(days=30)  # the loan system stopped calling: a quiet month, not a busy day
@@ -298,6 +330,10 @@ def test_performance_by_period_gives_each_judged_period_a_range_and_none_to_the_
     assert first["auc_low"] < first["auc"] < first["auc_high"]
     assert (second["labelled"], np.isnan(second["auc"]), np.isnan(second["auc_low"])) == (
         0, True, True)
+    assert len(performance_by_period(frame, freq="D", min_labels=200)) == 2
+    for freq in ("M", "h"):  # periods period_label cannot write for people
+        with pytest.raises(ValueError, match=f"freq must be 'D' .* or 'W' .*; got '{freq}'"):
+            performance_by_period(frame, freq=freq)
 
 
 def test_the_alarm_sentence_writes_money_in_the_unit_asked_for():

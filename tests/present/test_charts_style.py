@@ -49,6 +49,9 @@ def test_money_rounds_a_half_up_as_people_do():
     assert money(np.float64(36.5)) == "$37"  # numpy's repr is "np.float64(36.5)"
     with pytest.raises(ValueError, match="finite number; got nan"):
         money(float("nan"))
+    with pytest.raises(ValueError, match="nearest is the step .* got nan"):
+        money(1000, nearest=float("nan"))  # the step, not the amount, is named
+    assert money(999_999.6) == "$1.0M"  # millions decided after rounding, not "$1,000,000"
 
 
 def test_usd_is_money_as_a_lessons_own_text_writes_it():

@@ -14,8 +14,10 @@ Everything here is pure arithmetic: no torch, no network.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.optimize import brentq
 from scipy.special import gammainc, gammaincc
 
@@ -188,8 +190,9 @@ def _can_fit(points: list[dict]) -> bool:
 
 
 def _is_measure(value: object) -> bool:
-    """True for a measured quantity: a finite number above 0 (not a bool)."""
-    return (isinstance(value, int | float) and not isinstance(value, bool)
+    """True for a measured quantity: a finite real number above 0 (not a bool), a numpy
+    number included."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
             and math.isfinite(value) and value > 0)
 
 
@@ -303,7 +306,7 @@ def check_in_words(check: dict, plan: CapacityPlan | None = None, *,
     best, per_replica = plan.model.capacity_rps, plan.peak_rps / plan.replicas
     words.append(f"At a peak of {_rate(plan.peak_rps)} requests/s the plan runs each of its "
                  f"{plan.replicas} replicas at {_rate(per_replica)} requests/s, "
-                 f"{share(plan.utilisation)} of the best rate measured ({best:,.0f}/s); there "
+                 f"{share(plan.utilisation)} of the best rate measured ({_rate(best)}/s); there "
                  f"the model predicts a p99 of {plan.predicted_p99_ms:.0f} ms, and it lets one "
                  f"replica take at most {_rate(plan.max_rps_per_replica)}/s within the "
                  f"{plan.p99_target_ms:g} ms promised.")

@@ -137,9 +137,11 @@ def _check_referral_points(answer: Any) -> str | None:
         return (f"the approval ratio is {outcome['parity_ratio']:.2f}, below the four-fifths "
                 "screen's 0.8.")
     if outcome["cost_per_1000"] > limit:
-        return (f"the approval ratio clears the screen, but the expected cost is "
-                f"{usd(outcome['cost_per_1000'], nearest=1000)} per 1,000 applicants, above the "
-                f"{usd(limit, nearest=1000)} the policy allows.")
+        cost, allowed = usd(outcome["cost_per_1000"], nearest=1000), usd(limit, nearest=1000)
+        if cost == allowed:  # within USD 500 of the limit: the dollars show the gap
+            cost, allowed = usd(outcome["cost_per_1000"], nearest=1), usd(limit, nearest=1)
+        return (f"the approval ratio clears the screen, but the expected cost is {cost} per "
+                f"1,000 applicants, above the {allowed} the policy allows.")
     if lawful:
         # Every answer that meets the policy refers the over-50 band at a lower chance than
         # another band (see MAX_COST_INCREASE; tests/exercises pins it): the elderly rule bites.

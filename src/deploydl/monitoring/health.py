@@ -25,11 +25,15 @@ def performance_by_period(frame: pd.DataFrame, *, freq: str = "D",
                           min_labels: int = 50) -> pd.DataFrame:
     """Per period of prediction time: predictions, labels in, and ROC AUC on those labels.
 
-    ``freq`` is a pandas period (``"D"`` day, ``"W"`` week). ``auc`` is NaN where fewer
-    than ``min_labels`` labels (or only one class) have arrived: too few to judge.
+    ``freq`` is ``"D"`` (days) or ``"W"`` (weeks, Monday to Sunday; ``"W-SAT"`` and the like
+    end on another day), the periods :func:`period_label` writes for people. ``auc`` is NaN
+    where fewer than ``min_labels`` labels (or only one class) have arrived: too few to judge.
     ``auc_low`` and ``auc_high`` bound the range where the period's true AUC lies with 95%
     confidence (:func:`auc_interval`): two periods whose ranges overlap may differ by chance.
     """
+    if freq != "D" and freq.split("-")[0] != "W":
+        raise ValueError(f"freq must be 'D' (days) or 'W' (weeks); got {freq!r}. A month or an "
+                         "hour has no label for people here: count days or weeks.")
     ok = frame[frame["status"] == "ok"]
     rows = []
     for period, group in ok.groupby(ok["time"].dt.tz_localize(None).dt.to_period(freq)):

@@ -186,12 +186,15 @@ def money(amount: float, *, unit: str = "$", nearest: int | None = None) -> str:
     stay comparable: ``nearest=1000`` writes 1_021_333 as '$1,021,000', not '$1.0M'.
     """
     if nearest is not None:
-        if nearest <= 0:
-            raise ValueError("nearest is the step to round to, in dollars, and must be "
-                             f"positive; got {nearest!r}. Use 1000 for the nearest thousand.")
+        if not (nearest > 0 and math.isfinite(nearest)):
+            raise ValueError("nearest is the step to round to, in dollars, and must be a "
+                             f"positive number; got {nearest!r}. Use 1000 for the nearest "
+                             "thousand.")
         amount = float(_half_up(amount / nearest)) * nearest
-    millions = abs(amount) >= 1e6 and nearest is None
-    shown = _half_up(abs(amount) / 1e6, places=1) if millions else _half_up(abs(amount))
+    shown = _half_up(abs(amount))
+    millions = shown >= 1_000_000 and nearest is None  # 999,999.6 is $1.0M, not $1,000,000
+    if millions:
+        shown = _half_up(abs(amount) / 1e6, places=1)
     sign = "-" if amount < 0 and shown else ""  # what rounds to nothing has no sign
     return f"{sign}{unit}{shown:,.1f}M" if millions else f"{sign}{unit}{shown:,.0f}"
 
