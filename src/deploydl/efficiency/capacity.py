@@ -193,7 +193,7 @@ def _is_measure(value: object) -> bool:
     """True for a measured quantity: a finite real number above 0 (not a bool), a numpy
     number included."""
     return (isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-            and math.isfinite(value) and value > 0)
+            and math.isfinite(value) and float(value) > 0)
 
 
 def curve_from_results(results: dict) -> list[dict]:
