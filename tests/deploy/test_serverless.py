@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
-from widget_checks import assert_sliders_named
+from widget_checks import assert_sliders_keep_their_values, assert_sliders_named, draw_in_browser
 
+from deploydl.communication.brief import Assumptions
 from deploydl.deploy.serverless import (
     KEEP_WARM_MINUTES,
     LAMBDA_PER_GB_SECOND,
@@ -98,6 +99,21 @@ def test_the_chooser_updates_its_answer_as_the_controls_move():
     billed = cold.result.lambda_usd
     cold.cold.value = 0.0
     assert cold.result.lambda_usd < billed / 100 and "start-ups" not in cold.output.value
+
+
+@pytest.mark.parametrize("traffic, ms, cold", [
+    (3_000, 5.0, 0.0),
+    (Assumptions().applications_per_year / 12, 0.4873, 1.2345),  # Module 04's, as measured
+], ids=["round", "module-04"])
+def test_drawing_the_chooser_in_a_browser_keeps_its_starting_values_and_answer(
+        traffic, ms, cold):
+    chooser = HostingChooser(ms_per_request=ms, requests_per_month=traffic, cold_start_s=cold)
+    answer = chooser.output.value
+
+    assert_sliders_keep_their_values(chooser.widget)
+    draw_in_browser(chooser.widget)
+    assert chooser.output.value == answer  # not "At 3,162 requests a month"
+    assert f"At {traffic:,.0f} requests a month" in answer
 
 
 def test_each_control_of_the_chooser_has_a_number_box_a_screen_reader_names():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
-from widget_checks import assert_sliders_named
+from widget_checks import assert_sliders_keep_their_values, assert_sliders_named, draw_in_browser
 
 from deploydl.efficiency.compress import (
     compare_variants,
@@ -122,7 +122,8 @@ def test_cost_per_million_from_throughput():
 @pytest.mark.parametrize(("dollars", "shown"), [
     (0.0181, "1.8"), (0.0043, "0.43"), (0.1493, "15"), (0.0014041, "0.14"),
     (0.0995, "10"),  # rounds up to 10 cents: two figures, not "10.0"
-    (12.34, "1,200"), (0.0, "0")])
+    (12.34, "1,200"), (0.0, "0"),
+    (0.0125, "1.3"), (0.0135, "1.4")])  # a half rounds up, as money does (round() gave 1.2)
 def test_cents_shows_two_significant_figures(dollars, shown):
     assert cents(dollars) == shown
 
@@ -181,6 +182,18 @@ def test_the_planners_sliders_have_number_boxes_a_screen_reader_names():
     assert_sliders_named(planner.widget, sliders=2)
     traffic = planner.widget.children[1]
     assert traffic.box.value == 1e8  # the predictions a month, not the log slider's exponent
+
+
+@pytest.mark.parametrize("price", [0.05, 0.0425], ids=["default", "between-cents"])
+def test_drawing_the_planner_in_a_browser_keeps_its_price_and_traffic(price):
+    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, http_ms=0.5,
+                          price_per_core_hour=price)
+    answer = planner.output.value
+
+    assert_sliders_keep_their_values(planner.widget)
+    draw_in_browser(planner.widget)
+    assert planner.price.value == pytest.approx(price, rel=1e-12)  # not 0.04
+    assert planner.output.value == answer
 
 
 def test_the_planner_offers_only_batch_sizes_timed_for_both_precisions():

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from deploydl.present.charts import round_half_up
+
 if TYPE_CHECKING:
     from deploydl.efficiency.capacity import CapacityPlan
 
@@ -48,8 +50,9 @@ def cents(dollars: float) -> str:
     amount = dollars * 100
     if amount == 0:
         return "0"
-    rounded = round(amount, 1 - math.floor(math.log10(amount)))  # two significant figures
-    places = 1 - math.floor(math.log10(rounded))  # again: 9.96 rounds up to 10, not "10.0"
+    # two significant figures, a half rounded up as money is (1.25 cents is 1.3)
+    rounded = round_half_up(amount, places=1 - math.floor(math.log10(amount)))
+    places = 1 - rounded.adjusted()  # again: 9.96 rounds up to 10, not "10.0"
     return f"{rounded:,.{max(places, 0)}f}"
 
 

@@ -190,20 +190,21 @@ def money(amount: float, *, unit: str = "$", nearest: int | None = None) -> str:
             raise ValueError("nearest is the step to round to, in dollars, and must be a "
                              f"positive number; got {nearest!r}. Use 1000 for the nearest "
                              "thousand.")
-        amount = float(_half_up(amount / nearest)) * nearest
-    shown = _half_up(abs(amount))
+        amount = float(round_half_up(amount / nearest)) * nearest
+    shown = round_half_up(abs(amount))
     millions = shown >= 1_000_000 and nearest is None  # 999,999.6 is $1.0M, not $1,000,000
     if millions:
-        shown = _half_up(abs(amount) / 1e6, places=1)
+        shown = round_half_up(abs(amount) / 1e6, places=1)
     sign = "-" if amount < 0 and shown else ""  # what rounds to nothing has no sign
     return f"{sign}{unit}{shown:,.1f}M" if millions else f"{sign}{unit}{shown:,.0f}"
 
 
-def _half_up(amount: float, *, places: int = 0) -> Decimal:
-    """``amount`` rounded as people round money, a half away from zero: 36.5 -> 37, where
-    Python's ``round`` and format strings take it to the even neighbour (36.5 -> 36). The
-    amount is read as its shortest decimal form (``repr``), so 2.675 rounds to 2.68, as
-    written, although the float just under it would round down."""
+def round_half_up(amount: float, *, places: int = 0) -> Decimal:
+    """``amount`` rounded to ``places`` decimals (negative: to tens, hundreds) as people round
+    money, a half away from zero: 36.5 -> 37, where Python's ``round`` and format strings take
+    it to the even neighbour (36.5 -> 36). The amount is read as its shortest decimal form
+    (``repr``), so 2.675 rounds to 2.68, as written, although the float just under it would
+    round down."""
     if not math.isfinite(amount):
         raise ValueError(f"an amount of money must be a finite number; got {amount!r}. Check "
                          "the calculation that produced it.")

@@ -10,10 +10,17 @@ A slider's description is drawn beside it but not tied to it: ipywidgets 8 ties 
 text boxes, dropdowns and date pickers only, so a screen reader names a slider's handle by its
 number alone ("slider, 0.2"; a log slider says its exponent). A :class:`SliderRow` puts a
 number box beside the slider, named by the same description and kept in step with it.
+
+A browser draws a slider's handle on its steps, ``min + k * step`` (a log slider's exponent
+on ``min + k * step``), and sends that point back to the kernel as the slider's value. A
+starting value between two steps would move as soon as the panel is drawn (3,000 requests a
+month would become 3,162), so a :class:`SliderRow` first sets the slider's step with
+:func:`step_through` to put its starting value on a step.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TypeAlias
 
@@ -23,6 +30,9 @@ import ipywidgets as widgets
 PLAIN_TEXT_LIMIT = 110
 #: How wide a :class:`SliderRow`'s number box is: room for twelve digits (100,000,000,000).
 NUMBER_BOX_WIDTH = "10em"
+#: Significant digits a :class:`SliderRow`'s number box shows: enough for every value the
+#: lessons' sliders offer (0.4873 ms, 3,333 requests), none of a float's rounding noise.
+BOX_DIGITS = 4
 #: The sliders a :class:`SliderRow` pairs with a number box.
 Slider: TypeAlias = widgets.IntSlider | widgets.FloatSlider | widgets.FloatLogSlider
 
@@ -58,17 +68,22 @@ class SliderRow(widgets.HBox):
     The box carries the slider's description, and ipywidgets ties a number box's label to its
     input, so assistive technology announces "Strength, 1.0" where the slider alone says
     "slider, 1.0". Its label takes no width on screen: the slider's description, drawn just
-    before, names both for sighted readers. The box holds the slider's real value, also for a
-    log slider (100,000,000, not the exponent 8; between steps of the exponent it shows every
-    digit, 3162.2776601683795), within the slider's bounds as they stand when the row is
-    built. A browser link (:func:`ipywidgets.jslink`) moves each with the other without a
-    round trip to the kernel; typing a value moves the slider, which snaps it to its step.
-    Code reads and sets ``slider.value`` as before.
+    before, names both for sighted readers. The box shows the slider's real value, also for a
+    log slider (100,000,000, not the exponent 8), to :data:`BOX_DIGITS` significant digits
+    (3,162, not 3162.2776601683795 between two steps of the exponent; 3,000, not the
+    2999.999999999995 a browser sends back), within the slider's bounds as they stand when the
+    row is built. The row sets the slider's step (:func:`step_through`) so that the value it
+    starts at lies on a step: a browser drawing the slider keeps it, to within rounding in the
+    last digit or so. The kernel keeps the two in step: the slider moving shows its value in the
+    box, and a value typed in the box moves the slider, which snaps it to its step. Code reads
+    and sets ``slider.value`` as before.
 
     Parameters
     ----------
     slider : ipywidgets.IntSlider, ipywidgets.FloatSlider or ipywidgets.FloatLogSlider
-        The slider, with its description, bounds and step already set.
+        The slider, with its description, bounds, step and starting value already set. A
+        float slider's step may change a little to pass through its value; an integer
+        slider's value must already lie on its steps.
 
     Attributes
     ----------
@@ -76,21 +91,88 @@ class SliderRow(widgets.HBox):
         The slider given.
     box : ipywidgets.BoundedIntText or ipywidgets.BoundedFloatText
         The named number box.
-    link : ipywidgets.widgets.widget_link.Link
-        The browser link from ``slider.value`` to ``box.value``.
     """
 
     def __init__(self, slider: Slider) -> None:
+        _start_on_a_step(slider)
         box = _number_box(slider)
         super().__init__([slider, box])
         self.slider, self.box = slider, box
-        self.link = widgets.jslink((slider, "value"), (box, "value"))
+        slider.observe(self._show, "value")
+        box.observe(self._move, "value")
+
+    def _show(self, change: dict) -> None:
+        """The slider moved: show its value in the box."""
+        self.box.value = box_value(change["new"])
+
+    def _move(self, change: dict) -> None:
+        """A value typed in the box moves the slider; the box showing the slider's own value
+        (rounded) does not, so the two cannot chase each other."""
+        if change["new"] != box_value(self.slider.value):
+            self.slider.value = change["new"]
+
+
+def box_value(value: float) -> float:
+    """``value`` as a :class:`SliderRow`'s box shows it: to :data:`BOX_DIGITS` significant
+    digits (an integer as it is)."""
+    return value if isinstance(value, int) else float(f"{value:.{BOX_DIGITS}g}")
+
+
+def step_through(start: float, low: float, step: float) -> float:
+    """The step closest to ``step`` that goes from ``low`` to ``start`` in whole steps.
+
+    A slider with this step, from ``low``, has ``start`` on its grid ``low + k * step``, so a
+    browser drawing it leaves ``start`` where it is; its bounds stay as they are (the last
+    step before the top may be shorter). ``step`` itself is kept when ``start`` already lies
+    on its grid, to within rounding.
+
+    Parameters
+    ----------
+    start : float
+        The value the slider starts at (for a log slider, the exponent of it).
+    low : float
+        The slider's lower bound (for a log slider, its lowest exponent).
+    step : float
+        The step wanted, more than 0.
+
+    Returns
+    -------
+    float
+        The distance between neighbouring points of the slider's grid.
+    """
+    if not step > 0:
+        raise ValueError(f"A slider's step must be more than 0; got {step!r}. Give the "
+                         "distance between neighbouring values the slider offers.")
+    distance = abs(start - low)
+    steps = round(distance / step)
+    if math.isclose(distance, steps * step, rel_tol=1e-9, abs_tol=1e-9 * step):
+        return step
+    return distance / max(steps, 1)
+
+
+def _start_on_a_step(slider: Slider) -> None:
+    """Set a float slider's step so that its value lies on a step (a log slider's exponent,
+    computed as the browser does); check that an integer slider's value does."""
+    if isinstance(slider, widgets.IntSlider):
+        if (slider.value - slider.min) % slider.step:
+            raise ValueError(f"The slider {slider.description!r} starts at {slider.value}, "
+                             f"between its steps {slider.min} + k * {slider.step}; a browser "
+                             "would move it. Choose a min or step that reaches the value.")
+    elif isinstance(slider, widgets.FloatSlider | widgets.FloatLogSlider) and slider.step:
+        start = slider.value
+        if isinstance(slider, widgets.FloatLogSlider):
+            start = math.log(start) / math.log(slider.base)
+        slider.step = step_through(start, slider.min, slider.step)
 
 
 def _number_box(slider: Slider) -> widgets.BoundedIntText | widgets.BoundedFloatText:
     """A number box with ``slider``'s description, value and bounds (a log slider's bounds
     are base to the power of its exponents); the label is zero wide, read but not drawn."""
-    shared = {"value": slider.value, "description": slider.description,
+    if not isinstance(slider, widgets.IntSlider | widgets.FloatSlider | widgets.FloatLogSlider):
+        raise TypeError(f"SliderRow takes an IntSlider, FloatSlider or FloatLogSlider; got "
+                        f"{type(slider).__name__}. Give a range or selection slider its own "
+                        "named controls.")
+    shared = {"value": box_value(slider.value), "description": slider.description,
               "style": {"description_width": "0px"},
               "layout": widgets.Layout(width=NUMBER_BOX_WIDTH)}
     if isinstance(slider, widgets.FloatLogSlider):
@@ -99,9 +181,4 @@ def _number_box(slider: Slider) -> widgets.BoundedIntText | widgets.BoundedFloat
     if isinstance(slider, widgets.FloatSlider):
         return widgets.BoundedFloatText(min=slider.min, max=slider.max, step=slider.step,
                                         **shared)
-    if isinstance(slider, widgets.IntSlider):
-        return widgets.BoundedIntText(min=slider.min, max=slider.max, step=slider.step,
-                                      **shared)
-    raise TypeError(f"SliderRow takes an IntSlider, FloatSlider or FloatLogSlider; got "
-                    f"{type(slider).__name__}. Give a range or selection slider its own "
-                    "named controls.")
+    return widgets.BoundedIntText(min=slider.min, max=slider.max, step=slider.step, **shared)
