@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from html_checks import header_scopes
 
 from deploydl.communication.audiences import (
     AUDIENCES,
@@ -159,6 +160,11 @@ def test_explorer_switches_the_audience(inputs):
     assert ("They care about fair treatment, human oversight and evidence."
             in explorer.output.value)
     assert "underwriter" in explorer.output.value
+
+
+def test_the_detail_table_names_each_row_for_a_screen_reader(inputs):
+    explorer = AudienceExplorer(inputs, audience="regulator")
+    assert header_scopes(explorer.output.value) == ["row"] * len(explorer.view.details)
 
 
 def test_the_plan_table_shows_the_scores_that_place_each_audience_when_asked():

@@ -9,6 +9,7 @@ import re
 import nbformat
 import pytest
 from browser import chromium
+from html_checks import SHADED_BOLD, header_looks, header_scopes
 
 from deploydl.course.curriculum import MODULES
 from deploydl.course.roomkit import (
@@ -34,6 +35,27 @@ def test_cheat_sheet_carries_the_lessons_questions_numbers_and_decision(root, m)
     sheet = notebook.metadata["deploydl"]["cheatsheet"]
     assert all(name in page for name, _ in sheet["numbers"]) and len(sheet["numbers"]) == 3
     assert "The decision that is yours" in page
+
+
+@pytest.mark.parametrize("m", MODULES, ids=lambda m: m.number)
+def test_each_header_names_its_row_or_column_for_a_screen_reader(root, m):
+    """The cheat sheet's three numbers name their rows (``scope``), so a screen reader says
+    "Recall" with what recall means; a table in the lesson's own text names its columns."""
+    scopes = header_scopes(cheat_sheet_html(root, m))
+    assert scopes[:3] == ["row"] * 3 and None not in scopes
+
+
+def test_the_feedback_forms_tables_name_their_columns(root):
+    assert set(header_scopes(feedback_form_html(root))) == {"col"}
+
+
+@pytest.mark.browser
+def test_named_rows_and_columns_stay_shaded_and_bold(root):
+    """The page shell draws a row header as a plain cell; the cheat sheet's numbers keep the
+    look they had as unscoped headers, and the feedback form's head rows keep theirs."""
+    assert header_looks(cheat_sheet_html(root, MODULES[0])) == [SHADED_BOLD] * 3
+    form = feedback_form_html(root)
+    assert header_looks(form) == [SHADED_BOLD] * len(header_scopes(form))
 
 
 def test_a_lesson_without_cheat_sheet_metadata_is_named(root, tmp_path):

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from html_checks import header_scopes
 from widget_checks import assert_sliders_named
 
 from deploydl.evaluation.threshold_widget import threshold_explorer
@@ -18,6 +19,14 @@ def test_moving_the_slider_updates_the_numbers():
     assert "bad loans approved:</b> 0" in after and "recall:</b> 100.0%" in after
     assert "precision:</b> 66.7%" in after and "$2,000" in after
     assert explorer.outcomes.threshold == 0.3
+
+
+def test_the_table_names_its_columns_and_rows_for_a_screen_reader():
+    """Each count is read with its decision (column) and what really happened (row)."""
+    explorer = threshold_explorer(np.array([0, 1]), np.array([0.2, 0.7]))
+    table = explorer.summary.value
+    assert header_scopes(table) == ["col"] * 3 + ["row"] * 2
+    assert "<th scope='col'>approved</th><th scope='col'>declined</th></tr>" in table
 
 
 def test_the_threshold_has_a_number_box_a_screen_reader_names():

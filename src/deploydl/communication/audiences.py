@@ -176,7 +176,7 @@ def _decisions_chart(inputs: BriefInputs, *, ax=None):
 
 def render_view(view: AudienceView) -> str:
     """The view as HTML: what the audience cares about, message, chart and the detail table."""
-    rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+    rows = "".join(f"<tr><th scope='row' style='text-align:left'>{html.escape(k)}</th>"
                    f"<td>{html.escape(v)}</td></tr>" for k, v in view.details)
     img = (f"<img style='max-width:100%' alt='{html.escape(view.chart_alt or view.chart_title)}' "
            f"src='{html.escape(view.chart_uri)}'>" if view.chart_uri else "")

@@ -19,7 +19,7 @@ import html
 import re
 import textwrap
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import nbformat
 
@@ -28,11 +28,18 @@ from deploydl.course.labs import CHECK_ID, SOLUTION_BLOCK
 from deploydl.exercises.registry import module_exercises
 from deploydl.present.report import COURSE_CREDIT, Section, render_page, write_pdf
 
+if TYPE_CHECKING:
+    import mistune
+
 QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
 
 
 #: Room to write under each open question of the printed feedback form.
 _WRITING_SPACE = "<style>ol li { margin-bottom: 4.5em; }</style>"
+#: The cheat sheet's three numbers name their rows (``<th scope="row">``) and stay shaded and
+#: bold, as the page shell draws a column header (it draws a row header as a plain cell).
+_NUMBER_NAMES = ('<style>.numbers th[scope="row"] { background: #f2f2f2; font-weight: bold; }'
+                 "</style>")
 
 
 class RoomKitError(ValueError):
@@ -43,7 +50,23 @@ def _markdown(text: str) -> str:
     import mistune
 
     # The default (HTML) renderer returns text; only renderer="ast" returns a list of tokens.
-    return cast(str, mistune.create_markdown(plugins=["table"])(text))
+    return cast(str, mistune.create_markdown(plugins=["table", _column_headers])(text))
+
+
+def _column_headers(md: mistune.Markdown) -> None:
+    """A mistune plugin, after ``table``: a table's head cells name their columns
+    (``<th scope="col">``), so a screen reader says which column a cell is in."""
+    if md.renderer is not None:
+        md.renderer.register("table_cell", _table_cell)
+
+
+def _table_cell(renderer: mistune.BaseRenderer, text: str, align: str | None = None,
+                head: bool = False) -> str:
+    """mistune's table cell; a head cell with ``scope="col"``."""
+    from mistune.plugins.table import render_table_cell
+
+    cell = render_table_cell(renderer, text, align=align, head=head)
+    return cell.replace("<th", '<th scope="col"', 1) if head else cell
 
 
 def _lesson_cell(notebook: nbformat.NotebookNode, heading: str, path: Path) -> str:
@@ -63,10 +86,11 @@ def cheat_sheet_html(root: Path, m: Module) -> str:
     if not sheet or len(sheet.get("numbers", [])) != 3 or not sheet.get("decision"):
         raise RoomKitError(f"{path}: metadata deploydl.cheatsheet needs 'numbers' (three "
                            f"[name, meaning] pairs) and 'decision'; found {sheet!r}.")
-    rows = "".join(f"<tr><th>{html.escape(name)}</th><td>{html.escape(meaning)}</td></tr>"
-                   for name, meaning in sheet["numbers"])
+    rows = "".join(f'<tr><th scope="row">{html.escape(name)}</th><td>{html.escape(meaning)}'
+                   "</td></tr>" for name, meaning in sheet["numbers"])
     sections = [
-        Section("The three numbers to ask for", f"<table><tbody>{rows}</tbody></table>"),
+        Section("The three numbers to ask for",
+                f'{_NUMBER_NAMES}<table class="numbers"><tbody>{rows}</tbody></table>'),
         Section("Questions to ask your team", _markdown(_lesson_cell(notebook, QUESTIONS, path))),
         Section("The decision that is yours",
                 f'<p class="decision">{html.escape(sheet["decision"])}</p>'),

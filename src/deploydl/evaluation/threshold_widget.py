@@ -56,15 +56,17 @@ class ThresholdExplorer:
 
 
 def render_outcomes(out: Outcomes) -> str:
-    """Outcomes as a small HTML table and three headline numbers."""
+    """Outcomes as a small HTML table and three headline numbers; every header cell names its
+    column or row (``scope``) for a screen reader."""
     t = out.table()
     cells = "".join(
-        f"<tr><th style='text-align:left'>{row}</th>"
+        f"<tr><th scope='row' style='text-align:left'>{row}</th>"
         + "".join(f"<td style='text-align:right'>{v:,}</td>" for v in t.loc[row]) + "</tr>"
         for row in t.index)
+    head = "".join(f"<th scope='col'>{name}</th>"
+                   for name in (f"threshold {out.threshold:.2f}", *t.columns))
     return (
-        f"<table><tr><th>threshold {out.threshold:.2f}</th><th>approved</th><th>declined</th>"
-        f"</tr>{cells}</table>"
+        f"<table><tr>{head}</tr>{cells}</table>"
         f"<p><b>bad loans approved:</b> {out.bad_approved:,} · "
         f"<b>good customers turned away:</b> {out.good_turned_away:,}<br>"
         f"<b>precision:</b> {out.precision:.1%} · <b>recall:</b> {out.recall:.1%} · "

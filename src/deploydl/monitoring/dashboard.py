@@ -23,12 +23,14 @@ NO_DATA = "No data in this window: the service has logged no predictions in it."
 REFRESH_S = 15
 #: The monitor's own classes; the rest of the look is the course's page shell (present.report).
 #: Severity words stay near-black (the orange and vermillion are too faint as text on white:
-#: 2.2:1 and 3.8:1); the colour is a badge border beside them.
+#: 2.2:1 and 3.8:1); the colour is a badge border beside them. The traffic facts' row headers
+#: stay shaded and bold, as the column headers are (the shell draws a row header as a cell).
 _STYLE = """
 .num{text-align:right} .bar{background:#0072B2;height:.8rem}
 .drifted .bar{background:#D55E00} .empty{font-size:1.2rem}
 .critical,.warning,.info{color:#1a1a1a;font-weight:bold;padding:0 .3em;border-left:.5em solid}
 .critical{border-color:#D55E00} .warning{border-color:#E69F00} .info{border-color:#0072B2}
+th[scope=row]{background:#f2f2f2;font-weight:bold}
 """
 
 
@@ -104,7 +106,7 @@ def _traffic(snap: Snapshot) -> str:
              ("Latency p50 / p95", f"{health['latency_p50_ms']:.1f} / "
                                    f"{health['latency_p95_ms']:.1f} ms"),
              *((f"Version {v}", f"{n:,} predictions") for v, n in versions.items())]
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+    rows = "".join(f'<tr><th scope="row">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>'
                    for k, v in facts)
     return f"<h2>Traffic</h2><table>{rows}</table>"
 
@@ -136,6 +138,11 @@ def _switched_off(snap: Snapshot) -> str:
             f"<ul>{items}</ul>")
 
 
+#: The drift table's column headers (the unnamed one heads the PSI bars).
+_DRIFT_HEAD = "".join(f'<th scope="col">{name}</th>' for name in (
+    "feature", "test", "statistic", "p (corrected)", "PSI", "", "verdict"))
+
+
 def _drift(snap: Snapshot) -> str:
     if snap.drift is None:
         why = next((r.reason for r in snap.silent if r.signal in DRIFT_SIGNALS),
@@ -153,9 +160,8 @@ def _drift(snap: Snapshot) -> str:
     verdict = "Dataset drift" if snap.drift.dataset_drift else "No dataset drift"
     return (f"<h2>Drift per feature</h2><p>{verdict}: {snap.drift.share_drifted:.0%} of "
             f"features drifted ({snap.drift.n_current:,} predictions against "
-            f"{snap.drift.n_reference:,} reference rows).</p><table><tr><th>feature</th>"
-            "<th>test</th><th>statistic</th><th>p (corrected)</th><th>PSI</th><th></th>"
-            f"<th>verdict</th></tr>{''.join(rows)}</table>")
+            f"{snap.drift.n_reference:,} reference rows).</p><table><tr>{_DRIFT_HEAD}</tr>"
+            f"{''.join(rows)}</table>")
 
 
 def drift_chart(drift):
