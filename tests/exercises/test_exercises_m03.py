@@ -97,12 +97,29 @@ def test_stricter_referral_points_are_refused():
     assert stricter.status == FAILED and "you refer 30_to_50 at" in stricter.message
 
 
-def test_approval_score_bars_are_told_to_use_the_chance_of_default():
-    # The old frame's answer (approval-score bars 0.70 and 0.80) is read as referral points and
-    # named, not priced as referring only above a 70% or 80% chance of default.
-    result = evaluate(find_exercise("03.3"), _refer(0.7, 0.8, 0.8))
+@pytest.mark.parametrize("bars", [(0.7, 0.8, 0.8), (0.7, 0.7, 0.7), (0.75, 0.6, 0.65)])
+def test_approval_score_bars_are_told_to_use_the_chance_of_default(bars):
+    # The old frame's answers (approval-score bars such as 0.70 and 0.80: every one above 0.5,
+    # or today's 0.80 among them) are named, not priced as referring only above a 70% or 80%
+    # chance of default.
+    result = evaluate(find_exercise("03.3"), _refer(*bars))
     assert result.status == FAILED
-    assert "chance of repaying" in result.message and "refer above 20% is 0.20" in result.message
+    assert "chances of repaying" in result.message and "refer above 20% is 0.20" in result.message
+
+
+def test_reason_code_slips_are_told_in_the_chance_of_default():
+    """Lab 03 prints each reason with how much lower the chance of default would be if matched:
+    03.4's messages use that frame, not the old "score gain"."""
+    from deploydl.responsible.explain import reason_codes
+    from deploydl.responsible.mitigation import case_study, declined_example
+
+    top = [r.feature for r in reason_codes(case_study().approval_score,
+                                           *declined_example(case_study()))]
+    for slip in (top[:2][::-1], [top[0], top[2]], top[2:4]):
+        result = evaluate(find_exercise("03.4"), slip)
+        assert result.status == FAILED, slip
+        assert "lower the chance of default most" in result.message, slip
+        assert "score gain" not in result.message, slip
 
 
 def test_referral_points_given_in_percent_are_told_the_form():

@@ -391,8 +391,8 @@ def _lab_08(root):
 
 def test_08_4_the_findings_are_the_runs_own_results(root):
     """08.4 states what the run found as a manager reads it: every Central applicant fails the
-    checks (08.1's count is Central's), and the value case in the figures the screen before
-    08.5 prints (a new run must change both)."""
+    region check (08.1's count is Central's), and the value case in the figures the screen
+    before 08.5 prints (a new run must change both)."""
     import re
 
     from deploydl.exercises.m08 import new_region

@@ -51,6 +51,10 @@ def test_the_roles_ignore_case_and_hyphens_as_the_memo_check_does(owner):
     ("net_loss", "AI product manager", "writes the brief and asks the decision"),
     ("close_call", "ML engineer", "built the model the review judges"),
     ("central_flagged", "ML engineer", "the rules are the data's"),
+    # the sponsor "signs off or refuses" nothing the gate could not call; monitoring is no owner
+    # of the rules
+    ("close_call", "Executive sponsor", "is the fairness owner's"),
+    ("central_flagged", "MLOps / platform engineer", "the rules are the data's"),
     # another role: told what that role owns instead
     ("central_flagged", "Data-steward ", None),
     ("close_call", "Data steward", "the Data steward owns the data: catalog"),
@@ -92,6 +96,15 @@ def test_no_finding_is_worded_as_its_owners_row_of_the_table():
     for key, (finding, owner, _) in OWNER_EVENTS.items():
         row = words(table.loc[owner, "owns"] + " " + table.loc[owner, "capstone stages"])
         assert not words(key.replace("_", " ") + " " + finding) & row, key
+
+
+def test_a_slip_message_nests_no_parentheses():
+    """A review's: a finding that ended "(08.1)" made the message read "...must pass (08.1)): ".
+    Each message puts its finding in one pair of parentheses, so no finding holds any."""
+    from deploydl.exercises.m08 import OWNER_EVENTS
+
+    for key, (finding, _, _) in OWNER_EVENTS.items():
+        assert "(" not in finding and ")" not in finding, key
 
 
 def test_the_findings_owners_are_the_roles_table_owners_of_their_stage():

@@ -8,6 +8,7 @@ The checks recompute the answers from the seeded case study
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from deploydl.exercises.core import (
@@ -108,6 +109,14 @@ def _percent(chance: float) -> str:
     return f"{chance * 100:.4g}%"
 
 
+def _read_as_repaying(refer_above: Iterable[float], today: float) -> bool:
+    """True when referral points look like approval-score bars (chances of repaying): one is
+    today's bar, 1 - ``today`` (0.80), or every one is above 0.5 (as chances of default, they
+    would refer only applicants more likely to default than to repay)."""
+    values = list(refer_above)
+    return any(math.isclose(v, 1 - today) for v in values) or all(v > 0.5 for v in values)
+
+
 def _check_referral_points(answer: Any) -> str | None:
     if not isinstance(answer, dict) or set(answer) != set(BANDS) | {"lawful_as_is"}:
         return form(f"give one referral point per age band and your judgement: a dict with keys "
@@ -122,10 +131,10 @@ def _check_referral_points(answer: Any) -> str | None:
     from deploydl.present.charts import usd
 
     today = today_refer_above()
-    if any(math.isclose(v, 1 - today) for v in refer_above.values()):
-        return (f"{1 - today:.2f} is the chance of repaying today's rule asks for. Give each "
-                "band's referral point as a chance of default: refer above "
-                f"{_percent(today)} is {today:.2f}.")
+    if _read_as_repaying(refer_above.values(), today):
+        return (f"those look like chances of repaying (approval-score bars; today's rule's is "
+                f"{1 - today:.2f}). Give each band's referral point as a chance of default: "
+                f"refer above {_percent(today)} is {today:.2f}.")
     stricter = sorted(band for band, v in refer_above.items() if v < today - 1e-9)
     if stricter:
         return (f"you refer {', '.join(stricter)} at a lower chance of default than today's "
@@ -176,12 +185,14 @@ def _check_reasons(answer: Any) -> str | None:
     if names == top[:2]:
         return None
     if names == top[:2][::-1]:
-        return ("the right two features, in the wrong order: list the one with the largest "
-                "score gain first (reasons come sorted, largest first).")
+        return ("the right two features, in the wrong order: list first the one whose match "
+                "would lower the chance of default most (reasons come sorted, most first).")
     if set(names) & set(top[:2]):
-        return (f"you gave {list(answer)}; only one of them is among the two largest score "
-                "gains: take the features of the first two reasons, in order.")
-    return f"you gave {list(answer)}; the two largest score gains are elsewhere."
+        return (f"you gave {list(answer)}; only one of them is among the two reasons that would "
+                "lower the chance of default most: take the features of the first two reasons, "
+                "in order.")
+    return (f"you gave {list(answer)}; the two reasons that would lower the chance of default "
+            "most are elsewhere: take the features of the first two reasons, in order.")
 
 
 def _plain_name(text: str) -> str:

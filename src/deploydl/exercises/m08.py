@@ -111,21 +111,32 @@ def _is_promotion(answer: Any) -> str | None:
     return None if promote == can_promote else "the test is big enough: read its p-value."
 
 
+#: Why updating the quality rules is the Data steward's, for the roles named instead (08.4).
+_RULES_ARE_THE_DATAS = "the rules are the data's, and so is updating them"
+
 #: Exercise 08.4: what this run found that a person must act on, worded as a manager reads it
 #: (not in the words of roles_table()'s owns column, so the answer is a judgement, not a word
 #: match), the role of roles_table() that acts (the owner of that part of the life cycle) and,
-#: for the role most often named instead, why it is not that role's call.
+#: for the roles most often named instead, why it is not their call.
 OWNER_EVENTS = {
     "central_flagged": ("every applicant from Central, the region that just opened, fails the "
-                        "checks each application must pass (08.1)",
+                        "region check, which accepts only the four regions the bank already "
+                        "served",
                         "Data steward",
-                        {"ML engineer": "the ML engineer trains on the data; the rules are the "
-                                        "data's, and so is updating them"}),
+                        {"ML engineer": "the ML engineer trains on the data; "
+                                        f"{_RULES_ARE_THE_DATAS}",
+                         "MLOps / platform engineer": "the platform's monitoring sees the new "
+                                                      "region's traffic; "
+                                                      f"{_RULES_ARE_THE_DATAS}"}),
     "close_call": ("1.0.0 approves the youngest applicants less often than the oldest, too close "
                    "to the bank's four-fifths limit to call, and stays out of production until "
                    "someone signs it off or refuses", "Responsible-AI lead",
                    {"ML engineer": "the ML engineer built the model the review judges: "
-                                   "the fairness gate is another role's"}),
+                                   "the fairness gate is another role's",
+                    "Executive sponsor": "the Executive sponsor takes the board's decision on "
+                                         "funding and risk appetite; signing off or refusing a "
+                                         "release the fairness gate could not call is the "
+                                         "fairness owner's"}),
     "net_loss": ("the model does not beat the current process on the stated assumptions; "
                  "someone must choose to spend more on it or stop it, and answer for that",
                  "Executive sponsor",
