@@ -1,6 +1,6 @@
 """Checks every widget test can share: each slider a panel shows has a number box a screen
-reader names (:class:`deploydl.present.panel.SliderRow`), and starts on one of its steps, so
-that a browser drawing it keeps its value."""
+reader names (:class:`deploydl.present.panel.SliderRow`), and a browser drawing it keeps its
+value."""
 
 from __future__ import annotations
 
@@ -36,12 +36,16 @@ def assert_sliders_named(widget: widgets.Widget, *, sliders: int) -> None:
 def drawn_value(slider: widgets.Widget) -> float:
     """The value a browser sends back when it draws ``slider``: ipywidgets 8's slider view puts
     the value (a log slider's exponent, ``log(value) / log(base)``) on a noUiSlider, which
-    takes it to a percentage of the range, rounds that to the nearest step and takes it back.
+    takes it to a percentage of the range, rounds that to the nearest step and takes it back;
+    the view sends it at once only when the slider updates continuously (else it sends
+    nothing until the handle is let go, and the value stays).
 
     The arithmetic is noUiSlider's, step for step (``toStepping``, ``getStep``, whose
     ``Math.round`` rounds halves up, and ``fromStepping``), for a range with no points between
     its ends.
     """
+    if not slider.continuous_update:
+        return slider.value
     log = isinstance(slider, widgets.FloatLogSlider)
     low, high = slider.min, slider.max
     start = min(max(math.log(slider.value) / math.log(slider.base), low), high) if log \
@@ -59,8 +63,8 @@ def drawn_value(slider: widgets.Widget) -> float:
 
 
 def assert_sliders_keep_their_values(widget: widgets.Widget) -> None:
-    """Each slider in ``widget`` starts on one of its steps: drawing it in a browser does not
-    move it (to within the rounding of a log slider's exponent)."""
+    """Drawing each slider in ``widget`` in a browser does not move it (to within the rounding
+    of a log slider's exponent)."""
     moved = {slider.description: (slider.value, drawn_value(slider))
              for slider, _ in slider_parents(widget)
              if not math.isclose(drawn_value(slider), slider.value, rel_tol=1e-12)}
