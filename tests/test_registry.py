@@ -263,7 +263,8 @@ def test_a_damaged_release_record_names_the_line_and_how_to_restore_it(model, tm
     with record.open("a") as out:
         out.write('{"action": "promote", "vers\n')  # a write cut short
     with pytest.raises(ArtifactError, match=r"releases.jsonl, line 2, is not valid JSON \("
-                                            r".*Restore it from version control or a backup"):
+                                            r".*cut short by a crash.*Restore it from version "
+                                            r"control or a backup"):
         registry.releases(model.name)
 
 
@@ -293,10 +294,11 @@ def test_a_release_record_line_that_is_not_an_object_is_refused_by_its_number(mo
         registry.releases(model.name)
 
 
-def test_a_release_record_torn_by_a_crash_loses_only_itself(model, tmp_path, monkeypatch):
+def test_a_release_record_torn_by_a_crash_is_named_and_the_others_stay_whole(model, tmp_path,
+                                                                             monkeypatch):
     """A record goes to the file in one write. A crash part-way through it leaves a torn line
     at the end and production where it was; the next record starts on a new line, so it
-    stays readable, and releases() names the torn line."""
+    stays readable; releases() names the torn line as torn, and without it reads the rest."""
     registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
     registry.promote(model.name, "1.0.0", stage="production")
     writes: list[bytes] = []
@@ -310,8 +312,12 @@ def test_a_release_record_torn_by_a_crash_loses_only_itself(model, tmp_path, mon
     registry.promote(model.name, "1.1.0", stage="production")
     lines = (tmp_path / model.name / "releases.jsonl").read_bytes().splitlines()
     assert [len(lines), json.loads(lines[-1])["version"]] == [3, "1.1.0"]
-    with pytest.raises(ArtifactError, match=r"releases.jsonl, line 2, is not valid JSON"):
+    with pytest.raises(ArtifactError, match=r"releases.jsonl, line 2, is not valid JSON .*"
+                                            r"cut short by a crash.*delete that one line"):
         registry.releases(model.name)
+    path = tmp_path / model.name / "releases.jsonl"
+    path.write_bytes(b"\n".join([lines[0], lines[2]]) + b"\n")  # the torn line deleted
+    assert [r["version"] for r in registry.releases(model.name)] == ["1.0.0", "1.1.0"]
 
 
 def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_path,

@@ -520,13 +520,15 @@ class ModelRegistry:
         ------
         ArtifactError
             Naming the line that is not a JSON object, and what to do. A record torn by a
-            crash part-way through its write (a power cut, a full disk) is such a line: it
-            lacks at least its closing brace. The registry starts the record after it on a
-            line of its own, so only the torn record is lost.
+            crash part-way through its write (a power cut, a full disk) lacks at least its
+            closing brace, and is named as torn: that release was not recorded whole. The
+            registry starts the record after it on a line of its own, so deleting the torn
+            line leaves every other record readable.
         """
         path = self._inside(name, "releases.jsonl")
         lines = path.read_bytes().splitlines() if path.exists() else []
-        return [_load_object(line, source=f"{path}, line {number},", advice=_RELEASES_ADVICE)
+        return [_load_object(line, source=f"{path}, line {number},",
+                             advice=_TORN_RECORD_ADVICE if _torn(line) else _RELEASES_ADVICE)
                 for number, line in enumerate(lines, start=1) if line]
 
     def _rollback_permit(self):
@@ -663,6 +665,11 @@ _RELEASES_ADVICE = (
     "It is the registry's record of every change to production. Restore it from version "
     "control or a backup (the deployment workflow commits it after each release); do not "
     "edit it by hand.")
+_TORN_RECORD_ADVICE = (
+    "The line ends before its closing brace: a release record cut short by a crash while it "
+    "was written, so that release is not recorded whole. Restore it from version control "
+    "or a backup if you can; if not, delete that one line (the records after it are "
+    "whole) and check the production stage with registry.stage(NAME, 'production').")
 
 
 def _append_line(path: Path, line: bytes) -> None:
@@ -722,6 +729,13 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise ArtifactError(f"{path} is missing. Restore the artifact from the registry (or "
                             "re-save the model); a partial artifact is never served.")
     return _load_object(path.read_bytes(), source=path, advice=_ARTIFACT_ADVICE)
+
+
+def _torn(line: bytes) -> bool:
+    """True for a release record begun but not finished: it opens an object and does not
+    close it (what a crash part-way through :func:`_append_line`'s write leaves)."""
+    text = line.strip()
+    return text.startswith(b"{") and not text.endswith(b"}")
 
 
 def _load_object(data: bytes, *, source: object, advice: str) -> dict[str, Any]:
