@@ -123,7 +123,8 @@ def test_cost_per_million_from_throughput():
     (0.0181, "1.8"), (0.0043, "0.43"), (0.1493, "15"), (0.0014041, "0.14"),
     (0.0995, "10"),  # rounds up to 10 cents: two figures, not "10.0"
     (12.34, "1,200"), (0.0, "0"),
-    (0.0125, "1.3"), (0.0135, "1.4")])  # a half rounds up, as money does (round() gave 1.2)
+    (0.0125, "1.3"), (0.0135, "1.4"),  # a half rounds up, as money does (round() gave 1.2)
+    (0.0185, "1.9"), (0.0725, "7.3")])  # as written, though 0.0185 * 100 is 1.8499999...
 def test_cents_shows_two_significant_figures(dollars, shown):
     assert cents(dollars) == shown
 

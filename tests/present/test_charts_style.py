@@ -52,6 +52,7 @@ def test_money_rounds_a_half_up_as_people_do():
     with pytest.raises(ValueError, match="nearest is the step .* got nan"):
         money(1000, nearest=float("nan"))  # the step, not the amount, is named
     assert money(999_999.6) == "$1.0M"  # millions decided after rounding, not "$1,000,000"
+    assert money(1e28) == "$10,000,000,000,000,000,000,000.0M"  # past decimal's 28 digits
 
 
 def test_usd_is_money_as_a_lessons_own_text_writes_it():

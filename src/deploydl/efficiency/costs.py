@@ -50,10 +50,12 @@ def cents(dollars: float) -> str:
     amount = dollars * 100
     if amount == 0:
         return "0"
-    # two significant figures, a half rounded up as money is (1.25 cents is 1.3)
-    rounded = round_half_up(amount, places=1 - math.floor(math.log10(amount)))
-    places = 1 - rounded.adjusted()  # again: 9.96 rounds up to 10, not "10.0"
-    return f"{rounded:,.{max(places, 0)}f}"
+    # two significant figures, a half rounded up as money is (1.25 cents is 1.3); rounded in
+    # dollars, as written, since the product drifts (0.0185 * 100 is 1.8499999999999999)
+    decimals = 1 - math.floor(math.log10(amount))  # of a cent, for two significant figures
+    rounded = round_half_up(dollars, places=decimals + 2).scaleb(2)
+    shown = 1 - rounded.adjusted()  # again: 9.96 rounds up to 10, not "10.0"
+    return f"{rounded:,.{max(shown, 0)}f}"
 
 
 def monthly_cost(cores: float, *, price_per_core_hour: float) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from contextlib import contextmanager
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -208,8 +208,10 @@ def round_half_up(amount: float, *, places: int = 0) -> Decimal:
     if not math.isfinite(amount):
         raise ValueError(f"an amount of money must be a finite number; got {amount!r}. Check "
                          "the calculation that produced it.")
-    return Decimal(repr(float(amount))).quantize(Decimal(1).scaleb(-places),
-                                                 rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = 400  # every digit of the largest float (1.8e308) to the unit
+        return Decimal(repr(float(amount))).quantize(Decimal(1).scaleb(-places),
+                                                     rounding=ROUND_HALF_UP)
 
 
 def usd(amount: float, *, nearest: int | None = None) -> str:
