@@ -3,9 +3,11 @@
 The registry's ``stages.json``, a cached ONNX export, the default model's cache and a
 bundle's ``model/`` folder are all replaced the same way: the new content is written beside
 the old under a temporary name, then renamed over it (one ``os.replace``, which the
-operating system does at once). A write that fails or a process that crashes part-way
-leaves the old content as it was, never half of each. Neither function calls ``fsync``: the
-swap survives a crash of the process, not a power cut.
+operating system does at once). A write that fails leaves the old content as it was, never
+half of each. A crash part-way leaves a file as it was, and a folder too, except in the
+instant between :func:`replace_folder`'s two renames: that leaves no folder at its path and
+the old one in the hidden temporary folder beside it (``.NAME-*/old``), to move back by hand.
+Neither function calls ``fsync``: the swap survives a crash of the process, not a power cut.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ that can run code when it is opened:
   service words the reasons for each referral (``reason_reference``);
 * ``manifest.json``: the sha256 of each of the two files above;
 * ``signature.json`` (optional): an HMAC-SHA256 of the manifest made with a key kept outside
-  the artifact (:mod:`deploydl.signing`).
+  the artifact (:mod:`deploydl.integrity`).
 
 :func:`load_model` checks every hash *before* it reads a byte of weights, so a tampered,
 truncated or missing file stops start-up with a message naming the file. A hash only shows
@@ -118,7 +118,7 @@ def save_model(model: ApplicantModel, folder: str | Path, *,
         data made this model. Give at most one. With ``training_data`` the metadata also
         records each feature's range, so the service can flag inputs outside it.
     signing_key : str or bytes, optional
-        Sign the manifest with this key (HMAC-SHA256, :mod:`deploydl.signing`). Keep the key
+        Sign the manifest with this key (HMAC-SHA256, :mod:`deploydl.integrity`). Keep the key
         outside the artifact, for example in a secret store.
     """
     check_name(model.name)

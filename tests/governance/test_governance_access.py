@@ -76,6 +76,8 @@ def test_role_widget_shows_what_each_role_may_read(controller, applicants):
     assert "Access denied" in view.value
     picker.value = "auditor"
     assert "The access log" in view.value and "intern" in view.value
+    # a screen reader reads each cell with its column: every header cell says so
+    assert "<th>" not in view.value and '<th scope="col">' in view.value
 
 
 HELD = ["NB-000042", "held@example.com"]  # the held person's ID and an identifier not present

@@ -411,7 +411,9 @@ def plan_replicas(model: ReplicaModel, *, peak_rps: float, p99_ms: float,
         The target is at or below the model's p99 of an idle replica (no number of replicas
         reaches it in the model).
     ValueError
-        An input is out of range.
+        An input is out of range; the target is so close to the floor that one replica could
+        take under a millionth of its capacity; or the peak needs more replicas than a number
+        can hold.
     """
     if not (peak_rps > 0 and math.isfinite(peak_rps)):
         raise ValueError(f"peak_rps must be a finite number above 0 requests/s; got "

@@ -13,8 +13,9 @@ from deploydl.present.charts import money
 class ThresholdExplorer:
     """A threshold slider for the loan model (Module 02).
 
-    Moving the slider updates the confusion matrix in business words, precision, recall and
-    the expected cost of errors (US dollars, under ``costs``) for the applicants given.
+    Letting go of the slider (or typing a threshold in its box) updates the confusion matrix
+    in business words, precision, recall and the expected cost of errors (US dollars, under
+    ``costs``) for the applicants given.
 
     Attributes
     ----------
@@ -22,7 +23,7 @@ class ThresholdExplorer:
         The threshold (0..1): a loan is declined when its probability of default is at or above.
         It sits in a :class:`~deploydl.present.panel.SliderRow` with a named number box.
     summary : ipywidgets.HTML
-        The numbers, re-rendered on every move; ``summary.value`` is the HTML shown.
+        The numbers, re-rendered on each new threshold; ``summary.value`` is the HTML shown.
     widget : deploydl.present.panel.Panel
         Slider and summary together; displaying the explorer displays this.
     """
@@ -36,8 +37,7 @@ class ThresholdExplorer:
         self._y, self._s = check_inputs(y_true, y_score)
         self.costs = costs
         self.slider = widgets.FloatSlider(value=threshold, min=0.01, max=0.99, step=0.01,
-                                          description="threshold", readout_format=".2f",
-                                          continuous_update=True)
+                                          description="threshold", readout_format=".2f")
         self.summary = widgets.HTML()
         self.widget = Panel([SliderRow(self.slider), self.summary], title="Threshold explorer")
         self.slider.observe(self._update, names="value")

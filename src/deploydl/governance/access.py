@@ -234,6 +234,7 @@ def role_view(controller: AccessController, table: pd.DataFrame, *, dataset: str
     import ipywidgets as widgets
 
     from deploydl.present.panel import Panel
+    from deploydl.present.report import html_table
 
     picker = widgets.Dropdown(options=[*controller.roles, "intern"], description="Role:")
     view = widgets.HTML()
@@ -243,10 +244,11 @@ def role_view(controller: AccessController, table: pd.DataFrame, *, dataset: str
         try:
             seen = controller.read(table.head(rows), role=role, user="widget", dataset=dataset)
             view.value = (f"<b>{role}</b> may read {seen.shape[1]} of {table.shape[1]} "
-                          f"columns.<br>" + seen.to_html(index=False))
+                          f"columns.<br>" + html_table(seen.to_dict("records")))
             if controller.roles[role]["read_access_log"]:
                 log = controller.access_log(role=role, user="widget").drop(columns="when")
-                view.value += "<br>The access log:<br>" + log.tail(rows).to_html(index=False)
+                view.value += ("<br>The access log:<br>"
+                               + html_table(log.tail(rows).to_dict("records")))
         except AccessDenied as exc:
             view.value = f"<b>{role}</b>: {exc}"
 

@@ -184,6 +184,8 @@ def money(amount: float, *, unit: str = "$", nearest: int | None = None) -> str:
     ``unit="USD "`` writes 'USD 2.5M', for Markdown, where two '$' would be typeset as maths.
     ``nearest`` rounds to that many dollars and writes every digit, so that close amounts
     stay comparable: ``nearest=1000`` writes 1_021_333 as '$1,021,000', not '$1.0M'.
+    A half rounds up, as people round money (36.5 -> '$37'; 2.25M -> '$2.3M'); an amount that
+    rounds to nothing has no sign; NaN and infinity are refused.
     """
     if nearest is not None:
         if not (nearest > 0 and math.isfinite(nearest)):
