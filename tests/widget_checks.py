@@ -4,8 +4,6 @@ value."""
 
 from __future__ import annotations
 
-import math
-
 import ipywidgets as widgets
 
 from deploydl.present.panel import SliderRow
@@ -33,46 +31,11 @@ def assert_sliders_named(widget: widgets.Widget, *, sliders: int) -> None:
     assert not unnamed, f"sliders without a named number box beside them: {unnamed}"
 
 
-def drawn_value(slider: widgets.Widget) -> float:
-    """The value a browser sends back when it draws ``slider``: ipywidgets 8's slider view puts
-    the value (a log slider's exponent, ``log(value) / log(base)``) on a noUiSlider, which
-    takes it to a percentage of the range, rounds that to the nearest step and takes it back;
-    the view sends it at once only when the slider updates continuously (else it sends
-    nothing until the handle is let go, and the value stays).
-
-    The arithmetic is noUiSlider's, step for step (``toStepping``, ``getStep``, whose
-    ``Math.round`` rounds halves up, and ``fromStepping``), for a range with no points between
-    its ends.
-    """
-    if not slider.continuous_update:
-        return slider.value
-    log = isinstance(slider, widgets.FloatLogSlider)
-    low, high = slider.min, slider.max
-    start = min(max(math.log(slider.value) / math.log(slider.base), low), high) if log \
-        else slider.value
-    if start >= high or slider.step is None:
-        point = min(start, high)
-    else:
-        step_pct = 100 * slider.step / (high - low)
-        pct = min(max(math.floor(100 * (start - low) / (high - low) / step_pct + 0.5)
-                      * step_pct, 0), 100)
-        point = high if pct >= 100 else pct * (high - low) / 100 + low
-    if log:
-        return slider.base ** point
-    return round(point) if isinstance(slider, widgets.IntSlider) else point
-
-
 def assert_sliders_keep_their_values(widget: widgets.Widget) -> None:
-    """Drawing each slider in ``widget`` in a browser does not move it (to within the rounding
-    of a log slider's exponent)."""
-    moved = {slider.description: (slider.value, drawn_value(slider))
-             for slider, _ in slider_parents(widget)
-             if not math.isclose(drawn_value(slider), slider.value, rel_tol=1e-12)}
-    assert not moved, f"sliders a browser would move when it draws them (from, to): {moved}"
-
-
-def draw_in_browser(widget: widgets.Widget) -> None:
-    """Do in the kernel what a browser does when it draws ``widget``: set each slider to the
-    value its view sends back (:func:`drawn_value`)."""
-    for slider, _ in list(slider_parents(widget)):
-        slider.value = drawn_value(slider)
+    """Drawing each slider in ``widget`` in a browser does not move it: the slider sends its
+    value only when its handle is let go (``continuous_update`` off). A slider that updates
+    continuously is sent back on its steps as soon as it is drawn (ipywidgets 8's view rounds
+    the value to ``min + k * step``), so a start between two steps would move."""
+    moving = [slider.description for slider, _ in slider_parents(widget)
+              if slider.continuous_update]
+    assert not moving, f"sliders a browser would move when it draws them: {moving}"

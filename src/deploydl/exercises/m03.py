@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from deploydl.data import AGE_BANDS
 from deploydl.exercises.core import (
     Exercise,
     as_bool,
@@ -40,7 +41,7 @@ from deploydl.exercises.core import (
 #: about 0.28 to 0.32 clears the screen.)
 MAX_COST_INCREASE = 0.10
 #: The age bands of the case study, each with its own referral point in exercise 03.3.
-BANDS = ("under_30", "30_to_50", "over_50")
+BANDS = AGE_BANDS
 
 
 def today_refer_above() -> float:

@@ -30,7 +30,6 @@ _STYLE = """
 .drifted .bar{background:#D55E00} .empty{font-size:1.2rem}
 .critical,.warning,.info{color:#1a1a1a;font-weight:bold;padding:0 .3em;border-left:.5em solid}
 .critical{border-color:#D55E00} .warning{border-color:#E69F00} .info{border-color:#0072B2}
-th[scope=row]{background:#f2f2f2;font-weight:bold}
 """
 
 

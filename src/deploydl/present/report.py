@@ -53,7 +53,7 @@ img { max-width: 100%; }
                    clear: both; }
                .chart-aside { float: right; width: 40%; margin: 0 0 0.4em 1em; }
                .chart-aside img { width: 100%; } }
-th[scope="row"] { background: none; font-weight: normal; }
+.table-scroll th[scope="row"] { background: none; font-weight: normal; }
 @media screen and (max-width: 600px) {
     .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
     .charts { grid-template-columns: minmax(0, 1fr); } .table-scroll { overflow-x: auto; } }
