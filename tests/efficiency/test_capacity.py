@@ -299,15 +299,6 @@ def test_a_slow_replica_plan_shows_its_small_rates_not_zero():
     assert "of the best rate measured (0.001/s)" in words  # was "(0/s)"
 
 
-@pytest.mark.parametrize("fraction, words", [
-    (2.5e-6, "under 1%"), (0.005, "under 1%"), (0.0051, "1%"), (0.87, "87%"),
-    (0.996, "over 99%"), (0.0, "0%"), (1.0, "100%")])
-def test_share_stays_true_at_the_ends(fraction, words):
-    from deploydl.efficiency.capacity import share
-
-    assert share(fraction) == words
-
-
 def test_check_in_words_refuses_a_comparison_rate_that_is_not_a_rate():
     plan = plan_replicas(ReplicaModel(4, 409.0), peak_rps=10_000, p99_ms=50)
     with pytest.raises(ValueError, match="other_rps must be a finite number of requests/s above "

@@ -130,3 +130,10 @@ def test_the_summary_writes_money_as_the_course_does():
     assert result.summary().startswith("profit per applicant B - A = -USD 25 (95% CI -USD ")
     assert " to +USD " in result.summary()
     assert signed_usd(-0.3) == "USD 0" and signed_usd(2.5e6) == "+USD 2.5M"
+
+
+def test_signed_usd_rounds_a_half_up_and_signs_what_it_shows():
+    """A half rounds away from zero, as ``money()`` rounds it, and the sign goes with the
+    number shown: 0.5 is a gain of USD 1, not 'USD 0' (Python's ``round`` takes it to 0)."""
+    assert [signed_usd(x) for x in (0.5, 2.5, -0.5, -2.5, 0.49)] == [
+        "+USD 1", "+USD 3", "-USD 1", "-USD 3", "USD 0"]

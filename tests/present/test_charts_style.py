@@ -61,6 +61,15 @@ def test_usd_is_money_as_a_lessons_own_text_writes_it():
     assert [usd(x) for x in (8000, 2_400_000)] == ["USD 8,000", "USD 2.4M"]
 
 
+@pytest.mark.parametrize("fraction, words", [
+    (2.5e-6, "under 1%"), (0.005, "under 1%"), (0.0051, "1%"), (0.87, "87%"),
+    (0.996, "over 99%"), (0.0, "0%"), (1.0, "100%")])
+def test_share_stays_true_at_the_ends(fraction, words):
+    from deploydl.present.charts import share
+
+    assert share(fraction) == words
+
+
 def test_money_to_the_nearest_step_writes_every_digit():
     from deploydl.present.charts import money, usd
 

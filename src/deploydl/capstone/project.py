@@ -71,8 +71,8 @@ class StageResult:
 
     def printed(self, prefix: str = "") -> str:
         """The stage and its summary after ``prefix``, wrapped so that continuation lines sit
-        under the text, not under the prefix (:func:`deploydl.communication.brief.printout`)."""
-        from deploydl.communication.brief import printout
+        under the text, not under the prefix (:func:`deploydl.present.charts.printout`)."""
+        from deploydl.present.charts import printout
 
         return printout(f"{self.stage}: {self.summary}", prefix)
 

@@ -10,7 +10,6 @@ a number has one source; :mod:`deploydl.communication.brief_page` turns them int
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -95,20 +94,6 @@ def brief_usd(amount: float) -> str:
     """:func:`brief_money` as a lesson's own text writes money: 'USD 1.6M', 'USD 130,000' (the
     course's money rule: "$" is for charts)."""
     return brief_money(amount, unit="USD ")
-
-
-#: Characters a printed result's line holds on a slide (``slides/theme.css``: 20 px monospace).
-PRINTOUT_WIDTH = 88
-
-
-def printout(text: str, prefix: str = "") -> str:
-    """``text`` after ``prefix`` (a tick, a step number), wrapped at :data:`PRINTOUT_WIDTH`
-    characters for printing, every line after the first indented two spaces past the prefix,
-    so that a long result's continuation lines do not read as new items. Numbers and ranges
-    ("0.757-0.881") are never split."""
-    return textwrap.fill(text, PRINTOUT_WIDTH, initial_indent=prefix,
-                         subsequent_indent=" " * len(prefix) + "  ",
-                         break_long_words=False, break_on_hyphens=False)
 
 
 def _significant(amount: float, figures: int) -> float:

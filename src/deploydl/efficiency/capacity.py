@@ -21,6 +21,8 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import gammainc, gammaincc
 
+from deploydl.present.charts import share
+
 #: The percentile that the latency targets use (p99).
 QUANTILE = 0.99
 #: Highest CPU target the autoscaler gets: it needs headroom while new pods start.
@@ -460,17 +462,6 @@ def autoscaled_spec(plan: CapacityPlan, *, base=None):
     return dataclasses.replace(base or DeploySpec(), replicas=plan.min_replicas,
                                max_replicas=max(plan.replicas, plan.min_replicas),
                                cpu_target_percent=plan.hpa_cpu_percent)
-
-
-def share(fraction: float) -> str:
-    """A share from 0 to 1 as a whole percent that stays true at the ends: "under 1%" and
-    "over 99%" where rounding would read 0% or 100% of a share that is neither."""
-    shown = f"{fraction:.0%}"
-    if shown == "0%" and fraction > 0:
-        return "under 1%"
-    if shown == "100%" and fraction < 1:
-        return "over 99%"
-    return shown
 
 
 def _rate(rps: float) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from deploydl.present.charts import round_half_up
+from deploydl.present.charts import round_half_up, share
 
 if TYPE_CHECKING:
     from deploydl.efficiency.capacity import CapacityPlan
@@ -253,8 +253,6 @@ class CostPlanner:
 
     def explain(self) -> str:
         """Why the replica plan and the compute-only line differ, at the current settings."""
-        from deploydl.efficiency.capacity import share
-
         plan, cost = self.capacity, self.replicas_cost()
         if plan is None or cost is None or self.result is None:
             return ""

@@ -133,13 +133,25 @@ def _f1(y, p) -> float:
     return 2 * tp / (2 * tp + fp + fn)
 
 
-def _roc_auc(y, s) -> float:
+def rank_sum_auc(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The ROC AUC of ``scores`` against ``labels`` (1 = defaulted, 0 = repaid) along the last
+    axis: one AUC for one set of loans, one per row for a 2-D array of sets.
+
+    It is the rank sum (Mann-Whitney U) form: the defaulters' ranks among all scores, less the
+    least they can add up to, over the pairs of a defaulter and a repayer. Tied scores share
+    their mean rank, so a tied pair counts half. The input is taken as checked: 0/1 labels,
+    finite scores, both outcomes on every row (:func:`roc_auc` checks its own).
+    """
     from scipy.stats import rankdata
 
-    ranks = rankdata(s)
-    n_pos = int(y.sum())
-    n_neg = len(y) - n_pos
-    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    ranks = rankdata(scores, axis=-1)
+    positive = labels.sum(axis=-1)
+    negative = labels.shape[-1] - positive
+    return ((ranks * labels).sum(axis=-1) - positive * (positive + 1) / 2) / (positive * negative)
+
+
+def _roc_auc(y, s) -> float:
+    return float(rank_sum_auc(y, s))
 
 
 def accuracy(y_true, y_pred) -> float:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import APPLICATIONS_PER_DAY, DRIFT_SCENARIOS, FEATURES, LABEL, make_applicants
+from deploydl.evaluation.metrics import rank_sum_auc
 from deploydl.monitoring.drift import DriftReport, drift_report
 from deploydl.monitoring.traffic import applicants_by_day, drift_from
 
@@ -214,17 +215,13 @@ def false_decay_chances(model, baseline, *, labels: Sequence[int], draws: int = 
 def _aucs_by_row(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The ROC AUC of each row of ``scores`` against the same row of ``labels`` (1 =
     defaulted): :func:`deploydl.evaluation.metrics.roc_auc` of every row at once, by the same
-    rank sums and with the same values, ranking all rows in one call rather than one by one.
-    Raises ValueError when a row holds one outcome only."""
-    from scipy.stats import rankdata
-
+    rank sums (:func:`~deploydl.evaluation.metrics.rank_sum_auc`), ranking all rows in one call
+    rather than one by one. Raises ValueError when a row holds one outcome only."""
     positive = labels.sum(axis=1)
-    negative = labels.shape[1] - positive
-    if (positive == 0).any() or (negative == 0).any():
+    if (positive == 0).any() or (positive == labels.shape[1]).any():
         raise ValueError(f"A draw of {labels.shape[1]} loans holds only one outcome, so its AUC "
                          "cannot be measured; draw more loans or from more approved applicants.")
-    ranks = rankdata(scores, axis=1)
-    return ((ranks * labels).sum(axis=1) - positive * (positive + 1) / 2) / (positive * negative)
+    return rank_sum_auc(labels, scores)
 
 
 #: How :func:`drift_days_chart` marks a day the whole data set drifted, besides its colour.

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from deploydl.present.charts import money, usd
+from deploydl.present.charts import money, round_half_up, usd
 
 if TYPE_CHECKING:
     from deploydl.monitoring.log import PredictionStore
@@ -90,10 +90,11 @@ class ProfitResult:
 
 def signed_usd(amount: float, *, unit: str = "USD ") -> str:
     """A difference in US dollars, signed and in whole dollars as the course writes money
-    (:func:`deploydl.present.charts.money`): 22.4 -> '+USD 22', -487 -> '-USD 487', 0 -> 'USD 0';
-    ``unit`` as :func:`~deploydl.present.charts.money` takes it (a chart's escaped ``"\\$"``)."""
-    rounded = round(amount)  # -0.3 is 'USD 0', not '-USD 0'
-    return ("+" if rounded > 0 else "") + money(rounded, unit=unit)
+    (:func:`deploydl.present.charts.money`, a half up): 22.4 -> '+USD 22', 0.5 -> '+USD 1',
+    -487 -> '-USD 487', -0.3 -> 'USD 0'; ``unit`` as :func:`~deploydl.present.charts.money`
+    takes it (a chart's escaped ``"\\$"``)."""
+    plus = "+" if round_half_up(amount) > 0 else ""  # a plus only on what shows as a gain
+    return plus + money(amount, unit=unit)
 
 
 def interval_in_words(ci_low: float, ci_high: float, p_value: float) -> str:

@@ -2,12 +2,16 @@
 
 Every chart states its finding in the title, labels its axes with units, and uses the
 Okabe-Ito palette, which stays distinguishable under the common forms of colour blindness.
+The same rules write numbers and results in the lessons' text and printouts: money
+(:func:`money`, :func:`usd`), shares (:func:`share`), labels (:func:`human_label`) and
+printed lines (:func:`printout`).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import textwrap
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
@@ -223,6 +227,31 @@ def usd(amount: float, *, nearest: int | None = None) -> str:
     ``nearest`` as in :func:`money`: ``usd(1_021_333, nearest=1000)`` is 'USD 1,021,000'.
     """
     return money(amount, unit="USD ", nearest=nearest)
+
+
+def share(fraction: float) -> str:
+    """A share from 0 to 1 as a whole percent that stays true at the ends: "under 1%" and
+    "over 99%" where rounding would read 0% or 100% of a share that is neither."""
+    shown = f"{fraction:.0%}"
+    if shown == "0%" and fraction > 0:
+        return "under 1%"
+    if shown == "100%" and fraction < 1:
+        return "over 99%"
+    return shown
+
+
+#: Characters a printed result's line holds on a slide (``slides/theme.css``: 20 px monospace).
+PRINTOUT_WIDTH = 88
+
+
+def printout(text: str, prefix: str = "") -> str:
+    """``text`` after ``prefix`` (a tick, a step number), wrapped at :data:`PRINTOUT_WIDTH`
+    characters for printing, every line after the first indented two spaces past the prefix,
+    so that a long result's continuation lines do not read as new items. Numbers and ranges
+    ("0.757-0.881") are never split."""
+    return textwrap.fill(text, PRINTOUT_WIDTH, initial_indent=prefix,
+                         subsequent_indent=" " * len(prefix) + "  ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 #: Units that a column name ends with, and how a chart writes them.
