@@ -112,9 +112,9 @@ def test_feedback_never_pastes_a_whole_table():
 
 
 def test_a_ratio_given_as_a_percentage_is_named_so_everywhere():
-    from deploydl.exercises.m03 import BANDS, _outcome, today_refer_above
+    from deploydl.exercises.m03 import BANDS, outcome_of, today_refer_above
 
-    ratio = _outcome(dict.fromkeys(BANDS, today_refer_above()))["parity_ratio"]
+    ratio = outcome_of(dict.fromkeys(BANDS, today_refer_above()))["parity_ratio"]
     result = evaluate(find_exercise("03.1"), {"ratio": ratio * 100, "passes": False})
     assert result.message == "that is a percentage; give the ratio as a number between 0 and 1."
     other = evaluate(find_exercise("03.1"), {"ratio": np.float64(0.612345), "passes": False})

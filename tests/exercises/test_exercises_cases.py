@@ -167,9 +167,9 @@ def c02_6():
 
 # --- Module 03 ---------------------------------------------------------------------------------
 def c03_1():
-    from deploydl.exercises.m03 import BANDS, _outcome, today_refer_above
+    from deploydl.exercises.m03 import BANDS, outcome_of, today_refer_above
 
-    today = _outcome(dict.fromkeys(BANDS, today_refer_above()))
+    today = outcome_of(dict.fromkeys(BANDS, today_refer_above()))
     ratio, rates = today["parity_ratio"], today["approval_rates"]
     passes = ratio >= 0.8
     # The classic slip: the lowest rate over a reference group's (30_to_50, about 0.580)
@@ -618,6 +618,7 @@ def c08_4():
                  [{**right, "net_loss": "AI product manager"},
                   {**right, "close_call": "ML engineer"},
                   {**right, "central_flagged": "MLOps / platform engineer"},
+                  {**right, "central_flagged": "AI product manager"},
                   {**right, "close_call": "Responsible AI"},
                   "Responsible-AI lead", {"close_call": "Responsible-AI lead"}])
 

@@ -73,7 +73,7 @@ def test_a_cost_just_over_the_limit_is_shown_to_the_dollar(monkeypatch):
     from deploydl.exercises import m03
 
     today = dict.fromkeys(m03.BANDS, m03.today_refer_above())
-    real = m03._outcome
+    real = m03.outcome_of
     limit = real(today)["cost_per_1000"] * (1 + m03.MAX_COST_INCREASE)
 
     def just_over(refer_above):  # an answer USD 30 over: both round to the same thousand
@@ -81,7 +81,7 @@ def test_a_cost_just_over_the_limit_is_shown_to_the_dollar(monkeypatch):
         return outcome if refer_above == today else {
             **outcome, "passes_four_fifths": True, "cost_per_1000": limit + 30}
 
-    monkeypatch.setattr(m03, "_outcome", just_over)
+    monkeypatch.setattr(m03, "outcome_of", just_over)
     result = evaluate(find_exercise("03.3"), _refer(0.30, 0.20, 0.20))
     assert result.status == FAILED
     assert "expected cost is USD 1,123,497 per 1,000 applicants, above the USD 1,123,467" in (
@@ -142,7 +142,7 @@ def test_a_grid_of_referral_points_finds_none_within_policy_with_the_elderly_as_
 
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.evaluation.metrics import DEFAULT_COSTS
-    from deploydl.exercises.m03 import BANDS, MAX_COST_INCREASE, _outcome, today_refer_above
+    from deploydl.exercises.m03 import BANDS, MAX_COST_INCREASE, outcome_of, today_refer_above
     from deploydl.responsible.mitigation import case_study
 
     test = case_study().test
@@ -165,10 +165,26 @@ def test_a_grid_of_referral_points_finds_none_within_policy_with_the_elderly_as_
                 ) / len(repaid) * 1000
     elderly_as_favoured = (grid[old] >= grid[young]) & (grid[old] >= grid[middle])
     within = (rates.min(axis=0) >= 0.8 * rates.max(axis=0)) & elderly_as_favoured
-    today = _outcome(dict.fromkeys(BANDS, today_refer_above()))
+    today = outcome_of(dict.fromkeys(BANDS, today_refer_above()))
     limit = today["cost_per_1000"] * (1 + MAX_COST_INCREASE)
     # The grid reproduces the checker's own arithmetic at its corner (today's referral points)
     assert np.isclose(per_1000[0, 0, 0], today["cost_per_1000"])
     # ... some points do clear the screen with the elderly as favoured, and all cost too much.
     assert within.any()
     assert per_1000[within].min() > limit
+
+
+def test_lab_03_measures_with_the_checks_own_outcome_of(root):
+    """One implementation: the lab imports outcome_of, the function 03.3's check measures an
+    answer with, instead of a copy of its own; it prices what really happened too, which the
+    lab prints beside the recorded cost."""
+    import json
+
+    from deploydl.exercises.m03 import BANDS, outcome_of, today_refer_above
+
+    lab = json.loads((root / "solutions" / "03_responsible_ai_lab.ipynb").read_text("utf-8"))
+    code = ["".join(c["source"]) for c in lab["cells"] if c["cell_type"] == "code"]
+    assert "from deploydl.exercises.m03 import BANDS, outcome_of" in code[0]
+    assert not any("def " in source for source in code)
+    today = outcome_of(dict.fromkeys(BANDS, today_refer_above()))
+    assert today["true_cost_per_1000"] != today["cost_per_1000"]

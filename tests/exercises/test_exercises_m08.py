@@ -47,13 +47,16 @@ def test_the_roles_ignore_case_and_hyphens_as_the_memo_check_does(owner):
 
 
 @pytest.mark.parametrize(("finding", "role", "says"), [
-    # the usual slips: the role that writes the brief, or the one that built the model
-    ("net_loss", "AI product manager", "writes the brief and asks the decision"),
-    ("close_call", "ML engineer", "built the model the review judges"),
+    # the plausible owners each finding points at first: the value case's author, the engineer
+    # who built the model and asks to release it, the rollout's owner
+    ("net_loss", "AI product manager", "owns the value case and asks the decision"),
+    ("close_call", "ML engineer", "asking for the release is theirs and clearing it is not"),
+    ("central_flagged", "AI product manager", "not what counts as a valid application"),
     ("central_flagged", "ML engineer", "the rules are the data's"),
-    # the sponsor "signs off or refuses" nothing the gate could not call; monitoring is no owner
-    # of the rules
+    # the sponsor "signs off or refuses" nothing the gate could not call; the platform releases
+    # what is cleared; monitoring is no owner of the rules
     ("close_call", "Executive sponsor", "is the fairness owner's"),
+    ("close_call", "MLOps / platform engineer", "once it is cleared"),
     ("central_flagged", "MLOps / platform engineer", "the rules are the data's"),
     # another role: told what that role owns instead
     ("central_flagged", "Data-steward ", None),
@@ -81,9 +84,9 @@ def test_every_wrong_role_fails_each_finding(finding):
         assert status == (PASSED if role == ACTS[finding] else FAILED), role
 
 
-def test_no_finding_is_worded_as_its_owners_row_of_the_table():
-    """08.4 asks for a judgement: no finding (its key or its words) shares a word with what its
-    owner owns or the stages it runs, as "quality rules" and "fairness" once did."""
+def _shared_words(key: str, role: str) -> set[str]:
+    """The words (four letters or more) that 08.4's finding ``key`` (its key and its words)
+    shares with ``role``'s row of roles_table(): what it owns and the stages it runs."""
     import re
 
     from deploydl.capstone.careers import roles_table
@@ -92,10 +95,36 @@ def test_no_finding_is_worded_as_its_owners_row_of_the_table():
     def words(text: str) -> set[str]:
         return set(re.findall(r"[a-z]{4,}", text.lower())) - {"with", "from", "that", "their"}
 
-    table = roles_table()
-    for key, (finding, owner, _) in OWNER_EVENTS.items():
-        row = words(table.loc[owner, "owns"] + " " + table.loc[owner, "capstone stages"])
-        assert not words(key.replace("_", " ") + " " + finding) & row, key
+    row = roles_table().loc[role]
+    return (words(key.replace("_", " ") + " " + OWNER_EVENTS[key][0])
+            & words(row["owns"] + " " + row["capstone stages"]))
+
+
+def test_no_finding_is_worded_as_its_owners_row_of_the_table():
+    """08.4 asks for a judgement: no finding (its key or its words) shares a word with what its
+    owner owns or the stages it runs, as "quality rules" and "fairness" once did."""
+    from deploydl.exercises.m08 import OWNER_EVENTS
+
+    for key, (_, owner, _) in OWNER_EVENTS.items():
+        assert not _shared_words(key, owner), key
+
+
+def test_a_learner_who_matches_words_with_the_table_fails_every_finding():
+    """08.4 is a judgement, not a word match: the role whose row of the table (what it owns, its
+    capstone stages) shares most words with a finding is one role, a plausible owner but not
+    the owner, and naming it is told why it is not that role's call. So a learner who answers by
+    the table's key words alone fails every finding."""
+    from deploydl.capstone.careers import roles_table
+    from deploydl.exercises.m08 import OWNER_EVENTS
+
+    for key, (_, owner, slips) in OWNER_EVENTS.items():
+        shared = {role: len(_shared_words(key, role)) for role in roles_table().index}
+        most = max(shared.values())
+        matched = [role for role, n in shared.items() if n == most]
+        assert most > 0 and len(matched) == 1, (key, shared)
+        assert matched[0] != owner and matched[0] in slips, (key, matched)
+        result = evaluate(find_exercise("08.4"), {**ACTS, key: matched[0]})
+        assert result.status == FAILED and slips[matched[0]] in result.message, key
 
 
 def test_a_slip_message_nests_no_parentheses():

@@ -208,6 +208,27 @@ def refer_or_approve(probability: float, threshold: float) -> Literal["refer", "
     return "approve" if probability < threshold else "refer"
 
 
+def approval_bar(refer_above: float) -> float:
+    """The approval bar that a referral point sets, on the chance of repaying.
+
+    A referral point is the chance of default (0..1) above which an applicant goes to an
+    underwriter (Module 03's frame). The same rule, stated on the approval score (the chance of
+    repaying, 0..1), approves an applicant whose chance of repaying is at least the returned
+    bar, ``1 - refer_above``: referring above a 20% chance of default is approving at an 80%
+    chance of repaying or more.
+
+    Raises
+    ------
+    ValueError
+        If ``refer_above`` is not a chance between 0 and 1 (NaN included), such as 20 for 20%.
+    """
+    if not 0 <= refer_above <= 1:
+        raise ValueError(f"approval_bar got the referral point {refer_above!r}, which is not a "
+                         "chance of default between 0 and 1. Give it as a fraction: 0.2 for "
+                         "a 20% chance.")
+    return 1 - refer_above
+
+
 def fairness_sweep(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,
                    min_ratio: float) -> Any:
     """:func:`~deploydl.evaluation.metrics.threshold_sweep` on :data:`GRID`, with the

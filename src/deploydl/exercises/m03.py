@@ -52,17 +52,38 @@ def today_refer_above() -> float:
     return break_even()
 
 
-def _outcome(refer_above: dict[str, float]) -> dict[str, Any]:
-    """:func:`~deploydl.responsible.fairness_widget.policy_outcome` on the case study's test
-    applicants, each band referred above its chance of default in ``refer_above``."""
+def outcome_of(refer_above: dict[str, float]) -> dict[str, Any]:
+    """What referring each age band above its own chance of default does to the case study's
+    test applicants (:func:`~deploydl.responsible.mitigation.case_study`): lab 03's tool for
+    exercise 03.3, and what its check measures an answer with.
+
+    Parameters
+    ----------
+    refer_above : dict
+        Each band of :data:`BANDS` to its referral point: the chance of default (0..1) above
+        which its applicants go to an underwriter (today 0.20 for every band,
+        :func:`today_refer_above`).
+
+    Returns
+    -------
+    dict
+        :func:`~deploydl.responsible.fairness_widget.policy_outcome` with Module 02's costs:
+        approval rates by band, the approval ratio (lowest rate over highest), whether it
+        clears the four-fifths screen, accuracy and the expected cost in US dollars per 1,000
+        applicants, on the recorded outcomes and (``true_accuracy``, ``true_cost_per_1000``)
+        on what really happened before the biased recording.
+    """
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+    from deploydl.evaluation.decision import approval_bar
     from deploydl.responsible.fairness_widget import policy_outcome
     from deploydl.responsible.mitigation import case_study
 
-    test = case_study().test
-    bars = {band: 1 - chance for band, chance in refer_above.items()}  # on the chance of repaying
-    return policy_outcome(1 - test[LABEL].to_numpy(), case_study().approval_score(test),
-                          test[PROTECTED_ATTRIBUTE], bars)
+    study = case_study()
+    test = study.test
+    bars = {band: approval_bar(chance) for band, chance in refer_above.items()}
+    return policy_outcome(1 - test[LABEL].to_numpy(), study.approval_score(test),
+                          test[PROTECTED_ATTRIBUTE], bars,
+                          true_repaid=1 - test["default_true"].to_numpy())
 
 
 def _check_ratio(answer: Any) -> str | None:
@@ -73,7 +94,7 @@ def _check_ratio(answer: Any) -> str | None:
     if ratio is None or passes is None:
         return form("the ratio should be a number and passes should be True or False; you "
                     f"gave {brief(answer)}.")
-    expected = _outcome(dict.fromkeys(BANDS, today_refer_above()))["parity_ratio"]
+    expected = outcome_of(dict.fromkeys(BANDS, today_refer_above()))["parity_ratio"]
     percentage = percentage_slip(ratio, expected, what="the ratio")
     if percentage:
         return percentage
@@ -112,10 +133,13 @@ def _percent(chance: float) -> str:
 
 def _read_as_repaying(refer_above: Iterable[float], today: float) -> bool:
     """True when referral points look like approval-score bars (chances of repaying): one is
-    today's bar, 1 - ``today`` (0.80), or every one is above 0.5 (as chances of default, they
-    would refer only applicants more likely to default than to repay)."""
+    today's bar, ``approval_bar(today)`` (0.80), or every one is above 0.5 (as chances of
+    default, they would refer only applicants more likely to default than to repay)."""
+    from deploydl.evaluation.decision import approval_bar
+
     values = list(refer_above)
-    return any(math.isclose(v, 1 - today) for v in values) or all(v > 0.5 for v in values)
+    return (any(math.isclose(v, approval_bar(today)) for v in values)
+            or all(v > 0.5 for v in values))
 
 
 def _check_referral_points(answer: Any) -> str | None:
@@ -129,20 +153,21 @@ def _check_referral_points(answer: Any) -> str | None:
     if len(refer_above) != len(given) or lawful is None:
         return form(f"each referral point should be a chance of default between 0 and 1 (0.25 "
                     f"for 25%), and lawful_as_is True or False; you gave {brief(answer)}.")
+    from deploydl.evaluation.decision import approval_bar
     from deploydl.present.charts import usd
 
     today = today_refer_above()
     if _read_as_repaying(refer_above.values(), today):
         return (f"those look like chances of repaying (approval-score bars; today's rule's is "
-                f"{1 - today:.2f}). Give each band's referral point as a chance of default: "
-                f"refer above {_percent(today)} is {today:.2f}.")
+                f"{approval_bar(today):.2f}). Give each band's referral point as a chance of "
+                f"default: refer above {_percent(today)} is {today:.2f}.")
     stricter = sorted(band for band, v in refer_above.items() if v < today - 1e-9)
     if stricter:
         return (f"you refer {', '.join(stricter)} at a lower chance of default than today's "
                 f"{_percent(today)}: a stricter rule for a band makes its age count against it. "
                 "Refer the under-30 band at a higher chance instead.")
-    outcome = _outcome(refer_above)
-    limit = _outcome(dict.fromkeys(BANDS, today))["cost_per_1000"] * (1 + MAX_COST_INCREASE)
+    outcome = outcome_of(refer_above)
+    limit = outcome_of(dict.fromkeys(BANDS, today))["cost_per_1000"] * (1 + MAX_COST_INCREASE)
     if not outcome["passes_four_fifths"]:
         return (f"the approval ratio is {outcome['parity_ratio']:.2f}, below the four-fifths "
                 "screen's 0.8.")

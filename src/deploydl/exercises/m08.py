@@ -114,35 +114,48 @@ def _is_promotion(answer: Any) -> str | None:
 #: Why updating the quality rules is the Data steward's, for the roles named instead (08.4).
 _RULES_ARE_THE_DATAS = "the rules are the data's, and so is updating them"
 
-#: Exercise 08.4: what this run found that a person must act on, worded as a manager reads it
-#: (not in the words of roles_table()'s owns column, so the answer is a judgement, not a word
-#: match), the role of roles_table() that acts (the owner of that part of the life cycle) and,
-#: for the roles most often named instead, why it is not their call.
+#: Exercise 08.4: what this run found that a person must act on, worded as a manager reads it,
+#: the role of roles_table() that acts (the owner of that part of the life cycle) and, for the
+#: roles most often named instead, why it is not their call. Each finding shares no word with
+#: its owner's row of the table but does share one with another role's, a plausible owner at
+#: first sight: the rollout's, the engineer who built the model, the value case's author. So
+#: the answer is a judgement (what must be done, and whose part of the life cycle that is),
+#: not a word match.
 OWNER_EVENTS = {
-    "central_flagged": ("every applicant from Central, the region that just opened, fails the "
-                        "region check, which accepts only the four regions the bank already "
-                        "served",
+    "central_flagged": ("the rollout to Central, the region that just opened, reached its first "
+                        "users, and every one of their applications fails the region check, "
+                        "which accepts only the four regions the bank already served",
                         "Data steward",
-                        {"ML engineer": "the ML engineer trains on the data; "
+                        {"AI product manager": "the AI product manager owns the rollout and its "
+                                               "users, not what counts as a valid application: "
+                                               "that is a quality rule, and "
+                                               f"{_RULES_ARE_THE_DATAS}",
+                         "ML engineer": "the ML engineer trains on the data; "
                                         f"{_RULES_ARE_THE_DATAS}",
                          "MLOps / platform engineer": "the platform's monitoring sees the new "
                                                       "region's traffic; "
                                                       f"{_RULES_ARE_THE_DATAS}"}),
-    "close_call": ("1.0.0 approves the youngest applicants less often than the oldest, too close "
-                   "to the bank's four-fifths limit to call, and stays out of production until "
-                   "someone signs it off or refuses", "Responsible-AI lead",
-                   {"ML engineer": "the ML engineer built the model the review judges: "
-                                   "the fairness gate is another role's",
+    "close_call": ("the ML engineer who trained 1.0.0 asks to release it, but its evaluation "
+                   "puts the youngest applicants' approval rate against the oldest's too close "
+                   "to the bank's four-fifths limit to call; it waits until someone signs the "
+                   "release off or refuses it, and answers for that", "Responsible-AI lead",
+                   {"ML engineer": "the ML engineer built and evaluated the model the review "
+                                   "judges, so asking for the release is theirs and clearing "
+                                   "it is not: the fairness gate is another role's",
+                    "MLOps / platform engineer": "the platform puts a release into production "
+                                                 "once it is cleared; clearing it on fairness "
+                                                 "is not the path to production's call",
                     "Executive sponsor": "the Executive sponsor takes the board's decision on "
                                          "funding and risk appetite; signing off or refusing a "
                                          "release the fairness gate could not call is the "
                                          "fairness owner's"}),
-    "net_loss": ("the model does not beat the current process on the stated assumptions; "
-                 "someone must choose to spend more on it or stop it, and answer for that",
+    "net_loss": ("the value case puts the current process ahead on the stated assumptions; "
+                 "someone must choose to spend more on the project or stop it, and answer for "
+                 "that",
                  "Executive sponsor",
-                 {"AI product manager": "the AI product manager writes the brief and "
-                                        "asks the decision; taking it, with the funding "
-                                        "and the risk appetite, is another role's"}),
+                 {"AI product manager": "the AI product manager owns the value case and asks "
+                                        "the decision; taking it, with the funding and the "
+                                        "risk appetite, is another role's"}),
 }
 
 
@@ -243,11 +256,13 @@ EXERCISES = [
                     "No: with fewer applicants than planned, keep the test running.")),
     Exercise(id="08.4", title="Who acts on what the run found?",
              checker=_acts_on_findings,
-             hints=("For each finding, ask whose part of the life cycle it is: read the owns "
-                    "column of roles_table(), not only the stage names.",
-                    "The checks on each application are the data's quality rules; approval rates "
-                    "by age are a fairness question; the one who funds and carries the risk "
-                    "chooses to spend more or stop.")),
+             hints=("For each finding, decide what must be done, then whose part of the life "
+                    "cycle that is in the owns column of roles_table(): who ran the rollout, "
+                    "who built the model or who wrote the figures is not always who acts.",
+                    "What counts as a valid application is a quality rule, whoever runs the "
+                    "rollout; a release too close to call on fairness is cleared by the "
+                    "fairness owner, not by the one who built it; spending more or stopping is "
+                    "for the one who funds and carries the risk, not the value case's author.")),
     Exercise(id="08.5", title="Write and defend the group's decision",
              checker=_is_memo,
              hints=("Four parts, each a sentence or two: decision (on its own, advise loan "

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from deploydl.evaluation.decision import approval_bar
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.present.charts import money
 from deploydl.responsible.fairness import (
@@ -87,10 +88,11 @@ class FairnessExplorer:
     ``fit_scores``/``fit_groups`` (validation data) and evaluated on
     ``repaid``/``scores``/``groups`` (test data). Set ``strength.value`` or
     ``refer_above.value`` and read :attr:`outcome`, :attr:`thresholds` (each group's approval
-    bar, a chance of repaying: 1 minus its referral point) or ``panel.value``: no browser
-    needed. The threshold starts at ``refer_above_value`` or, if None, at the break-even point
-    of ``costs`` (:func:`deploydl.evaluation.calibration.break_even`: 0.2 for the course's
-    costs). ``true_repaid``, if given, adds accuracy and cost on what really happened.
+    bar, a chance of repaying: :func:`~deploydl.evaluation.decision.approval_bar` of its
+    referral point) or ``panel.value``: no browser needed. The threshold starts at
+    ``refer_above_value`` or, if None, at the break-even point of ``costs``
+    (:func:`deploydl.evaluation.calibration.break_even`: 0.2 for the course's costs).
+    ``true_repaid``, if given, adds accuracy and cost on what really happened.
     """
 
     repaid: Any
@@ -126,7 +128,7 @@ class FairnessExplorer:
 
     def _update(self, _change: object = None) -> None:
         self.thresholds = parity_thresholds(self.fit_scores, self.fit_groups,
-                                            threshold=1 - self.refer_above.value,
+                                            threshold=approval_bar(self.refer_above.value),
                                             strength=self.strength.value)
         self.outcome = policy_outcome(self.repaid, self.scores, self.groups, self.thresholds,
                                       costs=self.costs, true_repaid=self.true_repaid)
