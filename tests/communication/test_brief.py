@@ -265,10 +265,11 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
     assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
     ax = fig.axes[0]
     title = " ".join(ax.get_title(loc="left").split())
-    assert title.startswith(f"Net value {brief_money(m['net_value_per_year'])} a year")
+    assert title.startswith(f"Net value {brief_money(m['net_value_per_year'])} a year vs "
+                            "today's process")
     # the title says the sign is unsettled when it is; the axis says what zero is
-    assert title.endswith("; its 95% range crosses zero" if spans_zero(
-        m["net_value_low"], m["net_value_high"]) else " against today's process")
+    assert title.endswith(("; may be a loss", "; may be a gain") if spans_zero(
+        m["net_value_low"], m["net_value_high"]) else " vs today's process")
     assert "at 0" not in title and ax.get_ylabel().endswith("\n0 = current process")
     assert [" ".join(t.get_text().split()) for t in ax.get_xticklabels()] == [
         "saved" if m["saved_per_year"] >= 0 else "lost", "running cost", "net value"]
@@ -286,10 +287,14 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
 
 
 @pytest.mark.parametrize(("low", "high", "ending"), [
-    (-600_000, 2_100_000, "; its 95% range crosses zero"),
-    (150_000, 2_100_000, " against today's process"),
-    (-3_400_000, -150_000, " against today's process")])
+    (-600_000, 2_100_000, " vs today's process; may be a loss"),
+    (-2_100_000, 600_000, " vs today's process; may be a gain"),
+    (150_000, 2_100_000, " vs today's process"),
+    (-3_400_000, -150_000, " vs today's process")])
 def test_the_value_charts_title_says_when_its_range_crosses_zero(page, low, high, ending):
+    """Every title names what the net value is measured against, the range crossing zero
+    included: that title used to read "Net value $750,000 a year; its 95% range crosses zero",
+    against nothing; the words for the other side of zero keep it to two lines."""
     import matplotlib.pyplot as plt
 
     from deploydl.communication.brief_page import value_chart
@@ -299,8 +304,10 @@ def test_the_value_charts_title_says_when_its_range_crosses_zero(page, low, high
                                    "net_value_high": high,
                                    "net_value_per_year": (low + high) / 2})
     fig = value_chart(moved)
-    title = " ".join(fig.axes[0].get_title(loc="left").split())
+    drawn = fig.axes[0].get_title(loc="left")
+    title = " ".join(drawn.split())
     assert title == f"Net value {brief_money((low + high) / 2)} a year{ending}"
+    assert len(drawn.splitlines()) == 2
     plt.close(fig)
 
 
@@ -616,6 +623,21 @@ def test_the_sensitivity_table_shows_three_significant_figures(page):
     assert ('<th scope="row">underwriter time per referral</th><td>' + "</td><td>".join(cells)
             in html)
     assert ROUNDING_NOTE in html and "to three" in ROUNDING_NOTE
+
+
+def test_the_headline_net_value_says_about_beside_the_tables_three_figures(page):
+    """Lesson 08's brief headlined the net value "$700,000" and its table of assumptions
+    "as stated" "$701,000": two amounts, to a reader. The headline (its card, the value
+    text, the decision) says "about", and the page's rounding note says the table keeps three
+    figures, so the two read as one amount rounded twice."""
+    inputs, html, _ = page
+    net = inputs.money["net_value_per_year"]
+    figs = brief_figures(inputs)
+    assert figs["net_value_per_year"].text == f"about {brief_money(net)}"
+    assert f"net {figs['net_value_per_year'].span()}." in html
+    assert f"<td>{table_money(net)}</td>" in html and ROUNDING_NOTE in html
+    card = html.split('<span class="value">')[1].split("</span></span>")[0]
+    assert re.sub(r"<[^>]+>", "", card) == f"about {brief_money(net)}"
 
 
 @pytest.mark.parametrize(("amount", "shown"), [

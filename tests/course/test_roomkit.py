@@ -45,8 +45,15 @@ def test_each_header_names_its_row_or_column_for_a_screen_reader(root, m):
     assert scopes[:3] == ["row"] * 3 and None not in scopes
 
 
-def test_the_feedback_forms_tables_name_their_columns(root):
-    assert set(header_scopes(feedback_form_html(root))) == {"col"}
+def test_the_feedback_forms_tables_name_their_columns_and_rows(root):
+    """Each module's name heads its row of tick boxes (it was a plain cell, so a screen reader
+    read a row of boxes with no module), as each line of "the day as a whole" heads its own."""
+    form = feedback_form_html(root)
+    assert set(header_scopes(form)) == {"col", "row"}
+    rows = re.findall(r'<th scope="row">(.*?)</th>', form)
+    assert [m.number + " " + m.title for m in MODULES] == [
+        html.unescape(row) for row in rows[:len(MODULES)]]
+    assert "The pace was" in rows and "<td>The pace was" not in form
 
 
 @pytest.mark.browser

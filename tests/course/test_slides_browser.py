@@ -202,3 +202,40 @@ def test_handouts_print_one_pdf_page_per_slide(root, decks, tmp_path):
         document.close()
         assert pages == deck.slides, f"{pdf.name}: {pages} pages for {deck.slides} slides"
         assert len(first.getcolors(maxcolors=1 << 24) or ()) > 8, f"{pdf.name}: blank page 1"
+
+
+#: The slide number's box and the slide's, on the screen (reveal.js scales the 1280x800 slide
+#: to leave a margin around it), on the deck's last slide, whose number is the widest.
+_NUMBER_AND_SLIDE = """() => {
+  Reveal.slide(Reveal.getTotalSlides());
+  Reveal.layout();
+  const box = el => {
+    const r = el.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+  };
+  return {number: box(document.querySelector(".reveal .slide-number")),
+          slide: box(document.querySelector(".reveal .slides")),
+          text: document.querySelector(".reveal .slide-number").textContent};
+}"""
+
+
+@pytest.mark.parametrize("screen", [SCREEN, SCREEN_4_3, {"width": 1920, "height": 1080}],
+                         ids=["1280x800", "1024x768", "1920x1080"])
+def test_the_slide_number_sits_beside_the_slide(browser, decks, screen):
+    """reveal.js's own slide number covered the slide's last 14 px at 1280x800 (the bottom
+    right of a long slide's last line): in the theme it sits in the margin around the slide,
+    on a 16:10, a 4:3 and a 16:9 screen."""
+    lesson = max(decks, key=lambda name: decks[name].slides)  # the widest number
+    page = browser.new_page(viewport=screen)
+    page.route(re.compile(r"^https?://"), lambda route: route.abort())
+    page.goto(decks[lesson].path.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    found = page.evaluate(_NUMBER_AND_SLIDE)
+    page.close()
+    number, slide = found["number"], found["slide"]
+    assert found["text"].strip() and number["bottom"] > number["top"]
+    apart = (number["left"] >= slide["right"] or number["right"] <= slide["left"]
+             or number["top"] >= slide["bottom"] or number["bottom"] <= slide["top"])
+    assert apart, (f"{lesson} at {screen['width']}x{screen['height']}: the slide number "
+                   f"{' '.join(found['text'].split())!r} at {number} covers the slide at {slide} "
+                   "(slides/theme.css, .slide-number)")

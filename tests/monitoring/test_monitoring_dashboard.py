@@ -1,6 +1,7 @@
 """Dashboards, alerts and service health (Module 06)."""
 
 import html
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -79,6 +80,16 @@ def test_each_header_names_its_row_or_column_for_a_screen_reader(drifted, tmp_pa
     report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
     for page in (client.get("/dashboard").text, report):
         assert header_scopes(page) == ["row"] * TRAFFIC_FACTS + ["col"] * DRIFT_COLUMNS
+
+
+def test_every_column_of_the_drift_table_has_a_name(drifted):
+    """The PSI bars' column had an empty header: a screen reader said nothing for it."""
+    page = drifted[1].get("/dashboard").text
+    drift = page.split("<h2>Drift per feature</h2>")[1].split("</tr>")[0]
+    names = [html.unescape(name).strip()
+             for name in re.findall(r'<th scope="col">(.*?)</th>', drift)]
+    assert len(names) == DRIFT_COLUMNS and all(names), names
+    assert "PSI bar (full at 0.5)" in names
 
 
 @pytest.mark.browser

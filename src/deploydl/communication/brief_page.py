@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 from deploydl.communication.brief import (
@@ -58,7 +59,7 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
     rule = "deploydl.evaluation.decision.decision_threshold (chosen without the test set)"
     figs = [
         Figure("net_value_per_year", "net value a year vs the current process",
-               brief_money(m["net_value_per_year"]), m["net_value_per_year"],
+               headline_net_value(m["net_value_per_year"]), m["net_value_per_year"],
                "saved minus running cost"),
         Figure("net_value_low", f"low end of the {m['net_value_level']:.0%} range of the net "
                "value a year", brief_money(m["net_value_low"]), m["net_value_low"], sampled),
@@ -146,6 +147,19 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
     ]
     figs += _event_figures(inputs)
     return {fig.key: fig for fig in figs}
+
+
+#: The word before the headline's net value: it is rounder than the table's (see below).
+ABOUT = "about"
+
+
+def headline_net_value(net: float) -> str:
+    """The net value a year as the brief's headline, its text and the audience messages write
+    it: "about", then :func:`deploydl.communication.brief.brief_money` (two significant
+    figures): 701_000 -> 'about $700,000'. The table of assumptions moved by half writes the
+    same net value to three figures ('$701,000'); "about" tells the reader the headline is
+    the rounder of the two, not a different amount."""
+    return f"{ABOUT} {brief_money(net)}"
 
 
 def _event_figures(inputs: BriefInputs) -> list[Figure]:
@@ -269,13 +283,18 @@ def _refer_everyone_words(cheaper_below: float) -> str:
 
 
 def _headline_cards(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
-    """The four headline cards; the net value's card also gives its 95% range."""
+    """The four headline cards; the net value's card also gives its 95% range, and writes the
+    "about" of :func:`headline_net_value` in small type before the number (in the card's large
+    type, "about -$5.5M" took two lines of a card a quarter of the page wide)."""
     pick = [figs[k] for k in ("net_value_per_year", "roc_auc", "parity_ratio", "approval_rate")]
     label = html.escape(pick[0].label)
     shown = (f'<div>95% range: {figs["net_value_low"].span()} to '
              f'{figs["net_value_high"].span()}</div>')
+    small = (f'<span style="font-size: 0.6em; font-weight: normal">{ABOUT}</span> '
+             + replace(pick[0], text=brief_money(inputs.money["net_value_per_year"])).span())
     return figures_block(pick).replace(label + '<div class="source">',
-                                       label + shown + '<div class="source">', 1)
+                                       label + shown + '<div class="source">', 1).replace(
+        pick[0].span(), small, 1)
 
 
 def _ratio_finding(inputs: BriefInputs) -> str:
@@ -434,11 +453,11 @@ def cost_chart(inputs: BriefInputs, *, ax=None):
 
 def value_chart(inputs: BriefInputs, *, ax=None):
     """The board's chart: the model against the current process, in money a year. Zero is the
-    current process (the y-axis label says so); the title gives the net value and says when
-    its 95% range crosses zero; the bars are what the model saves (or loses) against
-    it and its running cost; the net value is a dot with its 95% range as a whisker, each
-    labelled in money. The value section's text gives both processes' costs. Given ``ax``, it
-    draws on that panel of a larger figure."""
+    current process (the y-axis label says so); the title (:func:`value_title`) gives the net
+    value against it and says when its 95% range crosses zero; the bars are what the model
+    saves (or loses) against it and its running cost; the net value is a dot with its 95%
+    range as a whisker, each labelled in money. The value section's text gives both
+    processes' costs. Given ``ax``, it draws on that panel of a larger figure."""
     from deploydl.present.charts import BAD, GOOD, NEUTRAL
 
     m = inputs.money
@@ -446,10 +465,8 @@ def value_chart(inputs: BriefInputs, *, ax=None):
     values = [m["saved_per_year"], -m["running_cost_per_year"], net]
     scale, unit = ((1e6, "$M") if max(map(abs, [*values, low, high])) >= 1e6
                    else (1e3, "$k"))
-    # the y-axis label names the comparison, so the title has room to say the sign is unsettled
-    fig, ax = _brief_figure(f"Net value {brief_money(net)} a year" + (
-        "; its 95% range crosses zero" if spans_zero(low, high) else " against today's process"),
-        xlabel="", ylabel=f"{unit} a year\n0 = current process", ax=ax)
+    fig, ax = _brief_figure(value_title(net, low, high), xlabel="",
+                            ylabel=f"{unit} a year\n0 = current process", ax=ax)
     names = ["saved" if values[0] >= 0 else "lost", "running\ncost", "net\nvalue"]
     bars = ax.bar(names[:2], [v / scale for v in values[:2]],
                   color=[GOOD if values[0] >= 0 else BAD, BAD])
@@ -471,6 +488,17 @@ def value_chart(inputs: BriefInputs, *, ax=None):
     ax.set_ylim(min(shown) - pad, max(shown) + pad)
     ax.set_xlim(-0.6, 2.9)
     return fig
+
+
+def value_title(net: float, low: float, high: float) -> str:
+    """The value chart's title: the net value a year ``net`` against today's process, in every
+    case; when its 95% range (``low`` to ``high``) crosses zero, what the other side of zero
+    means: a positive net value "may be a loss", a negative one "may be a gain". Short words,
+    so that the title keeps to two lines of the brief's half-page chart."""
+    title = f"Net value {brief_money(net)} a year vs today's process"
+    if spans_zero(low, high):
+        title += "; may be a loss" if net > 0 else "; may be a gain"
+    return title
 
 
 def fairness_chart(inputs: BriefInputs, *, ax=None):

@@ -144,11 +144,20 @@ def feedback_form_html(root: Path) -> str:
         raise RoomKitError(f"{path}: no '## ' heading, so the form has no question; give each "
                            "section of the form a '## ' heading line, as the course's form does.")
     heading, _, lede = title.strip().partition("\n")
-    sections = [Section(part.partition("\n")[0].strip(), _markdown(part.partition("\n")[2]))
-                for part in parts]
+    sections = [Section(part.partition("\n")[0].strip(),
+                        _row_headers(_markdown(part.partition("\n")[2]))) for part in parts]
     sections[-1].body = _WRITING_SPACE + sections[-1].body
     return render_page(heading.lstrip("# ").strip(), lede=lede.strip(), sections=sections,
                        footer=COURSE_CREDIT)
+
+
+def _row_headers(page: str) -> str:
+    """``page`` with the first cell of each table body row made that row's header
+    (``<th scope="row">``, as :func:`deploydl.present.report.html_table` writes it), so a
+    screen reader says which module, or which line of the form, a tick box belongs to."""
+    return re.sub(r"<tbody>.*?</tbody>", lambda body: re.sub(
+        r"<tr>(\s*)<td>(.*?)</td>", r'<tr>\1<th scope="row">\2</th>', body.group(0),
+        flags=re.S), page, flags=re.S)
 
 
 def build_room_kit(root: Path, *, out: Path, pdf: bool = True) -> list[Path]:

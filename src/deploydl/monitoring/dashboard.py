@@ -137,9 +137,11 @@ def _switched_off(snap: Snapshot) -> str:
             f"<ul>{items}</ul>")
 
 
-#: The drift table's column headers (the unnamed one heads the PSI bars).
+#: The drift table's column headers, each with a name a screen reader can say: the PSI bars'
+#: own says how to read them (a bar is full at a PSI of 0.5, twice the alert's 0.25).
 _DRIFT_HEAD = "".join(f'<th scope="col">{name}</th>' for name in (
-    "feature", "test", "statistic", "p (corrected)", "PSI", "", "verdict"))
+    "feature", "test", "statistic", "p (corrected)", "PSI", "PSI bar (full at 0.5)",
+    "verdict"))
 
 
 def _drift(snap: Snapshot) -> str:
