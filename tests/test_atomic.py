@@ -28,6 +28,48 @@ def _replace_fails(monkeypatch, when: Callable[[Path, Path], bool]) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
+def _record_syncs(monkeypatch) -> list[int | str]:
+    """Make ``os.fsync`` record the inode it flushes, and ``os.replace`` the word "rename",
+    in the order they happen; returns that list."""
+    events: list[int | str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor):
+        events.append(os.fstat(descriptor).st_ino)
+        real_fsync(descriptor)
+
+    def replace(source, destination):
+        events.append("rename")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return events
+
+
+needs_folder_sync = pytest.mark.skipif(not hasattr(os, "O_DIRECTORY"),
+                                       reason="a folder is synced where os.open opens one")
+
+
+@needs_folder_sync
+def test_a_new_file_is_flushed_before_the_rename_and_its_folder_after(tmp_path, monkeypatch):
+    """So a power cut after replace_file returns cannot bring the old content back. (A
+    renamed file keeps its inode.)"""
+    events = _record_syncs(monkeypatch)
+    path = replace_file(tmp_path / "stages.json", lambda new: new.write_text("new"))
+    assert events == [path.stat().st_ino, "rename", tmp_path.stat().st_ino]
+
+
+@needs_folder_sync
+def test_a_new_folder_is_flushed_before_the_renames_and_its_parent_after(tmp_path,
+                                                                         monkeypatch):
+    target = _folder(tmp_path / "model", weights="old")
+    events = _record_syncs(monkeypatch)
+    replace_folder(target, lambda new: _folder(new, weights="new"))
+    assert events == [(target / "weights").stat().st_ino, target.stat().st_ino,
+                      "rename", "rename", tmp_path.stat().st_ino]
+
+
 def test_a_file_is_created_then_replaced_with_no_temporary_file_left(tmp_path):
     path = tmp_path / "stages.json"
     assert replace_file(path, lambda new: new.write_text("first")) == path

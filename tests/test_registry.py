@@ -50,7 +50,7 @@ def copy(artifact_dir, tmp_path):
 
 def test_tampered_weights_are_refused_before_loading(copy, monkeypatch):
     """The hashes are checked before any byte of the weights is parsed."""
-    monkeypatch.setattr(registry, "load_file",
+    monkeypatch.setattr(registry, "load",
                         lambda *args, **kwargs: pytest.fail("loaded before the hash check"))
     data = bytearray((copy / WEIGHTS).read_bytes())
     data[-1] ^= 0xFF
@@ -58,6 +58,40 @@ def test_tampered_weights_are_refused_before_loading(copy, monkeypatch):
     with pytest.raises(ArtifactError, match=r"weights.safetensors does not match its manifest"
                                             r".*restore the artifact"):
         load_model(copy)
+
+
+def _swap_after_its_check(monkeypatch, name: str, replacement: bytes) -> None:
+    """Replace the artifact's file ``name`` with ``replacement`` right after its hash check."""
+    check = registry.check_file
+
+    def check_then_swap(folder, manifest, checked, **kwargs):
+        result = check(folder, manifest, checked, **kwargs)
+        if checked == name:
+            (folder / name).write_bytes(replacement)
+        return result
+
+    monkeypatch.setattr(registry, "check_file", check_then_swap)
+
+
+def test_weights_swapped_after_their_hash_check_are_never_loaded(model, applicants, copy,
+                                                                 monkeypatch):
+    """The tensors are built from the very bytes hashed, not from the file read again."""
+    import torch
+    from safetensors.torch import load_file, save
+
+    zeros = save({k: torch.zeros_like(v) for k, v in load_file(copy / WEIGHTS).items()})
+    _swap_after_its_check(monkeypatch, WEIGHTS, zeros)
+    loaded = load_model(copy)
+    assert (copy / WEIGHTS).read_bytes() == zeros  # the swap did happen
+    rows = applicants.head(50)
+    assert np.array_equal(loaded.predict_proba(rows), model.predict_proba(rows))
+
+
+def test_metadata_swapped_after_its_hash_check_is_never_used(copy, monkeypatch):
+    released = json.loads((copy / METADATA).read_text(encoding="utf-8"))
+    _swap_after_its_check(monkeypatch, METADATA,
+                          json.dumps({**released, "metrics": {"auc": 0.99}}).encode())
+    assert verify(copy).metadata == released
 
 
 def test_truncated_weights_are_refused(copy):
@@ -241,7 +275,8 @@ def test_a_rollback_that_would_change_nothing_is_refused(model, tmp_path):
     ('{"staging": [], "production": [1]}', "lists 1 under 'production', which is not a version"),
     ("[" * 100_000 + "]" * 100_000, "is not valid JSON (its arrays or objects are nested too "
                                     "deeply to read)"),
-    ("1" * 5_000, "is not valid JSON (Exceeds the limit")],
+    ("1" * 5_000, "is not valid JSON (a number in it has more than 4,300 digits, too many to "
+                  "read)")],
     ids=["no-staging", "cut-short", "list", "not-a-version", "nested", "long-number"])
 def test_a_damaged_stages_record_says_what_is_wrong_and_how_to_restore_it(model, tmp_path, text,
                                                                          problem):
@@ -318,6 +353,28 @@ def test_a_release_record_torn_by_a_crash_is_named_and_the_others_stay_whole(mod
     path = tmp_path / model.name / "releases.jsonl"
     path.write_bytes(b"\n".join([lines[0], lines[2]]) + b"\n")  # the torn line deleted
     assert [r["version"] for r in registry.releases(model.name)] == ["1.0.0", "1.1.0"]
+
+
+@pytest.mark.skipif(not hasattr(os, "O_DIRECTORY"), reason="folders are synced on POSIX")
+def test_a_release_record_is_flushed_to_the_disk_before_the_stage_moves(model, tmp_path,
+                                                                        monkeypatch):
+    """The record's line, then stages.json, then the folder that names them both: a power
+    cut after promote returns loses neither."""
+    registry = _registry_of(model, tmp_path, "1.0.0")
+    flushed, fsync = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda descriptor: (
+        flushed.append(os.fstat(descriptor).st_ino), fsync(descriptor))[1])
+    registry.promote(model.name, "1.0.0", stage="production")
+    folder = tmp_path / model.name
+    assert flushed == [(folder / name).stat().st_ino
+                       for name in ("releases.jsonl", "stages.json", ".")]
+
+
+def test_load_if_any_gives_the_model_in_a_stage_or_none(model, tmp_path):
+    registry = _registry_of(model, tmp_path, "1.0.0")
+    assert registry.load_if_any(model.name, stage="staging") is None
+    registry.promote(model.name, "1.0.0", stage="staging")
+    assert registry.load_if_any(model.name, stage="staging").version == "1.0.0"
 
 
 def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_path,
@@ -468,6 +525,36 @@ def test_a_signed_artifact_verifies_with_its_key_only(model, applicants, tmp_pat
         verify(artifact.path, signing_key="short")
     with pytest.raises(ArtifactError, match="this is not the model that was released"):
         verify(artifact.path, expect_sha256="0" * 64)
+
+
+def test_the_signature_covers_the_manifest_the_files_were_checked_against(model, applicants,
+                                                                         tmp_path, monkeypatch):
+    """Weights and a manifest rewritten for them, with the signed manifest put back once the
+    hashes were checked, are refused: the signature is checked on the manifest bytes read."""
+    import torch
+    from safetensors.torch import load_file, save
+
+    from deploydl.integrity import bytes_sha256
+
+    folder = save_model(model, tmp_path / "signed", training_data=applicants,
+                        signing_key=KEY).path
+    signed = (folder / MANIFEST).read_bytes()
+    zeros = save({k: torch.zeros_like(v) for k, v in load_file(folder / WEIGHTS).items()})
+    (folder / WEIGHTS).write_bytes(zeros)
+    forged = {**json.loads(signed), WEIGHTS: bytes_sha256(zeros)}
+    (folder / MANIFEST).write_text(json.dumps(forged))
+    check = registry.check_file
+
+    def put_the_signed_manifest_back(folder_, manifest, checked, **kwargs):
+        result = check(folder_, manifest, checked, **kwargs)
+        if checked == METADATA:
+            (folder_ / MANIFEST).write_bytes(signed)
+        return result
+
+    monkeypatch.setattr(registry, "check_file", put_the_signed_manifest_back)
+    with pytest.raises(ArtifactError, match="does not match .*manifest.json under the signing"):
+        verify(folder, signing_key=KEY)
+    assert (folder / MANIFEST).read_bytes() == signed  # the swap did happen
 
 
 def test_unsigned_or_broken_signature_is_refused_when_a_key_is_given(copy):

@@ -4,10 +4,13 @@ The registry's ``stages.json``, a cached ONNX export, the default model's cache 
 bundle's ``model/`` folder are all replaced the same way: the new content is written beside
 the old under a temporary name, then renamed over it (one ``os.replace``, which the
 operating system does at once). A write that fails leaves the old content as it was, never
-half of each. A crash part-way leaves a file as it was, and a folder too, except in the
-instant between :func:`replace_folder`'s two renames: that leaves no folder at its path and
-the old one in the hidden temporary folder beside it (``.NAME-*/old``), to move back by hand.
-Neither function calls ``fsync``: the swap survives a crash of the process, not a power cut.
+half of each. The new content is flushed to the disk (``fsync``) before the rename, and the
+folder that holds it after, so a crash part-way, of the process or of the whole machine (a
+power cut), leaves the old content or the new one, whole; once a function returns, the new
+content is on the disk. The one exception is the instant between :func:`replace_folder`'s two
+renames: a crash there leaves no folder at its path and the old one in the hidden temporary
+folder beside it (``.NAME-*/old``), to move back by hand. Windows cannot open a folder to
+flush it, so there a power cut just after the rename may still bring the old content back.
 """
 
 from __future__ import annotations
@@ -42,9 +45,11 @@ def replace_file(path: Path, write: Callable[[Path], object]) -> Path:
         if path.exists():
             os.chmod(staging, path.stat().st_mode & 0o777)
         write(staging)
+        _fsync(staging, _READ_FILE)
         os.replace(staging, path)
     finally:
         staging.unlink(missing_ok=True)
+    _sync_folder(path.parent)
     return path
 
 
@@ -71,9 +76,11 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
     kept = False  # the old folder could not be put back: the temporary folder stays
     try:
         build(new)
+        _sync_tree(new)
         if path.exists():
             os.replace(path, old)
         os.replace(new, path)
+        _sync_folder(path.parent)
     except BaseException:
         if old.exists() and not path.exists():
             try:
@@ -87,3 +94,39 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
         if not kept:
             shutil.rmtree(staging, ignore_errors=True)
     return path
+
+
+#: How :func:`_fsync` opens a file: for reading on POSIX, which syncs any descriptor (so a
+#: file whose mode forbids writing, as a kept read-only mode may, is synced too); for writing
+#: on Windows, whose ``fsync`` (``_commit``) refuses a descriptor open only for reading.
+_READ_FILE = (os.O_RDWR if os.name == "nt" else os.O_RDONLY) | getattr(os, "O_BINARY", 0)
+
+
+def _fsync(path: Path, flags: int) -> None:
+    """Flush the file or folder ``path``, opened with ``flags``, to the disk."""
+    descriptor = os.open(path, flags)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the names a rename just changed) to the disk.
+
+    Only where ``os.open`` can open a folder (POSIX, which has ``O_DIRECTORY``): Windows
+    cannot, and offers no other way to sync a rename, so there it is skipped.
+    """
+    if hasattr(os, "O_DIRECTORY"):
+        _fsync(folder, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def _sync_tree(folder: Path) -> None:
+    """Flush every file under ``folder`` to the disk, then each folder's entries, deepest
+    first (a file's name reaches the disk with the folder that holds it)."""
+    for parent, _, names in os.walk(folder, topdown=False):
+        files = [Path(parent, name) for name in names]
+        for file in files:
+            if not file.is_symlink():  # a link has no content of its own to flush
+                _fsync(file, _READ_FILE)
+        _sync_folder(Path(parent))

@@ -8,6 +8,10 @@ secret key kept outside the artifact (a secret store, a Kubernetes Secret), and
 :func:`check_signature` refuses any manifest that the key did not sign. HMAC uses one shared
 key for signing and checking; a public-key signature (Ed25519) would let the server hold only
 a key that can check, not sign.
+
+Every JSON file the course reads back (an artifact's files, the registry's records, a dataset
+card, an assessment store) goes through :func:`read_json_object`, so damaged or hostile content
+is refused in the same words everywhere.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import hmac
 import json
 import math
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -151,8 +156,56 @@ def _check_served_entries(meta: dict[str, Any], bad: Callable[[str, object], Art
                       pair)
 
 
-def check_file(folder: Path, manifest: dict, name: str, *, manifest_name: str) -> None:
-    """Refuse ``folder/name`` unless it is a real file whose sha256 the manifest lists."""
+def read_json_object(data: str | bytes, *, source: object, advice: str,
+                     error: Callable[[str], Exception] = ValueError) -> dict[str, Any]:
+    """The JSON object in ``data``, or ``error`` saying why there is none.
+
+    Parameters
+    ----------
+    data : str or bytes
+        A file's content; bytes are read as UTF-8 (or UTF-16 or UTF-32 with their byte
+        order mark, as :func:`json.loads` does).
+    source : object
+        What the message calls the file: its path, ``"Dataset card x.json"`` or
+        ``"PATH, line 3,"``.
+    advice : str
+        What to do about it, ending the message.
+    error : exception class
+        What to raise: ValueError, or the caller's own error (an ArtifactError, a CardError).
+
+    Raises
+    ------
+    error
+        ``"SOURCE is not valid JSON (WHY). ADVICE"``, WHY being :func:`json_problem`'s words,
+        or ``"SOURCE holds a JSON list, not an object. ADVICE"`` (or str, int, ...).
+    """
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise error(f"{source} is not valid JSON ({json_problem(exc)}). {advice}") from None
+    if not isinstance(value, dict):
+        raise error(f"{source} holds a JSON {type(value).__name__}, not an object. {advice}")
+    return value
+
+
+def json_problem(exc: ValueError | RecursionError) -> str:
+    """Why :func:`json.loads` refused a text, in plain words: not UTF-8, nested deeper than
+    Python's parser goes, a number longer than Python reads, or the parser's own words for
+    text that is not JSON (what it expected, with line and column)."""
+    if isinstance(exc, RecursionError):
+        return "its arrays or objects are nested too deeply to read"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"it is not UTF-8 text: byte {exc.start + 1} cannot be decoded"
+    if "integer string conversion" in str(exc):  # Python's limit on an integer's digits
+        return (f"a number in it has more than {sys.get_int_max_str_digits():,} digits, too "
+                "many to read")
+    return str(exc)
+
+
+def check_file(folder: Path, manifest: dict, name: str, *, manifest_name: str) -> bytes:
+    """The bytes of ``folder/name``, read once, if it is a real file whose sha256 the manifest
+    lists; else an :class:`ArtifactError`. Parse these bytes, not the file: a file replaced
+    after this check would otherwise be read unchecked."""
     path = folder / name
     if not isinstance(manifest.get(name), str) or not SHA256_PATTERN.fullmatch(manifest[name]):
         raise ArtifactError(f"{folder / manifest_name} lists no valid sha256 for {name} (got "
@@ -165,21 +218,25 @@ def check_file(folder: Path, manifest: dict, name: str, *, manifest_name: str) -
     if not path.is_file():
         raise ArtifactError(f"{path} is missing. Restore the artifact from the registry "
                             "(or re-save the model); a partial artifact is never served.")
-    actual = file_sha256(path)
+    data = path.read_bytes()
+    actual = bytes_sha256(data)
     if actual != manifest[name]:
         raise ArtifactError(
             f"{path} does not match its manifest (sha256 {actual[:12]}..., expected "
             f"{manifest[name][:12]}...): the file was changed, truncated or replaced. Do not "
             "serve it; restore the artifact from the registry and find out who changed it.")
+    return data
+
+
+def bytes_sha256(data: bytes) -> str:
+    """The sha256 of ``data``, as 64 hexadecimal characters."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def file_sha256(path: Path) -> str:
-    """The sha256 of a file's bytes, as 64 hexadecimal characters."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The sha256 of a file's bytes, as 64 hexadecimal characters (the file is read whole: an
+    artifact's files are small, a model's weights a few kilobytes)."""
+    return bytes_sha256(path.read_bytes())
 
 
 def key_bytes(key: str | bytes) -> bytes:
@@ -193,9 +250,8 @@ def key_bytes(key: str | bytes) -> bytes:
     return raw
 
 
-def _mac(folder: Path, key: str | bytes) -> str:
-    return hmac.new(key_bytes(key), (folder / "manifest.json").read_bytes(),
-                    hashlib.sha256).hexdigest()
+def _mac(manifest: bytes, key: str | bytes) -> str:
+    return hmac.new(key_bytes(key), manifest, hashlib.sha256).hexdigest()
 
 
 def sign_artifact(folder: str | Path, *, key: str | bytes) -> Path:
@@ -203,12 +259,22 @@ def sign_artifact(folder: str | Path, *, key: str | bytes) -> Path:
     folder = Path(folder)
     path = folder / SIGNATURE
     path.write_text(json.dumps({"algorithm": "hmac-sha256", "signed": "manifest.json",
-                                "signature": _mac(folder, key)}, indent=2) + "\n")
+                                "signature": _mac((folder / "manifest.json").read_bytes(), key)},
+                               indent=2) + "\n")
     return path
 
 
-def check_signature(folder: str | Path, *, key: str | bytes) -> None:
+#: What a file in place of ``signature.json`` that holds no signature is, and what to do.
+_NOT_SIGNED = ("is not a signature file (expected a JSON object with a 'signature' string of hex "
+               "digits). Restore the artifact from the registry.")
+
+
+def check_signature(folder: str | Path, *, key: str | bytes, manifest: bytes | None = None) -> None:
     """Refuse the artifact unless ``signature.json`` is a valid HMAC of its manifest.
+
+    ``manifest`` is the manifest's bytes as the caller already read and checked the files
+    against; without it, ``manifest.json`` is read here. Passing it means the signature covers
+    the very manifest that was checked, even if the file is swapped in between.
 
     Raises
     ------
@@ -221,15 +287,12 @@ def check_signature(folder: str | Path, *, key: str | bytes) -> None:
         raise ArtifactError(f"{path} is missing, but a signing key was given: this release "
                             "is unsigned. Serve only signed releases; sign it where the key "
                             "is kept with deploydl.integrity.sign_artifact(folder, key=...).")
-    try:
-        given = json.loads(path.read_text()).get("signature", "")
-    except (ValueError, RecursionError, AttributeError):  # not JSON, nested too deep, no dict
-        given = None
+    given = read_json_object(path.read_bytes(), source=path, advice=f"It {_NOT_SIGNED}",
+                             error=ArtifactError).get("signature")
     if not isinstance(given, str) or not given.isascii():
-        raise ArtifactError(f"{path} is not a signature file (expected JSON with a "
-                            "'signature' string of hex digits). Restore the artifact from "
-                            "the registry.")
-    if not hmac.compare_digest(given.encode(), _mac(folder, key).encode()):
+        raise ArtifactError(f"{path} {_NOT_SIGNED}")
+    signed = (folder / "manifest.json").read_bytes() if manifest is None else manifest
+    if not hmac.compare_digest(given.encode(), _mac(signed, key).encode()):
         raise ArtifactError(f"{path} does not match {folder / 'manifest.json'} under the "
                             "signing key: the manifest was rewritten after signing, or it was "
                             "signed with another key. Do not serve it; restore the signed "

@@ -14,10 +14,11 @@ that can run code when it is opened:
 * ``signature.json`` (optional): an HMAC-SHA256 of the manifest made with a key kept outside
   the artifact (:mod:`deploydl.integrity`).
 
-:func:`load_model` checks every hash *before* it reads a byte of weights, so a tampered,
-truncated or missing file stops start-up with a message naming the file. A hash only shows
-that the files still match the manifest: someone who can rewrite the weights can rewrite the
-manifest too. The signature closes that gap: without the key nobody can make a valid one.
+:func:`load_model` checks every hash *before* it parses a byte of weights, so a tampered,
+truncated or missing file stops start-up with a message naming the file; it builds the model
+from the very bytes it checked, so a file swapped after its check is never read. A hash only
+shows that the files still match the manifest: someone who can rewrite the weights can rewrite
+the manifest too. The signature closes that gap: without the key nobody can make a valid one.
 
 Names and versions must match :data:`NAME_PATTERN` and :data:`VERSION_PATTERN` wherever an
 artifact is created or loaded, because they become folder names, image tags and parts of
@@ -34,7 +35,6 @@ the approver and reason of any release that overrides a gate (a fairness review,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from safetensors.torch import load_file, save
+from safetensors.torch import load, save
 
 from deploydl.atomic import replace_file
 from deploydl.governance.lineage import content_hash
@@ -55,6 +55,7 @@ from deploydl.integrity import (
     SIGNATURE,
     VERSION_PATTERN,
     ArtifactError,
+    bytes_sha256,
     check_file,
     check_metadata,
     check_name,
@@ -62,6 +63,7 @@ from deploydl.integrity import (
     check_version,
     file_sha256,
     key_bytes,
+    read_json_object,
     sign_artifact,
 )
 from deploydl.models import ApplicantModel, ApplicantNet
@@ -193,7 +195,7 @@ def _same_artifact(folder: Path, weights: bytes, metadata: dict[str, Any],
             "versions never change, so save_model never overwrites one: save into a new folder "
             "(named for this version), or, if that one was only a try of yours, delete it first "
             f"with shutil.rmtree({str(folder)!r}).")
-    if existing.sha256 != hashlib.sha256(weights).hexdigest():
+    if existing.sha256 != bytes_sha256(weights):
         other = "weights"
     elif _comparable(existing.metadata) != _comparable(metadata):
         other = "metadata"
@@ -276,23 +278,31 @@ def verify(folder: str | Path, *, signing_key: str | bytes | None = None,
     ArtifactError
         Naming the file that is missing, unreadable or changed, and what to do about it.
     """
+    return _verified(folder, signing_key=signing_key, expect_sha256=expect_sha256)[0]
+
+
+def _verified(folder: str | Path, *, signing_key: str | bytes | None,
+              expect_sha256: str | None) -> tuple[Artifact, bytes]:
+    """:func:`verify`'s artifact and the weights' bytes it hashed. Each file is read once:
+    the metadata and weights used are the bytes checked, even if a file is swapped meanwhile."""
     folder = Path(folder)
     _check_folder(folder)
-    manifest = _read_json(folder / MANIFEST)
-    for name in (WEIGHTS, METADATA):
-        check_file(folder, manifest, name, manifest_name=MANIFEST)
+    manifest_bytes = _read_bytes(folder / MANIFEST)
+    manifest = _load_object(manifest_bytes, source=folder / MANIFEST, advice=_ARTIFACT_ADVICE)
+    weights = check_file(folder, manifest, WEIGHTS, manifest_name=MANIFEST)
+    metadata_bytes = check_file(folder, manifest, METADATA, manifest_name=MANIFEST)
     if expect_sha256 is not None and manifest[WEIGHTS] != expect_sha256.lower():
         raise ArtifactError(
             f"{folder / WEIGHTS} has sha256 {manifest[WEIGHTS][:12]}..., but this release "
             f"expects {expect_sha256[:12]}...: this is not the model that was released. Serve "
             "the released artifact, or pass the hash the release recorded.")
     if signing_key is not None:
-        check_signature(folder, key=signing_key)
-    metadata = _read_json(folder / METADATA)
+        check_signature(folder, key=signing_key, manifest=manifest_bytes)
+    metadata = _load_object(metadata_bytes, source=folder / METADATA, advice=_ARTIFACT_ADVICE)
     _check_format(metadata, source=folder / METADATA)
     check_metadata(metadata, source=folder / METADATA)
     return Artifact(path=folder, metadata=metadata, sha256=manifest[WEIGHTS],
-                    signed=signing_key is not None)
+                    signed=signing_key is not None), weights
 
 
 def _check_folder(folder: Path) -> None:
@@ -350,14 +360,15 @@ def load_artifact(folder: str | Path, *, signing_key: str | bytes | None = None,
                   expect_sha256: str | None = None) -> tuple[ApplicantModel, Artifact]:
     """Like :func:`load_model`, also returning the verified :class:`Artifact` (for /model).
 
-    ``signing_key`` and ``expect_sha256`` are passed to :func:`verify`.
+    ``signing_key`` and ``expect_sha256`` are passed to :func:`verify`. The weights are read
+    once: the tensors are built from the very bytes whose sha256 was checked.
     """
-    artifact = verify(folder, signing_key=signing_key, expect_sha256=expect_sha256)
+    artifact, weights = _verified(folder, signing_key=signing_key, expect_sha256=expect_sha256)
     meta = artifact.metadata
     arch = meta["architecture"]
     net = ApplicantNet(arch["n_features"], hidden=arch["hidden"])
     try:
-        net.load_state_dict(load_file(artifact.path / WEIGHTS), strict=True)
+        net.load_state_dict(load(weights), strict=True)
     except Exception as exc:  # noqa: BLE001 - safetensors and torch raise several types
         raise ArtifactError(f"{artifact.path / WEIGHTS} cannot be loaded into the network "
                             f"its metadata describes ({type(exc).__name__}: {str(exc)[:200]}). "
@@ -552,11 +563,20 @@ class ModelRegistry:
 
     def load(self, name: str, *, stage: str = "production") -> ApplicantModel:
         """Verify and load the version currently in ``stage``."""
-        version = self.stage(name, stage)
-        if version is None:
+        model = self.load_if_any(name, stage=stage)
+        if model is None:
             raise ArtifactError(f"No {name} version is in {stage}. Promote one with "
                                 f"registry.promote({name!r}, VERSION, stage={stage!r}).")
-        return load_model(self.path(name, version))
+        return model
+
+    def load_if_any(self, name: str, *, stage: str = "production") -> ApplicantModel | None:
+        """Verify and load the version currently in ``stage``; None when no version is in it.
+
+        ``stages.json`` is read once, so the version loaded is the one found in ``stage``
+        even if a release lands meanwhile (the quality gates compare with it, Module 04).
+        """
+        version = self.stage(name, stage)
+        return None if version is None else load_model(self.path(name, version))
 
     def _history(self, name: str) -> dict[str, list[str]]:
         """Each stage's versions, oldest first, from ``stages.json`` (empty without one)."""
@@ -679,7 +699,10 @@ def _append_line(path: Path, line: bytes) -> None:
     part-way leaves at most a torn start of it at the end of the file. If the file does not
     end in a newline (an earlier write was torn), the line starts on a new line, so the torn
     one never swallows this record. Should the system write less than asked (a full disk),
-    the rest follows in the next write. A new file gets the umask's permissions.
+    the rest follows in the next write. The line is flushed to the disk (``fsync``) before
+    this returns, so a power cut afterwards does not lose it; a new file's name reaches the
+    disk with the ``stages.json`` written next (:func:`deploydl.atomic.replace_file` flushes
+    the folder). A new file gets the umask's permissions.
     """
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)  # no \r\n
     descriptor = os.open(path, flags, 0o666)
@@ -688,6 +711,7 @@ def _append_line(path: Path, line: bytes) -> None:
             line = b"\n" + line
         while line:
             line = line[os.write(descriptor, line):]
+        os.fsync(descriptor)
     finally:
         os.close(descriptor)
 
@@ -701,17 +725,15 @@ def _last_byte(descriptor: int) -> bytes:
 def _read_stages(path: Path) -> dict[str, list[str]]:
     """The history in ``stages.json``, refused with what is wrong and what to do unless it
     holds a list of versions for each stage."""
-    history = _load_json(path.read_bytes(), source=path, advice=_STAGES_ADVICE)
+    history = _load_object(path.read_bytes(), source=path, advice=_STAGES_ADVICE)
     problem = _stages_problem(history)
     if problem is not None:
         raise ArtifactError(f"{path} {problem}. {_STAGES_ADVICE}")
     return history
 
 
-def _stages_problem(history: Any) -> str | None:
+def _stages_problem(history: dict[str, Any]) -> str | None:
     """What is wrong with the content of ``stages.json``, or None if nothing is."""
-    if not isinstance(history, dict):
-        return f"holds a JSON {type(history).__name__}, not an object"
     for stage in STAGES:
         versions = history.get(stage)
         if not isinstance(versions, list):
@@ -723,12 +745,12 @@ def _stages_problem(history: Any) -> str | None:
     return None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    """The JSON object in the artifact file ``path``, refused unless it is one."""
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of the artifact file ``path``, refused by name when it is missing."""
     if not path.is_file():
         raise ArtifactError(f"{path} is missing. Restore the artifact from the registry (or "
                             "re-save the model); a partial artifact is never served.")
-    return _load_object(path.read_bytes(), source=path, advice=_ARTIFACT_ADVICE)
+    return path.read_bytes()
 
 
 def _torn(line: bytes) -> bool:
@@ -739,30 +761,16 @@ def _torn(line: bytes) -> bool:
 
 
 def _load_object(data: bytes, *, source: object, advice: str) -> dict[str, Any]:
-    """The JSON object in ``data``, refused like :func:`_load_json` unless it is one."""
-    value = _load_json(data, source=source, advice=advice)
-    if not isinstance(value, dict):
-        raise ArtifactError(f"{source} holds a JSON {type(value).__name__}, not an object. "
-                            f"{advice}")
-    return value
-
-
-def _load_json(data: bytes, *, source: object, advice: str) -> Any:
-    """The JSON value in ``data``, read from ``source`` (a registry file, or a line of one).
+    """The JSON object in ``data``, read from ``source`` (a registry file, or a line of one).
 
     Raises
     ------
     ArtifactError
-        Naming ``source``, saying why it cannot be read (not UTF-8, not JSON, a number too
-        long, or nested too deeply) and giving ``advice``: what to do about it.
+        Naming ``source``, saying why it holds no JSON object (not UTF-8, not JSON, a number
+        too long, nested too deeply, or another JSON value) and giving ``advice``: what to do
+        about it (:func:`deploydl.integrity.read_json_object`).
     """
-    try:
-        return json.loads(data)
-    except RecursionError:
-        problem = "its arrays or objects are nested too deeply to read"
-    except ValueError as exc:  # not JSON, not UTF-8, or an integer too long to read
-        problem = str(exc)
-    raise ArtifactError(f"{source} is not valid JSON ({problem}). {advice}") from None
+    return read_json_object(data, source=source, advice=advice, error=ArtifactError)
 
 
 __all__ = ["NAME_PATTERN", "VERSION_PATTERN", "Artifact", "ArtifactError", "ModelRegistry",

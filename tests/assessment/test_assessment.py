@@ -372,7 +372,7 @@ def test_progress_shows_both_scores_and_the_gain(tmp_path):
     assert line == "Assessment: before 4/15 · after 15/15 · gain +11 question(s)"
     assert line in render([], assessment=line).splitlines()
     (tmp_path / STORE).write_text("[1, 2]", encoding="utf-8")
-    assert "not an assessment file" in progress_line(tmp_path)
+    assert "holds a JSON list, not an object" in progress_line(tmp_path)
 
 
 def test_outside_a_course_folder_the_score_is_shown_but_not_saved(tmp_path, monkeypatch):
@@ -567,7 +567,8 @@ def test_a_missing_or_foreign_path_exits_2_and_the_others_are_still_listed(tmp_p
     captured = capsys.readouterr()
     assert "ann" in captured.out and "Mean gain: +11.0" in captured.out
     assert "nobody: no such folder or file" in captured.err
-    assert "notes.json: not an assessment file" in captured.err
+    assert "notes.json holds a JSON list, not an object. It is not a readable assessment " \
+        "file" in captured.err
 
 
 def test_a_notebook_a_store_folder_and_wrong_keys_or_answers(tmp_path, capsys):

@@ -108,8 +108,9 @@ def test_malformed_card_is_a_clear_error(tmp_path, text, message):
 @pytest.mark.parametrize(("name", "text", "message"), [
     ("deep.json", "[" * 100_000, "nested too deeply"),
     ("deep.yaml", "[" * 100_000, "nested too deeply"),
-    ("long.json", "1" * 5000, "could not be read"),
-    ("latin.json", b"\xe9t\xe9".decode("latin-1"), "could not be read"),
+    ("long.json", "1" * 5000, r"is not valid JSON \(a number in it has more than"),
+    ("latin.json", b"\xe9t\xe9".decode("latin-1"), r"is not valid JSON \(it is not UTF-8"),
+    ("list.json", "[1]", "holds a JSON list, not an object. A card is a flat mapping"),
 ])
 def test_an_unparseable_card_is_a_clear_error(tmp_path, name, text, message):
     path = tmp_path / name

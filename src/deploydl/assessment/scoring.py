@@ -21,6 +21,7 @@ from typing import Any
 
 from deploydl.assessment.questions import LETTERS, QUESTIONS, SKILLS, Question
 from deploydl.course.curriculum import PROGRESS_COMMAND
+from deploydl.integrity import read_json_object
 
 #: Where the answers live, relative to the course folder (not a cache: keep it).
 STORE = Path(".deploydl") / "assessment.json"
@@ -104,23 +105,20 @@ def _read_raw(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except RecursionError:  # '[[[[…' deeper than Python's parser goes
-        raise ValueError(f"{path}: not a readable assessment file (its arrays or objects are "
-                         f"nested too deeply to read). {WHAT_A_STORE_IS}") from None
-    except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON, a number too long
+        raw = path.read_bytes()
+    except OSError as exc:
         raise ValueError(f"{path}: not a readable assessment file ({exc}). "
                          f"{WHAT_A_STORE_IS}") from None
+    data = read_json_object(raw, source=path, advice="It is not a readable assessment file. "
+                                                     f"{WHAT_A_STORE_IS}")
     problem = _store_problem(data)
     if problem:
         raise ValueError(f"{path}: not an assessment file ({problem}). {WHAT_A_STORE_IS}")
     return data
 
 
-def _store_problem(data: Any) -> str | None:
-    """Why ``data`` is not what :func:`save` writes (None when it is)."""
-    if not isinstance(data, dict):
-        return "not a JSON object"
+def _store_problem(data: dict[str, Any]) -> str | None:
+    """Why the JSON object ``data`` is not what :func:`save` writes (None when it is)."""
     foreign = sorted(k for k in data if k not in KEYS)
     if foreign:
         return f"other keys: {', '.join(map(repr, foreign[:5]))}"

@@ -221,14 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     candidate = load_model(args.candidate)
     production, unreadable = None, []
     if args.registry:
-        registry = ModelRegistry(args.registry)
         try:
-            version = registry.stage(candidate.name, "production")  # reads stages.json once
-            if version is None:
+            production = ModelRegistry(args.registry).load_if_any(candidate.name)  # one read
+            if production is None:
                 print(f"No {candidate.name} version is in production in {args.registry}: "
                       "nothing to compare with, so the AUC floor alone applies.")
-            else:
-                production = load_model(registry.path(candidate.name, version))
         except ArtifactError as exc:  # in production, but unreadable: never skip the check
             unreadable = [_unmeasured(
                 "production", args.max_drop, "the production model cannot be read for the "

@@ -7,12 +7,13 @@ keep it, on what lawful basis (GDPR Art. 6), and where did it come from.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from deploydl.integrity import read_json_object
 
 #: Sensitivity classes, least to most sensitive. "protected" is personal data that is also a
 #: characteristic anti-discrimination law protects: age under US fair-lending law (ECOA,
@@ -71,29 +72,25 @@ class DatasetCard(BaseModel):
                              for c, spec in self.columns.items()])
 
 
+#: What a card file holds, for the messages that refuse one.
+_A_CARD = "A card is a flat mapping of fields (name, owner, ...)"
+
+
 def load_card(path: str | Path) -> DatasetCard:
     """Read a card from a ``.yaml``/``.yml`` or ``.json`` file.
 
     Raises :class:`CardError` naming the file, the field and what to fix, never a parser's
     traceback.
     """
-    import yaml
-
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except RecursionError:  # '[[[[…' deeper than the parser goes
-        raise CardError(f"Dataset card {path.name} could not be read: its lists or mappings are "
-                        f"nested too deeply. A card is a flat mapping of fields (name, owner, "
-                        f"...); check the file.") from None
-    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: JSON, UTF-8, long number
-        first = str(exc).splitlines()[0]
-        raise CardError(f"Dataset card {path.name} could not be read: {first}. Check the "
-                        f"file's {'JSON' if path.suffix == '.json' else 'YAML'} syntax.") from None
-    if not isinstance(data, dict):
-        raise CardError(f"Dataset card {path.name} must hold a mapping of fields (name, owner, "
-                        f"...); it holds {type(data).__name__}.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CardError(f"Dataset card {path.name} could not be read: {exc}. Check the "
+                        f"path.") from None
+    data = (read_json_object(raw, source=f"Dataset card {path.name}", error=CardError,
+                             advice=f"{_A_CARD}; check the file's JSON syntax.")
+            if path.suffix == ".json" else _yaml_mapping(raw, name=path.name))
     try:
         return DatasetCard.model_validate(data)
     except ValidationError as exc:
@@ -101,6 +98,26 @@ def load_card(path: str | Path) -> DatasetCard:
                              f"(got {e.get('input')!r})" for e in exc.errors()[:3])
         raise CardError(f"Dataset card {path.name} is malformed: {problems}. Fix these fields "
                         f"and load it again.") from None
+
+
+def _yaml_mapping(raw: bytes, *, name: str) -> dict[str, Any]:
+    """The mapping in the YAML card file ``name`` that holds ``raw``; a CardError unless it
+    holds one."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(raw)
+    except RecursionError:  # '[[[[…' deeper than the parser goes
+        raise CardError(f"Dataset card {name} could not be read: its lists or mappings are "
+                        f"nested too deeply. {_A_CARD}; check the file.") from None
+    except (ValueError, yaml.YAMLError) as exc:  # ValueError: a number too long to read
+        first = str(exc).splitlines()[0]
+        raise CardError(f"Dataset card {name} could not be read: {first}. Check the file's "
+                        f"YAML syntax.") from None
+    if not isinstance(data, dict):
+        raise CardError(f"Dataset card {name} must hold a mapping of fields (name, owner, "
+                        f"...); it holds {type(data).__name__}.")
+    return data
 
 
 class Catalog:

@@ -37,8 +37,9 @@ def break_even_threshold(costs: ErrorCosts = DEFAULT_COSTS) -> float:
     :func:`deploydl.evaluation.decision.decision_threshold`, starts there).
     """
     from deploydl.evaluation.calibration import break_even
+    from deploydl.evaluation.decision import approval_bar
 
-    return 1.0 - break_even(costs)
+    return approval_bar(break_even(costs))
 
 
 #: Approve when the estimated probability of repaying is at least this: 0.8, the break-even

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import sys
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount, Route
 
+from deploydl.integrity import json_problem
 from deploydl.serving.metrics import ServiceMetrics
 from deploydl.serving.middleware import AccessLog, ApiKeyGate, BodyLimit
 from deploydl.serving.schemas import Applicant, ErrorDetail, FieldError, ValidationFailed
@@ -309,13 +309,8 @@ async def body_unreadable(request: Request, exc: HTTPException) -> Response:
             column = cause.start - (data.rfind(b"\n", 0, cause.start) + 1) + 1
             reason = (f"it is not UTF-8 text (the byte at line {line}, column {column} cannot "
                       "be decoded)")
-        elif isinstance(cause, RecursionError):
-            reason = "its arrays or objects are nested too deeply to read"
-        elif "integer string conversion" in str(cause):  # Python's limit on int digits
-            reason = (f"a number in it has more than {sys.get_int_max_str_digits():,} digits, "
-                      "too many to read")
-        else:
-            reason = f"it could not be read ({str(cause)[:80]})"
+        else:  # nested too deeply or a number too long: the words every JSON file gets
+            reason = json_problem(cause)
         return JSONResponse({"detail": f"request body is not valid JSON: {reason}. Send one "
                              "JSON object, encoded as UTF-8 and shaped as the API docs (/docs) "
                              "show for this endpoint."}, status_code=400)
