@@ -20,14 +20,12 @@ import time
 import anyio.to_thread
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from deploydl.integrity import check_signature, sign_artifact
 from deploydl.registry import ArtifactError, verify
-from deploydl.serving import create_app, guard
+from deploydl.serving import LocalServer, create_app, guard
 from deploydl.serving.factory import MOST_FIELD_ERRORS
-from deploydl.serving.process import bind_socket
 from deploydl.serving.server import GRACEFUL_SECONDS, ServeError, Trust, _check_key_length
 from deploydl.settings import MOST_APPLICANTS, MOST_READ_TIMEOUT_S, Settings
 
@@ -63,6 +61,24 @@ def test_the_most_applicants_is_published_and_bounds_max_batch(client):
     assert batch["properties"]["applicants"]["maxItems"] == MOST_APPLICANTS
     with pytest.raises(ValueError, match="less than or equal to 1000"):
         Settings(max_batch=MOST_APPLICANTS + 1)
+
+
+def test_the_published_batch_limit_is_the_services_own_and_refused_before_reading(model):
+    """DEPLOYDL_MAX_BATCH below 1,000: the OpenAPI page publishes it, and a longer list is
+    refused before any applicant in it is validated, as the 1,000 limit is. Another app in
+    the same process keeps its own limit."""
+    small = TestClient(create_app(model, Settings(api_key=KEY, max_batch=3)))
+    batch = small.get("/openapi.json").json()["components"]["schemas"]["Batch"]
+    assert batch["properties"]["applicants"]["maxItems"] == 3
+    answer = small.post("/predict", content=empty_applicants(4), headers=AUTH)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == ("applicants: 4 applicants in one request; the limit is "
+                                       "3. Split the batch into requests of at most 3.")
+    assert small.post("/predict", content=empty_applicants(3), headers=AUTH).json()[
+        "detail"].startswith("applicants.0.income: Field required")  # 3 are read
+    default = TestClient(create_app(model, Settings(api_key=KEY)))
+    batch = default.get("/openapi.json").json()["components"]["schemas"]["Batch"]
+    assert batch["properties"]["applicants"]["maxItems"] == MOST_APPLICANTS
 
 
 def test_a_422_lists_the_first_errors_and_counts_the_rest(client):
@@ -187,18 +203,9 @@ def test_ready_answers_while_every_scoring_thread_is_busy(model, one_applicant):
 def guarded_server(model, monkeypatch):
     """The service under uvicorn with :class:`GuardedHTTP`, in a thread; yields its port."""
     monkeypatch.setattr(guard._SETTINGS, "header_timeout", 3.0)
-    sock = bind_socket("127.0.0.1", 0)
-    config = uvicorn.Config(create_app(model, Settings(api_key=KEY)), http=guard.GuardedHTTP,
-                            log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield sock.getsockname()[1]
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    # LocalServer's start: a server that cannot start fails the test within its deadline
+    with LocalServer(create_app(model, Settings(api_key=KEY)), http=guard.GuardedHTTP) as server:
+        yield server.port
 
 
 def test_megabytes_of_request_headers_get_a_431_and_the_connection_closes(guarded_server):

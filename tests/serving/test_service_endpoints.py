@@ -146,6 +146,20 @@ def test_metrics_count_requests_latency_errors_and_the_model(service, one_applic
     assert not re.search(r"[0-9a-f]{64}", text)  # the weights hash is only behind the key
 
 
+def test_a_method_the_client_makes_up_is_counted_as_other(model):
+    """The ``method`` label comes from the client's bytes: made-up methods share one series,
+    so a client cannot create time series without end."""
+    client = TestClient(create_app(model))
+    for method in ("BREW", "X-1", "X-2"):
+        assert client.request(method, "/health").status_code == 405
+    client.get("/health")
+    text = client.get("/metrics").text
+    assert re.search(r'deploydl_requests_total\{method="other",path="/health",status="405"\} '
+                     r"3\.0", text)
+    assert 'method="GET",path="/health",status="200"' in text
+    assert "BREW" not in text and "X-1" not in text
+
+
 def test_the_server_makes_every_request_id_and_keeps_the_clients_beside_it(service):
     client, server = service
     given = [client.get("/health", headers={"X-Request-ID": "trace-42"}) for _ in range(2)]

@@ -219,6 +219,58 @@ def test_a_connection_while_the_model_loads_is_refused_not_left_waiting(monkeypa
     assert tried == ["refused"] and bound[0].fileno() == -1  # closed again
 
 
+def _serve_until_loading(monkeypatch, port: int) -> list[str]:
+    """Run serve on 127.0.0.1:``port`` up to the model's loading (a test error there); what
+    happened: ["loading"] when it got that far."""
+    from deploydl.serving import server
+
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    monkeypatch.setattr(server, "log_to_stdout", lambda: None)
+    happened: list[str] = []
+
+    def loading(*args, **kwargs):
+        happened.append("loading")
+        raise server.ServeError("Refusing to start: a test")
+
+    monkeypatch.setattr(server, "_checked_app", loading)
+    with pytest.raises(server.ServeError) as error:
+        server.serve(host="127.0.0.1", port=port)
+    happened.append(str(error.value))
+    return happened
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="Linux lets two sockets bind one port with SO_REUSEADDR")
+def test_a_port_bound_but_not_listening_is_busy_before_the_model_loads(monkeypatch):
+    """Another server still loading its model holds the port bound, not yet listening (with
+    SO_REUSEADDR, as serve and uvicorn bind): it is found busy at once, not after loading."""
+    with socket.socket() as loading_elsewhere:
+        loading_elsewhere.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        loading_elsewhere.bind(("127.0.0.1", 0))
+        port = loading_elsewhere.getsockname()[1]
+        [told] = _serve_until_loading(monkeypatch, port)
+    assert told.startswith(f"Port {port} on 127.0.0.1 is not available (Address already in "
+                           "use). Stop the program using it, or pick another with --port")
+
+
+def test_a_port_whose_last_connections_wait_in_time_wait_is_free(monkeypatch):
+    """A server stopped a moment ago leaves its connections in TIME_WAIT: the port is served
+    again at once (SO_REUSEADDR), never reported busy by the check for a bound port."""
+    with socket.socket() as stopped:
+        stopped.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        stopped.bind(("127.0.0.1", 0))
+        stopped.listen()
+        port = stopped.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            served, _ = stopped.accept()
+            served.close()  # the server closes first: its side waits in TIME_WAIT
+            client.recv(1)
+    if sys.platform.startswith("linux"):  # the check's premise: a plain bind is refused
+        with socket.socket() as plain, pytest.raises(OSError):
+            plain.bind(("127.0.0.1", port))
+    assert _serve_until_loading(monkeypatch, port) == ["loading", "Refusing to start: a test"]
+
+
 def test_a_worker_whose_parent_died_stops_itself_gracefully_off_linux(monkeypatch):
     """Off Linux a thread watches the parent; when it dies, the worker raises SIGTERM in
     itself, so uvicorn's handler drains it. os.kill(own pid, SIGTERM) is TerminateProcess on

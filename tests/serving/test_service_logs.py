@@ -13,7 +13,8 @@ from tests.serving.test_service_process import WORKER_START_S
 
 pytestmark = pytest.mark.slow
 
-#: What ``deploydl serve`` prints for the person who started it, not for the log pipeline.
+#: What ``deploydl serve`` prints for the person who started it, not for the log pipeline:
+#: on standard error (ServiceProcess's log holds both streams).
 BANNER = ("Serving ", "API docs: ", "Press Ctrl-C to stop.", "Stopped.")
 
 
@@ -29,6 +30,40 @@ def not_json(log: str) -> list[str]:
         except ValueError:
             bad.append(line)
     return bad
+
+
+def test_stdout_is_the_json_log_stream_and_the_banner_is_on_stderr(artifact_dir, one_applicant,
+                                                                     tmp_path):
+    """A log pipeline reads standard output: only JSON lines there. The person who started the
+    server reads the banner, in plain words, on standard error."""
+    import os
+    import time
+
+    import httpx
+
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "deploydl.cli", "serve", "--model", str(artifact_dir),
+             "--port", "0", "--stop-when-stdin-closes"], stdin=subprocess.PIPE, stdout=stdout,
+            stderr=stderr, env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    try:
+        deadline = time.monotonic() + WORKER_START_S
+        while " at http://" not in err.read_text() + out.read_text():
+            assert process.poll() is None and time.monotonic() < deadline, err.read_text()
+            time.sleep(0.05)
+        url = err.read_text().split(" at ")[1].split()[0]  # on stderr, or an IndexError
+        assert httpx.post(url + "/predict", json=one_applicant, timeout=60).status_code == 200
+        process.stdin.close()  # a graceful stop
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    events = [json.loads(line)["event"] for line in out.read_text().splitlines()]  # all JSON
+    assert events == ["decision", "request"]
+    assert err.read_text().splitlines()[1:] == [f"API docs: {url}/docs",
+                                                "Press Ctrl-C to stop.", "Stopped."]
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -1,4 +1,6 @@
+import io
 import socket
+import sys
 import threading
 import time
 from contextlib import asynccontextmanager, contextmanager
@@ -55,6 +57,28 @@ def test_local_server_serves_real_http_and_stops(model, one_applicant):
     assert "the service has stopped" in str(error.value)  # the kernel restarted, or close()
     assert "Run the cell or command that starts it again" in str(error.value)
     server.close()  # a second close does nothing
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal, as a console Python's is (uvicorn colours its
+    lines there by default)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_local_server_writes_only_what_went_wrong_as_plain_lines(model, monkeypatch):
+    """In a notebook the server writes nothing while all is well (no start-up or access
+    lines), and what went wrong as one plain line on stderr: no colour codes."""
+    monkeypatch.setattr(sys, "stdout", out := _Terminal())
+    monkeypatch.setattr(sys, "stderr", err := _Terminal())
+    with LocalServer(create_app(model)) as server:
+        assert ServiceClient(server.url).health() == {"status": "ok"}
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 400")
+    assert out.getvalue() == ""
+    assert err.getvalue() == "WARNING uvicorn.error: Invalid HTTP request received.\n"
 
 
 def test_a_server_nobody_holds_any_more_stops_when_collected(model):

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Annotated, Protocol
 import numpy as np
 import torch
 from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response, Security
-from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
 from deploydl.evaluation.decision import decides_at
@@ -45,10 +44,9 @@ from deploydl.serving.schemas import (
     Health,
     ModelInfo,
     Prediction,
-    PredictRequest,
     PredictResponse,
     ReasonCode,
-    too_many_applicants,
+    predict_request,
 )
 from deploydl.settings import Settings, get_settings
 
@@ -223,17 +221,8 @@ def _add_probes(app: FastAPI) -> None:
 
 
 def _add_predict(app: FastAPI) -> None:
-    @app.post("/predict", response_model=PredictResponse, responses=ERROR_RESPONSES,
-              dependencies=_key_required(app),
-              summary="Score one applicant, or a batch as {'applicants': [...]}.")
-    def predict(body: Annotated[PredictRequest, Body()], model: LoadedModel,
-                request: Request) -> PredictResponse:
+    def predict(body, model: LoadedModel, request: Request) -> PredictResponse:
         applicants = body.applicants if isinstance(body, Batch) else [body]
-        limit = app.state.settings.max_batch
-        if len(applicants) > limit:
-            raise RequestValidationError([{
-                "loc": ("body", "applicants"), "input": f"{len(applicants)} applicants",
-                "msg": too_many_applicants(len(applicants), limit)}])
         rows = [a.model_dump(exclude={"applicant_id"}) for a in applicants]
         scored = score_and_log(
             model, rows, threshold=app.state.threshold, log=app.state.prediction_log,
@@ -250,6 +239,14 @@ def _add_predict(app: FastAPI) -> None:
                          for p, decision, row, reasons in zip(
                              scored.probabilities, scored.decisions, rows, scored.reasons,
                              strict=True)])
+
+    # The body's type is this app's own: its batch publishes, and refuses above, the
+    # settings' max_batch (before any applicant in it is validated).
+    predict.__annotations__["body"] = Annotated[predict_request(app.state.settings.max_batch),
+                                                Body()]
+    app.post("/predict", response_model=PredictResponse, responses=ERROR_RESPONSES,
+             dependencies=_key_required(app),
+             summary="Score one applicant, or a batch as {'applicants': [...]}.")(predict)
 
 
 def _out_of_range(app: FastAPI, row: dict) -> list[str]:

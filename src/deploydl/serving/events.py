@@ -16,6 +16,8 @@ other entry point that builds the service (the AWS Lambda handler). In a noteboo
 written unless logging is configured, and nothing is formatted either. uvicorn's own lines
 (a request its parser refuses, an unhandled error in the app with its traceback) come out in
 the same format through :func:`uvicorn_log_config`, which ``deploydl serve`` gives uvicorn.
+A server in a notebook (:class:`~deploydl.serving.local.LocalServer`) gives uvicorn
+:func:`local_log_config` instead: its warnings and errors only, as plain text.
 """
 
 from __future__ import annotations
@@ -107,4 +109,27 @@ def uvicorn_log_config() -> dict[str, Any]:
         "handlers": {"stdout": {"()": CourseLogHandler, "formatter": "json",
                                 "stream": "ext://sys.stdout"}},
         "loggers": {"uvicorn": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
+    }
+
+
+def local_log_config() -> dict[str, Any]:
+    """uvicorn's logging set-up for a server in a notebook or a test
+    (:class:`~deploydl.serving.local.LocalServer`): warnings and errors only, each a plain
+    line on standard error (``WARNING uvicorn.error: Invalid HTTP request received.``), an
+    error's traceback under it.
+
+    Nothing else: no start-up lines, no access lines, no colour codes. A notebook's outputs
+    then show the server only when something went wrong, and the same text on every machine.
+    uvicorn's default would colour its lines on a terminal, and its access lines, when
+    switched on, would fill a cell's output with one line per request.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+        "handlers": {"stderr": {"()": CourseLogHandler, "formatter": "plain",
+                                "stream": "ext://sys.stderr"}},
+        "loggers": {"uvicorn": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+                    "uvicorn.access": {"handlers": [], "level": "WARNING",
+                                       "propagate": False}},
     }

@@ -9,6 +9,7 @@ when Python collects it, like :class:`~deploydl.serving.process.ServiceProcess`.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -16,6 +17,8 @@ import weakref
 
 import uvicorn
 from fastapi import FastAPI
+
+from deploydl.serving.events import local_log_config
 
 
 class ServerStartError(RuntimeError):
@@ -35,6 +38,13 @@ class LocalServer:
         Loopback by default, so nothing outside this machine can reach the server.
     start_timeout : float
         Seconds to wait for the server to be ready before giving up.
+    http : str or type
+        uvicorn's HTTP protocol: ``"auto"`` (the default), or a protocol class such as
+        :class:`deploydl.serving.guard.GuardedHTTP`, the one ``deploydl serve`` uses.
+
+    uvicorn logs its warnings and errors only, as plain lines on standard error
+    (:func:`deploydl.serving.events.local_log_config`): a notebook's outputs show the server
+    only when something went wrong.
 
     Examples
     --------
@@ -43,11 +53,13 @@ class LocalServer:
     """
 
     def __init__(self, app: FastAPI, *, port: int = 0, host: str = "127.0.0.1",
-                 start_timeout: float = 10.0) -> None:
+                 start_timeout: float = 10.0, http: str | type[asyncio.Protocol] = "auto",
+                 ) -> None:
         self.app = app
         self.host = host
         self.requested_port = port
         self.start_timeout = start_timeout
+        self.http = http
         self.port: int | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -72,7 +84,8 @@ class LocalServer:
         sock = self._bind()
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
-                                lifespan="on", timeout_graceful_shutdown=5)
+                                log_config=local_log_config(), lifespan="on",
+                                timeout_graceful_shutdown=5, http=self.http)
         server = self._server = uvicorn.Server(config)
         errors = self._errors = []
         # a module-level target: the thread must not keep this object alive (see the module)

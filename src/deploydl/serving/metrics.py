@@ -18,6 +18,11 @@ from prometheus_client import (
 
 #: Upper bounds of the latency buckets, in seconds (1 ms to 5 s).
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+#: The methods counted under their own name: RFC 9110's eight, PATCH, and "-" for a request
+#: the HTTP parser refused (:mod:`deploydl.serving.guard`). Any other method a client sends
+#: is counted as "other", so it cannot add time series of its own.
+METHOD_LABELS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+                           "TRACE", "PATCH", "-"})
 
 
 class ServiceMetrics:
@@ -25,7 +30,8 @@ class ServiceMetrics:
 
     Metric names (what a dashboard or alert queries):
 
-    * ``deploydl_requests_total{method, path, status}``: requests answered;
+    * ``deploydl_requests_total{method, path, status}``: requests answered (``method`` is
+      one of :data:`METHOD_LABELS`, or "other");
     * ``deploydl_request_latency_seconds{path}``: time from request to response, seconds;
     * ``deploydl_request_errors_total{path, kind}``: answers with status 4xx (``client``) or
       5xx (``server``);
@@ -67,21 +73,30 @@ class ServiceMetrics:
         """Count one answered request.
 
         The labelled series are looked up once per (method, path, status) and kept: a
-        ``labels()`` call takes a lock and builds a key, on every request otherwise.
+        ``labels()`` call takes a lock and builds a key, on every request otherwise. A method
+        outside :data:`METHOD_LABELS` is counted, and kept, as "other": whatever methods a
+        client makes up, they add neither time series nor kept entries.
         """
-        key = (method, path, status)
-        series = self._series.get(key)
-        if series is None:
-            errors = (self.errors.labels(path=path, kind="server" if status >= 500 else "client")
-                      if status >= 400 else None)
-            series = self._series[key] = (
-                self.requests.labels(method=method, path=path, status=str(status)),
-                self.latency.labels(path=path), errors)
+        series = self._series.get((method, path, status)) or self._new_series(method, path,
+                                                                              status)
         requests, latency, errors = series
         requests.inc()
         latency.observe(seconds)
         if errors is not None:
             errors.inc()
+
+    def _new_series(self, method: str, path: str, status: int) -> tuple:
+        """The series of a (method, path, status) not looked up before, or of a method outside
+        :data:`METHOD_LABELS` (kept under "other")."""
+        key = (method if method in METHOD_LABELS else "other", path, status)
+        series = self._series.get(key)
+        if series is None:
+            errors = (self.errors.labels(path=path, kind="server" if status >= 500 else "client")
+                      if status >= 400 else None)
+            series = self._series[key] = (
+                self.requests.labels(method=key[0], path=path, status=str(status)),
+                self.latency.labels(path=path), errors)
+        return series
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric above."""

@@ -68,6 +68,11 @@ def bind_socket(host: str, port: int, *, names: tuple[str, str] = ("host", "port
     address of this machine, a port that is taken or needs administrator rights. With
     ``backlog=None`` the socket is bound but not listening: connections are refused (not left
     waiting) until :func:`start_listening`, once the server can answer them.
+
+    ``reuse_address`` binds with SO_REUSEADDR, as uvicorn does: a port whose last connections
+    are still in TIME_WAIT (a server stopped a moment ago) can be bound again. A port another
+    socket holds without listening on it (another server still loading its model) is found
+    busy here too, not only when one of the two listens (:func:`held_without_listening`).
     """
     wording = _Wording(*names)
     number = _port_number(port, wording)
@@ -77,6 +82,8 @@ def bind_socket(host: str, port: int, *, names: tuple[str, str] = ("host", "port
     if reuse_address and sys.platform != "win32":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
+        if reuse_address and number and held_without_listening(host, number):
+            raise OSError(errno.EADDRINUSE, os.strerror(errno.EADDRINUSE))
         sock.bind((host, number))
     except (OSError, UnicodeError) as exc:
         sock.close()
@@ -84,6 +91,57 @@ def bind_socket(host: str, port: int, *, names: tuple[str, str] = ("host", "port
     if backlog is not None:
         start_listening(sock, backlog, names=names)
     return sock
+
+
+def held_without_listening(host: str, port: int) -> bool:
+    """True when another socket holds ``port`` (bound, not listening), as far as Linux shows.
+
+    With SO_REUSEADDR Linux lets two sockets bind one port while neither listens, so such a
+    socket does not stop the bind of :func:`bind_socket`; the first of the two to listen
+    wins. A bind without the option is refused by it, but also by the connections a stopped
+    server left in TIME_WAIT, which the option exists to allow. So the port counts as held
+    only when that bind is refused and the kernel's TCP table lists no socket on the port
+    before the bind nor after it: a TIME_WAIT that ends meanwhile was listed before, one
+    that begins meanwhile is listed after, so neither makes a free port look busy.
+
+    False on other systems, where the bind itself decides (Windows binds without the option;
+    BSD sockets, macOS's, refuse a second socket on the same address and port with it), and
+    wherever the table cannot be read.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    listed = _tcp_ports()
+    if listed is None or port in listed:
+        return False  # a connection on the port, or no table: the bind itself decides
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.bind((host, port))
+    except (OSError, UnicodeError) as exc:  # a bad host is for the real bind to report
+        refused = getattr(exc, "errno", None) == errno.EADDRINUSE
+    else:
+        refused = False
+    finally:
+        probe.close()
+    listed = _tcp_ports()
+    return refused and listed is not None and port not in listed
+
+
+def _tcp_ports() -> set[int] | None:
+    """The local port of every TCP socket Linux lists (listening, connected or in
+    TIME_WAIT, IPv4 and IPv6); None when its table cannot be read."""
+    ports: set[int] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as rows:
+                next(rows, None)  # the column names
+                # local_address is the second column, e.g. 0100007F:1F90 (hex port)
+                ports.update(int(row.split()[1].rpartition(":")[2], 16) for row in rows)
+        except FileNotFoundError:
+            if table.endswith("tcp"):
+                return None
+        except (OSError, ValueError, IndexError):
+            return None
+    return ports
 
 
 def start_listening(sock: socket.socket, backlog: int, *,

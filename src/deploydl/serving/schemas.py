@@ -10,7 +10,8 @@ integer, and the service keeps to its published contract.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import functools
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,6 +20,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    create_model,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -65,18 +67,22 @@ class Batch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
+    #: The most applicants in one batch: :data:`~deploydl.settings.MOST_APPLICANTS` here, a
+    #: service's own ``max_batch`` in the batch :func:`predict_request` builds for it.
+    most_applicants: ClassVar[int] = MOST_APPLICANTS
+
     applicants: list[Applicant] = Field(..., min_length=1, json_schema_extra={
         "maxItems": MOST_APPLICANTS})
 
     @field_validator("applicants", mode="before")
     @classmethod
     def _not_too_many(cls, value: Any) -> Any:
-        """Refuse more than :data:`~deploydl.settings.MOST_APPLICANTS` before a single one is
-        validated: a huge list of empty objects would otherwise cost seconds, and hundreds of
-        megabytes of errors. The service's own, smaller ``max_batch`` is checked after."""
-        if isinstance(value, list) and len(value) > MOST_APPLICANTS:
+        """Refuse more than :attr:`most_applicants` before a single one is validated: a huge
+        list of empty objects would otherwise cost seconds, and hundreds of megabytes of
+        errors."""
+        if isinstance(value, list) and len(value) > cls.most_applicants:
             raise PydanticCustomError("too_long", too_many_applicants(len(value),
-                                                                      MOST_APPLICANTS))
+                                                                      cls.most_applicants))
         return value
 
 
@@ -91,10 +97,24 @@ def _request_kind(body: Any) -> str:
     return "batch" if isinstance(body, dict) and "applicants" in body else "applicant"
 
 
-#: The body of POST /predict: one applicant, or ``{"applicants": [...]}``. Choosing the kind
-#: first means a 422 names only the fields of the kind that was sent.
-PredictRequest = Annotated[Annotated[Applicant, Tag("applicant")] | Annotated[Batch, Tag("batch")],
-                           Discriminator(_request_kind)]
+@functools.cache
+def predict_request(most: int = MOST_APPLICANTS) -> Any:
+    """The body of POST /predict for a service that takes at most ``most`` applicants at once
+    (its ``max_batch``): one applicant, or ``{"applicants": [...]}``.
+
+    Choosing the kind first means a 422 names only the fields of the kind that was sent. The
+    batch publishes ``most`` as its ``maxItems`` (the OpenAPI page shows the service's own
+    limit) and refuses a longer list before validating any applicant in it. Built once per
+    limit, when an app is created: a request pays nothing for it.
+    """
+    batch = Batch
+    if most != MOST_APPLICANTS:
+        batch = create_model("Batch", __base__=Batch, __doc__=Batch.__doc__,
+                             __module__=__name__, applicants=(list[Applicant], Field(
+                                 ..., min_length=1, json_schema_extra={"maxItems": most})))
+        batch.most_applicants = most
+    return Annotated[Annotated[Applicant, Tag("applicant")] | Annotated[batch, Tag("batch")],
+                     Discriminator(_request_kind)]
 
 
 class ReasonCode(BaseModel):

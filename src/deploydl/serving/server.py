@@ -180,11 +180,16 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
           no_api_key: bool = False, reference_path: str | Path | None = None) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM finish in-flight requests, then "Stopped.").
 
-    The address is taken first, so a busy port or a wrong host is reported at once (and before
-    the ``--no-api-key`` warning; a port another server has bound but does not yet listen on is
-    found busy only when this one listens, after loading); then the model is verified and
-    loaded, before the service listens (a connection meanwhile is refused, not left waiting),
-    says where it serves or answers a request. A refused start-up releases the address again.
+    Standard output carries the log stream only, one JSON object a line; the banner ("Serving
+    ... at URL", "Press Ctrl-C to stop.", "Stopped.") and warnings go to standard error
+    (:func:`tell`).
+
+    The address is taken first, so a busy port or a wrong host is reported at once, before the
+    ``--no-api-key`` warning and before the model loads, a port another server has bound but
+    does not yet listen on included (:func:`~deploydl.serving.process.held_without_listening`);
+    then the model is verified and loaded, before the service listens (a connection meanwhile
+    is refused, not left waiting), says where it serves or answers a request. A refused
+    start-up releases the address again.
     With ``log_path`` every prediction is kept in that SQLite prediction log (Module 06), with
     reference data for its drift check (:func:`store_reference`), stored once the model has
     passed its checks and before any worker opens the log; ``reference_path`` needs a
@@ -226,7 +231,7 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     previous = None
     try:
         if warning:
-            print(warning, file=sys.stderr, flush=True)
+            tell(warning)
         path, app = _checked_app(model_path, settings, trust=trust, log_path=log_path,
                                  runtime=runtime, reference_path=reference_path)
         _listen(sock)  # only now: a connection while the model loaded was refused, not held
@@ -236,9 +241,9 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
         previous = _quiet_sigterm(early)
         signed = "signed, " if artifact.signed else ""
         onnx = ", ONNX Runtime" if runtime == "onnx" else ""
-        print(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights "
-              f"sha256 {artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress "
-              "Ctrl-C to stop.", flush=True)
+        tell(f"Serving {artifact.metadata['name']} {artifact.version} ({signed}weights "
+             f"sha256 {artifact.sha256[:12]}{onnx}) at {url}\nAPI docs: {url}/docs\nPress "
+             "Ctrl-C to stop.")
     except BaseException:
         _release(sock, previous)  # nothing is left holding the port
         raise
@@ -260,7 +265,18 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
         pass
     finally:
         _release(sock, previous)
-    print("Stopped.", flush=True)
+    tell("Stopped.")
+
+
+def tell(text: str) -> None:
+    """Write ``text`` for the person who started ``deploydl serve``, on standard error.
+
+    Standard output is the log stream, every line of it one JSON object
+    (:mod:`deploydl.serving.events`); the banner (where the service serves, how to stop it,
+    "Stopped.") and the warnings are plain text, so they go to the other stream, like the
+    refusals the command line prints.
+    """
+    print(text, file=sys.stderr, flush=True)
 
 
 def _release(sock: socket.socket, previous_sigterm) -> None:
