@@ -74,12 +74,14 @@ DRIFT_COLUMNS = 7
 
 
 def test_each_header_names_its_row_or_column_for_a_screen_reader(drifted, tmp_path):
-    """The traffic facts name their rows and the drift table's head its columns (``scope``),
-    so a screen reader says "Error rate" with 0.00%, and "PSI" with each feature's PSI."""
+    """The traffic facts name their rows, the drift table's head its columns and each drift
+    row its feature (``scope``), so a screen reader says "Error rate" with 0.00%, and "PSI"
+    and the feature's name with each feature's PSI."""
     log, client = drifted
     report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
     for page in (client.get("/dashboard").text, report):
-        assert header_scopes(page) == ["row"] * TRAFFIC_FACTS + ["col"] * DRIFT_COLUMNS
+        assert header_scopes(page) == (["row"] * TRAFFIC_FACTS + ["col"] * DRIFT_COLUMNS
+                                       + ["row"] * len(FEATURES))
 
 
 def test_every_column_of_the_drift_table_has_a_name(drifted):
@@ -92,12 +94,20 @@ def test_every_column_of_the_drift_table_has_a_name(drifted):
     assert "PSI bar (full at 0.5)" in names
 
 
+def test_each_drift_row_is_named_by_its_feature(drifted):
+    """A screen reader announces a cell's feature with it: the first cell is a row header."""
+    page = drifted[1].get("/dashboard").text
+    table = page.split("<h2>Drift per feature</h2>")[1].split("</table>")[0]
+    rows = table.split("</tr>")[1:-1]
+    assert rows and all(re.match(r'<tr[^>]*><th scope="row">\w+</th>', row) for row in rows), rows
+
+
 @pytest.mark.browser
 def test_the_traffic_facts_stay_shaded_and_bold_as_the_head_row(drifted):
-    """The page shell draws a row header as a plain cell; the monitor's facts keep the look
-    they had as unscoped headers, the drift table's head row's."""
+    """The page shell draws a row header as a plain cell; the monitor's facts and the drift
+    table's feature names keep the look of the drift table's head row."""
     looks = header_looks(drifted[1].get("/dashboard").text)
-    assert looks == [SHADED_BOLD] * (TRAFFIC_FACTS + DRIFT_COLUMNS)
+    assert looks == [SHADED_BOLD] * (TRAFFIC_FACTS + DRIFT_COLUMNS + len(FEATURES))
 
 
 def test_the_dashboard_names_the_rules_that_cannot_fire(model, applicants, tmp_path):

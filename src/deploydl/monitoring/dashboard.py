@@ -153,7 +153,8 @@ def _drift(snap: Snapshot) -> str:
     for f in snap.drift.features:
         width = min(f.psi / 0.5, 1.0) * 100
         p = "" if f.p_adjusted is None else f"{f.p_adjusted:.3g}"
-        rows.append(f'<tr class="{"drifted" if f.drifted else ""}"><td>{f.feature}</td>'
+        rows.append(f'<tr class="{"drifted" if f.drifted else ""}">'
+                    f'<th scope="row">{html.escape(f.feature)}</th>'
                     f"<td>{f.test}</td><td class=num>{f.statistic:.3f}</td>"
                     f"<td class=num>{p}</td><td class=num>{f.psi:.3f}</td>"
                     f'<td style="width:10rem"><div class="bar" style="width:{width:.0f}%">'
