@@ -412,6 +412,24 @@ def test_08_4_the_findings_are_the_runs_own_results(root):
                      rf"-\${re.escape(low)} to \${re.escape(high)}\)", printed), (loss, low, high)
 
 
+def test_08_4_only_the_choice_to_spend_says_who_answers_for_it(root):
+    """A review's: close_call's "answered for that", as well as net_loss's, pointed at the
+    Executive sponsor's accountability, the cue for net_loss and a trap for close_call. Only
+    net_loss says it, in the lab and in the feedback, which words each finding as the lab does."""
+    from deploydl.exercises.m08 import OWNER_EVENTS
+
+    sources, _ = _lab_08(root)
+    prompt = next(s for s in sources if s.startswith("## Exercise 08.4"))
+    bullets = {key: prompt.split(f"- `{key}`:")[1].split("\n- `")[0].split("\n\n")[0]
+               for key in OWNER_EVENTS}
+    for key, (finding, _, _) in OWNER_EVENTS.items():
+        cue = key == "net_loss"
+        assert ("answer" in bullets[key], "answer" in finding) == (cue, cue), key
+    assert "every applicant from Central fails the region check" in bullets["central_flagged"]
+    assert "every applicant from Central fails the region check" in OWNER_EVENTS[
+        "central_flagged"][0]
+
+
 #: A memo that only repeats Module 00's question and names no figure from the run.
 QUESTION_AGAIN = {
     "decision": "Would you let the model approve loans on its own, let it advise loan "

@@ -53,10 +53,10 @@ def test_the_roles_ignore_case_and_hyphens_as_the_memo_check_does(owner):
     ("close_call", "ML engineer", "asking for the release is theirs and clearing it is not"),
     ("central_flagged", "AI product manager", "not what counts as a valid application"),
     ("central_flagged", "ML engineer", "the rules are the data's"),
-    # the sponsor "signs off or refuses" nothing the gate could not call; the platform releases
-    # what is cleared; monitoring is no owner of the rules
-    ("close_call", "Executive sponsor", "is the fairness owner's"),
-    ("close_call", "MLOps / platform engineer", "once it is cleared"),
+    # the sponsor answers for the project, not for this sign-off; the platform releases what is
+    # cleared; monitoring is no owner of the rules
+    ("close_call", "Executive sponsor", "is for whoever owns fairness"),
+    ("close_call", "MLOps / platform engineer", "is not the platform's call"),
     ("central_flagged", "MLOps / platform engineer", "the rules are the data's"),
     # another role: told what that role owns instead
     ("central_flagged", "Data-steward ", None),
@@ -72,6 +72,22 @@ def test_each_finding_needs_the_role_that_owns_it(finding, role, says):
         return
     assert result.status == FAILED and says in result.message
     assert result.message.startswith(finding) or "give a role's name" in result.message
+
+
+@pytest.mark.parametrize(("role", "says"), [
+    ("AI product manager", "the AI product manager plans the rollout and asks for decisions"),
+    ("Executive sponsor", "the Executive sponsor answers for the project as a whole"),
+])
+def test_the_close_call_slips_say_whose_sign_off_it_is(role, says):
+    """A review's: the AI product manager got the table's "owns the value: the decision asked,
+    the rollout, the users", which for a release waiting to be cleared reads as agreeing, and the
+    sponsor's "accountability" matched the finding's "answers for that". Each is told what the
+    role does and whose sign-off on fairness this is."""
+    result = evaluate(find_exercise("08.4"), {**ACTS, "close_call": role})
+    assert result.status == FAILED and says in result.message
+    assert ("signing off this release on fairness, or refusing it, is for whoever owns fairness"
+            in result.message)
+    assert "owns the value" not in result.message
 
 
 @pytest.mark.parametrize("finding", list(ACTS))

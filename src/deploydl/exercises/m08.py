@@ -113,17 +113,20 @@ def _is_promotion(answer: Any) -> str | None:
 
 #: Why updating the quality rules is the Data steward's, for the roles named instead (08.4).
 _RULES_ARE_THE_DATAS = "the rules are the data's, and so is updating them"
+#: Whose call the release too close to call on fairness is, for the roles named instead (08.4).
+_FAIRNESS_IS_THE_LEADS = ("signing off this release on fairness, or refusing it, is for "
+                          "whoever owns fairness")
 
 #: Exercise 08.4: what this run found that a person must act on, worded as a manager reads it,
-#: the role of roles_table() that acts (the owner of that part of the life cycle) and, for the
-#: roles most often named instead, why it is not their call. Each finding shares no word with
-#: its owner's row of the table but does share one with another role's, a plausible owner at
-#: first sight: the rollout's, the engineer who built the model, the value case's author. So
-#: the answer is a judgement (what must be done, and whose part of the life cycle that is),
-#: not a word match.
+#: the role of roles_table() whose decision it is (the owner of that part of the life cycle)
+#: and, for the roles most often named instead, why it is not their call. Each finding shares
+#: no word with its owner's row of the table but does share one with another role's, a
+#: plausible owner at first sight: the rollout's, the engineer who built the model, the value
+#: case's author. So the answer is a judgement (what must be done, and whose part of the life
+#: cycle that is), not a word match.
 OWNER_EVENTS = {
     "central_flagged": ("the rollout to Central, the region that just opened, reached its first "
-                        "users, and every one of their applications fails the region check, "
+                        "users, and every applicant from Central fails the region check, "
                         "which accepts only the four regions the bank already served",
                         "Data steward",
                         {"AI product manager": "the AI product manager owns the rollout and its "
@@ -138,17 +141,20 @@ OWNER_EVENTS = {
     "close_call": ("the ML engineer who trained 1.0.0 asks to release it, but its evaluation "
                    "puts the youngest applicants' approval rate against the oldest's too close "
                    "to the bank's four-fifths limit to call; it waits until someone signs the "
-                   "release off or refuses it, and answers for that", "Responsible-AI lead",
+                   "release off or refuses it", "Responsible-AI lead",
                    {"ML engineer": "the ML engineer built and evaluated the model the review "
                                    "judges, so asking for the release is theirs and clearing "
                                    "it is not: the fairness gate is another role's",
                     "MLOps / platform engineer": "the platform puts a release into production "
                                                  "once it is cleared; clearing it on fairness "
-                                                 "is not the path to production's call",
-                    "Executive sponsor": "the Executive sponsor takes the board's decision on "
-                                         "funding and risk appetite; signing off or refusing a "
-                                         "release the fairness gate could not call is the "
-                                         "fairness owner's"}),
+                                                 "is not the platform's call",
+                    "AI product manager": "the AI product manager plans the rollout and asks "
+                                          "for decisions; a release waiting to be cleared is "
+                                          "not yet part of a rollout, and "
+                                          f"{_FAIRNESS_IS_THE_LEADS}",
+                    "Executive sponsor": "the Executive sponsor answers for the project as a "
+                                         "whole, its funding and risk appetite; "
+                                         f"{_FAIRNESS_IS_THE_LEADS}"}),
     "net_loss": ("the value case puts the current process ahead on the stated assumptions; "
                  "someone must choose to spend more on the project or stop it, and answer for "
                  "that",
