@@ -92,6 +92,9 @@ def test_every_column_of_the_drift_table_has_a_name(drifted):
              for name in re.findall(r'<th scope="col">(.*?)</th>', drift)]
     assert len(names) == DRIFT_COLUMNS and all(names), names
     assert "PSI bar (full at 0.5)" in names
+    bars = re.findall(r'<div class="bar" style="width:(\d+)%" role="img" aria-label="(\d+)% full">',
+                      page)
+    assert bars and all(width == said for width, said in bars), bars  # the bar says how full
 
 
 def test_each_drift_row_is_named_by_its_feature(drifted):

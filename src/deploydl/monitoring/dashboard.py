@@ -157,8 +157,9 @@ def _drift(snap: Snapshot) -> str:
                     f'<th scope="row">{html.escape(f.feature)}</th>'
                     f"<td>{f.test}</td><td class=num>{f.statistic:.3f}</td>"
                     f"<td class=num>{p}</td><td class=num>{f.psi:.3f}</td>"
-                    f'<td style="width:10rem"><div class="bar" style="width:{width:.0f}%">'
-                    f"</div></td><td>{'DRIFT' if f.drifted else 'stable'}</td></tr>")
+                    f'<td style="width:10rem"><div class="bar" style="width:{width:.0f}%" '
+                    f'role="img" aria-label="{width:.0f}% full"></div></td>'
+                    f"<td>{'DRIFT' if f.drifted else 'stable'}</td></tr>")
     verdict = "Dataset drift" if snap.drift.dataset_drift else "No dataset drift"
     return (f"<h2>Drift per feature</h2><p>{verdict}: {snap.drift.share_drifted:.0%} of "
             f"features drifted ({snap.drift.n_current:,} predictions against "
