@@ -56,6 +56,25 @@ def test_the_feedback_forms_tables_name_their_columns_and_rows(root):
     assert "The pace was" in rows and "<td>The pace was" not in form
 
 
+def test_a_row_of_an_aligned_table_is_named_too(tmp_path):
+    """mistune writes an aligned column (``|:--|``) as ``<td style="text-align:left">``; row
+    headers made by a pattern over the finished page that wanted a bare ``<td>`` missed it."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "feedback-form.md").write_text(
+        "# Feedback\n## The day\n| line | yes | no |\n|:--|:-:|:-:|\n| The pace was | ☐ | ☐ |\n",
+        encoding="utf-8")
+    form = feedback_form_html(tmp_path)
+    assert header_scopes(form) == ["col", "col", "col", "row"]
+    assert re.search(r'<th scope="row"[^>]*>The pace was</th>', form)
+
+
+def test_every_column_of_the_feedback_form_has_a_header_to_read_out(root):
+    """An empty column header is silence for a screen reader ("the day as a whole" had three)."""
+    form = feedback_form_html(root)
+    heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', form, re.S)
+    assert heads and all(head.strip() for head in heads), heads
+
+
 @pytest.mark.browser
 def test_named_rows_and_columns_stay_shaded_and_bold(root):
     """The page shell draws a row header as a plain cell; the cheat sheet's numbers keep the

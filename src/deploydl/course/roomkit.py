@@ -18,8 +18,9 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import nbformat
 
@@ -30,6 +31,7 @@ from deploydl.present.report import COURSE_CREDIT, Section, render_page, write_p
 
 if TYPE_CHECKING:
     import mistune
+    from mistune.plugins import Plugin
 
 QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
 
@@ -42,11 +44,12 @@ class RoomKitError(ValueError):
     """A lesson lacks what its cheat sheet needs; the message names the lesson and the fix."""
 
 
-def _markdown(text: str) -> str:
+def _markdown(text: str, *plugins: Plugin) -> str:
+    """``text`` as HTML, its tables' head cells naming their columns; ``plugins`` add to that."""
     import mistune
 
     # The default (HTML) renderer returns text; only renderer="ast" returns a list of tokens.
-    return cast(str, mistune.create_markdown(plugins=["table", _column_headers])(text))
+    return cast(str, mistune.create_markdown(plugins=["table", _column_headers, *plugins])(text))
 
 
 def _column_headers(md: mistune.Markdown) -> None:
@@ -56,13 +59,36 @@ def _column_headers(md: mistune.Markdown) -> None:
         md.renderer.register("table_cell", _table_cell)
 
 
+def _row_headers(md: mistune.Markdown) -> None:
+    """A mistune plugin, after :func:`_column_headers`: the first cell of each table body row
+    names its row (``<th scope="row">``, as :func:`deploydl.present.report.html_table` writes
+    it), so a screen reader says which module, or which line of the form, a tick box is on."""
+    md.before_render_hooks.append(_mark_row_headers)
+
+
+def _mark_row_headers(md: mistune.Markdown, state: mistune.BlockState) -> None:
+    """Make the first cell of each table body row (mistune's ``table_row`` token; the head's
+    cells sit straight under ``table_head``) a head cell for its row, in ``state``'s tokens."""
+    for token in _tokens(state.tokens):
+        if token["type"] == "table_row":
+            token["children"][0]["attrs"].update(head=True, scope="row")
+
+
+def _tokens(tokens: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every token of the tree ``tokens``, each before its children."""
+    for token in tokens:
+        yield token
+        yield from _tokens(token.get("children", []))
+
+
 def _table_cell(renderer: mistune.BaseRenderer, text: str, align: str | None = None,
-                head: bool = False) -> str:
-    """mistune's table cell; a head cell with ``scope="col"``."""
+                head: bool = False, scope: str = "col") -> str:
+    """mistune's table cell; a head cell with the ``scope`` it names ("col", or "row" where
+    :func:`_row_headers` marked it)."""
     from mistune.plugins.table import render_table_cell
 
     cell = render_table_cell(renderer, text, align=align, head=head)
-    return cell.replace("<th", '<th scope="col"', 1) if head else cell
+    return cell.replace("<th", f'<th scope="{scope}"', 1) if head else cell
 
 
 def _lesson_cell(notebook: nbformat.NotebookNode, heading: str, path: Path) -> str:
@@ -145,19 +171,10 @@ def feedback_form_html(root: Path) -> str:
                            "section of the form a '## ' heading line, as the course's form does.")
     heading, _, lede = title.strip().partition("\n")
     sections = [Section(part.partition("\n")[0].strip(),
-                        _row_headers(_markdown(part.partition("\n")[2]))) for part in parts]
+                        _markdown(part.partition("\n")[2], _row_headers)) for part in parts]
     sections[-1].body = _WRITING_SPACE + sections[-1].body
     return render_page(heading.lstrip("# ").strip(), lede=lede.strip(), sections=sections,
                        footer=COURSE_CREDIT)
-
-
-def _row_headers(page: str) -> str:
-    """``page`` with the first cell of each table body row made that row's header
-    (``<th scope="row">``, as :func:`deploydl.present.report.html_table` writes it), so a
-    screen reader says which module, or which line of the form, a tick box belongs to."""
-    return re.sub(r"<tbody>.*?</tbody>", lambda body: re.sub(
-        r"<tr>(\s*)<td>(.*?)</td>", r'<tr>\1<th scope="row">\2</th>', body.group(0),
-        flags=re.S), page, flags=re.S)
 
 
 def build_room_kit(root: Path, *, out: Path, pdf: bool = True) -> list[Path]:
