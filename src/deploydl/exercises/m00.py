@@ -45,8 +45,8 @@ def risk(*, income: float | None = None) -> float:
 
 def _is_service_reply(reply: Any) -> str | None:
     if not isinstance(reply, dict):
-        return (f"store the whole reply of client.predict(...) (a dict); you gave a "
-                f"{type(reply).__name__}.")
+        return form(f"store the whole reply of client.predict(...) (a dict); you gave a "
+                    f"{type(reply).__name__}.")
     predictions = reply.get("predictions")
     if not isinstance(predictions, list) or len(predictions) != 1 or not isinstance(
             predictions[0], dict):

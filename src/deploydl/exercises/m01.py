@@ -111,10 +111,13 @@ def _age_rule(answer: Any) -> str | None:
     if not isinstance(answer, dict) or "age" not in answer:
         return form(f"give a rule set with an 'age' entry, e.g. {AGE_RULE_EXAMPLE}; you "
                     f"gave {brief(answer)}.")
+    others = sorted(map(str, set(answer) - {"age"}))
+    if others:  # the lab's next cell applies the whole rule set: it must hold the age rule only
+        return form(f"give one entry, for 'age', as the exercise asks: remove {others}.")
     problem = _age_rule_form(answer["age"])
     if problem:
         return form(problem)
-    rule = {"age": answer["age"]}  # only the age rule is marked
+    rule = {"age": answer["age"]}
     clean = make_applicants(LAB_ROWS, seed=LAB_SEED)
     defective, truth = inject_defects(clean, rate=0.02, seed=3, kinds=("out_of_range",))
     try:
@@ -175,10 +178,33 @@ def _fraud_policy(answer: Any) -> str | None:
     return f"check the action for {sorted(wrong)}." if wrong else None
 
 
+def _rows_lost(cleaned: dict, original: dict, identifiers: list[str]) -> tuple[int, int]:
+    """How many rows of the person with ``identifiers``, and how many rows of other people,
+    the ``cleaned`` datasets lack that the ``original`` ones hold (datasets in both only)."""
+    from deploydl.governance.privacy import rows_mentioning
+
+    person = others = 0
+    for name in set(cleaned) & set(original):
+        before, after = (rows_mentioning(t, identifiers) for t in (original[name], cleaned[name]))
+        person += int(before.sum()) - int(after.sum())
+        others += int((~before).sum()) - int((~after).sum())
+    return person, others
+
+
 def _erasure(answer: Any) -> str | None:
     from deploydl.data import make_applicants
-    from deploydl.governance.northbridge import CREDIT_RECORD_HOLDS, DEMO_KEY, MODEL_NAME
-    from deploydl.governance.privacy import ErasureReport, subject_identifiers
+    from deploydl.governance.northbridge import (
+        CREDIT_RECORD_HOLDS,
+        DEMO_KEY,
+        MODEL_NAME,
+        build_platform,
+    )
+    from deploydl.governance.privacy import (
+        ErasureReport,
+        erase_subject,
+        rows_mentioning,
+        subject_identifiers,
+    )
 
     if not (isinstance(answer, tuple) and len(answer) == 2
             and isinstance(answer[1], ErasureReport)):
@@ -189,20 +215,33 @@ def _erasure(answer: Any) -> str | None:
     if not isinstance(cleaned, dict) or not all(isinstance(t, pd.DataFrame)
                                                 for t in cleaned.values()):
         return form("the first item should be the cleaned datasets: a dict of tables.")
-    ids = list(subject_identifiers(make_applicants(LAB_ROWS, seed=LAB_SEED), ERASE_ID,
-                                   key=DEMO_KEY).values())
+    applicants = make_applicants(LAB_ROWS, seed=LAB_SEED)
+    platform = build_platform(applicants)
+    ids = subject_identifiers(applicants, ERASE_ID, key=DEMO_KEY)
+    reference, _ = erase_subject(platform.datasets, ids, lineage=platform.lineage,
+                                 holds=CREDIT_RECORD_HOLDS)
     held = [h.dataset for h in CREDIT_RECORD_HOLDS]
-    still = [name for name, table in cleaned.items() if table.isin(ids).any(axis=None)]
+    still = [name for name, table in cleaned.items()
+             if rows_mentioning(table, ids.values()).any()]
+    person_lost, others_lost = _rows_lost(cleaned, platform.datasets, list(ids.values()))
     if set(still) - set(held):
+        if others_lost and not person_lost:
+            return f"you erased someone else: use {ERASE_ID!r}."
         return (f"{ERASE_ID} is still in {sorted(set(still) - set(held))}: pass every "
                 "identifier of the person.")
-    if len(cleaned) < 5:
+    if set(reference) - set(cleaned):
         return "pass every registered dataset (platform.datasets), not just some."
+    if others_lost:
+        return (f"you also deleted {others_lost} row{'s' * (others_lost != 1)} of other "
+                "people: pass only this person's identifiers.")
     deleted = [name for name in held if name not in still]
     if deleted or any(report.rows_kept.get(name, 0) < 1 for name in held):
         return (f"the credit record is gone from {', '.join(deleted or held)}, but the law "
                 "makes the bank keep it for a set period (GDPR Art. 17(3)(b)): pass "
                 "holds=CREDIT_RECORD_HOLDS, as the lesson does.")
+    if not all(cleaned[name].equals(table) for name, table in reference.items()):
+        return ("the cleaned tables differ from what erase_subject(...) returns for this "
+                "person: store its result as it is.")
     if report.models_to_retrain != [MODEL_NAME]:
         return "pass the platform's lineage, so the report can list the model to retrain."
     return None

@@ -17,8 +17,8 @@ def _is_packaged(artifact: Any) -> str | None:
     from deploydl.registry import Artifact, ArtifactError, data_hash, load_model, verify
 
     if not isinstance(artifact, Artifact):
-        return (f"store what save_model(...) returns (an Artifact); you gave a "
-                f"{type(artifact).__name__}.")
+        return form(f"store what save_model(...) returns (an Artifact); you gave a "
+                    f"{type(artifact).__name__}.")
     try:
         verify(artifact.path)
     except ArtifactError as exc:
@@ -45,7 +45,8 @@ def _is_packaged(artifact: Any) -> str | None:
 def _is_reply_from_1_1_0(reply: Any) -> str | None:
     if not isinstance(reply, dict) or not isinstance(reply.get("predictions"), list) or not (
             reply["predictions"]):
-        return "store the whole reply of client.predict(applicant) (a dict with predictions)."
+        return form("store the whole reply of client.predict(applicant) (a dict with "
+                    "predictions).")
     if not isinstance(reply.get("model_version"), str) or reply["model_version"] != "1.1.0":
         return (f"the reply came from model version {reply.get('model_version')}; serve the "
                 "artifact you packaged in exercise 04.1.")
@@ -55,7 +56,7 @@ def _is_reply_from_1_1_0(reply: Any) -> str | None:
     first = reply["predictions"][0]
     given = as_number(first.get("probability_of_default")) if isinstance(first, dict) else None
     if given is None:
-        return "store the reply exactly as client.predict(applicant) returns it."
+        return form("store the reply exactly as client.predict(applicant) returns it.")
     holdout, model, _ = lab_models()
     if abs(given - float(model.predict_proba(holdout.iloc[[0]])[0])) > PREDICTION_TOL:
         return ("this reply scores another applicant: send `applicant` (the first holdout "

@@ -251,7 +251,11 @@ def judge_diagnosis(answer: Any, truth: dict[str, Any], *, table: str) -> str | 
         return form("give the feature's name as text, e.g. 'income' (one name such as "
                     f"report.drifted[0], not a list or a column of data); you gave a "
                     f"{type(feature).__name__}.")
-    if feature.strip() != truth["feature"]:
+    name = feature.strip()
+    if name != truth["feature"] and name.lower() == truth["feature"].lower():
+        return form(f"{brief(feature)} is not a column (names are case-sensitive): write it "
+                    "as the report's 'drifted' column does.")
+    if name != truth["feature"]:
         return f"{brief(feature)} did not drift: read the 'drifted' column of the report."
     wrong = _measure(answer["zero_share"], truth["zero_share"], tol=5e-4,
                      share="the share of zeros", slips=(),
