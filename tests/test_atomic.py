@@ -1,13 +1,15 @@
 """Replacing a file or a folder whole or not at all (deploydl.atomic)."""
 
+import errno
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from deploydl.atomic import replace_file, replace_folder
+from deploydl.atomic import NotDurableError, replace_file, replace_folder
 
 
 def _cut_short(new: Path) -> None:
@@ -28,9 +30,16 @@ def _replace_fails(monkeypatch, when: Callable[[Path, Path], bool]) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
+def _fsync_only(monkeypatch) -> None:
+    """Flush with ``os.fsync`` even on macOS (which otherwise uses fcntl's F_FULLFSYNC)."""
+    if sys.platform != "win32":
+        monkeypatch.delattr(pytest.importorskip("fcntl"), "F_FULLFSYNC", raising=False)
+
+
 def _record_syncs(monkeypatch) -> list[int | str]:
     """Make ``os.fsync`` record the inode it flushes, and ``os.replace`` the word "rename",
     in the order they happen; returns that list."""
+    _fsync_only(monkeypatch)
     events: list[int | str] = []
     real_fsync, real_replace = os.fsync, os.replace
 
@@ -167,3 +176,98 @@ def test_an_old_folder_that_cannot_be_put_back_is_kept_and_named(tmp_path, monke
         replace_folder(target, lambda new: _folder(new, weights="new"))
     kept = Path(str(caught.value).split("kept in ")[1].split(":")[0])
     assert _contents(kept) == {"weights": "old"}  # nothing lost
+
+
+def _folder_sync_fails(monkeypatch, folder: Path, code: int) -> None:
+    """Make flushing ``folder`` (after the rename) fail with the error number ``code``."""
+    _fsync_only(monkeypatch)
+    real_fsync, inode = os.fsync, folder.stat().st_ino
+
+    def fsync(descriptor):
+        if os.fstat(descriptor).st_ino == inode:
+            raise OSError(code, os.strerror(code))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+#: What a file system that cannot flush a folder answers (PostgreSQL and shred ignore them).
+CANNOT_SYNC = [errno.EINVAL, errno.EBADF, errno.EISDIR, errno.ENOTSUP, errno.EACCES]
+
+
+@needs_folder_sync
+@pytest.mark.parametrize("code", CANNOT_SYNC, ids=errno.errorcode.get)
+def test_a_file_system_that_cannot_flush_a_folder_is_no_failed_write(tmp_path, monkeypatch,
+                                                                     code):
+    path = tmp_path / "stages.json"
+    path.write_text("old")
+    target = _folder(tmp_path / "model", weights="old")
+    _folder_sync_fails(monkeypatch, tmp_path, code)
+    replace_file(path, lambda new: new.write_text("new"))
+    replace_folder(target, lambda new: _folder(new, weights="new"))
+    assert path.read_text() == "new"
+    assert _contents(target) == {"weights": "new"}
+
+
+@needs_folder_sync
+def test_a_disk_that_fails_to_flush_the_rename_says_the_new_file_is_in_place(tmp_path,
+                                                                              monkeypatch):
+    path = tmp_path / "stages.json"
+    path.write_text("old")
+    _folder_sync_fails(monkeypatch, tmp_path, errno.EIO)
+    with pytest.raises(NotDurableError, match="stages.json now holds the new content .* power "
+                                              "cut .* may bring the old content back") as caught:
+        replace_file(path, lambda new: new.write_text("new"))
+    assert caught.value.errno == errno.EIO
+    assert path.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["stages.json"]
+
+
+@needs_folder_sync
+def test_a_disk_that_fails_to_flush_the_renames_leaves_the_new_folder_in_place(tmp_path,
+                                                                                monkeypatch):
+    """Both renames are done, so nothing is rolled back and the old folder is removed."""
+    target = _folder(tmp_path / "model", weights="old")
+    _folder_sync_fails(monkeypatch, tmp_path, errno.EIO)
+    with pytest.raises(NotDurableError, match="model now holds the new content"):
+        replace_folder(target, lambda new: _folder(new, weights="new"))
+    assert _contents(target) == {"weights": "new"}
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def _full_fsync(monkeypatch, *, refused: bool) -> list[str]:
+    """Give ``fcntl`` macOS's F_FULLFSYNC (refused with ENOTSUP if ``refused``); returns the
+    flushes made, in order: "full" or "fsync"."""
+    fcntl = pytest.importorskip("fcntl")
+    flushes: list[str] = []
+    real_fsync = os.fsync
+
+    def full(descriptor, command):
+        assert command == 51
+        if refused:
+            raise OSError(errno.ENOTSUP, os.strerror(errno.ENOTSUP))
+        flushes.append("full")
+
+    def fsync(descriptor):
+        flushes.append("fsync")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(fcntl, "F_FULLFSYNC", 51, raising=False)  # macOS's value
+    monkeypatch.setattr(fcntl, "fcntl", full)
+    monkeypatch.setattr(os, "fsync", fsync)
+    return flushes
+
+
+@needs_folder_sync
+def test_where_fcntl_has_full_fsync_it_flushes_past_the_drive_cache(tmp_path, monkeypatch):
+    """macOS's fsync leaves the data in the drive's cache; F_FULLFSYNC writes it out."""
+    flushes = _full_fsync(monkeypatch, refused=False)
+    replace_file(tmp_path / "stages.json", lambda new: new.write_text("new"))
+    assert flushes == ["full", "full"]  # the file, then its folder
+
+
+@needs_folder_sync
+def test_a_file_system_that_refuses_full_fsync_gets_fsync(tmp_path, monkeypatch):
+    flushes = _full_fsync(monkeypatch, refused=True)
+    replace_file(tmp_path / "stages.json", lambda new: new.write_text("new"))
+    assert flushes == ["fsync", "fsync"]

@@ -84,7 +84,7 @@ def test_capacity_says_a_file_that_is_not_json_is_not_benchmark_results(tmp_path
     bad.write_text("{ not json", encoding="utf-8")
     assert _capacity("--results", bad) == 1
     err = capsys.readouterr().err
-    assert f"{bad}: not a benchmark results file (not JSON: " in err
+    assert f"{bad} is not valid JSON (Expecting property name" in err
     assert "the JSON that `deploydl bench` writes" in err and "docs/capacity.md" in err
 
 

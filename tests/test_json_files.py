@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 
 from deploydl.assessment.scoring import read_store
+from deploydl.cli import _read_results, _Refused
+from deploydl.course.progress import ProgressCacheError, _read_cache
 from deploydl.governance.catalog import CardError, load_card
 from deploydl.integrity import ArtifactError, check_signature, read_json_object
 from deploydl.registry import ModelRegistry
+from deploydl.serving.server import default_artifact
+from deploydl.settings import Settings
 
 
 def _stages(folder: Path) -> Path:
@@ -37,6 +41,11 @@ READERS = {
               "An assessment file is the learner's"),
     "signature": (lambda folder: folder / "signature.json", _read_signature, ArtifactError,
                   "is not a signature file"),
+    "capacity results": (lambda folder: folder / "serving.json",
+                         lambda path: _read_results(path, None), _Refused,
+                         "A benchmark results file is the JSON that `deploydl bench` writes"),
+    "progress cache": (lambda folder: folder / "progress.json", _read_cache, ProgressCacheError,
+                       "It only caches lab results: delete it"),
 }
 
 
@@ -45,7 +54,8 @@ READERS = {
     (b"[" * 100_000, "is not valid JSON (its arrays or objects are nested too deeply to read)"),
     (b"1" * 5_000, f"is not valid JSON (a number in it has more than "
                    f"{sys.get_int_max_str_digits():,} digits, too many to read)"),
-    (b'{"a": "\xe9"}', "is not valid JSON (it is not UTF-8 text: byte 8 cannot be decoded)"),
+    (b'{\n "a": "\xe9"}', "is not valid JSON (it is not UTF-8 text; the byte at line 2, "
+                              "column 8 cannot be decoded)"),
     (b'["a"]', "holds a JSON list, not an object"),
 ], ids=["cut-short", "nested", "long-number", "latin-1", "list"])
 @pytest.mark.parametrize("reader", READERS)
@@ -64,3 +74,14 @@ def test_the_reader_returns_the_object_and_raises_the_error_it_is_given():
     with pytest.raises(CardError, match=r"^card\.json holds a JSON str, not an object\. Fix "
                                         r"it\.$"):
         read_json_object('"a"', source="card.json", advice="Fix it.", error=CardError)
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000, b'{"threshold": ' + b"1" * 5_000 + b"}"],
+                         ids=["nested", "long-number"])
+def test_a_damaged_cached_default_model_is_left_for_verification(tmp_path, raw):
+    """`deploydl serve` checks whether the cached default model predates calibration; damaged
+    metadata is not its to report: the cache is returned for verification to refuse."""
+    folder = tmp_path / "models" / "loan-default" / "1.0.0"
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_bytes(raw)
+    assert default_artifact(Settings(home=tmp_path)) == folder

@@ -4,23 +4,39 @@ The registry's ``stages.json``, a cached ONNX export, the default model's cache 
 bundle's ``model/`` folder are all replaced the same way: the new content is written beside
 the old under a temporary name, then renamed over it (one ``os.replace``, which the
 operating system does at once). A write that fails leaves the old content as it was, never
-half of each. The new content is flushed to the disk (``fsync``) before the rename, and the
-folder that holds it after, so a crash part-way, of the process or of the whole machine (a
-power cut), leaves the old content or the new one, whole; once a function returns, the new
-content is on the disk. The one exception is the instant between :func:`replace_folder`'s two
-renames: a crash there leaves no folder at its path and the old one in the hidden temporary
-folder beside it (``.NAME-*/old``), to move back by hand. Windows cannot open a folder to
-flush it, so there a power cut just after the rename may still bring the old content back.
+half of each. The new content is flushed to the disk before the rename, and the folder that
+holds it after, so a crash part-way, of the process or of the whole machine (a power cut),
+leaves the old content or the new one, whole; once a function returns, the new content is on
+the disk. The one exception is the instant between :func:`replace_folder`'s two renames: a
+crash there leaves no folder at its path and the old one in the hidden temporary folder
+beside it (``.NAME-*/old``), to move back by hand.
+
+Where that promise holds: on Linux and other POSIX systems, a flush (``fsync``) reaches the
+drive; on macOS, whose ``fsync`` leaves the data in the drive's own cache, the flush asks the
+drive to write its cache too (``F_FULLFSYNC``), falling back to ``fsync`` on a file system
+that refuses. Windows cannot open a folder to flush it, and some file systems cannot flush a
+folder (they refuse with EINVAL, EBADF, EISDIR, ENOTSUP or EACCES): there a power cut just
+after the rename may still bring the old content back, and nothing is reported. If the disk
+fails the folder's flush for another reason (EIO: the disk may be failing), the rename has
+already happened, so the function raises :class:`NotDurableError`: the new content IS in
+place and is what is read from now on, but it may not survive a power cut.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+
+class NotDurableError(OSError):
+    """The new content is in place, but the disk failed to flush the rename that put it
+    there: it is what is read from now on, yet a power cut may bring the old content back."""
 
 
 def replace_file(path: Path, write: Callable[[Path], object]) -> Path:
@@ -38,6 +54,12 @@ def replace_file(path: Path, write: Callable[[Path], object]) -> Path:
     other's (the later rename wins). If ``write`` or the rename fails, ``path`` keeps its old
     content and the temporary file is removed. An existing ``path`` keeps its permissions; a
     new one gets the umask's, like any file opened for writing.
+
+    Raises
+    ------
+    NotDurableError
+        After the rename, when the disk fails to flush the folder: ``path`` holds the new
+        content, which a power cut may still undo. Any other error means ``path`` is as it was.
     """
     staging = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     os.close(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
@@ -49,7 +71,7 @@ def replace_file(path: Path, write: Callable[[Path], object]) -> Path:
         os.replace(staging, path)
     finally:
         staging.unlink(missing_ok=True)
-    _sync_folder(path.parent)
+    _sync_rename(path)
     return path
 
 
@@ -70,6 +92,12 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
     old folder as it was. If that rename fails, the old folder is moved back before the error
     is raised; if even that fails, an OSError names the folder that keeps it. In every other
     case the temporary folder, and the old folder in it, are removed.
+
+    Raises
+    ------
+    NotDurableError
+        After both renames, when the disk fails to flush the folder above ``path``: ``path``
+        is the new folder (the old one is removed), which a power cut may still undo.
     """
     staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}-"))
     new, old = staging / "new", staging / "old"
@@ -80,7 +108,6 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
         if path.exists():
             os.replace(path, old)
         os.replace(new, path)
-        _sync_folder(path.parent)
     except BaseException:
         if old.exists() and not path.exists():
             try:
@@ -93,6 +120,7 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
     finally:
         if not kept:
             shutil.rmtree(staging, ignore_errors=True)
+    _sync_rename(path)  # after both renames: there is nothing left to undo
     return path
 
 
@@ -106,19 +134,64 @@ def _fsync(path: Path, flags: int) -> None:
     """Flush the file or folder ``path``, opened with ``flags``, to the disk."""
     descriptor = os.open(path, flags)
     try:
-        os.fsync(descriptor)
+        flush(descriptor)
     finally:
         os.close(descriptor)
+
+
+def flush(descriptor: int) -> None:
+    """Flush the file open as ``descriptor`` to the disk: with ``F_FULLFSYNC`` where ``fcntl``
+    has it (macOS, whose ``fsync`` stops at the drive's cache, as Apple's fsync(2) page says),
+    else, or if the file system refuses it, with ``fsync``."""
+    if sys.platform != "win32":
+        import fcntl
+
+        full = getattr(fcntl, "F_FULLFSYNC", None)
+        if full is not None:
+            try:
+                fcntl.fcntl(descriptor, full)
+                return
+            except OSError:  # a file system that cannot (some network ones): fsync instead
+                pass
+    os.fsync(descriptor)
+
+
+#: The errors a file system gives when it cannot flush a folder at all, ignored for folders
+#: as PostgreSQL's ``fsync_fname_ext`` and coreutils' ``shred`` do: EACCES (a folder that
+#: may be written but not opened for reading) and EISDIR from opening it, EBADF and EINVAL
+#: (systems that flush no descriptor open for reading, or no folder) and ENOTSUP/EOPNOTSUPP
+#: (a network or FUSE file system without the operation) from flushing it. They say nothing
+#: about the disk; EIO and the like do, and are raised.
+_CANNOT_SYNC_FOLDER = frozenset({errno.EACCES, errno.EISDIR, errno.EBADF, errno.EINVAL,
+                                 errno.ENOTSUP, errno.EOPNOTSUPP})
 
 
 def _sync_folder(folder: Path) -> None:
     """Flush ``folder``'s entries (the names a rename just changed) to the disk.
 
     Only where ``os.open`` can open a folder (POSIX, which has ``O_DIRECTORY``): Windows
-    cannot, and offers no other way to sync a rename, so there it is skipped.
+    cannot, and offers no other way to sync a rename, so there it is skipped; so it is on a
+    file system that cannot flush a folder (:data:`_CANNOT_SYNC_FOLDER`).
     """
     if hasattr(os, "O_DIRECTORY"):
-        _fsync(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            _fsync(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as exc:
+            if exc.errno not in _CANNOT_SYNC_FOLDER:
+                raise
+
+
+def _sync_rename(path: Path) -> None:
+    """Flush the rename that just put ``path`` in place; a :class:`NotDurableError` that says
+    so if the disk fails (the rename is done, so this is no failed write)."""
+    try:
+        _sync_folder(path.parent)
+    except OSError as exc:
+        raise NotDurableError(
+            exc.errno, f"{path} now holds the new content (the rename is done, nothing needs "
+            f"to be written again), but flushing {path.parent} to the disk failed "
+            f"({exc.strerror or exc}): a power cut before the system writes it may bring the "
+            "old content back. Check the disk (an I/O error can mean it is failing).") from exc
 
 
 def _sync_tree(folder: Path) -> None:

@@ -407,29 +407,31 @@ def _capacity(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_results(source: Path, course: Path | None) -> Any:
-    """The JSON in the benchmark results file ``source``, as it is (``curve_from_results``
-    checks its shape); :class:`_Refused` (exit 1) when it is missing, a folder, unreadable or
-    not JSON, saying what a results file is. ``course`` is the course checkout, if any."""
-    import json
+def _read_results(source: Path, course: Path | None) -> dict[str, Any]:
+    """The JSON object in the benchmark results file ``source``, as it is
+    (``curve_from_results`` checks its shape); :class:`_Refused` (exit 1) when it is missing, a
+    folder or unreadable, or holds no JSON object (said in the words every JSON file gets,
+    :func:`deploydl.integrity.read_json_object`), saying what a results file is. ``course`` is
+    the course checkout, if any."""
+    from deploydl.integrity import read_json_object
 
     ours = f"{course / DEFAULT_RESULTS}" if course else f"<course folder>/{DEFAULT_RESULTS}"
-    what = (f"a benchmark results file is the JSON that `deploydl bench` writes (the course's "
-            f"measured one: {ours}), or a curve of your own in its shape (docs/capacity.md)")
+    what = (f"A benchmark results file is the JSON that `deploydl bench` writes (the "
+            f"course's measured one: {ours}), or a curve of your own in its shape "
+            "(docs/capacity.md).")
     if source.is_dir():
-        raise _Refused(f"--results {source}: a folder, not a benchmark results file; {what}.",
+        raise _Refused(f"--results {source}: a folder, not a benchmark results file. {what}",
                        status=1)
     try:
-        return json.loads(source.read_text(encoding="utf-8"))
+        raw = source.read_bytes()
     except FileNotFoundError:
         raise _Refused(f"no benchmark results at {source}: {_no_results_advice(source, course)}",
                        status=1) from None
     except OSError as exc:
         raise _Refused(f"{source}: cannot be read ({exc.strerror or exc}); give a results file "
                        "you can read.", status=1) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Refused(f"{source}: not a benchmark results file (not JSON: {exc}); {what}.",
-                       status=1) from None
+    return read_json_object(raw, source=source, advice=what,
+                            error=lambda message: _Refused(message, status=1))
 
 
 def _no_results_advice(source: Path, course: Path | None) -> str:

@@ -10,8 +10,10 @@ key for signing and checking; a public-key signature (Ed25519) would let the ser
 a key that can check, not sign.
 
 Every JSON file the course reads back (an artifact's files, the registry's records, a dataset
-card, an assessment store) goes through :func:`read_json_object`, so damaged or hostile content
-is refused in the same words everywhere.
+card, an assessment store, the benchmark results ``deploydl capacity`` plans from, the
+progress cache) goes through :func:`read_json_object`, so damaged or hostile content is
+refused in the same words everywhere; the service's request bodies get the same words too
+(:func:`json_problem`).
 """
 
 from __future__ import annotations
@@ -189,13 +191,19 @@ def read_json_object(data: str | bytes, *, source: object, advice: str,
 
 
 def json_problem(exc: ValueError | RecursionError) -> str:
-    """Why :func:`json.loads` refused a text, in plain words: not UTF-8, nested deeper than
+    """Why :func:`json.loads` refused a text, in plain words: not UTF-8 (with the line and
+    column, counted in bytes, of the first byte that cannot be decoded), nested deeper than
     Python's parser goes, a number longer than Python reads, or the parser's own words for
-    text that is not JSON (what it expected, with line and column)."""
+    text that is not JSON (what it expected, with line and column). Files and the service's
+    request bodies are refused in these words."""
     if isinstance(exc, RecursionError):
         return "its arrays or objects are nested too deeply to read"
     if isinstance(exc, UnicodeDecodeError):
-        return f"it is not UTF-8 text: byte {exc.start + 1} cannot be decoded"
+        data = exc.object if isinstance(exc.object, bytes) else b""
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return (f"it is not UTF-8 text; the byte at line {line}, column {column} cannot be "
+                "decoded")
     if "integer string conversion" in str(exc):  # Python's limit on an integer's digits
         return (f"a number in it has more than {sys.get_int_max_str_digits():,} digits, too "
                 "many to read")

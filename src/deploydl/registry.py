@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 from safetensors.torch import load, save
 
-from deploydl.atomic import replace_file
+from deploydl.atomic import flush, replace_file
 from deploydl.governance.lineage import content_hash
 from deploydl.integrity import (
     NAME_PATTERN,
@@ -471,7 +471,8 @@ class ModelRegistry:
         The history keeps one entry for it, and a rollback still returns to the version before.
         A production release is recorded in :meth:`releases` before ``stage`` points at it, so
         a failure between the two leaves a record of a release that did not happen, never a
-        release without a record.
+        release without a record. Should the disk fail to flush the new ``stages.json``
+        (:class:`deploydl.atomic.NotDurableError`), ``stage`` does point at ``version``.
         """
         verify(self.path(name, version))
         stage = _stage(stage)
@@ -699,10 +700,11 @@ def _append_line(path: Path, line: bytes) -> None:
     part-way leaves at most a torn start of it at the end of the file. If the file does not
     end in a newline (an earlier write was torn), the line starts on a new line, so the torn
     one never swallows this record. Should the system write less than asked (a full disk),
-    the rest follows in the next write. The line is flushed to the disk (``fsync``) before
-    this returns, so a power cut afterwards does not lose it; a new file's name reaches the
+    the rest follows in the next write. The line is flushed to the disk before this returns
+    (:func:`deploydl.atomic.flush`, past the drive's cache on macOS too), so a power cut
+    afterwards does not lose it, on a system that honours the flush. A new file's name reaches the
     disk with the ``stages.json`` written next (:func:`deploydl.atomic.replace_file` flushes
-    the folder). A new file gets the umask's permissions.
+    the folder, where the file system can). A new file gets the umask's permissions.
     """
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)  # no \r\n
     descriptor = os.open(path, flags, 0o666)
@@ -711,7 +713,7 @@ def _append_line(path: Path, line: bytes) -> None:
             line = b"\n" + line
         while line:
             line = line[os.write(descriptor, line):]
-        os.fsync(descriptor)
+        flush(descriptor)
     finally:
         os.close(descriptor)
 

@@ -90,7 +90,7 @@ def test_json_cards_are_read_too(catalog, applicants):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("name: x\nowner: [unclosed", "could not be read"),
-    ("- just\n- a list", "must hold a mapping of fields"),
+    ("- just\n- a list", "holds a YAML list, not a mapping"),
     ("name: raw\nowner: me\npurpose: p\nsource: s\nlawful_basis: because\n"
      "retention_days: forever\ncolumns: {}", r"lawful_basis: .*'because'.*retention_days"),
     ("name: raw\nowner: me\npurpose: p\nsource: s\nlawful_basis: contract\n"
@@ -118,6 +118,18 @@ def test_an_unparseable_card_is_a_clear_error(tmp_path, name, text, message):
     with pytest.raises(CardError, match=message) as info:
         load_card(path)
     assert name in str(info.value)
+
+
+@pytest.mark.parametrize(("name", "kind"), [("list.json", "JSON"), ("list.yaml", "YAML")])
+def test_a_card_of_the_wrong_type_gets_the_same_advice_not_a_syntax_hint(tmp_path, name,
+                                                                         kind):
+    """[1] is valid JSON and YAML: the file holds the wrong thing, its syntax is fine."""
+    (tmp_path / name).write_text("[1]")
+    with pytest.raises(CardError) as info:
+        load_card(tmp_path / name)
+    assert str(info.value) == (f"Dataset card {name} holds a {kind} list, not "
+                               f"{'an object' if kind == 'JSON' else 'a mapping'}. A card is a "
+                               "flat mapping of fields (name, owner, ...): fix the file.")
 
 
 def test_missing_field_and_missing_card(tmp_path, catalog):

@@ -462,4 +462,5 @@ def test_a_corrupt_progress_cache_is_a_clear_message(root, tmp_path, capsys):
     (tmp_path / ".deploydl" / "progress.json").write_text('{"00": [1, 2')
     assert main(["progress", "--root", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "progress.json is damaged (" in err and "delete it and run `make progress`" in err
+    assert "progress.json is not valid JSON (" in err and "delete it and run `make progress`" \
+        in err

@@ -90,7 +90,7 @@ def test_a_body_not_sent_as_json_is_told_the_content_type_to_send(service, one_a
 
 
 @pytest.mark.parametrize("content, reason", [
-    (b'{"income": "\xff"}', "it is not UTF-8 text (the byte at line 1, column 13"),
+    (b'{"income": "\xff"}', "it is not UTF-8 text; the byte at line 1, column 13"),
     (b"[" * 100_000 + b"]" * 100_000, "nested too deeply to read")])
 def test_a_body_that_cannot_be_read_is_a_400_saying_why(service, content, reason):
     client, _ = service

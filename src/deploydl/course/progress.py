@@ -17,6 +17,7 @@ from pathlib import Path
 from deploydl.course.curriculum import MODULES, PROGRESS_COMMAND, Module
 from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
+from deploydl.integrity import read_json_object
 
 CACHE = Path(".deploydl") / "progress.json"
 
@@ -99,24 +100,19 @@ class ProgressCacheError(RuntimeError):
 
 
 def _read_cache(path: Path) -> dict:
+    """The cache of graded labs in ``path`` (empty when there is none); a
+    :class:`ProgressCacheError` saying to delete it when it cannot be read or holds no JSON
+    object (in the words every JSON file gets, :func:`deploydl.integrity.read_json_object`)."""
     if not path.exists():
         return {}
+    advice = (f"It only caches lab results: delete it and run {PROGRESS_COMMAND} again; your "
+              "labs are not affected.")
     try:
-        cache = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
-        raise ProgressCacheError(
-            f"{path} cannot be read ({exc.strerror or exc}). It only caches lab results: "
-            f"delete it and run {PROGRESS_COMMAND} again; your labs are not affected."
-            ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProgressCacheError(
-            f"{path} is damaged ({exc}). It only caches lab results: delete it and run "
-            f"{PROGRESS_COMMAND} again; your labs are not affected.") from None
-    if not isinstance(cache, dict):
-        raise ProgressCacheError(f"{path} holds a JSON {type(cache).__name__}, not the "
-                                 f"cache's object. Delete it and run {PROGRESS_COMMAND} "
-                                 "again; your labs are not affected.")
-    return cache
+        raise ProgressCacheError(f"{path} cannot be read ({exc.strerror or exc}). {advice}"
+                                 ) from None
+    return read_json_object(raw, source=path, advice=advice, error=ProgressCacheError)
 
 
 def _untouched(m: Module) -> tuple[Result, ...]:

@@ -72,8 +72,8 @@ class DatasetCard(BaseModel):
                              for c, spec in self.columns.items()])
 
 
-#: What a card file holds, for the messages that refuse one.
-_A_CARD = "A card is a flat mapping of fields (name, owner, ...)"
+#: What a card file holds and what to do, ending the messages that refuse one.
+_A_CARD = "A card is a flat mapping of fields (name, owner, ...): fix the file."
 
 
 def load_card(path: str | Path) -> DatasetCard:
@@ -89,7 +89,7 @@ def load_card(path: str | Path) -> DatasetCard:
         raise CardError(f"Dataset card {path.name} could not be read: {exc}. Check the "
                         f"path.") from None
     data = (read_json_object(raw, source=f"Dataset card {path.name}", error=CardError,
-                             advice=f"{_A_CARD}; check the file's JSON syntax.")
+                             advice=_A_CARD)
             if path.suffix == ".json" else _yaml_mapping(raw, name=path.name))
     try:
         return DatasetCard.model_validate(data)
@@ -109,14 +109,14 @@ def _yaml_mapping(raw: bytes, *, name: str) -> dict[str, Any]:
         data = yaml.safe_load(raw)
     except RecursionError:  # '[[[[…' deeper than the parser goes
         raise CardError(f"Dataset card {name} could not be read: its lists or mappings are "
-                        f"nested too deeply. {_A_CARD}; check the file.") from None
+                        f"nested too deeply. {_A_CARD}") from None
     except (ValueError, yaml.YAMLError) as exc:  # ValueError: a number too long to read
         first = str(exc).splitlines()[0]
         raise CardError(f"Dataset card {name} could not be read: {first}. Check the file's "
                         f"YAML syntax.") from None
     if not isinstance(data, dict):
-        raise CardError(f"Dataset card {name} must hold a mapping of fields (name, owner, "
-                        f"...); it holds {type(data).__name__}.")
+        raise CardError(f"Dataset card {name} holds a YAML {type(data).__name__}, not a "
+                        f"mapping. {_A_CARD}")
     return data
 
 

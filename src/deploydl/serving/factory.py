@@ -301,16 +301,8 @@ async def body_unreadable(request: Request, exc: HTTPException) -> Response:
     not UTF-8 (with line and column), nested too deeply to read, or with an integer too long
     for Python to read. Other HTTP errors as usual."""
     cause = exc.__cause__
-    if exc.status_code == 400 and isinstance(
-            cause, ValueError | RecursionError):
-        if isinstance(cause, UnicodeDecodeError):
-            data = cause.object if isinstance(cause.object, bytes) else b""
-            line = data.count(b"\n", 0, cause.start) + 1
-            column = cause.start - (data.rfind(b"\n", 0, cause.start) + 1) + 1
-            reason = (f"it is not UTF-8 text (the byte at line {line}, column {column} cannot "
-                      "be decoded)")
-        else:  # nested too deeply or a number too long: the words every JSON file gets
-            reason = json_problem(cause)
+    if exc.status_code == 400 and isinstance(cause, ValueError | RecursionError):
+        reason = json_problem(cause)  # the words every JSON file gets
         return JSONResponse({"detail": f"request body is not valid JSON: {reason}. Send one "
                              "JSON object, encoded as UTF-8 and shaped as the API docs (/docs) "
                              "show for this endpoint."}, status_code=400)

@@ -272,7 +272,8 @@ def unexpected_error(request_id: str) -> str:
 
 class CourseLogHandler(logging.StreamHandler):
     """The one handler :func:`log_to` gives a logger (and
-    :func:`~deploydl.serving.events.uvicorn_log_config` gives uvicorn's), told apart from
+    :func:`~deploydl.serving.events.uvicorn_log_config` and
+    :func:`~deploydl.serving.events.local_log_config` give uvicorn's), told apart from
     handlers others add."""
 
 

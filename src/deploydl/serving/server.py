@@ -28,7 +28,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from deploydl.atomic import replace_folder
-from deploydl.integrity import MAKE_KEY, MIN_KEY_BYTES
+from deploydl.integrity import MAKE_KEY, MIN_KEY_BYTES, read_json_object
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
 from deploydl.serving.app import create_app
@@ -118,14 +118,14 @@ def home_folder(settings: Settings) -> Path:
 def _uncalibrated(folder: Path) -> bool:
     """True for a cached default artifact built before the model was calibrated and carried
     its threshold and the reference of its reason codes (an older deploydl): it is rebuilt.
-    A damaged one is left for verification to report."""
-    import json
-
+    A damaged one (unreadable, or holding no JSON object) is left for verification to
+    report."""
+    path = folder / "metadata.json"
     try:
-        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        metadata = read_json_object(path.read_bytes(), source=path, advice="")
+    except (OSError, ValueError):  # read_json_object's ValueError: deep nesting included
         return False
-    return isinstance(metadata, dict) and not {"threshold", "reason_reference"} <= set(metadata)
+    return not {"threshold", "reason_reference"} <= set(metadata)
 
 
 @dataclass(frozen=True)
