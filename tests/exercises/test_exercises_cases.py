@@ -480,9 +480,10 @@ def c07_1():
                   "person checks them.",
                   f"We approve about {rate:.0%} of applicants straight away, while a person "
                   "reviews the others, who may be declined.",
-                  f"About {rate:.0%} of applicants are not refused: they get a yes at once.",
+                  f"About {rate:.0%} of applicants are not refused: they get a yes at once, "
+                  "and a person checks the rest.",
                   f"About {rate:.0%} of applicants get a yes without waiting for a person to "
-                  "check their file.",
+                  "check their file; an underwriter checks the others.",
                   f"About {round(rate * 10)} in 10 applicants are approved straight away; for "
                   "everyone else an underwriter takes a look.",
                   # the third review's: a comma sets the rate apart from its verb
@@ -491,8 +492,10 @@ def c07_1():
                   f"Most applicants, {rate:.0%} of them, are approved straight away and the "
                   "rest wait for a person.",
                   # a negation reaching through "need" or "anyone" to the referral word
-                  f"{rate:.0%} of applicants don't need an underwriter and are approved at once.",
-                  f"{rate:.0%} of applicants aren't referred to anyone: they get a yes at once.",
+                  f"{rate:.0%} of applicants don't need an underwriter and are approved at "
+                  "once; the rest go to a person.",
+                  f"{rate:.0%} of applicants aren't referred to anyone: they get a yes at once; "
+                  "the rest are sent to a person.",
                   # the sixth review's: words between the rate and "people" keep it its noun
                   f"{rate:.0%} of all the people who apply get a yes at once; the rest go to "
                   "an underwriter.",

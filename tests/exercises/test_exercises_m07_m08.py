@@ -214,6 +214,117 @@ def test_07_1_a_negation_reaches_a_person_waiting_and_a_team_having_to_check(inp
     _assert_said_of_the_right_group(right, wrong)
 
 
+#: The tenth review's: sentences with the right number (``{pct}``) that 07.1 passed, each with
+#: words its message must hold: the number said of the applicants who wait for a person, the
+#: others turned down, nothing said of the others, a yes that does not come at once, a yes
+#: negated.
+RIGHT_NUMBER_WRONG_SPLIT = [
+    ("{pct} of applicants get a yes, but only once a person has checked their file.",
+     "wait for a person ('person')"),
+    ("About {pct} of applicants are approved: a person checks their file first.",
+     "wait for a person"),
+    ("About {pct} of applicants get approved later, once an underwriter has looked at their "
+     "file.", "wait for a person ('underwriter')"),
+    ("About {pct} of callers will be approved later, after a person checks their file, and the "
+     "rest at once.", "wait for a person"),
+    ("About {pct} of applicants are approved at once; the other 17% are declined.",
+     "the others are turned down ('declined')"),
+    ("About {pct} of applicants are approved at once and the rest are turned down.",
+     "the others are turned down"),
+    ("About {pct} of applicants are approved at once; everyone else is refused.",
+     "the others are turned down ('refused')"),
+    ("About {pct} of applicants are approved at once; the rest get a no without anyone "
+     "looking.", "the others are turned down ('get a no')"),
+    ("About {pct} of applicants get a yes at once; a person turns down the rest.",
+     "the others are turned down ('turns down')"),
+    ("About {pct} of applicants get a yes at once; the rest are declined after a person checks.",
+     "the others are turned down ('declined')"),
+    ("About {pct} of applicants get a yes straight away.", "say what happens to the others"),
+    ("About {pct} of applicants eventually get a yes; the rest go to an underwriter.",
+     "'eventually' says those"),
+    ("About {pct} of applicants get a yes within a week; the rest go to an underwriter.",
+     "'within' says those"),
+    ("About {pct} of applicants are approved; the others are declined.",
+     "get a yes at once: write 'at once'"),
+    ("About {pct} of applicants are unlikely to get a yes straight away; the rest go to an "
+     "underwriter.", "turned down (or get no yes)"),
+    ("For {pct} of applicants no yes comes at once; the rest go to an underwriter.",
+     "turned down (or get no yes)"),
+]
+#: Right sentences that must keep passing: the tenth review's thirteen; the others named by
+#: their share or before the number, or sent to a person who may decline them; other words
+#: for "at once".
+RIGHT_SPLIT = [
+    "Around {pct} of applicants are approved on the spot; for everyone else, a loan officer "
+    "reviews the file before deciding.",
+    "Most applicants, {pct}, hear yes right away, while the remaining 17% have their "
+    "application checked by a member of staff.",
+    "83 out of 100 applicants get an instant yes; the other 17 wait for one of our team to "
+    "look at their file.",
+    "Eight in ten applicants are approved immediately, and a colleague reviews the rest by hand.",
+    "About {pct} of people who apply are approved straight away; our underwriters look at the "
+    "others.",
+    "If you apply, there is about an {pct} chance you get a yes straight away; otherwise a "
+    "person checks your file.",
+    "About {pct} of callers get approved at once, and the others get a callback after a person "
+    "checks their application.",
+    "Roughly 83 per cent of applications are approved instantly; a specialist checks the "
+    "remaining ones.",
+    "We say yes at once to about {pct} of applicants; the rest are passed to a person who "
+    "checks their details.",
+    "About {pct} of applicants get an answer of yes at once; a person looks at everyone else's "
+    "file.",
+    "A yes comes straight away for about {pct} of applicants; an underwriter checks the others.",
+    "About {pct} of applicants are accepted right away; someone on our team reviews the rest.",
+    "About {pct} of applicants are approved without waiting; the others are checked by a person "
+    "first.",
+    "About {pct} of applicants get a yes at once; 17% go to an underwriter.",
+    "About {pct} of applicants get a yes at once, and about one in six wait for a person.",
+    "For everyone else an underwriter takes a look, while about {pct} get a yes at once.",
+    "About {pct} of applicants get a yes at once; the rest go to an underwriter who may decline "
+    "them.",
+    "About {pct} of applicants get a yes at once; the rest go to an underwriter who approves or "
+    "declines them.",
+    "About {pct} of applicants get an immediate yes; a person checks the others.",
+    "About {pct} of applicants get an on-the-spot yes; a person checks the others.",
+    "About {pct} of applicants get a yes within seconds; a person checks the others.",
+    "About {pct} of applicants get a yes the moment they apply; a person checks the others.",
+]
+
+
+@pytest.mark.parametrize(("sentence", "says"), RIGHT_NUMBER_WRONG_SPLIT)
+def test_07_1_the_rate_gets_a_yes_at_once_and_a_person_checks_the_others(inputs, sentence, says):
+    rate = inputs.evaluation["approval_rate"]
+    assert round(rate * 100) == 83 and round(rate * 10) == 8, "the sentences say 83% and 8 in 10"
+    result = evaluate(find_exercise("07.1"), sentence.format(pct=f"{rate:.0%}"))
+    assert result.status == FAILED and says in result.message, result.message
+
+
+@pytest.mark.parametrize("sentence", RIGHT_SPLIT)
+def test_07_1_passes_each_plain_way_to_split_the_applicants(inputs, sentence):
+    rate = inputs.evaluation["approval_rate"]
+    assert round(rate * 100) == 83 and round(rate * 10) == 8, "the sentences say 83% and 8 in 10"
+    result = evaluate(find_exercise("07.1"), sentence.format(pct=f"{rate:.0%}"))
+    assert result.status == PASSED, result.message
+
+
+def test_07_4_the_whole_decision_must_be_in_the_box(inputs):
+    """The tenth review's: a decision cut after its first placeholder, or a page written by
+    hand with only its first words and the tags, passed; the message says what is missing."""
+    from deploydl.exercises.m07 import DECISION
+
+    cut = DECISION[:DECISION.index("{model_version}")]
+    stops = evaluate(find_exercise("07.4"), _brief(inputs, cut + "{model_version} {threshold}"))
+    assert stops.status == FAILED and "which fails the fairness gate" in stops.message, (
+        stops.message)
+    by_hand = (f'<html><div class="decision">{cut}<span data-figure="model_version">x</span> '
+               '<span data-figure="threshold">y</span></div></html>')
+    result = evaluate(find_exercise("07.4"), by_hand)
+    assert result.status == FAILED and "reads 'x y'" in result.message, result.message
+    short = evaluate(find_exercise("07.4"), _brief(inputs, DECISION.split(". ")[0] + "."))
+    assert short.status == FAILED and "the decision box stops" in short.message, short.message
+
+
 def test_07_4_decision_follows_the_evidence(inputs):
     from deploydl.exercises.m07 import DECISION
 

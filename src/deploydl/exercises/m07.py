@@ -3,7 +3,9 @@ the brief for a given decision, the audiences a plan forgot."""
 
 from __future__ import annotations
 
+import html
 import math
+import os
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -139,6 +141,9 @@ def _placed_form(answer: Any) -> dict[str, Stakeholder] | FormProblem:
 
 
 def _plain(answer: Any) -> str | None:
+    """Exercise 07.1's checker: a plain sentence of the right length, with the approval rate,
+    said of the applicants who get a yes at once, and a clause of its own that says a person
+    checks the others (:func:`_split_wrong`)."""
     if not isinstance(answer, str) or not answer.strip():
         return form(f"write the sentence as a string; you gave {brief(answer)}.")
     found = [m.group() for w in JARGON
@@ -155,14 +160,21 @@ def _plain(answer: Any) -> str | None:
     if not says_rate(answer, rate):
         return _rate_missing(answer, rate)
     if says_declined(answer, rate):
-        return ("the number is right, but your sentence says they are turned down: "
-                f"{rate:.0%} are the applicants who get a yes at once.")
+        return ("the number is right, but your sentence says they are turned down (or get no "
+                f"yes): {rate:.0%} are the applicants who get a yes at once.")
     if not says_approved(answer, rate):
-        return (f"the number is right, but say of those {rate:.0%} that they get a yes at once "
-                "(approved straight away), and what happens to the others (a person checks "
-                "their file) in a separate clause, so nobody reads the number as the share "
-                "waiting for a person.")
-    return None
+        return _waiting(rate)
+    return _split_wrong(answer, rate)
+
+
+def _waiting(rate: float, word: str | None = None) -> str:
+    """What 07.1 says when the clauses about the ``rate``'s applicants send them to a person
+    (``word``, the referral word found, when there is one)."""
+    said = f" ('{word.strip()}')" if word else ""
+    return (f"the number is right, but your sentence has those {rate:.0%} wait for a "
+            f"person{said}. Say of them that they get a yes at once (approved straight away), "
+            "and what happens to the others (a person checks their file) in a separate "
+            "clause, so nobody reads the number as the share waiting for a person.")
 
 
 def _approval_rate() -> float:
@@ -283,16 +295,23 @@ def _one_misstated(stated: _Stated, rate: float, example: str) -> str:
     return f"{_misstated(stated, rate)}. {rule}"
 
 
-#: Words that say an applicant is refused; next to the approval rate they invert its meaning.
+#: Words that say an applicant is refused, or gets no yes ("not approved", "no yes comes",
+#: "unlikely to get a yes"); next to the approval rate they invert its meaning.
 _DECLINE = re.compile(
     r"\b(?:turn(?:s|ed)?\s+(?:\w+\s+)?(?:down|away)|declin\w*|reject\w*|refus\w*|"
     r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|say\s+no|(?:get|hear|a)\s+(?:a\s+)?no\b)"
-    r"|(?:\bnot|n't|\bnever)\s+(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|"
-    r"granted|a\s+yes|yes|given|successful|get|lent)\b")
+    r"|(?:\bnot|n't|\bnever|\bno|\bunlikely\s+to|\bhardly(?:\s+ever)?|\brarely|\bseldom)\s+"
+    r"(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|granted|a\s+yes|yes|given|"
+    r"successful|get|lent)\b")
+#: The first words of a :data:`_DECLINE` match that hold its own negation ("not approved").
+_SELF_NEGATED = ("not", "n't", "never", "no ", "unlikely", "hardly", "rarely", "seldom")
+#: Words for the applicants who are not approved at once ("the others", "the rest", "the
+#: remaining 17%", "everyone else", "otherwise a person checks"): each starts a clause.
+_OTHER_APPLICANTS = r"others?|rest|remainder|remaining|every(?:one|body)\s+else|otherwise"
 #: Where one clause ends and the next begins: punctuation (not a decimal point), or a
 #: joining word, or a word for the other applicants (unless :func:`_of_papers`).
 _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|whereas|then|"
-                     r"others?|rest|remainder|remaining|everyone else)\b")
+                     rf"{_OTHER_APPLICANTS})\b")
 #: What follows "rest", "remainder" or "remaining" when they speak of one applicant's papers
 #: ("the rest of the file", "the remaining paperwork"), not of the other applicants ("the
 #: rest of the applicants").
@@ -384,7 +403,7 @@ def _of_papers(text: str, match: re.Match) -> bool:
 
 
 #: A clause that starts with one of these words is about the other applicants.
-_OTHERS = re.compile(r"\W*(?:but|while|whereas|others?|rest|remainder|remaining|everyone else)\b")
+_OTHERS = re.compile(rf"\W*(?:but|while|whereas|{_OTHER_APPLICANTS})\b")
 
 
 def _rate_clauses(text: str, rate: float) -> list[str]:
@@ -456,7 +475,7 @@ def _negated(clause: str, match: re.Match) -> bool:
     "applicants who are not customers are sent to ...") does not count, nor does a negated
     referral word just before a verb that refers ("who don't need a person wait for an
     underwriter": "wait" is a verb of its own, not what "need" governs)."""
-    if match.group().startswith(("not", "n't", "never")):
+    if match.group().startswith(_SELF_NEGATED):
         return False  # the match holds its own negation ("not approved"): it is not negated
     start = max((m.end() for m in _breaks(clause, match.start())), default=0)
     words = [w for w in re.finditer(r"[\w']+", clause[start:match.start()])
@@ -473,6 +492,108 @@ def _negated(clause: str, match: re.Match) -> bool:
                          and not clause[refer.end():match.start()].strip()):
         return False
     return _negated(clause, refer)
+
+
+#: Words that say a yes comes at once: the clauses about the rate's applicants need one.
+_AT_ONCE = re.compile(
+    r"\b(?:at\s+once|straight\s*away|right\s+away|immediate(?:ly)?|instant(?:ly)?|"
+    r"on[\s-]the[\s-]spot|without\s+(?:any\s+)?(?:waiting|delay)|there\s+and\s+then|"
+    r"automatically|(?:in|within)\s+(?:a\s+few\s+)?seconds|the\s+moment\s+(?:they|you)\s+apply|"
+    r"as\s+soon\s+as\s+(?:they|you)\s+apply|when\s+(?:they|you)\s+apply)\b")
+#: Words that say the yes comes later ("eventually", "within a week"): then those applicants
+#: wait for it, as the ones a person checks do.
+_LATER = re.compile(r"\b(?:later|eventually|ultimately|in\s+the\s+end|in\s+due\s+course|"
+                    r"over\s+time|within(?!\s+(?:a\s+few\s+)?seconds)|tomorrow)\b")
+#: Words that make a refusal of the others only possible ("an underwriter who may decline
+#: them", "who approves or declines them"); before it in its clause, it does not turn them all
+#: down.
+_MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b")
+#: A word for the other applicants (:data:`_OTHER_APPLICANTS`) anywhere in a clause.
+_ELSE = re.compile(rf"\b(?:{_OTHER_APPLICANTS})\b")
+
+
+def _split_wrong(text: str, rate: float) -> str | None:
+    """What is wrong with how ``text`` splits the applicants, or None. The clauses about the
+    ``rate``'s applicants (:func:`_sides`) must say they get a yes at once (:data:`_AT_ONCE`,
+    not :data:`_LATER`) and send nobody to a person; the others get :func:`_others_wrong`."""
+    ours, others = _sides(text, rate)
+    waiting = _referral(ours)
+    if waiting:
+        return _waiting(rate, waiting.group())
+    late = _LATER.search(ours)
+    if late:
+        return (f"'{late.group()}' says those {rate:.0%} wait for their yes, but they get it at "
+                "once: say so ('at once', 'straight away', 'right away').")
+    if all(_negated(ours, m) for m in _AT_ONCE.finditer(ours)):
+        return (f"the number is right, but say that those {rate:.0%} get a yes at once: write "
+                "'at once', 'straight away' or 'right away' in the clause with the number.")
+    return _others_wrong(others, rate)
+
+
+def _others_wrong(others: list[str], rate: float) -> str | None:
+    """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the applicants
+    not approved at once, or None: one of them must be about those applicants, none of those
+    may turn them all down (:func:`_turned_down`), and one must send them to a person."""
+    about = [c for c in others if _about_others(c, rate)]
+    if not about:
+        return ("say what happens to the others too, in a clause of their own: a person (an "
+                "underwriter) checks their file, e.g. '...; a person checks the others.'")
+    declined = next((m for c in about if (m := _turned_down(c))), None)
+    if declined:
+        return (f"your sentence says the others are turned down ('{declined.group()}'), but "
+                "they are not: a person (an underwriter) checks their file and decides. Say "
+                "that instead.")
+    if not any(_referral(c) for c in others):
+        return ("say what happens to the others: a person (an underwriter) checks their file; "
+                "your sentence does not say who looks at them.")
+    return None
+
+
+def _turned_down(clause: str) -> re.Match | None:
+    """The first refusal word of ``clause`` (:data:`_DECLINE`) that is neither negated nor
+    made only possible by a word before it (:data:`_MAYBE`)."""
+    return next((m for m in _DECLINE.finditer(clause)
+                 if not _negated(clause, m) and not _MAYBE.search(clause, 0, m.start())), None)
+
+
+def _sides(text: str, rate: float) -> tuple[str, list[str]]:
+    """``text`` (:func:`_parts`) in two: the clauses about the ``rate``'s applicants, joined
+    (the first that states the rate, those before it, and those after it up to the first about
+    the others), and the clauses about the others (:func:`_about_others`: those before the
+    rate's, and all from the first after it)."""
+    parts = _parts(text, rate)
+    at = next((i for i, p in enumerate(parts) if says_rate(p, rate)), 0)
+    end = next((i for i in range(at + 1, len(parts)) if _about_others(parts[i], rate)),
+               len(parts))
+    before = [(p, _about_others(p, rate)) for p in parts[:at]]
+    ours = "".join(p for p, about in before if not about) + "".join(parts[at:end])
+    return ours, [p for p, about in before if about] + parts[end:]
+
+
+def _parts(text: str, rate: float) -> list[str]:
+    """The clauses of ``text`` (:func:`_clauses`), each that starts with a word for the others
+    joined to the clause before ("a person checks the | rest"), unless that one states the
+    ``rate`` ("83% get a yes at once before the | rest are checked")."""
+    parts: list[str] = []
+    for clause in _clauses(text):
+        if parts and _ELSE.match(clause) and not says_rate(parts[-1], rate):
+            parts[-1] += clause
+        else:
+            parts.append(clause)
+    return parts
+
+
+def _about_others(clause: str, rate: float) -> bool:
+    """Whether ``clause`` speaks of the applicants not approved at once: it has a word for
+    them (:data:`_ELSE`, not one for an applicant's papers: :func:`_of_papers`) or states
+    their share, ``1 - rate`` ("the other 17%", "about one in six")."""
+    return (any(not _of_papers(clause, m) for m in _ELSE.finditer(clause))
+            or says_rate(clause, 1 - rate))
+
+
+def _referral(clause: str) -> re.Match | None:
+    """The first referral word of ``clause`` (:func:`_referrals`) that is not negated."""
+    return next((m for m in _referrals(clause) if not _negated(clause, m)), None)
 
 
 def _charts(answer: Any) -> str | None:
@@ -512,15 +633,63 @@ def _ratio(answer: Any) -> str | None:
     return None if abs(answer - expected) < RATIO_TOL else f"you gave {answer:.3f}."
 
 
+#: Where the brief's decision box begins; it ends at the first ``</div>`` after.
+_DECISION_BOX = '<div class="decision">'
+
+
 def _brief(answer: Any) -> str | None:
-    if not isinstance(answer, str) or "<html" not in answer:
+    """Exercise 07.4's checker: the brief's decision box must be :data:`DECISION` as the brief
+    renders it, every word, with the run's figures tagged in its placeholders."""
+    if not isinstance(answer, str) or "<html" not in answer or _DECISION_BOX not in answer:
         return form("store the brief's HTML text (brief_html(...)) in `brief`.")
-    block = answer.split('<div class="decision">', 1)[-1].split("</div>", 1)[0]
-    if DECISION.split("{", 1)[0].strip() not in block:
-        return "the decision box does not ask the CRO's question; pass it as Context(decision=...)."
-    if 'data-figure="threshold"' not in block or 'data-figure="model_version"' not in block:
+    box, expected = _decision_box(answer), _expected_box()
+    if box == expected:
+        return None
+    said, asked = _box_words(box), _box_words(expected)
+    if said == asked:
         return "keep {model_version} and {threshold} as placeholders so the numbers are tagged."
-    return None
+    return _box_differs(said, asked)
+
+
+def _box_differs(said: list[str], asked: list[str]) -> str:
+    """What 07.4 says when the decision box's words ``said`` are not :data:`DECISION`'s,
+    ``asked`` (figures filled in): where they part and what is missing or different."""
+    same = len(os.path.commonprefix([said, asked]))
+    after = f"after '{' '.join(said[max(0, same - 6):same])}', " if same else ""
+    if same == len(said):
+        where = (f"{after}the decision box stops; the CRO's decision goes on "
+                 f"'{_words(asked[same:])}'")
+    elif same == len(asked):
+        where = f"the decision box adds '{_words(said[same:])}' after the CRO's decision"
+    else:
+        where = (f"{after}the decision box reads '{_words(said[same:])}' where the CRO's "
+                 f"decision reads '{_words(asked[same:])}'")
+    return f"{where}. Pass the whole of DECISION in Context(decision=...)."
+
+
+def _words(words: list[str], most: int = 10) -> str:
+    """The first ``most`` of ``words`` as text, with "..." when some are left out."""
+    return " ".join(words[:most]) + (" ..." if len(words) > most else "")
+
+
+def _decision_box(page: str) -> str:
+    """The HTML inside the decision box of ``page`` (a brief)."""
+    return page.split(_DECISION_BOX, 1)[1].split("</div>", 1)[0]
+
+
+def _expected_box() -> str:
+    """The decision box of the lesson's brief asked :data:`DECISION`: its words, with each
+    placeholder the figure's tagged number (as :func:`deploydl.present.report.prose` makes it)."""
+    from deploydl.capstone.project import lesson_inputs
+    from deploydl.communication.brief_page import brief_figures
+    from deploydl.present.report import prose
+
+    return prose(DECISION, brief_figures(lesson_inputs()))
+
+
+def _box_words(box: str) -> list[str]:
+    """The words a reader sees in a decision box's HTML ``box``: tags dropped, entities read."""
+    return html.unescape(re.sub(r"<[^>]*>", "", box)).split()
 
 
 EXERCISES = [
