@@ -252,24 +252,35 @@ def test_both_charts_sit_under_the_decision_with_their_own_titles_as_alt_text(pa
     plt.close("all")
 
 
+def _brief_chart_size(fig) -> tuple[float, float]:
+    """The size a brief chart is drawn at: BRIEF_CHART_SIZE, a line taller for each line of
+    its title past two, so that the plot keeps its height."""
+    from deploydl.communication.brief_page import BRIEF_CHART_SIZE, TITLE_LINE_INCHES
+
+    extra = max(len(fig.axes[0].get_title(loc="left").splitlines()) - 2, 0)
+    return BRIEF_CHART_SIZE[0], BRIEF_CHART_SIZE[1] + extra * TITLE_LINE_INCHES
+
+
 def test_the_value_chart_sets_the_model_against_the_current_process_with_its_range(page):
     """Zero is the current process; the bars are the saving (or loss) and the running cost, and
     the net value is a dot whose whisker is its 95% range, each labelled in rounded money."""
     import matplotlib.pyplot as plt
 
-    from deploydl.communication.brief_page import BRIEF_CHART_SIZE, value_chart
+    from deploydl.communication.brief_page import value_chart
 
     inputs, _, _ = page
-    m = inputs.money
+    m, figures = inputs.money, brief_figures(inputs)
     fig = value_chart(inputs)
-    assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
     ax = fig.axes[0]
+    assert tuple(fig.get_size_inches()) == pytest.approx(_brief_chart_size(fig))
     title = " ".join(ax.get_title(loc="left").split())
-    assert title.startswith(f"Net value {brief_money(m['net_value_per_year'])} a year vs "
-                            "today's process")
+    # the title names the net value and the current process as the headline card does
+    assert title.startswith(f"Net value {figures['net_value_per_year'].text} a year vs the "
+                            "current process")
+    assert figures["net_value_per_year"].label == "net value a year vs the current process"
     # the title says the sign is unsettled when it is; the axis says what zero is
     assert title.endswith(("; may be a loss", "; may be a gain") if spans_zero(
-        m["net_value_low"], m["net_value_high"]) else " vs today's process")
+        m["net_value_low"], m["net_value_high"]) else " vs the current process")
     assert "at 0" not in title and ax.get_ylabel().endswith("\n0 = current process")
     assert [" ".join(t.get_text().split()) for t in ax.get_xticklabels()] == [
         "saved" if m["saved_per_year"] >= 0 else "lost", "running cost", "net value"]
@@ -286,15 +297,18 @@ def test_the_value_chart_sets_the_model_against_the_current_process_with_its_ran
     plt.close(fig)
 
 
-@pytest.mark.parametrize(("low", "high", "ending"), [
-    (-600_000, 2_100_000, " vs today's process; may be a loss"),
-    (-2_100_000, 600_000, " vs today's process; may be a gain"),
-    (150_000, 2_100_000, " vs today's process"),
-    (-3_400_000, -150_000, " vs today's process")])
-def test_the_value_charts_title_says_when_its_range_crosses_zero(page, low, high, ending):
+@pytest.mark.parametrize(("low", "high", "ending", "lines"), [
+    (-600_000, 2_100_000, " vs the current process; may be a loss", 3),
+    (-2_100_000, 600_000, " vs the current process; may be a gain", 3),
+    (150_000, 2_100_000, " vs the current process", 2),
+    (-3_400_000, -150_000, " vs the current process", 2)])
+def test_the_value_charts_title_says_when_its_range_crosses_zero(page, low, high, ending, lines):
     """Every title names what the net value is measured against, the range crossing zero
     included: that title used to read "Net value $750,000 a year; its 95% range crosses zero",
-    against nothing; the words for the other side of zero keep it to two lines."""
+    against nothing. It writes the net value as the headline card does ("about") and names the
+    current process as the card, the axis and the section do (it said "today's process");
+    the words for the other side of zero take a third line, and the figure grows by it, so
+    the plot keeps its height."""
     import matplotlib.pyplot as plt
 
     from deploydl.communication.brief_page import value_chart
@@ -306,9 +320,17 @@ def test_the_value_charts_title_says_when_its_range_crosses_zero(page, low, high
     fig = value_chart(moved)
     drawn = fig.axes[0].get_title(loc="left")
     title = " ".join(drawn.split())
-    assert title == f"Net value {brief_money((low + high) / 2)} a year{ending}"
-    assert len(drawn.splitlines()) == 2
+    assert title == f"Net value about {brief_money((low + high) / 2)} a year{ending}"
+    assert len(drawn.splitlines()) == lines
+    fig.canvas.draw()
+    plot = fig.axes[0].get_window_extent().height / fig.dpi
     plt.close(fig)
+    two_lines = value_chart(replace(moved, money={**moved.money, "net_value_low": 150_000,
+                                                  "net_value_high": 2_100_000}))
+    two_lines.canvas.draw()
+    assert plot == pytest.approx(two_lines.axes[0].get_window_extent().height / two_lines.dpi,
+                                 abs=0.02)
+    plt.close(two_lines)
 
 
 @pytest.mark.parametrize(("amount", "shown"), [
@@ -378,7 +400,6 @@ def test_the_brief_charts_print_readably_with_the_cost_axis_from_zero(page):
     from chart_checks import assert_legend_readable
 
     from deploydl.communication.brief_page import (
-        BRIEF_CHART_SIZE,
         BRIEF_TEXT_PT,
         CARD_CHART_SIZE,
         cost_chart,
@@ -393,12 +414,13 @@ def test_the_brief_charts_print_readably_with_the_cost_axis_from_zero(page):
                  if t.get_visible() and t.get_text().strip()]
         small = [(text, size) for text, size in sizes if size < BRIEF_TEXT_PT]
         assert not small, f"{chart.__name__}: text under {BRIEF_TEXT_PT} pt: {small}"
-        assert tuple(fig.get_size_inches()) == BRIEF_CHART_SIZE
+        assert tuple(fig.get_size_inches()) == pytest.approx(_brief_chart_size(fig))
         plt.close(fig)
-    for chart, size in ((cost_chart, CARD_CHART_SIZE), (fairness_chart, BRIEF_CHART_SIZE)):
+    for chart in (cost_chart, fairness_chart):
         fig = chart(inputs)
         assert_legend_readable(fig)
-        assert tuple(fig.get_size_inches()) == size
+        assert tuple(fig.get_size_inches()) == pytest.approx(
+            CARD_CHART_SIZE if chart is cost_chart else _brief_chart_size(fig))
         fig.canvas.draw()
         ax = fig.axes[0]
         title = ax.get_tightbbox().union([ax.get_window_extent()])  # plot, ticks and title
@@ -636,8 +658,26 @@ def test_the_headline_net_value_says_about_beside_the_tables_three_figures(page)
     assert figs["net_value_per_year"].text == f"about {brief_money(net)}"
     assert f"net {figs['net_value_per_year'].span()}." in html
     assert f"<td>{table_money(net)}</td>" in html and ROUNDING_NOTE in html
-    card = html.split('<span class="value">')[1].split("</span></span>")[0]
-    assert re.sub(r"<[^>]+>", "", card) == f"about {brief_money(net)}"
+    card = html.split('<span class="value"')[1].split("</span></span>")[0]
+    assert re.sub(r"<[^>]+>", "", card.split(">", 1)[1]) == f"about {brief_money(net)}"
+
+
+def test_the_brief_names_the_current_process_and_its_net_value_one_way(page):
+    """The reported flaw: the chart said "today's process", the value text and the risk
+    register "the current scorecard (a logistic baseline)", the card and the heading "the
+    current process"; the risk register wrote "net -$1.6M", the card and the text "about
+    -$1.6M". The value text says once what the current process is; the risk register writes
+    the net value and its range as the headline does."""
+    inputs, html, _ = page
+    m, figs = inputs.money, brief_figures(inputs)
+    words = re.sub(r"<[^>]+>", "", html)
+    assert "today's process" not in words
+    assert words.count(m["current_process"]) == 1
+    assert f"The current process is {m['current_process']}." in words
+    risk = next(r for r in risk_register(inputs) if r["risk"] == "Value does not materialise")
+    assert risk["evidence"].startswith(
+        f"net {figs['net_value_per_year'].text} a year against the current process (95% range "
+        f"{figs['net_value_low'].text} to {figs['net_value_high'].text})")
 
 
 @pytest.mark.parametrize(("amount", "shown"), [
@@ -764,6 +804,44 @@ def test_fairness_claims_follow_the_gate_when_it_fails(run):
     assert "release gate failed" in regulator and "at least 80%" not in regulator
     risk = next(r for r in risk_register(inputs) if r["risk"].startswith("Unfair"))
     assert "FAILED" in risk["evidence"]
+
+
+@pytest.mark.parametrize(("passed", "net", "said"), [
+    (True, 700_000, "Against the current process the model is worth about $700,000 a year "
+     "after running costs, and it passes the four-fifths fairness screen. We ask you to decide "
+     "on the roll-out."),
+    (False, 700_000, "Against the current process the model is worth about $700,000 a year "
+     "after running costs, but it FAILS the four-fifths fairness screen (ratio 0.75). We do "
+     "not ask for approval until fairness is fixed."),
+    (True, -1_600_000, "The model does not beat the current process: net about -$1.6M a year "
+     "after running costs. We recommend keeping the current process and not rolling the model "
+     "out as it stands."),
+    # the reported flaw: "the model is worth about -$1.6M a year ..., but it FAILS"
+    (False, -1_600_000, "The model does not beat the current process (net about -$1.6M a year "
+     "after running costs) and it FAILS the four-fifths fairness screen (ratio 0.75). We "
+     "recommend keeping the current process.")])
+@pytest.mark.parametrize("crosses_zero", [False, True])
+def test_the_board_message_reads_true_for_each_gate_and_value(page, passed, net, said,
+                                                              crosses_zero):
+    """Each of the gate's verdicts with a model that pays and one that does not; where the net
+    value's 95% range crosses zero, the message says its sign is not established."""
+    from html import unescape
+
+    from deploydl.communication.audiences import audience_view
+
+    inputs, _, _ = page
+    low, high = (-3_000_000, 2_000_000) if crosses_zero else (net - abs(net) / 2,
+                                                               net + abs(net) / 2)
+    moved = replace(inputs, money={**inputs.money, "net_value_per_year": net,
+                                   "net_value_low": low, "net_value_high": high},
+                    fairness={**inputs.fairness, "gate_passed": passed,
+                              "too_close_to_call": False, "demographic_parity_ratio": 0.75})
+    words = unescape(re.sub(r"<[^>]+>", "", audience_view(moved, "board").message_html))
+    if crosses_zero:
+        first, ask = said.rsplit(". We ", 1)
+        said = (f"{first}. The net value's 95% range, -$3.0M to $2.0M, spans zero, so even its "
+                f"sign is not established. We {ask}")
+    assert words == said
 
 
 @pytest.mark.parametrize(("review", "decides"), [

@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import dataclass
 
 from deploydl.communication.brief import BriefInputs, screen_verdict
+from deploydl.communication.value import spans_zero
 
 
 @dataclass(frozen=True)
@@ -30,23 +31,34 @@ class Audience:
     message_if_no_value: str = ""  # used when the model does not beat the current process
     # used when the gate passes too close to call; ``{too_close}`` stands for too_close_words()
     message_if_too_close: str = ""
+    # used when the gate fails and the model does not beat the current process either
+    message_if_neither: str = ""
+
+
+#: Where a message writes ``{unsettled}``: nothing, or, when the net value's 95% range spans
+#: zero, this sentence (a template of figure keys).
+UNSETTLED = (" The net value's 95% range, {net_value_low} to {net_value_high}, spans zero, so "
+             "even its sign is not established.")
 
 
 AUDIENCES: dict[str, Audience] = {a.name: a for a in (
     Audience("board", "value, risk and the decision asked", "headline", "value",
              "Against the current process the model is worth {net_value_per_year} a year "
-             "after running costs, and it passes the four-fifths fairness screen. We ask you "
-             "to decide on the roll-out.",
+             "after running costs, and it passes the four-fifths fairness screen.{unsettled} "
+             "We ask you to decide on the roll-out.",
              ("net_value_per_year", "parity_ratio"),
              "Against the current process the model is worth {net_value_per_year} a year "
              "after running costs, but it FAILS the four-fifths fairness screen (ratio "
-             "{parity_ratio}). We do not ask for approval until fairness is fixed.",
-             "The model does not beat the bank's current scorecard: net {net_value_per_year} "
-             "a year after running costs. We recommend keeping the current process and not "
+             "{parity_ratio}).{unsettled} We do not ask for approval until fairness is fixed.",
+             "The model does not beat the current process: net {net_value_per_year} a year "
+             "after running costs.{unsettled} We recommend keeping the current process and not "
              "rolling the model out as it stands.",
              "Against the current process the model is worth {net_value_per_year} a year "
-             "after running costs. Its four-fifths fairness screen {too_close}. We ask you to "
-             "decide on the roll-out, subject to that review."),
+             "after running costs.{unsettled} Its four-fifths fairness screen {too_close}. We "
+             "ask you to decide on the roll-out, subject to that review.",
+             "The model does not beat the current process (net {net_value_per_year} a year "
+             "after running costs) and it FAILS the four-fifths fairness screen (ratio "
+             "{parity_ratio}).{unsettled} We recommend keeping the current process."),
     Audience("regulator", "fair treatment, human oversight and evidence", "evidence",
              "fairness", "At threshold {threshold}, each age band is approved at least 80% as "
              "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "
@@ -102,16 +114,29 @@ def audience_view(inputs: BriefInputs, audience: str) -> AudienceView:
     fig = draw_audience_chart(inputs, audience)
     title = fig.axes[0].get_title(loc="left")
     uri, alt = chart(fig)
-    message = spec.message
-    if inputs.fairness.get("too_close_to_call") and spec.message_if_too_close:
-        message = spec.message_if_too_close.replace("{too_close}", too_close_words(inputs))
-    if inputs.money["net_value_per_year"] <= 0 and spec.message_if_no_value:
-        message = spec.message_if_no_value
-    if not inputs.fairness["gate_passed"] and spec.message_if_gate_fails:
-        message = spec.message_if_gate_fails
-    return AudienceView(audience, spec.detail, prose(message, figs), title,
+    return AudienceView(audience, spec.detail, prose(message_for(spec, inputs), figs), title,
                         tuple((figs[k].label, figs[k].text) for k in spec.details), uri,
                         cares_about=spec.cares_about, chart_alt=alt)
+
+
+def message_for(spec: Audience, inputs: BriefInputs) -> str:
+    """The audience's message for this run, as a template of figure keys: the one for a gate
+    that fails (and a model that does not pay either), a model that does not pay, a screen
+    too close to call, or the plain ``message``, the first of these the audience has; with the
+    :data:`UNSETTLED` sentence where the net value's 95% range spans zero."""
+    gate_fails = not inputs.fairness["gate_passed"]
+    no_value = inputs.money["net_value_per_year"] <= 0
+    too_close = bool(inputs.fairness.get("too_close_to_call"))
+    candidates = ((gate_fails and no_value, spec.message_if_neither),
+                  (gate_fails, spec.message_if_gate_fails),
+                  (no_value, spec.message_if_no_value),
+                  (too_close, spec.message_if_too_close))
+    message = next((text for applies, text in candidates if applies and text), spec.message)
+    m = inputs.money
+    unsettled = UNSETTLED if spans_zero(m["net_value_low"], m["net_value_high"]) else ""
+    if "{too_close}" in message:
+        message = message.replace("{too_close}", too_close_words(inputs))
+    return message.replace("{unsettled}", unsettled)
 
 
 def too_close_words(inputs: BriefInputs) -> str:

@@ -90,6 +90,19 @@ def brief_money(amount: float, *, unit: str = "$", figures: int = SIGNIFICANT_FI
     return money(math.copysign(rounded, amount) if rounded else 0.0, unit=unit)
 
 
+#: The word before the headline's net value: it is rounder than the table's (see below).
+ABOUT = "about"
+
+
+def headline_net_value(net: float) -> str:
+    """The net value a year as the brief's headline, its text, its risk register and the
+    audience messages write it: "about", then :func:`brief_money` (two significant figures):
+    701_000 -> 'about $700,000'. The table of assumptions moved by half writes the same net
+    value to three figures ('$701,000'); "about" tells the reader the headline is the rounder
+    of the two, not a different amount."""
+    return f"{ABOUT} {brief_money(net)}"
+
+
 def brief_usd(amount: float) -> str:
     """:func:`brief_money` as a lesson's own text writes money: 'USD 1.6M', 'USD 130,000' (the
     course's money rule: "$" is for charts)."""
@@ -392,10 +405,10 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
          "data; none among the model's inputs", "owner": "Data steward",
          "mitigation": "Pseudonymised IDs, column-level access, retention and erasure."},
         {"risk": "Value does not materialise",
-         "evidence": f"net {money(m['net_value_per_year'])} a year against "
-                     f"{m['current_process']} (95% range {money(m['net_value_low'])} to "
-                     f"{money(m['net_value_high'])}) rests on the stated assumptions (see the "
-                     "table of assumptions moved by half)", "owner": "Executive sponsor",
+         "evidence": f"net {headline_net_value(m['net_value_per_year'])} a year against "
+                     f"the current process (95% range {brief_money(m['net_value_low'])} to "
+                     f"{brief_money(m['net_value_high'])}) rests on the stated assumptions "
+                     "(see the table of assumptions moved by half)", "owner": "Executive sponsor",
          "mitigation": "Track approvals and losses monthly against this brief; measure how "
          "many referred good customers the underwriters keep, and how many referred bad loans "
          "they approve."},

@@ -17,10 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from deploydl.communication.brief import (
+    ABOUT,
     ROUNDING_NOTE,
     BriefInputs,
     brief_money,
     days_after_opening,
+    headline_net_value,
     risk_register,
     rollout_plan,
     screen_verdict,
@@ -149,19 +151,6 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
     return {fig.key: fig for fig in figs}
 
 
-#: The word before the headline's net value: it is rounder than the table's (see below).
-ABOUT = "about"
-
-
-def headline_net_value(net: float) -> str:
-    """The net value a year as the brief's headline, its text and the audience messages write
-    it: "about", then :func:`deploydl.communication.brief.brief_money` (two significant
-    figures): 701_000 -> 'about $700,000'. The table of assumptions moved by half writes the
-    same net value to three figures ('$701,000'); "about" tells the reader the headline is
-    the rounder of the two, not a different amount."""
-    return f"{ABOUT} {brief_money(net)}"
-
-
 def _event_figures(inputs: BriefInputs) -> list[Figure]:
     mon, ab = inputs.monitoring, inputs.ab
     figs = []
@@ -237,8 +226,9 @@ def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
         verdict = f"{pays[0].upper()}{pays[1:]} across the 95% range above ({drawn})."
     if m["net_value_per_year"] <= 0 and not _decision_keeps_current_process(inputs):
         verdict += " Keep the current process until the model is shown to pay."
-    text = ("Bad loans, underwriter time and lost good customers cost {current_cost_per_year} "
-            "a year with " + m["current_process"] + " at threshold {current_threshold}, and "
+    text = ("The current process is " + m["current_process"] + ". Bad loans, underwriter time "
+            "and lost good customers cost {current_cost_per_year} a year with it at threshold "
+            "{current_threshold}, and "
             "{model_cost_per_year} with the model: it "
             + ("saves {saved_per_year} a year" if m["saved_per_year"] >= 0
                else "costs {saved_per_year} a year more") +
@@ -282,19 +272,33 @@ def _refer_everyone_words(cheaper_below: float) -> str:
             "{refer_everyone_kept} of referred good customers.")
 
 
+#: The net value's card writes "about" in small type and its number on one line. A number of
+#: up to :data:`SHORT_NUMBER` characters ("-$1.6M") keeps the cards' large type; a longer one
+#: ("-$250,000", the longest :func:`brief_money` writes) is drawn at :data:`LONG_NUMBER_EM` of
+#: it (1.3 of the text's size, not 1.6), so that the line fits a card a quarter of the page
+#: wide, at 900 px and printed on A4. The line keeps its height, so the card's label starts
+#: where the other cards' labels do.
+SHORT_NUMBER, LONG_NUMBER_EM = 6, 1.3 / 1.6
+
+
 def _headline_cards(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
-    """The four headline cards; the net value's card also gives its 95% range, and writes the
-    "about" of :func:`headline_net_value` in small type before the number (in the card's large
-    type, "about -$5.5M" took two lines of a card a quarter of the page wide)."""
+    """The four headline cards; the net value's card also gives its 95% range and writes the
+    "about" of :func:`headline_net_value` in small type before the number, on one line (see
+    :data:`SHORT_NUMBER`): in the card's large type "about $700,000" broke over two lines,
+    and its number sat a line lower than the other cards'."""
     pick = [figs[k] for k in ("net_value_per_year", "roc_auc", "parity_ratio", "approval_rate")]
     label = html.escape(pick[0].label)
     shown = (f'<div>95% range: {figs["net_value_low"].span()} to '
              f'{figs["net_value_high"].span()}</div>')
-    small = (f'<span style="font-size: 0.6em; font-weight: normal">{ABOUT}</span> '
-             + replace(pick[0], text=brief_money(inputs.money["net_value_per_year"])).span())
-    return figures_block(pick).replace(label + '<div class="source">',
-                                       label + shown + '<div class="source">', 1).replace(
-        pick[0].span(), small, 1)
+    text = brief_money(inputs.money["net_value_per_year"])
+    number = replace(pick[0], text=text).span()
+    if len(text) > SHORT_NUMBER:
+        number = f'<span style="font-size: {LONG_NUMBER_EM:.4g}em">{number}</span>'
+    line = ('<span class="value" style="white-space: nowrap"><span style="font-size: 0.6em; '
+            f'font-weight: normal">{ABOUT}</span> {number}</span>')
+    return figures_block(pick).replace(
+        f'<span class="value">{pick[0].span()}</span>{label}<div class="source">',
+        f'{line}{label}{shown}<div class="source">', 1)
 
 
 def _ratio_finding(inputs: BriefInputs) -> str:
@@ -386,6 +390,10 @@ BRIEF_CHART_SIZE = (4.1, 2.1)
 #: The smallest text in the brief's charts (points, as drawn: the house 13 pt); their titles
 #: are drawn at :data:`BRIEF_TITLE_PT`, less than the course's 16 pt, to fit the half page.
 BRIEF_TEXT_PT, BRIEF_TITLE_PT = 13, 14
+#: The height of one line of a brief chart's title (inches: its points times matplotlib's line
+#: spacing, 1.2, over 72). :data:`BRIEF_CHART_SIZE` holds a title of two lines; a longer one
+#: adds this much per line to the figure, and the plot keeps its height.
+TITLE_LINE_INCHES = BRIEF_TITLE_PT * 1.2 / 72
 #: The engineers' cost chart, in the model card, where it prints wider than in the brief.
 CARD_CHART_SIZE = (5.0, 3.6)
 
@@ -406,12 +414,19 @@ def chart_axes(title: str, *, xlabel: str, ylabel: str, size: tuple[float, float
 
 def _brief_figure(title: str, *, xlabel: str, ylabel: str, ax=None):
     """A figure for the brief (:func:`chart_axes`), of :data:`BRIEF_CHART_SIZE`, with its
-    title at :data:`BRIEF_TITLE_PT`, wrapped to fit."""
+    title at :data:`BRIEF_TITLE_PT`, wrapped to fit; a title over two lines makes the figure
+    taller (:data:`TITLE_LINE_INCHES`)."""
     from deploydl.present.charts import course_style
 
+    own_figure = ax is None
     fig, ax = chart_axes("", xlabel=xlabel, ylabel=ylabel, size=BRIEF_CHART_SIZE, ax=ax)
+    wrapped = textwrap.fill(title, 30)
     with course_style():
-        ax.set_title(textwrap.fill(title, 30), loc="left", fontsize=BRIEF_TITLE_PT)
+        ax.set_title(wrapped, loc="left", fontsize=BRIEF_TITLE_PT)
+    extra_lines = len(wrapped.splitlines()) - 2
+    if own_figure and extra_lines > 0:  # the figure grows by the line; the plot keeps its height
+        width, height = BRIEF_CHART_SIZE
+        fig.set_size_inches(width, height + extra_lines * TITLE_LINE_INCHES)
     return fig, ax
 
 
@@ -491,11 +506,11 @@ def value_chart(inputs: BriefInputs, *, ax=None):
 
 
 def value_title(net: float, low: float, high: float) -> str:
-    """The value chart's title: the net value a year ``net`` against today's process, in every
-    case; when its 95% range (``low`` to ``high``) crosses zero, what the other side of zero
-    means: a positive net value "may be a loss", a negative one "may be a gain". Short words,
-    so that the title keeps to two lines of the brief's half-page chart."""
-    title = f"Net value {brief_money(net)} a year vs today's process"
+    """The value chart's title: the net value a year ``net`` against the current process, as
+    the headline card writes it (:func:`headline_net_value`), in every case; when its 95% range
+    (``low`` to ``high``) crosses zero, what the other side of zero means: a positive net value
+    "may be a loss", a negative one "may be a gain"."""
+    title = f"Net value {headline_net_value(net)} a year vs the current process"
     if spans_zero(low, high):
         title += "; may be a loss" if net > 0 else "; may be a gain"
     return title
