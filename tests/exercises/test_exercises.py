@@ -223,12 +223,32 @@ def test_check_shows_html_with_a_coloured_word_and_a_text_fallback(monkeypatch):
     assert ">Not yet</b>" in wrong["text/html"] and "Hint:" in wrong["text/html"]
 
 
-def test_check_keeps_the_result_in_the_kernels_ledger():
+def test_check_keeps_the_result_in_the_kernels_ledger(monkeypatch):
+    from deploydl.exercises import core, last_status
+
+    monkeypatch.setattr(core, "_ledger", {})
+    check("00.3", "B")
+    assert last_status("00.3") == FAILED
+    check("00.3", find_exercise("00.3").expected)
+    assert last_status("00.3") == PASSED
+
+
+def test_grading_checks_the_kept_answer_again_with_a_fresh_copy_of_the_checks(monkeypatch):
+    """What `deploydl grade` runs after a lab cell that calls check(): a cell that forged the
+    ledger and replaced the checks of the copy the lab uses changes nothing."""
     import json
 
-    from deploydl.exercises.core import ledger_json
+    from deploydl.exercises import core
 
-    check("00.3", "B")
-    assert json.loads(ledger_json())["00.3"]["status"] == FAILED
-    check("00.3", find_exercise("00.3").expected)
-    assert json.loads(ledger_json())["00.3"]["status"] == PASSED
+    monkeypatch.setattr(core, "_answers", {})
+    check("00.3", "A")
+    forged = core.Result("00.3", "forged", PASSED, "well done.")
+    monkeypatch.setitem(core._ledger, "00.3", forged)
+    monkeypatch.setattr(core, "evaluate", lambda exercise, answer: forged)
+    monkeypatch.setattr(core, "_compare", lambda *args: None)
+    fresh = core._load("deploydl.exercises.core")
+    records = json.loads(fresh.regraded_json(fresh, ["00.3"], "00"))
+    assert records["00.3"]["status"] == FAILED
+    assert records["00.3"]["hint"] == find_exercise("00.3").choices["A"]
+    assert core._answers == {}, "each kept answer is graded once"
+    assert json.loads(fresh.regraded_json(fresh, ["00.3"], "00")) == {}

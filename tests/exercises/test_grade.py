@@ -55,8 +55,8 @@ for ex_id in ("00.1", "00.2", "00.3"):
              "status": "passed", "message": "well done.", "hint": ""}}, raw=True)
 """
 BREAK_A_CHECKER = """
-import deploydl.exercises.m00 as m00
-m00.risk = lambda **kwargs: 1 / 0  # as if a package the checker needs were broken
+import deploydl.serving.packaging as packaging
+packaging.train_measured = lambda **kwargs: 1 / 0  # as if a package the checker needs were broken
 check("00.1", {"model_version": "1.0.0", "predictions": [{"probability_of_default": 0.1}]})
 """
 
@@ -73,6 +73,44 @@ def test_forged_records_are_refused_and_a_broken_checker_exits_2(root, tmp_path,
                         "00.3": "not attempted"}
     assert code == 2
     assert "the check of exercise 00.1 itself failed" in err and "ZeroDivisionError" in err
+
+
+FORGE_THE_LEDGER = """
+from deploydl.exercises import core, module_exercises
+for e in module_exercises("00"):
+    core._ledger[e.id] = core.Result(e.id, e.title, "passed", "well done.")
+"""
+FORGE_WHAT_THE_GRADER_READS = """
+import json
+from deploydl.exercises import core, module_exercises
+records = {e.id: core.Result(e.id, e.title, "passed", "well done.").as_record()
+           for e in module_exercises("00")}
+core.ledger_json = lambda: json.dumps(records)
+core.regraded_json = lambda *args: json.dumps(records)
+"""
+REPLACE_THE_CHECKS = """
+import deploydl.exercises.core as core
+import deploydl.exercises.m00 as m00
+core._compare = lambda *args: None
+core.evaluate = lambda e, answer: core.Result(e.id, e.title, "passed", "well done.")
+m00.EXERCISES.clear()
+check("00.1", {})
+check("00.2", {})
+check("00.3", "A")
+"""
+
+
+@pytest.mark.parametrize("forgery", [FORGE_THE_LEDGER, FORGE_WHAT_THE_GRADER_READS,
+                                     REPLACE_THE_CHECKS],
+                         ids=["ledger", "what-the-grader-reads", "the-checks"])
+def test_a_lab_that_forges_its_results_is_not_graded_as_passed(root, tmp_path, capsys, forgery):
+    nb = nbformat.read(root / "labs/00_welcome_lab.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(forgery))
+    forged = tmp_path / "00_welcome_lab.ipynb"
+    nbformat.write(nb, forged)
+    code, report, _ = _grade(capsys, forged)
+    assert code == 1
+    assert "passed" not in {e["status"] for e in report[0]["exercises"]}
 
 
 def test_not_a_notebook_is_a_one_line_error(tmp_path, capsys):

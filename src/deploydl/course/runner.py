@@ -17,6 +17,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.reader import NotJSONError
 
+#: Cell metadata that marks a cell ``deploydl grade`` added to a lab: messages that name a cell
+#: count only the lab's own.
+GRADER_CELL = "deploydl_grader"
+
 
 class NotebookUnreadable(ValueError):
     """The file is not a notebook that can be run; the message says which file and why."""
@@ -91,7 +95,9 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
     try:
         asyncio.run(client.async_execute())
     except CellTimeoutError:
-        raise CellTimedOut(started[-1], timeout, notebook.cells[started[-1]].source) from None
+        cells = notebook.cells[:started[-1] + 1]
+        own = sum(1 for cell in cells if not cell.metadata.get(GRADER_CELL))
+        raise CellTimedOut(own - 1, timeout, cells[-1].source) from None
     return notebook
 
 

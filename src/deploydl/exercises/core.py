@@ -2,20 +2,27 @@
 
 Deciding (:func:`evaluate`) is kept apart from displaying (:func:`check`): the grader and the
 tests use the first; labs use the second. Every check keeps its result in this kernel's
-ledger (:func:`ledger_json`), which ``deploydl grade`` reads from the live kernel after the
-lab has run; the record each check also displays (:data:`RECORD_MIME`) is for tools that
-only read notebooks, and a grader never trusts it (a learner could print one by hand).
+ledger, for the lab's own cells (:func:`passed`), and the answer it was given, which
+``deploydl grade`` checks again after the lab has run, with a freshly loaded copy of the checks
+(:func:`regraded_json`): a lab cell can write to the ledger or replace a function here, so the
+grader trusts neither. The record each check also displays (:data:`RECORD_MIME`) is for tools
+that only read notebooks, and a grader never trusts it (a learner could print one by hand).
 """
 
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import math
 import numbers
+import pkgutil
 import re
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -161,13 +168,69 @@ def _answer_key(answer: Any) -> str:
 
 
 _attempts = _Attempts()
-#: The last result of each exercise checked in this kernel; ``deploydl grade`` reads it.
+#: The last result of each exercise checked in this kernel, for the lab's own cells
+#: (:func:`passed`); a lab cell can write to it, so ``deploydl grade`` never reads it.
 _ledger: dict[str, Result] = {}
+#: The answer each exercise was last checked with in this kernel, which ``deploydl grade``
+#: checks again (:func:`regraded_json`).
+_answers: dict[str, Any] = {}
 
 
-def ledger_json() -> str:
-    """This kernel's check results as JSON: what ``deploydl grade`` asks the kernel for."""
-    return json.dumps({k: r.as_record() for k, r in _ledger.items()}, ensure_ascii=True)
+def regraded_json(fresh: ModuleType, ids: Iterable[str], module: str) -> str:
+    """The answers the lab's checks of ``ids`` were given, checked again by fresh copies of the
+    checks: JSON of each result record, by exercise id.
+
+    ``deploydl grade`` calls this in the lab's kernel after each cell that calls ``check``,
+    on ``fresh``, a copy of this module it has just loaded (and passes in, as a module cannot
+    name itself), with ``module`` the lab's module ("02"). It takes those answers from the
+    copy the lab uses (removing them, so each is graded once), with the wrong attempts that
+    copy counted, so each hint is the one the learner saw. The checks are fresh copies of
+    every exercise module, loaded against ``fresh``: a lab cell that writes to the ledger or
+    replaces a function here or in an exercise module changes nothing in its grade.
+    """
+    live = sys.modules[__name__]
+    answers = {i: live._answers.pop(i) for i in ids if i in live._answers}
+    _attempts.counts.update(live._attempts.counts)
+    _attempts.last.update(live._attempts.last)
+    with _fresh_exercises(fresh) as modules:
+        exercises = modules[f"{__package__}.m{module}"].EXERCISES
+        results = {e.id: evaluate(e, answers[e.id]) for e in exercises if e.id in answers}
+    return json.dumps({k: r.as_record() for k, r in results.items()}, ensure_ascii=True)
+
+
+@contextmanager
+def _fresh_exercises(core: ModuleType) -> Iterator[dict[str, ModuleType]]:
+    """Fresh copies of every exercise module (m00, m01...), by name, loaded against ``core``.
+
+    While the block runs they (and ``core``) stand in ``sys.modules`` for the modules the lab
+    uses, so a check that imports another module's helpers when it runs (08.2 uses 06's) gets
+    a fresh copy too; the lab's own modules are put back afterwards.
+    """
+    package = sys.modules[__package__]
+    names = [f"{__package__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
+             if re.fullmatch(r"m\d\d", m.name)]
+    kept = {name: sys.modules.get(name) for name in [__name__, *names]}
+    sys.modules[__name__] = core
+    try:
+        modules = {name: _load(name) for name in names}
+        sys.modules.update(modules)
+        yield modules
+    finally:
+        for name, module in kept.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def _load(name: str) -> ModuleType:
+    """A new copy of module ``name``, run from its source (``sys.modules`` is left as is)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"module {name} not found; is the deploydl package installed?")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def is_placeholder(answer: Any) -> bool:
@@ -415,7 +478,7 @@ def check(exercise_id: str, answer: Any) -> None:
                         f"there is no exercise {exercise_id!r}; check the id in the lab.")
     else:
         result = evaluate(exercise, answer)
-        _ledger[exercise.id] = result
+        _ledger[exercise.id], _answers[exercise.id] = result, answer
     _show(result)
 
 

@@ -2,8 +2,10 @@
 
 Used by ``deploydl grade`` (instructors, CI for a cohort) and ``deploydl progress`` (learners).
 Grading never reads the check() records a notebook displays, since a learner can print one by
-hand: after the lab's own cells, the grader runs one cell of its own in the same kernel that
-prints the kernel's ledger of check results behind a secret made fresh for this run.
+hand, nor the kernel's ledger of check results, since a lab cell can write to it or replace the
+functions that keep it: after each lab cell that calls check(), the grader runs a cell of its
+own in the same kernel that loads a fresh copy of the checks, checks again the answers that
+cell's check() calls were given, and prints the results behind a secret made fresh for this run.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import nbformat
 
 from deploydl.course.labs import CHECK_ID
-from deploydl.course.runner import NotebookUnreadable, execute_file, read_notebook
+from deploydl.course.runner import GRADER_CELL, NotebookUnreadable, execute_file, read_notebook
 from deploydl.exercises.core import CHECK_ERROR, FAILED, ICONS, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 
@@ -47,9 +49,20 @@ class LabGrade:
         return [r for r in self.results if r.status == CHECK_ERROR]
 
 
-#: The grader's own last cell; {nonce} is a secret made fresh for each run.
-_LEDGER_CELL = ("from deploydl.exercises.core import ledger_json as _deploydl_ledger_json\n"
-                "print('{nonce}' + _deploydl_ledger_json())")
+#: The grader's cell after each lab cell that calls check(): {ids} are the exercises that cell
+#: checks, {module} the lab's module, {nonce} a secret made fresh for each run. It loads a fresh
+#: copy of the checks (the lab's cells may have changed the copy they use), which checks the
+#: answers those check() calls kept again and prints the results behind the secret at once,
+#: before any later lab cell runs.
+_GRADER_CELL = """\
+def _deploydl_grade():
+    import importlib.util
+    spec = importlib.util.find_spec("deploydl.exercises.core")
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    print("{nonce}" + fresh.regraded_json(fresh, {ids!r}, "{module}"))
+_deploydl_grade()
+"""
 
 
 def lab_module(path: Path) -> str:
@@ -73,10 +86,11 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     notebook = read_notebook(path)  # first: a missing file is "no such file", whatever its name
     module = lab_module(path)
     nonce = secrets.token_hex(16)
-    notebook.cells.append(nbformat.v4.new_code_cell(_LEDGER_CELL.format(nonce=nonce)))
+    notebook.cells = _with_grader_cells(notebook.cells, module, nonce)
     execute_file(notebook, path, timeout=timeout, allow_errors=True)
-    seen = _ledger(notebook.cells[-1], nonce, path)
-    raised = _raised(notebook.cells[:-1])
+    seen = _regraded([c for c in notebook.cells if c.metadata.get(GRADER_CELL)], nonce, path)
+    notebook.cells = [c for c in notebook.cells if not c.metadata.get(GRADER_CELL)]
+    raised = _raised(notebook.cells)
     results = []
     for e in module_exercises(module):
         if e.id in seen:
@@ -99,30 +113,56 @@ def _raised(cells) -> dict[str, str]:
     cell raised NameError: name 'x' is not defined", by exercise id."""
     found: dict[str, str] = {}
     for cell in cells:
-        error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"),
-                     None)
+        error = _error(cell)
         if cell.get("cell_type") != "code" or error is None:
             continue
-        text = " ".join(str(error.get("evalue", "")).split())
-        if len(text) > _ERROR_CHARS:
-            text = text[:_ERROR_CHARS - 1] + "…"
-        why = (f"your cell raised {error.get('ename', 'an error')}: {text}; fix it and run "
-               "the cell again (the check never ran).")
+        why = f"your cell raised {error}; fix it and run the cell again (the check never ran)."
         for ex_id in CHECK_ID.findall(cell.get("source", "")):
             found.setdefault(ex_id, why)
     return found
 
 
-def _ledger(cell, nonce: str, path: Path) -> dict[str, Result]:
-    """The kernel's check results, from the grader's own cell (never from the lab's outputs)."""
+def _error(cell) -> str | None:
+    """The error a cell raised, on one line ("NameError: name 'x' is not defined"), cut to
+    :data:`_ERROR_CHARS`; None when it raised none."""
+    error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+    if error is None:
+        return None
+    text = " ".join(str(error.get("evalue", "")).split())
+    if len(text) > _ERROR_CHARS:
+        text = text[:_ERROR_CHARS - 1] + "…"
+    return f"{error.get('ename', 'an error')}: {text}"
+
+
+def _with_grader_cells(cells: list, module: str, nonce: str) -> list:
+    """The lab's ``cells`` with the grader's cell after each code cell that calls check()."""
+    out = []
+    for cell in cells:
+        out.append(cell)
+        ids = CHECK_ID.findall(cell.source) if cell.cell_type == "code" else []
+        if ids:
+            source = _GRADER_CELL.format(ids=sorted(set(ids)), module=module, nonce=nonce)
+            out.append(nbformat.v4.new_code_cell(source, metadata={GRADER_CELL: True}))
+    return out
+
+
+def _regraded(cells: list, nonce: str, path: Path) -> dict[str, Result]:
+    """The results the grader's ``cells`` printed (never the lab's outputs), by exercise id;
+    an exercise checked in several cells keeps its last result."""
     statuses = {PASSED, FAILED, NOT_ATTEMPTED, CHECK_ERROR}
-    for output in cell.get("outputs", []):
-        for line in output.get("text", "").splitlines():
-            if line.startswith(nonce):
-                records = json.loads(line[len(nonce):])
-                return {k: Result(**r) for k, r in records.items() if r.get("status") in statuses}
-    raise NotebookUnreadable(f"{path}: the grader could not read the results from the kernel; "
-                             "is the deploydl package installed in the python3 kernel?")
+    found: dict[str, Result] = {}
+    for cell in cells:
+        lines = [line for output in cell.get("outputs", [])
+                 for line in output.get("text", "").splitlines() if line.startswith(nonce)]
+        if not lines:
+            error = _error(cell)
+            raised = f" (its cell raised {error})" if error else ""
+            raise NotebookUnreadable(f"{path}: the grader could not read the results from the "
+                                     f"kernel{raised}; is the deploydl package installed in "
+                                     "the python3 kernel?")
+        records = json.loads(lines[0][len(nonce):])
+        found.update({k: Result(**r) for k, r in records.items() if r.get("status") in statuses})
+    return found
 
 
 @dataclass(frozen=True)
