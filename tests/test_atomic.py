@@ -219,8 +219,19 @@ def test_a_disk_that_fails_to_flush_the_rename_says_the_new_file_is_in_place(tmp
                                               "cut .* may bring the old content back") as caught:
         replace_file(path, lambda new: new.write_text("new"))
     assert caught.value.errno == errno.EIO
+    assert "Check the disk" in str(caught.value)
     assert path.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["stages.json"]
+
+
+@needs_folder_sync
+def test_only_an_io_error_is_blamed_on_the_disk(tmp_path, monkeypatch):
+    """Too many open files is no sign of a failing disk: the advice is for EIO alone."""
+    path = tmp_path / "stages.json"
+    _folder_sync_fails(monkeypatch, tmp_path, errno.EMFILE)
+    with pytest.raises(NotDurableError, match="may bring the old content back.$") as caught:
+        replace_file(path, lambda new: new.write_text("new"))
+    assert "disk" not in str(caught.value).split("back.")[-1]
 
 
 @needs_folder_sync

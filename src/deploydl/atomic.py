@@ -125,8 +125,8 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
 
 
 #: How :func:`_fsync` opens a file: for reading on POSIX, which syncs any descriptor (so a
-#: file whose mode forbids writing, as a kept read-only mode may, is synced too); for writing
-#: on Windows, whose ``fsync`` (``_commit``) refuses a descriptor open only for reading.
+#: file that ``build`` left read-only is synced too, :func:`_sync_tree`); for writing on
+#: Windows, whose ``fsync`` (``_commit``) refuses a descriptor open only for reading.
 _READ_FILE = (os.O_RDWR if os.name == "nt" else os.O_RDONLY) | getattr(os, "O_BINARY", 0)
 
 
@@ -191,7 +191,8 @@ def _sync_rename(path: Path) -> None:
             exc.errno, f"{path} now holds the new content (the rename is done, nothing needs "
             f"to be written again), but flushing {path.parent} to the disk failed "
             f"({exc.strerror or exc}): a power cut before the system writes it may bring the "
-            "old content back. Check the disk (an I/O error can mean it is failing).") from exc
+            "old content back." + (" Check the disk: an I/O error can mean it is failing."
+                                   if exc.errno == errno.EIO else "")) from exc
 
 
 def _sync_tree(folder: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -84,6 +85,25 @@ def test_a_cached_export_is_reused_and_checked(linear, tmp_path):
     cache.write_bytes(linear_onnx(weight * 1.1, bias))  # stale or tampered
     with pytest.raises(OnnxMismatch):
         export_checked(net, inputs[:2], check_inputs=inputs, cache=cache)
+
+
+@pytest.mark.skipif(not hasattr(os, "O_DIRECTORY"), reason="a folder is flushed where os.open "
+                    "opens one")
+def test_a_cache_the_disk_could_not_flush_is_kept_and_used(linear, tmp_path, monkeypatch):
+    """The export is in place when the folder's flush fails (NotDurableError): a cache lost to
+    a power cut is only rebuilt, so the export is returned, not refused."""
+    net, _, _, inputs = linear
+    cache, real_fsync = tmp_path / "net.onnx", os.fsync
+
+    def fsync(descriptor):
+        if os.fstat(descriptor).st_ino == tmp_path.stat().st_ino:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.delattr("fcntl.F_FULLFSYNC", raising=False)
+    model = export_checked(net, inputs[:2], check_inputs=inputs, cache=cache)
+    assert cache.read_bytes() == model.model_bytes
 
 
 def test_serve_refuses_an_onnx_export_that_differs_from_torch(artifact_dir, model, tmp_path):

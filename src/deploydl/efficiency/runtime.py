@@ -12,6 +12,7 @@ Import this module only when the ONNX runtime is chosen: it needs the ``export``
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import tempfile
 from pathlib import Path
@@ -20,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from deploydl.atomic import replace_file
+from deploydl.atomic import NotDurableError, replace_file
 from deploydl.efficiency.compress import OnnxModel, lean, to_onnx
 from deploydl.models.vision import REFERENCE_CNN
 
@@ -91,7 +92,9 @@ def export_checked(net: nn.Module, example: np.ndarray, *, check_inputs: np.ndar
         model = to_onnx(net, np.ascontiguousarray(example, dtype=np.float32), threads=threads)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(cache, lambda new: new.write_bytes(model.model_bytes))
+            # a cache: NotDurableError means it is in place, and a power cut only costs a rebuild
+            with contextlib.suppress(NotDurableError):
+                replace_file(cache, lambda new: new.write_bytes(model.model_bytes))
     check_against_torch(net, model, check_inputs)
     return model
 

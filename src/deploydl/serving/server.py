@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import uvicorn
 from fastapi import FastAPI
 
-from deploydl.atomic import replace_folder
+from deploydl.atomic import NotDurableError, replace_folder
 from deploydl.integrity import MAKE_KEY, MIN_KEY_BYTES, read_json_object
 from deploydl.registry import ArtifactError, load_artifact, save_model
 from deploydl.serving import guard
@@ -97,7 +97,10 @@ def default_artifact(settings: Settings | None = None) -> Path:
                          f"({exc.strerror or exc}): make it a folder you can write to, or point "
                          "DEPLOYDL_HOME at one.") from None
     # atomic: never a half-written cache; an older deploydl's cache there is replaced whole
-    return replace_folder(folder, lambda new: save_model(model, new, training_data=table))
+    try:
+        return replace_folder(folder, lambda new: save_model(model, new, training_data=table))
+    except NotDurableError:  # in place; a cache lost to a power cut is only trained again
+        return folder
 
 
 def default_artifact_folder(settings: Settings) -> Path:
