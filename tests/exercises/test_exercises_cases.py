@@ -580,7 +580,10 @@ def c07_3():
 def c07_4():
     from deploydl.exercises.m07 import DECISION
 
-    return Cases([_brief(DECISION)],
+    return Cases([_brief(DECISION),
+                  # the fifth red-team reading's: the decision retyped over two lines, or with
+                  # a trailing space
+                  _brief(DECISION.replace(" and bring", "\nand bring")), _brief(DECISION + " ")],
                  [_brief(""), DECISION, _brief(DECISION.format(model_version="1.0.0",
                                                                threshold="0.30"))])
 

@@ -250,6 +250,35 @@ RIGHT_NUMBER_WRONG_SPLIT = [
      "underwriter.", "turned down (or get no yes)"),
     ("For {pct} of applicants no yes comes at once; the rest go to an underwriter.",
      "turned down (or get no yes)"),
+    # the fifth red-team reading's: a refusal after the clause that refers the others
+    ("{pct} of applicants are approved at once; a person checks the others and declines them.",
+     "the others are turned down ('declines')"),
+    ("{pct} of applicants are approved at once; the others go to an underwriter, who declines "
+     "them all.", "the others are turned down ('declines')"),
+    ("{pct} of applicants are approved at once; the others go to an underwriter, who turns them "
+     "all down.", "the others are turned down ('turns them all down')"),
+    ("{pct} of applicants are approved at once; the others are reviewed, then declined.",
+     "the others are turned down ('declined')"),
+    ("{pct} of applicants are approved at once; the others wait, and an underwriter then "
+     "rejects them.", "the others are turned down ('rejects')"),
+    ("{pct} of applicants are approved at once; the others are sent to an underwriter; all of "
+     "them are declined.", "the others are turned down ('declined')"),
+    ("{pct} of applicants are approved at once; the others go to an underwriter, but all get a "
+     "no.", "the others are turned down ('get a no')"),
+    ("{pct} of applicants are approved at once; the others are checked against our credit rules "
+     "and declined.", "the others are turned down ('declined')"),
+    # and its machine that checks the others
+    ("{pct} of applicants are approved at once; the other 17% are checked by the computer "
+     "again.", "a machine check the others ('computer')"),
+    ("{pct} of applicants are approved at once; the others are reviewed by a computer.",
+     "a machine check the others ('computer')"),
+    ("{pct} of applicants are approved at once; the rest are checked by our automated system "
+     "later.", "a machine check the others ('automated')"),
+    ("{pct} of applicants are approved at once; the others are checked again automatically.",
+     "a machine check the others ('automatically')"),
+    # and a referral after a semicolon that does not name whom it refers
+    ("{pct} of applicants are approved immediately; an underwriter reviews their application.",
+     "name the others in that clause"),
 ]
 #: Right sentences that must keep passing: the tenth review's thirteen; the others named by
 #: their share or before the number, or sent to a person who may decline them; other words
@@ -289,7 +318,52 @@ RIGHT_SPLIT = [
     "About {pct} of applicants get an on-the-spot yes; a person checks the others.",
     "About {pct} of applicants get a yes within seconds; a person checks the others.",
     "About {pct} of applicants get a yes the moment they apply; a person checks the others.",
+    # the fifth red-team reading's: the others named without a word that starts their clause
+    "{pct} of applicants are approved immediately; anyone else is reviewed by an underwriter.",
+    "{pct} of applicants are approved immediately; if not, an underwriter reviews their "
+    "application.",
+    "{pct} of applicants are approved immediately; the ones who aren't are reviewed by an "
+    "underwriter.",
+    "{pct} of applicants are approved immediately; applicants not approved at once are reviewed "
+    "by an underwriter.",
+    "Five out of six applicants are approved immediately, and an underwriter reviews the sixth.",
+    "For the 17% not approved at once, an underwriter decides; the other {pct} get an immediate "
+    "yes.",
+    "{pct} of applicants are approved immediately; those who aren't go to an underwriter.",
+    # and its other words for the rate, the person and "at once"
+    "Roughly 83 out of every 100 applicants are approved at once; a person reviews the others.",
+    "{pct} of applicants are approved at once; the remaining 17% go to underwriting.",
+    "{pct} of applicants are approved at once; the others go to our underwriting team.",
+    "{pct} of applicants are approved at once; the others are decided by a credit analyst.",
+    "{pct} of applicants are approved at once; a credit analyst decides on the others.",
+    "{pct} of applicants are approved then and there; the others go to an underwriter.",
+    "{pct} of applicants are approved in real time; the others go to an underwriter.",
+    "{pct} of applicants are approved on the same call; the others go to an underwriter.",
+    "{pct} of applicants are approved while they're still on the phone; the others go to an "
+    "underwriter.",
+    "{pct} of applicants are approved at once; an underwriter reviews the others and declines "
+    "some.",
+    "{pct} of applicants are approved instantly; those not approved are reviewed by an "
+    "underwriter.",
+    "{pct} of applicants are approved at once; applicants who do not get an instant yes are "
+    "checked by a person.",
+    "{pct} of applicants are approved at once; the ones left are checked by a person.",
+    "{pct} of applicants are approved at once; if you are not, a person checks your file.",
+    "{pct} of applicants are approved with no wait; a person checks the rest.",
 ]
+
+
+@pytest.mark.parametrize("sentence", [
+    "{pct} of applicants go straight through; a person checks the rest.",
+    "{pct} of applicants get their loan with no delay; a person checks the rest."])
+def test_07_1_a_sentence_with_no_yes_word_is_not_told_it_sends_them_to_a_person(inputs,
+                                                                                sentence):
+    """A whole-diff reading: without a word for the yes, the message claimed the sentence had
+    the 83% wait for a person, which it does not say."""
+    result = evaluate(find_exercise("07.1"),
+                      sentence.format(pct=f"{inputs.evaluation['approval_rate']:.0%}"))
+    assert result.status == FAILED and "wait for a person" not in result.message, result.message
+    assert "get a yes" in result.message
 
 
 @pytest.mark.parametrize(("sentence", "says"), RIGHT_NUMBER_WRONG_SPLIT)
