@@ -234,10 +234,8 @@ def test_check_keeps_the_result_in_the_kernels_ledger(monkeypatch):
 
 
 def test_grading_checks_the_kept_answer_again_with_a_fresh_copy_of_the_checks(monkeypatch):
-    """What `deploydl grade` runs after a lab cell that calls check(): a cell that forged the
-    ledger and replaced the checks of the copy the lab uses changes nothing."""
-    import json
-
+    """What `deploydl grade` runs after each lab cell: a cell that forged the ledger and
+    replaced the checks of the copy the lab uses changes nothing."""
     from deploydl.exercises import core
 
     monkeypatch.setattr(core, "_answers", {})
@@ -247,8 +245,23 @@ def test_grading_checks_the_kept_answer_again_with_a_fresh_copy_of_the_checks(mo
     monkeypatch.setattr(core, "evaluate", lambda exercise, answer: forged)
     monkeypatch.setattr(core, "_compare", lambda *args: None)
     fresh = core._load("deploydl.exercises.core")
-    records = json.loads(fresh.regraded_json(fresh, ["00.3"], "00"))
+    records = fresh.regraded(fresh, "00")
     assert records["00.3"]["status"] == FAILED
     assert records["00.3"]["hint"] == find_exercise("00.3").choices["A"]
     assert core._answers == {}, "each kept answer is graded once"
-    assert json.loads(fresh.regraded_json(fresh, ["00.3"], "00")) == {}
+    assert fresh.regraded(fresh, "00") == {}
+
+
+def test_check_keeps_a_copy_of_the_answer_as_it_was_checked(monkeypatch):
+    """A cell that changes its answer after the check is graded on what the learner saw
+    checked; an answer that cannot be copied (a generator) is kept itself."""
+    from deploydl.exercises import core
+
+    monkeypatch.setattr(core, "_answers", {})
+    answer = {"choice": "C"}
+    check("00.3", answer)
+    answer["choice"] = "A"
+    assert core._answers["00.3"] == {"choice": "C"}
+    letters = (letter for letter in "C")
+    check("00.3", letters)
+    assert core._answers["00.3"] is letters

@@ -30,9 +30,18 @@ def test_solution_is_all_passed(root, capsys):
 
 def _welcome_solved_but(root, tmp_path, line: str):
     """The solved welcome lab with its 00.3 answer line replaced by ``line``."""
+    return _welcome_solved_with(root, tmp_path, {'choice = "C"': line})
+
+
+def _welcome_solved_with(root, tmp_path, changes: dict[str, str], first: str = ""):
+    """The solved welcome lab with each text of ``changes`` replaced by its value, and a cell
+    ``first`` after its first cell (none when empty)."""
     nb = nbformat.read(root / "solutions/00_welcome_lab.ipynb", as_version=4)
     for cell in nb.cells:
-        cell.source = cell.source.replace('choice = "C"', line)
+        for old, new in changes.items():
+            cell.source = cell.source.replace(old, new)
+    if first:
+        nb.cells.insert(1, nbformat.v4.new_code_cell(first))
     lab = tmp_path / "00_welcome_lab.ipynb"
     nbformat.write(nb, lab)
     return lab
@@ -81,12 +90,10 @@ for e in module_exercises("00"):
     core._ledger[e.id] = core.Result(e.id, e.title, "passed", "well done.")
 """
 FORGE_WHAT_THE_GRADER_READS = """
-import json
 from deploydl.exercises import core, module_exercises
 records = {e.id: core.Result(e.id, e.title, "passed", "well done.").as_record()
            for e in module_exercises("00")}
-core.ledger_json = lambda: json.dumps(records)
-core.regraded_json = lambda *args: json.dumps(records)
+core.regraded = lambda *args: records
 """
 REPLACE_THE_CHECKS = """
 import deploydl.exercises.core as core
@@ -111,6 +118,69 @@ def test_a_lab_that_forges_its_results_is_not_graded_as_passed(root, tmp_path, c
     code, report, _ = _grade(capsys, forged)
     assert code == 1
     assert "passed" not in {e["status"] for e in report[0]["exercises"]}
+
+
+SHADOW_WHAT_A_GRADER_CALLS = """
+import builtins
+def print(*args, **kwargs):  # turns a failure a grader prints into a pass
+    builtins.print(*[a.replace('"status": "failed"', '"status": "passed"')
+                     if isinstance(a, str) else a for a in args], **kwargs)
+def display(*args, **kwargs):
+    pass
+json = sys = importlib = None
+"""
+
+
+def test_a_lab_that_shadows_print_or_display_is_graded_as_it_is(root, tmp_path, capsys):
+    lab = _welcome_solved_with(root, tmp_path, {'choice = "C"': 'choice = "A"'},
+                               first=SHADOW_WHAT_A_GRADER_CALLS)
+    code, report, _ = _grade(capsys, lab)
+    assert code == 1
+    assert {e["id"]: e["status"] for e in report[0]["exercises"]} == {
+        "00.1": "passed", "00.2": "passed", "00.3": "failed"}
+
+
+def test_right_answers_pass_however_check_was_called_and_whatever_came_after(root, tmp_path,
+                                                                              capsys):
+    """A check in a loop, an answer changed after its check in the same cell, and a check
+    called by keyword: each is graded as the learner saw it checked."""
+    lab = _welcome_solved_with(root, tmp_path, {
+        'check("00.1", reply)': ('for exercise_id, answer in [("00.1", reply)]:\n'
+                                 '    check(exercise_id, answer)'),
+        'check("00.2", answer_00_2)': ('check("00.2", answer_00_2)\n'
+                                       'answer_00_2["decision"] = "ask a colleague"'),
+        'check("00.3", choice)': 'check(exercise_id="00.3", answer=choice)'})
+    code, report, _ = _grade(capsys, lab)
+    assert {e["id"]: e["status"] for e in report[0]["exercises"]} == {
+        "00.1": "passed", "00.2": "passed", "00.3": "passed"}
+    assert code == 0
+
+
+FORGE_IN_THE_GRADERS_CELLS = """
+import json
+import re
+from IPython import get_ipython
+from IPython.display import display
+from deploydl.exercises import core, module_exercises
+GRADE_MIME = "application/vnd.deploydl.grade+json"
+records = {e.id: core.Result(e.id, e.title, "passed", "well done.").as_record()
+           for e in module_exercises("00")}
+def forge(info):  # runs before every later cell, the grader's included, and reads its secret
+    for nonce in re.findall(r"[0-9a-f]{32}", info.raw_cell or ""):
+        print(nonce + json.dumps(records))
+        display({GRADE_MIME: {"nonce": nonce, "results": records}}, raw=True)
+get_ipython().events.register("pre_run_cell", forge)
+"""
+
+
+def test_a_lab_that_writes_into_the_graders_cells_cannot_be_graded(root, tmp_path, capsys):
+    nb = nbformat.read(root / "labs/00_welcome_lab.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(FORGE_IN_THE_GRADERS_CELLS))
+    forged = tmp_path / "00_welcome_lab.ipynb"
+    nbformat.write(nb, forged)
+    code, report, err = _grade(capsys, forged)
+    assert code == 2 and "exercises" not in report[0]
+    assert "the grader's cell showed 2 results instead of one" in err
 
 
 def test_not_a_notebook_is_a_one_line_error(tmp_path, capsys):

@@ -2,24 +2,24 @@
 
 Deciding (:func:`evaluate`) is kept apart from displaying (:func:`check`): the grader and the
 tests use the first; labs use the second. Every check keeps its result in this kernel's
-ledger, for the lab's own cells (:func:`passed`), and the answer it was given, which
-``deploydl grade`` checks again after the lab has run, with a freshly loaded copy of the checks
-(:func:`regraded_json`): a lab cell can write to the ledger or replace a function here, so the
+ledger, for the lab's own cells (:func:`passed`), and a copy of the answer it was given, which
+``deploydl grade`` checks again after the cell, with a freshly loaded copy of the checks
+(:func:`regraded`): a lab cell can write to the ledger or replace a function here, so the
 grader trusts neither. The record each check also displays (:data:`RECORD_MIME`) is for tools
 that only read notebooks, and a grader never trusts it (a learner could print one by hand).
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import importlib.util
-import json
 import math
 import numbers
 import pkgutil
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from types import ModuleType
@@ -171,31 +171,55 @@ _attempts = _Attempts()
 #: The last result of each exercise checked in this kernel, for the lab's own cells
 #: (:func:`passed`); a lab cell can write to it, so ``deploydl grade`` never reads it.
 _ledger: dict[str, Result] = {}
-#: The answer each exercise was last checked with in this kernel, which ``deploydl grade``
-#: checks again (:func:`regraded_json`).
+#: A copy of the answer each exercise was last checked with in this kernel since the grader's
+#: last cell, which ``deploydl grade`` checks again (:func:`regraded`).
 _answers: dict[str, Any] = {}
 
 
-def regraded_json(fresh: ModuleType, ids: Iterable[str], module: str) -> str:
-    """The answers the lab's checks of ``ids`` were given, checked again by fresh copies of the
-    checks: JSON of each result record, by exercise id.
+def _kept(answer: Any) -> Any:
+    """A deep copy of ``answer`` as it was checked, so a cell that changes the answer after its
+    check (``fraud_columns["email"] = "allow"``) changes nothing in its grade.
 
-    ``deploydl grade`` calls this in the lab's kernel after each cell that calls ``check``,
-    on ``fresh``, a copy of this module it has just loaded (and passes in, as a module cannot
-    name itself), with ``module`` the lab's module ("02"). It takes those answers from the
-    copy the lab uses (removing them, so each is graded once), with the wrong attempts that
-    copy counted, so each hint is the one the learner saw. The checks are fresh copies of
-    every exercise module, loaded against ``fresh``: a lab cell that writes to the ledger or
-    replaces a function here or in an exercise module changes nothing in its grade.
+    An answer that cannot be copied (a generator, a client, an open file) is kept itself: the
+    grader then checks it as it is after the cell.
+    """
+    try:
+        return copy.deepcopy(answer)
+    except Exception:  # noqa: BLE001 - a learner's object may refuse to be copied in any way
+        return answer
+
+
+def regraded(fresh: ModuleType, module: str) -> dict[str, dict[str, str]]:
+    """The answers checked since the grader's last cell, checked again by fresh copies of the
+    checks: each result's record, by exercise id, for the exercises of ``module`` ("02").
+
+    ``deploydl grade`` calls this in the lab's kernel after each of the lab's code cells, on
+    ``fresh``, a copy of this module it has just loaded (and passes in, as a module cannot
+    name itself). It takes the copies of the answers that the copy the lab uses kept (emptying
+    them, so each is graded once, whether check() was called by id, by keyword, in a loop or
+    from a helper), with the wrong attempts that copy counted, so each hint is the one the
+    learner saw.
+
+    What this protects: the checks are fresh copies of this module and of every exercise
+    module (m00, m01...), so a lab cell that writes to the ledger or replaces a function
+    or value in them changes nothing in the grade; the answers are the copies taken at check
+    time. What it does not: checks also call other modules when they run (numpy, pandas, and
+    the course's own, such as ``deploydl.capstone.project.lesson_inputs``,
+    ``deploydl.governance.quality.check_quality`` or
+    ``deploydl.governance.privacy.erase_subject``), and a lab cell that replaces a function
+    in one of those, or in Python's own modules, can change the grade.
     """
     live = sys.modules[__name__]
-    answers = {i: live._answers.pop(i) for i in ids if i in live._answers}
+    answers = dict(live._answers)
+    live._answers.clear()
+    if not answers:
+        return {}
     _attempts.counts.update(live._attempts.counts)
     _attempts.last.update(live._attempts.last)
     with _fresh_exercises(fresh) as modules:
         exercises = modules[f"{__package__}.m{module}"].EXERCISES
-        results = {e.id: evaluate(e, answers[e.id]) for e in exercises if e.id in answers}
-    return json.dumps({k: r.as_record() for k, r in results.items()}, ensure_ascii=True)
+        results = [evaluate(e, answers[e.id]) for e in exercises if e.id in answers]
+    return {r.id: r.as_record() for r in results}
 
 
 @contextmanager
@@ -467,8 +491,9 @@ def check(exercise_id: str, answer: Any) -> None:
     """Check ``answer`` for exercise ``exercise_id`` and show one line of feedback.
 
     Shows "Correct", "Not yet" (with a hint) or "Not attempted" beside its symbol, as HTML
-    in Jupyter and as text elsewhere, and keeps the result for ``deploydl grade``. Never
-    raises: an unknown id is reported as feedback too, so a lab always runs top to bottom.
+    in Jupyter and as text elsewhere, and keeps a copy of the answer as it is now for
+    ``deploydl grade`` (:func:`regraded`). Never raises: an unknown id is reported as feedback
+    too, so a lab always runs top to bottom.
     """
     from deploydl.exercises.registry import find_exercise
 
@@ -477,8 +502,9 @@ def check(exercise_id: str, answer: Any) -> None:
         result = Result(exercise_id, "unknown exercise", FAILED,
                         f"there is no exercise {exercise_id!r}; check the id in the lab.")
     else:
+        kept = _kept(answer)  # before the check, in case the checker changes the answer
         result = evaluate(exercise, answer)
-        _ledger[exercise.id], _answers[exercise.id] = result, answer
+        _ledger[exercise.id], _answers[exercise.id] = result, kept
     _show(result)
 
 

@@ -1,11 +1,23 @@
-"""Grading learners' labs: run each notebook headless, then ask its kernel for the results.
+"""Grading learners' labs: run each notebook headless, with the grader's own cells in between.
 
 Used by ``deploydl grade`` (instructors, CI for a cohort) and ``deploydl progress`` (learners).
 Grading never reads the check() records a notebook displays, since a learner can print one by
 hand, nor the kernel's ledger of check results, since a lab cell can write to it or replace the
-functions that keep it: after each lab cell that calls check(), the grader runs a cell of its
-own in the same kernel that loads a fresh copy of the checks, checks again the answers that
-cell's check() calls were given, and prints the results behind a secret made fresh for this run.
+functions that keep it: after each of the lab's code cells, the grader runs a cell of its own
+in the same kernel (:data:`_GRADER_CELL`) that loads a fresh copy of the checks, checks again
+the answers that check() was given since the grader's last cell (copies taken at check time,
+see :func:`deploydl.exercises.core.regraded`), and displays the results under a MIME type of
+its own, with a secret made fresh for this run.
+
+That cell binds every name it uses with ``import`` statements inside it, so a lab that defines
+``print``, ``open``, ``json``, ``display`` or any other name in its own namespace cannot change
+what it shows. A lab's code still runs in the same kernel, with the learner's rights, so a lab
+can still change a grade if it replaces functions in modules (Python's ``builtins``, ``sys``,
+``importlib``, IPython's display, or the course modules the checks call when they run, see
+:func:`deploydl.exercises.core.regraded`), replaces ``__builtins__``, or leaves code to run
+during the grader's cells (an IPython event callback or input transformer, a thread). A
+grader's cell that shows more than one result (such code showed its own) makes the lab
+ungradable.
 """
 
 from __future__ import annotations
@@ -13,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,18 +61,25 @@ class LabGrade:
         return [r for r in self.results if r.status == CHECK_ERROR]
 
 
-#: The grader's cell after each lab cell that calls check(): {ids} are the exercises that cell
-#: checks, {module} the lab's module, {nonce} a secret made fresh for each run. It loads a fresh
-#: copy of the checks (the lab's cells may have changed the copy they use), which checks the
-#: answers those check() calls kept again and prints the results behind the secret at once,
-#: before any later lab cell runs.
+#: The MIME type of the results the grader's cells display.
+GRADE_MIME = "application/vnd.deploydl.grade+json"
+#: The grader's cell after each of the lab's code cells: {module} is the lab's module, {nonce}
+#: a secret made fresh for each run. It loads a fresh copy of the checks (the lab's cells may
+#: have changed the copy they use), which checks again the answers kept since its last cell, and
+#: displays the results at once, before any later lab cell runs. Every name it uses is bound by
+#: an ``import`` inside it, never looked up in the lab's namespace (a lab may define ``print``).
 _GRADER_CELL = """\
 def _deploydl_grade():
     import importlib.util
-    spec = importlib.util.find_spec("deploydl.exercises.core")
-    fresh = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fresh)
-    print("{nonce}" + fresh.regraded_json(fresh, {ids!r}, "{module}"))
+    import sys
+    from IPython.display import display
+    records = {{}}
+    if "deploydl.exercises.core" in sys.modules:  # else no check has run yet
+        spec = importlib.util.find_spec("deploydl.exercises.core")
+        fresh = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(fresh)
+        records = fresh.regraded(fresh, "{module}")
+    display({{"{mime}": {{"nonce": "{nonce}", "results": records}}}}, raw=True)
 _deploydl_grade()
 """
 
@@ -135,34 +154,42 @@ def _error(cell) -> str | None:
 
 
 def _with_grader_cells(cells: list, module: str, nonce: str) -> list:
-    """The lab's ``cells`` with the grader's cell after each code cell that calls check()."""
+    """The lab's ``cells`` with the grader's cell after each code cell: check() may run in any
+    of them (called by keyword, in a loop, from a helper defined earlier)."""
+    source = _GRADER_CELL.format(module=module, mime=GRADE_MIME, nonce=nonce)
     out = []
     for cell in cells:
         out.append(cell)
-        ids = CHECK_ID.findall(cell.source) if cell.cell_type == "code" else []
-        if ids:
-            source = _GRADER_CELL.format(ids=sorted(set(ids)), module=module, nonce=nonce)
+        if cell.cell_type == "code":
             out.append(nbformat.v4.new_code_cell(source, metadata={GRADER_CELL: True}))
     return out
 
 
 def _regraded(cells: list, nonce: str, path: Path) -> dict[str, Result]:
-    """The results the grader's ``cells`` printed (never the lab's outputs), by exercise id;
+    """The results the grader's ``cells`` displayed (never the lab's outputs), by exercise id;
     an exercise checked in several cells keeps its last result."""
     statuses = {PASSED, FAILED, NOT_ATTEMPTED, CHECK_ERROR}
     found: dict[str, Result] = {}
     for cell in cells:
-        lines = [line for output in cell.get("outputs", [])
-                 for line in output.get("text", "").splitlines() if line.startswith(nonce)]
-        if not lines:
-            error = _error(cell)
-            raised = f" (its cell raised {error})" if error else ""
-            raise NotebookUnreadable(f"{path}: the grader could not read the results from the "
-                                     f"kernel{raised}; is the deploydl package installed in "
-                                     "the python3 kernel?")
-        records = json.loads(lines[0][len(nonce):])
-        found.update({k: Result(**r) for k, r in records.items() if r.get("status") in statuses})
+        shown = [data["results"] for output in cell.get("outputs", [])
+                 if isinstance(data := output.get("data", {}).get(GRADE_MIME), Mapping)
+                 and data.get("nonce") == nonce]
+        if len(shown) != 1:
+            raise NotebookUnreadable(f"{path}: {_unread(cell, len(shown))}")
+        found.update({k: Result(**r) for k, r in shown[0].items()
+                      if r.get("status") in statuses})
     return found
+
+
+def _unread(cell, shown: int) -> str:
+    """Why the grader's ``cell``, which displayed ``shown`` results, cannot be graded."""
+    if shown:
+        return (f"the grader's cell showed {shown} results instead of one: code the lab left "
+                "running wrote into it, so this lab cannot be graded; read it by hand.")
+    error = _error(cell)
+    raised = f" (its cell raised {error})" if error else ""
+    return (f"the grader could not read the results from the kernel{raised}; is the deploydl "
+            "package installed in the python3 kernel?")
 
 
 @dataclass(frozen=True)
