@@ -24,3 +24,19 @@ def test_a_cell_past_the_timeout_is_one_line_naming_the_cell_and_the_kernel_is_q
     err = capfd.readouterr().err
     assert err == (f'deploydl grade: {lab}: cell 3 (starting "import time") ran longer than '
                    "--timeout 10 s; raise --timeout or make the cell finish sooner.\n")
+
+
+def test_a_graders_check_past_the_timeout_is_named_as_the_graders_not_the_lab_cells(tmp_path):
+    """A whole-diff reading: the grader's own cell, timed out, was quoted as the lab's cell
+    ('starting "def _deploydl_grade():"'), and the participant told to make it finish sooner."""
+    from deploydl.course.runner import GRADER_CELL, NotebookUnreadable, execute_file
+
+    path = tmp_path / "00_lab.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    grader = nbformat.v4.new_code_cell("import time\ntime.sleep(60)")
+    grader.metadata[GRADER_CELL] = True
+    notebook.cells = [nbformat.v4.new_code_cell("answer = 1"), grader]
+    with pytest.raises(NotebookUnreadable) as refused:
+        execute_file(notebook, path, timeout=5)
+    assert str(refused.value) == (f"{path}: the grader's check after cell 1 (starting "
+                                  '"answer = 1") ran longer than --timeout 5 s; raise --timeout.')

@@ -30,19 +30,24 @@ class CellTimedOut(CellTimeoutError):
     """A cell ran longer than the timeout per cell; ``cell_index`` is its place in the
     notebook (0 for the first cell, markdown cells counted), ``timeout`` the limit in seconds
     and ``first_line`` the first line of its code, shortened (how a reader finds the cell:
-    Jupyter shows no cell numbers)."""
+    Jupyter shows no cell numbers). With ``grader``, what ran too long is the check that
+    ``deploydl grade`` runs after that cell (:data:`GRADER_CELL`), not the cell itself."""
 
-    def __init__(self, cell_index: int, timeout: int, source: str = "") -> None:
+    def __init__(self, cell_index: int, timeout: int, source: str = "", *,
+                 grader: bool = False) -> None:
         self.cell_index = cell_index
         self.timeout = timeout
         self.first_line = _first_line(source)
+        self.grader = grader
         super().__init__(f"{self.cell} ran longer than {timeout} s")
 
     @property
     def cell(self) -> str:
-        """The cell in words: 'cell 3 (starting "import time")'."""
+        """The cell in words: 'cell 3 (starting "import time")', or 'the grader's check
+        after cell 3 (...)'."""
         shown = f' (starting "{self.first_line}")' if self.first_line else ""
-        return f"cell {self.cell_index + 1}{shown}"
+        before = "the grader's check after " if self.grader else ""
+        return f"{before}cell {self.cell_index + 1}{shown}"
 
 
 #: The most characters of a cell's first line that a message quotes.
@@ -96,8 +101,9 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
         asyncio.run(client.async_execute())
     except CellTimeoutError:
         cells = notebook.cells[:started[-1] + 1]
-        own = sum(1 for cell in cells if not cell.metadata.get(GRADER_CELL))
-        raise CellTimedOut(own - 1, timeout, cells[-1].source) from None
+        own = [cell for cell in cells if not cell.metadata.get(GRADER_CELL)]
+        raise CellTimedOut(len(own) - 1, timeout, own[-1].source,
+                           grader=own[-1] is not cells[-1]) from None
     return notebook
 
 
@@ -113,8 +119,9 @@ def execute_file(notebook: nbformat.NotebookNode, path: Path, *, timeout: int = 
         return execute(notebook, cwd=path.parent.resolve(), timeout=timeout,
                        allow_errors=allow_errors)
     except CellTimedOut as exc:
+        what = "raise --timeout" if exc.grader else "raise --timeout or make the cell finish sooner"
         raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {exc.timeout} s; "
-                                 "raise --timeout or make the cell finish sooner.") from None
+                                 f"{what}.") from None
     except (DeadKernelError, RuntimeError) as exc:
         raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}).") from None
 

@@ -228,16 +228,20 @@ def _fresh_exercises(core: ModuleType) -> Iterator[dict[str, ModuleType]]:
 
     While the block runs they (and ``core``) stand in ``sys.modules`` for the modules the lab
     uses, so a check that imports another module's helpers when it runs (08.2 uses 06's) gets
-    a fresh copy too; the lab's own modules are put back afterwards.
+    a fresh copy too; the lab's own modules are put back afterwards. Each copy stands there as
+    soon as it is loaded, so a module's top-level import of an earlier one (m08 of m06) gets
+    the fresh copy as well; one of a later module would get the lab's, so exercise modules
+    import a later one inside a function.
     """
     package = sys.modules[__package__]
-    names = [f"{__package__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
-             if re.fullmatch(r"m\d\d", m.name)]
+    names = sorted(f"{__package__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
+                   if re.fullmatch(r"m\d\d", m.name))
     kept = {name: sys.modules.get(name) for name in [__name__, *names]}
     sys.modules[__name__] = core
     try:
-        modules = {name: _load(name) for name in names}
-        sys.modules.update(modules)
+        modules: dict[str, ModuleType] = {}
+        for name in names:  # in order: m00, m01, ...
+            sys.modules[name] = modules[name] = _load(name)
         yield modules
     finally:
         for name, module in kept.items():
