@@ -279,6 +279,13 @@ RIGHT_NUMBER_WRONG_SPLIT = [
     # and a referral after a semicolon that does not name whom it refers
     ("{pct} of applicants are approved immediately; an underwriter reviews their application.",
      "name the others in that clause"),
+    # a "may" in another clause does not soften a refusal (a review of the last change)
+    ("{pct} of applicants get a yes at once; the others are declined, though a person can "
+     "check them on appeal.", "turned down ('declined')"),
+    ("{pct} of applicants get a yes at once; the others are turned down and a person reviews "
+     "some of them.", "turned down ('turned down')"),
+    ("{pct} of applicants get a yes at once; the others are rejected, and some of them are "
+     "reviewed by staff.", "turned down ('rejected')"),
 ]
 #: Right sentences that must keep passing: the tenth review's thirteen; the others named by
 #: their share or before the number, or sent to a person who may decline them; other words
@@ -350,6 +357,12 @@ RIGHT_SPLIT = [
     "{pct} of applicants are approved at once; the ones left are checked by a person.",
     "{pct} of applicants are approved at once; if you are not, a person checks your file.",
     "{pct} of applicants are approved with no wait; a person checks the rest.",
+    "{pct} of applicants get a yes at once; a credit assessor looks at the others with the "
+    "system's notes.",
+    "{pct} of applicants get a yes at once; the others are reviewed since the model is not "
+    "confident about them.",
+    "{pct} of applicants are approved at once; an underwriter reviews the others, approving "
+    "some and declining others.",
 ]
 
 

@@ -528,11 +528,19 @@ _NAMED = re.compile(
     rf"\bnot\s+(?:yet\s+)?(?:approved|accepted)\s+{_AT_ONCE.pattern}|\bthe\s+ones\s+left\b|"
     r"\bthe\s+sixth\b")
 #: Words for a machine: a check or review by one is not a person's ("checked by the computer").
-_MACHINE = re.compile(r"\b(?:computers?|systems?|automatic(?:ally)?|automated|algorithms?|"
-                      r"models?|machines?|software|programs?)\b")
-#: Referral words that name nobody ("checked", "reviewed", "sent to"): with a machine word in
-#: their clause (:data:`_MACHINE`) they send the others to it, not to a person.
-_NOBODY = re.compile(r"check|review|assess|look|wait|refer|sen[dt]|pass")
+_MACHINES = (r"computers?|systems?|automated|algorithms?|models?|machines?|software|"
+             r"programs?")
+#: A machine as the one who checks: "automatically", "by (our automated) system", "to the
+#: model", "the computer checks"; not one named only as a reason or a tool ("reviewed since
+#: the model is unsure", "looks at them with the system's notes").
+_MACHINE = re.compile(
+    rf"\bautomatically\b|\b(?:by|to|through|via|into)\s+(?:the\s+|our\s+|an?\s+|its\s+)?"
+    rf"(?:\w+\s+)?(?:{_MACHINES})\b|\b(?:{_MACHINES})\s+(?:then\s+|again\s+|also\s+)?"
+    r"(?:checks?|reviews?|assess(?:es)?|looks?\s+at|decides?)\b")
+#: Referral verbs that name nobody ("checked", "reviewed", "sent to"; not the people
+#: "assessor", "reviewer"): with a machine as the one who checks in their clause
+#: (:data:`_MACHINE`) they send the others to it, not to a person.
+_NOBODY = re.compile(r"(?:check|review|assess)(?:s|es|ed|ing)?\b|look|wait|refer|sen[dt]|pass")
 #: Where a sentence or a clause of its own ends: a semicolon or a full stop (not a decimal point).
 _FULL_STOP = re.compile(r";|\.(?!\d)")
 
@@ -573,14 +581,14 @@ def _after_full_stop(ours: str, rate: float, match: re.Match) -> bool:
 def _others_wrong(others: list[str], rate: float) -> str | None:
     """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the applicants
     not approved at once, or None: one of them must be about those applicants, none may turn
-    them all down (:func:`_turned_down`, unless one makes that only possible: :func:`_maybe`),
+    them all down (:func:`_turned_down`, unless it is only possible: :func:`_only_possible`),
     and one must send them to a person, not a machine (:func:`_to_person`)."""
     if not any(_about_others(c, rate) for c in others):
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
-    declined = next((m for c in others if (m := _turned_down(c))), None)
-    if declined and not any(_maybe(c) for c in others):
-        return (f"your sentence says the others are turned down ('{declined.group()}'), but "
+    declined = next(((i, m) for i, c in enumerate(others) if (m := _turned_down(c))), None)
+    if declined and not _only_possible(others, declined[0]):
+        return (f"your sentence says the others are turned down ('{declined[1].group()}'), but "
                 "they are not: a person (an underwriter) checks their file and decides. Say "
                 "that instead.")
     if not any(_referral(c) for c in others):
@@ -588,7 +596,8 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
                 "your sentence does not say who looks at them.")
     if not any(_to_person(c) for c in others):
         machine = next(m for c in others if (m := _MACHINE.search(c)))
-        return (f"your sentence has a machine check the others ('{machine.group()}'), but a "
+        word = re.findall(rf"\b(?:automatically|{_MACHINES})\b", machine.group())[0]
+        return (f"your sentence has a machine check the others ('{word}'), but a "
                 "person does: an underwriter looks at their file. Say that instead.")
     return None
 
@@ -598,6 +607,15 @@ def _turned_down(clause: str) -> re.Match | None:
     part of a phrase that names the others (:data:`_NAMED`: "those who don't get a yes")."""
     return next((m for m in _DECLINE.finditer(clause)
                  if not _negated(clause, m) and not _in_named(clause, m)), None)
+
+
+def _only_possible(others: list[str], index: int) -> bool:
+    """Whether the refusal in ``others[index]`` is only possible: its own clause has a word
+    for that (:func:`_maybe`: "who may decline them", "declines some"), or the clause before
+    it says "some" ("approving some | and declining others"). A "may" elsewhere does not
+    soften it ("the others are declined, though a person can check them")."""
+    return _maybe(others[index]) or (index > 0 and bool(re.search(r"\bsome\b",
+                                                                  others[index - 1])))
 
 
 def _maybe(clause: str) -> bool:
