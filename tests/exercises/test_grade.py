@@ -1,6 +1,7 @@
 """`deploydl grade` on the four inputs the foundation promises (runs real kernels)."""
 
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -23,9 +24,13 @@ def test_unfilled_lab_is_all_not_attempted(root, capsys):
     assert len(report[0]["exercises"]) == 3
 
 
-def test_solution_is_all_passed(root, capsys):
-    code, report, _ = _grade(capsys, root / "solutions/00_welcome_lab.ipynb")
-    assert code == 0 and report[0]["all_passed"]
+@pytest.mark.parametrize("lab", sorted(p.name for p in (Path(__file__).parents[2] / "solutions")
+                                        .glob("*_lab.ipynb")))
+def test_solution_is_all_passed(root, capsys, lab):
+    """Every solved lab, graded end to end: its answers, kept as checked and checked again
+    by fresh copies of the checks (models, files and classes of other modules included)."""
+    code, report, _ = _grade(capsys, root / "solutions" / lab)
+    assert code == 0 and report[0]["all_passed"], report
 
 
 def _welcome_solved_but(root, tmp_path, line: str):
@@ -106,10 +111,23 @@ check("00.2", {})
 check("00.3", "A")
 """
 
+#: A lab that points the checks' module at a file of its own: a grader that finds its "fresh"
+#: copy through the lab's module object (importlib's find_spec reads its __spec__) runs it.
+FORGE_THE_SPEC = """
+import importlib.util, pathlib, tempfile
+from deploydl.exercises import core, module_exercises
+fake = pathlib.Path(tempfile.mkdtemp()) / "core.py"
+records = {e.id: core.Result(e.id, e.title, "passed", "well done.").as_record()
+           for e in module_exercises("00")}
+fake.write_text("def regraded(fresh, module):\\n    return " + repr(records) + "\\n")
+core.__spec__ = importlib.util.spec_from_file_location("deploydl.exercises.core", fake)
+check("00.3", "A")
+"""
+
 
 @pytest.mark.parametrize("forgery", [FORGE_THE_LEDGER, FORGE_WHAT_THE_GRADER_READS,
-                                     REPLACE_THE_CHECKS],
-                         ids=["ledger", "what-the-grader-reads", "the-checks"])
+                                     REPLACE_THE_CHECKS, FORGE_THE_SPEC],
+                         ids=["ledger", "what-the-grader-reads", "the-checks", "the-spec"])
 def test_a_lab_that_forges_its_results_is_not_graded_as_passed(root, tmp_path, capsys, forgery):
     nb = nbformat.read(root / "labs/00_welcome_lab.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(forgery))
@@ -158,6 +176,7 @@ def test_right_answers_pass_however_check_was_called_and_whatever_came_after(roo
 
 FORGE_IN_THE_GRADERS_CELLS = """
 import json
+from pathlib import Path
 import re
 from IPython import get_ipython
 from IPython.display import display

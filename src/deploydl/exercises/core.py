@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import copy
 import html
+import importlib.machinery
 import importlib.util
 import math
 import numbers
-import pkgutil
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -229,19 +230,20 @@ def _fresh_exercises(core: ModuleType) -> Iterator[dict[str, ModuleType]]:
     While the block runs they (and ``core``) stand in ``sys.modules`` for the modules the lab
     uses, so a check that imports another module's helpers when it runs (08.2 uses 06's) gets
     a fresh copy too; the lab's own modules are put back afterwards. Each copy stands there as
-    soon as it is loaded, so a module's top-level import of an earlier one (m08 of m06) gets
-    the fresh copy as well; one of a later module would get the lab's, so exercise modules
-    import a later one inside a function.
+    soon as it is loaded, so a top-level import of an earlier module would get the fresh copy
+    as well, and one of a later module the lab's: exercise modules import one another inside
+    functions (m08's of m06 is). They are read from the files beside ``core``'s own
+    (its ``__file__``, which the grader sets), never found through the lab's module objects,
+    whose ``__spec__`` or ``__path__`` a lab could replace.
     """
-    package = sys.modules[__package__]
-    names = sorted(f"{__package__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
-                   if re.fullmatch(r"m\d\d", m.name))
+    folder = Path(str(core.__file__)).parent
+    names = [f"{__package__}.{path.stem}" for path in sorted(folder.glob("m[0-9][0-9].py"))]
     kept = {name: sys.modules.get(name) for name in [__name__, *names]}
     sys.modules[__name__] = core
     try:
         modules: dict[str, ModuleType] = {}
         for name in names:  # in order: m00, m01, ...
-            sys.modules[name] = modules[name] = _load(name)
+            sys.modules[name] = modules[name] = load_source(name, folder / f"{name[-3:]}.py")
         yield modules
     finally:
         for name, module in kept.items():
@@ -251,13 +253,15 @@ def _fresh_exercises(core: ModuleType) -> Iterator[dict[str, ModuleType]]:
                 sys.modules[name] = module
 
 
-def _load(name: str) -> ModuleType:
-    """A new copy of module ``name``, run from its source (``sys.modules`` is left as is)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"module {name} not found; is the deploydl package installed?")
+def load_source(name: str, path: Path) -> ModuleType:
+    """A new copy of module ``name``, run from the file ``path`` (``sys.modules`` is left as
+    is, and nothing is looked up through the module the lab holds under that name)."""
+    loader = importlib.machinery.SourceFileLoader(name, str(path))
+    spec = importlib.util.spec_from_loader(name, loader)
+    if spec is None:
+        raise ImportError(f"{path} could not be loaded; is the deploydl package installed?")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    loader.exec_module(module)
     return module
 
 

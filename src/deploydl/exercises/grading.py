@@ -33,6 +33,7 @@ import nbformat
 
 from deploydl.course.labs import CHECK_ID
 from deploydl.course.runner import GRADER_CELL, NotebookUnreadable, execute_file, read_notebook
+from deploydl.exercises import core as checks
 from deploydl.exercises.core import CHECK_ERROR, FAILED, ICONS, NOT_ATTEMPTED, PASSED, Result
 from deploydl.exercises.registry import module_exercises
 
@@ -70,14 +71,16 @@ GRADE_MIME = "application/vnd.deploydl.grade+json"
 #: an ``import`` inside it, never looked up in the lab's namespace (a lab may define ``print``).
 _GRADER_CELL = """\
 def _deploydl_grade():
+    import importlib.machinery
     import importlib.util
     import sys
     from IPython.display import display
     records = {{}}
     if "deploydl.exercises.core" in sys.modules:  # else no check has run yet
-        spec = importlib.util.find_spec("deploydl.exercises.core")
-        fresh = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(fresh)
+        loader = importlib.machinery.SourceFileLoader("deploydl.exercises.core", {core!r})
+        fresh = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name,
+                                                                               loader))
+        loader.exec_module(fresh)
         records = fresh.regraded(fresh, "{module}")
     display({{"{mime}": {{"nonce": "{nonce}", "results": records}}}}, raw=True)
 _deploydl_grade()
@@ -99,8 +102,8 @@ def grade_lab(path: Path, *, timeout: int = 120) -> LabGrade:
     An exercise whose check never ran because the cell that calls it raised (a misspelt
     name, a wrong type) fails with that error as its message; one whose check never ran for
     any other reason (the call was deleted) counts as not attempted. Raises
-    :class:`NotebookUnreadable` when the file cannot be read, its kernel dies or a cell runs
-    longer than ``timeout`` seconds.
+    :class:`NotebookUnreadable` when the file cannot be read, its kernel dies, a cell runs
+    longer than ``timeout`` seconds, or a grader's cell shows no result or more than one.
     """
     notebook = read_notebook(path)  # first: a missing file is "no such file", whatever its name
     module = lab_module(path)
@@ -156,7 +159,8 @@ def _error(cell) -> str | None:
 def _with_grader_cells(cells: list, module: str, nonce: str) -> list:
     """The lab's ``cells`` with the grader's cell after each code cell: check() may run in any
     of them (called by keyword, in a loop, from a helper defined earlier)."""
-    source = _GRADER_CELL.format(module=module, mime=GRADE_MIME, nonce=nonce)
+    source = _GRADER_CELL.format(module=module, mime=GRADE_MIME, nonce=nonce,
+                                 core=str(Path(checks.__file__)))
     out = []
     for cell in cells:
         out.append(cell)
