@@ -60,14 +60,16 @@ def test_tampered_weights_are_refused_before_loading(copy, monkeypatch):
         load_model(copy)
 
 
-def _swap_after_its_check(monkeypatch, name: str, replacement: bytes) -> None:
-    """Replace the artifact's file ``name`` with ``replacement`` right after its hash check."""
+def _swap_after_its_check(monkeypatch, name: str, replacement: bytes, *,
+                          swapped: str | None = None) -> None:
+    """Replace the artifact's file ``swapped`` (``name`` itself by default) with
+    ``replacement`` right after ``name``'s hash check."""
     check = registry.check_file
 
     def check_then_swap(folder, manifest, checked, **kwargs):
         result = check(folder, manifest, checked, **kwargs)
         if checked == name:
-            (folder / name).write_bytes(replacement)
+            (folder / (swapped or name)).write_bytes(replacement)
         return result
 
     monkeypatch.setattr(registry, "check_file", check_then_swap)
@@ -543,15 +545,7 @@ def test_the_signature_covers_the_manifest_the_files_were_checked_against(model,
     (folder / WEIGHTS).write_bytes(zeros)
     forged = {**json.loads(signed), WEIGHTS: bytes_sha256(zeros)}
     (folder / MANIFEST).write_text(json.dumps(forged))
-    check = registry.check_file
-
-    def put_the_signed_manifest_back(folder_, manifest, checked, **kwargs):
-        result = check(folder_, manifest, checked, **kwargs)
-        if checked == METADATA:
-            (folder_ / MANIFEST).write_bytes(signed)
-        return result
-
-    monkeypatch.setattr(registry, "check_file", put_the_signed_manifest_back)
+    _swap_after_its_check(monkeypatch, METADATA, signed, swapped=MANIFEST)  # the signed one back
     with pytest.raises(ArtifactError, match="does not match .*manifest.json under the signing"):
         verify(folder, signing_key=KEY)
     assert (folder / MANIFEST).read_bytes() == signed  # the swap did happen
