@@ -289,6 +289,21 @@ def test_a_server_that_hangs_up_without_answering_is_a_clear_error():
         client.health()
 
 
+def test_another_program_at_the_url_is_named_as_such_not_a_json_traceback():
+    def a_web_page(handler):
+        page = b"<!DOCTYPE html><html><title>Jupyter Server</title></html>"
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
+    with _bare_server(a_web_page) as (_, client), pytest.raises(
+            ServiceError, match=r"answered 200, but not with JSON.*not the course's service"
+                                r".*'<!DOCTYPE html>.*Check the URL") as error:
+        client.health()
+    assert error.value.status_code == 200 and "Jupyter Server" in error.value.body
+
+
 def test_a_server_that_answers_too_late_is_a_clear_error():
     def answer_late(handler):
         time.sleep(1.5)

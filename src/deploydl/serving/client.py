@@ -22,7 +22,8 @@ class ServiceUnavailable(ConnectionError):
 
 
 class ServiceError(RuntimeError):
-    """The service answered with an error status (4xx or 5xx).
+    """The service answered with an error status (4xx or 5xx), or with an answer that is not
+    JSON (another program answering at the URL).
 
     ``status_code`` is the HTTP status; ``body`` is the answer's text, which says what was
     wrong (for a 422, the field and the rule it broke).
@@ -38,8 +39,8 @@ class ServiceClient:
 
     Each method returns the decoded JSON body. A server that is not running, does not answer
     within ``timeout`` seconds, or hangs up before its answer is complete raises
-    :class:`ServiceUnavailable`, which says what to check; an error status raises
-    :class:`ServiceError` with the answer's text.
+    :class:`ServiceUnavailable`, which says what to check; an error status, or an answer that
+    is not JSON, raises :class:`ServiceError` with the answer's text.
 
     Without ``api_key`` the client sends the key in ``DEPLOYDL_API_KEY``, if set: a service
     built without explicit settings reads the same variable, so a key exported in the shell
@@ -97,8 +98,16 @@ class ServiceClient:
                 f"{method} {path}: the server at {self.url} closed the connection without a "
                 "complete answer: it may have stopped or restarted. Check that it is running "
                 f"({self.url}/health) before sending the request again.") from None
-        text = response.data.decode()
+        text = response.data.decode(errors="replace")
         if response.status >= 400:
             raise ServiceError(f"{method} {path} answered {response.status}: {text}",
                                status_code=response.status, body=text)
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise ServiceError(
+                f"{method} {path} answered {response.status}, but not with JSON, so the "
+                f"program at {self.url} is not the course's service (another program may "
+                f"use that port). It began: {text[:80]!r}. Check the URL and port the "
+                "service printed when it started.",
+                status_code=response.status, body=text) from None
