@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from deploydl.atomic import NotDurableError, replace_file, replace_folder
+from deploydl.atomic import (
+    NotDurableError,
+    append_line,
+    replace_file,
+    replace_folder,
+    set_aside_path,
+)
 
 
 def _cut_short(new: Path) -> None:
@@ -282,3 +288,31 @@ def test_a_file_system_that_refuses_full_fsync_gets_fsync(tmp_path, monkeypatch)
     flushes = _full_fsync(monkeypatch, refused=True)
     replace_file(tmp_path / "stages.json", lambda new: new.write_text("new"))
     assert flushes == ["fsync", "fsync"]
+
+
+def test_an_unfinished_last_line_is_set_aside_before_the_next_line_is_appended(tmp_path):
+    """Even a first line cut off, the file's only bytes: they move, whole, to the copy."""
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b'{"a": ')
+    kept = append_line(log, b'{"b": 2}\n')
+    assert kept == set_aside_path(log, b'{"a": ') and kept.read_bytes() == b'{"a": '
+    assert append_line(log, b'{"c": 3}\n') is None  # whole lines: nothing to set aside
+    assert log.read_bytes() == b'{"b": 2}\n{"c": 3}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.jsonl", kept.name]
+
+
+@needs_folder_sync
+def test_the_copy_of_an_unfinished_line_is_on_the_disk_before_the_line_is_cut_off(
+        tmp_path, monkeypatch):
+    """The copy, then its name, then the cut, then the new line: a power cut anywhere loses
+    no byte of the unfinished line."""
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b'{"a": 1}\n{"b": ')
+    events = _record_syncs(monkeypatch)
+    real_ftruncate = os.ftruncate
+    monkeypatch.setattr(os, "ftruncate", lambda descriptor, length: (
+        events.append("cut"), real_ftruncate(descriptor, length))[1])
+    kept = append_line(log, b'{"c": 3}\n')
+    copy, folder, record = (path.stat().st_ino for path in (kept, tmp_path, log))
+    assert events == [copy, "rename", folder, "cut", record, record]
+    assert log.read_bytes() == b'{"a": 1}\n{"c": 3}\n'

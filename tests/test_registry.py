@@ -1,7 +1,10 @@
 import json
 import os
+import re
+import warnings
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +16,7 @@ from deploydl.registry import (
     WEIGHTS,
     ArtifactError,
     ModelRegistry,
+    TornRecordWarning,
     check_release,
     data_hash,
     load_artifact,
@@ -331,30 +335,100 @@ def test_a_release_record_line_that_is_not_an_object_is_refused_by_its_number(mo
         registry.releases(model.name)
 
 
-def test_a_release_record_torn_by_a_crash_is_named_and_the_others_stay_whole(model, tmp_path,
-                                                                             monkeypatch):
-    """A record goes to the file in one write. A crash part-way through it leaves a torn line
-    at the end and production where it was; the next record starts on a new line, so it
-    stays readable; releases() names the torn line as torn, and without it reads the rest."""
-    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
+def _torn_promotion(model, root, monkeypatch) -> tuple[ModelRegistry, bytes]:
+    """A registry of 1.0.0 (in production) and 1.1.0, whose promotion of 1.1.0 to production
+    was cut off half-way through writing its record; returns it and the half written."""
+    registry = _registry_of(model, root, "1.0.0", "1.1.0")
     registry.promote(model.name, "1.0.0", stage="production")
     writes: list[bytes] = []
-    monkeypatch.setattr(os, "write", _cut_short(os.write, writes))
-    with pytest.raises(OSError, match="No space left"):
-        registry.promote(model.name, "1.1.0", stage="production")
-    monkeypatch.undo()
-    (torn,) = writes  # the whole record, handed over at once
-    assert json.loads(torn)["version"] == "1.1.0" and torn.endswith(b"}\n")
-    assert registry.stage(model.name, "production") == "1.0.0"
-    registry.promote(model.name, "1.1.0", stage="production")
-    lines = (tmp_path / model.name / "releases.jsonl").read_bytes().splitlines()
-    assert [len(lines), json.loads(lines[-1])["version"]] == [3, "1.1.0"]
-    with pytest.raises(ArtifactError, match=r"releases.jsonl, line 2, is not valid JSON .*"
-                                            r"cut short by a crash.*delete that one line"):
-        registry.releases(model.name)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "write", _cut_short(os.write, writes))
+        with pytest.raises(OSError, match="No space left"):
+            registry.promote(model.name, "1.1.0", stage="production")
+    (record,) = writes  # the whole record, handed over at once
+    assert json.loads(record)["version"] == "1.1.0" and record.endswith(b"}\n")
+    return registry, record[:len(record) // 2]
+
+
+def test_a_release_record_cut_off_at_the_end_is_left_out_with_a_warning(model, tmp_path,
+                                                                        monkeypatch):
+    """Only an interrupted append leaves a last line without its newline: that release did
+    not happen (production moves after its record), so releases() reads the others and says
+    which line it left out, why and what to do."""
+    registry, torn = _torn_promotion(model, tmp_path, monkeypatch)
     path = tmp_path / model.name / "releases.jsonl"
-    path.write_bytes(b"\n".join([lines[0], lines[2]]) + b"\n")  # the torn line deleted
+    assert path.read_bytes().endswith(b"\n" + torn)
+    assert registry.stage(model.name, "production") == "1.0.0"
+    with pytest.warns(TornRecordWarning, match=(
+            rf"^{re.escape(str(path))}, line 2, ends without a newline: it is the start of a "
+            r"release record whose write was cut off .*so that release did not happen, and it "
+            r"is left out\. Check the version in production with registry\.stage\("
+            r"'loan-default', 'production'\) and promote again .*the next release moves the "
+            r"cut-off bytes to .*releases\.jsonl\.torn-[0-9a-f]{12} and writes its own record "
+            r"on line 2\.$")):
+        assert [r["version"] for r in registry.releases(model.name)] == ["1.0.0"]
+
+
+def test_the_next_release_sets_a_cut_off_record_aside_and_starts_a_line_of_its_own(
+        model, tmp_path, monkeypatch):
+    """Nothing is glued onto the cut-off bytes and nothing is lost: they move, whole, to the
+    file the warning named, and every line left is a whole record."""
+    registry, torn = _torn_promotion(model, tmp_path, monkeypatch)
+    path = tmp_path / model.name / "releases.jsonl"
+    with pytest.warns(TornRecordWarning) as read:
+        registry.releases(model.name)
+    named = Path(re.search(r"moves the cut-off bytes to (\S+) and", str(read[0].message))[1])
+    with pytest.warns(TornRecordWarning, match=(
+            rf"^The last line of {re.escape(str(path))} was the start of a release record "
+            rf"whose write was cut off .* Its bytes are now in {re.escape(str(named))}, and")):
+        registry.promote(model.name, "1.1.0", stage="production")
+    assert named.read_bytes() == torn
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the record is whole again: nothing to warn about
+        assert [r["version"] for r in registry.releases(model.name)] == ["1.0.0", "1.1.0"]
+    assert [json.loads(line)["version"] for line in path.read_bytes().splitlines()] == [
+        "1.0.0", "1.1.0"]
+
+
+def _crash_before_truncating(descriptor: int, length: int) -> None:
+    raise OSError("crashed before truncating")
+
+
+def test_a_cut_off_record_copied_aside_but_not_yet_removed_is_copied_again(model, tmp_path,
+                                                                          monkeypatch):
+    """A crash between copying the cut-off bytes aside and cutting them off the file leaves
+    the file as it was; the next release makes the same copy and goes on."""
+    registry, torn = _torn_promotion(model, tmp_path, monkeypatch)
+    path = tmp_path / model.name / "releases.jsonl"
+    before = path.read_bytes()
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "ftruncate", _crash_before_truncating)
+        with pytest.raises(OSError, match="crashed"):
+            registry.promote(model.name, "1.1.0", stage="production")
+    assert path.read_bytes() == before
+    assert registry.stage(model.name, "production") == "1.0.0"
+    (copy,) = (tmp_path / model.name).glob("releases.jsonl.torn-*")  # made before the cut
+    assert copy.read_bytes() == torn
+    with pytest.warns(TornRecordWarning):
+        registry.promote(model.name, "1.1.0", stage="production")
+    assert list((tmp_path / model.name).glob("releases.jsonl.torn-*")) == [copy]
+    assert copy.read_bytes() == torn
     assert [r["version"] for r in registry.releases(model.name)] == ["1.0.0", "1.1.0"]
+
+
+def test_a_cut_off_record_followed_by_another_is_refused_by_its_line(model, tmp_path):
+    """A line that ends in its newline was not left by an interrupted append (an earlier
+    deploydl wrote the next record after a cut-off one): it stops releases() with its line
+    number and what to do, rather than being skipped."""
+    registry = _registry_of(model, tmp_path, "1.0.0")
+    registry.promote(model.name, "1.0.0", stage="production")
+    path = tmp_path / model.name / "releases.jsonl"
+    whole = path.read_bytes()
+    path.write_bytes(whole + whole[:20] + b"\n" + whole)
+    with pytest.raises(ArtifactError, match=rf"^{re.escape(str(path))}, line 2, is not valid "
+                                            r"JSON .*cut short by a crash.*delete that one "
+                                            r"line"):
+        registry.releases(model.name)
 
 
 @pytest.mark.skipif(not hasattr(os, "O_DIRECTORY"), reason="folders are synced on POSIX")
@@ -383,8 +457,6 @@ def test_a_crash_while_saving_the_stages_keeps_the_record_before_it(model, tmp_p
                                                                     monkeypatch):
     """stages.json is written beside itself and renamed over: a write cut short (a full disk,
     a crash) leaves the previous record whole, and no temporary file behind."""
-    from pathlib import Path
-
     registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0")
     registry.promote(model.name, "1.0.0", stage="production")
     monkeypatch.setattr(Path, "write_text", _cut_short(Path.write_text, []))

@@ -1,4 +1,4 @@
-"""Replace a file or a folder whole or not at all (Modules 04 and 05).
+"""Replace a file or a folder whole or not at all, and append a line whole (Modules 04 and 05).
 
 The registry's ``stages.json``, a cached ONNX export, the default model's cache and a
 bundle's ``model/`` folder are all replaced the same way: the new content is written beside
@@ -9,7 +9,12 @@ holds it after, so a crash part-way, of the process or of the whole machine (a p
 leaves the old content or the new one, whole; once a function returns, the new content is on
 the disk. The one exception is the instant between :func:`replace_folder`'s two renames: a
 crash there leaves no folder at its path and the old one in the hidden temporary folder
-beside it (``.NAME-*/old``), to move back by hand.
+beside it (``.NAME-*/old``), to move back by hand; a reader in that instant finds no folder
+(:func:`replace_folder` says why no portable fix closes it, and who calls it).
+
+A log of one record per line (the registry's ``releases.jsonl``) is appended to instead, with
+:func:`append_line`: a crash part-way through an append can leave only an unfinished last
+line, without its newline, which readers skip and the next append sets aside first.
 
 Where that promise holds: on Linux and other POSIX systems, a flush (``fsync``) reaches the
 drive; on macOS, whose ``fsync`` leaves the data in the drive's own cache, the flush asks the
@@ -25,6 +30,7 @@ place and is what is read from now on, but it may not survive a power cut.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 import sys
@@ -93,6 +99,26 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
     is raised; if even that fails, an OSError names the folder that keeps it. In every other
     case the temporary folder, and the old folder in it, are removed.
 
+    Between the two renames (two system calls in a row, microseconds apart, nothing written
+    between them) there is no folder at ``path``: a reader that looks then finds none
+    (FileNotFoundError; :func:`deploydl.registry.verify` says there is no artifact folder), and
+    a second replacement that sees no folder to move aside fails its own rename (an OSError: the
+    folder is not empty), leaving the first one's. Outside that instant the later replacement
+    wins. No portable fix closes the gap: no system renames a folder over one that holds files,
+    swapping two folders in one call exists only on Linux (``renameat2`` with
+    ``RENAME_EXCHANGE``) and macOS (``renamex_np``), and the usual cure, a symbolic link
+    switched with one ``os.replace``, needs special rights on Windows and would reach git and
+    archives as a link, not as the folder. Nor would it make a reader safe: one part-way through
+    the old folder would still lose its files when that folder is removed. (Today such a reader,
+    opening files by name, may also get the new folder's; an artifact's hashes then refuse the
+    mix, so it is refused, never served mixed.) So replace a folder only while nothing reads it,
+    as both callers do: :func:`deploydl.deploy.bundle.write_bundle` writes a bundle's ``model/``
+    for a ``docker build`` that runs afterwards, and
+    :func:`deploydl.serving.server.default_artifact` replaces its cache only when it is missing
+    or was made by an older deploydl, so a second ``deploydl serve`` starting in that instant
+    trains its own copy (a few seconds), and one already verifying the cache is refused with the
+    advice to delete it and start again.
+
     Raises
     ------
     NotDurableError
@@ -122,6 +148,62 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
             shutil.rmtree(staging, ignore_errors=True)
     _sync_rename(path)  # after both renames: there is nothing left to undo
     return path
+
+
+def append_line(path: Path, line: bytes) -> Path | None:
+    """Append ``line`` (one record, ending in a newline) to ``path``, creating it if needed;
+    returns where an unfinished last line was set aside first, or None (the usual case).
+
+    The file is opened for appending and the whole line goes in one write, so a crash
+    part-way leaves at most the start of it, without its newline, at the end of the file.
+    Before appending, such an unfinished last line (an earlier append cut off) is copied to
+    :func:`set_aside_path` (flushed, with its folder, by :func:`replace_file`) and only then
+    cut off the file, so this record starts a line of its own and no byte is lost: a crash
+    between the two leaves the file as it was, and the next append makes the same copy again;
+    so does any error before the cut (a copy that cannot be written or flushed is raised).
+    Should the system write less than asked (a full disk), the rest follows in the next
+    write. The line is flushed to the disk before this returns (:func:`flush`), so a power cut
+    afterwards does not lose it, on a system that honours the flush. A new file's name reaches
+    the disk with the next :func:`replace_file` in its folder. A new file gets the umask's
+    permissions. Append from one process at a time: one that appends while another sets an
+    unfinished line aside may have its record cut off with it.
+    """
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)  # no \r\n
+    descriptor = os.open(path, flags, 0o666)
+    try:
+        kept = _set_aside_unfinished(path, descriptor)
+        while line:
+            line = line[os.write(descriptor, line):]
+        flush(descriptor)
+    finally:
+        os.close(descriptor)
+    return kept
+
+
+def set_aside_path(path: Path, unfinished: bytes) -> Path:
+    """Where :func:`append_line` keeps ``unfinished``, the cut-off last line of ``path``:
+    beside it, named for the first 12 hexadecimal digits of its sha256, so the same bytes
+    always get the same copy and other ones another."""
+    return path.with_name(f"{path.name}.torn-{hashlib.sha256(unfinished).hexdigest()[:12]}")
+
+
+def _set_aside_unfinished(path: Path, descriptor: int) -> Path | None:
+    """If ``path``, open as ``descriptor``, ends in a line without its newline, copy that line
+    to :func:`set_aside_path`, then cut it off the file; returns the copy, or None."""
+    if not os.lseek(descriptor, 0, os.SEEK_END):
+        return None
+    os.lseek(descriptor, -1, os.SEEK_END)
+    if os.read(descriptor, 1) == b"\n":
+        return None
+    with open(descriptor, "rb", closefd=False) as file:
+        file.seek(0)
+        data = file.read()
+    unfinished = data[data.rfind(b"\n") + 1:]
+    kept = replace_file(set_aside_path(path, unfinished),
+                        lambda new: new.write_bytes(unfinished))
+    os.ftruncate(descriptor, len(data) - len(unfinished))
+    flush(descriptor)
+    return kept
 
 
 #: How :func:`_fsync` opens a file: for reading on POSIX, which syncs any descriptor (so a

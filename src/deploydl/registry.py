@@ -36,8 +36,8 @@ the approver and reason of any release that overrides a gate (a fairness review,
 from __future__ import annotations
 
 import json
-import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 from safetensors.torch import load, save
 
-from deploydl.atomic import flush, replace_file
+from deploydl.atomic import append_line, replace_file, set_aside_path
 from deploydl.governance.lineage import content_hash
 from deploydl.integrity import (
     NAME_PATTERN,
@@ -88,6 +88,12 @@ class Artifact:
     @property
     def version(self) -> str:
         return self.metadata["version"]
+
+
+class TornRecordWarning(UserWarning):
+    """A release record in ``releases.jsonl`` was cut off as it was written, so that release
+    did not happen; the record is left out. Silence it with
+    ``warnings.simplefilter("ignore", deploydl.registry.TornRecordWarning)``."""
 
 
 def data_hash(table: pd.DataFrame) -> str:
@@ -528,20 +534,27 @@ class ModelRegistry:
         (the declared reason, or None); a promotion given an ``override`` or an ``approver``
         also records them, and one given ``checked_at`` records it beside ``time``.
 
+        A last line without its newline is the start of a record whose write was cut off (a
+        crash, a power cut, a full disk: only an interrupted append leaves one). That release
+        did not happen, since production moves only once its record is written whole, so the
+        line is left out with a :class:`TornRecordWarning` that names it and says what to do;
+        the next release sets it aside (:func:`deploydl.atomic.append_line`).
+
         Raises
         ------
         ArtifactError
-            Naming the line that is not a JSON object, and what to do. A record torn by a
-            crash part-way through its write (a power cut, a full disk) lacks at least its
-            closing brace, and is named as torn: that release was not recorded whole. The
-            registry starts the record after it on a line of its own, so deleting the torn
-            line leaves every other record readable.
+            Naming any other line that is not a JSON object, and what to do: such a line ends
+            in its newline, so no interrupted append made it.
         """
         path = self._inside(name, "releases.jsonl")
-        lines = path.read_bytes().splitlines() if path.exists() else []
+        *lines, unfinished = (path.read_bytes() if path.exists() else b"").split(b"\n")
+        if unfinished:
+            warnings.warn(TornRecordWarning(_torn_line_left_out(
+                path, len(lines) + 1, set_aside_path(path, unfinished), name=name)),
+                stacklevel=2)
         return [_load_object(line, source=f"{path}, line {number},",
                              advice=_TORN_RECORD_ADVICE if _torn(line) else _RELEASES_ADVICE)
-                for number, line in enumerate(lines, start=1) if line]
+                for number, line in enumerate(lines, start=1) if line.strip()]
 
     def _rollback_permit(self):
         """A rollback's permit now: no window, so it is never refused, being the way back at
@@ -552,10 +565,18 @@ class ModelRegistry:
 
     def _record(self, name: str, action: str, version: str, permit, **review: str) -> None:
         """Append one production change, with its permit (and any override, approver and
-        window-check time), to ``releases.jsonl`` as one line (:func:`_append_line`)."""
+        window-check time), to ``releases.jsonl`` as one line
+        (:func:`deploydl.atomic.append_line`, flushed to the disk); a :class:`TornRecordWarning`
+        says where the start of a record cut off before it was set aside."""
         record = {"action": action, "version": version, **permit.record(), **review}
-        _append_line(self._inside(name, "releases.jsonl"),
-                     (json.dumps(record) + "\n").encode())
+        path = self._inside(name, "releases.jsonl")
+        kept = append_line(path, (json.dumps(record) + "\n").encode())
+        if kept is not None:
+            warnings.warn(TornRecordWarning(
+                f"The last line of {path} was the start of a release record whose write was "
+                "cut off (a crash, a power cut or a full disk), so that release did not "
+                f"happen. Its bytes are now in {kept}, and this release's record starts on a "
+                "line of its own."), stacklevel=3)
 
     def stage(self, name: str, stage: str) -> str | None:
         """The version currently in ``stage``, or None."""
@@ -686,6 +707,8 @@ _RELEASES_ADVICE = (
     "It is the registry's record of every change to production. Restore it from version "
     "control or a backup (the deployment workflow commits it after each release); do not "
     "edit it by hand.")
+#: What to do about a line of ``releases.jsonl`` that stops before its closing brace yet ends
+#: in its newline: an earlier deploydl wrote the next record after one cut off.
 _TORN_RECORD_ADVICE = (
     "The line ends before its closing brace: a release record cut short by a crash while it "
     "was written, so that release is not recorded whole. Restore it from version control "
@@ -693,35 +716,14 @@ _TORN_RECORD_ADVICE = (
     "whole) and check the production stage with registry.stage(NAME, 'production').")
 
 
-def _append_line(path: Path, line: bytes) -> None:
-    """Append ``line`` (one record, ending in a newline) to ``path``, creating it if needed.
-
-    The file is opened for appending and the whole line goes in one write, so a crash
-    part-way leaves at most a torn start of it at the end of the file. If the file does not
-    end in a newline (an earlier write was torn), the line starts on a new line, so the torn
-    one never swallows this record. Should the system write less than asked (a full disk),
-    the rest follows in the next write. The line is flushed to the disk before this returns
-    (:func:`deploydl.atomic.flush`, past the drive's cache on macOS too), so a power cut
-    afterwards does not lose it, on a system that honours the flush. A new file's name reaches the
-    disk with the ``stages.json`` written next (:func:`deploydl.atomic.replace_file` flushes
-    the folder, where the file system can). A new file gets the umask's permissions.
-    """
-    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)  # no \r\n
-    descriptor = os.open(path, flags, 0o666)
-    try:
-        if os.lseek(descriptor, 0, os.SEEK_END) and _last_byte(descriptor) != b"\n":
-            line = b"\n" + line
-        while line:
-            line = line[os.write(descriptor, line):]
-        flush(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _last_byte(descriptor: int) -> bytes:
-    """The last byte of the non-empty file open as ``descriptor``."""
-    os.lseek(descriptor, -1, os.SEEK_END)
-    return os.read(descriptor, 1)
+def _torn_line_left_out(path: Path, number: int, copy: Path, *, name: str) -> str:
+    """The warning for a last line of ``path`` (line ``number``) whose write was cut off."""
+    return (f"{path}, line {number}, ends without a newline: it is the start of a release "
+            "record whose write was cut off (a crash, a power cut or a full disk), so that "
+            "release did not happen, and it is left out. Check the version in production "
+            f"with registry.stage({name!r}, 'production') and promote again if that release "
+            f"is still wanted. Nothing is lost: the next release moves the cut-off bytes to "
+            f"{copy} and writes its own record on line {number}.")
 
 
 def _read_stages(path: Path) -> dict[str, list[str]]:
@@ -757,7 +759,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _torn(line: bytes) -> bool:
     """True for a release record begun but not finished: it opens an object and does not
-    close it (what a crash part-way through :func:`_append_line`'s write leaves)."""
+    close it (a record cut off, then followed by another by an earlier deploydl)."""
     text = line.strip()
     return text.startswith(b"{") and not text.endswith(b"}")
 
@@ -776,5 +778,5 @@ def _load_object(data: bytes, *, source: object, advice: str) -> dict[str, Any]:
 
 
 __all__ = ["NAME_PATTERN", "VERSION_PATTERN", "Artifact", "ArtifactError", "ModelRegistry",
-           "check_metadata", "check_name", "check_version", "data_hash", "load_artifact",
-           "load_model", "save_model", "training_ranges", "verify"]
+           "TornRecordWarning", "check_metadata", "check_name", "check_version", "data_hash",
+           "load_artifact", "load_model", "save_model", "training_ranges", "verify"]
