@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 
 import pytest
@@ -18,6 +19,7 @@ from deploydl.serving.packaging import (
     set_aside_applicants,
     train_measured,
 )
+from tests.test_atomic import _folder_sync_fails, needs_folder_sync
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +116,36 @@ def test_the_default_artifact_is_the_same_recipe(tmp_path):
     assert len(holdout) == HOLDOUT_ROWS
     assert stored["metrics"]["auc"] == pytest.approx(model.metrics["auc"], abs=1e-4)
     assert stored["threshold"] == model.threshold and stored["calibration"]["rows"] == 2000
+
+
+@needs_folder_sync
+def test_a_default_model_the_disk_could_not_flush_is_kept_and_served(model, applicants,
+                                                                      artifact_dir, tmp_path,
+                                                                      monkeypatch):
+    """The new cache is in place when the flush of its rename fails (NotDurableError): a
+    cache lost to a power cut is only trained again, so it is returned, not refused."""
+    import torch
+
+    from deploydl import atomic
+    from deploydl.serving import packaging, server
+    from deploydl.settings import Settings
+
+    monkeypatch.setattr(packaging, "train_measured", lambda: (model, applicants, applicants))
+    monkeypatch.setattr(torch, "set_num_threads", lambda threads: None)  # the session's stay
+    above = tmp_path / "models" / "loan-default"
+    above.mkdir(parents=True)
+    _folder_sync_fails(monkeypatch, above, errno.EIO)
+    not_durable: list[atomic.NotDurableError] = []
+
+    def replace_folder(path, build):
+        try:
+            return atomic.replace_folder(path, build)
+        except atomic.NotDurableError as exc:
+            not_durable.append(exc)
+            raise
+
+    monkeypatch.setattr(server, "replace_folder", replace_folder)
+    folder = server.default_artifact(Settings(home=tmp_path))
+    assert len(not_durable) == 1  # the flush did fail
+    assert folder == above / "1.0.0" and verify(folder).sha256 == verify(artifact_dir).sha256
+    assert [p.name for p in above.iterdir()] == ["1.0.0"]  # no temporary folder left
