@@ -69,23 +69,47 @@ def test_no_answer_meets_the_policy_with_the_elderly_at_least_as_favoured():
     assert result.status == FAILED and "the policy allows" in result.message
 
 
-def test_a_cost_just_over_the_limit_is_shown_to_the_dollar(monkeypatch):
+def _over_the_limit_by(monkeypatch, gap):
+    """03.3's result for an answer that clears the screen at ``gap`` dollars (per 1,000
+    applicants) over the policy's cost limit, USD 1,123,466.67."""
     from deploydl.exercises import m03
 
     today = dict.fromkeys(m03.BANDS, m03.today_refer_above())
     real = m03.outcome_of
     limit = real(today)["cost_per_1000"] * (1 + m03.MAX_COST_INCREASE)
 
-    def just_over(refer_above):  # an answer USD 30 over: both round to the same thousand
+    def over(refer_above):
         outcome = real(refer_above)
         return outcome if refer_above == today else {
-            **outcome, "passes_four_fifths": True, "cost_per_1000": limit + 30}
+            **outcome, "passes_four_fifths": True, "cost_per_1000": limit + gap}
 
-    monkeypatch.setattr(m03, "outcome_of", just_over)
-    result = evaluate(find_exercise("03.3"), _refer(0.30, 0.20, 0.20))
+    monkeypatch.setattr(m03, "outcome_of", over)
+    return evaluate(find_exercise("03.3"), _refer(0.30, 0.20, 0.20))
+
+
+def test_a_cost_just_over_the_limit_is_shown_to_the_dollar(monkeypatch):
+    result = _over_the_limit_by(monkeypatch, 30)  # both round to the same thousand
     assert result.status == FAILED
     assert "expected cost is USD 1,123,497 per 1,000 applicants, above the USD 1,123,467" in (
         result.message)
+
+
+@pytest.mark.parametrize(("gap", "says"), [(0.3, "by 30 cents"), (0.01, "by 1 cent:")])
+def test_a_cost_cents_over_the_limit_is_told_in_cents_not_as_the_same_figure_twice(
+        monkeypatch, gap, says):
+    """A review's: a cost under 50 cents over the limit read "the expected cost is USD
+    1,123,467 per 1,000 applicants, above the USD 1,123,467 the policy allows"."""
+    result = _over_the_limit_by(monkeypatch, gap)
+    assert result.status == FAILED
+    assert "over the policy's limit of USD 1,123,467 per 1,000 applicants " + says in (
+        result.message)
+    assert result.message.count("1,123,467") == 1
+
+
+def test_a_cost_at_the_limit_to_the_cent_meets_it(monkeypatch):
+    """Money is counted in cents: a cost that lands a hair over the limit in floating point
+    meets it (it was told it was over, and shown the same figure twice)."""
+    assert _over_the_limit_by(monkeypatch, 1e-6).status == PASSED
 
 
 def test_stricter_referral_points_are_refused():

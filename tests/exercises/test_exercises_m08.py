@@ -49,15 +49,15 @@ def test_the_roles_ignore_case_and_hyphens_as_the_memo_check_does(owner):
 @pytest.mark.parametrize(("finding", "role", "says"), [
     # the plausible owners each finding points at first: the value case's author, the engineer
     # who built the model and asks to release it, the rollout's owner
-    ("net_loss", "AI product manager", "owns the value case and asks the decision"),
+    ("net_loss", "AI product manager", "wrote the figures and puts the choice to others"),
     ("close_call", "ML engineer", "asking for the release is theirs and clearing it is not"),
     ("central_flagged", "AI product manager", "not what counts as a valid application"),
-    ("central_flagged", "ML engineer", "the rules are the data's"),
+    ("central_flagged", "ML engineer", "cannot change what passes"),
     # the sponsor answers for the project, not for this sign-off; the platform releases what is
     # cleared; monitoring is no owner of the rules
-    ("close_call", "Executive sponsor", "is for whoever owns fairness"),
+    ("close_call", "Executive sponsor", "answers for the project as a whole"),
     ("close_call", "MLOps / platform engineer", "is not the platform's call"),
-    ("central_flagged", "MLOps / platform engineer", "the rules are the data's"),
+    ("central_flagged", "MLOps / platform engineer", "whoever looks after those records"),
     # another role: told what that role owns instead
     ("central_flagged", "Data-steward ", None),
     ("close_call", "Data steward", "the Data steward owns the data: catalog"),
@@ -75,18 +75,18 @@ def test_each_finding_needs_the_role_that_owns_it(finding, role, says):
 
 
 @pytest.mark.parametrize(("role", "says"), [
-    ("AI product manager", "the AI product manager plans the rollout and asks for decisions"),
+    ("AI product manager", "the AI product manager plans the rollout and asks others to choose"),
     ("Executive sponsor", "the Executive sponsor answers for the project as a whole"),
 ])
 def test_the_close_call_slips_say_whose_sign_off_it_is(role, says):
     """A review's: the AI product manager got the table's "owns the value: the decision asked,
     the rollout, the users", which for a release waiting to be cleared reads as agreeing, and the
     sponsor's "accountability" matched the finding's "answers for that". Each is told what the
-    role does and whose sign-off on fairness this is."""
+    role does and whose sign-off this is, in words that do not echo the owner's row."""
     result = evaluate(find_exercise("08.4"), {**ACTS, "close_call": role})
     assert result.status == FAILED and says in result.message
-    assert ("signing off this release on fairness, or refusing it, is for whoever owns fairness"
-            in result.message)
+    assert ("signing this release off on how evenly it treats young and old applicants, or "
+            "refusing it, is for the role set apart to judge that" in result.message)
     assert "owns the value" not in result.message
 
 
@@ -100,20 +100,23 @@ def test_every_wrong_role_fails_each_finding(finding):
         assert status == (PASSED if role == ACTS[finding] else FAILED), role
 
 
+def _words(text: str) -> set[str]:
+    """The words of ``text`` a learner would match with the table: four letters or more, in
+    lower case, less a few that say nothing."""
+    import re
+
+    return set(re.findall(r"[a-z]{4,}", text.lower())) - {"with", "from", "that", "their"}
+
+
 def _shared_words(key: str, role: str) -> set[str]:
     """The words (four letters or more) that 08.4's finding ``key`` (its key and its words)
     shares with ``role``'s row of roles_table(): what it owns and the stages it runs."""
-    import re
-
     from deploydl.capstone.careers import roles_table
     from deploydl.exercises.m08 import OWNER_EVENTS
 
-    def words(text: str) -> set[str]:
-        return set(re.findall(r"[a-z]{4,}", text.lower())) - {"with", "from", "that", "their"}
-
     row = roles_table().loc[role]
-    return (words(key.replace("_", " ") + " " + OWNER_EVENTS[key][0])
-            & words(row["owns"] + " " + row["capstone stages"]))
+    return (_words(key.replace("_", " ") + " " + OWNER_EVENTS[key][0])
+            & _words(row["owns"] + " " + row["capstone stages"]))
 
 
 def test_no_finding_is_worded_as_its_owners_row_of_the_table():
@@ -141,6 +144,37 @@ def test_a_learner_who_matches_words_with_the_table_fails_every_finding():
         assert matched[0] != owner and matched[0] in slips, (key, matched)
         result = evaluate(find_exercise("08.4"), {**ACTS, key: matched[0]})
         assert result.status == FAILED and slips[matched[0]] in result.message, key
+
+
+def _alike(word: str, other: str) -> bool:
+    """True when a learner would take ``word`` and ``other`` for the same word: one, less a
+    plural s, begins the other ("funds", "funding"), or both begin with the same five letters
+    ("regulator", "regulation")."""
+    short, long = sorted((w[:-1] if w.endswith("s") and len(w) > 4 else w
+                          for w in (word, other)), key=len)
+    return long.startswith(short) or len(short) >= 5 and short[:5] == long[:5]
+
+
+def test_a_learner_who_matches_a_slip_with_the_table_does_not_find_the_owner():
+    """A review's: after one wrong try, the slip (why that role is wrong) echoed the owner's row
+    of the table ("the rules are the data's", "whoever owns fairness", "the funding and the risk
+    appetite"), so matching its words with the table found the answer. Now, whatever role a
+    learner names first, the slip shares no word, nor a plural or a word that begins alike,
+    with anything the owner's row says (its name, what it owns, its skills, its capstone
+    stages): a learner who matches the slip with the table finds nothing of the owner's. (The
+    finding before the slip is the other tests' to keep from the owner's words.)"""
+    from deploydl.capstone.careers import roles_table
+    from deploydl.exercises.m08 import OWNER_EVENTS
+
+    table = roles_table()
+    for key, (finding, owner, _) in OWNER_EVENTS.items():
+        row = _words(" ".join([owner, *table.loc[owner, ["owns", "skills", "capstone stages"]]]))
+        for first in table.index.drop(owner):
+            message = evaluate(find_exercise("08.4"), {**ACTS, key: first}).message
+            assert message.startswith(f"{key} ({finding}): "), (key, first, message)
+            slip = _words(message.removeprefix(f"{key} ({finding}): "))
+            found = {w for w in row if any(_alike(w, s) for s in slip)}
+            assert not found, (key, first, found)
 
 
 def test_a_slip_message_nests_no_parentheses():

@@ -154,7 +154,6 @@ def _check_referral_points(answer: Any) -> str | None:
         return form(f"each referral point should be a chance of default between 0 and 1 (0.25 "
                     f"for 25%), and lawful_as_is True or False; you gave {brief(answer)}.")
     from deploydl.evaluation.decision import approval_bar
-    from deploydl.present.charts import usd
 
     today = today_refer_above()
     if _read_as_repaying(refer_above.values(), today):
@@ -171,12 +170,9 @@ def _check_referral_points(answer: Any) -> str | None:
     if not outcome["passes_four_fifths"]:
         return (f"the approval ratio is {outcome['parity_ratio']:.2f}, below the four-fifths "
                 "screen's 0.8.")
-    if outcome["cost_per_1000"] > limit:
-        cost, allowed = usd(outcome["cost_per_1000"], nearest=1000), usd(limit, nearest=1000)
-        if cost == allowed:  # within USD 500 of the limit: the dollars show the gap
-            cost, allowed = usd(outcome["cost_per_1000"], nearest=1), usd(limit, nearest=1)
-        return (f"the approval ratio clears the screen, but the expected cost is {cost} per "
-                f"1,000 applicants, above the {allowed} the policy allows.")
+    over = _over_the_limit(outcome["cost_per_1000"], limit)
+    if over:
+        return f"the approval ratio clears the screen, but {over}"
     if lawful:
         # Every answer that meets the policy refers the over-50 band at a lower chance than
         # another band (see MAX_COST_INCREASE; tests/exercises pins it): the elderly rule bites.
@@ -190,6 +186,28 @@ def _check_referral_points(answer: Any) -> str | None:
                 "referral point set to equalise approval rates is no predictive use of age, so "
                 "favouring a band by age is a question for counsel. Set lawful_as_is to False.")
     return None
+
+
+def _over_the_limit(cost: float, limit: float) -> str | None:
+    """What to tell a learner whose expected ``cost`` (US dollars per 1,000 applicants) is over
+    the policy's ``limit``; None when it is not. Both are compared to the cent, as money is
+    counted (a cost that lands a hair over the limit in floating point meets it). The figures
+    are shown to the thousand dollars, or to the dollar where the thousands read alike; where
+    even the dollars read alike, the message gives the limit once and the gap in cents, rather
+    than the same figure twice."""
+    from deploydl.present.charts import round_half_up, usd
+
+    cents = int((round_half_up(cost, places=2) - round_half_up(limit, places=2)) * 100)
+    if cents <= 0:
+        return None
+    for nearest in (1000, 1):
+        shown, allowed = usd(cost, nearest=nearest), usd(limit, nearest=nearest)
+        if shown != allowed:
+            return (f"the expected cost is {shown} per 1,000 applicants, above the {allowed} "
+                    "the policy allows.")
+    return (f"the expected cost is over the policy's limit of {allowed} per 1,000 applicants "
+            f"by {cents} cent{'s' if cents > 1 else ''}: the referral points are just past it; "
+            "try a small step back towards today's, and check the screen again.")
 
 
 def _check_reasons(answer: Any) -> str | None:

@@ -111,11 +111,13 @@ def _is_promotion(answer: Any) -> str | None:
     return None if promote == can_promote else "the test is big enough: read its p-value."
 
 
-#: Why updating the quality rules is the Data steward's, for the roles named instead (08.4).
-_RULES_ARE_THE_DATAS = "the rules are the data's, and so is updating them"
-#: Whose call the release too close to call on fairness is, for the roles named instead (08.4).
-_FAIRNESS_IS_THE_LEADS = ("signing off this release on fairness, or refusing it, is for "
-                          "whoever owns fairness")
+#: Why what the region check accepts is not the named role's call (08.4), and whose it is,
+#: described by the job rather than by the owner's words in roles_table().
+_RECORDS_KEEPER = ("what the region check accepts is set for every system that reads the "
+                   "bank's records, by whoever looks after those records")
+#: Whose call the release too close to call on fairness is, described the same way (08.4).
+_SET_APART = ("signing this release off on how evenly it treats young and old applicants, or "
+              "refusing it, is for the role set apart to judge that for every release")
 
 #: Exercise 08.4: what this run found that a person must act on, worded as a manager reads it,
 #: the role of roles_table() whose decision it is (the owner of that part of the life cycle)
@@ -123,7 +125,9 @@ _FAIRNESS_IS_THE_LEADS = ("signing off this release on fairness, or refusing it,
 #: no word with its owner's row of the table but does share one with another role's, a
 #: plausible owner at first sight: the rollout's, the engineer who built the model, the value
 #: case's author. So the answer is a judgement (what must be done, and whose part of the life
-#: cycle that is), not a word match.
+#: cycle that is), not a word match. Each slip says what the role named does and describes the
+#: owner's job in words of its own, none from the owner's row of the table, so that matching
+#: the slip with the table does not give the answer away either.
 OWNER_EVENTS = {
     "central_flagged": ("the rollout to Central, the region that just opened, reached its first "
                         "users, and every applicant from Central fails the region check, "
@@ -131,37 +135,37 @@ OWNER_EVENTS = {
                         "Data steward",
                         {"AI product manager": "the AI product manager owns the rollout and its "
                                                "users, not what counts as a valid application: "
-                                               "that is a quality rule, and "
-                                               f"{_RULES_ARE_THE_DATAS}",
-                         "ML engineer": "the ML engineer trains on the data; "
-                                        f"{_RULES_ARE_THE_DATAS}",
+                                               f"{_RECORDS_KEEPER}",
+                         "ML engineer": "the ML engineer trains on the applications that pass "
+                                        "the check and cannot change what passes; "
+                                        f"{_RECORDS_KEEPER}",
                          "MLOps / platform engineer": "the platform's monitoring sees the new "
-                                                      "region's traffic; "
-                                                      f"{_RULES_ARE_THE_DATAS}"}),
+                                                      "region's traffic and raises the alarm; "
+                                                      f"{_RECORDS_KEEPER}"}),
     "close_call": ("the ML engineer who trained 1.0.0 asks to release it, but its evaluation "
                    "puts the youngest applicants' approval rate against the oldest's too close "
                    "to the bank's four-fifths limit to call; it waits until someone signs the "
                    "release off or refuses it", "Responsible-AI lead",
-                   {"ML engineer": "the ML engineer built and evaluated the model the review "
-                                   "judges, so asking for the release is theirs and clearing "
-                                   "it is not: the fairness gate is another role's",
+                   {"ML engineer": "the ML engineer built and tested 1.0.0, so asking for the "
+                                   "release is theirs and clearing it is not: no one signs off "
+                                   f"their own work, and {_SET_APART}",
                     "MLOps / platform engineer": "the platform puts a release into production "
-                                                 "once it is cleared; clearing it on fairness "
-                                                 "is not the platform's call",
+                                                 "once it is cleared; clearing it is not the "
+                                                 f"platform's call: {_SET_APART}",
                     "AI product manager": "the AI product manager plans the rollout and asks "
-                                          "for decisions; a release waiting to be cleared is "
-                                          "not yet part of a rollout, and "
-                                          f"{_FAIRNESS_IS_THE_LEADS}",
+                                          "others to choose; a release waiting to be cleared "
+                                          f"is not yet part of a rollout, and {_SET_APART}",
                     "Executive sponsor": "the Executive sponsor answers for the project as a "
                                          "whole, its funding and risk appetite; "
-                                         f"{_FAIRNESS_IS_THE_LEADS}"}),
+                                         f"{_SET_APART}"}),
     "net_loss": ("the value case puts the current process ahead on the stated assumptions; "
                  "someone must choose to spend more on the project or stop it, and answer for "
                  "that",
                  "Executive sponsor",
-                 {"AI product manager": "the AI product manager owns the value case and asks "
-                                        "the decision; taking it, with the funding and the "
-                                        "risk appetite, is another role's"}),
+                 {"AI product manager": "the AI product manager wrote the figures and puts the "
+                                        "choice to others; making it commits the bank's money "
+                                        "and carries the downside if it goes wrong, which sits "
+                                        "one level above the project's team"}),
 }
 
 
@@ -179,8 +183,8 @@ def _acts_on_findings(answer: Any) -> str | None:
                         f"{brief(answer[key])}.")
         if given != owner:
             why = slips.get(given, f"the {given} owns {roles_table().loc[given, 'owns']}")
-            return (f"{key} ({finding}): {why}. Read the owns column: whose part of the life "
-                    "cycle is it?")
+            return (f"{key} ({finding}): {why}. Whose part of the life cycle is it in the "
+                    "owns column?")
     return None
 
 
