@@ -183,7 +183,7 @@ def test_grade_assessment_json_says_nothing_was_graded_and_exits_as_the_table(tm
                  str(tmp_path / "nobody")]) == 2
     captured = capsys.readouterr()
     report = json.loads(captured.out)
-    assert (report["learners"], report["all_passed"]) == ([], False)
+    assert (report["learners"], report["complete"], report["mean_gain"]) == ([], False, None)
     assert report["error"].startswith("nothing was graded: no path given is a learner's that "
                                       f"could be read. {tmp_path}: not a learner's course folder")
     assert f"{tmp_path / 'nobody'}: no such folder or file" in report["error"]

@@ -180,27 +180,23 @@ def _expand(patterns: list[str]) -> list[Path]:
 
 def _grade_assessment(args: argparse.Namespace, fmt: str) -> int:
     """A cohort's assessment scores: 0 all took both, 1 some did not (listed with "-"), 2 a
-    path missing or not an assessment file (the others are still listed). With no learner
-    read, ``--json`` still prints a JSON object: no learners, ``all_passed`` false and why."""
-    import json
-
+    path missing or not an assessment file (the others are still listed). ``--json`` always
+    prints one JSON object of the same shape (:func:`deploydl.assessment.cohort.as_json`),
+    even when no learner could be read: its ``complete`` is true exactly when the exit code is
+    0, and it has ``error`` exactly when the exit code is 2."""
     from deploydl.assessment import cohort
 
     if fmt == "markdown":
         raise _Refused("--format markdown is for lab reports; with --assessment use "
                        "--format table (the default) or --format json.")
     found = cohort.collect(_expand(args.paths))
-    if found.rows:
-        print(cohort.as_json(found.rows) if fmt == "json" else cohort.as_table(found.rows))
-    elif fmt == "json":  # a machine reading stdout gets valid JSON, not nothing
-        print(json.dumps({"learners": [], "all_passed": False, "error": " ".join(
-            ["nothing was graded: no path given is a learner's that could be read.",
-             *found.problems])}, indent=2, ensure_ascii=False))
+    if fmt == "json":  # a machine reading stdout gets valid JSON, whatever was read
+        print(cohort.as_json(found))
+    elif found.rows:
+        print(cohort.as_table(found.rows))
     for message in found.notes + found.problems:
         print(f"deploydl grade --assessment: {message}", file=sys.stderr)
-    if found.problems:
-        return 2
-    return 0 if cohort.complete(found.rows) else 1
+    return found.exit_code
 
 
 def _refresh(args: argparse.Namespace) -> int:

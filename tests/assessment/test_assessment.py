@@ -600,6 +600,29 @@ def test_a_notebook_a_store_folder_and_wrong_keys_or_answers(tmp_path, capsys):
     assert "the same learner as" in captured.err
 
 
+def test_grade_json_has_one_shape_and_says_what_the_exit_code_says(tmp_path, capsys):
+    """The reported flaw: ``all_passed`` and ``error`` were in the JSON only when nothing could
+    be read, so a machine reader could not tell a cohort with an unread path, or one where
+    someone had not taken both halves, from a complete one without the exit code."""
+    ann = _learner(tmp_path / "ann", "a" * N, RIGHT)
+    cara = _learner(tmp_path / "cara", RIGHT)
+    nobody = str(tmp_path / "nobody")
+    reports = {}
+    for paths, code in [([ann], 0), ([ann, cara], 1), ([ann, nobody], 2), ([nobody], 2)]:
+        assert main(["grade", "--assessment", "--json", *paths]) == code
+        reports[code, len(paths)] = json.loads(capsys.readouterr().out)
+    keys = {"complete", "learners", "mean_gain", "mean_gain_range", "questions", "skills"}
+    assert [(set(r) - {"error"} == keys, r["complete"], "error" in r)
+            for r in reports.values()] == [(True, True, False), (True, False, False),
+                                            (True, False, True), (True, False, True)]
+    some = reports[2, 2]
+    assert [x["path"] for x in some["learners"]] == [ann] and some["mean_gain"] == 11
+    assert some["error"] == (f"1 path(s) could not be read; the learners listed are the "
+                             f"others. {nobody}: no such folder or file; give the learner's "
+                             f"course folder or its {STORE.as_posix()} file.")
+    assert reports[2, 1]["error"].startswith("nothing was graded")
+
+
 @pytest.mark.parametrize("data", [{"before": {"q01": "ab"}}, {"after": {"q01": None}},
                                   {"before": ["a"]}, {"attempts": 3}])
 def test_a_store_with_wrong_answers_is_refused(tmp_path, data):

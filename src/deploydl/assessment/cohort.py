@@ -42,6 +42,27 @@ class Cohort:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """What ``deploydl grade --assessment`` exits with: 2 when a path could not be read
+        (the others are still counted), else 1 when a learner has not taken both halves, else
+        0."""
+        if self.problems:
+            return 2
+        return 0 if complete(self.rows) else 1
+
+    @property
+    def error(self) -> str | None:
+        """Why some paths were not counted, in one line (each problem after a lead that says
+        whether anyone was), or None when every path was a learner's that could be read."""
+        if not self.problems:
+            return None
+        lead = ("nothing was graded: no path given is a learner's that could be read."
+                if not self.rows else
+                f"{len(self.problems)} path(s) could not be read; the learners listed are "
+                f"the others.")
+        return " ".join([lead, *self.problems])
+
 
 def collect(paths: list[Path]) -> Cohort:
     """Each learner's summary, in the order given, whatever the other paths hold.
@@ -232,13 +253,23 @@ def as_table(rows: list[Row]) -> str:
     return "\n".join([*lines, "", *_question_lines(rows), "", *_skill_lines(rows)])
 
 
-def as_json(rows: list[Row]) -> str:
-    """The cohort as JSON: each learner's scores (per skill area and question), the mean gain
-    and its 95% range (``mean_gain_range``, null under two learners with both halves or when
-    their gains are all equal), the right answers per question and per skill area."""
-    span = gain_range(rows)
-    return json.dumps({"learners": [{"path": name, **s.as_record()} for name, s in rows],
+def as_json(found: Cohort) -> str:
+    """The cohort as one JSON object, the same keys whatever was read.
+
+    ``complete``: true exactly when the command exits 0 (every path was a learner's that could
+    be read, and every learner took both halves). ``error``: only when a path could not be read
+    (exit 2), why, as in :attr:`Cohort.error`. ``learners``: each learner's path and scores
+    (per skill area and question), empty when none could be read. ``mean_gain``: in questions,
+    null while nobody took both halves; ``mean_gain_range``: its 95% range, null under two
+    learners with both halves or when their gains are all equal. ``questions`` and ``skills``:
+    the right answers per question and per skill area (:func:`per_question`,
+    :func:`per_skill`).
+    """
+    rows, span = found.rows, gain_range(found.rows)
+    error = {"error": found.error} if found.error else {}
+    return json.dumps({"complete": found.exit_code == 0, **error,
+                       "learners": [{"path": name, **s.as_record()} for name, s in rows],
                        "mean_gain": mean_gain(rows),
                        "mean_gain_range": list(span) if span else None,
                        "questions": per_question(rows),
-                       "skills": per_skill(rows)}, indent=2)
+                       "skills": per_skill(rows)}, indent=2, ensure_ascii=False)
