@@ -75,6 +75,44 @@ def test_every_column_of_the_feedback_form_has_a_header_to_read_out(root):
     assert heads and all(head.strip() for head in heads), heads
 
 
+def _body_rows(page: str) -> list[list[list[str]]]:
+    """Each table of ``page``: its body rows, each a list of its cells' text (tags removed)."""
+    tables = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
+    return [[[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+              for cell in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)]
+             for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)] for table in tables]
+
+
+def test_a_tick_box_is_named_by_its_column_or_by_its_own_words(root):
+    """The reported flaw: "the day as a whole" put "too slow" and "all of it" in one column
+    headed "option 1", so a screen reader read "option 1" for choices that share no scale. A
+    column of single boxes must mean one thing on every line (the module table's "3"); choices
+    that differ per line sit together in one cell, each with its words."""
+    tables = _body_rows(feedback_form_html(root))
+    for rows in tables:
+        for column in zip(*rows, strict=True):
+            alone = {cell.partition("☐")[2].strip() for cell in column if cell.count("☐") == 1}
+            assert len(alone) <= 1, f"one column of boxes means several things: {column}"
+    day = dict(row for row in tables[1] if len(row) == 2)
+    assert day["The pace was"] == "☐ too slow ☐ about right ☐ too fast"
+    assert re.findall(r'<th scope="col">(.*?)</th>', feedback_form_html(root))[-2:] == [
+        "about the day", "tick one"]
+
+
+def test_a_choice_stays_whole_on_the_printed_form(tmp_path):
+    """A choice with words is kept on one line with its box ("☐ did not" then "work" on the
+    next line read as a fourth choice); a bare box and the boxes of the lede are left as they
+    are."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "feedback-form.md").write_text(
+        "# Feedback\nFormat: ☐ 1-day ☐ 2-day\n## The day\n| line | 1 | tick one |\n|---|---|---|\n"
+        "| The setup | ☐ | ☐ just worked ☐ did not work |\n", encoding="utf-8")
+    form = feedback_form_html(tmp_path)
+    assert ('<td><span class="choice">☐ just worked</span> '
+            '<span class="choice">☐ did not work</span></td>') in form and "<td>☐</td>" in form
+    assert "Format: ☐ 1-day ☐ 2-day" in form and ".choice { white-space: nowrap;" in form
+
+
 @pytest.mark.browser
 def test_named_rows_and_columns_stay_shaded_and_bold(root):
     """The page shell draws a row header as a plain cell; the cheat sheet's numbers keep the

@@ -36,8 +36,13 @@ if TYPE_CHECKING:
 QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
 
 
-#: Room to write under each open question of the printed feedback form.
-_WRITING_SPACE = "<style>ol li { margin-bottom: 4.5em; }</style>"
+#: The printed feedback form's look: room to write under each open question, and each choice
+#: of a line (:data:`_CHOICE`) kept on one line with its box and set apart from the next.
+_FORM_STYLE = ("<style>ol li { margin-bottom: 4.5em; } "
+               ".choice { white-space: nowrap; margin-right: 1em; }</style>")
+#: One choice of a line of the feedback form: its tick box and its words ("☐ too slow"), up to
+#: the next box or tag. A bare box (a column of the module table) has no words and no match.
+_CHOICE = re.compile(r"☐ ([^☐<]*[^☐<\s])")
 
 
 class RoomKitError(ValueError):
@@ -171,10 +176,17 @@ def feedback_form_html(root: Path) -> str:
                            "section of the form a '## ' heading line, as the course's form does.")
     heading, _, lede = title.strip().partition("\n")
     sections = [Section(part.partition("\n")[0].strip(),
-                        _markdown(part.partition("\n")[2], _row_headers)) for part in parts]
-    sections[-1].body = _WRITING_SPACE + sections[-1].body
+                        _choices(_markdown(part.partition("\n")[2], _row_headers)))
+                for part in parts]
+    sections[-1].body = _FORM_STYLE + sections[-1].body
     return render_page(heading.lstrip("# ").strip(), lede=lede.strip(), sections=sections,
                        footer=COURSE_CREDIT)
+
+
+def _choices(body: str) -> str:
+    """``body`` with each choice that carries its own words ("☐ too slow") in a
+    ``<span class="choice">``, so the printed form never breaks a choice across lines."""
+    return _CHOICE.sub(r'<span class="choice">☐ \1</span>', body)
 
 
 def build_room_kit(root: Path, *, out: Path, pdf: bool = True) -> list[Path]:
