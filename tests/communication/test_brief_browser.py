@@ -54,7 +54,7 @@ def test_pdf_page_one_has_no_headline_figure_alone_on_a_row(inputs, pdf):
     from deploydl.communication.brief_page import brief_figures
 
     document = pypdfium2.PdfDocument(str(pdf))
-    # Both charts print side by side under the decision; lesson 07's brief fits two A4 pages.
+    # Both charts print side by side under the decision; the brief fits two A4 pages.
     assert len(document) <= 2, f"the brief prints on {len(document)} pages, not 2"
     page = document[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -105,9 +105,9 @@ def test_pdf_chart_text_prints_at_10_pt_or_more(inputs, pdf):
 #: the fixture's order of size, and the longest that brief_money writes under a million and
 #: over a billion (it writes no more digits: 12_500_000 is "$13M").
 HEADLINE_NET_VALUES = (-1_600_000, 700_000, -250_000, -5_500_000, -990_000, -1_200_000_000)
-#: The brief's own width (the page's max-width), and the A4 page less its 12 mm margins, in
-#: CSS pixels: (210 - 24) mm at 96 px an inch.
-SCREEN_PX, A4_PRINT_PX = 900, round((210 - 24) / 25.4 * 96)
+#: The brief's own width (the page's max-width), and the A4 page less its 10 mm margins
+#: (BRIEF_PRINT_CSS), in CSS pixels: (210 - 20) mm at 96 px an inch.
+SCREEN_PX, A4_PRINT_PX = 900, round((210 - 20) / 25.4 * 96)
 
 #: Where the net value's card draws "about", its number, their line and the card's inner right
 #: edge, and where the next card draws its number's line (the browser's boxes, in px).

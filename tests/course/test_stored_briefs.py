@@ -31,6 +31,15 @@ def _outputs_text(cell) -> str:
     return "\n".join(parts)
 
 
+def _stored_page(path: str) -> str:
+    """The stored brief's page: the HTML its lesson shows in an ``<iframe srcdoc>``."""
+    notebook = nbformat.read(ROOT / path, as_version=4)
+    pages = [html.unescape(re.search(r'srcdoc="([^"]*)"', text).group(1))
+             for text in map(_outputs_text, notebook.cells) if 'srcdoc="' in text]
+    assert len(pages) == 1, f"{path}: expected one stored brief, found {len(pages)}"
+    return pages[0]
+
+
 def _stored(path: str) -> tuple[dict[str, tuple[str, str]], str]:
     """The stored brief's tagged figures (each as its value and its text on the page), and the
     text of every output nbval compares."""
@@ -74,3 +83,26 @@ def test_each_stored_brief_prints_the_fairness_range_the_lesson_printed():
             f"{path}: the stored brief gives the approval ratio's 95% range as {low} to {high}, "
             "which no checked output of the lesson prints")
     assert shown, "no stored brief shows the gate's range, so nothing was compared"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("path", BRIEF_LESSONS)
+def test_each_stored_brief_prints_on_two_a4_pages(path, tmp_path):
+    """The reported flaw: lesson 08's brief (a drift event and an A/B test more than lesson
+    07's) printed on three A4 pages; a board brief fits on two. Chromium prints the brief each
+    lesson stores, as ``deploydl demo`` prints it."""
+    import pypdfium2
+    from browser import chromium
+
+    from deploydl.present.report import find_chromium, write_pdf
+
+    if find_chromium() is None:
+        with chromium():  # skips (or fails under CI) with the reason
+            pass
+    page = tmp_path / "brief.html"
+    page.write_text(_stored_page(path), encoding="utf-8")
+    document = pypdfium2.PdfDocument(str(write_pdf(page, tmp_path / "brief.pdf")))
+    pages = len(document)
+    document.close()
+    assert pages <= 2, f"{path}: the stored brief prints on {pages} A4 pages, not 2"

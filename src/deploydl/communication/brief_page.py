@@ -1,5 +1,6 @@
 """The executive brief as a page (Module 07): a short, self-contained HTML page that prints on
-two A4 pages for Module 07's run, three with the capstone's drift event and A/B test.
+two A4 pages, for Module 07's run and for the capstone's with its drift event and A/B test
+(:data:`BRIEF_PRINT_CSS`).
 
 Every number on the page is a :class:`deploydl.present.report.Figure` built here from
 :class:`deploydl.communication.brief.BriefInputs` (tagged ``data-figure``), so a test can check
@@ -328,7 +329,8 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
         Section("Value against the current process", _value_body(inputs, figs)),
         Section("Fairness findings", prose(fairness_text(inputs), figs)),
         Section("Risks, owners and mitigations",
-                html_table(risk_register(inputs), row_headers=True)),
+                '<div class="risks">' + html_table(risk_register(inputs), row_headers=True)
+                + "</div>"),
         Section("Monitoring plan", _monitoring_body(inputs, figs)),
         Section("Rollout plan", _ab_body(inputs, figs)
                 + html_table(rollout_plan(inputs), row_headers=True)),
@@ -350,9 +352,31 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
             .removesuffix("</p>")  # the link ends the paragraph: a line of its own cost a page
             + f' <a href="{card_href}">Open the model card (technical appendix).</a></p>'),
     ]
-    return render_page(f"Executive brief: {inputs.context.project}",
+    page = render_page(f"Executive brief: {inputs.context.project}",
                        lede=f"{inputs.context.purpose} Applies to: {scope_text(inputs)}",
                        sections=sections)
+    return page.replace("</style>", BRIEF_PRINT_CSS + "</style>", 1)
+
+
+#: The brief's own print layout, after the course's :data:`~deploydl.present.report.CSS`, so
+#: that the capstone's brief (drift event, A/B test) prints on two A4 pages, as Module 07's
+#: does; it printed on three. Type keeps its size (body 9.5 pt): the print font is Arial
+#: (Windows, macOS) or its metric twin Liberation Sans (Debian's Chromium depends on it), not
+#: the wider DejaVu Sans that Linux gives for ``system-ui``; lines are a little closer (1.25,
+#: not 1.3), headings and boxes tighter, the page margins 10 mm, not 12 mm; a table may break
+#: between rows (each row stays whole, its head repeats), so a long table no longer leaves a
+#: page's foot blank; and the risk register's short columns (risk, owner) are narrow, so its
+#: evidence and mitigations wrap less.
+BRIEF_PRINT_CSS = """
+@page { margin: 10mm; }
+@media print {
+    body { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; line-height: 1.25; }
+    h1 { margin: 0 0 0.2em; } h2 { font-size: 1.25em; margin: 0.6em 0 0.25em; }
+    .lede { font-size: 1em; margin: 0.2em 0; } .decision { padding: 0.4em 0.8em; }
+    .figures { gap: 0.5em; margin: 0.4em 0; } .figure { padding: 0.3em 0.5em; }
+    table { break-inside: auto; } tr { break-inside: avoid; }
+    .risks th:nth-child(1) { width: 15%; } .risks th:nth-child(3) { width: 13%; } }
+"""
 
 
 def _monitoring_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
@@ -384,7 +408,7 @@ def _ab_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
 #: The brief's two charts are drawn at this size (inches). They sit side by side under the
 #: headline cards; printed, each takes half an A4 page's width (3.5 inches), about 0.8 of this
 #: size, so their text, drawn at :data:`BRIEF_TEXT_PT` or more, prints at 10 pt or more (the
-#: body text is 9.5 pt), and lesson 07's brief keeps to two pages. (Beside its section's text,
+#: body text is 9.5 pt), and the brief keeps to two pages. (Beside its section's text,
 #: at 40% of the width and this size 5 by 3.6, it printed at 6.6 to 8.8 pt.)
 BRIEF_CHART_SIZE = (4.1, 2.1)
 #: The smallest text in the brief's charts (points, as drawn: the house 13 pt); their titles
