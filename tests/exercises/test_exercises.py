@@ -225,6 +225,20 @@ def test_check_shows_html_with_a_coloured_word_and_a_text_fallback(monkeypatch):
     assert ">Not yet</b>" in wrong["text/html"] and "Hint:" in wrong["text/html"]
 
 
+@pytest.mark.parametrize("status", [PASSED, FAILED, NOT_ATTEMPTED, CHECK_ERROR])
+def test_a_checks_panel_is_read_out_by_a_screen_reader_when_it_appears(status):
+    """The reported flaw: the panel appeared with no live region, so a screen-reader user who
+    ran a check heard nothing. The whole panel (word, message and hint) is one polite status
+    region, and the icon, which repeats the word, is hidden from screen readers."""
+    from deploydl.exercises.core import ICONS, Result
+
+    page = Result("00.3", "a title", status, "a message", "a hint")._repr_html_()
+    assert page.startswith(f"<div class='deploydl-check' data-status='{status}' "
+                           "role='status'>")
+    assert page.count("role=") == 1 and page.endswith("a hint</div></div>")
+    assert f"<span aria-hidden='true'>{ICONS[status]}</span> <b style=" in page
+
+
 def test_check_keeps_the_result_in_the_kernels_ledger(monkeypatch):
     from deploydl.exercises import core, last_status
 

@@ -128,11 +128,16 @@ class Result:
         return f"{text}\n   Hint: {self.hint}" if self.hint else text
 
     def _repr_html_(self) -> str:
+        """The panel a check shows in Jupyter: a status region (``role='status'``, a polite
+        live region), so a screen reader reads it out when it appears, the hint included,
+        without cutting off what it is reading; a wrong answer is feedback, not an alert. The
+        icon is hidden from screen readers: the word beside it says the same."""
         word, colour = _WORDS[self.status]
         hint = (f"<div style='margin-left:2em'><b>Hint:</b> {html.escape(self.hint)}</div>"
                 if self.hint else "")
-        return (f"<div class='deploydl-check' data-status='{html.escape(self.status)}'>"
-                f"{ICONS[self.status]} <b style='color:{colour}'>{word}</b> · "
+        return (f"<div class='deploydl-check' data-status='{html.escape(self.status)}' "
+                f"role='status'><span aria-hidden='true'>{ICONS[self.status]}</span> "
+                f"<b style='color:{colour}'>{word}</b> · "
                 f"<b>{html.escape(self.id)}</b> {html.escape(self.title)}: "
                 f"{html.escape(self.message)}{hint}</div>")
 
