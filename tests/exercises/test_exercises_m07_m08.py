@@ -203,11 +203,11 @@ def test_07_1_a_negation_reaches_a_person_waiting_and_a_team_having_to_check(inp
     is not a verb of its own; "without anyone on our team having to check" negates a check."""
     pct = f"{inputs.evaluation['approval_rate']:.0%}"
     right = [f"{pct} of applicants get approved at once without a person waiting on them; "
-             "others wait.",
+             "others wait for a person.",
              f"{pct} of applicants get a yes at once with no person waiting on them; others "
-             "wait.",
+             "wait for a person.",
              f"{pct} get approved at once without anyone on our team having to check; the rest "
-             "wait a day."]
+             "wait a day for an underwriter."]
     wrong = [f"{pct} of applicants get approved at once with a person waiting on them; others "
              "wait.",
              f"{pct} of applicants are approved once someone on our team has to check."]
@@ -267,15 +267,15 @@ RIGHT_NUMBER_WRONG_SPLIT = [
      "no.", "the others are turned down ('get a no')"),
     ("{pct} of applicants are approved at once; the others are checked against our credit rules "
      "and declined.", "the others are turned down ('declined')"),
-    # and its machine that checks the others
+    # and its machine that checks the others (named with no person)
     ("{pct} of applicants are approved at once; the other 17% are checked by the computer "
-     "again.", "a machine check the others ('computer')"),
+     "again.", "names a machine for the others ('computer')"),
     ("{pct} of applicants are approved at once; the others are reviewed by a computer.",
-     "a machine check the others ('computer')"),
+     "names a machine for the others ('computer')"),
     ("{pct} of applicants are approved at once; the rest are checked by our automated system "
-     "later.", "a machine check the others ('automated')"),
+     "later.", "names a machine for the others ('automated')"),
     ("{pct} of applicants are approved at once; the others are checked again automatically.",
-     "a machine check the others ('automatically')"),
+     "names a machine for the others ('automatically')"),
     # and a referral after a semicolon that does not name whom it refers
     ("{pct} of applicants are approved immediately; an underwriter reviews their application.",
      "name the others in that clause"),
@@ -286,6 +286,20 @@ RIGHT_NUMBER_WRONG_SPLIT = [
      "some of them.", "turned down ('turned down')"),
     ("{pct} of applicants get a yes at once; the others are rejected, and some of them are "
      "reviewed by staff.", "turned down ('rejected')"),
+    # the eleventh review's: a refusal in other words, a person negated or not named for the
+    # others, and a word for "at once" with no yes
+    ("{pct} of applicants get a yes at once; the others are told no but can ask an underwriter "
+     "to check.", "the others are turned down ('told no')"),
+    ("{pct} of applicants get a yes at once; the others never hear back from an underwriter.",
+     "no person looks at the others ('underwriter' is negated)"),
+    ("{pct} of applicants get a yes at once; the others are never seen by a person.",
+     "no person looks at the others ('person' is negated)"),
+    ("{pct} of applicants get a yes at once; the others wait.",
+     "say who looks at the others"),
+    ("{pct} of applicants are processed at once; an underwriter checks the others.",
+     "say of those 83% that they get a yes"),
+    ("{pct} of applicants are dealt with immediately; the others go to an underwriter.",
+     "say of those 83% that they get a yes"),
 ]
 #: Right sentences that must keep passing: the tenth review's thirteen; the others named by
 #: their share or before the number, or sent to a person who may decline them; other words
@@ -359,10 +373,15 @@ RIGHT_SPLIT = [
     "{pct} of applicants are approved with no wait; a person checks the rest.",
     "{pct} of applicants get a yes at once; a credit assessor looks at the others with the "
     "system's notes.",
-    "{pct} of applicants get a yes at once; the others are reviewed since the model is not "
-    "confident about them.",
+    "{pct} of applicants get a yes at once; the others are reviewed by a person since the "
+    "model is not confident about them.",
     "{pct} of applicants are approved at once; an underwriter reviews the others, approving "
     "some and declining others.",
+    # the eleventh review's: "a quick yes", "a reviewer" as the person, and the yes before the
+    # number
+    "{pct} of applicants get a quick yes; a person checks the others.",
+    "{pct} of applicants get a yes at once; the others go to a reviewer.",
+    "Immediately approved: {pct} of applicants. A person reviews the others.",
 ]
 
 
@@ -410,6 +429,37 @@ def test_07_4_the_whole_decision_must_be_in_the_box(inputs):
     assert result.status == FAILED and "reads 'x y'" in result.message, result.message
     short = evaluate(find_exercise("07.4"), _brief(inputs, DECISION.split(". ")[0] + "."))
     assert short.status == FAILED and "the decision box stops" in short.message, short.message
+
+
+@pytest.mark.parametrize(("part", "key", "value", "says"), [
+    ("evaluation", "approval_rate", 0.9, "approval_rate) reads 90% where the run computed 83%"),
+    ("money", "net_value_per_year", 250_000.0,
+     "net_value_per_year) reads $250,000 where the run computed -$1.6M"),
+])
+def test_07_4_every_figure_of_the_brief_is_the_runs(inputs, part, key, value, says):
+    """The eleventh review's: a brief built from changed figures passed when its decision box
+    was right; the message names the figure, the value given and the value the run computed."""
+    from dataclasses import replace
+
+    from deploydl.communication.brief import Context
+    from deploydl.communication.brief_page import brief_html
+    from deploydl.exercises.m07 import DECISION
+
+    changed = replace(inputs, context=Context(decision=DECISION),
+                      **{part: {**getattr(inputs, part), key: value}})
+    result = evaluate(find_exercise("07.4"), brief_html(changed))
+    assert result.status == FAILED and says in result.message, result.message
+
+
+def test_07_4_a_page_with_only_the_decision_box_leaves_out_the_runs_figures(inputs):
+    from deploydl.exercises.m07 import DECISION
+
+    page = _brief(inputs, DECISION)
+    box = page[page.index('<div class="decision">'):]
+    result = evaluate(find_exercise("07.4"), f"<html>{box[:box.index('</div>') + 6]}</html>")
+    assert result.status == FAILED and "leaves out figures of the run" in result.message, (
+        result.message)
+    assert "approval_rate" in result.message and "net_value_per_year" in result.message
 
 
 def test_07_4_decision_follows_the_evidence(inputs):

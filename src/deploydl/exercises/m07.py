@@ -142,8 +142,8 @@ def _placed_form(answer: Any) -> dict[str, Stakeholder] | FormProblem:
 
 def _plain(answer: Any) -> str | None:
     """Exercise 07.1's checker: a plain sentence of the right length, with the approval rate,
-    said of the applicants who get a yes at once, and a clause of its own that says a person
-    checks the others (:func:`_split_wrong`)."""
+    said of the applicants who get a yes at once (:func:`_ours_wrong`), and a clause of its own
+    that says a person checks the others (:func:`_others_wrong`); :func:`_sides` splits it."""
     if not isinstance(answer, str) or not answer.strip():
         return form(f"write the sentence as a string; you gave {brief(answer)}.")
     found = [m.group() for w in JARGON
@@ -159,14 +159,8 @@ def _plain(answer: Any) -> str | None:
     rate = _approval_rate()
     if not says_rate(answer, rate):
         return _rate_missing(answer, rate)
-    if says_declined(answer, rate):
-        return ("the number is right, but your sentence says they are turned down (or get no "
-                f"yes): {rate:.0%} are the applicants who get a yes at once.")
-    if not says_approved(answer, rate):  # no yes word, or a person on the 83%'s side
-        return _split_wrong(answer, rate) or (
-            f"the number is right, but say of those {rate:.0%} that they get a yes: 'are "
-            "approved at once', 'get a yes straight away'.")
-    return _split_wrong(answer, rate)
+    ours, others = _sides(answer, rate)
+    return _ours_wrong(ours, rate) or _others_wrong(others, rate)
 
 
 def _waiting(rate: float, word: str) -> str:
@@ -300,7 +294,7 @@ def _one_misstated(stated: _Stated, rate: float, example: str) -> str:
 #: "unlikely to get a yes"); next to the approval rate they invert its meaning.
 _DECLINE = re.compile(
     r"\b(?:turn(?:s|ed)?\s+(?:\w+\s+){0,2}(?:down|away)|declin\w*|reject\w*|refus\w*|"
-    r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|say\s+no|(?:get|hear|a)\s+(?:a\s+)?no\b)"
+    r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|say\s+no|(?:get|hear|told|a)\s+(?:a\s+)?no\b)"
     r"|(?:\bnot|n't|\bnever|\bno|\bunlikely\s+to|\bhardly(?:\s+ever)?|\brarely|\bseldom)\s+"
     r"(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|granted|a\s+yes|yes|given|"
     r"successful|get|lent)\b")
@@ -323,11 +317,15 @@ _PAPERS_AFTER = re.compile(
 #: What comes before them when they are what the approval waits for ("approved once the rest
 #: is checked", "a yes after the remainder of the file is signed off").
 _PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)\s+(?:the\s+)?$")
-#: Words that say an applicant gets a yes at once; a refusal or a referral negated ("not
-#: turned down", "no manual check") says so too.
-_APPROVE = re.compile(
-    r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|at once|straight away|right away|"
-    r"immediately|instantly|on the spot|go-ahead|go ahead|green light)\b")
+#: Words that say an applicant gets a yes (:func:`_says_yes`); when it comes is
+#: :data:`_AT_ONCE`'s.
+_APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go ahead|"
+                      r"green light)\b")
+#: Words for a person who checks a file by hand ("a person", "an underwriter", "our
+#: underwriting team", "a reviewer", "a loan officer", "by hand"); "people" is left out, as it
+#: names applicants as often ("the other people").
+_PERSON_WORDS = (r"person|humans?|staff|underwrit\w*|analysts?|caseworkers?|officers?|"
+                 r"assessors?|reviewers?|manual\w*|by\s+hand")
 #: Words for someone who decides by hand that say "referred" only after a preposition ("approved
 #: by a manager", "sent to one of our advisers") or before a verb of checking (:data:`_STAFF_ACT`):
 #: alone they can name anyone ("our team approves at once").
@@ -350,8 +348,7 @@ _STAFF_ACT = (
 #: share referred, the wrong group. "person" and "people" as the rate's own noun ("83% of
 #: people") are dropped by :func:`_referrals`.
 _REFER = re.compile(
-    r"\b(?:refer\w*|underwrit\w*|analyst\w*|caseworker\w*|person|people|human\w*|staff|"
-    r"check\w*|review\w*|wait\w*|manual\w*|by hand|loan officer\w*|officer\w*|assess\w*|look\w* at|"
+    rf"\b(?:{_PERSON_WORDS}|people|refer\w*|check\w*|review\w*|wait\w*|assess\w*|look\w* at|"
     r"sent to|send\w* to|passed to|pass\w* on|"
     r"(?:by|to|for|with|from)\s+(?:(?:a|an|the|our|one|of|some|real|trained|members?)\s+)*"
     rf"{_STAFF}|{_STAFF}\s+{_STAFF_ACT}\w*)\b")
@@ -363,22 +360,6 @@ _RATE_NOUN = re.compile(r"(?:\d\s*%|per\s*cent|\b(?:in|out\s+of)\s+\w+)\s+(?:of\
 #: our checks", "after a quick automatic check"): then the word refers nobody to a person.
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|our|its|quick|automatic|automated|instant|system|"
                           r"computer|credit|simple|usual)\s+$")
-
-
-def says_declined(text: str, rate: float) -> bool:
-    """True when a clause of ``text`` that states ``rate`` also says people are refused
-    ("83% are turned down"): the number then describes the wrong group."""
-    return any(any(not _negated(c, m) for m in _DECLINE.finditer(c))
-               for c in _rate_clauses(text, rate))
-
-
-def says_approved(text: str, rate: float) -> bool:
-    """True when each clause of ``text`` that states ``rate`` says those applicants get a yes
-    at once: it has an approval word (or a negated refusal or referral: "not turned down",
-    "no manual check") and no referral word ("83% are sent to an underwriter", "83% wait for a
-    person") that is not negated."""
-    clauses = _rate_clauses(text, rate)
-    return bool(clauses) and all(_approves(c) for c in clauses)
 
 
 def _clauses(text: str) -> list[str]:
@@ -403,45 +384,22 @@ def _of_papers(text: str, match: re.Match) -> bool:
         _PAPERS_AFTER.match(text, match.end()) or _PAPERS_BEFORE.search(text, 0, match.start()))
 
 
-#: A clause that starts with one of these words is about the other applicants.
-_OTHERS = re.compile(rf"\W*(?:but|while|whereas|{_OTHER_APPLICANTS})\b")
-
-
-def _rate_clauses(text: str, rate: float) -> list[str]:
-    """The clauses of ``text`` that state ``rate``. One that says nothing of what happens to
-    those applicants (no approval, refusal or referral word: "For 83% of applicants," or
-    "Most applicants, 83% of them,") runs on into the clauses after it until one does, but not
-    into a clause about the others ("the rest wait...")."""
-    clauses = _clauses(text)
-    found = []
-    for i, clause in enumerate(clauses):
-        if not says_rate(clause, rate):
-            continue
-        for later in clauses[i + 1:]:
-            if _says_what_happens(clause) or _OTHERS.match(later):
-                break
-            clause += later
-        found.append(clause)
-    return found
-
-
-def _says_what_happens(clause: str) -> bool:
-    return bool(_referrals(clause)) or any(p.search(clause) for p in (_APPROVE, _DECLINE))
-
-
-def _approves(clause: str) -> bool:
-    refers = [m for m in _referrals(clause) if not _negated(clause, m)]
-    negated = any(_negated(clause, m) for m in (*_REFER.finditer(clause),
-                                                *_DECLINE.finditer(clause)))
-    return not refers and (bool(_APPROVE.search(clause)) or negated)
+def _says_yes(ours: str) -> bool:
+    """Whether ``ours``, the clauses about the rate's applicants, says they get a yes: an
+    approval word (:data:`_APPROVE`; a word for "at once" alone is no yes: "processed at once"),
+    or a refusal or referral negated ("not turned down", "no manual check")."""
+    return bool(_APPROVE.search(ours)) or any(
+        _negated(ours, m) for m in (*_REFER.finditer(ours), *_DECLINE.finditer(ours)))
 
 
 def _referrals(clause: str) -> list[re.Match]:
     """The referral words of ``clause`` (:data:`_REFER`), less "check" or "review" used as a
-    noun for the system's own test ("pass our checks", "after a quick automatic check") and
-    "people" or "person" as the noun the rate counts ("83% of people are approved")."""
+    noun for the system's own test ("pass our checks", "after a quick automatic check"; not
+    the person "a reviewer") and "people" or "person" as the noun the rate counts ("83% of
+    people are approved")."""
     return [m for m in _REFER.finditer(clause)
             if not (m.group().startswith(("check", "review"))
+                    and not m.group().endswith(("er", "ers"))
                     and _NOUN_BEFORE.search(clause, 0, m.start()))
             and not (m.group() in ("people", "person")
                      and _RATE_NOUN.search(clause, 0, m.start()))]
@@ -452,7 +410,8 @@ def _referrals(clause: str) -> list[re.Match]:
 _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
 #: Small words that do not count between a negation and the word it governs ("not be sent
 #: to", "without waiting for a person").
-_FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "to", "for", "of", "by",
+_FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "is", "are", "was",
+                     "were", "to", "for", "of", "by",
                      "with", "from", "on", "even", "ever", "their", "them", "his", "her", "its",
                      "our", "your", "one"})
 #: Referral words that are finite verbs ("wait", "are sent"): right after a referral noun they
@@ -460,11 +419,13 @@ _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "to", "for"
 #: the noun does, so a negation of the noun reaches it.
 _REFERRING_VERB = re.compile(r"(?:wait|refer|sen[dt]|pass)(?!\w*ing\b)")
 #: Words a negation reaches through to the word after them ("don't need an underwriter",
-#: "aren't seen by anyone", "without talking to our staff").
-_THROUGH = frozenset({"need", "needs", "needed", "needing", "have", "has", "having", "anyone",
+#: "aren't seen by anyone", "without talking to our staff", "never hear back from a person").
+_THROUGH = frozenset({"back", "need", "needs", "needed", "needing", "have", "has", "having",
+                      "anyone",
                       "anybody", "someone", "somebody", "talk", "talking", "speak", "speaking",
                       "meet", "meeting", "see", "seeing", "deal", "dealing", "hear", "hearing",
-                      "contact", "contacting", "calling", "visit", "visiting", "go", "going"})
+                      "contact", "contacting", "calling", "visit", "visiting", "go", "going",
+                      "seen", "heard"})
 
 
 def _negated(clause: str, match: re.Match) -> bool:
@@ -499,21 +460,13 @@ def _negated(clause: str, match: re.Match) -> bool:
 
 #: Words that say a yes comes at once: the clauses about the rate's applicants need one.
 _AT_ONCE = re.compile(
-    r"\b(?:at\s+once|straight\s*away|right\s+away|immediate(?:ly)?|instant(?:ly)?|"
+    r"\b(?:at\s+once|straight\s*away|right\s+away|immediate(?:ly)?|instant(?:ly)?|quick(?:ly)?|"
     r"on[\s-]the[\s-]spot|with(?:out\s+(?:any\s+)?|\s+no\s+)(?:waiting|wait|delay)|"
     r"there\s+and\s+then|"
     r"automatically|(?:in|within)\s+(?:a\s+few\s+)?seconds|the\s+moment\s+(?:they|you)\s+apply|"
     r"as\s+soon\s+as\s+(?:they|you)\s+apply|when\s+(?:they|you)\s+apply|then\s+and\s+there|"
     r"in\s+real[\s-]time|on\s+the\s+(?:same\s+)?call|during\s+the\s+call|"
     r"while\s+(?:they|you)(?:'re|\s+are)\s+(?:still\s+)?on\s+the\s+(?:phone|line|call))\b")
-#: Words that say the yes comes later ("eventually", "within a week"): then those applicants
-#: wait for it, as the ones a person checks do.
-_LATER = re.compile(r"\b(?:later|eventually|ultimately|in\s+the\s+end|in\s+due\s+course|"
-                    r"over\s+time|within(?!\s+(?:a\s+few\s+)?seconds)|tomorrow)\b")
-#: Words that make a refusal of the others only possible ("an underwriter who may decline
-#: them", "who approves or declines them", "reviews them, approving some and declining
-#: others"); anywhere in the clauses about the others, no refusal there turns them all down.
-_MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b")
 #: A word for the other applicants (:data:`_OTHER_APPLICANTS`) anywhere in a clause.
 _ELSE = re.compile(rf"\b(?:{_OTHER_APPLICANTS})\b")
 #: Those words, and phrases that name the others inside a clause: "if not,", "if you are
@@ -527,31 +480,23 @@ _NAMED = re.compile(
     r"\b(?:those|the\s+ones|anyone|everyone|applicants)\s+not\s+(?:yet\s+)?(?:approved|accepted)|"
     rf"\bnot\s+(?:yet\s+)?(?:approved|accepted)\s+{_AT_ONCE.pattern}|\bthe\s+ones\s+left\b|"
     r"\bthe\s+sixth\b")
-#: Words for a machine: a check or review by one is not a person's ("checked by the computer").
-_MACHINES = (r"computers?|systems?|automated|algorithms?|models?|machines?|software|"
-             r"programs?")
-#: A machine as the one who checks: "automatically", "by (our automated) system", "to the
-#: model", "the computer checks"; not one named only as a reason or a tool ("reviewed since
-#: the model is unsure", "looks at them with the system's notes").
-_MACHINE = re.compile(
-    rf"\bautomatically\b|\b(?:by|to|through|via|into)\s+(?:the\s+|our\s+|an?\s+|its\s+)?"
-    rf"(?:\w+\s+)?(?:{_MACHINES})\b|\b(?:{_MACHINES})\s+(?:then\s+|again\s+|also\s+)?"
-    r"(?:checks?|reviews?|assess(?:es)?|looks?\s+at|decides?)\b")
-#: Referral verbs that name nobody ("checked", "reviewed", "sent to"; not the people
-#: "assessor", "reviewer"): with a machine as the one who checks in their clause
-#: (:data:`_MACHINE`) they send the others to it, not to a person.
-_NOBODY = re.compile(r"(?:check|review|assess)(?:s|es|ed|ing)?\b|look|wait|refer|sen[dt]|pass")
-#: Where a sentence or a clause of its own ends: a semicolon or a full stop (not a decimal point).
-_FULL_STOP = re.compile(r";|\.(?!\d)")
 
 
-def _split_wrong(text: str, rate: float) -> str | None:
-    """What is wrong with how ``text`` splits the applicants, or None. The clauses about the
-    ``rate``'s applicants (:func:`_sides`) must say they get a yes at once (:data:`_AT_ONCE`,
-    not :data:`_LATER`) and send nobody to a person (a referral in a part of its own that does
-    not name the others, :func:`_after_full_stop`, is told to name them); the others get
-    :func:`_others_wrong`."""
-    ours, others = _sides(text, rate)
+#: Words that say the yes comes later ("eventually", "within a week"): then those applicants
+#: wait for it, as the ones a person checks do.
+_LATER = re.compile(r"\b(?:later|eventually|ultimately|in\s+the\s+end|in\s+due\s+course|"
+                    r"over\s+time|within(?!\s+(?:a\s+few\s+)?seconds)|tomorrow)\b")
+
+
+def _ours_wrong(ours: str, rate: float) -> str | None:
+    """What is wrong with what ``ours``, the clauses about the ``rate``'s applicants
+    (:func:`_sides`), says of them, or None. They must not be turned down
+    (:func:`_turned_down`), nor sent to a person (a referral in a part of its own that does not
+    name the others, :func:`_after_full_stop`, is told to name them), and must get a yes
+    (:func:`_says_yes`) at once (:data:`_AT_ONCE`, not :data:`_LATER`)."""
+    if _turned_down(ours):
+        return ("the number is right, but your sentence says they are turned down (or get no "
+                f"yes): {rate:.0%} are the applicants who get a yes at once.")
     waiting = _referral(ours)
     if waiting and _after_full_stop(ours, rate, waiting):
         return (f"the number is right, but '{waiting.group()}' comes in a clause that does not "
@@ -559,6 +504,9 @@ def _split_wrong(text: str, rate: float) -> str | None:
                 "in that clause, e.g. '...; an underwriter checks the others.'")
     if waiting:
         return _waiting(rate, waiting.group())
+    if not _says_yes(ours):
+        return (f"the number is right, but say of those {rate:.0%} that they get a yes: 'are "
+                "approved at once', 'get a yes straight away'.")
     late = _LATER.search(ours)
     if late:
         return (f"'{late.group()}' says those {rate:.0%} wait for their yes, but they get it at "
@@ -566,7 +514,11 @@ def _split_wrong(text: str, rate: float) -> str | None:
     if all(_negated(ours, m) for m in _AT_ONCE.finditer(ours)):
         return (f"the number is right, but say that those {rate:.0%} get a yes at once: write "
                 "'at once', 'straight away' or 'right away' in the clause with the number.")
-    return _others_wrong(others, rate)
+    return None
+
+
+#: Where a sentence or a clause of its own ends: a semicolon or a full stop (not a decimal point).
+_FULL_STOP = re.compile(r";|\.(?!\d)")
 
 
 def _after_full_stop(ours: str, rate: float, match: re.Match) -> bool:
@@ -578,11 +530,21 @@ def _after_full_stop(ours: str, rate: float, match: re.Match) -> bool:
     return says_rate(ours[:cut], rate) and not says_rate(ours[cut:], rate)
 
 
+#: Words for a machine: named for the others with no person ("checked by the computer"), they
+#: get a message of their own (:func:`_others_wrong`).
+_MACHINE = re.compile(r"\b(?:automat\w*|computers?|systems?|algorithms?|models?|machines?|"
+                      r"software|programs?)\b")
+#: A person who looks at the others' files: a :data:`_PERSON_WORDS` or :data:`_STAFF` word
+#: ("our team reviews the rest", "someone does the check for the rest").
+_PERSON = re.compile(rf"\b(?:{_PERSON_WORDS}|{_STAFF})\b")
+
+
 def _others_wrong(others: list[str], rate: float) -> str | None:
     """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the applicants
     not approved at once, or None: one of them must be about those applicants, none may turn
     them all down (:func:`_turned_down`, unless it is only possible: :func:`_only_possible`),
-    and one must send them to a person, not a machine (:func:`_to_person`)."""
+    and one must name a person who looks at them (:data:`_PERSON`, not negated): a check with
+    nobody named ("the others are reviewed", "the others wait") may be a machine's."""
     if not any(_about_others(c, rate) for c in others):
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
@@ -591,15 +553,18 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
         return (f"your sentence says the others are turned down ('{declined[1].group()}'), but "
                 "they are not: a person (an underwriter) checks their file and decides. Say "
                 "that instead.")
-    if not any(_referral(c) for c in others):
-        return ("say what happens to the others: a person (an underwriter) checks their file; "
-                "your sentence does not say who looks at them.")
-    if not any(_to_person(c) for c in others):
-        machine = next(m for c in others if (m := _MACHINE.search(c)))
-        word = re.findall(rf"\b(?:automatically|{_MACHINES})\b", machine.group())[0]
-        return (f"your sentence has a machine check the others ('{word}'), but a "
-                "person does: an underwriter looks at their file. Say that instead.")
-    return None
+    people = [(c, m) for c in others for m in _PERSON.finditer(c)]
+    if any(not _negated(c, m) for c, m in people):
+        return None
+    machine = next((m for c in others if (m := _MACHINE.search(c))), None)
+    if machine:
+        return (f"your sentence names a machine for the others ('{machine.group()}') but no "
+                "person: an underwriter looks at their file. Say that instead.")
+    if people:
+        return (f"your sentence says no person looks at the others ('{people[0][1].group()}' "
+                "is negated), but one does. Say that instead.")
+    return ("say who looks at the others: a person (an underwriter) checks their file; your "
+            "sentence does not name one.")
 
 
 def _turned_down(clause: str) -> re.Match | None:
@@ -618,6 +583,12 @@ def _only_possible(others: list[str], index: int) -> bool:
                                                                   others[index - 1])))
 
 
+#: Words that make a refusal of the others only possible ("an underwriter who may decline
+#: them", "who approves or declines them", "reviews them, approving some and declining
+#: others"); anywhere in the clauses about the others, no refusal there turns them all down.
+_MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b")
+
+
 def _maybe(clause: str) -> bool:
     """Whether ``clause`` has a word that makes a refusal only possible (:data:`_MAYBE`),
     not one in a phrase that names the others ("if not,")."""
@@ -628,15 +599,6 @@ def _in_named(clause: str, match: re.Match) -> bool:
     """Whether ``match`` overlaps a phrase of ``clause`` that names the others (:data:`_NAMED`)."""
     return any(m.start() < match.end() and match.start() < m.end()
                for m in _NAMED.finditer(clause))
-
-
-def _to_person(clause: str) -> bool:
-    """Whether ``clause`` sends the others to a person: a referral word (:func:`_referral`)
-    that names one, or one that names nobody (:data:`_NOBODY`) with no machine word
-    (:data:`_MACHINE`) in the clause."""
-    return any(not _negated(clause, m)
-               and not (_NOBODY.match(m.group()) and _MACHINE.search(clause))
-               for m in _referrals(clause))
 
 
 def _sides(text: str, rate: float) -> tuple[str, list[str]]:
@@ -720,21 +682,68 @@ def _ratio(answer: Any) -> str | None:
 
 #: Where the brief's decision box begins; it ends at the first ``</div>`` after.
 _DECISION_BOX = '<div class="decision">'
+#: A figure the brief tags (:meth:`deploydl.present.report.Figure.span`): its key, value and
+#: the text a reader sees.
+_FIGURE = re.compile(r'<span data-figure="([^"]*)" data-value="([^"]*)">([^<]*)</span>')
 
 
 def _brief(answer: Any) -> str | None:
     """Exercise 07.4's checker: the brief's decision box must be :data:`DECISION` as the brief
-    renders it, every word, with the run's figures tagged in its placeholders; how the words
-    are spaced (a line break, a trailing space) does not matter."""
+    renders it, every word, with the run's figures tagged in its placeholders (how the words
+    are spaced, a line break or a trailing space, does not matter); and every figure the rest
+    of the brief shows must be the run's (:func:`_figures_differ`)."""
     if not isinstance(answer, str) or "<html" not in answer or _DECISION_BOX not in answer:
         return form("store the brief's HTML text (brief_html(...)) in `brief`.")
-    box, expected = _decision_box(answer), _expected_box()
-    if _spacing(box) == _spacing(expected):
-        return None
-    said, asked = _box_words(box), _box_words(expected)
-    if said == asked:
-        return "keep {model_version} and {threshold} as placeholders so the numbers are tagged."
-    return _box_differs(said, asked)
+    run = _run_brief()
+    box, expected = _decision_box(answer), _decision_box(run)
+    if _spacing(box) != _spacing(expected):
+        said, asked = _box_words(box), _box_words(expected)
+        if said == asked:
+            return ("keep {model_version} and {threshold} as placeholders so the numbers are "
+                    "tagged.")
+        return _box_differs(said, asked)
+    return _figures_differ(answer, run)
+
+
+def _run_brief() -> str:
+    """The brief of the lesson's run asked :data:`DECISION`: the page 07.4 asks for."""
+    from deploydl.capstone.project import lesson_inputs
+    from deploydl.communication.brief import Context
+    from deploydl.communication.brief_page import brief_html
+
+    return brief_html(replace(lesson_inputs(), context=Context(decision=DECISION)))
+
+
+def _figures_differ(page: str, run: str) -> str | None:
+    """What 07.4 says when a figure the brief ``page`` shows is not the one the ``run``'s brief
+    shows (by key, its value), is not in it, or is left out; None when they all agree."""
+    from deploydl.capstone.project import lesson_inputs
+    from deploydl.communication.brief_page import brief_figures
+
+    labels = {k: f.label for k, f in brief_figures(lesson_inputs()).items()}
+    computed: dict[str, tuple[str, list[str]]] = {}
+    for key, value, text in _tagged(run):  # one value a key, in one or more wordings
+        computed.setdefault(key, (value, []))[1].append(text)
+    shown = _tagged(page)
+    rebuild = " Build the brief from `inputs` as they are, changing only their context."
+    for key, value, text in shown:
+        if key not in computed:
+            return f"the brief shows a figure '{key}' that this run's brief does not have.{rebuild}"
+        ran, wordings = computed[key]
+        if value != ran:
+            said, ran = (value, ran) if text in wordings else (text, wordings[0])
+            return (f"the brief's {labels.get(key, key)} ({key}) reads {said} where the run "
+                    f"computed {ran}.{rebuild}")
+    missing = sorted(set(computed) - {key for key, _, _ in shown})
+    if missing:
+        return f"the brief leaves out figures of the run: {', '.join(missing)}.{rebuild}"
+    return None
+
+
+def _tagged(page: str) -> list[tuple[str, str, str]]:
+    """The figures ``page`` tags, in order: (key, value, text), entities read."""
+    return [(key, html.unescape(value), html.unescape(text))
+            for key, value, text in _FIGURE.findall(page)]
 
 
 def _spacing(box: str) -> str:
@@ -767,16 +776,6 @@ def _words(words: list[str], most: int = 10) -> str:
 def _decision_box(page: str) -> str:
     """The HTML inside the decision box of ``page`` (a brief)."""
     return page.split(_DECISION_BOX, 1)[1].split("</div>", 1)[0]
-
-
-def _expected_box() -> str:
-    """The decision box of the lesson's brief asked :data:`DECISION`: its words, with each
-    placeholder the figure's tagged number (as :func:`deploydl.present.report.prose` makes it)."""
-    from deploydl.capstone.project import lesson_inputs
-    from deploydl.communication.brief_page import brief_figures
-    from deploydl.present.report import prose
-
-    return prose(DECISION, brief_figures(lesson_inputs()))
 
 
 def _box_words(box: str) -> list[str]:
