@@ -290,15 +290,30 @@ def test_a_file_system_that_refuses_full_fsync_gets_fsync(tmp_path, monkeypatch)
     assert flushes == ["fsync", "fsync"]
 
 
+def _unclosed(tail: bytes) -> bool:
+    """The caller's rule in these tests: a last line that does not close its object was cut
+    off."""
+    return not tail.endswith(b"}")
+
+
 def test_an_unfinished_last_line_is_set_aside_before_the_next_line_is_appended(tmp_path):
     """Even a first line cut off, the file's only bytes: they move, whole, to the copy."""
     log = tmp_path / "log.jsonl"
     log.write_bytes(b'{"a": ')
-    kept = append_line(log, b'{"b": 2}\n')
+    kept = append_line(log, b'{"b": 2}\n', cut_off=_unclosed)
     assert kept == set_aside_path(log, b'{"a": ') and kept.read_bytes() == b'{"a": '
-    assert append_line(log, b'{"c": 3}\n') is None  # whole lines: nothing to set aside
+    assert append_line(log, b'{"c": 3}\n', cut_off=_unclosed) is None  # nothing to set aside
     assert log.read_bytes() == b'{"b": 2}\n{"c": 3}\n'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.jsonl", kept.name]
+
+
+def test_a_whole_last_line_without_its_newline_stays_and_is_ended_first(tmp_path):
+    """An editor may save the file without its final newline: that line is not cut off."""
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b'{"a": 1}\n{"b": 2}')
+    assert append_line(log, b'{"c": 3}\n', cut_off=_unclosed) is None
+    assert log.read_bytes() == b'{"a": 1}\n{"b": 2}\n{"c": 3}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["log.jsonl"]
 
 
 @needs_folder_sync
@@ -312,7 +327,7 @@ def test_the_copy_of_an_unfinished_line_is_on_the_disk_before_the_line_is_cut_of
     real_ftruncate = os.ftruncate
     monkeypatch.setattr(os, "ftruncate", lambda descriptor, length: (
         events.append("cut"), real_ftruncate(descriptor, length))[1])
-    kept = append_line(log, b'{"c": 3}\n')
+    kept = append_line(log, b'{"c": 3}\n', cut_off=_unclosed)
     copy, folder, record = (path.stat().st_ino for path in (kept, tmp_path, log))
     assert events == [copy, "rename", folder, "cut", record, record]
     assert log.read_bytes() == b'{"a": 1}\n{"c": 3}\n'

@@ -352,9 +352,9 @@ def _torn_promotion(model, root, monkeypatch) -> tuple[ModelRegistry, bytes]:
 
 def test_a_release_record_cut_off_at_the_end_is_left_out_with_a_warning(model, tmp_path,
                                                                         monkeypatch):
-    """Only an interrupted append leaves a last line without its newline: that release did
-    not happen (production moves after its record), so releases() reads the others and says
-    which line it left out, why and what to do."""
+    """A last line that begins a record and stops before its end is what an interrupted
+    append leaves: that release did not happen (production moves after its record), so
+    releases() reads the others and says which line it left out, why and what to do."""
     registry, torn = _torn_promotion(model, tmp_path, monkeypatch)
     path = tmp_path / model.name / "releases.jsonl"
     assert path.read_bytes().endswith(b"\n" + torn)
@@ -388,6 +388,23 @@ def test_the_next_release_sets_a_cut_off_record_aside_and_starts_a_line_of_its_o
         assert [r["version"] for r in registry.releases(model.name)] == ["1.0.0", "1.1.0"]
     assert [json.loads(line)["version"] for line in path.read_bytes().splitlines()] == [
         "1.0.0", "1.1.0"]
+
+
+def test_a_whole_last_record_saved_without_its_newline_is_read_and_kept(model, tmp_path):
+    """An editor or a hand-resolved merge may drop the file's final newline: that record is
+    whole, so it is read, with no warning, and the next release ends its line first."""
+    registry = _registry_of(model, tmp_path, "1.0.0", "1.1.0", "1.2.0")
+    registry.promote(model.name, "1.0.0", stage="production")
+    registry.promote(model.name, "1.1.0", stage="production")
+    path = tmp_path / model.name / "releases.jsonl"
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [r["version"] for r in registry.releases(model.name)] == ["1.0.0", "1.1.0"]
+        registry.promote(model.name, "1.2.0", stage="production")
+        assert [r["version"] for r in registry.releases(model.name)] == [
+            "1.0.0", "1.1.0", "1.2.0"]
+    assert list((tmp_path / model.name).glob("releases.jsonl.torn-*")) == []
 
 
 def _crash_before_truncating(descriptor: int, length: int) -> None:

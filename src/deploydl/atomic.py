@@ -14,7 +14,8 @@ beside it (``.NAME-*/old``), to move back by hand; a reader in that instant find
 
 A log of one record per line (the registry's ``releases.jsonl``) is appended to instead, with
 :func:`append_line`: a crash part-way through an append can leave only an unfinished last
-line, without its newline, which readers skip and the next append sets aside first.
+line, without its newline, which readers skip and the next append sets aside first (a last
+line that is whole but lacks its newline, as an editor may leave it, stays).
 
 Where that promise holds: on Linux and other POSIX systems, a flush (``fsync``) reaches the
 drive; on macOS, whose ``fsync`` leaves the data in the drive's own cache, the flush asks the
@@ -150,17 +151,19 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
     return path
 
 
-def append_line(path: Path, line: bytes) -> Path | None:
+def append_line(path: Path, line: bytes, *, cut_off: Callable[[bytes], bool]) -> Path | None:
     """Append ``line`` (one record, ending in a newline) to ``path``, creating it if needed;
     returns where an unfinished last line was set aside first, or None (the usual case).
 
     The file is opened for appending and the whole line goes in one write, so a crash
     part-way leaves at most the start of it, without its newline, at the end of the file.
-    Before appending, such an unfinished last line (an earlier append cut off) is copied to
-    :func:`set_aside_path` (flushed, with its folder, by :func:`replace_file`) and only then
-    cut off the file, so this record starts a line of its own and no byte is lost: a crash
+    Before appending, a last line without its newline that ``cut_off`` says is such a start
+    (an earlier append cut off) is copied to :func:`set_aside_path` (flushed, with its folder,
+    by :func:`replace_file`) and only then cut off the file, so no byte is lost: a crash
     between the two leaves the file as it was, and the next append makes the same copy again;
-    so does any error before the cut (a copy that cannot be written or flushed is raised).
+    so does any error before the cut (a copy that cannot be written or flushed is raised). Any
+    other last line without its newline (a whole record an editor saved without it) stays,
+    and a newline ends it first. Either way this record starts a line of its own.
     Should the system write less than asked (a full disk), the rest follows in the next
     write. The line is flushed to the disk before this returns (:func:`flush`), so a power cut
     afterwards does not lose it, on a system that honours the flush. A new file's name reaches
@@ -171,7 +174,12 @@ def append_line(path: Path, line: bytes) -> Path | None:
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)  # no \r\n
     descriptor = os.open(path, flags, 0o666)
     try:
-        kept = _set_aside_unfinished(path, descriptor)
+        kept = None
+        tail = _last_line_without_newline(descriptor)
+        if tail and cut_off(tail):
+            kept = _set_aside(path, descriptor, tail)
+        elif tail:
+            line = b"\n" + line
         while line:
             line = line[os.write(descriptor, line):]
         flush(descriptor)
@@ -187,21 +195,26 @@ def set_aside_path(path: Path, unfinished: bytes) -> Path:
     return path.with_name(f"{path.name}.torn-{hashlib.sha256(unfinished).hexdigest()[:12]}")
 
 
-def _set_aside_unfinished(path: Path, descriptor: int) -> Path | None:
-    """If ``path``, open as ``descriptor``, ends in a line without its newline, copy that line
-    to :func:`set_aside_path`, then cut it off the file; returns the copy, or None."""
+def _last_line_without_newline(descriptor: int) -> bytes:
+    """The file open as ``descriptor``'s last line when it does not end in a newline (the
+    bytes after the last newline); empty when the file is empty or ends in one."""
     if not os.lseek(descriptor, 0, os.SEEK_END):
-        return None
+        return b""
     os.lseek(descriptor, -1, os.SEEK_END)
     if os.read(descriptor, 1) == b"\n":
-        return None
+        return b""
     with open(descriptor, "rb", closefd=False) as file:
         file.seek(0)
         data = file.read()
-    unfinished = data[data.rfind(b"\n") + 1:]
+    return data[data.rfind(b"\n") + 1:]
+
+
+def _set_aside(path: Path, descriptor: int, unfinished: bytes) -> Path:
+    """Copy ``unfinished``, the last line of ``path`` (open as ``descriptor``), to
+    :func:`set_aside_path`, then cut it off the file; returns the copy."""
     kept = replace_file(set_aside_path(path, unfinished),
                         lambda new: new.write_bytes(unfinished))
-    os.ftruncate(descriptor, len(data) - len(unfinished))
+    os.ftruncate(descriptor, os.lseek(descriptor, 0, os.SEEK_END) - len(unfinished))
     flush(descriptor)
     return kept
 

@@ -478,7 +478,9 @@ class ModelRegistry:
         A production release is recorded in :meth:`releases` before ``stage`` points at it, so
         a failure between the two leaves a record of a release that did not happen, never a
         release without a record. Should the disk fail to flush the new ``stages.json``
-        (:class:`deploydl.atomic.NotDurableError`), ``stage`` does point at ``version``.
+        (:class:`deploydl.atomic.NotDurableError`), ``stage`` does point at ``version``; should
+        it fail to flush the copy of a cut-off record set aside before this one is written
+        (:func:`deploydl.atomic.append_line`), nothing is recorded and ``stage`` stays.
         """
         verify(self.path(name, version))
         stage = _stage(stage)
@@ -534,24 +536,25 @@ class ModelRegistry:
         (the declared reason, or None); a promotion given an ``override`` or an ``approver``
         also records them, and one given ``checked_at`` records it beside ``time``.
 
-        A last line without its newline is the start of a record whose write was cut off (a
-        crash, a power cut, a full disk: only an interrupted append leaves one). That release
-        did not happen, since production moves only once its record is written whole, so the
-        line is left out with a :class:`TornRecordWarning` that names it and says what to do;
-        the next release sets it aside (:func:`deploydl.atomic.append_line`).
+        A last line without its newline that begins a record but does not finish it
+        (:func:`_cut_off`) is a record whose write was cut off (a crash, a power cut, a full
+        disk). That release did not happen, since production moves only once its record is
+        written whole, so the line is left out with a :class:`TornRecordWarning` that names it
+        and says what to do; the next release sets it aside (:func:`deploydl.atomic.append_line`).
+        A whole record that only lacks its newline (as an editor may save the file) is read.
 
         Raises
         ------
         ArtifactError
-            Naming any other line that is not a JSON object, and what to do: such a line ends
-            in its newline, so no interrupted append made it.
+            Naming any other line that is not a JSON object, and what to do.
         """
         path = self._inside(name, "releases.jsonl")
-        *lines, unfinished = (path.read_bytes() if path.exists() else b"").split(b"\n")
-        if unfinished:
+        *lines, last = (path.read_bytes() if path.exists() else b"").split(b"\n")
+        if _cut_off(last):
             warnings.warn(TornRecordWarning(_torn_line_left_out(
-                path, len(lines) + 1, set_aside_path(path, unfinished), name=name)),
-                stacklevel=2)
+                path, len(lines) + 1, set_aside_path(path, last), name=name)), stacklevel=2)
+        else:
+            lines.append(last)
         return [_load_object(line, source=f"{path}, line {number},",
                              advice=_TORN_RECORD_ADVICE if _torn(line) else _RELEASES_ADVICE)
                 for number, line in enumerate(lines, start=1) if line.strip()]
@@ -570,7 +573,7 @@ class ModelRegistry:
         says where the start of a record cut off before it was set aside."""
         record = {"action": action, "version": version, **permit.record(), **review}
         path = self._inside(name, "releases.jsonl")
-        kept = append_line(path, (json.dumps(record) + "\n").encode())
+        kept = append_line(path, (json.dumps(record) + "\n").encode(), cut_off=_cut_off)
         if kept is not None:
             warnings.warn(TornRecordWarning(
                 f"The last line of {path} was the start of a release record whose write was "
@@ -755,6 +758,18 @@ def _read_bytes(path: Path) -> bytes:
         raise ArtifactError(f"{path} is missing. Restore the artifact from the registry (or "
                             "re-save the model); a partial artifact is never served.")
     return path.read_bytes()
+
+
+def _cut_off(last: bytes) -> bool:
+    """True for a last line of ``releases.jsonl`` (no newline after it) that an interrupted
+    append left: the start of a record as :meth:`ModelRegistry._record` writes it (an object,
+    on one line, no carriage return) that is not a whole JSON object."""
+    if not last.startswith(b"{") or b"\r" in last:
+        return False
+    try:
+        return not isinstance(json.loads(last), dict)
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deeply
+        return True
 
 
 def _torn(line: bytes) -> bool:

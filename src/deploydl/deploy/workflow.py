@@ -178,10 +178,12 @@ fi"""
 #: Commit the registry's record back, so the next run's gates and a rollback can read it.
 #: A run for the version already in production (a push that left the model as it was, a
 #: re-run) changes no record (ModelRegistry.promote), and ``git commit`` with nothing to
-#: commit would fail the job after a good rollout: the step ends there instead.
+#: commit would fail the job after a good rollout: the step ends there instead. The quoted
+#: ``releases.jsonl*`` is git's pattern, not the shell's: it also adds the copy of a cut-off
+#: record the registry set aside (``releases.jsonl.torn-*``), so the runner loses no byte.
 _RECORD = """git config user.name "github-actions[bot]"
 git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
-git add "models/$MODEL_NAME/stages.json" "models/$MODEL_NAME/releases.jsonl"
+git add "models/$MODEL_NAME/stages.json" "models/$MODEL_NAME/releases.jsonl*"
 if git diff --cached --quiet; then
   echo "Registry record unchanged: $MODEL_VERSION was already in production."
   exit 0
