@@ -289,19 +289,38 @@ def test_a_server_that_hangs_up_without_answering_is_a_clear_error():
         client.health()
 
 
-def test_another_program_at_the_url_is_named_as_such_not_a_json_traceback():
-    def a_web_page(handler):
-        page = b"<!DOCTYPE html><html><title>Jupyter Server</title></html>"
-        handler.send_response(200)
-        handler.send_header("Content-Length", str(len(page)))
+def _answer(status: int, body: bytes, **headers: str):
+    """A GET handler for _bare_server that answers ``status`` with ``body`` and ``headers``."""
+    def answer(handler):
+        handler.send_response(status)
+        for name, value in {"Content-Length": str(len(body)), **headers}.items():
+            handler.send_header(name, value)
         handler.end_headers()
-        handler.wfile.write(page)
+        handler.wfile.write(body)
+    return answer
 
-    with _bare_server(a_web_page) as (_, client), pytest.raises(
-            ServiceError, match=r"answered 200, but not with JSON.*not the course's service"
-                                r".*'<!DOCTYPE html>.*Check the URL") as error:
+
+@pytest.mark.parametrize("status", [200, 404])
+def test_another_program_at_the_url_is_named_as_such_not_a_json_traceback(status):
+    """Jupyter Server, say, answers /health with its own 404 page: the course's service
+    answers everything in JSON, so an HTML answer, error or not, is another program's."""
+    page = b"<!DOCTYPE html><html><title>Jupyter Server</title></html>"
+    with _bare_server(_answer(status, page)) as (_, client), pytest.raises(
+            ServiceError, match=rf"answered {status}, but not with JSON.*not the course's "
+                                r"service.*'<!DOCTYPE html>.*Check the URL") as error:
         client.health()
-    assert error.value.status_code == 200 and "Jupyter Server" in error.value.body
+    assert error.value.status_code == status and "Jupyter Server" in error.value.body
+
+
+def test_an_empty_answer_and_a_redirect_say_what_they_are():
+    with _bare_server(_answer(200, b"")) as (_, client), pytest.raises(
+            ServiceError, match=r"answered 200, but not with JSON.*Its answer was empty\."):
+        client.health()
+    moved = _answer(301, b"", Location="https://example.test/health")
+    with _bare_server(moved) as (_, client), pytest.raises(
+            ServiceError, match=r"answered 301, a redirect to 'https://example.test/health': "
+                                r"the service is not at http://127\.0\.0\.1:\d+\. Give"):
+        client.health()
 
 
 def test_a_server_that_answers_too_late_is_a_clear_error():

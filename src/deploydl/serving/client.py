@@ -23,7 +23,7 @@ class ServiceUnavailable(ConnectionError):
 
 class ServiceError(RuntimeError):
     """The service answered with an error status (4xx or 5xx), or with an answer that is not
-    JSON (another program answering at the URL).
+    JSON (a redirect, or another program answering at the URL), whatever its status.
 
     ``status_code`` is the HTTP status; ``body`` is the answer's text, which says what was
     wrong (for a 422, the field and the rule it broke).
@@ -99,15 +99,26 @@ class ServiceClient:
                 "complete answer: it may have stopped or restarted. Check that it is running "
                 f"({self.url}/health) before sending the request again.") from None
         text = response.data.decode(errors="replace")
+        try:
+            answer = json.loads(text)
+        except json.JSONDecodeError:
+            raise ServiceError(self._not_json(method, path, response, text),
+                               status_code=response.status, body=text) from None
         if response.status >= 400:
             raise ServiceError(f"{method} {path} answered {response.status}: {text}",
                                status_code=response.status, body=text)
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            raise ServiceError(
-                f"{method} {path} answered {response.status}, but not with JSON, so the "
-                f"program at {self.url} is not the course's service (another program may "
-                f"use that port). It began: {text[:80]!r}. Check the URL and port the "
-                "service printed when it started.",
-                status_code=response.status, body=text) from None
+        return answer
+
+    def _not_json(self, method: str, path: str, response: Any, text: str) -> str:
+        """What to tell a caller whose answer is not JSON: the course's service answers
+        everything, errors too, in JSON, so a redirect points elsewhere (its ``Location``),
+        and any other such answer comes from another program at the URL."""
+        said = f"{method} {path} answered {response.status}"
+        if 300 <= response.status < 400:
+            return (f"{said}, a redirect to {response.headers.get('Location')!r}: the service "
+                    f"is not at {self.url}. Give ServiceClient the URL the service printed "
+                    "when it started.")
+        began = f"It began: {text[:80]!r}" if text else "Its answer was empty"
+        return (f"{said}, but not with JSON, so the program at {self.url} is not the course's "
+                f"service (another program may use that port). {began}. Check the URL and "
+                "port the service printed when it started.")
