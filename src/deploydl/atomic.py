@@ -103,22 +103,22 @@ def replace_folder(path: Path, build: Callable[[Path], object]) -> Path:
     Between the two renames (two system calls in a row, microseconds apart, nothing written
     between them) there is no folder at ``path``: a reader that looks then finds none
     (FileNotFoundError; :func:`deploydl.registry.verify` says there is no artifact folder), and
-    a second replacement that sees no folder to move aside fails its own rename (an OSError: the
-    folder is not empty), leaving the first one's. Outside that instant the later replacement
-    wins. No portable fix closes the gap: no system renames a folder over one that holds files,
-    swapping two folders in one call exists only on Linux (``renameat2`` with
-    ``RENAME_EXCHANGE``) and macOS (``renamex_np``), and the usual cure, a symbolic link
-    switched with one ``os.replace``, needs special rights on Windows and would reach git and
-    archives as a link, not as the folder. Nor would it make a reader safe: one part-way through
-    the old folder would still lose its files when that folder is removed. (Today such a reader,
-    opening files by name, may also get the new folder's; an artifact's hashes then refuse the
-    mix, so it is refused, never served mixed.) So replace a folder only while nothing reads it,
-    as both callers do: :func:`deploydl.deploy.bundle.write_bundle` writes a bundle's ``model/``
-    for a ``docker build`` that runs afterwards, and
-    :func:`deploydl.serving.server.default_artifact` replaces its cache only when it is missing
-    or was made by an older deploydl, so a second ``deploydl serve`` starting in that instant
-    trains its own copy (a few seconds), and one already verifying the cache is refused with the
-    advice to delete it and start again.
+    of two replacements whose renames interleave there, the one whose last rename comes second
+    fails it (an OSError: on POSIX, the folder is not empty; on Windows, access is denied),
+    leaving the other's. Outside that instant the later replacement wins. No portable fix
+    closes the gap: no system renames a folder over one that holds files, swapping two folders
+    in one call exists only on Linux (``renameat2`` with ``RENAME_EXCHANGE``) and macOS
+    (``renamex_np``), and the usual cure, a symbolic link switched with one ``os.replace``,
+    needs special rights on Windows and would reach git and archives as a link, not as the
+    folder. Nor would it make a reader safe: one part-way through the old folder would still
+    lose its files when that folder is removed. (Today such a reader, opening files by name,
+    may also get the new folder's; an artifact's hashes then refuse the mix, so it is refused,
+    never served mixed.) So replace a folder only while nothing reads it, as both callers do:
+    :func:`deploydl.deploy.bundle.write_bundle` writes a bundle's ``model/`` for a ``docker
+    build`` that runs afterwards, and :func:`deploydl.serving.server.default_artifact` replaces
+    its cache only when it is missing or was made by an older deploydl, so a second ``deploydl
+    serve`` starting in that instant trains its own copy (a few seconds), and one already
+    verifying the cache is refused with the advice to delete it and start again.
 
     Raises
     ------

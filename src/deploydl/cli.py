@@ -183,7 +183,7 @@ def _grade_assessment(args: argparse.Namespace, fmt: str) -> int:
     path missing or not an assessment file (the others are still listed). ``--json`` always
     prints one JSON object of the same shape (:func:`deploydl.assessment.cohort.as_json`),
     even when no learner could be read: its ``complete`` is true exactly when the exit code is
-    0, and it has ``error`` exactly when the exit code is 2."""
+    0, and its ``error`` is not null exactly when the exit code is 2."""
     from deploydl.assessment import cohort
 
     if fmt == "markdown":

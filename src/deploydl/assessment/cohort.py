@@ -257,17 +257,16 @@ def as_json(found: Cohort) -> str:
     """The cohort as one JSON object, the same keys whatever was read.
 
     ``complete``: true exactly when the command exits 0 (every path was a learner's that could
-    be read, and every learner took both halves). ``error``: only when a path could not be read
-    (exit 2), why, as in :attr:`Cohort.error`. ``learners``: each learner's path and scores
-    (per skill area and question), empty when none could be read. ``mean_gain``: in questions,
-    null while nobody took both halves; ``mean_gain_range``: its 95% range, null under two
-    learners with both halves or when their gains are all equal. ``questions`` and ``skills``:
-    the right answers per question and per skill area (:func:`per_question`,
-    :func:`per_skill`).
+    be read, and every learner took both halves). ``error``: why a path could not be read, as
+    in :attr:`Cohort.error`, when one could not (exit 2); null otherwise. ``learners``: each
+    learner's path and scores (per skill area and question), empty when none could be read.
+    ``mean_gain``: in questions, null while nobody took both halves; ``mean_gain_range``: its
+    95% range, null under two learners with both halves or when their gains are all equal.
+    ``questions`` and ``skills``: the right answers per question and per skill area
+    (:func:`per_question`, :func:`per_skill`).
     """
     rows, span = found.rows, gain_range(found.rows)
-    error = {"error": found.error} if found.error else {}
-    return json.dumps({"complete": found.exit_code == 0, **error,
+    return json.dumps({"complete": found.exit_code == 0, "error": found.error,
                        "learners": [{"path": name, **s.as_record()} for name, s in rows],
                        "mean_gain": mean_gain(rows),
                        "mean_gain_range": list(span) if span else None,

@@ -360,8 +360,10 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
 
 #: The brief's own print layout, after the course's :data:`~deploydl.present.report.CSS`, so
 #: that the capstone's brief (drift event, A/B test) prints on two A4 pages, as Module 07's
-#: does; it printed on three. Type keeps its size (body 9.5 pt): the print font is Arial
-#: (Windows, macOS) or its metric twin Liberation Sans (Debian's Chromium depends on it), not
+#: does; it printed on three. Body text keeps its size (9.5 pt); section headings (1.25em, not
+#: 1.5em) and the lede (1em, not 1.15em) are smaller. The print font is Arial (Windows,
+#: macOS) or its metric twin Liberation Sans (Debian's Chromium recommends it: an install
+#: without recommended packages falls back to a wider font, and may print three pages), not
 #: the wider DejaVu Sans that Linux gives for ``system-ui``; lines are a little closer (1.25,
 #: not 1.3), headings and boxes tighter, the page margins 10 mm, not 12 mm; a table may break
 #: between rows (each row stays whole, its head repeats), so a long table no longer leaves a

@@ -128,10 +128,13 @@ class Result:
         return f"{text}\n   Hint: {self.hint}" if self.hint else text
 
     def _repr_html_(self) -> str:
-        """The panel a check shows in Jupyter: a status region (``role='status'``, a polite
-        live region), so a screen reader reads it out when it appears, the hint included,
-        without cutting off what it is reading; a wrong answer is feedback, not an alert. The
-        icon is hidden from screen readers: the word beside it says the same."""
+        """The panel a check shows in Jupyter, marked as a status region (``role='status'``, a
+        polite live region) so that a screen reader may read it out, the hint included,
+        without cutting off what it is reading (a wrong answer is feedback, not an alert); the
+        icon is hidden from screen readers, the word beside it says the same. Not checked with
+        a screen reader: a region that appears with its text already in it is announced less
+        reliably than one that changes, and JupyterLab drops both attributes from the output
+        of a notebook it does not trust."""
         word, colour = _WORDS[self.status]
         hint = (f"<div style='margin-left:2em'><b>Hint:</b> {html.escape(self.hint)}</div>"
                 if self.hint else "")
