@@ -36,7 +36,8 @@ WORKDIR /srv/course
 # comes from PyTorch's CPU index, so the image carries no CUDA libraries.
 COPY --chown=learner:learner . .
 RUN python -m pip install --extra-index-url "${TORCH_INDEX}" . "jupyterhub==${JUPYTERHUB_VERSION}" \
-    && python -c "import torch; assert torch.version.cuda is None, 'expected the CPU build of torch'"
+    && python -c "import torch; assert torch.version.cuda is None, 'expected the CPU build of torch'" \
+    && python -m deploydl.course.name_error_tip install
 
 USER learner
 ENV HOME=/home/learner

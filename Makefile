@@ -68,8 +68,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(PIP_FROM) --upgrade pip
 
+# Every kernel of .venv prints a tip under a NameError (the cells above have not run, as after a
+# restart): an IPython configuration file in .venv/etc/ipython (deploydl/course/name_error_tip.py;
+# standard library only, so it runs from src/ before the course is installed). Both installs
+# make it, and make it again when that module changes.
+KERNEL_TIP := $(VENV)/etc/ipython/ipython_kernel_config.py
+$(KERNEL_TIP): src/deploydl/course/name_error_tip.py | $(BIN)/python
+	PYTHONPATH=src $(BIN)/python -m deploydl.course.name_error_tip install
+
 # Reinstall only when pyproject.toml changes; a second run skips straight to the work.
-$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python $(KERNEL_TIP)
 	$(BIN)/python -m pip install --quiet $(PIP_FROM) $(PIP_TORCH) -e .
 	touch $@
 
@@ -77,7 +85,7 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 # time. Where PYTHONDONTWRITEBYTECODE is set (as in CI here), nothing compiled at import time is
 # kept, so a venv installed with --no-compile compiles torch again in every kernel and worker
 # (measured: the strict notebooks took 205 s instead of 93 s).
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(KERNEL_TIP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-lab
 

@@ -70,6 +70,15 @@ def test_dockerfile_is_well_formed_non_root_and_installs_cpu_torch_from_pyprojec
     assert ("ARG", f"TORCH_INDEX={CPU_INDEX}") in steps
 
 
+@pytest.mark.parametrize("path", ["Makefile", "Dockerfile", "binder/postBuild",
+                                  "docs/jupyterhub.md", "README.md"])
+def test_every_way_to_install_the_course_installs_the_name_error_tip(path):
+    """The tip reaches a kernel only through the file the install writes into its Python's
+    environment (deploydl.course.name_error_tip): each install the course documents runs it.
+    The dev container builds the Dockerfile's image, which has it."""
+    assert "deploydl.course.name_error_tip install" in (ROOT / path).read_text(encoding="utf-8")
+
+
 def test_the_image_leaves_matplotlib_to_the_kernel():
     """ipykernel switches to the inline backend only when MPLBACKEND is empty: an image that
     sets it (say to agg) shows no chart in any lesson, and stores no alt text."""

@@ -1,5 +1,5 @@
 """Course tooling, not life-cycle code: the course map, labs, notebook runner, progress, setup
-check, agendas, slides, room kit and claim checks.
+check, agendas, slides, room kit, claim checks and the kernels' NameError tip.
 
 Each part is its own module:
 
@@ -14,6 +14,8 @@ Each part is its own module:
 * :mod:`~deploydl.course.roomkit`: the printed room kit.
 * :mod:`~deploydl.course.claims`: checks that keep the lessons' claims true.
 * :mod:`~deploydl.course.scratch`: scratch folders that are removed when the kernel exits.
+* :mod:`~deploydl.course.name_error_tip`: a tip under a NameError in the course's kernels
+  (the cells above have not run, as after a restart).
 
 Import from the submodules; nothing is loaded until you do.
 """
