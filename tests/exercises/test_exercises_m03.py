@@ -101,9 +101,9 @@ def test_a_cost_cents_over_the_limit_is_told_in_cents_not_as_the_same_figure_twi
     1,123,467 per 1,000 applicants, above the USD 1,123,467 the policy allows"."""
     result = _over_the_limit_by(monkeypatch, gap)
     assert result.status == FAILED
-    assert "over the policy's limit of USD 1,123,467 per 1,000 applicants " + says in (
-        result.message)
-    assert result.message.count("1,123,467") == 1
+    assert "over the policy's limit of USD 1,123,466.67 per 1,000 applicants " + says in (
+        result.message)  # the limit to the cent, beside a gap in cents
+    assert result.message.count("1,123,46") == 1
 
 
 def test_a_cost_at_the_limit_to_the_cent_meets_it(monkeypatch):

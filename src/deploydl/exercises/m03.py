@@ -193,8 +193,8 @@ def _over_the_limit(cost: float, limit: float) -> str | None:
     the policy's ``limit``; None when it is not. Both are compared to the cent, as money is
     counted (a cost that lands a hair over the limit in floating point meets it). The figures
     are shown to the thousand dollars, or to the dollar where the thousands read alike; where
-    even the dollars read alike, the message gives the limit once and the gap in cents, rather
-    than the same figure twice."""
+    even the dollars read alike, the message gives the limit once, to the cent, and the gap in
+    cents, rather than the same figure twice."""
     from deploydl.present.charts import round_half_up, usd
 
     cents = int((round_half_up(cost, places=2) - round_half_up(limit, places=2)) * 100)
@@ -205,9 +205,10 @@ def _over_the_limit(cost: float, limit: float) -> str | None:
         if shown != allowed:
             return (f"the expected cost is {shown} per 1,000 applicants, above the {allowed} "
                     "the policy allows.")
-    return (f"the expected cost is over the policy's limit of {allowed} per 1,000 applicants "
-            f"by {cents} cent{'s' if cents > 1 else ''}: the referral points are just past it; "
-            "try a small step back towards today's, and check the screen again.")
+    limit_to_the_cent = f"USD {round_half_up(limit, places=2):,.2f}"
+    return (f"the expected cost is over the policy's limit of {limit_to_the_cent} per 1,000 "
+            f"applicants by {cents} cent{'s' if cents > 1 else ''}: the referral points are "
+            "just past it; try a small step back towards today's, and check the screen again.")
 
 
 def _check_reasons(answer: Any) -> str | None:
