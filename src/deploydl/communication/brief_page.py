@@ -210,9 +210,10 @@ def _decision_keeps_current_process(inputs: BriefInputs) -> bool:
     """Whether the decision above already asks to keep the current process, for a model that
     does not pay: the brief's own decision always does (:func:`decision_text` asks it for a
     failed gate, a hold for the fairness review and a model that does not pay); a decision
-    written by hand (``Context(decision=...)``) does when it names the current process."""
+    written by hand (``Context(decision=...)``) does when it names the current process (in
+    any case, across a line break)."""
     written = inputs.context.decision
-    return not written or "current process" in written
+    return not written or "current process" in " ".join(written.lower().split())
 
 
 def _value_body(inputs: BriefInputs, figs: dict[str, Figure]) -> str:
