@@ -300,6 +300,95 @@ RIGHT_NUMBER_WRONG_SPLIT = [
      "say of those 83% that they get a yes"),
     ("{pct} of applicants are dealt with immediately; the others go to an underwriter.",
      "say of those 83% that they get a yes"),
+    # the twelfth review's: a negated yes or refusal in the rate's own clause names nobody
+    ("{pct} of applicants are not approved immediately; the rest are checked by an "
+     "underwriter.", "turned down (or get no yes)"),
+    ("{pct} of applicants are not accepted at once; an underwriter checks the others.",
+     "turned down (or get no yes)"),
+    ("{pct} of applicants aren't turned down at once; an underwriter checks the others.",
+     "say of those 83% that they get a yes"),
+    # a refusal by a machine, softened or not, and "an automatic no"
+    ("{pct} of applicants are approved at once; the others are automatically declined unless a "
+     "person objects.", "the others are turned down ('declined')"),
+    ("{pct} of applicants are approved at once; the others get an automatic no, and a person "
+     "explains it.", "the others are turned down ('get an automatic no')"),
+    ("{pct} of applicants are approved at once; the others get an automatic no, which an "
+     "underwriter can appeal.", "the others are turned down ('get an automatic no')"),
+    # a machine checks the others, whatever person is named beside it
+    ("{pct} of applicants are approved at once; the others are checked by the computer instead "
+     "of an underwriter.", "names a machine for the others ('computer')"),
+    ("{pct} of applicants are approved at once; the others are checked by software that "
+     "replaces underwriters.", "names a machine for the others ('software')"),
+    ("{pct} of applicants are approved at once; the others are checked by the system while a "
+     "person watches.", "names a machine for the others ('system')"),
+    ("{pct} of applicants are approved at once; the others are checked by the computer, which a "
+     "person built.", "names a machine for the others ('computer')"),
+    ("Immediately approved: {pct} of applicants. The system checks the others, and an "
+     "underwriter audits it yearly.", "names a machine for the others ('system')"),
+    ("{pct} of applicants are approved at once; the others are scored by the computer and a "
+     "person is told.", "names a machine for the others ('computer')"),
+    ("{pct} of applicants are approved at once; the others are checked automatically, and a "
+     "person signs off.", "names a machine for the others ('automatically')"),
+    ("{pct} of applicants are approved at once; the rest are handled by the computer, with a "
+     "person on call.", "names a machine for the others ('computer')"),
+    # a person or a check negated after the word, through "reach", or with a bystander
+    ("{pct} of applicants are approved at once; the others lose their application, and "
+     "underwriters are not involved.", "('underwriters' is negated)"),
+    ("{pct} of applicants are approved at once; the others can't reach an underwriter.",
+     "('underwriter' is negated)"),
+    ("{pct} of applicants are approved at once; the others never reach an underwriter.",
+     "('underwriter' is negated)"),
+    ("{pct} of applicants are approved at once; the others are never checked, though "
+     "underwriters exist.", "('checked' is negated)"),
+    ("{pct} of applicants are approved at once; the others must wait, as underwriters are off.",
+     "('underwriters' is negated)"),
+    # the number said of something else
+    ("Our model is {pct} accurate and approves most applicants at once; an underwriter checks "
+     "the others.", "'{pct} accurate' is not said of applicants"),
+    ("The model is right {pct} of the time, so most applicants get a yes at once; a person "
+     "checks the others.", "'{pct} of the time' is not said of applicants"),
+    ("{pct} of loans are repaid; most applicants get a yes at once and an underwriter checks "
+     "the others.", "'{pct} of loans' is not said of applicants"),
+    ("The system is {pct} confident, so most applicants get a yes at once; a person checks the "
+     "others.", "'{pct} confident' is not said of applicants"),
+    ("Approvals are {pct} faster: most applicants get a yes at once; a person checks the "
+     "others.", "'{pct} faster' is not said of applicants"),
+    # a hedge on the yes or on the check
+    ("{pct} of applicants may be approved at once; an underwriter checks the others.",
+     "'may' hedges the yes"),
+    ("{pct} of applicants might get a yes at once; an underwriter checks the others.",
+     "'might' hedges the yes"),
+    ("{pct} of applicants can be approved at once; an underwriter checks the others.",
+     "'can' hedges the yes"),
+    ("{pct} of applicants could get a yes at once; a person checks the others.",
+     "'could' hedges the yes"),
+    ("{pct} of applicants are probably approved at once; an underwriter checks the others.",
+     "'probably' hedges the yes"),
+    ("{pct} of applicants are hopefully approved at once; an underwriter checks the others.",
+     "'hopefully' hedges the yes"),
+    ("{pct} of applicants are usually approved at once; an underwriter checks the others.",
+     "'usually' hedges the yes"),
+    ("{pct} of applicants are approved at once; an underwriter may check the others.",
+     "'may' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter sometimes checks the others.",
+     "'sometimes' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks some of the others.",
+     "'some of' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks most of the others.",
+     "'most of' hedges the check"),
+    ("{pct} of applicants are approved at once; a person checks the others, but only some of "
+     "them.", "'some of' hedges the check"),
+    ("{pct} of applicants are approved at once; the others are checked by an underwriter if one "
+     "is available.", "'if' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter rarely looks at the others.",
+     "'rarely' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter tries to check the others.",
+     "'tries to' hedges the check"),
+    # a refusal in other words
+    ("{pct} of applicants are approved at once; the others get bad news from a loan officer.",
+     "the others are turned down ('bad news')"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others and usually "
+     "says no.", "the others are turned down ('says no')"),
 ]
 #: Right sentences that must keep passing: the tenth review's thirteen; the others named by
 #: their share or before the number, or sent to a person who may decline them; other words
@@ -382,6 +471,27 @@ RIGHT_SPLIT = [
     "{pct} of applicants get a quick yes; a person checks the others.",
     "{pct} of applicants get a yes at once; the others go to a reviewer.",
     "Immediately approved: {pct} of applicants. A person reviews the others.",
+    # the twelfth review's: the others named by a noun with a negation, the number in words,
+    # other words for the yes and for the person
+    "{pct} of applicants are approved at once; the 17% who aren't approved are reviewed by an "
+    "underwriter.",
+    "{pct} of applicants are approved at once, and the 17% who don't are reviewed by an "
+    "underwriter.",
+    "{pct} of applicants get a yes at once; the 17% who don't get one are checked by an "
+    "underwriter.",
+    "{pct} of applicants get a yes at once; anyone who doesn't is checked by an underwriter.",
+    "{pct} of applicants get a yes at once; if they don't, an underwriter checks the file.",
+    "{pct} of applicants get a yes at once; the rest aren't approved straight away, and an "
+    "underwriter checks them.",
+    "Eighty-three per cent of applicants are approved at once; an underwriter checks the "
+    "others.",
+    "Eighty-three percent of applicants are approved at once; an underwriter checks the others.",
+    "{pct} of applicants are authorised at once; an underwriter checks the others.",
+    "{pct} of applicants are authorized at once; an underwriter checks the others.",
+    "{pct} of applicants are OK'd at once; an underwriter checks the others.",
+    "{pct} of applicants are signed off at once; an underwriter checks the others.",
+    "{pct} of applicants are approved at once; our credit department checks the others.",
+    "{pct} of applicants are approved at once; our lending desk checks the others.",
 ]
 
 
@@ -402,8 +512,9 @@ def test_07_1_a_sentence_with_no_yes_word_is_not_told_it_sends_them_to_a_person(
 def test_07_1_the_rate_gets_a_yes_at_once_and_a_person_checks_the_others(inputs, sentence, says):
     rate = inputs.evaluation["approval_rate"]
     assert round(rate * 100) == 83 and round(rate * 10) == 8, "the sentences say 83% and 8 in 10"
-    result = evaluate(find_exercise("07.1"), sentence.format(pct=f"{rate:.0%}"))
-    assert result.status == FAILED and says in result.message, result.message
+    pct = f"{rate:.0%}"
+    result = evaluate(find_exercise("07.1"), sentence.format(pct=pct))
+    assert result.status == FAILED and says.format(pct=pct) in result.message, result.message
 
 
 @pytest.mark.parametrize("sentence", RIGHT_SPLIT)

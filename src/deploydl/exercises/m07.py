@@ -3,11 +3,12 @@ the brief for a given decision, the audiences a plan forgot."""
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import replace
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from deploydl.exercises.core import (
@@ -43,8 +44,13 @@ WORD_NUMBERS = {w: n for n, w in enumerate((
     "nineteen", "twenty"))} | {"hundred": 100}
 #: "N in M" is near the rate when it is the closest N for that M and within this share.
 NEAR = 0.05
-_NUMBER = r"(\d+|" + "|".join(WORD_NUMBERS) + ")"
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)")
+#: Tens a caller might write in words before "per cent" ("eighty-three per cent").
+TENS = {w: 10 * n for n, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty",
+                                          "seventy", "eighty", "ninety"), start=2)}
+_WORDS = "|".join(WORD_NUMBERS)
+_NUMBER = rf"(\d+|{_WORDS})"
+_SPELLED = rf"(?:{'|'.join(TENS)})(?:[\s-](?:{_WORDS}))?|{_WORDS}"
+_PERCENT = re.compile(rf"\b(\d+(?:\.\d+)?|{_SPELLED})\s?(?:%|percent\b|per cent\b)")
 _FRACTION = re.compile(rf"\b{_NUMBER}\s+(?:in|out of)\s+(?:a\s+|every\s+)?{_NUMBER}\b")
 
 
@@ -152,13 +158,15 @@ def _plain(answer: Any) -> str | None:
         return f"a caller would not understand {found}."
     words = len(answer.split())
     if words < MIN_WORDS:
-        return (f"{words} word(s) is not a sentence a caller can act on; write one of "
-                f"{MIN_WORDS} to {MAX_WORDS} words.")
+        return (f"{words} word(s) is not a sentence a caller can act on; write one sentence, "
+                f"or two short ones, of {MIN_WORDS} to {MAX_WORDS} words in all.")
     if words > MAX_WORDS:
         return f"{words} words; say it in {MAX_WORDS} or fewer."
     rate = _approval_rate()
     if not says_rate(answer, rate):
         return _rate_missing(answer, rate)
+    if not_of := _not_of_applicants(answer, rate):
+        return not_of
     ours, others = _sides(answer, rate)
     return _ours_wrong(ours, rate) or _others_wrong(others, rate)
 
@@ -205,13 +213,14 @@ _HALF_POINT = 0.005
 
 class _Stated(NamedTuple):
     """A share a sentence states: its words ("more than 80%"), the share (0.8), which side
-    of the rate a bound puts it ("above", "below"; None for the number itself), and M for
-    "N in M" (None for a percentage)."""
+    of the rate a bound puts it ("above", "below"; None for the number itself), M for
+    "N in M" (None for a percentage), and where its number ends in the lower-case text."""
 
     words: str
     share: float
     side: str | None
     out_of: int | None
+    end: int
 
 
 def _stated(text: str) -> list[_Stated]:
@@ -221,7 +230,7 @@ def _stated(text: str) -> list[_Stated]:
     for match in sorted((*_PERCENT.finditer(text), *_FRACTION.finditer(text)),
                         key=lambda m: m.start()):
         if match.re is _PERCENT:
-            share, out_of = float(match.group(1)) / 100, None
+            share, out_of = _percent(match.group(1)) / 100, None
         else:
             n, out_of = (int(x) if x.isdigit() else WORD_NUMBERS[x] for x in match.groups())
             if out_of < 2:
@@ -230,8 +239,16 @@ def _stated(text: str) -> list[_Stated]:
         bound = _BOUND.search(text, 0, match.start())
         start = bound.start() if bound else match.start()
         side = bound.lastgroup if bound else None
-        found.append(_Stated(text[start:match.end()], share, side, out_of))
+        found.append(_Stated(text[start:match.end()], share, side, out_of, match.end()))
     return found
+
+
+def _percent(number: str) -> float:
+    """The value of ``number``, the figure before "%" or "per cent": digits ("83.3"), or words
+    ("eighty-three", "seventeen")."""
+    if number[0].isdigit():
+        return float(number)
+    return float(sum(TENS.get(w, WORD_NUMBERS.get(w, 0)) for w in number.replace("-", " ").split()))
 
 
 def _misstated(stated: _Stated, rate: float) -> str | None:
@@ -290,11 +307,44 @@ def _one_misstated(stated: _Stated, rate: float, example: str) -> str:
     return f"{_misstated(stated, rate)}. {rule}"
 
 
+#: What follows the rate when it is said of the applicants: a word for them ("83% of
+#: applicants", "8 in 10 callers", "83% of those who apply", "83% of young people", "8 in 10
+#: loan applicants", "an 83% chance you get a yes"), or a verb or adverb of what happens to
+#: them ("83% are approved", "83% get a yes", "83% will hear yes", "83% immediately get"); see
+#: also :func:`_not_of_applicants`.
+_OF_APPLICANTS = re.compile(
+    r"(?:of\s+(?:[\w'-]+\s+){0,2}?|(?:[\w'-]+\s+)?)"
+    r"(?:applicants?|applications?|callers?|customers?|clients?|borrowers?|people|requests?|"
+    r"cases|files|folks|users|members|households|individuals|them|those|you|us|all|everyone|"
+    r"everybody)\b|chance\b|"
+    r"(?:are|is|were|was|will|would|shall|should|must|do|does|did|can|could|may|might|get\w*|"
+    r"got|go|goes|hear\w*|receive\w*|obtain\w*|secur\w*|wins?|clear\w*|succeed\w*|see|sees|"
+    r"have|has|had|walk\w*|leave|leaves|come|comes|qualif\w*|need|needs)\b|\w+ly\b")
+
+
+def _not_of_applicants(answer: str, rate: float) -> str | None:
+    """What :func:`_plain` says when ``answer`` states the ``rate`` only of something other
+    than the applicants ("83% accurate", "83% of the time", "83% of loans"), or None: right
+    after the number (and any comma or bracket) must come :data:`_OF_APPLICANTS`, or a word
+    for their yes, refusal or referral ("83% wait for a person" gets its own message)."""
+    text = answer.lower().replace("\u2019", "'")
+    said = [s for s in _stated(text) if _misstated(s, rate) is None]
+    starts = [len(text) - len(text[s.end:].lstrip(" ,)")) for s in said]
+    if any(p.match(text, at) for at in starts
+           for p in (_OF_APPLICANTS, _APPROVE, _DECLINE, _REFER)):
+        return None
+    after = re.match(r"(?:of\s+(?:the\s+)?)?[\w'-]*", text[starts[-1]:])
+    shown = f"{said[-1].words} {after.group() if after else ''}".strip()
+    return (f"'{shown}' is not said of applicants: the number must be the share of applicants "
+            f"who get a yes at once, e.g. '{rate:.0%} of applicants are approved at once'.")
+
+
 #: Words that say an applicant is refused, or gets no yes ("not approved", "no yes comes",
 #: "unlikely to get a yes"); next to the approval rate they invert its meaning.
 _DECLINE = re.compile(
     r"\b(?:turn(?:s|ed)?\s+(?:\w+\s+){0,2}(?:down|away)|declin\w*|reject\w*|refus\w*|"
-    r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|say\s+no|(?:get|hear|told|a)\s+(?:a\s+)?no\b)"
+    r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|sa(?:y|ys|id|ying)\s+no|bad\s+news|"
+    r"(?:get|gets|got|hear|told)\s+(?:an?\s+(?:\w+\s+)?)?no|an?\s+(?:\w+\s+)?no)\b"
     r"|(?:\bnot|n't|\bnever|\bno|\bunlikely\s+to|\bhardly(?:\s+ever)?|\brarely|\bseldom)\s+"
     r"(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|granted|a\s+yes|yes|given|"
     r"successful|get|lent)\b")
@@ -320,7 +370,7 @@ _PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)
 #: Words that say an applicant gets a yes (:func:`_says_yes`); when it comes is
 #: :data:`_AT_ONCE`'s.
 _APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go ahead|"
-                      r"green light)\b")
+                      r"green light|authori[sz]\w*|ok(?:'?d|ayed)|signed\s+off)\b")
 #: Words for a person who checks a file by hand ("a person", "an underwriter", "our
 #: underwriting team", "a reviewer", "a loan officer", "by hand"); "people" is left out, as it
 #: names applicants as often ("the other people").
@@ -330,7 +380,7 @@ _PERSON_WORDS = (r"person|humans?|staff|underwrit\w*|analysts?|caseworkers?|offi
 #: by a manager", "sent to one of our advisers") or before a verb of checking (:data:`_STAFF_ACT`):
 #: alone they can name anyone ("our team approves at once").
 _STAFF = (r"(?:team|specialists?|colleagues?|advis[eo]rs?|managers?|employees?|agents?|"
-          r"someone|somebody)")
+          r"departments?|desks?|someone|somebody)")
 #: What such a word does when it checks a file by hand: "someone checks", "our team does the
 #: check", "someone on our team has a look", "somebody signs off", "a colleague has done the
 #: review", "our team having to check".
@@ -387,9 +437,9 @@ def _of_papers(text: str, match: re.Match) -> bool:
 def _says_yes(ours: str) -> bool:
     """Whether ``ours``, the clauses about the rate's applicants, says they get a yes: an
     approval word (:data:`_APPROVE`; a word for "at once" alone is no yes: "processed at once"),
-    or a refusal or referral negated ("not turned down", "no manual check")."""
-    return bool(_APPROVE.search(ours)) or any(
-        _negated(ours, m) for m in (*_REFER.finditer(ours), *_DECLINE.finditer(ours)))
+    or a referral negated ("no manual check"); a refusal negated is none ("not turned down at
+    once" may be turned down later)."""
+    return bool(_APPROVE.search(ours)) or any(_negated(ours, m) for m in _REFER.finditer(ours))
 
 
 def _referrals(clause: str) -> list[re.Match]:
@@ -425,7 +475,8 @@ _THROUGH = frozenset({"back", "need", "needs", "needed", "needing", "have", "has
                       "anybody", "someone", "somebody", "talk", "talking", "speak", "speaking",
                       "meet", "meeting", "see", "seeing", "deal", "dealing", "hear", "hearing",
                       "contact", "contacting", "calling", "visit", "visiting", "go", "going",
-                      "seen", "heard"})
+                      "seen", "heard", "reach", "reaches", "reached", "reaching", "get", "gets",
+                      "got", "getting"})
 
 
 def _negated(clause: str, match: re.Match) -> bool:
@@ -469,17 +520,21 @@ _AT_ONCE = re.compile(
     r"while\s+(?:they|you)(?:'re|\s+are)\s+(?:still\s+)?on\s+the\s+(?:phone|line|call))\b")
 #: A word for the other applicants (:data:`_OTHER_APPLICANTS`) anywhere in a clause.
 _ELSE = re.compile(rf"\b(?:{_OTHER_APPLICANTS})\b")
-#: Those words, and phrases that name the others inside a clause: "if not,", "if you are
-#: not,", "those who aren't", "applicants who don't", "those not approved", "applicants not
-#: approved at once", "the ones left", "the sixth" (the one in six left when five in six get
-#: a yes, :func:`_about_others`).
+#: Those words, and phrases that name the others inside a clause: "if not,", "if they don't,",
+#: "those who aren't", "anyone who doesn't", "the 17% who don't", "applicants not approved at
+#: once", "the 17% not approved", "the ones left", "the sixth" (the one in six left when five
+#: in six get a yes, :func:`_about_others`), "the rest are not approved at once". A negation
+#: with no such noun ("83% of applicants are not approved at once") names nobody: it refuses
+#: the rate's applicants.
 _NAMED = re.compile(
-    rf"{_ELSE.pattern}|\bif\s+(?:(?:you|they)\s+(?:are\s+|'re\s+)?)?not(?=\s*(?:[,;:.]|$))|"
-    r"\b(?:those|the\s+ones|applicants|callers|people)\s+(?:who|that)\s+"
-    r"(?:are\s+not|aren't|do\s+not|don't|did\s+not|didn't|will\s+not|won't|can't|cannot)\b|"
-    r"\b(?:those|the\s+ones|anyone|everyone|applicants)\s+not\s+(?:yet\s+)?(?:approved|accepted)|"
-    rf"\bnot\s+(?:yet\s+)?(?:approved|accepted)\s+{_AT_ONCE.pattern}|\bthe\s+ones\s+left\b|"
-    r"\bthe\s+sixth\b")
+    rf"\b(?:{_OTHER_APPLICANTS})\s+(?:\w+\s+)?(?:not\s+|\w+n't\s+)(?:yet\s+)?(?:approved|accepted)"
+    rf"\s+{_AT_ONCE.pattern}|{_ELSE.pattern}|\bif\s+(?:(?:you|they)\s*(?:are\s+|'re\s+)?)?"
+    r"(?:not|aren't|do\s+not|don't|did\s+not|didn't)(?=\s*(?:[,;:.]|$))|"
+    r"\b(?:those|the\s+ones|any(?:one|body)|every(?:one|body)|applicants|callers|people|"
+    r"the\s+(?:other\s+|remaining\s+)?\d+(?:\.\d+)?\s?(?:%|per\s?cent))\s+"
+    r"(?:(?:who|that)\s+(?:(?:are|is|do|does|did|will)\s+not|aren't|isn't|don't|doesn't|didn't|"
+    r"won't|can't|cannot)\b|not\s+(?:yet\s+)?(?:approved|accepted))|"
+    r"\bthe\s+ones\s+left\b|\bthe\s+sixth\b")
 
 
 #: Words that say the yes comes later ("eventually", "within a week"): then those applicants
@@ -493,7 +548,8 @@ def _ours_wrong(ours: str, rate: float) -> str | None:
     (:func:`_sides`), says of them, or None. They must not be turned down
     (:func:`_turned_down`), nor sent to a person (a referral in a part of its own that does not
     name the others, :func:`_after_full_stop`, is told to name them), and must get a yes
-    (:func:`_says_yes`) at once (:data:`_AT_ONCE`, not :data:`_LATER`)."""
+    (:func:`_says_yes`), not hedged (:data:`_HEDGE` next to it, :func:`_softens`), at once
+    (:data:`_AT_ONCE`, not :data:`_LATER`)."""
     if _turned_down(ours):
         return ("the number is right, but your sentence says they are turned down (or get no "
                 f"yes): {rate:.0%} are the applicants who get a yes at once.")
@@ -507,6 +563,9 @@ def _ours_wrong(ours: str, rate: float) -> str | None:
     if not _says_yes(ours):
         return (f"the number is right, but say of those {rate:.0%} that they get a yes: 'are "
                 "approved at once', 'get a yes straight away'.")
+    if hedge := next((m for m in _HEDGE.finditer(ours) if _softens(ours, m)), None):
+        return (f"'{hedge.group()}' hedges the yes, but those {rate:.0%} do get a yes at once: "
+                "say so plainly ('are approved at once').")
     late = _LATER.search(ours)
     if late:
         return (f"'{late.group()}' says those {rate:.0%} wait for their yes, but they get it at "
@@ -530,41 +589,120 @@ def _after_full_stop(ours: str, rate: float, match: re.Match) -> bool:
     return says_rate(ours[:cut], rate) and not says_rate(ours[cut:], rate)
 
 
-#: Words for a machine: named for the others with no person ("checked by the computer"), they
-#: get a message of their own (:func:`_others_wrong`).
+#: Words for a machine: named for the others with no person ("checked by the computer"), or as
+#: what checks them (:data:`_MACHINE_CHECK`), or in a refusal ("automatically declined"), they
+#: fail (:func:`_others_wrong`).
 _MACHINE = re.compile(r"\b(?:automat\w*|computers?|systems?|algorithms?|models?|machines?|"
                       r"software|programs?)\b")
+#: A verb of checking a file, as a verb with an ending ("checks", "reviewed", "scored").
+_CHECKS = (r"(?:check|review|assess|screen|look|process)(?:s|es|ed|ing)|"
+           r"(?:scor|evaluat|examin|decid|handl|judg)(?:es|ed|ing)|vet(?:s|ted|ting)")
+#: A machine as what checks the others, whatever person is named beside it: "checked by the
+#: computer (while a person watches)", "scored by our automated system", "the system checks
+#: the others", "automatically reviewed", "checked again automatically".
+_MACHINE_CHECK = re.compile(rf"\b(?:{_CHECKS})(?:\s+\w+)?\s+(?:by\s+(?:\w+\s+){{0,2}}?)?"
+                            rf"{_MACHINE.pattern}|{_MACHINE.pattern}\s+(?:\w+\s+)?(?:{_CHECKS})\b")
+#: A word of checking, of any form: negated ("the others are never checked", "get no review"),
+#: it says nobody checks them, whoever else is named.
+_CHECK = re.compile(r"\b(?:check|review|assess|screen|look|vet|examin)\w*")
 #: A person who looks at the others' files: a :data:`_PERSON_WORDS` or :data:`_STAFF` word
 #: ("our team reviews the rest", "someone does the check for the rest").
 _PERSON = re.compile(rf"\b(?:{_PERSON_WORDS}|{_STAFF})\b")
+#: What negates a person from after the word ("underwriters are not involved", "underwriters
+#: are off", "a person never sees them").
+_NEGATED_AFTER = re.compile(
+    r"\s+(?:(?:are|is|was|were|will|do|does|did|can|could|would)(?:\s+not\b|n't)|aren't|isn't|"
+    r"won't|never\b|(?:are|is|was|were)\s+(?:off|away|out|absent|unavailable|busy)\b)")
+#: Words that hedge what a side says ("may be approved", "usually", "an underwriter sometimes
+#: checks", "tries to check"): the rate's applicants do get a yes at once, and a person does
+#: check every one of the others.
+_HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|maybe|hopefully|"
+                    r"usually|often|mostly|generally|typically|normally|sometimes|occasionally|"
+                    r"rarely|seldom|likely|tr(?:y|ies|ying)\s+to)\b")
+#: :data:`_HEDGE`, a share of the others ("some of", "most of") and the conditions that hedge
+#: their check ("if one is available", "when possible"); the rate's clause may hold a share
+#: ("most of our applicants, 83%") or a condition ("if you apply").
+_HEDGE_OTHERS = re.compile(rf"{_HEDGE.pattern}|\b(?:(?:some|most|many|a\s+few)\s+of|if|unless|"
+                           r"when\s+possible|where\s+possible|provided)\b")
 
 
 def _others_wrong(others: list[str], rate: float) -> str | None:
     """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the applicants
     not approved at once, or None: one of them must be about those applicants, none may turn
-    them all down (:func:`_turned_down`, unless it is only possible: :func:`_only_possible`),
-    and one must name a person who looks at them (:data:`_PERSON`, not negated): a check with
-    nobody named ("the others are reviewed", "the others wait") may be a machine's."""
+    them all down (:func:`_refusal`) or have a machine check them (:func:`_machine`), none
+    may hedge the check (:func:`_hedges`) or negate a person or a check (:func:`_denied`), and
+    one must name a person who looks at them (:data:`_PERSON`): a check with nobody named
+    ("the others are reviewed", "the others wait") may be a machine's."""
     if not any(_about_others(c, rate) for c in others):
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
-    declined = next(((i, m) for i, c in enumerate(others) if (m := _turned_down(c))), None)
-    if declined and not _only_possible(others, declined[0]):
-        return (f"your sentence says the others are turned down ('{declined[1].group()}'), but "
+    if refused := _refusal(others):
+        return (f"your sentence says the others are turned down ('{refused.group()}'), but "
                 "they are not: a person (an underwriter) checks their file and decides. Say "
                 "that instead.")
-    people = [(c, m) for c in others for m in _PERSON.finditer(c)]
-    if any(not _negated(c, m) for c, m in people):
-        return None
-    machine = next((m for c in others if (m := _MACHINE.search(c))), None)
-    if machine:
-        return (f"your sentence names a machine for the others ('{machine.group()}') but no "
-                "person: an underwriter looks at their file. Say that instead.")
-    if people:
-        return (f"your sentence says no person looks at the others ('{people[0][1].group()}' "
+    if machine := _machine(others):
+        return (f"your sentence names a machine for the others ('{machine.group()}'), but a "
+                "person (an underwriter) checks their file. Say that instead.")
+    if hedge := next((h for c in others for h in _hedges(c)), None):
+        return (f"'{hedge.group()}' hedges the check, but a person checks every one of the "
+                "others: say so plainly, e.g. '...; an underwriter checks the others.'")
+    denied = next((m for c in others for m in (*_PERSON.finditer(c), *_CHECK.finditer(c))
+                   if _denied(c, m)), None)
+    if denied:
+        return (f"your sentence says no person looks at the others ('{denied.group()}' "
                 "is negated), but one does. Say that instead.")
+    if any(_PERSON.search(c) for c in others):
+        return None
     return ("say who looks at the others: a person (an underwriter) checks their file; your "
             "sentence does not name one.")
+
+
+def _refusal(others: list[str]) -> re.Match | None:
+    """The first refusal in the clauses ``others`` (:func:`_turned_down`) that turns the others
+    down: not only possible (:func:`_only_possible`), or in a clause that names a machine
+    (:data:`_MACHINE`: "automatically declined unless a person objects")."""
+    return next((m for i, c in enumerate(others) if (m := _turned_down(c))
+                 and (_MACHINE.search(c) or not _only_possible(others, i))), None)
+
+
+def _machine(others: list[str]) -> re.Match | None:
+    """The machine word of the first check of the others by a machine (:data:`_MACHINE_CHECK`,
+    not negated: "not by the computer"), or, when no clause names a person (:data:`_PERSON`),
+    the first machine word ("checked again automatically")."""
+    found = [_MACHINE.search(c, m.start(), m.end()) for c in others
+             for m in _MACHINE_CHECK.finditer(c) if not _negated(c, m)]
+    if not any(_PERSON.search(c) for c in others):
+        found += [_MACHINE.search(c) for c in others]
+    return next((m for m in found if m), None)
+
+
+def _hedges(clause: str) -> list[re.Match]:
+    """The words of :data:`_HEDGE_OTHERS` in ``clause``, one about the others, that hedge the
+    check: a share of them ("some of") or a word in a clause that names a person or a check
+    ("an underwriter may check them"; not "which can take a day"), not in a phrase that names
+    the others (:func:`_in_named`: "if not,") nor next to a decision it softens
+    (:func:`_softens`: "who may decline them")."""
+    checked = bool(_PERSON.search(clause) or _CHECK.search(clause))
+    return [m for m in _HEDGE_OTHERS.finditer(clause)
+            if (checked or m.group().endswith("of")) and not _in_named(clause, m)
+            and not _softens(clause, m)]
+
+
+def _softens(clause: str, hedge: re.Match) -> bool:
+    """Whether ``hedge`` softens a decision of ``clause`` next to it (:data:`_DECLINE`,
+    :data:`_APPROVE`): one starts within three words after it ("who may decline them", "who can
+    approve them", "may be approved") or ends right before it ("declines some of them"). In
+    the rate's clauses that hedges the yes; in the others', it leaves their check alone."""
+    return any(len(clause[hedge.end():d.start()].split()) <= 3 if d.start() >= hedge.end()
+               else not clause[d.end():hedge.start()].strip()
+               for d in (*_DECLINE.finditer(clause), *_APPROVE.finditer(clause)))
+
+
+def _denied(clause: str, match: re.Match) -> bool:
+    """Whether the person or check at ``match`` is negated: before it (:func:`_negated`: "no
+    person", "never checked", "can't reach an underwriter") or after it
+    (:data:`_NEGATED_AFTER`: "underwriters are not involved")."""
+    return _negated(clause, match) or bool(_NEGATED_AFTER.match(clause, match.end()))
 
 
 def _turned_down(clause: str) -> re.Match | None:
@@ -680,107 +818,225 @@ def _ratio(answer: Any) -> str | None:
     return None if abs(answer - expected) < RATIO_TOL else f"you gave {answer:.3f}."
 
 
-#: Where the brief's decision box begins; it ends at the first ``</div>`` after.
-_DECISION_BOX = '<div class="decision">'
-#: A figure the brief tags (:meth:`deploydl.present.report.Figure.span`): its key, value and
-#: the text a reader sees.
-_FIGURE = re.compile(r'<span data-figure="([^"]*)" data-value="([^"]*)">([^<]*)</span>')
+#: What 07.4 says after each part of a brief that is not the run's: only the decision changes.
+_REBUILD = (" Build the brief from `inputs` as they are, changing only the decision: "
+            "brief_html(replace(inputs, context=Context(decision=DECISION))).")
+#: What 07.4 calls the part of a brief before its first section: its title and lede.
+_OPENING = "the title and opening lines (project, purpose, whom it applies to)"
+
+
+class _Part(NamedTuple):
+    """A part of a brief a reader sees: its heading's text (:data:`_OPENING` before the
+    first), the text in it and its charts as (alt text, image); texts in pieces as parsed."""
+
+    heading: list[str]
+    text: list[str]
+    charts: list[tuple[str, str]]
+
+    def title(self) -> str:
+        """The heading as one line."""
+        return " ".join("".join(self.heading).split())
+
+
+#: Tags inside a line of text: the others (paragraphs, cells, headings) part words.
+_INLINE = frozenset(("a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub",
+                     "sup"))
+
+
+class _Reading(HTMLParser):
+    """What a reader sees in a brief's HTML ``page``, read with an HTML parser (any attribute
+    order or quotes, entities read; comments, styles, scripts and links' targets unread).
+
+    ``boxed``: whether it has a decision box; ``decision``: the box's text as written, each
+    figure tagged in it as its ``{key}`` placeholder; ``box``: its text as shown;
+    ``figures``: every figure the page tags, (key, value, text as shown); ``parts``: the text
+    and charts outside the box, by section (:class:`_Part`).
+    """
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.boxed = False
+        self.decision: list[str] = []
+        self.box: list[str] = []
+        self.figures: list[tuple[str, str, str]] = []
+        self.parts = [_Part([_OPENING], [], [])]
+        self._spans: list[list[str] | None] = []  # open spans: a figure's [key, value, text]
+        self._box_depth = 0  # divs open inside the decision box
+        self._unread = 0  # styles and scripts open
+        self._heading = False  # inside a section's heading
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a style or script (unread), a div (the decision box or one inside it), a span
+        (a figure when it has ``data-figure``), a section; note an image's chart."""
+        a = {name: value or "" for name, value in attrs}
+        self._part_words(tag)
+        if tag in ("style", "script"):
+            self._unread += 1
+        elif tag == "div" and (self._box_depth or "decision" in a.get("class", "").split()):
+            self._box_depth += 1
+            self.boxed = True
+        elif tag == "span":
+            figure = [a["data-figure"], a.get("data-value", ""), ""] if "data-figure" in a else None
+            if figure and self._box_depth and not any(self._spans):
+                self.decision.append("{" + figure[0] + "}")
+            self._spans.append(figure)
+        elif tag == "h2":
+            self.parts.append(_Part([], [], []))
+            self._heading = True
+        elif tag == "img":
+            self.parts[-1].charts.append((a.get("alt", ""), a.get("src", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close what :meth:`handle_starttag` opened; a figure's span records the figure."""
+        self._part_words(tag)
+        if tag in ("style", "script"):
+            self._unread = max(self._unread - 1, 0)
+        elif tag == "div" and self._box_depth:
+            self._box_depth -= 1
+        elif tag == "span" and self._spans:
+            figure = self._spans.pop()
+            if figure:
+                key, value, text = figure
+                self.figures.append((key, value, " ".join(text.split())))
+        elif tag == "h2":
+            self._heading = False
+
+    def handle_data(self, data: str) -> None:
+        """Text a reader sees: into each open figure, and into the decision box or the part
+        (its heading too) it stands in."""
+        if self._unread:
+            return
+        for figure in filter(None, self._spans):
+            figure[2] += data
+        if self._box_depth:
+            self.box.append(data)
+            if not any(self._spans):
+                self.decision.append(data)
+            return
+        if self._heading:
+            self.parts[-1].heading.append(data)
+        self.parts[-1].text.append(data)
+
+    def _part_words(self, tag: str) -> None:
+        """A tag that is not inside a line (:data:`_INLINE`) parts the words on either side
+        of it, outside the decision box (whose words are read as the brief writes them)."""
+        if tag not in _INLINE and not self._box_depth and not self._unread:
+            self.parts[-1].text.append(" ")
 
 
 def _brief(answer: Any) -> str | None:
     """Exercise 07.4's checker: the brief's decision box must be :data:`DECISION` as the brief
     renders it, every word, with the run's figures tagged in its placeholders (how the words
-    are spaced, a line break or a trailing space, does not matter); and every figure the rest
-    of the brief shows must be the run's (:func:`_figures_differ`)."""
-    if not isinstance(answer, str) or "<html" not in answer or _DECISION_BOX not in answer:
+    are spaced, a line break or a trailing space, does not matter); every figure the brief
+    tags must be the run's (:func:`_figures_differ`), and so must everything else a reader
+    sees: each section's text and charts (:func:`_parts_differ`). Only the decision may
+    differ from the run's brief (and where the model card link points)."""
+    page = _Reading(answer) if isinstance(answer, str) and "<html" in answer else None
+    if page is None or not page.boxed:
         return form("store the brief's HTML text (brief_html(...)) in `brief`.")
-    run = _run_brief()
-    box, expected = _decision_box(answer), _decision_box(run)
-    if _spacing(box) != _spacing(expected):
-        said, asked = _box_words(box), _box_words(expected)
-        if said == asked:
-            return ("keep {model_version} and {threshold} as placeholders so the numbers are "
-                    "tagged.")
+    written = "".join(page.decision)
+    run = _Reading(_run_brief(written if written.split() == DECISION.split() else DECISION))
+    said, asked = "".join(page.box).split(), "".join(run.box).split()
+    if said != asked:
         return _box_differs(said, asked)
-    return _figures_differ(answer, run)
+    if written.split() != DECISION.split():
+        return "keep {model_version} and {threshold} as placeholders so the numbers are tagged."
+    return _figures_differ(page, run) or _parts_differ(page, run)
 
 
-def _run_brief() -> str:
-    """The brief of the lesson's run asked :data:`DECISION`: the page 07.4 asks for."""
+def _run_brief(decision: str) -> str:
+    """The brief of the lesson's run asked ``decision``: :data:`DECISION` as the learner
+    spaced it, so what the brief says because of the decision's words is said alike."""
     from deploydl.capstone.project import lesson_inputs
     from deploydl.communication.brief import Context
     from deploydl.communication.brief_page import brief_html
 
-    return brief_html(replace(lesson_inputs(), context=Context(decision=DECISION)))
+    return brief_html(replace(lesson_inputs(), context=Context(decision=decision)))
 
 
-def _figures_differ(page: str, run: str) -> str | None:
-    """What 07.4 says when a figure the brief ``page`` shows is not the one the ``run``'s brief
-    shows (by key, its value), is not in it, or is left out; None when they all agree."""
+def _figures_differ(page: _Reading, run: _Reading) -> str | None:
+    """What 07.4 says when a figure the brief ``page`` tags is not one the ``run``'s brief
+    tags (its key, value and the text shown, as many times), is not in it, or is left out;
+    None when they all agree."""
     from deploydl.capstone.project import lesson_inputs
     from deploydl.communication.brief_page import brief_figures
 
     labels = {k: f.label for k, f in brief_figures(lesson_inputs()).items()}
-    computed: dict[str, tuple[str, list[str]]] = {}
-    for key, value, text in _tagged(run):  # one value a key, in one or more wordings
-        computed.setdefault(key, (value, []))[1].append(text)
-    shown = _tagged(page)
-    rebuild = " Build the brief from `inputs` as they are, changing only their context."
-    for key, value, text in shown:
-        if key not in computed:
-            return f"the brief shows a figure '{key}' that this run's brief does not have.{rebuild}"
-        ran, wordings = computed[key]
-        if value != ran:
-            said, ran = (value, ran) if text in wordings else (text, wordings[0])
-            return (f"the brief's {labels.get(key, key)} ({key}) reads {said} where the run "
-                    f"computed {ran}.{rebuild}")
-    missing = sorted(set(computed) - {key for key, _, _ in shown})
+    shown, computed = Counter(page.figures), Counter(run.figures)
+    for key, value, text in shown - computed:
+        ran = [(v, t) for k, v, t in run.figures if k == key]
+        if not ran:
+            return f"the brief shows a figure '{key}' that the run's does not have.{_REBUILD}"
+        label = f"the brief's {labels.get(key, key)} ({key})"
+        if text not in [t for _, t in ran]:
+            return f"{label} reads {text} where the run computed {ran[0][1]}.{_REBUILD}"
+        if value != ran[0][0]:
+            return f"{label} reads {value} where the run computed {ran[0][0]}.{_REBUILD}"
+        return f"{label} is shown more often than in the run's brief.{_REBUILD}"
+    missing = sorted({key for key, _, _ in computed - shown})
     if missing:
-        return f"the brief leaves out figures of the run: {', '.join(missing)}.{rebuild}"
+        return f"the brief leaves out figures of the run: {', '.join(missing)}.{_REBUILD}"
     return None
 
 
-def _tagged(page: str) -> list[tuple[str, str, str]]:
-    """The figures ``page`` tags, in order: (key, value, text), entities read."""
-    return [(key, html.unescape(value), html.unescape(text))
-            for key, value, text in _FIGURE.findall(page)]
+def _parts_differ(page: _Reading, run: _Reading) -> str | None:
+    """What 07.4 says when the brief ``page`` outside its decision box is not the ``run``'s
+    brief as a reader sees it: its sections, the words of one (tables, lede and headings
+    too; spacing aside) or its charts (:func:`_charts_differ`); None when they agree."""
+    titles, ran = [p.title() for p in page.parts], [p.title() for p in run.parts]
+    if titles != ran:
+        return (f"the brief's sections are {titles[1:]} where the run's brief has {ran[1:]}."
+                f"{_REBUILD}")
+    for ours, theirs in zip(page.parts, run.parts, strict=True):
+        name = _OPENING if ours is page.parts[0] else f"the section '{ours.title()}'"
+        said, asked = "".join(ours.text).split(), "".join(theirs.text).split()
+        if said != asked:
+            where = _parting(said, asked, name, "the run's brief")
+            return f"{where}.{_REBUILD}"
+        charts = _charts_differ(ours.charts, theirs.charts)
+        if charts:
+            return f"in {name}, {charts}.{_REBUILD}"
+    return None
 
 
-def _spacing(box: str) -> str:
-    """A decision box's HTML ``box`` with its spacing made one: each run of spaces and line
-    breaks one space, none next to a paragraph tag (``case. </p>`` reads as ``case.</p>``)."""
-    return re.sub(r"\s*(</?p>)\s*", r"\1", " ".join(box.split()))
+def _charts_differ(charts: list[tuple[str, str]], ran: list[tuple[str, str]]) -> str | None:
+    """What 07.4 says when a part's ``charts``, (alt text, image) each, are not the run's
+    (``ran``), or None."""
+    if len(charts) != len(ran):
+        return f"the brief shows {len(charts)} chart(s) where the run's brief shows {len(ran)}"
+    for (alt, image), (ran_alt, ran_image) in zip(charts, ran, strict=True):
+        if alt != ran_alt:
+            return f"the chart reads '{alt}' where the run's reads '{ran_alt}'"
+        if image != ran_image:
+            return f"the chart '{alt}' is not the one drawn from the run's numbers"
+    return None
 
 
 def _box_differs(said: list[str], asked: list[str]) -> str:
     """What 07.4 says when the decision box's words ``said`` are not :data:`DECISION`'s,
     ``asked`` (figures filled in): where they part and what is missing or different."""
+    where = _parting(said, asked, "the decision box", "the CRO's decision")
+    return f"{where}. Pass the whole of DECISION in Context(decision=...)."
+
+
+def _parting(said: list[str], asked: list[str], ours: str, theirs: str) -> str:
+    """Where the words ``said`` (of ``ours``, e.g. "the decision box") part from ``asked``
+    (of ``theirs``) and what is missing or different there."""
     same = len(os.path.commonprefix([said, asked]))
     after = f"after '{' '.join(said[max(0, same - 6):same])}', " if same else ""
     if same == len(said):
-        where = (f"{after}the decision box stops; the CRO's decision goes on "
-                 f"'{_words(asked[same:])}'")
-    elif same == len(asked):
-        where = f"the decision box adds '{_words(said[same:])}' after the CRO's decision"
-    else:
-        where = (f"{after}the decision box reads '{_words(said[same:])}' where the CRO's "
-                 f"decision reads '{_words(asked[same:])}'")
-    return f"{where}. Pass the whole of DECISION in Context(decision=...)."
+        return f"{after}{ours} stops; {theirs} goes on '{_words(asked[same:])}'"
+    if same == len(asked):
+        return f"{ours} adds '{_words(said[same:])}' after {theirs}"
+    return (f"{after}{ours} reads '{_words(said[same:])}' where {theirs} reads "
+            f"'{_words(asked[same:])}'")
 
 
 def _words(words: list[str], most: int = 10) -> str:
     """The first ``most`` of ``words`` as text, with "..." when some are left out."""
     return " ".join(words[:most]) + (" ..." if len(words) > most else "")
-
-
-def _decision_box(page: str) -> str:
-    """The HTML inside the decision box of ``page`` (a brief)."""
-    return page.split(_DECISION_BOX, 1)[1].split("</div>", 1)[0]
-
-
-def _box_words(box: str) -> list[str]:
-    """The words a reader sees in a decision box's HTML ``box``: tags dropped, entities read."""
-    return html.unescape(re.sub(r"<[^>]*>", "", box)).split()
 
 
 EXERCISES = [
