@@ -141,3 +141,15 @@ def test_07_4_an_entity_in_a_figures_value_is_read_as_its_character(inputs):
     assert "&#46;" in page
     result = _check(page)
     assert result.status == PASSED, result.message
+
+
+@pytest.mark.parametrize("edit", [
+    lambda p: p.replace("</style>", ".decision::after{content:' Release now.'}</style>", 1),
+    lambda p: p.replace('<div class="decision">', '<div class="decision" hidden>', 1),
+    lambda p: p.replace("</body>", "<script>document.body.innerHTML=''</script></body>"),
+], ids=["style-adds-words", "decision-hidden", "script"])
+def test_07_4_markup_added_by_hand_fails_though_words_and_figures_agree(inputs, edit):
+    """A second red-team reading: a style, an attribute or a script added to the HTML
+    changes what a reader sees with every word and figure left as the run's."""
+    result = _check(edit(_brief(inputs)))
+    assert result.status == FAILED and "its HTML is not" in result.message, result.message

@@ -3,6 +3,7 @@ the brief for a given decision, the audiences a plan forgot."""
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import re
@@ -931,19 +932,42 @@ def _brief(answer: Any) -> str | None:
     renders it, every word, with the run's figures tagged in its placeholders (how the words
     are spaced, a line break or a trailing space, does not matter); every figure the brief
     tags must be the run's (:func:`_figures_differ`), and so must everything else a reader
-    sees: each section's text and charts (:func:`_parts_differ`). Only the decision may
-    differ from the run's brief (and where the model card link points)."""
-    page = _Reading(answer) if isinstance(answer, str) and "<html" in answer else None
+    sees: each section's text and charts (:func:`_parts_differ`), and the page's markup
+    (:func:`_markup_differs`: a style, a script or an attribute added by hand changes what a
+    reader sees too). Only the decision may differ from the run's brief (and where the model
+    card link points)."""
+    page = _Reading(answer) if isinstance(answer, str) and "<html" in answer.lower() else None
     if page is None or not page.boxed:
         return form("store the brief's HTML text (brief_html(...)) in `brief`.")
     written = "".join(page.decision)
-    run = _Reading(_run_brief(written if written.split() == DECISION.split() else DECISION))
+    run_page = _run_brief(written if written.split() == DECISION.split() else DECISION)
+    run = _Reading(run_page)
     said, asked = "".join(page.box).split(), "".join(run.box).split()
     if said != asked:
         return _box_differs(said, asked)
     if written.split() != DECISION.split():
         return "keep {model_version} and {threshold} as placeholders so the numbers are tagged."
-    return _figures_differ(page, run) or _parts_differ(page, run)
+    return (_figures_differ(page, run) or _parts_differ(page, run)
+            or _markup_differs(answer, run_page))
+
+
+#: Link targets, which the learner may point elsewhere (the model card's file).
+_HREF = re.compile(r"""href=(?:"[^"]*"|'[^']*')""")
+
+
+def _markup_differs(answer: str, run_page: str) -> str | None:
+    """What 07.4 says when the brief ``answer`` is not the ``run_page`` (the run's brief with
+    the learner's decision) as HTML, once both are read alike: entities read, spacing and
+    link targets aside; None when they agree. Its text and figures agreed already, so what
+    differs is markup: a tag, an attribute, a style or a script, added or changed by hand."""
+    ours, theirs = (" ".join(_HREF.sub('href=""', html.unescape(p)).split())
+                    for p in (answer, run_page))
+    if ours == theirs:
+        return None
+    at = len(os.path.commonprefix([ours, theirs]))
+    return (f"the brief's words and figures are the run's, but its HTML is not: near "
+            f"'{ours[max(at - 20, 0):at + 40]}' it has a tag, attribute, style or script the "
+            f"run's brief does not. Store the HTML brief_html(...) gives, unchanged.{_REBUILD}")
 
 
 def _run_brief(decision: str) -> str:
