@@ -11,6 +11,8 @@ import pytest
 
 from deploydl.course import name_error_tip
 
+pytestmark = pytest.mark.slow  # starts a real kernel
+
 #: What the learner is told to click: JupyterLab's Run menu item, as labelled in 4.x.
 MENU = "Run > Run All Above Selected Cell"
 
@@ -54,6 +56,13 @@ def test_a_missing_name_keeps_its_error_and_gets_the_tip_under_it(kernel):
     assert MENU in tip["text"] and "'undefined_name'" in tip["text"]
 
 
+def test_a_name_missing_in_a_function_a_cell_defined_gets_the_tip(kernel):
+    """The function's globals are the notebook's: the cell that defines the name has not run."""
+    _, outputs = _run(kernel, "def total():\n    return defined_later\n\ntotal()")
+    assert [o["type"] for o in outputs] == ["error", "stream"], outputs
+    assert "'defined_later'" in outputs[1]["text"]
+
+
 @pytest.mark.parametrize("code", [
     "1 / 0",
     "exec('missing_in_a_library', {})",
@@ -69,3 +78,25 @@ def test_install_writes_the_config_that_loads_the_extension(tmp_path):
     path = name_error_tip.install(tmp_path)
     assert path == tmp_path / "etc" / "ipython" / "ipython_kernel_config.py"
     assert 'extensions.append("deploydl.course.name_error_tip")' in path.read_text()
+
+
+def test_install_keeps_an_administrators_config_and_adds_the_line_once(tmp_path):
+    """A shared environment (JupyterHub, an image) may have its own kernel settings: they
+    stay, and running the install again adds nothing."""
+    path = name_error_tip.config_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("c.IPKernelApp.matplotlib = 'inline'\n", encoding="utf-8")
+    for _ in range(2):
+        name_error_tip.install(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("c.IPKernelApp.matplotlib = 'inline'\n")
+    assert text.count(name_error_tip.LOAD) == 1
+
+
+def test_an_environment_that_cannot_be_written_is_told_what_to_do(monkeypatch, capsys):
+    def read_only(prefix):
+        raise PermissionError(13, "Permission denied", str(prefix))
+
+    monkeypatch.setattr(name_error_tip, "install", read_only)
+    assert name_error_tip.main(["install"]) == 1
+    assert "Run this with the Python of an environment you can write" in capsys.readouterr().err

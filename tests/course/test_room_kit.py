@@ -74,8 +74,9 @@ def test_dockerfile_is_well_formed_non_root_and_installs_cpu_torch_from_pyprojec
                                   "docs/jupyterhub.md", "README.md"])
 def test_every_way_to_install_the_course_installs_the_name_error_tip(path):
     """The tip reaches a kernel only through the file the install writes into its Python's
-    environment (deploydl.course.name_error_tip): each install the course documents runs it.
-    The dev container builds the Dockerfile's image, which has it."""
+    environment (deploydl.course.name_error_tip): each file that runs or documents an install
+    names the command (this checks that it is there, not each of the README's blocks). The dev
+    container builds the Dockerfile's image, which has it."""
     assert "deploydl.course.name_error_tip install" in (ROOT / path).read_text(encoding="utf-8")
 
 

@@ -1,6 +1,6 @@
 """The executive brief as a page (Module 07): a short, self-contained HTML page that prints on
-two A4 pages, for Module 07's run and for the capstone's with its drift event and A/B test
-(:data:`BRIEF_PRINT_CSS`).
+two A4 pages, for Module 07's run and for the capstone's with its drift event and A/B test,
+in Arial or Liberation Sans (:data:`BRIEF_PRINT_CSS`).
 
 Every number on the page is a :class:`deploydl.present.report.Figure` built here from
 :class:`deploydl.communication.brief.BriefInputs` (tagged ``data-figure``), so a test can check

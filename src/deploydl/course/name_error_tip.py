@@ -31,18 +31,23 @@ CONFIG_FILE = "ipython_kernel_config.py"
 #: This module's import name (``__name__`` is ``__main__`` when it runs as a command).
 EXTENSION = "deploydl.course.name_error_tip"
 
-#: What :func:`install` writes: it adds this module to the kernel's extensions.
+#: The line that loads this module as an extension of every kernel of the environment.
+LOAD = f'c.InteractiveShellApp.extensions.append("{EXTENSION}")'
+
+#: What :func:`install` writes where there was no configuration file.
 CONFIG = f'''\
 # Written by `python -m {EXTENSION} install` (make lab, make test):
 # every kernel of this environment prints a tip under a NameError (the cells above have not
-# run). Delete this file to turn the tip off.
-c.InteractiveShellApp.extensions.append("{EXTENSION}")
+# run). To turn the tip off, delete the line below (make lab writes it again when this file
+# is missing or deploydl's tip module has changed).
+{LOAD}
 '''
 
 #: The advice printed under a NameError; ``{name}`` is the missing name.
 TIP = ("Tip: the cells above this one have probably not run since the kernel started (after a "
-       "restart, or in a notebook just opened). Choose Run > Run All Above Selected Cell, then "
-       "run this cell again. If they have run, check the spelling of '{name}'.")
+       "restart, or in a notebook just opened). Choose Run > Run All Above Selected Cell (in "
+       "another editor, such as VS Code, run the cells above), then run this cell again. If "
+       "they have run, check the spelling of '{name}'.")
 
 
 def tip_for(error: BaseException, traceback: TracebackType | None,
@@ -85,13 +90,22 @@ def config_path(prefix: Path) -> Path:
 
 
 def install(prefix: Path) -> Path:
-    """Write :data:`CONFIG` for the environment at ``prefix``; returns the file written.
+    """Load the tip in every kernel of the environment at ``prefix``; returns the file.
 
-    The file is the course's own (in its ``.venv``): an earlier one is replaced.
+    Where the environment has no kernel configuration yet (the course's ``.venv``), or only
+    the one this function wrote, it gets :data:`CONFIG`. One of its own (a JupyterHub's or an
+    image's shared environment, with an administrator's settings) keeps every line, and gets
+    :data:`LOAD` added at its end unless it has it already.
     """
     path = config_path(prefix)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(CONFIG, encoding="utf-8")
+    ours = CONFIG.partition("\n")[0]
+    if not path.exists() or path.read_text(encoding="utf-8").startswith(ours):
+        path.write_text(CONFIG, encoding="utf-8")
+    elif LOAD not in path.read_text(encoding="utf-8"):
+        with path.open("a", encoding="utf-8") as config:
+            config.write(f"\n# Added by `python -m {EXTENSION} install`: a tip under a "
+                         f"NameError.\n{LOAD}\n")
     return path
 
 
@@ -102,7 +116,14 @@ def main(argv: list[str]) -> int:
         print(f"usage: python -m {EXTENSION} install (got {' '.join(argv) or 'no command'})",
               file=sys.stderr)
         return 2
-    print(f"NameError tip for this environment's kernels: {install(Path(sys.prefix))}")
+    try:
+        path = install(Path(sys.prefix))
+    except OSError as error:
+        print(f"Cannot write the NameError tip's configuration ({error}). Run this with the "
+              "Python of an environment you can write (the course's .venv), or as its owner "
+              "(sudo on a shared one).", file=sys.stderr)
+        return 1
+    print(f"NameError tip for this environment's kernels: {path}")
     return 0
 
 
