@@ -389,6 +389,57 @@ RIGHT_NUMBER_WRONG_SPLIT = [
      "the others are turned down ('bad news')"),
     ("{pct} of applicants are approved at once; an underwriter checks the others and usually "
      "says no.", "the others are turned down ('says no')"),
+    # the third red-team reading's: a check of only some of the others, a machine named as
+    # a person, a late yes called quick
+    ("About {pct} of applicants are approved at once; an underwriter checks a sample of the "
+     "others.",
+     "'a sample of' hedges the check"),
+    ("About {pct} of applicants are approved at once; an underwriter spot-checks the others.",
+     "'spot-checks' hedges the check"),
+    ("About {pct} of applicants are approved at once; an underwriter checks half of the "
+     "others.",
+     "'half of' hedges the check"),
+    ("About {pct} of applicants are approved at once; an underwriter checks the others at "
+     "random.",
+     "'at random' hedges the check"),
+    ("About {pct} of applicants are approved at once; an underwriter checks the others on "
+     "request.",
+     "'on request' hedges the check"),
+    ("About {pct} of applicants are approved at once; the others are checked by an underwriter "
+     "only when they complain.",
+     "'only when' hedges the check"),
+    ("About {pct} of applicants are approved at once; the others are checked by an underwriter "
+     "only once they appeal.",
+     "'only once' hedges the check"),
+    ("About {pct} of applicants are approved at once; an underwriter checks the others, except "
+     "the self-employed.",
+     "'except' hedges the check"),
+    ("About {pct} of applicants are approved at once; an underwriter checks the others above "
+     "10,000 dollars.",
+     "'above 10,000 dollars' hedges the check"),
+    ("About {pct} of applicants are approved at once; an AI underwriter checks the others.",
+     "names a machine for the others ('ai')"),
+    ("About {pct} of applicants are approved at once; a digital underwriter checks the others.",
+     "names a machine for the others ('digital')"),
+    ("About {pct} of applicants are approved at once; our chatbot agent checks the others.",
+     "names a machine for the others ('chatbot')"),
+    ("About {pct} of applicants are approved at once; a robo-adviser reviews the others.",
+     "names a machine for the others ('robo-adviser')"),
+    ("About {pct} of applicants are approved at once; a bot reviews the others and a person "
+     "watches.",
+     "names a machine for the others ('bot')"),
+    ("About {pct} of applicants are approved at once; the others are left to an underwriter's "
+     "assistant bot.",
+     "names a machine for the others ('bot')"),
+    ("About {pct} of applicants are approved quickly, in about two weeks; an underwriter "
+     "checks the others.",
+     "'in about two weeks' says"),
+    ("About {pct} of applicants are approved quickly, in 48 hours; an underwriter checks the "
+     "others.",
+     "'in 48 hours' says"),
+    ("About {pct} of applicants are approved at once next month; an underwriter checks the "
+     "others.",
+     "'next month' says"),
 ]
 #: Right sentences that must keep passing: the tenth review's thirteen; the others named by
 #: their share or before the number, or sent to a person who may decline them; other words
@@ -492,6 +543,74 @@ RIGHT_SPLIT = [
     "{pct} of applicants are signed off at once; an underwriter checks the others.",
     "{pct} of applicants are approved at once; our credit department checks the others.",
     "{pct} of applicants are approved at once; our lending desk checks the others.",
+    # the third red-team reading's: the others named as those we can't approve or by a
+    # condition that fails, the number set off by dashes or brackets, "people" before it,
+    # an aside between commas, other words for "at once", "no one else is turned down without"
+    "About {pct} of people who apply get approved instantly; those we can't approve straight "
+    "away are reviewed by a human.",
+    "About {pct} of applicants get an immediate yes; those we can't approve straight away go "
+    "to a credit specialist.",
+    "About {pct} of applicants are approved at once; anyone we can't approve at once is "
+    "checked by an underwriter.",
+    "About {pct} of applicants are approved at once; applicants we don't approve immediately "
+    "are checked by an underwriter.",
+    "About {pct} of applicants are approved at once; the ones we can't approve are checked by "
+    "an underwriter.",
+    "About {pct} of applicants are approved at once; if we can't approve you straight away, an "
+    "underwriter checks your file.",
+    "About {pct} of applicants are approved at once; if we can't, an underwriter checks the "
+    "file.",
+    "About {pct} of applicants are approved at once; where we can't say yes immediately, an "
+    "underwriter checks the file.",
+    "About {pct} of applicants are approved at once; if you aren't one of them, an underwriter "
+    "checks your file.",
+    "About {pct} of applicants are approved at once; if yours isn't, an underwriter reviews "
+    "it.",
+    "About {pct} of applicants are approved at once; when that doesn't happen, an underwriter "
+    "checks the file.",
+    "About {pct} of applicants are approved at once; any that aren't are reviewed by an "
+    "underwriter.",
+    "About {pct} of applicants are approved at once; the rest of you will hear from an "
+    "underwriter.",
+    "About {pct} of applicants are approved at once; for the rest of you, an underwriter "
+    "checks your file.",
+    "Most of our applicants \u2014 about {pct} \u2014 are approved on the spot; an underwriter "
+    "checks every other file.",
+    "Most callers \u2013 around {pct} \u2013 are approved on the spot; an underwriter checks "
+    "the others.",
+    "Most callers\u2014around {pct}\u2014are approved on the spot; an underwriter checks the "
+    "others.",
+    "About {pct} \u2014 that's most applicants \u2014 are approved on the spot; an underwriter "
+    "checks the others.",
+    "About {pct} (most applicants) are approved on the spot; an underwriter checks the others.",
+    "Most people who apply are approved on the spot (about {pct}); an underwriter checks the "
+    "others.",
+    "We approve about {pct} \u2014 most applicants \u2014 on the spot; an underwriter checks "
+    "the others.",
+    "Most of our applicants - about {pct} - are approved on the spot; an underwriter checks "
+    "every other file.",
+    "About {pct} - that's most applicants - are approved on the spot; an underwriter checks "
+    "the others.",
+    "We approve about {pct} - most applicants - on the spot; an underwriter checks the others.",
+    "Most people who apply, about {pct}, are approved on the spot, and one of our underwriters "
+    "reviews every other application.",
+    "Most people, about {pct}, are approved on the spot; an underwriter checks the others.",
+    "Most people, {pct} of them, get a yes at once; an underwriter checks the others.",
+    "Most people who call, around {pct}, are approved there and then; an underwriter checks "
+    "the others.",
+    "Most people who apply get approved on the spot: about {pct} of them. An underwriter "
+    "checks the others.",
+    "About {pct} of applicants are approved at once; a human, not a computer, reviews the "
+    "others.",
+    "About {pct} of applicants are approved at once; an underwriter, not the system, reviews "
+    "the others.",
+    "About {pct} of applicants are approved at once; a person, not a computer, checks the "
+    "others.",
+    "About {pct} of applicants get a yes while still on the phone; an underwriter checks the "
+    "others.",
+    "About {pct} of applicants leave the call with a yes; an underwriter checks the others.",
+    "About {pct} of applicants are approved at once; no one else is turned down without an "
+    "underwriter checking their file.",
 ]
 
 

@@ -323,21 +323,50 @@ _OF_APPLICANTS = re.compile(
     r"have|has|had|walk\w*|leave|leaves|come|comes|qualif\w*|need|needs)\b|\w+ly\b")
 
 
+#: Punctuation around a number set off as an aside: commas, brackets and dashes.
+_ASIDE_MARKS = " ,()-\u2013\u2014"
+#: The start of an aside that holds the rate ("most callers, about 83%,", "most applicants
+#: (around 83%)", "most of our applicants — about 83% —"): a comma, bracket or dash, then at
+#: most two words before the number.
+_ASIDE_BEFORE = re.compile(r"(?:[,(\u2013\u2014]|\s-)\s*(?:[\w']+\s+){0,2}$")
+#: An aside right after the number ("83% — that's most applicants — are", "83% (most
+#: applicants) are"): the words up to its closing dash or bracket.
+_ASIDE_AFTER = re.compile(r"\s*(?:\(|[\u2013\u2014]|\s-\s)[^()\u2013\u2014;]*?"
+                          r"(?:\)|[\u2013\u2014]|\s-\s)\s*")
+#: A word for the applicants before the rate in its clause ("most callers, about 83%, are").
+_APPLICANT_NOUN = re.compile(r"\b(?:applicants?|applications?|callers?|customers?|clients?|"
+                             r"borrowers?|people)\b")
+
+
 def _not_of_applicants(answer: str, rate: float) -> str | None:
     """What :func:`_plain` says when ``answer`` states the ``rate`` only of something other
     than the applicants ("83% accurate", "83% of the time", "83% of loans"), or None: right
-    after the number (and any comma or bracket) must come :data:`_OF_APPLICANTS`, or a word
-    for their yes, refusal or referral ("83% wait for a person" gets its own message)."""
+    after the number (and any comma, bracket or dash), or after an aside of dashes or brackets
+    there, must come :data:`_OF_APPLICANTS`, or a word for their yes, refusal or referral
+    ("83% wait for a person" gets its own message); or the number is an aside
+    (:func:`_aside_of_applicants`)."""
     text = answer.lower().replace("\u2019", "'")
     said = [s for s in _stated(text) if _misstated(s, rate) is None]
-    starts = [len(text) - len(text[s.end:].lstrip(" ,)")) for s in said]
+    starts = [len(text) - len(text[s.end:].lstrip(_ASIDE_MARKS)) for s in said]
+    starts += [m.end() for s in said if (m := _ASIDE_AFTER.match(text, s.end))]
     if any(p.match(text, at) for at in starts
-           for p in (_OF_APPLICANTS, _APPROVE, _DECLINE, _REFER)):
+           for p in (_OF_APPLICANTS, _APPROVE, _DECLINE, _REFER)) or any(
+            _aside_of_applicants(text, s) for s in said):
         return None
     after = re.match(r"(?:of\s+(?:the\s+)?)?[\w'-]*", text[starts[-1]:])
     shown = f"{said[-1].words} {after.group() if after else ''}".strip()
     return (f"'{shown}' is not said of applicants: the number must be the share of applicants "
             f"who get a yes at once, e.g. '{rate:.0%} of applicants are approved at once'.")
+
+
+def _aside_of_applicants(text: str, stated: _Stated) -> bool:
+    """Whether ``stated`` is set off as an aside (:data:`_ASIDE_BEFORE`) after a word for the
+    applicants in its clause: "most callers — around 83% — are", "most people who apply are
+    approved on the spot (about 83%)"."""
+    start = stated.end - len(stated.words)
+    aside = _ASIDE_BEFORE.search(text, 0, start)
+    clause = max((m.end() for m in _FULL_STOP.finditer(text, 0, start)), default=0)
+    return bool(aside and _APPLICANT_NOUN.search(text, clause, aside.start()))
 
 
 #: Words that say an applicant is refused, or gets no yes ("not approved", "no yes comes",
@@ -362,7 +391,7 @@ _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|
 #: ("the rest of the file", "the remaining paperwork"), not of the other applicants ("the
 #: rest of the applicants").
 _PAPERS_AFTER = re.compile(
-    r"\s+(?:of\s+(?!(?:the\s+|our\s+|all\s+|those\s+)?(?:applicants?|applications?|them|"
+    r"\s+(?:of\s+(?!(?:the\s+|our\s+|all\s+|those\s+)?(?:applicants?|applications?|them|you|"
     r"those|callers?|people|customers?|borrowers?|cases?)\b)|(?:paperwork|papers?|"
     r"documents?|checks?|files?|forms?|details|steps?)\b)")
 #: What comes before them when they are what the approval waits for ("approved once the rest
@@ -396,17 +425,14 @@ _STAFF_ACT = (
     r"(?:(?:a|an|the|their|its|this|that|final|quick|manual|last|second|full)\s+)*"
     r"(?:check|review|look|assessment|sign|once-over))")
 #: Words that say an applicant waits for a person: next to the approval rate they make it the
-#: share referred, the wrong group. "person" and "people" as the rate's own noun ("83% of
-#: people") are dropped by :func:`_referrals`.
+#: share referred, the wrong group. "people" refers only after a preposition ("checked by
+#: people"): alone it names the applicants ("83% of people", "most people, about 83%, are").
 _REFER = re.compile(
-    rf"\b(?:{_PERSON_WORDS}|people|refer\w*|check\w*|review\w*|wait\w*|assess\w*|look\w* at|"
+    rf"\b(?:{_PERSON_WORDS}|(?:by|to|with|from)\s+(?:(?:real|other|our)\s+)?people|refer\w*|"
+    r"check\w*|review\w*|wait\w*|assess\w*|look\w* at|"
     r"sent to|send\w* to|passed to|pass\w* on|"
     r"(?:by|to|for|with|from)\s+(?:(?:a|an|the|our|one|of|some|real|trained|members?)\s+)*"
     rf"{_STAFF}|{_STAFF}\s+{_STAFF_ACT}\w*)\b")
-#: What comes right before "people" or "person" when it is the noun the rate counts ("83% of
-#: people", "8 in 10 people", "83 per cent of the people"): then it names applicants, not staff.
-_RATE_NOUN = re.compile(r"(?:\d\s*%|per\s*cent|\b(?:in|out\s+of)\s+\w+)\s+(?:of\s+)?"
-                        r"(?:(?!(?:by|to|for|with|from|a|an)\b)\w+[\s,]+){0,2}$")
 #: What comes right before "check" or "review" used as a noun for the system's own test ("pass
 #: our checks", "after a quick automatic check"): then the word refers nobody to a person.
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|our|its|quick|automatic|automated|instant|system|"
@@ -420,11 +446,18 @@ def _clauses(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+#: An aside that sets a word against another between commas ("a human, not a computer,
+#: reviews the others"): it belongs to its clause, which it does not end.
+_NOT_ASIDE = re.compile(r",\s+not\s+(?:[\w']+\s+){0,2}[\w']+\s*,")
+
+
 def _breaks(text: str, end: int | None = None) -> list[re.Match]:
     """Where a new clause of ``text`` (lower case) begins, before ``end``: the :data:`_CLAUSE`
-    matches, less the words for the others that speak of one applicant's papers."""
+    matches, less the words for the others that speak of one applicant's papers and the commas
+    of a :data:`_NOT_ASIDE`."""
+    asides = [a.span() for a in _NOT_ASIDE.finditer(text)]
     return [m for m in _CLAUSE.finditer(text, 0, len(text) if end is None else end)
-            if not _of_papers(text, m)]
+            if not _of_papers(text, m) and not any(a <= m.start() < b for a, b in asides)]
 
 
 def _of_papers(text: str, match: re.Match) -> bool:
@@ -446,14 +479,11 @@ def _says_yes(ours: str) -> bool:
 def _referrals(clause: str) -> list[re.Match]:
     """The referral words of ``clause`` (:data:`_REFER`), less "check" or "review" used as a
     noun for the system's own test ("pass our checks", "after a quick automatic check"; not
-    the person "a reviewer") and "people" or "person" as the noun the rate counts ("83% of
-    people are approved")."""
+    the person "a reviewer")."""
     return [m for m in _REFER.finditer(clause)
             if not (m.group().startswith(("check", "review"))
                     and not m.group().endswith(("er", "ers"))
-                    and _NOUN_BEFORE.search(clause, 0, m.start()))
-            and not (m.group() in ("people", "person")
-                     and _RATE_NOUN.search(clause, 0, m.start()))]
+                    and _NOUN_BEFORE.search(clause, 0, m.start()))]
 
 
 #: A word that negates what follows it closely ("no manual check", "not turned down",
@@ -518,30 +548,43 @@ _AT_ONCE = re.compile(
     r"automatically|(?:in|within)\s+(?:a\s+few\s+)?seconds|the\s+moment\s+(?:they|you)\s+apply|"
     r"as\s+soon\s+as\s+(?:they|you)\s+apply|when\s+(?:they|you)\s+apply|then\s+and\s+there|"
     r"in\s+real[\s-]time|on\s+the\s+(?:same\s+)?call|during\s+the\s+call|"
-    r"while\s+(?:they|you)(?:'re|\s+are)\s+(?:still\s+)?on\s+the\s+(?:phone|line|call))\b")
+    r"while\s+(?:(?:they|you)(?:'re|\s+are)\s+)?(?:still\s+)?on\s+the\s+(?:phone|line|call)|"
+    r"leav(?:e|es|ing)\s+the\s+(?:call|phone|line))\b")
 #: A word for the other applicants (:data:`_OTHER_APPLICANTS`) anywhere in a clause.
 _ELSE = re.compile(rf"\b(?:{_OTHER_APPLICANTS})\b")
+#: A condition that fails, which names the others when it opens a clause of its own: "if not,",
+#: "if they don't,", "if we can't approve you", "where we can't say yes", "if yours isn't",
+#: "when that doesn't happen": a condition word, at most two words, then a negation.
+_UNLESS = (r"\b(?:if|where|when|whenever)\s+(?:[\w']+\s+){0,2}?(?:(?:are|is|do|does|did|can)\s+"
+           r"not|not|aren't|isn't|can't|cannot|don't|doesn't|didn't|won't)\b")
 #: Those words, and phrases that name the others inside a clause: "if not,", "if they don't,",
 #: "those who aren't", "anyone who doesn't", "the 17% who don't", "applicants not approved at
 #: once", "the 17% not approved", "the ones left", "the sixth" (the one in six left when five
-#: in six get a yes, :func:`_about_others`), "the rest are not approved at once". A negation
+#: in six get a yes, :func:`_about_others`), "the rest are not approved at once", "those we
+#: can't approve", "any that aren't", a condition that fails (:data:`_UNLESS`), and "no one
+#: else is turned down without" (what follows it happens to each of the others). A negation
 #: with no such noun ("83% of applicants are not approved at once") names nobody: it refuses
 #: the rate's applicants.
 _NAMED = re.compile(
     rf"\b(?:{_OTHER_APPLICANTS})\s+(?:\w+\s+)?(?:not\s+|\w+n't\s+)(?:yet\s+)?(?:approved|accepted)"
-    rf"\s+{_AT_ONCE.pattern}|{_ELSE.pattern}|\bif\s+(?:(?:you|they)\s*(?:are\s+|'re\s+)?)?"
-    r"(?:not|aren't|do\s+not|don't|did\s+not|didn't)(?=\s*(?:[,;:.]|$))|"
-    r"\b(?:those|the\s+ones|any(?:one|body)|every(?:one|body)|applicants|callers|people|"
-    r"the\s+(?:other\s+|remaining\s+)?\d+(?:\.\d+)?\s?(?:%|per\s?cent))\s+"
-    r"(?:(?:who|that)\s+(?:(?:are|is|do|does|did|will)\s+not|aren't|isn't|don't|doesn't|didn't|"
-    r"won't|can't|cannot)\b|not\s+(?:yet\s+)?(?:approved|accepted))|"
-    r"\bthe\s+ones\s+left\b|\bthe\s+sixth\b")
+    rf"\s+{_AT_ONCE.pattern}|{_ELSE.pattern}|{_UNLESS}|"
+    r"\b(?:those|the\s+ones|any(?:one|body)?|every(?:one|body)|applicants|applications|callers|"
+    r"people|the\s+(?:other\s+|remaining\s+)?\d+(?:\.\d+)?\s?(?:%|per\s?cent))\s+"
+    r"(?:(?:(?:(?:who|that)\s+)?(?:we|you|they)|who|that)\s+(?:(?:are|is|do|does|did|will|can)\s+"
+    r"not|aren't|isn't|don't|doesn't|didn't|won't|can't|cannot)\b|"
+    r"not\s+(?:yet\s+)?(?:approved|accepted))|"
+    r"\bthe\s+ones\s+left\b|\bthe\s+sixth\b|"
+    r"\b(?:no\s?one|nobody)\s+else\s+(?:is|gets?|will\s+be)\s+(?:[\w-]+\s+){0,2}?without\b")
 
 
-#: Words that say the yes comes later ("eventually", "within a week"): then those applicants
-#: wait for it, as the ones a person checks do.
+#: Words that say the yes comes later ("eventually", "within a week", "in about two weeks",
+#: "in 48 hours", "next month"): then those applicants wait for it, as the ones a person
+#: checks do.
 _LATER = re.compile(r"\b(?:later|eventually|ultimately|in\s+the\s+end|in\s+due\s+course|"
-                    r"over\s+time|within(?!\s+(?:a\s+few\s+)?seconds)|tomorrow)\b")
+                    r"over\s+time|within(?!\s+(?:a\s+few\s+)?seconds)|tomorrow|"
+                    r"(?:in|after)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?(?:[\w-]+\s+)?"
+                    r"(?:hours?|days?|weeks?|months?|years?)|"
+                    r"next\s+(?:day|week|month|year|\w+day))\b")
 
 
 def _ours_wrong(ours: str, rate: float) -> str | None:
@@ -592,17 +635,21 @@ def _after_full_stop(ours: str, rate: float, match: re.Match) -> bool:
 
 #: Words for a machine: named for the others with no person ("checked by the computer"), or as
 #: what checks them (:data:`_MACHINE_CHECK`), or in a refusal ("automatically declined"), they
-#: fail (:func:`_others_wrong`).
+#: fail (:func:`_others_wrong`). A machine may wear a person's name ("an AI underwriter", "a
+#: digital underwriter", "our chatbot agent", "a robo-adviser").
 _MACHINE = re.compile(r"\b(?:automat\w*|computers?|systems?|algorithms?|models?|machines?|"
-                      r"software|programs?)\b")
+                      r"software|programs?|ai|(?:chat)?bots?|robo-?\w*|digital|virtual)\b")
 #: A verb of checking a file, as a verb with an ending ("checks", "reviewed", "scored").
 _CHECKS = (r"(?:check|review|assess|screen|look|process)(?:s|es|ed|ing)|"
            r"(?:scor|evaluat|examin|decid|handl|judg)(?:es|ed|ing)|vet(?:s|ted|ting)")
 #: A machine as what checks the others, whatever person is named beside it: "checked by the
 #: computer (while a person watches)", "scored by our automated system", "the system checks
-#: the others", "automatically reviewed", "checked again automatically".
+#: the others", "automatically reviewed", "checked again automatically", "an AI underwriter
+#: checks", or a machine a person's word names ("an underwriter's assistant bot").
 _MACHINE_CHECK = re.compile(rf"\b(?:{_CHECKS})(?:\s+\w+)?\s+(?:by\s+(?:\w+\s+){{0,2}}?)?"
-                            rf"{_MACHINE.pattern}|{_MACHINE.pattern}\s+(?:\w+\s+)?(?:{_CHECKS})\b")
+                            rf"{_MACHINE.pattern}|{_MACHINE.pattern}\s+(?:[\w-]+\s+)?(?:{_CHECKS})\b|"
+                            rf"\b(?:{_PERSON_WORDS}|{_STAFF})(?:'s)?\s+(?:[\w-]+\s+)?"
+                            rf"{_MACHINE.pattern}")
 #: A word of checking, of any form: negated ("the others are never checked", "get no review"),
 #: it says nobody checks them, whoever else is named.
 _CHECK = re.compile(r"\b(?:check|review|assess|screen|look|vet|examin)\w*")
@@ -620,11 +667,18 @@ _NEGATED_AFTER = re.compile(
 _HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|maybe|hopefully|"
                     r"usually|often|mostly|generally|typically|normally|sometimes|occasionally|"
                     r"rarely|seldom|likely|tr(?:y|ies|ying)\s+to)\b")
-#: :data:`_HEDGE`, a share of the others ("some of", "most of") and the conditions that hedge
-#: their check ("if one is available", "when possible"); the rate's clause may hold a share
-#: ("most of our applicants, 83%") or a condition ("if you apply").
-_HEDGE_OTHERS = re.compile(rf"{_HEDGE.pattern}|\b(?:(?:some|most|many|a\s+few)\s+of|if|unless|"
-                           r"when\s+possible|where\s+possible|provided)\b")
+#: :data:`_HEDGE`, a share of the others (``share``: "some of", "a sample of", "half of", "except
+#: the self-employed"), the conditions that hedge their check ("if one is available", "when
+#: possible", "only when they complain", "on request", "above 10,000 dollars") and a check of
+#: only some ("spot-checks", "at random"); the rate's clause may hold a share ("most of our
+#: applicants, 83%") or a condition ("if you apply").
+_HEDGE_OTHERS = re.compile(
+    rf"{_HEDGE.pattern}|\b(?P<share>(?:some|most|many|a\s+few|half|part|a\s+sample|a\s+portion|"
+    r"a\s+fraction|a\s+third|a\s+quarter)\s+of|except\w*|apart\s+from|other\s+than)\b|"
+    r"\b(?:if|unless|when\s+possible|where\s+possible|provided|on\s+request|at\s+random|"
+    r"randomly|spot[\s-]?check\w*|only\s+(?:when|once|if|after|for|where|on)|"
+    r"(?:above|over|below|under|up\s+to)\s+(?:(?:usd\s*|\$|\u00a3|\u20ac)\d[\d,]*|\d[\d,]*\s*"
+    r"(?:k|dollars|euros|pounds|usd)))\b")
 
 
 def _others_wrong(others: list[str], rate: float) -> str | None:
@@ -679,13 +733,13 @@ def _machine(others: list[str]) -> re.Match | None:
 
 def _hedges(clause: str) -> list[re.Match]:
     """The words of :data:`_HEDGE_OTHERS` in ``clause``, one about the others, that hedge the
-    check: a share of them ("some of") or a word in a clause that names a person or a check
-    ("an underwriter may check them"; not "which can take a day"), not in a phrase that names
+    check: a share of them ("some of", "except") or a word in a clause that names a person or a
+    check ("an underwriter may check them"; not "which can take a day"), not in a phrase that names
     the others (:func:`_in_named`: "if not,") nor next to a decision it softens
     (:func:`_softens`: "who may decline them")."""
     checked = bool(_PERSON.search(clause) or _CHECK.search(clause))
     return [m for m in _HEDGE_OTHERS.finditer(clause)
-            if (checked or m.group().endswith("of")) and not _in_named(clause, m)
+            if (checked or m.group("share")) and not _in_named(clause, m)
             and not _softens(clause, m)]
 
 
