@@ -1,6 +1,7 @@
 """Exercise 07.4 (the brief for the CRO's decision): only the decision may differ from the
-run's own brief. The twelfth review's false passes: a figure's shown text changed, a tag the
-old pattern did not read, inputs changed in place, and changed inputs that tag no figure."""
+run's own brief. Each review's false passes: a decision cut short, figures changed, a
+figure's shown text changed, a tag the old pattern did not read, inputs changed in place,
+changed inputs that tag no figure, and markup added by hand."""
 
 from __future__ import annotations
 
@@ -153,3 +154,57 @@ def test_07_4_markup_added_by_hand_fails_though_words_and_figures_agree(inputs, 
     changes what a reader sees with every word and figure left as the run's."""
     result = _check(edit(_brief(inputs)))
     assert result.status == FAILED and "its HTML is not" in result.message, result.message
+
+
+def test_07_4_the_whole_decision_must_be_in_the_box(inputs):
+    """The tenth review's: a decision cut after its first placeholder, or a page written by
+    hand with only its first words and the tags, passed; the message says what is missing."""
+    from deploydl.exercises.m07 import DECISION
+
+    cut = DECISION[:DECISION.index("{model_version}")]
+    stops = _check(_brief(inputs, decision=cut + "{model_version} {threshold}"))
+    assert stops.status == FAILED and "which fails the fairness gate" in stops.message, (
+        stops.message)
+    by_hand = (f'<html><div class="decision">{cut}<span data-figure="model_version">x</span> '
+               '<span data-figure="threshold">y</span></div></html>')
+    result = evaluate(find_exercise("07.4"), by_hand)
+    assert result.status == FAILED and "reads 'x y'" in result.message, result.message
+    short = evaluate(find_exercise("07.4"), _brief(inputs, decision=DECISION.split(". ")[0] + "."))
+    assert short.status == FAILED and "the decision box stops" in short.message, short.message
+
+
+@pytest.mark.parametrize(("part", "key", "value", "says"), [
+    ("evaluation", "approval_rate", 0.9, "approval_rate) reads 90% where the run computed 83%"),
+    ("money", "net_value_per_year", 250_000.0,
+     "net_value_per_year) reads $250,000 where the run computed -$1.6M"),
+])
+def test_07_4_every_figure_of_the_brief_is_the_runs(inputs, part, key, value, says):
+    """The eleventh review's: a brief built from changed figures passed when its decision box
+    was right; the message names the figure, the value given and the value the run computed."""
+    from dataclasses import replace
+
+    from deploydl.communication.brief import Context
+    from deploydl.communication.brief_page import brief_html
+    from deploydl.exercises.m07 import DECISION
+
+    changed = replace(inputs, context=Context(decision=DECISION),
+                      **{part: {**getattr(inputs, part), key: value}})
+    result = evaluate(find_exercise("07.4"), brief_html(changed))
+    assert result.status == FAILED and says in result.message, result.message
+
+
+def test_07_4_a_page_with_only_the_decision_box_leaves_out_the_runs_figures(inputs):
+    page = _brief(inputs)
+    box = page[page.index('<div class="decision">'):]
+    result = evaluate(find_exercise("07.4"), f"<html>{box[:box.index('</div>') + 6]}</html>")
+    assert result.status == FAILED and "leaves out figures of the run" in result.message, (
+        result.message)
+    assert "approval_rate" in result.message and "net_value_per_year" in result.message
+
+
+def test_07_4_decision_follows_the_evidence(inputs):
+    from deploydl.exercises.m07 import DECISION
+
+    assert not inputs.fairness["gate_passed"], "the lesson's model fails the fairness gate"
+    assert inputs.money["net_value_per_year"] < 0, "and costs more than the current process"
+    assert not DECISION.lower().startswith("approve"), "so the CRO's decision approves nothing"
