@@ -14,7 +14,7 @@ from deploydl.course import name_error_tip
 pytestmark = pytest.mark.slow  # starts a real kernel
 
 #: What the learner is told to click: JupyterLab's Run menu item, as labelled in 4.x.
-MENU = "Run > Run All Above Selected Cell"
+MENU = "Run → Run All Above Selected Cell"
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 After a kernel restart, a learner who runs a cell in the middle of a lesson gets ``NameError:
 name 'x' is not defined``: the cells above, which define ``x``, have not run in the new kernel.
 This IPython extension shows that error exactly as before and prints one line of advice under
-it, naming JupyterLab's menu item (Run > Run All Above Selected Cell). Other errors, and a
+it, naming JupyterLab's menu item (Run → Run All Above Selected Cell). Other errors, and a
 NameError raised inside a library rather than in the notebook's own code, get no tip.
 
 How it reaches every kernel: ``make lab`` and ``make test`` run ``python -m
@@ -45,7 +45,7 @@ CONFIG = f'''\
 
 #: The advice printed under a NameError; ``{name}`` is the missing name.
 TIP = ("Tip: the cells above this one have probably not run since the kernel started (after a "
-       "restart, or in a notebook just opened). Choose Run > Run All Above Selected Cell (in "
+       "restart, or in a notebook just opened). Choose Run → Run All Above Selected Cell (in "
        "another editor, such as VS Code, run the cells above), then run this cell again. If "
        "they have run, check the spelling of '{name}'.")
 
