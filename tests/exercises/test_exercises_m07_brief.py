@@ -208,3 +208,12 @@ def test_07_4_decision_follows_the_evidence(inputs):
     assert not inputs.fairness["gate_passed"], "the lesson's model fails the fairness gate"
     assert inputs.money["net_value_per_year"] < 0, "and costs more than the current process"
     assert not DECISION.lower().startswith("approve"), "so the CRO's decision approves nothing"
+
+
+def test_07_4_a_card_link_with_quotes_passes_and_html_may_be_in_capitals(inputs):
+    """The last reading's: a card link with a double quote broke the brief's own attribute
+    (it was not escaped) and failed the markup check; a page whose tags are in capitals is
+    still read as a brief and told its HTML differs, not to store the brief."""
+    assert _check(_brief(inputs, card_href='cards/model "card".html')).status == PASSED
+    result = _check(_brief(inputs).replace("<html", "<HTML", 1))
+    assert result.status == FAILED and "its HTML is not" in result.message, result.message

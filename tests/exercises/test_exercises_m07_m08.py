@@ -15,16 +15,11 @@ def inputs():
     return lesson_inputs()
 
 
-def _brief(inputs, decision):
+def test_module_07(inputs):
     from dataclasses import replace
 
     from deploydl.communication.brief import Context
     from deploydl.communication.brief_page import brief_html
-
-    return brief_html(replace(inputs, context=Context(decision=decision)))
-
-
-def test_module_07(inputs):
     from deploydl.exercises.m07 import DECISION
 
     rate = f"{inputs.evaluation['approval_rate']:.0%}"
@@ -37,7 +32,8 @@ def test_module_07(inputs):
                   "engineers": "value"}),
         "07.3": (inputs.fairness["demographic_parity_ratio"],
                  1 / inputs.fairness["demographic_parity_ratio"]),
-        "07.4": (_brief(inputs, DECISION), _brief(inputs, "")),
+        "07.4": tuple(brief_html(replace(inputs, context=Context(decision=decision)))
+                      for decision in (DECISION, "")),
     }
     for exercise_id, (right, wrong) in cases.items():
         exercise = find_exercise(exercise_id)

@@ -351,7 +351,8 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
             "Metrics by group, the cost of errors at every threshold (the engineers' chart), "
             "limitations and explanations are in the model card. " + ROUNDING_NOTE, figs)
             .removesuffix("</p>")  # the link ends the paragraph: a line of its own cost a page
-            + f' <a href="{card_href}">Open the model card (technical appendix).</a></p>'),
+            + f' <a href="{html.escape(card_href)}">Open the model card (technical '
+            'appendix).</a></p>'),
     ]
     page = render_page(f"Executive brief: {inputs.context.project}",
                        lede=f"{inputs.context.purpose} Applies to: {scope_text(inputs)}",

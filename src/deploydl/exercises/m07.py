@@ -1014,7 +1014,7 @@ def _markup_differs(answer: str, run_page: str) -> str | None:
     the learner's decision) as HTML, once both are read alike: entities read, spacing and
     link targets aside; None when they agree. Its text and figures agreed already, so what
     differs is markup: a tag, an attribute, a style or a script, added or changed by hand."""
-    ours, theirs = (" ".join(_HREF.sub('href=""', html.unescape(p)).split())
+    ours, theirs = (" ".join(html.unescape(_HREF.sub('href=""', p)).split())
                     for p in (answer, run_page))
     if ours == theirs:
         return None
