@@ -11,8 +11,6 @@ import pytest
 
 from deploydl.course import name_error_tip
 
-pytestmark = pytest.mark.slow  # starts a real kernel
-
 #: What the learner is told to click: JupyterLab's Run menu item, as labelled in 4.x.
 MENU = "Run → Run All Above Selected Cell"
 
@@ -44,6 +42,7 @@ def _run(client, code: str) -> tuple[dict, list[dict]]:
     return reply["content"], outputs
 
 
+@pytest.mark.slow  # a real kernel
 def test_a_missing_name_keeps_its_error_and_gets_the_tip_under_it(kernel):
     reply, outputs = _run(kernel, "undefined_name")
     assert (reply["status"], reply["ename"]) == ("error", "NameError")
@@ -56,6 +55,7 @@ def test_a_missing_name_keeps_its_error_and_gets_the_tip_under_it(kernel):
     assert MENU in tip["text"] and "'undefined_name'" in tip["text"]
 
 
+@pytest.mark.slow  # a real kernel
 def test_a_name_missing_in_a_function_a_cell_defined_gets_the_tip(kernel):
     """The function's globals are the notebook's: the cell that defines the name has not run."""
     _, outputs = _run(kernel, "def total():\n    return defined_later\n\ntotal()")
@@ -63,6 +63,7 @@ def test_a_name_missing_in_a_function_a_cell_defined_gets_the_tip(kernel):
     assert "'defined_later'" in outputs[1]["text"]
 
 
+@pytest.mark.slow  # a real kernel
 @pytest.mark.parametrize("code", [
     "1 / 0",
     "exec('missing_in_a_library', {})",
