@@ -436,6 +436,53 @@ RIGHT_NUMBER_WRONG_SPLIT = [
     ("About {pct} of applicants are approved at once next month; an underwriter checks the "
      "others.",
      "'next month' says"),
+    # a review of the third reading's changes: a number set off after a word for the
+    # applicants but said of something else, a condition not about the applicant, a hedge in a
+    # clause of its own, a share with no "of", a late yes in a few weeks
+    ("Most applicants are approved at once, with {pct} accuracy; an underwriter checks the "
+     "others.", "is not said of applicants"),
+    ("Most applicants are approved at once (accuracy {pct}); an underwriter checks the others.",
+     "is not said of applicants"),
+    ("Most applicants are approved at once - about {pct} of loans - and an underwriter checks "
+     "the others.", "'{pct} of loans' is not said of applicants"),
+    ("For applicants, accuracy is {pct}, so most are approved at once; an underwriter checks "
+     "the others.", "is not said of applicants"),
+    ("{pct} of applicants are approved at once; the others are checked by an underwriter if the "
+     "queue isn't long.", "'if' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others when the queue "
+     "isn't long.", "'when the queue isn't' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others, but only when "
+     "they complain.", "'only when' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others, if one is "
+     "free.", "'if' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others, when "
+     "possible.", "'when possible' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others, at random.",
+     "'at random' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others, but only on "
+     "request.", "'on request' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks the others, but not all "
+     "of them.", "'not all of' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks half the others.",
+     "'half' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks some others.",
+     "'some' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks most others.",
+     "'most' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks selected others.",
+     "'selected' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks 10% of the others.",
+     "'10% of' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks one in ten of the others.",
+     "'one in ten of' hedges the check"),
+    ("{pct} of applicants are approved at once; an underwriter checks a handful of the others.",
+     "'a handful of' hedges the check"),
+    ("{pct} of applicants are approved quickly, in a few weeks; an underwriter checks the "
+     "others.", "'in a few weeks' says"),
+    ("{pct} of applicants are approved quickly, in a couple of weeks; an underwriter checks the "
+     "others.", "'in a couple of weeks' says"),
+    ("{pct} of applicants are approved quickly, in 2 to 3 days; an underwriter checks the "
+     "others.", "'in 2 to 3 days' says"),
 ]
 #: Right sentences that must keep passing: the tenth review's thirteen; the others named by
 #: their share or before the number, or sent to a person who may decline them; other words
@@ -607,6 +654,24 @@ RIGHT_SPLIT = [
     "About {pct} of applicants leave the call with a yes; an underwriter checks the others.",
     "About {pct} of applicants are approved at once; no one else is turned down without an "
     "underwriter checking their file.",
+    # a review of its changes: a time of day is no wait, "only after", "only on" and "only for"
+    # say when, a machine a person uses is their tool, a clause of its own that hedges its own
+    # verb or names the others
+    "{pct} of applicants are approved at once in business hours; an underwriter checks the "
+    "others.",
+    "{pct} of applicants are approved at once, in office hours; an underwriter checks the "
+    "others.",
+    "{pct} of applicants are approved at once, even after hours; an underwriter checks the "
+    "others.",
+    "{pct} of applicants are approved at once; the other 17% get an answer only after an "
+    "underwriter checks their file.",
+    "{pct} of applicants are approved at once; an underwriter checks the others only on "
+    "weekdays.",
+    "{pct} of applicants are approved at once; the others wait for an underwriter only for a "
+    "day.",
+    "{pct} of applicants are approved at once; staff use software to check the others by hand.",
+    "{pct} of applicants are approved at once; an underwriter with our software checks the "
+    "others.",
 ]
 
 

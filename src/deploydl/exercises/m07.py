@@ -325,10 +325,19 @@ _OF_APPLICANTS = re.compile(
 
 #: Punctuation around a number set off as an aside: commas, brackets and dashes.
 _ASIDE_MARKS = " ,()-\u2013\u2014"
+#: Words that make a number rough ("about 83%", "in around two weeks").
+_ROUGHLY = (r"(?:about|around|roughly|approximately|some|just|nearly|almost|under|over|"
+            r"(?:less|more)\s+than|up\s+to)")
 #: The start of an aside that holds the rate ("most callers, about 83%,", "most applicants
-#: (around 83%)", "most of our applicants — about 83% —"): a comma, bracket or dash, then at
-#: most two words before the number.
-_ASIDE_BEFORE = re.compile(r"(?:[,(\u2013\u2014]|\s-)\s*(?:[\w']+\s+){0,2}$")
+#: (around 83%)", "most of our applicants — about 83% —", "most callers, that's 83%,"): a
+#: comma, bracket or dash, then no word before the number but "that's", "or" or
+#: :data:`_ROUGHLY` (not "(accuracy 83%)", "with 83%").
+_ASIDE_BEFORE = re.compile(rf"(?:[,(\u2013\u2014]|\s-)\s*(?:(?:that's|that\s+is|or)\s+)?"
+                           rf"(?:{_ROUGHLY}\s+)?$")
+#: The end of such an aside right after the number: a comma, bracket or dash that closes it,
+#: or the end of the clause ("most are approved on the spot, about 83%;"); not a word that
+#: says what the number counts ("83% accuracy", "83% of loans").
+_ASIDE_END = re.compile(r"\s*(?:[,;:.!?)\u2013\u2014]|-\s|$)")
 #: An aside right after the number ("83% — that's most applicants — are", "83% (most
 #: applicants) are"): the words up to its closing dash or bracket.
 _ASIDE_AFTER = re.compile(r"\s*(?:\(|[\u2013\u2014]|\s-\s)[^()\u2013\u2014;]*?"
@@ -360,13 +369,15 @@ def _not_of_applicants(answer: str, rate: float) -> str | None:
 
 
 def _aside_of_applicants(text: str, stated: _Stated) -> bool:
-    """Whether ``stated`` is set off as an aside (:data:`_ASIDE_BEFORE`) after a word for the
-    applicants in its clause: "most callers — around 83% — are", "most people who apply are
-    approved on the spot (about 83%)"."""
+    """Whether ``stated`` is set off as an aside (:data:`_ASIDE_BEFORE` to
+    :data:`_ASIDE_END`) after a word for the applicants in its clause: "most callers — around
+    83% — are", "most people who apply are approved on the spot (about 83%)"; not "most
+    applicants are approved at once, with 83% accuracy"."""
     start = stated.end - len(stated.words)
     aside = _ASIDE_BEFORE.search(text, 0, start)
     clause = max((m.end() for m in _FULL_STOP.finditer(text, 0, start)), default=0)
-    return bool(aside and _APPLICANT_NOUN.search(text, clause, aside.start()))
+    return bool(aside and _ASIDE_END.match(text, stated.end)
+                and _APPLICANT_NOUN.search(text, clause, aside.start()))
 
 
 #: Words that say an applicant is refused, or gets no yes ("not approved", "no yes comes",
@@ -552,11 +563,18 @@ _AT_ONCE = re.compile(
     r"leav(?:e|es|ing)\s+the\s+(?:call|phone|line))\b")
 #: A word for the other applicants (:data:`_OTHER_APPLICANTS`) anywhere in a clause.
 _ELSE = re.compile(rf"\b(?:{_OTHER_APPLICANTS})\b")
-#: A condition that fails, which names the others when it opens a clause of its own: "if not,",
-#: "if they don't,", "if we can't approve you", "where we can't say yes", "if yours isn't",
-#: "when that doesn't happen": a condition word, at most two words, then a negation.
-_UNLESS = (r"\b(?:if|where|when|whenever)\s+(?:[\w']+\s+){0,2}?(?:(?:are|is|do|does|did|can)\s+"
-           r"not|not|aren't|isn't|can't|cannot|don't|doesn't|didn't|won't)\b")
+#: The opening of a clause: the start, a mark that breaks the text, or a joining word
+#: (:data:`_CLAUSE`'s), and the spaces after it.
+_OPENS = r"(?:^|[;:!?()\u2013\u2014,.]|\s-|\b(?:and|but|or|so|yet|while|whereas|then)\b)\s*"
+#: A negation that makes a condition fail ("isn't", "can't", "do not").
+_FAILS = (r"(?:(?:are|is|do|does|did|can|will)\s+not|not|aren't|isn't|can't|cannot|don't|doesn't|"
+          r"didn't|won't)\b")
+#: A condition that fails, about the applicant, which names the others when it opens a clause:
+#: "if not,", "if they don't,", "if we can't approve you", "where we can't say yes", "if yours
+#: isn't", "when that doesn't happen"; not "checked by an underwriter if the queue isn't long",
+#: which hedges the check (:data:`_HEDGE_OTHERS`).
+_UNLESS = (rf"{_OPENS}(?:if|where|when|whenever)\s+(?:(?:we|you|they|it|that|this|yours|theirs)"
+           rf"\s+)?{_FAILS}")
 #: Those words, and phrases that name the others inside a clause: "if not,", "if they don't,",
 #: "those who aren't", "anyone who doesn't", "the 17% who don't", "applicants not approved at
 #: once", "the 17% not approved", "the ones left", "the sixth" (the one in six left when five
@@ -577,13 +595,18 @@ _NAMED = re.compile(
     r"\b(?:no\s?one|nobody)\s+else\s+(?:is|gets?|will\s+be)\s+(?:[\w-]+\s+){0,2}?without\b")
 
 
+#: How many hours, days or weeks: a number in digits or words, "a", "a few", "a couple of",
+#: "several".
+_AMOUNT = rf"(?:\d+(?:\.\d+)?|{_SPELLED}|an?|(?:a\s+)?few|(?:a\s+)?couple(?:\s+of)?|several|many)"
 #: Words that say the yes comes later ("eventually", "within a week", "in about two weeks",
-#: "in 48 hours", "next month"): then those applicants wait for it, as the ones a person
-#: checks do.
+#: "in a couple of weeks", "in 2 to 3 days", "after 48 hours", "in days", "next month"): then
+#: those applicants wait for it, as the ones a person checks do. A time of day is no wait
+#: ("in business hours", "even after hours").
 _LATER = re.compile(r"\b(?:later|eventually|ultimately|in\s+the\s+end|in\s+due\s+course|"
                     r"over\s+time|within(?!\s+(?:a\s+few\s+)?seconds)|tomorrow|"
-                    r"(?:in|after)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?(?:[\w-]+\s+)?"
-                    r"(?:hours?|days?|weeks?|months?|years?)|"
+                    rf"(?:in|after)\s+(?:{_ROUGHLY}\s+)?{_AMOUNT}(?:\s*(?:-|\u2013|to|or)\s*"
+                    rf"{_AMOUNT})?\s+(?:(?:working|business)\s+)?(?:hours?|days?|weeks?|months?|"
+                    r"years?)|in\s+(?:hours|days|weeks|months|years)|"
                     r"next\s+(?:day|week|month|year|\w+day))\b")
 
 
@@ -645,11 +668,15 @@ _CHECKS = (r"(?:check|review|assess|screen|look|process)(?:s|es|ed|ing)|"
 #: A machine as what checks the others, whatever person is named beside it: "checked by the
 #: computer (while a person watches)", "scored by our automated system", "the system checks
 #: the others", "automatically reviewed", "checked again automatically", "an AI underwriter
-#: checks", or a machine a person's word names ("an underwriter's assistant bot").
+#: checks", or a machine a person's word names ("an underwriter's assistant bot", "an
+#: underwriter bot"; not "staff use software").
 _MACHINE_CHECK = re.compile(rf"\b(?:{_CHECKS})(?:\s+\w+)?\s+(?:by\s+(?:\w+\s+){{0,2}}?)?"
                             rf"{_MACHINE.pattern}|{_MACHINE.pattern}\s+(?:[\w-]+\s+)?(?:{_CHECKS})\b|"
-                            rf"\b(?:{_PERSON_WORDS}|{_STAFF})(?:'s)?\s+(?:[\w-]+\s+)?"
+                            rf"\b(?:{_PERSON_WORDS}|{_STAFF})(?:'s\s+(?:[\w-]+\s+)?|\s+)"
                             rf"{_MACHINE.pattern}")
+#: What comes before a machine that a person uses to check ("an underwriter with our software
+#: checks the others", "using the system"): it is their tool, not what checks.
+_TOOL = re.compile(r"\b(?:with|using|via)\s+(?:[\w']+\s+)?$")
 #: A word of checking, of any form: negated ("the others are never checked", "get no review"),
 #: it says nobody checks them, whoever else is named.
 _CHECK = re.compile(r"\b(?:check|review|assess|screen|look|vet|examin)\w*")
@@ -667,16 +694,25 @@ _NEGATED_AFTER = re.compile(
 _HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|maybe|hopefully|"
                     r"usually|often|mostly|generally|typically|normally|sometimes|occasionally|"
                     r"rarely|seldom|likely|tr(?:y|ies|ying)\s+to)\b")
-#: :data:`_HEDGE`, a share of the others (``share``: "some of", "a sample of", "half of", "except
-#: the self-employed"), the conditions that hedge their check ("if one is available", "when
-#: possible", "only when they complain", "on request", "above 10,000 dollars") and a check of
-#: only some ("spot-checks", "at random"); the rate's clause may hold a share ("most of our
-#: applicants, 83%") or a condition ("if you apply").
+#: Words for a part of a group ("some", "half", "a sample", "not all").
+_SOME = (r"some|most|many|(?:a\s+)?few|half|part|selected|certain|several|"
+         r"not\s+(?:all|every\s?one)|a\s+(?:sample|portion|fraction|third|quarter|handful|number|"
+         r"minority)")
+#: :data:`_HEDGE`, a share of the others (``share``: "some of", "a sample of", "half the
+#: others", "some others", "10% of the others", "one in ten of them", "except the
+#: self-employed"), the conditions that hedge their check ("if one is available", "when
+#: possible", "only when they complain", "on request", "above 10,000 dollars", "when the queue
+#: isn't long") and a check of only some ("spot-checks", "at random"); the rate's clause may
+#: hold a share ("most of our applicants, 83%") or a condition ("if you apply"). "Only
+#: after", "only for" and "only on" say when, not whom ("get an answer only after an
+#: underwriter checks", "only on weekdays").
 _HEDGE_OTHERS = re.compile(
-    rf"{_HEDGE.pattern}|\b(?P<share>(?:some|most|many|a\s+few|half|part|a\s+sample|a\s+portion|"
-    r"a\s+fraction|a\s+third|a\s+quarter)\s+of|except\w*|apart\s+from|other\s+than)\b|"
-    r"\b(?:if|unless|when\s+possible|where\s+possible|provided|on\s+request|at\s+random|"
-    r"randomly|spot[\s-]?check\w*|only\s+(?:when|once|if|after|for|where|on)|"
+    rf"{_HEDGE.pattern}|\b(?P<share>(?:{_SOME})\s+of\b|(?:(?:{_SOME})|{_PERCENT.pattern}|"
+    rf"{_FRACTION.pattern})(?:\s+of)?(?=\s+(?:the\s+)?(?:{_OTHER_APPLICANTS}|them|those)\b)|"
+    r"except\w*|apart\s+from\b|other\s+than\b)|"
+    r"\b(?:if|unless|when\s+possible|where\s+possible|provided|on\s+(?:request|appeal|demand)|"
+    r"at\s+random|randomly|spot[\s-]?check\w*|only\s+(?:when|once|if|where)|"
+    rf"(?:when|whenever|where)\s+(?:[\w']+\s+){{0,2}}?{_FAILS}|"
     r"(?:above|over|below|under|up\s+to)\s+(?:(?:usd\s*|\$|\u00a3|\u20ac)\d[\d,]*|\d[\d,]*\s*"
     r"(?:k|dollars|euros|pounds|usd)))\b")
 
@@ -698,7 +734,7 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
     if machine := _machine(others):
         return (f"your sentence names a machine for the others ('{machine.group()}'), but a "
                 "person (an underwriter) checks their file. Say that instead.")
-    if hedge := next((h for c in others for h in _hedges(c)), None):
+    if hedge := next(iter(_hedges(others)), None):
         return (f"'{hedge.group()}' hedges the check, but a person checks every one of the "
                 "others: say so plainly, e.g. '...; an underwriter checks the others.'")
     denied = next((m for c in others for m in (*_PERSON.finditer(c), *_CHECK.finditer(c))
@@ -722,25 +758,33 @@ def _refusal(others: list[str]) -> re.Match | None:
 
 def _machine(others: list[str]) -> re.Match | None:
     """The machine word of the first check of the others by a machine (:data:`_MACHINE_CHECK`,
-    not negated: "not by the computer"), or, when no clause names a person (:data:`_PERSON`),
-    the first machine word ("checked again automatically")."""
-    found = [_MACHINE.search(c, m.start(), m.end()) for c in others
-             for m in _MACHINE_CHECK.finditer(c) if not _negated(c, m)]
+    not negated: "not by the computer", nor a person's tool: :data:`_TOOL`), or, when no clause
+    names a person (:data:`_PERSON`), the first machine word ("checked again automatically")."""
+    found: list[re.Match | None] = [
+        w for c in others for m in _MACHINE_CHECK.finditer(c) if not _negated(c, m)
+        and (w := _MACHINE.search(c, m.start(), m.end())) and not _TOOL.search(c, 0, w.start())]
     if not any(_PERSON.search(c) for c in others):
         found += [_MACHINE.search(c) for c in others]
     return next((m for m in found if m), None)
 
 
-def _hedges(clause: str) -> list[re.Match]:
-    """The words of :data:`_HEDGE_OTHERS` in ``clause``, one about the others, that hedge the
-    check: a share of them ("some of", "except") or a word in a clause that names a person or a
-    check ("an underwriter may check them"; not "which can take a day"), not in a phrase that names
-    the others (:func:`_in_named`: "if not,") nor next to a decision it softens
-    (:func:`_softens`: "who may decline them")."""
-    checked = bool(_PERSON.search(clause) or _CHECK.search(clause))
-    return [m for m in _HEDGE_OTHERS.finditer(clause)
-            if (checked or m.group("share")) and not _in_named(clause, m)
-            and not _softens(clause, m)]
+#: The openings of a clause (:data:`_OPENS`) before its first word, and "only" or "just"
+#: (", but only on request").
+_CLAUSE_OPENING = re.compile(rf"(?:{_OPENS})+(?:(?:only|just)\s+)?")
+
+
+def _hedges(others: list[str]) -> list[re.Match]:
+    """The words of :data:`_HEDGE_OTHERS` in the clauses ``others``, those about the others,
+    that hedge the check: a share of them ("some of", "half the others", "except"), a word in a
+    clause that names a person or a check ("an underwriter may check them"), or one that opens
+    a clause of its own, which hedges the clause before (", but only when they complain", ",
+    if one is free", ", at random"; not ", which can take a day", nor "if you're one of the
+    others," which names them); not in a phrase that names the others (:func:`_in_named`: "if
+    not,") nor next to a decision it softens (:func:`_softens`: "who may decline them")."""
+    return [m for c in others for m in _HEDGE_OTHERS.finditer(c)
+            if (m.group("share") or _PERSON.search(c) or _CHECK.search(c)
+                or (_CLAUSE_OPENING.fullmatch(c, 0, m.start()) and not _NAMED.search(c)))
+            and not _in_named(c, m) and not _softens(c, m)]
 
 
 def _softens(clause: str, hedge: re.Match) -> bool:
