@@ -354,10 +354,9 @@ def brief_html(inputs: BriefInputs, *, card_href: str = CARD) -> str:
             + f' <a href="{html.escape(card_href)}">Open the model card (technical '
             'appendix).</a></p>'),
     ]
-    page = render_page(f"Executive brief: {inputs.context.project}",
+    return render_page(f"Executive brief: {inputs.context.project}",
                        lede=f"{inputs.context.purpose} Applies to: {scope_text(inputs)}",
-                       sections=sections)
-    return page.replace("</style>", BRIEF_PRINT_CSS + "</style>", 1)
+                       sections=sections, extra_css=BRIEF_PRINT_CSS)
 
 
 #: The brief's own print layout, after the course's :data:`~deploydl.present.report.CSS`, so

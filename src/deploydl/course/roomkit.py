@@ -38,8 +38,8 @@ QUESTIONS, TAKEAWAYS = "## Questions to ask your team", "## Key takeaways"
 
 #: The printed feedback form's look: room to write under each open question, and each choice
 #: of a line (:data:`_CHOICE`) kept on one line with its box and set apart from the next.
-_FORM_STYLE = ("<style>ol li { margin-bottom: 4.5em; } "
-               ".choice { white-space: nowrap; margin-right: 1em; }</style>")
+_FORM_STYLE = ("ol li { margin-bottom: 4.5em; } "
+               ".choice { white-space: nowrap; margin-right: 1em; }")
 #: One choice of a line of the feedback form: its tick box and its words ("☐ too slow"), up to
 #: the next box or tag. A bare box (a column of the module table) has no words and no match.
 _CHOICE = re.compile(r"☐ ([^☐<]*[^☐<\s])")
@@ -178,9 +178,8 @@ def feedback_form_html(root: Path) -> str:
     sections = [Section(part.partition("\n")[0].strip(),
                         _choices(_markdown(part.partition("\n")[2], _row_headers)))
                 for part in parts]
-    sections[-1].body = _FORM_STYLE + sections[-1].body
     return render_page(heading.lstrip("# ").strip(), lede=lede.strip(), sections=sections,
-                       footer=COURSE_CREDIT)
+                       footer=COURSE_CREDIT, extra_css=_FORM_STYLE)
 
 
 def _choices(body: str) -> str:

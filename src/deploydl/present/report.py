@@ -200,9 +200,11 @@ def prose(template: str, figures: dict[str, Figure]) -> str:
     return "<p>" + "".join(out) + "</p>"
 
 
-def render_page(title: str, *, lede: str, sections: list[Section], footer: str = "") -> str:
+def render_page(title: str, *, lede: str, sections: list[Section], footer: str = "",
+                extra_css: str = "") -> str:
     """A complete, self-contained HTML page; ``footer`` (plain text, such as
-    :data:`COURSE_CREDIT`) closes it in small type."""
+    :data:`COURSE_CREDIT`) closes it in small type; ``extra_css`` is the page's own style, as
+    in :func:`page`."""
     parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="lede">{html.escape(lede)}</p>']
     for s in sections:
         images = "".join(f'<img alt="{html.escape(alt)}" src="{html.escape(uri)}">'
@@ -214,7 +216,7 @@ def render_page(title: str, *, lede: str, sections: list[Section], footer: str =
         parts.append(f"<h2>{html.escape(s.title)}</h2>{s.body}")
         if s.charts:
             parts.append(f'<div class="charts">{images}</div>')
-    return page(title, "".join(parts), footer=footer)
+    return page(title, "".join(parts), footer=footer, extra_css=extra_css)
 
 
 def page(title: str, body: str, *, extra_css: str = "", head: str = "", footer: str = "") -> str:
