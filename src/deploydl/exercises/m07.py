@@ -25,6 +25,7 @@ from deploydl.exercises.core import (
 )
 
 if TYPE_CHECKING:
+    from deploydl.communication.brief import BriefInputs
     from deploydl.communication.plan import Stakeholder
 
 #: Words a call-centre agent should not have to decode.
@@ -1037,15 +1038,17 @@ def _brief(answer: Any) -> str | None:
     page = _Reading(answer) if isinstance(answer, str) and "<html" in answer.lower() else None
     if page is None or not page.boxed:
         return form("store the brief's HTML text (brief_html(...)) in `brief`.")
-    written = "".join(page.decision)
-    run_page = _run_brief(written if written.split() == DECISION.split() else DECISION)
+    from deploydl.capstone.project import lesson_inputs
+
+    inputs, written = lesson_inputs(), "".join(page.decision)
+    run_page = _run_brief(inputs, written if written.split() == DECISION.split() else DECISION)
     run = _Reading(run_page)
     said, asked = "".join(page.box).split(), "".join(run.box).split()
     if said != asked:
         return _box_differs(said, asked)
     if written.split() != DECISION.split():
         return "keep {model_version} and {threshold} as placeholders so the numbers are tagged."
-    return (_figures_differ(page, run) or _parts_differ(page, run)
+    return (_figures_differ(page, run, inputs) or _parts_differ(page, run)
             or _markup_differs(answer, run_page))
 
 
@@ -1068,30 +1071,29 @@ def _markup_differs(answer: str, run_page: str) -> str | None:
             f"run's brief does not. Store the HTML brief_html(...) gives, unchanged.{_REBUILD}")
 
 
-def _run_brief(decision: str) -> str:
-    """The brief of the lesson's run asked ``decision``: :data:`DECISION` as the learner
-    spaced it, so what the brief says because of the decision's words is said alike."""
-    from deploydl.capstone.project import lesson_inputs
+def _run_brief(inputs: BriefInputs, decision: str) -> str:
+    """The brief of the lesson's run (its ``inputs``) asked ``decision``: :data:`DECISION` as
+    the learner spaced it, so what the brief says because of the decision's words is said
+    alike."""
     from deploydl.communication.brief import Context
     from deploydl.communication.brief_page import brief_html
 
-    return brief_html(replace(lesson_inputs(), context=Context(decision=decision)))
+    return brief_html(replace(inputs, context=Context(decision=decision)))
 
 
-def _figures_differ(page: _Reading, run: _Reading) -> str | None:
+def _figures_differ(page: _Reading, run: _Reading, inputs: BriefInputs) -> str | None:
     """What 07.4 says when a figure the brief ``page`` tags is not one the ``run``'s brief
-    tags (its key, value and the text shown, as many times), is not in it, or is left out;
-    None when they all agree."""
-    from deploydl.capstone.project import lesson_inputs
+    (of ``inputs``) tags (its key, value and the text shown, as many times), is not in it, or
+    is left out; None when they all agree."""
     from deploydl.communication.brief_page import brief_figures
 
-    labels = {k: f.label for k, f in brief_figures(lesson_inputs()).items()}
     shown, computed = Counter(page.figures), Counter(run.figures)
     for key, value, text in shown - computed:
         ran = [(v, t) for k, v, t in run.figures if k == key]
         if not ran:
             return f"the brief shows a figure '{key}' that the run's does not have.{_REBUILD}"
-        label = f"the brief's {labels.get(key, key)} ({key})"
+        figure = brief_figures(inputs).get(key)
+        label = f"the brief's {figure.label if figure else key} ({key})"
         if text not in [t for _, t in ran]:
             return f"{label} reads {text} where the run computed {ran[0][1]}.{_REBUILD}"
         if value != ran[0][0]:
