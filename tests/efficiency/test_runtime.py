@@ -25,6 +25,7 @@ from deploydl.efficiency.runtime import (
 )
 from deploydl.serving.server import ServeError, app_from_artifact
 from deploydl.settings import get_settings
+from tests.test_atomic import _folder_sync_fails, needs_folder_sync
 
 
 def linear_onnx(weight: np.ndarray, bias: np.ndarray, *, squeeze: bool = False) -> bytes:
@@ -87,21 +88,13 @@ def test_a_cached_export_is_reused_and_checked(linear, tmp_path):
         export_checked(net, inputs[:2], check_inputs=inputs, cache=cache)
 
 
-@pytest.mark.skipif(not hasattr(os, "O_DIRECTORY"), reason="a folder is flushed where os.open "
-                    "opens one")
+@needs_folder_sync
 def test_a_cache_the_disk_could_not_flush_is_kept_and_used(linear, tmp_path, monkeypatch):
     """The export is in place when the folder's flush fails (NotDurableError): a cache lost to
     a power cut is only rebuilt, so the export is returned, not refused."""
     net, _, _, inputs = linear
-    cache, real_fsync = tmp_path / "net.onnx", os.fsync
-
-    def fsync(descriptor):
-        if os.fstat(descriptor).st_ino == tmp_path.stat().st_ino:
-            raise OSError(errno.EIO, os.strerror(errno.EIO))
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.delattr("fcntl.F_FULLFSYNC", raising=False)
+    cache = tmp_path / "net.onnx"
+    _folder_sync_fails(monkeypatch, tmp_path, errno.EIO)
     model = export_checked(net, inputs[:2], check_inputs=inputs, cache=cache)
     assert cache.read_bytes() == model.model_bytes
 
