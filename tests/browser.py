@@ -31,11 +31,17 @@ def missing_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
+def needs_chromium() -> None:
+    """Skip (or fail under CI) when Chromium is not installed: for tests that print with it
+    (``write_pdf``) rather than drive it through :func:`chromium`."""
+    if CHROMIUM is None:
+        missing_browser("Chromium is not installed (Debian/Ubuntu: apt-get install chromium)")
+
+
 @contextmanager
 def chromium() -> Iterator:
     """A Playwright Chromium browser; skip (or fail under CI) when it is not installed."""
-    if CHROMIUM is None:
-        missing_browser("Chromium is not installed (Debian/Ubuntu: apt-get install chromium)")
+    needs_chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

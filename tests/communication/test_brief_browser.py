@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser import ARTIFACTS, chromium, distinct_colours, open_offline
+from browser import ARTIFACTS, chromium, distinct_colours, needs_chromium, open_offline
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,11 +35,9 @@ def test_renders_offline_in_chromium(documents, name):
 @pytest.fixture(scope="module")
 def pdf(documents, tmp_path_factory):
     """The brief printed to PDF by Chromium, as ``deploydl demo`` prints it."""
-    from deploydl.present.report import find_chromium, write_pdf
+    from deploydl.present.report import write_pdf
 
-    if find_chromium() is None:
-        with chromium():  # skips (or fails under CI) with the reason
-            pass
+    needs_chromium()
     return write_pdf(documents["brief"], tmp_path_factory.mktemp("pdf") / "brief.pdf")
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import chromium, distinct_colours, offline_page
+from browser import chromium, distinct_colours, needs_chromium, offline_page
 
 from deploydl.course.slides import build_decks
 
@@ -187,11 +187,8 @@ def test_handouts_print_one_pdf_page_per_slide(root, decks, tmp_path):
     import pypdfium2
 
     from deploydl.course.slides import print_handouts
-    from deploydl.present.report import find_chromium
 
-    if find_chromium() is None:
-        with chromium():  # skips (or fails under CI) with the reason
-            pass
+    needs_chromium()
     chosen = [decks[name] for name in LESSONS]
     pdfs = print_handouts(chosen, out=tmp_path)
     assert [p.name for p in pdfs] == [f"{name}.pdf" for name in LESSONS]

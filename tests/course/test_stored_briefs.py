@@ -93,13 +93,11 @@ def test_each_stored_brief_prints_on_two_a4_pages(path, tmp_path):
     07's) printed on three A4 pages; a board brief fits on two. Chromium prints the brief each
     lesson stores, as ``deploydl demo`` prints it."""
     import pypdfium2
-    from browser import chromium
+    from browser import needs_chromium
 
-    from deploydl.present.report import find_chromium, write_pdf
+    from deploydl.present.report import write_pdf
 
-    if find_chromium() is None:
-        with chromium():  # skips (or fails under CI) with the reason
-            pass
+    needs_chromium()
     page = tmp_path / "brief.html"
     page.write_text(_stored_page(path), encoding="utf-8")
     document = pypdfium2.PdfDocument(str(write_pdf(page, tmp_path / "brief.pdf")))
