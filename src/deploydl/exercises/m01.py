@@ -178,14 +178,15 @@ def _fraud_policy(answer: Any) -> str | None:
     return f"check the action for {sorted(wrong)}." if wrong else None
 
 
-def _rows_lost(cleaned: dict, original: dict, identifiers: list[str]) -> tuple[int, int]:
+def _rows_lost(mentions: dict, original: dict, identifiers: list[str]) -> tuple[int, int]:
     """How many rows of the person with ``identifiers``, and how many rows of other people,
-    the ``cleaned`` datasets lack that the ``original`` ones hold (datasets in both only)."""
+    the cleaned datasets lack that the ``original`` ones hold (datasets in both only);
+    ``mentions`` holds each cleaned dataset's rows that mention the person, as a mask."""
     from deploydl.governance.privacy import rows_mentioning
 
     person = others = 0
-    for name in set(cleaned) & set(original):
-        before, after = (rows_mentioning(t, identifiers) for t in (original[name], cleaned[name]))
+    for name in set(mentions) & set(original):
+        before, after = rows_mentioning(original[name], identifiers), mentions[name]
         person += int(before.sum()) - int(after.sum())
         others += int((~before).sum()) - int((~after).sum())
     return person, others
@@ -221,9 +222,9 @@ def _erasure(answer: Any) -> str | None:
     reference, _ = erase_subject(platform.datasets, ids, lineage=platform.lineage,
                                  holds=CREDIT_RECORD_HOLDS)
     held = [h.dataset for h in CREDIT_RECORD_HOLDS]
-    still = [name for name, table in cleaned.items()
-             if rows_mentioning(table, ids.values()).any()]
-    person_lost, others_lost = _rows_lost(cleaned, platform.datasets, list(ids.values()))
+    mentions = {name: rows_mentioning(table, ids.values()) for name, table in cleaned.items()}
+    still = [name for name, mentioned in mentions.items() if mentioned.any()]
+    person_lost, others_lost = _rows_lost(mentions, platform.datasets, list(ids.values()))
     if set(still) - set(held):
         if others_lost and not person_lost:
             return f"you erased someone else: use {ERASE_ID!r}."
