@@ -87,11 +87,18 @@ def _over_the_limit_by(monkeypatch, gap):
     return evaluate(find_exercise("03.3"), _refer(0.30, 0.20, 0.20))
 
 
-def test_a_cost_just_over_the_limit_is_shown_to_the_dollar(monkeypatch):
-    result = _over_the_limit_by(monkeypatch, 30)  # both round to the same thousand
+@pytest.mark.parametrize(("gap", "says"), [
+    (30, "USD 1,123,497 per 1,000 applicants, above the USD 1,123,467"),  # same thousand
+    (600, "USD 1,124,067 per 1,000 applicants, above the USD 1,123,467"),
+    (1400, "USD 1,124,867 per 1,000 applicants, above the USD 1,123,467"),
+    (10_500, "USD 1,134,000 per 1,000 applicants, above the USD 1,123,000"),
+])
+def test_a_cost_over_the_limit_is_rounded_only_where_the_gap_stays_true(monkeypatch, gap, says):
+    """A review's: USD 600 over read "USD 1,124,000 ... above the USD 1,123,000", a gap of
+    USD 1,000; the thousands are shown only where their gap is within 10% of the real one."""
+    result = _over_the_limit_by(monkeypatch, gap)
     assert result.status == FAILED
-    assert "expected cost is USD 1,123,497 per 1,000 applicants, above the USD 1,123,467" in (
-        result.message)
+    assert "expected cost is " + says in result.message, result.message
 
 
 @pytest.mark.parametrize(("gap", "says"), [(0.3, "by 30 cents"), (0.01, "by 1 cent:")])

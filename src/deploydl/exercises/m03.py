@@ -40,6 +40,9 @@ from deploydl.exercises.core import (
 #: that rule. (Today's approval ratio is 0.53; within 10% any single under_30 referral point from
 #: about 0.28 to 0.32 clears the screen.)
 MAX_COST_INCREASE = 0.10
+#: How far the gap between two rounded figures may stray from the real gap, as a share of it,
+#: for the message to round them: further, and the reader would see a gap that is not there.
+GAP_SHOWN_WITHIN = 0.1
 #: The age bands of the case study, each with its own referral point in exercise 03.3.
 BANDS = AGE_BANDS
 
@@ -192,9 +195,11 @@ def _over_the_limit(cost: float, limit: float) -> str | None:
     """What to tell a learner whose expected ``cost`` (US dollars per 1,000 applicants) is over
     the policy's ``limit``; None when it is not. Both are compared to the cent, as money is
     counted (a cost that lands a hair over the limit in floating point meets it). The figures
-    are shown to the thousand dollars, or to the dollar where the thousands read alike; where
-    even the dollars read alike, the message gives the limit once, to the cent, and the gap in
-    cents, rather than the same figure twice."""
+    are shown to the thousand dollars where the thousands differ by about the real gap (within
+    :data:`GAP_SHOWN_WITHIN`), else to the dollar: a gap of USD 600 read as USD 1,124,000
+    against USD 1,123,000 would look like USD 1,000. Where even the dollars read alike, the
+    message gives the limit once, to the cent, and the gap in cents, rather than the same
+    figure twice."""
     from deploydl.present.charts import round_half_up, usd
 
     cents = int((round_half_up(cost, places=2) - round_half_up(limit, places=2)) * 100)
@@ -202,13 +207,22 @@ def _over_the_limit(cost: float, limit: float) -> str | None:
         return None
     for nearest in (1000, 1):
         shown, allowed = usd(cost, nearest=nearest), usd(limit, nearest=nearest)
-        if shown != allowed:
+        if shown != allowed and (nearest == 1 or _gap_kept(cost, limit, nearest)):
             return (f"the expected cost is {shown} per 1,000 applicants, above the {allowed} "
                     "the policy allows.")
     limit_to_the_cent = f"USD {round_half_up(limit, places=2):,.2f}"
     return (f"the expected cost is over the policy's limit of {limit_to_the_cent} per 1,000 "
             f"applicants by {cents} cent{'s' if cents > 1 else ''}: the referral points are "
             "just past it; try a small step back towards today's, and check the screen again.")
+
+
+def _gap_kept(cost: float, limit: float, nearest: int) -> bool:
+    """Whether ``cost`` and ``limit``, each rounded to ``nearest`` dollars, still differ by the
+    real gap give or take :data:`GAP_SHOWN_WITHIN` of it."""
+    from deploydl.present.charts import round_half_up
+
+    shown = float(round_half_up(cost / nearest) - round_half_up(limit / nearest)) * nearest
+    return abs(shown - (cost - limit)) <= GAP_SHOWN_WITHIN * (cost - limit)
 
 
 def _check_reasons(answer: Any) -> str | None:
