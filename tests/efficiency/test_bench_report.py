@@ -110,7 +110,8 @@ def test_the_chart_reads_on_a_linear_axis_and_names_the_price_of_the_winner():
         "32 images per request,\n16 clients at once", "32 images per request,\n1 client at once",
         "1 image per request,\n16 clients at once", "1 image per request,\n1 client at once"]
     labels = {t.get_text() for t in ax.texts}
-    assert {"2,001/s, p99 9 ms", "801/s, p99 20 ms", "701/s, p99 12 ms"} <= labels
+    assert {"course service: 2,001/s, p99 9 ms", "naive FastAPI: 801/s, p99 20 ms",
+            "LitServe: 701/s, p99 12 ms"} <= labels
     assert min(t.get_fontsize() for t in ax.texts) >= 13, "bar labels readable on a slide"
     plt.close(fig)
     for row in results["summary"]:  # LitServe now serves the most, but waits longest
@@ -121,6 +122,41 @@ def test_the_chart_reads_on_a_linear_axis_and_names_the_price_of_the_winner():
         "LitServe serves the most: 70,000 predictions/s,\n"
         "but its p99 is 12 ms (course service: 9 ms at that load)")
     plt.close(fig)
+
+
+def _committed_results(root) -> dict:
+    return json.loads((root / "benchmarks" / "results" / "serving.json").read_text(
+        encoding="utf-8"))
+
+
+@pytest.mark.parametrize("source", ["made-up", "committed"])
+def test_every_bar_names_its_server_so_the_chart_reads_without_colour(source, root):
+    """Read in grey, or by someone who cannot tell the colours apart, each bar still says which
+    server it is; and every label ends inside the plot, clear of the others and the legend."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.efficiency.bench_report import SERVER_NAMES
+
+    results = fake_results() if source == "made-up" else _committed_results(root)
+    fig = plot_results(results)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    try:
+        names = ax.get_legend_handles_labels()[1]  # one per server, in the order drawn
+        for bars, name in zip(ax.containers, names, strict=True):
+            centres = {bar.get_y() + bar.get_height() / 2 for bar in bars}
+            said = [t.get_text() for t in ax.texts if t.xy[1] in centres]
+            assert len(said) == len(bars), f"{name}: a label for each of its bars"
+            assert all(x.startswith(f"{name}: ") for x in said), said
+        assert {t.get_text().split(":")[0] for t in ax.texts} == {
+            SERVER_NAMES[r["server"]] for r in results["summary"]}
+        plot = ax.get_window_extent()
+        boxes = [t.get_window_extent() for t in ax.texts]
+        assert all(plot.x0 <= box.x0 and box.x1 <= plot.x1 for box in boxes), "label cut off"
+        boxes.append(ax.get_legend().get_window_extent())
+        assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.slow
