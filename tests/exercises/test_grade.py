@@ -138,6 +138,37 @@ def test_a_lab_that_forges_its_results_is_not_graded_as_passed(root, tmp_path, c
     assert "passed" not in {e["status"] for e in report[0]["exercises"]}
 
 
+#: Labs that replace a reader's function (the modules beside m07 that its checks call) with one
+#: that finds nothing wrong, then check a wrong answer with it: the lab's own copy says passed.
+TAMPER_WITH_A_READER = {
+    "sentence": ("m07_sentence", "sentence_problem", "07.1",
+                 "We will call you back about your application sometime next month, thank you."),
+    "brief": ("m07_brief", "brief_problem", "07.4",
+              "<html><div class='decision'>Release the model everywhere.</div></html>"),
+}
+
+
+@pytest.mark.parametrize("reader", TAMPER_WITH_A_READER)
+def test_a_lab_that_replaces_a_readers_function_is_graded_by_a_fresh_reader(tmp_path, capsys,
+                                                                           reader):
+    """m07 imports its readers at the top: a grader that loaded only the exercise modules
+    fresh would give the fresh m07 the lab's reader, and pass the wrong answer. The lab's
+    cell asserts its own copy was fooled: had that failed, the grade would quote the error."""
+    from deploydl.exercises import evaluate, find_exercise
+
+    module, function, exercise, wrong = TAMPER_WITH_A_READER[reader]
+    lab = _lab(tmp_path / "07_stakeholder_communication_lab.ipynb",
+               f"import deploydl.exercises.{module} as reader\n"
+               f"reader.{function} = lambda *args: None\n"
+               "from deploydl.exercises import check, last_status\n"
+               f"check({exercise!r}, {wrong!r})\n"
+               f"assert last_status({exercise!r}) == 'passed'  # the lab's copy is fooled")
+    code, report, _ = _grade(capsys, lab)
+    graded = {e["id"]: e for e in report[0]["exercises"]}[exercise]
+    assert code == 1 and graded["status"] == "failed"
+    assert graded["message"] == evaluate(find_exercise(exercise), wrong).message
+
+
 SHADOW_WHAT_A_GRADER_CALLS = """
 import builtins
 def print(*args, **kwargs):  # turns a failure a grader prints into a pass
