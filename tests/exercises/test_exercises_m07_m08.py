@@ -414,7 +414,7 @@ RIGHT_NUMBER_WRONG_SPLIT = [
      "10,000 dollars.",
      "'above 10,000 dollars' hedges the check"),
     ("About {pct} of applicants are approved at once; an AI underwriter checks the others.",
-     "names a machine for the others ('ai')"),
+     "names a machine for the others ('AI')"),
     ("About {pct} of applicants are approved at once; a digital underwriter checks the others.",
      "names a machine for the others ('digital')"),
     ("About {pct} of applicants are approved at once; our chatbot agent checks the others.",

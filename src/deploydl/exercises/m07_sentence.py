@@ -39,7 +39,7 @@ def sentence_problem(text: str, rate: float) -> str | None:
     if not_of := _not_of_applicants(text, rate):
         return not_of
     ours, others = _sides(text, rate)
-    return _ours_wrong(ours, rate) or _others_wrong(others, rate)
+    return _ours_wrong(ours, rate) or _others_wrong(others, rate, text)
 
 
 def _waiting(rate: float, word: str) -> str:
@@ -226,10 +226,18 @@ def _not_of_applicants(answer: str, rate: float) -> str | None:
            for p in (_OF_APPLICANTS, _APPROVE, _DECLINE, _REFER)) or any(
             _aside_of_applicants(text, s) for s in said):
         return None
-    after = re.match(r"(?:of\s+(?:the\s+)?)?[\w'-]*", text[starts[-1]:])
-    shown = f"{said[-1].words} {after.group() if after else ''}".strip()
+    after = re.match(r"\s+(?:of\s+(?:the\s+)?)?\w[\w'-]*", text[said[-1].end:])
+    shown = _as_written(answer, said[-1].words + (after.group() if after else ""))
     return (f"'{shown}' is not said of applicants: the number must be the share of applicants "
             f"who get a yes at once, e.g. '{rate:.0%} of applicants are approved at once'.")
+
+
+def _as_written(answer: str, words: str) -> str:
+    """``words``, which the reader found in ``answer`` in lower case, as the learner wrote them
+    ("AI" for "ai"): where they first stand as whole words, in any case."""
+    found = re.search(rf"(?<!\w){re.escape(words)}(?!\w)", answer.replace("\u2019", "'"),
+                      re.IGNORECASE)
+    return found.group() if found else words
 
 
 def _aside_of_applicants(text: str, stated: _Stated) -> bool:
@@ -365,9 +373,10 @@ def _referrals(clause: str) -> list[re.Match]:
 #: "aren't sent to", "without waiting").
 _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
 #: Small words that do not count between a negation and the word it governs ("not be sent
-#: to", "without waiting for a person").
+#: to", "without waiting for a person", "not after a wait"; not "before": "not before a wait"
+#: has the wait).
 _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "is", "are", "was",
-                     "were", "to", "for", "of", "by",
+                     "were", "to", "for", "of", "by", "after",
                      "with", "from", "on", "even", "ever", "their", "them", "his", "her", "its",
                      "our", "your", "one"})
 #: Referral words that are finite verbs ("wait", "are sent"): right after a referral noun they
@@ -558,6 +567,12 @@ _NEGATED_AFTER = re.compile(
 _HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|maybe|hopefully|"
                     r"usually|often|mostly|generally|typically|normally|sometimes|occasionally|"
                     r"rarely|seldom|likely|tr(?:y|ies|ying)\s+to)\b")
+#: How long the check takes, right after a :data:`_HEDGE` word ("it can take a day until an
+#: underwriter checks", "checks the rest, usually within a day", "may take a few days"): the
+#: word hedges the time, not the check. A word for a later time alone ("may eventually be
+#: checked") does not say how long, and leaves the hedge on the check.
+_TIMING = re.compile(rf"\s+(?:tak(?:e|es)|within|in|after)\s+(?:(?:{_ROUGHLY}\s+)?{_AMOUNT}\s+)?"
+                     r"(?:(?:working|business)\s+)?(?:minutes?|hours?|days?|weeks?)\b")
 #: Words for a part of a group ("some", "half", "a sample", "not all").
 _SOME = (r"some|most|many|(?:a\s+)?few|half|part|selected|certain|several|"
          r"not\s+(?:all|every\s?one)|a\s+(?:sample|portion|fraction|third|quarter|handful|number|"
@@ -581,31 +596,39 @@ _HEDGE_OTHERS = re.compile(
     r"(?:k|dollars|euros|pounds|usd)))\b")
 
 
-def _others_wrong(others: list[str], rate: float) -> str | None:
-    """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the applicants
-    not approved at once, or None: one of them must be about those applicants, none may turn
-    them all down (:func:`_refusal`) or have a machine check them (:func:`_machine`), none
-    may hedge the check (:func:`_hedges`) or negate a person or a check (:func:`_denied`), and
-    one must name a person who looks at them (:data:`_PERSON`): a check with nobody named
-    ("the others are reviewed", "the others wait") may be a machine's."""
+def _others_wrong(others: list[str], rate: float, answer: str) -> str | None:
+    """What is wrong with what the clauses ``others`` (:func:`_sides`) of ``answer`` say of the
+    applicants not approved at once, or None: one of them must be about those applicants, none
+    may turn them all down (:func:`_refusal`) or have a machine check them (:func:`_machine`),
+    none may hedge the check (:func:`_hedges`) or negate a person or a check (:func:`_denied`:
+    with a machine named, "a computer, not a person, reviews the others", the machine checks
+    them), and one must name a person who looks at them (:data:`_PERSON`): a check with nobody
+    named ("the others are reviewed", "the others wait") may be a machine's."""
     if not any(_about_others(c, rate) for c in others):
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
     if refused := _refusal(others):
-        return (f"your sentence says the others are turned down ('{refused.group()}'), but "
-                "they are not: a person (an underwriter) checks their file and decides. Say "
-                "that instead.")
+        return (f"your sentence says the others are turned down "
+                f"('{_as_written(answer, refused.group())}'), but they are not: a person (an "
+                "underwriter) checks their file and decides. Say that instead.")
     if machine := _machine(others):
-        return (f"your sentence names a machine for the others ('{machine.group()}'), but a "
-                "person (an underwriter) checks their file. Say that instead.")
+        return (f"your sentence names a machine for the others "
+                f"('{_as_written(answer, machine.group())}'), but a person (an underwriter) "
+                "checks their file. Say that instead.")
     if hedge := next(iter(_hedges(others)), None):
-        return (f"'{hedge.group()}' hedges the check, but a person checks every one of the "
-                "others: say so plainly, e.g. '...; an underwriter checks the others.'")
-    denied = next((m for c in others for m in (*_PERSON.finditer(c), *_CHECK.finditer(c))
-                   if _denied(c, m)), None)
+        return (f"'{_as_written(answer, hedge.group())}' hedges the check, but a person checks "
+                "every one of the others: say so plainly, e.g. '...; an underwriter checks the "
+                "others.'")
+    denied = next(((i, m) for i, c in enumerate(others)
+                   for m in (*_PERSON.finditer(c), *_CHECK.finditer(c)) if _denied(c, m)), None)
+    if denied and (machine := _machine_before(others, *denied)):
+        return (f"your sentence says a machine ('{_as_written(answer, machine.group())}'), not "
+                "a person, checks the others, but a person (an underwriter) checks their file. "
+                "Say that instead, e.g. '...; an underwriter checks the others.'")
     if denied:
-        return (f"your sentence says no person looks at the others ('{denied.group()}' "
-                "is negated), but one does. Say that instead.")
+        return (f"your sentence says no person looks at the others "
+                f"('{_as_written(answer, denied[1].group())}' is negated), but one does. Say "
+                "that instead.")
     if any(_PERSON.search(c) for c in others):
         return None
     return ("say who looks at the others: a person (an underwriter) checks their file; your "
@@ -632,6 +655,16 @@ def _machine(others: list[str]) -> re.Match | None:
     return next((m for m in found if m), None)
 
 
+def _machine_before(others: list[str], index: int, denied: re.Match) -> re.Match | None:
+    """The first machine word (:data:`_MACHINE`), not negated, before the person or check
+    ``denied`` of ``others[index]``, in that clause or one before it: the machine checks the
+    others instead ("a computer, not a person, reviews the others", "the AI, not a human,
+    decides on the others"; not "never checked by a person or a computer")."""
+    return next((m for i, c in enumerate(others[:index + 1])
+                 for m in _MACHINE.finditer(c, 0, denied.start() if i == index else len(c))
+                 if not _negated(c, m)), None)
+
+
 #: The openings of a clause (:data:`_OPENS`) before its first word, and "only" or "just"
 #: (", but only on request").
 _CLAUSE_OPENING = re.compile(rf"(?:{_OPENS})+(?:(?:only|just)\s+)?")
@@ -644,11 +677,13 @@ def _hedges(others: list[str]) -> list[re.Match]:
     a clause of its own, which hedges the clause before (", but only when they complain", ",
     if one is free", ", at random"; not ", which can take a day", nor "if you're one of the
     others," which names them); not in a phrase that names the others (:func:`_in_named`: "if
-    not,") nor next to a decision it softens (:func:`_softens`: "who may decline them")."""
+    not,"), nor next to a decision it softens (:func:`_softens`: "who may decline them"), nor a
+    :data:`_HEDGE` word of how long the check takes (:data:`_TIMING`: "it can take a day")."""
     return [m for c in others for m in _HEDGE_OTHERS.finditer(c)
             if (m.group("share") or _PERSON.search(c) or _CHECK.search(c)
                 or (_CLAUSE_OPENING.fullmatch(c, 0, m.start()) and not _NAMED.search(c)))
-            and not _in_named(c, m) and not _softens(c, m)]
+            and not _in_named(c, m) and not _softens(c, m)
+            and not (_HEDGE.fullmatch(m.group()) and _TIMING.match(c, m.end()))]
 
 
 def _softens(clause: str, hedge: re.Match) -> bool:

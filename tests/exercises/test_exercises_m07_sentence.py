@@ -1,0 +1,106 @@
+"""Exercise 07.1's sentence reader: a hedge or a negation of when something happens is not
+one of the check or of the yes, and its messages quote what the learner wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from deploydl.exercises.core import FAILED, PASSED, evaluate
+from deploydl.exercises.registry import find_exercise
+
+#: The first half of a right sentence: the rate's applicants get a yes at once.
+YES = "About 83% of applicants are approved at once; "
+
+#: Sentences the reader got wrong, each with the status and words its message must give: a
+#: hedge of how long the others wait for their check ("it can take a day") is no hedge of the
+#: check; "not after a wait" says the yes comes at once; a machine set against a person ("a
+#: computer, not a person,") is what the message names, as written; a number said of something
+#: else is quoted alone, or with the word it counts, never with the next clause's first word.
+MENDED = [
+    (YES + "for the rest it can take a day until an underwriter checks their file.", PASSED,
+     "well done"),
+    (YES + "for the rest it may take a few days until an underwriter checks their file.", PASSED,
+     "well done"),
+    ("About 83% of applicants are approved straight away, and an underwriter reviews the rest, "
+     "but usually within a day.", PASSED, "well done"),
+    ("About 83% of applicants are approved straight away, and an underwriter reviews the rest, "
+     "normally in 2 working days.", PASSED, "well done"),
+    (YES + "for the rest it can take a day until someone maybe checks their file.", FAILED,
+     "'maybe' hedges the check"),
+    (YES + "for the rest it can take a day until an underwriter may check their file.", FAILED,
+     "'may' hedges the check"),
+    ("About 83% of applicants are approved at once, not after a wait; an underwriter checks "
+     "the others.", PASSED, "well done"),
+    ("About 83% of applicants are approved at once, never after a wait; an underwriter checks "
+     "the others.", PASSED, "well done"),
+    ("About 83% of applicants are approved at once, not after an underwriter checks; an "
+     "underwriter checks the others.", PASSED, "well done"),
+    (YES + "a computer, not a person, reviews the others.", FAILED,
+     "says a machine ('computer'), not a person, checks the others"),
+    (YES + "a computer, not an underwriter, checks the others.", FAILED,
+     "says a machine ('computer'), not a person, checks the others"),
+    (YES + "the AI, not a human, decides on the others.", FAILED,
+     "says a machine ('AI'), not a person, checks the others"),
+    (YES + "the others are Declined.", FAILED, "turned down ('Declined')"),
+    (YES + "an underwriter MAY check the others.", FAILED, "'MAY' hedges the check"),
+    ("For applicants, accuracy is 83%, so most are approved at once and an underwriter checks "
+     "the rest.", FAILED, "'83%' is not said of applicants"),
+    ("For applicants, accuracy is 83 per cent, so most are approved at once and an underwriter "
+     "checks the rest.", FAILED, "'83 per cent' is not said of applicants"),
+    ("Accuracy: 83% - most are approved at once; an underwriter checks the rest.", FAILED,
+     "'83%' is not said of applicants"),
+    ("Eighty-three Percent Accuracy means most are approved at once; an underwriter checks the "
+     "rest.", FAILED, "'Eighty-three Percent Accuracy' is not said of applicants"),
+]
+
+#: Near variants the mends must leave as they were: a hedge of the check itself, a wait that
+#: is not negated, a person and a machine both negated, a person set against a machine, a
+#: number with the word it counts.
+KEPT = [
+    (YES + "an underwriter can take a look at the rest.", FAILED, "'can' hedges the check"),
+    (YES + "the rest may eventually be checked by an underwriter.", FAILED,
+     "'may' hedges the check"),
+    ("About 83% of applicants are approved straight away, and an underwriter usually reviews "
+     "the rest within a day.", FAILED, "'usually' hedges the check"),
+    ("About 83% of applicants are approved straight away, and an underwriter reviews the rest, "
+     "but usually later.", FAILED, "'usually' hedges the check"),
+    ("About 83% of applicants are approved straight away, and an underwriter reviews some of "
+     "the rest, usually within a day.", FAILED, "'some of' hedges the check"),
+    ("About 83% of applicants are approved after a wait; an underwriter checks the others.",
+     FAILED, "wait for a person ('wait')"),
+    ("About 83% of applicants are approved, but not before a wait; an underwriter checks the "
+     "others.", FAILED, "wait for a person ('wait')"),
+    ("About 83% of applicants are approved at once, not only after a wait; an underwriter "
+     "checks the others.", FAILED, "wait for a person ('wait')"),
+    ("About 83% of applicants are approved, not at once but after a wait for an underwriter.",
+     FAILED, "wait for a person ('wait')"),
+    (YES + "the others are never checked by a person or a computer.", FAILED,
+     "no person looks at the others ('person' is negated)"),
+    (YES + "a person, not a computer, reviews the others.", PASSED, "well done"),
+    ("The model is 83% accurate, so most are approved at once and an underwriter checks the "
+     "rest.", FAILED, "'83% accurate' is not said of applicants"),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _rate_is_83_percent():
+    from deploydl.capstone.project import lesson_inputs
+
+    rate = lesson_inputs().evaluation["approval_rate"]
+    assert round(rate * 100) == 83, "the sentences say 83%"
+
+
+def _assert_read(sentence: str, status: str, says: str) -> None:
+    result = evaluate(find_exercise("07.1"), sentence)
+    assert result.status == status and says in result.message, result.message
+
+
+@pytest.mark.parametrize(("sentence", "status", "says"), MENDED)
+def test_07_1_reads_a_hedge_or_negation_of_time_and_quotes_what_was_written(sentence, status,
+                                                                           says):
+    _assert_read(sentence, status, says)
+
+
+@pytest.mark.parametrize(("sentence", "status", "says"), KEPT)
+def test_07_1_mends_leave_near_variants_as_they_were(sentence, status, says):
+    _assert_read(sentence, status, says)
