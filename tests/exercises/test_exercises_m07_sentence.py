@@ -104,3 +104,42 @@ def test_07_1_reads_a_hedge_or_negation_of_time_and_quotes_what_was_written(sent
 @pytest.mark.parametrize(("sentence", "status", "says"), KEPT)
 def test_07_1_mends_leave_near_variants_as_they_were(sentence, status, says):
     _assert_read(sentence, status, says)
+
+
+#: A red-team reading of the mends above: wrong sentences they let through, each with what
+#: the reader must say. A hedge before a time that comes before the check's verb still hedges
+#: the check ("may in weeks check"), as does one before "take a day to" or a time of day
+#: ("after hours"); a negation reaches past "after" only right after it, so a person or a
+#: machine that acts after a wait word is still read ("no wait after an underwriter reviews
+#: them"); the machine message needs the machine set against the person in an aside; and a
+#: check left open ("decides whether to check") is a hedge.
+RED_TEAM = [
+    (YES + "an underwriter may in weeks check the rest.", "'may' hedges the check"),
+    (YES + "an underwriter can within a week check the rest.", "'can' hedges the check"),
+    (YES + "the rest might after a few days be checked by an underwriter.",
+     "'might' hedges the check"),
+    (YES + "an underwriter is likely within a day to check the rest.",
+     "'likely' hedges the check"),
+    (YES + "an underwriter may after hours check the rest.", "'may' hedges the check"),
+    (YES + "an underwriter may take a day to decide whether to check the rest.",
+     "'may' hedges the check"),
+    (YES + "the system can in minutes check the rest for an underwriter.",
+     "'can' hedges the check"),
+    (YES + "the rest may take a day until a person decides whether to check them.",
+     "'whether to check' hedges the check"),
+    ("About 83% of applicants are approved with no wait after an underwriter reviews them; a "
+     "person checks the rest.", "wait for a person ('underwriter')"),
+    (YES + "the rest never hear back after the AI checks them, until an underwriter decides.",
+     "names a machine for the others ('AI')"),
+    (YES + "a computer does not check the rest; an underwriter does.",
+     "no person looks at the others ('check' is negated)"),
+    (YES + "the rest are sent by the system to an underwriter who never checks them.",
+     "no person looks at the others ('checks' is negated)"),
+    ("Our model is 83%-accurate; most applicants are approved at once and an underwriter "
+     "checks the rest.", "'83%-accurate' is not said of applicants"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "says"), RED_TEAM)
+def test_07_1_a_time_or_an_after_does_not_hide_a_hedge_a_person_or_a_machine(sentence, says):
+    _assert_read(sentence, FAILED, says)

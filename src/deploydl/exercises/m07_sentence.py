@@ -226,7 +226,7 @@ def _not_of_applicants(answer: str, rate: float) -> str | None:
            for p in (_OF_APPLICANTS, _APPROVE, _DECLINE, _REFER)) or any(
             _aside_of_applicants(text, s) for s in said):
         return None
-    after = re.match(r"\s+(?:of\s+(?:the\s+)?)?\w[\w'-]*", text[said[-1].end:])
+    after = re.match(r"(?:\s+|-)(?:of\s+(?:the\s+)?)?\w[\w'-]*", text[said[-1].end:])
     shown = _as_written(answer, said[-1].words + (after.group() if after else ""))
     return (f"'{shown}' is not said of applicants: the number must be the share of applicants "
             f"who get a yes at once, e.g. '{rate:.0%} of applicants are approved at once'.")
@@ -373,10 +373,9 @@ def _referrals(clause: str) -> list[re.Match]:
 #: "aren't sent to", "without waiting").
 _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
 #: Small words that do not count between a negation and the word it governs ("not be sent
-#: to", "without waiting for a person", "not after a wait"; not "before": "not before a wait"
-#: has the wait).
+#: to", "without waiting for a person").
 _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "is", "are", "was",
-                     "were", "to", "for", "of", "by", "after",
+                     "were", "to", "for", "of", "by",
                      "with", "from", "on", "even", "ever", "their", "them", "his", "her", "its",
                      "our", "your", "one"})
 #: Referral words that are finite verbs ("wait", "are sent"): right after a referral noun they
@@ -403,13 +402,18 @@ def _negated(clause: str, match: re.Match) -> bool:
     "applicants who are not customers are sent to ...") does not count, nor does one inside
     a phrase that names the others ("those who aren't go to an underwriter": :data:`_NAMED`),
     nor a negated referral word just before a verb that refers ("who don't need a person wait
-    for an underwriter": "wait" is a verb of its own, not what "need" governs)."""
+    for an underwriter": "wait" is a verb of its own, not what "need" governs). A negation
+    reaches past "after" right after it ("not after a wait", "not after an underwriter
+    checks"), not past an "after" that follows another word ("no wait after an underwriter
+    reviews them": the underwriter reviews them); "not before a wait" has the wait."""
     if match.group().startswith(_SELF_NEGATED):
         return False  # the match holds its own negation ("not approved"): it is not negated
     start = max((m.end() for m in (*_breaks(clause, match.start()),
                                    *_NAMED.finditer(clause, 0, match.start()))), default=0)
-    words = [w for w in re.finditer(r"[\w']+", clause[start:match.start()])
-             if w.group() not in _FILLER and w.group() not in _THROUGH]
+    tokens = list(re.finditer(r"[\w']+", clause[start:match.start()]))
+    words = [w for i, w in enumerate(tokens)
+             if w.group() not in _FILLER and w.group() not in _THROUGH
+             and not (w.group() == "after" and i and _NEGATOR.fullmatch(tokens[i - 1].group()))]
     if not words:
         return False
     nearest = words[-1]
@@ -564,15 +568,21 @@ _NEGATED_AFTER = re.compile(
 #: Words that hedge what a side says ("may be approved", "usually", "an underwriter sometimes
 #: checks", "tries to check"): the rate's applicants do get a yes at once, and a person does
 #: check every one of the others.
+#: A length of time ("a day", "about 2 working days", "a few hours").
+_DURATION = (rf"(?:(?:{_ROUGHLY}\s+)?{_AMOUNT}\s+)?(?:(?:working|business)\s+)?"
+             r"(?:minutes?|hours?|days?|weeks?)\b")
 _HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|maybe|hopefully|"
                     r"usually|often|mostly|generally|typically|normally|sometimes|occasionally|"
                     r"rarely|seldom|likely|tr(?:y|ies|ying)\s+to)\b")
-#: How long the check takes, right after a :data:`_HEDGE` word ("it can take a day until an
-#: underwriter checks", "checks the rest, usually within a day", "may take a few days"): the
-#: word hedges the time, not the check. A word for a later time alone ("may eventually be
-#: checked") does not say how long, and leaves the hedge on the check.
-_TIMING = re.compile(rf"\s+(?:tak(?:e|es)|within|in|after)\s+(?:(?:{_ROUGHLY}\s+)?{_AMOUNT}\s+)?"
-                     r"(?:(?:working|business)\s+)?(?:minutes?|hours?|days?|weeks?)\b")
+#: How long the check takes, right after a :data:`_HEDGE` word: the time it can take until
+#: the check ("it can take a day until an underwriter checks", "may take a few days before"),
+#: or a time that ends the clause ("checks the rest, usually within a day."). There the word
+#: hedges the time, not the check. Not a time before the check's verb ("may in a day check",
+#: "can take a day to decide whether to check"), nor a later time alone ("may eventually be
+#: checked"), nor a time of day ("after hours").
+_TIMING = re.compile(
+    rf"\s+(?:tak(?:e|es)\s+{_DURATION}\s+(?:until|till|before|for)\b|"
+    rf"(?:within|in)\s+{_DURATION}\s*(?:[,;:.!?]|$))")
 #: Words for a part of a group ("some", "half", "a sample", "not all").
 _SOME = (r"some|most|many|(?:a\s+)?few|half|part|selected|certain|several|"
          r"not\s+(?:all|every\s?one)|a\s+(?:sample|portion|fraction|third|quarter|handful|number|"
@@ -581,7 +591,8 @@ _SOME = (r"some|most|many|(?:a\s+)?few|half|part|selected|certain|several|"
 #: others", "some others", "10% of the others", "one in ten of them", "except the
 #: self-employed"), the conditions that hedge their check ("if one is available", "when
 #: possible", "only when they complain", "on request", "above 10,000 dollars", "when the queue
-#: isn't long") and a check of only some ("spot-checks", "at random"); the rate's clause may
+#: isn't long"), a check of only some ("spot-checks", "at random") and a check left open
+#: ("decides whether to check them"); the rate's clause may
 #: hold a share ("most of our applicants, 83%") or a condition ("if you apply"). "Only
 #: after", "only for" and "only on" say when, not whom ("get an answer only after an
 #: underwriter checks", "only on weekdays").
@@ -591,6 +602,7 @@ _HEDGE_OTHERS = re.compile(
     r"except\w*|apart\s+from\b|other\s+than\b)|"
     r"\b(?:if|unless|when\s+possible|where\s+possible|provided|on\s+(?:request|appeal|demand)|"
     r"at\s+random|randomly|spot[\s-]?check\w*|only\s+(?:when|once|if|where)|"
+    r"whether\s+(?:or\s+not\s+)?to\s+(?:check|review|assess|screen|look|vet|examine)|"
     rf"(?:when|whenever|where)\s+(?:[\w']+\s+){{0,2}}?{_FAILS}|"
     r"(?:above|over|below|under|up\s+to)\s+(?:(?:usd\s*|\$|\u00a3|\u20ac)\d[\d,]*|\d[\d,]*\s*"
     r"(?:k|dollars|euros|pounds|usd)))\b")
@@ -619,9 +631,9 @@ def _others_wrong(others: list[str], rate: float, answer: str) -> str | None:
         return (f"'{_as_written(answer, hedge.group())}' hedges the check, but a person checks "
                 "every one of the others: say so plainly, e.g. '...; an underwriter checks the "
                 "others.'")
-    denied = next(((i, m) for i, c in enumerate(others)
+    denied = next(((c, m) for c in others
                    for m in (*_PERSON.finditer(c), *_CHECK.finditer(c)) if _denied(c, m)), None)
-    if denied and (machine := _machine_before(others, *denied)):
+    if denied and (machine := _machine_set_against(*denied)):
         return (f"your sentence says a machine ('{_as_written(answer, machine.group())}'), not "
                 "a person, checks the others, but a person (an underwriter) checks their file. "
                 "Say that instead, e.g. '...; an underwriter checks the others.'")
@@ -655,14 +667,18 @@ def _machine(others: list[str]) -> re.Match | None:
     return next((m for m in found if m), None)
 
 
-def _machine_before(others: list[str], index: int, denied: re.Match) -> re.Match | None:
-    """The first machine word (:data:`_MACHINE`), not negated, before the person or check
-    ``denied`` of ``others[index]``, in that clause or one before it: the machine checks the
-    others instead ("a computer, not a person, reviews the others", "the AI, not a human,
-    decides on the others"; not "never checked by a person or a computer")."""
-    return next((m for i, c in enumerate(others[:index + 1])
-                 for m in _MACHINE.finditer(c, 0, denied.start() if i == index else len(c))
-                 if not _negated(c, m)), None)
+def _machine_set_against(clause: str, denied: re.Match) -> re.Match | None:
+    """The machine word (:data:`_MACHINE`) that ``clause`` sets against the person or check
+    ``denied``, in an aside (:data:`_NOT_ASIDE`) right after it: the machine checks the others
+    instead ("a computer, not a person, reviews the others", "the AI, not a human, decides on
+    the others"). None otherwise ("a computer does not check the rest", "never checked by a
+    person or a computer")."""
+    aside = next((a for a in _NOT_ASIDE.finditer(clause)
+                  if a.start() < denied.start() < a.end()), None)
+    if aside is None:
+        return None
+    return next((m for m in _MACHINE.finditer(clause, 0, aside.start())
+                 if not clause[m.end():aside.start()].strip()), None)
 
 
 #: The openings of a clause (:data:`_OPENS`) before its first word, and "only" or "just"
