@@ -24,10 +24,10 @@ REQUIRED_IMPORTS = ("jupyterlab", "ipywidgets", "ipykernel", "nbclient", "nbform
 
 #: The memory, in MiB, of the largest lesson and its lab open side by side (lesson 04, 922
 #: MiB, and its lab, 836 MiB, each with the model service it starts), and of an idle
-#: JupyterLab server (167 MiB). Peak RSS measured by benchmarks/notebook_resources.py on two
-#: CPUs, the larger of the two for each: benchmarks/results/notebook_resources*.json (torch
-#: took more memory on the Intel Xeon than on the AMD EPYC); tests/course/test_doctor.py keeps
-#: them in step with those files.
+#: JupyterLab server (167 MiB). Peak RSS measured by benchmarks/notebook_resources.py on three
+#: CPUs, the largest of the three for each: benchmarks/results/notebook_resources*.json (the
+#: lesson and lab reached theirs on the Intel Xeon, the server on an AMD EPYC);
+#: tests/course/test_doctor.py keeps them in step with those files.
 LESSON_AND_LAB_MIB = 922 + 836
 JUPYTERLAB_MIB = 167
 #: The memory the course needs free, in MiB, when JupyterLab is not running yet.
