@@ -43,6 +43,10 @@ MENDED = [
      "says a machine ('AI'), not a person, checks the others"),
     (YES + "the others are Declined.", FAILED, "turned down ('Declined')"),
     (YES + "an underwriter MAY check the others.", FAILED, "'MAY' hedges the check"),
+    ("About 83% of Applicants Might be approved at once; an underwriter checks the rest.",
+     FAILED, "'Might' hedges the yes"),
+    ("About 83% of applicants are approved after a Wait; an underwriter checks the rest.",
+     FAILED, "('Wait')"),
     ("For applicants, accuracy is 83%, so most are approved at once and an underwriter checks "
      "the rest.", FAILED, "'83%' is not said of applicants"),
     ("For applicants, accuracy is 83 per cent, so most are approved at once and an underwriter "
@@ -137,6 +141,10 @@ RED_TEAM = [
      "no person looks at the others ('checks' is negated)"),
     ("Our model is 83%-accurate; most applicants are approved at once and an underwriter "
      "checks the rest.", "'83%-accurate' is not said of applicants"),
+    (YES + "an underwriter may take a day for the others.", "'may' hedges the check"),
+    (YES + "someone may take a week for the others.", "'may' hedges the check"),
+    (YES + "the others wait, and an underwriter can take a day for lunch.",
+     "'can' hedges the check"),
 ]
 
 

@@ -3,7 +3,7 @@ of the applicants who get a yes at once and of the others a person checks.
 
 :func:`sentence_problem` is what exercise 07.1 (``m07``) calls once the sentence is plain and
 of the right length. The grader loads this module fresh before ``m07`` (see
-:func:`deploydl.exercises.core.regraded`), so it imports only outside modules."""
+:func:`deploydl.exercises.core._fresh_exercises`), so it imports only outside modules."""
 
 from __future__ import annotations
 
@@ -33,13 +33,26 @@ def sentence_problem(text: str, rate: float) -> str | None:
     approval ``rate``, or None: it must state the rate (:func:`says_rate`), said of the
     applicants (:func:`_not_of_applicants`) who get a yes at once (:func:`_ours_wrong`), and
     in a clause of its own say that a person checks the others (:func:`_others_wrong`);
-    :func:`_sides` splits it."""
+    :func:`_sides` splits it. The reader reads ``text`` in lower case; the words a message
+    quotes are given back as the learner wrote them (:func:`_as_written`)."""
+    problem = _problem(text, rate)
+    return None if problem is None else _QUOTE.sub(
+        lambda m: f"'{_as_written(text, m.group(1))}'", problem)
+
+
+def _problem(text: str, rate: float) -> str | None:
+    """:func:`sentence_problem`'s message, quoting ``text``'s words in lower case."""
     if not says_rate(text, rate):
         return _rate_missing(text, rate)
     if not_of := _not_of_applicants(text, rate):
         return not_of
     ours, others = _sides(text, rate)
-    return _ours_wrong(ours, rate) or _others_wrong(others, rate, text)
+    return _ours_wrong(ours, rate) or _others_wrong(others, rate)
+
+
+#: A quotation in a message: from a quote mark after no letter to one before none, so that an
+#: apostrophe inside it ("'aren't'") does not end it.
+_QUOTE = re.compile(r"(?<!\w)'(.+?)'(?!\w)")
 
 
 def _waiting(rate: float, word: str) -> str:
@@ -227,14 +240,15 @@ def _not_of_applicants(answer: str, rate: float) -> str | None:
             _aside_of_applicants(text, s) for s in said):
         return None
     after = re.match(r"(?:\s+|-)(?:of\s+(?:the\s+)?)?\w[\w'-]*", text[said[-1].end:])
-    shown = _as_written(answer, said[-1].words + (after.group() if after else ""))
+    shown = said[-1].words + (after.group() if after else "")
     return (f"'{shown}' is not said of applicants: the number must be the share of applicants "
             f"who get a yes at once, e.g. '{rate:.0%} of applicants are approved at once'.")
 
 
 def _as_written(answer: str, words: str) -> str:
     """``words``, which the reader found in ``answer`` in lower case, as the learner wrote them
-    ("AI" for "ai"): where they first stand as whole words, in any case."""
+    ("AI" for "ai"): where they first stand as whole words, in any case. Words not found so
+    (a message's own example) are left as they are."""
     found = re.search(rf"(?<!\w){re.escape(words)}(?!\w)", answer.replace("\u2019", "'"),
                       re.IGNORECASE)
     return found.group() if found else words
@@ -565,12 +579,12 @@ _PERSON = re.compile(rf"\b(?:{_PERSON_WORDS}|{_STAFF})\b")
 _NEGATED_AFTER = re.compile(
     r"\s+(?:(?:are|is|was|were|will|do|does|did|can|could|would)(?:\s+not\b|n't)|aren't|isn't|"
     r"won't|never\b|(?:are|is|was|were)\s+(?:off|away|out|absent|unavailable|busy)\b)")
-#: Words that hedge what a side says ("may be approved", "usually", "an underwriter sometimes
-#: checks", "tries to check"): the rate's applicants do get a yes at once, and a person does
-#: check every one of the others.
 #: A length of time ("a day", "about 2 working days", "a few hours").
 _DURATION = (rf"(?:(?:{_ROUGHLY}\s+)?{_AMOUNT}\s+)?(?:(?:working|business)\s+)?"
              r"(?:minutes?|hours?|days?|weeks?)\b")
+#: Words that hedge what a side says ("may be approved", "usually", "an underwriter sometimes
+#: checks", "tries to check"): the rate's applicants do get a yes at once, and a person does
+#: check every one of the others.
 _HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|maybe|hopefully|"
                     r"usually|often|mostly|generally|typically|normally|sometimes|occasionally|"
                     r"rarely|seldom|likely|tr(?:y|ies|ying)\s+to)\b")
@@ -581,7 +595,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|ma
 #: "can take a day to decide whether to check"), nor a later time alone ("may eventually be
 #: checked"), nor a time of day ("after hours").
 _TIMING = re.compile(
-    rf"\s+(?:tak(?:e|es)\s+{_DURATION}\s+(?:until|till|before|for)\b|"
+    rf"\s+(?:tak(?:e|es)\s+{_DURATION}\s+(?:until|till|before)\b|"
     rf"(?:within|in)\s+{_DURATION}\s*(?:[,;:.!?]|$))")
 #: Words for a part of a group ("some", "half", "a sample", "not all").
 _SOME = (r"some|most|many|(?:a\s+)?few|half|part|selected|certain|several|"
@@ -608,8 +622,8 @@ _HEDGE_OTHERS = re.compile(
     r"(?:k|dollars|euros|pounds|usd)))\b")
 
 
-def _others_wrong(others: list[str], rate: float, answer: str) -> str | None:
-    """What is wrong with what the clauses ``others`` (:func:`_sides`) of ``answer`` say of the
+def _others_wrong(others: list[str], rate: float) -> str | None:
+    """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the
     applicants not approved at once, or None: one of them must be about those applicants, none
     may turn them all down (:func:`_refusal`) or have a machine check them (:func:`_machine`),
     none may hedge the check (:func:`_hedges`) or negate a person or a check (:func:`_denied`:
@@ -620,27 +634,24 @@ def _others_wrong(others: list[str], rate: float, answer: str) -> str | None:
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
     if refused := _refusal(others):
-        return (f"your sentence says the others are turned down "
-                f"('{_as_written(answer, refused.group())}'), but they are not: a person (an "
-                "underwriter) checks their file and decides. Say that instead.")
+        return (f"your sentence says the others are turned down ('{refused.group()}'), but "
+                "they are not: a person (an underwriter) checks their file and decides. Say "
+                "that instead.")
     if machine := _machine(others):
-        return (f"your sentence names a machine for the others "
-                f"('{_as_written(answer, machine.group())}'), but a person (an underwriter) "
-                "checks their file. Say that instead.")
+        return (f"your sentence names a machine for the others ('{machine.group()}'), but a "
+                "person (an underwriter) checks their file. Say that instead.")
     if hedge := next(iter(_hedges(others)), None):
-        return (f"'{_as_written(answer, hedge.group())}' hedges the check, but a person checks "
-                "every one of the others: say so plainly, e.g. '...; an underwriter checks the "
-                "others.'")
+        return (f"'{hedge.group()}' hedges the check, but a person checks every one of the "
+                "others: say so plainly, e.g. '...; an underwriter checks the others.'")
     denied = next(((c, m) for c in others
                    for m in (*_PERSON.finditer(c), *_CHECK.finditer(c)) if _denied(c, m)), None)
     if denied and (machine := _machine_set_against(*denied)):
-        return (f"your sentence says a machine ('{_as_written(answer, machine.group())}'), not "
-                "a person, checks the others, but a person (an underwriter) checks their file. "
-                "Say that instead, e.g. '...; an underwriter checks the others.'")
+        return (f"your sentence says a machine ('{machine.group()}'), not a person, checks the "
+                "others, but a person (an underwriter) checks their file. Say that instead, "
+                "e.g. '...; an underwriter checks the others.'")
     if denied:
-        return (f"your sentence says no person looks at the others "
-                f"('{_as_written(answer, denied[1].group())}' is negated), but one does. Say "
-                "that instead.")
+        return (f"your sentence says no person looks at the others ('{denied[1].group()}' "
+                "is negated), but one does. Say that instead.")
     if any(_PERSON.search(c) for c in others):
         return None
     return ("say who looks at the others: a person (an underwriter) checks their file; your "
