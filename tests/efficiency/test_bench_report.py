@@ -47,6 +47,20 @@ def test_hey_command_is_a_closed_loop_post_with_csv_and_headers(tmp_path, monkey
     assert hey_command("http://x/", concurrency=1, requests=5)[1:3] == ["-n", "5"]
 
 
+@pytest.mark.filterwarnings("ignore:constrained_layout not applied")  # the name's legend
+def test_a_label_wider_than_the_chart_is_refused_not_cut_off():
+    import matplotlib.pyplot as plt
+
+    results = fake_results()
+    for row in results["summary"]:
+        row["server"] = "a server whose name no chart of this width could ever show " * 3
+    try:
+        with pytest.raises(ValueError, match="wider than the chart"):
+            plot_results(results)
+    finally:
+        plt.close("all")
+
+
 def fake_results():
     loads = (("course", 2000, 9.0, 1.0), ("naive", 800, 20.0, 1.05), ("litserve", 700, 12.0, 3.0))
     runs = [{"rep": rep, "server": server, "batch": batch, "concurrency": clients,
@@ -129,7 +143,16 @@ def _committed_results(root) -> dict:
         encoding="utf-8"))
 
 
-@pytest.mark.parametrize("source", ["made-up", "committed"])
+def _thousandfold() -> dict:
+    """Made-up results with every throughput a thousand times larger: longer labels, and tick
+    labels that narrow the axes once the axis is set."""
+    results = fake_results()
+    for row in results["summary"]:
+        row["predictions_per_s"] *= 1000
+    return results
+
+
+@pytest.mark.parametrize("source", ["made-up", "committed", "thousandfold"])
 def test_every_bar_names_its_server_so_the_chart_reads_without_colour(source, root):
     """Read in grey, or by someone who cannot tell the colours apart, each bar still says which
     server it is; and every label ends inside the plot, clear of the others and the legend."""
@@ -137,7 +160,8 @@ def test_every_bar_names_its_server_so_the_chart_reads_without_colour(source, ro
 
     from deploydl.efficiency.bench_report import SERVER_NAMES
 
-    results = fake_results() if source == "made-up" else _committed_results(root)
+    results = {"made-up": fake_results, "committed": lambda: _committed_results(root),
+               "thousandfold": _thousandfold}[source]()
     fig = plot_results(results)
     fig.draw_without_rendering()
     ax = fig.axes[0]

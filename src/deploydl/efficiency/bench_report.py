@@ -388,17 +388,30 @@ def plot_results(results: dict):
         for b, c in loads][::-1])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     legend(ax, loc="upper right", title="server")
-    # Room for the labels: a label ends a fixed w pixels past its bar whatever the axis's
-    # range, so a bar of value v, labelled, fits an axes W pixels wide (2% kept free) when
-    # the axis runs to v / (0.98 - w / W). The axes keep their width; the axis makes room.
-    for _, label in labelled:
-        label.set_in_layout(False)
-    fig.draw_without_rendering()  # lays the figure out, so the axes and labels have sizes
-    width = ax.get_window_extent().width
-    ax.set_xlim(0, max(bar.get_width() / (0.98 - (label.get_window_extent().x1
-                                                  - bar.get_window_extent().x1) / width)
-                       for bar, label in labelled))
+    _make_room(fig, ax, labelled)
     return fig
+
+
+def _make_room(fig, ax, labelled: list[tuple]) -> None:
+    """Run the x axis of ``ax`` just far enough that every label of ``labelled`` (a bar and its
+    label) ends inside the axes, 2% kept free.
+
+    A label ends a fixed w pixels past its bar whatever the axis's range, so a bar of value v,
+    labelled, fits axes W pixels wide when the axis runs to v / (0.98 - w / W). The new range
+    changes the tick labels, and with them the axes' width, so this is done twice.
+    """
+    for label in (label for _, label in labelled):
+        label.set_in_layout(False)
+    for _ in range(2):
+        fig.draw_without_rendering()  # lays the figure out, so the axes and labels have sizes
+        width = ax.get_window_extent().width
+        fits = [(bar.get_width(), 0.98 - (label.get_window_extent().x1
+                                          - bar.get_window_extent().x1) / width)
+                for bar, label in labelled]
+        if any(room <= 0 for _, room in fits):
+            raise ValueError("a bar's label is wider than the chart: shorten the server names "
+                             "(SERVER_NAMES) or widen the figure.")
+        ax.set_xlim(0, max(value / room for value, room in fits) or 1)
 
 
 def write_results(results: dict, out_dir: Path, *, name: str) -> dict[str, Path]:

@@ -219,9 +219,9 @@ def _over_the_limit(cost: float, limit: float) -> str | None:
 def _gap_kept(cost: float, limit: float, nearest: int) -> bool:
     """Whether ``cost`` and ``limit``, each rounded to ``nearest`` dollars, still differ by the
     real gap give or take :data:`GAP_SHOWN_WITHIN` of it."""
-    from deploydl.present.charts import round_half_up
+    from deploydl.present.charts import to_nearest
 
-    shown = float(round_half_up(cost / nearest) - round_half_up(limit / nearest)) * nearest
+    shown = to_nearest(cost, nearest) - to_nearest(limit, nearest)
     return abs(shown - (cost - limit)) <= GAP_SHOWN_WITHIN * (cost - limit)
 
 

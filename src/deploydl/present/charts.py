@@ -196,7 +196,7 @@ def money(amount: float, *, unit: str = "$", nearest: int | None = None) -> str:
             raise ValueError("nearest is the step to round to, in dollars, and must be a "
                              f"positive number; got {nearest!r}. Use 1000 for the nearest "
                              "thousand.")
-        amount = float(round_half_up(amount / nearest)) * nearest
+        amount = to_nearest(amount, nearest)
     shown = round_half_up(abs(amount))
     millions = shown >= 1_000_000 and nearest is None  # 999,999.6 is $1.0M, not $1,000,000
     if millions:
@@ -218,6 +218,12 @@ def round_half_up(amount: float, *, places: int = 0) -> Decimal:
         context.prec = 400  # every digit of the largest float (1.8e308) to the unit
         return Decimal(repr(float(amount))).quantize(Decimal(1).scaleb(-places),
                                                      rounding=ROUND_HALF_UP)
+
+
+def to_nearest(amount: float, nearest: float) -> float:
+    """``amount`` rounded to a whole number of ``nearest`` dollars, a half up, as
+    :func:`money` shows it: ``to_nearest(1_123_500, 1000)`` is 1_124_000.0."""
+    return float(round_half_up(amount / nearest)) * nearest
 
 
 def usd(amount: float, *, nearest: int | None = None) -> str:
