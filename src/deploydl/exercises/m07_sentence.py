@@ -247,11 +247,12 @@ def _not_of_applicants(answer: str, rate: float) -> str | None:
 
 def _as_written(answer: str, words: str) -> str:
     """``words``, which the reader found in ``answer`` in lower case, as the learner wrote them
-    ("AI" for "ai"): where they first stand as whole words, in any case. Words not found so
-    (a message's own example) are left as they are."""
-    found = re.search(rf"(?<!\w){re.escape(words)}(?!\w)", answer.replace("\u2019", "'"),
-                      re.IGNORECASE)
-    return found.group() if found else words
+    ("AI" for "ai"): as they stand as whole words, in any case; where they stand in lower case
+    too ("In May, ... may check"), as they are. Words not found so (a message's own example)
+    are left as they are."""
+    found = [m.group() for m in re.finditer(rf"(?<!\w){re.escape(words)}(?!\w)",
+                                            answer.replace("\u2019", "'"), re.IGNORECASE)]
+    return words if not found or words in found else found[0]
 
 
 def _aside_of_applicants(text: str, stated: _Stated) -> bool:
@@ -386,6 +387,9 @@ def _referrals(clause: str) -> list[re.Match]:
 #: A word that negates what follows it closely ("no manual check", "not turned down",
 #: "aren't sent to", "without waiting").
 _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
+#: The words before an "after" that a negation reaches past (:func:`_negated`): "not" or
+#: "never" right before it, not "or not" ("approved or not after an underwriter checks").
+_NOT_AFTER = re.compile(r"(?:(?!or\b)\S+\s)?(?:not|never)$")
 #: Small words that do not count between a negation and the word it governs ("not be sent
 #: to", "without waiting for a person").
 _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "is", "are", "was",
@@ -416,10 +420,11 @@ def _negated(clause: str, match: re.Match) -> bool:
     "applicants who are not customers are sent to ...") does not count, nor does one inside
     a phrase that names the others ("those who aren't go to an underwriter": :data:`_NAMED`),
     nor a negated referral word just before a verb that refers ("who don't need a person wait
-    for an underwriter": "wait" is a verb of its own, not what "need" governs). A negation
-    reaches past "after" right after it ("not after a wait", "not after an underwriter
-    checks"), not past an "after" that follows another word ("no wait after an underwriter
-    reviews them": the underwriter reviews them); "not before a wait" has the wait."""
+    for an underwriter": "wait" is a verb of its own, not what "need" governs). "Not" or
+    "never" reaches past "after" right after it ("not after a wait", "not after an underwriter
+    checks"), but not past one after "or not" ("approved or not after an underwriter checks"),
+    "no" ("a yes or no after an underwriter reviews them") or another word ("no wait after an
+    underwriter reviews them"): there the underwriter acts. "Not before a wait" has the wait."""
     if match.group().startswith(_SELF_NEGATED):
         return False  # the match holds its own negation ("not approved"): it is not negated
     start = max((m.end() for m in (*_breaks(clause, match.start()),
@@ -427,7 +432,8 @@ def _negated(clause: str, match: re.Match) -> bool:
     tokens = list(re.finditer(r"[\w']+", clause[start:match.start()]))
     words = [w for i, w in enumerate(tokens)
              if w.group() not in _FILLER and w.group() not in _THROUGH
-             and not (w.group() == "after" and i and _NEGATOR.fullmatch(tokens[i - 1].group()))]
+             and not (w.group() == "after" and _NOT_AFTER.match(" ".join(
+                 t.group() for t in tokens[max(0, i - 2):i])))]
     if not words:
         return False
     nearest = words[-1]
@@ -579,24 +585,12 @@ _PERSON = re.compile(rf"\b(?:{_PERSON_WORDS}|{_STAFF})\b")
 _NEGATED_AFTER = re.compile(
     r"\s+(?:(?:are|is|was|were|will|do|does|did|can|could|would)(?:\s+not\b|n't)|aren't|isn't|"
     r"won't|never\b|(?:are|is|was|were)\s+(?:off|away|out|absent|unavailable|busy)\b)")
-#: A length of time ("a day", "about 2 working days", "a few hours").
-_DURATION = (rf"(?:(?:{_ROUGHLY}\s+)?{_AMOUNT}\s+)?(?:(?:working|business)\s+)?"
-             r"(?:minutes?|hours?|days?|weeks?)\b")
 #: Words that hedge what a side says ("may be approved", "usually", "an underwriter sometimes
 #: checks", "tries to check"): the rate's applicants do get a yes at once, and a person does
 #: check every one of the others.
 _HEDGE = re.compile(r"\b(?:may|might|could|can(?!')|probably|possibly|perhaps|maybe|hopefully|"
                     r"usually|often|mostly|generally|typically|normally|sometimes|occasionally|"
                     r"rarely|seldom|likely|tr(?:y|ies|ying)\s+to)\b")
-#: How long the check takes, right after a :data:`_HEDGE` word: the time it can take until
-#: the check ("it can take a day until an underwriter checks", "may take a few days before"),
-#: or a time that ends the clause ("checks the rest, usually within a day."). There the word
-#: hedges the time, not the check. Not a time before the check's verb ("may in a day check",
-#: "can take a day to decide whether to check"), nor a later time alone ("may eventually be
-#: checked"), nor a time of day ("after hours").
-_TIMING = re.compile(
-    rf"\s+(?:tak(?:e|es)\s+{_DURATION}\s+(?:until|till|before)\b|"
-    rf"(?:within|in)\s+{_DURATION}\s*(?:[,;:.!?]|$))")
 #: Words for a part of a group ("some", "half", "a sample", "not all").
 _SOME = (r"some|most|many|(?:a\s+)?few|half|part|selected|certain|several|"
          r"not\s+(?:all|every\s?one)|a\s+(?:sample|portion|fraction|third|quarter|handful|number|"
@@ -704,13 +698,11 @@ def _hedges(others: list[str]) -> list[re.Match]:
     a clause of its own, which hedges the clause before (", but only when they complain", ",
     if one is free", ", at random"; not ", which can take a day", nor "if you're one of the
     others," which names them); not in a phrase that names the others (:func:`_in_named`: "if
-    not,"), nor next to a decision it softens (:func:`_softens`: "who may decline them"), nor a
-    :data:`_HEDGE` word of how long the check takes (:data:`_TIMING`: "it can take a day")."""
+    not,"), nor next to a decision it softens (:func:`_softens`: "who may decline them")."""
     return [m for c in others for m in _HEDGE_OTHERS.finditer(c)
             if (m.group("share") or _PERSON.search(c) or _CHECK.search(c)
                 or (_CLAUSE_OPENING.fullmatch(c, 0, m.start()) and not _NAMED.search(c)))
-            and not _in_named(c, m) and not _softens(c, m)
-            and not (_HEDGE.fullmatch(m.group()) and _TIMING.match(c, m.end()))]
+            and not _in_named(c, m) and not _softens(c, m)]
 
 
 def _softens(clause: str, hedge: re.Match) -> bool:
