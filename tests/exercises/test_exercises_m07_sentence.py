@@ -92,8 +92,8 @@ def _assert_read(sentence: str, status: str, says: str) -> None:
 
 
 @pytest.mark.parametrize(("sentence", "status", "says"), MENDED)
-def test_07_1_reads_a_hedge_or_negation_of_time_and_quotes_what_was_written(sentence, status,
-                                                                           says):
+def test_07_1_reads_a_negated_wait_and_a_machine_and_quotes_what_was_written(sentence, status,
+                                                                          says):
     _assert_read(sentence, status, says)
 
 
@@ -107,10 +107,10 @@ def test_07_1_mends_leave_near_variants_as_they_were(sentence, status, says):
 #: ("may in weeks check", "may take a day before an underwriter declines them", ", or tries to
 #: within a day"): a first mend read "it can take a day until an underwriter checks" as a
 #: hedge of the time only, and let these through, so it was dropped. A negation reaches past
-#: "after" only right after it, so a person or a machine that acts after a wait word is still
-#: read ("no wait after an underwriter reviews them"); the machine message needs the machine
-#: set against the person in an aside; and a check left open ("decides whether to check") is
-#: a hedge.
+#: "after" only from "not" or "never" right before it, so a person or a machine that acts
+#: after a wait word is still read ("no wait after an underwriter reviews them"); the machine
+#: message needs the machine set against the person in an aside; and a check left open
+#: ("decides whether to check") is a hedge.
 RED_TEAM = [
     (YES + "an underwriter may in weeks check the rest.", "'may' hedges the check"),
     (YES + "an underwriter can within a week check the rest.", "'can' hedges the check"),
