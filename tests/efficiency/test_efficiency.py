@@ -326,15 +326,22 @@ def test_int8_speed_by_engine_reads_each_engines_int8_row_of_the_small_cnn():
     onnx_rows = [{"variant": "ONNX fp32", "faster_x_batch32": 1.0},
                  {"variant": "ONNX int8", "faster_x_batch32": 0.82}]
     wide = [{"variant": "int8", "faster_x_batch32": 5.12}]  # the wide CNN: not these figures
+    onnx_wide = [{"variant": "ONNX int8", "faster_x_batch32": 2.51}]
     results = {"int8": torch_rows, "int8_wide": wide,
-               "onnx": {"int8": onnx_rows, "int8_wide": wide}}
+               "onnx": {"int8": onnx_rows, "int8_wide": onnx_wide}}
     assert int8_speed_by_engine(results) == {"PyTorch": 0.75, "ONNX Runtime": 0.82}
     assert int8_speed_by_engine({"int8": torch_rows, "onnx": None}) == {"PyTorch": 0.75}
     assert int8_speed_by_engine({"int8": torch_rows[:1]}) == {}  # int8 not measured
+    assert int8_speed_by_engine(results, model="wide") == {"PyTorch": 5.12, "ONNX Runtime": 2.51}
+    assert int8_speed_by_engine({"int8": torch_rows}, model="wide") == {}
+    with pytest.raises(ValueError, match="'small' and 'wide'"):
+        int8_speed_by_engine(results, model="large")
 
 
-def test_int8_speed_by_engine_gives_the_benchmarks_own_target_figures():
-    """The lesson quotes these as the run's targets: the same numbers as the README's table."""
+@pytest.mark.parametrize("name", ["serving.json", "serving_epyc_avx2.json"])
+@pytest.mark.parametrize("model", ["small", "wide"])
+def test_int8_speed_by_engine_gives_the_benchmarks_own_target_figures(name, model):
+    """The lesson quotes these as the runs' targets: the same numbers as the runs' tables."""
     import json
     from pathlib import Path
 
@@ -342,11 +349,11 @@ def test_int8_speed_by_engine_gives_the_benchmarks_own_target_figures():
     from deploydl.efficiency.compress import int8_speed_by_engine
 
     root = Path(__file__).resolve().parents[2]
-    results = json.loads((root / "benchmarks/results/serving.json").read_text(encoding="utf-8"))
+    results = json.loads((root / "benchmarks/results" / name).read_text(encoding="utf-8"))
     targets = {t["target"]: t["measured"] for t in check_targets(results)}
-    assert int8_speed_by_engine(results) == {
-        "PyTorch": targets["int8 faster at batch 32, small model (x)"],
-        "ONNX Runtime": targets["ONNX int8 faster at batch 32, small model (x)"]}
+    assert int8_speed_by_engine(results, model=model) == {
+        "PyTorch": targets[f"int8 faster at batch 32, {model} model (x)"],
+        "ONNX Runtime": targets[f"ONNX int8 faster at batch 32, {model} model (x)"]}
 
 
 def _speed(waits):

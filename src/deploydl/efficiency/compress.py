@@ -269,19 +269,25 @@ def compare_variants(variants: Mapping[str, Variant], images: np.ndarray,
              **row} for row, model in zip(rows, variants.values(), strict=True)]
 
 
-def int8_speed_by_engine(results: Mapping[str, Any]) -> dict[str, float]:
-    """int8's speed on the small digits CNN in a ``deploydl bench`` run, by engine.
+def int8_speed_by_engine(results: Mapping[str, Any], *,
+                         model: str = "small") -> dict[str, float]:
+    """int8's speed on one of a ``deploydl bench`` run's two models, by engine.
 
-    Each value is how many times as fast the int8 copy scored a batch of 32 images as the
-    float32 copy on the same engine (``faster_x_batch32``; below 1 means slower):
-    ``"PyTorch"``, torch's int8 against torch's float32 (the rows in ``results["int8"]``), and
-    ``"ONNX Runtime"``, its int8 against its own float32 export (``results["onnx"]["int8"]``).
-    They are the figures the benchmark's targets "int8 faster at batch 32, small model" and
-    "ONNX int8 faster at batch 32, small model" report. An engine the run did not measure (a
-    run without the ONNX server, or older results) is left out.
+    ``model`` is ``"small"``, the small digits CNN (the rows in ``results["int8"]``), or
+    ``"wide"``, the wide CNN (``results["int8_wide"]``). Each value is how many times as fast
+    the int8 copy scored a batch of 32 images as the float32 copy on the same engine
+    (``faster_x_batch32``; below 1 means slower): ``"PyTorch"``, torch's int8 against torch's
+    float32, and ``"ONNX Runtime"``, its int8 against its own float32 export (the same key
+    under ``results["onnx"]``). They are the figures the benchmark's targets "int8 faster at
+    batch 32, small model" and "ONNX int8 faster at batch 32, small model" report (or "wide
+    model"). An engine the run did not measure (a run without the ONNX server, or older
+    results) is left out.
     """
-    where = {"PyTorch": (results.get("int8"), "int8"),
-             "ONNX Runtime": ((results.get("onnx") or {}).get("int8"), "ONNX int8")}
+    if model not in ("small", "wide"):
+        raise ValueError(f"model={model!r}: the benchmark times int8 on 'small' and 'wide'.")
+    key = "int8" if model == "small" else "int8_wide"
+    where = {"PyTorch": (results.get(key), "int8"),
+             "ONNX Runtime": ((results.get("onnx") or {}).get(key), "ONNX int8")}
     speeds = {}
     for engine, (rows, int8) in where.items():
         found = {row["variant"]: row for row in rows or []}
