@@ -1,6 +1,6 @@
 """Exercise 07.1's sentence reader: "not after a wait" is a yes at once, a machine set against
-a person is named, a hedge stays a hedge whatever time follows it, and its messages quote
-what the learner wrote."""
+a person is named, a hedge stays a hedge whatever time follows it, a yes promised to the
+others fails, and its messages quote what the learner wrote."""
 
 from __future__ import annotations
 
@@ -169,3 +169,60 @@ def test_07_1_a_yes_or_no_after_an_underwriter_checks_passes(sentence):
 @pytest.mark.parametrize(("sentence", "says"), RED_TEAM)
 def test_07_1_a_time_or_an_after_does_not_hide_a_hedge_a_person_or_a_machine(sentence, says):
     _assert_read(sentence, FAILED, says)
+
+
+#: Wrong sentences that promised the others a yes and passed: an underwriter checks their
+#: file and may decline it. Each with the approval word the message must quote, as written.
+PROMISED = [
+    ("83% of applicants get a yes at once; the others are all approved after an underwriter "
+     "checks them.", "approved"),
+    ("83% of applicants are approved at once, and the rest are approved too once an "
+     "underwriter has looked.", "approved"),
+    ("83% of applicants get a yes at once; the other 17% get a yes after an underwriter "
+     "reviews them.", "yes"),
+    (YES + "an underwriter checks the others and Approves them.", "Approves"),
+    (YES + "the others get the loan after an underwriter reviews them.", "get the loan"),
+    (YES + "the others are approved by an underwriter.", "approved"),
+    (YES + "the others are approved, but only after an underwriter checks them.", "approved"),
+    (YES + "the others are automatically approved unless an underwriter objects.", "approved"),
+    (YES + "the others are all approved, not declined, after an underwriter checks them.",
+     "approved"),
+    (YES + "the others never wait long before an underwriter approves them.", "approves"),
+    (YES + "the others are accepted after a person looks at their file.", "accepted"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "word"), PROMISED)
+def test_07_1_a_yes_promised_to_the_others_fails(sentence, word):
+    _assert_read(sentence, FAILED, f"your sentence promises the others a yes ('{word}'), but an "
+                                   "underwriter checks their file and may decline it")
+
+
+#: Right sentences the promise rule must leave passing: the others' yes is only possible
+#: ("or", "whether", "if", "unless", "may": "may be approved after an underwriter checks them"
+#: leaves the yes open, not the check), negated ("not all", "not necessarily", "can't approve
+#: at once") or only asked for ("need an underwriter's approval").
+OPEN = [
+    YES + "an underwriter approves or declines the others.",
+    YES + "an underwriter decides whether the others are approved.",
+    YES + "the others are approved only if an underwriter agrees.",
+    YES + "the rest get a yes or no after an underwriter reviews them.",
+    YES + "an underwriter checks the others and decides.",
+    YES + "the others may be approved after an underwriter checks them.",
+    YES + "the others are approved unless an underwriter finds a problem.",
+    YES + "not all of the others are approved; an underwriter checks each one and decides.",
+    YES + "the others are not necessarily approved: an underwriter checks them and decides.",
+    YES + "those who don't get an instant yes are checked by an underwriter.",
+    YES + "the others need an underwriter's approval.",
+    YES + "an underwriter reviews the others, approving some and declining others.",
+]
+
+
+@pytest.mark.parametrize("sentence", OPEN)
+def test_07_1_a_yes_left_open_for_the_others_passes(sentence):
+    _assert_read(sentence, PASSED, "well done")
+
+
+def test_07_1_a_refusal_of_the_others_is_told_before_a_promise():
+    _assert_read(YES + "the others are declined, then approved after an underwriter checks them.",
+                 FAILED, "says the others are turned down ('declined')")

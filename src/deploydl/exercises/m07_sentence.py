@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 #: Small numbers a caller might write in words ("four in five").
@@ -32,9 +33,10 @@ def sentence_problem(text: str, rate: float) -> str | None:
     """What is wrong with ``text``, a plain sentence for a caller, as a statement of the
     approval ``rate``, or None: it must state the rate (:func:`says_rate`), said of the
     applicants (:func:`_not_of_applicants`) who get a yes at once (:func:`_ours_wrong`), and
-    in a clause of its own say that a person checks the others (:func:`_others_wrong`);
-    :func:`_sides` splits it. The reader reads ``text`` in lower case; the words a message
-    quotes are given back as the learner wrote them (:func:`_as_written`)."""
+    in a clause of its own say that a person checks the others, without turning them down or
+    promising them a yes (:func:`_others_wrong`); :func:`_sides` splits it. The reader reads
+    ``text`` in lower case; the words a message quotes are given back as the learner wrote
+    them (:func:`_as_written`)."""
     problem = _problem(text, rate)
     return None if problem is None else _QUOTE.sub(
         lambda m: f"'{_as_written(text, m.group(1))}'", problem)
@@ -299,6 +301,11 @@ _PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)
 #: :data:`_AT_ONCE`'s.
 _APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go ahead|"
                       r"green light|authori[sz]\w*|ok(?:'?d|ayed)|signed\s+off)\b")
+#: Words that say the others get a yes (:func:`_granted`): :data:`_APPROVE`, or the loan
+#: itself ("the rest get the loan after an underwriter checks them"). The rate's clause needs
+#: an :data:`_APPROVE` word ("get their loan with no delay" is asked to say "get a yes").
+_GRANT = re.compile(rf"{_APPROVE.pattern}|\b(?:get|gets|got|getting|receiv\w*)\s+"
+                    r"(?:the|their|a|your)\s+(?:loans?|money)\b")
 #: Words for a person who checks a file by hand ("a person", "an underwriter", "our
 #: underwriting team", "a reviewer", "a loan officer", "by hand"); "people" is left out, as it
 #: names applicants as often ("the other people").
@@ -619,11 +626,12 @@ _HEDGE_OTHERS = re.compile(
 def _others_wrong(others: list[str], rate: float) -> str | None:
     """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the
     applicants not approved at once, or None: one of them must be about those applicants, none
-    may turn them all down (:func:`_refusal`) or have a machine check them (:func:`_machine`),
-    none may hedge the check (:func:`_hedges`) or negate a person or a check (:func:`_denied`:
-    with a machine named, "a computer, not a person, reviews the others", the machine checks
-    them), and one must name a person who looks at them (:data:`_PERSON`): a check with nobody
-    named ("the others are reviewed", "the others wait") may be a machine's."""
+    may turn them all down (:func:`_refusal`), promise them all a yes (:func:`_promise`) or
+    have a machine check them (:func:`_machine`), none may hedge the check (:func:`_hedges`) or
+    negate a person or a check (:func:`_denied`: with a machine named, "a computer, not a
+    person, reviews the others", the machine checks them), and one must name a person who
+    looks at them (:data:`_PERSON`): a check with nobody named ("the others are reviewed", "the
+    others wait") may be a machine's."""
     if not any(_about_others(c, rate) for c in others):
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
@@ -631,6 +639,10 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
         return (f"your sentence says the others are turned down ('{refused.group()}'), but "
                 "they are not: a person (an underwriter) checks their file and decides. Say "
                 "that instead.")
+    if promised := _promise(others):
+        return (f"your sentence promises the others a yes ('{promised.group()}'), but an "
+                "underwriter checks their file and may decline it. Say that a person checks "
+                "them and decides, e.g. '...; an underwriter checks the others and decides.'")
     if machine := _machine(others):
         return (f"your sentence names a machine for the others ('{machine.group()}'), but a "
                 "person (an underwriter) checks their file. Say that instead.")
@@ -654,9 +666,25 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
 
 def _refusal(others: list[str]) -> re.Match | None:
     """The first refusal in the clauses ``others`` (:func:`_turned_down`) that turns the others
-    down: not only possible (:func:`_only_possible`), or in a clause that names a machine
-    (:data:`_MACHINE`: "automatically declined unless a person objects")."""
-    return next((m for i, c in enumerate(others) if (m := _turned_down(c))
+    down (:func:`_decided`: "the others are declined", "automatically declined unless a person
+    objects"; not "an underwriter approves or declines them")."""
+    return _decided(others, _turned_down)
+
+
+def _promise(others: list[str]) -> re.Match | None:
+    """The first approval in the clauses ``others`` (:func:`_granted`) that promises the others
+    a yes (:func:`_decided`: "the others are approved after an underwriter checks them", "the
+    other 17% get a yes once an underwriter has looked", "automatically approved unless a
+    person objects"; not "an underwriter decides whether they are approved", "approved only if
+    an underwriter agrees", "a yes or no after an underwriter reviews them", "may be approved
+    after an underwriter checks them": "may" leaves the yes open, not the check)."""
+    return _decided(others, _granted)
+
+
+def _decided(others: list[str], find: Callable[[str], re.Match | None]) -> re.Match | None:
+    """The first decision ``find`` finds in a clause of ``others`` that is not only possible
+    (:func:`_only_possible`), or that is in a clause that names a machine (:data:`_MACHINE`)."""
+    return next((m for i, c in enumerate(others) if (m := find(c))
                  and (_MACHINE.search(c) or not _only_possible(others, i))), None)
 
 
@@ -729,18 +757,50 @@ def _turned_down(clause: str) -> re.Match | None:
                  if not _negated(clause, m) and not _in_named(clause, m)), None)
 
 
+def _granted(clause: str) -> re.Match | None:
+    """The first approval word of ``clause`` (:data:`_GRANT`) that gives a yes: not negated
+    (:func:`_negated_near`: "those who do not get an instant yes", "where we can't say yes",
+    "not necessarily approved"), nor only sought (:data:`_SOUGHT`: "they need an underwriter's
+    approval"), nor part of a phrase that names the others (:data:`_NAMED`: "applicants not
+    approved at once")."""
+    return next((m for m in _GRANT.finditer(clause)
+                 if not _negated_near(clause, m) and not _SOUGHT.search(clause, 0, m.start())
+                 and not _in_named(clause, m)), None)
+
+
+#: What comes before an approval that is only asked for, not given ("they need an
+#: underwriter's approval", "wait for approval", "subject to approval", "need an underwriter
+#: to approve them").
+_SOUGHT = re.compile(r"\b(?:need\w*|requir\w*|wait\w*\s+(?:for|on)|await\w*|subject\s+to|"
+                     r"pending|seek\w*|ask\w*\s+for)\s+(?:[\w']+\s+){0,3}$")
+
+
+def _negated_near(clause: str, match: re.Match) -> bool:
+    """Whether a negation (:data:`_NEGATOR`) is one of the two nearest words before ``match``
+    in its clause (which a word for the others does not end: :func:`_parts`), not counting
+    :data:`_FILLER` or :data:`_THROUGH` words, nor words for the others: "do not get an
+    instant yes", "we can't say yes", "not necessarily approved", "not all of the others are
+    approved"."""
+    start = max((m.end() for m in _breaks(clause, match.start()) if not _ELSE.match(m.group())),
+                default=0)
+    words = [w for w in re.findall(r"[\w']+", clause[start:match.start()])
+             if w not in _FILLER and w not in _THROUGH and not _ELSE.fullmatch(w)]
+    return any(_NEGATOR.fullmatch(w) for w in words[-2:])
+
+
 def _only_possible(others: list[str], index: int) -> bool:
-    """Whether the refusal in ``others[index]`` is only possible: its own clause has a word
-    for that (:func:`_maybe`: "who may decline them", "declines some"), or the clause before
-    it says "some" ("approving some | and declining others"). A "may" elsewhere does not
-    soften it ("the others are declined, though a person can check them")."""
+    """Whether the refusal or approval in ``others[index]`` is only possible: its own clause
+    has a word for that (:func:`_maybe`: "who may decline them", "declines some", "whether
+    they are approved"), or the clause before it says "some" ("approving some | and declining
+    others"). A "may" elsewhere does not soften it ("the others are declined, though a person
+    can check them")."""
     return _maybe(others[index]) or (index > 0 and bool(re.search(r"\bsome\b",
                                                                   others[index - 1])))
 
 
-#: Words that make a refusal of the others only possible ("an underwriter who may decline
-#: them", "who approves or declines them", "reviews them, approving some and declining
-#: others"); anywhere in the clauses about the others, no refusal there turns them all down.
+#: Words that make a refusal or an approval of the others only possible ("an underwriter who
+#: may decline them", "who approves or declines them", "reviews them, approving some and
+#: declining others", "approved only if an underwriter agrees"): in its own clause.
 _MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b")
 
 
