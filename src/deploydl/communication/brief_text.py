@@ -41,10 +41,10 @@ def decision_text(inputs: BriefInputs) -> str:
 
 
 def decision_items(inputs: BriefInputs) -> list[str]:
-    """The decisions asked, one item each (templates of figure keys): the release first, then
-    the new region's, the release's fairness review, the value's and the A/B test's, where
-    they apply. Each item names the review it means: the new region's, or the release's.
-    A decision written by hand (``Context(decision=...)``) is one item.
+    """The decisions asked, one item each (templates of figure keys): the release first (as a
+    trial where its value is not established), then the new region's, the release's fairness
+    review and the A/B test's, where they apply. Each item names the review it means: the new
+    region's, or the release's. A decision written by hand (``Context(decision=...)``) is one item.
     """
     if inputs.context.decision:
         _refuse_release_without_fairness(inputs)
@@ -62,14 +62,10 @@ def decision_items(inputs: BriefInputs) -> list[str]:
                 "{ratio_high}). Keep the current process until then; the registry records who "
                 "decides and why."]
     items = _release_items(inputs)
-    if items[0].startswith("Approve"):
-        if too_close:
-            items.append("The release's own fairness review is done: it approved version "
-                         "{model_version} although its fairness gate was too close to call; "
-                         "the registry records who decided and why.")
-        if _value_unsettled(inputs):
-            items.append("The model's value is not established yet (the 95% range of its net "
-                         "value spans zero): confirm it on the first year's outcomes.")
+    if items[0].startswith("Approve") and too_close:
+        items.append("The release's own fairness review is done: it approved version "
+                     "{model_version} although its fairness gate was too close to call; the "
+                     "registry records who decided and why.")
     ab = inputs.ab
     if ab and not (ab["significant"] and ab["version_b"] == inputs.registry["version"]):
         items.append(_ab_not_released(ab))
@@ -85,21 +81,16 @@ def _release_items(inputs: BriefInputs) -> list[str]:
                 "{net_value_per_year} a year). Decide whether to fund more work on the model "
                 "or stop it."]
     if "region_parity_ratio" not in inputs.monitoring:
-        return ["Approve version {model_version} of the loan-default model, deciding at "
-                "threshold {threshold}, with the monitoring and rollout plans below."]
-    measured = ("Its accuracy and value were measured on applicants from before the new region "
-                "opened.")
+        return [_approval(inputs)]
+    measured = (" Its accuracy and value were measured on applicants from before the new "
+                "region opened.")
     if _region_verdict(inputs) == "passes":
-        return ["Approve version {model_version} of the loan-default model for every region, "
-                "the new one included, deciding at threshold {threshold}, with the monitoring "
-                "and rollout plans below. " + measured,
+        return [_approval(inputs, " for every region, the new one included") + measured,
                 "In the new region, its approvals pass the fairness screen so far "
                 "({region_parity_ratio} on {region_n} applicants, only {region_smallest_n} in "
                 "the smallest age band), so check fairness there again at the first quarterly "
                 "review."]
-    existing = ("Approve version {model_version} of the loan-default model for the existing "
-                "regions, deciding at threshold {threshold}, with the monitoring and rollout "
-                "plans below. " + measured)
+    existing = _approval(inputs, " for the existing regions") + measured
     if _region_verdict(inputs) == "too close to call":
         region = ("Send the new region's applicants to an underwriter until a named fairness "
                   "review of the new region decides: the model's approval ratio there, "
@@ -162,6 +153,20 @@ def _held_winner(held: str) -> str:
     return ("Version {ab_version_b} won the A/B test on profit per applicant, but its "
             "fairness gate FAILED: it is not released. Fix its fairness and test it again "
             "before it replaces {model_version}.")
+
+
+def _approval(inputs: BriefInputs, scope: str = "") -> str:
+    """The release's approval, for ``scope`` (" for the existing regions"; all of them when
+    empty). Where the net value's 95% range spans zero (:func:`_value_unsettled`) the approval
+    says so in the same sentence: the release is a trial whose value is yet to be shown."""
+    approve = ("Approve version {model_version} of the loan-default model" + scope
+               + ", deciding at threshold {threshold}, with the monitoring and rollout plans "
+                 "below")
+    if _value_unsettled(inputs):
+        return (approve + ", as a trial: its value is not established yet (the 95% range of "
+                "its net value spans zero), so confirm it on the first year's outcomes before "
+                "counting on it.")
+    return approve + "."
 
 
 def _value_unsettled(inputs: BriefInputs) -> bool:
