@@ -8,8 +8,9 @@ Two data sets:
 
 * **Loan applicants** (:func:`make_applicants`): one row per application, with the features a
   credit model uses, a protected attribute (``age_band``), personal data for the governance and
-  privacy lessons, and the label ``default`` (1 = the loan was not repaid). The ID and card
-  numbers look real but are never issued: ID areas 900-999 and test-range card numbers.
+  privacy lessons, and the label ``default`` (1 = the loan was not repaid). The ID numbers look
+  real but are never issued (areas 900-999); the card numbers come from the test range that
+  payment providers publish.
 * **Cheque digits** (:func:`load_digits_split`): scikit-learn's bundled 8x8 handwritten digits,
   not synthetic: the test set of E. Alpaydin and C. Kaynak's *Optical Recognition of
   Handwritten Digits* (UCI Machine Learning Repository, 1998, doi:10.24432/C50P49), written by
