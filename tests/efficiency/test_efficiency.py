@@ -293,6 +293,8 @@ def test_the_planner_says_why_its_two_lines_differ():
     # 3.49% busy: shown as 3%, not as the 4% a utilisation stored rounded to 0.035 gave
     assert "at its minimum of 2 replicas, each 3% busy at the peak: you pay for a spare" in (
         planner.explain())
+    # the lesson's advice ("How far to trust the plan"): one replica more than the plan
+    assert planner.explain().startswith("Budget for the replica plan plus one replica")
     planner.traffic.value = 1e6  # 1 request/s at the peak: not "0% busy"
     assert "at its minimum of 2 replicas, each under 1% busy at the peak" in planner.explain()
     planner.traffic.value = 1e10  # 11,416 requests/s
@@ -302,6 +304,8 @@ def test_the_planner_says_why_its_two_lines_differ():
     planner.batch.value = 1  # one at a time, fp32: more core time than the batching service
     assert planner.replicas_cost() < planner.result.monthly_cost
     assert planner.explain().startswith("Here the compute-only line costs more")
+    assert "Budget for the replica plan, which is what was measured, plus one replica" in (
+        planner.explain())
     assert planner.explain() in planner.output.value
 
 

@@ -117,9 +117,10 @@ def http_ms_from_cpu_use(results: dict, *, server: str = "course") -> float:
     ``results`` is what ``benchmarks/cpu_use.py`` wrote (``cpu_use_small.json`` for the small
     CNN): the server's CPU per request at ``results["concurrency"]`` clients, less the model's
     share of one group of that many requests (its forward pass at that batch size, divided by
-    the batch). What is left is HTTP, JSON, the middleware and the batcher: the cost batching
-    does not touch. Measure it on the small CNN, where the model's share is a few percent of
-    the request, so an error in that share barely moves the answer.
+    the batch). What is left is HTTP, JSON, the middleware and the batcher, at that load: the
+    requests there are scored in groups, which share part of this work too (Module 05), so a
+    request served alone may cost more. Measure it on the small CNN, where the model's share is
+    a few percent of the request, so an error in that share barely moves the answer.
     """
     row = next((r for r in results["summary"] if r["server"] == server), None)
     if row is None:
@@ -260,7 +261,8 @@ class CostPlanner:
             return ("Here the compute-only line costs more: at this batch size and precision "
                     "each request takes more core time than the benchmarked service spent on "
                     "one, because its micro-batcher grouped the requests that arrived "
-                    "together. Budget for the replica plan: it is what was measured.")
+                    "together. Budget for the replica plan, which is what was measured, plus "
+                    "one replica: the plan rests on one benchmark run.")
         if plan.replicas == plan.min_replicas:
             why = (f"at this traffic the replica plan is at its minimum of {plan.min_replicas} "
                    f"replicas, each {share(plan.utilisation)} busy at the peak: you pay for a "
@@ -269,7 +271,8 @@ class CostPlanner:
             why = (f"the replica plan keeps each replica {share(plan.utilisation)} busy at the "
                    "peak, so that requests arriving at random seldom queue, and pays for whole "
                    f"replicas of {self.cores_per_replica:g} cores, as benchmarked")
-        return ("Budget for the replica plan. The compute-only line buys just enough cores "
+        return ("Budget for the replica plan plus one replica: the plan rests on one "
+                "benchmark run. The compute-only line buys just enough cores "
                 f"for the busiest hour, nothing spare; {why}. Batching and int8 lower the "
                 "compute line; count them in the budget once the service is benchmarked with "
                 "them.")
