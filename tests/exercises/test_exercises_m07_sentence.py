@@ -1,6 +1,7 @@
 """Exercise 07.1's sentence reader: "not after a wait" is a yes at once, a machine set against
 a person is named, a hedge stays a hedge whatever time follows it, a yes promised to the
-others fails, and its messages quote what the learner wrote."""
+others fails (but not one left open, hedged, or "approval" named as the decision; a machine
+is named first), and its messages quote what the learner wrote."""
 
 from __future__ import annotations
 
@@ -189,6 +190,39 @@ PROMISED = [
      "approved"),
     (YES + "the others never wait long before an underwriter approves them.", "approves"),
     (YES + "the others are accepted after a person looks at their file.", "accepted"),
+    # The verb left out: the rate's yes is promised to the others too.
+    ("83% of applicants are approved at once; the others are too, after an underwriter checks "
+     "them.", "are too"),
+    ("83% of applicants are approved at once, and so are the others after an underwriter checks "
+     "them.", "so are"),
+    ("83% of applicants get a yes straight away; the others get one too after an underwriter "
+     "checks them.", "get one too"),
+    ("83% of applicants get a yes straight away; the others get it too, once an underwriter "
+     "checks them.", "get it too"),
+    # An "or", "whether" or "some" away from the yes does not leave it open.
+    (YES + "the others are approved after an underwriter or loan officer checks them.",
+     "approved"),
+    (YES + "the others are approved in a day or two after an underwriter checks them.",
+     "approved"),
+    (YES + "the others are approved after an underwriter checks their income or ID.", "approved"),
+    (YES + "the others are approved after an underwriter checks whether their documents are "
+     "complete.", "approved"),
+    (YES + "the others are approved after an underwriter asks some questions.", "approved"),
+    # A phrase that names the others by a negation does not negate their yes.
+    ("83% of applicants are approved at once; anyone who isn't is approved after an "
+     "underwriter checks them.", "approved"),
+    ("83% of applicants are approved at once; those who don't are approved after an "
+     "underwriter checks them.", "approved"),
+    (YES + "those who aren't get approved after an underwriter checks them.", "approved"),
+    # The loan, its money, or getting through.
+    (YES + "the others are given the loan after an underwriter checks them.", "given the loan"),
+    (YES + "the others are offered the loan after an underwriter checks them.",
+     "offered the loan"),
+    (YES + "the others get funded after an underwriter checks them.", "get funded"),
+    (YES + "the others receive the funds after an underwriter checks them.",
+     "receive the funds"),
+    (YES + "the others get through after an underwriter checks them.", "get through"),
+    (YES + "the others get approval after an underwriter checks them.", "approval"),
 ]
 
 
@@ -199,9 +233,12 @@ def test_07_1_a_yes_promised_to_the_others_fails(sentence, word):
 
 
 #: Right sentences the promise rule must leave passing: the others' yes is only possible
-#: ("or", "whether", "if", "unless", "may": "may be approved after an underwriter checks them"
-#: leaves the yes open, not the check), negated ("not all", "not necessarily", "can't approve
-#: at once") or only asked for ("need an underwriter's approval").
+#: ("or", "whether", "if", "unless", "provided", "as long as", "only when", "may": "may be
+#: approved after an underwriter checks them" leaves the yes open, not the check), given only to
+#: some ("approves the ones who qualify"), negated, before it or after it ("not all", "not
+#: necessarily", "can't approve at once", "approval isn't guaranteed"), only asked for ("need
+#: an underwriter's approval") or "approval" named as the decision ("sent to an underwriter for
+#: approval", "their approval depends on an underwriter"), or hedged ("usually", "most of").
 OPEN = [
     YES + "an underwriter approves or declines the others.",
     YES + "an underwriter decides whether the others are approved.",
@@ -215,6 +252,42 @@ OPEN = [
     YES + "those who don't get an instant yes are checked by an underwriter.",
     YES + "the others need an underwriter's approval.",
     YES + "an underwriter reviews the others, approving some and declining others.",
+    YES + "the others are sent to an underwriter for approval.",
+    YES + "the others go to an underwriter for approval.",
+    YES + "the others are referred to an underwriter for approval.",
+    YES + "an underwriter checks the others for approval.",
+    YES + "the others' approval depends on an underwriter.",
+    YES + "the others' approval is up to an underwriter.",
+    YES + "approval for the others is decided by an underwriter.",
+    YES + "final approval for the others rests with an underwriter.",
+    YES + "an underwriter reviews the others and makes the approval decision.",
+    YES + "an underwriter checks the others and decides on approval.",
+    YES + "the others are checked by an underwriter before approval.",
+    YES + "an underwriter checks the others; approval isn't guaranteed.",
+    YES + "an underwriter checks the others; a yes isn't guaranteed.",
+    YES + "an underwriter checks the others; approval is not automatic for them.",
+    YES + "an underwriter checks the others and approves the ones who qualify.",
+    YES + "an underwriter checks the others and approves those that pass.",
+    YES + "an underwriter checks the others and approves the good ones.",
+    YES + "an underwriter checks the others and approves them when they qualify.",
+    YES + "an underwriter checks the others and approves them only when they qualify.",
+    YES + "the others are approved provided an underwriter agrees.",
+    YES + "the others are approved as long as an underwriter agrees.",
+    YES + "the others are approved so long as an underwriter agrees.",
+    YES + "the others are approved only when an underwriter agrees.",
+    YES + "the others are approved only once an underwriter agrees.",
+    YES + "the others are approved on condition that an underwriter agrees.",
+    YES + "the others are approved or turned down by an underwriter.",
+    # A hedge of how many or how often is no promise: these passed before the rule too.
+    YES + "the others are usually approved by an underwriter.",
+    YES + "the others are probably approved by an underwriter.",
+    YES + "the others are often approved after an underwriter checks them.",
+    YES + "the others are checked by an underwriter and mostly approved.",
+    YES + "the others are checked by an underwriter and likely approved.",
+    YES + "the others are checked by an underwriter and nearly all approved.",
+    YES + "an underwriter checks the others and approves most of them.",
+    YES + "most of the others are approved after an underwriter checks them.",
+    YES + "half the others are approved after an underwriter checks them.",
 ]
 
 
@@ -226,3 +299,39 @@ def test_07_1_a_yes_left_open_for_the_others_passes(sentence):
 def test_07_1_a_refusal_of_the_others_is_told_before_a_promise():
     _assert_read(YES + "the others are declined, then approved after an underwriter checks them.",
                  FAILED, "says the others are turned down ('declined')")
+
+
+#: A condition in the clause after the yes leaves it open too: the message is the one the
+#: reader gave before the promise rule (the condition hedges the check).
+CONDITION_NEXT = [
+    (YES + "the others are approved after an underwriter checks them, if all is well.", "'if'"),
+    (YES + "the others are approved after an underwriter checks them, but only if everything "
+     "is in order.", "'only if'"),
+    (YES + "the others are approved after an underwriter checks them, provided all is well.",
+     "'provided'"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "hedge"), CONDITION_NEXT)
+def test_07_1_a_condition_after_the_yes_is_no_promise(sentence, hedge):
+    _assert_read(sentence, FAILED, f"{hedge} hedges the check")
+
+
+#: A machine that approves or checks the others is named before any promise is read.
+MACHINE_FIRST = [
+    (YES + "the others are approved by a computer.", "computer"),
+    (YES + "the others are approved after a computer scores them.", "computer"),
+    (YES + "the system may approve the others.", "system"),
+    (YES + "the others may be approved by an AI underwriter.", "AI"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "machine"), MACHINE_FIRST)
+def test_07_1_a_machine_is_named_before_a_promise(sentence, machine):
+    _assert_read(sentence, FAILED, f"your sentence names a machine for the others ('{machine}')")
+
+
+def test_07_1_a_machine_set_against_a_person_is_named_before_a_promise():
+    _assert_read(YES + "the others are approved after a computer, not a person, checks them.",
+                 FAILED, "says a machine ('computer'), not a person, checks the others")
+

@@ -301,11 +301,17 @@ _PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)
 #: :data:`_AT_ONCE`'s.
 _APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go ahead|"
                       r"green light|authori[sz]\w*|ok(?:'?d|ayed)|signed\s+off)\b")
-#: Words that say the others get a yes (:func:`_granted`): :data:`_APPROVE`, or the loan
-#: itself ("the rest get the loan after an underwriter checks them"). The rate's clause needs
-#: an :data:`_APPROVE` word ("get their loan with no delay" is asked to say "get a yes").
-_GRANT = re.compile(rf"{_APPROVE.pattern}|\b(?:get|gets|got|getting|receiv\w*)\s+"
-                    r"(?:the|their|a|your)\s+(?:loans?|money)\b")
+#: Words that say the others get a yes (:func:`_granted`): :data:`_APPROVE`, the loan or its
+#: money itself ("the rest get the loan", "are offered the loan", "get funded", "receive the
+#: funds", "get through"), or a verb left out after the rate's yes ("the others are too",
+#: "and so are the others", "the others get one too", "get it as well"). The rate's clause
+#: needs an :data:`_APPROVE` word ("get their loan with no delay" is asked to say "get a yes").
+_GRANT = re.compile(
+    rf"{_APPROVE.pattern}|\b(?:(?:get|gets|got|getting|receiv\w*|given|offered)\s+"
+    r"(?:the|their|a|your)\s+(?:loans?|money|funds)|(?:get|gets|got|getting|are|is)\s+funded|"
+    r"(?:get|gets|got|getting)\s+through(?!\s+to\b))\b|"
+    r"\b(?:are|is|get|gets)\s+(?:one\s+|it\s+)?(?:too|as\s+well)(?=\s*(?:[,;:.!?\u2013\u2014-]|$|"
+    r"\s+(?:after|once|when|later|following)\b))|\bso\s+(?:are|is)\b")
 #: Words for a person who checks a file by hand ("a person", "an underwriter", "our
 #: underwriting team", "a reviewer", "a loan officer", "by hand"); "people" is left out, as it
 #: names applicants as often ("the other people").
@@ -569,15 +575,19 @@ _MACHINE = re.compile(r"\b(?:automat\w*|computers?|systems?|algorithms?|models?|
 #: A verb of checking a file, as a verb with an ending ("checks", "reviewed", "scored").
 _CHECKS = (r"(?:check|review|assess|screen|look|process)(?:s|es|ed|ing)|"
            r"(?:scor|evaluat|examin|decid|handl|judg)(?:es|ed|ing)|vet(?:s|ted|ting)")
-#: A machine as what checks the others, whatever person is named beside it: "checked by the
-#: computer (while a person watches)", "scored by our automated system", "the system checks
-#: the others", "automatically reviewed", "checked again automatically", "an AI underwriter
-#: checks", or a machine a person's word names ("an underwriter's assistant bot", "an
+#: A machine as what checks or approves the others, whatever person is named beside it:
+#: "checked by the computer (while a person watches)", "scored by our automated system", "the
+#: system checks the others", "automatically reviewed", "checked again automatically", "an AI
+#: underwriter checks", "may be approved by an AI underwriter", "the AI approves the others"
+#: (not "automatically approved unless a person objects", which promises them a yes:
+#: :func:`_promise`), or a machine a person's word names ("an underwriter's assistant bot", "an
 #: underwriter bot"; not "staff use software").
 _MACHINE_CHECK = re.compile(rf"\b(?:{_CHECKS})(?:\s+\w+)?\s+(?:by\s+(?:\w+\s+){{0,2}}?)?"
                             rf"{_MACHINE.pattern}|{_MACHINE.pattern}\s+(?:[\w-]+\s+)?(?:{_CHECKS})\b|"
                             rf"\b(?:{_PERSON_WORDS}|{_STAFF})(?:'s\s+(?:[\w-]+\s+)?|\s+)"
-                            rf"{_MACHINE.pattern}")
+                            rf"{_MACHINE.pattern}|\bapprov\w*\s+by\s+(?:\w+\s+){{0,2}}?"
+                            rf"{_MACHINE.pattern}|\b(?!automat){_MACHINE.pattern}\s+"
+                            r"(?:(?!not\b|never\b|\w+n't\b)[\w-]+\s+)?approv\w*")
 #: What comes before a machine that a person uses to check ("an underwriter with our software
 #: checks the others", "using the system"): it is their tool, not what checks.
 _TOOL = re.compile(r"\b(?:with|using|via)\s+(?:[\w']+\s+)?$")
@@ -626,12 +636,13 @@ _HEDGE_OTHERS = re.compile(
 def _others_wrong(others: list[str], rate: float) -> str | None:
     """What is wrong with what the clauses ``others`` (:func:`_sides`) say of the
     applicants not approved at once, or None: one of them must be about those applicants, none
-    may turn them all down (:func:`_refusal`), promise them all a yes (:func:`_promise`) or
-    have a machine check them (:func:`_machine`), none may hedge the check (:func:`_hedges`) or
-    negate a person or a check (:func:`_denied`: with a machine named, "a computer, not a
-    person, reviews the others", the machine checks them), and one must name a person who
-    looks at them (:data:`_PERSON`): a check with nobody named ("the others are reviewed", "the
-    others wait") may be a machine's."""
+    may turn them all down (:func:`_refusal`) or have a machine check or approve them
+    (:func:`_machine`), none may hedge the check (:func:`_hedges`), negate a person or a check
+    (:func:`_denied`: with a machine named, "a computer, not a person, reviews the others", the
+    machine checks them) or promise them all a yes (:func:`_promise`), and one must name a
+    person who looks at them (:data:`_PERSON`): a check with nobody named ("the others are
+    reviewed", "the others wait") may be a machine's. Each is told in that order, so a machine
+    or a hedge is named before a promise ("the others are approved by a computer")."""
     if not any(_about_others(c, rate) for c in others):
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
@@ -639,10 +650,6 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
         return (f"your sentence says the others are turned down ('{refused.group()}'), but "
                 "they are not: a person (an underwriter) checks their file and decides. Say "
                 "that instead.")
-    if promised := _promise(others):
-        return (f"your sentence promises the others a yes ('{promised.group()}'), but an "
-                "underwriter checks their file and may decline it. Say that a person checks "
-                "them and decides, e.g. '...; an underwriter checks the others and decides.'")
     if machine := _machine(others):
         return (f"your sentence names a machine for the others ('{machine.group()}'), but a "
                 "person (an underwriter) checks their file. Say that instead.")
@@ -658,6 +665,10 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
     if denied:
         return (f"your sentence says no person looks at the others ('{denied[1].group()}' "
                 "is negated), but one does. Say that instead.")
+    if promised := _promise(others):
+        return (f"your sentence promises the others a yes ('{promised.group()}'), but an "
+                "underwriter checks their file and may decline it. Say that a person checks "
+                "them and decides, e.g. '...; an underwriter checks the others and decides.'")
     if any(_PERSON.search(c) for c in others):
         return None
     return ("say who looks at the others: a person (an underwriter) checks their file; your "
@@ -667,31 +678,37 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
 def _refusal(others: list[str]) -> re.Match | None:
     """The first refusal in the clauses ``others`` (:func:`_turned_down`) that turns the others
     down (:func:`_decided`: "the others are declined", "automatically declined unless a person
-    objects"; not "an underwriter approves or declines them")."""
-    return _decided(others, _turned_down)
+    objects"; not "an underwriter approves or declines them": :func:`_only_possible`)."""
+    return _decided(others, _turned_down, lambda i, _: _only_possible(others, i))
 
 
 def _promise(others: list[str]) -> re.Match | None:
-    """The first approval in the clauses ``others`` (:func:`_granted`) that promises the others
-    a yes (:func:`_decided`: "the others are approved after an underwriter checks them", "the
-    other 17% get a yes once an underwriter has looked", "automatically approved unless a
-    person objects"; not "an underwriter decides whether they are approved", "approved only if
-    an underwriter agrees", "a yes or no after an underwriter reviews them", "may be approved
-    after an underwriter checks them": "may" leaves the yes open, not the check)."""
-    return _decided(others, _granted)
+    """The first yes in the clauses ``others`` (:func:`_granted`) that promises it to all the
+    others (:func:`_decided`: "the others are approved after an underwriter checks them", "the
+    other 17% get a yes once an underwriter has looked", "the others are too, after an
+    underwriter checks them", "approved after an underwriter or loan officer checks them",
+    "automatically approved unless a person objects"), not one left open (:func:`_left_open`:
+    "an underwriter decides whether they are approved", "approved only if an underwriter
+    agrees", "a yes or no after an underwriter reviews them", "approves the ones who qualify",
+    "usually approved", "may be approved after an underwriter checks them": "may" leaves the
+    yes open, not the check)."""
+    return _decided(others, _granted, lambda i, m: _left_open(others, i, m))
 
 
-def _decided(others: list[str], find: Callable[[str], re.Match | None]) -> re.Match | None:
+def _decided(others: list[str], find: Callable[[str], re.Match | None],
+             is_open: Callable[[int, re.Match], bool]) -> re.Match | None:
     """The first decision ``find`` finds in a clause of ``others`` that is not only possible
-    (:func:`_only_possible`), or that is in a clause that names a machine (:data:`_MACHINE`)."""
+    (``is_open``, given the clause's index and the decision), or that is in a clause that names
+    a machine (:data:`_MACHINE`)."""
     return next((m for i, c in enumerate(others) if (m := find(c))
-                 and (_MACHINE.search(c) or not _only_possible(others, i))), None)
+                 and (_MACHINE.search(c) or not is_open(i, m))), None)
 
 
 def _machine(others: list[str]) -> re.Match | None:
-    """The machine word of the first check of the others by a machine (:data:`_MACHINE_CHECK`,
-    not negated: "not by the computer", nor a person's tool: :data:`_TOOL`), or, when no clause
-    names a person (:data:`_PERSON`), the first machine word ("checked again automatically")."""
+    """The machine word of the first check or approval of the others by a machine
+    (:data:`_MACHINE_CHECK`, not negated: "not by the computer", nor a person's tool:
+    :data:`_TOOL`), or, when no clause names a person (:data:`_PERSON`), the first machine word
+    ("checked again automatically")."""
     found: list[re.Match | None] = [
         w for c in others for m in _MACHINE_CHECK.finditer(c) if not _negated(c, m)
         and (w := _MACHINE.search(c, m.start(), m.end())) and not _TOOL.search(c, 0, w.start())]
@@ -758,14 +775,27 @@ def _turned_down(clause: str) -> re.Match | None:
 
 
 def _granted(clause: str) -> re.Match | None:
-    """The first approval word of ``clause`` (:data:`_GRANT`) that gives a yes: not negated
-    (:func:`_negated_near`: "those who do not get an instant yes", "where we can't say yes",
-    "not necessarily approved"), nor only sought (:data:`_SOUGHT`: "they need an underwriter's
-    approval"), nor part of a phrase that names the others (:data:`_NAMED`: "applicants not
-    approved at once")."""
+    """The first approval word of ``clause`` (:data:`_GRANT`) that gives a yes: not negated,
+    before it (:func:`_negated_near`: "those who do not get an instant yes", "where we can't
+    say yes", "not necessarily approved") or after it (:data:`_NEGATED_AFTER`: "approval isn't
+    guaranteed", "a yes is not automatic"), nor only sought (:data:`_SOUGHT`: "they need an
+    underwriter's approval"), nor the noun "approval" for the decision, unless given
+    (:data:`_GIVEN`: "sent to an underwriter for approval", "their approval depends on an
+    underwriter", "decides on approval"; but "get approval after an underwriter checks them"),
+    nor part of a phrase that names the others (:data:`_NAMED`: "applicants not approved at
+    once")."""
     return next((m for m in _GRANT.finditer(clause)
-                 if not _negated_near(clause, m) and not _SOUGHT.search(clause, 0, m.start())
+                 if not _negated_near(clause, m) and not _NEGATED_AFTER.match(clause, m.end())
+                 and not _SOUGHT.search(clause, 0, m.start())
+                 and (m.group() not in ("approval", "approvals")
+                      or _GIVEN.search(clause, 0, m.start()))
                  and not _in_named(clause, m)), None)
+
+
+#: What comes before the noun "approval" when it is given, not named as the decision ("get
+#: approval", "are given final approval", "guaranteed approval", "expect approval").
+_GIVEN = re.compile(r"\b(?:get|gets|got|getting|receiv\w*|giv\w*|granted|guarantee[ds]?|"
+                    r"expect\w*|obtain\w*|win|wins|won)\s+(?:[\w']+\s+){0,2}$")
 
 
 #: What comes before an approval that is only asked for, not given ("they need an
@@ -777,30 +807,97 @@ _SOUGHT = re.compile(r"\b(?:need\w*|requir\w*|wait\w*\s+(?:for|on)|await\w*|subj
 
 def _negated_near(clause: str, match: re.Match) -> bool:
     """Whether a negation (:data:`_NEGATOR`) is one of the two nearest words before ``match``
-    in its clause (which a word for the others does not end: :func:`_parts`), not counting
-    :data:`_FILLER` or :data:`_THROUGH` words, nor words for the others: "do not get an
-    instant yes", "we can't say yes", "not necessarily approved", "not all of the others are
+    that govern it (:func:`_governing`): "do not get an instant yes", "we can't say yes", "not
+    necessarily approved", "not all of the others are approved"; not "anyone who isn't is
     approved"."""
-    start = max((m.end() for m in _breaks(clause, match.start()) if not _ELSE.match(m.group())),
-                default=0)
-    words = [w for w in re.findall(r"[\w']+", clause[start:match.start()])
-             if w not in _FILLER and w not in _THROUGH and not _ELSE.fullmatch(w)]
-    return any(_NEGATOR.fullmatch(w) for w in words[-2:])
+    return any(_NEGATOR.fullmatch(w) for w in _governing(clause, match)[-2:])
+
+
+def _governing(clause: str, match: re.Match) -> list[str]:
+    """The words before ``match`` in its clause (which a word for the others does not end:
+    :func:`_parts`) that may govern it, not counting :data:`_FILLER` or :data:`_THROUGH`
+    words, nor words for the others; after a phrase that names the others by a negation and
+    is followed by a verb of its own (:func:`_names_then_acts`: "those who don't | are
+    approved"), only those after that phrase."""
+    start = max((*(m.end() for m in _breaks(clause, match.start()) if not _ELSE.match(m.group())),
+                 *(m.end() for m in _NAMED.finditer(clause, 0, match.start())
+                   if _names_then_acts(clause, m))), default=0)
+    return [w for w in re.findall(r"[\w']+", clause[start:match.start()])
+            if w not in _FILLER and w not in _THROUGH and not _ELSE.fullmatch(w)]
+
+
+def _names_then_acts(clause: str, named: re.Match) -> bool:
+    """Whether ``named``, a phrase that names the others (:data:`_NAMED`) by a negation ("those
+    who aren't", "anyone who doesn't"), is followed by a verb of its own: a form of "be" or
+    "will" ("those who don't are approved", "anyone who isn't is approved"), or "get" after a
+    "be" negated ("those who aren't get approved"); not the verb the negation governs ("those
+    who don't get an instant yes", "those who aren't approved at once")."""
+    if not re.search(r"\bnot\b|n't", named.group()):
+        return False
+    after = clause[named.end():]
+    return bool(re.match(r"\s*(?:are|is|was|were|will)\b", after) or (
+        re.match(r"\s*(?:get|gets|got)\b", after)
+        and re.search(r"\b(?:are|is|was|were)\s+not$|(?:aren|isn|wasn|weren)'t$", named.group())))
+
+
+def _left_open(others: list[str], index: int, match: re.Match) -> bool:
+    """Whether the yes at ``match`` in ``others[index]`` is only possible: a word that leaves it
+    open is among the three words that govern it (:data:`_OPEN_BEFORE`, :func:`_governing`:
+    "may be approved", "decides whether they are approved", "usually approved", "most of the
+    others are approved"), or follows it closely (:data:`_OPEN_AFTER`: "approved or declined",
+    "approved only if an underwriter agrees", "approves the ones who qualify"), or the next
+    clause opens with a condition (:data:`_CONDITION_NEXT`: "approved after an underwriter
+    checks them, if all is well"). A word further off does not ("approved after an underwriter
+    or loan officer checks them", "after an underwriter checks whether their documents are
+    complete")."""
+    clause = others[index]
+    return (any(_OPEN_BEFORE.fullmatch(w) for w in _governing(clause, match)[-3:])
+            or bool(_OPEN_AFTER.match(clause, match.end()))
+            or bool(_CONDITION_NEXT.match("".join(others[index + 1:]))))
+
+
+#: Words before a yes that leave it open: a maybe ("may", "could", "whether", "if"), a hedge of
+#: how often ("usually", "probably", "mostly") or a share ("some", "most", "nearly all", "half").
+_OPEN_BEFORE = re.compile(
+    r"may|might|could|can|sometimes|whether|if|unless|provided|providing|probably|possibly|"
+    r"perhaps|maybe|hopefully|usually|often|mostly|generally|typically|normally|occasionally|"
+    r"rarely|seldom|likely|some|most|many|nearly|half")
+#: A condition that makes a yes only possible: "if", "unless", "provided", "as long as", "on
+#: condition", "only when", "only once" ("when" and "once" alone say when, not whether).
+_CONDITION = (r"(?:only\s+)?(?:if|unless|provided|providing|(?:as|so)\s+long\s+as|"
+              r"on\s+condition)\b|only\s+(?:when|once)\b")
+#: What leaves a yes open right after it, within two words (not past "after", "once", "when",
+#: "before" or "until", which say when): the other outcome ("approved or declined", "a yes or
+#: a no", "approves them or not", "approved or turned down"), a condition (:data:`_CONDITION`:
+#: "approved provided an underwriter agrees"), a share ("approves some of them", "approving
+#: most", "approved in some cases"), or only those who qualify ("approves the ones who
+#: qualify", "those that pass", "the good ones", "approves them when they qualify", "where it
+#: can").
+_OPEN_AFTER = re.compile(
+    r"(?:\s+(?!(?:after|once|when|before|until)\b)[\w']+){0,2}?\s+(?:"
+    r"or\s+(?:an?\s+)?(?:not|no|declin\w*|reject\w*|refus\w*|turn\w*|den\w*)\b|"
+    rf"{_CONDITION}|(?:some|most|many|half)\b|"
+    r"(?:the\s+(?:[\w-]+\s+)?ones|those\s+(?:who|that|which))\b|"
+    r"(?:when|once|if|where)\s+they\s+(?:qualify|pass|meet|are\s+eligible)\b|"
+    r"where\s+(?:possible|(?:it|they|we|he|she)\s+can)\b)")
+#: The opening of a clause that makes the yes before it only possible: ", if all is well", ",
+#: but only if everything is in order", ", provided all is well".
+_CONDITION_NEXT = re.compile(rf"[\s,;:\u2013\u2014-]*(?:(?:but|and)\s+)?(?:{_CONDITION})")
 
 
 def _only_possible(others: list[str], index: int) -> bool:
-    """Whether the refusal or approval in ``others[index]`` is only possible: its own clause
-    has a word for that (:func:`_maybe`: "who may decline them", "declines some", "whether
-    they are approved"), or the clause before it says "some" ("approving some | and declining
-    others"). A "may" elsewhere does not soften it ("the others are declined, though a person
-    can check them")."""
+    """Whether the refusal in ``others[index]`` is only possible: its own clause has a word for
+    that (:func:`_maybe`: "who may decline them", "declines some", "approves or declines"), or
+    the clause before it says "some" ("approving some | and declining others"). A "may"
+    elsewhere does not soften it ("the others are declined, though a person can check them")."""
     return _maybe(others[index]) or (index > 0 and bool(re.search(r"\bsome\b",
                                                                   others[index - 1])))
 
 
-#: Words that make a refusal or an approval of the others only possible ("an underwriter who
-#: may decline them", "who approves or declines them", "reviews them, approving some and
-#: declining others", "approved only if an underwriter agrees"): in its own clause.
+#: Words that make a refusal of the others only possible ("an underwriter who may decline
+#: them", "who approves or declines them", "reviews them, approving some and declining
+#: others"), anywhere in its own clause (a yes is left open only by words near it:
+#: :func:`_left_open`).
 _MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b")
 
 
