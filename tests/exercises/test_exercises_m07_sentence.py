@@ -1,7 +1,8 @@
 """Exercise 07.1's sentence reader: "not after a wait" is a yes at once, a machine set against
 a person is named, a hedge stays a hedge whatever time follows it, a yes promised to the
-others fails (but not one left open, hedged, or "approval" named as the decision; a machine
-is named first), and its messages quote what the learner wrote."""
+others fails, in any words for it (but not one left open, by the other outcome or a qualifier
+anywhere in their clauses, hedged, only sought, or "approval" named as the decision; a
+machine is named first), and its messages quote what the learner wrote."""
 
 from __future__ import annotations
 
@@ -117,8 +118,7 @@ RED_TEAM = [
     (YES + "an underwriter can within a week check the rest.", "'can' hedges the check"),
     (YES + "the rest might after a few days be checked by an underwriter.",
      "'might' hedges the check"),
-    (YES + "an underwriter is likely within a day to check the rest.",
-     "'likely' hedges the check"),
+    (YES + "an underwriter is likely within a day to check the rest.", "'likely' hedges the check"),
     (YES + "an underwriter may after hours check the rest.", "'may' hedges the check"),
     (YES + "an underwriter may take a day to decide whether to check the rest.",
      "'may' hedges the check"),
@@ -184,7 +184,6 @@ PROMISED = [
     (YES + "an underwriter checks the others and Approves them.", "Approves"),
     (YES + "the others get the loan after an underwriter reviews them.", "get the loan"),
     (YES + "the others are approved by an underwriter.", "approved"),
-    (YES + "the others are approved, but only after an underwriter checks them.", "approved"),
     (YES + "the others are automatically approved unless an underwriter objects.", "approved"),
     (YES + "the others are all approved, not declined, after an underwriter checks them.",
      "approved"),
@@ -200,10 +199,8 @@ PROMISED = [
     ("83% of applicants get a yes straight away; the others get it too, once an underwriter "
      "checks them.", "get it too"),
     # An "or", "whether" or "some" away from the yes does not leave it open.
-    (YES + "the others are approved after an underwriter or loan officer checks them.",
-     "approved"),
-    (YES + "the others are approved in a day or two after an underwriter checks them.",
-     "approved"),
+    (YES + "the others are approved after an underwriter or loan officer checks them.", "approved"),
+    (YES + "the others are approved in a day or two after an underwriter checks them.", "approved"),
     (YES + "the others are approved after an underwriter checks their income or ID.", "approved"),
     (YES + "the others are approved after an underwriter checks whether their documents are "
      "complete.", "approved"),
@@ -216,13 +213,31 @@ PROMISED = [
     (YES + "those who aren't get approved after an underwriter checks them.", "approved"),
     # The loan, its money, or getting through.
     (YES + "the others are given the loan after an underwriter checks them.", "given the loan"),
-    (YES + "the others are offered the loan after an underwriter checks them.",
-     "offered the loan"),
+    (YES + "the others are offered the loan after an underwriter checks them.", "offered the loan"),
     (YES + "the others get funded after an underwriter checks them.", "get funded"),
-    (YES + "the others receive the funds after an underwriter checks them.",
-     "receive the funds"),
+    (YES + "the others receive the funds after an underwriter checks them.", "receive the funds"),
     (YES + "the others get through after an underwriter checks them.", "get through"),
     (YES + "the others get approval after an underwriter checks them.", "approval"),
+    # Other words for a yes: sign-off, OKs, clears, "approval comes after", "approval
+    # follows", "have approval confirmed", the thumbs up, the nod, the all-clear, "get theirs".
+    (YES + "an underwriter signs off the rest.", "signs off"),
+    (YES + "an underwriter signs off on the rest.", "signs off"),
+    (YES + "an underwriter signs off everyone else.", "signs off"),
+    (YES + "the rest get sign-off from an underwriter.", "sign-off"),
+    (YES + "the rest get final sign-off from an underwriter.", "sign-off"),
+    ("About 83% of applicants are approved at once; the remaining 17% get an underwriter's "
+     "sign-off.", "sign-off"),
+    (YES + "for everyone else, approval comes after an underwriter checks their file.", "approval"),
+    (YES + "for the rest, approval follows an underwriter's check.", "approval"),
+    (YES + "the rest have approval confirmed by an underwriter.", "approval"),
+    (YES + "an underwriter OKs the rest.", "OKs"),
+    (YES + "an underwriter okays the rest after a check.", "okays"),
+    (YES + "an underwriter clears the rest after a check.", "clears"),
+    (YES + "the rest are cleared by an underwriter.", "cleared"),
+    (YES + "the rest get the thumbs up from an underwriter.", "thumbs up"),
+    (YES + "the rest get the nod from an underwriter.", "the nod"),
+    (YES + "the rest get the all-clear from an underwriter.", "all-clear"),
+    (YES + "the rest get theirs after an underwriter checks them.", "get theirs"),
 ]
 
 
@@ -288,6 +303,52 @@ OPEN = [
     YES + "an underwriter checks the others and approves most of them.",
     YES + "most of the others are approved after an underwriter checks them.",
     YES + "half the others are approved after an underwriter checks them.",
+    # A second red-team reading's: the other outcome or a qualifier anywhere in the others'
+    # clauses, across commas, brackets and dashes ("approved by an underwriter or declined",
+    # "who may also decline them", "as appropriate", "eligible", "subject to", "at an
+    # underwriter's discretion", "no guarantee", "only after an underwriter has agreed", "is
+    # happy"), a yes that must be sought ("must be approved", "have to be approved"), "an
+    # approval decision", and "get through" a check. The "only" of "only after" makes a
+    # condition: "approved, but only after an underwriter checks them" passes too.
+    YES + "the rest are approved by an underwriter or declined.",
+    YES + "the rest are approved (or declined) by an underwriter.",
+    YES + "the rest are approved - or declined - by an underwriter.",
+    YES + "the rest are approved, or not, by an underwriter.",
+    YES + "an underwriter either approves the other applicants or declines them.",
+    YES + "an underwriter approves the other 17% or declines them.",
+    YES + "the rest are approved by an underwriter, who may also decline them.",
+    YES + "the rest are approved by an underwriter in some cases and declined in others.",
+    YES + "an underwriter checks the rest and approves them as appropriate.",
+    YES + "an underwriter checks the rest and approves them where appropriate.",
+    YES + "an underwriter checks the rest and approves them when appropriate.",
+    YES + "an underwriter checks the rest and approves them where suitable.",
+    YES + "an underwriter checks the rest and approves eligible applicants.",
+    YES + "an underwriter checks the rest and approves any that qualify.",
+    YES + "an underwriter checks the rest and approves those eligible.",
+    YES + "an underwriter checks the rest and approves them when they're eligible.",
+    "About 83% of applicants are approved at once; the remaining 17% are approved subject to an "
+    "underwriter's review.",
+    YES + "the rest are approved depending on an underwriter's review.",
+    YES + "the rest get approved at an underwriter's discretion.",
+    YES + "the rest are approved by an underwriter in most cases.",
+    YES + "the rest must be approved by an underwriter.",
+    YES + "the rest must be approved by an underwriter first.",
+    YES + "the rest have to be approved by an underwriter.",
+    YES + "the rest must get approval from an underwriter.",
+    YES + "the rest must be signed off by an underwriter.",
+    YES + "the rest get an approval decision from an underwriter.",
+    YES + "the rest receive an approval decision from an underwriter.",
+    YES + "the rest get a final approval decision from an underwriter.",
+    YES + "there's no guarantee the rest will be approved, as an underwriter checks them.",
+    YES + "the rest are approved by an underwriter, but approval is not guaranteed.",
+    YES + "the rest only get approval after an underwriter has agreed.",
+    YES + "the rest are approved only once an underwriter is satisfied.",
+    YES + "the rest are approved when an underwriter is happy with their file.",
+    YES + "the rest get through a manual check by an underwriter, who decides.",
+    YES + "the rest are approved case by case by an underwriter.",
+    YES + "the rest are conditionally approved, pending an underwriter's review.",
+    YES + "an underwriter checks the rest and approves them on merit.",
+    YES + "the others are approved, but only after an underwriter checks them.",
 ]
 
 

@@ -303,13 +303,19 @@ _APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go a
                       r"green light|authori[sz]\w*|ok(?:'?d|ayed)|signed\s+off)\b")
 #: Words that say the others get a yes (:func:`_granted`): :data:`_APPROVE`, the loan or its
 #: money itself ("the rest get the loan", "are offered the loan", "get funded", "receive the
-#: funds", "get through"), or a verb left out after the rate's yes ("the others are too",
-#: "and so are the others", "the others get one too", "get it as well"). The rate's clause
-#: needs an :data:`_APPROVE` word ("get their loan with no delay" is asked to say "get a yes").
+#: funds", "get through", but not "get through a manual check", which names what they pass
+#: through), other words for a yes ("signs off the rest", "sign-off", "OKs", "okays",
+#: "clears", "cleared", "the thumbs up", "the nod", "the all-clear", "get theirs"), or a verb
+#: left out after the rate's yes ("the others are too", "and so are the others", "the others
+#: get one too", "get it as well"). The rate's clause needs an :data:`_APPROVE` word ("get
+#: their loan with no delay" is asked to say "get a yes").
 _GRANT = re.compile(
     rf"{_APPROVE.pattern}|\b(?:(?:get|gets|got|getting|receiv\w*|given|offered)\s+"
     r"(?:the|their|a|your)\s+(?:loans?|money|funds)|(?:get|gets|got|getting|are|is)\s+funded|"
-    r"(?:get|gets|got|getting)\s+through(?!\s+to\b))\b|"
+    r"(?:get|gets|got|getting)\s+through(?!\s+(?!(?:after|once|when|later|following|too|as|"
+    r"in|within|by|then|and|but|eventually)\b)[a-z])|sign(?:s|ed|ing)?[\s-]?off|oks|okays|"
+    r"okayed|okaying|clear(?:s|ed)(?!\s+up)|thumbs[\s-]up|the\s+nod|all[\s-]clear|"
+    r"(?:get|gets|got|getting|receiv\w*)\s+theirs(?!\s+\w+ed\b))\b|"
     r"\b(?:are|is|get|gets)\s+(?:one\s+|it\s+)?(?:too|as\s+well)(?=\s*(?:[,;:.!?\u2013\u2014-]|$|"
     r"\s+(?:after|once|when|later|following)\b))|\bso\s+(?:are|is)\b")
 #: Words for a person who checks a file by hand ("a person", "an underwriter", "our
@@ -779,17 +785,38 @@ def _granted(clause: str) -> re.Match | None:
     before it (:func:`_negated_near`: "those who do not get an instant yes", "where we can't
     say yes", "not necessarily approved") or after it (:data:`_NEGATED_AFTER`: "approval isn't
     guaranteed", "a yes is not automatic"), nor only sought (:data:`_SOUGHT`: "they need an
-    underwriter's approval"), nor the noun "approval" for the decision, unless given
-    (:data:`_GIVEN`: "sent to an underwriter for approval", "their approval depends on an
-    underwriter", "decides on approval"; but "get approval after an underwriter checks them"),
-    nor part of a phrase that names the others (:data:`_NAMED`: "applicants not approved at
-    once")."""
+    underwriter's approval"), nor a noun for the decision that is not given (:func:`_given`:
+    "sent to an underwriter for approval"), nor part of a phrase that names the others
+    (:data:`_NAMED`: "applicants not approved at once")."""
     return next((m for m in _GRANT.finditer(clause)
                  if not _negated_near(clause, m) and not _NEGATED_AFTER.match(clause, m.end())
                  and not _SOUGHT.search(clause, 0, m.start())
-                 and (m.group() not in ("approval", "approvals")
-                      or _GIVEN.search(clause, 0, m.start()))
-                 and not _in_named(clause, m)), None)
+                 and _given(clause, m) and not _in_named(clause, m)), None)
+
+
+def _given(clause: str, match: re.Match) -> bool:
+    """Whether the yes at ``match`` in ``clause`` is given: a verb or a phrase is; a noun for
+    the decision (:data:`_DECISION_NOUN`: "approval", "sign-off") only when something before it
+    gives it (:data:`_GIVEN`: "get approval after an underwriter checks them", "get an
+    underwriter's sign-off"; not "sent to an underwriter for approval", "their approval depends
+    on an underwriter", "decides on approval", nor a decision itself: "get an approval decision
+    from an underwriter"), or what follows it does (:data:`_GIVEN_AFTER`: "approval comes after
+    an underwriter checks their file", "approval follows an underwriter's check", "have
+    approval confirmed")."""
+    if not _DECISION_NOUN.fullmatch(match.group()):
+        return True
+    after = clause[match.end():]
+    return bool(_GIVEN_AFTER.match(after) or (_GIVEN.search(clause, 0, match.start())
+                                               and not re.match(r"\s+decisions?\b", after)))
+
+
+#: Nouns for the decision that name it as often as they give it ("sent for approval", "waits
+#: for sign-off"): :func:`_given` reads what stands around them.
+_DECISION_NOUN = re.compile(r"approvals?|sign[\s-]?off")
+#: What follows the noun "approval" when it is given ("approval comes after an underwriter
+#: checks", "approval follows an underwriter's check", "have approval confirmed").
+_GIVEN_AFTER = re.compile(r"\s+(?:comes\s+(?:after|once|when|later|following)|follows|"
+                          r"(?:is\s+)?confirmed)\b")
 
 
 #: What comes before the noun "approval" when it is given, not named as the decision ("get
@@ -800,8 +827,9 @@ _GIVEN = re.compile(r"\b(?:get|gets|got|getting|receiv\w*|giv\w*|granted|guarant
 
 #: What comes before an approval that is only asked for, not given ("they need an
 #: underwriter's approval", "wait for approval", "subject to approval", "need an underwriter
-#: to approve them").
+#: to approve them", "must be approved by an underwriter", "have to get approval").
 _SOUGHT = re.compile(r"\b(?:need\w*|requir\w*|wait\w*\s+(?:for|on)|await\w*|subject\s+to|"
+                     r"must|ha(?:ve|s|d)\s+to|"
                      r"pending|seek\w*|ask\w*\s+for)\s+(?:[\w']+\s+){0,3}$")
 
 
@@ -841,19 +869,52 @@ def _names_then_acts(clause: str, named: re.Match) -> bool:
 
 
 def _left_open(others: list[str], index: int, match: re.Match) -> bool:
-    """Whether the yes at ``match`` in ``others[index]`` is only possible: a word that leaves it
-    open is among the three words that govern it (:data:`_OPEN_BEFORE`, :func:`_governing`:
-    "may be approved", "decides whether they are approved", "usually approved", "most of the
-    others are approved"), or follows it closely (:data:`_OPEN_AFTER`: "approved or declined",
-    "approved only if an underwriter agrees", "approves the ones who qualify"), or the next
-    clause opens with a condition (:data:`_CONDITION_NEXT`: "approved after an underwriter
-    checks them, if all is well"). A word further off does not ("approved after an underwriter
-    or loan officer checks them", "after an underwriter checks whether their documents are
-    complete")."""
+    """Whether the yes at ``match`` in ``others[index]`` is only possible: any clause about the
+    others names the other outcome or a qualifier (:func:`_open_anywhere`: "approved by an
+    underwriter or declined", "who may also decline them", "approved as appropriate",
+    "approved subject to an underwriter's review"), or a word that leaves it open is among the
+    three words that govern it (:data:`_OPEN_BEFORE`, :func:`_governing`: "may be approved",
+    "decides whether they are approved", "usually approved", "most of the others are
+    approved"), or follows it closely (:data:`_OPEN_AFTER`: "approved only if an underwriter
+    checks them", "approves the ones who pass"), or the next clause opens with a condition
+    (:data:`_CONDITION_NEXT`: "approved after an underwriter checks them, if all is well"). A
+    condition further off, or an "or" that offers no other outcome, does not ("approved after
+    an underwriter or loan officer checks them", "after an underwriter checks whether their
+    documents are complete")."""
     clause = others[index]
-    return (any(_OPEN_BEFORE.fullmatch(w) for w in _governing(clause, match)[-3:])
+    return (_open_anywhere(others)
+            or any(_OPEN_BEFORE.fullmatch(w) for w in _governing(clause, match)[-3:])
             or bool(_OPEN_AFTER.match(clause, match.end()))
             or bool(_CONDITION_NEXT.match("".join(others[index + 1:]))))
+
+
+def _open_anywhere(others: list[str]) -> bool:
+    """Whether a clause of ``others`` leaves the others' yes open wherever it says so: it
+    names the other outcome, a refusal word (:data:`_DECLINE`) that is not negated ("approved,
+    never declined" still promises) and not a negation of a yes itself ("who don't get a yes"
+    names the others), or a word of :data:`_OPEN_ANYWHERE` ("or not", "in some cases", "as
+    appropriate", "eligible", "at an underwriter's discretion", "only after an underwriter
+    agrees"); a phrase that names the others (:func:`_in_named`) does not count."""
+    return any(not _in_named(c, m) and not (m.re is _DECLINE and (
+        m.group().startswith(_SELF_NEGATED) or _negated(c, m)))
+        for c in others for m in (*_DECLINE.finditer(c), *_OPEN_ANYWHERE.finditer(c)))
+
+
+#: Words that leave the others' yes open anywhere in their clauses (:func:`_open_anywhere`):
+#: the other outcome ("or not", "or no", "either ... or", "in some cases"), a qualifier of whom
+#: or how ("as appropriate", "where suitable", "eligible", "any that qualify", "in most
+#: cases", "case by case", "on merit", "conditionally"), what it hangs on ("subject to",
+#: "depending on", "at an underwriter's discretion", "pending", "only after", "once an
+#: underwriter agrees", "is satisfied", "is happy") or no guarantee ("there's no guarantee",
+#: "not guaranteed").
+_OPEN_ANYWHERE = re.compile(
+    r"\b(?:or\s+(?:an?\s+)?(?:not|no)|either|in\s+(?:some|most|many)\s+cases|"
+    r"(?:as|where|when|if)\s+(?:appropriate|suitable)|eligib\w*|qualif(?:y|ies)|"
+    r"subject\s+to|depend(?:ing|ent|s)\s+on|at\s+(?:[\w']+\s+){0,3}?discretion|"
+    r"case[\s-]by[\s-]case|on\s+(?:(?:their|its|the)\s+)?merits?|conditional\w*|pending|"
+    r"only\s+(?:after|once|when|if)|agree[sd]?|"
+    r"(?:is|are|was|were|'s|feels?)\s+(?:\w+\s+)?(?:satisfied|happy|content|comfortable))\b|"
+    r"(?:\bno|\bnot|n't|\bnever|\bwithout)\s+(?:\w+\s+)?guarantee\w*")
 
 
 #: Words before a yes that leave it open: a maybe ("may", "could", "whether", "if"), a hedge of
@@ -867,15 +928,13 @@ _OPEN_BEFORE = re.compile(
 _CONDITION = (r"(?:only\s+)?(?:if|unless|provided|providing|(?:as|so)\s+long\s+as|"
               r"on\s+condition)\b|only\s+(?:when|once)\b")
 #: What leaves a yes open right after it, within two words (not past "after", "once", "when",
-#: "before" or "until", which say when): the other outcome ("approved or declined", "a yes or
-#: a no", "approves them or not", "approved or turned down"), a condition (:data:`_CONDITION`:
+#: "before" or "until", which say when): a condition (:data:`_CONDITION`:
 #: "approved provided an underwriter agrees"), a share ("approves some of them", "approving
 #: most", "approved in some cases"), or only those who qualify ("approves the ones who
 #: qualify", "those that pass", "the good ones", "approves them when they qualify", "where it
 #: can").
 _OPEN_AFTER = re.compile(
     r"(?:\s+(?!(?:after|once|when|before|until)\b)[\w']+){0,2}?\s+(?:"
-    r"or\s+(?:an?\s+)?(?:not|no|declin\w*|reject\w*|refus\w*|turn\w*|den\w*)\b|"
     rf"{_CONDITION}|(?:some|most|many|half)\b|"
     r"(?:the\s+(?:[\w-]+\s+)?ones|those\s+(?:who|that|which))\b|"
     r"(?:when|once|if|where)\s+they\s+(?:qualify|pass|meet|are\s+eligible)\b|"
@@ -896,8 +955,8 @@ def _only_possible(others: list[str], index: int) -> bool:
 
 #: Words that make a refusal of the others only possible ("an underwriter who may decline
 #: them", "who approves or declines them", "reviews them, approving some and declining
-#: others"), anywhere in its own clause (a yes is left open only by words near it:
-#: :func:`_left_open`).
+#: others"), anywhere in its own clause (a yes is left open by a "may" or "if" only near it,
+#: by the other outcome or a qualifier anywhere: :func:`_left_open`).
 _MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b")
 
 
