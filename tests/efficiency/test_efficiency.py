@@ -293,14 +293,16 @@ def test_the_planner_says_why_its_two_lines_differ():
     # 3.49% busy: shown as 3%, not as the 4% a utilisation stored rounded to 0.035 gave
     assert "at its minimum of 2 replicas, each 3% busy at the peak: you pay for a spare" in (
         planner.explain())
-    # the lesson's advice ("How far to trust the plan"): one replica more than the plan
-    assert planner.explain().startswith("Budget for the replica plan plus one replica")
+    # at its minimum the plan is not sized by load, so no replica is added for M/M/c's error
+    assert planner.explain().startswith("Budget for the replica plan. The compute-only line")
     planner.traffic.value = 1e6  # 1 request/s at the peak: not "0% busy"
     assert "at its minimum of 2 replicas, each under 1% busy at the peak" in planner.explain()
     planner.traffic.value = 1e10  # 11,416 requests/s
     planner.batch.value = 32
     assert planner.replicas_cost() > planner.result.monthly_cost
     assert "keeps each replica 87% busy at the peak" in planner.explain()
+    # sized by load: the lesson's advice ("How far to trust the plan"), one replica more
+    assert planner.explain().startswith("Budget for the replica plan plus one replica")
     planner.batch.value = 1  # one at a time, fp32: more core time than the batching service
     assert planner.replicas_cost() < planner.result.monthly_cost
     assert planner.explain().startswith("Here the compute-only line costs more")
@@ -321,7 +323,7 @@ def test_profiles_from_results_reads_the_wide_cnns_fp32_and_int8_times():
         profiles_from_results({"int8_wide": results["int8_wide"][:1]})
 
 
-def test_int8_speed_by_engine_reads_each_engines_int8_row_of_the_small_cnn():
+def test_int8_speed_by_engine_reads_each_engines_int8_row_of_either_cnn():
     from deploydl.efficiency.compress import int8_speed_by_engine
 
     torch_rows = [{"variant": "fp32", "faster_x_batch32": 1.0},

@@ -253,16 +253,20 @@ class CostPlanner:
                             price_per_core_hour=self.price.value)
 
     def explain(self) -> str:
-        """Why the replica plan and the compute-only line differ, at the current settings."""
+        """Why the replica plan and the compute-only line differ, at the current settings, and
+        what to budget: the replica plan, plus one replica where load sets its size (above its
+        minimum), since the queueing model's error at load is one run's (docs/capacity.md)."""
         plan, cost = self.capacity, self.replicas_cost()
         if plan is None or cost is None or self.result is None:
             return ""
+        spare = (" plus one replica: the plan rests on one benchmark run"
+                 if plan.replicas > plan.min_replicas else "")
         if cost < self.result.monthly_cost:
             return ("Here the compute-only line costs more: at this batch size and precision "
                     "each request takes more core time than the benchmarked service spent on "
                     "one, because its micro-batcher grouped the requests that arrived "
-                    "together. Budget for the replica plan, which is what was measured, plus "
-                    "one replica: the plan rests on one benchmark run.")
+                    "together. Budget for the replica plan, which is what was measured"
+                    + (f",{spare}." if spare else "."))
         if plan.replicas == plan.min_replicas:
             why = (f"at this traffic the replica plan is at its minimum of {plan.min_replicas} "
                    f"replicas, each {share(plan.utilisation)} busy at the peak: you pay for a "
@@ -271,9 +275,8 @@ class CostPlanner:
             why = (f"the replica plan keeps each replica {share(plan.utilisation)} busy at the "
                    "peak, so that requests arriving at random seldom queue, and pays for whole "
                    f"replicas of {self.cores_per_replica:g} cores, as benchmarked")
-        return ("Budget for the replica plan plus one replica: the plan rests on one "
-                "benchmark run. The compute-only line buys just enough cores "
-                f"for the busiest hour, nothing spare; {why}. Batching and int8 lower the "
+        return (f"Budget for the replica plan{spare}. The compute-only line buys just enough "
+                f"cores for the busiest hour, nothing spare; {why}. Batching and int8 lower the "
                 "compute line; count them in the budget once the service is benchmarked with "
                 "them.")
 
