@@ -378,6 +378,13 @@ def test_07_1_a_condition_after_the_yes_is_no_promise(sentence, hedge):
     _assert_read(sentence, FAILED, f"{hedge} hedges the check")
 
 
+@pytest.mark.parametrize("condition", ["as long as", "so long as", "on condition that",
+                                       "providing"])
+def test_07_1_a_condition_opening_the_next_clause_leaves_the_yes_open(condition):
+    _assert_read(f"{YES}the others are approved after an underwriter checks them, {condition} "
+                 "all is well.", PASSED, "well done")
+
+
 #: A machine that approves or checks the others is named before any promise is read.
 MACHINE_FIRST = [
     (YES + "the others are approved by a computer.", "computer"),

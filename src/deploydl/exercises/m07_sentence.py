@@ -877,7 +877,8 @@ def _left_open(others: list[str], index: int, match: re.Match) -> bool:
     "decides whether they are approved", "usually approved", "most of the others are
     approved"), or follows it closely (:data:`_OPEN_AFTER`: "approved only if an underwriter
     checks them", "approves the ones who pass"), or the next clause opens with a condition
-    (:data:`_CONDITION_NEXT`: "approved after an underwriter checks them, if all is well"). A
+    (:data:`_CONDITION_NEXT`: "approved after an underwriter checks them, as long as all is
+    well"; an "if" or "provided" there is told it hedges the check first). A
     condition further off, or an "or" that offers no other outcome, does not ("approved after
     an underwriter or loan officer checks them", "after an underwriter checks whether their
     documents are complete")."""
@@ -939,8 +940,9 @@ _OPEN_AFTER = re.compile(
     r"(?:the\s+(?:[\w-]+\s+)?ones|those\s+(?:who|that|which))\b|"
     r"(?:when|once|if|where)\s+they\s+(?:qualify|pass|meet|are\s+eligible)\b|"
     r"where\s+(?:possible|(?:it|they|we|he|she)\s+can)\b)")
-#: The opening of a clause that makes the yes before it only possible: ", if all is well", ",
-#: but only if everything is in order", ", provided all is well".
+#: The opening of a clause that makes the yes before it only possible: ", as long as all is
+#: well", ", on condition that it is in order", ", providing all is well" (", if ..." and
+#: ", provided ..." are told they hedge the check before this is read: :func:`_hedges`).
 _CONDITION_NEXT = re.compile(rf"[\s,;:\u2013\u2014-]*(?:(?:but|and)\s+)?(?:{_CONDITION})")
 
 
