@@ -301,6 +301,8 @@ _PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)
 #: :data:`_AT_ONCE`'s.
 _APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go ahead|"
                       r"green light|authori[sz]\w*|ok(?:'?d|ayed)|signed\s+off)\b")
+#: The verb "get" in its forms, as :data:`_GRANT` and :data:`_GIVEN` read it.
+_GET = r"(?:get|gets|got|getting)"
 #: Words that say the others get a yes (:func:`_granted`): :data:`_APPROVE`, the loan or its
 #: money itself ("the rest get the loan", "are offered the loan", "get funded", "receive the
 #: funds", "get through", but not "get through a manual check", which names what they pass
@@ -310,12 +312,12 @@ _APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go a
 #: get one too", "get it as well"). The rate's clause needs an :data:`_APPROVE` word ("get
 #: their loan with no delay" is asked to say "get a yes").
 _GRANT = re.compile(
-    rf"{_APPROVE.pattern}|\b(?:(?:get|gets|got|getting|receiv\w*|given|offered)\s+"
-    r"(?:the|their|a|your)\s+(?:loans?|money|funds)|(?:get|gets|got|getting|are|is)\s+funded|"
-    r"(?:get|gets|got|getting)\s+through(?!\s+(?!(?:after|once|when|later|following|too|as|"
+    rf"{_APPROVE.pattern}|\b(?:(?:{_GET}|receiv\w*|given|offered)\s+"
+    rf"(?:the|their|a|your)\s+(?:loans?|money|funds)|(?:{_GET}|are|is)\s+funded|"
+    rf"{_GET}\s+through(?!\s+(?!(?:after|once|when|later|following|too|as|"
     r"in|within|by|then|and|but|eventually)\b)[a-z])|sign(?:s|ed|ing)?[\s-]?off|oks|okays|"
     r"okayed|okaying|clear(?:s|ed)(?!\s+up)|thumbs[\s-]up|the\s+nod|all[\s-]clear|"
-    r"(?:get|gets|got|getting|receiv\w*)\s+theirs(?!\s+\w+ed\b))\b|"
+    rf"(?:{_GET}|receiv\w*)\s+theirs(?!\s+\w+ed\b))\b|"
     r"\b(?:are|is|get|gets)\s+(?:one\s+|it\s+)?(?:too|as\s+well)(?=\s*(?:[,;:.!?\u2013\u2014-]|$|"
     r"\s+(?:after|once|when|later|following)\b))|\bso\s+(?:are|is)\b")
 #: Words for a person who checks a file by hand ("a person", "an underwriter", "our
@@ -821,7 +823,7 @@ _GIVEN_AFTER = re.compile(r"\s+(?:comes\s+(?:after|once|when|later|following)|fo
 
 #: What comes before the noun "approval" when it is given, not named as the decision ("get
 #: approval", "are given final approval", "guaranteed approval", "expect approval").
-_GIVEN = re.compile(r"\b(?:get|gets|got|getting|receiv\w*|giv\w*|granted|guarantee[ds]?|"
+_GIVEN = re.compile(rf"\b(?:{_GET}|receiv\w*|giv\w*|granted|guarantee[ds]?|"
                     r"expect\w*|obtain\w*|win|wins|won)\s+(?:[\w']+\s+){0,2}$")
 
 
