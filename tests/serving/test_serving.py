@@ -323,6 +323,19 @@ def test_an_empty_answer_and_a_redirect_say_what_they_are():
         client.health()
 
 
+@pytest.mark.parametrize("body", [b'{"message": "Hello World"}', b'["ok"]', b'"ok"'])
+def test_another_program_answering_in_json_is_named_as_such_not_taken_as_the_answer(body):
+    """Another web app on the port (FastAPI's tutorial app, say) answers in JSON too: an
+    answer without the field the service always sends to that path is not the service's."""
+    with _bare_server(_answer(200, body)) as (_, client), pytest.raises(
+            ServiceError, match=r"GET /health answered 200 in JSON without the 'status' field "
+                                r"the course's service always sends, so the program at "
+                                r"http://127\.0\.0\.1:\d+ is not the course's service.*"
+                                r"Check the URL") as error:
+        client.health()
+    assert error.value.body == body.decode()
+
+
 def test_a_server_that_answers_too_late_is_a_clear_error():
     def answer_late(handler):
         time.sleep(1.5)

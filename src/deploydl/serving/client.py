@@ -23,7 +23,8 @@ class ServiceUnavailable(ConnectionError):
 
 class ServiceError(RuntimeError):
     """The service answered with an error status (4xx or 5xx), or with an answer that is not
-    JSON (a redirect, or another program answering at the URL), whatever its status.
+    the course's service's (a redirect, or another program answering at the URL, in JSON or
+    not), whatever its status.
 
     ``status_code`` is the HTTP status; ``body`` is the answer's text, which says what was
     wrong (for a 422, the field and the rule it broke).
@@ -34,13 +35,19 @@ class ServiceError(RuntimeError):
         self.status_code, self.body = status_code, body
 
 
+#: The field the course's service always puts in its answer to each path: a JSON answer
+#: without it comes from another program at the URL.
+ANSWER_FIELD = {"/health": "status", "/ready": "status", "/predict": "predictions"}
+
+
 class ServiceClient:
     """Call the service at ``url`` (for example ``server.url`` of a LocalServer).
 
     Each method returns the decoded JSON body. A server that is not running, does not answer
     within ``timeout`` seconds, or hangs up before its answer is complete raises
     :class:`ServiceUnavailable`, which says what to check; an error status, or an answer that
-    is not JSON, raises :class:`ServiceError` with the answer's text.
+    is not the service's (not JSON, or a JSON answer without the field the service's answer
+    to that path always has), raises :class:`ServiceError` with the answer's text.
 
     Without ``api_key`` the client sends the key in ``DEPLOYDL_API_KEY``, if set: a service
     built without explicit settings reads the same variable, so a key exported in the shell
@@ -107,6 +114,12 @@ class ServiceClient:
         if response.status >= 400:
             raise ServiceError(f"{method} {path} answered {response.status}: {text}",
                                status_code=response.status, body=text)
+        field = ANSWER_FIELD[path]
+        if not isinstance(answer, dict) or field not in answer:
+            raise ServiceError(self._not_service(
+                f"{method} {path} answered {response.status} in JSON without the "
+                f"{field!r} field the course's service always sends", text),
+                status_code=response.status, body=text)
         return answer
 
     def _not_json(self, method: str, path: str, response: Any, text: str) -> str:
@@ -118,7 +131,12 @@ class ServiceClient:
             return (f"{said}, a redirect to {response.headers.get('Location')!r}: the service "
                     f"is not at {self.url}. Give ServiceClient the URL the service printed "
                     "when it started.")
+        return self._not_service(f"{said}, but not with JSON", text)
+
+    def _not_service(self, said: str, text: str) -> str:
+        """What to tell a caller whose answer, ``text``, shows that another program answered
+        at the URL; ``said`` is how the answer gave it away."""
         began = f"It began: {text[:80]!r}" if text else "Its answer was empty"
-        return (f"{said}, but not with JSON, so the program at {self.url} is not the course's "
-                f"service (another program may use that port). {began}. Check the URL and "
-                "port the service printed when it started.")
+        return (f"{said}, so the program at {self.url} is not the course's service (another "
+                f"program may use that port). {began}. Check the URL and port the service "
+                "printed when it started.")
