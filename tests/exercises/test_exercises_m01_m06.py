@@ -8,6 +8,9 @@ from deploydl.exercises.registry import find_exercise
 
 #: Exercise 01.1's right answer (test_exercises_cases.py proves it passes).
 PII = ["customer", "contact", "memo"]
+#: Exercise 01.3's right answer.
+FRAUD = {"applicant_id": "pseudonymise", "income": "allow", "loan_amount": "allow",
+         "region": "allow"}
 
 
 def test_01_1_a_name_that_is_not_a_column_says_so_and_uses_up_no_hint():
@@ -21,6 +24,68 @@ def test_01_1_a_name_that_is_not_a_column_says_so_and_uses_up_no_hint():
     assert wrong.hint == exercise.hints[0], "the misspelt names used up the first hint"
     assert evaluate(exercise, ["customer", "contact", "ref_no"]).hint == exercise.hints[1]
     assert evaluate(exercise, PII).status == PASSED
+
+
+def test_01_1_an_extra_column_is_told_it_does_not_identify_anyone_not_that_it_is_not_personal():
+    """A review's: the check told a learner who listed ``balance`` that it "holds no personal
+    data", but a named customer's balance is personal data (GDPR Art. 4(1)). The exercise asks
+    for the columns that identify someone or say how to reach them."""
+    exercise = find_exercise("01.1")
+    for extra in ("balance", "ref_no"):
+        message = evaluate(exercise, [*PII, extra]).message
+        assert "no personal data" not in message, message
+        assert f"['{extra}'] does not say who a customer is or how to reach them" in message
+        assert "all of it is personal data" in message
+    missed = evaluate(exercise, ["customer", "contact"]).message
+    assert "says who a customer is or how to reach them" in missed, missed
+
+
+def test_01_1_the_task_asks_for_the_identifying_columns_of_a_personal_row(root):
+    import nbformat
+
+    lab = nbformat.read(root / "solutions" / "01_data_governance_lab.ipynb", as_version=4)
+    task = " ".join(next(c for c in lab.cells if c.id == "c02").source.split())
+    assert "Which columns hold personal data?" not in task
+    assert "Once a row names someone, the whole row is personal data" in task
+    assert "Which columns identify a customer or say how to reach them?" in task
+
+
+def test_01_2_a_unique_age_rule_is_told_that_unique_flags_the_real_ages():
+    message = evaluate(find_exercise("01.2"),
+                       {"age": {"min": 18, "max": 100, "unique": True}}).message
+    assert message.startswith("'unique': True flags 940 real ages"), message
+    assert "Remove 'unique'" in message
+
+
+def test_01_3_a_misspelt_column_says_so_and_uses_up_no_hint():
+    exercise = find_exercise("01.3")
+    income = {k: v for k, v in FRAUD.items() if k != "income"}
+    ids = {k: v for k, v in FRAUD.items() if k != "applicant_id"}
+    for column, answer in (("Income", {**income, "Income": "allow"}),
+                           ("applicant id", {**ids, "applicant id": "pseudonymise"})):
+        result = evaluate(exercise, answer)
+        assert result.status == FAILED, answer
+        assert (f"{column!r} is not a column of the applicant table (names are "
+                "case-sensitive)") in result.message, result.message
+        assert result.hint == exercise.hints[0], "a misspelt name used up a hint"
+
+
+def test_01_3_a_masked_or_allowed_applicant_id_is_told_why_it_fails():
+    exercise = find_exercise("01.3")
+    masked = evaluate(exercise, {**FRAUD, "applicant_id": "mask"}).message
+    assert ("(NB-**0123): among the lab's 1,000 applications they still point to exactly "
+            "one") in masked, masked
+    assert "more than 10,000 they repeat" in masked, masked
+    from deploydl.data import make_applicants
+    from deploydl.governance.privacy import mask
+
+    ids = make_applicants(1000, seed=0)["applicant_id"]
+    assert mask(ids).nunique() == len(ids) == 1000, "the masked IDs single out each application"
+    assert mask(ids[:1]).iloc[0].endswith(ids.iloc[0][-4:])
+    allowed = evaluate(exercise, {**FRAUD, "applicant_id": "allow"}).message
+    assert "real application number" in allowed and "without saying who" in allowed, allowed
+    income = evaluate(exercise, {**FRAUD, "income": "mask"}).message
+    assert income == "the team needs the real values of ['income'] to spot fraud: 'allow' it."
 
 
 def test_06_5_the_canarys_share_of_the_traffic_is_not_its_error_rate():

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from deploydl.data import make_applicants
@@ -5,7 +7,7 @@ from deploydl.exercises.core import FAILED, PASSED, evaluate
 from deploydl.exercises.m01 import ERASE_ID, LAB_ROWS, LAB_SEED
 from deploydl.exercises.registry import find_exercise
 from deploydl.governance.northbridge import CREDIT_RECORD_HOLDS, DEMO_KEY, build_platform
-from deploydl.governance.privacy import erase_subject, subject_identifiers
+from deploydl.governance.privacy import LegalHold, erase_subject, subject_identifiers
 
 FRAUD = {"applicant_id": "pseudonymise", "income": "allow", "loan_amount": "allow",
          "region": "allow"}
@@ -47,6 +49,68 @@ def test_erasure_exercise_needs_every_identifier_the_lineage_and_the_legal_hold(
                        erase_subject(platform.datasets, ids, lineage=platform.lineage))
     assert no_hold.status == FAILED
     assert "raw_applicants" in no_hold.message and "holds=CREDIT_RECORD_HOLDS" in no_hold.message
+
+
+@pytest.fixture(scope="module")
+def lab_platform():
+    """Lab 01's platform and the identifiers of the person to erase."""
+    applicants = make_applicants(LAB_ROWS, seed=LAB_SEED)
+    return build_platform(applicants), subject_identifiers(applicants, ERASE_ID, key=DEMO_KEY)
+
+
+def _erasure_message(lab_platform, holds):
+    platform, ids = lab_platform
+    result = evaluate(find_exercise("01.4"), erase_subject(
+        platform.datasets, ids, lineage=platform.lineage, holds=holds))
+    assert result.status == FAILED, holds
+    return result.message
+
+
+@pytest.mark.parametrize("hold", [
+    # the red team's: an invented ground and no end date passed
+    LegalHold("raw_applicants", "we may want to market to them again", "legitimate interest",
+              until="forever"),
+    LegalHold("raw_applicants", "keep", "x"),
+    replace(CREDIT_RECORD_HOLDS[0], until="forever"),
+])
+def test_erasure_keeps_the_credit_record_only_under_the_lessons_hold(lab_platform, hold):
+    message = _erasure_message(lab_platform, [hold])
+    assert message.startswith("raw_applicants is kept, but not under the lesson's legal hold: "
+                              f"yours keeps it because '{hold.reason} ({hold.exception})', "
+                              f"until {hold.until!r}."), message
+    assert "only until that duty ends: pass holds=CREDIT_RECORD_HOLDS" in message
+
+
+def test_a_hold_on_data_no_law_makes_the_bank_keep_is_told_as_such(lab_platform):
+    """The red team's: a hold on marketing_list was told "pass every identifier", though
+    every identifier was passed."""
+    platform, _ = lab_platform
+    marketing = LegalHold("marketing_list", "customer may buy again", "legitimate interest")
+    every = [LegalHold(name, "keep", "x") for name in platform.datasets]
+    for holds, named in (([*CREDIT_RECORD_HOLDS, marketing], "hold on ['marketing_list'] keeps"),
+                         (every, "holds on ['clean_applicants', 'marketing_list', "
+                                 "'model_features'] keep")):
+        message = _erasure_message(lab_platform, holds)
+        assert "pass every identifier" not in message, message
+        assert named in message and "no law obliges the bank to keep it" in message, message
+        assert message.endswith("Pass holds=CREDIT_RECORD_HOLDS, as the lesson does."), message
+
+
+def test_the_partner_files_references_are_random_and_not_card_numbers():
+    """They were each customer's card number + 1: 15 of its 16 digits given away."""
+    from deploydl.governance.northbridge import partner_file
+    from deploydl.governance.privacy import luhn_valid, pii_columns, scan_pii
+
+    for seed in (0, 1, 7):
+        partner = partner_file(300, seed=seed)
+        cards = make_applicants(300, seed=seed)["card_number"].astype(str)
+        refs = partner["ref_no"]
+        assert refs.str.fullmatch(r"[1-9]\d{15}").all()
+        assert not any(map(luhn_valid, refs)), "a reference passes as a card number"
+        assert not set(refs.str[:12]) & set(cards.str[:12]), "references copy card numbers"
+        assert refs.nunique() == len(refs)
+        assert "ref_no" not in set(pii_columns(scan_pii(partner), partner)["column"])
+    assert partner_file(50, seed=3).equals(partner_file(50, seed=3))
 
 
 def test_erasure_hints_escalate_to_the_lawful_call():

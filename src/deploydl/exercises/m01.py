@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deploydl.exercises.core import Exercise, as_list, as_number, as_whole, brief, form
+from deploydl.exercises.core import (
+    Exercise,
+    FormProblem,
+    as_list,
+    as_number,
+    as_whole,
+    brief,
+    form,
+)
+
+if TYPE_CHECKING:
+    from deploydl.governance.privacy import ErasureReport
 
 #: The data every Module 01 lab exercise uses (the lab builds the same).
 LAB_ROWS, LAB_SEED, ERASE_ID = 1000, 0, "NB-000123"
@@ -13,6 +24,18 @@ PARTNER_ROWS, PARTNER_SEED = 200, 0
 RETENTION_DAYS, RETENTION_TODAY = 365, "2026-03-01"
 #: Exercise 01.5: a count this close to the right one has the retention rule's edge wrong.
 NEAR_COUNT = 5
+
+
+def _not_columns(names: Any, columns: Any, where: str) -> FormProblem | None:
+    """What to say of the ``names`` that are not among the ``columns`` of ``where`` ("the
+    file"): a misspelt name is a slip of form, so the answer is not weighed and uses up no
+    hint. None when every name is a column."""
+    unknown = [c for c in dict.fromkeys(names) if c not in columns]
+    if not unknown:
+        return None
+    said = " and ".join(repr(c) for c in unknown)
+    return form(f"{said} {'is not a column' if len(unknown) == 1 else 'are not columns'} of "
+                f"{where} (names are case-sensitive); its columns are {list(columns)}.")
 
 
 def _partner_pii(answer: Any) -> str | None:
@@ -29,18 +52,22 @@ def _partner_pii(answer: Any) -> str | None:
     from deploydl.governance.privacy import pii_columns, scan_pii
 
     partner = partner_file(PARTNER_ROWS, seed=PARTNER_SEED)
-    unknown = [c for c in dict.fromkeys(answer) if c not in partner.columns]
-    if unknown:  # a misspelt name: the answer is not weighed, so it uses up no hint
-        names = " and ".join(repr(c) for c in unknown)
-        return form(f"{names} {'is not a column' if len(unknown) == 1 else 'are not columns'} "
-                    f"of the file (names are case-sensitive); its columns are "
-                    f"{list(partner.columns)}.")
+    unknown = _not_columns(answer, partner.columns, "the file")
+    if unknown:
+        return unknown
     wanted = set(pii_columns(scan_pii(partner), partner)["column"])
     extra, missed = set(answer) - wanted, wanted - set(answer)
     if missed:
-        return f"personal data also sits in {len(missed)} more column(s) you did not list."
+        one = len(missed) == 1
+        return (f"{len(missed)} more column{'' if one else 's'} you did not list "
+                f"{'says' if one else 'say'} who a customer is or how to reach them (a name, an "
+                "email, a phone or card number, even inside free text): scan every column.")
     if extra:
-        return f"{sorted(extra)} hold(s) no personal data."
+        one = len(extra) == 1
+        return (f"{sorted(extra)} {'does' if one else 'do'} not say who a customer is or how to "
+                "reach them. Once a row names someone, all of it is personal data, but the "
+                "exercise asks only for the columns that identify people: the ones the scan "
+                "flags.")
     return None
 
 
@@ -129,7 +156,7 @@ def _age_rule(answer: Any) -> str | None:
         return f"your rule misses {missed} of the {len(truth)} impossible ages."
     false_alarms = len(check_quality(clean, rule).rows("age"))
     if false_alarms:
-        return f"your rule also flags {false_alarms} real ages in the clean table."
+        return _false_alarms(clean, rule["age"], false_alarms)
     ages = (*IMPOSSIBLE_AGES, *POSSIBLE_AGES)
     probe = clean.head(len(ages)).assign(age=ages).reset_index(drop=True)
     flagged = {ages[row] for row in check_quality(probe, rule).rows("age")}
@@ -149,8 +176,40 @@ def _age_rule(answer: Any) -> str | None:
     return None
 
 
+def _false_alarms(clean: Any, rule: dict, count: int) -> str:
+    """The message for the age ``rule`` that flags ``count`` real ages of the ``clean`` table,
+    naming its ``'unique': True`` when that is what flags them."""
+    from deploydl.governance.quality import check_quality
+
+    if rule.get("unique"):
+        without = {key: value for key, value in rule.items() if key != "unique"}
+        if len(check_quality(clean, {"age": without}).rows("age")) < count:
+            return (f"'unique': True flags {count} real ages in the clean table: it flags every "
+                    "applicant whose age an earlier one already has, and many applicants are "
+                    "the same age. Remove 'unique'.")
+    return f"your rule also flags {count} real ages in the clean table."
+
+
+#: Exercise 01.3: the columns the fraud team needs, and the action each needs.
+FRAUD_NEEDS = {"income": "allow", "loan_amount": "allow", "region": "allow",
+               "applicant_id": "pseudonymise"}
+#: Exercise 01.3: why each wrong action for ``applicant_id`` fails the fraud team's need.
+ID_ACTIONS = {
+    "allow": "'allow' shows applicant_id as it is, the real application number, which the "
+             "bank's other tables link straight to the applicant's name. Pseudonymise it: a "
+             "pseudonym links one application's records across tables without saying who "
+             "applied.",
+    "mask": "'mask' keeps only applicant_id's last four digits (NB-**0123): among the "
+            "lab's 1,000 applications they still point to exactly one, so they protect "
+            "nothing, and at a bank with more than 10,000 they repeat, so the team could no "
+            "longer follow one application across tables. Pseudonymise it: a pseudonym links "
+            "those records without saying who applied.",
+}
+
+
 def _fraud_policy(answer: Any) -> str | None:
     from deploydl.governance.access import PolicyError, parse_policy
+    from deploydl.governance.northbridge import APPLICANT_COLUMNS
 
     if not isinstance(answer, dict) or not all(isinstance(c, str) for c in answer):
         return form(f"give a dict of column name: action; you gave {brief(answer)}.")
@@ -166,16 +225,20 @@ def _fraud_policy(answer: Any) -> str | None:
             "fraud_analyst"]["columns"]
     except PolicyError as exc:  # an action the policy does not know: the answer's form
         return form(str(exc))
-    needed = {"income": "allow", "loan_amount": "allow", "region": "allow",
-              "applicant_id": "pseudonymise"}
-    extra = sorted(set(columns) - set(needed))
+    unknown = _not_columns(columns, APPLICANT_COLUMNS, "the applicant table")
+    if unknown:
+        return unknown
+    extra = sorted(set(columns) - set(FRAUD_NEEDS))
     if extra:
         return f"the team does not need {extra}: minimum access means nothing extra."
-    missing = sorted(set(needed) - set(columns))
+    missing = sorted(set(FRAUD_NEEDS) - set(columns))
     if missing:
         return f"the team cannot work without {missing}."
-    wrong = {c: a for c, a in columns.items() if a != needed[c]}
-    return f"check the action for {sorted(wrong)}." if wrong else None
+    wrong = sorted(c for c, a in columns.items() if a != FRAUD_NEEDS[c])
+    if "applicant_id" in wrong:
+        return ID_ACTIONS[columns["applicant_id"]]
+    return (f"the team needs the real values of {wrong} to spot fraud: 'allow' "
+            f"{'it' if len(wrong) == 1 else 'them'}.") if wrong else None
 
 
 def _rows_lost(mentions: dict, original: dict, identifiers: list[str]) -> tuple[int, int]:
@@ -190,6 +253,31 @@ def _rows_lost(mentions: dict, original: dict, identifiers: list[str]) -> tuple[
         person += int(before.sum()) - int(after.sum())
         others += int((~before).sum()) - int((~after).sum())
     return person, others
+
+
+def _hold_problem(report: ErasureReport, lawful: ErasureReport) -> str | None:
+    """What is wrong with the legal holds behind the erasure ``report``, against ``lawful``,
+    the report of the lesson's holds (CREDIT_RECORD_HOLDS): a hold on data no law makes the
+    bank keep, or a hold that keeps the credit record on another ground or until another time.
+    None when every hold it applied is the lesson's (an erasure with none is told elsewhere)."""
+    extra = sorted(set(report.rows_kept) - set(lawful.rows_kept))
+    if extra:
+        one = len(extra) == 1
+        return (f"your legal hold{'' if one else 's'} on {extra} {'keeps' if one else 'keep'} "
+                f"{ERASE_ID}'s data there, but no law obliges the bank to keep it: a hold is "
+                "only for what the law makes the bank keep, here the credit record in "
+                f"{', '.join(lawful.rows_kept)}. Pass holds=CREDIT_RECORD_HOLDS, as the lesson "
+                "does.")
+    for name in report.rows_kept:
+        because, until = report.kept_because.get(name), report.kept_until.get(name)
+        if (because, until) != (lawful.kept_because[name], lawful.kept_until[name]):
+            return (f"{name} is kept, but not under the lesson's legal hold: yours keeps it "
+                    f"because {because!r}, until {until!r}. The bank may keep data a person "
+                    "asked it to erase only where a law obliges it or for legal claims (GDPR "
+                    "Art. 17(3)(b) and (e)), and only until that duty ends: pass "
+                    "holds=CREDIT_RECORD_HOLDS, the lesson's hold, which names the duty and when "
+                    "it ends.")
+    return None
 
 
 def _erasure(answer: Any) -> str | None:
@@ -219,8 +307,11 @@ def _erasure(answer: Any) -> str | None:
     applicants = make_applicants(LAB_ROWS, seed=LAB_SEED)
     platform = build_platform(applicants)
     ids = subject_identifiers(applicants, ERASE_ID, key=DEMO_KEY)
-    reference, _ = erase_subject(platform.datasets, ids, lineage=platform.lineage,
-                                 holds=CREDIT_RECORD_HOLDS)
+    reference, lawful = erase_subject(platform.datasets, ids, lineage=platform.lineage,
+                                      holds=CREDIT_RECORD_HOLDS)
+    problem = _hold_problem(report, lawful)
+    if problem:
+        return problem
     held = [h.dataset for h in CREDIT_RECORD_HOLDS]
     mentions = {name: rows_mentioning(table, ids.values()) for name, table in cleaned.items()}
     still = [name for name, mentioned in mentions.items() if mentioned.any()]
@@ -276,8 +367,8 @@ EXERCISES = [
         checker=_partner_pii,
         hints=("Column names can lie. Run scan_pii(partner) and summarise it with "
                "pii_columns(found, partner).",
-               "Free text counts: a phone number in a memo is personal data. Reference "
-               "numbers that fail the Luhn check are not card numbers."),
+               "Free text counts: a phone number in a memo says how to reach someone. "
+               "Reference numbers that fail the Luhn check are not card numbers."),
     ),
     Exercise(
         id="01.2", title="Write a rule that catches impossible ages",

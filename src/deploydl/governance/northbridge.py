@@ -11,16 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from deploydl.data import FEATURES, LABEL, PII_COLUMNS, PROTECTED_ATTRIBUTE
 from deploydl.governance.catalog import DatasetCard, card_from_table
 from deploydl.governance.lineage import Lineage
-from deploydl.governance.privacy import LegalHold, pseudonymise
+from deploydl.governance.privacy import LegalHold, luhn_valid, pseudonymise
 
 #: A fixed demo key for pseudonyms. A real key lives in a secrets store, never in code.
 DEMO_KEY = b"northbridge-demo-key-not-a-secret"
 MODEL_NAME = "default_risk_v1"
+#: Where the partner file's invoice references are drawn from: a random stream of their own,
+#: apart from the one that made the customers (see :func:`partner_file`).
+REFERENCE_STREAM = 1
 #: What Northbridge must keep when an applicant asks for erasure (GDPR Art. 17(3)(b) and (e)):
 #: the application and the decision on it are credit records. US example: Regulation B keeps
 #: applications 25 months after the applicant is told the decision (12 CFR 1002.12(b)); EU
@@ -169,16 +173,25 @@ def partner_file(n: int = 200, *, seed: int = 0) -> pd.DataFrame:
     """A file a broker partner sent in, with unhelpful column names (Module 01's lab).
 
     ``customer`` holds names, ``contact`` emails, ``memo`` free text that sometimes holds a phone
-    number, ``ref_no`` 16-digit invoice references (not card numbers: they fail the Luhn
-    check), ``segment`` a category and ``balance`` dollars.
+    number, ``ref_no`` the broker's own 16-digit invoice references, drawn at random from
+    ``seed`` (so they give away nothing about the customer, and they fail the Luhn check, so
+    they are not card numbers), ``segment`` a category and ``balance`` dollars.
     """
     from deploydl.data import make_applicants
 
     people = make_applicants(n, seed=seed)
-    refs = [f"{int(c) + 1:016d}"[-16:] for c in people["card_number"]]  # breaks the check digit
     memo = ["Call " + p if i % 7 == 0 else "Paperwork complete"
             for i, p in enumerate(people["phone"])]
     return pd.DataFrame({
-        "customer": people["name"], "contact": people["email"], "ref_no": refs,
+        "customer": people["name"], "contact": people["email"], "ref_no": _references(n, seed),
         "segment": people["region"].map({"north": "A", "south": "B", "east": "C", "west": "D"}),
         "memo": memo, "balance": people["loan_amount"]})
+
+
+def _references(n: int, seed: int) -> list[str]:
+    """``n`` random 16-digit references that all fail the Luhn check (where a number passes,
+    its last digit is moved on by one: only one last digit passes)."""
+    rng = np.random.default_rng([seed, REFERENCE_STREAM])
+    drawn = (str(number) for number in rng.integers(10**15, 10**16, size=n))
+    return [ref[:-1] + str((int(ref[-1]) + 1) % 10) if luhn_valid(ref) else ref
+            for ref in drawn]
