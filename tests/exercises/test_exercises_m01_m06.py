@@ -3,6 +3,8 @@ the traffic is not its error rate."""
 
 from __future__ import annotations
 
+import pytest
+
 from deploydl.exercises.core import FAILED, PASSED, evaluate
 from deploydl.exercises.registry import find_exercise
 
@@ -134,3 +136,58 @@ def test_each_diagnosis_names_the_table_its_lab_measures():
         message = evaluate(find_exercise(exercise_id), {
             "feature": "credit_history_years", "zero_share": 0.5, "action": "retrain"}).message
         assert f"rows of {table} " in message and other not in message, message
+
+
+def test_06_5_the_traffic_share_is_refused_to_float32_precision_and_0_199_is_no_rounding():
+    """A review's: np.float32(0.2) and 0.2000001 passed where 0.2 is refused, and so did 0.199
+    (12.5 of the canary's 63 requests), which is neither the rate (0.2063) nor a rounding of it
+    to two decimals, the precision the message about 0.2 asks for."""
+    import numpy as np
+
+    exercise = find_exercise("06.5")
+    for near in (np.float32(0.2), 0.2000001, 0.1999999):
+        result = evaluate(exercise, {"canary_error_rate": near, "action": "roll back"})
+        assert result.status == FAILED and "share of the traffic" in result.message, near
+    for far in (0.199, 0.201):
+        result = evaluate(exercise, {"canary_error_rate": far, "action": "roll back"})
+        assert result.status == FAILED and "failed requests over its requests" in result.message
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "says"), [
+    ("06.6", {"hours_to_window": "57.5", "decision": "wait"}, "(57.5, not '57.5')"),
+    ("06.5", {"canary_error_rate": "0.206", "action": "roll back"}, "(0.206, not '0.206')"),
+    ("06.5", {"canary_error_rate": "20.6%", "action": "roll back"}, "(0.206, not '20.6%')"),
+    ("06.1", {"feature": "credit_history_years", "zero_share": "0.336",
+              "action": "fix the pipeline"}, "(0.336, not '0.336')"),
+    ("06.3", "4724", "(4724, not '4724')"),
+    ("06.2", "0.01", "(0.01, not '0.01')"),
+])
+def test_06_a_number_given_as_text_is_told_to_be_a_number(exercise_id, answer, says):
+    """A review's: "57.5", the right hours as text, got "count the hours from Thursday 16:30
+    ... you gave '57.5'", as if the hours were wrong."""
+    from deploydl.exercises.core import FormProblem
+
+    result = evaluate(find_exercise(exercise_id), answer)
+    assert result.status == FAILED and "give a number, not text" in result.message
+    assert says in result.message, result.message
+    checker = find_exercise(exercise_id).checker
+    assert isinstance(checker(answer), FormProblem)  # uses up no hint
+
+
+def test_06_6_one_number_in_a_series_is_told_to_be_taken_out():
+    import pandas as pd
+
+    message = evaluate(find_exercise("06.6"), {"hours_to_window": pd.Series([57.5]),
+                                               "decision": "wait"}).message
+    assert "give one number, not a Series of 1 value" in message, message
+
+
+def test_06_3_messages_count_approved_loans_per_version_as_the_task_does():
+    """A review's: 4724.5 got "give a whole number of applicants per group"; the task asks for
+    approved loans per version."""
+    from deploydl.exercises.m06 import _sample_size_answer
+
+    exercise, n = find_exercise("06.3"), _sample_size_answer()
+    for wrong in (n + 0.5, 2 * n, n + 1):
+        message = evaluate(exercise, wrong).message
+        assert "approved loans per version" in message and "group" not in message, message

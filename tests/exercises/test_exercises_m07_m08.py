@@ -947,3 +947,98 @@ def test_08_5_a_decision_that_names_the_options_it_rules_out_passes(decision):
     """A review's: a decision that chose one option and ruled out the other two was refused as
     "names all three options", as was one that said "lab results" and "advice"."""
     assert evaluate(find_exercise("08.5"), {**MEMO, "decision": decision}).status == PASSED
+
+
+def test_07_3_a_ratio_rounded_over_the_four_fifths_line_says_so(inputs):
+    """A review's: 0.794 rounded to 0.8, an unfair model made to look as if it met the
+    four-fifths rule, got only "you gave 0.800."."""
+    ratio = inputs.fairness["demographic_parity_ratio"]
+    assert round(ratio, 1) >= 0.8 > ratio, "the trap needs a ratio just under the line"
+    message = evaluate(find_exercise("07.3"), round(ratio, 1)).message
+    assert "rounding carried the ratio over the 0.80 line" in message, message
+
+
+def test_07_3_an_inverted_ratio_and_a_percentage_get_their_own_messages(inputs):
+    """A review's: 80 (the rounded ratio as a percentage) was told to divide the other way
+    round, as is any number above 1."""
+    ratio = inputs.fairness["demographic_parity_ratio"]
+    exercise = find_exercise("07.3")
+    for inverted in (1 / ratio, round(1 / ratio, 2), 1.3):
+        message = evaluate(exercise, inverted).message
+        assert "not the other way round" in message, (inverted, message)
+    for percentage in (80, 75, 50):
+        message = evaluate(exercise, percentage).message
+        assert "percentage" in message and "other way round" not in message, message
+    assert "between 0 and 1" in evaluate(exercise, 1000).message
+
+
+@pytest.mark.parametrize("chart", ["value chart", " Value  Chart ", "VALUE"])
+def test_07_2_a_chart_named_with_chart_after_it_is_the_chart(chart):
+    """A review's: "value chart" for the board was told to think again about its chart."""
+    answer = {"board": chart, "regulator": "fairness", "call-centre": "decisions",
+              "engineers": "cost"}
+    assert evaluate(find_exercise("07.2"), answer).status == PASSED
+    wrong = evaluate(find_exercise("07.2"), {**answer, "board": "cost chart"})
+    assert wrong.status == FAILED and "['board']" in wrong.message
+
+
+def test_07_5_an_enormous_influence_is_echoed_in_brief():
+    """A review's: 10**400 as the DPO's influence was echoed in full, 400 digits."""
+    from deploydl.exercises.core import BRIEF_CHARS, FormProblem
+    from deploydl.exercises.m07 import _placed
+
+    message = _placed({"dpo": (10**400, 5, "weekly"), "audit": (4, 2, "yearly")})
+    assert isinstance(message, FormProblem) and "influence must be a whole number" in message
+    assert len(message) < BRIEF_CHARS + 100, message
+
+
+#: Decisions that offer Module 00's options as alternatives and choose none of them.
+UNCHOSEN = [
+    "Module 00 asked: would you let the model approve loans on its own, let it advise loan "
+    "officers, or keep it in the lab? The lesson asked again.",
+    "Module 00 asked: would you let the model approve loans on its own, let it advise loan "
+    "officers, or keep it in the lab. The lesson asked again.",
+    "Approve on its own, advise loan officers, or keep it in the lab.",
+    "Either advise loan officers or keep it in the lab for the coming year.",
+    "(Should we let it advise loan officers or keep it in the lab?)",
+]
+
+
+@pytest.mark.parametrize("decision", UNCHOSEN)
+def test_08_5_a_decision_that_lists_the_options_without_choosing_fails(decision):
+    """A review's: the lab's question copied, with or without its "?", or the three options
+    listed, passed as a decision."""
+    result = evaluate(find_exercise("08.5"), {**MEMO, "decision": decision})
+    assert result.status == FAILED and "the decision part" in result.message, result.message
+    assert "choose one option and say it" in result.message or "asks a question" in (
+        result.message)
+
+
+@pytest.mark.parametrize("decision", [
+    "Advise loan officers or keep it in the lab: we keep it in the lab until the test ends.",
+    "Advise loan officers, not approve on its own or keep it in the lab.",
+    "Let loan officers approve or refuse each loan with the model's advice, in every region.",
+])
+def test_08_5_a_decision_that_chooses_among_the_options_passes(decision):
+    assert evaluate(find_exercise("08.5"), {**MEMO, "decision": decision}).status == PASSED
+
+
+@pytest.mark.parametrize("risk", [
+    "There is no platform for this and nobody owns the risk at all.",
+    "No owner: the sponsor has not been found yet for this risk.",
+    "Drift in the new region is the largest risk, and it is not owned by anyone.",
+])
+def test_08_5_a_risk_that_says_nobody_owns_it_names_no_owner(risk):
+    """A review's: "no platform ... nobody owns the risk" passed as naming the platform
+    engineer as its owner."""
+    result = evaluate(find_exercise("08.5"), {**MEMO, "risk": risk})
+    assert result.status == FAILED and "the risk part" in result.message, result.message
+
+
+def test_08_5_a_table_number_is_not_a_figure_from_the_run():
+    """A review's: evidence whose only number was "Table 2" passed as quoting the run."""
+    evidence = "Net value is negative overall, see Table 2 of the brief."
+    result = evaluate(find_exercise("08.5"), {**MEMO, "evidence": evidence})
+    assert result.status == FAILED and "the evidence part" in result.message
+    quoted = {**MEMO, "evidence": evidence + " The A/B test's p-value is 0.77."}
+    assert evaluate(find_exercise("08.5"), quoted).status == PASSED

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any, TypedDict, cast
 
+import numpy as np
+
 from deploydl.data import APPLICATIONS_PER_DAY
 from deploydl.exercises.core import (
     Exercise,
@@ -36,6 +38,11 @@ AB_COUNTS, AB_PLANNED = (750, 5000, 660, 5000), 5000
 #: Exercise 06.5's canary: traffic, the split, and the rule CanaryRelease applies.
 CANARY_ROWS, CANARY_SEED, CANARY_SHARE, CANARY_SALT = 300, 41, 0.2, "lab"
 MAX_ERROR_INCREASE = 0.01
+#: A rate within this of the canary's share of the traffic is that share, as a float32 or a
+#: float printed to six or seven digits gives it (np.float32(0.2) is 0.2000000030).
+SAME_SHARE = 1e-6
+#: The furthest a share rounded to two decimals is from the unrounded one.
+TWO_DECIMALS = 0.005
 CANARY_ACTIONS = ("roll back", "keep")
 
 #: Exercise 06.6's release: the bank's window, the moment the new model is ready, what each
@@ -107,7 +114,7 @@ def _measure(given: Any, right: float, *, tol: float,
     ``share``, named so), or ``right`` rounded too far; else ``miss``."""
     value = as_number(given)
     if value is None:
-        return form(miss)
+        return _not_a_number(given) or form(miss)
     for slip, slip_tol, message in slips:
         if math.isclose(value, slip, abs_tol=slip_tol):
             return message
@@ -116,6 +123,33 @@ def _measure(given: Any, right: float, *, tol: float,
     if share and (percentage := percentage_slip(value, right, what=share, tol=0.05)):
         return percentage
     return rounding_slip(value, right) or miss
+
+
+def _not_a_number(given: Any) -> str | None:
+    """The message for ``given`` that holds one number in another form: text ('57.5', '20.6%',
+    told the number to give) or a one-value Series, list or array; None for anything else,
+    a number itself included."""
+    if as_number(given) is not None:
+        return None
+    if isinstance(given, str):
+        text = given.strip().replace(",", "")
+        percent = text.endswith("%")
+        try:
+            number = float(text.removesuffix("%")) / (100 if percent else 1)
+        except ValueError:
+            return None
+        if math.isfinite(number):
+            return form(f"give a number, not text ({number:.6g}, not {given!r}).")
+        return None
+    if isinstance(given, list | tuple) or hasattr(given, "shape"):
+        try:
+            values = list(np.ravel(given))
+        except Exception:  # noqa: BLE001 - a learner's object numpy cannot read is no number
+            return None
+        if len(values) == 1 and as_number(values[0]) is not None:
+            return form(f"give one number, not {brief(given)}: take the number out of it "
+                        "(its .item(), or [0] of a list).")
+    return None
 
 
 def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
@@ -159,18 +193,20 @@ def _is_canary_call(answer: Any) -> str | None:
     measured = failed / requests
     # Half a request either way: a share that rounds to the right count of failed requests
     # passes (13/63 = 0.2063 given as 0.21); one failed request more or fewer does not, nor
-    # does the canary's share of the traffic (0.2), which the lab states.
-    half_request = 0.5 / requests
+    # does the canary's share of the traffic (0.2), which the lab states. And no further than
+    # the rate rounded to two decimals, which the message about 0.2 asks for at least: 0.199
+    # (12.5 requests of 63, rounded up) is neither the rate nor a rounding of it.
+    tol = min(0.5 / requests, TWO_DECIMALS)
     all_requests = (measured * CANARY_SHARE, 0.02,
                     "that is the share of all requests; divide by the canary's requests only.")
-    traffic = (CANARY_SHARE, 1e-9,
+    traffic = (CANARY_SHARE, SAME_SHARE,
                f"{CANARY_SHARE:g} is also the canary's share of the traffic "
                f"({CANARY_SHARE:.0%}), so the check cannot tell your answer from that share: give "
                "the canary's failed requests over its requests to at least two decimals (or "
                "unrounded).")
     # Refused only while two decimals tell the rate from the share (0.21 against 0.2 here).
     slips = (all_requests,) if round(measured, 2) == CANARY_SHARE else (all_requests, traffic)
-    wrong = _measure(answer["canary_error_rate"], measured, tol=half_request, share="the share",
+    wrong = _measure(answer["canary_error_rate"], measured, tol=tol, share="the share",
                      slips=slips,
                      miss=("count the canary version's failed requests over its requests; you "
                            f"gave {brief(answer['canary_error_rate'])}."))
@@ -278,6 +314,8 @@ def _is_bug_diagnosis(answer: Any) -> str | None:
 
 def _catches_bug_quietly(answer: Any) -> str | None:
     alpha = as_number(answer)
+    if alpha is None and (text := _not_a_number(answer)):
+        return text
     if alpha is None or not 0 < alpha < 1:
         return form("alpha should be a number between 0 and 1, a significance level like the "
                     f"default 0.05; you gave {brief(answer)}.")
@@ -298,11 +336,13 @@ def _sample_size_answer() -> int:
 def _is_sample_size(answer: Any) -> str | None:
     expected, n = _sample_size_answer(), as_whole(answer)
     if n is None:
-        return form(f"give a whole number of applicants per group; you gave {brief(answer)}.")
+        return _not_a_number(answer) or form(
+            f"give a whole number of approved loans per version; you gave {brief(answer)}.")
     if n == 2 * expected:
-        return "that is both groups together; give the number per group."
+        return "that is both versions together; give the number of approved loans per version."
     return None if n == expected else (
-        f"{n:,} is not it: use sample_size(baseline=0.15, effect=-0.02) (per group).")
+        f"{n:,} is not it: use sample_size(baseline=0.15, effect=-0.02) (approved loans per "
+        "version).")
 
 
 def _ab_winner(answer: Any) -> str | None:

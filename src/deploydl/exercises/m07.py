@@ -17,6 +17,7 @@ from deploydl.exercises.core import (
     is_percentage,
     is_placeholder,
     percentage_slip,
+    rounding_slip,
 )
 from deploydl.exercises.m07_brief import brief_problem, read_brief
 from deploydl.exercises.m07_sentence import sentence_problem
@@ -59,13 +60,6 @@ _CADENCE_WHY = {
 }
 
 
-def _whole_or_as_given(value: Any) -> Any:
-    """``value`` as an int when it is a whole number (numpy's too), else as the learner gave it
-    (True included), so the plan's own message quotes it."""
-    whole = as_whole(value)  # None for True and False: they are not numbers here
-    return value if whole is None else whole
-
-
 def plan_with_missing(placed: Any):
     """The lesson's plan with exercise 07.5's two audiences where the learner ``placed``
     them, to draw; None while the answer is not yet of the right form."""
@@ -103,7 +97,7 @@ def _placed_form(answer: Any) -> dict[str, Stakeholder] | FormProblem:
     """Each audience of ``answer`` as a :class:`~deploydl.communication.plan.Stakeholder`
     (cadence in lower case), or the :class:`FormProblem` of the first entry that is not
     (influence, interest, cadence) with whole numbers 1 to 5 and a listed cadence."""
-    from deploydl.communication.plan import PlanError, read_stakeholder
+    from deploydl.communication.plan import read_stakeholder
 
     if not isinstance(answer, dict) or set(answer) != set(MISSING):
         return form("give a dict with the keys 'dpo' and 'audit', each (influence, interest, "
@@ -115,12 +109,13 @@ def _placed_form(answer: Any) -> dict[str, Stakeholder] | FormProblem:
             return form(f"{key}: give (influence, interest, cadence), e.g. (2, 4, 'weekly'); "
                         f"you gave {brief(entry)}.")
         influence, interest, cadence = entry
-        try:
-            person = read_stakeholder(0, {
-                "name": who, "influence": _whole_or_as_given(influence),
-                "interest": _whole_or_as_given(interest), "cadence": cadence, "document": "-"})
-        except PlanError as exc:
-            return form(f"{key}: {str(exc).split(': ', 1)[1]}")
+        for name, value in (("influence", influence), ("interest", interest)):
+            if as_whole(value) not in range(1, 6):
+                return form(f"{key}: {name} must be a whole number from 1 to 5; you gave "
+                            f"{brief(value)}.")
+        person = read_stakeholder(0, {
+            "name": who, "influence": as_whole(influence), "interest": as_whole(interest),
+            "cadence": cadence, "document": "-"})
         said = cadence.strip().lower() if isinstance(cadence, str) else None
         if said not in CADENCES:
             return form(f"{key}: the cadence is one of {', '.join(CADENCES)}; you gave "
@@ -161,12 +156,20 @@ def _charts(answer: Any) -> str | None:
             isinstance(c, str) for c in answer.values()):
         return form(f"give a dict with one chart per audience: {sorted(AUDIENCES)}; you gave "
                     f"{brief(answer)}.")
-    wrong = sorted(a for a, c in answer.items() if c.strip().lower() != AUDIENCES[a].chart)
+    wrong = sorted(a for a, c in answer.items() if _chart_name(c) != AUDIENCES[a].chart)
     return f"think again about the chart for {wrong}." if wrong else None
+
+
+def _chart_name(text: str) -> str:
+    """A chart's name as the learner wrote it, in lower case with single spaces and without a
+    trailing "chart" ("Value  Chart" is "value")."""
+    return " ".join(text.lower().split()).removesuffix(" chart")
 
 
 #: Exercise 07.3: a ratio within this of the right one passes (it is read to two decimals).
 RATIO_TOL = 5e-3
+#: The four-fifths rule: a ratio of approval rates under this fails it.
+FOUR_FIFTHS = 0.8
 
 
 def _ratio(answer: Any) -> str | None:
@@ -186,9 +189,38 @@ def _ratio(answer: Any) -> str | None:
                                                 or is_percentage(answer, overall)):
         return ("that is the approval rate of all applicants together; the ratio divides the "
                 "lowest age band's approval rate by the highest's, from inputs.by_group.")
-    if abs(answer - 1 / expected) < RATIO_TOL or answer > 1:
+    if answer > 1:
+        return _above_one(answer, expected)
+    if abs(answer - expected) < RATIO_TOL:
+        return None
+    return _rounded_over_the_line(answer, expected) or f"you gave {answer:.3f}."
+
+
+def _above_one(value: float, expected: float) -> str:
+    """What a ratio above 1 is: up to 100, whichever of two readings lands nearer the right
+    ratio ``expected``, the ratio the other way round (1.26 for 0.794: 1 / value) or the ratio
+    as a percentage (80: value / 100); above 100, only that it is too big."""
+    inverted, percent = abs(1 / value - expected), abs(value / 100 - expected)
+    if value <= 100 and inverted <= percent:
         return "divide the lowest approval rate by the highest, not the other way round."
-    return None if abs(answer - expected) < RATIO_TOL else f"you gave {answer:.3f}."
+    if value <= 100:
+        return (f"{value:g} reads as a percentage; give the ratio as a number between 0 and 1 "
+                "(the lowest approval rate divided by the highest), unrounded or to at least "
+                "three significant digits.")
+    return ("the ratio of the lowest approval rate to the highest is between 0 and 1; you gave "
+            f"{value:g}.")
+
+
+def _rounded_over_the_line(value: float, expected: float) -> str | None:
+    """The message for ``value`` that is the ratio rounded too far (None otherwise), and the
+    costlier slip first: a rounding that carries a ratio under the four-fifths rule's 0.80 over
+    it (0.794 as 0.8), so that an unfair model looks as if it met the rule."""
+    slip = rounding_slip(value, expected)
+    if slip and expected < FOUR_FIFTHS <= value:
+        return (f"rounding carried the ratio over the {FOUR_FIFTHS:.2f} line: {value:g} meets "
+                "the four-fifths rule, the unrounded ratio does not, so an unfair model would "
+                "look fair. Give at least three significant digits (or the unrounded result).")
+    return slip
 
 
 def _brief(answer: Any) -> str | None:

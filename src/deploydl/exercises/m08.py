@@ -42,8 +42,29 @@ ROLE_KEYS = {
     "Responsible-AI lead": ("responsible ai",),
     "Executive sponsor": ("executive sponsor", "sponsor"),
 }
-#: A version number ("1.1.0") or a module's ("Module 00") is not a figure from the run.
-_NOT_A_FIGURE = re.compile(r"\b\d+\.\d+\.\d+\b|\bmodules?\s+\d+\b", re.IGNORECASE)
+#: A version number ("1.1.0"), or the number of a module, a table or another part of a
+#: document ("Module 00", "Table 2", "section 3.1"), is a label, not a figure from the run.
+_NOT_A_FIGURE = re.compile(r"\b\d+\.\d+\.\d+\b|\b(?:modules?|tables?|figures?|fig\.?|sections?"
+                           r"|pages?|chapters?|appendix|exhibits?|slides?|exercises?|lessons?)"
+                           r"\s+\d+(?:\.\d+)*\b", re.IGNORECASE)
+#: Module 00's three options, each as a decision part may name it: approve on its own,
+#: advise loan officers, keep it in the lab.
+_OPTIONS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
+    r"\bapprov\w*\b[^,;:]{0,40}?\b(?:on its own|by itself|alone|autonomously|unaided)\b"
+    r"|\bautonomous(?:ly)?\b",
+    r"\badvi[sc]\w*",
+    r"\b(?:in|to|back to) the lab\b"))
+#: Words that rule an option out ("not approve on its own or keep it in the lab"): a clause
+#: with one of them is a choice, not a list of alternatives.
+_RULED_OUT = re.compile(r"\b(?:not|never|neither|nor|no|rather than|instead of)\b|n't\b",
+                        re.IGNORECASE)
+#: A risk part that says nobody owns it ("nobody owns", "no owner", "not owned", "unowned").
+_NO_OWNER = re.compile(r"\b(?:nobody|no one|no-one|none)\b[^.;:]{0,20}?\bown(?:s|ed)?\b"
+                       r"|\b(?:no|without an?)\s+(?:\w+\s+)?owners?\b|\bnot\s+(?:yet\s+)?owned\b"
+                       r"|\bunowned\b|\bownerless\b", re.IGNORECASE)
+#: What just before a role's key word says it is absent ("no platform", "without a sponsor").
+_ABSENT_BEFORE = re.compile(r"\b(?:no|not|without|nor|lacks?)\s+(?:\w+\s+){0,2}$",
+                            re.IGNORECASE)
 #: Quotes a group may put round its decision part; a question inside them is still a question.
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 
@@ -194,20 +215,46 @@ def _words(text: str) -> str:
 
 def _role_named(text: str) -> bool:
     """True when ``text`` names a role of :func:`roles_table` by one of its key words
-    (:data:`ROLE_KEYS`: "platform team" for "MLOps / platform engineer")."""
+    (:data:`ROLE_KEYS`: "platform team" for "MLOps / platform engineer"), other than as absent
+    ("there is no platform for this")."""
     words = _words(text)
-    return any(re.search(rf"\b{re.escape(key)}s?\b", words)
-               for keys in ROLE_KEYS.values() for key in keys)
+    return any(not _ABSENT_BEFORE.search(words[:found.start()])
+               for keys in ROLE_KEYS.values() for key in keys
+               for found in re.finditer(rf"\b{re.escape(key)}s?\b", words))
 
 
 def _undecided(decision: str) -> str | None:
-    """What is wrong with a decision part that asks a question (Module 00's, copied) instead of
-    answering it; None otherwise. Which options a decision names is the rubric's to read: a
-    sentence can name all three and still choose one ("advise, not approve on its own")."""
-    if decision.strip().strip(_QUOTES).rstrip().endswith("?"):
+    """What is wrong with a decision part that asks a question (Module 00's, copied) or lists
+    the options as alternatives instead of choosing one; None otherwise. Which options a
+    decision names is otherwise the rubric's to read: a sentence can name all three and still
+    choose one ("advise, not approve on its own")."""
+    if decision.strip().strip(_QUOTES + "()[]!").rstrip().endswith("?"):
         return ("the decision part asks a question; state the option your group chooses, in a "
                 "sentence of your own.")
+    clauses = [c for c in re.split(r"[.;:!?\n]+(?:\s|$)", decision) if c.strip()]
+    listed = [c for c in clauses if _alternatives(c)]
+    if listed and not any(_names_option(c) for c in clauses if c not in listed):
+        return ("the decision part lists the options as alternatives (one or another) without "
+                "choosing one, as Module 00's question did: choose one option and say it, in a "
+                "sentence of your own.")
     return None
+
+
+def _option_spans(clause: str) -> list[tuple[int, int]]:
+    """Where ``clause`` names one of Module 00's options (:data:`_OPTIONS`), in order."""
+    return sorted(m.span() for option in _OPTIONS for m in option.finditer(clause))
+
+
+def _names_option(clause: str) -> bool:
+    return bool(_option_spans(clause))
+
+
+def _alternatives(clause: str) -> bool:
+    """True when ``clause`` offers two or more options joined by "or" ("approve on its own,
+    advise loan officers, or keep it in the lab") and rules none of them out."""
+    spans = _option_spans(clause)
+    return (len(spans) > 1 and not _RULED_OUT.search(clause)
+            and bool(re.search(r"\bor\b", clause[spans[0][1]:spans[-1][0]], re.IGNORECASE)))
 
 
 def _is_memo(answer: Any) -> str | None:
@@ -242,6 +289,9 @@ def _is_memo(answer: Any) -> str | None:
     if not re.search(r"\d", _NOT_A_FIGURE.sub("", answer["evidence"])):
         return ("the evidence part should quote the run's figures (the net value, the A/B "
                 "test's difference, p-value and size), not only describe them.")
+    if _NO_OWNER.search(answer["risk"]):
+        return ("the risk part says nobody owns the risk: name the role that owns it, one of "
+                f"roles_table()'s roles: {', '.join(ROLE_KEYS)}.")
     if not _role_named(answer["risk"]):
         return ("the risk part should name its owner, one of roles_table()'s roles: "
                 f"{', '.join(ROLE_KEYS)}.")
