@@ -236,8 +236,10 @@ def c04_1(tmp_path_factory):
 
 
 def _reply(model, rows):
+    """The service's reply for ``rows``, with every field it always sends."""
     return {"model_name": "loan-default", "model_version": "1.1.0", "threshold": 0.5,
-            "predictions": [{"probability_of_default": round(float(p), 6), "decision": "approve"}
+            "predictions": [{"probability_of_default": round(float(p), 6), "decision": "approve",
+                             "out_of_range": [], "reasons": []}
                             for p in model.predict_proba(rows)]}
 
 
@@ -246,15 +248,19 @@ def c04_2():
 
     holdout, model, weak = lab_models()
     reply = _reply(model, holdout.iloc[[0]])  # the lab's `applicant` is the first holdout row
-    p = reply["predictions"][0]["probability_of_default"]
-    numpy_reply = {**reply, "predictions": [{"probability_of_default": np.float64(p)}]}
+    first = reply["predictions"][0]
+    p = first["probability_of_default"]
+    numpy_reply = {**reply, "predictions": [{**first, "probability_of_default": np.float64(p)}]}
     return Cases([reply, numpy_reply],
                  [{**reply, "model_version": "1.0.0"}, {**reply, "predictions": []},
                   [reply], "1.1.0",
                   # the review's: another applicant, a batch, another model's answer
                   _reply(model, holdout.iloc[[1]]), _reply(model, holdout.iloc[:3]),
                   _reply(weak, holdout.iloc[[0]]), {**reply, "predictions": [{}]},
-                  {**reply, "model_version": pd.Series(["1.1.0"])}])
+                  {**reply, "model_version": pd.Series(["1.1.0"])},
+                  # a red team's: rounded for show; built by hand without the service
+                  {**reply, "predictions": [{**first, "probability_of_default": round(p, 2)}]},
+                  {"model_version": "1.1.0", "predictions": [{"probability_of_default": p}]}])
 
 
 def c04_4():
@@ -325,7 +331,8 @@ def c05_2():
     cost = cost_per_million(1200, price_per_core_hour=0.05, cores=2)
     # By hand, three significant digits pass; fewer, or a slip in the third, do not.
     return Cases([cost, _np(cost), 0.0231, round(cost, 5)],
-                 [cost / 2, cost / 1e6, cost * 100, cost * 2, 0.023, 0.02, 0.0235, 0.0228])
+                 [cost / 2, cost / 1e6, cost * 100, cost * 2, 0.023, 0.02, 0.0235, 0.0228,
+                  0.0232])
 
 
 @pytest.fixture(scope="module")
@@ -399,7 +406,7 @@ def c05_6():
     # two decimals pass; the slide's ONNX-against-naive and batching's gain do not
     return Cases([gain, _np(gain), round(gain, 2)],
                  [onnx / naive, course / naive, 1 / gain, onnx - course, 100 * gain,
-                  round(gain, 1), str(round(gain, 2)), None])
+                  round(gain, 1), str(round(gain, 2)), None, 1.53, 1.567, gain - 1])
 
 
 # --- Module 06 ---------------------------------------------------------------------------------
@@ -703,7 +710,7 @@ CASES = {
                            "Loan_Amount"], ["income", "422", "detail", "loan_amount: Input",
                                             "loan", "income:"]),
     "04.4": c04_4, "04.5": c04_5, "04.6": c04_6,
-    "05.1": lambda: Cases([32, np.int64(32), 32.0], [128, 8, 6.5, "32"]),
+    "05.1": lambda: Cases([48, np.int64(48), 48.0], [128, 32, 8, 9.6, "48"]),
     "05.2": c05_2, "05.3": c05_3, "05.4": c05_4, "05.5": c05_5,
     "05.6": c05_6,
     "06.1": c06_1,
@@ -840,7 +847,7 @@ def test_the_reviews_wrong_answers_now_fail(digit_nets):
 
 
 def test_the_reviews_right_answers_now_pass():
-    assert _status("05.1", np.int64(32)) == PASSED
+    assert _status("05.1", np.int64(48)) == PASSED
     assert _status("06.3", np.int64(c06_3().right[0])) == PASSED
     assert _status("08.1", np.int64(c08_1().right[0])) == PASSED
     right = c03_1().right[0]
@@ -982,6 +989,49 @@ def test_the_manifest_settings_are_read_from_the_rendered_manifests(artifact_dir
     assert settings["B"].startswith("livenessProbe: GET /health")
 
 
+def test_04_1_judges_the_folder_on_disk_not_the_copy_in_memory(tmp_path):
+    """A red team's: an artifact saved as 1.0.0, or with the holdout as its training data, then
+    edited in memory to say otherwise, is still what its folder says (what a server loads)."""
+    from dataclasses import replace as copy_with
+
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m04 import TRAIN_ROWS, TRAIN_SEED, lab_models
+    from deploydl.registry import data_hash, save_model
+
+    holdout, model, _ = lab_models()
+    table = make_applicants(TRAIN_ROWS, seed=TRAIN_SEED)
+    first = save_model(model, tmp_path / "a", training_data=table)
+    first.metadata["version"] = "1.1.0"
+    message = _message("04.1", first)
+    assert "folder on disk still says version 1.0.0" in message and "save again" in message
+    other = save_model(copy_with(model, version="1.1.0"), tmp_path / "b", training_data=holdout)
+    other.metadata["training_data_sha256"] = data_hash(table)
+    message = _message("04.1", other)
+    assert "folder on disk still records other training data" in message
+    assert "save again" in message
+
+
+def test_04_2_a_rounded_or_hand_built_reply_is_told_to_store_the_services_reply():
+    from deploydl.exercises.m04 import lab_models
+
+    holdout, model, _ = lab_models()
+    reply = _reply(model, holdout.iloc[[0]])
+    first = reply["predictions"][0]
+    p = first["probability_of_default"]
+    rounded = {**reply, "predictions": [{**first, "probability_of_default": round(p, 2)}]}
+    assert "was rounded" in _message("04.2", rounded)
+    built = {"model_version": "1.1.0", "predictions": [{"probability_of_default": p}]}
+    message = _message("04.2", built)
+    assert "model_name" in message and "predictions[0]['decision']" in message
+    assert "store the whole reply of client.predict(applicant)" in message
+
+
+def test_04_4_a_gate_name_that_is_no_gate_is_told_the_gates_names():
+    right = c04_4().right[0]
+    message = _message("04.4", {**right, "blocked_by": ["fairness gate"]})
+    assert "'fairness gate' is not one of the gates" in message and "'evaluation'" in message
+
+
 def test_04_4_says_the_first_passing_threshold_waits_for_a_review():
     """Shipping at the first threshold that passes skips the review its gate asks for."""
     right = c04_4().right[0]
@@ -1039,3 +1089,19 @@ def test_the_pseudonym_hint_agrees_with_the_debrief():
     """applicant_id numbers applications: it cannot link one person's applications."""
     hint = all_exercises()["01.3"].hints[0]
     assert "same person" not in hint and "one application" in hint
+
+
+def test_04_1_a_right_folder_with_its_copy_edited_in_memory_still_fails(tmp_path):
+    """Judging the folder on disk lets nothing through that failed before: a right artifact
+    whose metadata was then edited to say 1.0.0 still fails, as it did."""
+    from dataclasses import replace as copy_with
+
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m04 import TRAIN_ROWS, TRAIN_SEED, lab_models
+    from deploydl.registry import save_model
+
+    _, model, _ = lab_models()
+    right = save_model(copy_with(model, version="1.1.0"), tmp_path / "a",
+                       training_data=make_applicants(TRAIN_ROWS, seed=TRAIN_SEED))
+    right.metadata["version"] = "1.0.0"
+    assert "store what save_model(...) returns, unedited" in _message("04.1", right)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from deploydl.exercises.core import FAILED, NOT_ATTEMPTED, PASSED, evaluate
@@ -153,6 +154,15 @@ def test_reason_code_slips_are_told_in_the_chance_of_default():
         assert "score gain" not in result.message, slip
 
 
+def test_a_reason_that_is_no_feature_name_is_told_so_not_that_it_is_the_wrong_reason():
+    """A red team's: "late payments" for late_payments was told that only one of the two is
+    among the reasons; the slip is the spelling of a feature name."""
+    result = evaluate(find_exercise("03.4"), ["late payments", "income"])
+    assert result.status == FAILED
+    assert result.message.startswith("'late payments' is not a feature name: the features are ")
+    assert "only one of them" not in result.message
+
+
 def test_referral_points_given_in_percent_are_told_the_form():
     result = evaluate(find_exercise("03.3"), _refer(30, 20, 20))
     assert result.status == FAILED and "between 0 and 1 (0.25 for 25%)" in result.message
@@ -219,3 +229,59 @@ def test_lab_03_measures_with_the_checks_own_outcome_of(root):
     assert not any("def " in source for source in code)
     today = outcome_of(dict.fromkeys(BANDS, today_refer_above()))
     assert today["true_cost_per_1000"] != today["cost_per_1000"]
+
+
+def _band_choices(repaid, scores, today: float):
+    """Every distinct outcome of referring one band above some chance of default no lower
+    than ``today``: for each, the approval rate, the cost of its errors in US dollars (Module
+    02's prices) and the range of referral points that give it, [low, high)."""
+    from deploydl.evaluation.metrics import DEFAULT_COSTS
+
+    order = np.argsort(-scores, kind="stable")
+    scores, repaid = scores[order], repaid[order]
+    bars = np.unique(scores)[::-1]  # approve every score at or above a bar
+    approved = np.searchsorted(-scores, -bars, side="right")  # scores sorted high to low
+    more = approved >= (scores >= 1 - today).sum()  # referred at no lower a chance than today
+    bars, approved = bars[more], approved[more]
+    bad = np.concatenate([[0], np.cumsum(repaid == 0)])[approved]
+    good_lost = repaid.sum() - np.concatenate([[0], np.cumsum(repaid == 1)])[approved]
+    cost = (bad * DEFAULT_COSTS.bad_loan_approved
+            + good_lost * DEFAULT_COSTS.good_customer_turned_away)
+    below = np.concatenate([bars[1:], [-np.inf]])  # the next bar down approves more
+    return approved / len(scores), cost, 1 - bars, 1 - below
+
+
+def test_an_exact_search_finds_no_lawful_answer_within_the_cost_limit():
+    """m03's comment: with the over-50 band referred at no lower a chance than every other
+    band, no referral points clear the screen within 10% of today's cost; the 0.0025 grid's
+    cheapest is 11.0% above today, and a search of every point where a band's approvals change
+    finds none cheaper than 10.6% (USD 1,130,000 per 1,000 applicants)."""
+    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
+    from deploydl.exercises.m03 import BANDS, MAX_COST_INCREASE, outcome_of, today_refer_above
+    from deploydl.responsible.mitigation import case_study
+
+    study = case_study()
+    test = study.test
+    repaid = 1 - test[LABEL].to_numpy()
+    scores = np.asarray(study.approval_score(test), dtype=float)
+    groups = test[PROTECTED_ATTRIBUTE].to_numpy()
+    today = today_refer_above()
+    choices = {band: _band_choices(repaid[groups == band], scores[groups == band], today)
+               for band in BANDS}
+    u_rate, u_cost, u_low, _ = choices["under_30"]
+    m_rate, m_cost, m_low, _ = choices["30_to_50"]
+    cheapest = np.inf
+    for o_rate, o_cost, _, o_high in zip(*choices["over_50"], strict=True):
+        # over-50's referral point may sit anywhere below o_high: at or above the others'
+        lawful = (o_high > u_low[:, None]) & (o_high > m_low[None, :])
+        rates = np.broadcast_arrays(o_rate, u_rate[:, None], m_rate[None, :])
+        clears = np.minimum.reduce(rates) >= 0.8 * np.maximum.reduce(rates)
+        cost = o_cost + u_cost[:, None] + m_cost[None, :]
+        cheapest = min(cheapest, cost[lawful & clears].min(initial=np.inf))
+    per_1000 = cheapest / len(test) * 1000
+    today_cost = outcome_of(dict.fromkeys(BANDS, today))["cost_per_1000"]
+    assert per_1000 > today_cost * (1 + MAX_COST_INCREASE)
+    assert per_1000 == pytest.approx(1_130_000)
+    assert f"{per_1000 / today_cost - 1:.1%}" == "10.6%"
+    grid = outcome_of({"under_30": 0.39, "30_to_50": 0.2625, "over_50": 0.39})
+    assert f"{grid['cost_per_1000'] / today_cost - 1:.1%}" == "11.0%"

@@ -88,3 +88,60 @@ def test_05_4_the_form_message_gives_no_pair_that_passes():
     for drop in re.findall(r"-?\d+(?:\.\d+)?", message):
         for acceptable in (True, False):
             assert _result("05.4", (float(drop), acceptable)).status == FAILED, message
+
+
+def test_05_5_comparing_the_model_time_alone_with_the_budget_fails_and_is_named():
+    """The task's point: in 05.5 the budget covers the whole wait. Filtering on the model time
+    alone (05.1's rule) keeps a size whose whole wait misses the budget, and picks it."""
+    from deploydl.efficiency.costs import plan_serving
+    from deploydl.exercises.m05 import (
+        LATENCY_BUDGET_MS,
+        MONTHLY_PREDICTIONS,
+        MS_PER_BATCH,
+        PRICE_PER_CORE_HOUR,
+    )
+
+    plans = {b: plan_serving(MS_PER_BATCH, batch_size=b, predictions_per_month=MONTHLY_PREDICTIONS,
+                             price_per_core_hour=PRICE_PER_CORE_HOUR)
+             for b, ms in MS_PER_BATCH.items() if ms <= LATENCY_BUDGET_MS}
+    slip = min(plans, key=lambda b: (plans[b].monthly_cost, plans[b].latency_ms))
+    result = _result("05.5", {"batch_size": slip, "monthly_cost": plans[slip].monthly_cost})
+    assert result.status == FAILED
+    assert "model time alone" in result.message and "whole wait" in result.message
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "passes"), [
+    ("05.2", 0.0231, True), ("05.2", 0.02315, True), ("05.2", 0.0232, False),
+    ("05.2", 0.023, False),
+    ("05.6", 1.55, True), ("05.6", 1.549, True), ("05.6", 1.54, False),
+    ("05.6", 1.53, False), ("05.6", 1.567, False), ("05.6", 1.5, False),
+])
+def test_a_figure_passes_only_right_to_the_digits_it_gives(exercise_id, answer, passes):
+    """05.2 (0.023148...) and 05.6 (1.5489...) ask for at least three significant digits: an
+    answer passes within half a unit of its own last digit, no further."""
+    result = _result(exercise_id, answer)
+    assert (result.status == PASSED) is passes, result.message
+    if not passes and answer not in (0.023, 1.5):
+        assert "off in its last digit" in result.message
+
+
+def test_05_6_the_gain_as_a_share_more_is_told_to_give_times_as_many():
+    from deploydl.exercises.m05 import runtime_gain
+
+    result = _result("05.6", round(runtime_gain() - 1, 3))
+    assert result.status == FAILED and "how many times as many: 1.55, not 0.55" in result.message
+
+
+def test_05_3_the_right_images_in_another_order_are_told_to_keep_the_order():
+    """HistogramObserver's scales depend on the order the images come in: the same 512 images
+    reversed fail, and the message says why and what to pass."""
+    from deploydl.data import load_digits_split
+    from deploydl.efficiency.compress import quantize_int8
+    from deploydl.efficiency.inference import prepare_for_inference
+    from deploydl.models import reference_digits_cnn
+
+    x_train, *_ = load_digits_split()
+    net = prepare_for_inference(reference_digits_cnn())
+    result = _result("05.3", quantize_int8(net, calibration=x_train[:512][::-1].copy()))
+    assert result.status == FAILED
+    assert "in another order" in result.message and "passed as it is" in result.message

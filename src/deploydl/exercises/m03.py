@@ -33,9 +33,11 @@ from deploydl.exercises.core import (
 #: is no predictive use of age: it favours a band because of its age, which for a band under 62
 #: only a special purpose credit program may do (12 CFR 1002.8): a question for counsel. No
 #: answer meets the screen and the cost limit with the over-50 band referred at no lower a chance
-#: than every other band: a search of all three referral points in steps of 0.0025 (0.05 to 0.70)
-#: finds the cheapest such answer, under_30 0.39, 30_to_50 0.2625, over_50 0.39, at 11.0% above
-#: today's cost, and tests/exercises pins the claim on a 0.01 grid. So every answer that meets
+#: than every other band: on a grid of all three referral points in steps of 0.0025 (0.05 to
+#: 0.70) the cheapest such answer is under_30 0.39, 30_to_50 0.2625, over_50 0.39, at 11.0%
+#: above today's cost, and a search of every referral point at which a band's approvals change
+#: finds none cheaper than 10.6% above (USD 1,130,000 per 1,000 applicants, against the limit's
+#: USD 1,123,467); tests/exercises pins the claim on a 0.01 grid. So every answer that meets
 #: the policy refers the over-50 band at a lower chance than another band, and the checker names
 #: that rule. (Today's approval ratio is 0.53; within 10% any single under_30 referral point from
 #: about 0.28 to 0.32 clears the screen.)
@@ -241,6 +243,11 @@ def _check_reasons(answer: Any) -> str | None:
         return form("those are the reasons' texts, for the letter to the applicant: give the "
                     "feature names (reason.feature), not the texts.")
     names = [_plain_name(a) for a in answer]  # 'Income' names the feature income too
+    unknown = [a for a, name in zip(answer, names, strict=True) if name not in applicant]
+    if unknown:
+        return (f"{brief(unknown[0])} is not a feature name: the features are "
+                f"{list(applicant)}. Give the features of the first two reasons "
+                "(reason.feature), spelt as there.")
     if names == top[:2]:
         return None
     if names == top[:2][::-1]:

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 
 def _is_packaged(artifact: Any) -> str | None:
+    """Judged on the folder on disk, as :func:`~deploydl.registry.verify` reads it: that is
+    what a server loads, while ``artifact.metadata`` is the learner's copy, which a cell can
+    change after saving."""
     from deploydl.data import make_applicants
     from deploydl.registry import Artifact, ArtifactError, data_hash, load_model, verify
 
@@ -20,26 +23,40 @@ def _is_packaged(artifact: Any) -> str | None:
         return form(f"store what save_model(...) returns (an Artifact); you gave a "
                     f"{type(artifact).__name__}.")
     try:
-        verify(artifact.path)
+        on_disk = verify(artifact.path)
     except ArtifactError as exc:
         return f"the artifact does not verify: {exc}"
-    if artifact.version != "1.1.0":
-        return (f"the artifact is version {artifact.version}; set model.version = '1.1.0' "
-                "before saving, so it does not clash with the model in production. Its folder "
-                "now holds this try: delete it first (shutil.rmtree(artifact.path)), then save "
-                "again.")
-    recorded = artifact.metadata.get("training_data_sha256")
+    edited = artifact.metadata != on_disk.metadata
+    if on_disk.version != "1.1.0":
+        said = (f"the folder on disk still says version {on_disk.version} ({_IN_MEMORY})"
+                if edited else f"the artifact is version {on_disk.version}")
+        return (f"{said}; set model.version = '1.1.0' before saving, so it does not clash "
+                f"with the model in production. {_SAVE_AGAIN}")
+    recorded = on_disk.metadata.get("training_data_sha256")
     if not recorded:
         return "pass training_data=table, so the artifact records which data made it."
     if recorded != data_hash(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED)):
-        return ("the artifact records other training data than the model's: pass "
-                "training_data=table, the table the model was trained on (not the holdout).")
+        said = (f"the folder on disk still records other training data ({_IN_MEMORY})"
+                if edited else "the artifact records other training data than the model's")
+        return (f"{said}: pass training_data=table, the table the model was trained on (not "
+                f"the holdout). {_SAVE_AGAIN}")
     holdout, model, _ = lab_models()
     saved = load_model(artifact.path).predict_proba(holdout)
     if float(abs(saved - model.predict_proba(holdout)).max()) > PREDICTION_TOL:
         return ("the artifact holds another model than the lab's `model`: package the model "
                 "the first cell trained on `table`.")
+    if edited:
+        return ("the folder on disk is right, but artifact.metadata no longer says what it "
+                f"holds ({_IN_MEMORY}): store what save_model(...) returns, unedited.")
     return None
+
+
+#: Exercise 04.1's word to a learner who edited ``artifact.metadata`` after saving.
+_IN_MEMORY = ("editing artifact.metadata changes only your copy in memory, not the folder a "
+              "server loads")
+#: Exercise 04.1: how to redo a save (save_model refuses a folder that holds another artifact).
+_SAVE_AGAIN = ("Its folder now holds this try: delete it first (shutil.rmtree(artifact.path)), "
+               "then save again.")
 
 
 def _is_reply_from_1_1_0(reply: Any) -> str | None:
@@ -57,11 +74,33 @@ def _is_reply_from_1_1_0(reply: Any) -> str | None:
     given = as_number(first.get("probability_of_default")) if isinstance(first, dict) else None
     if given is None:
         return form("store the reply exactly as client.predict(applicant) returns it.")
+    missing = _missing_fields(reply)
+    if missing:
+        return (f"this reply has no {', '.join(missing)}, which every reply of the service "
+                "has: store the whole reply of client.predict(applicant) as it comes back, "
+                "not one built by hand.")
     holdout, model, _ = lab_models()
-    if abs(given - float(model.predict_proba(holdout.iloc[[0]])[0])) > PREDICTION_TOL:
+    scored = float(model.predict_proba(holdout.iloc[[0]])[0])
+    if abs(given - scored) > PREDICTION_TOL:
+        if any(given == round(scored, places) for places in range(1, 6)):
+            return (f"the probability_of_default was rounded ({given:g}): store the reply as "
+                    "the service sent it, reply = client.predict(applicant), and round only "
+                    "what you print.")
         return ("this reply scores another applicant: send `applicant` (the first holdout "
                 "row) as it is: client.predict(applicant).")
     return None
+
+
+def _missing_fields(reply: dict) -> list[str]:
+    """The fields that every reply of the service's /predict carries
+    (:class:`~deploydl.serving.schemas.PredictResponse`, each prediction a
+    :class:`~deploydl.serving.schemas.Prediction`) that ``reply`` lacks."""
+    from deploydl.serving.schemas import Prediction, PredictResponse
+
+    first = reply["predictions"][0]
+    return ([name for name in PredictResponse.model_fields if name not in reply]
+            + [f"predictions[0]['{name}']" for name in Prediction.model_fields
+               if name not in first])
 
 
 #: The lab's world: the model's training rows, the applicants both gates are measured on,
@@ -166,6 +205,11 @@ def _is_gate_judgement(answer: Any) -> str | None:
                     "none.")
     gates = release_gates()
     first = PROPOSED_THRESHOLDS[0]
+    names = list(dict.fromkeys(g.gate for g in _gate_results()[first]))
+    unknown = [g for g in blocked if g.strip().lower() not in names]
+    if unknown:
+        return (f"{brief(unknown[0])} is not one of the gates: they are {names}. List in "
+                f"blocked_by the names of those that block at {first:.2f}.")
     if sorted(g.strip().lower() for g in blocked) != sorted(gates[first]):
         return (f"at {first:.2f} the gates that block are not {sorted(blocked)}: compare each "
                 "measured value with its limit.")

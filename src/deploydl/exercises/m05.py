@@ -7,6 +7,7 @@ the lab imports; exercise 05.4 measures both digit readers again (cached after o
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -22,27 +23,39 @@ from deploydl.exercises.core import (
 )
 
 #: Milliseconds for one model call at each batch size: round figures fixed for the lab, so
-#: every answer can be checked (not a measurement; the lesson measures the model live).
-MS_PER_BATCH = {1: 0.9, 8: 2.1, 32: 6.5, 128: 24.0}
+#: every answer can be checked (not a measurement; the lesson measures the model live). Each
+#: larger batch costs less per image (0.9 ms at 1, 0.2 ms at 48, 0.19 ms at 128). A batch of
+#: 48 takes 9.6 ms: its model time fits the budget (05.1's answer), but with the 0.5 ms of HTTP
+#: that plan_serving adds its request waits 10.1 ms, over it, so 05.5 tells apart a learner who
+#: compares the whole wait from one who compares the model time alone.
+MS_PER_BATCH = {1: 0.9, 8: 2.1, 32: 6.5, 48: 9.6, 128: 24.0}
 #: The product team's latency budget, in milliseconds: 05.1 compares a batch's model time with
 #: it, 05.5 a request's whole wait (``latency_ms``: that model time plus the HTTP cost).
 LATENCY_BUDGET_MS = 10.0
 #: Exercise 05.2's benchmark: predictions per second, cores, dollars per core-hour.
 BENCH_RATE, BENCH_CORES, PRICE_PER_CORE_HOUR = 1200, 2, 0.05
-#: Exercise 05.2 may be done by hand: three significant digits are enough (0.2% off at worst).
+#: Slips in 05.2 (one core counted, cents, per prediction) are recognised this close, as a
+#: share of the slip's value.
 COST_TOL = 3e-3
+#: Exercises 05.2 and 05.6 ask for a figure unrounded or to at least this many significant
+#: digits.
+SIGNIFICANT_DIGITS = 3
+#: An unrounded answer may differ from ours by float rounding, as a share of it (a float32
+#: holds about 7 significant digits).
+FLOAT_NOISE = 1e-6
+#: An answer this close to the right figure, as a share of it, but wrong in its last digit, is
+#: told so.
+NEAR = 0.02
 #: Exercise 05.4: the accuracy the bank gives up at most, in percentage points.
 MAX_DROP_POINTS = 1.0
 #: Exercise 05.5: cheque digits a month once partner banks send theirs too. At this traffic
-#: each larger batch needs fewer cores, so the cheapest size (128) misses the latency budget:
-#: the budget, not the bill alone, decides the answer.
+#: the larger batches need fewer cores, so the cheapest sizes (48 and 128, USD 438 each) miss
+#: the latency budget: the budget, not the bill alone, decides the answer.
 MONTHLY_PREDICTIONS = 15e9
 #: Exercise 05.6: predictions per second that the benchmark stored with the course
 #: (``benchmarks/results/serving.json``, the wide CNN) measured with 16 clients sending one
 #: image each, by server as its chart names them; a test keeps them equal to the file.
 SERVED_16_CLIENTS = {"naive FastAPI": 397.2, "course service": 1453.2, "course on ONNX": 2250.8}
-#: Exercise 05.6 may be read off by hand: two decimals of the ratio are enough.
-GAIN_TOL = 0.02
 
 
 def _largest_batch(answer: Any) -> str | None:
@@ -71,19 +84,37 @@ def _cost_per_million(answer: Any) -> str | None:
                        (expected * 100, "that is in cents; give it in dollars.")):
         if math.isclose(value, wrong, rel_tol=COST_TOL):
             return why
-    if math.isclose(value, expected, rel_tol=COST_TOL):
+    return _to_its_digits(answer, value, expected)
+
+
+def _to_its_digits(answer: Any, value: float, right: float) -> str | None:
+    """None when ``value`` (the learner's ``answer``) is ``right`` to the digits it gives: at
+    least :data:`SIGNIFICANT_DIGITS` significant digits, and within half a unit of its own last
+    digit (for 1.5489, 1.55 and 1.549 pass; 1.54, 1.53 and 1.567 do not), give or take
+    :data:`FLOAT_NOISE` for an unrounded answer. Else what is off: rounded too far, off in its
+    last digit, or simply another number."""
+    given = Decimal(repr(value)).normalize().as_tuple()
+    half_unit = 0.5 * 10.0 ** int(given.exponent)
+    close = abs(value - right) <= max(half_unit, FLOAT_NOISE * abs(right))
+    if close and len(given.digits) >= SIGNIFICANT_DIGITS:
         return None
-    return rounding_slip(value, expected) or f"you gave {brief(answer)}."
+    if not close and math.isclose(value, right, rel_tol=NEAR):
+        return (f"you gave {brief(answer)}, close to the right number but off in its last "
+                "digit: give the unrounded result, or round it correctly to at least "
+                f"{SIGNIFICANT_DIGITS} significant digits.")
+    return rounding_slip(value, right) or f"you gave {brief(answer)}."
 
 
 #: Exercise 05.3: the calibration images the lab names.
 CALIBRATION_IMAGES = 512
-#: Quantisation scales agree this closely when the same images calibrate the same network
-#: (other CPUs differ by about 1e-7). The scales come from the largest and smallest values the
-#: calibration images produce, so the check tells image sets apart only by those extremes: one
-#: image more or fewer that holds none of them gives the same scales (x_train[:511] and
-#: x_train[1:513] pass), while x_train[:256], x_train[:1024] or another 512 images move them
-#: by 3% or more.
+#: Quantisation scales agree this closely when the same images, in the same order, calibrate
+#: the same network (other CPUs differ by about 1e-7). Each layer's output scale comes from
+#: torch's HistogramObserver: it builds a histogram of the values the calibration images
+#: produce, 64 images at a time, and keeps the range whose int8 rounding loses least, not
+#: simply the largest and smallest values. The histogram is re-binned whenever a batch widens
+#: its range, so the same 512 images in another order give scales up to about 1% apart, and
+#: fail. One image more or fewer moves them less than this (x_train[:511] and x_train[1:513]
+#: pass), while x_train[:256], x_train[:1024] or another 512 images move them by 3% or more.
 SCALE_TOL = 1e-3
 
 
@@ -144,9 +175,10 @@ def _is_int8_model(model: Any) -> str | None:
     if set(given) != set(wanted) or any(
             abs(given[k] - wanted[k]) > (1 if "zero_point" in k else SCALE_TOL * abs(wanted[k]))
             for k in wanted):
-        return ("int8 is calibrated, but on other images than the exercise names: the "
-                "ranges each layer's int8 values cover come from the calibration images, so "
-                f"they change the model. Calibrate on x_train[:{CALIBRATION_IMAGES}].")
+        return ("int8 is calibrated, but on other images than the exercise names, or on "
+                "the same images in another order: the ranges each layer's int8 values cover "
+                "come from the calibration images, in the order they are seen, so both change "
+                f"the model. Calibrate on x_train[:{CALIBRATION_IMAGES}], passed as it is.")
     return None
 
 
@@ -239,7 +271,8 @@ def _is_batch_choice(answer: Any) -> str | None:
     best, best_bill = serving_choice()
     if plan.latency_ms > LATENCY_BUDGET_MS:
         return (f"a batch of {size} makes requests wait {plan.latency_ms} ms, over the "
-                f"{LATENCY_BUDGET_MS:g} ms budget: keep only the sizes within it.")
+                f"{LATENCY_BUDGET_MS:g} ms budget: keep only the sizes within it."
+                + _model_time_alone(size))
     if plan.monthly_cost > best_bill:
         return f"at batch {size} the bill is USD {plan.monthly_cost:,.2f}; another size is cheaper."
     if size != best:
@@ -248,6 +281,16 @@ def _is_batch_choice(answer: Any) -> str | None:
         return (f"batch {size} is the right choice; copy its monthly_cost from the plan "
                 f"(you gave {bill}).")
     return None
+
+
+def _model_time_alone(size: int) -> str:
+    """For a batch whose model time alone fits the budget, though its whole wait does not:
+    the words that name that slip ("" for any other batch)."""
+    if MS_PER_BATCH[size] > LATENCY_BUDGET_MS:
+        return ""
+    return (f" Its model time alone, {MS_PER_BATCH[size]} ms, fits (as in 05.1), but here the "
+            "budget covers the request's whole wait, and a request also waits for its HTTP "
+            "work (latency_ms).")
 
 
 def runtime_gain() -> float:
@@ -263,7 +306,7 @@ def _is_runtime_gain(answer: Any) -> str | None:
     onnx, course, naive = (SERVED_16_CLIENTS[k] for k in
                            ("course on ONNX", "course service", "naive FastAPI"))
     expected = runtime_gain()
-    if math.isclose(value, expected, abs_tol=GAIN_TOL):
+    if _to_its_digits(answer, value, expected) is None:
         return None
     for wrong, why in (
             (onnx / naive, "that is ONNX against the naive endpoint: batching and the runtime "
@@ -276,10 +319,12 @@ def _is_runtime_gain(answer: Any) -> str | None:
             (onnx - course, "that is a difference in predictions per second; give the ratio "
                             "(how many times as many)."),
             (100 * expected, "give the ratio as a number of times, not a percentage."),
-            (100 * (expected - 1), "give the ratio as a number of times, not a percentage.")):
+            (100 * (expected - 1), "give the ratio as a number of times, not a percentage."),
+            (expected - 1, f"that is how much more, as a share ({expected - 1:.0%} more); give "
+                           f"how many times as many: {expected:.2f}, not {expected - 1:.2f}.")):
         if math.isclose(value, wrong, rel_tol=0.01):
             return why
-    return rounding_slip(value, expected) or f"you gave {brief(answer)}."
+    return _to_its_digits(answer, value, expected)
 
 
 #: The slide's figure that 05.6 takes apart: ONNX Runtime against the naive endpoint.
