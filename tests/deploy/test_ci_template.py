@@ -42,6 +42,7 @@ def test_template_pins_actions_as_the_release_workflow_does_and_only_reads():
     can be moved to other code), and a token that can only read the repository."""
     text = TEMPLATE.read_text(encoding="utf-8")
     uses = re.findall(r"uses: ([\w./-]+)@(\S+)(?:  # (\S+))?$", text, re.MULTILINE)
+    assert len(uses) == text.count("uses:"), "a `uses:` line not in `owner/action@sha  # tag`"
     assert uses and all(ACTIONS.get(action) == (ref, tag) for action, ref, tag in uses), uses
     assert yaml.safe_load(text).get("permissions") == {"contents": "read"}
 

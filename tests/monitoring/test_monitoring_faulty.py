@@ -38,6 +38,12 @@ def test_the_rounding_bug_crashes_only_where_income_rounds_to_a_multiple_of_five
         bug.predict_proba([{"income": 50_120}, {"income": 50_020}])
 
 
+def test_the_rounding_bug_hits_about_a_fifth_of_applicants():
+    rows = make_applicants(10_000, seed=0).to_dict("records")
+    share = sum(map(rounding_bug_crashes, rows)) / len(rows)
+    assert share == pytest.approx(0.20, abs=0.02)
+
+
 def test_forgot_preprocessing_scores_the_inputs_a_thousand_times_too_small():
     broken = ForgotPreprocessing(Echo())
     assert broken.version == "1.0.0"
@@ -79,7 +85,9 @@ def test_a_canary_with_the_rounding_bug_fails_about_a_fifth_of_its_requests(mode
         release.close()
     assert not release.server.running
     errors = requests.groupby("model_version")["status"].apply(lambda s: (s == "error").sum())
-    assert failed == errors["2.0.0"] > 0 and errors.get(model.version, 0) == 0
+    crashing = sum(release.split.choose(row["applicant_id"]) is release.split.candidate
+                   and rounding_bug_crashes(row) for row in applicants.to_dict("records"))
+    assert failed == errors["2.0.0"] == crashing > 0 and errors.get(model.version, 0) == 0
     assert len(requests) == 60
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from deploydl.monitoring.profit_test import (
     applicant_profit,
@@ -38,6 +39,19 @@ def test_a_real_profit_gain_is_found_and_the_size_is_planned():
     result = profit_test(a, b, np.ones(6000), np.ones(6000), planned_n=3600)
     assert result.significant and result.ci_low > 0 and result.warning == ""
     assert profit_sample_size(3000, 200) == pytest.approx(3532, abs=2)
+
+
+@pytest.mark.parametrize(("n_a", "n_b", "alpha"), [(6, 11, 0.05), (40, 25, 0.10), (300, 300, 0.01)])
+def test_the_p_value_and_interval_are_welchs_as_scipy_computes_them(n_a, n_b, alpha):
+    """B minus A, unequal spreads and sizes: scipy's Welch t-test is the reference."""
+    rng = np.random.default_rng(n_a)
+    a, b = rng.normal(100, 900, n_a), rng.normal(250, 300, n_b)
+    result = profit_test(a, b, np.ones(n_a), np.ones(n_b), alpha=alpha)
+    welch = stats.ttest_ind(b, a, equal_var=False)
+    ci = welch.confidence_interval(1 - alpha)
+    assert result.p_value == pytest.approx(welch.pvalue, rel=1e-9)
+    assert (result.ci_low, result.ci_high) == pytest.approx((ci.low, ci.high), rel=1e-9)
+    assert result.significant == (welch.pvalue < alpha)
 
 
 def test_the_interval_and_the_p_value_never_disagree():
