@@ -2,7 +2,9 @@
 a person is named, a hedge stays a hedge whatever time follows it, a yes promised to the
 others fails, in any words for it (but not one left open, by the other outcome or a qualifier
 anywhere in their clauses, hedged, only sought, or "approval" named as the decision; a
-machine is named first), and its messages quote what the learner wrote."""
+machine is named first), and its messages quote what the learner wrote. A yes given "as
+well" is promised even "only after" a check; a yes with its other outcome, a condition on the
+outcome, the others named later in a statement, and a slash between outcomes pass."""
 
 from __future__ import annotations
 
@@ -99,7 +101,38 @@ def test_07_1_reads_a_negated_wait_and_a_machine_and_quotes_what_was_written(sen
     _assert_read(sentence, status, says)
 
 
-@pytest.mark.parametrize(("sentence", "status", "says"), KEPT)
+#: Near variants those rules must leave as they were: a condition on the check itself, a
+#: person negated before a yes and its other outcome, a decision with no person, a clause that
+#: names nobody, the rate's applicants not approved at once, a refusal at once, details (not
+#: the others) confirmed, a yes hedged "too", a referral with "passed to", and the others
+#: named by "not approved automatically". These read the same before the mends.
+THIRD_KEPT = [
+    (YES + "the others are checked if needed.", FAILED, "'if' hedges the check"),
+    (YES + "the others are checked by an underwriter if they ask.", FAILED,
+     "'if' hedges the check"),
+    (YES + "the rest are approved after an underwriter checks them if needed.", FAILED,
+     "'if' hedges the check"),
+    (YES + "the others never get a yes or no from a person.", FAILED,
+     "no person looks at the others ('person' is negated)"),
+    (YES + "the rest get an approval decision within two days.", FAILED,
+     "say who looks at the others"),
+    (YES + "an underwriter approves their loan application if it meets our rules.", FAILED,
+     "'underwriter' comes in a clause that does not say whom it is about"),
+    ("About 83% of applicants are not approved at once; an underwriter checks the others.",
+     FAILED, "says they are turned down"),
+    (YES + "the others are declined straight away.", FAILED, "turned down ('declined')"),
+    (YES + "the others have their details confirmed by an underwriter, who decides.", PASSED,
+     "well done"),
+    (YES + "the rest can be approved too, after an underwriter checks them.", PASSED,
+     "well done"),
+    (YES + "the rest are passed to an underwriter for a decision.", PASSED, "well done"),
+    (YES + "the others are not approved automatically: an underwriter checks them and decides.",
+     PASSED, "well done"),
+]
+
+
+
+@pytest.mark.parametrize(("sentence", "status", "says"), KEPT + THIRD_KEPT)
 def test_07_1_mends_leave_near_variants_as_they_were(sentence, status, says):
     _assert_read(sentence, status, says)
 
@@ -241,7 +274,35 @@ PROMISED = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "word"), PROMISED)
+#: A third red team's wrong sentences that passed or were told the wrong slip, and new ones of
+#: the same kinds: the rate's yes given to the others "also", "too" or "as well" is promised
+#: even "only after" a check; "can expect" or "can count on" a yes promises it; "succeed", "are
+#: passed by", "are confirmed" (with the others as subject) and "approval comes within two
+#: days" are a yes; "checks and approves the rest" names the others later in its statement.
+PROMISED_AS_WELL = [
+    (YES + "the rest are also approved, but only after an underwriter checks them.", "approved"),
+    (YES + "the others are approved too, but only after a person checks their file.", "approved"),
+    (YES + "the rest are, too, after an underwriter checks them.", "are, too"),
+    (YES + "the others are, as well, after an underwriter reviews them.", "are, as well"),
+    (YES + "the rest can expect approval after an underwriter checks them.", "approval"),
+    (YES + "the others can count on approval after an underwriter checks them.", "approval"),
+    (YES + "the rest succeed after an underwriter checks them.", "succeed"),
+    (YES + "the rest are passed by an underwriter after a review.", "are passed"),
+    (YES + "the others get passed by an underwriter after a check.", "get passed"),
+    (YES + "the rest are confirmed by an underwriter after a check.", "are confirmed"),
+    ("About 83% of applicants are approved at once; the remaining 17% are confirmed by an "
+     "underwriter.", "are confirmed"),
+    (YES + "for the rest, approval comes within two days, once an underwriter has checked.",
+     "approval"),
+    (YES + "for the others, approval comes in a day or two, after an underwriter checks.",
+     "approval"),
+    (YES + "an underwriter checks and approves the rest.", "approves"),
+    (YES + "a person reviews and approves everyone else.", "approves"),
+]
+
+
+
+@pytest.mark.parametrize(("sentence", "word"), PROMISED + PROMISED_AS_WELL)
 def test_07_1_a_yes_promised_to_the_others_fails(sentence, word):
     _assert_read(sentence, FAILED, f"your sentence promises the others a yes ('{word}'), but an "
                                    "underwriter checks their file and may decline it")
@@ -352,7 +413,48 @@ OPEN = [
 ]
 
 
-@pytest.mark.parametrize("sentence", OPEN)
+#: The third red team's right sentences that failed, and new ones of the same kinds: a yes and
+#: its other outcome ("a yes or no", "a yes or a no", "yes/no", "approved or not") negates no
+#: person; a condition right after a decision and whom it is made by or for ("approved by an
+#: underwriter if they qualify", "approves the others if they qualify", "where possible",
+#: "when everything checks out") is on the outcome, not the check; "if you're not" names the
+#: others, and so does a statement that names them after its verbs ("reviews and decides on
+#: the rest"), or after an "if" that means "whether" ("decides if the rest get approved"); a
+#: slash between outcomes is both ("approved/declined"); "not approved straight away" says
+#: when, not whether.
+RIGHT_NOW = [
+    YES + "the others get a yes or no from an underwriter.",
+    YES + "the rest get a yes or a no from an underwriter.",
+    YES + "the rest get a final yes or no from an underwriter.",
+    YES + "the rest are approved or not by an underwriter.",
+    YES + "the others get a yes/no from an underwriter.",
+    YES + "the others are accepted or not by an underwriter.",
+    YES + "the rest are approved by an underwriter if they qualify.",
+    YES + "the rest get approval from an underwriter if they qualify.",
+    YES + "the rest are approved by one of our underwriters if everything checks out.",
+    YES + "the rest are approved by an underwriter where possible.",
+    YES + "an underwriter reviews the rest and approves them when everything checks out.",
+    YES + "an underwriter approves the others if they qualify.",
+    YES + "the others are approved by our underwriting team only if they qualify.",
+    YES + "the others get a yes from an underwriter if everything checks out.",
+    YES + "if you're not, an underwriter checks your file and decides.",
+    YES + "if it's not, an underwriter reviews the application and decides.",
+    YES + "if that's not the case, an underwriter checks the file and decides.",
+    YES + "an underwriter reviews and decides on the rest.",
+    YES + "an underwriter reviews and approves or declines the rest.",
+    YES + "a loan officer looks at and decides on the others.",
+    YES + "the underwriter decides if the rest get approved.",
+    YES + "a person decides if the others get a yes.",
+    YES + "the rest are approved/declined by an underwriter.",
+    YES + "an underwriter approves/declines the others.",
+    YES + "the rest go to an underwriter, so are not approved straight away.",
+    YES + "the others go to an underwriter, so they are not approved right away.",
+    YES + "the others wait for an underwriter, so are not approved at once.",
+]
+
+
+
+@pytest.mark.parametrize("sentence", OPEN + RIGHT_NOW)
 def test_07_1_a_yes_left_open_for_the_others_passes(sentence):
     _assert_read(sentence, PASSED, "well done")
 
@@ -402,4 +504,3 @@ def test_07_1_a_machine_is_named_before_a_promise(sentence, machine):
 def test_07_1_a_machine_set_against_a_person_is_named_before_a_promise():
     _assert_read(YES + "the others are approved after a computer, not a person, checks them.",
                  FAILED, "says a machine ('computer'), not a person, checks the others")
-

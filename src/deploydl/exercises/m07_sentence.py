@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 #: Small numbers a caller might write in words ("four in five").
@@ -297,6 +297,8 @@ _PAPERS_AFTER = re.compile(
 #: What comes before them when they are what the approval waits for ("approved once the rest
 #: is checked", "a yes after the remainder of the file is signed off").
 _PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)\s+(?:the\s+)?$")
+#: A verb of deciding right before an "if", which then means "whether" (:func:`_means_whether`).
+_DECIDE_BEFORE = re.compile(r"\b(?:decid|determin|judg)\w*\s+$")
 #: Words that say an applicant gets a yes (:func:`_says_yes`); when it comes is
 #: :data:`_AT_ONCE`'s.
 _APPROVE = re.compile(r"\b(?:yes|approv\w*|accept\w*|grant\w*|lent|go-ahead|go ahead|"
@@ -307,10 +309,14 @@ _GET = r"(?:get|gets|got|getting)"
 #: money itself ("the rest get the loan", "are offered the loan", "get funded", "receive the
 #: funds", "get through", but not "get through a manual check", which names what they pass
 #: through), other words for a yes ("signs off the rest", "sign-off", "OKs", "okays",
-#: "clears", "cleared", "the thumbs up", "the nod", "the all-clear", "get theirs"), or a verb
-#: left out after the rate's yes ("the others are too", "and so are the others", "the others
-#: get one too", "get it as well"). The rate's clause needs an :data:`_APPROVE` word ("get
-#: their loan with no delay" is asked to say "get a yes").
+#: "clears", "cleared", "the thumbs up", "the nod", "the all-clear", "get theirs"), words that
+#: say yes only with the others as their subject (``subject``: "the rest succeed", "the rest
+#: are passed by an underwriter", "the rest are confirmed"; not "their details are confirmed",
+#: nor "passed to an underwriter": :func:`_granted`), or a verb left out after the rate's yes
+#: ("the others are too", "the others are, too,", "and so are the others", "so are they", not
+#: "so are not approved at once" nor "so are checked by hand", "the others get one too", "get
+#: it as well"). The rate's clause needs an :data:`_APPROVE` word ("get their loan
+#: with no delay" is asked to say "get a yes").
 _GRANT = re.compile(
     rf"{_APPROVE.pattern}|\b(?:(?:{_GET}|receiv\w*|given|offered)\s+"
     rf"(?:the|their|a|your)\s+(?:loans?|money|funds)|(?:{_GET}|are|is)\s+funded|"
@@ -318,8 +324,11 @@ _GRANT = re.compile(
     r"in|within|by|then|and|but|eventually)\b)[a-z])|sign(?:s|ed|ing)?[\s-]?off|oks|okays|"
     r"okayed|okaying|clear(?:s|ed)(?!\s+up)|thumbs[\s-]up|the\s+nod|all[\s-]clear|"
     rf"(?:{_GET}|receiv\w*)\s+theirs(?!\s+\w+ed\b))\b|"
-    r"\b(?:are|is|get|gets)\s+(?:one\s+|it\s+)?(?:too|as\s+well)(?=\s*(?:[,;:.!?\u2013\u2014-]|$|"
-    r"\s+(?:after|once|when|later|following)\b))|\bso\s+(?:are|is)\b")
+    rf"\b(?P<subject>succeed(?:s|ed)?|(?:are|is|were|was|{_GET})\s+(?:all\s+)?(?:passed|confirmed)"
+    r"(?!\s+(?:to|on|along|over|through|back)\b))\b|"
+    r"\b(?:are|is|get|gets)(?:\s*,)?\s+(?:one\s+|it\s+)?(?:too|as\s+well)"
+    r"(?=\s*(?:[,;:.!?\u2013\u2014-]|$|\s+(?:after|once|when|later|following)\b))|"
+    rf"\bso\s+(?:are|is)(?=\s+(?:the\s+|all\s+)?(?:{_OTHER_APPLICANTS}|they)\b)")
 #: Words for a person who checks a file by hand ("a person", "an underwriter", "our
 #: underwriting team", "a reviewer", "a loan officer", "by hand"); "people" is left out, as it
 #: names applicants as often ("the other people").
@@ -368,13 +377,19 @@ def _clauses(text: str) -> list[str]:
 #: An aside that sets a word against another between commas ("a human, not a computer,
 #: reviews the others"): it belongs to its clause, which it does not end.
 _NOT_ASIDE = re.compile(r",\s+not\s+(?:[\w']+\s+){0,2}[\w']+\s*,")
+#: Words that give the others the rate's yes as well ("also approved", "approved too", "are
+#: approved as well", "are, too,"; the verb left out is :data:`_GRANT`'s).
+_ALSO = re.compile(r"\b(?:also|too|as\s+well)\b")
+#: Such a word between commas ("the rest are, too, after an underwriter checks them"): it
+#: belongs to its clause, which it does not end.
+_ALSO_ASIDE = re.compile(rf",\s*{_ALSO.pattern}\s*,")
 
 
 def _breaks(text: str, end: int | None = None) -> list[re.Match]:
     """Where a new clause of ``text`` (lower case) begins, before ``end``: the :data:`_CLAUSE`
     matches, less the words for the others that speak of one applicant's papers and the commas
-    of a :data:`_NOT_ASIDE`."""
-    asides = [a.span() for a in _NOT_ASIDE.finditer(text)]
+    of a :data:`_NOT_ASIDE` or an :data:`_ALSO_ASIDE`."""
+    asides = [a.span() for p in (_NOT_ASIDE, _ALSO_ASIDE) for a in p.finditer(text)]
     return [m for m in _CLAUSE.finditer(text, 0, len(text) if end is None else end)
             if not _of_papers(text, m) and not any(a <= m.start() < b for a, b in asides)]
 
@@ -382,9 +397,20 @@ def _breaks(text: str, end: int | None = None) -> list[re.Match]:
 def _of_papers(text: str, match: re.Match) -> bool:
     """Whether "rest", "remainder" or "remaining" at ``match`` speaks of one applicant's papers
     (:data:`_PAPERS_AFTER`, :data:`_PAPERS_BEFORE`): then the approval waits for a person
-    ("approved once the rest of the file is checked by a person"), in the same clause."""
+    ("approved once the rest of the file is checked by a person"), in the same clause; not
+    after an "if" that means "whether" (:func:`_means_whether`: "decides if the rest get
+    approved")."""
     return match.group() in ("rest", "remainder", "remaining") and bool(
-        _PAPERS_AFTER.match(text, match.end()) or _PAPERS_BEFORE.search(text, 0, match.start()))
+        _PAPERS_AFTER.match(text, match.end()) or (
+            (before := _PAPERS_BEFORE.search(text, 0, match.start()))
+            and not _means_whether(text, before.start())))
+
+
+def _means_whether(text: str, at: int) -> bool:
+    """Whether the word at ``at`` in ``text`` is an "if" that means "whether": after a verb of
+    deciding (:data:`_DECIDE_BEFORE`: "decides if the rest get approved", "an underwriter
+    decides if the others get a yes"). It leaves a yes open, but hedges no check."""
+    return text.startswith("if", at) and bool(_DECIDE_BEFORE.search(text, 0, at))
 
 
 def _says_yes(ours: str) -> bool:
@@ -411,6 +437,11 @@ _NEGATOR = re.compile(r"no|not|never|without|nobody|none|\w+n't")
 #: The words before an "after" that a negation reaches past (:func:`_negated`): "not" or
 #: "never" right before it, not "or not" ("approved or not after an underwriter checks").
 _NOT_AFTER = re.compile(r"(?:(?!or\b)\S+\s)?(?:not|never)$")
+#: The other outcome after a yes: "or no", "or a no", "or not", "/no".
+_OR_NOT = r"(?:\bor\s+|/\s*)(?:an?\s+)?(?:not|no)\b"
+#: A yes with its other outcome ("a yes or no from an underwriter", "a yes or a no", "yes/no",
+#: "approved or not by an underwriter"): its "no" or "not" negates nothing.
+_BOTH_OUTCOMES = re.compile(rf"(?:{_APPROVE.pattern})\s*{_OR_NOT}")
 #: Small words that do not count between a negation and the word it governs ("not be sent
 #: to", "without waiting for a person").
 _FILLER = frozenset({"a", "an", "the", "any", "be", "been", "being", "is", "are", "was",
@@ -437,7 +468,9 @@ def _negated(clause: str, match: re.Match) -> bool:
     clause, not counting :data:`_FILLER` words and reaching through :data:`_THROUGH` words, is
     a negation ("no manual check", "not be turned down", "don't need an underwriter") or a
     negated referral word ("without waiting for a person": "person" follows the negated
-    "waiting"). A negation of another word ("with no paperwork, wait for an underwriter",
+    "waiting"), not counting a yes with its other outcome (:data:`_BOTH_OUTCOMES`: "a yes or
+    no from an underwriter", "approved or not by an underwriter"; "never get a yes or no from
+    a person" is negated). A negation of another word ("with no paperwork, wait for an underwriter",
     "applicants who are not customers are sent to ...") does not count, nor does one inside
     a phrase that names the others ("those who aren't go to an underwriter": :data:`_NAMED`),
     nor a negated referral word just before a verb that refers ("who don't need a person wait
@@ -451,8 +484,10 @@ def _negated(clause: str, match: re.Match) -> bool:
     start = max((m.end() for m in (*_breaks(clause, match.start()),
                                    *_NAMED.finditer(clause, 0, match.start()))), default=0)
     tokens = list(re.finditer(r"[\w']+", clause[start:match.start()]))
+    both = [b.span() for b in _BOTH_OUTCOMES.finditer(clause, start, match.start())]
     words = [w for i, w in enumerate(tokens)
              if w.group() not in _FILLER and w.group() not in _THROUGH
+             and not any(a <= start + w.start() < b for a, b in both)
              and not (w.group() == "after" and _NOT_AFTER.match(" ".join(
                  t.group() for t in tokens[max(0, i - 2):i])))]
     if not words:
@@ -489,10 +524,10 @@ _FAILS = (r"(?:(?:are|is|do|does|did|can|will)\s+not|not|aren't|isn't|can't|cann
           r"didn't|won't)\b")
 #: A condition that fails, about the applicant, which names the others when it opens a clause:
 #: "if not,", "if they don't,", "if we can't approve you", "where we can't say yes", "if yours
-#: isn't", "when that doesn't happen"; not "checked by an underwriter if the queue isn't long",
-#: which hedges the check (:data:`_HEDGE_OTHERS`).
+#: isn't", "when that doesn't happen", "if you're not", "if it's not"; not "checked by an
+#: underwriter if the queue isn't long", which hedges the check (:data:`_HEDGE_OTHERS`).
 _UNLESS = (rf"{_OPENS}(?:if|where|when|whenever)\s+(?:(?:we|you|they|it|that|this|yours|theirs)"
-           rf"\s+)?{_FAILS}")
+           rf"(?:'re|'s)?\s+)?{_FAILS}")
 #: Those words, and phrases that name the others inside a clause: "if not,", "if they don't,",
 #: "those who aren't", "anyone who doesn't", "the 17% who don't", "applicants not approved at
 #: once", "the 17% not approved", "the ones left", "the sixth" (the one in six left when five
@@ -684,10 +719,24 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
 
 
 def _refusal(others: list[str]) -> re.Match | None:
-    """The first refusal in the clauses ``others`` (:func:`_turned_down`) that turns the others
+    """The first refusal in the clauses ``others`` (:func:`_refused`) that turns the others
     down (:func:`_decided`: "the others are declined", "automatically declined unless a person
-    objects"; not "an underwriter approves or declines them": :func:`_only_possible`)."""
-    return _decided(others, _turned_down, lambda i, _: _only_possible(others, i))
+    objects"; not "an underwriter approves or declines them", "approved/declined":
+    :func:`_only_possible`)."""
+    return _decided(others, _refused, lambda i, _: _only_possible(others, i))
+
+
+def _refused(clause: str) -> re.Match | None:
+    """The first refusal word of ``clause`` (:func:`_refusals`) that turns the others down, not
+    a yes negated only at once (:data:`_PUT_OFF`: "so are not approved straight away" says when
+    their yes comes, not whether)."""
+    return next((m for m in _refusals(clause) if not (
+        m.group().startswith(_SELF_NEGATED) and _PUT_OFF.match(clause, m.end()))), None)
+
+
+#: "At once" right after a negated yes ("not approved straight away", "no yes at once"): the
+#: others' yes is put off, not refused. Of the rate's applicants it refuses them their yes.
+_PUT_OFF = re.compile(rf"\s+(?:{_AT_ONCE.pattern})")
 
 
 def _promise(others: list[str]) -> re.Match | None:
@@ -751,21 +800,33 @@ def _hedges(others: list[str]) -> list[re.Match]:
     a clause of its own, which hedges the clause before (", but only when they complain", ",
     if one is free", ", at random"; not ", which can take a day", nor "if you're one of the
     others," which names them); not in a phrase that names the others (:func:`_in_named`: "if
-    not,"), nor next to a decision it softens (:func:`_softens`: "who may decline them")."""
+    not,"), nor next to a decision it softens (:func:`_softens`: "who may decline them"), nor
+    an "if" that means "whether" (:func:`_means_whether`: "decides if the others get a yes")."""
     return [m for c in others for m in _HEDGE_OTHERS.finditer(c)
             if (m.group("share") or _PERSON.search(c) or _CHECK.search(c)
                 or (_CLAUSE_OPENING.fullmatch(c, 0, m.start()) and not _NAMED.search(c)))
-            and not _in_named(c, m) and not _softens(c, m)]
+            and not _in_named(c, m) and not _softens(c, m) and not _means_whether(c, m.start())]
 
 
 def _softens(clause: str, hedge: re.Match) -> bool:
     """Whether ``hedge`` softens a decision of ``clause`` next to it (:data:`_DECLINE`,
     :data:`_APPROVE`): one starts within three words after it ("who may decline them", "who can
-    approve them", "may be approved") or ends right before it ("declines some of them"). In
-    the rate's clauses that hedges the yes; in the others', it leaves their check alone."""
+    approve them", "may be approved") or ends right before it, or before only whom it is made
+    for or by (:data:`_DECIDED_FOR`: "declines some of them", "approved by an underwriter if
+    they qualify", "approval from an underwriter where possible", "approves the rest if they
+    qualify"). In the rate's clauses that hedges the yes; in the others', it leaves their check
+    alone: the condition is on the outcome."""
     return any(len(clause[hedge.end():d.start()].split()) <= 3 if d.start() >= hedge.end()
-               else not clause[d.end():hedge.start()].strip()
+               else bool(_DECIDED_FOR.fullmatch(clause, d.end(), hedge.start()))
                for d in (*_DECLINE.finditer(clause), *_APPROVE.finditer(clause)))
+
+
+#: The person a decision is made by, right after it ("approved by an underwriter", "approval
+#: from one of our underwriters", "approved by our underwriting team").
+_AGENT = rf"(?:by|from)\s+(?:[\w']+\s+){{0,3}}?(?:{_PERSON_WORDS}|{_STAFF})(?:\s+{_STAFF})?\b"
+#: What may stand between a decision and a word that softens it: nothing, or whom it is made
+#: by (:data:`_AGENT`) or for ("approves them if", "approves the rest if").
+_DECIDED_FOR = re.compile(rf"\s*(?:(?:{_AGENT}|them|(?:the\s+)?{_ELSE.pattern})\s*)?")
 
 
 def _denied(clause: str, match: re.Match) -> bool:
@@ -776,10 +837,15 @@ def _denied(clause: str, match: re.Match) -> bool:
 
 
 def _turned_down(clause: str) -> re.Match | None:
-    """The first refusal word of ``clause`` (:data:`_DECLINE`) that is neither negated nor
-    part of a phrase that names the others (:data:`_NAMED`: "those who don't get a yes")."""
-    return next((m for m in _DECLINE.finditer(clause)
-                 if not _negated(clause, m) and not _in_named(clause, m)), None)
+    """The first refusal word of ``clause`` (:func:`_refusals`)."""
+    return next(_refusals(clause), None)
+
+
+def _refusals(clause: str) -> Iterator[re.Match]:
+    """The refusal words of ``clause`` (:data:`_DECLINE`) that are neither negated nor part of
+    a phrase that names the others (:data:`_NAMED`: "those who don't get a yes")."""
+    return (m for m in _DECLINE.finditer(clause)
+            if not _negated(clause, m) and not _in_named(clause, m))
 
 
 def _granted(clause: str) -> re.Match | None:
@@ -789,11 +855,20 @@ def _granted(clause: str) -> re.Match | None:
     guaranteed", "a yes is not automatic"), nor only sought (:data:`_SOUGHT`: "they need an
     underwriter's approval"), nor a noun for the decision that is not given (:func:`_given`:
     "sent to an underwriter for approval"), nor part of a phrase that names the others
-    (:data:`_NAMED`: "applicants not approved at once")."""
+    (:data:`_NAMED`: "applicants not approved at once"), nor a word that says yes only of the
+    others (:data:`_GRANT`'s ``subject``) with no word for them as its subject
+    (:data:`_OTHERS_SUBJECT`: "their details are confirmed")."""
     return next((m for m in _GRANT.finditer(clause)
                  if not _negated_near(clause, m) and not _NEGATED_AFTER.match(clause, m.end())
                  and not _SOUGHT.search(clause, 0, m.start())
-                 and _given(clause, m) and not _in_named(clause, m)), None)
+                 and _given(clause, m) and not _in_named(clause, m)
+                 and (not m.group("subject") or _OTHERS_SUBJECT.search(clause, 0, m.start()))),
+                None)
+
+
+#: A word for the others as the subject of the words after it, at most one word between ("the
+#: rest | succeed", "the remaining 17% | are confirmed", "they | are passed").
+_OTHERS_SUBJECT = re.compile(rf"\b(?:{_OTHER_APPLICANTS}|they)\s+(?:[\w%.]+\s+)?$")
 
 
 def _given(clause: str, match: re.Match) -> bool:
@@ -816,15 +891,20 @@ def _given(clause: str, match: re.Match) -> bool:
 #: for sign-off"): :func:`_given` reads what stands around them.
 _DECISION_NOUN = re.compile(r"approvals?|sign[\s-]?off")
 #: What follows the noun "approval" when it is given ("approval comes after an underwriter
-#: checks", "approval follows an underwriter's check", "have approval confirmed").
-_GIVEN_AFTER = re.compile(r"\s+(?:comes\s+(?:after|once|when|later|following)|follows|"
+#: checks", "approval follows an underwriter's check", "approval comes within two days", a
+#: time of :data:`_LATER`; "have approval confirmed").
+_GIVEN_AFTER = re.compile(rf"\s+(?:comes\s+(?:after|once|when|following|{_LATER.pattern})|follows|"
                           r"(?:is\s+)?confirmed)\b")
 
 
+#: Words of expecting a yes ("can expect approval", "can count on a yes", "may rely on
+#: approval"): what leaves the expecting open leaves the yes alone (:func:`_open_before`).
+_EXPECT = re.compile(r"expect\w*|count(?:s|ing)?|rel(?:y|ies)")
 #: What comes before the noun "approval" when it is given, not named as the decision ("get
-#: approval", "are given final approval", "guaranteed approval", "expect approval").
+#: approval", "are given final approval", "guaranteed approval", "expect approval", "count on
+#: approval").
 _GIVEN = re.compile(rf"\b(?:{_GET}|receiv\w*|giv\w*|granted|guarantee[ds]?|"
-                    r"expect\w*|obtain\w*|win|wins|won)\s+(?:[\w']+\s+){0,2}$")
+                    rf"{_EXPECT.pattern}|obtain\w*|win|wins|won)\s+(?:[\w']+\s+){{0,2}}$")
 
 
 #: What comes before an approval that is only asked for, not given ("they need an
@@ -874,50 +954,82 @@ def _left_open(others: list[str], index: int, match: re.Match) -> bool:
     """Whether the yes at ``match`` in ``others[index]`` is only possible: any clause about the
     others names the other outcome or a qualifier (:func:`_open_anywhere`: "approved by an
     underwriter or declined", "who may also decline them", "approved as appropriate",
-    "approved subject to an underwriter's review"), or a word that leaves it open is among the
-    three words that govern it (:data:`_OPEN_BEFORE`, :func:`_governing`: "may be approved",
-    "decides whether they are approved", "usually approved", "most of the others are
-    approved"), or follows it closely (:data:`_OPEN_AFTER`: "approved only if an underwriter
-    checks them", "approves the ones who pass"), or the next clause opens with a condition
+    "approved subject to an underwriter's review"; "only after" too, unless the yes is the
+    rate's given to the others as well: :func:`_also`), or a word that leaves it open governs
+    it (:func:`_open_before`: "may be approved", "decides whether they are approved", "usually
+    approved", "most of the others are approved"), or follows it closely (:data:`_OPEN_AFTER`:
+    "approved only if an underwriter checks them", "approves the ones who pass", "approved by an
+    underwriter if they qualify"), or the next clause opens with a condition
     (:data:`_CONDITION_NEXT`: "approved after an underwriter checks them, as long as all is
     well"; an "if" or "provided" there is told it hedges the check first). A
     condition further off, or an "or" that offers no other outcome, does not ("approved after
     an underwriter or loan officer checks them", "after an underwriter checks whether their
     documents are complete")."""
     clause = others[index]
-    return (_open_anywhere(others)
-            or any(_OPEN_BEFORE.fullmatch(w) for w in _governing(clause, match)[-3:])
+    return (_open_anywhere(others, _also(clause, match)) or _open_before(clause, match)
             or bool(_OPEN_AFTER.match(clause, match.end()))
             or bool(_CONDITION_NEXT.match("".join(others[index + 1:]))))
 
 
-def _open_anywhere(others: list[str]) -> bool:
+def _open_anywhere(others: list[str], also: bool) -> bool:
     """Whether a clause of ``others`` leaves the others' yes open wherever it says so: it
     names the other outcome, a refusal word (:data:`_DECLINE`) that is not negated ("approved,
     never declined" still promises) and not a negation of a yes itself ("who don't get a yes"
     names the others), or a word of :data:`_OPEN_ANYWHERE` ("or not", "in some cases", "as
-    appropriate", "eligible", "at an underwriter's discretion", "only after an underwriter
-    agrees"); a phrase that names the others (:func:`_in_named`) does not count."""
+    appropriate", "eligible", "at an underwriter's discretion", "only if an underwriter
+    agrees"), or of :data:`_ONLY_AFTER` unless the yes is the rate's, given to the others
+    ``also`` ("approved, but only after an underwriter checks them" leaves it open; "also
+    approved, but only after" promises it); a phrase that names the others
+    (:func:`_in_named`) does not count."""
+    opening = (_DECLINE, _OPEN_ANYWHERE) if also else (_DECLINE, _OPEN_ANYWHERE, _ONLY_AFTER)
     return any(not _in_named(c, m) and not (m.re is _DECLINE and (
         m.group().startswith(_SELF_NEGATED) or _negated(c, m)))
-        for c in others for m in (*_DECLINE.finditer(c), *_OPEN_ANYWHERE.finditer(c)))
+        for c in others for p in opening for m in p.finditer(c))
+
+
+def _also(clause: str, match: re.Match) -> bool:
+    """Whether the yes at ``match`` in ``clause`` is the rate's, given to the others as well: a
+    word of :data:`_ALSO` is in it ("are, too,"), is one of the two words that govern it
+    (:func:`_governing`: "are also approved") or comes right after it ("approved too,",
+    "approved, too", "approved as well")."""
+    return bool(_ALSO.search(match.group())
+                or any(_ALSO.fullmatch(w) for w in _governing(clause, match)[-2:])
+                or _ALSO.match(clause[match.end():].lstrip(" ,")))
+
+
+def _open_before(clause: str, match: re.Match) -> bool:
+    """Whether a word that leaves a yes open (:data:`_OPEN_BEFORE`) is among the three words
+    that govern the yes at ``match`` (:func:`_governing`), after any word of expecting
+    (:data:`_EXPECT`): "can expect approval" promises it, the "can" governs the expecting;
+    "can be approved" leaves it open."""
+    words = _governing(clause, match)[-3:]
+    cut = max((i + 1 for i, w in enumerate(words) if _EXPECT.fullmatch(w)), default=0)
+    return any(_OPEN_BEFORE.fullmatch(w) for w in words[cut:])
+
+
 
 
 #: Words that leave the others' yes open anywhere in their clauses (:func:`_open_anywhere`):
 #: the other outcome ("or not", "or no", "either ... or", "in some cases"), a qualifier of whom
 #: or how ("as appropriate", "where suitable", "eligible", "any that qualify", "in most
 #: cases", "case by case", "on merit", "conditionally"), what it hangs on ("subject to",
-#: "depending on", "at an underwriter's discretion", "pending", "only after", "once an
+#: "depending on", "at an underwriter's discretion", "pending", "only if", "once an
 #: underwriter agrees", "is satisfied", "is happy") or no guarantee ("there's no guarantee",
-#: "not guaranteed").
+#: "not guaranteed"); and :data:`_ONLY_AFTER`.
 _OPEN_ANYWHERE = re.compile(
-    r"\b(?:or\s+(?:an?\s+)?(?:not|no)|either|in\s+(?:some|most|many)\s+cases|"
+    rf"{_OR_NOT}|\b(?:either|in\s+(?:some|most|many)\s+cases|"
     r"(?:as|where|when|if)\s+(?:appropriate|suitable)|eligib\w*|qualif(?:y|ies)|"
     r"subject\s+to|depend(?:ing|ent|s)\s+on|at\s+(?:[\w']+\s+){0,3}?discretion|"
     r"case[\s-]by[\s-]case|on\s+(?:(?:their|its|the)\s+)?merits?|conditional\w*|pending|"
-    r"only\s+(?:after|once|when|if)|agree[sd]?|"
+    r"only\s+if|agree[sd]?|"
     r"(?:is|are|was|were|'s|feels?)\s+(?:\w+\s+)?(?:satisfied|happy|content|comfortable))\b|"
     r"(?:\bno|\bnot|n't|\bnever|\bwithout)\s+(?:\w+\s+)?guarantee\w*")
+
+
+#: A time the others' yes waits for that leaves it open ("approved, but only after an
+#: underwriter checks them", "only once", "only when"), unless the yes is the rate's given to
+#: them as well (:func:`_open_anywhere`).
+_ONLY_AFTER = re.compile(r"\bonly\s+(?:after|once|when)\b")
 
 
 #: Words before a yes that leave it open: a maybe ("may", "could", "whether", "if"), a hedge of
@@ -930,17 +1042,19 @@ _OPEN_BEFORE = re.compile(
 #: condition", "only when", "only once" ("when" and "once" alone say when, not whether).
 _CONDITION = (r"(?:only\s+)?(?:if|unless|provided|providing|(?:as|so)\s+long\s+as|"
               r"on\s+condition)\b|only\s+(?:when|once)\b")
-#: What leaves a yes open right after it, within two words (not past "after", "once", "when",
-#: "before" or "until", which say when): a condition (:data:`_CONDITION`:
-#: "approved provided an underwriter agrees"), a share ("approves some of them", "approving
-#: most", "approved in some cases"), or only those who qualify ("approves the ones who
-#: qualify", "those that pass", "the good ones", "approves them when they qualify", "where it
-#: can").
+#: What leaves a yes open right after it and whom it is made by (:data:`_AGENT`), within two
+#: words (not past "after", "once", "when", "before" or "until", which say when): a condition
+#: (:data:`_CONDITION`: "approved provided an underwriter agrees", "approved by one of our
+#: underwriters if all is well"), a share ("approves some of them", "approving most", "approved
+#: in some cases"), or only those who qualify ("approves the ones who qualify", "those that
+#: pass", "the good ones", "approves them when they qualify", "when everything checks out",
+#: "where it can", "approved by an underwriter where possible").
 _OPEN_AFTER = re.compile(
-    r"(?:\s+(?!(?:after|once|when|before|until)\b)[\w']+){0,2}?\s+(?:"
+    rf"(?:\s+{_AGENT})?(?:\s+(?!(?:after|once|when|before|until)\b)[\w']+){{0,2}}?\s+(?:"
     rf"{_CONDITION}|(?:some|most|many|half)\b|"
     r"(?:the\s+(?:[\w-]+\s+)?ones|those\s+(?:who|that|which))\b|"
-    r"(?:when|once|if|where)\s+they\s+(?:qualify|pass|meet|are\s+eligible)\b|"
+    r"(?:when|once|if|where)\s+(?:they|it|everything|all)\s+(?:qualify|pass|meet|checks?\s+out|"
+    r"(?:is|are)\s+(?:eligible|in\s+order))\b|"
     r"where\s+(?:possible|(?:it|they|we|he|she)\s+can)\b)")
 #: The opening of a clause that makes the yes before it only possible: ", as long as all is
 #: well", ", on condition that it is in order", ", providing all is well" (", if ..." and
@@ -960,8 +1074,10 @@ def _only_possible(others: list[str], index: int) -> bool:
 #: Words that make a refusal of the others only possible ("an underwriter who may decline
 #: them", "who approves or declines them", "reviews them, approving some and declining
 #: others"), anywhere in its own clause (a yes is left open by a "may" or "if" only near it,
-#: by the other outcome or a qualifier anywhere: :func:`_left_open`).
-_MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b")
+#: by the other outcome or a qualifier anywhere: :func:`_left_open`), and a slash between
+#: words ("approved/declined", "approves/declines": both outcomes).
+_MAYBE = re.compile(r"\b(?:may|might|could|can|sometimes|some|or|whether|if|unless)\b|"
+                    r"(?<=[a-z])/(?=[a-z])")
 
 
 def _maybe(clause: str) -> bool:
@@ -979,13 +1095,17 @@ def _in_named(clause: str, match: re.Match) -> bool:
 def _sides(text: str, rate: float) -> tuple[str, list[str]]:
     """``text`` (:func:`_parts`) in two: the clauses about the ``rate``'s applicants, joined
     (the first that states the rate, those before it up to the first about the others, and
-    those after it up to the next about the others), and the clauses about the others
-    (:func:`_about_others`: all from the first before the rate's up to it, and all from the
-    first after it: "for the 17% not approved at once, | an underwriter decides")."""
+    those after it up to the next about the others or the statement that names them), and the
+    clauses about the others (:func:`_about_others`: all from the first before the rate's up
+    to it, and all from the first after it, or from the semicolon or full stop that begins its
+    statement: "for the 17% not approved at once, | an underwriter decides", "83% are approved
+    at once; | an underwriter reviews and decides on the rest")."""
     parts = _parts(text, rate)
     at = next((i for i, p in enumerate(parts) if says_rate(p, rate)), 0)
     end = next((i for i in range(at + 1, len(parts)) if _about_others(parts[i], rate)),
                len(parts))
+    if end < len(parts):
+        end = next((k for k in range(end, at, -1) if _FULL_STOP.match(parts[k])), end)
     start = next((i for i in range(at) if _about_others(parts[i], rate)), at)
     return "".join(parts[:start] + parts[at:end]), parts[start:at] + parts[end:]
 
