@@ -55,3 +55,78 @@ def test_02_4_the_vendors_figure_from_the_prompt_is_named_and_never_confirmed(ro
         assert "percentage" not in result.message and "right number" not in result.message
         assert "copied" not in result.message, "a learner who rounded 0.832 copied nothing"
         assert "three significant digits" in result.message
+
+
+def _aside_sweep():
+    from deploydl.evaluation.metrics import threshold_sweep
+    from deploydl.exercises.m02 import lab_aside
+
+    aside, scores = lab_aside()
+    return threshold_sweep(aside["default"], scores)
+
+
+def test_02_2_a_share_copied_from_the_sweep_is_told_it_is_not_a_threshold():
+    """The red team's: 0.0974 (bad_rate_approved at the right threshold) was snapped to the
+    grid and told "0.10 meets the policy", 0.703 (the share approved there) "at 0.70..."."""
+    from deploydl.exercises.core import FAILED, evaluate
+
+    sweep = _aside_sweep()
+    best = sweep.loc[sweep["bad_rate_approved"] <= 0.10, "threshold"].max()
+    row = sweep.loc[sweep["threshold"] == best].iloc[0]
+    for column in ("bad_rate_approved", "approved"):
+        for copied in (float(row[column]), round(float(row[column]), 3)):
+            result = evaluate(find_exercise("02.2"), copied)
+            assert result.status == FAILED, copied
+            assert result.message.startswith(f"{copied:g} is not a threshold"), result.message
+            assert f"{column} column at the threshold {best:.2f}" in result.message
+            assert "'threshold' column" in result.message
+    # a threshold on the grid is a threshold, whatever share happens to lie near it
+    for threshold in (0.10, 0.70, round(float(row["approved"]), 2)):
+        assert "not a threshold" not in find_exercise("02.2").checker(threshold)
+
+
+def test_02_2_the_pick_on_the_training_applicants_is_named_without_blame():
+    """The red team's: the pick on the training sweep was told only "a higher threshold does
+    too"; it is also a plain cautious pick, so the message says where else it comes from."""
+    from deploydl.data import make_applicants
+    from deploydl.exercises.m02 import TRAIN_ROWS, TRAIN_SEED, _baseline, _policy_pick
+
+    train = make_applicants(TRAIN_ROWS, seed=TRAIN_SEED)
+    on_train = _policy_pick(train, _baseline().predict_proba(train))
+    message = find_exercise("02.2").checker(on_train)
+    assert message.startswith(f"{on_train:.2f} meets the policy, but a higher threshold")
+    assert "training applicants" in message and "set-aside applicants" in message
+    assert "training" not in find_exercise("02.2").checker(round(on_train - 0.02, 2))
+
+
+def test_02_6_an_amount_in_another_unit_is_echoed_as_given_and_told_the_unit():
+    """The red team's: 1.072 (the extra in millions) was told "you gave 1", 0.415 (the extra
+    over the cheapest cost) "you gave 0"."""
+    from deploydl.exercises.m02 import f1_prices
+
+    at_f1, cheapest = f1_prices()
+    extra = at_f1 - cheapest
+    check = find_exercise("02.6").checker
+    assert check(extra) is None
+    for given, unit in ((round(extra / 1e6, 3), "in millions of dollars"),
+                        (round(extra / 1e3), "in thousands of dollars"),
+                        (round(extra / cheapest, 3), "as a share of the cheapest")):
+        message = check(given)
+        assert message.startswith(f"{given:g} matches the extra cost {unit}"), message
+        assert "in US dollars" in message
+    assert check(12.345).startswith("you gave 12.345;")
+    assert "and subtract" not in check(12.345)
+
+
+def test_02_6_the_extra_at_the_usual_price_of_a_bad_loan_is_told_the_price():
+    """The red team's: 0, the extra at USD 8,000 a bad loan, was told "...and subtract",
+    though the learner had subtracted: the price of a bad loan was what was off."""
+    from deploydl.evaluation.metric_choice import f1_against_money
+    from deploydl.evaluation.metrics import DEFAULT_COSTS
+
+    test, scores = lab_data()
+    usual = f1_against_money(test["default"], scores, costs={"usual": DEFAULT_COSTS})
+    message = find_exercise("02.6").checker(float(usual["cost: usual"].iloc[0]
+                                                  - usual["cost: usual"].iloc[1]))
+    assert "usual price of a bad loan (USD 8,000)" in message and "USD 20,000" in message
+    assert "subtract" not in message

@@ -50,22 +50,23 @@ def _baseline():
 
 
 @cache
-def lab_data():
-    """(test table, the baseline's scores on it): what the lab computes."""
+def _scored(rows: int, seed: int):
+    """(``make_applicants(rows, seed=seed)``, the baseline's scores on it)."""
     from deploydl.data import make_applicants
 
-    test = make_applicants(TEST_ROWS, seed=TEST_SEED)
-    return test, _baseline().predict_proba(test)
+    table = make_applicants(rows, seed=seed)
+    return table, _baseline().predict_proba(table)
 
 
-@cache
+def lab_data():
+    """(test table, the baseline's scores on it): what the lab computes."""
+    return _scored(TEST_ROWS, TEST_SEED)
+
+
 def lab_aside():
     """(set-aside table, the baseline's scores on it): where exercise 02.2's threshold is
     chosen."""
-    from deploydl.data import make_applicants
-
-    aside = make_applicants(ASIDE_ROWS, seed=ASIDE_SEED)
-    return aside, _baseline().predict_proba(aside)
+    return _scored(ASIDE_ROWS, ASIDE_SEED)
 
 
 def _policy_pick(table, scores) -> float:
@@ -96,17 +97,43 @@ def _policy_threshold(answer: Any) -> str | None:
     if isinstance(chosen, str):
         return chosen
     aside, scores = lab_aside()
-    best = _policy_pick(aside, scores)
-    if chosen == best:
+    if chosen == _policy_pick(aside, scores):
         return None
+    sweep = threshold_sweep(aside["default"], scores)
+    copied = _copied_from_sweep(float(answer), chosen, sweep)
+    if copied:
+        return copied
     if chosen == _policy_pick(*lab_data()):
         return ("that threshold is read off the test applicants; choose it on the set-aside "
                 "applicants' sweep, and let the test only report.")
-    sweep = threshold_sweep(aside["default"], scores)
     if chosen not in set(sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"]):
         return (f"at {chosen:.2f} more than {MAX_BAD_RATE:.0%} of approved loans go bad: the "
                 "policy is broken.")
-    return f"{chosen:.2f} meets the policy, but a higher threshold does too and approves more."
+    message = f"{chosen:.2f} meets the policy, but a higher threshold does too and approves more."
+    if chosen == _policy_pick(*_scored(TRAIN_ROWS, TRAIN_SEED)):
+        # Also a plain cautious pick: say where else it comes from, accuse no one.
+        message += (" It is also the highest that meets the policy on the training applicants "
+                    "(train): if you swept those, sweep the set-aside applicants (aside).")
+    return message
+
+
+#: The lab shows the sweep to three decimals: a share copied from it is this close to the sweep's.
+COPIED_TOLERANCE = 5e-4
+
+
+def _copied_from_sweep(value: float, chosen: float, sweep) -> str | None:
+    """The message for an answer off the threshold grid that is a share the sweep shows
+    (``bad_rate_approved`` or ``approved`` at some threshold); None otherwise, and for a grid
+    threshold (0.10) that happens to be near a share."""
+    if math.isclose(value, chosen, abs_tol=1e-6):  # a float32 0.21 is on the grid
+        return None
+    for column in ("bad_rate_approved", "approved"):
+        gap = (sweep[column] - value).abs()
+        if gap.min() <= COPIED_TOLERANCE:
+            return (f"{value:g} is not a threshold: it matches the sweep's {column} column at "
+                    f"the threshold {sweep.loc[gap.idxmin(), 'threshold']:.2f}, a share. Store "
+                    "a value from the 'threshold' column.")
+    return None
 
 
 #: Exercise 02.1's confusion matrix: (repaid, defaulted) x (approved, declined).
@@ -182,19 +209,22 @@ def _cost_threshold(answer: Any) -> str | None:
 
 
 @cache
-def f1_prices() -> tuple[float, float]:
+def f1_prices(bad_loan: float = BIG_LOAN_COST) -> tuple[float, float]:
     """Exercise 02.6: (cost of errors at F1's threshold, at the cheapest), in US dollars, when
-    nothing is recovered from a bad loan: one approved costs :data:`BIG_LOAN_COST`."""
+    a bad loan approved costs ``bad_loan`` dollars (by default :data:`BIG_LOAN_COST`: nothing
+    is recovered)."""
     from deploydl.evaluation.metric_choice import f1_against_money
     from deploydl.evaluation.metrics import ErrorCosts
 
     test, scores = lab_data()
-    prices = {"nothing recovered": ErrorCosts(bad_loan_approved=BIG_LOAN_COST)}
-    costs = f1_against_money(test["default"], scores, costs=prices)["cost: nothing recovered"]
+    prices = {"priced": ErrorCosts(bad_loan_approved=bad_loan)}
+    costs = f1_against_money(test["default"], scores, costs=prices)["cost: priced"]
     return float(costs.iloc[0]), float(costs.iloc[1])
 
 
 def _f1_extra_cost(answer: Any) -> str | None:
+    from deploydl.evaluation.metrics import DEFAULT_COSTS
+
     value = as_number(answer)
     if value is None:
         return form(f"give the extra cost in US dollars, a number; you gave {brief(answer)}.")
@@ -206,8 +236,34 @@ def _f1_extra_cost(answer: Any) -> str | None:
         return "the sign is reversed: F1's threshold costs more than the cheapest, not less."
     if math.isclose(value, at_f1, abs_tol=0.5):
         return "that is the whole cost at F1's threshold; subtract the cheapest threshold's cost."
-    return (f"you gave {value:,.0f}; read the cost column on the 'best F1' row and on the "
-            "'lowest cost' row, and subtract.")
+    unit = _in_another_unit(value, at_f1, cheapest)
+    if unit:
+        return unit
+    usual_f1, usual_cheapest = f1_prices(DEFAULT_COSTS.bad_loan_approved)
+    if math.isclose(value, usual_f1 - usual_cheapest, abs_tol=0.5):
+        return (f"you gave {brief(answer)}: at the bank's usual price of a bad loan (USD "
+                f"{DEFAULT_COSTS.bad_loan_approved:,.0f}) F1's threshold costs USD "
+                f"{usual_f1 - usual_cheapest:,.0f} more than the cheapest. Here nothing is "
+                f"recovered, so a bad loan costs USD {BIG_LOAN_COST:,}: use the 'cost: nothing "
+                "recovered' column.")
+    return (f"you gave {brief(answer)}; the extra cost is the 'cost: nothing recovered' of the "
+            "'best F1' row minus that of the 'lowest cost: nothing recovered' row, in US "
+            "dollars.")
+
+
+def _in_another_unit(value: float, at_f1: float, cheapest: float) -> str | None:
+    """The message for exercise 02.6's extra cost given in thousands or millions of dollars,
+    or as a share of one of the two costs (read to two significant digits or more); None
+    otherwise."""
+    extra = at_f1 - cheapest
+    for what, reading in (("in thousands of dollars", extra / 1e3),
+                          ("in millions of dollars", extra / 1e6),
+                          ("as a share of the cheapest threshold's cost", extra / cheapest),
+                          ("as a share of the cost at F1's threshold", extra / at_f1)):
+        if math.isclose(value, reading, rel_tol=1e-2):
+            return (f"{value:g} matches the extra cost {what}: give it in US dollars, the "
+                    "difference of the two costs.")
+    return None
 
 
 EXERCISES = [
