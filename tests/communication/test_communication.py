@@ -200,3 +200,68 @@ def test_lesson_07_prints_its_estimates_as_the_brief_writes_money():
             value = float(number.replace(",", "")) * (1e6 if millions else 1)
             value = -value if text.startswith("-") else value
             assert text == brief_money(value, unit="USD "), f"{cell_id}: {text}"
+
+
+def _smallest_text_pt(fig) -> float:
+    """The smallest font size, in points, of any text drawn in ``fig``."""
+    import matplotlib.text
+
+    return min(t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+               if t.get_text().strip() and t.get_visible())
+
+
+def test_the_stakeholder_map_reads_from_the_back_of_a_room():
+    """The reported flaw: on the slide its names were about 12 px and the map filled about half
+    the slide's width. Wide and short, it keeps its size under a heading and two lines of
+    text, with no text under 15 pt (21 px at 100 dpi)."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.plan import MAP_TEXT_PT
+
+    fig = draw_stakeholder_map(load_plan())
+    width, height = fig.get_size_inches() * fig.dpi
+    assert width >= 1150 and height <= 560
+    assert _smallest_text_pt(fig) >= MAP_TEXT_PT >= 15
+    plt.close(fig)
+
+
+def test_the_four_audience_charts_read_from_the_back_of_a_room(inputs):
+    """The reported flaw: on the slide the panels' ticks were about 12 px. The figure is as
+    wide as the slide's text and short enough to keep that size; no text in it is under
+    14 pt (19 px at 100 dpi)."""
+    import matplotlib.pyplot as plt
+
+    from deploydl.communication.audiences import PANEL_TEXT_PT
+
+    fig = audience_charts(inputs)
+    width, height = fig.get_size_inches() * fig.dpi
+    assert 1200 <= width <= 1240 and height <= 640
+    assert _smallest_text_pt(fig) >= PANEL_TEXT_PT >= 14
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("worst_rate", [0.50, 0.75])
+def test_the_fairness_chart_colours_a_band_below_the_screen_as_module_03_does(inputs,
+                                                                               worst_rate):
+    """The reported flaw: the band that failed the four-fifths screen was drawn in the same
+    blue as the others. A band below the line is BAD, as in Module 03's chart; one at or above
+    it is GOOD."""
+    from dataclasses import replace
+
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from deploydl.communication.brief_page import fairness_chart
+    from deploydl.present.charts import BAD, GOOD, human_label
+
+    by_group = inputs.by_group.copy()
+    by_group["selection_rate"] = [0.9] * len(by_group)
+    by_group.loc[by_group.index[0], "selection_rate"] = worst_rate
+    fig = fairness_chart(replace(inputs, by_group=by_group))
+    colours = {t.get_text(): to_hex(bar.get_facecolor()).upper() for t, bar in zip(
+        fig.axes[0].get_xticklabels(), fig.axes[0].patches, strict=True)}
+    worst = human_label(by_group.index[0])
+    below = worst_rate < 0.9 * inputs.fairness["min_ratio"]
+    assert colours.pop(worst) == (BAD if below else GOOD)
+    assert set(colours.values()) == {GOOD}
+    plt.close(fig)

@@ -166,21 +166,35 @@ def draw_audience_chart(inputs: BriefInputs, audience: str, *, ax=None):
             else _decisions_chart(inputs, ax=ax))
 
 
+#: The smallest text on the four-panel slide, in points: 14 pt is 19 px at the figure's
+#: 100 dpi, about 18 px on a 1280 by 800 slide, readable from the back of a room.
+PANEL_TEXT_PT = 14
+
+
 def audience_charts(inputs: BriefInputs):
     """Every audience's chart (:func:`draw_audience_chart`) as one figure, two by two, for a
     slide: each panel's title names its audience and keeps the chart's finding, so the alt
-    text reads all four (:func:`deploydl.present.charts.figure_alt`)."""
+    text reads all four (:func:`deploydl.present.charts.figure_alt`). The figure is as wide
+    as the slide's text (12.4 by 6.3 inches) and no text in it is under
+    :data:`PANEL_TEXT_PT`."""
     import matplotlib.pyplot as plt
+    import matplotlib.text
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     from deploydl.present.charts import course_style, show_with_alt_text
 
     with course_style():
-        fig, axes = plt.subplots(2, 2, figsize=(12.8, 7.6), layout="constrained")
+        # the layout does not make room for a left-aligned title running past its panel's
+        # edge: it leaves 2% of the width free on the right
+        fig, axes = plt.subplots(2, 2, figsize=(12.4, 6.3),
+                                 layout=ConstrainedLayoutEngine(rect=(0, 0, 0.98, 1)))
     for name, ax in zip(AUDIENCES, axes.flat, strict=True):
         draw_audience_chart(inputs, name, ax=ax)
         finding = " ".join(ax.get_title("left").split())
         ax.set_title(textwrap.fill(f"For the {name}: {finding}", 42), loc="left",
-                     fontsize=15, fontweight="bold")
+                     fontsize=PANEL_TEXT_PT + 2, fontweight="bold")
+    for text in fig.findobj(matplotlib.text.Text):  # the brief's charts print smaller text
+        text.set_fontsize(max(text.get_fontsize(), PANEL_TEXT_PT))
     show_with_alt_text()
     return fig
 

@@ -544,17 +544,20 @@ def value_title(net: float, low: float, high: float) -> str:
 
 
 def fairness_chart(inputs: BriefInputs, *, ax=None):
-    """The share approved at once per age band, with the four-fifths line of the screen; the
-    title gives the screen's verdict (:func:`_fairness_title`). Given ``ax``, it draws on that
-    panel of a larger figure."""
-    from deploydl.present.charts import GOOD, NEUTRAL, label_bars, legend
+    """The share approved at once per age band, with the four-fifths line of the screen; a band
+    below the line is drawn in ``BAD``, the others in ``GOOD``. The title gives the screen's
+    verdict (:func:`_fairness_title`). Given ``ax``, it draws on that panel of a larger
+    figure."""
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, label_bars, legend
     from deploydl.responsible.charts import in_band_order
 
     rates = in_band_order(inputs.by_group["selection_rate"]) * 100
     f = inputs.fairness
     fig, ax = _brief_figure(_fairness_title(f), xlabel="", ylabel="approved at once (%)", ax=ax)
-    ax.bar(human_labels(rates.index), rates.to_numpy(), color=GOOD)
     line = rates.max() * f["min_ratio"]  # labelled with its value: a bar can sit a hair below
+    # a band below the screen in the course's colour for it (as Module 03's chart)
+    ax.bar(human_labels(rates.index), rates.to_numpy(),
+           color=[BAD if rate < line else GOOD for rate in rates])
     ax.axhline(line, color=NEUTRAL, ls="--",
                label=f"{f['min_ratio']:.0%} of the best rate: {line:.1f}%")
     ax.set_ylim(0, 115)

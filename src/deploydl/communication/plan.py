@@ -119,23 +119,32 @@ def read_stakeholder(index: int, entry: dict[str, Any]) -> Stakeholder:
 
 #: How far apart (in influence units) the map draws audiences that share a spot.
 _STACK = 0.22
+#: The map's text size in points: 15 pt is 21 px at the figure's 100 dpi, about 19 px on a
+#: 1280 by 800 slide, readable from the back of a room.
+MAP_TEXT_PT = 15
 
 
 def draw_stakeholder_map(plan: CommunicationPlan):
-    """The stakeholder map: influence (up) against interest (right), one dot per audience."""
+    """The stakeholder map: influence (up) against interest (right), one dot per audience.
+
+    Wide and short (12 by 5.6 inches), with its text at :data:`MAP_TEXT_PT`, so that on a
+    slide, under a heading and two lines of text, it keeps its size and fills the width."""
     from deploydl.present.charts import NEUTRAL, PALETTE, TEXT_MUTED, new_figure
 
     close = sum(s.strategy == "manage closely" for s in plan.stakeholders)
     fig, ax = new_figure(f"{close} of {len(plan.stakeholders)} audiences need close management",
                          xlabel="interest in the model (1-5)", ylabel="influence (1-5)",
-                         size=(9, 6.5))
-    ax.set(xlim=(0.5, 6.6), ylim=(0.5, 5.5), xticks=range(1, 6))
+                         size=(12, 5.6))
+    ax.set(xlim=(0.5, 6.3), ylim=(0.5, 5.9), xticks=range(1, 6))
+    ax.xaxis.label.set_fontsize(MAP_TEXT_PT)
+    ax.yaxis.label.set_fontsize(MAP_TEXT_PT)
+    ax.tick_params(labelsize=MAP_TEXT_PT)
     ax.axhline(2.5, color=NEUTRAL, lw=1)
     ax.axvline(2.5, color=NEUTRAL, lw=1)
     for (hi_influence, hi_interest), label in STRATEGIES.items():
-        ax.text(6.5 if hi_interest else 0.6, 5.4 if hi_influence else 0.6, label.upper(),
+        ax.text(6.25 if hi_interest else 0.6, 5.85 if hi_influence else 0.6, label.upper(),
                 ha="right" if hi_interest else "left", va="top" if hi_influence else "bottom",
-                color=TEXT_MUTED, fontsize=12, fontweight="bold")
+                color=TEXT_MUTED, fontsize=MAP_TEXT_PT, fontweight="bold")
     colours = [c for c in PALETTE if c != "#F0E442"]  # yellow is too faint for dots on white
     # colour and shape together tell every dot apart: circles first, then squares, ...
     shapes = ("o", "s", "^", "D")
@@ -149,7 +158,7 @@ def draw_stakeholder_map(plan: CommunicationPlan):
             ax.scatter(interest, y, s=160, color=colours[i % len(colours)],
                        marker=shapes[i // len(colours) % len(shapes)], zorder=3)
             ax.annotate(plan.stakeholders[i].name, (interest, y), xytext=(8, 6 if len(
-                members) == 1 else 0), textcoords="offset points", fontsize=12,
+                members) == 1 else 0), textcoords="offset points", fontsize=MAP_TEXT_PT,
                 va="bottom" if len(members) == 1 else "center")
     return fig
 
