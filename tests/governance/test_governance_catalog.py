@@ -138,3 +138,24 @@ def test_missing_field_and_missing_card(tmp_path, catalog):
         load_card(tmp_path / "c.yaml")
     with pytest.raises(KeyError, match="No dataset card named 'ghost'"):
         catalog.get("ghost")
+
+
+@pytest.mark.parametrize(("days", "words"), [
+    (365, "1 year (365 days)"), (366, "1 year (366 days)"), (1826, "5 years (1,826 days)"),
+    (1827, "5 years (1,827 days)"), (1461, "4 years (1,461 days)"),
+    (1825, "1,825 days"),  # five calendar years always hold a leap day
+    (1460, "1,460 days"), (400, "400 days"), (1, "1 day")])
+def test_a_retention_period_reads_in_years_only_where_it_is_whole_calendar_years(days, words):
+    from deploydl.governance.catalog import retention_in_words
+
+    assert retention_in_words(days) == words
+
+
+def test_the_catalog_in_words_shows_plain_words_but_the_cards_keep_their_codes(catalog):
+    shown = catalog.table_in_words().set_index("dataset")
+    assert shown.loc["raw_applicants", "lawful_basis"] == "contract"
+    assert shown.loc["region_summary", "lawful_basis"] == "legitimate interests"
+    assert list(shown["retention"]) == ["5 years (1,826 days)", "1 year (365 days)"]
+    assert "retention_days" not in shown.columns
+    assert catalog.get("region_summary").lawful_basis == "legitimate_interests"
+    assert list(catalog.table()["retention_days"]) == [1826, 365]

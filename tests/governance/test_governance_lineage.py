@@ -136,3 +136,31 @@ def test_a_highlighted_change_is_coloured_apart_from_what_it_affects(applicants)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "dataset (#content hash)", CHANGED, AFFECTED]
     plt.close(fig)
+
+
+def test_the_lineage_in_words_says_each_steps_parameters_in_plain_words(applicants):
+    from deploydl.data import FEATURES
+    from deploydl.governance.northbridge import build_platform
+
+    platform = build_platform(applicants, suppress=["NB-000042"])
+    shown = platform.lineage.table_in_words().set_index("step")
+    assert shown.loc["clean", "parameters"] == (
+        "drop duplicate applicant_id; drop rows without income; "
+        "leave out 1 erased person (suppression list)")
+    assert shown.loc["pseudonymise", "parameters"] == "pseudonymise applicant_id (HMAC-SHA256)"
+    assert shown.loc["extract", "parameters"] == "columns applicant_id, name, email, region"
+    assert shown.loc["aggregate", "parameters"] == "by region"
+    assert shown.loc["train", "parameters"] == f"{len(FEATURES)} features"
+    plain = platform.lineage.table().set_index("step")
+    assert list(shown["output"]) == list(plain["output"])  # the hashes stay
+    assert plain.loc["aggregate", "params"] == {"by": "region"}  # the record is unchanged
+
+
+def test_a_parameter_without_a_phrase_reads_name_and_value(applicants):
+    from deploydl.governance.lineage import params_in_words
+
+    lineage = Lineage(code_version="test")
+    lineage.register("raw", applicants)
+    lineage.derive("sample", applicants.head(10), inputs=["raw"], step="head", params={"n": 10})
+    lineage.derive("all", applicants, inputs=["raw"], step="copy")
+    assert [params_in_words(s) for s in lineage.steps] == ["n: 10", "none"]

@@ -174,6 +174,34 @@ class Catalog:
             "personal_data_columns": sum(len(c.columns_with(k)) for k in PERSONAL_CLASSES),
         } for c in (self.cards() if cards is None else cards)])
 
+    def table_in_words(self, cards: list[DatasetCard] | None = None) -> pd.DataFrame:
+        """:meth:`table` for a person to read: the lawful basis in words (``"legitimate
+        interests"``, not ``"legitimate_interests"``) and a ``retention`` column in years where
+        the period is whole years (:func:`retention_in_words`). The cards keep their codes;
+        only this view changes."""
+        table = self.table(cards)
+        if table.empty:
+            return table
+        return table.assign(
+            lawful_basis=table["lawful_basis"].str.replace("_", " "),
+            retention_days=table["retention_days"].map(retention_in_words),
+        ).rename(columns={"retention_days": "retention"})
+
+
+def retention_in_words(days: int) -> str:
+    """A retention period as a reader says it: ``"5 years (1,826 days)"`` where ``days`` is a
+    whole number of calendar years, else ``"400 days"``.
+
+    ``n`` calendar years hold ``365 * n`` days plus their leap days: ``n // 4`` of them, or one
+    more when ``n`` is not a multiple of four (five years hold one or two). So 1,826 days are
+    five years, 365 days one year, and 1,825 days no whole number of years.
+    """
+    years = round(days / 365.25)
+    fewest, most = 365 * years + years // 4, 365 * years - (-years // 4)
+    if years >= 1 and fewest <= days <= most:
+        return f"{years} year{'s' if years > 1 else ''} ({days:,} days)"
+    return f"{days:,} day{'s' if days != 1 else ''}"
+
 
 def card_from_table(table: pd.DataFrame, *, name: str, owner: str, purpose: str, source: str,
                     lawful_basis: str, retention_days: int,

@@ -9,6 +9,7 @@ transformation with its input hashes, output hash, parameters and code version, 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -139,6 +140,14 @@ class Lineage:
             "output": f"{s.output[0]}@{s.output[1][:12]}",
             "params": s.params, "code_version": s.code_version} for s in self.steps])
 
+    def table_in_words(self) -> pd.DataFrame:
+        """:meth:`table` for a person to read: step, inputs and output with their short hashes,
+        and each step's parameters in a few words (:func:`params_in_words`), not as code."""
+        if not self.steps:
+            return self.table()
+        return self.table()[["step", "inputs", "output"]].assign(
+            parameters=[params_in_words(s) for s in self.steps])
+
     def to_dict(self) -> dict[str, Any]:
         """The whole graph as JSON-ready data, for storing next to the datasets."""
         return {"nodes": [asdict(n) for n in self.nodes.values()],
@@ -199,6 +208,41 @@ class Lineage:
             columns.setdefault(depth[name], []).append(name)
         return {name: (d, -i + (len(names) - 1) / 2)
                 for d, names in columns.items() for i, name in enumerate(names)}
+
+
+def _names(value: Any) -> str:
+    """A parameter's value as text: a list as its items with commas, anything else as is."""
+    return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+#: How a step's parameter reads in plain words, by the parameter's name.
+_PARAM_WORDS: dict[str, Callable[[Any], str]] = {
+    "drop_duplicates": lambda v: f"drop duplicate {_names(v)}",
+    "dropna": lambda v: f"drop rows without {_names(v)}",
+    "suppressed": lambda v: f"leave out {v} erased {'person' if v == 1 else 'people'} "
+                            "(suppression list)",
+    "columns": lambda v: f"columns {_names(v)}",
+    "by": lambda v: f"by {_names(v)}",
+    "features": lambda v: f"{len(v)} features",
+}
+
+
+def params_in_words(step: Transformation) -> str:
+    """A step's parameters in a few plain words, for a table an executive reads.
+
+    ``{"drop_duplicates": "applicant_id", "dropna": ["income"]}`` reads ``"drop duplicate
+    applicant_id; drop rows without income"``; a method applied to columns is named with the
+    step (``"pseudonymise applicant_id (HMAC-SHA256)"``); a list of features is counted
+    (``"7 features"``). A parameter with no phrase here reads ``"name: value"``.
+    """
+    params = dict(step.params)
+    phrases = []
+    if "method" in params:
+        target = _names(params.pop("columns", []))
+        phrases.append(" ".join(filter(None, [step.step, target, f"({params.pop('method')})"])))
+    phrases += [_PARAM_WORDS.get(name, lambda v, name=name: f"{name}: {_names(v)}")(value)
+                for name, value in params.items()]
+    return "; ".join(phrases) or "none"
 
 
 def _tag(node: Node) -> str:
