@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from deploydl.exercises import all_exercises, evaluate
-from deploydl.exercises.core import CHECK_ERROR, FAILED, PASSED
+from deploydl.exercises.core import CHECK_ERROR, FAILED, PASSED, FormProblem
 
 
 @dataclass
@@ -1028,8 +1028,11 @@ def test_04_2_a_rounded_or_hand_built_reply_is_told_to_store_the_services_reply(
 
 def test_04_4_a_gate_name_that_is_no_gate_is_told_the_gates_names():
     right = c04_4().right[0]
-    message = _message("04.4", {**right, "blocked_by": ["fairness gate"]})
+    misspelt = {**right, "blocked_by": ["fairness gate"]}
+    message = _message("04.4", misspelt)
     assert "'fairness gate' is not one of the gates" in message and "'evaluation'" in message
+    # a review's: a misspelt gate is a slip of form, as in 01.1 and 01.3: it uses up no hint
+    assert isinstance(all_exercises()["04.4"].checker(misspelt), FormProblem)
 
 
 def test_04_4_says_the_first_passing_threshold_waits_for_a_review():

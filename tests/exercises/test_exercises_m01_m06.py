@@ -59,6 +59,16 @@ def test_01_2_a_unique_age_rule_is_told_that_unique_flags_the_real_ages():
     assert "Remove 'unique'" in message
 
 
+def test_01_2_a_unique_age_rule_with_a_narrow_range_is_told_both():
+    """A review's: min 30 with 'unique' was told that 'unique' flags all 952 real ages and to
+    remove it, though without 'unique' the rule still flags 204: say what 'unique' adds, and
+    that the rest flags real ages too."""
+    message = evaluate(find_exercise("01.2"),
+                       {"age": {"min": 30, "max": 100, "unique": True}}).message
+    assert message.startswith("'unique': True flags 748 real ages"), message
+    assert "The rest of your rule flags 204 real ages too" in message, message
+
+
 def test_01_3_a_misspelt_column_says_so_and_uses_up_no_hint():
     exercise = find_exercise("01.3")
     income = {k: v for k, v in FRAUD.items() if k != "income"}

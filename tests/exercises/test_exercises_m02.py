@@ -130,3 +130,26 @@ def test_02_6_the_extra_at_the_usual_price_of_a_bad_loan_is_told_the_price():
                                                   - usual["cost: usual"].iloc[1]))
     assert "usual price of a bad loan (USD 8,000)" in message and "USD 20,000" in message
     assert "subtract" not in message
+
+
+def test_02_6_a_small_figure_is_not_told_the_usual_price():
+    """A review's: at the usual price F1's threshold is also the cheapest, so the gap there is
+    USD 0, and every answer under 0.5 (0.41, the extra as a share of the cheapest cost to two
+    digits) was told to use the column the learner had used. Only 0 is that gap; and two
+    significant digits read a unit (0.41 is 1.2% off 0.4149, 1.1 2.6% off 1.072)."""
+    check = find_exercise("02.6").checker
+    assert check(0.41).startswith("0.41 matches the extra cost as a share of the cheapest")
+    assert check(1.1).startswith("1.1 matches the extra cost in millions of dollars")
+    for small in (0.3, 0.04, 0.4):
+        message = check(small)
+        assert "usual price" not in message and message.startswith(f"you gave {small:g};")
+    assert "usual price of a bad loan" in check(0)
+
+
+def test_02_2_an_answer_off_the_grid_is_named_as_given():
+    """A review's: 0.0965 was told "0.10 meets the policy", naming the nearest grid threshold,
+    not the value given."""
+    message = find_exercise("02.2").checker(0.0965)
+    assert message.startswith("0.0965, not one of the sweep's thresholds (read as 0.10), meets "
+                              "the policy"), message
+    assert find_exercise("02.2").checker(0.1).startswith("0.10 meets the policy")

@@ -161,6 +161,11 @@ def test_a_reason_that_is_no_feature_name_is_told_so_not_that_it_is_the_wrong_re
     assert result.status == FAILED
     assert result.message.startswith("'late payments' is not a feature name: the features are ")
     assert "only one of them" not in result.message
+    # a review's: a misspelt name is a slip of form, as in 01.1 and 01.3: it uses up no hint
+    from deploydl.exercises.core import FormProblem
+
+    checker = find_exercise("03.4").checker
+    assert isinstance(checker(["late payments", "income"]), FormProblem)
 
 
 def test_referral_points_given_in_percent_are_told_the_form():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from deploydl.exercises.core import FAILED, PASSED, evaluate
@@ -112,13 +113,20 @@ def test_05_5_comparing_the_model_time_alone_with_the_budget_fails_and_is_named(
 
 @pytest.mark.parametrize(("exercise_id", "answer", "passes"), [
     ("05.2", 0.0231, True), ("05.2", 0.02315, True), ("05.2", 0.0232, False),
-    ("05.2", 0.023, False),
+    ("05.2", 0.023, False), ("05.2", 0.02314, True), ("05.2", 0.02313, False),
+    ("05.2", np.float32(0.0231), True), ("05.2", np.float32(0.0232), False),
     ("05.6", 1.55, True), ("05.6", 1.549, True), ("05.6", 1.54, False),
     ("05.6", 1.53, False), ("05.6", 1.567, False), ("05.6", 1.5, False),
+    ("05.6", 1.548, True), ("05.6", 1.5488, True), ("05.6", 1.547, False),
+    ("05.6", np.float32(1.55), True), ("05.6", np.array(np.float32(1.55)), True),
+    ("05.6", np.float32(1.54), False),
 ])
 def test_a_figure_passes_only_right_to_the_digits_it_gives(exercise_id, answer, passes):
-    """05.2 (0.023148...) and 05.6 (1.5489...) ask for at least three significant digits: an
-    answer passes within half a unit of its own last digit, no further."""
+    """05.2 (0.023148...) and 05.6 (1.54886...) ask for a figure unrounded or to at least three
+    significant digits. Three must be rounded (1.55; 1.54, though 1.54886 cut off there, fails);
+    four or more may be rounded or cut off (1.549, 1.548, 1.5488), within one unit of their
+    last digit, no further. A review's: 1.548 and 0.02314, cut off, failed, and so did
+    np.float32(1.55), whose digits were read from the float it converts to."""
     result = _result(exercise_id, answer)
     assert (result.status == PASSED) is passes, result.message
     if not passes and answer not in (0.023, 1.5):

@@ -178,15 +178,20 @@ def _age_rule(answer: Any) -> str | None:
 
 def _false_alarms(clean: Any, rule: dict, count: int) -> str:
     """The message for the age ``rule`` that flags ``count`` real ages of the ``clean`` table,
-    naming its ``'unique': True`` when that is what flags them."""
+    naming its ``'unique': True`` when that flags some of them: how many it adds (the flags
+    with it minus those without), and whether the rest of the rule flags real ages too."""
     from deploydl.governance.quality import check_quality
 
     if rule.get("unique"):
         without = {key: value for key, value in rule.items() if key != "unique"}
-        if len(check_quality(clean, {"age": without}).rows("age")) < count:
-            return (f"'unique': True flags {count} real ages in the clean table: it flags every "
-                    "applicant whose age an earlier one already has, and many applicants are "
-                    "the same age. Remove 'unique'.")
+        rest = len(check_quality(clean, {"age": without}).rows("age"))
+        if rest < count:
+            unique = (f"'unique': True flags {count - rest} real ages in the clean table"
+                      + (" that the rest of your rule lets pass" if rest else "") + ": it "
+                      "flags every applicant whose age an earlier one already has, and many "
+                      "applicants are the same age. Remove 'unique'.")
+            return unique + (f" The rest of your rule flags {rest} real ages too: change it "
+                             "as well." if rest else "")
     return f"your rule also flags {count} real ages in the clean table."
 
 

@@ -12,6 +12,7 @@ one is wrong, never "close enough".
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -106,15 +107,25 @@ def _policy_threshold(answer: Any) -> str | None:
     if chosen == _policy_pick(*lab_data()):
         return ("that threshold is read off the test applicants; choose it on the set-aside "
                 "applicants' sweep, and let the test only report.")
+    named = _as_given(float(answer), chosen)
     if chosen not in set(sweep.loc[sweep["bad_rate_approved"] <= MAX_BAD_RATE, "threshold"]):
-        return (f"at {chosen:.2f} more than {MAX_BAD_RATE:.0%} of approved loans go bad: the "
+        return (f"at {named} more than {MAX_BAD_RATE:.0%} of approved loans go bad: the "
                 "policy is broken.")
-    message = f"{chosen:.2f} meets the policy, but a higher threshold does too and approves more."
+    message = f"{named} meets the policy, but a higher threshold does too and approves more."
     if chosen == _policy_pick(*_scored(TRAIN_ROWS, TRAIN_SEED)):
         # Also a plain cautious pick: say where else it comes from, accuse no one.
         message += (" It is also the highest that meets the policy on the training applicants "
                     "(train): if you swept those, sweep the set-aside applicants (aside).")
     return message
+
+
+def _as_given(value: float, chosen: float) -> str:
+    """The threshold the learner gave, as a message names it: the grid's ``chosen`` ("0.10"),
+    or ``value`` itself when it is off the grid ("0.0965, not one of the sweep's thresholds
+    (read as 0.10),")."""
+    if math.isclose(value, chosen, abs_tol=1e-6):  # a float32 0.21 is on the grid
+        return f"{chosen:.2f}"
+    return f"{value:g}, not one of the sweep's thresholds (read as {chosen:.2f}),"
 
 
 #: The lab shows the sweep to three decimals: a share copied from it is this close to the sweep's.
@@ -240,7 +251,7 @@ def _f1_extra_cost(answer: Any) -> str | None:
     if unit:
         return unit
     usual_f1, usual_cheapest = f1_prices(DEFAULT_COSTS.bad_loan_approved)
-    if math.isclose(value, usual_f1 - usual_cheapest, abs_tol=0.5):
+    if _is_usual_gap(value, usual_f1 - usual_cheapest):
         return (f"you gave {brief(answer)}: at the bank's usual price of a bad loan (USD "
                 f"{DEFAULT_COSTS.bad_loan_approved:,.0f}) F1's threshold costs USD "
                 f"{usual_f1 - usual_cheapest:,.0f} more than the cheapest. Here nothing is "
@@ -251,16 +262,31 @@ def _f1_extra_cost(answer: Any) -> str | None:
             "dollars.")
 
 
+def _is_usual_gap(value: float, gap: float) -> bool:
+    """True when ``value`` is 02.6's extra cost at the bank's usual price of a bad loan,
+    ``gap``, to the dollar. Where F1's threshold is also the cheapest, the gap is 0 and only 0
+    is it: 0.41 is another figure in another unit, not a dollar's rounding."""
+    return math.isclose(value, gap, abs_tol=0.5 if gap else 1e-9)
+
+
+def _reads_as(value: float, figure: float) -> bool:
+    """True when ``value`` is ``figure`` within 1%, or ``figure`` rounded to the two or more
+    significant digits ``value`` gives (0.41 for 0.4149, 1.1 for 1.072)."""
+    given = Decimal(repr(value)).normalize().as_tuple()
+    return math.isclose(value, figure, rel_tol=1e-2) or (
+        len(given.digits) >= 2 and math.isclose(round(figure, -int(given.exponent)), value))
+
+
 def _in_another_unit(value: float, at_f1: float, cheapest: float) -> str | None:
     """The message for exercise 02.6's extra cost given in thousands or millions of dollars,
-    or as a share of one of the two costs (read to two significant digits or more); None
-    otherwise."""
+    or as a share of one of the two costs (read to two significant digits or more, see
+    :func:`_reads_as`); None otherwise."""
     extra = at_f1 - cheapest
     for what, reading in (("in thousands of dollars", extra / 1e3),
                           ("in millions of dollars", extra / 1e6),
                           ("as a share of the cheapest threshold's cost", extra / cheapest),
                           ("as a share of the cost at F1's threshold", extra / at_f1)):
-        if math.isclose(value, reading, rel_tol=1e-2):
+        if _reads_as(value, reading):
             return (f"{value:g} matches the extra cost {what}: give it in US dollars, the "
                     "difference of the two costs.")
     return None

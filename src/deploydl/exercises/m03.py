@@ -245,9 +245,9 @@ def _check_reasons(answer: Any) -> str | None:
     names = [_plain_name(a) for a in answer]  # 'Income' names the feature income too
     unknown = [a for a, name in zip(answer, names, strict=True) if name not in applicant]
     if unknown:
-        return (f"{brief(unknown[0])} is not a feature name: the features are "
-                f"{list(applicant)}. Give the features of the first two reasons "
-                "(reason.feature), spelt as there.")
+        return form(f"{brief(unknown[0])} is not a feature name: the features are "
+                    f"{list(applicant)}. Give the features of the first two reasons "
+                    "(reason.feature), spelt as there.")
     if names == top[:2]:
         return None
     if names == top[:2][::-1]:

@@ -208,8 +208,8 @@ def _is_gate_judgement(answer: Any) -> str | None:
     names = list(dict.fromkeys(g.gate for g in _gate_results()[first]))
     unknown = [g for g in blocked if g.strip().lower() not in names]
     if unknown:
-        return (f"{brief(unknown[0])} is not one of the gates: they are {names}. List in "
-                f"blocked_by the names of those that block at {first:.2f}.")
+        return form(f"{brief(unknown[0])} is not one of the gates: they are {names}. List "
+                    f"in blocked_by the names of those that block at {first:.2f}.")
     if sorted(g.strip().lower() for g in blocked) != sorted(gates[first]):
         return (f"at {first:.2f} the gates that block are not {sorted(blocked)}: compare each "
                 "measured value with its limit.")

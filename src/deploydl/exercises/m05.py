@@ -88,21 +88,41 @@ def _cost_per_million(answer: Any) -> str | None:
 
 
 def _to_its_digits(answer: Any, value: float, right: float) -> str | None:
-    """None when ``value`` (the learner's ``answer``) is ``right`` to the digits it gives: at
-    least :data:`SIGNIFICANT_DIGITS` significant digits, and within half a unit of its own last
-    digit (for 1.5489, 1.55 and 1.549 pass; 1.54, 1.53 and 1.567 do not), give or take
-    :data:`FLOAT_NOISE` for an unrounded answer. Else what is off: rounded too far, off in its
-    last digit, or simply another number."""
-    given = Decimal(repr(value)).normalize().as_tuple()
-    half_unit = 0.5 * 10.0 ** int(given.exponent)
-    close = abs(value - right) <= max(half_unit, FLOAT_NOISE * abs(right))
-    if close and len(given.digits) >= SIGNIFICANT_DIGITS:
+    """None when ``value`` (the learner's ``answer``) is ``right`` to the digits it gives, at
+    least :data:`SIGNIFICANT_DIGITS` significant ones. An answer of exactly three must be
+    rounded: within half a unit of its last digit (for 1.54886, 1.55 passes; 1.54, though cut
+    off there, fails, as do 1.53 and 0.0232 for 0.023148). One of four or more may be rounded
+    (1.549) or cut off: within one unit of its last digit, towards zero (1.548, 1.5488 and
+    0.02314 pass; 1.547 and 1.567 fail). An unrounded answer may be off by :data:`FLOAT_NOISE`.
+    The digits are the answer's own: np.float32(1.55) gives three, not the seventeen of the
+    float it converts to. Else what is off: rounded too far, off in its last digit, or simply
+    another number."""
+    digits, exponent = _digits_given(answer, value)
+    unit = 10.0 ** exponent
+    error = abs(value - right)
+    rounded = error <= max(0.5 * unit, FLOAT_NOISE * abs(right))
+    cut_off = digits > SIGNIFICANT_DIGITS and abs(value) <= abs(right) and error < unit
+    close = rounded or cut_off
+    if close and digits >= SIGNIFICANT_DIGITS:
         return None
     if not close and math.isclose(value, right, rel_tol=NEAR):
         return (f"you gave {brief(answer)}, close to the right number but off in its last "
                 "digit: give the unrounded result, or round it correctly to at least "
                 f"{SIGNIFICANT_DIGITS} significant digits.")
     return rounding_slip(value, right) or f"you gave {brief(answer)}."
+
+
+def _digits_given(answer: Any, value: float) -> tuple[int, int]:
+    """(how many significant digits ``answer`` gives, the power of ten of its last), read from
+    its own shortest form: a numpy float32's ("1.55"), not the float ``value`` it converts to
+    ("1.5499999523162842")."""
+    import numpy as np
+
+    scalar = np.asarray(answer)[()] if isinstance(answer, np.ndarray) else answer
+    text = (np.format_float_positional(scalar, unique=True)
+            if isinstance(scalar, np.floating) else repr(value))
+    given = Decimal(text).normalize().as_tuple()
+    return len(given.digits), int(given.exponent)
 
 
 #: Exercise 05.3: the calibration images the lab names.

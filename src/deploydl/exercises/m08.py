@@ -58,6 +58,14 @@ _OPTIONS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
 #: with one of them is a choice, not a list of alternatives.
 _RULED_OUT = re.compile(r"\b(?:not|never|neither|nor|no|rather than|instead of)\b|n't\b",
                         re.IGNORECASE)
+#: Words that say a group has not chosen ("we could not agree whether", "not sure"): their
+#: "not" rules no option out.
+_NOT_CHOSEN = re.compile(r"\b(?:could|can|did|do)\s*(?:not|n't)\s+(?:yet\s+)?"
+                         r"(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b", re.IGNORECASE)
+#: Words that, right after the first option a clause names, give the reasons for choosing it
+#: ("keep it in the lab, since advising or approving would both lose money"): the options
+#: after them are the reasons, not alternatives.
+_BECAUSE = re.compile(r"^\W*(?:since|because|as|given that)\b", re.IGNORECASE)
 #: A risk part that says nobody owns it ("nobody owns", "no owner", "not owned", "unowned").
 _NO_OWNER = re.compile(r"\b(?:nobody|no one|no-one|none)\b[^.;:]{0,20}?\bown(?:s|ed)?\b"
                        r"|\b(?:no|without an?)\s+(?:\w+\s+)?owners?\b|\bnot\s+(?:yet\s+)?owned\b"
@@ -65,6 +73,8 @@ _NO_OWNER = re.compile(r"\b(?:nobody|no one|no-one|none)\b[^.;:]{0,20}?\bown(?:s
 #: What just before a role's key word says it is absent ("no platform", "without a sponsor").
 _ABSENT_BEFORE = re.compile(r"\b(?:no|not|without|nor|lacks?)\s+(?:\w+\s+){0,2}$",
                             re.IGNORECASE)
+#: What just after a role's key word says it is absent ("the sponsor has not been found").
+_ABSENT_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:not|never)\b|^\s*\w+n't\b", re.IGNORECASE)
 #: Quotes a group may put round its decision part; a question inside them is still a question.
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 
@@ -216,9 +226,10 @@ def _words(text: str) -> str:
 def _role_named(text: str) -> bool:
     """True when ``text`` names a role of :func:`roles_table` by one of its key words
     (:data:`ROLE_KEYS`: "platform team" for "MLOps / platform engineer"), other than as absent
-    ("there is no platform for this")."""
+    ("there is no platform for this", "the sponsor has not been found")."""
     words = _words(text)
     return any(not _ABSENT_BEFORE.search(words[:found.start()])
+               and not _ABSENT_AFTER.search(words[found.end():])
                for keys in ROLE_KEYS.values() for key in keys
                for found in re.finditer(rf"\b{re.escape(key)}s?\b", words))
 
@@ -251,9 +262,12 @@ def _names_option(clause: str) -> bool:
 
 def _alternatives(clause: str) -> bool:
     """True when ``clause`` offers two or more options joined by "or" ("approve on its own,
-    advise loan officers, or keep it in the lab") and rules none of them out."""
+    advise loan officers, or keep it in the lab"), rules none of them out ("we could not agree
+    whether" rules none out) and does not give them as the reasons for the first ("keep it in
+    the lab, since advising or approving would both lose money" chooses the lab)."""
     spans = _option_spans(clause)
-    return (len(spans) > 1 and not _RULED_OUT.search(clause)
+    return (len(spans) > 1 and not _RULED_OUT.search(_NOT_CHOSEN.sub(" ", clause))
+            and not _BECAUSE.search(clause[spans[0][1]:spans[1][0]])
             and bool(re.search(r"\bor\b", clause[spans[0][1]:spans[-1][0]], re.IGNORECASE)))
 
 
@@ -289,13 +303,20 @@ def _is_memo(answer: Any) -> str | None:
     if not re.search(r"\d", _NOT_A_FIGURE.sub("", answer["evidence"])):
         return ("the evidence part should quote the run's figures (the net value, the A/B "
                 "test's difference, p-value and size), not only describe them.")
-    if _NO_OWNER.search(answer["risk"]):
+    return _owner_missing(answer["risk"])
+
+
+def _owner_missing(risk: str) -> str | None:
+    """What is wrong with a risk part that names no role as its owner; None when it names one
+    outside any words that say nobody owns something ("the Data steward owns the risk that no
+    one owns the partner feed today" names one; "no platform, and nobody owns it" none)."""
+    if _role_named(_NO_OWNER.sub(" ", risk)):
+        return None
+    if _NO_OWNER.search(risk):
         return ("the risk part says nobody owns the risk: name the role that owns it, one of "
                 f"roles_table()'s roles: {', '.join(ROLE_KEYS)}.")
-    if not _role_named(answer["risk"]):
-        return ("the risk part should name its owner, one of roles_table()'s roles: "
-                f"{', '.join(ROLE_KEYS)}.")
-    return None
+    return ("the risk part should name its owner, one of roles_table()'s roles: "
+            f"{', '.join(ROLE_KEYS)}.")
 
 
 EXERCISES = [
