@@ -4,7 +4,9 @@ others fails, in any words for it (but not one left open, by the other outcome o
 anywhere in their clauses, hedged, only sought, or "approval" named as the decision; a
 machine is named first), and its messages quote what the learner wrote. A yes given "as
 well" is promised even "only after" a check; a yes with its other outcome, a condition on the
-outcome, the others named later in a statement, and a slash between outcomes pass."""
+outcome, the others named later in a statement, and a slash between outcomes pass. A yes
+given to most of the others or waited for is a promise; a refusal by default, a check only as
+needed and a false share for the others fail; a machine's yes comes at once."""
 
 from __future__ import annotations
 
@@ -314,7 +316,7 @@ def test_07_1_a_yes_promised_to_the_others_fails(sentence, word):
 #: some ("approves the ones who qualify"), negated, before it or after it ("not all", "not
 #: necessarily", "can't approve at once", "approval isn't guaranteed"), only asked for ("need
 #: an underwriter's approval") or "approval" named as the decision ("sent to an underwriter for
-#: approval", "their approval depends on an underwriter"), or hedged ("usually", "most of").
+#: approval", "their approval depends on an underwriter"), or hedged ("often", "half").
 OPEN = [
     YES + "an underwriter approves or declines the others.",
     YES + "an underwriter decides whether the others are approved.",
@@ -354,15 +356,9 @@ OPEN = [
     YES + "the others are approved only once an underwriter agrees.",
     YES + "the others are approved on condition that an underwriter agrees.",
     YES + "the others are approved or turned down by an underwriter.",
-    # A hedge of how many or how often is no promise: these passed before the rule too.
-    YES + "the others are usually approved by an underwriter.",
-    YES + "the others are probably approved by an underwriter.",
+    # A hedge of how often, or a share no bigger than half, is no promise ("most" is:
+    # MOSTLY_PROMISED).
     YES + "the others are often approved after an underwriter checks them.",
-    YES + "the others are checked by an underwriter and mostly approved.",
-    YES + "the others are checked by an underwriter and likely approved.",
-    YES + "the others are checked by an underwriter and nearly all approved.",
-    YES + "an underwriter checks the others and approves most of them.",
-    YES + "most of the others are approved after an underwriter checks them.",
     YES + "half the others are approved after an underwriter checks them.",
     # A second red-team reading's: the other outcome or a qualifier anywhere in the others'
     # clauses, across commas, brackets and dashes ("approved by an underwriter or declined",
@@ -391,7 +387,6 @@ OPEN = [
     "underwriter's review.",
     YES + "the rest are approved depending on an underwriter's review.",
     YES + "the rest get approved at an underwriter's discretion.",
-    YES + "the rest are approved by an underwriter in most cases.",
     YES + "the rest must be approved by an underwriter.",
     YES + "the rest must be approved by an underwriter first.",
     YES + "the rest have to be approved by an underwriter.",
@@ -504,3 +499,173 @@ def test_07_1_a_machine_is_named_before_a_promise(sentence, machine):
 def test_07_1_a_machine_set_against_a_person_is_named_before_a_promise():
     _assert_read(YES + "the others are approved after a computer, not a person, checks them.",
                  FAILED, "says a machine ('computer'), not a person, checks the others")
+
+
+#: The fourth red-team reading's yes given to most of the others ("usually", "generally",
+#: "most of whom", "nearly always", "in most cases"): callers repeat it as a promise, and the
+#: message names the word. Each with that word and the approval word, as written.
+MOSTLY_PROMISED = [
+    (YES + "the others are usually approved by an underwriter.", "usually", "approved"),
+    (YES + "the others are probably approved by an underwriter.", "probably", "approved"),
+    (YES + "the others are checked by an underwriter and mostly approved.", "mostly",
+     "approved"),
+    (YES + "the others are checked by an underwriter and likely approved.", "likely",
+     "approved"),
+    (YES + "the others are checked by an underwriter and nearly all approved.", "nearly",
+     "approved"),
+    (YES + "an underwriter checks the others and approves most of them.", "most", "approves"),
+    (YES + "most of the others are approved after an underwriter checks them.", "most",
+     "approved"),
+    (YES + "the rest are approved by an underwriter in most cases.", "in most cases",
+     "approved"),
+    (YES + "an underwriter checks the others, and they are usually approved.", "usually",
+     "approved"),
+    (YES + "underwriters check the rest, which are generally approved.", "generally",
+     "approved"),
+    (YES + "an underwriter checks the rest, most of whom are approved.", "most", "approved"),
+    (YES + "an underwriter checks the rest and nearly always approves them.", "nearly",
+     "approves"),
+    (YES + "an underwriter checks the others, and most get a yes.", "most", "yes"),
+    # new ones of the same kind
+    (YES + "an underwriter reviews the others, who Typically get a yes.", "Typically", "yes"),
+    (YES + "a person checks the rest and almost always approves them.", "almost", "approves"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "mostly", "word"), MOSTLY_PROMISED)
+def test_07_1_a_yes_given_to_most_of_the_others_is_a_promise(sentence, mostly, word):
+    _assert_read(sentence, FAILED, f"'{mostly}' still promises the others a yes ('{word}'): "
+                                   "callers will repeat it as one")
+
+
+#: A yes the others wait for ("wait for an underwriter to approve them", "wait for an
+#: underwriter's approval") or one a person signs off ("sign off their approval") will come.
+WAITED_FOR = [
+    (YES + "the others have to wait for an underwriter to approve them.", "approve"),
+    (YES + "the rest need a person to sign off their approval.", "approval"),
+    (YES + "the others wait for an underwriter's approval.", "approval"),
+    # new ones of the same kind
+    (YES + "the rest are awaiting a manager's approval.", "approval"),
+    (YES + "the others wait on an underwriter to approve them.", "approve"),
+    (YES + "the rest need an underwriter to sign off their approval.", "approval"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "word"), WAITED_FOR)
+def test_07_1_a_yes_the_others_wait_for_is_a_promise(sentence, word):
+    _assert_read(sentence, FAILED, f"your sentence promises the others a yes ('{word}')")
+
+
+#: A refusal that is the default ("declined unless an underwriter steps in", "if in doubt
+#: declines") turns the others down; "approved unless an underwriter finds a problem" (OPEN)
+#: and "approves or declines" stay open.
+DEFAULT_NO = [
+    ("About 83% of applicants are approved at once; the remainder are declined unless an "
+     "underwriter steps in.", "declined"),
+    (YES + "the others are declined unless an underwriter approves them.", "declined"),
+    (YES + "an underwriter checks the others, and if in doubt declines.", "declines"),
+    # new ones of the same kind
+    (YES + "the rest are turned down unless a person overrides it.", "turned down"),
+    (YES + "a person reviews the others and if in doubt turns them down.", "turns them down"),
+    (YES + "the rest are rejected by default unless a person approves them.", "rejected"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "word"), DEFAULT_NO)
+def test_07_1_a_refusal_by_default_turns_the_others_down(sentence, word):
+    _assert_read(sentence, FAILED, f"says the others are turned down ('{word}')")
+
+
+#: A check only where needed, in some cases or when there is time hedges the check.
+HEDGED_CHECK = [
+    ("About 83% get a yes at once; an underwriter checks the others where necessary and "
+     "decides.", "where necessary"),
+    ("About 83% get a yes at once; in some cases an underwriter checks the rest and decides.",
+     "in some cases"),
+    ("About 83% get a yes at once; an underwriter checks the rest when there's time.",
+     "when there's time"),
+    (YES + "an underwriter checks the others as needed and decides.", "as needed"),
+    (YES + "an underwriter checks the others when required and decides.", "when required"),
+    # new ones of the same kind
+    (YES + "a person reviews the rest, time permitting, and decides.", "time permitting"),
+    (YES + "in certain cases a loan officer reviews the others.", "in certain cases"),
+    (YES + "a person checks the rest when they have time.", "when they have time"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "hedge"), HEDGED_CHECK)
+def test_07_1_a_check_only_where_needed_is_hedged(sentence, hedge):
+    _assert_read(sentence, FAILED, f"'{hedge}' hedges the check")
+
+
+#: A share given to the others must be the 17% not approved at once (or a true rounding of
+#: it); the message gives it.
+FALSE_SHARE = [
+    ("About 83% of applicants get a yes at once; an underwriter checks the other 27% and "
+     "decides.", "other 27%"),
+    ("About 83% of applicants get a yes at once; an underwriter checks the other 7% and "
+     "decides.", "other 7%"),
+    (YES + "an underwriter checks the other 50% and decides.", "other 50%"),
+    (YES + "an underwriter checks the other half and decides.", "other half"),
+    # new ones of the same kind
+    (YES + "the remaining 20% are checked by a person who decides.", "remaining 20%"),
+    (YES + "a person checks the other one in four and decides.", "other one in four"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "share"), FALSE_SHARE)
+def test_07_1_a_false_share_for_the_others_fails(sentence, share):
+    _assert_read(sentence, FAILED, f"'{share}' is not the share of the others: 17% of "
+                                   "applicants are not approved at once")
+
+
+#: Words a caller would not understand, new to the jargon list.
+@pytest.mark.parametrize(("sentence", "word"), [
+    ("About 83% of applicants get a yes at once; those below the cutoff go to an underwriter "
+     "who decides.", "cutoff"),
+    ("About 83% of applicants score above the cut-off and are approved at once; an underwriter "
+     "checks the rest.", "cut-off"),
+    ("About 83% of applicants get a yes at once; the rest go to human-in-the-loop review.",
+     "human-in-the-loop"),
+    ("About 83% of applicants get a yes at once; the false negatives go to an underwriter who "
+     "decides.", "false negatives"),
+    (YES + "false positives are caught by an underwriter who checks the others.",
+     "false positives"),
+])
+def test_07_1_new_jargon_fails(sentence, word):
+    _assert_read(sentence, FAILED, f"a caller would not understand ['{word}']")
+
+
+#: The fourth red-team reading's right sentences that failed, and new ones of the same kinds: a
+#: machine's yes ("an automatic yes", "an automated approval") and "straight off" come at once;
+#: "the remaining files" and "each remaining file" are the other applicants'; "83 of every
+#: 100" states the rate; "an underwriter reviews and decides on all the others" after ", and"
+#: is about the others; a true share for them passes.
+RIGHT_FOURTH = [
+    "Roughly 83 in 100 applicants get an automatic yes; the rest go to an underwriter who "
+    "reviews the file and decides.",
+    "About 83% of applicants get an automatic approval; an underwriter checks the file of each "
+    "of the others and decides.",
+    "About 83% get approved straight off; an underwriter checks the rest and makes the decision.",
+    "Approximately 83% of applicants are approved immediately; an underwriter reviews each "
+    "remaining file and decides.",
+    "About 83% of applicants are approved immediately; the remaining files go to an "
+    "underwriter, who checks them and decides.",
+    "About 83 of every 100 applicants are approved at once; an underwriter checks the others "
+    "and decides.",
+    "About 83% of applicants get instant approval, and an underwriter reviews and decides on all "
+    "the others.",
+    # new ones of the same kinds
+    "About 83% of applicants get an automated yes; a person checks the others and decides.",
+    "Roughly 8 of every 10 applicants get a yes straight off; a person checks the rest.",
+    YES + "the remaining files are checked by a person, who decides.",
+    "About 83% of applicants are approved at once, and a loan officer checks and decides on the "
+    "rest.",
+    YES + "the other 17% are checked by an underwriter, who decides.",
+    YES + "a person checks the other one in six and decides.",
+]
+
+
+@pytest.mark.parametrize("sentence", RIGHT_FOURTH)
+def test_07_1_the_fourth_reading_right_sentences_pass(sentence):
+    _assert_read(sentence, PASSED, "well done")

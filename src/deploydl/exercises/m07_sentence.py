@@ -26,7 +26,9 @@ _WORDS = "|".join(WORD_NUMBERS)
 _NUMBER = rf"(\d+|{_WORDS})"
 _SPELLED = rf"(?:{'|'.join(TENS)})(?:[\s-](?:{_WORDS}))?|{_WORDS}"
 _PERCENT = re.compile(rf"\b(\d+(?:\.\d+)?|{_SPELLED})\s?(?:%|percent\b|per cent\b)")
-_FRACTION = re.compile(rf"\b{_NUMBER}\s+(?:in|out of)\s+(?:a\s+|every\s+)?{_NUMBER}\b")
+#: "N in M", "N out of M", "N in every M", "N of every M" ("83 of every 100").
+_FRACTION = re.compile(rf"\b{_NUMBER}\s+(?:(?:in|out\s+of)\s+(?:a\s+|every\s+)?|of\s+every\s+)"
+                       rf"{_NUMBER}\b")
 
 
 def sentence_problem(text: str, rate: float) -> str | None:
@@ -289,11 +291,12 @@ _CLAUSE = re.compile(r"[;:!?()\u2013\u2014]|[,.](?!\d)|\s-\s|\b(?:and|but|while|
                      rf"{_OTHER_APPLICANTS})\b")
 #: What follows "rest", "remainder" or "remaining" when they speak of one applicant's papers
 #: ("the rest of the file", "the remaining paperwork"), not of the other applicants ("the
-#: rest of the applicants").
+#: rest of the applicants", "the remaining files", "each remaining file": a file is an
+#: applicant's application).
 _PAPERS_AFTER = re.compile(
     r"\s+(?:of\s+(?!(?:the\s+|our\s+|all\s+|those\s+)?(?:applicants?|applications?|them|you|"
     r"those|callers?|people|customers?|borrowers?|cases?)\b)|(?:paperwork|papers?|"
-    r"documents?|checks?|files?|forms?|details|steps?)\b)")
+    r"documents?|checks?|forms?|details|steps?)\b)")
 #: What comes before them when they are what the approval waits for ("approved once the rest
 #: is checked", "a yes after the remainder of the file is signed off").
 _PAPERS_BEFORE = re.compile(r"\b(?:once|after|when|until|till|as\s+soon\s+as|if)\s+(?:the\s+)?$")
@@ -504,9 +507,11 @@ def _negated(clause: str, match: re.Match) -> bool:
     return _negated(clause, refer)
 
 
-#: Words that say a yes comes at once: the clauses about the rate's applicants need one.
+#: Words that say a yes comes at once: the clauses about the rate's applicants need one. A
+#: machine's yes comes at once too ("an automatic yes", "an automated approval").
 _AT_ONCE = re.compile(
-    r"\b(?:at\s+once|straight\s*away|right\s+away|immediate(?:ly)?|instant(?:ly)?|quick(?:ly)?|"
+    r"\b(?:at\s+once|straight\s*(?:away|off)|right\s+away|immediate(?:ly)?|instant(?:ly)?|"
+    rf"quick(?:ly)?|automat(?:ic|ed)(?=\s+(?:{_APPROVE.pattern}))|"
     r"on[\s-]the[\s-]spot|with(?:out\s+(?:any\s+)?|\s+no\s+)(?:waiting|wait|delay)|"
     r"there\s+and\s+then|"
     r"automatically|(?:in|within)\s+(?:a\s+few\s+)?seconds|the\s+moment\s+(?:they|you)\s+apply|"
@@ -659,7 +664,9 @@ _SOME = (r"some|most|many|(?:a\s+)?few|half|part|selected|certain|several|"
 #: others", "some others", "10% of the others", "one in ten of them", "except the
 #: self-employed"), the conditions that hedge their check ("if one is available", "when
 #: possible", "only when they complain", "on request", "above 10,000 dollars", "when the queue
-#: isn't long"), a check of only some ("spot-checks", "at random") and a check left open
+#: isn't long", "where necessary", "as needed", "when required", "when there's time", "time
+#: permitting"), a check in only some cases ("in some cases", "in certain cases"), a check of
+#: only some ("spot-checks", "at random") and a check left open
 #: ("decides whether to check them"); the rate's clause may
 #: hold a share ("most of our applicants, 83%") or a condition ("if you apply"). "Only
 #: after", "only for" and "only on" say when, not whom ("get an answer only after an
@@ -670,6 +677,9 @@ _HEDGE_OTHERS = re.compile(
     r"except\w*|apart\s+from\b|other\s+than\b)|"
     r"\b(?:if|unless|when\s+possible|where\s+possible|provided|on\s+(?:request|appeal|demand)|"
     r"at\s+random|randomly|spot[\s-]?check\w*|only\s+(?:when|once|if|where)|"
+    r"(?:where|when|as)\s+(?:necessary|needed|required)|time\s+permitting|"
+    r"when\s+(?:there(?:'s|\s+is)|(?:they|we|he|she)\s+ha(?:s|ve))\s+(?:the\s+)?time|"
+    rf"in\s+(?:{_SOME})\s+cases|"
     r"whether\s+(?:or\s+not\s+)?to\s+(?:check|review|assess|screen|look|vet|examine)|"
     rf"(?:when|whenever|where)\s+(?:[\w']+\s+){{0,2}}?{_FAILS}|"
     r"(?:above|over|below|under|up\s+to)\s+(?:(?:usd\s*|\$|\u00a3|\u20ac)\d[\d,]*|\d[\d,]*\s*"
@@ -689,6 +699,9 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
     if not any(_about_others(c, rate) for c in others):
         return ("say what happens to the others too, in a clause of their own: a person (an "
                 "underwriter) checks their file, e.g. '...; a person checks the others.'")
+    if share := _false_share(others, rate):
+        return (f"'{share}' is not the share of the others: {1 - rate:.0%} of applicants are "
+                f"not approved at once. Write 'the other {1 - rate:.0%}', or just 'the others'.")
     if refused := _refusal(others):
         return (f"your sentence says the others are turned down ('{refused.group()}'), but "
                 "they are not: a person (an underwriter) checks their file and decides. Say "
@@ -709,13 +722,37 @@ def _others_wrong(others: list[str], rate: float) -> str | None:
         return (f"your sentence says no person looks at the others ('{denied[1].group()}' "
                 "is negated), but one does. Say that instead.")
     if promised := _promise(others):
-        return (f"your sentence promises the others a yes ('{promised.group()}'), but an "
-                "underwriter checks their file and may decline it. Say that a person checks "
-                "them and decides, e.g. '...; an underwriter checks the others and decides.'")
+        mostly = _MOSTLY.search(promised.string)
+        return ((f"'{mostly.group()}' still " if mostly else "your sentence ")
+                + f"promises the others a yes ('{promised.group()}')"
+                + (": callers will repeat it as one, " if mostly else ", ")
+                + "but an underwriter checks their file and may decline it. Say that a person "
+                "checks them and decides, e.g. '...; an underwriter checks the others and "
+                "decides.'")
     if any(_PERSON.search(c) for c in others):
         return None
     return ("say who looks at the others: a person (an underwriter) checks their file; your "
             "sentence does not name one.")
+
+
+#: A word that gives the share after it to the others ("the other 27%", "the remaining 20%").
+_OTHER_SHARE = re.compile(r"\b(?:other|remaining)\s+$")
+#: "The other half", "the remaining half": a share of the others in words, one half.
+_OTHER_HALF = re.compile(r"\b(?:other|remaining)\s+half\b")
+
+
+def _false_share(others: list[str], rate: float) -> str | None:
+    """The words of a share given to the others in the clauses ``others`` (:data:`_OTHER_SHARE`,
+    :data:`_OTHER_HALF`) that is not ``1 - rate``, stated as :func:`says_rate` would take it
+    ("the other 27%" or "the other half" when 17% are not approved at once), or None."""
+    for clause in others:
+        if (half := _OTHER_HALF.search(clause)) and abs(0.5 - (1 - rate)) > NEAR:
+            return half.group()
+        for stated in _stated(clause):
+            other = _OTHER_SHARE.search(clause, 0, stated.end - len(stated.words))
+            if other and _misstated(stated, 1 - rate):
+                return clause[other.start():stated.end]
+    return None
 
 
 def _refusal(others: list[str]) -> re.Match | None:
@@ -723,7 +760,7 @@ def _refusal(others: list[str]) -> re.Match | None:
     down (:func:`_decided`: "the others are declined", "automatically declined unless a person
     objects"; not "an underwriter approves or declines them", "approved/declined":
     :func:`_only_possible`)."""
-    return _decided(others, _refused, lambda i, _: _only_possible(others, i))
+    return _decided(others, _refused, lambda i, m: _only_possible(others, i, m))
 
 
 def _refused(clause: str) -> re.Match | None:
@@ -747,8 +784,9 @@ def _promise(others: list[str]) -> re.Match | None:
     "automatically approved unless a person objects"), not one left open (:func:`_left_open`:
     "an underwriter decides whether they are approved", "approved only if an underwriter
     agrees", "a yes or no after an underwriter reviews them", "approves the ones who qualify",
-    "usually approved", "may be approved after an underwriter checks them": "may" leaves the
-    yes open, not the check)."""
+    "often approved", "may be approved after an underwriter checks them": "may" leaves the
+    yes open, not the check; "usually approved", "most of whom are approved" promise it:
+    :data:`_MOSTLY`)."""
     return _decided(others, _granted, lambda i, m: _left_open(others, i, m))
 
 
@@ -900,19 +938,24 @@ _GIVEN_AFTER = re.compile(rf"\s+(?:comes\s+(?:after|once|when|following|{_LATER.
 #: Words of expecting a yes ("can expect approval", "can count on a yes", "may rely on
 #: approval"): what leaves the expecting open leaves the yes alone (:func:`_open_before`).
 _EXPECT = re.compile(r"expect\w*|count(?:s|ing)?|rel(?:y|ies)")
+#: Waiting for a yes ("wait for an underwriter's approval", "wait for an underwriter to approve
+#: them", "awaiting approval"): it says the yes will come, only later.
+_AWAIT = r"wait\w*\s+(?:for|on)|await\w*"
 #: What comes before the noun "approval" when it is given, not named as the decision ("get
 #: approval", "are given final approval", "guaranteed approval", "expect approval", "count on
-#: approval").
+#: approval", "sign off their approval", "wait for an underwriter's approval").
 _GIVEN = re.compile(rf"\b(?:{_GET}|receiv\w*|giv\w*|granted|guarantee[ds]?|"
-                    rf"{_EXPECT.pattern}|obtain\w*|win|wins|won)\s+(?:[\w']+\s+){{0,2}}$")
+                    rf"{_EXPECT.pattern}|obtain\w*|win|wins|won|sign(?:s|ed|ing)?[\s-]?off|"
+                    rf"{_AWAIT})\s+(?:[\w']+\s+){{0,2}}$")
 
 
 #: What comes before an approval that is only asked for, not given ("they need an
-#: underwriter's approval", "wait for approval", "subject to approval", "need an underwriter
-#: to approve them", "must be approved by an underwriter", "have to get approval").
-_SOUGHT = re.compile(r"\b(?:need\w*|requir\w*|wait\w*\s+(?:for|on)|await\w*|subject\s+to|"
-                     r"must|ha(?:ve|s|d)\s+to|"
-                     r"pending|seek\w*|ask\w*\s+for)\s+(?:[\w']+\s+){0,3}$")
+#: underwriter's approval", "subject to approval", "need an underwriter to approve them", "must
+#: be approved by an underwriter", "have to get approval"); not one waited for, which will come
+#: (:data:`_AWAIT`: "have to wait for an underwriter to approve them"), nor a yes signed off
+#: (:data:`_GIVEN`: "need a person to sign off their approval").
+_SOUGHT = re.compile(rf"\b(?:need\w*|requir\w*|subject\s+to|must|ha(?:ve|s|d)\s+to|"
+                     rf"pending|seek\w*|ask\w*\s+for)\s+(?!{_AWAIT})(?:[\w']+\s+){{0,3}}$")
 
 
 def _negated_near(clause: str, match: re.Match) -> bool:
@@ -956,8 +999,8 @@ def _left_open(others: list[str], index: int, match: re.Match) -> bool:
     underwriter or declined", "who may also decline them", "approved as appropriate",
     "approved subject to an underwriter's review"; "only after" too, unless the yes is the
     rate's given to the others as well: :func:`_also`), or a word that leaves it open governs
-    it (:func:`_open_before`: "may be approved", "decides whether they are approved", "usually
-    approved", "most of the others are approved"), or follows it closely (:data:`_OPEN_AFTER`:
+    it (:func:`_open_before`: "may be approved", "decides whether they are approved", "often
+    approved", "half the others are approved"), or follows it closely (:data:`_OPEN_AFTER`:
     "approved only if an underwriter checks them", "approves the ones who pass", "approved by an
     underwriter if they qualify"), or the next clause opens with a condition
     (:data:`_CONDITION_NEXT`: "approved after an underwriter checks them, as long as all is
@@ -1010,14 +1053,15 @@ def _open_before(clause: str, match: re.Match) -> bool:
 
 
 #: Words that leave the others' yes open anywhere in their clauses (:func:`_open_anywhere`):
-#: the other outcome ("or not", "or no", "either ... or", "in some cases"), a qualifier of whom
-#: or how ("as appropriate", "where suitable", "eligible", "any that qualify", "in most
-#: cases", "case by case", "on merit", "conditionally"), what it hangs on ("subject to",
-#: "depending on", "at an underwriter's discretion", "pending", "only if", "once an
-#: underwriter agrees", "is satisfied", "is happy") or no guarantee ("there's no guarantee",
-#: "not guaranteed"); and :data:`_ONLY_AFTER`.
+#: the other outcome ("or not", "or no", "either ... or", "in some cases", "but not all"), a
+#: qualifier of whom or how ("as appropriate", "where suitable", "eligible", "any that
+#: qualify", "in many cases", "case by case", "on merit", "conditionally"; not "in most
+#: cases": :data:`_MOSTLY`), what it hangs on ("subject to", "depending on", "at an
+#: underwriter's discretion", "pending", "only if", "once an underwriter agrees", "is
+#: satisfied", "is happy") or no guarantee ("there's no guarantee", "not guaranteed"); and
+#: :data:`_ONLY_AFTER`.
 _OPEN_ANYWHERE = re.compile(
-    rf"{_OR_NOT}|\b(?:either|in\s+(?:some|most|many)\s+cases|"
+    rf"{_OR_NOT}|\b(?:either|not\s+all|in\s+(?:some|many)\s+cases|"
     r"(?:as|where|when|if)\s+(?:appropriate|suitable)|eligib\w*|qualif(?:y|ies)|"
     r"subject\s+to|depend(?:ing|ent|s)\s+on|at\s+(?:[\w']+\s+){0,3}?discretion|"
     r"case[\s-]by[\s-]case|on\s+(?:(?:their|its|the)\s+)?merits?|conditional\w*|pending|"
@@ -1026,6 +1070,11 @@ _OPEN_ANYWHERE = re.compile(
     r"(?:\bno|\bnot|n't|\bnever|\bwithout)\s+(?:\w+\s+)?guarantee\w*")
 
 
+#: Words that give a yes to most of the others ("usually approved", "most of whom are approved",
+#: "nearly always approves"): no word of :data:`_OPEN_BEFORE`, they still promise a yes
+#: (:func:`_others_wrong` names them).
+_MOSTLY = re.compile(r"\b(?:in\s+most\s+cases|usually|mostly|generally|typically|normally|"
+                     r"probably|likely|most|nearly|almost)\b")
 #: A time the others' yes waits for that leaves it open ("approved, but only after an
 #: underwriter checks them", "only once", "only when"), unless the yes is the rate's given to
 #: them as well (:func:`_open_anywhere`).
@@ -1033,11 +1082,12 @@ _ONLY_AFTER = re.compile(r"\bonly\s+(?:after|once|when)\b")
 
 
 #: Words before a yes that leave it open: a maybe ("may", "could", "whether", "if"), a hedge of
-#: how often ("usually", "probably", "mostly") or a share ("some", "most", "nearly all", "half").
+#: how often ("sometimes", "often") or a share no bigger than half ("some", "many", "half").
+#: Words that give the yes to most of the others ("usually", "probably", "most", "nearly
+#: all", "nearly always") do not: callers repeat them as a promise.
 _OPEN_BEFORE = re.compile(
-    r"may|might|could|can|sometimes|whether|if|unless|provided|providing|probably|possibly|"
-    r"perhaps|maybe|hopefully|usually|often|mostly|generally|typically|normally|occasionally|"
-    r"rarely|seldom|likely|some|most|many|nearly|half")
+    r"may|might|could|can|sometimes|whether|if|unless|provided|providing|possibly|"
+    r"perhaps|maybe|hopefully|often|occasionally|rarely|seldom|some|many|half")
 #: A condition that makes a yes only possible: "if", "unless", "provided", "as long as", "on
 #: condition", "only when", "only once" ("when" and "once" alone say when, not whether).
 _CONDITION = (r"(?:only\s+)?(?:if|unless|provided|providing|(?:as|so)\s+long\s+as|"
@@ -1045,13 +1095,14 @@ _CONDITION = (r"(?:only\s+)?(?:if|unless|provided|providing|(?:as|so)\s+long\s+a
 #: What leaves a yes open right after it and whom it is made by (:data:`_AGENT`), within two
 #: words (not past "after", "once", "when", "before" or "until", which say when): a condition
 #: (:data:`_CONDITION`: "approved provided an underwriter agrees", "approved by one of our
-#: underwriters if all is well"), a share ("approves some of them", "approving most", "approved
-#: in some cases"), or only those who qualify ("approves the ones who qualify", "those that
-#: pass", "the good ones", "approves them when they qualify", "when everything checks out",
-#: "where it can", "approved by an underwriter where possible").
+#: underwriters if all is well"), a share no bigger than half ("approves some of them",
+#: "approved in some cases"; not "approves most of them": :data:`_MOSTLY`), or only those who
+#: qualify ("approves the ones who qualify", "those that pass", "the good ones", "approves
+#: them when they qualify", "when everything checks out", "where it can", "approved by an
+#: underwriter where possible").
 _OPEN_AFTER = re.compile(
     rf"(?:\s+{_AGENT})?(?:\s+(?!(?:after|once|when|before|until)\b)[\w']+){{0,2}}?\s+(?:"
-    rf"{_CONDITION}|(?:some|most|many|half)\b|"
+    rf"{_CONDITION}|(?:some|many|half)\b|"
     r"(?:the\s+(?:[\w-]+\s+)?ones|those\s+(?:who|that|which))\b|"
     r"(?:when|once|if|where)\s+(?:they|it|everything|all)\s+(?:qualify|pass|meet|checks?\s+out|"
     r"(?:is|are)\s+(?:eligible|in\s+order))\b|"
@@ -1062,13 +1113,25 @@ _OPEN_AFTER = re.compile(
 _CONDITION_NEXT = re.compile(rf"[\s,;:\u2013\u2014-]*(?:(?:but|and)\s+)?(?:{_CONDITION})")
 
 
-def _only_possible(others: list[str], index: int) -> bool:
-    """Whether the refusal in ``others[index]`` is only possible: its own clause has a word for
-    that (:func:`_maybe`: "who may decline them", "declines some", "approves or declines"), or
-    the clause before it says "some" ("approving some | and declining others"). A "may"
-    elsewhere does not soften it ("the others are declined, though a person can check them")."""
-    return _maybe(others[index]) or (index > 0 and bool(re.search(r"\bsome\b",
-                                                                  others[index - 1])))
+def _only_possible(others: list[str], index: int, refusal: re.Match) -> bool:
+    """Whether the ``refusal`` in ``others[index]`` is only possible: its own clause has a word
+    for that (:func:`_maybe`: "who may decline them", "declines some", "approves or declines"),
+    or the clause before it says "some" ("approving some | and declining others"); not when it
+    is the default (:data:`_DEFAULT_NO`: "declined unless an underwriter steps in", "if in
+    doubt declines"). A "may" elsewhere does not soften it ("the others are declined, though a
+    person can check them")."""
+    clause = others[index]
+    if _DEFAULT_NO.match(clause, refusal.end()) or _IN_DOUBT.search(clause):
+        return False
+    return _maybe(clause) or (index > 0 and bool(re.search(r"\bsome\b", others[index - 1])))
+
+
+#: An "unless" right after a refusal, within three words ("declined unless an underwriter steps
+#: in", "turned down automatically unless a person approves them"): the no is the default, a
+#: yes the exception.
+_DEFAULT_NO = re.compile(r"(?:\s+[\w']+){0,3}?\s+unless\b")
+#: "If in doubt" or "when in doubt" in a refusal's clause: doubt is met with a no, the default.
+_IN_DOUBT = re.compile(r"\b(?:if|when)\s+in\s+doubt\b")
 
 
 #: Words that make a refusal of the others only possible ("an underwriter who may decline
@@ -1095,19 +1158,32 @@ def _in_named(clause: str, match: re.Match) -> bool:
 def _sides(text: str, rate: float) -> tuple[str, list[str]]:
     """``text`` (:func:`_parts`) in two: the clauses about the ``rate``'s applicants, joined
     (the first that states the rate, those before it up to the first about the others, and
-    those after it up to the next about the others or the statement that names them), and the
-    clauses about the others (:func:`_about_others`: all from the first before the rate's up
-    to it, and all from the first after it, or from the semicolon or full stop that begins its
-    statement: "for the 17% not approved at once, | an underwriter decides", "83% are approved
-    at once; | an underwriter reviews and decides on the rest")."""
+    those after it up to the next about the others or the statement that names them, or the
+    clause with a person as its subject whose verb it shares: ", and an underwriter reviews |
+    and decides on the others", :data:`_SHARES_VERB`), and the clauses about the others
+    (:func:`_about_others`: all from the first before the rate's up to it, and all from the
+    first after it, or from the semicolon or full stop that begins its statement: "for the 17%
+    not approved at once, | an underwriter decides", "83% are approved at once; | an
+    underwriter reviews and decides on the rest")."""
     parts = _parts(text, rate)
     at = next((i for i, p in enumerate(parts) if says_rate(p, rate)), 0)
     end = next((i for i in range(at + 1, len(parts)) if _about_others(parts[i], rate)),
                len(parts))
     if end < len(parts):
         end = next((k for k in range(end, at, -1) if _FULL_STOP.match(parts[k])), end)
+        if (end - 1 > at and _SHARES_VERB.match(parts[end])
+                and _PERSON_SUBJECT.match(parts[end - 1])):
+            end -= 1
     start = next((i for i in range(at) if _about_others(parts[i], rate)), at)
     return "".join(parts[:start] + parts[at:end]), parts[start:at] + parts[end:]
+
+
+#: A clause whose subject is a person ("and an underwriter reviews", "and our team checks").
+_PERSON_SUBJECT = re.compile(rf"\s*and\s+(?:(?:an?|the|our|one\s+of\s+our)\s+)?(?:[\w-]+\s+)?"
+                             rf"{_PERSON.pattern}")
+#: A clause that opens with "and" and a verb, no subject: it shares the subject (and the object)
+#: of the clause before ("an underwriter reviews | and decides on the others").
+_SHARES_VERB = re.compile(r"\s*and\s+(?!(?:the|all|every|any|those|they|them|their|each)\b)")
 
 
 def _parts(text: str, rate: float) -> list[str]:
