@@ -1042,3 +1042,46 @@ def test_08_5_a_table_number_is_not_a_figure_from_the_run():
     assert result.status == FAILED and "the evidence part" in result.message
     quoted = {**MEMO, "evidence": evidence + " The A/B test's p-value is 0.77."}
     assert evaluate(find_exercise("08.5"), quoted).status == PASSED
+
+
+@pytest.mark.parametrize(("part", "text"), [
+    ("risk", "Owner: the Responsible-AI lead. Without an owner the fairness screen would lapse "
+             "in Central."),
+    ("risk", "The Data steward owns the risk that no one owns the partner feed's quality "
+             "today."),
+    ("risk", "Drift in Central's partner feed is the largest risk; nobody owns it yet, so the "
+             "Data steward must take it."),
+    ("decision", "Keep it in the lab, since advising loan officers or approving on its own "
+                 "would both lose money."),
+    ("decision", "Keep it in the lab, because letting it approve on its own or advise loan "
+                 "officers loses money today."),
+])
+def test_08_5_an_owner_or_a_choice_beside_words_that_deny_one_passes(part, text):
+    """A review's: a risk part that named its owner and, elsewhere, said "without an owner" or
+    "no one owns" was told that it says nobody owns the risk; a decision that chose an option
+    and named the others as the reasons against them was told that it lists the options as
+    alternatives (the same passed with a colon)."""
+    result = evaluate(find_exercise("08.5"), {**MEMO, part: text})
+    assert result.status == PASSED, result.message
+
+
+@pytest.mark.parametrize(("part", "text", "says"), [
+    ("risk", "There is no platform for this and nobody owns the risk at all.", "nobody owns"),
+    ("risk", "No owner yet for the fairness risk in Central.", "nobody owns"),
+    ("risk", "No owner: the sponsor has not been found yet for this risk.", "nobody owns"),
+    ("risk", "Drift in the new region is the largest risk; the sponsor hasn't been named.",
+     "should name its owner"),
+    ("decision", "We could not agree whether to advise loan officers or keep it in the lab.",
+     "lists the options as alternatives"),
+    ("decision", "We couldn't decide whether to advise loan officers or keep it in the lab.",
+     "lists the options as alternatives"),
+    ("decision", "We are not sure whether to advise loan officers or keep it in the lab.",
+     "lists the options as alternatives"),
+    ("decision", "Approve on its own, advise loan officers, or keep it in the lab.",
+     "lists the options as alternatives"),
+])
+def test_08_5_no_owner_and_no_choice_still_fail(part, text, says):
+    """A review's: "we could not agree whether to advise ... or keep it in the lab" passed, its
+    "not" read as ruling an option out; a role named only as absent is no owner."""
+    result = evaluate(find_exercise("08.5"), {**MEMO, part: text})
+    assert result.status == FAILED and says in result.message, result.message
