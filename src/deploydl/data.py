@@ -9,8 +9,9 @@ Two data sets:
 * **Loan applicants** (:func:`make_applicants`): one row per application, with the features a
   credit model uses, a protected attribute (``age_band``), personal data for the governance and
   privacy lessons, and the label ``default`` (1 = the loan was not repaid). The ID numbers look
-  real but are never issued (areas 900-999); the card numbers come from the test range that
-  payment providers publish.
+  real but are never issued (areas 900-999); the card numbers start "4000 00", like the test
+  cards payment providers publish, and pass the Luhn check (``docs/references.md``,
+  ``ssn-unissued-areas`` and ``test-card-numbers``).
 * **Cheque digits** (:func:`load_digits_split`): scikit-learn's bundled 8x8 handwritten digits,
   not synthetic: the test set of E. Alpaydin and C. Kaynak's *Optical Recognition of
   Handwritten Digits* (UCI Machine Learning Repository, 1998, doi:10.24432/C50P49), written by
@@ -190,8 +191,9 @@ def _national_ids(areas: np.ndarray, groups: np.ndarray, serials: np.ndarray) ->
     return [f"{a:03d}-{g:02d}-{c:04d}" for a, g, c in zip(area, group, serial, strict=True)]
 
 
-#: Card numbers start here: the "4000 00" test range that payment providers' published test
-#: cards use (for example Stripe's 4000 0000 0000 0002, https://docs.stripe.com/testing).
+#: Card numbers start here, as many of the test card numbers payment providers publish do (for
+#: example Stripe's 4000 0000 0000 0002, https://docs.stripe.com/testing). Providers publish
+#: single numbers, not a reserved range: the rest of each number here is made up.
 TEST_CARD_PREFIX = "400000"
 
 
