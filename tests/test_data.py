@@ -38,7 +38,7 @@ def _luhn_ok(number: str) -> bool:
 
 def test_card_numbers_are_16_digit_test_range_numbers_that_pass_luhn(applicants):
     cards = applicants["card_number"]
-    assert cards.str.fullmatch(r"400000\d{10}").all()  # the published "4000 00" test range
+    assert cards.str.fullmatch(r"400000\d{10}").all()  # "4000 00", like published test cards
     assert all(_luhn_ok(n) for n in cards)
     assert not any(_luhn_ok(n[:-1] + str((int(n[-1]) + 1) % 10)) for n in cards.head(50))
 
