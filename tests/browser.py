@@ -1,9 +1,10 @@
 """A reusable headless-Chromium helper for browser tests (Debian's Chromium, offline).
 
 ``chromium()`` yields a launched Playwright browser, or skips with the reason when Chromium
-is missing (under ``CI=true`` a missing browser fails instead). ``open_offline`` loads a
-page with every http(s) request aborted and returns what was blocked, any page errors and a
-screenshot's path; ``distinct_colours`` tells a real render from a blank one.
+is missing (under ``CI=true``, and in ``make test-room``, a missing browser fails instead).
+``open_offline`` loads a page with every http(s) request aborted and returns what was
+blocked, any page errors and a screenshot's path; ``distinct_colours`` tells a real render
+from a blank one.
 """
 
 from __future__ import annotations
@@ -17,30 +18,38 @@ from pathlib import Path
 
 import pytest
 
-from deploydl.present.report import find_chromium, headless_chromium
+from deploydl.present.report import chromium_advice, find_chromium, headless_chromium
 
 #: The one way to find Chromium: the package's (PDF printing uses it too); None if missing.
 CHROMIUM = find_chromium()
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+#: ``make test-room`` sets it to 1: the room check exists to open the lessons in the browser,
+#: so there a missing browser fails the run; nine skips would exit 0 and read as a pass.
+REQUIRE_BROWSER = "DEPLOYDL_REQUIRE_BROWSER"
 
 
 def missing_browser(reason: str) -> None:
-    """Skip with ``reason``; under ``CI=true`` fail instead, because CI must run browser tests."""
+    """Skip with ``reason``; fail instead where browser tests must run: under ``CI=true``, and
+    with ``DEPLOYDL_REQUIRE_BROWSER=1`` (``make test-room``)."""
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; under CI browser tests must run (.ci/run installs it).")
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{reason}. make test-room opens every lesson in the browser and fails "
+                    "without it: fix that first, then run make test-room again.")
     pytest.skip(reason)
 
 
 def needs_chromium() -> None:
-    """Skip (or fail under CI) when Chromium is not installed: for tests that print with it
-    (``write_pdf``) rather than drive it through :func:`chromium`."""
+    """Skip (or fail, see :func:`missing_browser`) when Chromium is not installed: for tests
+    that print with it (``write_pdf``) rather than drive it through :func:`chromium`."""
     if CHROMIUM is None:
-        missing_browser("Chromium is not installed (Debian/Ubuntu: apt-get install chromium)")
+        missing_browser(f"Chromium is not installed ({chromium_advice()})")
 
 
 @contextmanager
 def chromium() -> Iterator:
-    """A Playwright Chromium browser; skip (or fail under CI) when it is not installed."""
+    """A Playwright Chromium browser; skip (or fail, see :func:`missing_browser`) when it or
+    Playwright is not installed."""
     needs_chromium()
     try:
         from playwright.sync_api import sync_playwright
