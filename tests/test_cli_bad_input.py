@@ -222,3 +222,82 @@ def test_help_says_what_each_argument_does_and_its_default(capsys, command, word
     out = " ".join(capsys.readouterr().out.split())
     assert exit_.value.code == 0 and all(w in out for w in words)
 
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("the command went on past an argument it should have refused")
+
+
+@pytest.mark.parametrize("cores, most", [(8, 8), (1, 2), (None, 2)])
+def test_serve_refuses_more_workers_than_cores_before_starting_anything(monkeypatch, capsys,
+                                                                        cores, most):
+    """`--workers 100000` once started hundreds of workers, each with its own model, and
+    filled the machine's memory: the limit is this machine's cores (at least 2)."""
+    import os
+
+    import deploydl.serving.server as server
+    from deploydl.cli import build_parser
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(server, "serve", _never)
+    for workers in (most + 1, 100_000):
+        with pytest.raises(SystemExit) as exit_:
+            main(["serve", "--model", "M", "--port", "0", "--workers", str(workers)])
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and (
+            f"'{workers}' is not a number of worker processes: give 1 to {most}, this "
+            "machine's CPU cores (each worker holds its own copy of the model") in err
+    assert build_parser().parse_args(["serve", "--workers", str(most)]).workers == most
+
+
+@pytest.mark.parametrize("host, variable", [("999.1.1.1", None), ("nosuchhost.invalid", None),
+                                            ("999.1.1.1", "DEPLOYDL_HOST")])
+def test_serve_names_a_wrong_host_before_asking_for_an_api_key(monkeypatch, capsys, host,
+                                                               variable):
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    if variable:
+        monkeypatch.setenv(variable, host)
+    assert main(["serve", "--port", "0", *(["--host", host] if not variable else [])]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"deploydl serve: --host {host}: not an address of this machine (")
+    assert "Pass --host an IPv4 address this machine has" in err and "API key" not in err
+
+
+@pytest.mark.parametrize("action", ["build", "check"])
+def test_labs_refuses_a_file_named_labs_and_keeps_it(course, root, capsys, action):
+    """check said every lab was missing and build died on a FileExistsError."""
+    lab = "00_welcome_lab.ipynb"
+    (course / "solutions" / lab).write_bytes((root / "solutions" / lab).read_bytes())
+    (course / "labs").write_text("my notes", encoding="utf-8")
+    assert main(["labs", action, "--root", str(course)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"deploydl labs {action}: labs is a file, not a folder: move it "
+                            "away (it may hold your work), then run `deploydl labs build`.\n")
+    assert captured.out == "" and (course / "labs").read_text(encoding="utf-8") == "my notes"
+    assert not (course / ".deploydl").exists()
+
+
+def test_refresh_of_a_missing_notebook_says_where_they_are_before_executing(course, capsys,
+                                                                            monkeypatch):
+    import deploydl.course.runner as runner
+
+    monkeypatch.setattr(runner, "refresh_outputs", _never)
+    monkeypatch.chdir(course)
+    assert main(["refresh", "notebooks/nosuch.ipynb"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        f"deploydl refresh: notebooks/nosuch.ipynb: no such file; the course's notebooks are in "
+        f"{course / 'notebooks'} and {course / 'solutions'}: give one of them, or no path for "
+        "all.\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--bogus"], "deploydl: error: unrecognized arguments: --bogus"),
+    (["--bogus", "doctor"], "deploydl: error: unrecognized arguments: --bogus"),
+    ([], "deploydl: error: give a command, one of those in braces above (deploydl --help"),
+])
+def test_an_unknown_option_is_named_before_a_missing_command(capsys, args, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and message in err and "{doctor,progress," in err

@@ -212,6 +212,11 @@ def _refresh(args: argparse.Namespace) -> int:
         if not path.resolve().is_relative_to(root):
             raise _Refused(f"{path}: not a notebook of the course in {root}; refresh "
                            "stores the outputs of the course's own notebooks only.")
+        if not path.is_file():
+            what = "a folder, not a notebook" if path.is_dir() else "no such file"
+            raise _Refused(f"{path}: {what}; the course's notebooks are in "
+                           f"{root / 'notebooks'} and {root / 'solutions'}: give one of them, "
+                           "or no path for all.")
     for path in paths:
         print(f"executing {path} ...", flush=True)
         try:
@@ -578,7 +583,9 @@ _Commands = argparse._SubParsersAction  # what add_subparsers returns: one add_p
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deploydl", description=(
         "Deploying Deep Learning: the course's command line."))
-    commands = parser.add_subparsers(dest="command", required=True)
+    # not required=True: argparse would then say only "the following arguments are required:
+    # command" for `deploydl --bogus`, never naming --bogus; main asks for a command instead
+    commands = parser.add_subparsers(dest="command")
     for add_commands in (_add_learner_commands, _add_instructor_commands, _add_bench_commands,
                          _add_serve_command):
         add_commands(commands)
@@ -739,8 +746,14 @@ def _add_serve_command(commands: _Commands) -> None:
                        help="needs --log: the model's training applicants (one numeric column per "
                        "feature, no gaps), stored in the log for its drift check (default for the "
                        "case-study model: its own training applicants)")
-    serve.add_argument("--workers", type=_int_arg(1, None, "a number of worker processes: give "
-                       "1 or more"), default=1, help="worker processes (default 1)")
+    most = _max_workers()
+    serve.add_argument("--workers", type=_int_arg(1, most, (
+        f"a number of worker processes: give 1 to {most}, this machine's CPU cores (each "
+        "worker holds its own copy of the model, and more workers than cores only compete for "
+        "them); for more traffic, serve on more machines (`deploydl capacity` plans how many)")),
+        default=1, help=f"worker processes (default 1; at most {most}, this machine's CPU "
+        "cores: each worker holds its own copy of the model, and more workers than cores only "
+        "compete for them)")
     serve.add_argument("--runtime", choices=["torch", "onnx"], default="torch",
                        help="what scores requests: torch (default) or ONNX Runtime, exported "
                        "and checked against torch at start-up (needs the 'export' extra)")
@@ -749,6 +762,14 @@ def _add_serve_command(commands: _Commands) -> None:
                        "the server with a pipe on its standard input (ServiceProcess) makes sure "
                        "it never outlives it; refused when standard input is not a pipe")
     serve.set_defaults(run=_serve)
+
+
+def _max_workers() -> int:
+    """The most worker processes ``deploydl serve --workers`` takes: this machine's CPU cores,
+    and at least 2, so a one-core machine can still try two. Each worker loads its own copy of
+    the model (torch included), so workers beyond the cores add memory, not throughput: a
+    typing slip of 100000 once filled 24 GiB with hundreds of workers."""
+    return max(os.cpu_count() or 1, 2)
 
 
 def _setup_output() -> None:
@@ -781,7 +802,11 @@ def _setup_output() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _setup_output()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # checked here, not by argparse: an unknown option is named first
+        parser.error("give a command, one of those in braces above (deploydl --help says "
+                     "what each does)")
     try:
         status: int = args.run(args)
         sys.stdout.flush()  # a reader that left shows here, not as "Exception ignored" at exit

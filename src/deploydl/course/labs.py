@@ -38,7 +38,8 @@ class LabSourceError(ValueError):
 
 
 class LabPathError(OSError):
-    """A lab's path is taken by something ``build_labs`` cannot replace (a folder)."""
+    """A lab's path, or ``labs`` itself, is taken by something ``build_labs`` cannot replace
+    (a folder where a lab belongs, a file where the folder belongs)."""
 
 
 #: Where ``build_labs`` keeps a copy of each lab it replaces, under the course root.
@@ -163,16 +164,17 @@ def build_labs(root: Path) -> BuildResult:
     or not (a learner's notes in Markdown are not work :func:`learner_work` can see, so
     nothing is replaced without a copy). A notebook in ``labs/`` with no solution is moved
     there only if it is named like a generated lab and holds no work; any other (a learner's
-    own copy) is left where it is. A folder where a lab belongs raises :class:`LabPathError`
-    before anything is written.
+    own copy) is left where it is. A folder where a lab belongs, or a file named ``labs``,
+    raises :class:`LabPathError` before anything is written.
     """
     expected = expected_labs(root)
+    labs = _labs_folder(root)
     folders = [str(p.relative_to(root)) for p in expected if p.is_dir()]
     if folders:
         raise LabPathError(f"{', '.join(folders)}: a folder where a lab belongs; move it out "
                            "of labs/ and run the command again.")
-    (root / "labs").mkdir(exist_ok=True)
-    present = set((root / "labs").glob("*.ipynb"))
+    labs.mkdir(exist_ok=True)
+    present = set(labs.glob("*.ipynb"))
     result = BuildResult()
     folder = _backup_folder(root / BACKUP)
     for path in sorted(present & set(expected)):  # every lab replaced is kept, work or not
@@ -193,6 +195,16 @@ def build_labs(root: Path) -> BuildResult:
             path.write_text(text, encoding="utf-8", newline="\n")  # LF on Windows too
         result.written.append(path)
     return result
+
+
+def _labs_folder(root: Path) -> Path:
+    """``root/labs``, which may not exist yet; :class:`LabPathError` when a file (or a link
+    to nothing) has its name: it may hold a learner's work, so it is never replaced."""
+    folder = root / "labs"
+    if not folder.is_dir() and (folder.exists() or folder.is_symlink()):
+        raise LabPathError("labs is a file, not a folder: move it away (it may hold your "
+                           "work), then run `deploydl labs build`.")
+    return folder
 
 
 def _backup_folder(parent: Path, now: datetime | None = None) -> Path:
@@ -219,9 +231,10 @@ def lab_text(path: Path) -> str | None:
 
 
 def check_labs(root: Path) -> list[str]:
-    """What makes ``labs/`` differ from what ``build_labs`` would write (empty: in sync)."""
+    """What makes ``labs/`` differ from what ``build_labs`` would write (empty: in sync).
+    Raises :class:`LabPathError` when ``labs`` is a file, not a folder."""
     expected = expected_labs(root)
-    present = set((root / "labs").glob("*.ipynb"))
+    present = set(_labs_folder(root).glob("*.ipynb"))
     problems = [f"{p.relative_to(root)}: missing; run `deploydl labs build`"
                 for p in sorted(set(expected) - present)]
     problems += [f"{p.relative_to(root)}: has no solution in solutions/; if it is your own "

@@ -188,8 +188,9 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     (:func:`tell`).
 
     The address is taken first, so a busy port or a wrong host is reported at once, before the
-    ``--no-api-key`` warning and before the model loads, a port another server has bound but
-    does not yet listen on included (:func:`~deploydl.serving.process.held_without_listening`);
+    API-key checks (a missing key, the ``--no-api-key`` warning) and before the model loads, a
+    port another server has bound but does not yet listen on included
+    (:func:`~deploydl.serving.process.held_without_listening`);
     then the model is verified and loaded, before the service listens (a connection meanwhile
     is refused, not left waiting), says where it serves or answers a request. A refused
     start-up releases the address again.
@@ -225,14 +226,15 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
-    # printed once the address is taken, not before a bind error
-    warning = _check_key_for_host(host, has_key=bool(settings.api_key), no_api_key=no_api_key)
-    _check_key_length(host, settings.api_key)
     trust = trust or Trust()
-    log_to_stdout()
-    sock = _bind(host, port)  # before the model loads (seconds): a busy port is told at once
+    # before the key checks and the model (seconds): a busy port or a wrong host is told first
+    sock = _bind(host, port)
     previous = None
     try:
+        warning = _check_key_for_host(host, has_key=bool(settings.api_key),
+                                      no_api_key=no_api_key)
+        _check_key_length(host, settings.api_key)
+        log_to_stdout()
         if warning:
             tell(warning)
         path, app = _checked_app(model_path, settings, trust=trust, log_path=log_path,
