@@ -45,6 +45,17 @@ def test_business_confusion_matches_scikit_learn(case):
     assert out.cost == fn * 8_000 + fp * 2_000
 
 
+def test_the_confusion_matrix_says_the_model_refers_and_never_declines():
+    """The model approves or refers to an underwriter (Modules 02 and 03); a score at the
+    threshold is referred."""
+    table = ev.outcomes(np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.5, 0.3]),
+                        threshold=0.5).table()
+    assert list(table.columns) == ["approved", "referred to an underwriter"]
+    assert table.to_dict("index") == {
+        "repaid (good customer)": {"approved": 1, "referred to an underwriter": 1},
+        "defaulted (bad loan)": {"approved": 1, "referred to an underwriter": 1}}
+
+
 @pytest.mark.parametrize(("y", "s", "message"), [
     ([0, 1, 1], [0.2, 0.4], "y_true has 3 labels but y_score has 2 values"),
     ([1, 1, 1], [0.2, 0.4, 0.9], r"single class \(1\)"),

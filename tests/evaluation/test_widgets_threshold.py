@@ -26,7 +26,9 @@ def test_the_table_names_its_columns_and_rows_for_a_screen_reader():
     explorer = threshold_explorer(np.array([0, 1]), np.array([0.2, 0.7]))
     table = explorer.summary.value
     assert header_scopes(table) == ["col"] * 3 + ["row"] * 2
-    assert "<th scope='col'>approved</th><th scope='col'>declined</th></tr>" in table
+    assert ("<th scope='col'>approved</th><th scope='col'>referred to an underwriter</th></tr>"
+            in table)
+    assert "declined" not in table and "good customers referred:</b> 0" in table
 
 
 def test_the_threshold_has_a_number_box_a_screen_reader_names():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from deploydl.exercises.m02 import _approve_everyone, lab_data
+from deploydl.evaluation.metrics import DECISIONS
+from deploydl.exercises.m02 import _approve_everyone, _recall, lab_data
 from deploydl.exercises.registry import find_exercise
 
 
@@ -153,3 +154,13 @@ def test_02_2_an_answer_off_the_grid_is_named_as_given():
     assert message.startswith("0.0965, not one of the sweep's thresholds (read as 0.10), meets "
                               "the policy"), message
     assert find_exercise("02.2").checker(0.1).startswith("0.10 meets the policy")
+
+
+def test_02_1_speaks_of_referrals_as_its_lab_and_lesson_do(root):
+    """The model approves or refers to an underwriter; it never declines on its own (Modules 02
+    and 03), so the lab's matrix, the hints and the feedback all say "referred"."""
+    lab = (root / "solutions" / "02_model_evaluation_lab.ipynb").read_text(encoding="utf-8")
+    assert f"| | {' | '.join(DECISIONS)} |" in lab
+    told = [*find_exercise("02.1").hints, _recall(120 / 220), _recall(80 / 200)]
+    assert all("referred" in text or "refer " in text for text in told)
+    assert not any("declin" in text for text in told)

@@ -1,8 +1,9 @@
 """Model evaluation in business terms (Module 02).
 
 The labels are 1 for a loan that defaulted and 0 for one that was repaid; a score is a model's
-probability of default. A loan is **declined** (sent to an underwriter) when its score is at or
-above the threshold and **approved** otherwise, as in :func:`deploydl.models.describe_risk`.
+probability of default. A loan is **referred** to an underwriter (not approved at once) when its
+score is at or above the threshold and **approved** otherwise, as in
+:func:`deploydl.models.describe_risk`.
 
 The metrics match scikit-learn's (tests check to 1e-12), but every function here validates its
 input once and says what to fix. The threshold and the cost of each kind of error are business
@@ -160,7 +161,7 @@ def accuracy(y_true, y_pred) -> float:
 
 
 def precision(y_true, y_pred) -> float:
-    """Of the loans declined, the share that would really have defaulted (0..1; 0 if none)."""
+    """Of the loans referred, the share that would really have defaulted (0..1; 0 if none)."""
     return _precision(*_check_predictions(y_true, y_pred))
 
 
@@ -195,7 +196,7 @@ def _metric(name: str) -> Callable[[np.ndarray, np.ndarray, float], float]:
 
 
 def score(y_true, y_score, *, metric: str = "roc_auc", threshold: float = 0.5) -> float:
-    """One metric from probabilities; threshold metrics decline at ``score >= threshold``."""
+    """One metric from probabilities; threshold metrics refer at ``score >= threshold``."""
     return _metric(metric)(*check_inputs(y_true, y_score), threshold)
 
 
@@ -203,6 +204,10 @@ def scorecard(y_true, y_score, *, threshold: float = 0.5) -> dict[str, float]:
     """All of :data:`METRICS` at once, as a plain dict (0..1 each)."""
     y, s = check_inputs(y_true, y_score)
     return {name: _metric(name)(y, s, threshold) for name in METRICS}
+
+
+#: The model's two decisions, as the confusion matrix names its columns.
+DECISIONS = ("approved", "referred to an underwriter")
 
 
 @dataclass(frozen=True)
@@ -232,16 +237,20 @@ class Outcomes:
         return self.bad_declined / (self.bad_declined + self.bad_approved)
 
     def table(self) -> pd.DataFrame:
-        """The 2x2 matrix: rows are what really happened, columns the model's decision."""
+        """The 2x2 matrix: rows are what really happened, columns the model's decision.
+
+        The model never declines on its own: it approves, or it refers the applicant to an
+        underwriter (Modules 02 and 03), so the columns are :data:`DECISIONS`.
+        """
         return pd.DataFrame(
             [[self.good_approved, self.good_turned_away], [self.bad_approved, self.bad_declined]],
             index=["repaid (good customer)", "defaulted (bad loan)"],
-            columns=["approved", "declined"])
+            columns=list(DECISIONS))
 
 
 def outcomes(y_true, y_score, *, threshold: float = 0.5,
              costs: ErrorCosts = DEFAULT_COSTS) -> Outcomes:
-    """Count approvals and declines against what really happened, at ``threshold``."""
+    """Count approvals and referrals against what really happened, at ``threshold``."""
     y, s = check_inputs(y_true, y_score)
     tn, fp, fn, tp = _counts(y, (s >= threshold).astype(int))
     return Outcomes(threshold, tn, fp, fn, tp, costs)

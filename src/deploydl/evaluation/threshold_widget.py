@@ -20,7 +20,8 @@ class ThresholdExplorer:
     Attributes
     ----------
     slider : ipywidgets.FloatSlider
-        The threshold (0..1): a loan is declined when its probability of default is at or above.
+        The threshold (0..1): a loan is referred to an underwriter when its probability of
+        default is at or above it, and approved otherwise.
         It sits in a :class:`~deploydl.present.panel.SliderRow` with a named number box.
     summary : ipywidgets.HTML
         The numbers, re-rendered on each new threshold; ``summary.value`` is the HTML shown.
@@ -68,7 +69,7 @@ def render_outcomes(out: Outcomes) -> str:
     return (
         f"<table><tr>{head}</tr>{cells}</table>"
         f"<p><b>bad loans approved:</b> {out.bad_approved:,} · "
-        f"<b>good customers turned away:</b> {out.good_turned_away:,}<br>"
+        f"<b>good customers referred:</b> {out.good_turned_away:,}<br>"
         f"<b>precision:</b> {out.precision:.1%} · <b>recall:</b> {out.recall:.1%} · "
         f"<b>expected cost of errors:</b> {money(out.cost)}</p>")
 

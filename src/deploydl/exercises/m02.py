@@ -147,22 +147,23 @@ def _copied_from_sweep(value: float, chosen: float, sweep) -> str | None:
     return None
 
 
-#: Exercise 02.1's confusion matrix: (repaid, defaulted) x (approved, declined).
+#: Exercise 02.1's confusion matrix: (repaid, defaulted) x (approved, referred to an
+#: underwriter).
 RECALL_MATRIX = {"repaid": (700, 100), "defaulted": (80, 120)}
 
 
 def _recall(answer: Any) -> str | None:
-    (_, good_declined), (bad_approved, bad_declined) = RECALL_MATRIX.values()
-    recall = bad_declined / (bad_declined + bad_approved)
+    (_, good_referred), (bad_approved, bad_referred) = RECALL_MATRIX.values()
+    recall = bad_referred / (bad_referred + bad_approved)
     value = as_share(answer, recall)
     if isinstance(value, str):
         return value
     for wrong, why in (
-            (bad_declined / (bad_declined + good_declined),
-             "that is precision (of the loans declined, the share that defaulted); recall "
+            (bad_referred / (bad_referred + good_referred),
+             "that is precision (of the loans referred, the share that defaulted); recall "
              "looks only at the loans that defaulted."),
             (1 - recall, "that is the share of bad loans it approved; recall is the share it "
-                         "declined.")):
+                         "referred.")):
         if math.isclose(value, wrong, rel_tol=1e-3):
             return why
     return None if math.isclose(value, recall, rel_tol=1e-3) else f"you gave {brief(answer)}."
@@ -297,8 +298,8 @@ EXERCISES = [
         id="02.1", title="Recall from a confusion matrix",
         checker=_recall,
         hints=("Recall asks: of the loans that really defaulted, what share did the model "
-               "catch (decline)? Only the 'defaulted' row of the matrix matters.",
-               "recall = bad loans declined / (bad loans declined + bad loans approved) "
+               "catch (refer to an underwriter)? Only the 'defaulted' row of the matrix matters.",
+               "recall = bad loans referred / (bad loans referred + bad loans approved) "
                "= 120 / (120 + 80)"),
     ),
     Exercise(
