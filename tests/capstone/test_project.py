@@ -149,6 +149,32 @@ def test_options_are_keyword_only():
         assert kind is inspect.Parameter.KEYWORD_ONLY, function.__qualname__
 
 
+def _profit_win(monkeypatch, *, guardrail_ok: bool) -> None:
+    """Make every A/B test a clear, significant profit win for version B, its approval-rate
+    guardrail as given."""
+    from deploydl.monitoring import profit_test
+
+    real = profit_test.profit_test
+
+    def a_clear_win(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return replace(result, significant=True, difference=abs(result.difference) + 1.0,
+                       guardrail_ok=guardrail_ok)
+
+    monkeypatch.setattr(profit_test, "profit_test", a_clear_win)
+
+
+def _force_verdict(monkeypatch, run: Capstone, *, passed: bool, too_close: bool) -> None:
+    """From now on, each version's fairness verdict in ``run`` is as given."""
+    real_verdict = run._release_verdict
+
+    def forced(*args):
+        verdict, on_test = real_verdict(*args)
+        return {**verdict, "passed": passed, "too_close_to_call": too_close}, on_test
+
+    monkeypatch.setattr(run, "_release_verdict", forced)
+
+
 #: The A/B test winner's own fairness verdict, forced: (passed, too close to call).
 WINNER_VERDICTS = {"clear pass": (True, False), "too close to call": (True, True),
                    "too close, server stopped": (True, True), "FAILED": (False, False)}
@@ -163,9 +189,7 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
     says which, and never asks to keep a decided test running."""
     from deploydl.communication.brief_text import decision_text
     from deploydl.evaluation import decision as rule
-    from deploydl.monitoring import profit_test
 
-    real = profit_test.profit_test
     test_scorings: list[str] = []  # the retrained version scoring the test applicants
     aside_scorings: list[str] = []  # ... and the set-aside ones, once it has its threshold
 
@@ -186,12 +210,7 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
     real_decide = rule.calibrate_and_decide
     monkeypatch.setattr(rule, "calibrate_and_decide", counted)
 
-    def a_clear_win(*args, **kwargs):
-        result = real(*args, **kwargs)
-        return replace(result, significant=True, difference=abs(result.difference) + 1.0,
-                       guardrail_ok=True)
-
-    monkeypatch.setattr(profit_test, "profit_test", a_clear_win)
+    _profit_win(monkeypatch, guardrail_ok=True)
     small = replace(TINY, days=2, per_day=20, opens_day=1, ab_requests=20)
     passed, too_close = WINNER_VERDICTS[gate]
     with Capstone(tmp_path, scenario=small) as run:
@@ -201,13 +220,8 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
         run.deploy()
         run.traffic()
         applicant = {f: run.test[f].iloc[0].item() for f in FEATURES}  # asks who answers
-        real_verdict = run._release_verdict
-
-        def forced(*args):  # the candidate's verdict, as the case needs it
-            verdict, on_test = real_verdict(*args)
-            return {**verdict, "passed": passed, "too_close_to_call": too_close}, on_test
-
-        monkeypatch.setattr(run, "_release_verdict", forced)
+        # the candidate's verdict, as the case needs it
+        _force_verdict(monkeypatch, run, passed=passed, too_close=too_close)
         result = run.ab_test().summary
         assert test_scorings == ["1.1.0"]  # scored once: its scorecard's scores judge it too
         assert aside_scorings == []  # the screen that chose its threshold is its gate's
@@ -247,6 +261,41 @@ def test_an_ab_test_winner_reaches_production_only_through_the_fairness_gate(tmp
         assert run.client.predict(applicant)["model_version"] == "1.1.0"
         assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0", "1.1.0"]
         assert "won the A/B test" not in decision_text(_brief_inputs(run))
+
+
+def test_an_ab_win_that_broke_the_approval_guardrail_is_not_released(tmp_path, monkeypatch):
+    """More profit per applicant from approving too few is no win: 1.1.0 stays out of
+    production even though its own fairness gate passes clearly."""
+    _profit_win(monkeypatch, guardrail_ok=False)
+    small = replace(TINY, days=2, per_day=20, opens_day=1, ab_requests=20)
+    with _deployed(tmp_path, scenario=small) as run:
+        run.traffic()
+        _force_verdict(monkeypatch, run, passed=True, too_close=False)
+        run.ab_test()
+        assert run.registry.stage(NAME, "production") == "1.0.0" and "held" not in run.ab
+        assert [r["version"] for r in run.registry.releases(NAME)] == ["1.0.0"]
+
+
+@pytest.mark.parametrize("screen", [False, None])
+def test_a_threshold_that_failed_its_screen_fails_the_gate_whatever_the_test_set_says(
+        tmp_path, monkeypatch, screen):
+    """The screen on the set-aside applicants where the threshold was chosen (None: nothing
+    to screen) must pass as well as the gate on the test applicants."""
+    from deploydl.evaluation import decision
+
+    real = decision.threshold_for
+
+    def screened(*args, **kwargs):
+        threshold, choice = real(*args, **kwargs)
+        return threshold, replace(choice, passed=screen)
+
+    monkeypatch.setattr(decision, "threshold_for", screened)
+    with Capstone(tmp_path, scenario=TINY) as run:
+        run.data()
+        run.train()
+        result = run.gate()
+        assert result.data["passed_on_test"]  # TINY's test applicants pass the gate
+        assert not run.verdict["passed"] and result.summary.startswith("FAILED")
 
 
 def _brief_inputs(run: Capstone):
@@ -306,3 +355,5 @@ def test_the_new_regions_screen_comes_with_its_95_percent_range(tmp_path):
         assert (m["region_ratio_low"], m["region_ratio_high"]) == selection_ratio_range(
             approved, groups)
         assert m["region_ratio_low"] <= m["region_parity_ratio"] <= m["region_ratio_high"]
+        assert (m["region_n"], m["region_smallest_n"]) == (len(rows),
+                                                           groups.value_counts().min())

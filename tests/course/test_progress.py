@@ -9,7 +9,7 @@ import pytest
 from deploydl.cli import main
 from deploydl.course.curriculum import module
 from deploydl.course.progress import ModuleProgress, next_step
-from deploydl.exercises.core import FAILED, NOT_ATTEMPTED, PASSED, Result
+from deploydl.exercises.core import CHECK_ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 
 pytestmark = pytest.mark.slow
 
@@ -85,11 +85,22 @@ def test_next_step_names_the_first_failed_exercise_and_its_hint():
     # A failing exercise wins over an earlier module not started yet (the reported case:
     # "Read notebooks/00_welcome.ipynb" while 02.1 was failing).
     assert next_step([row("00", NOT_ATTEMPTED, NOT_ATTEMPTED), partial]) == fix
+    # With failures in two modules, the earlier module's comes first.
+    assert next_step([row("00", FAILED), partial]) == (
+        "Fix exercise 00.1 (t) in labs/00_welcome_lab.ipynb: m Hint: the hint")
+    assert next_step([row("00", NOT_ATTEMPTED), row("01", NOT_ATTEMPTED)]).startswith(
+        "Read notebooks/00_welcome.ipynb")
     assert next_step([done, row("01", PASSED, NOT_ATTEMPTED)]) == (
         "Finish labs/01_data_governance_lab.ipynb: exercise(s) 01.2 not attempted yet.")
     assert next_step([done, row("01", ready=False)]).startswith(
         "You have done every module available so far; still to come: 01.")
     assert next_step([done]).startswith("You have finished the course.")
+
+
+def test_a_lab_whose_only_results_are_broken_checks_says_so_not_not_started():
+    results = (Result("00.1", "t", CHECK_ERROR, "m"), Result("00.2", "t", NOT_ATTEMPTED, "m"))
+    assert ModuleProgress(module("00"), True, results).status == (
+        "0/2 passed, 0 failed, 1 to do, 1 check(s) broken: tell your instructor")
 
 
 def test_a_failing_exercise_is_named_with_its_hint_and_no_kernel_warning(course, capfd):
@@ -124,8 +135,21 @@ def test_an_answer_cell_that_raised_is_named_with_its_error_not_as_to_do(course,
         "again (the check never ran). Hint: Read the error")
 
 
+def test_a_lab_fixed_after_grading_is_graded_again(course, capsys):
+    """The learner fixes the answer the first grading failed: the screen shows the new result,
+    not the cached one."""
+    lab = course / "labs/00_welcome_lab.ipynb"
+    solved = (course / "solutions/00_welcome_lab.ipynb").read_text(encoding="utf-8")
+    lab.write_text(solved.replace('choice = \\"C\\"', 'choice = \\"A\\"'), encoding="utf-8")
+    assert "2/3 passed, 1 failed" in _progress(course, capsys)
+    lab.write_text(solved, encoding="utf-8")
+    assert "done: 3/3 passed" in _progress(course, capsys)
+
+
+@pytest.mark.parametrize("code", ["m00", "core", "grading"])
 def test_the_cache_key_changes_with_the_code_that_checks_and_grades(course, monkeypatch,
-                                                                    tmp_path):
+                                                                    tmp_path, code):
+    """The module's exercise definitions (an answer may change), the checks and the grader."""
     import importlib.util
 
     from deploydl.course.progress import _content_key
@@ -133,10 +157,10 @@ def test_the_cache_key_changes_with_the_code_that_checks_and_grades(course, monk
     lab = course / "labs/00_welcome_lab.ipynb"
     before = _content_key(module("00"), lab)
     find_spec = importlib.util.find_spec
-    stand_in = tmp_path / "grading.py"
-    stand_in.write_text("# the grader, with other feedback")
+    stand_in = tmp_path / f"{code}.py"
+    stand_in.write_text("# the same code, changed")
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: find_spec(name) if name !=
-                        "deploydl.exercises.grading" else importlib.util.spec_from_file_location(
+                        f"deploydl.exercises.{code}" else importlib.util.spec_from_file_location(
                             name, stand_in))
     assert _content_key(module("00"), lab) != before
 

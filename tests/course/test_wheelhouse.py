@@ -75,6 +75,13 @@ def test_the_inventory_lists_every_wheel_and_gives_the_apache_text_a_bare_wheel_
     assert "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION" in text
 
 
+def test_the_apache_text_names_only_the_apache_wheels_that_ship_no_licence_file(wheelhouse):
+    _wheel(wheelhouse, "shipped", "1.0", "License: Apache 2.0",
+           {"shipped-1.0.dist-info/LICENSE": "Apache text"})
+    text = write_inventory(wheelhouse).read_text(encoding="utf-8")
+    assert "For bare, whose wheels ship no licence file" in text
+
+
 def test_no_apache_text_when_every_wheel_ships_its_own(wheelhouse):
     next(wheelhouse.glob("bare-*.whl")).unlink()
     assert "Apache License" not in write_inventory(wheelhouse).read_text(encoding="utf-8")
@@ -99,7 +106,7 @@ def test_modules_named_like_licences_are_not_licence_files(tmp_path, capsys):
     _wheel(tmp_path, "jls", "2.0", "License: BSD", {
         "jls/licenses_app.py": "", "jls/licenses_handler.py": "",
         "jls/__pycache__/licenses_app.cpython-311.pyc": "", "jls/_license.so": "",
-        "jls/deep/down/LICENSE": "a vendored test fixture"})
+        "jls/vendored/LICENSE": "a vendored library's", "jls/deep/down/LICENSE": "a fixture"})
     assert read_wheel(tmp_path / "jls-2.0-py3-none-any.whl").files == ()
     assert main(["check", str(tmp_path)]) == 1 and "jls-2.0" in capsys.readouterr().err
 
@@ -113,6 +120,16 @@ def test_licence_files_in_dist_info_and_at_the_top_of_the_wheel_count(tmp_path):
         "many-1.0.dist-info/LICENSE.APACHE", "many-1.0.dist-info/COPYING",
         "many-1.0.dist-info/NOTICE.md", "many-1.0.dist-info/licenses/vendor/x.txt",
         "LICENSE.txt")
+
+
+def test_a_row_lists_five_licence_files_and_counts_the_rest(tmp_path):
+    """torch ships hundreds: the row names the first five and says how many more there are."""
+    _wheel(tmp_path, "vast", "1.0", "License: BSD",
+           {f"vast-1.0.dist-info/licenses/LICENSE.{i}": "" for i in range(7)})
+    row = next(line for line in write_inventory(tmp_path).read_text(encoding="utf-8")
+               .splitlines() if line.startswith("| `vast-1.0"))
+    shown = ", ".join(f"`vast-1.0.dist-info/licenses/LICENSE.{i}`" for i in range(5))
+    assert row.endswith(f"| {shown} and 2 more |")
 
 
 @pytest.mark.parametrize("command", ["write", "check"])
