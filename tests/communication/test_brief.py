@@ -1087,7 +1087,7 @@ def test_the_drift_risk_says_what_the_run_saw(page, event, said):
     """The reported flaw: lesson 07's brief, with no drift event, said a new region's
     applicants look different from the training data."""
     inputs, _, _ = page
-    plan = {k: inputs.monitoring[k] for k in ("rules", "n_rules", "n_critical")}
+    plan = {k: inputs.monitoring[k] for k in ("rules", "n_rules")}
     moved = replace(inputs, monitoring={**plan, **event})
     risk = next(r for r in risk_register(moved) if r["risk"].startswith("Drift"))
     assert risk["evidence"] == said.format(n_rules=inputs.monitoring["n_rules"])

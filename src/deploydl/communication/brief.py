@@ -346,8 +346,7 @@ def _monitoring_plan(event: dict[str, Any], evaluation: dict) -> dict[str, Any]:
     rules = [{"alert": r.name, "severity": r.severity, "signal": r.signal,
               "fires at": f"{'<=' if r.below else '>='} {r.threshold:g}",
               "first action": r.runbook} for r in DEFAULT_RULES]
-    plan = {"rules": rules, "n_rules": len(rules),
-            "n_critical": sum(r.severity == "critical" for r in DEFAULT_RULES)}
+    plan = {"rules": rules, "n_rules": len(rules)}
     if "alarm_day" in event:
         plan["alarm_delay_days"] = (None if event["alarm_day"] is None
                                     else event["alarm_day"] - event["opened_day"])
