@@ -61,8 +61,10 @@ def _decay_at(drop: float) -> dict:
                              min_labels=4)
 
 
-@pytest.mark.parametrize(("drop", "decayed"), [(0.125, False), (0.25, True)])
-def test_decay_is_a_drop_above_the_tolerance_not_at_it(drop, decayed):
+@pytest.mark.parametrize(("drop", "decayed"), [(0.0625, False), (0.125, True), (0.25, True)])
+def test_decay_is_a_drop_at_or_above_the_tolerance_as_the_alert_rule_fires(drop, decayed):
+    """The alert rule "performance decay" fires at a drop of 0.05 or more (``>=``); the report
+    said "decayed" only above it, so at the line the lesson's words and the page disagreed."""
     report = _decay_at(drop)
     assert (report["auc"], report["drop"], report["decayed"]) == (0.75, drop, decayed)
 

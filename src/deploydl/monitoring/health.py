@@ -176,7 +176,8 @@ def performance_decay(frame: pd.DataFrame, *, baseline: DecayBaseline, tolerance
 
     Returns a dict: ``labelled`` (approved labels in, at the baseline's threshold), ``auc`` (on
     them, None if fewer than ``min_labels``), ``baseline`` (its AUC), ``drop`` (baseline minus
-    now, in AUC points 0..1), ``decayed`` (drop above ``tolerance``) and ``other_threshold``
+    now, in AUC points 0..1), ``decayed`` (drop at or above ``tolerance``, as the alert rule
+    "performance decay" fires) and ``other_threshold``
     (labelled predictions decided at another threshold, left out).
     """
     if not isinstance(baseline, DecayBaseline):
@@ -198,7 +199,7 @@ def performance_decay(frame: pd.DataFrame, *, baseline: DecayBaseline, tolerance
         return result
     auc = roc_auc(labelled["label"], labelled["probability"])
     drop = baseline.auc - auc
-    return {**result, "auc": auc, "drop": drop, "decayed": drop > tolerance}
+    return {**result, "auc": auc, "drop": drop, "decayed": drop >= tolerance}
 
 
 def parse_metrics(text: str) -> pd.DataFrame:
