@@ -30,6 +30,31 @@ def test_lambda_bills_the_request_and_its_memory_seconds():
         lambda_cost_per_request(0.0)
 
 
+def test_lambda_bills_each_call_rounded_up_to_the_next_millisecond():
+    assert lambda_cost_per_request(0.5) == lambda_cost_per_request(1.0)  # billed 1 ms
+    assert lambda_cost_per_request(1.2) == lambda_cost_per_request(2.0)  # billed 2 ms
+    assert lambda_cost_per_request(2.001) - lambda_cost_per_request(2.0) == pytest.approx(
+        0.001 * ONE_VCPU_GB * LAMBDA_PER_GB_SECOND)  # a step of one whole millisecond
+
+
+def test_billed_milliseconds_round_up_and_ignore_the_noise_of_arithmetic():
+    from deploydl.deploy.serverless import billed_ms
+
+    assert [billed_ms(ms) for ms in (0.01, 0.5, 1.0, 1.2, 2.0, 1234.9)] == [1, 1, 1, 2, 2, 1235]
+    assert billed_ms(0.1 * 3 * 1000) == 300  # 300.00000000000006 in floating point
+
+
+def test_a_cold_call_bills_its_start_up_and_handler_time_rounded_up_once():
+    # 0.4 ms warm is billed 1 ms; cold, 1,234.5 + 0.4 = 1,234.9 ms is billed 1,235 ms:
+    # each cold call costs 1,234 ms more than a warm one.
+    cost = compare_hosting(3_000, ms_per_request=0.4, cold_start_s=1.2345)
+    ms_price = ONE_VCPU_GB * LAMBDA_PER_GB_SECOND / 1000
+    assert cost.start_up_usd == pytest.approx(3_000 * cost.cold_share * 1234 * ms_price)
+    assert cost.lambda_usd == pytest.approx(
+        3_000 * (0.20 / 1e6 + ms_price + cost.cold_share * 1234 * ms_price))
+    assert cost.start_up_per_cold_call == pytest.approx(1234 * ms_price)
+
+
 def test_the_share_of_cold_starts_falls_as_traffic_rises():
     minutes = 730 * 60  # a month
     # One request every 10 minutes on average, copies kept 10 minutes: exp(-1) meet a cold start.

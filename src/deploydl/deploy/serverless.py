@@ -4,8 +4,10 @@ AWS Lambda bills every request and its run time (memory times seconds) and nothi
 a Kubernetes Deployment bills its replicas every hour, busy or idle. So Lambda costs less at
 low traffic and the replicas cost less at high traffic; :func:`compare_hosting` says where
 they cross. Lambda's run time includes the start-up (INIT) phase of every cold start: billed
-for container images all along, and for every function since 1 August 2025. How many requests
-meet a cold start is an assumption, derived from the traffic by :func:`cold_start_share`.
+for container images all along, and for every function since 1 August 2025. Each call's run
+time is billed rounded up to the next whole millisecond (:func:`billed_ms`); a cold call's
+start-up and handler time are added first and rounded once. How many requests meet a cold
+start is an assumption, derived from the traffic by :func:`cold_start_share`.
 Lambda's prices are AWS's published x86 prices for US East (N. Virginia), before the free tier
 (an account shares it across all its functions): reference ``aws-lambda-billing``. The
 replicas use the course's price per core-hour
@@ -55,8 +57,9 @@ def cold_start_share(requests_per_month: float, *,
 class HostingCost:
     """Monthly US dollars at one traffic level on Lambda and on replicas that are always on.
 
-    Lambda bills each request, its run time (``ms_per_request``) and, on the requests that meet
-    a cold start (:attr:`cold_share`), the start-up time (``cold_start_s``) too;
+    Lambda bills each request and its run time (``ms_per_request``, the handler's time) rounded
+    up to the next millisecond; on the requests that meet a cold start (:attr:`cold_share`) it
+    bills the start-up time (``cold_start_s``) and the handler's time together, rounded up once.
     ``always_on_usd`` is the replicas' monthly bill, the same at any traffic they can carry.
     """
 
@@ -70,9 +73,8 @@ class HostingCost:
     def lambda_usd_at(self, requests_per_month: float) -> float:
         """Lambda's monthly bill at ``requests_per_month``, start-ups included."""
         warm = lambda_cost_per_request(self.ms_per_request, memory_gb=self.memory_gb)
-        start_up = self.cold_start_s * self.memory_gb * LAMBDA_PER_GB_SECOND
         share = cold_start_share(requests_per_month, keep_warm_minutes=self.keep_warm_minutes)
-        return requests_per_month * (warm + share * start_up)
+        return requests_per_month * (warm + share * self.start_up_per_cold_call)
 
     @property
     def lambda_usd(self) -> float:
@@ -86,10 +88,18 @@ class HostingCost:
         return cold_start_share(self.requests_per_month, keep_warm_minutes=self.keep_warm_minutes)
 
     @property
+    def start_up_per_cold_call(self) -> float:
+        """US dollars a cold call costs more than a warm one: its start-up and handler time,
+        billed together rounded up to the next millisecond, less the warm call's billed time
+        (0 when ``cold_start_s`` is 0)."""
+        cold_ms = self.cold_start_s * 1000 + self.ms_per_request
+        return (lambda_cost_per_request(cold_ms, memory_gb=self.memory_gb)
+                - lambda_cost_per_request(self.ms_per_request, memory_gb=self.memory_gb))
+
+    @property
     def start_up_usd(self) -> float:
         """The part of :attr:`lambda_usd` that pays for start-up time."""
-        return (self.requests_per_month * self.cold_share * self.cold_start_s * self.memory_gb
-                * LAMBDA_PER_GB_SECOND)
+        return self.requests_per_month * self.cold_share * self.start_up_per_cold_call
 
     @property
     def break_even_requests(self) -> float:
@@ -100,8 +110,8 @@ class HostingCost:
         warm = lambda_cost_per_request(self.ms_per_request, memory_gb=self.memory_gb)
         high = self.always_on_usd / warm
         # Start-ups a month are at most (minutes a month / keep-warm minutes) / e.
-        most = (HOURS_PER_MONTH * 60 / self.keep_warm_minutes / math.e * self.cold_start_s
-                * self.memory_gb * LAMBDA_PER_GB_SECOND)
+        most = (HOURS_PER_MONTH * 60 / self.keep_warm_minutes / math.e
+                * self.start_up_per_cold_call)
         low = max(high * 1e-12, (self.always_on_usd - most) / warm)
         for _ in range(100):
             middle = math.sqrt(low * high)
@@ -115,13 +125,24 @@ class HostingCost:
         return "Lambda" if self.lambda_usd < self.always_on_usd else "always on"
 
 
+def billed_ms(ms: float) -> int:
+    """The milliseconds Lambda bills for a call that runs ``ms`` milliseconds: rounded up to
+    the next whole millisecond (since December 2020; reference ``aws-lambda-billing``), so a
+    0.5 ms call is billed 1 ms and a 1.2 ms call 2 ms; a call is billed at least 1 ms."""
+    # Rounded to the nanosecond first: 0.3 s, computed as 300.00000000000006 ms, bills 300.
+    return max(1, math.ceil(round(ms, 6)))
+
+
 def lambda_cost_per_request(ms_per_request: float, *, memory_gb: float = ONE_VCPU_GB) -> float:
-    """US dollars Lambda bills for one warm request that runs ``ms_per_request`` milliseconds."""
+    """US dollars Lambda bills for one call that runs ``ms_per_request`` milliseconds (the
+    handler's time; on a cold start, the start-up's added): the request fee and the run time,
+    rounded up to the next whole millisecond (:func:`billed_ms`), times ``memory_gb``."""
     if ms_per_request <= 0 or memory_gb <= 0:
         raise ValueError(f"ms_per_request and memory_gb must be above 0; got {ms_per_request} "
                          f"ms and {memory_gb} GB. Measure a request's time on the service "
                          "first.")
-    return LAMBDA_PER_REQUEST + ms_per_request / 1000 * memory_gb * LAMBDA_PER_GB_SECOND
+    return (LAMBDA_PER_REQUEST
+            + billed_ms(ms_per_request) / 1000 * memory_gb * LAMBDA_PER_GB_SECOND)
 
 
 def compare_hosting(requests_per_month: float, *, ms_per_request: float,

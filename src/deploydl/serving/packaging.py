@@ -81,11 +81,14 @@ def register_in_production(model, table: pd.DataFrame, root: str | Path, *,
     """Register ``model`` (with ``table`` as its training data) under ``root`` and promote it
     to production; the registry and the verified artifact.
 
-    A release whose fairness gate is too close to call (the gates command's exit 3,
-    :mod:`deploydl.deploy.gates`) goes out only after a named fairness review: ``approver``
-    (who decided) and ``reason`` (why) are recorded with the release in the registry's
-    ``releases.jsonl``, as the CI workflow's review records them
-    (:meth:`deploydl.registry.ModelRegistry.promote`)."""
+    It runs no gate and promotes whatever it is given: run the gates first
+    (:func:`deploydl.deploy.run_gates`). When they block the release or cannot call it, such
+    as a fairness gate too close to call (the gates command's exit 3,
+    :mod:`deploydl.deploy.gates`), a named review decides; this records that decision, it does
+    not check it. ``approver`` (who decided) and ``reason`` (why) are recorded with the release
+    in the registry's ``releases.jsonl``, as the CI workflow's review records them
+    (:meth:`deploydl.registry.ModelRegistry.promote`, which refuses a reason without an
+    approver)."""
     registry = ModelRegistry(root)
     artifact = registry.register(model, training_data=table)
     registry.promote(model.name, model.version, stage="production", override=reason,
