@@ -134,6 +134,18 @@ def test_retraining_policy_names_its_reasons(applicants):
     assert not drift_only.retrain and drift_only.review  # data drift is not decay
 
 
+def test_retraining_policy_retrains_where_the_decay_alert_fires():
+    """At a drop of exactly the limit the "performance decay" alert pages (>=) and
+    performance_decay says decayed; the policy said not to retrain."""
+    from deploydl.monitoring import evaluate_rules
+
+    at_the_line = RetrainingPolicy(max_auc_drop=0.0625).decide(model_age_days=1,
+                                                              decay={"drop": 0.0625})
+    assert at_the_line.retrain and at_the_line.reasons[0].startswith("decay")
+    assert "performance decay" in [a.name for a in evaluate_rules({"auc_drop": 0.05})]
+    assert RetrainingPolicy().decide(model_age_days=1, decay={"drop": 0.05}).retrain
+
+
 def test_maintenance_window_is_sunday_night_utc():
     window = MaintenanceWindow()
     assert window.is_open(datetime(2026, 11, 29, 3, 30, tzinfo=UTC))      # a Sunday

@@ -195,7 +195,7 @@ def false_decay_chances(model, baseline, *, labels: Sequence[int], draws: int = 
     Draws ``population`` fresh, undrifted applicants once (``seed``: none of the course's
     training, holdout or calibration seeds) and keeps those ``model`` approves (scored below
     ``baseline.threshold``, the loans whose outcomes arrive). For each count ``n``, returns the
-    share of ``draws`` random sets of ``n`` of them whose AUC is more than ``tolerance`` below
+    share of ``draws`` random sets of ``n`` of them whose AUC is ``tolerance`` or more below
     ``baseline.auc``: :func:`deploydl.monitoring.performance_decay`'s rule. Both the baseline
     and each set of loans are samples, so the rule can read a drop that is not there.
     """
@@ -207,7 +207,7 @@ def false_decay_chances(model, baseline, *, labels: Sequence[int], draws: int = 
     for n in labels:
         rng = np.random.default_rng(seed)  # the same draws for each count, whatever the order
         picks = np.stack([rng.choice(len(y), size=n, replace=False) for _ in range(draws)])
-        fired = int(np.sum(baseline.auc - _aucs_by_row(y[picks], s[picks]) > tolerance))
+        fired = int(np.sum(baseline.auc - _aucs_by_row(y[picks], s[picks]) >= tolerance))
         chances.append(fired / draws)
     return chances
 

@@ -46,7 +46,8 @@ class RetrainingPolicy:
     on_dataset_drift : bool
         Put dataset drift on the review list.
     max_auc_drop : float
-        Decay: retrain when AUC on late labels is this far (0..1) below training.
+        Decay: retrain when AUC on late labels is this far (0..1) below training, or more (the
+        "performance decay" alert fires at the same line).
     """
 
     max_age_days: int = 90
@@ -63,7 +64,7 @@ class RetrainingPolicy:
             review.append(f"drift: {', '.join(drift.drifted)} moved; check whether outcomes "
                           "moved too before retraining")
         drop = (decay or {}).get("drop")
-        if drop is not None and drop > self.max_auc_drop:
+        if drop is not None and drop >= self.max_auc_drop:
             reasons.append(f"decay: AUC fell {drop:.3f} (limit {self.max_auc_drop})")
         return RetrainDecision(retrain=bool(reasons), reasons=tuple(reasons),
                                review=tuple(review))
