@@ -78,8 +78,16 @@ def test_lambda_bills_the_start_up_of_each_cold_start():
     assert cold.break_even_requests == pytest.approx(warm.break_even_requests, rel=1e-6)
     at = compare_hosting(cold.break_even_requests, ms_per_request=5.0, cold_start_s=3.5)
     assert at.lambda_usd == pytest.approx(at.always_on_usd)
-    with pytest.raises(ValueError, match="cold_start_s must be 0 or more"):
-        compare_hosting(3_000, ms_per_request=5.0, cold_start_s=-1.0)
+    for bad in (-1.0, math.nan, math.inf):
+        with pytest.raises(ValueError, match="cold_start_s must be 0 or more"):
+            compare_hosting(3_000, ms_per_request=5.0, cold_start_s=bad)
+
+
+@pytest.mark.parametrize("ms", [0.0, -2.0, math.nan, math.inf])
+def test_a_time_that_is_not_a_positive_number_is_refused_with_what_to_do(ms):
+    """NaN reached billed_ms and failed with "cannot convert float NaN to integer"."""
+    with pytest.raises(ValueError, match="must be numbers above 0.*Measure a request's time"):
+        lambda_cost_per_request(ms)
 
 
 def test_the_bills_cross_where_lambda_costs_what_the_replicas_cost():

@@ -128,7 +128,8 @@ class HostingCost:
 def billed_ms(ms: float) -> int:
     """The milliseconds Lambda bills for a call that runs ``ms`` milliseconds: rounded up to
     the next whole millisecond (since December 2020; reference ``aws-lambda-billing``), so a
-    0.5 ms call is billed 1 ms and a 1.2 ms call 2 ms; a call is billed at least 1 ms."""
+    0.5 ms call is billed 1 ms and a 1.2 ms call 2 ms; a call is billed at least 1 ms (so 0
+    or less too: :func:`lambda_cost_per_request` refuses such times)."""
     # Rounded to the nanosecond first: 0.3 s, computed as 300.00000000000006 ms, bills 300.
     return max(1, math.ceil(round(ms, 6)))
 
@@ -137,10 +138,11 @@ def lambda_cost_per_request(ms_per_request: float, *, memory_gb: float = ONE_VCP
     """US dollars Lambda bills for one call that runs ``ms_per_request`` milliseconds (the
     handler's time; on a cold start, the start-up's added): the request fee and the run time,
     rounded up to the next whole millisecond (:func:`billed_ms`), times ``memory_gb``."""
-    if ms_per_request <= 0 or memory_gb <= 0:
-        raise ValueError(f"ms_per_request and memory_gb must be above 0; got {ms_per_request} "
-                         f"ms and {memory_gb} GB. Measure a request's time on the service "
-                         "first.")
+    if not (math.isfinite(ms_per_request) and math.isfinite(memory_gb)
+            and ms_per_request > 0 and memory_gb > 0):
+        raise ValueError(f"ms_per_request and memory_gb must be numbers above 0; got "
+                         f"{ms_per_request} ms and {memory_gb} GB. Measure a request's time on "
+                         "the service first.")
     return (LAMBDA_PER_REQUEST
             + billed_ms(ms_per_request) / 1000 * memory_gb * LAMBDA_PER_GB_SECOND)
 
@@ -157,7 +159,7 @@ def compare_hosting(requests_per_month: float, *, ms_per_request: float,
     (:func:`cold_start_share`). The replicas' bill assumes they carry the traffic: check it
     with Module 05's capacity plan.
     """
-    if requests_per_month < 0 or replicas < 1 or cold_start_s < 0:
+    if not (requests_per_month >= 0 and replicas >= 1 and 0 <= cold_start_s < math.inf):
         raise ValueError(f"requests_per_month and cold_start_s must be 0 or more and replicas "
                          f"at least 1; got {requests_per_month}, {cold_start_s} and "
                          f"{replicas}.")
