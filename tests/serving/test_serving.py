@@ -179,6 +179,24 @@ def test_no_api_key_serves_on_a_network_address_on_purpose_with_a_warning(capsys
     assert capsys.readouterr().err == ""
 
 
+def test_serve_warns_of_no_api_key_once_the_port_is_taken_and_releases_it_on_refusal(
+        capsys, monkeypatch, tmp_path):
+    """serve() takes the address before its key checks: the --no-api-key warning must still
+    be printed, and a start refused after the bind (here: no model) must let the port go."""
+    from deploydl.serving.server import ServeError, serve
+
+    monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ServeError):
+        serve(tmp_path / "no-model", host="0.0.0.0", port=port, no_api_key=True)
+    assert ("Warning: serving on --host 0.0.0.0 without an API key"
+            in capsys.readouterr().err)
+    with socket.socket() as again:  # released: the port binds again
+        again.bind(("0.0.0.0", port))
+
+
 def test_app_that_fails_start_up_is_a_clear_error():
     @asynccontextmanager
     async def broken(app):
