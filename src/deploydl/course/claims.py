@@ -51,7 +51,7 @@ NAMED_SOURCES: dict[str, str] = {
     r"TensorFlow Serving|LiteRT|TensorFlow Lite|SavedModel": "framework-tensorflow",
     r"Keras 3": "framework-keras", r"\bJAX\b": "framework-jax",
     r"Stack Overflow": "so-survey",
-    r"Social Security": "ssn-unissued-areas", r"test cards?\b|\bStripe\b": "test-card-numbers",
+    r"Social Security": "ssn-unissued-areas", r"\btest cards?\b|\bStripe\b": "test-card-numbers",
     r"handwritten digits|handwriting|cheque[- ]digit": "uci-optdigits",
 }
 #: Pinpoint citations that must appear, as written, in docs/references.md.
