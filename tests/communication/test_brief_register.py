@@ -23,9 +23,9 @@ def _evidence(inputs: BriefInputs) -> dict[str, str]:
     return {r["risk"]: r["evidence"] for r in risk_register(inputs)}
 
 
-def test_each_risk_cites_its_own_figure():
+def _figures_all_different() -> BriefInputs:
     """Figures chosen all different, so a row that read a neighbour's would show it."""
-    inputs = BriefInputs(
+    return BriefInputs(
         Context(), DEFAULT_ASSUMPTIONS, registry={},
         evaluation={"bad_loans_approved": 17, "good_customers_turned_away": 230,
                     "n_test": 1500, "cost": 41_000.0},
@@ -34,7 +34,10 @@ def test_each_risk_cites_its_own_figure():
         money={"net_value_per_year": 701_000.0, "net_value_low": -120_000.0,
                "net_value_high": 1_520_000.0},
         monitoring={"n_rules": 7})
-    evidence = _evidence(inputs)
+
+
+def test_each_risk_cites_its_own_figure():
+    evidence = _evidence(_figures_all_different())
     assert evidence["Costly errors (bad loans approved)"] == "17 of 1,500 test applicants"
     assert evidence["Unfair outcomes by age band"] == (
         f"approval ratio 0.83 (screen: 0.80, passed); applicants aged {human_label('18-25')} "
@@ -43,6 +46,16 @@ def test_each_risk_cites_its_own_figure():
         "net about $700,000 a year against the current process (95% range -$120,000 to $1.5M)")
     assert evidence["Drift: the world changes after launch"] == (
         "no drift event yet; 7 alert rules watch the service")
+
+
+def test_the_register_says_the_model_refers_and_never_declines():
+    """The model approves or refers to an underwriter, who decides; it declines no one, so
+    the fairness mitigation speaks of referrals, not of declines."""
+    mitigation = {r["risk"]: r["mitigation"] for r in risk_register(_figures_all_different())}
+    assert mitigation["Unfair outcomes by age band"] == (
+        "Fairness gate before every release; referrals reviewed by an underwriter; quarterly "
+        "fairness report.")
+    assert not any("decline" in text.lower() for text in mitigation.values())
 
 
 @pytest.fixture(scope="module")

@@ -145,6 +145,20 @@ def test_all_four_audience_charts_fit_one_figure_each_panel_named_with_its_findi
     assert width <= 1280 and height <= 800  # a 1280 by 800 slide, at 100%
 
 
+def test_no_audience_hears_that_the_model_declines():
+    """The model never declines anyone: it approves, or refers the applicant to an underwriter,
+    who decides. No message, in any of its versions, speaks of declines; each of the
+    regulator's says who decides on those the model does not approve."""
+    for spec in AUDIENCES.values():
+        texts = (spec.message, spec.message_if_gate_fails, spec.message_if_no_value,
+                 spec.message_if_too_close, spec.message_if_neither)
+        assert not any("decline" in text.lower() for text in texts), spec.name
+    regulator = AUDIENCES["regulator"]
+    for text in (regulator.message, regulator.message_if_gate_fails,
+                 regulator.message_if_too_close):
+        assert "does not approve goes to a human underwriter, who decides;" in text
+
+
 def test_unknown_audience_is_refused(inputs):
     with pytest.raises(ValueError, match="Unknown audience 'press'; choose one of"):
         audience_view(inputs, "press")

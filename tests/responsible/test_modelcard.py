@@ -56,6 +56,15 @@ def test_a_page_shows_the_card_under_its_own_headings(card):
             to_markdown(card, heading_level=level)
 
 
+def test_the_card_says_the_model_refers_and_never_declines(card):
+    """The model approves, or refers the applicant to an underwriter, who decides: the card
+    must not say that declines go anywhere, since the model makes none."""
+    assert card.intended_use.endswith(
+        "Every applicant it does not approve goes to an underwriter, who decides; the model "
+        "never declines on its own.")
+    assert "Declines go to" not in to_markdown(card)
+
+
 def test_html_loads_nothing_from_the_network(card):
     page = to_html(card)
     links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", page, flags=re.I)

@@ -40,6 +40,11 @@ class Audience:
 UNSETTLED = (" The net value's 95% range, {net_value_low} to {net_value_high}, spans zero, so "
              "even its sign is not established.")
 
+#: How the regulator's messages end: who decides on each applicant the model does not approve
+#: (the model refers them; it never declines anyone), and where the evidence is.
+OVERSIGHT = (" Every applicant the model does not approve goes to a human underwriter, who "
+             "decides; the model card documents data, metrics by group and limitations.")
+
 
 AUDIENCES: dict[str, Audience] = {a.name: a for a in (
     Audience("board", "value, risk and the decision asked", "headline", "value",
@@ -62,18 +67,15 @@ AUDIENCES: dict[str, Audience] = {a.name: a for a in (
     Audience("regulator", "fair treatment, human oversight and evidence", "evidence",
              "fairness", "At threshold {threshold}, each age band is approved at least 80% as "
              "often as the best-off (ratio {parity_ratio}), a screen we use alongside a review "
-             "for disparate treatment and impact. Every decline goes to a human underwriter; "
-             "the model card documents data, metrics by group and limitations.",
+             "for disparate treatment and impact." + OVERSIGHT,
              ("parity_ratio", "ratio_at_break_even", "worst_group_approval", "threshold",
               "n_test", "model_version"),
              "At threshold {threshold}, the approval ratio across age bands is {parity_ratio}, "
              "below the four-fifths screen: the release gate failed and this version is not "
-             "released. Every decline goes to a human underwriter; the model card documents "
-             "data, metrics by group and limitations.",
+             "released." + OVERSIGHT,
              message_if_too_close="At threshold {threshold}, the four-fifths screen, which we "
-             "use alongside a review for disparate treatment and impact, {too_close}. Every "
-             "decline goes to a human underwriter; the model card documents data, metrics by "
-             "group and limitations."),
+             "use alongside a review for disparate treatment and impact, {too_close}."
+             + OVERSIGHT),
     Audience("call-centre", "what changes for customers and what to say", "practical",
              "decisions", "About {approval_rate} of applicants get a yes at once. The others "
              "are not refused: an underwriter looks at their file. If a customer asks why, "

@@ -391,7 +391,7 @@ def risk_register(inputs: BriefInputs) -> list[dict[str, str]]:
                      f"{f['min_ratio']:.2f}, {screen_verdict(f)}); "
                      f"applicants aged {human_label(f['worst_group'])} approved least",
          "owner": "Responsible-AI lead", "mitigation": "Fairness gate before every release; "
-         "declines reviewed by an underwriter; quarterly fairness report."},
+         "referrals reviewed by an underwriter; quarterly fairness report."},
         {"risk": "Costly errors (bad loans approved)",
          "evidence": f"{inputs.evaluation['bad_loans_approved']:,} of "
                      f"{inputs.evaluation['n_test']:,} test applicants",

@@ -201,8 +201,8 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
         name="Northbridge loan approval (logistic regression)",
         version="1.0.0", status=f"draft: group thresholds at strength {strength:g}, not approved",
         intended_use="Rank consumer-loan applications by the chance of repaying, to approve "
-                     "the safe majority quickly. Declines go to an underwriter; the model "
-                     "never declines on its own.",
+                     "the safe majority quickly. Every applicant it does not approve goes to an "
+                     "underwriter, who decides; the model never declines on its own.",
         out_of_scope=CASE_STUDY_NOT_FOR,
         data=f"{len(study.train):,} past applications (synthetic, seeded), with recorded "
              f"outcomes in which {BIAS:.0%} of young repayers were logged as defaults. "
