@@ -183,9 +183,13 @@ def test_serve_warns_of_no_api_key_once_the_port_is_taken_and_releases_it_on_ref
         capsys, monkeypatch, tmp_path):
     """serve() takes the address before its key checks: the --no-api-key warning must still
     be printed, and a start refused after the bind (here: no model) must let the port go."""
+    import deploydl.serving.server as server
     from deploydl.serving.server import ServeError, serve
 
     monkeypatch.delenv("DEPLOYDL_API_KEY", raising=False)
+    # not pointed at capsys's stream, which closes after this test: the next serve() to set
+    # up its logs would flush it and fail
+    monkeypatch.setattr(server, "log_to_stdout", lambda: None)
     with socket.socket() as probe:
         probe.bind(("0.0.0.0", 0))
         port = probe.getsockname()[1]
