@@ -9,9 +9,9 @@ Two data sets:
 * **Loan applicants** (:func:`make_applicants`): one row per application, with the features a
   credit model uses, a protected attribute (``age_band``), personal data for the governance and
   privacy lessons, and the label ``default`` (1 = the loan was not repaid). The ID numbers look
-  real but are never issued (areas 900-999); the card numbers start "4000 00", like the test
-  cards payment providers publish, and pass the Luhn check (``docs/references.md``,
-  ``ssn-unissued-areas`` and ``test-card-numbers``).
+  real but are never issued as Social Security numbers (areas 900-999); the card numbers start
+  "4000 00", like the test cards payment providers publish, and pass the Luhn check
+  (``docs/references.md``, ``ssn-unissued-areas`` and ``test-card-numbers``).
 * **Cheque digits** (:func:`load_digits_split`): scikit-learn's bundled 8x8 handwritten digits,
   not synthetic: the test set of E. Alpaydin and C. Kaynak's *Optical Recognition of
   Handwritten Digits* (UCI Machine Learning Repository, 1998, doi:10.24432/C50P49), written by
@@ -166,22 +166,25 @@ def _default_label(rng: np.random.Generator, table: pd.DataFrame, bias: float) -
     return (truth | flagged).astype(int)
 
 
-#: Middle digits (the "group") of a 9xx number that no US agency uses: outside the IRS's ITIN
-#: (50-65, 70-88, 90-92, 94-99), ATIN (93) and IRSN (01-10, 17-19, 28-29, 37-39) ranges.
-_UNUSED_GROUPS = np.array([*range(11, 17), *range(20, 28), *range(30, 37), *range(40, 50),
-                           *range(66, 70), 89])
+#: Middle digits (the "group") of the synthetic 9xx ID numbers: in none of the IRS's ranges for
+#: ITINs (50-65, 70-88, 90-92, 94-99), ATINs (93) or the campus codes its temporary numbers
+#: (IRSNs) carry (01-10, 17-19, 28-29, 37-39, 49, 66, 89) (``docs/references.md``,
+#: ``irs-taxpayer-number-ranges``).
+_UNUSED_GROUPS = np.array([*range(11, 17), *range(20, 28), *range(30, 37), *range(40, 49),
+                           *range(67, 70)])
 
 
 def _national_ids(areas: np.ndarray, groups: np.ndarray, serials: np.ndarray) -> list[str]:
-    """ID numbers in the US Social Security number format that are never issued to anyone.
+    """ID numbers in the US Social Security number format that are never issued as Social
+    Security numbers.
 
     The area (first three digits) is 900-999, which the Social Security Administration never
     assigns (https://www.ssa.gov/employer/randomizationfaqs.html), and the group is one of
-    :data:`_UNUSED_GROUPS`, so the number is no IRS taxpayer number either. The three draws
-    (area 100-898, group 10-98, serial 1000-9998) are mapped, not redrawn, so every other
-    column keeps its values: they are combined into one number, moved on by :func:`_distinct`
-    if another applicant holds it, and spread over the 100 areas, 36 groups and serials
-    0001-9999.
+    :data:`_UNUSED_GROUPS`, so the number is no IRS taxpayer number (ITIN, ATIN or IRSN) either.
+    The three draws (area 100-898, group 10-98, serial 1000-9998) are mapped, not redrawn, so
+    every other column keeps its values: they are combined into one number, moved on by
+    :func:`_distinct` if another applicant holds it, and spread over the 100 areas, 33 groups
+    and serials 0001-9999.
     """
     combined = ((areas - 100) * 89 + (groups - 10)) * 8999 + (serials - 1000)
     combined = _distinct(combined % (100 * len(_UNUSED_GROUPS) * 9999),
