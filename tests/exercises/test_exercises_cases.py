@@ -205,9 +205,9 @@ def c03_3():
 
 def c03_4():
     from deploydl.responsible.explain import reason_codes
-    from deploydl.responsible.mitigation import case_study, declined_example
+    from deploydl.responsible.mitigation import case_study, referred_example
 
-    applicant, reference = declined_example(case_study())
+    applicant, reference = referred_example(case_study())
     top = [r.feature for r in reason_codes(case_study().approval_score, applicant, reference)]
     return Cases([top[:2], tuple(top[:2]), pd.Series(top[:2]), np.array(top[:2]),
                   pd.Index(top[:2])],
@@ -1056,7 +1056,7 @@ def test_the_fourth_reviews_slips_get_a_message_that_names_them():
     names (03.4): each message says what the learner did, not something false."""
     from deploydl.exercises.m00 import NEW_INCOME, risk
     from deploydl.responsible.explain import reason_codes
-    from deploydl.responsible.mitigation import case_study, declined_example
+    from deploydl.responsible.mitigation import case_study, referred_example
 
     p = round(risk(income=NEW_INCOME), 2)
     rounded = {"cost_if_approved": p * 8000, "cost_if_declined": (1 - p) * 2000,
@@ -1065,7 +1065,7 @@ def test_the_fourth_reviews_slips_get_a_message_that_names_them():
     overdue = c01_5().right[0]
     for count in (overdue + 4, overdue - 3):
         assert "more than 365 days before 2026-03-01" in _message("01.5", count), count
-    reasons = reason_codes(case_study().approval_score, *declined_example(case_study()))
+    reasons = reason_codes(case_study().approval_score, *referred_example(case_study()))
     assert "not the texts" in _message("03.4", [r.text for r in reasons[:2]])
     names = [r.feature for r in reasons[:2]]
     assert _status("03.4", [n.capitalize() for n in names]) == PASSED

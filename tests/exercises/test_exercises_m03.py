@@ -143,10 +143,10 @@ def test_reason_code_slips_are_told_in_the_chance_of_default():
     """Lab 03 prints each reason with how much lower the chance of default would be if matched:
     03.4's messages use that frame, not the old "score gain"."""
     from deploydl.responsible.explain import reason_codes
-    from deploydl.responsible.mitigation import case_study, declined_example
+    from deploydl.responsible.mitigation import case_study, referred_example
 
     top = [r.feature for r in reason_codes(case_study().approval_score,
-                                           *declined_example(case_study()))]
+                                           *referred_example(case_study()))]
     for slip in (top[:2][::-1], [top[0], top[2]], top[2:4]):
         result = evaluate(find_exercise("03.4"), slip)
         assert result.status == FAILED, slip

@@ -1,9 +1,9 @@
 """F1 or money (Module 02): the threshold each one picks, side by side.
 
-F1, the harmonic mean of precision and recall, counts a missed default and a wrongly declined
-customer as equally bad and ignores the good customers approved, so the threshold it picks
-never moves when the price of an error does. The cost of errors moves with the prices; this
-table shows the two side by side for a few sets of prices.
+F1, the harmonic mean of precision and recall, counts a missed default and a good customer
+turned away (wrongly referred) as equally bad and ignores the good customers approved, so the
+threshold it picks never moves when the price of an error does. The cost of errors moves with
+the prices; this table shows the two side by side for a few sets of prices.
 """
 
 from __future__ import annotations

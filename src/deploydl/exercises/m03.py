@@ -229,9 +229,9 @@ def _gap_kept(cost: float, limit: float, nearest: int) -> bool:
 
 def _check_reasons(answer: Any) -> str | None:
     from deploydl.responsible.explain import reason_codes
-    from deploydl.responsible.mitigation import case_study, declined_example
+    from deploydl.responsible.mitigation import case_study, referred_example
 
-    applicant, reference = declined_example(case_study())
+    applicant, reference = referred_example(case_study())
     reasons = reason_codes(case_study().approval_score, applicant, reference)
     top = [r.feature for r in reasons]
     answer = as_list(answer)  # a Series or array of the two names is the list it holds

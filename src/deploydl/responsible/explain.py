@@ -1,5 +1,5 @@
-"""Explanations (Module 03): which features matter overall, why one applicant was declined,
-and which pixels an image classifier looked at.
+"""Explanations (Module 03): which features matter overall, why one applicant was referred
+to an underwriter, and which pixels an image classifier looked at.
 
 * :func:`permutation_importance`: how much a quality score drops when one feature is shuffled.
 * :func:`reason_codes`: the top factors that pushed one applicant's approval score down,

@@ -35,7 +35,7 @@ def policy_outcome(repaid: Any, scores: Any, groups: Any, thresholds: dict[Any, 
         ``approval_rates`` (group -> share approved), ``parity_ratio`` (lowest approval rate
         over highest), ``passes_four_fifths``, ``accuracy`` (share of decisions that match
         ``repaid``), and ``cost_per_1000`` (US dollars per 1,000 applicants: approved
-        defaulters times ``costs.bad_loan_approved`` plus declined repayers times
+        defaulters times ``costs.bad_loan_approved`` plus repayers turned away times
         ``costs.good_customer_turned_away``; the course's costs are Module 02's
         :data:`~deploydl.evaluation.metrics.DEFAULT_COSTS`). With ``true_repaid`` (what
         really happened, where the recorded ``repaid`` is biased), also ``true_accuracy`` and

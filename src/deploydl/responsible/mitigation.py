@@ -29,7 +29,7 @@ def break_even_threshold(costs: ErrorCosts = DEFAULT_COSTS) -> float:
     """The approval score (probability of repaying, 0..1) above which approving is cheaper.
 
     Approving an applicant costs ``P(default) x costs.bad_loan_approved`` on average and
-    declining them costs ``P(repay) x costs.good_customer_turned_away``; the two are equal at
+    referring them costs ``P(repay) x costs.good_customer_turned_away``; the two are equal at
     ``P(repay) = bad / (bad + lost)``. With the course's costs (Module 02's
     :data:`~deploydl.evaluation.metrics.DEFAULT_COSTS`) that is 0.8: approve when the chance of
     default is under 20%. It is the repaying side of the one break-even,
@@ -145,9 +145,10 @@ def mitigation_effect(study: CaseStudy, *, strength: float = 1.0) -> dict[str, f
     return result
 
 
-def declined_example(study: CaseStudy, *, index: int = 0,
+def referred_example(study: CaseStudy, *, index: int = 0,
                      threshold: float = APPROVAL_THRESHOLD) -> tuple[dict, dict[str, float]]:
-    """A declined test applicant (the ``index``-th) and the median approved applicant."""
+    """A test applicant the model refers to an underwriter (the ``index``-th) and the median
+    approved applicant."""
     from deploydl.responsible.explain import reference_profile
 
     scores = study.approval_score(study.test)
@@ -238,8 +239,8 @@ RIGHTS: tuple[Right, ...] = (
           "GDPR Art. 22; California: CPPA ADMT regulations (in force 1 Jan 2026, duties "
           "from 1 Jan 2027), not the CCPA statute",
           "decision service",
-          "Route contested or declined cases to an underwriter, with the reason codes; log "
-          "the human's decision."),
+          "Route every referral and every contested decision to an underwriter, with the "
+          "reason codes; log the human's decision."),
     Right("Human review of an automated credit assessment",
           "EU Consumer Credit Directive 2023/2225, Art. 18(8), from 20 Nov 2026",
           "decision service",
