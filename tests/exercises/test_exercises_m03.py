@@ -168,6 +168,19 @@ def test_a_reason_that_is_no_feature_name_is_told_so_not_that_it_is_the_wrong_re
     assert isinstance(checker(["late payments", "income"]), FormProblem)
 
 
+def test_the_reasons_themselves_are_told_to_give_their_feature_names():
+    """A red team's: the first two Reason objects got "give the two feature names as a list",
+    which does not say the names are in reason.feature."""
+    from deploydl.responsible.explain import reason_codes
+    from deploydl.responsible.mitigation import case_study, referred_example
+
+    reasons = reason_codes(case_study().approval_score, *referred_example(case_study()))
+    for answer in (reasons[:2], reasons[0]):
+        result = evaluate(find_exercise("03.4"), answer)
+        assert result.status == FAILED
+        assert "reason.feature" in result.message and "feature=" not in result.message
+
+
 def test_referral_points_given_in_percent_are_told_the_form():
     result = evaluate(find_exercise("03.3"), _refer(30, 20, 20))
     assert result.status == FAILED and "between 0 and 1 (0.25 for 25%)" in result.message

@@ -228,13 +228,17 @@ def _gap_kept(cost: float, limit: float, nearest: int) -> bool:
 
 
 def _check_reasons(answer: Any) -> str | None:
-    from deploydl.responsible.explain import reason_codes
+    from deploydl.responsible.explain import Reason, reason_codes
     from deploydl.responsible.mitigation import case_study, referred_example
 
     applicant, reference = referred_example(case_study())
     reasons = reason_codes(case_study().approval_score, applicant, reference)
     top = [r.feature for r in reasons]
     answer = as_list(answer)  # a Series or array of the two names is the list it holds
+    if isinstance(answer, Reason) or isinstance(answer, list | tuple) and any(
+            isinstance(a, Reason) for a in answer):
+        return form("those are reasons, not names: give the first two reasons' feature names "
+                    "(reason.feature), as a list of two texts.")
     if not isinstance(answer, list | tuple) or len(answer) != 2 or not all(
             isinstance(a, str) for a in answer):
         return form("give the two feature names as a list, e.g. ['income', 'debt_ratio']; "
