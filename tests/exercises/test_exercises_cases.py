@@ -139,14 +139,20 @@ def c02_4():
 
 
 def c02_5():
+    from deploydl.evaluation.decision import decision_threshold
     from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold
-    from deploydl.exercises.m02 import lab_data
+    from deploydl.exercises.m02 import TURNED_AWAY_COST, lab_data
 
     test, scores = lab_data()
-    costs = ErrorCosts(good_customer_turned_away=4_000)
+    costs = ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST)
+    right = decision_threshold(costs=costs).threshold
     hindsight = cost_minimising_threshold(test["default"], scores, costs=costs)
-    wrong = [0.2, 0.67, 33, *([hindsight] if hindsight != 0.33 else [0.34])]
-    return Cases([0.33, _np(0.33), 4_000 / 12_000], wrong)
+    swapped = round(costs.bad_loan_approved / (costs.bad_loan_approved + TURNED_AWAY_COST), 2)
+    in_the_first_field = decision_threshold(costs=ErrorCosts(TURNED_AWAY_COST)).threshold
+    wrong = [0.2, swapped, in_the_first_field, round(100 * right),
+             *([hindsight] if hindsight != right else [round(right + 0.01, 2)])]
+    by_hand = TURNED_AWAY_COST / (TURNED_AWAY_COST + costs.bad_loan_approved)
+    return Cases([right, _np(right), by_hand], wrong)
 
 
 def c02_6():
@@ -842,8 +848,9 @@ def test_the_reviews_wrong_answers_now_fail(digit_nets):
     assert _status("00.2", "ok") == FAILED
     rate = lesson_inputs().evaluation["approval_rate"]
     assert _status("07.1", f"{rate * 100:.0f}") == FAILED
-    for t in (0.30, 0.31, 0.32, 0.33, 0.34):  # only the rule's break-even passes
-        assert _status("02.5", t) == (PASSED if t == 0.33 else FAILED), t
+    right = c02_5().right[0]
+    for t in (round(right + step / 100, 2) for step in range(-3, 2)):  # only the break-even
+        assert _status("02.5", t) == (PASSED if t == right else FAILED), t
 
 
 def test_the_reviews_right_answers_now_pass():

@@ -153,7 +153,7 @@ def test_02_2_an_answer_off_the_grid_is_named_as_given():
     message = find_exercise("02.2").checker(0.0965)
     assert message.startswith("0.0965, not one of the sweep's thresholds (read as 0.10), meets "
                               "the policy"), message
-    assert find_exercise("02.2").checker(0.1).startswith("0.10 meets the policy")
+    assert find_exercise("02.2").checker(0.15).startswith("0.15 meets the policy")
 
 
 def test_02_1_speaks_of_referrals_as_its_lab_and_lesson_do(root):
@@ -164,3 +164,96 @@ def test_02_1_speaks_of_referrals_as_its_lab_and_lesson_do(root):
     told = [*find_exercise("02.1").hints, _recall(120 / 220), _recall(80 / 200)]
     assert all("referred" in text or "refer " in text for text in told)
     assert not any("declin" in text for text in told)
+
+
+def _lab_cell(root, starts: str) -> str:
+    """The source of the solved lab 02's first cell that starts with ``starts``."""
+    import json
+
+    lab = json.loads((root / "solutions" / "02_model_evaluation_lab.ipynb").read_text("utf-8"))
+    return next("".join(c["source"]) for c in lab["cells"]
+                if "".join(c["source"]).startswith(starts))
+
+
+def test_02_5_the_cost_put_in_the_first_field_is_told_which_cost_goes_where(root):
+    """The red team's: at USD 4,000, ErrorCosts(4000) (a bad loan at 4,000, a lost customer
+    still at 2,000) had the right break-even, 2,000 / 6,000 = 4,000 / 12,000, and passed. The
+    lab's figure is one where the slip and the right answer differ, and the slip is named."""
+    from deploydl.evaluation.decision import decision_threshold
+    from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
+    from deploydl.exercises.core import FAILED, PASSED, evaluate
+    from deploydl.exercises.m02 import TURNED_AWAY_COST
+
+    right = decision_threshold(costs=ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST))
+    slip = decision_threshold(costs=ErrorCosts(TURNED_AWAY_COST)).threshold
+    assert len({right.threshold, slip, decision_threshold().threshold}) == 3
+    assert f"**USD {TURNED_AWAY_COST:,}**" in _lab_cell(root, "## Exercise 02.5")
+    assert (f"ErrorCosts(good_customer_turned_away={TURNED_AWAY_COST:_})"
+            in _lab_cell(root, "### BEGIN SOLUTION\nnew_threshold"))
+    assert evaluate(find_exercise("02.5"), right.threshold).status == PASSED
+    result = evaluate(find_exercise("02.5"), slip)
+    assert result.status == FAILED
+    assert result.message.startswith(f"{slip:.2f} is the break-even when a bad loan costs USD "
+                                     f"{TURNED_AWAY_COST:,} and a turned-away customer still USD "
+                                     f"{DEFAULT_COSTS.good_customer_turned_away:,.0f}")
+    assert "wrong field" in result.message and "good_customer_turned_away" in result.message
+    assert f"{right.threshold:.2f}" not in result.message
+
+
+def test_02_5_the_whole_threshold_choice_is_told_to_take_its_threshold():
+    """The red team's: the ThresholdChoice itself was told "give a threshold ... you gave
+    ThresholdChoice(threshold=0.33, ...)", its repr showing the answer."""
+    from deploydl.evaluation.decision import decision_threshold
+    from deploydl.evaluation.metrics import ErrorCosts
+    from deploydl.exercises.core import FAILED, FormProblem, evaluate
+    from deploydl.exercises.m02 import TURNED_AWAY_COST
+
+    choice = decision_threshold(costs=ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST))
+    result = evaluate(find_exercise("02.5"), choice)
+    assert result.status == FAILED and ".threshold" in result.message
+    assert "ThresholdChoice(" not in result.message
+    assert f"{choice.threshold:.2f}" not in result.message
+    assert isinstance(find_exercise("02.5").checker(choice), FormProblem)
+
+
+def test_02_4_the_share_that_defaulted_as_the_lab_prints_it_is_named():
+    """The red team's: the lab's first cell prints "16.8% of them defaulted", and 0.168 and
+    16.8, copied from it, were told only "you gave 0.168"."""
+    from deploydl.exercises.core import FAILED, PASSED, evaluate
+
+    test, _ = lab_data()
+    defaulted = float(test["default"].mean())
+    printed = f"{defaulted:.1%}"
+    for given in (defaulted, 100 * defaulted, float(printed[:-1]) / 100, float(printed[:-1])):
+        result = evaluate(find_exercise("02.4"), given)
+        assert result.status == FAILED, given
+        what = "percentage" if given > 1 else "share"
+        assert result.message.startswith(f"{given:g} is the {what} of test loans that "
+                                         "defaulted"), given
+        assert f"prints {printed}" in result.message and "repaid" in result.message
+    # 1 - 0.168 is the right answer to the three significant digits the prompt asks for
+    assert evaluate(find_exercise("02.4"), round(1 - float(printed[:-1]) / 100, 3)).status == PASSED
+
+
+def test_02_2_the_policy_cap_given_as_the_threshold_is_told_it_is_the_cap():
+    """The red team's: 0.10, the policy's cap on the default rate, was told "0.10 meets the
+    policy, but a higher threshold does too", as if it were a threshold the learner chose."""
+    from deploydl.exercises.core import FAILED, evaluate
+    from deploydl.exercises.m02 import MAX_BAD_RATE
+
+    for cap in (MAX_BAD_RATE, 100 * MAX_BAD_RATE):
+        result = evaluate(find_exercise("02.2"), cap)
+        assert result.status == FAILED, cap
+        assert result.message.startswith(f"{cap:g} is the policy's cap"), result.message
+        assert "'threshold' column" in result.message and "meets the policy" not in result.message
+
+
+def test_02_5_the_debrief_gives_the_labs_break_even(root):
+    from deploydl.evaluation.decision import decision_threshold
+    from deploydl.evaluation.metrics import ErrorCosts
+    from deploydl.exercises.m02 import TURNED_AWAY_COST
+
+    right = decision_threshold(costs=ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST))
+    guide = " ".join((root / "docs" / "instructors.md").read_text(encoding="utf-8").split())
+    assert (f"the break-even rises ({decision_threshold().threshold:.2f} to "
+            f"{right.threshold:.2f})") in guide

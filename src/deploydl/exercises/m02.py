@@ -34,8 +34,10 @@ MAX_BAD_RATE = 0.10
 #: Exercise 02.4's vendor figure, as its prompt quotes it ("over 83% accuracy!"): the vendor's
 #: claim for its own model, near the answer but not it, so the check confirms no copy of it.
 VENDOR_ACCURACY = 0.83
-#: Exercise 02.5's assumption: a good customer turned away costs this many dollars.
-TURNED_AWAY_COST = 4_000
+#: Exercise 02.5's assumption: a good customer turned away costs this many dollars. Not 4,000:
+#: there the slip ``ErrorCosts(4_000)`` (a bad loan at 4,000, a lost customer still at 2,000)
+#: has the same break-even, 2,000 / 6,000 = 4,000 / 12,000, and passed.
+TURNED_AWAY_COST = 3_000
 #: Exercise 02.6's assumption: nothing is recovered from a bad loan, so one approved costs the
 #: whole average loan, this many dollars (a lost customer still costs the USD 2,000 margin).
 #: Loan size alone cannot move the 4:1 ratio of the two prices; recovery can.
@@ -94,6 +96,9 @@ def _on_grid(answer: Any) -> float | str:
 def _policy_threshold(answer: Any) -> str | None:
     from deploydl.evaluation.metrics import threshold_sweep
 
+    cap = _is_the_cap(answer)
+    if cap:
+        return cap
     chosen = _on_grid(answer)
     if isinstance(chosen, str):
         return chosen
@@ -117,6 +122,21 @@ def _policy_threshold(answer: Any) -> str | None:
         message += (" It is also the highest that meets the policy on the training applicants "
                     "(train): if you swept those, sweep the set-aside applicants (aside).")
     return message
+
+
+def _is_the_cap(answer: Any) -> str | None:
+    """The message for an answer that is the policy's cap, :data:`MAX_BAD_RATE`, as a share
+    (0.1) or a percentage (10): a limit on the share of approved loans that default, not a
+    threshold; None otherwise."""
+    value = as_number(answer)
+    if value is None or not any(math.isclose(value, cap, abs_tol=1e-6)
+                                for cap in (MAX_BAD_RATE, 100 * MAX_BAD_RATE)):
+        return None
+    return (f"{value:g} is the policy's cap: at most {MAX_BAD_RATE:.0%} of approved loans may "
+            "default. It limits the sweep's bad_rate_approved column; the threshold is the "
+            "chance of default from which the model refers, in its 'threshold' column. Keep "
+            "the rows whose bad_rate_approved is within the cap and store the highest "
+            "threshold among them.")
 
 
 def _as_given(value: float, chosen: float) -> str:
@@ -177,14 +197,30 @@ def _approve_everyone(answer: Any) -> str | None:
                 "prompt, so it cannot count as your answer: give the accuracy of approving "
                 "everyone that you computed from test['default'] to at least three significant "
                 "digits (0..1).")
+    defaulted = _defaulted_share(answer, 1 - repaid)
+    if defaulted:
+        return defaulted
     value = as_share(answer, repaid)
     if isinstance(value, str):
         return value
-    if math.isclose(value, 1 - repaid, rel_tol=1e-3):
-        return "that is the share that defaulted: approving everyone is right on the others."
     if math.isclose(value, repaid, rel_tol=1e-3):
         return None
     return rounding_slip(value, repaid) or f"you gave {brief(answer)}."
+
+
+def _defaulted_share(answer: Any, defaulted: float) -> str | None:
+    """The message for exercise 02.4's answer that is the share of test loans that defaulted,
+    ``defaulted``: unrounded, or as the lab's first cell prints it ("16.8%"), as a share (0.168)
+    or a percentage (16.8, 16.75); None otherwise."""
+    value = as_number(answer)
+    printed = float(f"{defaulted:.1%}".rstrip("%"))  # as the lab prints it: 16.8
+    if value is None or not any(math.isclose(value, figure, rel_tol=1e-3) for figure in
+                                (defaulted, 100 * defaulted, printed / 100, printed)):
+        return None
+    what = "percentage" if value > 1 else "share"
+    return (f"{value:g} is the {what} of test loans that defaulted (the lab's first cell prints "
+            f"{printed:g}%): approving everyone is right on the others. Give the share that "
+            "were repaid, as a number between 0 and 1.")
 
 
 def _is_vendor_figure(answer: Any) -> bool:
@@ -195,9 +231,12 @@ def _is_vendor_figure(answer: Any) -> bool:
 
 
 def _cost_threshold(answer: Any) -> str | None:
-    from deploydl.evaluation.decision import decision_threshold
+    from deploydl.evaluation.decision import ThresholdChoice, decision_threshold
     from deploydl.evaluation.metrics import ErrorCosts, cost_minimising_threshold
 
+    if isinstance(answer, ThresholdChoice):  # its repr shows the threshold: never echo it
+        return form("that is the whole choice decision_threshold returns (a ThresholdChoice); "
+                    "store its .threshold, a number between 0 and 1.")
     costs = ErrorCosts(good_customer_turned_away=TURNED_AWAY_COST)
     chosen = _on_grid(answer)
     if isinstance(chosen, str):
@@ -208,6 +247,8 @@ def _cost_threshold(answer: Any) -> str | None:
     if chosen == decision_threshold().threshold:
         return (f"{chosen:.2f} is the break-even with USD 2,000 per turned-away customer; "
                 f"use USD {TURNED_AWAY_COST:,} as marketing says.")
+    if chosen == decision_threshold(costs=ErrorCosts(TURNED_AWAY_COST)).threshold:
+        return _cost_in_the_first_field(chosen)
     swapped = costs.bad_loan_approved / (costs.bad_loan_approved + TURNED_AWAY_COST)
     if math.isclose(chosen, round(swapped, 2)):
         return ("the two costs are swapped: the break-even is the cost of a turned-away "
@@ -218,6 +259,19 @@ def _cost_threshold(answer: Any) -> str | None:
                 "the rule sets the threshold from the costs, before looking at the test.")
     return (f"{chosen:.2f} is not the break-even of these costs: compute "
             "good / (bad + good) with the new cost of a turned-away customer.")
+
+
+def _cost_in_the_first_field(chosen: float) -> str:
+    """Exercise 02.5's message for the break-even of ``ErrorCosts(TURNED_AWAY_COST)``: the new
+    cost went into the first field, the price of a bad loan, and a lost customer kept its own."""
+    from deploydl.evaluation.metrics import DEFAULT_COSTS
+
+    return (f"{chosen:.2f} is the break-even when a bad loan costs USD {TURNED_AWAY_COST:,} and "
+            f"a turned-away customer still USD {DEFAULT_COSTS.good_customer_turned_away:,.0f}: "
+            f"the USD {TURNED_AWAY_COST:,} went into the wrong field. ErrorCosts's first field "
+            f"is the cost of a bad loan approved (keep it at USD "
+            f"{DEFAULT_COSTS.bad_loan_approved:,.0f}); give the new cost by name, as "
+            "good_customer_turned_away.")
 
 
 @cache
@@ -338,10 +392,10 @@ EXERCISES = [
         checker=_cost_threshold,
         hints=("The costs set the threshold: the break-even is the cost of a turned-away good "
                "customer divided by the sum of both costs. Build "
-               "ErrorCosts(good_customer_turned_away=4_000) and pass it as costs= to "
-               "decision_threshold.",
-               "decision_threshold(costs=ErrorCosts(good_customer_turned_away=4_000))"
-               ".threshold"),
+               f"ErrorCosts(good_customer_turned_away={TURNED_AWAY_COST:_}) and pass it as "
+               "costs= to decision_threshold.",
+               f"decision_threshold(costs=ErrorCosts(good_customer_turned_away="
+               f"{TURNED_AWAY_COST:_})).threshold"),
     ),
     Exercise(
         id="02.6", title="What optimising F1 costs when bad loans cost more",
