@@ -270,6 +270,8 @@ def c04_2():
 
 
 def c04_4():
+    import torch
+
     from deploydl.exercises.m04 import PROPOSED_THRESHOLDS, release_gates, release_verdicts
 
     gates, verdicts = release_gates(), release_verdicts()
@@ -279,7 +281,12 @@ def c04_4():
     other = [g for g in ("evaluation", "fairness") if g not in gates[first]]
     right = {"blocked_by": gates[first], "review_at": review, "ship_at": ship}
     return Cases([right, {"blocked_by": tuple(gates[first]), "review_at": _np(review),
-                          "ship_at": _np(ship)}],
+                          "ship_at": _np(ship)},
+                  # a red team's: float32 (0.35 is 0.3499999940395355), torch, an array
+                  {"blocked_by": np.array(gates[first]), "review_at": np.float32(review),
+                   "ship_at": np.float32(ship)},
+                  {"blocked_by": pd.Series(gates[first]), "review_at": torch.tensor(review),
+                   "ship_at": torch.tensor(ship, dtype=torch.float64)}],
                  [{"blocked_by": [], "review_at": review, "ship_at": first},
                   {**right, "blocked_by": other},
                   # the review's slip: the first threshold that passes shipped, unreviewed
@@ -287,7 +294,11 @@ def c04_4():
                   {**right, "ship_at": review}, {**right, "review_at": ship},
                   *({**right, "ship_at": t} for t in PROPOSED_THRESHOLDS if t != ship),
                   *({**right, "review_at": t} for t in PROPOSED_THRESHOLDS if t != review),
-                  {**right, "ship_at": ship * 100}])
+                  {**right, "ship_at": ship * 100},
+                  {**right, "ship_at": np.float32(ship + 0.01)},
+                  {**right, "ship_at": torch.tensor([ship])},
+                  {**right, "ship_at": torch.tensor(True)},
+                  {**right, "blocked_by": np.array(other)}])
 
 
 def c04_5():
@@ -948,10 +959,39 @@ def test_a_manifest_slip_is_told_what_the_chosen_setting_does():
     message = evaluate(all_exercises()["04.6"],
                        {1: "D", 2: "A", 3: "E", 4: "B", 5: "F", 6: "C"}).message
     assert message.startswith("2 of 6 are not yet right. Incident 2, \"A copy's process")
-    assert "A decides which copies get new requests; it restarts nothing" in message
+    assert "A decides which copies get new requests" in message
+    assert "needs a setting that restarts a copy that has stopped answering" in message
     one_wrong = {1: "D", 2: "B", 3: "E", 4: "A", 5: "G", 6: "C"}
     assert evaluate(all_exercises()["04.6"], one_wrong).message.startswith(
         "1 of 6 is not yet right. Incident 5")
+
+
+@pytest.mark.parametrize(("incident", "letter", "says", "not_about"), [
+    (6, "D", "stops one copy from taking its machine's memory", "maintenance"),
+    (3, "B", "stops maintenance from taking down many copies", "still starting"),
+    (4, "C", "sends a copy no requests until it is ready", "adds copies"),
+    (5, "A", "keeps out callers from other teams' namespaces", "adds no copy"),
+    (1, "E", "runs more copies while the load is high", "stuck copy"),
+])
+def test_a_manifest_slip_is_told_what_its_own_incident_needs(incident, letter, says, not_about):
+    """A red team's: each letter had one sentence, written for its usual mix-up, so D for the
+    memory leak was told that D "cannot stop maintenance from stopping several at once"."""
+    right = {1: "D", 2: "B", 3: "E", 4: "A", 5: "F", 6: "C"}
+    message = _message("04.6", {**right, incident: letter})
+    assert f"Incident {incident}," in message and says in message
+    assert message.endswith(f", which {letter} does not do.") and not_about not in message
+
+
+def test_every_manifest_slip_names_the_chosen_setting_and_only_its_incidents_need():
+    from deploydl.exercises.m04 import _INCIDENT_NEEDS, _SETTING_DOES, INCIDENTS
+
+    for incident, (_, right) in INCIDENTS.items():
+        for letter in sorted(set(_SETTING_DOES) - {right}):
+            answer = {n: r for n, (_, r) in INCIDENTS.items()} | {incident: letter}
+            message = _message("04.6", answer)
+            assert f"{letter} {_SETTING_DOES[letter]}, but" in message, message
+            assert [n for n, need in _INCIDENT_NEEDS.items() if need in message] == [incident]
+            assert _SETTING_DOES[right] not in message  # the right setting is not given away
 
 
 @pytest.mark.parametrize(("answer", "says"), [
@@ -1031,6 +1071,33 @@ def test_04_2_a_rounded_or_hand_built_reply_is_told_to_store_the_services_reply(
     message = _message("04.2", built)
     assert "model_name" in message and "predictions[0]['decision']" in message
     assert "store the whole reply of client.predict(applicant)" in message
+
+
+def test_04_2_another_models_reply_is_not_blamed_on_the_applicant():
+    """A red team's: a reply from another model served as 1.1.0, for the right applicant, was
+    told it "scores another applicant"; a reply for another holdout row still is."""
+    from deploydl.exercises.m04 import lab_models
+
+    holdout, model, weak = lab_models()
+    message = _message("04.2", _reply(weak, holdout.iloc[[0]]))
+    assert "another applicant" not in message and "not what the lab's model gives" in message
+    assert "serving another model as version 1.1.0" in message
+    assert "row 5 of the holdout" in _message("04.2", _reply(model, holdout.iloc[[5]]))
+
+
+def test_04_4_a_float32_torch_or_array_answer_is_read_as_the_number_it_holds():
+    """A red team's: np.float32(0.35) is 0.3499999940395355, and was told it is not one of
+    the proposed thresholds; torch.tensor(0.25) and np.array(["fairness"]) failed too."""
+    import torch
+
+    right = c04_4().right[0]
+    for answer in ({**right, "ship_at": np.float32(right["ship_at"])},
+                   {**right, "review_at": torch.tensor(right["review_at"])},
+                   {**right, "blocked_by": np.array(right["blocked_by"])}):
+        assert _status("04.4", answer) == PASSED, answer
+    # a float32 of another proposed threshold is still judged as that threshold
+    message = _message("04.4", {**right, "ship_at": np.float32(right["review_at"])})
+    assert f"at {right['review_at']:.2f} every gate passes, but" in message
 
 
 def test_04_4_a_gate_name_that_is_no_gate_is_told_the_gates_names():

@@ -6,7 +6,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from deploydl.exercises.core import Exercise, as_number, brief, form
+from deploydl.exercises.core import Exercise, as_list, as_number, brief, form
 
 if TYPE_CHECKING:
     from deploydl.deploy.gates import GateResult
@@ -81,14 +81,30 @@ def _is_reply_from_1_1_0(reply: Any) -> str | None:
                 "not one built by hand.")
     holdout, model, _ = lab_models()
     scored = float(model.predict_proba(holdout.iloc[[0]])[0])
-    if abs(given - scored) > PREDICTION_TOL:
-        if any(given == round(scored, places) for places in range(1, 6)):
-            return (f"the probability_of_default was rounded ({given:g}): store the reply as "
-                    "the service sent it, reply = client.predict(applicant), and round only "
-                    "what you print.")
-        return ("this reply scores another applicant: send `applicant` (the first holdout "
-                "row) as it is: client.predict(applicant).")
-    return None
+    if abs(given - scored) <= PREDICTION_TOL:
+        return None
+    if any(given == round(scored, places) for places in range(1, 6)):
+        return (f"the probability_of_default was rounded ({given:g}): store the reply as "
+                "the service sent it, reply = client.predict(applicant), and round only "
+                "what you print.")
+    return _whose_score(given, scored)
+
+
+def _whose_score(given: float, scored: float) -> str:
+    """Why a whole reply of version 1.1.0 gives ``given``, not the lab model's score for
+    `applicant` (``scored``): the lab's model gives ``given`` to another applicant of the
+    holdout, or the service serves another model under that version."""
+    holdout, model, _ = lab_models()
+    gaps = abs(model.predict_proba(holdout) - given)
+    row = int(gaps.argmin())
+    if gaps[row] <= SAME_SCORE_TOL:
+        return (f"this reply scores another applicant (row {row} of the holdout; `applicant` "
+                "is its first row): send `applicant` as it is: client.predict(applicant).")
+    return (f"this reply's probability_of_default ({given:g}) is not what the lab's model "
+            f"gives `applicant` ({scored:.6f}), nor any other applicant of the holdout: "
+            "unless you changed `applicant`, the service is serving another model as "
+            "version 1.1.0. Once 04.1 passes, run the cell that starts the service again (it "
+            "then serves your artifact), and store reply = client.predict(applicant).")
 
 
 def _missing_fields(reply: dict) -> list[str]:
@@ -110,6 +126,10 @@ WEAK_ROWS, WEAK_SEED, WEAK_EPOCHS = 300, 9, 2
 #: The lab's model scores the same applicant the same, give or take float rounding (the
 #: service rounds to 6 places); another model or another applicant differs far more.
 PREDICTION_TOL = 1e-3
+#: The lab's model scores a holdout row the same in a reply (rounded to 6 places) as in the
+#: check, to within this; the chance that another model's score falls this close to one of
+#: the 2,000 rows' is under 1%.
+SAME_SCORE_TOL = 2e-6
 #: Exercise 04.4: the thresholds risk proposes (approve below this chance of default).
 PROPOSED_THRESHOLDS = (0.20, 0.25, 0.30, 0.35)
 #: Exercise 04.3: the field the rejected request got wrong.
@@ -167,16 +187,41 @@ _JUDGED = {"review_at": ("review", "passes only as too close to call, so it wait
            "ship_at": ("ship", "passes every gate clearly")}
 
 
+#: A threshold given as a float32 (np.float32(0.35) is 0.3499999940395355) is this close to
+#: the proposed one it names; the proposed thresholds are 0.05 apart.
+FLOAT32_TOL = 1e-6
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a float when it is one number: a Python or numpy number
+    (:func:`~deploydl.exercises.core.as_number`), or a torch tensor that holds one number
+    (``torch.tensor(0.25)``, what a learner gets who computes with torch); else None."""
+    import torch
+
+    if isinstance(value, torch.Tensor) and value.ndim == 0:
+        value = value.item()
+    return as_number(value)
+
+
+def _proposed(value: Any) -> float | None:
+    """The proposed threshold that ``value`` names (a float32 0.35 names 0.35), else None."""
+    given = _number(value)
+    if given is None:
+        return None
+    nearest = min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - given))
+    return nearest if math.isclose(given, nearest, abs_tol=FLOAT32_TOL) else None
+
+
 def _strictest(answer: Any, key: str) -> str | None:
     """The message when ``answer[key]`` is not the strictest proposed threshold whose verdict
     is ``_JUDGED[key]``, else None."""
     wanted, says = _JUDGED[key]
     verdicts = release_verdicts()
-    given = as_number(answer[key])
-    if given is None or not any(math.isclose(given, t) for t in PROPOSED_THRESHOLDS):
+    given = _proposed(answer[key])
+    if given is None:
         return form(f"{key} should be one of the proposed thresholds {PROPOSED_THRESHOLDS}; "
                     f"you gave {brief(answer[key])}.")
-    verdict = verdicts[min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - given))]
+    verdict = verdicts[given]
     if verdict != wanted:
         told = {"blocked": "a gate blocks the release",
                 "review": "every gate passes, but the fairness gate says too close to call: "
@@ -184,8 +229,7 @@ def _strictest(answer: Any, key: str) -> str | None:
                 "ship": "every gate passes clearly, with no review needed"}[verdict]
         return (f"{key}: at {given:.2f} {told}; {key} is the strictest threshold that "
                 f"{says}. Read each fairness line's reason.")
-    strictest = min(t for t in PROPOSED_THRESHOLDS if verdicts[t] == wanted)
-    if not math.isclose(given, strictest):
+    if given != min(t for t in PROPOSED_THRESHOLDS if verdicts[t] == wanted):
         return (f"{key}: {given:.2f} {says}, but a stricter threshold does too and lets "
                 "fewer bad loans through.")
     return None
@@ -197,8 +241,8 @@ def _is_gate_judgement(answer: Any) -> str | None:
         return form("give a dict {'blocked_by': [gates that block 0.20], 'review_at': the "
                     "strictest threshold that passes only as too close to call, 'ship_at': "
                     f"the strictest that passes clearly}}; you gave {brief(answer)}.")
-    blocked = [answer["blocked_by"]] if isinstance(answer["blocked_by"], str) else answer[
-        "blocked_by"]
+    blocked = as_list(answer["blocked_by"])  # np.array(["fairness"]) is the list it holds
+    blocked = [blocked] if isinstance(blocked, str) else blocked
     if not isinstance(blocked, list | tuple | set) or not all(
             isinstance(g, str) for g in blocked):
         return form("blocked_by should be a list of gate names, e.g. ['evaluation'], or [] if "
@@ -264,18 +308,25 @@ INCIDENTS = {
         "F"),
     6: ("A memory leak in one copy would starve everything else on its machine.", "C"),
 }
-#: What each setting of :func:`manifest_settings` does, told to a learner who picked it for
-#: the wrong incident. G protects against none of the incidents: an attacker in a container.
+#: Exercise 04.6: what each incident needs of a setting, told (with what the chosen setting
+#: does) to a learner who picked the wrong one; none of the other settings does it.
+_INCIDENT_NEEDS = {
+    1: "runs more copies while the load is high",
+    2: "restarts a copy that has stopped answering",
+    3: "stops maintenance from taking down many copies at once",
+    4: "sends a copy no requests until it is ready to answer them",
+    5: "keeps out callers from other teams' namespaces",
+    6: "stops one copy from taking its machine's memory",
+}
+#: What each setting of :func:`manifest_settings` does. G protects against none of the
+#: incidents: it is there for an attacker in a container.
 _SETTING_DOES = {
-    "A": "decides which copies get new requests; it restarts nothing and adds no copy",
-    "B": "restarts a copy that missed its health check that many times in a row; it does not "
-         "hold back requests from a copy that is still starting",
-    "C": "caps what one copy may use; it neither adds copies nor restarts them",
-    "D": "adds copies when their CPU is busy; it cannot stop maintenance from stopping "
-         "several at once",
-    "E": "limits how many copies planned maintenance may stop at once; it does nothing "
-         "about load or a stuck copy",
-    "F": "decides who may connect to the copies; it does nothing about health or load",
+    "A": "decides which copies get new requests (those that answer its check)",
+    "B": "restarts a copy that missed its health check that many times in a row",
+    "C": "caps the CPU and memory one copy may use",
+    "D": "adds copies when their CPU is busy",
+    "E": "limits how many copies planned maintenance may stop at once",
+    "F": "decides who may connect to the copies",
     "G": "keeps a process that got into the container from changing its files or gaining "
          "privileges",
 }
@@ -345,7 +396,8 @@ def _protects_against(answer: Any) -> str | None:
     first, chosen = wrong[0], letters[str(wrong[0])]
     verb = "is" if len(wrong) == 1 else "are"
     return (f"{len(wrong)} of {len(INCIDENTS)} {verb} not yet right. Incident {first}, "
-            f"\"{INCIDENTS[first][0]}\": {chosen} {_SETTING_DOES[chosen]}.")
+            f"\"{INCIDENTS[first][0]}\": {chosen} {_SETTING_DOES[chosen]}, but this incident "
+            f"needs a setting that {_INCIDENT_NEEDS[first]}, which {chosen} does not do.")
 
 
 EXERCISES = [
