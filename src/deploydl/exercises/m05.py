@@ -34,8 +34,8 @@ MS_PER_BATCH = {1: 0.9, 8: 2.1, 32: 6.5, 48: 9.6, 128: 24.0}
 LATENCY_BUDGET_MS = 10.0
 #: Exercise 05.2's benchmark: predictions per second, cores, dollars per core-hour.
 BENCH_RATE, BENCH_CORES, PRICE_PER_CORE_HOUR = 1200, 2, 0.05
-#: Slips in 05.2 (one core counted, cents, per prediction) are recognised this close, as a
-#: share of the slip's value.
+#: Slips in 05.2 (one core counted, cents, per prediction, per thousand or per billion, the
+#: server's hourly price) are recognised this close, as a share of the slip's value.
 COST_TOL = 3e-3
 #: Exercises 05.2 and 05.6 ask for a figure unrounded or to at least this many significant
 #: digits.
@@ -79,12 +79,25 @@ def _cost_per_million(answer: Any) -> str | None:
     value = as_number(answer)
     if value is None:
         return form(f"give the cost in dollars (a number), you gave {brief(answer)}.")
-    for wrong, why in ((expected / BENCH_CORES, "count both cores: the server has 2."),
-                       (expected / 1e6, "that is per prediction; give it per million."),
-                       (expected * 100, "that is in cents; give it in dollars.")):
+    for wrong, why in _cost_slips(expected):
         if math.isclose(value, wrong, rel_tol=COST_TOL):
             return why
     return _to_its_digits(answer, value, expected)
+
+
+def _cost_slips(expected: float) -> tuple[tuple[float, str], ...]:
+    """05.2's known wrong figures beside the right one (``expected``, dollars per million
+    predictions), each with what it is and what to give instead."""
+    per_hour = PRICE_PER_CORE_HOUR * BENCH_CORES
+    return ((expected / BENCH_CORES, "count both cores: the server has 2."),
+            (expected / 1e6, "that is per prediction; give it per million."),
+            (expected / 1e3, "that is the cost of a thousand predictions; give the cost of a "
+                             "million."),
+            (expected * 1e3, "that is the cost of a billion predictions; give the cost of a "
+                             "million."),
+            (per_hour, "that is what the server costs an hour; share it among the predictions "
+                       "it makes in an hour, and give the cost of a million of them."),
+            (expected * 100, "that is in cents; give it in dollars."))
 
 
 def _to_its_digits(answer: Any, value: float, right: float) -> str | None:
@@ -340,8 +353,9 @@ def _is_runtime_gain(answer: Any) -> str | None:
                             "(how many times as many)."),
             (100 * expected, "give the ratio as a number of times, not a percentage."),
             (100 * (expected - 1), "give the ratio as a number of times, not a percentage."),
-            (expected - 1, f"that is how much more, as a share ({expected - 1:.0%} more); give "
-                           f"how many times as many: {expected:.2f}, not {expected - 1:.2f}.")):
+            (expected - 1, "that is how much more ONNX Runtime serves, as a share of "
+                           "PyTorch's rate; give how many times as many: the ratio of the two "
+                           "rates itself, not the ratio minus 1.")):
         if math.isclose(value, wrong, rel_tol=0.01):
             return why
     return _to_its_digits(answer, value, expected)

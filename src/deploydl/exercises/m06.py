@@ -32,6 +32,9 @@ TODAY_ROWS = APPLICATIONS_PER_DAY
 #: the whole distribution instead, and calls for retraining.
 ZERO_JUMP = 0.10
 ACTIONS = ("fix the pipeline", "retrain")
+#: Exercise 06.3's A/B test: the segment's default rate today and the change worth detecting,
+#: both as shares (sample_size refuses percentages, so 15 and -2 give no number to check).
+AB_BASELINE, AB_EFFECT = 0.15, -0.02
 #: Exercise 06.4's A/B test: defaults and approved loans for A and B, and the planned size.
 AB_COUNTS, AB_PLANNED = (750, 5000, 660, 5000), 5000
 
@@ -111,7 +114,8 @@ def _measure(given: Any, right: float, *, tol: float,
     ``(value, tolerance, message)``, known wrong values that may fall within ``tol`` (the
     canary's share of the traffic, 0.2, beside its error rate, 0.206); else the message of the
     first slip it matches: one of ``slips``, ``right`` as a percentage (when it is a
-    ``share``, named so), or ``right`` rounded too far; else ``miss``."""
+    ``share``, named so; rounded to a whole number too, as 34 for 0.336), or ``right`` rounded
+    too far; else ``miss``."""
     value = as_number(given)
     if value is None:
         return _not_a_number(given) or form(miss)
@@ -120,7 +124,7 @@ def _measure(given: Any, right: float, *, tol: float,
             return message
     if math.isclose(value, right, abs_tol=tol):
         return None
-    if share and (percentage := percentage_slip(value, right, what=share, tol=0.05)):
+    if share and (percentage := percentage_slip(value, right, what=share)):
         return percentage
     return rounding_slip(value, right) or miss
 
@@ -330,7 +334,27 @@ def _catches_bug_quietly(answer: Any) -> str | None:
 def _sample_size_answer() -> int:
     from deploydl.monitoring import sample_size
 
-    return sample_size(0.15, -0.02)
+    return sample_size(AB_BASELINE, AB_EFFECT)
+
+
+def _sample_size_slips(expected: int) -> dict[int, str]:
+    """06.3's known wrong sizes beside the right one (``expected``), each with what it is and
+    what to give instead."""
+    from deploydl.monitoring import sample_size
+
+    target = AB_BASELINE + AB_EFFECT
+    return {
+        sample_size(AB_BASELINE, -AB_EFFECT): (
+            "that is the size for a rise in defaults: the retrained model brings the default "
+            "rate down, so the effect is negative."),
+        sample_size(AB_BASELINE, target): (
+            "that takes the new default rate as the effect: the effect is the change worth "
+            "detecting (the new rate minus today's)."),
+        sample_size(target, AB_EFFECT): (
+            "that starts from the new default rate: the baseline is the default rate today."),
+        2 * expected: (
+            "that is both versions together; give the number of approved loans per version."),
+    }
 
 
 def _is_sample_size(answer: Any) -> str | None:
@@ -338,11 +362,12 @@ def _is_sample_size(answer: Any) -> str | None:
     if n is None:
         return _not_a_number(answer) or form(
             f"give a whole number of approved loans per version; you gave {brief(answer)}.")
-    if n == 2 * expected:
-        return "that is both versions together; give the number of approved loans per version."
-    return None if n == expected else (
-        f"{n:,} is not it: use sample_size(baseline=0.15, effect=-0.02) (approved loans per "
-        "version).")
+    if n == expected:
+        return None
+    return _sample_size_slips(expected).get(n, (
+        f"{n:,} approved loans per version is not what the test needs: call "
+        "sample_size(baseline, effect) with the segment's default rate today and the change "
+        "worth detecting, both as shares between 0 and 1."))
 
 
 def _ab_winner(answer: Any) -> str | None:
