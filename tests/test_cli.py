@@ -35,7 +35,7 @@ def test_read_notebook_turns_a_folder_into_notebook_unreadable(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["serve", "--port", "70000"], "'70000' is not a port: give 0 to 65535"),
     (["serve", "--port", "-1"], "'-1' is not a port"),
-    (["serve", "--workers", "0"], "'0' is not a number of worker processes: give 1 to "),
+    (["serve", "--workers", "0"], "'0' is not a number of worker processes: give 1 or more"),
     (["serve", "--workers", "-2"], "'-2' is not a number of worker processes"),
     (["bench", "--reps", "-2"], "'-2' is not a number of repetitions: give 1 or more"),
     (["bench", "--reps", "0"], "'0' is not a number of repetitions"),

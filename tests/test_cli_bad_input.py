@@ -228,41 +228,6 @@ def _never(*args, **kwargs):
     raise AssertionError("the command went on past an argument it should have refused")
 
 
-@pytest.mark.parametrize("cores, most", [(8, 8), (1, 2)])
-def test_serve_refuses_more_workers_than_cores_before_starting_anything(monkeypatch, capsys,
-                                                                        cores, most):
-    """`--workers 100000` once started hundreds of workers, each with its own model, and
-    filled the machine's memory: the limit is the cores this process may use (at least 2)."""
-    import deploydl.cli as cli
-    import deploydl.serving.server as server
-    from deploydl.cli import build_parser
-
-    monkeypatch.setattr(cli, "_usable_cores", lambda: cores)
-    monkeypatch.setattr(server, "serve", _never)
-    for workers in (most + 1, 100_000):
-        with pytest.raises(SystemExit) as exit_:
-            main(["serve", "--model", "M", "--port", "0", "--workers", str(workers)])
-        err = " ".join(capsys.readouterr().err.split())
-        assert exit_.value.code == 2 and (
-            f"'{workers}' is not a number of worker processes: give 1 to {most} (this process "
-            f"may use {cores} CPU core{'' if cores == 1 else 's'}; each worker holds its own "
-            "copy of the model") in err
-    assert build_parser().parse_args(["serve", "--workers", str(most)]).workers == most
-
-
-def test_the_workers_limit_counts_the_cores_this_process_may_use(monkeypatch):
-    """A container or taskset may allow 2 of a host's 64 cores: os.cpu_count() says 64."""
-    import os
-
-    import deploydl.cli as cli
-
-    if not hasattr(os, "sched_getaffinity"):
-        pytest.skip("no CPU affinity on this system: the machine's count is used")
-    monkeypatch.setattr(os, "cpu_count", lambda: 64)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2})
-    assert cli._max_workers() == 3
-
-
 @pytest.mark.parametrize("host, variable", [("999.1.1.1", None), ("nosuchhost.invalid", None),
                                             ("999.1.1.1", "DEPLOYDL_HOST")])
 def test_serve_names_a_wrong_host_before_asking_for_an_api_key(monkeypatch, capsys, host,

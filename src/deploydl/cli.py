@@ -746,13 +746,12 @@ def _add_serve_command(commands: _Commands) -> None:
                        help="needs --log: the model's training applicants (one numeric column per "
                        "feature, no gaps), stored in the log for its drift check (default for the "
                        "case-study model: its own training applicants)")
-    cores, most = _usable_cores(), _max_workers()
-    why = (f"this process may use {cores} CPU core{'' if cores == 1 else 's'}; each worker "
-           "holds its own copy of the model, and workers beyond the cores only compete for them")
-    serve.add_argument("--workers", type=_int_arg(1, most, (
-        f"a number of worker processes: give 1 to {most} ({why}); for more traffic, serve on "
-        "more machines (`deploydl capacity` plans how many)")),
-        default=1, help=f"worker processes (default 1; at most {most}: {why})")
+    # serve() refuses more workers than cores (deploydl.serving.server._check_workers)
+    serve.add_argument("--workers", type=_int_arg(1, None, "a number of worker processes: give "
+                       "1 or more"), default=1, help="worker processes (default 1; at most one "
+                       "per CPU core this process may use, 2 on one core: each worker holds its "
+                       "own copy of the model, and workers beyond the cores only compete for "
+                       "them)")
     serve.add_argument("--runtime", choices=["torch", "onnx"], default="torch",
                        help="what scores requests: torch (default) or ONNX Runtime, exported "
                        "and checked against torch at start-up (needs the 'export' extra)")
@@ -761,23 +760,6 @@ def _add_serve_command(commands: _Commands) -> None:
                        "the server with a pipe on its standard input (ServiceProcess) makes sure "
                        "it never outlives it; refused when standard input is not a pipe")
     serve.set_defaults(run=_serve)
-
-
-def _usable_cores() -> int:
-    """The CPU cores this process may run on: its affinity where the system says (a container
-    or ``taskset`` may allow fewer than the machine has), else the machine's count."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _max_workers() -> int:
-    """The most worker processes ``deploydl serve --workers`` takes: the cores this process may
-    use (:func:`_usable_cores`), and at least 2, so a one-core machine can still try two. Each
-    worker loads its own copy of the model (torch included), so workers beyond the cores add
-    memory, not throughput: a typing slip of 100000 once filled 24 GiB with hundreds of
-    workers."""
-    return max(_usable_cores(), 2)
 
 
 def _setup_output() -> None:

@@ -212,17 +212,19 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     ServeError
         The artifact is missing, damaged, unsigned or not the expected one, the API key is
         not set, or missing on an address other machines can reach, the port is busy,
-        ``stop_when_stdin_closes`` without a pipe on stdin, or the reference data is unusable
-        or given without ``log_path``.
+        ``stop_when_stdin_closes`` without a pipe on stdin, the reference data is unusable
+        or given without ``log_path``, or ``workers`` is below 1 or above the CPU cores this
+        process may use (2 on one core; each worker holds its own copy of the model), checked
+        first, before anything starts.
     """
-    if stop_when_stdin_closes:
-        watch_stdin()
-    if workers < 1:
-        raise ServeError(f"--workers {workers}: give 1 or more worker processes.")
+    # arguments first, before anything starts (the stdin watcher, the address, a worker)
+    _check_workers(workers)
     if reference_path is not None and log_path is None:
         raise ServeError("--reference needs --log PATH: the reference data is stored in the "
                          "prediction log, for its drift check. Add --log PATH, or leave "
                          "--reference out.")
+    if stop_when_stdin_closes:
+        watch_stdin()
     settings = get_settings(**_api_key(api_key_env, api_key_file))
     host = host or settings.host
     port = settings.port if port is None else port
@@ -271,6 +273,37 @@ def serve(model_path: str | Path | None = None, *, host: str | None = None,
     finally:
         _release(sock, previous)
     tell("Stopped.")
+
+
+def _check_workers(workers: int) -> None:
+    """Refuse a number of worker processes that :func:`serve` must not start: fewer than 1,
+    or more than :func:`_max_workers`, with what to do instead."""
+    if workers < 1:
+        raise ServeError(f"--workers {workers}: give 1 or more worker processes.")
+    most, cores = _max_workers(), _usable_cores()
+    if workers > most:
+        raise ServeError(
+            f"--workers {workers}: give 1 to {most} worker processes (this process may use "
+            f"{cores} CPU core{'' if cores == 1 else 's'}; each worker holds its own copy of the "
+            "model, and workers beyond the cores only compete for them); for more traffic, "
+            "serve on more machines (`deploydl capacity` plans how many).")
+
+
+def _max_workers() -> int:
+    """The most worker processes :func:`serve` starts: the cores this process may use
+    (:func:`_usable_cores`), and at least 2, so a one-core machine can still try two. Each
+    worker loads its own copy of the model (torch included), so workers beyond the cores add
+    memory, not throughput: a typing slip of 100000 once filled 24 GiB with hundreds of
+    workers."""
+    return max(_usable_cores(), 2)
+
+
+def _usable_cores() -> int:
+    """The CPU cores this process may run on: its affinity where the system says (a container
+    or ``taskset`` may allow fewer than the machine has), else the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def tell(text: str) -> None:
