@@ -217,3 +217,26 @@ def test_07_4_a_card_link_with_quotes_passes_and_html_may_be_in_capitals(inputs)
     assert _check(_brief(inputs, card_href='cards/model "card".html')).status == PASSED
     result = _check(_brief(inputs).replace("<html", "<HTML", 1))
     assert result.status == FAILED and "its HTML is not" in result.message, result.message
+
+
+@pytest.mark.parametrize(("brief", "says"), [
+    (lambda i: _brief(i, audience="Loan officers and applicants in the North region only."),
+     "give the new Context the decision alone"),
+    (lambda i: _brief(i, purpose="Approves every applicant at once."),
+     "give the new Context the decision alone"),
+    (lambda i: _first_approval(_brief(i), lambda value, text: "95%"), "changing only the decision"),
+    (lambda i: _brief(replace(i, sensitivity=i.sensitivity.iloc[:1])),
+     "changing only the decision"),
+    (lambda i: _brief(i).replace("</body>", "<script></script></body>"),
+     "Store the HTML brief_html(...) gives, unchanged"),
+    (lambda i: _brief(i, decision=""), "Pass the whole of DECISION in Context(decision=...)"),
+], ids=["audience", "purpose", "figure", "table", "markup", "no-decision"])
+def test_07_4_messages_say_what_to_change_without_the_solving_line(inputs, brief, says):
+    """The fifth red-team reading's: every message ended with the whole solving line, the last
+    hint's, so the first wrong attempt gave the answer before any hint. Each now says what to
+    change: the context's other words, the numbers, the HTML, the decision."""
+    result = _check(brief(inputs))
+    solving = find_exercise("07.4").hints[-1].split(" = ", 1)[1]
+    assert result.status == FAILED and says in result.message, result.message
+    assert solving not in result.message and "replace(inputs" not in result.message, (
+        result.message)

@@ -1085,3 +1085,40 @@ def test_08_5_no_owner_and_no_choice_still_fail(part, text, says):
     "not" read as ruling an option out; a role named only as absent is no owner."""
     result = evaluate(find_exercise("08.5"), {**MEMO, part: text})
     assert result.status == FAILED and says in result.message, result.message
+
+
+def test_07_3_two_decimals_or_three_pass_and_a_wrong_third_digit_fails(inputs):
+    """The fifth red-team reading's: 0.789 passed (within 0.005 of 0.7939), though it is
+    neither 0.79 nor 0.794. The four-fifths rule reads the ratio against 0.80, under a
+    hundredth above it, so the third digit counts: the ratio to two decimals, to three, or
+    from the rates as the lab prints them (to three decimals) pass; a wrong third digit fails."""
+    ratio = inputs.fairness["demographic_parity_ratio"]
+    assert round(ratio, 3) == 0.794, "the wrong answers below are the ratio's neighbours"
+    printed = inputs.by_group["selection_rate"].round(3)
+    exercise = find_exercise("07.3")
+    for right in (ratio, round(ratio, 2), round(ratio, 3), round(ratio, 4),
+                  printed.min() / printed.max()):
+        assert evaluate(exercise, right).status == PASSED, right
+    for wrong in (0.789, 0.793, 0.795, 0.7995):
+        result = evaluate(exercise, wrong)
+        assert result.status == FAILED and f"you gave {wrong}, which is not the ratio" in (
+            result.message), (wrong, result.message)
+
+
+def test_07_3_dividing_the_wrong_bands_names_them_and_the_bands_the_rule_compares(inputs):
+    """The fifth red-team reading's: under_30's rate divided by 30_to_50's (0.803) got a bare
+    "you gave 0.803". Any pair of bands but the lowest and the highest, either way round, is
+    named, with the bands the rule compares, and no number."""
+    from itertools import permutations
+
+    rates = inputs.by_group["selection_rate"]
+    low, high = rates.idxmin(), rates.idxmax()
+    exercise = find_exercise("07.3")
+    pairs = [(a, b) for a, b in permutations(rates.index, 2) if {a, b} != {low, high}]
+    assert len(pairs) == 4
+    for a, b in pairs:
+        for given in (rates[a] / rates[b], round(rates[a] / rates[b], 3)):
+            message = evaluate(exercise, given).message
+            assert f"divides the approval rate of '{a}' by that of '{b}'" in message, message
+            assert f"'{low}' (the lowest) by that of '{high}' (the highest)" in message, message
+            assert "you gave" not in message and f"{given:.2f}" not in message, message

@@ -669,3 +669,88 @@ RIGHT_FOURTH = [
 @pytest.mark.parametrize("sentence", RIGHT_FOURTH)
 def test_07_1_the_fourth_reading_right_sentences_pass(sentence):
     _assert_read(sentence, PASSED, "well done")
+
+
+#: The fifth red-team reading's: sentences that state the opposite share passed. "All but 83%",
+#: "except for 83%" and their kin leave the 83% out of those who get a yes at once; "miss out
+#: on", "go without" and "lose" a yes, a yes not received or heard, refuse it to them. Each
+#: message quotes the words and gives a sentence to write instead.
+OPPOSITE = [
+    "All but 83% of applicants get a yes at once; a person checks the others.",
+    "Except for 83% of applicants, everyone gets a yes at once; a person checks the others.",
+    "All except about 83% of applicants get a yes at once; a person checks the others.",
+    "Everyone but 83% of applicants gets a yes at once; a person checks the others.",
+    "Save for 83% of applicants, everyone gets a yes at once; a person checks the others.",
+    "Other than 83% of applicants, all get a yes at once; a person checks the others.",
+    "Apart from 83% of applicants, everyone is approved at once; a person checks the others.",
+    "Every applicant but 83% gets a yes at once; a person checks the others.",
+    "All applicants except about 83% get a yes at once; a person checks the others.",
+]
+MISSED = [
+    ("About 83% of applicants miss out on a yes at once; a person checks the others.",
+     "miss out on a yes"),
+    ("About 83% of applicants miss a yes at once; a person checks the others.", "miss a yes"),
+    ("About 83% of applicants lose out on a yes at once; a person checks the others.",
+     "lose out on a yes"),
+    ("About 83% of applicants lose the instant approval; a person checks the others.",
+     "lose the instant approval"),
+    ("About 83% of applicants go without a yes at once; a person checks the others.",
+     "go without a yes"),
+    ("About 83% of applicants are left without a yes at once; a person checks the others.",
+     "are left without a yes"),
+    ("About 83% of applicants do not receive a yes at once; a person checks the others.",
+     "not receive a yes"),
+    ("About 83% of applicants never hear yes at once; a person checks the others.",
+     "never hear yes"),
+    ("About 83% of applicants are denied a yes at once; a person checks the others.", "denied"),
+    ("About 83% of applicants are refused a yes at once; a person checks the others.",
+     "refused"),
+]
+#: Right sentences near them: an exclusion that is not before the rate, or after "nobody"
+#: ("only"); a miss negated or said of the others, only put off.
+NEAR_OPPOSITE = [
+    "83% of applicants get a yes at once, all but a few in seconds; a person checks the others.",
+    "Nobody but 83% of applicants gets a yes at once; a person checks the others.",
+    "No one except 83% of applicants gets a yes at once; a person checks the others.",
+    "No applicant but 83% gets a yes at once; a person checks the others.",
+    "Except on weekends, 83% of applicants get a yes at once; a person checks the others.",
+    "83% of applicants get a yes at once and lose no time; a person checks the others.",
+    "83% of applicants get a yes at once and never miss out; a person checks the others.",
+    "83% of applicants get a yes at once; a person checks the others, so nobody misses out.",
+    "83% of applicants get a yes at once; the others miss out on a yes at once and a person "
+    "checks them.",
+    "83% of applicants get a yes at once; the others go without a yes at once until a person "
+    "checks them.",
+]
+
+
+@pytest.mark.parametrize("sentence", OPPOSITE)
+def test_07_1_a_rate_left_out_of_those_approved_fails(sentence):
+    words = sentence[:sentence.index("83%") + 3]
+    _assert_read(sentence, FAILED, f"'{words}' leaves those 83% out of the applicants who get "
+                                   "a yes at once: a caller hears that 83% do not get one")
+    _assert_read(sentence, FAILED, "e.g. '83% of applicants get a yes at once; a person checks")
+
+
+@pytest.mark.parametrize(("sentence", "words"), MISSED)
+def test_07_1_a_yes_missed_by_the_rates_applicants_fails(sentence, words):
+    _assert_read(sentence, FAILED, f"turned down (or get no yes): '{words}' tells a caller those "
+                                   "83% get no yes at once, the opposite")
+    _assert_read(sentence, FAILED, "e.g. '83% of applicants get a yes at once'")
+
+
+@pytest.mark.parametrize("sentence", NEAR_OPPOSITE)
+def test_07_1_near_the_opposite_right_sentences_pass(sentence):
+    _assert_read(sentence, PASSED, "well done")
+
+
+def test_07_1_a_yes_missed_by_the_others_is_no_promise_but_a_miss_of_an_instant_one_refuses():
+    """Of the others, a yes missed is not one promised ("miss out on a yes" no longer reads
+    its "yes" as given); missed only at once it is put off, as "don't get a yes at once" is;
+    an instant yes missed refuses them, as "don't get an instant yes" does."""
+    _assert_read("83% of applicants get a yes at once; the others miss out on a yes at once but "
+                 "are approved after a person checks them.", FAILED, "promises the others a yes "
+                 "('approved')")
+    _assert_read("83% of applicants get a yes at once; the others miss out on an instant yes "
+                 "and a person checks them.", FAILED,
+                 "the others are turned down ('miss out on an instant yes')")

@@ -23,6 +23,8 @@ from deploydl.exercises.m07_brief import brief_problem, read_brief
 from deploydl.exercises.m07_sentence import sentence_problem
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from deploydl.communication.plan import Stakeholder
 
 #: Words a call-centre agent should not have to decode. "Model" is not one: a right sentence
@@ -168,49 +170,88 @@ def _chart_name(text: str) -> str:
     return " ".join(text.lower().split()).removesuffix(" chart")
 
 
-#: Exercise 07.3: a ratio within this of the right one passes (it is read to two decimals).
-RATIO_TOL = 5e-3
+#: Exercise 07.3: a ratio within this of the right one passes: the ratio to three decimals or
+#: more, or computed from the rates as the lab prints them (to three decimals); a wrong third
+#: digit fails. The four-fifths rule reads the ratio against 0.80, and the run's ratio is
+#: under a hundredth below it, so the third digit is where a wrong ratio shows.
+RATIO_TOL = 5e-4
 #: The four-fifths rule: a ratio of approval rates under this fails it.
 FOUR_FIFTHS = 0.8
 
 
 def _ratio(answer: Any) -> str | None:
+    """Exercise 07.3's checker: the lowest age band's approval rate divided by the highest's
+    (:func:`_reads_as`), each slip told by name: a percentage, the overall approval rate, a
+    rounding that carries the ratio over the four-fifths line, the wrong bands divided
+    (:func:`_wrong_bands`), the ratio the other way round."""
     from deploydl.capstone.project import lesson_inputs
 
     value = as_number(answer)
     if value is None:
         return form(f"give the ratio as a number between 0 and 1; you gave {brief(answer)}.")
-    answer = value
     inputs = lesson_inputs()
     expected = inputs.fairness["demographic_parity_ratio"]
-    percentage = percentage_slip(answer, expected, what="the ratio")
+    if _reads_as(value, expected):
+        return None
+    percentage = percentage_slip(value, expected, what="the ratio")
     if percentage:
         return percentage
     overall = inputs.evaluation["approval_rate"]
-    if abs(answer - expected) >= RATIO_TOL and (abs(answer - overall) < RATIO_TOL
-                                                or is_percentage(answer, overall)):
+    if round(value, 2) == round(overall, 2) or is_percentage(value, overall):
         return ("that is the approval rate of all applicants together; the ratio divides the "
                 "lowest age band's approval rate by the highest's, from inputs.by_group.")
-    if answer > 1:
-        return _above_one(answer, expected)
-    if abs(answer - expected) < RATIO_TOL:
+    slip = (_rounded_over_the_line(value, expected)
+            or _wrong_bands(value, inputs.by_group["selection_rate"]))
+    if slip:
+        return slip
+    if value > 1:
+        return _above_one(value, expected, brief(answer))
+    return (f"you gave {brief(answer)}, which is not the ratio: divide the lowest age band's "
+            "approval rate by the highest's, from the unrounded rates in "
+            "inputs.by_group['selection_rate'] (not rates rounded by hand).")
+
+
+def _reads_as(value: float, ratio: float) -> bool:
+    """Whether ``value`` is ``ratio`` as a register may give it: within :data:`RATIO_TOL`, or
+    rounded to two decimals (as the fairness gate prints it) on the same side of the
+    four-fifths line (0.795 as 0.80 would read as a pass of the rule)."""
+    two = round(ratio, 2)
+    return abs(value - ratio) < RATIO_TOL or (
+        value == two and (two < FOUR_FIFTHS) == (ratio < FOUR_FIFTHS))
+
+
+def _wrong_bands(value: float, rates: pd.Series) -> str | None:
+    """What 07.3 says when ``value`` is one age band's approval rate divided by another's
+    (``rates``, by band), not the lowest by the highest nor the other way round (which
+    :func:`_above_one` tells): which bands it divides and which the rule compares; None
+    otherwise."""
+    low, high = rates.idxmin(), rates.idxmax()
+    divided = next(((a, b) for a in rates.index for b in rates.index
+                    if a != b and {a, b} != {low, high}
+                    and (abs(value - rates[a] / rates[b]) < RATIO_TOL
+                         or value == round(rates[a] / rates[b], 2))), None)
+    if divided is None:
         return None
-    return _rounded_over_the_line(answer, expected) or f"you gave {answer:.3f}."
+    return (f"that divides the approval rate of '{divided[0]}' by that of '{divided[1]}'; the "
+            "four-fifths rule compares the age band approved least often with the band "
+            f"approved most often: divide the rate of '{low}' (the lowest) by that of '{high}' "
+            "(the highest).")
 
 
-def _above_one(value: float, expected: float) -> str:
-    """What a ratio above 1 is: up to 100, whichever of two readings lands nearer the right
-    ratio ``expected``, the ratio the other way round (1.26 for 0.794: 1 / value) or the ratio
-    as a percentage (80: value / 100); above 100, only that it is too big."""
+def _above_one(value: float, expected: float, shown: str) -> str:
+    """What a ratio above 1 is (``shown`` as the learner gave it): up to 100, whichever of two
+    readings lands nearer the right ratio ``expected``, the ratio the other way round (1.26
+    for 0.794: 1 / value) or the ratio as a percentage (80: value / 100); above 100, only that
+    it is too big."""
     inverted, percent = abs(1 / value - expected), abs(value / 100 - expected)
     if value <= 100 and inverted <= percent:
         return "divide the lowest approval rate by the highest, not the other way round."
     if value <= 100:
-        return (f"{value:g} reads as a percentage; give the ratio as a number between 0 and 1 "
+        return (f"{shown} reads as a percentage; give the ratio as a number between 0 and 1 "
                 "(the lowest approval rate divided by the highest), unrounded or to at least "
                 "three significant digits.")
     return ("the ratio of the lowest approval rate to the highest is between 0 and 1; you gave "
-            f"{value:g}.")
+            f"{shown}.")
 
 
 def _rounded_over_the_line(value: float, expected: float) -> str | None:

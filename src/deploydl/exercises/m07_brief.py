@@ -18,9 +18,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from deploydl.communication.brief import BriefInputs
 
-#: What 07.4 says after each part of a brief that is not the run's: only the decision changes.
-_REBUILD = (" Build the brief from `inputs` as they are, changing only the decision: "
-            "brief_html(replace(inputs, context=Context(decision=DECISION))).")
+#: What 07.4 says after a figure, table, chart or section of a brief that is not the run's:
+#: what to change, not the line that solves it (the last hint gives that).
+_NUMBERS = (" Its numbers, tables and charts must be the run's: build the brief from `inputs` as "
+            "they are, changing only the decision (not from a copy whose numbers you changed).")
+#: What 07.4 says after opening lines that are not the run's: the context's other words
+#: (project, purpose, audience) were changed with the decision, as in the lab's example.
+_WORDS = (" Its words other than the decision must be the run's: give the new Context the "
+          "decision alone, so that the project, purpose and audience keep the run's words.")
 #: What 07.4 calls the part of a brief before its first section: its title and lede.
 _OPENING = "the title and opening lines (project, purpose, whom it applies to)"
 
@@ -172,7 +177,8 @@ def _markup_differs(answer: str, run_page: str) -> str | None:
     at = len(os.path.commonprefix([ours, theirs]))
     return (f"the brief's words and figures are the run's, but its HTML is not: near "
             f"'{ours[max(at - 20, 0):at + 40]}' it has a tag, attribute, style or script the "
-            f"run's brief does not. Store the HTML brief_html(...) gives, unchanged.{_REBUILD}")
+            f"run's brief does not. Store the HTML brief_html(...) gives, unchanged, rather than "
+            "editing it.")
 
 
 def _run_brief(inputs: BriefInputs, decision: str) -> str:
@@ -195,17 +201,17 @@ def _figures_differ(page: _Reading, run: _Reading, inputs: BriefInputs) -> str |
     for key, value, text in shown - computed:
         ran = [(v, t) for k, v, t in run.figures if k == key]
         if not ran:
-            return f"the brief shows a figure '{key}' that the run's does not have.{_REBUILD}"
+            return f"the brief shows a figure '{key}' that the run's does not have.{_NUMBERS}"
         figure = brief_figures(inputs).get(key)
         label = f"the brief's {figure.label if figure else key} ({key})"
         if text not in [t for _, t in ran]:
-            return f"{label} reads {text} where the run computed {ran[0][1]}.{_REBUILD}"
+            return f"{label} reads {text} where the run computed {ran[0][1]}.{_NUMBERS}"
         if value != ran[0][0]:
-            return f"{label} reads {value} where the run computed {ran[0][0]}.{_REBUILD}"
-        return f"{label} is shown more often than in the run's brief.{_REBUILD}"
+            return f"{label} reads {value} where the run computed {ran[0][0]}.{_NUMBERS}"
+        return f"{label} is shown more often than in the run's brief.{_NUMBERS}"
     missing = sorted({key for key, _, _ in computed - shown})
     if missing:
-        return f"the brief leaves out figures of the run: {', '.join(missing)}.{_REBUILD}"
+        return f"the brief leaves out figures of the run: {', '.join(missing)}.{_NUMBERS}"
     return None
 
 
@@ -216,16 +222,17 @@ def _parts_differ(page: _Reading, run: _Reading) -> str | None:
     titles, ran = [p.title() for p in page.parts], [p.title() for p in run.parts]
     if titles != ran:
         return (f"the brief's sections are {titles[1:]} where the run's brief has {ran[1:]}."
-                f"{_REBUILD}")
+                f"{_NUMBERS}")
     for ours, theirs in zip(page.parts, run.parts, strict=True):
-        name = _OPENING if ours is page.parts[0] else f"the section '{ours.title()}'"
+        opening = ours is page.parts[0]
+        name = _OPENING if opening else f"the section '{ours.title()}'"
         said, asked = "".join(ours.text).split(), "".join(theirs.text).split()
         if said != asked:
             where = _parting(said, asked, name, "the run's brief")
-            return f"{where}.{_REBUILD}"
+            return f"{where}.{_WORDS if opening else _NUMBERS}"
         charts = _charts_differ(ours.charts, theirs.charts)
         if charts:
-            return f"in {name}, {charts}.{_REBUILD}"
+            return f"in {name}, {charts}.{_NUMBERS}"
     return None
 
 

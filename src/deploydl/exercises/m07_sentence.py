@@ -50,6 +50,8 @@ def _problem(text: str, rate: float) -> str | None:
         return _rate_missing(text, rate)
     if not_of := _not_of_applicants(text, rate):
         return not_of
+    if left_out := _excluded(text, rate):
+        return left_out
     ours, others = _sides(text, rate)
     return _ours_wrong(ours, rate) or _others_wrong(others, rate)
 
@@ -249,6 +251,46 @@ def _not_of_applicants(answer: str, rate: float) -> str | None:
             f"who get a yes at once, e.g. '{rate:.0%} of applicants are approved at once'.")
 
 
+#: Words that leave out the number after them ("all but 83%", "everyone except 83%", "every
+#: applicant but 83%", "except for the 83%", "save for", "other than", "apart from",
+#: "excluding", "not counting"), with any "the" or rough word between ("all but about 83%");
+#: ``only`` is a "no one", "nobody" or "none" before them, which makes them "only" instead
+#: ("nobody but 83% of applicants gets a yes").
+_EXCEPT = re.compile(
+    r"(?P<only>\b(?:no\s?one|nobody|none|no\s+[\w-]+)\s+)?"
+    r"(?P<words>\b(?:(?:all|every(?:one|body)?|each|any(?:one|body)?)(?:\s+[\w-]+)?\s+"
+    r"(?:but|except|bar|save)|"
+    r"except(?:\s+for)?|save\s+for|other\s+than|apart\s+from|aside\s+from|excluding|barring|"
+    rf"not\s+counting)\s+(?:(?:the|{_ROUGHLY})\s+)*)$")
+#: What may follow a number left out to say whom it counts ("except for the 83% who get a
+#: yes at once", "all but the 83% of applicants approved at once"): then the sentence goes on
+#: about the others, not the number's applicants.
+_DESCRIBED = re.compile(
+    r"(?:\s+of\s+(?:(?:the|our|all|those)\s+)?(?:[\w'-]+\s+)?(?:applicants?|applications?|"
+    r"callers?|customers?|clients?|borrowers?|people))?,?\s+(?:who|that|which|whom|whose|we|you|"
+    r"approved|accepted|granted|given|cleared|getting|receiving)\b")
+
+
+def _excluded(answer: str, rate: float) -> str | None:
+    """What 07.1 says when ``answer`` leaves out the ``rate``'s applicants from those it says
+    get a yes at once (:data:`_EXCEPT`: "all but 83% of applicants get a yes at once", "except
+    for 83% of applicants, everyone gets a yes at once"): a caller hears that 83% do not get
+    one, the opposite; or None. A number left out with words that say whom it counts
+    (:data:`_DESCRIBED`: "except for the 83% who get a yes at once, ...") is not read here."""
+    text = answer.lower().replace("\u2019", "'")
+    for stated in _stated(text):
+        start = stated.end - len(stated.words)
+        left_out = _EXCEPT.search(text, 0, start)
+        if (_misstated(stated, rate) is None and left_out and not left_out.group("only")
+                and not _DESCRIBED.match(text, stated.end)):
+            words = left_out.group("words") + stated.words
+            return (f"'{words}' leaves those {rate:.0%} out of the applicants who get a yes at "
+                    f"once: a caller hears that {rate:.0%} do not get one, the opposite of what "
+                    f"happens. Say it of them, e.g. '{rate:.0%} of applicants get a yes at once; "
+                    "a person checks the others.'")
+    return None
+
+
 def _as_written(answer: str, words: str) -> str:
     """``words``, which the reader found in ``answer`` in lower case, as the learner wrote them
     ("AI" for "ai"): as they stand as whole words, in any case; where they stand in lower case
@@ -271,15 +313,24 @@ def _aside_of_applicants(text: str, stated: _Stated) -> bool:
                 and _APPLICANT_NOUN.search(text, clause, aside.start()))
 
 
+#: A yes an applicant may miss, go without or lose ("a yes", "the instant approval", "their
+#: loan"; not "no time").
+_A_YES = (r"(?:(?:an?|the|their|your|any|that)\s+)?(?:(?!no\b|not\b)[\w-]+\s+){0,2}?"
+          r"(?:yes|approval|go-?\s?ahead|green\s+light|loan)")
 #: Words that say an applicant is refused, or gets no yes ("not approved", "no yes comes",
-#: "unlikely to get a yes"); next to the approval rate they invert its meaning.
+#: "unlikely to get a yes", "do not receive a yes", "never hear yes", "miss out on a yes", "go
+#: without a yes", "lose out": ``missed``, a yes missed, which :func:`_no_yes` reads as one
+#: negated); next to the approval rate they invert its meaning.
 _DECLINE = re.compile(
     r"\b(?:turn(?:s|ed)?\s+(?:\w+\s+){0,2}(?:down|away)|declin\w*|reject\w*|refus\w*|"
     r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|sa(?:y|ys|id|ying)\s+no|bad\s+news|"
-    r"(?:get|gets|got|hear|told)\s+(?:an?\s+(?:\w+\s+)?)?no|an?\s+(?:\w+\s+)?no)\b"
+    r"(?:get|gets|got|hear|told)\s+(?:an?\s+(?:\w+\s+)?)?no|an?\s+(?:\w+\s+)?no|"
+    rf"(?P<missed>(?:miss(?:es|ed|ing)?|los(?:e|es|t|ing))\s+(?:out(?:\s+on\s+{_A_YES})?|{_A_YES})|"
+    rf"(?:go|goes|went|gone|going|do|does|did|doing|(?:are|is)\s+left|left)\s+without\s+"
+    rf"{_A_YES}))\b"
     r"|(?:\bnot|n't|\bnever|\bno|\bunlikely\s+to|\bhardly(?:\s+ever)?|\brarely|\bseldom)\s+"
-    r"(?:be\s+|been\s+|get\s+|getting\s+)?(?:approved|accepted|granted|a\s+yes|yes|given|"
-    r"successful|get|lent)\b")
+    r"(?:be\s+|been\s+|get\s+|getting\s+|receiv\w*\s+|hear\w*\s+|obtain\w*\s+)?(?:approved|"
+    r"accepted|granted|a\s+yes|yes|given|successful|get|lent)\b")
 #: The first words of a :data:`_DECLINE` match that hold its own negation ("not approved").
 _SELF_NEGATED = ("not", "n't", "never", "no ", "unlikely", "hardly", "rarely", "seldom")
 #: Words for the applicants who are not approved at once ("the others", "the rest", "the
@@ -575,9 +626,11 @@ def _ours_wrong(ours: str, rate: float) -> str | None:
     name the others, :func:`_after_full_stop`, is told to name them), and must get a yes
     (:func:`_says_yes`), not hedged (:data:`_HEDGE` next to it, :func:`_softens`), at once
     (:data:`_AT_ONCE`, not :data:`_LATER`)."""
-    if _turned_down(ours):
+    if refused := _turned_down(ours):
         return ("the number is right, but your sentence says they are turned down (or get no "
-                f"yes): {rate:.0%} are the applicants who get a yes at once.")
+                f"yes): '{refused.group()}' tells a caller those {rate:.0%} get no yes at once, "
+                f"the opposite of what happens. Say that they get one, e.g. '{rate:.0%} of "
+                "applicants get a yes at once'.")
     waiting = _referral(ours)
     if waiting and _after_full_stop(ours, rate, waiting):
         return (f"the number is right, but '{waiting.group()}' comes in a clause that does not "
@@ -766,9 +819,15 @@ def _refusal(others: list[str]) -> re.Match | None:
 def _refused(clause: str) -> re.Match | None:
     """The first refusal word of ``clause`` (:func:`_refusals`) that turns the others down, not
     a yes negated only at once (:data:`_PUT_OFF`: "so are not approved straight away" says when
-    their yes comes, not whether)."""
-    return next((m for m in _refusals(clause) if not (
-        m.group().startswith(_SELF_NEGATED) and _PUT_OFF.match(clause, m.end()))), None)
+    their yes comes, not whether; "miss out on a yes at once" too)."""
+    return next((m for m in _refusals(clause)
+                 if not (_no_yes(m) and _PUT_OFF.match(clause, m.end()))), None)
+
+
+def _no_yes(refusal: re.Match) -> bool:
+    """Whether ``refusal``, a :data:`_DECLINE` match, is a yes negated ("not approved", "no yes")
+    or missed ("miss out on a yes", "go without a yes"), not a no given ("declined")."""
+    return refusal.group().startswith(_SELF_NEGATED) or refusal.group("missed") is not None
 
 
 #: "At once" right after a negated yes ("not approved straight away", "no yes at once"): the
@@ -890,18 +949,25 @@ def _granted(clause: str) -> re.Match | None:
     """The first approval word of ``clause`` (:data:`_GRANT`) that gives a yes: not negated,
     before it (:func:`_negated_near`: "those who do not get an instant yes", "where we can't
     say yes", "not necessarily approved") or after it (:data:`_NEGATED_AFTER`: "approval isn't
-    guaranteed", "a yes is not automatic"), nor only sought (:data:`_SOUGHT`: "they need an
-    underwriter's approval"), nor a noun for the decision that is not given (:func:`_given`:
-    "sent to an underwriter for approval"), nor part of a phrase that names the others
-    (:data:`_NAMED`: "applicants not approved at once"), nor a word that says yes only of the
-    others (:data:`_GRANT`'s ``subject``) with no word for them as its subject
-    (:data:`_OTHERS_SUBJECT`: "their details are confirmed")."""
+    guaranteed", "a yes is not automatic"), nor missed (:func:`_missed`: "miss out on a yes"),
+    nor only sought (:data:`_SOUGHT`: "they need an underwriter's approval"), nor a noun for
+    the decision that is not given (:func:`_given`: "sent to an underwriter for approval"),
+    nor part of a phrase that names the others (:data:`_NAMED`: "applicants not approved at
+    once"), nor a word that says yes only of the others (:data:`_GRANT`'s ``subject``) with no
+    word for them as its subject (:data:`_OTHERS_SUBJECT`: "their details are confirmed")."""
     return next((m for m in _GRANT.finditer(clause)
                  if not _negated_near(clause, m) and not _NEGATED_AFTER.match(clause, m.end())
-                 and not _SOUGHT.search(clause, 0, m.start())
+                 and not _missed(clause, m) and not _SOUGHT.search(clause, 0, m.start())
                  and _given(clause, m) and not _in_named(clause, m)
                  and (not m.group("subject") or _OTHERS_SUBJECT.search(clause, 0, m.start()))),
                 None)
+
+
+def _missed(clause: str, match: re.Match) -> bool:
+    """Whether the yes at ``match`` in ``clause`` is one missed (a :data:`_DECLINE` match's
+    ``missed``: "miss out on a yes", "lose their approval")."""
+    return any(d.group("missed") and d.start() <= match.start() < d.end()
+               for d in _DECLINE.finditer(clause))
 
 
 #: A word for the others as the subject of the words after it, at most one word between ("the
@@ -1017,17 +1083,16 @@ def _left_open(others: list[str], index: int, match: re.Match) -> bool:
 def _open_anywhere(others: list[str], also: bool) -> bool:
     """Whether a clause of ``others`` leaves the others' yes open wherever it says so: it
     names the other outcome, a refusal word (:data:`_DECLINE`) that is not negated ("approved,
-    never declined" still promises) and not a negation of a yes itself ("who don't get a yes"
-    names the others), or a word of :data:`_OPEN_ANYWHERE` ("or not", "in some cases", "as
-    appropriate", "eligible", "at an underwriter's discretion", "only if an underwriter
-    agrees"), or of :data:`_ONLY_AFTER` unless the yes is the rate's, given to the others
-    ``also`` ("approved, but only after an underwriter checks them" leaves it open; "also
-    approved, but only after" promises it); a phrase that names the others
+    never declined" still promises) and not a yes negated or missed (:func:`_no_yes`: "who
+    don't get a yes" names the others), or a word of :data:`_OPEN_ANYWHERE` ("or not", "in
+    some cases", "as appropriate", "eligible", "at an underwriter's discretion", "only if an
+    underwriter agrees"), or of :data:`_ONLY_AFTER` unless the yes is the rate's, given to
+    the others ``also`` ("approved, but only after an underwriter checks them" leaves it open;
+    "also approved, but only after" promises it); a phrase that names the others
     (:func:`_in_named`) does not count."""
     opening = (_DECLINE, _OPEN_ANYWHERE) if also else (_DECLINE, _OPEN_ANYWHERE, _ONLY_AFTER)
-    return any(not _in_named(c, m) and not (m.re is _DECLINE and (
-        m.group().startswith(_SELF_NEGATED) or _negated(c, m)))
-        for c in others for p in opening for m in p.finditer(c))
+    return any(not _in_named(c, m) and not (m.re is _DECLINE and (_no_yes(m) or _negated(c, m)))
+               for c in others for p in opening for m in p.finditer(c))
 
 
 def _also(clause: str, match: re.Match) -> bool:
