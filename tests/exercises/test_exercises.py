@@ -100,6 +100,20 @@ def test_brief_describes_a_learners_value_in_a_few_words():
     assert len(long) == BRIEF_CHARS and long.endswith("…") and "\n" not in brief("a\nb")
 
 
+def test_brief_shows_a_whole_number_with_every_digit_and_a_float_as_it_is():
+    """Through a float, a whole number above 2**53 lost its last digits: feedback echoed
+    2**60 + 1 as 1152921504606846976, a number the learner never gave."""
+    from deploydl.exercises.core import brief
+
+    assert brief(2**60 + 1) == "1152921504606846977"
+    assert brief(-(10**30) - 7) == "-1" + "0" * 29 + "7"
+    assert brief(np.int64(2**62 + 1)) == "4611686018427387905"
+    assert brief(np.uint64(2**64 - 1)) == "18446744073709551615"
+    assert brief(np.array(2**60 + 1)) == "1152921504606846977"
+    assert (brief(2.0**60), brief(np.float64(2**60 + 1)), brief(32.0)) == (
+        "1.152921504606847e+18", "1.152921504606847e+18", "32.0")
+
+
 def test_feedback_never_pastes_a_whole_table():
     from deploydl.exercises.m08 import new_region
     from deploydl.governance.quality import APPLICANT_RULES, check_quality

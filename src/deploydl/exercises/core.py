@@ -297,8 +297,9 @@ def brief(answer: Any) -> str:
     """A learner's value in a few words, for feedback that echoes it.
 
     Tables and long collections are described ("a table of 404 rows x 4 columns", "an Index
-    of 163 values"), numbers are written plainly (``0.04``, not ``np.float64(0.04)``) and any
-    other value is its repr on one line, cut to about :data:`BRIEF_CHARS` characters.
+    of 163 values"), numbers are written plainly (``0.04``, not ``np.float64(0.04)``; a whole
+    number with every digit, however large) and any other value is its repr on one line; either
+    is cut to about :data:`BRIEF_CHARS` characters.
     """
     shape = getattr(answer, "shape", None)
     shape = shape if isinstance(shape, tuple) else ()  # numpy, pandas and torch (torch.Size)
@@ -314,9 +315,10 @@ def brief(answer: Any) -> str:
         answer = answer.item()  # np.array(5) reads as 5
     if as_bool(answer) is not None:
         return repr(as_bool(answer))
-    value = as_number(answer)
-    if value is not None:
-        return repr(as_whole(answer)) if isinstance(answer, numbers.Integral) else repr(value)
+    if isinstance(answer, numbers.Integral):
+        answer = int(answer)  # every digit: through a float, 2**60 + 1 would read 2**60
+    elif (value := as_number(answer)) is not None:
+        return repr(value)
     try:
         text = " ".join(repr(answer).split())
     except Exception:  # noqa: BLE001 - a learner's object whose repr breaks
