@@ -202,3 +202,55 @@ def test_the_findings_owners_are_the_roles_table_owners_of_their_stage():
 def test_a_single_role_name_is_the_old_look_up_and_gets_the_form():
     result = evaluate(find_exercise("08.4"), "Responsible-AI lead")
     assert result.status == FAILED and "one role per finding" in result.message
+
+
+def _violations_count() -> int:
+    from deploydl.exercises.m08 import new_region
+    from deploydl.governance.quality import APPLICANT_RULES, check_quality
+
+    return len(check_quality(new_region(), APPLICANT_RULES).violations)
+
+
+def test_08_1_the_lab_does_not_show_the_count_before_its_check(root):
+    """A red team's: the cell before 08.1 printed new_region's rows per region, Central's
+    among them, and every violation is a Central row, so the answer could be read off the
+    screen without running check_quality. Nothing the lab shows before the check, nor any of
+    its prose, holds the count; the sample still says it holds Central's rows."""
+    import re
+
+    import nbformat
+
+    lab = nbformat.read(root / "solutions" / "08_capstone_lab.ipynb", as_version=4)
+    end = next(i for i, c in enumerate(lab.cells) if 'check("08.1"' in c.source)
+    shown = " ".join(str(value) for cell in lab.cells[:end] if cell.cell_type == "code"
+                     for output in cell.outputs
+                     for value in [output.get("text", ""), *output.get("data", {}).values()])
+    prose = " ".join(c.source for c in lab.cells if c.cell_type == "markdown")
+    count = rf"\b{_violations_count()}\b"
+    assert "central" in shown
+    assert not re.search(count, shown) and not re.search(count, prose)
+
+
+def test_08_1_the_samples_size_is_named_as_the_rows_checked():
+    from deploydl.exercises.m08 import NEW_REGION_ROWS
+
+    assert _violations_count() != NEW_REGION_ROWS
+    result = evaluate(find_exercise("08.1"), NEW_REGION_ROWS)
+    assert result.status == FAILED
+    assert "number of applicants in new_region" in result.message
+    assert "not a count of violations" in result.message
+    assert evaluate(find_exercise("08.1"), _violations_count()).status == PASSED
+
+
+def test_08_5_a_memo_half_written_is_an_attempt_that_names_the_parts_left():
+    """A red team's: a memo with two parts written and two still ... was "not attempted", told
+    to assign the answer to the right name; it fails, naming the two parts still to write."""
+    from deploydl.exercises.core import NOT_ATTEMPTED
+
+    memo = {"decision": "Keep the model in the lab and let the current process decide.",
+            "evidence": "Net USD -250,000 a year; the A/B test saw 200 of 8,216 applicants.",
+            "risk": ..., "change": ...}
+    result = evaluate(find_exercise("08.5"), memo)
+    assert result.status == FAILED and result.status != NOT_ATTEMPTED
+    assert "'risk' and 'change' still hold" in result.message
+    assert "'decision'" not in result.message and "'evidence'" not in result.message

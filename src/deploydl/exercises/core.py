@@ -19,7 +19,7 @@ import math
 import numbers
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -279,14 +279,55 @@ def load_source(name: str, path: Path) -> ModuleType:
 
 
 def is_placeholder(answer: Any) -> bool:
-    """True while the learner has not replaced the lab's ``...`` placeholder."""
+    """True while the learner has filled in nothing: the answer is the lab's ``...``
+    placeholder, or a dict, list, tuple or set each of whose parts is (``{"risk": ...,
+    "change": ...}``). An answer with some parts filled in is an attempt: :func:`unfilled`
+    names the parts still left."""
     if answer is Ellipsis:
         return True
+    parts = [part for _, part in _parts(answer)]
+    return bool(parts) and all(map(is_placeholder, parts))
+
+
+def unfilled(answer: Any) -> list[str]:
+    """The parts of ``answer`` that are, or still hold, the lab's ``...``, each named as the
+    learner finds it: a dict's keys (``'risk'``), a list's or tuple's positions (``value 2 of
+    2``), a set's as ``a value``; [] when no part holds one."""
+    return list(dict.fromkeys(_part_name(answer, where) for where, part in _parts(answer)
+                              if _holds_placeholder(part)))
+
+
+def _holds_placeholder(answer: Any) -> bool:
+    return answer is Ellipsis or any(_holds_placeholder(part) for _, part in _parts(answer))
+
+
+def _parts(answer: Any) -> Iterable[tuple[Any, Any]]:
+    """The parts of an answer that a lab fills in one by one, each with where it sits: a
+    dict's key, a list's or tuple's position from 1, None in a set; none for any other
+    answer."""
     if isinstance(answer, dict):
-        return any(is_placeholder(v) for v in answer.values())
-    if isinstance(answer, list | tuple | set):
-        return any(is_placeholder(v) for v in answer)
-    return False
+        return answer.items()
+    if isinstance(answer, list | tuple):
+        return enumerate(answer, 1)
+    if isinstance(answer, set):
+        return ((None, part) for part in answer)
+    return ()
+
+
+def _part_name(answer: Any, where: Any) -> str:
+    """The words for the part of ``answer`` at ``where`` (see :func:`_parts`)."""
+    if isinstance(answer, dict):
+        return brief(where)
+    return "a value" if where is None else f"value {where} of {len(answer)}"
+
+
+def _partly_filled(parts: list[str]) -> str:
+    """What a check says of an answer whose ``parts`` (:func:`unfilled`) still hold ``...``."""
+    names = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return (f"the answer is only partly filled in: {names} still "
+            f"{'holds' if len(parts) == 1 else 'hold'} the lab's placeholder ...; replace each "
+            "with your answer (if you wrote one, check that its name is spelt as in the "
+            "check(...) line), run the cells above this one, then this cell.")
 
 
 #: Feedback shows at most this many characters of a learner's value.
@@ -426,6 +467,9 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     """
     if is_placeholder(answer):
         return Result(exercise.id, exercise.title, NOT_ATTEMPTED, NOT_REPLACED)
+    if left := unfilled(answer):  # an attempt, not yet weighed: no hint is used up
+        return Result(exercise.id, exercise.title, FAILED, _partly_filled(left),
+                      hint=_attempts.next_hint(exercise, answer, counts=False))
     if exercise.choices is not None:
         letter = choice_letter(answer)
         letters = sorted({*exercise.choices, exercise.expected})

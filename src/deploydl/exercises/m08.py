@@ -101,6 +101,10 @@ def _violations(answer: Any) -> str | None:
         return (f"{count} is the number of Central applicants in the capstone run's own log, "
                 "not a count of violations: run check_quality(new_region, APPLICANT_RULES) on "
                 f"the {NEW_REGION_ROWS:,}-applicant sample and count its violations.")
+    if count == NEW_REGION_ROWS:
+        return (f"{count:,} is the number of applicants in new_region, the rows the rules "
+                "checked, not a count of violations: count the lines of "
+                "check_quality(new_region, APPLICANT_RULES).violations, one per broken rule.")
     return f"you gave {answer}."
 
 
