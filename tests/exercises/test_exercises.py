@@ -114,6 +114,17 @@ def test_brief_shows_a_whole_number_with_every_digit_and_a_float_as_it_is():
         "1.152921504606847e+18", "1.152921504606847e+18", "32.0")
 
 
+def test_a_whole_number_answer_keeps_every_digit():
+    """as_whole went through a float too: 2**60 + 1 was read as 2**60, and 10**400 as no
+    number at all."""
+    from deploydl.exercises.core import as_whole
+
+    assert as_whole(2**60 + 1) == 2**60 + 1 and as_whole(10**400) == 10**400
+    assert as_whole(np.uint64(2**64 - 1)) == 2**64 - 1 and as_whole(np.array(7)) == 7
+    assert (as_whole(32.0), as_whole(np.float32(3.0)), as_whole(2.5)) == (32, 3, None)
+    assert (as_whole(True), as_whole(np.True_), as_whole("4")) == (None, None, None)
+
+
 def test_feedback_never_pastes_a_whole_table():
     from deploydl.exercises.m08 import new_region
     from deploydl.governance.quality import APPLICANT_RULES, check_quality

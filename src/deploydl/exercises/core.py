@@ -403,7 +403,12 @@ def as_number(answer: Any) -> float | None:
 
 
 def as_whole(answer: Any) -> int | None:
-    """``answer`` as an int if it is a whole number (``np.int64(32)`` and ``32.0`` included)."""
+    """``answer`` as an int if it is a whole number (``np.int64(32)`` and ``32.0`` included);
+    an integer keeps every digit, however large (a float would turn 2**60 + 1 into 2**60)."""
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer.item()
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool | np.bool_):
+        return int(answer)
     value = as_number(answer)
     return int(value) if value is not None and value.is_integer() else None
 
