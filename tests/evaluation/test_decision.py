@@ -197,3 +197,31 @@ def test_a_chance_or_threshold_that_is_not_a_number_is_referred_never_approved(p
     from deploydl.evaluation.decision import refer_or_approve
 
     assert refer_or_approve(probability, threshold) == "refer"
+
+
+def test_a_ratio_of_exactly_four_fifths_passes_and_reads_at_or_above():
+    """Group a all approved at the break-even, group b 8 in 10: a ratio of exactly 0.8. The
+    screen needs at least 0.8, so it passes, the break-even stands, and the sentence agrees."""
+    y = np.array([0, 1] * 10)
+    s = np.r_[np.full(10, 0.1), np.full(8, 0.1), 0.9, 0.9]
+    groups = np.repeat(["a", "b"], 10)
+    choice = decision_threshold(y, s, groups)
+    assert (choice.ratio_at_break_even, choice.passed, choice.reason) == (
+        0.8, True, "break-even")
+    assert ", at or above 0.8: threshold 0.20" in why_this_threshold(choice)
+
+
+def test_the_fairness_sweep_decides_a_score_at_the_threshold_as_the_service_does():
+    """A chance of default exactly at the threshold is referred by the service
+    (refer_or_approve), so the fairness sweep does not count it approved either."""
+    from deploydl.evaluation.decision import GRID, fairness_sweep, refer_or_approve
+
+    t = float(GRID[29])  # 0.3, exactly as the sweep holds it
+    s = np.array([0.1] * 5 + [0.1, 0.1, t, t, t])
+    y = np.array([0, 1] * 5)
+    groups = np.repeat(["a", "b"], 5)
+    approve = np.array([refer_or_approve(p, t) == "approve" for p in s])
+    rates = [approve[groups == g].mean() for g in ("a", "b")]  # 1.0 and 0.4
+    row = fairness_sweep(y, s, groups, min_ratio=0.8).set_index("threshold").loc[t]
+    assert row["parity_ratio"] == min(rates) / max(rates) == 0.4
+    assert row["approved"] == approve.mean() and not row["passes"]

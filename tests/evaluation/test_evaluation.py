@@ -198,3 +198,60 @@ def test_one_cost_of_errors_formula_prices_outcomes_and_the_fairness_explorer():
                                                  / 6 * 1000)
     o = ev.outcomes(1 - repaid, 1 - scores, threshold=0.5, costs=costs)
     assert o.cost == costs.cost(bad_approved=o.bad_approved, good_turned_away=o.good_turned_away)
+
+
+def test_bootstrap_interval_is_the_middle_share_of_the_class_by_class_resamples():
+    """The ends are the 2.5% and 97.5% quantiles (5% and 95% for a 90% interval) of ROC AUC on
+    resamples drawn with replacement within each class, from the same seed: equal tails, not
+    a lopsided range (recomputed here with numpy and scikit-learn)."""
+    rng = np.random.default_rng(4)
+    y = (rng.random(120) < 0.3).astype(int)
+    s = np.clip(0.3 + 0.2 * y + rng.normal(0, 0.2, 120), 0, 1)
+    draws = np.random.default_rng(9)
+    groups = [np.flatnonzero(y == 0), np.flatnonzero(y == 1)]
+    aucs = []
+    for _ in range(200):
+        idx = np.concatenate([draws.choice(g, len(g)) for g in groups])
+        aucs.append(skm.roc_auc_score(y[idx], s[idx]))
+    for level, tails in ((0.95, [0.025, 0.975]), (0.9, [0.05, 0.95])):
+        ci = ev.bootstrap_ci(y, s, n_resamples=200, level=level, seed=9)
+        assert [ci.low, ci.high] == pytest.approx(np.quantile(aucs, tails), abs=1e-12)
+
+
+def test_threshold_sweep_columns_on_a_hand_worked_example():
+    """Five applicants, two defaults; at 0.5 three are approved (scores below 0.5), one of
+    them a default: 60% approved, a bad rate of 1 in 3 among the approved loans."""
+    y = np.array([0, 0, 0, 1, 1])
+    s = np.array([0.1, 0.2, 0.6, 0.3, 0.8])
+    sweep = ev.threshold_sweep(y, s, thresholds=[0.05, 0.5, 0.9]).set_index("threshold")
+    assert sweep.loc[0.5, "approved"] == pytest.approx(3 / 5)  # 2 good + 1 bad approved
+    assert sweep.loc[0.5, "bad_rate_approved"] == pytest.approx(1 / 3)
+    assert (sweep.loc[0.5, "bad_loans_approved"], sweep.loc[0.5, "good_customers_turned_away"]
+            ) == (1, 1)
+    assert sweep.loc[0.5, "cost"] == 8_000 + 2_000
+    assert sweep.loc[0.05, "approved"] == 0.0 and sweep.loc[0.05, "bad_rate_approved"] == 0.0
+    assert sweep.loc[0.9, "approved"] == 1.0
+    assert sweep.loc[0.9, "bad_rate_approved"] == pytest.approx(2 / 5)
+
+
+def test_compare_models_hindsight_is_the_cheapest_threshold_on_these_applicants():
+    """hindsight_cost is the lowest cost over 0.01..0.99 (recomputed here from the counts),
+    at the lowest threshold that reaches it; cost stays at the threshold asked for."""
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    y = (rng.random(300) < 0.2).astype(int)
+    s = np.clip(0.15 + 0.3 * y + rng.normal(0, 0.15, 300), 0, 1)
+
+    class Fixed:
+        def predict_proba(self, table):
+            return s
+
+    grid = np.round(np.arange(0.01, 1.0, 0.01), 2)
+    costs = [8_000 * np.sum((s < t) & (y == 1)) + 2_000 * np.sum((s >= t) & (y == 0))
+             for t in grid]
+    row = ev.compare_models({"fixed": Fixed()}, pd.DataFrame({"default": y}),
+                            threshold=0.5).loc["fixed"]
+    assert row["hindsight_cost"] == min(costs) < row["cost"]
+    assert row["hindsight_threshold"] == grid[int(np.argmin(costs))]
+    assert row["cost"] == costs[49]  # the 0.5 asked for

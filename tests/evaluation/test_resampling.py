@@ -112,3 +112,33 @@ def test_breach_share_asks_for_enough_batches_without_promising_an_interval():
     with pytest.raises(ValueError, match="at least 100 for a breach share; got 10") as error:
         breach_share(y, s, threshold=0.3, cap=0.1, n_resamples=10)
     assert "interval" not in str(error.value)
+
+
+def test_paired_interval_is_the_middle_share_of_the_resampled_differences():
+    """The ends are the 2.5% and 97.5% quantiles (5% and 95% for a 90% interval) of the
+    difference summed over each draw of applicants: equal tails, recomputed here from the
+    seed's draws and costs priced by hand (USD 8,000 a bad loan approved, 2,000 a good
+    customer referred)."""
+    y, s = _sample(300)
+    each = {t: np.where(s < t, 8_000 * y, 2_000 * (1 - y)) for t in (0.5, 0.2)}
+    draws = np.random.default_rng(4).integers(0, len(y), size=(400, len(y)))
+    totals = (each[0.5] - each[0.2])[draws].sum(axis=1)
+    for level, tails in ((0.95, [0.025, 0.975]), (0.9, [0.05, 0.95])):
+        gap = paired_cost_difference(y, s, threshold_a=0.5, threshold_b=0.2, n_resamples=400,
+                                     level=level, seed=4)
+        assert [gap.low, gap.high] == list(np.quantile(totals, tails))
+
+
+def test_a_batch_exactly_at_the_cap_does_not_breach_it():
+    """"More than the cap" breaches: a batch whose approved loans default at exactly the cap
+    keeps to it. Ten applicants, four approved, two of those bad: batches often sit at 50%."""
+    y = np.array([1, 1, 0, 0, 1, 0, 1, 0, 1, 0])
+    s = np.array([0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9])
+    draws = np.random.default_rng(0).integers(0, 10, size=(400, 10))
+    approved, bad = (s < 0.5)[draws].sum(axis=1), ((s < 0.5) & (y == 1))[draws].sum(axis=1)
+    at_cap = (approved > 0) & (2 * bad == approved)
+    assert at_cap.mean() > 0.1  # the case is worth testing: many batches sit exactly at 50%
+    share = breach_share(y, s, threshold=0.5, cap=0.5, n_resamples=400)
+    assert share == np.mean(2 * bad > np.maximum(approved, 1))
+    assert share == breach_share(y, s, threshold=0.5, cap=0.5 + 1e-9, n_resamples=400)
+    assert share < breach_share(y, s, threshold=0.5, cap=0.5 - 1e-9, n_resamples=400)
