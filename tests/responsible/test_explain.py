@@ -34,6 +34,19 @@ def test_permutation_importance_is_zero_for_an_ignored_feature():
     assert result.loc["ignored", "importance"] == 0.0
 
 
+def test_permutation_importance_is_the_mean_drop_over_the_repeats():
+    """Two rows, scored by their own feature: a shuffle either keeps them (drop 0) or swaps them
+    (accuracy 1 -> 0, drop 1), each half the time. The mean drop is about 0.5 (the largest
+    would be 1), and the spread of such 0/1 drops is sqrt(mean x (1 - mean))."""
+    table = pd.DataFrame({"x": [0, 1]})
+    result = permutation_importance(lambda t: t["x"].to_numpy(), table, np.array([0, 1]),
+                                    features=("x",), n_repeats=400,
+                                    metric=lambda y, s: float(np.mean(y == s)))
+    mean, spread = result.loc["x", ["importance", "spread"]]
+    assert mean == pytest.approx(0.5, abs=4 * np.sqrt(0.25 / 400))  # binomial, 4 sd
+    assert spread == pytest.approx(np.sqrt(mean * (1 - mean)))
+
+
 @pytest.fixture(scope="module")
 def declined():
     """The case study's scorer, the approved applicants' medians and a declined applicant."""
@@ -117,12 +130,29 @@ def test_a_gain_in_a_direction_no_notice_can_word_is_not_a_reason():
     assert [r.text for r in other] == ["Tenure: increase needed"]
 
 
+def test_a_feature_the_score_ignores_is_not_a_reason():
+    """Moving debt ratio to the reference leaves this score unchanged (a gain of exactly 0), so
+    a notice must not name it, though it differs from the reference in an approved direction."""
+
+    def score(t):
+        return (t["income"] / 1e5).to_numpy()
+
+    applicant, reference = {"income": 20_000, "debt_ratio": 0.5}, {"income": 50_000,
+                                                                   "debt_ratio": 0.2}
+    reasons = reason_codes(score, applicant, reference)
+    assert [(r.feature, r.score_gain) for r in reasons] == [("income", pytest.approx(0.3))]
+    assert reason_codes_for(score, [applicant], reference) == [reasons]
+
+
 def test_the_reference_is_the_median_applicant_the_model_approves(model, applicants):
     from deploydl.data import FEATURES
 
     scores = model.predict_proba(applicants)
     reference = approved_reference(model, applicants, threshold=0.3)
-    assert reference == reference_profile(applicants[scores < 0.3], features=FEATURES)
+    approved = applicants.loc[scores < 0.3, list(FEATURES)]
+    assert reference == {f: float(np.median(approved[f])) for f in FEATURES}
+    assert reference_profile(pd.DataFrame({"income": [20_000, 30_000, 1_000_000]}),
+                             features=("income",)) == {"income": 30_000.0}
     assert approved_reference(model, applicants, threshold=1e-9) is None  # nobody approved
 
 

@@ -24,6 +24,14 @@ def test_policy_outcome_counts_cost_and_accuracy():
     assert outcome["passes_four_fifths"] is True
 
 
+def test_a_ratio_of_exactly_four_fifths_passes():
+    """Group b approves 4 of 5, group a all 5: a ratio of 0.8, which the rule does not flag."""
+    outcome = policy_outcome(np.ones(10, dtype=int), [0.9] * 9 + [0.1], ["a"] * 5 + ["b"] * 5,
+                             {"a": 0.5, "b": 0.5})
+    assert outcome["parity_ratio"] == pytest.approx(0.8)
+    assert outcome["passes_four_fifths"] is True
+
+
 def test_moving_the_strength_slider_moves_everything_together():
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
     from deploydl.responsible.mitigation import case_study

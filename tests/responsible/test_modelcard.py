@@ -139,3 +139,18 @@ def test_the_case_study_card_says_it_is_a_draft_not_approved(card):
                                         "strength 1, not approved)\n")
     assert "(draft: group thresholds at strength 1, not approved)</h1>" in to_html(card)
 
+
+
+def test_the_card_prices_mitigation_as_the_accuracy_it_gives_up(card):
+    """The finding's "points of accuracy" is the accuracy with one threshold minus the accuracy
+    with group thresholds (strength 1, the card's), on recorded outcomes: a positive cost."""
+    from deploydl.data import LABEL
+    from deploydl.responsible.mitigation import case_study, decisions
+
+    study = case_study()
+    repaid = 1 - study.test[LABEL].to_numpy()
+    accuracy = {s: (decisions(study, strength=s)[0] == repaid).mean() for s in (0.0, 1.0)}
+    given_up = (accuracy[0.0] - accuracy[1.0]) * 100
+    assert given_up > 0
+    finding = next(f for f in card.fairness_findings if "points of accuracy" in f)
+    assert f" for {given_up:.1f} points of accuracy on recorded outcomes" in finding

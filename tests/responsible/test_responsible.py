@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
-from deploydl.data import FEATURES
+from deploydl.data import FEATURES, LABEL, PROTECTED_ATTRIBUTE
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.responsible.mitigation import (
     APPROVAL_THRESHOLD,
     RIGHTS,
     break_even_threshold,
+    case_study,
     feature_set_study,
     proxy_strength,
     rights_table,
@@ -45,3 +49,29 @@ def test_every_right_lands_somewhere():
     table = rights_table()
     assert len(table) == len(RIGHTS) >= 3
     assert table["lands_in"].str.len().min() > 0
+
+
+def _lesson_bias(root) -> float:
+    """The share of young repayers the lesson says were recorded as defaults (0..1)."""
+    import nbformat
+
+    lesson = nbformat.read(root / "notebooks" / "03_responsible_ai.ipynb", as_version=4)
+    text = " ".join(c.source for c in lesson.cells if c.cell_type == "markdown")
+    found = re.search(r"recorded (\d+)% of young\s+applicants who repaid as defaults", text)
+    assert found, "the lesson no longer states the share of young repayers recorded as defaults"
+    return int(found.group(1)) / 100
+
+
+def test_the_record_marks_the_share_of_young_repayers_the_lesson_states_and_no_one_else(root):
+    test = case_study().test
+    recorded, truth = test[LABEL].to_numpy(), test["default_true"].to_numpy()
+    young = (test[PROTECTED_ATTRIBUTE] == "under_30").to_numpy()
+    changed = recorded != truth
+    assert not changed[~young].any()  # older applicants' records are what happened
+    assert (recorded[changed] == 1).all()  # the bias only turns repayers into defaults
+    repayers = young & (truth == 0)
+    share, n = changed[repayers].mean(), repayers.sum()
+    stated = _lesson_bias(root)
+    assert share == pytest.approx(stated, abs=3 * np.sqrt(stated * (1 - stated) / n)), (
+        f"{share:.1%} of {n} young repayers are recorded as defaults; the lesson says "
+        f"{stated:.0%}")

@@ -30,11 +30,32 @@ def test_approval_rates_read_youngest_first_in_plain_words_with_the_screen():
     assert _texts(ax.get_xticklabels()) == ["under 30", "30–50", "over 50"]
     assert ax.get_title(loc="left").startswith("Applicants aged under 30 are approved 37%")
     assert "below the four-fifths screen" in ax.get_title(loc="left")
-    assert [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches] == [
-        BAD.lower(), GOOD.lower(), GOOD.lower()]
+    assert _colours(ax) == [BAD.lower(), GOOD.lower(), GOOD.lower()]
     assert _texts(ax.get_legend().get_texts()) == [
         "below the screen", "at or above it", "four-fifths of the best rate"]
     assert ax.get_ylim() == (0, 100)
+
+
+def _colours(ax):
+    return [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches]
+
+
+def test_the_screen_is_four_fifths_of_the_best_rate_and_colours_the_bars_by_it():
+    """Best rate 70%: the screen is 0.8 x 70 = 56%. A band at 57% is at or above it, one at
+    55% below, whatever the average of the bands."""
+    rates = pd.Series({"under_30": 0.55, "30_to_50": 0.57, "over_50": 0.70})
+    ax = approval_rates_chart(rates, ratio=0.55 / 0.70).axes[0]
+    (screen,) = ax.get_lines()
+    assert list(screen.get_ydata()) == [pytest.approx(0.8 * 70)] * 2
+    assert _colours(ax) == [BAD.lower(), GOOD.lower(), GOOD.lower()]
+
+
+def test_a_band_exactly_at_four_fifths_meets_the_screen():
+    """The four-fifths rule flags a ratio *below* 0.8; exactly 0.8 passes (40% against 50%)."""
+    rates = pd.Series({"under_30": 0.4, "30_to_50": 0.5, "over_50": 0.5})
+    ax = approval_rates_chart(rates, ratio=0.8).axes[0]
+    assert "ratio 0.80: above the four-fifths screen" in ax.get_title(loc="left")
+    assert _colours(ax) == [GOOD.lower()] * 3
 
 
 def test_tradeoff_is_in_percentage_points_from_zero_against_strength():
