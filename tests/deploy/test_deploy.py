@@ -88,6 +88,25 @@ def test_one_replica_can_fail_spread_over_nodes_and_drained_one_at_a_time(bundle
     assert budget["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
 
 
+def test_a_rollout_keeps_every_replica_and_a_stopping_pod_has_time_to_drain(bundle):
+    """A new pod starts before an old one stops (maxUnavailable 0, maxSurge at least 1), so a
+    release never serves with fewer replicas. A stopping pod first runs its preStop sleep,
+    then the server drains for up to its graceful-shutdown seconds; Kubernetes kills it when
+    the grace period, counted from the start of preStop, runs out, so the grace period must
+    outlast both."""
+    from deploydl.serving.server import GRACEFUL_SECONDS  # uvicorn's timeout_graceful_shutdown
+
+    deployment = _kinds(bundle)["Deployment"]["spec"]
+    rollout = deployment["strategy"]
+    assert rollout["type"] == "RollingUpdate"
+    assert rollout["rollingUpdate"]["maxUnavailable"] == 0
+    assert rollout["rollingUpdate"]["maxSurge"] >= 1
+    pod = deployment["template"]["spec"]
+    sleep, seconds = pod["containers"][0]["lifecycle"]["preStop"]["exec"]["command"]
+    assert sleep == "sleep"
+    assert pod["terminationGracePeriodSeconds"] > int(seconds) + GRACEFUL_SECONDS
+
+
 def test_liveness_tolerates_a_busy_pod_while_readiness_stays_strict(bundle):
     """/health answers slowly under a heavy peak; liveness restarts a pod only after about a
     minute without an answer, while readiness takes a slow pod out of traffic within seconds."""

@@ -13,6 +13,7 @@ from deploydl.deploy.serverless import (
     LAMBDA_PER_GB_SECOND,
     ONE_VCPU_GB,
     HostingChooser,
+    HostingCost,
     cold_start_share,
     compare_hosting,
     hosting_chart,
@@ -106,12 +107,26 @@ def test_the_bills_cross_where_lambda_costs_what_the_replicas_cost():
         compare_hosting(3_000, ms_per_request=5.0, replicas=0)
 
 
+def test_lambda_is_named_cheaper_only_when_its_bill_is_below_the_replicas():
+    """At a tie neither costs less, and Lambda is not named: its bill grows with the traffic
+    while the replicas' stays put (below the crossing Lambda costs less, at and above it the
+    replicas do)."""
+    lambda_bill = compare_hosting(3_000, ms_per_request=5.0).lambda_usd
+    assert lambda_bill > 0
+    for always_on, cheaper in [(lambda_bill, "always on"), (lambda_bill * 1.001, "Lambda"),
+                               (lambda_bill * 0.999, "always on")]:
+        cost = HostingCost(3_000, always_on_usd=always_on, ms_per_request=5.0)
+        assert cost.lambda_usd == lambda_bill and cost.cheaper == cheaper
+
+
 def test_in_words_names_both_bills_the_cheaper_and_the_crossing():
     low = compare_hosting(3_000, ms_per_request=5.0)
     text = in_words(low, replicas=2)
     assert text.startswith("At 3,000 requests a month: Lambda less than USD 0.01, 2 replicas "
                            "always on USD 146. Lambda costs less here")
     assert f"about {low.break_even_requests / 1e6:,.0f} million requests a month" in text
+    seconds_a_month = 730 * 60 * 60  # the month of 730 hours the bills use
+    assert f"({low.break_even_requests / seconds_a_month:,.0f} a second on average)" in text
     high = in_words(compare_hosting(1e9, ms_per_request=5.0), replicas=2)
     assert "Lambda USD 344, 2 replicas always on USD 146. Always on costs less here" in high
     cold = in_words(compare_hosting(3_000, ms_per_request=5.0, cold_start_s=3.5), replicas=2)
