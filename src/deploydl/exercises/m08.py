@@ -103,8 +103,8 @@ def _violations(answer: Any) -> str | None:
                 f"the {NEW_REGION_ROWS:,}-applicant sample and count its violations.")
     if count == NEW_REGION_ROWS:
         return (f"{count:,} is the number of applicants in new_region, the rows the rules "
-                "checked, not a count of violations: count the lines of "
-                "check_quality(new_region, APPLICANT_RULES).violations, one per broken rule.")
+                "checked, not a count of violations: run the quality rules on them and count "
+                "the violations they report (one for each rule a row breaks).")
     return f"you gave {answer}."
 
 
