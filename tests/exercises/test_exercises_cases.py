@@ -1098,6 +1098,10 @@ def test_04_4_a_float32_torch_or_array_answer_is_read_as_the_number_it_holds():
     # a float32 of another proposed threshold is still judged as that threshold
     message = _message("04.4", {**right, "ship_at": np.float32(right["review_at"])})
     assert f"at {right['review_at']:.2f} every gate passes, but" in message
+    # a review's: a one-value array or tensor is told how to take its number
+    for one in (torch.tensor([right["review_at"]]), np.array([right["review_at"]])):
+        assert "take the number it holds with .item()" in _message(
+            "04.4", {**right, "review_at": one})
 
 
 def test_04_4_a_gate_name_that_is_no_gate_is_told_the_gates_names():

@@ -219,8 +219,10 @@ def _strictest(answer: Any, key: str) -> str | None:
     verdicts = release_verdicts()
     given = _proposed(answer[key])
     if given is None:
+        one_of_many = getattr(answer[key], "shape", ()) == (1,)  # np.array([0.25]) and kin
         return form(f"{key} should be one of the proposed thresholds {PROPOSED_THRESHOLDS}; "
-                    f"you gave {brief(answer[key])}.")
+                    f"you gave {brief(answer[key])}"
+                    f"{': take the number it holds with .item()' if one_of_many else ''}.")
     verdict = verdicts[given]
     if verdict != wanted:
         told = {"blocked": "a gate blocks the release",
