@@ -54,7 +54,7 @@ def test_a_band_exactly_at_four_fifths_meets_the_screen():
     """The four-fifths rule flags a ratio *below* 0.8; exactly 0.8 passes (40% against 50%)."""
     rates = pd.Series({"under_30": 0.4, "30_to_50": 0.5, "over_50": 0.5})
     ax = approval_rates_chart(rates, ratio=0.8).axes[0]
-    assert "ratio 0.80: above the four-fifths screen" in ax.get_title(loc="left")
+    assert "ratio 0.80: at the four-fifths screen" in ax.get_title(loc="left")
     assert _colours(ax) == [GOOD.lower()] * 3
 
 

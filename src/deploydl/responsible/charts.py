@@ -50,7 +50,7 @@ def approval_rates_chart(rates: pd.Series, *, ratio: float):
 
     pct = in_band_order(rates) * 100
     low = str(pct.idxmin())
-    verdict = "below" if ratio < FOUR_FIFTHS else "above"
+    verdict = "below" if ratio < FOUR_FIFTHS else "at" if ratio == FOUR_FIFTHS else "above"
     fig, ax = new_figure(f"Applicants aged {human_label(low)} are approved {pct[low]:.0f}% of the "
                          f"time,\nratio {ratio:.2f}: {verdict} the four-fifths screen",
                          xlabel="age band", ylabel="applicants approved (%)")
