@@ -75,3 +75,11 @@ def test_the_record_marks_the_share_of_young_repayers_the_lesson_states_and_no_o
     assert share == pytest.approx(stated, abs=3 * np.sqrt(stated * (1 - stated) / n)), (
         f"{share:.1%} of {n} young repayers are recorded as defaults; the lesson says "
         f"{stated:.0%}")
+
+
+def test_a_saved_lab_03_that_imports_the_old_name_still_runs():
+    """Lab 03 imported declined_example until December 2026; a learner's saved copy does still.
+    The model refers, so the function's name is referred_example now."""
+    from deploydl.responsible.mitigation import declined_example, referred_example
+
+    assert declined_example is referred_example

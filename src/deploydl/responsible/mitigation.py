@@ -158,6 +158,11 @@ def referred_example(study: CaseStudy, *, index: int = 0,
     return applicant, reference
 
 
+#: The name lab 03 used before December 2026, kept so that a learner's saved copy of the lab,
+#: which imports it, still runs.
+declined_example = referred_example
+
+
 def proxy_strength(table: pd.DataFrame, *, columns: tuple[str, ...],
                    protected: str = PROTECTED_ATTRIBUTE) -> pd.Series:
     """How much each column alone reveals the protected attribute (0 = nothing, 1 = all of it).
