@@ -244,15 +244,15 @@ def test_08_1_the_samples_size_is_named_as_the_rows_checked():
     assert evaluate(find_exercise("08.1"), _violations_count()).status == PASSED
 
 
-def test_08_5_a_memo_half_written_is_an_attempt_that_names_the_parts_left():
-    """A red team's: a memo with two parts written and two still ... was "not attempted", told
-    to assign the answer to the right name; it fails, naming the two parts still to write."""
-    from deploydl.exercises.core import NOT_ATTEMPTED
+def test_08_5_a_memo_half_written_is_told_the_parts_left():
+    """A red team's: a memo with two parts written and two still ... was told to assign the
+    answer to the right name; it is still not attempted, naming the two parts to write."""
+    from deploydl.exercises.core import NOT_ATTEMPTED, NOT_REPLACED
 
     memo = {"decision": "Keep the model in the lab and let the current process decide.",
             "evidence": "Net USD -250,000 a year; the A/B test saw 200 of 8,216 applicants.",
             "risk": ..., "change": ...}
     result = evaluate(find_exercise("08.5"), memo)
-    assert result.status == FAILED and result.status != NOT_ATTEMPTED
+    assert result.status == NOT_ATTEMPTED and result.message != NOT_REPLACED
     assert "'risk' and 'change' still hold" in result.message
     assert "'decision'" not in result.message and "'evidence'" not in result.message

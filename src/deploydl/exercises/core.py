@@ -281,8 +281,8 @@ def load_source(name: str, path: Path) -> ModuleType:
 def is_placeholder(answer: Any) -> bool:
     """True while the learner has filled in nothing: the answer is the lab's ``...``
     placeholder, or a dict, list, tuple or set each of whose parts is (``{"risk": ...,
-    "change": ...}``). An answer with some parts filled in is an attempt: :func:`unfilled`
-    names the parts still left."""
+    "change": ...}``). An answer with some parts filled in is not attempted either, but its
+    message names the parts still left (:func:`unfilled`)."""
     if answer is Ellipsis:
         return True
     parts = [part for _, part in _parts(answer)]
@@ -472,9 +472,8 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     """
     if is_placeholder(answer):
         return Result(exercise.id, exercise.title, NOT_ATTEMPTED, NOT_REPLACED)
-    if left := unfilled(answer):  # an attempt, not yet weighed: no hint is used up
-        return Result(exercise.id, exercise.title, FAILED, _partly_filled(left),
-                      hint=_attempts.next_hint(exercise, answer, counts=False))
+    if left := unfilled(answer):  # the placeholder is still there, in part (DESIGN.md: ⏳)
+        return Result(exercise.id, exercise.title, NOT_ATTEMPTED, _partly_filled(left))
     if exercise.choices is not None:
         letter = choice_letter(answer)
         letters = sorted({*exercise.choices, exercise.expected})
