@@ -319,3 +319,62 @@ def test_describe_plan_refuses_cores_that_are_not_a_number_of_cores():
     with pytest.raises(ValueError, match="cores_per_replica must be a finite number of cores "
                                          "above 0; got nan"):
         describe_plan(plan, cores_per_replica=float("nan"), price_per_core_hour=0.05)
+
+
+def mm1_max_rps(mu, p99_ms):
+    """M/M/1 by hand: the response time is exponential with rate mu - lambda, so its p99,
+    ln(100) / (mu - lambda), meets ``p99_ms`` up to lambda = mu - ln(100) / (p99_ms / 1000)."""
+    return mu - math.log(100) / (p99_ms / 1000)
+
+
+def test_an_m_m_1_plan_matches_the_closed_form_and_rounds_replicas_up():
+    """mu = 1,000/s and a 10 ms target: one replica may take 1,000 - 460.517 = 539.483 req/s,
+    shown to 0.1 as 539.5. A peak of 1,200 req/s needs 2.22 of them: 3 replicas (2 would run at
+    600/s, a p99 of 11.5 ms), 400/s each, a p99 of ln(100) / 600 s = 7.68 ms; the autoscaler aims
+    at 53% CPU (539.483 / 1,000, rounded down)."""
+    model = ReplicaModel(servers=1, rate_per_server=1000.0)
+    plan = plan_replicas(model, peak_rps=1200, p99_ms=10.0, min_replicas=1)
+    assert mm1_max_rps(1000, 10.0) == pytest.approx(539.483, abs=1e-3)
+    assert plan.max_rps_per_replica == 539.5
+    assert plan.replicas == 3  # ceil(2.22): two would miss the target
+    assert plan.predicted_p99_ms == round(1000 * math.log(100) / (1000 - 400), 2) == 7.68
+    assert plan.utilisation == pytest.approx(0.4)
+    assert plan.hpa_cpu_percent == 53
+
+
+@pytest.mark.parametrize(("p99_ms", "busy_percent", "percent"), [
+    (1000.0, 99.5, 80),  # 995.4 of 1,000 req/s: capped at 80% (docs/capacity.md)
+    (5.0, 7.9, 10),      # 79.0 of 1,000 req/s: raised to the 10% floor
+])
+def test_the_autoscaler_target_is_kept_between_10_and_80_percent(p99_ms, busy_percent,
+                                                                 percent):
+    assert 100 * mm1_max_rps(1000, p99_ms) / 1000 == pytest.approx(busy_percent, abs=0.05)
+    plan = plan_replicas(ReplicaModel(1, 1000.0), peak_rps=100, p99_ms=p99_ms)
+    assert plan.hpa_cpu_percent == percent
+
+
+def test_describe_plan_gives_the_hand_computed_m_m_2_plan_and_both_monthly_costs():
+    """The M/M/2 plan worked by hand above (7 replicas, at most 1,516 req/s each, p99 8.62 ms,
+    75% CPU), on 2 cores a replica at USD 0.05 per core-hour for 730 hours: 7 x 2 x 0.05 x 730 =
+    USD 511 at the peak, 2 x 2 x 0.05 x 730 = USD 146 at the minimum of 2 replicas. Each of the
+    2 servers takes 1 / 1,000 s = 1.00 ms a request, 2,000 req/s together."""
+    from deploydl.efficiency.capacity import describe_plan
+
+    plan = plan_replicas(ReplicaModel(2, 1000.0), peak_rps=10_000, p99_ms=10.0)
+    assert describe_plan(plan, cores_per_replica=2, price_per_core_hour=0.05).splitlines() == [
+        "One replica (2 cores): 2 request(s) at a time, 1.00 ms each on average, at most 2,000 "
+        "req/s.",
+        "Within a p99 of 10 ms one replica takes up to 1,516 req/s (M/M/c, Erlang C; "
+        "docs/capacity.md).",
+        "Peak 10,000 req/s: 7 replicas, each 71% busy, predicted p99 8.6 ms.",
+        "Autoscaler: 2 to 7 replicas at 75% CPU.",
+        "Cost: USD 511.00 a month if the peak lasted all month; USD 146.00 at the minimum (USD "
+        "0.05 per core-hour)."]
+
+
+def test_describe_plan_shows_rates_under_10_requests_a_second_to_three_figures():
+    from deploydl.efficiency.capacity import describe_plan
+
+    plan = plan_replicas(ReplicaModel(1, 2.5), peak_rps=1, p99_ms=1e5)
+    first = describe_plan(plan, cores_per_replica=2, price_per_core_hour=0.05).splitlines()[0]
+    assert first.endswith("400.00 ms each on average, at most 2.5 req/s.")  # not "at most 2"

@@ -403,3 +403,64 @@ def test_int8_gain_in_words_reads_the_rows_ratios_and_sizes():
                                              (0.04, "none"), (0.0, "none"), (-0.3, "none")])
 def test_points_lost_in_words_says_none_when_nothing_shows_at_one_decimal(lost, words):
     assert points_lost_in_words(lost) == words
+
+
+def test_plan_serving_rounds_a_part_of_a_core_up_to_a_whole_core():
+    # 1.5 ms of model + 0.5 ms of HTTP: 500 predictions/s per core. 1e9 a month is 380.5/s on
+    # average over 730 hours, 1,141.6/s at the 3x peak: 2.28 cores, so 3 cores, billed all
+    # month at USD 0.05 an hour: 3 x 0.05 x 730 = USD 109.50.
+    plan = plan_serving({1: 1.5}, batch_size=1, predictions_per_month=1e9,
+                        price_per_core_hour=0.05, http_ms=0.5)
+    assert plan.predictions_per_s_per_core == 500.0
+    assert (plan.cores, plan.monthly_cost) == (3, 109.5)
+
+
+def test_the_planner_bills_each_replica_for_its_own_cores():
+    from deploydl.efficiency.capacity import ReplicaModel
+
+    planner = CostPlanner({"fp32": {1: 2.0}, "int8": {1: 1.0}}, http_ms=0.5,
+                          replica=ReplicaModel(servers=2, rate_per_server=500.0), p99_ms=40,
+                          cores_per_replica=4)
+    # 1e8 predictions a month: 114 requests/s at the peak, the minimum of 2 replicas;
+    # 2 replicas x 4 cores x USD 0.05 x 730 hours = USD 292 a month
+    assert planner.capacity.replicas == 2 and planner.replicas_cost() == 292.0
+    assert "2 of 4 cores, USD 292.00 a month" in planner.output.value
+
+
+def test_weights_smaller_x_is_the_first_variants_weights_over_each_variants(monkeypatch):
+    from deploydl.efficiency import compress
+
+    disk = {"a": 40_000, "b": 16_000}  # bytes saved, file format included
+    memory = {"a": 4_000, "b": 1_000}  # bytes of weights held in memory
+    monkeypatch.setattr(compress, "size_on_disk", disk.__getitem__)
+    monkeypatch.setattr(compress, "size_in_memory", memory.__getitem__)
+    monkeypatch.setattr(compress, "time_forward", lambda model, batch, *, repeats: {"p50_ms": 1.0})
+    rows = measure_variants({"fp32": "a", "int8": "b"}, np.zeros((8, 1, 8, 8)), batch=8)
+    assert [(r["smaller_x"], r["weights_smaller_x"]) for r in rows] == [(1.0, 1.0), (2.5, 4.0)]
+    assert [r["memory_bytes"] for r in rows] == [4_000, 1_000]
+
+
+def test_time_forward_reports_the_median_the_95th_percentile_and_images_per_second(
+        monkeypatch):
+    """21 calls timed by a fake clock at 1, 2, ..., 20 ms and one of 100 ms: the median is the
+    11th, 11 ms (the mean would be 14.8); the 95th percentile the 20th, 20 ms; 4 images in
+    11 ms are 2.75 ms an image, 363.6 images a second."""
+    from types import SimpleNamespace
+
+    from deploydl.efficiency import inference
+
+    durations = [100.0, *range(20, 0, -1)]  # out of order: the statistics must sort
+    ticks = iter([t for i, ms in enumerate(durations)
+                  for t in (sum(durations[:i]) / 1000, sum(durations[:i + 1]) / 1000)])
+    monkeypatch.setattr(inference, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    timing = time_forward(lambda x: x, np.zeros((4, 1, 8, 8)), repeats=21, warmup=0)
+    assert timing == {"batch": 4, "p50_ms": pytest.approx(11.0), "p95_ms": pytest.approx(20.0),
+                      "ms_per_image": pytest.approx(2.75), "images_per_s": 363.6}
+
+
+def test_token_gain_is_the_best_batch_not_the_largest():
+    # 16,000 tokens/s at batch 64 after 18,000 at batch 4: "up to" 18,000 / 5,000 = 3.6x
+    text = token_wait_in_words(_speed([0.2, 0.22, 0.5]).assign(
+        tokens_per_second=[5000.0, 18000.0, 16000.0]))
+    assert text.startswith("Tokens per second for all conversations: up to 4x one "
+                           "conversation's.")

@@ -61,3 +61,10 @@ def test_python_engine_sends_exactly_the_requests_asked_for_and_counts_refusals(
     assert good["p50_ms"] <= good["p95_ms"] <= good["p99_ms"] and good["rps"] > 0
     assert (refused["ok"], refused["errors"]) == (0, 6)
 
+
+
+def test_only_2xx_answers_count_as_ok():
+    # a redirect (300, 304) is not a prediction: an error, and not among the latencies
+    s = summarise([1.0, 2.0, 3.0, 4.0], [204, 299, 300, 304], sent=4, seconds=1.0,
+                  concurrency=1, engine="python")
+    assert (s["ok"], s["errors"], s["max_ms"]) == (2, 2, 2.0)

@@ -209,3 +209,34 @@ def test_onnx_runtime_is_loaded_with_its_telemetry_off(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"
     assert not (tmp_path / ".cache" / "Microsoft").exists()
+
+
+class _Scaled:
+    """Stands in for an ONNX model: torch's answer times ``factor`` (a relative difference)."""
+
+    def __init__(self, net: nn.Module, factor: float) -> None:
+        self.net, self.factor = net, factor
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            return self.net(torch.from_numpy(inputs)).numpy() * self.factor
+
+
+def test_the_tolerance_grows_with_the_size_of_an_output():
+    """Outputs near 1,000: a relative difference of 5e-5 is 0.05, far above ATOL (1e-5) but
+    within ATOL + RTOL x 1,000 = 0.1; 5e-4 (0.5) is beyond it."""
+    net = nn.Linear(1, 2).eval()
+    with torch.no_grad():
+        net.weight.fill_(1000.0)
+        net.bias.zero_()
+    inputs = np.ones((4, 1), dtype=np.float32)
+    worst = check_against_torch(net, _Scaled(net, 1 + 5e-5), inputs)
+    assert worst == pytest.approx(0.05, rel=0.01)
+    with pytest.raises(OnnxMismatch, match="differs from torch on 8 of 8 outputs"):
+        check_against_torch(net, _Scaled(net, 1 + 5e-4), inputs)
+
+
+def test_an_export_that_answers_nan_is_refused(linear):
+    net, _, _, inputs = linear
+    with pytest.raises(OnnxMismatch, match="Do not serve this export"):
+        check_against_torch(net, _Scaled(net, float("nan")), inputs)
