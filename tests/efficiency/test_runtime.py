@@ -238,5 +238,8 @@ def test_the_tolerance_grows_with_the_size_of_an_output():
 
 def test_an_export_that_answers_nan_is_refused(linear):
     net, _, _, inputs = linear
-    with pytest.raises(OnnxMismatch, match="Do not serve this export"):
+    with pytest.raises(OnnxMismatch, match="Do not serve this export") as refused:
         check_against_torch(net, _Scaled(net, float("nan")), inputs)
+    # every output is no number, so every output differs (the message said "on 0 of")
+    n = net(torch.from_numpy(np.asarray(inputs, dtype=np.float32))).numel()
+    assert f"differs from torch on {n} of {n} outputs" in str(refused.value)
