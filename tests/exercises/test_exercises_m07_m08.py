@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from deploydl.exercises.core import FAILED, PASSED, evaluate
@@ -1099,7 +1101,7 @@ def test_07_3_two_decimals_or_three_pass_and_a_wrong_third_digit_fails(inputs):
     for right in (ratio, round(ratio, 2), round(ratio, 3), round(ratio, 4),
                   printed.min() / printed.max()):
         assert evaluate(exercise, right).status == PASSED, right
-    for wrong in (0.789, 0.793, 0.795, 0.7995):
+    for wrong in (0.789, 0.795, 0.7995):
         result = evaluate(exercise, wrong)
         assert result.status == FAILED and f"you gave {wrong}, which is not the ratio" in (
             result.message), (wrong, result.message)
@@ -1122,3 +1124,55 @@ def test_07_3_dividing_the_wrong_bands_names_them_and_the_bands_the_rule_compare
             assert f"divides the approval rate of '{a}' by that of '{b}'" in message, message
             assert f"'{low}' (the lowest) by that of '{high}' (the highest)" in message, message
             assert "you gave" not in message and f"{given:.2f}" not in message, message
+
+
+def test_07_3_a_ratio_cut_off_is_told_to_round_not_to_mind_rounded_rates(inputs):
+    """The review of the fifth reading's fix: 0.793, the ratio 0.7939 cut off after its third
+    decimal, was told to divide "the unrounded rates (not rates rounded by hand)", a cause it
+    did not have. A cut after two or more decimals that differs from the rounding is told so
+    and to round; a cut that agrees with it passes, and one decimal (0.7) is no cut but a
+    number the catch-all tells."""
+    ratio = inputs.fairness["demographic_parity_ratio"]
+    exercise = find_exercise("07.3")
+    cut = math.trunc(ratio * 1000) / 1000
+    assert cut != round(ratio, 3), "the third digit rounds up, so the cut differs"
+    message = evaluate(exercise, cut).message
+    assert f"{cut} is the ratio cut off, not rounded: round the ratio" in message, message
+    assert "rounded by hand" not in message, message
+    assert evaluate(exercise, math.trunc(ratio * 100) / 100).status == PASSED
+    assert "you gave 0.7, which is not the ratio" in evaluate(exercise, 0.7).message
+
+
+def test_07_3_one_bands_rate_is_told_a_ratio_divides_two_bands(inputs):
+    """The review of the fifth reading's fix: 0.69, the lowest band's rate itself, was told to
+    divide the unrounded rates "(not rates rounded by hand)". Each band's rate, unrounded or
+    to two or three decimals, is named as that band's rate alone, with what the ratio
+    divides."""
+    rates = inputs.by_group["selection_rate"]
+    exercise = find_exercise("07.3")
+    for band, rate in rates.items():
+        for given in (rate, round(rate, 2), round(rate, 3)):
+            message = evaluate(exercise, given).message
+            assert (f"that is the approval rate of '{band}' alone, not a ratio, which divides "
+                    "one age band's approval rate by another's") in message, (given, message)
+            assert (f"'{rates.idxmin()}' (the lowest) by that of '{rates.idxmax()}' (the "
+                    "highest)") in message, message
+
+
+def test_07_3_rates_rounded_to_two_decimals_are_named_and_the_catch_all_guesses_no_cause(
+        inputs):
+    """The review of the fifth reading's fix: the catch-all told every wrong number to avoid
+    "rates rounded by hand". The lowest and highest rates rounded to two decimals and divided
+    are named so; any other number is told only what to divide."""
+    rates = inputs.by_group["selection_rate"]
+    exercise = find_exercise("07.3")
+    by_hand = round(rates.min(), 2) / round(rates.max(), 2)
+    assert abs(by_hand - rates.min() / rates.max()) > 5e-4, "rounding moves the third digit"
+    for given in (by_hand, round(by_hand, 4)):
+        message = evaluate(exercise, given).message
+        assert (f"divides the rates rounded to two decimals ({rates.min():.2f} / "
+                f"{rates.max():.2f}), which moves the ratio's third digit") in message, message
+    message = evaluate(exercise, 0.5).message
+    assert message == ("you gave 0.5, which is not the ratio: divide the lowest age band's "
+                       "approval rate by the highest's, from inputs.by_group['selection_rate']."
+                       ), message

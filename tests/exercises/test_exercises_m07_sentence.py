@@ -674,7 +674,7 @@ def test_07_1_the_fourth_reading_right_sentences_pass(sentence):
 #: The fifth red-team reading's: sentences that state the opposite share passed. "All but 83%",
 #: "except for 83%" and their kin leave the 83% out of those who get a yes at once; "miss out
 #: on", "go without" and "lose" a yes, a yes not received or heard, refuse it to them. Each
-#: message quotes the words and gives a sentence to write instead.
+#: message quotes the words and says what to write instead, without a sentence that passes.
 OPPOSITE = [
     "All but 83% of applicants get a yes at once; a person checks the others.",
     "Except for 83% of applicants, everyone gets a yes at once; a person checks the others.",
@@ -685,6 +685,8 @@ OPPOSITE = [
     "Apart from 83% of applicants, everyone is approved at once; a person checks the others.",
     "Every applicant but 83% gets a yes at once; a person checks the others.",
     "All applicants except about 83% get a yes at once; a person checks the others.",
+    "Excepting 83% of applicants, everyone gets a yes at once; a person checks the others.",
+    "Bar 83% of applicants, everyone gets a yes at once; a person checks the others.",
 ]
 MISSED = [
     ("About 83% of applicants miss out on a yes at once; a person checks the others.",
@@ -705,6 +707,11 @@ MISSED = [
     ("About 83% of applicants are denied a yes at once; a person checks the others.", "denied"),
     ("About 83% of applicants are refused a yes at once; a person checks the others.",
      "refused"),
+    ("About 83% of applicants lack a yes at once; a person checks the others.", "lack a yes"),
+    ("About 83% of applicants are without a yes at once; a person checks the others.",
+     "are without a yes"),
+    ("About 83% of applicants fall short of a yes at once; a person checks the others.",
+     "fall short of a yes"),
 ]
 #: Right sentences near them: an exclusion that is not before the rate, or after "nobody"
 #: ("only"); a miss negated or said of the others, only put off.
@@ -729,14 +736,30 @@ def test_07_1_a_rate_left_out_of_those_approved_fails(sentence):
     words = sentence[:sentence.index("83%") + 3]
     _assert_read(sentence, FAILED, f"'{words}' leaves those 83% out of the applicants who get "
                                    "a yes at once: a caller hears that 83% do not get one")
-    _assert_read(sentence, FAILED, "e.g. '83% of applicants get a yes at once; a person checks")
+    _assert_read(sentence, FAILED, "Give 83% as the share who do get a yes at once, with no '")
+    _assert_gives_no_answer(sentence)
+
+
+def test_07_1_a_rate_left_out_quotes_the_words_that_leave_it_out():
+    _assert_read("All except about 83% of applicants get a yes at once; a person checks the "
+                 "others.", FAILED, "with no 'All except' before it, and say that a person "
+                 "checks the others.")
 
 
 @pytest.mark.parametrize(("sentence", "words"), MISSED)
 def test_07_1_a_yes_missed_by_the_rates_applicants_fails(sentence, words):
     _assert_read(sentence, FAILED, f"turned down (or get no yes): '{words}' tells a caller those "
-                                   "83% get no yes at once, the opposite")
-    _assert_read(sentence, FAILED, "e.g. '83% of applicants get a yes at once'")
+                                   "83% get no yes at once, the opposite of what happens: say "
+                                   "that those 83% do get a yes at once.")
+    _assert_gives_no_answer(sentence)
+
+
+def _assert_gives_no_answer(sentence: str) -> None:
+    """The review of the fifth reading's fix: the messages of a wrong first try gave the
+    sentence that passes ("e.g. '83% of applicants get a yes at once; a person checks the
+    others.'"); they say what to write, not the words."""
+    message = evaluate(find_exercise("07.1"), sentence).message
+    assert "e.g." not in message and "83% of applicants get" not in message, message
 
 
 @pytest.mark.parametrize("sentence", NEAR_OPPOSITE)
@@ -744,13 +767,65 @@ def test_07_1_near_the_opposite_right_sentences_pass(sentence):
     _assert_read(sentence, PASSED, "well done")
 
 
-def test_07_1_a_yes_missed_by_the_others_is_no_promise_but_a_miss_of_an_instant_one_refuses():
+def test_07_1_a_yes_missed_by_the_others_is_no_promise():
     """Of the others, a yes missed is not one promised ("miss out on a yes" no longer reads
-    its "yes" as given); missed only at once it is put off, as "don't get a yes at once" is;
-    an instant yes missed refuses them, as "don't get an instant yes" does."""
+    its "yes" as given)."""
     _assert_read("83% of applicants get a yes at once; the others miss out on a yes at once but "
                  "are approved after a person checks them.", FAILED, "promises the others a yes "
                  "('approved')")
-    _assert_read("83% of applicants get a yes at once; the others miss out on an instant yes "
-                 "and a person checks them.", FAILED,
-                 "the others are turned down ('miss out on an instant yes')")
+
+
+#: The review of the fifth reading's fix: right sentences it failed as turning the others
+#: down. A bare "miss out" or "lose out" misses no yes (they miss out on speed, on time); an
+#: instant yes or instant approval missed or not got is put off, as a yes missed "at once" is,
+#: not refused.
+INSTANT_MISSED = [
+    "83% of applicants get a yes at once; the others miss out only on the speed, as a person "
+    "checks them.",
+    "83% of applicants get a yes at once; a person checks the others, who lose out on nothing "
+    "but time.",
+    "83% of applicants get a yes at once; the others miss out on the instant decision, as a "
+    "person checks them.",
+    "83% of applicants get a yes at once; the others lose out on speed, not on a loan: a person "
+    "checks them.",
+    "83% of applicants get a yes at once; the rest go without an instant yes while a person "
+    "checks them.",
+    "83% of applicants get a yes at once; the others miss out on an instant yes and a person "
+    "checks them.",
+    "83% of applicants get a yes at once; the others miss out on the instant approval, as a "
+    "person checks them.",
+    "83% of applicants get a yes at once; the others don't get an instant yes and a person "
+    "checks them.",
+    "83% of applicants get a yes at once; the others are without a yes at once until a person "
+    "checks them.",
+]
+#: A yes, a loan or approval missed outright, not only at once, still turns the others down.
+OTHERS_MISS_A_YES = [
+    ("83% of applicants get a yes at once; the others miss out on a yes and a person checks "
+     "them.", "miss out on a yes"),
+    ("83% of applicants get a yes at once; the others miss out on the loan and a person checks "
+     "them.", "miss out on the loan"),
+    ("83% of applicants get a yes at once; the others lose out on approval, as a person checks "
+     "them.", "lose out on approval"),
+    ("83% of applicants get a yes at once; the others lack a yes and a person checks them.",
+     "lack a yes"),
+]
+#: Right sentences near the new exclusions and misses: "barring" and "excepting" before other
+#: words, "bar" after a word, "without" a wait.
+NEAR_EXCLUDED = [
+    "Barring a problem, 83% of applicants get a yes at once; a person checks the others.",
+    "Excepting weekends, 83% of applicants get a yes at once; a person checks the others.",
+    "Bar none, 83% of applicants get a yes at once; a person checks the others.",
+    "Nobody bar 83% of applicants gets a yes at once; a person checks the others.",
+    "83% of applicants get a yes at once, without a wait; a person checks the others.",
+]
+
+
+@pytest.mark.parametrize("sentence", INSTANT_MISSED + NEAR_EXCLUDED)
+def test_07_1_an_instant_yes_missed_by_the_others_and_near_exclusions_pass(sentence):
+    _assert_read(sentence, PASSED, "well done")
+
+
+@pytest.mark.parametrize(("sentence", "words"), OTHERS_MISS_A_YES)
+def test_07_1_a_yes_missed_outright_by_the_others_turns_them_down(sentence, words):
+    _assert_read(sentence, FAILED, f"the others are turned down ('{words}')")

@@ -3,6 +3,7 @@ the brief for a given decision, the audiences a plan forgot."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -183,7 +184,10 @@ def _ratio(answer: Any) -> str | None:
     """Exercise 07.3's checker: the lowest age band's approval rate divided by the highest's
     (:func:`_reads_as`), each slip told by name: a percentage, the overall approval rate, a
     rounding that carries the ratio over the four-fifths line, the wrong bands divided
-    (:func:`_wrong_bands`), the ratio the other way round."""
+    (:func:`_wrong_bands`), one band's rate alone (:func:`_one_band`), the ratio cut off
+    rather than rounded (:func:`_cut_off`), rates rounded to two decimals divided
+    (:func:`_rounded_rates`), the ratio the other way round; any other number is told only
+    what to divide."""
     from deploydl.capstone.project import lesson_inputs
 
     value = as_number(answer)
@@ -200,15 +204,16 @@ def _ratio(answer: Any) -> str | None:
     if round(value, 2) == round(overall, 2) or is_percentage(value, overall):
         return ("that is the approval rate of all applicants together; the ratio divides the "
                 "lowest age band's approval rate by the highest's, from inputs.by_group.")
-    slip = (_rounded_over_the_line(value, expected)
-            or _wrong_bands(value, inputs.by_group["selection_rate"]))
+    rates = inputs.by_group["selection_rate"]
+    slip = (_rounded_over_the_line(value, expected) or _wrong_bands(value, rates)
+            or _one_band(value, rates) or _cut_off(value, expected, brief(answer))
+            or _rounded_rates(value, rates))
     if slip:
         return slip
     if value > 1:
         return _above_one(value, expected, brief(answer))
     return (f"you gave {brief(answer)}, which is not the ratio: divide the lowest age band's "
-            "approval rate by the highest's, from the unrounded rates in "
-            "inputs.by_group['selection_rate'] (not rates rounded by hand).")
+            "approval rate by the highest's, from inputs.by_group['selection_rate'].")
 
 
 def _reads_as(value: float, ratio: float) -> bool:
@@ -228,14 +233,60 @@ def _wrong_bands(value: float, rates: pd.Series) -> str | None:
     low, high = rates.idxmin(), rates.idxmax()
     divided = next(((a, b) for a in rates.index for b in rates.index
                     if a != b and {a, b} != {low, high}
-                    and (abs(value - rates[a] / rates[b]) < RATIO_TOL
-                         or value == round(rates[a] / rates[b], 2))), None)
+                    and _given_as(value, rates[a] / rates[b])), None)
     if divided is None:
         return None
     return (f"that divides the approval rate of '{divided[0]}' by that of '{divided[1]}'; the "
             "four-fifths rule compares the age band approved least often with the band "
-            f"approved most often: divide the rate of '{low}' (the lowest) by that of '{high}' "
-            "(the highest).")
+            f"approved most often: {_lowest_by_highest(rates)}.")
+
+
+def _one_band(value: float, rates: pd.Series) -> str | None:
+    """What 07.3 says when ``value`` is one age band's approval rate (``rates``, by band),
+    not a ratio of two: that a ratio divides one band's rate by another's, and which; None
+    otherwise."""
+    band = next((b for b in rates.index if _given_as(value, rates[b])), None)
+    if band is None:
+        return None
+    return (f"that is the approval rate of '{band}' alone, not a ratio, which divides one age "
+            f"band's approval rate by another's: {_lowest_by_highest(rates)}.")
+
+
+def _lowest_by_highest(rates: pd.Series) -> str:
+    """What to divide for 07.3's ratio, the bands of ``rates`` named."""
+    return (f"divide the rate of '{rates.idxmin()}' (the lowest) by that of '{rates.idxmax()}' "
+            "(the highest)")
+
+
+def _given_as(value: float, number: float) -> bool:
+    """Whether ``value`` is ``number`` as a learner may give it: within :data:`RATIO_TOL`, or
+    rounded to two decimals."""
+    return abs(value - number) < RATIO_TOL or value == round(number, 2)
+
+
+def _cut_off(value: float, expected: float, shown: str) -> str | None:
+    """What 07.3 says when ``value`` (``shown`` as the learner gave it) is the ratio
+    ``expected`` cut off after two or more decimals rather than rounded (0.793 for 0.7939):
+    to round it; None otherwise, where the cut and the rounding agree (0.79), and for one
+    decimal (0.7), too little of the number to tell a cut from a guess."""
+    if not any(value == math.trunc(expected * 10**d) / 10**d != round(expected, d)
+               for d in range(2, 8)):
+        return None
+    return (f"{shown} is the ratio cut off, not rounded: round the ratio of the unrounded rates "
+            "in inputs.by_group['selection_rate'] to at least three decimals instead, or give it "
+            "unrounded.")
+
+
+def _rounded_rates(value: float, rates: pd.Series) -> str | None:
+    """What 07.3 says when ``value`` divides the lowest and highest of ``rates`` rounded to
+    two decimals (0.69 / 0.87 = 0.7931 for 0.6908 / 0.8700 = 0.7939): a rounding before the
+    division moves the third digit, which the four-fifths rule reads; None otherwise."""
+    low, high = round(rates.min(), 2), round(rates.max(), 2)
+    if not _given_as(value, low / high) or _given_as(value, rates.min() / rates.max()):
+        return None
+    return (f"that divides the rates rounded to two decimals ({low:.2f} / {high:.2f}), which "
+            "moves the ratio's third digit: divide the unrounded rates in "
+            "inputs.by_group['selection_rate'].")
 
 
 def _above_one(value: float, expected: float, shown: str) -> str:

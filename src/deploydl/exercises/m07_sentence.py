@@ -252,16 +252,18 @@ def _not_of_applicants(answer: str, rate: float) -> str | None:
 
 
 #: Words that leave out the number after them ("all but 83%", "everyone except 83%", "every
-#: applicant but 83%", "except for the 83%", "save for", "other than", "apart from",
-#: "excluding", "not counting"), with any "the" or rough word between ("all but about 83%");
+#: applicant but 83%", "except for the 83%", "excepting", "save for", "other than", "apart
+#: from", "excluding", "not counting", and "bar" where no word comes before it: "Bar 83% of
+#: applicants, everyone ..."), with any "the" or rough word between ("all but about 83%"),
+#: which ``words``, the leaving-out words alone ("all but"), does not hold;
 #: ``only`` is a "no one", "nobody" or "none" before them, which makes them "only" instead
 #: ("nobody but 83% of applicants gets a yes").
 _EXCEPT = re.compile(
     r"(?P<only>\b(?:no\s?one|nobody|none|no\s+[\w-]+)\s+)?"
     r"(?P<words>\b(?:(?:all|every(?:one|body)?|each|any(?:one|body)?)(?:\s+[\w-]+)?\s+"
-    r"(?:but|except|bar|save)|"
-    r"except(?:\s+for)?|save\s+for|other\s+than|apart\s+from|aside\s+from|excluding|barring|"
-    rf"not\s+counting)\s+(?:(?:the|{_ROUGHLY})\s+)*)$")
+    r"(?:but|except|bar|save)|(?<![\w'%]\s)(?<![\w'%])bar|"
+    r"except(?:ing|\s+for)?|save\s+for|other\s+than|apart\s+from|aside\s+from|excluding|"
+    rf"barring|not\s+counting))\s+(?:(?:the|{_ROUGHLY})\s+)*$")
 #: What may follow a number left out to say whom it counts ("except for the 83% who get a
 #: yes at once", "all but the 83% of applicants approved at once"): then the sentence goes on
 #: about the others, not the number's applicants.
@@ -283,11 +285,11 @@ def _excluded(answer: str, rate: float) -> str | None:
         left_out = _EXCEPT.search(text, 0, start)
         if (_misstated(stated, rate) is None and left_out and not left_out.group("only")
                 and not _DESCRIBED.match(text, stated.end)):
-            words = left_out.group("words") + stated.words
-            return (f"'{words}' leaves those {rate:.0%} out of the applicants who get a yes at "
-                    f"once: a caller hears that {rate:.0%} do not get one, the opposite of what "
-                    f"happens. Say it of them, e.g. '{rate:.0%} of applicants get a yes at once; "
-                    "a person checks the others.'")
+            return (f"'{text[left_out.start('words'):stated.end]}' leaves those {rate:.0%} out "
+                    f"of the applicants who get a yes at once: a caller hears that {rate:.0%} do "
+                    f"not get one, the opposite of what happens. Give {rate:.0%} as the share who "
+                    f"do get a yes at once, with no '{left_out.group('words')}' before it, and "
+                    "say that a person checks the others.")
     return None
 
 
@@ -318,16 +320,19 @@ def _aside_of_applicants(text: str, stated: _Stated) -> bool:
 _A_YES = (r"(?:(?:an?|the|their|your|any|that)\s+)?(?:(?!no\b|not\b)[\w-]+\s+){0,2}?"
           r"(?:yes|approval|go-?\s?ahead|green\s+light|loan)")
 #: Words that say an applicant is refused, or gets no yes ("not approved", "no yes comes",
-#: "unlikely to get a yes", "do not receive a yes", "never hear yes", "miss out on a yes", "go
-#: without a yes", "lose out": ``missed``, a yes missed, which :func:`_no_yes` reads as one
-#: negated); next to the approval rate they invert its meaning.
+#: "unlikely to get a yes", "do not receive a yes", "never hear yes"), or misses it
+#: (``missed``, which :func:`_no_yes` reads as a yes negated): "miss out on a yes", "lose the
+#: loan", "go without a yes", "are left without", "are without", "lack a yes", "fall short of
+#: a yes"; only with a word for the yes, so "miss out on the speed", "lose out on nothing but
+#: time" and a bare "miss out" miss nothing. Next to the approval rate they invert its meaning.
 _DECLINE = re.compile(
     r"\b(?:turn(?:s|ed)?\s+(?:\w+\s+){0,2}(?:down|away)|declin\w*|reject\w*|refus\w*|"
     r"den(?:y|ies|ied)|rebuff\w*|unsuccessful|fail\w*|sa(?:y|ys|id|ying)\s+no|bad\s+news|"
     r"(?:get|gets|got|hear|told)\s+(?:an?\s+(?:\w+\s+)?)?no|an?\s+(?:\w+\s+)?no|"
-    rf"(?P<missed>(?:miss(?:es|ed|ing)?|los(?:e|es|t|ing))\s+(?:out(?:\s+on\s+{_A_YES})?|{_A_YES})|"
-    rf"(?:go|goes|went|gone|going|do|does|did|doing|(?:are|is)\s+left|left)\s+without\s+"
-    rf"{_A_YES}))\b"
+    r"(?P<missed>(?:(?:miss(?:es|ed|ing)?|los(?:e|es|t|ing))(?:\s+out\s+on)?|"
+    r"lack(?:s|ed|ing)?|f[ae]ll(?:s|ing|en)?\s+short\s+of|"
+    r"(?:go|goes|went|gone|going|do|does|did|doing|are|is|were|was|be|been|being|left)"
+    rf"(?:\s+left)?\s+without)\s+{_A_YES}))\b"
     r"|(?:\bnot|n't|\bnever|\bno|\bunlikely\s+to|\bhardly(?:\s+ever)?|\brarely|\bseldom)\s+"
     r"(?:be\s+|been\s+|get\s+|getting\s+|receiv\w*\s+|hear\w*\s+|obtain\w*\s+)?(?:approved|"
     r"accepted|granted|a\s+yes|yes|given|successful|get|lent)\b")
@@ -629,8 +634,8 @@ def _ours_wrong(ours: str, rate: float) -> str | None:
     if refused := _turned_down(ours):
         return ("the number is right, but your sentence says they are turned down (or get no "
                 f"yes): '{refused.group()}' tells a caller those {rate:.0%} get no yes at once, "
-                f"the opposite of what happens. Say that they get one, e.g. '{rate:.0%} of "
-                "applicants get a yes at once'.")
+                f"the opposite of what happens: say that those {rate:.0%} do get a yes at "
+                "once.")
     waiting = _referral(ours)
     if waiting and _after_full_stop(ours, rate, waiting):
         return (f"the number is right, but '{waiting.group()}' comes in a clause that does not "
@@ -818,10 +823,18 @@ def _refusal(others: list[str]) -> re.Match | None:
 
 def _refused(clause: str) -> re.Match | None:
     """The first refusal word of ``clause`` (:func:`_refusals`) that turns the others down, not
-    a yes negated only at once (:data:`_PUT_OFF`: "so are not approved straight away" says when
-    their yes comes, not whether; "miss out on a yes at once" too)."""
-    return next((m for m in _refusals(clause)
-                 if not (_no_yes(m) and _PUT_OFF.match(clause, m.end()))), None)
+    a yes negated or missed only at once (:func:`_put_off`)."""
+    return next((m for m in _refusals(clause) if not _put_off(clause, m)), None)
+
+
+def _put_off(clause: str, refusal: re.Match) -> bool:
+    """Whether ``refusal``, a :data:`_DECLINE` match in ``clause``, is a yes negated or missed
+    (:func:`_no_yes`) only at once: "at once" right after it (:data:`_PUT_OFF`: "so are not
+    approved straight away", "miss out on a yes at once", "don't get an instant yes") or in
+    it ("go without an instant yes", "miss out on the instant approval"). Of the others that
+    says when their yes comes, not whether; "miss out on a yes" refuses them."""
+    return _no_yes(refusal) and bool(_PUT_OFF.match(clause, refusal.end())
+                                     or _AT_ONCE.search(refusal.group()))
 
 
 def _no_yes(refusal: re.Match) -> bool:
@@ -830,9 +843,10 @@ def _no_yes(refusal: re.Match) -> bool:
     return refusal.group().startswith(_SELF_NEGATED) or refusal.group("missed") is not None
 
 
-#: "At once" right after a negated yes ("not approved straight away", "no yes at once"): the
-#: others' yes is put off, not refused. Of the rate's applicants it refuses them their yes.
-_PUT_OFF = re.compile(rf"\s+(?:{_AT_ONCE.pattern})")
+#: "At once" right after a negated yes ("not approved straight away", "no yes at once",
+#: "don't get an instant yes"): the others' yes is put off, not refused. Of the rate's
+#: applicants it refuses them their yes.
+_PUT_OFF = re.compile(rf"\s+(?:(?:an?|the|their|any)\s+)?(?:{_AT_ONCE.pattern})")
 
 
 def _promise(others: list[str]) -> re.Match | None:
