@@ -40,7 +40,7 @@ def test_business_confusion_matches_scikit_learn(case):
     y, s, t = case
     out = ev.outcomes(y, s, threshold=t)
     tn, fp, fn, tp = skm.confusion_matrix(y, (s >= t).astype(int), labels=[0, 1]).ravel()
-    assert (out.good_approved, out.good_turned_away, out.bad_approved, out.bad_declined) == (
+    assert (out.good_approved, out.good_turned_away, out.bad_approved, out.bad_referred) == (
         tn, fp, fn, tp)
     assert out.cost == fn * 8_000 + fp * 2_000
 

@@ -218,7 +218,7 @@ class Outcomes:
     good_approved: int
     good_turned_away: int
     bad_approved: int
-    bad_declined: int
+    bad_referred: int
     costs: ErrorCosts = DEFAULT_COSTS
 
     @property
@@ -229,12 +229,12 @@ class Outcomes:
 
     @property
     def precision(self) -> float:
-        declined = self.bad_declined + self.good_turned_away
-        return self.bad_declined / declined if declined else 0.0
+        referred = self.bad_referred + self.good_turned_away
+        return self.bad_referred / referred if referred else 0.0
 
     @property
     def recall(self) -> float:
-        return self.bad_declined / (self.bad_declined + self.bad_approved)
+        return self.bad_referred / (self.bad_referred + self.bad_approved)
 
     def table(self) -> pd.DataFrame:
         """The 2x2 matrix: rows are what really happened, columns the model's decision.
@@ -243,7 +243,7 @@ class Outcomes:
         underwriter (Modules 02 and 03), so the columns are :data:`DECISIONS`.
         """
         return pd.DataFrame(
-            [[self.good_approved, self.good_turned_away], [self.bad_approved, self.bad_declined]],
+            [[self.good_approved, self.good_turned_away], [self.bad_approved, self.bad_referred]],
             index=["repaid (good customer)", "defaulted (bad loan)"],
             columns=list(DECISIONS))
 
@@ -473,10 +473,10 @@ def accuracy_paradox(y_true, y_score, *, threshold: float = 0.5,
     """
     y, s = check_inputs(y_true, y_score)
     rows = {}
-    for name, declined in (("approve everyone", np.zeros(len(y), dtype=int)),
+    for name, referred in (("approve everyone", np.zeros(len(y), dtype=int)),
                            ("the model", (s >= threshold).astype(int))):
-        tn, fp, fn, tp = _counts(y, declined)
-        rows[name] = {"accuracy": _accuracy(y, declined), "recall": _recall(y, declined),
+        tn, fp, fn, tp = _counts(y, referred)
+        rows[name] = {"accuracy": _accuracy(y, referred), "recall": _recall(y, referred),
                       "bad_loans_approved": fn,
                       "cost": Outcomes(threshold, tn, fp, fn, tp, costs).cost}
     return pd.DataFrame.from_dict(rows, orient="index")
