@@ -29,7 +29,8 @@ def test_the_zero_share_of_central_rows_only_is_told_to_use_all_rows():
     result = evaluate(find_exercise("08.2"), {**truth, "zero_share": only_central})
     assert result.status == FAILED
     assert f"all {len(rows):,} rows of new_region, not only Central's" in result.message
-    assert f"Central's {len(central):,} rows only" in result.message
+    # a red team's: the message gave Central's row count, 08.1's answer (one violation each)
+    assert "Central's rows only" in result.message and str(len(central)) not in result.message
     assert evaluate(find_exercise("08.2"), truth).status == PASSED
     other = evaluate(find_exercise("08.2"), {**truth, "zero_share": 0.3})
     assert other.status == FAILED and "Central" not in other.message

@@ -121,7 +121,7 @@ def _is_region_diagnosis(answer: Any) -> str | None:
         central = rows.loc[rows["region"] == NEW_REGION, truth["feature"]]
         if given is not None and math.isclose(given, float((central == 0).mean()),
                                               abs_tol=5e-4):
-            return (f"that is the share of zeros among Central's {len(central):,} rows only: "
+            return ("that is the share of zeros among Central's rows only: "
                     f"measure it on all {len(rows):,} rows of new_region, not only Central's "
                     "(the drift report compared all of them with the reference).")
     return wrong
