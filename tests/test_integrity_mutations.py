@@ -101,6 +101,15 @@ def test_a_feature_scaled_by_a_std_of_zero_is_refused(meta):
         check_metadata(meta)
 
 
+@pytest.mark.parametrize("key", ["mean", "std"])
+def test_true_or_false_in_the_preprocessing_is_no_number(meta, key):
+    """JSON's true read as a std of 1 (or a mean of 1) passed: the metric checks already
+    refused booleans, the preprocessing checks did not."""
+    meta["preprocessing"][key][0] = True
+    with pytest.raises(ArtifactError, match=f"preprocessing '{key}' must hold"):
+        check_metadata(meta)
+
+
 def test_a_training_range_with_low_above_high_is_refused(meta):
     feature = meta["features"][0]
     meta["training_range"][feature] = [2.0, 1.0]

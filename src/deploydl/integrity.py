@@ -104,7 +104,7 @@ def check_metadata(meta: dict[str, Any], *, source: Path | str = "metadata.json"
     for key in ("mean", "std"):
         values = pre.get(key) if isinstance(pre, dict) else None
         if not isinstance(values, list) or len(values) != len(features) or not all(
-                isinstance(v, int | float) and math.isfinite(v) for v in values):
+                map(_finite_number, values)):
             raise bad(f"preprocessing '{key}' must hold {len(features)} finite numbers", values)
     zero = [f for f, s in zip(features, pre["std"], strict=True) if s <= 0]
     if zero:
