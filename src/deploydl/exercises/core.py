@@ -332,6 +332,9 @@ def _partly_filled(parts: list[str]) -> str:
 
 #: Feedback shows at most this many characters of a learner's value.
 BRIEF_CHARS = 80
+#: A number given as a float32 is this close to the float it names (np.float32(0.35) is
+#: 0.3499999940395355): the allowance exercises give a value read off a grid of thresholds.
+FLOAT32_TOL = 1e-6
 
 
 def brief(answer: Any) -> str:

@@ -6,7 +6,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from deploydl.exercises.core import Exercise, as_list, as_number, brief, form
+from deploydl.exercises.core import FLOAT32_TOL, Exercise, as_list, as_number, brief, form
 
 if TYPE_CHECKING:
     from deploydl.deploy.gates import GateResult
@@ -185,11 +185,6 @@ def release_verdicts() -> dict[float, str]:
 _JUDGED = {"review_at": ("review", "passes only as too close to call, so it waits for a "
                                    "fairness review"),
            "ship_at": ("ship", "passes every gate clearly")}
-
-
-#: A threshold given as a float32 (np.float32(0.35) is 0.3499999940395355) is this close to
-#: the proposed one it names; the proposed thresholds are 0.05 apart.
-FLOAT32_TOL = 1e-6
 
 
 def _number(value: Any) -> float | None:

@@ -412,8 +412,8 @@ EXERCISES = [
         id="06.3", title="How many approved loans does the A/B test need?",
         checker=_is_sample_size,
         hints=("Call sample_size(baseline, effect) with the current default rate and the "
-               "change worth detecting, both as shares (0.15, -0.02).",
-               "n = sample_size(0.15, -0.02)"),
+               f"change worth detecting, both as shares ({AB_BASELINE}, {AB_EFFECT}).",
+               f"n = sample_size({AB_BASELINE}, {AB_EFFECT})"),
     ),
     Exercise(
         id="06.4", title="Does version B win?", checker=_ab_winner,
