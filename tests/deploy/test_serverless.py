@@ -134,6 +134,18 @@ def test_in_words_names_both_bills_the_cheaper_and_the_crossing():
                            "about 50% of requests meet one), 2 replicas always on USD 146.")
 
 
+def test_in_words_calls_bills_written_the_same_about_the_same():
+    """At the crossing both bills read 'USD 146': naming one as cheaper would contradict the
+    figures printed beside it. A traffic whose bills differ as written still names the cheaper."""
+    crossing = compare_hosting(3_000, ms_per_request=5.0).break_even_requests
+    text = in_words(compare_hosting(crossing * 1.001, ms_per_request=5.0), replicas=2)
+    assert "Lambda USD 146, 2 replicas always on USD 146. The two bills are about the same " \
+           "here; the two cost the same at about" in text
+    assert "costs less" not in text
+    apart = in_words(compare_hosting(crossing * 1.05, ms_per_request=5.0), replicas=2)
+    assert "Lambda USD 153, 2 replicas always on USD 146. Always on costs less here" in apart
+
+
 def test_the_chooser_updates_its_answer_as_the_controls_move():
     chooser = HostingChooser(ms_per_request=5.0, requests_per_month=3_000)
     assert chooser.result.cheaper == "Lambda"

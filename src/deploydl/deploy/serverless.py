@@ -179,15 +179,18 @@ def requests_per_second(requests_per_month: float) -> float:
 
 
 def in_words(cost: HostingCost, *, replicas: int) -> str:
-    """One line an executive can repeat: both bills, which is cheaper, and where they cross.
+    """One line an executive can repeat: both bills, which is cheaper (or that they are about
+    the same, when the two bills as written are equal), and where they cross.
 
     Bills are written 'USD 146', as a lesson's printouts write money (charts keep '$').
     """
     lambda_bill, always_on_bill = (_dollars(bill, unit="USD ")
                                    for bill in (cost.lambda_usd, cost.always_on_usd))
+    verdict = ("The two bills are about the same here" if lambda_bill == always_on_bill
+               else f"{cost.cheaper.capitalize()} costs less here")
     return (f"At {cost.requests_per_month:,.0f} requests a month: Lambda {lambda_bill}"
             f"{_start_ups(cost)}, {replicas} replicas always on {always_on_bill}. "
-            f"{cost.cheaper.capitalize()} costs less here; the two cost the same at about "
+            f"{verdict}; the two cost the same at about "
             f"{cost.break_even_requests / 1e6:,.0f} million requests a month "
             f"({requests_per_second(cost.break_even_requests):,.0f} a second on average).")
 
