@@ -179,6 +179,25 @@ def test_erasing_an_address_leaves_a_longer_address_that_ends_with_it():
     assert report.rows_removed == {"crm": 1}
 
 
+def test_a_held_dataset_without_the_person_is_listed_as_searched_not_found():
+    """A hold keeps a dataset's rows; where that dataset never mentioned the person, the report
+    must still say it was searched, or a reply to the person cannot account for it."""
+    from deploydl.governance.lineage import Lineage
+    from deploydl.governance.privacy import LegalHold
+
+    crm = pd.DataFrame({"applicant_id": ["NB-1", "NB-2"]})
+    ledger = pd.DataFrame({"applicant_id": ["NB-2", "NB-3"]})
+    lineage = Lineage()
+    lineage.register("crm", crm)
+    lineage.register("ledger", ledger)
+    _, report = erase_subject({"crm": crm, "ledger": ledger}, {"applicant_id": "NB-1"},
+                              lineage=lineage,
+                              holds=[LegalHold("ledger", "a ledger kept by law", "Art. 17(3)(b)")])
+    assert report.searched_no_match == ["ledger"]
+    assert report.rows_kept == {} and report.rows_removed == {"crm": 1}
+    assert "Searched, not found: ledger." in report.summary()
+
+
 def test_a_rebuild_with_the_suppression_list_leaves_erased_people_out(applicants):
     platform = build_platform(applicants)
     ids = subject_identifiers(applicants, "NB-000042", key=DEMO_KEY)
