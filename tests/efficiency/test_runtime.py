@@ -162,6 +162,21 @@ def test_serve_without_onnxruntime_names_the_extra_to_install(artifact_dir, mode
         app_from_artifact(artifact_dir, get_settings(home=tmp_path), runtime="onnx")
 
 
+def test_serve_names_the_extra_when_the_exporter_gives_no_module_name(artifact_dir, tmp_path,
+                                                                      monkeypatch):
+    """torch's exporter raises ImportError with a message but no module name when onnxscript
+    is missing: the refusal quotes the message rather than "None is missing"."""
+    from deploydl.efficiency import runtime
+
+    def no_onnxscript(*args, **kwargs):
+        raise ImportError("Module onnxscript is not installed")
+
+    monkeypatch.setattr(runtime, "onnx_applicant_model", no_onnxscript)
+    with pytest.raises(ServeError, match=r"needs the 'export' extra \(Module onnxscript is not "
+                       r"installed\): pip install -e '.\[export\]'"):
+        app_from_artifact(artifact_dir, get_settings(home=tmp_path), runtime="onnx")
+
+
 def test_the_benchmarks_onnx_int8_rows_give_accuracy_only_with_labels(tmp_path):
     from deploydl.efficiency.bench_extras import onnx_cache, onnx_int8_rows
 

@@ -335,7 +335,9 @@ def _onnx_model(model, sha256: str, settings: Settings):
             raise ServeError(f"Refusing to start with --runtime onnx: {exc} (cached export: "
                              f"{cache})") from None
     except ImportError as exc:
-        raise ServeError(f"--runtime onnx needs the 'export' extra ({exc.name} is missing): "
+        # torch's exporter raises some ImportErrors without a module name, only a message.
+        missing = f"{exc.name} is missing" if exc.name else exc
+        raise ServeError(f"--runtime onnx needs the 'export' extra ({missing}): "
                          "pip install -e '.[export]', or serve with --runtime torch.") from None
 
 
