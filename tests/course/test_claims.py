@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from deploydl.course.claims import (
+    DOC_SOURCES,
     NAMED_SOURCES,
     cells_of,
+    document_source_problems,
     dollar_problems,
     number_problems,
     read_notebook,
@@ -26,6 +28,9 @@ REFERENCES = (ROOT / "docs" / "references.md").read_text(encoding="utf-8")
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ALL_NOTEBOOKS = LESSONS + sorted((ROOT / "solutions").glob("*.ipynb")) + sorted(
     (ROOT / "labs").glob("*.ipynb"))
+#: The pages an executive or a technical lead reads besides the lessons.
+DOCUMENTS = [ROOT / "README.md"] + [p for p in sorted((ROOT / "docs").glob("*.md"))
+                                    if p.name != "references.md"]
 
 
 def _markdown(text: str) -> dict:
@@ -38,7 +43,7 @@ def _code(source: str, output: str) -> dict:
 
 
 def test_every_named_source_has_a_reference_entry():
-    missing = sorted(set(NAMED_SOURCES.values()) - reference_ids(REFERENCES))
+    missing = sorted({*NAMED_SOURCES.values(), *DOC_SOURCES.values()} - reference_ids(REFERENCES))
     assert not missing, f"docs/references.md lacks entries {missing}"
 
 
@@ -55,6 +60,31 @@ def test_source_check_fails_on_an_unlisted_law_or_citation():
     assert any("'Art. 99'" in p for p in problems)
     fixed = {"cells": [_markdown("Under GDPR Art. 17(3)(b)."), _markdown("## Sources\n`gdpr`")]}
     assert source_problems(fixed, REFERENCES) == []
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_readme_and_docs_claims_have_sources(path):
+    assert document_source_problems(path.read_text(encoding="utf-8"), REFERENCES) == []
+
+
+def _without_entry(references: str, ref: str) -> str:
+    """``references`` less the entry ``### ref`` (up to the next heading)."""
+    start = references.index(f"### {ref}\n")
+    end = references.index("\n#", start + 1)
+    return references[:start] + references[end + 1:]
+
+
+def test_document_source_check_fails_on_an_unsourced_name_or_citation():
+    page = ("Host a cohort on The Littlest JupyterHub; PowerShell's execution policy blocks "
+            "scripts; GDPR Art. 99 says so. `The Littlest JupyterHub` in code is not prose.")
+    assert document_source_problems(page, REFERENCES) == [
+        "text: citation 'Art. 99' is not in docs/references.md; add it to the entry it "
+        "belongs to"]
+    problems = document_source_problems(page, _without_entry(REFERENCES, "tljh"))
+    assert problems[0] == "needs a docs/references.md entry 'tljh' for a name it uses"
+    assert len(problems) == 2
+    assert document_source_problems("`TLJH` and `ORT_DISABLE_TELEMETRY=1`",
+                                    _without_entry(REFERENCES, "tljh")) == []
 
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -7,7 +7,8 @@ lesson:
 * :func:`source_problems`: a lesson that names a law, a regulator or an outside figure must
   have an entry in ``docs/references.md`` and list its id under its own "Sources" heading; a
   pinpoint citation (an article, a CFR section, a Civil Code section, an annex) must be
-  written in ``docs/references.md`` too.
+  written in ``docs/references.md`` too. :func:`document_source_problems` asks the same of the
+  README and ``docs/*.md``, less the Sources list (they cite ids in their text, not in one list).
 * :func:`dollar_problems`: a Markdown paragraph with two dollar signs is typeset as maths in
   JupyterLab (and a backslash does not reliably stop it). The entity ``&#36;`` is no way out
   either: the browser decodes it before MathJax scans the text, so two of them pair up too (the
@@ -54,6 +55,19 @@ NAMED_SOURCES: dict[str, str] = {
     r"Social Security": "ssn-unissued-areas", r"\btest cards?\b|\bStripe\b": "test-card-numbers",
     r"handwritten digits|handwriting|cheque[- ]digit": "uci-optdigits",
 }
+#: Names only the README and docs/*.md make, each with the ``docs/references.md`` id that gives
+#: it. A lesson that names one needs the pattern in NAMED_SOURCES instead (and the id in its
+#: Sources list); Module 05 names LitServe in its benchmark, so LitServe stays here until its
+#: Sources list has ``litserve-workers``.
+DOC_SOURCES: dict[str, str] = {
+    r"\bLitServe\b": "litserve-workers",  # the serving benchmark's rival
+    r"Littlest JupyterHub|\bTLJH\b": "tljh",  # hosting a cohort
+    r"\btelemetry\b": "onnxruntime-telemetry",  # what the course writes on a laptop
+    r"execution policy|Windows PowerShell 5\.1": "windows-powershell",  # installing by hand
+    r"pip issue 11664|pypa/pip/issues/11664": "pip-platform-markers",  # one kit per platform
+    r"macOS 1\d or later": "torch-macos-arm64",  # which Macs
+    r"\blong paths\b|test-infra/pull/8094": "torch-windows-long-paths",  # a short folder
+}
 #: Pinpoint citations that must appear, as written, in docs/references.md.
 CITATION = re.compile(
     r"Art(?:icle|\.)\s?\d+(?:\(\d+\))?(?:\([a-z]\))?"
@@ -81,9 +95,22 @@ def reference_ids(references: str) -> set[str]:
     return set(re.findall(r"^###\s+(\S+)", references, re.MULTILINE))
 
 
-def needed_sources(text: str) -> set[str]:
-    """The reference ids a text needs, from the names it mentions."""
-    return {ref for pattern, ref in NAMED_SOURCES.items() if re.search(pattern, text)}
+def needed_sources(text: str, names: dict[str, str] = NAMED_SOURCES) -> set[str]:
+    """The reference ids a text needs, from the names (patterns of ``names``) it mentions."""
+    return {ref for pattern, ref in names.items() if re.search(pattern, text)}
+
+
+def missing_citations(text: str, references: str) -> list[str]:
+    """The pinpoint citations in ``text`` (``Art. 17(3)``, ``12 CFR 1002.9``...) that
+    ``references`` does not write, "Article" and "Art." counting as the same."""
+    return [citation for citation in sorted(set(CITATION.findall(text)))
+            if citation.replace("Article", "Art.") not in references
+            and citation not in references]
+
+
+def _citation_problem(where: str, citation: str) -> str:
+    return (f"{where}: citation '{citation}' is not in docs/references.md; add it to the entry "
+            "it belongs to")
 
 
 def source_problems(notebook: dict, references: str) -> list[str]:
@@ -100,11 +127,19 @@ def source_problems(notebook: dict, references: str) -> list[str]:
             elif f"`{ref}`" not in listed and f"#{ref}" not in listed:
                 problems.append(f"cell {index}: cites '{ref}' but the lesson's Sources list "
                                 f"does not name it")
-        for citation in sorted(set(CITATION.findall(text))):
-            if citation.replace("Article", "Art.") not in references and citation not in references:
-                problems.append(f"cell {index}: citation '{citation}' is not in "
-                                "docs/references.md; add it to the entry it belongs to")
+        problems += [_citation_problem(f"cell {index}", c)
+                     for c in missing_citations(text, references)]
     return problems
+
+
+def document_source_problems(text: str, references: str) -> list[str]:
+    """Names in a README or ``docs/`` page (outside code) with no ``docs/references.md``
+    entry, and pinpoint citations that the references do not write."""
+    prose, ids = _CODE.sub("", text), reference_ids(references)
+    needed = needed_sources(prose, NAMED_SOURCES) | needed_sources(prose, DOC_SOURCES)
+    return ([f"needs a docs/references.md entry '{ref}' for a name it uses"
+             for ref in sorted(needed - ids)]
+            + [_citation_problem("text", c) for c in missing_citations(prose, references)])
 
 
 def dollar_problems(text: str) -> list[str]:
