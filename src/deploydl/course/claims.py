@@ -54,13 +54,12 @@ NAMED_SOURCES: dict[str, str] = {
     r"Stack Overflow": "so-survey",
     r"Social Security": "ssn-unissued-areas", r"\btest cards?\b|\bStripe\b": "test-card-numbers",
     r"handwritten digits|handwriting|cheque[- ]digit": "uci-optdigits",
+    r"\bLitServe\b": "litserve-workers",
 }
 #: Names only the README and docs/*.md make, each with the ``docs/references.md`` id that gives
 #: it. A lesson that names one needs the pattern in NAMED_SOURCES instead (and the id in its
-#: Sources list); Module 05 names LitServe in its benchmark, so LitServe stays here until its
-#: Sources list has ``litserve-workers``.
+#: Sources list).
 DOC_SOURCES: dict[str, str] = {
-    r"\bLitServe\b": "litserve-workers",  # the serving benchmark's rival
     r"Littlest JupyterHub|\bTLJH\b": "tljh",  # hosting a cohort
     r"\btelemetry\b": "onnxruntime-telemetry",  # what the course writes on a laptop
     r"execution policy|Windows PowerShell 5\.1": "windows-powershell",  # installing by hand
