@@ -67,12 +67,24 @@ def _placeholder(indent: str, block: str, where: str) -> str:
     for node in tree.body:
         targets = node.targets if isinstance(node, ast.Assign) else (
             [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else [])
-        for target in targets:
-            if isinstance(target, ast.Name) and target.id not in names:
-                names.append(target.id)
+        for name in (name for target in targets for name in _assigned(target)):
+            if name not in names:
+                names.append(name)
     if not names:
         return f"{indent}# your code here"
     return "\n".join(f"{indent}{name} = ...{PLACEHOLDER_NOTE}" for name in names)
+
+
+def _assigned(target: ast.expr) -> list[str]:
+    """The names an assignment's ``target`` binds: ``low, high = ...`` binds both (a block that
+    unpacks gets a placeholder for each name, so the check after it still runs)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple | ast.List):
+        return [name for part in target.elts for name in _assigned(part)]
+    if isinstance(target, ast.Starred):
+        return _assigned(target.value)
+    return []
 
 
 def build_lab(solution: nbformat.NotebookNode, *, name: str = "notebook") -> nbformat.NotebookNode:
