@@ -618,7 +618,7 @@ def _add_learner_commands(commands: _Commands) -> None:
                           help="seconds per cell (default 120)")
     progress.set_defaults(run=_progress)
 
-    demo = commands.add_parser("demo", help="the whole life cycle in about ten seconds, in the "
+    demo = commands.add_parser("demo", help="the whole life cycle in under 20 seconds, in the "
                                "terminal")
     demo.add_argument("--out", metavar="DIR", help="an empty folder for the artifacts "
                       "(default: a new temporary folder)")
