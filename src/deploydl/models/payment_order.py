@@ -22,9 +22,10 @@ def make_payment_histories(n: int = 2000, *, months: int = 12, window: int = 4,
                            seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Monthly payments (hundreds of USD, ``(n, months)``) and whether each customer defaulted.
 
-    Every customer misses 1 to 3 payments (paying at most a fifth of the instalment). Those
-    who later default missed them within the last ``window`` months; those who repay, within
-    the first ``window``. ``label_noise`` of the labels are flipped, as real outcomes are noisy.
+    Every customer misses 1 to 3 payments (no more than ``window``; paying at most a fifth of
+    the instalment). Those who later default missed them within the last ``window`` months;
+    those who repay, within the first ``window``. ``label_noise`` of the labels are flipped,
+    as real outcomes are noisy.
     """
     if not 1 <= window <= months // 2:
         raise ValueError(f"window must be between 1 and months // 2 = {months // 2}; got "
@@ -33,7 +34,7 @@ def make_payment_histories(n: int = 2000, *, months: int = 12, window: int = 4,
     defaulted = (rng.random(n) < 0.3).astype(int)
     payments = DUE * rng.uniform(0.9, 1.1, (n, months))
     for i in range(n):
-        misses = rng.choice(window, size=rng.integers(1, 4), replace=False)
+        misses = rng.choice(window, size=rng.integers(1, min(window, 3) + 1), replace=False)
         months_missed = months - window + misses if defaulted[i] else misses
         payments[i, months_missed] = DUE * rng.uniform(0.0, 0.2, len(misses))
     flip = rng.random(n) < label_noise
