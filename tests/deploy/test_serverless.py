@@ -146,6 +146,19 @@ def test_in_words_calls_bills_written_the_same_about_the_same():
     assert "Lambda USD 153, 2 replicas always on USD 146. Always on costs less here" in apart
 
 
+def test_the_chart_title_names_no_cheaper_bill_where_both_read_the_same():
+    import matplotlib.pyplot as plt
+
+    crossing = compare_hosting(3_000, ms_per_request=5.0).break_even_requests
+    for traffic, start in [(crossing * 1.001, "The bills are about the same at "),
+                           (crossing * 1.05, "2 replicas is cheaper at ")]:
+        fig = hosting_chart(compare_hosting(traffic, ms_per_request=5.0), replicas=2)
+        title = fig.axes[0].get_title(loc="left")
+        plt.close(fig)
+        assert title.startswith(start), title
+        assert ("\\$146 on Lambda" in title) == (traffic < crossing * 1.01), title
+
+
 def test_the_chooser_updates_its_answer_as_the_controls_move():
     chooser = HostingChooser(ms_per_request=5.0, requests_per_month=3_000)
     assert chooser.result.cheaper == "Lambda"

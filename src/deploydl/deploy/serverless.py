@@ -186,13 +186,19 @@ def in_words(cost: HostingCost, *, replicas: int) -> str:
     """
     lambda_bill, always_on_bill = (_dollars(bill, unit="USD ")
                                    for bill in (cost.lambda_usd, cost.always_on_usd))
-    verdict = ("The two bills are about the same here" if lambda_bill == always_on_bill
+    verdict = ("The two bills are about the same here" if _written_alike(cost)
                else f"{cost.cheaper.capitalize()} costs less here")
     return (f"At {cost.requests_per_month:,.0f} requests a month: Lambda {lambda_bill}"
             f"{_start_ups(cost)}, {replicas} replicas always on {always_on_bill}. "
             f"{verdict}; the two cost the same at about "
             f"{cost.break_even_requests / 1e6:,.0f} million requests a month "
             f"({requests_per_second(cost.break_even_requests):,.0f} a second on average).")
+
+
+def _written_alike(cost: HostingCost) -> bool:
+    """Whether the two monthly bills read the same as written ('USD 146' and 'USD 146', near
+    the crossing): then neither is named cheaper, which the figures beside it would contradict."""
+    return _dollars(cost.lambda_usd) == _dollars(cost.always_on_usd)
 
 
 def _start_ups(cost: HostingCost) -> str:
@@ -285,9 +291,11 @@ def hosting_chart(cost: HostingCost, *, replicas: int, traffic_label: str = "you
     from deploydl.present.charts import BAD, GOOD, NEUTRAL, ink_on_white, legend, new_figure
 
     traffic = np.logspace(3, 10, 200)
-    cheaper = "Lambda" if cost.lambda_usd < cost.always_on_usd else f"{replicas} replicas"
+    cheaper = "Lambda" if cost.cheaper == "Lambda" else f"{replicas} replicas"
+    verdict = ("The bills are about the same" if _written_alike(cost)
+               else f"{cheaper} is cheaper")
     always_on = f"{replicas} replicas always on"
-    title = (f"{cheaper} is cheaper at {cost.requests_per_month:,.0f} requests a month:\n"
+    title = (f"{verdict} at {cost.requests_per_month:,.0f} requests a month:\n"
              f"{_dollars(cost.lambda_usd)} on Lambda, {_dollars(cost.always_on_usd)} for "
              f"{replicas} replicas; the bills cross at {cost.break_even_requests / 1e6:,.0f}M")
     fig, ax = new_figure(title.replace("$", r"\$"),  # a plain dollar sign, not mathematics
