@@ -75,14 +75,19 @@ def _without_entry(references: str, ref: str) -> str:
 
 
 def test_document_source_check_fails_on_an_unsourced_name_or_citation():
+    """A page that names a source must write its id, so a reader can find it; the id must be an
+    entry; a pinpoint citation must be in the references."""
     page = ("Host a cohort on The Littlest JupyterHub; PowerShell's execution policy blocks "
             "scripts; GDPR Art. 99 says so. `The Littlest JupyterHub` in code is not prose.")
-    assert document_source_problems(page, REFERENCES) == [
-        "text: citation 'Art. 99' is not in docs/references.md; add it to the entry it "
-        "belongs to"]
-    problems = document_source_problems(page, _without_entry(REFERENCES, "tljh"))
-    assert problems[0] == "needs a docs/references.md entry 'tljh' for a name it uses"
-    assert len(problems) == 2
+    uncited = [f"names a source without citing it: write `{ref}` (docs/references.md) on the "
+               "page" for ref in ("gdpr", "tljh", "windows-powershell")]
+    citation = ("text: citation 'Art. 99' is not in docs/references.md; add it to the entry it "
+                "belongs to")
+    assert document_source_problems(page, REFERENCES) == [*uncited, citation]
+    cited = page + " Sources: `gdpr`, `tljh`, [PowerShell](references.md#windows-powershell)."
+    assert document_source_problems(cited, REFERENCES) == [citation]
+    problems = document_source_problems(cited, _without_entry(REFERENCES, "tljh"))
+    assert problems == ["needs a docs/references.md entry 'tljh' for a name it uses", citation]
     assert document_source_problems("`TLJH` and `ORT_DISABLE_TELEMETRY=1`",
                                     _without_entry(REFERENCES, "tljh")) == []
 

@@ -132,12 +132,16 @@ def source_problems(notebook: dict, references: str) -> list[str]:
 
 
 def document_source_problems(text: str, references: str) -> list[str]:
-    """Names in a README or ``docs/`` page (outside code) with no ``docs/references.md``
-    entry, and pinpoint citations that the references do not write."""
+    """Names in a README or ``docs/`` page (outside code) whose source the page does not cite:
+    the ``docs/references.md`` id must be an entry there and be written on the page (as
+    `` `id` `` or a link to ``#id``), so a reader can find the source; and pinpoint citations
+    that the references do not write."""
     prose, ids = _CODE.sub("", text), reference_ids(references)
     needed = needed_sources(prose, NAMED_SOURCES) | needed_sources(prose, DOC_SOURCES)
     return ([f"needs a docs/references.md entry '{ref}' for a name it uses"
              for ref in sorted(needed - ids)]
+            + [f"names a source without citing it: write `{ref}` (docs/references.md) on the page"
+               for ref in sorted(needed & ids) if f"`{ref}`" not in text and f"#{ref}" not in text]
             + [_citation_problem("text", c) for c in missing_citations(prose, references)])
 
 
