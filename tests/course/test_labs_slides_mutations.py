@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -59,9 +60,9 @@ def test_an_augmented_or_annotated_assignment_gets_its_placeholder(block, name):
 
 def _solution(**metadata) -> nbformat.NotebookNode:
     cell = new_code_cell(
-        BLOCK.format("answer = 42") + "\ncheck('01.1', answer)",
+        BLOCK.format("answer = 0.4217") + "\ncheck('01.1', answer)",
         execution_count=3,
-        outputs=[new_output("stream", text="✅ 42\n")],
+        outputs=[new_output("stream", text="✅ 0.4217\n")],
         metadata={"execution": {"iopub.execute_input": "2026-01-01T00:00"}},
     )
     return new_notebook(cells=[new_markdown_cell("## Exercise 01.1"), cell], metadata=metadata)
@@ -70,14 +71,15 @@ def _solution(**metadata) -> nbformat.NotebookNode:
 def test_a_generated_lab_carries_no_answer_output_run_time_or_widget_state():
     """Widget state saved in a solution's metadata holds its values (a slider set to the
     answer, an output widget's text): none of it, nor the run's timestamps, reaches the lab."""
-    state = {"state": {"m1": {"state": {"value": 42, "outputs": ["✅ 42"]}}}}
+    # 0.4217, not a bare integer: the cells' random hex ids may hold any run of digits.
+    state = {"state": {"m1": {"state": {"value": 0.4217, "outputs": ["✅ 0.4217"]}}}}
     solution = _solution(widgets={"application/vnd.jupyter.widget-state+json": state})
     text = render(build_lab(solution))
-    assert "42" not in text and "execute_input" not in text and "widget-state" not in text
+    assert "0.4217" not in text and "execute_input" not in text and "widget-state" not in text
     assert solution.metadata["widgets"] and "execution" in solution.cells[1].metadata
 
 
-def _lab_file(tmp_path, *cells) -> str:
+def _lab_file(tmp_path, *cells) -> Path:
     path = tmp_path / "01_x_lab.ipynb"
     path.write_text(render(new_notebook(cells=list(cells))), encoding="utf-8")
     return path
