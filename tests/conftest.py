@@ -60,3 +60,12 @@ def artifact_dir(model, applicants, tmp_path_factory) -> Path:
 
     return save_model(model, tmp_path_factory.mktemp("artifact") / "loan-default",
                       training_data=applicants).path
+
+
+@pytest.fixture
+def empty_course(tmp_path, monkeypatch):
+    """A course folder with empty notebooks/ and solutions/, made the working folder."""
+    for folder in ("notebooks", "solutions"):
+        (tmp_path / "course" / folder).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "course")
+    return tmp_path / "course"

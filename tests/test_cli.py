@@ -155,14 +155,6 @@ def test_grade_of_a_file_that_is_not_a_notebook_does_not_echo_its_content(tmp_pa
     assert "not a Jupyter notebook (its content is not JSON)" in err and "hunter2" not in err
 
 
-@pytest.fixture
-def empty_course(tmp_path, monkeypatch):
-    for folder in ("notebooks", "solutions"):
-        (tmp_path / "course" / folder).mkdir(parents=True)
-    monkeypatch.chdir(tmp_path / "course")
-    return tmp_path / "course"
-
-
 @pytest.mark.parametrize("name, message", [
     ("../passwd", "not a notebook (.ipynb file)"),
     ("../outside.ipynb", "not a notebook of the course"),

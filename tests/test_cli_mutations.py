@@ -7,13 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_cli import empty_course
 
 from deploydl.cli import build_parser, main
 from deploydl.exercises.core import FAILED, PASSED, Result
-
-__all__ = ["empty_course"]  # a fixture, used by name
-
 
 # --- grade: exit 0 all passed, 1 otherwise, 2 a notebook could not be read or run ------------
 

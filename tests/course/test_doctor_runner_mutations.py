@@ -1,6 +1,6 @@
 """Tests that kill mutants of the doctor (course/doctor.py) and the notebook runner
 (course/runner.py) that the other tests let live. No kernel is started: the doctor's machine
-is faked (test_doctor.py's ``ample_machine``) and the runner's nbclient is replaced."""
+is faked (conftest.py's ``ample_machine``) and the runner's nbclient is replaced."""
 
 from __future__ import annotations
 
@@ -13,13 +13,11 @@ import psutil
 import pytest
 from nbclient.exceptions import CellTimeoutError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from test_doctor import ample_machine, fake_cgroup
+from test_doctor import fake_cgroup
 
 from deploydl.course import doctor as doctor_module
 from deploydl.course import runner
 from deploydl.course.scratch import PARENT as SCRATCH_PARENT
-
-__all__ = ["ample_machine"]  # a fixture, used by name
 
 GB = 10**9
 

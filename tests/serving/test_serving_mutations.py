@@ -19,7 +19,6 @@ from deploydl.data import FEATURES
 from deploydl.serving import create_app
 from deploydl.serving.server import ServeError, serve
 from deploydl.settings import Settings
-from tests.serving.test_workers_cap import nothing_may_start  # noqa: F401 - a fixture
 
 
 @pytest.fixture(scope="module")

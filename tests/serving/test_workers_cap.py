@@ -12,18 +12,6 @@ from deploydl.cli import build_parser, main
 from deploydl.serving.server import ServeError, serve
 
 
-def _never(*args, **kwargs):
-    raise AssertionError("serve() went on past a number of workers it should have refused")
-
-
-@pytest.fixture
-def nothing_may_start(monkeypatch):
-    """Fail the test if serve() watches stdin, binds the address, sets up its log stream (it
-    would leave a handler on capsys's stream), loads a model or starts workers."""
-    for step in ("watch_stdin", "_bind", "log_to_stdout", "_checked_app", "_serve_workers"):
-        monkeypatch.setattr(server, step, _never)
-
-
 def _limit(cores: int, most: int, workers: int) -> str:
     """The refusal's words, as serve() and the command line both give them."""
     return (f"--workers {workers}: give 1 to {most} worker processes (this process may use "
