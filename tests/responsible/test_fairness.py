@@ -181,6 +181,24 @@ def test_selection_ratio_is_the_one_approval_ratio_and_needs_no_labels():
     assert np.isnan(fairness.selection_ratio(np.zeros(6, dtype=int), g))  # nobody selected
 
 
+def test_selection_ratios_are_selection_ratio_row_by_row():
+    """The fairness sweep's ratio at each threshold, counted at once: the same numbers as
+    selection_ratio on each row, NaN where a row selects nobody, the same checks."""
+    rng = np.random.default_rng(4)
+    groups = pd.Series(rng.choice(["18-25", "26-40", "65+"], 400), index=range(100, 500))
+    rows = (rng.random((6, 400)) < np.linspace(0, 0.9, 6)[:, None]).astype(int)
+    rows[0] = 0  # nobody selected
+    got = fairness.selection_ratios(rows, groups)
+    assert np.isnan(got[0])
+    assert got[1:].tolist() == [fairness.selection_ratio(r, groups) for r in rows[1:]]
+    with pytest.raises(ValueError, match="same length; got 399 and 400"):
+        fairness.selection_ratios(rows[:, 1:], groups)
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        fairness.selection_ratios(rows * 2, groups)
+    with pytest.raises(ValueError, match="only 1 group"):
+        fairness.selection_ratios(rows, ["a"] * 400)
+
+
 def _applicants(rng, sizes=(346, 1000), rates=(0.68, 0.84)):
     groups = np.repeat(["under_30", "over_30"], sizes)
     chance = np.repeat(rates, sizes)

@@ -232,16 +232,16 @@ def approval_bar(refer_above: float) -> float:
 def fairness_sweep(y_true, scores, groups, *, costs: ErrorCosts = DEFAULT_COSTS,
                    min_ratio: float) -> Any:
     """:func:`~deploydl.evaluation.metrics.threshold_sweep` on :data:`GRID`, with the
-    approval ratio across ``groups`` (``parity_ratio``, to 4 places) and whether the fairness
-    gate passes (``passes``) at each threshold."""
-    from deploydl.deploy.gates import fairness_gate
+    approval ratio across ``groups`` (``parity_ratio``, to 4 places as the fairness gate
+    records it; NaN where nobody is approved) and whether the fairness gate would pass
+    (``passes``: the unrounded ratio is ``min_ratio`` or more) at each threshold."""
+    from deploydl.responsible.fairness import selection_ratios
 
     sweep = threshold_sweep(y_true, scores, thresholds=GRID, costs=costs)
-    approved = [(np.asarray(scores) < t).astype(int) for t in sweep["threshold"]]
-    gates = [fairness_gate(a, groups, min_ratio=min_ratio) if a.any() else None
-             for a in approved]
-    sweep["parity_ratio"] = [math.nan if g is None else g.value for g in gates]
-    sweep["passes"] = [g is not None and g.passed for g in gates]
+    approved = np.asarray(scores)[None, :] < sweep["threshold"].to_numpy()[:, None]
+    ratios = selection_ratios(approved.astype(int), groups)
+    sweep["parity_ratio"] = [round(float(r), 4) for r in ratios]
+    sweep["passes"] = ratios >= min_ratio
     return sweep
 
 

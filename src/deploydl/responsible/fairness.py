@@ -95,17 +95,24 @@ def selection_rates(y_pred: Any, groups: Any) -> pd.Series:
 
     What a release gate can measure before any outcome is known (Module 04's fairness gate).
     """
+    y_pred, group_series = _decisions_and_groups(y_pred, groups)
+    rates = pd.Series(y_pred.astype(float)).groupby(group_series).mean()
+    return rates.sort_index(key=lambda index: index.map(str)).rename("selection_rate")
+
+
+def _decisions_and_groups(y_pred: Any, groups: Any) -> tuple[np.ndarray, pd.Series]:
+    """``y_pred`` as an array (its last axis one decision per person) and ``groups`` as a
+    series, checked: as many decisions as people, 0 and 1 only, two groups or more."""
     y_pred = np.asarray(y_pred)
     group_series = pd.Series(groups).reset_index(drop=True)
-    if len(y_pred) != len(group_series):
-        raise ValueError(f"y_pred and groups must have the same length; got {len(y_pred)} and "
-                         f"{len(group_series)}. Pass one decision and one group per person.")
+    if y_pred.shape[-1] != len(group_series):
+        raise ValueError(f"y_pred and groups must have the same length; got {y_pred.shape[-1]} "
+                         f"and {len(group_series)}. Pass one decision and one group per person.")
     if not np.isin(y_pred, (0, 1)).all():
         raise ValueError("y_pred must hold only 0 and 1; turn scores into decisions first, "
                          "e.g. scores >= threshold.")
     _check_groups(group_series)
-    rates = pd.Series(y_pred.astype(float)).groupby(group_series).mean()
-    return rates.sort_index(key=lambda index: index.map(str)).rename("selection_rate")
+    return y_pred, group_series
 
 
 def selection_ratio(y_pred: Any, groups: Any) -> float:
@@ -120,6 +127,18 @@ def selection_ratio(y_pred: Any, groups: Any) -> float:
 
 def _min_over_max(rates: pd.Series) -> float:
     return float(rates.min() / rates.max()) if rates.max() > 0 else float("nan")
+
+
+def selection_ratios(y_preds: Any, groups: Any) -> np.ndarray:
+    """:func:`selection_ratio` of each row of ``y_preds``: one row of decisions (0 or 1, one
+    per person, in the order of ``groups``) for each setting tried, such as each threshold of
+    a sweep. The same numbers as :func:`selection_ratio` row by row (NaN for a row that
+    selects nobody), with the groups counted once for all rows rather than once per row.
+    """
+    y_preds, group_series = _decisions_and_groups(np.atleast_2d(y_preds), groups)
+    rates = pd.DataFrame(y_preds.T.astype(float)).groupby(group_series).mean().to_numpy()
+    top = rates.max(axis=0)
+    return np.divide(rates.min(axis=0), top, out=np.full(len(top), np.nan), where=top > 0)
 
 
 #: How many resamples :func:`selection_ratio_range` draws, and its fixed seed (same range on
