@@ -73,6 +73,40 @@ def test_int8_is_smaller_keeps_accuracy_and_warns_nothing(tiny, calibrate):
     assert accuracy(small, images, labels) >= 0.8
 
 
+def test_static_int8_skips_the_compiler_import_and_gives_the_same_network(tmp_path):
+    """Static int8 traces the network without recording stack traces, so torch's compiler
+    (torch._dynamo, about 3 s to import) is never loaded; the network is the one that
+    tracing with them gives, and the setting is restored afterwards."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import sys
+        import numpy as np, torch
+        from torch import nn
+        from torch.ao.quantization import get_default_qconfig_mapping
+        from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+        from deploydl.efficiency.compress import quantize_int8
+        torch.manual_seed(0)
+        net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                            nn.Linear(256, 10)).eval()
+        images = torch.from_numpy(np.random.default_rng(0).random((64, 1, 8, 8),
+                                                                  dtype=np.float32))
+        small = quantize_int8(net, calibration=images.numpy())
+        print("dynamo loaded:", "torch._dynamo" in sys.modules,
+              "| setting kept:", torch.fx.config.do_not_emit_stack_traces)
+        observed = prepare_fx(net, get_default_qconfig_mapping("x86"), (images[:1],))
+        observed(images)
+        traced = convert_fx(observed)
+        print("same outputs:", torch.equal(small(images), traced(images)))
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert run.stdout.split("\n")[:2] == ["dynamo loaded: False | setting kept: False",
+                                           "same outputs: True"], run.stderr
+
+
 def test_all_variants_agree_and_the_table_has_ratios(tiny):
     net, images, labels = tiny
     with warnings.catch_warnings():

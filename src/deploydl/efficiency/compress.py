@@ -58,11 +58,31 @@ def _quantize_static(net: nn.Module, calibration: np.ndarray) -> nn.Module:
     from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
 
     images = torch.from_numpy(np.ascontiguousarray(calibration, dtype=np.float32))
-    observed = prepare_fx(copy.deepcopy(net), get_default_qconfig_mapping("x86"), (images[:1],))
+    with _without_fx_stack_traces():
+        observed = prepare_fx(copy.deepcopy(net), get_default_qconfig_mapping("x86"),
+                              (images[:1],))
     with torch.inference_mode():
         for chunk in images.split(64):
             observed(chunk)
     return convert_fx(observed)
+
+
+@contextmanager
+def _without_fx_stack_traces() -> Iterator[None]:
+    """Trace for quantisation without recording each traced step's Python stack.
+
+    torch 2.13's quantisation tracer records one by default, for error messages only, and
+    finding it imports torch's compiler (about 3 s on a 2-core machine, most of Module 05's
+    int8 step). The int8 network is the same either way: the same weights, the same outputs.
+    """
+    import torch.fx.config
+
+    before = torch.fx.config.do_not_emit_stack_traces
+    torch.fx.config.do_not_emit_stack_traces = True
+    try:
+        yield
+    finally:
+        torch.fx.config.do_not_emit_stack_traces = before
 
 
 def to_torchscript(net: nn.Module, example: np.ndarray) -> torch.jit.ScriptModule:
