@@ -91,3 +91,28 @@ def test_a_lesson_may_tighten_its_budget_but_not_loosen_the_contracts(tmp_path):
         assert conftest._budget(str(tmp_path / f"{budget_s}.ipynb")) == expected
     (tmp_path / "none.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
     assert conftest._budget(str(tmp_path / "none.ipynb")) == 30.0
+
+
+def test_settings_in_the_shell_are_cleared_for_the_run_and_its_kernels(project, monkeypatch):
+    """An API key exported for a workshop's service (or any other DEPLOYDL_ setting, in any
+    case) does not reach the tests or the notebooks' kernels; the run's own switches do."""
+    monkeypatch.setenv("DEPLOYDL_API_KEY", "from-the-shell")
+    monkeypatch.setenv("deploydl_port", "9999")
+    monkeypatch.setenv("DEPLOYDL_CHECKOV", "/opt/checkov")
+    project.makepyfile(test_env="""
+        import os
+
+        def test_environment():
+            assert "DEPLOYDL_API_KEY" not in os.environ and "deploydl_port" not in os.environ
+            assert os.environ["DEPLOYDL_CHECKOV"] == "/opt/checkov"
+    """)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nprint(sorted(k for k in os.environ if k.upper().startswith('DEPLOYDL_')))",
+        execution_count=1)], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}})
+    notebook.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                        text="['DEPLOYDL_CHECKOV']\n")]
+    nbformat.write(notebook, project.path / "kernel.ipynb")
+    result = project.runpytest_subprocess("-p", "no:randomly", "-p", "no:xdist", "--nbval",
+                                          "test_env.py", "kernel.ipynb")
+    result.assert_outcomes(passed=2)
