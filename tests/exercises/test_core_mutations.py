@@ -168,3 +168,19 @@ def test_grading_reports_the_hint_the_learner_saw(monkeypatch):
     assert _regraded_hint(monkeypatch, 1) == first
     monkeypatch.setattr(core, "_attempts", core._Attempts())
     assert _regraded_hint(monkeypatch, 1, 8) == second
+
+
+def test_a_torch_tensor_holding_one_number_is_that_number():
+    """A learner who computes with torch gets a 0-d tensor (``(pred == y).float().mean()``):
+    it is the number it holds, as a 0-d numpy array is; a bool tensor is no number, a tensor of
+    several numbers is not one, and torch objects without dimensions are left alone."""
+    import torch
+
+    from deploydl.exercises.core import as_whole
+
+    assert as_number(torch.tensor(0.25)) == 0.25 and as_whole(torch.tensor(7)) == 7
+    assert evaluate(QUARTER, torch.tensor(0.25)).status == PASSED
+    assert evaluate(QUARTER, torch.tensor(0.25, requires_grad=True)).status == PASSED
+    assert as_number(torch.tensor(True)) is None and as_number(torch.tensor([0.25])) is None
+    assert as_number(torch.tensor(float("nan"))) is None and as_number(torch.float32) is None
+    assert as_whole(torch.Size([3])) is None

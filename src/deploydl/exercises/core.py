@@ -387,13 +387,14 @@ def _count(n: int, noun: str) -> str:
 
 
 def as_number(answer: Any) -> float | None:
-    """``answer`` as a finite float if it is a real number (numpy and pandas scalars too).
+    """``answer`` as a finite float if it is a real number (numpy and pandas scalars too, and
+    a numpy array or torch tensor that holds one number with no dimensions, such as
+    ``torch.tensor(0.25)``, what arithmetic on a tensor hands back).
 
     Booleans, text and containers are not numbers, nor is an integer too large for a float
     (``10**400``): None.
     """
-    if isinstance(answer, np.ndarray) and answer.ndim == 0:
-        answer = answer.item()
+    answer = _unwrapped(answer)
     if isinstance(answer, bool | np.bool_):
         return None
     if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
@@ -405,11 +406,19 @@ def as_number(answer: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _unwrapped(answer: Any) -> Any:
+    """The Python value a numpy array or torch tensor with no dimensions holds (``.item()``);
+    anything else as it is. Neither needs torch imported: a tensor is known by its type's
+    module."""
+    no_dimensions = (isinstance(answer, np.ndarray) or type(answer).__module__.startswith(
+        "torch")) and getattr(answer, "ndim", None) == 0
+    return answer.item() if no_dimensions else answer
+
+
 def as_whole(answer: Any) -> int | None:
     """``answer`` as an int if it is a whole number (``np.int64(32)`` and ``32.0`` included);
     an integer keeps every digit, however large (a float would turn 2**60 + 1 into 2**60)."""
-    if isinstance(answer, np.ndarray) and answer.ndim == 0:
-        answer = answer.item()
+    answer = _unwrapped(answer)
     if isinstance(answer, numbers.Integral) and not isinstance(answer, bool | np.bool_):
         return int(answer)
     value = as_number(answer)

@@ -187,20 +187,9 @@ _JUDGED = {"review_at": ("review", "passes only as too close to call, so it wait
            "ship_at": ("ship", "passes every gate clearly")}
 
 
-def _number(value: Any) -> float | None:
-    """``value`` as a float when it is one number: a Python or numpy number
-    (:func:`~deploydl.exercises.core.as_number`), or a torch tensor that holds one number
-    (``torch.tensor(0.25)``, what a learner gets who computes with torch); else None."""
-    import torch
-
-    if isinstance(value, torch.Tensor) and value.ndim == 0:
-        value = value.item()
-    return as_number(value)
-
-
 def _proposed(value: Any) -> float | None:
     """The proposed threshold that ``value`` names (a float32 0.35 names 0.35), else None."""
-    given = _number(value)
+    given = as_number(value)  # torch.tensor(0.35) too, what computing with torch gives
     if given is None:
         return None
     nearest = min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - given))
