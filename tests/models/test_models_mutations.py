@@ -50,6 +50,22 @@ def test_training_stops_after_patience_epochs_without_a_lower_validation_loss():
     assert len(set(history.val_loss)) == 1
 
 
+def test_patience_counts_again_from_each_new_best_epoch(monkeypatch):
+    """Validation losses 1.0, 1.1, 0.9, 1.0, 1.05 with patience 2: the new best at the third
+    epoch starts the count again, so training stops after the fifth epoch (two without a lower
+    loss), not the fourth (the count never reset: three epochs since the first best)."""
+    from deploydl.models import training
+
+    losses = iter([1.0, 1.1, 0.9, 1.0, 1.05, 0.1, 0.1])
+    monkeypatch.setattr(training, "_loss", lambda *args: next(losses))
+    x, y = _data()
+    history = fit(
+        _net(), x, y, loss_fn=nn.MSELoss(), seed=0, epochs=10, batch_size=8, lr=0.0, patience=2
+    )
+    assert history.val_loss == [1.0, 1.1, 0.9, 1.0, 1.05]
+    assert (history.best_epoch, history.stopped_early) == (2, True)
+
+
 def test_early_stopping_hands_back_the_best_epochs_weights():
     x, y = _data(60)
     net = _net()
