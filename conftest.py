@@ -18,9 +18,10 @@ entry of ``tests/ci_skip_allowlist.txt``, which says why that skip is expected.
 **No settings from the shell:** the course's settings come from ``DEPLOYDL_*`` variables
 (:mod:`deploydl.settings`). One left in the shell that runs the tests, such as an API key
 exported for a workshop's service, would change every service under test and every notebook's
-kernel, so a run clears them at the start; the tests set what they need. The test run's own
-switches (``DEPLOYDL_CHECKOV``, ``DEPLOYDL_REQUIRE_BROWSER`` and the like) are not settings and
-stay.
+kernel, so a run clears them at the start (:func:`deploydl.settings.without_settings`, as
+``deploydl refresh`` does for the outputs it stores); the tests set what they need. The test
+run's own switches (``DEPLOYDL_CHECKOV``, ``DEPLOYDL_REQUIRE_BROWSER`` and the like) are not
+settings and stay.
 """
 
 from __future__ import annotations
@@ -40,17 +41,11 @@ _cell_durations: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(f
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name in settings_in_environment():
+    from deploydl.settings import without_settings
+
+    kept = without_settings(os.environ)
+    for name in set(os.environ) - set(kept):
         del os.environ[name]
-
-
-def settings_in_environment() -> list[str]:
-    """The ``DEPLOYDL_*`` variables now set that name a field of the course's settings, in
-    any case, as the settings read them."""
-    from deploydl.settings import Settings
-
-    fields = {f"DEPLOYDL_{field.upper()}" for field in Settings.model_fields}
-    return [name for name in os.environ if name.upper() in fields]
 
 
 def _budget(notebook: str) -> float:

@@ -6,6 +6,7 @@ Nothing is read at import time: call :func:`get_settings` (tests and notebooks m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,12 @@ def get_settings(**overrides: Any) -> Settings:
     (``port="8080"`` is accepted), so the values are typed ``Any`` here.
     """
     return Settings(**overrides)
+
+
+def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` less the variables that set one of the course's settings
+    (``DEPLOYDL_API_KEY``, ``DEPLOYDL_PORT`` and the rest, in any case, as :class:`Settings`
+    reads them): what a run needs whose results must not depend on the shell that started it,
+    such as the stored outputs of a notebook. Other ``DEPLOYDL_*`` variables stay."""
+    names = {f"DEPLOYDL_{field.upper()}" for field in Settings.model_fields}
+    return {name: value for name, value in environ.items() if name.upper() not in names}

@@ -122,3 +122,18 @@ def test_a_measurement_whose_code_changed_is_measured_again(tmp_path):
     assert second.cells[0].outputs[0].text.startswith("new ")
     assert second.cells[0].metadata[MEASURED_CODE] != first.cells[0].metadata[MEASURED_CODE]
     assert second.cells[1].outputs == first.cells[1].outputs  # unchanged code, kept
+
+
+def test_refresh_stores_outputs_without_the_course_settings_of_the_shell(tmp_path, monkeypatch):
+    """An API key exported for a workshop's service must not reach the stored outputs (the
+    tests compare them with none set); the shell's other variables reach the kernel."""
+    monkeypatch.setenv("DEPLOYDL_API_KEY", "from-the-shell")
+    monkeypatch.setenv("Deploydl_Port", "9999")
+    monkeypatch.setenv("DEPLOYDL_CHECKOV", "/opt/checkov")
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(
+        "import os\nprint(sorted(k for k in os.environ if k.upper().startswith('DEPLOYDL_')))")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}}), path)
+    refresh_outputs(path)
+    assert nbformat.read(path, as_version=4).cells[0].outputs[0].text == "['DEPLOYDL_CHECKOV']\n"

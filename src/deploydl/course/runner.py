@@ -10,6 +10,7 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -81,8 +82,11 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
-            allow_errors: bool = False) -> nbformat.NotebookNode:
+            allow_errors: bool = False,
+            env: Mapping[str, str] | None = None) -> nbformat.NotebookNode:
     """Run every cell in a fresh ``python3`` kernel started in ``cwd``; returns the notebook.
+
+    The kernel inherits this process's environment, or gets ``env`` instead when given.
 
     The client runs in an event loop of its own that is closed afterwards. (nbclient's
     synchronous ``execute`` keeps a loop per context in jupyter_core and leaves it, with its
@@ -98,7 +102,8 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
                             on_cell_start=lambda cell, cell_index: started.append(cell_index),
                             **_quiet_kernel())
     try:
-        asyncio.run(client.async_execute())
+        asyncio.run(client.async_execute() if env is None else
+                    client.async_execute(env=dict(env)))
     except CellTimeoutError:
         cells = notebook.cells[:started[-1] + 1]
         own = [cell for cell in cells if not cell.metadata.get(GRADER_CELL)]
@@ -108,8 +113,10 @@ def execute(notebook: nbformat.NotebookNode, *, cwd: Path, timeout: int = 120,
 
 
 def execute_file(notebook: nbformat.NotebookNode, path: Path, *, timeout: int = 120,
-                 allow_errors: bool = False) -> nbformat.NotebookNode:
-    """:func:`execute` ``notebook``, read from ``path``, in the folder of ``path``.
+                 allow_errors: bool = False,
+                 env: Mapping[str, str] | None = None) -> nbformat.NotebookNode:
+    """:func:`execute` ``notebook``, read from ``path``, in the folder of ``path`` (with
+    ``env``, if given, as the kernel's environment).
 
     Raises :class:`NotebookUnreadable`, its message one line that starts with ``path``, when
     it cannot be run: a cell ran longer than ``timeout`` seconds (the command's ``--timeout``;
@@ -117,7 +124,7 @@ def execute_file(notebook: nbformat.NotebookNode, path: Path, *, timeout: int = 
     """
     try:
         return execute(notebook, cwd=path.parent.resolve(), timeout=timeout,
-                       allow_errors=allow_errors)
+                       allow_errors=allow_errors, env=env)
     except CellTimedOut as exc:
         what = "raise --timeout" if exc.grader else "raise --timeout or make the cell finish sooner"
         raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {exc.timeout} s; "
@@ -179,11 +186,19 @@ def refresh_outputs(path: Path, *, remeasure: bool = False, timeout: int = 120) 
     cell and the next refresh measures it again. Re-record every measurement deliberately, on
     a quiet machine, with ``remeasure=True`` (``deploydl refresh --remeasure``).
 
+    The kernel runs without the course's settings from this shell
+    (:func:`deploydl.settings.without_settings`): an API key exported for a workshop's
+    service would otherwise change the stored outputs, which the tests then compare in an
+    environment without it.
+
     Raises :class:`NotebookUnreadable` when the file cannot be read or run, or a cell runs
     longer than ``timeout`` seconds (:func:`execute_file`).
     """
+    from deploydl.settings import without_settings
+
     stored = read_notebook(path)
-    notebook = execute_file(copy.deepcopy(stored), path, timeout=timeout)
+    notebook = execute_file(copy.deepcopy(stored), path, timeout=timeout,
+                            env=without_settings(os.environ))
     _keep_measurements(notebook, {} if remeasure else _measurements(stored))
     path.write_text(nbformat.writes(stable(notebook)) + "\n", encoding="utf-8", newline="\n")
 
