@@ -19,6 +19,15 @@ def test_same_seed_same_table_and_other_seed_differs():
     assert not make_applicants(300, seed=3).equals(make_applicants(300, seed=4))
 
 
+def test_without_personal_data_the_other_columns_are_the_same():
+    """personal_data=False leaves the PII columns out (a simulation needs none), yet still
+    draws them, so every other value is the one the full table holds."""
+    full = make_applicants(400, seed=7, bias=0.3)
+    lean = make_applicants(400, seed=7, bias=0.3, personal_data=False)
+    assert not set(PII_COLUMNS) & set(lean.columns)
+    pd.testing.assert_frame_equal(lean, full.drop(columns=list(PII_COLUMNS)))
+
+
 def test_columns_types_and_ranges(applicants):
     for column in (*FEATURES, *PII_COLUMNS, "age_band", "region", "default"):
         assert column in applicants.columns

