@@ -1,4 +1,5 @@
-"""Project-wide pytest rules: notebook time budgets, and no silent skips under CI.
+"""Project-wide pytest rules: notebook time budgets, no silent skips under CI, and no settings
+from the shell.
 
 **Time budgets** (a contract in DESIGN.md), enforced on every nbval run on the machine's own
 CPU kernels: each notebook must execute in 30 s or less on a 2-core CPU (a lesson may state a
