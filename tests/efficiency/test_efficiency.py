@@ -73,7 +73,7 @@ def test_int8_is_smaller_keeps_accuracy_and_warns_nothing(tiny, calibrate):
     assert accuracy(small, images, labels) >= 0.8
 
 
-def test_static_int8_skips_the_compiler_import_and_gives_the_same_network(tmp_path):
+def test_static_int8_skips_the_compiler_import_and_gives_the_same_network():
     """Static int8 traces the network without recording stack traces, so torch's compiler
     (torch._dynamo, about 3 s to import) is never loaded; the network is the one that
     tracing with them gives, and the setting is restored afterwards."""
