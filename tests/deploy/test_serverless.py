@@ -251,3 +251,20 @@ def test_the_chart_fills_a_slide_of_its_own():
     plt.close(fig)
     assert 0.85 * SLIDE_WIDTH <= width <= 0.95 * SLIDE_WIDTH
     assert 0.8 * SLIDE_HEIGHT <= height <= 0.9 * SLIDE_HEIGHT  # room for the slide's margins
+
+
+def test_installed_mb_counts_every_file_of_the_package_once(tmp_path, monkeypatch):
+    """What a zip Lambda would hold: the package's files at every depth, a folder linked
+    from inside it not counted again; a package that is not installed is named."""
+    from deploydl.deploy.serverless import installed_mb
+
+    package = tmp_path / "bulky"
+    (package / "lib" / "deep").mkdir(parents=True)
+    (package / "__init__.py").write_bytes(b"x" * 1_000)
+    (package / "lib" / "core.so").write_bytes(b"x" * 250_000)
+    (package / "lib" / "deep" / "weights.bin").write_bytes(b"x" * 749_000)
+    (package / "again").symlink_to(package / "lib", target_is_directory=True)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert installed_mb("bulky") == 1.0
+    with pytest.raises(ModuleNotFoundError, match="not_installed_here is not installed"):
+        installed_mb("not_installed_here")
