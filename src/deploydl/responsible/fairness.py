@@ -136,9 +136,8 @@ def selection_ratios(y_preds: Any, groups: Any) -> np.ndarray:
     selects nobody), with the groups counted once for all rows rather than once per row.
     """
     y_preds, group_series = _decisions_and_groups(np.atleast_2d(y_preds), groups)
-    rates = pd.DataFrame(y_preds.T.astype(float)).groupby(group_series).mean().to_numpy()
-    top = rates.max(axis=0)
-    return np.divide(rates.min(axis=0), top, out=np.full(len(top), np.nan), where=top > 0)
+    rates = pd.DataFrame(y_preds.T.astype(float)).groupby(group_series).mean()
+    return np.array([_min_over_max(rates[row]) for row in rates.columns])
 
 
 #: How many resamples :func:`selection_ratio_range` draws, and its fixed seed (same range on
