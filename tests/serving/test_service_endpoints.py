@@ -230,3 +230,13 @@ def test_with_a_key_only_probes_metrics_and_docs_are_public(model, tmp_path):
     assert spec["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ValidationFailed")
     log.close()
+
+
+def test_without_a_key_the_api_page_lists_no_key_statuses(model):
+    """A service without a key never answers 401 or 403, so its OpenAPI page must not list
+    them (DESIGN.md: the document matches every status the service sends)."""
+    paths = TestClient(create_app(model, Settings())).get("/openapi.json").json()["paths"]
+    predict = set(paths["/predict"]["post"]["responses"])
+    assert {"400", "408", "413", "422", "500", "503"} <= predict
+    assert not {"401", "403"} & predict
+    assert set(paths["/model"]["get"]["responses"]) == {"200", "503"}

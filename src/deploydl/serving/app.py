@@ -188,6 +188,14 @@ def _key_required(app: FastAPI) -> list:
     return [Depends(require_api_key)] if app.state.settings.api_key else []
 
 
+def _statuses(app: FastAPI, responses: dict[int | str, dict]) -> dict[int | str, dict]:
+    """``responses`` for a protected route's OpenAPI entry: without a key the service never
+    answers 401 or 403, so its API page does not list them."""
+    if app.state.settings.api_key:
+        return responses
+    return {status: answer for status, answer in responses.items() if status not in (401, 403)}
+
+
 async def _loaded_model(request: Request) -> Scorer:
     model = request.app.state.model
     if model is None:
@@ -244,7 +252,8 @@ def _add_predict(app: FastAPI) -> None:
     # settings' max_batch (before any applicant in it is validated).
     predict.__annotations__["body"] = Annotated[predict_request(app.state.settings.max_batch),
                                                 Body()]
-    app.post("/predict", response_model=PredictResponse, responses=ERROR_RESPONSES,
+    app.post("/predict", response_model=PredictResponse,
+             responses=_statuses(app, ERROR_RESPONSES),
              dependencies=_key_required(app),
              summary="Score one applicant, or a batch as {'applicants': [...]}.")(predict)
 
@@ -261,7 +270,7 @@ def _out_of_range(app: FastAPI, row: dict) -> list[str]:
 
 
 def _add_model_info(app: FastAPI) -> None:
-    @app.get("/model", response_model=ModelInfo, responses=KEY_RESPONSES,
+    @app.get("/model", response_model=ModelInfo, responses=_statuses(app, KEY_RESPONSES),
              dependencies=_key_required(app),
              summary="The model being served: version, sha256, training metrics.")
     def model_info(model: LoadedModel) -> ModelInfo:
