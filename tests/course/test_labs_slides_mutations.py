@@ -238,3 +238,11 @@ def test_a_block_that_unpacks_gets_a_placeholder_for_each_name():
     namespace = {"check": lambda *args: None}
     exec(lab, namespace)  # noqa: S102 - the lab's own starter code, as a learner runs it
     assert namespace["low"] is ...
+
+
+
+def test_a_value_thrown_away_is_not_asked_for():
+    """``low, _ = ...`` asks the learner for ``low`` only: a placeholder ``_ = ...`` would ask
+    for a name the check never reads."""
+    lab = strip_solutions(BLOCK.format("low, _ = divmod(7, 2)") + "\ncheck('02.1', low)")
+    assert lab == "low = ...  # your answer here\ncheck('02.1', low)"

@@ -77,9 +77,10 @@ def _placeholder(indent: str, block: str, where: str) -> str:
 
 def _assigned(target: ast.expr) -> list[str]:
     """The names an assignment's ``target`` binds: ``low, high = ...`` binds both (a block that
-    unpacks gets a placeholder for each name, so the check after it still runs)."""
+    unpacks gets a placeholder for each name, so the check after it still runs). ``_``, the
+    name for a value thrown away, is not asked for: ``low, _ = ...`` leaves ``low = ...``."""
     if isinstance(target, ast.Name):
-        return [target.id]
+        return [] if target.id == "_" else [target.id]
     if isinstance(target, ast.Tuple | ast.List):
         return [name for part in target.elts for name in _assigned(part)]
     if isinstance(target, ast.Starred):
