@@ -293,6 +293,29 @@ def test_grading_checks_the_kept_answer_again_with_a_fresh_copy_of_the_checks(mo
     assert fresh.regraded(fresh, "00") == {}
 
 
+def test_every_function_a_fresh_check_uses_is_a_fresh_copy():
+    """The grader's fresh exercise modules must not reach the lab's own copies: a reader
+    (``mNN_*.py``) that imports a reader loaded after it would hold the lab's function, which
+    a lab cell can replace. Readers import only readers whose names sort before theirs (the
+    07.1 reader's stages are numbered for this); a rename that breaks the order fails here."""
+    import types
+
+    from deploydl.exercises import core
+
+    fresh = core.load_source("deploydl.exercises.core", Path(core.__file__))
+    stale = []
+    with core._fresh_exercises(fresh) as modules:
+        homes = {**modules, "deploydl.exercises.core": fresh}
+        assert {"deploydl.exercises.m07_sentence", "deploydl.exercises.m07"} <= set(modules)
+        for name, module in modules.items():
+            for attr, value in vars(module).items():
+                if (isinstance(value, types.FunctionType)
+                        and value.__module__.startswith("deploydl.exercises.")
+                        and value.__globals__ is not vars(homes[value.__module__])):
+                    stale.append(f"{name}.{attr} (from {value.__module__})")
+    assert stale == [], f"fresh modules holding the lab's copies: {stale}"
+
+
 def test_check_keeps_a_copy_of_the_answer_as_it_was_checked(monkeypatch):
     """A cell that changes its answer after the check is graded on what the learner saw
     checked; an answer that cannot be copied (a generator) is kept itself."""
