@@ -3,9 +3,15 @@
 Each part is its own module:
 
 * :mod:`~deploydl.communication.brief`: gathers the brief's numbers, each from the module that owns
-  it.
+  it, into :mod:`~deploydl.communication.brief_inputs`' dataclasses; money rounded as
+  :mod:`~deploydl.communication.brief_rounding` writes it; the risk register and roll-out plan
+  from :mod:`~deploydl.communication.brief_risks`.
 * :mod:`~deploydl.communication.brief_page`: the executive brief as a self-contained page, one to
-  two printed pages.
+  two printed pages, from its tagged numbers (:mod:`~deploydl.communication.brief_numbers`), words
+  (:mod:`~deploydl.communication.brief_text`), section bodies
+  (:mod:`~deploydl.communication.brief_sections`), charts
+  (:mod:`~deploydl.communication.brief_charts`) and model card
+  (:mod:`~deploydl.communication.brief_card`).
 * :mod:`~deploydl.communication.audiences`: one result for four audiences, and the audience
   explorer.
 * :mod:`~deploydl.communication.plan`: the communication plan: who hears what, how often, in which
