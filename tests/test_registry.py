@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deploydl import registry
 from deploydl.registry import (
     MANIFEST,
     METADATA,
@@ -25,6 +24,7 @@ from deploydl.registry import (
     verify,
     write_manifest,
 )
+from deploydl.registry import artifact as artifact_module
 
 
 def test_round_trip_gives_identical_predictions_and_metadata(model, applicants, artifact_dir):
@@ -54,7 +54,7 @@ def copy(artifact_dir, tmp_path):
 
 def test_tampered_weights_are_refused_before_loading(copy, monkeypatch):
     """The hashes are checked before any byte of the weights is parsed."""
-    monkeypatch.setattr(registry, "load",
+    monkeypatch.setattr(artifact_module, "load",
                         lambda *args, **kwargs: pytest.fail("loaded before the hash check"))
     data = bytearray((copy / WEIGHTS).read_bytes())
     data[-1] ^= 0xFF
@@ -68,7 +68,7 @@ def _swap_after_its_check(monkeypatch, name: str, replacement: bytes, *,
                           swapped: str | None = None) -> None:
     """Replace the artifact's file ``swapped`` (``name`` itself by default) with
     ``replacement`` right after ``name``'s hash check."""
-    check = registry.check_file
+    check = artifact_module.check_file
 
     def check_then_swap(folder, manifest, checked, **kwargs):
         result = check(folder, manifest, checked, **kwargs)
@@ -76,7 +76,7 @@ def _swap_after_its_check(monkeypatch, name: str, replacement: bytes, *,
             (folder / (swapped or name)).write_bytes(replacement)
         return result
 
-    monkeypatch.setattr(registry, "check_file", check_then_swap)
+    monkeypatch.setattr(artifact_module, "check_file", check_then_swap)
 
 
 def test_weights_swapped_after_their_hash_check_are_never_loaded(model, applicants, copy,

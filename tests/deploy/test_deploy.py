@@ -589,16 +589,16 @@ def test_the_gates_read_the_stages_record_once_for_one_comparison(artifact_dir,
                                                                    monkeypatch):
     """One decision, one read of stages.json: the version found in production is the one
     loaded, even if a release lands between the two steps."""
-    from deploydl import registry
+    from deploydl.registry import model_registry
 
     reads = []
-    read_stages = registry._read_stages
+    read_stages = model_registry._read_stages
 
     def counted(path):
         reads.append(path)
         return read_stages(path)
 
-    monkeypatch.setattr(registry, "_read_stages", counted)
+    monkeypatch.setattr(model_registry, "_read_stages", counted)
     assert main([str(artifact_dir), "--registry", str(production_registry.root), "--min-auc",
                  "0.5", "--min-ratio", "0.5"]) == 0
     assert len(reads) == 1
