@@ -345,13 +345,13 @@ def test_a_reader_that_stops_early_ends_the_command_quietly_with_exit_1():
 
     script = (
         "import sys\n"
-        "from deploydl import cli\n"
+        "from deploydl.cli import learner, main\n"
         "def chatty(args):\n"
         "    for i in range(100_000):\n"
         "        print('line', i)\n"
         "    return 0\n"
-        "cli._doctor = chatty\n"
-        "sys.exit(cli.main(['doctor']))\n")
+        "learner._doctor = chatty\n"
+        "sys.exit(main(['doctor']))\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None

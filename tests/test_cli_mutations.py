@@ -1,6 +1,7 @@
-"""Tests that kill mutants of the ``deploydl`` command (cli.py) that the other tests let live:
-its exit codes (DESIGN.md's contract), its refusals and its argument checks. What a command
-would run (grading, a kernel, a build, Chromium) is replaced: nothing here runs a notebook."""
+"""Tests that kill mutants of the ``deploydl`` command (deploydl.cli) that the other tests let
+live: its exit codes (DESIGN.md's contract), its refusals and its argument checks. What a
+command would run (grading, a kernel, a build, Chromium) is replaced: nothing here runs a
+notebook."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from deploydl.assessment.scoring import read_store
-from deploydl.cli import _read_results, _Refused
+from deploydl.cli.benchmark import _read_results
+from deploydl.cli.refusals import _Refused
 from deploydl.course.progress import ProgressCacheError, _read_cache
 from deploydl.governance.catalog import CardError, load_card
 from deploydl.integrity import ArtifactError, check_signature, read_json_object
