@@ -4,7 +4,11 @@ the threshold explorer.
 Each part is its own module:
 
 * :mod:`~deploydl.evaluation.metrics`: AUC, bootstrap intervals, cross-validation, the cost of
-  errors and the threshold sweep.
+  errors and the threshold sweep, in one place to import from. The code lives in
+  :mod:`~deploydl.evaluation.classification` (the metrics), :mod:`~deploydl.evaluation.costs`
+  (the cost of errors and the sweep), :mod:`~deploydl.evaluation.intervals` and
+  :mod:`~deploydl.evaluation.cross_validation` (how sure a metric is) and
+  :mod:`~deploydl.evaluation.model_comparison` (models side by side).
 * :mod:`~deploydl.evaluation.calibration`: does a score of 20% mean a 20% chance of default;
   calibrating and break-even.
 * :mod:`~deploydl.evaluation.decision`: the one rule that picks the decision threshold (the
