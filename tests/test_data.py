@@ -81,7 +81,7 @@ def test_no_two_applicants_share_a_national_id_a_phone_or_a_card(seed):
 
 
 def test_a_repeat_moves_to_the_next_free_number_and_first_holders_keep_theirs():
-    from deploydl.data import _distinct
+    from deploydl.data.personal import _distinct
 
     assert _distinct(np.array([5, 5, 6]), 10).tolist() == [5, 7, 6]  # 6's holder keeps it
     assert _distinct(np.array([9, 9]), 10).tolist() == [9, 0]  # past the top, from the bottom

@@ -92,7 +92,7 @@ def test_the_first_draws_map_to_the_first_and_last_serials_of_area_900():
     """Worked by hand from _national_ids' docstring: draws (area 100, group 10, serial 1000)
     combine to 0, the first number: area 900, the first free group (11), serial 0001; (100,
     11, 1999) combine to 8,999 + 999 = 9,998, the last serial of that area and group."""
-    from deploydl.data import _national_ids
+    from deploydl.data.personal import _national_ids
 
     ids = _national_ids(np.array([100, 100]), np.array([10, 11]), np.array([1000, 1999]))
     assert ids == ["900-11-0001", "900-11-9999"]
@@ -104,7 +104,7 @@ def test_phone_exchanges_are_three_digits_from_100(table):
 
 
 def test_as_many_applicants_as_numbers_each_get_one():
-    from deploydl.data import _distinct
+    from deploydl.data.personal import _distinct
 
     assert _distinct(np.array([1, 1]), 2).tolist() == [1, 0]
 
