@@ -3,7 +3,8 @@
 import re
 
 from deploydl.exercises.core import PASSED, evaluate
-from deploydl.exercises.m06 import quiet_and_bug_alarms, quiet_fortnights
+from deploydl.exercises.m06 import quiet_and_bug_alarms
+from deploydl.exercises.m06_scenarios import quiet_fortnights
 from deploydl.exercises.registry import find_exercise
 
 

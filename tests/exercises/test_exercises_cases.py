@@ -945,7 +945,7 @@ def test_lab_06_2_says_how_rare_its_false_alarm_is():
 
     import nbformat
 
-    from deploydl.exercises.m06 import quiet_fortnights
+    from deploydl.exercises.m06_scenarios import quiet_fortnights
 
     lab = nbformat.read(Path(__file__).parents[2] / "solutions" / "06_monitoring_lab.ipynb",
                         as_version=4)

@@ -1,25 +1,28 @@
 """Module 06 (Monitoring and maintenance): six exercises on drift, alerts, A/B tests, the
 canary and the maintenance window.
 
-Expected values are computed at check time from the package and the lab's seeded data.
+Expected values are computed at check time from the package and the lab's seeded data: the
+lab's simulated scenarios are in ``m06_scenarios``, and the readers of a learner's number or
+choice in ``m06_answers``.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any, TypedDict, cast
-
-import numpy as np
+from typing import Any, cast
 
 from deploydl.data import APPLICATIONS_PER_DAY
-from deploydl.exercises.core import (
-    Exercise,
-    as_number,
-    as_whole,
-    brief,
-    form,
-    percentage_slip,
-    rounding_slip,
+from deploydl.exercises.core import Exercise, as_number, as_whole, brief, form
+from deploydl.exercises.m06_answers import _is_duration, _measure, _not_a_number, _pick
+from deploydl.exercises.m06_scenarios import (
+    ACTIONS,
+    BROKEN_COST_PER_DAY,
+    BUG_WORLD,
+    HOURS_TO_ROLL_BACK,
+    RELEASE_DECISIONS,
+    WAIT_COST_PER_DAY,
+    diagnose,
+    quiet_and_bug_alarms,
+    release_call,
 )
 from deploydl.monitoring.faulty import rounding_bug_crashes
 
@@ -27,11 +30,6 @@ from deploydl.monitoring.faulty import rounding_bug_crashes
 #: applications) with a pipeline bug.
 REFERENCE_ROWS, REFERENCE_SEED, TODAY_SEED, BUG_STRENGTH = 5000, 0, 40, 0.6
 TODAY_ROWS = APPLICATIONS_PER_DAY
-#: A broken pipeline's fingerprint: the share of exact zeros in the drifted feature grows by
-#: more than this (in share points) over the reference. A real change in who applies moves
-#: the whole distribution instead, and calls for retraining.
-ZERO_JUMP = 0.10
-ACTIONS = ("fix the pipeline", "retrain")
 #: Exercise 06.3's A/B test: the segment's default rate today and the change worth detecting,
 #: both as shares (sample_size refuses percentages, so 15 and -2 give no number to check).
 AB_BASELINE, AB_EFFECT = 0.15, -0.02
@@ -47,34 +45,6 @@ SAME_SHARE = 1e-6
 #: The furthest a share rounded to two decimals is from the unrounded one.
 TWO_DECIMALS = 0.005
 CANARY_ACTIONS = ("roll back", "keep")
-
-#: Exercise 06.6's release: the bank's window, the moment the new model is ready, what each
-#: day of waiting costs, what a broken release costs a day, and how fast it is rolled back.
-#: The costs are lesson 06's at the bank's 110 applications a day: the strong inflation's
-#: USD 3,000 a day (its table and its window slide, both priced on
-#: :data:`deploydl.monitoring.drift_cost.PRICING_SEED`'s sample) and a broken release's
-#: USD 49,000 there, rounded to 50,000. They are fixed here, not computed, so the lab's answer
-#: can be checked whatever the lesson's run gives. The lab supposes its model wins back all of
-#: the drift's cost; the lesson's 1.1.0 does not, so there waiting costs nothing.
-WINDOW, READY_AT = "Sun 02:00-06:00", (2026, 4, 2, 16, 30)
-WAIT_COST_PER_DAY, BROKEN_COST_PER_DAY, HOURS_TO_ROLL_BACK = 3_000, 50_000, 6
-RELEASE_DECISIONS = ("wait", "emergency")
-
-
-def release_call() -> dict[str, Any]:
-    """Exercise 06.6: hours until the window opens, and the decision the bank's rule gives
-    (an emergency only if even a broken release, rolled back in time, costs less than
-    waiting)."""
-    from datetime import UTC, datetime
-
-    from deploydl.monitoring import MaintenanceWindow
-
-    wait = MaintenanceWindow.parse(WINDOW).wait(datetime(*READY_AT, tzinfo=UTC))
-    hours = wait.total_seconds() / 3600
-    worst = HOURS_TO_ROLL_BACK / 24 * BROKEN_COST_PER_DAY
-    waiting = hours / 24 * WAIT_COST_PER_DAY
-    return {"hours_to_window": hours,
-            "decision": RELEASE_DECISIONS[1] if worst < waiting else RELEASE_DECISIONS[0]}
 
 
 def _is_release_call(answer: Any) -> str | None:
@@ -95,74 +65,6 @@ def _is_release_call(answer: Any) -> str | None:
                  why="the hours are right; compare what waiting costs (hours / 24 x the cost "
                      "of a day) with the worst case of releasing now (6 hours of a broken "
                      "release).")
-
-
-def _is_duration(value: Any) -> bool:
-    """True when ``value`` is a duration (``timedelta``, pandas' ``Timedelta``, numpy's
-    ``timedelta64``) rather than a number."""
-    from datetime import timedelta
-
-    import numpy as np
-
-    return isinstance(value, timedelta | np.timedelta64)
-
-
-def _measure(given: Any, right: float, *, tol: float,
-             slips: tuple[tuple[float, float, str], ...], miss: str,
-             share: str = "") -> str | None:
-    """None when the number ``given`` is ``right`` (within ``tol``) and none of ``slips``
-    ``(value, tolerance, message)``, known wrong values that may fall within ``tol`` (the
-    canary's share of the traffic, 0.2, beside its error rate, 0.206); else the message of the
-    first slip it matches: one of ``slips``, ``right`` as a percentage (when it is a
-    ``share``, named so; rounded to a whole number too, as 34 for 0.336), or ``right`` rounded
-    too far; else ``miss``."""
-    value = as_number(given)
-    if value is None:
-        return _not_a_number(given) or form(miss)
-    for slip, slip_tol, message in slips:
-        if math.isclose(value, slip, abs_tol=slip_tol):
-            return message
-    if math.isclose(value, right, abs_tol=tol):
-        return None
-    if share and (percentage := percentage_slip(value, right, what=share)):
-        return percentage
-    return rounding_slip(value, right) or miss
-
-
-def _not_a_number(given: Any) -> str | None:
-    """The message for ``given`` that holds one number in another form: text ('57.5', '20.6%',
-    told the number to give) or a one-value Series, list or array; None for anything else,
-    a number itself included."""
-    if as_number(given) is not None:
-        return None
-    if isinstance(given, str):
-        text = given.strip().replace(",", "")
-        percent = text.endswith("%")
-        try:
-            number = float(text.removesuffix("%")) / (100 if percent else 1)
-        except ValueError:
-            return None
-        if math.isfinite(number):
-            return form(f"give a number, not text ({number:.6g}, not {given!r}).")
-        return None
-    if isinstance(given, list | tuple) or hasattr(given, "shape"):
-        try:
-            values = list(np.ravel(given))
-        except Exception:  # noqa: BLE001 - a learner's object numpy cannot read is no number
-            return None
-        if len(values) == 1 and as_number(values[0]) is not None:
-            return form(f"give one number, not {brief(given)}: take the number out of it "
-                        "(its .item(), or [0] of a list).")
-    return None
-
-
-def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
-          why: str) -> str | None:
-    """None when ``given`` is the ``right`` one of ``options`` (case and spaces ignored); else
-    what is wrong: not an option, or ``why`` the right measurement leads elsewhere."""
-    if not isinstance(given, str) or given.strip().lower() not in options:
-        return form(f"the {name} should be one of {list(options)}; you gave {brief(given)}.")
-    return None if given.strip().lower() == right else why
 
 
 def canary_error_rate() -> float:
@@ -218,67 +120,6 @@ def _is_canary_call(answer: Any) -> str | None:
     return wrong or _pick(answer["action"], CANARY_ACTIONS, right, name="action",
                  why=f"the rate is right; the rule rolls back above {MAX_ERROR_INCREASE:.0%} "
                      "more errors than the stable version (which has none).")
-
-
-class World(TypedDict):
-    """The keyword arguments of :func:`deploydl.monitoring.traffic.simulate_traffic`."""
-
-    days: int
-    per_day: int
-    scenario: str
-    start_day: int
-    strength: float
-    seed: int
-
-
-#: 14 days of the bank's applications; from day 7 a bug zeroes 15% of the credit histories.
-BUG_WORLD: World = {"days": 14, "per_day": APPLICATIONS_PER_DAY, "scenario": "pipeline_bug",
-                    "start_day": 7, "strength": 0.3, "seed": 34}
-
-
-def quiet_and_bug_alarms(alpha: float) -> tuple[int, int | None]:
-    """False alarms on the quiet days, and the first alarm day, at significance ``alpha``."""
-    from deploydl.data import make_applicants
-    from deploydl.monitoring.alarm_days import daily_monitor, first_alarm
-    from deploydl.monitoring.traffic import simulate_traffic
-
-    traffic = simulate_traffic(**BUG_WORLD)
-    daily = daily_monitor(make_applicants(5000, seed=0), traffic, alpha=alpha)
-    quiet = int(daily.loc[daily["day"] < BUG_WORLD["start_day"], "alarm"].sum())
-    return quiet, first_alarm(daily, start_day=BUG_WORLD["start_day"])
-
-
-def quiet_fortnights(alpha: float = 0.05, *, fortnights: int = 40) -> int:
-    """Of ``fortnights`` simulated fortnights like :data:`BUG_WORLD` (seeds 0 to
-    ``fortnights`` - 1), how many raise no false alarm on the quiet days at ``alpha``. The lab's
-    seed was picked to show one; this is how rare that is."""
-    from deploydl.data import make_applicants
-    from deploydl.monitoring.alarm_days import daily_monitor
-    from deploydl.monitoring.traffic import simulate_traffic
-
-    reference, quiet = make_applicants(5000, seed=0), 0
-    for seed in range(fortnights):
-        world = BUG_WORLD.copy()
-        world["seed"] = seed
-        traffic = simulate_traffic(**world)
-        before = traffic[traffic["day"] < BUG_WORLD["start_day"]]  # the quiet days only
-        quiet += not daily_monitor(reference, before, alpha=alpha)["alarm"].any()
-    return quiet
-
-
-def diagnose(reference, current) -> dict[str, Any]:
-    """The drifted feature, its share of zeros today and in the reference, and the action."""
-    from deploydl.data import FEATURES
-    from deploydl.monitoring import drift_report
-
-    report = drift_report(reference, current, features=FEATURES)
-    if len(report.drifted) != 1:
-        raise RuntimeError(f"the lab's data should drift on one feature, not {report.drifted}")
-    feature = report.drifted[0]
-    zeros = float((current[feature] == 0).mean())
-    jump = zeros - float((reference[feature] == 0).mean())
-    return {"feature": feature, "zero_share": zeros,
-            "action": ACTIONS[0] if jump > ZERO_JUMP else ACTIONS[1]}
 
 
 def judge_diagnosis(answer: Any, truth: dict[str, Any], *, table: str) -> str | None:
