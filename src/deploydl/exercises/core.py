@@ -210,8 +210,8 @@ def regraded(fresh: ModuleType, module: str) -> dict[str, dict[str, str]]:
     learner saw.
 
     What this protects: the checks are fresh copies of this module, of every exercise module
-    (m00, m01...) and of the readers they import (m06_answers and m06_scenarios; m07_brief,
-    m07_sentence and its stages, m07_read1_shares to m07_read9_others), so a lab cell that
+    (m00, m01...) and of the helpers beside them (every ``mNN_*.py``: m06_answers, m07_brief,
+    m07_sentence and its stages, and the rest), so a lab cell that
     writes to the ledger or replaces a function or value in them changes nothing in the grade;
     the answers are the copies taken at check time. What it does not: checks also call other
     modules when they run (numpy, pandas, and the course's own, such as
@@ -235,15 +235,15 @@ def regraded(fresh: ModuleType, module: str) -> dict[str, dict[str, str]]:
 @contextmanager
 def _fresh_exercises(core: ModuleType) -> Iterator[dict[str, ModuleType]]:
     """Fresh copies of every exercise module (m00, m01...) and of every reader an exercise
-    module imports (m06_answers, m06_scenarios, m07_brief, m07_sentence and its stages:
-    ``mNN_*.py``), by name, loaded against ``core``.
+    module imports (every ``mNN_*.py`` beside them, such as m06_answers or m07_sentence and its
+    stages), by name, loaded against ``core``.
 
     While the block runs they (and ``core``) stand in ``sys.modules`` for the modules the lab
     uses, so a check that imports another module's helpers when it runs (08.2 uses 06's) gets a
     fresh copy too; the lab's own modules are put back afterwards. Each copy stands there as
     soon as it is loaded, so a top-level import of an earlier module gets the fresh copy as
-    well, and one of a later module the lab's. So the readers load first, as m06 and m07 import
-    their readers at the top (and a reader imports only ``core``, readers whose names sort
+    well, and one of a later module the lab's. So the readers load first, as exercise modules
+    import their readers at the top (and a reader imports only ``core``, readers whose names sort
     before its own, and modules outside the exercises); exercise modules import one another
     inside functions (m08's of m06 is). They are read from the files beside ``core``'s own (its
     ``__file__``, which the grader sets), never found through the lab's module objects, whose
