@@ -3,159 +3,45 @@
 The chain is short: a server does T predictions per second per core; a core costs P dollars
 an hour; so a million predictions cost ``P / (T * 3600) * 1e6`` dollars. Traffic decides how
 many cores run all month. :class:`CostPlanner` puts the chain behind four controls.
+
+:class:`CostPlanner` stays here; the rest lives in two modules beside this one:
+
+* :mod:`~deploydl.efficiency.pricing`: :func:`cost_per_million`, :func:`cents`,
+  :func:`monthly_cost` and :func:`plan_serving` (a :class:`ServingPlan`).
+* :mod:`~deploydl.efficiency.cost_timings`: :func:`measure_batches`,
+  :func:`profiles_from_results` and :func:`http_ms_from_cpu_use`, the times a cost is priced from.
 """
 
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from deploydl.present.charts import round_half_up, share
+from deploydl.efficiency.cost_timings import (
+    http_ms_from_cpu_use,
+    measure_batches,
+    profiles_from_results,
+)
+from deploydl.efficiency.pricing import (
+    DEFAULT_PRICE_PER_CORE_HOUR,
+    HOURS_PER_MONTH,
+    PEAK_FACTOR,
+    ServingPlan,
+    cents,
+    cost_per_million,
+    monthly_cost,
+    plan_serving,
+)
+from deploydl.present.charts import share
 
 if TYPE_CHECKING:
     from deploydl.efficiency.capacity import CapacityPlan
 
-HOURS_PER_MONTH = 730
-#: Price of one general-purpose vCPU-hour, in USD: an assumption, a round figure the course
-#: chose, not a quoted cloud price. Put in your own; every cost scales with it.
-DEFAULT_PRICE_PER_CORE_HOUR = 0.05
-#: The busiest hour's traffic as a multiple of the month's average (the planner's assumption).
-PEAK_FACTOR = 3.0
-
-
-def cost_per_million(predictions_per_s: float, *, price_per_core_hour: float,
-                     cores: float = 1.0) -> float:
-    """Dollars per million predictions for a server doing ``predictions_per_s`` on ``cores``."""
-    if predictions_per_s <= 0:
-        raise ValueError(f"predictions_per_s must be above 0; got {predictions_per_s}. "
-                         "Measure the throughput first (deploydl bench).")
-    return price_per_core_hour * cores / (predictions_per_s * 3600) * 1e6
-
-
-def cents(dollars: float) -> str:
-    """A small dollar amount, such as a cost per million predictions, in US cents for people.
-
-    Two significant figures, so that the costs a lesson compares read at a glance:
-    ``cents(0.0181)`` is ``'1.8'`` (USD 0.0181 is 1.8 US cents), ``cents(0.0043)`` is
-    ``'0.43'``, ``cents(0.1493)`` is ``'15'`` and ``cents(12.34)`` is ``'1,200'``. The unit is
-    left to the caller ("US cents per million"), so the same figure fits a table's cell.
-    """
-    if not math.isfinite(dollars) or dollars < 0:
-        raise ValueError(f"dollars must be a finite amount of 0 or more; got {dollars!r}. "
-                         "Pass a cost in US dollars, such as cost_per_million(...).")
-    amount = dollars * 100
-    if amount == 0:
-        return "0"
-    # two significant figures, a half rounded up as money is (1.25 cents is 1.3); rounded in
-    # dollars, as written, since the product drifts (0.0185 * 100 is 1.8499999999999999)
-    decimals = 1 - math.floor(math.log10(amount))  # of a cent, for two significant figures
-    rounded = round_half_up(dollars, places=decimals + 2).scaleb(2)
-    shown = 1 - rounded.adjusted()  # again: 9.96 rounds up to 10, not "10.0"
-    return f"{rounded:,.{max(shown, 0)}f}"
-
-
-def monthly_cost(cores: float, *, price_per_core_hour: float) -> float:
-    """Dollars a month for ``cores`` running all month (:data:`HOURS_PER_MONTH` hours)."""
-    return round(cores * price_per_core_hour * HOURS_PER_MONTH, 2)
-
-
-@dataclass(frozen=True)
-class ServingPlan:
-    """What it takes to serve a traffic level: cores, monthly bill, latency per request.
-
-    ``cost_per_million`` is in US dollars, unrounded: show it with :func:`cents`.
-    """
-
-    cores: int
-    monthly_cost: float
-    latency_ms: float
-    predictions_per_s_per_core: float
-    cost_per_million: float
-
-
-def plan_serving(ms_per_batch: dict[int, float], *, batch_size: int,
-                 predictions_per_month: float, price_per_core_hour: float,
-                 http_ms: float = 0.5, peak_factor: float = PEAK_FACTOR) -> ServingPlan:
-    """Size a service from measured model times.
-
-    Parameters
-    ----------
-    ms_per_batch : dict
-        Milliseconds for one forward pass at each batch size (``measure_batches``).
-    batch_size : int
-        The batch the service groups requests into (one of ``ms_per_batch``'s keys).
-    predictions_per_month : float
-        Traffic; the busiest hour is assumed ``peak_factor`` times the average.
-    price_per_core_hour : float
-        Dollars per core per hour.
-    http_ms : float
-        Cost of HTTP and JSON per request in milliseconds of one core. The default, 0.5, is a
-        round figure for exercises; size a real service with the measured one
-        (:func:`http_ms_from_cpu_use`).
-    """
-    if batch_size not in ms_per_batch:
-        raise ValueError(f"batch_size {batch_size} was not measured; choose one of "
-                         f"{sorted(ms_per_batch)}.")
-    compute_ms = ms_per_batch[batch_size]
-    per_core = 1000 / (compute_ms / batch_size + http_ms)
-    peak_rate = predictions_per_month / (HOURS_PER_MONTH * 3600) * peak_factor
-    cores = max(1, math.ceil(peak_rate / per_core))
-    return ServingPlan(
-        cores=cores, monthly_cost=monthly_cost(cores, price_per_core_hour=price_per_core_hour),
-        latency_ms=round(http_ms + compute_ms, 2),
-        predictions_per_s_per_core=round(per_core, 1),
-        cost_per_million=cost_per_million(per_core, price_per_core_hour=price_per_core_hour))
-
-
-def http_ms_from_cpu_use(results: dict, *, server: str = "course") -> float:
-    """Milliseconds of one core that ``server`` spends on a request outside its model.
-
-    ``results`` is what ``benchmarks/cpu_use.py`` wrote (``cpu_use_small.json`` for the small
-    CNN): the server's CPU per request at ``results["concurrency"]`` clients, less the model's
-    share of one group of that many requests (its forward pass at that batch size, divided by
-    the batch). What is left is HTTP, JSON, the middleware and the batcher, at that load: the
-    requests there are scored in groups, which share part of this work too (Module 05), so a
-    request served alone may cost more. Measure it on the small CNN, where the model's share is
-    a few percent of the request, so an error in that share barely moves the answer.
-    """
-    row = next((r for r in results["summary"] if r["server"] == server), None)
-    if row is None:
-        raise ValueError(f"no {server!r} row in the CPU results; run benchmarks/cpu_use.py "
-                         f"with --servers {server}.")
-    group = results["concurrency"]
-    curve = {int(size): ms for size, ms in results["forward_ms_per_batch"].items()}  # JSON: str
-    model_ms = curve[group] / group
-    return round(row["cpu_us_per_request"] / 1000 - model_ms, 3)
-
-
-def measure_batches(model, images: np.ndarray, *, batches: tuple[int, ...] = (1, 8, 32),
-                    repeats: int = 20) -> dict[int, float]:
-    """Median milliseconds of one forward pass at each batch size in ``batches``."""
-    from deploydl.efficiency.inference import time_forward
-
-    return {b: time_forward(model, images[:b], repeats=repeats)["p50_ms"] for b in batches}
-
-
-def profiles_from_results(results: dict) -> dict[str, dict[int, float]]:
-    """The wide CNN's forward-pass times, fp32 and int8, from ``deploydl bench`` results.
-
-    ``results["int8_wide"]`` times PyTorch's fp32 and int8 copies of the benchmark's wide CNN
-    in one comparison (median milliseconds per call at batch 1 and 32), in the run and on the
-    machine whose single-replica curve :func:`~deploydl.efficiency.capacity.curve_from_results`
-    reads. Priced from these, :class:`CostPlanner`'s two lines are of one model, measured on
-    one machine in one run (Module 05).
-    """
-    rows = {row["variant"]: row for row in results.get("int8_wide") or []}
-    missing = sorted({"fp32", "int8"} - set(rows))
-    if missing:
-        raise ValueError(f"these benchmark results have no int8_wide row for {missing}; run "
-                         "`deploydl bench`, which times both copies of the wide CNN.")
-    return {name: {int(key.removeprefix("p50_ms_batch")): ms for key, ms in rows[name].items()
-                   if key.startswith("p50_ms_batch")} for name in ("fp32", "int8")}
+__all__ = [
+    "DEFAULT_PRICE_PER_CORE_HOUR", "HOURS_PER_MONTH", "PEAK_FACTOR", "CostPlanner",
+    "ServingPlan", "cents", "cost_per_million", "http_ms_from_cpu_use", "measure_batches",
+    "monthly_cost", "plan_serving", "profiles_from_results",
+]
 
 
 class CostPlanner:
