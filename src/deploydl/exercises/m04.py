@@ -1,15 +1,42 @@
-"""Module 04 (Deployment and integration): deploy a real model on this machine."""
+"""Module 04 (Deployment and integration): deploy a real model on this machine.
+
+The checks are here; the lab's world rebuilt (its data, models, gates and AUCs) is in
+``m04_lab_models``, the readers of an answer and the words the checks tell in
+``m04_readers``, and exercise 04.6's incidents and manifest settings in ``m04_incidents``.
+"""
 
 from __future__ import annotations
 
-import math
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from deploydl.exercises.core import FLOAT32_TOL, Exercise, as_list, as_number, brief, form
+from deploydl.exercises.core import Exercise, as_list, as_number, brief, form
+from deploydl.exercises.m04_incidents import (
+    _INCIDENT_NEEDS,
+    _SETTING_DOES,
+    INCIDENTS,
+    manifest_settings,
+)
+from deploydl.exercises.m04_lab_models import (
+    PREDICTION_TOL,
+    PROPOSED_THRESHOLDS,
+    TRAIN_ROWS,
+    TRAIN_SEED,
+    _aucs,
+    _gate_results,
+    lab_models,
+    release_gates,
+    release_verdicts,
+)
+from deploydl.exercises.m04_readers import (
+    _IN_MEMORY,
+    _SAVE_AGAIN,
+    _missing_fields,
+    _strictest,
+    _whose_score,
+)
 
-if TYPE_CHECKING:
-    from deploydl.deploy.gates import GateResult
+__all__ = ["EXERCISES", "FIELD", "INCIDENTS", "PROPOSED_THRESHOLDS", "TRAIN_ROWS", "TRAIN_SEED",
+           "lab_models", "manifest_settings", "release_gates", "release_verdicts"]
 
 
 def _is_packaged(artifact: Any) -> str | None:
@@ -51,14 +78,6 @@ def _is_packaged(artifact: Any) -> str | None:
     return None
 
 
-#: Exercise 04.1's word to a learner who edited ``artifact.metadata`` after saving.
-_IN_MEMORY = ("editing artifact.metadata changes only your copy in memory, not the folder a "
-              "server loads")
-#: Exercise 04.1: how to redo a save (save_model refuses a folder that holds another artifact).
-_SAVE_AGAIN = ("Its folder now holds this try: delete it first (shutil.rmtree(artifact.path)), "
-               "then save again.")
-
-
 def _is_reply_from_1_1_0(reply: Any) -> str | None:
     if not isinstance(reply, dict) or not isinstance(reply.get("predictions"), list) or not (
             reply["predictions"]):
@@ -90,135 +109,8 @@ def _is_reply_from_1_1_0(reply: Any) -> str | None:
     return _whose_score(given, scored)
 
 
-def _whose_score(given: float, scored: float) -> str:
-    """Why a whole reply of version 1.1.0 gives ``given``, not the lab model's score for
-    `applicant` (``scored``): the lab's model gives ``given`` to another applicant of the
-    holdout, or the service serves another model under that version."""
-    holdout, model, _ = lab_models()
-    gaps = abs(model.predict_proba(holdout) - given)
-    row = int(gaps.argmin())
-    if gaps[row] <= SAME_SCORE_TOL:
-        return (f"this reply scores another applicant (row {row} of the holdout; `applicant` "
-                "is its first row): send `applicant` as it is: client.predict(applicant).")
-    return (f"this reply's probability_of_default ({given:g}) is not what the lab's model "
-            f"gives `applicant` ({scored:.6f}), nor any other applicant of the holdout: "
-            "unless you changed `applicant`, the service is serving another model as "
-            "version 1.1.0. Once 04.1 passes, run the cell that starts the service again (it "
-            "then serves your artifact), and store reply = client.predict(applicant).")
-
-
-def _missing_fields(reply: dict) -> list[str]:
-    """The fields that every reply of the service's /predict carries
-    (:class:`~deploydl.serving.schemas.PredictResponse`, each prediction a
-    :class:`~deploydl.serving.schemas.Prediction`) that ``reply`` lacks."""
-    from deploydl.serving.schemas import Prediction, PredictResponse
-
-    first = reply["predictions"][0]
-    return ([name for name in PredictResponse.model_fields if name not in reply]
-            + [f"predictions[0]['{name}']" for name in Prediction.model_fields
-               if name not in first])
-
-
-#: The lab's world: the model's training rows, the applicants both gates are measured on,
-#: and the candidate trained on far too little data (exercise 04.5).
-TRAIN_ROWS, TRAIN_SEED, EPOCHS, HOLDOUT_ROWS, HOLDOUT_SEED = 3000, 7, 6, 2000, 8
-WEAK_ROWS, WEAK_SEED, WEAK_EPOCHS = 300, 9, 2
-#: The lab's model scores the same applicant the same, give or take float rounding (the
-#: service rounds to 6 places); another model or another applicant differs far more.
-PREDICTION_TOL = 1e-3
-#: The lab's model scores a holdout row the same in a reply (rounded to 6 places) as in the
-#: check, to within this; the chance that another model's score falls this close to one of
-#: the 2,000 rows' is under 1%.
-SAME_SCORE_TOL = 2e-6
-#: Exercise 04.4: the thresholds risk proposes (approve below this chance of default).
-PROPOSED_THRESHOLDS = (0.20, 0.25, 0.30, 0.35)
 #: Exercise 04.3: the field the rejected request got wrong.
 FIELD = "loan_amount"
-
-
-@cache
-def lab_models():
-    """(holdout, the lab's model, the weak candidate): rebuilt exactly as the lab builds them."""
-    import torch
-
-    from deploydl.data import make_applicants
-    from deploydl.models import train_applicant_model
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as the lab does, so the weights are the lab's
-    try:
-        model = train_applicant_model(make_applicants(TRAIN_ROWS, seed=TRAIN_SEED), seed=0,
-                                      epochs=EPOCHS)
-        weak = train_applicant_model(make_applicants(WEAK_ROWS, seed=WEAK_SEED), seed=0,
-                                     epochs=WEAK_EPOCHS)
-    finally:
-        torch.set_num_threads(threads)
-    return make_applicants(HOLDOUT_ROWS, seed=HOLDOUT_SEED), model, weak
-
-
-@cache
-def _gate_results() -> dict[float, list[GateResult]]:
-    """The lab model's gates (:func:`~deploydl.deploy.gates.run_gates`) at each proposed
-    threshold, run once."""
-    from deploydl.deploy.gates import run_gates
-
-    holdout, model, _ = lab_models()
-    return {t: run_gates(model, holdout, threshold=t) for t in PROPOSED_THRESHOLDS}
-
-
-def release_gates() -> dict[float, list[str]]:
-    """For each proposed threshold, the names of the gates that block the release."""
-    return {t: [g.gate for g in results if not g.passed]
-            for t, results in _gate_results().items()}
-
-
-def release_verdicts() -> dict[float, str]:
-    """For each proposed threshold, what the gates command would do with the release:
-    "blocked" (exit 1), "review" (every gate passes, but one is too close to call: exit 3, it
-    waits for a fairness review) or "ship" (every gate passes clearly: exit 0)."""
-    from deploydl.deploy.gates import EXIT_BLOCKED, EXIT_TOO_CLOSE, exit_code
-
-    words = {EXIT_BLOCKED: "blocked", EXIT_TOO_CLOSE: "review"}
-    return {t: words.get(exit_code(results), "ship") for t, results in _gate_results().items()}
-
-
-_JUDGED = {"review_at": ("review", "passes only as too close to call, so it waits for a "
-                                   "fairness review"),
-           "ship_at": ("ship", "passes every gate clearly")}
-
-
-def _proposed(value: Any) -> float | None:
-    """The proposed threshold that ``value`` names (a float32 0.35 names 0.35), else None."""
-    given = as_number(value)  # torch.tensor(0.35) too, what computing with torch gives
-    if given is None:
-        return None
-    nearest = min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - given))
-    return nearest if math.isclose(given, nearest, abs_tol=FLOAT32_TOL) else None
-
-
-def _strictest(answer: Any, key: str) -> str | None:
-    """The message when ``answer[key]`` is not the strictest proposed threshold whose verdict
-    is ``_JUDGED[key]``, else None."""
-    wanted, says = _JUDGED[key]
-    verdicts = release_verdicts()
-    given = _proposed(answer[key])
-    if given is None:
-        one_of_many = getattr(answer[key], "shape", ()) == (1,)  # np.array([0.25]) and kin
-        return form(f"{key} should be one of the proposed thresholds {PROPOSED_THRESHOLDS}; "
-                    f"you gave {brief(answer[key])}"
-                    f"{': take the number it holds with .item()' if one_of_many else ''}.")
-    verdict = verdicts[given]
-    if verdict != wanted:
-        told = {"blocked": "a gate blocks the release",
-                "review": "every gate passes, but the fairness gate says too close to call: "
-                          "the release waits for a review",
-                "ship": "every gate passes clearly, with no review needed"}[verdict]
-        return (f"{key}: at {given:.2f} {told}; {key} is the strictest threshold that "
-                f"{says}. Read each fairness line's reason.")
-    if given != min(t for t in PROPOSED_THRESHOLDS if verdicts[t] == wanted):
-        return (f"{key}: {given:.2f} {says}, but a stricter threshold does too and lets "
-                "fewer bad loans through.")
-    return None
 
 
 def _is_gate_judgement(answer: Any) -> str | None:
@@ -244,14 +136,6 @@ def _is_gate_judgement(answer: Any) -> str | None:
         return (f"at {first:.2f} the gates that block are not {sorted(blocked)}: compare each "
                 "measured value with its limit.")
     return _strictest(answer, "review_at") or _strictest(answer, "ship_at")
-
-
-def _aucs() -> dict[str, float]:
-    from deploydl.evaluation.metrics import roc_auc
-
-    holdout, model, weak = lab_models()
-    return {name: roc_auc(holdout["default"], m.predict_proba(holdout))
-            for name, m in (("production", model), ("candidate", weak))}
 
 
 def _blocks_only_the_worse(answer: Any) -> str | None:
@@ -281,78 +165,6 @@ def _names_the_field(answer: Any) -> str | None:
         return None
     return (f"you gave {brief(answer)}: store the field's name, the word between the status "
             "and the colon in the printed line.")
-
-
-#: Exercise 04.6: what goes wrong, and the letter of the setting that protects against it.
-INCIDENTS = {
-    1: ("Applications triple on Monday morning.", "D"),
-    2: ("A copy's process is alive but stuck: it has answered nothing for two minutes and "
-        "will not recover by itself.", "B"),
-    3: ("The platform team drains two machines for patching on a Sunday night.", "E"),
-    4: ("A new copy is still loading its model when requests start to arrive.", "A"),
-    5: ("Another team's app, in another namespace of the cluster, starts calling /predict.",
-        "F"),
-    6: ("A memory leak in one copy would starve everything else on its machine.", "C"),
-}
-#: Exercise 04.6: what each incident needs of a setting, told (with what the chosen setting
-#: does) to a learner who picked the wrong one; none of the other settings does it.
-_INCIDENT_NEEDS = {
-    1: "runs more copies while the load is high",
-    2: "restarts a copy that has stopped answering",
-    3: "stops maintenance from taking down many copies at once",
-    4: "sends a copy no requests until it is ready to answer them",
-    5: "keeps out callers from other teams' namespaces",
-    6: "stops one copy from taking its machine's memory",
-}
-#: What each setting of :func:`manifest_settings` does. G protects against none of the
-#: incidents: it is there for an attacker in a container.
-_SETTING_DOES = {
-    "A": "decides which copies get new requests (those that answer its check)",
-    "B": "restarts a copy that missed its health check that many times in a row",
-    "C": "caps the CPU and memory one copy may use",
-    "D": "adds copies when their CPU is busy",
-    "E": "limits how many copies planned maintenance may stop at once",
-    "F": "decides who may connect to the copies",
-    "G": "keeps a process that got into the container from changing its files or gaining "
-         "privileges",
-}
-
-
-def manifest_settings(k8s_yaml: str) -> dict[str, str]:
-    """Exercise 04.6's options, read from the rendered ``k8s.yaml``: each letter's setting
-    with its values, as a platform engineer would see them in review."""
-    import yaml
-
-    kinds = {doc["kind"]: doc for doc in yaml.safe_load_all(k8s_yaml)}
-    pod = kinds["Deployment"]["spec"]["template"]["spec"]
-    container = pod["containers"][0]
-    ready, alive = container["readinessProbe"], container["livenessProbe"]
-    limits, scaler = container["resources"]["limits"], kinds["HorizontalPodAutoscaler"]["spec"]
-    cpu = scaler["metrics"][0]["resource"]["target"]["averageUtilization"]
-    ingress = kinds["NetworkPolicy"]["spec"]["ingress"]
-    sources = [_ingress_source(rule["from"][0]) for rule in ingress]
-    return {
-        "A": f"readinessProbe: GET {ready['httpGet']['path']} every {ready['periodSeconds']} s, "
-             f"{ready['failureThreshold']} misses",
-        "B": f"livenessProbe: GET {alive['httpGet']['path']} every {alive['periodSeconds']} s, "
-             f"{alive['failureThreshold']} misses",
-        "C": f"resources.limits: cpu {limits['cpu']}, memory {limits['memory']} per copy",
-        "D": f"HorizontalPodAutoscaler: {scaler['minReplicas']} to {scaler['maxReplicas']} "
-             f"copies, target {cpu}% CPU",
-        "E": "PodDisruptionBudget: maxUnavailable "
-             f"{kinds['PodDisruptionBudget']['spec']['maxUnavailable']}",
-        "F": f"NetworkPolicy: connections only from {' and '.join(sources)}",
-        "G": f"securityContext: runAsNonRoot {pod['securityContext']['runAsNonRoot']}, "
-             f"readOnlyRootFilesystem {container['securityContext']['readOnlyRootFilesystem']}",
-    }
-
-
-def _ingress_source(source: dict) -> str:
-    """A NetworkPolicy ingress source in words: this namespace's pods, or a namespace."""
-    if "namespaceSelector" in source:
-        labels = source["namespaceSelector"]["matchLabels"]
-        return f"the {labels['kubernetes.io/metadata.name']} namespace"
-    return "pods in its own namespace"
 
 
 def _protects_against(answer: Any) -> str | None:
