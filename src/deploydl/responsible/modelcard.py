@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from deploydl.present.report import figure_png, html_table, page, png_data_uri
 from deploydl.present.tables import markdown_table
+
+if TYPE_CHECKING:
+    from deploydl.responsible.mitigation import CaseStudy
 
 #: Where :func:`to_markdown_halves` breaks the card: before this section.
 HALF_WAY = "Fairness findings"
@@ -181,11 +186,8 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     runs one moved bar instead (Module 04), and Module 07 generates that model's card.
     """
     from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-    from deploydl.evaluation.metrics import roc_auc
-    from deploydl.present.charts import human_labels
-    from deploydl.responsible.explain import permutation_importance
     from deploydl.responsible.fairness import fairness_summary, rates_by_group, selection_ratio
-    from deploydl.responsible.mitigation import BIAS, case_study, decisions, mitigation_effect
+    from deploydl.responsible.mitigation import case_study, decisions, mitigation_effect
 
     study = case_study()
     test, groups = study.test, study.test[PROTECTED_ATTRIBUTE]
@@ -195,8 +197,7 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
     effect = mitigation_effect(study, strength=strength)
     rates = rates_by_group(repaid, approved, groups)
     before = rates_by_group(repaid, one_threshold, groups)["selection_rate"]
-    importance = permutation_importance(study.approval_score, test, repaid,
-                                        features=study.features, metric=roc_auc)
+    explainability = _case_study_explainability(study, test, repaid)
     return ModelCard(
         name="Northbridge loan approval (logistic regression)",
         version="1.0.0", status=f"draft: group thresholds at strength {strength:g}, not approved",
@@ -204,30 +205,61 @@ def case_study_card(*, strength: float = 1.0) -> ModelCard:
                      "the safe majority quickly. Every applicant it does not approve goes to an "
                      "underwriter, who decides; the model never declines on its own.",
         out_of_scope=CASE_STUDY_NOT_FOR,
-        data=f"{len(study.train):,} past applications (synthetic, seeded), with recorded "
-             f"outcomes in which {BIAS:.0%} of young repayers were logged as defaults. "
-             f"Features: {', '.join(study.features)}. Age band and region are not inputs.",
-        metrics={"ranks a repayer above a defaulter (ROC AUC)":
-                 roc_auc(repaid, study.approval_score(test)),
-                 "accuracy (recorded outcomes)": effect["accuracy_after"],
-                 "accuracy before mitigation": effect["accuracy_before"],
-                 "approval rate": float(approved.mean())},
+        data=_case_study_data(study),
+        metrics=_case_study_metrics(study, test, repaid, approved, effect),
         by_group=_case_study_groups(rates, cuts),
         fairness_findings=_case_study_findings(
             effect, fairness_summary(repaid, approved, groups),
             ratio_before=selection_ratio(one_threshold, groups), strength=strength),
-        limitations=(
-            "Recorded outcomes carry historical bias against applicants under 30; accuracy "
-            "measured on them understates the cost of that bias.",
-            _age_limitation(cuts),
-            "Credit history length is both predictive and a proxy for age."),
-        explainability="Global: permutation importance (drop in ROC AUC when a feature is "
-                       f"shuffled; top: {', '.join(human_labels(importance.index[:3]))}). Per "
-                       "applicant: reason codes, each feature set to the median approved "
-                       "applicant's value; the largest falls in the chance of default are the "
-                       "stated reasons.",
+        limitations=_case_study_limitations(cuts),
+        explainability=explainability,
         charts={"Approval rate by age band, before and after mitigation":
                 _approval_chart(before, rates["selection_rate"])})
+
+
+def _case_study_explainability(study: CaseStudy, test: pd.DataFrame, repaid: np.ndarray) -> str:
+    """The card's explainability section, naming the three features the score relies on most."""
+    from deploydl.evaluation.metrics import roc_auc
+    from deploydl.present.charts import human_labels
+    from deploydl.responsible.explain import permutation_importance
+
+    importance = permutation_importance(study.approval_score, test, repaid,
+                                        features=study.features, metric=roc_auc)
+    return ("Global: permutation importance (drop in ROC AUC when a feature is "
+            f"shuffled; top: {', '.join(human_labels(importance.index[:3]))}). Per "
+            "applicant: reason codes, each feature set to the median approved "
+            "applicant's value; the largest falls in the chance of default are the "
+            "stated reasons.")
+
+
+def _case_study_data(study: CaseStudy) -> str:
+    """The card's data section: how many past applications, their recorded bias, the inputs."""
+    from deploydl.responsible.mitigation import BIAS
+
+    return (f"{len(study.train):,} past applications (synthetic, seeded), with recorded "
+            f"outcomes in which {BIAS:.0%} of young repayers were logged as defaults. "
+            f"Features: {', '.join(study.features)}. Age band and region are not inputs.")
+
+
+def _case_study_metrics(study: CaseStudy, test: pd.DataFrame, repaid: np.ndarray,
+                        approved: np.ndarray, effect: dict[str, float]) -> dict[str, float]:
+    """The card's overall metrics: ROC AUC, accuracy after and before mitigation, approval rate."""
+    from deploydl.evaluation.metrics import roc_auc
+
+    return {"ranks a repayer above a defaulter (ROC AUC)":
+            roc_auc(repaid, study.approval_score(test)),
+            "accuracy (recorded outcomes)": effect["accuracy_after"],
+            "accuracy before mitigation": effect["accuracy_before"],
+            "approval rate": float(approved.mean())}
+
+
+def _case_study_limitations(cuts: dict[str, float]) -> tuple[str, ...]:
+    """The card's limitations: biased outcomes, the group thresholds' age rule, the proxy."""
+    return (
+        "Recorded outcomes carry historical bias against applicants under 30; accuracy "
+        "measured on them understates the cost of that bias.",
+        _age_limitation(cuts),
+        "Credit history length is both predictive and a proxy for age.")
 
 
 def _approval_chart(before: pd.Series, after: pd.Series) -> bytes:
