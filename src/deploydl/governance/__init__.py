@@ -3,7 +3,9 @@
 Each part is a small tool with its own module:
 
 * :mod:`~deploydl.governance.catalog`: dataset cards stored as files, listed and searched.
-* :mod:`~deploydl.governance.lineage`: content hashes and the graph of what was derived from what.
+* :mod:`~deploydl.governance.lineage`: content hashes and the graph of what was derived from what
+  (its code in :mod:`~deploydl.governance.lineage_graph` and
+  :mod:`~deploydl.governance.lineage_views`).
 * :mod:`~deploydl.governance.quality`: declarative data-quality rules, checked with pandera
   (its code in :mod:`~deploydl.governance.quality_rules`, ``quality_words`` and
   ``quality_checks``).
