@@ -77,43 +77,65 @@ def plan_day(root: Path, numbers: tuple[str, ...], *, last: bool = True,
         clock, since_pause = clock + minutes, 0
 
     for entry in numbers:
-        m, lesson_only = module(entry.removesuffix(LESSON_ONLY)), entry.endswith(LESSON_ONLY)
-        minutes = lesson_minutes(root, m)
-        if minutes is None:
-            day.missing.append(m.number)
-            day.rows.append(("–", _name(m), "not yet available", "–"))
+        found = _minutes_in_the_room(root, entry, day, debrief=debrief)
+        if found is None:
             continue
-        teach, exercise = minutes
-        talk = 0 if lesson_only else debrief
-        if lesson_only:
-            day.homework.append(m.lab)
-            exercise = 0
+        m, lesson_only, teach, exercise, talk = found
         block = teach + exercise + talk
         if not lunched and clock >= LUNCH_FROM:
             pause("Lunch", LUNCH_MINUTES)
             lunched = True
         elif since_pause and since_pause + block > MAX_STRETCH:
             pause("Break", BREAK_MINUTES)
-        what = f"lesson {teach} (lab as homework)" if lesson_only else \
-            f"lesson {teach} + lab {exercise}" + (f" + debrief {talk}" if talk else "")
-        last_lab = None if lesson_only else (len(day.rows), clock, teach, exercise, talk)
-        day.rows.append((_clock(clock), _name(m), what, str(block)))
-        day.teach, day.exercise, day.debrief = (day.teach + teach, day.exercise + exercise,
-                                                day.debrief + talk)
+        last_lab = _add_module(day, m, clock, teach, exercise, talk, lesson_only=lesson_only)
         clock, since_pause = clock + block, since_pause + block
-    if not last:
-        closing, closing_minutes = RECAP
-    else:
-        asks_again = any(e.startswith(ASSESSMENT_AFTER) for e in numbers)
-        closing, closing_minutes = WRAP_UP if asks_again else WRAP_UP_WITH_ASSESSMENT
-        if since_pause and since_pause + closing_minutes > MAX_STRETCH:
-            if _break_after_the_lesson(day.rows, last_lab, closing_minutes):
-                clock += BREAK_MINUTES
-            else:
-                pause("Break", BREAK_MINUTES)
+    closing, closing_minutes = _closing(numbers, last=last)
+    if last and since_pause and since_pause + closing_minutes > MAX_STRETCH:
+        if _break_after_the_lesson(day.rows, last_lab, closing_minutes):
+            clock += BREAK_MINUTES
+        else:
+            pause("Break", BREAK_MINUTES)
     day.rows.append((_clock(clock), closing, "", str(closing_minutes)))
     day.rows.append((_clock(clock + closing_minutes), "End of day", "", ""))
     return day
+
+
+def _minutes_in_the_room(root: Path, entry: str, day: Day, *,
+                         debrief: int) -> tuple[Module, bool, int, int, int] | None:
+    """``entry``'s module, if lesson only, and minutes (teach, lab, debrief); None if unwritten."""
+    m, lesson_only = module(entry.removesuffix(LESSON_ONLY)), entry.endswith(LESSON_ONLY)
+    minutes = lesson_minutes(root, m)
+    if minutes is None:
+        day.missing.append(m.number)
+        day.rows.append(("–", _name(m), "not yet available", "–"))
+        return None
+    teach, exercise = minutes
+    talk = 0 if lesson_only else debrief
+    if lesson_only:
+        day.homework.append(m.lab)
+        exercise = 0
+    return m, lesson_only, teach, exercise, talk
+
+
+def _add_module(day: Day, m: Module, clock: int, teach: int, exercise: int, talk: int, *,
+                lesson_only: bool) -> tuple[int, int, int, int, int] | None:
+    """Add ``m``'s row and minutes to ``day``; return its ``last_lab`` (None if lesson only)."""
+    block = teach + exercise + talk
+    what = f"lesson {teach} (lab as homework)" if lesson_only else \
+        f"lesson {teach} + lab {exercise}" + (f" + debrief {talk}" if talk else "")
+    last_lab = None if lesson_only else (len(day.rows), clock, teach, exercise, talk)
+    day.rows.append((_clock(clock), _name(m), what, str(block)))
+    day.teach, day.exercise, day.debrief = (day.teach + teach, day.exercise + exercise,
+                                            day.debrief + talk)
+    return last_lab
+
+
+def _closing(numbers: tuple[str, ...], *, last: bool) -> tuple[str, int]:
+    """What closes the day and its minutes: the recap, or on the last day the wrap-up."""
+    if not last:
+        return RECAP
+    asks_again = any(e.startswith(ASSESSMENT_AFTER) for e in numbers)
+    return WRAP_UP if asks_again else WRAP_UP_WITH_ASSESSMENT
 
 
 def _break_after_the_lesson(rows: list[tuple[str, str, str, str]],

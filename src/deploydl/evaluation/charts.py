@@ -121,17 +121,7 @@ def synthetic_gap_chart(comparison, *, outcome: str = "default", close: float = 
         The chart: one bar per column, the widest gap at the top; the title names the columns
         above ``close`` and gives the outcome's rate in the invented and the real rows.
     """
-    from matplotlib.patches import Patch
-
-    from deploydl.present.charts import (
-        BAD,
-        GOOD,
-        PALETTE,
-        human_label,
-        label_bars,
-        legend,
-        new_figure,
-    )
+    from deploydl.present.charts import PALETTE, new_figure
 
     if outcome not in comparison.index:
         raise ValueError(f"comparison has no row for the outcome {outcome!r} (rows: "
@@ -140,27 +130,51 @@ def synthetic_gap_chart(comparison, *, outcome: str = "default", close: float = 
     ks = comparison["KS distance"].sort_values()
     rate = f"{comparison.loc[outcome, 'synthetic mean']:.0%}"
     real_rate = f"{comparison.loc[outcome, 'real mean']:.0%}"
+    fig, ax = new_figure(_gap_title(ks, outcome=outcome, close=close, rate=rate,
+                                    real_rate=real_rate),
+                         xlabel="KS distance (0 = the same values, 1 = no overlap)", ylabel="",
+                         size=(9, 5.5))
+    rates = PALETTE[1]
+    _gap_bars(ax, ks, outcome=outcome, close=close, rates=rates,
+              outcome_label=f"{ks[outcome]:.2f} = {rate} vs {real_rate}")
+    ax.axvline(close, color="black", linestyle="--", linewidth=2, zorder=1)
+    ax.set_xlim(0, max(float(ks.max()), close) * 1.45)  # from zero: room for the labels
+    _gap_legend(ax, outcome=outcome, close=close, rates=rates)
+    return fig
+
+
+def _gap_title(ks, *, outcome: str, close: float, rate: str, real_rate: str) -> str:
+    """The finding: the columns above ``close`` (widest first) and the outcome's two rates."""
+    from deploydl.present.charts import human_label
+
     far = [human_label(name) for name, value in ks.items()
            if value > close and name != outcome][::-1]
     gaps = (f"{' and '.join(far)}\ndiffer (above {close:g})" if far
             else f"every other column\nwithin {close:g}")
     verdict = f"is off: {rate} vs {real_rate}" if rate != real_rate else f"matches: {rate}"
-    fig, ax = new_figure(f"Invented rows: {gaps}; the {human_label(outcome)} rate {verdict}",
-                         xlabel="KS distance (0 = the same values, 1 = no overlap)", ylabel="",
-                         size=(9, 5.5))
-    rates = PALETTE[1]
+    return f"Invented rows: {gaps}; the {human_label(outcome)} rate {verdict}"
+
+
+def _gap_bars(ax, ks, *, outcome: str, close: float, rates: str, outcome_label: str) -> None:
+    """One labelled bar per column, coloured close, a real gap, or the outcome's own colour."""
+    from deploydl.present.charts import BAD, GOOD, human_label, label_bars
+
     ax.barh([human_label(name) for name in ks.index], ks.to_numpy(),
             color=[rates if name == outcome else BAD if value > close else GOOD
                    for name, value in ks.items()])
     label_bars(ax, fmt="{:.2f}")
     for label in ax.texts:  # readable where a label crosses the line
         label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.texts[list(ks.index).index(outcome)].set_text(
-        f"{ks[outcome]:.2f} = {rate} vs {real_rate}")
-    ax.axvline(close, color="black", linestyle="--", linewidth=2, zorder=1)
-    ax.set_xlim(0, max(float(ks.max()), close) * 1.45)  # from zero: room for the labels
+    ax.texts[list(ks.index).index(outcome)].set_text(outcome_label)
+
+
+def _gap_legend(ax, *, outcome: str, close: float, rates: str) -> None:
+    """The legend of the three colours, under the chart."""
+    from matplotlib.patches import Patch
+
+    from deploydl.present.charts import BAD, GOOD, human_label, legend
+
     legend(ax, handles=[Patch(color=GOOD, label=f"close: {close:g} or less"),
                         Patch(color=BAD, label=f"a real gap: above {close:g} (dashed line)"),
                         Patch(color=rates, label=f"{human_label(outcome)} (yes/no): gap in rates")],
            loc="upper center", bbox_to_anchor=(0.4, -0.18), ncols=2, frameon=False)
-    return fig

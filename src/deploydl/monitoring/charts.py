@@ -44,7 +44,7 @@ def weekly_performance_chart(table: pd.DataFrame, *, first, last):
     import matplotlib.pyplot as plt
 
     from deploydl.monitoring.health import period_label
-    from deploydl.present.charts import GOOD, NEUTRAL, TEXT_MUTED, course_style, label_bars
+    from deploydl.present.charts import course_style
 
     if table.empty:
         raise ValueError("the table has no weeks: pass performance_by_period(frame, freq='W') "
@@ -52,36 +52,56 @@ def weekly_performance_chart(table: pd.DataFrame, *, first, last):
     weeks = [period_label(p, first=first, last=last, sep="\n") for p in table["period"]]
     x = np.arange(len(table))
     judged = table["auc"].notna()
-    overlap = judged.sum() > 1 and table.loc[judged, "auc_low"].max() < table.loc[
-        judged, "auc_high"].min()
-    title = (_judged_title(int(judged.sum()), len(table))
-             + (";\ntheir AUC ranges overlap, so they may differ by chance" if overlap else
-                "" if judged.sum() < 2 else ";\ntheir AUC ranges do not all overlap"))
+    title = _weekly_title(table, judged)
     with course_style():
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5), sharex=True,
                                           layout="constrained", height_ratios=(1, 1.3))
         fig.suptitle(title, x=0.02, ha="left", fontsize=16, fontweight="bold")
-        top.bar(x, table["coverage"] * 100, color=NEUTRAL)
-        label_bars(top)
-        top.set_ylim(0, 119)
-        top.set_ylabel("outcomes in\n(% of week)")
-        lows, highs = table["auc_low"], table["auc_high"]
-        bottom.errorbar(x[judged], table.loc[judged, "auc"],
-                        yerr=[table.loc[judged, "auc"] - lows[judged],
-                              highs[judged] - table.loc[judged, "auc"]],
-                        fmt="o", color=GOOD, markersize=9, capsize=8, linewidth=2)
-        for i, auc in zip(x[judged], table.loc[judged, "auc"], strict=True):
-            bottom.annotate(f"{auc:.3f}", (i, auc), xytext=(10, 0), textcoords="offset points",
-                            va="center", fontsize=13)
-        floor = min(0.45, lows[judged].min() - 0.02) if judged.any() else 0.45
-        bottom.set_ylim(floor, 1.0)
-        for i in x[~judged]:
-            bottom.text(i, floor + 0.05, "too few\nlabels", ha="center", va="bottom", fontsize=12,
-                        color=TEXT_MUTED)
-        bottom.set_ylabel("AUC, 95% range")
-        bottom.set_xticks(x, weeks)
-        bottom.set_xlabel("week of the prediction (a part week gives its days)")
+        _coverage_panel(top, x, table)
+        _auc_panel(bottom, x, table, judged, weeks)
     return fig
+
+
+def _weekly_title(table: pd.DataFrame, judged: pd.Series) -> str:
+    """How many weeks could be judged and whether their AUC ranges overlap."""
+    overlap = judged.sum() > 1 and table.loc[judged, "auc_low"].max() < table.loc[
+        judged, "auc_high"].min()
+    return (_judged_title(int(judged.sum()), len(table))
+            + (";\ntheir AUC ranges overlap, so they may differ by chance" if overlap else
+               "" if judged.sum() < 2 else ";\ntheir AUC ranges do not all overlap"))
+
+
+def _coverage_panel(top, x: np.ndarray, table: pd.DataFrame) -> None:
+    """The top panel: each week's share of predictions whose outcome has arrived, in %."""
+    from deploydl.present.charts import NEUTRAL, label_bars
+
+    top.bar(x, table["coverage"] * 100, color=NEUTRAL)
+    label_bars(top)
+    top.set_ylim(0, 119)
+    top.set_ylabel("outcomes in\n(% of week)")
+
+
+def _auc_panel(bottom, x: np.ndarray, table: pd.DataFrame, judged: pd.Series,
+               weeks: list[str]) -> None:
+    """The bottom panel: each judged week's AUC with its 95% range, "too few labels" elsewhere."""
+    from deploydl.present.charts import GOOD, TEXT_MUTED
+
+    lows, highs = table["auc_low"], table["auc_high"]
+    bottom.errorbar(x[judged], table.loc[judged, "auc"],
+                    yerr=[table.loc[judged, "auc"] - lows[judged],
+                          highs[judged] - table.loc[judged, "auc"]],
+                    fmt="o", color=GOOD, markersize=9, capsize=8, linewidth=2)
+    for i, auc in zip(x[judged], table.loc[judged, "auc"], strict=True):
+        bottom.annotate(f"{auc:.3f}", (i, auc), xytext=(10, 0), textcoords="offset points",
+                        va="center", fontsize=13)
+    floor = min(0.45, lows[judged].min() - 0.02) if judged.any() else 0.45
+    bottom.set_ylim(floor, 1.0)
+    for i in x[~judged]:
+        bottom.text(i, floor + 0.05, "too few\nlabels", ha="center", va="bottom", fontsize=12,
+                    color=TEXT_MUTED)
+    bottom.set_ylabel("AUC, 95% range")
+    bottom.set_xticks(x, weeks)
+    bottom.set_xlabel("week of the prediction (a part week gives its days)")
 
 
 def like_for_like_chart(everyone: float, baseline: DecayBaseline, made: float, *,
