@@ -17,7 +17,8 @@ Each part is its own module:
 * :mod:`~deploydl.communication.plan`: the communication plan: who hears what, how often, in which
   document.
 * :mod:`~deploydl.communication.value`: the value case: the model against the bank's current
-  process, in dollars.
+  process, in dollars (its code in :mod:`~deploydl.communication.value_costs` and
+  :mod:`~deploydl.communication.value_reading`).
 
 Import from the submodules; nothing is loaded until you do.
 """

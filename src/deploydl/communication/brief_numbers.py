@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from deploydl.communication.brief_inputs import BriefInputs
+from typing import Any
+
+from deploydl.communication.brief_inputs import Assumptions, BriefInputs
 from deploydl.communication.brief_risks import days_after_opening
 from deploydl.communication.brief_rounding import brief_money, headline_net_value
 from deploydl.present.charts import human_label, money
@@ -23,6 +25,19 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
                "again, model and assumptions fixed")
     rule = "deploydl.evaluation.decision.decision_threshold (chosen without the test set)"
     figs = [
+        *_value_figures(m, ev=ev, sampled=sampled, rule=rule),
+        *_assumption_figures(a, m, stated=stated),
+        *_evaluation_figures(e, a, ev=ev, rule=rule),
+        *_fairness_figures(f, m, ev=ev, fa=fa),
+        *_release_figures(inputs),
+    ]
+    figs += _event_figures(inputs)
+    return {fig.key: fig for fig in figs}
+
+
+def _value_figures(m: dict[str, Any], *, ev: str, sampled: str, rule: str) -> list[Figure]:
+    """The value case's figures: net value and its range, costs a year, the current process."""
+    return [
         Figure("net_value_per_year", "net value a year vs the current process",
                headline_net_value(m["net_value_per_year"]), m["net_value_per_year"],
                "saved minus running cost"),
@@ -47,6 +62,12 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
                "deploydl.communication.value.refer_everyone_cheaper_below"),
         Figure("current_threshold", "current process's threshold",
                f"{m['current_threshold']:.2f}", m["current_threshold"], rule),
+    ]
+
+
+def _assumption_figures(a: Assumptions, m: dict[str, Any], *, stated: str) -> list[Figure]:
+    """The stated money assumptions: underwriter time, share lost, running cost, volumes, prices."""
+    return [
         Figure("cost_referral", "underwriter time for one referral", money(a.referral_cost),
                a.referral_cost, stated),
         Figure("referred_good_lost", "share of referred good customers lost",
@@ -60,6 +81,12 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("cost_good_customer", "good customer turned away",
                money(a.costs.good_customer_turned_away),
                a.costs.good_customer_turned_away, stated),
+    ]
+
+
+def _evaluation_figures(e: dict[str, Any], a: Assumptions, *, ev: str, rule: str) -> list[Figure]:
+    """Module 02's evaluation on the held-out applicants: ranking, threshold, costs, calibration."""
+    return [
         Figure("roc_auc", "chance it ranks a defaulter above a repayer (ROC AUC)",
                f"{e['roc_auc']:.2f}", e["roc_auc"], ev),
         Figure("approval_rate", "applicants approved at once", f"{e['approval_rate']:.0%}",
@@ -87,6 +114,12 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("bad_loans_approved", "bad loans approved", f"{e['bad_loans_approved']:,}",
                e["bad_loans_approved"], ev),
         Figure("n_test", "held-out applicants", f"{e['n_test']:,}", e["n_test"], ev),
+    ]
+
+
+def _fairness_figures(f: dict[str, Any], m: dict[str, Any], *, ev: str, fa: str) -> list[Figure]:
+    """The fairness screen's figures, with the price a year of clearing it."""
+    return [
         Figure("parity_ratio", f"approval ratio across {f['attribute'].replace('_', ' ')}s "
                "(four-fifths screen)", f"{f['demographic_parity_ratio']:.2f}",
                f["demographic_parity_ratio"], fa),
@@ -103,6 +136,12 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("price_of_fairness_per_year", "price of clearing the four-fifths screen, a year",
                brief_money(m["price_of_fairness_per_year"]),
                m["price_of_fairness_per_year"], ev),
+    ]
+
+
+def _release_figures(inputs: BriefInputs) -> list[Figure]:
+    """The release's figures: its alert rules, and the registered model's version and weights."""
+    return [
         Figure("n_rules", "alert rules, each with a runbook", str(inputs.monitoring["n_rules"]),
                inputs.monitoring["n_rules"], "deploydl.monitoring.DEFAULT_RULES"),
         Figure("model_version", "model version", inputs.registry["version"],
@@ -110,8 +149,6 @@ def brief_figures(inputs: BriefInputs) -> dict[str, Figure]:
         Figure("sha256", "sha256 of the weights", inputs.registry["sha256"][:12],
                inputs.registry["sha256"], "deploydl.registry"),
     ]
-    figs += _event_figures(inputs)
-    return {fig.key: fig for fig in figs}
 
 
 def _event_figures(inputs: BriefInputs) -> list[Figure]:
