@@ -3,15 +3,16 @@ the EU AI Act.
 
 The checks recompute the answers from the seeded case study
 (:func:`deploydl.responsible.mitigation.case_study`), the first time a check runs, never at import.
+The policy of exercise 03.3, its tool (:func:`outcome_of`) and the columns 03.2 compares are in
+``m03_data``, and the readers of a learner's answer (percentages, referral points, a cost over
+the limit, feature names) in ``m03_readers``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
-from deploydl.data import AGE_BANDS
 from deploydl.exercises.core import (
     Exercise,
     as_bool,
@@ -21,74 +22,22 @@ from deploydl.exercises.core import (
     form,
     percentage_slip,
 )
+from deploydl.exercises.m03_data import (
+    BANDS,
+    MAX_COST_INCREASE,
+    PROXY_CANDIDATES,
+    outcome_of,
+    today_refer_above,
+)
+from deploydl.exercises.m03_readers import (
+    _over_the_limit,
+    _percent,
+    _plain_name,
+    _read_as_repaying,
+)
 
-#: Policy of exercise 03.3, in the lesson's frame: each age band gets a referral point, the chance
-#: of default above which its applicants go to an underwriter (today 20% for every band, Module
-#: 02's break-even, :func:`today_refer_above`). Clear the four-fifths screen; expected cost at
-#: most 10% above today's; no band referred at a lower chance of default than today's. Then judge
-#: the answer: "lawful_as_is" must be False. Regulation B lets an empirically derived,
-#: demonstrably and statistically sound scoring system use age as a predictor, so long as an
-#: elderly applicant's age (62 or more) gets no value less favourable than the most favoured age
-#: group's (12 CFR 1002.2(v), 1002.6(b)(2)(ii)). A referral point set to equalise approval rates
-#: is no predictive use of age: it favours a band because of its age, which for a band under 62
-#: only a special purpose credit program may do (12 CFR 1002.8): a question for counsel. No
-#: answer meets the screen and the cost limit with the over-50 band referred at no lower a chance
-#: than every other band: on a grid of all three referral points in steps of 0.0025 (0.05 to
-#: 0.70) the cheapest such answer is under_30 0.39, 30_to_50 0.2625, over_50 0.39, at 11.0%
-#: above today's cost, and a search of every referral point at which a band's approvals change
-#: finds none cheaper than 10.6% above (USD 1,130,000 per 1,000 applicants, against the limit's
-#: USD 1,123,467); tests/exercises pins the claim on a 0.01 grid. So every answer that meets
-#: the policy refers the over-50 band at a lower chance than another band, and the checker names
-#: that rule. (Today's approval ratio is 0.53; within 10% any single under_30 referral point from
-#: about 0.28 to 0.32 clears the screen.)
-MAX_COST_INCREASE = 0.10
-#: How far the gap between two rounded figures may stray from the real gap, as a share of it,
-#: for the message to round them: further, and the reader would see a gap that is not there.
-GAP_SHOWN_WITHIN = 0.1
-#: The age bands of the case study, each with its own referral point in exercise 03.3.
-BANDS = AGE_BANDS
-
-
-def today_refer_above() -> float:
-    """Today's referral point for every band: refer above this chance of default (0.20, the
-    break-even of Module 02's costs, :func:`deploydl.evaluation.calibration.break_even`)."""
-    from deploydl.evaluation.calibration import break_even
-
-    return break_even()
-
-
-def outcome_of(refer_above: dict[str, float]) -> dict[str, Any]:
-    """What referring each age band above its own chance of default does to the case study's
-    test applicants (:func:`~deploydl.responsible.mitigation.case_study`): lab 03's tool for
-    exercise 03.3, and what its check measures an answer with.
-
-    Parameters
-    ----------
-    refer_above : dict
-        Each band of :data:`BANDS` to its referral point: the chance of default (0..1) above
-        which its applicants go to an underwriter (today 0.20 for every band,
-        :func:`today_refer_above`).
-
-    Returns
-    -------
-    dict
-        :func:`~deploydl.responsible.fairness_widget.policy_outcome` with Module 02's costs:
-        approval rates by band, the approval ratio (lowest rate over highest), whether it
-        clears the four-fifths screen, accuracy and the expected cost in US dollars per 1,000
-        applicants, on the recorded outcomes and (``true_accuracy``, ``true_cost_per_1000``)
-        on what really happened before the biased recording.
-    """
-    from deploydl.data import LABEL, PROTECTED_ATTRIBUTE
-    from deploydl.evaluation.decision import approval_bar
-    from deploydl.responsible.fairness_widget import policy_outcome
-    from deploydl.responsible.mitigation import case_study
-
-    study = case_study()
-    test = study.test
-    bars = {band: approval_bar(chance) for band, chance in refer_above.items()}
-    return policy_outcome(1 - test[LABEL].to_numpy(), study.approval_score(test),
-                          test[PROTECTED_ATTRIBUTE], bars,
-                          true_repaid=1 - test["default_true"].to_numpy())
+__all__ = ["BANDS", "EXERCISES", "MAX_COST_INCREASE", "PROXY_CANDIDATES", "outcome_of",
+           "today_refer_above"]
 
 
 def _check_ratio(answer: Any) -> str | None:
@@ -112,9 +61,6 @@ def _check_ratio(answer: Any) -> str | None:
     return None
 
 
-#: The columns exercise 03.2's table compares (the lab shows the same).
-PROXY_CANDIDATES = ("region", "notes", "home_owner", "loan_amount", "late_payments",
-                    "credit_history_years")
 
 
 def _check_proxy(answer: Any) -> str | None:
@@ -129,22 +75,6 @@ def _check_proxy(answer: Any) -> str | None:
         return None
     return (f"{brief(name)} tells less about age band than another column: read the "
             "highest proxy_strength.")
-
-
-def _percent(chance: float) -> str:
-    """A chance of default as the lesson writes it: 0.3 -> '30%', 0.2625 -> '26.25%'."""
-    return f"{chance * 100:.4g}%"
-
-
-def _read_as_repaying(refer_above: Iterable[float], today: float) -> bool:
-    """True when referral points look like approval-score bars (chances of repaying): one is
-    today's bar, ``approval_bar(today)`` (0.80), or every one is above 0.5 (as chances of
-    default, they would refer only applicants more likely to default than to repay)."""
-    from deploydl.evaluation.decision import approval_bar
-
-    values = list(refer_above)
-    return (any(math.isclose(v, approval_bar(today)) for v in values)
-            or all(v > 0.5 for v in values))
 
 
 def _check_referral_points(answer: Any) -> str | None:
@@ -193,40 +123,6 @@ def _check_referral_points(answer: Any) -> str | None:
     return None
 
 
-def _over_the_limit(cost: float, limit: float) -> str | None:
-    """What to tell a learner whose expected ``cost`` (US dollars per 1,000 applicants) is over
-    the policy's ``limit``; None when it is not. Both are compared to the cent, as money is
-    counted (a cost that lands a hair over the limit in floating point meets it). The figures
-    are shown to the thousand dollars where the thousands differ by about the real gap (within
-    :data:`GAP_SHOWN_WITHIN`), else to the dollar: a gap of USD 600 read as USD 1,124,000
-    against USD 1,123,000 would look like USD 1,000. Where even the dollars read alike, the
-    message gives the limit once, to the cent, and the gap in cents, rather than the same
-    figure twice."""
-    from deploydl.present.charts import round_half_up, usd
-
-    cents = int((round_half_up(cost, places=2) - round_half_up(limit, places=2)) * 100)
-    if cents <= 0:
-        return None
-    for nearest in (1000, 1):
-        shown, allowed = usd(cost, nearest=nearest), usd(limit, nearest=nearest)
-        if shown != allowed and (nearest == 1 or _gap_kept(cost, limit, nearest)):
-            return (f"the expected cost is {shown} per 1,000 applicants, above the {allowed} "
-                    "the policy allows.")
-    limit_to_the_cent = f"USD {round_half_up(limit, places=2):,.2f}"
-    return (f"the expected cost is over the policy's limit of {limit_to_the_cent} per 1,000 "
-            f"applicants by {cents} cent{'s' if cents > 1 else ''}: the referral points are "
-            "just past it; try a small step back towards today's, and check the screen again.")
-
-
-def _gap_kept(cost: float, limit: float, nearest: int) -> bool:
-    """Whether ``cost`` and ``limit``, each rounded to ``nearest`` dollars, still differ by the
-    real gap give or take :data:`GAP_SHOWN_WITHIN` of it."""
-    from deploydl.present.charts import to_nearest
-
-    shown = to_nearest(cost, nearest) - to_nearest(limit, nearest)
-    return abs(shown - (cost - limit)) <= GAP_SHOWN_WITHIN * (cost - limit)
-
-
 def _check_reasons(answer: Any) -> str | None:
     from deploydl.responsible.explain import Reason, reason_codes
     from deploydl.responsible.mitigation import case_study, referred_example
@@ -263,11 +159,6 @@ def _check_reasons(answer: Any) -> str | None:
                 "in order.")
     return (f"you gave {list(answer)}; the two reasons that would lower the chance of default "
             "most are elsewhere: take the features of the first two reasons, in order.")
-
-
-def _plain_name(text: str) -> str:
-    """``text`` without case or surrounding spaces, to compare a learner's name with ours."""
-    return text.strip().lower()
 
 
 EXERCISES = [
