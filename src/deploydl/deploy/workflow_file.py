@@ -103,6 +103,114 @@ def _render(*, with_digest: bool) -> dict:
                            f"DeploySpec(**json.loads(os.environ[\"DEPLOY_SPEC\"]){digest}))")}
 
 
+def _env(name: str, version: str, spec: DeploySpec) -> dict:
+    """The workflow's environment: the image, model, namespace and spec, as YAML strings."""
+    fields = {k: v for k, v in dataclasses.asdict(spec).items() if k != "image_digest"}
+    return {"IMAGE": spec.image, "MODEL_NAME": name, "MODEL_VERSION": version,
+            "NAMESPACE": spec.namespace, "CANDIDATE": f"models/{name}/{version}",
+            "DEPLOY_SPEC": json.dumps(fields, sort_keys=True)}
+
+
+def _test_job() -> dict:
+    """The job that runs the unit and service tests."""
+    return {"runs-on": "ubuntu-latest", "steps": [
+        *_setup(), {"name": "Unit and service tests", "run": "python -m pytest -q tests"},
+    ]}
+
+
+def _gates_job() -> dict:
+    """The job that runs the evaluation and fairness gates and says whether a review decides."""
+    return {"needs": "test", "runs-on": "ubuntu-latest",
+            "outputs": {"review": "${{ steps.gates.outputs.review }}"}, "steps": [
+        *_setup(),
+        {"id": "gates", "name": "Evaluation and fairness gates (exit 1: a gate blocked, "
+                                "the run stops; exit 3: too close to call, a fairness "
+                                "review decides)",
+         "run": _GATES},
+    ]}
+
+
+def _fairness_review_job() -> dict:
+    """The job a person approves when the gates found the release too close to call."""
+    return {
+        "needs": "gates", "if": "needs.gates.outputs.review == 'true'",
+        "runs-on": "ubuntu-latest", "environment": "fairness-review",
+        "env": {"FAIRNESS_REVIEWER": "${{ vars.DEPLOYDL_FAIRNESS_REVIEWER }}",
+                "FAIRNESS_REVIEW_REASON": "${{ vars.DEPLOYDL_FAIRNESS_REVIEW_REASON }}"},
+        "steps": [{"name": "The fairness review approved (required reviewers) and "
+                           "wrote down who decided and why",
+                   "run": _REVIEWED}]}
+
+
+def _build_job() -> dict:
+    """The job that signs the release, renders the build folder and pushes the image."""
+    return {"needs": ["gates", "fairness_review"], "if": _after_review(),
+            "runs-on": "ubuntu-latest",
+            "permissions": {"contents": "read", "packages": "write"},
+            "outputs": {"digest": "${{ steps.push.outputs.digest }}"}, "steps": [
+        *_setup(), _sign(), _render(with_digest=False),
+        {"name": "Build the wheel", "run": "pip wheel --no-deps -w build/wheels ."},
+        {"uses": _uses("docker/login-action"), "with": {
+            "registry": "ghcr.io", "username": "${{ github.actor }}",
+            "password": "${{ secrets.GITHUB_TOKEN }}"}},
+        {"id": "push", "uses": _uses("docker/build-push-action"), "with": {
+            "context": "build", "push": True,
+            "tags": "${{ env.IMAGE }}:${{ env.MODEL_VERSION }}"}},
+    ]}
+
+
+def _promote_job() -> dict:
+    """The job a person approves for production: check, roll out, then promote and record."""
+    return {"needs": ["gates", "fairness_review", "build"],
+            "if": _after_review("build"),
+            "runs-on": "ubuntu-latest", "environment": "production",
+            "permissions": {"contents": "write"},
+            "env": {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}",
+                    "DEPLOYDL_RELEASE_WINDOW": "${{ vars.DEPLOYDL_RELEASE_WINDOW }}",
+                    "EMERGENCY_REASON": "${{ vars.DEPLOYDL_EMERGENCY_REASON }}",
+                    "FAIRNESS_REVIEWER": "${{ needs.gates.outputs.review == 'true' "
+                                         "&& vars.DEPLOYDL_FAIRNESS_REVIEWER || '' }}",
+                    "FAIRNESS_REVIEW_REASON":
+                        "${{ needs.gates.outputs.review == 'true' && "
+                        "vars.DEPLOYDL_FAIRNESS_REVIEW_REASON || '' }}"},
+            "steps": _promote_steps()}
+
+
+def _promote_steps() -> list[dict]:
+    """The promote job's steps: check the release, roll it out (undo on failure), promote it
+    in the registry and keep the registry's record in the repository."""
+    return [
+        *_setup(), _sign(),
+        {"name": "Check the release before the rollout: the maintenance window (or a "
+                 "declared emergency) and any fairness review, as the registry will",
+         "run": _python(_CHECK)},
+        _render(with_digest=True),
+        {"name": "Cluster credentials (PLACEHOLDER: a kubeconfig in secrets.KUBECONFIG; "
+                 "prefer your cloud's OIDC login action)",
+         "env": {"KUBECONFIG_DATA": "${{ secrets.KUBECONFIG }}"},
+         "run": _CREDENTIALS},
+        {"id": "before", "name": "Record the Deployment's revision before the release",
+         "run": _BEFORE},
+        {"name": "Once: drop replicas from an earlier apply's record (else this apply "
+                 "scales to one pod)",
+         "run": _MIGRATE},
+        {"id": "apply", "name": "Apply the manifests",
+         "run": "kubectl apply -f build/k8s.yaml"},
+        {"id": "wait", "name": "Wait until every new pod is ready", "run": _WAIT},
+        {"name": "Undo the rollout if the Deployment changed and did not become ready",
+         "if": "failure() && (steps.wait.outcome == 'failure' || "
+               "steps.apply.outcome == 'failure')",
+         "env": {"BEFORE": "${{ steps.before.outputs.revision }}"},
+         "run": _UNDO},
+        {"name": "Promote the model in the registry, after the rollout succeeded "
+                 "(rollback: registry.rollback)",
+         "run": _python(_PROMOTE)},
+        {"name": "Keep the registry record (stages.json, releases.jsonl) in the "
+                 "repository",
+         "run": _RECORD},
+    ]
+
+
 def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
     """The workflow as a dict (write it with ``yaml.safe_dump``).
 
@@ -112,92 +220,16 @@ def render_workflow(artifact: Artifact, spec: DeploySpec) -> dict:
     record); the others read it.
     """
     name, version = check_name(artifact.metadata["name"]), check_version(artifact.version)
-    fields = {k: v for k, v in dataclasses.asdict(spec).items() if k != "image_digest"}
     return {
         "name": f"Deploy {name}",
         "on": {"push": {"branches": ["main"]}, "workflow_dispatch": {}},
         "permissions": {"contents": "read"},
         # one release at a time per model; a release is never cancelled halfway
         "concurrency": {"group": f"deploy-{name}", "cancel-in-progress": False},
-        "env": {"IMAGE": spec.image, "MODEL_NAME": name, "MODEL_VERSION": version,
-                "NAMESPACE": spec.namespace, "CANDIDATE": f"models/{name}/{version}",
-                "DEPLOY_SPEC": json.dumps(fields, sort_keys=True)},
-        "jobs": {
-            "test": {"runs-on": "ubuntu-latest", "steps": [
-                *_setup(), {"name": "Unit and service tests", "run": "python -m pytest -q tests"},
-            ]},
-            "gates": {"needs": "test", "runs-on": "ubuntu-latest",
-                      "outputs": {"review": "${{ steps.gates.outputs.review }}"}, "steps": [
-                *_setup(),
-                {"id": "gates", "name": "Evaluation and fairness gates (exit 1: a gate blocked, "
-                                        "the run stops; exit 3: too close to call, a fairness "
-                                        "review decides)",
-                 "run": _GATES},
-            ]},
-            "fairness_review": {
-                "needs": "gates", "if": "needs.gates.outputs.review == 'true'",
-                "runs-on": "ubuntu-latest", "environment": "fairness-review",
-                "env": {"FAIRNESS_REVIEWER": "${{ vars.DEPLOYDL_FAIRNESS_REVIEWER }}",
-                        "FAIRNESS_REVIEW_REASON": "${{ vars.DEPLOYDL_FAIRNESS_REVIEW_REASON }}"},
-                "steps": [{"name": "The fairness review approved (required reviewers) and "
-                                   "wrote down who decided and why",
-                           "run": _REVIEWED}]},
-            "build": {"needs": ["gates", "fairness_review"], "if": _after_review(),
-                      "runs-on": "ubuntu-latest",
-                      "permissions": {"contents": "read", "packages": "write"},
-                      "outputs": {"digest": "${{ steps.push.outputs.digest }}"}, "steps": [
-                *_setup(), _sign(), _render(with_digest=False),
-                {"name": "Build the wheel", "run": "pip wheel --no-deps -w build/wheels ."},
-                {"uses": _uses("docker/login-action"), "with": {
-                    "registry": "ghcr.io", "username": "${{ github.actor }}",
-                    "password": "${{ secrets.GITHUB_TOKEN }}"}},
-                {"id": "push", "uses": _uses("docker/build-push-action"), "with": {
-                    "context": "build", "push": True,
-                    "tags": "${{ env.IMAGE }}:${{ env.MODEL_VERSION }}"}},
-            ]},
-            "promote": {"needs": ["gates", "fairness_review", "build"],
-                        "if": _after_review("build"),
-                        "runs-on": "ubuntu-latest", "environment": "production",
-                        "permissions": {"contents": "write"},
-                        "env": {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}",
-                                "DEPLOYDL_RELEASE_WINDOW": "${{ vars.DEPLOYDL_RELEASE_WINDOW }}",
-                                "EMERGENCY_REASON": "${{ vars.DEPLOYDL_EMERGENCY_REASON }}",
-                                "FAIRNESS_REVIEWER": "${{ needs.gates.outputs.review == 'true' "
-                                                     "&& vars.DEPLOYDL_FAIRNESS_REVIEWER || '' }}",
-                                "FAIRNESS_REVIEW_REASON":
-                                    "${{ needs.gates.outputs.review == 'true' && "
-                                    "vars.DEPLOYDL_FAIRNESS_REVIEW_REASON || '' }}"},
-                        "steps": [
-                *_setup(), _sign(),
-                {"name": "Check the release before the rollout: the maintenance window (or a "
-                         "declared emergency) and any fairness review, as the registry will",
-                 "run": _python(_CHECK)},
-                _render(with_digest=True),
-                {"name": "Cluster credentials (PLACEHOLDER: a kubeconfig in secrets.KUBECONFIG; "
-                         "prefer your cloud's OIDC login action)",
-                 "env": {"KUBECONFIG_DATA": "${{ secrets.KUBECONFIG }}"},
-                 "run": _CREDENTIALS},
-                {"id": "before", "name": "Record the Deployment's revision before the release",
-                 "run": _BEFORE},
-                {"name": "Once: drop replicas from an earlier apply's record (else this apply "
-                         "scales to one pod)",
-                 "run": _MIGRATE},
-                {"id": "apply", "name": "Apply the manifests",
-                 "run": "kubectl apply -f build/k8s.yaml"},
-                {"id": "wait", "name": "Wait until every new pod is ready", "run": _WAIT},
-                {"name": "Undo the rollout if the Deployment changed and did not become ready",
-                 "if": "failure() && (steps.wait.outcome == 'failure' || "
-                       "steps.apply.outcome == 'failure')",
-                 "env": {"BEFORE": "${{ steps.before.outputs.revision }}"},
-                 "run": _UNDO},
-                {"name": "Promote the model in the registry, after the rollout succeeded "
-                         "(rollback: registry.rollback)",
-                 "run": _python(_PROMOTE)},
-                {"name": "Keep the registry record (stages.json, releases.jsonl) in the "
-                         "repository",
-                 "run": _RECORD},
-            ]},
-        },
+        "env": _env(name, version, spec),
+        "jobs": {"test": _test_job(), "gates": _gates_job(),
+                 "fairness_review": _fairness_review_job(), "build": _build_job(),
+                 "promote": _promote_job()},
     }
 
 
