@@ -297,7 +297,10 @@ def test_every_function_a_fresh_check_uses_is_a_fresh_copy():
     """The grader's fresh exercise modules must not reach the lab's own copies: a reader
     (``mNN_*.py``) that imports a reader loaded after it would hold the lab's function, which
     a lab cell can replace. Readers import only readers whose names sort before theirs (the
-    07.1 reader's stages are numbered for this); a rename that breaks the order fails here."""
+    07.1 reader's stages are numbered for this); a rename that breaks the order fails here.
+    Cached functions (``functools.cache``, as the labs' data builders are) are unwrapped first,
+    and classes count too: each must be the one its fresh home module defines."""
+    import inspect
     import types
 
     from deploydl.exercises import core
@@ -309,9 +312,16 @@ def test_every_function_a_fresh_check_uses_is_a_fresh_copy():
         assert {"deploydl.exercises.m07_sentence", "deploydl.exercises.m07"} <= set(modules)
         for name, module in modules.items():
             for attr, value in vars(module).items():
-                if (isinstance(value, types.FunctionType)
-                        and value.__module__.startswith("deploydl.exercises.")
-                        and value.__globals__ is not vars(homes[value.__module__])):
+                home = homes.get(getattr(value, "__module__", None) or "")
+                if home is None:
+                    continue
+                function = inspect.unwrap(value) if callable(value) else value
+                if isinstance(function, types.FunctionType):
+                    from_lab = function.__globals__ is not vars(home)
+                else:
+                    from_lab = isinstance(value, type) and getattr(
+                        home, value.__qualname__, None) is not value
+                if from_lab:
                     stale.append(f"{name}.{attr} (from {value.__module__})")
     assert stale == [], f"fresh modules holding the lab's copies: {stale}"
 
