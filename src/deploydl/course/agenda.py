@@ -102,7 +102,11 @@ def plan_day(root: Path, numbers: tuple[str, ...], *, last: bool = True,
 
 def _minutes_in_the_room(root: Path, entry: str, day: Day, *,
                          debrief: int) -> tuple[Module, bool, int, int, int] | None:
-    """``entry``'s module, if lesson only, and minutes (teach, lab, debrief); None if unwritten."""
+    """``entry``'s module, if lesson only, and minutes (teach, lab, debrief); None if unwritten.
+
+    It also records on ``day`` what the agenda says of the entry outside its row: a module not
+    yet written (its "not yet available" row and ``day.missing``) or a lab left as homework.
+    """
     m, lesson_only = module(entry.removesuffix(LESSON_ONLY)), entry.endswith(LESSON_ONLY)
     minutes = lesson_minutes(root, m)
     if minutes is None:

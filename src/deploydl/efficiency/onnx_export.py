@@ -1,7 +1,8 @@
 """The ONNX copy of a trained torch network (Module 05): exported, and called like the network.
 
 :func:`to_onnx` exports a network with torch's exporter, :func:`lean` drops what only
-debugging needs from the file, and :class:`OnnxModel` runs it in ONNX Runtime.
+debugging needs from the file, and :class:`OnnxModel` runs it in ONNX Runtime;
+:func:`collector_held` holds Python's garbage collector while the exporter parses code.
 """
 
 from __future__ import annotations

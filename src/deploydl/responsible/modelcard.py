@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from deploydl.present.report import figure_png
@@ -26,6 +25,8 @@ from deploydl.responsible.card_document import (
 from deploydl.responsible.card_document import _number as _number
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from deploydl.responsible.mitigation import CaseStudy
 
 __all__ = ["CASE_STUDY_NOT_FOR", "HALF_WAY", "REFERS_ABOVE", "ModelCard", "case_study_card",
