@@ -87,7 +87,8 @@ def plan_day(root: Path, numbers: tuple[str, ...], *, last: bool = True,
             lunched = True
         elif since_pause and since_pause + block > MAX_STRETCH:
             pause("Break", BREAK_MINUTES)
-        last_lab = _add_module(day, m, clock, teach, exercise, talk, lesson_only=lesson_only)
+        last_lab = _add_module(day, m, clock, teach, exercise, talk, block=block,
+                               lesson_only=lesson_only)
         clock, since_pause = clock + block, since_pause + block
     closing, closing_minutes = _closing(numbers, last=last)
     if last and since_pause and since_pause + closing_minutes > MAX_STRETCH:
@@ -122,9 +123,9 @@ def _minutes_in_the_room(root: Path, entry: str, day: Day, *,
 
 
 def _add_module(day: Day, m: Module, clock: int, teach: int, exercise: int, talk: int, *,
-                lesson_only: bool) -> tuple[int, int, int, int, int] | None:
-    """Add ``m``'s row and minutes to ``day``; return its ``last_lab`` (None if lesson only)."""
-    block = teach + exercise + talk
+                block: int, lesson_only: bool) -> tuple[int, int, int, int, int] | None:
+    """Add ``m``'s row and minutes (``block``, all three) to ``day``; return its ``last_lab``
+    (None if lesson only)."""
     what = f"lesson {teach} (lab as homework)" if lesson_only else \
         f"lesson {teach} + lab {exercise}" + (f" + debrief {talk}" if talk else "")
     last_lab = None if lesson_only else (len(day.rows), clock, teach, exercise, talk)
