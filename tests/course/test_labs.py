@@ -20,6 +20,18 @@ def test_indented_block_keeps_its_indent_and_code_only_block_gets_a_comment():
     assert strip_solutions("### BEGIN SOLUTION\nprint(1)\n### END SOLUTION") == "# your code here"
 
 
+def test_a_code_only_block_that_is_a_whole_body_still_parses():
+    """A nested block that assigns nothing gets ``...`` before its comment: a lone comment as
+    the whole body of a ``def`` or ``if`` would leave the learner a cell that does not parse.
+    At the top level the comment stands alone (a bare ``...`` there would show "Ellipsis")."""
+    import ast
+
+    lab = strip_solutions("def total(xs):\n    ### BEGIN SOLUTION\n    print(sum(xs))\n"
+                          "    ### END SOLUTION\n\ncheck('01.3', total)")
+    assert "    ...  # your code here\n" in lab
+    ast.parse(lab)
+
+
 def test_unbalanced_markers_are_refused_with_where():
     with pytest.raises(LabSourceError, match="lab.ipynb cell 3"):
         strip_solutions("### BEGIN SOLUTION\nx = 1\n", where="lab.ipynb cell 3")

@@ -70,8 +70,8 @@ def _placeholder(indent: str, block: str, where: str) -> str:
         for name in (name for target in targets for name in _assigned(target)):
             if name not in names:
                 names.append(name)
-    if not names:
-        return f"{indent}# your code here"
+    if not names:  # nested, the comment alone could be a whole body, which does not parse
+        return f"{indent}{'...  ' if indent else ''}# your code here"
     return "\n".join(f"{indent}{name} = ...{PLACEHOLDER_NOTE}" for name in names)
 
 
