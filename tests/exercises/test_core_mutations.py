@@ -5,7 +5,6 @@ in ``core``, with the expected outcome worked out by hand: a wrong answer must n
 one must not fail, and an answer of the wrong form must not use up a hint.
 """
 
-from pathlib import Path
 
 import pytest
 
@@ -150,24 +149,23 @@ def test_a_wrong_answer_printed_outside_jupyter_shows_its_hint(capsys):
     assert lines[1] == f"   Hint: {find_exercise('05.1').hints[0]}"
 
 
-def _regraded_hint(monkeypatch, *answers) -> str:
+def _regraded_hint(monkeypatch, regrade, *answers) -> str:
     """The hint ``deploydl grade`` reports for 05.1 after the lab checked ``answers`` in turn."""
     monkeypatch.setattr(core, "_answers", {})
     monkeypatch.setattr(core, "_ledger", {})
     for answer in answers:
         core.evaluate(find_exercise("05.1"), answer)  # what check() shows: the same counter
         core._answers["05.1"] = answer
-    fresh = core.load_source("deploydl.exercises.core", Path(core.__file__))
-    return fresh.regraded(fresh, "05")["05.1"]["hint"]
+    return regrade("05")["05.1"]["hint"]
 
 
-def test_grading_reports_the_hint_the_learner_saw(monkeypatch):
+def test_grading_reports_the_hint_the_learner_saw(monkeypatch, regrade):
     """regraded takes the lab's wrong-attempt counts: one wrong answer saw the first hint,
     two different ones the second, and the grade says the same (not one further, not reset)."""
     first, second = find_exercise("05.1").hints
-    assert _regraded_hint(monkeypatch, 1) == first
+    assert _regraded_hint(monkeypatch, regrade, 1) == first
     monkeypatch.setattr(core, "_attempts", core._Attempts())
-    assert _regraded_hint(monkeypatch, 1, 8) == second
+    assert _regraded_hint(monkeypatch, regrade, 1, 8) == second
 
 
 def test_a_torch_tensor_holding_one_number_is_that_number():

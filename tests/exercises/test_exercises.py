@@ -1,4 +1,3 @@
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -274,10 +273,12 @@ def test_check_keeps_the_result_in_the_kernels_ledger(monkeypatch):
     assert last_status("00.3") == PASSED
 
 
-def test_grading_checks_the_kept_answer_again_with_a_fresh_copy_of_the_checks(monkeypatch):
+def test_grading_checks_the_kept_answer_again_with_a_fresh_copy_of_the_checks(monkeypatch,
+                                                                             regrade):
     """What `deploydl grade` runs after each lab cell: a cell that forged the ledger and
-    replaced the checks of the copy the lab uses changes nothing."""
-    from deploydl.exercises import core
+    replaced the checks of the copy the lab uses, or of a module they are built from, changes
+    nothing."""
+    from deploydl.exercises import core, core_reading
 
     monkeypatch.setattr(core, "_answers", {})
     check("00.3", "A")
@@ -285,32 +286,38 @@ def test_grading_checks_the_kept_answer_again_with_a_fresh_copy_of_the_checks(mo
     monkeypatch.setitem(core._ledger, "00.3", forged)
     monkeypatch.setattr(core, "evaluate", lambda exercise, answer: forged)
     monkeypatch.setattr(core, "_compare", lambda *args: None)
-    fresh = core.load_source("deploydl.exercises.core", Path(core.__file__))
-    records = fresh.regraded(fresh, "00")
+    monkeypatch.setattr(core_reading, "_compare", lambda *args: None)
+    records = regrade("00")
     assert records["00.3"]["status"] == FAILED
     assert records["00.3"]["hint"] == find_exercise("00.3").choices["A"]
     assert core._answers == {}, "each kept answer is graded once"
-    assert fresh.regraded(fresh, "00") == {}
+    assert regrade("00") == {}
 
 
-def test_every_function_a_fresh_check_uses_is_a_fresh_copy():
-    """The grader's fresh exercise modules must not reach the lab's own copies: a reader
-    (``mNN_*.py``) that imports a reader loaded after it would hold the lab's function, which
-    a lab cell can replace. Readers import only readers whose names sort before theirs (the
-    07.1 reader's stages are numbered for this); a rename that breaks the order fails here.
-    Cached functions (``functools.cache``, as the labs' data builders are) are unwrapped first,
-    and classes count too: each must be the one its fresh home module defines."""
+def test_every_function_a_fresh_check_uses_is_a_fresh_copy(fresh_checks):
+    """The grader's fresh checks must not reach the lab's own copies: a module that imports at
+    its top one loaded after it (a ``core_*.py`` or reader ``mNN_*.py`` whose name sorts later)
+    would hold the lab's function, which a lab cell can replace. Modules import only those
+    before them (the 07.1 reader's stages are numbered for this); a rename that breaks the
+    order fails here. Cached functions (``functools.cache``, as the labs' data builders are)
+    are unwrapped first, and classes count too: each must be the one its fresh home module
+    defines. The lab's own modules are back in ``sys.modules`` afterwards."""
     import inspect
+    import sys
     import types
 
-    from deploydl.exercises import core
+    from deploydl.exercises import grading
 
-    fresh = core.load_source("deploydl.exercises.core", Path(core.__file__))
-    stale = []
-    with core._fresh_exercises(fresh) as modules:
-        homes = {**modules, "deploydl.exercises.core": fresh}
-        assert {"deploydl.exercises.m07_sentence", "deploydl.exercises.m07"} <= set(modules)
-        for name, module in modules.items():
+    names = list(grading.check_files())
+    assert names[:3] == ["deploydl.exercises.core_exercise", "deploydl.exercises.core_reading",
+                         "deploydl.exercises.core"]
+    assert {"deploydl.exercises.m07_sentence", "deploydl.exercises.m07"} <= {*names}
+    labs = {name: sys.modules.get(name) for name in names}
+
+    def stale_names(homes) -> list[str]:
+        assert all(homes[name] is not labs[name] for name in names)
+        stale = []
+        for name, module in homes.items():
             for attr, value in vars(module).items():
                 home = homes.get(getattr(value, "__module__", None) or "")
                 if home is None:
@@ -323,7 +330,10 @@ def test_every_function_a_fresh_check_uses_is_a_fresh_copy():
                         home, value.__qualname__, None) is not value
                 if from_lab:
                     stale.append(f"{name}.{attr} (from {value.__module__})")
-    assert stale == [], f"fresh modules holding the lab's copies: {stale}"
+        return stale
+
+    assert fresh_checks(stale_names) == [], "fresh modules holding the lab's copies"
+    assert all(sys.modules.get(name) is labs[name] for name in names)
 
 
 def test_check_keeps_a_copy_of_the_answer_as_it_was_checked(monkeypatch):

@@ -110,6 +110,13 @@ check("00.1", {})
 check("00.2", {})
 check("00.3", "A")
 """
+#: A lab that replaces a function in a module the checks are built from: a grader that loaded
+#: a fresh ``core`` against the lab's ``core_reading`` would use it.
+REPLACE_A_READER = """
+import deploydl.exercises.core_reading as reading
+reading._compare = lambda *args: None
+check("00.3", "A")
+"""
 
 #: A lab that points the checks' module at a file of its own: a grader that finds its "fresh"
 #: copy through the lab's module object (importlib's find_spec reads its __spec__) runs it.
@@ -126,8 +133,9 @@ check("00.3", "A")
 
 
 @pytest.mark.parametrize("forgery", [FORGE_THE_LEDGER, FORGE_WHAT_THE_GRADER_READS,
-                                     REPLACE_THE_CHECKS, FORGE_THE_SPEC],
-                         ids=["ledger", "what-the-grader-reads", "the-checks", "the-spec"])
+                                     REPLACE_THE_CHECKS, REPLACE_A_READER, FORGE_THE_SPEC],
+                         ids=["ledger", "what-the-grader-reads", "the-checks", "a-reader",
+                              "the-spec"])
 def test_a_lab_that_forges_its_results_is_not_graded_as_passed(root, tmp_path, capsys, forgery):
     nb = nbformat.read(root / "labs/00_welcome_lab.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(forgery))

@@ -64,27 +64,72 @@ class LabGrade:
 
 #: The MIME type of the results the grader's cells display.
 GRADE_MIME = "application/vnd.deploydl.grade+json"
-#: The grader's cell after each of the lab's code cells: {module} is the lab's module, {nonce}
-#: a secret made fresh for each run. It loads a fresh copy of the checks (the lab's cells may
-#: have changed the copy they use), which checks again the answers kept since its last cell, and
-#: displays the results at once, before any later lab cell runs. Every name it uses is bound by
-#: an ``import`` inside it, never looked up in the lab's namespace (a lab may define ``print``).
-_GRADER_CELL = """\
-def _deploydl_grade():
+#: The function the grader's cell defines to load a fresh copy of the checks: each of ``files``
+#: (module name -> file, in the order of :func:`check_files`) run from its file and standing in
+#: ``sys.modules`` as soon as it is loaded, so a module's top-level import of one loaded before
+#: it gets the fresh copy, and a check that imports another module when it runs (08.2 uses 06's)
+#: gets one too. It calls ``use`` with the fresh copies by name and then puts the lab's own
+#: modules back. Nothing is found through the lab's module objects, whose functions,
+#: ``__spec__`` or ``__path__`` a lab cell could replace: the cell holds this code, and the
+#: tests run this same text.
+FRESH_CHECKS = """\
+def _deploydl_fresh_checks(files, use):
     import importlib.machinery
     import importlib.util
     import sys
+
+    def load(name, path):
+        loader = importlib.machinery.SourceFileLoader(name, path)
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+        loader.exec_module(module)
+        return module
+
+    kept = {name: sys.modules.get(name) for name in files}
+    try:
+        fresh = {}
+        for name, path in files.items():
+            sys.modules[name] = fresh[name] = load(name, path)
+        return use(fresh)
+    finally:
+        for name, module in kept.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+"""
+#: The grader's cell after each of the lab's code cells (after :data:`FRESH_CHECKS`):
+#: {module} is the lab's module, {nonce} a secret made fresh for each run. It loads a fresh
+#: copy of the checks (the lab's cells may have changed the copy they use), which checks again
+#: the answers that the lab's copy kept since the grader's last cell, and displays the results
+#: at once, before any later lab cell runs. Every name it uses is bound by an ``import`` inside
+#: it or defined in the cell itself, never looked up in the lab's namespace (a lab may define
+#: ``print``).
+_GRADER_CELL = """\
+def _deploydl_grade():
+    import sys
     from IPython.display import display
     records = {{}}
-    if "deploydl.exercises.core" in sys.modules:  # else no check has run yet
-        loader = importlib.machinery.SourceFileLoader("deploydl.exercises.core", {core!r})
-        fresh = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name,
-                                                                               loader))
-        loader.exec_module(fresh)
-        records = fresh.regraded(fresh, "{module}")
+    lab = sys.modules.get("deploydl.exercises.core")  # None until a check has run
+    if lab is not None:
+        records = _deploydl_fresh_checks({files!r}, lambda fresh: fresh[
+            "deploydl.exercises.core"].regraded(lab, fresh, "{module}"))
     display({{"{mime}": {{"nonce": "{nonce}", "results": records}}}}, raw=True)
 _deploydl_grade()
 """
+
+
+def check_files() -> dict[str, str]:
+    """Every module the checks are made of, by name, with its file beside ``core``'s own, in the
+    order the grader loads them: what ``core`` is built from (``core_*.py``), ``core``, the
+    exercise modules' helpers (``mNN_*.py``, such as m06_answers or m07_sentence and its
+    stages) and the exercise modules (m00, m01...). Each group is in name order, so a module
+    imports at its top only modules before it: a helper imports ``core``, helpers whose names
+    sort before its own and modules outside the exercises; exercise modules import their
+    helpers, and one another only inside functions (m08's of m06 is)."""
+    folder = Path(str(checks.__file__)).parent
+    return {f"{checks.__package__}.{path.stem}": str(path)
+            for pattern in ("core_*.py", "core.py", "m[0-9][0-9]_*.py", "m[0-9][0-9].py")
+            for path in sorted(folder.glob(pattern))}
 
 
 def lab_module(path: Path) -> str:
@@ -159,8 +204,8 @@ def _error(cell) -> str | None:
 def _with_grader_cells(cells: list, module: str, nonce: str) -> list:
     """The lab's ``cells`` with the grader's cell after each code cell: check() may run in any
     of them (called by keyword, in a loop, from a helper defined earlier)."""
-    source = _GRADER_CELL.format(module=module, mime=GRADE_MIME, nonce=nonce,
-                                 core=str(Path(checks.__file__)))
+    source = FRESH_CHECKS + _GRADER_CELL.format(module=module, mime=GRADE_MIME, nonce=nonce,
+                                                files=check_files())
     out = []
     for cell in cells:
         out.append(cell)

@@ -3,7 +3,7 @@ lesson's run asked the same decision.
 
 :func:`read_brief` reads the learner's page; :func:`brief_problem` is what exercise 07.4
 (``m07``) calls with it. The grader loads this module fresh before ``m07`` (see
-:func:`deploydl.exercises.core._fresh_exercises`), so it imports only outside modules."""
+:func:`deploydl.exercises.grading.check_files`), so it imports only outside modules."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ rate's applicants (``m07_read7_approved``), and of the others: a promised yes
 (``m07_read8_promise``) and the rest (``m07_read9_others``).
 
 The grader loads each ``mNN_*.py`` fresh, in the order of their names, before ``m07`` (see
-:func:`deploydl.exercises.core._fresh_exercises`), and a fresh module that imports one not yet
+:func:`deploydl.exercises.grading.check_files`), and a fresh module that imports one not yet
 loaded gets the lab's copy. So each stage imports only stages numbered below its own, this
 module (whose name sorts after theirs) imports the stages, and besides they import only
 outside modules."""
