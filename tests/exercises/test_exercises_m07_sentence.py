@@ -687,6 +687,14 @@ OPPOSITE = [
     "All applicants except about 83% get a yes at once; a person checks the others.",
     "Excepting 83% of applicants, everyone gets a yes at once; a person checks the others.",
     "Bar 83% of applicants, everyone gets a yes at once; a person checks the others.",
+    # A relative clause that says only that they apply ("who apply", "who ask for a loan")
+    # does not say whom the left-out number counts.
+    "All but 83% of applicants who apply get a yes at once; a person checks the others.",
+    "All but 83% of applicants who applied get a yes at once; a person checks the others.",
+    "All but 83% of applicants that apply get a yes at once; a person checks the others.",
+    "All but 83% of applicants who ask for a loan get a yes at once; a person checks the others.",
+    "Everyone except 83% of applicants who apply gets a yes at once; a person checks the others.",
+    "All but 83% of people who have applied get a yes at once; a person checks the others.",
 ]
 MISSED = [
     ("About 83% of applicants miss out on a yes at once; a person checks the others.",
@@ -728,6 +736,10 @@ NEAR_OPPOSITE = [
     "checks them.",
     "83% of applicants get a yes at once; the others go without a yes at once until a person "
     "checks them.",
+    # The rate said of applicants who apply, with nothing left out.
+    "83% of applicants who apply get a yes at once; a person checks the others.",
+    "83% of people who ask for a loan get a yes at once; a person checks the others.",
+    "Nobody but 83% of applicants who apply gets a yes at once; a person checks the others.",
 ]
 
 
