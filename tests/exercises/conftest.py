@@ -18,9 +18,8 @@ def fresh_checks():
     the grader's cell runs (``grading.FRESH_CHECKS``): each stands in ``sys.modules`` while the
     function runs, and the lab's are put back after."""
     namespace: dict = {}
-    exec(grading.FRESH_CHECKS, namespace)  # noqa: S102 - the grader's own source, as its cell runs it
+    exec(grading.FRESH_CHECKS, namespace)  # noqa: S102 - the grader's own loader's text
     return lambda use: namespace["_deploydl_fresh_checks"](grading.check_files(), use)
-
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""The checker framework's edges that mutation testing found unguarded (exercises/core.py).
+"""The checker framework's edges that mutation testing found unguarded (exercises/core.py, now
+with core_exercise.py and core_reading.py).
 
 Each test pins a rule of DESIGN.md ("Exercises: one source, generated labs") or of a docstring
 in ``core``, with the expected outcome worked out by hand: a wrong answer must not pass, a right
 one must not fail, and an answer of the wrong form must not use up a hint.
 """
-
 
 import pytest
 

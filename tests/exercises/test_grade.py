@@ -118,6 +118,19 @@ reading._compare = lambda *args: None
 check("00.3", "A")
 """
 
+#: A lab that defines a function of the grader's loader's name where the grader's function
+#: would look it up (IPython's module dict), and swaps the namespace the grader's cell defines
+#: its own in: a grader's cell that looked the loader up by name would run the lab's.
+SWAP_THE_NAMESPACE = """
+from deploydl.exercises import core, module_exercises
+_records = {e.id: core.Result(e.id, e.title, "passed", "well done.").as_record()
+            for e in module_exercises("00")}
+def _deploydl_fresh_checks(files, use):
+    return _records
+get_ipython().user_ns = dict(get_ipython().user_ns)
+check("00.3", "A")
+"""
+
 #: A lab that points the checks' module at a file of its own: a grader that finds its "fresh"
 #: copy through the lab's module object (importlib's find_spec reads its __spec__) runs it.
 FORGE_THE_SPEC = """
@@ -126,16 +139,17 @@ from deploydl.exercises import core, module_exercises
 fake = pathlib.Path(tempfile.mkdtemp()) / "core.py"
 records = {e.id: core.Result(e.id, e.title, "passed", "well done.").as_record()
            for e in module_exercises("00")}
-fake.write_text("def regraded(fresh, module):\\n    return " + repr(records) + "\\n")
+fake.write_text("def regraded(*args):\\n    return " + repr(records) + "\\n")
 core.__spec__ = importlib.util.spec_from_file_location("deploydl.exercises.core", fake)
 check("00.3", "A")
 """
 
 
 @pytest.mark.parametrize("forgery", [FORGE_THE_LEDGER, FORGE_WHAT_THE_GRADER_READS,
-                                     REPLACE_THE_CHECKS, REPLACE_A_READER, FORGE_THE_SPEC],
+                                     REPLACE_THE_CHECKS, REPLACE_A_READER, SWAP_THE_NAMESPACE,
+                                     FORGE_THE_SPEC],
                          ids=["ledger", "what-the-grader-reads", "the-checks", "a-reader",
-                              "the-spec"])
+                              "the-namespace", "the-spec"])
 def test_a_lab_that_forges_its_results_is_not_graded_as_passed(root, tmp_path, capsys, forgery):
     nb = nbformat.read(root / "labs/00_welcome_lab.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(forgery))

@@ -55,11 +55,10 @@ from deploydl.exercises.core_reading import (
 #: What the exercise modules, labs and tests import from here: the names of the two modules
 #: the checks are built from (:mod:`core_exercise`, :mod:`core_reading`) as well as this one's.
 __all__ = ["BRIEF_CHARS", "CHECK_ERROR", "FAILED", "FLOAT32_TOL", "ICONS", "NOT_ATTEMPTED",
-           "NOT_REPLACED", "PASSED", "RECORD_MIME", "Checker", "Exercise", "FormProblem",
-           "Result", "as_bool", "as_list", "as_number", "as_share", "as_whole", "brief", "check",
-           "choice_letter", "evaluate", "form", "is_percentage", "is_placeholder",
-           "last_status", "passed", "percentage_slip", "regraded",
-           "rounding_slip", "skipped_line", "unfilled"]
+           "NOT_REPLACED", "PASSED", "RECORD_MIME", "Checker", "Exercise", "FormProblem", "Result",
+           "as_bool", "as_list", "as_number", "as_share", "as_whole", "brief", "check",
+           "choice_letter", "evaluate", "form", "is_percentage", "is_placeholder", "last_status",
+           "passed", "percentage_slip", "regraded", "rounding_slip", "skipped_line", "unfilled"]
 
 #: MIME type of the machine-readable record each check() displays (informative only).
 RECORD_MIME = "application/vnd.deploydl.check+json"

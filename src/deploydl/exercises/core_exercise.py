@@ -1,7 +1,8 @@
 """The exercise and its result: what an exercise is (:class:`Exercise`), what a check decided
 (:class:`Result`, with the statuses and the symbols and words shown beside them) and a
 checker's message about an answer's form (:func:`form`). All modules' labs; :mod:`core`
-imports it, and the grader loads it fresh before ``core`` (see ``grading.check_files``).
+imports it, and the grader loads it fresh before ``core`` (see
+:func:`deploydl.exercises.grading.check_files`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 in part; the answer in a few words for feedback (:func:`brief`); the answer as a number, a
 whole number, a bool, a list or a share; the slips a check names (a percentage, a rounding,
 an option letter); and whether an answer equals the expected value. All modules' labs;
-:mod:`core` imports it, and the grader loads it fresh before ``core`` (see ``grading.check_files``).
+:mod:`core` imports it, and the grader loads it fresh before ``core`` (see
+:func:`deploydl.exercises.grading.check_files`).
 """
 
 from __future__ import annotations

@@ -9,15 +9,16 @@ the answers that check() was given since the grader's last cell (copies taken at
 see :func:`deploydl.exercises.core.regraded`), and displays the results under a MIME type of
 its own, with a secret made fresh for this run.
 
-That cell binds every name it uses with ``import`` statements inside it, so a lab that defines
-``print``, ``open``, ``json``, ``display`` or any other name in its own namespace cannot change
-what it shows. A lab's code still runs in the same kernel, with the learner's rights, so a lab
-can still change a grade if it replaces functions in modules (Python's ``builtins``, ``sys``,
-``importlib``, IPython's display, or the course modules the checks call when they run, see
+That cell binds every name it uses with ``import`` statements and definitions inside its
+function, so a lab that defines ``print``, ``open``, ``json``, ``display`` or any other name in
+its own namespace, or swaps that namespace, cannot change what it shows. A lab's code still
+runs in the same kernel, with the learner's rights, so a lab can still change a grade if it
+replaces functions in modules (Python's ``builtins``, ``sys``, ``importlib``, IPython's
+display, or the course modules the checks call when they run, see
 :func:`deploydl.exercises.core.regraded`), replaces ``__builtins__``, or leaves code to run
-during the grader's cells (an IPython event callback or input transformer, a thread). A
-grader's cell that shows more than one result (such code showed its own) makes the lab
-ungradable.
+during the grader's cells (an IPython event callback or input transformer, a thread, or an
+object of its own in place of a value the grader reads, such as the kept answers). A grader's
+cell that shows more than one result (such code showed its own) makes the lab ungradable.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,14 +66,14 @@ class LabGrade:
 
 #: The MIME type of the results the grader's cells display.
 GRADE_MIME = "application/vnd.deploydl.grade+json"
-#: The function the grader's cell defines to load a fresh copy of the checks: each of ``files``
-#: (module name -> file, in the order of :func:`check_files`) run from its file and standing in
-#: ``sys.modules`` as soon as it is loaded, so a module's top-level import of one loaded before
-#: it gets the fresh copy, and a check that imports another module when it runs (08.2 uses 06's)
-#: gets one too. It calls ``use`` with the fresh copies by name and then puts the lab's own
-#: modules back. Nothing is found through the lab's module objects, whose functions,
-#: ``__spec__`` or ``__path__`` a lab cell could replace: the cell holds this code, and the
-#: tests run this same text.
+#: The function the grader's cell defines, inside its own, to load a fresh copy of the checks:
+#: each of ``files`` (module name -> file, in the order of :func:`check_files`) run from its
+#: file and standing in ``sys.modules`` as soon as it is loaded, so a module's top-level import
+#: of one loaded before it gets the fresh copy, and a check that imports another module when it
+#: runs (08.2 uses 06's) gets one too. It calls ``use`` with the fresh copies by name and then
+#: puts the lab's own modules back. Nothing is found through the lab's module objects, whose
+#: functions, ``__spec__`` or ``__path__`` a lab cell could replace: the cell holds this code,
+#: and the tests run this same text.
 FRESH_CHECKS = """\
 def _deploydl_fresh_checks(files, use):
     import importlib.machinery
@@ -97,15 +99,17 @@ def _deploydl_fresh_checks(files, use):
             else:
                 sys.modules[name] = module
 """
-#: The grader's cell after each of the lab's code cells (after :data:`FRESH_CHECKS`):
-#: {module} is the lab's module, {nonce} a secret made fresh for each run. It loads a fresh
-#: copy of the checks (the lab's cells may have changed the copy they use), which checks again
-#: the answers that the lab's copy kept since the grader's last cell, and displays the results
-#: at once, before any later lab cell runs. Every name it uses is bound by an ``import`` inside
-#: it or defined in the cell itself, never looked up in the lab's namespace (a lab may define
-#: ``print``).
+#: The grader's cell after each of the lab's code cells: {module} is the lab's module, {nonce} a
+#: secret made fresh for each run, {fresh_checks} :data:`FRESH_CHECKS`, indented into the
+#: cell's function. It loads a fresh copy of the checks (the lab's cells may have changed the
+#: copy they use), which checks again the answers that the lab's copy kept since the grader's
+#: last cell, and displays the results at once, before any later lab cell runs. Every name the
+#: function uses is bound by an ``import`` or a ``def`` inside it, never looked up in the lab's
+#: namespace, which a lab can fill or swap (it may define ``print``, or a function of the
+#: loader's name).
 _GRADER_CELL = """\
 def _deploydl_grade():
+{fresh_checks}
     import sys
     from IPython.display import display
     records = {{}}
@@ -123,9 +127,9 @@ def check_files() -> dict[str, str]:
     order the grader loads them: what ``core`` is built from (``core_*.py``), ``core``, the
     exercise modules' helpers (``mNN_*.py``, such as m06_answers or m07_sentence and its
     stages) and the exercise modules (m00, m01...). Each group is in name order, so a module
-    imports at its top only modules before it: a helper imports ``core``, helpers whose names
-    sort before its own and modules outside the exercises; exercise modules import their
-    helpers, and one another only inside functions (m08's of m06 is)."""
+    imports at its top only modules before it: a helper imports ``core`` (or a ``core_*``),
+    helpers whose names sort before its own and modules outside the exercises; exercise
+    modules import their helpers, and one another only inside functions (m08's of m06 is)."""
     folder = Path(str(checks.__file__)).parent
     return {f"{checks.__package__}.{path.stem}": str(path)
             for pattern in ("core_*.py", "core.py", "m[0-9][0-9]_*.py", "m[0-9][0-9].py")
@@ -204,8 +208,9 @@ def _error(cell) -> str | None:
 def _with_grader_cells(cells: list, module: str, nonce: str) -> list:
     """The lab's ``cells`` with the grader's cell after each code cell: check() may run in any
     of them (called by keyword, in a loop, from a helper defined earlier)."""
-    source = FRESH_CHECKS + _GRADER_CELL.format(module=module, mime=GRADE_MIME, nonce=nonce,
-                                                files=check_files())
+    source = _GRADER_CELL.format(module=module, mime=GRADE_MIME, nonce=nonce,
+                                 fresh_checks=textwrap.indent(FRESH_CHECKS, "    "),
+                                 files=check_files())
     out = []
     for cell in cells:
         out.append(cell)
