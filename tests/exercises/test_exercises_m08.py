@@ -257,3 +257,75 @@ def test_08_5_a_memo_half_written_is_told_the_parts_left():
     assert result.status == NOT_ATTEMPTED and result.message != NOT_REPLACED
     assert "'risk' and 'change' still hold" in result.message
     assert "'decision'" not in result.message and "'evidence'" not in result.message
+
+
+#: A memo whose evidence, risk and change parts pass, for 08.5's decision and risk cases.
+MEMO = {"decision": "Keep it in the lab until the new region's screen passes.",
+        "evidence": "The value case is net USD -250,000 a year; 1.1.0 earned USD -96 per "
+                    "applicant (p = 0.77) on 200 applicants.",
+        "risk": "Fairness in Central rests on 205 applicants; the Responsible-AI lead owns it.",
+        "change": "A proven gain at 8,216 applicants per version would change the decision."}
+
+
+@pytest.mark.parametrize(("decision", "says"), [
+    ("We have not decided yet, the board will meet next month to talk.", "not decided yet"),
+    ("We have not decided whether to let it advise loan officers.", "not decided yet"),
+    ("We haven’t decided whether to let it advise loan officers.", "not decided yet"),
+    ("Undecided: the group needs more time to think about it.", "not decided yet"),
+    ("We will decide later, once the board has met and talked.", "not decided yet"),
+    ("To be decided at the next meeting of the whole board.", "not decided yet"),
+    ("TBD - the group will meet again next week about this.", "not decided yet"),
+    ("No decision yet: the group is still talking about the model.", "not decided yet"),
+    ("Advising loan officers is still to be decided by the group.", "not decided yet"),
+    ("Whether to keep it in the lab is still to be decided by us.", "not decided yet"),
+    ("We could not agree whether to let it advise loan officers.", "not decided yet"),
+    ("Either advise loan officers or keep it in the lab; we have not decided whether to let "
+     "it advise.", "as alternatives"),
+])
+def test_08_5_a_decision_that_decides_nothing_fails(decision, says):
+    """A review's: "we have not decided yet, the board will meet next month" passed as a
+    decision part."""
+    result = evaluate(find_exercise("08.5"), {**MEMO, "decision": decision})
+    assert result.status == FAILED and "the decision part" in result.message, result.message
+    assert says in result.message and "choose one option" in result.message, result.message
+
+
+@pytest.mark.parametrize("decision", [
+    "Let the model advise loan officers for six months, not approve on its own.",
+    "Keep it in the lab until the new region's screen passes.",
+    "Approve on its own for loans under USD 5,000.",
+    "Go with advise mode: loan officers see the score and decide.",
+    "Keep it in the lab and decide later whether it may advise loan officers.",
+    "Keep the model in the lab; the board will decide next year whether to fund more work.",
+    "Stay with the current scorecard in every region for now.",
+    "Take 1.0.0 out of production and let the current process decide everywhere.",
+    "Loan officers make the final call, with the model's score as a guide.",
+    "Go live in the four existing regions, not in Central.",
+    # Words no list of the check holds: the rubric reads them, the check lets them through.
+    "We recommend a limited rollout with human review, and will decide on more later.",
+    "Keep everything as it is for now.",
+])
+def test_08_5_a_decision_in_the_groups_own_words_passes(decision):
+    result = evaluate(find_exercise("08.5"), {**MEMO, "decision": decision})
+    assert result.status == PASSED, result.message
+
+
+@pytest.mark.parametrize("risk", [
+    "The steward of our values is the whole team for this risk.",
+    "Fairness in the new region is a risk and everyone owns it.",
+    "Fairness in the new region is a risk; the whole team is responsible.",
+    "Fairness in the new region is a risk that all of us own together.",
+])
+def test_08_5_a_risk_owned_by_everyone_names_no_owner(risk):
+    """A review's: "the steward of our values is the whole team" passed as naming the Data
+    steward; a risk everyone owns has nobody in particular to act on it."""
+    result = evaluate(find_exercise("08.5"), {**MEMO, "risk": risk})
+    assert result.status == FAILED and "gives the risk to everyone" in result.message, (
+        result.message)
+    assert "Data steward" in result.message  # it lists the roles to choose from
+
+
+def test_08_5_an_owner_named_beside_the_whole_team_passes():
+    risk = ("Fairness in Central rests on 205 applicants; the Responsible-AI lead owns it, and "
+            "the whole team is responsible for raising concerns.")
+    assert evaluate(find_exercise("08.5"), {**MEMO, "risk": risk}).status == PASSED

@@ -45,6 +45,33 @@ _OPTIONS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
     r"|\bautonomous(?:ly)?\b",
     r"\badvi[sc]\w*",
     r"\b(?:in|to|back to) the lab\b"))
+#: Other words for the options, and for a go or a no-go without its mode ("decision support",
+#: "shadow mode", "do not deploy", "go ahead"): they say that a decision is stated, and only
+#: that; unlike :data:`_OPTIONS` they are not read as alternatives ("loan officers approve or
+#: refuse each loan with the model's advice" offers no two options).
+_OPTION_WORDS = re.compile("|".join((
+    # approve on its own
+    r"\bapprov\w*\b[^,;:]{0,40}?\bwithout (?:a |any )?(?:person|human|officer|underwriter|review)"
+    r"|\bauto[- ]?approv|\bautomate\b|\bfully? automat"
+    r"|\bautomat\w*\b[^,;:]{0,20}?\b(?:approv|decid|decision)"
+    r"|\bdecid\w*\s+(?:\w+\s+){0,2}(?:on its own|by itself|alone)\b",
+    # advise loan officers
+    r"\brecommend\w*\s+(?:scores?|decisions?|approvals?|loans?|to)\b|\brecommendations?\b"
+    r"|\bassist\w*|\bdecision[- ]support\b|\bhuman[- ]in[- ]the[- ]loop\b|\bsecond opinion\b"
+    r"|\brefer\w*\s+(?:the rest|them|it|cases|loans|applicants|to)\b"
+    r"|\bas (?:a |an )?(?:guide|aid|input|advisory)\b"
+    r"|\b(?:officers?|underwriters?|staff|a person|a human|humans|people)\b[^,;:]{0,30}?"
+    r"\b(?:decides?|signs?|reviews?|approves?|makes? the (?:final )?(?:call|decision))\b",
+    # keep it in the lab
+    r"\b(?:in|into|to) (?:testing|the sandbox|staging|development)\b|\bshadow\b|\bshelv\w*"
+    r"|\b(?:out of|off) production\b|\bhold\w* (?:it|the model|\S+) back\b|\bscorecard\b"
+    r"|\b(?:current|old|existing) process\b|\bnot (?:yet )?ready\b(?!\s+to\s+(?:decide|choose))"
+    r"|\b(?:stop|retire|withdraw|pause|scrap|switch off|turn off)\w*\s+(?:it|the model|using|\d)",
+    # a go or a no-go, without its mode
+    r"\bgo(?:es)? (?:ahead|live)\b|\buse (?:it|the model)\b|\b(?:in|into|to) production\b"
+    r"|\bapprov\w*\s+(?:it|the model|version|v?\d|loans?)\b"
+    r"|\b(?:deploy|release|launch|ship|promote|roll(?:ing)? out|pilot)\w*\s+"
+    r"(?:it|the|this|our|version|v?\d|in|now)\b")), re.IGNORECASE)
 #: Words that rule an option out ("not approve on its own or keep it in the lab"): a clause
 #: with one of them is a choice, not a list of alternatives.
 _RULED_OUT = re.compile(r"\b(?:not|never|neither|nor|no|rather than|instead of)\b|n't\b",
@@ -53,6 +80,28 @@ _RULED_OUT = re.compile(r"\b(?:not|never|neither|nor|no|rather than|instead of)\
 #: "not" rules no option out.
 _NOT_CHOSEN = re.compile(r"\b(?:could|can|did|do)\s*(?:not|n't)\s+(?:yet\s+)?"
                          r"(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b", re.IGNORECASE)
+#: Words that say a group has not chosen yet or puts the choice off ("we have not decided",
+#: "to be decided", "TBD", "we will decide next month"); an option named after them in a clause
+#: is what is left open ("we have not decided whether to let it advise"), not a choice.
+_DEFERRED = re.compile("|".join((
+    r"\b(?:have|has|had)(?:\s*n[\u2019']t|\s+not)\s+(?:yet\s+)?(?:decided|chosen|agreed|settled"
+    r"|made\s+(?:a|our|the|any|up))\b|\bnot\s+(?:yet\s+)?(?:decided|chosen|settled|agreed)\b",
+    r"\bun(?:decided|determined|resolved)\b|\btb[dc]\b|\bstill (?:deciding|discussing|debating)"
+    r"|\bno (?:decision|choice|consensus)\b|\bnot\s+(?:yet\s+)?ready to (?:decide|choose)\b",
+    r"\byet to (?:be\s+)?(?:decided?|chosen|choose|agreed?|settled?)\b"
+    r"|\bto be (?:decided|determined|agreed|settled|confirmed|discussed)\b",
+    r"\b(?:will|shall|going to|plan to|need to|have to|must)\s+(?:still\s+)?decide\b"
+    r"|[\u2019']ll\s+decide\b|\bdecid\w*\s+(?:\w+\s+)?(?:later|another time|next \w+)\b",
+    r"\b(?:defer|postpon|delay|put\w* off|push\w* back)\w*\s+(?:\w+\s+){0,2}(?:decision|choice)"
+    r"|\b(?:decision|choice)\s+(?:\w+\s+){0,2}(?:delayed|open)\b|\bstill open\b"
+    r"|\b(?:pending|on hold|deferred|postponed)\b", _NOT_CHOSEN.pattern)), re.IGNORECASE)
+#: At most this many words before :data:`_DEFERRED`'s, and no option among them, are who has
+#: not decided ("we", "our group", "the board as a whole"); more say a choice of the group's own.
+_SUBJECT_WORDS = 4
+#: What just before :data:`_DEFERRED`'s words makes what precedes them their subject, the
+#: thing left open ("advising loan officers is still to be decided").
+_IS_BEFORE = re.compile(r"\b(?:is|are|was|remains?|stays?)\s+(?:still\s+|yet\s+)?$",
+                        re.IGNORECASE)
 #: Words that, right after the first option a clause names, give the reasons for choosing it
 #: ("keep it in the lab, since advising or approving would both lose money"): the options
 #: after them are the reasons, not alternatives.
@@ -61,6 +110,16 @@ _BECAUSE = re.compile(r"^\W*(?:since|because|as|given that)\b", re.IGNORECASE)
 _NO_OWNER = re.compile(r"\b(?:nobody|no one|no-one|none)\b[^.;:]{0,20}?\bown(?:s|ed)?\b"
                        r"|\b(?:no|without an?)\s+(?:\w+\s+)?owners?\b|\bnot\s+(?:yet\s+)?owned\b"
                        r"|\bunowned\b|\bownerless\b", re.IGNORECASE)
+#: Everyone at once, as a risk part may name its owner ("the whole team", "all of us").
+_EVERYONE = (r"(?:everyone|everybody|all of us|we all|us all|each of us|all (?:the )?roles"
+             r"|every role|the (?:whole|entire) (?:\w+ )?(?:team|group|bank|company|project))")
+#: A risk part that gives the risk to everyone ("everyone owns it", "the whole team is
+#: responsible", "the steward of our values is the whole team"): nobody in particular acts.
+_SHARED_OWNER = re.compile(
+    rf"\b{_EVERYONE}\b[^.;:]{{0,20}}?\b(?:own\w*|responsib\w*|accountab\w*|in charge|share\w*)"
+    rf"|\b(?:own\w*|responsib\w*|accountab\w*|in charge|steward\w*|shared)\b[^.;:]{{0,30}}?"
+    rf"(?:\b(?:is|are|by|lies with|rests with|belongs to)|:)\s+{_EVERYONE}\b"
+    rf"|\b\w+\s+(?:is|are)\s+{_EVERYONE}\b", re.IGNORECASE)
 #: What just before a role's key word says it is absent ("no platform", "without a sponsor").
 _ABSENT_BEFORE = re.compile(r"\b(?:no|not|without|nor|lacks?)\s+(?:\w+\s+){0,2}$",
                             re.IGNORECASE)
@@ -82,19 +141,28 @@ def _role_named(text: str) -> bool:
 
 
 def _undecided(decision: str) -> str | None:
-    """What is wrong with a decision part that asks a question (Module 00's, copied) or lists
-    the options as alternatives instead of choosing one; None otherwise. Which options a
-    decision names is otherwise the rubric's to read: a sentence can name all three and still
-    choose one ("advise, not approve on its own")."""
+    """What is wrong with a decision part that asks a question (Module 00's, copied), lists
+    the options as alternatives instead of choosing one, or says the group has not decided or
+    puts the decision off; None otherwise. Which options a decision names is otherwise the
+    rubric's to read: a sentence can name all three and still choose one ("advise, not approve
+    on its own"), and a group may choose in words no list here holds ("a limited rollout with
+    human review")."""
     if decision.strip().strip(_QUOTES + "()[]!").rstrip().endswith("?"):
         return ("the decision part asks a question; state the option your group chooses, in a "
                 "sentence of your own.")
     clauses = [c for c in re.split(r"[.;:!?\n]+(?:\s|$)", decision) if c.strip()]
     listed = [c for c in clauses if _alternatives(c)]
-    if listed and not any(_names_option(c) for c in clauses if c not in listed):
+    if any(_chooses(c) for c in clauses if c not in listed):
+        return None
+    if listed:
         return ("the decision part lists the options as alternatives (one or another) without "
                 "choosing one, as Module 00's question did: choose one option and say it, in a "
                 "sentence of your own.")
+    if any(_DEFERRED.search(c) for c in clauses):
+        return ("the decision part says your group has not decided yet, or leaves the decision "
+                "for later; the board asks for it now: choose one option (approve on its own, "
+                "advise loan officers, keep it in the lab) and say it, in a sentence of your "
+                "own.")
     return None
 
 
@@ -104,7 +172,28 @@ def _option_spans(clause: str) -> list[tuple[int, int]]:
 
 
 def _names_option(clause: str) -> bool:
-    return bool(_option_spans(clause))
+    """True when ``clause`` names an option in Module 00's words or others
+    (:data:`_OPTION_WORDS`: "decision support", "shadow mode", "do not deploy")."""
+    return bool(_option_spans(clause)) or bool(_OPTION_WORDS.search(clause))
+
+
+def _chooses(clause: str) -> bool:
+    """True when ``clause`` names an option before any words that say the group has not chosen
+    (:data:`_DEFERRED`), outside what they leave open (a "whether", or their subject), or says
+    more than :data:`_SUBJECT_WORDS` words there, a choice in words of its own: "keep it in the
+    lab and decide later whether it may advise" and "a limited rollout with human review, and
+    we decide on more later" choose; "we have not decided whether to let it advise" and
+    "advising loan officers is still to be decided" do not."""
+    deferred = _DEFERRED.search(clause)
+    if not deferred:
+        return _names_option(clause)
+    before = clause[:deferred.start()]
+    whether = re.search(r"\bwhether\b", before, re.IGNORECASE)
+    if whether:
+        before = before[:whether.start()]
+    elif _IS_BEFORE.search(before):
+        before = before[:max(before.rfind(","), 0)]
+    return _names_option(before) or len(before.split()) > _SUBJECT_WORDS
 
 
 def _alternatives(clause: str) -> bool:
@@ -119,9 +208,10 @@ def _alternatives(clause: str) -> bool:
 
 
 def _is_memo(answer: Any) -> str | None:
-    """Only that the four parts are there: each its own sentence, a decision stated (not Module
-    00's question again), a figure in the evidence, an owner in the risk. Whether the decision
-    is right is the rubric's (a person's) call."""
+    """Only that the four parts are there: each its own sentence, a decision stated (an option
+    chosen, not Module 00's question again nor the choice put off), a figure in the evidence,
+    an owner in the risk (a role, not nobody or everyone). Whether the decision is right is the
+    rubric's (a person's) call."""
     if not isinstance(answer, dict) or not all(isinstance(k, str) for k in answer):
         return form(f"give a dict with the memo's four parts, {list(MEMO_PARTS)}; you gave "
                     f"{brief(answer)}.")
@@ -156,9 +246,14 @@ def _is_memo(answer: Any) -> str | None:
 def _owner_missing(risk: str) -> str | None:
     """What is wrong with a risk part that names no role as its owner; None when it names one
     outside any words that say nobody owns something ("the Data steward owns the risk that no
-    one owns the partner feed today" names one; "no platform, and nobody owns it" none)."""
-    if _role_named(_NO_OWNER.sub(" ", risk)):
+    one owns the partner feed today" names one; "no platform, and nobody owns it" none) or
+    that everyone does ("the steward of our values is the whole team" names none)."""
+    if _role_named(_NO_OWNER.sub(" ", _SHARED_OWNER.sub(" ", risk))):
         return None
+    if _SHARED_OWNER.search(risk):
+        return ("the risk part gives the risk to everyone (the whole team), so nobody in "
+                "particular acts on it: name the one role that owns it, one of roles_table()'s "
+                f"roles: {', '.join(ROLE_KEYS)}.")
     if _NO_OWNER.search(risk):
         return ("the risk part says nobody owns the risk: name the role that owns it, one of "
                 f"roles_table()'s roles: {', '.join(ROLE_KEYS)}.")
