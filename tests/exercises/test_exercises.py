@@ -335,6 +335,21 @@ def test_every_function_a_fresh_check_uses_is_a_fresh_copy(fresh_checks):
     assert all(sys.modules.get(name) is labs[name] for name in names)
 
 
+def test_a_fresh_module_sees_itself_while_it_runs_not_the_labs_copy(monkeypatch, fresh_checks):
+    """``dataclasses`` reads a class's module from ``sys.modules`` while the module runs (to
+    tell a ``ClassVar`` annotation): a value a lab cell set on the lab's copy of
+    ``core_exercise`` turned the fresh ``Exercise``'s ``rel_tol`` into a class variable."""
+    import dataclasses
+    import typing
+
+    from deploydl.exercises import core_exercise
+
+    monkeypatch.setattr(core_exercise, "float", typing.ClassVar, raising=False)
+    fields = fresh_checks(lambda fresh: [
+        f.name for f in dataclasses.fields(fresh["deploydl.exercises.core_exercise"].Exercise)])
+    assert "rel_tol" in fields
+
+
 def test_check_keeps_a_copy_of_the_answer_as_it_was_checked(monkeypatch):
     """A cell that changes its answer after the check is graded on what the learner saw
     checked; an answer that cannot be copied (a generator) is kept itself."""

@@ -68,12 +68,13 @@ class LabGrade:
 GRADE_MIME = "application/vnd.deploydl.grade+json"
 #: The function the grader's cell defines, inside its own, to load a fresh copy of the checks:
 #: each of ``files`` (module name -> file, in the order of :func:`check_files`) run from its
-#: file and standing in ``sys.modules`` as soon as it is loaded, so a module's top-level import
-#: of one loaded before it gets the fresh copy, and a check that imports another module when it
-#: runs (08.2 uses 06's) gets one too. It calls ``use`` with the fresh copies by name and then
-#: puts the lab's own modules back. Nothing is found through the lab's module objects, whose
-#: functions, ``__spec__`` or ``__path__`` a lab cell could replace: the cell holds this code,
-#: and the tests run this same text.
+#: file, standing in ``sys.modules`` from the moment it starts to run (what reads a module
+#: there while it runs, as ``dataclasses`` does, finds the fresh one), so a module's top-level
+#: import of one loaded before it gets the fresh copy, and a check that imports another module
+#: when it runs (08.2 uses 06's) gets one too. It calls ``use`` with the fresh copies by name
+#: and then puts the lab's own modules back. Nothing is found through the lab's module objects,
+#: whose functions, ``__spec__`` or ``__path__`` a lab cell could replace: the cell holds this
+#: code, and the tests run this same text.
 FRESH_CHECKS = """\
 def _deploydl_fresh_checks(files, use):
     import importlib.machinery
@@ -83,14 +84,13 @@ def _deploydl_fresh_checks(files, use):
     def load(name, path):
         loader = importlib.machinery.SourceFileLoader(name, path)
         module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+        sys.modules[name] = module  # as an import does: its own code sees it there
         loader.exec_module(module)
         return module
 
     kept = {name: sys.modules.get(name) for name in files}
     try:
-        fresh = {}
-        for name, path in files.items():
-            sys.modules[name] = fresh[name] = load(name, path)
+        fresh = {name: load(name, path) for name, path in files.items()}
         return use(fresh)
     finally:
         for name, module in kept.items():
