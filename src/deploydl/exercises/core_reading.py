@@ -136,9 +136,7 @@ def as_number(answer: Any) -> float | None:
     (``10**400``): None.
     """
     answer = _unwrapped(answer)
-    if isinstance(answer, bool | np.bool_):
-        return None
-    if not isinstance(answer, numbers.Real) or isinstance(answer, bool):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):  # np.bool_ is no Real
         return None
     try:
         value = float(answer)
