@@ -277,6 +277,10 @@ MEMO = {"decision": "Keep it in the lab until the new region's screen passes.",
     ("TBD - the group will meet again next week about this.", "not decided yet"),
     ("No decision yet: the group is still talking about the model.", "not decided yet"),
     ("Advising loan officers is still to be decided by the group.", "not decided yet"),
+    ("We can't decide yet and need more data first.", "not decided yet"),
+    ("We couldn’t agree on what to do with the model.", "not decided yet"),
+    ("The group hasn’t reached a decision about the model yet.", "not decided yet"),
+    ("Our group of five executives has not decided yet.", "not decided yet"),
     ("Whether to keep it in the lab is still to be decided by us.", "not decided yet"),
     ("We could not agree whether to let it advise loan officers.", "not decided yet"),
     ("Either advise loan officers or keep it in the lab; we have not decided whether to let "
@@ -301,9 +305,21 @@ def test_08_5_a_decision_that_decides_nothing_fails(decision, says):
     "Take 1.0.0 out of production and let the current process decide everywhere.",
     "Loan officers make the final call, with the model's score as a guide.",
     "Go live in the four existing regions, not in Central.",
-    # Words no list of the check holds: the rubric reads them, the check lets them through.
+    "Keep everything as it is for now.",  # in words no list of the check holds: the rubric's
+    # A red-team reading's: a decision that also puts something off, or says "pending", "on
+    # hold", "not sure" or "will decide" of someone, states a decision when it names an option.
     "We recommend a limited rollout with human review, and will decide on more later.",
-    "Keep everything as it is for now.",
+    "Loan officers will decide each loan with the model's advice.",
+    "Pending a fairness review in Central, keep the model in the lab.",
+    "Put 1.1.0 on hold and keep the scorecard deciding every loan.",
+    "Full automation is pending a fairness review, so the model only advises loan officers.",
+    "We will decide on automation after a year of advising loan officers.",
+    "The sponsor must decide whether to fund more work, and until then the model stays in the "
+    "lab.",
+    "We are not sure the model pays, so we keep it in the lab.",
+    "We have not decided to let it approve on its own, so it advises loan officers.",
+    "TBD on automation, but advise loan officers now.",
+    "Put the model on hold until the fairness review passes.",
 ])
 def test_08_5_a_decision_in_the_groups_own_words_passes(decision):
     result = evaluate(find_exercise("08.5"), {**MEMO, "decision": decision})
@@ -325,7 +341,15 @@ def test_08_5_a_risk_owned_by_everyone_names_no_owner(risk):
     assert "Data steward" in result.message  # it lists the roles to choose from
 
 
-def test_08_5_an_owner_named_beside_the_whole_team_passes():
-    risk = ("Fairness in Central rests on 205 applicants; the Responsible-AI lead owns it, and "
-            "the whole team is responsible for raising concerns.")
+@pytest.mark.parametrize("risk", [
+    "Fairness in Central rests on 205 applicants; the Responsible-AI lead owns it, and the "
+    "whole team is responsible for raising concerns.",
+    # A red-team reading's: the words for everyone took the role's name with them.
+    "Fairness in Central rests on 205 applicants: owned by the Responsible-AI lead and shared "
+    "by the whole team.",
+    "Fairness in Central rests on 205 applicants; everyone agrees the Responsible-AI lead owns "
+    "it.",
+    "The Central feed fails quality rules; the Data steward owns it, backed by the whole team.",
+])
+def test_08_5_an_owner_named_beside_the_whole_team_passes(risk):
     assert evaluate(find_exercise("08.5"), {**MEMO, "risk": risk}).status == PASSED

@@ -58,6 +58,7 @@ _OPTION_WORDS = re.compile("|".join((
     # advise loan officers
     r"\brecommend\w*\s+(?:scores?|decisions?|approvals?|loans?|to)\b|\brecommendations?\b"
     r"|\bassist\w*|\bdecision[- ]support\b|\bhuman[- ]in[- ]the[- ]loop\b|\bsecond opinion\b"
+    r"|\bhuman (?:review|oversight|sign-off)\b"
     r"|\brefer\w*\s+(?:the rest|them|it|cases|loans|applicants|to)\b"
     r"|\bas (?:a |an )?(?:guide|aid|input|advisory)\b"
     r"|\b(?:officers?|underwriters?|staff|a person|a human|humans|people)\b[^,;:]{0,30}?"
@@ -70,6 +71,7 @@ _OPTION_WORDS = re.compile("|".join((
     # a go or a no-go, without its mode
     r"\bgo(?:es)? (?:ahead|live)\b|\buse (?:it|the model)\b|\b(?:in|into|to) production\b"
     r"|\bapprov\w*\s+(?:it|the model|version|v?\d|loans?)\b"
+    r"|\broll-?outs?\b"
     r"|\b(?:deploy|release|launch|ship|promote|roll(?:ing)? out|pilot)\w*\s+"
     r"(?:it|the|this|our|version|v?\d|in|now)\b")), re.IGNORECASE)
 #: Words that rule an option out ("not approve on its own or keep it in the lab"): a clause
@@ -81,26 +83,29 @@ _RULED_OUT = re.compile(r"\b(?:not|never|neither|nor|no|rather than|instead of)\
 _NOT_CHOSEN = re.compile(r"\b(?:could|can|did|do)\s*(?:not|n't)\s+(?:yet\s+)?"
                          r"(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b", re.IGNORECASE)
 #: Words that say a group has not chosen yet or puts the choice off ("we have not decided",
-#: "to be decided", "TBD", "we will decide next month"); an option named after them in a clause
-#: is what is left open ("we have not decided whether to let it advise"), not a choice.
+#: "to be decided", "TBD", "we can't agree", "we will decide next month"). A decision part
+#: with them that names no option (outside what a "whether" leaves open, :data:`_LEFT_OPEN`)
+#: states no decision; one that names an option does ("keep it in the lab and decide on
+#: automation next year").
 _DEFERRED = re.compile("|".join((
     r"\b(?:have|has|had)(?:\s*n[\u2019']t|\s+not)\s+(?:yet\s+)?(?:decided|chosen|agreed|settled"
-    r"|made\s+(?:a|our|the|any|up))\b|\bnot\s+(?:yet\s+)?(?:decided|chosen|settled|agreed)\b",
+    r"|reached|made\s+(?:a|our|the|any|up))\b|\bnot\s+(?:yet\s+)?(?:decided|chosen|settled)\b",
     r"\bun(?:decided|determined|resolved)\b|\btb[dc]\b|\bstill (?:deciding|discussing|debating)"
-    r"|\bno (?:decision|choice|consensus)\b|\bnot\s+(?:yet\s+)?ready to (?:decide|choose)\b",
+    r"|\bno (?:decision|choice|consensus|agreement)\b"
+    r"|\bnot\s+(?:yet\s+)?ready to (?:decide|choose)",
     r"\byet to (?:be\s+)?(?:decided?|chosen|choose|agreed?|settled?)\b"
     r"|\bto be (?:decided|determined|agreed|settled|confirmed|discussed)\b",
     r"\b(?:will|shall|going to|plan to|need to|have to|must)\s+(?:still\s+)?decide\b"
     r"|[\u2019']ll\s+decide\b|\bdecid\w*\s+(?:\w+\s+)?(?:later|another time|next \w+)\b",
     r"\b(?:defer|postpon|delay|put\w* off|push\w* back)\w*\s+(?:\w+\s+){0,2}(?:decision|choice)"
-    r"|\b(?:decision|choice)\s+(?:\w+\s+){0,2}(?:delayed|open)\b|\bstill open\b"
-    r"|\b(?:pending|on hold|deferred|postponed)\b", _NOT_CHOSEN.pattern)), re.IGNORECASE)
-#: At most this many words before :data:`_DEFERRED`'s, and no option among them, are who has
-#: not decided ("we", "our group", "the board as a whole"); more say a choice of the group's own.
-_SUBJECT_WORDS = 4
-#: What just before :data:`_DEFERRED`'s words makes what precedes them their subject, the
-#: thing left open ("advising loan officers is still to be decided").
-_IS_BEFORE = re.compile(r"\b(?:is|are|was|remains?|stays?)\s+(?:still\s+|yet\s+)?$",
+    r"|\b(?:decision|choice)\s+(?:\w+\s+){0,2}(?:delayed|open)\b",
+    r"\b(?:can[\u2019']?t|cannot|(?:could|can|did|do)(?:\s+not|n[\u2019']t))\s+(?:yet\s+)?"
+    r"(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b")), re.IGNORECASE)
+#: What a "whether" leaves open, to the next comma or stop ("we have not decided whether to
+#: let it advise loan officers"), and what is said to be undecided ("advising loan officers is
+#: still to be decided"): an option named there is not chosen.
+_LEFT_OPEN = re.compile(r"\bwhether\b[^,;.:!?\n]*|[^,;.:!?\n]*\b(?:is|are|remains?)\s+"
+                        r"(?:still\s+|yet\s+)?(?:to be decided|undecided|tb[dc])\b",
                         re.IGNORECASE)
 #: Words that, right after the first option a clause names, give the reasons for choosing it
 #: ("keep it in the lab, since advising or approving would both lose money"): the options
@@ -114,12 +119,17 @@ _NO_OWNER = re.compile(r"\b(?:nobody|no one|no-one|none)\b[^.;:]{0,20}?\bown(?:s
 _EVERYONE = (r"(?:everyone|everybody|all of us|we all|us all|each of us|all (?:the )?roles"
              r"|every role|the (?:whole|entire) (?:\w+ )?(?:team|group|bank|company|project))")
 #: A risk part that gives the risk to everyone ("everyone owns it", "the whole team is
-#: responsible", "the steward of our values is the whole team"): nobody in particular acts.
+#: responsible", "the steward of our values is the whole team"): nobody in particular acts,
+#: unless it names a role's owner too ("the Data steward owns it, backed by the whole team").
 _SHARED_OWNER = re.compile(
     rf"\b{_EVERYONE}\b[^.;:]{{0,20}}?\b(?:own\w*|responsib\w*|accountab\w*|in charge|share\w*)"
     rf"|\b(?:own\w*|responsib\w*|accountab\w*|in charge|steward\w*|shared)\b[^.;:]{{0,30}}?"
     rf"(?:\b(?:is|are|by|lies with|rests with|belongs to)|:)\s+{_EVERYONE}\b"
     rf"|\b\w+\s+(?:is|are)\s+{_EVERYONE}\b", re.IGNORECASE)
+#: A few words said to be everyone ("the steward of our values is the whole team"): a role's
+#: key word among them names no owner.
+_EQUATED = re.compile(rf"\b[\w-]+(?:\s+[\w-]+){{0,4}}\s+(?:is|are)\s+{_EVERYONE}\b",
+                      re.IGNORECASE)
 #: What just before a role's key word says it is absent ("no platform", "without a sponsor").
 _ABSENT_BEFORE = re.compile(r"\b(?:no|not|without|nor|lacks?)\s+(?:\w+\s+){0,2}$",
                             re.IGNORECASE)
@@ -152,13 +162,12 @@ def _undecided(decision: str) -> str | None:
                 "sentence of your own.")
     clauses = [c for c in re.split(r"[.;:!?\n]+(?:\s|$)", decision) if c.strip()]
     listed = [c for c in clauses if _alternatives(c)]
-    if any(_chooses(c) for c in clauses if c not in listed):
-        return None
-    if listed:
+    if listed and not any(_names_option(_LEFT_OPEN.sub(" ", c)) for c in clauses
+                          if c not in listed):
         return ("the decision part lists the options as alternatives (one or another) without "
                 "choosing one, as Module 00's question did: choose one option and say it, in a "
                 "sentence of your own.")
-    if any(_DEFERRED.search(c) for c in clauses):
+    if _DEFERRED.search(decision) and not _names_option(_LEFT_OPEN.sub(" ", decision)):
         return ("the decision part says your group has not decided yet, or leaves the decision "
                 "for later; the board asks for it now: choose one option (approve on its own, "
                 "advise loan officers, keep it in the lab) and say it, in a sentence of your "
@@ -175,25 +184,6 @@ def _names_option(clause: str) -> bool:
     """True when ``clause`` names an option in Module 00's words or others
     (:data:`_OPTION_WORDS`: "decision support", "shadow mode", "do not deploy")."""
     return bool(_option_spans(clause)) or bool(_OPTION_WORDS.search(clause))
-
-
-def _chooses(clause: str) -> bool:
-    """True when ``clause`` names an option before any words that say the group has not chosen
-    (:data:`_DEFERRED`), outside what they leave open (a "whether", or their subject), or says
-    more than :data:`_SUBJECT_WORDS` words there, a choice in words of its own: "keep it in the
-    lab and decide later whether it may advise" and "a limited rollout with human review, and
-    we decide on more later" choose; "we have not decided whether to let it advise" and
-    "advising loan officers is still to be decided" do not."""
-    deferred = _DEFERRED.search(clause)
-    if not deferred:
-        return _names_option(clause)
-    before = clause[:deferred.start()]
-    whether = re.search(r"\bwhether\b", before, re.IGNORECASE)
-    if whether:
-        before = before[:whether.start()]
-    elif _IS_BEFORE.search(before):
-        before = before[:max(before.rfind(","), 0)]
-    return _names_option(before) or len(before.split()) > _SUBJECT_WORDS
 
 
 def _alternatives(clause: str) -> bool:
@@ -248,7 +238,7 @@ def _owner_missing(risk: str) -> str | None:
     outside any words that say nobody owns something ("the Data steward owns the risk that no
     one owns the partner feed today" names one; "no platform, and nobody owns it" none) or
     that everyone does ("the steward of our values is the whole team" names none)."""
-    if _role_named(_NO_OWNER.sub(" ", _SHARED_OWNER.sub(" ", risk))):
+    if _role_named(_NO_OWNER.sub(" ", _EQUATED.sub(" ", risk))):
         return None
     if _SHARED_OWNER.search(risk):
         return ("the risk part gives the risk to everyone (the whole team), so nobody in "
