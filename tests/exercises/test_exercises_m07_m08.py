@@ -984,6 +984,22 @@ def test_07_2_a_chart_named_with_chart_after_it_is_the_chart(chart):
     assert wrong.status == FAILED and "['board']" in wrong.message
 
 
+@pytest.mark.parametrize(("chart", "status"), [
+    ("the value chart", PASSED), ("value-chart", PASSED), ("Value chart.", PASSED),
+    ("valu", FAILED), ("costs", FAILED)])
+def test_07_2_a_name_that_is_no_chart_is_told_so(chart, status):
+    """A red-team reading's: a misspelt chart name was told to think again about the choice,
+    as if the right chart were a wrong one; it is now told the names the lab lists (a form
+    slip: no hint used up). "The value chart." is the value chart."""
+    answer = {"board": chart, "regulator": "fairness", "call-centre": "decisions",
+              "engineers": "cost"}
+    result = evaluate(find_exercise("07.2"), answer)
+    assert result.status == status, result.message
+    if status == FAILED:
+        assert result.message.startswith(f"not the name of a chart: [{chart!r}]"), result.message
+        assert "one of ['cost', 'decisions', 'fairness', 'value']" in result.message
+
+
 def test_07_5_an_enormous_influence_is_echoed_in_brief():
     """A review's: 10**400 as the DPO's influence was echoed in full, 400 digits."""
     from deploydl.exercises.core import BRIEF_CHARS, FormProblem

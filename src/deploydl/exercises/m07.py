@@ -66,14 +66,20 @@ def _charts(answer: Any) -> str | None:
             isinstance(c, str) for c in answer.values()):
         return form(f"give a dict with one chart per audience: {sorted(AUDIENCES)}; you gave "
                     f"{brief(answer)}.")
+    charts = sorted({audience.chart for audience in AUDIENCES.values()})
+    unknown = sorted({c for c in answer.values() if _chart_name(c) not in charts})
+    if unknown:
+        return form(f"not the name of a chart: {unknown}; name each audience's chart as the "
+                    f"lab lists them, one of {charts}.")
     wrong = sorted(a for a, c in answer.items() if _chart_name(c) != AUDIENCES[a].chart)
     return f"think again about the chart for {wrong}." if wrong else None
 
 
 def _chart_name(text: str) -> str:
     """A chart's name as the learner wrote it, in lower case with single spaces and without a
-    trailing "chart" ("Value  Chart" is "value")."""
-    return " ".join(text.lower().split()).removesuffix(" chart")
+    leading "the", a trailing "chart" or a full stop ("The Value  Chart." is "value")."""
+    name = " ".join(text.lower().replace("-", " ").split()).rstrip(".").removeprefix("the ")
+    return name.removesuffix(" chart")
 
 
 def _brief(answer: Any) -> str | None:
