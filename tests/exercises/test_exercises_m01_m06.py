@@ -201,3 +201,17 @@ def test_06_3_messages_count_approved_loans_per_version_as_the_task_does():
     for wrong in (n + 0.5, 2 * n, n + 1):
         message = evaluate(exercise, wrong).message
         assert "approved loans per version" in message and "group" not in message, message
+
+
+@pytest.mark.parametrize("spelt", ["{}", "({})", "Option {}.", " {} "])
+def test_04_6_and_06_4_take_a_letter_as_multiple_choice_does(spelt):
+    """A red-team reading's: "(D)" or "B." failed these two as not one letter, where every
+    multiple-choice check reads them as the letter; a wrong letter still fails."""
+    from deploydl.exercises.m04_incidents import INCIDENTS
+
+    right = {str(n): letter for n, (_, letter) in INCIDENTS.items()}
+    given = {n: spelt.format(letter) for n, letter in right.items()}
+    assert evaluate(find_exercise("04.6"), given).status == PASSED
+    assert evaluate(find_exercise("04.6"), {**given, "1": spelt.format("B")}).status == FAILED
+    assert evaluate(find_exercise("06.4"), spelt.format("B")).status == PASSED
+    assert evaluate(find_exercise("06.4"), spelt.format("A")).status == FAILED

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_list, as_number, brief, form
+from deploydl.exercises.core import Exercise, as_list, as_number, brief, choice_letter, form
 from deploydl.exercises.m04_incidents import (
     _INCIDENT_NEEDS,
     _SETTING_DOES,
@@ -183,7 +183,7 @@ def _protects_against(answer: Any) -> str | None:
     if odd:
         return form(f"each answer is one letter, as text ('A' to 'G'); incident {odd[0]} has "
                     f"{brief(given[odd[0]])}.")
-    letters = {n: v.strip().upper() for n, v in given.items()}
+    letters = {n: choice_letter(v) or v.strip().upper() for n, v in given.items()}  # "(D)" is D
     odd = sorted(n for n, v in letters.items() if v not in _SETTING_DOES)
     if odd:
         return form(f"each answer is one letter from A to G; incident {odd[0]} has "

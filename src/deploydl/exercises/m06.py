@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from deploydl.data import APPLICATIONS_PER_DAY
-from deploydl.exercises.core import Exercise, as_number, as_whole, brief, form
+from deploydl.exercises.core import Exercise, as_number, as_whole, brief, choice_letter, form
 from deploydl.exercises.m06_answers import _is_duration, _measure, _not_a_number, _pick
 from deploydl.exercises.m06_scenarios import (
     ACTIONS,
@@ -215,6 +215,8 @@ def _ab_winner(answer: Any) -> str | None:
     from deploydl.monitoring import ab_test
 
     options = ("A", "B", "no decision")
+    if isinstance(answer, str) and choice_letter(answer) in options:
+        answer = choice_letter(answer)  # "B.", "(B)" and "Option B" are B
     if not isinstance(answer, str) or answer.strip().lower() not in {o.lower() for o in options}:
         return form(f"give one of {list(options)}; you gave {brief(answer)}.")
     result = ab_test(*AB_COUNTS, planned_n=AB_PLANNED)
