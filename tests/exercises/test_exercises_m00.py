@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from deploydl.exercises.core import FAILED, PASSED, FormProblem, evaluate
 from deploydl.exercises.m00 import NEW_INCOME, risk
 from deploydl.exercises.registry import find_exercise
@@ -54,3 +56,15 @@ def test_00_2_costs_from_the_score_before_the_raise_are_named():
     p = risk(income=NEW_INCOME)
     result = evaluate(find_exercise("00.2"), _costs(before * 8000, p * 2000))
     assert result.message.startswith("cost_if_approved uses the applicant's score from before")
+
+
+@pytest.mark.parametrize("places", [1, 2, 3])
+def test_00_1_a_rounded_reply_is_told_it_was_rounded(places):
+    """A red-team reading's: a reply whose score was rounded was told the service gives a
+    different score and to send the changed applicant, which the learner had done."""
+    score = round(risk(income=NEW_INCOME), places)
+    reply = {"model_name": "loan-default", "model_version": "1.0.0", "threshold": 0.5,
+             "predictions": [{"probability_of_default": score, "decision": "approve"}]}
+    result = evaluate(find_exercise("00.1"), reply)
+    assert result.status == FAILED, result.message
+    assert result.message.startswith(f"the probability_of_default was rounded ({score:g})")

@@ -62,7 +62,13 @@ def _is_service_reply(reply: Any) -> str | None:
     if math.isclose(probability, risk(), abs_tol=1e-5):
         return ("this is the score of the applicant as they were: change the income to "
                 f"{NEW_INCOME:,} before you send them.")
-    if not math.isclose(probability, risk(income=NEW_INCOME), abs_tol=1e-5):
+    right = risk(income=NEW_INCOME)
+    if any(probability == round(right, places) for places in range(1, 6)) and not math.isclose(
+            probability, right, abs_tol=1e-5):
+        return (f"the probability_of_default was rounded ({probability:g}): store the reply as "
+                "the service sent it, reply = client.predict(...), and round only what you "
+                "print.")
+    if not math.isclose(probability, right, abs_tol=1e-5):
         return (f"the service gives a different score for this applicant with an income of "
                 f"{NEW_INCOME:,}: send dict(applicant, income={NEW_INCOME}) and keep the reply.")
     return None

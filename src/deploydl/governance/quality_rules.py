@@ -45,12 +45,13 @@ class QualityRuleError(ValueError):
 
 def rule_dtype(value: Any) -> Any:
     """The pandas dtype a rule's ``dtype`` names ("int64", ``int``, ``np.dtype("int64")``,
-    ``pd.Int64Dtype()``...), or None when it names none (a number, a Series, unknown text)."""
+    ``pd.Int64Dtype()``...), or None when it names none (a number, a Series, unknown text, or
+    one that needs a library the course does not install, such as "int64[pyarrow]")."""
     if not isinstance(value, str | type | np.dtype | pd.api.extensions.ExtensionDtype):
         return None
     try:
         return pd.api.types.pandas_dtype(value)
-    except (TypeError, ValueError):  # not a type pandas knows
+    except (TypeError, ValueError, ImportError):  # not a type pandas knows, or can make here
         return None
 
 
