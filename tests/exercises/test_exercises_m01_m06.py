@@ -223,3 +223,17 @@ def test_01_2_a_dtype_that_needs_pyarrow_is_told_the_type_not_blamed_on_the_cour
     reported as its own crash ("the check of exercise 01.2 is broken")."""
     result = evaluate(find_exercise("01.2"), {"age": {"min": 18, "max": 100, "dtype": dtype}})
     assert result.status == FAILED and "whole-number type" in result.message, result.message
+
+
+@pytest.mark.parametrize("given", ["Rollback", "roll-back", "ROLL BACK.", " roll  back "])
+def test_06_an_option_spelt_another_way_is_that_option(given):
+    """A red-team reading's: "rollback" and "Wait." were told to give one of the options
+    (06.1, 06.5 and 06.6 read their option words with ``_pick``); a word of another option,
+    or one cut short, is not it."""
+    from deploydl.exercises.m06_answers import _pick
+
+    options = ("roll back", "keep")
+    assert _pick(given, options, "roll back", name="action", why="why") is None
+    assert _pick(given, options, "keep", name="action", why="why") == "why"
+    assert "one of ['roll back', 'keep']" in _pick("rollbac", options, "keep", name="action",
+                                                     why="why")

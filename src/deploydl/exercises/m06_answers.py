@@ -6,6 +6,7 @@ choice from a list. Module 06's checks (``m06``) call these.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -74,8 +75,13 @@ def _not_a_number(given: Any) -> str | None:
 
 def _pick(given: Any, options: tuple[str, ...], right: str, *, name: str,
           why: str) -> str | None:
-    """None when ``given`` is the ``right`` one of ``options`` (case and spaces ignored); else
-    what is wrong: not an option, or ``why`` the right measurement leads elsewhere."""
-    if not isinstance(given, str) or given.strip().lower() not in options:
+    """None when ``given`` is the ``right`` one of ``options`` (only its letters compared, in
+    lower case: "Rollback", "roll-back" and "Wait." name "roll back" and "wait"); else what is
+    wrong: not an option, or ``why`` the right measurement leads elsewhere."""
+    if not isinstance(given, str) or _letters(given) not in map(_letters, options):
         return form(f"the {name} should be one of {list(options)}; you gave {brief(given)}.")
-    return None if given.strip().lower() == right else why
+    return None if _letters(given) == _letters(right) else why
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
