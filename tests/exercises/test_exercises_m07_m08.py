@@ -829,9 +829,24 @@ def test_07_3_the_overall_approval_rate_is_named_as_such(inputs):
     """A review's: the approval rate of all applicants (0.833, printed above 07.1) got only
     "you gave 0.833."."""
     overall = inputs.evaluation["approval_rate"]
-    for given in (overall, round(overall, 2) - 0.001, 100 * overall):
+    for given in (overall, round(overall, 2), 100 * overall):
         message = evaluate(find_exercise("07.3"), given).message
         assert "approval rate of all applicants" in message and "by_group" in message, given
+
+
+def test_07_3_the_lowest_band_by_the_overall_rate_is_named_as_such(inputs):
+    """A red-team reading's: the lowest band's rate divided by the overall rate (0.829) was
+    told it is the overall rate (0.833), as both round to 0.83; a float32 ratio rounded to
+    two decimals failed where the float passes."""
+    import numpy as np
+
+    by_overall = inputs.by_group["selection_rate"].min() / inputs.evaluation["approval_rate"]
+    for given in (by_overall, round(by_overall, 3), 100 * by_overall):
+        message = evaluate(find_exercise("07.3"), given).message
+        assert message.startswith("that divides the lowest age band's approval rate by that "
+                                  "of all applicants together"), (given, message)
+    ratio = inputs.fairness["demographic_parity_ratio"]
+    assert evaluate(find_exercise("07.3"), np.float32(round(ratio, 2))).status == PASSED
 
 
 def test_07_5_the_form_messages_example_fits_neither_audience():

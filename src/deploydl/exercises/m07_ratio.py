@@ -8,6 +8,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from deploydl.exercises.core import (
+    FLOAT32_TOL,
     as_number,
     brief,
     form,
@@ -30,12 +31,12 @@ FOUR_FIFTHS = 0.8
 
 def _ratio(answer: Any) -> str | None:
     """Exercise 07.3's checker: the lowest age band's approval rate divided by the highest's
-    (:func:`_reads_as`), each slip told by name: a percentage, the overall approval rate, a
-    rounding that carries the ratio over the four-fifths line, the wrong bands divided
-    (:func:`_wrong_bands`), one band's rate alone (:func:`_one_band`), the ratio cut off
-    rather than rounded (:func:`_cut_off`), rates rounded to two decimals divided
-    (:func:`_rounded_rates`), the ratio the other way round; any other number is told only
-    what to divide."""
+    (:func:`_reads_as`), each slip told by name: a percentage, the overall approval rate or
+    the lowest band's divided by it, a rounding that carries the ratio over the four-fifths
+    line, the wrong bands divided (:func:`_wrong_bands`), one band's rate alone
+    (:func:`_one_band`), the ratio cut off rather than rounded (:func:`_cut_off`), rates
+    rounded to two decimals divided (:func:`_rounded_rates`), the ratio the other way round;
+    any other number is told only what to divide."""
     from deploydl.capstone.project import lesson_inputs
 
     value = as_number(answer)
@@ -48,11 +49,15 @@ def _ratio(answer: Any) -> str | None:
     percentage = percentage_slip(value, expected, what="the ratio")
     if percentage:
         return percentage
-    overall = inputs.evaluation["approval_rate"]
-    if round(value, 2) == round(overall, 2) or is_percentage(value, overall):
+    overall, rates = inputs.evaluation["approval_rate"], inputs.by_group["selection_rate"]
+    by_overall = rates.min() / overall  # 0.83 is read as the overall rate, 0.833, rounded
+    if abs(value - by_overall) < RATIO_TOL or is_percentage(value, by_overall, tol=0.05):
+        return ("that divides the lowest age band's approval rate by that of all applicants "
+                "together; the four-fifths rule compares the band approved least often with "
+                f"the band approved most often: {_lowest_by_highest(rates)}.")
+    if _given_as(value, overall) or is_percentage(value, overall):
         return ("that is the approval rate of all applicants together; the ratio divides the "
                 "lowest age band's approval rate by the highest's, from inputs.by_group.")
-    rates = inputs.by_group["selection_rate"]
     slip = (_rounded_over_the_line(value, expected) or _wrong_bands(value, rates)
             or _one_band(value, rates) or _cut_off(value, expected, brief(answer))
             or _rounded_rates(value, rates))
@@ -70,7 +75,7 @@ def _reads_as(value: float, ratio: float) -> bool:
     four-fifths line (0.795 as 0.80 would read as a pass of the rule)."""
     two = round(ratio, 2)
     return abs(value - ratio) < RATIO_TOL or (
-        value == two and (two < FOUR_FIFTHS) == (ratio < FOUR_FIFTHS))
+        _is_rounding(value, two) and (two < FOUR_FIFTHS) == (ratio < FOUR_FIFTHS))
 
 
 def _wrong_bands(value: float, rates: pd.Series) -> str | None:
@@ -109,7 +114,13 @@ def _lowest_by_highest(rates: pd.Series) -> str:
 def _given_as(value: float, number: float) -> bool:
     """Whether ``value`` is ``number`` as a learner may give it: within :data:`RATIO_TOL`, or
     rounded to two decimals."""
-    return abs(value - number) < RATIO_TOL or value == round(number, 2)
+    return abs(value - number) < RATIO_TOL or _is_rounding(value, round(number, 2))
+
+
+def _is_rounding(value: float, rounded: float) -> bool:
+    """Whether ``value`` is the number ``rounded`` (two decimals), given as a float or as a
+    float32 (np.float32(0.79) is 0.7900000214576721)."""
+    return abs(value - rounded) <= FLOAT32_TOL
 
 
 def _cut_off(value: float, expected: float, shown: str) -> str | None:
