@@ -88,8 +88,8 @@ def smallest_planned_size() -> int:
 def _is_promotion(answer: Any) -> str | None:
     promote = as_bool(answer)
     if promote is None:
-        return form(f"give True (promote now) or False (keep testing); you gave "
-                    f"{brief(answer)}.")
+        return form(f"give True (promote now) or False (keep testing), as a bool, without "
+                    f"quotes; you gave {brief(answer)}.")
     can_promote = smallest_planned_size() <= LAB_AB_REQUESTS
     if promote and not can_promote:
         return ("the test cannot have reached its planned size: compare n_a and n_b with "
