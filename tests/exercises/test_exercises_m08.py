@@ -276,7 +276,6 @@ MEMO = {"decision": "Keep it in the lab until the new region's screen passes.",
     ("To be decided at the next meeting of the whole board.", "not decided yet"),
     ("TBD - the group will meet again next week about this.", "not decided yet"),
     ("No decision yet: the group is still talking about the model.", "not decided yet"),
-    ("Advising loan officers is still to be decided by the group.", "not decided yet"),
     ("We can't decide yet and need more data first.", "not decided yet"),
     ("We couldn’t agree on what to do with the model.", "not decided yet"),
     ("The group hasn’t reached a decision about the model yet.", "not decided yet"),
@@ -320,6 +319,10 @@ def test_08_5_a_decision_that_decides_nothing_fails(decision, says):
     "We have not decided to let it approve on its own, so it advises loan officers.",
     "TBD on automation, but advise loan officers now.",
     "Put the model on hold until the fairness review passes.",
+    # A whole-diff reading's: words of not deciding said of something else, beside an option.
+    "The model advises each loan officer and automation is still to be decided.",
+    "Loan officers keep the final say; no decision is made by the model alone.",
+    "We have not decided which mode is best, so we do not deploy.",
 ])
 def test_08_5_a_decision_in_the_groups_own_words_passes(decision):
     result = evaluate(find_exercise("08.5"), {**MEMO, "decision": decision})
@@ -350,6 +353,9 @@ def test_08_5_a_risk_owned_by_everyone_names_no_owner(risk):
     "Fairness in Central rests on 205 applicants; everyone agrees the Responsible-AI lead owns "
     "it.",
     "The Central feed fails quality rules; the Data steward owns it, backed by the whole team.",
+    # A whole-diff reading's: one team, or everyone's something, is not everyone.
+    "Drift in the new region; the owner is the whole MLOps team, who watch the monitors.",
+    "Drift in Central: the Data steward is the whole team's single owner of that risk.",
 ])
 def test_08_5_an_owner_named_beside_the_whole_team_passes(risk):
     assert evaluate(find_exercise("08.5"), {**MEMO, "risk": risk}).status == PASSED

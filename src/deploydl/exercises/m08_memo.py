@@ -67,6 +67,7 @@ _OPTION_WORDS = re.compile("|".join((
     r"\b(?:in|into|to) (?:testing|the sandbox|staging|development)\b|\bshadow\b|\bshelv\w*"
     r"|\b(?:out of|off) production\b|\bhold\w* (?:it|the model|\S+) back\b|\bscorecard\b"
     r"|\b(?:current|old|existing) process\b|\bnot (?:yet )?ready\b(?!\s+to\s+(?:decide|choose))"
+    r"|\b(?:do not|don[\u2019']t|not) (?:deploy|release|launch|ship|use)\b"
     r"|\b(?:stop|retire|withdraw|pause|scrap|switch off|turn off)\w*\s+(?:it|the model|using|\d)",
     # a go or a no-go, without its mode
     r"\bgo(?:es)? (?:ahead|live)\b|\buse (?:it|the model)\b|\b(?:in|into|to) production\b"
@@ -78,35 +79,28 @@ _OPTION_WORDS = re.compile("|".join((
 #: with one of them is a choice, not a list of alternatives.
 _RULED_OUT = re.compile(r"\b(?:not|never|neither|nor|no|rather than|instead of)\b|n't\b",
                         re.IGNORECASE)
-#: Words that say a group has not chosen ("we could not agree whether", "not sure"): their
-#: "not" rules no option out.
-_NOT_CHOSEN = re.compile(r"\b(?:could|can|did|do)\s*(?:not|n't)\s+(?:yet\s+)?"
-                         r"(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b", re.IGNORECASE)
+#: Words that say a group has not chosen ("we could not agree whether", "we can't decide",
+#: "not sure"): their "not" rules no option out.
+_NOT_CHOSEN = re.compile(r"\b(?:can[\u2019']?t|cannot|(?:could|can|did|do)(?:\s+not|n[\u2019']t))"
+                         r"\s+(?:yet\s+)?(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b",
+                         re.IGNORECASE)
 #: Words that say a group has not chosen yet or puts the choice off ("we have not decided",
-#: "to be decided", "TBD", "we can't agree", "we will decide next month"). A decision part
-#: with them that names no option (outside what a "whether" leaves open, :data:`_LEFT_OPEN`)
-#: states no decision; one that names an option does ("keep it in the lab and decide on
-#: automation next year").
+#: "to be decided", "TBD", "no decision yet", "we will decide later", and :data:`_NOT_CHOSEN`).
+#: A decision part with them that names no option (outside what a "whether" leaves open,
+#: :data:`_LEFT_OPEN`) states no decision; one that names an option does ("keep it in the lab
+#: and decide on automation next year").
 _DEFERRED = re.compile("|".join((
     r"\b(?:have|has|had)(?:\s*n[\u2019']t|\s+not)\s+(?:yet\s+)?(?:decided|chosen|agreed|settled"
-    r"|reached|made\s+(?:a|our|the|any|up))\b|\bnot\s+(?:yet\s+)?(?:decided|chosen|settled)\b",
-    r"\bun(?:decided|determined|resolved)\b|\btb[dc]\b|\bstill (?:deciding|discussing|debating)"
-    r"|\bno (?:decision|choice|consensus|agreement)\b"
-    r"|\bnot\s+(?:yet\s+)?ready to (?:decide|choose)",
-    r"\byet to (?:be\s+)?(?:decided?|chosen|choose|agreed?|settled?)\b"
-    r"|\bto be (?:decided|determined|agreed|settled|confirmed|discussed)\b",
-    r"\b(?:will|shall|going to|plan to|need to|have to|must)\s+(?:still\s+)?decide\b"
-    r"|[\u2019']ll\s+decide\b|\bdecid\w*\s+(?:\w+\s+)?(?:later|another time|next \w+)\b",
-    r"\b(?:defer|postpon|delay|put\w* off|push\w* back)\w*\s+(?:\w+\s+){0,2}(?:decision|choice)"
-    r"|\b(?:decision|choice)\s+(?:\w+\s+){0,2}(?:delayed|open)\b",
-    r"\b(?:can[\u2019']?t|cannot|(?:could|can|did|do)(?:\s+not|n[\u2019']t))\s+(?:yet\s+)?"
-    r"(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b")), re.IGNORECASE)
+    r"|reached|made\s+(?:a|our|the|any|up))\b",
+    r"\bundecided\b|\btb[dc]\b|\bno (?:decision|choice|consensus|agreement) yet\b"
+    r"|\byet to (?:be\s+)?(?:decided?|chosen|choose|agreed?|settled?)\b"
+    r"|\bto be (?:decided|determined|agreed|settled)\b",
+    r"\bdecide\s+(?:\w+\s+)?(?:later|another time|next \w+)\b"
+    r"|\b(?:defer|postpone|delay|put off)\s+(?:the|our|a|any)\s+(?:decision|choice)\b",
+    _NOT_CHOSEN.pattern)), re.IGNORECASE)
 #: What a "whether" leaves open, to the next comma or stop ("we have not decided whether to
-#: let it advise loan officers"), and what is said to be undecided ("advising loan officers is
-#: still to be decided"): an option named there is not chosen.
-_LEFT_OPEN = re.compile(r"\bwhether\b[^,;.:!?\n]*|[^,;.:!?\n]*\b(?:is|are|remains?)\s+"
-                        r"(?:still\s+|yet\s+)?(?:to be decided|undecided|tb[dc])\b",
-                        re.IGNORECASE)
+#: let it advise loan officers"): an option named there is not chosen.
+_LEFT_OPEN = re.compile(r"\bwhether\b[^,;.:!?\n]*", re.IGNORECASE)
 #: Words that, right after the first option a clause names, give the reasons for choosing it
 #: ("keep it in the lab, since advising or approving would both lose money"): the options
 #: after them are the reasons, not alternatives.
@@ -115,9 +109,10 @@ _BECAUSE = re.compile(r"^\W*(?:since|because|as|given that)\b", re.IGNORECASE)
 _NO_OWNER = re.compile(r"\b(?:nobody|no one|no-one|none)\b[^.;:]{0,20}?\bown(?:s|ed)?\b"
                        r"|\b(?:no|without an?)\s+(?:\w+\s+)?owners?\b|\bnot\s+(?:yet\s+)?owned\b"
                        r"|\bunowned\b|\bownerless\b", re.IGNORECASE)
-#: Everyone at once, as a risk part may name its owner ("the whole team", "all of us").
+#: Everyone at once, as a risk part may name its owner ("the whole team", "all of us"), not
+#: one team ("the whole MLOps team") nor everyone's something ("the whole team's contact").
 _EVERYONE = (r"(?:everyone|everybody|all of us|we all|us all|each of us|all (?:the )?roles"
-             r"|every role|the (?:whole|entire) (?:\w+ )?(?:team|group|bank|company|project))")
+             r"|every role|the (?:whole|entire) (?:team|group|bank|company|project))(?!['\u2019])")
 #: A risk part that gives the risk to everyone ("everyone owns it", "the whole team is
 #: responsible", "the steward of our values is the whole team"): nobody in particular acts,
 #: unless it names a role's owner too ("the Data steward owns it, backed by the whole team").
@@ -155,8 +150,8 @@ def _undecided(decision: str) -> str | None:
     the options as alternatives instead of choosing one, or says the group has not decided or
     puts the decision off; None otherwise. Which options a decision names is otherwise the
     rubric's to read: a sentence can name all three and still choose one ("advise, not approve
-    on its own"), and a group may choose in words no list here holds ("a limited rollout with
-    human review")."""
+    on its own"), and a group may choose in words no list here holds ("keep everything as it
+    is for now")."""
     if decision.strip().strip(_QUOTES + "()[]!").rstrip().endswith("?"):
         return ("the decision part asks a question; state the option your group chooses, in a "
                 "sentence of your own.")
