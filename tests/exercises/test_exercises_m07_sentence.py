@@ -740,6 +740,11 @@ NEAR_OPPOSITE = [
     "83% of applicants who apply get a yes at once; a person checks the others.",
     "83% of people who ask for a loan get a yes at once; a person checks the others.",
     "Nobody but 83% of applicants who apply gets a yes at once; a person checks the others.",
+    # A clause that says they apply and goes on to say whom the number counts.
+    "Apart from the 83% of callers who call in and get a yes at once, the others are checked by "
+    "a person.",
+    "Other than the 83% of applicants who applied and were approved on the spot, everyone else "
+    "hears back from a person within two days.",
 ]
 
 

@@ -93,12 +93,13 @@ _APPLYING = (r"(?:(?:have|had)\s+)?(?:appl(?:y|ies|ied|ying)|ask(?:s|ed|ing)?\s+
 #: What may follow a number left out to say whom it counts ("except for the 83% who get a
 #: yes at once", "all but the 83% of applicants approved at once"): then the sentence goes on
 #: about the others, not the number's applicants. A relative clause of :data:`_APPLYING`
-#: says nothing of whom ("all but 83% of applicants who apply get a yes at once" is still
-#: left out).
+#: alone says nothing of whom ("all but 83% of applicants who apply get a yes at once" is
+#: still left out); one that goes on with "and" does ("who apply and get a yes at once").
 _DESCRIBED = re.compile(
     r"(?:\s+of\s+(?:(?:the|our|all|those)\s+)?(?:[\w'-]+\s+)?(?:applicants?|applications?|"
     r"callers?|customers?|clients?|borrowers?|people))?,?\s+(?:(?:who|that|which|whom|whose)"
-    rf"(?!\s+{_APPLYING})|we|you|approved|accepted|granted|given|cleared|getting|receiving)\b")
+    rf"(?!\s+{_APPLYING}(?!,?\s+and\b))|we|you|approved|accepted|granted|given|cleared|getting"
+    r"|receiving)\b")
 
 
 def _excluded(answer: str, rate: float) -> str | None:
