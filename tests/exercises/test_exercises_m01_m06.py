@@ -220,7 +220,12 @@ def test_04_6_and_06_4_take_a_letter_as_multiple_choice_does(spelt):
 @pytest.mark.parametrize("dtype", ["int64[pyarrow]", "string[pyarrow]"])
 def test_01_2_a_dtype_that_needs_pyarrow_is_told_the_type_not_blamed_on_the_course(dtype):
     """A red-team reading's: pandas raised ImportError for a pyarrow dtype, which the check
-    reported as its own crash ("the check of exercise 01.2 is broken")."""
+    reported as its own crash ("the check of exercise 01.2 is broken"). The course does not
+    install pyarrow; where it is installed, "int64[pyarrow]" is a whole-number type."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is not None:
+        pytest.skip("pyarrow is installed here, so pandas makes these types")
     result = evaluate(find_exercise("01.2"), {"age": {"min": 18, "max": 100, "dtype": dtype}})
     assert result.status == FAILED and "whole-number type" in result.message, result.message
 

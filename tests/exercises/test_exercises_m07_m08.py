@@ -1001,18 +1001,21 @@ def test_07_2_a_chart_named_with_chart_after_it_is_the_chart(chart):
 
 @pytest.mark.parametrize(("chart", "status"), [
     ("the value chart", PASSED), ("value-chart", PASSED), ("Value chart.", PASSED),
-    ("valu", FAILED), ("costs", FAILED)])
+    ("the value chart .", PASSED), ("valu", FAILED), ("costs", FAILED)])
 def test_07_2_a_name_that_is_no_chart_is_told_so(chart, status):
     """A red-team reading's: a misspelt chart name was told to think again about the choice,
     as if the right chart were a wrong one; it is now told the names the lab lists (a form
-    slip: no hint used up). "The value chart." is the value chart."""
+    slip: no hint used up, so a wrong chart after it gets the first hint). "The value chart."
+    is the value chart."""
     answer = {"board": chart, "regulator": "fairness", "call-centre": "decisions",
               "engineers": "cost"}
-    result = evaluate(find_exercise("07.2"), answer)
+    exercise = find_exercise("07.2")
+    result = evaluate(exercise, answer)
     assert result.status == status, result.message
     if status == FAILED:
         assert result.message.startswith(f"not the name of a chart: [{chart!r}]"), result.message
         assert "one of ['cost', 'decisions', 'fairness', 'value']" in result.message
+        assert evaluate(exercise, {**answer, "board": "cost"}).hint == exercise.hints[0]
 
 
 def test_07_5_an_enormous_influence_is_echoed_in_brief():

@@ -12,7 +12,7 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import Exercise, as_number, brief, form
+from deploydl.exercises.core import FLOAT32_TOL, Exercise, as_number, brief, form
 
 #: The lab's world: the applicant and the raise (the model is the course's calibrated one,
 #: :func:`deploydl.serving.packaging.train_measured`).
@@ -63,15 +63,14 @@ def _is_service_reply(reply: Any) -> str | None:
         return ("this is the score of the applicant as they were: change the income to "
                 f"{NEW_INCOME:,} before you send them.")
     right = risk(income=NEW_INCOME)
-    if any(probability == round(right, places) for places in range(1, 6)) and not math.isclose(
-            probability, right, abs_tol=1e-5):
+    if math.isclose(probability, right, abs_tol=1e-5):
+        return None
+    if any(abs(probability - round(right, places)) <= FLOAT32_TOL for places in range(1, 5)):
         return (f"the probability_of_default was rounded ({probability:g}): store the reply as "
                 "the service sent it, reply = client.predict(...), and round only what you "
                 "print.")
-    if not math.isclose(probability, right, abs_tol=1e-5):
-        return (f"the service gives a different score for this applicant with an income of "
-                f"{NEW_INCOME:,}: send dict(applicant, income={NEW_INCOME}) and keep the reply.")
-    return None
+    return (f"the service gives a different score for this applicant with an income of "
+            f"{NEW_INCOME:,}: send dict(applicant, income={NEW_INCOME}) and keep the reply.")
 
 
 #: Exercise 00.2's two costs, in the order :func:`_expected_costs` gives them.

@@ -215,14 +215,13 @@ def _ab_winner(answer: Any) -> str | None:
     from deploydl.monitoring import ab_test
 
     options = ("A", "B", "no decision")
-    if isinstance(answer, str) and choice_letter(answer) in options:
-        answer = choice_letter(answer)  # "B.", "(B)" and "Option B" are B
-    if not isinstance(answer, str) or answer.strip().lower() not in {o.lower() for o in options}:
+    given = answer if not isinstance(answer, str) else (  # "(B)" is B, "No decision." too
+        choice_letter(answer) or " ".join(answer.strip(" .").split()))
+    if not isinstance(given, str) or given.lower() not in {o.lower() for o in options}:
         return form(f"give one of {list(options)}; you gave {brief(answer)}.")
     result = ab_test(*AB_COUNTS, planned_n=AB_PLANNED)
     right = ("no decision" if not result.significant or result.warning
              else "B" if result.difference < 0 else "A")
-    given = answer.strip()
     if given.lower() == right.lower():
         return None
     if given.lower() == "no decision":

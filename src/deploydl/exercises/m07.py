@@ -76,10 +76,11 @@ def _charts(answer: Any) -> str | None:
 
 
 def _chart_name(text: str) -> str:
-    """A chart's name as the learner wrote it, in lower case with single spaces and without a
-    leading "the", a trailing "chart" or a full stop ("The Value  Chart." is "value")."""
-    name = " ".join(text.lower().replace("-", " ").split()).rstrip(".").removeprefix("the ")
-    return name.removesuffix(" chart")
+    """A chart's name as the learner wrote it, in lower case with single spaces for hyphens and
+    full stops, and without a leading "the" or a trailing "chart" ("The Value-Chart ." is
+    "value")."""
+    words = text.lower().replace("-", " ").replace(".", " ").split()
+    return " ".join(words).removeprefix("the ").removesuffix(" chart")
 
 
 def _brief(answer: Any) -> str | None:
