@@ -52,8 +52,9 @@ from deploydl.exercises.core_reading import (
     unfilled,
 )
 
-#: What the exercise modules, labs and tests import from here: the names of the two modules
-#: the checks are built from (:mod:`core_exercise`, :mod:`core_reading`) as well as this one's.
+#: The names this module offers: its own, and those of the two modules the checks are built
+#: from (:mod:`core_exercise`, :mod:`core_reading`), which exercise modules, labs and tests
+#: import from here.
 __all__ = ["BRIEF_CHARS", "CHECK_ERROR", "FAILED", "FLOAT32_TOL", "ICONS", "NOT_ATTEMPTED",
            "NOT_REPLACED", "PASSED", "RECORD_MIME", "Checker", "Exercise", "FormProblem", "Result",
            "as_bool", "as_list", "as_number", "as_share", "as_whole", "brief", "check",

@@ -9,16 +9,18 @@ the answers that check() was given since the grader's last cell (copies taken at
 see :func:`deploydl.exercises.core.regraded`), and displays the results under a MIME type of
 its own, with a secret made fresh for this run.
 
-That cell binds every name it uses with ``import`` statements and definitions inside its
-function, so a lab that defines ``print``, ``open``, ``json``, ``display`` or any other name in
-its own namespace, or swaps that namespace, cannot change what it shows. A lab's code still
-runs in the same kernel, with the learner's rights, so a lab can still change a grade if it
-replaces functions in modules (Python's ``builtins``, ``sys``, ``importlib``, IPython's
-display, or the course modules the checks call when they run, see
-:func:`deploydl.exercises.core.regraded`), replaces ``__builtins__``, or leaves code to run
-during the grader's cells (an IPython event callback or input transformer, a thread, or an
-object of its own in place of a value the grader reads, such as the kept answers). A grader's
-cell that shows more than one result (such code showed its own) makes the lab ungradable.
+That cell's function binds every name it uses with ``import`` statements and definitions
+inside it, so a lab that defines ``print``, ``open``, ``json``, ``display``, the loader's name
+or any other name in its own namespace, or swaps that namespace for another dict, cannot
+change what it shows. A lab's code still runs in the same kernel, with the learner's rights,
+so a lab can still change a grade if it replaces functions in modules (Python's
+``builtins``, ``sys``, ``importlib``, IPython's display, or the course modules the checks call
+when they run, see :func:`deploydl.exercises.core.regraded`), replaces ``__builtins__``, or
+leaves code to run during the grader's cells (an IPython event callback or input transformer,
+a thread, or an object of its own where the grader stores or reads something: a namespace
+whose lookups run the lab's code, through which the cell defines and calls its function, or
+kept answers whose methods do). A grader's cell that shows more than one result (such code
+showed its own) makes the lab ungradable.
 """
 
 from __future__ import annotations
@@ -105,8 +107,7 @@ def _deploydl_fresh_checks(files, use):
 #: copy they use), which checks again the answers that the lab's copy kept since the grader's
 #: last cell, and displays the results at once, before any later lab cell runs. Every name the
 #: function uses is bound by an ``import`` or a ``def`` inside it, never looked up in the lab's
-#: namespace, which a lab can fill or swap (it may define ``print``, or a function of the
-#: loader's name).
+#: namespace (a lab may define ``print``, or a function of the loader's name).
 _GRADER_CELL = """\
 def _deploydl_grade():
 {fresh_checks}
