@@ -45,62 +45,14 @@ _OPTIONS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
     r"|\bautonomous(?:ly)?\b",
     r"\badvi[sc]\w*",
     r"\b(?:in|to|back to) the lab\b"))
-#: Other words for the options, and for a go or a no-go without its mode ("decision support",
-#: "shadow mode", "do not deploy", "go ahead"): they say that a decision is stated, and only
-#: that; unlike :data:`_OPTIONS` they are not read as alternatives ("loan officers approve or
-#: refuse each loan with the model's advice" offers no two options).
-_OPTION_WORDS = re.compile("|".join((
-    # approve on its own
-    r"\bapprov\w*\b[^,;:]{0,40}?\bwithout (?:a |any )?(?:person|human|officer|underwriter|review)"
-    r"|\bauto[- ]?approv|\bautomate\b|\bfully? automat"
-    r"|\bautomat\w*\b[^,;:]{0,20}?\b(?:approv|decid|decision)"
-    r"|\bdecid\w*\s+(?:\w+\s+){0,2}(?:on its own|by itself|alone)\b",
-    # advise loan officers
-    r"\brecommend\w*\s+(?:scores?|decisions?|approvals?|loans?|to)\b|\brecommendations?\b"
-    r"|\bassist\w*|\bdecision[- ]support\b|\bhuman[- ]in[- ]the[- ]loop\b|\bsecond opinion\b"
-    r"|\bhuman (?:review|oversight|sign-off)\b"
-    r"|\brefer\w*\s+(?:the rest|them|it|cases|loans|applicants|to)\b"
-    r"|\bas (?:a |an )?(?:guide|aid|input|advisory)\b"
-    r"|\b(?:officers?|underwriters?|staff|a person|a human|humans|people)\b[^,;:]{0,30}?"
-    r"\b(?:decides?|signs?|reviews?|approves?|makes? the (?:final )?(?:call|decision))\b",
-    # keep it in the lab
-    r"\b(?:in|into|to) (?:testing|the sandbox|staging|development)\b|\bshadow\b|\bshelv\w*"
-    r"|\b(?:out of|off) production\b|\bhold\w* (?:it|the model|\S+) back\b|\bscorecard\b"
-    r"|\b(?:current|old|existing) process\b|\bnot (?:yet )?ready\b(?!\s+to\s+(?:decide|choose))"
-    r"|\b(?:do not|don[\u2019']t|not) (?:deploy|release|launch|ship|use)\b"
-    r"|\b(?:stop|retire|withdraw|pause|scrap|switch off|turn off)\w*\s+(?:it|the model|using|\d)",
-    # a go or a no-go, without its mode
-    r"\bgo(?:es)? (?:ahead|live)\b|\buse (?:it|the model)\b|\b(?:in|into|to) production\b"
-    r"|\bapprov\w*\s+(?:it|the model|version|v?\d|loans?)\b"
-    r"|\broll-?outs?\b"
-    r"|\b(?:deploy|release|launch|ship|promote|roll(?:ing)? out|pilot)\w*\s+"
-    r"(?:it|the|this|our|version|v?\d|in|now)\b")), re.IGNORECASE)
 #: Words that rule an option out ("not approve on its own or keep it in the lab"): a clause
 #: with one of them is a choice, not a list of alternatives.
 _RULED_OUT = re.compile(r"\b(?:not|never|neither|nor|no|rather than|instead of)\b|n't\b",
                         re.IGNORECASE)
-#: Words that say a group has not chosen ("we could not agree whether", "we can't decide",
-#: "not sure"): their "not" rules no option out.
-_NOT_CHOSEN = re.compile(r"\b(?:can[\u2019']?t|cannot|(?:could|can|did|do)(?:\s+not|n[\u2019']t))"
-                         r"\s+(?:yet\s+)?(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b",
-                         re.IGNORECASE)
-#: Words that say a group has not chosen yet or puts the choice off ("we have not decided",
-#: "to be decided", "TBD", "no decision yet", "we will decide later", and :data:`_NOT_CHOSEN`).
-#: A decision part with them that names no option (outside what a "whether" leaves open,
-#: :data:`_LEFT_OPEN`) states no decision; one that names an option does ("keep it in the lab
-#: and decide on automation next year").
-_DEFERRED = re.compile("|".join((
-    r"\b(?:have|has|had)(?:\s*n[\u2019']t|\s+not)\s+(?:yet\s+)?(?:decided|chosen|agreed|settled"
-    r"|reached|made\s+(?:a|our|the|any|up))\b",
-    r"\bundecided\b|\btb[dc]\b|\bno (?:decision|choice|consensus|agreement) yet\b"
-    r"|\byet to (?:be\s+)?(?:decided?|chosen|choose|agreed?|settled?)\b"
-    r"|\bto be (?:decided|determined|agreed|settled)\b",
-    r"\bdecide\s+(?:\w+\s+)?(?:later|another time|next \w+)\b"
-    r"|\b(?:defer|postpone|delay|put off)\s+(?:the|our|a|any)\s+(?:decision|choice)\b",
-    _NOT_CHOSEN.pattern)), re.IGNORECASE)
-#: What a "whether" leaves open, to the next comma or stop ("we have not decided whether to
-#: let it advise loan officers"): an option named there is not chosen.
-_LEFT_OPEN = re.compile(r"\bwhether\b[^,;.:!?\n]*", re.IGNORECASE)
+#: Words that say a group has not chosen ("we could not agree whether", "not sure"): their
+#: "not" rules no option out.
+_NOT_CHOSEN = re.compile(r"\b(?:could|can|did|do)\s*(?:not|n't)\s+(?:yet\s+)?"
+                         r"(?:agree|decide|choose)\b|\b(?:not sure|unsure)\b", re.IGNORECASE)
 #: Words that, right after the first option a clause names, give the reasons for choosing it
 #: ("keep it in the lab, since advising or approving would both lose money"): the options
 #: after them are the reasons, not alternatives.
@@ -121,9 +73,12 @@ _SHARED_OWNER = re.compile(
     rf"|\b(?:own\w*|responsib\w*|accountab\w*|in charge|steward\w*|shared)\b[^.;:]{{0,30}}?"
     rf"(?:\b(?:is|are|by|lies with|rests with|belongs to)|:)\s+{_EVERYONE}\b"
     rf"|\b\w+\s+(?:is|are)\s+{_EVERYONE}\b", re.IGNORECASE)
+#: A word of :data:`_EQUATED`'s subject: not one that joins two ("the owner is the Data
+#: steward and the backup is the whole team" says the steward owns it).
+_WORD = r"(?!(?:and|or|but)\b)[\w-]+"
 #: A few words said to be everyone ("the steward of our values is the whole team"): a role's
 #: key word among them names no owner.
-_EQUATED = re.compile(rf"\b[\w-]+(?:\s+[\w-]+){{0,4}}\s+(?:is|are)\s+{_EVERYONE}\b",
+_EQUATED = re.compile(rf"\b{_WORD}(?:\s+{_WORD}){{0,4}}\s+(?:is|are)\s+{_EVERYONE}\b",
                       re.IGNORECASE)
 #: What just before a role's key word says it is absent ("no platform", "without a sponsor").
 _ABSENT_BEFORE = re.compile(r"\b(?:no|not|without|nor|lacks?)\s+(?:\w+\s+){0,2}$",
@@ -146,27 +101,19 @@ def _role_named(text: str) -> bool:
 
 
 def _undecided(decision: str) -> str | None:
-    """What is wrong with a decision part that asks a question (Module 00's, copied), lists
-    the options as alternatives instead of choosing one, or says the group has not decided or
-    puts the decision off; None otherwise. Which options a decision names is otherwise the
-    rubric's to read: a sentence can name all three and still choose one ("advise, not approve
-    on its own"), and a group may choose in words no list here holds ("keep everything as it
-    is for now")."""
+    """What is wrong with a decision part that asks a question (Module 00's, copied) or lists
+    the options as alternatives instead of choosing one; None otherwise. Which options a
+    decision names is otherwise the rubric's to read: a sentence can name all three and still
+    choose one ("advise, not approve on its own")."""
     if decision.strip().strip(_QUOTES + "()[]!").rstrip().endswith("?"):
         return ("the decision part asks a question; state the option your group chooses, in a "
                 "sentence of your own.")
     clauses = [c for c in re.split(r"[.;:!?\n]+(?:\s|$)", decision) if c.strip()]
     listed = [c for c in clauses if _alternatives(c)]
-    if listed and not any(_names_option(_LEFT_OPEN.sub(" ", c)) for c in clauses
-                          if c not in listed):
+    if listed and not any(_names_option(c) for c in clauses if c not in listed):
         return ("the decision part lists the options as alternatives (one or another) without "
                 "choosing one, as Module 00's question did: choose one option and say it, in a "
                 "sentence of your own.")
-    if _DEFERRED.search(decision) and not _names_option(_LEFT_OPEN.sub(" ", decision)):
-        return ("the decision part says your group has not decided yet, or leaves the decision "
-                "for later; the board asks for it now: choose one option (approve on its own, "
-                "advise loan officers, keep it in the lab) and say it, in a sentence of your "
-                "own.")
     return None
 
 
@@ -176,9 +123,7 @@ def _option_spans(clause: str) -> list[tuple[int, int]]:
 
 
 def _names_option(clause: str) -> bool:
-    """True when ``clause`` names an option in Module 00's words or others
-    (:data:`_OPTION_WORDS`: "decision support", "shadow mode", "do not deploy")."""
-    return bool(_option_spans(clause)) or bool(_OPTION_WORDS.search(clause))
+    return bool(_option_spans(clause))
 
 
 def _alternatives(clause: str) -> bool:
@@ -193,10 +138,9 @@ def _alternatives(clause: str) -> bool:
 
 
 def _is_memo(answer: Any) -> str | None:
-    """Only that the four parts are there: each its own sentence, a decision stated (an option
-    chosen, not Module 00's question again nor the choice put off), a figure in the evidence,
-    an owner in the risk (a role, not nobody or everyone). Whether the decision is right is the
-    rubric's (a person's) call."""
+    """Only that the four parts are there: each its own sentence, a decision stated (not Module
+    00's question again), a figure in the evidence, an owner in the risk (a role, not nobody or
+    everyone). Whether the decision is right is the rubric's (a person's) call."""
     if not isinstance(answer, dict) or not all(isinstance(k, str) for k in answer):
         return form(f"give a dict with the memo's four parts, {list(MEMO_PARTS)}; you gave "
                     f"{brief(answer)}.")
