@@ -695,6 +695,10 @@ OPPOSITE = [
     "All but 83% of applicants who ask for a loan get a yes at once; a person checks the others.",
     "Everyone except 83% of applicants who apply gets a yes at once; a person checks the others.",
     "All but 83% of people who have applied get a yes at once; a person checks the others.",
+    "All but 83% of applicants who apply and register get a yes at once; a person checks the "
+    "others.",
+    "All but 83% of applicants that apply and qualify get a yes at once; a person checks the "
+    "others.",
 ]
 MISSED = [
     ("About 83% of applicants miss out on a yes at once; a person checks the others.",
@@ -740,11 +744,15 @@ NEAR_OPPOSITE = [
     "83% of applicants who apply get a yes at once; a person checks the others.",
     "83% of people who ask for a loan get a yes at once; a person checks the others.",
     "Nobody but 83% of applicants who apply gets a yes at once; a person checks the others.",
-    # A clause that says they apply and goes on to say whom the number counts.
+    # A clause that says they apply and goes on to their yes says whom the number counts.
     "Apart from the 83% of callers who call in and get a yes at once, the others are checked by "
     "a person.",
     "Other than the 83% of applicants who applied and were approved on the spot, everyone else "
     "hears back from a person within two days.",
+    "Apart from the 83% of people who apply for a loan and get a yes at once, a person checks "
+    "the others.",
+    "Other than the 83% of callers who call in today and get a yes at once, everyone else hears "
+    "from a person.",
 ]
 
 

@@ -90,16 +90,21 @@ _EXCEPT = re.compile(
 #: no one among them.
 _APPLYING = (r"(?:(?:have|had)\s+)?(?:appl(?:y|ies|ied|ying)|ask(?:s|ed|ing)?\s+(?:us\s+)?for|"
              r"request\w*|seek\w*|sought|call(?:s|ed|ing)?\s+(?:us|in))\b")
+#: After :data:`_APPLYING`, no "and" that goes on to the yes within the clause ("who apply
+#: online and are approved at once", "who call in and get a yes" say whom the number counts;
+#: "who apply and register" does not).
+_NO_YES_AFTER = (r"(?![^,;.:!?]{0,40}?\band\s+(?:get|gets|got|are|were|is|was|receive\w*|hear\w*"
+                 r"|have|has)\b)")
 #: What may follow a number left out to say whom it counts ("except for the 83% who get a
 #: yes at once", "all but the 83% of applicants approved at once"): then the sentence goes on
 #: about the others, not the number's applicants. A relative clause of :data:`_APPLYING`
 #: alone says nothing of whom ("all but 83% of applicants who apply get a yes at once" is
-#: still left out); one that goes on with "and" does ("who apply and get a yes at once").
+#: still left out); one that goes on to their yes does (:data:`_NO_YES_AFTER`).
 _DESCRIBED = re.compile(
     r"(?:\s+of\s+(?:(?:the|our|all|those)\s+)?(?:[\w'-]+\s+)?(?:applicants?|applications?|"
     r"callers?|customers?|clients?|borrowers?|people))?,?\s+(?:(?:who|that|which|whom|whose)"
-    rf"(?!\s+{_APPLYING}(?!,?\s+and\b))|we|you|approved|accepted|granted|given|cleared|getting"
-    r"|receiving)\b")
+    rf"(?!\s+{_APPLYING}{_NO_YES_AFTER})|we|you|approved|accepted|granted|given|cleared"
+    r"|getting|receiving)\b")
 
 
 def _excluded(answer: str, rate: float) -> str | None:
