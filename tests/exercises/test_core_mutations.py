@@ -6,6 +6,7 @@ in ``core``, with the expected outcome worked out by hand: a wrong answer must n
 one must not fail, and an answer of the wrong form must not use up a hint.
 """
 
+import numpy as np
 import pytest
 
 from deploydl.exercises import core
@@ -19,7 +20,9 @@ from deploydl.exercises.core import (
     as_share,
     evaluate,
     is_percentage,
+    is_rounding,
     rounding_slip,
+    same_number,
 )
 from deploydl.exercises.registry import find_exercise
 
@@ -114,6 +117,24 @@ def test_a_number_rounded_to_a_few_decimals_is_a_rounding_slip(value, right):
         "the right number, rounded too far: give at least "
         "three significant digits (or the unrounded result)."
     )
+
+
+@pytest.mark.parametrize(("value", "right"), [
+    (np.float32(0.53), 0.5341), (np.float32(0.0232), 0.023156), (np.float32(1234.6), 1234.5678)])
+def test_a_float32_copy_of_a_rounding_is_a_rounding_slip(value, right):
+    """np.float32(0.53) is 0.5299999713897705, not 0.53, and was told only "you gave 0.53"
+    where 0.53 is told it is rounded too far; a float32 copy of a rounding is now a rounding, at
+    any size (a float32 of 1234.6 is 2.4e-5 off, beyond an absolute 1e-6)."""
+    assert all(float(value) != round(right, d) for d in range(1, 8))  # no exact rounding
+    assert is_rounding(float(value), right)
+    assert rounding_slip(float(value), right) is not None
+
+
+def test_a_float32_copy_is_the_same_number_and_a_nearby_number_is_not():
+    assert same_number(float(np.float32(0.35)), 0.35)
+    assert same_number(float(np.float32(123456.7)), 123456.7)
+    assert not same_number(0.35 + 2e-6, 0.35) and not same_number(123456.7 * (1 + 3e-7), 123456.7)
+    assert not is_rounding(0.53, 0.5341, places=range(3, 8))  # two decimals are not among them
 
 
 @pytest.mark.parametrize(("value", "right"), [(0.0, 0.004), (3.0, 3.2), (0.5, 0.123456)])

@@ -35,7 +35,6 @@ from deploydl.exercises.core_exercise import (
 )
 from deploydl.exercises.core_reading import (
     BRIEF_CHARS,
-    FLOAT32_TOL,
     _compare,
     _partly_filled,
     as_bool,
@@ -47,19 +46,22 @@ from deploydl.exercises.core_reading import (
     choice_letter,
     is_percentage,
     is_placeholder,
+    is_rounding,
     percentage_slip,
     rounding_slip,
+    same_number,
     unfilled,
 )
 
 #: The names this module offers: its own, and those of the two modules the checks are built
 #: from (:mod:`core_exercise`, :mod:`core_reading`), which exercise modules, labs and tests
 #: import from here.
-__all__ = ["BRIEF_CHARS", "CHECK_ERROR", "FAILED", "FLOAT32_TOL", "ICONS", "NOT_ATTEMPTED",
-           "NOT_REPLACED", "PASSED", "RECORD_MIME", "Checker", "Exercise", "FormProblem", "Result",
-           "as_bool", "as_list", "as_number", "as_share", "as_whole", "brief", "check",
-           "choice_letter", "evaluate", "form", "is_percentage", "is_placeholder", "last_status",
-           "passed", "percentage_slip", "regraded", "rounding_slip", "skipped_line", "unfilled"]
+__all__ = ["BRIEF_CHARS", "CHECK_ERROR", "FAILED", "ICONS", "NOT_ATTEMPTED", "NOT_REPLACED",
+           "PASSED", "RECORD_MIME", "Checker", "Exercise", "FormProblem", "Result", "as_bool",
+           "as_list", "as_number", "as_share", "as_whole", "brief", "check", "choice_letter",
+           "evaluate", "form", "is_percentage", "is_placeholder", "is_rounding", "last_status",
+           "passed", "percentage_slip", "regraded", "rounding_slip", "same_number",
+           "skipped_line", "unfilled"]
 
 #: MIME type of the machine-readable record each check() displays (informative only).
 RECORD_MIME = "application/vnd.deploydl.check+json"

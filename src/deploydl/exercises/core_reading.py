@@ -76,6 +76,8 @@ BRIEF_CHARS = 80
 #: A number given as a float32 is this close to the float it names (np.float32(0.35) is
 #: 0.3499999940395355): the allowance exercises give a value read off a grid of thresholds.
 FLOAT32_TOL = 1e-6
+#: ... and this close as a share of it, however large (a float32 keeps 24 bits: 2**-23).
+FLOAT32_REL_TOL = 2**-23
 
 
 def brief(answer: Any) -> str:
@@ -206,10 +208,23 @@ def as_share(answer: Any, share: float, *, what: str = "the share") -> float | s
     return percentage_slip(value, share, what=what) or value
 
 
+def same_number(value: float, number: float) -> bool:
+    """Whether ``value`` is ``number`` given as a float or as a float32 copy of it
+    (np.float32(0.79) is 0.7900000214576721): within :data:`FLOAT32_TOL`, or
+    :data:`FLOAT32_REL_TOL` of it."""
+    return math.isclose(value, number, rel_tol=FLOAT32_REL_TOL, abs_tol=FLOAT32_TOL)
+
+
+def is_rounding(value: float, right: float, places: Iterable[int] = range(1, 8)) -> bool:
+    """Whether ``value`` is ``right`` rounded to one of ``places`` decimals (:func:`same_number`: a
+    float32 copy of the rounding counts)."""
+    return any(same_number(value, round(right, d)) for d in places)
+
+
 def rounding_slip(value: float, right: float) -> str | None:
     """The message for ``value`` that is ``right`` rounded to one or more decimals, too far to
     pass (None otherwise, and for a rounding to 0, which says nothing of the number)."""
-    if value == 0 or not any(value == round(right, d) for d in range(1, 8)):
+    if value == 0 or not is_rounding(value, right):
         return None
     return ("the right number, rounded too far: give at least three significant digits "
             "(or the unrounded result).")

@@ -12,7 +12,7 @@ import math
 from functools import cache
 from typing import Any
 
-from deploydl.exercises.core import FLOAT32_TOL, Exercise, as_number, brief, form
+from deploydl.exercises.core import Exercise, as_number, brief, form, is_rounding
 
 #: The lab's world: the applicant and the raise (the model is the course's calibrated one,
 #: :func:`deploydl.serving.packaging.train_measured`).
@@ -65,7 +65,7 @@ def _is_service_reply(reply: Any) -> str | None:
     right = risk(income=NEW_INCOME)
     if math.isclose(probability, right, abs_tol=1e-5):
         return None
-    if any(abs(probability - round(right, places)) <= FLOAT32_TOL for places in range(1, 5)):
+    if is_rounding(probability, right, places=range(1, 5)):
         return (f"the probability_of_default was rounded ({probability:g}): store the reply as "
                 "the service sent it, reply = client.predict(...), and round only what you "
                 "print.")

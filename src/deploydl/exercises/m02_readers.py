@@ -10,7 +10,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from deploydl.exercises.core import FLOAT32_TOL, as_number, brief, form
+from deploydl.exercises.core import as_number, brief, form, same_number
 from deploydl.exercises.m02_data import MAX_BAD_RATE, TURNED_AWAY_COST, VENDOR_ACCURACY
 
 
@@ -32,7 +32,7 @@ def _is_the_cap(answer: Any) -> str | None:
     (0.1) or a percentage (10): a limit on the share of approved loans that default, not a
     threshold; None otherwise."""
     value = as_number(answer)
-    if value is None or not any(math.isclose(value, cap, abs_tol=FLOAT32_TOL)
+    if value is None or not any(same_number(value, cap)
                                 for cap in (MAX_BAD_RATE, 100 * MAX_BAD_RATE)):
         return None
     return (f"{value:g} is the policy's cap: at most {MAX_BAD_RATE:.0%} of approved loans may "
@@ -46,7 +46,7 @@ def _as_given(value: float, chosen: float) -> str:
     """The threshold the learner gave, as a message names it: the grid's ``chosen`` ("0.10"),
     or ``value`` itself when it is off the grid ("0.0965, not one of the sweep's thresholds
     (read as 0.10),")."""
-    if math.isclose(value, chosen, abs_tol=FLOAT32_TOL):  # a float32 0.21 is on the grid
+    if same_number(value, chosen):  # a float32 0.21 is on the grid
         return f"{chosen:.2f}"
     return f"{value:g}, not one of the sweep's thresholds (read as {chosen:.2f}),"
 
@@ -59,7 +59,7 @@ def _copied_from_sweep(value: float, chosen: float, sweep) -> str | None:
     """The message for an answer off the threshold grid that is a share the sweep shows
     (``bad_rate_approved`` or ``approved`` at some threshold); None otherwise, and for a grid
     threshold (0.10) that happens to be near a share."""
-    if math.isclose(value, chosen, abs_tol=FLOAT32_TOL):  # a float32 0.21 is on the grid
+    if same_number(value, chosen):  # a float32 0.21 is on the grid
         return None
     for column in ("bad_rate_approved", "approved"):
         gap = (sweep[column] - value).abs()

@@ -6,10 +6,9 @@ which proposed threshold a number names and whether it is the strictest with its
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from deploydl.exercises.core import FLOAT32_TOL, as_number, brief, form
+from deploydl.exercises.core import as_number, brief, form, same_number
 from deploydl.exercises.m04_lab_models import (
     PROPOSED_THRESHOLDS,
     SAME_SCORE_TOL,
@@ -65,7 +64,7 @@ def _proposed(value: Any) -> float | None:
     if given is None:
         return None
     nearest = min(PROPOSED_THRESHOLDS, key=lambda t: abs(t - given))
-    return nearest if math.isclose(given, nearest, abs_tol=FLOAT32_TOL) else None
+    return nearest if same_number(given, nearest) else None
 
 
 def _strictest(answer: Any, key: str) -> str | None:

@@ -8,13 +8,13 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from deploydl.exercises.core import (
-    FLOAT32_TOL,
     as_number,
     brief,
     form,
     is_percentage,
     percentage_slip,
     rounding_slip,
+    same_number,
 )
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def _reads_as(value: float, ratio: float) -> bool:
     four-fifths line (0.795 as 0.80 would read as a pass of the rule)."""
     two = round(ratio, 2)
     return abs(value - ratio) < RATIO_TOL or (
-        _is_rounding(value, two) and (two < FOUR_FIFTHS) == (ratio < FOUR_FIFTHS))
+        same_number(value, two) and (two < FOUR_FIFTHS) == (ratio < FOUR_FIFTHS))
 
 
 def _wrong_bands(value: float, rates: pd.Series) -> str | None:
@@ -113,14 +113,8 @@ def _lowest_by_highest(rates: pd.Series) -> str:
 
 def _given_as(value: float, number: float) -> bool:
     """Whether ``value`` is ``number`` as a learner may give it: within :data:`RATIO_TOL`, or
-    rounded to two decimals."""
-    return abs(value - number) < RATIO_TOL or _is_rounding(value, round(number, 2))
-
-
-def _is_rounding(value: float, rounded: float) -> bool:
-    """Whether ``value`` is the number ``rounded`` (two decimals), given as a float or as a
-    float32 (np.float32(0.79) is 0.7900000214576721)."""
-    return abs(value - rounded) <= FLOAT32_TOL
+    rounded to two decimals (a float32 copy too: :func:`same_number`)."""
+    return abs(value - number) < RATIO_TOL or same_number(value, round(number, 2))
 
 
 def _cut_off(value: float, expected: float, shown: str) -> str | None:
