@@ -142,7 +142,8 @@ def train_applicant_model(table: pd.DataFrame, *, seed: int = 0, epochs: int = 3
     """Train :class:`ApplicantNet` on applicants and return it with its preprocessing.
 
     Training is seeded: the same ``table`` and ``seed`` give identical weights. With 5,000
-    applicants and the defaults it takes about a second on a 2-core laptop.
+    applicants and lesson 02's settings it takes about half a second on the course's 2-core machine
+    (``benchmarks/results/training_threads.json``).
 
     Parameters
     ----------

@@ -14,8 +14,9 @@ Every model family (the applicant network, the digits CNN, the balance GRU) trai
   reproduces on a learner's laptop (Module 02, "Reproducible training").
 
 Training runs on one CPU thread. These networks are so small that a second thread only adds
-synchronisation: on a busy 2-core machine the applicant network took about 60 s with two
-threads and 10 s with one, with identical weights.
+synchronisation: on the course's 2-core machine, with another process keeping the second core
+busy, the applicant network took a median of 0.43 s on one thread and 1.80 s on two (up to
+12.5 s), with identical weights (``benchmarks/results/training_threads.json``).
 """
 
 from __future__ import annotations
