@@ -178,3 +178,73 @@ def test_module_06_gives_the_strong_inflation_one_price_a_day_and_lab_06_6_uses_
                        _stored_markdown("06_monitoring.ipynb", "c24z"))
     assert detail and window, "06's c19x or c24z no longer states the strong inflation's price"
     assert detail[1] == window[1] == f"USD {WAIT_COST_PER_DAY:,}", (detail[1], window[1])
+
+
+def _flagged_once_changed(notebook: str, cell_id: str, old: str, new: str) -> list[str]:
+    """The prose numbers the check flags in lesson ``notebook`` once ``old`` is changed to ``new``
+    in its markdown cell ``cell_id``; the lesson as it is must pass."""
+    lesson = read_notebook(ROOT / "notebooks" / notebook)
+    assert number_problems(lesson, also=REFERENCES) == []
+    cell = next(c for c in lesson["cells"] if c.get("id") == cell_id)
+    text = "".join(cell["source"])
+    assert old in text, f"{notebook}'s {cell_id} no longer says {old!r}"
+    cell["source"] = [text.replace(old, new)]
+    return _flagged(*lesson["cells"], also=REFERENCES)
+
+
+def _flagged(*cells: dict, also: str = "") -> list[str]:
+    """The prose numbers the check flags in a lesson of ``cells``."""
+    return [p.split("'")[1] for p in number_problems({"cells": list(cells)}, also=also)]
+
+
+def test_prose_number_check_reads_whole_numbers_with_separators():
+    """Lesson 02's instructor note gives the money pick's cost as its output shows it; a Python
+    literal ``20_000`` states 20,000; a minus sign does not hide a number."""
+    assert _flagged_once_changed("02_model_evaluation.ipynb", "c13bn", "USD 1,846,000",
+                                 "USD 1,946,000") == ["1,946,000"]
+    literal = _code("LOAN = 20_000", "")
+    assert _flagged(literal, _markdown("an average loan of USD 20,000")) == []
+    assert _flagged(literal, _markdown("a loan of 21,000")) == ["21,000"]
+    assert _flagged(literal, _markdown("+USD 20,000 if repaid, -8,000 if not")) == ["8,000"]
+
+
+def test_prose_number_check_reads_code_and_outputs_apart():
+    """The last code cell's text and the first output's are two numbers, not one."""
+    assert _flagged(_code("x = 7", "0.25\n"), _markdown("7.0 and 0.25")) == []
+
+
+def test_prose_number_check_reads_no_number_in_an_embedded_image():
+    """A chart's base64 bytes hold digit runs ("...A4100B..."): matched by chance, they passed
+    lesson 06's 'USD 4,100', which nothing in the lesson computes."""
+    chart = {"cell_type": "code", "metadata": {}, "source": ["chart"], "execution_count": 1,
+             "outputs": [{"output_type": "display_data", "metadata": {}, "data": {
+                 "text/html": ['<img src="data:image/png;base64,iVBOR4,100Kgo=" alt="a chart">']}}]}
+    assert _flagged(chart, _markdown("about USD 4,100 a day")) == ["4,100"]
+
+
+def test_prose_number_check_reads_the_second_number_of_a_range():
+    assert _flagged_once_changed("04_deployment.ipynb", "c31d", "0.763-0.861",
+                                 "0.763-0.871") == ["0.871"]
+    shown = _code("print(spread)", "between 0.75 and 1.97, USD 2,500 and 4,100\n")
+    assert _flagged(shown, _markdown("0.75–1.97; USD 2,500–4,100")) == []
+    assert _flagged(shown, _markdown("0.75–1.99; 2,500–4,200")) == ["1.99", "4,200"]
+
+
+def test_prose_number_check_reads_an_amount_at_the_precision_of_its_scale_word():
+    """"USD 2.3M" is any amount from 2,250,000 to 2,350,000, "460 million" 459.5 to 460.5
+    million."""
+    assert _flagged_once_changed("02_model_evaluation.ipynb", "c13bn", "USD 2.3M",
+                                 "USD 3.4M") == ["3.4M"]
+    prose = _markdown("USD 2.3M, about 460 million, USD 3.4 million")
+    for low, high in ((2_250_000, 2_349_999), ("2.3M", "2.30M")):
+        shown = _code(f"cost = {low}", f"{high}\n460,000,000 and 3.4 million\n")
+        assert _flagged(shown, prose) == [], (low, high)
+    shown = _code("cost = 2_360_000", "460,600,000 and 3.44 million\n")
+    assert _flagged(shown, prose) == ["2.3M", "460 million"]
+
+
+def test_prose_number_check_skips_identifiers_and_numbers_without_separators():
+    """A number after a letter and a hyphen names something ("seed-42", "int8-1,000"); a
+    whole number without separators (a year, an article) is not read."""
+    prose = _markdown("seed-4,200 and v-0.75, int8-1,000; in 2024, Art. 22 and 4000 loans")
+    assert _flagged(_code("pass", ""), prose) == []

@@ -14,14 +14,17 @@ lesson:
   either: the browser decodes it before MathJax scans the text, so two of them pair up too (the
   JupyterLab browser test saw it). Write "USD", or at most one dollar sign a paragraph.
 * :func:`number_problems`: a number in a lesson's prose (a decimal, a percentage, a ratio such
-  as "3.2x") must be one the lesson's code states or one its outputs show, within rounding.
-  Sentences built from computed values in a hidden code cell pass by construction.
+  as "3.2x", a whole number with thousands separators such as "USD 1,846,000", an amount with
+  a scale word such as "USD 2.3M", the second number of a range) must be one the lesson's code
+  states or one its outputs show, within rounding. Sentences built from computed values in a
+  hidden code cell pass by construction.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import string
 from pathlib import Path
 
 #: Names that need a source, and the ``docs/references.md`` id that gives it.
@@ -74,8 +77,26 @@ CITATION = re.compile(
     r"|\d+ U\.S\.C\. \d+|Civ\. Code \d+\.\d+|Annex [IVX]+(?:, point \d+\([a-z]\))?")
 SOURCES_HEADING = re.compile(r"^#+\s*Sources\b", re.MULTILINE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-_NUMBER = re.compile(r"(?<![\w.#/&-])(\d+(?:,\d{3})*\.\d+|\d+(?:\.\d+)?"
-                     r"(?=\s?(?:%|x\b|×|[- ]points?\b|[- ]percentage)))")
+#: Where a prose number may start: not inside a word, a number, a path or an entity; after a
+#: hyphen only when the hyphen follows a digit (the second number of a range, "0.763-0.861")
+#: or a space, a bracket or nothing (a minus sign).
+_START = r"(?<![\w.#/&])(?<![^\d\s(]-)"
+#: A name joined by a hyphen, with the numbers in it ("seed-42", "int8-1,000", "COVID-19"): its
+#: numbers name something and are not figures, so the reader skips the name whole.
+_IDENTIFIER = re.compile(r"\b[^\W\d]\w*-[\w.,-]*")
+#: The scale words an amount may carry, and what each multiplies it by.
+_SCALES = {"thousand": 1e3, "k": 1e3, "K": 1e3, "million": 1e6, "M": 1e6, "billion": 1e9,
+           "bn": 1e9}
+_SCALE = r"(?:\s?(?:thousand|million|billion)\b|(?:k|K|M|bn)\b)"
+_NUMBER = re.compile(_START + r"(\d+(?:,\d{3})*(?:\.\d+)?" + _SCALE  # "2.3M", "460 million"
+                     + r"|\d+(?:,\d{3})*\.\d+"  # a decimal
+                     r"|\d{1,3}(?:,\d{3})+(?!\d|,\d)"  # a whole number with separators
+                     r"|\d+(?:\.\d+)?(?=\s?(?:%|x\b|×|[- ]points?\b|[- ]percentage)))")
+#: An embedded file in HTML or Markdown: ``data:image/png;base64,iVBOR...``.
+_DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+#: A number in code or an output: separators "," (shown) or "_" (a Python literal), and a
+#: scale word if it has one.
+_STATED = re.compile(r"\d+(?:[,_]\d{3})*(?:\.\d+)?(?:" + _SCALE + ")?")
 
 
 def read_notebook(path: str | Path) -> dict:
@@ -153,31 +174,48 @@ def dollar_problems(text: str) -> list[str]:
 
 
 def _numbers(text: str) -> list[str]:
-    return _NUMBER.findall(text)
+    return _NUMBER.findall(_IDENTIFIER.sub(" ", text))
+
+
+def _parts(token: str) -> tuple[str, float]:
+    """A number's digits, and the factor its scale word gives (1 without one)."""
+    digits = token.rstrip(string.ascii_letters + string.whitespace)
+    return digits, _SCALES.get(token[len(digits):].strip(), 1.0)
 
 
 def _value(token: str) -> float:
-    return float(token.replace(",", ""))
+    digits, factor = _parts(token)
+    return float(digits.replace(",", "").replace("_", "")) * factor
 
 
-def _decimals(token: str) -> int:
-    return len(token.split(".")[1]) if "." in token else 0
+def _tolerance(token: str) -> float:
+    """Half a unit of the last place written: 0.005 for "0.68", 50,000 for "2.3M"."""
+    digits, factor = _parts(token)
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    return 0.5 * 10 ** -places * factor + 1e-9
+
+
+def _stated_values(text: str) -> list[float]:
+    """Every number in code or outputs, with its scale word and without it ("2.31M" is both
+    2,310,000 and 2.31)."""
+    tokens = _STATED.findall(text)
+    return [v for token in tokens for v in {_value(token), _value(_parts(token)[0])}]
 
 
 def output_text(notebook: dict) -> str:
-    """Every text a notebook's stored outputs show (streams, plain text, HTML, Markdown)."""
+    """Every text a notebook's stored outputs show (streams, plain text, HTML, Markdown), less
+    the images HTML embeds as ``data:`` URLs, whose base64 runs hold digits no reader sees."""
     parts = []
     for cell in notebook["cells"]:
         for out in cell.get("outputs", []):
             parts.append("".join(out.get("text", "")))
             for mime in ("text/plain", "text/html", "text/markdown"):
                 parts.append("".join(out.get("data", {}).get(mime, "")))
-    return "\n".join(parts)
+    return _DATA_URL.sub(" ", "\n".join(parts))
 
 
 def _matches(token: str, candidates: list[float]) -> bool:
-    value, places = _value(token), _decimals(token)
-    tolerance = 0.5 * 10 ** -places + 1e-9
+    value, tolerance = _value(token), _tolerance(token)
     return any(abs(c * scale - value) <= tolerance
                for c in candidates for scale in (1, 100, 0.01))
 
@@ -185,15 +223,30 @@ def _matches(token: str, candidates: list[float]) -> bool:
 def number_problems(notebook: dict, *, also: str = "") -> list[str]:
     """Numbers in prose that neither the lesson's code states nor its outputs show.
 
-    ``also`` is extra text whose numbers count as stated (e.g. ``docs/references.md`` for legal
-    figures). A sentence rendered from computed values by a code cell passes by construction.
+    The prose numbers read, outside code spans: decimals ("0.686"); numbers followed by "%",
+    "x", "×", "points" or "percentage"; whole numbers with thousands separators ("1,846,000");
+    amounts with a scale word ("2.3M", "460 million", "USD 30 billion"); each also as the
+    second number of a range ("0.763-0.861", "2,500–4,100") or after a minus sign. Not read:
+    a number after a hyphen that follows a letter ("seed-42"), and whole numbers without
+    separators or a scale word (years, article numbers, small counts). A number matches at the
+    precision written: "0.69" any value from 0.685 to 0.695, "2.3M" 2,250,000 to 2,350,000,
+    "1,846,000" only 1,846,000; a stated number also counts a hundred times larger or smaller
+    (0.32 for "32%", 32 for "0.32").
+
+    The stated numbers are every number in the code (``20_000`` is 20,000), in the stored
+    outputs, and in ``also``, extra text whose numbers count as stated (e.g.
+    ``docs/references.md`` for legal figures); one with a scale word ("USD 2.31M") counts with
+    it and without it. A sentence rendered from computed values by a code cell passes by
+    construction.
     """
-    stated = " ".join(s for _, s in cells_of(notebook, "code")) + output_text(notebook) + also
-    candidates = [_value(t) for t in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", stated)]
+    code = " ".join(s for _, s in cells_of(notebook, "code"))
+    stated = "\n".join([code, output_text(notebook), also])  # apart, so no two numbers join
+    candidates = _stated_values(stated)
     problems = []
     for index, text in cells_of(notebook, "markdown"):
         for token in _numbers(_CODE.sub("", text)):
             if not _matches(token, candidates):
-                problems.append(f"cell {index}: '{token}' is in the prose but in no output or "
-                                "code of the lesson; render the sentence from the computed value")
+                problems.append(f"cell {index}: '{' '.join(token.split())}' is in the prose but in "
+                                "no output or code of the lesson; render the sentence from the "
+                                "computed value")
     return problems
