@@ -1,5 +1,6 @@
 """Lesson 06 prices each drift scenario once, on one sample (``PRICING_SEED``), and says how far
-another sample would move that price, and its 20-month count with it. This re-measures both."""
+another sample would move that price (``PRICES_OVER_SAMPLES``, which the lesson renders), and its
+20-month count with it. This re-measures both."""
 
 import re
 from pathlib import Path
@@ -28,12 +29,16 @@ def _said(cell_id: str, pattern: str) -> tuple[int, ...]:
 
 def test_lesson_06_states_how_far_another_sample_moves_each_drift_price_and_its_count():
     from deploydl.monitoring.alarm_days import stored_alarm_days
-    from deploydl.monitoring.drift_cost import PRICING_SEED, costlier_months, drift_cost_per_day
+    from deploydl.monitoring.drift_cost import (
+        PRICES_OVER_SAMPLES,
+        PRICING_SEED,
+        costlier_months,
+        drift_cost_per_day,
+    )
     from deploydl.serving.packaging import train_measured
 
-    weak_low, weak_high, strong_low, strong_high = _said(
-        "c17x", r"the weak inflation would cost between about USD ([\d,]+) and ([\d,]+), and of "
-               r"the strong one between about USD ([\d,]+) and ([\d,]+) \(eight samples")
+    (weak_low, weak_high), (strong_low, strong_high) = (PRICES_OVER_SAMPLES["weak"],
+                                                        PRICES_OVER_SAMPLES["strong"])
     fewest, most = _said("c19w", r"\((\d+) to (\d+) at each of the eight samples' prices\)")
     model = train_measured()[0]  # the lesson's model
     weak, strong = ([round(drift_cost_per_day(model, scenario="inflation", strength=strength,

@@ -47,11 +47,16 @@ def cost_of_missed_drift(model, drifted: pd.DataFrame, clean: pd.DataFrame, *,
 #: applicants a day, a few loans more or fewer would swing a day's cost by thousands of dollars.
 PRICED_ON = 20_000
 #: The seed of the one sample of :data:`PRICED_ON` applicants every price is measured on. Another
-#: sample moves a day's price a long way (over seeds 0 to 7, the weak inflation's from about
-#: USD 500 to 900, the strong one's from 2,500 to 4,100: lesson 06 says so, and
-#: tests/monitoring/test_drift_price_spread.py re-measures it), so a scenario is priced once, on
-#: this sample, whatever the simulated month, and the release trade-off on the same applicants.
+#: sample moves a day's price a long way (:data:`PRICES_OVER_SAMPLES`), so a scenario is priced
+#: once, on this sample, whatever the simulated month, and the release trade-off on the same
+#: applicants.
 PRICING_SEED = 0
+#: What a day of lesson 06's weak inflation (strength 0.2) and strong one (1.0) costs, lowest
+#: and highest over eight samples of :data:`PRICED_ON` applicants (seeds 0 to 7), in US dollars
+#: rounded to hundreds; :data:`PRICING_SEED`'s sample gives the weak drift its highest price.
+#: Measured once: lesson 06 states them, and tests/monitoring/test_drift_price_spread.py
+#: measures them again (eight samples take too long for the lesson).
+PRICES_OVER_SAMPLES = {"weak": (500, 900), "strong": (2_500, 4_100)}
 
 
 def drift_cost_per_day(model, *, scenario: str, strength: float,
