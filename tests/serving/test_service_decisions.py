@@ -8,6 +8,7 @@ import json
 import logging
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -151,6 +152,73 @@ def test_a_model_failure_is_one_json_line_with_the_traceback_as_a_field(lines, o
     assert error["message"] == f"model loan-default 9.9.9 failed on request {request_id}"
     assert error["error"] == "RuntimeError: weights on fire"
     assert error["traceback"].startswith("Traceback") and "weights on fire" in error["traceback"]
+
+
+class _Scores:
+    """A model that gives every applicant ``score``, and ``variants`` to the variants its
+    reason codes score (a referral's): what a model whose last layer lost its sigmoid gives."""
+
+    name, version, threshold = "loan-default", "9.9.9", 0.5
+
+    def __init__(self, score, *, variants=None, reference=None):
+        self.score, self.variants, self.reason_reference = score, variants, reference
+
+    def predict_proba(self, rows):
+        return np.full(len(rows), self.score if len(rows) == 1 else self.variants)
+
+
+@pytest.mark.parametrize("score", [-0.1, 1.5, np.nan, np.inf])
+def test_a_score_that_is_no_probability_approves_nobody_and_decides_nothing(
+        score, lines, one_applicant, tmp_path):
+    from deploydl.monitoring import PredictionLog
+    from deploydl.monitoring.service import model_error
+
+    log = PredictionLog(tmp_path / "log.db")
+    reply = TestClient(create_app(_Scores(score), prediction_log=log)).post(
+        "/predict", json={**one_applicant, "applicant_id": "A1"})
+    request_id = reply.headers["x-request-id"]
+    assert reply.status_code == 500 and "approve" not in reply.text.replace("approved", "")
+    assert reply.json()["detail"] == model_error(request_id, logged=True)
+    [error] = lines()  # the error, and no decision line
+    assert error["event"] == "model_error" and error["request_id"] == request_id
+    [row] = log.frame().to_dict("records")
+    assert (row["status"], row["decision"], row["probability"]) == ("error", None, None)
+    log.close()
+
+
+def test_a_score_outside_0_1_names_the_row_and_says_to_check_for_logits(lines, one_applicant):
+    class Logits(_Scores):
+        def predict_proba(self, rows):
+            return np.array([0.2, 1.5, -0.1])
+
+    reply = TestClient(create_app(Logits(0.2))).post(
+        "/predict", json={"applicants": [one_applicant] * 3})
+    [error] = lines()
+    assert reply.status_code == 500
+    assert error["error"] == (
+        "ScoreNotAProbability: 2 of 3 scores are outside 0..1 (first: row 1, 1.5). A "
+        "probability of default is 0..1: check that the model outputs probabilities (a "
+        "sigmoid or softmax on its last layer), not logits or percentages.")
+
+
+def test_a_reason_code_variant_scored_outside_0_1_approves_nobody(decided, lines,
+                                                                   one_applicant):
+    reference = decided[0].reason_reference
+    reply = TestClient(create_app(_Scores(0.9, variants=-3.2, reference=reference))).post(
+        "/predict", json=one_applicant)
+    assert reply.status_code == 500 and "approve" not in reply.text.replace("approved", "")
+    [error] = lines()
+    assert error["error"].startswith("ScoreNotAProbability: 7 of 7 reason-code variant scores")
+
+
+@pytest.mark.parametrize(("score", "decision"), [(0.0, "approve"), (1.0, "refer")])
+def test_a_score_of_exactly_0_or_1_is_served(score, decision, lines, one_applicant):
+    reply = TestClient(create_app(_Scores(score))).post("/predict", json=one_applicant)
+    assert reply.status_code == 200
+    [prediction] = reply.json()["predictions"]
+    assert (prediction["probability_of_default"], prediction["decision"]) == (score, decision)
+    [line] = lines()
+    assert (line["event"], line["probability_of_default"]) == ("decision", score)
 
 
 def test_log_to_stdout_writes_only_json_lines(decided, capsys):

@@ -43,6 +43,35 @@ class NonFiniteScore(ValueError):
     """The model returned NaN or infinity: never a basis for a decision."""
 
 
+class ScoreNotAProbability(ValueError):
+    """The model returned a finite score outside 0..1 (a logit, a percentage): never a basis
+    for a decision either."""
+
+
+def checked_scores(scores, rows: int, *, what: str = "scores") -> np.ndarray:
+    """``scores`` as a flat float array, if it holds one probability of default (0..1) for
+    each of ``rows`` rows; the one rule on every score the service decides or explains with.
+
+    Raises :class:`NonFiniteScore` for a missing, extra, NaN or infinite score and
+    :class:`ScoreNotAProbability` for one outside 0..1 (exactly 0 and 1 are probabilities),
+    each naming how many of ``what`` were wrong and the first row.
+    """
+    probabilities = np.asarray(scores, dtype=float).reshape(-1)
+    bad = np.flatnonzero(~np.isfinite(probabilities))
+    if len(probabilities) != rows or len(bad):
+        raise NonFiniteScore(f"{len(bad)} of {rows} {what} are not finite numbers "
+                             f"(first: row {bad[0] if len(bad) else '?'}); "
+                             f"{len(probabilities)} scores for {rows} rows")
+    outside = np.flatnonzero((probabilities < 0) | (probabilities > 1))
+    if len(outside):
+        raise ScoreNotAProbability(
+            f"{len(outside)} of {rows} {what} are outside 0..1 (first: row {outside[0]}, "
+            f"{probabilities[outside[0]]:g}). A probability of default is 0..1: check that "
+            "the model outputs probabilities (a sigmoid or softmax on its last layer), not "
+            "logits or percentages.")
+    return probabilities
+
+
 class Scored(NamedTuple):
     """What :func:`score_and_log` returns: the model that scored, the probabilities of
     default, the threshold the decisions were made at, each applicant's decision ("approve"
@@ -66,7 +95,8 @@ def referral_reasons(model, rows: list[dict], probabilities: np.ndarray,
     in its artifact) and the rise in the approval score (1 - probability of default) ranks the
     reasons. The scores decided on are the base, so the reasons explain that very score. A
     model without a reference refers without reasons. A variant the model cannot score
-    raises :class:`NonFiniteScore`, handled as any model failure.
+    (:func:`checked_scores`: not a finite number, or outside 0..1) raises, handled as any
+    model failure.
     """
     reference = getattr(model, "reason_reference", None)
     referred = [i for i, decision in enumerate(decisions) if decision == "refer"]
@@ -77,10 +107,8 @@ def referral_reasons(model, rows: list[dict], probabilities: np.ndarray,
 
     def approval(table) -> np.ndarray:  # rows as dicts, as the service's models take them
         records = [dict(zip(table.columns, row, strict=True)) for row in table.to_numpy().tolist()]
-        scores = np.asarray(model.predict_proba(records), dtype=float)
-        if not np.isfinite(scores).all():
-            raise NonFiniteScore("a reason-code variant got a score that is not a number")
-        return 1.0 - scores.reshape(-1)
+        return 1.0 - checked_scores(model.predict_proba(records), len(records),
+                                    what="reason-code variant scores")
 
     found = reason_codes_for(approval, [rows[i] for i in referred], reference,
                              scores=[1.0 - probabilities[i] for i in referred])
@@ -105,9 +133,10 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
 
     Returns a :class:`Scored`: the threshold is the one its decisions were logged at, for
     the answer to use too, and the reasons those of :func:`referral_reasons`. A model that
-    raises, or returns a score that is not a finite number, is logged (logger
+    raises, or returns a score that is no probability (:func:`checked_scores`: not a finite
+    number, or outside 0..1, as a model that returns logits gives), is logged (logger
     ``deploydl.errors``, with the request ID), recorded as an error row per applicant, and
-    answered with a 500 (:func:`model_error`): a non-finite score never approves anyone.
+    answered with a 500 (:func:`model_error`): such a score never approves anyone.
     A prediction log that cannot be written (closed, locked, a full disk) gets a 500 too
     (:func:`log_error`), logged the same way: no decision goes out unrecorded.
     """
@@ -117,12 +146,7 @@ def score_and_log(model, rows: list[dict], *, threshold: float | None,
     request_id = request_id or uuid.uuid4().hex
     started = time.perf_counter()
     try:
-        probabilities = np.asarray(chosen.predict_proba(rows), dtype=float).reshape(-1)
-        bad = np.flatnonzero(~np.isfinite(probabilities))
-        if len(probabilities) != len(rows) or len(bad):
-            raise NonFiniteScore(f"{len(bad)} of {len(rows)} scores are not finite numbers "
-                                 f"(first: row {bad[0] if len(bad) else '?'}); "
-                                 f"{len(probabilities)} scores for {len(rows)} rows")
+        probabilities = checked_scores(chosen.predict_proba(rows), len(rows))
         decisions = [refer_or_approve(p, threshold) for p in probabilities]
         reasons = referral_reasons(chosen, rows, probabilities, decisions)
     except Exception as exc:  # noqa: BLE001 - any model failure is logged, then answered 500
