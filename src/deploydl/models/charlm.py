@@ -26,6 +26,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from deploydl.models.shipped import load_shipped
 from deploydl.models.training import History, fit, seeded
 
 #: The trained model Module 05 uses: :data:`REFERENCE_RECIPE`, trained once and shipped.
@@ -34,6 +35,9 @@ REFERENCE_CHAR_MODEL = Path(__file__).with_name("char_model.safetensors")
 #: default (the Zen of Python, a 16-character window, 64 hidden units, 10 epochs).
 REFERENCE_SEED = 0
 REFERENCE_RECIPE = f"train_char_model(seed={REFERENCE_SEED})"
+_RETRAIN = (f"Or train the same weights again, in a few seconds: `from deploydl.models.charlm "
+            f"import train_char_model; net = train_char_model(seed={REFERENCE_SEED}).eval()` "
+            "(deploydl.models.charlm's docstring shows how to write it back to the file).")
 
 
 def zen_text() -> str:
@@ -125,12 +129,15 @@ def reference_char_model() -> CharModel:
     """The model :data:`REFERENCE_RECIPE` trains, read from :data:`REFERENCE_CHAR_MODEL`.
 
     The same weights as ``train_char_model(seed=REFERENCE_SEED)``, without the seconds of
-    training; in eval mode, ready to :meth:`~CharModel.generate`.
+    training; in eval mode, ready to :meth:`~CharModel.generate`. A missing or damaged file
+    raises :class:`~deploydl.models.shipped.ShippedModelMissing` or
+    :class:`~deploydl.models.shipped.ShippedModelDamaged`, saying how to restore it.
     """
     from safetensors.torch import load_model
 
     net = CharModel(alphabet_of(zen_text()))
-    load_model(net, str(REFERENCE_CHAR_MODEL))
+    load_shipped(REFERENCE_CHAR_MODEL, lambda path: load_model(net, str(path)),
+                 retrain=_RETRAIN)
     return net.eval()
 
 

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from deploydl.data import FEATURES, LABEL
+from deploydl.models.shipped import load_shipped
 from deploydl.models.training import Adam, as_float64, in_float64, one_thread, seeded
 
 #: The columns the GAN learns: the model features and the label.
@@ -37,6 +38,9 @@ _NOISE = 8
 REFERENCE_GAN = Path(__file__).with_name("applicant_gan.safetensors")
 #: How :data:`REFERENCE_GAN` was made (stored in the file's metadata too).
 REFERENCE_RECIPE = "train_applicant_gan(make_applicants(5000, seed=0), seed=0)"
+_RETRAIN = (f"Retraining is a last resort here: {REFERENCE_RECIPE} (deploydl.models.gan, "
+            "deploydl.data) gives a different generator on a CPU with other vector units than "
+            "the course's, so its synthetic rows will not match the lessons'.")
 
 
 def _mlp(n_in: int, n_out: int, hidden: int) -> nn.Sequential:
@@ -115,9 +119,11 @@ def reference_applicant_gan() -> ApplicantGAN:
     """The generator the lessons use, trained once by :data:`REFERENCE_RECIPE` and shipped.
 
     Retraining gives a different generator on a CPU with other vector units (see the module's
-    docstring); loading this one gives every learner the same synthetic rows.
+    docstring); loading this one gives every learner the same synthetic rows. A missing or
+    damaged file raises :class:`~deploydl.models.shipped.ShippedModelMissing` or
+    :class:`~deploydl.models.shipped.ShippedModelDamaged`, saying how to restore it.
     """
-    return load_gan(REFERENCE_GAN)
+    return load_shipped(REFERENCE_GAN, load_gan, retrain=_RETRAIN)
 
 
 def _encode(table: pd.DataFrame) -> np.ndarray:
