@@ -50,15 +50,39 @@ def _bench(args: argparse.Namespace) -> int:
     except ServeError as exc:
         print(f"deploydl bench: {exc}", file=sys.stderr)
         return 1
+    out = Path(args.out or ("benchmarks/results/quick" if args.quick else "benchmarks/results"))
+    _results_folder(out)
     results = run_bench(config, cache_dir=home / "bench")
     results["command"] = shlex.join(["deploydl", *sys.argv[1:]])
     add_costs(results)
     results["targets"] = check_targets(results)
     print(format_table(results))
-    out = Path(args.out or ("benchmarks/results/quick" if args.quick else "benchmarks/results"))
     paths = write_results(results, out, name="serving")
     print("Wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
+
+
+def _results_folder(out: Path) -> None:
+    """Make sure bench can write its results in ``out`` before it measures anything (minutes of
+    work that a folder it cannot write would lose), as ``deploydl demo --out`` does:
+    :class:`_Refused` (exit 1) when ``out`` is a file or cannot be created or written. A
+    folder that exists, files in it or not, is fine: bench writes its serving.json, .md and
+    .png there, replacing those of an earlier run."""
+    import tempfile
+
+    file = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+    if file is not None:
+        where = "" if file == out else f", so the folder {out} cannot be created in it"
+        raise _Refused(f"{file} is a file{where}; give a folder for the results with --out (a "
+                       "new one, or one that exists: bench writes serving.json, serving.md "
+                       "and serving.png in it). Nothing was measured.", status=1)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
+    except OSError as exc:
+        raise _Refused(f"cannot write the results in {out}: {exc.strerror or exc}; give a "
+                       "folder you can write to with --out. Nothing was measured.",
+                       status=1) from exc
 
 
 #: Where `deploydl bench` writes its results, under the folder it runs in, and where
