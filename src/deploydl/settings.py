@@ -91,3 +91,14 @@ def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
     such as the stored outputs of a notebook. Other ``DEPLOYDL_*`` variables stay."""
     names = {f"DEPLOYDL_{field.upper()}" for field in Settings.model_fields}
     return {name: value for name, value in environ.items() if name.upper() not in names}
+
+
+def settings_problems(exc: Exception) -> list[str] | None:
+    """One line per wrong ``DEPLOYDL_*`` variable if ``exc`` is the settings' ValidationError
+    (what ``deploydl`` prints, and ``deploydl doctor`` reports); None for any other error."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return None
+    return [f"- DEPLOYDL_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: "
+            f"{e['msg'][0].lower()}{e['msg'][1:]}" for e in exc.errors()]

@@ -23,7 +23,7 @@ def test_doctor_passes_in_the_course_folder(root, capsys, ample_machine):
     assert main(["doctor", "--root", str(root)]) == 0
     out = capsys.readouterr().out
     for name in ("python", "packages", "torch", "loopback port", "jupyter kernel",
-                 "course folders", "memory", "disk"):
+                 "course folders", "memory", "disk", "settings"):
         assert f"OK    {name}" in out
     assert re.search(r"OK    memory +16\.0 GB free of 32\.0 GB, the course needs 2\.0 GB", out)
     assert re.search(rf"OK    disk +100\.0 GB free in {re.escape(str(root))}", out)
@@ -95,6 +95,37 @@ def test_a_blocked_loopback_port_and_a_missing_kernel_say_what_to_do(root, monke
                      r".*\); reinstall the kernel into the course's \.venv: `\.venv/bin/python "
                      r"-m pip install --force-reinstall --no-deps ipykernel`", out)
     assert "2 check(s) failed" in out
+
+
+def test_a_wrong_deploydl_setting_fails_the_doctor_naming_it(root, monkeypatch, capsys,
+                                                            ample_machine):
+    """What stops `deploydl serve` and lesson 00's create_app is a FAIL row, not "ready"."""
+    monkeypatch.setenv("DEPLOYDL_PORT", "abc")
+    assert main(["doctor", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert ("FAIL  settings        the environment sets a DEPLOYDL_* variable wrongly: "
+            "DEPLOYDL_PORT='abc': input should be a valid integer, unable to parse string as "
+            "an integer. Unset it (the default then applies) or give it a valid value, then "
+            "run doctor again.") in out
+    assert "1 check(s) failed" in out
+
+
+def test_the_settings_row_names_each_wrong_variable(monkeypatch):
+    monkeypatch.setenv("DEPLOYDL_PORT", "-1")
+    monkeypatch.setenv("DEPLOYDL_MAX_BATCH", "0")
+    with pytest.raises(RuntimeError, match=r"DEPLOYDL_PORT='-1': input should be greater than "
+                       r"or equal to 0; DEPLOYDL_MAX_BATCH='0': input should be greater than 0\. "
+                       r"Unset each \(the default then applies\) or give each a valid value"):
+        doctor_module._settings()
+
+
+def test_the_settings_row_is_ok_with_valid_variables_or_none(monkeypatch):
+    assert doctor_module._settings() == "no DEPLOYDL_* variable set: the defaults apply"
+    monkeypatch.setenv("DEPLOYDL_PORT", "8080")
+    monkeypatch.setenv("DEPLOYDL_API_KEY", "s3cret")
+    monkeypatch.setenv("DEPLOYDL_CHECKOV", "1")  # not a setting: a test run's own switch
+    detail = doctor_module._settings()
+    assert detail == "DEPLOYDL_API_KEY, DEPLOYDL_PORT set and valid" and "s3cret" not in detail
 
 
 def test_memory_need_is_the_largest_lesson_and_lab_with_jupyterlab():

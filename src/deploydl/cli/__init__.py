@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"deploydl {args.command}: {exc}", file=sys.stderr)
         return exc.status
     except Exception as exc:
-        problems = _settings_problems(exc)
+        from deploydl.settings import settings_problems
+
+        problems = settings_problems(exc)
         if problems is None:
             raise
         print(f"deploydl {args.command}: the environment sets a DEPLOYDL_* variable wrongly:\n"
@@ -102,13 +104,3 @@ def _stop_writing_to_stdout() -> None:
     """
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-
-
-def _settings_problems(exc: Exception) -> list[str] | None:
-    """One line per wrong ``DEPLOYDL_*`` variable if ``exc`` is the settings' ValidationError."""
-    from pydantic import ValidationError
-
-    if not isinstance(exc, ValidationError) or exc.title != "Settings":
-        return None
-    return [f"- DEPLOYDL_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: "
-            f"{e['msg'][0].lower()}{e['msg'][1:]}" for e in exc.errors()]

@@ -236,6 +236,31 @@ def _folders(root: Path) -> Callable[[], str]:
     return check
 
 
+def _settings() -> str:
+    """The ``DEPLOYDL_*`` settings as every command and lesson reads them (a wrong one stops
+    ``deploydl serve`` and lesson 00's ``create_app``), in the words ``deploydl`` prints."""
+    import os
+
+    from pydantic import ValidationError
+
+    from deploydl.settings import get_settings, settings_problems, without_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        problems = settings_problems(exc)
+        if problems is None:
+            raise
+        it = "it" if len(problems) == 1 else "each"
+        raise RuntimeError("the environment sets a DEPLOYDL_* variable wrongly: "
+                           + "; ".join(p.removeprefix("- ").rstrip(".") for p in problems)
+                           + f". Unset {it} (the default then applies) or give {it} a valid "
+                           "value, then run doctor again.") from exc
+    named = sorted(set(os.environ) - set(without_settings(os.environ)))
+    return (f"{', '.join(named)} set and valid" if named
+            else "no DEPLOYDL_* variable set: the defaults apply")
+
+
 def run_checks(root: Path) -> list[Check]:
     """Run every setup check; a failing check never stops the others."""
     # Memory first: importing every package and torch adds about 500 MB to the doctor itself,
@@ -245,6 +270,7 @@ def run_checks(root: Path) -> list[Check]:
         ("python", _python), ("memory", _memory), ("disk", _disk(root)),
         ("packages", _imports), ("torch", _torch_forward), ("loopback port", _loopback_port),
         ("jupyter kernel", _kernel), ("course folders", _folders(root)),
+        ("settings", _settings),
     ]
     results = []
     for name, step in steps:
