@@ -22,7 +22,7 @@ def test_grade_reports_every_readable_lab_before_the_unreadable_ones(root, tmp_p
 def test_grade_a_missing_file_says_so_not_how_labs_are_named(tmp_path, capsys):
     assert main(["grade", str(tmp_path / "missing.ipynb")]) == 2
     err = capsys.readouterr().err
-    assert "missing.ipynb: no such file" in err and "module number" not in err
+    assert "missing.ipynb: no such file. Check the path:" in err and "module number" not in err
 
 
 def test_read_notebook_turns_a_folder_into_notebook_unreadable(tmp_path):

@@ -4,6 +4,7 @@ before a wrong argument is refused."""
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -195,10 +196,59 @@ def test_grade_json_names_every_lab_it_could_not_read(tmp_path, capsys):
     folder.mkdir()
     assert main(["grade", "--json", str(missing), str(folder)]) == 2
     captured = capsys.readouterr()
+    no_file = f"no such file. Check the path: {tmp_path} holds no lab notebook (a file " \
+              "named like 00_welcome_lab.ipynb)."
+    no_lab = ("is a folder, not a notebook. Neither it nor its labs/ holds a lab notebook (a "
+              "file named like 00_welcome_lab.ipynb); give the lab's .ipynb file.")
     assert json.loads(captured.out) == [  # all_passed in every record: no KeyError
-        {"path": str(missing), "all_passed": False, "error": "no such file."},
-        {"path": str(folder), "all_passed": False, "error": "is a folder, not a notebook."}]
-    assert f"deploydl grade: {missing}: no such file." in captured.err
+        {"path": str(missing), "all_passed": False, "error": no_file},
+        {"path": str(folder), "all_passed": False, "error": no_lab}]
+    assert f"deploydl grade: {missing}: {no_file}" in captured.err
+    assert f"deploydl grade: {folder}: {no_lab}" in captured.err
+
+
+def _labs(folder, *names):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_text("{}")
+    return folder
+
+
+def test_grade_a_course_folder_names_a_lab_in_it(tmp_path, capsys):
+    learner = tmp_path / "g5"
+    labs = _labs(learner / "labs", "00_welcome_lab.ipynb", "01_data_governance_lab.ipynb")
+    assert main(["grade", str(learner)]) == 2
+    assert capsys.readouterr().err == (
+        f"deploydl grade: {learner}: is a folder, not a notebook. Give the lab's .ipynb file, "
+        f"e.g. {labs / '00_welcome_lab.ipynb'}, or {labs / '*.ipynb'} for all 2 of them.\n")
+
+
+def test_grade_a_folder_offers_no_pattern_that_takes_other_notebooks(tmp_path, capsys):
+    folder = _labs(tmp_path / "work", "02_model_evaluation_lab.ipynb", "scratch.ipynb")
+    assert main(["grade", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f"Give the lab's .ipynb file, e.g. "
+                        f"{folder / '02_model_evaluation_lab.ipynb'}.\n")
+
+
+def test_grade_a_missing_lab_lists_the_labs_beside_it(tmp_path, capsys):
+    folder = _labs(tmp_path / "labs", *(f"0{n}_lab.ipynb" for n in range(6)))
+    assert main(["grade", str(folder / "00_welcom_lab.ipynb")]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"00_welcom_lab.ipynb: no such file. Check the path; the lab notebooks in {folder} "
+        "are 00_lab.ipynb, 01_lab.ipynb, 02_lab.ipynb, 03_lab.ipynb and 2 more.\n")
+
+
+def test_grade_a_lab_in_a_missing_folder_says_the_folder_is_missing(tmp_path, capsys,
+                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    typo = Path("lbas", "00_welcome_lab.ipynb")  # printed with a backslash on Windows
+    assert main(["grade", str(typo), "00_welcome_lab.ipynb"]) == 2
+    assert capsys.readouterr().err == (
+        f"deploydl grade: {typo}: no such file. Check the path: there is no folder lbas "
+        "either.\n"
+        "deploydl grade: 00_welcome_lab.ipynb: no such file. Check the path: this folder "
+        "holds no lab notebook (a file named like 00_welcome_lab.ipynb).\n")
 
 
 @pytest.mark.parametrize("action", ["build", "check"])

@@ -67,7 +67,7 @@ def _grade(args: argparse.Namespace) -> int:
         try:
             reports.append(grade_lab(path, timeout=args.timeout))
         except NotebookUnreadable as exc:  # its message names the path first
-            reports.append(Ungraded(str(path), str(exc)))
+            reports.append(Ungraded(str(path), f"{exc}{_what_to_grade(path)}"))
     grades = [r for r in reports if isinstance(r, LabGrade)]
     unreadable = [r for r in reports if isinstance(r, Ungraded)]
     if fmt == "json":  # every lab named, those that could not be graded with their error
@@ -83,6 +83,42 @@ def _grade(args: argparse.Namespace) -> int:
     if broken or unreadable:
         return 2
     return 0 if all(g.all_passed for g in grades) else 1
+
+
+#: The most lab notebooks a message of ``deploydl grade`` lists.
+_LABS_LISTED = 4
+
+
+def _what_to_grade(path: Path) -> str:
+    """What to do, after the runner's "is a folder, not a notebook." or "no such file.", when
+    the lab ``path`` given to ``grade`` is a folder or does not exist: the lab notebooks
+    (``NN_...ipynb``, as :func:`deploydl.exercises.grading.lab_module` wants) found in that
+    folder or its labs/, or beside the missing file; never a file that is not there. ""
+    for a path that is neither."""
+    def labs(folder: Path) -> list[Path]:
+        return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+    if path.is_dir():
+        found = labs(path) or labs(path / "labs")
+        if not found:
+            return (" Neither it nor its labs/ holds a lab notebook (a file named like "
+                    "00_welcome_lab.ipynb); give the lab's .ipynb file.")
+        folder = found[0].parent
+        every = (f", or {folder / '*.ipynb'} for all {len(found)} of them"
+                 if len(found) > 1 and found == sorted(folder.glob("*.ipynb")) else "")
+        return f" Give the lab's .ipynb file, e.g. {found[0]}{every}."
+    if path.exists():
+        return ""
+    if not path.parent.is_dir():
+        return f" Check the path: there is no folder {path.parent} either."
+    found = labs(path.parent)
+    where = "this folder" if path.parent == Path() else str(path.parent)
+    if not found:
+        return (f" Check the path: {where} holds no lab notebook (a file named like "
+                "00_welcome_lab.ipynb).")
+    more = f" and {len(found) - _LABS_LISTED} more" if len(found) > _LABS_LISTED else ""
+    return (f" Check the path; the lab notebooks in {where} are "
+            f"{', '.join(p.name for p in found[:_LABS_LISTED])}{more}.")
 
 
 def _grade_assessment(args: argparse.Namespace, fmt: str) -> int:
