@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from deploydl.exercises import all_exercises, evaluate
-from deploydl.exercises.core import CHECK_ERROR, FAILED, PASSED, FormProblem
+from deploydl.exercises.core import CHECK_ERROR, FAILED, PASSED, FormProblem, check
 
 
 @dataclass
@@ -820,6 +820,45 @@ def test_odd_answers_are_the_learners_never_a_crash(exercise_id):
         result = evaluate(exercise, answer)
         assert result.status == FAILED, (exercise_id, answer, result.status, result.message)
     assert CHECK_ERROR not in {evaluate(exercise, 0).status}
+
+
+class _Unloaded:
+    """An object whose every attribute raises something other than AttributeError."""
+
+    def __getattr__(self, name):
+        raise RuntimeError("not loaded yet")
+
+
+def _unreadable_answers() -> list:
+    """Answers that raise RecursionError while they are read: a list and a dict that hold
+    themselves, and a list nested 5,000 deep (a contract review's)."""
+    itself: list = []
+    itself.append(itself)
+    mapping: dict = {}
+    mapping["key"] = mapping
+    deep = inner = []
+    for _ in range(5000):
+        inner.append([])
+        inner = inner[0]
+    return [itself, mapping, deep]
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_an_answer_that_cannot_be_read_fails_as_a_form_slip_and_check_never_raises(
+        exercise_id, capsys):
+    """check() raised RecursionError from reading the answer before the checker ran, and, for
+    the choice exercises, an object's own error; DESIGN.md: a check never raises. An object
+    whose attributes raise may still reach a checker, which fails it or, if it crashes, reports
+    the check's failure, as before."""
+    exercise = all_exercises()[exercise_id]
+    for answer in _unreadable_answers():
+        result = evaluate(exercise, answer)
+        assert (result.status, result.hint) == (FAILED, ""), (exercise_id, result)
+        assert "could not be read (RecursionError)" in result.message
+        check(exercise_id, answer)
+    assert evaluate(exercise, _Unloaded()).status in (FAILED, CHECK_ERROR)
+    check(exercise_id, _Unloaded())
+    assert "could not be read" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("exercise_id", [e.id for e in all_exercises().values() if e.choices])

@@ -161,8 +161,20 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     """Decide whether ``answer`` solves ``exercise``; never raises, never prints.
 
     A crash inside the checker is reported with status :data:`CHECK_ERROR`: it is the
-    course's fault, so it neither shows a hint nor counts as the learner's attempt.
+    course's fault, so it neither shows a hint nor counts as the learner's attempt. An answer
+    that cannot even be read (a list that holds itself, one nested thousands deep, an object
+    whose attributes raise) fails as a form slip, which uses up no hint.
     """
+    try:
+        return _evaluated(exercise, answer)
+    except Exception as exc:  # noqa: BLE001 - reading a learner's object may raise anything
+        return Result(exercise.id, exercise.title, FAILED, form(
+            f"this answer could not be read ({type(exc).__name__}): give the value itself, a "
+            "number, text, or a list or dict of plain values."))
+
+
+def _evaluated(exercise: Exercise, answer: Any) -> Result:
+    """:func:`evaluate`'s decision, which may raise while it reads an odd ``answer``."""
     if is_placeholder(answer):
         return Result(exercise.id, exercise.title, NOT_ATTEMPTED, NOT_REPLACED)
     if left := unfilled(answer):  # the placeholder is still there, in part (DESIGN.md: ⏳)
