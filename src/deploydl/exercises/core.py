@@ -166,26 +166,21 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     whose attributes raise) fails as a form slip, which uses up no hint.
     """
     try:
-        return _evaluated(exercise, answer)
+        unread = _unread(exercise, answer)
+        letter = choice_letter(answer) if exercise.choices is not None else None
+        letters = sorted({*exercise.choices, exercise.expected}) if exercise.choices else []
+        shown = brief(answer) if exercise.choices is not None and letter not in letters else ""
     except Exception as exc:  # noqa: BLE001 - reading a learner's object may raise anything
         return Result(exercise.id, exercise.title, FAILED, form(
             f"this answer could not be read ({type(exc).__name__}): give the value itself, a "
             "number, text, or a list or dict of plain values."))
-
-
-def _evaluated(exercise: Exercise, answer: Any) -> Result:
-    """:func:`evaluate`'s decision, which may raise while it reads an odd ``answer``."""
-    if is_placeholder(answer):
-        return Result(exercise.id, exercise.title, NOT_ATTEMPTED, NOT_REPLACED)
-    if left := unfilled(answer):  # the placeholder is still there, in part (DESIGN.md: ⏳)
-        return Result(exercise.id, exercise.title, NOT_ATTEMPTED, _partly_filled(left))
+    if unread is not None:
+        return unread
     if exercise.choices is not None:
-        letter = choice_letter(answer)
-        letters = sorted({*exercise.choices, exercise.expected})
         if letter not in letters:
             return Result(exercise.id, exercise.title, FAILED, form(
                 f"give just the letter of your choice as text, one of "
-                f"{', '.join(map(repr, letters))}; you gave {brief(answer)}."),
+                f"{', '.join(map(repr, letters))}; you gave {shown}."),
                 hint=_attempts.next_hint(exercise, answer, counts=False))
         answer = letter
     try:
@@ -201,6 +196,16 @@ def _evaluated(exercise: Exercise, answer: Any) -> Result:
     return Result(exercise.id, exercise.title, FAILED, str(problem),
                   hint=_choice_hint(exercise, answer) or _attempts.next_hint(
                       exercise, answer, counts=not isinstance(problem, FormProblem)))
+
+
+def _unread(exercise: Exercise, answer: Any) -> Result | None:
+    """The result for an ``answer`` that is still the lab's placeholder, in whole or in part
+    (DESIGN.md: ⏳); None for one filled in."""
+    if is_placeholder(answer):
+        return Result(exercise.id, exercise.title, NOT_ATTEMPTED, NOT_REPLACED)
+    if left := unfilled(answer):
+        return Result(exercise.id, exercise.title, NOT_ATTEMPTED, _partly_filled(left))
+    return None
 
 
 #: What a check says while the answer is still the lab's ``...``: also what a learner sees who
