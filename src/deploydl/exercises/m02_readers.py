@@ -88,7 +88,7 @@ def _defaulted_share(answer: Any, defaulted: float) -> str | None:
 def _is_vendor_figure(answer: Any) -> bool:
     """True when ``answer`` is :data:`VENDOR_ACCURACY` as a share (0.83) or a percentage (83)."""
     value = as_number(answer)
-    return value is not None and any(math.isclose(value, figure, abs_tol=1e-9)
+    return value is not None and any(same_number(value, figure)
                                      for figure in (VENDOR_ACCURACY, 100 * VENDOR_ACCURACY))
 
 
