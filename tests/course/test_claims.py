@@ -228,6 +228,10 @@ def test_prose_number_check_reads_the_second_number_of_a_range():
     shown = _code("print(spread)", "between 0.75 and 1.97, USD 2,500 and 4,100\n")
     assert _flagged(shown, _markdown("0.75–1.97; USD 2,500–4,100")) == []
     assert _flagged(shown, _markdown("0.75–1.99; 2,500–4,200")) == ["1.99", "4,200"]
+    # a hyphen after a number's unit joins a range too (a review's: '30%-45%' passed 45)
+    units = _code("print(shares)", "30% of loans, 1.7x faster, USD 2.3M\n")
+    assert _flagged(units, _markdown("30%-45%, 1.7x-9.9x and USD 2.3M-9.9M")) == [
+        "45", "9.9", "9.9M"]
 
 
 def test_prose_number_check_reads_an_amount_at_the_precision_of_its_scale_word():

@@ -78,9 +78,11 @@ CITATION = re.compile(
 SOURCES_HEADING = re.compile(r"^#+\s*Sources\b", re.MULTILINE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 #: Where a prose number may start: not inside a word, a number, a path or an entity; after a
-#: hyphen only when the hyphen follows a digit (the second number of a range, "0.763-0.861")
-#: or a space, a bracket or nothing (a minus sign).
-_START = r"(?<![\w.#/&])(?<![^\d\s(]-)"
+#: hyphen only when the hyphen ends a number, with its unit if it has one (the second number of
+#: a range: "0.763-0.861", "30%-45%", "1.7x-2.4x", "2.3M-2.9M"), or follows a space, a bracket
+#: or nothing (a minus sign). A hyphen after a letter that starts a word is a name's, which
+#: :data:`_IDENTIFIER` blanks first.
+_START = r"(?<![\w.#/&])(?<![^\w\s(%×]-)"
 #: A name joined by a hyphen, with the numbers in it ("seed-42", "int8-1,000", "COVID-19"): its
 #: numbers name something and are not figures, so the reader skips the name whole.
 _IDENTIFIER = re.compile(r"\b[^\W\d]\w*-[\w.,-]*")
