@@ -231,6 +231,15 @@ def test_grade_a_folder_offers_no_pattern_that_takes_other_notebooks(tmp_path, c
                         f"{folder / '02_model_evaluation_lab.ipynb'}.\n")
 
 
+def test_grade_a_folder_of_lessons_offers_no_lesson_as_a_lab(tmp_path, capsys):
+    """A review's: `deploydl grade notebooks` offered 00_welcome.ipynb, a lesson, as the lab."""
+    folder = _labs(tmp_path / "notebooks", "00_welcome.ipynb", "01_data_governance.ipynb")
+    assert main(["grade", str(folder)]) == 2
+    assert capsys.readouterr().err.endswith(
+        "is a folder, not a notebook. Neither it nor its labs/ holds a lab notebook (a file "
+        "named like 00_welcome_lab.ipynb); give the lab's .ipynb file.\n")
+
+
 def test_grade_a_missing_lab_lists_the_labs_beside_it(tmp_path, capsys):
     folder = _labs(tmp_path / "labs", *(f"0{n}_lab.ipynb" for n in range(6)))
     assert main(["grade", str(folder / "00_welcom_lab.ipynb")]) == 2
