@@ -50,7 +50,10 @@ def test_02_4_the_vendors_figure_from_the_prompt_is_named_and_never_confirmed(ro
     prompt = next("".join(c["source"]) for c in lab["cells"]
                   if "".join(c["source"]).startswith("## Exercise 02.4"))
     assert f'"over {VENDOR_ACCURACY:.0%} accuracy!"' in prompt
-    for copied in (VENDOR_ACCURACY, 100 * VENDOR_ACCURACY, round(100 * VENDOR_ACCURACY)):
+    import numpy as np
+
+    for copied in (VENDOR_ACCURACY, 100 * VENDOR_ACCURACY, round(100 * VENDOR_ACCURACY),
+                   np.float32(VENDOR_ACCURACY)):  # a float32 copy too (a review's)
         result = evaluate(find_exercise("02.4"), copied)
         assert result.status == FAILED and "vendor's figure" in result.message, copied
         assert "percentage" not in result.message and "right number" not in result.message
