@@ -231,6 +231,15 @@ def test_grade_a_folder_offers_no_pattern_that_takes_other_notebooks(tmp_path, c
                         f"{folder / '02_model_evaluation_lab.ipynb'}.\n")
 
 
+def test_grade_a_name_too_long_for_the_system_is_refused_in_a_line(capsys):
+    """A review's: a 300-character file name raised OSError (File name too long) with a
+    traceback."""
+    assert main(["grade", "a" * 300 + ".ipynb"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("deploydl grade: aaaa") and err.endswith("; check the path.\n")
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
 def test_grade_a_folder_of_lessons_offers_no_lesson_as_a_lab(tmp_path, capsys):
     """A review's: `deploydl grade notebooks` offered 00_welcome.ipynb, a lesson, as the lab."""
     folder = _labs(tmp_path / "notebooks", "00_welcome.ipynb", "01_data_governance.ipynb")

@@ -45,7 +45,11 @@ def _expand(patterns: list[str]) -> list[Path]:
 
     paths: list[Path] = []
     for pattern in patterns:
-        if Path(pattern).exists() or not glob.has_magic(pattern):
+        try:
+            exists = Path(pattern).exists()
+        except OSError as exc:  # a name the system refuses to look up (too long, say)
+            raise _Refused(f"{pattern[:60]}…: {exc.strerror or exc}; check the path.") from None
+        if exists or not glob.has_magic(pattern):
             paths.append(Path(pattern))
             continue
         folder, name = os.path.split(pattern)
