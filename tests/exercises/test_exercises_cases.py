@@ -857,9 +857,14 @@ def test_an_answer_that_cannot_be_read_fails_as_a_form_slip_and_check_never_rais
         assert "could not be read (RecursionError)" in result.message
         check(exercise_id, answer)
         assert "could not be read (RecursionError)" in capsys.readouterr().out
-    assert evaluate(exercise, _Unloaded()).status in (FAILED, CHECK_ERROR)
-    check(exercise_id, _Unloaded())
-    assert exercise_id in capsys.readouterr().out  # its line of feedback, not an exception
+    import torch
+
+    # a Real that float() refuses, and a tensor whose value cannot be read (a review's: both
+    # raised from the hint counter in six exercises)
+    for odd in (_Unloaded(), np.timedelta64(3, "D"), torch.empty((), device="meta")):
+        assert evaluate(exercise, odd).status in (FAILED, CHECK_ERROR)
+        check(exercise_id, odd)
+        assert exercise_id in capsys.readouterr().out  # its line of feedback, not an exception
 
 
 @pytest.mark.parametrize("exercise_id", [e.id for e in all_exercises().values() if e.choices])

@@ -92,12 +92,12 @@ class _Attempts:
 
 def _answer_key(answer: Any) -> str:
     """A stable text for ``answer``, to tell a new attempt from the same one run again."""
-    value = as_number(answer)
-    if value is not None:
-        return repr(value)  # np.float64(0.5) and 0.5 are the same attempt
     try:
+        value = as_number(answer)
+        if value is not None:
+            return repr(value)  # np.float64(0.5) and 0.5 are the same attempt
         return f"{type(answer).__qualname__}:{answer!r}"
-    except Exception:  # noqa: BLE001 - a learner's object whose repr breaks is a new attempt
+    except Exception:  # noqa: BLE001 - a learner's object that cannot be read is a new attempt
         return f"{type(answer).__qualname__}@{id(answer)}"
 
 
@@ -162,8 +162,9 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
 
     A crash inside the checker is reported with status :data:`CHECK_ERROR`: it is the
     course's fault, so it neither shows a hint nor counts as the learner's attempt. An answer
-    that cannot even be read (a list that holds itself, one nested thousands deep, an object
-    whose attributes raise) fails as a form slip, which uses up no hint.
+    that cannot even be read as the lab's placeholder, an option letter or in a few words (a
+    list that holds itself, one nested thousands deep) fails as a form slip, which uses up no
+    hint; one that can, but whose attributes raise, goes on to the checker.
     """
     try:
         unread = _unread(exercise, answer)

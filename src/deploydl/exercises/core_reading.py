@@ -135,25 +135,28 @@ def as_number(answer: Any) -> float | None:
     ``torch.tensor(0.25)``, what arithmetic on a tensor hands back).
 
     Booleans, text and containers are not numbers, nor is an integer too large for a float
-    (``10**400``): None.
+    (``10**400``), nor a Real that will not become one (``np.timedelta64(3, "D")``): None.
     """
     answer = _unwrapped(answer)
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):  # np.bool_ is no Real
         return None
     try:
         value = float(answer)
-    except OverflowError:
+    except (OverflowError, TypeError, ValueError):
         return None
     return value if math.isfinite(value) else None
 
 
 def _unwrapped(answer: Any) -> Any:
     """The Python value a numpy array or torch tensor with no dimensions holds (``.item()``);
-    anything else as it is. Neither needs torch imported: a tensor is known by its type's
-    module."""
+    anything else, or one whose value cannot be read (a tensor on torch's "meta" device), as
+    it is. Neither needs torch imported: a tensor is known by its type's module."""
     no_dimensions = (isinstance(answer, np.ndarray) or type(answer).__module__.startswith(
         "torch")) and getattr(answer, "ndim", None) == 0
-    return answer.item() if no_dimensions else answer
+    try:
+        return answer.item() if no_dimensions else answer
+    except Exception:  # noqa: BLE001 - a learner's tensor whose value cannot be read
+        return answer
 
 
 def as_whole(answer: Any) -> int | None:
