@@ -290,9 +290,14 @@ for _process in _family:
                    if c.status == _psutil.CONN_LISTEN}
     except _psutil.NoSuchProcess:
         pass
+_children = {}
+for _child in _family[1:]:
+    try:
+        _children[_child.pid] = " ".join(_child.cmdline())
+    except _psutil.Error:  # it ended meanwhile
+        pass
 print(_json.dumps({"pid": _me.pid,
-                   "children": {c.pid: " ".join(c.cmdline()) for c in _family[1:]
-                                if c.is_running()},
+                   "children": _children,
                    "threads": [t.name for t in _threading.enumerate()
                                if t.name.startswith("deploydl-")],
                    "listening": sorted(_ports)}))
@@ -326,7 +331,9 @@ def _twice(path: Path) -> nbformat.NotebookNode:
 
 
 def _probed(cell: nbformat.NotebookNode) -> dict:
-    return json.loads("".join(o.text for o in cell.outputs if o.output_type == "stream"))
+    """What :data:`PROBE` printed (its stdout: a thread's stray stderr lands in the same cell)."""
+    return json.loads("".join(o.text for o in cell.outputs
+                              if o.output_type == "stream" and o.name == "stdout"))
 
 
 def left_running(path: Path) -> list[str]:
@@ -362,8 +369,12 @@ def left_running(path: Path) -> list[str]:
         except psutil.NoSuchProcess:
             return False
 
+    # Twice, apart: psutil reads the processes' sockets before the kernel's table, so a socket
+    # another program opens in between has no owner in one reading; one that lasts has in the next.
+    first = _listening()
+    time.sleep(0.5)
     new = {address: pid for address, pid in _listening().items()
-           if address not in before and left_by_us(pid)}
+           if address not in before and address in first and left_by_us(pid)}
     found += [f"{path.name}: still listening after its kernel shut down: {new}"] if new else []
     found += [f"{path.name}: its kernel still runs"] if psutil.pid_exists(bare["pid"]) else []
     return found
