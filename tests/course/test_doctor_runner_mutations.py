@@ -258,9 +258,8 @@ def test_a_kernel_that_cannot_start_is_one_line_naming_the_notebook(monkeypatch,
     with pytest.raises(runner.NotebookUnreadable) as failed:
         runner.execute_file(new_notebook(), path)
     assert str(failed.value) == (
-        f"{path}: the notebook could not be run (Kernel didn't respond in 60 seconds). Run it "
-        "in JupyterLab to see which cell stops its kernel; `deploydl doctor` checks memory, the "
-        "usual cause."
+        f"{path}: the notebook could not be run (Kernel didn't respond in 60 seconds); "
+        "`deploydl doctor` checks that a kernel starts."
     )
 
 

@@ -130,9 +130,11 @@ def execute_file(notebook: nbformat.NotebookNode, path: Path, *, timeout: int = 
         raise NotebookUnreadable(f"{path}: {exc.cell} ran longer than --timeout {exc.timeout} s; "
                                  f"{what}.") from None
     except (DeadKernelError, RuntimeError) as exc:
-        raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}). Run it in "
-                                 "JupyterLab to see which cell stops its kernel; `deploydl "
-                                 "doctor` checks memory, the usual cause.") from None
+        what = ("run it in JupyterLab to see which cell stops its kernel; `deploydl doctor` "
+                "checks memory, the usual cause" if isinstance(exc, DeadKernelError) else
+                "`deploydl doctor` checks that a kernel starts")
+        raise NotebookUnreadable(f"{path}: the notebook could not be run ({exc}); "
+                                 f"{what}.") from None
 
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
