@@ -249,6 +249,14 @@ def test_grade_a_folder_of_lessons_offers_no_lesson_as_a_lab(tmp_path, capsys):
         "named like 00_welcome_lab.ipynb); give the lab's .ipynb file.\n")
 
 
+def test_grade_a_folder_names_a_renamed_copy_of_a_lab(tmp_path, capsys):
+    """JupyterLab's "Duplicate" writes 02_model_evaluation_lab-Copy1.ipynb, which grade takes."""
+    folder = _labs(tmp_path / "work", "02_model_evaluation_lab-Copy1.ipynb")
+    assert main(["grade", str(folder)]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"e.g. {folder / '02_model_evaluation_lab-Copy1.ipynb'}.\n")
+
+
 def test_grade_a_missing_lab_lists_the_labs_beside_it(tmp_path, capsys):
     folder = _labs(tmp_path / "labs", *(f"0{n}_lab.ipynb" for n in range(6)))
     assert main(["grade", str(folder / "00_welcom_lab.ipynb")]) == 2

@@ -39,7 +39,7 @@ def test_grade_exits_1_when_one_lab_of_several_has_an_exercise_not_passed(monkey
 def test_grade_exits_2_when_a_lab_cannot_be_read_even_if_the_others_passed(monkeypatch, capsys,
                                                                            tmp_path):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "broken.ipynb").write_text("not JSON")  # there, as a file whose content is not
+    (tmp_path / "broken.ipynb").write_text("not JSON")  # on disk, as an unreadable lab is
     _graded(monkeypatch, {"a.ipynb": PASSED, "broken.ipynb": None})
     assert main(["grade", "a.ipynb", "broken.ipynb"]) == 2
     out, err = capsys.readouterr()

@@ -92,11 +92,11 @@ _LABS_LISTED = 4
 def _what_to_grade(path: Path) -> str:
     """What to do, after the runner's "is a folder, not a notebook." or "no such file.", when
     the lab ``path`` given to ``grade`` is a folder or does not exist: the lab notebooks
-    (``NN_..._lab.ipynb``, as the course names them) found in that
+    (``NN_..._lab*.ipynb``, as the course names them, copies too) found in that
     folder or its labs/, or beside the missing file; never a file that is not there. ""
     for a path that is neither."""
-    def labs(folder: Path) -> list[Path]:  # a lesson (00_welcome.ipynb) is no lab
-        return sorted(p for p in folder.glob("[0-9][0-9]_*lab.ipynb") if p.is_file())
+    def labs(folder: Path) -> list[Path]:  # a lesson (00_welcome.ipynb) is no lab; a copy is
+        return sorted(p for p in folder.glob("[0-9][0-9]_*lab*.ipynb") if p.is_file())
 
     if path.is_dir():
         found = labs(path) or labs(path / "labs")

@@ -48,7 +48,8 @@ def _expand(patterns: list[str]) -> list[Path]:
         try:
             exists = Path(pattern).exists()
         except OSError as exc:  # a name the system refuses to look up (too long, say)
-            raise _Refused(f"{pattern[:60]}…: {exc.strerror or exc}; check the path.") from None
+            shown = pattern if len(pattern) <= 60 else f"{pattern[:60]}…"
+            raise _Refused(f"{shown}: {exc.strerror or exc}; check the path.") from None
         if exists or not glob.has_magic(pattern):
             paths.append(Path(pattern))
             continue
