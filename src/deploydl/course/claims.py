@@ -228,12 +228,12 @@ def number_problems(notebook: dict, *, also: str = "") -> list[str]:
     The prose numbers read, outside code spans: decimals ("0.686"); numbers followed by "%",
     "x", "×", "points" or "percentage"; whole numbers with thousands separators ("1,846,000");
     amounts with a scale word ("2.3M", "460 million", "USD 30 billion"); each also as the
-    second number of a range ("0.763-0.861", "2,500–4,100") or after a minus sign. Not read:
-    a number after a hyphen that follows a letter ("seed-42"), and whole numbers without
-    separators or a scale word (years, article numbers, small counts). A number matches at the
-    precision written: "0.69" any value from 0.685 to 0.695, "2.3M" 2,250,000 to 2,350,000,
-    "1,846,000" only 1,846,000; a stated number also counts a hundred times larger or smaller
-    (0.32 for "32%", 32 for "0.32").
+    second number of a range ("0.763-0.861", "30%-45%", "2,500–4,100") or after a minus sign.
+    Not read: a name joined by a hyphen and the numbers in it ("seed-42", "AVX-512"), and whole
+    numbers without separators or a scale word (years, article numbers, small counts). A
+    number matches at the precision written: "0.69" any value from 0.685 to 0.695, "2.3M"
+    2,250,000 to 2,350,000, "1,846,000" only 1,846,000; a stated number also counts a hundred
+    times larger or smaller (0.32 for "32%", 32 for "0.32").
 
     The stated numbers are every number in the code (``20_000`` is 20,000), in the stored
     outputs, and in ``also``, extra text whose numbers count as stated (e.g.
