@@ -393,7 +393,8 @@ def test_a_lab_run_twice_in_one_kernel_leaves_no_process_thread_or_port(lab):
 @pytest.mark.slow
 def test_a_planted_notebook_that_leaves_a_server_running_is_caught(tmp_path):
     """The same check on a notebook that starts a LocalServer and a child process and stops
-    neither: each run leaves a thread, a port and a process."""
+    neither: each run leaves a thread, a port and a process. The child waits on a pipe from
+    the kernel, so it ends with the kernel instead of outliving the test."""
     from nbformat.v4 import new_code_cell, new_notebook
 
     planted = tmp_path / "planted.ipynb"
@@ -401,7 +402,8 @@ def test_a_planted_notebook_that_leaves_a_server_running_is_caught(tmp_path):
         "import subprocess, sys\nfrom fastapi import FastAPI\n"
         "from deploydl.serving import LocalServer\n"
         "server = LocalServer(FastAPI()).start()\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(20)'])")]),
+        "child = subprocess.Popen([sys.executable, '-c', 'import sys; sys.stdin.read()'],\n"
+        "                         stdin=subprocess.PIPE)")]),
         planted)
     found = "\n".join(left_running(planted))
     for expected in ("run 1 in one kernel, left child processes: [",
