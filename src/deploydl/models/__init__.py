@@ -3,10 +3,14 @@
 * :mod:`~deploydl.models.tabular`: the applicant network and the logistic-regression baseline;
 * :mod:`~deploydl.models.vision`: the cheque digit reader, a small CNN, and a wide one that
   Module 05 uses to show when batching pays;
-* :mod:`~deploydl.models.sequence`: a GRU on monthly balance sequences;
+* :mod:`~deploydl.models.sequence`: a GRU on monthly balance sequences, and
+  :mod:`~deploydl.models.payment_order` the case where the order of events matters;
 * :mod:`~deploydl.models.gan`: a GAN that writes synthetic applicant rows;
+* :mod:`~deploydl.models.charlm`: a tiny character-level language model (Module 05);
 * :mod:`~deploydl.models.training`: the seeded training loop they share (progress bar,
-  early stopping).
+  early stopping);
+* :mod:`~deploydl.models.shipped`: reading the trained models the course ships as files, with
+  the errors a missing or damaged file raises.
 
 The names below are imported on first use (:mod:`deploydl.lazy`): a server that loads one
 network does not import pandas and the other families.
@@ -27,6 +31,7 @@ if TYPE_CHECKING:  # the same names, imported at once, for the type checker only
         train_applicant_gan,
     )
     from deploydl.models.sequence import BalanceGRU, train_balance_gru
+    from deploydl.models.shipped import ShippedModelDamaged, ShippedModelMissing
     from deploydl.models.tabular import (
         ApplicantModel,
         ApplicantNet,
@@ -49,6 +54,7 @@ _FAMILIES = {
     ".gan": ("GAN_COLUMNS", "ApplicantGAN", "compare_synthetic", "copied_rows",
              "reference_applicant_gan", "train_applicant_gan"),
     ".sequence": ("BalanceGRU", "train_balance_gru"),
+    ".shipped": ("ShippedModelDamaged", "ShippedModelMissing"),
     ".tabular": ("ApplicantModel", "ApplicantNet", "BaselineModel", "describe_risk",
                  "feature_matrix", "train_applicant_model", "train_baseline_model"),
     ".training": ("History", "fit", "one_thread", "seeded"),
