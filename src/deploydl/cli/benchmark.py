@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deploydl.cli.arguments import _Commands, _float_arg, _int_arg
-from deploydl.cli.paths import _course_or_none
+from deploydl.cli.paths import _course_or_none, _writable
 from deploydl.cli.refusals import _RESTORE, _Refused
 
 if TYPE_CHECKING:
@@ -68,8 +68,6 @@ def _results_folder(out: Path) -> None:
     :class:`_Refused` (exit 1) when ``out`` is a file or cannot be created or written. A
     folder that exists, files in it or not, is fine: bench writes its serving.json, .md and
     .png there, replacing those of an earlier run."""
-    import tempfile
-
     file = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
     if file is not None:
         where = "" if file == out else f", so the folder {out} cannot be created in it"
@@ -77,8 +75,7 @@ def _results_folder(out: Path) -> None:
                        "new one, or one that exists: bench writes serving.json, serving.md "
                        "and serving.png in it). Nothing was measured.", status=1)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=out).close()
+        _writable(out)
     except OSError as exc:
         raise _Refused(f"cannot write the results in {out}: {exc.strerror or exc}; give a "
                        "folder you can write to with --out. Nothing was measured.",

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from deploydl.cli.arguments import _SECONDS_PER_CELL, _Commands, _root_argument
-from deploydl.cli.paths import _course_or_none, _course_root
+from deploydl.cli.paths import _course_or_none, _course_root, _writable
 from deploydl.cli.refusals import _Refused
 
 
@@ -57,8 +57,7 @@ def _demo(args: argparse.Namespace) -> int:
         raise _Refused(f"{folder} is not empty; give an empty or new folder with --out.",
                        status=1)
     try:  # before any stage runs: a folder that cannot be written would fail after three
-        folder.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()
+        _writable(folder)
     except OSError as exc:
         raise _Refused(f"cannot create --out {folder}: {exc.strerror or exc}; give a folder "
                        "you can write to.", status=1) from exc

@@ -24,6 +24,15 @@ def _course_root(start: str) -> Path:
         raise _Refused(str(exc)) from None
 
 
+def _writable(folder: Path) -> None:
+    """Create ``folder`` if need be and write a temporary file in it, before a command does
+    any work whose results it would write there; raises OSError where it could not."""
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tempfile.TemporaryFile(dir=folder).close()
+
+
 def _course_or_none(start: Path | None = None) -> Path | None:
     """The course checkout at or above ``start`` (default: here), None outside one."""
     from deploydl.course.curriculum import project_root
