@@ -55,6 +55,7 @@ import torch
 
 from deploydl.data import make_applicants
 from deploydl.efficiency.bench import machine_info
+from deploydl.efficiency.inference import torch_threads
 from deploydl.models import train_applicant_model, training
 
 #: The lesson's data (notebooks/02_model_evaluation.ipynb): applicants and their seed.
@@ -74,16 +75,12 @@ def load_average() -> list[float]:
 
 
 @contextmanager
-def torch_threads(n: int, seen: list[int]) -> Iterator[None]:
-    """Run torch on ``n`` threads inside a ``with`` block, then restore the caller's setting
-    (`training.one_thread` with ``n`` in place of 1); appends the count torch reports."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    seen.append(torch.get_num_threads())
-    try:
+def threads_seen(n: int, seen: list[int]) -> Iterator[None]:
+    """The package's `torch_threads(n)` (`training.one_thread` with ``n`` in place of 1),
+    appending the count torch reports inside it to ``seen``."""
+    with torch_threads(n):
+        seen.append(torch.get_num_threads())
         yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def train_once(table: pd.DataFrame, threads: int | None) -> tuple[float, dict, list[int]]:
@@ -92,9 +89,8 @@ def train_once(table: pd.DataFrame, threads: int | None) -> tuple[float, dict, l
     Returns the wall time in seconds, the weights and the thread counts seen inside `fit`.
     """
     seen: list[int] = []
-    n = threads
-    replaced = (nullcontext() if n is None else
-                mock.patch.object(training, "one_thread", lambda: torch_threads(n, seen)))
+    replaced = (nullcontext() if threads is None else
+                mock.patch.object(training, "one_thread", lambda: threads_seen(threads, seen)))
     with replaced:
         start = time.perf_counter()
         model = train_applicant_model(table, seed=SEED, weight_decay=WEIGHT_DECAY)
