@@ -166,18 +166,18 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     list that holds itself, one nested thousands deep) fails as a form slip, which uses up no
     hint; one that can, but whose attributes raise, goes on to the checker.
     """
+    letters = sorted({*exercise.choices, exercise.expected}) if exercise.choices else []
     try:
         unread = _unread(exercise, answer)
-        letter = choice_letter(answer) if exercise.choices is not None else None
-        letters = sorted({*exercise.choices, exercise.expected}) if exercise.choices else []
-        shown = brief(answer) if exercise.choices is not None and letter not in letters else ""
+        letter = choice_letter(answer) if letters else None
+        shown = brief(answer) if letters and letter not in letters else ""
     except Exception as exc:  # noqa: BLE001 - reading a learner's object may raise anything
         return Result(exercise.id, exercise.title, FAILED, form(
             f"this answer could not be read ({type(exc).__name__}): give the value itself, a "
             "number, text, or a list or dict of plain values."))
     if unread is not None:
         return unread
-    if exercise.choices is not None:
+    if letters:
         if letter not in letters:
             return Result(exercise.id, exercise.title, FAILED, form(
                 f"give just the letter of your choice as text, one of "
