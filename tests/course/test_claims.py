@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from deploydl.course import claims
 from deploydl.course.claims import (
     DOC_SOURCES,
     NAMED_SOURCES,
+    assumed_figures,
     cells_of,
     document_source_problems,
     dollar_problems,
@@ -25,6 +27,9 @@ from deploydl.course.claims import (
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCES = (ROOT / "docs" / "references.md").read_text(encoding="utf-8")
+#: What a lesson's prose may state besides its own code and outputs: the legal figures of the
+#: references, and the course's assumptions as the package holds them.
+STATED_ELSEWHERE = REFERENCES + "\n" + assumed_figures()
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ALL_NOTEBOOKS = LESSONS + sorted((ROOT / "solutions").glob("*.ipynb")) + sorted(
     (ROOT / "labs").glob("*.ipynb"))
@@ -121,15 +126,15 @@ UNBOUND: dict[str, str] = {}
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=UNBOUND[p.name]))
     if p.name in UNBOUND else p for p in LESSONS], ids=lambda p: p.name)
 def test_prose_numbers_come_from_the_lesson(path):
-    assert number_problems(read_notebook(path), also=REFERENCES) == []
+    assert number_problems(read_notebook(path), also=STATED_ELSEWHERE) == []
 
 
 def test_prose_number_check_fails_on_a_planted_wrong_number():
     lesson = read_notebook(ROOT / "notebooks" / "03_responsible_ai.ipynb")
-    assert number_problems(lesson, also=REFERENCES) == []
+    assert number_problems(lesson, also=STATED_ELSEWHERE) == []
     planted = copy.deepcopy(lesson)
     planted["cells"].append(_markdown("Reweighing lifts the ratio to 0.4321, a 12.34% gain."))
-    problems = number_problems(planted, also=REFERENCES)
+    problems = number_problems(planted, also=STATED_ELSEWHERE)
     assert len(problems) == 2 and "'0.4321'" in problems[0] and "'12.34'" in problems[1]
 
 
@@ -184,12 +189,12 @@ def _flagged_once_changed(notebook: str, cell_id: str, old: str, new: str) -> li
     """The prose numbers the check flags in lesson ``notebook`` once ``old`` is changed to ``new``
     in its markdown cell ``cell_id``; the lesson as it is must pass."""
     lesson = read_notebook(ROOT / "notebooks" / notebook)
-    assert number_problems(lesson, also=REFERENCES) == []
+    assert number_problems(lesson, also=STATED_ELSEWHERE) == []
     cell = next(c for c in lesson["cells"] if c.get("id") == cell_id)
     text = "".join(cell["source"])
     assert old in text, f"{notebook}'s {cell_id} no longer says {old!r}"
     cell["source"] = [text.replace(old, new)]
-    return _flagged(*lesson["cells"], also=REFERENCES)
+    return _flagged(*lesson["cells"], also=STATED_ELSEWHERE)
 
 
 def _flagged(*cells: dict, also: str = "") -> list[str]:
@@ -252,3 +257,28 @@ def test_prose_number_check_skips_identifiers_and_numbers_without_separators():
     whole number without separators (a year, an article) is not read."""
     prose = _markdown("seed-4,200 and v-0.75, int8-1,000; in 2024, Art. 22 and 4000 loans")
     assert _flagged(_code("pass", ""), prose) == []
+
+
+def test_prose_number_check_counts_a_hundredfold_only_between_a_share_and_its_percentage():
+    """"USD 8,000" passed on any 80 in a lesson, "9.6 ms" on any 960 (a review's)."""
+    shown = _code("print(x)", "80 loans, 960 images, a share of 0.46, 27% referred\n")
+    assert _flagged(shown, _markdown("USD 8,000 and 9.6 ms")) == ["8,000", "9.6"]
+    prose = _markdown("46% of them, 46 points, 46 percentage points; 0.27 of them")
+    assert _flagged(shown, prose) == []
+    assert _flagged(shown, _markdown("4.6% and 2.7")) == ["4.6", "2.7"]
+
+
+def test_prose_number_check_skips_an_exercises_number():
+    assert _flagged(_code("pass", ""), _markdown("In exercise 08.5 and lab 05.1, 08.5 is")) == [
+        "08.5"]
+
+
+def test_a_changed_assumption_fails_the_prose_that_states_the_old_one(monkeypatch):
+    lesson = read_notebook(ROOT / "notebooks" / "03_responsible_ai.ipynb")
+    assert number_problems(lesson, also=STATED_ELSEWHERE) == []
+
+    dearer = claims.ErrorCosts(bad_loan_approved=9_000.0)
+    monkeypatch.setattr(claims, "ErrorCosts", lambda: dearer)
+    flagged = [p.split("'")[1] for p in number_problems(
+        lesson, also=REFERENCES + "\n" + assumed_figures())]
+    assert flagged and set(flagged) == {"8,000"}, flagged

@@ -17,7 +17,8 @@ lesson:
   as "3.2x", a whole number with thousands separators such as "USD 1,846,000", an amount with
   a scale word such as "USD 2.3M", the second number of a range) must be one the lesson's code
   states or one its outputs show, within rounding. Sentences built from computed values in a
-  hidden code cell pass by construction.
+  hidden code cell pass by construction. :func:`assumed_figures` gives the figures the course
+  assumes rather than computes (the bank's error costs...), so prose may state those too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ import json
 import re
 import string
 from pathlib import Path
+
+from deploydl.data import APPLICATIONS_PER_YEAR
+from deploydl.evaluation.costs import ErrorCosts
+from deploydl.exercises.m05_figures import LATENCY_BUDGET_MS, MS_PER_BATCH
 
 #: Names that need a source, and the ``docs/references.md`` id that gives it.
 NAMED_SOURCES: dict[str, str] = {
@@ -94,6 +99,10 @@ _NUMBER = re.compile(_START + r"(\d+(?:,\d{3})*(?:\.\d+)?" + _SCALE  # "2.3M", "
                      + r"|\d+(?:,\d{3})*\.\d+"  # a decimal
                      r"|\d{1,3}(?:,\d{3})+(?!\d|,\d)"  # a whole number with separators
                      r"|\d+(?:\.\d+)?(?=\s?(?:%|x\b|×|[- ]points?\b|[- ]percentage)))")
+#: A percentage's unit, after its number: "%", "points", "percentage points".
+_PERCENT = re.compile(r"\s?(?:%|[- ]points?\b|[- ]percentage)")
+#: An exercise's number ("exercise 08.5", "lab 05.1"): a name, not a figure.
+_EXERCISE = re.compile(r"\b(?:[Ee]xercises?|[Ll]abs?) \d\d\.\d+")
 #: An embedded file in HTML or Markdown: ``data:image/png;base64,iVBOR...``.
 _DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 #: A number in code or an output: separators "," (shown) or "_" (a Python literal), and a
@@ -175,8 +184,10 @@ def dollar_problems(text: str) -> list[str]:
     return [p.strip()[:80] for p in paragraphs if p.count("$") + p.count("&#36;") >= 2]
 
 
-def _numbers(text: str) -> list[str]:
-    return _NUMBER.findall(_IDENTIFIER.sub(" ", text))
+def _numbers(text: str) -> list[tuple[str, str]]:
+    """Each prose number, with the text after it (where its unit is)."""
+    text = _IDENTIFIER.sub(" ", _EXERCISE.sub(" ", text))
+    return [(m[1], text[m.end():m.end() + 12]) for m in _NUMBER.finditer(text)]
 
 
 def _parts(token: str) -> tuple[str, float]:
@@ -216,10 +227,31 @@ def output_text(notebook: dict) -> str:
     return _DATA_URL.sub(" ", "\n".join(parts))
 
 
-def _matches(token: str, candidates: list[float]) -> bool:
+def _scales(token: str, after: str) -> tuple[float, ...]:
+    """The factors by which a stated number may become the prose ``token``: a share and its
+    percentage ("32%" or "32 points" for 0.32, "0.32" for 32%), nothing else: "USD 8,000" is
+    not 80 a hundred times over."""
+    if _PERCENT.match(after):
+        return (1, 100)
+    return (1, 0.01) if _value(token) <= 1 else (1,)
+
+
+def _matches(token: str, after: str, candidates: list[float]) -> bool:
     value, tolerance = _value(token), _tolerance(token)
     return any(abs(c * scale - value) <= tolerance
-               for c in candidates for scale in (1, 100, 0.01))
+               for c in candidates for scale in _scales(token, after))
+
+
+def assumed_figures() -> str:
+    """The figures the course assumes rather than computes, as the package holds them, for
+    :func:`number_problems`'s ``also``: the bank's error costs (:class:`ErrorCosts`, US dollars
+    per loan), its applications a year, and lab 05's fixed model times and latency budget (ms),
+    which lesson 05's instructor notes quote. A lesson may state one in prose ("a bad loan
+    approved costs USD 8,000"); once the package's figure changes, that prose fails."""
+    costs = ErrorCosts()
+    figures = [costs.bad_loan_approved, costs.good_customer_turned_away, APPLICATIONS_PER_YEAR,
+               LATENCY_BUDGET_MS, *MS_PER_BATCH.values()]
+    return " ".join(str(figure) for figure in figures)
 
 
 def number_problems(notebook: dict, *, also: str = "") -> list[str]:
@@ -232,22 +264,24 @@ def number_problems(notebook: dict, *, also: str = "") -> list[str]:
     Not read: a name joined by a hyphen and the numbers in it ("seed-42", "AVX-512"), and whole
     numbers without separators or a scale word (years, article numbers, small counts). A
     number matches at the precision written: "0.69" any value from 0.685 to 0.695, "2.3M"
-    2,250,000 to 2,350,000, "1,846,000" only 1,846,000; a stated number also counts a hundred
-    times larger or smaller (0.32 for "32%", 32 for "0.32").
+    2,250,000 to 2,350,000, "1,846,000" only 1,846,000. A share and its percentage count as
+    one number: 0.32 states "32%" and "32 points", 32 (a percentage) states "0.32"; no other
+    number counts a hundred times larger or smaller. An exercise's number ("exercise 08.5") is
+    not read.
 
     The stated numbers are every number in the code (``20_000`` is 20,000), in the stored
-    outputs, and in ``also``, extra text whose numbers count as stated (e.g.
-    ``docs/references.md`` for legal figures); one with a scale word ("USD 2.31M") counts with
-    it and without it. A sentence rendered from computed values by a code cell passes by
-    construction.
+    outputs, and in ``also``, extra text whose numbers count as stated (``docs/references.md``
+    for legal figures, :func:`assumed_figures` for the course's assumptions); one with a scale
+    word ("USD 2.31M") counts with it and without it. A sentence rendered from computed values
+    by a code cell passes by construction.
     """
     code = " ".join(s for _, s in cells_of(notebook, "code"))
     stated = "\n".join([code, output_text(notebook), also])  # apart, so no two numbers join
     candidates = _stated_values(stated)
     problems = []
     for index, text in cells_of(notebook, "markdown"):
-        for token in _numbers(_CODE.sub("", text)):
-            if not _matches(token, candidates):
+        for token, after in _numbers(_CODE.sub("", text)):
+            if not _matches(token, after, candidates):
                 problems.append(f"cell {index}: '{' '.join(token.split())}' is in the prose but in "
                                 "no output or code of the lesson; render the sentence from the "
                                 "computed value")
