@@ -20,6 +20,7 @@ from deploydl.course.claims import (
     document_source_problems,
     dollar_problems,
     number_problems,
+    output_text,
     read_notebook,
     reference_ids,
     source_problems,
@@ -282,3 +283,45 @@ def test_a_changed_assumption_fails_the_prose_that_states_the_old_one(monkeypatc
     flagged = [p.split("'")[1] for p in number_problems(
         lesson, also=REFERENCES + "\n" + assumed_figures())]
     assert flagged and set(flagged) == {"8,000"}, flagged
+
+
+#: Exercises whose prose gives made-up data (the lab file, and the exercise's heading): nothing
+#: computes those numbers, so the lab's number check takes them as given, and a test of their
+#: own checks what the lab derives from them.
+GIVEN_DATA = {"02_model_evaluation_lab.ipynb": "Exercise 02.3"}
+
+
+def _given(lab: Path) -> str:
+    heading = GIVEN_DATA.get(lab.name)
+    return "".join(s for _, s in cells_of(read_notebook(lab), "markdown")
+                   if heading and heading in s)
+
+
+def _lessons_numbers(lab: Path) -> str:
+    """What a lab may quote of its lesson: the lesson's code and outputs."""
+    lesson = read_notebook(ROOT / "notebooks" / lab.name.replace("_lab", ""))
+    return " ".join(s for _, s in cells_of(lesson, "code")) + "\n" + output_text(lesson)
+
+
+@pytest.mark.parametrize("lab", sorted((ROOT / "solutions").glob("*.ipynb")), ids=lambda p: p.name)
+def test_prose_numbers_in_a_lab_come_from_the_lab_its_lesson_or_its_given_data(lab):
+    also = "\n".join([STATED_ELSEWHERE, _lessons_numbers(lab), _given(lab)])
+    assert number_problems(read_notebook(lab), also=also) == []
+
+
+def test_lab_02_3s_fold_table_adds_up():
+    """The table's means and its row of differences are the arithmetic of its fold scores, to
+    the three decimals shown; option A's count of folds won agrees."""
+    given, rows = _given(ROOT / "solutions" / "02_model_evaluation_lab.ipynb"), {}
+    assert "the network wins three folds and loses two" in " ".join(given.split())
+    for line in given.splitlines():
+        name, *cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if name.startswith(("the ", "network")):
+            rows[name] = [float(c) for c in cells]
+    network, baseline = rows["the neural network"], rows["the logistic baseline"]
+    gap = rows["network minus baseline"]
+    for row in (network, baseline, gap):
+        assert abs(sum(row[:5]) / 5 - row[5]) <= 0.0005 + 1e-9, row
+    for n, b, g in zip(network[:5], baseline[:5], gap[:5], strict=True):
+        assert abs(n - b - g) <= 0.0005 + 1e-9, (n, b, g)
+    assert sum(g > 0 for g in gap[:5]) == 3 and sum(g < 0 for g in gap[:5]) == 2

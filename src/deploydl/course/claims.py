@@ -30,7 +30,7 @@ from pathlib import Path
 
 from deploydl.data import APPLICATIONS_PER_YEAR
 from deploydl.evaluation.costs import ErrorCosts
-from deploydl.exercises.m05_figures import LATENCY_BUDGET_MS, MS_PER_BATCH
+from deploydl.exercises.m05_figures import LATENCY_BUDGET_MS, MONTHLY_PREDICTIONS, MS_PER_BATCH
 
 #: Names that need a source, and the ``docs/references.md`` id that gives it.
 NAMED_SOURCES: dict[str, str] = {
@@ -101,8 +101,9 @@ _NUMBER = re.compile(_START + r"(\d+(?:,\d{3})*(?:\.\d+)?" + _SCALE  # "2.3M", "
                      r"|\d+(?:\.\d+)?(?=\s?(?:%|x\b|×|[- ]points?\b|[- ]percentage)))")
 #: A percentage's unit, after its number: "%", "points", "percentage points".
 _PERCENT = re.compile(r"\s?(?:%|[- ]points?\b|[- ]percentage)")
-#: An exercise's number ("exercise 08.5", "lab 05.1"): a name, not a figure.
-_EXERCISE = re.compile(r"\b(?:[Ee]xercises?|[Ll]abs?) \d\d\.\d+")
+#: Numbers that name something, not figures: an exercise's ("exercise 08.5", "lab 05.1") and
+#: a version ("1.1.0").
+_NAMED_NUMBER = re.compile(r"\b(?:[Ee]xercises?|[Ll]abs?) \d\d\.\d+|(?<![\w.])\d+\.\d+\.\d+(?!\d)")
 #: An embedded file in HTML or Markdown: ``data:image/png;base64,iVBOR...``.
 _DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 #: A number in code or an output: separators "," (shown) or "_" (a Python literal), and a
@@ -186,7 +187,7 @@ def dollar_problems(text: str) -> list[str]:
 
 def _numbers(text: str) -> list[tuple[str, str]]:
     """Each prose number, with the text after it (where its unit is)."""
-    text = _IDENTIFIER.sub(" ", _EXERCISE.sub(" ", text))
+    text = _IDENTIFIER.sub(" ", _NAMED_NUMBER.sub(" ", text))
     return [(m[1], text[m.end():m.end() + 12]) for m in _NUMBER.finditer(text)]
 
 
@@ -245,12 +246,13 @@ def _matches(token: str, after: str, candidates: list[float]) -> bool:
 def assumed_figures() -> str:
     """The figures the course assumes rather than computes, as the package holds them, for
     :func:`number_problems`'s ``also``: the bank's error costs (:class:`ErrorCosts`, US dollars
-    per loan), its applications a year, and lab 05's fixed model times and latency budget (ms),
-    which lesson 05's instructor notes quote. A lesson may state one in prose ("a bad loan
-    approved costs USD 8,000"); once the package's figure changes, that prose fails."""
+    per loan), its applications a year, and lab 05's fixed figures (model times and latency
+    budget in ms, cheque digits a month), which lab 05 and lesson 05's instructor notes quote.
+    Prose may state one ("a bad loan approved costs USD 8,000"); once the package's figure
+    changes, that prose fails."""
     costs = ErrorCosts()
     figures = [costs.bad_loan_approved, costs.good_customer_turned_away, APPLICATIONS_PER_YEAR,
-               LATENCY_BUDGET_MS, *MS_PER_BATCH.values()]
+               LATENCY_BUDGET_MS, MONTHLY_PREDICTIONS, *MS_PER_BATCH.values()]
     return " ".join(str(figure) for figure in figures)
 
 
@@ -267,7 +269,7 @@ def number_problems(notebook: dict, *, also: str = "") -> list[str]:
     2,250,000 to 2,350,000, "1,846,000" only 1,846,000. A share and its percentage count as
     one number: 0.32 states "32%" and "32 points", 32 (a percentage) states "0.32"; no other
     number counts a hundred times larger or smaller. An exercise's number ("exercise 08.5") is
-    not read.
+    not read, nor is a version ("1.1.0").
 
     The stated numbers are every number in the code (``20_000`` is 20,000), in the stored
     outputs, and in ``also``, extra text whose numbers count as stated (``docs/references.md``
