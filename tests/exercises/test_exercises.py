@@ -1,3 +1,5 @@
+import operator
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -185,7 +187,9 @@ def test_an_array_or_a_series_of_the_right_values_matches_a_list(answer):
 
 
 def test_a_crashing_checker_is_the_courses_fault_and_no_attempt():
-    ex = Exercise(id="99.4", title="t", checker=lambda a: a["missing"], hints=("first", "2nd"))
+    # the checker raises in the course's code (here its caller's), not in the answer's own code
+    ex = Exercise(id="99.4", title="t", checker=operator.itemgetter("missing"),
+                  hints=("first", "2nd"))
     result = evaluate(ex, {})
     assert result.status == CHECK_ERROR and not result.hint
     assert "this check itself failed" in result.message and "tell your instructor" in result.message
@@ -363,3 +367,21 @@ def test_check_keeps_a_copy_of_the_answer_as_it_was_checked(monkeypatch):
     letters = (letter for letter in "C")
     check("00.3", letters)
     assert core._answers["00.3"] is letters
+
+
+class _Lazy:
+    """A learner's class whose attributes raise until it is loaded."""
+
+    def __getattr__(self, name):
+        raise RuntimeError("not loaded yet")
+
+
+def test_an_answer_whose_own_code_raises_in_the_checker_is_the_learners_slip():
+    """An error raised by the answer's own class (written here, as a learner writes one in a
+    cell) is the learner's form slip, not the course's broken check (39 checks said so)."""
+    ex = Exercise(id="99.4", title="t", hints=("first", "2nd"),
+                  checker=lambda a: None if getattr(a, "value", 0) == 1 else "no")
+    result = evaluate(ex, _Lazy())
+    assert (result.status, result.hint) == (FAILED, "")
+    assert result.message.startswith("this answer could not be read (RuntimeError)")
+    assert evaluate(ex, 2).hint == "first", "the slip must not have used up a hint"

@@ -848,8 +848,8 @@ def test_an_answer_that_cannot_be_read_fails_as_a_form_slip_and_check_never_rais
         exercise_id, capsys):
     """check() raised RecursionError from reading the answer before the checker ran, and, for
     the choice exercises, an object's own error; DESIGN.md: a check never raises. An object
-    whose attributes raise may still reach a checker, which fails it or, if it crashes, reports
-    the check's failure, as before."""
+    whose attributes raise fails in every check: 39 reported the error as the check's own
+    failure, the course's fault."""
     exercise = all_exercises()[exercise_id]
     for answer in _unreadable_answers():
         result = evaluate(exercise, answer)
@@ -857,6 +857,9 @@ def test_an_answer_that_cannot_be_read_fails_as_a_form_slip_and_check_never_rais
         assert "could not be read (RecursionError)" in result.message
         check(exercise_id, answer)
         assert "could not be read (RecursionError)" in capsys.readouterr().out
+    result = evaluate(exercise, _Unloaded())  # its checker's own message, or a form slip
+    assert result.status == FAILED, (exercise_id, result)
+    assert result.hint == "" or "could not be read" not in result.message, result
     import torch
 
     # a Real that float() refuses, and a tensor whose value cannot be read (a review's: both

@@ -32,6 +32,7 @@ from deploydl.exercises.core_exercise import (
     FormProblem,
     Result,
     form,
+    unreadable,
 )
 from deploydl.exercises.core_reading import (
     BRIEF_CHARS,
@@ -48,6 +49,7 @@ from deploydl.exercises.core_reading import (
     is_placeholder,
     is_rounding,
     percentage_slip,
+    raised_by_the_answer,
     rounding_slip,
     same_number,
     unfilled,
@@ -164,7 +166,8 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
     course's fault, so it neither shows a hint nor counts as the learner's attempt. An answer
     that cannot even be read as the lab's placeholder, an option letter or in a few words (a
     list that holds itself, one nested thousands deep) fails as a form slip, which uses up no
-    hint; one that can, but whose attributes raise, goes on to the checker.
+    hint. So does an answer whose own code (an attribute of a class the learner wrote) raises
+    inside the checker.
     """
     letters = sorted({*exercise.choices, exercise.expected}) if exercise.choices else []
     try:
@@ -172,9 +175,7 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
         letter = choice_letter(answer) if letters else None
         shown = brief(answer) if letters and letter not in letters else ""
     except Exception as exc:  # noqa: BLE001 - reading a learner's object may raise anything
-        return Result(exercise.id, exercise.title, FAILED, form(
-            f"this answer could not be read ({type(exc).__name__}): give the value itself, a "
-            "number, text, or a list or dict of plain values."))
+        return unreadable(exercise, exc)
     if unread is not None:
         return unread
     if letters:
@@ -188,6 +189,8 @@ def evaluate(exercise: Exercise, answer: Any) -> Result:
         problem = (exercise.checker(answer) if exercise.checker
                    else _compare(answer, exercise.expected, exercise.rel_tol))
     except Exception as exc:  # noqa: BLE001 - a broken checker must not crash the lab
+        if raised_by_the_answer(exc):
+            return unreadable(exercise, exc)
         return Result(exercise.id, exercise.title, CHECK_ERROR,
                       f"this check itself failed ({type(exc).__name__}: {exc}); tell your "
                       f"instructor that the check of exercise {exercise.id} is broken. This "

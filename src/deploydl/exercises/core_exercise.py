@@ -122,3 +122,11 @@ class Result:
                 f"<b style='color:{colour}'>{word}</b> · "
                 f"<b>{html.escape(self.id)}</b> {html.escape(self.title)}: "
                 f"{html.escape(self.message)}{hint}</div>")
+
+
+def unreadable(exercise: Exercise, exc: Exception) -> Result:
+    """A failed result for an answer whose reading raised ``exc`` (a list that holds itself, an
+    attribute that raises): a form slip, so it uses up no hint."""
+    return Result(exercise.id, exercise.title, FAILED, form(
+        f"this answer could not be read ({type(exc).__name__}): give the value itself, a "
+        "number, text, or a list or dict of plain values."))

@@ -11,12 +11,26 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sysconfig
+import traceback
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from deploydl.exercises.core_exercise import form
+
+#: Where the course's code and the installed libraries' live: an error raised anywhere else
+#: comes from code the learner wrote (a class in a notebook cell).
+_OURS = tuple({str(Path(__file__).parents[1]), *sysconfig.get_paths().values(), "<frozen "})
+
+
+def raised_by_the_answer(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by the learner's own code, a method of their answer's class
+    (an attribute that raises, say), rather than by the course's check or a library."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and not frames[-1].filename.startswith(_OURS)
 
 
 def is_placeholder(answer: Any) -> bool:
