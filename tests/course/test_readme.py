@@ -61,3 +61,21 @@ def test_readme_states_the_planners_measured_cost_outside_the_model(root):
     stated = f"{http_ms_from_cpu_use(results):.2f} ms of one core"
     assert stated in readme, (f"README.md should say '{stated}' (benchmarks/results/"
                               "cpu_use_small.json through http_ms_from_cpu_use)")
+
+
+def test_readme_states_the_demos_measured_time(root):
+    """Both of the README's demo times are the median of the committed run of
+    benchmarks/demo_time.py, and every run of it finished (a failed run is no time)."""
+    import json
+
+    results = root / "benchmarks" / "results" / "demo_time.json"
+    assert results.exists(), ("no measured demo time: run `python benchmarks/demo_time.py "
+                              "--json benchmarks/results/demo_time.json`")
+    run = json.loads(results.read_text(encoding="utf-8"))
+    assert run["summary"]["failed"] == 0 and run["summary"]["runs"] >= 3, run["summary"]
+    assert run["summary"]["max_s"] < 20, "the README promises the demo in under 20 seconds"
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    stated = re.findall(r"under 20 seconds[^(]{0,25}\(([\d.]+) s", readme)
+    assert stated == [f"{run['summary']['median_s']}"] * 2, (
+        f"README gives the demo's time as {stated}; the committed run's median is "
+        f"{run['summary']['median_s']} s (benchmarks/results/demo_time.md)")
