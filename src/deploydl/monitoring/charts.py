@@ -38,7 +38,8 @@ def weekly_performance_chart(table: pd.DataFrame, *, first, last):
 
     The top panel is the share of each week's predictions whose outcome has arrived; the
     bottom one each judged week's AUC (0.5 a coin toss, 1 perfect) with its 95% range, and
-    "too few labels" where the week could not be judged. The title says how many weeks could
+    where the week could not be judged, its count of labels ("93 labels: too few", "no labels
+    yet"). The title says how many weeks could
     be judged and whether their ranges overlap (then they may differ by chance).
     """
     import matplotlib.pyplot as plt
@@ -83,7 +84,7 @@ def _coverage_panel(top, x: np.ndarray, table: pd.DataFrame) -> None:
 
 def _auc_panel(bottom, x: np.ndarray, table: pd.DataFrame, judged: pd.Series,
                weeks: list[str]) -> None:
-    """The bottom panel: each judged week's AUC with its 95% range, "too few labels" elsewhere."""
+    """The bottom panel: each judged week's AUC with its 95% range, elsewhere its labels."""
     from deploydl.present.charts import GOOD, TEXT_MUTED
 
     lows, highs = table["auc_low"], table["auc_high"]
@@ -97,11 +98,17 @@ def _auc_panel(bottom, x: np.ndarray, table: pd.DataFrame, judged: pd.Series,
     floor = min(0.45, lows[judged].min() - 0.02) if judged.any() else 0.45
     bottom.set_ylim(floor, 1.0)
     for i in x[~judged]:
-        bottom.text(i, floor + 0.05, "too few\nlabels", ha="center", va="bottom", fontsize=12,
-                    color=TEXT_MUTED)
+        bottom.text(i, floor + 0.05, _unjudged(int(table["labelled"].iloc[i])), ha="center",
+                    va="bottom", fontsize=12, color=TEXT_MUTED)
     bottom.set_ylabel("AUC, 95% range")
     bottom.set_xticks(x, weeks)
     bottom.set_xlabel("week of the prediction (a part week gives its days)")
+
+
+def _unjudged(labelled: int) -> str:
+    """What a week too thin to judge shows in place of its AUC: its count of outcomes, so a
+    day with 85% of its outcomes in (93 of them) is not read as a week with enough."""
+    return "no labels\nyet" if labelled == 0 else f"{labelled:,} labels:\ntoo few"
 
 
 def like_for_like_chart(everyone: float, baseline: DecayBaseline, made: float, *,
