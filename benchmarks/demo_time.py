@@ -7,8 +7,8 @@ empty folder that is removed afterwards, and times each run from launch to exit 
 the Python start-up, the imports, the capstone's whole life cycle, the brief and, where
 Chromium is found, its PDF. One untimed run goes first: the first run after an install
 compiles the package's bytecode and fills the operating system's file cache, which a learner
-pays once. A run that exits with an error is recorded with its exit code and counts as a
-failure, never as a time.
+pays once. A run that exits with an error, or is still going after two minutes, is recorded
+with its exit code and counts as a failure, never as a time.
 
 For each run it records the seconds, the exit code and whether a PDF was written; the median
 and the range; the CPU model, core count, torch version and kernels; whether Chromium was
@@ -37,6 +37,8 @@ from deploydl.present.report import find_chromium
 
 #: The command `make demo` runs, from the same environment as this script.
 DEMO = [str(Path(sys.executable).with_name("deploydl")), "demo"]
+#: A run still going after this many seconds is stopped and counted as failed (exit code None).
+TIMEOUT_S = 120
 
 
 def load_average() -> list[float]:
@@ -50,8 +52,12 @@ def run_once() -> dict:
     folder = Path(tempfile.mkdtemp(prefix="demo-time-")) / "out"
     try:
         start = time.perf_counter()
-        done = subprocess.run([*DEMO, "--out", str(folder)], capture_output=True, text=True,
-                              check=False)
+        try:
+            done = subprocess.run([*DEMO, "--out", str(folder)], capture_output=True,
+                                  text=True, check=False, timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            return {"seconds": None, "exit_code": None, "pdf_written": False,
+                    "error": f"stopped after {TIMEOUT_S} s"}
         seconds = time.perf_counter() - start
         return {"seconds": round(seconds, 2), "exit_code": done.returncode,
                 "pdf_written": any(folder.glob("**/*.pdf")),
@@ -96,11 +102,11 @@ def main() -> int:
         runs.append(run_once())
         print(f"run {rep + 1}: {runs[-1]['seconds']} s (exit {runs[-1]['exit_code']})",
               flush=True)
-    results = {"command": shlex.join(["python", *sys.argv]),
-               "date": datetime.date.today().isoformat(), "machine": machine_info(),
-               "chromium": find_chromium() is not None, "load_average_before": before,
-               "load_average_after": load_average(), "warm_up": warm_up, "runs": runs,
-               "summary": summary(runs)}
+    results: dict = {"command": shlex.join(["python", *sys.argv]),
+                     "date": datetime.date.today().isoformat(), "machine": machine_info(),
+                     "chromium": find_chromium() is not None, "load_average_before": before,
+                     "load_average_after": load_average(), "warm_up": warm_up, "runs": runs,
+                     "summary": summary(runs)}
     table = markdown(results)
     print(table)
     if args.json:
