@@ -328,6 +328,26 @@ def test_refresh_keeps_a_measurement_whose_code_is_unchanged(tmp_path, monkeypat
     assert older.metadata[runner.MEASURED_CODE] == _fingerprint("print(time_that())")
 
 
+def test_an_edited_measurement_cell_has_every_measurement_recorded_again(tmp_path, monkeypatch):
+    """Lesson 05's reading of its load test (a measurement cell) got the live run's figures
+    beside the load test's kept output, which said others."""
+    load, reading = "served = load_test()", "print(in_words(served))"
+    cells = [
+        new_code_cell(load, metadata={**MEASURE, runner.MEASURED_CODE: _fingerprint(load)},
+                      outputs=[_stdout("966 predictions/s\n")]),
+        new_code_cell(reading + "  # edited",
+                      metadata={**MEASURE, runner.MEASURED_CODE: _fingerprint(reading)},
+                      outputs=[_stdout("966 predictions/s, in words\n")]),
+        # a new measurement cell, never run, asks for the same
+        new_code_cell("print(time_it())", metadata=MEASURE),
+    ]
+    for cell in _refreshed(tmp_path, monkeypatch, cells).cells:
+        assert cell.outputs[0].text == "new run\n"
+        assert cell.metadata[runner.MEASURED_CODE] == _fingerprint(cell.source)
+    new = _refreshed(tmp_path, monkeypatch, cells[:1] + cells[2:]).cells
+    assert [c.outputs[0].text for c in new] == ["new run\n"] * 2
+
+
 def test_refresh_remeasure_records_every_measurement_again(tmp_path, monkeypatch):
     code = "print(time_it())"
     cells = [

@@ -102,7 +102,8 @@ def test_refreshing_twice_writes_the_same_bytes(tmp_path):
 
 @pytest.mark.slow
 def test_a_measurement_whose_code_changed_is_measured_again(tmp_path):
-    """An edited measurement cell must not keep the output its old code measured."""
+    """An edited measurement cell must not keep the output its old code measured, nor may the
+    others keep theirs: one can read another's values."""
     path = tmp_path / "nb.ipynb"
     tag = {"tags": ["nbval-ignore-output"]}
     nbformat.write(new_notebook(cells=[
@@ -121,7 +122,9 @@ def test_a_measurement_whose_code_changed_is_measured_again(tmp_path):
     second = nbformat.read(path, as_version=4)
     assert second.cells[0].outputs[0].text.startswith("new ")
     assert second.cells[0].metadata[MEASURED_CODE] != first.cells[0].metadata[MEASURED_CODE]
-    assert second.cells[1].outputs == first.cells[1].outputs  # unchanged code, kept
+    assert second.cells[1].outputs != first.cells[1].outputs  # measured again beside it
+    refresh_outputs(path)
+    assert nbformat.read(path, as_version=4).cells[1].outputs == second.cells[1].outputs
 
 
 def test_refresh_stores_outputs_without_the_course_settings_of_the_shell(tmp_path, monkeypatch):

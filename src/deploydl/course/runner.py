@@ -187,8 +187,9 @@ def refresh_outputs(path: Path, *, remeasure: bool = False, timeout: int = 120) 
     The stored file is :func:`stable`, and a cell tagged :data:`MEASUREMENT_TAG` keeps the
     measurement it stored while its code is the code that measured it (unless ``remeasure``):
     a timing differs on every run, so refreshing twice in a row changes nothing. Edit such a
-    cell and the next refresh measures it again. Re-record every measurement deliberately, on
-    a quiet machine, with ``remeasure=True`` (``deploydl refresh --remeasure``).
+    cell and the next refresh measures every measurement of the notebook again. Re-record
+    every measurement deliberately, on a quiet machine, with ``remeasure=True`` (``deploydl
+    refresh --remeasure``).
 
     The kernel runs without the course's settings from this shell
     (:func:`deploydl.settings.without_settings`): an API key exported for a workshop's
@@ -212,23 +213,29 @@ def _measurements(notebook: nbformat.NotebookNode) -> dict[str, tuple[str, list]
     outputs. A cell stored before fingerprints were kept is taken to match its code."""
     return {cell.get("id"): (cell.metadata.get(MEASURED_CODE, _fingerprint(cell.source)),
                              cell.outputs)
-            for cell in notebook.cells
-            if cell.cell_type == "code" and MEASUREMENT_TAG in cell.metadata.get("tags", [])
-            and cell.outputs}
+            for cell in _measurement_cells(notebook)
+            if cell.outputs or MEASURED_CODE in cell.metadata}
+
+
+def _measurement_cells(notebook: nbformat.NotebookNode) -> list:
+    return [cell for cell in notebook.cells
+            if cell.cell_type == "code" and MEASUREMENT_TAG in cell.metadata.get("tags", [])]
 
 
 def _keep_measurements(notebook: nbformat.NotebookNode,
                        stored: dict[str, tuple[str, list]]) -> None:
-    """Put back the stored outputs of measurement cells whose code is the code that measured
-    them; stamp every measurement cell with the fingerprint of the code behind its output."""
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or MEASUREMENT_TAG not in cell.metadata.get("tags", []):
-            continue
-        code = _fingerprint(cell.source)
-        measured, outputs = stored.get(cell.get("id"), (None, None))
-        if measured == code:
-            cell.outputs = outputs
-        cell.metadata[MEASURED_CODE] = code
+    """Put back the stored outputs of the measurement cells while each one's code is the code
+    that measured it; stamp every measurement cell with the fingerprint of the code behind its
+    output. Once one is new or edited, all of the notebook's are recorded again: one can read
+    another's values (lesson 05's reading of its load test), and a kept output would then
+    disagree with the fresh one beside it."""
+    cells = _measurement_cells(notebook)
+    unchanged = all(stored.get(cell.get("id"), (None, None))[0] == _fingerprint(cell.source)
+                    for cell in cells)
+    for cell in cells:
+        if unchanged:
+            cell.outputs = stored[cell.get("id")][1]
+        cell.metadata[MEASURED_CODE] = _fingerprint(cell.source)
 
 
 def _fingerprint(source: str) -> str:
