@@ -60,7 +60,7 @@ def test_dashboard_shows_traffic_drift_and_alerts(drifted, tmp_path):
     report = write_weekly_report(log, tmp_path / "week.html").read_text(encoding="utf-8")
     assert report.count("data:image/png;base64,") == 2 and "https://" not in report
     assert 'alt="chart"' not in report
-    assert '<img alt="200 predictions this week, 200 on the busiest day"' in report
+    assert '<img alt="200 predictions this week, 200 on the busiest day (all by model ' in report
     assert "features drifted; largest shift:" in report
     week = snapshot(log, window_days=7)  # the snapshot a notebook has already printed
     assert write_review(week, tmp_path / "review.html").read_text(encoding="utf-8") == report
@@ -284,7 +284,10 @@ def test_drift_chart_names_features_plainly_and_explains_its_colours():
                                   n_reference=10, n_current=10))
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["income", "credit history (years)"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["drifted", "stable"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "drifted (the test flagged it)", "stable"]
+    # PSI sizes a shift; the test decides drift (a drifted bar at 0.13 sat under "significant")
+    assert ax.get_xlabel() == "PSI: the size of the shift (0.25 or more = large)"
     assert ax.get_title(loc="left") == ("1 of 2 features drifted;\nlargest shift: credit "
                                         "history (years), PSI 0.31")
     plt.close(fig)
@@ -369,3 +372,34 @@ def test_the_alarm_sentence_writes_money_in_the_unit_asked_for():
     never = {**fired, "alarm_day": None}
     assert describe_alarm(never, unit="USD ").endswith(
         "the alarm never fires; the drift costs USD 142,000 by the end of the month.")
+
+
+def _traffic_figure(versions: list[str]):
+    """The page's traffic chart for a week whose predictions come from ``versions``."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from deploydl.monitoring import dashboard
+
+    drawn = []
+    days = pd.date_range("2026-03-23", periods=7, freq="D", tz="UTC")
+    window = pd.DataFrame({"time": list(days) * len(versions),
+                           "model_version": [v for v in versions for _ in days]})
+    snap = type("Snap", (), {"window": window, "drift": None})()
+    real_chart = dashboard.chart
+    dashboard.chart = lambda fig: drawn.append(fig) or ("data:,", "alt")
+    try:
+        dashboard._charts(snap)
+    finally:
+        dashboard.chart = real_chart
+    plt.close("all")
+    return drawn[0]
+
+
+def test_the_traffic_chart_names_its_days_and_puts_a_legend_only_beside_the_bars():
+    """Its legend covered the last day's bar, and pandas wrote "time" over "day (UTC)"."""
+    one = _traffic_figure(["1.0.0"])
+    assert one.axes[0].get_xlabel() == "day (UTC)" and one.axes[0].get_legend() is None
+    assert one.axes[0].get_title(loc="left").endswith("(all by model 1.0.0)")
+    two = _traffic_figure(["1.0.0", "1.1.0"]).axes[0]
+    assert two.get_legend().get_bbox_to_anchor().x0 >= two.get_window_extent().x1 - 1

@@ -169,7 +169,9 @@ def _drift(snap: Snapshot) -> str:
 
 def drift_chart(drift):
     """PSI per feature from a :class:`deploydl.monitoring.drift.DriftReport`, drifted ones
-    coloured, with plain feature names and a legend; returns the figure."""
+    coloured, with plain feature names and a legend; returns the figure. A feature is drifted
+    when the report's statistical test flags it; PSI gives only the size of its shift, so a
+    drifted bar may sit left of the 0.25 line."""
     from matplotlib.patches import Patch
 
     from deploydl.present.charts import BAD, GOOD, human_label, human_labels, legend, new_figure
@@ -179,12 +181,12 @@ def drift_chart(drift):
     top = table.iloc[-1]
     fig, ax = new_figure(f"{table['drifted'].sum()} of {len(table)} features drifted;\n"
                          f"largest shift: {human_label(top.feature)}, PSI {top.psi:.2f}",
-                         xlabel="population stability index (0.25 = significant)", ylabel="")
+                         xlabel="PSI: the size of the shift (0.25 or more = large)", ylabel="")
     ax.barh(human_labels(table["feature"]), table["psi"],
             color=[BAD if d else GOOD for d in table["drifted"]])
     ax.axvline(0.25, color="#999999", linestyle="--")
-    legend(ax, handles=[Patch(color=BAD, label="drifted"), Patch(color=GOOD, label="stable")],
-           loc="lower right")
+    legend(ax, handles=[Patch(color=BAD, label="drifted (the test flagged it)"),
+                        Patch(color=GOOD, label="stable")], loc="lower right")
     return fig
 
 
@@ -193,11 +195,15 @@ def _charts(snap: Snapshot) -> str:
 
     daily = snap.window.groupby([snap.window["time"].dt.strftime("%m-%d"),
                                  "model_version"]).size().unstack(fill_value=0)
+    versions = list(daily.columns)
     fig, ax = new_figure(f"{len(snap.window):,} predictions this week, "
-                         f"{daily.sum(axis=1).max():,} on the busiest day",
+                         f"{daily.sum(axis=1).max():,} on the busiest day"
+                         + (f" (all by model {versions[0]})" if len(versions) == 1 else ""),
                          xlabel="day (UTC)", ylabel="predictions per day")
-    daily.plot.bar(ax=ax, stacked=True, rot=0)
-    legend(ax, title="model version")
+    daily.plot.bar(ax=ax, stacked=True, rot=0, legend=False)
+    ax.set_xlabel("day (UTC)")  # pandas writes the index's name over it
+    if len(versions) > 1:  # beside the bars, where it covers none
+        legend(ax, title="model version", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     images = [chart(fig)]
     if snap.drift is not None:
         images.append(chart(drift_chart(snap.drift)))
