@@ -89,8 +89,8 @@ def variants_chart(rows: list[dict], *, batch: int = 32):
     colours = {r["variant"]: PALETTE[i % len(PALETTE)] for i, r in enumerate(rows)}
     bars = ax.barh([r["variant"] for r in ordered], [r[key] for r in ordered],
                    color=[colours[r["variant"]] for r in ordered])
-    ax.bar_label(bars, padding=3, fontsize=12, labels=[
+    ax.bar_label(bars, padding=3, fontsize=14, labels=[
         f"{r[key]:.2f} ms, {r['size_bytes'] / 1000:.0f} KB, {r['accuracy']:.1%} accurate"
         for r in ordered])
-    ax.set_xlim(0, max(r[key] for r in rows) * 1.7)
+    ax.set_xlim(0, max(r[key] for r in rows) * 1.9)
     return fig
