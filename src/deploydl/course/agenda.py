@@ -43,7 +43,11 @@ END = "<!-- END AGENDA -->"
 
 @dataclass
 class Day:
-    """One day of a workshop: its rows (clock time, what happens, minutes) and totals."""
+    """One day of a workshop: its rows (clock time, what happens, minutes) and totals.
+
+    ``teach``, ``exercise`` and ``debrief`` are the day's minutes of lessons, labs run in the
+    room and lab debriefs; breaks, lunch and the closing recap or wrap-up are not counted.
+    """
 
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     teach: int = 0

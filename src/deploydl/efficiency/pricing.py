@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from deploydl.present.charts import round_half_up
 
+#: Hours in an average month (365 x 24 / 12), the month cloud prices are quoted in.
 HOURS_PER_MONTH = 730
 #: Price of one general-purpose vCPU-hour, in USD: an assumption, a round figure the course
 #: chose, not a quoted cloud price. Put in your own; every cost scales with it.
@@ -60,7 +61,15 @@ def monthly_cost(cores: float, *, price_per_core_hour: float) -> float:
 class ServingPlan:
     """What it takes to serve a traffic level: cores, monthly bill, latency per request.
 
-    ``cost_per_million`` is in US dollars, unrounded: show it with :func:`cents`.
+    ``cores`` is whole cores (at least 1), enough for the busiest hour (``peak_factor`` times
+    the month's average traffic). ``monthly_cost`` is US dollars a month for those cores,
+    rounded to cents. ``latency_ms`` is milliseconds per request: HTTP and JSON plus one
+    forward pass of the whole batch (the wait for a batch to fill is not counted).
+    ``predictions_per_s_per_core`` is predictions a second that one core serves with full
+    batches. ``cost_per_million`` is US dollars per million predictions at that rate, busy
+    cores only, unrounded: show it with :func:`cents`. It leaves out idle time, so
+    ``monthly_cost`` per million of the month's predictions is higher (cores sized for the
+    busiest hour idle part of the day).
     """
 
     cores: int

@@ -16,7 +16,13 @@ from deploydl.evaluation.classification import ProbabilityModel, _metric, check_
 
 @dataclass(frozen=True)
 class CVResult:
-    """Cross-validation: the metric on each held-out fold, their mean and spread (std)."""
+    """Cross-validation: the metric on each held-out fold, their mean and spread (std).
+
+    ``folds`` holds the fold scores in fold order and ``mean`` their mean, in the metric's
+    units (``roc_auc``: 0.5 = chance, 1 = perfect). ``std`` is the population standard
+    deviation of the fold scores (``ddof=0``), in the metric's units: how much the score moves
+    from fold to fold, not the standard error of ``mean``.
+    """
 
     metric: str
     folds: tuple[float, ...]

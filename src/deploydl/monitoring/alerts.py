@@ -24,7 +24,13 @@ _DAY = 86_400.0
 
 @dataclass(frozen=True)
 class AlertRule:
-    """Fire when ``signal`` is at or above ``threshold`` (or at or below, with ``below``)."""
+    """Fire when ``signal`` is at or above ``threshold`` (or at or below, with ``below``).
+
+    ``threshold`` is in the signal's own units (:data:`DEFAULT_RULES`): milliseconds for
+    ``latency_p95_ms``, a share 0..1 for ``error_rate`` (0.01 = 1% of requests), a PSI for
+    ``max_psi``, AUC points 0..1 for ``auc_drop`` (0.05 = five points), a count for
+    ``n_drifted`` and ``requests``, and 1 for true for ``dataset_drift``.
+    """
 
     name: str
     severity: str

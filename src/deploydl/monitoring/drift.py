@@ -52,7 +52,13 @@ class FeatureDrift:
 
 @dataclass(frozen=True)
 class DriftReport:
-    """Drift for every feature, and the dataset-level verdict."""
+    """Drift for every feature, and the dataset-level verdict.
+
+    ``share_drifted`` is the share of the features that drifted (0..1; 0.25 = a quarter);
+    ``dataset_drift`` is True when at least ``share`` of them (and at least one) drifted.
+    ``n_reference`` and ``n_current`` are the rows of the two tables compared, counted before
+    each column's missing values are dropped.
+    """
 
     features: tuple[FeatureDrift, ...]
     share_drifted: float

@@ -129,7 +129,12 @@ def performance_for_people(table: pd.DataFrame, *, first, last) -> pd.DataFrame:
 class DecayBaseline:
     """The AUC the decay alert compares with: the model's ranking, at training time, of the
     applicants a service deciding at ``threshold`` approves (``approved`` of them), the only
-    ones whose outcomes a bank ever sees. Make it with :func:`approved_baseline`."""
+    ones whose outcomes a bank ever sees. Make it with :func:`approved_baseline`.
+
+    ``auc`` is that ROC AUC (0.5 = chance, 1 = perfect); ``threshold`` is the service's
+    cut-off on the chance of default (0..1): applicants scored below it are approved;
+    ``approved`` counts the applicants the AUC was measured on.
+    """
 
     auc: float
     threshold: float
@@ -215,7 +220,8 @@ def service_health(text: str, *, path: str | None = "/predict",
     """Request count, error rate and latency quantiles from the service's ``/metrics`` page.
 
     Counters only grow, so pass the page scraped earlier as ``before`` to get the numbers
-    for the time in between. Errors are answers with a 5xx ``status``. Latencies
+    for the time in between. Errors are answers with a 5xx ``status``; ``error_rate`` is
+    their share of the requests (0..1; 0.01 = 1%, 0 with no requests). Latencies
     (milliseconds) are read off the ``latency`` histogram's buckets, so they are as coarse
     as the buckets. ``path`` keeps one endpoint (None: all). The metric names are the
     service's (Module 04, :class:`deploydl.serving.metrics.ServiceMetrics`).
@@ -239,7 +245,12 @@ def service_health(text: str, *, path: str | None = "/predict",
 
 
 def log_health(frame: pd.DataFrame) -> dict:
-    """Requests, error rate and latency quantiles (milliseconds) from the prediction log."""
+    """Requests, error rate and latency quantiles (milliseconds) from the prediction log.
+
+    Each ``request_id`` counts once; ``errors`` are the requests logged with status
+    ``"error"``, and ``error_rate`` is their share of the requests (0..1; 0.01 = 1%, 0 with
+    no requests). ``latency_p50_ms`` and ``latency_p95_ms`` are None with no requests.
+    """
     per_request = frame.drop_duplicates("request_id")
     if per_request.empty:
         return {"requests": 0, "errors": 0, "error_rate": 0.0,
