@@ -128,3 +128,10 @@ def test_bad_share_is_a_clear_error(model):
 def test_the_summary_gives_both_rates_and_the_difference_in_percentage_points():
     text = ab_test(750, 5000, 660, 5000).summary()
     assert text.startswith("15.0% with A, 13.2% with B: B - A = -1.80 percentage points (95% CI")
+
+
+@pytest.mark.parametrize(("alpha", "label"), [(0.05, "95% CI"), (0.10, "90% CI"), (0.01, "99% CI")])
+def test_the_summary_names_the_intervals_own_level(alpha, label):
+    """It said "95% CI" whatever alpha was: at alpha=0.10 beside the 90% interval (a review's)."""
+    result = ab_test(120, 1000, 100, 1000, alpha=alpha)
+    assert label in result.summary() and result.level == pytest.approx(1 - alpha)

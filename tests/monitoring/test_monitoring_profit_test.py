@@ -151,3 +151,11 @@ def test_signed_usd_rounds_a_half_up_and_signs_what_it_shows():
     number shown: 0.5 is a gain of USD 1, not 'USD 0' (Python's ``round`` takes it to 0)."""
     assert [signed_usd(x) for x in (0.5, 2.5, -0.5, -2.5, 0.49)] == [
         "+USD 1", "+USD 3", "-USD 1", "-USD 3", "USD 0"]
+
+
+@pytest.mark.parametrize(("alpha", "label"), [(0.05, "95% CI"), (0.20, "80% CI")])
+def test_the_profit_summary_names_the_intervals_own_level(alpha, label):
+    rng = np.random.default_rng(0)
+    result = profit_test(rng.normal(100, 50, 40), rng.normal(110, 50, 40), np.ones(40),
+                         np.ones(40), alpha=alpha)
+    assert label in result.summary() and result.level == pytest.approx(1 - alpha)

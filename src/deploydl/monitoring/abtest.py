@@ -82,9 +82,10 @@ class ABResult:
     """The outcome of a two-proportion A/B test.
 
     ``rate_a`` and ``rate_b`` are the shares (0..1) of the outcome in each group (for example
-    approved loans that defaulted); ``difference`` is ``rate_b - rate_a``, with a
-    ``confidence``-level interval ``ci_low``..``ci_high``; ``p_value`` is two-sided.
-    ``warning`` is empty unless the test stopped before its planned sample size.
+    approved loans that defaulted); ``difference`` is ``rate_b - rate_a``, with an interval
+    ``ci_low``..``ci_high`` at confidence ``level`` (a share: 0.95 for ``alpha=0.05``);
+    ``p_value`` is two-sided. ``warning`` is empty unless the test stopped before its planned
+    sample size.
     """
 
     rate_a: float
@@ -95,12 +96,13 @@ class ABResult:
     p_value: float
     significant: bool
     warning: str
+    level: float = 0.95
 
     def summary(self) -> str:
         verdict = "a real difference" if self.significant else "no proven difference"
         # A difference of two rates is in percentage points: "-1.80%" reads as a relative cut.
         text = (f"{self.rate_a:.1%} with A, {self.rate_b:.1%} with B: B - A = "
-                f"{self.difference * 100:+.2f} percentage points (95% CI "
+                f"{self.difference * 100:+.2f} percentage points ({self.level:.0%} CI "
                 f"{self.ci_low * 100:+.2f} to {self.ci_high * 100:+.2f}), p = {self.p_value:.3f}: "
                 f"{verdict}.")
         return f"{text} {self.warning}".strip()
@@ -137,7 +139,7 @@ def ab_test(successes_a: int, n_a: int, successes_b: int, n_b: int, *, alpha: fl
                    "wins; run to the planned size.")
     return ABResult(rate_a=rate_a, rate_b=rate_b, difference=diff, ci_low=diff - half,
                     ci_high=diff + half, p_value=p_value, significant=p_value < alpha,
-                    warning=warning)
+                    warning=warning, level=1 - alpha)
 
 
 def sample_size(baseline: float, effect: float, *, alpha: float = 0.05,

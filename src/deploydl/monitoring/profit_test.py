@@ -63,7 +63,9 @@ def applicant_profit(decisions, defaulted, *, margin: float = 2_000.0, loss: flo
 
 @dataclass(frozen=True)
 class ProfitResult:
-    """Profit per applicant in each group (US dollars), B - A with its interval, the guardrail."""
+    """Profit per applicant in each group (US dollars), B - A with its interval at confidence
+    ``level`` (a share: 0.95 for ``alpha=0.05``), and the approval-rate guardrail (approval
+    rates are shares, 0..1)."""
 
     profit_a: float
     profit_b: float
@@ -76,12 +78,13 @@ class ProfitResult:
     approval_b: float
     guardrail_ok: bool
     warning: str
+    level: float = 0.95
 
     def summary(self) -> str:
         verdict = "a real difference" if self.significant else "no proven difference"
         guard = ("approval-rate guardrail held" if self.guardrail_ok
                  else "approval-rate guardrail BROKEN")
-        text = (f"profit per applicant B - A = {signed_usd(self.difference)} (95% CI "
+        text = (f"profit per applicant B - A = {signed_usd(self.difference)} ({self.level:.0%} CI "
                 f"{signed_usd(self.ci_low)} to {signed_usd(self.ci_high)}), "
                 f"p = {self.p_value:.3f}: "
                 f"{verdict}; approval {self.approval_a:.0%} vs {self.approval_b:.0%}, {guard}.")
@@ -138,7 +141,7 @@ def profit_test(profit_a, profit_b, approved_a, approved_b, *, alpha: float = 0.
                    "inflates false wins).")
     return ProfitResult(float(a.mean()), float(b.mean()), diff, diff - half, diff + half,
                         p_value, p_value < alpha, rate_a, rate_b,
-                        rate_b >= rate_a - max_approval_drop, warning)
+                        rate_b >= rate_a - max_approval_drop, warning, 1 - alpha)
 
 
 def profit_sample_size(std: float, effect: float, *, alpha: float = 0.05,
