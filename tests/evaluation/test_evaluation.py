@@ -255,3 +255,9 @@ def test_compare_models_hindsight_is_the_cheapest_threshold_on_these_applicants(
     assert row["hindsight_cost"] == min(costs) < row["cost"]
     assert row["hindsight_threshold"] == grid[int(np.argmin(costs))]
     assert row["cost"] == costs[49]  # the 0.5 asked for
+
+
+def test_bootstrap_ci_refuses_too_few_resamples_with_a_message():
+    """n_resamples=0 raised a bare IndexError from the quantile of nothing (a review's)."""
+    with pytest.raises(ValueError, match="n_resamples must be at least 100"):
+        ev.bootstrap_ci([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8], n_resamples=0)

@@ -34,8 +34,9 @@ def bootstrap_ci(y_true, y_score, *, metric: str = "roc_auc", threshold: float =
     bootstrap is an approximation). It does not say where the metric would fall on 95 of 100
     other samples.
     """
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be between 0 and 1; got {level}. Use 0.95 for 95%.")
+    from deploydl.evaluation.resampling import check_bootstrap  # it imports this module
+
+    check_bootstrap(n_resamples, level)
     fn = _metric(metric)
     y, s = check_inputs(y_true, y_score)
     rng = np.random.default_rng(seed)
