@@ -35,6 +35,7 @@ from deploydl.exercises.m03_readers import (
     _plain_name,
     _read_as_repaying,
 )
+from deploydl.responsible.fairness import FOUR_FIFTHS
 
 __all__ = ["BANDS", "EXERCISES", "MAX_COST_INCREASE", "PROXY_CANDIDATES", "outcome_of",
            "today_refer_above"]
@@ -56,8 +57,8 @@ def _check_ratio(answer: Any) -> str | None:
         return "divide the lowest approval rate by the highest, not the other way round."
     if not math.isclose(ratio, expected, abs_tol=5e-3):
         return f"the ratio you gave, {ratio:.3f}, is not the lowest rate over the highest."
-    if passes is not (expected >= 0.8):
-        return f"the ratio is right; but does {expected:.2f} reach 0.8?"
+    if passes is not (expected >= FOUR_FIFTHS):
+        return f"the ratio is right; but does {expected:.2f} reach {FOUR_FIFTHS}?"
     return None
 
 

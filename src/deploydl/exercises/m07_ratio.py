@@ -16,6 +16,7 @@ from deploydl.exercises.core import (
     rounding_slip,
     same_number,
 )
+from deploydl.responsible.fairness import FOUR_FIFTHS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 #: digit fails. The four-fifths rule reads the ratio against 0.80, and the run's ratio is
 #: under a hundredth below it, so the third digit is where a wrong ratio shows.
 RATIO_TOL = 5e-4
-#: The four-fifths rule: a ratio of approval rates under this fails it.
-FOUR_FIFTHS = 0.8
 
 
 def _ratio(answer: Any) -> str | None:
