@@ -254,6 +254,23 @@ def test_the_four_audience_charts_read_from_the_back_of_a_room(inputs):
     plt.close(fig)
 
 
+def test_the_engineers_panel_reads_the_cost_in_dollars_per_applicant(inputs):
+    """The reported flaw: the axis read "$k per 1,000 applicants" for what is simply US dollars
+    per applicant. The curve is the sweep's cost over the held-out applicants, and the ticks
+    have thousands separators."""
+    import matplotlib.pyplot as plt
+
+    fig = audience_charts(inputs)
+    fig.canvas.draw()
+    ax = fig.axes[list(AUDIENCES).index("engineers")]
+    assert ax.get_ylabel() == "cost of errors\n(USD per applicant)"
+    curve = ax.get_lines()[0].get_ydata()
+    assert list(curve) == pytest.approx(list(inputs.sweep["cost"] / inputs.evaluation["n_test"]))
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert any("," in t for t in ticks) and all("$" not in t for t in ticks)
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("worst_rate", [0.50, 0.75])
 def test_the_fairness_chart_colours_a_band_below_the_screen_as_module_03_does(inputs,
                                                                                worst_rate):

@@ -61,16 +61,27 @@ def test_synthetic_gap_chart_names_the_columns_above_the_line_and_the_outcome_ra
                                            "default": 0.07}))
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == ("Invented rows: home owner and employment (years)\n"
-                                        "differ (above 0.1); the default rate is off: "
-                                        "11% vs 18%")
+                                        "differ (above 0.1); the default rate is off:\n"
+                                        "11% invented vs 18% real")
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "income", "default", "loan amount", "employment (years)", "home owner"]  # widest on top
     assert [line.get_xdata()[0] for line in ax.lines] == [0.1]
-    assert [t.get_text() for t in ax.texts] == ["0.04", "0.07 = 11% vs 18%", "0.10", "0.13",
-                                                "0.15"]
+    assert [t.get_text() for t in ax.texts] == ["0.04", "0.07 = 11% invented vs 18% real",
+                                                "0.10", "0.13", "0.15"]
     colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
     assert colours[1] not in (colours[0], colours[-1]), "the yes/no outcome: its own category"
     assert ax.get_xlim()[0] == 0, "the distance axis starts at zero"
+    plt.close(fig)
+
+
+def test_synthetic_gap_chart_keeps_the_rates_label_off_the_dashed_line():
+    fig = synthetic_gap_chart(_comparison({"income": 0.04, "home_owner": 0.15,
+                                           "default": 0.07}))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    line_x = ax.transData.transform((0.1, 0))[0]
+    label = ax.texts[1].get_window_extent()
+    assert label.x0 > line_x, "the outcome's label starts past the 0.1 line, not across it"
     plt.close(fig)
 
 

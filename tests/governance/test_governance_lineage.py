@@ -134,7 +134,41 @@ def test_a_highlighted_change_is_coloured_apart_from_what_it_affects(applicants)
              for t in ax.texts if t.get_text()}
     assert len(set(fills.values())) == 3, "source, changed and affected each have a colour"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "dataset (#content hash)", CHANGED, AFFECTED]
+        "unchanged dataset (#content hash)", CHANGED, AFFECTED]
+    plt.close(fig)
+
+
+def test_an_erasure_colours_a_dataset_deleted_from_and_rebuilt_in_both_counts(applicants):
+    """The title counts datasets the row was deleted from and datasets to rebuild: the colour
+    key must give both counts, with a long title broken rather than cut off."""
+    import matplotlib.pyplot as plt
+    import matplotlib.text
+
+    from deploydl.governance.lineage import ERASURE_FATES
+    from deploydl.governance.privacy import ErasureReport
+
+    lineage = Lineage()
+    lineage.register("raw_rows", applicants.head(5))
+    lineage.derive("clean_rows", applicants.head(4), inputs=["raw_rows"], step="s")
+    lineage.derive("features", applicants.head(3), inputs=["clean_rows"], step="s")
+    lineage.derive("summary", applicants.head(2), inputs=["clean_rows"], step="s")
+    erasure = ErasureReport(rows_removed={"clean_rows": 1, "features": 1},
+                            datasets_to_rebuild=["features", "summary"], models_to_retrain=[],
+                            rows_kept={"raw_rows": 1})
+    title = ("One erasure: deleted from 2 datasets, kept in 1 by law, 2 to rebuild, and a title "
+             "long enough to run past the edge")
+    fig = lineage.draw(title=title, erasure=erasure)
+    ax = fig.axes[0]
+    to_hex = matplotlib.colors.to_hex
+    entry = {to_hex(fill): name for fill, name in ERASURE_FATES.values()}
+    boxes = [entry[to_hex(t.get_bbox_patch().get_facecolor())] for t in ax.texts if t.get_text()]
+    assert sum("row deleted" in name for name in boxes) == 2
+    assert sum("to rebuild" in name for name in boxes) == 2
+    assert "row deleted and to rebuild" in [t.get_text() for t in ax.get_legend().get_texts()]
+    fig.canvas.draw()
+    title_box = next(t for t in ax.get_children() if isinstance(t, matplotlib.text.Text)
+                     and t.get_text().replace("\n", " ") == title).get_window_extent()
+    assert title_box.x0 >= 0 and title_box.x1 <= fig.bbox.width, "the title is not cut off"
     plt.close(fig)
 
 

@@ -82,9 +82,23 @@ def test_proxies_are_in_percent_with_plain_names_and_a_legend():
     assert ax.get_xlim()[1] == pytest.approx(6 * 1.2)
     assert "%" in ax.get_xlabel() and "0 to 1" not in ax.get_xlabel()
     assert ax.get_title(loc="left").startswith("Credit history and region are the strongest")
-    assert _texts(ax.get_legend().get_texts()) == ["a proxy for age band", "reveals little"]
+    assert _texts(ax.get_legend().get_texts()) == [
+        "flagged: a proxy for age band", "below the cut-off: weaker, or none",
+        "4%: the cut-off for flagging"]
     assert [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches] == [
         NEUTRAL.lower(), BAD.lower(), BAD.lower()]
+
+
+def test_proxies_draw_the_cut_off_as_a_line_and_never_call_a_grey_bar_harmless():
+    # Lesson 03 drops employment years (3.1%, under the cut-off) as age-laden: a grey bar is
+    # a weaker proxy, not one that "reveals little", and the cut-off is drawn where it is.
+    proxies = pd.Series({"employment_years": 0.031, "region": 0.06})
+    ax = proxy_chart(proxies, flag=0.05).axes[0]
+    cut_offs = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert [list(line.get_xdata()) for line in cut_offs] == [[5.0, 5.0]]
+    legend_texts = _texts(ax.get_legend().get_texts())
+    assert "5%: the cut-off for flagging" in legend_texts
+    assert "reveals little" not in legend_texts
 
 
 def test_importance_uses_plain_feature_names():

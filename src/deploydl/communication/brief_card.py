@@ -63,7 +63,7 @@ def _card_charts(inputs: BriefInputs) -> dict[str, bytes]:
     board's brief (whose value section shows the value chart)."""
     from deploydl.present.report import figure_png
 
-    caption = ("The engineers' chart: cost of errors per 1,000 held-out applicants at every "
+    caption = ("The engineers' chart: cost of errors per held-out applicant at every "
                "threshold, with the chosen threshold, the break-even and the cheapest in "
                "hindsight marked.")
     return {caption: figure_png(cost_chart(inputs))}

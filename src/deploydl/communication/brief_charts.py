@@ -63,29 +63,33 @@ def _brief_figure(title: str, *, xlabel: str, ylabel: str, ax=None):
 
 
 def cost_chart(inputs: BriefInputs, *, ax=None):
-    """The cost of errors per 1,000 applicants at every threshold, on an axis from zero, with
-    the break-even, the cheapest threshold in hindsight and the chosen one marked on the curve;
-    a caption under the chart gives the gap in money (on a figure of its own: drawn on a panel
-    ``ax`` of a larger figure, it has no caption)."""
+    """The cost of errors in US dollars per applicant at every threshold, on an axis from zero
+    (ticks with thousands separators), with the break-even, the cheapest threshold in
+    hindsight and the chosen one marked on the curve; a caption under the chart gives the gap
+    in money per 1,000 applicants (on a figure of its own: drawn on a panel ``ax`` of a larger
+    figure, it has no caption)."""
+    from matplotlib.ticker import StrMethodFormatter
+
     from deploydl.present.charts import BAD, GOOD, NEUTRAL, legend
 
     e, sweep = inputs.evaluation, inputs.sweep
-    per = 1000 / e["n_test"]
+    per = 1000 / e["n_test"]  # the caption's money is per 1,000 applicants; the axis, per one
     own_figure = ax is None
     fig, ax = chart_axes(f"Threshold {e['threshold']:.2f} costs {e['hindsight_gap_share']:.1%} "
                          f"more\nthan the cheapest in hindsight",
                          xlabel="threshold (chance of default)",
-                         ylabel="cost of errors\n($k per 1,000 applicants)",
+                         ylabel="cost of errors\n(USD per applicant)",
                          size=CARD_CHART_SIZE, ax=ax)
-    ax.plot(sweep["threshold"], sweep["cost"] * per / 1000, color=NEUTRAL, linewidth=2)
+    ax.plot(sweep["threshold"], sweep["cost"] / e["n_test"], color=NEUTRAL, linewidth=2)
     for threshold, label, color, marker in (
             (e["break_even"], "break-even", "#000000", "s"),
             (e["hindsight_threshold"], "hindsight's best", BAD, "D"),
             (e["threshold"], "chosen", GOOD, "o")):
         at = sweep.loc[(sweep["threshold"] - threshold).abs().idxmin(), "cost"]
-        ax.plot([threshold], [at * per / 1000], marker=marker, markersize=10, color=color,
+        ax.plot([threshold], [at / e["n_test"]], marker=marker, markersize=10, color=color,
                 linestyle="none", label=f"{label} {threshold:.2f}")
-    ax.set_ylim(0, float(sweep["cost"].max()) * per / 1000 * 1.1)
+    ax.set_ylim(0, float(sweep["cost"].max()) / e["n_test"] * 1.1)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_xlim(0, 1)
     legend(ax, loc="lower right", frameon=False, labelspacing=0.3, borderaxespad=0.2)
     if not own_figure:

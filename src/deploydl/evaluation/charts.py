@@ -109,8 +109,8 @@ def synthetic_gap_chart(comparison, *, outcome: str = "default", close: float = 
         ``outcome``, its "real mean" and "synthetic mean".
     outcome : str
         The yes/no column the model predicts. For it the KS distance is the gap between the two
-        rates (0.07: 11% against 18%), so it is drawn as its own category and the title gives
-        both rates: judge it in points, not against ``close``.
+        rates (0.07: 11% invented against 18% real), so it is drawn as its own category and
+        the title and its label give both rates: judge it in points, not against ``close``.
     close : float
         The rule of thumb for the other columns: a distance above it is a real gap. Drawn as a
         line; the bars above it are coloured as bad.
@@ -136,7 +136,7 @@ def synthetic_gap_chart(comparison, *, outcome: str = "default", close: float = 
                          size=(9, 5.5))
     rates = PALETTE[1]
     _gap_bars(ax, ks, outcome=outcome, close=close, rates=rates,
-              outcome_label=f"{ks[outcome]:.2f} = {rate} vs {real_rate}")
+              outcome_label=f"{ks[outcome]:.2f} = {rate} invented vs {real_rate} real")
     ax.axvline(close, color="black", linestyle="--", linewidth=2, zorder=1)
     ax.set_xlim(0, max(float(ks.max()), close) * 1.45)  # from zero: room for the labels
     _gap_legend(ax, outcome=outcome, close=close, rates=rates)
@@ -151,12 +151,16 @@ def _gap_title(ks, *, outcome: str, close: float, rate: str, real_rate: str) -> 
            if value > close and name != outcome][::-1]
     gaps = (f"{' and '.join(far)}\ndiffer (above {close:g})" if far
             else f"every other column\nwithin {close:g}")
-    verdict = f"is off: {rate} vs {real_rate}" if rate != real_rate else f"matches: {rate}"
+    verdict = (f"is off:\n{rate} invented vs {real_rate} real" if rate != real_rate
+               else f"matches: {rate}")
     return f"Invented rows: {gaps}; the {human_label(outcome)} rate {verdict}"
 
 
 def _gap_bars(ax, ks, *, outcome: str, close: float, rates: str, outcome_label: str) -> None:
-    """One labelled bar per column, coloured close, a real gap, or the outcome's own colour."""
+    """One labelled bar per column, coloured close, a real gap, or the outcome's own colour.
+
+    The outcome's long label starts past the ``close`` line when its bar stops short of it.
+    """
     from deploydl.present.charts import BAD, GOOD, human_label, label_bars
 
     ax.barh([human_label(name) for name in ks.index], ks.to_numpy(),
@@ -165,7 +169,11 @@ def _gap_bars(ax, ks, *, outcome: str, close: float, rates: str, outcome_label: 
     label_bars(ax, fmt="{:.2f}")
     for label in ax.texts:  # readable where a label crosses the line
         label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.texts[list(ks.index).index(outcome)].set_text(outcome_label)
+    label = ax.texts[list(ks.index).index(outcome)]
+    label.set_text(outcome_label)
+    if ks[outcome] < close:  # the line would run through the words: start them past it
+        label.xy = (close, label.xy[1])
+        label.xyann = (6, label.xyann[1])
 
 
 def _gap_legend(ax, *, outcome: str, close: float, rates: str) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from deploydl.governance.lineage_views import (
     _erasure_looks,
+    _fit_title,
     _legend,
     _plain_looks,
     params_in_words,
@@ -173,8 +174,9 @@ class Lineage:
         ``highlight`` colours one node (purple, "changed") and everything derived from it
         (red, "affected downstream"), e.g. to show what a change touches. ``erasure`` (a
         :class:`deploydl.governance.privacy.ErasureReport`) colours each box by what the
-        erasure did to it instead: kept by law, row deleted, to rebuild, to retrain,
-        untouched, each with its own colour in the legend. Returns the matplotlib figure.
+        erasure did to it instead: kept by law, row deleted, row deleted and to rebuild, to
+        rebuild, to retrain, untouched, each with its own colour in the legend. A title too
+        wide for the figure is broken at its middle comma. Returns the matplotlib figure.
         """
         from deploydl.present.charts import human_label, ink, new_figure
 
@@ -185,6 +187,7 @@ class Lineage:
         # and the labels (15 pt) must stay readable there.
         fig, ax = new_figure(title, xlabel="", ylabel="",
                              size=(2.6 * columns + 0.4, 1.2 * rows + 1.4))
+        _fit_title(ax)
         looks = _erasure_looks(self, erasure) if erasure else _plain_looks(self, highlight)
         boxes = {}
         for name, (x, y) in place.items():

@@ -51,13 +51,16 @@ def _tag(node: Node) -> str:
 
 
 def _plain_looks(lineage: Lineage, highlight: str | None) -> dict[str, tuple[str, str, str]]:
-    """Each node's (fill colour, second line, legend entry) without an erasure."""
+    """Each node's (fill colour, second line, legend entry) without an erasure.
+
+    With a ``highlight``, blue and orange mark what the change does not reach, and say so.
+    """
     from deploydl.present.charts import BAD, PALETTE
 
     touched = set(lineage.descendants(highlight)) if highlight else set()
     looks = {}
     for name, node in lineage.nodes.items():
-        entry = ("dataset (#content hash)" if node.kind == "dataset" else "model (version)")
+        entry = _PLAIN[node.kind][bool(highlight)]
         fill = PALETTE[0] if node.kind == "dataset" else PALETTE[1]
         looks[name] = ((PALETTE[4], _tag(node), CHANGED) if name == highlight
                        else (BAD, _tag(node), AFFECTED) if name in touched
@@ -68,10 +71,17 @@ def _plain_looks(lineage: Lineage, highlight: str | None) -> dict[str, tuple[str
 #: Legend entries of a highlighted change: the changed item itself, and what derives from it.
 CHANGED, AFFECTED = "changed", "affected downstream"
 
+#: Legend entry of a dataset and of a model, (without, with) a highlighted change.
+_PLAIN = {"dataset": ("dataset (#content hash)", "unchanged dataset (#content hash)"),
+          "model": ("model (version)", "unchanged model (version)")}
 
-#: What an erasure did to a box, its colour and its legend entry, in the legend's order.
+
+#: What an erasure did to a box, its colour and its legend entry, in the legend's order. A
+#: dataset that lost the row and must be rebuilt has its own entry, so counting the colours
+#: gives both the datasets the row was deleted from and those to rebuild.
 ERASURE_FATES = {
     "kept": ("#0072B2", "kept by law"), "deleted": ("#D55E00", "row deleted"),
+    "deleted_rebuild": ("#009E73", "row deleted and to rebuild"),
     "rebuild": ("#E69F00", "to rebuild"), "retrain": ("#CC79A7", "model to retrain"),
     "untouched": ("#999999", "untouched"),
 }
@@ -85,9 +95,10 @@ def _erasure_looks(lineage: Lineage, erasure) -> dict[str, tuple[str, str, str]]
             fate, text = "kept", "kept by law"
         elif name in erasure.models_to_retrain:
             fate, text = "retrain", "retrain"
+        elif name in erasure.datasets_to_rebuild and name in erasure.rows_removed:
+            fate, text = "deleted_rebuild", "row deleted, rebuild"
         elif name in erasure.datasets_to_rebuild:
-            fate = "rebuild"
-            text = "row deleted, rebuild" if name in erasure.rows_removed else "rebuild"
+            fate, text = "rebuild", "rebuild"
         elif name in erasure.rows_removed:
             fate, text = "deleted", "row deleted"
         else:
@@ -102,9 +113,27 @@ def _legend(ax, looks: dict[str, tuple[str, str, str]]) -> None:
 
     from deploydl.present.charts import legend
 
-    order = ["dataset (#content hash)", "model (version)", CHANGED, AFFECTED,
+    order = [*_PLAIN["dataset"], *_PLAIN["model"], CHANGED, AFFECTED,
              *(entry for _, entry in ERASURE_FATES.values())]
     entries = sorted(dict.fromkeys((fill, entry) for fill, _, entry in looks.values()),
                      key=lambda e: order.index(e[1]) if e[1] in order else len(order))
     handles = [Patch(color=fill, label=entry) for fill, entry in entries]
-    legend(ax, handles=handles, loc="lower left", frameon=False, ncols=len(handles))
+    if len(handles) <= 4:  # one row fits under the boxes
+        legend(ax, handles=handles, loc="lower left", frameon=False, ncols=len(handles))
+    else:  # an erasure's five or six entries: three a row, under the diagram
+        legend(ax, handles=handles, loc="upper left", bbox_to_anchor=(0, 0.08), frameon=False,
+               ncols=3)
+
+
+def _fit_title(ax) -> None:
+    """Break the title at its middle comma when one line would run past the figure's edge."""
+    from matplotlib.text import Text
+
+    fig = ax.get_figure()
+    text = ax.get_title(loc="left")
+    title = next(t for t in ax.get_children() if isinstance(t, Text) and t.get_text() == text)
+    width = title.get_window_extent(fig.canvas.get_renderer()).width
+    commas = [i for i in range(len(text)) if text.startswith(", ", i)]
+    if width > 0.95 * fig.bbox.width and commas:
+        cut = min(commas, key=lambda i: abs(i - len(text) / 2))
+        title.set_text(f"{text[:cut + 1]}\n{text[cut + 2:]}")  # keeps the title's style

@@ -99,12 +99,22 @@ def proxy_chart(proxies: pd.Series, *, flag: float = 0.04):
     """How much each column reveals about age band, in percent of full information.
 
     ``proxies`` is :func:`deploydl.responsible.mitigation.proxy_strength`'s result
-    (the uncertainty coefficient, 0 to 1); columns above ``flag`` are drawn as proxies.
+    (the uncertainty coefficient, 0 to 1); columns above ``flag`` are drawn as proxies, and
+    ``flag`` itself as a dashed cut-off line. Grey bars are weaker proxies, not harmless ones.
     Returns the figure.
     """
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from deploydl.present.charts import BAD, NEUTRAL, human_label, label_bars, legend, new_figure
+    from deploydl.present.charts import (
+        BAD,
+        NEUTRAL,
+        TEXT_MUTED,
+        human_label,
+        label_bars,
+        legend,
+        new_figure,
+    )
 
     pct = proxies.sort_values() * 100
     names = [human_label(c).split(" (")[0] for c in proxies.sort_values(ascending=False).index]
@@ -114,10 +124,16 @@ def proxy_chart(proxies: pd.Series, *, flag: float = 0.04):
                          ylabel="")
     ax.barh([human_label(c) for c in pct.index], pct.to_numpy(),
             color=[BAD if v > flag * 100 else NEUTRAL for v in pct])
+    ax.axvline(flag * 100, color=TEXT_MUTED, linestyle="--", zorder=0.5)
     label_bars(ax, fmt="{:.1f}%")
-    ax.set_xlim(0, pct.max() * 1.2)
-    legend(ax, handles=[Patch(color=BAD, label="a proxy for age band"),
-                        Patch(color=NEUTRAL, label="reveals little")], loc="lower right")
+    for text in ax.texts:  # a value just below the cut-off stays readable over its line
+        text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.set_xlim(0, max(pct.max(), flag * 100) * 1.2)
+    legend(ax, handles=[Patch(color=BAD, label="flagged: a proxy for age band"),
+                        Patch(color=NEUTRAL, label="below the cut-off: weaker, or none"),
+                        Line2D([], [], color=TEXT_MUTED, linestyle="--",
+                               label=f"{flag * 100:g}%: the cut-off for flagging")],
+           loc="lower right")
     return fig
 
 
