@@ -11,7 +11,9 @@ from typing import Any
 import pandas as pd
 
 from deploydl.communication.value import ValueAssumptions
+from deploydl.communication.value_costs import RUNNING_COST_USD_PER_YEAR
 from deploydl.data import APPLICATIONS_PER_YEAR
+from deploydl.evaluation.costs import REFERRAL_USD
 from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.responsible.fairness import FOUR_FIFTHS
 from deploydl.responsible.modelcard import CASE_STUDY_NOT_FOR
@@ -34,9 +36,9 @@ class Assumptions:
     """
 
     applications_per_year: int = APPLICATIONS_PER_YEAR
-    running_cost_per_year: float = 250_000.0
+    running_cost_per_year: float = RUNNING_COST_USD_PER_YEAR
     costs: ErrorCosts = DEFAULT_COSTS
-    referral_cost: float = 150.0
+    referral_cost: float = REFERRAL_USD
     referred_good_lost: float = 1.0
     min_ratio: float = FOUR_FIFTHS
 

@@ -12,8 +12,13 @@ import numpy as np
 import pandas as pd
 
 from deploydl.data import APPLICATIONS_PER_YEAR
-from deploydl.evaluation.metrics import ErrorCosts
+from deploydl.evaluation.costs import REFERRAL_USD
+from deploydl.evaluation.metrics import DEFAULT_COSTS, ErrorCosts
 from deploydl.evaluation.resampling import bootstrap_sums, check_bootstrap, cost_each
+
+#: The model's hosting, monitoring and upkeep a year, in US dollars: the course's assumption
+#: (Modules 05 and 06), charged against the model in the value case.
+RUNNING_COST_USD_PER_YEAR = 250_000.0
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,12 @@ class ValueAssumptions:
     ``running_cost``: the model's hosting, monitoring and upkeep a year (Modules 05 and 06).
     """
 
-    bad_loan: float = 8_000.0
-    referral: float = 150.0
-    good_customer: float = 2_000.0
+    bad_loan: float = DEFAULT_COSTS.bad_loan_approved
+    referral: float = REFERRAL_USD
+    good_customer: float = DEFAULT_COSTS.good_customer_turned_away
     referred_good_lost: float = 1.0
     applications_per_year: int = APPLICATIONS_PER_YEAR
-    running_cost: float = 250_000.0
+    running_cost: float = RUNNING_COST_USD_PER_YEAR
 
     def __post_init__(self) -> None:
         if not 0 <= self.referred_good_lost <= 1:

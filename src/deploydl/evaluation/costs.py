@@ -53,6 +53,9 @@ class ErrorCosts:
 
 #: The course's stated money assumptions (see :class:`ErrorCosts`).
 DEFAULT_COSTS = ErrorCosts()
+#: An underwriter's time on one referred file, in US dollars: the course's assumption, which
+#: the value case (Module 07) and the A/B test's profit per applicant (Module 06) charge.
+REFERRAL_USD = 150.0
 
 
 #: The model's two decisions, as the confusion matrix names its columns.

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from deploydl.evaluation.costs import DEFAULT_COSTS, REFERRAL_USD
 from deploydl.present.charts import money, round_half_up, usd
 
 if TYPE_CHECKING:
@@ -38,8 +39,10 @@ if TYPE_CHECKING:
 OUTCOME_DAYS = 365
 
 
-def applicant_profit(decisions, defaulted, *, margin: float = 2_000.0, loss: float = 8_000.0,
-                     referral: float = 150.0) -> np.ndarray:
+def applicant_profit(decisions, defaulted, *,
+                     margin: float = DEFAULT_COSTS.good_customer_turned_away,
+                     loss: float = DEFAULT_COSTS.bad_loan_approved,
+                     referral: float = REFERRAL_USD) -> np.ndarray:
     """Profit of each applicant's decision in US dollars (see the module docstring).
 
     ``decisions`` holds ``"approve"`` or ``"refer"``; ``defaulted`` holds 1 or 0 for approved
