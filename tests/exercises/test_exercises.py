@@ -1,8 +1,7 @@
-import operator
-
 import numpy as np
 import pandas as pd
 import pytest
+from learner_code import LAZY, learners_class
 
 from deploydl.exercises import (
     CHECK_ERROR,
@@ -187,9 +186,7 @@ def test_an_array_or_a_series_of_the_right_values_matches_a_list(answer):
 
 
 def test_a_crashing_checker_is_the_courses_fault_and_no_attempt():
-    # the checker raises in the course's code (here its caller's), not in the answer's own code
-    ex = Exercise(id="99.4", title="t", checker=operator.itemgetter("missing"),
-                  hints=("first", "2nd"))
+    ex = Exercise(id="99.4", title="t", checker=lambda a: a["missing"], hints=("first", "2nd"))
     result = evaluate(ex, {})
     assert result.status == CHECK_ERROR and not result.hint
     assert "this check itself failed" in result.message and "tell your instructor" in result.message
@@ -369,19 +366,19 @@ def test_check_keeps_a_copy_of_the_answer_as_it_was_checked(monkeypatch):
     assert core._answers["00.3"] is letters
 
 
-class _Lazy:
-    """A learner's class whose attributes raise until it is loaded."""
-
-    def __getattr__(self, name):
-        raise RuntimeError("not loaded yet")
-
-
 def test_an_answer_whose_own_code_raises_in_the_checker_is_the_learners_slip():
-    """An error raised by the answer's own class (written here, as a learner writes one in a
-    cell) is the learner's form slip, not the course's broken check (39 checks said so)."""
+    """An error that comes through the answer's own class (a cell's) is the learner's form
+    slip, not the course's broken check (39 checks said so); the same class written in a
+    module of code, not a notebook, is not the learner's."""
     ex = Exercise(id="99.4", title="t", hints=("first", "2nd"),
                   checker=lambda a: None if getattr(a, "value", 0) == 1 else "no")
-    result = evaluate(ex, _Lazy())
+    result = evaluate(ex, learners_class(LAZY)())
     assert (result.status, result.hint) == (FAILED, "")
     assert result.message.startswith("this answer could not be read (RuntimeError)")
     assert evaluate(ex, 2).hint == "first", "the slip must not have used up a hint"
+
+    class CoursesOwn:  # defined here, in a test module: a crash through it is the course's
+        def __getattr__(self, name):
+            raise RuntimeError("not loaded")
+
+    assert evaluate(ex, CoursesOwn()).status == CHECK_ERROR

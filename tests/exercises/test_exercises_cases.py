@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from learner_code import LAZY, learners_class
 
 from deploydl.exercises import all_exercises, evaluate
 from deploydl.exercises.core import CHECK_ERROR, FAILED, PASSED, FormProblem, check
@@ -829,6 +830,10 @@ class _Unloaded:
         raise RuntimeError("not loaded yet")
 
 
+#: The same class as a learner defines it, in a notebook cell (``__main__``).
+_LEARNERS_UNLOADED = learners_class(LAZY)
+
+
 def _unreadable_answers() -> list:
     """Answers that raise RecursionError while they are read: a list and a dict that hold
     themselves, and a list nested 5,000 deep (a contract review's)."""
@@ -857,7 +862,7 @@ def test_an_answer_that_cannot_be_read_fails_as_a_form_slip_and_check_never_rais
         assert "could not be read (RecursionError)" in result.message
         check(exercise_id, answer)
         assert "could not be read (RecursionError)" in capsys.readouterr().out
-    result = evaluate(exercise, _Unloaded())  # its checker's own message, or a form slip
+    result = evaluate(exercise, _LEARNERS_UNLOADED())  # its checker's message, or a form slip
     assert result.status == FAILED, (exercise_id, result)
     assert result.hint == "" or "could not be read" not in result.message, result
     import torch

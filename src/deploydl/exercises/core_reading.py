@@ -11,26 +11,25 @@ from __future__ import annotations
 import math
 import numbers
 import re
-import sysconfig
 import traceback
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from deploydl.exercises.core_exercise import form
 
-#: Where the course's code and the installed libraries' live: an error raised anywhere else
-#: comes from code the learner wrote (a class in a notebook cell).
-_OURS = tuple({str(Path(__file__).parents[1]), *sysconfig.get_paths().values(), "<frozen "})
+#: The module a notebook's cells run in: code defined there is the learner's.
+LEARNERS_MODULE = "__main__"
 
 
 def raised_by_the_answer(exc: BaseException) -> bool:
-    """Whether ``exc`` was raised by the learner's own code, a method of their answer's class
-    (an attribute that raises, say), rather than by the course's check or a library."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    return bool(frames) and not frames[-1].filename.startswith(_OURS)
+    """Whether ``exc`` came through the learner's own code, a method of a class they wrote in
+    a notebook cell (an attribute that raises, say), on its way out of a check: some frame of
+    its traceback, which starts at the frame that caught it, runs in the notebook's module.
+    An error raised only in the course's or a library's code is the course's."""
+    return any(frame.f_globals.get("__name__") == LEARNERS_MODULE
+               for frame, _ in traceback.walk_tb(exc.__traceback__))
 
 
 def is_placeholder(answer: Any) -> bool:
