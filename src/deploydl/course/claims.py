@@ -103,12 +103,18 @@ _NUMBER = re.compile(_START + r"(\d+(?:,\d{3})*(?:\.\d+)?" + _SCALE  # "2.3M", "
 _PERCENT = re.compile(r"\s?(?:%|[- ]points?\b|[- ]percentage)")
 #: Numbers that name something, not figures: an exercise's ("exercise 08.5", "lab 05.1") and
 #: a version ("1.1.0").
-_NAMED_NUMBER = re.compile(r"\b(?:[Ee]xercises?|[Ll]abs?) \d\d\.\d+|(?<![\w.])\d+\.\d+\.\d+(?!\d)")
+_EXERCISE_ID = r"\d\d\.\d{1,2}"
+_NAMED_NUMBER = re.compile(rf"\b(?:[Ee]xercises?|[Ll]abs?) {_EXERCISE_ID}"
+                           rf"(?:(?:, | and | or ){_EXERCISE_ID})*(?![\d%]|\s?%)"
+                           r"|(?<![\w.])\d+\.\d+\.\d+(?!\d)")
 #: An embedded file in HTML or Markdown: ``data:image/png;base64,iVBOR...``.
 _DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 #: A number in code or an output: separators "," (shown) or "_" (a Python literal), and a
 #: scale word if it has one.
 _STATED = re.compile(r"\d+(?:[,_]\d{3})*(?:\.\d+)?(?:" + _SCALE + ")?")
+#: A percentage in code or an output ("32%", "32.0 %"): the only stated numbers a share in
+#: prose ("0.32") may come from.
+_STATED_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
 
 
 def read_notebook(path: str | Path) -> dict:
@@ -228,31 +234,32 @@ def output_text(notebook: dict) -> str:
     return _DATA_URL.sub(" ", "\n".join(parts))
 
 
-def _scales(token: str, after: str) -> tuple[float, ...]:
-    """The factors by which a stated number may become the prose ``token``: a share and its
-    percentage ("32%" or "32 points" for 0.32, "0.32" for 32%), nothing else: "USD 8,000" is
-    not 80 a hundred times over."""
-    if _PERCENT.match(after):
-        return (1, 100)
-    return (1, 0.01) if _value(token) <= 1 else (1,)
-
-
-def _matches(token: str, after: str, candidates: list[float]) -> bool:
+def _matches(token: str, after: str, candidates: list[float], percents: list[float]) -> bool:
+    """Whether the prose ``token`` (``after`` it, its unit) is a stated number: one of
+    ``candidates`` at the precision written, or a share and its percentage ("32%" or "32
+    points" for a stated 0.32; "0.32" for a stated "32%", one of ``percents``). Nothing else
+    counts a hundred times over: "USD 8,000" is not a stated 80, nor "0.32" a stated 32."""
     value, tolerance = _value(token), _tolerance(token)
-    return any(abs(c * scale - value) <= tolerance
-               for c in candidates for scale in _scales(token, after))
+    pairs = [(c, 1.0) for c in candidates]
+    if _PERCENT.match(after):
+        pairs += [(c, 100.0) for c in candidates]
+    elif value <= 1:
+        pairs += [(p, 0.01) for p in percents]
+    return any(abs(c * scale - value) <= tolerance for c, scale in pairs)
 
 
-def assumed_figures() -> str:
+def assumed_figures(module: str = "") -> str:
     """The figures the course assumes rather than computes, as the package holds them, for
-    :func:`number_problems`'s ``also``: the bank's error costs (:class:`ErrorCosts`, US dollars
-    per loan), its applications a year, and lab 05's fixed figures (model times and latency
-    budget in ms, cheque digits a month), which lab 05 and lesson 05's instructor notes quote.
-    Prose may state one ("a bad loan approved costs USD 8,000"); once the package's figure
-    changes, that prose fails."""
+    :func:`number_problems`'s ``also`` on Module ``module``'s lesson or lab ("05"): the bank's
+    error costs (:class:`ErrorCosts`, US dollars per loan) and its applications a year, for
+    every module; lab 05's fixed figures (model times and latency budget in ms, cheque digits
+    a month) for Module 05 only, whose lab and instructor notes quote them (small numbers such
+    as 0.9 and 2.1 would vouch for "90%" or "2.1x" anywhere). Prose may state one ("a bad loan
+    approved costs USD 8,000"); once the package's figure changes, that prose fails."""
     costs = ErrorCosts()
-    figures = [costs.bad_loan_approved, costs.good_customer_turned_away, APPLICATIONS_PER_YEAR,
-               LATENCY_BUDGET_MS, MONTHLY_PREDICTIONS, *MS_PER_BATCH.values()]
+    figures = [costs.bad_loan_approved, costs.good_customer_turned_away, APPLICATIONS_PER_YEAR]
+    if module == "05":
+        figures += [LATENCY_BUDGET_MS, MONTHLY_PREDICTIONS, *MS_PER_BATCH.values()]
     return " ".join(str(figure) for figure in figures)
 
 
@@ -267,9 +274,10 @@ def number_problems(notebook: dict, *, also: str = "") -> list[str]:
     numbers without separators or a scale word (years, article numbers, small counts). A
     number matches at the precision written: "0.69" any value from 0.685 to 0.695, "2.3M"
     2,250,000 to 2,350,000, "1,846,000" only 1,846,000. A share and its percentage count as
-    one number: 0.32 states "32%" and "32 points", 32 (a percentage) states "0.32"; no other
-    number counts a hundred times larger or smaller. An exercise's number ("exercise 08.5") is
-    not read, nor is a version ("1.1.0").
+    one number: 0.32 states "32%" and "32 points", and "32%" states "0.32"; no other number
+    counts a hundred times larger or smaller (a stated 32 without "%" does not state 0.32). An
+    exercise's number ("exercise 08.5", "exercises 08.5 and 08.6") is not read, nor is a
+    version ("1.1.0").
 
     The stated numbers are every number in the code (``20_000`` is 20,000), in the stored
     outputs, and in ``also``, extra text whose numbers count as stated (``docs/references.md``
@@ -280,10 +288,11 @@ def number_problems(notebook: dict, *, also: str = "") -> list[str]:
     code = " ".join(s for _, s in cells_of(notebook, "code"))
     stated = "\n".join([code, output_text(notebook), also])  # apart, so no two numbers join
     candidates = _stated_values(stated)
+    percents = [float(p) for p in _STATED_PERCENT.findall(stated)]
     problems = []
     for index, text in cells_of(notebook, "markdown"):
         for token, after in _numbers(_CODE.sub("", text)):
-            if not _matches(token, after, candidates):
+            if not _matches(token, after, candidates, percents):
                 problems.append(f"cell {index}: '{' '.join(token.split())}' is in the prose but in "
                                 "no output or code of the lesson; render the sentence from the "
                                 "computed value")
