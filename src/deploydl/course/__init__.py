@@ -6,6 +6,8 @@ Each part is its own module:
 * :mod:`~deploydl.course.curriculum`: the course map: every module, its notebooks and its time.
 * :mod:`~deploydl.course.labs`: labs generated from solutions.
 * :mod:`~deploydl.course.runner`: executing notebooks headless, for grading and refreshing outputs.
+* :mod:`~deploydl.course.stable_outputs`: what ``deploydl refresh`` drops from a notebook before
+  storing it (widget state, how text was chunked, memory addresses).
 * :mod:`~deploydl.course.progress`: one screen for a learner studying alone.
 * :mod:`~deploydl.course.doctor`: ``deploydl doctor``, the setup check.
 * :mod:`~deploydl.course.agenda`: workshop agendas from each lesson's timing metadata.
