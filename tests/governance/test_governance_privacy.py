@@ -62,7 +62,10 @@ def test_card_numbers_that_fail_luhn_are_rejected(applicants):
 def test_pii_columns_summarises_by_column(applicants):
     summary = pii_columns(scan_pii(applicants.head(50)), applicants.head(50))
     assert sorted(summary["column"]) == sorted(PII_COLUMNS)
-    assert (summary["share"] == 1.0).all()
+    assert (summary["share"] == "100%").all()  # a percent, as the course's other tables show
+    assert (summary["cells"] == 50).all()
+    few = scan_pii(applicants.head(200)).query("row < 1")  # found on 1 of 200 rows: 0.5%
+    assert set(pii_columns(few, applicants.head(200))["share"]) == {"under 1%"}
     assert set(summary.loc[summary["column"] == "card_number", "kind"]) == {"card_number"}
 
 

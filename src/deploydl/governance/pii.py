@@ -93,16 +93,21 @@ def scan_precision_recall(table: pd.DataFrame, pii_cells: Iterable[tuple[object,
 def pii_columns(found: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """Per column: the kind of personal data found most often and the share of cells holding it.
 
-    ``share`` is a fraction of the table's rows, 0 to 1. A column with any share above zero
+    ``share`` is the share of the table's rows, written as a whole percent as every table of
+    the course writes it ("100%", "under 1%": :func:`deploydl.present.charts.share`); ``cells``
+    is the count behind it. Rows run from the largest share down. A column with any cell found
     holds personal data somewhere, even if its name does not say so (a ``notes`` field).
     """
+    from deploydl.present.charts import share
+
     if found.empty:
         return pd.DataFrame(columns=["column", "kind", "cells", "share"])
     summary = (found.groupby("column")
                .agg(kind=("kind", lambda k: k.mode().iloc[0]), cells=("row", "size"))
-               .reset_index())
-    summary["share"] = (summary["cells"] / len(table)).round(3)
-    return summary.sort_values(["share", "column"], ascending=[False, True], ignore_index=True)
+               .reset_index()
+               .sort_values(["cells", "column"], ascending=[False, True], ignore_index=True))
+    summary["share"] = (summary["cells"] / len(table)).map(share)
+    return summary
 
 
 # --- Hiding values ---------------------------------------------------------------------------
