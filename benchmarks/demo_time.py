@@ -7,8 +7,9 @@ empty folder that is removed afterwards, and times each run from launch to exit 
 the Python start-up, the imports, the capstone's whole life cycle, the brief and, where
 Chromium is found, its PDF. One untimed run goes first: the first run after an install
 compiles the package's bytecode and fills the operating system's file cache, which a learner
-pays once. A run that exits with an error, or is still going after two minutes, is recorded
-with its exit code and counts as a failure, never as a time.
+pays once. A run that exits with an error, or is still going after two minutes (then it is
+stopped with everything it started), is recorded with its exit code and counts as a failure,
+never as a time; a failed warm-up makes the script exit 1 too.
 
 For each run it records the seconds, the exit code and whether a PDF was written; the median
 and the range; the CPU model, core count, torch version and kernels; whether Chromium was
@@ -25,6 +26,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -52,16 +54,21 @@ def run_once() -> dict:
     folder = Path(tempfile.mkdtemp(prefix="demo-time-")) / "out"
     try:
         start = time.perf_counter()
+        # its own process group, so that a run stopped at the time limit takes the Chromium
+        # it started with it
+        demo = subprocess.Popen([*DEMO, "--out", str(folder)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            done = subprocess.run([*DEMO, "--out", str(folder)], capture_output=True,
-                                  text=True, check=False, timeout=TIMEOUT_S)
+            _, stderr = demo.communicate(timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.communicate()
             return {"seconds": None, "exit_code": None, "pdf_written": False,
                     "error": f"stopped after {TIMEOUT_S} s"}
         seconds = time.perf_counter() - start
-        return {"seconds": round(seconds, 2), "exit_code": done.returncode,
+        return {"seconds": round(seconds, 2), "exit_code": demo.returncode,
                 "pdf_written": any(folder.glob("**/*.pdf")),
-                "error": done.stderr[-2000:] if done.returncode else ""}
+                "error": stderr[-2000:] if demo.returncode else ""}
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
 
@@ -113,7 +120,7 @@ def main() -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         args.json.with_suffix(".md").write_text(table, encoding="utf-8")
-    return 1 if results["summary"]["failed"] else 0
+    return 1 if results["summary"]["failed"] or warm_up["exit_code"] != 0 else 0
 
 
 if __name__ == "__main__":
