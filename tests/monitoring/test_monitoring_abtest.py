@@ -135,3 +135,7 @@ def test_the_summary_names_the_intervals_own_level(alpha, label):
     """It said "95% CI" whatever alpha was: at alpha=0.10 beside the 90% interval (a review's)."""
     result = ab_test(120, 1000, 100, 1000, alpha=alpha)
     assert label in result.summary() and result.level == pytest.approx(1 - alpha)
+
+
+def test_the_summary_writes_a_level_that_is_not_whole_as_it_is():
+    assert "97.5% CI" in ab_test(120, 1000, 100, 1000, alpha=0.025).summary()

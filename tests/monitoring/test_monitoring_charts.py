@@ -1,5 +1,6 @@
 """Module 06's charts: weekly outcomes, decay like for like, and the A/B test's range."""
 
+import dataclasses
 import warnings
 
 import matplotlib.pyplot as plt
@@ -221,4 +222,14 @@ def test_profit_chart_labels_the_range_ends_without_overlap(low, high, texts):
     assert [t.get_text() for t in labels] == texts
     boxes = [t.get_window_extent() for t in labels]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    plt.close("all")
+
+
+def test_the_profit_chart_names_the_tests_own_level():
+    """It said "the 95% range" of any test; at alpha=0.10 the range is 90% (a review's)."""
+    from deploydl.monitoring.charts import profit_difference_chart
+
+    result = dataclasses.replace(_result(20.0, -30.0, 70.0), level=0.9)
+    fig = profit_difference_chart(result, current="1.0.0", candidate="1.1.0")
+    assert "the 90% range crosses zero" in fig.axes[0].get_title(loc="left")
     plt.close("all")

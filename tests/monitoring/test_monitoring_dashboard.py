@@ -299,18 +299,20 @@ def test_performance_for_people_reads_coverage_as_percent_and_names_too_few_labe
 
     from deploydl.monitoring import performance_for_people
 
-    weekly = pd.DataFrame({"period": ["2026-03-02/2026-03-08", "2026-03-09/2026-03-15"],
-                           "predictions": [300, 2100],
-                           "labelled": [300, 0], "coverage": [1.0, 0.0],
-                           "auc": [0.79312, np.nan], "auc_low": [0.7412, np.nan],
-                           "auc_high": [0.8451, np.nan]})
-    shown = performance_for_people(weekly, first="2026-03-02 08:00", last="2026-03-15 18:00")
+    weekly = pd.DataFrame({"period": ["2026-03-02/2026-03-08", "2026-03-09/2026-03-15",
+                                      "2026-03-16/2026-03-22"],
+                           "predictions": [300, 2100, 2100],
+                           "labelled": [300, 0, 40], "coverage": [1.0, 0.0, 0.02],
+                           "auc": [0.79312, np.nan, np.nan], "auc_low": [0.7412, np.nan, np.nan],
+                           "auc_high": [0.8451, np.nan, np.nan]})
+    shown = performance_for_people(weekly, first="2026-03-02 08:00", last="2026-03-22 18:00")
     assert list(shown.columns) == ["period", "predictions", "labelled", "coverage", "AUC",
                                    "AUC, 95% range"]
-    assert list(shown["period"]) == ["2\u20138 Mar", "9\u201315 Mar"]
-    assert list(shown["coverage"]) == ["100%", "0%"]
-    assert list(shown["AUC"]) == ["0.793", "too few labels"]
-    assert list(shown["AUC, 95% range"]) == ["0.74 to 0.85", ""]
+    assert list(shown["period"]) == ["2\u20138 Mar", "9\u201315 Mar", "16\u201322 Mar"]
+    assert list(shown["coverage"]) == ["100%", "0%", "2%"]
+    # as the weekly chart says it (a review found the table's "too few labels" for none)
+    assert list(shown["AUC"]) == ["0.793", "no labels yet", "too few labels"]
+    assert list(shown["AUC, 95% range"]) == ["0.74 to 0.85", "", ""]
 
 
 def test_auc_interval_matches_the_spread_of_the_auc_over_resamples():

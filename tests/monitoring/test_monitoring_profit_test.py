@@ -159,3 +159,18 @@ def test_the_profit_summary_names_the_intervals_own_level(alpha, label):
     result = profit_test(rng.normal(100, 50, 40), rng.normal(110, 50, 40), np.ones(40),
                          np.ones(40), alpha=alpha)
     assert label in result.summary() and result.level == pytest.approx(1 - alpha)
+
+
+def test_the_profit_test_warns_of_peeking_in_the_a_b_tests_words():
+    """The two tests wrote the same warning twice, in different words (a code review's)."""
+    from deploydl.monitoring import ab_test
+
+    rng = np.random.default_rng(0)
+    short = profit_test(rng.normal(100, 50, 30), rng.normal(110, 50, 40), np.ones(30),
+                        np.ones(40), planned_n=100)
+    assert short.warning == ab_test(3, 30, 4, 40, planned_n=100).warning
+    assert short.warning.startswith("Warning: only 30 of the planned 100 per group.")
+    assert "peeking" in short.warning
+    full = profit_test(rng.normal(100, 50, 30), rng.normal(110, 50, 30), np.ones(30),
+                       np.ones(30), planned_n=30)
+    assert full.warning == ""

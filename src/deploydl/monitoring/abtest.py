@@ -102,7 +102,7 @@ class ABResult:
         verdict = "a real difference" if self.significant else "no proven difference"
         # A difference of two rates is in percentage points: "-1.80%" reads as a relative cut.
         text = (f"{self.rate_a:.1%} with A, {self.rate_b:.1%} with B: B - A = "
-                f"{self.difference * 100:+.2f} percentage points ({self.level:.0%} CI "
+                f"{self.difference * 100:+.2f} percentage points ({self.level * 100:g}% CI "
                 f"{self.ci_low * 100:+.2f} to {self.ci_high * 100:+.2f}), p = {self.p_value:.3f}: "
                 f"{verdict}.")
         return f"{text} {self.warning}".strip()
@@ -132,14 +132,19 @@ def ab_test(successes_a: int, n_a: int, successes_b: int, n_b: int, *, alpha: fl
     se = math.sqrt(rate_a * (1 - rate_a) / n_a + rate_b * (1 - rate_b) / n_b)
     half = float(stats.norm.ppf(1 - alpha / 2)) * se
     diff = rate_b - rate_a
-    warning = ""
-    if planned_n is not None and min(n_a, n_b) < planned_n:
-        warning = (f"Warning: only {min(n_a, n_b):,} of the planned {planned_n:,} per group. "
-                   "Stopping early because the p-value looks good (peeking) inflates false "
-                   "wins; run to the planned size.")
     return ABResult(rate_a=rate_a, rate_b=rate_b, difference=diff, ci_low=diff - half,
                     ci_high=diff + half, p_value=p_value, significant=p_value < alpha,
-                    warning=warning, level=1 - alpha)
+                    warning=peeking_warning(n_a, n_b, planned_n), level=1 - alpha)
+
+
+def peeking_warning(n_a: int, n_b: int, planned_n: int | None) -> str:
+    """What a test read before its planned size (``planned_n`` per group) says about it: ""
+    with no plan or once both groups reach it. Both of the course's A/B tests carry it."""
+    if planned_n is None or min(n_a, n_b) >= planned_n:
+        return ""
+    return (f"Warning: only {min(n_a, n_b):,} of the planned {planned_n:,} per group. "
+            "Stopping early because the p-value looks good (peeking) inflates false wins; "
+            "run to the planned size.")
 
 
 def sample_size(baseline: float, effect: float, *, alpha: float = 0.05,

@@ -164,7 +164,8 @@ def _range_end_labels(low: float, high: float, span: float,
 
 def profit_difference_chart(result: ProfitResult, *, current: str, candidate: str):
     """An A/B test's difference in profit per applicant (candidate minus current, US dollars)
-    as a point with its 95% range and a line at zero; returns the figure.
+    as a point with its range (95% at the test's default ``alpha``, ``result.level``) and a
+    line at zero; returns the figure.
 
     The title states the finding: a range that crosses zero is no proven difference. Each end
     of the range is written under it; a range too narrow for two labels that do not overlap
@@ -176,11 +177,12 @@ def profit_difference_chart(result: ProfitResult, *, current: str, candidate: st
     def dollars(amount: float) -> str:
         return signed_usd(amount, unit="\\$")  # "$" escaped: matplotlib reads "$" as maths
 
+    level = f"{result.level * 100:g}%"  # the test's own level: 95% at the default alpha
     if result.ci_low <= 0 <= result.ci_high:
-        finding = "No proven difference: the 95% range crosses zero"
+        finding = f"No proven difference: the {level} range crosses zero"
     else:
         finding = (f"{candidate} earns {'more' if result.difference > 0 else 'less'}: "
-                   "the 95% range stays on one side of zero")
+                   f"the {level} range stays on one side of zero")
     fig, ax = new_figure(f"{finding}\n({dollars(result.difference)} per applicant, "
                          f"{dollars(result.ci_low)} to {dollars(result.ci_high)})",
                          xlabel=f"profit per applicant, {candidate} minus {current} (\\$)",

@@ -111,13 +111,16 @@ def period_label(period: str, *, first, last, sep: str = " ") -> str:
 def performance_for_people(table: pd.DataFrame, *, first, last) -> pd.DataFrame:
     """:func:`performance_by_period` as a person reads it: each period as the chart labels it
     (:func:`period_label`, with ``first`` and ``last`` the times of the log's first and last
-    predictions), coverage as a percentage, the AUC to 3 places with its 95% range, or "too
-    few labels" where there were too few to judge."""
+    predictions), coverage as a percentage, the AUC to 3 places with its 95% range, or, where
+    there were too few to judge, "no labels yet" or "too few labels", as the weekly chart
+    says (:func:`deploydl.monitoring.charts.weekly_performance_chart`)."""
     too_few = table["auc"].isna()
     return table.assign(
         period=[period_label(p, first=first, last=last) for p in table["period"]],
         coverage=table["coverage"].map("{:.0%}".format),
-        auc=table["auc"].map(lambda auc: "too few labels" if pd.isna(auc) else f"{auc:.3f}"),
+        auc=[f"{auc:.3f}" if not gap else "no labels yet" if labelled == 0 else "too few labels"
+             for gap, auc, labelled in zip(too_few, table["auc"], table["labelled"],
+                                           strict=True)],
         auc_range=[("" if gap else f"{low:.2f} to {high:.2f}")
                    for gap, low, high in zip(too_few, table["auc_low"], table["auc_high"],
                                              strict=True)],

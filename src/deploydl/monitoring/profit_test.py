@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from deploydl.evaluation.costs import DEFAULT_COSTS, REFERRAL_USD
+from deploydl.monitoring.abtest import peeking_warning
 from deploydl.present.charts import money, round_half_up, usd
 
 if TYPE_CHECKING:
@@ -87,7 +88,8 @@ class ProfitResult:
         verdict = "a real difference" if self.significant else "no proven difference"
         guard = ("approval-rate guardrail held" if self.guardrail_ok
                  else "approval-rate guardrail BROKEN")
-        text = (f"profit per applicant B - A = {signed_usd(self.difference)} ({self.level:.0%} CI "
+        text = (f"profit per applicant B - A = {signed_usd(self.difference)} "
+                f"({self.level * 100:g}% CI "
                 f"{signed_usd(self.ci_low)} to {signed_usd(self.ci_high)}), "
                 f"p = {self.p_value:.3f}: "
                 f"{verdict}; approval {self.approval_a:.0%} vs {self.approval_b:.0%}, {guard}.")
@@ -137,14 +139,10 @@ def profit_test(profit_a, profit_b, approved_a, approved_b, *, alpha: float = 0.
     else:
         p_value, half = (1.0 if diff == 0 else 0.0), 0.0
     rate_a, rate_b = float(np.mean(approved_a)), float(np.mean(approved_b))
-    warning = ""
-    if planned_n is not None and min(len(a), len(b)) < planned_n:
-        warning = (f"Warning: only {min(len(a), len(b)):,} of the planned {planned_n:,} per "
-                   "group; run to the planned size (stopping on a good-looking p-value "
-                   "inflates false wins).")
     return ProfitResult(float(a.mean()), float(b.mean()), diff, diff - half, diff + half,
                         p_value, p_value < alpha, rate_a, rate_b,
-                        rate_b >= rate_a - max_approval_drop, warning, 1 - alpha)
+                        rate_b >= rate_a - max_approval_drop,
+                        peeking_warning(len(a), len(b), planned_n), 1 - alpha)
 
 
 def profit_sample_size(std: float, effect: float, *, alpha: float = 0.05,
