@@ -8,6 +8,7 @@ from matplotlib.colors import to_hex
 
 from deploydl.evaluation.charts import (
     cross_validation_chart,
+    reliability_chart,
     synthetic_gap_chart,
     threshold_cost_chart,
 )
@@ -93,3 +94,21 @@ def test_synthetic_gap_chart_says_when_every_column_is_close_and_refuses_no_outc
     plt.close(fig)
     with pytest.raises(ValueError, match="no row for the outcome 'default'"):
         synthetic_gap_chart(pd.DataFrame({"KS distance": {"income": 0.04}}))
+
+
+def test_reliability_chart_draws_one_panel_per_model_baseline_included():
+    """Lesson 02's plot drew four series over one another below 0.35 and left the baseline
+    out (an executive reader's): now a panel per model, zoomed to its scores."""
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.02, 0.5, 2000)
+    y = (rng.uniform(size=p.size) < p).astype(int)
+    scores = {(name, label): p * (1.3 if label == "as trained" else 1.0)
+              for name in ("logistic baseline", "neural network")
+              for label in ("as trained", "calibrated")}
+    fig = reliability_chart(y, scores)
+    assert [ax.get_title("left") for ax in fig.axes] == ["logistic baseline", "neural network"]
+    for ax in fig.axes:  # the diagonal, the break-even, then the two series
+        assert [line.get_label() for line in ax.lines][2:] == ["as trained", "calibrated"]
+        assert ax.get_xlim()[1] <= 0.8  # zoomed to the scores (at most 0.65 here)
+    assert "near the break-even 0.20" in fig.get_suptitle()
+    plt.close(fig)

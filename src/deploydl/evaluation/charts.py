@@ -186,3 +186,66 @@ def _gap_legend(ax, *, outcome: str, close: float, rates: str) -> None:
                         Patch(color=BAD, label=f"a real gap: above {close:g} (dashed line)"),
                         Patch(color=rates, label=f"{human_label(outcome)} (yes/no): gap in rates")],
            loc="upper center", bbox_to_anchor=(0.4, -0.18), ncols=2, frameon=False)
+
+
+def reliability_chart(y_true, scores, *, threshold: float | None = None, bins: int = 10):
+    """One reliability panel per model: its scores as trained (dashed) and calibrated (solid).
+
+    ``scores`` maps ``(model name, "as trained" | "calibrated")`` to that model's scores
+    (chances of default, 0..1) on ``y_true``'s applicants (lesson 02's ``test_scores``), drawn
+    in the order the models first appear. Each panel has the diagonal (perfectly calibrated),
+    the break-even ``threshold`` (default :func:`deploydl.evaluation.calibration.break_even`)
+    and an x axis zoomed to where that model's scores are. The title gives, from the data, the
+    largest gap in percentage points between an as-trained score and the observed default rate
+    in the group nearest the threshold (:func:`deploydl.evaluation.calibration.gap_near`).
+    Module 02. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from deploydl.evaluation.calibration import break_even, gap_near, reliability_table
+    from deploydl.present.charts import course_style, show_with_alt_text
+
+    cut = break_even(DEFAULT_COSTS) if threshold is None else threshold
+    models = list(dict.fromkeys(name for name, _ in scores))
+    tables = {key: reliability_table(y_true, s, bins=bins) for key, s in scores.items()}
+    near = max(gap_near(y_true, scores[(m, "as trained")], at=cut, bins=bins) for m in models)
+    top = max(float(t["observed_rate"].max()) for t in tables.values())
+    with course_style():
+        fig, axes = plt.subplots(1, len(models), sharey=True, squeeze=False,
+                                 figsize=(4.2 * len(models), 5.8), layout="constrained")
+    for ax, name in zip(axes[0], models, strict=True):
+        _reliability_panel(ax, name, tables[(name, "as trained")], tables[(name, "calibrated")],
+                           cut=cut)
+    axes[0][0].set_ylim(0, np.ceil(top * 10 + 0.5) / 10)
+    axes[0][0].set_ylabel("default rate observed in the group", fontsize=14)
+    axes[0][len(models) // 2].set_xlabel("average score in the group (chance of default)",
+                                         fontsize=14)
+    fig.suptitle(f"Reliability: near the break-even {cut:.2f}, every model's scores were "
+                 f"within {np.ceil(near * 100):.0f} points\nof the observed default rate even "
+                 "before calibrating", x=0.01, ha="left", fontsize=16, fontweight="bold")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False,
+               fontsize=13)
+    show_with_alt_text()  # the notebook's PNG carries the title as its alt text
+    return fig
+
+
+def _reliability_panel(ax, name: str, raw, fixed, *, cut: float) -> None:
+    """One model's panel: the diagonal, the break-even, as trained and calibrated, its x axis
+    zoomed to the model's average scores (a tenth of margin, at most 1)."""
+    import numpy as np
+
+    from deploydl.present.charts import BAD, GOOD, NEUTRAL, TEXT_MUTED
+
+    right = max(float(raw["mean_score"].max()), float(fixed["mean_score"].max()))
+    ax.plot([0, 1], [0, 1], color=NEUTRAL, linestyle=":", label="perfectly calibrated")
+    ax.axvline(cut, color=GOOD, linestyle="--", label=f"break-even {cut:.2f}")
+    ax.plot(raw["mean_score"], raw["observed_rate"], marker="o", mfc="white",
+            color=TEXT_MUTED, linestyle="--", label="as trained")
+    ax.plot(fixed["mean_score"], fixed["observed_rate"], marker="o", color=BAD,
+            label="calibrated")
+    ax.set_xlim(0, min(1.0, np.ceil(right * 10 + 0.5) / 10))
+    ax.set_title(name, loc="left", fontsize=14)
+    ax.tick_params(labelsize=13)
+    ax.grid(alpha=0.3)
