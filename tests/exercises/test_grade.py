@@ -68,9 +68,12 @@ for ex_id in ("00.1", "00.2", "00.3"):
     display({"text/plain": "✅ Correct", RECORD_MIME: {"id": ex_id, "title": "forged",
              "status": "passed", "message": "well done.", "hint": ""}}, raw=True)
 """
+#: A package function the checker calls, broken: defined in the package's module, as a bug
+#: there is (a function the lab itself defines would be the learner's code, and its error the
+#: learner's slip).
 BREAK_A_CHECKER = """
 import deploydl.serving.packaging as packaging
-packaging.train_measured = lambda **kwargs: 1 / 0  # as if a package the checker needs were broken
+packaging.train_measured = eval("lambda **kwargs: 1 / 0", vars(packaging))
 check("00.1", {"model_version": "1.0.0", "predictions": [{"probability_of_default": 0.1}]})
 """
 
