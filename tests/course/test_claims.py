@@ -277,8 +277,8 @@ def test_prose_number_check_counts_a_hundredfold_only_between_a_share_and_its_pe
 
 
 def test_prose_number_check_skips_an_exercises_number():
-    assert _flagged(_code("pass", ""), _markdown("In exercise 08.5 and lab 05.1 the share is 08.5")) == [
-        "08.5"]
+    prose = _markdown("In exercise 08.5 and lab 05.1 the share is 08.5")
+    assert _flagged(_code("pass", ""), prose) == ["08.5"]
 
 
 def test_a_changed_assumption_fails_the_prose_that_states_the_old_one(monkeypatch):
