@@ -204,7 +204,7 @@ def reliability_chart(y_true, scores, *, threshold: float | None = None, bins: i
     import numpy as np
 
     from deploydl.evaluation.calibration import break_even, gap_near, reliability_table
-    from deploydl.present.charts import course_style, show_with_alt_text
+    from deploydl.present.charts import course_style, legend, show_with_alt_text
 
     cut = break_even(DEFAULT_COSTS) if threshold is None else threshold
     models = list(dict.fromkeys(name for name, _ in scores))
@@ -225,8 +225,8 @@ def reliability_chart(y_true, scores, *, threshold: float | None = None, bins: i
                  f"within {np.ceil(near * 100):.0f} points\nof the observed default rate even "
                  "before calibrating", x=0.01, ha="left", fontsize=16, fontweight="bold")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False,
-               fontsize=13)
+    legend(fig, handles=handles, labels=labels, loc="outside lower center", ncols=len(labels),
+           frameon=False)  # the figure's, under the panels: the course's text size
     show_with_alt_text()  # the notebook's PNG carries the title as its alt text
     return fig
 
