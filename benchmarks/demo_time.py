@@ -20,7 +20,6 @@ run (`benchmarks/results/demo_time.json`; `tests/course/test_readme.py` reads bo
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
@@ -34,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing_runs import load_average, reps_and_json
+
 from deploydl.efficiency.bench import machine_info
 from deploydl.present.report import find_chromium
 
@@ -41,11 +42,6 @@ from deploydl.present.report import find_chromium
 DEMO = [str(Path(sys.executable).with_name("deploydl")), "demo"]
 #: A run still going after this many seconds is stopped and counted as failed (exit code None).
 TIMEOUT_S = 120
-
-
-def load_average() -> list[float]:
-    """The 1, 5 and 15 minute load averages, to two decimals."""
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 def run_once() -> dict:
@@ -96,12 +92,7 @@ def markdown(results: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=5, help="timed runs (3 or more)")
-    parser.add_argument("--json", type=Path, help="write the results here (and a .md beside)")
-    args = parser.parse_args()
-    if args.reps < 3:
-        parser.error(f"--reps must be 3 or more to give a median and a range; got {args.reps}.")
+    args = reps_and_json(__doc__.splitlines()[0], reps=5, reps_help="timed runs (3 or more)")
     warm_up = run_once()
     print(f"warm-up: {warm_up['seconds']} s (exit {warm_up['exit_code']})", flush=True)
     before, runs = load_average(), []

@@ -34,10 +34,8 @@ took 38 s (`benchmarks/results/training_threads.json`).
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
-import os
 import shlex
 import signal
 import statistics
@@ -46,12 +44,12 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from pathlib import Path
 from unittest import mock
 
 import pandas as pd
 import psutil
 import torch
+from timing_runs import load_average, reps_and_json
 
 from deploydl.data import make_applicants
 from deploydl.efficiency.bench import machine_info
@@ -67,11 +65,6 @@ SETTINGS = (1, 2)
 #: A process that keeps one core busy until it is stopped or its parent is gone.
 BUSY_LOOP = ("import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n"
              "    for _ in range(200_000):\n        pass\n")
-
-
-def load_average() -> list[float]:
-    """The 1, 5 and 15 minute load averages, to two decimals."""
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 @contextmanager
@@ -167,12 +160,8 @@ def markdown(results: dict, command: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=7, help="runs of each setting (3 or more)")
-    parser.add_argument("--json", type=Path, help="write the results here (and a .md beside)")
-    args = parser.parse_args()
-    if args.reps < 3:
-        parser.error(f"--reps must be 3 or more to give a median and a range; got {args.reps}.")
+    args = reps_and_json(__doc__.splitlines()[0], reps=7,
+                         reps_help="runs of each setting (3 or more)")
     # A SIGTERM ends the script through its `finally` blocks, so the busy loop stops too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
